@@ -1,0 +1,212 @@
+# moat: one non-recursive Makefile.  `make` builds the release binaries
+# into build/bin with the system compiler; `make check` also builds the
+# test binaries (clang, AddressSanitizer and UBSan, test hooks) into
+# build/test/bin and runs the regress suite against them.
+
+PREFIX	?= /usr/local
+SBINDIR	?= $(PREFIX)/sbin
+LIBEXECDIR ?= $(PREFIX)/libexec/moat
+MANDIR	?= $(PREFIX)/share/man
+SYSCONFDIR ?= /etc
+DESTDIR	?=
+
+B	?= build
+SAN	?=
+YACC	?= byacc
+
+PKGS_COMMON	= libbsd-overlay libseccomp
+WARN	= -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes \
+	  -Wmissing-prototypes -Wformat=2 -Wno-unused-parameter
+CFLAGS_BASE = -std=c11 -D_GNU_SOURCE -g $(WARN) -Icommon -Iipc -I$(B)/gen \
+	  -DMOAT_VERSION='"0.1"'
+ifeq ($(SAN),1)
+CC	= clang
+OPT	= -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
+	  -fno-sanitize-recover=all -DMOAT_TEST -DMOAT_SANITIZE
+LDOPT	= -fsanitize=address,undefined
+else
+OPT	?= -O2 -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fPIE
+LDOPT	?= -pie -Wl,-z,relro,-z,now
+endif
+ifeq ($(TRAP),1)
+OPT	+= -DMOAT_SANDBOX_TRAP
+endif
+
+pc_cflags = $(shell pkg-config --cflags $(1))
+pc_libs = $(shell pkg-config --libs $(1))
+
+COMMON_SRCS = common/log.c common/proc.c common/sandbox.c common/landlock.c \
+	common/seccomp.c common/daemon.c common/util.c
+IPC_SRCS = ipc/msg.c ipc/catalogue.c ipc/chan.c
+
+MOATD_SRCS = moatd/moatd.c moatd/conf.c moatd/config.c moatd/control.c \
+	moatd/children.c moatd/setup.c moatd/tlsgen.c
+FRONTD_SRCS = frontd/frontd.c frontd/config.c frontd/server.c \
+	frontd/http_parse.c frontd/response.c frontd/routes.c frontd/tls.c \
+	frontd/json_limits.c
+AUTHD_SRCS = authd/authd.c authd/config.c authd/bootstrap.c
+STORED_SRCS = stored/stored.c stored/config.c stored/db.c stored/schema.c \
+	stored/health.c stored/users.c
+TASKD_SRCS = taskd/taskd.c taskd/config.c
+MOATCTL_SRCS = moatctl/moatctl.c
+
+MOATD_PKGS = $(PKGS_COMMON) msgpack libevent openssl
+FRONTD_PKGS = $(PKGS_COMMON) msgpack libevent libevent_openssl openssl jansson
+AUTHD_PKGS = $(PKGS_COMMON) msgpack libevent libcrypto libargon2
+STORED_PKGS = $(PKGS_COMMON) msgpack libevent sqlite3
+TASKD_PKGS = $(PKGS_COMMON) msgpack libevent
+MOATCTL_PKGS = $(PKGS_COMMON) msgpack libevent
+
+BIN	= $(B)/bin
+OBJ	= $(B)/obj
+PROGS	= $(BIN)/moatd $(BIN)/frontd $(BIN)/authd $(BIN)/stored \
+	  $(BIN)/taskd $(BIN)/moatctl
+
+objs = $(patsubst %.c,$(OBJ)/$(2)/%.o,$(1))
+
+all: $(PROGS)
+
+$(B)/gen/parse.c: moatd/parse.y
+	@mkdir -p $(dir $@)
+	$(YACC) -o $@ $<
+
+# parse.c is generated: the yacc skeleton is not ours to fix.
+$(OBJ)/moatd/gen/parse.o: $(B)/gen/parse.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_BASE) $(OPT) -Imoatd -Wno-missing-prototypes \
+	    $(call pc_cflags,$(MOATD_PKGS)) -c $< -o $@
+
+define prog_rules
+$(OBJ)/$(1)/%.o: %.c $$(wildcard common/*.h ipc/*.h $(1)/*.h) $(B)/gen/paths.h
+	@mkdir -p $$(dir $$@)
+	@echo "CC $(1)/$$<"
+	@$$(CC) $$(CFLAGS_BASE) $$(OPT) -I$(1) $(3) $$(call pc_cflags,$(2)) -c $$< -o $$@
+endef
+$(eval $(call prog_rules,moatd,$(MOATD_PKGS)))
+$(eval $(call prog_rules,frontd,$(FRONTD_PKGS)))
+$(eval $(call prog_rules,authd,$(AUTHD_PKGS)))
+$(eval $(call prog_rules,stored,$(STORED_PKGS)))
+$(eval $(call prog_rules,taskd,$(TASKD_PKGS)))
+$(eval $(call prog_rules,moatctl,$(MOATCTL_PKGS),-Imoatd))
+
+# common/ and ipc/ once, as a library every program links
+LIB_PKGS = $(PKGS_COMMON) msgpack libevent
+$(eval $(call prog_rules,lib,$(LIB_PKGS)))
+LIBMOAT = $(B)/libmoat.a
+$(LIBMOAT): $(call objs,$(COMMON_SRCS) $(IPC_SRCS),lib)
+	@rm -f $@
+	@$(AR) rcs $@ $^
+
+# Compiled-in paths: rebuilt only when they change.
+$(B)/gen/paths.h: FORCE
+	@mkdir -p $(dir $@)
+	@printf '#define LIBEXECDIR "%s"\n' '$(LIBEXECDIR)' > $@.tmp
+	@cmp -s $@.tmp $@ || mv $@.tmp $@
+	@rm -f $@.tmp
+FORCE:
+
+$(BIN)/moatd: $(call objs,$(MOATD_SRCS),moatd) $(LIBMOAT) $(OBJ)/moatd/gen/parse.o
+	@mkdir -p $(dir $@)
+	@echo "LD $@"
+	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(MOATD_PKGS))
+$(BIN)/frontd: $(call objs,$(FRONTD_SRCS),frontd) $(LIBMOAT)
+	@mkdir -p $(dir $@)
+	@echo "LD $@"
+	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(FRONTD_PKGS))
+$(BIN)/authd: $(call objs,$(AUTHD_SRCS),authd) $(LIBMOAT)
+	@mkdir -p $(dir $@)
+	@echo "LD $@"
+	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(AUTHD_PKGS))
+$(BIN)/stored: $(call objs,$(STORED_SRCS),stored) $(LIBMOAT)
+	@mkdir -p $(dir $@)
+	@echo "LD $@"
+	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(STORED_PKGS))
+$(BIN)/taskd: $(call objs,$(TASKD_SRCS),taskd) $(LIBMOAT)
+	@mkdir -p $(dir $@)
+	@echo "LD $@"
+	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(TASKD_PKGS))
+$(BIN)/moatctl: $(call objs,$(MOATCTL_SRCS),moatctl) $(LIBMOAT)
+	@mkdir -p $(dir $@)
+	@echo "LD $@"
+	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(MOATCTL_PKGS))
+
+# ---- unit tests (built with the test flags) ---------------------------
+
+UNIT_PKGS = $(PKGS_COMMON) msgpack libevent jansson
+UNIT_TESTS = $(BIN)/test_ipc $(BIN)/test_conf $(BIN)/test_common \
+	$(BIN)/test_http_parse $(BIN)/test_json_limits
+UNIT_LIB = $(call objs,regress/unit/test.c,unit) $(LIBMOAT)
+
+$(eval $(call prog_rules,unit,$(UNIT_PKGS)))
+$(OBJ)/unit/gen/parse.o: $(B)/gen/parse.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_BASE) $(OPT) -Imoatd -Wno-missing-prototypes \
+	    $(call pc_cflags,$(UNIT_PKGS)) -c $< -o $@
+
+$(BIN)/test_ipc: $(call objs,regress/unit/test_ipc.c,unit) $(UNIT_LIB)
+	@echo "LD $@"
+	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS))
+$(BIN)/test_common: $(call objs,regress/unit/test_common.c,unit) $(UNIT_LIB)
+	@echo "LD $@"
+	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS))
+$(BIN)/test_conf: $(call objs,regress/unit/test_conf.c moatd/conf.c,unit) $(OBJ)/unit/gen/parse.o $(UNIT_LIB)
+	@echo "LD $@"
+	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS))
+$(BIN)/test_http_parse: $(call objs,regress/unit/test_http_parse.c frontd/http_parse.c,unit) $(UNIT_LIB)
+	@echo "LD $@"
+	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS))
+$(BIN)/test_json_limits: $(call objs,regress/unit/test_json_limits.c frontd/json_limits.c,unit) $(UNIT_LIB)
+	@echo "LD $@"
+	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS))
+
+unit: $(UNIT_TESTS)
+
+# ---- the two commands and friends ------------------------------------
+
+MOAT_VAR ?= $(CURDIR)/var
+MOAT_PORT ?= 8443
+export MOAT_VAR MOAT_PORT
+
+deps:
+	@scripts/deps.sh
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/run.sh $(BIN)
+
+test-build:
+	@$(MAKE) --no-print-directory B=build/test SAN=1 all unit
+
+check: deps
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory test-build
+	@regress/run.sh
+
+check-asan: check
+
+fuzz: deps
+	@regress/fuzz/run.sh $(FUZZ_SECONDS)
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@bench/run.sh
+
+lint:
+	mandoc -Tlint -Wwarning man/moatd.8 man/moatd.conf.5 man/moatctl.8
+
+install: all
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(LIBEXECDIR) \
+	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 \
+	    $(DESTDIR)$(SYSCONFDIR)/moat
+	install -m 0755 $(BIN)/moatd $(BIN)/moatctl $(DESTDIR)$(SBINDIR)/
+	install -m 0755 $(BIN)/frontd $(BIN)/authd $(BIN)/stored \
+	    $(BIN)/taskd $(DESTDIR)$(LIBEXECDIR)/
+	install -m 0644 man/moatd.conf.5 $(DESTDIR)$(MANDIR)/man5/
+	install -m 0644 man/moatd.8 man/moatctl.8 $(DESTDIR)$(MANDIR)/man8/
+	test -e $(DESTDIR)$(SYSCONFDIR)/moat/moatd.conf || \
+	    install -m 0644 etc/moatd.conf $(DESTDIR)$(SYSCONFDIR)/moat/
+
+clean:
+	rm -rf build
+
+.PHONY: FORCE all unit deps run test-build check check-asan fuzz bench lint install clean

@@ -1,0 +1,106 @@
+/*
+ * The first admin: on a database without users, authd makes a random
+ * password, hashes it, and asks stored to create "admin" only if no user
+ * exists yet.  moatd gets the password back to show it once.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <argon2.h>
+
+#include "authd.h"
+#include "log.h"
+#include "util.h"
+
+#define ADMIN_PASSWORD_LEN	20
+#define ARGON2_SALT_LEN		16
+#define ARGON2_HASH_LEN		32
+#define PASSWORD_ALPHABET \
+	"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789"
+
+struct bootstrap {
+	struct ipc_chan	*moatd;
+	uint32_t	 reqid;
+	char		 password[ADMIN_PASSWORD_LEN + 1];
+};
+
+int
+password_hash(const struct authd_argon2 *p, const char *password,
+    char *encoded, size_t encodedlen)
+{
+	unsigned char	 salt[ARGON2_SALT_LEN];
+	int		 rc;
+
+	random_bytes(salt, sizeof(salt));
+	rc = argon2id_hash_encoded(p->time, p->memory_kib, p->parallelism,
+	    password, strlen(password), salt, sizeof(salt), ARGON2_HASH_LEN,
+	    encoded, encodedlen);
+	if (rc != ARGON2_OK) {
+		log_warnx("argon2: %s", argon2_error_message(rc));
+		return -1;
+	}
+	return 0;
+}
+
+static void
+bootstrap_answer(struct bootstrap *b, int created)
+{
+	struct ipc_msg	 reply, req;
+
+	/* ipc_reply needs the request's type and id only */
+	memset(&req, 0, sizeof(req));
+	req.type = IPC_ADMIN_BOOTSTRAP;
+	req.reqid = b->reqid;
+	ipc_msg_init(&reply, IPC_ADMIN_BOOTSTRAP_RES, 0);
+	ipc_put_bool(&reply, created);
+	ipc_put_str(&reply, created ? b->password : "");
+	ipc_reply(b->moatd, &req, &reply);
+	explicit_bzero(b->password, sizeof(b->password));
+	free(b);
+}
+
+static void
+stored_answered(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
+{
+	struct bootstrap	*b = arg;
+	int			 created = 0;
+
+	(void)chan;
+	if (m == NULL)
+		fatalx("stored did not answer the admin bootstrap");
+	ipc_get_bool(m, &created);
+	if (ipc_end(m) == -1)
+		fatalx("stored sent a malformed user.bootstrap.res");
+	if (created)
+		log_info("created the first admin user");
+	bootstrap_answer(b, created);
+}
+
+int
+bootstrap_admin(struct ipc_chan *chan, struct ipc_msg *m)
+{
+	struct authd	*a = authd_env;
+	struct bootstrap *b;
+	struct ipc_msg	 req;
+	char		 encoded[256];
+
+	if (ipc_end(m) == -1)
+		return -1;
+	if ((b = calloc(1, sizeof(*b))) == NULL)
+		fatal("%s", __func__);
+	b->moatd = chan;
+	b->reqid = m->reqid;
+	random_string(b->password, ADMIN_PASSWORD_LEN, PASSWORD_ALPHABET);
+	if (password_hash(&a->conf.argon2, b->password, encoded,
+	    sizeof(encoded)) == -1)
+		fatalx("cannot hash the admin password");
+	ipc_msg_init(&req, IPC_USER_BOOTSTRAP, 0);
+	ipc_put_str(&req, "admin");
+	ipc_put_str(&req, encoded);
+	ipc_put_str(&req, "admin");
+	explicit_bzero(encoded, sizeof(encoded));
+	if (ipc_request(a->chans[PROC_STORED], &req, 30000, stored_answered,
+	    b) == -1)
+		fatalx("cannot reach stored");
+	return 0;
+}

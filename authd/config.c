@@ -1,0 +1,99 @@
+/* authd's half of the configuration push (see moatd/config.c). */
+#include <sys/types.h>
+
+#include <string.h>
+#include <unistd.h>
+
+#include "authd.h"
+#include "log.h"
+#include "util.h"
+
+static int
+get_common(struct authd_config *c, struct ipc_msg *m)
+{
+	ipc_get_u32(m, &c->verbose);
+	ipc_get_u32(m, &c->ipc_timeout_ms);
+	return ipc_end(m);
+}
+
+static int
+get_auth(struct authd_config *c, struct ipc_msg *m)
+{
+	ipc_get_u32(m, &c->argon2.memory_kib);
+	ipc_get_u32(m, &c->argon2.time);
+	ipc_get_u32(m, &c->argon2.parallelism);
+	if (ipc_end(m) == -1)
+		return -1;
+	if (c->argon2.memory_kib < 8192 || c->argon2.time == 0 ||
+	    c->argon2.parallelism == 0 || c->argon2.parallelism > 16) {
+		m->error = "argon2 parameters out of range";
+		return -1;
+	}
+	return 0;
+}
+
+/* The master key arrives once, as a descriptor moatd opened for us. */
+static int
+get_master_key(struct authd *a, struct ipc_msg *m)
+{
+	ssize_t	 n;
+	int	 fd;
+
+	ipc_get_fd(m, &fd);
+	if (ipc_end(m) == -1 || a->have_master_key) {
+		if (fd != -1)
+			close(fd);
+		if (m->error == NULL)
+			m->error = "master key sent twice";
+		return -1;
+	}
+	n = read_all_fd(fd, a->master_key, sizeof(a->master_key));
+	close(fd);
+	if (n != (ssize_t)sizeof(a->master_key))
+		fatalx("the master key is not %d bytes", MASTER_KEY_LEN);
+	a->have_master_key = 1;
+	return 0;
+}
+
+static int
+apply(struct authd *a, struct ipc_chan *chan, struct ipc_msg *m)
+{
+	struct ipc_msg	 ack;
+	uint64_t	 generation;
+
+	ipc_get_u64(m, &generation);
+	if (ipc_end(m) == -1)
+		return -1;
+	if (!a->have_master_key)
+		fatalx("configuration without a master key");
+	a->conf = a->pending;
+	log_setverbose(a->conf.verbose);
+	ipc_msg_init(&ack, IPC_CFG_ACK, 0);
+	ipc_put_u64(&ack, generation);
+	ipc_reply(chan, m, &ack);
+	return 0;
+}
+
+int
+config_dispatch(struct ipc_chan *chan, struct ipc_msg *m)
+{
+	struct authd	*a = authd_env;
+
+	switch (m->type) {
+	case IPC_CFG_COMMON:
+		return get_common(&a->pending, m);
+	case IPC_CFG_AUTH:
+		return get_auth(&a->pending, m);
+	case IPC_CFG_MASTER_KEY:
+		return get_master_key(a, m);
+	case IPC_CFG_DONE:
+		return apply(a, chan, m);
+	case IPC_PROC_START:
+		if (ipc_end(m) == -1 || a->serving)
+			return -1;
+		a->serving = 1;
+		return 0;
+	default:
+		return -1;
+	}
+}

@@ -1,0 +1,160 @@
+#include <sys/types.h>
+#include <sys/prctl.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "daemon.h"
+#include "log.h"
+#include "sandbox.h"
+
+extern char	**environ;
+
+static pid_t	 daemon_parent;
+
+static __attribute__((noreturn)) void
+usage(const char *name)
+{
+	fprintf(stderr, "usage: %s [-dv] [-r dir] [-u user]\n"
+	    "%s is started by moatd, not by hand\n", name, name);
+	exit(1);
+}
+
+void
+daemon_child_init(int argc, char *argv[], enum proc_id self,
+    struct daemon_opts *o)
+{
+	const char	*name = proc_name(self);
+	int		 ch, p;
+
+	setproctitle_init(argc, argv, environ);
+	memset(o, 0, sizeof(*o));
+	o->user = proc_default_user(self);
+	while ((ch = getopt(argc, argv, "dr:u:v")) != -1) {
+		switch (ch) {
+		case 'd':
+			o->foreground = 1;
+			break;
+		case 'r':
+			o->root = optarg;
+			break;
+		case 'u':
+			o->user = optarg;
+			break;
+		case 'v':
+			o->verbose++;
+			break;
+		default:
+			usage(name);
+		}
+	}
+	if (optind != argc)
+		usage(name);
+	log_procinit(name);
+	log_init(o->foreground, LOG_DAEMON);
+	log_setverbose(o->verbose);
+	for (p = 0; p < PROC_MAX; p++) {
+		if (p == (int)self || !proc_linked(self, p))
+			continue;
+		if (fcntl(proc_link_fd(p), F_GETFD) == -1)
+			fatalx("no link to %s on fd %d: start the suite with "
+			    "moatd", proc_name(p), proc_link_fd(p));
+	}
+	/* moatd alone decides when the suite stops. */
+	signal(SIGINT, SIG_IGN);
+	signal(SIGTERM, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
+	signal(SIGPIPE, SIG_IGN);
+	o->was_root = geteuid() == 0;
+	daemon_parent = getppid();
+	setproctitle("-moat: %s", name);
+}
+
+struct event_base *
+daemon_event_base(void)
+{
+	struct event_config	*cfg;
+	struct event_base	*base;
+
+	/* Single-threaded processes: no locks in the event loop. */
+	if ((cfg = event_config_new()) == NULL)
+		fatalx("event_config_new");
+	event_config_set_flag(cfg, EVENT_BASE_FLAG_NOLOCK);
+	if ((base = event_base_new_with_config(cfg)) == NULL)
+		fatalx("event_base_new");
+	event_config_free(cfg);
+	return base;
+}
+
+void
+daemon_bind_to_parent(void)
+{
+	/* PDEATHSIG is cleared by a credential change: set it after. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) == -1)
+		fatal("PR_SET_PDEATHSIG");
+	if (getppid() != daemon_parent)
+		fatalx("moatd is gone");
+}
+
+static void
+peer_closed(struct ipc_chan *chan, const char *why, void *arg)
+{
+	(void)arg;
+	if (why == NULL && chan->peer == PROC_MOATD) {
+		log_debug("moatd closed its channel: exiting");
+		exit(0);
+	}
+	if (why != NULL)
+		fatalx("failing closed after a violation by %s",
+		    proc_name(chan->peer));
+	/* moatd tells why the suite stops; this is only its echo */
+	log_debug("lost %s: exiting", proc_name(chan->peer));
+	exit(1);
+}
+
+void
+daemon_link_peers(struct event_base *base, enum proc_id self,
+    struct ipc_chan *chans[PROC_MAX], ipc_dispatch_cb dispatch, void *arg)
+{
+	int	 p;
+
+	for (p = 0; p < PROC_MAX; p++) {
+		chans[p] = NULL;
+		if (p == (int)self || !proc_linked(self, p) ||
+		    p == PROC_MOATCTL)
+			continue;
+		chans[p] = ipc_chan_new(base, proc_link_fd(p), self, p,
+		    dispatch, peer_closed, arg);
+	}
+}
+
+#ifdef MOAT_TEST
+static void
+test_forbidden(evutil_socket_t sig, short ev, void *arg)
+{
+	(void)sig;
+	(void)ev;
+	(void)arg;
+	sandbox_test_forbidden();
+}
+#endif
+
+void
+daemon_test_hooks(struct event_base *base)
+{
+#ifdef MOAT_TEST
+	struct event	*ev;
+
+	if ((ev = evsignal_new(base, SIGUSR2, test_forbidden, NULL)) == NULL ||
+	    evsignal_add(ev, NULL) == -1)
+		fatalx("test hook");
+#else
+	(void)base;
+#endif
+}

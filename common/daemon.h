@@ -1,0 +1,36 @@
+/*
+ * What every child of moatd does the same way: arguments, logging, the
+ * process title, signals, the event base, and the links to its peers.
+ */
+#ifndef MOAT_DAEMON_H
+#define MOAT_DAEMON_H
+
+#include <event2/event.h>
+
+#include "ipc.h"
+#include "proc.h"
+
+struct daemon_opts {
+	int		 foreground;
+	int		 verbose;
+	const char	*user;		/* -u: whom to become as root */
+	const char	*root;		/* -r: chroot or state directory */
+	int		 was_root;	/* started with euid 0 */
+};
+
+void	 daemon_child_init(int argc, char *argv[], enum proc_id self,
+	    struct daemon_opts *);
+struct event_base *daemon_event_base(void);
+/* After dropping privileges: die with the parent, even if it is moatd. */
+void	 daemon_bind_to_parent(void);
+/*
+ * One channel per linked peer, on its known descriptor.  Losing moatd
+ * ends the process quietly (the suite is stopping); losing any other
+ * peer, or a violation, ends it with an error: the suite fails closed.
+ */
+void	 daemon_link_peers(struct event_base *, enum proc_id self,
+	    struct ipc_chan *chans[PROC_MAX], ipc_dispatch_cb, void *arg);
+/* Test builds: SIGUSR2 makes a call that the sandbox forbids. */
+void	 daemon_test_hooks(struct event_base *);
+
+#endif

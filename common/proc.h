@@ -1,0 +1,31 @@
+/*
+ * The processes of the suite and the links between them.  moatd wires one
+ * SOCK_SEQPACKET socketpair per link; in a child the link to process P is
+ * always on descriptor PROC_FD_BASE + P.
+ */
+#ifndef MOAT_PROC_H
+#define MOAT_PROC_H
+
+enum proc_id {
+	PROC_MOATD = 0,
+	PROC_FRONTD,
+	PROC_AUTHD,
+	PROC_STORED,
+	PROC_TASKD,
+	PROC_MOATCTL,
+	PROC_MAX
+};
+
+/* The four children that moatd starts, in start order. */
+#define PROC_FIRST_CHILD	PROC_FRONTD
+#define PROC_LAST_CHILD		PROC_TASKD
+
+#define PROC_FD_BASE		3
+
+const char	*proc_name(enum proc_id);
+int		 proc_by_name(const char *, enum proc_id *);
+int		 proc_linked(enum proc_id, enum proc_id);
+int		 proc_link_fd(enum proc_id peer);
+const char	*proc_default_user(enum proc_id);
+
+#endif

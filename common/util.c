@@ -1,0 +1,210 @@
+#include <sys/types.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "util.h"
+
+void
+random_bytes(void *buf, size_t len)
+{
+	unsigned char	*p = buf;
+	ssize_t		 n;
+
+	while (len > 0) {
+		n = getrandom(p, len, 0);
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			fatal("getrandom");
+		}
+		p += n;
+		len -= n;
+	}
+}
+
+void
+random_string(char *dst, size_t len, const char *alphabet)
+{
+	size_t		 n = strlen(alphabet), i, limit;
+	unsigned char	 b;
+
+	if (n == 0 || n > 256)
+		fatalx("%s: bad alphabet", __func__);
+	/* Reject bytes past the largest multiple of n: no modulo bias. */
+	limit = 256 - (256 % n);
+	for (i = 0; i < len; ) {
+		random_bytes(&b, 1);
+		if (b >= limit)
+			continue;
+		dst[i++] = alphabet[b % n];
+	}
+	dst[len] = '\0';
+}
+
+ssize_t
+read_all_fd(int fd, void *buf, size_t cap)
+{
+	size_t	 off = 0;
+	ssize_t	 n;
+
+	for (;;) {
+		if (off == cap) {
+			/* one more byte tells whether there is more */
+			char	 extra;
+
+			n = read(fd, &extra, 1);
+			if (n == -1 && errno == EINTR)
+				continue;
+			return n == 0 ? (ssize_t)off : -1;
+		}
+		n = read(fd, (char *)buf + off, cap - off);
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (n == 0)
+			return off;
+		off += n;
+	}
+}
+
+uint64_t
+monotonic_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+const char *
+format_duration(uint64_t s, char *dst, size_t dstlen)
+{
+	uint64_t	 days = s / 86400;
+
+	if (days > 0)
+		snprintf(dst, dstlen, "%llud %02llu:%02llu:%02llu",
+		    (unsigned long long)days,
+		    (unsigned long long)(s % 86400) / 3600,
+		    (unsigned long long)(s % 3600) / 60,
+		    (unsigned long long)s % 60);
+	else
+		snprintf(dst, dstlen, "%02llu:%02llu:%02llu",
+		    (unsigned long long)s / 3600,
+		    (unsigned long long)(s % 3600) / 60,
+		    (unsigned long long)s % 60);
+	return dst;
+}
+
+static int
+parse_port(const char *s, uint16_t *port)
+{
+	char		*end;
+	unsigned long	 v;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v == 0 || v > 65535)
+		return -1;
+	*port = (uint16_t)v;
+	return 0;
+}
+
+int
+parse_sockaddr(const char *text, uint16_t default_port,
+    struct sockaddr_storage *ss, socklen_t *sslen)
+{
+	char			 host[INET6_ADDRSTRLEN + 2];
+	const char		*portstr = NULL, *colon;
+	struct sockaddr_in	*sin = (struct sockaddr_in *)ss;
+	struct sockaddr_in6	*sin6 = (struct sockaddr_in6 *)ss;
+	uint16_t		 port = default_port;
+	size_t			 hlen;
+
+	memset(ss, 0, sizeof(*ss));
+	if (text[0] == '[') {
+		const char	*close = strchr(text, ']');
+
+		if (close == NULL || (close[1] != '\0' && close[1] != ':'))
+			return -1;
+		hlen = close - text - 1;
+		if (hlen >= sizeof(host))
+			return -1;
+		memcpy(host, text + 1, hlen);
+		host[hlen] = '\0';
+		if (close[1] == ':')
+			portstr = close + 2;
+	} else {
+		colon = strchr(text, ':');
+		if (colon != NULL && strchr(colon + 1, ':') != NULL)
+			colon = NULL;	/* a bare IPv6 address */
+		hlen = colon ? (size_t)(colon - text) : strlen(text);
+		if (hlen >= sizeof(host))
+			return -1;
+		memcpy(host, text, hlen);
+		host[hlen] = '\0';
+		if (colon != NULL)
+			portstr = colon + 1;
+	}
+	if (portstr != NULL && parse_port(portstr, &port) == -1)
+		return -1;
+	if (inet_pton(AF_INET, host, &sin->sin_addr) == 1) {
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(port);
+		*sslen = sizeof(*sin);
+		return 0;
+	}
+	if (inet_pton(AF_INET6, host, &sin6->sin6_addr) == 1) {
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(port);
+		*sslen = sizeof(*sin6);
+		return 0;
+	}
+	return -1;
+}
+
+int
+set_nonblock_cloexec(int fd)
+{
+	int	 fl;
+
+	if ((fl = fcntl(fd, F_GETFL)) == -1 ||
+	    fcntl(fd, F_SETFL, fl | O_NONBLOCK) == -1 ||
+	    fcntl(fd, F_SETFD, FD_CLOEXEC) == -1)
+		return -1;
+	return 0;
+}
+
+void
+uuid_v4(char dst[37])
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char	 b[16];
+	int		 i, o = 0;
+
+	random_bytes(b, sizeof(b));
+	b[6] = (b[6] & 0x0f) | 0x40;	/* version 4 */
+	b[8] = (b[8] & 0x3f) | 0x80;	/* RFC 4122 variant */
+	for (i = 0; i < 16; i++) {
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			dst[o++] = '-';
+		dst[o++] = hex[b[i] >> 4];
+		dst[o++] = hex[b[i] & 0xf];
+	}
+	dst[o] = '\0';
+}

@@ -1,0 +1,29 @@
+#ifndef MOAT_UTIL_H
+#define MOAT_UTIL_H
+
+#include <sys/types.h>
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Fills buf from the kernel's CSPRNG; fatal if it cannot. */
+void	 random_bytes(void *buf, size_t len);
+/* A random string of len characters from alphabet; dst holds len + 1. */
+void	 random_string(char *dst, size_t len, const char *alphabet);
+/*
+ * Reads all of fd (a small file handed over by moatd) into buf.  Returns
+ * the length, or -1 if it does not fit in cap or cannot be read.
+ */
+ssize_t	 read_all_fd(int fd, void *buf, size_t cap);
+/* Monotonic milliseconds, for timing and deadlines. */
+uint64_t monotonic_ms(void);
+/* "3d 04:05:06" style; returns dst. */
+const char *format_duration(uint64_t seconds, char *dst, size_t dstlen);
+/* Parses "host:port", "[v6]:port" or "host" into a socket address. */
+int	 parse_sockaddr(const char *text, uint16_t default_port,
+	    struct sockaddr_storage *ss, socklen_t *sslen);
+int	 set_nonblock_cloexec(int fd);
+/* A random (version 4) UUID in its 36-character text form. */
+void	 uuid_v4(char dst[37]);
+
+#endif

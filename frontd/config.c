@@ -1,0 +1,175 @@
+/*
+ * frontd's half of the configuration push: the config_get side of
+ * moatd/config.c.  Values land in a pending copy and take effect together
+ * at cfg.done, so a reload never leaves half a configuration in force.
+ */
+#include <sys/types.h>
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "frontd.h"
+#include "log.h"
+#include "util.h"
+
+static void
+pem_clear(char **pem, size_t *len)
+{
+	if (*pem != NULL) {
+		explicit_bzero(*pem, *len);
+		free(*pem);
+	}
+	*pem = NULL;
+	*len = 0;
+}
+
+static int
+get_common(struct frontd_config *c, struct ipc_msg *m)
+{
+	ipc_get_u32(m, &c->verbose);
+	ipc_get_u32(m, &c->ipc_timeout_ms);
+	return ipc_end(m);
+}
+
+static int
+get_http(struct frontd_config *c, struct ipc_msg *m)
+{
+	struct frontd_http	*h = &c->http;
+
+	ipc_get_u32(m, &h->max_connections);
+	ipc_get_u32(m, &h->max_header_bytes);
+	ipc_get_u32(m, &h->max_headers);
+	ipc_get_u32(m, &h->max_body);
+	ipc_get_u32(m, &h->header_timeout);
+	ipc_get_u32(m, &h->request_timeout);
+	ipc_get_u32(m, &h->idle_timeout);
+	if (ipc_end(m) == -1)
+		return -1;
+	/* moatd checked these; a wild value means a confused peer */
+	if (h->max_headers == 0 || h->max_headers > HTTP_MAX_HEADERS ||
+	    h->max_header_bytes < 1024 || h->max_header_bytes > 65536 ||
+	    h->max_body == 0 || h->max_body > 16 * 1024 * 1024 ||
+	    h->max_connections == 0 || h->header_timeout == 0 ||
+	    h->request_timeout == 0 || h->idle_timeout == 0) {
+		m->error = "http limits out of range";
+		return -1;
+	}
+	return 0;
+}
+
+static int
+get_listen(struct ipc_msg *m)
+{
+	char	 name[80];
+	int	 fd;
+
+	ipc_get_str(m, name, sizeof(name));
+	ipc_get_fd(m, &fd);
+	if (ipc_end(m) == -1) {
+		if (fd != -1)
+			close(fd);
+		return -1;
+	}
+	server_add_listener(name, fd);
+	return 0;
+}
+
+static int
+get_pem(struct ipc_msg *m, char **pem, size_t *len)
+{
+	char	 path[1024];
+	ssize_t	 n;
+	int	 fd;
+
+	ipc_get_str(m, path, sizeof(path));
+	ipc_get_fd(m, &fd);
+	if (ipc_end(m) == -1) {
+		if (fd != -1)
+			close(fd);
+		return -1;
+	}
+	pem_clear(pem, len);
+	if ((*pem = malloc(TLS_MAX_PEM + 1)) == NULL)
+		fatal("%s", __func__);
+	n = read_all_fd(fd, *pem, TLS_MAX_PEM);
+	close(fd);
+	if (n <= 0) {
+		log_warnx("tls: %s is empty, unreadable or over %d bytes",
+		    path, TLS_MAX_PEM);
+		*len = TLS_MAX_PEM;
+		pem_clear(pem, len);
+		return 0;
+	}
+	(*pem)[n] = '\0';
+	*len = n;
+	return 0;
+}
+
+static int
+apply(struct frontd *f, struct ipc_chan *chan, struct ipc_msg *m)
+{
+	struct frontd_config	*c = &f->pending;
+	struct ipc_msg		 ack;
+	SSL_CTX			*ctx;
+	uint64_t		 generation;
+
+	ipc_get_u64(m, &generation);
+	if (ipc_end(m) == -1)
+		return -1;
+	if (c->cert_pem == NULL || c->key_pem == NULL ||
+	    (ctx = tls_ctx_new(c->cert_pem, c->cert_len, c->key_pem,
+	    c->key_len)) == NULL) {
+		pem_clear(&c->cert_pem, &c->cert_len);
+		pem_clear(&c->key_pem, &c->key_len);
+		if (f->ssl_ctx == NULL)
+			fatalx("no usable TLS certificate and key");
+		log_warnx("tls: keeping the certificate in use");
+	} else {
+		pem_clear(&c->cert_pem, &c->cert_len);
+		pem_clear(&c->key_pem, &c->key_len);
+		/* connections in flight hold their own reference */
+		SSL_CTX_free(f->ssl_ctx);
+		f->ssl_ctx = ctx;
+	}
+	f->http = c->http;
+	f->ipc_timeout_ms = c->ipc_timeout_ms;
+	log_setverbose(c->verbose);
+	ipc_msg_init(&ack, IPC_CFG_ACK, 0);
+	ipc_put_u64(&ack, generation);
+	ipc_reply(chan, m, &ack);
+	return 0;
+}
+
+int
+config_dispatch(struct ipc_chan *chan, struct ipc_msg *m)
+{
+	struct frontd		*f = frontd_env;
+	struct frontd_config	*c = &f->pending;
+
+	switch (m->type) {
+	case IPC_CFG_COMMON:
+		return get_common(c, m);
+	case IPC_CFG_HTTP:
+		return get_http(c, m);
+	case IPC_CFG_LISTEN:
+		if (f->serving) {
+			m->error = "listener after start";
+			return -1;
+		}
+		return get_listen(m);
+	case IPC_CFG_TLS_CERT:
+		return get_pem(m, &c->cert_pem, &c->cert_len);
+	case IPC_CFG_TLS_KEY:
+		return get_pem(m, &c->key_pem, &c->key_len);
+	case IPC_CFG_DONE:
+		return apply(f, chan, m);
+	case IPC_PROC_START:
+		if (ipc_end(m) == -1 || f->serving)
+			return -1;
+		server_start();
+		return 0;
+	default:
+		return -1;
+	}
+}

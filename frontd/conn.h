@@ -1,0 +1,54 @@
+/*
+ * One HTTPS connection: the request being read, the answer being written,
+ * and the IPC request in flight on its behalf, if any.
+ */
+#ifndef MOAT_CONN_H
+#define MOAT_CONN_H
+
+#include <sys/socket.h>
+
+#include <stdint.h>
+
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+
+#include "http_parse.h"
+#include "ipc.h"
+
+enum conn_state {
+	CONN_HEAD,		/* waiting for (the rest of) a request head */
+	CONN_BODY,		/* reading the body */
+	CONN_HANDLING,		/* a route is working on it */
+	CONN_WRITING,		/* the answer is being flushed */
+};
+
+struct conn {
+	struct bufferevent	*bev;
+	struct event		*timer;
+	enum conn_state		 state;
+	int			 head_started;
+	int			 close_after;	/* close once written */
+	char			*head;		/* a stable copy of the head */
+	struct http_request	 req;
+	struct http_chunked	 chunked;
+	char			*body;
+	size_t			 body_len;
+	char			 peer[64];	/* address text for logs */
+	struct ipc_chan		*ipc_chan;	/* request in flight */
+	uint32_t		 ipc_reqid;
+	uint64_t		 id;
+};
+
+/* response.c */
+void	 response_json(struct conn *, int status, const char *body,
+	    size_t len);
+void	 response_error(struct conn *, int status, const char *message);
+
+/* routes.c */
+void	 routes_dispatch(struct conn *);
+
+/* server.c */
+void	 conn_ipc_started(struct conn *, struct ipc_chan *, uint32_t reqid);
+void	 conn_ipc_done(struct conn *);
+
+#endif

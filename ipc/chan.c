@@ -1,0 +1,549 @@
+/*
+ * A channel to one peer on a libevent base: the hello handshake, a bounded
+ * outgoing queue for when the peer's buffer is full, and request/reply
+ * correlation with timeouts.  Any violation closes the channel; the owner's
+ * close callback decides what that means (in the daemons: fail closed).
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ipc.h"
+#include "log.h"
+
+static int	 pending_cmp(struct ipc_pending *, struct ipc_pending *);
+RB_PROTOTYPE(ipc_pending_tree, ipc_pending, entry, pending_cmp);
+RB_GENERATE(ipc_pending_tree, ipc_pending, entry, pending_cmp);
+
+static void	 chan_read(evutil_socket_t, short, void *);
+static void	 chan_write(evutil_socket_t, short, void *);
+static void	 chan_close(struct ipc_chan *, const char *);
+
+static int
+pending_cmp(struct ipc_pending *a, struct ipc_pending *b)
+{
+	return a->reqid < b->reqid ? -1 : a->reqid > b->reqid;
+}
+
+int
+ipc_socket_tune(int fd)
+{
+	int	 sz = 2 * IPC_MAX_MSG;
+
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz)) == -1 ||
+	    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz)) == -1)
+		return -1;
+	return 0;
+}
+
+int
+ipc_socketpair(int sv[2])
+{
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == -1)
+		return -1;
+	if (ipc_socket_tune(sv[0]) == -1 || ipc_socket_tune(sv[1]) == -1) {
+		close(sv[0]);
+		close(sv[1]);
+		return -1;
+	}
+	return 0;
+}
+
+int
+ipc_send_raw(int sock, const void *buf, size_t len, int fd)
+{
+	struct msghdr	 mh;
+	struct iovec	 iov;
+	union {
+		struct cmsghdr	 hdr;
+		char		 buf[CMSG_SPACE(sizeof(int))];
+	} cmsgbuf;
+	struct cmsghdr	*cmsg;
+	ssize_t		 n;
+
+	memset(&mh, 0, sizeof(mh));
+	iov.iov_base = (void *)buf;
+	iov.iov_len = len;
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	if (fd != -1) {
+		memset(&cmsgbuf, 0, sizeof(cmsgbuf));
+		mh.msg_control = &cmsgbuf.buf;
+		mh.msg_controllen = sizeof(cmsgbuf.buf);
+		cmsg = CMSG_FIRSTHDR(&mh);
+		cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+		cmsg->cmsg_level = SOL_SOCKET;
+		cmsg->cmsg_type = SCM_RIGHTS;
+		memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
+	}
+	do {
+		n = sendmsg(sock, &mh, MSG_NOSIGNAL);
+	} while (n == -1 && errno == EINTR);
+	if (n == -1)
+		return -1;
+	if ((size_t)n != len) {
+		errno = EMSGSIZE;
+		return -1;
+	}
+	return 0;
+}
+
+static void
+close_passed_fds(struct msghdr *mh)
+{
+	struct cmsghdr	*cmsg;
+	size_t		 i, n;
+	int		 fd;
+
+	for (cmsg = CMSG_FIRSTHDR(mh); cmsg != NULL;
+	    cmsg = CMSG_NXTHDR(mh, cmsg)) {
+		if (cmsg->cmsg_level != SOL_SOCKET ||
+		    cmsg->cmsg_type != SCM_RIGHTS)
+			continue;
+		n = (cmsg->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		for (i = 0; i < n; i++) {
+			memcpy(&fd, CMSG_DATA(cmsg) + i * sizeof(int),
+			    sizeof(int));
+			close(fd);
+		}
+	}
+}
+
+ssize_t
+ipc_recv_raw(int sock, void *buf, size_t cap, int *fd)
+{
+	struct msghdr	 mh;
+	struct iovec	 iov;
+	union {
+		struct cmsghdr	 hdr;
+		/* room for more than one so that extras can be closed */
+		char		 buf[CMSG_SPACE(4 * sizeof(int))];
+	} cmsgbuf;
+	struct cmsghdr	*cmsg;
+	ssize_t		 n;
+
+	*fd = -1;
+	memset(&mh, 0, sizeof(mh));
+	iov.iov_base = buf;
+	iov.iov_len = cap;
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	mh.msg_control = &cmsgbuf.buf;
+	mh.msg_controllen = sizeof(cmsgbuf.buf);
+	do {
+		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
+	} while (n == -1 && errno == EINTR);
+	if (n <= 0)
+		return n;
+	cmsg = CMSG_FIRSTHDR(&mh);
+	if ((mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) || (cmsg != NULL &&
+	    (cmsg->cmsg_level != SOL_SOCKET || cmsg->cmsg_type != SCM_RIGHTS ||
+	    cmsg->cmsg_len != CMSG_LEN(sizeof(int)) ||
+	    CMSG_NXTHDR(&mh, cmsg) != NULL))) {
+		close_passed_fds(&mh);
+		return -2;
+	}
+	if (cmsg != NULL)
+		memcpy(fd, CMSG_DATA(cmsg), sizeof(int));
+	return n;
+}
+
+static void
+send_hello(struct ipc_chan *chan)
+{
+	struct ipc_msg	 m;
+
+	ipc_msg_init(&m, IPC_HELLO, 0);
+	ipc_put_u64(&m, IPC_VERSION);
+	ipc_put_u64(&m, chan->self);
+	ipc_send(chan, &m);
+}
+
+struct ipc_chan *
+ipc_chan_new(struct event_base *base, int fd, enum proc_id self,
+    enum proc_id peer, ipc_dispatch_cb dispatch, ipc_close_cb on_close,
+    void *arg)
+{
+	struct ipc_chan	*chan;
+
+	if ((chan = calloc(1, sizeof(*chan))) == NULL ||
+	    (chan->rbuf = malloc(IPC_MAX_MSG)) == NULL)
+		fatal("%s", __func__);
+	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) == -1 ||
+	    fcntl(fd, F_SETFD, FD_CLOEXEC) == -1)
+		fatal("%s: fcntl", __func__);
+	chan->fd = fd;
+	chan->self = self;
+	chan->peer = peer;
+	chan->base = base;
+	chan->dispatch = dispatch;
+	chan->on_close = on_close;
+	chan->arg = arg;
+	TAILQ_INIT(&chan->outq);
+	RB_INIT(&chan->pending);
+	chan->ev_read = event_new(base, fd, EV_READ | EV_PERSIST, chan_read,
+	    chan);
+	chan->ev_write = event_new(base, fd, EV_WRITE, chan_write, chan);
+	if (chan->ev_read == NULL || chan->ev_write == NULL ||
+	    event_add(chan->ev_read, NULL) == -1)
+		fatalx("%s: event", __func__);
+	send_hello(chan);
+	return chan;
+}
+
+static void
+pending_free(struct ipc_chan *chan, struct ipc_pending *p)
+{
+	RB_REMOVE(ipc_pending_tree, &chan->pending, p);
+	event_free(p->timer);
+	free(p);
+}
+
+void
+ipc_chan_free(struct ipc_chan *chan)
+{
+	struct ipc_pending	*p;
+	struct ipc_out		*o;
+
+	if (chan == NULL)
+		return;
+	while ((p = RB_MIN(ipc_pending_tree, &chan->pending)) != NULL)
+		pending_free(chan, p);
+	while ((o = TAILQ_FIRST(&chan->outq)) != NULL) {
+		TAILQ_REMOVE(&chan->outq, o, entry);
+		if (o->fd != -1)
+			close(o->fd);
+		free(o->buf);
+		free(o);
+	}
+	event_free(chan->ev_read);
+	event_free(chan->ev_write);
+	if (chan->fd != -1)
+		close(chan->fd);
+	free(chan->rbuf);
+	free(chan);
+}
+
+static void
+chan_close(struct ipc_chan *chan, const char *why)
+{
+	struct ipc_pending	*p;
+
+	if (chan->closed)
+		return;
+	chan->closed = 1;
+	event_del(chan->ev_read);
+	event_del(chan->ev_write);
+	if (why != NULL)
+		log_warnx("ipc: protocol violation by %s: %s; "
+		    "treating it as compromised", proc_name(chan->peer), why);
+	/* Requests in flight get their answer: none. */
+	while ((p = RB_MIN(ipc_pending_tree, &chan->pending)) != NULL) {
+		ipc_reply_cb	 cb = p->cb;
+		void		*arg = p->arg;
+
+		pending_free(chan, p);
+		cb(chan, NULL, arg);
+	}
+	if (chan->on_close != NULL)
+		chan->on_close(chan, why, chan->arg);
+	else if (why != NULL)
+		fatalx("ipc: failing closed");
+	else
+		fatalx("ipc: %s closed its channel", proc_name(chan->peer));
+}
+
+static int
+enqueue(struct ipc_chan *chan, struct ipc_msg *m, size_t len)
+{
+	struct ipc_out	*o;
+
+	if (chan->outq_len >= IPC_MAX_QUEUE) {
+		log_warnx("ipc: queue to %s is full", proc_name(chan->peer));
+		return -1;
+	}
+	if ((o = calloc(1, sizeof(*o))) == NULL)
+		fatal("%s", __func__);
+	o->len = len;
+	o->buf = msgpack_sbuffer_release(&m->sbuf);
+	o->fd = m->fd;
+	m->fd = -1;
+	TAILQ_INSERT_TAIL(&chan->outq, o, entry);
+	chan->outq_len++;
+	event_add(chan->ev_write, NULL);
+	return 0;
+}
+
+int
+ipc_send(struct ipc_chan *chan, struct ipc_msg *m)
+{
+	const void	*buf;
+	size_t		 len;
+	int		 rc = 0;
+
+	if (chan->closed || ipc_msg_finish(m, &buf, &len) == -1) {
+		ipc_msg_clear(m);
+		return -1;
+	}
+	chan->msgs_out++;
+	if (TAILQ_EMPTY(&chan->outq) &&
+	    ipc_send_raw(chan->fd, buf, len, m->fd) == 0) {
+		ipc_msg_clear(m);
+		return 0;
+	}
+	if (TAILQ_EMPTY(&chan->outq) && errno != EAGAIN && errno != ENOBUFS) {
+		/* the peer is gone: the same as reading its end of file */
+		log_debug("ipc: send %s to %s: %s", ipc_type_name(m->type),
+		    proc_name(chan->peer), strerror(errno));
+		ipc_msg_clear(m);
+		chan_close(chan, NULL);
+		return -1;
+	} else
+		rc = enqueue(chan, m, len);
+	ipc_msg_clear(m);
+	return rc;
+}
+
+static void
+chan_write(evutil_socket_t fd, short ev, void *arg)
+{
+	struct ipc_chan	*chan = arg;
+	struct ipc_out	*o;
+
+	(void)fd;
+	(void)ev;
+	while ((o = TAILQ_FIRST(&chan->outq)) != NULL) {
+		if (ipc_send_raw(chan->fd, o->buf, o->len, o->fd) == -1) {
+			if (errno == EAGAIN || errno == ENOBUFS) {
+				event_add(chan->ev_write, NULL);
+				return;
+			}
+			log_warn("ipc: send to %s", proc_name(chan->peer));
+			chan_close(chan, NULL);
+			return;
+		}
+		TAILQ_REMOVE(&chan->outq, o, entry);
+		chan->outq_len--;
+		if (o->fd != -1)
+			close(o->fd);
+		free(o->buf);
+		free(o);
+	}
+}
+
+static void
+request_timeout(evutil_socket_t fd, short ev, void *arg)
+{
+	struct ipc_pending	*p = arg;
+	struct ipc_chan		*chan = p->chan;
+	ipc_reply_cb		 cb = p->cb;
+	void			*cbarg = p->arg;
+
+	(void)fd;
+	(void)ev;
+	log_debug("ipc: request %u to %s timed out", p->reqid,
+	    proc_name(chan->peer));
+	pending_free(chan, p);
+	cb(chan, NULL, cbarg);
+}
+
+int
+ipc_request(struct ipc_chan *chan, struct ipc_msg *m, int timeout_ms,
+    ipc_reply_cb cb, void *arg)
+{
+	const struct ipc_msgdef	*def = ipc_msgdef(m->type);
+	struct ipc_pending	*p;
+	struct timeval		 tv;
+
+	if (def == NULL || (def->flags & IPC_F_REQUEST) == 0)
+		fatalx("ipc: %s is not a request", ipc_type_name(m->type));
+	if (++chan->next_reqid == 0)
+		chan->next_reqid = 1;
+	m->reqid = chan->next_reqid;
+	if ((p = calloc(1, sizeof(*p))) == NULL)
+		fatal("%s", __func__);
+	p->reqid = m->reqid;
+	p->expect = def->reply;
+	p->cb = cb;
+	p->arg = arg;
+	p->chan = chan;
+	p->timer = evtimer_new(chan->base, request_timeout, p);
+	if (p->timer == NULL)
+		fatalx("%s: evtimer_new", __func__);
+	if (RB_INSERT(ipc_pending_tree, &chan->pending, p) != NULL)
+		fatalx("%s: request id %u in use", __func__, p->reqid);
+	tv.tv_sec = timeout_ms / 1000;
+	tv.tv_usec = (timeout_ms % 1000) * 1000;
+	evtimer_add(p->timer, &tv);
+	if (ipc_send(chan, m) == -1) {
+		pending_free(chan, p);
+		return -1;
+	}
+	return 0;
+}
+
+int
+ipc_reply(struct ipc_chan *chan, const struct ipc_msg *req, struct ipc_msg *m)
+{
+	const struct ipc_msgdef	*def = ipc_msgdef(req->type);
+
+	if (def == NULL || def->reply != m->type)
+		fatalx("ipc: %s does not answer %s", ipc_type_name(m->type),
+		    ipc_type_name(req->type));
+	m->reqid = req->reqid;
+	return ipc_send(chan, m);
+}
+
+void
+ipc_cancel(struct ipc_chan *chan, uint32_t reqid)
+{
+	struct ipc_pending	 key, *p;
+
+	key.reqid = reqid;
+	if ((p = RB_FIND(ipc_pending_tree, &chan->pending, &key)) != NULL)
+		pending_free(chan, p);
+}
+
+static int
+handle_hello(struct ipc_chan *chan, struct ipc_msg *m, const char **why)
+{
+	uint64_t	 version, id;
+
+	ipc_get_u64(m, &version);
+	ipc_get_u64(m, &id);
+	if (ipc_end(m) == -1) {
+		*why = m->error;
+		return -1;
+	}
+	if (version != IPC_VERSION) {
+		*why = "hello with another protocol version";
+		return -1;
+	}
+	if (id != chan->peer) {
+		*why = "hello from an unexpected process";
+		return -1;
+	}
+	chan->hello_seen = 1;
+	return 0;
+}
+
+static int
+handle_reply(struct ipc_chan *chan, struct ipc_msg *m, const char **why)
+{
+	struct ipc_pending	 key, *p;
+	ipc_reply_cb		 cb;
+	void			*arg;
+
+	key.reqid = m->reqid;
+	if ((p = RB_FIND(ipc_pending_tree, &chan->pending, &key)) == NULL) {
+		if (m->reqid > chan->next_reqid) {
+			*why = "reply to a request never made";
+			return -1;
+		}
+		log_debug("ipc: late %s from %s dropped",
+		    ipc_type_name(m->type), proc_name(chan->peer));
+		return 0;
+	}
+	if (m->type != p->expect) {
+		*why = "reply of another kind than the request";
+		return -1;
+	}
+	cb = p->cb;
+	arg = p->arg;
+	pending_free(chan, p);
+	cb(chan, m, arg);
+	return 0;
+}
+
+static int
+chan_handle(struct ipc_chan *chan, struct ipc_msg *m, const char **why)
+{
+	const struct ipc_msgdef	*def = ipc_msgdef(m->type);
+
+	if (!chan->hello_seen) {
+		if (m->type != IPC_HELLO) {
+			*why = "message before hello";
+			return -1;
+		}
+		return handle_hello(chan, m, why);
+	}
+	if (m->type == IPC_HELLO) {
+		*why = "second hello";
+		return -1;
+	}
+	if (def->flags & IPC_F_REPLY) {
+		return handle_reply(chan, m, why);
+	}
+	if (chan->dispatch(chan, m, chan->arg) == -1) {
+		*why = m->error != NULL ? m->error : "rejected by dispatcher";
+		return -1;
+	}
+	return 0;
+}
+
+static void
+chan_read(evutil_socket_t sock, short ev, void *arg)
+{
+	struct ipc_chan	*chan = arg;
+	struct ipc_msg	 m;
+	const char	*why;
+	ssize_t		 n;
+	int		 fd, budget;
+
+	(void)sock;
+	(void)ev;
+	/* A bounded batch per wakeup keeps other channels served. */
+	for (budget = 64; budget > 0 && !chan->closed; budget--) {
+		n = ipc_recv_raw(chan->fd, chan->rbuf, IPC_MAX_MSG, &fd);
+		if (n == -1) {
+			if (errno == EAGAIN)
+				return;
+			log_warn("ipc: receive from %s", proc_name(chan->peer));
+			chan_close(chan, NULL);
+			return;
+		}
+		if (n == 0) {
+			chan_close(chan, NULL);
+			return;
+		}
+		if (n == -2) {
+			chan_close(chan, "datagram truncated or oversized");
+			return;
+		}
+		if (ipc_decode(&m, chan->rbuf, n, fd, chan->peer, chan->self,
+		    &why) == -1) {
+			if (fd != -1)
+				close(fd);
+			chan_close(chan, why);
+			return;
+		}
+		chan->msgs_in++;
+		if (chan_handle(chan, &m, &why) == -1) {
+			ipc_msg_clear(&m);
+			chan_close(chan, why);
+			return;
+		}
+		ipc_msg_clear(&m);
+	}
+}
+
+static void
+chan_free_later(evutil_socket_t fd, short ev, void *arg)
+{
+	(void)fd;
+	(void)ev;
+	ipc_chan_free(arg);
+}
+
+void
+ipc_chan_free_deferred(struct ipc_chan *chan)
+{
+	if (event_base_once(chan->base, -1, EV_TIMEOUT, chan_free_later, chan,
+	    NULL) == -1)
+		fatalx("%s: event_base_once", __func__);
+}

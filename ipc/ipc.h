@@ -1,0 +1,248 @@
+/*
+ * Messages between the processes of the suite.
+ *
+ * A message is one SOCK_SEQPACKET datagram: a fixed header and a msgpack
+ * body that is one flat positional array of scalars.  The catalogue
+ * (catalogue.c) names every type, how large it may be, which process may
+ * send it to which, and whether it is a request, a reply or carries a
+ * descriptor.  Anything outside the catalogue is a protocol violation and
+ * the receiver treats its peer as compromised.
+ *
+ * Writing reads like a sentence, as in OpenSMTPD's mproc:
+ *	ipc_msg_init(&m, IPC_X, 0);
+ *	ipc_put_str(&m, name);
+ *	ipc_put_u64(&m, id);
+ *	ipc_send(chan, &m);
+ * and so does reading: the getters record the first error, and ipc_end()
+ * fails if any getter failed or if items are left over:
+ *	ipc_get_str(m, name, sizeof(name));
+ *	ipc_get_u64(m, &id);
+ *	if (ipc_end(m) == -1)
+ *		return -1;	(the channel then fails closed)
+ */
+#ifndef MOAT_IPC_H
+#define MOAT_IPC_H
+
+#include <sys/types.h>
+#include <sys/queue.h>
+#include <sys/tree.h>
+
+#include <stdint.h>
+#include <stddef.h>
+
+#include <event2/event.h>
+#include <msgpack.h>
+
+#include "proc.h"
+
+/* Bumped with every change to the header, the catalogue or a body. */
+#define IPC_VERSION		1
+
+#define IPC_HDR_LEN		12
+/* The largest datagram of any type; results beyond it are paged. */
+#define IPC_MAX_MSG		(128 * 1024)
+/* Bounds the items of one body, whatever its byte size. */
+#define IPC_MAX_ITEMS		8192
+#define IPC_MAX_QUEUE		4096
+
+struct ipc_hdr {
+	uint32_t	 len;		/* header and body */
+	uint16_t	 type;
+	uint16_t	 version;
+	uint32_t	 reqid;		/* 0 for one-way messages */
+};
+
+enum ipc_type {
+	IPC_HELLO = 1,
+	/* moatd pushes the configuration, then cfg.done; children ack. */
+	IPC_CFG_COMMON,
+	IPC_CFG_HTTP,
+	IPC_CFG_LISTEN,
+	IPC_CFG_TLS_CERT,
+	IPC_CFG_TLS_KEY,
+	IPC_CFG_AUTH,
+	IPC_CFG_MASTER_KEY,
+	IPC_CFG_TASK,
+	IPC_CFG_DONE,
+	IPC_CFG_ACK,
+	IPC_PROC_START,
+	/* first start: an admin with a random password */
+	IPC_ADMIN_BOOTSTRAP,
+	IPC_ADMIN_BOOTSTRAP_RES,
+	IPC_USER_BOOTSTRAP,
+	IPC_USER_BOOTSTRAP_RES,
+	/* GET /healthz: frontd asks stored, stored asks taskd */
+	IPC_HEALTH_CHECK,
+	IPC_HEALTH_RESULT,
+	IPC_AGENT_PING,
+	IPC_AGENT_PONG,
+	/* a no-op round trip, for the benchmark and liveness */
+	IPC_PING,
+	IPC_PONG,
+	/* moatctl <-> moatd */
+	IPC_CTL_STATUS,
+	IPC_CTL_STATUS_RES,
+	IPC_CTL_RELOAD,
+	IPC_CTL_RESULT,
+	IPC_TYPE_MAX
+};
+
+#define IPC_F_REQUEST	0x01	/* carries a reqid and expects a reply */
+#define IPC_F_REPLY	0x02	/* answers a request of ours */
+#define IPC_F_FD	0x04	/* carries exactly one descriptor */
+
+#define IPC_ROUTE(from, to)	(1ULL << ((from) * PROC_MAX + (to)))
+
+struct ipc_msgdef {
+	enum ipc_type	 type;
+	const char	*name;
+	uint32_t	 maxlen;	/* header included */
+	uint64_t	 routes;	/* IPC_ROUTE bits */
+	int		 flags;
+	enum ipc_type	 reply;		/* for a request: its answer's type */
+};
+
+const struct ipc_msgdef	*ipc_msgdef(unsigned int type);
+const char		*ipc_type_name(unsigned int type);
+
+struct ipc_msg {
+	uint16_t	 type;
+	uint32_t	 reqid;
+	int		 fd;
+	enum proc_id	 from;
+	/* writing */
+	msgpack_sbuffer	 sbuf;
+	msgpack_packer	 pk;
+	uint32_t	 count;
+	int		 writing;
+	/* reading */
+	msgpack_zone	 zone;
+	msgpack_object	 root;
+	uint32_t	 pos;
+	int		 reading;
+	const char	*error;		/* first decoding error */
+};
+
+void	 ipc_msg_init(struct ipc_msg *, enum ipc_type, uint32_t reqid);
+void	 ipc_put_u64(struct ipc_msg *, uint64_t);
+void	 ipc_put_i64(struct ipc_msg *, int64_t);
+void	 ipc_put_bool(struct ipc_msg *, int);
+void	 ipc_put_nil(struct ipc_msg *);
+void	 ipc_put_str(struct ipc_msg *, const char *);
+void	 ipc_put_strn(struct ipc_msg *, const char *, size_t);
+void	 ipc_put_bin(struct ipc_msg *, const void *, size_t);
+void	 ipc_put_fd(struct ipc_msg *, int);	/* passes ownership */
+/* Patches the header; -1 if the type's size limit is exceeded. */
+int	 ipc_msg_finish(struct ipc_msg *, const void **buf, size_t *len);
+void	 ipc_msg_clear(struct ipc_msg *);
+
+/*
+ * Validates and decodes one datagram that process `from` sent to process
+ * `to`.  fd is the descriptor that came with it or -1; on success the
+ * message owns it.  On failure returns -1 with a reason in *why, and the
+ * caller closes fd.
+ */
+int	 ipc_decode(struct ipc_msg *, const void *buf, size_t len, int fd,
+	    enum proc_id from, enum proc_id to, const char **why);
+/* The byte-level check of a body: exact sizes, bounded claims. */
+int	 ipc_prewalk(const uint8_t *body, size_t len, const char **why);
+
+void	 ipc_get_u64(struct ipc_msg *, uint64_t *);
+void	 ipc_get_u32(struct ipc_msg *, uint32_t *);
+void	 ipc_get_i64(struct ipc_msg *, int64_t *);
+void	 ipc_get_bool(struct ipc_msg *, int *);
+/* Text: no NUL, must fit in dstlen with its terminator. */
+void	 ipc_get_str(struct ipc_msg *, char *dst, size_t dstlen);
+/* Text or nil; nil gives *isnil = 1 and an empty string. */
+void	 ipc_get_optstr(struct ipc_msg *, char *dst, size_t dstlen,
+	    int *isnil);
+void	 ipc_get_bin(struct ipc_msg *, void *dst, size_t dstcap,
+	    size_t *len);
+/* Takes ownership of the descriptor. */
+void	 ipc_get_fd(struct ipc_msg *, int *fd);
+int	 ipc_end(struct ipc_msg *);
+uint32_t ipc_remaining(const struct ipc_msg *);
+
+/*
+ * A channel: one socket to one peer on a libevent base, with the hello
+ * handshake, an outgoing queue, and request/reply correlation.
+ */
+struct ipc_chan;
+typedef int	(*ipc_dispatch_cb)(struct ipc_chan *, struct ipc_msg *, void *);
+typedef void	(*ipc_reply_cb)(struct ipc_chan *, struct ipc_msg *, void *);
+typedef void	(*ipc_close_cb)(struct ipc_chan *, const char *why, void *);
+
+struct ipc_pending {
+	RB_ENTRY(ipc_pending)	 entry;
+	uint32_t		 reqid;
+	enum ipc_type		 expect;
+	struct event		*timer;
+	ipc_reply_cb		 cb;
+	void			*arg;
+	struct ipc_chan		*chan;
+};
+RB_HEAD(ipc_pending_tree, ipc_pending);
+
+struct ipc_out {
+	TAILQ_ENTRY(ipc_out)	 entry;
+	void			*buf;
+	size_t			 len;
+	int			 fd;
+};
+TAILQ_HEAD(ipc_outq, ipc_out);
+
+struct ipc_chan {
+	int			 fd;
+	enum proc_id		 self;
+	enum proc_id		 peer;
+	struct event_base	*base;
+	struct event		*ev_read;
+	struct event		*ev_write;
+	ipc_dispatch_cb		 dispatch;
+	ipc_close_cb		 on_close;
+	void			*arg;
+	struct ipc_outq		 outq;
+	size_t			 outq_len;
+	struct ipc_pending_tree	 pending;
+	uint32_t		 next_reqid;
+	int			 hello_seen;
+	int			 closed;
+	uint8_t			*rbuf;
+	uint64_t		 msgs_in;
+	uint64_t		 msgs_out;
+};
+
+/*
+ * Takes fd, sends hello.  dispatch gets every message but hello and the
+ * replies to our own requests; returning -1 from it is a violation.
+ * on_close runs once, when the peer hangs up (why is NULL) or violated
+ * the protocol (why says how); after it the channel is closed.  With no
+ * on_close, either ends the process: the suite fails closed.  on_close
+ * must not free the channel but may call ipc_chan_free_deferred().
+ */
+struct ipc_chan *ipc_chan_new(struct event_base *, int fd, enum proc_id self,
+	    enum proc_id peer, ipc_dispatch_cb, ipc_close_cb, void *arg);
+void	 ipc_chan_free(struct ipc_chan *);
+/* From inside a callback of the channel itself (on_close, dispatch). */
+void	 ipc_chan_free_deferred(struct ipc_chan *);
+int	 ipc_send(struct ipc_chan *, struct ipc_msg *);
+int	 ipc_request(struct ipc_chan *, struct ipc_msg *, int timeout_ms,
+	    ipc_reply_cb, void *arg);
+/* Sends m as the answer to request req (copies its reqid). */
+int	 ipc_reply(struct ipc_chan *, const struct ipc_msg *req,
+	    struct ipc_msg *m);
+/* Cancels a pending request without calling its callback. */
+void	 ipc_cancel(struct ipc_chan *, uint32_t reqid);
+int	 ipc_socket_tune(int fd);
+int	 ipc_socketpair(int sv[2]);
+
+/*
+ * The raw datagram, for channels without an event loop (moatctl): one
+ * sendmsg with an optional descriptor; one recvmsg into buf of
+ * IPC_MAX_MSG bytes.  ipc_recv_raw returns the length, 0 at end of file,
+ * -1 with errno set, or -2 for a truncated datagram.
+ */
+int	 ipc_send_raw(int sock, const void *buf, size_t len, int fd);
+ssize_t	 ipc_recv_raw(int sock, void *buf, size_t cap, int *fd);
+
+#endif

@@ -1,0 +1,531 @@
+/*
+ * Encoding and decoding of one message: the header, the bounded byte-level
+ * walk of the msgpack body, and the typed getters and putters.
+ */
+#include <sys/types.h>
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ipc.h"
+#include "log.h"
+
+/* The root array and nothing nested: bodies are flat by design. */
+#define IPC_MAX_DEPTH	1
+
+/* header placeholder followed by an array32 head patched at the end */
+#define IPC_ARRAY_HEAD	5
+
+static void
+put_check(int rc)
+{
+	if (rc != 0)
+		fatalx("ipc: out of memory encoding a message");
+}
+
+void
+ipc_msg_init(struct ipc_msg *m, enum ipc_type type, uint32_t reqid)
+{
+	static const uint8_t zero[IPC_HDR_LEN + IPC_ARRAY_HEAD];
+
+	memset(m, 0, sizeof(*m));
+	m->type = type;
+	m->reqid = reqid;
+	m->fd = -1;
+	m->writing = 1;
+	msgpack_sbuffer_init(&m->sbuf);
+	msgpack_packer_init(&m->pk, &m->sbuf, msgpack_sbuffer_write);
+	put_check(msgpack_sbuffer_write(&m->sbuf, (const char *)zero,
+	    sizeof(zero)));
+}
+
+void
+ipc_put_u64(struct ipc_msg *m, uint64_t v)
+{
+	put_check(msgpack_pack_uint64(&m->pk, v));
+	m->count++;
+}
+
+void
+ipc_put_i64(struct ipc_msg *m, int64_t v)
+{
+	put_check(msgpack_pack_int64(&m->pk, v));
+	m->count++;
+}
+
+void
+ipc_put_bool(struct ipc_msg *m, int v)
+{
+	put_check(v ? msgpack_pack_true(&m->pk) : msgpack_pack_false(&m->pk));
+	m->count++;
+}
+
+void
+ipc_put_nil(struct ipc_msg *m)
+{
+	put_check(msgpack_pack_nil(&m->pk));
+	m->count++;
+}
+
+void
+ipc_put_strn(struct ipc_msg *m, const char *s, size_t len)
+{
+	put_check(msgpack_pack_str(&m->pk, len));
+	put_check(msgpack_pack_str_body(&m->pk, s, len));
+	m->count++;
+}
+
+void
+ipc_put_str(struct ipc_msg *m, const char *s)
+{
+	ipc_put_strn(m, s, strlen(s));
+}
+
+void
+ipc_put_bin(struct ipc_msg *m, const void *p, size_t len)
+{
+	put_check(msgpack_pack_bin(&m->pk, len));
+	put_check(msgpack_pack_bin_body(&m->pk, p, len));
+	m->count++;
+}
+
+void
+ipc_put_fd(struct ipc_msg *m, int fd)
+{
+	if (m->fd != -1)
+		fatalx("ipc: %s: one descriptor per message",
+		    ipc_type_name(m->type));
+	m->fd = fd;
+}
+
+int
+ipc_msg_finish(struct ipc_msg *m, const void **buf, size_t *len)
+{
+	const struct ipc_msgdef	*def = ipc_msgdef(m->type);
+	struct ipc_hdr		 hdr;
+	uint8_t			*p = (uint8_t *)m->sbuf.data;
+
+	if (def == NULL)
+		fatalx("ipc: sending unknown type %u", m->type);
+	if (m->sbuf.size > def->maxlen) {
+		log_warnx("ipc: %s is %zu bytes, over its limit of %u",
+		    def->name, m->sbuf.size, def->maxlen);
+		return -1;
+	}
+	hdr.len = (uint32_t)m->sbuf.size;
+	hdr.type = m->type;
+	hdr.version = IPC_VERSION;
+	hdr.reqid = m->reqid;
+	memcpy(p, &hdr, sizeof(hdr));
+	p[IPC_HDR_LEN] = 0xdd;
+	p[IPC_HDR_LEN + 1] = m->count >> 24;
+	p[IPC_HDR_LEN + 2] = m->count >> 16;
+	p[IPC_HDR_LEN + 3] = m->count >> 8;
+	p[IPC_HDR_LEN + 4] = m->count;
+	*buf = p;
+	*len = m->sbuf.size;
+	return 0;
+}
+
+void
+ipc_msg_clear(struct ipc_msg *m)
+{
+	if (m->writing)
+		msgpack_sbuffer_destroy(&m->sbuf);
+	if (m->reading)
+		msgpack_zone_destroy(&m->zone);
+	if (m->fd != -1)
+		close(m->fd);
+	m->writing = m->reading = 0;
+	m->fd = -1;
+}
+
+static uint64_t
+be_read(const uint8_t *p, size_t n)
+{
+	uint64_t	 v = 0;
+	size_t		 i;
+
+	for (i = 0; i < n; i++)
+		v = (v << 8) | p[i];
+	return v;
+}
+
+/*
+ * Reads the head of the msgpack object at p.  *skip gets the bytes the
+ * object itself takes when it is a scalar; *claim gets the number of
+ * elements a container claims (pairs count twice) and *is_container 1.
+ */
+static int
+prewalk_head(const uint8_t *p, size_t left, size_t *skip, uint64_t *claim,
+    int *is_container, const char **why)
+{
+	uint8_t	 b = p[0];
+	size_t	 lenbytes = 0, fixed = 0;
+
+	*claim = 0;
+	*is_container = 0;
+	if (b <= 0x7f || b >= 0xe0 || (b >= 0xc0 && b <= 0xc3 && b != 0xc1)) {
+		*skip = 1;
+		return 0;
+	}
+	if (b >= 0x80 && b <= 0x8f) {
+		*is_container = 1;
+		*claim = 2 * (uint64_t)(b & 0x0f);
+		*skip = 1;
+		return 0;
+	}
+	if (b >= 0x90 && b <= 0x9f) {
+		*is_container = 1;
+		*claim = b & 0x0f;
+		*skip = 1;
+		return 0;
+	}
+	if (b >= 0xa0 && b <= 0xbf) {
+		*skip = 1 + (b & 0x1f);
+		goto bounded;
+	}
+	switch (b) {
+	case 0xcc: case 0xd0: fixed = 1; break;
+	case 0xcd: case 0xd1: fixed = 2; break;
+	case 0xce: case 0xd2: case 0xca: fixed = 4; break;
+	case 0xcf: case 0xd3: case 0xcb: fixed = 8; break;
+	case 0xc4: case 0xd9: lenbytes = 1; break;
+	case 0xc5: case 0xda: lenbytes = 2; break;
+	case 0xc6: case 0xdb: lenbytes = 4; break;
+	case 0xdc: case 0xdd: case 0xde: case 0xdf:
+		lenbytes = (b == 0xdc || b == 0xde) ? 2 : 4;
+		if (left < 1 + lenbytes) {
+			*why = "container head truncated";
+			return -1;
+		}
+		*claim = be_read(p + 1, lenbytes);
+		if (b >= 0xde)
+			*claim *= 2;
+		*is_container = 1;
+		*skip = 1 + lenbytes;
+		return 0;
+	default:
+		*why = "extension or reserved type";
+		return -1;
+	}
+	if (fixed) {
+		*skip = 1 + fixed;
+		goto bounded;
+	}
+	if (left < 1 + lenbytes) {
+		*why = "length head truncated";
+		return -1;
+	}
+	*skip = 1 + lenbytes + be_read(p + 1, lenbytes);
+ bounded:
+	if (*skip > left) {
+		*why = "value longer than the bytes that remain";
+		return -1;
+	}
+	return 0;
+}
+
+int
+ipc_prewalk(const uint8_t *body, size_t len, const char **why)
+{
+	uint64_t	 left[IPC_MAX_DEPTH + 1];
+	uint64_t	 items = 0, claim;
+	size_t		 off = 0, skip;
+	int		 depth = 0, container;
+
+	if (len == 0 || !((body[0] >= 0x90 && body[0] <= 0x9f) ||
+	    body[0] == 0xdc || body[0] == 0xdd)) {
+		*why = "body is not an array";
+		return -1;
+	}
+	left[0] = 1;
+	while (depth >= 0) {
+		if (left[depth] == 0) {
+			depth--;
+			continue;
+		}
+		if (off >= len) {
+			*why = "body truncated";
+			return -1;
+		}
+		left[depth]--;
+		if (prewalk_head(body + off, len - off, &skip, &claim,
+		    &container, why) == -1)
+			return -1;
+		off += skip;
+		if (!container)
+			continue;
+		if (depth + 1 > IPC_MAX_DEPTH) {
+			*why = "nesting too deep";
+			return -1;
+		}
+		/* Every element takes at least one byte. */
+		if (claim > len - off) {
+			*why = "container claims more elements than bytes remain";
+			return -1;
+		}
+		items += claim;
+		if (items > IPC_MAX_ITEMS) {
+			*why = "too many items";
+			return -1;
+		}
+		left[++depth] = claim;
+	}
+	if (off != len) {
+		*why = "trailing bytes after the body";
+		return -1;
+	}
+	return 0;
+}
+
+static int
+check_header(const struct ipc_hdr *hdr, size_t len, int fd,
+    enum proc_id from, enum proc_id to, const struct ipc_msgdef **defp,
+    const char **why)
+{
+	const struct ipc_msgdef	*def;
+
+	if (hdr->len != len) {
+		*why = "header length disagrees with the datagram";
+		return -1;
+	}
+	if (hdr->version != IPC_VERSION) {
+		*why = "protocol version mismatch";
+		return -1;
+	}
+	if ((def = ipc_msgdef(hdr->type)) == NULL) {
+		*why = "unknown message type";
+		return -1;
+	}
+	if ((def->routes & IPC_ROUTE(from, to)) == 0) {
+		*why = "message type not allowed from this peer";
+		return -1;
+	}
+	if (len > def->maxlen) {
+		*why = "message over its size limit";
+		return -1;
+	}
+	if ((def->flags & (IPC_F_REQUEST | IPC_F_REPLY)) ?
+	    hdr->reqid == 0 : hdr->reqid != 0) {
+		*why = "request id does not fit the message type";
+		return -1;
+	}
+	if ((def->flags & IPC_F_FD) ? fd == -1 : fd != -1) {
+		*why = "descriptor does not fit the message type";
+		return -1;
+	}
+	*defp = def;
+	return 0;
+}
+
+int
+ipc_decode(struct ipc_msg *m, const void *buf, size_t len, int fd,
+    enum proc_id from, enum proc_id to, const char **why)
+{
+	const struct ipc_msgdef	*def;
+	struct ipc_hdr		 hdr;
+	const uint8_t		*body;
+	size_t			 blen, off = 0;
+	msgpack_unpack_return	 rc;
+
+	memset(m, 0, sizeof(*m));
+	m->fd = -1;
+	if (len < IPC_HDR_LEN) {
+		*why = "datagram shorter than the header";
+		return -1;
+	}
+	memcpy(&hdr, buf, sizeof(hdr));
+	if (check_header(&hdr, len, fd, from, to, &def, why) == -1)
+		return -1;
+	body = (const uint8_t *)buf + IPC_HDR_LEN;
+	blen = len - IPC_HDR_LEN;
+	if (ipc_prewalk(body, blen, why) == -1)
+		return -1;
+	if (!msgpack_zone_init(&m->zone, 512))
+		fatalx("ipc: out of memory");
+	m->reading = 1;
+	rc = msgpack_unpack((const char *)body, blen, &off, &m->zone,
+	    &m->root);
+	if (rc != MSGPACK_UNPACK_SUCCESS || off != blen ||
+	    m->root.type != MSGPACK_OBJECT_ARRAY) {
+		ipc_msg_clear(m);
+		*why = "msgpack decoding failed";
+		return -1;
+	}
+	m->type = hdr.type;
+	m->reqid = hdr.reqid;
+	m->from = from;
+	m->fd = fd;
+	return 0;
+}
+
+static const msgpack_object *
+next_item(struct ipc_msg *m, msgpack_object_type type)
+{
+	const msgpack_object	*o;
+
+	if (m->error != NULL)
+		return NULL;
+	if (!m->reading || m->pos >= m->root.via.array.size) {
+		m->error = "fewer items than expected";
+		return NULL;
+	}
+	o = &m->root.via.array.ptr[m->pos++];
+	if (o->type != type) {
+		m->error = "item of the wrong type";
+		return NULL;
+	}
+	return o;
+}
+
+void
+ipc_get_u64(struct ipc_msg *m, uint64_t *v)
+{
+	const msgpack_object	*o;
+
+	*v = 0;
+	if ((o = next_item(m, MSGPACK_OBJECT_POSITIVE_INTEGER)) != NULL)
+		*v = o->via.u64;
+}
+
+void
+ipc_get_u32(struct ipc_msg *m, uint32_t *v)
+{
+	uint64_t	 u;
+
+	ipc_get_u64(m, &u);
+	*v = 0;
+	if (u > UINT32_MAX) {
+		if (m->error == NULL)
+			m->error = "integer out of range";
+		return;
+	}
+	*v = (uint32_t)u;
+}
+
+void
+ipc_get_i64(struct ipc_msg *m, int64_t *v)
+{
+	const msgpack_object	*o;
+
+	*v = 0;
+	if (m->error == NULL && m->reading &&
+	    m->pos < m->root.via.array.size &&
+	    m->root.via.array.ptr[m->pos].type ==
+	    MSGPACK_OBJECT_NEGATIVE_INTEGER) {
+		*v = m->root.via.array.ptr[m->pos++].via.i64;
+		return;
+	}
+	if ((o = next_item(m, MSGPACK_OBJECT_POSITIVE_INTEGER)) == NULL)
+		return;
+	if (o->via.u64 > INT64_MAX) {
+		m->error = "integer out of range";
+		return;
+	}
+	*v = (int64_t)o->via.u64;
+}
+
+void
+ipc_get_bool(struct ipc_msg *m, int *v)
+{
+	const msgpack_object	*o;
+
+	*v = 0;
+	if ((o = next_item(m, MSGPACK_OBJECT_BOOLEAN)) != NULL)
+		*v = o->via.boolean ? 1 : 0;
+}
+
+static void
+copy_text(struct ipc_msg *m, const msgpack_object *o, char *dst,
+    size_t dstlen)
+{
+	if (o->via.str.size >= dstlen) {
+		m->error = "string too long";
+		return;
+	}
+	if (memchr(o->via.str.ptr, '\0', o->via.str.size) != NULL) {
+		m->error = "embedded NUL in a string";
+		return;
+	}
+	memcpy(dst, o->via.str.ptr, o->via.str.size);
+	dst[o->via.str.size] = '\0';
+}
+
+void
+ipc_get_str(struct ipc_msg *m, char *dst, size_t dstlen)
+{
+	const msgpack_object	*o;
+
+	if (dstlen > 0)
+		dst[0] = '\0';
+	if ((o = next_item(m, MSGPACK_OBJECT_STR)) != NULL)
+		copy_text(m, o, dst, dstlen);
+}
+
+void
+ipc_get_optstr(struct ipc_msg *m, char *dst, size_t dstlen, int *isnil)
+{
+	*isnil = 0;
+	if (m->error == NULL && m->reading &&
+	    m->pos < m->root.via.array.size &&
+	    m->root.via.array.ptr[m->pos].type == MSGPACK_OBJECT_NIL) {
+		m->pos++;
+		*isnil = 1;
+		if (dstlen > 0)
+			dst[0] = '\0';
+		return;
+	}
+	ipc_get_str(m, dst, dstlen);
+}
+
+void
+ipc_get_bin(struct ipc_msg *m, void *dst, size_t dstcap, size_t *len)
+{
+	const msgpack_object	*o;
+
+	*len = 0;
+	if ((o = next_item(m, MSGPACK_OBJECT_BIN)) == NULL)
+		return;
+	if (o->via.bin.size > dstcap) {
+		m->error = "binary too long";
+		return;
+	}
+	memcpy(dst, o->via.bin.ptr, o->via.bin.size);
+	*len = o->via.bin.size;
+}
+
+void
+ipc_get_fd(struct ipc_msg *m, int *fd)
+{
+	*fd = -1;
+	if (m->error != NULL)
+		return;
+	if (m->fd == -1) {
+		m->error = "descriptor missing";
+		return;
+	}
+	*fd = m->fd;
+	m->fd = -1;
+}
+
+uint32_t
+ipc_remaining(const struct ipc_msg *m)
+{
+	if (!m->reading || m->pos >= m->root.via.array.size)
+		return 0;
+	return m->root.via.array.size - m->pos;
+}
+
+int
+ipc_end(struct ipc_msg *m)
+{
+	if (m->error == NULL && ipc_remaining(m) != 0)
+		m->error = "more items than expected";
+	if (m->error == NULL && m->fd != -1)
+		m->error = "descriptor not taken";
+	return m->error == NULL ? 0 : -1;
+}

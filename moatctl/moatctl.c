@@ -1,0 +1,206 @@
+/*
+ * moatctl: the operator's command line.  It talks to moatd over the
+ * root-only control socket with the suite's own typed messages.
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include <err.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "ipc.h"
+#include "log.h"
+#include "util.h"
+
+static uint8_t	 rbuf[IPC_MAX_MSG];
+
+static __attribute__((noreturn)) void
+usage(void)
+{
+	fprintf(stderr, "usage: moatctl [-s socket] command\n"
+	    "commands:\n"
+	    "  status    list the processes of the suite\n"
+	    "  reload    reload the configuration\n");
+	exit(1);
+}
+
+static const char *
+default_socket(void)
+{
+	static char	 path[PATH_MAX];
+	const char	*var = getenv("MOAT_VAR");
+
+	snprintf(path, sizeof(path), "%s/moatd.sock",
+	    var != NULL && *var != '\0' ? var : CONF_DEFAULT_VAR);
+	return path;
+}
+
+static int
+connect_moatd(const char *path)
+{
+	struct sockaddr_un	 sun;
+	int			 fd;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlcpy(sun.sun_path, path, sizeof(sun.sun_path)) >=
+	    sizeof(sun.sun_path))
+		errx(1, "%s: path too long", path);
+	if ((fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0)) == -1)
+		err(1, "socket");
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1)
+		err(1, "connect %s (is moatd running?)", path);
+	if (ipc_socket_tune(fd) == -1)
+		err(1, "setsockopt");
+	return fd;
+}
+
+static void
+send_msg(int fd, struct ipc_msg *m)
+{
+	const void	*buf;
+	size_t		 len;
+
+	if (ipc_msg_finish(m, &buf, &len) == -1)
+		errx(1, "message too large");
+	if (ipc_send_raw(fd, buf, len, -1) == -1)
+		err(1, "send");
+	ipc_msg_clear(m);
+}
+
+static void
+recv_msg(int fd, struct ipc_msg *m)
+{
+	const char	*why;
+	ssize_t		 n;
+	int		 rfd;
+
+	n = ipc_recv_raw(fd, rbuf, sizeof(rbuf), &rfd);
+	if (n == 0)
+		errx(1, "moatd closed the connection");
+	if (n < 0)
+		errx(1, "receive failed");
+	if (ipc_decode(m, rbuf, n, rfd, PROC_MOATD, PROC_MOATCTL, &why) == -1) {
+		if (rfd != -1)
+			close(rfd);
+		errx(1, "malformed answer from moatd: %s", why);
+	}
+}
+
+/* hello both ways, then one request and its answer */
+static void
+exchange(int fd, struct ipc_msg *req, struct ipc_msg *res)
+{
+	struct ipc_msg	 hello;
+	uint64_t	 version, id;
+
+	ipc_msg_init(&hello, IPC_HELLO, 0);
+	ipc_put_u64(&hello, IPC_VERSION);
+	ipc_put_u64(&hello, PROC_MOATCTL);
+	send_msg(fd, &hello);
+	recv_msg(fd, &hello);
+	ipc_get_u64(&hello, &version);
+	ipc_get_u64(&hello, &id);
+	if (hello.type != IPC_HELLO || ipc_end(&hello) == -1 ||
+	    version != IPC_VERSION || id != PROC_MOATD)
+		errx(1, "moatd speaks another protocol version");
+	ipc_msg_clear(&hello);
+	req->reqid = 1;
+	send_msg(fd, req);
+	recv_msg(fd, res);
+	if (res->reqid != 1)
+		errx(1, "answer to another request");
+}
+
+static int
+cmd_status(int fd)
+{
+	struct ipc_msg	 req, res;
+	char		 name[32], user[64], up[32];
+	uint64_t	 n, i, pid, uid, started;
+	time_t		 now = time(NULL);
+
+	ipc_msg_init(&req, IPC_CTL_STATUS, 0);
+	exchange(fd, &req, &res);
+	ipc_get_u64(&res, &n);
+	if (n > 16)
+		errx(1, "malformed status");
+	printf("%-8s %8s %-12s %6s  %s\n", "PROCESS", "PID", "USER", "UID",
+	    "UPTIME");
+	for (i = 0; i < n; i++) {
+		ipc_get_str(&res, name, sizeof(name));
+		ipc_get_u64(&res, &pid);
+		ipc_get_str(&res, user, sizeof(user));
+		ipc_get_u64(&res, &uid);
+		ipc_get_u64(&res, &started);
+		if (res.error != NULL)
+			break;
+		format_duration(started <= (uint64_t)now ? now - started : 0,
+		    up, sizeof(up));
+		printf("%-8s %8llu %-12s %6llu  %s\n", name,
+		    (unsigned long long)pid, user, (unsigned long long)uid, up);
+	}
+	if (ipc_end(&res) == -1)
+		errx(1, "malformed status: %s", res.error);
+	ipc_msg_clear(&res);
+	return 0;
+}
+
+static int
+cmd_reload(int fd)
+{
+	struct ipc_msg	 req, res;
+	char		 text[512];
+	int		 ok;
+
+	ipc_msg_init(&req, IPC_CTL_RELOAD, 0);
+	exchange(fd, &req, &res);
+	ipc_get_bool(&res, &ok);
+	ipc_get_str(&res, text, sizeof(text));
+	if (ipc_end(&res) == -1)
+		errx(1, "malformed answer: %s", res.error);
+	ipc_msg_clear(&res);
+	printf("%s\n", text);
+	return ok ? 0 : 1;
+}
+
+int
+main(int argc, char *argv[])
+{
+	const char	*sock = NULL;
+	int		 ch, fd, rc;
+
+	log_procinit("moatctl");
+	while ((ch = getopt(argc, argv, "s:")) != -1) {
+		switch (ch) {
+		case 's':
+			sock = optarg;
+			break;
+		default:
+			usage();
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc != 1)
+		usage();
+	if (sock == NULL)
+		sock = default_socket();
+	if (strcmp(argv[0], "status") == 0) {
+		fd = connect_moatd(sock);
+		rc = cmd_status(fd);
+	} else if (strcmp(argv[0], "reload") == 0) {
+		fd = connect_moatd(sock);
+		rc = cmd_reload(fd);
+	} else
+		usage();
+	close(fd);
+	return rc;
+}

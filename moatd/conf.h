@@ -1,0 +1,109 @@
+/*
+ * moatd's configuration: what moatd.conf(5) can set.  moatd parses it once
+ * (parse.y) and pushes to each child only the part that child needs.
+ */
+#ifndef MOAT_CONF_H
+#define MOAT_CONF_H
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/queue.h>
+
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "proc.h"
+
+#define CONF_DEFAULT_FILE	"/etc/moat/moatd.conf"
+#define CONF_DEFAULT_VAR	"/var/lib/moat"
+#define CONF_DEFAULT_PORT	8443
+#define CONF_MAX_LISTEN		16
+#define CONF_MAX_INCLUDE_DEPTH	8
+#define CONF_MAX_MACROS		256
+#define CONF_MAX_MACRO_NAME	64	/* with the NUL */
+#define CONF_MAX_LINE		8192	/* bytes in a line, newline excluded */
+#define CONF_MAX_TOKEN		4096	/* bytes in a word or string, with NUL */
+#define CONF_MAX_FILE		(1024 * 1024)	/* bytes in one file or buffer */
+#define CONF_HTTP_MAX_HEADERS	128	/* frontd's HTTP_MAX_HEADERS */
+
+struct conf_listen {
+	TAILQ_ENTRY(conf_listen) entry;
+	struct sockaddr_storage	 ss;
+	socklen_t		 sslen;
+	char			 name[80];	/* "127.0.0.1:8443" */
+	int			 fd;		/* moatd only, -1 until bound */
+};
+TAILQ_HEAD(conf_listens, conf_listen);
+
+struct conf_http {
+	uint32_t	 max_connections;	/* concurrent, per frontd */
+	uint32_t	 max_header_bytes;	/* request line and headers */
+	uint32_t	 max_headers;		/* header fields per request */
+	uint32_t	 max_body;		/* bytes */
+	uint32_t	 header_timeout;	/* seconds to receive the head */
+	uint32_t	 request_timeout;	/* seconds to receive the body */
+	uint32_t	 idle_timeout;		/* seconds between requests */
+};
+
+struct conf_auth {
+	uint32_t	 argon2_memory_kib;
+	uint32_t	 argon2_time;
+	uint32_t	 argon2_parallelism;
+};
+
+struct conf_task {
+	uint32_t	 workers;
+};
+
+struct moat_config {
+	char		 var_dir[PATH_MAX];	/* state; absolute */
+	char		 db_dir[PATH_MAX];	/* stored's chroot */
+	char		 empty_dir[PATH_MAX];	/* frontd's and authd's chroot */
+	char		 tls_cert[PATH_MAX];
+	char		 tls_key[PATH_MAX];
+	int		 tls_generate;		/* neither was configured */
+	char		 master_key[PATH_MAX];
+	char		 control_socket[PATH_MAX];
+	char		 user[PROC_MAX][64];	/* per process */
+	struct conf_listens listeners;
+	struct conf_http http;
+	struct conf_auth auth;
+	struct conf_task task;
+	uint32_t	 ipc_timeout_ms;	/* request/reply between children */
+	int		 log_verbose;
+};
+
+/* Macros given on the command line (-D name=value) before parsing. */
+int	 conf_define_macro(const char *nameval);
+
+void	 conf_init(struct moat_config *);
+/*
+ * Parses filename on top of the defaults already in conf.  Errors are
+ * reported as "file:line: message" through log_warnx.  Returns the number
+ * of errors (0 on success).  After a successful parse, conf_finalize()
+ * fills the paths that were left to their defaults from var_dir.
+ */
+int	 conf_parse_file(const char *filename, struct moat_config *);
+/* The same for a buffer; name is used in error messages. */
+int	 conf_parse_buffer(const char *name, const char *buf, size_t len,
+	    struct moat_config *);
+int	 conf_finalize(struct moat_config *);
+void	 conf_clear(struct moat_config *);
+void	 conf_clear_macros(void);
+void	 conf_dump(FILE *, const struct moat_config *);
+
+/*
+ * For parse.y.  conf_listen_add() parses an address ("*", "localhost", an
+ * IPv4 or IPv6 literal) and appends a listener; on error it returns -1 and
+ * puts the reason in err.  The macro table keeps -D macros (persist) across
+ * parses; conf_macro_reset() drops the others.
+ */
+int	 conf_listen_add(struct moat_config *, const char *addr, long long port,
+	    char *err, size_t errlen);
+int	 conf_macro_set(const char *name, const char *value, int persist,
+	    const char **errstr);
+const char *conf_macro_get(const char *name);
+void	 conf_macro_reset(void);
+
+#endif

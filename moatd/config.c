@@ -1,0 +1,209 @@
+/*
+ * Pushing the configuration to the children: config_set-style senders,
+ * one per kind of setting, each the pair of a config_get in the child's
+ * own config.c.  Each child gets only its part: secrets go to authd only.
+ * A push ends with cfg.done; the suite starts when every child has
+ * acknowledged it.
+ */
+#include <sys/types.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "moatd.h"
+
+static void	 config_done_cb(struct ipc_chan *, struct ipc_msg *, void *);
+
+static void
+send_common(struct moatd *m, struct child *c)
+{
+	struct ipc_msg	 msg;
+	int		 verbose = m->verbose > m->conf->log_verbose ?
+			    m->verbose : m->conf->log_verbose;
+
+	ipc_msg_init(&msg, IPC_CFG_COMMON, 0);
+	ipc_put_u64(&msg, verbose);
+	ipc_put_u64(&msg, m->conf->ipc_timeout_ms);
+	ipc_send(c->chan, &msg);
+}
+
+static void
+send_http(struct moatd *m, struct child *c)
+{
+	const struct conf_http	*h = &m->conf->http;
+	struct ipc_msg		 msg;
+
+	ipc_msg_init(&msg, IPC_CFG_HTTP, 0);
+	ipc_put_u64(&msg, h->max_connections);
+	ipc_put_u64(&msg, h->max_header_bytes);
+	ipc_put_u64(&msg, h->max_headers);
+	ipc_put_u64(&msg, h->max_body);
+	ipc_put_u64(&msg, h->header_timeout);
+	ipc_put_u64(&msg, h->request_timeout);
+	ipc_put_u64(&msg, h->idle_timeout);
+	ipc_send(c->chan, &msg);
+}
+
+/* Listening sockets are handed over once, at start. */
+static void
+send_listeners(struct moatd *m, struct child *c)
+{
+	struct conf_listen	*l;
+	struct ipc_msg		 msg;
+
+	TAILQ_FOREACH(l, &m->conf->listeners, entry) {
+		if (l->fd == -1)
+			continue;
+		ipc_msg_init(&msg, IPC_CFG_LISTEN, 0);
+		ipc_put_str(&msg, l->name);
+		ipc_put_fd(&msg, l->fd);
+		l->fd = -1;
+		ipc_send(c->chan, &msg);
+	}
+}
+
+static void
+send_file(struct child *c, enum ipc_type type, const char *path)
+{
+	struct ipc_msg	 msg;
+	int		 fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1)
+		fatal("open %s", path);
+	ipc_msg_init(&msg, type, 0);
+	ipc_put_str(&msg, path);
+	ipc_put_fd(&msg, fd);
+	ipc_send(c->chan, &msg);
+}
+
+/*
+ * The TLS key goes to frontd until authd performs the private-key
+ * operations for it (DESIGN.md, Secrets); this is the one place to change.
+ */
+static void
+send_tls(struct moatd *m, struct child *c)
+{
+	send_file(c, IPC_CFG_TLS_CERT, m->conf->tls_cert);
+	send_file(c, IPC_CFG_TLS_KEY, m->conf->tls_key);
+}
+
+static void
+send_auth(struct moatd *m, struct child *c, int first)
+{
+	const struct conf_auth	*a = &m->conf->auth;
+	struct ipc_msg		 msg;
+
+	ipc_msg_init(&msg, IPC_CFG_AUTH, 0);
+	ipc_put_u64(&msg, a->argon2_memory_kib);
+	ipc_put_u64(&msg, a->argon2_time);
+	ipc_put_u64(&msg, a->argon2_parallelism);
+	ipc_send(c->chan, &msg);
+	if (!first)
+		return;
+	ipc_msg_init(&msg, IPC_CFG_MASTER_KEY, 0);
+	ipc_put_fd(&msg, setup_open_master_key(m->conf));
+	ipc_send(c->chan, &msg);
+}
+
+static void
+send_task(struct moatd *m, struct child *c)
+{
+	struct ipc_msg	 msg;
+
+	ipc_msg_init(&msg, IPC_CFG_TASK, 0);
+	ipc_put_u64(&msg, m->conf->task.workers);
+	ipc_send(c->chan, &msg);
+}
+
+void
+config_push(struct moatd *m, int first)
+{
+	struct ipc_msg	 msg;
+	int		 id;
+
+	m->generation++;
+	for (id = PROC_FIRST_CHILD; id <= PROC_LAST_CHILD; id++) {
+		struct child	*c = &m->children[id];
+
+		send_common(m, c);
+		switch (id) {
+		case PROC_FRONTD:
+			send_http(m, c);
+			if (first)
+				send_listeners(m, c);
+			send_tls(m, c);
+			break;
+		case PROC_AUTHD:
+			send_auth(m, c, first);
+			break;
+		case PROC_TASKD:
+			send_task(m, c);
+			break;
+		}
+		ipc_msg_init(&msg, IPC_CFG_DONE, 0);
+		ipc_put_u64(&msg, m->generation);
+		if (ipc_request(c->chan, &msg, 10000, config_done_cb, c) == -1)
+			fatalx("cannot configure %s", proc_name(id));
+	}
+}
+
+static void
+start_suite(struct moatd *m)
+{
+	struct conf_listen	*l;
+	struct ipc_msg		 msg;
+	int			 id;
+
+	for (id = PROC_FIRST_CHILD; id <= PROC_LAST_CHILD; id++) {
+		ipc_msg_init(&msg, IPC_PROC_START, 0);
+		ipc_send(m->children[id].chan, &msg);
+	}
+	m->started = 1;
+	TAILQ_FOREACH(l, &m->conf->listeners, entry)
+		log_info("ready: https://%s/", l->name);
+	setup_bootstrap_admin(m);
+}
+
+void
+config_acked(struct moatd *m, struct child *c, uint64_t generation)
+{
+	int	 id;
+
+	c->acked = generation;
+	for (id = PROC_FIRST_CHILD; id <= PROC_LAST_CHILD; id++)
+		if (m->children[id].acked != m->generation)
+			return;
+	if (!m->started)
+		start_suite(m);
+	else
+		log_info("configuration reloaded");
+}
+
+static void
+config_done_cb(struct ipc_chan *chan, struct ipc_msg *msg, void *arg)
+{
+	struct child	*c = arg;
+	char		 why[128];
+	uint64_t	 generation;
+
+	if (env->stopping)
+		return;
+	if (msg == NULL) {
+		snprintf(why, sizeof(why), "%s did not take its configuration",
+		    proc_name(c->id));
+		children_stop(env, 1, why);
+		return;
+	}
+	ipc_get_u64(msg, &generation);
+	if (ipc_end(msg) == -1 || generation > (uint64_t)env->generation) {
+		snprintf(why, sizeof(why), "%s: bad cfg.ack", proc_name(c->id));
+		children_stop(env, 1, why);
+		return;
+	}
+	(void)chan;
+	config_acked(env, c, generation);
+}

@@ -1,0 +1,214 @@
+/*
+ * moatd: the parent.  It parses the configuration, prepares the state
+ * directory and the listening sockets, starts the four children with
+ * their links, pushes each its part of the configuration, and then only
+ * supervises: when any child dies, the whole suite stops (fail closed).
+ */
+#include <sys/types.h>
+#include <sys/stat.h>
+
+#include <err.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include <openssl/ssl.h>
+
+#include "log.h"
+#include "moatd.h"
+#include "sandbox.h"
+
+struct moatd	*env;
+
+extern char	**environ;
+
+static __attribute__((noreturn)) void
+usage(void)
+{
+	fprintf(stderr, "usage: moatd [-dnv] [-D macro=value] [-f file]\n");
+	exit(1);
+}
+
+static void
+on_signal(evutil_socket_t sig, short ev, void *arg)
+{
+	struct moatd	*m = arg;
+	char		 msg[256];
+
+	(void)ev;
+	switch (sig) {
+	case SIGINT:
+	case SIGTERM:
+		log_info("%s: stopping", strsignal(sig));
+		children_stop(m, 0, NULL);
+		break;
+	case SIGHUP:
+		if (moatd_reload(m, msg, sizeof(msg)) == 0)
+			log_info("%s", msg);
+		else
+			log_warnx("%s", msg);
+		break;
+	case SIGCHLD:
+		children_reap(m);
+		break;
+	}
+}
+
+static void
+add_signal(struct moatd *m, int sig)
+{
+	struct event	*ev;
+
+	if ((ev = evsignal_new(m->base, sig, on_signal, m)) == NULL ||
+	    evsignal_add(ev, NULL) == -1)
+		fatalx("signal %d", sig);
+}
+
+static struct moat_config *
+load_config(const char *file)
+{
+	struct moat_config	*conf;
+	int			 errors;
+
+	if ((conf = calloc(1, sizeof(*conf))) == NULL)
+		fatal("%s", __func__);
+	conf_init(conf);
+	errors = conf_parse_file(file, conf);
+	if (errors == 0 && conf_finalize(conf) == -1)
+		errors = 1;
+	if (errors != 0) {
+		conf_clear(conf);
+		free(conf);
+		return NULL;
+	}
+	return conf;
+}
+
+/*
+ * A reload parses into a new configuration first; a bad one is refused
+ * and the running one stays (unlike httpd, which purges first).
+ */
+int
+moatd_reload(struct moatd *m, char *msg, size_t msglen)
+{
+	struct moat_config	*conf;
+
+	if (!m->started || m->stopping) {
+		snprintf(msg, msglen, "reload refused: the suite is not "
+		    "running");
+		return -1;
+	}
+	if ((conf = load_config(m->conffile)) == NULL) {
+		snprintf(msg, msglen, "reload refused: %s has errors; the "
+		    "running configuration stays", m->conffile);
+		return -1;
+	}
+	if (strcmp(conf->var_dir, m->conf->var_dir) != 0 ||
+	    strcmp(conf->db_dir, m->conf->db_dir) != 0)
+		log_warnx("reload: state directories change only on restart");
+	/* Listening sockets were handed over at start and stay. */
+	TAILQ_CONCAT(&conf->listeners, &m->conf->listeners, entry);
+	conf_clear(m->conf);
+	free(m->conf);
+	m->conf = conf;
+	log_setverbose(m->verbose > conf->log_verbose ? m->verbose :
+	    conf->log_verbose);
+	config_push(m, 0);
+	snprintf(msg, msglen, "reloading %s", m->conffile);
+	return 0;
+}
+
+static void
+check_only(const char *file, int verbose)
+{
+	struct moat_config	*conf;
+
+	if ((conf = load_config(file)) == NULL)
+		exit(1);
+	if (verbose)
+		conf_dump(stdout, conf);
+	fprintf(stderr, "configuration OK\n");
+	conf_clear(conf);
+	free(conf);
+	exit(0);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct moatd	 m;
+	const char	*file = CONF_DEFAULT_FILE;
+	int		 ch, checkonly = 0;
+
+	memset(&m, 0, sizeof(m));
+	env = &m;
+	m.control_fd = -1;
+	setproctitle_init(argc, argv, environ);
+	log_init(1, LOG_DAEMON);
+	log_procinit("moatd");
+	while ((ch = getopt(argc, argv, "D:df:nv")) != -1) {
+		switch (ch) {
+		case 'D':
+			if (conf_define_macro(optarg) == -1)
+				errx(1, "-D %s: expected name=value", optarg);
+			break;
+		case 'd':
+			m.foreground = 1;
+			break;
+		case 'f':
+			file = optarg;
+			break;
+		case 'n':
+			checkonly = 1;
+			break;
+		case 'v':
+			m.verbose++;
+			break;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+	log_setverbose(m.verbose);
+	if (checkonly)
+		check_only(file, m.verbose);
+	m.conffile = file;
+	if ((m.conf = load_config(file)) == NULL)
+		exit(1);
+	if (m.conf->log_verbose > m.verbose)
+		log_setverbose(m.conf->log_verbose);
+
+	if (geteuid() != 0)
+		log_warnx("WARNING: not running as root: the children keep "
+		    "your user and get no chroot; seccomp and Landlock still "
+		    "apply");
+	OPENSSL_init_ssl(0, NULL);
+	setup_state(m.conf);
+	setup_listeners(m.conf);
+	if (!m.foreground && daemon(0, 0) == -1)
+		fatal("daemon");
+	log_init(m.foreground, LOG_DAEMON);
+	m.started_at = time(NULL);
+
+	m.base = event_base_new();
+	if (m.base == NULL)
+		fatalx("event_base_new");
+	signal(SIGPIPE, SIG_IGN);
+	add_signal(&m, SIGINT);
+	add_signal(&m, SIGTERM);
+	add_signal(&m, SIGHUP);
+	add_signal(&m, SIGCHLD);
+
+	control_init(&m);
+	children_start(&m, argv[0]);
+	config_push(&m, 1);
+	setproctitle("-moat: moatd (parent)");
+
+	event_base_dispatch(m.base);
+	fatalx("event loop ended");
+}

@@ -1,0 +1,70 @@
+#ifndef MOAT_MOATD_H
+#define MOAT_MOATD_H
+
+#include <sys/types.h>
+
+#include <time.h>
+
+#include <event2/event.h>
+
+#include "conf.h"
+#include "ipc.h"
+#include "proc.h"
+
+struct child {
+	enum proc_id	 id;
+	pid_t		 pid;
+	uid_t		 uid;
+	char		 user[64];
+	time_t		 started;
+	struct ipc_chan	*chan;
+	int		 logfd;		/* foreground: the child's stderr */
+	struct event	*logev;
+	uint64_t	 acked;		/* config generation acknowledged */
+	int		 exited;
+};
+
+struct moatd {
+	struct event_base	*base;
+	struct moat_config	*conf;
+	const char		*conffile;
+	int			 foreground;
+	int			 verbose;
+	struct child		 children[PROC_MAX];
+	uint64_t		 generation;	/* of the pushed config */
+	int			 started;	/* PROC_START sent */
+	int			 stopping;
+	int			 exit_code;
+	time_t			 started_at;
+	int			 control_fd;
+};
+
+extern struct moatd *env;
+
+/* children.c */
+void	 children_start(struct moatd *, const char *selfpath);
+void	 children_reap(struct moatd *);
+void	 children_stop(struct moatd *, int exit_code, const char *why);
+
+/* config.c: pushes the configuration; the children's config.c gets it */
+void	 config_push(struct moatd *, int first);
+void	 config_acked(struct moatd *, struct child *, uint64_t generation);
+
+/* setup.c */
+void	 setup_state(struct moat_config *);
+const char *setup_task_dir(const struct moat_config *);
+void	 setup_listeners(struct moat_config *);
+int	 setup_open_master_key(const struct moat_config *);
+void	 setup_bootstrap_admin(struct moatd *);
+
+/* tlsgen.c */
+int	 tlsgen_selfsigned(const char *certpath, const char *keypath);
+
+/* control.c */
+void	 control_init(struct moatd *);
+void	 control_cleanup(struct moatd *);
+
+/* moatd.c */
+int	 moatd_reload(struct moatd *, char *msg, size_t msglen);
+
+#endif

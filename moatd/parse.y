@@ -1,0 +1,1104 @@
+/*
+ * moatd.conf(5): grammar, lexer, include stack and macro expansion, in the
+ * shape of OpenBSD httpd's and relayd's parse.y.
+ *
+ * Builds with `byacc -o parse.c parse.y` and with `bison -y`; parse.c
+ * compiles with -Wall -Wextra -Werror under gcc and clang and needs no
+ * -Wno- flag.
+ *
+ * The parser is run again on every reload and by the fuzzer, so all of its
+ * state lives in one struct that parse_reset() returns to empty at the
+ * start and at the end of each parse.  Strings the lexer returns are kept
+ * on a list and freed after each statement, so no error path in the
+ * grammar can leak them.
+ */
+
+%{
+#include <sys/types.h>
+#include <sys/stat.h>
+#include <sys/queue.h>
+#include <sys/un.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "log.h"
+
+/* lgetc() returns a byte, EOF or one of these. */
+#define LEX_MACRO_END	(-2)	/* a macro's text ended: ends a token */
+#define LEX_NUL		(-3)	/* a NUL byte in the file */
+#define LEX_LONGLINE	(-4)	/* a line longer than CONF_MAX_LINE */
+#define LEX_IOERR	(-5)	/* read error */
+
+/* byacc: free the parser's stack after each parse, as bison does. */
+#define YY_NO_LEAKS	1
+
+#define MAXPUSHBACK	8
+/* Bytes all macro expansions of one parse may produce. */
+#define MAX_EXPANSION	CONF_MAX_FILE
+
+struct file {
+	TAILQ_ENTRY(file)	 entry;
+	FILE			*stream;
+	char			*name;
+	int			 lineno;
+	size_t			 linelen;	/* bytes so far on this line */
+	int			 lastc;
+	int			 buffer;	/* from memory: no directory */
+};
+TAILQ_HEAD(files, file);
+
+struct lexstr {
+	SLIST_ENTRY(lexstr)	 entry;
+	char			 s[];
+};
+SLIST_HEAD(lexstrs, lexstr);
+
+static struct parser {
+	struct moat_config	*conf;
+	struct files		 files;		/* the include stack */
+	struct file		*file;		/* the one being read */
+	int			 depth;		/* includes on the stack */
+	int			 errors;
+	int			 abort;		/* no point reading on */
+	int			 lexerror;	/* the lexer already said why */
+	int			 atstart;	/* next token starts a statement */
+	int			 toklineno;
+	char			 tokdesc[64];	/* for "syntax error at ..." */
+	int			 pushback[MAXPUSHBACK];
+	int			 npushback;
+	char			 macro[CONF_MAX_TOKEN];	/* a copy: a macro */
+	size_t			 macropos;	/* may be redefined while read */
+	int			 inmacro;
+	int			 macro_after;	/* the byte that ended $name */
+	size_t			 expanded;
+	struct file		*block_file;	/* where "http {" is open */
+	int			 block_line;
+	struct lexstrs		 strings;
+} ps;
+
+int		 yylex(void);
+void		 yyerror(const char *);
+
+static void	 parse_error(const char *, ...)
+		    __attribute__((format(printf, 1, 2)));
+static void	 parse_error_at(struct file *, int, const char *, va_list)
+		    __attribute__((format(printf, 3, 0)));
+static int	 parse_run(struct file *, struct moat_config *);
+static void	 parse_reset(void);
+static struct file *file_open(const char *, int, const char **);
+static void	 file_close(struct file *);
+static void	 include_file(const char *);
+static char	*lexstr_dup(const char *);
+static void	 lexstr_purge(void);
+static int	 check_range(const char *, int64_t, int64_t, int64_t);
+static int	 parse_unit(const char *, const char *, int64_t *);
+static int	 set_path(char *, const char *, const char *);
+static void	 set_user(const char *, const char *);
+static void	 set_macro(const char *, const char *);
+static void	 add_listen(const char *, int64_t);
+static void	 block_open(void);
+%}
+
+%union {
+	int64_t		 number;
+	char		*string;
+}
+
+%token	ARGON2 BODY CERTIFICATE CHROOT CONNECTIONS CONTROL DATABASE DIRECTORY
+%token	HEADER HEADERS HTTP IDLE INCLUDE IPC KEY LISTEN LOG MASTER MAX MEMORY
+%token	ON PARALLELISM PORT REQUEST SIZE SOCKET TASK TIME TIMEOUT TLS USER VAR
+%token	VERBOSE WORKERS ERROR
+%token	<string>	STRING
+%token	<number>	NUMBER
+%type	<number>	port size seconds
+%type	<string>	value
+
+%%
+
+grammar		: /* empty */
+		| grammar '\n'			{ lexstr_purge(); }
+		| grammar include		{ lexstr_purge(); }
+		| grammar varset '\n'		{ lexstr_purge(); }
+		| grammar main '\n'		{ lexstr_purge(); }
+		| grammar error '\n'		{ lexstr_purge(); yyerrok; }
+		;
+
+/*
+ * The newline belongs to the include: the file is pushed once it has been
+ * read, so the included file's tokens follow it.
+ */
+include		: INCLUDE STRING '\n'		{ include_file($2); }
+		;
+
+varset		: STRING '=' value		{ set_macro($1, $3); }
+		;
+
+value		: STRING
+		| NUMBER {
+			char	 buf[32];
+
+			(void)snprintf(buf, sizeof(buf), "%lld",
+			    (long long)$1);
+			$$ = lexstr_dup(buf);
+		}
+		;
+
+main		: VAR STRING {
+			if (set_path(ps.conf->var_dir, "var", $2) == -1)
+				YYERROR;
+		}
+		| DATABASE DIRECTORY STRING {
+			if (set_path(ps.conf->db_dir, "database directory",
+			    $3) == -1)
+				YYERROR;
+		}
+		| CHROOT STRING {
+			if (set_path(ps.conf->empty_dir, "chroot", $2) == -1)
+				YYERROR;
+		}
+		| LISTEN ON STRING port		{ add_listen($3, $4); }
+		| TLS CERTIFICATE STRING {
+			if (set_path(ps.conf->tls_cert, "tls certificate",
+			    $3) == -1)
+				YYERROR;
+		}
+		| TLS KEY STRING {
+			if (set_path(ps.conf->tls_key, "tls key", $3) == -1)
+				YYERROR;
+		}
+		| MASTER KEY STRING {
+			if (set_path(ps.conf->master_key, "master key",
+			    $3) == -1)
+				YYERROR;
+		}
+		| CONTROL SOCKET STRING {
+			struct sockaddr_un	 sun;
+
+			if (strlen($3) >= sizeof(sun.sun_path)) {
+				parse_error("control socket: path longer "
+				    "than %zu bytes", sizeof(sun.sun_path) - 1);
+				YYERROR;
+			}
+			if (set_path(ps.conf->control_socket,
+			    "control socket", $3) == -1)
+				YYERROR;
+		}
+		| USER STRING STRING		{ set_user($2, $3); }
+		| ARGON2 argon2opts
+		| TASK WORKERS NUMBER {
+			if (check_range("task workers", $3, 1, 64) == -1)
+				YYERROR;
+			ps.conf->task.workers = $3;
+		}
+		| IPC TIMEOUT NUMBER {
+			if (check_range("ipc timeout", $3, 100, 60000) == -1)
+				YYERROR;
+			ps.conf->ipc_timeout_ms = $3;
+		}
+		| LOG VERBOSE			{ ps.conf->log_verbose = 1; }
+		| HTTP '{' { block_open(); } httpitems '}' {
+			ps.block_file = NULL;
+		}
+		| HTTP httpitem
+		;
+
+port		: /* empty */			{ $$ = CONF_DEFAULT_PORT; }
+		| PORT NUMBER			{ $$ = $2; }
+		;
+
+argon2opts	: argon2opt
+		| argon2opts argon2opt
+		;
+
+argon2opt	: MEMORY NUMBER {
+			if (check_range("argon2 memory", $2, 8192,
+			    4194304) == -1)
+				YYERROR;
+			ps.conf->auth.argon2_memory_kib = $2;
+		}
+		| TIME NUMBER {
+			if (check_range("argon2 time", $2, 1, 10) == -1)
+				YYERROR;
+			ps.conf->auth.argon2_time = $2;
+		}
+		| PARALLELISM NUMBER {
+			if (check_range("argon2 parallelism", $2, 1, 16) == -1)
+				YYERROR;
+			ps.conf->auth.argon2_parallelism = $2;
+		}
+		;
+
+httpitems	: /* empty */
+		| httpitems '\n'
+		| httpitems httpitem '\n'
+		| httpitems error '\n'		{ yyerrok; }
+		;
+
+httpitem	: MAX CONNECTIONS NUMBER {
+			if (check_range("max connections", $3, 1,
+			    100000) == -1)
+				YYERROR;
+			ps.conf->http.max_connections = $3;
+		}
+		| MAX HEADER SIZE size {
+			if (check_range("max header size", $4, 1024,
+			    65536) == -1)
+				YYERROR;
+			ps.conf->http.max_header_bytes = $4;
+		}
+		| MAX HEADERS NUMBER {
+			if (check_range("max headers", $3, 1,
+			    CONF_HTTP_MAX_HEADERS) == -1)
+				YYERROR;
+			ps.conf->http.max_headers = $3;
+		}
+		| MAX BODY size {
+			if (check_range("max body", $3, 1024,
+			    16 * 1024 * 1024) == -1)
+				YYERROR;
+			ps.conf->http.max_body = $3;
+		}
+		| HEADER TIMEOUT seconds {
+			if (check_range("header timeout", $3, 1, 300) == -1)
+				YYERROR;
+			ps.conf->http.header_timeout = $3;
+		}
+		| REQUEST TIMEOUT seconds {
+			if (check_range("request timeout", $3, 1, 3600) == -1)
+				YYERROR;
+			ps.conf->http.request_timeout = $3;
+		}
+		| IDLE TIMEOUT seconds {
+			if (check_range("idle timeout", $3, 1, 3600) == -1)
+				YYERROR;
+			ps.conf->http.idle_timeout = $3;
+		}
+		;
+
+size		: NUMBER
+		| STRING {
+			if (parse_unit("size", $1, &$$) == -1)
+				YYERROR;
+		}
+		;
+
+seconds		: NUMBER
+		| STRING {
+			if (parse_unit("time", $1, &$$) == -1)
+				YYERROR;
+		}
+		;
+
+%%
+
+static const struct keyword {
+	const char	*name;
+	int		 token;
+} keywords[] = {
+	{ "argon2",		ARGON2 },
+	{ "body",		BODY },
+	{ "certificate",	CERTIFICATE },
+	{ "chroot",		CHROOT },
+	{ "connections",	CONNECTIONS },
+	{ "control",		CONTROL },
+	{ "database",		DATABASE },
+	{ "directory",		DIRECTORY },
+	{ "header",		HEADER },
+	{ "headers",		HEADERS },
+	{ "http",		HTTP },
+	{ "idle",		IDLE },
+	{ "include",		INCLUDE },
+	{ "ipc",		IPC },
+	{ "key",		KEY },
+	{ "listen",		LISTEN },
+	{ "log",		LOG },
+	{ "master",		MASTER },
+	{ "max",		MAX },
+	{ "memory",		MEMORY },
+	{ "on",			ON },
+	{ "parallelism",	PARALLELISM },
+	{ "port",		PORT },
+	{ "request",		REQUEST },
+	{ "size",		SIZE },
+	{ "socket",		SOCKET },
+	{ "task",		TASK },
+	{ "time",		TIME },
+	{ "timeout",		TIMEOUT },
+	{ "tls",		TLS },
+	{ "user",		USER },
+	{ "var",		VAR },
+	{ "verbose",		VERBOSE },
+	{ "workers",		WORKERS },
+};
+
+static int	 lookup(const char *);
+static int	 lgetc(void);
+static void	 lungetc(int);
+static int	 file_getc(struct file *);
+static int	 lex_bad(int);
+static int	 lex_fatal(int);
+static int	 findeol(void);
+static int	 is_word_char(int);
+static int	 lex_word(int, char *, size_t);
+static int	 lex_quoted(char *, size_t);
+static int	 lex_macro(void);
+static int	 lex_eof(void);
+static void	 describe(int, const char *);
+
+static int
+lookup(const char *s)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++)
+		if (strcmp(s, keywords[i].name) == 0)
+			return keywords[i].token;
+	return STRING;
+}
+
+/* Pushed-back bytes first, then the macro being expanded, then the file. */
+static int
+lgetc(void)
+{
+	int	 c;
+
+	if (ps.npushback > 0)
+		return ps.pushback[--ps.npushback];
+	if (ps.inmacro) {
+		c = (unsigned char)ps.macro[ps.macropos];
+		if (c != '\0') {
+			ps.macropos++;
+			return c;
+		}
+		ps.inmacro = 0;
+		/* The byte after "$name" comes after the macro's text. */
+		if (ps.macro_after != EOF)
+			lungetc(ps.macro_after);
+		return LEX_MACRO_END;
+	}
+	return file_getc(ps.file);
+}
+
+static void
+lungetc(int c)
+{
+	if (c == EOF)
+		return;
+	if (ps.npushback >= MAXPUSHBACK) {
+		/* The lexer never pushes back more than two bytes. */
+		parse_error("internal error: pushback overflow");
+		ps.abort = 1;
+		return;
+	}
+	ps.pushback[ps.npushback++] = c;
+}
+
+static int
+file_getc(struct file *f)
+{
+	int	 c;
+
+	if ((c = getc(f->stream)) == EOF) {
+		if (ferror(f->stream))
+			return LEX_IOERR;
+		/* A last line without its newline still ends a statement. */
+		if (f->lastc != '\n') {
+			f->lastc = '\n';
+			return '\n';
+		}
+		return EOF;
+	}
+	f->lastc = c;
+	if (c == '\n') {
+		f->linelen = 0;
+		return c;
+	}
+	if (++f->linelen > CONF_MAX_LINE)
+		return LEX_LONGLINE;
+	if (c == '\0')
+		return LEX_NUL;
+	return c;
+}
+
+static int
+lex_bad(int c)
+{
+	return c == LEX_NUL || c == LEX_LONGLINE || c == LEX_IOERR;
+}
+
+/* Binary or runaway input: reading on would only produce noise. */
+static int
+lex_fatal(int c)
+{
+	if (c == LEX_NUL)
+		parse_error("NUL byte in file");
+	else if (c == LEX_LONGLINE)
+		parse_error("line too long (max %d bytes)", CONF_MAX_LINE);
+	else
+		parse_error("read error");
+	ps.abort = 1;
+	ps.lexerror = 1;
+	return ERROR;
+}
+
+/*
+ * After a lexical error: skip to the end of the line but leave the newline,
+ * so that the grammar's error rule resynchronizes on this line.
+ */
+static int
+findeol(void)
+{
+	int	 c;
+
+	for (;;) {
+		c = lgetc();
+		if (lex_bad(c))
+			return lex_fatal(c);
+		if (c == '\n') {
+			lungetc(c);
+			break;
+		}
+		if (c == EOF)
+			break;
+	}
+	ps.lexerror = 1;
+	return ERROR;
+}
+
+static int
+is_word_char(int c)
+{
+	if (c <= 0 || c >= 0x80)
+		return 0;
+	return isalnum(c) || strchr("_-.:/*@+%", c) != NULL;
+}
+
+static void
+describe(int token, const char *text)
+{
+	char	 safe[40];
+
+	if (token == '\n')
+		(void)strlcpy(ps.tokdesc, "end of line", sizeof(ps.tokdesc));
+	else if (token == 0)
+		(void)strlcpy(ps.tokdesc, "end of file", sizeof(ps.tokdesc));
+	else
+		(void)snprintf(ps.tokdesc, sizeof(ps.tokdesc), "\"%s\"",
+		    log_sanitize(safe, sizeof(safe), text, strlen(text)));
+}
+
+static int
+lex_word(int c, char *buf, size_t size)
+{
+	const char	*errstr;
+	size_t		 len = 0, i;
+	int		 token;
+
+	do {
+		if (len + 1 >= size) {
+			parse_error("word too long (max %zu bytes)", size - 1);
+			return findeol();
+		}
+		buf[len++] = c;
+	} while (is_word_char(c = lgetc()));
+	buf[len] = '\0';
+	lungetc(c);
+	describe(STRING, buf);
+
+	for (i = 0; i < len && isdigit((unsigned char)buf[i]); i++)
+		;
+	if (i == len) {
+		yylval.number = strtonum(buf, 0, INT64_MAX, &errstr);
+		if (errstr != NULL) {
+			parse_error("number %s is %s", buf, errstr);
+			return findeol();
+		}
+		return NUMBER;
+	}
+	if ((token = lookup(buf)) != STRING)
+		return token;
+
+	/* A word that starts a statement is a keyword or a macro name. */
+	if (ps.atstart) {
+		while ((c = lgetc()) == ' ' || c == '\t' || c == '\r' ||
+		    c == LEX_MACRO_END)
+			;
+		lungetc(c);
+		if (c != '=') {
+			parse_error("unknown keyword %s", ps.tokdesc);
+			return findeol();
+		}
+	}
+	yylval.string = lexstr_dup(buf);
+	return STRING;
+}
+
+/* Only \" and \\ are escapes; a string ends on its own line. */
+static int
+lex_quoted(char *buf, size_t size)
+{
+	size_t	 len = 0;
+	int	 c;
+
+	for (;;) {
+		c = lgetc();
+		if (lex_bad(c))
+			return lex_fatal(c);
+		if (c == '\n' || c == EOF || c == LEX_MACRO_END) {
+			lungetc(c);
+			parse_error("unterminated string");
+			return findeol();
+		}
+		if (c == '"')
+			break;
+		if (c == '\\') {
+			c = lgetc();
+			if (c != '"' && c != '\\') {
+				lungetc(c);
+				parse_error("invalid escape in string: only "
+				    "\\\" and \\\\ are allowed");
+				return findeol();
+			}
+		} else if (c < 0x20 || c == 0x7f) {
+			if (c != '\t') {
+				parse_error("control character 0x%02x in "
+				    "string", c);
+				return findeol();
+			}
+		}
+		if (len + 1 >= size) {
+			parse_error("string too long (max %zu bytes)",
+			    size - 1);
+			return findeol();
+		}
+		buf[len++] = c;
+	}
+	buf[len] = '\0';
+	describe(STRING, buf);
+	yylval.string = lexstr_dup(buf);
+	return STRING;
+}
+
+/*
+ * Starts reading the value of $name.  Returns 0 when the expansion
+ * started, or a token to return.  A macro's text is not expanded again,
+ * so expansion cannot recurse.
+ */
+static int
+lex_macro(void)
+{
+	char		 name[CONF_MAX_MACRO_NAME], safe[80];
+	const char	*value;
+	size_t		 len = 0, vlen;
+	int		 c;
+
+	if (ps.inmacro) {
+		parse_error("$ inside a macro's value");
+		return findeol();
+	}
+	while ((c = lgetc()) >= 0 && (isalnum(c) || c == '_')) {
+		if (len + 1 >= sizeof(name)) {
+			parse_error("macro name too long");
+			return findeol();
+		}
+		name[len++] = c;
+	}
+	name[len] = '\0';
+	if (lex_bad(c))
+		return lex_fatal(c);
+	if (len == 0) {
+		lungetc(c);
+		parse_error("missing macro name after $");
+		return findeol();
+	}
+	if ((value = conf_macro_get(name)) == NULL) {
+		lungetc(c);
+		parse_error("macro \"%s\" not defined",
+		    log_sanitize(safe, sizeof(safe), name, len));
+		return findeol();
+	}
+	vlen = strlen(value);
+	if (ps.expanded + vlen > MAX_EXPANSION) {
+		parse_error("macro expansions exceed %d bytes", MAX_EXPANSION);
+		ps.abort = 1;
+		ps.lexerror = 1;
+		return ERROR;
+	}
+	if (ps.npushback != 0) {
+		parse_error("internal error: pushback at macro expansion");
+		ps.abort = 1;
+		ps.lexerror = 1;
+		return ERROR;
+	}
+	ps.expanded += vlen;
+	(void)strlcpy(ps.macro, value, sizeof(ps.macro));
+	ps.macropos = 0;
+	ps.inmacro = 1;
+	ps.macro_after = c;
+	return 0;
+}
+
+/* Returns 0 to read on in the including file, -1 at the very end. */
+static int
+lex_eof(void)
+{
+	struct file	*f = ps.file;
+
+	if (ps.block_file == f) {
+		ps.toklineno = ps.block_line;
+		parse_error("http block not closed");
+		ps.block_file = NULL;
+		ps.abort = 1;
+		return -1;
+	}
+	if (f == TAILQ_FIRST(&ps.files))
+		return -1;
+	TAILQ_REMOVE(&ps.files, f, entry);
+	ps.file = TAILQ_LAST(&ps.files, files);
+	ps.depth--;
+	file_close(f);
+	return 0;
+}
+
+int
+yylex(void)
+{
+	char	 buf[CONF_MAX_TOKEN];
+	int	 c, token;
+
+	ps.lexerror = 0;
+	if (ps.abort) {
+		ps.lexerror = 1;
+		return 0;
+	}
+top:
+	while ((c = lgetc()) == ' ' || c == '\t' || c == '\r' ||
+	    c == LEX_MACRO_END)
+		;
+	ps.toklineno = ps.file->lineno;
+	if (c == '#') {
+		while ((c = lgetc()) != '\n' && c != EOF &&
+		    c != LEX_MACRO_END && !lex_bad(c))
+			;
+		if (c == LEX_MACRO_END)
+			goto top;
+	}
+	if (lex_bad(c))
+		return lex_fatal(c);
+
+	switch (c) {
+	case EOF:
+		if (lex_eof() == 0)
+			goto top;
+		describe(0, NULL);
+		ps.lexerror = ps.abort;
+		return 0;
+	case '\n':
+		ps.file->lineno++;
+		describe('\n', NULL);
+		ps.atstart = 1;
+		return '\n';
+	case '$':
+		if ((token = lex_macro()) != 0)
+			return token;
+		goto top;
+	case '"':
+		token = lex_quoted(buf, sizeof(buf));
+		break;
+	case '=':
+	case '{':
+	case '}':
+		buf[0] = c;
+		buf[1] = '\0';
+		describe(c, buf);
+		token = c;
+		break;
+	default:
+		if (!is_word_char(c)) {
+			parse_error("unexpected character 0x%02x", c);
+			return findeol();
+		}
+		token = lex_word(c, buf, sizeof(buf));
+		break;
+	}
+	ps.atstart = token == '{';
+	return token;
+}
+
+void
+yyerror(const char *msg)
+{
+	/* The lexer reported the cause when it returned ERROR. */
+	if (ps.lexerror) {
+		ps.lexerror = 0;
+		return;
+	}
+	parse_error("%s at %s", msg, ps.tokdesc);
+}
+
+static void
+parse_error_at(struct file *f, int lineno, const char *fmt, va_list ap)
+{
+	char	 msg[1024], name[512];
+
+	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
+	log_warnx("%s:%d: %s", log_sanitize(name, sizeof(name), f->name,
+	    strlen(f->name)), lineno, msg);
+	ps.errors++;
+}
+
+static void
+parse_error(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	parse_error_at(ps.file, ps.toklineno, fmt, ap);
+	va_end(ap);
+}
+
+/* Strings go on a list that lexstr_purge() frees after each statement. */
+static char *
+lexstr_dup(const char *s)
+{
+	struct lexstr	*ls;
+	size_t		 len = strlen(s) + 1;
+
+	if ((ls = malloc(sizeof(*ls) + len)) == NULL)
+		fatal("%s", __func__);
+	memcpy(ls->s, s, len);
+	SLIST_INSERT_HEAD(&ps.strings, ls, entry);
+	return ls->s;
+}
+
+static void
+lexstr_purge(void)
+{
+	struct lexstr	*ls;
+
+	while ((ls = SLIST_FIRST(&ps.strings)) != NULL) {
+		SLIST_REMOVE_HEAD(&ps.strings, entry);
+		free(ls);
+	}
+}
+
+static int
+check_range(const char *what, int64_t v, int64_t min, int64_t max)
+{
+	if (v < min || v > max) {
+		parse_error("%s %lld out of range (%lld..%lld)", what,
+		    (long long)v, (long long)min, (long long)max);
+		return -1;
+	}
+	return 0;
+}
+
+/* Digits with an optional unit: K or M for sizes, s, m or h for times. */
+static int
+parse_unit(const char *what, const char *s, int64_t *v)
+{
+	static const struct {
+		const char	*unit;
+		int64_t		 mult;
+	} sizes[] = {
+		{ "", 1 }, { "K", 1024 }, { "k", 1024 },
+		{ "M", 1024 * 1024 }, { "m", 1024 * 1024 }, { NULL, 0 }
+	}, times[] = {
+		{ "", 1 }, { "s", 1 }, { "m", 60 }, { "h", 3600 }, { NULL, 0 }
+	}, *u;
+	char		 safe[40];
+	const char	*p;
+	int64_t		 n = 0;
+
+	u = strcmp(what, "size") == 0 ? sizes : times;
+	for (p = s; isdigit((unsigned char)*p); p++) {
+		if (n > (INT64_MAX - 9) / 10)
+			goto bad;
+		n = n * 10 + (*p - '0');
+	}
+	if (p == s)
+		goto bad;
+	for (; u->unit != NULL; u++) {
+		if (strcmp(p, u->unit) == 0) {
+			if (n > INT64_MAX / u->mult)
+				goto bad;
+			*v = n * u->mult;
+			return 0;
+		}
+	}
+ bad:
+	parse_error("invalid %s \"%s\"", what,
+	    log_sanitize(safe, sizeof(safe), s, strlen(s)));
+	return -1;
+}
+
+static int
+set_path(char *dst, const char *what, const char *path)
+{
+	char	 safe[80];
+
+	if (path[0] != '/') {
+		parse_error("%s \"%s\": must be an absolute path", what,
+		    log_sanitize(safe, sizeof(safe), path, strlen(path)));
+		return -1;
+	}
+	if (strlcpy(dst, path, PATH_MAX) >= PATH_MAX) {
+		parse_error("%s: path too long", what);
+		return -1;
+	}
+	return 0;
+}
+
+/* Names as useradd(8) takes them; moatd looks them up at start. */
+static void
+set_user(const char *procname, const char *user)
+{
+	struct moat_config	*conf = ps.conf;
+	enum proc_id		 id;
+	char			 safe[80];
+	size_t			 i;
+
+	if (proc_by_name(procname, &id) == -1 || (id != PROC_FRONTD &&
+	    id != PROC_AUTHD && id != PROC_STORED)) {
+		parse_error("user %s: only frontd, authd and stored have a "
+		    "configurable user", log_sanitize(safe, sizeof(safe),
+		    procname, strlen(procname)));
+		return;
+	}
+	for (i = 0; user[i] != '\0'; i++) {
+		if (!isalnum((unsigned char)user[i]) && user[i] != '_' &&
+		    user[i] != '.' && (user[i] != '-' || i == 0))
+			break;
+	}
+	if (i == 0 || user[i] != '\0' || i >= sizeof(conf->user[id])) {
+		parse_error("user %s: invalid user name \"%s\"", procname,
+		    log_sanitize(safe, sizeof(safe), user, strlen(user)));
+		return;
+	}
+	(void)strlcpy(conf->user[id], user, sizeof(conf->user[id]));
+}
+
+static void
+set_macro(const char *name, const char *value)
+{
+	const char	*errstr;
+	char		 safe[80];
+
+	if (conf_macro_set(name, value, 0, &errstr) == -1)
+		parse_error("macro \"%s\": %s", log_sanitize(safe,
+		    sizeof(safe), name, strlen(name)), errstr);
+}
+
+static void
+add_listen(const char *addr, int64_t port)
+{
+	char	 err[256];
+
+	if (port > INT32_MAX)
+		port = INT32_MAX;	/* out of range either way */
+	if (conf_listen_add(ps.conf, addr, port, err, sizeof(err)) == -1)
+		parse_error("listen on: %s", err);
+}
+
+/* A block must close in the file that opened it. */
+static void
+block_open(void)
+{
+	ps.block_file = ps.file;
+	ps.block_line = ps.toklineno;
+}
+
+static struct file *
+file_open(const char *name, int fd, const char **errstr)
+{
+	struct file	*f;
+	struct stat	 st;
+
+	*errstr = NULL;
+	if (fstat(fd, &st) == -1) {
+		*errstr = strerror(errno);
+		goto fail;
+	}
+	/* Not a FIFO or a device: reading it could block or never end. */
+	if (!S_ISREG(st.st_mode)) {
+		*errstr = "not a regular file";
+		goto fail;
+	}
+	if (st.st_size > CONF_MAX_FILE) {
+		*errstr = "file too large";
+		goto fail;
+	}
+	if ((f = calloc(1, sizeof(*f))) == NULL ||
+	    (f->name = strdup(name)) == NULL) {
+		free(f);
+		*errstr = "out of memory";
+		goto fail;
+	}
+	if ((f->stream = fdopen(fd, "r")) == NULL) {
+		*errstr = strerror(errno);
+		free(f->name);
+		free(f);
+		goto fail;
+	}
+	f->lineno = 1;
+	f->lastc = '\n';
+	return f;
+ fail:
+	close(fd);
+	return NULL;
+}
+
+static void
+file_close(struct file *f)
+{
+	if (f->stream != NULL)
+		fclose(f->stream);
+	free(f->name);
+	free(f);
+}
+
+/* A relative path is taken from the directory of the including file. */
+static void
+include_file(const char *path)
+{
+	struct file	*f;
+	const char	*errstr, *slash;
+	char		 resolved[PATH_MAX], safe[80];
+	int		 n, fd;
+
+	(void)log_sanitize(safe, sizeof(safe), path, strlen(path));
+	if (path[0] == '\0') {
+		parse_error("include: empty path");
+		return;
+	}
+	if (path[0] != '/' && ps.file->buffer) {
+		parse_error("include \"%s\": must be an absolute path here",
+		    safe);
+		return;
+	}
+	if (path[0] == '/' || (slash = strrchr(ps.file->name, '/')) == NULL)
+		n = snprintf(resolved, sizeof(resolved), "%s", path);
+	else
+		n = snprintf(resolved, sizeof(resolved), "%.*s%s",
+		    (int)(slash - ps.file->name + 1), ps.file->name, path);
+	if (n < 0 || (size_t)n >= sizeof(resolved)) {
+		parse_error("include \"%s\": path too long", safe);
+		return;
+	}
+	/* Stop at once: an include loop would repeat this error forever. */
+	if (ps.depth >= CONF_MAX_INCLUDE_DEPTH) {
+		parse_error("include \"%s\": includes nested deeper than %d",
+		    safe, CONF_MAX_INCLUDE_DEPTH);
+		ps.abort = 1;
+		return;
+	}
+	if ((fd = open(resolved, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1) {
+		parse_error("include \"%s\": %s", safe, strerror(errno));
+		return;
+	}
+	if ((f = file_open(resolved, fd, &errstr)) == NULL) {
+		parse_error("include \"%s\": %s", safe, errstr);
+		return;
+	}
+	TAILQ_INSERT_TAIL(&ps.files, f, entry);
+	ps.file = f;
+	ps.depth++;
+}
+
+static void
+parse_reset(void)
+{
+	struct file	*f;
+
+	while ((f = TAILQ_FIRST(&ps.files)) != NULL) {
+		TAILQ_REMOVE(&ps.files, f, entry);
+		file_close(f);
+	}
+	lexstr_purge();
+	conf_macro_reset();
+	memset(&ps, 0, sizeof(ps));
+	TAILQ_INIT(&ps.files);
+	SLIST_INIT(&ps.strings);
+	ps.atstart = 1;
+	ps.macro_after = EOF;
+}
+
+static int
+parse_run(struct file *top, struct moat_config *conf)
+{
+	int	 errors;
+
+	parse_reset();
+	ps.conf = conf;
+	TAILQ_INSERT_TAIL(&ps.files, top, entry);
+	ps.file = top;
+	if (yyparse() != 0 && ps.errors == 0)
+		ps.errors = 1;
+	errors = ps.errors;
+	parse_reset();
+	return errors;
+}
+
+int
+conf_parse_file(const char *filename, struct moat_config *conf)
+{
+	struct file	*f;
+	const char	*errstr;
+	int		 fd;
+
+	if ((fd = open(filename, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1) {
+		log_warn("%s", filename);
+		return 1;
+	}
+	if ((f = file_open(filename, fd, &errstr)) == NULL) {
+		log_warnx("%s: %s", filename, errstr);
+		return 1;
+	}
+	return parse_run(f, conf);
+}
+
+int
+conf_parse_buffer(const char *name, const char *buf, size_t len,
+    struct moat_config *conf)
+{
+	struct file	*f;
+
+	if (name == NULL)
+		name = "(buffer)";
+	if (len > CONF_MAX_FILE) {
+		log_warnx("%s: file too large", name);
+		return 1;
+	}
+	if ((f = calloc(1, sizeof(*f))) == NULL ||
+	    (f->name = strdup(name)) == NULL) {
+		free(f);
+		log_warnx("%s: out of memory", name);
+		return 1;
+	}
+	/* fmemopen(3) may refuse a size of 0: an empty line is the same. */
+	if (len == 0) {
+		buf = "\n";
+		len = 1;
+	}
+	/* It does not write in mode "r", but takes no const. */
+	f->stream = fmemopen((void *)(uintptr_t)buf, len, "r");
+	if (f->stream == NULL) {
+		log_warn("%s", name);
+		file_close(f);
+		return 1;
+	}
+	f->lineno = 1;
+	f->lastc = '\n';
+	f->buffer = 1;
+	return parse_run(f, conf);
+}

@@ -1,0 +1,257 @@
+/*
+ * What moatd prepares as root before the children start: the state
+ * directory and its parts with the right owners and modes, the master
+ * key, the TLS certificate on first start, and the listening sockets.
+ * After the start it bootstraps the first admin through authd.
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "moatd.h"
+#include "util.h"
+
+#define MASTER_KEY_LEN	32
+
+static void
+ensure_dir(const char *path, mode_t mode, const char *owner)
+{
+	struct stat	 st;
+	struct passwd	*pw;
+
+	if (mkdir(path, mode) == -1 && errno != EEXIST)
+		fatal("mkdir %s", path);
+	if (lstat(path, &st) == -1)
+		fatal("stat %s", path);
+	if (!S_ISDIR(st.st_mode))
+		fatalx("%s is not a directory", path);
+	if (geteuid() != 0)
+		return;
+	if (owner != NULL) {
+		if ((pw = getpwnam(owner)) == NULL)
+			fatalx("user %s does not exist", owner);
+		if (chown(path, pw->pw_uid, pw->pw_gid) == -1)
+			fatal("chown %s", path);
+	} else if (st.st_uid != 0 && chown(path, 0, 0) == -1)
+		fatal("chown %s", path);
+	if (chmod(path, mode) == -1)
+		fatal("chmod %s", path);
+}
+
+/* A chroot for frontd and authd must hold nothing. */
+static void
+check_empty(const char *path)
+{
+	DIR		*d;
+	struct dirent	*de;
+
+	if ((d = opendir(path)) == NULL)
+		fatal("opendir %s", path);
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") != 0 &&
+		    strcmp(de->d_name, "..") != 0)
+			fatalx("%s must be empty: it is the chroot of frontd "
+			    "and authd", path);
+	}
+	closedir(d);
+}
+
+static void
+create_master_key(const char *path)
+{
+	unsigned char	 key[MASTER_KEY_LEN];
+	int		 fd;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	    0600);
+	if (fd == -1) {
+		if (errno == EEXIST)
+			return;
+		fatal("create %s", path);
+	}
+	random_bytes(key, sizeof(key));
+	if (write(fd, key, sizeof(key)) != (ssize_t)sizeof(key) ||
+	    fsync(fd) == -1)
+		fatal("write %s", path);
+	explicit_bzero(key, sizeof(key));
+	close(fd);
+	log_info("created a new master key in %s", path);
+}
+
+int
+setup_open_master_key(const struct moat_config *conf)
+{
+	struct stat	 st;
+	int		 fd;
+
+	fd = open(conf->master_key, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd == -1)
+		fatal("open %s", conf->master_key);
+	if (fstat(fd, &st) == -1)
+		fatal("fstat %s", conf->master_key);
+	if (!S_ISREG(st.st_mode) || st.st_size != MASTER_KEY_LEN)
+		fatalx("%s: not a %d-byte key", conf->master_key,
+		    MASTER_KEY_LEN);
+	if (st.st_mode & 077)
+		fatalx("%s: readable by others than its owner (mode %03o)",
+		    conf->master_key, (unsigned)st.st_mode & 0777);
+	if (st.st_uid != geteuid())
+		fatalx("%s: not owned by uid %d", conf->master_key,
+		    (int)geteuid());
+	return fd;
+}
+
+static void
+ensure_tls(struct moat_config *conf)
+{
+	char	 dir[PATH_MAX];
+	char	*slash;
+
+	if (!conf->tls_generate)
+		return;
+	if (access(conf->tls_cert, F_OK) == 0 &&
+	    access(conf->tls_key, F_OK) == 0)
+		return;
+	strlcpy(dir, conf->tls_key, sizeof(dir));
+	if ((slash = strrchr(dir, '/')) != NULL && slash != dir) {
+		*slash = '\0';
+		ensure_dir(dir, 0700, NULL);
+	}
+	if (tlsgen_selfsigned(conf->tls_cert, conf->tls_key) == -1)
+		fatalx("cannot generate a TLS certificate");
+	log_info("generated a self-signed TLS certificate: %s",
+	    conf->tls_cert);
+}
+
+/* taskd's own corner of the state directory: not the master key's. */
+const char *
+setup_task_dir(const struct moat_config *conf)
+{
+	static char	 dir[PATH_MAX];
+
+	if ((size_t)snprintf(dir, sizeof(dir), "%s/task", conf->var_dir) >=
+	    sizeof(dir))
+		fatalx("state directory path too long");
+	return dir;
+}
+
+void
+setup_state(struct moat_config *conf)
+{
+	umask(022);
+	ensure_dir(conf->var_dir, 0755, NULL);
+	ensure_dir(conf->db_dir, 0700, conf->user[PROC_STORED]);
+	ensure_dir(conf->empty_dir, 0755, NULL);
+	ensure_dir(setup_task_dir(conf), 0700, NULL);
+	check_empty(conf->empty_dir);
+	create_master_key(conf->master_key);
+	close(setup_open_master_key(conf));
+	ensure_tls(conf);
+}
+
+void
+setup_listeners(struct moat_config *conf)
+{
+	struct conf_listen	*l;
+	int			 fd, on = 1;
+
+	TAILQ_FOREACH(l, &conf->listeners, entry) {
+		fd = socket(l->ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK |
+		    SOCK_CLOEXEC, 0);
+		if (fd == -1)
+			fatal("socket for %s", l->name);
+		if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on,
+		    sizeof(on)) == -1 ||
+		    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on,
+		    sizeof(on)) == -1)
+			fatal("setsockopt %s", l->name);
+		if (l->ss.ss_family == AF_INET6 && setsockopt(fd, IPPROTO_IPV6,
+		    IPV6_V6ONLY, &on, sizeof(on)) == -1)
+			fatal("IPV6_V6ONLY %s", l->name);
+		if (bind(fd, (struct sockaddr *)&l->ss, l->sslen) == -1)
+			fatal("cannot listen on %s", l->name);
+		if (listen(fd, 511) == -1)
+			fatal("listen %s", l->name);
+		l->fd = fd;
+	}
+}
+
+static void
+write_admin_password(const char *dir, const char *password)
+{
+	char	 path[PATH_MAX];
+	int	 fd;
+
+	snprintf(path, sizeof(path), "%s/admin.password", dir);
+	/* A file left from an older database is replaced, never reused. */
+	if (unlink(path) == -1 && errno != ENOENT)
+		fatal("unlink %s", path);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	    0600);
+	if (fd == -1)
+		fatal("create %s", path);
+	if (dprintf(fd, "%s\n", password) < 0 || fsync(fd) == -1)
+		fatal("write %s", path);
+	close(fd);
+}
+
+static void
+bootstrap_cb(struct ipc_chan *chan, struct ipc_msg *msg, void *arg)
+{
+	struct moatd		*m = arg;
+	struct conf_listen	*l;
+	char			 password[128];
+	int			 created;
+
+	(void)chan;
+	if (m->stopping)
+		return;
+	if (msg == NULL) {
+		children_stop(m, 1, "authd did not answer the admin bootstrap");
+		return;
+	}
+	ipc_get_bool(msg, &created);
+	ipc_get_str(msg, password, sizeof(password));
+	if (ipc_end(msg) == -1) {
+		children_stop(m, 1, "bad admin.bootstrap.res");
+		return;
+	}
+	if (!created)
+		return;
+	write_admin_password(m->conf->var_dir, password);
+	l = TAILQ_FIRST(&m->conf->listeners);
+	printf("\nmoat: first start: created the user \"admin\" (role admin)"
+	    " with the password\n\n    %s\n\n"
+	    "It is shown once here and kept in %s/admin.password (mode "
+	    "0600).\nLog in with:\n\n    curl -k -X POST https://%s/v1/auth/"
+	    "login -H 'Content-Type: application/json' \\\n"
+	    "      -d '{\"username\":\"admin\",\"password\":\"'\"$(cat %s/"
+	    "admin.password)\"'\"}'\n\n", password, m->conf->var_dir,
+	    l != NULL ? l->name : "127.0.0.1:8443", m->conf->var_dir);
+	fflush(stdout);
+	explicit_bzero(password, sizeof(password));
+}
+
+void
+setup_bootstrap_admin(struct moatd *m)
+{
+	struct ipc_msg	 msg;
+
+	ipc_msg_init(&msg, IPC_ADMIN_BOOTSTRAP, 0);
+	if (ipc_request(m->children[PROC_AUTHD].chan, &msg, 30000,
+	    bootstrap_cb, m) == -1)
+		fatalx("cannot ask authd for the admin bootstrap");
+}

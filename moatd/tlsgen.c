@@ -1,0 +1,131 @@
+/*
+ * A self-signed certificate for the first start, so that `make run` serves
+ * HTTPS at once: a P-256 key and a certificate for 127.0.0.1, ::1 and
+ * localhost.  Operators replace it with `tls certificate` and `tls key`.
+ */
+#include <sys/types.h>
+#include <sys/stat.h>
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+#include "log.h"
+#include "moatd.h"
+
+#define CERT_DAYS	825
+
+static int
+add_ext(X509 *cert, int nid, const char *value)
+{
+	X509V3_CTX	 ctx;
+	X509_EXTENSION	*ext;
+	int		 rc;
+
+	X509V3_set_ctx_nodb(&ctx);
+	X509V3_set_ctx(&ctx, cert, cert, NULL, NULL, 0);
+	if ((ext = X509V3_EXT_conf_nid(NULL, &ctx, nid, value)) == NULL)
+		return -1;
+	rc = X509_add_ext(cert, ext, -1);
+	X509_EXTENSION_free(ext);
+	return rc == 1 ? 0 : -1;
+}
+
+static X509 *
+make_cert(EVP_PKEY *key)
+{
+	X509		*cert;
+	X509_NAME	*name;
+	ASN1_INTEGER	*serial;
+	BIGNUM		*bn;
+
+	if ((cert = X509_new()) == NULL)
+		return NULL;
+	X509_set_version(cert, 2);
+	bn = BN_new();
+	serial = NULL;
+	if (bn == NULL || !BN_rand(bn, 127, BN_RAND_TOP_ANY,
+	    BN_RAND_BOTTOM_ANY) ||
+	    (serial = BN_to_ASN1_INTEGER(bn, NULL)) == NULL ||
+	    !X509_set_serialNumber(cert, serial))
+		goto fail;
+	X509_gmtime_adj(X509_getm_notBefore(cert), -3600);
+	X509_gmtime_adj(X509_getm_notAfter(cert), 86400L * CERT_DAYS);
+	name = X509_get_subject_name(cert);
+	X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC,
+	    (const unsigned char *)"moat", -1, -1, 0);
+	X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+	    (const unsigned char *)"localhost", -1, -1, 0);
+	X509_set_issuer_name(cert, name);
+	if (!X509_set_pubkey(cert, key) ||
+	    add_ext(cert, NID_subject_alt_name,
+	    "IP:127.0.0.1,IP:::1,DNS:localhost") == -1 ||
+	    add_ext(cert, NID_basic_constraints, "critical,CA:FALSE") == -1 ||
+	    add_ext(cert, NID_ext_key_usage, "serverAuth") == -1 ||
+	    !X509_sign(cert, key, EVP_sha256()))
+		goto fail;
+	ASN1_INTEGER_free(serial);
+	BN_free(bn);
+	return cert;
+ fail:
+	ASN1_INTEGER_free(serial);
+	BN_free(bn);
+	X509_free(cert);
+	return NULL;
+}
+
+static int
+write_pem(const char *path, mode_t mode, EVP_PKEY *key, X509 *cert)
+{
+	FILE	*fp;
+	int	 fd, ok;
+
+	unlink(path);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	    mode);
+	if (fd == -1 || (fp = fdopen(fd, "w")) == NULL) {
+		log_warn("create %s", path);
+		if (fd != -1)
+			close(fd);
+		return -1;
+	}
+	if (key != NULL)
+		ok = PEM_write_PrivateKey(fp, key, NULL, NULL, 0, NULL, NULL);
+	else
+		ok = PEM_write_X509(fp, cert);
+	if (fflush(fp) != 0 || fsync(fileno(fp)) == -1)
+		ok = 0;
+	fclose(fp);
+	if (!ok)
+		log_warnx("write %s failed", path);
+	return ok ? 0 : -1;
+}
+
+int
+tlsgen_selfsigned(const char *certpath, const char *keypath)
+{
+	EVP_PKEY	*key;
+	X509		*cert = NULL;
+	int		 rc = -1;
+
+	if ((key = EVP_EC_gen("P-256")) == NULL) {
+		log_warnx("EC key generation failed");
+		return -1;
+	}
+	if ((cert = make_cert(key)) == NULL) {
+		log_warnx("certificate generation failed");
+		goto done;
+	}
+	if (write_pem(keypath, 0600, key, NULL) == 0 &&
+	    write_pem(certpath, 0644, NULL, cert) == 0)
+		rc = 0;
+ done:
+	X509_free(cert);
+	EVP_PKEY_free(key);
+	return rc;
+}

@@ -1,0 +1,158 @@
+/*
+ * The SQLite connection: WAL, foreign keys, synchronous=FULL so that an
+ * acknowledged write survives a power loss, writes in BEGIN IMMEDIATE.
+ * Statements are prepared once and kept; SQL only ever runs through them.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "log.h"
+#include "stored.h"
+#include "util.h"
+
+#define DB_MAX_STMTS	128
+
+struct cached_stmt {
+	const char	*sql;		/* a string literal: compared by address */
+	sqlite3_stmt	*stmt;
+};
+
+static sqlite3		*db;
+static struct cached_stmt stmts[DB_MAX_STMTS];
+static int		 nstmts;
+
+int
+db_exec(const char *sql)
+{
+	char	*err = NULL;
+
+	if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK) {
+		log_warnx("sqlite: %s", err != NULL ? err : "error");
+		sqlite3_free(err);
+		return -1;
+	}
+	return 0;
+}
+
+void
+db_open(const char *path)
+{
+	int	 rc;
+
+	rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_NOFOLLOW,
+	    NULL);
+	if (rc != SQLITE_OK)
+		fatalx("sqlite open %s: %s", path, db != NULL ?
+		    sqlite3_errmsg(db) : sqlite3_errstr(rc));
+	sqlite3_extended_result_codes(db, 1);
+	sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+	sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+	sqlite3_busy_timeout(db, 5000);
+	if (db_exec("PRAGMA journal_mode=WAL") == -1 ||
+	    db_exec("PRAGMA synchronous=FULL") == -1 ||
+	    db_exec("PRAGMA foreign_keys=ON") == -1 ||
+	    db_exec("PRAGMA temp_store=MEMORY") == -1 ||
+	    db_exec("PRAGMA secure_delete=ON") == -1)
+		fatalx("sqlite: cannot configure %s", path);
+}
+
+void
+db_close(void)
+{
+	int	 i;
+
+	for (i = 0; i < nstmts; i++)
+		sqlite3_finalize(stmts[i].stmt);
+	nstmts = 0;
+	if (db != NULL)
+		sqlite3_close(db);
+	db = NULL;
+}
+
+sqlite3_stmt *
+db_stmt(const char *sql)
+{
+	sqlite3_stmt	*stmt;
+	int		 i;
+
+	for (i = 0; i < nstmts; i++) {
+		if (stmts[i].sql == sql) {
+			sqlite3_reset(stmts[i].stmt);
+			sqlite3_clear_bindings(stmts[i].stmt);
+			return stmts[i].stmt;
+		}
+	}
+	if (nstmts == DB_MAX_STMTS)
+		fatalx("sqlite: statement cache full");
+	if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt,
+	    NULL) != SQLITE_OK)
+		fatalx("sqlite: prepare: %s: %s", sqlite3_errmsg(db), sql);
+	stmts[nstmts].sql = sql;
+	stmts[nstmts].stmt = stmt;
+	nstmts++;
+	return stmt;
+}
+
+int
+db_begin(void)
+{
+	return db_exec("BEGIN IMMEDIATE");
+}
+
+int
+db_commit(void)
+{
+	if (db_exec("COMMIT") == -1) {
+		db_rollback();
+		return -1;
+	}
+	return 0;
+}
+
+void
+db_rollback(void)
+{
+	char	*err = NULL;
+
+	if (sqlite3_get_autocommit(db))
+		return;
+	if (sqlite3_exec(db, "ROLLBACK", NULL, NULL, &err) != SQLITE_OK) {
+		log_warnx("sqlite: rollback: %s", err != NULL ? err : "error");
+		sqlite3_free(err);
+	}
+}
+
+int64_t
+db_now(void)
+{
+	return (int64_t)time(NULL);
+}
+
+/* Every mutation writes its event inside the same transaction. */
+int
+db_event(const char *type, const char *level, const char *user_id,
+    const char *message)
+{
+	static const char sql[] = "INSERT INTO events (id, user_id, level, "
+	    "type, message, metadata, created_at) VALUES (?, ?, ?, ?, ?, "
+	    "'{}', ?)";
+	sqlite3_stmt	*st = db_stmt(sql);
+	char		 id[37];
+	int		 rc;
+
+	uuid_v4(id);
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	if (user_id != NULL)
+		sqlite3_bind_text(st, 2, user_id, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 2);
+	sqlite3_bind_text(st, 3, level, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, type, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, message, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 6, db_now());
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}

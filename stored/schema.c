@@ -1,0 +1,98 @@
+/*
+ * Numbered migrations, applied in order at start, each in its own
+ * transaction together with its row in schema_migrations.
+ */
+#include <stddef.h>
+
+#include "log.h"
+#include "stored.h"
+
+static const char *const migrations[] = {
+	/* 1: users and the audit trail */
+	"CREATE TABLE users ("
+	"  oid INTEGER PRIMARY KEY,"
+	"  id TEXT NOT NULL UNIQUE,"
+	"  username TEXT NOT NULL UNIQUE,"
+	"  password_hash TEXT NOT NULL,"
+	"  role TEXT NOT NULL CHECK (role IN ('admin', 'user')),"
+	"  status TEXT NOT NULL DEFAULT 'active'"
+	"    CHECK (status IN ('active', 'disabled')),"
+	"  expires_at INTEGER,"
+	"  created_at INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL);"
+	"CREATE TABLE events ("
+	"  oid INTEGER PRIMARY KEY,"
+	"  id TEXT NOT NULL UNIQUE,"
+	"  task_id TEXT,"
+	"  host_id TEXT,"
+	"  user_id TEXT,"
+	"  level TEXT NOT NULL,"
+	"  type TEXT NOT NULL,"
+	"  message TEXT NOT NULL,"
+	"  metadata TEXT NOT NULL DEFAULT '{}',"
+	"  created_at INTEGER NOT NULL);"
+	"CREATE INDEX events_created ON events (created_at, oid);"
+	"CREATE INDEX events_type ON events (type, created_at);"
+	"CREATE INDEX events_user ON events (user_id, created_at);",
+};
+
+int
+schema_version(void)
+{
+	static const char sql[] =
+	    "SELECT coalesce(max(version), 0) FROM schema_migrations";
+	sqlite3_stmt	*st = db_stmt(sql);
+	int		 v = -1;
+
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	return v;
+}
+
+static int
+apply(int version, const char *sql)
+{
+	static const char record[] = "INSERT INTO schema_migrations "
+	    "(version, applied_at) VALUES (?, ?)";
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if (db_begin() == -1)
+		return -1;
+	if (db_exec(sql) == -1) {
+		db_rollback();
+		return -1;
+	}
+	st = db_stmt(record);
+	sqlite3_bind_int(st, 1, version);
+	sqlite3_bind_int64(st, 2, db_now());
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		db_rollback();
+		return -1;
+	}
+	return db_commit();
+}
+
+int
+schema_migrate(void)
+{
+	int	 have, i, n = sizeof(migrations) / sizeof(migrations[0]);
+
+	if (db_exec("CREATE TABLE IF NOT EXISTS schema_migrations ("
+	    "version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)") == -1)
+		return -1;
+	if ((have = schema_version()) < 0)
+		return -1;
+	if (have > n)
+		fatalx("the database has schema %d; this stored knows %d",
+		    have, n);
+	for (i = have; i < n; i++) {
+		if (apply(i + 1, migrations[i]) == -1)
+			return -1;
+		log_info("database schema migrated to version %d", i + 1);
+	}
+	return 0;
+}

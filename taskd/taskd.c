@@ -1,0 +1,92 @@
+/*
+ * taskd: the one process that changes the system (containers, WireGuard,
+ * ACME).  It stays root, but with its capabilities trimmed to what those
+ * jobs need, file access confined by Landlock to its state directory and
+ * the system's programs, and a seccomp filter.
+ */
+#include <sys/types.h>
+
+#include <linux/capability.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "daemon.h"
+#include "log.h"
+#include "sandbox.h"
+#include "taskd.h"
+
+struct taskd	*taskd_env;
+
+#define CAP(x)	(1ULL << (x))
+
+/* What running containers and network interfaces takes; no module
+ * loading, raw I/O, ptrace, clock, or reading past file permissions. */
+static const uint64_t taskd_caps = CAP(CAP_CHOWN) | CAP(CAP_DAC_OVERRIDE) |
+    CAP(CAP_FOWNER) | CAP(CAP_FSETID) | CAP(CAP_KILL) | CAP(CAP_SETGID) |
+    CAP(CAP_SETUID) | CAP(CAP_SETPCAP) | CAP(CAP_NET_BIND_SERVICE) |
+    CAP(CAP_NET_ADMIN) | CAP(CAP_NET_RAW) | CAP(CAP_SYS_CHROOT) |
+    CAP(CAP_SYS_ADMIN) | CAP(CAP_SYS_RESOURCE) | CAP(CAP_MKNOD) |
+    CAP(CAP_AUDIT_WRITE) | CAP(CAP_SETFCAP);
+
+static int
+dispatch(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
+{
+	struct ipc_msg	 pong;
+
+	(void)arg;
+	switch (chan->peer) {
+	case PROC_MOATD:
+		return config_dispatch(chan, m);
+	case PROC_STORED:
+		if (m->type != IPC_AGENT_PING || ipc_end(m) == -1)
+			return -1;
+		ipc_msg_init(&pong, IPC_AGENT_PONG, 0);
+		ipc_reply(chan, m, &pong);
+	return 0;
+	default:
+		return -1;
+	}
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct daemon_opts	 opts;
+	struct taskd		 t;
+	struct sandbox_path	 paths[] = {
+		{ NULL, SB_FS_READ | SB_FS_WRITE },	/* state directory */
+		{ "/usr", SB_FS_READ | SB_FS_EXEC },
+		{ "/bin", SB_FS_READ | SB_FS_EXEC },
+		{ "/sbin", SB_FS_READ | SB_FS_EXEC },
+		{ "/lib", SB_FS_READ | SB_FS_EXEC },
+		{ "/lib64", SB_FS_READ | SB_FS_EXEC },
+		{ "/etc", SB_FS_READ },
+	};
+	struct sandbox_policy	 policy;
+
+	daemon_child_init(argc, argv, PROC_TASKD, &opts);
+	if (opts.root == NULL)
+		fatalx("no state directory (-r)");
+	memset(&t, 0, sizeof(t));
+	taskd_env = &t;
+	t.base = daemon_event_base();
+	daemon_test_hooks(t.base);
+	if (chdir(opts.root) == -1)
+		fatal("chdir %s", opts.root);
+
+	sandbox_drop_privileges(opts.user, NULL);
+	daemon_bind_to_parent();
+	sandbox_keep_caps(taskd_caps);
+	paths[0].path = opts.root;
+	memset(&policy, 0, sizeof(policy));
+	policy.name = "taskd";
+	policy.groups = SB_STDIO | SB_EVENT | SB_IPC | SB_PROC | SB_WPATH;
+	policy.paths = paths;
+	policy.npaths = sizeof(paths) / sizeof(paths[0]);
+	sandbox_enter(&policy);
+
+	daemon_link_peers(t.base, PROC_TASKD, t.chans, dispatch, &t);
+	event_base_dispatch(t.base);
+	return 0;
+}

@@ -1,0 +1,27 @@
+#ifndef MOAT_TASKD_H
+#define MOAT_TASKD_H
+
+#include <stdint.h>
+
+#include "ipc.h"
+#include "proc.h"
+
+struct taskd_config {
+	uint32_t	 verbose;
+	uint32_t	 ipc_timeout_ms;
+	uint32_t	 workers;
+};
+
+struct taskd {
+	struct event_base	*base;
+	struct ipc_chan		*chans[PROC_MAX];
+	struct taskd_config	 pending;
+	struct taskd_config	 conf;
+	int			 serving;
+};
+
+extern struct taskd *taskd_env;
+
+int	 config_dispatch(struct ipc_chan *, struct ipc_msg *);
+
+#endif
