@@ -137,7 +137,7 @@ UNIT_TESTS = $(BIN)/test_ipc $(BIN)/test_conf $(BIN)/test_common \
 	$(BIN)/test_http_parse $(BIN)/test_json_limits
 UNIT_LIB = $(call objs,regress/unit/test.c,unit) $(LIBMOAT)
 
-$(eval $(call prog_rules,unit,$(UNIT_PKGS)))
+$(eval $(call prog_rules,unit,$(UNIT_PKGS),-Ifrontd -Imoatd))
 $(OBJ)/unit/gen/parse.o: $(B)/gen/parse.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_BASE) $(OPT) -Imoatd -Wno-missing-prototypes \

@@ -20,6 +20,8 @@ enum conn_state {
 	CONN_BODY,		/* reading the body */
 	CONN_HANDLING,		/* a route is working on it */
 	CONN_WRITING,		/* the answer is being flushed */
+	CONN_LINGER,		/* rejected: draining what the client still
+				   sends, so that it reads our answer */
 };
 
 struct conn {
@@ -28,6 +30,7 @@ struct conn {
 	enum conn_state		 state;
 	int			 head_started;
 	int			 close_after;	/* close once written */
+	int			 linger;	/* drain input before closing */
 	char			*head;		/* a stable copy of the head */
 	struct http_request	 req;
 	struct http_chunked	 chunked;

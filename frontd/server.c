@@ -148,8 +148,8 @@ conn_reject(struct conn *c, int status, const char *reason)
 	log_debug("conn %llu from %s: %d %s", (unsigned long long)c->id,
 	    c->peer, status, log_sanitize(safe, sizeof(safe), reason,
 	    strlen(reason)));
-	bufferevent_disable(c->bev, EV_READ);
 	c->close_after = 1;
+	c->linger = 1;
 	c->req.keep_alive = 0;
 	if (c->req.method == 0)
 		c->req.method = HTTP_METHOD_GET;
@@ -309,8 +309,34 @@ conn_process(struct conn *c)
 static void
 conn_read(struct bufferevent *bev, void *arg)
 {
-	(void)bev;
-	conn_process(arg);
+	struct conn	*c = arg;
+	struct evbuffer	*in = bufferevent_get_input(bev);
+
+	/* after an answer to a bad request, input is only discarded */
+	if (c->linger) {
+		evbuffer_drain(in, evbuffer_get_length(in));
+		return;
+	}
+	conn_process(c);
+}
+
+#define LINGER_SECONDS	2
+
+/*
+ * Closing while the client still sends makes the kernel reset the
+ * connection, and the client may lose our answer: read and discard for a
+ * moment first, as nginx's lingering close does.
+ */
+static void
+conn_linger(struct conn *c)
+{
+	struct evbuffer	*in = bufferevent_get_input(c->bev);
+
+	evbuffer_drain(in, evbuffer_get_length(in));
+	c->state = CONN_LINGER;
+	bufferevent_setwatermark(c->bev, EV_READ, 0, 0);
+	bufferevent_enable(c->bev, EV_READ);
+	conn_set_timer(c, LINGER_SECONDS);
 }
 
 /* The answer is out: close, or start on the next request. */
@@ -322,6 +348,10 @@ conn_write(struct bufferevent *bev, void *arg)
 	(void)bev;
 	if (c->state != CONN_WRITING)
 		return;
+	if (c->close_after && c->linger) {
+		conn_linger(c);
+		return;
+	}
 	if (c->close_after) {
 		conn_free(c);
 		return;

@@ -109,7 +109,8 @@ conf_finalize(struct moat_config *conf)
 	int			 errors = 0;
 
 	if (conf->var_dir[0] != '/') {
-		log_warnx("var \"%s\": must be an absolute path", conf->var_dir);
+		log_warnx("var \"%s\": must be an absolute path",
+		    conf->var_dir);
 		return -1;
 	}
 	if ((conf->tls_cert[0] == '\0') != (conf->tls_key[0] == '\0')) {
@@ -121,7 +122,8 @@ conf_finalize(struct moat_config *conf)
 	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
 		if (path_derive(paths[i].path, PATH_MAX, conf->var_dir,
 		    paths[i].name) == -1) {
-			log_warnx("%s: path under var is too long", paths[i].what);
+			log_warnx("%s: path under var is too long",
+			    paths[i].what);
 			errors++;
 		} else if (paths[i].path[0] != '/') {
 			log_warnx("%s \"%s\": must be an absolute path",
@@ -212,8 +214,8 @@ conf_listen_add(struct moat_config *conf, const char *addr, long long port,
 		inet_ntop(AF_INET6, &sin6.sin6_addr, host, sizeof(host));
 		n = snprintf(l->name, sizeof(l->name), "[%s]:%lld", host, port);
 	} else {
-		snprintf(err, errlen, "invalid address \"%s\": expected an IPv4 "
-		    "or IPv6 literal, \"localhost\" or \"*\"", addr);
+		snprintf(err, errlen, "invalid address \"%s\": expected an "
+		    "IPv4 or IPv6 literal, \"localhost\" or \"*\"", addr);
 		free(l);
 		return -1;
 	}
@@ -438,7 +440,8 @@ conf_dump(FILE *fp, const struct moat_config *conf)
 	fprintf(fp, "%s\n%stls key ", conf->tls_generate ? " (generated)" : "",
 	    conf->tls_generate ? "# " : "");
 	dump_string(fp, conf->tls_key);
-	fprintf(fp, "%s\nmaster key ", conf->tls_generate ? " (generated)" : "");
+	fprintf(fp, "%s\nmaster key ",
+	    conf->tls_generate ? " (generated)" : "");
 	dump_string(fp, conf->master_key);
 	fprintf(fp, "\ncontrol socket ");
 	dump_string(fp, conf->control_socket);

@@ -34,7 +34,7 @@
 #include "log.h"
 
 /* lgetc() returns a byte, EOF or one of these. */
-#define LEX_MACRO_END	(-2)	/* a macro's text ended: ends a token */
+#define LEX_MACRO_END	(-2)	/* a macro's text ended a token */
 #define LEX_NUL		(-3)	/* a NUL byte in the file */
 #define LEX_LONGLINE	(-4)	/* a line longer than CONF_MAX_LINE */
 #define LEX_IOERR	(-5)	/* read error */
@@ -47,43 +47,47 @@
 #define MAX_EXPANSION	CONF_MAX_FILE
 
 struct file {
-	TAILQ_ENTRY(file)	 entry;
-	FILE			*stream;
-	char			*name;
-	int			 lineno;
-	size_t			 linelen;	/* bytes so far on this line */
-	int			 lastc;
-	int			 buffer;	/* from memory: no directory */
+	TAILQ_ENTRY(file) entry;
+	FILE		*stream;
+	char		*name;
+	int		 lineno;
+	size_t		 linelen;	/* bytes so far on this line */
+	int		 lastc;
+	int		 buffer;	/* from memory: has no directory */
 };
 TAILQ_HEAD(files, file);
 
 struct lexstr {
-	SLIST_ENTRY(lexstr)	 entry;
-	char			 s[];
+	SLIST_ENTRY(lexstr) entry;
+	char		 s[];
 };
 SLIST_HEAD(lexstrs, lexstr);
 
 static struct parser {
-	struct moat_config	*conf;
-	struct files		 files;		/* the include stack */
-	struct file		*file;		/* the one being read */
-	int			 depth;		/* includes on the stack */
-	int			 errors;
-	int			 abort;		/* no point reading on */
-	int			 lexerror;	/* the lexer already said why */
-	int			 atstart;	/* next token starts a statement */
-	int			 toklineno;
-	char			 tokdesc[64];	/* for "syntax error at ..." */
-	int			 pushback[MAXPUSHBACK];
-	int			 npushback;
-	char			 macro[CONF_MAX_TOKEN];	/* a copy: a macro */
-	size_t			 macropos;	/* may be redefined while read */
-	int			 inmacro;
-	int			 macro_after;	/* the byte that ended $name */
-	size_t			 expanded;
-	struct file		*block_file;	/* where "http {" is open */
-	int			 block_line;
-	struct lexstrs		 strings;
+	struct moat_config *conf;
+	struct files	 files;		/* the include stack */
+	struct file	*file;		/* the one being read */
+	int		 depth;		/* includes on the stack */
+	int		 errors;
+	int		 abort;		/* no point reading on */
+	int		 lexerror;	/* the lexer already said why */
+	int		 atstart;	/* a statement starts next */
+	int		 toklineno;
+	char		 tokdesc[64];	/* "syntax error at ..." */
+	int		 pushback[MAXPUSHBACK];
+	int		 npushback;
+	/*
+	 * A copy of the macro being expanded: its text may define the
+	 * same macro again while it is read.
+	 */
+	char		 macro[CONF_MAX_TOKEN];
+	size_t		 macropos;
+	int		 inmacro;
+	int		 macro_after;	/* the byte that ended $name */
+	size_t		 expanded;
+	struct file	*block_file;	/* where "http {" is open */
+	int		 block_line;
+	struct lexstrs	 strings;
 } ps;
 
 int		 yylex(void);
@@ -114,10 +118,10 @@ static void	 block_open(void);
 	char		*string;
 }
 
-%token	ARGON2 BODY CERTIFICATE CHROOT CONNECTIONS CONTROL DATABASE DIRECTORY
-%token	HEADER HEADERS HTTP IDLE INCLUDE IPC KEY LISTEN LOG MASTER MAX MEMORY
-%token	ON PARALLELISM PORT REQUEST SIZE SOCKET TASK TIME TIMEOUT TLS USER VAR
-%token	VERBOSE WORKERS ERROR
+%token	ARGON2 BODY CERTIFICATE CHROOT CONNECTIONS CONTROL DATABASE
+%token	DIRECTORY HEADER HEADERS HTTP IDLE INCLUDE IPC KEY LISTEN LOG
+%token	MASTER MAX MEMORY ON PARALLELISM PORT REQUEST SIZE SOCKET TASK
+%token	TIME TIMEOUT TLS USER VAR VERBOSE WORKERS ERROR
 %token	<string>	STRING
 %token	<number>	NUMBER
 %type	<number>	port size seconds
@@ -137,7 +141,7 @@ grammar		: /* empty */
  * The newline belongs to the include: the file is pushed once it has been
  * read, so the included file's tokens follow it.
  */
-include		: INCLUDE STRING '\n'		{ include_file($2); }
+include		: INCLUDE STRING '\n'	{ include_file($2); }
 		;
 
 varset		: STRING '=' value		{ set_macro($1, $3); }
@@ -205,15 +209,15 @@ main		: VAR STRING {
 				YYERROR;
 			ps.conf->ipc_timeout_ms = $3;
 		}
-		| LOG VERBOSE			{ ps.conf->log_verbose = 1; }
+		| LOG VERBOSE		{ ps.conf->log_verbose = 1; }
 		| HTTP '{' { block_open(); } httpitems '}' {
 			ps.block_file = NULL;
 		}
 		| HTTP httpitem
 		;
 
-port		: /* empty */			{ $$ = CONF_DEFAULT_PORT; }
-		| PORT NUMBER			{ $$ = $2; }
+port		: /* empty */		{ $$ = CONF_DEFAULT_PORT; }
+		| PORT NUMBER		{ $$ = $2; }
 		;
 
 argon2opts	: argon2opt

@@ -352,8 +352,9 @@ static void
 test_cmdline_macros(void)
 {
 	struct moat_config	 conf;
-	const char		*text = "state = \"/from/file\"\nvar $state\n";
+	const char		*text;
 
+	text = "state = \"/from/file\"\nvar $state\n";
 	capture_start();
 	CHECK_INT(conf_define_macro("state=/from/cmdline"), 0);
 	CHECK_INT(conf_define_macro("eq=a=b"), 0);
@@ -875,8 +876,9 @@ test_users_and_paths(void)
 	conf_clear(&conf);
 
 	CHECK_INT(PARSE_STR("control socket \"/run/"
-	    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
-	    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx.sock\"\n", &conf), 1);
+	    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+	    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx.sock\"\n",
+	    &conf), 1);
 	CHECK(logged("test:1: control socket: path longer than 107 bytes"));
 	conf_clear(&conf);
 }
@@ -943,8 +945,8 @@ test_dump(void)
 	char			*out1 = NULL, *out2 = NULL;
 	size_t			 len1 = 0, len2 = 0;
 	FILE			*fp;
-	const char		*files[] = { "good-full.conf", "good-empty.conf",
-	    "good-macros.conf", "good-oneline.conf" };
+	const char		*files[] = { "good-full.conf",
+	    "good-empty.conf", "good-macros.conf", "good-oneline.conf" };
 	size_t			 i;
 
 	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {

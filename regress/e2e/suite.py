@@ -1,0 +1,237 @@
+"""Starting and stopping the real suite for end-to-end tests.
+
+Each Suite runs scripts/run.sh (the same start as `make run`) with its own
+state directory and a free port, in its own process group, logging to a
+file that is scanned for sanitizer reports when it stops.
+"""
+import http.client
+import json
+import os
+import re
+import signal
+import socket
+import ssl
+import subprocess
+import time
+
+TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+BINDIR = os.environ.get("MOAT_TEST_BINDIR",
+                        os.path.join(TOP, "build", "test", "bin"))
+LEAKCHECK = os.environ.get("MOAT_TEST_NOSANDBOX") == "1"
+CHILDREN = ("frontd", "authd", "stored", "taskd")
+SANITIZER_MARKS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer",
+                   "runtime error:", "WARNING: AddressSanitizer")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def tls_context():
+    ctx = ssl.create_default_context()
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    return ctx
+
+
+class Suite:
+    def __init__(self, tmp, conf="", name="suite"):
+        self.var = os.path.join(str(tmp), name)
+        os.makedirs(self.var, exist_ok=True)
+        self.port = free_port()
+        self.conf_path = os.path.join(str(tmp), name + "-extra.conf")
+        self.log_path = os.path.join(str(tmp), name + ".log")
+        self.write_conf(conf)
+        self.proc = None
+        self.exit_code = None
+
+    def write_conf(self, text):
+        with open(self.conf_path, "w") as f:
+            f.write(text)
+
+    # -- life cycle -------------------------------------------------------
+
+    def env(self):
+        env = dict(os.environ)
+        env.update({
+            "MOAT_VAR": self.var,
+            "MOAT_PORT": str(self.port),
+            "MOAT_CONF": self.conf_path,
+            "ASAN_OPTIONS": "detect_leaks=%d:halt_on_error=1:"
+                            "abort_on_error=0:symbolize=0"
+                            % (1 if LEAKCHECK else 0),
+            "UBSAN_OPTIONS": "print_stacktrace=1:halt_on_error=1",
+        })
+        return env
+
+    def start(self, wait=True):
+        self.log = open(self.log_path, "ab")
+        self.proc = subprocess.Popen(
+            [os.path.join(TOP, "scripts", "run.sh"), BINDIR],
+            cwd=TOP, env=self.env(), stdin=subprocess.DEVNULL,
+            stdout=self.log, stderr=subprocess.STDOUT,
+            start_new_session=True)
+        self.exit_code = None
+        if wait:
+            self.wait_ready()
+        return self
+
+    def wait_ready(self, timeout=20):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise AssertionError("suite exited with %s:\n%s" %
+                                     (self.proc.returncode, self.log_text()))
+            if "moatd: ready:" in self.log_text():
+                try:
+                    status, _, _ = self.request("GET", "/healthz")
+                    if status == 200:
+                        return
+                except OSError:
+                    pass
+            time.sleep(0.05)
+        raise AssertionError("suite not ready:\n" + self.log_text())
+
+    def signal(self, sig):
+        os.killpg(self.proc.pid, sig)
+
+    def wait_exit(self, timeout):
+        try:
+            self.exit_code = self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            return None
+        return self.exit_code
+
+    def stop(self):
+        """Stops the suite as an operator would; returns the exit code."""
+        if self.proc is None:
+            return None
+        if self.proc.poll() is None:
+            self.signal(signal.SIGTERM)
+            if self.wait_exit(5) is None:
+                self.signal(signal.SIGKILL)
+                self.proc.wait()
+                raise AssertionError("suite did not stop in 5 s")
+        self.exit_code = self.proc.returncode
+        self.log.close()
+        return self.exit_code
+
+    def log_text(self):
+        try:
+            with open(self.log_path, "rb") as f:
+                return f.read().decode("utf-8", "replace")
+        except FileNotFoundError:
+            return ""
+
+    def sanitizer_reports(self):
+        text = self.log_text()
+        return [m for m in SANITIZER_MARKS if m in text]
+
+    # -- looking at the processes -----------------------------------------
+
+    def status(self):
+        """moatctl status as a dict: name -> (pid, user, uid)."""
+        out = subprocess.run(
+            [os.path.join(BINDIR, "moatctl"), "-s",
+             os.path.join(self.var, "moatd.sock"), "status"],
+            check=True, capture_output=True, text=True).stdout
+        procs = {}
+        for line in out.splitlines()[1:]:
+            name, pid, user, uid = line.split()[:4]
+            procs[name] = (int(pid), user, int(uid))
+        return procs
+
+    def pid(self, name):
+        return self.status()[name][0]
+
+    def all_pids(self):
+        return [pid for pid, _, _ in self.status().values()]
+
+    # -- talking HTTPS --------------------------------------------------------
+
+    def connection(self, timeout=10):
+        return http.client.HTTPSConnection("127.0.0.1", self.port,
+                                           timeout=timeout,
+                                           context=tls_context())
+
+    def request(self, method, path, body=None, headers=None):
+        conn = self.connection()
+        try:
+            conn.request(method, path, body=body, headers=headers or {})
+            resp = conn.getresponse()
+            data = resp.read()
+            return resp.status, dict(resp.getheaders()), data
+        finally:
+            conn.close()
+
+    def json(self, method, path, body=None, headers=None):
+        status, hdrs, data = self.request(method, path, body, headers)
+        return status, json.loads(data) if data else None
+
+    def raw(self, data, timeout=5, read_all=True):
+        """Sends raw bytes over TLS; returns what came back until close."""
+        sock = socket.create_connection(("127.0.0.1", self.port),
+                                        timeout=timeout)
+        tls = tls_context().wrap_socket(sock)
+        try:
+            try:
+                tls.sendall(data)
+            except (ssl.SSLError, BrokenPipeError, ConnectionResetError):
+                pass    # it answered and closed before reading all of it
+            out = b""
+            while True:
+                try:
+                    chunk = tls.recv(65536)
+                except (ssl.SSLError, ConnectionResetError):
+                    break
+                if not chunk:
+                    break
+                out += chunk
+                if not read_all:
+                    break
+            return out
+        finally:
+            tls.close()
+
+
+def parse_responses(data):
+    """Splits raw HTTP/1.1 responses: [(status, headers, body)]."""
+    out = []
+    while data:
+        head, sep, rest = data.partition(b"\r\n\r\n")
+        if not sep:
+            raise AssertionError("truncated response: %r" % data[:200])
+        lines = head.decode("latin-1").split("\r\n")
+        status = int(lines[0].split()[1])
+        headers = {}
+        for line in lines[1:]:
+            k, _, v = line.partition(":")
+            headers[k.strip().lower()] = v.strip()
+        n = int(headers.get("content-length", "0"))
+        if status in (100,):
+            n = 0
+        out.append((status, headers, rest[:n]))
+        data = rest[n:]
+    return out
+
+
+def proc_status(pid):
+    fields = {}
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            k, _, v = line.partition(":")
+            fields[k] = v.strip()
+    return fields
+
+
+def wait_gone(pids, timeout):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        alive = [p for p in pids if os.path.exists("/proc/%d" % p)
+                 and "Z" not in proc_status(p).get("State", "Z")]
+        if not alive:
+            return []
+        time.sleep(0.02)
+    return alive

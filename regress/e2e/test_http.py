@@ -1,0 +1,199 @@
+"""The strict HTTP/1.1 parser and the limits, seen from a real client.
+
+Every malformed request gets a JSON 4xx/5xx and the connection is closed;
+the suite keeps serving."""
+import json
+import socket
+import ssl
+import time
+
+import pytest
+
+from suite import parse_responses, tls_context
+
+BAD = [
+    (b"GET /healthz HTTP/1.1\nHost: x\n\n", 400),
+    (b"GET /healthz HTTP/1.1\r\nHost: x\rY: z\r\n\r\n", 400),
+    (b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-A: a\x00b\r\n\r\n", 400),
+    (b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-A: a\r\n folded\r\n\r\n", 400),
+    (b"GET /healthz HTTP/1.1\r\nHost : x\r\n\r\n", 400),
+    (b"GET /healthz HTTP/1.1\r\n\r\n", 400),
+    (b"GET /healthz HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 400),
+    (b"GET /healthz HTTP/2.0\r\nHost: x\r\n\r\n", 505),
+    (b"GET /healthz HTTP/1.1x\r\nHost: x\r\n\r\n", 400),
+    (b"get /healthz HTTP/1.1\r\nHost: x\r\n\r\n", 501),
+    (b"BREW /healthz HTTP/1.1\r\nHost: x\r\n\r\n", 501),
+    (b"GET http://x/healthz HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+    (b"GET /he\x01althz HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+    (b"GET  /healthz HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+    (b"\r\nGET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+    # request smuggling
+    (b"POST /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n"
+     b"Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400),
+    (b"POST /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n"
+     b"Content-Length: 4\r\n\r\nabcd", 400),
+    (b"POST /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: +4\r\n\r\nabcd",
+     400),
+    (b"POST /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 4, 4\r\n\r\n"
+     b"abcd", 400),
+    (b"POST /healthz HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: xchunked"
+     b"\r\n\r\n", 501),
+    (b"POST /healthz HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+     b"\r\n0x4\r\nabcd\r\n0\r\n\r\n", 400),
+    (b"POST /healthz HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+     b"\r\n-4\r\nabcd\r\n0\r\n\r\n", 400),
+    (b"POST /healthz HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+     b"\r\n4\r\nabcdXX0\r\n\r\n", 400),
+    (b"POST /healthz HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n"
+     b"0\r\n\r\n", 400),
+]
+
+
+@pytest.mark.parametrize("request_bytes,status", BAD)
+def test_malformed_request_is_rejected_and_closed(suite, request_bytes,
+                                                   status):
+    out = suite.raw(request_bytes)
+    answers = parse_responses(out)
+    assert len(answers) == 1, out
+    got, headers, body = answers[0]
+    assert got == status, out
+    assert headers["connection"] == "close"
+    assert headers["content-type"] == "application/json"
+    assert set(json.loads(body)) == {"error"}
+    # and the suite still answers
+    assert suite.request("GET", "/healthz")[0] == 200
+
+
+def test_header_section_limit(suite):
+    req = b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Pad: %s\r\n\r\n"
+    answers = parse_responses(suite.raw(req % (b"a" * 9000)))
+    assert answers[0][0] == 431
+
+
+def test_exact_header_limit_is_accepted(suite):
+    base = b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n" \
+           b"X-Pad: \r\n\r\n"
+    pad = b"a" * (8192 - len(base))
+    req = base.replace(b"X-Pad: ", b"X-Pad: " + pad)
+    assert len(req) == 8192
+    assert parse_responses(suite.raw(req))[0][0] == 200
+    req = base.replace(b"X-Pad: ", b"X-Pad: " + pad + b"a")
+    assert parse_responses(suite.raw(req))[0][0] == 431
+
+
+def test_too_many_headers(suite):
+    many = b"".join(b"X-%d: v\r\n" % i for i in range(65))
+    out = suite.raw(b"GET /healthz HTTP/1.1\r\nHost: x\r\n" + many +
+                    b"\r\n")
+    assert parse_responses(out)[0][0] == 431
+
+
+def test_body_limit(suite):
+    body = b"x" * 70000
+    req = (b"POST /nowhere HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n"
+           % len(body))
+    answers = parse_responses(suite.raw(req + body))
+    assert answers[0][0] == 413
+    chunked = (b"POST /nowhere HTTP/1.1\r\nHost: x\r\n"
+               b"Transfer-Encoding: chunked\r\n\r\n" +
+               b"".join(b"8000\r\n" + b"y" * 0x8000 + b"\r\n"
+                        for _ in range(3)) + b"0\r\n\r\n")
+    answers = parse_responses(suite.raw(chunked))
+    assert answers[0][0] == 413
+
+
+def test_chunked_body_keeps_connection(suite):
+    req = (b"POST /nowhere HTTP/1.1\r\nHost: x\r\n"
+           b"Transfer-Encoding: chunked\r\n\r\n"
+           b"5;ext=1\r\nhello\r\n6\r\n world\r\n0\r\nTrailer: x\r\n\r\n"
+           b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    answers = parse_responses(suite.raw(req))
+    assert [a[0] for a in answers] == [404, 200]
+
+
+def test_expect_100_continue(suite):
+    sock = socket.create_connection(("127.0.0.1", suite.port), timeout=5)
+    tls = tls_context().wrap_socket(sock)
+    tls.sendall(b"POST /nowhere HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
+                b"Expect: 100-continue\r\n\r\n")
+    assert tls.recv(100).startswith(b"HTTP/1.1 100 Continue\r\n\r\n")
+    tls.sendall(b"hello")
+    assert tls.recv(1000).startswith(b"HTTP/1.1 404 ")
+    tls.close()
+
+
+def test_http10_closes_after_answer(suite):
+    out = suite.raw(b"GET /healthz HTTP/1.0\r\n\r\n")
+    status, headers, _ = parse_responses(out)[0]
+    assert status == 200 and headers["connection"] == "close"
+
+
+def test_header_timeout(make_suite):
+    s = make_suite(conf="http header timeout 1\n")
+    sock = socket.create_connection(("127.0.0.1", s.port), timeout=5)
+    tls = tls_context().wrap_socket(sock)
+    tls.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+    t0 = time.time()
+    assert tls.recv(100) == b""
+    assert 0.8 < time.time() - t0 < 3
+    tls.close()
+
+
+def test_idle_timeout(make_suite):
+    s = make_suite(conf="http idle timeout 1\n")
+    conn = s.connection()
+    conn.request("GET", "/healthz")
+    assert conn.getresponse().read()
+    time.sleep(1.6)
+    sock = conn.sock
+    assert sock.recv(10) == b""
+    conn.close()
+
+
+def test_slow_tls_handshake_is_cut(make_suite):
+    s = make_suite(conf="http header timeout 1\n")
+    sock = socket.create_connection(("127.0.0.1", s.port), timeout=5)
+    t0 = time.time()
+    assert sock.recv(10) == b""     # never started TLS
+    assert time.time() - t0 < 3
+    sock.close()
+
+
+def test_connection_limit(make_suite):
+    s = make_suite(conf="http max connections 3\n")
+    held = []
+    for _ in range(3):
+        c = s.connection()
+        c.request("GET", "/healthz")
+        assert c.getresponse().read()
+        held.append(c)
+    # a fourth is not served while three are open
+    sock = socket.create_connection(("127.0.0.1", s.port), timeout=1)
+    with pytest.raises((socket.timeout, ssl.SSLError, ConnectionError)):
+        tls = tls_context().wrap_socket(sock)
+        tls.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        if not tls.recv(100):
+            raise ConnectionError("closed")
+    sock.close()
+    for c in held:
+        c.close()
+    time.sleep(0.2)
+    assert s.request("GET", "/healthz")[0] == 200
+
+
+def test_garbage_instead_of_tls(suite):
+    sock = socket.create_connection(("127.0.0.1", suite.port), timeout=5)
+    sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+    try:
+        data = sock.recv(100)
+    except ConnectionResetError:
+        data = b""
+    assert not data.startswith(b"HTTP/1.1 200")
+    sock.close()
+    assert suite.request("GET", "/healthz")[0] == 200
+
+
+def test_many_bad_clients_do_not_hurt(suite):
+    for i in range(30):
+        suite.raw(bytes(range(256)) * 4)
+    assert suite.request("GET", "/healthz")[0] == 200

@@ -1,0 +1,854 @@
+/*
+ * The IPC layer: frames, the body walk, the typed getters, the catalogue,
+ * descriptor passing, and channels with hello, requests, replies,
+ * timeouts and violations, on a real libevent loop over socketpairs.
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ipc.h"
+#include "test.h"
+
+/* a datagram from a header and raw body bytes */
+static size_t
+frame(uint8_t *out, uint16_t type, uint16_t version, uint32_t reqid,
+    const void *body, size_t blen)
+{
+	struct ipc_hdr	 h;
+
+	h.len = IPC_HDR_LEN + blen;
+	h.type = type;
+	h.version = version;
+	h.reqid = reqid;
+	memcpy(out, &h, sizeof(h));
+	memcpy(out + IPC_HDR_LEN, body, blen);
+	return IPC_HDR_LEN + blen;
+}
+
+static int
+decode_raw(const uint8_t *buf, size_t len, enum proc_id from, enum proc_id to,
+    const char **why)
+{
+	struct ipc_msg	 m;
+	int		 rc;
+
+	*why = NULL;
+	rc = ipc_decode(&m, buf, len, -1, from, to, why);
+	if (rc == 0)
+		ipc_msg_clear(&m);
+	return rc;
+}
+
+static void
+test_roundtrip(void)
+{
+	struct ipc_msg	 w, r;
+	const void	*buf;
+	size_t		 len, blen;
+	const char	*why = NULL;
+	char		 s[32], opt[8];
+	uint8_t		 bin[8];
+	uint64_t	 u;
+	uint32_t	 u32;
+	int64_t		 i, neg;
+	int		 b, isnil;
+
+	ipc_msg_init(&w, IPC_HEALTH_RESULT, 7);
+	ipc_put_u64(&w, 18446744073709551615ULL);
+	ipc_put_u64(&w, 4000000000ULL);
+	ipc_put_i64(&w, 42);
+	ipc_put_i64(&w, -1234567890123LL);
+	ipc_put_bool(&w, 1);
+	ipc_put_str(&w, "hello");
+	ipc_put_nil(&w);
+	ipc_put_bin(&w, "\0\1\2", 3);
+	CHECK_INT(ipc_msg_finish(&w, &buf, &len), 0);
+	CHECK_INT(ipc_decode(&r, buf, len, -1, PROC_STORED, PROC_FRONTD, &why),
+	    0);
+	CHECK_INT(r.type, IPC_HEALTH_RESULT);
+	CHECK_INT(r.reqid, 7);
+	ipc_get_u64(&r, &u);
+	CHECK(u == 18446744073709551615ULL);
+	ipc_get_u32(&r, &u32);
+	CHECK(u32 == 4000000000U);
+	ipc_get_i64(&r, &i);
+	CHECK_INT(i, 42);
+	ipc_get_i64(&r, &neg);
+	CHECK(neg == -1234567890123LL);
+	ipc_get_bool(&r, &b);
+	CHECK_INT(b, 1);
+	ipc_get_str(&r, s, sizeof(s));
+	CHECK_STR(s, "hello");
+	ipc_get_optstr(&r, opt, sizeof(opt), &isnil);
+	CHECK_INT(isnil, 1);
+	ipc_get_bin(&r, bin, sizeof(bin), &blen);
+	CHECK_INT(blen, 3);
+	CHECK(memcmp(bin, "\0\1\2", 3) == 0);
+	CHECK_INT(ipc_end(&r), 0);
+	ipc_msg_clear(&r);
+	ipc_msg_clear(&w);
+}
+
+static void
+test_getter_errors(void)
+{
+	struct ipc_msg	 w, r;
+	const void	*buf;
+	size_t		 len;
+	const char	*why;
+	char		 small[4], s[16];
+	uint64_t	 u;
+	uint32_t	 u32;
+	int		 b;
+
+	/* wrong type: a string read as an integer */
+	ipc_msg_init(&w, IPC_HEALTH_RESULT, 1);
+	ipc_put_str(&w, "x");
+	ipc_msg_finish(&w, &buf, &len);
+	CHECK_INT(ipc_decode(&r, buf, len, -1, PROC_STORED, PROC_FRONTD, &why),
+	    0);
+	ipc_get_u64(&r, &u);
+	CHECK_INT(ipc_end(&r), -1);
+	CHECK_STR(r.error, "item of the wrong type");
+	ipc_msg_clear(&r);
+	ipc_msg_clear(&w);
+
+	/* fewer items than the reader wants */
+	ipc_msg_init(&w, IPC_HEALTH_RESULT, 1);
+	ipc_put_bool(&w, 1);
+	ipc_msg_finish(&w, &buf, &len);
+	ipc_decode(&r, buf, len, -1, PROC_STORED, PROC_FRONTD, &why);
+	ipc_get_bool(&r, &b);
+	ipc_get_bool(&r, &b);
+	CHECK_INT(ipc_end(&r), -1);
+	CHECK_STR(r.error, "fewer items than expected");
+	ipc_msg_clear(&r);
+	ipc_msg_clear(&w);
+
+	/* more items than the reader takes */
+	ipc_msg_init(&w, IPC_HEALTH_RESULT, 1);
+	ipc_put_bool(&w, 1);
+	ipc_put_bool(&w, 0);
+	ipc_msg_finish(&w, &buf, &len);
+	ipc_decode(&r, buf, len, -1, PROC_STORED, PROC_FRONTD, &why);
+	ipc_get_bool(&r, &b);
+	CHECK_INT(ipc_end(&r), -1);
+	CHECK_STR(r.error, "more items than expected");
+	ipc_msg_clear(&r);
+	ipc_msg_clear(&w);
+
+	/* a string longer than the destination, and a NUL inside one */
+	ipc_msg_init(&w, IPC_HEALTH_RESULT, 1);
+	ipc_put_str(&w, "toolong");
+	ipc_msg_finish(&w, &buf, &len);
+	ipc_decode(&r, buf, len, -1, PROC_STORED, PROC_FRONTD, &why);
+	ipc_get_str(&r, small, sizeof(small));
+	CHECK_INT(ipc_end(&r), -1);
+	CHECK_STR(r.error, "string too long");
+	CHECK_STR(small, "");
+	ipc_msg_clear(&r);
+	ipc_msg_clear(&w);
+
+	ipc_msg_init(&w, IPC_HEALTH_RESULT, 1);
+	ipc_put_strn(&w, "ad\0min", 6);
+	ipc_msg_finish(&w, &buf, &len);
+	ipc_decode(&r, buf, len, -1, PROC_STORED, PROC_FRONTD, &why);
+	ipc_get_str(&r, s, sizeof(s));
+	CHECK_INT(ipc_end(&r), -1);
+	CHECK_STR(r.error, "embedded NUL in a string");
+	ipc_msg_clear(&r);
+	ipc_msg_clear(&w);
+
+	/* u32 out of range; the sticky error survives later getters */
+	ipc_msg_init(&w, IPC_HEALTH_RESULT, 1);
+	ipc_put_u64(&w, 1ULL << 32);
+	ipc_put_bool(&w, 1);
+	ipc_msg_finish(&w, &buf, &len);
+	ipc_decode(&r, buf, len, -1, PROC_STORED, PROC_FRONTD, &why);
+	ipc_get_u32(&r, &u32);
+	ipc_get_bool(&r, &b);
+	CHECK_INT(ipc_end(&r), -1);
+	CHECK_STR(r.error, "integer out of range");
+	CHECK_INT(b, 0);
+	ipc_msg_clear(&r);
+	ipc_msg_clear(&w);
+
+	/* negative where unsigned is wanted */
+	ipc_msg_init(&w, IPC_HEALTH_RESULT, 1);
+	ipc_put_i64(&w, -5);
+	ipc_msg_finish(&w, &buf, &len);
+	ipc_decode(&r, buf, len, -1, PROC_STORED, PROC_FRONTD, &why);
+	ipc_get_u64(&r, &u);
+	CHECK_INT(ipc_end(&r), -1);
+	ipc_msg_clear(&r);
+	ipc_msg_clear(&w);
+}
+
+static void
+test_frames(void)
+{
+	uint8_t		 buf[IPC_MAX_MSG + 64];
+	const uint8_t	 empty[] = { 0x90 };
+	const uint8_t	 two[] = { 0x92, 0xc3, 0xc2 };
+	const char	*why;
+	size_t		 len;
+
+	/* truncated: shorter than a header */
+	len = frame(buf, IPC_HEALTH_CHECK, IPC_VERSION, 1, empty, 1);
+	CHECK_INT(decode_raw(buf, 5, PROC_FRONTD, PROC_STORED, &why), -1);
+	CHECK_STR(why, "datagram shorter than the header");
+	/* the header claims more, or less, than the datagram holds */
+	CHECK_INT(decode_raw(buf, len - 1, PROC_FRONTD, PROC_STORED, &why), -1);
+	CHECK_STR(why, "header length disagrees with the datagram");
+	((struct ipc_hdr *)buf)->len = len - 1;
+	CHECK_INT(decode_raw(buf, len, PROC_FRONTD, PROC_STORED, &why), -1);
+	CHECK_STR(why, "header length disagrees with the datagram");
+	/* a well-formed one passes */
+	len = frame(buf, IPC_HEALTH_CHECK, IPC_VERSION, 1, empty, 1);
+	CHECK_INT(decode_raw(buf, len, PROC_FRONTD, PROC_STORED, &why), 0);
+	/* version mismatch */
+	len = frame(buf, IPC_HEALTH_CHECK, IPC_VERSION + 1, 1, empty, 1);
+	CHECK_INT(decode_raw(buf, len, PROC_FRONTD, PROC_STORED, &why), -1);
+	CHECK_STR(why, "protocol version mismatch");
+	/* unknown types: zero, past the end, a hole */
+	len = frame(buf, 0, IPC_VERSION, 0, empty, 1);
+	CHECK_INT(decode_raw(buf, len, PROC_FRONTD, PROC_STORED, &why), -1);
+	CHECK_STR(why, "unknown message type");
+	len = frame(buf, IPC_TYPE_MAX, IPC_VERSION, 0, empty, 1);
+	CHECK_INT(decode_raw(buf, len, PROC_FRONTD, PROC_STORED, &why), -1);
+	CHECK_STR(why, "unknown message type");
+	len = frame(buf, 0xffff, IPC_VERSION, 0, empty, 1);
+	CHECK_INT(decode_raw(buf, len, PROC_FRONTD, PROC_STORED, &why), -1);
+	/* from the wrong peer: frontd may not bootstrap users */
+	len = frame(buf, IPC_USER_BOOTSTRAP, IPC_VERSION, 1, empty, 1);
+	CHECK_INT(decode_raw(buf, len, PROC_FRONTD, PROC_STORED, &why), -1);
+	CHECK_STR(why, "message type not allowed from this peer");
+	CHECK_INT(decode_raw(buf, len, PROC_AUTHD, PROC_STORED, &why), 0);
+	/* right sender, wrong receiver */
+	len = frame(buf, IPC_HEALTH_CHECK, IPC_VERSION, 1, empty, 1);
+	CHECK_INT(decode_raw(buf, len, PROC_FRONTD, PROC_AUTHD, &why), -1);
+	/* a request without an id, a one-way message with one */
+	len = frame(buf, IPC_HEALTH_CHECK, IPC_VERSION, 0, empty, 1);
+	CHECK_INT(decode_raw(buf, len, PROC_FRONTD, PROC_STORED, &why), -1);
+	CHECK_STR(why, "request id does not fit the message type");
+	len = frame(buf, IPC_PROC_START, IPC_VERSION, 9, empty, 1);
+	CHECK_INT(decode_raw(buf, len, PROC_MOATD, PROC_FRONTD, &why), -1);
+	/* over the type's size limit (health.result: 256 bytes) */
+	memset(buf, 0, sizeof(buf));
+	{
+		uint8_t	 big[300];
+
+		big[0] = 0x91;
+		big[1] = 0xd9;
+		big[2] = 200;
+		memset(big + 3, 'a', 200);
+		len = frame(buf, IPC_HEALTH_RESULT, IPC_VERSION, 1, big, 203);
+		CHECK_INT(decode_raw(buf, len, PROC_STORED, PROC_FRONTD, &why),
+		    0);
+		big[2] = 250;
+		memset(big + 3, 'a', 250);
+		len = frame(buf, IPC_HEALTH_RESULT, IPC_VERSION, 1, big, 253);
+		CHECK_INT(decode_raw(buf, len, PROC_STORED, PROC_FRONTD, &why),
+		    -1);
+		CHECK_STR(why, "message over its size limit");
+	}
+	/* a message type that must carry a descriptor, without one */
+	len = frame(buf, IPC_CFG_LISTEN, IPC_VERSION, 0, two, 3);
+	CHECK_INT(decode_raw(buf, len, PROC_MOATD, PROC_FRONTD, &why), -1);
+	CHECK_STR(why, "descriptor does not fit the message type");
+}
+
+static void
+test_prewalk(void)
+{
+	const char	*why;
+	/* array32 claiming 2^32-1 elements in a 5-byte body */
+	const uint8_t	 bomb[] = { 0xdd, 0xff, 0xff, 0xff, 0xff };
+	/* a map16 inside claiming 1000 pairs */
+	const uint8_t	 mapbomb[] = { 0x91, 0xde, 0x03, 0xe8, 0x01 };
+	const uint8_t	 deep[] = { 0x91, 0x91, 0x91, 0x91, 0xc0 };
+	const uint8_t	 nested[] = { 0x92, 0x01, 0x91, 0x02 };
+	const uint8_t	 trailing[] = { 0x91, 0x01, 0x02 };
+	const uint8_t	 shortstr[] = { 0x91, 0xa5, 'a', 'b' };
+	const uint8_t	 str32[] = { 0x91, 0xdb, 0x7f, 0xff, 0xff, 0xff };
+	const uint8_t	 ext[] = { 0x91, 0xd4, 0x01, 0x02 };
+	const uint8_t	 reserved[] = { 0x91, 0xc1 };
+	const uint8_t	 notarray[] = { 0x82, 0x01, 0x02, 0x03, 0x04 };
+	const uint8_t	 truncint[] = { 0x91, 0xcf, 0x00, 0x01 };
+	const uint8_t	 missing[] = { 0x92, 0xa1, 'x' };
+	const uint8_t	 good[] = { 0x93, 0x01, 0xa1, 'x', 0xc4, 0x01, 0x00 };
+	const uint8_t	 empty16[] = { 0xdc, 0x00, 0x00 };
+
+	CHECK_INT(ipc_prewalk(bomb, sizeof(bomb), &why), -1);
+	CHECK_STR(why, "container claims more elements than bytes remain");
+	CHECK_INT(ipc_prewalk(mapbomb, sizeof(mapbomb), &why), -1);
+	CHECK_STR(why, "nesting too deep");
+	CHECK_INT(ipc_prewalk(deep, sizeof(deep), &why), -1);
+	CHECK_STR(why, "nesting too deep");
+	CHECK_INT(ipc_prewalk(nested, sizeof(nested), &why), -1);
+	CHECK_INT(ipc_prewalk(trailing, sizeof(trailing), &why), -1);
+	CHECK_STR(why, "trailing bytes after the body");
+	CHECK_INT(ipc_prewalk(shortstr, sizeof(shortstr), &why), -1);
+	CHECK_STR(why, "value longer than the bytes that remain");
+	CHECK_INT(ipc_prewalk(str32, sizeof(str32), &why), -1);
+	CHECK_INT(ipc_prewalk(ext, sizeof(ext), &why), -1);
+	CHECK_STR(why, "extension or reserved type");
+	CHECK_INT(ipc_prewalk(reserved, sizeof(reserved), &why), -1);
+	CHECK_INT(ipc_prewalk(notarray, sizeof(notarray), &why), -1);
+	CHECK_STR(why, "body is not an array");
+	CHECK_INT(ipc_prewalk(truncint, sizeof(truncint), &why), -1);
+	CHECK_INT(ipc_prewalk(missing, sizeof(missing), &why), -1);
+	CHECK_STR(why, "body truncated");
+	CHECK_INT(ipc_prewalk(notarray, 0, &why), -1);
+	CHECK_INT(ipc_prewalk(good, sizeof(good), &why), 0);
+	CHECK_INT(ipc_prewalk(empty16, sizeof(empty16), &why), 0);
+}
+
+static void
+test_too_many_items(void)
+{
+	uint8_t		*body;
+	const char	*why;
+	size_t		 n = IPC_MAX_ITEMS + 1, i;
+
+	/* every claimed element present: only the item cap stops it */
+	body = malloc(5 + n);
+	body[0] = 0xdd;
+	body[1] = n >> 24;
+	body[2] = n >> 16;
+	body[3] = n >> 8;
+	body[4] = n;
+	for (i = 0; i < n; i++)
+		body[5 + i] = 0x01;
+	CHECK_INT(ipc_prewalk(body, 5 + n, &why), -1);
+	CHECK_STR(why, "too many items");
+	n = IPC_MAX_ITEMS;
+	body[1] = n >> 24;
+	body[2] = n >> 16;
+	body[3] = n >> 8;
+	body[4] = n;
+	CHECK_INT(ipc_prewalk(body, 5 + n, &why), 0);
+	free(body);
+}
+
+static void
+test_oversized_send(void)
+{
+	struct ipc_msg	 w;
+	const void	*buf;
+	size_t		 len;
+	char		 big[300];
+
+	memset(big, 'x', sizeof(big));
+	ipc_msg_init(&w, IPC_HEALTH_RESULT, 1);
+	ipc_put_strn(&w, big, sizeof(big));
+	CHECK_INT(ipc_msg_finish(&w, &buf, &len), -1);
+	ipc_msg_clear(&w);
+}
+
+static void
+test_raw_fd_passing(void)
+{
+	struct ipc_msg	 w, r;
+	uint8_t		 buf[IPC_MAX_MSG];
+	const void	*out;
+	size_t		 len;
+	ssize_t		 n;
+	const char	*why;
+	char		 name[32], got[8];
+	int		 sv[2], p[2], fd, rfd;
+
+	CHECK_INT(ipc_socketpair(sv), 0);
+	CHECK_INT(pipe(p), 0);
+	ipc_msg_init(&w, IPC_CFG_LISTEN, 0);
+	ipc_put_str(&w, "127.0.0.1:1");
+	ipc_put_fd(&w, p[0]);
+	ipc_msg_finish(&w, &out, &len);
+	CHECK_INT(ipc_send_raw(sv[0], out, len, w.fd), 0);
+	ipc_msg_clear(&w);		/* closes our copy of p[0] */
+	n = ipc_recv_raw(sv[1], buf, sizeof(buf), &rfd);
+	CHECK_INT(n, (ssize_t)len);
+	CHECK(rfd != -1);
+	CHECK_INT(ipc_decode(&r, buf, n, rfd, PROC_MOATD, PROC_FRONTD, &why),
+	    0);
+	ipc_get_str(&r, name, sizeof(name));
+	ipc_get_fd(&r, &fd);
+	CHECK_INT(ipc_end(&r), 0);
+	CHECK_STR(name, "127.0.0.1:1");
+	/* the descriptor really is the pipe's read end */
+	CHECK_INT(write(p[1], "ok", 2), 2);
+	CHECK_INT(read(fd, got, 2), 2);
+	CHECK(memcmp(got, "ok", 2) == 0);
+	CHECK(fcntl(fd, F_GETFD) & FD_CLOEXEC);
+	close(fd);
+	ipc_msg_clear(&r);
+
+	/* a descriptor on a type that takes none: refused by the decoder */
+	ipc_msg_init(&w, IPC_PROC_START, 0);
+	ipc_msg_finish(&w, &out, &len);
+	CHECK_INT(ipc_send_raw(sv[0], out, len, p[1]), 0);
+	ipc_msg_clear(&w);
+	n = ipc_recv_raw(sv[1], buf, sizeof(buf), &rfd);
+	CHECK(rfd != -1);
+	CHECK_INT(ipc_decode(&r, buf, n, rfd, PROC_MOATD, PROC_FRONTD, &why),
+	    -1);
+	CHECK_STR(why, "descriptor does not fit the message type");
+	close(rfd);
+
+	/* an untaken descriptor fails ipc_end and is closed by clear */
+	CHECK_INT(pipe(p + 0), 0);
+	ipc_msg_init(&w, IPC_CFG_LISTEN, 0);
+	ipc_put_str(&w, "x");
+	ipc_put_fd(&w, p[0]);
+	ipc_msg_finish(&w, &out, &len);
+	ipc_send_raw(sv[0], out, len, w.fd);
+	ipc_msg_clear(&w);
+	n = ipc_recv_raw(sv[1], buf, sizeof(buf), &rfd);
+	ipc_decode(&r, buf, n, rfd, PROC_MOATD, PROC_FRONTD, &why);
+	ipc_get_str(&r, name, sizeof(name));
+	CHECK_INT(ipc_end(&r), -1);
+	CHECK_STR(r.error, "descriptor not taken");
+	ipc_msg_clear(&r);
+	CHECK(fcntl(rfd, F_GETFD) == -1 && errno == EBADF);
+	close(p[1]);
+
+	/* a datagram larger than the reader's buffer is truncated: -2 */
+	{
+		uint8_t	 big[2048];
+
+		memset(big, 0, sizeof(big));
+		CHECK_INT(ipc_send_raw(sv[0], big, sizeof(big), -1), 0);
+		CHECK_INT(ipc_recv_raw(sv[1], buf, 1024, &rfd), -2);
+	}
+	close(sv[0]);
+	CHECK_INT(ipc_recv_raw(sv[1], buf, sizeof(buf), &rfd), 0);
+	close(sv[1]);
+}
+
+/* ---- channels on an event loop -------------------------------------- */
+
+struct side {
+	struct ipc_chan	*chan;
+	int		 closed;
+	const char	*why;
+	int		 dispatched;
+	int		 replies;
+	int		 timeouts;
+	int		 answer;	/* stored side answers pings */
+	char		 last[64];
+};
+
+static struct event_base *base;
+
+static void
+on_close(struct ipc_chan *chan, const char *why, void *arg)
+{
+	struct side	*s = arg;
+
+	(void)chan;
+	s->closed = 1;
+	s->why = why;
+	event_base_loopbreak(base);
+}
+
+static int
+on_dispatch(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
+{
+	struct side	*s = arg;
+	struct ipc_msg	 pong;
+	uint8_t		 payload[4096];
+	size_t		 len;
+
+	s->dispatched++;
+	if (m->type == IPC_PING) {
+		ipc_get_bin(m, payload, sizeof(payload), &len);
+		if (ipc_end(m) == -1)
+			return -1;
+		memcpy(s->last, payload, len < 63 ? len : 63);
+		s->last[len < 63 ? len : 63] = '\0';
+		if (!s->answer)
+			return 0;
+		ipc_msg_init(&pong, IPC_PONG, 0);
+		ipc_put_bin(&pong, payload, len);
+		ipc_reply(chan, m, &pong);
+		return 0;
+	}
+	return -1;
+}
+
+static void
+on_reply(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
+{
+	struct side	*s = arg;
+	uint8_t		 payload[64];
+	size_t		 len;
+
+	(void)chan;
+	if (m == NULL) {
+		s->timeouts++;
+	} else {
+		ipc_get_bin(m, payload, sizeof(payload), &len);
+		if (ipc_end(m) == 0) {
+			memcpy(s->last, payload, len < 63 ? len : 63);
+			s->last[len < 63 ? len : 63] = '\0';
+			s->replies++;
+		}
+	}
+	event_base_loopbreak(base);
+}
+
+static void
+pair(struct side *a, enum proc_id ida, struct side *b, enum proc_id idb)
+{
+	int	 sv[2];
+
+	memset(a, 0, sizeof(*a));
+	memset(b, 0, sizeof(*b));
+	if (ipc_socketpair(sv) == -1)
+		abort();
+	a->chan = ipc_chan_new(base, sv[0], ida, idb, on_dispatch, on_close,
+	    a);
+	b->chan = ipc_chan_new(base, sv[1], idb, ida, on_dispatch, on_close,
+	    b);
+	b->answer = 1;
+}
+
+static void
+run_loop(int ms)
+{
+	struct timeval	 tv = { ms / 1000, (ms % 1000) * 1000 };
+
+	event_base_loopexit(base, &tv);
+	event_base_dispatch(base);
+}
+
+static void
+send_ping(struct side *s, const char *text, int timeout_ms)
+{
+	struct ipc_msg	 m;
+
+	ipc_msg_init(&m, IPC_PING, 0);
+	ipc_put_bin(&m, text, strlen(text));
+	CHECK_INT(ipc_request(s->chan, &m, timeout_ms, on_reply, s), 0);
+}
+
+static void
+test_chan_request_reply(void)
+{
+	struct side	 f, s;
+	int		 i;
+
+	pair(&f, PROC_FRONTD, &s, PROC_STORED);
+	send_ping(&f, "one", 2000);
+	run_loop(2000);
+	CHECK_INT(f.replies, 1);
+	CHECK_STR(f.last, "one");
+	CHECK_STR(s.last, "one");
+	CHECK_INT(f.closed + s.closed, 0);
+	/* many in flight, answered in order */
+	for (i = 0; i < 100; i++)
+		send_ping(&f, "many", 2000);
+	while (f.replies < 101 && !f.closed)
+		run_loop(2000);
+	CHECK_INT(f.replies, 101);
+	CHECK_INT(f.timeouts, 0);
+	ipc_chan_free(f.chan);
+	ipc_chan_free(s.chan);
+}
+
+static void
+test_chan_timeout_and_late_reply(void)
+{
+	struct side	 f, s;
+
+	pair(&f, PROC_FRONTD, &s, PROC_STORED);
+	s.answer = 0;
+	send_ping(&f, "slow", 50);
+	run_loop(1000);
+	CHECK_INT(f.timeouts, 1);
+	CHECK_INT(f.replies, 0);
+	CHECK_INT(s.dispatched, 1);
+	/* the answer arrives after the timeout: dropped, not a violation */
+	{
+		struct ipc_msg	 req, pong;
+
+		req.type = IPC_PING;
+		req.reqid = f.chan->next_reqid;
+		ipc_msg_init(&pong, IPC_PONG, 0);
+		ipc_put_bin(&pong, "late", 4);
+		ipc_reply(s.chan, &req, &pong);
+	}
+	run_loop(100);
+	CHECK_INT(f.closed, 0);
+	CHECK_INT(f.replies, 0);
+	ipc_chan_free(f.chan);
+	ipc_chan_free(s.chan);
+}
+
+/* Sends raw bytes on b's socket as if b's process were compromised. */
+static void
+inject(struct side *b, uint16_t type, uint32_t reqid, const void *body,
+    size_t blen)
+{
+	uint8_t	 buf[512];
+	size_t	 len;
+
+	len = frame(buf, type, IPC_VERSION, reqid, body, blen);
+	if (ipc_send_raw(b->chan->fd, buf, len, -1) == -1)
+		abort();
+}
+
+static void
+test_chan_violations(void)
+{
+	struct side	 f, s;
+	const uint8_t	 empty[] = { 0x90 };
+	const uint8_t	 pong[] = { 0x91, 0xc4, 0x01, 'x' };
+	const uint8_t	 hello_badver[] = { 0x92, 0x63, PROC_STORED };
+	const uint8_t	 hello_wrongid[] = { 0x92, IPC_VERSION, PROC_AUTHD };
+
+	/* a type the peer may not send */
+	pair(&f, PROC_FRONTD, &s, PROC_STORED);
+	run_loop(50);
+	inject(&s, IPC_USER_BOOTSTRAP, 1, empty, 1);
+	run_loop(1000);
+	CHECK_INT(f.closed, 1);
+	CHECK_STR(f.why, "message type not allowed from this peer");
+	ipc_chan_free(f.chan);
+	ipc_chan_free(s.chan);
+
+	/* a reply to a request never made */
+	pair(&f, PROC_FRONTD, &s, PROC_STORED);
+	run_loop(50);
+	inject(&s, IPC_PONG, 999, pong, sizeof(pong));
+	run_loop(1000);
+	CHECK_STR(f.why, "reply to a request never made");
+	ipc_chan_free(f.chan);
+	ipc_chan_free(s.chan);
+
+	/* a reply of another kind than the request */
+	pair(&f, PROC_FRONTD, &s, PROC_STORED);
+	s.answer = 0;
+	send_ping(&f, "x", 5000);
+	run_loop(100);
+	{
+		const uint8_t	 res[] = { 0x92, 0xc3, 0xc3 };
+
+		inject(&s, IPC_HEALTH_RESULT, f.chan->next_reqid, res,
+		    sizeof(res));
+	}
+	run_loop(1000);
+	CHECK_STR(f.why, "reply of another kind than the request");
+	/* the pending request was answered with nothing */
+	CHECK_INT(f.timeouts, 1);
+	ipc_chan_free(f.chan);
+	ipc_chan_free(s.chan);
+
+	/* a dispatcher that rejects the message */
+	pair(&f, PROC_FRONTD, &s, PROC_STORED);
+	run_loop(50);
+	inject(&f, IPC_HEALTH_CHECK, 5, empty, 1);
+	run_loop(1000);
+	CHECK_INT(s.closed, 1);
+	CHECK_STR(s.why, "rejected by dispatcher");
+	ipc_chan_free(f.chan);
+	ipc_chan_free(s.chan);
+	(void)hello_badver;
+	(void)hello_wrongid;
+}
+
+static void
+test_chan_hello(void)
+{
+	struct side	 f, s;
+	struct ipc_chan	*c;
+	int		 sv[2];
+	const uint8_t	 empty[] = { 0x90 };
+	const uint8_t	 badver[] = { 0x92, 0x63, PROC_STORED };
+	const uint8_t	 wrongid[] = { 0x92, IPC_VERSION, PROC_AUTHD };
+	uint8_t		 buf[64];
+	size_t		 len;
+
+	/* a message before hello */
+	memset(&f, 0, sizeof(f));
+	ipc_socketpair(sv);
+	c = ipc_chan_new(base, sv[0], PROC_FRONTD, PROC_STORED, on_dispatch,
+	    on_close, &f);
+	len = frame(buf, IPC_HEALTH_RESULT, IPC_VERSION, 1, empty, 1);
+	ipc_send_raw(sv[1], buf, len, -1);
+	run_loop(1000);
+	CHECK_STR(f.why, "message before hello");
+	ipc_chan_free(c);
+	close(sv[1]);
+
+	/* hello with another version in its body */
+	memset(&f, 0, sizeof(f));
+	ipc_socketpair(sv);
+	c = ipc_chan_new(base, sv[0], PROC_FRONTD, PROC_STORED, on_dispatch,
+	    on_close, &f);
+	len = frame(buf, IPC_HELLO, IPC_VERSION, 0, badver, sizeof(badver));
+	ipc_send_raw(sv[1], buf, len, -1);
+	run_loop(1000);
+	CHECK_STR(f.why, "hello with another protocol version");
+	ipc_chan_free(c);
+	close(sv[1]);
+
+	/* hello from a process that is not the expected peer */
+	memset(&f, 0, sizeof(f));
+	ipc_socketpair(sv);
+	c = ipc_chan_new(base, sv[0], PROC_FRONTD, PROC_STORED, on_dispatch,
+	    on_close, &f);
+	len = frame(buf, IPC_HELLO, IPC_VERSION, 0, wrongid, sizeof(wrongid));
+	ipc_send_raw(sv[1], buf, len, -1);
+	run_loop(1000);
+	CHECK_STR(f.why, "hello from an unexpected process");
+	ipc_chan_free(c);
+	close(sv[1]);
+
+	/* a header of another version */
+	memset(&f, 0, sizeof(f));
+	ipc_socketpair(sv);
+	c = ipc_chan_new(base, sv[0], PROC_FRONTD, PROC_STORED, on_dispatch,
+	    on_close, &f);
+	len = frame(buf, IPC_HELLO, IPC_VERSION + 1, 0, badver, sizeof(badver));
+	ipc_send_raw(sv[1], buf, len, -1);
+	run_loop(1000);
+	CHECK_STR(f.why, "protocol version mismatch");
+	ipc_chan_free(c);
+	close(sv[1]);
+
+	/* a second hello */
+	pair(&f, PROC_FRONTD, &s, PROC_STORED);
+	run_loop(50);
+	{
+		const uint8_t	 hello[] = { 0x92, IPC_VERSION, PROC_STORED };
+
+		inject(&s, IPC_HELLO, 0, hello, sizeof(hello));
+	}
+	run_loop(1000);
+	CHECK_STR(f.why, "second hello");
+	ipc_chan_free(f.chan);
+	ipc_chan_free(s.chan);
+
+	/* the peer hanging up is not a violation */
+	pair(&f, PROC_FRONTD, &s, PROC_STORED);
+	run_loop(50);
+	ipc_chan_free(s.chan);
+	run_loop(1000);
+	CHECK_INT(f.closed, 1);
+	CHECK(f.why == NULL);
+	ipc_chan_free(f.chan);
+}
+
+static void
+test_chan_truncated(void)
+{
+	struct side	 f, s;
+	uint8_t		*big;
+	size_t		 n = IPC_MAX_MSG + 100;
+
+	/* a datagram longer than any message: truncated on receipt */
+	pair(&f, PROC_FRONTD, &s, PROC_STORED);
+	run_loop(50);
+	big = calloc(1, n);
+	CHECK_INT(ipc_send_raw(s.chan->fd, big, n, -1), 0);
+	run_loop(1000);
+	CHECK_STR(f.why, "datagram truncated or oversized");
+	free(big);
+	ipc_chan_free(f.chan);
+	ipc_chan_free(s.chan);
+}
+
+/* The peer does not read: messages queue, then flow when it does. */
+static void
+test_chan_queue(void)
+{
+	struct side	 f, s;
+	struct ipc_msg	 m;
+	char		 payload[3000];
+	int		 i, sent = 0;
+
+	pair(&f, PROC_FRONTD, &s, PROC_STORED);
+	s.answer = 0;
+	run_loop(50);
+	event_del(s.chan->ev_read);
+	memset(payload, 'q', sizeof(payload));
+	for (i = 0; i < 400; i++) {
+		ipc_msg_init(&m, IPC_PING, 0);
+		ipc_put_bin(&m, payload, sizeof(payload));
+		if (ipc_request(f.chan, &m, 10000, on_reply, &f) == 0)
+			sent++;
+	}
+	CHECK_INT(sent, 400);
+	CHECK(f.chan->outq_len > 0);
+	event_add(s.chan->ev_read, NULL);
+	while (s.dispatched < 400 && !s.closed && !f.closed)
+		run_loop(500);
+	CHECK_INT(s.dispatched, 400);
+	CHECK_INT(f.chan->outq_len, 0);
+	ipc_chan_free(f.chan);
+	ipc_chan_free(s.chan);
+}
+
+static void
+test_catalogue(void)
+{
+	unsigned int	 t;
+	int		 bad = 0;
+
+	for (t = 1; t < IPC_TYPE_MAX; t++) {
+		const struct ipc_msgdef	*d = ipc_msgdef(t);
+
+		if (d == NULL || d->type != t || d->maxlen < IPC_HDR_LEN ||
+		    d->maxlen > IPC_MAX_MSG || d->routes == 0)
+			bad++;
+		/* a request names a reply type that is a reply */
+		if (d != NULL && (d->flags & IPC_F_REQUEST) &&
+		    (ipc_msgdef(d->reply) == NULL ||
+		    !(ipc_msgdef(d->reply)->flags & IPC_F_REPLY)))
+			bad++;
+	}
+	CHECK_INT(bad, 0);
+	CHECK(ipc_msgdef(0) == NULL);
+	CHECK(ipc_msgdef(IPC_TYPE_MAX) == NULL);
+	CHECK_STR(ipc_type_name(IPC_HEALTH_CHECK), "health.check");
+	/* frontd and taskd have no link and no message between them */
+	for (t = 1; t < IPC_TYPE_MAX; t++) {
+		const struct ipc_msgdef	*d = ipc_msgdef(t);
+
+		CHECK((d->routes & IPC_ROUTE(PROC_FRONTD, PROC_TASKD)) == 0);
+		CHECK((d->routes & IPC_ROUTE(PROC_TASKD, PROC_FRONTD)) == 0);
+	}
+	/* secrets travel to authd only */
+	CHECK(ipc_msgdef(IPC_CFG_MASTER_KEY)->routes ==
+	    IPC_ROUTE(PROC_MOATD, PROC_AUTHD));
+}
+
+int
+main(void)
+{
+	base = event_base_new();
+	RUN(test_roundtrip);
+	RUN(test_getter_errors);
+	RUN(test_frames);
+	RUN(test_prewalk);
+	RUN(test_too_many_items);
+	RUN(test_oversized_send);
+	RUN(test_raw_fd_passing);
+	RUN(test_catalogue);
+	RUN(test_chan_request_reply);
+	RUN(test_chan_timeout_and_late_reply);
+	RUN(test_chan_violations);
+	RUN(test_chan_hello);
+	RUN(test_chan_truncated);
+	RUN(test_chan_queue);
+	event_base_free(base);
+	return test_report("ipc");
+}
