@@ -8,6 +8,8 @@ SBINDIR	?= $(PREFIX)/sbin
 LIBEXECDIR ?= $(PREFIX)/libexec/moat
 MANDIR	?= $(PREFIX)/share/man
 SYSCONFDIR ?= /etc
+SYSTEMDDIR ?= /lib/systemd/system
+SYSUSERSDIR ?= /usr/lib/sysusers.d
 DESTDIR	?=
 
 B	?= build
@@ -39,7 +41,7 @@ COMMON_SRCS = common/log.c common/proc.c common/sandbox.c common/landlock.c \
 	common/seccomp.c common/daemon.c common/util.c
 IPC_SRCS = ipc/msg.c ipc/catalogue.c ipc/chan.c
 
-MOATD_SRCS = moatd/moatd.c moatd/conf.c moatd/config.c moatd/control.c \
+MOATD_SRCS = moatd/moatd.c moatd/conf.c moatd/config.c moatd/control.c moatd/notify.c \
 	moatd/children.c moatd/setup.c moatd/tlsgen.c
 FRONTD_SRCS = frontd/frontd.c frontd/config.c frontd/server.c \
 	frontd/http_parse.c frontd/response.c frontd/routes.c frontd/tls.c \
@@ -68,13 +70,15 @@ all: $(PROGS)
 
 $(B)/gen/parse.c: moatd/parse.y
 	@mkdir -p $(dir $@)
-	$(YACC) -o $@ $<
+	@echo "YACC $<"
+	@$(YACC) -o $@ $<
 
 # parse.c is generated: the yacc skeleton is not ours to fix.
 $(OBJ)/moatd/gen/parse.o: $(B)/gen/parse.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_BASE) $(OPT) -Imoatd -Wno-missing-prototypes \
-	    $(call pc_cflags,$(MOATD_PKGS)) -c $< -o $@
+	@echo "CC $<"
+	@$(CC) $(CFLAGS_BASE) $(OPT) -Imoatd $(call pc_cflags,$(MOATD_PKGS)) \
+	    -c $< -o $@
 
 define prog_rules
 $(OBJ)/$(1)/%.o: %.c $$(wildcard common/*.h ipc/*.h $(1)/*.h) $(B)/gen/paths.h
@@ -140,8 +144,8 @@ UNIT_LIB = $(call objs,regress/unit/test.c,unit) $(LIBMOAT)
 $(eval $(call prog_rules,unit,$(UNIT_PKGS),-Ifrontd -Imoatd))
 $(OBJ)/unit/gen/parse.o: $(B)/gen/parse.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_BASE) $(OPT) -Imoatd -Wno-missing-prototypes \
-	    $(call pc_cflags,$(UNIT_PKGS)) -c $< -o $@
+	@$(CC) $(CFLAGS_BASE) $(OPT) -Imoatd $(call pc_cflags,$(UNIT_PKGS)) \
+	    -c $< -o $@
 
 $(BIN)/test_ipc: $(call objs,regress/unit/test_ipc.c,unit) $(UNIT_LIB)
 	@echo "LD $@"
@@ -205,6 +209,11 @@ install: all
 	install -m 0644 man/moatd.8 man/moatctl.8 $(DESTDIR)$(MANDIR)/man8/
 	test -e $(DESTDIR)$(SYSCONFDIR)/moat/moatd.conf || \
 	    install -m 0644 etc/moatd.conf $(DESTDIR)$(SYSCONFDIR)/moat/
+	install -D -m 0644 etc/moatd.service \
+	    $(DESTDIR)$(SYSTEMDDIR)/moatd.service
+	install -D -m 0644 etc/moat.sysusers.conf \
+	    $(DESTDIR)$(SYSUSERSDIR)/moat.conf
+	install -D -m 0755 etc/moatd.rc $(DESTDIR)$(SYSCONFDIR)/init.d/moatd
 
 clean:
 	rm -rf build

@@ -63,12 +63,12 @@ main(int argc, char *argv[])
 	authd_env = &a;
 	atexit(authd_shutdown);
 	OPENSSL_init_crypto(OPENSSL_INIT_LOAD_CONFIG, NULL);
-	a.base = daemon_event_base();
-	daemon_test_hooks(a.base);
+	daemon_test_hooks();
 
 	sandbox_drop_privileges(opts.user, opts.root);
 	daemon_bind_to_parent();
 	sandbox_enter(&authd_policy);
+	a.base = daemon_event_base();
 
 	daemon_link_peers(a.base, PROC_AUTHD, a.chans, dispatch, &a);
 	event_base_dispatch(a.base);

@@ -56,16 +56,20 @@ daemon_child_init(int argc, char *argv[], enum proc_id self,
 	}
 	if (optind != argc)
 		usage(name);
+	for (p = 0; p < PROC_MAX; p++) {
+		if (p == (int)self || p == PROC_MOATCTL ||
+		    !proc_linked(self, p))
+			continue;
+		if (fcntl(proc_link_fd(p), F_GETFD) == -1) {
+			fprintf(stderr, "%s: no link to %s on fd %d: start the "
+			    "suite with moatd\n", name, proc_name(p),
+			    proc_link_fd(p));
+			exit(1);
+		}
+	}
 	log_procinit(name);
 	log_init(o->foreground, LOG_DAEMON);
 	log_setverbose(o->verbose);
-	for (p = 0; p < PROC_MAX; p++) {
-		if (p == (int)self || !proc_linked(self, p))
-			continue;
-		if (fcntl(proc_link_fd(p), F_GETFD) == -1)
-			fatalx("no link to %s on fd %d: start the suite with "
-			    "moatd", proc_name(p), proc_link_fd(p));
-	}
 	/* moatd alone decides when the suite stops. */
 	signal(SIGINT, SIG_IGN);
 	signal(SIGTERM, SIG_IGN);
@@ -76,12 +80,29 @@ daemon_child_init(int argc, char *argv[], enum proc_id self,
 	setproctitle("-moat: %s", name);
 }
 
+static void
+libevent_log(int severity, const char *msg)
+{
+	/* the refused pipe is expected: see daemon_event_base() */
+	if (severity >= EVENT_LOG_WARN &&
+	    strstr(msg, "evutil_make_internal_pipe_") == NULL)
+		log_warnx("libevent: %s", msg);
+	else
+		log_debug("libevent: %s", msg);
+}
+
+/*
+ * Made inside the sandbox, where pipes are refused: libevent then falls
+ * back to a socketpair for its internal wake-up channel, and the process
+ * holds sockets only.
+ */
 struct event_base *
 daemon_event_base(void)
 {
 	struct event_config	*cfg;
 	struct event_base	*base;
 
+	event_set_log_callback(libevent_log);
 	/* Single-threaded processes: no locks in the event loop. */
 	if ((cfg = event_config_new()) == NULL)
 		fatalx("event_config_new");
@@ -115,7 +136,7 @@ peer_closed(struct ipc_chan *chan, const char *why, void *arg)
 		    proc_name(chan->peer));
 	/* moatd tells why the suite stops; this is only its echo */
 	log_debug("lost %s: exiting", proc_name(chan->peer));
-	exit(1);
+	exit(DAEMON_EXIT_PEER_LOST);
 }
 
 void
@@ -148,7 +169,7 @@ test_forbidden(int sig)
  * notification pipe, and the tests check that frontd holds only sockets.
  */
 void
-daemon_test_hooks(struct event_base *base)
+daemon_test_hooks(void)
 {
 #ifdef MOAT_TEST
 	struct sigaction	 sa;
@@ -158,5 +179,4 @@ daemon_test_hooks(struct event_base *base)
 	if (sigaction(SIGUSR2, &sa, NULL) == -1)
 		fatal("test hook");
 #endif
-	(void)base;
 }

@@ -10,6 +10,12 @@
 #include "ipc.h"
 #include "proc.h"
 
+/*
+ * A child that exits because a peer went away says so with this status,
+ * so that moatd names the peer that died first, not its echo.
+ */
+#define DAEMON_EXIT_PEER_LOST	3
+
 struct daemon_opts {
 	int		 foreground;
 	int		 verbose;
@@ -31,6 +37,6 @@ void	 daemon_bind_to_parent(void);
 void	 daemon_link_peers(struct event_base *, enum proc_id self,
 	    struct ipc_chan *chans[PROC_MAX], ipc_dispatch_cb, void *arg);
 /* Test builds: SIGUSR2 makes a call that the sandbox forbids. */
-void	 daemon_test_hooks(struct event_base *);
+void	 daemon_test_hooks(void);
 
 #endif

@@ -99,7 +99,7 @@ group_event(scmp_filter_ctx ctx)
 {
 	ALLOW(epoll_create1); ALLOW(epoll_ctl); ALLOW(epoll_wait);
 	ALLOW(epoll_pwait); ALLOW(epoll_pwait2); ALLOW(poll); ALLOW(ppoll);
-	ALLOW(eventfd2); ALLOW(pipe2);
+	ALLOW(eventfd2); ALLOW(socketpair);
 }
 
 static void
@@ -142,6 +142,7 @@ group_proc(scmp_filter_ctx ctx)
 	ALLOW(wait4); ALLOW(waitid); ALLOW(kill); ALLOW(tgkill);
 	ALLOW(setpgid); ALLOW(setsid); ALLOW(dup2); ALLOW(dup3);
 	ALLOW(chdir); ALLOW(setrlimit); ALLOW(prctl); ALLOW(set_robust_list);
+	ALLOW(pipe2); ALLOW(pipe);
 	ALLOW(rseq); ALLOW(close_range);
 }
 
@@ -211,6 +212,10 @@ soft_denials(scmp_filter_ctx ctx, unsigned int groups)
 	}
 	if ((groups & SB_CONNECT) == 0)
 		DENY(connect);
+	/* libevent falls back from a pipe to a socketpair */
+	if ((groups & SB_PROC) == 0) {
+		DENY(pipe2); DENY(pipe);
+	}
 	DENY(uname);
 }
 

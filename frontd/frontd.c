@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "daemon.h"
 #include "frontd.h"
 #include "log.h"
@@ -50,12 +52,14 @@ main(int argc, char *argv[])
 	memset(&f, 0, sizeof(f));
 	frontd_env = &f;
 	tls_init();
-	f.base = daemon_event_base();
-	daemon_test_hooks(f.base);
+	/* jansson would seed its hash from /dev/urandom on first use */
+	json_object_seed(0);
+	daemon_test_hooks();
 
 	sandbox_drop_privileges(opts.user, opts.root);
 	daemon_bind_to_parent();
 	sandbox_enter(&frontd_policy);
+	f.base = daemon_event_base();
 
 	daemon_link_peers(f.base, PROC_FRONTD, f.chans, dispatch, &f);
 	event_base_dispatch(f.base);

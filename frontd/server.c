@@ -320,7 +320,7 @@ conn_read(struct bufferevent *bev, void *arg)
 	conn_process(c);
 }
 
-#define LINGER_SECONDS	2
+#define LINGER_SECONDS	1
 
 /*
  * Closing while the client still sends makes the kernel reset the

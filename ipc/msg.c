@@ -191,8 +191,8 @@ prewalk_head(const uint8_t *p, size_t left, size_t *skip, uint64_t *claim,
 	switch (b) {
 	case 0xcc: case 0xd0: fixed = 1; break;
 	case 0xcd: case 0xd1: fixed = 2; break;
-	case 0xce: case 0xd2: case 0xca: fixed = 4; break;
-	case 0xcf: case 0xd3: case 0xcb: fixed = 8; break;
+	case 0xce: case 0xd2: fixed = 4; break;
+	case 0xcf: case 0xd3: fixed = 8; break;
 	case 0xc4: case 0xd9: lenbytes = 1; break;
 	case 0xc5: case 0xda: lenbytes = 2; break;
 	case 0xc6: case 0xdb: lenbytes = 4; break;
@@ -209,7 +209,8 @@ prewalk_head(const uint8_t *p, size_t left, size_t *skip, uint64_t *claim,
 		*skip = 1 + lenbytes;
 		return 0;
 	default:
-		*why = "extension or reserved type";
+		/* floats, extensions, the reserved 0xc1: not in our bodies */
+		*why = "type not used by the protocol";
 		return -1;
 	}
 	if (fixed) {
@@ -447,6 +448,10 @@ copy_text(struct ipc_msg *m, const msgpack_object *o, char *dst,
 		m->error = "string too long";
 		return;
 	}
+	if (o->via.str.size == 0) {
+		dst[0] = '\0';		/* msgpack-c gives no pointer for it */
+		return;
+	}
 	if (memchr(o->via.str.ptr, '\0', o->via.str.size) != NULL) {
 		m->error = "embedded NUL in a string";
 		return;
@@ -494,7 +499,8 @@ ipc_get_bin(struct ipc_msg *m, void *dst, size_t dstcap, size_t *len)
 		m->error = "binary too long";
 		return;
 	}
-	memcpy(dst, o->via.bin.ptr, o->via.bin.size);
+	if (o->via.bin.size > 0)
+		memcpy(dst, o->via.bin.ptr, o->via.bin.size);
 	*len = o->via.bin.size;
 }
 

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "daemon.h"
 #include "log.h"
 #include "moatd.h"
 #include "paths.h"
@@ -317,6 +318,13 @@ finish(struct moatd *m)
 	exit(m->exit_code);
 }
 
+/* an exit that only echoes the death of another child */
+static int
+is_echo(int status)
+{
+	return WIFEXITED(status) && WEXITSTATUS(status) == DAEMON_EXIT_PEER_LOST;
+}
+
 void
 children_reap(struct moatd *m)
 {
@@ -332,13 +340,19 @@ children_reap(struct moatd *m)
 				continue;
 			c->exited = 1;
 			describe_status(status, how, sizeof(how));
-			if (!m->stopping) {
-				log_warnx("%s (pid %d) %s: stopping the suite",
-				    proc_name(id), (int)pid, how);
-				children_stop(m, 1, NULL);
-			} else
+			if (is_echo(status) || (m->stopping && m->cause_known)) {
 				log_debug("%s (pid %d) %s", proc_name(id),
 				    (int)pid, how);
+				if (!m->stopping)
+					children_stop(m, 1, NULL);
+				continue;
+			}
+			if (m->stopping && status == 0)
+				continue;	/* it did as told */
+			m->cause_known = 1;
+			log_warnx("%s (pid %d) %s: stopping the suite",
+			    proc_name(id), (int)pid, how);
+			children_stop(m, 1, NULL);
 		}
 	}
 	if (m->stopping && all_exited(m))
@@ -373,8 +387,10 @@ children_stop(struct moatd *m, int exit_code, const char *why)
 	struct timeval	 tv = { 0, STOP_GRACE_MS * 1000 };
 	int		 id;
 
-	if (why != NULL)
+	if (why != NULL) {
 		log_warnx("%s", why);
+		m->cause_known = 1;
+	}
 	if (m->stopping) {
 		if (exit_code > m->exit_code)
 			m->exit_code = exit_code;

@@ -165,22 +165,34 @@ start_suite(struct moatd *m)
 	m->started = 1;
 	TAILQ_FOREACH(l, &m->conf->listeners, entry)
 		log_info("ready: https://%s/", l->name);
+	notify_systemd("READY=1");
 	setup_bootstrap_admin(m);
+}
+
+/* a push not yet acknowledged by every child */
+int
+config_pending(struct moatd *m)
+{
+	int	 id;
+
+	for (id = PROC_FIRST_CHILD; id <= PROC_LAST_CHILD; id++)
+		if (m->children[id].acked != m->generation)
+			return 1;
+	return 0;
 }
 
 void
 config_acked(struct moatd *m, struct child *c, uint64_t generation)
 {
-	int	 id;
-
 	c->acked = generation;
-	for (id = PROC_FIRST_CHILD; id <= PROC_LAST_CHILD; id++)
-		if (m->children[id].acked != m->generation)
-			return;
+	if (config_pending(m))
+		return;
 	if (!m->started)
 		start_suite(m);
-	else
+	else {
 		log_info("configuration reloaded");
+		notify_systemd("READY=1");
+	}
 }
 
 static void

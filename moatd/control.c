@@ -22,6 +22,7 @@
 
 static struct event	*control_ev;
 static int		 control_clients;
+static char		 control_path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 
 static void
 put_proc(struct ipc_msg *msg, const char *name, pid_t pid, const char *user,
@@ -167,6 +168,8 @@ control_init(struct moatd *m)
 	if (chmod(sun.sun_path, 0600) == -1 || listen(fd, 8) == -1)
 		fatal("control: %s", sun.sun_path);
 	m->control_fd = fd;
+	/* a reload may name another path; this one is what we bound */
+	strlcpy(control_path, sun.sun_path, sizeof(control_path));
 	control_ev = event_new(m->base, fd, EV_READ | EV_PERSIST,
 	    control_accept, m);
 	if (control_ev == NULL || event_add(control_ev, NULL) == -1)
@@ -177,5 +180,5 @@ void
 control_cleanup(struct moatd *m)
 {
 	if (m->control_fd != -1)
-		unlink(m->conf->control_socket);
+		unlink(control_path);
 }

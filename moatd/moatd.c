@@ -9,6 +9,7 @@
 
 #include <err.h>
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -97,14 +98,22 @@ moatd_reload(struct moatd *m, char *msg, size_t msglen)
 {
 	struct moat_config	*conf;
 
-	if (!m->started || m->stopping) {
+	if (!m->started || m->stopping || config_pending(m)) {
 		snprintf(msg, msglen, "reload refused: the suite is not "
-		    "running");
+		    "running, or a reload is still in progress");
 		return -1;
 	}
 	if ((conf = load_config(m->conffile)) == NULL) {
 		snprintf(msg, msglen, "reload refused: %s has errors; the "
 		    "running configuration stays", m->conffile);
+		return -1;
+	}
+	if (access(conf->tls_cert, R_OK) == -1 ||
+	    access(conf->tls_key, R_OK) == -1) {
+		snprintf(msg, msglen, "reload refused: cannot read the TLS "
+		    "certificate or key; the running configuration stays");
+		conf_clear(conf);
+		free(conf);
 		return -1;
 	}
 	if (strcmp(conf->var_dir, m->conf->var_dir) != 0 ||
@@ -144,6 +153,9 @@ main(int argc, char *argv[])
 	const char	*file = CONF_DEFAULT_FILE;
 	int		 ch, checkonly = 0;
 
+	/* SIGHUP before the event loop must not kill us (systemctl
+	 * reload right after start) */
+	signal(SIGHUP, SIG_IGN);
 	memset(&m, 0, sizeof(m));
 	env = &m;
 	m.control_fd = -1;
@@ -177,7 +189,9 @@ main(int argc, char *argv[])
 	log_setverbose(m.verbose);
 	if (checkonly)
 		check_only(file, m.verbose);
-	m.conffile = file;
+	/* daemon() moves to /: a relative -f would break reloads */
+	if ((m.conffile = realpath(file, NULL)) == NULL)
+		fatal("%s", file);
 	if ((m.conf = load_config(file)) == NULL)
 		exit(1);
 	if (m.conf->log_verbose > m.verbose)

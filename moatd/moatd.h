@@ -34,6 +34,7 @@ struct moatd {
 	uint64_t		 generation;	/* of the pushed config */
 	int			 started;	/* PROC_START sent */
 	int			 stopping;
+	int			 cause_known;	/* the first death was told */
 	int			 exit_code;
 	time_t			 started_at;
 	int			 control_fd;
@@ -49,6 +50,10 @@ void	 children_stop(struct moatd *, int exit_code, const char *why);
 /* config.c: pushes the configuration; the children's config.c gets it */
 void	 config_push(struct moatd *, int first);
 void	 config_acked(struct moatd *, struct child *, uint64_t generation);
+int	 config_pending(struct moatd *);
+
+/* notify.c: tell systemd (Type=notify) that the suite is ready */
+void	 notify_systemd(const char *state);
 
 /* setup.c */
 void	 setup_state(struct moat_config *);

@@ -57,8 +57,7 @@ main(int argc, char *argv[])
 		fatalx("no database directory (-r)");
 	memset(&s, 0, sizeof(s));
 	stored_env = &s;
-	s.base = daemon_event_base();
-	daemon_test_hooks(s.base);
+	daemon_test_hooks();
 
 	chrooted = opts.was_root && !sandbox_disabled_for_tests();
 	sandbox_drop_privileges(opts.user, opts.root);
@@ -80,6 +79,7 @@ main(int argc, char *argv[])
 	policy.deny_tcp = 1;
 	policy.no_fork = 1;
 	sandbox_enter(&policy);
+	s.base = daemon_event_base();
 
 	daemon_link_peers(s.base, PROC_STORED, s.chans, dispatch, &s);
 	event_base_dispatch(s.base);

@@ -70,8 +70,7 @@ main(int argc, char *argv[])
 		fatalx("no state directory (-r)");
 	memset(&t, 0, sizeof(t));
 	taskd_env = &t;
-	t.base = daemon_event_base();
-	daemon_test_hooks(t.base);
+	daemon_test_hooks();
 	if (chdir(opts.root) == -1)
 		fatal("chdir %s", opts.root);
 
@@ -85,6 +84,7 @@ main(int argc, char *argv[])
 	policy.paths = paths;
 	policy.npaths = sizeof(paths) / sizeof(paths[0]);
 	sandbox_enter(&policy);
+	t.base = daemon_event_base();
 
 	daemon_link_peers(t.base, PROC_TASKD, t.chans, dispatch, &t);
 	event_base_dispatch(t.base);

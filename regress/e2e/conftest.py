@@ -28,3 +28,15 @@ def make_suite(tmp_path):
 @pytest.fixture
 def suite(make_suite):
     return make_suite()
+
+
+@pytest.fixture(scope="module")
+def shared_suite(tmp_path_factory):
+    """One suite for a module's read-only tests (malformed input)."""
+    s = Suite(tmp_path_factory.mktemp("shared"))
+    s.start()
+    yield s
+    s.stop()
+    reports = s.sanitizer_reports()
+    assert not reports, "sanitizer report in %s:\n%s" % (
+        s.log_path, s.log_text()[-6000:])

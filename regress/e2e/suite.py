@@ -170,8 +170,9 @@ class Suite:
         status, hdrs, data = self.request(method, path, body, headers)
         return status, json.loads(data) if data else None
 
-    def raw(self, data, timeout=5, read_all=True):
-        """Sends raw bytes over TLS; returns what came back until close."""
+    def raw(self, data, timeout=5, answers=None):
+        """Sends raw bytes over TLS; returns what came back until the
+        server closed, or until `answers` complete answers arrived."""
         sock = socket.create_connection(("127.0.0.1", self.port),
                                         timeout=timeout)
         tls = tls_context().wrap_socket(sock)
@@ -189,11 +190,29 @@ class Suite:
                 if not chunk:
                     break
                 out += chunk
-                if not read_all:
+                if answers is not None and complete(out) >= answers:
                     break
             return out
         finally:
             tls.close()
+
+
+def complete(data):
+    """How many complete answers data holds."""
+    try:
+        return len(parse_responses(data))
+    except (AssertionError, ValueError, IndexError):
+        n = 0
+        while True:
+            head, sep, rest = data.partition(b"\r\n\r\n")
+            if not sep:
+                return n
+            m = re.search(rb"(?i)content-length: *(\d+)", head)
+            size = int(m.group(1)) if m else 0
+            if len(rest) < size:
+                return n
+            n += 1
+            data = rest[size:]
 
 
 def parse_responses(data):
@@ -212,6 +231,8 @@ def parse_responses(data):
         n = int(headers.get("content-length", "0"))
         if status in (100,):
             n = 0
+        if len(rest) < n:
+            raise AssertionError("truncated body: %r" % data[:200])
         out.append((status, headers, rest[:n]))
         data = rest[n:]
     return out

@@ -69,6 +69,8 @@ test_roundtrip(void)
 	ipc_put_str(&w, "hello");
 	ipc_put_nil(&w);
 	ipc_put_bin(&w, "\0\1\2", 3);
+	ipc_put_str(&w, "");
+	ipc_put_bin(&w, "", 0);
 	CHECK_INT(ipc_msg_finish(&w, &buf, &len), 0);
 	CHECK_INT(ipc_decode(&r, buf, len, -1, PROC_STORED, PROC_FRONTD, &why),
 	    0);
@@ -91,6 +93,10 @@ test_roundtrip(void)
 	ipc_get_bin(&r, bin, sizeof(bin), &blen);
 	CHECK_INT(blen, 3);
 	CHECK(memcmp(bin, "\0\1\2", 3) == 0);
+	ipc_get_str(&r, s, sizeof(s));
+	CHECK_STR(s, "");
+	ipc_get_bin(&r, bin, sizeof(bin), &blen);
+	CHECK_INT(blen, 0);
 	CHECK_INT(ipc_end(&r), 0);
 	ipc_msg_clear(&r);
 	ipc_msg_clear(&w);
@@ -280,6 +286,7 @@ test_prewalk(void)
 	const uint8_t	 str32[] = { 0x91, 0xdb, 0x7f, 0xff, 0xff, 0xff };
 	const uint8_t	 ext[] = { 0x91, 0xd4, 0x01, 0x02 };
 	const uint8_t	 reserved[] = { 0x91, 0xc1 };
+	const uint8_t	 float64[] = { 0x91, 0xcb, 0, 0, 0, 0, 0, 0, 0, 0 };
 	const uint8_t	 notarray[] = { 0x82, 0x01, 0x02, 0x03, 0x04 };
 	const uint8_t	 truncint[] = { 0x91, 0xcf, 0x00, 0x01 };
 	const uint8_t	 missing[] = { 0x92, 0xa1, 'x' };
@@ -299,8 +306,9 @@ test_prewalk(void)
 	CHECK_STR(why, "value longer than the bytes that remain");
 	CHECK_INT(ipc_prewalk(str32, sizeof(str32), &why), -1);
 	CHECK_INT(ipc_prewalk(ext, sizeof(ext), &why), -1);
-	CHECK_STR(why, "extension or reserved type");
+	CHECK_STR(why, "type not used by the protocol");
 	CHECK_INT(ipc_prewalk(reserved, sizeof(reserved), &why), -1);
+	CHECK_INT(ipc_prewalk(float64, sizeof(float64), &why), -1);
 	CHECK_INT(ipc_prewalk(notarray, sizeof(notarray), &why), -1);
 	CHECK_STR(why, "body is not an array");
 	CHECK_INT(ipc_prewalk(truncint, sizeof(truncint), &why), -1);

@@ -1,0 +1,193 @@
+"""The process model: names, users, chroots, sandboxes, supervision."""
+import os
+import re
+import signal
+import subprocess
+import time
+
+import pytest
+
+from suite import BINDIR, CHILDREN, proc_status, wait_gone
+
+OWN_USER = {"frontd": "_moatfront", "authd": "_moatauth",
+            "stored": "_moatdb", "taskd": "root"}
+ROOT = os.geteuid() == 0
+
+
+def cmdline(pid):
+    with open("/proc/%d/cmdline" % pid, "rb") as f:
+        return f.read().replace(b"\0", b" ").decode()
+
+
+def test_status_lists_the_suite(suite):
+    procs = suite.status()
+    assert set(procs) == {"moatd"} | set(CHILDREN)
+    for name, (pid, user, uid) in procs.items():
+        assert os.path.exists("/proc/%d" % pid)
+        if name != "moatd":
+            assert proc_status(pid)["PPid"] == str(procs["moatd"][0])
+
+
+def test_ps_shows_each_process_by_name(suite):
+    for name in CHILDREN:
+        pid = suite.pid(name)
+        with open("/proc/%d/comm" % pid) as f:
+            assert f.read().strip() == name
+        assert name in cmdline(pid)
+    out = subprocess.run(["ps", "-eo", "args"], capture_output=True,
+                         text=True).stdout
+    for name in CHILDREN:
+        assert "moat: %s" % name in out
+
+
+@pytest.mark.parametrize("name", CHILDREN)
+def test_child_is_sandboxed(suite, name):
+    st = proc_status(suite.pid(name))
+    assert st["Seccomp"] == "2"
+    assert st["NoNewPrivs"] == "1"
+
+
+@pytest.mark.skipif(not ROOT, reason="user switching needs root")
+@pytest.mark.parametrize("name", CHILDREN)
+def test_child_runs_as_its_own_user(suite, name):
+    pid, user, uid = suite.status()[name]
+    assert user == OWN_USER[name]
+    st = proc_status(pid)
+    uids = st["Uid"].split()
+    assert len(set(uids)) == 1
+    assert int(uids[0]) == uid
+    if name != "taskd":
+        assert uid != 0
+        assert st["Groups"].split() == st["Gid"].split()[:1]
+
+
+@pytest.mark.skipif(not ROOT, reason="chroot needs root")
+def test_chroots(suite):
+    for name, where in (("frontd", "empty"), ("authd", "empty"),
+                        ("stored", "db")):
+        root = os.readlink("/proc/%d/root" % suite.pid(name))
+        assert root == os.path.join(suite.var, where)
+    assert os.listdir(os.path.join(suite.var, "empty")) == []
+
+
+def test_taskd_capabilities_are_trimmed(suite):
+    st = proc_status(suite.pid("taskd"))
+    eff = int(st["CapEff"], 16)
+    bnd = int(st["CapBnd"], 16)
+    for cap in (2, 16, 17, 19, 25):   # DAC_READ_SEARCH, SYS_MODULE,
+        # SYS_RAWIO, SYS_PTRACE, SYS_TIME
+        assert not eff & (1 << cap)
+        assert not bnd & (1 << cap)
+
+
+def test_frontd_holds_only_sockets_and_dev_null(suite):
+    pid = suite.pid("frontd")
+    fddir = "/proc/%d/fd" % pid
+    targets = [os.readlink(os.path.join(fddir, fd))
+               for fd in os.listdir(fddir)]
+    others = [t for t in targets
+              if not t.startswith("socket:") and t != "/dev/null"
+              and t != "anon_inode:[eventpoll]"]
+    assert others == []
+    assert any(t.startswith("socket:") for t in targets)
+
+
+def test_authd_holds_no_file(suite):
+    pid = suite.pid("authd")
+    fddir = "/proc/%d/fd" % pid
+    for fd in os.listdir(fddir):
+        t = os.readlink(os.path.join(fddir, fd))
+        assert t.startswith(("socket:", "anon_inode:")) or t == "/dev/null"
+
+
+def test_children_get_no_environment(suite):
+    for name in CHILDREN:
+        with open("/proc/%d/environ" % suite.pid(name), "rb") as f:
+            env = [e for e in f.read().split(b"\0") if e]
+        names = {e.split(b"=")[0] for e in env}
+        assert names <= {b"ASAN_OPTIONS", b"UBSAN_OPTIONS", b"LSAN_OPTIONS",
+                         b"MOAT_TEST_NOSANDBOX"}
+
+
+@pytest.mark.parametrize("name", CHILDREN)
+def test_forbidden_call_kills_child_and_suite(make_suite, name):
+    s = make_suite()
+    pids = s.all_pids()
+    victim = s.pid(name)
+    t0 = time.time()
+    os.kill(victim, signal.SIGUSR2)     # the test build's forbidden call
+    code = s.wait_exit(3)
+    elapsed = time.time() - t0
+    assert code not in (None, 0)
+    assert elapsed < 1.5
+    log = s.log_text()
+    assert re.search(r"%s \(pid %d\) was killed by signal 31 \(Bad system "
+                     r"call\): stopping the suite" % (name, victim), log), log
+    assert wait_gone(pids, 1) == []
+
+
+@pytest.mark.parametrize("name", CHILDREN)
+def test_dead_child_stops_suite_within_a_second(make_suite, name):
+    s = make_suite()
+    pids = s.all_pids()
+    victim = s.pid(name)
+    t0 = time.time()
+    os.kill(victim, signal.SIGKILL)
+    code = s.wait_exit(3)
+    assert code == 1
+    assert time.time() - t0 < 1.0
+    assert re.search(r"%s \(pid %d\) was killed by signal 9" %
+                     (name, victim), s.log_text())
+    assert wait_gone(pids, 1) == []
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_signal_to_group_stops_everything(make_suite, sig):
+    s = make_suite()
+    pids = s.all_pids()
+    t0 = time.time()
+    s.signal(sig)
+    code = s.wait_exit(3)
+    assert code == 0
+    assert time.time() - t0 < 2.0
+    assert wait_gone(pids, 0.5) == []
+    assert not os.path.exists(os.path.join(s.var, "moatd.sock"))
+
+
+def test_sigterm_to_moatd_alone_stops_everything(make_suite):
+    s = make_suite()
+    pids = s.all_pids()
+    os.kill(s.pid("moatd"), signal.SIGTERM)
+    assert s.wait_exit(3) == 0
+    assert wait_gone(pids, 1) == []
+
+
+def test_killing_moatd_leaves_no_orphans(make_suite):
+    s = make_suite()
+    pids = s.all_pids()
+    os.kill(s.pid("moatd"), signal.SIGKILL)
+    assert wait_gone(pids, 2) == []
+
+
+def test_children_refuse_to_start_by_hand():
+    out = subprocess.run([os.path.join(BINDIR, "frontd")],
+                         capture_output=True, text=True)
+    assert out.returncode != 0
+    assert "start the suite with moatd" in out.stderr
+
+
+@pytest.mark.skipif(not ROOT, reason="the control socket check needs root")
+def test_control_socket_is_root_only(suite):
+    sock = os.path.join(suite.var, "moatd.sock")
+    st = os.stat(sock)
+    assert st.st_mode & 0o777 == 0o600
+    assert st.st_uid == 0
+    # another user is refused even when the file mode would allow it
+    os.chmod(sock, 0o666)
+    out = subprocess.run(
+        ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+         os.path.join(BINDIR, "moatctl"), "-s", sock, "status"],
+        capture_output=True, text=True)
+    os.chmod(sock, 0o600)
+    assert out.returncode != 0
+    assert "PROCESS" not in out.stdout

@@ -1,0 +1,54 @@
+#!/bin/sh
+# Builds the libFuzzer targets with clang and runs each for SECONDS
+# (default 60).  A crash leaves its input in build/fuzz/ and fails.
+set -eu
+top=$(cd "$(dirname "$0")/../.." && pwd)
+secs=${1:-60}
+out=$top/build/fuzz
+mkdir -p "$out"
+cd "$top"
+
+CFLAGS="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+ -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Icommon -Iipc -Ifrontd -Imoatd
+ -I$out $(pkg-config --cflags libbsd-overlay msgpack libevent jansson)"
+LIBS="$(pkg-config --libs libbsd-overlay msgpack libevent jansson libseccomp)"
+
+byacc -o "$out/parse.c" moatd/parse.y
+# shellcheck disable=SC2086
+{
+clang $CFLAGS regress/fuzz/fuzz_ipc.c ipc/msg.c ipc/catalogue.c \
+    common/log.c common/proc.c -o "$out/fuzz_ipc" $LIBS
+clang $CFLAGS regress/fuzz/fuzz_http.c frontd/http_parse.c \
+    -o "$out/fuzz_http" $LIBS
+clang $CFLAGS regress/fuzz/fuzz_json.c frontd/json_limits.c \
+    -o "$out/fuzz_json" $LIBS
+clang $CFLAGS regress/fuzz/fuzz_conf.c moatd/conf.c "$out/parse.c" \
+    common/log.c common/proc.c common/util.c -o "$out/fuzz_conf" $LIBS
+}
+
+status=0
+# the inputs that once crashed a target run first, as regression tests
+for f in regress/fuzz/crashes/*; do
+	[ -f "$f" ] || continue
+	t=${f##*/}
+	t=${t%%-*}
+	if ! "$out/fuzz_$t" "$f" > "$out/replay.log" 2>&1; then
+		cat "$out/replay.log"
+		status=1
+	fi
+done
+for t in ipc http json conf; do
+	seeds=regress/fuzz/corpus/$t
+	[ "$t" = conf ] && seeds=regress/unit/conf
+	mkdir -p "$out/corpus-$t"
+	echo "fuzz_$t: ${secs}s"
+	if ! (cd "$out" && ./fuzz_$t -max_total_time="$secs" -max_len=8192 \
+	    -close_fd_mask=2 -print_final_stats=0 "corpus-$t" \
+	    "$top/$seeds" > "fuzz_$t.log" 2>&1); then
+		tail -40 "$out/fuzz_$t.log"
+		status=1
+	fi
+	grep -E '^Done|^#[0-9]+.*DONE' "$out/fuzz_$t.log" | tail -1 || true
+done
+[ $status -eq 0 ] && echo "fuzz: no crash, no leak"
+exit $status
