@@ -25,10 +25,10 @@ ifeq ($(SAN),1)
 CC	= clang
 OPT	= -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
 	  -fno-sanitize-recover=all -DMOAT_TEST -DMOAT_SANITIZE
-LDOPT	= -fsanitize=address,undefined
+LDOPT	= -fsanitize=address,undefined -Wl,--as-needed
 else
 OPT	?= -O2 -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fPIE
-LDOPT	?= -pie -Wl,-z,relro,-z,now
+LDOPT	?= -pie -Wl,-z,relro,-z,now -Wl,--as-needed
 endif
 ifeq ($(TRAP),1)
 OPT	+= -DMOAT_SANDBOX_TRAP
@@ -41,8 +41,9 @@ COMMON_SRCS = common/log.c common/proc.c common/sandbox.c common/landlock.c \
 	common/seccomp.c common/daemon.c common/util.c
 IPC_SRCS = ipc/msg.c ipc/catalogue.c ipc/chan.c
 
-MOATD_SRCS = moatd/moatd.c moatd/conf.c moatd/config.c moatd/control.c moatd/notify.c \
-	moatd/children.c moatd/setup.c moatd/tlsgen.c
+MOATD_SRCS = moatd/moatd.c moatd/conf.c moatd/config.c moatd/control.c \
+	moatd/notify.c moatd/children.c moatd/setup.c
+TLSGEN_SRCS = moatd/tlsgen.c
 FRONTD_SRCS = frontd/frontd.c frontd/config.c frontd/server.c \
 	frontd/http_parse.c frontd/response.c frontd/routes.c frontd/tls.c \
 	frontd/json_limits.c
@@ -52,17 +53,18 @@ STORED_SRCS = stored/stored.c stored/config.c stored/db.c stored/schema.c \
 TASKD_SRCS = taskd/taskd.c taskd/config.c
 MOATCTL_SRCS = moatctl/moatctl.c
 
-MOATD_PKGS = $(PKGS_COMMON) msgpack libevent openssl
-FRONTD_PKGS = $(PKGS_COMMON) msgpack libevent libevent_openssl openssl jansson
-AUTHD_PKGS = $(PKGS_COMMON) msgpack libevent libcrypto libargon2
-STORED_PKGS = $(PKGS_COMMON) msgpack libevent sqlite3
-TASKD_PKGS = $(PKGS_COMMON) msgpack libevent
-MOATCTL_PKGS = $(PKGS_COMMON) msgpack libevent
+MOATD_PKGS = $(PKGS_COMMON) msgpack libevent_core
+TLSGEN_PKGS = $(PKGS_COMMON) libcrypto
+FRONTD_PKGS = $(PKGS_COMMON) msgpack libevent_core libevent_openssl openssl jansson
+AUTHD_PKGS = $(PKGS_COMMON) msgpack libevent_core libargon2
+STORED_PKGS = $(PKGS_COMMON) msgpack libevent_core sqlite3
+TASKD_PKGS = $(PKGS_COMMON) msgpack libevent_core
+MOATCTL_PKGS = $(PKGS_COMMON) msgpack libevent_core
 
 BIN	= $(B)/bin
 OBJ	= $(B)/obj
 PROGS	= $(BIN)/moatd $(BIN)/frontd $(BIN)/authd $(BIN)/stored \
-	  $(BIN)/taskd $(BIN)/moatctl
+	  $(BIN)/taskd $(BIN)/moatctl $(BIN)/moat-tlsgen
 
 objs = $(patsubst %.c,$(OBJ)/$(2)/%.o,$(1))
 
@@ -94,7 +96,7 @@ $(eval $(call prog_rules,taskd,$(TASKD_PKGS)))
 $(eval $(call prog_rules,moatctl,$(MOATCTL_PKGS),-Imoatd))
 
 # common/ and ipc/ once, as a library every program links
-LIB_PKGS = $(PKGS_COMMON) msgpack libevent
+LIB_PKGS = $(PKGS_COMMON) msgpack libevent_core
 $(eval $(call prog_rules,lib,$(LIB_PKGS)))
 LIBMOAT = $(B)/libmoat.a
 $(LIBMOAT): $(call objs,$(COMMON_SRCS) $(IPC_SRCS),lib)
@@ -113,6 +115,10 @@ $(BIN)/moatd: $(call objs,$(MOATD_SRCS),moatd) $(LIBMOAT) $(OBJ)/moatd/gen/parse
 	@mkdir -p $(dir $@)
 	@echo "LD $@"
 	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(MOATD_PKGS))
+$(BIN)/moat-tlsgen: $(call objs,$(TLSGEN_SRCS),moatd) $(LIBMOAT)
+	@mkdir -p $(dir $@)
+	@echo "LD $@"
+	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(TLSGEN_PKGS))
 $(BIN)/frontd: $(call objs,$(FRONTD_SRCS),frontd) $(LIBMOAT)
 	@mkdir -p $(dir $@)
 	@echo "LD $@"
@@ -136,7 +142,7 @@ $(BIN)/moatctl: $(call objs,$(MOATCTL_SRCS),moatctl) $(LIBMOAT)
 
 # ---- unit tests (built with the test flags) ---------------------------
 
-UNIT_PKGS = $(PKGS_COMMON) msgpack libevent jansson
+UNIT_PKGS = $(PKGS_COMMON) msgpack libevent_core jansson
 UNIT_TESTS = $(BIN)/test_ipc $(BIN)/test_conf $(BIN)/test_common \
 	$(BIN)/test_http_parse $(BIN)/test_json_limits
 UNIT_LIB = $(call objs,regress/unit/test.c,unit) $(LIBMOAT)
@@ -165,6 +171,11 @@ $(BIN)/test_json_limits: $(call objs,regress/unit/test_json_limits.c frontd/json
 
 unit: $(UNIT_TESTS)
 
+$(eval $(call prog_rules,bench,$(LIB_PKGS)))
+$(BIN)/ipc_bench: $(call objs,bench/ipc_bench.c,bench) $(LIBMOAT)
+	@echo "LD $@"
+	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(LIB_PKGS))
+
 # ---- the two commands and friends ------------------------------------
 
 MOAT_VAR ?= $(CURDIR)/var
@@ -192,7 +203,7 @@ fuzz: deps
 	@regress/fuzz/run.sh $(FUZZ_SECONDS)
 
 bench: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all $(BIN)/ipc_bench
 	@bench/run.sh
 
 lint:
@@ -204,7 +215,7 @@ install: all
 	    $(DESTDIR)$(SYSCONFDIR)/moat
 	install -m 0755 $(BIN)/moatd $(BIN)/moatctl $(DESTDIR)$(SBINDIR)/
 	install -m 0755 $(BIN)/frontd $(BIN)/authd $(BIN)/stored \
-	    $(BIN)/taskd $(DESTDIR)$(LIBEXECDIR)/
+	    $(BIN)/taskd $(BIN)/moat-tlsgen $(DESTDIR)$(LIBEXECDIR)/
 	install -m 0644 man/moatd.conf.5 $(DESTDIR)$(MANDIR)/man5/
 	install -m 0644 man/moatd.8 man/moatctl.8 $(DESTDIR)$(MANDIR)/man8/
 	test -e $(DESTDIR)$(SYSCONFDIR)/moat/moatd.conf || \

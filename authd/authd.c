@@ -9,8 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/crypto.h>
-
 #include "authd.h"
 #include "daemon.h"
 #include "log.h"
@@ -62,7 +60,6 @@ main(int argc, char *argv[])
 	memset(&a, 0, sizeof(a));
 	authd_env = &a;
 	atexit(authd_shutdown);
-	OPENSSL_init_crypto(OPENSSL_INIT_LOAD_CONFIG, NULL);
 	daemon_test_hooks();
 
 	sandbox_drop_privileges(opts.user, opts.root);

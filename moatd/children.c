@@ -52,23 +52,21 @@ make_links(void)
 	}
 }
 
-static void
-child_path(const char *selfpath, enum proc_id id, char *dst, size_t len)
+/* Next to moatd in a build tree, else where make install puts them. */
+void
+program_path(const char *name, char *dst, size_t len)
 {
-	char	 exe[PATH_MAX], dir[PATH_MAX];
+	char	 exe[PATH_MAX];
 	ssize_t	 n;
 
-	/* Next to moatd in a build tree, else where make install puts it. */
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (n > 0) {
 		exe[n] = '\0';
-		strlcpy(dir, exe, sizeof(dir));
-	} else
-		strlcpy(dir, selfpath, sizeof(dir));
-	snprintf(dst, len, "%s/%s", dirname(dir), proc_name(id));
-	if (access(dst, X_OK) == 0)
-		return;
-	snprintf(dst, len, "%s/%s", LIBEXECDIR, proc_name(id));
+		snprintf(dst, len, "%s/%s", dirname(exe), name);
+		if (access(dst, X_OK) == 0)
+			return;
+	}
+	snprintf(dst, len, "%s/%s", LIBEXECDIR, name);
 }
 
 static const char *
@@ -260,7 +258,7 @@ spawn(struct moatd *m, struct child *c, const char *path)
 }
 
 void
-children_start(struct moatd *m, const char *selfpath)
+children_start(struct moatd *m)
 {
 	char	 path[PATH_MAX];
 	int	 id, p;
@@ -268,7 +266,7 @@ children_start(struct moatd *m, const char *selfpath)
 	make_links();
 	for (id = PROC_FIRST_CHILD; id <= PROC_LAST_CHILD; id++) {
 		m->children[id].id = id;
-		child_path(selfpath, id, path, sizeof(path));
+		program_path(proc_name(id), path, sizeof(path));
 		spawn(m, &m->children[id], path);
 	}
 	/* moatd keeps none of the links between children. */

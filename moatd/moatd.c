@@ -17,8 +17,6 @@
 #include <syslog.h>
 #include <unistd.h>
 
-#include <openssl/ssl.h>
-
 #include "log.h"
 #include "moatd.h"
 #include "sandbox.h"
@@ -201,7 +199,6 @@ main(int argc, char *argv[])
 		log_warnx("WARNING: not running as root: the children keep "
 		    "your user and get no chroot; seccomp and Landlock still "
 		    "apply");
-	OPENSSL_init_ssl(0, NULL);
 	setup_state(m.conf);
 	setup_listeners(m.conf);
 	if (!m.foreground && daemon(0, 0) == -1)
@@ -219,7 +216,7 @@ main(int argc, char *argv[])
 	add_signal(&m, SIGCHLD);
 
 	control_init(&m);
-	children_start(&m, argv[0]);
+	children_start(&m);
 	config_push(&m, 1);
 	setproctitle("-moat: moatd (parent)");
 

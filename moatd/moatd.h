@@ -43,7 +43,7 @@ struct moatd {
 extern struct moatd *env;
 
 /* children.c */
-void	 children_start(struct moatd *, const char *selfpath);
+void	 children_start(struct moatd *);
 void	 children_reap(struct moatd *);
 void	 children_stop(struct moatd *, int exit_code, const char *why);
 
@@ -62,8 +62,8 @@ void	 setup_listeners(struct moat_config *);
 int	 setup_open_master_key(const struct moat_config *);
 void	 setup_bootstrap_admin(struct moatd *);
 
-/* tlsgen.c */
-int	 tlsgen_selfsigned(const char *certpath, const char *keypath);
+/* children.c: where the suite's programs are */
+void	 program_path(const char *name, char *dst, size_t len);
 
 /* control.c */
 void	 control_init(struct moatd *);

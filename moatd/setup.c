@@ -7,6 +7,7 @@
 #include <sys/types.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -114,6 +115,29 @@ setup_open_master_key(const struct moat_config *conf)
 	return fd;
 }
 
+static int
+run_tlsgen(const char *cert, const char *key)
+{
+	char	 path[PATH_MAX];
+	char	*argv[] = { "moat-tlsgen", (char *)cert, (char *)key, NULL };
+	char	*envp[] = { NULL };
+	pid_t	 pid;
+	int	 status;
+
+	program_path("moat-tlsgen", path, sizeof(path));
+	switch ((pid = fork())) {
+	case -1:
+		fatal("fork");
+	case 0:
+		execve(path, argv, envp);
+		fprintf(stderr, "moatd: exec %s: %s\n", path, strerror(errno));
+		_exit(127);
+	}
+	if (waitpid(pid, &status, 0) == -1)
+		fatal("waitpid");
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
 static void
 ensure_tls(struct moat_config *conf)
 {
@@ -130,7 +154,7 @@ ensure_tls(struct moat_config *conf)
 		*slash = '\0';
 		ensure_dir(dir, 0700, NULL);
 	}
-	if (tlsgen_selfsigned(conf->tls_cert, conf->tls_key) == -1)
+	if (run_tlsgen(conf->tls_cert, conf->tls_key) == -1)
 		fatalx("cannot generate a TLS certificate");
 	log_info("generated a self-signed TLS certificate: %s",
 	    conf->tls_cert);

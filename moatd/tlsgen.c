@@ -1,7 +1,12 @@
 /*
- * A self-signed certificate for the first start, so that `make run` serves
- * HTTPS at once: a P-256 key and a certificate for 127.0.0.1, ::1 and
- * localhost.  Operators replace it with `tls certificate` and `tls key`.
+ * moat-tlsgen CERT KEY: a self-signed certificate for the first start, so
+ * that `make run` serves HTTPS at once: a P-256 key and a certificate for
+ * 127.0.0.1, ::1 and localhost.  Operators replace it with `tls
+ * certificate` and `tls key`.
+ *
+ * It is a program of its own, run once by moatd, so that moatd itself
+ * links no OpenSSL: every library a long-running process maps costs
+ * resident memory for as long as it runs.
  */
 #include <sys/types.h>
 #include <sys/stat.h>
@@ -16,7 +21,6 @@
 #include <openssl/x509v3.h>
 
 #include "log.h"
-#include "moatd.h"
 
 #define CERT_DAYS	825
 
@@ -106,7 +110,7 @@ write_pem(const char *path, mode_t mode, EVP_PKEY *key, X509 *cert)
 	return ok ? 0 : -1;
 }
 
-int
+static int
 tlsgen_selfsigned(const char *certpath, const char *keypath)
 {
 	EVP_PKEY	*key;
@@ -128,4 +132,17 @@ tlsgen_selfsigned(const char *certpath, const char *keypath)
 	X509_free(cert);
 	EVP_PKEY_free(key);
 	return rc;
+}
+
+int
+main(int argc, char *argv[])
+{
+	log_procinit("moat-tlsgen");
+	log_init(1, 0);
+	if (argc != 3) {
+		fprintf(stderr, "usage: moat-tlsgen certificate key\n");
+		return 2;
+	}
+	umask(077);
+	return tlsgen_selfsigned(argv[1], argv[2]) == 0 ? 0 : 1;
 }
