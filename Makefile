@@ -42,10 +42,11 @@ COMMON_SRCS = common/log.c common/proc.c common/sandbox.c common/landlock.c \
 IPC_SRCS = ipc/msg.c ipc/catalogue.c ipc/chan.c
 
 MOATD_SRCS = moatd/moatd.c moatd/conf.c moatd/config.c moatd/control.c \
-	moatd/notify.c moatd/children.c moatd/setup.c
+	moatd/notify.c moatd/children.c moatd/setup.c moatd/sandbox.c
 TLSGEN_SRCS = moatd/tlsgen.c
 FRONTD_SRCS = frontd/frontd.c frontd/config.c frontd/server.c \
-	frontd/http_parse.c frontd/response.c frontd/routes.c frontd/tls.c \
+	frontd/http_parse.c frontd/http_chunked.c frontd/http_chars.c \
+	frontd/response.c frontd/routes.c frontd/tls.c \
 	frontd/json_limits.c
 AUTHD_SRCS = authd/authd.c authd/config.c authd/bootstrap.c
 STORED_SRCS = stored/stored.c stored/config.c stored/db.c stored/schema.c \
@@ -162,7 +163,8 @@ $(BIN)/test_common: $(call objs,regress/unit/test_common.c,unit) $(UNIT_LIB)
 $(BIN)/test_conf: $(call objs,regress/unit/test_conf.c moatd/conf.c,unit) $(OBJ)/unit/gen/parse.o $(UNIT_LIB)
 	@echo "LD $@"
 	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS))
-$(BIN)/test_http_parse: $(call objs,regress/unit/test_http_parse.c frontd/http_parse.c,unit) $(UNIT_LIB)
+HTTP_PARSER = frontd/http_parse.c frontd/http_chunked.c frontd/http_chars.c
+$(BIN)/test_http_parse: $(call objs,regress/unit/test_http_parse.c $(HTTP_PARSER),unit) $(UNIT_LIB)
 	@echo "LD $@"
 	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS))
 $(BIN)/test_json_limits: $(call objs,regress/unit/test_json_limits.c frontd/json_limits.c,unit) $(UNIT_LIB)

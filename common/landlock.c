@@ -151,7 +151,8 @@ sandbox_landlock(const struct sandbox_policy *p)
 		attr.handled_access_net = LL_NET_BIND_TCP | LL_NET_CONNECT_TCP;
 	if (abi >= 6)
 		attr.scoped = LL_SCOPE_ABSTRACT_UNIX |
-		    ((p->groups & SB_PROC) ? 0 : LL_SCOPE_SIGNAL);
+		    ((p->groups & (SB_PROC | SB_SUPERVISE)) ? 0 :
+		    LL_SCOPE_SIGNAL);
 	ruleset = syscall(SYS_landlock_create_ruleset, &attr, sizeof(attr), 0);
 	if (ruleset == -1)
 		fatal("landlock_create_ruleset (ABI %d)", abi);

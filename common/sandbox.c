@@ -169,7 +169,7 @@ sandbox_test_forbidden(void)
 	/* A shell is what an attacker wants first; taskd may exec, so it
 	 * tries to trace its parent instead. */
 	if ((sandbox_groups & SB_PROC) == 0)
-		execve(argv[0], argv, envp);
+		execve(argv[0], argv, envp);	/* moatd too: it execs no more */
 	else
 		syscall(SYS_ptrace, 16 /* PTRACE_ATTACH */, getppid(), 0, 0);
 	log_warnx("test hook: the forbidden call returned");

@@ -22,6 +22,7 @@
 #define SB_UNIXSERVER	0x0100	/* accept on a unix socket, peer creds */
 #define SB_SYSADMIN	0x0200	/* namespaces, mounts, netlink: taskd jobs */
 #define SB_THREADS	0x0400	/* threads, never new processes */
+#define SB_SUPERVISE	0x0800	/* signal and reap children, start none */
 
 /* Landlock rights on a path */
 #define SB_FS_READ	0x1

@@ -165,6 +165,12 @@ group_threads(scmp_filter_ctx ctx)
 }
 
 static void
+group_supervise(scmp_filter_ctx ctx)
+{
+	ALLOW(kill); ALLOW(wait4); ALLOW(waitid); ALLOW(unlink);
+}
+
+static void
 group_connect(scmp_filter_ctx ctx)
 {
 	ALLOW(socket); ALLOW(connect); ALLOW(bind); ALLOW(setsockopt);
@@ -273,6 +279,8 @@ sandbox_seccomp(const struct sandbox_policy *p)
 		group_proc(ctx);
 	if ((p->groups & SB_THREADS) && !(p->groups & SB_PROC))
 		group_threads(ctx);
+	if (p->groups & SB_SUPERVISE)
+		group_supervise(ctx);
 	if (p->groups & SB_CONNECT)
 		group_connect(ctx);
 	if (p->groups & SB_UNIXSERVER)

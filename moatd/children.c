@@ -189,7 +189,7 @@ place_links(enum proc_id id, int tomoatd)
 }
 
 static void
-child_argv(struct moatd *m, struct child *c, const char *path, char **argv)
+child_argv(struct moatd *m, struct child *c, char **argv)
 {
 	static char	 verbose[8];
 	int		 n = 0, i;
@@ -210,7 +210,6 @@ child_argv(struct moatd *m, struct child *c, const char *path, char **argv)
 	argv[n++] = "-u";
 	argv[n++] = c->user;
 	argv[n] = NULL;
-	(void)path;
 }
 
 static void
@@ -234,7 +233,7 @@ spawn(struct moatd *m, struct child *c, const char *path)
 		if ((pw = getpwuid(c->uid)) != NULL)
 			strlcpy(c->user, pw->pw_name, sizeof(c->user));
 	}
-	child_argv(m, c, path, argv);
+	child_argv(m, c, argv);
 	start_log_relay(m, c, &logsock);
 	switch ((pid = fork())) {
 	case -1:

@@ -44,8 +44,9 @@ control_status(struct moatd *m, struct ipc_chan *chan,
 
 	ipc_msg_init(&msg, IPC_CTL_STATUS_RES, 0);
 	ipc_put_u64(&msg, 1 + PROC_LAST_CHILD - PROC_FIRST_CHILD + 1);
+	/* without root every child runs as moatd's own user */
 	put_proc(&msg, "moatd", getpid(), geteuid() == 0 ? "root" :
-	    m->children[PROC_FRONTD].user, geteuid(), m->started_at);
+	    m->children[PROC_TASKD].user, geteuid(), m->started_at);
 	for (id = PROC_FIRST_CHILD; id <= PROC_LAST_CHILD; id++) {
 		struct child	*c = &m->children[id];
 

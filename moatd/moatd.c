@@ -17,6 +17,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "daemon.h"
 #include "log.h"
 #include "moatd.h"
 #include "sandbox.h"
@@ -216,7 +217,10 @@ main(int argc, char *argv[])
 	add_signal(&m, SIGCHLD);
 
 	control_init(&m);
+	notify_init();
 	children_start(&m);
+	daemon_test_hooks();
+	moatd_sandbox(m.conf);
 	config_push(&m, 1);
 	setproctitle("-moat: moatd (parent)");
 

@@ -53,7 +53,11 @@ void	 config_acked(struct moatd *, struct child *, uint64_t generation);
 int	 config_pending(struct moatd *);
 
 /* notify.c: tell systemd (Type=notify) that the suite is ready */
+void	 notify_init(void);
 void	 notify_systemd(const char *state);
+
+/* sandbox.c */
+void	 moatd_sandbox(const struct moat_config *);
 
 /* setup.c */
 void	 setup_state(struct moat_config *);

@@ -14,8 +14,11 @@
 #include "log.h"
 #include "moatd.h"
 
+static int	 notify_fd = -1;
+
+/* Connected before the sandbox, which allows no new sockets. */
 void
-notify_systemd(const char *state)
+notify_init(void)
 {
 	struct sockaddr_un	 sun;
 	const char		*path = getenv("NOTIFY_SOCKET");
@@ -36,8 +39,18 @@ notify_systemd(const char *state)
 	len = offsetof(struct sockaddr_un, sun_path) + plen;
 	if ((fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
 		return;
-	if (sendto(fd, state, strlen(state), MSG_NOSIGNAL,
-	    (struct sockaddr *)&sun, len) == -1)
+	if (connect(fd, (struct sockaddr *)&sun, len) == -1) {
+		log_warn("sd_notify: %s", path);
+		close(fd);
+		return;
+	}
+	notify_fd = fd;
+}
+
+void
+notify_systemd(const char *state)
+{
+	if (notify_fd != -1 &&
+	    send(notify_fd, state, strlen(state), MSG_NOSIGNAL) == -1)
 		log_warn("sd_notify");
-	close(fd);
 }

@@ -147,6 +147,18 @@ def test_header_timeout(make_suite):
     tls.close()
 
 
+def test_request_timeout_cuts_a_slow_body(make_suite):
+    s = make_suite(conf="http request timeout 1\n")
+    sock = socket.create_connection(("127.0.0.1", s.port), timeout=5)
+    tls = tls_context().wrap_socket(sock)
+    tls.sendall(b"POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n"
+                b"12345")
+    t0 = time.time()
+    assert tls.recv(100) == b""
+    assert 0.8 < time.time() - t0 < 3
+    tls.close()
+
+
 def test_idle_timeout(make_suite):
     s = make_suite(conf="http idle timeout 1\n")
     conn = s.connection()

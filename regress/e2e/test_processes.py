@@ -40,7 +40,7 @@ def test_ps_shows_each_process_by_name(suite):
         assert "moat: %s" % name in out
 
 
-@pytest.mark.parametrize("name", CHILDREN)
+@pytest.mark.parametrize("name", ("moatd",) + CHILDREN)
 def test_child_is_sandboxed(suite, name):
     st = proc_status(suite.pid(name))
     assert st["Seccomp"] == "2"
@@ -191,3 +191,32 @@ def test_control_socket_is_root_only(suite):
     os.chmod(sock, 0o600)
     assert out.returncode != 0
     assert "PROCESS" not in out.stdout
+
+
+def test_forbidden_call_in_moatd_leaves_nothing_behind(make_suite):
+    s = make_suite()
+    pids = s.all_pids()
+    os.kill(s.pid("moatd"), signal.SIGUSR2)
+    code = s.wait_exit(3)
+    assert code == -signal.SIGSYS
+    assert wait_gone(pids, 2) == []
+
+
+def ldd(name):
+    out = subprocess.run(["ldd", os.path.join(BINDIR, name)],
+                         capture_output=True, text=True, check=True).stdout
+    return {line.split()[0] for line in out.splitlines() if line.strip()}
+
+
+def test_each_program_links_only_what_its_job_needs():
+    def has(libs, stem):
+        return any(lib.startswith(stem) for lib in libs)
+    frontd, stored, moatd = ldd("frontd"), ldd("stored"), ldd("moatd")
+    authd, taskd = ldd("authd"), ldd("taskd")
+    assert not has(frontd, "libsqlite3") and not has(frontd, "libargon2")
+    assert has(frontd, "libssl")
+    assert not has(stored, "libssl") and not has(stored, "libcrypto")
+    assert has(stored, "libsqlite3")
+    assert not has(moatd, "libcrypto") and not has(moatd, "libsqlite3")
+    assert not has(authd, "libsqlite3") and not has(authd, "libssl")
+    assert not has(taskd, "libsqlite3") and not has(taskd, "libargon2")

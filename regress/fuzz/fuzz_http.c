@@ -7,7 +7,8 @@
  * its own bytes, and the way input is split never changes the outcome.
  *
  *	clang -g -O1 -fsanitize=fuzzer,address,undefined -Ifrontd \
- *	    regress/fuzz/fuzz_http.c frontd/http_parse.c -o fuzz_http
+ *	    regress/fuzz/fuzz_http.c frontd/http_parse.c frontd/http_chunked.c \
+ *	    frontd/http_chars.c -o fuzz_http
  *	mkdir -p /tmp/corpus_http && ./fuzz_http -max_len=2048 \
  *	    /tmp/corpus_http regress/fuzz/corpus/http
  *

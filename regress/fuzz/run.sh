@@ -19,6 +19,7 @@ byacc -o "$out/parse.c" moatd/parse.y
 clang $CFLAGS regress/fuzz/fuzz_ipc.c ipc/msg.c ipc/catalogue.c \
     common/log.c common/proc.c -o "$out/fuzz_ipc" $LIBS
 clang $CFLAGS regress/fuzz/fuzz_http.c frontd/http_parse.c \
+    frontd/http_chunked.c frontd/http_chars.c \
     -o "$out/fuzz_http" $LIBS
 clang $CFLAGS regress/fuzz/fuzz_json.c frontd/json_limits.c \
     -o "$out/fuzz_json" $LIBS

@@ -275,15 +275,12 @@ static int
 stdio_works(void)
 {
 	char	*p = malloc(1 << 20);
-	int	 sv[2];
 
 	if (p == NULL)
 		return 9;
 	memset(p, 1, 1 << 20);
 	free(p);
-	/* socketpair is not in stdio: but the descriptors handed over are */
 	return getpid() > 0 ? 0 : 10;
-	(void)sv;
 }
 
 static void
@@ -360,6 +357,82 @@ test_landlock(void)
 	}
 }
 
+static char	 drop_dir[64];
+
+static int
+dropped_for_good(void)
+{
+	char	 cwd[64];
+
+	if (sandbox_drop_privileges("nobody", drop_dir) == -1)
+		return 20;
+	if (getuid() == 0 || geteuid() == 0 || getgid() == 0)
+		return 21;
+	if (setuid(0) != -1 || seteuid(0) != -1)
+		return 22;
+	/* inside the chroot: the directory is the root now */
+	if (getcwd(cwd, sizeof(cwd)) == NULL || strcmp(cwd, "/") != 0)
+		return 23;
+	if (access("/etc/passwd", F_OK) == 0)
+		return 24;
+	return 0;
+}
+
+static void
+test_drop_privileges(void)
+{
+	pid_t	 pid;
+	int	 st;
+
+	if (geteuid() != 0) {
+		/* without root it changes nothing and succeeds */
+		CHECK_INT(sandbox_drop_privileges("nobody", "/nonexistent"), 0);
+		return;
+	}
+	strlcpy(drop_dir, "/tmp/moat-drop-XXXXXX", sizeof(drop_dir));
+	CHECK(mkdtemp(drop_dir) != NULL);
+	if ((pid = fork()) == 0)
+		_exit(dropped_for_good());
+	CHECK_INT(waitpid(pid, &st, 0), pid);
+	CHECK(WIFEXITED(st));
+	CHECK_INT(WEXITSTATUS(st), 0);
+	rmdir(drop_dir);
+}
+
+static int
+only_net_admin(void)
+{
+	char	 line[256];
+	FILE	*f;
+	unsigned long long eff = ~0ULL, bnd = ~0ULL;
+
+	sandbox_keep_caps((1ULL << 12) | (1ULL << 60));	/* NET_ADMIN */
+	if ((f = fopen("/proc/self/status", "r")) == NULL)
+		return 30;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		sscanf(line, "CapEff: %llx", &eff);
+		sscanf(line, "CapBnd: %llx", &bnd);
+	}
+	fclose(f);
+	return eff == (1ULL << 12) && bnd == (1ULL << 12) ? 0 : 31;
+}
+
+static void
+test_keep_caps(void)
+{
+	pid_t	 pid;
+	int	 st;
+
+	if (geteuid() != 0) {
+		CHECK_INT(sandbox_keep_caps(0), 0);
+		return;
+	}
+	if ((pid = fork()) == 0)
+		_exit(only_net_admin());
+	CHECK_INT(waitpid(pid, &st, 0), pid);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+}
+
 int
 main(void)
 {
@@ -374,5 +447,7 @@ main(void)
 	RUN(test_proc_table);
 	RUN(test_seccomp);
 	RUN(test_landlock);
+	RUN(test_drop_privileges);
+	RUN(test_keep_caps);
 	return test_report("common");
 }
