@@ -3,6 +3,7 @@
 
 #include <stdint.h>
 
+#include "daemon.h"
 #include "ipc.h"
 #include "proc.h"
 
@@ -15,8 +16,7 @@ struct authd_argon2 {
 };
 
 struct authd_config {
-	uint32_t		 verbose;
-	uint32_t		 ipc_timeout_ms;
+	struct daemon_config	 common;
 	struct authd_argon2	 argon2;
 };
 

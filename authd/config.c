@@ -5,16 +5,9 @@
 #include <unistd.h>
 
 #include "authd.h"
+#include "daemon.h"
 #include "log.h"
 #include "util.h"
-
-static int
-get_common(struct authd_config *c, struct ipc_msg *m)
-{
-	ipc_get_u32(m, &c->verbose);
-	ipc_get_u32(m, &c->ipc_timeout_ms);
-	return ipc_end(m);
-}
 
 static int
 get_auth(struct authd_config *c, struct ipc_msg *m)
@@ -55,23 +48,15 @@ get_master_key(struct authd *a, struct ipc_msg *m)
 	return 0;
 }
 
-static int
-apply(struct authd *a, struct ipc_chan *chan, struct ipc_msg *m)
+static void
+apply(void)
 {
-	struct ipc_msg	 ack;
-	uint64_t	 generation;
+	struct authd	*a = authd_env;
 
-	ipc_get_u64(m, &generation);
-	if (ipc_end(m) == -1)
-		return -1;
 	if (!a->have_master_key)
 		fatalx("configuration without a master key");
 	a->conf = a->pending;
-	log_setverbose(a->conf.verbose);
-	ipc_msg_init(&ack, IPC_CFG_ACK, 0);
-	ipc_put_u64(&ack, generation);
-	ipc_reply(chan, m, &ack);
-	return 0;
+	log_setverbose(a->conf.common.verbose);
 }
 
 int
@@ -81,18 +66,15 @@ config_dispatch(struct ipc_chan *chan, struct ipc_msg *m)
 
 	switch (m->type) {
 	case IPC_CFG_COMMON:
-		return get_common(&a->pending, m);
+		return daemon_get_common(m, &a->pending.common);
 	case IPC_CFG_AUTH:
 		return get_auth(&a->pending, m);
 	case IPC_CFG_MASTER_KEY:
 		return get_master_key(a, m);
 	case IPC_CFG_DONE:
-		return apply(a, chan, m);
+		return daemon_config_done(chan, m, apply);
 	case IPC_PROC_START:
-		if (ipc_end(m) == -1 || a->serving)
-			return -1;
-		a->serving = 1;
-		return 0;
+		return daemon_proc_start(m, &a->serving);
 	default:
 		return -1;
 	}

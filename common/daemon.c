@@ -96,6 +96,50 @@ libevent_log(int severity, const char *msg)
  * back to a socketpair for its internal wake-up channel, and the process
  * holds sockets only.
  */
+int
+daemon_get_common(struct ipc_msg *m, struct daemon_config *c)
+{
+	ipc_get_u32(m, &c->verbose);
+	ipc_get_u32(m, &c->ipc_timeout_ms);
+	if (ipc_end(m) == -1)
+		return -1;
+	if (c->ipc_timeout_ms < 100 || c->ipc_timeout_ms > 60000) {
+		m->error = "ipc timeout out of range";
+		return -1;
+	}
+	return 0;
+}
+
+int
+daemon_config_done(struct ipc_chan *chan, struct ipc_msg *m,
+    void (*apply)(void))
+{
+	struct ipc_msg	 ack;
+	uint64_t	 generation;
+
+	ipc_get_u64(m, &generation);
+	if (ipc_end(m) == -1)
+		return -1;
+	apply();
+	ipc_msg_init(&ack, IPC_CFG_ACK, 0);
+	ipc_put_u64(&ack, generation);
+	ipc_reply(chan, m, &ack);
+	return 0;
+}
+
+int
+daemon_proc_start(struct ipc_msg *m, int *serving)
+{
+	if (ipc_end(m) == -1)
+		return -1;
+	if (*serving) {
+		m->error = "started twice";
+		return -1;
+	}
+	*serving = 1;
+	return 0;
+}
+
 struct event_base *
 daemon_event_base(void)
 {

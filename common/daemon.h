@@ -5,6 +5,8 @@
 #ifndef MOAT_DAEMON_H
 #define MOAT_DAEMON_H
 
+#include <stdint.h>
+
 #include <event2/event.h>
 
 #include "ipc.h"
@@ -26,6 +28,23 @@ struct daemon_opts {
 
 void	 daemon_child_init(int argc, char *argv[], enum proc_id self,
 	    struct daemon_opts *);
+
+/* The part of every child's configuration that moatd sends alike. */
+struct daemon_config {
+	uint32_t	 verbose;
+	uint32_t	 ipc_timeout_ms;
+};
+
+/*
+ * The messages of a configuration push that every child handles the same
+ * way (the config_get side of moatd/config.c): cfg.common; cfg.done,
+ * where apply() puts the pending configuration in force before the ack
+ * goes back; and proc.start, once.
+ */
+int	 daemon_get_common(struct ipc_msg *, struct daemon_config *);
+int	 daemon_config_done(struct ipc_chan *, struct ipc_msg *,
+	    void (*apply)(void));
+int	 daemon_proc_start(struct ipc_msg *, int *serving);
 struct event_base *daemon_event_base(void);
 /* After dropping privileges: die with the parent, even if it is moatd. */
 void	 daemon_bind_to_parent(void);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "daemon.h"
 #include "frontd.h"
 #include "log.h"
 #include "util.h"
@@ -22,14 +23,6 @@ pem_clear(char **pem, size_t *len)
 	}
 	*pem = NULL;
 	*len = 0;
-}
-
-static int
-get_common(struct frontd_config *c, struct ipc_msg *m)
-{
-	ipc_get_u32(m, &c->verbose);
-	ipc_get_u32(m, &c->ipc_timeout_ms);
-	return ipc_end(m);
 }
 
 static int
@@ -106,39 +99,29 @@ get_pem(struct ipc_msg *m, char **pem, size_t *len)
 	return 0;
 }
 
-static int
-apply(struct frontd *f, struct ipc_chan *chan, struct ipc_msg *m)
+static void
+apply(void)
 {
+	struct frontd		*f = frontd_env;
 	struct frontd_config	*c = &f->pending;
-	struct ipc_msg		 ack;
-	SSL_CTX			*ctx;
-	uint64_t		 generation;
+	SSL_CTX			*ctx = NULL;
 
-	ipc_get_u64(m, &generation);
-	if (ipc_end(m) == -1)
-		return -1;
-	if (c->cert_pem == NULL || c->key_pem == NULL ||
-	    (ctx = tls_ctx_new(c->cert_pem, c->cert_len, c->key_pem,
-	    c->key_len)) == NULL) {
-		pem_clear(&c->cert_pem, &c->cert_len);
-		pem_clear(&c->key_pem, &c->key_len);
-		if (f->ssl_ctx == NULL)
-			fatalx("no usable TLS certificate and key");
-		log_warnx("tls: keeping the certificate in use");
-	} else {
-		pem_clear(&c->cert_pem, &c->cert_len);
-		pem_clear(&c->key_pem, &c->key_len);
+	if (c->cert_pem != NULL && c->key_pem != NULL)
+		ctx = tls_ctx_new(c->cert_pem, c->cert_len, c->key_pem,
+		    c->key_len);
+	pem_clear(&c->cert_pem, &c->cert_len);
+	pem_clear(&c->key_pem, &c->key_len);
+	if (ctx != NULL) {
 		/* connections in flight hold their own reference */
 		SSL_CTX_free(f->ssl_ctx);
 		f->ssl_ctx = ctx;
-	}
+	} else if (f->ssl_ctx == NULL)
+		fatalx("no usable TLS certificate and key");
+	else
+		log_warnx("tls: keeping the certificate in use");
 	f->http = c->http;
-	f->ipc_timeout_ms = c->ipc_timeout_ms;
-	log_setverbose(c->verbose);
-	ipc_msg_init(&ack, IPC_CFG_ACK, 0);
-	ipc_put_u64(&ack, generation);
-	ipc_reply(chan, m, &ack);
-	return 0;
+	f->ipc_timeout_ms = c->common.ipc_timeout_ms;
+	log_setverbose(c->common.verbose);
 }
 
 int
@@ -149,7 +132,7 @@ config_dispatch(struct ipc_chan *chan, struct ipc_msg *m)
 
 	switch (m->type) {
 	case IPC_CFG_COMMON:
-		return get_common(c, m);
+		return daemon_get_common(m, &c->common);
 	case IPC_CFG_HTTP:
 		return get_http(c, m);
 	case IPC_CFG_LISTEN:
@@ -163,9 +146,9 @@ config_dispatch(struct ipc_chan *chan, struct ipc_msg *m)
 	case IPC_CFG_TLS_KEY:
 		return get_pem(m, &c->key_pem, &c->key_len);
 	case IPC_CFG_DONE:
-		return apply(f, chan, m);
+		return daemon_config_done(chan, m, apply);
 	case IPC_PROC_START:
-		if (ipc_end(m) == -1 || f->serving)
+		if (daemon_proc_start(m, &f->serving) == -1)
 			return -1;
 		server_start();
 		return 0;

@@ -11,6 +11,7 @@
 #include <openssl/ssl.h>
 
 #include "http_parse.h"
+#include "daemon.h"
 #include "ipc.h"
 #include "proc.h"
 
@@ -35,8 +36,7 @@ struct frontd_listener {
 
 /* What a config push fills in; applied whole at cfg.done. */
 struct frontd_config {
-	uint32_t		 verbose;
-	uint32_t		 ipc_timeout_ms;
+	struct daemon_config	 common;
 	struct frontd_http	 http;
 	char			*cert_pem;
 	size_t			 cert_len;

@@ -425,7 +425,6 @@ server_start(void)
 			fatalx("cannot accept on %s", l->name);
 		log_debug("accepting on %s", l->name);
 	}
-	f->serving = 1;
 }
 
 void

@@ -5,12 +5,12 @@
 
 #include <sqlite3.h>
 
+#include "daemon.h"
 #include "ipc.h"
 #include "proc.h"
 
 struct stored_config {
-	uint32_t	 verbose;
-	uint32_t	 ipc_timeout_ms;
+	struct daemon_config	 common;
 };
 
 struct stored {

@@ -1,14 +1,7 @@
 /* taskd's half of the configuration push (see moatd/config.c). */
+#include "daemon.h"
 #include "log.h"
 #include "taskd.h"
-
-static int
-get_common(struct taskd_config *c, struct ipc_msg *m)
-{
-	ipc_get_u32(m, &c->verbose);
-	ipc_get_u32(m, &c->ipc_timeout_ms);
-	return ipc_end(m);
-}
 
 static int
 get_task(struct taskd_config *c, struct ipc_msg *m)
@@ -23,21 +16,13 @@ get_task(struct taskd_config *c, struct ipc_msg *m)
 	return 0;
 }
 
-static int
-apply(struct taskd *t, struct ipc_chan *chan, struct ipc_msg *m)
+static void
+apply(void)
 {
-	struct ipc_msg	 ack;
-	uint64_t	 generation;
+	struct taskd	*t = taskd_env;
 
-	ipc_get_u64(m, &generation);
-	if (ipc_end(m) == -1)
-		return -1;
 	t->conf = t->pending;
-	log_setverbose(t->conf.verbose);
-	ipc_msg_init(&ack, IPC_CFG_ACK, 0);
-	ipc_put_u64(&ack, generation);
-	ipc_reply(chan, m, &ack);
-	return 0;
+	log_setverbose(t->conf.common.verbose);
 }
 
 int
@@ -47,16 +32,13 @@ config_dispatch(struct ipc_chan *chan, struct ipc_msg *m)
 
 	switch (m->type) {
 	case IPC_CFG_COMMON:
-		return get_common(&t->pending, m);
+		return daemon_get_common(m, &t->pending.common);
 	case IPC_CFG_TASK:
 		return get_task(&t->pending, m);
 	case IPC_CFG_DONE:
-		return apply(t, chan, m);
+		return daemon_config_done(chan, m, apply);
 	case IPC_PROC_START:
-		if (ipc_end(m) == -1 || t->serving)
-			return -1;
-		t->serving = 1;
-		return 0;
+		return daemon_proc_start(m, &t->serving);
 	default:
 		return -1;
 	}

@@ -3,13 +3,13 @@
 
 #include <stdint.h>
 
+#include "daemon.h"
 #include "ipc.h"
 #include "proc.h"
 
 struct taskd_config {
-	uint32_t	 verbose;
-	uint32_t	 ipc_timeout_ms;
-	uint32_t	 workers;
+	struct daemon_config	 common;
+	uint32_t		 workers;
 };
 
 struct taskd {
