@@ -5,6 +5,7 @@ import sqlite3
 import ssl
 import stat
 import subprocess
+import time
 
 import pytest
 
@@ -25,13 +26,16 @@ def test_first_start_creates_admin_once(make_suite):
     for _ in range(100):
         if os.path.exists(pw_path):
             break
-        import time
         time.sleep(0.05)
     with open(pw_path) as f:
         password = f.read().strip()
     assert re.fullmatch(r"[A-Za-z0-9]{20}", password)
     assert mode(pw_path) == 0o600
-    log = s.log_text()
+    for _ in range(100):      # the file is written just before the print
+        log = s.log_text()
+        if password in log:
+            break
+        time.sleep(0.05)
     assert log.count(password) == 1      # printed once, on stdout
     assert 'created the user "admin"' in log
     assert "/v1/auth/login" in log

@@ -38,7 +38,11 @@ def test_make_run_serves_and_stops_on_ctrl_c(tmp_path):
             if pw.exists():
                 break
             time.sleep(0.1)
-        text = (tmp_path / "run.log").read_text()
+        for _ in range(50):   # the file is written just before the print
+            text = (tmp_path / "run.log").read_text()
+            if pw.read_text().strip() in text:
+                break
+            time.sleep(0.1)
         assert pw.read_text().strip() in text
         assert "https://127.0.0.1:%d/" % port in text
         pids = [int(p) for p in subprocess.run(
