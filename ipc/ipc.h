@@ -44,6 +44,7 @@
 /* Bounds the items of one body, whatever its byte size. */
 #define IPC_MAX_ITEMS		8192
 #define IPC_MAX_QUEUE		4096
+#define IPC_SEND_BATCH		64	/* datagrams per sendmmsg */
 
 struct ipc_hdr {
 	uint32_t	 len;		/* header and body */
@@ -165,7 +166,8 @@ uint32_t ipc_remaining(const struct ipc_msg *);
 
 /*
  * A channel: one socket to one peer on a libevent base, with the hello
- * handshake, an outgoing queue, and request/reply correlation.
+ * handshake, an outgoing queue for when the peer's buffer is full, and
+ * request/reply correlation.
  */
 struct ipc_chan;
 typedef int	(*ipc_dispatch_cb)(struct ipc_chan *, struct ipc_msg *, void *);

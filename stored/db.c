@@ -50,7 +50,13 @@ db_open(const char *path)
 	sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
 	sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
 	sqlite3_busy_timeout(db, 5000);
-	if (db_exec("PRAGMA journal_mode=WAL") == -1 ||
+	/*
+	 * stored is the only process that opens the database, so it holds
+	 * the lock for good: no lock and unlock per query, and the WAL index
+	 * lives in memory instead of a shared -shm file.
+	 */
+	if (db_exec("PRAGMA locking_mode=EXCLUSIVE") == -1 ||
+	    db_exec("PRAGMA journal_mode=WAL") == -1 ||
 	    db_exec("PRAGMA synchronous=FULL") == -1 ||
 	    db_exec("PRAGMA foreign_keys=ON") == -1 ||
 	    db_exec("PRAGMA temp_store=MEMORY") == -1 ||
