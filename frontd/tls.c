@@ -105,8 +105,12 @@ tls_ctx_new(const char *cert, size_t certlen, const char *key, size_t keylen)
 	SSL_CTX_sess_set_cache_size(ctx, 1024);
 	SSL_CTX_set_session_id_context(ctx, (const unsigned char *)"moat", 4);
 	SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
-	/* one read per record instead of a header read and a body read */
-	SSL_CTX_set_read_ahead(ctx, 1);
+	/*
+	 * No read-ahead, although it would save a read per record:
+	 * bufferevent_openssl waits for the socket to become readable and
+	 * would not see a request that OpenSSL already holds in its buffer
+	 * (it hangs the first request after a handshake).
+	 */
 	if (SSL_CTX_set_cipher_list(ctx, "ECDHE+AESGCM:ECDHE+CHACHA20") != 1)
 		goto fail;
 	SSL_CTX_set_alpn_select_cb(ctx, select_alpn, NULL);
