@@ -16,7 +16,7 @@ B	?= build
 SAN	?=
 YACC	?= byacc
 
-PKGS_COMMON	= libbsd-overlay libseccomp
+PKGS_COMMON	= libbsd-overlay libseccomp libmd
 WARN	= -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes \
 	  -Wmissing-prototypes -Wformat=2 -Wno-unused-parameter
 CFLAGS_BASE = -std=c11 -D_GNU_SOURCE -g $(WARN) -Icommon -Iipc -I$(B)/gen \
@@ -38,7 +38,8 @@ pc_cflags = $(shell pkg-config --cflags $(1))
 pc_libs = $(shell pkg-config --libs $(1))
 
 COMMON_SRCS = common/log.c common/proc.c common/sandbox.c common/landlock.c \
-	common/seccomp.c common/daemon.c common/util.c
+	common/seccomp.c common/daemon.c common/util.c common/dialect.c \
+	common/hmac.c common/grant.c
 IPC_SRCS = ipc/msg.c ipc/catalogue.c ipc/chan.c
 
 MOATD_SRCS = moatd/moatd.c moatd/conf.c moatd/config.c moatd/control.c \

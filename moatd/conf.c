@@ -38,6 +38,29 @@ static void	 dump_string(FILE *, const char *);
 static void	 dump_size(FILE *, const char *, uint32_t);
 static void	 dump_listen(FILE *, const struct conf_listen *);
 
+/*
+ * Sessions of the control plane and the certificates API last a working
+ * day and end after an hour unused; the command API keeps the public
+ * implementation's short sessions.
+ */
+static void
+conf_init_identity(struct moat_config *conf)
+{
+	static const struct conf_session defaults[DIALECT_MAX] = {
+		[DIALECT_V1] = { 12 * 3600, 3600 },
+		[DIALECT_APIV1] = { 12 * 3600, 3600 },
+		[DIALECT_CCE] = { 3600, 1800 },
+		[DIALECT_ACCOUNT] = { 12 * 3600, 3600 },
+	};
+
+	memcpy(conf->session, defaults, sizeof(defaults));
+	conf->limits.auth_failures = 10;
+	conf->limits.invalid_tokens = 100;
+	conf->limits.api_requests = 100;
+	conf->limits.login_lifetime = 300;
+	conf->limits.nproxies = 0;
+}
+
 void
 conf_init(struct moat_config *conf)
 {
@@ -64,6 +87,7 @@ conf_init(struct moat_config *conf)
 	conf->http.idle_timeout = 60;
 	conf->auth.argon2_memory_kib = 19456;
 	conf->auth.argon2_time = 2;
+	conf_init_identity(conf);
 	conf->auth.argon2_parallelism = 1;
 	conf->task.workers = 2;
 	conf->ipc_timeout_ms = 5000;
@@ -420,6 +444,33 @@ dump_listen(FILE *fp, const struct conf_listen *l)
  * parses back to the same configuration.  Generated TLS paths are
  * comments: stating them would turn generation off.
  */
+static void
+conf_dump_identity(FILE *fp, const struct moat_config *conf)
+{
+	char		 addr[INET6_ADDRSTRLEN];
+	uint32_t	 i;
+	int		 d;
+
+	for (d = 0; d < DIALECT_MAX; d++)
+		fprintf(fp, "session %s lifetime %u idle %u\n",
+		    dialect_name(d), conf->session[d].lifetime,
+		    conf->session[d].idle);
+	fprintf(fp, "login lifetime %u\n", conf->limits.login_lifetime);
+	fprintf(fp, "limit auth failures %u\n", conf->limits.auth_failures);
+	fprintf(fp, "limit invalid tokens %u\n",
+	    conf->limits.invalid_tokens);
+	fprintf(fp, "limit api requests %u\n", conf->limits.api_requests);
+	for (i = 0; i < conf->limits.nproxies; i++) {
+		const struct sockaddr_storage *ss = &conf->limits.proxies[i];
+		const void *a = ss->ss_family == AF_INET ?
+		    (const void *)&((const struct sockaddr_in *)ss)->sin_addr :
+		    (const void *)&((const struct sockaddr_in6 *)ss)->sin6_addr;
+
+		inet_ntop(ss->ss_family, a, addr, sizeof(addr));
+		fprintf(fp, "trusted proxy %s\n", addr);
+	}
+}
+
 void
 conf_dump(FILE *fp, const struct moat_config *conf)
 {
@@ -462,6 +513,7 @@ conf_dump(FILE *fp, const struct moat_config *conf)
 	fprintf(fp, "argon2 memory %u time %u parallelism %u\n",
 	    conf->auth.argon2_memory_kib, conf->auth.argon2_time,
 	    conf->auth.argon2_parallelism);
+	conf_dump_identity(fp, conf);
 	fprintf(fp, "task workers %u\n", conf->task.workers);
 	fprintf(fp, "ipc timeout %u\n", conf->ipc_timeout_ms);
 	if (conf->log_verbose)

@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "dialect.h"
 #include "proc.h"
 
 #define CONF_DEFAULT_FILE	"/etc/moat/moatd.conf"
@@ -52,6 +53,23 @@ struct conf_auth {
 	uint32_t	 argon2_parallelism;
 };
 
+struct conf_session {
+	uint32_t	 lifetime;		/* seconds, absolute */
+	uint32_t	 idle;			/* seconds without use */
+};
+
+#define CONF_MAX_PROXIES	16
+
+/* Who may log in how often, and how much a user may ask. */
+struct conf_limits {
+	uint32_t	 auth_failures;		/* per source address a minute */
+	uint32_t	 invalid_tokens;	/* per source address a minute */
+	uint32_t	 api_requests;		/* per user a minute */
+	uint32_t	 login_lifetime;	/* command API LOGIN tokens */
+	struct sockaddr_storage proxies[CONF_MAX_PROXIES];
+	uint32_t	 nproxies;		/* X-Forwarded-For trusted from */
+};
+
 struct conf_task {
 	uint32_t	 workers;
 };
@@ -69,6 +87,8 @@ struct moat_config {
 	struct conf_listens listeners;
 	struct conf_http http;
 	struct conf_auth auth;
+	struct conf_session session[DIALECT_MAX];
+	struct conf_limits limits;
 	struct conf_task task;
 	uint32_t	 ipc_timeout_ms;	/* request/reply between children */
 	int		 log_verbose;

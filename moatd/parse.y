@@ -19,6 +19,9 @@
 #include <sys/queue.h>
 #include <sys/un.h>
 
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -111,6 +114,8 @@ static void	 set_user(const char *, const char *);
 static void	 set_macro(const char *, const char *);
 static void	 add_listen(const char *, int64_t);
 static void	 block_open(void);
+static int	 set_session(const char *, int64_t, int64_t);
+static int	 add_proxy(const char *);
 %}
 
 %union {
@@ -122,9 +127,11 @@ static void	 block_open(void);
 %token	DIRECTORY HEADER HEADERS HTTP IDLE INCLUDE IPC KEY LISTEN LOG
 %token	MASTER MAX MEMORY ON PARALLELISM PORT REQUEST SIZE SOCKET TASK
 %token	TIME TIMEOUT TLS USER VAR VERBOSE WORKERS ERROR
+%token	API AUTH FAILURES INVALID LIFETIME LIMIT LOGIN PROXY REQUESTS
+%token	SESSION TOKENS TRUSTED
 %token	<string>	STRING
 %token	<number>	NUMBER
-%type	<number>	port size seconds
+%type	<number>	port size seconds idle limit
 %type	<string>	value
 
 %%
@@ -210,10 +217,43 @@ main		: VAR STRING {
 			ps.conf->ipc_timeout_ms = $3;
 		}
 		| LOG VERBOSE		{ ps.conf->log_verbose = 1; }
+		| SESSION STRING LIFETIME seconds idle {
+			if (set_session($2, $4, $5) == -1)
+				YYERROR;
+		}
+		| LOGIN LIFETIME seconds {
+			if (check_range("login lifetime", $3, 30, 86400) == -1)
+				YYERROR;
+			ps.conf->limits.login_lifetime = $3;
+		}
+		| LIMIT AUTH FAILURES limit {
+			ps.conf->limits.auth_failures = $4;
+		}
+		| LIMIT INVALID TOKENS limit {
+			ps.conf->limits.invalid_tokens = $4;
+		}
+		| LIMIT API REQUESTS limit {
+			ps.conf->limits.api_requests = $4;
+		}
+		| TRUSTED PROXY STRING {
+			if (add_proxy($3) == -1)
+				YYERROR;
+		}
 		| HTTP '{' { block_open(); } httpitems '}' {
 			ps.block_file = NULL;
 		}
 		| HTTP httpitem
+		;
+
+idle		: /* empty */		{ $$ = 0; }
+		| IDLE seconds		{ $$ = $2; }
+		;
+
+limit		: NUMBER {
+			if (check_range("limit", $1, 1, 1000000) == -1)
+				YYERROR;
+			$$ = $1;
+		}
 		;
 
 port		: /* empty */		{ $$ = CONF_DEFAULT_PORT; }
@@ -309,40 +349,52 @@ static const struct keyword {
 	const char	*name;
 	int		 token;
 } keywords[] = {
-	{ "argon2",		ARGON2 },
-	{ "body",		BODY },
+	{ "api",		API },
+	{ "argon2",	ARGON2 },
+	{ "auth",	AUTH },
+	{ "body",	BODY },
 	{ "certificate",	CERTIFICATE },
-	{ "chroot",		CHROOT },
+	{ "chroot",	CHROOT },
 	{ "connections",	CONNECTIONS },
-	{ "control",		CONTROL },
-	{ "database",		DATABASE },
-	{ "directory",		DIRECTORY },
-	{ "header",		HEADER },
-	{ "headers",		HEADERS },
-	{ "http",		HTTP },
-	{ "idle",		IDLE },
-	{ "include",		INCLUDE },
+	{ "control",	CONTROL },
+	{ "database",	DATABASE },
+	{ "directory",	DIRECTORY },
+	{ "failures",	FAILURES },
+	{ "header",	HEADER },
+	{ "headers",	HEADERS },
+	{ "http",	HTTP },
+	{ "idle",	IDLE },
+	{ "include",	INCLUDE },
+	{ "invalid",	INVALID },
 	{ "ipc",		IPC },
 	{ "key",		KEY },
-	{ "listen",		LISTEN },
+	{ "lifetime",	LIFETIME },
+	{ "limit",	LIMIT },
+	{ "listen",	LISTEN },
 	{ "log",		LOG },
-	{ "master",		MASTER },
+	{ "login",	LOGIN },
+	{ "master",	MASTER },
 	{ "max",		MAX },
-	{ "memory",		MEMORY },
-	{ "on",			ON },
+	{ "memory",	MEMORY },
+	{ "on",		ON },
 	{ "parallelism",	PARALLELISM },
-	{ "port",		PORT },
-	{ "request",		REQUEST },
-	{ "size",		SIZE },
-	{ "socket",		SOCKET },
-	{ "task",		TASK },
-	{ "time",		TIME },
-	{ "timeout",		TIMEOUT },
+	{ "port",	PORT },
+	{ "proxy",	PROXY },
+	{ "request",	REQUEST },
+	{ "requests",	REQUESTS },
+	{ "session",	SESSION },
+	{ "size",	SIZE },
+	{ "socket",	SOCKET },
+	{ "task",	TASK },
+	{ "time",	TIME },
+	{ "timeout",	TIMEOUT },
 	{ "tls",		TLS },
-	{ "user",		USER },
+	{ "tokens",	TOKENS },
+	{ "trusted",	TRUSTED },
+	{ "user",	USER },
 	{ "var",		VAR },
-	{ "verbose",		VERBOSE },
-	{ "workers",		WORKERS },
+	{ "verbose",	VERBOSE },
+	{ "workers",	WORKERS },
 };
 
 static int	 lookup(const char *);
@@ -864,6 +916,53 @@ set_path(char *dst, const char *what, const char *path)
 }
 
 /* Names as useradd(8) takes them; moatd looks them up at start. */
+static int
+set_session(const char *name, int64_t lifetime, int64_t idle)
+{
+	enum dialect	 d;
+
+	if (dialect_by_name(name, &d) == -1) {
+		parse_error("session: unknown dialect \"%s\" (v1, apiv1, cce "
+		    "or account)", name);
+		return -1;
+	}
+	if (check_range("session lifetime", lifetime, 60, 2592000) == -1)
+		return -1;
+	if (idle == 0)
+		idle = lifetime;
+	if (check_range("session idle", idle, 60, lifetime) == -1)
+		return -1;
+	ps.conf->session[d].lifetime = lifetime;
+	ps.conf->session[d].idle = idle;
+	return 0;
+}
+
+static int
+add_proxy(const char *addr)
+{
+	struct conf_limits	*l = &ps.conf->limits;
+	struct sockaddr_storage	*ss;
+
+	if (l->nproxies == CONF_MAX_PROXIES) {
+		parse_error("trusted proxy: more than %d", CONF_MAX_PROXIES);
+		return -1;
+	}
+	ss = &l->proxies[l->nproxies];
+	memset(ss, 0, sizeof(*ss));
+	if (inet_pton(AF_INET, addr,
+	    &((struct sockaddr_in *)ss)->sin_addr) == 1)
+		ss->ss_family = AF_INET;
+	else if (inet_pton(AF_INET6, addr,
+	    &((struct sockaddr_in6 *)ss)->sin6_addr) == 1)
+		ss->ss_family = AF_INET6;
+	else {
+		parse_error("trusted proxy: \"%s\" is not an IP address", addr);
+		return -1;
+	}
+	l->nproxies++;
+	return 0;
+}
+
 static void
 set_user(const char *procname, const char *user)
 {

@@ -20,6 +20,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "dialect.h"
+#include "grant.h"
+#include "hmac.h"
 #include "log.h"
 #include "proc.h"
 #include "sandbox.h"
@@ -357,6 +360,110 @@ test_landlock(void)
 	}
 }
 
+static void
+hex(const uint8_t *b, size_t n, char *out)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		snprintf(out + 2 * i, 3, "%02x", b[i]);
+}
+
+static void
+test_hmac(void)
+{
+	uint8_t	 key[131], mac[32];
+	char	 h[65];
+
+	/* RFC 4231 test cases 1, 2 and 6 */
+	memset(key, 0x0b, 20);
+	hmac_sha256(key, 20, "Hi There", 8, mac);
+	hex(mac, 32, h);
+	CHECK_STR(h, "b0344c61d8db38535ca8afceaf0bf12b"
+	    "881dc200c9833da726e9376c2e32cff7");
+	hmac_sha256("Jefe", 4, "what do ya want for nothing?", 28, mac);
+	hex(mac, 32, h);
+	CHECK_STR(h, "5bdcc146bf60754e6a042426089575c7"
+	    "5a003f089d2739839dec58b964ec3843");
+	memset(key, 0xaa, sizeof(key));
+	hmac_sha256(key, sizeof(key), "Test Using Larger Than Block-Size Key "
+	    "- Hash Key First", 54, mac);
+	hex(mac, 32, h);
+	CHECK_STR(h, "60e431591ee0b67f0d8a26aacbf5b77f"
+	    "8e0bc6213728c5140546040f0ee37f54");
+	sha256("abc", 3, mac);
+	hex(mac, 32, h);
+	CHECK_STR(h, "ba7816bf8f01cfea414140de5dae2223"
+	    "b00361a396177a9cb410ff61f20015ad");
+	CHECK(timingsafe_equal("abcd", "abcd", 4));
+	CHECK(!timingsafe_equal("abcd", "abce", 4));
+	CHECK(timingsafe_equal("", "x", 0));
+}
+
+static void
+test_grant(void)
+{
+	uint8_t		 key[GRANT_KEY_LEN], other[GRANT_KEY_LEN];
+	uint8_t		 buf[GRANT_LEN], bad[GRANT_LEN];
+	struct grant	 g, out;
+	const char	*why;
+	size_t		 i;
+	int		 all_caught = 1;
+
+	random_bytes(key, sizeof(key));
+	random_bytes(other, sizeof(other));
+	memset(&g, 0, sizeof(g));
+	g.user_oid = 42;
+	g.role = ROLE_USER;
+	g.scopes = SCOPE_CERTS_READ | SCOPE_APIKEYS_WRITE;
+	g.kind = GRANT_APIKEY;
+	g.cred_oid = 7;
+	g.issued = 1000;
+	g.expires = 1060;
+	random_bytes(g.nonce, sizeof(g.nonce));
+	grant_seal(key, &g, buf);
+	CHECK_INT(grant_open(key, buf, sizeof(buf), 1030, &out, &why), 0);
+	CHECK(out.user_oid == 42 && out.role == ROLE_USER &&
+	    out.scopes == g.scopes && out.kind == GRANT_APIKEY &&
+	    out.cred_oid == 7 && out.issued == 1000 && out.expires == 1060);
+	CHECK(memcmp(out.nonce, g.nonce, 16) == 0);
+	/* expired, not yet valid, wrong key, short */
+	CHECK_INT(grant_open(key, buf, sizeof(buf), 1060, &out, &why), -1);
+	CHECK_INT(grant_open(key, buf, sizeof(buf), 900, &out, &why), -1);
+	CHECK_INT(grant_open(other, buf, sizeof(buf), 1030, &out, &why), -1);
+	CHECK_STR(why, "grant with a bad MAC");
+	CHECK_INT(grant_open(key, buf, sizeof(buf) - 1, 1030, &out, &why), -1);
+	/* every single flipped bit is caught */
+	for (i = 0; i < GRANT_LEN * 8; i++) {
+		memcpy(bad, buf, sizeof(bad));
+		bad[i / 8] ^= 1 << (i % 8);
+		if (grant_open(key, bad, sizeof(bad), 1030, &out, &why) == 0)
+			all_caught = 0;
+	}
+	CHECK(all_caught);
+	/* a grant living longer than a minute is refused even if MACed */
+	g.expires = g.issued + GRANT_MAX_AGE + 1;
+	grant_seal(key, &g, buf);
+	CHECK_INT(grant_open(key, buf, sizeof(buf), 1030, &out, &why), -1);
+	/* an unknown role */
+	g.expires = 1060;
+	g.role = 9;
+	grant_seal(key, &g, buf);
+	CHECK_INT(grant_open(key, buf, sizeof(buf), 1030, &out, &why), -1);
+}
+
+static void
+test_dialect(void)
+{
+	enum dialect	 d;
+
+	CHECK_STR(dialect_name(DIALECT_CCE), "cce");
+	CHECK_STR(dialect_name(DIALECT_MAX), "unknown");
+	CHECK_INT(dialect_by_name("account", &d), 0);
+	CHECK_INT(d, DIALECT_ACCOUNT);
+	CHECK_INT(dialect_by_name("v2", &d), -1);
+}
+
 static char	 drop_dir[64];
 
 static int
@@ -448,6 +555,9 @@ main(void)
 	RUN(test_seccomp);
 	RUN(test_landlock);
 	RUN(test_drop_privileges);
+	RUN(test_hmac);
+	RUN(test_grant);
+	RUN(test_dialect);
 	RUN(test_keep_caps);
 	return test_report("common");
 }
