@@ -48,7 +48,7 @@ TLSGEN_SRCS = moatd/tlsgen.c
 FRONTD_SRCS = frontd/frontd.c frontd/config.c frontd/server.c \
 	frontd/http_parse.c frontd/http_chunked.c frontd/http_chars.c \
 	frontd/response.c frontd/routes.c frontd/tls.c \
-	frontd/json_limits.c
+	frontd/json_limits.c frontd/peers.c
 AUTHD_SRCS = authd/authd.c authd/config.c authd/bootstrap.c
 STORED_SRCS = stored/stored.c stored/config.c stored/db.c stored/schema.c \
 	stored/health.c stored/users.c
@@ -84,8 +84,12 @@ $(OBJ)/moatd/gen/parse.o: $(B)/gen/parse.c
 	@$(CC) $(CFLAGS_BASE) $(OPT) -Imoatd $(call pc_cflags,$(MOATD_PKGS)) \
 	    -c $< -o $@
 
+# Every object depends on every header: a few dozen files, and a stale
+# object compiled against an older struct is worse than a slow build.
+HEADERS := $(wildcard */*.h)
+
 define prog_rules
-$(OBJ)/$(1)/%.o: %.c $$(wildcard common/*.h ipc/*.h $(1)/*.h) $(B)/gen/paths.h
+$(OBJ)/$(1)/%.o: %.c $(HEADERS) $(B)/gen/paths.h
 	@mkdir -p $$(dir $$@)
 	@echo "CC $(1)/$$<"
 	@$$(CC) $$(CFLAGS_BASE) $$(OPT) -I$(1) $(3) $$(call pc_cflags,$(2)) -c $$< -o $$@

@@ -283,7 +283,8 @@ b64_write(const uint8_t *in, size_t inlen, char *out, int url, int pad)
 	unsigned v;
 
 	for (i = 0; i + 3 <= inlen; i += 3) {
-		v = (unsigned)in[i] << 16 | (unsigned)in[i + 1] << 8 | in[i + 2];
+		v = (unsigned)in[i] << 16 | (unsigned)in[i + 1] << 8 |
+		    in[i + 2];
 		out[o++] = b64_char(v >> 18, url);
 		out[o++] = b64_char((v >> 12) & 0x3F, url);
 		out[o++] = b64_char((v >> 6) & 0x3F, url);
@@ -818,15 +819,35 @@ jwt_claims_parse(const uint8_t *buf, size_t len, struct jwt_claims *c)
 	return ok;
 }
 
+/*
+ * The payload, compact with sorted keys (what python's json.dumps with
+ * separators=(',', ':') and sort_keys=True writes, so the two agree);
+ * jansson does the escaping.  NULL on allocation failure.
+ */
+static char *
+jwt_payload(const char *user_id, const char *role, int64_t exp,
+    const char *jti)
+{
+	json_t *j;
+	char *s;
+
+	j = json_pack("{s:I,s:s,s:s,s:s}", "exp", (json_int_t)exp, "jti", jti,
+	    "role", role, "user_id", user_id);
+	if (j == NULL)
+		return NULL;
+	s = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(j);
+	return s;
+}
+
 int
 jwt_mint(const uint8_t key[CRYPTO_KEY_LEN], const char *user_id,
     const char *role, int64_t exp, const char *jti, char *out, size_t outcap)
 {
 	char tok[JWT_MAX_LEN + 1];
 	uint8_t mac[CRYPTO_MAC_LEN];
-	char *payload = NULL;
-	size_t n, plen, len;
-	json_t *j;
+	char *payload;
+	size_t plen, len;
 	int ret;
 
 	if (key == NULL || out == NULL || user_id == NULL || role == NULL ||
@@ -835,23 +856,15 @@ jwt_mint(const uint8_t key[CRYPTO_KEY_LEN], const char *user_id,
 	    !claim_ok(jti, strnlen(jti, JWT_CLAIM_MAX + 1)) ||
 	    !role_ok(role, strnlen(role, 6)))
 		return CRYPTO_EMALFORMED;
-	j = json_pack("{s:I,s:s,s:s,s:s}", "exp", (json_int_t)exp, "jti", jti,
-	    "role", role, "user_id", user_id);
-	if (j == NULL)
-		return CRYPTO_EINTERNAL;
-	payload = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
-	json_decref(j);
-	if (payload == NULL)
+	if ((payload = jwt_payload(user_id, role, exp, jti)) == NULL)
 		return CRYPTO_EINTERNAL;
 	plen = strlen(payload);
-	/* a few hundred bytes at most, but the buffer is not to trust it */
+	/* a few hundred bytes at most, but tok is not to trust that */
 	if (B64URL_LEN(sizeof(JWT_HEADER) - 1) + B64URL_LEN(plen) +
 	    B64URL_LEN(CRYPTO_MAC_LEN) + 2 > JWT_MAX_LEN) {
 		free(payload);
 		return CRYPTO_EINTERNAL;
 	}
-
-	/* at most ~250 bytes of payload: far below JWT_MAX_LEN */
 	len = b64_write((const uint8_t *)JWT_HEADER, sizeof(JWT_HEADER) - 1,
 	    tok, 1, 0);
 	tok[len++] = '.';
@@ -861,13 +874,15 @@ jwt_mint(const uint8_t key[CRYPTO_KEY_LEN], const char *user_id,
 	if (ret != CRYPTO_OK)
 		return ret;
 	tok[len++] = '.';
-	n = b64_write(mac, sizeof(mac), tok + len, 1, 0);
-	len += n;
+	len += b64_write(mac, sizeof(mac), tok + len, 1, 0);
 	OPENSSL_cleanse(mac, sizeof(mac));
 	if (outcap < len + 1)
-		return CRYPTO_ESPACE;
-	memcpy(out, tok, len + 1);
-	return CRYPTO_OK;
+		ret = CRYPTO_ESPACE;
+	else
+		memcpy(out, tok, len + 1);
+	/* the token is a bearer credential until it expires */
+	OPENSSL_cleanse(tok, sizeof(tok));
+	return ret;
 }
 
 /* The three parts of a compact JWT, as spans of the token. */

@@ -30,11 +30,13 @@
 const char	*crypto_strerror(int code);
 
 /*
- * Fetches the algorithms (HMAC, SHA-256, AES-256-GCM, HKDF) and seeds
- * nothing else.  OpenSSL reads its configuration file on the first
- * fetch, so this must run once, from one thread, before the sandbox
- * forbids open(2); every other function fails with CRYPTO_EINTERNAL
- * until it has succeeded.  crypto_cleanup() releases what it fetched.
+ * Fetches the algorithms (HMAC, SHA-256, AES-256-GCM, HKDF) once.
+ * OpenSSL reads its configuration file on the first fetch, so this must
+ * run from one thread before the sandbox forbids open(2); every function
+ * that needs OpenSSL fails with CRYPTO_EINTERNAL until it has succeeded,
+ * so a missed call shows in the first test rather than as a sandbox
+ * kill.  Random bytes come from getrandom(2), which needs no set-up.
+ * crypto_cleanup() releases what crypto_init() fetched.
  */
 int		 crypto_init(void);
 void		 crypto_cleanup(void);
@@ -79,8 +81,8 @@ int		 crypto_hmac_sha256(const uint8_t *key, size_t keylen,
 #define B64_LEN(n)	((((n) + 2) / 3) * 4)
 int		 b64url_encode(const void *in, size_t inlen, char *out,
 		    size_t outcap, size_t *outlen);
-int		 b64url_decode_strict(const char *in, size_t inlen, uint8_t *out,
-		    size_t outcap, size_t *outlen);
+int		 b64url_decode_strict(const char *in, size_t inlen,
+		    uint8_t *out, size_t outcap, size_t *outlen);
 int		 b64_encode(const void *in, size_t inlen, char *out,
 		    size_t outcap, size_t *outlen);
 
@@ -197,11 +199,12 @@ struct jwt_claims {
 	char		 jti[JWT_CLAIM_MAX + 1];
 };
 
-int		 jwt_mint(const uint8_t key[CRYPTO_KEY_LEN], const char *user_id,
-		    const char *role, int64_t exp, const char *jti, char *out,
-		    size_t outcap);
-int		 jwt_verify(const uint8_t key[CRYPTO_KEY_LEN], const char *token,
-		    size_t len, int64_t now, struct jwt_claims *out);
+int		 jwt_mint(const uint8_t key[CRYPTO_KEY_LEN],
+		    const char *user_id, const char *role, int64_t exp,
+		    const char *jti, char *out, size_t outcap);
+int		 jwt_verify(const uint8_t key[CRYPTO_KEY_LEN],
+		    const char *token, size_t len, int64_t now,
+		    struct jwt_claims *out);
 
 /*
  * Account v2 request signatures: the standard (padded) base64 of

@@ -68,12 +68,13 @@ arg_cmp(unsigned int arg, enum scmp_compare op, scmp_datum_t a,
 static void
 group_stdio(scmp_filter_ctx ctx)
 {
-	struct scmp_arg_cmp	 noexec, emptypath, self;
+	struct scmp_arg_cmp	 noexec, emptypath, self, selfpid;
 
 	noexec = arg_cmp(2, SCMP_CMP_MASKED_EQ, PROT_EXEC, 0);
 	emptypath = arg_cmp(3, SCMP_CMP_MASKED_EQ, AT_EMPTY_PATH,
 	    AT_EMPTY_PATH);
 	self = arg_cmp(0, SCMP_CMP_EQ, (scmp_datum_t)getpid(), 0);
+	selfpid = arg_cmp(0, SCMP_CMP_EQ, 0, 0);
 
 	ALLOW(read); ALLOW(readv); ALLOW(write); ALLOW(writev);
 	ALLOW(close); ALLOW(exit); ALLOW(exit_group); ALLOW(restart_syscall);
@@ -89,7 +90,9 @@ group_stdio(scmp_filter_ctx ctx)
 	ALLOW(getpid); ALLOW(gettid); ALLOW(getppid);
 	ALLOW(getuid); ALLOW(geteuid); ALLOW(getgid); ALLOW(getegid);
 	ALLOW(futex); ALLOW(getrandom); ALLOW(sched_yield);
-	ALLOW(getrusage); ALLOW(prlimit64);
+	ALLOW(getrusage);
+	/* its own limits only: pid 0 */
+	allow_if(ctx, SCMP_SYS(prlimit64), "prlimit64", 1, &selfpid);
 	/* abort() and raise() signal the process itself only */
 	allow_if(ctx, SCMP_SYS(tgkill), "tgkill", 1, &self);
 }

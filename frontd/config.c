@@ -5,6 +5,7 @@
  */
 #include <sys/types.h>
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -31,6 +32,7 @@ get_http(struct frontd_config *c, struct ipc_msg *m)
 	struct frontd_http	*h = &c->http;
 
 	ipc_get_u32(m, &h->max_connections);
+	ipc_get_u32(m, &h->max_per_address);
 	ipc_get_u32(m, &h->max_header_bytes);
 	ipc_get_u32(m, &h->max_headers);
 	ipc_get_u32(m, &h->max_body);
@@ -43,7 +45,8 @@ get_http(struct frontd_config *c, struct ipc_msg *m)
 	if (h->max_headers == 0 || h->max_headers > HTTP_MAX_HEADERS ||
 	    h->max_header_bytes < 1024 || h->max_header_bytes > 65536 ||
 	    h->max_body == 0 || h->max_body > 16 * 1024 * 1024 ||
-	    h->max_connections == 0 || h->header_timeout == 0 ||
+	    h->max_connections == 0 || h->max_per_address == 0 ||
+	    h->header_timeout == 0 ||
 	    h->request_timeout == 0 || h->idle_timeout == 0) {
 		m->error = "http limits out of range";
 		return -1;
@@ -71,7 +74,7 @@ get_listen(struct ipc_msg *m)
 static int
 get_pem(struct ipc_msg *m, char **pem, size_t *len)
 {
-	char	 path[1024];
+	char	 path[PATH_MAX];
 	ssize_t	 n;
 	int	 fd;
 

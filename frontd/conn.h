@@ -12,6 +12,7 @@
 #include <event2/bufferevent.h>
 #include <event2/event.h>
 
+#include "frontd.h"
 #include "http_parse.h"
 #include "ipc.h"
 
@@ -37,6 +38,11 @@ struct conn {
 	char			*body;
 	size_t			 body_len;
 	char			 peer[64];	/* address text for logs */
+	struct sockaddr_storage	 peer_addr;
+	/* the limits in force when it connected: a reload that raises
+	 * them must not outgrow buffers sized by the old ones */
+	struct frontd_http	 lim;
+	size_t			 body_cap;
 	struct ipc_chan		*ipc_chan;	/* request in flight */
 	uint32_t		 ipc_reqid;
 	uint64_t		 id;

@@ -2,6 +2,7 @@
 #define MOAT_FRONTD_H
 
 #include <sys/queue.h>
+#include <sys/socket.h>
 
 #include <stdint.h>
 
@@ -20,6 +21,7 @@
 
 struct frontd_http {
 	uint32_t	 max_connections;
+	uint32_t	 max_per_address;
 	uint32_t	 max_header_bytes;
 	uint32_t	 max_headers;
 	uint32_t	 max_body;
@@ -67,6 +69,10 @@ int	 config_dispatch(struct ipc_chan *, struct ipc_msg *);
 void	 tls_init(void);
 SSL_CTX	*tls_ctx_new(const char *cert, size_t certlen, const char *key,
 	    size_t keylen);
+
+/* peers.c: connections per client address */
+int	 peers_acquire(const struct sockaddr *, uint32_t limit);
+void	 peers_release(const struct sockaddr *);
 
 /* server.c */
 void	 server_add_listener(const char *name, int fd);

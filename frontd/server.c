@@ -29,6 +29,8 @@ static void	 conn_write(struct bufferevent *, void *);
 static void	 conn_event(struct bufferevent *, short, void *);
 static void	 conn_process(struct conn *);
 
+#define HANDSHAKE_SECONDS	5
+
 static int	 accept_paused;
 static uint64_t	 next_conn_id;
 
@@ -53,6 +55,7 @@ conn_free(struct conn *c)
 		event_free(c->timer);
 	free(c->head);
 	free(c->body);
+	peers_release((struct sockaddr *)&c->peer_addr);
 	free(c);
 	f->connections--;
 	if (accept_paused && f->connections < f->http.max_connections)
@@ -100,23 +103,30 @@ conn_accept(struct evconnlistener *evl, evutil_socket_t fd,
 	size_t		 high;
 
 	(void)evl;
-	(void)salen;
 	(void)arg;
 	if (f->connections >= f->http.max_connections) {
 		close(fd);
 		server_pause_accept();
 		return;
 	}
+	if ((size_t)salen > sizeof(struct sockaddr_storage) ||
+	    peers_acquire(sa, f->http.max_per_address) == -1) {
+		close(fd);	/* one client may not take every slot */
+		return;
+	}
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
 	if ((c = calloc(1, sizeof(*c))) == NULL ||
 	    (ssl = SSL_new(f->ssl_ctx)) == NULL) {
 		log_warnx("conn: out of memory");
+		peers_release(sa);
 		free(c);
 		close(fd);
 		return;
 	}
+	memcpy(&c->peer_addr, sa, salen);
 	f->connections++;
 	c->id = ++next_conn_id;
+	c->lim = f->http;
 	peer_text(sa, c->peer, sizeof(c->peer));
 	c->bev = bufferevent_openssl_socket_new(f->base, fd, ssl,
 	    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
@@ -132,11 +142,13 @@ conn_accept(struct evconnlistener *evl, evutil_socket_t fd,
 	bufferevent_openssl_set_allow_dirty_shutdown(c->bev, 1);
 	bufferevent_setcb(c->bev, conn_read, conn_write, conn_event, c);
 	/* Reading stops once a whole request could be buffered. */
-	high = f->http.max_header_bytes + f->http.max_body + 4096;
+	high = c->lim.max_header_bytes + c->lim.max_body + 4096;
 	bufferevent_setwatermark(c->bev, EV_READ, 0, high);
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
 	c->state = CONN_HEAD;
-	conn_set_timer(c, f->http.header_timeout);
+	/* a handshake gets less time than a request head */
+	conn_set_timer(c, c->lim.header_timeout < HANDSHAKE_SECONDS ?
+	    c->lim.header_timeout : HANDSHAKE_SECONDS);
 }
 
 /* A malformed request: answer 4xx/5xx and close, reading nothing more. */
@@ -188,7 +200,6 @@ conn_expect(struct conn *c)
 static int
 conn_read_head(struct conn *c, struct evbuffer *in)
 {
-	struct frontd		*f = frontd_env;
 	struct http_limits	 lim;
 	struct http_error	 err;
 	size_t			 len = evbuffer_get_length(in), n;
@@ -199,11 +210,11 @@ conn_read_head(struct conn *c, struct evbuffer *in)
 		return 0;
 	if (!c->head_started) {
 		c->head_started = 1;
-		conn_set_timer(c, f->http.header_timeout);
+		conn_set_timer(c, c->lim.header_timeout);
 	}
-	lim.max_header_bytes = f->http.max_header_bytes;
-	lim.max_headers = f->http.max_headers;
-	lim.max_body = f->http.max_body;
+	lim.max_header_bytes = c->lim.max_header_bytes;
+	lim.max_headers = c->lim.max_headers;
+	lim.max_body = c->lim.max_body;
 	n = len < lim.max_header_bytes + 1 ? len : lim.max_header_bytes + 1;
 	if ((p = (const char *)evbuffer_pullup(in, n)) == NULL)
 		fatalx("evbuffer_pullup");
@@ -231,21 +242,21 @@ conn_read_head(struct conn *c, struct evbuffer *in)
 			return -1;
 		http_chunked_init(&c->chunked);
 		c->state = CONN_BODY;
-		conn_set_timer(c, f->http.request_timeout);
+		conn_set_timer(c, c->lim.request_timeout);
 	} else
 		c->state = CONN_HANDLING;
 	return 1;
 }
 
-static int
+static void
 body_alloc(struct conn *c)
 {
-	size_t	 cap = c->req.chunked ? frontd_env->http.max_body :
-		    (size_t)c->req.content_length;
-
-	if (c->body == NULL && (c->body = malloc(cap + 1)) == NULL)
+	if (c->body != NULL)
+		return;
+	c->body_cap = c->req.chunked ? c->lim.max_body :
+	    (size_t)c->req.content_length;
+	if ((c->body = malloc(c->body_cap + 1)) == NULL)
 		fatal("%s", __func__);
-	return 0;
 }
 
 static int
@@ -270,7 +281,7 @@ conn_read_body(struct conn *c, struct evbuffer *in)
 	}
 	while (evbuffer_peek(in, -1, NULL, &v, 1) >= 1 && v.iov_len > 0) {
 		rc = http_chunked_feed(&c->chunked, v.iov_base, v.iov_len,
-		    &used, c->body, frontd_env->http.max_body, &err);
+		    &used, c->body, c->body_cap, &err);
 		evbuffer_drain(in, used);
 		if (rc == -1) {
 			conn_reject(c, err.status, err.reason);
@@ -295,15 +306,18 @@ conn_process(struct conn *c)
 {
 	struct evbuffer	*in = bufferevent_get_input(c->bev);
 
+	/* While a request is handled or answered, what the client sends
+	 * next waits in the buffer, bounded by the read watermark. */
+	if (c->state != CONN_HEAD && c->state != CONN_BODY)
+		return;
 	if (c->state == CONN_HEAD && conn_read_head(c, in) <= 0)
 		return;
 	if (c->state == CONN_BODY && conn_read_body(c, in) <= 0)
 		return;
-	if (c->state == CONN_HANDLING) {
-		conn_set_timer(c, frontd_env->http.request_timeout);
-		frontd_env->requests++;
-		routes_dispatch(c);
-	}
+	/* dispatched once, on the way into CONN_HANDLING */
+	conn_set_timer(c, c->lim.request_timeout);
+	frontd_env->requests++;
+	routes_dispatch(c);
 }
 
 static void
@@ -361,7 +375,7 @@ conn_write(struct bufferevent *bev, void *arg)
 	c->body_len = 0;
 	c->state = CONN_HEAD;
 	c->head_started = 0;
-	conn_set_timer(c, frontd_env->http.idle_timeout);
+	conn_set_timer(c, c->lim.idle_timeout);
 	conn_process(c);
 }
 
@@ -372,8 +386,11 @@ conn_event(struct bufferevent *bev, short what, void *arg)
 	unsigned long	 e;
 
 	(void)bev;
-	if (what & BEV_EVENT_CONNECTED)
-		return;		/* the TLS handshake is done */
+	if (what & BEV_EVENT_CONNECTED) {
+		/* the TLS handshake is done: now the head may come */
+		conn_set_timer(c, c->lim.header_timeout);
+		return;
+	}
 	if (what & BEV_EVENT_ERROR) {
 		while ((e = bufferevent_get_openssl_error(c->bev)) != 0)
 			log_debug("conn %llu from %s: tls: %s",

@@ -23,6 +23,18 @@
 #define FROM_CHILDREN (R(FRONTD, MOATD) | R(AUTHD, MOATD) | \
 	R(STORED, MOATD) | R(TASKD, MOATD))
 
+#define FA R(FRONTD, AUTHD)
+#define AF R(AUTHD, FRONTD)
+#define AS R(AUTHD, STORED)
+#define SA R(STORED, AUTHD)
+#define FS R(FRONTD, STORED)
+#define SF R(STORED, FRONTD)
+#define REQ IPC_F_REQUEST
+#define REP IPC_F_REPLY
+/* a user record, a page of them, a page of events */
+#define USER_MAX	(4 * KIB)
+#define LIST_MAX	(120 * KIB)
+
 static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 	[IPC_HELLO] = { IPC_HELLO, "hello", SMALL, ALL_LINKS, 0, 0 },
 	[IPC_CFG_COMMON] = { IPC_CFG_COMMON, "cfg.common", SMALL,
@@ -31,9 +43,9 @@ static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 	    R(MOATD, FRONTD), 0, 0 },
 	[IPC_CFG_LISTEN] = { IPC_CFG_LISTEN, "cfg.listen", SMALL,
 	    R(MOATD, FRONTD), IPC_F_FD, 0 },
-	[IPC_CFG_TLS_CERT] = { IPC_CFG_TLS_CERT, "cfg.tls.cert", SMALL,
+	[IPC_CFG_TLS_CERT] = { IPC_CFG_TLS_CERT, "cfg.tls.cert", 5 * KIB,
 	    R(MOATD, FRONTD), IPC_F_FD, 0 },
-	[IPC_CFG_TLS_KEY] = { IPC_CFG_TLS_KEY, "cfg.tls.key", SMALL,
+	[IPC_CFG_TLS_KEY] = { IPC_CFG_TLS_KEY, "cfg.tls.key", 5 * KIB,
 	    R(MOATD, FRONTD), IPC_F_FD, 0 },
 	[IPC_CFG_AUTH] = { IPC_CFG_AUTH, "cfg.auth", SMALL,
 	    R(MOATD, AUTHD), 0, 0 },
@@ -75,6 +87,71 @@ static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 	    R(MOATCTL, MOATD), IPC_F_REQUEST, IPC_CTL_RESULT },
 	[IPC_CTL_RESULT] = { IPC_CTL_RESULT, "ctl.result", 4 * KIB,
 	    R(MOATD, MOATCTL), IPC_F_REPLY, 0 },
+
+	/* identity: configuration; the grant key goes from authd to stored
+	 * only, never through frontd or moatd */
+	[IPC_CFG_IDENTITY] = { IPC_CFG_IDENTITY, "cfg.identity", SMALL,
+	    R(MOATD, AUTHD) | R(MOATD, STORED), 0, 0 },
+	[IPC_CFG_PROXIES] = { IPC_CFG_PROXIES, "cfg.proxies", 2 * KIB,
+	    R(MOATD, FRONTD), 0, 0 },
+	[IPC_GRANT_KEY] = { IPC_GRANT_KEY, "grant.key", SMALL, AS, 0, 0 },
+
+	/* identity: frontd asks authd; passwords travel only this way */
+	[IPC_AUTH_LOGIN] = { IPC_AUTH_LOGIN, "auth.login", 1 * KIB, FA, REQ,
+	    IPC_AUTH_LOGIN_RES },
+	[IPC_AUTH_LOGIN_RES] = { IPC_AUTH_LOGIN_RES, "auth.login.res",
+	    1 * KIB, AF, REP, 0 },
+	[IPC_AUTH_VERIFY] = { IPC_AUTH_VERIFY, "auth.verify", 4 * KIB, FA,
+	    REQ, IPC_AUTH_VERIFY_RES },
+	[IPC_AUTH_VERIFY_RES] = { IPC_AUTH_VERIFY_RES, "auth.verify.res",
+	    SMALL, AF, REP, 0 },
+	[IPC_AUTH_USER_CREATE] = { IPC_AUTH_USER_CREATE, "auth.user.create",
+	    1 * KIB, FA, REQ, IPC_USER_RES },
+	[IPC_AUTH_ROTATE_PW] = { IPC_AUTH_ROTATE_PW, "auth.rotate_password",
+	    SMALL, FA, REQ, IPC_AUTH_PASSWORD_RES },
+	[IPC_AUTH_CHANGE_PW] = { IPC_AUTH_CHANGE_PW, "auth.change_password",
+	    1 * KIB, FA, REQ, IPC_AUTH_PASSWORD_RES },
+	[IPC_AUTH_PASSWORD_RES] = { IPC_AUTH_PASSWORD_RES,
+	    "auth.password.res", SMALL, AF, REP, 0 },
+
+	/* identity: authd asks stored; hashes travel only this way */
+	[IPC_CRED_GET] = { IPC_CRED_GET, "cred.get", SMALL, AS, REQ,
+	    IPC_CRED_RES },
+	[IPC_CRED_RES] = { IPC_CRED_RES, "cred.res", 1 * KIB, SA, REP, 0 },
+	[IPC_SESSION_CREATE] = { IPC_SESSION_CREATE, "session.create",
+	    1 * KIB, AS, REQ, IPC_SESSION_RES },
+	[IPC_SESSION_RES] = { IPC_SESSION_RES, "session.res", SMALL, SA, REP,
+	    0 },
+	[IPC_AUTH_EVENT] = { IPC_AUTH_EVENT, "auth.event", 1 * KIB, AS, 0,
+	    0 },
+	[IPC_STORE_USER_CREATE] = { IPC_STORE_USER_CREATE,
+	    "store.user.create", 1 * KIB, AS, REQ, IPC_USER_RES },
+	[IPC_STORE_SET_PASSWORD] = { IPC_STORE_SET_PASSWORD,
+	    "store.set_password", 1 * KIB, AS, REQ, IPC_OP_RES },
+
+	/* identity: frontd asks stored, always with a grant */
+	[IPC_OP_USER_LIST] = { IPC_OP_USER_LIST, "op.user.list", SMALL, FS,
+	    REQ, IPC_USER_LIST_RES },
+	[IPC_USER_LIST_RES] = { IPC_USER_LIST_RES, "user.list.res", LIST_MAX,
+	    SF, REP, 0 },
+	[IPC_OP_USER_GET] = { IPC_OP_USER_GET, "op.user.get", SMALL, FS, REQ,
+	    IPC_USER_RES },
+	[IPC_OP_USER_PATCH] = { IPC_OP_USER_PATCH, "op.user.patch", SMALL, FS,
+	    REQ, IPC_USER_RES },
+	[IPC_OP_USER_EXPIRY] = { IPC_OP_USER_EXPIRY, "op.user.expiry", SMALL,
+	    FS, REQ, IPC_USER_RES },
+	[IPC_OP_USER_DELETE] = { IPC_OP_USER_DELETE, "op.user.delete", SMALL,
+	    FS, REQ, IPC_OP_RES },
+	[IPC_OP_ME] = { IPC_OP_ME, "op.me", SMALL, FS, REQ, IPC_USER_RES },
+	[IPC_OP_LOGOUT] = { IPC_OP_LOGOUT, "op.logout", SMALL, FS, REQ,
+	    IPC_OP_RES },
+	[IPC_OP_EVENTS] = { IPC_OP_EVENTS, "op.events", 1 * KIB, FS, REQ,
+	    IPC_EVENTS_RES },
+	[IPC_EVENTS_RES] = { IPC_EVENTS_RES, "events.res", LIST_MAX, SF, REP,
+	    0 },
+	[IPC_USER_RES] = { IPC_USER_RES, "user.res", USER_MAX, SF | SA | AF,
+	    REP, 0 },
+	[IPC_OP_RES] = { IPC_OP_RES, "op.res", 1 * KIB, SF | SA, REP, 0 },
 };
 
 const struct ipc_msgdef *

@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -153,6 +154,25 @@ ipc_recv_raw(int sock, void *buf, size_t cap, int *fd)
 	return n;
 }
 
+/*
+ * recvmsg says 0 both at the end of the stream and for an empty
+ * datagram, which this protocol never sends: tell them apart.
+ */
+static int
+peer_hung_up(int sock, int passed_fd)
+{
+	struct pollfd	 pfd;
+
+	if (passed_fd != -1)
+		close(passed_fd);
+	pfd.fd = sock;
+	pfd.events = POLLIN | POLLRDHUP;
+	pfd.revents = 0;
+	if (poll(&pfd, 1, 0) == -1)
+		return 1;
+	return (pfd.revents & (POLLHUP | POLLRDHUP)) != 0;
+}
+
 static void
 send_hello(struct ipc_chan *chan)
 {
@@ -218,6 +238,7 @@ ipc_chan_free(struct ipc_chan *chan)
 		TAILQ_REMOVE(&chan->outq, o, entry);
 		if (o->fd != -1)
 			close(o->fd);
+		explicit_bzero(o->buf, o->len);
 		free(o->buf);
 		free(o);
 	}
@@ -264,7 +285,8 @@ enqueue(struct ipc_chan *chan, struct ipc_msg *m, size_t len)
 	struct ipc_out	*o;
 
 	if (chan->outq_len >= IPC_MAX_QUEUE) {
-		log_warnx("ipc: queue to %s is full", proc_name(chan->peer));
+		/* a peer that stops reading is as good as gone */
+		chan_close(chan, "it stopped reading its channel");
 		return -1;
 	}
 	if ((o = calloc(1, sizeof(*o))) == NULL)
@@ -287,6 +309,7 @@ dequeue(struct ipc_chan *chan)
 	chan->outq_len--;
 	if (o->fd != -1)
 		close(o->fd);
+	explicit_bzero(o->buf, o->len);
 	free(o->buf);
 	free(o);
 }
@@ -435,9 +458,17 @@ ipc_request(struct ipc_chan *chan, struct ipc_msg *m, int timeout_ms,
 	if (++chan->next_reqid == 0)
 		chan->next_reqid = 1;
 	m->reqid = chan->next_reqid;
+	/*
+	 * Sent before it is recorded: a failed send closes the channel,
+	 * which answers every recorded request, and this one must be
+	 * answered once, by the return value.  No reply can come before
+	 * we are back in the event loop.
+	 */
+	if (ipc_send(chan, m) == -1)
+		return -1;
 	if ((p = calloc(1, sizeof(*p))) == NULL)
 		fatal("%s", __func__);
-	p->reqid = m->reqid;
+	p->reqid = chan->next_reqid;
 	p->expect = def->reply;
 	p->cb = cb;
 	p->arg = arg;
@@ -450,10 +481,6 @@ ipc_request(struct ipc_chan *chan, struct ipc_msg *m, int timeout_ms,
 	tv.tv_sec = timeout_ms / 1000;
 	tv.tv_usec = (timeout_ms % 1000) * 1000;
 	evtimer_add(p->timer, &tv);
-	if (ipc_send(chan, m) == -1) {
-		pending_free(chan, p);
-		return -1;
-	}
 	return 0;
 }
 
@@ -563,7 +590,7 @@ chan_read(evutil_socket_t sock, short ev, void *arg)
 	struct ipc_msg	 m;
 	const char	*why;
 	ssize_t		 n;
-	int		 fd, budget;
+	int		 fd, budget, rc;
 
 	(void)sock;
 	(void)ev;
@@ -578,7 +605,8 @@ chan_read(evutil_socket_t sock, short ev, void *arg)
 			return;
 		}
 		if (n == 0) {
-			chan_close(chan, NULL);
+			chan_close(chan, peer_hung_up(chan->fd, fd) ? NULL :
+			    "empty datagram");
 			return;
 		}
 		if (n == -2) {
@@ -593,12 +621,14 @@ chan_read(evutil_socket_t sock, short ev, void *arg)
 			return;
 		}
 		chan->msgs_in++;
-		if (chan_handle(chan, &m, &why) == -1) {
-			ipc_msg_clear(&m);
+		rc = chan_handle(chan, &m, &why);
+		ipc_msg_clear(&m);
+		/* it may have carried a secret */
+		explicit_bzero(chan->rbuf, n);
+		if (rc == -1) {
 			chan_close(chan, why);
 			return;
 		}
-		ipc_msg_clear(&m);
 	}
 }
 

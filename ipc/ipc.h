@@ -85,6 +85,40 @@ enum ipc_type {
 	IPC_CTL_STATUS_RES,
 	IPC_CTL_RELOAD,
 	IPC_CTL_RESULT,
+	/* identity: configuration */
+	IPC_CFG_IDENTITY,
+	IPC_CFG_PROXIES,
+	IPC_GRANT_KEY,
+	/* identity: frontd asks authd */
+	IPC_AUTH_LOGIN,
+	IPC_AUTH_LOGIN_RES,
+	IPC_AUTH_VERIFY,
+	IPC_AUTH_VERIFY_RES,
+	IPC_AUTH_USER_CREATE,
+	IPC_AUTH_ROTATE_PW,
+	IPC_AUTH_CHANGE_PW,
+	IPC_AUTH_PASSWORD_RES,
+	/* identity: authd asks stored */
+	IPC_CRED_GET,
+	IPC_CRED_RES,
+	IPC_SESSION_CREATE,
+	IPC_SESSION_RES,
+	IPC_AUTH_EVENT,
+	IPC_STORE_USER_CREATE,
+	IPC_STORE_SET_PASSWORD,
+	/* identity: frontd asks stored, with a grant */
+	IPC_OP_USER_LIST,
+	IPC_USER_LIST_RES,
+	IPC_OP_USER_GET,
+	IPC_OP_USER_PATCH,
+	IPC_OP_USER_EXPIRY,
+	IPC_OP_USER_DELETE,
+	IPC_OP_ME,
+	IPC_OP_LOGOUT,
+	IPC_OP_EVENTS,
+	IPC_EVENTS_RES,
+	IPC_USER_RES,
+	IPC_OP_RES,
 	IPC_TYPE_MAX
 };
 
@@ -159,6 +193,8 @@ void	 ipc_get_optstr(struct ipc_msg *, char *dst, size_t dstlen,
 	    int *isnil);
 void	 ipc_get_bin(struct ipc_msg *, void *dst, size_t dstcap,
 	    size_t *len);
+/* An integer or nil; nil gives *isnil = 1 and 0. */
+void	 ipc_get_opti64(struct ipc_msg *, int64_t *, int *isnil);
 /* Takes ownership of the descriptor. */
 void	 ipc_get_fd(struct ipc_msg *, int *fd);
 int	 ipc_end(struct ipc_msg *);

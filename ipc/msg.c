@@ -133,8 +133,12 @@ ipc_msg_finish(struct ipc_msg *m, const void **buf, size_t *len)
 void
 ipc_msg_clear(struct ipc_msg *m)
 {
-	if (m->writing)
+	if (m->writing) {
+		/* it may have carried a secret */
+		if (m->sbuf.data != NULL)
+			explicit_bzero(m->sbuf.data, m->sbuf.size);
 		msgpack_sbuffer_destroy(&m->sbuf);
+	}
 	if (m->reading)
 		msgpack_zone_destroy(&m->zone);
 	if (m->fd != -1)
@@ -485,6 +489,21 @@ ipc_get_optstr(struct ipc_msg *m, char *dst, size_t dstlen, int *isnil)
 		return;
 	}
 	ipc_get_str(m, dst, dstlen);
+}
+
+void
+ipc_get_opti64(struct ipc_msg *m, int64_t *v, int *isnil)
+{
+	*isnil = 0;
+	if (m->error == NULL && m->reading &&
+	    m->pos < m->root.via.array.size &&
+	    m->root.via.array.ptr[m->pos].type == MSGPACK_OBJECT_NIL) {
+		m->pos++;
+		*isnil = 1;
+		*v = 0;
+		return;
+	}
+	ipc_get_i64(m, v);
 }
 
 void

@@ -177,8 +177,11 @@ place_links(enum proc_id id, int tomoatd)
 			_exit(126);
 	}
 	for (p = 0; p < PROC_MAX; p++) {
-		if (high[p] == -1)
+		if (high[p] == -1) {
+			/* an unused slot holds nothing either */
+			close(proc_link_fd(p));
 			continue;
+		}
 		/* dup2 clears close-on-exec on the target */
 		if (dup2(high[p], proc_link_fd(p)) == -1)
 			_exit(126);

@@ -79,6 +79,7 @@ conf_init(struct moat_config *conf)
 	TAILQ_INIT(&conf->listeners);
 
 	conf->http.max_connections = 1024;
+	conf->http.max_per_address = 128;
 	conf->http.max_header_bytes = 8192;
 	conf->http.max_headers = 64;
 	conf->http.max_body = 65536;
@@ -504,6 +505,8 @@ conf_dump(FILE *fp, const struct moat_config *conf)
 	}
 	fprintf(fp, "http {\n\tmax connections %u\n",
 	    conf->http.max_connections);
+	fprintf(fp, "\tmax connections per address %u\n",
+	    conf->http.max_per_address);
 	dump_size(fp, "max header size", conf->http.max_header_bytes);
 	fprintf(fp, "\tmax headers %u\n", conf->http.max_headers);
 	dump_size(fp, "max body", conf->http.max_body);

@@ -39,6 +39,7 @@ TAILQ_HEAD(conf_listens, conf_listen);
 
 struct conf_http {
 	uint32_t	 max_connections;	/* concurrent, per frontd */
+	uint32_t	 max_per_address;	/* concurrent, per client */
 	uint32_t	 max_header_bytes;	/* request line and headers */
 	uint32_t	 max_headers;		/* header fields per request */
 	uint32_t	 max_body;		/* bytes */

@@ -9,6 +9,7 @@
 
 #include <err.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -88,6 +89,17 @@ load_config(const char *file)
 	return conf;
 }
 
+static int
+readable(const char *path)
+{
+	int	 fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return 0;
+	close(fd);
+	return 1;
+}
+
 /*
  * A reload parses into a new configuration first; a bad one is refused
  * and the running one stays (unlike httpd, which purges first).
@@ -107,8 +119,7 @@ moatd_reload(struct moatd *m, char *msg, size_t msglen)
 		    "running configuration stays", m->conffile);
 		return -1;
 	}
-	if (access(conf->tls_cert, R_OK) == -1 ||
-	    access(conf->tls_key, R_OK) == -1) {
+	if (!readable(conf->tls_cert) || !readable(conf->tls_key)) {
 		snprintf(msg, msglen, "reload refused: cannot read the TLS "
 		    "certificate or key; the running configuration stays");
 		conf_clear(conf);
@@ -155,6 +166,8 @@ main(int argc, char *argv[])
 	/* SIGHUP before the event loop must not kill us (systemctl
 	 * reload right after start) */
 	signal(SIGHUP, SIG_IGN);
+	/* nothing inherited goes on to the children */
+	closefrom(STDERR_FILENO + 1);
 	memset(&m, 0, sizeof(m));
 	env = &m;
 	m.control_fd = -1;

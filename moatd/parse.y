@@ -128,7 +128,7 @@ static int	 add_proxy(const char *);
 %token	MASTER MAX MEMORY ON PARALLELISM PORT REQUEST SIZE SOCKET TASK
 %token	TIME TIMEOUT TLS USER VAR VERBOSE WORKERS ERROR
 %token	API AUTH FAILURES INVALID LIFETIME LIMIT LOGIN PROXY REQUESTS
-%token	SESSION TOKENS TRUSTED
+%token	SESSION TOKENS TRUSTED PER ADDRESS
 %token	<string>	STRING
 %token	<number>	NUMBER
 %type	<number>	port size seconds idle limit
@@ -294,6 +294,12 @@ httpitem	: MAX CONNECTIONS NUMBER {
 				YYERROR;
 			ps.conf->http.max_connections = $3;
 		}
+		| MAX CONNECTIONS PER ADDRESS NUMBER {
+			if (check_range("max connections per address", $5, 1,
+			    100000) == -1)
+				YYERROR;
+			ps.conf->http.max_per_address = $5;
+		}
 		| MAX HEADER SIZE size {
 			if (check_range("max header size", $4, 1024,
 			    65536) == -1)
@@ -349,6 +355,7 @@ static const struct keyword {
 	const char	*name;
 	int		 token;
 } keywords[] = {
+	{ "address",		ADDRESS },
 	{ "api",		API },
 	{ "argon2",	ARGON2 },
 	{ "auth",	AUTH },
@@ -378,6 +385,7 @@ static const struct keyword {
 	{ "memory",	MEMORY },
 	{ "on",		ON },
 	{ "parallelism",	PARALLELISM },
+	{ "per",		PER },
 	{ "port",	PORT },
 	{ "proxy",	PROXY },
 	{ "request",	REQUEST },

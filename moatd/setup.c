@@ -27,29 +27,61 @@
 
 #define MASTER_KEY_LEN	32
 
+/*
+ * Makes sure path is a directory with this owner and mode, through a
+ * descriptor: a symbolic link swapped in between a check and a chown must
+ * not lend our root privileges to whatever it points at.
+ */
 static void
 ensure_dir(const char *path, mode_t mode, const char *owner)
 {
 	struct stat	 st;
 	struct passwd	*pw;
+	uid_t		 uid = 0;
+	gid_t		 gid = 0;
+	int		 fd;
 
 	if (mkdir(path, mode) == -1 && errno != EEXIST)
 		fatal("mkdir %s", path);
-	if (lstat(path, &st) == -1)
+	if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC)) == -1)
+		fatal("%s: not a directory, or a symbolic link", path);
+	if (fstat(fd, &st) == -1)
 		fatal("stat %s", path);
-	if (!S_ISDIR(st.st_mode))
-		fatalx("%s is not a directory", path);
-	if (geteuid() != 0)
+	if (geteuid() != 0) {
+		close(fd);
 		return;
+	}
 	if (owner != NULL) {
 		if ((pw = getpwnam(owner)) == NULL)
 			fatalx("user %s does not exist", owner);
-		if (chown(path, pw->pw_uid, pw->pw_gid) == -1)
-			fatal("chown %s", path);
-	} else if (st.st_uid != 0 && chown(path, 0, 0) == -1)
+		uid = pw->pw_uid;
+		gid = pw->pw_gid;
+	}
+	if ((st.st_uid != uid || st.st_gid != gid) &&
+	    fchown(fd, uid, gid) == -1)
 		fatal("chown %s", path);
-	if (chmod(path, mode) == -1)
+	if ((st.st_mode & 07777) != mode && fchmod(fd, mode) == -1)
 		fatal("chmod %s", path);
+	close(fd);
+}
+
+/*
+ * The state directory itself must not be writable by others: whoever can
+ * rename entries in it can swap our files.
+ */
+static void
+check_state_dir(const char *path)
+{
+	struct stat	 st;
+
+	if (geteuid() != 0)
+		return;
+	if (lstat(path, &st) == -1)
+		fatal("stat %s", path);
+	if (st.st_uid != 0 || (st.st_mode & 022) != 0)
+		fatalx("%s must be owned by root and writable by root only",
+		    path);
 }
 
 /* A chroot for frontd and authd must hold nothing. */
@@ -115,6 +147,21 @@ setup_open_master_key(const struct moat_config *conf)
 	return fd;
 }
 
+/* As ssh does: a private key that others may read is refused. */
+static void
+check_private_file(const char *path)
+{
+	struct stat	 st;
+
+	if (stat(path, &st) == -1)
+		fatal("%s", path);
+	if (geteuid() == 0 && st.st_uid != 0)
+		fatalx("%s: not owned by root", path);
+	if (st.st_mode & 077)
+		fatalx("%s: readable by others than its owner (mode %03o)",
+		    path, (unsigned)st.st_mode & 0777);
+}
+
 static int
 run_tlsgen(const char *cert, const char *key)
 {
@@ -144,11 +191,11 @@ ensure_tls(struct moat_config *conf)
 	char	 dir[PATH_MAX];
 	char	*slash;
 
-	if (!conf->tls_generate)
+	if (!conf->tls_generate || (access(conf->tls_cert, F_OK) == 0 &&
+	    access(conf->tls_key, F_OK) == 0)) {
+		check_private_file(conf->tls_key);
 		return;
-	if (access(conf->tls_cert, F_OK) == 0 &&
-	    access(conf->tls_key, F_OK) == 0)
-		return;
+	}
 	strlcpy(dir, conf->tls_key, sizeof(dir));
 	if ((slash = strrchr(dir, '/')) != NULL && slash != dir) {
 		*slash = '\0';
@@ -177,6 +224,7 @@ setup_state(struct moat_config *conf)
 {
 	umask(022);
 	ensure_dir(conf->var_dir, 0755, NULL);
+	check_state_dir(conf->var_dir);
 	ensure_dir(conf->db_dir, 0700, conf->user[PROC_STORED]);
 	ensure_dir(conf->empty_dir, 0755, NULL);
 	ensure_dir(setup_task_dir(conf), 0700, NULL);
@@ -277,5 +325,5 @@ setup_bootstrap_admin(struct moatd *m)
 	ipc_msg_init(&msg, IPC_ADMIN_BOOTSTRAP, 0);
 	if (ipc_request(m->children[PROC_AUTHD].chan, &msg, 30000,
 	    bootstrap_cb, m) == -1)
-		fatalx("cannot ask authd for the admin bootstrap");
+		log_warnx("cannot ask authd for the admin bootstrap");
 }

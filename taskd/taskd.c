@@ -61,7 +61,6 @@ main(int argc, char *argv[])
 		{ "/sbin", SB_FS_READ | SB_FS_EXEC },
 		{ "/lib", SB_FS_READ | SB_FS_EXEC },
 		{ "/lib64", SB_FS_READ | SB_FS_EXEC },
-		{ "/etc", SB_FS_READ },
 	};
 	struct sandbox_policy	 policy;
 

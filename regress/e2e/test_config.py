@@ -133,3 +133,58 @@ def test_reload_with_missing_certificate_is_refused(make_suite, tmp_path):
     assert "reload refused" in s.log_text()
     assert s.proc.poll() is None
     assert s.request("GET", "/healthz")[0] == 200
+
+
+def test_reload_raising_limits_under_an_open_upload(make_suite):
+    # a connection keeps the limits it started with: its buffers were
+    # sized by them
+    import socket
+    from suite import tls_context
+    s = make_suite(conf="http max body 4K\n")
+    sock = socket.create_connection(("127.0.0.1", s.port), timeout=5)
+    tls = tls_context().wrap_socket(sock)
+    tls.sendall(b"POST /x HTTP/1.1\r\nHost: x\r\n"
+                b"Transfer-Encoding: chunked\r\n\r\n10\r\n" + b"a" * 16 +
+                b"\r\n")
+    s.write_conf("http max body 64K\n")
+    s.signal(signal.SIGHUP)
+    deadline = time.time() + 5
+    while "configuration reloaded" not in s.log_text():
+        assert time.time() < deadline
+        time.sleep(0.05)
+    try:
+        tls.sendall(b"4000\r\n" + b"b" * 0x4000 + b"\r\n0\r\n\r\n")
+    except OSError:
+        pass
+    out = b""
+    try:
+        while True:
+            chunk = tls.recv(65536)
+            if not chunk:
+                break
+            out += chunk
+    except OSError:
+        pass
+    tls.close()
+    assert out.startswith(b"HTTP/1.1 413 ")
+    assert s.proc.poll() is None
+    # a new connection gets the new limit
+    body = b"x" * 20000
+    req = (b"POST /x HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+           b"Content-Length: %d\r\n\r\n" % len(body)) + body
+    assert parse_responses(s.raw(req))[0][0] == 404
+
+
+def test_reload_follows_symlinked_certificates(make_suite, tmp_path):
+    s = make_suite()
+    crt = tmp_path / "live.crt"
+    key = tmp_path / "live.key"
+    os.symlink(os.path.join(s.var, "tls", "server.crt"), crt)
+    os.symlink(os.path.join(s.var, "tls", "server.key"), key)
+    s.write_conf('tls certificate "%s"\ntls key "%s"\n' % (crt, key))
+    s.signal(signal.SIGHUP)
+    deadline = time.time() + 5
+    while "configuration reloaded" not in s.log_text():
+        assert time.time() < deadline, s.log_text()
+        time.sleep(0.05)
+    assert s.request("GET", "/healthz")[0] == 200

@@ -219,3 +219,62 @@ def test_many_bad_clients_do_not_hurt(shared_suite):
     for i in range(30):
         suite.raw(bytes(range(256)) * 4, answers=1)
     assert suite.request("GET", "/healthz")[0] == 200
+
+
+def test_bytes_while_a_request_is_handled_get_one_answer(shared_suite):
+    # more bytes arriving while the answer is pending must not dispatch
+    # the request again (it used to, and the answers outlived the
+    # connection)
+    suite = shared_suite
+    for _ in range(5):
+        sock = socket.create_connection(("127.0.0.1", suite.port),
+                                        timeout=5)
+        tls = tls_context().wrap_socket(sock)
+        tls.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n"
+                    b"Connection: close\r\n\r\n")
+        for _ in range(20):
+            try:
+                tls.sendall(b"x")
+            except (ssl.SSLError, OSError):
+                break
+        out = b""
+        while True:
+            try:
+                chunk = tls.recv(65536)
+            except (ssl.SSLError, OSError):
+                break
+            if not chunk:
+                break
+            out += chunk
+        tls.close()
+        assert out.count(b"HTTP/1.1 ") == 1, out
+    assert suite.request("GET", "/healthz")[0] == 200
+
+
+def test_pipelined_flood_is_answered_in_order(shared_suite):
+    suite = shared_suite
+    reqs = b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n" * 50 + \
+        b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    out = suite.raw(reqs)
+    assert out.count(b"HTTP/1.1 200 OK") == 51
+
+
+def test_connections_per_address_are_capped(make_suite):
+    s = make_suite(conf="http max connections per address 2\n")
+    held = []
+    for _ in range(2):
+        c = s.connection()
+        c.request("GET", "/healthz")
+        assert c.getresponse().read()
+        held.append(c)
+    sock = socket.create_connection(("127.0.0.1", s.port), timeout=3)
+    with pytest.raises((ssl.SSLError, ConnectionError, socket.timeout)):
+        tls = tls_context().wrap_socket(sock)
+        tls.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        if not tls.recv(100):
+            raise ConnectionError("closed")
+    sock.close()
+    held[0].close()
+    time.sleep(0.2)
+    assert s.request("GET", "/healthz")[0] == 200
+    held[1].close()

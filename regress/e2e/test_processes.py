@@ -220,3 +220,25 @@ def test_each_program_links_only_what_its_job_needs():
     assert not has(moatd, "libcrypto") and not has(moatd, "libsqlite3")
     assert not has(authd, "libsqlite3") and not has(authd, "libssl")
     assert not has(taskd, "libsqlite3") and not has(taskd, "libargon2")
+
+
+def test_inherited_descriptors_do_not_reach_the_children(tmp_path):
+    # an operator's shell may leave files open; moatd passes none on
+    from suite import Suite, TOP
+    leak = tmp_path / "operator-file"
+    s = Suite(tmp_path)
+    s.log = open(s.log_path, "ab")
+    s.proc = subprocess.Popen(
+        ["sh", "-c", 'exec 7>"$1" 8>"$1" 9<"$1"; exec "$2" "$3"', "sh",
+         str(leak), os.path.join(TOP, "scripts", "run.sh"), BINDIR],
+        cwd=TOP, env=s.env(), stdin=subprocess.DEVNULL, stdout=s.log,
+        stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        s.wait_ready()
+        for name in ("moatd",) + CHILDREN:
+            fddir = "/proc/%d/fd" % s.pid(name)
+            for fd in os.listdir(fddir):
+                target = os.readlink(os.path.join(fddir, fd))
+                assert "operator-file" not in target, (name, fd)
+    finally:
+        s.stop()

@@ -5,6 +5,7 @@
  */
 #include <sys/types.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -275,6 +276,18 @@ try_exec_memory(void)
 }
 
 static int
+try_prlimit_other(void)
+{
+	struct rlimit	 rl;
+
+	/* its own limits are fine, another process's are not */
+	if (prlimit(0, RLIMIT_NOFILE, NULL, &rl) == -1)
+		return 13;
+	prlimit(getppid(), RLIMIT_NOFILE, NULL, &rl);
+	return 14;
+}
+
+static int
 stdio_works(void)
 {
 	char	*p = malloc(1 << 20);
@@ -307,6 +320,8 @@ test_seccomp(void)
 	st = in_sandbox(&p, try_fork);
 	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS);
 	st = in_sandbox(&p, try_exec_memory);
+	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS);
+	st = in_sandbox(&p, try_prlimit_other);
 	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS);
 }
 

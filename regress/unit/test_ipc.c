@@ -756,6 +756,70 @@ test_chan_hello(void)
 }
 
 static void
+test_chan_empty_datagram(void)
+{
+	struct side	 f, s;
+
+	/* an empty datagram is not the end of the stream */
+	pair(&f, PROC_FRONTD, &s, PROC_STORED);
+	run_loop(50);
+	CHECK_INT(send(s.chan->fd, "", 0, 0), 0);
+	run_loop(1000);
+	CHECK_INT(f.closed, 1);
+	CHECK_STR(f.why, "empty datagram");
+	ipc_chan_free(f.chan);
+	ipc_chan_free(s.chan);
+}
+
+/* A peer that stops reading for good is treated as gone. */
+static void
+test_chan_queue_full(void)
+{
+	struct side	 f, s;
+	struct ipc_msg	 m;
+	char		 payload[3000];
+	int		 i, failed = 0;
+
+	pair(&f, PROC_FRONTD, &s, PROC_STORED);
+	run_loop(50);
+	event_del(s.chan->ev_read);
+	memset(payload, 'q', sizeof(payload));
+	for (i = 0; i < IPC_MAX_QUEUE + 200 && !f.closed; i++) {
+		ipc_msg_init(&m, IPC_PING, 0);
+		ipc_put_bin(&m, payload, sizeof(payload));
+		if (ipc_request(f.chan, &m, 10000, on_reply, &f) == -1)
+			failed++;
+	}
+	CHECK_INT(f.closed, 1);
+	CHECK_STR(f.why, "it stopped reading its channel");
+	CHECK_INT(failed, 1);
+	/* the requests in flight were answered with nothing, once each */
+	CHECK(f.timeouts > 0);
+	ipc_chan_free(f.chan);
+	ipc_chan_free(s.chan);
+}
+
+/* A failed send answers the request once, by the return value. */
+static void
+test_request_to_closed_peer(void)
+{
+	struct side	 f, s;
+	struct ipc_msg	 m;
+
+	pair(&f, PROC_FRONTD, &s, PROC_STORED);
+	run_loop(50);
+	ipc_chan_free(s.chan);
+	ipc_msg_init(&m, IPC_PING, 0);
+	ipc_put_bin(&m, "x", 1);
+	CHECK_INT(ipc_request(f.chan, &m, 1000, on_reply, &f), -1);
+	CHECK_INT(f.closed, 1);
+	CHECK_INT(f.timeouts, 0);	/* the callback did not run as well */
+	run_loop(100);
+	CHECK_INT(f.timeouts, 0);
+	ipc_chan_free(f.chan);
+}
+
+static void
 test_chan_truncated(void)
 {
 	struct side	 f, s;
@@ -857,6 +921,9 @@ main(void)
 	RUN(test_chan_hello);
 	RUN(test_chan_truncated);
 	RUN(test_chan_queue);
+	RUN(test_chan_empty_datagram);
+	RUN(test_chan_queue_full);
+	RUN(test_request_to_closed_peer);
 	event_base_free(base);
 	return test_report("ipc");
 }
