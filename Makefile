@@ -39,7 +39,8 @@ pc_libs = $(shell pkg-config --libs $(1))
 
 COMMON_SRCS = common/log.c common/proc.c common/sandbox.c common/landlock.c \
 	common/seccomp.c common/daemon.c common/util.c common/dialect.c \
-	common/hmac.c common/grant.c
+	common/hmac.c common/grant.c common/ratelimit.c common/userrec.c \
+	common/timefmt.c
 IPC_SRCS = ipc/msg.c ipc/catalogue.c ipc/chan.c
 
 MOATD_SRCS = moatd/moatd.c moatd/conf.c moatd/config.c moatd/control.c \
@@ -48,18 +49,21 @@ TLSGEN_SRCS = moatd/tlsgen.c
 FRONTD_SRCS = frontd/frontd.c frontd/config.c frontd/server.c \
 	frontd/http_parse.c frontd/http_chunked.c frontd/http_chars.c \
 	frontd/response.c frontd/routes.c frontd/tls.c \
-	frontd/json_limits.c frontd/peers.c
-AUTHD_SRCS = authd/authd.c authd/config.c authd/bootstrap.c
+	frontd/json_limits.c frontd/peers.c frontd/api.c frontd/render.c \
+	frontd/v1.c
+AUTHD_SRCS = authd/authd.c authd/config.c authd/bootstrap.c authd/crypto.c \
+	authd/hasher.c authd/login.c authd/verify.c authd/users.c
 STORED_SRCS = stored/stored.c stored/config.c stored/db.c stored/schema.c \
-	stored/health.c stored/users.c
+	stored/health.c stored/users.c stored/userops.c stored/authz.c \
+	stored/sessions.c stored/events.c stored/reply.c
 TASKD_SRCS = taskd/taskd.c taskd/config.c
 MOATCTL_SRCS = moatctl/moatctl.c
 
 MOATD_PKGS = $(PKGS_COMMON) msgpack libevent_core
 TLSGEN_PKGS = $(PKGS_COMMON) libcrypto
 FRONTD_PKGS = $(PKGS_COMMON) msgpack libevent_core libevent_openssl openssl jansson
-AUTHD_PKGS = $(PKGS_COMMON) msgpack libevent_core libargon2
-STORED_PKGS = $(PKGS_COMMON) msgpack libevent_core sqlite3
+AUTHD_PKGS = $(PKGS_COMMON) msgpack libevent_core libargon2 libcrypto jansson
+STORED_PKGS = $(PKGS_COMMON) msgpack libevent_core sqlite3 jansson
 TASKD_PKGS = $(PKGS_COMMON) msgpack libevent_core
 MOATCTL_PKGS = $(PKGS_COMMON) msgpack libevent_core
 
@@ -150,10 +154,10 @@ $(BIN)/moatctl: $(call objs,$(MOATCTL_SRCS),moatctl) $(LIBMOAT)
 
 UNIT_PKGS = $(PKGS_COMMON) msgpack libevent_core jansson
 UNIT_TESTS = $(BIN)/test_ipc $(BIN)/test_conf $(BIN)/test_common \
-	$(BIN)/test_http_parse $(BIN)/test_json_limits
+	$(BIN)/test_http_parse $(BIN)/test_json_limits $(BIN)/test_crypto
 UNIT_LIB = $(call objs,regress/unit/test.c,unit) $(LIBMOAT)
 
-$(eval $(call prog_rules,unit,$(UNIT_PKGS),-Ifrontd -Imoatd))
+$(eval $(call prog_rules,unit,$(UNIT_PKGS) libcrypto,-Ifrontd -Imoatd -Iauthd))
 $(OBJ)/unit/gen/parse.o: $(B)/gen/parse.c
 	@mkdir -p $(dir $@)
 	@$(CC) $(CFLAGS_BASE) $(OPT) -Imoatd $(call pc_cflags,$(UNIT_PKGS)) \
@@ -175,6 +179,10 @@ $(BIN)/test_http_parse: $(call objs,regress/unit/test_http_parse.c $(HTTP_PARSER
 $(BIN)/test_json_limits: $(call objs,regress/unit/test_json_limits.c frontd/json_limits.c,unit) $(UNIT_LIB)
 	@echo "LD $@"
 	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS))
+
+$(BIN)/test_crypto: $(call objs,regress/unit/test_crypto.c authd/crypto.c,unit) $(UNIT_LIB)
+	@echo "LD $@"
+	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS) libcrypto)
 
 unit: $(UNIT_TESTS)
 

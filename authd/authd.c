@@ -8,6 +8,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "authd.h"
 #include "daemon.h"
@@ -31,15 +32,42 @@ static const struct sandbox_policy authd_policy = {
 static int
 dispatch(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
-	(void)arg;
+	struct authd	*a = arg;
+
 	switch (chan->peer) {
 	case PROC_MOATD:
 		if (m->type == IPC_ADMIN_BOOTSTRAP)
 			return bootstrap_admin(chan, m);
 		return config_dispatch(chan, m);
+	case PROC_FRONTD:
+		if (!a->keys_ready)
+			return -1;	/* frontd asks only once we serve */
+		switch (m->type) {
+		case IPC_AUTH_LOGIN:
+			return login_request(chan, m);
+		case IPC_AUTH_VERIFY:
+			return verify_request(chan, m);
+		case IPC_AUTH_USER_CREATE:
+			return users_create(chan, m);
+		case IPC_AUTH_ROTATE_PW:
+			return users_rotate_password(chan, m);
+		case IPC_AUTH_CHANGE_PW:
+			return users_change_password(chan, m);
+		default:
+			return -1;
+		}
 	default:
 		return -1;
 	}
+}
+
+/* one argon2 worker per core, counted before the sandbox hides /sys */
+static int	 ncpu = 1;
+
+static int
+hasher_workers(void)
+{
+	return ncpu;
 }
 
 static void
@@ -57,15 +85,26 @@ main(int argc, char *argv[])
 	struct authd		 a;
 
 	daemon_child_init(argc, argv, PROC_AUTHD, &opts);
+	if ((ncpu = sysconf(_SC_NPROCESSORS_ONLN)) < 1)
+		ncpu = 1;
+	if (ncpu > 8)
+		ncpu = 8;
 	memset(&a, 0, sizeof(a));
 	authd_env = &a;
 	atexit(authd_shutdown);
 	daemon_test_hooks();
 
+	if (crypto_init() != CRYPTO_OK)
+		fatalx("cannot initialize OpenSSL");
+	a.failures = ratelimit_new(10, 60, 65536);
+	a.accounts = ratelimit_new(UINT32_MAX, 900, 65536);
+	a.invalid = ratelimit_new(100, 60, 65536);
+
 	sandbox_drop_privileges(opts.user, opts.root);
 	daemon_bind_to_parent();
 	sandbox_enter(&authd_policy);
 	a.base = daemon_event_base();
+	hasher_init(a.base, hasher_workers());
 
 	daemon_link_peers(a.base, PROC_AUTHD, a.chans, dispatch, &a);
 	event_base_dispatch(a.base);

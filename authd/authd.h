@@ -3,21 +3,44 @@
 
 #include <stdint.h>
 
+#include "crypto.h"
 #include "daemon.h"
+#include "dialect.h"
+#include "grant.h"
+#include "hasher.h"
 #include "ipc.h"
 #include "proc.h"
+#include "ratelimit.h"
 
 #define MASTER_KEY_LEN	32
 
-struct authd_argon2 {
-	uint32_t	 memory_kib;
-	uint32_t	 time;
-	uint32_t	 parallelism;
+#define NAME_MAX_LEN	254	/* a user name or an e-mail address */
+#define PASSWORD_IN_MAX	1024	/* read whole, refused past 128 */
+
+/* What stored says about a user, for a password check. */
+struct cred {
+	int		 found;
+	uint64_t	 oid;
+	char		 id[37];
+	char		 username[NAME_MAX_LEN + 1];
+	char		 role[16];
+	char		 status[16];
+	int64_t		 expires_at;
+	char		 hash[HASHER_HASH_MAX];
+};
+
+struct authd_session {
+	uint32_t	 lifetime;
+	uint32_t	 idle;
 };
 
 struct authd_config {
 	struct daemon_config	 common;
-	struct authd_argon2	 argon2;
+	struct hasher_params	 argon2;
+	struct authd_session	 session[DIALECT_MAX];
+	uint32_t		 login_lifetime;
+	uint32_t		 auth_failures;		/* per address a minute */
+	uint32_t		 invalid_tokens;	/* per address a minute */
 };
 
 struct authd {
@@ -27,6 +50,16 @@ struct authd {
 	struct authd_config	 conf;
 	unsigned char		 master_key[MASTER_KEY_LEN];
 	int			 have_master_key;
+	/* subkeys of the master key, and the grant key of this run */
+	uint8_t			 jwt_key[CRYPTO_KEY_LEN];
+	uint8_t			 token_key[CRYPTO_KEY_LEN];
+	uint8_t			 seal_key[CRYPTO_KEY_LEN];
+	uint8_t			 grant_key[GRANT_KEY_LEN];
+	int			 keys_ready;
+	/* abuse limits: failures per address, per account; bad tokens */
+	struct ratelimit	*failures;
+	struct ratelimit	*accounts;
+	struct ratelimit	*invalid;
 	int			 serving;
 };
 
@@ -37,7 +70,26 @@ int	 config_dispatch(struct ipc_chan *, struct ipc_msg *);
 
 /* bootstrap.c */
 int	 bootstrap_admin(struct ipc_chan *, struct ipc_msg *);
-int	 password_hash(const struct authd_argon2 *, const char *password,
-	    char *encoded, size_t encodedlen);
+
+/* login.c */
+int	 login_request(struct ipc_chan *, struct ipc_msg *);
+void	 cred_read(struct ipc_msg *, struct cred *);
+void	 store_password(const uint8_t *grant, size_t grantlen,
+	    const char *ref, const char *hash, uint64_t keep_session,
+	    ipc_reply_cb, void *arg);
+int	 usable(const struct cred *, const char **why);
+
+/* verify.c */
+int	 verify_request(struct ipc_chan *, struct ipc_msg *);
+void	 grant_mint(uint64_t user_oid, int role, uint32_t scopes, int kind,
+	    uint64_t cred_oid, uint8_t out[GRANT_LEN]);
+int	 grant_check(const uint8_t *grant, size_t len, struct grant *g);
+int	 role_by_name(const char *);
+
+/* users.c: operations that involve a password */
+int	 users_create(struct ipc_chan *, struct ipc_msg *);
+int	 users_rotate_password(struct ipc_chan *, struct ipc_msg *);
+int	 users_change_password(struct ipc_chan *, struct ipc_msg *);
+int	 password_acceptable(const char *, const char **why);
 
 #endif

@@ -6,15 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <argon2.h>
-
 #include "authd.h"
 #include "log.h"
 #include "util.h"
 
 #define ADMIN_PASSWORD_LEN	20
-#define ARGON2_SALT_LEN		16
-#define ARGON2_HASH_LEN		32
 #define PASSWORD_ALPHABET \
 	"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789"
 
@@ -23,24 +19,6 @@ struct bootstrap {
 	uint32_t	 reqid;
 	char		 password[ADMIN_PASSWORD_LEN + 1];
 };
-
-int
-password_hash(const struct authd_argon2 *p, const char *password,
-    char *encoded, size_t encodedlen)
-{
-	unsigned char	 salt[ARGON2_SALT_LEN];
-	int		 rc;
-
-	random_bytes(salt, sizeof(salt));
-	rc = argon2id_hash_encoded(p->time, p->memory_kib, p->parallelism,
-	    password, strlen(password), salt, sizeof(salt), ARGON2_HASH_LEN,
-	    encoded, encodedlen);
-	if (rc != ARGON2_OK) {
-		log_warnx("argon2: %s", argon2_error_message(rc));
-		return -1;
-	}
-	return 0;
-}
 
 static void
 bootstrap_answer(struct bootstrap *b, int created)
@@ -91,7 +69,7 @@ bootstrap_admin(struct ipc_chan *chan, struct ipc_msg *m)
 	b->moatd = chan;
 	b->reqid = m->reqid;
 	random_string(b->password, ADMIN_PASSWORD_LEN, PASSWORD_ALPHABET);
-	if (password_hash(&a->conf.argon2, b->password, encoded,
+	if (hasher_hash(&a->conf.argon2, b->password, encoded,
 	    sizeof(encoded)) == -1)
 		fatalx("cannot hash the admin password");
 	ipc_msg_init(&req, IPC_USER_BOOTSTRAP, 0);

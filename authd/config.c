@@ -25,6 +25,35 @@ get_auth(struct authd_config *c, struct ipc_msg *m)
 	return 0;
 }
 
+static int
+get_identity(struct authd_config *c, struct ipc_msg *m)
+{
+	uint32_t	 unused;
+	int		 d;
+
+	for (d = 0; d < DIALECT_MAX; d++) {
+		ipc_get_u32(m, &c->session[d].lifetime);
+		ipc_get_u32(m, &c->session[d].idle);
+	}
+	ipc_get_u32(m, &c->login_lifetime);
+	ipc_get_u32(m, &c->auth_failures);
+	ipc_get_u32(m, &c->invalid_tokens);
+	ipc_get_u32(m, &unused);	/* api requests: stored counts those */
+	if (ipc_end(m) == -1)
+		return -1;
+	for (d = 0; d < DIALECT_MAX; d++)
+		if (c->session[d].lifetime == 0 || c->session[d].idle == 0) {
+			m->error = "session lifetime out of range";
+			return -1;
+		}
+	if (c->login_lifetime == 0 || c->auth_failures == 0 ||
+	    c->invalid_tokens == 0) {
+		m->error = "limits out of range";
+		return -1;
+	}
+	return 0;
+}
+
 /* The master key arrives once, as a descriptor moatd opened for us. */
 static int
 get_master_key(struct authd *a, struct ipc_msg *m)
@@ -48,6 +77,30 @@ get_master_key(struct authd *a, struct ipc_msg *m)
 	return 0;
 }
 
+/*
+ * Subkeys of the master key for what must survive a restart (tokens,
+ * sealed secrets); a fresh grant key for this run only, which stored
+ * learns from us and nobody else.
+ */
+static void
+derive_keys(struct authd *a)
+{
+	struct ipc_msg	 m;
+
+	if (crypto_derive(a->master_key, sizeof(a->master_key), "jwt",
+	    a->jwt_key) != CRYPTO_OK ||
+	    crypto_derive(a->master_key, sizeof(a->master_key), "token",
+	    a->token_key) != CRYPTO_OK ||
+	    crypto_derive(a->master_key, sizeof(a->master_key), "seal",
+	    a->seal_key) != CRYPTO_OK)
+		fatalx("cannot derive keys from the master key");
+	random_bytes(a->grant_key, sizeof(a->grant_key));
+	ipc_msg_init(&m, IPC_GRANT_KEY, 0);
+	ipc_put_bin(&m, a->grant_key, sizeof(a->grant_key));
+	ipc_send(a->chans[PROC_STORED], &m);
+	a->keys_ready = 1;
+}
+
 static void
 apply(void)
 {
@@ -57,6 +110,10 @@ apply(void)
 		fatalx("configuration without a master key");
 	a->conf = a->pending;
 	log_setverbose(a->conf.common.verbose);
+	if (!a->keys_ready)
+		derive_keys(a);
+	ratelimit_set_limit(a->failures, a->conf.auth_failures);
+	ratelimit_set_limit(a->invalid, a->conf.invalid_tokens);
 }
 
 int
@@ -69,6 +126,8 @@ config_dispatch(struct ipc_chan *chan, struct ipc_msg *m)
 		return daemon_get_common(m, &a->pending.common);
 	case IPC_CFG_AUTH:
 		return get_auth(&a->pending, m);
+	case IPC_CFG_IDENTITY:
+		return get_identity(&a->pending, m);
 	case IPC_CFG_MASTER_KEY:
 		return get_master_key(a, m);
 	case IPC_CFG_DONE:

@@ -4,6 +4,10 @@
  * at cfg.done, so a reload never leaves half a configuration in force.
  */
 #include <sys/types.h>
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+#include <arpa/inet.h>
 
 #include <limits.h>
 #include <stdlib.h>
@@ -52,6 +56,37 @@ get_http(struct frontd_config *c, struct ipc_msg *m)
 		return -1;
 	}
 	return 0;
+}
+
+static int
+get_proxies(struct frontd_config *c, struct ipc_msg *m)
+{
+	char		 addr[64];
+	uint32_t	 n, i;
+
+	ipc_get_u32(m, &n);
+	if (n > 16) {
+		m->error = "too many proxies";
+		return -1;
+	}
+	memset(c->proxies, 0, sizeof(c->proxies));
+	for (i = 0; i < n; i++) {
+		struct sockaddr_storage	*ss = &c->proxies[i];
+
+		ipc_get_str(m, addr, sizeof(addr));
+		if (m->error != NULL)
+			break;
+		if (inet_pton(AF_INET, addr,
+		    &((struct sockaddr_in *)ss)->sin_addr) == 1)
+			ss->ss_family = AF_INET;
+		else if (inet_pton(AF_INET6, addr,
+		    &((struct sockaddr_in6 *)ss)->sin6_addr) == 1)
+			ss->ss_family = AF_INET6;
+		else
+			m->error = "proxy is not an address";
+	}
+	c->nproxies = n;
+	return ipc_end(m);
 }
 
 static int
@@ -124,6 +159,8 @@ apply(void)
 		log_warnx("tls: keeping the certificate in use");
 	f->http = c->http;
 	f->ipc_timeout_ms = c->common.ipc_timeout_ms;
+	memcpy(f->proxies, c->proxies, sizeof(f->proxies));
+	f->nproxies = c->nproxies;
 	log_setverbose(c->common.verbose);
 }
 
@@ -138,6 +175,8 @@ config_dispatch(struct ipc_chan *chan, struct ipc_msg *m)
 		return daemon_get_common(m, &c->common);
 	case IPC_CFG_HTTP:
 		return get_http(c, m);
+	case IPC_CFG_PROXIES:
+		return get_proxies(c, m);
 	case IPC_CFG_LISTEN:
 		if (f->serving) {
 			m->error = "listener after start";

@@ -46,15 +46,24 @@ struct conn {
 	struct ipc_chan		*ipc_chan;	/* request in flight */
 	uint32_t		 ipc_reqid;
 	uint64_t		 id;
+	struct api_req		*api;		/* the request being served */
 };
+
+struct api_req;
 
 /* response.c */
 void	 response_json(struct conn *, int status, const char *body,
 	    size_t len);
+/* The same with extra header lines ("Name: value\r\n" each). */
+void	 response_json_headers(struct conn *, int status, const char *headers,
+	    const char *body, size_t len);
 void	 response_error(struct conn *, int status, const char *message);
 
 /* routes.c */
 void	 routes_dispatch(struct conn *);
+
+/* api.c: the request of a connection goes with its answer */
+void	 api_req_free(struct conn *);
 
 /* server.c */
 void	 conn_ipc_started(struct conn *, struct ipc_chan *, uint32_t reqid);

@@ -44,6 +44,8 @@ struct frontd_config {
 	size_t			 cert_len;
 	char			*key_pem;
 	size_t			 key_len;
+	struct sockaddr_storage	 proxies[16];
+	uint32_t		 nproxies;
 };
 
 struct frontd {
@@ -58,6 +60,9 @@ struct frontd {
 	int			 serving;
 	uint32_t		 connections;
 	uint64_t		 requests;
+	/* X-Forwarded-For is believed from these peers only */
+	struct sockaddr_storage	 proxies[16];
+	uint32_t		 nproxies;
 };
 
 extern struct frontd *frontd_env;

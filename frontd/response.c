@@ -32,25 +32,41 @@ http_date(void)
 }
 
 void
-response_json(struct conn *c, int status, const char *body, size_t len)
+response_json_headers(struct conn *c, int status, const char *headers,
+    const char *body, size_t len)
 {
 	struct evbuffer	*out = bufferevent_get_output(c->bev);
 	int		 head = c->req.method == HTTP_METHOD_HEAD;
 
 	if (!c->req.keep_alive)
 		c->close_after = 1;
-	evbuffer_add_printf(out, "HTTP/1.1 %d %s\r\n"
-	    "Date: %s\r\n"
-	    "Content-Type: application/json\r\n"
-	    "Content-Length: %zu\r\n"
-	    "Cache-Control: no-store\r\n"
-	    "X-Content-Type-Options: nosniff\r\n"
-	    "%s"
-	    "\r\n", status, http_status_text(status), http_date(), len,
-	    c->close_after ? "Connection: close\r\n" : "");
-	if (!head && len > 0)
+	/* 204 and 304 carry neither a body nor its length */
+	if (status == 204 || status == 304)
+		evbuffer_add_printf(out, "HTTP/1.1 %d %s\r\n"
+		    "Date: %s\r\n"
+		    "Cache-Control: no-store\r\n"
+		    "%s%s\r\n", status, http_status_text(status),
+		    http_date(), headers,
+		    c->close_after ? "Connection: close\r\n" : "");
+	else
+		evbuffer_add_printf(out, "HTTP/1.1 %d %s\r\n"
+		    "Date: %s\r\n"
+		    "Content-Type: application/json\r\n"
+		    "Content-Length: %zu\r\n"
+		    "Cache-Control: no-store\r\n"
+		    "X-Content-Type-Options: nosniff\r\n"
+		    "%s%s\r\n", status, http_status_text(status),
+		    http_date(), len, headers,
+		    c->close_after ? "Connection: close\r\n" : "");
+	if (!head && len > 0 && status != 204 && status != 304)
 		evbuffer_add(out, body, len);
 	c->state = CONN_WRITING;
+}
+
+void
+response_json(struct conn *c, int status, const char *body, size_t len)
+{
+	response_json_headers(c, status, "", body, len);
 }
 
 /* {"error":"..."}: the control plane's shape, used before any dialect. */

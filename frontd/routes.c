@@ -6,50 +6,46 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "api.h"
 #include "conn.h"
 #include "frontd.h"
 #include "log.h"
 
-struct route {
-	enum http_method	 method;
-	const char		*path;
-	void			(*handler)(struct conn *);
-};
+static void	 healthz(struct api_req *);
 
-static void	 healthz(struct conn *);
+#define GET	HTTP_METHOD_GET
+#define HEAD	HTTP_METHOD_HEAD
+#define POST	HTTP_METHOD_POST
+#define PUT	HTTP_METHOD_PUT
+#define PATCH	HTTP_METHOD_PATCH
+#define DELETE	HTTP_METHOD_DELETE
+#define V1	DIALECT_V1
 
+/* Every route of every dialect; admin routes deny by default in stored. */
 static const struct route routes[] = {
-	{ HTTP_METHOD_GET, "/healthz", healthz },
-	{ HTTP_METHOD_HEAD, "/healthz", healthz },
+	{ V1, GET, "/healthz", AUTH_NONE, healthz },
+	{ V1, HEAD, "/healthz", AUTH_NONE, healthz },
+	{ V1, POST, "/v1/auth/login", AUTH_NONE, v1_login },
+	{ V1, POST, "/v1/admin/login", AUTH_NONE, v1_login },
+	{ V1, POST, "/v1/auth/logout", AUTH_BEARER, v1_logout },
+	{ V1, GET, "/v1/admin/users", AUTH_BEARER, v1_users_list },
+	{ V1, POST, "/v1/admin/users", AUTH_BEARER, v1_users_create },
+	{ V1, GET, "/v1/admin/users/{}", AUTH_BEARER, v1_user_get },
+	{ V1, PATCH, "/v1/admin/users/{}", AUTH_BEARER, v1_user_patch },
+	{ V1, DELETE, "/v1/admin/users/{}", AUTH_BEARER, v1_user_delete },
+	{ V1, POST, "/v1/admin/users/{}/rotate-password", AUTH_BEARER,
+	    v1_user_rotate },
+	{ V1, PUT, "/v1/admin/users/{}/expiry", AUTH_BEARER, v1_user_expiry },
+	{ V1, GET, "/v1/admin/events", AUTH_BEARER, v1_events },
+	{ V1, GET, "/v1/user/me", AUTH_BEARER, v1_me },
+	{ V1, POST, "/v1/user/change-password", AUTH_BEARER,
+	    v1_change_password },
 };
-
-static int
-path_is(const struct conn *c, const char *path)
-{
-	size_t	 len = strlen(path);
-
-	return c->req.pathlen == len && memcmp(c->req.path, path, len) == 0;
-}
 
 void
 routes_dispatch(struct conn *c)
 {
-	size_t	 i;
-	int	 known = 0;
-
-	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
-		if (!path_is(c, routes[i].path))
-			continue;
-		known = 1;
-		if (routes[i].method == c->req.method) {
-			routes[i].handler(c);
-			return;
-		}
-	}
-	if (known)
-		response_error(c, 405, "method not allowed");
-	else
-		response_error(c, 404, "not found");
+	api_dispatch(c, routes, sizeof(routes) / sizeof(routes[0]));
 }
 
 static void
@@ -67,7 +63,8 @@ healthz_answer(struct conn *c, int db_ok, int agent_ok)
 static void
 healthz_result(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
-	struct conn	*c = arg;
+	struct api_req	*r = arg;
+	struct conn	*c = r->c;
 	int		 db_ok = 0, agent_ok = 0;
 
 	(void)chan;
@@ -83,16 +80,12 @@ healthz_result(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 
 /* frontd has no link to taskd: stored checks the database and taskd. */
 static void
-healthz(struct conn *c)
+healthz(struct api_req *r)
 {
-	struct frontd	*f = frontd_env;
-	struct ipc_chan	*chan = f->chans[PROC_STORED];
 	struct ipc_msg	 m;
 
 	ipc_msg_init(&m, IPC_HEALTH_CHECK, 0);
-	if (ipc_request(chan, &m, f->ipc_timeout_ms, healthz_result, c) == -1) {
-		healthz_answer(c, 0, 0);
-		return;
-	}
-	conn_ipc_started(c, chan, chan->next_reqid);
+	if (api_request(r, frontd_env->chans[PROC_STORED], &m,
+	    healthz_result) == -1)
+		healthz_answer(r->c, 0, 0);
 }

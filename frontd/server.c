@@ -49,11 +49,14 @@ conn_free(struct conn *c)
 
 	if (c->ipc_chan != NULL && c->ipc_reqid != 0)
 		ipc_cancel(c->ipc_chan, c->ipc_reqid);
+	api_req_free(c);
 	if (c->bev != NULL)
 		bufferevent_free(c->bev);
 	if (c->timer != NULL)
 		event_free(c->timer);
 	free(c->head);
+	if (c->body != NULL)
+		explicit_bzero(c->body, c->body_len);
 	free(c->body);
 	peers_release((struct sockaddr *)&c->peer_addr);
 	free(c);
@@ -370,6 +373,9 @@ conn_write(struct bufferevent *bev, void *arg)
 		conn_free(c);
 		return;
 	}
+	api_req_free(c);
+	if (c->body != NULL)
+		explicit_bzero(c->body, c->body_len);
 	free(c->body);
 	c->body = NULL;
 	c->body_len = 0;

@@ -141,7 +141,7 @@ static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 	[IPC_OP_USER_EXPIRY] = { IPC_OP_USER_EXPIRY, "op.user.expiry", SMALL,
 	    FS, REQ, IPC_USER_RES },
 	[IPC_OP_USER_DELETE] = { IPC_OP_USER_DELETE, "op.user.delete", SMALL,
-	    FS, REQ, IPC_OP_RES },
+	    FS, REQ, IPC_USER_RES },
 	[IPC_OP_ME] = { IPC_OP_ME, "op.me", SMALL, FS, REQ, IPC_USER_RES },
 	[IPC_OP_LOGOUT] = { IPC_OP_LOGOUT, "op.logout", SMALL, FS, REQ,
 	    IPC_OP_RES },

@@ -167,6 +167,8 @@ void	 ipc_put_str(struct ipc_msg *, const char *);
 void	 ipc_put_strn(struct ipc_msg *, const char *, size_t);
 void	 ipc_put_bin(struct ipc_msg *, const void *, size_t);
 void	 ipc_put_fd(struct ipc_msg *, int);	/* passes ownership */
+/* Appends the items written into another message being built. */
+void	 ipc_append(struct ipc_msg *, const struct ipc_msg *items);
 /* Patches the header; -1 if the type's size limit is exceeded. */
 int	 ipc_msg_finish(struct ipc_msg *, const void **buf, size_t *len);
 void	 ipc_msg_clear(struct ipc_msg *);

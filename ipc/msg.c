@@ -101,6 +101,17 @@ ipc_put_fd(struct ipc_msg *m, int fd)
 	m->fd = fd;
 }
 
+void
+ipc_append(struct ipc_msg *m, const struct ipc_msg *items)
+{
+	size_t	 off = IPC_HDR_LEN + IPC_ARRAY_HEAD;
+
+	if (items->sbuf.size > off)
+		put_check(msgpack_sbuffer_write(&m->sbuf,
+		    items->sbuf.data + off, items->sbuf.size - off));
+	m->count += items->count;
+}
+
 int
 ipc_msg_finish(struct ipc_msg *m, const void **buf, size_t *len)
 {

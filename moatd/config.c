@@ -6,6 +6,10 @@
  * acknowledged it.
  */
 #include <sys/types.h>
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+#include <arpa/inet.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -114,6 +118,49 @@ send_auth(struct moatd *m, struct child *c, int first)
 }
 
 static void
+send_identity(struct moatd *m, struct child *c)
+{
+	const struct moat_config	*conf = m->conf;
+	struct ipc_msg			 msg;
+	int				 d;
+
+	ipc_msg_init(&msg, IPC_CFG_IDENTITY, 0);
+	for (d = 0; d < DIALECT_MAX; d++) {
+		ipc_put_u64(&msg, conf->session[d].lifetime);
+		ipc_put_u64(&msg, conf->session[d].idle);
+	}
+	ipc_put_u64(&msg, conf->limits.login_lifetime);
+	ipc_put_u64(&msg, conf->limits.auth_failures);
+	ipc_put_u64(&msg, conf->limits.invalid_tokens);
+	ipc_put_u64(&msg, conf->limits.api_requests);
+	ipc_send(c->chan, &msg);
+}
+
+/* frontd believes X-Forwarded-For from these peers only */
+static void
+send_proxies(struct moatd *m, struct child *c)
+{
+	const struct conf_limits	*l = &m->conf->limits;
+	struct ipc_msg			 msg;
+	char				 addr[INET6_ADDRSTRLEN];
+	uint32_t			 i;
+
+	ipc_msg_init(&msg, IPC_CFG_PROXIES, 0);
+	ipc_put_u64(&msg, l->nproxies);
+	for (i = 0; i < l->nproxies; i++) {
+		const struct sockaddr_storage *ss = &l->proxies[i];
+		const void *a = ss->ss_family == AF_INET ?
+		    (const void *)&((const struct sockaddr_in *)ss)->sin_addr :
+		    (const void *)&((const struct sockaddr_in6 *)ss)->sin6_addr;
+
+		if (inet_ntop(ss->ss_family, a, addr, sizeof(addr)) == NULL)
+			fatal("inet_ntop");
+		ipc_put_str(&msg, addr);
+	}
+	ipc_send(c->chan, &msg);
+}
+
+static void
 send_task(struct moatd *m, struct child *c)
 {
 	struct ipc_msg	 msg;
@@ -137,12 +184,17 @@ config_push(struct moatd *m, int first)
 		switch (id) {
 		case PROC_FRONTD:
 			send_http(m, c);
+			send_proxies(m, c);
 			if (first)
 				send_listeners(m, c);
 			send_tls(m, c);
 			break;
 		case PROC_AUTHD:
 			send_auth(m, c, first);
+			send_identity(m, c);
+			break;
+		case PROC_STORED:
+			send_identity(m, c);
 			break;
 		case PROC_TASKD:
 			send_task(m, c);

@@ -3,6 +3,29 @@
 #include "log.h"
 #include "stored.h"
 
+static int
+get_identity(struct stored_config *c, struct ipc_msg *m)
+{
+	uint32_t	 failures, invalid;
+	int		 d;
+
+	for (d = 0; d < DIALECT_MAX; d++) {
+		ipc_get_u32(m, &c->session[d].lifetime);
+		ipc_get_u32(m, &c->session[d].idle);
+	}
+	ipc_get_u32(m, &c->login_lifetime);
+	ipc_get_u32(m, &failures);	/* authd counts those */
+	ipc_get_u32(m, &invalid);
+	ipc_get_u32(m, &c->api_requests);
+	if (ipc_end(m) == -1)
+		return -1;
+	if (c->api_requests == 0) {
+		m->error = "api request limit out of range";
+		return -1;
+	}
+	return 0;
+}
+
 static void
 apply(void)
 {
@@ -10,6 +33,7 @@ apply(void)
 
 	s->conf = s->pending;
 	log_setverbose(s->conf.common.verbose);
+	ratelimit_set_limit(s->api, s->conf.api_requests);
 }
 
 int
@@ -20,6 +44,8 @@ config_dispatch(struct ipc_chan *chan, struct ipc_msg *m)
 	switch (m->type) {
 	case IPC_CFG_COMMON:
 		return daemon_get_common(m, &s->pending.common);
+	case IPC_CFG_IDENTITY:
+		return get_identity(&s->pending, m);
 	case IPC_CFG_DONE:
 		return daemon_config_done(chan, m, apply);
 	case IPC_PROC_START:

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <jansson.h>
+
 #include "log.h"
 #include "stored.h"
 #include "util.h"
@@ -139,26 +141,41 @@ db_now(void)
 /* Every mutation writes its event inside the same transaction. */
 int
 db_event(const char *type, const char *level, const char *user_id,
-    const char *message)
+    const char *message, const char *actor, const char *peer, int dialect)
 {
 	static const char sql[] = "INSERT INTO events (id, user_id, level, "
-	    "type, message, metadata, created_at) VALUES (?, ?, ?, ?, ?, "
-	    "'{}', ?)";
+	    "type, message, metadata, created_at) VALUES (?, ?, ?, ?, ?, ?, "
+	    "?)";
 	sqlite3_stmt	*st = db_stmt(sql);
-	char		 id[37];
+	json_t		*meta;
+	char		 id[37], *text;
 	int		 rc;
 
+	if ((meta = json_object()) == NULL)
+		fatalx("%s: out of memory", __func__);
+	if (actor != NULL && *actor != '\0')
+		json_object_set_new(meta, "actor", json_string(actor));
+	if (peer != NULL && *peer != '\0')
+		json_object_set_new(meta, "ip", json_string(peer));
+	if (dialect >= 0)
+		json_object_set_new(meta, "dialect",
+		    json_string(dialect_name(dialect)));
+	if ((text = json_dumps(meta, JSON_COMPACT | JSON_SORT_KEYS)) == NULL)
+		fatalx("%s: out of memory", __func__);
+	json_decref(meta);
 	uuid_v4(id);
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	if (user_id != NULL)
+	if (user_id != NULL && *user_id != '\0')
 		sqlite3_bind_text(st, 2, user_id, -1, SQLITE_STATIC);
 	else
 		sqlite3_bind_null(st, 2);
 	sqlite3_bind_text(st, 3, level, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, type, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 5, message, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 6, db_now());
+	sqlite3_bind_text(st, 6, text, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 7, db_now());
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
+	free(text);
 	return rc == SQLITE_DONE ? 0 : -1;
 }

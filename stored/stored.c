@@ -20,6 +20,64 @@
 
 struct stored	*stored_env;
 
+/* The grant key comes once, from authd, and from nobody else. */
+static int
+grant_key(struct ipc_msg *m)
+{
+	struct stored	*s = stored_env;
+	size_t		 len;
+
+	ipc_get_bin(m, s->grant_key, sizeof(s->grant_key), &len);
+	if (ipc_end(m) == -1 || len != sizeof(s->grant_key) ||
+	    s->have_grant_key) {
+		if (m->error == NULL)
+			m->error = "grant key of the wrong size, or twice";
+		return -1;
+	}
+	s->have_grant_key = 1;
+	return 0;
+}
+
+static int
+from_authd(struct ipc_chan *chan, struct ipc_msg *m)
+{
+	switch (m->type) {
+	case IPC_GRANT_KEY:
+		return grant_key(m);
+	case IPC_USER_BOOTSTRAP:
+		return users_bootstrap(chan, m);
+	case IPC_CRED_GET:
+		return sessions_cred_get(chan, m);
+	case IPC_SESSION_CREATE:
+		return sessions_create(chan, m);
+	case IPC_AUTH_EVENT:
+		return sessions_auth_event(m);
+	case IPC_STORE_USER_CREATE:
+		return users_store_create(chan, m);
+	case IPC_STORE_SET_PASSWORD:
+		return users_store_password(chan, m);
+	default:
+		return -1;
+	}
+}
+
+static int
+from_frontd(struct ipc_chan *chan, struct ipc_msg *m)
+{
+	switch (m->type) {
+	case IPC_HEALTH_CHECK:
+		return health_check(chan, m);
+	case IPC_PING:
+		return health_ping(chan, m);
+	case IPC_OP_LOGOUT:
+		return sessions_logout(chan, m);
+	case IPC_OP_EVENTS:
+		return events_list(chan, m);
+	default:
+		return users_op(chan, m);
+	}
+}
+
 static int
 dispatch(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
@@ -28,15 +86,9 @@ dispatch(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 	case PROC_MOATD:
 		return config_dispatch(chan, m);
 	case PROC_FRONTD:
-		if (m->type == IPC_HEALTH_CHECK)
-			return health_check(chan, m);
-		if (m->type == IPC_PING)
-			return health_ping(chan, m);
-		return -1;
+		return from_frontd(chan, m);
 	case PROC_AUTHD:
-		if (m->type == IPC_USER_BOOTSTRAP)
-			return users_bootstrap(chan, m);
-		return -1;
+		return from_authd(chan, m);
 	default:
 		return -1;
 	}
@@ -80,6 +132,8 @@ main(int argc, char *argv[])
 	policy.no_fork = 1;
 	sandbox_enter(&policy);
 	s.base = daemon_event_base();
+	s.api = ratelimit_new(100, 60, 65536);
+	sessions_sweep_init();
 
 	daemon_link_peers(s.base, PROC_STORED, s.chans, dispatch, &s);
 	event_base_dispatch(s.base);

@@ -6,11 +6,23 @@
 #include <sqlite3.h>
 
 #include "daemon.h"
+#include "dialect.h"
+#include "grant.h"
 #include "ipc.h"
 #include "proc.h"
+#include "ratelimit.h"
+#include "userrec.h"
+
+struct stored_session {
+	uint32_t	 lifetime;
+	uint32_t	 idle;
+};
 
 struct stored_config {
 	struct daemon_config	 common;
+	struct stored_session	 session[DIALECT_MAX];
+	uint32_t		 login_lifetime;
+	uint32_t		 api_requests;	/* per user a minute */
 };
 
 struct stored {
@@ -18,7 +30,21 @@ struct stored {
 	struct ipc_chan		*chans[PROC_MAX];
 	struct stored_config	 pending;
 	struct stored_config	 conf;
+	uint8_t			 grant_key[GRANT_KEY_LEN];
+	int			 have_grant_key;
+	struct ratelimit	*api;
 	int			 serving;
+};
+
+/* Who asks, as the grant says and the database confirms. */
+struct principal {
+	uint64_t	 user_oid;
+	char		 user_id[37];
+	char		 username[USERNAME_MAX + 1];
+	int		 role;		/* ROLE_ADMIN or ROLE_USER */
+	uint32_t	 scopes;
+	int		 kind;		/* enum grant_kind */
+	uint64_t	 cred_oid;
 };
 
 extern struct stored *stored_env;
@@ -35,8 +61,13 @@ int	 db_commit(void);
 void	 db_rollback(void);
 int	 db_exec(const char *sql);
 int64_t	 db_now(void);
+/*
+ * One row of the audit trail, in the caller's transaction.  actor and
+ * peer go into its metadata; nothing secret ever does.
+ */
 int	 db_event(const char *type, const char *level, const char *user_id,
-	    const char *message);
+	    const char *message, const char *actor, const char *peer,
+	    int dialect);
 
 /* schema.c */
 int	 schema_migrate(void);
@@ -46,7 +77,39 @@ int	 schema_version(void);
 int	 health_check(struct ipc_chan *, struct ipc_msg *);
 int	 health_ping(struct ipc_chan *, struct ipc_msg *);
 
+/* authz.c: every operation starts here */
+int	 authz_grant(struct ipc_msg *, struct principal *, uint32_t *retry);
+int	 authz_check(const uint8_t *grant, size_t len, struct principal *,
+	    uint32_t *retry);
+int	 authz_user(const struct principal *, const char *ref, int admin_only,
+	    uint64_t *oid);
+int	 user_ref(const char *ref, uint64_t *oid);
+
 /* users.c */
 int	 users_bootstrap(struct ipc_chan *, struct ipc_msg *);
+int	 user_load(uint64_t oid, struct user_rec *);
+void	 row_to_user(sqlite3_stmt *, struct user_rec *);
+extern const char user_columns[];
+int	 users_op(struct ipc_chan *, struct ipc_msg *);
+int	 users_store_create(struct ipc_chan *, struct ipc_msg *);
+int	 users_store_password(struct ipc_chan *, struct ipc_msg *);
+
+/* sessions.c */
+int	 sessions_cred_get(struct ipc_chan *, struct ipc_msg *);
+int	 sessions_create(struct ipc_chan *, struct ipc_msg *);
+int	 sessions_auth_event(struct ipc_msg *);
+int	 sessions_logout(struct ipc_chan *, struct ipc_msg *);
+int	 sessions_alive(const struct grant *, struct principal *);
+int	 sessions_end_user(uint64_t user_oid, uint64_t keep);
+void	 sessions_sweep_init(void);
+
+/* events.c */
+int	 events_list(struct ipc_chan *, struct ipc_msg *);
+
+/* reply.c */
+void	 reply_op(struct ipc_chan *, const struct ipc_msg *req, int status,
+	    const char *message);
+void	 reply_user(struct ipc_chan *, const struct ipc_msg *req,
+	    int status, const char *message, const struct user_rec *);
 
 #endif

@@ -1,14 +1,78 @@
-/* Users: for now the first admin; the user operations come with them. */
+/*
+ * Users: the first admin, and the operations of the control plane on
+ * users.  Every change writes its event in the same transaction.
+ */
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "log.h"
 #include "stored.h"
 #include "util.h"
 
-/*
- * Creates the user only if there is no user at all, in one transaction
- * with its event, so two racing bootstraps cannot both succeed.
- */
+const char user_columns[] = "oid, id, username, role, status, "
+    "coalesce(expires_at, 0), created_at, updated_at, coalesce(email, ''), "
+    "first_name, last_name, phone, notification_email, notification_phone";
+
+static void
+text(sqlite3_stmt *st, int col, char *dst, size_t len)
+{
+	const unsigned char	*t = sqlite3_column_text(st, col);
+
+	strlcpy(dst, t != NULL ? (const char *)t : "", len);
+}
+
+void
+row_to_user(sqlite3_stmt *st, struct user_rec *u)
+{
+	memset(u, 0, sizeof(*u));
+	u->oid = sqlite3_column_int64(st, 0);
+	text(st, 1, u->id, sizeof(u->id));
+	text(st, 2, u->username, sizeof(u->username));
+	text(st, 3, u->role, sizeof(u->role));
+	text(st, 4, u->status, sizeof(u->status));
+	u->expires_at = sqlite3_column_int64(st, 5);
+	u->created_at = sqlite3_column_int64(st, 6);
+	u->updated_at = sqlite3_column_int64(st, 7);
+	text(st, 8, u->email, sizeof(u->email));
+	text(st, 9, u->first_name, sizeof(u->first_name));
+	text(st, 10, u->last_name, sizeof(u->last_name));
+	text(st, 11, u->phone, sizeof(u->phone));
+	text(st, 12, u->notification_email, sizeof(u->notification_email));
+	text(st, 13, u->notification_phone, sizeof(u->notification_phone));
+}
+
+int
+user_load(uint64_t oid, struct user_rec *u)
+{
+	static char	 sql[512];
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if (sql[0] == '\0')
+		snprintf(sql, sizeof(sql), "SELECT %s FROM users WHERE oid = ?",
+		    user_columns);
+	st = db_stmt(sql);
+	sqlite3_bind_int64(st, 1, oid);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		row_to_user(st, u);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+/* 3 to 50 characters that need no quoting anywhere. */
+static int
+username_ok(const char *name)
+{
+	size_t	 len = strlen(name);
+
+	return len >= 3 && len <= USERNAME_MAX &&
+	    strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789._@-") == len;
+}
+
+/* ---- the first admin ------------------------------------------------ */
+
 static int
 bootstrap_insert(const char *name, const char *hash, const char *role)
 {
@@ -39,10 +103,9 @@ bootstrap_insert(const char *name, const char *hash, const char *role)
 	sqlite3_bind_int64(st, 5, now);
 	sqlite3_bind_int64(st, 6, now);
 	rc = sqlite3_step(st);
-	sqlite3_clear_bindings(st);
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE || db_event("admin.user.create", "info", id,
-	    "first admin created at bootstrap") == -1) {
+	    "first admin created at bootstrap", "moatd", NULL, -1) == -1) {
 		db_rollback();
 		return -1;
 	}
@@ -67,5 +130,174 @@ users_bootstrap(struct ipc_chan *chan, struct ipc_msg *m)
 	ipc_msg_init(&reply, IPC_USER_BOOTSTRAP_RES, 0);
 	ipc_put_bool(&reply, created);
 	ipc_reply(chan, m, &reply);
+	return 0;
+}
+
+/* ---- create (from authd, with the hash) ----------------------------- */
+
+static int
+insert_user(const char *name, const char *hash, const char *role,
+    int64_t expires, int no_expiry, uint64_t *oid)
+{
+	static const char sql[] = "INSERT INTO users (id, username, "
+	    "password_hash, role, status, expires_at, created_at, updated_at) "
+	    "VALUES (?, ?, ?, ?, 'active', ?, ?, ?)";
+	sqlite3_stmt	*st = db_stmt(sql);
+	char		 id[37];
+	int64_t		 now = db_now();
+	int		 rc;
+
+	uuid_v4(id);
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, hash, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, role, -1, SQLITE_STATIC);
+	if (no_expiry)
+		sqlite3_bind_null(st, 5);
+	else
+		sqlite3_bind_int64(st, 5, expires);
+	sqlite3_bind_int64(st, 6, now);
+	sqlite3_bind_int64(st, 7, now);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_CONSTRAINT_UNIQUE)
+		return 409;
+	if (rc != SQLITE_DONE)
+		return 500;
+	*oid = sqlite3_last_insert_rowid(sqlite3_db_handle(st));
+	return 0;
+}
+
+int
+users_store_create(struct ipc_chan *chan, struct ipc_msg *m)
+{
+	struct principal p;
+	struct user_rec	 u;
+	char		 name[EMAIL_MAX + 1], hash[256], role[16];
+	int64_t		 expires;
+	uint64_t	 oid = 0;
+	uint32_t	 retry;
+	int		 status, no_expiry;
+
+	status = authz_grant(m, &p, &retry);
+	ipc_get_str(m, name, sizeof(name));
+	ipc_get_str(m, hash, sizeof(hash));
+	ipc_get_str(m, role, sizeof(role));
+	ipc_get_opti64(m, &expires, &no_expiry);
+	if (ipc_end(m) == -1)
+		return -1;
+	if (status != 0 || p.role != ROLE_ADMIN) {
+		reply_user(chan, m, status != 0 ? status : 403,
+		    status != 0 ? "invalid or expired token" : "admin only",
+		    NULL);
+		goto done;
+	}
+	if (!username_ok(name)) {
+		reply_user(chan, m, 400, "username must be 3 to 50 letters, "
+		    "digits or ._@-", NULL);
+		goto done;
+	}
+	if (strcmp(role, "admin") != 0 && strcmp(role, "user") != 0) {
+		reply_user(chan, m, 400, "role must be admin or user", NULL);
+		goto done;
+	}
+	if (db_begin() == -1) {
+		reply_user(chan, m, 500, "database error", NULL);
+		goto done;
+	}
+	if ((status = insert_user(name, hash, role, expires, no_expiry,
+	    &oid)) != 0 || user_load(oid, &u) == -1 ||
+	    db_event("admin.user.create", "info", u.id, "user created",
+	    p.username, NULL, -1) == -1 || db_commit() == -1) {
+		db_rollback();
+		reply_user(chan, m, status == 409 ? 409 : 500,
+		    status == 409 ? "username already exists" :
+		    "database error", NULL);
+		goto done;
+	}
+	reply_user(chan, m, 201, "created", &u);
+ done:
+	explicit_bzero(hash, sizeof(hash));
+	return 0;
+}
+
+/* ---- a new password hash (from authd) ------------------------------- */
+
+static int
+set_hash(uint64_t oid, const char *hash)
+{
+	static const char sql[] = "UPDATE users SET password_hash = ?, "
+	    "updated_at = ? WHERE oid = ?";
+	sqlite3_stmt	*st = db_stmt(sql);
+	int		 rc;
+
+	sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, db_now());
+	sqlite3_bind_int64(st, 3, oid);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE && sqlite3_changes(sqlite3_db_handle(st)) ==
+	    1 ? 0 : -1;
+}
+
+/*
+ * Without a grant, authd rehashes at login (ref is the oid, no session
+ * ends).  With one, the principal changes their own password (ref empty:
+ * the other sessions end) or an admin rotates someone's (all of that
+ * user's sessions end).
+ */
+int
+users_store_password(struct ipc_chan *chan, struct ipc_msg *m)
+{
+	struct principal p;
+	struct user_rec	 u;
+	uint8_t		 grant[GRANT_LEN + 1];
+	char		 ref[64], hash[256];
+	const char	*type;
+	size_t		 glen;
+	uint64_t	 oid = 0, keep;
+	uint32_t	 retry;
+	int		 status = 0;
+
+	ipc_get_bin(m, grant, sizeof(grant), &glen);
+	ipc_get_str(m, ref, sizeof(ref));
+	ipc_get_str(m, hash, sizeof(hash));
+	ipc_get_u64(m, &keep);
+	if (ipc_end(m) == -1)
+		return -1;
+	if (glen == 0) {
+		if (user_ref(ref, &oid) == -1 || set_hash(oid, hash) == -1)
+			status = 404;
+		reply_op(chan, m, status ? status : 200, status ? "no such user" :
+		    "ok");
+		goto done;
+	}
+	if ((status = authz_check(grant, glen, &p, &retry)) != 0) {
+		reply_op(chan, m, status, "invalid or expired token");
+		goto done;
+	}
+	if (ref[0] == '\0') {
+		oid = p.user_oid;
+		type = "user.password.change";
+	} else {
+		if ((status = authz_user(&p, ref, 1, &oid)) != 0) {
+			reply_op(chan, m, status, status == 403 ? "admin only" :
+			    "user not found");
+			goto done;
+		}
+		type = "admin.user.password";
+	}
+	if (db_begin() == -1 || user_load(oid, &u) == -1 ||
+	    set_hash(oid, hash) == -1 || (keep != UINT64_MAX &&
+	    sessions_end_user(oid, keep) == -1) ||
+	    db_event(type, "info", u.id, "password changed", p.username, NULL,
+	    -1) == -1 || db_commit() == -1) {
+		db_rollback();
+		reply_op(chan, m, 500, "database error");
+		goto done;
+	}
+	reply_op(chan, m, 200, "ok");
+ done:
+	explicit_bzero(hash, sizeof(hash));
 	return 0;
 }

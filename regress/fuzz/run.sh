@@ -23,6 +23,8 @@ clang $CFLAGS regress/fuzz/fuzz_http.c frontd/http_parse.c \
     -o "$out/fuzz_http" $LIBS
 clang $CFLAGS regress/fuzz/fuzz_json.c frontd/json_limits.c \
     -o "$out/fuzz_json" $LIBS
+clang $CFLAGS -Iauthd regress/fuzz/fuzz_jwt.c authd/crypto.c \
+    -o "$out/fuzz_jwt" $LIBS $(pkg-config --libs libcrypto)
 clang $CFLAGS regress/fuzz/fuzz_conf.c moatd/conf.c "$out/parse.c" \
     common/log.c common/proc.c common/util.c -o "$out/fuzz_conf" $LIBS
 }
@@ -38,7 +40,7 @@ for f in regress/fuzz/crashes/*; do
 		status=1
 	fi
 done
-for t in ipc http json conf; do
+for t in ipc http json jwt conf; do
 	seeds=regress/fuzz/corpus/$t
 	[ "$t" = conf ] && seeds=regress/unit/conf
 	mkdir -p "$out/corpus-$t"

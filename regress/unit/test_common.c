@@ -25,6 +25,7 @@
 #include "grant.h"
 #include "hmac.h"
 #include "log.h"
+#include "ratelimit.h"
 #include "proc.h"
 #include "sandbox.h"
 #include "test.h"
@@ -479,6 +480,38 @@ test_dialect(void)
 	CHECK_INT(dialect_by_name("v2", &d), -1);
 }
 
+static void
+test_ratelimit(void)
+{
+	struct ratelimit	*rl = ratelimit_new(3, 60, 4);
+	uint32_t		 ra;
+	int			 i, ok = 0;
+
+	for (i = 0; i < 5; i++)
+		ok += ratelimit_hit(rl, "1.2.3.4", 7, 1000, &ra);
+	CHECK_INT(ok, 3);
+	CHECK_INT(ra, 60);
+	CHECK_INT(ratelimit_check(rl, "1.2.3.4", 7, 1030, &ra), 0);
+	CHECK_INT(ra, 30);
+	CHECK_INT(ratelimit_count(rl, "1.2.3.4", 7, 1030), 3);
+	/* another key has its own window */
+	CHECK_INT(ratelimit_hit(rl, "5.6.7.8", 7, 1030, &ra), 1);
+	/* the window passes */
+	CHECK_INT(ratelimit_hit(rl, "1.2.3.4", 7, 1060, &ra), 1);
+	CHECK_INT(ratelimit_count(rl, "1.2.3.4", 7, 1060), 1);
+	ratelimit_forget(rl, "1.2.3.4", 7);
+	CHECK_INT(ratelimit_count(rl, "1.2.3.4", 7, 1060), 0);
+	/* bounded: a flood of keys forgets the oldest, never grows */
+	for (i = 0; i < 100; i++)
+		ratelimit_hit(rl, &i, sizeof(i), 2000 + i, &ra);
+	CHECK_INT(ratelimit_count(rl, "5.6.7.8", 7, 2100), 0);
+	i = 99;
+	CHECK_INT(ratelimit_count(rl, &i, sizeof(i), 2100), 1);
+	ratelimit_set_limit(rl, 1);
+	CHECK_INT(ratelimit_hit(rl, &i, sizeof(i), 2100, &ra), 0);
+	ratelimit_free(rl);
+}
+
 static char	 drop_dir[64];
 
 static int
@@ -573,6 +606,7 @@ main(void)
 	RUN(test_hmac);
 	RUN(test_grant);
 	RUN(test_dialect);
+	RUN(test_ratelimit);
 	RUN(test_keep_caps);
 	return test_report("common");
 }

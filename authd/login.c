@@ -1,0 +1,358 @@
+/*
+ * Password logins, in every dialect.  The order matters: the address's
+ * failure count first (429 before any work), the account's growing delay,
+ * the credentials from stored, argon2id off the event loop (a dummy hash
+ * for unknown names, so that timing says nothing), and only after a
+ * verified password does the user's state (disabled, expired) show.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "authd.h"
+#include "log.h"
+#include "util.h"
+
+#define ACCOUNT_WINDOW	900	/* failures per account are counted so */
+#define DELAY_MAX	8	/* seconds, whatever the failures */
+
+struct login {
+	struct ipc_chan	*front;
+	uint32_t	 reqid;
+	uint32_t	 dialect;
+	char		 peer[64];
+	char		 name[NAME_MAX_LEN + 1];
+	char		 password[PASSWORD_IN_MAX + 1];
+	struct cred	 cred;
+	struct event	*delay;
+};
+
+static void	 login_lookup(evutil_socket_t, short, void *);
+
+static void
+login_free(struct login *l)
+{
+	if (l->delay != NULL)
+		event_free(l->delay);
+	explicit_bzero(l, sizeof(*l));
+	free(l);
+}
+
+static void
+answer(struct login *l, int status, uint32_t retry, const char *message,
+    const char *token, uint64_t expires_in)
+{
+	struct ipc_msg	 req, m;
+
+	memset(&req, 0, sizeof(req));
+	req.type = IPC_AUTH_LOGIN;
+	req.reqid = l->reqid;
+	ipc_msg_init(&m, IPC_AUTH_LOGIN_RES, 0);
+	ipc_put_u64(&m, status);
+	ipc_put_u64(&m, retry);
+	ipc_put_str(&m, message);
+	ipc_put_str(&m, token != NULL ? token : "");
+	ipc_put_u64(&m, expires_in);
+	ipc_put_str(&m, status == 200 ? l->cred.id : "");
+	ipc_put_u64(&m, status == 200 ? l->cred.oid : 0);
+	ipc_put_str(&m, status == 200 ? l->cred.username : "");
+	ipc_put_str(&m, status == 200 ? l->cred.role : "");
+	ipc_reply(l->front, &req, &m);
+}
+
+/* Every login writes an event: stored adds it to the audit trail. */
+static void
+auth_event(struct login *l, const char *type, const char *message)
+{
+	struct ipc_msg	 m;
+
+	ipc_msg_init(&m, IPC_AUTH_EVENT, 0);
+	ipc_put_str(&m, type);
+	ipc_put_u64(&m, l->cred.found ? l->cred.oid : 0);
+	ipc_put_str(&m, l->name);
+	ipc_put_str(&m, l->peer);
+	ipc_put_u64(&m, l->dialect);
+	ipc_put_str(&m, message);
+	ipc_send(authd_env->chans[PROC_STORED], &m);
+}
+
+static void
+fail(struct login *l, const char *why)
+{
+	struct authd	*a = authd_env;
+	uint32_t	 retry;
+	time_t		 now = time(NULL);
+
+	ratelimit_hit(a->failures, l->peer, strlen(l->peer), now, &retry);
+	ratelimit_hit(a->accounts, l->name, strlen(l->name), now, &retry);
+	auth_event(l, "auth.failed", why);
+	answer(l, 401, 0, "invalid credentials", NULL, 0);
+	login_free(l);
+}
+
+int
+usable(const struct cred *c, const char **why)
+{
+	if (strcmp(c->status, "active") != 0) {
+		*why = "account disabled";
+		return 0;
+	}
+	if (c->expires_at != 0 && c->expires_at <= time(NULL)) {
+		*why = "account expired";
+		return 0;
+	}
+	return 1;
+}
+
+static void
+session_made(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
+{
+	struct login	*l = arg;
+	char		 token[JWT_MAX_LEN], jti[24];
+	uint32_t	 status;
+	uint64_t	 sid;
+	int64_t		 expires;
+
+	(void)chan;
+	if (m == NULL) {
+		answer(l, 503, 1, "try again", NULL, 0);
+		login_free(l);
+		return;
+	}
+	ipc_get_u32(m, &status);
+	ipc_get_u64(m, &sid);
+	ipc_get_i64(m, &expires);
+	if (ipc_end(m) == -1)
+		fatalx("stored sent a malformed session.res");
+	if (status != 200) {
+		answer(l, status, 0, "cannot log in now", NULL, 0);
+		login_free(l);
+		return;
+	}
+	snprintf(jti, sizeof(jti), "%llu", (unsigned long long)sid);
+	if (jwt_mint(authd_env->jwt_key, l->cred.id, l->cred.role, expires,
+	    jti, token, sizeof(token)) != CRYPTO_OK)
+		fatalx("cannot mint a token");
+	ratelimit_forget(authd_env->accounts, l->name, strlen(l->name));
+	answer(l, 200, 0, "ok", token,
+	    authd_env->conf.session[l->dialect].lifetime);
+	explicit_bzero(token, sizeof(token));
+	login_free(l);
+}
+
+static void
+open_session(struct login *l)
+{
+	struct authd		*a = authd_env;
+	struct authd_session	*s = &a->conf.session[l->dialect];
+	struct ipc_msg		 m;
+	char			 public_id[13];
+
+	random_string(public_id, 12, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijkl"
+	    "mnopqrstuvwxyz0123456789-_");
+	ipc_msg_init(&m, IPC_SESSION_CREATE, 0);
+	ipc_put_u64(&m, l->cred.oid);
+	ipc_put_u64(&m, l->dialect);
+	ipc_put_str(&m, l->peer);
+	ipc_put_str(&m, public_id);
+	ipc_put_bin(&m, "", 0);
+	ipc_put_u64(&m, s->lifetime);
+	ipc_put_u64(&m, s->idle);
+	ipc_put_u64(&m, 0);
+	if (ipc_request(a->chans[PROC_STORED], &m, a->conf.common.ipc_timeout_ms,
+	    session_made, l) == -1) {
+		answer(l, 503, 1, "try again", NULL, 0);
+		login_free(l);
+	}
+}
+
+static void	 rehash(struct login *);
+
+static void
+verified(struct hash_job *j, void *arg)
+{
+	struct login	*l = arg;
+	const char	*why;
+	int		 ok = j->ok && l->cred.found, stale = j->stale;
+
+	hasher_job_free(j);
+	if (!ok) {
+		fail(l, l->cred.found ? "wrong password" : "unknown user");
+		return;
+	}
+	if (!usable(&l->cred, &why)) {
+		auth_event(l, "auth.failed", why);
+		answer(l, 403, 0, why, NULL, 0);
+		login_free(l);
+		return;
+	}
+	if (stale)
+		rehash(l);
+	auth_event(l, "auth.success", "password verified");
+	open_session(l);
+}
+
+static void
+stored_password(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
+{
+	(void)chan;
+	(void)arg;
+	if (m != NULL)
+		(void)ipc_end(m);	/* a failed rehash waits for the next */
+}
+
+static void
+rehashed(struct hash_job *j, void *arg)
+{
+	uint64_t	*oid = arg;
+	char		 ref[24];
+
+	if (j->ok) {
+		snprintf(ref, sizeof(ref), "%llu", (unsigned long long)*oid);
+		store_password(NULL, 0, ref, j->hash, UINT64_MAX,
+		    stored_password, NULL);
+	}
+	free(oid);
+	hasher_job_free(j);
+}
+
+/*
+ * Asks stored to keep a new hash: for the grant's principal (or, without
+ * a grant, for authd's own reasons), ending the user's sessions but
+ * keep_session (0: all of them, UINT64_MAX: none).
+ */
+void
+store_password(const uint8_t *grant, size_t grantlen, const char *ref,
+    const char *hash, uint64_t keep_session, ipc_reply_cb cb, void *arg)
+{
+	struct ipc_msg	 m;
+
+	ipc_msg_init(&m, IPC_STORE_SET_PASSWORD, 0);
+	ipc_put_bin(&m, grant != NULL ? grant : (const uint8_t *)"",
+	    grant != NULL ? grantlen : 0);
+	ipc_put_str(&m, ref);
+	ipc_put_str(&m, hash);
+	ipc_put_u64(&m, keep_session);
+	if (ipc_request(authd_env->chans[PROC_STORED], &m,
+	    authd_env->conf.common.ipc_timeout_ms, cb, arg) == -1)
+		cb(NULL, NULL, arg);
+}
+
+/* New parameters in the configuration: the hash follows at login. */
+static void
+rehash(struct login *l)
+{
+	uint64_t	*oid;
+
+	if ((oid = malloc(sizeof(*oid))) == NULL)
+		fatal("%s", __func__);
+	*oid = l->cred.oid;
+	if (hasher_submit(HASH_NEW, &authd_env->conf.argon2, l->password,
+	    NULL, rehashed, oid) == -1)
+		free(oid);
+}
+
+void
+cred_read(struct ipc_msg *m, struct cred *c)
+{
+	ipc_get_bool(m, &c->found);
+	ipc_get_u64(m, &c->oid);
+	ipc_get_str(m, c->id, sizeof(c->id));
+	ipc_get_str(m, c->username, sizeof(c->username));
+	ipc_get_str(m, c->role, sizeof(c->role));
+	ipc_get_str(m, c->status, sizeof(c->status));
+	ipc_get_i64(m, &c->expires_at);
+	ipc_get_str(m, c->hash, sizeof(c->hash));
+}
+
+static void
+got_cred(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
+{
+	struct login	*l = arg;
+	const char	*hash;
+
+	(void)chan;
+	if (m == NULL) {
+		answer(l, 503, 1, "try again", NULL, 0);
+		login_free(l);
+		return;
+	}
+	cred_read(m, &l->cred);
+	if (ipc_end(m) == -1)
+		fatalx("stored sent a malformed cred.res");
+	hash = l->cred.found ? l->cred.hash : hasher_dummy();
+	if (strlen(l->password) > HASHER_PASSWORD_MAX) {
+		fail(l, "password too long");
+		return;
+	}
+	if (hasher_submit(HASH_VERIFY, &authd_env->conf.argon2, l->password,
+	    hash, verified, l) == -1) {
+		answer(l, 503, 1, "too many logins at once", NULL, 0);
+		login_free(l);
+	}
+}
+
+static void
+login_lookup(evutil_socket_t fd, short ev, void *arg)
+{
+	struct login	*l = arg;
+	struct ipc_msg	 m;
+
+	(void)fd;
+	(void)ev;
+	ipc_msg_init(&m, IPC_CRED_GET, 0);
+	ipc_put_bin(&m, "", 0);
+	ipc_put_str(&m, l->name);
+	if (ipc_request(authd_env->chans[PROC_STORED], &m,
+	    authd_env->conf.common.ipc_timeout_ms, got_cred, l) == -1) {
+		answer(l, 503, 1, "try again", NULL, 0);
+		login_free(l);
+	}
+}
+
+/* Growing delays per account: slow, never locked. */
+static int
+account_delay(const char *name)
+{
+	uint32_t	 f;
+
+	f = ratelimit_count(authd_env->accounts, name, strlen(name),
+	    time(NULL));
+	if (f < 3)
+		return 0;
+	return f - 3 >= 3 ? DELAY_MAX : 1 << (f - 3);
+}
+
+int
+login_request(struct ipc_chan *chan, struct ipc_msg *m)
+{
+	struct authd	*a = authd_env;
+	struct login	*l;
+	struct timeval	 tv = { 0, 0 };
+	uint32_t	 retry;
+
+	if ((l = calloc(1, sizeof(*l))) == NULL)
+		fatal("%s", __func__);
+	l->front = chan;
+	l->reqid = m->reqid;
+	ipc_get_u32(m, &l->dialect);
+	ipc_get_str(m, l->peer, sizeof(l->peer));
+	ipc_get_str(m, l->name, sizeof(l->name));
+	ipc_get_str(m, l->password, sizeof(l->password));
+	if (ipc_end(m) == -1 || l->dialect >= DIALECT_MAX) {
+		login_free(l);
+		return -1;
+	}
+	if (!ratelimit_check(a->failures, l->peer, strlen(l->peer),
+	    time(NULL), &retry)) {
+		answer(l, 429, retry, "too many failed logins", NULL, 0);
+		login_free(l);
+		return 0;
+	}
+	tv.tv_sec = account_delay(l->name);
+	if ((l->delay = evtimer_new(a->base, login_lookup, l)) == NULL ||
+	    evtimer_add(l->delay, &tv) == -1)
+		fatalx("%s: evtimer", __func__);
+	return 0;
+}

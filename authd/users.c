@@ -1,0 +1,343 @@
+/*
+ * The user operations that involve a password: creating a user, an
+ * admin rotating someone's password, a user changing their own.  authd
+ * checks the grant itself before it spends a hash, does the secret part,
+ * and hands the rest to stored with the same grant.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "authd.h"
+#include "log.h"
+#include "userrec.h"
+#include "util.h"
+
+#define ROTATED_LEN	20
+#define PASSWORD_MIN	8
+#define PASSWORD_ALPHABET \
+	"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789"
+
+struct pwop {
+	struct ipc_chan	*front;
+	uint32_t	 reqid;
+	enum ipc_type	 type;		/* the request being answered */
+	uint8_t		 grant[GRANT_LEN];
+	struct grant	 g;
+	char		 ref[64];
+	char		 username[NAME_MAX_LEN + 1];
+	char		 role[16];
+	int64_t		 expires_at;
+	int		 no_expiry;
+	char		 peer[64];
+	char		 password[PASSWORD_IN_MAX + 1];
+	char		 newpass[PASSWORD_IN_MAX + 1];
+	struct cred	 cred;
+};
+
+int
+password_acceptable(const char *pw, const char **why)
+{
+	size_t	 len = strlen(pw);
+
+	if (len < PASSWORD_MIN) {
+		*why = "password must be at least 8 characters";
+		return 0;
+	}
+	if (len > HASHER_PASSWORD_MAX) {
+		*why = "password must be at most 128 characters";
+		return 0;
+	}
+	return 1;
+}
+
+static void
+pwop_free(struct pwop *op)
+{
+	explicit_bzero(op, sizeof(*op));
+	free(op);
+}
+
+static void
+reply_to(struct pwop *op, struct ipc_msg *m)
+{
+	struct ipc_msg	 req;
+
+	memset(&req, 0, sizeof(req));
+	req.type = op->type;
+	req.reqid = op->reqid;
+	ipc_reply(op->front, &req, m);
+}
+
+static void
+answer_user(struct pwop *op, int status, const char *message,
+    const struct user_rec *u)
+{
+	struct ipc_msg	 m;
+
+	ipc_msg_init(&m, IPC_USER_RES, 0);
+	user_res_put(&m, status, message, u);
+	reply_to(op, &m);
+	pwop_free(op);
+}
+
+static void
+answer_password(struct pwop *op, int status, const char *message,
+    const char *password)
+{
+	struct ipc_msg	 m;
+
+	ipc_msg_init(&m, IPC_AUTH_PASSWORD_RES, 0);
+	ipc_put_u64(&m, status);
+	ipc_put_str(&m, message);
+	ipc_put_str(&m, password != NULL ? password : "");
+	reply_to(op, &m);
+	pwop_free(op);
+}
+
+static struct pwop *
+pwop_new(struct ipc_chan *chan, struct ipc_msg *m)
+{
+	struct pwop	*op;
+
+	if ((op = calloc(1, sizeof(*op))) == NULL)
+		fatal("%s", __func__);
+	op->front = chan;
+	op->reqid = m->reqid;
+	op->type = m->type;
+	return op;
+}
+
+/* ---- create --------------------------------------------------------- */
+
+static void
+created(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
+{
+	struct pwop	*op = arg;
+	struct user_rec	 u;
+	char		 message[256];
+	int		 status;
+
+	(void)chan;
+	if (m == NULL) {
+		answer_user(op, 503, "try again", NULL);
+		return;
+	}
+	if (user_res_get(m, &status, message, sizeof(message), &u) == -1)
+		fatalx("stored sent a malformed user.res");
+	answer_user(op, status, message, &u);
+}
+
+static void
+create_hashed(struct hash_job *j, void *arg)
+{
+	struct pwop	*op = arg;
+	struct ipc_msg	 m;
+
+	if (!j->ok) {
+		hasher_job_free(j);
+		answer_user(op, 500, "cannot hash the password", NULL);
+		return;
+	}
+	ipc_msg_init(&m, IPC_STORE_USER_CREATE, 0);
+	ipc_put_bin(&m, op->grant, sizeof(op->grant));
+	ipc_put_str(&m, op->username);
+	ipc_put_str(&m, j->hash);
+	ipc_put_str(&m, op->role);
+	if (op->no_expiry)
+		ipc_put_nil(&m);
+	else
+		ipc_put_i64(&m, op->expires_at);
+	hasher_job_free(j);
+	if (ipc_request(authd_env->chans[PROC_STORED], &m,
+	    authd_env->conf.common.ipc_timeout_ms, created, op) == -1)
+		answer_user(op, 503, "try again", NULL);
+}
+
+int
+users_create(struct ipc_chan *chan, struct ipc_msg *m)
+{
+	struct pwop	*op = pwop_new(chan, m);
+	const char	*why;
+	size_t		 len;
+
+	ipc_get_bin(m, op->grant, sizeof(op->grant), &len);
+	ipc_get_str(m, op->username, sizeof(op->username));
+	ipc_get_str(m, op->password, sizeof(op->password));
+	ipc_get_str(m, op->role, sizeof(op->role));
+	ipc_get_opti64(m, &op->expires_at, &op->no_expiry);
+	if (ipc_end(m) == -1) {
+		pwop_free(op);
+		return -1;
+	}
+	if (grant_check(op->grant, len, &op->g) == -1)
+		answer_user(op, 401, "invalid or expired token", NULL);
+	else if (op->g.role != ROLE_ADMIN)
+		answer_user(op, 403, "admin only", NULL);
+	else if (!password_acceptable(op->password, &why))
+		answer_user(op, 400, why, NULL);
+	else if (hasher_submit(HASH_NEW, &authd_env->conf.argon2,
+	    op->password, NULL, create_hashed, op) == -1)
+		answer_user(op, 503, "too busy, try again", NULL);
+	return 0;
+}
+
+/* ---- rotate (admin) and change (own) -------------------------------- */
+
+static void
+password_stored(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
+{
+	struct pwop	*op = arg;
+	char		 message[256];
+	uint32_t	 status;
+
+	(void)chan;
+	if (m == NULL) {
+		answer_password(op, 503, "try again", NULL);
+		return;
+	}
+	ipc_get_u32(m, &status);
+	ipc_get_str(m, message, sizeof(message));
+	if (ipc_end(m) == -1)
+		fatalx("stored sent a malformed op.res");
+	if (status != 200) {
+		answer_password(op, status, message, NULL);
+		return;
+	}
+	answer_password(op, 200, "ok", op->type == IPC_AUTH_ROTATE_PW ?
+	    op->newpass : NULL);
+}
+
+static void
+new_hashed(struct hash_job *j, void *arg)
+{
+	struct pwop	*op = arg;
+	uint64_t	 keep;
+
+	if (!j->ok) {
+		hasher_job_free(j);
+		answer_password(op, 500, "cannot hash the password", NULL);
+		return;
+	}
+	/* a rotation ends every session of the user; a change all but
+	 * the one it was made from */
+	keep = op->type == IPC_AUTH_ROTATE_PW ? 0 : op->g.cred_oid;
+	store_password(op->grant, sizeof(op->grant), op->ref, j->hash, keep,
+	    password_stored, op);
+	hasher_job_free(j);
+}
+
+static void
+hash_new_password(struct pwop *op)
+{
+	if (hasher_submit(HASH_NEW, &authd_env->conf.argon2, op->newpass,
+	    NULL, new_hashed, op) == -1)
+		answer_password(op, 503, "too busy, try again", NULL);
+}
+
+int
+users_rotate_password(struct ipc_chan *chan, struct ipc_msg *m)
+{
+	struct pwop	*op = pwop_new(chan, m);
+	size_t		 len;
+
+	ipc_get_bin(m, op->grant, sizeof(op->grant), &len);
+	ipc_get_str(m, op->ref, sizeof(op->ref));
+	if (ipc_end(m) == -1) {
+		pwop_free(op);
+		return -1;
+	}
+	if (grant_check(op->grant, len, &op->g) == -1)
+		answer_password(op, 401, "invalid or expired token", NULL);
+	else if (op->g.role != ROLE_ADMIN)
+		answer_password(op, 403, "admin only", NULL);
+	else {
+		random_string(op->newpass, ROTATED_LEN, PASSWORD_ALPHABET);
+		hash_new_password(op);
+	}
+	return 0;
+}
+
+static void
+old_verified(struct hash_job *j, void *arg)
+{
+	struct pwop	*op = arg;
+	uint32_t	 retry;
+	int		 ok = j->ok;
+
+	hasher_job_free(j);
+	if (!ok) {
+		ratelimit_hit(authd_env->failures, op->peer, strlen(op->peer),
+		    time(NULL), &retry);
+		answer_password(op, 403, "the old password is wrong", NULL);
+		return;
+	}
+	hash_new_password(op);
+}
+
+static void
+own_cred(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
+{
+	struct pwop	*op = arg;
+
+	(void)chan;
+	if (m == NULL) {
+		answer_password(op, 503, "try again", NULL);
+		return;
+	}
+	cred_read(m, &op->cred);
+	if (ipc_end(m) == -1)
+		fatalx("stored sent a malformed cred.res");
+	if (!op->cred.found) {
+		answer_password(op, 401, "invalid or expired token", NULL);
+		return;
+	}
+	if (hasher_submit(HASH_VERIFY, &authd_env->conf.argon2, op->password,
+	    op->cred.hash, old_verified, op) == -1)
+		answer_password(op, 503, "too busy, try again", NULL);
+}
+
+int
+users_change_password(struct ipc_chan *chan, struct ipc_msg *m)
+{
+	struct authd	*a = authd_env;
+	struct pwop	*op = pwop_new(chan, m);
+	struct ipc_msg	 req;
+	const char	*why;
+	size_t		 len;
+	uint32_t	 retry;
+
+	ipc_get_bin(m, op->grant, sizeof(op->grant), &len);
+	ipc_get_str(m, op->password, sizeof(op->password));
+	ipc_get_str(m, op->newpass, sizeof(op->newpass));
+	ipc_get_str(m, op->peer, sizeof(op->peer));
+	if (ipc_end(m) == -1) {
+		pwop_free(op);
+		return -1;
+	}
+	if (grant_check(op->grant, len, &op->g) == -1) {
+		answer_password(op, 401, "invalid or expired token", NULL);
+		return 0;
+	}
+	if (!ratelimit_check(a->failures, op->peer, strlen(op->peer),
+	    time(NULL), &retry)) {
+		answer_password(op, 429, "too many failed attempts", NULL);
+		return 0;
+	}
+	if (strlen(op->password) > HASHER_PASSWORD_MAX) {
+		answer_password(op, 403, "the old password is wrong", NULL);
+		return 0;
+	}
+	if (!password_acceptable(op->newpass, &why)) {
+		answer_password(op, 400, why, NULL);
+		return 0;
+	}
+	op->ref[0] = '\0';	/* the grant's own user */
+	ipc_msg_init(&req, IPC_CRED_GET, 0);
+	ipc_put_bin(&req, op->grant, sizeof(op->grant));
+	ipc_put_str(&req, "");
+	if (ipc_request(a->chans[PROC_STORED], &req, a->conf.common.ipc_timeout_ms,
+	    own_cred, op) == -1)
+		answer_password(op, 503, "try again", NULL);
+	return 0;
+}

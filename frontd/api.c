@@ -1,0 +1,467 @@
+/*
+ * The request pipeline every dialect shares: find the route, read the
+ * query, check the credential with authd, call the handler; and answer
+ * errors in the dialect's own shape.
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "api.h"
+#include "frontd.h"
+#include "json_limits.h"
+#include "log.h"
+
+#define BEARER_MAX	2048
+
+enum cred_kind {
+	CRED_BEARER = 1,
+	CRED_COOKIE = 2,
+	CRED_BASIC = 3,
+};
+
+/* ---- answers ------------------------------------------------------------ */
+
+static void
+send_json(struct api_req *r, int status, const char *headers, json_t *j)
+{
+	char	*s;
+
+	if ((s = json_dumps(j, JSON_COMPACT)) == NULL)
+		fatalx("%s: out of memory", __func__);
+	response_json_headers(r->c, status, headers, s, strlen(s));
+	free(s);
+	json_decref(j);
+}
+
+void
+api_json(struct api_req *r, int status, json_t *j)
+{
+	if (j == NULL)
+		fatalx("%s: out of memory", __func__);
+	send_json(r, status, "", j);
+}
+
+void
+api_empty(struct api_req *r, int status)
+{
+	response_json(r->c, status, "", 0);
+}
+
+/* certctrl-apiv1.txt's codes: 4001 not found, 4003 forbidden, ... */
+static int
+apiv1_code(int status)
+{
+	switch (status) {
+	case 401: return 401;
+	case 403: return 4003;
+	case 404: return 4001;
+	case 409: return 4009;
+	case 429: return 4029;
+	case 500: return 5000;
+	case 502: return 5002;
+	case 503: return 5000;
+	default: return status < 500 ? 4000 : 5000;
+	}
+}
+
+static json_t *
+error_body(enum dialect d, int status, const char *message)
+{
+	switch (d) {
+	case DIALECT_APIV1:
+		return json_pack("{s:{s:i,s:s}}", "error", "code",
+		    apiv1_code(status), "what", message);
+	case DIALECT_CCE:
+		return json_pack("{s:i,s:s,s:{s:[{s:i,s:s}]}}", "status",
+		    status, "message", message, "data", "errors", "code",
+		    status, "message", message);
+	case DIALECT_ACCOUNT:
+		return json_pack("{s:b,s:s}", "success", 0, "error", message);
+	default:
+		return json_pack("{s:s}", "error", message);
+	}
+}
+
+void
+api_error_retry(struct api_req *r, int status, uint32_t retry,
+    const char *message)
+{
+	char	 headers[64] = "";
+	json_t	*j = error_body(r->dialect, status, message);
+
+	if (j == NULL)
+		fatalx("%s: out of memory", __func__);
+	if (retry > 0)
+		snprintf(headers, sizeof(headers), "Retry-After: %u\r\n", retry);
+	send_json(r, status, headers, j);
+}
+
+void
+api_error(struct api_req *r, int status, const char *message)
+{
+	api_error_retry(r, status, 0, message);
+}
+
+/* ---- the request ---------------------------------------------------- */
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Percent-decodes into dst; refuses bad escapes, NUL and overlong. */
+static int
+url_decode(const char *s, size_t len, char *dst, size_t dstlen)
+{
+	size_t	 i, o = 0;
+	int	 hi, lo, ch;
+
+	for (i = 0; i < len; i++) {
+		ch = (unsigned char)s[i];
+		if (ch == '+')
+			ch = ' ';
+		else if (ch == '%') {
+			if (i + 2 >= len)
+				return -1;
+			if ((hi = hexval(s[i + 1])) == -1 ||
+			    (lo = hexval(s[i + 2])) == -1)
+				return -1;
+			ch = hi << 4 | lo;
+			i += 2;
+		}
+		if (ch == 0 || o + 1 >= dstlen)
+			return -1;
+		dst[o++] = ch;
+	}
+	dst[o] = '\0';
+	return 0;
+}
+
+static int
+parse_query(struct api_req *r)
+{
+	const char	*q = r->c->req.query, *amp, *eq;
+	size_t		 left = r->c->req.querylen, part;
+
+	while (q != NULL && left > 0) {
+		amp = memchr(q, '&', left);
+		part = amp != NULL ? (size_t)(amp - q) : left;
+		if (part > 0) {
+			struct api_query *qp;
+
+			if (r->nquery == API_QUERY_MAX)
+				return -1;
+			qp = &r->query[r->nquery++];
+			eq = memchr(q, '=', part);
+			if (url_decode(q, eq != NULL ? (size_t)(eq - q) : part,
+			    qp->name, sizeof(qp->name)) == -1 ||
+			    url_decode(eq != NULL ? eq + 1 : q, eq != NULL ?
+			    part - (eq - q) - 1 : 0, qp->value,
+			    sizeof(qp->value)) == -1)
+				return -1;
+		}
+		if (amp == NULL)
+			break;
+		left -= part + 1;
+		q = amp + 1;
+	}
+	return 0;
+}
+
+const char *
+api_query_get(struct api_req *r, const char *name)
+{
+	int	 i;
+
+	for (i = 0; i < r->nquery; i++)
+		if (strcmp(r->query[i].name, name) == 0)
+			return r->query[i].value;
+	return NULL;
+}
+
+/* A path parameter is an id: a UUID, a number, a key id or a name. */
+static int
+param_char(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' ||
+	    c == '@';
+}
+
+static int
+match(const char *pattern, const char *path, size_t pathlen,
+    struct api_req *r)
+{
+	const char	*p = pattern, *s = path, *end = path + pathlen;
+	size_t		 n;
+
+	r->nparams = 0;
+	while (*p != '\0' && s < end) {
+		if (p[0] == '{' && p[1] == '}') {
+			for (n = 0; s + n < end && s[n] != '/'; n++)
+				if (!param_char((unsigned char)s[n]))
+					return 0;
+			if (n == 0 || n > API_PARAM_MAX ||
+			    r->nparams == API_MAX_PARAMS)
+				return 0;
+			memcpy(r->params[r->nparams], s, n);
+			r->params[r->nparams++][n] = '\0';
+			s += n;
+			p += 2;
+		} else if (*p++ != *s++)
+			return 0;
+	}
+	return *p == '\0' && s == end;
+}
+
+static enum dialect
+dialect_of(const char *path, size_t len)
+{
+	if (len >= 6 && strncmp(path, "/apiv1", 6) == 0)
+		return DIALECT_APIV1;
+	if (len >= 5 && strncmp(path, "/auth", 5) == 0)
+		return DIALECT_APIV1;
+	if (len >= 7 && strncmp(path, "/v2/cce", 7) == 0)
+		return DIALECT_CCE;
+	if (len >= 11 && strncmp(path, "/v2/account", 11) == 0)
+		return DIALECT_ACCOUNT;
+	return DIALECT_V1;
+}
+
+/* ---- the caller's address ------------------------------------------- */
+
+static int
+trusted_proxy(const struct sockaddr_storage *ss)
+{
+	struct frontd	*f = frontd_env;
+	uint32_t	 i;
+
+	for (i = 0; i < f->nproxies; i++) {
+		const struct sockaddr_storage *p = &f->proxies[i];
+
+		if (p->ss_family != ss->ss_family)
+			continue;
+		if (ss->ss_family == AF_INET && memcmp(
+		    &((const struct sockaddr_in *)p)->sin_addr,
+		    &((const struct sockaddr_in *)ss)->sin_addr, 4) == 0)
+			return 1;
+		if (ss->ss_family == AF_INET6 && memcmp(
+		    &((const struct sockaddr_in6 *)p)->sin6_addr,
+		    &((const struct sockaddr_in6 *)ss)->sin6_addr, 16) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * The TCP peer, unless it is a proxy the configuration trusts: then the
+ * last address in X-Forwarded-For, the one that proxy saw.
+ */
+const char *
+api_peer(struct api_req *r)
+{
+	static char			 addr[64];
+	const struct http_header	*h;
+	const char			*last;
+	struct in6_addr			 a6;
+	struct in_addr			 a4;
+	size_t				 n;
+
+	if (!trusted_proxy(&r->c->peer_addr) ||
+	    (h = http_header_get(&r->c->req, "X-Forwarded-For")) == NULL)
+		return r->c->peer;
+	last = h->value;
+	for (n = 0; n < h->valuelen; n++)
+		if (h->value[n] == ',')
+			last = h->value + n + 1;
+	while (last < h->value + h->valuelen && *last == ' ')
+		last++;
+	n = h->value + h->valuelen - last;
+	while (n > 0 && last[n - 1] == ' ')
+		n--;
+	if (n == 0 || n >= sizeof(addr))
+		return r->c->peer;
+	memcpy(addr, last, n);
+	addr[n] = '\0';
+	if (inet_pton(AF_INET, addr, &a4) != 1 &&
+	    inet_pton(AF_INET6, addr, &a6) != 1)
+		return r->c->peer;
+	return addr;
+}
+
+/* ---- IPC for handlers ------------------------------------------------- */
+
+int
+api_request(struct api_req *r, struct ipc_chan *chan, struct ipc_msg *m,
+    ipc_reply_cb cb)
+{
+	if (ipc_request(chan, m, frontd_env->ipc_timeout_ms, cb, r) == -1)
+		return -1;
+	conn_ipc_started(r->c, chan, chan->next_reqid);
+	return 0;
+}
+
+/* ---- the body ----------------------------------------------------------- */
+
+json_t *
+api_body(struct api_req *r)
+{
+	char	 err[160];
+	json_t	*j;
+
+	if (r->c->body_len == 0) {
+		api_error(r, 400, "a JSON object is required");
+		return NULL;
+	}
+	j = json_parse_bounded_object(r->c->body, r->c->body_len, NULL, err,
+	    sizeof(err));
+	if (j == NULL)
+		api_error(r, 400, err);
+	return j;
+}
+
+int
+api_only_fields(struct api_req *r, json_t *body, const char *const *allowed)
+{
+	const char	*key;
+	json_t		*v;
+	char		 msg[96];
+	int		 i, known;
+
+	json_object_foreach(body, key, v) {
+		known = 0;
+		for (i = 0; allowed[i] != NULL; i++)
+			if (strcmp(key, allowed[i]) == 0)
+				known = 1;
+		if (!known) {
+			snprintf(msg, sizeof(msg), "unknown field \"%.40s\"",
+			    key);
+			api_error(r, 400, msg);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* ---- authentication ------------------------------------------------- */
+
+static void
+verified(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
+{
+	struct api_req	*r = arg;
+	uint32_t	 status, retry;
+	size_t		 len;
+
+	(void)chan;
+	conn_ipc_done(r->c);
+	if (m == NULL) {
+		api_error(r, 503, "authentication unavailable");
+		return;
+	}
+	ipc_get_u32(m, &status);
+	ipc_get_u32(m, &retry);
+	ipc_get_bin(m, r->grant, sizeof(r->grant), &len);
+	if (ipc_end(m) == -1)
+		fatalx("authd sent a malformed auth.verify.res");
+	if (status == 200 && len == GRANT_LEN)
+		r->route->handler(r);
+	else if (status == 429)
+		api_error_retry(r, 429, retry, "too many requests");
+	else
+		api_error(r, 401, "invalid or expired token");
+}
+
+static int
+bearer(struct api_req *r, char *token, size_t len)
+{
+	const struct http_header	*h;
+
+	h = http_header_get(&r->c->req, "Authorization");
+	if (h == NULL || h->valuelen < 8 || h->valuelen - 7 >= len ||
+	    strncasecmp(h->value, "Bearer ", 7) != 0)
+		return -1;
+	memcpy(token, h->value + 7, h->valuelen - 7);
+	token[h->valuelen - 7] = '\0';
+	return 0;
+}
+
+static void
+authenticate(struct api_req *r)
+{
+	struct ipc_msg	 m;
+	char		 token[BEARER_MAX + 1];
+
+	if (bearer(r, token, sizeof(token)) == -1) {
+		api_error(r, 401, "missing or malformed Authorization header");
+		return;
+	}
+	ipc_msg_init(&m, IPC_AUTH_VERIFY, 0);
+	ipc_put_u64(&m, r->dialect);
+	ipc_put_str(&m, api_peer(r));
+	ipc_put_u64(&m, CRED_BEARER);
+	ipc_put_str(&m, token);
+	explicit_bzero(token, sizeof(token));
+	if (api_request(r, frontd_env->chans[PROC_AUTHD], &m, verified) == -1)
+		api_error(r, 503, "authentication unavailable");
+}
+
+void
+api_dispatch(struct conn *c, const struct route *routes, size_t n)
+{
+	struct api_req	*r;
+	size_t		 i;
+	int		 known = 0;
+
+	if ((r = calloc(1, sizeof(*r))) == NULL)
+		fatal("%s", __func__);
+	c->api = r;
+	r->c = c;
+	r->dialect = dialect_of(c->req.path, c->req.pathlen);
+	for (i = 0; i < n; i++) {
+		if (!match(routes[i].pattern, c->req.path, c->req.pathlen, r))
+			continue;
+		known = 1;
+		if (routes[i].method == c->req.method)
+			break;
+	}
+	if (i == n) {
+		api_error(r, known ? 405 : 404, known ? "method not allowed" :
+		    "not found");
+		return;
+	}
+	r->route = &routes[i];
+	r->dialect = routes[i].dialect;
+	if (parse_query(r) == -1) {
+		api_error(r, 400, "malformed query string");
+		return;
+	}
+	if (r->route->auth == AUTH_NONE)
+		r->route->handler(r);
+	else
+		authenticate(r);
+}
+
+void
+api_req_free(struct conn *c)
+{
+	if (c->api == NULL)
+		return;
+	explicit_bzero(c->api, sizeof(*c->api));
+	free(c->api);
+	c->api = NULL;
+}

@@ -1,0 +1,89 @@
+/*
+ * What every dialect's handlers share: the request being served (its
+ * route, path parameters, query, JSON body and grant), answers in the
+ * dialect's own shape, and the one IPC request a handler may have in
+ * flight for its connection.
+ */
+#ifndef MOAT_API_H
+#define MOAT_API_H
+
+#include <jansson.h>
+
+#include "conn.h"
+#include "dialect.h"
+#include "grant.h"
+#include "userrec.h"
+
+#define API_MAX_PARAMS	4
+#define API_PARAM_MAX	64
+#define API_QUERY_MAX	16
+
+enum api_auth {
+	AUTH_NONE = 0,		/* anyone (login, health) */
+	AUTH_BEARER,		/* a token from a login, or a key */
+};
+
+struct api_req;
+typedef void	(*api_handler)(struct api_req *);
+
+struct route {
+	enum dialect		 dialect;
+	enum http_method	 method;
+	const char		*pattern;	/* "{}" is one path segment */
+	enum api_auth		 auth;
+	api_handler		 handler;
+};
+
+struct api_query {
+	char		 name[32];
+	char		 value[256];
+};
+
+struct api_req {
+	struct conn		*c;
+	const struct route	*route;
+	enum dialect		 dialect;
+	char			 params[API_MAX_PARAMS][API_PARAM_MAX + 1];
+	int			 nparams;
+	struct api_query	 query[API_QUERY_MAX];
+	int			 nquery;
+	uint8_t			 grant[GRANT_LEN];
+};
+
+/* api.c */
+void	 api_dispatch(struct conn *, const struct route *, size_t nroutes);
+void	 api_error(struct api_req *, int status, const char *message);
+void	 api_error_retry(struct api_req *, int status, uint32_t retry,
+	    const char *message);
+void	 api_json(struct api_req *, int status, json_t *);	/* steals */
+void	 api_empty(struct api_req *, int status);
+/* The JSON object in the body, or NULL with a 400 already answered. */
+json_t	*api_body(struct api_req *);
+/* Refuses (400) members of body that are not in the NULL-ended list. */
+int	 api_only_fields(struct api_req *, json_t *body,
+	    const char *const *allowed);
+const char *api_query_get(struct api_req *, const char *name);
+/* Sends m for this request; cb gets the answer or NULL on timeout. */
+int	 api_request(struct api_req *, struct ipc_chan *, struct ipc_msg *,
+	    ipc_reply_cb cb);
+const char *api_peer(struct api_req *);
+
+/* render.c */
+json_t	*render_user(const struct user_rec *);
+json_t	*render_time(int64_t t);
+
+/* v1.c */
+void	 v1_login(struct api_req *);
+void	 v1_logout(struct api_req *);
+void	 v1_users_list(struct api_req *);
+void	 v1_users_create(struct api_req *);
+void	 v1_user_get(struct api_req *);
+void	 v1_user_patch(struct api_req *);
+void	 v1_user_delete(struct api_req *);
+void	 v1_user_rotate(struct api_req *);
+void	 v1_user_expiry(struct api_req *);
+void	 v1_me(struct api_req *);
+void	 v1_change_password(struct api_req *);
+void	 v1_events(struct api_req *);
+
+#endif

@@ -1,0 +1,614 @@
+/*
+ * The control plane v1 dialect (control-plane-v1.txt, NOTES.md):
+ * login, users, the user's own account, the audit trail.  Each handler
+ * reads and checks its input, asks authd or stored, and renders.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api.h"
+#include "frontd.h"
+#include "log.h"
+#include "timefmt.h"
+
+#define LIST_PAGE	200
+#define JWT_TOKEN_MAX	2049
+
+static struct ipc_chan *
+stored(void)
+{
+	return frontd_env->chans[PROC_STORED];
+}
+
+static struct ipc_chan *
+authd(void)
+{
+	return frontd_env->chans[PROC_AUTHD];
+}
+
+/* A string member, present and of the right type and length. */
+static int
+string_field(struct api_req *r, json_t *body, const char *name, size_t max,
+    const char **out)
+{
+	json_t	*v = json_object_get(body, name);
+	char	 msg[96];
+
+	if (v == NULL || !json_is_string(v) || json_string_length(v) > max) {
+		snprintf(msg, sizeof(msg), "\"%s\" must be a string of at most "
+		    "%zu characters", name, max);
+		api_error(r, 400, msg);
+		return -1;
+	}
+	*out = json_string_value(v);
+	return 0;
+}
+
+/* ---- login and logout ------------------------------------------------- */
+
+static void
+logged_in(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
+{
+	struct api_req	*r = arg;
+	char		 message[128], token[JWT_TOKEN_MAX], id[37];
+	char		 username[256], role[16];
+	uint32_t	 status, retry;
+	uint64_t	 expires_in, oid;
+
+	(void)chan;
+	conn_ipc_done(r->c);
+	if (m == NULL) {
+		api_error(r, 503, "authentication unavailable");
+		return;
+	}
+	ipc_get_u32(m, &status);
+	ipc_get_u32(m, &retry);
+	ipc_get_str(m, message, sizeof(message));
+	ipc_get_str(m, token, sizeof(token));
+	ipc_get_u64(m, &expires_in);
+	ipc_get_str(m, id, sizeof(id));
+	ipc_get_u64(m, &oid);
+	ipc_get_str(m, username, sizeof(username));
+	ipc_get_str(m, role, sizeof(role));
+	if (ipc_end(m) == -1)
+		fatalx("authd sent a malformed auth.login.res");
+	if (status == 200)
+		api_json(r, 200, json_pack("{s:s,s:s,s:s,s:I,s:s,s:I}",
+		    "username", username, "token", token, "role", role,
+		    "expires_in", (json_int_t)expires_in, "user_id", id,
+		    "oid", (json_int_t)oid));
+	else
+		api_error_retry(r, status, retry, message);
+	explicit_bzero(token, sizeof(token));
+}
+
+void
+v1_login(struct api_req *r)
+{
+	static const char *const fields[] = { "username", "password", NULL };
+	struct ipc_msg	 m;
+	const char	*user, *pass;
+	json_t		*body;
+
+	if ((body = api_body(r)) == NULL)
+		return;
+	if (api_only_fields(r, body, fields) == -1 ||
+	    string_field(r, body, "username", 254, &user) == -1 ||
+	    string_field(r, body, "password", 1024, &pass) == -1) {
+		json_decref(body);
+		return;
+	}
+	ipc_msg_init(&m, IPC_AUTH_LOGIN, 0);
+	ipc_put_u64(&m, r->dialect);
+	ipc_put_str(&m, api_peer(r));
+	ipc_put_str(&m, user);
+	ipc_put_str(&m, pass);
+	json_decref(body);
+	if (api_request(r, authd(), &m, logged_in) == -1)
+		api_error(r, 503, "authentication unavailable");
+}
+
+static void
+op_done(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
+{
+	struct api_req	*r = arg;
+	char		 message[256];
+	uint32_t	 status;
+
+	(void)chan;
+	conn_ipc_done(r->c);
+	if (m == NULL) {
+		api_error(r, 503, "storage unavailable");
+		return;
+	}
+	ipc_get_u32(m, &status);
+	ipc_get_str(m, message, sizeof(message));
+	if (ipc_end(m) == -1)
+		fatalx("stored sent a malformed op.res");
+	if (status == 200)
+		api_json(r, 200, json_pack("{s:s}", "message", message));
+	else
+		api_error(r, status, message);
+}
+
+void
+v1_logout(struct api_req *r)
+{
+	struct ipc_msg	 m;
+
+	ipc_msg_init(&m, IPC_OP_LOGOUT, 0);
+	ipc_put_bin(&m, r->grant, sizeof(r->grant));
+	if (api_request(r, stored(), &m, op_done) == -1)
+		api_error(r, 503, "storage unavailable");
+}
+
+/* ---- one user ------------------------------------------------------- */
+
+enum user_shape {
+	SHAPE_BARE,		/* the user object itself */
+	SHAPE_WRAPPED,		/* {"user":{...},"hosts":[]} */
+};
+
+static void
+user_answer(struct api_req *r, struct ipc_msg *m, enum user_shape shape)
+{
+	struct user_rec	 u;
+	char		 message[256];
+	int		 status;
+
+	conn_ipc_done(r->c);
+	if (m == NULL) {
+		api_error(r, 503, "storage unavailable");
+		return;
+	}
+	if (user_res_get(m, &status, message, sizeof(message), &u) == -1)
+		fatalx("a malformed user.res");
+	if (status == 204)
+		api_empty(r, 204);
+	else if (status >= 300)
+		api_error(r, status, message);
+	else if (shape == SHAPE_WRAPPED)
+		api_json(r, status, json_pack("{s:o,s:[]}", "user",
+		    render_user(&u), "hosts"));
+	else
+		api_json(r, status, render_user(&u));
+}
+
+static void
+user_bare(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
+{
+	(void)chan;
+	user_answer(arg, m, SHAPE_BARE);
+}
+
+static void
+user_wrapped(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
+{
+	(void)chan;
+	user_answer(arg, m, SHAPE_WRAPPED);
+}
+
+static void
+user_op(struct api_req *r, enum ipc_type type, ipc_reply_cb cb)
+{
+	struct ipc_msg	 m;
+
+	ipc_msg_init(&m, type, 0);
+	ipc_put_bin(&m, r->grant, sizeof(r->grant));
+	if (type != IPC_OP_ME)
+		ipc_put_str(&m, r->params[0]);
+	if (api_request(r, stored(), &m, cb) == -1)
+		api_error(r, 503, "storage unavailable");
+}
+
+void
+v1_user_get(struct api_req *r)
+{
+	user_op(r, IPC_OP_USER_GET, user_wrapped);
+}
+
+void
+v1_me(struct api_req *r)
+{
+	user_op(r, IPC_OP_ME, user_bare);
+}
+
+void
+v1_user_delete(struct api_req *r)
+{
+	user_op(r, IPC_OP_USER_DELETE, user_bare);
+}
+
+void
+v1_user_patch(struct api_req *r)
+{
+	static const char *const fields[] = { "status", NULL };
+	struct ipc_msg	 m;
+	const char	*status;
+	json_t		*body;
+
+	if ((body = api_body(r)) == NULL)
+		return;
+	if (api_only_fields(r, body, fields) == -1 ||
+	    string_field(r, body, "status", 16, &status) == -1) {
+		json_decref(body);
+		return;
+	}
+	if (strcmp(status, "active") != 0 && strcmp(status, "disabled") != 0) {
+		json_decref(body);
+		api_error(r, 400, "status must be active or disabled");
+		return;
+	}
+	ipc_msg_init(&m, IPC_OP_USER_PATCH, 0);
+	ipc_put_bin(&m, r->grant, sizeof(r->grant));
+	ipc_put_str(&m, r->params[0]);
+	ipc_put_str(&m, status);
+	json_decref(body);
+	if (api_request(r, stored(), &m, user_bare) == -1)
+		api_error(r, 503, "storage unavailable");
+}
+
+/* expires_at: an RFC 3339 time, or null for never.  -1: answered 400. */
+static int
+expiry_field(struct api_req *r, json_t *v, int64_t *t, int *never)
+{
+	*never = 0;
+	if (v == NULL || json_is_null(v)) {
+		*never = 1;
+		return 0;
+	}
+	if (!json_is_string(v) || rfc3339_parse(json_string_value(v),
+	    json_string_length(v), t) == -1) {
+		api_error(r, 400, "expires_at must be an RFC 3339 time or "
+		    "null");
+		return -1;
+	}
+	return 0;
+}
+
+void
+v1_user_expiry(struct api_req *r)
+{
+	static const char *const fields[] = { "expires_at", NULL };
+	struct ipc_msg	 m;
+	json_t		*body;
+	int64_t		 t = 0;
+	int		 never;
+
+	if ((body = api_body(r)) == NULL)
+		return;
+	if (api_only_fields(r, body, fields) == -1) {
+		json_decref(body);
+		return;
+	}
+	if (json_object_get(body, "expires_at") == NULL) {
+		json_decref(body);
+		api_error(r, 400, "\"expires_at\" is required");
+		return;
+	}
+	if (expiry_field(r, json_object_get(body, "expires_at"), &t,
+	    &never) == -1) {
+		json_decref(body);
+		return;
+	}
+	json_decref(body);
+	ipc_msg_init(&m, IPC_OP_USER_EXPIRY, 0);
+	ipc_put_bin(&m, r->grant, sizeof(r->grant));
+	ipc_put_str(&m, r->params[0]);
+	if (never)
+		ipc_put_nil(&m);
+	else
+		ipc_put_i64(&m, t);
+	if (api_request(r, stored(), &m, user_bare) == -1)
+		api_error(r, 503, "storage unavailable");
+}
+
+/* ---- create and list ------------------------------------------------ */
+
+void
+v1_users_create(struct api_req *r)
+{
+	static const char *const fields[] = { "username", "password", "role",
+	    "expires_at", NULL };
+	struct ipc_msg	 m;
+	const char	*user, *pass, *role = "user";
+	json_t		*body;
+	size_t		 len;
+	int64_t		 t = 0;
+	int		 never;
+
+	if ((body = api_body(r)) == NULL)
+		return;
+	if (api_only_fields(r, body, fields) == -1 ||
+	    string_field(r, body, "username", 254, &user) == -1 ||
+	    string_field(r, body, "password", 1024, &pass) == -1 ||
+	    (json_object_get(body, "role") != NULL &&
+	    string_field(r, body, "role", 16, &role) == -1) ||
+	    expiry_field(r, json_object_get(body, "expires_at"), &t,
+	    &never) == -1)
+		goto done;
+	len = strlen(user);
+	if (len < 3 || len > USERNAME_MAX) {
+		api_error(r, 400, "username must be 3 to 50 characters");
+		goto done;
+	}
+	if (strlen(pass) < 8) {
+		api_error(r, 400, "password must be at least 8 characters");
+		goto done;
+	}
+	if (strcmp(role, "admin") != 0 && strcmp(role, "user") != 0) {
+		api_error(r, 400, "role must be admin or user");
+		goto done;
+	}
+	ipc_msg_init(&m, IPC_AUTH_USER_CREATE, 0);
+	ipc_put_bin(&m, r->grant, sizeof(r->grant));
+	ipc_put_str(&m, user);
+	ipc_put_str(&m, pass);
+	ipc_put_str(&m, role);
+	if (never)
+		ipc_put_nil(&m);
+	else
+		ipc_put_i64(&m, t);
+	if (api_request(r, authd(), &m, user_bare) == -1)
+		api_error(r, 503, "authentication unavailable");
+ done:
+	json_decref(body);
+}
+
+/* limit and offset from the query; -1 if one is not a number in range. */
+static int
+paging(struct api_req *r, uint32_t def, uint32_t max, uint32_t *limit,
+    uint32_t *offset)
+{
+	const char	*v;
+	char		*end;
+	unsigned long	 n;
+
+	*limit = def;
+	*offset = 0;
+	if ((v = api_query_get(r, "limit")) != NULL) {
+		n = strtoul(v, &end, 10);
+		if (*v < '0' || *v > '9' || *end != '\0' || n == 0 || n > max)
+			return -1;
+		*limit = n;
+	}
+	if ((v = api_query_get(r, "offset")) != NULL) {
+		n = strtoul(v, &end, 10);
+		if (*v < '0' || *v > '9' || *end != '\0' || n > 1000000000)
+			return -1;
+		*offset = n;
+	}
+	return 0;
+}
+
+static void
+users_listed(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
+{
+	struct api_req	*r = arg;
+	struct user_rec	 u;
+	char		 message[128];
+	uint32_t	 status;
+	uint64_t	 total, n, i;
+	json_t		*list;
+
+	(void)chan;
+	conn_ipc_done(r->c);
+	if (m == NULL) {
+		api_error(r, 503, "storage unavailable");
+		return;
+	}
+	ipc_get_u32(m, &status);
+	ipc_get_str(m, message, sizeof(message));
+	ipc_get_u64(m, &total);
+	ipc_get_u64(m, &n);
+	if ((list = json_array()) == NULL)
+		fatalx("%s: out of memory", __func__);
+	for (i = 0; i < n && m->error == NULL; i++) {
+		ipc_get_user(m, &u);
+		json_array_append_new(list, render_user(&u));
+	}
+	if (ipc_end(m) == -1)
+		fatalx("stored sent a malformed user.list.res");
+	if (status != 200) {
+		json_decref(list);
+		api_error(r, status, message);
+		return;
+	}
+	api_json(r, 200, json_pack("{s:o,s:I}", "users", list, "total",
+	    (json_int_t)total));
+}
+
+void
+v1_users_list(struct api_req *r)
+{
+	struct ipc_msg	 m;
+	uint32_t	 limit, offset;
+
+	if (paging(r, LIST_PAGE, LIST_PAGE, &limit, &offset) == -1) {
+		api_error(r, 400, "limit must be 1 to 200, offset a number");
+		return;
+	}
+	ipc_msg_init(&m, IPC_OP_USER_LIST, 0);
+	ipc_put_bin(&m, r->grant, sizeof(r->grant));
+	ipc_put_u64(&m, limit);
+	ipc_put_u64(&m, offset);
+	if (api_request(r, stored(), &m, users_listed) == -1)
+		api_error(r, 503, "storage unavailable");
+}
+
+/* ---- passwords ---------------------------------------------------------- */
+
+static void
+password_done(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
+{
+	struct api_req	*r = arg;
+	char		 message[256], password[64];
+	uint32_t	 status;
+
+	(void)chan;
+	conn_ipc_done(r->c);
+	if (m == NULL) {
+		api_error(r, 503, "authentication unavailable");
+		return;
+	}
+	ipc_get_u32(m, &status);
+	ipc_get_str(m, message, sizeof(message));
+	ipc_get_str(m, password, sizeof(password));
+	if (ipc_end(m) == -1)
+		fatalx("authd sent a malformed auth.password.res");
+	if (status != 200)
+		api_error(r, status, message);
+	else if (password[0] != '\0')
+		api_json(r, 200, json_pack("{s:s,s:s}", "id", r->params[0],
+		    "password", password));
+	else
+		api_json(r, 200, json_pack("{s:s}", "message",
+		    "password changed"));
+	explicit_bzero(password, sizeof(password));
+}
+
+void
+v1_user_rotate(struct api_req *r)
+{
+	struct ipc_msg	 m;
+
+	ipc_msg_init(&m, IPC_AUTH_ROTATE_PW, 0);
+	ipc_put_bin(&m, r->grant, sizeof(r->grant));
+	ipc_put_str(&m, r->params[0]);
+	if (api_request(r, authd(), &m, password_done) == -1)
+		api_error(r, 503, "authentication unavailable");
+}
+
+void
+v1_change_password(struct api_req *r)
+{
+	static const char *const fields[] = { "old_password", "new_password",
+	    NULL };
+	struct ipc_msg	 m;
+	const char	*old, *new;
+	json_t		*body;
+
+	if ((body = api_body(r)) == NULL)
+		return;
+	if (api_only_fields(r, body, fields) == -1 ||
+	    string_field(r, body, "old_password", 1024, &old) == -1 ||
+	    string_field(r, body, "new_password", 1024, &new) == -1) {
+		json_decref(body);
+		return;
+	}
+	ipc_msg_init(&m, IPC_AUTH_CHANGE_PW, 0);
+	ipc_put_bin(&m, r->grant, sizeof(r->grant));
+	ipc_put_str(&m, old);
+	ipc_put_str(&m, new);
+	ipc_put_str(&m, api_peer(r));
+	json_decref(body);
+	if (api_request(r, authd(), &m, password_done) == -1)
+		api_error(r, 503, "authentication unavailable");
+}
+
+/* ---- events ----------------------------------------------------------- */
+
+static void
+events_listed(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
+{
+	struct api_req	*r = arg;
+	char		 f[8][512], message[128];
+	uint32_t	 status, limit, offset;
+	uint64_t	 total, n, i;
+	int64_t		 created;
+	json_t		*list, *meta;
+	int		 k;
+
+	(void)chan;
+	conn_ipc_done(r->c);
+	if (m == NULL) {
+		api_error(r, 503, "storage unavailable");
+		return;
+	}
+	ipc_get_u32(m, &status);
+	ipc_get_str(m, message, sizeof(message));
+	ipc_get_u64(m, &total);
+	ipc_get_u64(m, &n);
+	if ((list = json_array()) == NULL)
+		fatalx("%s: out of memory", __func__);
+	for (i = 0; i < n && m->error == NULL; i++) {
+		for (k = 0; k < 8; k++)
+			ipc_get_str(m, f[k], sizeof(f[k]));
+		ipc_get_i64(m, &created);
+		if ((meta = json_loads(f[7], 0, NULL)) == NULL)
+			meta = json_object();
+		json_array_append_new(list, json_pack(
+		    "{s:s,s:s?,s:s?,s:s?,s:s,s:s,s:s,s:o,s:o}", "id", f[0],
+		    "task_id", f[1][0] ? f[1] : NULL,
+		    "host_id", f[2][0] ? f[2] : NULL,
+		    "user_id", f[3][0] ? f[3] : NULL, "level", f[4],
+		    "type", f[5], "message", f[6], "metadata", meta,
+		    "created_at", render_time(created)));
+	}
+	if (ipc_end(m) == -1)
+		fatalx("stored sent a malformed events.res");
+	if (status != 200) {
+		json_decref(list);
+		api_error(r, status, message);
+		return;
+	}
+	paging(r, 50, 200, &limit, &offset);
+	api_json(r, 200, json_pack("{s:o,s:I,s:i,s:i}", "events", list,
+	    "total", (json_int_t)total, "limit", limit, "offset", offset));
+}
+
+static int
+time_filter(struct api_req *r, const char *name, struct ipc_msg *m)
+{
+	const char	*v = api_query_get(r, name);
+	int64_t		 t;
+
+	if (v == NULL) {
+		ipc_put_nil(m);
+		return 0;
+	}
+	if (rfc3339_parse(v, strlen(v), &t) == -1)
+		return -1;
+	ipc_put_i64(m, t);
+	return 0;
+}
+
+void
+v1_events(struct api_req *r)
+{
+	static const char *const known[] = { "limit", "offset", "type",
+	    "user_id", "host_id", "since", "until", NULL };
+	struct ipc_msg	 m;
+	uint32_t	 limit, offset;
+	const char	*v;
+	int		 i, k, ok;
+
+	for (i = 0; i < r->nquery; i++) {
+		for (ok = 0, k = 0; known[k] != NULL; k++)
+			ok |= strcmp(r->query[i].name, known[k]) == 0;
+		if (!ok) {
+			api_error(r, 400, "unknown filter");
+			return;
+		}
+	}
+	if (paging(r, 50, 200, &limit, &offset) == -1) {
+		api_error(r, 400, "limit must be 1 to 200, offset a number");
+		return;
+	}
+	ipc_msg_init(&m, IPC_OP_EVENTS, 0);
+	ipc_put_bin(&m, r->grant, sizeof(r->grant));
+	ipc_put_u64(&m, limit);
+	ipc_put_u64(&m, offset);
+	ipc_put_str(&m, (v = api_query_get(r, "type")) ? v : "");
+	ipc_put_str(&m, (v = api_query_get(r, "user_id")) ? v : "");
+	ipc_put_str(&m, (v = api_query_get(r, "host_id")) ? v : "");
+	if (time_filter(r, "since", &m) == -1 ||
+	    time_filter(r, "until", &m) == -1) {
+		ipc_msg_clear(&m);
+		api_error(r, 400, "since and until must be RFC 3339 times");
+		return;
+	}
+	if (api_request(r, stored(), &m, events_listed) == -1)
+		api_error(r, 503, "storage unavailable");
+}

@@ -1,0 +1,103 @@
+/*
+ * Authorization, in stored, on every operation: the grant must carry
+ * authd's MAC and be fresh; the credential behind it (a session, a key)
+ * must still live, and so must its user; then the role, the scopes and
+ * the ownership of every object the request names are checked, inside
+ * the query.  A user asking for another user's object gets "not found",
+ * as for a missing one, so that ids cannot be probed.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "log.h"
+#include "stored.h"
+
+int
+user_ref(const char *ref, uint64_t *oid)
+{
+	static const char by_id[] = "SELECT oid FROM users WHERE id = ?";
+	sqlite3_stmt	*st;
+	char		*end;
+	unsigned long long v;
+	size_t		 len = strlen(ref);
+	int		 rc;
+
+	/* an integer oid (command API, certificates API) ... */
+	if (len > 0 && len <= 19 && strspn(ref, "0123456789") == len &&
+	    ref[0] != '0') {
+		v = strtoull(ref, &end, 10);
+		*oid = v;
+		return 0;
+	}
+	/* ... or a UUID (control plane, account API) */
+	if (len != 36)
+		return -1;
+	st = db_stmt(by_id);
+	sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	*oid = rc == SQLITE_ROW ? (uint64_t)sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+/*
+ * Reads the grant at the front of m and checks it whole.  Returns 0, or
+ * the HTTP status to answer with (401, 429, 503).
+ */
+int
+authz_grant(struct ipc_msg *m, struct principal *p, uint32_t *retry)
+{
+	uint8_t		 buf[GRANT_LEN + 1];
+	size_t		 len;
+
+	memset(p, 0, sizeof(*p));
+	*retry = 0;
+	ipc_get_bin(m, buf, sizeof(buf), &len);
+	if (m->error != NULL)
+		return 400;
+	return authz_check(buf, len, p, retry);
+}
+
+int
+authz_check(const uint8_t *buf, size_t len, struct principal *p,
+    uint32_t *retry)
+{
+	struct stored	*s = stored_env;
+	struct grant	 g;
+	const char	*why;
+	int64_t		 now = time(NULL);
+
+	memset(p, 0, sizeof(*p));
+	*retry = 0;
+	if (!s->have_grant_key)
+		return 503;
+	if (grant_open(s->grant_key, buf, len, now, &g, &why) == -1) {
+		log_debug("grant refused: %s", why);
+		return 401;
+	}
+	if (sessions_alive(&g, p) == -1)
+		return 401;
+	if (!ratelimit_hit(s->api, &p->user_oid, sizeof(p->user_oid), now,
+	    retry))
+		return 429;
+	return 0;
+}
+
+/*
+ * May p act on the user that ref names?  An admin on anyone; a user on
+ * themself, unless admin_only.  Returns 0, or 404 (missing, or not
+ * theirs) or 403 (an admin function).
+ */
+int
+authz_user(const struct principal *p, const char *ref, int admin_only,
+    uint64_t *oid)
+{
+	if (admin_only && p->role != ROLE_ADMIN)
+		return 403;
+	if (user_ref(ref, oid) == -1)
+		return 404;
+	if (p->role != ROLE_ADMIN && *oid != p->user_oid)
+		return 404;
+	return 0;
+}

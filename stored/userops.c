@@ -1,0 +1,288 @@
+/*
+ * The control plane's operations on users, authorized here: an admin on
+ * anyone, a user on themself (GET /v1/user/me), nobody else on anything.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "stored.h"
+
+#define LIST_MAX	200
+
+/* ---- list ------------------------------------------------------------ */
+
+static int64_t
+count_users(void)
+{
+	static const char sql[] = "SELECT count(*) FROM users";
+	sqlite3_stmt	*st = db_stmt(sql);
+	int64_t		 n = 0;
+
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return n;
+}
+
+static void
+list_answer(struct ipc_chan *chan, const struct ipc_msg *req,
+    uint32_t limit, uint32_t offset)
+{
+	static char	 sql[512];
+	struct ipc_msg	 m;
+	struct user_rec	*u;
+	sqlite3_stmt	*st;
+	uint32_t	 n = 0, i;
+
+	if (sql[0] == '\0')
+		snprintf(sql, sizeof(sql), "SELECT %s FROM users ORDER BY oid "
+		    "LIMIT ? OFFSET ?", user_columns);
+	if ((u = calloc(limit > 0 ? limit : 1, sizeof(*u))) == NULL)
+		fatal("%s", __func__);
+	st = db_stmt(sql);
+	sqlite3_bind_int(st, 1, limit);
+	sqlite3_bind_int64(st, 2, offset);
+	while (n < limit && sqlite3_step(st) == SQLITE_ROW)
+		row_to_user(st, &u[n++]);
+	sqlite3_reset(st);
+	ipc_msg_init(&m, IPC_USER_LIST_RES, 0);
+	ipc_put_u64(&m, 200);
+	ipc_put_str(&m, "ok");
+	ipc_put_u64(&m, count_users());
+	ipc_put_u64(&m, n);
+	for (i = 0; i < n; i++)
+		ipc_put_user(&m, &u[i]);
+	ipc_reply(chan, req, &m);
+	free(u);
+}
+
+static void
+list_refused(struct ipc_chan *chan, const struct ipc_msg *req, int status,
+    const char *message)
+{
+	struct ipc_msg	 m;
+
+	ipc_msg_init(&m, IPC_USER_LIST_RES, 0);
+	ipc_put_u64(&m, status);
+	ipc_put_str(&m, message);
+	ipc_put_u64(&m, 0);
+	ipc_put_u64(&m, 0);
+	ipc_reply(chan, req, &m);
+}
+
+static int
+op_list(struct ipc_chan *chan, struct ipc_msg *m)
+{
+	struct principal p;
+	uint32_t	 retry, limit, offset;
+	int		 status;
+
+	status = authz_grant(m, &p, &retry);
+	ipc_get_u32(m, &limit);
+	ipc_get_u32(m, &offset);
+	if (ipc_end(m) == -1)
+		return -1;
+	if (status == 0 && p.role != ROLE_ADMIN)
+		status = 403;
+	if (status != 0)
+		list_refused(chan, m, status, status == 403 ? "admin only" :
+		    "invalid or expired token");
+	else
+		list_answer(chan, m, limit > LIST_MAX ? LIST_MAX : limit,
+		    offset);
+	return 0;
+}
+
+/* ---- one user: get, me, patch, expiry, delete ------------------------- */
+
+static int
+set_status(uint64_t oid, const char *status)
+{
+	static const char sql[] =
+	    "UPDATE users SET status = ?, updated_at = ? WHERE oid = ?";
+	sqlite3_stmt	*st = db_stmt(sql);
+	int		 rc;
+
+	sqlite3_bind_text(st, 1, status, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, db_now());
+	sqlite3_bind_int64(st, 3, oid);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int
+set_expiry(uint64_t oid, int64_t expires, int none)
+{
+	static const char sql[] =
+	    "UPDATE users SET expires_at = ?, updated_at = ? WHERE oid = ?";
+	sqlite3_stmt	*st = db_stmt(sql);
+	int		 rc;
+
+	if (none)
+		sqlite3_bind_null(st, 1);
+	else
+		sqlite3_bind_int64(st, 1, expires);
+	sqlite3_bind_int64(st, 2, db_now());
+	sqlite3_bind_int64(st, 3, oid);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int
+delete_user(uint64_t oid)
+{
+	static const char sql[] = "DELETE FROM users WHERE oid = ?";
+	sqlite3_stmt	*st = db_stmt(sql);
+	int		 rc;
+
+	sqlite3_bind_int64(st, 1, oid);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+struct change {
+	const char	*status;	/* PATCH */
+	int64_t		 expires;	/* expiry */
+	int		 no_expiry;
+};
+
+/*
+ * Applies one change in a transaction with its event.  Disabling a user
+ * or setting an expiry in the past ends their sessions at once; their
+ * keys are refused from the next request on, since every request checks
+ * the user's state.
+ */
+static int
+apply_change(enum ipc_type type, const struct principal *p, uint64_t oid,
+    const struct change *c, struct user_rec *u)
+{
+	const char	*event;
+	int		 ok, end = 0;
+
+	if (db_begin() == -1)
+		return 500;
+	if (user_load(oid, u) == -1) {
+		db_rollback();
+		return 404;
+	}
+	switch (type) {
+	case IPC_OP_USER_PATCH:
+		ok = set_status(oid, c->status) == 0;
+		end = strcmp(c->status, "disabled") == 0;
+		event = "admin.user.update";
+		break;
+	case IPC_OP_USER_EXPIRY:
+		ok = set_expiry(oid, c->expires, c->no_expiry) == 0;
+		end = !c->no_expiry && c->expires <= db_now();
+		event = "admin.user.expiry";
+		break;
+	default:
+		ok = delete_user(oid) == 0;
+		event = "admin.user.delete";
+		break;
+	}
+	if (!ok || (end && sessions_end_user(oid, 0) == -1) ||
+	    db_event(event, "info", u->id, type == IPC_OP_USER_DELETE ?
+	    "user deleted" : "user changed", p->username, NULL, -1) == -1 ||
+	    (type != IPC_OP_USER_DELETE && user_load(oid, u) == -1) ||
+	    db_commit() == -1) {
+		db_rollback();
+		return 500;
+	}
+	return 0;
+}
+
+static const char *
+message_for(int status)
+{
+	switch (status) {
+	case 400: return "bad request";
+	case 401: return "invalid or expired token";
+	case 403: return "admin only";
+	case 404: return "user not found";
+	case 429: return "too many requests";
+	case 503: return "not ready";
+	default: return "database error";
+	}
+}
+
+/* Reads what the operation carries after the grant and the reference. */
+static int
+read_change(struct ipc_msg *m, struct change *c, char *status, size_t len)
+{
+	memset(c, 0, sizeof(*c));
+	if (m->type == IPC_OP_USER_PATCH) {
+		ipc_get_str(m, status, len);
+		c->status = status;
+	} else if (m->type == IPC_OP_USER_EXPIRY)
+		ipc_get_opti64(m, &c->expires, &c->no_expiry);
+	return ipc_end(m);
+}
+
+static int
+op_one(struct ipc_chan *chan, struct ipc_msg *m)
+{
+	struct principal p;
+	struct user_rec	 u;
+	struct change	 c;
+	char		 ref[64] = "", statusbuf[16];
+	uint64_t	 oid;
+	uint32_t	 retry;
+	int		 status, admin_only;
+
+	status = authz_grant(m, &p, &retry);
+	if (m->type != IPC_OP_ME)
+		ipc_get_str(m, ref, sizeof(ref));
+	if (read_change(m, &c, statusbuf, sizeof(statusbuf)) == -1)
+		return -1;
+	admin_only = m->type != IPC_OP_USER_GET && m->type != IPC_OP_ME;
+	if (status == 0) {
+		if (m->type == IPC_OP_ME)
+			oid = p.user_oid;
+		else
+			status = authz_user(&p, ref, admin_only, &oid);
+	}
+	if (status == 0 && m->type == IPC_OP_USER_PATCH &&
+	    strcmp(c.status, "active") != 0 && strcmp(c.status, "disabled"))
+		status = 400;
+	if (status == 0 && m->type == IPC_OP_USER_DELETE &&
+	    oid == p.user_oid)
+		status = 409;	/* an admin does not delete themself */
+	if (status == 0 && (m->type == IPC_OP_USER_GET ||
+	    m->type == IPC_OP_ME))
+		status = user_load(oid, &u) == 0 ? 0 : 404;
+	else if (status == 0)
+		status = apply_change(m->type, &p, oid, &c, &u);
+	if (status != 0)
+		reply_user(chan, m, status, status == 409 ?
+		    "cannot delete yourself" : m->type == IPC_OP_USER_PATCH &&
+		    status == 400 ? "status must be active or disabled" :
+		    message_for(status), NULL);
+	else if (m->type == IPC_OP_USER_DELETE)
+		reply_user(chan, m, 204, "deleted", &u);
+	else
+		reply_user(chan, m, 200, "ok", &u);
+	return 0;
+}
+
+int
+users_op(struct ipc_chan *chan, struct ipc_msg *m)
+{
+	switch (m->type) {
+	case IPC_OP_USER_LIST:
+		return op_list(chan, m);
+	case IPC_OP_USER_GET:
+	case IPC_OP_ME:
+	case IPC_OP_USER_PATCH:
+	case IPC_OP_USER_EXPIRY:
+	case IPC_OP_USER_DELETE:
+		return op_one(chan, m);
+	default:
+		return -1;
+	}
+}
