@@ -53,6 +53,8 @@ dispatch(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 			return users_rotate_password(chan, m);
 		case IPC_AUTH_CHANGE_PW:
 			return users_change_password(chan, m);
+		case IPC_AUTH_APIKEY_CREATE:
+			return apikeys_create(chan, m);
 		default:
 			return -1;
 		}

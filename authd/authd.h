@@ -86,6 +86,9 @@ void	 grant_mint(uint64_t user_oid, int role, uint32_t scopes, int kind,
 int	 grant_check(const uint8_t *grant, size_t len, struct grant *g);
 int	 role_by_name(const char *);
 
+/* apikeys.c */
+int	 apikeys_create(struct ipc_chan *, struct ipc_msg *);
+
 /* users.c: operations that involve a password */
 int	 users_create(struct ipc_chan *, struct ipc_msg *);
 int	 users_rotate_password(struct ipc_chan *, struct ipc_msg *);

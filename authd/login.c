@@ -12,6 +12,7 @@
 
 #include "authd.h"
 #include "log.h"
+#include "tokens.h"
 #include "util.h"
 
 #define ACCOUNT_WINDOW	900	/* failures per account are counted so */
@@ -26,6 +27,7 @@ struct login {
 	char		 password[PASSWORD_IN_MAX + 1];
 	struct cred	 cred;
 	struct event	*delay;
+	char		 token[JWT_MAX_LEN + 1];	/* an opaque one */
 };
 
 static void	 login_lookup(evutil_socket_t, short, void *);
@@ -130,10 +132,15 @@ session_made(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 		login_free(l);
 		return;
 	}
-	snprintf(jti, sizeof(jti), "%llu", (unsigned long long)sid);
-	if (jwt_mint(authd_env->jwt_key, l->cred.id, l->cred.role, expires,
-	    jti, token, sizeof(token)) != CRYPTO_OK)
-		fatalx("cannot mint a token");
+	if (l->token[0] != '\0')
+		strlcpy(token, l->token, sizeof(token));
+	else {
+		/* the control plane's clients split it on "." */
+		snprintf(jti, sizeof(jti), "%llu", (unsigned long long)sid);
+		if (jwt_mint(authd_env->jwt_key, l->cred.id, l->cred.role,
+		    expires, jti, token, sizeof(token)) != CRYPTO_OK)
+			fatalx("cannot mint a token");
+	}
 	ratelimit_forget(authd_env->accounts, l->name, strlen(l->name));
 	answer(l, 200, 0, "ok", token,
 	    authd_env->conf.session[l->dialect].lifetime);
@@ -147,16 +154,31 @@ open_session(struct login *l)
 	struct authd		*a = authd_env;
 	struct authd_session	*s = &a->conf.session[l->dialect];
 	struct ipc_msg		 m;
+	uint8_t			 id[TOKEN_ID_LEN], secret[TOKEN_SECRET_LEN];
+	uint8_t			 digest[32];
 	char			 public_id[13];
+	size_t			 dlen = 0;
 
-	random_string(public_id, 12, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijkl"
-	    "mnopqrstuvwxyz0123456789-_");
+	if (l->dialect == DIALECT_V1) {
+		/* a JWT: its signature is the proof, its jti the session */
+		random_string(public_id, 12, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		    "abcdefghijklmnopqrstuvwxyz0123456789-_");
+	} else {
+		if (token_new(l->dialect == DIALECT_APIV1 ? PREFIX_COOKIE :
+		    PREFIX_CCE, l->token, sizeof(l->token), id, secret) !=
+		    CRYPTO_OK || token_digest(a->token_key, secret, digest) !=
+		    CRYPTO_OK)
+			fatalx("cannot mint a token");
+		token_id_text(id, public_id);
+		dlen = sizeof(digest);
+		explicit_bzero(secret, sizeof(secret));
+	}
 	ipc_msg_init(&m, IPC_SESSION_CREATE, 0);
 	ipc_put_u64(&m, l->cred.oid);
 	ipc_put_u64(&m, l->dialect);
 	ipc_put_str(&m, l->peer);
 	ipc_put_str(&m, public_id);
-	ipc_put_bin(&m, "", 0);
+	ipc_put_bin(&m, digest, dlen);
 	ipc_put_u64(&m, s->lifetime);
 	ipc_put_u64(&m, s->idle);
 	ipc_put_u64(&m, 0);

@@ -11,6 +11,7 @@
 
 #include "authd.h"
 #include "log.h"
+#include "tokens.h"
 #include "util.h"
 
 #define CRED_MAX	2048
@@ -19,6 +20,18 @@ enum cred_kind {
 	CRED_BEARER = 1,	/* Authorization: Bearer */
 	CRED_COOKIE = 2,	/* the apiv1 session cookie */
 	CRED_BASIC = 3,		/* the password of Basic auth */
+};
+
+/* A check that needs stored: an opaque token or a key. */
+struct vreq {
+	struct ipc_chan	*front;
+	uint32_t	 reqid;
+	uint32_t	 dialect;
+	char		 peer[64];
+	int		 table;		/* enum token_table */
+	const char	*prefix;
+	uint8_t		 id[TOKEN_ID_LEN];
+	uint8_t		 secret[TOKEN_SECRET_LEN];
 };
 
 int
@@ -111,6 +124,138 @@ verify_jwt(const char *token, size_t len, uint8_t grant[GRANT_LEN])
 	return 0;
 }
 
+static void
+vreq_answer(struct vreq *v, int status, const uint8_t *grant)
+{
+	struct ipc_msg	 req;
+
+	memset(&req, 0, sizeof(req));
+	req.type = IPC_AUTH_VERIFY;
+	req.reqid = v->reqid;
+	verify_answer(v->front, &req, status, 0, grant);
+	explicit_bzero(v, sizeof(*v));
+	free(v);
+}
+
+static void
+refused(struct vreq *v)
+{
+	uint32_t	 retry;
+
+	ratelimit_hit(authd_env->invalid, v->peer, strlen(v->peer), time(NULL),
+	    &retry);
+	vreq_answer(v, 401, NULL);
+}
+
+/* What stored knows of the token's public id; compared here. */
+static void
+token_known(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
+{
+	struct vreq	*v = arg;
+	uint8_t		 digest[32], stored_digest[32], grant[GRANT_LEN];
+	char		 bound[256], role[16];
+	uint64_t	 oid, user;
+	uint32_t	 scopes, dialect;
+	int64_t		 expires;
+	size_t		 dlen;
+	int		 found, ok, kind;
+
+	(void)chan;
+	if (m == NULL) {
+		vreq_answer(v, 503, NULL);
+		return;
+	}
+	ipc_get_bool(m, &found);
+	ipc_get_u64(m, &oid);
+	ipc_get_u64(m, &user);
+	ipc_get_bin(m, stored_digest, sizeof(stored_digest), &dlen);
+	ipc_get_u32(m, &scopes);
+	ipc_get_i64(m, &expires);
+	ipc_get_str(m, bound, sizeof(bound));
+	ipc_get_u32(m, &dialect);
+	ipc_get_str(m, role, sizeof(role));
+	if (ipc_end(m) == -1)
+		fatalx("stored sent a malformed token.res");
+	ok = found && dlen == sizeof(digest) &&
+	    token_digest(authd_env->token_key, v->secret, digest) ==
+	    CRYPTO_OK && token_digest_equal(digest, stored_digest) &&
+	    (expires == 0 || expires > time(NULL)) &&
+	    role_by_name(role) != ROLE_NONE;
+	explicit_bzero(digest, sizeof(digest));
+	if (ok && v->table == TOKEN_SESSION && dialect != v->dialect)
+		ok = 0;		/* a session serves the dialect it came from */
+	if (ok && v->table == TOKEN_APIKEY && v->dialect != DIALECT_APIV1)
+		ok = 0;		/* keys are the certificates API's */
+	/* a LOGIN token is bound to the address it was issued to */
+	if (ok && strcmp(v->prefix, PREFIX_LOGIN) == 0 &&
+	    strcmp(bound, v->peer) != 0)
+		ok = 0;
+	if (!ok) {
+		refused(v);
+		return;
+	}
+	kind = v->table == TOKEN_APIKEY ? GRANT_APIKEY :
+	    strcmp(v->prefix, PREFIX_LOGIN) == 0 ? GRANT_LOGIN : GRANT_SESSION;
+	grant_mint(user, role_by_name(role), v->table == TOKEN_APIKEY ?
+	    scopes : SCOPE_ALL, kind, oid, grant);
+	vreq_answer(v, 200, grant);
+}
+
+static const char *
+token_prefix(const char *cred, int *table)
+{
+	static const char *const sessions[] = { PREFIX_COOKIE, PREFIX_CCE,
+	    PREFIX_LOGIN, NULL };
+	int	 i;
+
+	if (strncmp(cred, PREFIX_APIKEY, 3) == 0) {
+		*table = TOKEN_APIKEY;
+		return PREFIX_APIKEY;
+	}
+	for (i = 0; sessions[i] != NULL; i++)
+		if (strncmp(cred, sessions[i], 3) == 0) {
+			*table = TOKEN_SESSION;
+			return sessions[i];
+		}
+	return NULL;
+}
+
+/* Opaque tokens: parsed here, looked up by public id, compared here. */
+static int
+verify_opaque(struct ipc_chan *chan, struct ipc_msg *req, uint32_t dialect,
+    const char *peer, const char *cred)
+{
+	struct vreq	*v;
+	struct ipc_msg	 m;
+	char		 idtext[13];
+	const char	*prefix;
+	int		 table;
+
+	if ((prefix = token_prefix(cred, &table)) == NULL)
+		return -1;
+	if ((v = calloc(1, sizeof(*v))) == NULL)
+		fatal("%s", __func__);
+	if (token_parse(prefix, cred, strlen(cred), v->id, v->secret) !=
+	    CRYPTO_OK) {
+		free(v);
+		return -1;
+	}
+	v->front = chan;
+	v->reqid = req->reqid;
+	v->dialect = dialect;
+	v->table = table;
+	v->prefix = prefix;
+	strlcpy(v->peer, peer, sizeof(v->peer));
+	token_id_text(v->id, idtext);
+	ipc_msg_init(&m, IPC_TOKEN_GET, 0);
+	ipc_put_u64(&m, table);
+	ipc_put_str(&m, idtext);
+	if (ipc_request(authd_env->chans[PROC_STORED], &m,
+	    authd_env->conf.common.ipc_timeout_ms, token_known, v) == -1)
+		vreq_answer(v, 503, NULL);
+	return 0;
+}
+
 int
 verify_request(struct ipc_chan *chan, struct ipc_msg *m)
 {
@@ -131,8 +276,13 @@ verify_request(struct ipc_chan *chan, struct ipc_msg *m)
 		verify_answer(chan, m, 429, retry, NULL);
 		goto done;
 	}
-	if (kind == CRED_BEARER && strncmp(cred, "ak_", 3) != 0)
-		ok = verify_jwt(cred, strlen(cred), grant);
+	if (strchr(cred, '.') != NULL) {
+		/* a JWT: the control plane's, also taken by account v2 */
+		if (kind == CRED_BEARER && (dialect == DIALECT_V1 ||
+		    dialect == DIALECT_ACCOUNT))
+			ok = verify_jwt(cred, strlen(cred), grant);
+	} else if (verify_opaque(chan, m, dialect, peer, cred) == 0)
+		goto done;	/* answered once stored has spoken */
 	if (ok == 0)
 		verify_answer(chan, m, 200, 0, grant);
 	else {

@@ -14,6 +14,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
 #include "api.h"
 #include "frontd.h"
 #include "json_limits.h"
@@ -44,9 +47,16 @@ send_json(struct api_req *r, int status, const char *headers, json_t *j)
 void
 api_json(struct api_req *r, int status, json_t *j)
 {
+	api_json_headers(r, status, "", j);
+}
+
+void
+api_json_headers(struct api_req *r, int status, const char *headers,
+    json_t *j)
+{
 	if (j == NULL)
 		fatalx("%s: out of memory", __func__);
-	send_json(r, status, "", j);
+	send_json(r, status, headers, j);
 }
 
 void
@@ -316,6 +326,46 @@ api_request(struct api_req *r, struct ipc_chan *chan, struct ipc_msg *m,
 	return 0;
 }
 
+/* ---- logins ------------------------------------------------------------- */
+
+int
+api_login(struct api_req *r, const char *user, const char *password,
+    ipc_reply_cb cb)
+{
+	struct ipc_msg	 m;
+
+	ipc_msg_init(&m, IPC_AUTH_LOGIN, 0);
+	ipc_put_u64(&m, r->dialect);
+	ipc_put_str(&m, api_peer(r));
+	ipc_put_str(&m, user);
+	ipc_put_str(&m, password);
+	return api_request(r, frontd_env->chans[PROC_AUTHD], &m, cb);
+}
+
+void
+login_res_get(struct api_req *r, struct ipc_msg *m, struct login_res *l)
+{
+	memset(l, 0, sizeof(*l));
+	conn_ipc_done(r->c);
+	if (m == NULL) {
+		l->status = 503;
+		strlcpy(l->message, "authentication unavailable",
+		    sizeof(l->message));
+		return;
+	}
+	ipc_get_u32(m, &l->status);
+	ipc_get_u32(m, &l->retry);
+	ipc_get_str(m, l->message, sizeof(l->message));
+	ipc_get_str(m, l->token, sizeof(l->token));
+	ipc_get_u64(m, &l->expires_in);
+	ipc_get_str(m, l->user_id, sizeof(l->user_id));
+	ipc_get_u64(m, &l->user_oid);
+	ipc_get_str(m, l->username, sizeof(l->username));
+	ipc_get_str(m, l->role, sizeof(l->role));
+	if (ipc_end(m) == -1)
+		fatalx("authd sent a malformed auth.login.res");
+}
+
 /* ---- the body ----------------------------------------------------------- */
 
 json_t *
@@ -400,20 +450,141 @@ bearer(struct api_req *r, char *token, size_t len)
 	return 0;
 }
 
+/* Basic auth: any user name; the password is the credential (an ak_). */
+static int
+basic(struct api_req *r, char *password, size_t len)
+{
+	const struct http_header	*h;
+	unsigned char			 dec[BEARER_MAX];
+	const unsigned char		*colon;
+	size_t				 n, pad = 0;
+	int				 d;
+
+	h = http_header_get(&r->c->req, "Authorization");
+	if (h == NULL || h->valuelen < 7 || strncasecmp(h->value, "Basic ", 6))
+		return -1;
+	n = h->valuelen - 6;
+	if (n == 0 || n % 4 != 0 || n / 4 * 3 > sizeof(dec))
+		return -1;
+	if ((d = EVP_DecodeBlock(dec, (const unsigned char *)h->value + 6,
+	    n)) < 0)
+		return -1;
+	if (h->value[h->valuelen - 1] == '=')
+		pad = h->value[h->valuelen - 2] == '=' ? 2 : 1;
+	d -= pad;
+	if ((colon = memchr(dec, ':', d)) == NULL ||
+	    (size_t)(d - (colon - dec) - 1) >= len ||
+	    memchr(dec, '\0', d) != NULL) {
+		explicit_bzero(dec, sizeof(dec));
+		return -1;
+	}
+	n = d - (colon - dec) - 1;
+	memcpy(password, colon + 1, n);
+	password[n] = '\0';
+	explicit_bzero(dec, sizeof(dec));
+	return 0;
+}
+
+const char *
+api_cookie(struct api_req *r, const char *name, char *out, size_t outlen)
+{
+	const struct http_header	*h;
+	const char			*p, *end, *semi;
+	size_t				 nlen = strlen(name), vlen;
+	int				 i;
+
+	for (i = 0; i < (int)r->c->req.nheaders; i++) {
+		h = &r->c->req.headers[i];
+		if (h->namelen != 6 || strncasecmp(h->name, "Cookie", 6) != 0)
+			continue;
+		p = h->value;
+		end = h->value + h->valuelen;
+		while (p < end) {
+			while (p < end && (*p == ' ' || *p == ';'))
+				p++;
+			semi = memchr(p, ';', end - p);
+			if (semi == NULL)
+				semi = end;
+			if ((size_t)(semi - p) > nlen + 1 &&
+			    strncmp(p, name, nlen) == 0 && p[nlen] == '=') {
+				vlen = semi - p - nlen - 1;
+				if (vlen >= outlen)
+					return NULL;
+				memcpy(out, p + nlen + 1, vlen);
+				out[vlen] = '\0';
+				return out;
+			}
+			p = semi;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * A cookie rides along with any request a browser makes, also one that
+ * another site starts: a state change with a session cookie must come
+ * from our own origin, or carry the double-submit token.
+ */
+static int
+csrf_ok(struct api_req *r)
+{
+	const struct http_header	*origin, *referer;
+	char				 want[300], cookie[64];
+	const struct http_header	*token;
+
+	if (r->c->req.method == HTTP_METHOD_GET ||
+	    r->c->req.method == HTTP_METHOD_HEAD ||
+	    r->c->req.method == HTTP_METHOD_OPTIONS)
+		return 1;
+	if (r->c->req.host == NULL || r->c->req.hostlen > 255)
+		return 0;
+	snprintf(want, sizeof(want), "https://%.*s", (int)r->c->req.hostlen,
+	    r->c->req.host);
+	origin = http_header_get(&r->c->req, "Origin");
+	if (origin != NULL)
+		return origin->valuelen == strlen(want) &&
+		    strncasecmp(origin->value, want, origin->valuelen) == 0;
+	referer = http_header_get(&r->c->req, "Referer");
+	if (referer != NULL)
+		return referer->valuelen > strlen(want) &&
+		    strncasecmp(referer->value, want, strlen(want)) == 0 &&
+		    referer->value[strlen(want)] == '/';
+	token = http_header_get(&r->c->req, "X-CSRF-Token");
+	if (token == NULL || api_cookie(r, "moat_csrf", cookie,
+	    sizeof(cookie)) == NULL || token->valuelen != strlen(cookie) ||
+	    token->valuelen < 16)
+		return 0;
+	return CRYPTO_memcmp(token->value, cookie, token->valuelen) == 0;
+}
+
 static void
 authenticate(struct api_req *r)
 {
 	struct ipc_msg	 m;
 	char		 token[BEARER_MAX + 1];
+	int		 kind;
 
-	if (bearer(r, token, sizeof(token)) == -1) {
-		api_error(r, 401, "missing or malformed Authorization header");
+	if (bearer(r, token, sizeof(token)) == 0)
+		kind = CRED_BEARER;
+	else if (r->route->auth == AUTH_ANY && basic(r, token,
+	    sizeof(token)) == 0)
+		kind = CRED_BASIC;
+	else if (r->route->auth == AUTH_ANY && api_cookie(r, "moat_session",
+	    token, sizeof(token)) != NULL) {
+		kind = CRED_COOKIE;
+		if (!csrf_ok(r)) {
+			explicit_bzero(token, sizeof(token));
+			api_error(r, 403, "cross-site request refused");
+			return;
+		}
+	} else {
+		api_error(r, 401, "missing or malformed credentials");
 		return;
 	}
 	ipc_msg_init(&m, IPC_AUTH_VERIFY, 0);
 	ipc_put_u64(&m, r->dialect);
 	ipc_put_str(&m, api_peer(r));
-	ipc_put_u64(&m, CRED_BEARER);
+	ipc_put_u64(&m, kind);
 	ipc_put_str(&m, token);
 	explicit_bzero(token, sizeof(token));
 	if (api_request(r, frontd_env->chans[PROC_AUTHD], &m, verified) == -1)

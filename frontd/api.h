@@ -12,6 +12,7 @@
 #include "conn.h"
 #include "dialect.h"
 #include "grant.h"
+#include "keyrec.h"
 #include "userrec.h"
 
 #define API_MAX_PARAMS	4
@@ -21,6 +22,7 @@
 enum api_auth {
 	AUTH_NONE = 0,		/* anyone (login, health) */
 	AUTH_BEARER,		/* a token from a login, or a key */
+	AUTH_ANY,		/* also Basic (an ak_ key) and the cookie */
 };
 
 struct api_req;
@@ -56,6 +58,11 @@ void	 api_error(struct api_req *, int status, const char *message);
 void	 api_error_retry(struct api_req *, int status, uint32_t retry,
 	    const char *message);
 void	 api_json(struct api_req *, int status, json_t *);	/* steals */
+void	 api_json_headers(struct api_req *, int status, const char *headers,
+	    json_t *);
+/* A cookie's value, or NULL. */
+const char *api_cookie(struct api_req *, const char *name, char *out,
+	    size_t outlen);
 void	 api_empty(struct api_req *, int status);
 /* The JSON object in the body, or NULL with a 400 already answered. */
 json_t	*api_body(struct api_req *);
@@ -68,11 +75,33 @@ int	 api_request(struct api_req *, struct ipc_chan *, struct ipc_msg *,
 	    ipc_reply_cb cb);
 const char *api_peer(struct api_req *);
 
+/* A login's answer from authd. */
+struct login_res {
+	uint32_t	 status;
+	uint32_t	 retry;
+	char		 message[128];
+	char		 token[2049];
+	uint64_t	 expires_in;
+	char		 user_id[37];
+	uint64_t	 user_oid;
+	char		 username[256];
+	char		 role[16];
+};
+
+/* Asks authd to log user in; cb reads the answer with login_res_get. */
+int	 api_login(struct api_req *, const char *user, const char *password,
+	    ipc_reply_cb cb);
+/* Reads it; NULL m (a timeout) gives status 503.  Clear it after use. */
+void	 login_res_get(struct api_req *, struct ipc_msg *, struct login_res *);
+
 /* render.c */
 json_t	*render_user(const struct user_rec *);
+json_t	*render_key(const struct key_rec *);
 json_t	*render_time(int64_t t);
 
 /* v1.c */
+int	 string_field(struct api_req *, json_t *body, const char *name,
+	    size_t max, const char **out);
 void	 v1_login(struct api_req *);
 void	 v1_logout(struct api_req *);
 void	 v1_users_list(struct api_req *);
@@ -85,5 +114,13 @@ void	 v1_user_expiry(struct api_req *);
 void	 v1_me(struct api_req *);
 void	 v1_change_password(struct api_req *);
 void	 v1_events(struct api_req *);
+
+/* apiv1.c */
+void	 apiv1_login(struct api_req *);
+void	 apiv1_logout(struct api_req *);
+void	 apiv1_keys_list(struct api_req *);
+void	 apiv1_keys_create(struct api_req *);
+void	 apiv1_key_get(struct api_req *);
+void	 apiv1_key_delete(struct api_req *);
 
 #endif

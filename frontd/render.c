@@ -32,3 +32,30 @@ render_user(const struct user_rec *u)
 		fatalx("%s: out of memory", __func__);
 	return j;
 }
+
+json_t *
+render_key(const struct key_rec *k)
+{
+	json_t		*j, *scopes, *perms;
+	uint32_t	 bit;
+
+	if ((scopes = json_array()) == NULL)
+		fatalx("%s: out of memory", __func__);
+	for (bit = 1; bit != 0; bit <<= 1)
+		if ((k->scopes & bit) && scope_name(bit) != NULL)
+			json_array_append_new(scopes,
+			    json_string(scope_name(bit)));
+	if ((perms = json_loads(k->permissions, 0, NULL)) == NULL)
+		perms = json_array();
+	j = json_pack("{s:I,s:s,s:I,s:s,s:o,s:o,s:o,s:o,s:o}", "id",
+	    (json_int_t)k->oid, "uuid", k->id, "user_id",
+	    (json_int_t)k->user_oid, "name", k->name, "scopes", scopes,
+	    "permissions", perms, "expires_at", render_time(k->expires_at),
+	    "created_at", render_time(k->created_at), "last_used_at",
+	    render_time(k->last_used_at));
+	if (j == NULL)
+		fatalx("%s: out of memory", __func__);
+	if (k->token[0] != '\0')
+		json_object_set_new(j, "token", json_string(k->token));
+	return j;
+}

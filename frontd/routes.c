@@ -20,6 +20,7 @@ static void	 healthz(struct api_req *);
 #define PATCH	HTTP_METHOD_PATCH
 #define DELETE	HTTP_METHOD_DELETE
 #define V1	DIALECT_V1
+#define APIV1	DIALECT_APIV1
 
 /* Every route of every dialect; admin routes deny by default in stored. */
 static const struct route routes[] = {
@@ -40,6 +41,15 @@ static const struct route routes[] = {
 	{ V1, GET, "/v1/user/me", AUTH_BEARER, v1_me },
 	{ V1, POST, "/v1/user/change-password", AUTH_BEARER,
 	    v1_change_password },
+
+	{ APIV1, POST, "/auth/general", AUTH_NONE, apiv1_login },
+	{ APIV1, POST, "/auth/logout", AUTH_ANY, apiv1_logout },
+	{ APIV1, GET, "/apiv1/users/{}/apikeys", AUTH_ANY, apiv1_keys_list },
+	{ APIV1, POST, "/apiv1/users/{}/apikeys", AUTH_ANY,
+	    apiv1_keys_create },
+	{ APIV1, GET, "/apiv1/users/{}/apikeys/{}", AUTH_ANY, apiv1_key_get },
+	{ APIV1, DELETE, "/apiv1/users/{}/apikeys/{}", AUTH_ANY,
+	    apiv1_key_delete },
 };
 
 void

@@ -13,7 +13,6 @@
 #include "timefmt.h"
 
 #define LIST_PAGE	200
-#define JWT_TOKEN_MAX	2049
 
 static struct ipc_chan *
 stored(void)
@@ -28,7 +27,7 @@ authd(void)
 }
 
 /* A string member, present and of the right type and length. */
-static int
+int
 string_field(struct api_req *r, json_t *body, const char *name, size_t max,
     const char **out)
 {
@@ -50,63 +49,36 @@ string_field(struct api_req *r, json_t *body, const char *name, size_t max,
 static void
 logged_in(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
-	struct api_req	*r = arg;
-	char		 message[128], token[JWT_TOKEN_MAX], id[37];
-	char		 username[256], role[16];
-	uint32_t	 status, retry;
-	uint64_t	 expires_in, oid;
+	struct api_req		*r = arg;
+	struct login_res	 l;
 
 	(void)chan;
-	conn_ipc_done(r->c);
-	if (m == NULL) {
-		api_error(r, 503, "authentication unavailable");
-		return;
-	}
-	ipc_get_u32(m, &status);
-	ipc_get_u32(m, &retry);
-	ipc_get_str(m, message, sizeof(message));
-	ipc_get_str(m, token, sizeof(token));
-	ipc_get_u64(m, &expires_in);
-	ipc_get_str(m, id, sizeof(id));
-	ipc_get_u64(m, &oid);
-	ipc_get_str(m, username, sizeof(username));
-	ipc_get_str(m, role, sizeof(role));
-	if (ipc_end(m) == -1)
-		fatalx("authd sent a malformed auth.login.res");
-	if (status == 200)
+	login_res_get(r, m, &l);
+	if (l.status == 200)
 		api_json(r, 200, json_pack("{s:s,s:s,s:s,s:I,s:s,s:I}",
-		    "username", username, "token", token, "role", role,
-		    "expires_in", (json_int_t)expires_in, "user_id", id,
-		    "oid", (json_int_t)oid));
+		    "username", l.username, "token", l.token, "role", l.role,
+		    "expires_in", (json_int_t)l.expires_in, "user_id",
+		    l.user_id, "oid", (json_int_t)l.user_oid));
 	else
-		api_error_retry(r, status, retry, message);
-	explicit_bzero(token, sizeof(token));
+		api_error_retry(r, l.status, l.retry, l.message);
+	explicit_bzero(&l, sizeof(l));
 }
 
 void
 v1_login(struct api_req *r)
 {
 	static const char *const fields[] = { "username", "password", NULL };
-	struct ipc_msg	 m;
 	const char	*user, *pass;
 	json_t		*body;
 
 	if ((body = api_body(r)) == NULL)
 		return;
-	if (api_only_fields(r, body, fields) == -1 ||
-	    string_field(r, body, "username", 254, &user) == -1 ||
-	    string_field(r, body, "password", 1024, &pass) == -1) {
-		json_decref(body);
-		return;
-	}
-	ipc_msg_init(&m, IPC_AUTH_LOGIN, 0);
-	ipc_put_u64(&m, r->dialect);
-	ipc_put_str(&m, api_peer(r));
-	ipc_put_str(&m, user);
-	ipc_put_str(&m, pass);
-	json_decref(body);
-	if (api_request(r, authd(), &m, logged_in) == -1)
+	if (api_only_fields(r, body, fields) == 0 &&
+	    string_field(r, body, "username", 254, &user) == 0 &&
+	    string_field(r, body, "password", 1024, &pass) == 0 &&
+	    api_login(r, user, pass, logged_in) == -1)
 		api_error(r, 503, "authentication unavailable");
+	json_decref(body);
 }
 
 static void

@@ -152,6 +152,27 @@ static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 	[IPC_USER_RES] = { IPC_USER_RES, "user.res", USER_MAX, SF | SA | AF,
 	    REP, 0 },
 	[IPC_OP_RES] = { IPC_OP_RES, "op.res", 1 * KIB, SF | SA, REP, 0 },
+
+	/* opaque tokens: authd fetches the digest by the public id */
+	[IPC_TOKEN_GET] = { IPC_TOKEN_GET, "token.get", SMALL, AS, REQ,
+	    IPC_TOKEN_RES },
+	[IPC_TOKEN_RES] = { IPC_TOKEN_RES, "token.res", 2 * KIB, SA, REP, 0 },
+
+	/* certificates apiv1: API keys; the plaintext is minted in authd */
+	[IPC_AUTH_APIKEY_CREATE] = { IPC_AUTH_APIKEY_CREATE,
+	    "auth.apikey.create", 8 * KIB, FA, REQ, IPC_APIKEY_RES },
+	[IPC_STORE_APIKEY_CREATE] = { IPC_STORE_APIKEY_CREATE,
+	    "store.apikey.create", 8 * KIB, AS, REQ, IPC_APIKEY_RES },
+	[IPC_OP_APIKEY_LIST] = { IPC_OP_APIKEY_LIST, "op.apikey.list", SMALL,
+	    FS, REQ, IPC_APIKEY_LIST_RES },
+	[IPC_OP_APIKEY_GET] = { IPC_OP_APIKEY_GET, "op.apikey.get", SMALL, FS,
+	    REQ, IPC_APIKEY_RES },
+	[IPC_OP_APIKEY_DELETE] = { IPC_OP_APIKEY_DELETE, "op.apikey.delete",
+	    SMALL, FS, REQ, IPC_APIKEY_RES },
+	[IPC_APIKEY_RES] = { IPC_APIKEY_RES, "apikey.res", 8 * KIB,
+	    SF | SA | AF, REP, 0 },
+	[IPC_APIKEY_LIST_RES] = { IPC_APIKEY_LIST_RES, "apikey.list.res",
+	    LIST_MAX, SF, REP, 0 },
 };
 
 const struct ipc_msgdef *

@@ -119,6 +119,17 @@ enum ipc_type {
 	IPC_EVENTS_RES,
 	IPC_USER_RES,
 	IPC_OP_RES,
+	/* opaque tokens: sessions, keys, clients */
+	IPC_TOKEN_GET,
+	IPC_TOKEN_RES,
+	/* certificates apiv1: API keys */
+	IPC_AUTH_APIKEY_CREATE,
+	IPC_STORE_APIKEY_CREATE,
+	IPC_OP_APIKEY_LIST,
+	IPC_OP_APIKEY_GET,
+	IPC_OP_APIKEY_DELETE,
+	IPC_APIKEY_RES,
+	IPC_APIKEY_LIST_RES,
 	IPC_TYPE_MAX
 };
 

@@ -88,6 +88,10 @@ static const char *const migrations[] = {
 	"  secret_sealed BLOB NOT NULL,"
 	"  created_at INTEGER NOT NULL);"
 	"CREATE INDEX account_keys_user ON account_keys (user_oid);",
+
+	/* 3: a command-API client acts as a user */
+	("ALTER TABLE api_clients ADD COLUMN user_oid INTEGER "
+	"  REFERENCES users (oid) ON DELETE CASCADE;"),
 };
 
 int

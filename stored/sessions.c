@@ -72,6 +72,49 @@ session_alive(const struct grant *g, struct principal *p, int64_t now)
 	return ok ? 0 : -1;
 }
 
+/* An API key: unexpired, its user active; its scopes as stored. */
+static int
+apikey_alive(const struct grant *g, struct principal *p, int64_t now)
+{
+	static const char sql[] = "SELECT coalesce(k.expires_at, 0), "
+	    "k.scopes, u.oid, u.id, u.username, u.role, u.status, "
+	    "coalesce(u.expires_at, 0), coalesce(k.last_used_at, 0) FROM "
+	    "api_keys k JOIN users u ON u.oid = k.user_oid WHERE k.oid = ?";
+	static const char touch_sql[] =
+	    "UPDATE api_keys SET last_used_at = ? WHERE oid = ?";
+	sqlite3_stmt	*st = db_stmt(sql);
+	int64_t		 expires, last = 0;
+	int		 ok = 0;
+
+	sqlite3_bind_int64(st, 1, g->cred_oid);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		expires = sqlite3_column_int64(st, 0);
+		p->scopes = sqlite3_column_int64(st, 1);
+		p->user_oid = sqlite3_column_int64(st, 2);
+		strlcpy(p->user_id, (const char *)sqlite3_column_text(st, 3),
+		    sizeof(p->user_id));
+		strlcpy(p->username, (const char *)sqlite3_column_text(st, 4),
+		    sizeof(p->username));
+		p->role = strcmp((const char *)sqlite3_column_text(st, 5),
+		    "admin") == 0 ? ROLE_ADMIN : ROLE_USER;
+		last = sqlite3_column_int64(st, 8);
+		ok = (expires == 0 || now < expires) &&
+		    user_usable((const char *)sqlite3_column_text(st, 6),
+		    sqlite3_column_int64(st, 7), now) &&
+		    g->user_oid == p->user_oid;
+	}
+	sqlite3_reset(st);
+	if (ok && now - last >= TOUCH_SECONDS) {
+		st = db_stmt(touch_sql);
+		sqlite3_bind_int64(st, 1, now);
+		sqlite3_bind_int64(st, 2, g->cred_oid);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			log_warnx("sqlite: cannot record a key's use");
+		sqlite3_reset(st);
+	}
+	return ok ? 0 : -1;
+}
+
 int
 sessions_alive(const struct grant *g, struct principal *p)
 {
@@ -82,7 +125,10 @@ sessions_alive(const struct grant *g, struct principal *p)
 	p->scopes = g->scopes;
 	switch (g->kind) {
 	case GRANT_SESSION:
+	case GRANT_LOGIN:
 		return session_alive(g, p, now);
+	case GRANT_APIKEY:
+		return apikey_alive(g, p, now);
 	default:
 		return -1;
 	}

@@ -56,6 +56,10 @@ from_authd(struct ipc_chan *chan, struct ipc_msg *m)
 		return users_store_create(chan, m);
 	case IPC_STORE_SET_PASSWORD:
 		return users_store_password(chan, m);
+	case IPC_TOKEN_GET:
+		return tokens_get(chan, m);
+	case IPC_STORE_APIKEY_CREATE:
+		return apikeys_store_create(chan, m);
 	default:
 		return -1;
 	}
@@ -73,6 +77,10 @@ from_frontd(struct ipc_chan *chan, struct ipc_msg *m)
 		return sessions_logout(chan, m);
 	case IPC_OP_EVENTS:
 		return events_list(chan, m);
+	case IPC_OP_APIKEY_LIST:
+	case IPC_OP_APIKEY_GET:
+	case IPC_OP_APIKEY_DELETE:
+		return apikeys_op(chan, m);
 	default:
 		return users_op(chan, m);
 	}

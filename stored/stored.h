@@ -103,6 +103,15 @@ int	 sessions_alive(const struct grant *, struct principal *);
 int	 sessions_end_user(uint64_t user_oid, uint64_t keep);
 void	 sessions_sweep_init(void);
 
+/* tokens.c */
+int	 tokens_get(struct ipc_chan *, struct ipc_msg *);
+
+/* apikeys.c */
+int	 apikeys_store_create(struct ipc_chan *, struct ipc_msg *);
+int	 apikeys_op(struct ipc_chan *, struct ipc_msg *);
+/* 0 if p may act with scope (sessions have every scope), else 403 */
+int	 authz_scope(const struct principal *, uint32_t scope);
+
 /* events.c */
 int	 events_list(struct ipc_chan *, struct ipc_msg *);
 

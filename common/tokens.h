@@ -1,0 +1,21 @@
+/*
+ * Opaque tokens: which table holds them and what their prefix says.
+ * A token is prefix, a 12-character public id, and a 43-character
+ * secret; the table keeps the id and an HMAC of the secret.
+ */
+#ifndef MOAT_TOKENS_H
+#define MOAT_TOKENS_H
+
+enum token_table {
+	TOKEN_SESSION = 1,
+	TOKEN_APIKEY = 2,
+	TOKEN_CLIENT = 3,
+};
+
+#define PREFIX_APIKEY	"ak_"	/* certificates API keys */
+#define PREFIX_COOKIE	"mc_"	/* the certificates API session cookie */
+#define PREFIX_CCE	"ms_"	/* command API sessions from AUTH */
+#define PREFIX_LOGIN	"ml_"	/* command API tokens from LOGIN */
+#define PREFIX_CLIENT	"cs_"	/* command API client secrets */
+
+#endif

@@ -1,0 +1,368 @@
+/*
+ * The certificates apiv1 dialect (certctrl-apiv1.txt, certctrl-apikeys.txt,
+ * NOTES.md): a session cookie from /auth/general, and ak_ API keys with
+ * scopes.  Answers are {"data": ...}; errors {"error":{"code","what"}}.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api.h"
+#include "frontd.h"
+#include "log.h"
+#include "util.h"
+
+#define KEYS_MAX_PERMISSIONS	32
+#define TEN_YEARS		(10LL * 366 * 86400)
+
+static struct ipc_chan *
+stored(void)
+{
+	return frontd_env->chans[PROC_STORED];
+}
+
+/* ---- the session cookie ------------------------------------------------ */
+
+static void
+cookie_set(struct api_req *r, struct login_res *l)
+{
+	char	 headers[3072], csrf[33];
+
+	random_string(csrf, 32, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnop"
+	    "qrstuvwxyz0123456789");
+	/* HttpOnly: no script reads the session; the CSRF token is for
+	 * scripts of our own origin to send back in X-CSRF-Token */
+	snprintf(headers, sizeof(headers),
+	    "Set-Cookie: moat_session=%s; Path=/; Max-Age=%llu; HttpOnly; "
+	    "Secure; SameSite=Strict\r\n"
+	    "Set-Cookie: moat_csrf=%s; Path=/; Max-Age=%llu; Secure; "
+	    "SameSite=Strict\r\n", l->token,
+	    (unsigned long long)l->expires_in, csrf,
+	    (unsigned long long)l->expires_in);
+	api_json_headers(r, 200, headers, json_pack("{s:{s:I,s:s,s:s,s:s,"
+	    "s:I,s:s}}", "data", "user_id", (json_int_t)l->user_oid, "uuid",
+	    l->user_id, "username", l->username, "role", l->role,
+	    "expires_in", (json_int_t)l->expires_in, "csrf_token", csrf));
+	explicit_bzero(headers, sizeof(headers));
+}
+
+static void
+logged_in(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
+{
+	struct api_req		*r = arg;
+	struct login_res	 l;
+
+	(void)chan;
+	login_res_get(r, m, &l);
+	if (l.status == 200)
+		cookie_set(r, &l);
+	else
+		api_error_retry(r, l.status, l.retry, l.status == 401 ?
+		    "invalid credentials" : l.message);
+	explicit_bzero(&l, sizeof(l));
+}
+
+/* POST /auth/general {"email" or "username", "password"} */
+void
+apiv1_login(struct api_req *r)
+{
+	static const char *const fields[] = { "email", "username", "password",
+	    NULL };
+	const char	*user, *pass;
+	json_t		*body;
+
+	if ((body = api_body(r)) == NULL)
+		return;
+	if (api_only_fields(r, body, fields) == 0 &&
+	    string_field(r, body, json_object_get(body, "email") != NULL ?
+	    "email" : "username", 254, &user) == 0 &&
+	    string_field(r, body, "password", 1024, &pass) == 0 &&
+	    api_login(r, user, pass, logged_in) == -1)
+		api_error(r, 503, "authentication unavailable");
+	json_decref(body);
+}
+
+static void
+logged_out(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
+{
+	struct api_req	*r = arg;
+	char		 message[256];
+	uint32_t	 status;
+
+	(void)chan;
+	conn_ipc_done(r->c);
+	if (m == NULL) {
+		api_error(r, 503, "storage unavailable");
+		return;
+	}
+	ipc_get_u32(m, &status);
+	ipc_get_str(m, message, sizeof(message));
+	if (ipc_end(m) == -1)
+		fatalx("stored sent a malformed op.res");
+	if (status != 200) {
+		api_error(r, status, message);
+		return;
+	}
+	api_json_headers(r, 200,
+	    "Set-Cookie: moat_session=; Path=/; Max-Age=0; HttpOnly; Secure; "
+	    "SameSite=Strict\r\n"
+	    "Set-Cookie: moat_csrf=; Path=/; Max-Age=0; Secure; "
+	    "SameSite=Strict\r\n", json_pack("{s:{s:s}}", "data", "message",
+	    "logged out"));
+}
+
+void
+apiv1_logout(struct api_req *r)
+{
+	struct ipc_msg	 m;
+
+	ipc_msg_init(&m, IPC_OP_LOGOUT, 0);
+	ipc_put_bin(&m, r->grant, sizeof(r->grant));
+	if (api_request(r, stored(), &m, logged_out) == -1)
+		api_error(r, 503, "storage unavailable");
+}
+
+/* ---- API keys --------------------------------------------------------- */
+
+static void
+key_answer(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
+{
+	struct api_req	*r = arg;
+	struct key_rec	 k;
+	char		 message[256];
+	int		 status;
+
+	(void)chan;
+	conn_ipc_done(r->c);
+	if (m == NULL) {
+		api_error(r, 503, "storage unavailable");
+		return;
+	}
+	if (key_res_get(m, &status, message, sizeof(message), &k) == -1)
+		fatalx("a malformed apikey.res");
+	if (status == 204)
+		api_empty(r, 204);
+	else if (status >= 300)
+		api_error(r, status, message);
+	else
+		api_json(r, status, json_pack("{s:o}", "data", render_key(&k)));
+	explicit_bzero(&k, sizeof(k));
+}
+
+static void
+keys_listed(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
+{
+	struct api_req	*r = arg;
+	struct key_rec	 k;
+	char		 message[128];
+	uint32_t	 status;
+	uint64_t	 total, n, i;
+	json_t		*list;
+
+	(void)chan;
+	conn_ipc_done(r->c);
+	if (m == NULL) {
+		api_error(r, 503, "storage unavailable");
+		return;
+	}
+	ipc_get_u32(m, &status);
+	ipc_get_str(m, message, sizeof(message));
+	ipc_get_u64(m, &total);
+	ipc_get_u64(m, &n);
+	if ((list = json_array()) == NULL)
+		fatalx("%s: out of memory", __func__);
+	for (i = 0; i < n && m->error == NULL; i++) {
+		ipc_get_key(m, &k);
+		json_array_append_new(list, render_key(&k));
+	}
+	if (ipc_end(m) == -1)
+		fatalx("stored sent a malformed apikey.list.res");
+	if (status != 200) {
+		json_decref(list);
+		api_error(r, status, message);
+		return;
+	}
+	api_json(r, 200, json_pack("{s:o,s:{s:I}}", "data", list,
+	    "pagination", "total", (json_int_t)total));
+}
+
+static int
+number_query(struct api_req *r, const char *name, uint32_t def,
+    uint32_t min, uint32_t max, uint32_t *out)
+{
+	const char	*v = api_query_get(r, name);
+	char		*end;
+	unsigned long	 n;
+
+	*out = def;
+	if (v == NULL)
+		return 0;
+	n = strtoul(v, &end, 10);
+	if (*v < '0' || *v > '9' || *end != '\0' || n < min || n > max)
+		return -1;
+	*out = n;
+	return 0;
+}
+
+void
+apiv1_keys_list(struct api_req *r)
+{
+	struct ipc_msg	 m;
+	uint32_t	 limit, offset;
+
+	if (number_query(r, "limit", 20, 1, 100, &limit) == -1 ||
+	    number_query(r, "offset", 0, 0, 1000000000, &offset) == -1) {
+		api_error(r, 400, "limit must be 1 to 100, offset a number");
+		return;
+	}
+	ipc_msg_init(&m, IPC_OP_APIKEY_LIST, 0);
+	ipc_put_bin(&m, r->grant, sizeof(r->grant));
+	ipc_put_str(&m, r->params[0]);
+	ipc_put_u64(&m, limit);
+	ipc_put_u64(&m, offset);
+	if (api_request(r, stored(), &m, keys_listed) == -1)
+		api_error(r, 503, "storage unavailable");
+}
+
+static void
+key_op(struct api_req *r, enum ipc_type type)
+{
+	struct ipc_msg	 m;
+
+	ipc_msg_init(&m, type, 0);
+	ipc_put_bin(&m, r->grant, sizeof(r->grant));
+	ipc_put_str(&m, r->params[0]);
+	ipc_put_str(&m, r->params[1]);
+	if (api_request(r, stored(), &m, key_answer) == -1)
+		api_error(r, 503, "storage unavailable");
+}
+
+void
+apiv1_key_get(struct api_req *r)
+{
+	key_op(r, IPC_OP_APIKEY_GET);
+}
+
+void
+apiv1_key_delete(struct api_req *r)
+{
+	key_op(r, IPC_OP_APIKEY_DELETE);
+}
+
+/* "scopes": ["certs.read", ...] */
+static int
+read_scopes(json_t *v, uint32_t *scopes)
+{
+	json_t		*s;
+	size_t		 i;
+	uint32_t	 bit;
+
+	if (!json_is_array(v) || json_array_size(v) > 16)
+		return -1;
+	json_array_foreach(v, i, s) {
+		if (!json_is_string(s) ||
+		    scope_by_name(json_string_value(s), &bit) == -1)
+			return -1;
+		*scopes |= bit;
+	}
+	return 0;
+}
+
+/* "permissions": [{"obtype","obid","actions":["read","write"]}] */
+static int
+read_permissions(json_t *v, uint32_t *scopes)
+{
+	json_t		*p, *a, *obid;
+	size_t		 i, j;
+	uint32_t	 bit;
+	char		 name[64];
+
+	if (!json_is_array(v) || json_array_size(v) > KEYS_MAX_PERMISSIONS)
+		return -1;
+	json_array_foreach(v, i, p) {
+		if (!json_is_object(p) || json_object_size(p) > 3 ||
+		    !json_is_string(json_object_get(p, "obtype")) ||
+		    !json_is_array(json_object_get(p, "actions")))
+			return -1;
+		obid = json_object_get(p, "obid");
+		if (obid != NULL && !json_is_string(obid) &&
+		    !json_is_integer(obid))
+			return -1;
+		if (obid != NULL && json_is_string(obid) &&
+		    json_string_length(obid) > 64)
+			return -1;
+		json_array_foreach(json_object_get(p, "actions"), j, a) {
+			if (!json_is_string(a))
+				return -1;
+			snprintf(name, sizeof(name), "%s.%s",
+			    json_string_value(json_object_get(p, "obtype")),
+			    json_string_value(a));
+			if (scope_by_name(name, &bit) == -1)
+				return -1;
+			*scopes |= bit;
+		}
+	}
+	return 0;
+}
+
+void
+apiv1_keys_create(struct api_req *r)
+{
+	static const char *const fields[] = { "name", "scopes",
+	    "permissions", "expires_in_seconds", NULL };
+	struct ipc_msg	 m;
+	json_t		*body, *v;
+	const char	*name = "";
+	char		*perms;
+	uint32_t	 scopes = 0;
+
+	if ((body = api_body(r)) == NULL)
+		return;
+	if (api_only_fields(r, body, fields) == -1)
+		goto done;
+	if (json_object_get(body, "name") != NULL &&
+	    string_field(r, body, "name", KEYNAME_MAX, &name) == -1)
+		goto done;
+	if ((v = json_object_get(body, "scopes")) != NULL &&
+	    read_scopes(v, &scopes) == -1) {
+		api_error(r, 400, "scopes must be a list of known scope names");
+		goto done;
+	}
+	if ((v = json_object_get(body, "permissions")) != NULL &&
+	    read_permissions(v, &scopes) == -1) {
+		api_error(r, 400, "permissions must be a list of {obtype, obid, "
+		    "actions}");
+		goto done;
+	}
+	if (scopes == 0) {
+		api_error(r, 400, "a key needs at least one scope");
+		goto done;
+	}
+	v = json_object_get(body, "expires_in_seconds");
+	if (v != NULL && !json_is_null(v) && (!json_is_integer(v) ||
+	    json_integer_value(v) <= 0 || json_integer_value(v) > TEN_YEARS)) {
+		api_error(r, 400, "expires_in_seconds must be a positive "
+		    "number of seconds");
+		goto done;
+	}
+	if ((perms = json_dumps(json_object_get(body, "permissions") != NULL ?
+	    json_object_get(body, "permissions") : json_array(),
+	    JSON_COMPACT | JSON_ENCODE_ANY)) == NULL)
+		fatalx("%s: out of memory", __func__);
+	ipc_msg_init(&m, IPC_AUTH_APIKEY_CREATE, 0);
+	ipc_put_bin(&m, r->grant, sizeof(r->grant));
+	ipc_put_str(&m, r->params[0]);
+	ipc_put_str(&m, name);
+	ipc_put_u64(&m, scopes);
+	ipc_put_str(&m, perms);
+	free(perms);
+	if (v != NULL && !json_is_null(v))
+		ipc_put_i64(&m, json_integer_value(v));
+	else
+		ipc_put_nil(&m);
+	if (api_request(r, frontd_env->chans[PROC_AUTHD], &m,
+	    key_answer) == -1)
+		api_error(r, 503, "authentication unavailable");
+ done:
+	json_decref(body);
+}
