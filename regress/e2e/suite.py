@@ -162,7 +162,10 @@ class Suite:
             conn.request(method, path, body=body, headers=headers or {})
             resp = conn.getresponse()
             data = resp.read()
-            return resp.status, dict(resp.getheaders()), data
+            headers = {}
+            for k, v in resp.getheaders():
+                headers[k] = headers[k] + ", " + v if k in headers else v
+            return resp.status, headers, data
         finally:
             conn.close()
 

@@ -1,0 +1,226 @@
+"""Certificates apiv1: the session cookie, CSRF, and ak_ API keys."""
+import base64
+import json
+import time
+
+import pytest
+
+from identity import admin_password, admin_token, call, make_user
+
+
+def cookie_login(suite, user, password, field="email"):
+    status, body, hdrs = call(suite, "POST", "/auth/general",
+                              body={field: user, "password": password})
+    return status, body, hdrs
+
+
+def cookies_of(hdrs):
+    # http.client folds repeated headers with ", "
+    raw = hdrs.get("Set-Cookie", "")
+    jar = {}
+    for part in raw.split(", moat_"):
+        part = part if part.startswith("moat_") else "moat_" + part
+        name, _, rest = part.partition("=")
+        jar[name] = (rest.split(";")[0], rest)
+    return jar
+
+
+def with_cookie(jar, extra=None):
+    h = {"Cookie": "moat_session=%s; moat_csrf=%s" % (
+        jar["moat_session"][0], jar["moat_csrf"][0])}
+    h.update(extra or {})
+    return h
+
+
+def test_cookie_login(suite):
+    for field in ("email", "username"):
+        status, body, hdrs = cookie_login(suite, "admin",
+                                          admin_password(suite), field)
+        assert status == 200
+        assert body["data"]["username"] == "admin"
+        jar = cookies_of(hdrs)
+        assert jar["moat_session"][0].startswith("mc_")
+        attrs = jar["moat_session"][1]
+        assert "HttpOnly" in attrs and "Secure" in attrs
+        assert "SameSite=Strict" in attrs
+    status, body, _ = cookie_login(suite, "admin", "wrong-password")
+    assert status == 401
+    assert body == {"error": {"code": 401, "what": "invalid credentials"}}
+
+
+def test_cookie_session_and_csrf(suite):
+    _, body, hdrs = cookie_login(suite, "admin", admin_password(suite))
+    jar = cookies_of(hdrs)
+    path = "/apiv1/users/1/apikeys"
+    status, body, _ = call(suite, "GET", path, headers=with_cookie(jar))
+    assert status == 200 and body["data"] == []
+    key = {"name": "k", "scopes": ["certs.read"]}
+    # a state change with only the cookie: refused
+    h = with_cookie(jar)
+    status, body, _ = call(suite, "POST", path, body=key, headers=h)
+    assert status == 403 and body["error"]["code"] == 4003
+    # from another origin: refused
+    status, _, _ = call(suite, "POST", path, body=key, headers=with_cookie(
+        jar, {"Origin": "https://evil.example"}))
+    assert status == 403
+    status, _, _ = call(suite, "POST", path, body=key, headers=with_cookie(
+        jar, {"Referer": "https://evil.example/x"}))
+    assert status == 403
+    # from our own origin, or with the double-submit token: accepted
+    own = "https://127.0.0.1:%d" % suite.port
+    assert call(suite, "POST", path, body=key, headers=with_cookie(
+        jar, {"Origin": own}))[0] == 201
+    assert call(suite, "POST", path, body=key, headers=with_cookie(
+        jar, {"Referer": own + "/ui"}))[0] == 201
+    assert call(suite, "POST", path, body=key, headers=with_cookie(
+        jar, {"X-CSRF-Token": jar["moat_csrf"][0]}))[0] == 201
+    assert call(suite, "POST", path, body=key, headers=with_cookie(
+        jar, {"X-CSRF-Token": "x" * 32}))[0] == 403
+    # logout clears the cookie and ends the session
+    status, body, hdrs = call(suite, "POST", "/auth/logout",
+                              headers=with_cookie(jar, {"Origin": own}))
+    assert status == 200
+    assert "Max-Age=0" in hdrs["Set-Cookie"]
+    assert call(suite, "GET", path, headers=with_cookie(jar))[0] == 401
+    # a cookie is not a bearer token of the control plane
+    assert call(suite, "GET", "/v1/user/me",
+                jar["moat_session"][0])[0] == 401
+
+
+def make_key(suite, token, user_id, body):
+    status, answer, _ = call(suite, "POST", "/apiv1/users/%s/apikeys" %
+                             user_id, token, body)
+    return status, answer
+
+
+def test_api_keys(suite):
+    admin = admin_token(suite)
+    # an admin's session is a bearer token of apiv1 too? no: mint a key
+    # through a cookie session instead
+    _, _, hdrs = cookie_login(suite, "admin", admin_password(suite))
+    jar = cookies_of(hdrs)
+    csrf = {"X-CSRF-Token": jar["moat_csrf"][0]}
+    path = "/apiv1/users/1/apikeys"
+    status, body, _ = call(suite, "POST", path, body={
+        "name": "ci", "scopes": ["certs.read", "apikeys.read"],
+        "expires_in_seconds": 3600}, headers=with_cookie(jar, csrf))
+    assert status == 201
+    key = body["data"]
+    token = key["token"]
+    assert token.startswith("ak_") and len(token) == 58
+    assert key["scopes"] == ["certs.read", "apikeys.read"]
+    assert key["expires_at"] is not None
+    # listed and fetched without the token
+    status, body, _ = call(suite, "GET", path, token)
+    assert status == 200
+    assert [k["name"] for k in body["data"]] == ["ci"]
+    assert token not in json.dumps(body)
+    status, body, _ = call(suite, "GET", path + "/%d" % key["id"], token)
+    assert status == 200 and "token" not in body["data"]
+    # Basic with any user name
+    basic = base64.b64encode(("anyone:" + token).encode()).decode()
+    status, _, _ = call(suite, "GET", path, headers={
+        "Authorization": "Basic " + basic})
+    assert status == 200
+    # a missing scope
+    status, body, _ = call(suite, "DELETE", path + "/%d" % key["id"], token)
+    assert status == 403
+    assert body == {"error": {"code": 4003,
+                              "what": "api key lacks required permission"}}
+    # a key cannot make a key with more than it has
+    status, body, _ = call(suite, "POST", path, token,
+                           {"name": "x", "scopes": ["certs.read"]})
+    assert status == 403
+    # keys are apiv1's: not the control plane's
+    assert call(suite, "GET", "/v1/user/me", token)[0] == 401
+    # malformed, deleted, expired keys: 401
+    for bad in (token[:-1], token + "A", "ak_" + "A" * 55, "ak_"):
+        assert call(suite, "GET", path, bad)[0] == 401
+    status, body, _ = call(suite, "POST", path, body={
+        "name": "short", "permissions": [{"obtype": "apikeys", "obid": "*",
+                                          "actions": ["read", "write"]}],
+        "expires_in_seconds": 1}, headers=with_cookie(jar, csrf))
+    assert status == 201
+    short = body["data"]
+    assert short["scopes"] == ["apikeys.read", "apikeys.write"]
+    assert call(suite, "GET", path, short["token"])[0] == 200
+    time.sleep(2.2)
+    assert call(suite, "GET", path, short["token"])[0] == 401
+    status, _, _ = call(suite, "DELETE", path + "/%d" % key["id"],
+                        headers=with_cookie(jar, csrf))
+    assert status == 204
+    assert call(suite, "GET", path, token)[0] == 401
+    assert call(suite, "GET", path + "/%d" % key["id"],
+                headers=with_cookie(jar))[0] == 404
+    del admin
+
+
+@pytest.mark.parametrize("body", [
+    {"name": "x"},
+    {"name": "x", "scopes": ["certs.read", "root"]},
+    {"name": "x", "scopes": "certs.read"},
+    {"name": "x", "scopes": ["certs.read"], "expires_in_seconds": -5},
+    {"name": "x", "scopes": ["certs.read"], "expires_in_seconds": "1h"},
+    {"name": "x" * 101, "scopes": ["certs.read"]},
+    {"name": "x", "scopes": ["certs.read"], "owner": 2},
+    {"name": "x", "permissions": [{"obtype": "certs", "actions": ["fly"]}]},
+])
+def test_bad_key_requests(shared_suite, body):
+    _, _, hdrs = cookie_login(shared_suite, "admin",
+                              admin_password(shared_suite))
+    jar = cookies_of(hdrs)
+    status, answer, _ = call(shared_suite, "POST", "/apiv1/users/1/apikeys",
+                             body=body, headers=with_cookie(
+                                 jar, {"X-CSRF-Token": jar["moat_csrf"][0]}))
+    assert status == 400
+    assert set(answer["error"]) == {"code", "what"}
+
+
+def test_users_reach_only_their_own_keys(suite):
+    admin = admin_token(suite)
+    alice = make_user(suite, admin, "alice", "alice-password")
+    bob = make_user(suite, admin, "bob", "bob-password-1")
+    keys = {}
+    for who, pw in (("alice", "alice-password"), ("bob", "bob-password-1")):
+        _, _, hdrs = cookie_login(suite, who, pw, "username")
+        jar = cookies_of(hdrs)
+        keys[who] = (jar, {"X-CSRF-Token": jar["moat_csrf"][0]})
+    ajar, acsrf = keys["alice"]
+    status, body, _ = call(suite, "POST", "/apiv1/users/%d/apikeys" %
+                           alice["oid"], body={"name": "a", "scopes": [
+                               "apikeys.read", "apikeys.write"]},
+                           headers=with_cookie(ajar, acsrf))
+    assert status == 201
+    akey = body["data"]
+    bjar, bcsrf = keys["bob"]
+    # bob, by any id, gets nothing of alice's: 404 as for a missing one
+    for uid in (alice["oid"], alice["id"]):
+        base = "/apiv1/users/%s/apikeys" % uid
+        for method, path, body in (
+                ("GET", base, None),
+                ("POST", base, {"name": "b", "scopes": ["certs.read"]}),
+                ("GET", base + "/%d" % akey["id"], None),
+                ("DELETE", base + "/%d" % akey["id"], None)):
+            status, answer, _ = call(suite, method, path, body=body,
+                                     headers=with_cookie(bjar, bcsrf))
+            assert status == 404, (method, path, status)
+            assert answer["error"]["code"] == 4001
+    # nor through his own user id with her key's id
+    status, _, _ = call(suite, "GET", "/apiv1/users/%d/apikeys/%d" % (
+        bob["oid"], akey["id"]), headers=with_cookie(bjar))
+    assert status == 404
+    # alice's key does not open bob's keys either
+    status, _, _ = call(suite, "GET", "/apiv1/users/%d/apikeys" %
+                        bob["oid"], akey["token"])
+    assert status == 404
+    # the admin reaches both
+    _, _, hdrs = cookie_login(suite, "admin", admin_password(suite))
+    jar = cookies_of(hdrs)
+    status, body, _ = call(suite, "GET", "/apiv1/users/%d/apikeys" %
+                           alice["oid"], headers=with_cookie(jar))
+    assert status == 200 and len(body["data"]) == 1
+    # disabling alice stops her key at once
+    call(suite, "PATCH", "/v1/admin/users/" + alice["id"], admin,
+         {"status": "disabled"})
+    assert call(suite, "GET", "/apiv1/users/%d/apikeys" % alice["oid"],
+                akey["token"])[0] == 401
