@@ -345,9 +345,12 @@ apiv1_keys_create(struct api_req *r)
 		    "number of seconds");
 		goto done;
 	}
-	if ((perms = json_dumps(json_object_get(body, "permissions") != NULL ?
-	    json_object_get(body, "permissions") : json_array(),
-	    JSON_COMPACT | JSON_ENCODE_ANY)) == NULL)
+	if (json_object_get(body, "permissions") == NULL)
+		perms = strdup("[]");
+	else
+		perms = json_dumps(json_object_get(body, "permissions"),
+		    JSON_COMPACT);
+	if (perms == NULL)
 		fatalx("%s: out of memory", __func__);
 	ipc_msg_init(&m, IPC_AUTH_APIKEY_CREATE, 0);
 	ipc_put_bin(&m, r->grant, sizeof(r->grant));

@@ -22,7 +22,7 @@ def make_suite(tmp_path):
         s.stop()
         reports = s.sanitizer_reports()
         assert not reports, "sanitizer report in %s:\n%s" % (
-            s.log_path, s.log_text()[-6000:])
+            s.log_path, s.symbolized_log()[-8000:])
 
 
 @pytest.fixture
@@ -39,4 +39,4 @@ def shared_suite(tmp_path_factory):
     s.stop()
     reports = s.sanitizer_reports()
     assert not reports, "sanitizer report in %s:\n%s" % (
-        s.log_path, s.log_text()[-6000:])
+        s.log_path, s.symbolized_log()[-8000:])

@@ -129,6 +129,16 @@ class Suite:
         text = self.log_text()
         return [m for m in SANITIZER_MARKS if m in text]
 
+    def symbolized_log(self):
+        """The log with the sanitizers' addresses turned into names: the
+        sandboxed processes cannot run llvm-symbolizer themselves."""
+        try:
+            return subprocess.run(
+                ["asan_symbolize", "-s", "/"], input=self.log_text(),
+                capture_output=True, text=True, timeout=60).stdout
+        except (OSError, subprocess.SubprocessError):
+            return self.log_text()
+
     # -- looking at the processes -----------------------------------------
 
     def status(self):
