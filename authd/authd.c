@@ -38,6 +38,8 @@ dispatch(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 	case PROC_MOATD:
 		if (m->type == IPC_ADMIN_BOOTSTRAP)
 			return bootstrap_admin(chan, m);
+		if (m->type == IPC_CLIENT_ADD)
+			return a->keys_ready ? clients_add(chan, m) : -1;
 		return config_dispatch(chan, m);
 	case PROC_FRONTD:
 		if (!a->keys_ready)
@@ -55,6 +57,8 @@ dispatch(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 			return users_change_password(chan, m);
 		case IPC_AUTH_APIKEY_CREATE:
 			return apikeys_create(chan, m);
+		case IPC_AUTH_CLIENT_LOGIN:
+			return clients_login(chan, m);
 		default:
 			return -1;
 		}

@@ -78,6 +78,19 @@ void	 store_password(const uint8_t *grant, size_t grantlen,
 	    const char *ref, const char *hash, uint64_t keep_session,
 	    ipc_reply_cb, void *arg);
 int	 usable(const struct cred *, const char **why);
+void	 login_for_client(struct ipc_chan *, uint32_t reqid, const char *peer,
+	    const char *name, const char *password, uint64_t client_oid,
+	    uint64_t client_user);
+void	 login_refuse(struct ipc_chan *, uint32_t reqid, enum ipc_type,
+	    int status, const char *message);
+
+/* clients.c: command-API clients and their secrets */
+int	 clients_login(struct ipc_chan *, struct ipc_msg *);
+int	 clients_add(struct ipc_chan *, struct ipc_msg *);
+typedef void	(*client_checked_cb)(int ok, uint64_t client_oid,
+	    uint64_t user_oid, void *arg);
+void	 clients_check(const char *peer, const char *secret,
+	    client_checked_cb, void *arg);
 
 /* verify.c */
 int	 verify_request(struct ipc_chan *, struct ipc_msg *);

@@ -21,6 +21,9 @@
 struct login {
 	struct ipc_chan	*front;
 	uint32_t	 reqid;
+	enum ipc_type	 reqtype;
+	uint64_t	 client_oid;	/* a command-API LOGIN */
+	uint64_t	 client_user;	/* whom a LOGIN without name acts as */
 	uint32_t	 dialect;
 	char		 peer[64];
 	char		 name[NAME_MAX_LEN + 1];
@@ -31,6 +34,7 @@ struct login {
 };
 
 static void	 login_lookup(evutil_socket_t, short, void *);
+static void	 client_session(struct login *);
 
 static void
 login_free(struct login *l)
@@ -48,7 +52,7 @@ answer(struct login *l, int status, uint32_t retry, const char *message,
 	struct ipc_msg	 req, m;
 
 	memset(&req, 0, sizeof(req));
-	req.type = IPC_AUTH_LOGIN;
+	req.type = l->reqtype;
 	req.reqid = l->reqid;
 	ipc_msg_init(&m, IPC_AUTH_LOGIN_RES, 0);
 	ipc_put_u64(&m, status);
@@ -142,7 +146,8 @@ session_made(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 			fatalx("cannot mint a token");
 	}
 	ratelimit_forget(authd_env->accounts, l->name, strlen(l->name));
-	answer(l, 200, 0, "ok", token,
+	answer(l, 200, 0, "ok", token, l->client_oid != 0 ?
+	    authd_env->conf.login_lifetime :
 	    authd_env->conf.session[l->dialect].lifetime);
 	explicit_bzero(token, sizeof(token));
 	login_free(l);
@@ -152,21 +157,28 @@ static void
 open_session(struct login *l)
 {
 	struct authd		*a = authd_env;
-	struct authd_session	*s = &a->conf.session[l->dialect];
+	struct authd_session	 s = a->conf.session[l->dialect];
 	struct ipc_msg		 m;
 	uint8_t			 id[TOKEN_ID_LEN], secret[TOKEN_SECRET_LEN];
 	uint8_t			 digest[32];
 	char			 public_id[13];
+	const char		*prefix;
 	size_t			 dlen = 0;
 
+	prefix = l->dialect == DIALECT_APIV1 ? PREFIX_COOKIE : PREFIX_CCE;
+	if (l->client_oid != 0) {
+		/* a LOGIN token: short-lived, bound to client and address */
+		prefix = PREFIX_LOGIN;
+		s.lifetime = s.idle = a->conf.login_lifetime;
+	}
 	if (l->dialect == DIALECT_V1) {
 		/* a JWT: its signature is the proof, its jti the session */
 		random_string(public_id, 12, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 		    "abcdefghijklmnopqrstuvwxyz0123456789-_");
 	} else {
-		if (token_new(l->dialect == DIALECT_APIV1 ? PREFIX_COOKIE :
-		    PREFIX_CCE, l->token, sizeof(l->token), id, secret) !=
-		    CRYPTO_OK || token_digest(a->token_key, secret, digest) !=
+		if (token_new(prefix, l->token, sizeof(l->token), id,
+		    secret) != CRYPTO_OK ||
+		    token_digest(a->token_key, secret, digest) !=
 		    CRYPTO_OK)
 			fatalx("cannot mint a token");
 		token_id_text(id, public_id);
@@ -179,9 +191,9 @@ open_session(struct login *l)
 	ipc_put_str(&m, l->peer);
 	ipc_put_str(&m, public_id);
 	ipc_put_bin(&m, digest, dlen);
-	ipc_put_u64(&m, s->lifetime);
-	ipc_put_u64(&m, s->idle);
-	ipc_put_u64(&m, 0);
+	ipc_put_u64(&m, s.lifetime);
+	ipc_put_u64(&m, s.idle);
+	ipc_put_u64(&m, l->client_oid);
 	if (ipc_request(a->chans[PROC_STORED], &m, a->conf.common.ipc_timeout_ms,
 	    session_made, l) == -1) {
 		answer(l, 503, 1, "try again", NULL, 0);
@@ -289,6 +301,21 @@ cred_read(struct ipc_msg *m, struct cred *c)
 }
 
 static void
+client_session(struct login *l)
+{
+	const char	*why;
+
+	if (!l->cred.found || !usable(&l->cred, &why)) {
+		auth_event(l, "auth.failed", "the client's user cannot log in");
+		answer(l, 403, 0, "the client's user cannot log in", NULL, 0);
+		login_free(l);
+		return;
+	}
+	auth_event(l, "auth.success", "client secret verified");
+	open_session(l);
+}
+
+static void
 got_cred(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
 	struct login	*l = arg;
@@ -303,6 +330,11 @@ got_cred(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 	cred_read(m, &l->cred);
 	if (ipc_end(m) == -1)
 		fatalx("stored sent a malformed cred.res");
+	if (l->client_oid != 0 && l->name[0] == '\0') {
+		/* the client secret was the proof: act as the client's user */
+		client_session(l);
+		return;
+	}
 	hash = l->cred.found ? l->cred.hash : hasher_dummy();
 	if (strlen(l->password) > HASHER_PASSWORD_MAX) {
 		fail(l, "password too long");
@@ -326,6 +358,7 @@ login_lookup(evutil_socket_t fd, short ev, void *arg)
 	ipc_msg_init(&m, IPC_CRED_GET, 0);
 	ipc_put_bin(&m, "", 0);
 	ipc_put_str(&m, l->name);
+	ipc_put_u64(&m, l->name[0] == '\0' ? l->client_user : 0);
 	if (ipc_request(authd_env->chans[PROC_STORED], &m,
 	    authd_env->conf.common.ipc_timeout_ms, got_cred, l) == -1) {
 		answer(l, 503, 1, "try again", NULL, 0);
@@ -346,18 +379,35 @@ account_delay(const char *name)
 	return f - 3 >= 3 ? DELAY_MAX : 1 << (f - 3);
 }
 
+static void
+login_begin(struct login *l)
+{
+	struct authd	*a = authd_env;
+	struct timeval	 tv = { 0, 0 };
+	uint32_t	 retry;
+
+	if (!ratelimit_check(a->failures, l->peer, strlen(l->peer),
+	    time(NULL), &retry)) {
+		answer(l, 429, retry, "too many failed logins", NULL, 0);
+		login_free(l);
+		return;
+	}
+	tv.tv_sec = account_delay(l->name);
+	if ((l->delay = evtimer_new(a->base, login_lookup, l)) == NULL ||
+	    evtimer_add(l->delay, &tv) == -1)
+		fatalx("%s: evtimer", __func__);
+}
+
 int
 login_request(struct ipc_chan *chan, struct ipc_msg *m)
 {
-	struct authd	*a = authd_env;
 	struct login	*l;
-	struct timeval	 tv = { 0, 0 };
-	uint32_t	 retry;
 
 	if ((l = calloc(1, sizeof(*l))) == NULL)
 		fatal("%s", __func__);
 	l->front = chan;
 	l->reqid = m->reqid;
+	l->reqtype = m->type;
 	ipc_get_u32(m, &l->dialect);
 	ipc_get_str(m, l->peer, sizeof(l->peer));
 	ipc_get_str(m, l->name, sizeof(l->name));
@@ -366,15 +416,46 @@ login_request(struct ipc_chan *chan, struct ipc_msg *m)
 		login_free(l);
 		return -1;
 	}
-	if (!ratelimit_check(a->failures, l->peer, strlen(l->peer),
-	    time(NULL), &retry)) {
-		answer(l, 429, retry, "too many failed logins", NULL, 0);
-		login_free(l);
-		return 0;
-	}
-	tv.tv_sec = account_delay(l->name);
-	if ((l->delay = evtimer_new(a->base, login_lookup, l)) == NULL ||
-	    evtimer_add(l->delay, &tv) == -1)
-		fatalx("%s: evtimer", __func__);
+	login_begin(l);
 	return 0;
+}
+
+/*
+ * A command-API LOGIN whose client secret and address were accepted:
+ * with a name and password, that user logs in; without, the client's
+ * own user.  The token is bound to the client and the address.
+ */
+void
+login_for_client(struct ipc_chan *chan, uint32_t reqid, const char *peer,
+    const char *name, const char *password, uint64_t client_oid,
+    uint64_t client_user)
+{
+	struct login	*l;
+
+	if ((l = calloc(1, sizeof(*l))) == NULL)
+		fatal("%s", __func__);
+	l->front = chan;
+	l->reqid = reqid;
+	l->reqtype = IPC_AUTH_CLIENT_LOGIN;
+	l->dialect = DIALECT_CCE;
+	l->client_oid = client_oid;
+	l->client_user = client_user;
+	strlcpy(l->peer, peer, sizeof(l->peer));
+	strlcpy(l->name, name, sizeof(l->name));
+	strlcpy(l->password, password, sizeof(l->password));
+	login_begin(l);
+}
+
+/* A refusal before any login began (a bad client secret). */
+void
+login_refuse(struct ipc_chan *chan, uint32_t reqid, enum ipc_type type,
+    int status, const char *message)
+{
+	struct login	 l;
+
+	memset(&l, 0, sizeof(l));
+	l.front = chan;
+	l.reqid = reqid;
+	l.reqtype = type;
+	answer(&l, status, 0, message, NULL, 0);
 }

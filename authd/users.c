@@ -336,6 +336,7 @@ users_change_password(struct ipc_chan *chan, struct ipc_msg *m)
 	ipc_msg_init(&req, IPC_CRED_GET, 0);
 	ipc_put_bin(&req, op->grant, sizeof(op->grant));
 	ipc_put_str(&req, "");
+	ipc_put_u64(&req, 0);
 	if (ipc_request(a->chans[PROC_STORED], &req, a->conf.common.ipc_timeout_ms,
 	    own_cred, op) == -1)
 		answer_password(op, 503, "try again", NULL);

@@ -32,6 +32,8 @@ struct vreq {
 	const char	*prefix;
 	uint8_t		 id[TOKEN_ID_LEN];
 	uint8_t		 secret[TOKEN_SECRET_LEN];
+	uint64_t	 client_oid;	/* the remote client, once checked */
+	char		 cred[2049];	/* until the client is checked */
 };
 
 int
@@ -154,7 +156,7 @@ token_known(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 	struct vreq	*v = arg;
 	uint8_t		 digest[32], stored_digest[32], grant[GRANT_LEN];
 	char		 bound[256], role[16];
-	uint64_t	 oid, user;
+	uint64_t	 oid, user, client;
 	uint32_t	 scopes, dialect;
 	int64_t		 expires;
 	size_t		 dlen;
@@ -174,6 +176,7 @@ token_known(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 	ipc_get_str(m, bound, sizeof(bound));
 	ipc_get_u32(m, &dialect);
 	ipc_get_str(m, role, sizeof(role));
+	ipc_get_u64(m, &client);
 	if (ipc_end(m) == -1)
 		fatalx("stored sent a malformed token.res");
 	ok = found && dlen == sizeof(digest) &&
@@ -186,9 +189,14 @@ token_known(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 		ok = 0;		/* a session serves the dialect it came from */
 	if (ok && v->table == TOKEN_APIKEY && v->dialect != DIALECT_APIV1)
 		ok = 0;		/* keys are the certificates API's */
-	/* a LOGIN token is bound to the address it was issued to */
+	/* a LOGIN token is bound to the address and client it was issued
+	 * to, and comes with that client's secret */
 	if (ok && strcmp(v->prefix, PREFIX_LOGIN) == 0 &&
-	    strcmp(bound, v->peer) != 0)
+	    (strcmp(bound, v->peer) != 0 || client == 0 ||
+	    client != v->client_oid))
+		ok = 0;
+	/* with a client secret, only a LOGIN token of that client */
+	if (ok && v->client_oid != 0 && strcmp(v->prefix, PREFIX_LOGIN) != 0)
 		ok = 0;
 	if (!ok) {
 		refused(v);
@@ -223,7 +231,7 @@ token_prefix(const char *cred, int *table)
 /* Opaque tokens: parsed here, looked up by public id, compared here. */
 static int
 verify_opaque(struct ipc_chan *chan, struct ipc_msg *req, uint32_t dialect,
-    const char *peer, const char *cred)
+    const char *peer, const char *cred, uint64_t client_oid)
 {
 	struct vreq	*v;
 	struct ipc_msg	 m;
@@ -245,6 +253,7 @@ verify_opaque(struct ipc_chan *chan, struct ipc_msg *req, uint32_t dialect,
 	v->dialect = dialect;
 	v->table = table;
 	v->prefix = prefix;
+	v->client_oid = client_oid;
 	strlcpy(v->peer, peer, sizeof(v->peer));
 	token_id_text(v->id, idtext);
 	ipc_msg_init(&m, IPC_TOKEN_GET, 0);
@@ -256,11 +265,35 @@ verify_opaque(struct ipc_chan *chan, struct ipc_msg *req, uint32_t dialect,
 	return 0;
 }
 
+static void
+client_checked(int ok, uint64_t client_oid, uint64_t user_oid, void *arg)
+{
+	struct vreq	*v = arg;
+	struct ipc_msg	 req;
+
+	(void)user_oid;
+	if (!ok) {
+		vreq_answer(v, 403, NULL);
+		return;
+	}
+	memset(&req, 0, sizeof(req));
+	req.type = IPC_AUTH_VERIFY;
+	req.reqid = v->reqid;
+	if (verify_opaque(v->front, &req, v->dialect, v->peer, v->cred,
+	    client_oid) == -1)
+		refused(v);
+	else {
+		explicit_bzero(v, sizeof(*v));
+		free(v);
+	}
+}
+
 int
 verify_request(struct ipc_chan *chan, struct ipc_msg *m)
 {
 	struct authd	*a = authd_env;
-	char		 peer[64], cred[CRED_MAX + 1];
+	struct vreq	*v;
+	char		 peer[64], cred[CRED_MAX + 1], secret[256];
 	uint8_t		 grant[GRANT_LEN];
 	uint32_t	 dialect, kind, retry;
 	int		 ok = -1;
@@ -269,6 +302,7 @@ verify_request(struct ipc_chan *chan, struct ipc_msg *m)
 	ipc_get_str(m, peer, sizeof(peer));
 	ipc_get_u32(m, &kind);
 	ipc_get_str(m, cred, sizeof(cred));
+	ipc_get_str(m, secret, sizeof(secret));
 	if (ipc_end(m) == -1)
 		return -1;
 	if (!ratelimit_check(a->invalid, peer, strlen(peer), time(NULL),
@@ -276,12 +310,24 @@ verify_request(struct ipc_chan *chan, struct ipc_msg *m)
 		verify_answer(chan, m, 429, retry, NULL);
 		goto done;
 	}
+	if (secret[0] != '\0') {
+		/* a remote command: the client first, then its token */
+		if ((v = calloc(1, sizeof(*v))) == NULL)
+			fatal("%s", __func__);
+		v->front = chan;
+		v->reqid = m->reqid;
+		v->dialect = dialect;
+		strlcpy(v->peer, peer, sizeof(v->peer));
+		strlcpy(v->cred, cred, sizeof(v->cred));
+		clients_check(peer, secret, client_checked, v);
+		goto done;
+	}
 	if (strchr(cred, '.') != NULL) {
 		/* a JWT: the control plane's, also taken by account v2 */
 		if (kind == CRED_BEARER && (dialect == DIALECT_V1 ||
 		    dialect == DIALECT_ACCOUNT))
 			ok = verify_jwt(cred, strlen(cred), grant);
-	} else if (verify_opaque(chan, m, dialect, peer, cred) == 0)
+	} else if (verify_opaque(chan, m, dialect, peer, cred, 0) == 0)
 		goto done;	/* answered once stored has spoken */
 	if (ok == 0)
 		verify_answer(chan, m, 200, 0, grant);
@@ -293,6 +339,7 @@ verify_request(struct ipc_chan *chan, struct ipc_msg *m)
 	}
  done:
 	explicit_bzero(cred, sizeof(cred));
+	explicit_bzero(secret, sizeof(secret));
 	explicit_bzero(grant, sizeof(grant));
 	return 0;
 }

@@ -586,6 +586,7 @@ authenticate(struct api_req *r)
 	ipc_put_str(&m, api_peer(r));
 	ipc_put_u64(&m, kind);
 	ipc_put_str(&m, token);
+	ipc_put_str(&m, "");	/* no client secret */
 	explicit_bzero(token, sizeof(token));
 	if (api_request(r, frontd_env->chans[PROC_AUTHD], &m, verified) == -1)
 		api_error(r, 503, "authentication unavailable");
@@ -632,6 +633,10 @@ api_req_free(struct conn *c)
 {
 	if (c->api == NULL)
 		return;
+	if (c->api->state != NULL) {
+		explicit_bzero(c->api->state, c->api->statelen);
+		free(c->api->state);
+	}
 	explicit_bzero(c->api, sizeof(*c->api));
 	free(c->api);
 	c->api = NULL;

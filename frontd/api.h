@@ -50,6 +50,8 @@ struct api_req {
 	struct api_query	 query[API_QUERY_MAX];
 	int			 nquery;
 	uint8_t			 grant[GRANT_LEN];
+	void			*state;		/* a handler's, freed with it */
+	size_t			 statelen;
 };
 
 /* api.c */
@@ -114,6 +116,9 @@ void	 v1_user_expiry(struct api_req *);
 void	 v1_me(struct api_req *);
 void	 v1_change_password(struct api_req *);
 void	 v1_events(struct api_req *);
+
+/* cce.c */
+void	 cce_dispatch(struct api_req *);
 
 /* apiv1.c */
 void	 apiv1_login(struct api_req *);

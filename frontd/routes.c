@@ -21,6 +21,7 @@ static void	 healthz(struct api_req *);
 #define DELETE	HTTP_METHOD_DELETE
 #define V1	DIALECT_V1
 #define APIV1	DIALECT_APIV1
+#define CCE	DIALECT_CCE
 
 /* Every route of every dialect; admin routes deny by default in stored. */
 static const struct route routes[] = {
@@ -41,6 +42,8 @@ static const struct route routes[] = {
 	{ V1, GET, "/v1/user/me", AUTH_BEARER, v1_me },
 	{ V1, POST, "/v1/user/change-password", AUTH_BEARER,
 	    v1_change_password },
+
+	{ CCE, POST, "/v2/cce", AUTH_NONE, cce_dispatch },
 
 	{ APIV1, POST, "/auth/general", AUTH_NONE, apiv1_login },
 	{ APIV1, POST, "/auth/logout", AUTH_ANY, apiv1_logout },

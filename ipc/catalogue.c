@@ -101,7 +101,7 @@ static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 	    IPC_AUTH_LOGIN_RES },
 	[IPC_AUTH_LOGIN_RES] = { IPC_AUTH_LOGIN_RES, "auth.login.res",
 	    1 * KIB, AF, REP, 0 },
-	[IPC_AUTH_VERIFY] = { IPC_AUTH_VERIFY, "auth.verify", 4 * KIB, FA,
+	[IPC_AUTH_VERIFY] = { IPC_AUTH_VERIFY, "auth.verify", 5 * KIB, FA,
 	    REQ, IPC_AUTH_VERIFY_RES },
 	[IPC_AUTH_VERIFY_RES] = { IPC_AUTH_VERIFY_RES, "auth.verify.res",
 	    SMALL, AF, REP, 0 },
@@ -151,7 +151,8 @@ static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 	    0 },
 	[IPC_USER_RES] = { IPC_USER_RES, "user.res", USER_MAX, SF | SA | AF,
 	    REP, 0 },
-	[IPC_OP_RES] = { IPC_OP_RES, "op.res", 1 * KIB, SF | SA, REP, 0 },
+	[IPC_OP_RES] = { IPC_OP_RES, "op.res", 1 * KIB,
+	    SF | SA | R(STORED, MOATD), REP, 0 },
 
 	/* opaque tokens: authd fetches the digest by the public id */
 	[IPC_TOKEN_GET] = { IPC_TOKEN_GET, "token.get", SMALL, AS, REQ,
@@ -173,6 +174,29 @@ static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 	    SF | SA | AF, REP, 0 },
 	[IPC_APIKEY_LIST_RES] = { IPC_APIKEY_LIST_RES, "apikey.list.res",
 	    LIST_MAX, SF, REP, 0 },
+
+	/* command API: LOGIN, remote only, with a client secret */
+	[IPC_AUTH_CLIENT_LOGIN] = { IPC_AUTH_CLIENT_LOGIN, "auth.client.login",
+	    2 * KIB, FA, REQ, IPC_AUTH_LOGIN_RES },
+	/* clients are made by the operator: moatctl, moatd, authd, stored */
+	[IPC_CTL_CLIENT_ADD] = { IPC_CTL_CLIENT_ADD, "ctl.client.add",
+	    2 * KIB, R(MOATCTL, MOATD), REQ, IPC_CLIENT_ADD_RES },
+	[IPC_CTL_CLIENT_LIST] = { IPC_CTL_CLIENT_LIST, "ctl.client.list",
+	    SMALL, R(MOATCTL, MOATD), REQ, IPC_CLIENT_LIST_RES },
+	[IPC_CTL_CLIENT_DEL] = { IPC_CTL_CLIENT_DEL, "ctl.client.del", SMALL,
+	    R(MOATCTL, MOATD), REQ, IPC_CTL_RESULT },
+	[IPC_CLIENT_ADD] = { IPC_CLIENT_ADD, "client.add", 2 * KIB,
+	    R(MOATD, AUTHD), REQ, IPC_CLIENT_ADD_RES },
+	[IPC_CLIENT_ADD_RES] = { IPC_CLIENT_ADD_RES, "client.add.res", SMALL,
+	    R(AUTHD, MOATD) | R(MOATD, MOATCTL), REP, 0 },
+	[IPC_STORE_CLIENT_ADD] = { IPC_STORE_CLIENT_ADD, "store.client.add",
+	    2 * KIB, AS, REQ, IPC_OP_RES },
+	[IPC_CLIENT_LIST] = { IPC_CLIENT_LIST, "client.list", SMALL,
+	    R(MOATD, STORED), REQ, IPC_CLIENT_LIST_RES },
+	[IPC_CLIENT_LIST_RES] = { IPC_CLIENT_LIST_RES, "client.list.res",
+	    LIST_MAX, R(STORED, MOATD) | R(MOATD, MOATCTL), REP, 0 },
+	[IPC_CLIENT_DEL] = { IPC_CLIENT_DEL, "client.del", SMALL,
+	    R(MOATD, STORED), REQ, IPC_OP_RES },
 };
 
 const struct ipc_msgdef *

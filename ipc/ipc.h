@@ -130,6 +130,17 @@ enum ipc_type {
 	IPC_OP_APIKEY_DELETE,
 	IPC_APIKEY_RES,
 	IPC_APIKEY_LIST_RES,
+	/* command API: LOGIN with a client secret; clients via moatctl */
+	IPC_AUTH_CLIENT_LOGIN,
+	IPC_CTL_CLIENT_ADD,
+	IPC_CTL_CLIENT_LIST,
+	IPC_CTL_CLIENT_DEL,
+	IPC_CLIENT_ADD,
+	IPC_CLIENT_ADD_RES,
+	IPC_STORE_CLIENT_ADD,
+	IPC_CLIENT_LIST,
+	IPC_CLIENT_LIST_RES,
+	IPC_CLIENT_DEL,
 	IPC_TYPE_MAX
 };
 
@@ -180,6 +191,8 @@ void	 ipc_put_bin(struct ipc_msg *, const void *, size_t);
 void	 ipc_put_fd(struct ipc_msg *, int);	/* passes ownership */
 /* Appends the items written into another message being built. */
 void	 ipc_append(struct ipc_msg *, const struct ipc_msg *items);
+/* Appends the items of a received message (to pass an answer on). */
+void	 ipc_append_decoded(struct ipc_msg *, const struct ipc_msg *in);
 /* Patches the header; -1 if the type's size limit is exceeded. */
 int	 ipc_msg_finish(struct ipc_msg *, const void **buf, size_t *len);
 void	 ipc_msg_clear(struct ipc_msg *);

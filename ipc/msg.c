@@ -112,6 +112,42 @@ ipc_append(struct ipc_msg *m, const struct ipc_msg *items)
 	m->count += items->count;
 }
 
+/*
+ * Appends the items of a received message, for a process that passes an
+ * answer on (moatd to moatctl).  Bodies are flat, so every item is a
+ * scalar, a string or a binary.
+ */
+void
+ipc_append_decoded(struct ipc_msg *m, const struct ipc_msg *in)
+{
+	uint32_t	 i;
+
+	for (i = 0; i < in->root.via.array.size; i++) {
+		const msgpack_object	*o = &in->root.via.array.ptr[i];
+
+		switch (o->type) {
+		case MSGPACK_OBJECT_POSITIVE_INTEGER:
+			ipc_put_u64(m, o->via.u64);
+			break;
+		case MSGPACK_OBJECT_NEGATIVE_INTEGER:
+			ipc_put_i64(m, o->via.i64);
+			break;
+		case MSGPACK_OBJECT_BOOLEAN:
+			ipc_put_bool(m, o->via.boolean);
+			break;
+		case MSGPACK_OBJECT_STR:
+			ipc_put_strn(m, o->via.str.ptr, o->via.str.size);
+			break;
+		case MSGPACK_OBJECT_BIN:
+			ipc_put_bin(m, o->via.bin.ptr, o->via.bin.size);
+			break;
+		default:
+			ipc_put_nil(m);
+			break;
+		}
+	}
+}
+
 int
 ipc_msg_finish(struct ipc_msg *m, const void **buf, size_t *len)
 {

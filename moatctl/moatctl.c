@@ -17,6 +17,7 @@
 #include "conf.h"
 #include "ipc.h"
 #include "log.h"
+#include "timefmt.h"
 #include "util.h"
 
 static uint8_t	 rbuf[IPC_MAX_MSG];
@@ -26,8 +27,13 @@ usage(void)
 {
 	fprintf(stderr, "usage: moatctl [-s socket] command\n"
 	    "commands:\n"
-	    "  status    list the processes of the suite\n"
-	    "  reload    reload the configuration\n");
+	    "  status                       list the processes of the suite\n"
+	    "  reload                       reload the configuration\n"
+	    "  client add NAME --allow CIDR [--allow CIDR ...] [--user USER]\n"
+	    "                               a command-API client; prints its\n"
+	    "                               secret once\n"
+	    "  client list                  the clients\n"
+	    "  client del NAME              remove a client and its tokens\n");
 	exit(1);
 }
 
@@ -171,6 +177,110 @@ cmd_reload(int fd)
 	return ok ? 0 : 1;
 }
 
+static int
+cmd_client_add(int fd, int argc, char *argv[])
+{
+	struct ipc_msg	 req, res;
+	char		 allow[1024] = "", message[256], secret[128];
+	const char	*user = "";
+	uint32_t	 status;
+	int		 i;
+
+	if (argc < 1)
+		usage();
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--allow") == 0 && i + 1 < argc) {
+			if (allow[0] != '\0')
+				strlcat(allow, " ", sizeof(allow));
+			if (strlcat(allow, argv[++i], sizeof(allow)) >=
+			    sizeof(allow))
+				errx(1, "too many --allow");
+		} else if (strcmp(argv[i], "--user") == 0 && i + 1 < argc)
+			user = argv[++i];
+		else
+			usage();
+	}
+	if (allow[0] == '\0')
+		errx(1, "a client needs at least one --allow CIDR");
+	ipc_msg_init(&req, IPC_CTL_CLIENT_ADD, 0);
+	ipc_put_str(&req, argv[0]);
+	ipc_put_str(&req, user);
+	ipc_put_str(&req, allow);
+	exchange(fd, &req, &res);
+	ipc_get_u32(&res, &status);
+	ipc_get_str(&res, message, sizeof(message));
+	ipc_get_str(&res, secret, sizeof(secret));
+	if (ipc_end(&res) == -1)
+		errx(1, "malformed answer: %s", res.error);
+	ipc_msg_clear(&res);
+	if (status != 201)
+		errx(1, "%s", message);
+	/* shown once: moat keeps only its hash */
+	printf("%s\n", secret);
+	explicit_bzero(secret, sizeof(secret));
+	return 0;
+}
+
+static int
+cmd_client_list(int fd)
+{
+	struct ipc_msg	 req, res;
+	char		 name[72], user[256], allow[1024], when[RFC3339_LEN];
+	uint64_t	 n, i;
+	int64_t		 created;
+
+	ipc_msg_init(&req, IPC_CTL_CLIENT_LIST, 0);
+	exchange(fd, &req, &res);
+	ipc_get_u64(&res, &n);
+	printf("%-20s %-16s %-20s %s\n", "CLIENT", "USER", "CREATED", "ALLOW");
+	for (i = 0; i < n && res.error == NULL; i++) {
+		ipc_get_str(&res, name, sizeof(name));
+		ipc_get_str(&res, user, sizeof(user));
+		ipc_get_str(&res, allow, sizeof(allow));
+		ipc_get_i64(&res, &created);
+		rfc3339_format(created, when);
+		if (res.error == NULL)
+			printf("%-20s %-16s %-20s %s\n", name, user, when,
+			    allow);
+	}
+	if (ipc_end(&res) == -1)
+		errx(1, "malformed answer: %s", res.error);
+	ipc_msg_clear(&res);
+	return 0;
+}
+
+static int
+cmd_client_del(int fd, const char *name)
+{
+	struct ipc_msg	 req, res;
+	char		 text[512];
+	int		 ok;
+
+	ipc_msg_init(&req, IPC_CTL_CLIENT_DEL, 0);
+	ipc_put_str(&req, name);
+	exchange(fd, &req, &res);
+	ipc_get_bool(&res, &ok);
+	ipc_get_str(&res, text, sizeof(text));
+	if (ipc_end(&res) == -1)
+		errx(1, "malformed answer: %s", res.error);
+	ipc_msg_clear(&res);
+	if (!ok)
+		errx(1, "%s", text);
+	return 0;
+}
+
+static int
+cmd_client(int fd, int argc, char *argv[])
+{
+	if (argc >= 2 && strcmp(argv[0], "add") == 0)
+		return cmd_client_add(fd, argc - 1, argv + 1);
+	if (argc == 1 && strcmp(argv[0], "list") == 0)
+		return cmd_client_list(fd);
+	if (argc == 2 && strcmp(argv[0], "del") == 0)
+		return cmd_client_del(fd, argv[1]);
+	usage();
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -178,7 +288,7 @@ main(int argc, char *argv[])
 	int		 ch, fd, rc;
 
 	log_procinit("moatctl");
-	while ((ch = getopt(argc, argv, "s:")) != -1) {
+	while ((ch = getopt(argc, argv, "+s:")) != -1) {
 		switch (ch) {
 		case 's':
 			sock = optarg;
@@ -189,11 +299,16 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc != 1)
+	if (argc < 1)
 		usage();
 	if (sock == NULL)
 		sock = default_socket();
-	if (strcmp(argv[0], "status") == 0) {
+	if (strcmp(argv[0], "client") == 0) {
+		fd = connect_moatd(sock);
+		rc = cmd_client(fd, argc - 1, argv + 1);
+	} else if (argc != 1)
+		usage();
+	else if (strcmp(argv[0], "status") == 0) {
 		fd = connect_moatd(sock);
 		rc = cmd_status(fd);
 	} else if (strcmp(argv[0], "reload") == 0) {

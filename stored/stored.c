@@ -60,6 +60,8 @@ from_authd(struct ipc_chan *chan, struct ipc_msg *m)
 		return tokens_get(chan, m);
 	case IPC_STORE_APIKEY_CREATE:
 		return apikeys_store_create(chan, m);
+	case IPC_STORE_CLIENT_ADD:
+		return clients_store_add(chan, m);
 	default:
 		return -1;
 	}
@@ -92,6 +94,10 @@ dispatch(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 	(void)arg;
 	switch (chan->peer) {
 	case PROC_MOATD:
+		if (m->type == IPC_CLIENT_LIST)
+			return clients_list(chan, m);
+		if (m->type == IPC_CLIENT_DEL)
+			return clients_del(chan, m);
 		return config_dispatch(chan, m);
 	case PROC_FRONTD:
 		return from_frontd(chan, m);

@@ -112,6 +112,11 @@ int	 apikeys_op(struct ipc_chan *, struct ipc_msg *);
 /* 0 if p may act with scope (sessions have every scope), else 403 */
 int	 authz_scope(const struct principal *, uint32_t scope);
 
+/* clients.c */
+int	 clients_store_add(struct ipc_chan *, struct ipc_msg *);
+int	 clients_list(struct ipc_chan *, struct ipc_msg *);
+int	 clients_del(struct ipc_chan *, struct ipc_msg *);
+
 /* events.c */
 int	 events_list(struct ipc_chan *, struct ipc_msg *);
 

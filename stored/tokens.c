@@ -9,13 +9,14 @@
 #include "tokens.h"
 
 static const char session_sql[] = "SELECT s.oid, s.user_oid, s.digest, 0, "
-    "s.expires_at, s.source_ip, s.dialect, u.role FROM sessions s JOIN "
-    "users u ON u.oid = s.user_oid WHERE s.public_id = ?";
+    "s.expires_at, s.source_ip, s.dialect, u.role, "
+    "coalesce(s.client_oid, 0) FROM sessions s JOIN users u ON "
+    "u.oid = s.user_oid WHERE s.public_id = ?";
 static const char apikey_sql[] = "SELECT k.oid, k.user_oid, k.digest, "
-    "k.scopes, coalesce(k.expires_at, 0), '', 0, u.role FROM api_keys k "
+    "k.scopes, coalesce(k.expires_at, 0), '', 0, u.role, 0 FROM api_keys k "
     "JOIN users u ON u.oid = k.user_oid WHERE k.public_id = ?";
 static const char client_sql[] = "SELECT c.oid, c.user_oid, c.digest, 0, "
-    "0, c.allow, 0, u.role FROM api_clients c JOIN users u ON "
+    "0, c.allow, 0, u.role, c.oid FROM api_clients c JOIN users u ON "
     "u.oid = c.user_oid WHERE c.public_id = ?";
 
 int
@@ -63,6 +64,7 @@ tokens_get(struct ipc_chan *chan, struct ipc_msg *m)
 	ipc_put_u64(&reply, found ? sqlite3_column_int64(st, 6) : 0);
 	ipc_put_str(&reply, found ? (const char *)sqlite3_column_text(st, 7) :
 	    "");
+	ipc_put_u64(&reply, found ? sqlite3_column_int64(st, 8) : 0);
 	sqlite3_reset(st);
 	ipc_reply(chan, m, &reply);
 	return 0;

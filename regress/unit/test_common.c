@@ -21,6 +21,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cidr.h"
 #include "dialect.h"
 #include "grant.h"
 #include "hmac.h"
@@ -512,6 +513,41 @@ test_ratelimit(void)
 	ratelimit_free(rl);
 }
 
+static void
+test_cidr(void)
+{
+	struct cidr	 c;
+
+	CHECK_INT(cidr_parse("10.0.0.0/8", &c), 0);
+	CHECK(cidr_match(&c, "10.200.3.4"));
+	CHECK(!cidr_match(&c, "11.0.0.1"));
+	CHECK(!cidr_match(&c, "::1"));
+	CHECK_INT(cidr_parse("192.168.1.128/25", &c), 0);
+	CHECK(cidr_match(&c, "192.168.1.200"));
+	CHECK(!cidr_match(&c, "192.168.1.127"));
+	CHECK_INT(cidr_parse("203.0.113.7", &c), 0);
+	CHECK(cidr_match(&c, "203.0.113.7"));
+	CHECK(!cidr_match(&c, "203.0.113.8"));
+	CHECK_INT(cidr_parse("2001:db8::/32", &c), 0);
+	CHECK(cidr_match(&c, "2001:db8:1::5"));
+	CHECK(!cidr_match(&c, "2001:db9::1"));
+	CHECK_INT(cidr_parse("0.0.0.0/0", &c), 0);
+	CHECK(cidr_match(&c, "8.8.8.8"));
+	CHECK_INT(cidr_parse("10.0.0.0/33", &c), -1);
+	CHECK_INT(cidr_parse("10.0.0.0/-1", &c), -1);
+	CHECK_INT(cidr_parse("10.0.0.0/08", &c), -1);
+	CHECK_INT(cidr_parse("10.0.0/8", &c), -1);
+	CHECK_INT(cidr_parse("example.com/8", &c), -1);
+	CHECK_INT(cidr_parse("", &c), -1);
+	CHECK(cidr_list_match("10.0.0.0/8 127.0.0.1", "127.0.0.1"));
+	CHECK(!cidr_list_match("10.0.0.0/8 127.0.0.1", "127.0.0.2"));
+	CHECK(!cidr_list_match("bogus 127.0.0.1", "127.0.0.1"));
+	CHECK(cidr_list_valid("10.0.0.0/8 ::1"));
+	CHECK(!cidr_list_valid("10.0.0.0/8 x"));
+	CHECK(!cidr_list_valid(""));
+	CHECK(!cidr_list_valid("   "));
+}
+
 static char	 drop_dir[64];
 
 static int
@@ -607,6 +643,7 @@ main(void)
 	RUN(test_grant);
 	RUN(test_dialect);
 	RUN(test_ratelimit);
+	RUN(test_cidr);
 	RUN(test_keep_caps);
 	return test_report("common");
 }

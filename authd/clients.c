@@ -1,0 +1,257 @@
+/*
+ * Command-API clients: a billing system's secret, usable only from the
+ * addresses the operator allowed.  The secret is minted here when the
+ * operator adds the client (moatctl client add) and shown once; stored
+ * keeps its public id and HMAC.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "authd.h"
+#include "cidr.h"
+#include "log.h"
+#include "tokens.h"
+
+#define CLIENT_NAME_MAX	64
+
+struct check {
+	char		 peer[64];
+	uint8_t		 secret[TOKEN_SECRET_LEN];
+	client_checked_cb cb;
+	void		*arg;
+};
+
+static void
+checked(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
+{
+	struct check	*c = arg;
+	uint8_t		 digest[32], stored_digest[32];
+	char		 allow[256], role[16];
+	uint64_t	 oid, user, client;
+	uint32_t	 scopes, dialect, retry;
+	int64_t		 expires;
+	size_t		 dlen;
+	int		 found, ok;
+
+	(void)chan;
+	if (m == NULL) {
+		c->cb(0, 0, 0, c->arg);
+		goto done;
+	}
+	ipc_get_bool(m, &found);
+	ipc_get_u64(m, &oid);
+	ipc_get_u64(m, &user);
+	ipc_get_bin(m, stored_digest, sizeof(stored_digest), &dlen);
+	ipc_get_u32(m, &scopes);
+	ipc_get_i64(m, &expires);
+	ipc_get_str(m, allow, sizeof(allow));
+	ipc_get_u32(m, &dialect);
+	ipc_get_str(m, role, sizeof(role));
+	ipc_get_u64(m, &client);
+	if (ipc_end(m) == -1)
+		fatalx("stored sent a malformed token.res");
+	ok = found && dlen == sizeof(digest) &&
+	    token_digest(authd_env->token_key, c->secret, digest) ==
+	    CRYPTO_OK && token_digest_equal(digest, stored_digest) &&
+	    cidr_list_match(allow, c->peer);
+	explicit_bzero(digest, sizeof(digest));
+	if (!ok)	/* a secret is a password: it counts as a failure */
+		ratelimit_hit(authd_env->failures, c->peer, strlen(c->peer),
+		    time(NULL), &retry);
+	c->cb(ok, oid, user, c->arg);
+ done:
+	explicit_bzero(c, sizeof(*c));
+	free(c);
+}
+
+void
+clients_check(const char *peer, const char *secret, client_checked_cb cb,
+    void *arg)
+{
+	struct check	*c;
+	struct ipc_msg	 m;
+	uint8_t		 id[TOKEN_ID_LEN];
+	char		 idtext[13];
+	uint32_t	 retry;
+
+	if (!ratelimit_check(authd_env->failures, peer, strlen(peer),
+	    time(NULL), &retry)) {
+		cb(0, 0, 0, arg);
+		return;
+	}
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		fatal("%s", __func__);
+	if (token_parse(PREFIX_CLIENT, secret, strlen(secret), id,
+	    c->secret) != CRYPTO_OK) {
+		ratelimit_hit(authd_env->failures, peer, strlen(peer),
+		    time(NULL), &retry);
+		free(c);
+		cb(0, 0, 0, arg);
+		return;
+	}
+	strlcpy(c->peer, peer, sizeof(c->peer));
+	c->cb = cb;
+	c->arg = arg;
+	token_id_text(id, idtext);
+	ipc_msg_init(&m, IPC_TOKEN_GET, 0);
+	ipc_put_u64(&m, TOKEN_CLIENT);
+	ipc_put_str(&m, idtext);
+	if (ipc_request(authd_env->chans[PROC_STORED], &m,
+	    authd_env->conf.common.ipc_timeout_ms, checked, c) == -1) {
+		free(c);
+		cb(0, 0, 0, arg);
+	}
+}
+
+/* ---- LOGIN ---------------------------------------------------------------- */
+
+struct clogin {
+	struct ipc_chan	*front;
+	uint32_t	 reqid;
+	char		 peer[64];
+	char		 name[NAME_MAX_LEN + 1];
+	char		 password[PASSWORD_IN_MAX + 1];
+};
+
+static void
+login_checked(int ok, uint64_t client_oid, uint64_t user_oid, void *arg)
+{
+	struct clogin	*l = arg;
+
+	if (!ok)
+		login_refuse(l->front, l->reqid, IPC_AUTH_CLIENT_LOGIN, 403,
+		    "client secret or address refused");
+	else
+		login_for_client(l->front, l->reqid, l->peer, l->name,
+		    l->password, client_oid, user_oid);
+	explicit_bzero(l, sizeof(*l));
+	free(l);
+}
+
+int
+clients_login(struct ipc_chan *chan, struct ipc_msg *m)
+{
+	struct clogin	*l;
+	char		 secret[256];
+
+	if ((l = calloc(1, sizeof(*l))) == NULL)
+		fatal("%s", __func__);
+	l->front = chan;
+	l->reqid = m->reqid;
+	ipc_get_str(m, l->peer, sizeof(l->peer));
+	ipc_get_str(m, secret, sizeof(secret));
+	ipc_get_str(m, l->name, sizeof(l->name));
+	ipc_get_str(m, l->password, sizeof(l->password));
+	if (ipc_end(m) == -1) {
+		free(l);
+		return -1;
+	}
+	clients_check(l->peer, secret, login_checked, l);
+	explicit_bzero(secret, sizeof(secret));
+	return 0;
+}
+
+/* ---- adding a client (the operator, through moatd) -------------------- */
+
+struct cadd {
+	struct ipc_chan	*moatd;
+	uint32_t	 reqid;
+	char		 secret[128];
+};
+
+static void
+add_answer(struct cadd *a, int status, const char *message,
+    const char *secret)
+{
+	struct ipc_msg	 req, m;
+
+	memset(&req, 0, sizeof(req));
+	req.type = IPC_CLIENT_ADD;
+	req.reqid = a->reqid;
+	ipc_msg_init(&m, IPC_CLIENT_ADD_RES, 0);
+	ipc_put_u64(&m, status);
+	ipc_put_str(&m, message);
+	ipc_put_str(&m, secret != NULL ? secret : "");
+	ipc_reply(a->moatd, &req, &m);
+	explicit_bzero(a, sizeof(*a));
+	free(a);
+}
+
+static void
+client_stored(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
+{
+	struct cadd	*a = arg;
+	char		 message[256];
+	uint32_t	 status;
+
+	(void)chan;
+	if (m == NULL) {
+		add_answer(a, 503, "try again", NULL);
+		return;
+	}
+	ipc_get_u32(m, &status);
+	ipc_get_str(m, message, sizeof(message));
+	if (ipc_end(m) == -1)
+		fatalx("stored sent a malformed op.res");
+	add_answer(a, status, message, status == 201 ? a->secret : NULL);
+}
+
+static int
+name_ok(const char *name)
+{
+	size_t	 len = strlen(name);
+
+	return len > 0 && len <= CLIENT_NAME_MAX && strspn(name,
+	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
+	    == len;
+}
+
+int
+clients_add(struct ipc_chan *chan, struct ipc_msg *m)
+{
+	struct cadd	*a;
+	struct ipc_msg	 req;
+	uint8_t		 id[TOKEN_ID_LEN], secret[TOKEN_SECRET_LEN];
+	uint8_t		 digest[32];
+	char		 name[CLIENT_NAME_MAX + 8], user[NAME_MAX_LEN + 1];
+	char		 allow[256], idtext[13];
+
+	if ((a = calloc(1, sizeof(*a))) == NULL)
+		fatal("%s", __func__);
+	a->moatd = chan;
+	a->reqid = m->reqid;
+	ipc_get_str(m, name, sizeof(name));
+	ipc_get_str(m, user, sizeof(user));
+	ipc_get_str(m, allow, sizeof(allow));
+	if (ipc_end(m) == -1) {
+		free(a);
+		return -1;
+	}
+	if (!name_ok(name)) {
+		add_answer(a, 400, "a client name is 1 to 64 letters, digits "
+		    "or ._-", NULL);
+		return 0;
+	}
+	if (!cidr_list_valid(allow)) {
+		add_answer(a, 400, "--allow takes addresses or CIDR ranges",
+		    NULL);
+		return 0;
+	}
+	if (token_new(PREFIX_CLIENT, a->secret, sizeof(a->secret), id,
+	    secret) != CRYPTO_OK ||
+	    token_digest(authd_env->token_key, secret, digest) != CRYPTO_OK)
+		fatalx("cannot mint a client secret");
+	explicit_bzero(secret, sizeof(secret));
+	token_id_text(id, idtext);
+	ipc_msg_init(&req, IPC_STORE_CLIENT_ADD, 0);
+	ipc_put_str(&req, name);
+	ipc_put_str(&req, user);
+	ipc_put_str(&req, idtext);
+	ipc_put_bin(&req, digest, sizeof(digest));
+	ipc_put_str(&req, allow);
+	if (ipc_request(authd_env->chans[PROC_STORED], &req,
+	    authd_env->conf.common.ipc_timeout_ms, client_stored, a) == -1)
+		add_answer(a, 503, "try again", NULL);
+	return 0;
+}

@@ -1,0 +1,374 @@
+/*
+ * The command API v2 (cced-api-v2.txt, NOTES.md): POST /v2/cce with
+ * {"cmd": ...}.  From localhost, AUTH gives a session id; from anywhere
+ * else, only an allowed client with its secret may LOGIN for a token
+ * bound to it and its address.  Every answer is {"status","message",
+ * "data"}, with the text protocol's codes mapped to HTTP.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "api.h"
+#include "frontd.h"
+#include "log.h"
+#include "timefmt.h"
+
+#define CRED_BODY	4	/* a session id or token in the request */
+#define CMD_MAX		32
+
+/* What the command needs after authentication. */
+enum cce_cmd {
+	CCE_AUTHKEY,
+	CCE_WHOAMI,
+	CCE_BYE,
+	CCE_ENDKEY,
+};
+
+struct cce_state {
+	enum cce_cmd	 cmd;
+	char		 user[256];	/* AUTHKEY: whose session it should be */
+};
+
+/* The text protocol's codes, reused in "status"; HTTP follows them. */
+static int
+http_status(int code)
+{
+	if (code == 304)
+		return 403;
+	if (code == 401)
+		return 401;
+	if (code == 402 || code == 403)
+		return 400;
+	return code >= 300 ? 502 : 200;
+}
+
+static void
+answer(struct api_req *r, int code, const char *message, json_t *data)
+{
+	json_t	*j = json_pack("{s:i,s:s}", "status", code, "message",
+	    message);
+
+	if (j == NULL)
+		fatalx("%s: out of memory", __func__);
+	if (data != NULL)
+		json_object_set_new(j, "data", data);
+	api_json(r, http_status(code), j);
+}
+
+static void
+fail(struct api_req *r, int code, const char *message, const char *why)
+{
+	answer(r, code, message, json_pack("{s:[{s:i,s:s}]}", "errors", "code",
+	    code, "message", why));
+}
+
+static int
+is_local(struct api_req *r)
+{
+	const char	*peer = api_peer(r);
+
+	return strcmp(peer, "127.0.0.1") == 0 || strcmp(peer, "::1") == 0;
+}
+
+static const char *
+member(json_t *body, const char *name)
+{
+	json_t	*v = json_object_get(body, name);
+
+	return json_is_string(v) && json_string_length(v) < 1024 ?
+	    json_string_value(v) : NULL;
+}
+
+static const char *
+client_secret(struct api_req *r, char *out, size_t outlen)
+{
+	const struct http_header	*h;
+
+	h = http_header_get(&r->c->req, "X-Client-Secret");
+	if (h == NULL || h->valuelen == 0 || h->valuelen >= outlen)
+		return NULL;
+	memcpy(out, h->value, h->valuelen);
+	out[h->valuelen] = '\0';
+	return out;
+}
+
+/* ---- AUTH and LOGIN ------------------------------------------------------ */
+
+static void
+authed(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
+{
+	struct api_req		*r = arg;
+	struct login_res	 l;
+
+	(void)chan;
+	login_res_get(r, m, &l);
+	if (l.status == 200)
+		answer(r, 201, "GOODBYE", json_pack("{s:s}", "sessionid",
+		    l.token));
+	else if (l.status == 429)
+		api_error_retry(r, 429, l.retry, "too many failed logins");
+	else
+		fail(r, 401, "GOODBYE", "FAIL");
+	explicit_bzero(&l, sizeof(l));
+}
+
+static void
+logged_in(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
+{
+	struct api_req		*r = arg;
+	struct login_res	 l;
+	char			 expires[RFC3339_LEN];
+
+	(void)chan;
+	login_res_get(r, m, &l);
+	if (l.status == 200) {
+		rfc3339_format(time(NULL) + l.expires_in, expires);
+		answer(r, 201, "OK", json_pack("{s:s,s:s}", "token", l.token,
+		    "expires", expires));
+	} else if (l.status == 429)
+		api_error_retry(r, 429, l.retry, "too many failed logins");
+	else if (l.status == 403)
+		fail(r, 304, "PERMISSION DENIED", l.message);
+	else
+		fail(r, 401, "FAIL", "invalid credentials");
+	explicit_bzero(&l, sizeof(l));
+}
+
+static void
+cce_auth(struct api_req *r, json_t *body)
+{
+	const char	*user = member(body, "user"), *pass;
+
+	if (user == NULL)
+		user = member(body, "username");
+	pass = member(body, "password");
+	if (user == NULL || pass == NULL) {
+		fail(r, 403, "BAD PARAMETERS", "user and password required");
+		return;
+	}
+	if (api_login(r, user, pass, authed) == -1)
+		fail(r, 500, "FAIL", "authentication unavailable");
+}
+
+static void
+cce_login(struct api_req *r, json_t *body, const char *secret)
+{
+	struct ipc_msg	 m;
+	const char	*user = member(body, "username"), *pass;
+
+	if (user == NULL)
+		user = member(body, "user");
+	pass = member(body, "password");
+	ipc_msg_init(&m, IPC_AUTH_CLIENT_LOGIN, 0);
+	ipc_put_str(&m, api_peer(r));
+	ipc_put_str(&m, secret);
+	ipc_put_str(&m, user != NULL ? user : "");
+	ipc_put_str(&m, user != NULL && pass != NULL ? pass : "");
+	if (api_request(r, frontd_env->chans[PROC_AUTHD], &m,
+	    logged_in) == -1)
+		fail(r, 500, "FAIL", "authentication unavailable");
+}
+
+/* ---- commands that need a session ----------------------------------- */
+
+static void
+who(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
+{
+	struct api_req		*r = arg;
+	struct cce_state	*st = r->state;
+	struct user_rec		 u;
+	char			 message[256];
+	int			 status;
+
+	(void)chan;
+	conn_ipc_done(r->c);
+	if (m == NULL) {
+		fail(r, 500, "FAIL", "storage unavailable");
+		return;
+	}
+	if (user_res_get(m, &status, message, sizeof(message), &u) == -1)
+		fatalx("stored sent a malformed user.res");
+	if (status != 200)
+		fail(r, 401, "FAIL", "Invalid or expired token");
+	else if (st->cmd == CCE_WHOAMI)
+		answer(r, 201, "OK", json_pack("{s:I}", "oid",
+		    (json_int_t)u.oid));
+	else if (strcmp(u.username, st->user) == 0)
+		answer(r, 201, "OK", NULL);
+	else
+		fail(r, 401, "FAIL", "session of another user");
+}
+
+static void
+ended(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
+{
+	struct api_req		*r = arg;
+	struct cce_state	*st = r->state;
+	char			 message[256];
+	uint32_t		 status = 500;
+
+	(void)chan;
+	conn_ipc_done(r->c);
+	if (m != NULL) {
+		ipc_get_u32(m, &status);
+		ipc_get_str(m, message, sizeof(message));
+		if (ipc_end(m) == -1)
+			fatalx("stored sent a malformed op.res");
+	}
+	if (status != 200)
+		fail(r, 401, "FAIL", "Invalid or expired token");
+	else if (st->cmd == CCE_BYE)
+		answer(r, 202, "GOODBYE", NULL);
+	else
+		answer(r, 201, "OK", NULL);
+}
+
+static void
+verified(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
+{
+	struct api_req		*r = arg;
+	struct cce_state	*st = r->state;
+	struct ipc_msg		 op;
+	uint32_t		 status, retry;
+	size_t			 len;
+
+	(void)chan;
+	conn_ipc_done(r->c);
+	if (m == NULL) {
+		fail(r, 500, "FAIL", "authentication unavailable");
+		return;
+	}
+	ipc_get_u32(m, &status);
+	ipc_get_u32(m, &retry);
+	ipc_get_bin(m, r->grant, sizeof(r->grant), &len);
+	if (ipc_end(m) == -1)
+		fatalx("authd sent a malformed auth.verify.res");
+	if (status == 403) {
+		fail(r, 304, "PERMISSION DENIED",
+		    "client secret or address refused");
+		return;
+	}
+	if (status == 429) {
+		api_error_retry(r, 429, retry, "too many requests");
+		return;
+	}
+	if (status != 200 || len != GRANT_LEN) {
+		fail(r, 401, "FAIL", "Invalid or expired token");
+		return;
+	}
+	ipc_msg_init(&op, st->cmd == CCE_WHOAMI || st->cmd == CCE_AUTHKEY ?
+	    IPC_OP_ME : IPC_OP_LOGOUT, 0);
+	ipc_put_bin(&op, r->grant, sizeof(r->grant));
+	if (api_request(r, frontd_env->chans[PROC_STORED], &op,
+	    op.type == IPC_OP_ME ? who : ended) == -1)
+		fail(r, 500, "FAIL", "storage unavailable");
+}
+
+/*
+ * The session id (local) or the token with the client's secret
+ * (remote) is checked by authd; what the command does comes after.
+ */
+static void
+with_session(struct api_req *r, json_t *body, const char *secret,
+    enum cce_cmd cmd)
+{
+	struct cce_state	*st;
+	struct ipc_msg		 m;
+	const char		*cred, *user;
+
+	cred = secret != NULL ? member(body, "token") :
+	    member(body, "sessionid");
+	if (cred == NULL)
+		cred = member(body, secret != NULL ? "sessionid" : "token");
+	if (cred == NULL) {
+		fail(r, 401, "FAIL", "Invalid or expired token");
+		return;
+	}
+	if ((st = calloc(1, sizeof(*st))) == NULL)
+		fatal("%s", __func__);
+	r->state = st;
+	r->statelen = sizeof(*st);
+	user = member(body, "user");
+	st->cmd = cmd;
+	strlcpy(st->user, user != NULL ? user : "", sizeof(st->user));
+	ipc_msg_init(&m, IPC_AUTH_VERIFY, 0);
+	ipc_put_u64(&m, DIALECT_CCE);
+	ipc_put_str(&m, api_peer(r));
+	ipc_put_u64(&m, CRED_BODY);
+	ipc_put_str(&m, cred);
+	ipc_put_str(&m, secret != NULL ? secret : "");
+	if (api_request(r, frontd_env->chans[PROC_AUTHD], &m, verified) == -1)
+		fail(r, 500, "FAIL", "authentication unavailable");
+}
+
+/* ---- the endpoint --------------------------------------------------- */
+
+/* The command word: structured "cmd", or the first word of a raw line. */
+static int
+command_word(json_t *body, char *out, size_t outlen)
+{
+	const char	*cmd = member(body, "cmd");
+	size_t		 n;
+
+	if (cmd == NULL)
+		return -1;
+	n = strcspn(cmd, " \t");
+	if (n == 0 || n >= outlen)
+		return -1;
+	memcpy(out, cmd, n);
+	out[n] = '\0';
+	return 0;
+}
+
+void
+cce_dispatch(struct api_req *r)
+{
+	char		 word[CMD_MAX], secretbuf[256];
+	const char	*secret = NULL;
+	json_t		*body;
+	int		 local = is_local(r);
+
+	if ((body = api_body(r)) == NULL)
+		return;
+	if (command_word(body, word, sizeof(word)) == -1) {
+		fail(r, 402, "BAD COMMAND", "cmd is required");
+		goto done;
+	}
+	if (strcasecmp(word, "PING") == 0) {
+		answer(r, 202, "PONG", NULL);
+		goto done;
+	}
+	if (!local && (secret = client_secret(r, secretbuf,
+	    sizeof(secretbuf))) == NULL) {
+		fail(r, 304, "PERMISSION DENIED", "client secret required");
+		goto done;
+	}
+	if (strcasecmp(word, "LOGIN") == 0) {
+		if (local)
+			fail(r, 304, "PERMISSION DENIED", "LOGIN is for remote "
+			    "clients; use AUTH from localhost");
+		else
+			cce_login(r, body, secret);
+	} else if (strcasecmp(word, "AUTH") == 0 ||
+	    strcasecmp(word, "AUTHKEY") == 0) {
+		if (!local)
+			fail(r, 304, "PERMISSION DENIED", "localhost only");
+		else if (strcasecmp(word, "AUTH") == 0)
+			cce_auth(r, body);
+		else
+			with_session(r, body, NULL, CCE_AUTHKEY);
+	} else if (strcasecmp(word, "WHOAMI") == 0)
+		with_session(r, body, secret, CCE_WHOAMI);
+	else if (strcasecmp(word, "BYE") == 0)
+		with_session(r, body, secret, CCE_BYE);
+	else if (strcasecmp(word, "ENDKEY") == 0)
+		with_session(r, body, secret, CCE_ENDKEY);
+	else
+		fail(r, 402, "BAD COMMAND", "unknown command");
+ done:
+	explicit_bzero(secretbuf, sizeof(secretbuf));
+	json_decref(body);
+}
