@@ -82,13 +82,15 @@ void	 login_for_client(struct ipc_chan *, uint32_t reqid, const char *peer,
 	    const char *name, const char *password, uint64_t client_oid,
 	    uint64_t client_user);
 void	 login_refuse(struct ipc_chan *, uint32_t reqid, enum ipc_type,
-	    int status, const char *message);
+	    int status, uint32_t retry, const char *message);
 
 /* clients.c: command-API clients and their secrets */
 int	 clients_login(struct ipc_chan *, struct ipc_msg *);
 int	 clients_add(struct ipc_chan *, struct ipc_msg *);
-typedef void	(*client_checked_cb)(int ok, uint64_t client_oid,
-	    uint64_t user_oid, void *arg);
+/* status: 200 (ok), 403 (refused) or 429 (the address is over its
+ * limit; retry says for how long) */
+typedef void	(*client_checked_cb)(int status, uint32_t retry,
+	    uint64_t client_oid, uint64_t user_oid, void *arg);
 void	 clients_check(const char *peer, const char *secret,
 	    client_checked_cb, void *arg);
 

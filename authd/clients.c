@@ -36,7 +36,7 @@ checked(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 
 	(void)chan;
 	if (m == NULL) {
-		c->cb(0, 0, 0, c->arg);
+		c->cb(403, 0, 0, 0, c->arg);
 		goto done;
 	}
 	ipc_get_bool(m, &found);
@@ -59,7 +59,7 @@ checked(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 	if (!ok)	/* a secret is a password: it counts as a failure */
 		ratelimit_hit(authd_env->failures, c->peer, strlen(c->peer),
 		    time(NULL), &retry);
-	c->cb(ok, oid, user, c->arg);
+	c->cb(ok ? 200 : 403, 0, oid, user, c->arg);
  done:
 	explicit_bzero(c, sizeof(*c));
 	free(c);
@@ -77,7 +77,7 @@ clients_check(const char *peer, const char *secret, client_checked_cb cb,
 
 	if (!ratelimit_check(authd_env->failures, peer, strlen(peer),
 	    time(NULL), &retry)) {
-		cb(0, 0, 0, arg);
+		cb(429, retry, 0, 0, arg);
 		return;
 	}
 	if ((c = calloc(1, sizeof(*c))) == NULL)
@@ -87,7 +87,7 @@ clients_check(const char *peer, const char *secret, client_checked_cb cb,
 		ratelimit_hit(authd_env->failures, peer, strlen(peer),
 		    time(NULL), &retry);
 		free(c);
-		cb(0, 0, 0, arg);
+		cb(403, 0, 0, 0, arg);
 		return;
 	}
 	strlcpy(c->peer, peer, sizeof(c->peer));
@@ -100,7 +100,7 @@ clients_check(const char *peer, const char *secret, client_checked_cb cb,
 	if (ipc_request(authd_env->chans[PROC_STORED], &m,
 	    authd_env->conf.common.ipc_timeout_ms, checked, c) == -1) {
 		free(c);
-		cb(0, 0, 0, arg);
+		cb(403, 0, 0, 0, arg);
 	}
 }
 
@@ -115,12 +115,14 @@ struct clogin {
 };
 
 static void
-login_checked(int ok, uint64_t client_oid, uint64_t user_oid, void *arg)
+login_checked(int status, uint32_t retry, uint64_t client_oid,
+    uint64_t user_oid, void *arg)
 {
 	struct clogin	*l = arg;
 
-	if (!ok)
-		login_refuse(l->front, l->reqid, IPC_AUTH_CLIENT_LOGIN, 403,
+	if (status != 200)
+		login_refuse(l->front, l->reqid, IPC_AUTH_CLIENT_LOGIN, status,
+		    retry, status == 429 ? "too many failed attempts" :
 		    "client secret or address refused");
 	else
 		login_for_client(l->front, l->reqid, l->peer, l->name,

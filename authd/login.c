@@ -449,7 +449,7 @@ login_for_client(struct ipc_chan *chan, uint32_t reqid, const char *peer,
 /* A refusal before any login began (a bad client secret). */
 void
 login_refuse(struct ipc_chan *chan, uint32_t reqid, enum ipc_type type,
-    int status, const char *message)
+    int status, uint32_t retry, const char *message)
 {
 	struct login	 l;
 
@@ -457,5 +457,5 @@ login_refuse(struct ipc_chan *chan, uint32_t reqid, enum ipc_type type,
 	l.front = chan;
 	l.reqid = reqid;
 	l.reqtype = type;
-	answer(&l, status, 0, message, NULL, 0);
+	answer(&l, status, retry, message, NULL, 0);
 }

@@ -266,14 +266,20 @@ verify_opaque(struct ipc_chan *chan, struct ipc_msg *req, uint32_t dialect,
 }
 
 static void
-client_checked(int ok, uint64_t client_oid, uint64_t user_oid, void *arg)
+client_checked(int status, uint32_t retry, uint64_t client_oid,
+    uint64_t user_oid, void *arg)
 {
 	struct vreq	*v = arg;
 	struct ipc_msg	 req;
 
 	(void)user_oid;
-	if (!ok) {
-		vreq_answer(v, 403, NULL);
+	if (status != 200) {
+		memset(&req, 0, sizeof(req));
+		req.type = IPC_AUTH_VERIFY;
+		req.reqid = v->reqid;
+		verify_answer(v->front, &req, status, retry, NULL);
+		explicit_bzero(v, sizeof(*v));
+		free(v);
 		return;
 	}
 	memset(&req, 0, sizeof(req));

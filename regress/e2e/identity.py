@@ -27,7 +27,8 @@ def admin_token(suite):
     return body["token"]
 
 
-def call(suite, method, path, token=None, body=None, headers=None):
+def call(suite, method, path, token=None, body=None, headers=None,
+         source=None):
     h = {"Content-Type": "application/json"}
     if token is not None:
         h["Authorization"] = "Bearer " + token
@@ -35,7 +36,7 @@ def call(suite, method, path, token=None, body=None, headers=None):
     data = None
     if body is not None:
         data = body if isinstance(body, bytes) else json.dumps(body).encode()
-    status, hdrs, raw = suite.request(method, path, data, h)
+    status, hdrs, raw = suite.request(method, path, data, h, source)
     return status, (json.loads(raw) if raw else None), hdrs
 
 
@@ -45,3 +46,11 @@ def make_user(suite, token, username, password, role="user"):
                             "role": role})
     assert status == 201, body
     return body
+
+
+def moatctl(suite, *args):
+    import subprocess
+    from suite import BINDIR
+    return subprocess.run([os.path.join(BINDIR, "moatctl"), "-s",
+                           os.path.join(suite.var, "moatd.sock"), *args],
+                          capture_output=True, text=True)

@@ -161,13 +161,13 @@ class Suite:
 
     # -- talking HTTPS --------------------------------------------------------
 
-    def connection(self, timeout=10):
-        return http.client.HTTPSConnection("127.0.0.1", self.port,
-                                           timeout=timeout,
-                                           context=tls_context())
+    def connection(self, timeout=10, source=None):
+        return http.client.HTTPSConnection(
+            "127.0.0.1", self.port, timeout=timeout, context=tls_context(),
+            source_address=(source, 0) if source else None)
 
-    def request(self, method, path, body=None, headers=None):
-        conn = self.connection()
+    def request(self, method, path, body=None, headers=None, source=None):
+        conn = self.connection(source=source)
         try:
             conn.request(method, path, body=body, headers=headers or {})
             resp = conn.getresponse()
