@@ -59,6 +59,10 @@ dispatch(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 			return apikeys_create(chan, m);
 		case IPC_AUTH_CLIENT_LOGIN:
 			return clients_login(chan, m);
+		case IPC_AUTH_ACCOUNT_KEY:
+			return account_key(chan, m);
+		case IPC_AUTH_SIGNED:
+			return account_signed(chan, m);
 		default:
 			return -1;
 		}
@@ -105,6 +109,8 @@ main(int argc, char *argv[])
 	a.failures = ratelimit_new(10, 60, 65536);
 	a.accounts = ratelimit_new(UINT32_MAX, 900, 65536);
 	a.invalid = ratelimit_new(100, 60, 65536);
+	/* twice the clock window: a signature older than that is stale */
+	a.replays = ratelimit_new(1, 2 * SIG_V2_WINDOW, 65536);
 
 	sandbox_drop_privileges(opts.user, opts.root);
 	daemon_bind_to_parent();

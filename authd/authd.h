@@ -60,6 +60,7 @@ struct authd {
 	struct ratelimit	*failures;
 	struct ratelimit	*accounts;
 	struct ratelimit	*invalid;
+	struct ratelimit	*replays;	/* account v2 signatures seen */
 	int			 serving;
 };
 
@@ -100,6 +101,10 @@ void	 grant_mint(uint64_t user_oid, int role, uint32_t scopes, int kind,
 	    uint64_t cred_oid, uint8_t out[GRANT_LEN]);
 int	 grant_check(const uint8_t *grant, size_t len, struct grant *g);
 int	 role_by_name(const char *);
+
+/* account.c */
+int	 account_key(struct ipc_chan *, struct ipc_msg *);
+int	 account_signed(struct ipc_chan *, struct ipc_msg *);
 
 /* apikeys.c */
 int	 apikeys_create(struct ipc_chan *, struct ipc_msg *);

@@ -557,6 +557,43 @@ csrf_ok(struct api_req *r)
 	return CRYPTO_memcmp(token->value, cookie, token->valuelen) == 0;
 }
 
+/*
+ * Account v2: "Authorization: API_KEY:SIGNATURE" over the method, Host,
+ * X-Date, the target and the body, checked in authd.
+ */
+static int
+signed_request(struct api_req *r)
+{
+	const struct http_header	*auth, *date;
+	const struct http_request	*q = &r->c->req;
+	struct ipc_msg			 m;
+	const char			*colon;
+	size_t				 klen;
+
+	auth = http_header_get(q, "Authorization");
+	date = http_header_get(q, "X-Date");
+	if (auth == NULL || date == NULL || auth->valuelen > 128 ||
+	    date->valuelen > 39 ||
+	    (colon = memchr(auth->value, ':', auth->valuelen)) == NULL)
+		return -1;
+	klen = colon - auth->value;
+	if (klen == 0 || klen > 31 || auth->valuelen - klen - 1 > 63)
+		return -1;
+	ipc_msg_init(&m, IPC_AUTH_SIGNED, 0);
+	ipc_put_str(&m, api_peer(r));
+	ipc_put_strn(&m, auth->value, klen);
+	ipc_put_strn(&m, colon + 1, auth->valuelen - klen - 1);
+	ipc_put_strn(&m, date->value, date->valuelen);
+	ipc_put_str(&m, http_method_name(q->method));
+	ipc_put_strn(&m, q->host != NULL ? q->host : "", q->host != NULL ?
+	    q->hostlen : 0);
+	ipc_put_strn(&m, q->target, q->targetlen);
+	ipc_put_bin(&m, r->c->body != NULL ? r->c->body : "", r->c->body_len);
+	if (api_request(r, frontd_env->chans[PROC_AUTHD], &m, verified) == -1)
+		api_error(r, 503, "authentication unavailable");
+	return 0;
+}
+
 static void
 authenticate(struct api_req *r)
 {
@@ -564,6 +601,12 @@ authenticate(struct api_req *r)
 	char		 token[BEARER_MAX + 1];
 	int		 kind;
 
+	if (r->route->auth == AUTH_SIGNED &&
+	    bearer(r, token, sizeof(token)) == -1) {
+		if (signed_request(r) == -1)
+			api_error(r, 401, "missing or malformed signature");
+		return;
+	}
 	if (bearer(r, token, sizeof(token)) == 0)
 		kind = CRED_BEARER;
 	else if (r->route->auth == AUTH_ANY && basic(r, token,

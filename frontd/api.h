@@ -23,6 +23,7 @@ enum api_auth {
 	AUTH_NONE = 0,		/* anyone (login, health) */
 	AUTH_BEARER,		/* a token from a login, or a key */
 	AUTH_ANY,		/* also Basic (an ak_ key) and the cookie */
+	AUTH_SIGNED,		/* an account v2 signature, or a bearer */
 };
 
 struct api_req;
@@ -116,6 +117,12 @@ void	 v1_user_expiry(struct api_req *);
 void	 v1_me(struct api_req *);
 void	 v1_change_password(struct api_req *);
 void	 v1_events(struct api_req *);
+
+/* account.c */
+void	 account_show(struct api_req *);
+void	 account_key_create(struct api_req *);
+void	 account_key_rotate(struct api_req *);
+void	 account_key_delete(struct api_req *);
 
 /* cce.c */
 void	 cce_dispatch(struct api_req *);

@@ -22,6 +22,7 @@ static void	 healthz(struct api_req *);
 #define V1	DIALECT_V1
 #define APIV1	DIALECT_APIV1
 #define CCE	DIALECT_CCE
+#define ACCOUNT	DIALECT_ACCOUNT
 
 /* Every route of every dialect; admin routes deny by default in stored. */
 static const struct route routes[] = {
@@ -44,6 +45,12 @@ static const struct route routes[] = {
 	    v1_change_password },
 
 	{ CCE, POST, "/v2/cce", AUTH_NONE, cce_dispatch },
+
+	{ ACCOUNT, GET, "/v2/account", AUTH_SIGNED, account_show },
+	{ ACCOUNT, PUT, "/v2/account/api", AUTH_SIGNED, account_key_create },
+	{ ACCOUNT, POST, "/v2/account/api-new-secret-key", AUTH_SIGNED,
+	    account_key_rotate },
+	{ ACCOUNT, DELETE, "/v2/account/api", AUTH_SIGNED, account_key_delete },
 
 	{ APIV1, POST, "/auth/general", AUTH_NONE, apiv1_login },
 	{ APIV1, POST, "/auth/logout", AUTH_ANY, apiv1_logout },

@@ -197,6 +197,27 @@ static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 	    LIST_MAX, R(STORED, MOATD) | R(MOATD, MOATCTL), REP, 0 },
 	[IPC_CLIENT_DEL] = { IPC_CLIENT_DEL, "client.del", SMALL,
 	    R(MOATD, STORED), REQ, IPC_OP_RES },
+
+	/* account v2: the secret is sealed in authd, shown once */
+	[IPC_AUTH_ACCOUNT_KEY] = { IPC_AUTH_ACCOUNT_KEY, "auth.account_key",
+	    SMALL, FA, REQ, IPC_ACCOUNT_KEY_RES },
+	[IPC_ACCOUNT_KEY_RES] = { IPC_ACCOUNT_KEY_RES, "account_key.res",
+	    SMALL, AF, REP, 0 },
+	[IPC_STORE_ACCOUNT_KEY] = { IPC_STORE_ACCOUNT_KEY,
+	    "store.account_key", SMALL, AS, REQ, IPC_OP_RES },
+	[IPC_ACCOUNT_KEY_GET] = { IPC_ACCOUNT_KEY_GET, "account_key.get",
+	    SMALL, AS, REQ, IPC_ACCOUNT_KEY_GET_RES },
+	[IPC_ACCOUNT_KEY_GET_RES] = { IPC_ACCOUNT_KEY_GET_RES,
+	    "account_key.get.res", SMALL, SA, REP, 0 },
+	/* a signed request: the body is signed, so it travels whole */
+	[IPC_AUTH_SIGNED] = { IPC_AUTH_SIGNED, "auth.signed", 72 * KIB, FA,
+	    REQ, IPC_AUTH_VERIFY_RES },
+	[IPC_OP_ACCOUNT_KEY_DELETE] = { IPC_OP_ACCOUNT_KEY_DELETE,
+	    "op.account_key.delete", SMALL, FS, REQ, IPC_OP_RES },
+	[IPC_OP_ACCOUNT] = { IPC_OP_ACCOUNT, "op.account", SMALL, FS, REQ,
+	    IPC_ACCOUNT_RES },
+	[IPC_ACCOUNT_RES] = { IPC_ACCOUNT_RES, "account.res", 16 * KIB, SF,
+	    REP, 0 },
 };
 
 const struct ipc_msgdef *

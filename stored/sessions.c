@@ -115,6 +115,33 @@ apikey_alive(const struct grant *g, struct principal *p, int64_t now)
 	return ok ? 0 : -1;
 }
 
+/* An account v2 key pair: still there, its user active. */
+static int
+account_key_alive(const struct grant *g, struct principal *p, int64_t now)
+{
+	static const char sql[] = "SELECT u.oid, u.id, u.username, u.role, "
+	    "u.status, coalesce(u.expires_at, 0) FROM account_keys k JOIN "
+	    "users u ON u.oid = k.user_oid WHERE k.oid = ?";
+	sqlite3_stmt	*st = db_stmt(sql);
+	int		 ok = 0;
+
+	sqlite3_bind_int64(st, 1, g->cred_oid);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		p->user_oid = sqlite3_column_int64(st, 0);
+		strlcpy(p->user_id, (const char *)sqlite3_column_text(st, 1),
+		    sizeof(p->user_id));
+		strlcpy(p->username, (const char *)sqlite3_column_text(st, 2),
+		    sizeof(p->username));
+		p->role = strcmp((const char *)sqlite3_column_text(st, 3),
+		    "admin") == 0 ? ROLE_ADMIN : ROLE_USER;
+		ok = user_usable((const char *)sqlite3_column_text(st, 4),
+		    sqlite3_column_int64(st, 5), now) &&
+		    g->user_oid == p->user_oid;
+	}
+	sqlite3_reset(st);
+	return ok ? 0 : -1;
+}
+
 int
 sessions_alive(const struct grant *g, struct principal *p)
 {
@@ -129,6 +156,8 @@ sessions_alive(const struct grant *g, struct principal *p)
 		return session_alive(g, p, now);
 	case GRANT_APIKEY:
 		return apikey_alive(g, p, now);
+	case GRANT_ACCOUNT_KEY:
+		return account_key_alive(g, p, now);
 	default:
 		return -1;
 	}

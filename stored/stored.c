@@ -62,6 +62,10 @@ from_authd(struct ipc_chan *chan, struct ipc_msg *m)
 		return apikeys_store_create(chan, m);
 	case IPC_STORE_CLIENT_ADD:
 		return clients_store_add(chan, m);
+	case IPC_STORE_ACCOUNT_KEY:
+		return account_store_key(chan, m);
+	case IPC_ACCOUNT_KEY_GET:
+		return account_key_get(chan, m);
 	default:
 		return -1;
 	}
@@ -83,6 +87,10 @@ from_frontd(struct ipc_chan *chan, struct ipc_msg *m)
 	case IPC_OP_APIKEY_GET:
 	case IPC_OP_APIKEY_DELETE:
 		return apikeys_op(chan, m);
+	case IPC_OP_ACCOUNT_KEY_DELETE:
+		return account_key_delete(chan, m);
+	case IPC_OP_ACCOUNT:
+		return account_get(chan, m);
 	default:
 		return users_op(chan, m);
 	}

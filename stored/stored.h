@@ -112,6 +112,12 @@ int	 apikeys_op(struct ipc_chan *, struct ipc_msg *);
 /* 0 if p may act with scope (sessions have every scope), else 403 */
 int	 authz_scope(const struct principal *, uint32_t scope);
 
+/* account.c */
+int	 account_store_key(struct ipc_chan *, struct ipc_msg *);
+int	 account_key_get(struct ipc_chan *, struct ipc_msg *);
+int	 account_key_delete(struct ipc_chan *, struct ipc_msg *);
+int	 account_get(struct ipc_chan *, struct ipc_msg *);
+
 /* clients.c */
 int	 clients_store_add(struct ipc_chan *, struct ipc_msg *);
 int	 clients_list(struct ipc_chan *, struct ipc_msg *);

@@ -1,0 +1,275 @@
+/*
+ * Account v2 key pairs (account-v2.txt, NOTES.md): an api_key and a
+ * secret_key.  The secret signs requests, so authd must be able to read
+ * it back: stored keeps it sealed (AES-256-GCM under a subkey of the
+ * master key, bound to its api_key), never in clear, and shows it once.
+ * A signed request is checked here: a fresh X-Date, the HMAC, and no
+ * replay.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "authd.h"
+#include "log.h"
+#include "util.h"
+
+#define API_KEY_LEN	20
+#define SECRET_LEN	40
+#define SEALED_MAX	256
+#define ALNUM_UPPER	"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+#define ALNUM \
+	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+
+enum key_op {
+	KEY_CREATE = 1,
+	KEY_ROTATE = 2,
+};
+
+static int
+seal_secret(const char *api_key, const char *secret, uint8_t *out,
+    size_t *outlen)
+{
+	char	 field[64];
+
+	snprintf(field, sizeof(field), "secret_key:%s", api_key);
+	return seal(authd_env->seal_key, 1, "account_key", 0, field, secret,
+	    strlen(secret), out, SEALED_MAX, outlen) == CRYPTO_OK ? 0 : -1;
+}
+
+static int
+unseal_secret(const char *api_key, const uint8_t *sealed, size_t len,
+    char *secret, size_t secretlen)
+{
+	char		 field[64];
+	size_t		 n;
+	uint32_t	 version;
+
+	snprintf(field, sizeof(field), "secret_key:%s", api_key);
+	if (unseal(authd_env->seal_key, "account_key", 0, field, sealed, len,
+	    (uint8_t *)secret, secretlen - 1, &n, &version) != CRYPTO_OK)
+		return -1;
+	secret[n] = '\0';
+	return 0;
+}
+
+/* ---- create and rotate ----------------------------------------------- */
+
+struct keyop {
+	struct ipc_chan	*front;
+	uint32_t	 reqid;
+	char		 api_key[API_KEY_LEN + 1];
+	char		 secret[SECRET_LEN + 1];
+};
+
+static void
+answer(struct keyop *op, int status, const char *message)
+{
+	struct ipc_msg	 req, m;
+
+	memset(&req, 0, sizeof(req));
+	req.type = IPC_AUTH_ACCOUNT_KEY;
+	req.reqid = op->reqid;
+	ipc_msg_init(&m, IPC_ACCOUNT_KEY_RES, 0);
+	ipc_put_u64(&m, status);
+	ipc_put_str(&m, message);
+	ipc_put_str(&m, status < 300 ? op->api_key : "");
+	ipc_put_str(&m, status < 300 ? op->secret : "");
+	ipc_reply(op->front, &req, &m);
+	explicit_bzero(op, sizeof(*op));
+	free(op);
+}
+
+static void
+key_stored(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
+{
+	struct keyop	*op = arg;
+	char		 message[256];
+	uint32_t	 status;
+
+	(void)chan;
+	if (m == NULL) {
+		answer(op, 503, "try again");
+		return;
+	}
+	ipc_get_u32(m, &status);
+	ipc_get_str(m, message, sizeof(message));
+	if (ipc_end(m) == -1)
+		fatalx("stored sent a malformed op.res");
+	answer(op, status, message);
+}
+
+int
+account_key(struct ipc_chan *chan, struct ipc_msg *m)
+{
+	struct keyop	*op;
+	struct grant	 g;
+	struct ipc_msg	 req;
+	uint8_t		 grant[GRANT_LEN + 1], sealed[SEALED_MAX];
+	size_t		 glen, slen;
+	uint32_t	 kind;
+
+	if ((op = calloc(1, sizeof(*op))) == NULL)
+		fatal("%s", __func__);
+	op->front = chan;
+	op->reqid = m->reqid;
+	ipc_get_bin(m, grant, sizeof(grant), &glen);
+	ipc_get_u32(m, &kind);
+	ipc_get_str(m, op->api_key, sizeof(op->api_key));
+	if (ipc_end(m) == -1 || (kind != KEY_CREATE && kind != KEY_ROTATE)) {
+		free(op);
+		return -1;
+	}
+	if (grant_check(grant, glen, &g) == -1) {
+		answer(op, 401, "invalid or expired credentials");
+		return 0;
+	}
+	if (kind == KEY_CREATE)
+		random_string(op->api_key, API_KEY_LEN, ALNUM_UPPER);
+	random_string(op->secret, SECRET_LEN, ALNUM);
+	if (seal_secret(op->api_key, op->secret, sealed, &slen) == -1)
+		fatalx("cannot seal a secret");
+	ipc_msg_init(&req, IPC_STORE_ACCOUNT_KEY, 0);
+	ipc_put_bin(&req, grant, glen);
+	ipc_put_u64(&req, kind);
+	ipc_put_str(&req, op->api_key);
+	ipc_put_bin(&req, sealed, slen);
+	if (ipc_request(authd_env->chans[PROC_STORED], &req,
+	    authd_env->conf.common.ipc_timeout_ms, key_stored, op) == -1)
+		answer(op, 503, "try again");
+	return 0;
+}
+
+/* ---- signed requests -------------------------------------------------- */
+
+struct signed_req {
+	struct ipc_chan	*front;
+	uint32_t	 reqid;
+	char		 peer[64];
+	char		 api_key[API_KEY_LEN + 1];
+	char		 signature[64];
+	char		 xdate[40];
+	char		 method[16];
+	char		 host[256];
+	char		 target[4200];
+	uint8_t		*body;
+	size_t		 bodylen;
+	uint8_t		 digest[32];
+};
+
+static void
+signed_answer(struct signed_req *s, int status, const uint8_t *grant)
+{
+	struct ipc_msg	 req, m;
+	uint32_t	 retry;
+
+	if (status == 401)
+		ratelimit_hit(authd_env->invalid, s->peer, strlen(s->peer),
+		    time(NULL), &retry);
+	memset(&req, 0, sizeof(req));
+	req.type = IPC_AUTH_SIGNED;
+	req.reqid = s->reqid;
+	ipc_msg_init(&m, IPC_AUTH_VERIFY_RES, 0);
+	ipc_put_u64(&m, status);
+	ipc_put_u64(&m, 0);
+	ipc_put_bin(&m, grant, grant != NULL ? GRANT_LEN : 0);
+	ipc_reply(s->front, &req, &m);
+	if (s->body != NULL) {
+		explicit_bzero(s->body, s->bodylen);
+		free(s->body);
+	}
+	explicit_bzero(s, sizeof(*s));
+	free(s);
+}
+
+static void
+key_known(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
+{
+	struct signed_req	*s = arg;
+	uint8_t			 sealed[SEALED_MAX], grant[GRANT_LEN];
+	char			 secret[SECRET_LEN + 1], role[16];
+	size_t			 slen;
+	uint64_t		 oid, user;
+	uint32_t		 retry;
+	int			 found, ok;
+
+	(void)chan;
+	if (m == NULL) {
+		signed_answer(s, 503, NULL);
+		return;
+	}
+	ipc_get_bool(m, &found);
+	ipc_get_u64(m, &oid);
+	ipc_get_u64(m, &user);
+	ipc_get_bin(m, sealed, sizeof(sealed), &slen);
+	ipc_get_str(m, role, sizeof(role));
+	if (ipc_end(m) == -1)
+		fatalx("stored sent a malformed account_key.get.res");
+	ok = found && role_by_name(role) != ROLE_NONE &&
+	    unseal_secret(s->api_key, sealed, slen, secret,
+	    sizeof(secret)) == 0 &&
+	    sig_v2_verify((const uint8_t *)secret, strlen(secret), s->method,
+	    s->host, s->xdate, s->target, s->body, s->bodylen, s->signature,
+	    strlen(s->signature)) == CRYPTO_OK;
+	explicit_bzero(secret, sizeof(secret));
+	/* a signature counts once, the first time it is good */
+	if (ok && !ratelimit_hit(authd_env->replays, s->digest,
+	    sizeof(s->digest), time(NULL), &retry)) {
+		log_debug("a replayed signature from %s", s->peer);
+		ok = 0;
+	}
+	if (!ok) {
+		signed_answer(s, 401, NULL);
+		return;
+	}
+	grant_mint(user, role_by_name(role), SCOPE_ALL, GRANT_ACCOUNT_KEY,
+	    oid, grant);
+	signed_answer(s, 200, grant);
+}
+
+int
+account_signed(struct ipc_chan *chan, struct ipc_msg *m)
+{
+	struct signed_req	*s;
+	struct ipc_msg		 req;
+	int64_t			 when;
+	uint32_t		 retry;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL ||
+	    (s->body = malloc(72 * 1024)) == NULL)
+		fatal("%s", __func__);
+	s->front = chan;
+	s->reqid = m->reqid;
+	ipc_get_str(m, s->peer, sizeof(s->peer));
+	ipc_get_str(m, s->api_key, sizeof(s->api_key));
+	ipc_get_str(m, s->signature, sizeof(s->signature));
+	ipc_get_str(m, s->xdate, sizeof(s->xdate));
+	ipc_get_str(m, s->method, sizeof(s->method));
+	ipc_get_str(m, s->host, sizeof(s->host));
+	ipc_get_str(m, s->target, sizeof(s->target));
+	ipc_get_bin(m, s->body, 72 * 1024, &s->bodylen);
+	if (ipc_end(m) == -1) {
+		free(s->body);
+		free(s);
+		return -1;
+	}
+	if (!ratelimit_check(authd_env->invalid, s->peer, strlen(s->peer),
+	    time(NULL), &retry)) {
+		signed_answer(s, 429, NULL);
+		return 0;
+	}
+	/* within five minutes of our clock, or refused unread */
+	if (http_date_parse(s->xdate, strlen(s->xdate), &when) != CRYPTO_OK ||
+	    !sig_v2_fresh(when, time(NULL), SIG_V2_WINDOW) ||
+	    sig_v2_digest(s->signature, strlen(s->signature), s->digest) !=
+	    CRYPTO_OK) {
+		signed_answer(s, 401, NULL);
+		return 0;
+	}
+	ipc_msg_init(&req, IPC_ACCOUNT_KEY_GET, 0);
+	ipc_put_str(&req, s->api_key);
+	if (ipc_request(authd_env->chans[PROC_STORED], &req,
+	    authd_env->conf.common.ipc_timeout_ms, key_known, s) == -1)
+		signed_answer(s, 503, NULL);
+	return 0;
+}

@@ -1,0 +1,204 @@
+/*
+ * The account v2 dialect (account-v2.txt, NOTES.md): the account and its
+ * signing key pairs.  Requests are signed with a key pair, or carry a
+ * control-plane bearer token (so that the first pair can be made).
+ * Answers are {"success":true,...}; errors {"success":false,"error"}.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api.h"
+#include "frontd.h"
+#include "log.h"
+
+enum key_op {
+	KEY_CREATE = 1,
+	KEY_ROTATE = 2,
+};
+
+static void
+key_made(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
+{
+	struct api_req	*r = arg;
+	char		 message[256], api_key[32], secret[64];
+	uint32_t	 status;
+
+	(void)chan;
+	conn_ipc_done(r->c);
+	if (m == NULL) {
+		api_error(r, 503, "authentication unavailable");
+		return;
+	}
+	ipc_get_u32(m, &status);
+	ipc_get_str(m, message, sizeof(message));
+	ipc_get_str(m, api_key, sizeof(api_key));
+	ipc_get_str(m, secret, sizeof(secret));
+	if (ipc_end(m) == -1)
+		fatalx("authd sent a malformed account_key.res");
+	if (status >= 300)
+		api_error(r, status, message);
+	else
+		api_json(r, status, json_pack("{s:b,s:{s:s,s:s}}", "success", 1,
+		    "api", "api_key", api_key, "secret_key", secret));
+	explicit_bzero(secret, sizeof(secret));
+}
+
+static void
+key_op(struct api_req *r, int op, const char *api_key)
+{
+	struct ipc_msg	 m;
+
+	ipc_msg_init(&m, IPC_AUTH_ACCOUNT_KEY, 0);
+	ipc_put_bin(&m, r->grant, sizeof(r->grant));
+	ipc_put_u64(&m, op);
+	ipc_put_str(&m, api_key);
+	if (api_request(r, frontd_env->chans[PROC_AUTHD], &m, key_made) == -1)
+		api_error(r, 503, "authentication unavailable");
+}
+
+void
+account_key_create(struct api_req *r)
+{
+	key_op(r, KEY_CREATE, "");
+}
+
+/* {"api_key": "..."}: the key pair of the caller to act on */
+static json_t *
+api_key_body(struct api_req *r, const char **api_key)
+{
+	static const char *const fields[] = { "api_key", NULL };
+	json_t	*body;
+
+	if ((body = api_body(r)) == NULL)
+		return NULL;
+	if (api_only_fields(r, body, fields) == -1 ||
+	    string_field(r, body, "api_key", 31, api_key) == -1) {
+		json_decref(body);
+		return NULL;
+	}
+	return body;
+}
+
+void
+account_key_rotate(struct api_req *r)
+{
+	const char	*api_key;
+	json_t		*body;
+
+	if ((body = api_key_body(r, &api_key)) == NULL)
+		return;
+	key_op(r, KEY_ROTATE, api_key);
+	json_decref(body);
+}
+
+static void
+key_deleted(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
+{
+	struct api_req	*r = arg;
+	char		 message[256];
+	uint32_t	 status;
+
+	(void)chan;
+	conn_ipc_done(r->c);
+	if (m == NULL) {
+		api_error(r, 503, "storage unavailable");
+		return;
+	}
+	ipc_get_u32(m, &status);
+	ipc_get_str(m, message, sizeof(message));
+	if (ipc_end(m) == -1)
+		fatalx("stored sent a malformed op.res");
+	if (status != 200)
+		api_error(r, status, message);
+	else
+		api_json(r, 200, json_pack("{s:b}", "success", 1));
+}
+
+void
+account_key_delete(struct api_req *r)
+{
+	struct ipc_msg	 m;
+	const char	*api_key;
+	json_t		*body;
+
+	if ((body = api_key_body(r, &api_key)) == NULL)
+		return;
+	ipc_msg_init(&m, IPC_OP_ACCOUNT_KEY_DELETE, 0);
+	ipc_put_bin(&m, r->grant, sizeof(r->grant));
+	ipc_put_str(&m, api_key);
+	json_decref(body);
+	if (api_request(r, frontd_env->chans[PROC_STORED], &m,
+	    key_deleted) == -1)
+		api_error(r, 503, "storage unavailable");
+}
+
+static json_t *
+render_account(const struct user_rec *u, json_t *api)
+{
+	char	 name[2 * PROFILE_MAX + 2];
+
+	if (u->first_name[0] != '\0' || u->last_name[0] != '\0')
+		snprintf(name, sizeof(name), "%s%s%s", u->first_name,
+		    u->first_name[0] && u->last_name[0] ? " " : "",
+		    u->last_name);
+	else
+		strlcpy(name, u->username, sizeof(name));
+	/* secrets are shown once, when made: never in a later read */
+	return json_pack("{s:s,s:s,s:s,s:s,s:{s:s,s:s},s:{s:{s:n,s:n}},s:o,"
+	    "s:[],s:[]}", "id", u->id, "name", name, "email", u->email,
+	    "phone", u->phone, "notification", "email", u->notification_email,
+	    "phone", u->notification_phone, "e24files", "s3", "api_id",
+	    "secret_key", "api", api, "sshkeys", "groups");
+}
+
+static void
+account_read(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
+{
+	struct api_req	*r = arg;
+	struct user_rec	 u;
+	char		 message[128], key[32];
+	uint32_t	 status;
+	uint64_t	 n, i;
+	json_t		*api;
+
+	(void)chan;
+	conn_ipc_done(r->c);
+	if (m == NULL) {
+		api_error(r, 503, "storage unavailable");
+		return;
+	}
+	ipc_get_u32(m, &status);
+	ipc_get_str(m, message, sizeof(message));
+	if (status != 200) {
+		if (ipc_end(m) == -1)
+			fatalx("stored sent a malformed account.res");
+		api_error(r, status, message);
+		return;
+	}
+	ipc_get_user(m, &u);
+	ipc_get_u64(m, &n);
+	if ((api = json_array()) == NULL)
+		fatalx("%s: out of memory", __func__);
+	for (i = 0; i < n && m->error == NULL; i++) {
+		ipc_get_str(m, key, sizeof(key));
+		json_array_append_new(api, json_pack("{s:s,s:n}", "api_key", key,
+		    "secret_key"));
+	}
+	if (ipc_end(m) == -1)
+		fatalx("stored sent a malformed account.res");
+	api_json(r, 200, json_pack("{s:b,s:o}", "success", 1, "account",
+	    render_account(&u, api)));
+}
+
+void
+account_show(struct api_req *r)
+{
+	struct ipc_msg	 m;
+
+	ipc_msg_init(&m, IPC_OP_ACCOUNT, 0);
+	ipc_put_bin(&m, r->grant, sizeof(r->grant));
+	if (api_request(r, frontd_env->chans[PROC_STORED], &m,
+	    account_read) == -1)
+		api_error(r, 503, "storage unavailable");
+}

@@ -1,0 +1,225 @@
+/*
+ * Account v2: the signing key pairs of a user (the secret only sealed)
+ * and the account record.  A user reaches only their own key pairs.
+ */
+#include <string.h>
+
+#include "log.h"
+#include "stored.h"
+
+#define ACCOUNT_KEYS_MAX	10
+
+enum key_op {
+	KEY_CREATE = 1,
+	KEY_ROTATE = 2,
+};
+
+static int
+count_keys(uint64_t user)
+{
+	static const char sql[] =
+	    "SELECT count(*) FROM account_keys WHERE user_oid = ?";
+	sqlite3_stmt	*st = db_stmt(sql);
+	int		 n = 0;
+
+	sqlite3_bind_int64(st, 1, user);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	return n;
+}
+
+static int
+write_key(int op, uint64_t user, const char *api_key, const uint8_t *sealed,
+    size_t len)
+{
+	static const char insert_sql[] = "INSERT INTO account_keys (api_key, "
+	    "user_oid, secret_sealed, created_at) VALUES (?, ?, ?, ?)";
+	static const char update_sql[] = "UPDATE account_keys SET "
+	    "secret_sealed = ? WHERE api_key = ? AND user_oid = ?";
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if (op == KEY_CREATE) {
+		st = db_stmt(insert_sql);
+		sqlite3_bind_text(st, 1, api_key, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, user);
+		sqlite3_bind_blob(st, 3, sealed, len, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 4, db_now());
+	} else {
+		st = db_stmt(update_sql);
+		sqlite3_bind_blob(st, 1, sealed, len, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, api_key, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 3, user);
+	}
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return 500;
+	/* another user's api_key is answered as a missing one */
+	return sqlite3_changes(sqlite3_db_handle(st)) == 1 ? 0 : 404;
+}
+
+int
+account_store_key(struct ipc_chan *chan, struct ipc_msg *m)
+{
+	struct principal p;
+	uint8_t		 sealed[256];
+	char		 api_key[32];
+	size_t		 len;
+	uint32_t	 op, retry;
+	int		 status;
+
+	status = authz_grant(m, &p, &retry);
+	ipc_get_u32(m, &op);
+	ipc_get_str(m, api_key, sizeof(api_key));
+	ipc_get_bin(m, sealed, sizeof(sealed), &len);
+	if (ipc_end(m) == -1)
+		return -1;
+	if (status == 0 && op == KEY_CREATE &&
+	    count_keys(p.user_oid) >= ACCOUNT_KEYS_MAX)
+		status = 409;
+	if (status != 0) {
+		reply_op(chan, m, status, status == 409 ? "too many api keys" :
+		    "invalid or expired credentials");
+		return 0;
+	}
+	if (db_begin() == -1) {
+		reply_op(chan, m, 500, "database error");
+		return 0;
+	}
+	if ((status = write_key(op, p.user_oid, api_key, sealed, len)) != 0 ||
+	    db_event(op == KEY_CREATE ? "account.apikey.create" :
+	    "account.apikey.rotate", "info", p.user_id, api_key, p.username,
+	    NULL, DIALECT_ACCOUNT) == -1 || db_commit() == -1) {
+		db_rollback();
+		reply_op(chan, m, status == 404 ? 404 : 500, status == 404 ?
+		    "no such api key" : "database error");
+		return 0;
+	}
+	reply_op(chan, m, op == KEY_CREATE ? 201 : 200, "ok");
+	return 0;
+}
+
+/* authd asks for the sealed secret of an api_key it must check. */
+int
+account_key_get(struct ipc_chan *chan, struct ipc_msg *m)
+{
+	static const char sql[] = "SELECT k.oid, k.user_oid, k.secret_sealed, "
+	    "u.role FROM account_keys k JOIN users u ON u.oid = k.user_oid "
+	    "WHERE k.api_key = ?";
+	struct ipc_msg	 reply;
+	sqlite3_stmt	*st;
+	char		 api_key[32];
+	int		 found;
+
+	ipc_get_str(m, api_key, sizeof(api_key));
+	if (ipc_end(m) == -1)
+		return -1;
+	st = db_stmt(sql);
+	sqlite3_bind_text(st, 1, api_key, -1, SQLITE_STATIC);
+	found = sqlite3_step(st) == SQLITE_ROW;
+	ipc_msg_init(&reply, IPC_ACCOUNT_KEY_GET_RES, 0);
+	ipc_put_bool(&reply, found);
+	ipc_put_u64(&reply, found ? sqlite3_column_int64(st, 0) : 0);
+	ipc_put_u64(&reply, found ? sqlite3_column_int64(st, 1) : 0);
+	if (found)
+		ipc_put_bin(&reply, sqlite3_column_blob(st, 2),
+		    sqlite3_column_bytes(st, 2));
+	else
+		ipc_put_bin(&reply, "", 0);
+	ipc_put_str(&reply, found ? (const char *)sqlite3_column_text(st, 3) :
+	    "");
+	sqlite3_reset(st);
+	ipc_reply(chan, m, &reply);
+	return 0;
+}
+
+int
+account_key_delete(struct ipc_chan *chan, struct ipc_msg *m)
+{
+	static const char sql[] =
+	    "DELETE FROM account_keys WHERE api_key = ? AND user_oid = ?";
+	struct principal p;
+	sqlite3_stmt	*st;
+	char		 api_key[32];
+	uint32_t	 retry;
+	int		 status, rc;
+
+	status = authz_grant(m, &p, &retry);
+	ipc_get_str(m, api_key, sizeof(api_key));
+	if (ipc_end(m) == -1)
+		return -1;
+	if (status != 0) {
+		reply_op(chan, m, status, "invalid or expired credentials");
+		return 0;
+	}
+	if (db_begin() == -1) {
+		reply_op(chan, m, 500, "database error");
+		return 0;
+	}
+	st = db_stmt(sql);
+	sqlite3_bind_text(st, 1, api_key, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, p.user_oid);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		db_rollback();
+		reply_op(chan, m, 500, "database error");
+		return 0;
+	}
+	if (sqlite3_changes(sqlite3_db_handle(st)) != 1) {
+		db_rollback();
+		reply_op(chan, m, 404, "no such api key");
+		return 0;
+	}
+	if (db_event("account.apikey.delete", "info", p.user_id, api_key,
+	    p.username, NULL, DIALECT_ACCOUNT) == -1 || db_commit() == -1) {
+		db_rollback();
+		reply_op(chan, m, 500, "database error");
+		return 0;
+	}
+	reply_op(chan, m, 200, "ok");
+	return 0;
+}
+
+int
+account_get(struct ipc_chan *chan, struct ipc_msg *m)
+{
+	static const char sql[] = "SELECT api_key FROM account_keys WHERE "
+	    "user_oid = ? ORDER BY oid LIMIT 10";
+	struct principal p;
+	struct user_rec	 u;
+	struct ipc_msg	 reply, keys;
+	sqlite3_stmt	*st;
+	uint64_t	 n = 0;
+	uint32_t	 retry;
+	int		 status;
+
+	status = authz_grant(m, &p, &retry);
+	if (ipc_end(m) == -1)
+		return -1;
+	if (status == 0 && user_load(p.user_oid, &u) == -1)
+		status = 404;
+	ipc_msg_init(&reply, IPC_ACCOUNT_RES, 0);
+	ipc_put_u64(&reply, status == 0 ? 200 : status);
+	ipc_put_str(&reply, status == 0 ? "ok" : "invalid or expired "
+	    "credentials");
+	if (status == 0) {
+		ipc_put_user(&reply, &u);
+		ipc_msg_init(&keys, IPC_ACCOUNT_RES, 0);
+		st = db_stmt(sql);
+		sqlite3_bind_int64(st, 1, p.user_oid);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			ipc_put_str(&keys, (const char *)
+			    sqlite3_column_text(st, 0));
+			n++;
+		}
+		sqlite3_reset(st);
+		ipc_put_u64(&reply, n);
+		ipc_append(&reply, &keys);
+		ipc_msg_clear(&keys);
+	}
+	ipc_reply(chan, m, &reply);
+	return 0;
+}
