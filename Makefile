@@ -50,9 +50,10 @@ FRONTD_SRCS = frontd/frontd.c frontd/config.c frontd/server.c \
 	frontd/http_parse.c frontd/http_chunked.c frontd/http_chars.c \
 	frontd/response.c frontd/routes.c frontd/tls.c \
 	frontd/json_limits.c frontd/peers.c frontd/api.c frontd/render.c \
-	frontd/v1.c frontd/apiv1.c frontd/cce.c frontd/account.c
+	frontd/v1.c frontd/apiv1.c frontd/cce.c frontd/account.c \
+	frontd/grantcache.c
 AUTHD_SRCS = authd/authd.c authd/config.c authd/bootstrap.c authd/crypto.c \
-	authd/hasher.c authd/login.c authd/verify.c authd/users.c \
+	authd/hasher.c authd/phc.c authd/login.c authd/verify.c authd/users.c \
 	authd/apikeys.c authd/clients.c authd/account.c
 STORED_SRCS = stored/stored.c stored/config.c stored/db.c stored/schema.c \
 	stored/health.c stored/users.c stored/userops.c stored/authz.c \
@@ -156,7 +157,8 @@ $(BIN)/moatctl: $(call objs,$(MOATCTL_SRCS),moatctl) $(LIBMOAT)
 
 UNIT_PKGS = $(PKGS_COMMON) msgpack libevent_core jansson
 UNIT_TESTS = $(BIN)/test_ipc $(BIN)/test_conf $(BIN)/test_common \
-	$(BIN)/test_http_parse $(BIN)/test_json_limits $(BIN)/test_crypto
+	$(BIN)/test_http_parse $(BIN)/test_json_limits $(BIN)/test_crypto \
+	$(BIN)/test_phc $(BIN)/test_grantcache
 UNIT_LIB = $(call objs,regress/unit/test.c,unit) $(LIBMOAT)
 
 $(eval $(call prog_rules,unit,$(UNIT_PKGS) libcrypto,-Ifrontd -Imoatd -Iauthd))
@@ -186,12 +188,23 @@ $(BIN)/test_crypto: $(call objs,regress/unit/test_crypto.c authd/crypto.c,unit) 
 	@echo "LD $@"
 	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS) libcrypto)
 
+$(BIN)/test_phc: $(call objs,regress/unit/test_phc.c authd/phc.c authd/crypto.c,unit) $(UNIT_LIB)
+	@echo "LD $@"
+	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS) libcrypto libargon2)
+
+$(BIN)/test_grantcache: $(call objs,regress/unit/test_grantcache.c frontd/grantcache.c,unit) $(UNIT_LIB)
+	@echo "LD $@"
+	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS))
+
 unit: $(UNIT_TESTS)
 
 $(eval $(call prog_rules,bench,$(LIB_PKGS)))
 $(BIN)/ipc_bench: $(call objs,bench/ipc_bench.c,bench) $(LIBMOAT)
 	@echo "LD $@"
 	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(LIB_PKGS))
+$(BIN)/argon2_bench: $(call objs,bench/argon2_bench.c,bench)
+	@echo "LD $@"
+	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,libargon2) -lpthread
 
 # ---- the two commands and friends ------------------------------------
 
@@ -220,7 +233,7 @@ fuzz: deps
 	@regress/fuzz/run.sh $(FUZZ_SECONDS)
 
 bench: deps
-	@$(MAKE) --no-print-directory all $(BIN)/ipc_bench
+	@$(MAKE) --no-print-directory all $(BIN)/ipc_bench $(BIN)/argon2_bench
 	@bench/run.sh
 
 lint:

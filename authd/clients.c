@@ -27,7 +27,7 @@ checked(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
 	struct check	*c = arg;
 	uint8_t		 digest[32], stored_digest[32];
-	char		 allow[256], role[16];
+	char		 allow[CIDR_LIST_MAX], role[16];
 	uint64_t	 oid, user, client;
 	uint32_t	 scopes, dialect, retry;
 	int64_t		 expires;
@@ -217,7 +217,7 @@ clients_add(struct ipc_chan *chan, struct ipc_msg *m)
 	uint8_t		 id[TOKEN_ID_LEN], secret[TOKEN_SECRET_LEN];
 	uint8_t		 digest[32];
 	char		 name[CLIENT_NAME_MAX + 8], user[NAME_MAX_LEN + 1];
-	char		 allow[256], idtext[13];
+	char		 allow[CIDR_LIST_MAX], idtext[13];
 
 	if ((a = calloc(1, sizeof(*a))) == NULL)
 		fatal("%s", __func__);
@@ -236,7 +236,8 @@ clients_add(struct ipc_chan *chan, struct ipc_msg *m)
 		return 0;
 	}
 	if (!cidr_list_valid(allow)) {
-		add_answer(a, 400, "--allow takes addresses or CIDR ranges",
+		add_answer(a, 400, "--allow takes addresses or CIDR ranges, "
+		    "at most 16",
 		    NULL);
 		return 0;
 	}

@@ -8,14 +8,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <argon2.h>
-
 #include "hasher.h"
 #include "log.h"
+#include "phc.h"
 #include "util.h"
-
-#define SALT_LEN	16
-#define HASH_LEN	32
 
 static TAILQ_HEAD(, hash_job) queue = TAILQ_HEAD_INITIALIZER(queue);
 static pthread_mutex_t	 lock = PTHREAD_MUTEX_INITIALIZER;
@@ -28,36 +24,22 @@ int
 hasher_hash(const struct hasher_params *p, const char *password,
     char *encoded, size_t encodedlen)
 {
-	unsigned char	 salt[SALT_LEN];
-	int		 rc;
+	int	 rc;
 
-	random_bytes(salt, sizeof(salt));
-	rc = argon2id_hash_encoded(p->time, p->memory_kib, p->parallelism,
-	    password, strlen(password), salt, sizeof(salt), HASH_LEN,
-	    encoded, encodedlen);
-	return rc == ARGON2_OK ? 0 : -1;
-}
-
-/* Does the hash carry other parameters than p?  Then rehash on login. */
-static int
-params_differ(const char *hash, const struct hasher_params *p)
-{
-	char	 want[64];
-
-	snprintf(want, sizeof(want), "$argon2id$v=19$m=%u,t=%u,p=%u$",
-	    p->memory_kib, p->time, p->parallelism);
-	return strncmp(hash, want, strlen(want)) != 0;
+	/* off the workers, nothing reuses the memory soon */
+	rc = phc_hash(p, password, encoded, encodedlen);
+	phc_release_memory();
+	return rc;
 }
 
 static void
 run(struct hash_job *j)
 {
 	if (j->kind == HASH_VERIFY) {
-		j->ok = argon2id_verify(j->hash, j->password,
-		    strlen(j->password)) == ARGON2_OK;
-		j->stale = j->ok && params_differ(j->hash, &j->params);
+		j->ok = phc_verify(j->hash, j->password, &j->params,
+		    &j->stale);
 	} else
-		j->ok = hasher_hash(&j->params, j->password, j->hash,
+		j->ok = phc_hash(&j->params, j->password, j->hash,
 		    sizeof(j->hash)) == 0;
 }
 
@@ -69,8 +51,16 @@ worker(void *arg)
 	(void)arg;
 	for (;;) {
 		pthread_mutex_lock(&lock);
-		while ((j = TAILQ_FIRST(&queue)) == NULL)
+		while ((j = TAILQ_FIRST(&queue)) == NULL) {
+			/* keep the hash memory only while logins come */
+			if (phc_holds_memory()) {
+				pthread_mutex_unlock(&lock);
+				phc_release_memory();
+				pthread_mutex_lock(&lock);
+				continue;
+			}
 			pthread_cond_wait(&wakeup, &lock);
+		}
 		TAILQ_REMOVE(&queue, j, entry);
 		pthread_mutex_unlock(&lock);
 		run(j);

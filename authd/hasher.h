@@ -51,7 +51,7 @@ int	 hasher_submit(enum hasher_kind, const struct hasher_params *,
 	    const char *password, const char *hash, hash_done_cb, void *arg);
 /* Frees the job and clears its secrets; done callbacks call it. */
 void	 hasher_job_free(struct hash_job *);
-/* Synchronous, for the workers and the tests. */
+/* Synchronous, on the calling thread: bootstrap and the tests. */
 int	 hasher_hash(const struct hasher_params *, const char *password,
 	    char *encoded, size_t encodedlen);
 /* A hash of a random password, verified against unknown user names so

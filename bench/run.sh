@@ -5,6 +5,10 @@
 #     the same wrk parameters and the same cores.
 #  2. IPC round trip frontd -> stored, against a raw socketpair.
 #  3. Resident memory of the whole idle suite.
+#  4. Logins per second (POST /v1/auth/login) against the bare argon2id
+#     verify rate with the same parameters and one thread per core.
+#  5. Authenticated GET /v1/admin/users/{id} with wrk at 50 connections,
+#     against nginx answering the same body.
 # Prints raw numbers, then "figure NAME VALUE OP TARGET" lines.  It
 # reports; it does not gate.
 set -u
@@ -26,8 +30,10 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-# --- the suite, release build, pinned to the same cores as nginx
-MOAT_VAR=$work/var MOAT_PORT=$port_moat taskset -c "$CPUS" \
+# --- the suite, release build, pinned to the same cores as nginx; the
+# per-user request limit would otherwise answer most of the load with 429
+echo "limit api requests 1000000" > "$work/bench.conf"
+MOAT_CONF=$work/bench.conf MOAT_VAR=$work/var MOAT_PORT=$port_moat taskset -c "$CPUS" \
     "$top/scripts/run.sh" "$bin" > "$work/moat.log" 2>&1 &
 moat_pid=$!
 i=0
@@ -38,19 +44,39 @@ until curl -sk "https://127.0.0.1:$port_moat/healthz" 2>/dev/null |
 	sleep 0.1
 done
 body=$(curl -sk "https://127.0.0.1:$port_moat/healthz")
+until [ -s "$work/var/admin.password" ]; do
+	i=$((i + 1))
+	[ $i -gt 200 ] && { cat "$work/moat.log"; exit 1; }
+	sleep 0.1
+done
 sleep 1
 
 # --- 3. idle memory, before any load
-rss=0
-for name in moatd frontd authd stored taskd; do
-	pid=$("$bin/moatctl" -s "$work/var/moatd.sock" status |
-	    awk -v n="$name" '$1 == n { print $2 }')
-	kb=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status")
-	echo "rss_kb $name $kb"
-	rss=$((rss + kb))
-done
+suite_rss() {	# suite_rss LABEL: prints each process's RSS, sets $rss
+	rss=0
+	for name in moatd frontd authd stored taskd; do
+		pid=$("$bin/moatctl" -s "$work/var/moatd.sock" status |
+		    awk -v n="$name" '$1 == n { print $2 }')
+		kb=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status")
+		echo "$1_kb $name $kb"
+		rss=$((rss + kb))
+	done
+	echo "$1_total_kb $rss"
+}
+suite_rss rss
 rss_mb=$(echo "$rss" | awk '{ printf "%.1f", $1 / 1024 }')
-echo "rss_total_kb $rss"
+
+# --- a session for the authenticated requests
+base="https://127.0.0.1:$port_moat"
+password=$(cat "$work/var/admin.password")
+login_body='{"username":"admin","password":"'"$password"'"}'
+token=$(curl -sk -X POST -H 'Content-Type: application/json' \
+    -d "$login_body" "$base/v1/auth/login" |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+user_id=$(curl -sk -H "Authorization: Bearer $token" "$base/v1/user/me" |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+user_path=/v1/admin/users/$user_id
+user_body=$(curl -sk -H "Authorization: Bearer $token" "$base$user_path")
 
 # --- nginx with the same certificate and body, one worker process as
 # moat has one network process
@@ -70,6 +96,10 @@ http {
 			default_type application/json;
 			return 200 '$body';
 		}
+		location = $user_path {
+			default_type application/json;
+			return 200 '$user_body';
+		}
 	}
 }
 NGINX
@@ -78,9 +108,11 @@ taskset -c "$CPUS" nginx -c "$work/nginx.conf" -p "$work" -e "$work/nginx-error.
 sleep 0.5
 
 # --- 1. wrk against both, the same parameters, alternating
-run_wrk() {	# run_wrk PORT -> "rps p50_us p99_us"
-	taskset -c "$CPUS" wrk -t1 -c"$CONNS" -d"${DURATION}s" --latency \
-	    "https://127.0.0.1:$1/healthz" > "$work/wrk.$1" 2>&1
+run_wrk() {	# run_wrk PORT [PATH [CONNS [WRK OPTIONS]]] -> "rps p50_us p99_us"
+	port=$1 path=${2:-/healthz} conns=${3:-$CONNS}
+	shift $(($# < 3 ? $# : 3))
+	taskset -c "$CPUS" wrk -t1 -c"$conns" -d"${DURATION}s" --latency \
+	    "$@" "https://127.0.0.1:$port$path" > "$work/wrk.$port" 2>&1
 	awk '
 	function us(v) {
 		if (v ~ /us$/) { sub(/us$/, "", v); return v + 0 }
@@ -93,7 +125,7 @@ run_wrk() {	# run_wrk PORT -> "rps p50_us p99_us"
 	$1 == "99%" { p99 = us($2) }
 	/Non-2xx/ { bad = 1 }
 	END { if (bad) rps = 0; printf "%s %s %s\n", rps, p50, p99 }
-	' "$work/wrk.$1"
+	' "$work/wrk.$port"
 }
 # alternate, three rounds each, and keep the median of each: this
 # machine is noisy
@@ -115,6 +147,41 @@ echo "nginx_rps $nginx_rps p50_us $nginx_p50 p99_us $nginx_p99"
 echo "moat_rps $moat_rps p50_us $moat_p50 p99_us $moat_p99"
 health_ratio=$(echo "$moat_rps $nginx_rps" | awk '{ printf "%.2f", $1 / $2 }')
 
+# --- 5. authenticated GET of a user, 50 connections, the same way
+for round in 1 2 3; do
+	run_wrk "$port_nginx" "$user_path" 50 \
+	    -H "Authorization: Bearer $token" >> "$work/nginx.user.rounds"
+	run_wrk "$port_moat" "$user_path" 50 \
+	    -H "Authorization: Bearer $token" >> "$work/moat.user.rounds"
+done
+set -- $(median "$work/nginx.user.rounds")
+nginx_user_rps=$1
+set -- $(median "$work/moat.user.rounds")
+user_rps=$1; user_p50=$2; user_p99=$3
+sed 's/^/nginx_user_round_rps_p50_p99 /' "$work/nginx.user.rounds"
+sed 's/^/moat_user_round_rps_p50_p99 /' "$work/moat.user.rounds"
+user_ratio=$(echo "$user_rps $nginx_user_rps" |
+    awk '{ printf "%.2f", $1 / $2 }')
+user_p99_ms=$(echo "$user_p99" | awk '{ printf "%.2f", $1 / 1000 }')
+
+# --- 4. logins against the bare hash, with the configured parameters
+set -- $("$bin/moatd" -n -v -f "$work/var/moatd.conf" 2>/dev/null |
+    awk '$1 == "argon2" { print $3, $5, $7 }')
+a2_memory=${1:-19456} a2_time=${2:-2} a2_par=${3:-1}
+cat > "$work/login.lua" <<LUA
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = '$login_body'
+LUA
+run_wrk "$port_moat" /v1/auth/login 8 -s "$work/login.lua" > "$work/login.out"
+login_rps=$(cut -d' ' -f1 "$work/login.out")
+taskset -c "$CPUS" "$bin/argon2_bench" "$a2_memory" "$a2_time" "$a2_par" \
+    "$DURATION" > "$work/argon2.out"
+cat "$work/argon2.out"
+verify_rps=$(awk '{ print $2 }' "$work/argon2.out")
+echo "logins_per_s $login_rps (argon2 m=$a2_memory t=$a2_time p=$a2_par)"
+login_ratio=$(echo "$login_rps $verify_rps" | awk '{ printf "%.2f", $1 / $2 }')
+
 # --- 2. IPC against a raw socketpair, with the real stored
 mkdir -p "$work/ipcdb"
 [ "$(id -u)" -eq 0 ] && chown _moatdb "$work/ipcdb"
@@ -122,7 +189,11 @@ taskset -c "$CPUS" "$bin/ipc_bench" "$bin/stored" "$work/ipcdb" 50000 \
     2>/dev/null > "$work/ipc.out"
 grep -v '^figure' "$work/ipc.out"
 
+suite_rss rss_after_load
 echo "healthz_latency_us p50 $moat_p50 p99 $moat_p99 (nginx p50 $nginx_p50 p99 $nginx_p99)"
 echo "figure healthz_vs_nginx $health_ratio >= 0.5"
 grep '^figure' "$work/ipc.out"
 echo "figure idle_rss_mb $rss_mb <= 20"
+echo "figure logins_vs_argon2_verify $login_ratio >= 0.9"
+echo "figure user_get_vs_nginx $user_ratio >= 0.4"
+echo "figure user_get_p99_ms_at_50 $user_p99_ms <= 5"

@@ -63,8 +63,9 @@ cidr_match(const struct cidr *c, const char *text)
 static int
 each(const char *list, const char *addr, int *matched)
 {
-	char		 buf[1024], *p, *tok;
+	char		 buf[CIDR_LIST_MAX], *p, *tok;
 	struct cidr	 c;
+	int		 n = 0;
 
 	if (strlcpy(buf, list, sizeof(buf)) >= sizeof(buf))
 		return -1;
@@ -72,7 +73,7 @@ each(const char *list, const char *addr, int *matched)
 	for (p = buf; (tok = strsep(&p, " ")) != NULL;) {
 		if (*tok == '\0')
 			continue;
-		if (cidr_parse(tok, &c) == -1)
+		if (++n > CIDR_LIST_ENTRIES || cidr_parse(tok, &c) == -1)
 			return -1;
 		if (addr != NULL && cidr_match(&c, addr))
 			*matched = 1;

@@ -14,6 +14,10 @@ struct cidr {
 int	 cidr_parse(const char *, struct cidr *);
 /* Does the text address fall in the range? */
 int	 cidr_match(const struct cidr *, const char *addr);
+/* A command-API client's allowed ranges: bytes with the NUL, entries. */
+#define CIDR_LIST_MAX		1024
+#define CIDR_LIST_ENTRIES	16
+
 /* A space-separated list of ranges; -1 if any is malformed. */
 int	 cidr_list_match(const char *list, const char *addr);
 int	 cidr_list_valid(const char *list);

@@ -86,3 +86,13 @@ grant_open(const uint8_t key[GRANT_KEY_LEN], const uint8_t *in, size_t len,
 	}
 	return 0;
 }
+
+int64_t
+grant_expiry(const uint8_t *in, size_t len)
+{
+	const uint8_t	*p = in + 1 + 8 + 1 + 4 + 1 + 8 + 8;
+
+	if (len != GRANT_LEN || in[0] != GRANT_VERSION)
+		return 0;
+	return (int64_t)get_be(&p, 8);
+}

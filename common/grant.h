@@ -59,5 +59,11 @@ void	 grant_seal(const uint8_t key[GRANT_KEY_LEN], const struct grant *g,
  */
 int	 grant_open(const uint8_t key[GRANT_KEY_LEN], const uint8_t *in,
 	    size_t len, int64_t now, struct grant *g, const char **why);
+/*
+ * The expiry of a grant, unchecked (0 if it is no grant): for frontd,
+ * which carries grants without the key to check them, to know how long
+ * one it was handed stays worth carrying.
+ */
+int64_t	 grant_expiry(const uint8_t *in, size_t len);
 
 #endif

@@ -19,6 +19,7 @@
 
 #include "api.h"
 #include "frontd.h"
+#include "grantcache.h"
 #include "json_limits.h"
 #include "log.h"
 
@@ -109,6 +110,9 @@ api_error_retry(struct api_req *r, int status, uint32_t retry,
 
 	if (j == NULL)
 		fatalx("%s: out of memory", __func__);
+	/* stored refused the grant: its session or key has ended */
+	if (status == 401 && r->cache_keyed)
+		grantcache_forget(r->grant_key);
 	if (retry > 0)
 		snprintf(headers, sizeof(headers), "Retry-After: %u\r\n", retry);
 	send_json(r, status, headers, j);
@@ -428,6 +432,8 @@ verified(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 	ipc_get_bin(m, r->grant, sizeof(r->grant), &len);
 	if (ipc_end(m) == -1)
 		fatalx("authd sent a malformed auth.verify.res");
+	if (status == 200 && len == GRANT_LEN && r->cache_grant)
+		grantcache_put(r->grant_key, r->grant);
 	if (status == 200 && len == GRANT_LEN)
 		r->route->handler(r);
 	else if (status == 429)
@@ -623,6 +629,17 @@ authenticate(struct api_req *r)
 	} else {
 		api_error(r, 401, "missing or malformed credentials");
 		return;
+	}
+	if (kind != CRED_BASIC) {
+		grantcache_key(r->dialect, kind, api_peer(r), token,
+		    r->grant_key);
+		if (grantcache_get(r->grant_key, r->grant) == 0) {
+			explicit_bzero(token, sizeof(token));
+			r->cache_keyed = 1;
+			r->route->handler(r);
+			return;
+		}
+		r->cache_grant = r->cache_keyed = 1;
 	}
 	ipc_msg_init(&m, IPC_AUTH_VERIFY, 0);
 	ipc_put_u64(&m, r->dialect);

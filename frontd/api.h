@@ -51,6 +51,9 @@ struct api_req {
 	struct api_query	 query[API_QUERY_MAX];
 	int			 nquery;
 	uint8_t			 grant[GRANT_LEN];
+	uint8_t			 grant_key[32];	/* in the grant cache */
+	int			 cache_keyed;	/* grant_key is set */
+	int			 cache_grant;	/* keep authd's answer */
 	void			*state;		/* a handler's, freed with it */
 	size_t			 statelen;
 };

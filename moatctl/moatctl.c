@@ -14,10 +14,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cidr.h"
 #include "conf.h"
 #include "ipc.h"
 #include "log.h"
 #include "timefmt.h"
+#include "userrec.h"
 #include "util.h"
 
 static uint8_t	 rbuf[IPC_MAX_MSG];
@@ -181,7 +183,7 @@ static int
 cmd_client_add(int fd, int argc, char *argv[])
 {
 	struct ipc_msg	 req, res;
-	char		 allow[1024] = "", message[256], secret[128];
+	char		 allow[CIDR_LIST_MAX] = "", message[256], secret[128];
 	const char	*user = "";
 	uint32_t	 status;
 	int		 i;
@@ -202,6 +204,9 @@ cmd_client_add(int fd, int argc, char *argv[])
 	}
 	if (allow[0] == '\0')
 		errx(1, "a client needs at least one --allow CIDR");
+	if (strlen(argv[0]) > 64 || strlen(user) > EMAIL_MAX)
+		errx(1, "a client name has at most 64 characters, a user "
+		    "name %d", EMAIL_MAX);
 	ipc_msg_init(&req, IPC_CTL_CLIENT_ADD, 0);
 	ipc_put_str(&req, argv[0]);
 	ipc_put_str(&req, user);

@@ -14,8 +14,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cidr.h"
 #include "log.h"
 #include "moatd.h"
+#include "userrec.h"
 #include "util.h"
 
 #define CONTROL_MAX_CLIENTS	16
@@ -159,7 +161,7 @@ static int
 control_client(struct moatd *m, struct ipc_chan *chan, struct ipc_msg *msg)
 {
 	struct ipc_msg	 out;
-	char		 name[72], user[256], allow[1024];
+	char		 name[72], user[EMAIL_MAX + 1], allow[CIDR_LIST_MAX];
 	struct forward	*f;
 	enum proc_id	 to = PROC_STORED;
 	ipc_reply_cb	 cb = forwarded;

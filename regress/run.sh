@@ -83,7 +83,8 @@ MOAT_TEST_NOSANDBOX=1 pytest_pass e2e-leakcheck \
     regress/e2e/test_health.py regress/e2e/test_http.py \
     regress/e2e/test_config.py regress/e2e/test_bootstrap.py \
     regress/e2e/test_v1_identity.py regress/e2e/test_apiv1_identity.py \
-    regress/e2e/test_cce_identity.py regress/e2e/test_account_identity.py
+    regress/e2e/test_cce_identity.py regress/e2e/test_account_identity.py \
+    regress/e2e/test_bola.py
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

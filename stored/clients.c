@@ -6,6 +6,7 @@
  */
 #include <string.h>
 
+#include "cidr.h"
 #include "log.h"
 #include "stored.h"
 #include "util.h"
@@ -56,7 +57,7 @@ int
 clients_store_add(struct ipc_chan *chan, struct ipc_msg *m)
 {
 	char		 name[72], user[EMAIL_MAX + 1], public_id[16];
-	char		 allow[256];
+	char		 allow[CIDR_LIST_MAX];
 	uint8_t		 digest[32];
 	size_t		 dlen;
 	uint64_t	 oid;

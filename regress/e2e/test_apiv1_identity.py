@@ -139,12 +139,14 @@ def test_api_keys(suite):
     status, body, _ = call(suite, "POST", path, body={
         "name": "short", "permissions": [{"obtype": "apikeys", "obid": "*",
                                           "actions": ["read", "write"]}],
-        "expires_in_seconds": 1}, headers=with_cookie(jar, csrf))
+        "expires_in_seconds": 3}, headers=with_cookie(jar, csrf))
     assert status == 201
     short = body["data"]
     assert short["scopes"] == ["apikeys.read", "apikeys.write"]
+    # (seconds are whole: 3 s is more than 2, less than 4, and the grant
+    # frontd keeps for it does not outlive the key)
     assert call(suite, "GET", path, short["token"])[0] == 200
-    time.sleep(2.2)
+    time.sleep(4.2)
     assert call(suite, "GET", path, short["token"])[0] == 401
     status, _, _ = call(suite, "DELETE", path + "/%d" % key["id"],
                         headers=with_cookie(jar, csrf))

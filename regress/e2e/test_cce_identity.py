@@ -203,3 +203,24 @@ def test_moatctl_client_errors(suite):
     out = moatctl(suite, "client", "add", "z", "--allow", "10.0.0.1",
                   "--user", "nobody")
     assert out.returncode != 0
+    # too many networks, too long a list, too long a user name: refused
+    # with a message, and the suite stays up
+    many = []
+    for i in range(17):
+        many += ["--allow", "10.0.%d.0/24" % i]
+    out = moatctl(suite, "client", "add", "many", *many)
+    assert out.returncode == 1 and "at most 16" in out.stderr
+    many = []
+    for i in range(80):
+        many += ["--allow", "2001:db8:%x::/48" % i]
+    out = moatctl(suite, "client", "add", "long", *many)
+    assert out.returncode == 1 and out.stderr
+    out = moatctl(suite, "client", "add", "w", "--allow", "10.0.0.1",
+                  "--user", "u" * 300)
+    assert out.returncode == 1 and "at most" in out.stderr
+    sixteen = []
+    for i in range(16):
+        sixteen += ["--allow", "10.1.%d.0/24" % i]
+    add_client(suite, "sixteen", *[a for a in sixteen if a != "--allow"])
+    assert moatctl(suite, "status").returncode == 0
+    assert "sixteen" in moatctl(suite, "client", "list").stdout

@@ -234,6 +234,37 @@ def test_failed_logins_are_limited_per_address(make_suite):
     assert "error" in body
 
 
+def test_failed_logins_slow_the_account_without_locking_it(suite):
+    admin = admin_token(suite)
+    make_user(suite, admin, "carol", "carol-password")
+
+    def timed_login(password, source):
+        t0 = time.time()
+        status, _, _ = call(suite, "POST", "/v1/auth/login", body={
+            "username": "carol", "password": password}, source=source)
+        return status, time.time() - t0
+
+    # from a new address each time, so that no address limit applies:
+    # the account itself answers more slowly after three failures
+    took = []
+    for i in range(5):
+        status, t = timed_login("wrong-%d" % i, "127.0.0.%d" % (10 + i))
+        assert status == 401
+        took.append(t)
+    assert max(took[:3]) < 0.9
+    assert took[3] >= 0.95 and took[4] >= 1.95
+    # the right password still works: slowed, never locked
+    status, t = timed_login("carol-password", "127.0.0.30")
+    assert status == 200 and t >= 3.9
+    # and the success resets the account
+    status, t = timed_login("carol-password", "127.0.0.31")
+    assert status == 200 and t < 0.9
+    # other accounts were never slowed
+    t0 = time.time()
+    assert login(suite, "admin", admin_password(suite))[0] == 200
+    assert time.time() - t0 < 0.9
+
+
 def test_invalid_tokens_are_limited_separately(make_suite):
     s = make_suite(conf="limit invalid tokens 20\n")
     for _ in range(20):

@@ -884,6 +884,87 @@ test_users_and_paths(void)
 }
 
 static void
+test_identity(void)
+{
+	struct moat_config	 conf;
+	char			 buf[1024];
+	size_t			 len = 0;
+	int			 i;
+
+	/* the defaults */
+	conf_init(&conf);
+	CHECK_INT(conf.session[DIALECT_V1].lifetime, 12 * 3600);
+	CHECK_INT(conf.session[DIALECT_V1].idle, 3600);
+	CHECK_INT(conf.session[DIALECT_CCE].lifetime, 3600);
+	CHECK_INT(conf.limits.auth_failures, 10);
+	CHECK_INT(conf.limits.invalid_tokens, 100);
+	CHECK_INT(conf.limits.api_requests, 100);
+	CHECK_INT(conf.limits.login_lifetime, 300);
+	CHECK_INT(conf.limits.nproxies, 0);
+	CHECK_INT(conf.http.max_per_address, 128);
+	conf_clear(&conf);
+
+	CHECK_INT(PARSE_STR("session v1 lifetime 2h idle 10m\n"
+	    "session cce lifetime 600\nsession apiv1 lifetime 1h idle 1h\n"
+	    "login lifetime 1m\nlimit auth failures 3\n"
+	    "limit invalid tokens 50\nlimit api requests 1000000\n"
+	    "trusted proxy 10.0.0.1\ntrusted proxy \"2001:db8::1\"\n"
+	    "http max connections per address 4\n", &conf), 0);
+	CHECK_INT(conf.session[DIALECT_V1].lifetime, 7200);
+	CHECK_INT(conf.session[DIALECT_V1].idle, 600);
+	/* without idle, a session may idle all its life */
+	CHECK_INT(conf.session[DIALECT_CCE].lifetime, 600);
+	CHECK_INT(conf.session[DIALECT_CCE].idle, 600);
+	CHECK_INT(conf.session[DIALECT_APIV1].idle, 3600);
+	CHECK_INT(conf.session[DIALECT_ACCOUNT].lifetime, 12 * 3600);
+	CHECK_INT(conf.limits.login_lifetime, 60);
+	CHECK_INT(conf.limits.auth_failures, 3);
+	CHECK_INT(conf.limits.invalid_tokens, 50);
+	CHECK_INT(conf.limits.api_requests, 1000000);
+	CHECK_INT(conf.limits.nproxies, 2);
+	CHECK_INT(conf.limits.proxies[0].ss_family, AF_INET);
+	CHECK_INT(conf.limits.proxies[1].ss_family, AF_INET6);
+	CHECK_INT(conf.http.max_per_address, 4);
+	conf_clear(&conf);
+
+	/* each wrong value, with its line and reason */
+	CHECK_INT(PARSE_STR("session web lifetime 1h\n", &conf), 1);
+	CHECK(logged("test:1: session: unknown dialect \"web\""));
+	conf_clear(&conf);
+	CHECK_INT(PARSE_STR("session v1 lifetime 59\n", &conf), 1);
+	CHECK(logged("session lifetime 59 out of range (60..2592000)"));
+	conf_clear(&conf);
+	CHECK_INT(PARSE_STR("session v1 lifetime 1h idle 2h\n", &conf), 1);
+	CHECK(logged("session idle 7200 out of range (60..3600)"));
+	conf_clear(&conf);
+	CHECK_INT(PARSE_STR("login lifetime 29\n", &conf), 1);
+	CHECK(logged("login lifetime 29 out of range (30..86400)"));
+	conf_clear(&conf);
+	CHECK_INT(PARSE_STR("limit auth failures 0\n", &conf), 1);
+	CHECK(logged("limit 0 out of range (1..1000000)"));
+	conf_clear(&conf);
+	CHECK_INT(PARSE_STR("limit api requests 1000001\n", &conf), 1);
+	conf_clear(&conf);
+	CHECK_INT(PARSE_STR("limit logins 5\n", &conf), 1);
+	conf_clear(&conf);
+	CHECK_INT(PARSE_STR("trusted proxy proxy.example\n", &conf), 1);
+	CHECK(logged("trusted proxy: \"proxy.example\" is not an IP address"));
+	conf_clear(&conf);
+	CHECK_INT(PARSE_STR("trusted proxy 10.0.0.0/8\n", &conf), 1);
+	conf_clear(&conf);
+	CHECK_INT(PARSE_STR("http max connections per address 0\n", &conf),
+	    1);
+	conf_clear(&conf);
+	for (i = 0; i <= CONF_MAX_PROXIES; i++)
+		len += snprintf(buf + len, sizeof(buf) - len,
+		    "trusted proxy 10.0.0.%d\n", i + 1);
+	CHECK_INT(parse_string(buf, len, &conf), 1);
+	CHECK(logged("test:17: trusted proxy: more than 16"));
+	CHECK_INT(conf.limits.nproxies, CONF_MAX_PROXIES);
+	conf_clear(&conf);
+}
+
+static void
 test_finalize(void)
 {
 	struct moat_config	 conf;
@@ -1035,6 +1116,7 @@ main(int argc, char *argv[])
 	RUN(test_units);
 	RUN(test_listen);
 	RUN(test_users_and_paths);
+	RUN(test_identity);
 	RUN(test_finalize);
 	RUN(test_dump);
 	RUN(test_sample);
