@@ -58,7 +58,7 @@ unseal_secret(const char *api_key, const uint8_t *sealed, size_t len,
 struct keyop {
 	struct ipc_chan	*front;
 	uint32_t	 reqid;
-	char		 api_key[API_KEY_LEN + 1];
+	char		 api_key[FIELD_ACCOUNT_KEY_MAX + 1];
 	char		 secret[SECRET_LEN + 1];
 };
 
@@ -124,6 +124,10 @@ account_key(struct ipc_chan *chan, struct ipc_msg *m)
 		answer(op, 401, "invalid or expired credentials");
 		return 0;
 	}
+	if (kind == KEY_ROTATE && strlen(op->api_key) != API_KEY_LEN) {
+		answer(op, 404, "no such api key");
+		return 0;
+	}
 	if (kind == KEY_CREATE)
 		random_string(op->api_key, API_KEY_LEN, ALNUM_UPPER);
 	random_string(op->secret, SECRET_LEN, ALNUM);
@@ -146,11 +150,11 @@ struct signed_req {
 	struct ipc_chan	*front;
 	uint32_t	 reqid;
 	char		 peer[64];
-	char		 api_key[API_KEY_LEN + 1];
+	char		 api_key[FIELD_ACCOUNT_KEY_MAX + 1];
 	char		 signature[64];
 	char		 xdate[40];
 	char		 method[16];
-	char		 host[256];
+	char		 host[FIELD_HOST_MAX + 1];
 	char		 target[4200];
 	uint8_t		*body;
 	size_t		 bodylen;
@@ -259,7 +263,8 @@ account_signed(struct ipc_chan *chan, struct ipc_msg *m)
 		return 0;
 	}
 	/* within five minutes of our clock, or refused unread */
-	if (http_date_parse(s->xdate, strlen(s->xdate), &when) != CRYPTO_OK ||
+	if (strlen(s->api_key) != API_KEY_LEN ||
+	    http_date_parse(s->xdate, strlen(s->xdate), &when) != CRYPTO_OK ||
 	    !sig_v2_fresh(when, time(NULL), SIG_V2_WINDOW) ||
 	    sig_v2_digest(s->signature, strlen(s->signature), s->digest) !=
 	    CRYPTO_OK) {

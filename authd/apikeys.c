@@ -64,7 +64,8 @@ apikeys_create(struct ipc_chan *chan, struct ipc_msg *m)
 	struct ipc_msg	 req;
 	uint8_t		 grant[GRANT_LEN + 1], id[TOKEN_ID_LEN];
 	uint8_t		 secret[TOKEN_SECRET_LEN], digest[32];
-	char		 ref[64], name[KEYNAME_MAX + 1], idtext[13];
+	char		 ref[FIELD_REF_MAX + 1], name[KEYNAME_MAX + 1];
+	char		 idtext[13];
 	char		 perms[PERMISSIONS_MAX + 1];
 	size_t		 glen;
 	uint32_t	 scopes;

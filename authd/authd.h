@@ -6,6 +6,7 @@
 #include "crypto.h"
 #include "daemon.h"
 #include "dialect.h"
+#include "fields.h"
 #include "grant.h"
 #include "hasher.h"
 #include "ipc.h"

@@ -110,7 +110,7 @@ struct clogin {
 	struct ipc_chan	*front;
 	uint32_t	 reqid;
 	char		 peer[64];
-	char		 name[NAME_MAX_LEN + 1];
+	char		 name[FIELD_LOGIN_NAME_MAX + 1];
 	char		 password[PASSWORD_IN_MAX + 1];
 };
 

@@ -16,7 +16,6 @@
 #include "util.h"
 
 #define ACCOUNT_WINDOW	900	/* failures per account are counted so */
-#define DELAY_MAX	8	/* seconds, whatever the failures */
 
 struct login {
 	struct ipc_chan	*front;
@@ -26,7 +25,7 @@ struct login {
 	uint64_t	 client_user;	/* whom a LOGIN without name acts as */
 	uint32_t	 dialect;
 	char		 peer[64];
-	char		 name[NAME_MAX_LEN + 1];
+	char		 name[FIELD_LOGIN_NAME_MAX + 1];
 	char		 password[PASSWORD_IN_MAX + 1];
 	struct cred	 cred;
 	struct event	*delay;
@@ -76,7 +75,7 @@ auth_event(struct login *l, const char *type, const char *message)
 	ipc_msg_init(&m, IPC_AUTH_EVENT, 0);
 	ipc_put_str(&m, type);
 	ipc_put_u64(&m, l->cred.found ? l->cred.oid : 0);
-	ipc_put_str(&m, l->name);
+	ipc_put_strn(&m, l->name, strnlen(l->name, NAME_MAX_LEN));
 	ipc_put_str(&m, l->peer);
 	ipc_put_u64(&m, l->dialect);
 	ipc_put_str(&m, message);
@@ -355,6 +354,10 @@ login_lookup(evutil_socket_t fd, short ev, void *arg)
 
 	(void)fd;
 	(void)ev;
+	if (strlen(l->name) > NAME_MAX_LEN) {
+		fail(l, "unknown user");	/* no user has so long a name */
+		return;
+	}
 	ipc_msg_init(&m, IPC_CRED_GET, 0);
 	ipc_put_bin(&m, "", 0);
 	ipc_put_str(&m, l->name);
@@ -376,7 +379,7 @@ account_delay(const char *name)
 	    time(NULL));
 	if (f < 3)
 		return 0;
-	return f - 3 >= 3 ? DELAY_MAX : 1 << (f - 3);
+	return f - 3 >= 3 ? LOGIN_DELAY_MAX : 1 << (f - 3);
 }
 
 static void

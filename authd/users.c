@@ -24,7 +24,7 @@ struct pwop {
 	enum ipc_type	 type;		/* the request being answered */
 	uint8_t		 grant[GRANT_LEN];
 	struct grant	 g;
-	char		 ref[64];
+	char		 ref[FIELD_REF_MAX + 1];
 	char		 username[NAME_MAX_LEN + 1];
 	char		 role[16];
 	int64_t		 expires_at;

@@ -73,7 +73,7 @@ api_key_body(struct api_req *r, const char **api_key)
 	if ((body = api_body(r)) == NULL)
 		return NULL;
 	if (api_only_fields(r, body, fields) == -1 ||
-	    string_field(r, body, "api_key", 31, api_key) == -1) {
+	    string_field(r, body, "api_key", FIELD_ACCOUNT_KEY_MAX, api_key) == -1) {
 		json_decref(body);
 		return NULL;
 	}

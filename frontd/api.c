@@ -324,7 +324,11 @@ int
 api_request(struct api_req *r, struct ipc_chan *chan, struct ipc_msg *m,
     ipc_reply_cb cb)
 {
-	if (ipc_request(chan, m, frontd_env->ipc_timeout_ms, cb, r) == -1)
+	int	 timeout = frontd_env->ipc_timeout_ms;
+
+	if (m->type == IPC_AUTH_LOGIN || m->type == IPC_AUTH_CLIENT_LOGIN)
+		timeout += LOGIN_DELAY_MAX * 1000;
+	if (ipc_request(chan, m, timeout, cb, r) == -1)
 		return -1;
 	conn_ipc_started(r->c, chan, chan->next_reqid);
 	return 0;
@@ -583,7 +587,8 @@ signed_request(struct api_req *r)
 	    (colon = memchr(auth->value, ':', auth->valuelen)) == NULL)
 		return -1;
 	klen = colon - auth->value;
-	if (klen == 0 || klen > 31 || auth->valuelen - klen - 1 > 63)
+	if (klen == 0 || klen > FIELD_ACCOUNT_KEY_MAX ||
+	    auth->valuelen - klen - 1 > 63 || q->hostlen > FIELD_HOST_MAX)
 		return -1;
 	ipc_msg_init(&m, IPC_AUTH_SIGNED, 0);
 	ipc_put_str(&m, api_peer(r));

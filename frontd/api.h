@@ -11,12 +11,13 @@
 
 #include "conn.h"
 #include "dialect.h"
+#include "fields.h"
 #include "grant.h"
 #include "keyrec.h"
 #include "userrec.h"
 
 #define API_MAX_PARAMS	4
-#define API_PARAM_MAX	64
+#define API_PARAM_MAX	FIELD_REF_MAX
 #define API_QUERY_MAX	16
 
 enum api_auth {

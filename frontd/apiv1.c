@@ -281,8 +281,13 @@ read_permissions(json_t *v, uint32_t *scopes)
 		return -1;
 	json_array_foreach(v, i, p) {
 		if (!json_is_object(p) || json_object_size(p) > 3 ||
+		    (json_object_size(p) == 3 &&
+		    json_object_get(p, "obid") == NULL) ||
 		    !json_is_string(json_object_get(p, "obtype")) ||
-		    !json_is_array(json_object_get(p, "actions")))
+		    json_string_length(json_object_get(p, "obtype")) > 32 ||
+		    !json_is_array(json_object_get(p, "actions")) ||
+		    json_array_size(json_object_get(p, "actions")) == 0 ||
+		    json_array_size(json_object_get(p, "actions")) > 2)
 			return -1;
 		obid = json_object_get(p, "obid");
 		if (obid != NULL && !json_is_string(obid) &&
@@ -352,6 +357,11 @@ apiv1_keys_create(struct api_req *r)
 		    JSON_COMPACT);
 	if (perms == NULL)
 		fatalx("%s: out of memory", __func__);
+	if (strlen(perms) > PERMISSIONS_MAX) {
+		free(perms);
+		api_error(r, 400, "permissions too long");
+		goto done;
+	}
 	ipc_msg_init(&m, IPC_AUTH_APIKEY_CREATE, 0);
 	ipc_put_bin(&m, r->grant, sizeof(r->grant));
 	ipc_put_str(&m, r->params[0]);

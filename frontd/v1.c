@@ -485,7 +485,7 @@ static void
 events_listed(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
 	struct api_req	*r = arg;
-	char		 f[8][512], message[128];
+	char		 f[8][FIELD_EVENT_TEXT_MAX + 1], message[128];
 	uint32_t	 status, limit, offset;
 	uint64_t	 total, n, i;
 	int64_t		 created;
@@ -568,6 +568,13 @@ v1_events(struct api_req *r)
 		api_error(r, 400, "limit must be 1 to 200, offset a number");
 		return;
 	}
+	for (k = 2; k <= 4; k++)
+		if ((v = api_query_get(r, known[k])) != NULL &&
+		    strlen(v) > FIELD_FILTER_MAX) {
+			api_error(r, 400, "type, user_id and host_id have at "
+			    "most 64 characters");
+			return;
+		}
 	ipc_msg_init(&m, IPC_OP_EVENTS, 0);
 	ipc_put_bin(&m, r->grant, sizeof(r->grant));
 	ipc_put_u64(&m, limit);

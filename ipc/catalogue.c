@@ -96,8 +96,9 @@ static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 	    R(MOATD, FRONTD), 0, 0 },
 	[IPC_GRANT_KEY] = { IPC_GRANT_KEY, "grant.key", SMALL, AS, 0, 0 },
 
-	/* identity: frontd asks authd; passwords travel only this way */
-	[IPC_AUTH_LOGIN] = { IPC_AUTH_LOGIN, "auth.login", 1 * KIB, FA, REQ,
+	/* identity: frontd asks authd; passwords travel only this way.  A
+	 * login holds a name of up to 1023 bytes and a password of 1024. */
+	[IPC_AUTH_LOGIN] = { IPC_AUTH_LOGIN, "auth.login", 3 * KIB, FA, REQ,
 	    IPC_AUTH_LOGIN_RES },
 	[IPC_AUTH_LOGIN_RES] = { IPC_AUTH_LOGIN_RES, "auth.login.res",
 	    1 * KIB, AF, REP, 0 },
@@ -106,16 +107,16 @@ static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 	[IPC_AUTH_VERIFY_RES] = { IPC_AUTH_VERIFY_RES, "auth.verify.res",
 	    SMALL, AF, REP, 0 },
 	[IPC_AUTH_USER_CREATE] = { IPC_AUTH_USER_CREATE, "auth.user.create",
-	    1 * KIB, FA, REQ, IPC_USER_RES },
+	    3 * KIB, FA, REQ, IPC_USER_RES },
 	[IPC_AUTH_ROTATE_PW] = { IPC_AUTH_ROTATE_PW, "auth.rotate_password",
 	    SMALL, FA, REQ, IPC_AUTH_PASSWORD_RES },
 	[IPC_AUTH_CHANGE_PW] = { IPC_AUTH_CHANGE_PW, "auth.change_password",
-	    1 * KIB, FA, REQ, IPC_AUTH_PASSWORD_RES },
+	    3 * KIB, FA, REQ, IPC_AUTH_PASSWORD_RES },
 	[IPC_AUTH_PASSWORD_RES] = { IPC_AUTH_PASSWORD_RES,
 	    "auth.password.res", SMALL, AF, REP, 0 },
 
 	/* identity: authd asks stored; hashes travel only this way */
-	[IPC_CRED_GET] = { IPC_CRED_GET, "cred.get", SMALL, AS, REQ,
+	[IPC_CRED_GET] = { IPC_CRED_GET, "cred.get", 1 * KIB, AS, REQ,
 	    IPC_CRED_RES },
 	[IPC_CRED_RES] = { IPC_CRED_RES, "cred.res", 1 * KIB, SA, REP, 0 },
 	[IPC_SESSION_CREATE] = { IPC_SESSION_CREATE, "session.create",
@@ -177,7 +178,7 @@ static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 
 	/* command API: LOGIN, remote only, with a client secret */
 	[IPC_AUTH_CLIENT_LOGIN] = { IPC_AUTH_CLIENT_LOGIN, "auth.client.login",
-	    2 * KIB, FA, REQ, IPC_AUTH_LOGIN_RES },
+	    3 * KIB, FA, REQ, IPC_AUTH_LOGIN_RES },
 	/* clients are made by the operator: moatctl, moatd, authd, stored */
 	[IPC_CTL_CLIENT_ADD] = { IPC_CTL_CLIENT_ADD, "ctl.client.add",
 	    2 * KIB, R(MOATCTL, MOATD), REQ, IPC_CLIENT_ADD_RES },

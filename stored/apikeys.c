@@ -89,10 +89,26 @@ message_for(int status)
 	case 401: return "invalid or expired token";
 	case 403: return "api key lacks required permission";
 	case 404: return "Resource not found";
+	case 409: return "a user has at most 100 api keys";
 	case 429: return "too many requests";
 	case 503: return "not ready";
 	default: return "database error";
 	}
+}
+
+static int64_t
+count_keys(uint64_t user)
+{
+	static const char sql[] =
+	    "SELECT count(*) FROM api_keys WHERE user_oid = ?";
+	sqlite3_stmt	*st = db_stmt(sql);
+	int64_t		 n = 0;
+
+	sqlite3_bind_int64(st, 1, user);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return n;
 }
 
 static int
@@ -131,7 +147,8 @@ apikeys_store_create(struct ipc_chan *chan, struct ipc_msg *m)
 {
 	struct principal p;
 	struct key_rec	 k;
-	char		 ref[64], public_id[16], name[KEYNAME_MAX + 1];
+	char		 ref[FIELD_REF_MAX + 1], public_id[16];
+	char		 name[KEYNAME_MAX + 1];
 	char		 perms[PERMISSIONS_MAX + 1], oidtext[24];
 	uint8_t		 digest[32];
 	size_t		 dlen;
@@ -157,6 +174,8 @@ apikeys_store_create(struct ipc_chan *chan, struct ipc_msg *m)
 	/* a key can give no more than the key that makes it */
 	if (status == 0 && p.kind == GRANT_APIKEY && (scopes & ~p.scopes))
 		status = 403;
+	if (status == 0 && count_keys(user) >= KEYS_PER_USER_MAX)
+		status = 409;
 	if (status != 0) {
 		reply_key(chan, m, status, message_for(status), NULL);
 		return 0;
@@ -193,8 +212,6 @@ list_keys(struct ipc_chan *chan, const struct ipc_msg *req, uint64_t user,
     uint32_t limit, uint32_t offset)
 {
 	static char	 sql[512];
-	static const char count_sql[] =
-	    "SELECT count(*) FROM api_keys WHERE user_oid = ?";
 	struct ipc_msg	 m, body;
 	struct key_rec	 k;
 	sqlite3_stmt	*st;
@@ -203,17 +220,14 @@ list_keys(struct ipc_chan *chan, const struct ipc_msg *req, uint64_t user,
 	if (sql[0] == '\0')
 		snprintf(sql, sizeof(sql), "SELECT %s FROM api_keys WHERE "
 		    "user_oid = ? ORDER BY oid LIMIT ? OFFSET ?", key_columns);
-	st = db_stmt(count_sql);
-	sqlite3_bind_int64(st, 1, user);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		total = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
+	total = count_keys(user);
 	ipc_msg_init(&body, IPC_APIKEY_LIST_RES, 0);
 	st = db_stmt(sql);
 	sqlite3_bind_int64(st, 1, user);
 	sqlite3_bind_int(st, 2, limit);
 	sqlite3_bind_int64(st, 3, offset);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while (body.sbuf.size < LIST_PAGE_BYTES &&
+	    sqlite3_step(st) == SQLITE_ROW) {
 		row_to_key(st, &k);
 		ipc_put_key(&body, &k);
 		n++;
@@ -247,7 +261,7 @@ apikeys_op(struct ipc_chan *chan, struct ipc_msg *m)
 {
 	struct principal p;
 	struct key_rec	 k;
-	char		 ref[64], keyref[64] = "";
+	char		 ref[FIELD_REF_MAX + 1], keyref[FIELD_REF_MAX + 1] = "";
 	uint64_t	 user = 0;
 	uint32_t	 retry, limit = 0, offset = 0, scope;
 	int		 status;

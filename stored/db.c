@@ -138,6 +138,29 @@ db_now(void)
 	return (int64_t)time(NULL);
 }
 
+/*
+ * A login name as the audit trail keeps it: control characters become
+ * '?' (each would take six bytes as JSON), and so does everything beyond
+ * ASCII if the name is not UTF-8.
+ */
+static json_t *
+printable(const char *s, char *out, size_t outlen)
+{
+	json_t	*j;
+	size_t	 i;
+
+	strlcpy(out, s, outlen);
+	for (i = 0; out[i] != '\0'; i++)
+		if ((unsigned char)out[i] < 0x20 || out[i] == 0x7f)
+			out[i] = '?';
+	if ((j = json_string(out)) != NULL)
+		return j;
+	for (i = 0; out[i] != '\0'; i++)
+		if ((unsigned char)out[i] >= 0x80)
+			out[i] = '?';
+	return json_string(out);
+}
+
 /* Every mutation writes its event inside the same transaction. */
 int
 db_event(const char *type, const char *level, const char *user_id,
@@ -148,13 +171,14 @@ db_event(const char *type, const char *level, const char *user_id,
 	    "?)";
 	sqlite3_stmt	*st = db_stmt(sql);
 	json_t		*meta;
-	char		 id[37], *text;
+	char		 id[37], *text, safe[EMAIL_MAX + 1];
 	int		 rc;
 
 	if ((meta = json_object()) == NULL)
 		fatalx("%s: out of memory", __func__);
 	if (actor != NULL && *actor != '\0')
-		json_object_set_new(meta, "actor", json_string(actor));
+		json_object_set_new(meta, "actor", printable(actor, safe,
+		    sizeof(safe)));
 	if (peer != NULL && *peer != '\0')
 		json_object_set_new(meta, "ip", json_string(peer));
 	if (dialect >= 0)

@@ -15,14 +15,13 @@
 #define F_SINCE		0x08
 #define F_UNTIL		0x10
 #define F_ALL		0x20
-#define PAGE_BYTES	(100 * 1024)	/* of the 120 KiB a message may have */
 
 struct filter {
 	uint32_t	 limit;
 	uint32_t	 offset;
-	char		 type[64];
-	char		 user_id[64];
-	char		 host_id[64];
+	char		 type[FIELD_FILTER_MAX + 1];
+	char		 user_id[FIELD_FILTER_MAX + 1];
+	char		 host_id[FIELD_FILTER_MAX + 1];
 	int64_t		 since;
 	int64_t		 until;
 	int		 set;		/* F_ bits */
@@ -83,7 +82,9 @@ col(sqlite3_stmt *st, int i, struct ipc_msg *m)
 {
 	const unsigned char	*t = sqlite3_column_text(st, i);
 
-	ipc_put_str(m, t != NULL ? (const char *)t : "");
+	if (t == NULL || sqlite3_column_bytes(st, i) > FIELD_EVENT_TEXT_MAX)
+		t = (const unsigned char *)"";
+	ipc_put_str(m, (const char *)t);
 }
 
 static void
@@ -107,7 +108,8 @@ answer(struct ipc_chan *chan, const struct ipc_msg *req,
 	ipc_msg_init(&body, IPC_EVENTS_RES, 0);
 	st = db_stmt(select_sql[f->set]);
 	bind_filter(st, f);
-	while (sqlite3_step(st) == SQLITE_ROW && body.sbuf.size < PAGE_BYTES) {
+	while (body.sbuf.size < LIST_PAGE_BYTES &&
+	    sqlite3_step(st) == SQLITE_ROW) {
 		for (i = 0; i < 8; i++)
 			col(st, i, &body);
 		ipc_put_i64(&body, sqlite3_column_int64(st, 8));

@@ -7,11 +7,17 @@
 
 #include "daemon.h"
 #include "dialect.h"
+#include "fields.h"
 #include "grant.h"
 #include "ipc.h"
 #include "proc.h"
 #include "ratelimit.h"
 #include "userrec.h"
+
+/* A list answer stops adding rows at this size, below the 120 KiB a
+ * message may have; the client pages on from what it got. */
+#define LIST_PAGE_BYTES		(100 * 1024)
+#define KEYS_PER_USER_MAX	100	/* ak_ keys of one user */
 
 struct stored_session {
 	uint32_t	 lifetime;

@@ -31,31 +31,34 @@ list_answer(struct ipc_chan *chan, const struct ipc_msg *req,
     uint32_t limit, uint32_t offset)
 {
 	static char	 sql[512];
-	struct ipc_msg	 m;
-	struct user_rec	*u;
+	struct ipc_msg	 m, body;
+	struct user_rec	 u;
 	sqlite3_stmt	*st;
-	uint32_t	 n = 0, i;
+	uint32_t	 n = 0;
 
 	if (sql[0] == '\0')
 		snprintf(sql, sizeof(sql), "SELECT %s FROM users ORDER BY oid "
 		    "LIMIT ? OFFSET ?", user_columns);
-	if ((u = calloc(limit > 0 ? limit : 1, sizeof(*u))) == NULL)
-		fatal("%s", __func__);
+	/* the rows first, in a scratch message, so the count is known */
+	ipc_msg_init(&body, IPC_USER_LIST_RES, 0);
 	st = db_stmt(sql);
 	sqlite3_bind_int(st, 1, limit);
 	sqlite3_bind_int64(st, 2, offset);
-	while (n < limit && sqlite3_step(st) == SQLITE_ROW)
-		row_to_user(st, &u[n++]);
+	while (n < limit && body.sbuf.size < LIST_PAGE_BYTES &&
+	    sqlite3_step(st) == SQLITE_ROW) {
+		row_to_user(st, &u);
+		ipc_put_user(&body, &u);
+		n++;
+	}
 	sqlite3_reset(st);
 	ipc_msg_init(&m, IPC_USER_LIST_RES, 0);
 	ipc_put_u64(&m, 200);
 	ipc_put_str(&m, "ok");
 	ipc_put_u64(&m, count_users());
 	ipc_put_u64(&m, n);
-	for (i = 0; i < n; i++)
-		ipc_put_user(&m, &u[i]);
+	ipc_append(&m, &body);
+	ipc_msg_clear(&body);
 	ipc_reply(chan, req, &m);
-	free(u);
 }
 
 static void
@@ -230,7 +233,7 @@ op_one(struct ipc_chan *chan, struct ipc_msg *m)
 	struct principal p;
 	struct user_rec	 u;
 	struct change	 c;
-	char		 ref[64] = "", statusbuf[16];
+	char		 ref[FIELD_REF_MAX + 1] = "", statusbuf[16];
 	uint64_t	 oid;
 	uint32_t	 retry;
 	int		 status, admin_only;

@@ -252,7 +252,7 @@ users_store_password(struct ipc_chan *chan, struct ipc_msg *m)
 	struct principal p;
 	struct user_rec	 u;
 	uint8_t		 grant[GRANT_LEN + 1];
-	char		 ref[64], hash[256];
+	char		 ref[FIELD_REF_MAX + 1], hash[256];
 	const char	*type;
 	size_t		 glen;
 	uint64_t	 oid = 0, keep;

@@ -1,0 +1,25 @@
+/*
+ * The longest values frontd passes on from a request, shared with the
+ * processes that receive them.  A receiver treats a field longer than
+ * its buffer as a violation and fails closed, so each receiving buffer
+ * holds at least these and the receiver, not the length, decides what is
+ * valid: a client can send anything up to them and get an error, never
+ * stop the suite.
+ */
+#ifndef MOAT_FIELDS_H
+#define MOAT_FIELDS_H
+
+#define FIELD_REF_MAX		64	/* an object id from a path */
+#define FIELD_FILTER_MAX	64	/* an events filter (type, ids) */
+#define FIELD_LOGIN_NAME_MAX	1023	/* a user name or e-mail to log in */
+#define FIELD_ACCOUNT_KEY_MAX	31	/* an account v2 API key, as given */
+#define FIELD_HOST_MAX		255	/* the Host of a signed request */
+/* A text column of an event as stored sends it; a longer one (an old row
+ * with an odd actor) goes as an empty string. */
+#define FIELD_EVENT_TEXT_MAX	2047
+
+/* The longest authd holds a login of an account under attack, seconds:
+ * frontd waits that much longer than its usual IPC timeout for one. */
+#define LOGIN_DELAY_MAX		8
+
+#endif
