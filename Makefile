@@ -225,6 +225,7 @@ test-build:
 check: deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory test-build
+	@regress/fuzz/run.sh 0
 	@regress/run.sh
 
 check-asan: check

@@ -3,6 +3,7 @@
 
 #include <stdint.h>
 
+#include "cidr.h"
 #include "crypto.h"
 #include "daemon.h"
 #include "dialect.h"
@@ -98,6 +99,24 @@ void	 clients_check(const char *peer, const char *secret,
 
 /* verify.c */
 int	 verify_request(struct ipc_chan *, struct ipc_msg *);
+/* What stored knows of an opaque token, looked up by its public id. */
+struct token_res {
+	int		 found;
+	uint64_t	 oid;
+	uint64_t	 user;
+	uint8_t		 digest[32];
+	size_t		 digestlen;
+	uint32_t	 scopes;
+	int64_t		 expires;
+	char		 bound[CIDR_LIST_MAX];	/* an address, or networks */
+	uint32_t	 dialect;
+	char		 role[16];
+	uint64_t	 client;
+};
+void	 token_res_get(struct ipc_msg *, struct token_res *);
+/* Found, and its digest is that of secret (in constant time). */
+int	 token_res_matches(const struct token_res *,
+	    const uint8_t secret[TOKEN_SECRET_LEN]);
 void	 grant_mint(uint64_t user_oid, int role, uint32_t scopes, int kind,
 	    uint64_t cred_oid, uint8_t out[GRANT_LEN]);
 int	 grant_check(const uint8_t *grant, size_t len, struct grant *g);

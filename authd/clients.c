@@ -25,41 +25,23 @@ struct check {
 static void
 checked(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
-	struct check	*c = arg;
-	uint8_t		 digest[32], stored_digest[32];
-	char		 allow[CIDR_LIST_MAX], role[16];
-	uint64_t	 oid, user, client;
-	uint32_t	 scopes, dialect, retry;
-	int64_t		 expires;
-	size_t		 dlen;
-	int		 found, ok;
+	struct check		*c = arg;
+	struct token_res	 t;
+	uint32_t		 retry;
+	int			 ok;
 
 	(void)chan;
 	if (m == NULL) {
 		c->cb(403, 0, 0, 0, c->arg);
 		goto done;
 	}
-	ipc_get_bool(m, &found);
-	ipc_get_u64(m, &oid);
-	ipc_get_u64(m, &user);
-	ipc_get_bin(m, stored_digest, sizeof(stored_digest), &dlen);
-	ipc_get_u32(m, &scopes);
-	ipc_get_i64(m, &expires);
-	ipc_get_str(m, allow, sizeof(allow));
-	ipc_get_u32(m, &dialect);
-	ipc_get_str(m, role, sizeof(role));
-	ipc_get_u64(m, &client);
-	if (ipc_end(m) == -1)
-		fatalx("stored sent a malformed token.res");
-	ok = found && dlen == sizeof(digest) &&
-	    token_digest(authd_env->token_key, c->secret, digest) ==
-	    CRYPTO_OK && token_digest_equal(digest, stored_digest) &&
-	    cidr_list_match(allow, c->peer);
-	explicit_bzero(digest, sizeof(digest));
+	token_res_get(m, &t);
+	ok = token_res_matches(&t, c->secret) &&
+	    cidr_list_match(t.bound, c->peer);
 	if (!ok)	/* a secret is a password: it counts as a failure */
 		ratelimit_hit(authd_env->failures, c->peer, strlen(c->peer),
 		    time(NULL), &retry);
-	c->cb(ok ? 200 : 403, 0, oid, user, c->arg);
+	c->cb(ok ? 200 : 403, 0, t.oid, t.user, c->arg);
  done:
 	explicit_bzero(c, sizeof(*c));
 	free(c);

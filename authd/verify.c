@@ -149,51 +149,64 @@ refused(struct vreq *v)
 	vreq_answer(v, 401, NULL);
 }
 
+void
+token_res_get(struct ipc_msg *m, struct token_res *t)
+{
+	ipc_get_bool(m, &t->found);
+	ipc_get_u64(m, &t->oid);
+	ipc_get_u64(m, &t->user);
+	ipc_get_bin(m, t->digest, sizeof(t->digest), &t->digestlen);
+	ipc_get_u32(m, &t->scopes);
+	ipc_get_i64(m, &t->expires);
+	ipc_get_str(m, t->bound, sizeof(t->bound));
+	ipc_get_u32(m, &t->dialect);
+	ipc_get_str(m, t->role, sizeof(t->role));
+	ipc_get_u64(m, &t->client);
+	if (ipc_end(m) == -1)
+		fatalx("stored sent a malformed token.res");
+}
+
+int
+token_res_matches(const struct token_res *t,
+    const uint8_t secret[TOKEN_SECRET_LEN])
+{
+	uint8_t	 digest[32];
+	int	 ok;
+
+	ok = t->found && t->digestlen == sizeof(digest) &&
+	    token_digest(authd_env->token_key, secret, digest) == CRYPTO_OK &&
+	    token_digest_equal(digest, t->digest);
+	explicit_bzero(digest, sizeof(digest));
+	return ok;
+}
+
 /* What stored knows of the token's public id; compared here. */
 static void
 token_known(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
-	struct vreq	*v = arg;
-	uint8_t		 digest[32], stored_digest[32], grant[GRANT_LEN];
-	char		 bound[256], role[16];
-	uint64_t	 oid, user, client;
-	uint32_t	 scopes, dialect;
-	int64_t		 expires;
-	size_t		 dlen;
-	int		 found, ok, kind;
+	struct vreq		*v = arg;
+	struct token_res	 t;
+	uint8_t			 grant[GRANT_LEN];
+	int			 ok, kind;
 
 	(void)chan;
 	if (m == NULL) {
 		vreq_answer(v, 503, NULL);
 		return;
 	}
-	ipc_get_bool(m, &found);
-	ipc_get_u64(m, &oid);
-	ipc_get_u64(m, &user);
-	ipc_get_bin(m, stored_digest, sizeof(stored_digest), &dlen);
-	ipc_get_u32(m, &scopes);
-	ipc_get_i64(m, &expires);
-	ipc_get_str(m, bound, sizeof(bound));
-	ipc_get_u32(m, &dialect);
-	ipc_get_str(m, role, sizeof(role));
-	ipc_get_u64(m, &client);
-	if (ipc_end(m) == -1)
-		fatalx("stored sent a malformed token.res");
-	ok = found && dlen == sizeof(digest) &&
-	    token_digest(authd_env->token_key, v->secret, digest) ==
-	    CRYPTO_OK && token_digest_equal(digest, stored_digest) &&
-	    (expires == 0 || expires > time(NULL)) &&
-	    role_by_name(role) != ROLE_NONE;
-	explicit_bzero(digest, sizeof(digest));
-	if (ok && v->table == TOKEN_SESSION && dialect != v->dialect)
+	token_res_get(m, &t);
+	ok = token_res_matches(&t, v->secret) &&
+	    (t.expires == 0 || t.expires > time(NULL)) &&
+	    role_by_name(t.role) != ROLE_NONE;
+	if (ok && v->table == TOKEN_SESSION && t.dialect != v->dialect)
 		ok = 0;		/* a session serves the dialect it came from */
 	if (ok && v->table == TOKEN_APIKEY && v->dialect != DIALECT_APIV1)
 		ok = 0;		/* keys are the certificates API's */
 	/* a LOGIN token is bound to the address and client it was issued
 	 * to, and comes with that client's secret */
 	if (ok && strcmp(v->prefix, PREFIX_LOGIN) == 0 &&
-	    (strcmp(bound, v->peer) != 0 || client == 0 ||
-	    client != v->client_oid))
+	    (strcmp(t.bound, v->peer) != 0 || t.client == 0 ||
+	    t.client != v->client_oid))
 		ok = 0;
 	/* with a client secret, only a LOGIN token of that client */
 	if (ok && v->client_oid != 0 && strcmp(v->prefix, PREFIX_LOGIN) != 0)
@@ -204,8 +217,8 @@ token_known(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 	}
 	kind = v->table == TOKEN_APIKEY ? GRANT_APIKEY :
 	    strcmp(v->prefix, PREFIX_LOGIN) == 0 ? GRANT_LOGIN : GRANT_SESSION;
-	grant_mint(user, role_by_name(role), v->table == TOKEN_APIKEY ?
-	    scopes : SCOPE_ALL, kind, oid, grant);
+	grant_mint(t.user, role_by_name(t.role), v->table == TOKEN_APIKEY ?
+	    t.scopes : SCOPE_ALL, kind, t.oid, grant);
 	vreq_answer(v, 200, grant);
 }
 

@@ -25,11 +25,8 @@ key_made(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 	uint32_t	 status;
 
 	(void)chan;
-	conn_ipc_done(r->c);
-	if (m == NULL) {
-		api_error(r, 503, "authentication unavailable");
+	if (api_arrived(r, m, "authentication unavailable") == -1)
 		return;
-	}
 	ipc_get_u32(m, &status);
 	ipc_get_str(m, message, sizeof(message));
 	ipc_get_str(m, api_key, sizeof(api_key));
@@ -97,21 +94,9 @@ key_deleted(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
 	struct api_req	*r = arg;
 	char		 message[256];
-	uint32_t	 status;
 
 	(void)chan;
-	conn_ipc_done(r->c);
-	if (m == NULL) {
-		api_error(r, 503, "storage unavailable");
-		return;
-	}
-	ipc_get_u32(m, &status);
-	ipc_get_str(m, message, sizeof(message));
-	if (ipc_end(m) == -1)
-		fatalx("stored sent a malformed op.res");
-	if (status != 200)
-		api_error(r, status, message);
-	else
+	if (api_op_res(r, m, message, sizeof(message)) == 0)
 		api_json(r, 200, json_pack("{s:b}", "success", 1));
 }
 
@@ -163,11 +148,8 @@ account_read(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 	json_t		*api;
 
 	(void)chan;
-	conn_ipc_done(r->c);
-	if (m == NULL) {
-		api_error(r, 503, "storage unavailable");
+	if (api_arrived(r, m, "storage unavailable") == -1)
 		return;
-	}
 	ipc_get_u32(m, &status);
 	ipc_get_str(m, message, sizeof(message));
 	if (status != 200) {

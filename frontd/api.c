@@ -416,6 +416,96 @@ api_only_fields(struct api_req *r, json_t *body, const char *const *allowed)
 	return 0;
 }
 
+/* ---- answers from the other processes --------------------------------- */
+
+int
+api_arrived(struct api_req *r, struct ipc_msg *m, const char *unavailable)
+{
+	conn_ipc_done(r->c);
+	if (m != NULL)
+		return 0;
+	api_error(r, 503, unavailable);
+	return -1;
+}
+
+int
+api_op_res(struct api_req *r, struct ipc_msg *m, char *message,
+    size_t messagelen)
+{
+	uint32_t	 status;
+
+	if (api_arrived(r, m, "storage unavailable") == -1)
+		return -1;
+	ipc_get_u32(m, &status);
+	ipc_get_str(m, message, messagelen);
+	if (ipc_end(m) == -1)
+		fatalx("stored sent a malformed op.res");
+	if (status != 200) {
+		api_error(r, status, message);
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- query numbers and list answers ---------------------------------- */
+
+int
+api_query_number(struct api_req *r, const char *name, uint32_t def,
+    uint32_t min, uint32_t max, uint32_t *out)
+{
+	const char	*v = api_query_get(r, name);
+	char		*end;
+	unsigned long	 n;
+
+	*out = def;
+	if (v == NULL)
+		return 0;
+	n = strtoul(v, &end, 10);
+	if (*v < '0' || *v > '9' || *end != '\0' || n < min || n > max)
+		return -1;
+	*out = n;
+	return 0;
+}
+
+int
+api_paging(struct api_req *r, uint32_t def, uint32_t max, uint32_t *limit,
+    uint32_t *offset)
+{
+	if (api_query_number(r, "limit", def, 1, max, limit) == -1 ||
+	    api_query_number(r, "offset", 0, 0, 1000000000, offset) == -1)
+		return -1;
+	return 0;
+}
+
+json_t *
+api_list_res(struct api_req *r, struct ipc_msg *m, api_row_fn row,
+    uint64_t *total)
+{
+	char		 message[128];
+	uint32_t	 status;
+	uint64_t	 n, i;
+	json_t		*list;
+
+	if (api_arrived(r, m, "storage unavailable") == -1)
+		return NULL;
+	ipc_get_u32(m, &status);
+	ipc_get_str(m, message, sizeof(message));
+	ipc_get_u64(m, total);
+	ipc_get_u64(m, &n);
+	if ((list = json_array()) == NULL)
+		fatalx("%s: out of memory", __func__);
+	for (i = 0; i < n && m->error == NULL; i++)
+		json_array_append_new(list, row(m));
+	if (ipc_end(m) == -1)
+		fatalx("stored sent a malformed %s", ipc_type_name(m->type));
+	if (status != 200) {
+		json_decref(list);
+		api_error(r, status, message);
+		return NULL;
+	}
+	return list;
+}
+
 /* ---- authentication ------------------------------------------------- */
 
 static void
@@ -426,11 +516,8 @@ verified(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 	size_t		 len;
 
 	(void)chan;
-	conn_ipc_done(r->c);
-	if (m == NULL) {
-		api_error(r, 503, "authentication unavailable");
+	if (api_arrived(r, m, "authentication unavailable") == -1)
 		return;
-	}
 	ipc_get_u32(m, &status);
 	ipc_get_u32(m, &retry);
 	ipc_get_bin(m, r->grant, sizeof(r->grant), &len);

@@ -77,6 +77,24 @@ json_t	*api_body(struct api_req *);
 int	 api_only_fields(struct api_req *, json_t *body,
 	    const char *const *allowed);
 const char *api_query_get(struct api_req *, const char *name);
+/* A reply came (0), or its wait ended: -1 with 503 answered. */
+int	 api_arrived(struct api_req *, struct ipc_msg *, const char *unavailable);
+/* An op.res from stored: 0 if it succeeded, -1 with the error answered. */
+int	 api_op_res(struct api_req *, struct ipc_msg *, char *message,
+	    size_t messagelen);
+/* A number from the query, def if absent; -1 if not one in min..max. */
+int	 api_query_number(struct api_req *, const char *name, uint32_t def,
+	    uint32_t min, uint32_t max, uint32_t *out);
+/* limit (def, 1..max) and offset from the query; -1 if malformed. */
+int	 api_paging(struct api_req *, uint32_t def, uint32_t max,
+	    uint32_t *limit, uint32_t *offset);
+/*
+ * A list from stored: status, message, total, count, then the rows, each
+ * read and rendered by row.  The array, or NULL with the error answered.
+ */
+typedef json_t	*(*api_row_fn)(struct ipc_msg *);
+json_t	*api_list_res(struct api_req *, struct ipc_msg *, api_row_fn,
+	    uint64_t *total);
 /* Sends m for this request; cb gets the answer or NULL on timeout. */
 int	 api_request(struct api_req *, struct ipc_chan *, struct ipc_msg *,
 	    ipc_reply_cb cb);

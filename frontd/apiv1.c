@@ -87,22 +87,10 @@ logged_out(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
 	struct api_req	*r = arg;
 	char		 message[256];
-	uint32_t	 status;
 
 	(void)chan;
-	conn_ipc_done(r->c);
-	if (m == NULL) {
-		api_error(r, 503, "storage unavailable");
+	if (api_op_res(r, m, message, sizeof(message)) == -1)
 		return;
-	}
-	ipc_get_u32(m, &status);
-	ipc_get_str(m, message, sizeof(message));
-	if (ipc_end(m) == -1)
-		fatalx("stored sent a malformed op.res");
-	if (status != 200) {
-		api_error(r, status, message);
-		return;
-	}
 	api_json_headers(r, 200,
 	    "Set-Cookie: moat_session=; Path=/; Max-Age=0; HttpOnly; Secure; "
 	    "SameSite=Strict\r\n"
@@ -133,11 +121,8 @@ key_answer(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 	int		 status;
 
 	(void)chan;
-	conn_ipc_done(r->c);
-	if (m == NULL) {
-		api_error(r, 503, "storage unavailable");
+	if (api_arrived(r, m, "storage unavailable") == -1)
 		return;
-	}
 	if (key_res_get(m, &status, message, sizeof(message), &k) == -1)
 		fatalx("a malformed apikey.res");
 	if (status == 204)
@@ -149,59 +134,26 @@ key_answer(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 	explicit_bzero(&k, sizeof(k));
 }
 
+static json_t *
+key_row(struct ipc_msg *m)
+{
+	struct key_rec	 k;
+
+	ipc_get_key(m, &k);
+	return render_key(&k);
+}
+
 static void
 keys_listed(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
 	struct api_req	*r = arg;
-	struct key_rec	 k;
-	char		 message[128];
-	uint32_t	 status;
-	uint64_t	 total, n, i;
+	uint64_t	 total;
 	json_t		*list;
 
 	(void)chan;
-	conn_ipc_done(r->c);
-	if (m == NULL) {
-		api_error(r, 503, "storage unavailable");
-		return;
-	}
-	ipc_get_u32(m, &status);
-	ipc_get_str(m, message, sizeof(message));
-	ipc_get_u64(m, &total);
-	ipc_get_u64(m, &n);
-	if ((list = json_array()) == NULL)
-		fatalx("%s: out of memory", __func__);
-	for (i = 0; i < n && m->error == NULL; i++) {
-		ipc_get_key(m, &k);
-		json_array_append_new(list, render_key(&k));
-	}
-	if (ipc_end(m) == -1)
-		fatalx("stored sent a malformed apikey.list.res");
-	if (status != 200) {
-		json_decref(list);
-		api_error(r, status, message);
-		return;
-	}
-	api_json(r, 200, json_pack("{s:o,s:{s:I}}", "data", list,
-	    "pagination", "total", (json_int_t)total));
-}
-
-static int
-number_query(struct api_req *r, const char *name, uint32_t def,
-    uint32_t min, uint32_t max, uint32_t *out)
-{
-	const char	*v = api_query_get(r, name);
-	char		*end;
-	unsigned long	 n;
-
-	*out = def;
-	if (v == NULL)
-		return 0;
-	n = strtoul(v, &end, 10);
-	if (*v < '0' || *v > '9' || *end != '\0' || n < min || n > max)
-		return -1;
-	*out = n;
-	return 0;
+	if ((list = api_list_res(r, m, key_row, &total)) != NULL)
+		api_json(r, 200, json_pack("{s:o,s:{s:I}}", "data", list,
+		    "pagination", "total", (json_int_t)total));
 }
 
 void
@@ -210,8 +162,7 @@ apiv1_keys_list(struct api_req *r)
 	struct ipc_msg	 m;
 	uint32_t	 limit, offset;
 
-	if (number_query(r, "limit", 20, 1, 100, &limit) == -1 ||
-	    number_query(r, "offset", 0, 0, 1000000000, &offset) == -1) {
+	if (api_paging(r, 20, 100, &limit, &offset) == -1) {
 		api_error(r, 400, "limit must be 1 to 100, offset a number");
 		return;
 	}

@@ -86,22 +86,10 @@ op_done(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
 	struct api_req	*r = arg;
 	char		 message[256];
-	uint32_t	 status;
 
 	(void)chan;
-	conn_ipc_done(r->c);
-	if (m == NULL) {
-		api_error(r, 503, "storage unavailable");
-		return;
-	}
-	ipc_get_u32(m, &status);
-	ipc_get_str(m, message, sizeof(message));
-	if (ipc_end(m) == -1)
-		fatalx("stored sent a malformed op.res");
-	if (status == 200)
+	if (api_op_res(r, m, message, sizeof(message)) == 0)
 		api_json(r, 200, json_pack("{s:s}", "message", message));
-	else
-		api_error(r, status, message);
 }
 
 void
@@ -129,11 +117,8 @@ user_answer(struct api_req *r, struct ipc_msg *m, enum user_shape shape)
 	char		 message[256];
 	int		 status;
 
-	conn_ipc_done(r->c);
-	if (m == NULL) {
-		api_error(r, 503, "storage unavailable");
+	if (api_arrived(r, m, "storage unavailable") == -1)
 		return;
-	}
 	if (user_res_get(m, &status, message, sizeof(message), &u) == -1)
 		fatalx("a malformed user.res");
 	if (status == 204)
@@ -328,67 +313,26 @@ v1_users_create(struct api_req *r)
 	json_decref(body);
 }
 
-/* limit and offset from the query; -1 if one is not a number in range. */
-static int
-paging(struct api_req *r, uint32_t def, uint32_t max, uint32_t *limit,
-    uint32_t *offset)
+static json_t *
+user_row(struct ipc_msg *m)
 {
-	const char	*v;
-	char		*end;
-	unsigned long	 n;
+	struct user_rec	 u;
 
-	*limit = def;
-	*offset = 0;
-	if ((v = api_query_get(r, "limit")) != NULL) {
-		n = strtoul(v, &end, 10);
-		if (*v < '0' || *v > '9' || *end != '\0' || n == 0 || n > max)
-			return -1;
-		*limit = n;
-	}
-	if ((v = api_query_get(r, "offset")) != NULL) {
-		n = strtoul(v, &end, 10);
-		if (*v < '0' || *v > '9' || *end != '\0' || n > 1000000000)
-			return -1;
-		*offset = n;
-	}
-	return 0;
+	ipc_get_user(m, &u);
+	return render_user(&u);
 }
 
 static void
 users_listed(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
 	struct api_req	*r = arg;
-	struct user_rec	 u;
-	char		 message[128];
-	uint32_t	 status;
-	uint64_t	 total, n, i;
+	uint64_t	 total;
 	json_t		*list;
 
 	(void)chan;
-	conn_ipc_done(r->c);
-	if (m == NULL) {
-		api_error(r, 503, "storage unavailable");
-		return;
-	}
-	ipc_get_u32(m, &status);
-	ipc_get_str(m, message, sizeof(message));
-	ipc_get_u64(m, &total);
-	ipc_get_u64(m, &n);
-	if ((list = json_array()) == NULL)
-		fatalx("%s: out of memory", __func__);
-	for (i = 0; i < n && m->error == NULL; i++) {
-		ipc_get_user(m, &u);
-		json_array_append_new(list, render_user(&u));
-	}
-	if (ipc_end(m) == -1)
-		fatalx("stored sent a malformed user.list.res");
-	if (status != 200) {
-		json_decref(list);
-		api_error(r, status, message);
-		return;
-	}
-	api_json(r, 200, json_pack("{s:o,s:I}", "users", list, "total",
-	    (json_int_t)total));
+	if ((list = api_list_res(r, m, user_row, &total)) != NULL)
+		api_json(r, 200, json_pack("{s:o,s:I}", "users", list, "total",
+		    (json_int_t)total));
 }
 
 void
@@ -397,7 +341,7 @@ v1_users_list(struct api_req *r)
 	struct ipc_msg	 m;
 	uint32_t	 limit, offset;
 
-	if (paging(r, LIST_PAGE, LIST_PAGE, &limit, &offset) == -1) {
+	if (api_paging(r, LIST_PAGE, LIST_PAGE, &limit, &offset) == -1) {
 		api_error(r, 400, "limit must be 1 to 200, offset a number");
 		return;
 	}
@@ -419,11 +363,8 @@ password_done(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 	uint32_t	 status;
 
 	(void)chan;
-	conn_ipc_done(r->c);
-	if (m == NULL) {
-		api_error(r, 503, "authentication unavailable");
+	if (api_arrived(r, m, "authentication unavailable") == -1)
 		return;
-	}
 	ipc_get_u32(m, &status);
 	ipc_get_str(m, message, sizeof(message));
 	ipc_get_str(m, password, sizeof(password));
@@ -481,51 +422,39 @@ v1_change_password(struct api_req *r)
 
 /* ---- events ----------------------------------------------------------- */
 
+static json_t *
+event_row(struct ipc_msg *m)
+{
+	char		 f[8][FIELD_EVENT_TEXT_MAX + 1];
+	int64_t		 created;
+	json_t		*meta;
+	int		 k;
+
+	for (k = 0; k < 8; k++)
+		ipc_get_str(m, f[k], sizeof(f[k]));
+	ipc_get_i64(m, &created);
+	if ((meta = json_loads(f[7], 0, NULL)) == NULL)
+		meta = json_object();
+	return json_pack("{s:s,s:s?,s:s?,s:s?,s:s,s:s,s:s,s:o,s:o}", "id", f[0],
+	    "task_id", f[1][0] ? f[1] : NULL,
+	    "host_id", f[2][0] ? f[2] : NULL,
+	    "user_id", f[3][0] ? f[3] : NULL, "level", f[4],
+	    "type", f[5], "message", f[6], "metadata", meta,
+	    "created_at", render_time(created));
+}
+
 static void
 events_listed(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
 	struct api_req	*r = arg;
-	char		 f[8][FIELD_EVENT_TEXT_MAX + 1], message[128];
-	uint32_t	 status, limit, offset;
-	uint64_t	 total, n, i;
-	int64_t		 created;
-	json_t		*list, *meta;
-	int		 k;
+	uint32_t	 limit, offset;
+	uint64_t	 total;
+	json_t		*list;
 
 	(void)chan;
-	conn_ipc_done(r->c);
-	if (m == NULL) {
-		api_error(r, 503, "storage unavailable");
+	if ((list = api_list_res(r, m, event_row, &total)) == NULL)
 		return;
-	}
-	ipc_get_u32(m, &status);
-	ipc_get_str(m, message, sizeof(message));
-	ipc_get_u64(m, &total);
-	ipc_get_u64(m, &n);
-	if ((list = json_array()) == NULL)
-		fatalx("%s: out of memory", __func__);
-	for (i = 0; i < n && m->error == NULL; i++) {
-		for (k = 0; k < 8; k++)
-			ipc_get_str(m, f[k], sizeof(f[k]));
-		ipc_get_i64(m, &created);
-		if ((meta = json_loads(f[7], 0, NULL)) == NULL)
-			meta = json_object();
-		json_array_append_new(list, json_pack(
-		    "{s:s,s:s?,s:s?,s:s?,s:s,s:s,s:s,s:o,s:o}", "id", f[0],
-		    "task_id", f[1][0] ? f[1] : NULL,
-		    "host_id", f[2][0] ? f[2] : NULL,
-		    "user_id", f[3][0] ? f[3] : NULL, "level", f[4],
-		    "type", f[5], "message", f[6], "metadata", meta,
-		    "created_at", render_time(created)));
-	}
-	if (ipc_end(m) == -1)
-		fatalx("stored sent a malformed events.res");
-	if (status != 200) {
-		json_decref(list);
-		api_error(r, status, message);
-		return;
-	}
-	paging(r, 50, 200, &limit, &offset);
+	api_paging(r, 50, 200, &limit, &offset);
 	api_json(r, 200, json_pack("{s:o,s:I,s:i,s:i}", "events", list,
 	    "total", (json_int_t)total, "limit", limit, "offset", offset));
 }
@@ -564,7 +493,7 @@ v1_events(struct api_req *r)
 			return;
 		}
 	}
-	if (paging(r, 50, 200, &limit, &offset) == -1) {
+	if (api_paging(r, 50, 200, &limit, &offset) == -1) {
 		api_error(r, 400, "limit must be 1 to 200, offset a number");
 		return;
 	}

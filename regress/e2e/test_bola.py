@@ -201,3 +201,22 @@ def test_no_user_reaches_another_users_objects(suite):
         status, body, _ = call(suite, "GET", "/apiv1/users/%d/apikeys" %
                                u["oid"], headers=with_cookie(jar))
         assert status == 200 and len(body["data"]) == 1
+
+    # and the audit trail of all this holds no password, token or secret
+    events, offset = [], 0
+    while True:
+        status, body, _ = call(suite, "GET", "/v1/admin/events?limit=200"
+                               "&offset=%d" % offset, admin)
+        assert status == 200
+        events += body["events"]
+        offset += len(body["events"])
+        if not body["events"] or offset >= body["total"]:
+            break
+    assert len(events) > 10
+    text = json.dumps(events)
+    for u, pw in ((alice, "alice-password-1"), (bob, "bob-password-1")):
+        for secret in (pw, u["jwt"], u["key"]["token"], u["sid"],
+                       u["pair"][1], u["jar"]["moat_session"][0],
+                       u["jar"]["moat_csrf"][0]):
+            assert secret not in text
+    assert "$argon2" not in text
