@@ -40,7 +40,8 @@ pc_libs = $(shell pkg-config --libs $(1))
 COMMON_SRCS = common/log.c common/proc.c common/sandbox.c common/landlock.c \
 	common/seccomp.c common/daemon.c common/util.c common/dialect.c \
 	common/hmac.c common/grant.c common/ratelimit.c common/userrec.c \
-	common/timefmt.c common/keyrec.c common/cidr.c
+	common/timefmt.c common/keyrec.c common/cidr.c \
+	common/sshkeyrec.c
 IPC_SRCS = ipc/msg.c ipc/catalogue.c ipc/chan.c
 
 MOATD_SRCS = moatd/moatd.c moatd/conf.c moatd/config.c moatd/control.c \
@@ -51,21 +52,23 @@ FRONTD_SRCS = frontd/frontd.c frontd/config.c frontd/server.c \
 	frontd/response.c frontd/routes.c frontd/tls.c \
 	frontd/json_limits.c frontd/peers.c frontd/api.c frontd/render.c \
 	frontd/v1.c frontd/apiv1.c frontd/cce.c frontd/account.c \
-	frontd/grantcache.c
+	frontd/grantcache.c frontd/sshkeys.c
 AUTHD_SRCS = authd/authd.c authd/config.c authd/bootstrap.c authd/crypto.c \
 	authd/hasher.c authd/phc.c authd/login.c authd/verify.c authd/users.c \
-	authd/apikeys.c authd/clients.c authd/account.c
+	authd/apikeys.c authd/clients.c authd/account.c authd/sshkey.c \
+	authd/sshkeys.c
 STORED_SRCS = stored/stored.c stored/config.c stored/db.c stored/schema.c \
 	stored/health.c stored/users.c stored/userops.c stored/authz.c \
 	stored/sessions.c stored/events.c stored/reply.c stored/tokens.c \
-	stored/apikeys.c stored/clients.c stored/account.c
+	stored/apikeys.c stored/clients.c stored/account.c stored/sshkeys.c
 TASKD_SRCS = taskd/taskd.c taskd/config.c
 MOATCTL_SRCS = moatctl/moatctl.c
 
 MOATD_PKGS = $(PKGS_COMMON) msgpack libevent_core
 TLSGEN_PKGS = $(PKGS_COMMON) libcrypto
 FRONTD_PKGS = $(PKGS_COMMON) msgpack libevent_core libevent_openssl openssl jansson
-AUTHD_PKGS = $(PKGS_COMMON) msgpack libevent_core libargon2 libcrypto jansson
+AUTHD_PKGS = $(PKGS_COMMON) msgpack libevent_core libargon2 libcrypto jansson \
+	libssh
 STORED_PKGS = $(PKGS_COMMON) msgpack libevent_core sqlite3 jansson
 TASKD_PKGS = $(PKGS_COMMON) msgpack libevent_core
 MOATCTL_PKGS = $(PKGS_COMMON) msgpack libevent_core
@@ -158,7 +161,7 @@ $(BIN)/moatctl: $(call objs,$(MOATCTL_SRCS),moatctl) $(LIBMOAT)
 UNIT_PKGS = $(PKGS_COMMON) msgpack libevent_core jansson
 UNIT_TESTS = $(BIN)/test_ipc $(BIN)/test_conf $(BIN)/test_common \
 	$(BIN)/test_http_parse $(BIN)/test_json_limits $(BIN)/test_crypto \
-	$(BIN)/test_phc $(BIN)/test_grantcache
+	$(BIN)/test_phc $(BIN)/test_grantcache $(BIN)/test_sshkey
 UNIT_LIB = $(call objs,regress/unit/test.c,unit) $(LIBMOAT)
 
 $(eval $(call prog_rules,unit,$(UNIT_PKGS) libcrypto,-Ifrontd -Imoatd -Iauthd))
@@ -195,6 +198,10 @@ $(BIN)/test_phc: $(call objs,regress/unit/test_phc.c authd/phc.c authd/crypto.c,
 $(BIN)/test_grantcache: $(call objs,regress/unit/test_grantcache.c frontd/grantcache.c,unit) $(UNIT_LIB)
 	@echo "LD $@"
 	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS))
+
+$(BIN)/test_sshkey: $(call objs,regress/unit/test_sshkey.c authd/sshkey.c,unit) $(UNIT_LIB)
+	@echo "LD $@"
+	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS) libcrypto libssh)
 
 unit: $(UNIT_TESTS)
 

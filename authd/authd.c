@@ -14,6 +14,7 @@
 #include "daemon.h"
 #include "log.h"
 #include "sandbox.h"
+#include "sshkey.h"
 
 struct authd	*authd_env;
 
@@ -63,6 +64,8 @@ dispatch(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 			return account_key(chan, m);
 		case IPC_AUTH_SIGNED:
 			return account_signed(chan, m);
+		case IPC_AUTH_SSHKEY_ADD:
+			return sshkeys_add(chan, m);
 		default:
 			return -1;
 		}
@@ -106,6 +109,8 @@ main(int argc, char *argv[])
 
 	if (crypto_init() != CRYPTO_OK)
 		fatalx("cannot initialize OpenSSL");
+	if (sshkey_init() == -1)
+		fatalx("cannot initialize libssh");
 	a.failures = ratelimit_new(10, 60, 65536);
 	a.accounts = ratelimit_new(UINT32_MAX, 900, 65536);
 	a.invalid = ratelimit_new(100, 60, 65536);

@@ -129,6 +129,9 @@ int	 account_signed(struct ipc_chan *, struct ipc_msg *);
 /* apikeys.c */
 int	 apikeys_create(struct ipc_chan *, struct ipc_msg *);
 
+/* sshkeys.c */
+int	 sshkeys_add(struct ipc_chan *, struct ipc_msg *);
+
 /* users.c: operations that involve a password */
 int	 users_create(struct ipc_chan *, struct ipc_msg *);
 int	 users_rotate_password(struct ipc_chan *, struct ipc_msg *);

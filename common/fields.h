@@ -17,6 +17,14 @@
 /* A text column of an event as stored sends it; a longer one (an old row
  * with an odd actor) goes as an empty string. */
 #define FIELD_EVENT_TEXT_MAX	2047
+#define FIELD_SSHKEY_LINE_MAX	8192	/* a public key line, as pasted */
+#define FIELD_SSHKEY_NAME_MAX	100	/* the name a customer gives a key */
+
+/* An SSH public key once authd has checked it. */
+#define SSHKEY_TYPE_MAX		40	/* sk-ecdsa-sha2-nistp256@openssh.com */
+#define SSHKEY_BLOB64_MAX	3072	/* RSA of 16384 bits fits */
+#define SSHKEY_COMMENT_MAX	255
+#define SSHKEY_FP_MAX		50	/* SHA256: and 43 base64 characters */
 
 /* The longest authd holds a login of an account under attack, seconds:
  * frontd waits that much longer than its usual IPC timeout for one. */

@@ -119,7 +119,7 @@ account_key_delete(struct api_req *r)
 }
 
 static json_t *
-render_account(const struct user_rec *u, json_t *api)
+render_account(const struct user_rec *u, json_t *api, json_t *sshkeys)
 {
 	char	 name[2 * PROFILE_MAX + 2];
 
@@ -131,10 +131,31 @@ render_account(const struct user_rec *u, json_t *api)
 		strlcpy(name, u->username, sizeof(name));
 	/* secrets are shown once, when made: never in a later read */
 	return json_pack("{s:s,s:s,s:s,s:s,s:{s:s,s:s},s:{s:{s:n,s:n}},s:o,"
-	    "s:[],s:[]}", "id", u->id, "name", name, "email", u->email,
+	    "s:o,s:[]}", "id", u->id, "name", name, "email", u->email,
 	    "phone", u->phone, "notification", "email", u->notification_email,
 	    "phone", u->notification_phone, "e24files", "s3", "api_id",
-	    "secret_key", "api", api, "sshkeys", "groups");
+	    "secret_key", "api", api, "sshkeys", sshkeys, "groups");
+}
+
+/* id, name and fingerprint of each key, as account-v2.txt lists them */
+static json_t *
+sshkeys_brief(struct ipc_msg *m)
+{
+	char		 name[FIELD_SSHKEY_NAME_MAX + 1], fp[SSHKEY_FP_MAX + 1];
+	uint64_t	 n, i, oid;
+	json_t		*list;
+
+	if ((list = json_array()) == NULL)
+		fatalx("%s: out of memory", __func__);
+	ipc_get_u64(m, &n);
+	for (i = 0; i < n && m->error == NULL; i++) {
+		ipc_get_u64(m, &oid);
+		ipc_get_str(m, name, sizeof(name));
+		ipc_get_str(m, fp, sizeof(fp));
+		json_array_append_new(list, json_pack("{s:I,s:s,s:s}", "id",
+		    (json_int_t)oid, "name", name, "fingerprint", fp));
+	}
+	return list;
 }
 
 static void
@@ -145,7 +166,7 @@ account_read(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 	char		 message[128], key[32];
 	uint32_t	 status;
 	uint64_t	 n, i;
-	json_t		*api;
+	json_t		*api, *sshkeys;
 
 	(void)chan;
 	if (api_arrived(r, m, "storage unavailable") == -1)
@@ -167,10 +188,11 @@ account_read(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 		json_array_append_new(api, json_pack("{s:s,s:n}", "api_key", key,
 		    "secret_key"));
 	}
+	sshkeys = sshkeys_brief(m);
 	if (ipc_end(m) == -1)
 		fatalx("stored sent a malformed account.res");
 	api_json(r, 200, json_pack("{s:b,s:o}", "success", 1, "account",
-	    render_account(&u, api)));
+	    render_account(&u, api, sshkeys)));
 }
 
 void

@@ -146,6 +146,14 @@ void	 account_key_create(struct api_req *);
 void	 account_key_rotate(struct api_req *);
 void	 account_key_delete(struct api_req *);
 
+/* sshkeys.c */
+void	 v1_sshkeys_list(struct api_req *);
+void	 v1_sshkeys_add(struct api_req *);
+void	 v1_sshkeys_generate(struct api_req *);
+void	 v1_sshkey_delete(struct api_req *);
+void	 account_sshkey_add(struct api_req *);
+void	 account_sshkey_delete(struct api_req *);
+
 /* cce.c */
 void	 cce_dispatch(struct api_req *);
 

@@ -217,8 +217,30 @@ static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 	    "op.account_key.delete", SMALL, FS, REQ, IPC_OP_RES },
 	[IPC_OP_ACCOUNT] = { IPC_OP_ACCOUNT, "op.account", SMALL, FS, REQ,
 	    IPC_ACCOUNT_RES },
-	[IPC_ACCOUNT_RES] = { IPC_ACCOUNT_RES, "account.res", 16 * KIB, SF,
+	[IPC_ACCOUNT_RES] = { IPC_ACCOUNT_RES, "account.res", 32 * KIB, SF,
 	    REP, 0 },
+
+	/* SSH keys: authd parses or makes them, stored keeps them; a
+	 * private key travels back once, authd to frontd */
+	[IPC_AUTH_SSHKEY_ADD] = { IPC_AUTH_SSHKEY_ADD, "auth.sshkey.add",
+	    10 * KIB, FA, REQ, IPC_SSHKEY_RES },
+	[IPC_STORE_SSHKEY_ADD] = { IPC_STORE_SSHKEY_ADD, "store.sshkey.add",
+	    6 * KIB, AS, REQ, IPC_SSHKEY_RES },
+	[IPC_OP_SSHKEY_LIST] = { IPC_OP_SSHKEY_LIST, "op.sshkey.list", SMALL,
+	    FS, REQ, IPC_SSHKEY_LIST_RES },
+	[IPC_OP_SSHKEY_DELETE] = { IPC_OP_SSHKEY_DELETE, "op.sshkey.delete",
+	    SMALL, FS, REQ, IPC_SSHKEY_RES },
+	[IPC_SSHKEY_RES] = { IPC_SSHKEY_RES, "sshkey.res", 8 * KIB,
+	    SF | SA | AF, REP, 0 },
+	[IPC_SSHKEY_LIST_RES] = { IPC_SSHKEY_LIST_RES, "sshkey.list.res",
+	    LIST_MAX, SF, REP, 0 },
+	/* sshd's AuthorizedKeysCommand: moatctl, moatd, stored */
+	[IPC_CTL_AUTHKEYS] = { IPC_CTL_AUTHKEYS, "ctl.authkeys", 2 * KIB,
+	    R(MOATCTL, MOATD), REQ, IPC_AUTHKEYS_RES },
+	[IPC_AUTHKEYS] = { IPC_AUTHKEYS, "authkeys", 2 * KIB,
+	    R(MOATD, STORED), REQ, IPC_AUTHKEYS_RES },
+	[IPC_AUTHKEYS_RES] = { IPC_AUTHKEYS_RES, "authkeys.res", LIST_MAX,
+	    R(STORED, MOATD) | R(MOATD, MOATCTL), REP, 0 },
 };
 
 const struct ipc_msgdef *

@@ -21,6 +21,7 @@
 #include "timefmt.h"
 #include "userrec.h"
 #include "util.h"
+#include "fields.h"
 
 static uint8_t	 rbuf[IPC_MAX_MSG];
 
@@ -35,7 +36,9 @@ usage(void)
 	    "                               a command-API client; prints its\n"
 	    "                               secret once\n"
 	    "  client list                  the clients\n"
-	    "  client del NAME              remove a client and its tokens\n");
+	    "  client del NAME              remove a client and its tokens\n"
+	    "  authorized-keys USER         USER's SSH keys, for sshd's\n"
+	    "                               AuthorizedKeysCommand\n");
 	exit(1);
 }
 
@@ -274,6 +277,32 @@ cmd_client_del(int fd, const char *name)
 	return 0;
 }
 
+/* One line per key; nothing for a user who has none or may not log in. */
+static int
+cmd_authorized_keys(int fd, const char *user)
+{
+	struct ipc_msg	 req, res;
+	char		 line[SSHKEY_TYPE_MAX + SSHKEY_BLOB64_MAX +
+			    SSHKEY_COMMENT_MAX + 3];
+	uint64_t	 n, i;
+
+	if (strlen(user) > FIELD_LOGIN_NAME_MAX)
+		errx(1, "user name too long");
+	ipc_msg_init(&req, IPC_CTL_AUTHKEYS, 0);
+	ipc_put_str(&req, user);
+	exchange(fd, &req, &res);
+	ipc_get_u64(&res, &n);
+	for (i = 0; i < n && res.error == NULL; i++) {
+		ipc_get_str(&res, line, sizeof(line));
+		if (res.error == NULL && strchr(line, '\n') == NULL)
+			printf("%s\n", line);
+	}
+	if (ipc_end(&res) == -1)
+		errx(1, "malformed answer: %s", res.error);
+	ipc_msg_clear(&res);
+	return fflush(stdout) == 0 ? 0 : 1;
+}
+
 static int
 cmd_client(int fd, int argc, char *argv[])
 {
@@ -311,6 +340,9 @@ main(int argc, char *argv[])
 	if (strcmp(argv[0], "client") == 0) {
 		fd = connect_moatd(sock);
 		rc = cmd_client(fd, argc - 1, argv + 1);
+	} else if (strcmp(argv[0], "authorized-keys") == 0 && argc == 2) {
+		fd = connect_moatd(sock);
+		rc = cmd_authorized_keys(fd, argv[1]);
 	} else if (argc != 1)
 		usage();
 	else if (strcmp(argv[0], "status") == 0) {

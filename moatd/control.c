@@ -9,18 +9,31 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cidr.h"
+#include "fields.h"
 #include "log.h"
 #include "moatd.h"
 #include "userrec.h"
 #include "util.h"
 
 #define CONTROL_MAX_CLIENTS	16
+/* sshd's AuthorizedKeysCommandUser: may ask for authorized keys only */
+#define CONTROL_KEYS_USER	"_moatkeys"
+
+enum control_peer {
+	PEER_REFUSED,
+	PEER_KEYS,		/* authorized keys, nothing else */
+	PEER_OPERATOR,
+};
+
+static uid_t		 keys_uid = (uid_t)-1;
+static gid_t		 keys_gid = (gid_t)-1;
 
 static struct event	*control_ev;
 static int		 control_clients;
@@ -97,6 +110,28 @@ forward_new(struct ipc_chan *ctl, const struct ipc_msg *req)
 	return f;
 }
 
+/* What moatctl gets when the child did not answer in time. */
+static void
+no_answer(enum ipc_type type, struct ipc_msg *out)
+{
+	switch (type) {
+	case IPC_CTL_CLIENT_LIST:
+		ipc_msg_init(out, IPC_CLIENT_LIST_RES, 0);
+		ipc_put_u64(out, 0);
+		break;
+	case IPC_CTL_AUTHKEYS:
+		ipc_msg_init(out, IPC_AUTHKEYS_RES, 0);
+		ipc_put_u64(out, 0);
+		break;
+	default:
+		ipc_msg_init(out, IPC_CLIENT_ADD_RES, 0);
+		ipc_put_u64(out, 503);
+		ipc_put_str(out, "no answer");
+		ipc_put_str(out, "");
+		break;
+	}
+}
+
 /* Hands the child's answer back to moatctl, item for item. */
 static void
 forwarded(struct ipc_chan *chan, struct ipc_msg *msg, void *arg)
@@ -110,17 +145,9 @@ forwarded(struct ipc_chan *chan, struct ipc_msg *msg, void *arg)
 		memset(&req, 0, sizeof(req));
 		req.type = f->type;
 		req.reqid = f->reqid;
-		if (msg == NULL) {
-			ipc_msg_init(&out, f->type == IPC_CTL_CLIENT_LIST ?
-			    IPC_CLIENT_LIST_RES : IPC_CLIENT_ADD_RES, 0);
-			if (f->type == IPC_CTL_CLIENT_LIST)
-				ipc_put_u64(&out, 0);
-			else {
-				ipc_put_u64(&out, 503);
-				ipc_put_str(&out, "no answer");
-				ipc_put_str(&out, "");
-			}
-		} else {
+		if (msg == NULL)
+			no_answer(f->type, &out);
+		else {
 			ipc_msg_init(&out, msg->type, 0);
 			ipc_append_decoded(&out, msg);
 		}
@@ -162,6 +189,7 @@ control_client(struct moatd *m, struct ipc_chan *chan, struct ipc_msg *msg)
 {
 	struct ipc_msg	 out;
 	char		 name[72], user[EMAIL_MAX + 1], allow[CIDR_LIST_MAX];
+	char		 login[FIELD_LOGIN_NAME_MAX + 1];
 	struct forward	*f;
 	enum proc_id	 to = PROC_STORED;
 	ipc_reply_cb	 cb = forwarded;
@@ -183,6 +211,13 @@ control_client(struct moatd *m, struct ipc_chan *chan, struct ipc_msg *msg)
 		if (ipc_end(msg) == -1)
 			return -1;
 		ipc_msg_init(&out, IPC_CLIENT_LIST, 0);
+		break;
+	case IPC_CTL_AUTHKEYS:
+		ipc_get_str(msg, login, sizeof(login));
+		if (ipc_end(msg) == -1)
+			return -1;
+		ipc_msg_init(&out, IPC_AUTHKEYS, 0);
+		ipc_put_str(&out, login);
 		break;
 	default:
 		ipc_get_str(msg, name, sizeof(name));
@@ -221,6 +256,7 @@ control_dispatch(struct ipc_chan *chan, struct ipc_msg *msg, void *arg)
 	case IPC_CTL_CLIENT_ADD:
 	case IPC_CTL_CLIENT_LIST:
 	case IPC_CTL_CLIENT_DEL:
+	case IPC_CTL_AUTHKEYS:
 		if (!m->started)
 			return -1;
 		return control_client(m, chan, msg);
@@ -228,6 +264,15 @@ control_dispatch(struct ipc_chan *chan, struct ipc_msg *msg, void *arg)
 		return -1;
 	}
 	return 0;
+}
+
+/* sshd's user may ask for authorized keys; anything else ends it. */
+static int
+control_dispatch_keys(struct ipc_chan *chan, struct ipc_msg *msg, void *arg)
+{
+	if (msg->type != IPC_CTL_AUTHKEYS)
+		return -1;
+	return control_dispatch(chan, msg, arg);
 }
 
 static void
@@ -246,23 +291,29 @@ control_closed(struct ipc_chan *chan, const char *why, void *arg)
 	ipc_chan_free_deferred(chan);
 }
 
-static int
+static enum control_peer
 peer_allowed(int fd)
 {
 	struct ucred	 cred;
 	socklen_t	 len = sizeof(cred);
 
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == -1)
-		return 0;
+		return PEER_REFUSED;
 	/* root, or the user running a development suite */
-	return cred.uid == 0 || cred.uid == geteuid();
+	if (cred.uid == 0 || cred.uid == geteuid())
+		return PEER_OPERATOR;
+	if (keys_uid != (uid_t)-1 && (cred.uid == keys_uid ||
+	    cred.gid == keys_gid))
+		return PEER_KEYS;
+	return PEER_REFUSED;
 }
 
 static void
 control_accept(evutil_socket_t lfd, short ev, void *arg)
 {
-	struct moatd	*m = arg;
-	int		 fd;
+	struct moatd		*m = arg;
+	enum control_peer	 peer;
+	int			 fd;
 
 	(void)ev;
 	if ((fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC)) == -1) {
@@ -270,17 +321,35 @@ control_accept(evutil_socket_t lfd, short ev, void *arg)
 			log_warn("control: accept");
 		return;
 	}
-	if (!peer_allowed(fd)) {
+	if ((peer = peer_allowed(fd)) == PEER_REFUSED) {
 		log_warnx("control: refused a client that is not root");
 		close(fd);
 		return;
 	}
 	if (ipc_socket_tune(fd) == -1)
 		log_warn("control: buffers");
-	ipc_chan_new(m->base, fd, PROC_MOATD, PROC_MOATCTL, control_dispatch,
+	ipc_chan_new(m->base, fd, PROC_MOATD, PROC_MOATCTL,
+	    peer == PEER_KEYS ? control_dispatch_keys : control_dispatch,
 	    control_closed, m);
 	if (++control_clients >= CONTROL_MAX_CLIENTS)
 		event_del(control_ev);
+}
+
+/*
+ * sshd runs its AuthorizedKeysCommand as a user of its own: when that
+ * user exists, its group may connect, and may ask for keys alone.
+ */
+static void
+keys_user_init(const char *path)
+{
+	struct passwd	*pw;
+
+	if (geteuid() != 0 || (pw = getpwnam(CONTROL_KEYS_USER)) == NULL)
+		return;
+	if (chown(path, 0, pw->pw_gid) == -1 || chmod(path, 0660) == -1)
+		fatal("control: %s", path);
+	keys_uid = pw->pw_uid;
+	keys_gid = pw->pw_gid;
 }
 
 void
@@ -311,6 +380,7 @@ control_init(struct moatd *m)
 	umask(old);
 	if (chmod(sun.sun_path, 0600) == -1 || listen(fd, 8) == -1)
 		fatal("control: %s", sun.sun_path);
+	keys_user_init(sun.sun_path);
 	m->control_fd = fd;
 	/* a reload may name another path; this one is what we bound */
 	strlcpy(control_path, sun.sun_path, sizeof(control_path));

@@ -84,7 +84,8 @@ MOAT_TEST_NOSANDBOX=1 pytest_pass e2e-leakcheck \
     regress/e2e/test_config.py regress/e2e/test_bootstrap.py \
     regress/e2e/test_v1_identity.py regress/e2e/test_apiv1_identity.py \
     regress/e2e/test_cce_identity.py regress/e2e/test_account_identity.py \
-    regress/e2e/test_bola.py regress/e2e/test_oversized.py
+    regress/e2e/test_bola.py regress/e2e/test_oversized.py \
+    regress/e2e/test_sshkeys.py
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

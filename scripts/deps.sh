@@ -8,7 +8,7 @@ libmsgpack-dev libevent-dev libssl-dev libjansson-dev libsqlite3-dev
 libargon2-dev libcurl4-openssl-dev libssh-dev"
 RUN="openssl curl ca-certificates procps iproute2 sqlite3"
 TEST="python3 python3-pytest python3-requests wrk nginx-light libclang-rt-14-dev
-llvm"
+llvm openssh-server openssh-client"
 
 missing=""
 for p in $BUILD $RUN $TEST; do
@@ -27,13 +27,23 @@ if [ -n "$missing" ]; then
 	echo "deps: installing:$missing"
 	export DEBIAN_FRONTEND=noninteractive
 	apt-get update -qq
+	# Packages with daemons (openssh-server for the sshd test) are not
+	# started by their install: the tests start their own.
+	policy=""
+	if [ ! -e /usr/sbin/policy-rc.d ]; then
+		printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
+		chmod 0755 /usr/sbin/policy-rc.d
+		policy=/usr/sbin/policy-rc.d
+	fi
 	# shellcheck disable=SC2086
 	apt-get install -y -qq --no-install-recommends $missing >/dev/null
+	[ -z "$policy" ] || rm -f "$policy"
 fi
 
 # The users of the children (etc/moat.sysusers.conf says the same).
 if [ "$(id -u)" -eq 0 ]; then
-	for u in _moatfront _moatauth _moatdb; do
+	# _moatkeys runs sshd's AuthorizedKeysCommand (moatctl(8))
+	for u in _moatfront _moatauth _moatdb _moatkeys; do
 		if ! getent passwd "$u" >/dev/null; then
 			useradd --system --no-create-home --home-dir /nonexistent \
 			    --shell /usr/sbin/nologin --user-group "$u"

@@ -219,6 +219,7 @@ account_get(struct ipc_chan *chan, struct ipc_msg *m)
 		ipc_put_u64(&reply, n);
 		ipc_append(&reply, &keys);
 		ipc_msg_clear(&keys);
+		sshkeys_put_brief(&reply, p.user_oid);
 	}
 	ipc_reply(chan, m, &reply);
 	return 0;

@@ -92,6 +92,21 @@ static const char *const migrations[] = {
 	/* 3: a command-API client acts as a user */
 	("ALTER TABLE api_clients ADD COLUMN user_oid INTEGER "
 	"  REFERENCES users (oid) ON DELETE CASCADE;"),
+
+	/* 4: SSH keys, as authd checked them; one of each per user */
+	"CREATE TABLE ssh_keys ("
+	"  oid INTEGER PRIMARY KEY,"
+	"  id TEXT NOT NULL UNIQUE,"
+	"  user_oid INTEGER NOT NULL REFERENCES users (oid) ON DELETE CASCADE,"
+	"  name TEXT NOT NULL,"
+	"  type TEXT NOT NULL,"
+	"  blob64 TEXT NOT NULL,"
+	"  comment TEXT NOT NULL,"
+	"  fingerprint TEXT NOT NULL,"
+	"  bits INTEGER NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  UNIQUE (user_oid, fingerprint));"
+	"CREATE INDEX users_username_status ON users (username, status);",
 };
 
 int

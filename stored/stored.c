@@ -66,6 +66,8 @@ from_authd(struct ipc_chan *chan, struct ipc_msg *m)
 		return account_store_key(chan, m);
 	case IPC_ACCOUNT_KEY_GET:
 		return account_key_get(chan, m);
+	case IPC_STORE_SSHKEY_ADD:
+		return sshkeys_store_add(chan, m);
 	default:
 		return -1;
 	}
@@ -91,6 +93,9 @@ from_frontd(struct ipc_chan *chan, struct ipc_msg *m)
 		return account_key_delete(chan, m);
 	case IPC_OP_ACCOUNT:
 		return account_get(chan, m);
+	case IPC_OP_SSHKEY_LIST:
+	case IPC_OP_SSHKEY_DELETE:
+		return sshkeys_op(chan, m);
 	default:
 		return users_op(chan, m);
 	}
@@ -106,6 +111,8 @@ dispatch(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 			return clients_list(chan, m);
 		if (m->type == IPC_CLIENT_DEL)
 			return clients_del(chan, m);
+		if (m->type == IPC_AUTHKEYS)
+			return sshkeys_authorized(chan, m);
 		return config_dispatch(chan, m);
 	case PROC_FRONTD:
 		return from_frontd(chan, m);

@@ -124,6 +124,13 @@ int	 account_key_get(struct ipc_chan *, struct ipc_msg *);
 int	 account_key_delete(struct ipc_chan *, struct ipc_msg *);
 int	 account_get(struct ipc_chan *, struct ipc_msg *);
 
+/* sshkeys.c */
+int	 sshkeys_store_add(struct ipc_chan *, struct ipc_msg *);
+int	 sshkeys_op(struct ipc_chan *, struct ipc_msg *);
+int	 sshkeys_authorized(struct ipc_chan *, struct ipc_msg *);
+/* count, then oid, name and fingerprint of each of user's keys */
+void	 sshkeys_put_brief(struct ipc_msg *, uint64_t user);
+
 /* clients.c */
 int	 clients_store_add(struct ipc_chan *, struct ipc_msg *);
 int	 clients_list(struct ipc_chan *, struct ipc_msg *);

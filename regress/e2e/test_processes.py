@@ -178,17 +178,20 @@ def test_children_refuse_to_start_by_hand():
 
 @pytest.mark.skipif(not ROOT, reason="the control socket check needs root")
 def test_control_socket_is_root_only(suite):
+    import grp
     sock = os.path.join(suite.var, "moatd.sock")
     st = os.stat(sock)
-    assert st.st_mode & 0o777 == 0o600
+    # root's, and the group of sshd's key lookups (test_sshkeys)
+    assert st.st_mode & 0o777 == 0o660
     assert st.st_uid == 0
+    assert st.st_gid == grp.getgrnam("_moatkeys").gr_gid
     # another user is refused even when the file mode would allow it
     os.chmod(sock, 0o666)
     out = subprocess.run(
         ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
          os.path.join(BINDIR, "moatctl"), "-s", sock, "status"],
         capture_output=True, text=True)
-    os.chmod(sock, 0o600)
+    os.chmod(sock, 0o660)
     assert out.returncode != 0
     assert "PROCESS" not in out.stdout
 

@@ -27,6 +27,10 @@ clang $CFLAGS regress/fuzz/fuzz_json.c frontd/json_limits.c \
     -o "$out/fuzz_json" $LIBS
 clang $CFLAGS -Iauthd regress/fuzz/fuzz_jwt.c authd/crypto.c \
     -o "$out/fuzz_jwt" $LIBS $(pkg-config --libs libcrypto)
+clang $CFLAGS -Iauthd regress/fuzz/fuzz_sshkey.c authd/sshkey.c \
+    common/sshkeyrec.c ipc/msg.c ipc/catalogue.c common/util.c \
+    common/log.c common/proc.c \
+    -o "$out/fuzz_sshkey" $LIBS $(pkg-config --libs libcrypto libssh)
 clang $CFLAGS regress/fuzz/fuzz_conf.c moatd/conf.c "$out/parse.c" \
     common/log.c common/proc.c common/util.c common/dialect.c \
     -o "$out/fuzz_conf" $LIBS
@@ -44,7 +48,7 @@ for f in regress/fuzz/crashes/*; do
 	fi
 done
 [ "$secs" -eq 0 ] && { [ $status -eq 0 ] && echo "fuzz: built"; exit $status; }
-for t in ipc http json jwt conf; do
+for t in ipc http json jwt sshkey conf; do
 	seeds=regress/fuzz/corpus/$t
 	[ "$t" = conf ] && seeds=regress/unit/conf
 	mkdir -p "$out/corpus-$t"
