@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "authd.h"
+#include "account.h"
 #include "log.h"
 #include "util.h"
 
@@ -21,19 +22,15 @@
 #define ALNUM \
 	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 
-enum key_op {
-	KEY_CREATE = 1,
-	KEY_ROTATE = 2,
-};
-
+/* A secret of class, bound to the public id it belongs with. */
 static int
-seal_secret(const char *api_key, const char *secret, uint8_t *out,
-    size_t *outlen)
+seal_bound(const char *class, const char *what, const char *id,
+    const char *secret, uint8_t *out, size_t *outlen)
 {
 	char	 field[64];
 
-	snprintf(field, sizeof(field), "secret_key:%s", api_key);
-	return seal(authd_env->seal_key, 1, "account_key", 0, field, secret,
+	snprintf(field, sizeof(field), "%s:%s", what, id);
+	return seal(authd_env->seal_key, 1, class, 0, field, secret,
 	    strlen(secret), out, SEALED_MAX, outlen) == CRYPTO_OK ? 0 : -1;
 }
 
@@ -59,6 +56,7 @@ struct keyop {
 	struct ipc_chan	*front;
 	uint32_t	 reqid;
 	char		 api_key[FIELD_ACCOUNT_KEY_MAX + 1];
+	char		 api_id[API_KEY_LEN + 1];	/* an S3 pair's */
 	char		 secret[SECRET_LEN + 1];
 };
 
@@ -73,7 +71,9 @@ answer(struct keyop *op, int status, const char *message)
 	ipc_msg_init(&m, IPC_ACCOUNT_KEY_RES, 0);
 	ipc_put_u64(&m, status);
 	ipc_put_str(&m, message);
-	ipc_put_str(&m, status < 300 ? op->api_key : "");
+	/* the public half of what was made: a signing key or an S3 id */
+	ipc_put_str(&m, status >= 300 ? "" : op->api_id[0] != '\0' ?
+	    op->api_id : op->api_key);
 	ipc_put_str(&m, status < 300 ? op->secret : "");
 	ipc_reply(op->front, &req, &m);
 	explicit_bzero(op, sizeof(*op));
@@ -116,7 +116,8 @@ account_key(struct ipc_chan *chan, struct ipc_msg *m)
 	ipc_get_bin(m, grant, sizeof(grant), &glen);
 	ipc_get_u32(m, &kind);
 	ipc_get_str(m, op->api_key, sizeof(op->api_key));
-	if (ipc_end(m) == -1 || (kind != KEY_CREATE && kind != KEY_ROTATE)) {
+	if (ipc_end(m) == -1 || kind < ACCOUNT_KEY_CREATE ||
+	    kind > ACCOUNT_FILES_KEY) {
 		free(op);
 		return -1;
 	}
@@ -124,20 +125,25 @@ account_key(struct ipc_chan *chan, struct ipc_msg *m)
 		answer(op, 401, "invalid or expired credentials");
 		return 0;
 	}
-	if (kind == KEY_ROTATE && strlen(op->api_key) != API_KEY_LEN) {
+	if (kind != ACCOUNT_KEY_CREATE && strlen(op->api_key) != API_KEY_LEN) {
 		answer(op, 404, "no such api key");
 		return 0;
 	}
-	if (kind == KEY_CREATE)
+	if (kind == ACCOUNT_KEY_CREATE)
 		random_string(op->api_key, API_KEY_LEN, ALNUM_UPPER);
+	if (kind == ACCOUNT_FILES_KEY)
+		random_string(op->api_id, API_KEY_LEN, ALNUM_UPPER);
 	random_string(op->secret, SECRET_LEN, ALNUM);
-	if (seal_secret(op->api_key, op->secret, sealed, &slen) == -1)
+	if ((kind == ACCOUNT_FILES_KEY ? seal_bound("files_key", "s3_secret",
+	    op->api_id, op->secret, sealed, &slen) : seal_bound("account_key",
+	    "secret_key", op->api_key, op->secret, sealed, &slen)) == -1)
 		fatalx("cannot seal a secret");
 	ipc_msg_init(&req, IPC_STORE_ACCOUNT_KEY, 0);
 	ipc_put_bin(&req, grant, glen);
 	ipc_put_u64(&req, kind);
 	ipc_put_str(&req, op->api_key);
 	ipc_put_bin(&req, sealed, slen);
+	ipc_put_str(&req, op->api_id);
 	if (ipc_request(authd_env->chans[PROC_STORED], &req,
 	    authd_env->conf.common.ipc_timeout_ms, key_stored, op) == -1)
 		answer(op, 503, "try again");

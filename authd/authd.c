@@ -66,6 +66,8 @@ dispatch(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 			return account_signed(chan, m);
 		case IPC_AUTH_SSHKEY_ADD:
 			return sshkeys_add(chan, m);
+		case IPC_AUTH_ACCOUNT_DATA:
+			return users_account_data(chan, m);
 		default:
 			return -1;
 		}

@@ -17,7 +17,9 @@
 #define MASTER_KEY_LEN	32
 
 #define NAME_MAX_LEN	254	/* a user name or an e-mail address */
-#define PASSWORD_IN_MAX	1024	/* read whole, refused past 128 */
+#define PASSWORD_IN_MAX	FIELD_PASSWORD_MAX
+/* a v1 session's public id, a JWT's jti: 72 random bits */
+#define SESSION_JTI_LEN	12
 
 /* What stored says about a user, for a password check. */
 struct cred {
@@ -136,6 +138,7 @@ int	 sshkeys_add(struct ipc_chan *, struct ipc_msg *);
 int	 users_create(struct ipc_chan *, struct ipc_msg *);
 int	 users_rotate_password(struct ipc_chan *, struct ipc_msg *);
 int	 users_change_password(struct ipc_chan *, struct ipc_msg *);
+int	 users_account_data(struct ipc_chan *, struct ipc_msg *);
 int	 password_acceptable(const char *, const char **why);
 
 #endif

@@ -30,6 +30,7 @@ struct login {
 	struct cred	 cred;
 	struct event	*delay;
 	char		 token[JWT_MAX_LEN + 1];	/* an opaque one */
+	char		 jti[SESSION_JTI_LEN + 1];	/* a JWT's */
 };
 
 static void	 login_lookup(evutil_socket_t, short, void *);
@@ -114,7 +115,7 @@ static void
 session_made(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
 	struct login	*l = arg;
-	char		 token[JWT_MAX_LEN], jti[24];
+	char		 token[JWT_MAX_LEN];
 	uint32_t	 status;
 	uint64_t	 sid;
 	int64_t		 expires;
@@ -139,9 +140,8 @@ session_made(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 		strlcpy(token, l->token, sizeof(token));
 	else {
 		/* the control plane's clients split it on "." */
-		snprintf(jti, sizeof(jti), "%llu", (unsigned long long)sid);
 		if (jwt_mint(authd_env->jwt_key, l->cred.id, l->cred.role,
-		    expires, jti, token, sizeof(token)) != CRYPTO_OK)
+		    expires, l->jti, token, sizeof(token)) != CRYPTO_OK)
 			fatalx("cannot mint a token");
 	}
 	ratelimit_forget(authd_env->accounts, l->name, strlen(l->name));
@@ -171,9 +171,11 @@ open_session(struct login *l)
 		s.lifetime = s.idle = a->conf.login_lifetime;
 	}
 	if (l->dialect == DIALECT_V1) {
-		/* a JWT: its signature is the proof, its jti the session */
-		random_string(public_id, 12, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		/* a JWT: its signature is the proof, its jti the session's
+		 * public id, never used again */
+		random_string(l->jti, SESSION_JTI_LEN, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 		    "abcdefghijklmnopqrstuvwxyz0123456789-_");
+		strlcpy(public_id, l->jti, sizeof(public_id));
 	} else {
 		if (token_new(prefix, l->token, sizeof(l->token), id,
 		    secret) != CRYPTO_OK ||

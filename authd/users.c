@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "account.h"
 #include "authd.h"
 #include "log.h"
 #include "userrec.h"
@@ -33,6 +34,10 @@ struct pwop {
 	char		 password[PASSWORD_IN_MAX + 1];
 	char		 newpass[PASSWORD_IN_MAX + 1];
 	struct cred	 cred;
+	uint32_t	 mask;		/* account data: PROFILE_* */
+	char		 first[PROFILE_MAX + 1];
+	char		 last[PROFILE_MAX + 1];
+	char		 phone[PROFILE_MAX + 1];
 };
 
 int
@@ -340,5 +345,94 @@ users_change_password(struct ipc_chan *chan, struct ipc_msg *m)
 	if (ipc_request(a->chans[PROC_STORED], &req, a->conf.common.ipc_timeout_ms,
 	    own_cred, op) == -1)
 		answer_password(op, 503, "try again", NULL);
+	return 0;
+}
+
+/* ---- account v2 data with a new password ----------------------------- */
+
+static void
+answer_op(struct pwop *op, int status, const char *message)
+{
+	struct ipc_msg	 m;
+
+	ipc_msg_init(&m, IPC_OP_RES, 0);
+	ipc_put_u64(&m, status);
+	ipc_put_str(&m, message);
+	reply_to(op, &m);
+	pwop_free(op);
+}
+
+static void
+data_stored(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
+{
+	struct pwop	*op = arg;
+	char		 message[256];
+	uint32_t	 status;
+
+	(void)chan;
+	if (m == NULL) {
+		answer_op(op, 503, "try again");
+		return;
+	}
+	ipc_get_u32(m, &status);
+	ipc_get_str(m, message, sizeof(message));
+	if (ipc_end(m) == -1)
+		fatalx("stored sent a malformed op.res");
+	answer_op(op, status, message);
+}
+
+static void
+data_hashed(struct hash_job *j, void *arg)
+{
+	struct pwop	*op = arg;
+	struct ipc_msg	 m;
+
+	if (!j->ok) {
+		hasher_job_free(j);
+		answer_op(op, 500, "cannot hash the password");
+		return;
+	}
+	ipc_msg_init(&m, IPC_STORE_ACCOUNT_DATA, 0);
+	ipc_put_bin(&m, op->grant, sizeof(op->grant));
+	ipc_put_u64(&m, op->mask);
+	ipc_put_str(&m, op->first);
+	ipc_put_str(&m, op->last);
+	ipc_put_str(&m, op->phone);
+	ipc_put_str(&m, j->hash);
+	hasher_job_free(j);
+	if (ipc_request(authd_env->chans[PROC_STORED], &m,
+	    authd_env->conf.common.ipc_timeout_ms, data_stored, op) == -1)
+		answer_op(op, 503, "try again");
+}
+
+/*
+ * POST /v2/account/data with a password: the request was signed with
+ * the account's key pair (or carries its session), which is what
+ * account-v2.txt asks for a new password; the old one is not needed.
+ */
+int
+users_account_data(struct ipc_chan *chan, struct ipc_msg *m)
+{
+	struct pwop	*op = pwop_new(chan, m);
+	const char	*why;
+	size_t		 len;
+
+	ipc_get_bin(m, op->grant, sizeof(op->grant), &len);
+	ipc_get_u32(m, &op->mask);
+	ipc_get_str(m, op->first, sizeof(op->first));
+	ipc_get_str(m, op->last, sizeof(op->last));
+	ipc_get_str(m, op->phone, sizeof(op->phone));
+	ipc_get_str(m, op->newpass, sizeof(op->newpass));
+	if (ipc_end(m) == -1) {
+		pwop_free(op);
+		return -1;
+	}
+	if (grant_check(op->grant, len, &op->g) == -1)
+		answer_op(op, 401, "invalid or expired credentials");
+	else if (!password_acceptable(op->newpass, &why))
+		answer_op(op, 400, why);
+	else if (hasher_submit(HASH_NEW, &authd_env->conf.argon2, op->newpass,
+	    NULL, data_hashed, op) == -1)
+		answer_op(op, 503, "too busy, try again");
 	return 0;
 }

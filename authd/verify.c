@@ -1,8 +1,11 @@
 /*
  * Checking a credential that is not a password, and minting grants.  A
- * JWT is checked here alone (its signature and expiry); whether its
- * session still lives is for stored to say, on every request, so that a
- * logout or a disabled user takes effect at once.
+ * JWT's signature and expiry are checked here; its jti is the random
+ * public id of its session, looked up in stored like an opaque token's,
+ * so that a token whose session ended can never name another one (a
+ * row number would be used again).  Whether the session still lives is
+ * for stored to say on every request, so that a logout or a disabled
+ * user takes effect at once.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -89,41 +92,6 @@ verify_answer(struct ipc_chan *chan, const struct ipc_msg *req, int status,
 	ipc_put_u64(&m, retry_after);
 	ipc_put_bin(&m, grant, grant != NULL ? GRANT_LEN : 0);
 	ipc_reply(chan, req, &m);
-}
-
-/* The jti of our JWTs is the session's number in stored. */
-static int
-session_oid(const char *jti, uint64_t *oid)
-{
-	char		*end;
-	unsigned long long v;
-
-	if (jti[0] < '1' || jti[0] > '9')
-		return -1;
-	v = strtoull(jti, &end, 10);
-	if (*end != '\0' || v == 0)
-		return -1;
-	*oid = v;
-	return 0;
-}
-
-static int
-verify_jwt(const char *token, size_t len, uint8_t grant[GRANT_LEN])
-{
-	struct jwt_claims	 c;
-	uint64_t		 sid;
-	int			 rc, role;
-
-	rc = jwt_verify(authd_env->jwt_key, token, len, time(NULL), &c);
-	if (rc != CRYPTO_OK) {
-		log_debug("jwt refused: %s", crypto_strerror(rc));
-		return -1;
-	}
-	if (session_oid(c.jti, &sid) == -1 ||
-	    (role = role_by_name(c.role)) == ROLE_NONE)
-		return -1;
-	grant_mint(0, role, SCOPE_ALL, GRANT_SESSION, sid, grant);
-	return 0;
 }
 
 static void
@@ -220,6 +188,62 @@ token_known(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 	grant_mint(t.user, role_by_name(t.role), v->table == TOKEN_APIKEY ?
 	    t.scopes : SCOPE_ALL, kind, t.oid, grant);
 	vreq_answer(v, 200, grant);
+}
+
+/* The session of a JWT: a control-plane login's, alive. */
+static void
+jwt_session_known(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
+{
+	struct vreq		*v = arg;
+	struct token_res	 t;
+	uint8_t			 grant[GRANT_LEN];
+
+	(void)chan;
+	if (m == NULL) {
+		vreq_answer(v, 503, NULL);
+		return;
+	}
+	token_res_get(m, &t);
+	if (!t.found || t.dialect != DIALECT_V1 || t.digestlen != 0 ||
+	    t.expires <= time(NULL) || role_by_name(t.role) == ROLE_NONE) {
+		refused(v);
+		return;
+	}
+	grant_mint(t.user, role_by_name(t.role), SCOPE_ALL, GRANT_SESSION,
+	    t.oid, grant);
+	vreq_answer(v, 200, grant);
+}
+
+static int
+verify_jwt(struct ipc_chan *chan, struct ipc_msg *req, uint32_t dialect,
+    const char *peer, const char *token)
+{
+	struct jwt_claims	 c;
+	struct vreq		*v;
+	struct ipc_msg		 m;
+	int			 rc;
+
+	rc = jwt_verify(authd_env->jwt_key, token, strlen(token), time(NULL),
+	    &c);
+	if (rc != CRYPTO_OK) {
+		log_debug("jwt refused: %s", crypto_strerror(rc));
+		return -1;
+	}
+	if (strlen(c.jti) != SESSION_JTI_LEN)
+		return -1;
+	if ((v = calloc(1, sizeof(*v))) == NULL)
+		fatal("%s", __func__);
+	v->front = chan;
+	v->reqid = req->reqid;
+	v->dialect = dialect;
+	strlcpy(v->peer, peer, sizeof(v->peer));
+	ipc_msg_init(&m, IPC_TOKEN_GET, 0);
+	ipc_put_u64(&m, TOKEN_SESSION);
+	ipc_put_str(&m, c.jti);
+	if (ipc_request(authd_env->chans[PROC_STORED], &m,
+	    authd_env->conf.common.ipc_timeout_ms, jwt_session_known, v) == -1)
+		vreq_answer(v, 503, NULL);
+	return 0;
 }
 
 static const char *
@@ -344,8 +368,9 @@ verify_request(struct ipc_chan *chan, struct ipc_msg *m)
 	if (strchr(cred, '.') != NULL) {
 		/* a JWT: the control plane's, also taken by account v2 */
 		if (kind == CRED_BEARER && (dialect == DIALECT_V1 ||
-		    dialect == DIALECT_ACCOUNT))
-			ok = verify_jwt(cred, strlen(cred), grant);
+		    dialect == DIALECT_ACCOUNT) &&
+		    verify_jwt(chan, m, dialect, peer, cred) == 0)
+			goto done;	/* answered once stored has spoken */
 	} else if (verify_opaque(chan, m, dialect, peer, cred, 0) == 0)
 		goto done;	/* answered once stored has spoken */
 	if (ok == 0)

@@ -17,6 +17,7 @@
 /* A text column of an event as stored sends it; a longer one (an old row
  * with an odd actor) goes as an empty string. */
 #define FIELD_EVENT_TEXT_MAX	2047
+#define FIELD_PASSWORD_MAX	1024	/* read whole; authd refuses past 128 */
 #define FIELD_SSHKEY_LINE_MAX	8192	/* a public key line, as pasted */
 #define FIELD_SSHKEY_NAME_MAX	100	/* the name a customer gives a key */
 

@@ -1,6 +1,6 @@
 /*
- * The account v2 dialect (account-v2.txt, NOTES.md): the account and its
- * signing key pairs.  Requests are signed with a key pair, or carry a
+ * The account v2 dialect (account-v2.txt, NOTES.md): the account, its
+ * data, its signing key pairs and its S3 credential pair.  Requests are signed with a key pair, or carry a
  * control-plane bearer token (so that the first pair can be made).
  * Answers are {"success":true,...}; errors {"success":false,"error"}.
  */
@@ -10,12 +10,10 @@
 
 #include "api.h"
 #include "frontd.h"
+#include "account.h"
 #include "log.h"
 
-enum key_op {
-	KEY_CREATE = 1,
-	KEY_ROTATE = 2,
-};
+#define FILES_KEY_PATH	"/v2/account/files-new-secret-key"
 
 static void
 key_made(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
@@ -35,6 +33,10 @@ key_made(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 		fatalx("authd sent a malformed account_key.res");
 	if (status >= 300)
 		api_error(r, status, message);
+	else if (strcmp(r->route->pattern, FILES_KEY_PATH) == 0)
+		api_json(r, status, json_pack("{s:b,s:{s:{s:s,s:s}}}",
+		    "success", 1, "e24files", "s3", "api_id", api_key,
+		    "secret_key", secret));
 	else
 		api_json(r, status, json_pack("{s:b,s:{s:s,s:s}}", "success", 1,
 		    "api", "api_key", api_key, "secret_key", secret));
@@ -57,7 +59,7 @@ key_op(struct api_req *r, int op, const char *api_key)
 void
 account_key_create(struct api_req *r)
 {
-	key_op(r, KEY_CREATE, "");
+	key_op(r, ACCOUNT_KEY_CREATE, "");
 }
 
 /* {"api_key": "..."}: the key pair of the caller to act on */
@@ -85,8 +87,94 @@ account_key_rotate(struct api_req *r)
 
 	if ((body = api_key_body(r, &api_key)) == NULL)
 		return;
-	key_op(r, KEY_ROTATE, api_key);
+	key_op(r, ACCOUNT_KEY_ROTATE, api_key);
 	json_decref(body);
+}
+
+/* {"api_key": "..."}: a new S3 pair, named by one of the caller's keys */
+void
+account_files_key(struct api_req *r)
+{
+	const char	*api_key;
+	json_t		*body;
+
+	if ((body = api_key_body(r, &api_key)) == NULL)
+		return;
+	key_op(r, ACCOUNT_FILES_KEY, api_key);
+	json_decref(body);
+}
+
+static void
+data_changed(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
+{
+	struct api_req	*r = arg;
+	char		 message[256];
+
+	(void)chan;
+	if (api_op_res(r, m, message, sizeof(message)) == 0)
+		api_json(r, 200, json_pack("{s:b}", "success", 1));
+}
+
+/* A string member that may be absent; its PROFILE_* bit when present. */
+static int
+profile_field(struct api_req *r, json_t *body, const char *name,
+    size_t max, uint32_t bit, uint32_t *mask, const char **out)
+{
+	*out = "";
+	if (json_object_get(body, name) == NULL)
+		return 0;
+	if (string_field(r, body, name, max, out) == -1)
+		return -1;
+	*mask |= bit;
+	return 0;
+}
+
+/* POST /v2/account/data {"first_name", "last_name", "phone", "password"} */
+void
+account_data(struct api_req *r)
+{
+	static const char *const fields[] = { "first_name", "last_name",
+	    "phone", "password", NULL };
+	const char	*first, *last, *phone, *password;
+	struct ipc_msg	 m;
+	uint32_t	 mask = 0;
+	json_t		*body;
+	int		 rc;
+
+	if ((body = api_body(r)) == NULL)
+		return;
+	if (api_only_fields(r, body, fields) == -1 ||
+	    profile_field(r, body, "first_name", PROFILE_MAX,
+	    PROFILE_FIRST_NAME, &mask, &first) == -1 ||
+	    profile_field(r, body, "last_name", PROFILE_MAX,
+	    PROFILE_LAST_NAME, &mask, &last) == -1 ||
+	    profile_field(r, body, "phone", PROFILE_MAX, PROFILE_PHONE, &mask,
+	    &phone) == -1 || profile_field(r, body, "password",
+	    FIELD_PASSWORD_MAX, PROFILE_PASSWORD, &mask, &password) == -1) {
+		json_decref(body);
+		return;
+	}
+	if (mask == 0) {
+		api_error(r, 400, "nothing to change");
+		json_decref(body);
+		return;
+	}
+	/* a new password goes to authd, which hashes it; the rest to
+	 * stored, which alone writes it */
+	ipc_msg_init(&m, (mask & PROFILE_PASSWORD) ? IPC_AUTH_ACCOUNT_DATA :
+	    IPC_OP_ACCOUNT_DATA, 0);
+	ipc_put_bin(&m, r->grant, sizeof(r->grant));
+	ipc_put_u64(&m, mask & ~PROFILE_PASSWORD);
+	ipc_put_str(&m, first);
+	ipc_put_str(&m, last);
+	ipc_put_str(&m, phone);
+	if (mask & PROFILE_PASSWORD)
+		ipc_put_str(&m, password);
+	rc = api_request(r, frontd_env->chans[(mask & PROFILE_PASSWORD) ?
+	    PROC_AUTHD : PROC_STORED], &m, data_changed);
+	json_decref(body);
+	if (rc == -1)
+		api_error(r, 503, "service unavailable");
 }
 
 static void
@@ -119,7 +207,8 @@ account_key_delete(struct api_req *r)
 }
 
 static json_t *
-render_account(const struct user_rec *u, json_t *api, json_t *sshkeys)
+render_account(const struct user_rec *u, json_t *api, json_t *sshkeys,
+    const char *files_id)
 {
 	char	 name[2 * PROFILE_MAX + 2];
 
@@ -130,11 +219,12 @@ render_account(const struct user_rec *u, json_t *api, json_t *sshkeys)
 	else
 		strlcpy(name, u->username, sizeof(name));
 	/* secrets are shown once, when made: never in a later read */
-	return json_pack("{s:s,s:s,s:s,s:s,s:{s:s,s:s},s:{s:{s:n,s:n}},s:o,"
+	return json_pack("{s:s,s:s,s:s,s:s,s:{s:s,s:s},s:{s:{s:s?,s:n}},s:o,"
 	    "s:o,s:[]}", "id", u->id, "name", name, "email", u->email,
 	    "phone", u->phone, "notification", "email", u->notification_email,
 	    "phone", u->notification_phone, "e24files", "s3", "api_id",
-	    "secret_key", "api", api, "sshkeys", sshkeys, "groups");
+	    files_id[0] != '\0' ? files_id : NULL, "secret_key", "api", api,
+	    "sshkeys", sshkeys, "groups");
 }
 
 /* id, name and fingerprint of each key, as account-v2.txt lists them */
@@ -163,7 +253,7 @@ account_read(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
 	struct api_req	*r = arg;
 	struct user_rec	 u;
-	char		 message[128], key[32];
+	char		 message[128], key[32], files_id[32];
 	uint32_t	 status;
 	uint64_t	 n, i;
 	json_t		*api, *sshkeys;
@@ -189,10 +279,11 @@ account_read(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 		    "secret_key"));
 	}
 	sshkeys = sshkeys_brief(m);
+	ipc_get_str(m, files_id, sizeof(files_id));
 	if (ipc_end(m) == -1)
 		fatalx("stored sent a malformed account.res");
 	api_json(r, 200, json_pack("{s:b,s:o}", "success", 1, "account",
-	    render_account(&u, api, sshkeys)));
+	    render_account(&u, api, sshkeys, files_id)));
 }
 
 void

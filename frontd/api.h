@@ -145,6 +145,8 @@ void	 account_show(struct api_req *);
 void	 account_key_create(struct api_req *);
 void	 account_key_rotate(struct api_req *);
 void	 account_key_delete(struct api_req *);
+void	 account_files_key(struct api_req *);
+void	 account_data(struct api_req *);
 
 /* sshkeys.c */
 void	 v1_sshkeys_list(struct api_req *);

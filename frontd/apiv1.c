@@ -76,7 +76,7 @@ apiv1_login(struct api_req *r)
 	if (api_only_fields(r, body, fields) == 0 &&
 	    string_field(r, body, json_object_get(body, "email") != NULL ?
 	    "email" : "username", 254, &user) == 0 &&
-	    string_field(r, body, "password", 1024, &pass) == 0 &&
+	    string_field(r, body, "password", FIELD_PASSWORD_MAX, &pass) == 0 &&
 	    api_login(r, user, pass, logged_in) == -1)
 		api_error(r, 503, "authentication unavailable");
 	json_decref(body);

@@ -75,7 +75,7 @@ v1_login(struct api_req *r)
 		return;
 	if (api_only_fields(r, body, fields) == 0 &&
 	    string_field(r, body, "username", 254, &user) == 0 &&
-	    string_field(r, body, "password", 1024, &pass) == 0 &&
+	    string_field(r, body, "password", FIELD_PASSWORD_MAX, &pass) == 0 &&
 	    api_login(r, user, pass, logged_in) == -1)
 		api_error(r, 503, "authentication unavailable");
 	json_decref(body);
@@ -279,7 +279,7 @@ v1_users_create(struct api_req *r)
 		return;
 	if (api_only_fields(r, body, fields) == -1 ||
 	    string_field(r, body, "username", 254, &user) == -1 ||
-	    string_field(r, body, "password", 1024, &pass) == -1 ||
+	    string_field(r, body, "password", FIELD_PASSWORD_MAX, &pass) == -1 ||
 	    (json_object_get(body, "role") != NULL &&
 	    string_field(r, body, "role", 16, &role) == -1) ||
 	    expiry_field(r, json_object_get(body, "expires_at"), &t,
@@ -405,8 +405,8 @@ v1_change_password(struct api_req *r)
 	if ((body = api_body(r)) == NULL)
 		return;
 	if (api_only_fields(r, body, fields) == -1 ||
-	    string_field(r, body, "old_password", 1024, &old) == -1 ||
-	    string_field(r, body, "new_password", 1024, &new) == -1) {
+	    string_field(r, body, "old_password", FIELD_PASSWORD_MAX, &old) == -1 ||
+	    string_field(r, body, "new_password", FIELD_PASSWORD_MAX, &new) == -1) {
 		json_decref(body);
 		return;
 	}

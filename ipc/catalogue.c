@@ -153,7 +153,7 @@ static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 	[IPC_USER_RES] = { IPC_USER_RES, "user.res", USER_MAX, SF | SA | AF,
 	    REP, 0 },
 	[IPC_OP_RES] = { IPC_OP_RES, "op.res", 1 * KIB,
-	    SF | SA | R(STORED, MOATD), REP, 0 },
+	    SF | SA | AF | R(STORED, MOATD), REP, 0 },
 
 	/* opaque tokens: authd fetches the digest by the public id */
 	[IPC_TOKEN_GET] = { IPC_TOKEN_GET, "token.get", SMALL, AS, REQ,
@@ -205,7 +205,7 @@ static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 	[IPC_ACCOUNT_KEY_RES] = { IPC_ACCOUNT_KEY_RES, "account_key.res",
 	    SMALL, AF, REP, 0 },
 	[IPC_STORE_ACCOUNT_KEY] = { IPC_STORE_ACCOUNT_KEY,
-	    "store.account_key", SMALL, AS, REQ, IPC_OP_RES },
+	    "store.account_key", 1 * KIB, AS, REQ, IPC_OP_RES },
 	[IPC_ACCOUNT_KEY_GET] = { IPC_ACCOUNT_KEY_GET, "account_key.get",
 	    SMALL, AS, REQ, IPC_ACCOUNT_KEY_GET_RES },
 	[IPC_ACCOUNT_KEY_GET_RES] = { IPC_ACCOUNT_KEY_GET_RES,
@@ -241,6 +241,15 @@ static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 	    R(MOATD, STORED), REQ, IPC_AUTHKEYS_RES },
 	[IPC_AUTHKEYS_RES] = { IPC_AUTHKEYS_RES, "authkeys.res", LIST_MAX,
 	    R(STORED, MOATD) | R(MOATD, MOATCTL), REP, 0 },
+
+	/* account v2 data: a new password goes through authd, which
+	 * hashes it; names and phone alone go straight to stored */
+	[IPC_AUTH_ACCOUNT_DATA] = { IPC_AUTH_ACCOUNT_DATA,
+	    "auth.account_data", 3 * KIB, FA, REQ, IPC_OP_RES },
+	[IPC_OP_ACCOUNT_DATA] = { IPC_OP_ACCOUNT_DATA, "op.account_data",
+	    1 * KIB, FS, REQ, IPC_OP_RES },
+	[IPC_STORE_ACCOUNT_DATA] = { IPC_STORE_ACCOUNT_DATA,
+	    "store.account_data", 1 * KIB, AS, REQ, IPC_OP_RES },
 };
 
 const struct ipc_msgdef *

@@ -4,15 +4,11 @@
  */
 #include <string.h>
 
+#include "account.h"
 #include "log.h"
 #include "stored.h"
 
 #define ACCOUNT_KEYS_MAX	10
-
-enum key_op {
-	KEY_CREATE = 1,
-	KEY_ROTATE = 2,
-};
 
 static int
 count_keys(uint64_t user)
@@ -40,7 +36,7 @@ write_key(int op, uint64_t user, const char *api_key, const uint8_t *sealed,
 	sqlite3_stmt	*st;
 	int		 rc;
 
-	if (op == KEY_CREATE) {
+	if (op == ACCOUNT_KEY_CREATE) {
 		st = db_stmt(insert_sql);
 		sqlite3_bind_text(st, 1, api_key, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 2, user);
@@ -60,12 +56,59 @@ write_key(int op, uint64_t user, const char *api_key, const uint8_t *sealed,
 	return sqlite3_changes(sqlite3_db_handle(st)) == 1 ? 0 : 404;
 }
 
+/*
+ * A new S3 credential pair replaces the user's old one.  The request
+ * names one of the caller's signing keys, as account-v2.txt has it.
+ */
+static int
+write_files_key(uint64_t user, const char *api_key, const char *api_id,
+    const uint8_t *sealed, size_t len)
+{
+	static const char owned_sql[] = "SELECT 1 FROM account_keys WHERE "
+	    "api_key = ? AND user_oid = ?";
+	static const char sql[] = "INSERT INTO files_keys (user_oid, api_id, "
+	    "secret_sealed, created_at) VALUES (?, ?, ?, ?) ON CONFLICT "
+	    "(user_oid) DO UPDATE SET api_id = excluded.api_id, "
+	    "secret_sealed = excluded.secret_sealed, "
+	    "created_at = excluded.created_at";
+	sqlite3_stmt	*st = db_stmt(owned_sql);
+	int		 rc;
+
+	sqlite3_bind_text(st, 1, api_key, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, user);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW)
+		return rc == SQLITE_DONE ? 404 : 500;
+	st = db_stmt(sql);
+	sqlite3_bind_int64(st, 1, user);
+	sqlite3_bind_text(st, 2, api_id, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 3, sealed, len, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, db_now());
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : 500;
+}
+
+static const char *
+key_event(uint32_t op)
+{
+	switch (op) {
+	case ACCOUNT_KEY_CREATE:
+		return "account.apikey.create";
+	case ACCOUNT_KEY_ROTATE:
+		return "account.apikey.rotate";
+	default:
+		return "account.files.key";
+	}
+}
+
 int
 account_store_key(struct ipc_chan *chan, struct ipc_msg *m)
 {
 	struct principal p;
 	uint8_t		 sealed[256];
-	char		 api_key[32];
+	char		 api_key[32], api_id[32];
 	size_t		 len;
 	uint32_t	 op, retry;
 	int		 status;
@@ -74,9 +117,14 @@ account_store_key(struct ipc_chan *chan, struct ipc_msg *m)
 	ipc_get_u32(m, &op);
 	ipc_get_str(m, api_key, sizeof(api_key));
 	ipc_get_bin(m, sealed, sizeof(sealed), &len);
+	ipc_get_str(m, api_id, sizeof(api_id));
 	if (ipc_end(m) == -1)
 		return -1;
-	if (status == 0 && op == KEY_CREATE &&
+	if (op < ACCOUNT_KEY_CREATE || op > ACCOUNT_FILES_KEY) {
+		m->error = "unknown account key operation";
+		return -1;
+	}
+	if (status == 0 && op == ACCOUNT_KEY_CREATE &&
 	    count_keys(p.user_oid) >= ACCOUNT_KEYS_MAX)
 		status = 409;
 	if (status != 0) {
@@ -88,16 +136,18 @@ account_store_key(struct ipc_chan *chan, struct ipc_msg *m)
 		reply_op(chan, m, 500, "database error");
 		return 0;
 	}
-	if ((status = write_key(op, p.user_oid, api_key, sealed, len)) != 0 ||
-	    db_event(op == KEY_CREATE ? "account.apikey.create" :
-	    "account.apikey.rotate", "info", p.user_id, api_key, p.username,
-	    NULL, DIALECT_ACCOUNT) == -1 || db_commit() == -1) {
+	status = op == ACCOUNT_FILES_KEY ? write_files_key(p.user_oid, api_key,
+	    api_id, sealed, len) : write_key(op, p.user_oid, api_key, sealed,
+	    len);
+	if (status != 0 || db_event(key_event(op), "info", p.user_id,
+	    op == ACCOUNT_FILES_KEY ? api_id : api_key, p.username, NULL,
+	    DIALECT_ACCOUNT) == -1 || db_commit() == -1) {
 		db_rollback();
 		reply_op(chan, m, status == 404 ? 404 : 500, status == 404 ?
 		    "no such api key" : "database error");
 		return 0;
 	}
-	reply_op(chan, m, op == KEY_CREATE ? 201 : 200, "ok");
+	reply_op(chan, m, op == ACCOUNT_KEY_CREATE ? 201 : 200, "ok");
 	return 0;
 }
 
@@ -183,6 +233,20 @@ account_key_delete(struct ipc_chan *chan, struct ipc_msg *m)
 	return 0;
 }
 
+/* The S3 credential's public id, "" if there is none; never its secret. */
+static void
+put_files_id(struct ipc_msg *out, uint64_t user)
+{
+	static const char sql[] =
+	    "SELECT api_id FROM files_keys WHERE user_oid = ?";
+	sqlite3_stmt	*st = db_stmt(sql);
+
+	sqlite3_bind_int64(st, 1, user);
+	ipc_put_str(out, sqlite3_step(st) == SQLITE_ROW ?
+	    (const char *)sqlite3_column_text(st, 0) : "");
+	sqlite3_reset(st);
+}
+
 int
 account_get(struct ipc_chan *chan, struct ipc_msg *m)
 {
@@ -220,7 +284,119 @@ account_get(struct ipc_chan *chan, struct ipc_msg *m)
 		ipc_append(&reply, &keys);
 		ipc_msg_clear(&keys);
 		sshkeys_put_brief(&reply, p.user_oid);
+		put_files_id(&reply, p.user_oid);
 	}
 	ipc_reply(chan, m, &reply);
+	return 0;
+}
+
+/* ---- POST /v2/account/data ------------------------------------------- */
+
+static int
+printable_text(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return 0;
+	return 1;
+}
+
+/* A phone number as people write one: digits, spaces, + ( ) - . */
+static int
+phone_ok(const char *s)
+{
+	size_t	 len = strlen(s);
+
+	return len <= PHONE_MAX && strspn(s, "0123456789 +()-.") == len;
+}
+
+static const char *
+profile_invalid(uint32_t mask, const char *first, const char *last,
+    const char *phone)
+{
+	if (((mask & PROFILE_FIRST_NAME) && !printable_text(first)) ||
+	    ((mask & PROFILE_LAST_NAME) && !printable_text(last)))
+		return "names may not hold control characters";
+	if ((mask & PROFILE_PHONE) && !phone_ok(phone))
+		return "phone must be at most 32 digits, spaces and + ( ) - .";
+	return NULL;
+}
+
+static int
+write_profile(uint64_t user, uint32_t mask, const char *first,
+    const char *last, const char *phone)
+{
+	static const char sql[] = "UPDATE users SET "
+	    "first_name = coalesce(?1, first_name), "
+	    "last_name = coalesce(?2, last_name), "
+	    "phone = coalesce(?3, phone), updated_at = ?4 WHERE oid = ?5";
+	sqlite3_stmt	*st = db_stmt(sql);
+	int		 rc;
+
+	if (mask & PROFILE_FIRST_NAME)
+		sqlite3_bind_text(st, 1, first, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 1);
+	if (mask & PROFILE_LAST_NAME)
+		sqlite3_bind_text(st, 2, last, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 2);
+	if (mask & PROFILE_PHONE)
+		sqlite3_bind_text(st, 3, phone, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 3);
+	sqlite3_bind_int64(st, 4, db_now());
+	sqlite3_bind_int64(st, 5, user);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/*
+ * The caller's own names and phone, from frontd; with a new password
+ * hash only from authd, which made it.  A new password ends every other
+ * session of the user.
+ */
+int
+account_data(struct ipc_chan *chan, struct ipc_msg *m)
+{
+	struct principal p;
+	char		 first[PROFILE_MAX + 1], last[PROFILE_MAX + 1];
+	char		 phone[PROFILE_MAX + 1], hash[256] = "";
+	const char	*why;
+	uint32_t	 mask, retry;
+	uint64_t	 keep;
+	int		 status;
+
+	status = authz_grant(m, &p, &retry);
+	ipc_get_u32(m, &mask);
+	ipc_get_str(m, first, sizeof(first));
+	ipc_get_str(m, last, sizeof(last));
+	ipc_get_str(m, phone, sizeof(phone));
+	if (m->type == IPC_STORE_ACCOUNT_DATA)
+		ipc_get_str(m, hash, sizeof(hash));
+	if (ipc_end(m) == -1)
+		return -1;
+	if (status != 0) {
+		reply_op(chan, m, status, "invalid or expired credentials");
+		return 0;
+	}
+	if ((why = profile_invalid(mask, first, last, phone)) != NULL) {
+		reply_op(chan, m, 400, why);
+		return 0;
+	}
+	keep = p.kind == GRANT_SESSION ? p.cred_oid : 0;
+	if (db_begin() == -1 || write_profile(p.user_oid, mask, first, last,
+	    phone) == -1 || (hash[0] != '\0' &&
+	    (user_set_hash(p.user_oid, hash) == -1 ||
+	    sessions_end_user(p.user_oid, keep) == -1)) ||
+	    db_event("account.update", "info", p.user_id, hash[0] != '\0' ?
+	    "account data and password changed" : "account data changed",
+	    p.username, NULL, DIALECT_ACCOUNT) == -1 || db_commit() == -1) {
+		db_rollback();
+		reply_op(chan, m, 500, "database error");
+	} else
+		reply_op(chan, m, 200, "ok");
+	explicit_bzero(hash, sizeof(hash));
 	return 0;
 }

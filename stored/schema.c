@@ -107,6 +107,14 @@ static const char *const migrations[] = {
 	"  created_at INTEGER NOT NULL,"
 	"  UNIQUE (user_oid, fingerprint));"
 	"CREATE INDEX users_username_status ON users (username, status);",
+
+	/* 5: a user's S3 credential pair, its secret sealed */
+	"CREATE TABLE files_keys ("
+	"  user_oid INTEGER PRIMARY KEY REFERENCES users (oid) "
+	"    ON DELETE CASCADE,"
+	"  api_id TEXT NOT NULL UNIQUE,"
+	"  secret_sealed BLOB NOT NULL,"
+	"  created_at INTEGER NOT NULL);",
 };
 
 int

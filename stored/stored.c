@@ -68,6 +68,8 @@ from_authd(struct ipc_chan *chan, struct ipc_msg *m)
 		return account_key_get(chan, m);
 	case IPC_STORE_SSHKEY_ADD:
 		return sshkeys_store_add(chan, m);
+	case IPC_STORE_ACCOUNT_DATA:
+		return account_data(chan, m);
 	default:
 		return -1;
 	}
@@ -96,6 +98,8 @@ from_frontd(struct ipc_chan *chan, struct ipc_msg *m)
 	case IPC_OP_SSHKEY_LIST:
 	case IPC_OP_SSHKEY_DELETE:
 		return sshkeys_op(chan, m);
+	case IPC_OP_ACCOUNT_DATA:
+		return account_data(chan, m);
 	default:
 		return users_op(chan, m);
 	}

@@ -99,6 +99,7 @@ extern const char user_columns[];
 int	 users_op(struct ipc_chan *, struct ipc_msg *);
 int	 users_store_create(struct ipc_chan *, struct ipc_msg *);
 int	 users_store_password(struct ipc_chan *, struct ipc_msg *);
+int	 user_set_hash(uint64_t oid, const char *hash);
 
 /* sessions.c */
 int	 sessions_cred_get(struct ipc_chan *, struct ipc_msg *);
@@ -123,6 +124,7 @@ int	 account_store_key(struct ipc_chan *, struct ipc_msg *);
 int	 account_key_get(struct ipc_chan *, struct ipc_msg *);
 int	 account_key_delete(struct ipc_chan *, struct ipc_msg *);
 int	 account_get(struct ipc_chan *, struct ipc_msg *);
+int	 account_data(struct ipc_chan *, struct ipc_msg *);
 
 /* sshkeys.c */
 int	 sshkeys_store_add(struct ipc_chan *, struct ipc_msg *);

@@ -223,8 +223,8 @@ users_store_create(struct ipc_chan *chan, struct ipc_msg *m)
 
 /* ---- a new password hash (from authd) ------------------------------- */
 
-static int
-set_hash(uint64_t oid, const char *hash)
+int
+user_set_hash(uint64_t oid, const char *hash)
 {
 	static const char sql[] = "UPDATE users SET password_hash = ?, "
 	    "updated_at = ? WHERE oid = ?";
@@ -266,7 +266,7 @@ users_store_password(struct ipc_chan *chan, struct ipc_msg *m)
 	if (ipc_end(m) == -1)
 		return -1;
 	if (glen == 0) {
-		if (user_ref(ref, &oid) == -1 || set_hash(oid, hash) == -1)
+		if (user_ref(ref, &oid) == -1 || user_set_hash(oid, hash) == -1)
 			status = 404;
 		reply_op(chan, m, status ? status : 200, status ? "no such user" :
 		    "ok");
@@ -288,7 +288,7 @@ users_store_password(struct ipc_chan *chan, struct ipc_msg *m)
 		type = "admin.user.password";
 	}
 	if (db_begin() == -1 || user_load(oid, &u) == -1 ||
-	    set_hash(oid, hash) == -1 || (keep != UINT64_MAX &&
+	    user_set_hash(oid, hash) == -1 || (keep != UINT64_MAX &&
 	    sessions_end_user(oid, keep) == -1) ||
 	    db_event(type, "info", u.id, "password changed", p.username, NULL,
 	    -1) == -1 || db_commit() == -1) {

@@ -213,6 +213,27 @@ def test_logout_ends_the_session(suite):
     assert call(suite, "GET", "/v1/user/me", other)[0] == 200
 
 
+def test_an_ended_token_stays_dead_after_new_logins(suite):
+    """A JWT names its session by a random id, never by a row number
+    that a later login would get again (it once did: the logged-out
+    token of a user came back as the next login's, even an admin's)."""
+    admin = admin_token(suite)
+    make_user(suite, admin, "revoked", "password-revoked")
+    status, body = login(suite, "revoked", "password-revoked")
+    old = body["token"]
+    claims = json.loads(base64.urlsafe_b64decode(old.split(".")[1] + "=="))
+    assert not claims["jti"].isdigit()
+    assert call(suite, "POST", "/v1/auth/logout", old)[0] == 200
+    for _ in range(3):
+        token = admin_token(suite)
+        assert call(suite, "GET", "/v1/user/me", old)[0] == 401
+        status, _ = login(suite, "revoked", "password-revoked")
+        assert status == 200
+        assert call(suite, "GET", "/v1/user/me", old)[0] == 401
+        assert call(suite, "GET", "/v1/admin/users", old)[0] == 401
+    assert call(suite, "GET", "/v1/user/me", token)[0] == 200
+
+
 def test_sessions_survive_a_restart(make_suite):
     s = make_suite()
     token = admin_token(s)
