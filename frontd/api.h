@@ -156,6 +156,17 @@ void	 v1_sshkey_delete(struct api_req *);
 void	 account_sshkey_add(struct api_req *);
 void	 account_sshkey_delete(struct api_req *);
 
+/* hosts.c */
+void	 v1_hosts_create(struct api_req *);
+void	 v1_hosts_list(struct api_req *);
+void	 v1_host_get(struct api_req *);
+void	 v1_host_start(struct api_req *);
+void	 v1_host_stop(struct api_req *);
+void	 v1_host_rebuild(struct api_req *);
+void	 v1_host_delete(struct api_req *);
+void	 v1_tasks_list(struct api_req *);
+void	 v1_dashboard_stats(struct api_req *);
+
 /* cce.c */
 void	 cce_dispatch(struct api_req *);
 

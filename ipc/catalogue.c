@@ -29,6 +29,8 @@
 #define SA R(STORED, AUTHD)
 #define FS R(FRONTD, STORED)
 #define SF R(STORED, FRONTD)
+#define TS R(TASKD, STORED)
+#define ST R(STORED, TASKD)
 #define REQ IPC_F_REQUEST
 #define REP IPC_F_REPLY
 /* a user record, a page of them, a page of events */
@@ -51,7 +53,7 @@ static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 	    R(MOATD, AUTHD), 0, 0 },
 	[IPC_CFG_MASTER_KEY] = { IPC_CFG_MASTER_KEY, "cfg.master_key", SMALL,
 	    R(MOATD, AUTHD), IPC_F_FD, 0 },
-	[IPC_CFG_TASK] = { IPC_CFG_TASK, "cfg.task", SMALL,
+	[IPC_CFG_TASK] = { IPC_CFG_TASK, "cfg.task", 1 * KIB,
 	    R(MOATD, TASKD), 0, 0 },
 	[IPC_CFG_DONE] = { IPC_CFG_DONE, "cfg.done", SMALL,
 	    TO_CHILDREN, IPC_F_REQUEST, IPC_CFG_ACK },
@@ -153,7 +155,7 @@ static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 	[IPC_USER_RES] = { IPC_USER_RES, "user.res", USER_MAX, SF | SA | AF,
 	    REP, 0 },
 	[IPC_OP_RES] = { IPC_OP_RES, "op.res", 1 * KIB,
-	    SF | SA | AF | R(STORED, MOATD), REP, 0 },
+	    SF | SA | AF | ST | R(STORED, MOATD), REP, 0 },
 
 	/* opaque tokens: authd fetches the digest by the public id */
 	[IPC_TOKEN_GET] = { IPC_TOKEN_GET, "token.get", SMALL, AS, REQ,
@@ -250,6 +252,42 @@ static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 	    1 * KIB, FS, REQ, IPC_OP_RES },
 	[IPC_STORE_ACCOUNT_DATA] = { IPC_STORE_ACCOUNT_DATA,
 	    "store.account_data", 1 * KIB, AS, REQ, IPC_OP_RES },
+
+	/* hosts, tasks and the dashboard, from frontd */
+	[IPC_OP_HOST_CREATE] = { IPC_OP_HOST_CREATE, "op.host.create",
+	    1 * KIB, FS, REQ, IPC_HOST_RES },
+	[IPC_OP_HOST_LIST] = { IPC_OP_HOST_LIST, "op.host.list", SMALL, FS,
+	    REQ, IPC_HOST_LIST_RES },
+	[IPC_OP_HOST_GET] = { IPC_OP_HOST_GET, "op.host.get", SMALL, FS, REQ,
+	    IPC_HOST_RES },
+	[IPC_OP_HOST_ACTION] = { IPC_OP_HOST_ACTION, "op.host.action", SMALL,
+	    FS, REQ, IPC_HOST_RES },
+	[IPC_HOST_RES] = { IPC_HOST_RES, "host.res", 2 * KIB, SF, REP, 0 },
+	[IPC_HOST_LIST_RES] = { IPC_HOST_LIST_RES, "host.list.res", LIST_MAX,
+	    SF, REP, 0 },
+	[IPC_OP_TASK_LIST] = { IPC_OP_TASK_LIST, "op.task.list", 1 * KIB, FS,
+	    REQ, IPC_TASK_LIST_RES },
+	[IPC_TASK_LIST_RES] = { IPC_TASK_LIST_RES, "task.list.res", LIST_MAX,
+	    SF, REP, 0 },
+	[IPC_OP_STATS] = { IPC_OP_STATS, "op.stats", SMALL, FS, REQ,
+	    IPC_STATS_RES },
+	[IPC_STATS_RES] = { IPC_STATS_RES, "stats.res", SMALL, SF, REP, 0 },
+
+	/* the task queue: taskd claims and reports, stored wakes it */
+	[IPC_TASK_CLAIM] = { IPC_TASK_CLAIM, "task.claim", SMALL, TS, REQ,
+	    IPC_TASK_JOBS },
+	[IPC_TASK_JOBS] = { IPC_TASK_JOBS, "task.jobs", 64 * KIB, ST, REP, 0 },
+	[IPC_TASK_PROGRESS] = { IPC_TASK_PROGRESS, "task.progress", 1 * KIB,
+	    TS, 0, 0 },
+	[IPC_TASK_DONE] = { IPC_TASK_DONE, "task.done", 1 * KIB, TS, REQ,
+	    IPC_OP_RES },
+	[IPC_TASK_WAKE] = { IPC_TASK_WAKE, "task.wake", SMALL, ST, 0, 0 },
+	[IPC_HOST_STATES_GET] = { IPC_HOST_STATES_GET, "host.states.get",
+	    SMALL, TS, REQ, IPC_HOST_STATES },
+	[IPC_HOST_STATES] = { IPC_HOST_STATES, "host.states", LIST_MAX, ST,
+	    REP, 0 },
+	[IPC_HOST_OBSERVED] = { IPC_HOST_OBSERVED, "host.observed", SMALL,
+	    TS, 0, 0 },
 };
 
 const struct ipc_msgdef *

@@ -91,6 +91,7 @@ conf_init(struct moat_config *conf)
 	conf_init_identity(conf);
 	conf->auth.argon2_parallelism = 1;
 	conf->task.workers = 2;
+	strlcpy(conf->task.runtime, "/usr/bin/crun", sizeof(conf->task.runtime));
 	conf->ipc_timeout_ms = 5000;
 }
 
@@ -518,6 +519,9 @@ conf_dump(FILE *fp, const struct moat_config *conf)
 	    conf->auth.argon2_parallelism);
 	conf_dump_identity(fp, conf);
 	fprintf(fp, "task workers %u\n", conf->task.workers);
+	fprintf(fp, "task runtime \"%s\"\n", conf->task.runtime);
+	if (conf->task.image[0] != '\0')
+		fprintf(fp, "task image \"%s\"\n", conf->task.image);
 	fprintf(fp, "ipc timeout %u\n", conf->ipc_timeout_ms);
 	if (conf->log_verbose)
 		fprintf(fp, "log verbose\n");

@@ -73,6 +73,8 @@ struct conf_limits {
 
 struct conf_task {
 	uint32_t	 workers;
+	char		 runtime[256];	/* the OCI runtime; absolute */
+	char		 image[256];	/* hosts' root; "" is $var/task/image */
 };
 
 struct moat_config {

@@ -167,6 +167,8 @@ send_task(struct moatd *m, struct child *c)
 
 	ipc_msg_init(&msg, IPC_CFG_TASK, 0);
 	ipc_put_u64(&msg, m->conf->task.workers);
+	ipc_put_str(&msg, m->conf->task.runtime);
+	ipc_put_str(&msg, m->conf->task.image);
 	ipc_send(c->chan, &msg);
 }
 

@@ -128,7 +128,7 @@ static int	 add_proxy(const char *);
 %token	MASTER MAX MEMORY ON PARALLELISM PORT REQUEST SIZE SOCKET TASK
 %token	TIME TIMEOUT TLS USER VAR VERBOSE WORKERS ERROR
 %token	API AUTH FAILURES INVALID LIFETIME LIMIT LOGIN PROXY REQUESTS
-%token	SESSION TOKENS TRUSTED PER ADDRESS
+%token	SESSION TOKENS TRUSTED PER ADDRESS RUNTIME IMAGE
 %token	<string>	STRING
 %token	<number>	NUMBER
 %type	<number>	port size seconds idle limit
@@ -210,6 +210,24 @@ main		: VAR STRING {
 			if (check_range("task workers", $3, 1, 64) == -1)
 				YYERROR;
 			ps.conf->task.workers = $3;
+		}
+		| TASK RUNTIME STRING {
+			if (strlen($3) >= sizeof(ps.conf->task.runtime)) {
+				parse_error("task runtime: path too long");
+				YYERROR;
+			}
+			if (set_path(ps.conf->task.runtime, "task runtime",
+			    $3) == -1)
+				YYERROR;
+		}
+		| TASK IMAGE STRING {
+			if (strlen($3) >= sizeof(ps.conf->task.image)) {
+				parse_error("task image: path too long");
+				YYERROR;
+			}
+			if (set_path(ps.conf->task.image, "task image",
+			    $3) == -1)
+				YYERROR;
 		}
 		| IPC TIMEOUT NUMBER {
 			if (check_range("ipc timeout", $3, 100, 60000) == -1)
@@ -371,6 +389,7 @@ static const struct keyword {
 	{ "headers",	HEADERS },
 	{ "http",	HTTP },
 	{ "idle",	IDLE },
+	{ "image",	IMAGE },
 	{ "include",	INCLUDE },
 	{ "invalid",	INVALID },
 	{ "ipc",		IPC },
@@ -390,6 +409,7 @@ static const struct keyword {
 	{ "proxy",	PROXY },
 	{ "request",	REQUEST },
 	{ "requests",	REQUESTS },
+	{ "runtime",	RUNTIME },
 	{ "session",	SESSION },
 	{ "size",	SIZE },
 	{ "socket",	SOCKET },

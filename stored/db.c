@@ -166,9 +166,29 @@ int
 db_event(const char *type, const char *level, const char *user_id,
     const char *message, const char *actor, const char *peer, int dialect)
 {
+	struct event_refs	 refs = { user_id, NULL, NULL };
+
+	return db_event_refs(type, level, &refs, message, actor, peer,
+	    dialect);
+}
+
+static void
+bind_ref(sqlite3_stmt *st, int col, const char *ref)
+{
+	if (ref != NULL && *ref != '\0')
+		sqlite3_bind_text(st, col, ref, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, col);
+}
+
+int
+db_event_refs(const char *type, const char *level,
+    const struct event_refs *refs, const char *message, const char *actor,
+    const char *peer, int dialect)
+{
 	static const char sql[] = "INSERT INTO events (id, user_id, level, "
-	    "type, message, metadata, created_at) VALUES (?, ?, ?, ?, ?, ?, "
-	    "?)";
+	    "type, message, metadata, created_at, host_id, task_id) VALUES "
+	    "(?, ?, ?, ?, ?, ?, ?, ?, ?)";
 	sqlite3_stmt	*st = db_stmt(sql);
 	json_t		*meta;
 	char		 id[37], *text, safe[EMAIL_MAX + 1];
@@ -189,10 +209,9 @@ db_event(const char *type, const char *level, const char *user_id,
 	json_decref(meta);
 	uuid_v4(id);
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	if (user_id != NULL && *user_id != '\0')
-		sqlite3_bind_text(st, 2, user_id, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, 2);
+	bind_ref(st, 2, refs->user_id);
+	bind_ref(st, 8, refs->host_id);
+	bind_ref(st, 9, refs->task_id);
 	sqlite3_bind_text(st, 3, level, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, type, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 5, message, -1, SQLITE_STATIC);

@@ -100,8 +100,36 @@ from_frontd(struct ipc_chan *chan, struct ipc_msg *m)
 		return sshkeys_op(chan, m);
 	case IPC_OP_ACCOUNT_DATA:
 		return account_data(chan, m);
+	case IPC_OP_HOST_CREATE:
+	case IPC_OP_HOST_LIST:
+	case IPC_OP_HOST_GET:
+	case IPC_OP_HOST_ACTION:
+		return hosts_op(chan, m);
+	case IPC_OP_TASK_LIST:
+		return tasks_list(chan, m);
+	case IPC_OP_STATS:
+		return hosts_stats(chan, m);
 	default:
 		return users_op(chan, m);
+	}
+}
+
+static int
+from_taskd(struct ipc_chan *chan, struct ipc_msg *m)
+{
+	switch (m->type) {
+	case IPC_TASK_CLAIM:
+		return tasks_claim(chan, m);
+	case IPC_TASK_PROGRESS:
+		return tasks_progress(m);
+	case IPC_TASK_DONE:
+		return tasks_done(chan, m);
+	case IPC_HOST_STATES_GET:
+		return hosts_states(chan, m);
+	case IPC_HOST_OBSERVED:
+		return hosts_observed(m);
+	default:
+		return -1;
 	}
 }
 
@@ -122,6 +150,8 @@ dispatch(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 		return from_frontd(chan, m);
 	case PROC_AUTHD:
 		return from_authd(chan, m);
+	case PROC_TASKD:
+		return from_taskd(chan, m);
 	default:
 		return -1;
 	}

@@ -74,6 +74,15 @@ int64_t	 db_now(void);
 int	 db_event(const char *type, const char *level, const char *user_id,
 	    const char *message, const char *actor, const char *peer,
 	    int dialect);
+/* The same, naming a host and a task besides the user. */
+struct event_refs {
+	const char	*user_id;
+	const char	*host_id;
+	const char	*task_id;
+};
+int	 db_event_refs(const char *type, const char *level,
+	    const struct event_refs *, const char *message, const char *actor,
+	    const char *peer, int dialect);
 
 /* schema.c */
 int	 schema_migrate(void);
@@ -132,6 +141,26 @@ int	 sshkeys_op(struct ipc_chan *, struct ipc_msg *);
 int	 sshkeys_authorized(struct ipc_chan *, struct ipc_msg *);
 /* count, then oid, name and fingerprint of each of user's keys */
 void	 sshkeys_put_brief(struct ipc_msg *, uint64_t user);
+
+/* hosts.c */
+struct host_rec;
+int	 hosts_op(struct ipc_chan *, struct ipc_msg *);
+int	 hosts_load_oid(uint64_t oid, struct host_rec *);
+int	 hosts_set_status(uint64_t oid, const char *status);
+int	 hosts_states(struct ipc_chan *, struct ipc_msg *);
+int	 hosts_observed(struct ipc_msg *);
+int	 hosts_stats(struct ipc_chan *, struct ipc_msg *);
+
+/* tasks.c */
+int	 tasks_enqueue(uint32_t action, uint64_t host_oid,
+	    const char *requested_by, char task_id[37]);
+void	 tasks_wake(void);
+int	 tasks_host_busy(uint64_t host_oid);
+int	 tasks_claim(struct ipc_chan *, struct ipc_msg *);
+int	 tasks_progress(struct ipc_msg *);
+int	 tasks_done(struct ipc_chan *, struct ipc_msg *);
+int	 tasks_list(struct ipc_chan *, struct ipc_msg *);
+void	 tasks_put_counts(struct ipc_msg *);
 
 /* clients.c */
 int	 clients_store_add(struct ipc_chan *, struct ipc_msg *);

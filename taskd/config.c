@@ -1,5 +1,11 @@
 /* taskd's half of the configuration push (see moatd/config.c). */
+#include <sys/socket.h>
+
+#include <stdio.h>
+#include <string.h>
+
 #include "daemon.h"
+#include "driver.h"
 #include "log.h"
 #include "taskd.h"
 
@@ -7,6 +13,8 @@ static int
 get_task(struct taskd_config *c, struct ipc_msg *m)
 {
 	ipc_get_u32(m, &c->workers);
+	ipc_get_str(m, c->runtime, sizeof(c->runtime));
+	ipc_get_str(m, c->image, sizeof(c->image));
 	if (ipc_end(m) == -1)
 		return -1;
 	if (c->workers == 0 || c->workers > 64) {
@@ -16,13 +24,32 @@ get_task(struct taskd_config *c, struct ipc_msg *m)
 	return 0;
 }
 
+/*
+ * The runner learns its paths once, from the first configuration:
+ * where the runtime is and the image must stay as they started (a
+ * reload that changes them says so and takes effect at restart).
+ */
 static void
 apply(void)
 {
-	struct taskd	*t = taskd_env;
+	struct taskd		*t = taskd_env;
+	struct driver_paths	 p;
+	static int		 told;
 
 	t->conf = t->pending;
 	log_setverbose(t->conf.common.verbose);
+	if (told++)
+		return;
+	memset(&p, 0, sizeof(p));
+	strlcpy(p.state, t->state_dir, sizeof(p.state));
+	strlcpy(p.runtime, t->conf.runtime, sizeof(p.runtime));
+	if (t->conf.image[0] != '\0')
+		strlcpy(p.image, t->conf.image, sizeof(p.image));
+	else if (snprintf(p.image, sizeof(p.image), "%s/image",
+	    t->state_dir) >= (int)sizeof(p.image))
+		fatalx("state directory path too long");
+	if (send(t->runner, &p, sizeof(p), 0) != (ssize_t)sizeof(p))
+		fatal("runner");
 }
 
 int
@@ -38,7 +65,10 @@ config_dispatch(struct ipc_chan *chan, struct ipc_msg *m)
 	case IPC_CFG_DONE:
 		return daemon_config_done(chan, m, apply);
 	case IPC_PROC_START:
-		return daemon_proc_start(m, &t->serving);
+		if (daemon_proc_start(m, &t->serving) == -1)
+			return -1;
+		jobs_wake();
+		return 0;
 	default:
 		return -1;
 	}

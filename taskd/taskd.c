@@ -14,9 +14,12 @@
 #include "daemon.h"
 #include "log.h"
 #include "sandbox.h"
+#include "driver.h"
 #include "taskd.h"
 
 struct taskd	*taskd_env;
+
+#define RUNNER_JOBS	16	/* runtime operations at once */
 
 #define CAP(x)	(1ULL << (x))
 
@@ -39,11 +42,17 @@ dispatch(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 	case PROC_MOATD:
 		return config_dispatch(chan, m);
 	case PROC_STORED:
+		if (m->type == IPC_TASK_WAKE) {
+			if (ipc_end(m) == -1)
+				return -1;
+			jobs_wake();
+			return 0;
+		}
 		if (m->type != IPC_AGENT_PING || ipc_end(m) == -1)
 			return -1;
 		ipc_msg_init(&pong, IPC_AGENT_PONG, 0);
 		ipc_reply(chan, m, &pong);
-	return 0;
+		return 0;
 	default:
 		return -1;
 	}
@@ -76,6 +85,12 @@ main(int argc, char *argv[])
 	sandbox_drop_privileges(opts.user, NULL);
 	daemon_bind_to_parent();
 	sandbox_keep_caps(taskd_caps);
+	if (strlcpy(t.state_dir, opts.root, sizeof(t.state_dir)) >=
+	    sizeof(t.state_dir))
+		fatalx("state directory path too long");
+	/* before the sandbox: the runner runs what the sandbox forbids */
+	if ((t.runner = runner_start(RUNNER_JOBS)) == -1)
+		fatal("runner");
 	paths[0].path = opts.root;
 	memset(&policy, 0, sizeof(policy));
 	policy.name = "taskd";
@@ -84,6 +99,7 @@ main(int argc, char *argv[])
 	policy.npaths = sizeof(paths) / sizeof(paths[0]);
 	sandbox_enter(&policy);
 	t.base = daemon_event_base();
+	jobs_init(t.base, t.runner);
 
 	daemon_link_peers(t.base, PROC_TASKD, t.chans, dispatch, &t);
 	event_base_dispatch(t.base);

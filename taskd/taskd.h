@@ -10,6 +10,8 @@
 struct taskd_config {
 	struct daemon_config	 common;
 	uint32_t		 workers;
+	char			 runtime[256];
+	char			 image[256];	/* "" for the default */
 };
 
 struct taskd {
@@ -18,10 +20,16 @@ struct taskd {
 	struct taskd_config	 pending;
 	struct taskd_config	 conf;
 	int			 serving;
+	int			 runner;	/* the runner's socket */
+	char			 state_dir[256];
 };
 
 extern struct taskd *taskd_env;
 
 int	 config_dispatch(struct ipc_chan *, struct ipc_msg *);
+
+/* jobs.c */
+void	 jobs_init(struct event_base *, int runner);
+void	 jobs_wake(void);
 
 #endif

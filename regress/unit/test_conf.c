@@ -142,6 +142,8 @@ test_defaults(void)
 	CHECK_INT(conf.auth.argon2_time, 2);
 	CHECK_INT(conf.auth.argon2_parallelism, 1);
 	CHECK_INT(conf.task.workers, 2);
+	CHECK_STR(conf.task.runtime, "/usr/bin/crun");
+	CHECK_STR(conf.task.image, "");
 	CHECK_INT(conf.ipc_timeout_ms, 5000);
 	CHECK_INT(conf.log_verbose, 0);
 	CHECK_STR(conf.user[PROC_FRONTD], proc_default_user(PROC_FRONTD));
@@ -209,6 +211,8 @@ test_full(void)
 	CHECK_INT(conf.auth.argon2_time, 3);
 	CHECK_INT(conf.auth.argon2_parallelism, 4);
 	CHECK_INT(conf.task.workers, 8);
+	CHECK_STR(conf.task.runtime, "/usr/local/bin/runc");
+	CHECK_STR(conf.task.image, "/srv/moat/image");
 	CHECK_INT(conf.ipc_timeout_ms, 10000);
 	CHECK_INT(conf.log_verbose, 1);
 	CHECK_INT(conf_finalize(&conf), 0);
@@ -582,6 +586,9 @@ static const struct bad {
 	{ "bad-relative-path.conf", 1,
 	    "bad-relative-path.conf:2: var \"var/lib/moat\": must be an "
 	    "absolute path" },
+	{ "bad-task-paths.conf", 2,
+	    "bad-task-paths.conf:2: task image \"relative/image\": must be "
+	    "an absolute path" },
 	{ "bad-size-suffix.conf", 1,
 	    "bad-size-suffix.conf:1: invalid size \"64X\"" },
 	{ "bad-string-too-long.conf", 1,

@@ -1,0 +1,441 @@
+/*
+ * Hosts, tasks and the dashboard of control plane v1 (NOTES.md has the
+ * shapes).  stored decides who may do what: an admin on every host, a
+ * user reads their own and may rebuild it.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api.h"
+#include "frontd.h"
+#include "hostrec.h"
+#include "log.h"
+
+#define HOSTS_PAGE	200
+#define TASKS_PAGE	200
+
+static struct ipc_chan *
+stored(void)
+{
+	return frontd_env->chans[PROC_STORED];
+}
+
+/* Whether the route is the user portal's (own hosts only). */
+static int
+portal(struct api_req *r)
+{
+	return strncmp(r->route->pattern, "/v1/user/", 9) == 0;
+}
+
+static json_t *
+render_host(struct api_req *r, const struct host_rec *h)
+{
+	char	 access[HOST_NAME_MAX_LEN + 300];
+	json_t	*j;
+	int	 hostlen = (int)r->c->req.hostlen;
+
+	/* the entry short link, on the address the client used */
+	snprintf(access, sizeof(access), "curl -sSf https://%.*s/entry/%s | "
+	    "bash", hostlen < 256 ? hostlen : 0, r->c->req.host != NULL ?
+	    r->c->req.host : "", h->short_id);
+	j = json_pack("{s:s,s:I,s:s,s:s,s:s,s:s,s:s,s:I,s:f,s:I,s:s?,s:o,"
+	    "s:o,s:s}", "id", h->id, "oid", (json_int_t)h->oid, "user_id",
+	    h->user_id, "status", h->status, "short_id", h->short_id,
+	    "hostname", h->hostname, "timezone", h->timezone,
+	    "memory_limit_mb", (json_int_t)h->memory_limit_mb, "cpu_limit",
+	    h->cpu_milli / 1000.0, "pids_limit", (json_int_t)h->pids_limit,
+	    "egress_ip_id", h->egress_ip_id[0] != '\0' ? h->egress_ip_id :
+	    NULL, "created_at", render_time(h->created_at), "updated_at",
+	    render_time(h->updated_at), "access_command", access);
+	if (j == NULL)
+		fatalx("%s: out of memory", __func__);
+	return j;
+}
+
+static void
+host_answered(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
+{
+	struct api_req	*r = arg;
+	struct host_rec	 h;
+	char		 message[256], task_id[37];
+	uint32_t	 status;
+	json_t		*body;
+
+	(void)chan;
+	if (api_arrived(r, m, "storage unavailable") == -1)
+		return;
+	ipc_get_u32(m, &status);
+	ipc_get_str(m, message, sizeof(message));
+	if (status >= 300) {
+		if (ipc_end(m) == -1)
+			fatalx("stored sent a malformed host.res");
+		api_error(r, status, message);
+		return;
+	}
+	memset(&h, 0, sizeof(h));
+	ipc_get_host(m, &h);
+	ipc_get_str(m, task_id, sizeof(task_id));
+	if (ipc_end(m) == -1)
+		fatalx("stored sent a malformed host.res");
+	body = json_pack("{s:o}", "host", render_host(r, &h));
+	if (task_id[0] != '\0')
+		json_object_set_new(body, "task_id", json_string(task_id));
+	api_json(r, status, body);
+}
+
+static void
+host_request(struct api_req *r, struct ipc_msg *m)
+{
+	if (api_request(r, stored(), m, host_answered) == -1)
+		api_error(r, 503, "storage unavailable");
+}
+
+/* An optional non-negative integer member, def when absent. */
+static int
+uint_field(struct api_req *r, json_t *body, const char *name, uint32_t def,
+    uint32_t *out)
+{
+	json_t	*v = json_object_get(body, name);
+	char	 msg[96];
+
+	*out = def;
+	if (v == NULL || json_is_null(v))
+		return 0;
+	if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+	    json_integer_value(v) > UINT32_MAX) {
+		snprintf(msg, sizeof(msg), "\"%s\" must be a non-negative "
+		    "integer", name);
+		api_error(r, 400, msg);
+		return -1;
+	}
+	*out = json_integer_value(v);
+	return 0;
+}
+
+/* cpu_limit in cpus (1.5), kept as thousandths */
+static int
+cpu_field(struct api_req *r, json_t *body, uint32_t *milli)
+{
+	json_t	*v = json_object_get(body, "cpu_limit");
+	double	 d;
+
+	*milli = 1000;
+	if (v == NULL || json_is_null(v))
+		return 0;
+	d = json_number_value(v);
+	if (!json_is_number(v) || !isfinite(d) || d < 0.01 || d > 1024) {
+		api_error(r, 400, "\"cpu_limit\" must be a number of cpus "
+		    "from 0.01 to 1024");
+		return -1;
+	}
+	*milli = (uint32_t)(d * 1000 + 0.5);
+	return 0;
+}
+
+static int
+optional_text(struct api_req *r, json_t *body, const char *name, size_t max,
+    const char *def, const char **out)
+{
+	json_t	*v = json_object_get(body, name);
+
+	*out = def;
+	if (v == NULL || json_is_null(v))
+		return 0;
+	return string_field(r, body, name, max, out);
+}
+
+/* POST /v1/admin/hosts */
+void
+v1_hosts_create(struct api_req *r)
+{
+	static const char *const fields[] = { "user_id", "egress_ip_id",
+	    "memory_limit_mb", "cpu_limit", "pids_limit", "hostname",
+	    "timezone", NULL };
+	const char	*user, *egress, *hostname, *tz;
+	uint32_t	 mem, cpu, pids;
+	struct ipc_msg	 m;
+	json_t		*body;
+
+	if ((body = api_body(r)) == NULL)
+		return;
+	if (api_only_fields(r, body, fields) == -1 ||
+	    string_field(r, body, "user_id", FIELD_REF_MAX, &user) == -1 ||
+	    optional_text(r, body, "egress_ip_id", 36, "", &egress) == -1 ||
+	    uint_field(r, body, "memory_limit_mb", 512, &mem) == -1 ||
+	    cpu_field(r, body, &cpu) == -1 ||
+	    uint_field(r, body, "pids_limit", 256, &pids) == -1 ||
+	    optional_text(r, body, "hostname", HOST_NAME_MAX_LEN, "",
+	    &hostname) == -1 ||
+	    optional_text(r, body, "timezone", HOST_TZ_MAX, "UTC", &tz) == -1) {
+		json_decref(body);
+		return;
+	}
+	ipc_msg_init(&m, IPC_OP_HOST_CREATE, 0);
+	ipc_put_bin(&m, r->grant, sizeof(r->grant));
+	ipc_put_str(&m, user);
+	ipc_put_str(&m, hostname);
+	ipc_put_str(&m, tz);
+	ipc_put_u64(&m, mem);
+	ipc_put_u64(&m, cpu);
+	ipc_put_u64(&m, pids);
+	ipc_put_str(&m, egress);
+	json_decref(body);
+	host_request(r, &m);
+}
+
+void
+v1_host_get(struct api_req *r)
+{
+	struct ipc_msg	 m;
+
+	ipc_msg_init(&m, IPC_OP_HOST_GET, 0);
+	ipc_put_bin(&m, r->grant, sizeof(r->grant));
+	ipc_put_bool(&m, !portal(r));
+	ipc_put_str(&m, r->params[0]);
+	host_request(r, &m);
+}
+
+static void
+host_action(struct api_req *r, uint32_t action)
+{
+	struct ipc_msg	 m;
+
+	ipc_msg_init(&m, IPC_OP_HOST_ACTION, 0);
+	ipc_put_bin(&m, r->grant, sizeof(r->grant));
+	ipc_put_bool(&m, !portal(r));
+	ipc_put_str(&m, r->params[0]);
+	ipc_put_u64(&m, action);
+	host_request(r, &m);
+}
+
+void
+v1_host_start(struct api_req *r)
+{
+	host_action(r, HOST_START);
+}
+
+void
+v1_host_stop(struct api_req *r)
+{
+	host_action(r, HOST_STOP);
+}
+
+void
+v1_host_rebuild(struct api_req *r)
+{
+	host_action(r, HOST_REBUILD);
+}
+
+void
+v1_host_delete(struct api_req *r)
+{
+	host_action(r, HOST_DELETE);
+}
+
+static struct api_req	*listing;	/* the request a row renders for */
+
+static json_t *
+host_row(struct ipc_msg *m)
+{
+	struct host_rec	 h;
+
+	memset(&h, 0, sizeof(h));
+	ipc_get_host(m, &h);
+	return render_host(listing, &h);
+}
+
+static void
+hosts_listed(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
+{
+	struct api_req	*r = arg;
+	uint64_t	 total;
+	json_t		*list;
+
+	(void)chan;
+	listing = r;
+	list = api_list_res(r, m, host_row, &total);
+	listing = NULL;
+	if (list != NULL)
+		api_json(r, 200, json_pack("{s:o}", "hosts", list));
+}
+
+void
+v1_hosts_list(struct api_req *r)
+{
+	struct ipc_msg	 m;
+	uint32_t	 limit, offset;
+
+	if (api_paging(r, HOSTS_PAGE, HOSTS_PAGE, &limit, &offset) == -1) {
+		api_error(r, 400, "limit must be 1 to 200, offset a number");
+		return;
+	}
+	ipc_msg_init(&m, IPC_OP_HOST_LIST, 0);
+	ipc_put_bin(&m, r->grant, sizeof(r->grant));
+	ipc_put_bool(&m, portal(r));
+	ipc_put_u64(&m, limit);
+	ipc_put_u64(&m, offset);
+	if (api_request(r, stored(), &m, hosts_listed) == -1)
+		api_error(r, 503, "storage unavailable");
+}
+
+/* ---- tasks ------------------------------------------------------------ */
+
+static json_t *
+task_row(struct ipc_msg *m)
+{
+	struct task_rec	 t;
+	json_t		*j;
+
+	memset(&t, 0, sizeof(t));
+	ipc_get_task(m, &t);
+	j = json_pack("{s:s,s:s?,s:s,s:s,s:s?,s:s?,s:s?,s:I,s:s,s:I,s:o,s:o}",
+	    "task_id", t.id, "host_id", t.host_id[0] != '\0' ? t.host_id :
+	    NULL, "kind", t.kind, "status", t.status, "requested_by",
+	    t.requested_by[0] != '\0' ? t.requested_by : NULL, "error_code",
+	    t.error_code[0] != '\0' ? t.error_code : NULL, "error_message",
+	    t.error_message[0] != '\0' ? t.error_message : NULL,
+	    "progress_percent", (json_int_t)t.progress_percent,
+	    "progress_message", t.progress_message, "attempts",
+	    (json_int_t)t.attempts, "created_at", render_time(t.created_at),
+	    "updated_at", render_time(t.updated_at));
+	if (j == NULL)
+		fatalx("%s: out of memory", __func__);
+	return j;
+}
+
+static void
+tasks_listed(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
+{
+	struct api_req	*r = arg;
+	uint64_t	 total;
+	json_t		*list;
+	uint32_t	 limit, offset;
+
+	(void)chan;
+	if ((list = api_list_res(r, m, task_row, &total)) == NULL)
+		return;
+	(void)api_paging(r, 50, TASKS_PAGE, &limit, &offset);
+	api_json(r, 200, json_pack("{s:o,s:I,s:I,s:I}", "tasks", list, "total",
+	    (json_int_t)total, "limit", (json_int_t)limit, "offset",
+	    (json_int_t)offset));
+}
+
+static int
+filter(struct api_req *r, const char *name, const char *const *allowed,
+    const char **out)
+{
+	const char	*v = api_query_get(r, name);
+	char		 msg[96];
+	int		 i;
+
+	*out = v != NULL ? v : "";
+	if (v == NULL || allowed == NULL)
+		return strlen(*out) <= FIELD_FILTER_MAX ? 0 : -1;
+	for (i = 0; allowed[i] != NULL; i++)
+		if (strcmp(v, allowed[i]) == 0)
+			return 0;
+	snprintf(msg, sizeof(msg), "unknown %s", name);
+	api_error(r, 400, msg);
+	return -1;
+}
+
+/* GET /v1/admin/tasks?state=&host_id=&kind=&limit=&offset= */
+void
+v1_tasks_list(struct api_req *r)
+{
+	static const char *const states[] = { "pending", "running",
+	    "succeeded", "failed", "canceled", NULL };
+	static const char *const kinds[] = { "host.create", "host.start",
+	    "host.stop", "host.rebuild", "host.delete", "noop", NULL };
+	const char	*state, *host, *kind;
+	struct ipc_msg	 m;
+	uint32_t	 limit, offset;
+
+	if (api_paging(r, 50, TASKS_PAGE, &limit, &offset) == -1) {
+		api_error(r, 400, "limit must be 1 to 200, offset a number");
+		return;
+	}
+	if (filter(r, "state", states, &state) == -1 ||
+	    filter(r, "kind", kinds, &kind) == -1)
+		return;
+	if (filter(r, "host_id", NULL, &host) == -1) {
+		api_error(r, 400, "host_id too long");
+		return;
+	}
+	ipc_msg_init(&m, IPC_OP_TASK_LIST, 0);
+	ipc_put_bin(&m, r->grant, sizeof(r->grant));
+	ipc_put_str(&m, state);
+	ipc_put_str(&m, host);
+	ipc_put_str(&m, kind);
+	ipc_put_u64(&m, limit);
+	ipc_put_u64(&m, offset);
+	if (api_request(r, stored(), &m, tasks_listed) == -1)
+		api_error(r, 503, "storage unavailable");
+}
+
+/* ---- the dashboard ---------------------------------------------------- */
+
+static json_t *
+counters(struct ipc_msg *m, const char *const *names)
+{
+	json_t		*j = json_object();
+	uint64_t	 n;
+	int		 i;
+
+	if (j == NULL)
+		fatalx("%s: out of memory", __func__);
+	for (i = 0; names[i] != NULL; i++) {
+		ipc_get_u64(m, &n);
+		json_object_set_new(j, names[i], json_integer(n));
+	}
+	return j;
+}
+
+static void
+stats_read(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
+{
+	static const char *const host_states[] = { "pending", "running",
+	    "stopped", "failed", "deleted", NULL };
+	static const char *const task_states[] = { "pending", "running",
+	    "succeeded", "failed", "canceled", NULL };
+	struct api_req	*r = arg;
+	char		 message[128];
+	uint32_t	 status;
+	uint64_t	 users, ips;
+	json_t		*hosts, *tasks;
+
+	(void)chan;
+	if (api_arrived(r, m, "storage unavailable") == -1)
+		return;
+	ipc_get_u32(m, &status);
+	ipc_get_str(m, message, sizeof(message));
+	if (status != 200) {
+		if (ipc_end(m) == -1)
+			fatalx("stored sent a malformed stats.res");
+		api_error(r, status, message);
+		return;
+	}
+	ipc_get_u64(m, &users);
+	ipc_get_u64(m, &ips);
+	hosts = counters(m, host_states);
+	tasks = counters(m, task_states);
+	if (ipc_end(m) == -1)
+		fatalx("stored sent a malformed stats.res");
+	api_json(r, 200, json_pack("{s:I,s:O,s:I,s:o,s:o}", "active_users",
+	    (json_int_t)users, "running_hosts", json_object_get(hosts,
+	    "running"), "available_ips", (json_int_t)ips, "hosts_by_state",
+	    hosts, "tasks_by_state", tasks));
+}
+
+void
+v1_dashboard_stats(struct api_req *r)
+{
+	struct ipc_msg	 m;
+
+	ipc_msg_init(&m, IPC_OP_STATS, 0);
+	ipc_put_bin(&m, r->grant, sizeof(r->grant));
+	if (api_request(r, stored(), &m, stats_read) == -1)
+		api_error(r, 503, "storage unavailable");
+}

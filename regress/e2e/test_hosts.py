@@ -1,0 +1,325 @@
+"""Hosts on a real crun: created with their limits and namespaces,
+stopped, started, rebuilt with their home kept, deleted with nothing
+left; the owner rules; a taskd killed in the middle of a create; the
+reconciler; a missing runtime; the task list and the dashboard."""
+import glob
+import json
+import os
+import signal
+import subprocess
+import time
+
+import pytest
+
+from identity import admin_token, call, login, make_user
+
+CRUN = "/usr/bin/crun"
+
+
+def crun(*args):
+    return subprocess.run([CRUN, *args], capture_output=True, text=True)
+
+
+def containers():
+    out = crun("list", "-q").stdout.split()
+    return [c for c in out if c.startswith("moat-")]
+
+
+@pytest.fixture(autouse=True)
+def clean_runtime():
+    """Each test starts and ends without moat containers or cgroups."""
+    def clean():
+        for c in containers():
+            crun("delete", "-f", c)
+        for d in glob.glob("/sys/fs/cgroup/*/moat/*"):
+            try:
+                os.rmdir(d)
+            except OSError:
+                pass
+    assert os.path.exists(CRUN), "crun is needed (scripts/deps.sh)"
+    clean()
+    yield
+    clean()
+
+
+def wait_for(what, timeout=20, step=0.1):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = what()
+        if value:
+            return value
+        time.sleep(step)
+    raise AssertionError("timed out waiting")
+
+
+def task_of(suite, token, task_id):
+    status, body, _ = call(suite, "GET", "/v1/admin/tasks?limit=200", token)
+    assert status == 200, body
+    for t in body["tasks"]:
+        if t["task_id"] == task_id:
+            return t
+    return None
+
+
+def finished(suite, token, task_id, timeout=30):
+    def done():
+        t = task_of(suite, token, task_id)
+        return t if t and t["status"] in ("succeeded", "failed") else None
+    return wait_for(done, timeout)
+
+
+def host(suite, token, host_id):
+    status, body, _ = call(suite, "GET", "/v1/admin/hosts/" + host_id, token)
+    return status, body
+
+
+def create(suite, token, user_id, **extra):
+    body = {"user_id": user_id, "memory_limit_mb": 96, "pids_limit": 48,
+            "cpu_limit": 0.5, "hostname": "box1",
+            "timezone": "Europe/Warsaw"}
+    body.update(extra)
+    status, answer, _ = call(suite, "POST", "/v1/admin/hosts", token, body)
+    assert status == 202, answer
+    return answer["host"], answer["task_id"]
+
+
+def container_pid(short_id):
+    out = crun("state", "moat-" + short_id)
+    assert out.returncode == 0, out.stderr
+    state = json.loads(out.stdout)
+    assert state["status"] == "running"
+    return state["pid"]
+
+
+def in_host(short_id, command):
+    return subprocess.run([CRUN, "exec", "moat-" + short_id, "/bin/sh",
+                           "-c", command], capture_output=True, text=True)
+
+
+def test_host_lifecycle(suite):
+    admin = admin_token(suite)
+    user = make_user(suite, admin, "cust", "password-cust")
+    h, task_id = create(suite, admin, user["id"])
+    assert h["status"] == "pending" and h["user_id"] == user["id"]
+    assert len(h["short_id"]) == 10 and h["hostname"] == "box1"
+    assert h["memory_limit_mb"] == 96 and h["pids_limit"] == 48
+    assert h["cpu_limit"] == 0.5
+    assert h["short_id"] in h["access_command"]
+    t = finished(suite, admin, task_id)
+    assert t["status"] == "succeeded", t
+    assert t["kind"] == "host.create" and t["host_id"] == h["id"]
+    assert t["progress_percent"] == 100
+    status, body = host(suite, admin, h["id"])
+    assert status == 200 and body["host"]["status"] == "running"
+
+    # its own namespaces, its limits, no new privileges, a read-only root
+    pid = container_pid(h["short_id"])
+    for ns in ("net", "pid", "mnt", "uts", "ipc"):
+        assert os.readlink("/proc/%d/ns/%s" % (pid, ns)) != \
+            os.readlink("/proc/self/ns/" + ns), ns
+    with open("/proc/%d/cgroup" % pid) as f:
+        groups = f.read()
+    assert "memory:/moat/%s" % h["short_id"] in groups
+    assert "pids:/moat/%s" % h["short_id"] in groups
+    base = "/sys/fs/cgroup/%s/moat/" + h["short_id"]
+    with open(base % "memory" + "/memory.limit_in_bytes") as f:
+        assert int(f.read()) == 96 * 1024 * 1024
+    with open(base % "pids" + "/pids.max") as f:
+        assert f.read().strip() == "48"
+    with open(base % "cpu" + "/cpu.cfs_quota_us") as f:
+        assert f.read().strip() == "50000"
+    with open("/proc/%d/status" % pid) as f:
+        assert "NoNewPrivs:\t1" in f.read()
+    out = in_host(h["short_id"], "hostname; echo $TZ; touch /bin/x; "
+                  "echo kept > /home/file; cat /home/file")
+    assert out.stdout.split("\n")[:2] == ["box1", "Europe/Warsaw"]
+    assert "Read-only file system" in out.stderr
+    assert "kept" in out.stdout
+
+    # rebuild: a new container, the home kept
+    status, body, _ = call(suite, "POST", "/v1/admin/hosts/%s/rebuild"
+                           % h["id"], admin)
+    assert status == 202, body
+    assert finished(suite, admin, body["task_id"])["status"] == "succeeded"
+    assert container_pid(h["short_id"]) != pid
+    assert in_host(h["short_id"], "cat /home/file").stdout == "kept\n"
+
+    # stop: gone from the runtime; start: back
+    status, body, _ = call(suite, "POST", "/v1/admin/hosts/%s/stop" %
+                           h["id"], admin)
+    assert status == 202
+    assert finished(suite, admin, body["task_id"])["status"] == "succeeded"
+    assert crun("state", "moat-" + h["short_id"]).returncode != 0
+    assert host(suite, admin, h["id"])[1]["host"]["status"] == "stopped"
+    status, body, _ = call(suite, "POST", "/v1/admin/hosts/%s/start" %
+                           h["id"], admin)
+    assert finished(suite, admin, body["task_id"])["status"] == "succeeded"
+    assert host(suite, admin, h["id"])[1]["host"]["status"] == "running"
+    assert in_host(h["short_id"], "cat /home/file").stdout == "kept\n"
+
+    # the dashboard counts it
+    status, stats, _ = call(suite, "GET", "/v1/admin/dashboard/stats", admin)
+    assert status == 200
+    assert stats["running_hosts"] == 1 and stats["active_users"] == 2
+    assert stats["available_ips"] == 0
+    assert stats["hosts_by_state"]["running"] == 1
+    assert stats["tasks_by_state"]["succeeded"] == 4
+
+    # delete: container, limits and home gone, the host too
+    status, body, _ = call(suite, "DELETE", "/v1/admin/hosts/" + h["id"],
+                           admin)
+    assert status == 202
+    assert finished(suite, admin, body["task_id"])["status"] == "succeeded"
+    assert containers() == []
+    assert not glob.glob(suite.var + "/task/volumes/" + h["short_id"])
+    assert not glob.glob("/sys/fs/cgroup/*/moat/" + h["short_id"])
+    assert host(suite, admin, h["id"])[0] == 404
+    # a deleted host's user may have a new one
+    h2, task2 = create(suite, admin, user["id"])
+    assert finished(suite, admin, task2)["status"] == "succeeded"
+
+    # every transition is an event; tasks filter by state, host and kind
+    status, events, _ = call(suite, "GET", "/v1/admin/events?host_id=" +
+                             h["id"] + "&limit=200", admin)
+    types = [e["type"] for e in events["events"]]
+    assert types.count("admin.host.create") == 1
+    assert types.count("admin.host.action") == 4
+    assert types.count("task.succeeded") == 5
+    for query, n in [("kind=host.rebuild", 1), ("state=succeeded", 6),
+                     ("host_id=" + h["id"], 5), ("host_id=%d" % h2["oid"],
+                                                 1)]:
+        status, body, _ = call(suite, "GET", "/v1/admin/tasks?" + query,
+                               admin)
+        assert status == 200 and body["total"] == n, (query, body)
+    for query in ["state=done", "kind=x", "limit=0", "limit=201",
+                  "offset=-1"]:
+        status, body, _ = call(suite, "GET", "/v1/admin/tasks?" + query,
+                               admin)
+        assert status == 400 and "error" in body, query
+    task = body = call(suite, "GET", "/v1/admin/tasks?limit=1", admin)[1]
+    assert set(task["tasks"][0]) >= {
+        "task_id", "host_id", "kind", "status", "requested_by",
+        "error_code", "error_message", "progress_percent",
+        "progress_message", "created_at", "updated_at"}
+
+
+def test_host_rules(suite):
+    admin = admin_token(suite)
+    alice = make_user(suite, admin, "alice", "password-alice")
+    bob = make_user(suite, admin, "bob", "password-bob")
+    a_token = login(suite, "alice", "password-alice")[1]["token"]
+    b_token = login(suite, "bob", "password-bob")[1]["token"]
+    h, task_id = create(suite, admin, alice["id"])
+    # one live host per user
+    status, body, _ = call(suite, "POST", "/v1/admin/hosts", admin,
+                           {"user_id": alice["id"]})
+    assert status == 409, body
+    finished(suite, admin, task_id)
+    bad = [({"user_id": "nobody"}, 404), ({}, 400),
+           ({"user_id": bob["id"], "hostname": "-bad"}, 400),
+           ({"user_id": bob["id"], "hostname": "a" * 64}, 400),
+           ({"user_id": bob["id"], "timezone": "../../etc/passwd"}, 400),
+           ({"user_id": bob["id"], "cpu_limit": "two"}, 400),
+           ({"user_id": bob["id"], "cpu_limit": 0}, 400),
+           ({"user_id": bob["id"], "memory_limit_mb": 1}, 400),
+           ({"user_id": bob["id"], "memory_limit_mb": -5}, 400),
+           ({"user_id": bob["id"], "pids_limit": 2}, 400),
+           ({"user_id": bob["id"], "egress_ip_id": "nope"}, 400),
+           ({"user_id": bob["id"], "color": "red"}, 400)]
+    for body, code in bad:
+        status, answer, _ = call(suite, "POST", "/v1/admin/hosts", admin,
+                                 body)
+        assert status == code, (body, answer)
+        assert set(answer) == {"error"}
+    status, body, _ = call(suite, "GET", "/v1/admin/hosts", admin)
+    assert [x["id"] for x in body["hosts"]] == [h["id"]]
+    # users: no admin route, whatever the host
+    for method, path in [("GET", "/v1/admin/hosts"),
+                         ("POST", "/v1/admin/hosts"),
+                         ("GET", "/v1/admin/hosts/" + h["id"]),
+                         ("POST", "/v1/admin/hosts/%s/stop" % h["id"]),
+                         ("DELETE", "/v1/admin/hosts/" + h["id"]),
+                         ("GET", "/v1/admin/tasks"),
+                         ("GET", "/v1/admin/dashboard/stats")]:
+        status, body, _ = call(suite, method, path, a_token,
+                               {"user_id": alice["id"]}
+                               if method == "POST" else None)
+        assert status == 403, (method, path, body)
+    # the portal: alice sees and rebuilds her own, bob nothing of hers
+    status, body, _ = call(suite, "GET", "/v1/user/hosts", a_token)
+    assert status == 200 and [x["id"] for x in body["hosts"]] == [h["id"]]
+    status, body, _ = call(suite, "GET", "/v1/user/hosts", b_token)
+    assert status == 200 and body["hosts"] == []
+    for ref in (h["id"], str(h["oid"])):
+        assert call(suite, "GET", "/v1/user/hosts/" + ref, b_token)[0] == 404
+        assert call(suite, "POST", "/v1/user/hosts/%s/rebuild" % ref,
+                    b_token)[0] == 404
+    status, body, _ = call(suite, "GET", "/v1/user/hosts/" + h["id"],
+                           a_token)
+    assert status == 200 and body["host"]["short_id"] == h["short_id"]
+    status, body, _ = call(suite, "POST", "/v1/user/hosts/%s/rebuild" %
+                           h["id"], a_token)
+    assert status == 202, body
+    # one task at a time per host
+    status, busy, _ = call(suite, "POST", "/v1/admin/hosts/%s/stop" %
+                           h["id"], admin)
+    assert status in (202, 409), busy
+    finished(suite, admin, body["task_id"])
+    status, events, _ = call(suite, "GET", "/v1/admin/events?type="
+                             "user.host.action", admin)
+    assert events["total"] == 1
+
+
+def test_taskd_killed_in_the_middle_of_a_create(make_suite):
+    s = make_suite()
+    admin = admin_token(s)
+    user = make_user(s, admin, "crash", "password-crash")
+    h, task_id = create(s, admin, user["id"])
+    # as soon as the worker has it, taskd dies: the suite fails closed
+    wait_for(lambda: (task_of(s, admin, task_id) or {}).get("status") ==
+             "running", step=0.005)
+    os.kill(s.pid("taskd"), signal.SIGKILL)
+    assert s.wait_exit(5) != 0
+    s.start()
+    admin = admin_token(s)
+    t = finished(s, admin, task_id)
+    assert t["status"] == "succeeded", t
+    assert containers() == ["moat-" + h["short_id"]]
+    container_pid(h["short_id"])
+    assert host(s, admin, h["id"])[1]["host"]["status"] == "running"
+
+
+def test_reconciler_notices_a_container_killed_outside(suite):
+    admin = admin_token(suite)
+    user = make_user(suite, admin, "recon", "password-recon")
+    h, task_id = create(suite, admin, user["id"])
+    assert finished(suite, admin, task_id)["status"] == "succeeded"
+    crun("kill", "moat-" + h["short_id"], "KILL")
+    wait_for(lambda: host(suite, admin, h["id"])[1]["host"]["status"] ==
+             "stopped", timeout=15)
+    status, events, _ = call(suite, "GET", "/v1/admin/events?type="
+                             "host.reconciled", admin)
+    assert events["total"] == 1
+    assert events["events"][0]["host_id"] == h["id"]
+    # and starts it again on request
+    status, body, _ = call(suite, "POST", "/v1/admin/hosts/%s/start" %
+                           h["id"], admin)
+    assert finished(suite, admin, body["task_id"])["status"] == "succeeded"
+    container_pid(h["short_id"])
+
+
+def test_missing_runtime_fails_the_task_not_the_daemon(make_suite):
+    s = make_suite('task runtime "/nonexistent/crun"\n')
+    admin = admin_token(s)
+    user = make_user(s, admin, "noruntime", "password-nr")
+    h, task_id = create(s, admin, user["id"])
+    t = finished(s, admin, task_id)
+    assert t["status"] == "failed"
+    assert t["error_code"] == "runtime_missing"
+    assert "/nonexistent/crun" in t["error_message"]
+    assert host(s, admin, h["id"])[1]["host"]["status"] == "failed"
+    status, body = s.json("GET", "/healthz")
+    assert status == 200 and body["status"] == "ok"
+    status, events, _ = call(s, "GET", "/v1/admin/events?type=task.failed",
+                             admin)
+    assert events["total"] == 1

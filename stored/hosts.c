@@ -1,0 +1,556 @@
+/*
+ * Hosts: the containers an operator gives each customer.  Every change
+ * is a task queued in the same transaction as its event; a host's state
+ * changes when taskd reports a task's outcome, or when the reconciler
+ * finds the runtime disagreeing.  An admin reaches every host, a user
+ * only their own and only to read and rebuild it.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hostrec.h"
+#include "log.h"
+#include "stored.h"
+#include "util.h"
+
+#define HOSTS_PAGE	200
+
+static const char host_columns[] = "h.oid, h.id, h.user_oid, u.id, "
+    "h.short_id, h.status, h.hostname, h.timezone, h.memory_limit_mb, "
+    "h.cpu_milli, h.pids_limit, coalesce(h.egress_ip_id, ''), "
+    "h.created_at, h.updated_at";
+
+static void
+row_to_host(sqlite3_stmt *st, struct host_rec *h)
+{
+	memset(h, 0, sizeof(*h));
+	h->oid = sqlite3_column_int64(st, 0);
+	strlcpy(h->id, (const char *)sqlite3_column_text(st, 1),
+	    sizeof(h->id));
+	h->user_oid = sqlite3_column_int64(st, 2);
+	strlcpy(h->user_id, (const char *)sqlite3_column_text(st, 3),
+	    sizeof(h->user_id));
+	strlcpy(h->short_id, (const char *)sqlite3_column_text(st, 4),
+	    sizeof(h->short_id));
+	strlcpy(h->status, (const char *)sqlite3_column_text(st, 5),
+	    sizeof(h->status));
+	strlcpy(h->hostname, (const char *)sqlite3_column_text(st, 6),
+	    sizeof(h->hostname));
+	strlcpy(h->timezone, (const char *)sqlite3_column_text(st, 7),
+	    sizeof(h->timezone));
+	h->memory_limit_mb = sqlite3_column_int(st, 8);
+	h->cpu_milli = sqlite3_column_int(st, 9);
+	h->pids_limit = sqlite3_column_int(st, 10);
+	strlcpy(h->egress_ip_id, (const char *)sqlite3_column_text(st, 11),
+	    sizeof(h->egress_ip_id));
+	h->created_at = sqlite3_column_int64(st, 12);
+	h->updated_at = sqlite3_column_int64(st, 13);
+}
+
+/* A host by oid or UUID, visible to p (not deleted); -1 if none. */
+static int
+host_load(const struct principal *p, const char *ref, struct host_rec *h)
+{
+	static char	 sql[640];
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if (sql[0] == '\0')
+		snprintf(sql, sizeof(sql), "SELECT %s FROM hosts h JOIN users u "
+		    "ON u.oid = h.user_oid WHERE (h.id = ?1 OR "
+		    "CAST(h.oid AS TEXT) = ?1) AND h.status != 'deleted' AND "
+		    "(?2 = 0 OR h.user_oid = ?2)", host_columns);
+	st = db_stmt(sql);
+	sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, p->role == ROLE_ADMIN ? 0 : p->user_oid);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		row_to_host(st, h);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+int
+hosts_load_oid(uint64_t oid, struct host_rec *h)
+{
+	static char	 sql[512];
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if (sql[0] == '\0')
+		snprintf(sql, sizeof(sql), "SELECT %s FROM hosts h JOIN users u "
+		    "ON u.oid = h.user_oid WHERE h.oid = ?", host_columns);
+	st = db_stmt(sql);
+	sqlite3_bind_int64(st, 1, oid);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		row_to_host(st, h);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+int
+hosts_set_status(uint64_t oid, const char *status)
+{
+	static const char sql[] = "UPDATE hosts SET status = ?, updated_at = ? "
+	    "WHERE oid = ?";
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if (status == NULL)
+		return 0;	/* as it was */
+	st = db_stmt(sql);
+	sqlite3_bind_text(st, 1, status, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, db_now());
+	sqlite3_bind_int64(st, 3, oid);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static void
+reply_host(struct ipc_chan *chan, const struct ipc_msg *req, int status,
+    const char *message, const struct host_rec *h, const char *task_id)
+{
+	struct ipc_msg	 m;
+
+	ipc_msg_init(&m, IPC_HOST_RES, 0);
+	ipc_put_u64(&m, status);
+	ipc_put_str(&m, message);
+	if (status >= 200 && status < 300) {
+		ipc_put_host(&m, h);
+		ipc_put_str(&m, task_id != NULL ? task_id : "");
+	}
+	ipc_reply(chan, req, &m);
+}
+
+/* A DNS label, as a hostname inside the container. */
+static int
+hostname_ok(const char *s)
+{
+	size_t	 len = strlen(s);
+
+	return len >= 1 && len <= HOST_NAME_MAX_LEN && s[0] != '-' &&
+	    s[len - 1] != '-' && strspn(s, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") == len;
+}
+
+/* A zone name such as Europe/Warsaw: no dots, so no path walks. */
+static int
+timezone_ok(const char *s)
+{
+	size_t	 len = strlen(s);
+
+	return len >= 1 && len <= HOST_TZ_MAX && s[0] != '/' &&
+	    strstr(s, "//") == NULL && strspn(s, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/_+-") == len;
+}
+
+static const char *
+host_spec_invalid(const struct host_rec *h)
+{
+	if (!hostname_ok(h->hostname))
+		return "hostname must be one DNS label of 1 to 63 letters, "
+		    "digits and hyphens";
+	if (!timezone_ok(h->timezone))
+		return "timezone must be a zone name such as Europe/Warsaw";
+	if (h->memory_limit_mb < 16 || h->memory_limit_mb > 1048576)
+		return "memory_limit_mb must be 16 to 1048576";
+	if (h->cpu_milli < 10 || h->cpu_milli > 1024000)
+		return "cpu_limit must be 0.01 to 1024";
+	if (h->pids_limit < 8 || h->pids_limit > 4194304)
+		return "pids_limit must be 8 to 4194304";
+	if (h->egress_ip_id[0] != '\0')
+		return "egress_ip_id: no such egress ip";
+	return NULL;
+}
+
+static void
+new_short_id(char out[HOST_SHORT_ID_LEN + 1])
+{
+	random_string(out, HOST_SHORT_ID_LEN,
+	    "abcdefghijklmnopqrstuvwxyz0123456789");
+}
+
+static int
+insert_host(const struct host_rec *h, uint64_t *oid)
+{
+	static const char sql[] = "INSERT INTO hosts (id, user_oid, short_id, "
+	    "status, hostname, timezone, memory_limit_mb, cpu_milli, "
+	    "pids_limit, created_at, updated_at) VALUES (?, ?, ?, 'pending', "
+	    "?, ?, ?, ?, ?, ?, ?)";
+	sqlite3_stmt	*st = db_stmt(sql);
+	int64_t		 now = db_now();
+	int		 rc;
+
+	sqlite3_bind_text(st, 1, h->id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, h->user_oid);
+	sqlite3_bind_text(st, 3, h->short_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, h->hostname, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, h->timezone, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 6, h->memory_limit_mb);
+	sqlite3_bind_int(st, 7, h->cpu_milli);
+	sqlite3_bind_int(st, 8, h->pids_limit);
+	sqlite3_bind_int64(st, 9, now);
+	sqlite3_bind_int64(st, 10, now);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	*oid = sqlite3_last_insert_rowid(sqlite3_db_handle(st));
+	if ((rc & 0xff) == SQLITE_CONSTRAINT)
+		return 409;	/* the user's live host */
+	return rc == SQLITE_DONE ? 0 : 500;
+}
+
+static int
+host_event(const char *type, const struct host_rec *h, const char *task_id,
+    const struct principal *p, const char *message)
+{
+	struct event_refs	 refs = { h->user_id, h->id, task_id };
+
+	/* the reconciler's findings come from no dialect */
+	return db_event_refs(type, p->user_oid != 0 ? "info" : "warning",
+	    &refs, message, p->username, NULL, p->user_oid != 0 ? DIALECT_V1 :
+	    -1);
+}
+
+/* POST /v1/admin/hosts: the host row and its create task, together. */
+static int
+host_create(struct ipc_chan *chan, struct ipc_msg *m,
+    const struct principal *p, int status)
+{
+	struct host_rec	 h;
+	struct user_rec	 owner;
+	char		 ref[FIELD_REF_MAX + 1], task_id[37];
+	const char	*why;
+	uint64_t	 oid;
+
+	memset(&h, 0, sizeof(h));
+	ipc_get_str(m, ref, sizeof(ref));
+	ipc_get_str(m, h.hostname, sizeof(h.hostname));
+	ipc_get_str(m, h.timezone, sizeof(h.timezone));
+	ipc_get_u32(m, &h.memory_limit_mb);
+	ipc_get_u32(m, &h.cpu_milli);
+	ipc_get_u32(m, &h.pids_limit);
+	ipc_get_str(m, h.egress_ip_id, sizeof(h.egress_ip_id));
+	if (ipc_end(m) == -1)
+		return -1;
+	if (status == 0)
+		status = authz_user(p, ref, 1, &h.user_oid);
+	if (status == 0 && user_load(h.user_oid, &owner) == -1)
+		status = 404;
+	if (status == 404) {
+		reply_host(chan, m, 404, "user not found", NULL, NULL);
+		return 0;
+	}
+	uuid_v4(h.id);
+	new_short_id(h.short_id);
+	if (h.hostname[0] == '\0')
+		strlcpy(h.hostname, h.short_id, sizeof(h.hostname));
+	if (status == 0 && (why = host_spec_invalid(&h)) != NULL) {
+		reply_host(chan, m, 400, why, NULL, NULL);
+		return 0;
+	}
+	if (status != 0) {
+		reply_host(chan, m, status, status == 403 ? "admin role "
+		    "required" : "invalid or expired token", NULL, NULL);
+		return 0;
+	}
+	if (db_begin() == -1 || (status = insert_host(&h, &oid)) != 0 ||
+	    hosts_load_oid(oid, &h) == -1 ||
+	    tasks_enqueue(HOST_CREATE, oid, p->user_id, task_id) == -1 ||
+	    host_event("admin.host.create", &h, task_id, p,
+	    "host created") == -1 || db_commit() == -1) {
+		db_rollback();
+		reply_host(chan, m, status == 409 ? 409 : 500, status == 409 ?
+		    "the user already has a live host" : "database error", NULL,
+		    NULL);
+		return 0;
+	}
+	tasks_wake();
+	reply_host(chan, m, 202, "accepted", &h, task_id);
+	return 0;
+}
+
+static const char *
+action_name(uint32_t action)
+{
+	switch (action) {
+	case HOST_START: return "start";
+	case HOST_STOP: return "stop";
+	case HOST_REBUILD: return "rebuild";
+	case HOST_DELETE: return "delete";
+	default: return NULL;
+	}
+}
+
+/* start, stop, rebuild, delete: one task at a time per host */
+static int
+host_action(struct ipc_chan *chan, struct ipc_msg *m,
+    const struct principal *p, int status)
+{
+	struct host_rec	 h;
+	char		 ref[FIELD_REF_MAX + 1], task_id[37], text[64];
+	uint32_t	 action;
+	int		 admin_only;
+
+	ipc_get_bool(m, &admin_only);
+	ipc_get_str(m, ref, sizeof(ref));
+	ipc_get_u32(m, &action);
+	if (ipc_end(m) == -1)
+		return -1;
+	/* the admin routes are admin functions, whatever the host */
+	if (status == 0 && admin_only && p->role != ROLE_ADMIN)
+		status = 403;
+	if (action_name(action) == NULL) {
+		m->error = "unknown host action";
+		return -1;
+	}
+	if (status == 0 && host_load(p, ref, &h) == -1)
+		status = 404;
+	/* a user may rebuild their own host, nothing more */
+	if (status == 0 && p->role != ROLE_ADMIN && action != HOST_REBUILD)
+		status = 403;
+	if (status == 0 && tasks_host_busy(h.oid))
+		status = 409;
+	if (status != 0) {
+		reply_host(chan, m, status, status == 404 ? "host not found" :
+		    status == 403 ? "admin role required" : status == 409 ?
+		    "the host has a task in progress" :
+		    "invalid or expired token", NULL, NULL);
+		return 0;
+	}
+	snprintf(text, sizeof(text), "host %s requested", action_name(action));
+	if (db_begin() == -1 || tasks_enqueue(action, h.oid, p->user_id,
+	    task_id) == -1 || host_event(p->role == ROLE_ADMIN ?
+	    "admin.host.action" : "user.host.action", &h, task_id, p,
+	    text) == -1 || db_commit() == -1) {
+		db_rollback();
+		reply_host(chan, m, 500, "database error", NULL, NULL);
+		return 0;
+	}
+	tasks_wake();
+	reply_host(chan, m, 202, "accepted", &h, task_id);
+	return 0;
+}
+
+static int
+host_get(struct ipc_chan *chan, struct ipc_msg *m, const struct principal *p,
+    int status)
+{
+	struct host_rec	 h;
+	char		 ref[FIELD_REF_MAX + 1];
+	int		 admin_only;
+
+	ipc_get_bool(m, &admin_only);
+	ipc_get_str(m, ref, sizeof(ref));
+	if (ipc_end(m) == -1)
+		return -1;
+	if (status == 0 && admin_only && p->role != ROLE_ADMIN)
+		status = 403;
+	if (status == 0 && host_load(p, ref, &h) == -1)
+		status = 404;
+	if (status != 0)
+		reply_host(chan, m, status, status == 404 ? "host not found" :
+		    status == 403 ? "admin role required" :
+		    "invalid or expired token", NULL, NULL);
+	else
+		reply_host(chan, m, 200, "ok", &h, NULL);
+	return 0;
+}
+
+static int
+host_list(struct ipc_chan *chan, struct ipc_msg *m, const struct principal *p,
+    int status)
+{
+	static char	 sql[640];
+	struct ipc_msg	 reply, body;
+	struct host_rec	 h;
+	sqlite3_stmt	*st;
+	uint32_t	 limit, offset;
+	uint64_t	 n = 0;
+	int		 mine;
+
+	ipc_get_bool(m, &mine);
+	ipc_get_u32(m, &limit);
+	ipc_get_u32(m, &offset);
+	if (ipc_end(m) == -1)
+		return -1;
+	if (status == 0 && !mine && p->role != ROLE_ADMIN)
+		status = 403;
+	if (sql[0] == '\0')
+		snprintf(sql, sizeof(sql), "SELECT %s FROM hosts h JOIN users u "
+		    "ON u.oid = h.user_oid WHERE h.status != 'deleted' AND "
+		    "(?1 = 0 OR h.user_oid = ?1) ORDER BY h.oid LIMIT ?2 "
+		    "OFFSET ?3", host_columns);
+	ipc_msg_init(&body, IPC_HOST_LIST_RES, 0);
+	if (status == 0) {
+		st = db_stmt(sql);
+		sqlite3_bind_int64(st, 1, mine ? p->user_oid : 0);
+		sqlite3_bind_int(st, 2, limit == 0 || limit > HOSTS_PAGE ?
+		    HOSTS_PAGE : limit);
+		sqlite3_bind_int64(st, 3, offset);
+		while (body.sbuf.size < LIST_PAGE_BYTES &&
+		    sqlite3_step(st) == SQLITE_ROW) {
+			row_to_host(st, &h);
+			ipc_put_host(&body, &h);
+			n++;
+		}
+		sqlite3_reset(st);
+	}
+	ipc_msg_init(&reply, IPC_HOST_LIST_RES, 0);
+	ipc_put_u64(&reply, status == 0 ? 200 : status);
+	ipc_put_str(&reply, status == 0 ? "ok" : status == 403 ?
+	    "admin role required" : "invalid or expired token");
+	ipc_put_u64(&reply, n);
+	ipc_put_u64(&reply, n);
+	ipc_append(&reply, &body);
+	ipc_msg_clear(&body);
+	ipc_reply(chan, m, &reply);
+	return 0;
+}
+
+int
+hosts_op(struct ipc_chan *chan, struct ipc_msg *m)
+{
+	struct principal p;
+	uint32_t	 retry;
+	int		 status;
+
+	status = authz_grant(m, &p, &retry);
+	switch (m->type) {
+	case IPC_OP_HOST_CREATE:
+		return host_create(chan, m, &p, status);
+	case IPC_OP_HOST_ACTION:
+		return host_action(chan, m, &p, status);
+	case IPC_OP_HOST_GET:
+		return host_get(chan, m, &p, status);
+	default:
+		return host_list(chan, m, &p, status);
+	}
+}
+
+/* ---- the reconciler's questions and findings ------------------------- */
+
+/* Every host that is not deleted: oid, short id, state, busy. */
+int
+hosts_states(struct ipc_chan *chan, struct ipc_msg *m)
+{
+	static const char sql[] = "SELECT h.oid, h.short_id, h.status, "
+	    "EXISTS (SELECT 1 FROM tasks t WHERE t.host_oid = h.oid AND "
+	    "t.status IN ('pending', 'running')) FROM hosts h WHERE "
+	    "h.status != 'deleted' ORDER BY h.oid";
+	struct ipc_msg	 reply, body;
+	sqlite3_stmt	*st = db_stmt(sql);
+	uint64_t	 n = 0;
+
+	if (ipc_end(m) == -1)
+		return -1;
+	ipc_msg_init(&body, IPC_HOST_STATES, 0);
+	while (body.sbuf.size < LIST_PAGE_BYTES &&
+	    sqlite3_step(st) == SQLITE_ROW) {
+		ipc_put_u64(&body, sqlite3_column_int64(st, 0));
+		ipc_put_str(&body, (const char *)sqlite3_column_text(st, 1));
+		ipc_put_str(&body, (const char *)sqlite3_column_text(st, 2));
+		ipc_put_bool(&body, sqlite3_column_int(st, 3));
+		n++;
+	}
+	sqlite3_reset(st);
+	ipc_msg_init(&reply, IPC_HOST_STATES, 0);
+	ipc_put_u64(&reply, n);
+	ipc_append(&reply, &body);
+	ipc_msg_clear(&body);
+	ipc_reply(chan, m, &reply);
+	return 0;
+}
+
+/*
+ * The runtime says otherwise: a container died or vanished behind
+ * moat's back.  Recorded unless a task now owns the host.
+ */
+int
+hosts_observed(struct ipc_msg *m)
+{
+	struct host_rec	 h;
+	struct principal taskd;
+	char		 status[16], text[128];
+	uint64_t	 oid;
+
+	ipc_get_u64(m, &oid);
+	ipc_get_str(m, status, sizeof(status));
+	if (ipc_end(m) == -1)
+		return -1;
+	if (strcmp(status, "stopped") != 0 && strcmp(status, "running") != 0) {
+		m->error = "an observed host state out of range";
+		return -1;
+	}
+	if (hosts_load_oid(oid, &h) == -1 || strcmp(h.status, status) == 0 ||
+	    strcmp(h.status, "deleted") == 0 || tasks_host_busy(oid))
+		return 0;
+	memset(&taskd, 0, sizeof(taskd));
+	strlcpy(taskd.username, "taskd", sizeof(taskd.username));
+	snprintf(text, sizeof(text), "the runtime has the host %s, not %s",
+	    status, h.status);
+	if (db_begin() == -1 || hosts_set_status(oid, status) == -1 ||
+	    host_event("host.reconciled", &h, NULL, &taskd, text) == -1 ||
+	    db_commit() == -1)
+		db_rollback();
+	else
+		log_warnx("host %s: %s", h.short_id, text);
+	return 0;
+}
+
+/* ---- GET /v1/admin/dashboard/stats --------------------------------- */
+
+static uint64_t
+count_of(const char *sql, const char *arg)
+{
+	sqlite3_stmt	*st = db_stmt(sql);
+	uint64_t	 n = 0;
+
+	if (arg != NULL)
+		sqlite3_bind_text(st, 1, arg, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return n;
+}
+
+int
+hosts_stats(struct ipc_chan *chan, struct ipc_msg *m)
+{
+	static const char *const states[] = { "pending", "running",
+	    "stopped", "failed", "deleted" };
+	static const char users_sql[] = "SELECT count(*) FROM users WHERE "
+	    "status = 'active' AND (expires_at IS NULL OR expires_at > ?)";
+	static const char hosts_sql[] =
+	    "SELECT count(*) FROM hosts WHERE status = ?";
+	struct principal p;
+	struct ipc_msg	 reply;
+	sqlite3_stmt	*st;
+	uint32_t	 retry;
+	size_t		 i;
+	int		 status;
+
+	status = authz_grant(m, &p, &retry);
+	if (ipc_end(m) == -1)
+		return -1;
+	if (status == 0 && p.role != ROLE_ADMIN)
+		status = 403;
+	ipc_msg_init(&reply, IPC_STATS_RES, 0);
+	ipc_put_u64(&reply, status == 0 ? 200 : status);
+	ipc_put_str(&reply, status == 0 ? "ok" : status == 403 ?
+	    "admin role required" : "invalid or expired token");
+	if (status == 0) {
+		st = db_stmt(users_sql);
+		sqlite3_bind_int64(st, 1, db_now());
+		ipc_put_u64(&reply, sqlite3_step(st) == SQLITE_ROW ?
+		    (uint64_t)sqlite3_column_int64(st, 0) : 0);
+		sqlite3_reset(st);
+		/* no egress addresses yet: none is available */
+		ipc_put_u64(&reply, 0);
+		for (i = 0; i < sizeof(states) / sizeof(states[0]); i++)
+			ipc_put_u64(&reply, count_of(hosts_sql, states[i]));
+		tasks_put_counts(&reply);
+	}
+	ipc_reply(chan, m, &reply);
+	return 0;
+}

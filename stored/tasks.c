@@ -1,0 +1,469 @@
+/*
+ * The task queue (DESIGN.md, Jobs).  A task is queued in the transaction
+ * of the change that asks for it; taskd claims tasks with one UPDATE ...
+ * RETURNING that sets a lease and bumps the task's fence, and every
+ * progress report and outcome must carry that fence, so that a worker
+ * that lost its lease cannot write over the one that has it.  A taskd
+ * that starts again releases what its predecessor held: there is one
+ * taskd, so a running task at its start is an interrupted one.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hostrec.h"
+#include "log.h"
+#include "stored.h"
+#include "util.h"
+
+#define TASK_LEASE		120	/* seconds; progress renews it */
+#define TASK_CLAIM_MAX		64
+#define TASK_BACKOFF_MAX	300
+#define TASKS_PAGE		200
+
+static const char task_columns[] = "t.oid, t.id, t.kind, "
+    "coalesce(h.id, ''), t.status, coalesce(t.requested_by, ''), "
+    "t.attempts, t.progress_percent, t.progress_message, t.error_code, "
+    "t.error_message, t.created_at, t.updated_at";
+
+static void
+text_col(sqlite3_stmt *st, int col, char *dst, size_t len)
+{
+	const unsigned char	*t = sqlite3_column_text(st, col);
+
+	strlcpy(dst, t != NULL ? (const char *)t : "", len);
+}
+
+static void
+row_to_task(sqlite3_stmt *st, struct task_rec *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->oid = sqlite3_column_int64(st, 0);
+	text_col(st, 1, t->id, sizeof(t->id));
+	text_col(st, 2, t->kind, sizeof(t->kind));
+	text_col(st, 3, t->host_id, sizeof(t->host_id));
+	text_col(st, 4, t->status, sizeof(t->status));
+	text_col(st, 5, t->requested_by, sizeof(t->requested_by));
+	t->attempts = sqlite3_column_int(st, 6);
+	t->progress_percent = sqlite3_column_int(st, 7);
+	text_col(st, 8, t->progress_message, sizeof(t->progress_message));
+	text_col(st, 9, t->error_code, sizeof(t->error_code));
+	text_col(st, 10, t->error_message, sizeof(t->error_message));
+	t->created_at = sqlite3_column_int64(st, 11);
+	t->updated_at = sqlite3_column_int64(st, 12);
+}
+
+/* Queues a task in the caller's transaction; its UUID in task_id. */
+int
+tasks_enqueue(uint32_t action, uint64_t host_oid, const char *requested_by,
+    char task_id[37])
+{
+	static const char sql[] = "INSERT INTO tasks (id, kind, action, "
+	    "host_oid, status, requested_by, run_after, created_at, "
+	    "updated_at) VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?)";
+	sqlite3_stmt	*st = db_stmt(sql);
+	int64_t		 now = db_now();
+	int		 rc;
+
+	uuid_v4(task_id);
+	sqlite3_bind_text(st, 1, task_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, host_action_kind(action), -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, action);
+	if (host_oid != 0)
+		sqlite3_bind_int64(st, 4, host_oid);
+	else
+		sqlite3_bind_null(st, 4);
+	sqlite3_bind_text(st, 5, requested_by, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 6, now);
+	sqlite3_bind_int64(st, 7, now);
+	sqlite3_bind_int64(st, 8, now);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* After a commit that queued work: taskd claims at once, not at its
+ * next poll. */
+void
+tasks_wake(void)
+{
+	struct ipc_msg	 m;
+	struct ipc_chan	*taskd = stored_env->chans[PROC_TASKD];
+
+	if (taskd == NULL)
+		return;
+	ipc_msg_init(&m, IPC_TASK_WAKE, 0);
+	(void)ipc_send(taskd, &m);
+}
+
+/* Whether a host has a task that is not over. */
+int
+tasks_host_busy(uint64_t host_oid)
+{
+	static const char sql[] = "SELECT 1 FROM tasks WHERE host_oid = ? "
+	    "AND status IN ('pending', 'running') LIMIT 1";
+	sqlite3_stmt	*st = db_stmt(sql);
+	int		 rc;
+
+	sqlite3_bind_int64(st, 1, host_oid);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW;
+}
+
+static int
+release_interrupted(int64_t now)
+{
+	static const char sql[] = "UPDATE tasks SET status = 'pending', "
+	    "run_after = ?1, lease_until = NULL, updated_at = ?1 WHERE "
+	    "status = 'running'";
+	sqlite3_stmt	*st = db_stmt(sql);
+	int		 rc;
+
+	sqlite3_bind_int64(st, 1, now);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (sqlite3_changes(sqlite3_db_handle(st)) > 0)
+		log_info("taskd started again: %d interrupted task(s) queued "
+		    "again", sqlite3_changes(sqlite3_db_handle(st)));
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int
+fail_exhausted(int64_t now)
+{
+	static const char sql[] = "UPDATE tasks SET status = 'failed', "
+	    "error_code = 'lease_expired', error_message = 'the worker "
+	    "stopped answering', lease_until = NULL, updated_at = ?1 WHERE "
+	    "status = 'running' AND lease_until < ?1 AND "
+	    "attempts >= max_attempts";
+	sqlite3_stmt	*st = db_stmt(sql);
+	int		 rc;
+
+	sqlite3_bind_int64(st, 1, now);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Leases up to max runnable tasks; their rows in jobs, their number. */
+static int
+lease_tasks(int64_t now, uint32_t max, struct task_job *jobs,
+    uint64_t *host_oids)
+{
+	static const char sql[] = "UPDATE tasks SET status = 'running', "
+	    "attempts = attempts + 1, fence = fence + 1, lease_until = ?2, "
+	    "updated_at = ?1 WHERE oid IN (SELECT oid FROM tasks WHERE "
+	    "(status = 'pending' AND run_after <= ?1) OR (status = 'running' "
+	    "AND lease_until < ?1) ORDER BY oid LIMIT ?3) RETURNING oid, "
+	    "fence, action, attempts, coalesce(host_oid, 0)";
+	sqlite3_stmt	*st = db_stmt(sql);
+	int		 n = 0;
+
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int64(st, 2, now + TASK_LEASE);
+	sqlite3_bind_int(st, 3, max);
+	while (n < (int)max && sqlite3_step(st) == SQLITE_ROW) {
+		memset(&jobs[n], 0, sizeof(jobs[n]));
+		jobs[n].task_oid = sqlite3_column_int64(st, 0);
+		jobs[n].fence = sqlite3_column_int64(st, 1);
+		jobs[n].action = sqlite3_column_int(st, 2);
+		jobs[n].attempt = sqlite3_column_int(st, 3);
+		host_oids[n] = sqlite3_column_int64(st, 4);
+		n++;
+	}
+	sqlite3_reset(st);
+	return n;
+}
+
+int
+tasks_claim(struct ipc_chan *chan, struct ipc_msg *m)
+{
+	struct task_job	 jobs[TASK_CLAIM_MAX];
+	uint64_t	 host_oids[TASK_CLAIM_MAX];
+	struct ipc_msg	 reply;
+	uint32_t	 max;
+	int64_t		 now = db_now();
+	int		 restart, n = 0, i;
+
+	ipc_get_u32(m, &max);
+	ipc_get_bool(m, &restart);
+	if (ipc_end(m) == -1)
+		return -1;
+	if (max > TASK_CLAIM_MAX)
+		max = TASK_CLAIM_MAX;
+	if (db_begin() == 0) {
+		if ((restart && release_interrupted(now) == -1) ||
+		    fail_exhausted(now) == -1)
+			n = -1;
+		else
+			n = lease_tasks(now, max, jobs, host_oids);
+		for (i = 0; i < n; i++)
+			if (host_oids[i] != 0 &&
+			    hosts_load_oid(host_oids[i], &jobs[i].host) == -1)
+				n = -1;
+		if (n < 0 || db_commit() == -1) {
+			db_rollback();
+			n = 0;
+		}
+	}
+	ipc_msg_init(&reply, IPC_TASK_JOBS, 0);
+	ipc_put_u64(&reply, n);
+	for (i = 0; i < n; i++)
+		ipc_put_job(&reply, &jobs[i]);
+	ipc_reply(chan, m, &reply);
+	return 0;
+}
+
+/* A worker's progress: fenced, and it renews the lease. */
+int
+tasks_progress(struct ipc_msg *m)
+{
+	static const char sql[] = "UPDATE tasks SET progress_percent = ?, "
+	    "progress_message = ?, lease_until = ?, updated_at = ? WHERE "
+	    "oid = ? AND fence = ? AND status = 'running'";
+	sqlite3_stmt	*st;
+	char		 message[TASK_TEXT_MAX + 1];
+	uint64_t	 oid, fence;
+	uint32_t	 percent;
+	int64_t		 now = db_now();
+
+	ipc_get_u64(m, &oid);
+	ipc_get_u64(m, &fence);
+	ipc_get_u32(m, &percent);
+	ipc_get_str(m, message, sizeof(message));
+	if (ipc_end(m) == -1)
+		return -1;
+	st = db_stmt(sql);
+	sqlite3_bind_int(st, 1, percent > 100 ? 100 : percent);
+	sqlite3_bind_text(st, 2, message, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, now + TASK_LEASE);
+	sqlite3_bind_int64(st, 4, now);
+	sqlite3_bind_int64(st, 5, oid);
+	sqlite3_bind_int64(st, 6, fence);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		log_warnx("task progress: %s",
+		    sqlite3_errmsg(sqlite3_db_handle(st)));
+	sqlite3_reset(st);
+	return 0;
+}
+
+struct task_end {
+	uint64_t	 oid;
+	uint64_t	 fence;
+	uint32_t	 outcome;	/* enum task_outcome */
+	char		 code[TASK_CODE_MAX + 1];
+	char		 message[TASK_TEXT_MAX + 1];
+	char		 host_status[16];	/* "" leaves it */
+};
+
+static int
+write_outcome(const struct task_end *e, int attempts, int max_attempts,
+    int64_t now, const char **status)
+{
+	static const char sql[] = "UPDATE tasks SET status = ?, run_after = ?, "
+	    "lease_until = NULL, error_code = ?, error_message = ?, "
+	    "progress_percent = CASE WHEN ?1 = 'succeeded' THEN 100 ELSE "
+	    "progress_percent END, updated_at = ? WHERE oid = ?";
+	sqlite3_stmt	*st = db_stmt(sql);
+	int64_t		 backoff;
+	int		 rc;
+
+	*status = e->outcome == TASK_SUCCEEDED ? "succeeded" :
+	    e->outcome == TASK_RETRY && attempts < max_attempts ? "pending" :
+	    "failed";
+	backoff = (int64_t)1 << (attempts < 8 ? attempts : 8);
+	sqlite3_bind_text(st, 1, *status, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, now + (backoff < TASK_BACKOFF_MAX ? backoff :
+	    TASK_BACKOFF_MAX));
+	sqlite3_bind_text(st, 3, e->code, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, e->message, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, now);
+	sqlite3_bind_int64(st, 6, e->oid);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int
+host_status_ok(const char *s)
+{
+	return strcmp(s, "running") == 0 || strcmp(s, "stopped") == 0 ||
+	    strcmp(s, "failed") == 0 || strcmp(s, "deleted") == 0;
+}
+
+/* The outcome, the host's new state and the event, in one transaction. */
+static int
+finish_task(const struct task_end *e, int *status)
+{
+	static const char sql[] = "SELECT t.status, t.fence, t.attempts, "
+	    "t.max_attempts, t.id, t.kind, coalesce(h.oid, 0), "
+	    "coalesce(h.id, ''), coalesce(u.id, '') FROM tasks t LEFT JOIN "
+	    "hosts h ON h.oid = t.host_oid LEFT JOIN users u ON "
+	    "u.oid = h.user_oid WHERE t.oid = ?";
+	sqlite3_stmt		*st = db_stmt(sql);
+	struct event_refs	 refs;
+	char			 task_id[37], kind[TASK_KIND_MAX + 1];
+	char			 host_id[37], user_id[37], type[48];
+	char			 text[TASK_TEXT_MAX + 64];
+	const char		*outcome;
+	uint64_t		 host_oid = 0;
+	int			 running, attempts = 0, max = 0, found;
+	int64_t			 now = db_now();
+
+	sqlite3_bind_int64(st, 1, e->oid);
+	if ((found = sqlite3_step(st) == SQLITE_ROW)) {
+		running = strcmp((const char *)sqlite3_column_text(st, 0),
+		    "running") == 0 && (uint64_t)sqlite3_column_int64(st, 1) ==
+		    e->fence;
+		attempts = sqlite3_column_int(st, 2);
+		max = sqlite3_column_int(st, 3);
+		text_col(st, 4, task_id, sizeof(task_id));
+		text_col(st, 5, kind, sizeof(kind));
+		host_oid = sqlite3_column_int64(st, 6);
+		text_col(st, 7, host_id, sizeof(host_id));
+		text_col(st, 8, user_id, sizeof(user_id));
+	}
+	sqlite3_reset(st);
+	if (!found || !running) {
+		*status = 409;	/* a lease lost: another worker has it */
+		return 0;
+	}
+	if (write_outcome(e, attempts, max, now, &outcome) == -1)
+		return -1;
+	/* the last of a task's attempts failed: so did its host */
+	if (host_oid != 0 && hosts_set_status(host_oid,
+	    e->host_status[0] != '\0' ? e->host_status :
+	    strcmp(outcome, "failed") == 0 ? "failed" : NULL) == -1)
+		return -1;
+	snprintf(type, sizeof(type), "task.%s", strcmp(outcome, "pending") ==
+	    0 ? "retry" : outcome);
+	snprintf(text, sizeof(text), "%s %s%s%s", kind, outcome,
+	    e->message[0] != '\0' ? ": " : "", e->message);
+	refs.user_id = user_id;
+	refs.host_id = host_id;
+	refs.task_id = task_id;
+	*status = 200;
+	return db_event_refs(type, strcmp(outcome, "succeeded") == 0 ? "info" :
+	    "error", &refs, text, "taskd", NULL, -1);
+}
+
+int
+tasks_done(struct ipc_chan *chan, struct ipc_msg *m)
+{
+	struct task_end	 e;
+	int		 status = 500;
+
+	memset(&e, 0, sizeof(e));
+	ipc_get_u64(m, &e.oid);
+	ipc_get_u64(m, &e.fence);
+	ipc_get_u32(m, &e.outcome);
+	ipc_get_str(m, e.code, sizeof(e.code));
+	ipc_get_str(m, e.message, sizeof(e.message));
+	ipc_get_str(m, e.host_status, sizeof(e.host_status));
+	if (ipc_end(m) == -1)
+		return -1;
+	if (e.outcome < TASK_SUCCEEDED || e.outcome > TASK_RETRY ||
+	    (e.host_status[0] != '\0' && !host_status_ok(e.host_status))) {
+		m->error = "a task outcome out of range";
+		return -1;
+	}
+	if (db_begin() == -1 || finish_task(&e, &status) == -1 ||
+	    db_commit() == -1) {
+		db_rollback();
+		status = 500;
+	}
+	reply_op(chan, m, status, status == 200 ? "ok" : status == 409 ?
+	    "the lease was lost" : "database error");
+	return 0;
+}
+
+/* GET /v1/admin/tasks: by state, host and kind, newest first. */
+int
+tasks_list(struct ipc_chan *chan, struct ipc_msg *m)
+{
+	static char	 sql[768], count_sql[512];
+	struct principal p;
+	struct task_rec	 t;
+	struct ipc_msg	 reply, body;
+	sqlite3_stmt	*st;
+	char		 state[FIELD_FILTER_MAX + 1], host[FIELD_FILTER_MAX + 1];
+	char		 kind[FIELD_FILTER_MAX + 1];
+	uint32_t	 retry, limit, offset;
+	uint64_t	 total = 0, n = 0;
+	int		 status, i;
+
+	status = authz_grant(m, &p, &retry);
+	ipc_get_str(m, state, sizeof(state));
+	ipc_get_str(m, host, sizeof(host));
+	ipc_get_str(m, kind, sizeof(kind));
+	ipc_get_u32(m, &limit);
+	ipc_get_u32(m, &offset);
+	if (ipc_end(m) == -1)
+		return -1;
+	if (status == 0 && p.role != ROLE_ADMIN)
+		status = 403;
+	if (sql[0] == '\0') {
+		snprintf(count_sql, sizeof(count_sql), "SELECT count(*) FROM "
+		    "tasks t LEFT JOIN hosts h ON h.oid = t.host_oid WHERE "
+		    "(?1 = '' OR t.status = ?1) AND (?2 = '' OR h.id = ?2 OR "
+		    "CAST(h.oid AS TEXT) = ?2) AND (?3 = '' OR t.kind = ?3)");
+		snprintf(sql, sizeof(sql), "SELECT %s FROM tasks t LEFT JOIN "
+		    "hosts h ON h.oid = t.host_oid WHERE (?1 = '' OR "
+		    "t.status = ?1) AND (?2 = '' OR h.id = ?2 OR "
+		    "CAST(h.oid AS TEXT) = ?2) AND (?3 = '' OR t.kind = ?3) "
+		    "ORDER BY t.oid DESC LIMIT ?4 OFFSET ?5", task_columns);
+	}
+	ipc_msg_init(&body, IPC_TASK_LIST_RES, 0);
+	for (i = 0; status == 0 && i < 2; i++) {
+		st = db_stmt(i == 0 ? count_sql : sql);
+		sqlite3_bind_text(st, 1, state, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, host, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, kind, -1, SQLITE_STATIC);
+		if (i == 0) {
+			if (sqlite3_step(st) == SQLITE_ROW)
+				total = sqlite3_column_int64(st, 0);
+		} else {
+			sqlite3_bind_int(st, 4, limit == 0 || limit >
+			    TASKS_PAGE ? TASKS_PAGE : limit);
+			sqlite3_bind_int64(st, 5, offset);
+			while (body.sbuf.size < LIST_PAGE_BYTES &&
+			    sqlite3_step(st) == SQLITE_ROW) {
+				row_to_task(st, &t);
+				ipc_put_task(&body, &t);
+				n++;
+			}
+		}
+		sqlite3_reset(st);
+	}
+	ipc_msg_init(&reply, IPC_TASK_LIST_RES, 0);
+	ipc_put_u64(&reply, status == 0 ? 200 : status);
+	ipc_put_str(&reply, status == 0 ? "ok" : status == 403 ?
+	    "admin role required" : "invalid or expired token");
+	ipc_put_u64(&reply, total);
+	ipc_put_u64(&reply, n);
+	ipc_append(&reply, &body);
+	ipc_msg_clear(&body);
+	ipc_reply(chan, m, &reply);
+	return 0;
+}
+
+/* The counters of the dashboard, by state. */
+void
+tasks_put_counts(struct ipc_msg *out)
+{
+	static const char *const states[] = { "pending", "running",
+	    "succeeded", "failed", "canceled" };
+	static const char sql[] = "SELECT count(*) FROM tasks WHERE "
+	    "status = ?";
+	sqlite3_stmt	*st;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(states) / sizeof(states[0]); i++) {
+		st = db_stmt(sql);
+		sqlite3_bind_text(st, 1, states[i], -1, SQLITE_STATIC);
+		ipc_put_u64(out, sqlite3_step(st) == SQLITE_ROW ?
+		    (uint64_t)sqlite3_column_int64(st, 0) : 0);
+		sqlite3_reset(st);
+	}
+}

@@ -1,0 +1,506 @@
+/*
+ * The crun driver.  Each host is an OCI bundle under the state
+ * directory (hosts/<short id>/config.json), its container named
+ * moat-<short id>, its home a directory under volumes/.  crun cannot
+ * manage the hybrid cgroups of these machines, so it runs with
+ * --cgroup-manager=disabled and the limits are applied here, through
+ * cgroup v1, between "create" and "start": the host's first instruction
+ * already runs inside them.  Every operation is idempotent: it looks at
+ * what exists before it acts, so a task run again after a crash
+ * converges.
+ */
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "driver.h"
+#include "log.h"
+
+#define RUN_OUTPUT_MAX	4096
+#define STOP_WAIT_MS	5000
+#define CGROUP_ROOT	"/sys/fs/cgroup"
+
+static const char *const cgroup_controllers[] = { "memory", "pids", "cpu" };
+
+/*
+ * Runs argv; its exit status, or -1 if it could not run.  Its output,
+ * bounded, in out.  With logpath its output goes to that file instead,
+ * read back once it exits: a created container inherits the runtime's
+ * output, and a pipe it held would never end.
+ */
+static int
+run_logged(const char *const argv[], const char *logpath, char *out,
+    size_t outlen)
+{
+	int	 fds[2], status;
+	pid_t	 pid;
+	size_t	 have = 0;
+	ssize_t	 n;
+	char	 sink[512];
+
+	out[0] = '\0';
+	if (logpath != NULL) {
+		if ((fds[1] = open(logpath, O_WRONLY | O_CREAT | O_TRUNC |
+		    O_CLOEXEC, 0600)) == -1)
+			return -1;
+		if ((fds[0] = open(logpath, O_RDONLY | O_CLOEXEC)) == -1) {
+			close(fds[1]);
+			return -1;
+		}
+	} else if (pipe2(fds, O_CLOEXEC) == -1)
+		return -1;
+	switch ((pid = fork())) {
+	case -1:
+		close(fds[0]);
+		close(fds[1]);
+		return -1;
+	case 0:
+		dup2(fds[1], STDOUT_FILENO);
+		dup2(fds[1], STDERR_FILENO);
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	close(fds[1]);
+	if (logpath != NULL)
+		while (waitpid(pid, &status, 0) == -1)
+			if (errno != EINTR) {
+				close(fds[0]);
+				return -1;
+			}
+	for (;;) {
+		if (have + 1 < outlen)
+			n = read(fds[0], out + have, outlen - have - 1);
+		else
+			n = read(fds[0], sink, sizeof(sink));
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		if (have + 1 < outlen)
+			have += n;
+	}
+	out[have] = '\0';
+	close(fds[0]);
+	if (logpath == NULL)
+		while (waitpid(pid, &status, 0) == -1)
+			if (errno != EINTR)
+				return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static int
+run(const char *const argv[], char *out, size_t outlen)
+{
+	return run_logged(argv, NULL, out, outlen);
+}
+
+static void
+fail(struct driver_res *res, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+fail(struct driver_res *res, const char *code, const char *fmt, ...)
+{
+	va_list	 ap;
+	size_t	 i;
+
+	res->ok = 0;
+	strlcpy(res->code, code, sizeof(res->code));
+	va_start(ap, fmt);
+	vsnprintf(res->message, sizeof(res->message), fmt, ap);
+	va_end(ap);
+	/* a runtime's message is one line of printable text here */
+	for (i = 0; res->message[i] != '\0'; i++)
+		if ((unsigned char)res->message[i] < 0x20 ||
+		    res->message[i] == 0x7f)
+			res->message[i] = ' ';
+}
+
+static void
+container_name(const struct driver_host *h, char *out, size_t len)
+{
+	snprintf(out, len, "moat-%s", h->short_id);
+}
+
+static int
+runtime_present(const struct driver_paths *p, struct driver_res *res)
+{
+	if (access(p->runtime, X_OK) == 0)
+		return 0;
+	fail(res, "runtime_missing", "the container runtime %s is not "
+	    "installed", p->runtime);
+	return -1;
+}
+
+/* "running", "created", "stopped", "paused", or "missing"; its pid. */
+static const char *
+container_state(const struct driver_paths *p, const struct driver_host *h,
+    long *pid)
+{
+	static const char *const known[] = { "running", "created", "stopped",
+	    "paused" };
+	char		 name[32], out[RUN_OUTPUT_MAX], *at;
+	const char	*argv[] = { p->runtime, "state", name, NULL };
+	size_t		 i;
+
+	container_name(h, name, sizeof(name));
+	*pid = 0;
+	if (run(argv, out, sizeof(out)) != 0)
+		return "missing";
+	if ((at = strstr(out, "\"pid\":")) != NULL)
+		*pid = strtol(at + 6, NULL, 10);
+	if ((at = strstr(out, "\"status\":")) == NULL)
+		return "missing";
+	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if (strstr(at, known[i]) != NULL &&
+		    strstr(at, known[i]) < strchr(at, ','))
+			return known[i];
+	return "missing";
+}
+
+static int
+write_file(const char *path, const char *text)
+{
+	int	 fd, ok;
+
+	if ((fd = open(path, O_WRONLY | O_TRUNC | O_CREAT | O_CLOEXEC,
+	    0644)) == -1)
+		return -1;
+	ok = write(fd, text, strlen(text)) == (ssize_t)strlen(text);
+	return close(fd) == 0 && ok ? 0 : -1;
+}
+
+static int
+make_dir(const char *path, mode_t mode)
+{
+	return mkdir(path, mode) == 0 || errno == EEXIST ? 0 : -1;
+}
+
+/* The OCI configuration: read-only image, home and /tmp writable, its
+ * own namespaces (network included), no new privileges, three
+ * capabilities. */
+static int
+write_bundle(const struct driver_paths *p, const struct driver_host *h,
+    const char *bundle, const char *home)
+{
+	static const char caps[] = "[\"CAP_AUDIT_WRITE\",\"CAP_KILL\","
+	    "\"CAP_NET_BIND_SERVICE\"]";
+	char	 path[PATH_MAX], tmp[PATH_MAX], *json;
+	int	 n, rc;
+
+	n = asprintf(&json, "{\"ociVersion\":\"1.0.0\",\"process\":{"
+	    "\"terminal\":false,\"user\":{\"uid\":0,\"gid\":0},"
+	    "\"args\":[\"/bin/sh\",\"-c\",\"trap 'exit 0' TERM; while :; do "
+	    "sleep 3600 & wait $!; done\"],\"env\":[\"PATH=/usr/sbin:"
+	    "/usr/bin:/sbin:/bin\",\"HOME=/home\",\"TZ=%s\"],\"cwd\":\"/home\","
+	    "\"noNewPrivileges\":true,\"capabilities\":{\"bounding\":%s,"
+	    "\"effective\":%s,\"permitted\":%s},\"rlimits\":[{\"type\":"
+	    "\"RLIMIT_NOFILE\",\"hard\":1024,\"soft\":1024}]},"
+	    "\"root\":{\"path\":\"%s\",\"readonly\":true},\"hostname\":\"%s\","
+	    "\"mounts\":[{\"destination\":\"/proc\",\"type\":\"proc\","
+	    "\"source\":\"proc\"},{\"destination\":\"/dev\",\"type\":\"tmpfs\","
+	    "\"source\":\"tmpfs\",\"options\":[\"nosuid\",\"strictatime\","
+	    "\"mode=755\",\"size=65536k\"]},{\"destination\":\"/dev/pts\","
+	    "\"type\":\"devpts\",\"source\":\"devpts\",\"options\":[\"nosuid\","
+	    "\"noexec\",\"newinstance\",\"ptmxmode=0666\",\"mode=0620\"]},"
+	    "{\"destination\":\"/dev/shm\",\"type\":\"tmpfs\",\"source\":"
+	    "\"shm\",\"options\":[\"nosuid\",\"noexec\",\"nodev\","
+	    "\"mode=1777\",\"size=65536k\"]},{\"destination\":\"/sys\","
+	    "\"type\":\"sysfs\",\"source\":\"sysfs\",\"options\":[\"nosuid\","
+	    "\"noexec\",\"nodev\",\"ro\"]},{\"destination\":\"/home\","
+	    "\"type\":\"bind\",\"source\":\"%s\",\"options\":[\"rbind\","
+	    "\"rw\",\"nosuid\",\"nodev\"]},{\"destination\":\"/tmp\",\"type\":"
+	    "\"tmpfs\",\"source\":\"tmpfs\",\"options\":[\"nosuid\",\"nodev\","
+	    "\"mode=1777\",\"size=65536k\"]}],\"linux\":{\"namespaces\":["
+	    "{\"type\":\"pid\"},{\"type\":\"network\"},{\"type\":\"ipc\"},"
+	    "{\"type\":\"uts\"},{\"type\":\"mount\"}],\"maskedPaths\":["
+	    "\"/proc/acpi\",\"/proc/kcore\",\"/proc/keys\",\"/proc/timer_list\","
+	    "\"/proc/sched_debug\",\"/sys/firmware\",\"/proc/scsi\"],"
+	    "\"readonlyPaths\":[\"/proc/bus\",\"/proc/fs\",\"/proc/irq\","
+	    "\"/proc/sys\",\"/proc/sysrq-trigger\"]}}\n", h->timezone, caps,
+	    caps, caps, p->image, h->hostname, home);
+	if (n == -1)
+		return -1;
+	rc = -1;
+	if (snprintf(path, sizeof(path), "%s/config.json", bundle) <
+	    (int)sizeof(path) && snprintf(tmp, sizeof(tmp),
+	    "%s/config.json.tmp", bundle) < (int)sizeof(tmp) &&
+	    write_file(tmp, json) == 0 && rename(tmp, path) == 0)
+		rc = 0;
+	free(json);
+	return rc;
+}
+
+static int
+cgroup_set(const char *controller, const char *short_id, const char *file,
+    const char *value)
+{
+	char	 path[PATH_MAX];
+
+	snprintf(path, sizeof(path), CGROUP_ROOT "/%s/moat", controller);
+	if (make_dir(path, 0755) == -1)
+		return -1;
+	snprintf(path, sizeof(path), CGROUP_ROOT "/%s/moat/%s", controller,
+	    short_id);
+	if (make_dir(path, 0755) == -1)
+		return -1;
+	snprintf(path, sizeof(path), CGROUP_ROOT "/%s/moat/%s/%s", controller,
+	    short_id, file);
+	return write_file(path, value);
+}
+
+/* The limits, and the created container's first process in them. */
+static int
+apply_limits(const struct driver_host *h, long pid)
+{
+	char	 value[32], procs[32];
+	size_t	 i;
+
+	snprintf(procs, sizeof(procs), "%ld", pid);
+	snprintf(value, sizeof(value), "%llu",
+	    (unsigned long long)h->memory_limit_mb * 1024 * 1024);
+	if (cgroup_set("memory", h->short_id, "memory.limit_in_bytes",
+	    value) == -1)
+		return -1;
+	snprintf(value, sizeof(value), "%u", h->pids_limit);
+	if (cgroup_set("pids", h->short_id, "pids.max", value) == -1)
+		return -1;
+	/* cpu_milli thousandths of a cpu: a quota per 100 ms period */
+	snprintf(value, sizeof(value), "%u", h->cpu_milli * 100);
+	if (cgroup_set("cpu", h->short_id, "cpu.cfs_period_us",
+	    "100000") == -1 || cgroup_set("cpu", h->short_id,
+	    "cpu.cfs_quota_us", value) == -1)
+		return -1;
+	for (i = 0; i < sizeof(cgroup_controllers) /
+	    sizeof(cgroup_controllers[0]); i++)
+		if (cgroup_set(cgroup_controllers[i], h->short_id,
+		    "cgroup.procs", procs) == -1)
+			return -1;
+	return 0;
+}
+
+static void
+remove_limits(const struct driver_host *h)
+{
+	char	 path[PATH_MAX];
+	size_t	 i;
+
+	for (i = 0; i < sizeof(cgroup_controllers) /
+	    sizeof(cgroup_controllers[0]); i++) {
+		snprintf(path, sizeof(path), CGROUP_ROOT "/%s/moat/%s",
+		    cgroup_controllers[i], h->short_id);
+		if (rmdir(path) == -1 && errno != ENOENT)
+			log_warn("rmdir %s", path);
+	}
+}
+
+static void
+host_paths(const struct driver_paths *p, const struct driver_host *h,
+    char *bundle, char *home)
+{
+	snprintf(bundle, PATH_MAX, "%s/hosts/%s", p->state, h->short_id);
+	snprintf(home, PATH_MAX, "%s/volumes/%s", p->state, h->short_id);
+}
+
+static int
+prepare_dirs(const struct driver_paths *p, const char *bundle,
+    const char *home)
+{
+	char	 path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/hosts", p->state);
+	if (make_dir(path, 0700) == -1)
+		return -1;
+	snprintf(path, sizeof(path), "%s/volumes", p->state);
+	if (make_dir(path, 0700) == -1)
+		return -1;
+	return make_dir(bundle, 0700) == 0 && make_dir(home, 0755) == 0 ?
+	    0 : -1;
+}
+
+static int
+runtime_do(const struct driver_paths *p, const char *verb,
+    const char *extra, const struct driver_host *h, struct driver_res *res)
+{
+	char		 name[32], bundle[PATH_MAX], out[RUN_OUTPUT_MAX];
+	char		 logpath[PATH_MAX];
+	const char	*argv[8];
+	int		 i = 0, status, create = strcmp(verb, "create") == 0;
+
+	container_name(h, name, sizeof(name));
+	snprintf(bundle, sizeof(bundle), "%s/hosts/%s", p->state, h->short_id);
+	argv[i++] = p->runtime;
+	argv[i++] = "--cgroup-manager=disabled";
+	argv[i++] = verb;
+	if (create) {
+		argv[i++] = "--bundle";
+		argv[i++] = bundle;
+	}
+	if (extra != NULL)
+		argv[i++] = extra;
+	argv[i++] = name;
+	argv[i] = NULL;
+	/* the host's console: what its first process writes */
+	if (create && snprintf(logpath, sizeof(logpath), "%s/console.log",
+	    bundle) >= (int)sizeof(logpath))
+		return -1;
+	if ((status = run_logged(argv, create ? logpath : NULL, out,
+	    sizeof(out))) == 0)
+		return 0;
+	fail(res, "runtime_failed", "%s %s: %s", verb, name, out[0] != '\0' ?
+	    out : "failed");
+	return -1;
+}
+
+static int
+crun_ensure_running(const struct driver_paths *p, const struct driver_host *h,
+    struct driver_res *res)
+{
+	char		 bundle[PATH_MAX], home[PATH_MAX];
+	const char	*state;
+	long		 pid;
+
+	if (runtime_present(p, res) == -1)
+		return -1;
+	state = container_state(p, h, &pid);
+	if (strcmp(state, "running") == 0)
+		return 0;
+	/* a container from an interrupted attempt goes first */
+	if (strcmp(state, "missing") != 0 &&
+	    runtime_do(p, "delete", "-f", h, res) == -1)
+		return -1;
+	host_paths(p, h, bundle, home);
+	if (prepare_dirs(p, bundle, home) == -1 ||
+	    write_bundle(p, h, bundle, home) == -1) {
+		fail(res, "bundle_failed", "cannot prepare the bundle of %s",
+		    h->short_id);
+		return -1;
+	}
+	if (runtime_do(p, "create", NULL, h, res) == -1)
+		return -1;
+	state = container_state(p, h, &pid);
+	if (pid <= 0 || apply_limits(h, pid) == -1) {
+		fail(res, "limits_failed", "cannot apply the limits of %s",
+		    h->short_id);
+		(void)runtime_do(p, "delete", "-f", h, res);
+		return -1;
+	}
+	return runtime_do(p, "start", NULL, h, res);
+}
+
+static void
+sleep_ms(long ms)
+{
+	struct timespec	 ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
+}
+
+static int
+crun_stop(const struct driver_paths *p, const struct driver_host *h,
+    struct driver_res *res)
+{
+	const char	*state;
+	long		 pid, waited;
+
+	if (runtime_present(p, res) == -1)
+		return -1;
+	state = container_state(p, h, &pid);
+	if (strcmp(state, "missing") == 0) {
+		remove_limits(h);
+		return 0;
+	}
+	if (strcmp(state, "running") == 0 || strcmp(state, "paused") == 0) {
+		(void)runtime_do(p, "kill", NULL, h, res);	/* TERM */
+		for (waited = 0; waited < STOP_WAIT_MS; waited += 50) {
+			if (strcmp(container_state(p, h, &pid), "running") != 0)
+				break;
+			sleep_ms(50);
+		}
+	}
+	if (runtime_do(p, "delete", "-f", h, res) == -1)
+		return -1;
+	remove_limits(h);
+	return 0;
+}
+
+static int
+crun_rebuild(const struct driver_paths *p, const struct driver_host *h,
+    struct driver_res *res)
+{
+	if (crun_stop(p, h, res) == -1)
+		return -1;
+	return crun_ensure_running(p, h, res);
+}
+
+static int
+remove_entry(const char *path, const struct stat *st, int flag,
+    struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static int
+remove_tree(const char *path)
+{
+	if (access(path, F_OK) == -1)
+		return 0;
+	return nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static int
+crun_remove(const struct driver_paths *p, const struct driver_host *h,
+    struct driver_res *res)
+{
+	char	 bundle[PATH_MAX], home[PATH_MAX];
+
+	if (crun_stop(p, h, res) == -1)
+		return -1;
+	host_paths(p, h, bundle, home);
+	if (remove_tree(bundle) == -1 || remove_tree(home) == -1) {
+		fail(res, "remove_failed", "cannot remove the files of %s",
+		    h->short_id);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+crun_state(const struct driver_paths *p, const struct driver_host *h,
+    struct driver_res *res)
+{
+	const char	*state;
+	long		 pid;
+
+	if (runtime_present(p, res) == -1)
+		return -1;
+	state = container_state(p, h, &pid);
+	strlcpy(res->state, strcmp(state, "running") == 0 ? "running" :
+	    strcmp(state, "missing") == 0 ? "missing" : "stopped",
+	    sizeof(res->state));
+	return 0;
+}
+
+const struct driver crun_driver = {
+	.name = "crun",
+	.ensure_running = crun_ensure_running,
+	.stop = crun_stop,
+	.rebuild = crun_rebuild,
+	.remove = crun_remove,
+	.state = crun_state,
+};

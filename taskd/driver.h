@@ -1,0 +1,81 @@
+/*
+ * The container driver: what taskd asks of a runtime, and the process
+ * that does it.  taskd itself is sandboxed and cannot run a runtime (a
+ * seccomp filter is inherited across exec, and crun needs mount, clone
+ * into namespaces and pivot_root); so before its sandbox taskd forks
+ * the runner, which keeps root with taskd's trimmed capabilities, lives
+ * in a private mount namespace, and takes only the fixed operations
+ * below on fields it checks again.  A runtime is a struct driver: crun
+ * now, another without touching the task code.
+ */
+#ifndef MOAT_DRIVER_H
+#define MOAT_DRIVER_H
+
+#include <stdint.h>
+
+#include "hostrec.h"
+
+enum driver_op {
+	DRV_ENSURE_RUNNING = 1,	/* create or start; idempotent */
+	DRV_STOP,		/* stop and remove the container */
+	DRV_REBUILD,		/* a new container from the image, same home */
+	DRV_DELETE,		/* container, bundle, limits and home */
+	DRV_STATE,		/* running, stopped or missing */
+};
+
+struct driver_host {
+	char		 short_id[HOST_SHORT_ID_LEN + 1];
+	char		 hostname[HOST_NAME_MAX_LEN + 1];
+	char		 timezone[HOST_TZ_MAX + 1];
+	uint32_t	 memory_limit_mb;
+	uint32_t	 cpu_milli;
+	uint32_t	 pids_limit;
+};
+
+/* One datagram each way between taskd and the runner. */
+struct driver_req {
+	uint32_t		 seq;
+	uint32_t		 op;		/* enum driver_op */
+	struct driver_host	 host;
+};
+
+struct driver_res {
+	uint32_t	 seq;
+	int32_t		 ok;
+	char		 state[16];	/* DRV_STATE: running, stopped, missing */
+	char		 code[32];	/* an error's code */
+	char		 message[256];
+};
+
+/* Where the runner keeps its files: set before it starts. */
+struct driver_paths {
+	char		 state[256];	/* taskd's state directory */
+	char		 image[256];	/* the root file system of every host */
+	char		 runtime[256];	/* the runtime's program */
+};
+
+struct driver {
+	const char	*name;
+	int		(*ensure_running)(const struct driver_paths *,
+			    const struct driver_host *, struct driver_res *);
+	int		(*stop)(const struct driver_paths *,
+			    const struct driver_host *, struct driver_res *);
+	int		(*rebuild)(const struct driver_paths *,
+			    const struct driver_host *, struct driver_res *);
+	int		(*remove)(const struct driver_paths *,
+			    const struct driver_host *, struct driver_res *);
+	int		(*state)(const struct driver_paths *,
+			    const struct driver_host *, struct driver_res *);
+};
+
+extern const struct driver crun_driver;
+
+/* runner.c: forks the runner, which then waits for its paths (one
+ * struct driver_paths) on the socket returned, or -1. */
+int	 runner_start(int max_jobs);
+int	 driver_host_ok(const struct driver_host *, int whole);
+
+/* image.c: the default image from busybox, made once */
+int	 image_prepare(const char *dir);
+
+#endif

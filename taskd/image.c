@@ -1,0 +1,115 @@
+/*
+ * The default image: a root file system made from busybox-static on
+ * first start, so that a newcomer can create a host at once.  An
+ * operator names another directory with "task image".
+ */
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "driver.h"
+#include "log.h"
+
+static const char *const busybox_paths[] = { "/bin/busybox",
+    "/usr/bin/busybox" };
+static const char *const applets[] = { "sh", "sleep", "ls", "cat", "echo",
+    "hostname", "id", "ps", "mkdir", "rm", "cp", "mv", "touch", "grep",
+    "sed", "awk", "vi", "wc", "head", "tail", "date", "env", "true",
+    "false", "test", "[", "kill", "uname", "df", "du", "free", "top",
+    "wget", "ping", "ip", "ifconfig", "tar", "gzip" };
+static const char *const dirs[] = { "bin", "etc", "proc", "sys", "dev",
+    "tmp", "home", "root", "usr", "usr/bin", "var" };
+
+static int
+copy_file(const char *from, const char *to, mode_t mode)
+{
+	char	 buf[65536];
+	ssize_t	 n;
+	int	 in, out, ok = 1;
+
+	if ((in = open(from, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	if ((out = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    mode)) == -1) {
+		close(in);
+		return -1;
+	}
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, n) != n)
+			ok = 0;
+	close(in);
+	return close(out) == 0 && ok && n == 0 ? 0 : -1;
+}
+
+static int
+write_text(const char *path, const char *text)
+{
+	int	 fd, ok;
+
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    0644)) == -1)
+		return -1;
+	ok = write(fd, text, strlen(text)) == (ssize_t)strlen(text);
+	return close(fd) == 0 && ok ? 0 : -1;
+}
+
+/* dir/name in out[PATH_MAX]; -1 if it does not fit */
+static int
+in_dir(char *out, const char *dir, const char *name)
+{
+	return snprintf(out, PATH_MAX, "%s/%s", dir, name) < PATH_MAX ? 0 : -1;
+}
+
+/* Builds dir from busybox unless it is there; 0, or -1 if it cannot. */
+int
+image_prepare(const char *dir)
+{
+	char		 path[PATH_MAX], tmp[PATH_MAX];
+	const char	*busybox = NULL;
+	size_t		 i;
+
+	if (in_dir(path, dir, "bin/sh") == -1)
+		return -1;
+	if (access(path, F_OK) == 0)
+		return 0;
+	for (i = 0; i < sizeof(busybox_paths) / sizeof(busybox_paths[0]); i++)
+		if (access(busybox_paths[i], X_OK) == 0)
+			busybox = busybox_paths[i];
+	if (busybox == NULL) {
+		log_warnx("no busybox to make the default image from");
+		return -1;
+	}
+	if (snprintf(tmp, sizeof(tmp), "%s.new", dir) >= (int)sizeof(tmp) ||
+	    (mkdir(tmp, 0755) == -1 && errno != EEXIST))
+		return -1;
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		if (in_dir(path, tmp, dirs[i]) == -1 ||
+		    (mkdir(path, 0755) == -1 && errno != EEXIST))
+			return -1;
+	}
+	if (in_dir(path, tmp, "bin/busybox") == -1 ||
+	    copy_file(busybox, path, 0755) == -1)
+		return -1;
+	for (i = 0; i < sizeof(applets) / sizeof(applets[0]); i++) {
+		if (snprintf(path, sizeof(path), "%s/bin/%s", tmp,
+		    applets[i]) >= (int)sizeof(path) ||
+		    (symlink("busybox", path) == -1 && errno != EEXIST))
+			return -1;
+	}
+	if (in_dir(path, tmp, "etc/passwd") == -1 ||
+	    write_text(path, "root:x:0:0:root:/home:/bin/sh\n") == -1)
+		return -1;
+	if (in_dir(path, tmp, "etc/group") == -1 ||
+	    write_text(path, "root:x:0:\n") == -1)
+		return -1;
+	if (rename(tmp, dir) == -1)
+		return -1;
+	log_info("made the default host image in %s from %s", dir, busybox);
+	return 0;
+}

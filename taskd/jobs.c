@@ -1,0 +1,387 @@
+/*
+ * taskd's side of the task queue: claim what stored has, hand each job
+ * to the runner, report its progress and outcome with the lease's
+ * fence, claim again.  A timer claims as well, for back-offs and leases
+ * that ran out; another asks the runtime about every host that no task
+ * owns and tells stored where the two disagree (the reconciler).
+ */
+#include <sys/socket.h>
+#include <sys/types.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "driver.h"
+#include "log.h"
+#include "taskd.h"
+
+#define POLL_SECONDS		2
+#define RECONCILE_SECONDS	3
+#define PROBES_MAX		64
+
+struct inflight {
+	TAILQ_ENTRY(inflight)	 entry;
+	uint32_t		 seq;
+	int			 probe;		/* the reconciler's question */
+	struct task_job		 job;		/* a task's */
+	uint64_t		 host_oid;	/* a probe's */
+	char			 expected[16];
+};
+
+static TAILQ_HEAD(, inflight) inflight = TAILQ_HEAD_INITIALIZER(inflight);
+static int		 runner_fd = -1;
+static struct event	*runner_ev, *poll_ev, *reconcile_ev;
+static uint32_t		 next_seq = 1;
+static int		 tasks_running, probes_running;
+static int		 claiming, reconciling, first_claim = 1;
+
+static void	 claim(void);
+
+static struct ipc_chan *
+stored(void)
+{
+	return taskd_env->chans[PROC_STORED];
+}
+
+static int
+driver_op(uint32_t action)
+{
+	switch (action) {
+	case HOST_CREATE:
+	case HOST_START:
+		return DRV_ENSURE_RUNNING;
+	case HOST_STOP:
+		return DRV_STOP;
+	case HOST_REBUILD:
+		return DRV_REBUILD;
+	case HOST_DELETE:
+		return DRV_DELETE;
+	default:
+		return 0;
+	}
+}
+
+static const char *
+host_status_after(uint32_t action)
+{
+	switch (action) {
+	case HOST_STOP:
+		return "stopped";
+	case HOST_DELETE:
+		return "deleted";
+	case HOST_NOOP:
+		return "";
+	default:
+		return "running";
+	}
+}
+
+static void
+reported(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
+{
+	char		 message[128];
+	uint32_t	 status;
+
+	(void)chan;
+	(void)arg;
+	if (m != NULL) {
+		ipc_get_u32(m, &status);
+		ipc_get_str(m, message, sizeof(message));
+		if (ipc_end(m) == -1)
+			fatalx("stored sent a malformed op.res");
+		if (status != 200)
+			log_warnx("task report refused: %s", message);
+	}
+	claim();
+}
+
+static void
+report(const struct task_job *j, uint32_t outcome, const char *code,
+    const char *message, const char *host_status)
+{
+	struct ipc_msg	 m;
+
+	ipc_msg_init(&m, IPC_TASK_DONE, 0);
+	ipc_put_u64(&m, j->task_oid);
+	ipc_put_u64(&m, j->fence);
+	ipc_put_u64(&m, outcome);
+	ipc_put_str(&m, code);
+	ipc_put_str(&m, message);
+	ipc_put_str(&m, host_status);
+	tasks_running--;
+	if (ipc_request(stored(), &m, taskd_env->conf.common.ipc_timeout_ms,
+	    reported, NULL) == -1)
+		log_warnx("cannot report task %llu",
+		    (unsigned long long)j->task_oid);
+}
+
+static void
+progress(const struct task_job *j, uint32_t percent, const char *message)
+{
+	struct ipc_msg	 m;
+
+	ipc_msg_init(&m, IPC_TASK_PROGRESS, 0);
+	ipc_put_u64(&m, j->task_oid);
+	ipc_put_u64(&m, j->fence);
+	ipc_put_u64(&m, percent);
+	ipc_put_str(&m, message);
+	(void)ipc_send(stored(), &m);
+}
+
+static void
+host_to_driver(const struct host_rec *h, struct driver_host *d)
+{
+	memset(d, 0, sizeof(*d));
+	strlcpy(d->short_id, h->short_id, sizeof(d->short_id));
+	strlcpy(d->hostname, h->hostname, sizeof(d->hostname));
+	strlcpy(d->timezone, h->timezone, sizeof(d->timezone));
+	d->memory_limit_mb = h->memory_limit_mb;
+	d->cpu_milli = h->cpu_milli;
+	d->pids_limit = h->pids_limit;
+}
+
+static int
+runner_send(struct inflight *f, uint32_t op, const struct driver_host *h)
+{
+	struct driver_req	 req;
+
+	memset(&req, 0, sizeof(req));
+	req.seq = f->seq = next_seq++;
+	req.op = op;
+	req.host = *h;
+	if (send(runner_fd, &req, sizeof(req), 0) != (ssize_t)sizeof(req))
+		return -1;
+	TAILQ_INSERT_TAIL(&inflight, f, entry);
+	return 0;
+}
+
+static void
+start_job(const struct task_job *j)
+{
+	struct inflight		*f;
+	struct driver_host	 h;
+	int			 op = driver_op(j->action);
+
+	tasks_running++;
+	if (j->action == HOST_NOOP) {
+		report(j, TASK_SUCCEEDED, "", "", "");
+		return;
+	}
+	if (op == 0) {
+		report(j, TASK_FAILED, "unknown_task", "no such task kind",
+		    "");
+		return;
+	}
+	if ((f = calloc(1, sizeof(*f))) == NULL)
+		fatal("%s", __func__);
+	f->job = *j;
+	host_to_driver(&j->host, &h);
+	if (runner_send(f, op, &h) == -1) {
+		free(f);
+		report(j, TASK_RETRY, "runner_unavailable",
+		    "the runner does not answer", "");
+		return;
+	}
+	progress(j, 10, host_action_kind(j->action));
+}
+
+static void
+claimed(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
+{
+	struct task_job	 j;
+	uint64_t	 n, i;
+
+	(void)chan;
+	(void)arg;
+	claiming = 0;
+	if (m == NULL)
+		return;
+	ipc_get_u64(m, &n);
+	for (i = 0; i < n && m->error == NULL; i++) {
+		memset(&j, 0, sizeof(j));
+		ipc_get_job(m, &j);
+		if (m->error == NULL)
+			start_job(&j);
+	}
+	if (ipc_end(m) == -1)
+		fatalx("stored sent a malformed task.jobs: %s", m->error);
+	if (n > 0)
+		claim();
+}
+
+static void
+claim(void)
+{
+	struct ipc_msg	 m;
+	int		 room = (int)taskd_env->conf.workers - tasks_running;
+
+	if (!taskd_env->serving || claiming || room <= 0)
+		return;
+	ipc_msg_init(&m, IPC_TASK_CLAIM, 0);
+	ipc_put_u64(&m, room);
+	ipc_put_bool(&m, first_claim);
+	if (ipc_request(stored(), &m, taskd_env->conf.common.ipc_timeout_ms,
+	    claimed, NULL) == 0) {
+		claiming = 1;
+		first_claim = 0;
+	}
+}
+
+/* ---- the reconciler ------------------------------------------------- */
+
+static void
+observed(uint64_t host_oid, const char *status)
+{
+	struct ipc_msg	 m;
+
+	ipc_msg_init(&m, IPC_HOST_OBSERVED, 0);
+	ipc_put_u64(&m, host_oid);
+	ipc_put_str(&m, status);
+	(void)ipc_send(stored(), &m);
+}
+
+static void
+probe_answered(struct inflight *f, const struct driver_res *res)
+{
+	int	 running = strcmp(res->state, "running") == 0;
+
+	probes_running--;
+	if (!res->ok)
+		return;		/* no runtime: nothing to say */
+	if (strcmp(f->expected, "running") == 0 && !running)
+		observed(f->host_oid, "stopped");
+	else if (strcmp(f->expected, "stopped") == 0 && running)
+		observed(f->host_oid, "running");
+}
+
+static void
+states_known(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
+{
+	struct driver_host	 h;
+	struct inflight		*f;
+	char			 short_id[HOST_SHORT_ID_LEN + 1], status[16];
+	uint64_t		 n, i, oid;
+	int			 busy;
+
+	(void)chan;
+	(void)arg;
+	reconciling = 0;
+	if (m == NULL)
+		return;
+	ipc_get_u64(m, &n);
+	for (i = 0; i < n && m->error == NULL; i++) {
+		ipc_get_u64(m, &oid);
+		ipc_get_str(m, short_id, sizeof(short_id));
+		ipc_get_str(m, status, sizeof(status));
+		ipc_get_bool(m, &busy);
+		if (m->error != NULL || busy || probes_running >= PROBES_MAX ||
+		    (strcmp(status, "running") != 0 &&
+		    strcmp(status, "stopped") != 0))
+			continue;
+		if ((f = calloc(1, sizeof(*f))) == NULL)
+			fatal("%s", __func__);
+		f->probe = 1;
+		f->host_oid = oid;
+		strlcpy(f->expected, status, sizeof(f->expected));
+		memset(&h, 0, sizeof(h));
+		strlcpy(h.short_id, short_id, sizeof(h.short_id));
+		if (runner_send(f, DRV_STATE, &h) == -1)
+			free(f);
+		else
+			probes_running++;
+	}
+	if (ipc_end(m) == -1)
+		fatalx("stored sent a malformed host.states: %s", m->error);
+}
+
+static void
+reconcile(evutil_socket_t fd, short ev, void *arg)
+{
+	struct ipc_msg	 m;
+
+	(void)fd;
+	(void)ev;
+	(void)arg;
+	if (!taskd_env->serving || reconciling || probes_running > 0)
+		return;
+	ipc_msg_init(&m, IPC_HOST_STATES_GET, 0);
+	if (ipc_request(stored(), &m, taskd_env->conf.common.ipc_timeout_ms,
+	    states_known, NULL) == 0)
+		reconciling = 1;
+}
+
+/* ---- the runner's answers -------------------------------------------- */
+
+static void
+runner_readable(evutil_socket_t fd, short ev, void *arg)
+{
+	struct driver_res	 res;
+	struct inflight		*f;
+	ssize_t			 n;
+
+	(void)ev;
+	(void)arg;
+	n = recv(fd, &res, sizeof(res), MSG_DONTWAIT);
+	if (n == -1 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n != (ssize_t)sizeof(res))
+		fatalx("the runner is gone");
+	res.code[sizeof(res.code) - 1] = '\0';
+	res.message[sizeof(res.message) - 1] = '\0';
+	res.state[sizeof(res.state) - 1] = '\0';
+	TAILQ_FOREACH(f, &inflight, entry)
+		if (f->seq == res.seq)
+			break;
+	if (f == NULL) {
+		log_warnx("runner: an answer to nothing asked");
+		return;
+	}
+	TAILQ_REMOVE(&inflight, f, entry);
+	if (f->probe)
+		probe_answered(f, &res);
+	else if (res.ok)
+		report(&f->job, TASK_SUCCEEDED, "", "",
+		    host_status_after(f->job.action));
+	else if (strcmp(res.code, "runtime_missing") == 0)
+		/* no retry brings a runtime that is not installed */
+		report(&f->job, TASK_FAILED, res.code, res.message,
+		    f->job.action == HOST_DELETE ? "" : "failed");
+	else
+		report(&f->job, TASK_RETRY, res.code, res.message, "");
+	free(f);
+	claim();
+}
+
+static void
+poll_tick(evutil_socket_t fd, short ev, void *arg)
+{
+	(void)fd;
+	(void)ev;
+	(void)arg;
+	claim();
+}
+
+void
+jobs_init(struct event_base *base, int fd)
+{
+	struct timeval	 poll_tv = { POLL_SECONDS, 0 };
+	struct timeval	 reconcile_tv = { RECONCILE_SECONDS, 0 };
+
+	runner_fd = fd;
+	runner_ev = event_new(base, fd, EV_READ | EV_PERSIST, runner_readable,
+	    NULL);
+	poll_ev = event_new(base, -1, EV_PERSIST, poll_tick, NULL);
+	reconcile_ev = event_new(base, -1, EV_PERSIST, reconcile, NULL);
+	if (runner_ev == NULL || poll_ev == NULL || reconcile_ev == NULL ||
+	    event_add(runner_ev, NULL) == -1 ||
+	    event_add(poll_ev, &poll_tv) == -1 ||
+	    event_add(reconcile_ev, &reconcile_tv) == -1)
+		fatalx("jobs: events");
+}
+
+void
+jobs_wake(void)
+{
+	claim();
+}

@@ -1,0 +1,215 @@
+/*
+ * The runner: taskd's one unsandboxed helper (driver.h says why it
+ * exists).  It reads fixed-size requests from taskd, checks every field
+ * again, and runs each in a child of its own so that a slow stop does
+ * not hold up a create; each child answers on the shared socket, one
+ * datagram, and exits.  It dies with taskd.
+ */
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "driver.h"
+#include "log.h"
+
+#define CONTROLLERS	"/sys/fs/cgroup/unified/cgroup.controllers"
+
+static const struct driver	*driver = &crun_driver;
+
+static int
+field_ok(const char *s, size_t max, const char *alphabet)
+{
+	size_t	 len = strnlen(s, max + 1);
+
+	return len >= 1 && len <= max && strspn(s, alphabet) == len;
+}
+
+/* Every op names a host by its short id; those that make a container
+ * need the rest of its description too. */
+int
+driver_host_ok(const struct driver_host *h, int whole)
+{
+	if (!host_short_id_ok(h->short_id))
+		return 0;
+	return !whole || (field_ok(h->hostname, HOST_NAME_MAX_LEN, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") &&
+	    field_ok(h->timezone, HOST_TZ_MAX, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/_+-") &&
+	    h->timezone[0] != '/' && h->memory_limit_mb >= 16 &&
+	    h->cpu_milli >= 10 && h->pids_limit >= 8);
+}
+
+/*
+ * crun refuses the hybrid cgroup layout of these machines unless the
+ * unified hierarchy looks empty: in a mount namespace of our own, an
+ * empty file covers its controllers (ENVIRONMENT.md).
+ */
+static void
+private_mounts(const char *state)
+{
+	char	 empty[PATH_MAX];
+	int	 fd;
+
+	if (unshare(CLONE_NEWNS) == -1 ||
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1) {
+		log_warn("runner: private mount namespace");
+		return;
+	}
+	if (access(CONTROLLERS, F_OK) == -1)
+		return;
+	snprintf(empty, sizeof(empty), "%s/empty", state);
+	if ((fd = open(empty, O_WRONLY | O_CREAT | O_CLOEXEC, 0644)) != -1)
+		close(fd);
+	if (mount(empty, CONTROLLERS, NULL, MS_BIND, NULL) == -1)
+		log_warn("runner: cover %s", CONTROLLERS);
+}
+
+static void
+perform(const struct driver_paths *p, const struct driver_req *req,
+    struct driver_res *res)
+{
+	int	 rc = -1;
+
+	memset(res, 0, sizeof(*res));
+	res->seq = req->seq;
+	res->ok = 1;
+	if (!driver_host_ok(&req->host, req->op == DRV_ENSURE_RUNNING ||
+	    req->op == DRV_REBUILD)) {
+		strlcpy(res->code, "bad_request", sizeof(res->code));
+		strlcpy(res->message, "malformed host", sizeof(res->message));
+		res->ok = 0;
+		return;
+	}
+	switch (req->op) {
+	case DRV_ENSURE_RUNNING:
+		rc = driver->ensure_running(p, &req->host, res);
+		break;
+	case DRV_STOP:
+		rc = driver->stop(p, &req->host, res);
+		break;
+	case DRV_REBUILD:
+		rc = driver->rebuild(p, &req->host, res);
+		break;
+	case DRV_DELETE:
+		rc = driver->remove(p, &req->host, res);
+		break;
+	case DRV_STATE:
+		rc = driver->state(p, &req->host, res);
+		break;
+	default:
+		strlcpy(res->code, "bad_request", sizeof(res->code));
+	}
+	if (rc == -1)
+		res->ok = 0;
+}
+
+static void
+reap(int *running)
+{
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		(*running)--;
+}
+
+/* The first datagram from taskd: its paths, from the configuration. */
+static void
+receive_paths(int fd, struct driver_paths *p)
+{
+	char	 image[PATH_MAX];
+
+	if (recv(fd, p, sizeof(*p), 0) != (ssize_t)sizeof(*p))
+		_exit(0);
+	p->state[sizeof(p->state) - 1] = '\0';
+	p->image[sizeof(p->image) - 1] = '\0';
+	p->runtime[sizeof(p->runtime) - 1] = '\0';
+	if (p->state[0] != '/' || p->image[0] != '/' || p->runtime[0] != '/')
+		fatalx("runner: paths must be absolute");
+	snprintf(image, sizeof(image), "%s/image", p->state);
+	if (strcmp(image, p->image) == 0 && image_prepare(p->image) == -1)
+		log_warnx("runner: no default image in %s", p->image);
+}
+
+static __attribute__((noreturn)) void
+runner_main(int fd, int max_jobs)
+{
+	struct driver_paths	 paths, *p = &paths;
+	struct driver_req	 req;
+	struct driver_res	 res;
+	struct pollfd		 pfd = { fd, POLLIN, 0 };
+	ssize_t			 n;
+	int			 running = 0;
+
+	setproctitle("%s", "taskd runner");
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) == -1 ||
+	    getppid() == 1)
+		_exit(0);
+	signal(SIGCHLD, SIG_DFL);
+	receive_paths(fd, p);
+	private_mounts(p->state);
+	for (;;) {
+		reap(&running);
+		if (running >= max_jobs || poll(&pfd, 1, 200) < 1)
+			continue;
+		if ((n = recv(fd, &req, sizeof(req), 0)) == 0)
+			_exit(0);	/* taskd is gone */
+		if (n != (ssize_t)sizeof(req)) {
+			if (n == -1 && errno == EINTR)
+				continue;
+			log_warnx("runner: a malformed request");
+			_exit(1);
+		}
+		req.host.short_id[sizeof(req.host.short_id) - 1] = '\0';
+		req.host.hostname[sizeof(req.host.hostname) - 1] = '\0';
+		req.host.timezone[sizeof(req.host.timezone) - 1] = '\0';
+		switch (fork()) {
+		case -1:
+			memset(&res, 0, sizeof(res));
+			res.seq = req.seq;
+			strlcpy(res.code, "fork_failed", sizeof(res.code));
+			(void)send(fd, &res, sizeof(res), 0);
+			break;
+		case 0:
+			perform(p, &req, &res);
+			(void)send(fd, &res, sizeof(res), 0);
+			_exit(0);
+		default:
+			running++;
+		}
+	}
+}
+
+int
+runner_start(int max_jobs)
+{
+	int	 sv[2];
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == -1)
+		return -1;
+	switch (fork()) {
+	case -1:
+		close(sv[0]);
+		close(sv[1]);
+		return -1;
+	case 0:
+		/* none of taskd's links: only the socket to taskd */
+		if (dup2(sv[1], 3) == -1 || fcntl(3, F_SETFD, FD_CLOEXEC) == -1 ||
+		    close_range(4, ~0U, 0) == -1)
+			_exit(1);
+		runner_main(3, max_jobs);
+	}
+	close(sv[1]);
+	return sv[0];
+}
