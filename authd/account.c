@@ -17,13 +17,12 @@
 
 #define API_KEY_LEN	20
 #define SECRET_LEN	40
-#define SEALED_MAX	256
 #define ALNUM_UPPER	"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 #define ALNUM \
 	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 
 /* A secret of class, bound to the public id it belongs with. */
-static int
+int
 seal_bound(const char *class, const char *what, const char *id,
     const char *secret, uint8_t *out, size_t *outlen)
 {

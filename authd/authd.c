@@ -68,6 +68,8 @@ dispatch(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 			return sshkeys_add(chan, m);
 		case IPC_AUTH_ACCOUNT_DATA:
 			return users_account_data(chan, m);
+		case IPC_AUTH_HOST_PASSWORD:
+			return users_host_password(chan, m);
 		default:
 			return -1;
 		}

@@ -131,6 +131,12 @@ int	 account_signed(struct ipc_chan *, struct ipc_msg *);
 /* apikeys.c */
 int	 apikeys_create(struct ipc_chan *, struct ipc_msg *);
 
+/* account.c: seals secret, bound to class and "what:id"; out holds
+ * SEALED_MAX bytes */
+#define SEALED_MAX	256
+int	 seal_bound(const char *class, const char *what, const char *id,
+	    const char *secret, uint8_t *out, size_t *outlen);
+
 /* sshkeys.c */
 int	 sshkeys_add(struct ipc_chan *, struct ipc_msg *);
 
@@ -139,6 +145,7 @@ int	 users_create(struct ipc_chan *, struct ipc_msg *);
 int	 users_rotate_password(struct ipc_chan *, struct ipc_msg *);
 int	 users_change_password(struct ipc_chan *, struct ipc_msg *);
 int	 users_account_data(struct ipc_chan *, struct ipc_msg *);
+int	 users_host_password(struct ipc_chan *, struct ipc_msg *);
 int	 password_acceptable(const char *, const char **why);
 
 #endif

@@ -436,3 +436,66 @@ users_account_data(struct ipc_chan *chan, struct ipc_msg *m)
 		answer_op(op, 503, "too busy, try again");
 	return 0;
 }
+
+/* ---- a host's SSH password (admin) ---------------------------------- */
+
+static void
+host_password_stored(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
+{
+	struct pwop	*op = arg;
+	char		 message[256];
+	uint32_t	 status;
+
+	(void)chan;
+	if (m == NULL) {
+		answer_password(op, 503, "try again", NULL);
+		return;
+	}
+	ipc_get_u32(m, &status);
+	ipc_get_str(m, message, sizeof(message));
+	if (ipc_end(m) == -1)
+		fatalx("stored sent a malformed op.res");
+	answer_password(op, status, status == 200 ? "ok" : message,
+	    status == 200 ? op->newpass : NULL);
+}
+
+/*
+ * A new SSH password for a host: made here, sealed here (bound to the
+ * host as the request named it), shown once; stored keeps the seal.
+ */
+int
+users_host_password(struct ipc_chan *chan, struct ipc_msg *m)
+{
+	struct pwop	*op = pwop_new(chan, m);
+	struct ipc_msg	 req;
+	uint8_t		 sealed[SEALED_MAX];
+	size_t		 len, slen;
+
+	ipc_get_bin(m, op->grant, sizeof(op->grant), &len);
+	ipc_get_str(m, op->ref, sizeof(op->ref));
+	if (ipc_end(m) == -1) {
+		pwop_free(op);
+		return -1;
+	}
+	if (grant_check(op->grant, len, &op->g) == -1) {
+		answer_password(op, 401, "invalid or expired token", NULL);
+		return 0;
+	}
+	if (op->g.role != ROLE_ADMIN) {
+		answer_password(op, 403, "admin role required", NULL);
+		return 0;
+	}
+	random_string(op->newpass, ROTATED_LEN, PASSWORD_ALPHABET);
+	if (seal_bound("host", "ssh_password", op->ref, op->newpass, sealed,
+	    &slen) == -1)
+		fatalx("cannot seal a secret");
+	ipc_msg_init(&req, IPC_STORE_HOST_PASSWORD, 0);
+	ipc_put_bin(&req, op->grant, sizeof(op->grant));
+	ipc_put_str(&req, op->ref);
+	ipc_put_bin(&req, sealed, slen);
+	if (ipc_request(authd_env->chans[PROC_STORED], &req,
+	    authd_env->conf.common.ipc_timeout_ms, host_password_stored,
+	    op) == -1)
+		answer_password(op, 503, "try again", NULL);
+	return 0;
+}

@@ -9,6 +9,9 @@
 #     verify rate with the same parameters and one thread per core.
 #  5. Authenticated GET /v1/admin/users/{id} with wrk at 50 connections,
 #     against nginx answering the same body.
+#  6. Host create-to-running through the API, against crun run of the
+#     same bundle by hand.
+#  7. Throughput of 200 no-op tasks through the queue.
 # Prints raw numbers, then "figure NAME VALUE OP TARGET" lines.  It
 # reports; it does not gate.
 set -u
@@ -189,6 +192,11 @@ taskset -c "$CPUS" "$bin/ipc_bench" "$bin/stored" "$work/ipcdb" 50000 \
     2>/dev/null > "$work/ipc.out"
 grep -v '^figure' "$work/ipc.out"
 
+# --- 6, 7. hosts: create-to-running against crun run by hand; no-op tasks
+/usr/bin/python3 "$top/bench/hosts_bench.py" "$base" "$token" "$work/var" \
+    "$bin/moatctl" "$work" > "$work/hosts.out" 2>&1
+grep -v '^figure' "$work/hosts.out"
+
 suite_rss rss_after_load
 echo "healthz_latency_us p50 $moat_p50 p99 $moat_p99 (nginx p50 $nginx_p50 p99 $nginx_p99)"
 echo "figure healthz_vs_nginx $health_ratio >= 0.5"
@@ -197,3 +205,4 @@ echo "figure idle_rss_mb $rss_mb <= 20"
 echo "figure logins_vs_argon2_verify $login_ratio >= 0.9"
 echo "figure user_get_vs_nginx $user_ratio >= 0.4"
 echo "figure user_get_p99_ms_at_50 $user_p99_ms <= 5"
+grep '^figure' "$work/hosts.out"

@@ -164,6 +164,7 @@ void	 v1_host_start(struct api_req *);
 void	 v1_host_stop(struct api_req *);
 void	 v1_host_rebuild(struct api_req *);
 void	 v1_host_delete(struct api_req *);
+void	 v1_host_rotate_password(struct api_req *);
 void	 v1_tasks_list(struct api_req *);
 void	 v1_dashboard_stats(struct api_req *);
 

@@ -56,6 +56,8 @@ static const struct route routes[] = {
 	{ V1, POST, "/v1/admin/hosts/{}/stop", AUTH_BEARER, v1_host_stop },
 	{ V1, POST, "/v1/admin/hosts/{}/rebuild", AUTH_BEARER,
 	    v1_host_rebuild },
+	{ V1, POST, "/v1/admin/hosts/{}/rotate-ssh-password", AUTH_BEARER,
+	    v1_host_rotate_password },
 	{ V1, GET, "/v1/admin/tasks", AUTH_BEARER, v1_tasks_list },
 	{ V1, GET, "/v1/admin/dashboard/stats", AUTH_BEARER,
 	    v1_dashboard_stats },

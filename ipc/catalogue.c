@@ -288,6 +288,16 @@ static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 	    REP, 0 },
 	[IPC_HOST_OBSERVED] = { IPC_HOST_OBSERVED, "host.observed", SMALL,
 	    TS, 0, 0 },
+	/* moatctl task noop N: tasks that do nothing, to measure the queue */
+	[IPC_CTL_TASK_NOOP] = { IPC_CTL_TASK_NOOP, "ctl.task.noop", SMALL,
+	    R(MOATCTL, MOATD), REQ, IPC_CTL_RESULT },
+	[IPC_TASK_NOOP] = { IPC_TASK_NOOP, "task.noop", SMALL,
+	    R(MOATD, STORED), REQ, IPC_OP_RES },
+	/* a host's SSH password: made and sealed in authd, shown once */
+	[IPC_AUTH_HOST_PASSWORD] = { IPC_AUTH_HOST_PASSWORD,
+	    "auth.host_password", SMALL, FA, REQ, IPC_AUTH_PASSWORD_RES },
+	[IPC_STORE_HOST_PASSWORD] = { IPC_STORE_HOST_PASSWORD,
+	    "store.host_password", 1 * KIB, AS, REQ, IPC_OP_RES },
 };
 
 const struct ipc_msgdef *

@@ -38,7 +38,8 @@ usage(void)
 	    "  client list                  the clients\n"
 	    "  client del NAME              remove a client and its tokens\n"
 	    "  authorized-keys USER         USER's SSH keys, for sshd's\n"
-	    "                               AuthorizedKeysCommand\n");
+	    "                               AuthorizedKeysCommand\n"
+	    "  task noop COUNT              queue tasks that do nothing\n");
 	exit(1);
 }
 
@@ -303,6 +304,32 @@ cmd_authorized_keys(int fd, const char *user)
 	return fflush(stdout) == 0 ? 0 : 1;
 }
 
+/* Tasks that do nothing: how fast the queue runs (make bench). */
+static int
+cmd_task_noop(int fd, const char *count)
+{
+	struct ipc_msg	 req, res;
+	const char	*errstr;
+	char		 text[512];
+	long long	 n;
+	int		 ok;
+
+	n = strtonum(count, 1, 10000, &errstr);
+	if (errstr != NULL)
+		errx(1, "task count %s: %s (1 to 10000)", count, errstr);
+	ipc_msg_init(&req, IPC_CTL_TASK_NOOP, 0);
+	ipc_put_u64(&req, n);
+	exchange(fd, &req, &res);
+	ipc_get_bool(&res, &ok);
+	ipc_get_str(&res, text, sizeof(text));
+	if (ipc_end(&res) == -1)
+		errx(1, "malformed answer: %s", res.error);
+	ipc_msg_clear(&res);
+	if (!ok)
+		errx(1, "%s", text);
+	return 0;
+}
+
 static int
 cmd_client(int fd, int argc, char *argv[])
 {
@@ -343,6 +370,10 @@ main(int argc, char *argv[])
 	} else if (strcmp(argv[0], "authorized-keys") == 0 && argc == 2) {
 		fd = connect_moatd(sock);
 		rc = cmd_authorized_keys(fd, argv[1]);
+	} else if (strcmp(argv[0], "task") == 0 && argc == 3 &&
+	    strcmp(argv[1], "noop") == 0) {
+		fd = connect_moatd(sock);
+		rc = cmd_task_noop(fd, argv[2]);
 	} else if (argc != 1)
 		usage();
 	else if (strcmp(argv[0], "status") == 0) {

@@ -156,8 +156,9 @@ forwarded(struct ipc_chan *chan, struct ipc_msg *msg, void *arg)
 	free(f);
 }
 
+/* An op.res from a child, to moatctl as a ctl.result. */
 static void
-client_deleted(struct ipc_chan *chan, struct ipc_msg *msg, void *arg)
+op_done(struct ipc_chan *chan, struct ipc_msg *msg, void *arg)
 {
 	struct forward	*f = arg;
 	struct ipc_msg	 req, out;
@@ -190,6 +191,7 @@ control_client(struct moatd *m, struct ipc_chan *chan, struct ipc_msg *msg)
 	struct ipc_msg	 out;
 	char		 name[72], user[EMAIL_MAX + 1], allow[CIDR_LIST_MAX];
 	char		 login[FIELD_LOGIN_NAME_MAX + 1];
+	uint32_t	 count;
 	struct forward	*f;
 	enum proc_id	 to = PROC_STORED;
 	ipc_reply_cb	 cb = forwarded;
@@ -219,13 +221,21 @@ control_client(struct moatd *m, struct ipc_chan *chan, struct ipc_msg *msg)
 		ipc_msg_init(&out, IPC_AUTHKEYS, 0);
 		ipc_put_str(&out, login);
 		break;
+	case IPC_CTL_TASK_NOOP:
+		ipc_get_u32(msg, &count);
+		if (ipc_end(msg) == -1)
+			return -1;
+		ipc_msg_init(&out, IPC_TASK_NOOP, 0);
+		ipc_put_u64(&out, count);
+		cb = op_done;	/* an op.res, answered as ctl.result */
+		break;
 	default:
 		ipc_get_str(msg, name, sizeof(name));
 		if (ipc_end(msg) == -1)
 			return -1;
 		ipc_msg_init(&out, IPC_CLIENT_DEL, 0);
 		ipc_put_str(&out, name);
-		cb = client_deleted;
+		cb = op_done;
 		break;
 	}
 	f = forward_new(chan, msg);
@@ -257,6 +267,7 @@ control_dispatch(struct ipc_chan *chan, struct ipc_msg *msg, void *arg)
 	case IPC_CTL_CLIENT_LIST:
 	case IPC_CTL_CLIENT_DEL:
 	case IPC_CTL_AUTHKEYS:
+	case IPC_CTL_TASK_NOOP:
 		if (!m->started)
 			return -1;
 		return control_client(m, chan, msg);

@@ -554,3 +554,54 @@ hosts_stats(struct ipc_chan *chan, struct ipc_msg *m)
 	ipc_reply(chan, m, &reply);
 	return 0;
 }
+
+/* From authd: the sealed SSH password of a host an admin names. */
+int
+hosts_store_password(struct ipc_chan *chan, struct ipc_msg *m)
+{
+	static const char sql[] = "UPDATE hosts SET ssh_password_sealed = ?, "
+	    "ssh_password_ref = ?, updated_at = ? WHERE oid = ?";
+	struct principal p;
+	struct host_rec	 h;
+	sqlite3_stmt	*st;
+	uint8_t		 sealed[256];
+	char		 ref[FIELD_REF_MAX + 1];
+	size_t		 len;
+	uint32_t	 retry;
+	int		 status, rc;
+
+	status = authz_grant(m, &p, &retry);
+	ipc_get_str(m, ref, sizeof(ref));
+	ipc_get_bin(m, sealed, sizeof(sealed), &len);
+	if (ipc_end(m) == -1)
+		return -1;
+	if (status == 0 && p.role != ROLE_ADMIN)
+		status = 403;
+	if (status == 0 && host_load(&p, ref, &h) == -1)
+		status = 404;
+	if (status != 0) {
+		reply_op(chan, m, status, status == 404 ? "host not found" :
+		    status == 403 ? "admin role required" :
+		    "invalid or expired token");
+		return 0;
+	}
+	if (db_begin() == -1) {
+		reply_op(chan, m, 500, "database error");
+		return 0;
+	}
+	st = db_stmt(sql);
+	sqlite3_bind_blob(st, 1, sealed, len, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, ref, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, db_now());
+	sqlite3_bind_int64(st, 4, h.oid);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE || host_event("admin.host.action", &h, NULL, &p,
+	    "host ssh password rotated") == -1 || db_commit() == -1) {
+		db_rollback();
+		reply_op(chan, m, 500, "database error");
+		return 0;
+	}
+	reply_op(chan, m, 200, "ok");
+	return 0;
+}

@@ -161,6 +161,9 @@ static const char *const migrations[] = {
 	"CREATE INDEX tasks_host ON tasks (host_oid, status);"
 	"CREATE INDEX tasks_kind ON tasks (kind, oid);"
 	"CREATE INDEX events_host ON events (host_id, created_at);",
+
+	/* 7: the host reference a sealed SSH password is bound to */
+	"ALTER TABLE hosts ADD COLUMN ssh_password_ref TEXT;",
 };
 
 int

@@ -70,6 +70,8 @@ from_authd(struct ipc_chan *chan, struct ipc_msg *m)
 		return sshkeys_store_add(chan, m);
 	case IPC_STORE_ACCOUNT_DATA:
 		return account_data(chan, m);
+	case IPC_STORE_HOST_PASSWORD:
+		return hosts_store_password(chan, m);
 	default:
 		return -1;
 	}
@@ -145,6 +147,8 @@ dispatch(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 			return clients_del(chan, m);
 		if (m->type == IPC_AUTHKEYS)
 			return sshkeys_authorized(chan, m);
+		if (m->type == IPC_TASK_NOOP)
+			return tasks_noop(chan, m);
 		return config_dispatch(chan, m);
 	case PROC_FRONTD:
 		return from_frontd(chan, m);

@@ -150,6 +150,7 @@ int	 hosts_set_status(uint64_t oid, const char *status);
 int	 hosts_states(struct ipc_chan *, struct ipc_msg *);
 int	 hosts_observed(struct ipc_msg *);
 int	 hosts_stats(struct ipc_chan *, struct ipc_msg *);
+int	 hosts_store_password(struct ipc_chan *, struct ipc_msg *);
 
 /* tasks.c */
 int	 tasks_enqueue(uint32_t action, uint64_t host_oid,
@@ -161,6 +162,7 @@ int	 tasks_progress(struct ipc_msg *);
 int	 tasks_done(struct ipc_chan *, struct ipc_msg *);
 int	 tasks_list(struct ipc_chan *, struct ipc_msg *);
 void	 tasks_put_counts(struct ipc_msg *);
+int	 tasks_noop(struct ipc_chan *, struct ipc_msg *);
 
 /* clients.c */
 int	 clients_store_add(struct ipc_chan *, struct ipc_msg *);

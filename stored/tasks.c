@@ -20,6 +20,7 @@
 #define TASK_CLAIM_MAX		64
 #define TASK_BACKOFF_MAX	300
 #define TASKS_PAGE		200
+#define TASK_NOOP_MAX		10000
 
 static const char task_columns[] = "t.oid, t.id, t.kind, "
     "coalesce(h.id, ''), t.status, coalesce(t.requested_by, ''), "
@@ -466,4 +467,33 @@ tasks_put_counts(struct ipc_msg *out)
 		    (uint64_t)sqlite3_column_int64(st, 0) : 0);
 		sqlite3_reset(st);
 	}
+}
+
+/* From moatd (moatctl task noop N): N tasks that do nothing at once. */
+int
+tasks_noop(struct ipc_chan *chan, struct ipc_msg *m)
+{
+	char		 task_id[37];
+	uint32_t	 n, i;
+	int		 ok = 1;
+
+	ipc_get_u32(m, &n);
+	if (ipc_end(m) == -1)
+		return -1;
+	if (n == 0 || n > TASK_NOOP_MAX) {
+		reply_op(chan, m, 400, "1 to 10000 tasks");
+		return 0;
+	}
+	if (db_begin() == -1)
+		ok = 0;
+	for (i = 0; ok && i < n; i++)
+		ok = tasks_enqueue(HOST_NOOP, 0, "", task_id) == 0;
+	if (!ok || db_commit() == -1) {
+		db_rollback();
+		reply_op(chan, m, 500, "database error");
+		return 0;
+	}
+	tasks_wake();
+	reply_op(chan, m, 200, "queued");
+	return 0;
 }

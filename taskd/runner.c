@@ -182,6 +182,9 @@ runner_main(int fd, int max_jobs)
 			(void)send(fd, &res, sizeof(res), 0);
 			break;
 		case 0:
+			/* an operation does not outlive its runner */
+			if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) == -1)
+				_exit(1);
 			perform(p, &req, &res);
 			(void)send(fd, &res, sizeof(res), 0);
 			_exit(0);

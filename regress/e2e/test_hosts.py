@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from identity import admin_token, call, login, make_user
+from identity import admin_token, call, login, make_user, moatctl
 
 CRUN = "/usr/bin/crun"
 
@@ -270,16 +270,35 @@ def test_host_rules(suite):
     assert events["total"] == 1
 
 
-def test_taskd_killed_in_the_middle_of_a_create(make_suite):
-    s = make_suite()
+def slow_runtime(tmp_path):
+    """crun behind a second's pause: a create that is surely still in
+    progress when taskd is killed."""
+    path = str(tmp_path / "slow-crun")
+    with open(path, "w") as f:
+        f.write("#!/bin/sh\nsleep 1\nexec %s \"$@\"\n" % CRUN)
+    os.chmod(path, 0o755)
+    return path
+
+
+@pytest.mark.parametrize("victim", ["taskd", "stored", "moatd"])
+def test_killed_in_the_middle_of_a_create(make_suite, tmp_path, victim):
+    s = make_suite('task runtime "%s"\n' % slow_runtime(tmp_path))
     admin = admin_token(s)
     user = make_user(s, admin, "crash", "password-crash")
     h, task_id = create(s, admin, user["id"])
-    # as soon as the worker has it, taskd dies: the suite fails closed
+    # while the worker has it, a process dies (with moatd, the whole
+    # suite): the suite fails closed
     wait_for(lambda: (task_of(s, admin, task_id) or {}).get("status") ==
-             "running", step=0.005)
-    os.kill(s.pid("taskd"), signal.SIGKILL)
-    assert s.wait_exit(5) != 0
+             "running", step=0.05)
+    pids = s.all_pids()
+    os.kill(s.pid(victim), signal.SIGKILL)
+    if victim == "moatd":
+        for pid in pids:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+    s.wait_exit(5)
     s.start()
     admin = admin_token(s)
     t = finished(s, admin, task_id)
@@ -323,3 +342,46 @@ def test_missing_runtime_fails_the_task_not_the_daemon(make_suite):
     status, events, _ = call(s, "GET", "/v1/admin/events?type=task.failed",
                              admin)
     assert events["total"] == 1
+
+
+def test_rotate_ssh_password_shows_it_once(suite):
+    admin = admin_token(suite)
+    user = make_user(suite, admin, "pwhost", "password-pwhost")
+    token = login(suite, "pwhost", "password-pwhost")[1]["token"]
+    h, task_id = create(suite, admin, user["id"])
+    path = "/v1/admin/hosts/%s/rotate-ssh-password" % h["id"]
+    status, first, _ = call(suite, "POST", path, admin)
+    assert status == 200, first
+    assert len(first["ssh_password"]) == 20
+    assert first["password"] == first["ssh_password"]
+    status, second, _ = call(suite, "POST", "/v1/admin/hosts/%d/"
+                             "rotate-ssh-password" % h["oid"], admin)
+    assert status == 200 and second["ssh_password"] != first["ssh_password"]
+    assert call(suite, "POST", path, token)[0] == 403
+    assert call(suite, "POST", "/v1/admin/hosts/999999/rotate-ssh-password",
+                admin)[0] == 404
+    # sealed at rest, never shown again, never in events or the log
+    finished(suite, admin, task_id)
+    for secret in (first["ssh_password"], second["ssh_password"]):
+        for name in os.listdir(os.path.join(suite.var, "db")):
+            with open(os.path.join(suite.var, "db", name), "rb") as f:
+                assert secret.encode() not in f.read()
+        assert secret not in json.dumps(host(suite, admin, h["id"])[1])
+        assert secret not in suite.log_text()
+    status, events, _ = call(suite, "GET", "/v1/admin/events?host_id=" +
+                             h["id"] + "&type=admin.host.action", admin)
+    assert events["total"] == 2
+    assert first["ssh_password"] not in json.dumps(events)
+
+
+def test_noop_tasks_through_the_queue(suite):
+    admin = admin_token(suite)
+    out = moatctl(suite, "task", "noop", "25")
+    assert out.returncode == 0, out.stderr
+    wait_for(lambda: call(suite, "GET", "/v1/admin/tasks?kind=noop&"
+                          "state=succeeded&limit=1", admin)[1]["total"] == 25)
+    for bad in ("0", "10001", "x", "-1"):
+        out = moatctl(suite, "task", "noop", bad)
+        assert out.returncode != 0 and "task count" in out.stderr
+    status, stats, _ = call(suite, "GET", "/v1/admin/dashboard/stats", admin)
+    assert stats["tasks_by_state"]["succeeded"] == 25
