@@ -13,7 +13,7 @@ import sys
 import time
 
 BASE, TOKEN, VAR, MOATCTL, WORK = sys.argv[1:6]
-ROUNDS = 5
+ROUNDS = 9
 CTX = ssl.create_default_context()
 CTX.check_hostname = False
 CTX.verify_mode = ssl.CERT_NONE

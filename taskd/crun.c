@@ -272,6 +272,68 @@ cgroup_set(const char *controller, const char *short_id, const char *file,
 	return write_file(path, value);
 }
 
+char	 driver_spare[DRIVER_SPARE_MAX];
+
+/* Renames the spare set to the host's; an old set of the host's goes
+ * first (it is empty once its container is gone). */
+static int
+adopt_spare(const char *short_id)
+{
+	char	 from[PATH_MAX], to[PATH_MAX];
+	size_t	 i;
+
+	for (i = 0; i < sizeof(cgroup_controllers) /
+	    sizeof(cgroup_controllers[0]); i++) {
+		snprintf(from, sizeof(from), CGROUP_ROOT "/%s/moat/%s",
+		    cgroup_controllers[i], driver_spare);
+		snprintf(to, sizeof(to), CGROUP_ROOT "/%s/moat/%s",
+		    cgroup_controllers[i], short_id);
+		(void)rmdir(to);
+		if (rename(from, to) == -1)
+			return -1;
+	}
+	driver_spare[0] = '\0';
+	return 0;
+}
+
+/*
+ * Makes the spare set name and puts this process in it: the slow part
+ * of a host's limits (moving a process into a cgroup v1 waits for an
+ * RCU grace period, about 10 ms), done before a request needs it.
+ */
+int
+driver_spare_enter(const char *name)
+{
+	char	 procs[32];
+	size_t	 i;
+
+	snprintf(procs, sizeof(procs), "%ld", (long)getpid());
+	for (i = 0; i < sizeof(cgroup_controllers) /
+	    sizeof(cgroup_controllers[0]); i++)
+		if (cgroup_set(cgroup_controllers[i], name, "cgroup.procs",
+		    procs) == -1)
+			return -1;
+	strlcpy(driver_spare, name, sizeof(driver_spare));
+	return 0;
+}
+
+/* Removes spare sets that a runner before us left behind. */
+void
+driver_spare_sweep(void)
+{
+	char	 path[PATH_MAX];
+	size_t	 i;
+	int	 n;
+
+	for (i = 0; i < sizeof(cgroup_controllers) /
+	    sizeof(cgroup_controllers[0]); i++)
+		for (n = 0; n < DRIVER_SPARES_SWEPT; n++) {
+			snprintf(path, sizeof(path), CGROUP_ROOT
+			    "/%s/moat/spare%d", cgroup_controllers[i], n);
+			(void)rmdir(path);
+		}
+}
+
 /*
  * The limits, with this process in them: the runner's child for this
  * operation joins the host's cgroups before it runs crun, so that crun
@@ -284,7 +346,14 @@ apply_limits(const struct driver_host *h)
 {
 	char	 value[32], procs[32];
 	size_t	 i;
+	int	 adopted = 0;
 
+	/* a spare set this process is already in becomes the host's */
+	if (driver_spare[0] != '\0') {
+		if (adopt_spare(h->short_id) == -1)
+			return -1;
+		adopted = 1;
+	}
 	snprintf(procs, sizeof(procs), "%ld", (long)getpid());
 	snprintf(value, sizeof(value), "%llu",
 	    (unsigned long long)h->memory_limit_mb * 1024 * 1024);
@@ -300,6 +369,8 @@ apply_limits(const struct driver_host *h)
 	    "100000") == -1 || cgroup_set("cpu", h->short_id,
 	    "cpu.cfs_quota_us", value) == -1)
 		return -1;
+	if (adopted)
+		return 0;	/* in them already: no second move */
 	for (i = 0; i < sizeof(cgroup_controllers) /
 	    sizeof(cgroup_controllers[0]); i++)
 		if (cgroup_set(cgroup_controllers[i], h->short_id,

@@ -70,6 +70,17 @@ struct driver {
 
 extern const struct driver crun_driver;
 
+/*
+ * The warm process: the runner keeps one child waiting in a spare set
+ * of cgroups, which the next create renames to its host's; see
+ * crun.c.  driver_spare names the set this process is in ("" if none).
+ */
+#define DRIVER_SPARE_MAX	16
+#define DRIVER_SPARES_SWEPT	64
+extern char	 driver_spare[DRIVER_SPARE_MAX];
+int	 driver_spare_enter(const char *name);
+void	 driver_spare_sweep(void);
+
 /* runner.c: forks the runner, which then waits for its paths (one
  * struct driver_paths) on the socket returned, or -1. */
 int	 runner_start(int max_jobs);

@@ -117,11 +117,86 @@ perform(const struct driver_paths *p, const struct driver_req *req,
 		res->ok = 0;
 }
 
+/* The child waiting in a spare set of cgroups for the next create. */
+static struct {
+	pid_t	 pid;
+	int	 fd;		/* its request pipe; -1 once used */
+} warm = { -1, -1 };
+
+static void	 warm_start(int, const struct driver_paths *);
+
+/*
+ * A used warm child is replaced once it is done, not while its create
+ * runs: moving into a cgroup holds a lock that fork waits for, and the
+ * create forks crun.
+ */
 static void
-reap(int *running)
+reap(int *running, int answer_fd, const struct driver_paths *p)
 {
-	while (waitpid(-1, NULL, WNOHANG) > 0)
+	pid_t	 pid;
+
+	while ((pid = waitpid(-1, NULL, WNOHANG)) > 0) {
+		if (pid == warm.pid && warm.fd != -1) {
+			close(warm.fd);	/* it died unused */
+			warm.fd = -1;
+			continue;
+		}
 		(*running)--;
+		if (pid == warm.pid) {
+			warm.pid = -1;
+			warm_start(answer_fd, p);
+		}
+	}
+}
+
+static void
+warm_start(int answer_fd, const struct driver_paths *p)
+{
+	static int		 seq;
+	struct driver_req	 req;
+	struct driver_res	 res;
+	char			 name[DRIVER_SPARE_MAX];
+	int			 pv[2];
+	pid_t			 pid;
+
+	snprintf(name, sizeof(name), "spare%d", seq++ % DRIVER_SPARES_SWEPT);
+	if (pipe2(pv, O_CLOEXEC) == -1)
+		return;
+	if ((pid = fork()) == -1) {
+		close(pv[0]);
+		close(pv[1]);
+		return;
+	}
+	if (pid == 0) {
+		close(pv[1]);
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) == -1)
+			_exit(1);
+		/* without a spare set, the create joins its cgroups itself */
+		if (driver_spare_enter(name) == -1)
+			driver_spare[0] = '\0';
+		if (read(pv[0], &req, sizeof(req)) != (ssize_t)sizeof(req))
+			_exit(0);
+		perform(p, &req, &res);
+		(void)send(answer_fd, &res, sizeof(res), 0);
+		_exit(0);
+	}
+	close(pv[0]);
+	warm.pid = pid;
+	warm.fd = pv[1];
+}
+
+/* A create or rebuild goes to the warm child, which is replaced. */
+static int
+warm_take(const struct driver_req *req)
+{
+	if ((req->op != DRV_ENSURE_RUNNING && req->op != DRV_REBUILD) ||
+	    warm.fd == -1)
+		return -1;
+	if (write(warm.fd, req, sizeof(*req)) != (ssize_t)sizeof(*req))
+		return -1;
+	close(warm.fd);
+	warm.fd = -1;
+	return 0;
 }
 
 /* The first datagram from taskd: its paths, from the configuration. */
@@ -142,6 +217,12 @@ receive_paths(int fd, struct driver_paths *p)
 		log_warnx("runner: no default image in %s", p->image);
 }
 
+static void
+child_ended(int sig)
+{
+	(void)sig;
+}
+
 static __attribute__((noreturn)) void
 runner_main(int fd, int max_jobs)
 {
@@ -149,6 +230,7 @@ runner_main(int fd, int max_jobs)
 	struct driver_req	 req;
 	struct driver_res	 res;
 	struct pollfd		 pfd = { fd, POLLIN, 0 };
+	struct sigaction	 sa;
 	ssize_t			 n;
 	int			 running = 0;
 
@@ -156,11 +238,16 @@ runner_main(int fd, int max_jobs)
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) == -1 ||
 	    getppid() == 1)
 		_exit(0);
-	signal(SIGCHLD, SIG_DFL);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = child_ended;	/* ends the poll below at once */
+	if (sigaction(SIGCHLD, &sa, NULL) == -1)
+		_exit(1);
 	receive_paths(fd, p);
 	private_mounts(p->state);
+	driver_spare_sweep();
+	warm_start(fd, p);
 	for (;;) {
-		reap(&running);
+		reap(&running, fd, p);
 		if (running >= max_jobs || poll(&pfd, 1, 200) < 1)
 			continue;
 		if ((n = recv(fd, &req, sizeof(req), 0)) == 0)
@@ -174,6 +261,10 @@ runner_main(int fd, int max_jobs)
 		req.host.short_id[sizeof(req.host.short_id) - 1] = '\0';
 		req.host.hostname[sizeof(req.host.hostname) - 1] = '\0';
 		req.host.timezone[sizeof(req.host.timezone) - 1] = '\0';
+		if (warm_take(&req) == 0) {
+			running++;
+			continue;
+		}
 		switch (fork()) {
 		case -1:
 			memset(&res, 0, sizeof(res));
