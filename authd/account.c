@@ -87,14 +87,7 @@ key_stored(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 	uint32_t	 status;
 
 	(void)chan;
-	if (m == NULL) {
-		answer(op, 503, "try again");
-		return;
-	}
-	ipc_get_u32(m, &status);
-	ipc_get_str(m, message, sizeof(message));
-	if (ipc_end(m) == -1)
-		fatalx("stored sent a malformed op.res");
+	op_res_get(m, &status, message, sizeof(message));
 	answer(op, status, message);
 }
 

@@ -117,6 +117,9 @@ struct token_res {
 };
 void	 token_res_get(struct ipc_msg *, struct token_res *);
 /* Found, and its digest is that of secret (in constant time). */
+/* stored's op.res; a timeout (NULL) reads as 503, "try again". */
+void	 op_res_get(struct ipc_msg *, uint32_t *status, char *message,
+	    size_t messagelen);
 int	 token_res_matches(const struct token_res *,
 	    const uint8_t secret[TOKEN_SECRET_LEN]);
 void	 grant_mint(uint64_t user_oid, int role, uint32_t scopes, int kind,

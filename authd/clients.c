@@ -170,14 +170,7 @@ client_stored(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 	uint32_t	 status;
 
 	(void)chan;
-	if (m == NULL) {
-		add_answer(a, 503, "try again", NULL);
-		return;
-	}
-	ipc_get_u32(m, &status);
-	ipc_get_str(m, message, sizeof(message));
-	if (ipc_end(m) == -1)
-		fatalx("stored sent a malformed op.res");
+	op_res_get(m, &status, message, sizeof(message));
 	add_answer(a, status, message, status == 201 ? a->secret : NULL);
 }
 

@@ -197,20 +197,14 @@ password_stored(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 	uint32_t	 status;
 
 	(void)chan;
-	if (m == NULL) {
-		answer_password(op, 503, "try again", NULL);
-		return;
-	}
-	ipc_get_u32(m, &status);
-	ipc_get_str(m, message, sizeof(message));
-	if (ipc_end(m) == -1)
-		fatalx("stored sent a malformed op.res");
+	op_res_get(m, &status, message, sizeof(message));
 	if (status != 200) {
 		answer_password(op, status, message, NULL);
 		return;
 	}
-	answer_password(op, 200, "ok", op->type == IPC_AUTH_ROTATE_PW ?
-	    op->newpass : NULL);
+	/* a password that was made is shown once; a chosen one never */
+	answer_password(op, 200, "ok", op->type == IPC_AUTH_CHANGE_PW ? NULL :
+	    op->newpass);
 }
 
 static void
@@ -370,14 +364,7 @@ data_stored(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 	uint32_t	 status;
 
 	(void)chan;
-	if (m == NULL) {
-		answer_op(op, 503, "try again");
-		return;
-	}
-	ipc_get_u32(m, &status);
-	ipc_get_str(m, message, sizeof(message));
-	if (ipc_end(m) == -1)
-		fatalx("stored sent a malformed op.res");
+	op_res_get(m, &status, message, sizeof(message));
 	answer_op(op, status, message);
 }
 
@@ -439,26 +426,6 @@ users_account_data(struct ipc_chan *chan, struct ipc_msg *m)
 
 /* ---- a host's SSH password (admin) ---------------------------------- */
 
-static void
-host_password_stored(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
-{
-	struct pwop	*op = arg;
-	char		 message[256];
-	uint32_t	 status;
-
-	(void)chan;
-	if (m == NULL) {
-		answer_password(op, 503, "try again", NULL);
-		return;
-	}
-	ipc_get_u32(m, &status);
-	ipc_get_str(m, message, sizeof(message));
-	if (ipc_end(m) == -1)
-		fatalx("stored sent a malformed op.res");
-	answer_password(op, status, status == 200 ? "ok" : message,
-	    status == 200 ? op->newpass : NULL);
-}
-
 /*
  * A new SSH password for a host: made here, sealed here (bound to the
  * host as the request named it), shown once; stored keeps the seal.
@@ -494,8 +461,7 @@ users_host_password(struct ipc_chan *chan, struct ipc_msg *m)
 	ipc_put_str(&req, op->ref);
 	ipc_put_bin(&req, sealed, slen);
 	if (ipc_request(authd_env->chans[PROC_STORED], &req,
-	    authd_env->conf.common.ipc_timeout_ms, host_password_stored,
-	    op) == -1)
+	    authd_env->conf.common.ipc_timeout_ms, password_stored, op) == -1)
 		answer_password(op, 503, "try again", NULL);
 	return 0;
 }

@@ -148,6 +148,20 @@ token_res_matches(const struct token_res *t,
 	return ok;
 }
 
+void
+op_res_get(struct ipc_msg *m, uint32_t *status, char *message, size_t len)
+{
+	if (m == NULL) {
+		*status = 503;
+		strlcpy(message, "try again", len);
+		return;
+	}
+	ipc_get_u32(m, status);
+	ipc_get_str(m, message, len);
+	if (ipc_end(m) == -1)
+		fatalx("stored sent a malformed op.res");
+}
+
 /* What stored knows of the token's public id; compared here. */
 static void
 token_known(struct ipc_chan *chan, struct ipc_msg *m, void *arg)

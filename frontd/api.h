@@ -138,6 +138,7 @@ void	 v1_user_rotate(struct api_req *);
 void	 v1_user_expiry(struct api_req *);
 void	 v1_me(struct api_req *);
 void	 v1_change_password(struct api_req *);
+void	 v1_password_done(struct ipc_chan *, struct ipc_msg *, void *);
 void	 v1_events(struct api_req *);
 
 /* account.c */

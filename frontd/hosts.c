@@ -440,29 +440,6 @@ v1_dashboard_stats(struct api_req *r)
 		api_error(r, 503, "storage unavailable");
 }
 
-static void
-host_password_made(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
-{
-	struct api_req	*r = arg;
-	char		 message[256], password[64];
-	uint32_t	 status;
-
-	(void)chan;
-	if (api_arrived(r, m, "authentication unavailable") == -1)
-		return;
-	ipc_get_u32(m, &status);
-	ipc_get_str(m, message, sizeof(message));
-	ipc_get_str(m, password, sizeof(password));
-	if (ipc_end(m) == -1)
-		fatalx("authd sent a malformed auth.password.res");
-	if (status != 200)
-		api_error(r, status, message);
-	else
-		api_json(r, 200, json_pack("{s:s,s:s,s:s}", "id", r->params[0],
-		    "ssh_password", password, "password", password));
-	explicit_bzero(password, sizeof(password));
-}
-
 /* POST /v1/admin/hosts/{id}/rotate-ssh-password: shown once */
 void
 v1_host_rotate_password(struct api_req *r)
@@ -473,6 +450,6 @@ v1_host_rotate_password(struct api_req *r)
 	ipc_put_bin(&m, r->grant, sizeof(r->grant));
 	ipc_put_str(&m, r->params[0]);
 	if (api_request(r, frontd_env->chans[PROC_AUTHD], &m,
-	    host_password_made) == -1)
+	    v1_password_done) == -1)
 		api_error(r, 503, "authentication unavailable");
 }

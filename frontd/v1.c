@@ -355,8 +355,9 @@ v1_users_list(struct api_req *r)
 
 /* ---- passwords ---------------------------------------------------------- */
 
-static void
-password_done(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
+/* authd's answer about a password; one it made is shown, once. */
+void
+v1_password_done(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
 	struct api_req	*r = arg;
 	char		 message[256], password[64];
@@ -372,6 +373,10 @@ password_done(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 		fatalx("authd sent a malformed auth.password.res");
 	if (status != 200)
 		api_error(r, status, message);
+	else if (password[0] != '\0' &&
+	    strstr(r->route->pattern, "/rotate-ssh-password") != NULL)
+		api_json(r, 200, json_pack("{s:s,s:s,s:s}", "id", r->params[0],
+		    "ssh_password", password, "password", password));
 	else if (password[0] != '\0')
 		api_json(r, 200, json_pack("{s:s,s:s}", "id", r->params[0],
 		    "password", password));
@@ -389,7 +394,7 @@ v1_user_rotate(struct api_req *r)
 	ipc_msg_init(&m, IPC_AUTH_ROTATE_PW, 0);
 	ipc_put_bin(&m, r->grant, sizeof(r->grant));
 	ipc_put_str(&m, r->params[0]);
-	if (api_request(r, authd(), &m, password_done) == -1)
+	if (api_request(r, authd(), &m, v1_password_done) == -1)
 		api_error(r, 503, "authentication unavailable");
 }
 
@@ -416,7 +421,7 @@ v1_change_password(struct api_req *r)
 	ipc_put_str(&m, new);
 	ipc_put_str(&m, api_peer(r));
 	json_decref(body);
-	if (api_request(r, authd(), &m, password_done) == -1)
+	if (api_request(r, authd(), &m, v1_password_done) == -1)
 		api_error(r, 503, "authentication unavailable");
 }
 

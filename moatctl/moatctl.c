@@ -165,20 +165,31 @@ cmd_status(int fd)
 	return 0;
 }
 
+/* A request answered by ctl.result: whether it worked, and why not. */
+static int
+ctl_result(int fd, struct ipc_msg *req, char *text, size_t textlen)
+{
+	struct ipc_msg	 res;
+	int		 ok;
+
+	exchange(fd, req, &res);
+	ipc_get_bool(&res, &ok);
+	ipc_get_str(&res, text, textlen);
+	if (ipc_end(&res) == -1)
+		errx(1, "malformed answer: %s", res.error);
+	ipc_msg_clear(&res);
+	return ok;
+}
+
 static int
 cmd_reload(int fd)
 {
-	struct ipc_msg	 req, res;
+	struct ipc_msg	 req;
 	char		 text[512];
 	int		 ok;
 
 	ipc_msg_init(&req, IPC_CTL_RELOAD, 0);
-	exchange(fd, &req, &res);
-	ipc_get_bool(&res, &ok);
-	ipc_get_str(&res, text, sizeof(text));
-	if (ipc_end(&res) == -1)
-		errx(1, "malformed answer: %s", res.error);
-	ipc_msg_clear(&res);
+	ok = ctl_result(fd, &req, text, sizeof(text));
 	printf("%s\n", text);
 	return ok ? 0 : 1;
 }
@@ -261,19 +272,12 @@ cmd_client_list(int fd)
 static int
 cmd_client_del(int fd, const char *name)
 {
-	struct ipc_msg	 req, res;
+	struct ipc_msg	 req;
 	char		 text[512];
-	int		 ok;
 
 	ipc_msg_init(&req, IPC_CTL_CLIENT_DEL, 0);
 	ipc_put_str(&req, name);
-	exchange(fd, &req, &res);
-	ipc_get_bool(&res, &ok);
-	ipc_get_str(&res, text, sizeof(text));
-	if (ipc_end(&res) == -1)
-		errx(1, "malformed answer: %s", res.error);
-	ipc_msg_clear(&res);
-	if (!ok)
+	if (!ctl_result(fd, &req, text, sizeof(text)))
 		errx(1, "%s", text);
 	return 0;
 }
@@ -308,24 +312,17 @@ cmd_authorized_keys(int fd, const char *user)
 static int
 cmd_task_noop(int fd, const char *count)
 {
-	struct ipc_msg	 req, res;
+	struct ipc_msg	 req;
 	const char	*errstr;
 	char		 text[512];
 	long long	 n;
-	int		 ok;
 
 	n = strtonum(count, 1, 10000, &errstr);
 	if (errstr != NULL)
 		errx(1, "task count %s: %s (1 to 10000)", count, errstr);
 	ipc_msg_init(&req, IPC_CTL_TASK_NOOP, 0);
 	ipc_put_u64(&req, n);
-	exchange(fd, &req, &res);
-	ipc_get_bool(&res, &ok);
-	ipc_get_str(&res, text, sizeof(text));
-	if (ipc_end(&res) == -1)
-		errx(1, "malformed answer: %s", res.error);
-	ipc_msg_clear(&res);
-	if (!ok)
+	if (!ctl_result(fd, &req, text, sizeof(text)))
 		errx(1, "%s", text);
 	return 0;
 }

@@ -212,7 +212,7 @@ list_keys(struct ipc_chan *chan, const struct ipc_msg *req, uint64_t user,
     uint32_t limit, uint32_t offset)
 {
 	static char	 sql[512];
-	struct ipc_msg	 m, body;
+	struct ipc_msg	 body;
 	struct key_rec	 k;
 	sqlite3_stmt	*st;
 	uint64_t	 total = 0, n = 0;
@@ -233,27 +233,15 @@ list_keys(struct ipc_chan *chan, const struct ipc_msg *req, uint64_t user,
 		n++;
 	}
 	sqlite3_reset(st);
-	ipc_msg_init(&m, IPC_APIKEY_LIST_RES, 0);
-	ipc_put_u64(&m, 200);
-	ipc_put_str(&m, "ok");
-	ipc_put_u64(&m, total);
-	ipc_put_u64(&m, n);
-	ipc_append(&m, &body);
-	ipc_msg_clear(&body);
-	ipc_reply(chan, req, &m);
+	reply_list(chan, req, IPC_APIKEY_LIST_RES, 200,
+	    "ok", total, n, &body);
 }
 
 static void
 list_refused(struct ipc_chan *chan, const struct ipc_msg *req, int status)
 {
-	struct ipc_msg	 m;
-
-	ipc_msg_init(&m, IPC_APIKEY_LIST_RES, 0);
-	ipc_put_u64(&m, status);
-	ipc_put_str(&m, message_for(status));
-	ipc_put_u64(&m, 0);
-	ipc_put_u64(&m, 0);
-	ipc_reply(chan, req, &m);
+	reply_list(chan, req, IPC_APIKEY_LIST_RES, status, message_for(status),
+	    0, 0, NULL);
 }
 
 int

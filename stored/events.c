@@ -91,7 +91,7 @@ static void
 answer(struct ipc_chan *chan, const struct ipc_msg *req,
     const struct filter *f)
 {
-	struct ipc_msg	 m, body;
+	struct ipc_msg	 body;
 	sqlite3_stmt	*st;
 	int64_t		 total = 0;
 	uint64_t	 n = 0;
@@ -116,28 +116,15 @@ answer(struct ipc_chan *chan, const struct ipc_msg *req,
 		n++;
 	}
 	sqlite3_reset(st);
-	ipc_msg_init(&m, IPC_EVENTS_RES, 0);
-	ipc_put_u64(&m, 200);
-	ipc_put_str(&m, "ok");
-	ipc_put_u64(&m, total);
-	ipc_put_u64(&m, n);
-	ipc_append(&m, &body);
-	ipc_msg_clear(&body);
-	ipc_reply(chan, req, &m);
+	reply_list(chan, req, IPC_EVENTS_RES, 200,
+	    "ok", total, n, &body);
 }
 
 static void
 refuse(struct ipc_chan *chan, const struct ipc_msg *req, int status,
     const char *message)
 {
-	struct ipc_msg	 m;
-
-	ipc_msg_init(&m, IPC_EVENTS_RES, 0);
-	ipc_put_u64(&m, status);
-	ipc_put_str(&m, message);
-	ipc_put_u64(&m, 0);
-	ipc_put_u64(&m, 0);
-	ipc_reply(chan, req, &m);
+	reply_list(chan, req, IPC_EVENTS_RES, status, message, 0, 0, NULL);
 }
 
 int

@@ -362,7 +362,7 @@ host_list(struct ipc_chan *chan, struct ipc_msg *m, const struct principal *p,
     int status)
 {
 	static char	 sql[640];
-	struct ipc_msg	 reply, body;
+	struct ipc_msg	 body;
 	struct host_rec	 h;
 	sqlite3_stmt	*st;
 	uint32_t	 limit, offset;
@@ -396,15 +396,8 @@ host_list(struct ipc_chan *chan, struct ipc_msg *m, const struct principal *p,
 		}
 		sqlite3_reset(st);
 	}
-	ipc_msg_init(&reply, IPC_HOST_LIST_RES, 0);
-	ipc_put_u64(&reply, status == 0 ? 200 : status);
-	ipc_put_str(&reply, status == 0 ? "ok" : status == 403 ?
-	    "admin role required" : "invalid or expired token");
-	ipc_put_u64(&reply, n);
-	ipc_put_u64(&reply, n);
-	ipc_append(&reply, &body);
-	ipc_msg_clear(&body);
-	ipc_reply(chan, m, &reply);
+	reply_list(chan, m, IPC_HOST_LIST_RES, status == 0 ? 200 : status,
+	    status_message(status), n, n, &body);
 	return 0;
 }
 

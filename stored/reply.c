@@ -1,4 +1,4 @@
-/* The two common answers of stored: a status, or a user record. */
+/* The common answers of stored: a status, a user record, a page. */
 #include <string.h>
 
 #include "stored.h"
@@ -24,4 +24,40 @@ reply_user(struct ipc_chan *chan, const struct ipc_msg *req, int status,
 	ipc_msg_init(&m, IPC_USER_RES, 0);
 	user_res_put(&m, status, message, u);
 	ipc_reply(chan, req, &m);
+}
+
+/* A page of a list: its status and message, the total, the count and
+ * the rows, which body holds (if any) and this takes. */
+void
+reply_list(struct ipc_chan *chan, const struct ipc_msg *req,
+    enum ipc_type type, int status, const char *message, uint64_t total,
+    uint64_t n, struct ipc_msg *body)
+{
+	struct ipc_msg	 m;
+
+	ipc_msg_init(&m, type, 0);
+	ipc_put_u64(&m, status);
+	ipc_put_str(&m, message);
+	ipc_put_u64(&m, total);
+	ipc_put_u64(&m, n);
+	if (body != NULL) {
+		ipc_append(&m, body);
+		ipc_msg_clear(body);
+	}
+	ipc_reply(chan, req, &m);
+}
+
+/* What a refusal says, where nothing more particular is to be said. */
+const char *
+status_message(int status)
+{
+	switch (status) {
+	case 0:
+	case 200: return "ok";
+	case 401: return "invalid or expired token";
+	case 403: return "admin role required";
+	case 429: return "too many requests";
+	case 503: return "not ready";
+	default: return "database error";
+	}
 }

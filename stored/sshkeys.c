@@ -248,7 +248,7 @@ list_sshkeys(struct ipc_chan *chan, const struct ipc_msg *req, int status,
     uint64_t user, uint32_t limit, uint32_t offset)
 {
 	static char	 sql[512];
-	struct ipc_msg	 m, body;
+	struct ipc_msg	 body;
 	struct sshkey_rec k;
 	sqlite3_stmt	*st;
 	uint64_t	 total = 0, n = 0;
@@ -272,14 +272,8 @@ list_sshkeys(struct ipc_chan *chan, const struct ipc_msg *req, int status,
 		}
 		sqlite3_reset(st);
 	}
-	ipc_msg_init(&m, IPC_SSHKEY_LIST_RES, 0);
-	ipc_put_u64(&m, status == 0 ? 200 : status);
-	ipc_put_str(&m, status == 0 ? "ok" : message_for(status));
-	ipc_put_u64(&m, total);
-	ipc_put_u64(&m, n);
-	ipc_append(&m, &body);
-	ipc_msg_clear(&body);
-	ipc_reply(chan, req, &m);
+	reply_list(chan, req, IPC_SSHKEY_LIST_RES, status == 0 ? 200 : status,
+	    status == 0 ? "ok" : message_for(status), total, n, &body);
 }
 
 /* From frontd: list or delete. */

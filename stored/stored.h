@@ -177,5 +177,9 @@ void	 reply_op(struct ipc_chan *, const struct ipc_msg *req, int status,
 	    const char *message);
 void	 reply_user(struct ipc_chan *, const struct ipc_msg *req,
 	    int status, const char *message, const struct user_rec *);
+const char *status_message(int status);
+void	 reply_list(struct ipc_chan *, const struct ipc_msg *req,
+	    enum ipc_type, int status, const char *message, uint64_t total,
+	    uint64_t n, struct ipc_msg *body);
 
 #endif

@@ -386,7 +386,7 @@ tasks_list(struct ipc_chan *chan, struct ipc_msg *m)
 	static char	 sql[768], count_sql[512];
 	struct principal p;
 	struct task_rec	 t;
-	struct ipc_msg	 reply, body;
+	struct ipc_msg	 body;
 	sqlite3_stmt	*st;
 	char		 state[FIELD_FILTER_MAX + 1], host[FIELD_FILTER_MAX + 1];
 	char		 kind[FIELD_FILTER_MAX + 1];
@@ -437,15 +437,8 @@ tasks_list(struct ipc_chan *chan, struct ipc_msg *m)
 		}
 		sqlite3_reset(st);
 	}
-	ipc_msg_init(&reply, IPC_TASK_LIST_RES, 0);
-	ipc_put_u64(&reply, status == 0 ? 200 : status);
-	ipc_put_str(&reply, status == 0 ? "ok" : status == 403 ?
-	    "admin role required" : "invalid or expired token");
-	ipc_put_u64(&reply, total);
-	ipc_put_u64(&reply, n);
-	ipc_append(&reply, &body);
-	ipc_msg_clear(&body);
-	ipc_reply(chan, m, &reply);
+	reply_list(chan, m, IPC_TASK_LIST_RES, status == 0 ? 200 : status,
+	    status_message(status), total, n, &body);
 	return 0;
 }
 

@@ -31,7 +31,7 @@ list_answer(struct ipc_chan *chan, const struct ipc_msg *req,
     uint32_t limit, uint32_t offset)
 {
 	static char	 sql[512];
-	struct ipc_msg	 m, body;
+	struct ipc_msg	 body;
 	struct user_rec	 u;
 	sqlite3_stmt	*st;
 	uint32_t	 n = 0;
@@ -51,14 +51,8 @@ list_answer(struct ipc_chan *chan, const struct ipc_msg *req,
 		n++;
 	}
 	sqlite3_reset(st);
-	ipc_msg_init(&m, IPC_USER_LIST_RES, 0);
-	ipc_put_u64(&m, 200);
-	ipc_put_str(&m, "ok");
-	ipc_put_u64(&m, count_users());
-	ipc_put_u64(&m, n);
-	ipc_append(&m, &body);
-	ipc_msg_clear(&body);
-	ipc_reply(chan, req, &m);
+	reply_list(chan, req, IPC_USER_LIST_RES, 200,
+	    "ok", count_users(), n, &body);
 }
 
 static void
