@@ -29,17 +29,35 @@ portal(struct api_req *r)
 	return strncmp(r->route->pattern, "/v1/user/", 9) == 0;
 }
 
+/*
+ * The Host the client used, kept with the request: the access command
+ * names it, and the request's own bytes may be gone by the time stored
+ * answers.
+ */
+static void
+remember_host(struct api_req *r)
+{
+	size_t	 len = r->c->req.host != NULL ? r->c->req.hostlen : 0;
+
+	if (len > FIELD_HOST_MAX)
+		len = 0;
+	if ((r->state = calloc(1, len + 1)) == NULL)
+		fatal("%s", __func__);
+	if (len > 0)
+		memcpy(r->state, r->c->req.host, len);
+	r->statelen = len + 1;
+}
+
 static json_t *
 render_host(struct api_req *r, const struct host_rec *h)
 {
-	char	 access[HOST_NAME_MAX_LEN + 300];
+	char	 access[FIELD_HOST_MAX + 64];
 	json_t	*j;
-	int	 hostlen = (int)r->c->req.hostlen;
 
 	/* the entry short link, on the address the client used */
-	snprintf(access, sizeof(access), "curl -sSf https://%.*s/entry/%s | "
-	    "bash", hostlen < 256 ? hostlen : 0, r->c->req.host != NULL ?
-	    r->c->req.host : "", h->short_id);
+	snprintf(access, sizeof(access), "curl -sSf https://%s/entry/%s | "
+	    "bash", r->state != NULL ? (const char *)r->state : "",
+	    h->short_id);
 	j = json_pack("{s:s,s:I,s:s,s:s,s:s,s:s,s:s,s:I,s:f,s:I,s:s?,s:o,"
 	    "s:o,s:s}", "id", h->id, "oid", (json_int_t)h->oid, "user_id",
 	    h->user_id, "status", h->status, "short_id", h->short_id,
@@ -88,6 +106,7 @@ host_answered(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 static void
 host_request(struct api_req *r, struct ipc_msg *m)
 {
+	remember_host(r);
 	if (api_request(r, stored(), m, host_answered) == -1)
 		api_error(r, 503, "storage unavailable");
 }
@@ -276,6 +295,7 @@ v1_hosts_list(struct api_req *r)
 	ipc_put_bool(&m, portal(r));
 	ipc_put_u64(&m, limit);
 	ipc_put_u64(&m, offset);
+	remember_host(r);
 	if (api_request(r, stored(), &m, hosts_listed) == -1)
 		api_error(r, 503, "storage unavailable");
 }

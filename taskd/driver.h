@@ -86,7 +86,9 @@ void	 driver_spare_sweep(void);
 int	 runner_start(int max_jobs);
 int	 driver_host_ok(const struct driver_host *, int whole);
 
-/* image.c: the default image from busybox, made once */
+/* image.c: the default image from busybox, made once; a tarball image
+ * unpacked once, its directory then in image */
 int	 image_prepare(const char *dir);
+int	 image_unpack(const char *state, char *image, size_t imagelen);
 
 #endif

@@ -1,15 +1,18 @@
 /*
  * The default image: a root file system made from busybox-static on
  * first start, so that a newcomer can create a host at once.  An
- * operator names another directory with "task image".
+ * operator names another directory with "task image", or a tarball,
+ * unpacked once under the state directory (again when it changes).
  */
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <sys/wait.h>
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -112,4 +115,65 @@ image_prepare(const char *dir)
 		return -1;
 	log_info("made the default host image in %s from %s", dir, busybox);
 	return 0;
+}
+
+static int
+has_suffix(const char *s, const char *suffix)
+{
+	size_t	 len = strlen(s), slen = strlen(suffix);
+
+	return len > slen && strcmp(s + len - slen, suffix) == 0;
+}
+
+static int
+untar(const char *tarball, const char *dir)
+{
+	int	 status;
+	pid_t	 pid;
+
+	if ((pid = fork()) == -1)
+		return -1;
+	if (pid == 0) {
+		execl("/bin/tar", "tar", "-xf", tarball, "-C", dir, (char *)NULL);
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) == -1)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
+/*
+ * A tarball image (.tar, .tar.gz, .tgz) becomes the directory
+ * state/images/<name>-<mtime>, unpacked once: image is rewritten to
+ * name it.  A directory is left as it is.  0, or -1 if it cannot be.
+ */
+int
+image_unpack(const char *state, char *image, size_t imagelen)
+{
+	char		 dir[PATH_MAX], tmp[PATH_MAX];
+	const char	*base;
+	struct stat	 st;
+
+	if (!has_suffix(image, ".tar") && !has_suffix(image, ".tar.gz") &&
+	    !has_suffix(image, ".tgz"))
+		return 0;
+	if (stat(image, &st) == -1 || !S_ISREG(st.st_mode))
+		return -1;
+	base = strrchr(image, '/') + 1;
+	if (in_dir(dir, state, "images") == -1 ||
+	    (mkdir(dir, 0700) == -1 && errno != EEXIST) ||
+	    snprintf(dir, sizeof(dir), "%s/images/%s-%lld", state, base,
+	    (long long)st.st_mtime) >= (int)sizeof(dir) ||
+	    snprintf(tmp, sizeof(tmp), "%s.new", dir) >= (int)sizeof(tmp))
+		return -1;
+	if (access(dir, F_OK) == -1) {
+		if ((mkdir(tmp, 0755) == -1 && errno != EEXIST) ||
+		    untar(image, tmp) == -1 || rename(tmp, dir) == -1) {
+			log_warnx("cannot unpack the image %s", image);
+			return -1;
+		}
+		log_info("unpacked the host image %s in %s", image, dir);
+	}
+	return strlcpy(image, dir, imagelen) < imagelen ? 0 : -1;
 }

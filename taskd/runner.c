@@ -215,6 +215,8 @@ receive_paths(int fd, struct driver_paths *p)
 	snprintf(image, sizeof(image), "%s/image", p->state);
 	if (strcmp(image, p->image) == 0 && image_prepare(p->image) == -1)
 		log_warnx("runner: no default image in %s", p->image);
+	if (image_unpack(p->state, p->image, sizeof(p->image)) == -1)
+		log_warnx("runner: the image %s cannot be used", p->image);
 }
 
 static void

@@ -385,3 +385,30 @@ def test_noop_tasks_through_the_queue(suite):
         assert out.returncode != 0 and "task count" in out.stderr
     status, stats, _ = call(suite, "GET", "/v1/admin/dashboard/stats", admin)
     assert stats["tasks_by_state"]["succeeded"] == 25
+
+
+def test_tarball_image(make_suite, tmp_path):
+    """An operator's image as a tarball: unpacked once, hosts run it."""
+    import tarfile
+    root = tmp_path / "rootfs"
+    for d in ("bin", "etc", "proc", "sys", "dev", "tmp", "home"):
+        (root / d).mkdir(parents=True)
+    busybox = "/bin/busybox" if os.path.exists("/bin/busybox") else \
+        "/usr/bin/busybox"
+    with open(busybox, "rb") as f, open(root / "bin/busybox", "wb") as o:
+        o.write(f.read())
+    os.chmod(root / "bin/busybox", 0o755)
+    for applet in ("sh", "sleep", "cat", "hostname"):
+        os.symlink("busybox", root / "bin" / applet)
+    (root / "etc/marker").write_text("from the tarball\n")
+    tarball = str(tmp_path / "image.tar.gz")
+    with tarfile.open(tarball, "w:gz") as t:
+        t.add(str(root), arcname=".")
+    s = make_suite('task image "%s"\n' % tarball)
+    admin = admin_token(s)
+    user = make_user(s, admin, "tarred", "password-tarred")
+    h, task_id = create(s, admin, user["id"])
+    assert finished(s, admin, task_id)["status"] == "succeeded"
+    assert in_host(h["short_id"], "cat /etc/marker").stdout == \
+        "from the tarball\n"
+    assert glob.glob(s.var + "/task/images/image.tar.gz-*/etc/marker")

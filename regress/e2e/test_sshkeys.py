@@ -411,12 +411,15 @@ def test_real_sshd_logs_in_with_api_keys(suite, tmp_path, unix_user):
                     sshd_dir + "/host_ed25519"], check=True)
     port = free_port()
     conf = sshd_dir + "/sshd_config"
+    safe_command = safe_copy_of_moatctl()
     with open(conf, "w") as f:
         f.write(SSHD_CONFIG.format(port=port, dir=sshd_dir,
-                                   moatctl=moatctl_path(),
+                                   moatctl=safe_command,
                                    sock=os.path.join(suite.var,
                                                      "moatd.sock")))
     subprocess.run(["/usr/sbin/sshd", "-t", "-f", conf], check=True)
+    with open(conf) as f:
+        assert safe_command in f.read()
     log = open(sshd_dir + "/sshd.log", "w")
     sshd = subprocess.Popen(["/usr/sbin/sshd", "-D", "-e", "-f", conf],
                             stdout=log, stderr=subprocess.STDOUT)
@@ -448,9 +451,25 @@ def test_real_sshd_logs_in_with_api_keys(suite, tmp_path, unix_user):
         assert status == 200
         assert ssh().returncode != 0
     finally:
+        import shutil
         sshd.terminate()
         sshd.wait(5)
         log.close()
+        shutil.rmtree(os.path.dirname(safe_command), ignore_errors=True)
+
+
+def safe_copy_of_moatctl():
+    """sshd runs an AuthorizedKeysCommand only if it and every directory
+    above it belong to root and no one else may write them: a checkout
+    under /tmp would not do."""
+    import shutil
+    import tempfile
+    safe = tempfile.mkdtemp(prefix="moat-sshd-", dir="/run")
+    os.chmod(safe, 0o755)
+    path = os.path.join(safe, "moatctl")
+    shutil.copy(moatctl_path(), path)
+    os.chmod(path, 0o755)
+    return path
 
 
 def wait_listening(port, timeout=10):
