@@ -104,8 +104,9 @@ account_files_key(struct api_req *r)
 	json_decref(body);
 }
 
+/* An op.res: {"success":true}, or the error in the dialect's shape. */
 static void
-data_changed(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
+succeeded(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
 	struct api_req	*r = arg;
 	char		 message[256];
@@ -171,21 +172,10 @@ account_data(struct api_req *r)
 	if (mask & PROFILE_PASSWORD)
 		ipc_put_str(&m, password);
 	rc = api_request(r, frontd_env->chans[(mask & PROFILE_PASSWORD) ?
-	    PROC_AUTHD : PROC_STORED], &m, data_changed);
+	    PROC_AUTHD : PROC_STORED], &m, succeeded);
 	json_decref(body);
 	if (rc == -1)
 		api_error(r, 503, "service unavailable");
-}
-
-static void
-key_deleted(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
-{
-	struct api_req	*r = arg;
-	char		 message[256];
-
-	(void)chan;
-	if (api_op_res(r, m, message, sizeof(message)) == 0)
-		api_json(r, 200, json_pack("{s:b}", "success", 1));
 }
 
 void
@@ -202,7 +192,7 @@ account_key_delete(struct api_req *r)
 	ipc_put_str(&m, api_key);
 	json_decref(body);
 	if (api_request(r, frontd_env->chans[PROC_STORED], &m,
-	    key_deleted) == -1)
+	    succeeded) == -1)
 		api_error(r, 503, "storage unavailable");
 }
 
@@ -259,16 +249,9 @@ account_read(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 	json_t		*api, *sshkeys;
 
 	(void)chan;
-	if (api_arrived(r, m, "storage unavailable") == -1)
+	if (api_res_head(r, m, "storage unavailable", &status, message,
+	    sizeof(message)) == -1)
 		return;
-	ipc_get_u32(m, &status);
-	ipc_get_str(m, message, sizeof(message));
-	if (status != 200) {
-		if (ipc_end(m) == -1)
-			fatalx("stored sent a malformed account.res");
-		api_error(r, status, message);
-		return;
-	}
 	ipc_get_user(m, &u);
 	ipc_get_u64(m, &n);
 	if ((api = json_array()) == NULL)

@@ -429,21 +429,32 @@ api_arrived(struct api_req *r, struct ipc_msg *m, const char *unavailable)
 }
 
 int
+api_res_head(struct api_req *r, struct ipc_msg *m, const char *unavailable,
+    uint32_t *status, char *message, size_t messagelen)
+{
+	if (api_arrived(r, m, unavailable) == -1)
+		return -1;
+	ipc_get_u32(m, status);
+	ipc_get_str(m, message, messagelen);
+	if (*status < 300)
+		return 0;
+	if (ipc_end(m) == -1)
+		fatalx("a malformed %s", ipc_type_name(m->type));
+	api_error(r, *status, message);
+	return -1;
+}
+
+int
 api_op_res(struct api_req *r, struct ipc_msg *m, char *message,
     size_t messagelen)
 {
 	uint32_t	 status;
 
-	if (api_arrived(r, m, "storage unavailable") == -1)
+	if (api_res_head(r, m, "storage unavailable", &status, message,
+	    messagelen) == -1)
 		return -1;
-	ipc_get_u32(m, &status);
-	ipc_get_str(m, message, messagelen);
 	if (ipc_end(m) == -1)
 		fatalx("stored sent a malformed op.res");
-	if (status != 200) {
-		api_error(r, status, message);
-		return -1;
-	}
 	return 0;
 }
 
@@ -495,7 +506,7 @@ api_list_res(struct api_req *r, struct ipc_msg *m, api_row_fn row,
 	if ((list = json_array()) == NULL)
 		fatalx("%s: out of memory", __func__);
 	for (i = 0; i < n && m->error == NULL; i++)
-		json_array_append_new(list, row(m));
+		json_array_append_new(list, row(r, m));
 	if (ipc_end(m) == -1)
 		fatalx("stored sent a malformed %s", ipc_type_name(m->type));
 	if (status != 200) {

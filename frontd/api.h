@@ -79,6 +79,14 @@ int	 api_only_fields(struct api_req *, json_t *body,
 const char *api_query_get(struct api_req *, const char *name);
 /* A reply came (0), or its wait ended: -1 with 503 answered. */
 int	 api_arrived(struct api_req *, struct ipc_msg *, const char *unavailable);
+/*
+ * The status and message at the front of an answer: 0 when it succeeded
+ * (the rest of m is the caller's to read), or -1 with the error, or 503
+ * for no answer, already given.
+ */
+int	 api_res_head(struct api_req *, struct ipc_msg *,
+	    const char *unavailable, uint32_t *status, char *message,
+	    size_t messagelen);
 /* An op.res from stored: 0 if it succeeded, -1 with the error answered. */
 int	 api_op_res(struct api_req *, struct ipc_msg *, char *message,
 	    size_t messagelen);
@@ -92,7 +100,7 @@ int	 api_paging(struct api_req *, uint32_t def, uint32_t max,
  * A list from stored: status, message, total, count, then the rows, each
  * read and rendered by row.  The array, or NULL with the error answered.
  */
-typedef json_t	*(*api_row_fn)(struct ipc_msg *);
+typedef json_t	*(*api_row_fn)(struct api_req *, struct ipc_msg *);
 json_t	*api_list_res(struct api_req *, struct ipc_msg *, api_row_fn,
 	    uint64_t *total);
 /* Sends m for this request; cb gets the answer or NULL on timeout. */
@@ -127,6 +135,8 @@ json_t	*render_time(int64_t t);
 /* v1.c */
 int	 string_field(struct api_req *, json_t *body, const char *name,
 	    size_t max, const char **out);
+int	 optional_string_field(struct api_req *, json_t *body,
+	    const char *name, size_t max, const char *def, const char **out);
 void	 v1_login(struct api_req *);
 void	 v1_logout(struct api_req *);
 void	 v1_users_list(struct api_req *);

@@ -135,7 +135,7 @@ key_answer(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 }
 
 static json_t *
-key_row(struct ipc_msg *m)
+key_row(struct api_req *r, struct ipc_msg *m)
 {
 	struct key_rec	 k;
 

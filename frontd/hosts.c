@@ -82,16 +82,9 @@ host_answered(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 	json_t		*body;
 
 	(void)chan;
-	if (api_arrived(r, m, "storage unavailable") == -1)
+	if (api_res_head(r, m, "storage unavailable", &status, message,
+	    sizeof(message)) == -1)
 		return;
-	ipc_get_u32(m, &status);
-	ipc_get_str(m, message, sizeof(message));
-	if (status >= 300) {
-		if (ipc_end(m) == -1)
-			fatalx("stored sent a malformed host.res");
-		api_error(r, status, message);
-		return;
-	}
 	memset(&h, 0, sizeof(h));
 	ipc_get_host(m, &h);
 	ipc_get_str(m, task_id, sizeof(task_id));
@@ -153,18 +146,6 @@ cpu_field(struct api_req *r, json_t *body, uint32_t *milli)
 	return 0;
 }
 
-static int
-optional_text(struct api_req *r, json_t *body, const char *name, size_t max,
-    const char *def, const char **out)
-{
-	json_t	*v = json_object_get(body, name);
-
-	*out = def;
-	if (v == NULL || json_is_null(v))
-		return 0;
-	return string_field(r, body, name, max, out);
-}
-
 /* POST /v1/admin/hosts */
 void
 v1_hosts_create(struct api_req *r)
@@ -181,13 +162,15 @@ v1_hosts_create(struct api_req *r)
 		return;
 	if (api_only_fields(r, body, fields) == -1 ||
 	    string_field(r, body, "user_id", FIELD_REF_MAX, &user) == -1 ||
-	    optional_text(r, body, "egress_ip_id", 36, "", &egress) == -1 ||
+	    optional_string_field(r, body, "egress_ip_id", 36, "",
+	    &egress) == -1 ||
 	    uint_field(r, body, "memory_limit_mb", 512, &mem) == -1 ||
 	    cpu_field(r, body, &cpu) == -1 ||
 	    uint_field(r, body, "pids_limit", 256, &pids) == -1 ||
-	    optional_text(r, body, "hostname", HOST_NAME_MAX_LEN, "",
+	    optional_string_field(r, body, "hostname", HOST_NAME_MAX_LEN, "",
 	    &hostname) == -1 ||
-	    optional_text(r, body, "timezone", HOST_TZ_MAX, "UTC", &tz) == -1) {
+	    optional_string_field(r, body, "timezone", HOST_TZ_MAX, "UTC",
+	    &tz) == -1) {
 		json_decref(body);
 		return;
 	}
@@ -253,16 +236,14 @@ v1_host_delete(struct api_req *r)
 	host_action(r, HOST_DELETE);
 }
 
-static struct api_req	*listing;	/* the request a row renders for */
-
 static json_t *
-host_row(struct ipc_msg *m)
+host_row(struct api_req *r, struct ipc_msg *m)
 {
 	struct host_rec	 h;
 
 	memset(&h, 0, sizeof(h));
 	ipc_get_host(m, &h);
-	return render_host(listing, &h);
+	return render_host(r, &h);
 }
 
 static void
@@ -273,9 +254,7 @@ hosts_listed(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 	json_t		*list;
 
 	(void)chan;
-	listing = r;
 	list = api_list_res(r, m, host_row, &total);
-	listing = NULL;
 	if (list != NULL)
 		api_json(r, 200, json_pack("{s:o}", "hosts", list));
 }
@@ -303,7 +282,7 @@ v1_hosts_list(struct api_req *r)
 /* ---- tasks ------------------------------------------------------------ */
 
 static json_t *
-task_row(struct ipc_msg *m)
+task_row(struct api_req *r, struct ipc_msg *m)
 {
 	struct task_rec	 t;
 	json_t		*j;
@@ -427,16 +406,9 @@ stats_read(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 	json_t		*hosts, *tasks;
 
 	(void)chan;
-	if (api_arrived(r, m, "storage unavailable") == -1)
+	if (api_res_head(r, m, "storage unavailable", &status, message,
+	    sizeof(message)) == -1)
 		return;
-	ipc_get_u32(m, &status);
-	ipc_get_str(m, message, sizeof(message));
-	if (status != 200) {
-		if (ipc_end(m) == -1)
-			fatalx("stored sent a malformed stats.res");
-		api_error(r, status, message);
-		return;
-	}
 	ipc_get_u64(m, &users);
 	ipc_get_u64(m, &ips);
 	hosts = counters(m, host_states);

@@ -109,19 +109,6 @@ sshkey_add(struct api_req *r, const char *ref, int admin_only,
 		api_error(r, 503, "service unavailable");
 }
 
-/* An optional string member: absent or null is "". */
-static int
-optional_string(struct api_req *r, json_t *body, const char *name,
-    size_t max, const char **out)
-{
-	json_t	*v = body != NULL ? json_object_get(body, name) : NULL;
-
-	*out = "";
-	if (v == NULL || json_is_null(v))
-		return 0;
-	return string_field(r, body, name, max, out);
-}
-
 /* POST .../ssh-keys {"public_key", "name"?} */
 void
 v1_sshkeys_add(struct api_req *r)
@@ -136,8 +123,8 @@ v1_sshkeys_add(struct api_req *r)
 		return;
 	if (api_only_fields(r, body, fields) == 0 &&
 	    string_field(r, body, "public_key", FIELD_SSHKEY_LINE_MAX,
-	    &line) == 0 && optional_string(r, body, "name",
-	    FIELD_SSHKEY_NAME_MAX, &name) == 0)
+	    &line) == 0 && optional_string_field(r, body, "name",
+	    FIELD_SSHKEY_NAME_MAX, "", &name) == 0)
 		sshkey_add(r, ref, admin_only, SSHKEY_UPLOAD, name, line);
 	json_decref(body);
 }
@@ -156,8 +143,8 @@ v1_sshkeys_generate(struct api_req *r)
 		if ((body = api_body(r)) == NULL)
 			return;
 		if (api_only_fields(r, body, fields) == -1 ||
-		    optional_string(r, body, "name", FIELD_SSHKEY_NAME_MAX,
-		    &name) == -1) {
+		    optional_string_field(r, body, "name",
+	    FIELD_SSHKEY_NAME_MAX, "", &name) == -1) {
 			json_decref(body);
 			return;
 		}
@@ -167,7 +154,7 @@ v1_sshkeys_generate(struct api_req *r)
 }
 
 static json_t *
-sshkey_row(struct ipc_msg *m)
+sshkey_row(struct api_req *r, struct ipc_msg *m)
 {
 	struct sshkey_rec k;
 
@@ -254,8 +241,8 @@ account_sshkey_add(struct api_req *r)
 	if ((body = api_body(r)) == NULL)
 		return;
 	if (api_only_fields(r, body, fields) == -1 ||
-	    optional_string(r, body, "name", FIELD_SSHKEY_NAME_MAX,
-	    &name) == -1 || string_field(r, body, "method", 16,
+	    optional_string_field(r, body, "name",
+	    FIELD_SSHKEY_NAME_MAX, "", &name) == -1 || string_field(r, body, "method", 16,
 	    &method) == -1)
 		goto done;
 	if (strcmp(method, "generate") == 0)

@@ -44,6 +44,19 @@ string_field(struct api_req *r, json_t *body, const char *name, size_t max,
 	return 0;
 }
 
+/* A string member that may be absent or null: then def. */
+int
+optional_string_field(struct api_req *r, json_t *body, const char *name,
+    size_t max, const char *def, const char **out)
+{
+	json_t	*v = body != NULL ? json_object_get(body, name) : NULL;
+
+	*out = def;
+	if (v == NULL || json_is_null(v))
+		return 0;
+	return string_field(r, body, name, max, out);
+}
+
 /* ---- login and logout ------------------------------------------------- */
 
 static void
@@ -314,7 +327,7 @@ v1_users_create(struct api_req *r)
 }
 
 static json_t *
-user_row(struct ipc_msg *m)
+user_row(struct api_req *r, struct ipc_msg *m)
 {
 	struct user_rec	 u;
 
@@ -428,7 +441,7 @@ v1_change_password(struct api_req *r)
 /* ---- events ----------------------------------------------------------- */
 
 static json_t *
-event_row(struct ipc_msg *m)
+event_row(struct api_req *r, struct ipc_msg *m)
 {
 	char		 f[8][FIELD_EVENT_TEXT_MAX + 1];
 	int64_t		 created;

@@ -86,13 +86,10 @@ static const char *
 message_for(int status)
 {
 	switch (status) {
-	case 401: return "invalid or expired token";
 	case 403: return "api key lacks required permission";
 	case 404: return "Resource not found";
 	case 409: return "a user has at most 100 api keys";
-	case 429: return "too many requests";
-	case 503: return "not ready";
-	default: return "database error";
+	default: return status_message(status);
 	}
 }
 

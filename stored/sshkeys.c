@@ -81,12 +81,8 @@ message_for(int status)
 {
 	switch (status) {
 	case 400: return "bad request";
-	case 401: return "invalid or expired token";
-	case 403: return "admin role required";
 	case 404: return "ssh key not found";
-	case 429: return "too many requests";
-	case 503: return "not ready";
-	default: return "database error";
+	default: return status_message(status);
 	}
 }
 

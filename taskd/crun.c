@@ -181,7 +181,7 @@ container_state(const struct driver_paths *p, const struct driver_host *h,
 	return "missing";
 }
 
-static int
+int
 write_file(const char *path, const char *text)
 {
 	int	 fd, ok;

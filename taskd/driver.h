@@ -86,6 +86,9 @@ void	 driver_spare_sweep(void);
 int	 runner_start(int max_jobs);
 int	 driver_host_ok(const struct driver_host *, int whole);
 
+/* crun.c: path holds text alone, afterwards (mode 0644 if new) */
+int	 write_file(const char *path, const char *text);
+
 /* image.c: the default image from busybox, made once; a tarball image
  * unpacked once, its directory then in image */
 int	 image_prepare(const char *dir);

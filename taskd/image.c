@@ -50,18 +50,6 @@ copy_file(const char *from, const char *to, mode_t mode)
 	return close(out) == 0 && ok && n == 0 ? 0 : -1;
 }
 
-static int
-write_text(const char *path, const char *text)
-{
-	int	 fd, ok;
-
-	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-	    0644)) == -1)
-		return -1;
-	ok = write(fd, text, strlen(text)) == (ssize_t)strlen(text);
-	return close(fd) == 0 && ok ? 0 : -1;
-}
-
 /* dir/name in out[PATH_MAX]; -1 if it does not fit */
 static int
 in_dir(char *out, const char *dir, const char *name)
@@ -106,10 +94,10 @@ image_prepare(const char *dir)
 			return -1;
 	}
 	if (in_dir(path, tmp, "etc/passwd") == -1 ||
-	    write_text(path, "root:x:0:0:root:/home:/bin/sh\n") == -1)
+	    write_file(path, "root:x:0:0:root:/home:/bin/sh\n") == -1)
 		return -1;
 	if (in_dir(path, tmp, "etc/group") == -1 ||
-	    write_text(path, "root:x:0:\n") == -1)
+	    write_file(path, "root:x:0:\n") == -1)
 		return -1;
 	if (rename(tmp, dir) == -1)
 		return -1;
