@@ -34,10 +34,7 @@ struct pwop {
 	char		 password[PASSWORD_IN_MAX + 1];
 	char		 newpass[PASSWORD_IN_MAX + 1];
 	struct cred	 cred;
-	uint32_t	 mask;		/* account data: PROFILE_* */
-	char		 first[PROFILE_MAX + 1];
-	char		 last[PROFILE_MAX + 1];
-	char		 phone[PROFILE_MAX + 1];
+	struct profile	 profile;	/* account data */
 };
 
 int
@@ -381,10 +378,7 @@ data_hashed(struct hash_job *j, void *arg)
 	}
 	ipc_msg_init(&m, IPC_STORE_ACCOUNT_DATA, 0);
 	ipc_put_bin(&m, op->grant, sizeof(op->grant));
-	ipc_put_u64(&m, op->mask);
-	ipc_put_str(&m, op->first);
-	ipc_put_str(&m, op->last);
-	ipc_put_str(&m, op->phone);
+	ipc_put_profile(&m, &op->profile);
 	ipc_put_str(&m, j->hash);
 	hasher_job_free(j);
 	if (ipc_request(authd_env->chans[PROC_STORED], &m,
@@ -405,10 +399,7 @@ users_account_data(struct ipc_chan *chan, struct ipc_msg *m)
 	size_t		 len;
 
 	ipc_get_bin(m, op->grant, sizeof(op->grant), &len);
-	ipc_get_u32(m, &op->mask);
-	ipc_get_str(m, op->first, sizeof(op->first));
-	ipc_get_str(m, op->last, sizeof(op->last));
-	ipc_get_str(m, op->phone, sizeof(op->phone));
+	ipc_get_profile(m, &op->profile);
 	ipc_get_str(m, op->newpass, sizeof(op->newpass));
 	if (ipc_end(m) == -1) {
 		pwop_free(op);

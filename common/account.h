@@ -9,11 +9,4 @@ enum account_key_op {
 	ACCOUNT_FILES_KEY = 3,		/* a new S3 credential pair */
 };
 
-/* POST /v2/account/data: which fields the request sets */
-#define PROFILE_FIRST_NAME	0x01
-#define PROFILE_LAST_NAME	0x02
-#define PROFILE_PHONE		0x04
-#define PROFILE_PASSWORD	0x08
-#define PHONE_MAX		32
-
 #endif

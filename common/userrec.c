@@ -64,3 +64,27 @@ user_res_get(struct ipc_msg *m, int *status, char *message,
 	*status = s;
 	return ipc_end(m);
 }
+
+void
+ipc_put_profile(struct ipc_msg *m, const struct profile *p)
+{
+	ipc_put_u64(m, p->mask & ~PROFILE_PASSWORD);
+	ipc_put_str(m, p->first_name);
+	ipc_put_str(m, p->last_name);
+	ipc_put_str(m, p->phone);
+	ipc_put_str(m, p->email);
+	ipc_put_str(m, p->notify_email);
+	ipc_put_str(m, p->notify_phone);
+}
+
+void
+ipc_get_profile(struct ipc_msg *m, struct profile *p)
+{
+	ipc_get_u32(m, &p->mask);
+	ipc_get_str(m, p->first_name, sizeof(p->first_name));
+	ipc_get_str(m, p->last_name, sizeof(p->last_name));
+	ipc_get_str(m, p->phone, sizeof(p->phone));
+	ipc_get_str(m, p->email, sizeof(p->email));
+	ipc_get_str(m, p->notify_email, sizeof(p->notify_email));
+	ipc_get_str(m, p->notify_phone, sizeof(p->notify_phone));
+}

@@ -30,6 +30,33 @@ struct user_rec {
 	char		 notification_phone[PROFILE_MAX + 1];
 };
 
+/*
+ * A change to a user's details (POST /v2/account/data by the user, PATCH
+ * /v1/admin/users/{id} by an admin): a field is set when its bit is.
+ * An empty email clears it; stored checks every field.
+ */
+#define PROFILE_FIRST_NAME	0x01
+#define PROFILE_LAST_NAME	0x02
+#define PROFILE_PHONE		0x04
+#define PROFILE_PASSWORD	0x08	/* goes to authd, never in a profile */
+#define PROFILE_EMAIL		0x10
+#define PROFILE_NOTIFY_EMAIL	0x20
+#define PROFILE_NOTIFY_PHONE	0x40
+#define PHONE_MAX		32
+
+struct profile {
+	uint32_t	 mask;
+	char		 first_name[PROFILE_MAX + 1];
+	char		 last_name[PROFILE_MAX + 1];
+	char		 phone[PROFILE_MAX + 1];
+	char		 email[EMAIL_MAX + 1];
+	char		 notify_email[EMAIL_MAX + 1];
+	char		 notify_phone[PROFILE_MAX + 1];
+};
+
+void	 ipc_put_profile(struct ipc_msg *, const struct profile *);
+void	 ipc_get_profile(struct ipc_msg *, struct profile *);
+
 void	 ipc_put_user(struct ipc_msg *, const struct user_rec *);
 void	 ipc_get_user(struct ipc_msg *, struct user_rec *);
 

@@ -116,62 +116,44 @@ succeeded(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 		api_json(r, 200, json_pack("{s:b}", "success", 1));
 }
 
-/* A string member that may be absent; its PROFILE_* bit when present. */
-static int
-profile_field(struct api_req *r, json_t *body, const char *name,
-    size_t max, uint32_t bit, uint32_t *mask, const char **out)
-{
-	*out = "";
-	if (json_object_get(body, name) == NULL)
-		return 0;
-	if (string_field(r, body, name, max, out) == -1)
-		return -1;
-	*mask |= bit;
-	return 0;
-}
-
-/* POST /v2/account/data {"first_name", "last_name", "phone", "password"} */
+/*
+ * POST /v2/account/data {"first_name", "last_name", "phone", "password"},
+ * and beyond account-v2.txt "email" and "notification" {"email",
+ * "phone"}, in the shape GET /v2/account shows them.
+ */
 void
 account_data(struct api_req *r)
 {
 	static const char *const fields[] = { "first_name", "last_name",
-	    "phone", "password", NULL };
-	const char	*first, *last, *phone, *password;
+	    "phone", "password", "email", "notification", NULL };
+	struct profile	 p;
+	const char	*password;
 	struct ipc_msg	 m;
-	uint32_t	 mask = 0;
 	json_t		*body;
 	int		 rc;
 
 	if ((body = api_body(r)) == NULL)
 		return;
 	if (api_only_fields(r, body, fields) == -1 ||
-	    profile_field(r, body, "first_name", PROFILE_MAX,
-	    PROFILE_FIRST_NAME, &mask, &first) == -1 ||
-	    profile_field(r, body, "last_name", PROFILE_MAX,
-	    PROFILE_LAST_NAME, &mask, &last) == -1 ||
-	    profile_field(r, body, "phone", PROFILE_MAX, PROFILE_PHONE, &mask,
-	    &phone) == -1 || profile_field(r, body, "password",
-	    FIELD_PASSWORD_MAX, PROFILE_PASSWORD, &mask, &password) == -1) {
+	    api_profile(r, body, &p) == -1 || optional_string_field(r, body,
+	    "password", FIELD_PASSWORD_MAX, NULL, &password) == -1) {
 		json_decref(body);
 		return;
 	}
-	if (mask == 0) {
+	if (p.mask == 0 && password == NULL) {
 		api_error(r, 400, "nothing to change");
 		json_decref(body);
 		return;
 	}
 	/* a new password goes to authd, which hashes it; the rest to
 	 * stored, which alone writes it */
-	ipc_msg_init(&m, (mask & PROFILE_PASSWORD) ? IPC_AUTH_ACCOUNT_DATA :
+	ipc_msg_init(&m, password != NULL ? IPC_AUTH_ACCOUNT_DATA :
 	    IPC_OP_ACCOUNT_DATA, 0);
 	ipc_put_bin(&m, r->grant, sizeof(r->grant));
-	ipc_put_u64(&m, mask & ~PROFILE_PASSWORD);
-	ipc_put_str(&m, first);
-	ipc_put_str(&m, last);
-	ipc_put_str(&m, phone);
-	if (mask & PROFILE_PASSWORD)
+	ipc_put_profile(&m, &p);
+	if (password != NULL)
 		ipc_put_str(&m, password);
-	rc = api_request(r, frontd_env->chans[(mask & PROFILE_PASSWORD) ?
+	rc = api_request(r, frontd_env->chans[password != NULL ?
 	    PROC_AUTHD : PROC_STORED], &m, succeeded);
 	json_decref(body);
 	if (rc == -1)

@@ -127,6 +127,9 @@ int	 api_login(struct api_req *, const char *user, const char *password,
 /* Reads it; NULL m (a timeout) gives status 503.  Clear it after use. */
 void	 login_res_get(struct api_req *, struct ipc_msg *, struct login_res *);
 
+/* profile.c: fills p from body; -1 with a 400 answered */
+int	 api_profile(struct api_req *, json_t *body, struct profile *p);
+
 /* render.c */
 json_t	*render_user(const struct user_rec *);
 json_t	*render_key(const struct key_rec *);

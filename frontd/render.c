@@ -19,7 +19,8 @@ render_user(const struct user_rec *u)
 {
 	json_t	*j;
 
-	j = json_pack("{s:s,s:I,s:s,s:s,s:s,s:o,s:o,s:o,s:s?,s:s,s:s,s:s}",
+	j = json_pack("{s:s,s:I,s:s,s:s,s:s,s:o,s:o,s:o,s:s?,s:s,s:s,s:s,"
+	    "s:{s:s,s:s}}",
 	    "id", u->id, "oid", (json_int_t)u->oid, "username", u->username,
 	    "role", u->role, "status", u->status,
 	    "expires_at", render_time(u->expires_at),
@@ -27,7 +28,8 @@ render_user(const struct user_rec *u)
 	    "updated_at", render_time(u->updated_at),
 	    "email", u->email[0] != '\0' ? u->email : NULL,
 	    "first_name", u->first_name, "last_name", u->last_name,
-	    "phone", u->phone);
+	    "phone", u->phone, "notification", "email",
+	    u->notification_email, "phone", u->notification_phone);
 	if (j == NULL)
 		fatalx("%s: out of memory", __func__);
 	return j;

@@ -190,10 +190,17 @@ v1_user_delete(struct api_req *r)
 	user_op(r, IPC_OP_USER_DELETE, user_bare);
 }
 
+/*
+ * PATCH /v1/admin/users/{id} {"status"}, and beyond the reference the
+ * details a user sets in POST /v2/account/data: an admin fills in the
+ * email and notification contacts of the customers they host.
+ */
 void
 v1_user_patch(struct api_req *r)
 {
-	static const char *const fields[] = { "status", NULL };
+	static const char *const fields[] = { "status", "first_name",
+	    "last_name", "phone", "email", "notification", NULL };
+	struct profile	 p;
 	struct ipc_msg	 m;
 	const char	*status;
 	json_t		*body;
@@ -201,22 +208,25 @@ v1_user_patch(struct api_req *r)
 	if ((body = api_body(r)) == NULL)
 		return;
 	if (api_only_fields(r, body, fields) == -1 ||
-	    string_field(r, body, "status", 16, &status) == -1) {
-		json_decref(body);
-		return;
-	}
-	if (strcmp(status, "active") != 0 && strcmp(status, "disabled") != 0) {
-		json_decref(body);
+	    optional_string_field(r, body, "status", 16, "", &status) == -1 ||
+	    api_profile(r, body, &p) == -1)
+		goto done;
+	if (status[0] == '\0' && p.mask == 0)
+		api_error(r, 400, "nothing to change");
+	else if (status[0] != '\0' && strcmp(status, "active") != 0 &&
+	    strcmp(status, "disabled") != 0)
 		api_error(r, 400, "status must be active or disabled");
-		return;
+	else {
+		ipc_msg_init(&m, IPC_OP_USER_PATCH, 0);
+		ipc_put_bin(&m, r->grant, sizeof(r->grant));
+		ipc_put_str(&m, r->params[0]);
+		ipc_put_str(&m, status);
+		ipc_put_profile(&m, &p);
+		if (api_request(r, stored(), &m, user_bare) == -1)
+			api_error(r, 503, "storage unavailable");
 	}
-	ipc_msg_init(&m, IPC_OP_USER_PATCH, 0);
-	ipc_put_bin(&m, r->grant, sizeof(r->grant));
-	ipc_put_str(&m, r->params[0]);
-	ipc_put_str(&m, status);
+ done:
 	json_decref(body);
-	if (api_request(r, stored(), &m, user_bare) == -1)
-		api_error(r, 503, "storage unavailable");
 }
 
 /* expires_at: an RFC 3339 time, or null for never.  -1: answered 400. */

@@ -139,8 +139,8 @@ static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 	    SF, REP, 0 },
 	[IPC_OP_USER_GET] = { IPC_OP_USER_GET, "op.user.get", SMALL, FS, REQ,
 	    IPC_USER_RES },
-	[IPC_OP_USER_PATCH] = { IPC_OP_USER_PATCH, "op.user.patch", SMALL, FS,
-	    REQ, IPC_USER_RES },
+	[IPC_OP_USER_PATCH] = { IPC_OP_USER_PATCH, "op.user.patch", 2 * KIB,
+	    FS, REQ, IPC_USER_RES },
 	[IPC_OP_USER_EXPIRY] = { IPC_OP_USER_EXPIRY, "op.user.expiry", SMALL,
 	    FS, REQ, IPC_USER_RES },
 	[IPC_OP_USER_DELETE] = { IPC_OP_USER_DELETE, "op.user.delete", SMALL,
@@ -247,11 +247,11 @@ static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 	/* account v2 data: a new password goes through authd, which
 	 * hashes it; names and phone alone go straight to stored */
 	[IPC_AUTH_ACCOUNT_DATA] = { IPC_AUTH_ACCOUNT_DATA,
-	    "auth.account_data", 3 * KIB, FA, REQ, IPC_OP_RES },
+	    "auth.account_data", 4 * KIB, FA, REQ, IPC_OP_RES },
 	[IPC_OP_ACCOUNT_DATA] = { IPC_OP_ACCOUNT_DATA, "op.account_data",
-	    1 * KIB, FS, REQ, IPC_OP_RES },
+	    2 * KIB, FS, REQ, IPC_OP_RES },
 	[IPC_STORE_ACCOUNT_DATA] = { IPC_STORE_ACCOUNT_DATA,
-	    "store.account_data", 1 * KIB, AS, REQ, IPC_OP_RES },
+	    "store.account_data", 2 * KIB, AS, REQ, IPC_OP_RES },
 
 	/* hosts, tasks and the dashboard, from frontd */
 	[IPC_OP_HOST_CREATE] = { IPC_OP_HOST_CREATE, "op.host.create",

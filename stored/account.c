@@ -292,87 +292,24 @@ account_get(struct ipc_chan *chan, struct ipc_msg *m)
 
 /* ---- POST /v2/account/data ------------------------------------------- */
 
-static int
-printable_text(const char *s)
-{
-	for (; *s != '\0'; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			return 0;
-	return 1;
-}
-
-/* A phone number as people write one: digits, spaces, + ( ) - . */
-static int
-phone_ok(const char *s)
-{
-	size_t	 len = strlen(s);
-
-	return len <= PHONE_MAX && strspn(s, "0123456789 +()-.") == len;
-}
-
-static const char *
-profile_invalid(uint32_t mask, const char *first, const char *last,
-    const char *phone)
-{
-	if (((mask & PROFILE_FIRST_NAME) && !printable_text(first)) ||
-	    ((mask & PROFILE_LAST_NAME) && !printable_text(last)))
-		return "names may not hold control characters";
-	if ((mask & PROFILE_PHONE) && !phone_ok(phone))
-		return "phone must be at most 32 digits, spaces and + ( ) - .";
-	return NULL;
-}
-
-static int
-write_profile(uint64_t user, uint32_t mask, const char *first,
-    const char *last, const char *phone)
-{
-	static const char sql[] = "UPDATE users SET "
-	    "first_name = coalesce(?1, first_name), "
-	    "last_name = coalesce(?2, last_name), "
-	    "phone = coalesce(?3, phone), updated_at = ?4 WHERE oid = ?5";
-	sqlite3_stmt	*st = db_stmt(sql);
-	int		 rc;
-
-	if (mask & PROFILE_FIRST_NAME)
-		sqlite3_bind_text(st, 1, first, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, 1);
-	if (mask & PROFILE_LAST_NAME)
-		sqlite3_bind_text(st, 2, last, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, 2);
-	if (mask & PROFILE_PHONE)
-		sqlite3_bind_text(st, 3, phone, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, 3);
-	sqlite3_bind_int64(st, 4, db_now());
-	sqlite3_bind_int64(st, 5, user);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : -1;
-}
-
 /*
- * The caller's own names and phone, from frontd; with a new password
- * hash only from authd, which made it.  A new password ends every other
- * session of the user.
+ * The caller's own details, from frontd; with a new password hash only
+ * from authd, which made it.  A new password ends every other session
+ * of the user.
  */
 int
 account_data(struct ipc_chan *chan, struct ipc_msg *m)
 {
 	struct principal p;
-	char		 first[PROFILE_MAX + 1], last[PROFILE_MAX + 1];
-	char		 phone[PROFILE_MAX + 1], hash[256] = "";
+	struct profile	 prof;
+	char		 hash[256] = "";
 	const char	*why;
-	uint32_t	 mask, retry;
+	uint32_t	 retry;
 	uint64_t	 keep;
 	int		 status;
 
 	status = authz_grant(m, &p, &retry);
-	ipc_get_u32(m, &mask);
-	ipc_get_str(m, first, sizeof(first));
-	ipc_get_str(m, last, sizeof(last));
-	ipc_get_str(m, phone, sizeof(phone));
+	ipc_get_profile(m, &prof);
 	if (m->type == IPC_STORE_ACCOUNT_DATA)
 		ipc_get_str(m, hash, sizeof(hash));
 	if (ipc_end(m) == -1)
@@ -381,20 +318,27 @@ account_data(struct ipc_chan *chan, struct ipc_msg *m)
 		reply_op(chan, m, status, "invalid or expired credentials");
 		return 0;
 	}
-	if ((why = profile_invalid(mask, first, last, phone)) != NULL) {
+	if ((why = profile_invalid(&prof)) != NULL) {
 		reply_op(chan, m, 400, why);
 		return 0;
 	}
 	keep = p.kind == GRANT_SESSION ? p.cred_oid : 0;
-	if (db_begin() == -1 || write_profile(p.user_oid, mask, first, last,
-	    phone) == -1 || (hash[0] != '\0' &&
+	if (db_begin() == -1) {
+		reply_op(chan, m, 500, "database error");
+		return 0;
+	}
+	status = profile_write(p.user_oid, &prof);
+	if (status == 0 && ((hash[0] != '\0' &&
 	    (user_set_hash(p.user_oid, hash) == -1 ||
 	    sessions_end_user(p.user_oid, keep) == -1)) ||
 	    db_event("account.update", "info", p.user_id, hash[0] != '\0' ?
 	    "account data and password changed" : "account data changed",
-	    p.username, NULL, DIALECT_ACCOUNT) == -1 || db_commit() == -1) {
+	    p.username, NULL, DIALECT_ACCOUNT) == -1 || db_commit() == -1))
+		status = 500;
+	if (status != 0) {
 		db_rollback();
-		reply_op(chan, m, 500, "database error");
+		reply_op(chan, m, status, status == 409 ?
+		    "email already in use" : "database error");
 	} else
 		reply_op(chan, m, 200, "ok");
 	explicit_bzero(hash, sizeof(hash));

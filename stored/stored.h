@@ -135,6 +135,10 @@ int	 account_key_delete(struct ipc_chan *, struct ipc_msg *);
 int	 account_get(struct ipc_chan *, struct ipc_msg *);
 int	 account_data(struct ipc_chan *, struct ipc_msg *);
 
+/* profile.c */
+const char *profile_invalid(struct profile *);
+int	 profile_write(uint64_t user, const struct profile *);
+
 /* sshkeys.c */
 int	 sshkeys_store_add(struct ipc_chan *, struct ipc_msg *);
 int	 sshkeys_op(struct ipc_chan *, struct ipc_msg *);

@@ -143,7 +143,8 @@ delete_user(uint64_t oid)
 }
 
 struct change {
-	const char	*status;	/* PATCH */
+	const char	*status;	/* PATCH: "" leaves it */
+	struct profile	 profile;	/* PATCH */
 	int64_t		 expires;	/* expiry */
 	int		 no_expiry;
 };
@@ -159,7 +160,7 @@ apply_change(enum ipc_type type, const struct principal *p, uint64_t oid,
     const struct change *c, struct user_rec *u)
 {
 	const char	*event;
-	int		 ok, end = 0;
+	int		 ok, status, end = 0;
 
 	if (db_begin() == -1)
 		return 500;
@@ -169,7 +170,11 @@ apply_change(enum ipc_type type, const struct principal *p, uint64_t oid,
 	}
 	switch (type) {
 	case IPC_OP_USER_PATCH:
-		ok = set_status(oid, c->status) == 0;
+		if ((status = profile_write(oid, &c->profile)) != 0) {
+			db_rollback();
+			return status;
+		}
+		ok = c->status[0] == '\0' || set_status(oid, c->status) == 0;
 		end = strcmp(c->status, "disabled") == 0;
 		event = "admin.user.update";
 		break;
@@ -215,10 +220,23 @@ read_change(struct ipc_msg *m, struct change *c, char *status, size_t len)
 	memset(c, 0, sizeof(*c));
 	if (m->type == IPC_OP_USER_PATCH) {
 		ipc_get_str(m, status, len);
+		ipc_get_profile(m, &c->profile);
 		c->status = status;
 	} else if (m->type == IPC_OP_USER_EXPIRY)
 		ipc_get_opti64(m, &c->expires, &c->no_expiry);
 	return ipc_end(m);
+}
+
+/* Why a PATCH cannot be applied, or NULL. */
+static const char *
+patch_invalid(struct change *c)
+{
+	if (c->status[0] == '\0' && c->profile.mask == 0)
+		return "nothing to change";
+	if (c->status[0] != '\0' && strcmp(c->status, "active") != 0 &&
+	    strcmp(c->status, "disabled") != 0)
+		return "status must be active or disabled";
+	return profile_invalid(&c->profile);
 }
 
 static int
@@ -228,6 +246,7 @@ op_one(struct ipc_chan *chan, struct ipc_msg *m)
 	struct user_rec	 u;
 	struct change	 c;
 	char		 ref[FIELD_REF_MAX + 1] = "", statusbuf[16];
+	const char	*why = NULL;
 	uint64_t	 oid;
 	uint32_t	 retry;
 	int		 status, admin_only;
@@ -246,20 +265,21 @@ op_one(struct ipc_chan *chan, struct ipc_msg *m)
 			status = authz_user(&p, ref, admin_only, &oid);
 	}
 	if (status == 0 && m->type == IPC_OP_USER_PATCH &&
-	    strcmp(c.status, "active") != 0 && strcmp(c.status, "disabled"))
+	    (why = patch_invalid(&c)) != NULL)
 		status = 400;
 	if (status == 0 && m->type == IPC_OP_USER_DELETE &&
-	    oid == p.user_oid)
+	    oid == p.user_oid) {
 		status = 409;	/* an admin does not delete themself */
+		why = "cannot delete yourself";
+	}
 	if (status == 0 && (m->type == IPC_OP_USER_GET ||
 	    m->type == IPC_OP_ME))
 		status = user_load(oid, &u) == 0 ? 0 : 404;
-	else if (status == 0)
-		status = apply_change(m->type, &p, oid, &c, &u);
+	else if (status == 0 &&
+	    (status = apply_change(m->type, &p, oid, &c, &u)) == 409)
+		why = "email already in use";
 	if (status != 0)
-		reply_user(chan, m, status, status == 409 ?
-		    "cannot delete yourself" : m->type == IPC_OP_USER_PATCH &&
-		    status == 400 ? "status must be active or disabled" :
+		reply_user(chan, m, status, why != NULL ? why :
 		    message_for(status), NULL);
 	else if (m->type == IPC_OP_USER_DELETE)
 		reply_user(chan, m, 204, "deleted", &u);

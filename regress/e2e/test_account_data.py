@@ -151,3 +151,130 @@ def test_files_secret_key(suite):
                                  body)
         assert status == code, (body, answer)
         assert answer["success"] is False
+
+
+def test_email_and_notification_contacts(suite):
+    admin, token, _, _ = setup_user(suite, "contacts")
+    setup_user(suite, "contacts2")
+    status, answer, _ = call(suite, "POST", "/v2/account/data", token,
+                             {"email": "Ada@Example.COM",
+                              "notification": {"email": "ops@example.com",
+                                               "phone": "+1 555 0100"}})
+    assert status == 200 and answer == {"success": True}, answer
+    status, body, _ = call(suite, "GET", "/v2/account", token)
+    assert status == 200, body
+    acct = body["account"]
+    # an address is kept lowered: a login by email compares it so
+    assert acct["email"] == "ada@example.com"
+    assert acct["notification"] == {"email": "ops@example.com",
+                                    "phone": "+1 555 0100"}
+    status, body = login(suite, "ADA@example.com", "password-contacts")
+    assert status == 200 and body["username"] == "contacts", body
+    # one notification member changes alone
+    status, answer, _ = call(suite, "POST", "/v2/account/data", token,
+                             {"notification": {"phone": "555-0199"}})
+    assert status == 200, answer
+    acct = call(suite, "GET", "/v2/account", token)[1]["account"]
+    assert acct["notification"] == {"email": "ops@example.com",
+                                    "phone": "555-0199"}
+    # another user cannot take the address, and nothing of theirs changes
+    _, other = login(suite, "contacts2", "password-contacts2")
+    status, answer, _ = call(suite, "POST", "/v2/account/data",
+                             other["token"], {"first_name": "Eve",
+                                              "email": "ada@EXAMPLE.com"})
+    assert status == 409 and answer["success"] is False, answer
+    assert "email already in use" in answer["error"]
+    acct2 = call(suite, "GET", "/v2/account", other["token"])[1]["account"]
+    # account-v2.txt has the email a string: "" when there is none
+    assert acct2["email"] == "" and acct2["name"] == "contacts2", acct2
+    # null clears the address; the other user may then take it
+    status, _, _ = call(suite, "POST", "/v2/account/data", token,
+                        {"email": None})
+    assert status == 200
+    acct = call(suite, "GET", "/v2/account", token)[1]["account"]
+    assert acct["email"] == ""
+    assert login(suite, "ada@example.com", "password-contacts")[0] == 401
+    status, _, _ = call(suite, "POST", "/v2/account/data", other["token"],
+                        {"email": "ada@example.com"})
+    assert status == 200
+
+
+def test_contact_refusals_change_nothing(suite):
+    _, token, _, _ = setup_user(suite, "badcontact")
+    call(suite, "POST", "/v2/account/data", token,
+         {"email": "kept@example.com",
+          "notification": {"email": "n@example.com", "phone": "1"}})
+    cases = [
+        ({"email": "no-at-sign"}, "email must be an address"),
+        ({"email": "a@b"}, "email must be an address"),
+        ({"email": "a b@example.com"}, "email must be an address"),
+        ({"email": "@example.com"}, "email must be an address"),
+        ({"email": "a@.example.com"}, "email must be an address"),
+        ({"email": "a@example..com"}, "email must be an address"),
+        ({"email": "a@b@example.com"}, "email must be an address"),
+        ({"email": "a\n@example.com"}, "email must be an address"),
+        ({"email": "x" * 250 + "@example.com"}, "email"),
+        ({"email": 7}, "email"),
+        ({"notification": "ops@example.com"}, "notification"),
+        ({"notification": {"pager": "1"}}, "unknown field"),
+        ({"notification": {"email": "nope"}}, "email must be an address"),
+        ({"notification": {"phone": "call me"}}, "phone"),
+        ({"first_name": "Changed", "notification": {"phone": "x"}}, "phone"),
+    ]
+    for body, why in cases:
+        status, answer, _ = call(suite, "POST", "/v2/account/data", token,
+                                 body)
+        assert status == 400, (body, answer)
+        assert answer["success"] is False and why in answer["error"], \
+            (body, answer)
+    acct = call(suite, "GET", "/v2/account", token)[1]["account"]
+    assert acct["email"] == "kept@example.com"
+    assert acct["name"] == "badcontact"
+    assert acct["notification"] == {"email": "n@example.com", "phone": "1"}
+
+
+def test_admin_sets_contacts(suite):
+    admin, token, _, _ = setup_user(suite, "managed")
+    _, other_token, _, _ = setup_user(suite, "managed2")
+    uid = call(suite, "GET", "/v1/user/me", token)[1]["id"]
+    status, user, _ = call(suite, "PATCH", "/v1/admin/users/" + uid, admin,
+                           {"email": "Billing@Example.com",
+                            "first_name": "Grace",
+                            "notification": {"email": "noc@example.com",
+                                             "phone": "+48 22 000"}})
+    assert status == 200, user
+    assert user["email"] == "billing@example.com"
+    assert user["first_name"] == "Grace" and user["status"] == "active"
+    assert user["notification"] == {"email": "noc@example.com",
+                                    "phone": "+48 22 000"}
+    acct = call(suite, "GET", "/v2/account", token)[1]["account"]
+    assert acct["email"] == "billing@example.com"
+    assert acct["notification"]["email"] == "noc@example.com"
+    # status and details together, all or nothing
+    status, body, _ = call(suite, "PATCH", "/v1/admin/users/" + uid, admin,
+                           {"status": "disabled", "email": "bad"})
+    assert status == 400 and "email" in body["error"], body
+    status, body, _ = call(suite, "PATCH", "/v1/admin/users/" + uid, admin,
+                           {})
+    assert status == 400 and "nothing to change" in body["error"], body
+    status, body, _ = call(suite, "GET", "/v1/admin/users/" + uid, admin)
+    assert body["user"]["status"] == "active", body
+    assert body["user"]["email"] == "billing@example.com"
+    # another user's address is refused
+    uid2 = call(suite, "GET", "/v1/user/me", other_token)[1]["id"]
+    status, body, _ = call(suite, "PATCH", "/v1/admin/users/" + uid2, admin,
+                           {"email": "billing@example.com"})
+    assert status == 409 and "email already in use" in body["error"], body
+    # a user cannot set another's details, or their own, through v1 admin
+    status, body, _ = call(suite, "PATCH", "/v1/admin/users/" + uid,
+                           other_token, {"email": "mine@example.com"})
+    assert status == 403, body
+    status, body, _ = call(suite, "PATCH", "/v1/admin/users/" + uid, token,
+                           {"first_name": "Me"})
+    assert status == 403, body
+    assert call(suite, "GET", "/v1/admin/users/" + uid,
+                admin)[1]["user"]["first_name"] == "Grace"
+    # the change left an event naming the admin
+    status, events, _ = call(suite, "GET", "/v1/admin/events?type="
+                             "admin.user.update&user_id=" + uid, admin)
+    assert status == 200 and events["total"] >= 1, events
