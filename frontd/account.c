@@ -11,6 +11,7 @@
 #include "api.h"
 #include "frontd.h"
 #include "account.h"
+#include "grouprec.h"
 #include "log.h"
 
 #define FILES_KEY_PATH	"/v2/account/files-new-secret-key"
@@ -180,7 +181,7 @@ account_key_delete(struct api_req *r)
 
 static json_t *
 render_account(const struct user_rec *u, json_t *api, json_t *sshkeys,
-    const char *files_id)
+    const char *files_id, json_t *groups)
 {
 	char	 name[2 * PROFILE_MAX + 2];
 
@@ -192,11 +193,11 @@ render_account(const struct user_rec *u, json_t *api, json_t *sshkeys,
 		strlcpy(name, u->username, sizeof(name));
 	/* secrets are shown once, when made: never in a later read */
 	return json_pack("{s:s,s:s,s:s,s:s,s:{s:s,s:s},s:{s:{s:s?,s:n}},s:o,"
-	    "s:o,s:[]}", "id", u->id, "name", name, "email", u->email,
+	    "s:o,s:o}", "id", u->id, "name", name, "email", u->email,
 	    "phone", u->phone, "notification", "email", u->notification_email,
 	    "phone", u->notification_phone, "e24files", "s3", "api_id",
 	    files_id[0] != '\0' ? files_id : NULL, "secret_key", "api", api,
-	    "sshkeys", sshkeys, "groups");
+	    "sshkeys", sshkeys, "groups", groups);
 }
 
 /* id, name and fingerprint of each key, as account-v2.txt lists them */
@@ -220,6 +221,26 @@ sshkeys_brief(struct ipc_msg *m)
 	return list;
 }
 
+/* id and name of each group, as account-v2.txt lists them */
+static json_t *
+groups_brief(struct ipc_msg *m)
+{
+	char		 id[37], name[GROUP_NAME_MAX + 1];
+	uint64_t	 n, i;
+	json_t		*list;
+
+	if ((list = json_array()) == NULL)
+		fatalx("%s: out of memory", __func__);
+	ipc_get_u64(m, &n);
+	for (i = 0; i < n && m->error == NULL; i++) {
+		ipc_get_str(m, id, sizeof(id));
+		ipc_get_str(m, name, sizeof(name));
+		json_array_append_new(list, json_pack("{s:s,s:s}", "id", id,
+		    "name", name));
+	}
+	return list;
+}
+
 static void
 account_read(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
@@ -228,7 +249,7 @@ account_read(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 	char		 message[128], key[32], files_id[32];
 	uint32_t	 status;
 	uint64_t	 n, i;
-	json_t		*api, *sshkeys;
+	json_t		*api, *sshkeys, *groups;
 
 	(void)chan;
 	if (api_res_head(r, m, "storage unavailable", &status, message,
@@ -245,10 +266,11 @@ account_read(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 	}
 	sshkeys = sshkeys_brief(m);
 	ipc_get_str(m, files_id, sizeof(files_id));
+	groups = groups_brief(m);
 	if (ipc_end(m) == -1)
 		fatalx("stored sent a malformed account.res");
 	api_json(r, 200, json_pack("{s:b,s:o}", "success", 1, "account",
-	    render_account(&u, api, sshkeys, files_id)));
+	    render_account(&u, api, sshkeys, files_id, groups)));
 }
 
 void

@@ -168,6 +168,14 @@ void	 v1_sshkeys_add(struct api_req *);
 void	 v1_sshkeys_generate(struct api_req *);
 void	 v1_sshkey_delete(struct api_req *);
 void	 account_sshkey_add(struct api_req *);
+
+/* groups.c */
+void	 v1_groups_list(struct api_req *);
+void	 v1_groups_create(struct api_req *);
+void	 v1_group_get(struct api_req *);
+void	 v1_group_delete(struct api_req *);
+void	 v1_group_join(struct api_req *);
+void	 v1_group_leave(struct api_req *);
 void	 account_sshkey_delete(struct api_req *);
 
 /* hosts.c */

@@ -219,7 +219,7 @@ static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 	    "op.account_key.delete", SMALL, FS, REQ, IPC_OP_RES },
 	[IPC_OP_ACCOUNT] = { IPC_OP_ACCOUNT, "op.account", SMALL, FS, REQ,
 	    IPC_ACCOUNT_RES },
-	[IPC_ACCOUNT_RES] = { IPC_ACCOUNT_RES, "account.res", 32 * KIB, SF,
+	[IPC_ACCOUNT_RES] = { IPC_ACCOUNT_RES, "account.res", 48 * KIB, SF,
 	    REP, 0 },
 
 	/* SSH keys: authd parses or makes them, stored keeps them; a
@@ -298,6 +298,15 @@ static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 	    "auth.host_password", SMALL, FA, REQ, IPC_AUTH_PASSWORD_RES },
 	[IPC_STORE_HOST_PASSWORD] = { IPC_STORE_HOST_PASSWORD,
 	    "store.host_password", 1 * KIB, AS, REQ, IPC_OP_RES },
+
+	/* user groups: admins keep them through frontd */
+	[IPC_OP_GROUP] = { IPC_OP_GROUP, "op.group", SMALL, FS, REQ,
+	    IPC_GROUP_RES },
+	[IPC_OP_GROUP_LIST] = { IPC_OP_GROUP_LIST, "op.group.list", SMALL, FS,
+	    REQ, IPC_GROUP_LIST_RES },
+	[IPC_GROUP_RES] = { IPC_GROUP_RES, "group.res", SMALL, SF, REP, 0 },
+	[IPC_GROUP_LIST_RES] = { IPC_GROUP_LIST_RES, "group.list.res",
+	    LIST_MAX, SF, REP, 0 },
 };
 
 const struct ipc_msgdef *

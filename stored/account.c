@@ -285,6 +285,7 @@ account_get(struct ipc_chan *chan, struct ipc_msg *m)
 		ipc_msg_clear(&keys);
 		sshkeys_put_brief(&reply, p.user_oid);
 		put_files_id(&reply, p.user_oid);
+		groups_put_brief(&reply, p.user_oid);
 	}
 	ipc_reply(chan, m, &reply);
 	return 0;

@@ -164,6 +164,19 @@ static const char *const migrations[] = {
 
 	/* 7: the host reference a sealed SSH password is bound to */
 	"ALTER TABLE hosts ADD COLUMN ssh_password_ref TEXT;",
+
+	/* 8: user groups, which admins keep */
+	"CREATE TABLE groups ("
+	"  oid INTEGER PRIMARY KEY,"
+	"  id TEXT NOT NULL UNIQUE,"
+	"  name TEXT NOT NULL UNIQUE,"
+	"  created_at INTEGER NOT NULL);"
+	"CREATE TABLE user_groups ("
+	"  user_oid INTEGER NOT NULL REFERENCES users (oid) ON DELETE CASCADE,"
+	"  group_oid INTEGER NOT NULL REFERENCES groups (oid) "
+	"    ON DELETE CASCADE,"
+	"  PRIMARY KEY (user_oid, group_oid)) WITHOUT ROWID;"
+	"CREATE INDEX user_groups_group ON user_groups (group_oid);",
 };
 
 int

@@ -111,6 +111,10 @@ from_frontd(struct ipc_chan *chan, struct ipc_msg *m)
 		return tasks_list(chan, m);
 	case IPC_OP_STATS:
 		return hosts_stats(chan, m);
+	case IPC_OP_GROUP:
+		return groups_op(chan, m);
+	case IPC_OP_GROUP_LIST:
+		return groups_list(chan, m);
 	default:
 		return users_op(chan, m);
 	}

@@ -135,6 +135,11 @@ int	 account_key_delete(struct ipc_chan *, struct ipc_msg *);
 int	 account_get(struct ipc_chan *, struct ipc_msg *);
 int	 account_data(struct ipc_chan *, struct ipc_msg *);
 
+/* groups.c */
+int	 groups_op(struct ipc_chan *, struct ipc_msg *);
+int	 groups_list(struct ipc_chan *, struct ipc_msg *);
+void	 groups_put_brief(struct ipc_msg *, uint64_t user);
+
 /* profile.c */
 const char *profile_invalid(struct profile *);
 int	 profile_write(uint64_t user, const struct profile *);
