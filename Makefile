@@ -164,10 +164,11 @@ $(BIN)/moatctl: $(call objs,$(MOATCTL_SRCS),moatctl) $(LIBMOAT)
 UNIT_PKGS = $(PKGS_COMMON) msgpack libevent_core jansson
 UNIT_TESTS = $(BIN)/test_ipc $(BIN)/test_conf $(BIN)/test_common \
 	$(BIN)/test_http_parse $(BIN)/test_json_limits $(BIN)/test_crypto \
-	$(BIN)/test_phc $(BIN)/test_grantcache $(BIN)/test_sshkey
+	$(BIN)/test_phc $(BIN)/test_grantcache $(BIN)/test_sshkey \
+	$(BIN)/test_db
 UNIT_LIB = $(call objs,regress/unit/test.c,unit) $(LIBMOAT)
 
-$(eval $(call prog_rules,unit,$(UNIT_PKGS) libcrypto,-Ifrontd -Imoatd -Iauthd))
+$(eval $(call prog_rules,unit,$(UNIT_PKGS) libcrypto,-Ifrontd -Imoatd -Iauthd -Istored))
 $(OBJ)/unit/gen/parse.o: $(B)/gen/parse.c
 	@mkdir -p $(dir $@)
 	@$(CC) $(CFLAGS_BASE) $(OPT) -Imoatd $(call pc_cflags,$(UNIT_PKGS)) \
@@ -205,6 +206,10 @@ $(BIN)/test_grantcache: $(call objs,regress/unit/test_grantcache.c frontd/grantc
 $(BIN)/test_sshkey: $(call objs,regress/unit/test_sshkey.c authd/sshkey.c,unit) $(UNIT_LIB)
 	@echo "LD $@"
 	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS) libcrypto libssh)
+
+$(BIN)/test_db: $(call objs,regress/unit/test_db.c stored/db.c stored/profile.c,unit) $(UNIT_LIB)
+	@echo "LD $@"
+	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS) sqlite3)
 
 unit: $(UNIT_TESTS)
 

@@ -15,6 +15,8 @@
 
 #define DB_MAX_STMTS	128
 
+static void	 db_durable(void);
+
 struct cached_stmt {
 	const char	*sql;		/* a string literal: compared by address */
 	sqlite3_stmt	*stmt;
@@ -23,6 +25,7 @@ struct cached_stmt {
 static sqlite3		*db;
 static struct cached_stmt stmts[DB_MAX_STMTS];
 static int		 nstmts;
+static int		 lazy;		/* synchronous=NORMAL until the commit */
 
 int
 db_exec(const char *sql)
@@ -109,6 +112,37 @@ db_begin(void)
 	return db_exec("BEGIN IMMEDIATE");
 }
 
+/*
+ * A transaction whose commit does not wait for the disk: it survives a
+ * crash of any process, not a power loss, and the next durable commit
+ * takes it to the disk too.  Only for the task queue's own bookkeeping
+ * (claims, progress, outcomes), which a lost write repeats: the task is
+ * still leased, or pending, and runs again, idempotent.  The fsync it
+ * saves is half a millisecond here, twice in each task.
+ */
+int
+db_begin_lazy(void)
+{
+	if (db_exec("PRAGMA synchronous=NORMAL") == -1)
+		return -1;
+	lazy = 1;
+	if (db_begin() == -1) {
+		db_durable();
+		return -1;
+	}
+	return 0;
+}
+
+/* Back to synchronous=FULL, which SQLite lets change only outside a
+ * transaction. */
+static void
+db_durable(void)
+{
+	if (lazy && db_exec("PRAGMA synchronous=FULL") == -1)
+		fatalx("sqlite: cannot make commits durable again");
+	lazy = 0;
+}
+
 int
 db_commit(void)
 {
@@ -116,6 +150,7 @@ db_commit(void)
 		db_rollback();
 		return -1;
 	}
+	db_durable();
 	return 0;
 }
 
@@ -124,12 +159,12 @@ db_rollback(void)
 {
 	char	*err = NULL;
 
-	if (sqlite3_get_autocommit(db))
-		return;
-	if (sqlite3_exec(db, "ROLLBACK", NULL, NULL, &err) != SQLITE_OK) {
+	if (!sqlite3_get_autocommit(db) &&
+	    sqlite3_exec(db, "ROLLBACK", NULL, NULL, &err) != SQLITE_OK) {
 		log_warnx("sqlite: rollback: %s", err != NULL ? err : "error");
 		sqlite3_free(err);
 	}
+	db_durable();
 }
 
 int64_t

@@ -63,6 +63,7 @@ void	 db_open(const char *path);
 void	 db_close(void);
 sqlite3_stmt *db_stmt(const char *sql);
 int	 db_begin(void);
+int	 db_begin_lazy(void);	/* the task queue's: see db.c */
 int	 db_commit(void);
 void	 db_rollback(void);
 int	 db_exec(const char *sql);

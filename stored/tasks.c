@@ -193,7 +193,7 @@ tasks_claim(struct ipc_chan *chan, struct ipc_msg *m)
 		return -1;
 	if (max > TASK_CLAIM_MAX)
 		max = TASK_CLAIM_MAX;
-	if (db_begin() == 0) {
+	if (db_begin_lazy() == 0) {
 		if ((restart && release_interrupted(now) == -1) ||
 		    fail_exhausted(now) == -1)
 			n = -1;
@@ -235,6 +235,8 @@ tasks_progress(struct ipc_msg *m)
 	ipc_get_str(m, message, sizeof(message));
 	if (ipc_end(m) == -1)
 		return -1;
+	if (db_begin_lazy() == -1)
+		return 0;
 	st = db_stmt(sql);
 	sqlite3_bind_int(st, 1, percent > 100 ? 100 : percent);
 	sqlite3_bind_text(st, 2, message, -1, SQLITE_STATIC);
@@ -246,6 +248,8 @@ tasks_progress(struct ipc_msg *m)
 		log_warnx("task progress: %s",
 		    sqlite3_errmsg(sqlite3_db_handle(st)));
 	sqlite3_reset(st);
+	if (db_commit() == -1)
+		log_warnx("task progress: cannot commit");
 	return 0;
 }
 
@@ -369,7 +373,7 @@ tasks_done(struct ipc_chan *chan, struct ipc_msg *m)
 		m->error = "a task outcome out of range";
 		return -1;
 	}
-	if (db_begin() == -1 || finish_task(&e, &status) == -1 ||
+	if (db_begin_lazy() == -1 || finish_task(&e, &status) == -1 ||
 	    db_commit() == -1) {
 		db_rollback();
 		status = 500;
