@@ -55,16 +55,21 @@ done
 sleep 1
 
 # --- 3. idle memory, before any load
+# RSS counts each shared library page once in every process that maps
+# it; PSS shares it out among them, so the suite's PSS is what it costs.
 suite_rss() {	# suite_rss LABEL: prints each process's RSS, sets $rss
 	rss=0
+	pss=0
 	for name in moatd frontd authd stored taskd; do
 		pid=$("$bin/moatctl" -s "$work/var/moatd.sock" status |
 		    awk -v n="$name" '$1 == n { print $2 }')
 		kb=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status")
-		echo "$1_kb $name $kb"
+		pkb=$(awk '/^Pss:/ { print $2 }' "/proc/$pid/smaps_rollup")
+		echo "$1_kb $name $kb (pss $pkb)"
 		rss=$((rss + kb))
+		pss=$((pss + pkb))
 	done
-	echo "$1_total_kb $rss"
+	echo "$1_total_kb $rss (pss $pss)"
 }
 suite_rss rss
 rss_mb=$(echo "$rss" | awk '{ printf "%.1f", $1 / 1024 }')
