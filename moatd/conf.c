@@ -92,6 +92,8 @@ conf_init(struct moat_config *conf)
 	conf->auth.argon2_parallelism = 1;
 	conf->task.workers = 2;
 	strlcpy(conf->task.runtime, "/usr/bin/crun", sizeof(conf->task.runtime));
+	strlcpy(conf->task.runtime_kind, "crun",
+	    sizeof(conf->task.runtime_kind));
 	conf->ipc_timeout_ms = 5000;
 }
 
@@ -519,7 +521,8 @@ conf_dump(FILE *fp, const struct moat_config *conf)
 	    conf->auth.argon2_parallelism);
 	conf_dump_identity(fp, conf);
 	fprintf(fp, "task workers %u\n", conf->task.workers);
-	fprintf(fp, "task runtime \"%s\"\n", conf->task.runtime);
+	fprintf(fp, "task runtime %s \"%s\"\n", conf->task.runtime_kind,
+	    conf->task.runtime);
 	if (conf->task.image[0] != '\0')
 		fprintf(fp, "task image \"%s\"\n", conf->task.image);
 	fprintf(fp, "ipc timeout %u\n", conf->ipc_timeout_ms);

@@ -74,6 +74,7 @@ struct conf_limits {
 struct conf_task {
 	uint32_t	 workers;
 	char		 runtime[256];	/* the OCI runtime; absolute */
+	char		 runtime_kind[8];	/* crun or runc */
 	char		 image[256];	/* hosts' root; "" is $var/task/image */
 };
 

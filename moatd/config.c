@@ -169,6 +169,7 @@ send_task(struct moatd *m, struct child *c)
 	ipc_put_u64(&msg, m->conf->task.workers);
 	ipc_put_str(&msg, m->conf->task.runtime);
 	ipc_put_str(&msg, m->conf->task.image);
+	ipc_put_str(&msg, m->conf->task.runtime_kind);
 	ipc_send(c->chan, &msg);
 }
 

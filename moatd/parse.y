@@ -110,6 +110,7 @@ static void	 lexstr_purge(void);
 static int	 check_range(const char *, int64_t, int64_t, int64_t);
 static int	 parse_unit(const char *, const char *, int64_t *);
 static int	 set_path(char *, const char *, const char *);
+static int	 set_runtime(const char *, const char *);
 static void	 set_user(const char *, const char *);
 static void	 set_macro(const char *, const char *);
 static void	 add_listen(const char *, int64_t);
@@ -212,12 +213,11 @@ main		: VAR STRING {
 			ps.conf->task.workers = $3;
 		}
 		| TASK RUNTIME STRING {
-			if (strlen($3) >= sizeof(ps.conf->task.runtime)) {
-				parse_error("task runtime: path too long");
+			if (set_runtime("crun", $3) == -1)
 				YYERROR;
-			}
-			if (set_path(ps.conf->task.runtime, "task runtime",
-			    $3) == -1)
+		}
+		| TASK RUNTIME STRING STRING {
+			if (set_runtime($3, $4) == -1)
 				YYERROR;
 		}
 		| TASK IMAGE STRING {
@@ -941,6 +941,24 @@ set_path(char *dst, const char *what, const char *path)
 		return -1;
 	}
 	return 0;
+}
+
+/* task runtime [crun | runc] PATH: their flags and state differ */
+static int
+set_runtime(const char *kind, const char *path)
+{
+	if (strcmp(kind, "crun") != 0 && strcmp(kind, "runc") != 0) {
+		parse_error("task runtime: \"%s\" is neither crun nor runc",
+		    kind);
+		return -1;
+	}
+	if (strlen(path) >= sizeof(ps.conf->task.runtime)) {
+		parse_error("task runtime: path too long");
+		return -1;
+	}
+	strlcpy(ps.conf->task.runtime_kind, kind,
+	    sizeof(ps.conf->task.runtime_kind));
+	return set_path(ps.conf->task.runtime, "task runtime", path);
 }
 
 /* Names as useradd(8) takes them; moatd looks them up at start. */

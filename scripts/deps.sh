@@ -8,7 +8,7 @@ libmsgpack-dev libevent-dev libssl-dev libjansson-dev libsqlite3-dev
 libargon2-dev libcurl4-openssl-dev libssh-dev"
 RUN="openssl curl ca-certificates procps iproute2 sqlite3 crun busybox-static"
 TEST="python3 python3-pytest python3-requests wrk nginx-light libclang-rt-14-dev
-llvm openssh-server openssh-client"
+llvm openssh-server openssh-client runc"
 
 missing=""
 for p in $BUILD $RUN $TEST; do

@@ -15,8 +15,14 @@ get_task(struct taskd_config *c, struct ipc_msg *m)
 	ipc_get_u32(m, &c->workers);
 	ipc_get_str(m, c->runtime, sizeof(c->runtime));
 	ipc_get_str(m, c->image, sizeof(c->image));
+	ipc_get_str(m, c->runtime_kind, sizeof(c->runtime_kind));
 	if (ipc_end(m) == -1)
 		return -1;
+	if (strcmp(c->runtime_kind, "crun") != 0 &&
+	    strcmp(c->runtime_kind, "runc") != 0) {
+		m->error = "unknown runtime";
+		return -1;
+	}
 	if (c->workers == 0 || c->workers > 64) {
 		m->error = "workers out of range";
 		return -1;
@@ -43,6 +49,7 @@ apply(void)
 	memset(&p, 0, sizeof(p));
 	strlcpy(p.state, t->state_dir, sizeof(p.state));
 	strlcpy(p.runtime, t->conf.runtime, sizeof(p.runtime));
+	p.runc = strcmp(t->conf.runtime_kind, "runc") == 0;
 	if (t->conf.image[0] != '\0')
 		strlcpy(p.image, t->conf.image, sizeof(p.image));
 	else if (snprintf(p.image, sizeof(p.image), "%s/image",

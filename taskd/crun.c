@@ -31,7 +31,9 @@
 #define RUN_OUTPUT_MAX	4096
 #define STOP_WAIT_MS	5000
 #define CGROUP_ROOT	"/sys/fs/cgroup"
-#define CRUN_STATE_ROOT	"/run/crun"	/* crun's --root for root */
+/* where each runtime keeps its containers' state, run as root */
+#define CRUN_STATE_ROOT	"/run/crun"
+#define RUNC_STATE_ROOT	"/run/runc"
 
 static const char *const cgroup_controllers[] = { "memory", "pids", "cpu" };
 
@@ -165,7 +167,8 @@ container_state(const struct driver_paths *p, const struct driver_host *h,
 	*pid = 0;
 	/* running crun costs milliseconds; a missing state directory
 	 * answers the common case (a new host) without it */
-	snprintf(dir, sizeof(dir), CRUN_STATE_ROOT "/%s", name);
+	snprintf(dir, sizeof(dir), "%s/%s", p->runc ? RUNC_STATE_ROOT :
+	    CRUN_STATE_ROOT, name);
 	if (access(dir, F_OK) == -1 && errno == ENOENT)
 		return "missing";
 	if (run(argv, out, sizeof(out)) != 0)
@@ -208,8 +211,13 @@ write_bundle(const struct driver_paths *p, const struct driver_host *h,
 {
 	static const char caps[] = "[\"CAP_AUDIT_WRITE\",\"CAP_KILL\","
 	    "\"CAP_NET_BIND_SERVICE\"]";
-	char	 path[PATH_MAX], tmp[PATH_MAX], *json;
+	char	 path[PATH_MAX], tmp[PATH_MAX], cgroups[64] = "", *json;
 	int	 n, rc;
+
+	/* runc would make cgroups of its own, outside the host's limits */
+	if (p->runc)
+		snprintf(cgroups, sizeof(cgroups), "\"cgroupsPath\":"
+		    "\"/moat/%s\",", h->short_id);
 
 	n = asprintf(&json, "{\"ociVersion\":\"1.0.0\",\"process\":{"
 	    "\"terminal\":false,\"user\":{\"uid\":0,\"gid\":0},"
@@ -234,14 +242,14 @@ write_bundle(const struct driver_paths *p, const struct driver_host *h,
 	    "\"type\":\"bind\",\"source\":\"%s\",\"options\":[\"rbind\","
 	    "\"rw\",\"nosuid\",\"nodev\"]},{\"destination\":\"/tmp\",\"type\":"
 	    "\"tmpfs\",\"source\":\"tmpfs\",\"options\":[\"nosuid\",\"nodev\","
-	    "\"mode=1777\",\"size=65536k\"]}],\"linux\":{\"namespaces\":["
+	    "\"mode=1777\",\"size=65536k\"]}],\"linux\":{%s\"namespaces\":["
 	    "{\"type\":\"pid\"},{\"type\":\"network\"},{\"type\":\"ipc\"},"
 	    "{\"type\":\"uts\"},{\"type\":\"mount\"}],\"maskedPaths\":["
 	    "\"/proc/acpi\",\"/proc/kcore\",\"/proc/keys\",\"/proc/timer_list\","
 	    "\"/proc/sched_debug\",\"/sys/firmware\",\"/proc/scsi\"],"
 	    "\"readonlyPaths\":[\"/proc/bus\",\"/proc/fs\",\"/proc/irq\","
 	    "\"/proc/sys\",\"/proc/sysrq-trigger\"]}}\n", h->timezone, caps,
-	    caps, caps, p->image, h->hostname, home);
+	    caps, caps, p->image, h->hostname, home, cgroups);
 	if (n == -1)
 		return -1;
 	rc = -1;
@@ -430,7 +438,10 @@ runtime_do(const struct driver_paths *p, const char *verb,
 	container_name(h, name, sizeof(name));
 	snprintf(bundle, sizeof(bundle), "%s/hosts/%s", p->state, h->short_id);
 	argv[i++] = p->runtime;
-	argv[i++] = "--cgroup-manager=disabled";
+	/* crun refuses hybrid cgroups: the limits are ours (ENVIRONMENT.md);
+	 * runc manages v1 itself, in the cgroups write_bundle names */
+	if (!p->runc)
+		argv[i++] = "--cgroup-manager=disabled";
 	argv[i++] = verb;
 	if (create) {
 		argv[i++] = "-d";

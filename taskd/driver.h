@@ -52,6 +52,7 @@ struct driver_paths {
 	char		 state[256];	/* taskd's state directory */
 	char		 image[256];	/* the root file system of every host */
 	char		 runtime[256];	/* the runtime's program */
+	int		 runc;		/* 0: crun's flags and state */
 };
 
 struct driver {

@@ -11,6 +11,7 @@ struct taskd_config {
 	struct daemon_config	 common;
 	uint32_t		 workers;
 	char			 runtime[256];
+	char			 runtime_kind[8];	/* crun or runc */
 	char			 image[256];	/* "" for the default */
 };
 

@@ -14,14 +14,15 @@ import pytest
 from identity import admin_token, call, login, make_user, moatctl
 
 CRUN = "/usr/bin/crun"
+RUNC = "/usr/sbin/runc"
 
 
-def crun(*args):
-    return subprocess.run([CRUN, *args], capture_output=True, text=True)
+def crun(*args, runtime=CRUN):
+    return subprocess.run([runtime, *args], capture_output=True, text=True)
 
 
-def containers():
-    out = crun("list", "-q").stdout.split()
+def containers(runtime=CRUN):
+    out = crun("list", "-q", runtime=runtime).stdout.split()
     return [c for c in out if c.startswith("moat-")]
 
 
@@ -29,14 +30,16 @@ def containers():
 def clean_runtime():
     """Each test starts and ends without moat containers or cgroups."""
     def clean():
-        for c in containers():
-            crun("delete", "-f", c)
+        for runtime in (CRUN, RUNC):
+            for c in containers(runtime):
+                crun("delete", "-f", c, runtime=runtime)
         for d in glob.glob("/sys/fs/cgroup/*/moat/*"):
             try:
                 os.rmdir(d)
             except OSError:
                 pass
     assert os.path.exists(CRUN), "crun is needed (scripts/deps.sh)"
+    assert os.path.exists(RUNC), "runc is needed (scripts/deps.sh)"
     clean()
     yield
     clean()
@@ -83,17 +86,17 @@ def create(suite, token, user_id, **extra):
     return answer["host"], answer["task_id"]
 
 
-def container_pid(short_id):
-    out = crun("state", "moat-" + short_id)
+def container_pid(short_id, runtime=CRUN):
+    out = crun("state", "moat-" + short_id, runtime=runtime)
     assert out.returncode == 0, out.stderr
     state = json.loads(out.stdout)
     assert state["status"] == "running"
     return state["pid"]
 
 
-def in_host(short_id, command):
-    return subprocess.run([CRUN, "exec", "moat-" + short_id, "/bin/sh",
-                           "-c", command], capture_output=True, text=True)
+def in_host(short_id, command, runtime=CRUN):
+    return crun("exec", "moat-" + short_id, "/bin/sh", "-c", command,
+                runtime=runtime)
 
 
 def test_host_lifecycle(suite):
@@ -325,6 +328,55 @@ def test_reconciler_notices_a_container_killed_outside(suite):
                            h["id"], admin)
     assert finished(suite, admin, body["task_id"])["status"] == "succeeded"
     container_pid(h["short_id"])
+
+
+def test_runc_as_the_runtime(make_suite):
+    """runc by configuration: the same host, namespaces and limits, and
+    runc keeps the container in the host's cgroups, not in its own."""
+    s = make_suite('task runtime runc "%s"\n' % RUNC)
+    admin = admin_token(s)
+    user = make_user(s, admin, "runcuser", "password-runc")
+    h, task_id = create(s, admin, user["id"])
+    assert finished(s, admin, task_id)["status"] == "succeeded"
+    short = h["short_id"]
+    assert containers() == [] and containers(RUNC) == ["moat-" + short]
+    pid = container_pid(short, RUNC)
+    for ns in ("net", "pid", "mnt", "uts", "ipc"):
+        assert os.readlink("/proc/%d/ns/%s" % (pid, ns)) != \
+            os.readlink("/proc/self/ns/" + ns), ns
+    with open("/proc/%d/cgroup" % pid) as f:
+        groups = f.read()
+    for controller in ("memory", "pids", "cpu"):
+        assert "%s:/moat/%s\n" % (controller, short) in groups or \
+            ",%s:/moat/%s\n" % (controller, short) in groups, groups
+    base = "/sys/fs/cgroup/%s/moat/" + short
+    with open(base % "memory" + "/memory.limit_in_bytes") as f:
+        assert int(f.read()) == 96 * 1024 * 1024
+    with open(base % "pids" + "/pids.max") as f:
+        assert f.read().strip() == "48"
+    with open("/proc/%d/status" % pid) as f:
+        assert "NoNewPrivs:\t1" in f.read()
+    out = in_host(short, "hostname; touch /bin/x; echo kept > /home/file",
+                  RUNC)
+    assert out.stdout.split("\n")[0] == "box1", out
+    assert "Read-only file system" in out.stderr
+    # stop, start with the home kept, and the reconciler agrees
+    status, body, _ = call(s, "POST", "/v1/admin/hosts/%s/stop" % h["id"],
+                           admin)
+    assert finished(s, admin, body["task_id"])["status"] == "succeeded"
+    assert containers(RUNC) == []
+    status, body, _ = call(s, "POST", "/v1/admin/hosts/%s/start" % h["id"],
+                           admin)
+    assert finished(s, admin, body["task_id"])["status"] == "succeeded"
+    assert in_host(short, "cat /home/file", RUNC).stdout == "kept\n"
+    time.sleep(3.5)     # a reconciler pass: runc's answer is read right
+    assert host(s, admin, h["id"])[1]["host"]["status"] == "running"
+    # delete: nothing left in runc, in the cgroups or on disk
+    status, body, _ = call(s, "DELETE", "/v1/admin/hosts/" + h["id"], admin)
+    assert finished(s, admin, body["task_id"])["status"] == "succeeded"
+    assert containers(RUNC) == []
+    assert not glob.glob("/sys/fs/cgroup/*/moat/" + short)
+    assert not glob.glob(s.var + "/task/volumes/" + short)
 
 
 def test_missing_runtime_fails_the_task_not_the_daemon(make_suite):

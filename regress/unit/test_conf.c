@@ -143,6 +143,7 @@ test_defaults(void)
 	CHECK_INT(conf.auth.argon2_parallelism, 1);
 	CHECK_INT(conf.task.workers, 2);
 	CHECK_STR(conf.task.runtime, "/usr/bin/crun");
+	CHECK_STR(conf.task.runtime_kind, "crun");
 	CHECK_STR(conf.task.image, "");
 	CHECK_INT(conf.ipc_timeout_ms, 5000);
 	CHECK_INT(conf.log_verbose, 0);
@@ -212,6 +213,7 @@ test_full(void)
 	CHECK_INT(conf.auth.argon2_parallelism, 4);
 	CHECK_INT(conf.task.workers, 8);
 	CHECK_STR(conf.task.runtime, "/usr/local/bin/runc");
+	CHECK_STR(conf.task.runtime_kind, "runc");
 	CHECK_STR(conf.task.image, "/srv/moat/image");
 	CHECK_INT(conf.ipc_timeout_ms, 10000);
 	CHECK_INT(conf.log_verbose, 1);
@@ -586,6 +588,9 @@ static const struct bad {
 	{ "bad-relative-path.conf", 1,
 	    "bad-relative-path.conf:2: var \"var/lib/moat\": must be an "
 	    "absolute path" },
+	{ "bad-runtime-kind.conf", 1,
+	    "bad-runtime-kind.conf:1: task runtime: \"docker\" is neither "
+	    "crun nor runc" },
 	{ "bad-task-paths.conf", 2,
 	    "bad-task-paths.conf:2: task image \"relative/image\": must be "
 	    "an absolute path" },
