@@ -517,6 +517,19 @@ api_list_res(struct api_req *r, struct ipc_msg *m, api_row_fn row,
 	return list;
 }
 
+/* A page of a list as {"<name>": [...], "total": N}, or the error. */
+void
+api_list_answer(struct api_req *r, struct ipc_msg *m, api_row_fn row,
+    const char *name)
+{
+	uint64_t	 total;
+	json_t		*list;
+
+	if ((list = api_list_res(r, m, row, &total)) != NULL)
+		api_json(r, 200, json_pack("{s:o,s:I}", name, list, "total",
+		    (json_int_t)total));
+}
+
 /* ---- authentication ------------------------------------------------- */
 
 static void

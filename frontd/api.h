@@ -103,6 +103,9 @@ int	 api_paging(struct api_req *, uint32_t def, uint32_t max,
 typedef json_t	*(*api_row_fn)(struct api_req *, struct ipc_msg *);
 json_t	*api_list_res(struct api_req *, struct ipc_msg *, api_row_fn,
 	    uint64_t *total);
+/* The same, answered as {"<name>": [...], "total": N}. */
+void	 api_list_answer(struct api_req *, struct ipc_msg *, api_row_fn,
+	    const char *name);
 /* Sends m for this request; cb gets the answer or NULL on timeout. */
 int	 api_request(struct api_req *, struct ipc_chan *, struct ipc_msg *,
 	    ipc_reply_cb cb);

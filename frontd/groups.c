@@ -118,14 +118,8 @@ group_row(struct api_req *r, struct ipc_msg *m)
 static void
 groups_listed(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
-	struct api_req	*r = arg;
-	uint64_t	 total;
-	json_t		*list;
-
 	(void)chan;
-	if ((list = api_list_res(r, m, group_row, &total)) != NULL)
-		api_json(r, 200, json_pack("{s:o,s:I}", "groups", list,
-		    "total", (json_int_t)total));
+	api_list_answer(arg, m, group_row, "groups");
 }
 
 /* GET /v1/admin/groups, GET /v1/admin/users/{id}/groups */

@@ -166,14 +166,8 @@ sshkey_row(struct api_req *r, struct ipc_msg *m)
 static void
 sshkeys_listed(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
-	struct api_req	*r = arg;
-	uint64_t	 total;
-	json_t		*list;
-
 	(void)chan;
-	if ((list = api_list_res(r, m, sshkey_row, &total)) != NULL)
-		api_json(r, 200, json_pack("{s:o,s:I}", "ssh_keys", list,
-		    "total", (json_int_t)total));
+	api_list_answer(arg, m, sshkey_row, "ssh_keys");
 }
 
 void

@@ -12,23 +12,14 @@
 #include "stored.h"
 #include "test.h"
 
-static int
-synchronous(void)
-{
-	static const char sql[] = "PRAGMA synchronous";
-	sqlite3_stmt	*st = db_stmt(sql);
-	int		 v = -1;
+static const char synchronous_sql[] = "PRAGMA synchronous";
+static const char rows_sql[] = "SELECT count(*) FROM t";
 
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int(st, 0);
-	sqlite3_reset(st);
-	return v;
-}
-
+/* The integer one of the queries above answers (db_stmt keeps them by
+ * address). */
 static int
-rows(void)
+query_int(const char *sql)
 {
-	static const char sql[] = "SELECT count(*) FROM t";
 	sqlite3_stmt	*st = db_stmt(sql);
 	int		 v = -1;
 
@@ -46,26 +37,26 @@ test_lazy_commits(void)
 	CHECK(mkdtemp(dir) != NULL);
 	snprintf(path, sizeof(path), "%s/moat.db", dir);
 	db_open(path);
-	CHECK_INT(synchronous(), 2);		/* FULL */
+	CHECK_INT(query_int(synchronous_sql), 2);		/* FULL */
 	CHECK_INT(db_exec("CREATE TABLE t (x)"), 0);
 	CHECK_INT(db_begin_lazy(), 0);
-	CHECK_INT(synchronous(), 1);		/* NORMAL, this one only */
+	CHECK_INT(query_int(synchronous_sql), 1);		/* NORMAL, this one only */
 	CHECK_INT(db_exec("INSERT INTO t VALUES (1)"), 0);
 	CHECK_INT(db_commit(), 0);
-	CHECK_INT(synchronous(), 2);
-	CHECK_INT(rows(), 1);
+	CHECK_INT(query_int(synchronous_sql), 2);
+	CHECK_INT(query_int(rows_sql), 1);
 	CHECK_INT(db_begin_lazy(), 0);
 	CHECK_INT(db_exec("INSERT INTO t VALUES (2)"), 0);
 	db_rollback();
-	CHECK_INT(synchronous(), 2);
-	CHECK_INT(rows(), 1);
+	CHECK_INT(query_int(synchronous_sql), 2);
+	CHECK_INT(query_int(rows_sql), 1);
 	/* a durable transaction stays durable */
 	CHECK_INT(db_begin(), 0);
-	CHECK_INT(synchronous(), 2);
+	CHECK_INT(query_int(synchronous_sql), 2);
 	CHECK_INT(db_commit(), 0);
 	/* a rollback with nothing open leaves it as it is */
 	db_rollback();
-	CHECK_INT(synchronous(), 2);
+	CHECK_INT(query_int(synchronous_sql), 2);
 	db_close();
 	unlink(path);
 	rmdir(dir);
