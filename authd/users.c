@@ -150,6 +150,7 @@ create_hashed(struct hash_job *j, void *arg)
 		ipc_put_nil(&m);
 	else
 		ipc_put_i64(&m, op->expires_at);
+	ipc_put_profile(&m, &op->profile);
 	hasher_job_free(j);
 	if (ipc_request(authd_env->chans[PROC_STORED], &m,
 	    authd_env->conf.common.ipc_timeout_ms, created, op) == -1)
@@ -168,6 +169,7 @@ users_create(struct ipc_chan *chan, struct ipc_msg *m)
 	ipc_get_str(m, op->password, sizeof(op->password));
 	ipc_get_str(m, op->role, sizeof(op->role));
 	ipc_get_opti64(m, &op->expires_at, &op->no_expiry);
+	ipc_get_profile(m, &op->profile);
 	if (ipc_end(m) == -1) {
 		pwop_free(op);
 		return -1;

@@ -290,7 +290,9 @@ void
 v1_users_create(struct api_req *r)
 {
 	static const char *const fields[] = { "username", "password", "role",
-	    "expires_at", NULL };
+	    "expires_at", "first_name", "last_name", "phone", "email",
+	    "notification", NULL };
+	struct profile	 p;
 	struct ipc_msg	 m;
 	const char	*user, *pass, *role = "user";
 	json_t		*body;
@@ -306,7 +308,7 @@ v1_users_create(struct api_req *r)
 	    (json_object_get(body, "role") != NULL &&
 	    string_field(r, body, "role", 16, &role) == -1) ||
 	    expiry_field(r, json_object_get(body, "expires_at"), &t,
-	    &never) == -1)
+	    &never) == -1 || api_profile(r, body, &p) == -1)
 		goto done;
 	len = strlen(user);
 	if (len < 3 || len > USERNAME_MAX) {
@@ -330,6 +332,7 @@ v1_users_create(struct api_req *r)
 		ipc_put_nil(&m);
 	else
 		ipc_put_i64(&m, t);
+	ipc_put_profile(&m, &p);
 	if (api_request(r, authd(), &m, user_bare) == -1)
 		api_error(r, 503, "authentication unavailable");
  done:

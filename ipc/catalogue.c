@@ -109,7 +109,7 @@ static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 	[IPC_AUTH_VERIFY_RES] = { IPC_AUTH_VERIFY_RES, "auth.verify.res",
 	    SMALL, AF, REP, 0 },
 	[IPC_AUTH_USER_CREATE] = { IPC_AUTH_USER_CREATE, "auth.user.create",
-	    3 * KIB, FA, REQ, IPC_USER_RES },
+	    4 * KIB, FA, REQ, IPC_USER_RES },
 	[IPC_AUTH_ROTATE_PW] = { IPC_AUTH_ROTATE_PW, "auth.rotate_password",
 	    SMALL, FA, REQ, IPC_AUTH_PASSWORD_RES },
 	[IPC_AUTH_CHANGE_PW] = { IPC_AUTH_CHANGE_PW, "auth.change_password",
@@ -128,7 +128,7 @@ static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 	[IPC_AUTH_EVENT] = { IPC_AUTH_EVENT, "auth.event", 1 * KIB, AS, 0,
 	    0 },
 	[IPC_STORE_USER_CREATE] = { IPC_STORE_USER_CREATE,
-	    "store.user.create", 1 * KIB, AS, REQ, IPC_USER_RES },
+	    "store.user.create", 3 * KIB, AS, REQ, IPC_USER_RES },
 	[IPC_STORE_SET_PASSWORD] = { IPC_STORE_SET_PASSWORD,
 	    "store.set_password", 1 * KIB, AS, REQ, IPC_OP_RES },
 

@@ -99,9 +99,12 @@ profile_write(uint64_t user, const struct profile *p)
 	    "notification_email = coalesce(?5, notification_email), "
 	    "notification_phone = coalesce(?6, notification_phone), "
 	    "updated_at = ?7 WHERE oid = ?8";
-	sqlite3_stmt	*st = db_stmt(sql);
+	sqlite3_stmt	*st;
 	int		 rc;
 
+	if ((p->mask & ~PROFILE_PASSWORD) == 0)
+		return 0;
+	st = db_stmt(sql);
 	bind_field(st, 1, p, PROFILE_FIRST_NAME, p->first_name);
 	bind_field(st, 2, p, PROFILE_LAST_NAME, p->last_name);
 	bind_field(st, 3, p, PROFILE_PHONE, p->phone);

@@ -173,7 +173,9 @@ users_store_create(struct ipc_chan *chan, struct ipc_msg *m)
 {
 	struct principal p;
 	struct user_rec	 u;
+	struct profile	 prof;
 	char		 name[EMAIL_MAX + 1], hash[256], role[16];
+	const char	*why;
 	int64_t		 expires;
 	uint64_t	 oid = 0;
 	uint32_t	 retry;
@@ -184,6 +186,7 @@ users_store_create(struct ipc_chan *chan, struct ipc_msg *m)
 	ipc_get_str(m, hash, sizeof(hash));
 	ipc_get_str(m, role, sizeof(role));
 	ipc_get_opti64(m, &expires, &no_expiry);
+	ipc_get_profile(m, &prof);
 	if (ipc_end(m) == -1)
 		return -1;
 	if (status != 0 || p.role != ROLE_ADMIN) {
@@ -201,18 +204,24 @@ users_store_create(struct ipc_chan *chan, struct ipc_msg *m)
 		reply_user(chan, m, 400, "role must be admin or user", NULL);
 		goto done;
 	}
+	if ((why = profile_invalid(&prof)) != NULL) {
+		reply_user(chan, m, 400, why, NULL);
+		goto done;
+	}
 	if (db_begin() == -1) {
 		reply_user(chan, m, 500, "database error", NULL);
 		goto done;
 	}
+	why = "username already exists";
 	if ((status = insert_user(name, hash, role, expires, no_expiry,
-	    &oid)) != 0 || user_load(oid, &u) == -1 ||
+	    &oid)) == 0 && (status = profile_write(oid, &prof)) == 409)
+		why = "email already in use";
+	if (status != 0 || user_load(oid, &u) == -1 ||
 	    db_event("admin.user.create", "info", u.id, "user created",
 	    p.username, NULL, -1) == -1 || db_commit() == -1) {
 		db_rollback();
 		reply_user(chan, m, status == 409 ? 409 : 500,
-		    status == 409 ? "username already exists" :
-		    "database error", NULL);
+		    status == 409 ? why : "database error", NULL);
 		goto done;
 	}
 	reply_user(chan, m, 201, "created", &u);

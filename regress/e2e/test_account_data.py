@@ -278,3 +278,36 @@ def test_admin_sets_contacts(suite):
     status, events, _ = call(suite, "GET", "/v1/admin/events?type="
                              "admin.user.update&user_id=" + uid, admin)
     assert status == 200 and events["total"] >= 1, events
+
+
+def test_admin_creates_a_user_with_contacts(suite):
+    admin = admin_token(suite)
+    status, user, _ = call(suite, "POST", "/v1/admin/users", admin,
+                           {"username": "withmail", "password": "pw-withmail",
+                            "email": "New.Customer@Example.com",
+                            "first_name": "New", "last_name": "Customer",
+                            "phone": "+1 555 0000",
+                            "notification": {"email": "alerts@example.com",
+                                             "phone": "+1 555 0001"}})
+    assert status == 201, user
+    assert user["email"] == "new.customer@example.com"
+    assert user["first_name"] == "New" and user["last_name"] == "Customer"
+    assert user["notification"] == {"email": "alerts@example.com",
+                                    "phone": "+1 555 0001"}
+    status, body = login(suite, "new.customer@example.com", "pw-withmail")
+    assert status == 200 and body["username"] == "withmail", body
+    # a taken address or a bad field creates no one
+    for extra, code, why in (
+            ({"email": "new.customer@example.com"}, 409,
+             "email already in use"),
+            ({"email": "not an address"}, 400, "email"),
+            ({"notification": {"phone": "call me"}}, 400, "phone"),
+            ({"first_name": 3}, 400, "first_name")):
+        body = {"username": "second", "password": "pw-second-1"}
+        body.update(extra)
+        status, answer, _ = call(suite, "POST", "/v1/admin/users", admin,
+                                 body)
+        assert status == code and why in answer["error"], (extra, answer)
+        assert login(suite, "second", "pw-second-1")[0] == 401
+    status, users, _ = call(suite, "GET", "/v1/admin/users?limit=200", admin)
+    assert "second" not in [u["username"] for u in users["users"]]
