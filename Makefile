@@ -53,7 +53,7 @@ FRONTD_SRCS = frontd/frontd.c frontd/config.c frontd/server.c \
 	frontd/json_limits.c frontd/peers.c frontd/api.c frontd/render.c \
 	frontd/v1.c frontd/apiv1.c frontd/cce.c frontd/account.c \
 	frontd/grantcache.c frontd/sshkeys.c frontd/hosts.c \
-	frontd/profile.c frontd/groups.c
+	frontd/profile.c frontd/groups.c frontd/sessions.c
 AUTHD_SRCS = authd/authd.c authd/config.c authd/bootstrap.c authd/crypto.c \
 	authd/hasher.c authd/phc.c authd/login.c authd/verify.c authd/users.c \
 	authd/apikeys.c authd/clients.c authd/account.c authd/sshkey.c \
@@ -62,7 +62,7 @@ STORED_SRCS = stored/stored.c stored/config.c stored/db.c stored/schema.c \
 	stored/health.c stored/users.c stored/userops.c stored/authz.c \
 	stored/sessions.c stored/events.c stored/reply.c stored/tokens.c \
 	stored/apikeys.c stored/clients.c stored/account.c stored/sshkeys.c \
-	stored/profile.c stored/groups.c stored/hosts.c stored/tasks.c
+	stored/profile.c stored/groups.c stored/sessionops.c stored/hosts.c stored/tasks.c
 TASKD_SRCS = taskd/taskd.c taskd/config.c taskd/jobs.c taskd/runner.c \
 	taskd/crun.c taskd/image.c
 MOATCTL_SRCS = moatctl/moatctl.c

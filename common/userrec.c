@@ -88,3 +88,29 @@ ipc_get_profile(struct ipc_msg *m, struct profile *p)
 	ipc_get_str(m, p->notify_email, sizeof(p->notify_email));
 	ipc_get_str(m, p->notify_phone, sizeof(p->notify_phone));
 }
+
+void
+ipc_put_session(struct ipc_msg *m, const struct session_rec *s)
+{
+	ipc_put_str(m, s->id);
+	ipc_put_str(m, s->user_id);
+	ipc_put_str(m, s->username);
+	ipc_put_u64(m, s->dialect);
+	ipc_put_str(m, s->source_ip);
+	ipc_put_i64(m, s->created_at);
+	ipc_put_i64(m, s->last_used_at);
+	ipc_put_i64(m, s->expires_at);
+}
+
+void
+ipc_get_session(struct ipc_msg *m, struct session_rec *s)
+{
+	ipc_get_str(m, s->id, sizeof(s->id));
+	ipc_get_str(m, s->user_id, sizeof(s->user_id));
+	ipc_get_str(m, s->username, sizeof(s->username));
+	ipc_get_u32(m, &s->dialect);
+	ipc_get_str(m, s->source_ip, sizeof(s->source_ip));
+	ipc_get_i64(m, &s->created_at);
+	ipc_get_i64(m, &s->last_used_at);
+	ipc_get_i64(m, &s->expires_at);
+}

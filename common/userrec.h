@@ -54,6 +54,21 @@ struct profile {
 	char		 notify_phone[PROFILE_MAX + 1];
 };
 
+/* A login session as an admin sees it: never its token or digest. */
+struct session_rec {
+	char		 id[16];		/* its public id */
+	char		 user_id[37];
+	char		 username[USERNAME_MAX + 1];
+	uint32_t	 dialect;
+	char		 source_ip[64];
+	int64_t		 created_at;
+	int64_t		 last_used_at;
+	int64_t		 expires_at;
+};
+
+void	 ipc_put_session(struct ipc_msg *, const struct session_rec *);
+void	 ipc_get_session(struct ipc_msg *, struct session_rec *);
+
 void	 ipc_put_profile(struct ipc_msg *, const struct profile *);
 void	 ipc_get_profile(struct ipc_msg *, struct profile *);
 

@@ -172,6 +172,11 @@ void	 v1_sshkeys_generate(struct api_req *);
 void	 v1_sshkey_delete(struct api_req *);
 void	 account_sshkey_add(struct api_req *);
 
+/* sessions.c */
+void	 v1_sessions_list(struct api_req *);
+void	 v1_session_end(struct api_req *);
+void	 v1_sessions_end(struct api_req *);
+
 /* groups.c */
 void	 v1_groups_list(struct api_req *);
 void	 v1_groups_create(struct api_req *);

@@ -307,6 +307,14 @@ static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 	[IPC_GROUP_RES] = { IPC_GROUP_RES, "group.res", SMALL, SF, REP, 0 },
 	[IPC_GROUP_LIST_RES] = { IPC_GROUP_LIST_RES, "group.list.res",
 	    LIST_MAX, SF, REP, 0 },
+
+	/* an admin lists and ends login sessions */
+	[IPC_OP_SESSION_LIST] = { IPC_OP_SESSION_LIST, "op.session.list",
+	    SMALL, FS, REQ, IPC_SESSION_LIST_RES },
+	[IPC_SESSION_LIST_RES] = { IPC_SESSION_LIST_RES, "session.list.res",
+	    LIST_MAX, SF, REP, 0 },
+	[IPC_OP_SESSION_END] = { IPC_OP_SESSION_END, "op.session.end", SMALL,
+	    FS, REQ, IPC_OP_RES },
 };
 
 const struct ipc_msgdef *

@@ -115,6 +115,10 @@ from_frontd(struct ipc_chan *chan, struct ipc_msg *m)
 		return groups_op(chan, m);
 	case IPC_OP_GROUP_LIST:
 		return groups_list(chan, m);
+	case IPC_OP_SESSION_LIST:
+		return sessionops_list(chan, m);
+	case IPC_OP_SESSION_END:
+		return sessionops_end(chan, m);
 	default:
 		return users_op(chan, m);
 	}

@@ -141,6 +141,10 @@ int	 groups_op(struct ipc_chan *, struct ipc_msg *);
 int	 groups_list(struct ipc_chan *, struct ipc_msg *);
 void	 groups_put_brief(struct ipc_msg *, uint64_t user);
 
+/* sessionops.c */
+int	 sessionops_list(struct ipc_chan *, struct ipc_msg *);
+int	 sessionops_end(struct ipc_chan *, struct ipc_msg *);
+
 /* profile.c */
 const char *profile_invalid(struct profile *);
 int	 profile_write(uint64_t user, const struct profile *);

@@ -35,6 +35,7 @@ static struct event	*runner_ev, *poll_ev, *reconcile_ev;
 static uint32_t		 next_seq = 1;
 static int		 tasks_running, probes_running;
 static int		 claiming, reconciling, first_claim = 1;
+static uint64_t		 claim_asked;	/* the room the last claim offered */
 
 static void	 claim(void);
 
@@ -206,7 +207,9 @@ claimed(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 	}
 	if (ipc_end(m) == -1)
 		fatalx("stored sent a malformed task.jobs: %s", m->error);
-	if (n > 0)
+	/* fewer than asked: the queue is empty until stored wakes us (a
+	 * claim now would cost a transaction while the jobs start) */
+	if (n > 0 && n == claim_asked)
 		claim();
 }
 
@@ -225,6 +228,7 @@ claim(void)
 	    claimed, NULL) == 0) {
 		claiming = 1;
 		first_claim = 0;
+		claim_asked = room;
 	}
 }
 

@@ -1,0 +1,184 @@
+/*
+ * An admin's view of the login sessions: list them (everyone's, or one
+ * user's) and end any of them, or all of a user's, at once (ASVS
+ * 7.4.5).  A session is named by its public id, which alone opens
+ * nothing: a token also holds a secret, a JWT a signature.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "log.h"
+#include "stored.h"
+
+#define SESSIONS_PAGE	200
+
+static const char session_columns[] = "s.public_id, u.id, u.username, "
+    "s.dialect, s.source_ip, s.created_at, s.last_used_at, s.expires_at";
+
+static void
+row_to_session(sqlite3_stmt *st, struct session_rec *s)
+{
+	memset(s, 0, sizeof(*s));
+	strlcpy(s->id, (const char *)sqlite3_column_text(st, 0),
+	    sizeof(s->id));
+	strlcpy(s->user_id, (const char *)sqlite3_column_text(st, 1),
+	    sizeof(s->user_id));
+	strlcpy(s->username, (const char *)sqlite3_column_text(st, 2),
+	    sizeof(s->username));
+	s->dialect = sqlite3_column_int(st, 3);
+	strlcpy(s->source_ip, (const char *)sqlite3_column_text(st, 4),
+	    sizeof(s->source_ip));
+	s->created_at = sqlite3_column_int64(st, 5);
+	s->last_used_at = sqlite3_column_int64(st, 6);
+	s->expires_at = sqlite3_column_int64(st, 7);
+}
+
+/* An admin, and the user ref names (0 for "" ): 0, or the status. */
+static int
+admin_on(const struct principal *p, int status, const char *ref,
+    uint64_t *user)
+{
+	*user = 0;
+	if (status != 0)
+		return status;
+	if (p->role != ROLE_ADMIN)
+		return 403;
+	return ref[0] == '\0' ? 0 : authz_user(p, ref, 1, user);
+}
+
+static const char *
+refusal(int status)
+{
+	return status == 404 ? "user or session not found" :
+	    status == 403 ? "admin only" : status_message(status);
+}
+
+/* IPC_OP_SESSION_LIST: grant, a user ref ("" for all), limit, offset. */
+int
+sessionops_list(struct ipc_chan *chan, struct ipc_msg *m)
+{
+	static char	 sql[512];
+	static const char total_sql[] = "SELECT count(*) FROM sessions "
+	    "WHERE ?1 = 0 OR user_oid = ?1";
+	struct principal p;
+	struct session_rec s;
+	struct ipc_msg	 body;
+	sqlite3_stmt	*st;
+	char		 ref[FIELD_REF_MAX + 1];
+	uint64_t	 user, total = 0, n = 0;
+	uint32_t	 retry, limit, offset;
+	int		 status;
+
+	status = authz_grant(m, &p, &retry);
+	ipc_get_str(m, ref, sizeof(ref));
+	ipc_get_u32(m, &limit);
+	ipc_get_u32(m, &offset);
+	if (ipc_end(m) == -1)
+		return -1;
+	if ((status = admin_on(&p, status, ref, &user)) != 0) {
+		reply_list(chan, m, IPC_SESSION_LIST_RES, status,
+		    refusal(status), 0, 0, NULL);
+		return 0;
+	}
+	if (sql[0] == '\0')
+		snprintf(sql, sizeof(sql), "SELECT %s FROM sessions s JOIN "
+		    "users u ON u.oid = s.user_oid WHERE ?1 = 0 OR "
+		    "s.user_oid = ?1 ORDER BY s.oid DESC LIMIT ?2 OFFSET ?3",
+		    session_columns);
+	ipc_msg_init(&body, IPC_SESSION_LIST_RES, 0);
+	st = db_stmt(sql);
+	sqlite3_bind_int64(st, 1, user);
+	sqlite3_bind_int(st, 2, limit > SESSIONS_PAGE ? SESSIONS_PAGE : limit);
+	sqlite3_bind_int64(st, 3, offset);
+	while (body.sbuf.size < LIST_PAGE_BYTES &&
+	    sqlite3_step(st) == SQLITE_ROW) {
+		row_to_session(st, &s);
+		ipc_put_session(&body, &s);
+		n++;
+	}
+	sqlite3_reset(st);
+	st = db_stmt(total_sql);
+	sqlite3_bind_int64(st, 1, user);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		total = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	reply_list(chan, m, IPC_SESSION_LIST_RES, 200, "ok", total, n, &body);
+	return 0;
+}
+
+/* The user a session belongs to, by its public id; -1 if none. */
+static int
+session_owner(const char *id, uint64_t *user, char *user_id, size_t len)
+{
+	static const char sql[] = "SELECT s.user_oid, u.id FROM sessions s "
+	    "JOIN users u ON u.oid = s.user_oid WHERE s.public_id = ?";
+	sqlite3_stmt	*st = db_stmt(sql);
+	int		 rc;
+
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*user = sqlite3_column_int64(st, 0);
+		strlcpy(user_id, (const char *)sqlite3_column_text(st, 1), len);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+static int
+end_one(const char *id)
+{
+	static const char sql[] = "DELETE FROM sessions WHERE public_id = ?";
+	sqlite3_stmt	*st = db_stmt(sql);
+	int		 rc;
+
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/*
+ * IPC_OP_SESSION_END: grant, a user ref, a session's public id.  With
+ * the id, that session (of that user, when one is named); without it,
+ * every session of the user.
+ */
+int
+sessionops_end(struct ipc_chan *chan, struct ipc_msg *m)
+{
+	struct principal p;
+	struct user_rec	 u;
+	char		 ref[FIELD_REF_MAX + 1], id[FIELD_REF_MAX + 1];
+	char		 user_id[37] = "";
+	uint64_t	 user, owner = 0;
+	uint32_t	 retry;
+	int		 status;
+
+	status = authz_grant(m, &p, &retry);
+	ipc_get_str(m, ref, sizeof(ref));
+	ipc_get_str(m, id, sizeof(id));
+	if (ipc_end(m) == -1)
+		return -1;
+	status = admin_on(&p, status, ref, &user);
+	if (status == 0 && ref[0] == '\0' && id[0] == '\0')
+		status = 404;		/* names nothing */
+	if (status == 0 && id[0] != '\0' && (session_owner(id, &owner,
+	    user_id, sizeof(user_id)) == -1 || (user != 0 && owner != user)))
+		status = 404;
+	if (status == 0 && id[0] == '\0' && user_load(user, &u) == 0)
+		strlcpy(user_id, u.id, sizeof(user_id));
+	if (status != 0) {
+		reply_op(chan, m, status, refusal(status));
+		return 0;
+	}
+	if (db_begin() == -1 || (id[0] != '\0' ? end_one(id) :
+	    sessions_end_user(user, 0)) == -1 ||
+	    db_event("admin.session.end", "info", user_id, id[0] != '\0' ?
+	    "session ended" : "every session ended", p.username, NULL,
+	    -1) == -1 || db_commit() == -1) {
+		db_rollback();
+		reply_op(chan, m, 500, "database error");
+		return 0;
+	}
+	reply_op(chan, m, 204, "ended");
+	return 0;
+}
