@@ -196,3 +196,38 @@ def test_bad_account_requests(suite):
     assert status == 401 and answer["success"] is False
     status, answer, _ = call(suite, "GET", "/v2/account/nothing", token)
     assert status == 404 and answer["success"] is False
+
+
+def test_the_documents_bodies_with_their_trailing_commas(suite):
+    """account-v2.txt writes its bodies as {"api_key":"...",}: that one
+    comma before the closing brace is taken, signed as sent; anything
+    else that is not JSON is still refused."""
+    token = admin_token(suite)
+    api_key, secret = new_pair(suite, token)
+    other, _ = new_pair(suite, token)
+    body = ('{ \n   "api_key":"%s",\n}' % other).encode()
+    status, answer, _ = signed(suite, "POST", "/v2/account/"
+                               "api-new-secret-key", api_key, secret, body)
+    assert status == 200 and answer["success"] is True, answer
+    assert answer["api"]["api_key"] == other
+    time.sleep(1.05)
+    body = ('{\n    "name": "doc key",\n    "method": "generate",\n}'
+            ).encode()
+    status, answer, _ = signed(suite, "PUT", "/v2/account/sshkey", api_key,
+                               secret, body)
+    assert status == 201 and answer["sshkeys"]["name"] == "doc key", answer
+    for bad in (b'{"api_key":"%s",,}' % other.encode(),
+                b'{"api_key":"%s"},' % other.encode(),
+                b'{,}', b'[1,]', b',}', b'{"a":[1,],"api_key":"x"}'):
+        time.sleep(1.05)
+        status, answer, _ = signed(suite, "DELETE", "/v2/account/api",
+                                   api_key, secret, bad)
+        assert status == 400 and answer["success"] is False, (bad, answer)
+    # the key the refused bodies named is still there
+    time.sleep(1.05)
+    status, answer, _ = signed(suite, "GET", "/v2/account", api_key, secret)
+    assert {"api_key": other, "secret_key": None} in answer["account"]["api"]
+    # another dialect keeps JSON strict
+    status, answer, _ = call(suite, "POST", "/v1/admin/users", token,
+                             b'{"username":"comma","password":"pw-comma-1",}')
+    assert status == 400, answer
