@@ -201,7 +201,7 @@ $(BIN)/test_phc: $(call objs,regress/unit/test_phc.c authd/phc.c authd/crypto.c,
 
 $(BIN)/test_grantcache: $(call objs,regress/unit/test_grantcache.c frontd/grantcache.c,unit) $(UNIT_LIB)
 	@echo "LD $@"
-	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS))
+	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS) libcrypto)
 
 $(BIN)/test_sshkey: $(call objs,regress/unit/test_sshkey.c authd/sshkey.c,unit) $(UNIT_LIB)
 	@echo "LD $@"

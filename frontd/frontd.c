@@ -14,6 +14,7 @@
 
 #include "daemon.h"
 #include "frontd.h"
+#include "grantcache.h"
 #include "log.h"
 #include "sandbox.h"
 
@@ -52,6 +53,7 @@ main(int argc, char *argv[])
 	memset(&f, 0, sizeof(f));
 	frontd_env = &f;
 	tls_init();
+	grantcache_init();
 	/* jansson would seed its hash from /dev/urandom on first use */
 	json_object_seed(0);
 	daemon_test_hooks();

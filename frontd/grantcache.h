@@ -13,6 +13,8 @@
 #define GRANTCACHE_MAX		4096
 #define GRANTCACHE_TOKEN_MAX	2048
 
+/* Before the sandbox: the hash the keys are made with. */
+void	 grantcache_init(void);
 void	 grantcache_key(uint32_t dialect, uint32_t kind, const char *peer,
 	    const char *token, uint8_t key[GRANTCACHE_KEY_LEN]);
 /* 0 and the grant if a fresh one is cached, else -1. */

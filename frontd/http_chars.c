@@ -12,20 +12,6 @@ fail(struct http_error *err, int status, const char *reason)
 	return -1;
 }
 
-/* The classes below are ASCII only: frontd must not depend on a locale. */
-int
-is_alnum(unsigned char c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') ||
-	    (c >= 'a' && c <= 'z');
-}
-
-int
-is_digit(unsigned char c)
-{
-	return c >= '0' && c <= '9';
-}
-
 int
 hex_value(unsigned char c)
 {
@@ -36,12 +22,6 @@ hex_value(unsigned char c)
 	if (c >= 'A' && c <= 'F')
 		return c - 'A' + 10;
 	return -1;
-}
-
-int
-is_ows(unsigned char c)
-{
-	return c == ' ' || c == '\t';
 }
 
 /* RFC 9110 5.6.2 tchar. */
@@ -57,13 +37,6 @@ is_tchar(unsigned char c)
 		return 1;
 	}
 	return 0;
-}
-
-/* Field values: HTAB, SP and VCHAR; obs-text is refused too. */
-int
-is_field_char(unsigned char c)
-{
-	return c == '\t' || (c >= 0x20 && c <= 0x7e);
 }
 
 int

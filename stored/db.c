@@ -25,7 +25,7 @@ struct cached_stmt {
 static sqlite3		*db;
 static struct cached_stmt stmts[DB_MAX_STMTS];
 static int		 nstmts;
-static int		 lazy;		/* synchronous=NORMAL until the commit */
+static int		 lazy;	/* synchronous=NORMAL until the commit */
 
 int
 db_exec(const char *sql)

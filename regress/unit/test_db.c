@@ -40,7 +40,8 @@ test_lazy_commits(void)
 	CHECK_INT(query_int(synchronous_sql), 2);		/* FULL */
 	CHECK_INT(db_exec("CREATE TABLE t (x)"), 0);
 	CHECK_INT(db_begin_lazy(), 0);
-	CHECK_INT(query_int(synchronous_sql), 1);		/* NORMAL, this one only */
+	/* NORMAL, for this transaction only */
+	CHECK_INT(query_int(synchronous_sql), 1);
 	CHECK_INT(db_exec("INSERT INTO t VALUES (1)"), 0);
 	CHECK_INT(db_commit(), 0);
 	CHECK_INT(query_int(synchronous_sql), 2);

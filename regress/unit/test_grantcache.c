@@ -11,6 +11,7 @@
 
 #include "grant.h"
 #include "grantcache.h"
+#include "hmac.h"
 #include "test.h"
 
 static const uint8_t	 key[GRANT_KEY_LEN] = "0123456789abcdef0123456789abcdef";
@@ -49,6 +50,24 @@ test_keys_differ(void)
 	/* the address and the token cannot trade characters */
 	grantcache_key(1, 1, "127.0.0.1t", "ok", b);
 	CHECK(memcmp(a, b, 32) != 0);
+}
+
+/* The key is SHA-256 over dialect, kind, the address in 64 bytes and
+ * the token: OpenSSL's hash gives what libmd's does. */
+static void
+test_key_is_sha256(void)
+{
+	uint8_t		 buf[8 + 64 + 3], want[32], got[32];
+	uint32_t	 dialect = 3, kind = 2;
+
+	memset(buf, 0, sizeof(buf));
+	memcpy(buf, &dialect, 4);
+	memcpy(buf + 4, &kind, 4);
+	memcpy(buf + 8, "192.0.2.7", 9);
+	memcpy(buf + 8 + 64, "tok", 3);
+	sha256(buf, sizeof(buf), want);
+	grantcache_key(dialect, kind, "192.0.2.7", "tok", got);
+	CHECK(memcmp(want, got, 32) == 0);
 }
 
 static void
@@ -125,6 +144,7 @@ int
 main(void)
 {
 	RUN(test_keys_differ);
+	RUN(test_key_is_sha256);
 	RUN(test_put_get_forget);
 	RUN(test_expiry);
 	RUN(test_replace_and_bound);
