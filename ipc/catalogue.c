@@ -315,6 +315,11 @@ static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 	    LIST_MAX, SF, REP, 0 },
 	[IPC_OP_SESSION_END] = { IPC_OP_SESSION_END, "op.session.end", SMALL,
 	    FS, REQ, IPC_OP_RES },
+	/* the operator ends every session of a user: moatctl, moatd */
+	[IPC_CTL_SESSIONS_END] = { IPC_CTL_SESSIONS_END, "ctl.sessions.end",
+	    SMALL, R(MOATCTL, MOATD), REQ, IPC_CTL_RESULT },
+	[IPC_SESSIONS_END] = { IPC_SESSIONS_END, "sessions.end", SMALL,
+	    R(MOATD, STORED), REQ, IPC_OP_RES },
 };
 
 const struct ipc_msgdef *

@@ -39,6 +39,7 @@ usage(void)
 	    "  client del NAME              remove a client and its tokens\n"
 	    "  authorized-keys USER         USER's SSH keys, for sshd's\n"
 	    "                               AuthorizedKeysCommand\n"
+	    "  session end USER             end every login session of USER\n"
 	    "  task noop COUNT              queue tasks that do nothing\n");
 	exit(1);
 }
@@ -327,6 +328,22 @@ cmd_task_noop(int fd, const char *count)
 	return 0;
 }
 
+/* Every login session of a user ends: the next request gets 401. */
+static int
+cmd_session_end(int fd, const char *user)
+{
+	struct ipc_msg	 req;
+	char		 text[512];
+
+	if (strlen(user) > FIELD_LOGIN_NAME_MAX)
+		errx(1, "user name too long");
+	ipc_msg_init(&req, IPC_CTL_SESSIONS_END, 0);
+	ipc_put_str(&req, user);
+	if (!ctl_result(fd, &req, text, sizeof(text)))
+		errx(1, "%s: %s", user, text);
+	return 0;
+}
+
 static int
 cmd_client(int fd, int argc, char *argv[])
 {
@@ -367,6 +384,10 @@ main(int argc, char *argv[])
 	} else if (strcmp(argv[0], "authorized-keys") == 0 && argc == 2) {
 		fd = connect_moatd(sock);
 		rc = cmd_authorized_keys(fd, argv[1]);
+	} else if (strcmp(argv[0], "session") == 0 && argc == 3 &&
+	    strcmp(argv[1], "end") == 0) {
+		fd = connect_moatd(sock);
+		rc = cmd_session_end(fd, argv[2]);
 	} else if (strcmp(argv[0], "task") == 0 && argc == 3 &&
 	    strcmp(argv[1], "noop") == 0) {
 		fd = connect_moatd(sock);

@@ -229,6 +229,14 @@ control_client(struct moatd *m, struct ipc_chan *chan, struct ipc_msg *msg)
 		ipc_put_u64(&out, count);
 		cb = op_done;	/* an op.res, answered as ctl.result */
 		break;
+	case IPC_CTL_SESSIONS_END:
+		ipc_get_str(msg, login, sizeof(login));
+		if (ipc_end(msg) == -1)
+			return -1;
+		ipc_msg_init(&out, IPC_SESSIONS_END, 0);
+		ipc_put_str(&out, login);
+		cb = op_done;
+		break;
 	default:
 		ipc_get_str(msg, name, sizeof(name));
 		if (ipc_end(msg) == -1)
@@ -268,6 +276,7 @@ control_dispatch(struct ipc_chan *chan, struct ipc_msg *msg, void *arg)
 	case IPC_CTL_CLIENT_DEL:
 	case IPC_CTL_AUTHKEYS:
 	case IPC_CTL_TASK_NOOP:
+	case IPC_CTL_SESSIONS_END:
 		if (!m->started)
 			return -1;
 		return control_client(m, chan, msg);

@@ -182,3 +182,43 @@ sessionops_end(struct ipc_chan *chan, struct ipc_msg *m)
 	reply_op(chan, m, 204, "ended");
 	return 0;
 }
+
+/*
+ * From moatd (moatctl session end USER): the operator, root on the
+ * machine, ends every session of the user a login name names.
+ */
+int
+sessionops_end_operator(struct ipc_chan *chan, struct ipc_msg *m)
+{
+	static const char sql[] = "SELECT oid, id FROM users WHERE "
+	    "username = ?1 OR id = ?1";
+	sqlite3_stmt	*st;
+	char		 login[FIELD_LOGIN_NAME_MAX + 1], user_id[37] = "";
+	uint64_t	 user = 0;
+
+	ipc_get_str(m, login, sizeof(login));
+	if (ipc_end(m) == -1)
+		return -1;
+	st = db_stmt(sql);
+	sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		user = sqlite3_column_int64(st, 0);
+		strlcpy(user_id, (const char *)sqlite3_column_text(st, 1),
+		    sizeof(user_id));
+	}
+	sqlite3_reset(st);
+	if (user == 0) {
+		reply_op(chan, m, 404, "no such user");
+		return 0;
+	}
+	if (db_begin() == -1 || sessions_end_user(user, 0) == -1 ||
+	    db_event("admin.session.end", "info", user_id,
+	    "every session ended", "moatctl", NULL, -1) == -1 ||
+	    db_commit() == -1) {
+		db_rollback();
+		reply_op(chan, m, 500, "database error");
+		return 0;
+	}
+	reply_op(chan, m, 200, "every session ended");
+	return 0;
+}

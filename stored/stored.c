@@ -157,6 +157,8 @@ dispatch(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 			return sshkeys_authorized(chan, m);
 		if (m->type == IPC_TASK_NOOP)
 			return tasks_noop(chan, m);
+		if (m->type == IPC_SESSIONS_END)
+			return sessionops_end_operator(chan, m);
 		return config_dispatch(chan, m);
 	case PROC_FRONTD:
 		return from_frontd(chan, m);

@@ -144,6 +144,7 @@ void	 groups_put_brief(struct ipc_msg *, uint64_t user);
 /* sessionops.c */
 int	 sessionops_list(struct ipc_chan *, struct ipc_msg *);
 int	 sessionops_end(struct ipc_chan *, struct ipc_msg *);
+int	 sessionops_end_operator(struct ipc_chan *, struct ipc_msg *);
 
 /* profile.c */
 const char *profile_invalid(struct profile *);

@@ -7,7 +7,7 @@ import base64
 import json
 import uuid
 
-from identity import admin_token, call, login, make_user
+from identity import admin_token, call, login, make_user, moatctl
 
 
 def jti(token):
@@ -116,3 +116,30 @@ def test_unknown_and_malformed_ids(suite):
         assert "error" in body
     assert me(suite, t) == 200
     assert sessions_of(suite, admin, user["id"])["total"] == 1
+
+
+def test_the_operator_ends_a_users_sessions(suite):
+    admin = admin_token(suite)
+    user = make_user(suite, admin, "dave", "password-dave")
+    tokens = [login(suite, "dave", "password-dave")[1]["token"]
+              for _ in range(2)]
+    assert all(me(suite, t) == 200 for t in tokens)
+    out = moatctl(suite, "session", "end", "dave")
+    assert out.returncode == 0, out.stderr
+    assert all(me(suite, t) == 401 for t in tokens)
+    assert me(suite, admin) == 200
+    # by id too; an unknown user is an error and changes nothing
+    t = login(suite, "dave", "password-dave")[1]["token"]
+    out = moatctl(suite, "session", "end", "nobody")
+    assert out.returncode == 1 and "no such user" in out.stderr
+    assert me(suite, t) == 200
+    out = moatctl(suite, "session", "end", user["id"])
+    assert out.returncode == 0, out.stderr
+    assert me(suite, t) == 401
+    status, events, _ = call(suite, "GET", "/v1/admin/events?type="
+                             "admin.session.end&user_id=" + user["id"],
+                             admin)
+    assert events["total"] == 2
+    assert events["events"][0]["metadata"]["actor"] == "moatctl"
+    out = moatctl(suite, "session", "end", "x" * 2000)
+    assert out.returncode == 1
