@@ -85,6 +85,23 @@ authz_check(const uint8_t *buf, size_t len, struct principal *p,
 }
 
 /*
+ * An admin function on everyone, or on the user ref names ("" for
+ * everyone), after the grant was read with status: 0 and that user
+ * (0 for everyone), or the status to answer with.
+ */
+int
+authz_admin_on(const struct principal *p, int status, const char *ref,
+    uint64_t *user)
+{
+	*user = 0;
+	if (status != 0)
+		return status;
+	if (p->role != ROLE_ADMIN)
+		return 403;
+	return ref[0] == '\0' ? 0 : authz_user(p, ref, 1, user);
+}
+
+/*
  * May p act on the user that ref names?  An admin on anyone; a user on
  * themself, unless admin_only.  Returns 0, or 404 (missing, or not
  * theirs) or 403 (an admin function).

@@ -277,11 +277,7 @@ groups_list(struct ipc_chan *chan, struct ipc_msg *m)
 	ipc_get_u32(m, &offset);
 	if (ipc_end(m) == -1)
 		return -1;
-	if (status == 0 && user[0] != '\0')
-		status = authz_user(&p, user, 1, &uoid);
-	else if (status == 0 && p.role != ROLE_ADMIN)
-		status = 403;
-	if (status != 0) {
+	if ((status = authz_admin_on(&p, status, user, &uoid)) != 0) {
 		reply_list(chan, m, IPC_GROUP_LIST_RES, status, status == 404 ?
 		    "user not found" : status_message(status), 0, 0, NULL);
 		return 0;

@@ -33,19 +33,6 @@ row_to_session(sqlite3_stmt *st, struct session_rec *s)
 	s->expires_at = sqlite3_column_int64(st, 7);
 }
 
-/* An admin, and the user ref names (0 for "" ): 0, or the status. */
-static int
-admin_on(const struct principal *p, int status, const char *ref,
-    uint64_t *user)
-{
-	*user = 0;
-	if (status != 0)
-		return status;
-	if (p->role != ROLE_ADMIN)
-		return 403;
-	return ref[0] == '\0' ? 0 : authz_user(p, ref, 1, user);
-}
-
 static const char *
 refusal(int status)
 {
@@ -75,7 +62,7 @@ sessionops_list(struct ipc_chan *chan, struct ipc_msg *m)
 	ipc_get_u32(m, &offset);
 	if (ipc_end(m) == -1)
 		return -1;
-	if ((status = admin_on(&p, status, ref, &user)) != 0) {
+	if ((status = authz_admin_on(&p, status, ref, &user)) != 0) {
 		reply_list(chan, m, IPC_SESSION_LIST_RES, status,
 		    refusal(status), 0, 0, NULL);
 		return 0;
@@ -158,7 +145,7 @@ sessionops_end(struct ipc_chan *chan, struct ipc_msg *m)
 	ipc_get_str(m, id, sizeof(id));
 	if (ipc_end(m) == -1)
 		return -1;
-	status = admin_on(&p, status, ref, &user);
+	status = authz_admin_on(&p, status, ref, &user);
 	if (status == 0 && ref[0] == '\0' && id[0] == '\0')
 		status = 404;		/* names nothing */
 	if (status == 0 && id[0] != '\0' && (session_owner(id, &owner,

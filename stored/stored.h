@@ -97,6 +97,8 @@ int	 health_ping(struct ipc_chan *, struct ipc_msg *);
 int	 authz_grant(struct ipc_msg *, struct principal *, uint32_t *retry);
 int	 authz_check(const uint8_t *grant, size_t len, struct principal *,
 	    uint32_t *retry);
+int	 authz_admin_on(const struct principal *, int status, const char *ref,
+	    uint64_t *user);
 int	 authz_user(const struct principal *, const char *ref, int admin_only,
 	    uint64_t *oid);
 int	 user_ref(const char *ref, uint64_t *oid);
