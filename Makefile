@@ -41,7 +41,8 @@ COMMON_SRCS = common/log.c common/proc.c common/sandbox.c common/landlock.c \
 	common/seccomp.c common/daemon.c common/util.c common/dialect.c \
 	common/hmac.c common/grant.c common/ratelimit.c common/userrec.c \
 	common/timefmt.c common/keyrec.c common/cidr.c \
-	common/sshkeyrec.c common/hostrec.c common/grouprec.c
+	common/sshkeyrec.c common/hostrec.c common/grouprec.c \
+	common/egressrec.c
 IPC_SRCS = ipc/msg.c ipc/catalogue.c ipc/chan.c
 
 MOATD_SRCS = moatd/moatd.c moatd/conf.c moatd/config.c moatd/control.c \
@@ -53,18 +54,19 @@ FRONTD_SRCS = frontd/frontd.c frontd/config.c frontd/server.c \
 	frontd/json_limits.c frontd/peers.c frontd/api.c frontd/render.c \
 	frontd/v1.c frontd/apiv1.c frontd/cce.c frontd/account.c \
 	frontd/grantcache.c frontd/sshkeys.c frontd/hosts.c \
-	frontd/profile.c frontd/groups.c frontd/sessions.c
+	frontd/profile.c frontd/groups.c frontd/sessions.c frontd/egress.c
 AUTHD_SRCS = authd/authd.c authd/config.c authd/bootstrap.c authd/crypto.c \
 	authd/hasher.c authd/phc.c authd/login.c authd/verify.c authd/users.c \
 	authd/apikeys.c authd/clients.c authd/account.c authd/sshkey.c \
-	authd/sshkeys.c
+	authd/sshkeys.c authd/egress.c
 STORED_SRCS = stored/stored.c stored/config.c stored/db.c stored/schema.c \
 	stored/health.c stored/users.c stored/userops.c stored/authz.c \
 	stored/sessions.c stored/events.c stored/reply.c stored/tokens.c \
 	stored/apikeys.c stored/clients.c stored/account.c stored/sshkeys.c \
-	stored/profile.c stored/groups.c stored/sessionops.c stored/hosts.c stored/tasks.c
+	stored/profile.c stored/groups.c stored/sessionops.c stored/hosts.c stored/tasks.c \
+	stored/egress.c
 TASKD_SRCS = taskd/taskd.c taskd/config.c taskd/jobs.c taskd/runner.c \
-	taskd/crun.c taskd/image.c
+	taskd/crun.c taskd/image.c taskd/spawn.c taskd/net.c
 MOATCTL_SRCS = moatctl/moatctl.c
 
 MOATD_PKGS = $(PKGS_COMMON) msgpack libevent_core

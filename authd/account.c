@@ -33,20 +33,29 @@ seal_bound(const char *class, const char *what, const char *id,
 	    strlen(secret), out, SEALED_MAX, outlen) == CRYPTO_OK ? 0 : -1;
 }
 
-static int
-unseal_secret(const char *api_key, const uint8_t *sealed, size_t len,
-    char *secret, size_t secretlen)
+int
+unseal_bound(const char *class, const char *what, const char *id,
+    const uint8_t *sealed, size_t len, char *secret, size_t secretlen)
 {
 	char		 field[64];
 	size_t		 n;
 	uint32_t	 version;
 
-	snprintf(field, sizeof(field), "secret_key:%s", api_key);
-	if (unseal(authd_env->seal_key, "account_key", 0, field, sealed, len,
-	    (uint8_t *)secret, secretlen - 1, &n, &version) != CRYPTO_OK)
+	snprintf(field, sizeof(field), "%s:%s", what, id);
+	if (secretlen == 0 || unseal(authd_env->seal_key, class, 0, field,
+	    sealed, len, (uint8_t *)secret, secretlen - 1, &n,
+	    &version) != CRYPTO_OK)
 		return -1;
 	secret[n] = '\0';
 	return 0;
+}
+
+static int
+unseal_secret(const char *api_key, const uint8_t *sealed, size_t len,
+    char *secret, size_t secretlen)
+{
+	return unseal_bound("account_key", "secret_key", api_key, sealed, len,
+	    secret, secretlen);
 }
 
 /* ---- create and rotate ----------------------------------------------- */

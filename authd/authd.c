@@ -70,9 +70,15 @@ dispatch(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 			return users_account_data(chan, m);
 		case IPC_AUTH_HOST_PASSWORD:
 			return users_host_password(chan, m);
+		case IPC_AUTH_EGRESS:
+			return egress_change(chan, m);
 		default:
 			return -1;
 		}
+	case PROC_TASKD:
+		if (!a->keys_ready || m->type != IPC_EGRESS_UNSEAL)
+			return -1;
+		return egress_unseal(chan, m);
 	default:
 		return -1;
 	}

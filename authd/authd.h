@@ -139,6 +139,14 @@ int	 apikeys_create(struct ipc_chan *, struct ipc_msg *);
 #define SEALED_MAX	256
 int	 seal_bound(const char *class, const char *what, const char *id,
 	    const char *secret, uint8_t *out, size_t *outlen);
+/* The inverse: secret holds secretlen bytes with the NUL; -1 if the
+ * seal does not open under that binding. */
+int	 unseal_bound(const char *class, const char *what, const char *id,
+	    const uint8_t *sealed, size_t len, char *secret, size_t secretlen);
+
+/* egress.c */
+int	 egress_change(struct ipc_chan *, struct ipc_msg *);
+int	 egress_unseal(struct ipc_chan *, struct ipc_msg *);
 
 /* sshkeys.c */
 int	 sshkeys_add(struct ipc_chan *, struct ipc_msg *);

@@ -256,4 +256,21 @@ int		 sig_v2_digest(const char *given, size_t len, uint8_t out[32]);
 int		 http_date_parse(const char *s, size_t len, int64_t *out);
 int		 http_date_format(int64_t t, char out[HTTP_DATE_LEN + 1]);
 
+/*
+ * WireGuard keys: X25519, written as 32 bytes in padded standard base64
+ * (44 characters), as wg(8) writes them.  x25519_generate() makes a
+ * private key clamped as `wg genkey` does; x25519_public() derives the
+ * public key of any private key.  wg_key_decode() takes exactly the
+ * canonical text of 32 bytes; wg_key_encode() writes 45 bytes with the
+ * NUL.
+ */
+#define WG_KEY_LEN		32
+#define WG_KEY_TEXT_LEN		44
+int		 x25519_generate(uint8_t priv[WG_KEY_LEN]);
+int		 x25519_public(const uint8_t priv[WG_KEY_LEN],
+		    uint8_t pub[WG_KEY_LEN]);
+int		 wg_key_decode(const char *text, uint8_t out[WG_KEY_LEN]);
+int		 wg_key_encode(const uint8_t key[WG_KEY_LEN],
+		    char out[WG_KEY_TEXT_LEN + 1]);
+
 #endif

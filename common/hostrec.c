@@ -84,6 +84,7 @@ ipc_put_job(struct ipc_msg *m, const struct task_job *j)
 	ipc_put_u64(m, j->action);
 	ipc_put_u64(m, j->attempt);
 	ipc_put_host(m, &j->host);
+	ipc_put_egress_job(m, &j->egress);
 }
 
 void
@@ -94,6 +95,7 @@ ipc_get_job(struct ipc_msg *m, struct task_job *j)
 	ipc_get_u32(m, &j->action);
 	ipc_get_u32(m, &j->attempt);
 	ipc_get_host(m, &j->host);
+	ipc_get_egress_job(m, &j->egress);
 }
 
 const char *
@@ -106,6 +108,7 @@ host_action_kind(uint32_t action)
 	case HOST_REBUILD: return "host.rebuild";
 	case HOST_DELETE: return "host.delete";
 	case HOST_NOOP: return "noop";
+	case HOST_EGRESS: return "host.egress";
 	default: return NULL;
 	}
 }

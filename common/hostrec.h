@@ -7,6 +7,7 @@
 
 #include <stdint.h>
 
+#include "egressrec.h"
 #include "ipc.h"
 
 #define HOST_SHORT_ID_LEN	10	/* [a-z0-9]: names a container */
@@ -23,6 +24,7 @@ enum host_action {
 	HOST_REBUILD,
 	HOST_DELETE,
 	HOST_NOOP,		/* a task that does nothing: the queue's bench */
+	HOST_EGRESS,		/* the host's tunnel, as its binding says */
 };
 
 /* A worker's verdict on a task. */
@@ -72,6 +74,7 @@ struct task_job {
 	uint32_t	 action;	/* enum host_action */
 	uint32_t	 attempt;
 	struct host_rec	 host;
+	struct egress_job egress;	/* the host's tunnel, if bound */
 };
 
 void	 ipc_put_host(struct ipc_msg *, const struct host_rec *);

@@ -2,6 +2,7 @@
 #define MOAT_UTIL_H
 
 #include <sys/types.h>
+#include <sys/socket.h>
 
 #include <stddef.h>
 #include <stdint.h>

@@ -198,6 +198,16 @@ void	 v1_host_rotate_password(struct api_req *);
 void	 v1_tasks_list(struct api_req *);
 void	 v1_dashboard_stats(struct api_req *);
 
+/* egress.c */
+void	 v1_egress_list(struct api_req *);
+void	 v1_egress_create(struct api_req *);
+void	 v1_egress_get(struct api_req *);
+void	 v1_egress_update(struct api_req *);
+void	 v1_egress_delete(struct api_req *);
+void	 v1_bindings_list(struct api_req *);
+void	 v1_bindings_create(struct api_req *);
+void	 v1_binding_delete(struct api_req *);
+
 /* cce.c */
 void	 cce_dispatch(struct api_req *);
 

@@ -347,7 +347,8 @@ v1_tasks_list(struct api_req *r)
 	static const char *const states[] = { "pending", "running",
 	    "succeeded", "failed", "canceled", NULL };
 	static const char *const kinds[] = { "host.create", "host.start",
-	    "host.stop", "host.rebuild", "host.delete", "noop", NULL };
+	    "host.stop", "host.rebuild", "host.delete", "host.egress", "noop",
+	    NULL };
 	const char	*state, *host, *kind;
 	struct ipc_msg	 m;
 	uint32_t	 limit, offset;

@@ -276,7 +276,7 @@ static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 	/* the task queue: taskd claims and reports, stored wakes it */
 	[IPC_TASK_CLAIM] = { IPC_TASK_CLAIM, "task.claim", SMALL, TS, REQ,
 	    IPC_TASK_JOBS },
-	[IPC_TASK_JOBS] = { IPC_TASK_JOBS, "task.jobs", 64 * KIB, ST, REP, 0 },
+	[IPC_TASK_JOBS] = { IPC_TASK_JOBS, "task.jobs", LIST_MAX, ST, REP, 0 },
 	[IPC_TASK_PROGRESS] = { IPC_TASK_PROGRESS, "task.progress", 1 * KIB,
 	    TS, 0, 0 },
 	[IPC_TASK_DONE] = { IPC_TASK_DONE, "task.done", 1 * KIB, TS, REQ,
@@ -320,6 +320,34 @@ static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 	    SMALL, R(MOATCTL, MOATD), REQ, IPC_CTL_RESULT },
 	[IPC_SESSIONS_END] = { IPC_SESSIONS_END, "sessions.end", SMALL,
 	    R(MOATD, STORED), REQ, IPC_OP_RES },
+
+	/* egress IPs and bindings: an admin's, through frontd; what holds a
+	 * secret goes through authd, which seals it */
+	[IPC_AUTH_EGRESS] = { IPC_AUTH_EGRESS, "auth.egress", 4 * KIB, FA,
+	    REQ, IPC_EGRESS_RES },
+	[IPC_STORE_EGRESS] = { IPC_STORE_EGRESS, "store.egress", 4 * KIB, AS,
+	    REQ, IPC_EGRESS_RES },
+	[IPC_EGRESS_RES] = { IPC_EGRESS_RES, "egress.res", 4 * KIB,
+	    SF | SA | AF, REP, 0 },
+	[IPC_OP_EGRESS] = { IPC_OP_EGRESS, "op.egress", SMALL, FS, REQ,
+	    IPC_EGRESS_RES },
+	[IPC_OP_EGRESS_LIST] = { IPC_OP_EGRESS_LIST, "op.egress.list", SMALL,
+	    FS, REQ, IPC_EGRESS_LIST_RES },
+	[IPC_EGRESS_LIST_RES] = { IPC_EGRESS_LIST_RES, "egress.list.res",
+	    LIST_MAX, SF, REP, 0 },
+	[IPC_OP_BINDING] = { IPC_OP_BINDING, "op.binding", SMALL, FS, REQ,
+	    IPC_BINDING_RES },
+	[IPC_OP_BINDING_LIST] = { IPC_OP_BINDING_LIST, "op.binding.list",
+	    SMALL, FS, REQ, IPC_BINDING_LIST_RES },
+	[IPC_BINDING_RES] = { IPC_BINDING_RES, "binding.res", SMALL, SF, REP,
+	    0 },
+	[IPC_BINDING_LIST_RES] = { IPC_BINDING_LIST_RES, "binding.list.res",
+	    LIST_MAX, SF, REP, 0 },
+	/* taskd has authd open the seals of a tunnel it brings up */
+	[IPC_EGRESS_UNSEAL] = { IPC_EGRESS_UNSEAL, "egress.unseal", 1 * KIB,
+	    R(TASKD, AUTHD), REQ, IPC_EGRESS_UNSEAL_RES },
+	[IPC_EGRESS_UNSEAL_RES] = { IPC_EGRESS_UNSEAL_RES,
+	    "egress.unseal.res", SMALL, R(AUTHD, TASKD), REP, 0 },
 };
 
 const struct ipc_msgdef *

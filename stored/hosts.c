@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "egressrec.h"
 #include "hostrec.h"
 #include "log.h"
 #include "stored.h"
@@ -18,7 +19,9 @@
 
 static const char host_columns[] = "h.oid, h.id, h.user_oid, u.id, "
     "h.short_id, h.status, h.hostname, h.timezone, h.memory_limit_mb, "
-    "h.cpu_milli, h.pids_limit, coalesce(h.egress_ip_id, ''), "
+    "h.cpu_milli, h.pids_limit, coalesce((SELECT e.id FROM bindings b "
+    "JOIN egress_ips e ON e.oid = b.egress_oid WHERE b.host_oid = h.oid), "
+    "''), "
     "h.created_at, h.updated_at";
 
 static void
@@ -49,10 +52,11 @@ row_to_host(sqlite3_stmt *st, struct host_rec *h)
 }
 
 /* A host by oid or UUID, visible to p (not deleted); -1 if none. */
-static int
-host_load(const struct principal *p, const char *ref, struct host_rec *h)
+int
+hosts_load_ref(const struct principal *p, const char *ref,
+    struct host_rec *h)
 {
-	static char	 sql[640];
+	static char	 sql[768];
 	sqlite3_stmt	*st;
 	int		 rc;
 
@@ -73,7 +77,7 @@ host_load(const struct principal *p, const char *ref, struct host_rec *h)
 int
 hosts_load_oid(uint64_t oid, struct host_rec *h)
 {
-	static char	 sql[512];
+	static char	 sql[640];
 	sqlite3_stmt	*st;
 	int		 rc;
 
@@ -159,8 +163,6 @@ host_spec_invalid(const struct host_rec *h)
 		return "cpu_limit must be 0.01 to 1024";
 	if (h->pids_limit < 8 || h->pids_limit > 4194304)
 		return "pids_limit must be 8 to 4194304";
-	if (h->egress_ip_id[0] != '\0')
-		return "egress_ip_id: no such egress ip";
 	return NULL;
 }
 
@@ -219,7 +221,9 @@ host_create(struct ipc_chan *chan, struct ipc_msg *m,
 {
 	struct host_rec	 h;
 	struct user_rec	 owner;
+	struct binding_rec b;
 	char		 ref[FIELD_REF_MAX + 1], task_id[37];
+	char		 egress[FIELD_REF_MAX + 1];
 	const char	*why;
 	uint64_t	 oid;
 
@@ -230,7 +234,7 @@ host_create(struct ipc_chan *chan, struct ipc_msg *m,
 	ipc_get_u32(m, &h.memory_limit_mb);
 	ipc_get_u32(m, &h.cpu_milli);
 	ipc_get_u32(m, &h.pids_limit);
-	ipc_get_str(m, h.egress_ip_id, sizeof(h.egress_ip_id));
+	ipc_get_str(m, egress, sizeof(egress));
 	if (ipc_end(m) == -1)
 		return -1;
 	if (status == 0)
@@ -254,15 +258,24 @@ host_create(struct ipc_chan *chan, struct ipc_msg *m,
 		    "required" : "invalid or expired token", NULL, NULL);
 		return 0;
 	}
+	why = NULL;
 	if (db_begin() == -1 || (status = insert_host(&h, &oid)) != 0 ||
+	    hosts_load_oid(oid, &h) == -1 || (egress[0] != '\0' &&
+	    (status = bindings_attach(&h, egress, &b, &why)) != 0) ||
 	    hosts_load_oid(oid, &h) == -1 ||
 	    tasks_enqueue(HOST_CREATE, oid, p->user_id, task_id) == -1 ||
 	    host_event("admin.host.create", &h, task_id, p,
 	    "host created") == -1 || db_commit() == -1) {
 		db_rollback();
-		reply_host(chan, m, status == 409 ? 409 : 500, status == 409 ?
-		    "the user already has a live host" : "database error", NULL,
-		    NULL);
+		/* a bad egress_ip_id is a bad field of this request */
+		if (why != NULL)
+			reply_host(chan, m, status == 404 ? 400 : status,
+			    status == 404 ? "egress_ip_id: no such egress ip" :
+			    why, NULL, NULL);
+		else
+			reply_host(chan, m, status == 409 ? 409 : 500,
+			    status == 409 ? "the user already has a live host" :
+			    "database error", NULL, NULL);
 		return 0;
 	}
 	tasks_wake();
@@ -304,7 +317,7 @@ host_action(struct ipc_chan *chan, struct ipc_msg *m,
 		m->error = "unknown host action";
 		return -1;
 	}
-	if (status == 0 && host_load(p, ref, &h) == -1)
+	if (status == 0 && hosts_load_ref(p, ref, &h) == -1)
 		status = 404;
 	/* a user may rebuild their own host, nothing more */
 	if (status == 0 && p->role != ROLE_ADMIN && action != HOST_REBUILD)
@@ -319,8 +332,11 @@ host_action(struct ipc_chan *chan, struct ipc_msg *m,
 		return 0;
 	}
 	snprintf(text, sizeof(text), "host %s requested", action_name(action));
-	if (db_begin() == -1 || tasks_enqueue(action, h.oid, p->user_id,
-	    task_id) == -1 || host_event(p->role == ROLE_ADMIN ?
+	/* a host on its way out lets its egress IP go at once */
+	if (db_begin() == -1 || (action == HOST_DELETE &&
+	    bindings_detach_host(h.oid) == -1) ||
+	    tasks_enqueue(action, h.oid, p->user_id, task_id) == -1 ||
+	    host_event(p->role == ROLE_ADMIN ?
 	    "admin.host.action" : "user.host.action", &h, task_id, p,
 	    text) == -1 || db_commit() == -1) {
 		db_rollback();
@@ -346,7 +362,7 @@ host_get(struct ipc_chan *chan, struct ipc_msg *m, const struct principal *p,
 		return -1;
 	if (status == 0 && admin_only && p->role != ROLE_ADMIN)
 		status = 403;
-	if (status == 0 && host_load(p, ref, &h) == -1)
+	if (status == 0 && hosts_load_ref(p, ref, &h) == -1)
 		status = 404;
 	if (status != 0)
 		reply_host(chan, m, status, status == 404 ? "host not found" :
@@ -538,8 +554,7 @@ hosts_stats(struct ipc_chan *chan, struct ipc_msg *m)
 		ipc_put_u64(&reply, sqlite3_step(st) == SQLITE_ROW ?
 		    (uint64_t)sqlite3_column_int64(st, 0) : 0);
 		sqlite3_reset(st);
-		/* no egress addresses yet: none is available */
-		ipc_put_u64(&reply, 0);
+		ipc_put_u64(&reply, egress_available());
 		for (i = 0; i < sizeof(states) / sizeof(states[0]); i++)
 			ipc_put_u64(&reply, count_of(hosts_sql, states[i]));
 		tasks_put_counts(&reply);
@@ -570,7 +585,7 @@ hosts_store_password(struct ipc_chan *chan, struct ipc_msg *m)
 		return -1;
 	if (status == 0 && p.role != ROLE_ADMIN)
 		status = 403;
-	if (status == 0 && host_load(&p, ref, &h) == -1)
+	if (status == 0 && hosts_load_ref(&p, ref, &h) == -1)
 		status = 404;
 	if (status != 0) {
 		reply_op(chan, m, status, status == 404 ? "host not found" :

@@ -51,9 +51,10 @@ reply_list(struct ipc_chan *chan, const struct ipc_msg *req,
 const char *
 status_message(int status)
 {
+	if (status >= 200 && status < 300)
+		return "ok";
 	switch (status) {
-	case 0:
-	case 200: return "ok";
+	case 0: return "ok";
 	case 401: return "invalid or expired token";
 	case 403: return "admin role required";
 	case 429: return "too many requests";

@@ -177,6 +177,41 @@ static const char *const migrations[] = {
 	"    ON DELETE CASCADE,"
 	"  PRIMARY KEY (user_oid, group_oid)) WITHOUT ROWID;"
 	"CREATE INDEX user_groups_group ON user_groups (group_oid);",
+
+	/* 9: egress IPs, their sealed secrets, and the bindings that give
+	 * a host one (hosts.egress_ip_id is left unused: a binding says) */
+	"CREATE TABLE egress_ips ("
+	"  oid INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  id TEXT NOT NULL UNIQUE,"
+	"  label TEXT NOT NULL,"
+	"  ip_address TEXT NOT NULL,"
+	"  tunnel_type TEXT NOT NULL CHECK (tunnel_type IN ('wireguard', "
+	"    'proxy')),"
+	"  provider TEXT NOT NULL,"
+	"  wg_endpoint TEXT NOT NULL,"
+	"  wg_public_key TEXT NOT NULL,"
+	"  wg_allowed_ips TEXT NOT NULL,"
+	"  wg_dns_server TEXT NOT NULL,"
+	"  wg_peer_address TEXT NOT NULL,"
+	"  proxy_config TEXT NOT NULL,"
+	"  wg_client_public_key TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL);"
+	"CREATE TABLE egress_secrets ("
+	"  egress_oid INTEGER NOT NULL REFERENCES egress_ips (oid) "
+	"    ON DELETE CASCADE,"
+	"  kind INTEGER NOT NULL,"
+	"  ref TEXT NOT NULL,"
+	"  sealed BLOB NOT NULL,"
+	"  valid INTEGER NOT NULL,"
+	"  PRIMARY KEY (egress_oid, kind)) WITHOUT ROWID;"
+	"CREATE TABLE bindings ("
+	"  oid INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  id TEXT NOT NULL UNIQUE,"
+	"  host_oid INTEGER NOT NULL UNIQUE REFERENCES hosts (oid) "
+	"    ON DELETE CASCADE,"
+	"  egress_oid INTEGER NOT NULL UNIQUE REFERENCES egress_ips (oid),"
+	"  created_at INTEGER NOT NULL);",
 };
 
 int

@@ -72,6 +72,8 @@ from_authd(struct ipc_chan *chan, struct ipc_msg *m)
 		return account_data(chan, m);
 	case IPC_STORE_HOST_PASSWORD:
 		return hosts_store_password(chan, m);
+	case IPC_STORE_EGRESS:
+		return egress_store(chan, m);
 	default:
 		return -1;
 	}
@@ -119,6 +121,14 @@ from_frontd(struct ipc_chan *chan, struct ipc_msg *m)
 		return sessionops_list(chan, m);
 	case IPC_OP_SESSION_END:
 		return sessionops_end(chan, m);
+	case IPC_OP_EGRESS:
+		return egress_op(chan, m);
+	case IPC_OP_EGRESS_LIST:
+		return egress_list(chan, m);
+	case IPC_OP_BINDING:
+		return bindings_op(chan, m);
+	case IPC_OP_BINDING_LIST:
+		return bindings_list(chan, m);
 	default:
 		return users_op(chan, m);
 	}

@@ -162,12 +162,28 @@ void	 sshkeys_put_brief(struct ipc_msg *, uint64_t user);
 /* hosts.c */
 struct host_rec;
 int	 hosts_op(struct ipc_chan *, struct ipc_msg *);
+int	 hosts_load_ref(const struct principal *, const char *ref,
+	    struct host_rec *);
 int	 hosts_load_oid(uint64_t oid, struct host_rec *);
 int	 hosts_set_status(uint64_t oid, const char *status);
 int	 hosts_states(struct ipc_chan *, struct ipc_msg *);
 int	 hosts_observed(struct ipc_msg *);
 int	 hosts_stats(struct ipc_chan *, struct ipc_msg *);
 int	 hosts_store_password(struct ipc_chan *, struct ipc_msg *);
+
+/* egress.c */
+struct binding_rec;
+struct egress_job;
+int	 egress_store(struct ipc_chan *, struct ipc_msg *);
+int	 egress_op(struct ipc_chan *, struct ipc_msg *);
+int	 egress_list(struct ipc_chan *, struct ipc_msg *);
+uint64_t egress_available(void);
+int	 bindings_attach(const struct host_rec *, const char *ref,
+	    struct binding_rec *, const char **why);
+int	 bindings_detach_host(uint64_t host_oid);
+int	 bindings_op(struct ipc_chan *, struct ipc_msg *);
+int	 bindings_list(struct ipc_chan *, struct ipc_msg *);
+int	 egress_job_load(uint64_t host_oid, struct egress_job *);
 
 /* tasks.c */
 int	 tasks_enqueue(uint32_t action, uint64_t host_oid,

@@ -201,7 +201,8 @@ tasks_claim(struct ipc_chan *chan, struct ipc_msg *m)
 			n = lease_tasks(now, max, jobs, host_oids);
 		for (i = 0; i < n; i++)
 			if (host_oids[i] != 0 &&
-			    hosts_load_oid(host_oids[i], &jobs[i].host) == -1)
+			    (hosts_load_oid(host_oids[i], &jobs[i].host) == -1 ||
+			    egress_job_load(host_oids[i], &jobs[i].egress) == -1))
 				n = -1;
 		if (n < 0 || db_commit() == -1) {
 			db_rollback();
@@ -303,7 +304,8 @@ finish_task(const struct task_end *e, int *status)
 {
 	static const char sql[] = "SELECT t.status, t.fence, t.attempts, "
 	    "t.max_attempts, t.id, t.kind, coalesce(h.oid, 0), "
-	    "coalesce(h.id, ''), coalesce(u.id, '') FROM tasks t LEFT JOIN "
+	    "coalesce(h.id, ''), coalesce(u.id, ''), t.action FROM tasks t "
+	    "LEFT JOIN "
 	    "hosts h ON h.oid = t.host_oid LEFT JOIN users u ON "
 	    "u.oid = h.user_oid WHERE t.oid = ?";
 	sqlite3_stmt		*st = db_stmt(sql);
@@ -313,6 +315,7 @@ finish_task(const struct task_end *e, int *status)
 	char			 text[TASK_TEXT_MAX + 64];
 	const char		*outcome;
 	uint64_t		 host_oid = 0;
+	uint32_t		 action = 0;
 	int			 running, attempts = 0, max = 0, found;
 	int64_t			 now = db_now();
 
@@ -328,6 +331,7 @@ finish_task(const struct task_end *e, int *status)
 		host_oid = sqlite3_column_int64(st, 6);
 		text_col(st, 7, host_id, sizeof(host_id));
 		text_col(st, 8, user_id, sizeof(user_id));
+		action = sqlite3_column_int(st, 9);
 	}
 	sqlite3_reset(st);
 	if (!found || !running) {
@@ -336,10 +340,13 @@ finish_task(const struct task_end *e, int *status)
 	}
 	if (write_outcome(e, attempts, max, now, &outcome) == -1)
 		return -1;
-	/* the last of a task's attempts failed: so did its host */
+	/* the last attempt of a create, start or rebuild failed: so did
+	 * its host */
 	if (host_oid != 0 && hosts_set_status(host_oid,
 	    e->host_status[0] != '\0' ? e->host_status :
-	    strcmp(outcome, "failed") == 0 ? "failed" : NULL) == -1)
+	    strcmp(outcome, "failed") == 0 && (action == HOST_CREATE ||
+	    action == HOST_START || action == HOST_REBUILD) ? "failed" :
+	    NULL) == -1)
 		return -1;
 	snprintf(type, sizeof(type), "task.%s", strcmp(outcome, "pending") ==
 	    0 ? "retry" : outcome);

@@ -37,80 +37,10 @@
 
 static const char *const cgroup_controllers[] = { "memory", "pids", "cpu" };
 
-/*
- * Runs argv; its exit status, or -1 if it could not run.  Its output,
- * bounded, in out.  With logpath its output goes to that file instead,
- * read back once it exits: a created container inherits the runtime's
- * output, and a pipe it held would never end.
- */
-static int
-run_logged(const char *const argv[], const char *logpath, char *out,
-    size_t outlen)
-{
-	int	 fds[2], status;
-	pid_t	 pid;
-	size_t	 have = 0;
-	ssize_t	 n;
-	char	 sink[512];
-
-	out[0] = '\0';
-	if (logpath != NULL) {
-		if ((fds[1] = open(logpath, O_WRONLY | O_CREAT | O_TRUNC |
-		    O_CLOEXEC, 0600)) == -1)
-			return -1;
-		if ((fds[0] = open(logpath, O_RDONLY | O_CLOEXEC)) == -1) {
-			close(fds[1]);
-			return -1;
-		}
-	} else if (pipe2(fds, O_CLOEXEC) == -1)
-		return -1;
-	switch ((pid = fork())) {
-	case -1:
-		close(fds[0]);
-		close(fds[1]);
-		return -1;
-	case 0:
-		/* nor a runtime its operation: a half-made container is
-		 * found and made again by the next attempt */
-		if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) == -1)
-			_exit(127);
-		dup2(fds[1], STDOUT_FILENO);
-		dup2(fds[1], STDERR_FILENO);
-		execv(argv[0], (char *const *)argv);
-		_exit(127);
-	}
-	close(fds[1]);
-	if (logpath != NULL)
-		while (waitpid(pid, &status, 0) == -1)
-			if (errno != EINTR) {
-				close(fds[0]);
-				return -1;
-			}
-	for (;;) {
-		if (have + 1 < outlen)
-			n = read(fds[0], out + have, outlen - have - 1);
-		else
-			n = read(fds[0], sink, sizeof(sink));
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		if (have + 1 < outlen)
-			have += n;
-	}
-	out[have] = '\0';
-	close(fds[0]);
-	if (logpath == NULL)
-		while (waitpid(pid, &status, 0) == -1)
-			if (errno != EINTR)
-				return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
 static int
 run(const char *const argv[], char *out, size_t outlen)
 {
-	return run_logged(argv, NULL, out, outlen);
+	return spawn_run(argv, NULL, out, outlen);
 }
 
 static void
@@ -196,6 +126,38 @@ write_file(const char *path, const char *text)
 	return close(fd) == 0 && ok ? 0 : -1;
 }
 
+void
+driver_bundle_file(const struct driver_paths *p, const struct driver_host *h,
+    const char *name, char *path, size_t pathlen)
+{
+	snprintf(path, pathlen, "%s/hosts/%s/%s", p->state, h->short_id, name);
+}
+
+/*
+ * The host's /etc/resolv.conf is a file of its bundle, which the tunnel
+ * fills with its DNS server: mounted where the image has one to cover.
+ */
+static int
+resolv_mount(const struct driver_paths *p, const struct driver_host *h,
+    char *json, size_t len)
+{
+	char	 path[PATH_MAX], source[PATH_MAX];
+	int	 fd;
+
+	json[0] = '\0';
+	snprintf(path, sizeof(path), "%s/etc/resolv.conf", p->image);
+	if (access(path, F_OK) == -1)
+		return 0;
+	driver_bundle_file(p, h, "resolv.conf", source, sizeof(source));
+	if ((fd = open(source, O_WRONLY | O_CREAT | O_CLOEXEC, 0644)) == -1)
+		return -1;
+	close(fd);
+	snprintf(json, len, ",{\"destination\":\"/etc/resolv.conf\","
+	    "\"type\":\"bind\",\"source\":\"%s\",\"options\":"
+	    "[\"bind\",\"ro\",\"nosuid\",\"nodev\",\"noexec\"]}", source);
+	return 0;
+}
+
 static int
 make_dir(const char *path, mode_t mode)
 {
@@ -212,7 +174,11 @@ write_bundle(const struct driver_paths *p, const struct driver_host *h,
 	static const char caps[] = "[\"CAP_AUDIT_WRITE\",\"CAP_KILL\","
 	    "\"CAP_NET_BIND_SERVICE\"]";
 	char	 path[PATH_MAX], tmp[PATH_MAX], cgroups[64] = "", *json;
+	char	 resolv[PATH_MAX + 128];
 	int	 n, rc;
+
+	if (resolv_mount(p, h, resolv, sizeof(resolv)) == -1)
+		return -1;
 
 	/* runc would make cgroups of its own, outside the host's limits */
 	if (p->runc)
@@ -242,14 +208,14 @@ write_bundle(const struct driver_paths *p, const struct driver_host *h,
 	    "\"type\":\"bind\",\"source\":\"%s\",\"options\":[\"rbind\","
 	    "\"rw\",\"nosuid\",\"nodev\"]},{\"destination\":\"/tmp\",\"type\":"
 	    "\"tmpfs\",\"source\":\"tmpfs\",\"options\":[\"nosuid\",\"nodev\","
-	    "\"mode=1777\",\"size=65536k\"]}],\"linux\":{%s\"namespaces\":["
+	    "\"mode=1777\",\"size=65536k\"]}%s],\"linux\":{%s\"namespaces\":["
 	    "{\"type\":\"pid\"},{\"type\":\"network\"},{\"type\":\"ipc\"},"
 	    "{\"type\":\"uts\"},{\"type\":\"mount\"}],\"maskedPaths\":["
 	    "\"/proc/acpi\",\"/proc/kcore\",\"/proc/keys\",\"/proc/timer_list\","
 	    "\"/proc/sched_debug\",\"/sys/firmware\",\"/proc/scsi\"],"
 	    "\"readonlyPaths\":[\"/proc/bus\",\"/proc/fs\",\"/proc/irq\","
 	    "\"/proc/sys\",\"/proc/sysrq-trigger\"]}}\n", h->timezone, caps,
-	    caps, caps, p->image, h->hostname, home, cgroups);
+	    caps, caps, p->image, h->hostname, home, resolv, cgroups);
 	if (n == -1)
 		return -1;
 	rc = -1;
@@ -387,6 +353,27 @@ apply_limits(const struct driver_host *h)
 	return 0;
 }
 
+/*
+ * This process out of a host's cgroups and into moat's own, above them:
+ * what it starts now (a tunnel's wireguard-go) serves the host but is
+ * not the host's to pay for, nor to be killed by at its memory limit.
+ */
+void
+driver_cgroups_leave(void)
+{
+	char	 path[PATH_MAX], procs[32];
+	size_t	 i;
+
+	snprintf(procs, sizeof(procs), "%ld", (long)getpid());
+	for (i = 0; i < sizeof(cgroup_controllers) /
+	    sizeof(cgroup_controllers[0]); i++) {
+		snprintf(path, sizeof(path), CGROUP_ROOT "/%s/moat/cgroup.procs",
+		    cgroup_controllers[i]);
+		if (access(path, W_OK) == 0 && write_file(path, procs) == -1)
+			log_warn("%s", path);
+	}
+}
+
 static void
 remove_limits(const struct driver_host *h)
 {
@@ -432,6 +419,7 @@ runtime_do(const struct driver_paths *p, const char *verb,
 {
 	char		 name[32], bundle[PATH_MAX], out[RUN_OUTPUT_MAX];
 	char		 logpath[PATH_MAX];
+	struct spawn_opts opts;
 	const char	*argv[9];
 	int		 i = 0, status, create = strcmp(verb, "run") == 0;
 
@@ -456,8 +444,9 @@ runtime_do(const struct driver_paths *p, const char *verb,
 	if (create && snprintf(logpath, sizeof(logpath), "%s/console.log",
 	    bundle) >= (int)sizeof(logpath))
 		return -1;
-	if ((status = run_logged(argv, create ? logpath : NULL, out,
-	    sizeof(out))) == 0)
+	memset(&opts, 0, sizeof(opts));
+	opts.logpath = create ? logpath : NULL;
+	if ((status = spawn_run(argv, &opts, out, sizeof(out))) == 0)
 		return 0;
 	fail(res, "runtime_failed", "%s %s: %s", verb, name, out[0] != '\0' ?
 	    out : "failed");
@@ -587,6 +576,7 @@ crun_state(const struct driver_paths *p, const struct driver_host *h,
 	if (runtime_present(p, res) == -1)
 		return -1;
 	state = container_state(p, h, &pid);
+	res->pid = pid;
 	strlcpy(res->state, strcmp(state, "running") == 0 ? "running" :
 	    strcmp(state, "missing") == 0 ? "missing" : "stopped",
 	    sizeof(res->state));

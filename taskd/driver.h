@@ -13,6 +13,9 @@
 
 #include <stdint.h>
 
+#include <sys/types.h>
+
+#include "egressrec.h"
 #include "hostrec.h"
 
 enum driver_op {
@@ -21,6 +24,7 @@ enum driver_op {
 	DRV_REBUILD,		/* a new container from the image, same home */
 	DRV_DELETE,		/* container, bundle, limits and home */
 	DRV_STATE,		/* running, stopped or missing */
+	DRV_EGRESS,		/* the running host's tunnel, as given */
 };
 
 struct driver_host {
@@ -32,17 +36,34 @@ struct driver_host {
 	uint32_t	 pids_limit;
 };
 
+/*
+ * A host's WireGuard tunnel (net.c): our keys in clear, as authd opened
+ * them for this one request; the runner clears them once used.
+ */
+struct driver_egress {
+	int32_t		 present;
+	char		 endpoint[EGRESS_ENDPOINT_MAX + 1];
+	char		 peer_public_key[EGRESS_KEY_MAX + 1];
+	char		 private_key[EGRESS_SECRET_MAX + 1];
+	char		 preshared_key[EGRESS_SECRET_MAX + 1];
+	char		 allowed_ips[EGRESS_ALLOWED_MAX + 1];
+	char		 address[EGRESS_CIDR_MAX + 1];
+	char		 dns_server[EGRESS_ADDR_MAX + 1];
+};
+
 /* One datagram each way between taskd and the runner. */
 struct driver_req {
 	uint32_t		 seq;
 	uint32_t		 op;		/* enum driver_op */
 	struct driver_host	 host;
+	struct driver_egress	 egress;	/* create, start, rebuild */
 };
 
 struct driver_res {
 	uint32_t	 seq;
 	int32_t		 ok;
 	char		 state[16];	/* DRV_STATE: running, stopped, missing */
+	int32_t		 pid;		/* DRV_STATE: the host's first process */
 	char		 code[32];	/* an error's code */
 	char		 message[256];
 };
@@ -89,6 +110,31 @@ int	 driver_host_ok(const struct driver_host *, int whole);
 
 /* crun.c: path holds text alone, afterwards (mode 0644 if new) */
 int	 write_file(const char *path, const char *text);
+/* crun.c: this process into moat's cgroups, out of any host's */
+void	 driver_cgroups_leave(void);
+/* crun.c: a file of the host's bundle, such as its resolv.conf */
+void	 driver_bundle_file(const struct driver_paths *,
+	    const struct driver_host *, const char *name, char *path,
+	    size_t pathlen);
+
+/* spawn.c: runs argv with these options; its exit status or -1, its
+ * output (bounded) in out */
+#define SPAWN_FDS_MAX	2
+struct spawn_opts {
+	const char	*logpath;	/* output to this file, not a pipe */
+	pid_t		 netns_pid;	/* run in this process's network */
+	int		 fds[SPAWN_FDS_MAX];	/* become 3 and 4 */
+	int		 nfds;
+};
+int	 spawn_run(const char *const argv[], const struct spawn_opts *,
+	    char *out, size_t outlen);
+
+/* net.c: a host's tunnel, brought up in the network of its first
+ * process, or taken down; the egress's fields checked again */
+int	 net_egress_ok(struct driver_egress *);
+int	 net_apply(const struct driver_paths *, const struct driver_host *,
+	    pid_t pid, const struct driver_egress *, struct driver_res *);
+void	 net_remove(const struct driver_host *);
 
 /* image.c: the default image from busybox, made once; a tarball image
  * unpacked once, its directory then in image */

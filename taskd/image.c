@@ -25,7 +25,7 @@ static const char *const applets[] = { "sh", "sleep", "ls", "cat", "echo",
     "hostname", "id", "ps", "mkdir", "rm", "cp", "mv", "touch", "grep",
     "sed", "awk", "vi", "wc", "head", "tail", "date", "env", "true",
     "false", "test", "[", "kill", "uname", "df", "du", "free", "top",
-    "wget", "ping", "ip", "ifconfig", "tar", "gzip" };
+    "wget", "ping", "ip", "ifconfig", "tar", "gzip", "nslookup", "nc" };
 static const char *const dirs[] = { "bin", "etc", "proc", "sys", "dev",
     "tmp", "home", "root", "usr", "usr/bin", "var" };
 
@@ -67,8 +67,11 @@ image_prepare(const char *dir)
 
 	if (in_dir(path, dir, "bin/sh") == -1)
 		return -1;
+	/* an image of an older moat gets the file a tunnel's DNS covers */
 	if (access(path, F_OK) == 0)
-		return 0;
+		return in_dir(path, dir, "etc/resolv.conf") == 0 &&
+		    (access(path, F_OK) == 0 || write_file(path, "") == 0) ?
+		    0 : -1;
 	for (i = 0; i < sizeof(busybox_paths) / sizeof(busybox_paths[0]); i++)
 		if (access(busybox_paths[i], X_OK) == 0)
 			busybox = busybox_paths[i];
@@ -98,6 +101,9 @@ image_prepare(const char *dir)
 		return -1;
 	if (in_dir(path, tmp, "etc/group") == -1 ||
 	    write_file(path, "root:x:0:\n") == -1)
+		return -1;
+	if (in_dir(path, tmp, "etc/resolv.conf") == -1 ||
+	    write_file(path, "") == -1)
 		return -1;
 	if (rename(tmp, dir) == -1)
 		return -1;

@@ -58,6 +58,8 @@ driver_op(uint32_t action)
 		return DRV_REBUILD;
 	case HOST_DELETE:
 		return DRV_DELETE;
+	case HOST_EGRESS:
+		return DRV_EGRESS;
 	default:
 		return 0;
 	}
@@ -72,6 +74,7 @@ host_status_after(uint32_t action)
 	case HOST_DELETE:
 		return "deleted";
 	case HOST_NOOP:
+	case HOST_EGRESS:
 		return "";
 	default:
 		return "running";
@@ -143,25 +146,106 @@ host_to_driver(const struct host_rec *h, struct driver_host *d)
 }
 
 static int
-runner_send(struct inflight *f, uint32_t op, const struct driver_host *h)
+runner_send(struct inflight *f, uint32_t op, const struct driver_host *h,
+    const struct driver_egress *e)
 {
 	struct driver_req	 req;
+	ssize_t			 n;
 
 	memset(&req, 0, sizeof(req));
 	req.seq = f->seq = next_seq++;
 	req.op = op;
 	req.host = *h;
-	if (send(runner_fd, &req, sizeof(req), 0) != (ssize_t)sizeof(req))
+	if (e != NULL)
+		req.egress = *e;
+	n = send(runner_fd, &req, sizeof(req), 0);
+	explicit_bzero(&req, sizeof(req));
+	if (n != (ssize_t)sizeof(req))
 		return -1;
 	TAILQ_INSERT_TAIL(&inflight, f, entry);
 	return 0;
+}
+
+/* The job to the runner, with its tunnel's keys if it has one. */
+static void
+dispatch_job(struct inflight *f, const struct driver_egress *e)
+{
+	struct driver_host	 h;
+
+	host_to_driver(&f->job.host, &h);
+	if (runner_send(f, driver_op(f->job.action), &h, e) == -1) {
+		report(&f->job, TASK_RETRY, "runner_unavailable",
+		    "the runner does not answer", "");
+		free(f);
+		return;
+	}
+	progress(&f->job, 10, host_action_kind(f->job.action));
+}
+
+/* authd opened the seals of the job's tunnel (or would not). */
+static void
+unsealed(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
+{
+	struct inflight		*f = arg;
+	const struct egress_job	*j = &f->job.egress;
+	struct driver_egress	 e;
+	char			 message[128];
+	uint32_t		 status;
+
+	(void)chan;
+	if (m == NULL) {
+		report(&f->job, TASK_RETRY, "authd_unavailable",
+		    "authd did not open the tunnel's keys", "");
+		free(f);
+		claim();
+		return;
+	}
+	memset(&e, 0, sizeof(e));
+	ipc_get_u32(m, &status);
+	ipc_get_str(m, message, sizeof(message));
+	ipc_get_str(m, e.private_key, sizeof(e.private_key));
+	ipc_get_str(m, e.preshared_key, sizeof(e.preshared_key));
+	if (ipc_end(m) == -1)
+		fatalx("authd sent a malformed egress.unseal.res");
+	if (status != 200) {
+		report(&f->job, TASK_FAILED, "egress_sealed", message, "");
+		free(f);
+		claim();
+	} else {
+		e.present = 1;
+		strlcpy(e.endpoint, j->endpoint, sizeof(e.endpoint));
+		strlcpy(e.peer_public_key, j->peer_public_key,
+		    sizeof(e.peer_public_key));
+		strlcpy(e.allowed_ips, j->allowed_ips, sizeof(e.allowed_ips));
+		strlcpy(e.address, j->address, sizeof(e.address));
+		strlcpy(e.dns_server, j->dns_server, sizeof(e.dns_server));
+		dispatch_job(f, &e);
+	}
+	explicit_bzero(&e, sizeof(e));
+}
+
+static int
+unseal_request(struct inflight *f)
+{
+	const struct egress_job	*j = &f->job.egress;
+	struct ipc_msg		 m;
+	int			 i;
+
+	ipc_msg_init(&m, IPC_EGRESS_UNSEAL, 0);
+	ipc_put_str(&m, j->id);
+	ipc_put_u64(&m, j->oid);
+	for (i = 0; i < 2; i++) {
+		ipc_put_bin(&m, j->sealed[i], j->sealedlen[i]);
+		ipc_put_str(&m, j->ref[i]);
+	}
+	return ipc_request(taskd_env->chans[PROC_AUTHD], &m,
+	    taskd_env->conf.common.ipc_timeout_ms, unsealed, f);
 }
 
 static void
 start_job(const struct task_job *j)
 {
 	struct inflight		*f;
-	struct driver_host	 h;
 	int			 op = driver_op(j->action);
 
 	tasks_running++;
@@ -177,14 +261,17 @@ start_job(const struct task_job *j)
 	if ((f = calloc(1, sizeof(*f))) == NULL)
 		fatal("%s", __func__);
 	f->job = *j;
-	host_to_driver(&j->host, &h);
-	if (runner_send(f, op, &h) == -1) {
-		free(f);
-		report(j, TASK_RETRY, "runner_unavailable",
-		    "the runner does not answer", "");
+	/* a tunnel comes up with the host, and its keys from authd */
+	if ((op == DRV_ENSURE_RUNNING || op == DRV_REBUILD ||
+	    op == DRV_EGRESS) && j->egress.present) {
+		if (unseal_request(f) == -1) {
+			report(j, TASK_RETRY, "authd_unavailable",
+			    "authd does not answer", "");
+			free(f);
+		}
 		return;
 	}
-	progress(j, 10, host_action_kind(j->action));
+	dispatch_job(f, NULL);
 }
 
 static void
@@ -290,7 +377,7 @@ states_known(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 		strlcpy(f->expected, status, sizeof(f->expected));
 		memset(&h, 0, sizeof(h));
 		strlcpy(h.short_id, short_id, sizeof(h.short_id));
-		if (runner_send(f, DRV_STATE, &h) == -1)
+		if (runner_send(f, DRV_STATE, &h, NULL) == -1)
 			free(f);
 		else
 			probes_running++;

@@ -78,6 +78,39 @@ private_mounts(const char *state)
 		log_warn("runner: cover %s", CONTROLLERS);
 }
 
+/*
+ * The host's tunnel, as the request says, in the network of its first
+ * process; a host that is not running gets its tunnel when it starts.
+ */
+static int
+tunnel(const struct driver_paths *p, const struct driver_req *req,
+    struct driver_res *res)
+{
+	struct driver_res	 st;
+	int			 rc;
+
+	if (req->op != DRV_EGRESS) {
+		memset(&st, 0, sizeof(st));
+		if (driver->state(p, &req->host, &st) == -1) {
+			*res = st;
+			return -1;
+		}
+	} else
+		st = *res;
+	if (strcmp(st.state, "running") != 0 || st.pid <= 0) {
+		if (req->op != DRV_EGRESS) {
+			strlcpy(res->code, "not_running", sizeof(res->code));
+			strlcpy(res->message, "the host stopped as it started",
+			    sizeof(res->message));
+			return -1;
+		}
+		return 0;
+	}
+	rc = net_apply(p, &req->host, st.pid, &req->egress, res);
+	res->seq = req->seq;
+	return rc;
+}
+
 static void
 perform(const struct driver_paths *p, const struct driver_req *req,
     struct driver_res *res)
@@ -94,6 +127,10 @@ perform(const struct driver_paths *p, const struct driver_req *req,
 		res->ok = 0;
 		return;
 	}
+	/* a tunnel outlives no container it served */
+	if (req->op == DRV_STOP || req->op == DRV_REBUILD ||
+	    req->op == DRV_DELETE)
+		net_remove(&req->host);
 	switch (req->op) {
 	case DRV_ENSURE_RUNNING:
 		rc = driver->ensure_running(p, &req->host, res);
@@ -108,11 +145,15 @@ perform(const struct driver_paths *p, const struct driver_req *req,
 		rc = driver->remove(p, &req->host, res);
 		break;
 	case DRV_STATE:
+	case DRV_EGRESS:
 		rc = driver->state(p, &req->host, res);
 		break;
 	default:
 		strlcpy(res->code, "bad_request", sizeof(res->code));
 	}
+	if (rc == 0 && (req->op == DRV_ENSURE_RUNNING ||
+	    req->op == DRV_REBUILD || req->op == DRV_EGRESS))
+		rc = tunnel(p, req, res);
 	if (rc == -1)
 		res->ok = 0;
 }
@@ -263,7 +304,18 @@ runner_main(int fd, int max_jobs)
 		req.host.short_id[sizeof(req.host.short_id) - 1] = '\0';
 		req.host.hostname[sizeof(req.host.hostname) - 1] = '\0';
 		req.host.timezone[sizeof(req.host.timezone) - 1] = '\0';
+		if (!net_egress_ok(&req.egress)) {
+			memset(&res, 0, sizeof(res));
+			res.seq = req.seq;
+			strlcpy(res.code, "egress_invalid", sizeof(res.code));
+			strlcpy(res.message, "the egress ip's settings are "
+			    "malformed", sizeof(res.message));
+			(void)send(fd, &res, sizeof(res), 0);
+			explicit_bzero(&req, sizeof(req));
+			continue;
+		}
 		if (warm_take(&req) == 0) {
+			explicit_bzero(&req, sizeof(req));
 			running++;
 			continue;
 		}
@@ -284,6 +336,8 @@ runner_main(int fd, int max_jobs)
 		default:
 			running++;
 		}
+		/* the keys live on in the child that uses them, not here */
+		explicit_bzero(&req, sizeof(req));
 	}
 }
 

@@ -107,7 +107,33 @@ def body_cases(admin_id):
         ("POST", "/v2/account/api-new-secret-key", True,
          fields(api_key=text)),
         ("DELETE", "/v2/account/api", True, fields(api_key=text)),
+    ) + tuple(
+        ("POST", "/v1/admin/egress-ips", True,
+         fields(**dict({"label": "long", "ip_address": "192.0.2.1"},
+                       **{name: text})))
+        for name in EGRESS_TEXT
+    ) + (
+        ("PUT", "/v1/admin/egress-ips/1", True, fields(label=text)),
+        ("POST", "/v1/admin/egress-ips", True,
+         fields(label="p", ip_address="192.0.2.1", tunnel_type="proxy",
+                proxy_config=lambda n: {"type": "socks", "server": "a",
+                                        "server_port": 1,
+                                        "password": text(n)})),
+        ("POST", "/v1/admin/egress-ips", True,
+         fields(label="p", ip_address="192.0.2.1", tunnel_type="proxy",
+                proxy_config=lambda n: {"type": "socks", "server": text(n),
+                                        "server_port": 1, "uuid": text(n),
+                                        text(n): text(n)})),
+        ("POST", "/v1/admin/bindings", True,
+         fields(host_id=text, egress_ip_id=text)),
     )
+
+
+# every text member of an egress IP, its secrets among them
+EGRESS_TEXT = ("label", "ip_address", "tunnel_type", "provider",
+               "wg_endpoint", "wg_public_key", "wg_allowed_ips",
+               "wg_dns_server", "wg_peer_address", "wg_private_key",
+               "wg_preshared_key")
 
 
 def path_cases(admin_id):
@@ -126,6 +152,11 @@ def path_cases(admin_id):
         ("DELETE", "/apiv1/users/1/apikeys/%s"),
         ("GET", "/apiv1/users/1/apikeys?offset=%s"),
         ("GET", "/apiv1/users/1/apikeys?limit=%s"),
+        ("GET", "/v1/admin/egress-ips/%s"),
+        ("PUT", "/v1/admin/egress-ips/%s"),
+        ("DELETE", "/v1/admin/egress-ips/%s"),
+        ("DELETE", "/v1/admin/bindings/%s"),
+        ("GET", "/v1/admin/egress-ips?offset=%s"),
     )
 
 

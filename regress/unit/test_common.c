@@ -23,6 +23,7 @@
 
 #include "cidr.h"
 #include "dialect.h"
+#include "egressrec.h"
 #include "grant.h"
 #include "hmac.h"
 #include "log.h"
@@ -624,6 +625,50 @@ test_keep_caps(void)
 	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
 }
 
+/* What every receiver accepts of an egress IP's settings. */
+static void
+test_egress_checks(void)
+{
+	static const char *const endpoints_ok[] = { "vpn.example.com:51820",
+	    "203.0.113.10:1", "[2001:db8::1]:65535", "a:80", "x-1.y.z:443" };
+	static const char *const endpoints_bad[] = { "", "host", "host:",
+	    ":80", "host:0", "host:65536", "host:+80", "host:8 0",
+	    "2001:db8::1:51820", "[203.0.113.1]:80", "[nope]:80", "-a:80",
+	    "a-.b:80", "a..b:80", "a_b:80", "a b:80", "host:80\n" };
+	static const char *const ranges_ok[] = { "0.0.0.0/0", "::/0",
+	    "0.0.0.0/0, ::/0", "10.0.0.0/8,192.168.0.0/16", " 10.0.0.0/8 " };
+	static const char *const ranges_bad[] = { "", "banana", "10.0.0.1",
+	    "0.0.0.0/0,", ",0.0.0.0/0", "0.0.0.0/0,,::/0", "10.0.0.0/33",
+	    "0.0.0.0/0;::/0" };
+	size_t	 i;
+
+	for (i = 0; i < sizeof(endpoints_ok) / sizeof(endpoints_ok[0]); i++)
+		CHECK(egress_endpoint_ok(endpoints_ok[i]));
+	for (i = 0; i < sizeof(endpoints_bad) / sizeof(endpoints_bad[0]); i++)
+		CHECK(!egress_endpoint_ok(endpoints_bad[i]));
+	for (i = 0; i < sizeof(ranges_ok) / sizeof(ranges_ok[0]); i++)
+		CHECK(egress_cidr_list_ok(ranges_ok[i]));
+	for (i = 0; i < sizeof(ranges_bad) / sizeof(ranges_bad[0]); i++)
+		CHECK(!egress_cidr_list_ok(ranges_bad[i]));
+	CHECK(egress_ip_ok("203.0.113.10") && egress_ip_ok("2001:db8::1"));
+	CHECK(!egress_ip_ok("203.0.113.10/32") && !egress_ip_ok("host"));
+	CHECK(egress_cidr_ok("10.0.0.2/32") && !egress_cidr_ok("10.0.0.2"));
+	/* a key as typed: base64's alphabet and at most two pads */
+	CHECK(egress_key_text_ok("PeerPublicKeyBase64"));
+	CHECK(egress_key_text_ok("NewKey"));
+	CHECK(egress_key_text_ok("ab+/=="));
+	CHECK(!egress_key_text_ok("") && !egress_key_text_ok("a b"));
+	CHECK(!egress_key_text_ok("a=b") && !egress_key_text_ok("a==="));
+	CHECK(!egress_key_text_ok("a-b_"));
+	/* a WireGuard key, and the near misses */
+	CHECK(egress_wg_key_ok("hFLu2C+D3gXhBa6pfK+RqjvTQGBYXb8NcAzNhmUzTpc="));
+	CHECK(!egress_wg_key_ok("hFLu2C+D3gXhBa6pfK+RqjvTQGBYXb8NcAzNhmUzTpd="));
+	CHECK(!egress_wg_key_ok("hFLu2C+D3gXhBa6pfK+RqjvTQGBYXb8NcAzNhmUzTpc"));
+	CHECK(!egress_wg_key_ok("PeerPublicKeyBase64"));
+	CHECK(egress_host_ok("example.com") && egress_host_ok("::1"));
+	CHECK(!egress_host_ok("") && !egress_host_ok("a/b"));
+}
+
 int
 main(void)
 {
@@ -644,6 +689,7 @@ main(void)
 	RUN(test_dialect);
 	RUN(test_ratelimit);
 	RUN(test_cidr);
+	RUN(test_egress_checks);
 	RUN(test_keep_caps);
 	return test_report("common");
 }

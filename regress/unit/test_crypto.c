@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "crypto.h"
+#include "util.h"
 #include "test.h"
 
 /* bytes(range(32)) in python: the key of the JWT and token answers */
@@ -1517,6 +1518,72 @@ test_http_date_sweep(void)
 	CHECK_INT(bad, 0);
 }
 
+/* RFC 7748, 6.1: Alice's and Bob's keys; and a key we make is clamped
+ * and has the public key OpenSSL derives for it. */
+static void
+test_x25519_rfc7748(void)
+{
+	static const struct {
+		const char	*priv, *pub;
+	} kat[] = {
+		{ "77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a",
+		  "8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a" },
+		{ "5dab087e624a8a4b79e17f8b83800ee66f3bb1292618b6fd1c2f8b27ff88e0eb",
+		  "de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f" },
+	};
+	uint8_t	 priv[WG_KEY_LEN], pub[WG_KEY_LEN], want[WG_KEY_LEN];
+	size_t	 i;
+
+	for (i = 0; i < sizeof(kat) / sizeof(kat[0]); i++) {
+		hex2bin(kat[i].priv, priv, sizeof(priv));
+		hex2bin(kat[i].pub, want, sizeof(want));
+		CHECK_INT(x25519_public(priv, pub), CRYPTO_OK);
+		CHECK(memcmp(pub, want, sizeof(pub)) == 0);
+	}
+	for (i = 0; i < 64; i++) {
+		CHECK_INT(x25519_generate(priv), CRYPTO_OK);
+		CHECK((priv[0] & 7) == 0 && (priv[31] & 0xc0) == 0x40);
+	}
+	CHECK_INT(x25519_generate(NULL), CRYPTO_EMALFORMED);
+	CHECK_INT(x25519_public(NULL, pub), CRYPTO_EMALFORMED);
+}
+
+/* The text of a WireGuard key: 44 characters of padded base64, and
+ * only the canonical one for its 32 bytes. */
+static void
+test_wg_key_text(void)
+{
+	static const char *const bad[] = {
+		"", "PeerPublicKeyBase64", "NewKey",
+		/* 43 characters, 45, no padding, two pads */
+		"hFLu2C+D3gXhBa6pfK+RqjvTQGBYXb8NcAzNhmUzTpc",
+		"hFLu2C+D3gXhBa6pfK+RqjvTQGBYXb8NcAzNhmUzTpc==",
+		"hFLu2C+D3gXhBa6pfK+RqjvTQGBYXb8NcAzNhmUzTpcA",
+		"hFLu2C+D3gXhBa6pfK+RqjvTQGBYXb8NcAzNhmUzTp==",
+		/* the url alphabet, a space, unused bits set */
+		"hFLu2C-D3gXhBa6pfK+RqjvTQGBYXb8NcAzNhmUzTpc=",
+		"hFLu2C D3gXhBa6pfK+RqjvTQGBYXb8NcAzNhmUzTpc=",
+		"hFLu2C+D3gXhBa6pfK+RqjvTQGBYXb8NcAzNhmUzTpd=",
+	};
+	uint8_t	 key[WG_KEY_LEN], back[WG_KEY_LEN];
+	char	 text[WG_KEY_TEXT_LEN + 1];
+	size_t	 i;
+
+	CHECK_INT(wg_key_decode("hFLu2C+D3gXhBa6pfK+RqjvTQGBYXb8NcAzNhmUzTpc=",
+	    key), CRYPTO_OK);
+	CHECK_INT(wg_key_encode(key, text), CRYPTO_OK);
+	CHECK_STR(text, "hFLu2C+D3gXhBa6pfK+RqjvTQGBYXb8NcAzNhmUzTpc=");
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		CHECK_INT(wg_key_decode(bad[i], back), CRYPTO_EMALFORMED);
+	for (i = 0; i < 256; i++) {
+		random_bytes(key, sizeof(key));
+		CHECK_INT(wg_key_encode(key, text), CRYPTO_OK);
+		CHECK_INT(strlen(text), WG_KEY_TEXT_LEN);
+		CHECK_INT(wg_key_decode(text, back), CRYPTO_OK);
+		CHECK(memcmp(key, back, sizeof(key)) == 0);
+	}
+}
+
 int
 main(void)
 {
@@ -1568,6 +1635,8 @@ main(void)
 	RUN(test_http_date_kat);
 	RUN(test_http_date_rejects);
 	RUN(test_http_date_sweep);
+	RUN(test_x25519_rfc7748);
+	RUN(test_wg_key_text);
 	crypto_cleanup();
 	return test_report("crypto");
 }

@@ -1,0 +1,274 @@
+#include <arpa/inet.h>
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cidr.h"
+#include "egressrec.h"
+
+const struct egress_setting_def egress_settings[EG_SETTINGS] = {
+	[EG_LABEL] = { "label", EGRESS_LABEL_MAX },
+	[EG_IP_ADDRESS] = { "ip_address", EGRESS_ADDR_MAX },
+	[EG_TUNNEL_TYPE] = { "tunnel_type", EGRESS_TYPE_MAX },
+	[EG_PROVIDER] = { "provider", EGRESS_PROVIDER_MAX },
+	[EG_WG_ENDPOINT] = { "wg_endpoint", EGRESS_ENDPOINT_MAX },
+	[EG_WG_PUBLIC_KEY] = { "wg_public_key", EGRESS_KEY_MAX },
+	[EG_WG_ALLOWED_IPS] = { "wg_allowed_ips", EGRESS_ALLOWED_MAX },
+	[EG_WG_DNS_SERVER] = { "wg_dns_server", EGRESS_ADDR_MAX },
+	[EG_WG_PEER_ADDRESS] = { "wg_peer_address", EGRESS_CIDR_MAX },
+	[EG_PROXY_CONFIG] = { "proxy_config", EGRESS_PROXY_MAX },
+};
+
+const char *const egress_secret_names[EGS_SECRETS] = {
+	[EGS_WG_PRIVATE_KEY] = "wg_private_key",
+	[EGS_WG_PRESHARED_KEY] = "wg_preshared_key",
+	[EGS_PROXY_PASSWORD] = "proxy_password",
+	[EGS_PROXY_UUID] = "proxy_uuid",
+};
+
+char *
+egress_setting(struct egress_rec *e, enum egress_setting s)
+{
+	switch (s) {
+	case EG_LABEL: return e->label;
+	case EG_IP_ADDRESS: return e->ip_address;
+	case EG_TUNNEL_TYPE: return e->tunnel_type;
+	case EG_PROVIDER: return e->provider;
+	case EG_WG_ENDPOINT: return e->wg_endpoint;
+	case EG_WG_PUBLIC_KEY: return e->wg_public_key;
+	case EG_WG_ALLOWED_IPS: return e->wg_allowed_ips;
+	case EG_WG_DNS_SERVER: return e->wg_dns_server;
+	case EG_WG_PEER_ADDRESS: return e->wg_peer_address;
+	default: return e->proxy_config;
+	}
+}
+
+const char *
+egress_setting_const(const struct egress_rec *e, enum egress_setting s)
+{
+	return egress_setting((struct egress_rec *)e, s);
+}
+
+void
+ipc_put_egress(struct ipc_msg *m, const struct egress_rec *e)
+{
+	int	 s;
+
+	ipc_put_u64(m, e->oid);
+	ipc_put_str(m, e->id);
+	for (s = 0; s < EG_SETTINGS; s++)
+		ipc_put_str(m, egress_setting_const(e, s));
+	ipc_put_str(m, e->wg_client_public_key);
+	ipc_put_u64(m, e->secrets_set);
+	ipc_put_str(m, e->host_id);
+	ipc_put_str(m, e->binding_id);
+	ipc_put_str(m, e->config_error);
+	ipc_put_i64(m, e->created_at);
+	ipc_put_i64(m, e->updated_at);
+}
+
+void
+ipc_get_egress(struct ipc_msg *m, struct egress_rec *e)
+{
+	int	 s;
+
+	memset(e, 0, sizeof(*e));
+	ipc_get_u64(m, &e->oid);
+	ipc_get_str(m, e->id, sizeof(e->id));
+	for (s = 0; s < EG_SETTINGS; s++)
+		ipc_get_str(m, egress_setting(e, s), egress_settings[s].max + 1);
+	ipc_get_str(m, e->wg_client_public_key,
+	    sizeof(e->wg_client_public_key));
+	ipc_get_u32(m, &e->secrets_set);
+	ipc_get_str(m, e->host_id, sizeof(e->host_id));
+	ipc_get_str(m, e->binding_id, sizeof(e->binding_id));
+	ipc_get_str(m, e->config_error, sizeof(e->config_error));
+	ipc_get_i64(m, &e->created_at);
+	ipc_get_i64(m, &e->updated_at);
+}
+
+void
+ipc_put_binding(struct ipc_msg *m, const struct binding_rec *b)
+{
+	ipc_put_u64(m, b->oid);
+	ipc_put_str(m, b->id);
+	ipc_put_str(m, b->host_id);
+	ipc_put_str(m, b->egress_ip_id);
+	ipc_put_i64(m, b->created_at);
+}
+
+void
+ipc_get_binding(struct ipc_msg *m, struct binding_rec *b)
+{
+	memset(b, 0, sizeof(*b));
+	ipc_get_u64(m, &b->oid);
+	ipc_get_str(m, b->id, sizeof(b->id));
+	ipc_get_str(m, b->host_id, sizeof(b->host_id));
+	ipc_get_str(m, b->egress_ip_id, sizeof(b->egress_ip_id));
+	ipc_get_i64(m, &b->created_at);
+}
+
+void
+ipc_put_egress_job(struct ipc_msg *m, const struct egress_job *j)
+{
+	int	 i;
+
+	ipc_put_bool(m, j->present);
+	if (!j->present)
+		return;
+	ipc_put_u64(m, j->oid);
+	ipc_put_str(m, j->id);
+	ipc_put_str(m, j->endpoint);
+	ipc_put_str(m, j->peer_public_key);
+	ipc_put_str(m, j->allowed_ips);
+	ipc_put_str(m, j->dns_server);
+	ipc_put_str(m, j->address);
+	for (i = 0; i < 2; i++) {
+		ipc_put_bin(m, j->sealed[i], j->sealedlen[i]);
+		ipc_put_str(m, j->ref[i]);
+	}
+}
+
+void
+ipc_get_egress_job(struct ipc_msg *m, struct egress_job *j)
+{
+	int	 i;
+
+	memset(j, 0, sizeof(*j));
+	ipc_get_bool(m, &j->present);
+	if (!j->present)
+		return;
+	ipc_get_u64(m, &j->oid);
+	ipc_get_str(m, j->id, sizeof(j->id));
+	ipc_get_str(m, j->endpoint, sizeof(j->endpoint));
+	ipc_get_str(m, j->peer_public_key, sizeof(j->peer_public_key));
+	ipc_get_str(m, j->allowed_ips, sizeof(j->allowed_ips));
+	ipc_get_str(m, j->dns_server, sizeof(j->dns_server));
+	ipc_get_str(m, j->address, sizeof(j->address));
+	for (i = 0; i < 2; i++) {
+		ipc_get_bin(m, j->sealed[i], sizeof(j->sealed[i]),
+		    &j->sealedlen[i]);
+		ipc_get_str(m, j->ref[i], sizeof(j->ref[i]));
+	}
+}
+
+int
+egress_ip_ok(const char *s)
+{
+	unsigned char	 buf[16];
+
+	return inet_pton(AF_INET, s, buf) == 1 ||
+	    inet_pton(AF_INET6, s, buf) == 1;
+}
+
+int
+egress_cidr_ok(const char *s)
+{
+	struct cidr	 c;
+
+	return strchr(s, '/') != NULL && cidr_parse(s, &c) == 0;
+}
+
+/* "0.0.0.0/0, ::/0": ranges, each with its bits, commas between */
+int
+egress_cidr_list_ok(const char *s)
+{
+	char	 one[EGRESS_CIDR_MAX + 1];
+	size_t	 len;
+	int	 n = 0;
+
+	for (;;) {
+		s += strspn(s, " ");
+		len = strcspn(s, ", ");
+		if (len == 0 || len >= sizeof(one))
+			return 0;
+		memcpy(one, s, len);
+		one[len] = '\0';
+		if (!egress_cidr_ok(one) || ++n > 16)
+			return 0;
+		s += len;
+		s += strspn(s, " ");
+		if (*s == '\0')
+			return 1;
+		if (*s++ != ',')
+			return 0;
+	}
+}
+
+/* A DNS name of letters, digits, hyphens and dots. */
+static int
+dns_name_ok(const char *s, size_t len)
+{
+	size_t	 i, label = 0;
+
+	if (len == 0 || len > 253 || s[0] == '.' || s[0] == '-')
+		return 0;
+	for (i = 0; i < len; i++) {
+		if (s[i] == '.') {
+			if (label == 0 || s[i - 1] == '-')
+				return 0;
+			label = 0;
+		} else if (strchr("abcdefghijklmnopqrstuvwxyz"
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-", s[i]) == NULL ||
+		    ++label > 63)
+			return 0;
+	}
+	return s[len - 1] != '-';
+}
+
+int
+egress_endpoint_ok(const char *s)
+{
+	char		 host[EGRESS_ENDPOINT_MAX + 1], *end;
+	const char	*colon;
+	size_t		 len;
+	long		 port;
+
+	if ((colon = strrchr(s, ':')) == NULL || colon[1] == '\0')
+		return 0;
+	port = strtol(colon + 1, &end, 10);
+	if (*end != '\0' || port < 1 || port > 65535 ||
+	    strspn(colon + 1, "0123456789") != strlen(colon + 1))
+		return 0;
+	len = colon - s;
+	if (len >= sizeof(host))
+		return 0;
+	if (len >= 2 && s[0] == '[' && s[len - 1] == ']') {
+		memcpy(host, s + 1, len - 2);
+		host[len - 2] = '\0';
+		return strchr(host, ':') != NULL && egress_ip_ok(host);
+	}
+	memcpy(host, s, len);
+	host[len] = '\0';
+	if (strchr(host, ':') != NULL)
+		return 0;	/* a bare IPv6 address needs its brackets */
+	return egress_host_ok(host);
+}
+
+int
+egress_host_ok(const char *s)
+{
+	return egress_ip_ok(s) || dns_name_ok(s, strlen(s));
+}
+
+int
+egress_key_text_ok(const char *s)
+{
+	size_t	 len = strlen(s), body;
+
+	body = strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789+/");
+	return len >= 1 && len <= EGRESS_KEY_MAX &&
+	    strspn(s + body, "=") == len - body && len - body <= 2;
+}
+
+int
+egress_wg_key_ok(const char *s)
+{
+	/* 32 bytes leave 4 bits of the 43rd character: it must be one
+	 * whose low two bits of value are zero */
+	return strlen(s) == EGRESS_WG_KEY_LEN && egress_key_text_ok(s) &&
+	    s[43] == '=' && s[42] != '=' &&
+	    strchr("AEIMQUYcgkosw048", s[42]) != NULL;
+}

@@ -1,0 +1,590 @@
+"""Egress IPs and bindings (control-plane-v1.txt): the document's own
+bodies accepted, bad ones refused with nothing changed, admins only, no
+secret in any answer, event or the database; and a real WireGuard
+tunnel (wireguard-go) carrying a host's traffic to a provider in a
+network namespace of the test's own."""
+import base64
+import glob
+import os
+import subprocess
+
+import pytest
+
+from identity import admin_token, call, login, make_user
+from test_hosts import (clean_runtime, container_pid, create,  # noqa: F401
+                        finished, in_host, wait_for)
+
+WG_EXAMPLE = {
+    "label": "hk-wg-01",
+    "ip_address": "203.0.113.10",
+    "tunnel_type": "wireguard",
+    "provider": "manual",
+    "wg_endpoint": "vpn-provider.example.com:51820",
+    "wg_public_key": "PeerPublicKeyBase64",
+    "wg_preshared_key": "PresharedKeyBase64",
+    "wg_allowed_ips": "0.0.0.0/0",
+    "wg_dns_server": "1.1.1.1",
+    "wg_peer_address": "10.0.0.2/32",
+}
+
+PROXY_EXAMPLES = [
+    {"label": "jp-ss-01", "ip_address": "198.51.100.5",
+     "tunnel_type": "proxy", "provider": "manual",
+     "proxy_config": {"type": "shadowsocks", "server": "198.51.100.5",
+                      "server_port": 8388, "method": "aes-256-gcm",
+                      "password": "your-password"}},
+    {"label": "us-vmess-01", "ip_address": "203.0.113.20",
+     "tunnel_type": "proxy", "provider": "manual",
+     "proxy_config": {"type": "vmess", "server": "203.0.113.20",
+                      "server_port": 443, "uuid": "your-uuid",
+                      "security": "auto", "alter_id": 0}},
+    {"label": "eu-socks-01", "ip_address": "192.0.2.50",
+     "tunnel_type": "proxy", "provider": "manual",
+     "proxy_config": {"type": "socks", "server": "192.0.2.50",
+                      "server_port": 1080, "username": "user",
+                      "password": "pass"}},
+    {"label": "sg-trojan-01", "ip_address": "203.0.113.30",
+     "tunnel_type": "proxy", "provider": "manual",
+     "proxy_config": {"type": "trojan", "server": "203.0.113.30",
+                      "server_port": 443, "password": "your-password",
+                      "tls": {"enabled": True,
+                              "server_name": "your-domain.com"}}},
+    {"label": "proxy-http-01", "ip_address": "192.0.2.100",
+     "tunnel_type": "proxy", "provider": "manual",
+     "proxy_config": {"type": "http", "server": "192.0.2.100",
+                      "server_port": 8080, "username": "user",
+                      "password": "pass"}},
+]
+
+
+def wg_keypair():
+    priv = subprocess.run(["wg", "genkey"], capture_output=True,
+                          text=True, check=True).stdout.strip()
+    pub = subprocess.run(["wg", "pubkey"], input=priv, capture_output=True,
+                         text=True, check=True).stdout.strip()
+    return priv, pub
+
+
+def egress_list(suite, token):
+    status, body, _ = call(suite, "GET", "/v1/admin/egress-ips", token)
+    assert status == 200, body
+    return body["egress_ips"]
+
+
+def db_bytes(suite):
+    data = b""
+    for path in glob.glob(os.path.join(suite.var, "db", "*")):
+        with open(path, "rb") as f:
+            data += f.read()
+    return data
+
+
+def test_egress_ips_as_the_document_shows_them(suite):
+    admin = admin_token(suite)
+    status, wg, _ = call(suite, "POST", "/v1/admin/egress-ips", admin,
+                         WG_EXAMPLE)
+    assert status == 201, wg
+    assert wg["id"] and wg["label"] == "hk-wg-01"
+    assert wg["tunnel_type"] == "wireguard" and wg["status"] == "available"
+    assert wg["wg_endpoint"] == "vpn-provider.example.com:51820"
+    assert wg["wg_peer_address"] == "10.0.0.2/32"
+    # our own key pair was made: the public half is shown, the private
+    # half and the preshared key never
+    assert len(base64.b64decode(wg["wg_client_public_key"])) == 32
+    assert wg["wg_preshared_key_set"] is True
+    assert "PresharedKeyBase64" not in repr(wg)
+    assert "wg_private_key" not in wg and "wg_preshared_key" not in wg
+    # the example's placeholder is no key: kept, and said so
+    assert wg["configured"] is False
+    assert "wg_public_key" in wg["config_error"]
+
+    status, minimal, _ = call(suite, "POST", "/v1/admin/egress-ips", admin,
+                              {"label": "bare", "ip_address": "192.0.2.7"})
+    assert status == 201 and minimal["id"], minimal
+
+    ids = [wg["id"], minimal["id"]]
+    for example in PROXY_EXAMPLES:
+        status, body, _ = call(suite, "POST", "/v1/admin/egress-ips", admin,
+                               example)
+        assert status == 201, (example, body)
+        assert body["tunnel_type"] == "proxy"
+        config = body["proxy_config"]
+        assert config["type"] == example["proxy_config"]["type"]
+        assert config["server_port"] == example["proxy_config"][
+            "server_port"]
+        assert "password" not in config and "uuid" not in config
+        assert body["proxy_password_set"] is True
+        ids.append(body["id"])
+    listed = egress_list(suite, admin)
+    assert [e["id"] for e in listed] == ids
+    answers = repr(listed)
+    for secret in ("your-password", "your-uuid", "PresharedKeyBase64"):
+        assert secret not in answers
+
+    # get by id or oid; update as the document does
+    for ref in (wg["id"], str(wg["oid"])):
+        status, body, _ = call(suite, "GET", "/v1/admin/egress-ips/" + ref,
+                               admin)
+        assert status == 200 and body["id"] == wg["id"], body
+    status, body, _ = call(suite, "PUT", "/v1/admin/egress-ips/" + wg["id"],
+                           admin, {"wg_endpoint": "new-endpoint:51820",
+                                   "wg_public_key": "NewKey"})
+    assert status == 200, body
+    assert body["wg_endpoint"] == "new-endpoint:51820"
+    assert body["wg_public_key"] == "NewKey"
+    assert body["label"] == "hk-wg-01"          # the rest as it was
+    assert body["wg_client_public_key"] == wg["wg_client_public_key"]
+    # null clears an optional setting; a new private key on request
+    status, body, _ = call(suite, "PUT", "/v1/admin/egress-ips/" + wg["id"],
+                           admin, {"wg_dns_server": None,
+                                   "wg_preshared_key": None,
+                                   "wg_private_key": None})
+    assert status == 200, body
+    assert body["wg_dns_server"] is None
+    assert body["wg_preshared_key_set"] is False
+    assert body["wg_client_public_key"] != wg["wg_client_public_key"]
+
+    # delete: 204, then gone
+    status, body, _ = call(suite, "DELETE", "/v1/admin/egress-ips/" +
+                           minimal["id"], admin)
+    assert status == 204, body
+    assert call(suite, "GET", "/v1/admin/egress-ips/" + minimal["id"],
+                admin)[0] == 404
+    assert call(suite, "DELETE", "/v1/admin/egress-ips/" + minimal["id"],
+                admin)[0] == 404
+
+    # the audit trail, and no secret in it or in the database
+    status, events, _ = call(suite, "GET", "/v1/admin/events?limit=200",
+                             admin)
+    types = [e["type"] for e in events["events"]]
+    assert types.count("admin.egress.create") == 7
+    assert types.count("admin.egress.update") == 2
+    assert types.count("admin.egress.delete") == 1
+    data = db_bytes(suite)
+    for secret in (b"your-password", b"your-uuid", b"PresharedKeyBase64"):
+        assert secret not in repr(events).encode()
+        assert secret not in data
+
+
+def test_egress_ip_bad_input_changes_nothing(suite):
+    admin = admin_token(suite)
+    status, good, _ = call(suite, "POST", "/v1/admin/egress-ips", admin,
+                           {"label": "keep", "ip_address": "192.0.2.1"})
+    assert status == 201
+    bad = [
+        {},
+        {"label": "x"},
+        {"ip_address": "192.0.2.1"},
+        {"label": "x", "ip_address": "not-an-ip"},
+        {"label": "x", "ip_address": "192.0.2.1/24"},
+        {"label": "", "ip_address": "192.0.2.1"},
+        {"label": "x" * 65, "ip_address": "192.0.2.1"},
+        {"label": "bad\nline", "ip_address": "192.0.2.1"},
+        {"label": 5, "ip_address": "192.0.2.1"},
+        {"label": "x", "ip_address": "192.0.2.1", "tunnel_type": "gre"},
+        {"label": "x", "ip_address": "192.0.2.1", "wg_endpoint": "nohost"},
+        {"label": "x", "ip_address": "192.0.2.1",
+         "wg_endpoint": "host:99999"},
+        {"label": "x", "ip_address": "192.0.2.1",
+         "wg_endpoint": "::1:51820"},
+        {"label": "x", "ip_address": "192.0.2.1",
+         "wg_allowed_ips": "banana"},
+        {"label": "x", "ip_address": "192.0.2.1",
+         "wg_allowed_ips": "0.0.0.0/0,,"},
+        {"label": "x", "ip_address": "192.0.2.1", "wg_dns_server": "dns"},
+        {"label": "x", "ip_address": "192.0.2.1",
+         "wg_peer_address": "10.0.0.2/99"},
+        {"label": "x", "ip_address": "192.0.2.1", "wg_public_key": "a b"},
+        {"label": "x", "ip_address": "192.0.2.1",
+         "wg_private_key": "not-a-key"},
+        {"label": "x", "ip_address": "192.0.2.1",
+         "wg_preshared_key": "*" * 10},
+        {"label": "x", "ip_address": "192.0.2.1", "proxy_config": "socks"},
+        {"label": "x", "ip_address": "192.0.2.1", "tunnel_type": "proxy",
+         "proxy_config": {"type": "carrier-pigeon", "server": "a",
+                          "server_port": 1}},
+        {"label": "x", "ip_address": "192.0.2.1", "tunnel_type": "proxy",
+         "proxy_config": {"type": "socks", "server": "a",
+                          "server_port": 0}},
+        {"label": "x", "ip_address": "192.0.2.1", "tunnel_type": "proxy",
+         "proxy_config": {"type": "socks", "server": "a b",
+                          "server_port": 1}},
+        {"label": "x", "ip_address": "192.0.2.1", "tunnel_type": "proxy",
+         "proxy_config": {"type": "socks", "server": "a",
+                          "server_port": 1, "password": 7}},
+        {"label": "x", "ip_address": "192.0.2.1", "tunnel_type": "proxy",
+         "proxy_config": {"type": "socks", "server": "a",
+                          "server_port": 1, "note": "n" * 2000}},
+        {"label": "x", "ip_address": "192.0.2.1", "color": "red"},
+    ]
+    for body in bad:
+        status, answer, _ = call(suite, "POST", "/v1/admin/egress-ips",
+                                 admin, body)
+        assert status == 400, (body, answer)
+        assert set(answer) == {"error"} and answer["error"], answer
+    for raw in (b"", b"{", b"[]", b'{"label":"x","label":"y"}'):
+        status, answer, _ = call(suite, "POST", "/v1/admin/egress-ips",
+                                 admin, raw)
+        assert status == 400, (raw, answer)
+    # an update with a bad field leaves every field as it was
+    status, answer, _ = call(suite, "PUT", "/v1/admin/egress-ips/" +
+                             good["id"], admin, {"label": "renamed",
+                                                 "ip_address": "nope"})
+    assert status == 400, answer
+    status, answer, _ = call(suite, "PUT", "/v1/admin/egress-ips/nope",
+                             admin, {"label": "y"})
+    assert status == 404, answer
+    listed = egress_list(suite, admin)
+    assert len(listed) == 1 and listed[0]["label"] == "keep"
+    status, events, _ = call(suite, "GET", "/v1/admin/events?type="
+                             "admin.egress.create", admin)
+    assert events["total"] == 1
+
+
+def test_egress_and_bindings_are_for_admins(suite):
+    admin = admin_token(suite)
+    make_user(suite, admin, "eve", "password-eve")
+    eve = login(suite, "eve", "password-eve")[1]["token"]
+    status, e, _ = call(suite, "POST", "/v1/admin/egress-ips", admin,
+                        {"label": "a", "ip_address": "192.0.2.9"})
+    assert status == 201
+    routes = [("GET", "/v1/admin/egress-ips", None),
+              ("POST", "/v1/admin/egress-ips",
+               {"label": "b", "ip_address": "192.0.2.8"}),
+              ("GET", "/v1/admin/egress-ips/" + e["id"], None),
+              ("PUT", "/v1/admin/egress-ips/" + e["id"], {"label": "c"}),
+              ("DELETE", "/v1/admin/egress-ips/" + e["id"], None),
+              ("GET", "/v1/admin/bindings", None),
+              ("POST", "/v1/admin/bindings",
+               {"host_id": "x", "egress_ip_id": e["id"]}),
+              ("DELETE", "/v1/admin/bindings/1", None)]
+    for method, path, body in routes:
+        status, answer, _ = call(suite, method, path, eve, body)
+        assert status == 403, (method, path, answer)
+        status, answer, _ = call(suite, method, path, None, body)
+        assert status == 401, (method, path, answer)
+    assert [x["label"] for x in egress_list(suite, admin)] == ["a"]
+
+
+def usable_egress(suite, admin, label, pub, **extra):
+    body = {"label": label, "ip_address": "192.0.2.77",
+            "wg_endpoint": "127.0.0.1:51999", "wg_public_key": pub,
+            "wg_peer_address": "10.0.0.2/32"}
+    body.update(extra)
+    status, e, _ = call(suite, "POST", "/v1/admin/egress-ips", admin, body)
+    assert status == 201 and e["configured"], e
+    return e
+
+
+def test_bindings(suite):
+    admin = admin_token(suite)
+    _, pub = wg_keypair()
+    a = make_user(suite, admin, "bind-a", "password-a")
+    b = make_user(suite, admin, "bind-b", "password-b")
+    e1 = usable_egress(suite, admin, "one", pub)
+    e2 = usable_egress(suite, admin, "two", pub)
+    status, unusable, _ = call(suite, "POST", "/v1/admin/egress-ips", admin,
+                               {"label": "half", "ip_address": "192.0.2.1"})
+    ha, ta = create(suite, admin, a["id"])
+    hb, tb = create(suite, admin, b["id"])
+    finished(suite, admin, ta)
+    finished(suite, admin, tb)
+    status, stats, _ = call(suite, "GET", "/v1/admin/dashboard/stats", admin)
+    assert stats["available_ips"] == 3
+
+    for body, code in [({"host_id": ha["id"]}, 400),
+                       ({"host_id": "nope", "egress_ip_id": e1["id"]}, 404),
+                       ({"host_id": ha["id"], "egress_ip_id": "nope"}, 404),
+                       ({"host_id": ha["id"],
+                         "egress_ip_id": unusable["id"]}, 409)]:
+        status, answer, _ = call(suite, "POST", "/v1/admin/bindings", admin,
+                                 body)
+        assert status == code, (body, answer)
+    status, bind, _ = call(suite, "POST", "/v1/admin/bindings", admin,
+                           {"host_id": ha["id"], "egress_ip_id": e1["id"]})
+    assert status == 201, bind
+    assert bind["host_id"] == ha["id"] and bind["egress_ip_id"] == e1["id"]
+    # the running host's tunnel follows (the endpoint answers nothing,
+    # which does not stop a tunnel from being made)
+    assert finished(suite, admin, bind["task_id"])["status"] == "succeeded"
+    # one egress per host, one host per egress
+    for body in ({"host_id": ha["id"], "egress_ip_id": e2["id"]},
+                 {"host_id": hb["id"], "egress_ip_id": e1["id"]}):
+        status, answer, _ = call(suite, "POST", "/v1/admin/bindings", admin,
+                                 body)
+        assert status == 409, (body, answer)
+    status, body, _ = call(suite, "GET", "/v1/admin/egress-ips/" + e1["id"],
+                           admin)
+    assert body["status"] == "bound" and body["host_id"] == ha["id"]
+    assert body["binding_id"] == bind["id"]
+    status, body, _ = call(suite, "GET", "/v1/admin/hosts/" + ha["id"],
+                           admin)
+    assert body["host"]["egress_ip_id"] == e1["id"]
+    status, stats, _ = call(suite, "GET", "/v1/admin/dashboard/stats", admin)
+    assert stats["available_ips"] == 2
+    # bound: not deleted
+    status, answer, _ = call(suite, "DELETE", "/v1/admin/egress-ips/" +
+                             e1["id"], admin)
+    assert status == 409, answer
+    status, listed, _ = call(suite, "GET", "/v1/admin/bindings", admin)
+    assert [x["id"] for x in listed["bindings"]] == [bind["id"]]
+
+    status, answer, _ = call(suite, "DELETE", "/v1/admin/bindings/" +
+                             bind["id"], admin)
+    assert status == 204, answer
+    assert call(suite, "DELETE", "/v1/admin/bindings/" + bind["id"],
+                admin)[0] == 404
+    status, body, _ = call(suite, "GET", "/v1/admin/hosts/" + ha["id"],
+                           admin)
+    assert body["host"]["egress_ip_id"] is None
+    status, answer, _ = call(suite, "DELETE", "/v1/admin/egress-ips/" +
+                             e1["id"], admin)
+    assert status == 204, answer
+
+    # a host made with its egress; a deleted host lets it go
+    c = make_user(suite, admin, "bind-c", "password-c")
+    hc, tc = create(suite, admin, c["id"], egress_ip_id=e2["id"])
+    assert hc["egress_ip_id"] == e2["id"]
+    assert finished(suite, admin, tc)["status"] == "succeeded"
+    d = make_user(suite, admin, "bind-d", "password-d")
+    status, answer, _ = call(suite, "POST", "/v1/admin/hosts", admin,
+                             {"user_id": d["id"], "egress_ip_id": e2["id"]})
+    assert status == 409, answer
+    status, body, _ = call(suite, "DELETE", "/v1/admin/hosts/" + hc["id"],
+                           admin)
+    assert status == 202
+    status, body, _ = call(suite, "GET", "/v1/admin/egress-ips/" + e2["id"],
+                           admin)
+    assert body["status"] == "available"
+    status, events, _ = call(suite, "GET", "/v1/admin/events?limit=200",
+                             admin)
+    types = [x["type"] for x in events["events"]]
+    assert types.count("admin.binding.create") == 1
+    assert types.count("admin.binding.delete") == 1
+
+
+UNDER = ("10.231.7.1", "10.231.7.2")     # the runner's side, the provider's
+TUNNEL = ("10.232.7.1", "10.232.7.2")    # the provider's, the host's
+
+HTTP_ECHO = """
+import http.server
+class H(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        body = self.client_address[0].encode()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def log_message(self, *a):
+        pass
+http.server.HTTPServer(("%s", 8080), H).serve_forever()
+""" % TUNNEL[0]
+
+
+def sh(*args, check=True):
+    return subprocess.run(list(args), capture_output=True, text=True,
+                          check=check)
+
+
+@pytest.fixture
+def provider():
+    """A VPN provider in a namespace of its own: wireguard-go listening
+    on a veth address, and a web server in its tunnel that answers each
+    client with the address it came from."""
+    priv, pub = wg_keypair()
+    ns = "moatprov"
+    sh("ip", "netns", "del", ns, check=False)
+    sh("ip", "link", "del", "mprov0", check=False)
+    sh("ip", "netns", "add", ns)
+    sh("ip", "link", "add", "mprov0", "type", "veth", "peer", "name",
+       "mprov1")
+    sh("ip", "link", "set", "mprov1", "netns", ns)
+    sh("ip", "addr", "add", UNDER[0] + "/24", "dev", "mprov0")
+    sh("ip", "link", "set", "mprov0", "up")
+    run = ["ip", "netns", "exec", ns]
+    sh(*run, "ip", "addr", "add", UNDER[1] + "/24", "dev", "mprov1")
+    sh(*run, "ip", "link", "set", "mprov1", "up")
+    sh(*run, "ip", "link", "set", "lo", "up")
+    sh(*run, "wireguard-go", "mprovwg")
+    keyfile = "/run/moat-test-provider.key"
+    with open(os.open(keyfile, os.O_WRONLY | os.O_CREAT | os.O_TRUNC,
+                      0o600), "w") as f:
+        f.write(priv + "\n")
+    sh(*run, "wg", "set", "mprovwg", "private-key", keyfile, "listen-port",
+       "51820")
+    os.unlink(keyfile)
+    sh(*run, "ip", "addr", "add", TUNNEL[0] + "/24", "dev", "mprovwg")
+    sh(*run, "ip", "link", "set", "mprovwg", "up")
+    web = subprocess.Popen([*run, "/usr/bin/python3", "-c", HTTP_ECHO])
+
+    class Provider:
+        public_key = pub
+        endpoint = UNDER[1] + ":51820"
+
+        def allow(self, client_key):
+            sh(*run, "wg", "set", "mprovwg", "peer", client_key,
+               "allowed-ips", TUNNEL[1] + "/32")
+
+    yield Provider()
+    web.kill()
+    web.wait()
+    sh(*run, "ip", "link", "del", "mprovwg", check=False)
+    sh("ip", "netns", "del", ns, check=False)
+    sh("ip", "link", "del", "mprov0", check=False)
+
+
+def wireguard_go(short_id):
+    found = []
+    for path in glob.glob("/proc/[0-9]*/cmdline"):
+        try:
+            with open(path, "rb") as f:
+                argv = f.read().split(b"\0")
+        except OSError:
+            continue
+        if len(argv) > 1 and argv[0].endswith(b"wireguard-go") and \
+                argv[1] == ("mw" + short_id).encode():
+            found.append(path)
+    return found
+
+
+def through_tunnel(short_id):
+    """What the provider's web server saw, or None.  (busybox's wget
+    -T crashes: the wait is bounded here instead.)"""
+    try:
+        out = subprocess.run(["/usr/bin/crun", "exec", "moat-" + short_id,
+                              "wget", "-q", "-O", "-",
+                              "http://%s:8080/" % TUNNEL[0]],
+                             capture_output=True, text=True, timeout=5)
+    except subprocess.TimeoutExpired:
+        return None
+    return out.stdout if out.returncode == 0 else None
+
+
+def test_a_host_leaves_through_its_wireguard_tunnel(suite, provider):
+    admin = admin_token(suite)
+    user = make_user(suite, admin, "tunneled", "password-tun")
+    status, e, _ = call(suite, "POST", "/v1/admin/egress-ips", admin, {
+        "label": "test-provider", "ip_address": TUNNEL[0],
+        "tunnel_type": "wireguard", "wg_endpoint": provider.endpoint,
+        "wg_public_key": provider.public_key,
+        "wg_allowed_ips": "0.0.0.0/0", "wg_dns_server": TUNNEL[0],
+        "wg_peer_address": TUNNEL[1] + "/32"})
+    assert status == 201 and e["configured"], e
+    provider.allow(e["wg_client_public_key"])
+    h, task_id = create(suite, admin, user["id"], egress_ip_id=e["id"])
+    assert finished(suite, admin, task_id)["status"] == "succeeded"
+    short = h["short_id"]
+
+    # the host reaches the provider's side of the tunnel, from the
+    # tunnel's address, and has no other way out
+    assert wait_for(lambda: through_tunnel(short), timeout=15) == TUNNEL[1]
+    links = in_host(short, "ls /sys/class/net").stdout.split()
+    assert sorted(links) == sorted(["lo", "mw" + short])
+    route = in_host(short, "ip route").stdout
+    assert "default dev mw" + short in route
+    assert in_host(short, "cat /etc/resolv.conf").stdout == \
+        "nameserver %s\n" % TUNNEL[0]
+    # wireguard-go serves it from outside the host's limits
+    servers = wireguard_go(short)
+    assert len(servers) == 1
+    pid = servers[0].split("/")[2]
+    with open("/proc/%s/cgroup" % pid) as f:
+        assert "/moat/" + short not in f.read()
+
+    # rebuilt: a new container, the tunnel with it
+    status, body, _ = call(suite, "POST", "/v1/admin/hosts/%s/rebuild"
+                           % h["id"], admin)
+    assert finished(suite, admin, body["task_id"])["status"] == "succeeded"
+    assert wait_for(lambda: through_tunnel(short), timeout=15) == TUNNEL[1]
+    assert len(wireguard_go(short)) == 1
+
+    # unbound while running: no tunnel, no network at all
+    status, listed, _ = call(suite, "GET", "/v1/admin/bindings", admin)
+    bind = listed["bindings"][0]
+    status, _, _ = call(suite, "DELETE", "/v1/admin/bindings/" + bind["id"],
+                        admin)
+    assert status == 204
+    status, tasks, _ = call(suite, "GET", "/v1/admin/tasks?kind=host.egress",
+                            admin)
+    assert finished(suite, admin, tasks["tasks"][0]["task_id"])[
+        "status"] == "succeeded"
+    assert wireguard_go(short) == []
+    assert in_host(short, "ls /sys/class/net").stdout.split() == ["lo"]
+    assert through_tunnel(short) is None
+    assert in_host(short, "cat /etc/resolv.conf").stdout == ""
+
+    # bound again while running
+    status, bind, _ = call(suite, "POST", "/v1/admin/bindings", admin,
+                           {"host_id": h["id"], "egress_ip_id": e["id"]})
+    assert status == 201 and bind["task_id"], bind
+    assert finished(suite, admin, bind["task_id"])["status"] == "succeeded"
+    assert wait_for(lambda: through_tunnel(short), timeout=15) == TUNNEL[1]
+
+    # stopped, the tunnel goes; deleted, nothing is left
+    status, body, _ = call(suite, "POST", "/v1/admin/hosts/%s/stop" %
+                           h["id"], admin)
+    assert finished(suite, admin, body["task_id"])["status"] == "succeeded"
+    assert wireguard_go(short) == []
+    status, body, _ = call(suite, "POST", "/v1/admin/hosts/%s/start" %
+                           h["id"], admin)
+    assert finished(suite, admin, body["task_id"])["status"] == "succeeded"
+    assert wait_for(lambda: through_tunnel(short), timeout=15) == TUNNEL[1]
+    status, body, _ = call(suite, "DELETE", "/v1/admin/hosts/" + h["id"],
+                           admin)
+    assert finished(suite, admin, body["task_id"])["status"] == "succeeded"
+    wait_for(lambda: wireguard_go(short) == [], timeout=5)
+    assert not os.path.exists("/var/run/wireguard/mw%s.sock" % short)
+    assert sh("ip", "link", "show", "mw" + short, check=False).returncode
+
+
+def test_a_given_private_key_is_used_and_never_shown(suite, provider):
+    admin = admin_token(suite)
+    user = make_user(suite, admin, "ownkey", "password-own")
+    priv, pub = wg_keypair()
+    psk = subprocess.run(["wg", "genpsk"], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    status, e, _ = call(suite, "POST", "/v1/admin/egress-ips", admin, {
+        "label": "own-key", "ip_address": TUNNEL[0],
+        "wg_endpoint": provider.endpoint,
+        "wg_public_key": provider.public_key, "wg_private_key": priv,
+        "wg_preshared_key": psk, "wg_peer_address": TUNNEL[1]})
+    assert status == 201, e
+    assert e["wg_client_public_key"] == pub
+    provider.allow(pub)
+    subprocess.run(["ip", "netns", "exec", "moatprov", "wg", "set",
+                    "mprovwg", "peer", pub, "preshared-key", "/dev/stdin"],
+                   input=psk + "\n", text=True, check=True)
+    h, task_id = create(suite, admin, user["id"], egress_ip_id=e["id"])
+    assert finished(suite, admin, task_id)["status"] == "succeeded"
+    assert wait_for(lambda: through_tunnel(h["short_id"]),
+                    timeout=15) == TUNNEL[1]
+    # neither key is in any answer, event, the log or the database
+    status, events, _ = call(suite, "GET", "/v1/admin/events?limit=200",
+                             admin)
+    answers = repr(events) + repr(egress_list(suite, admin))
+    with open(suite.log_path, "rb") as f:
+        log = f.read()
+    data = db_bytes(suite)
+    for secret in (priv, psk):
+        assert secret not in answers
+        assert secret.encode() not in log and secret.encode() not in data
+
+
+def test_a_key_the_tunnel_cannot_use_fails_its_task(suite, provider):
+    admin = admin_token(suite)
+    user = make_user(suite, admin, "badkey", "password-bad")
+    _, pub = wg_keypair()
+    e = usable_egress(suite, admin, "later-broken", pub)
+    h, task_id = create(suite, admin, user["id"], egress_ip_id=e["id"])
+    assert finished(suite, admin, task_id)["status"] == "succeeded"
+    # the document's own update: a placeholder for a key
+    status, body, _ = call(suite, "PUT", "/v1/admin/egress-ips/" + e["id"],
+                           admin, {"wg_public_key": "NewKey"})
+    assert status == 200 and body["task_id"], body
+    t = finished(suite, admin, body["task_id"], timeout=40)
+    assert t["status"] == "failed" and t["error_code"] == "egress_invalid", t
+    # the host is still there, running, without a way out
+    status, body, _ = call(suite, "GET", "/v1/admin/hosts/" + h["id"], admin)
+    assert body["host"]["status"] == "running"
+    assert in_host(h["short_id"], "ls /sys/class/net").stdout.split() == \
+        ["lo"]

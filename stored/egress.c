@@ -1,0 +1,892 @@
+/*
+ * Egress IPs (control plane v1): the addresses a host's traffic leaves
+ * by, through a WireGuard tunnel (or, in the settings only so far, a
+ * proxy).  Admins alone reach them.  The secrets arrive sealed by authd,
+ * each with the reference it was sealed to, and stay sealed here.  An
+ * egress IP serves one host at a time, through a binding; a change that
+ * a running host would feel queues a host.egress task, which brings its
+ * tunnel in line.  stored checks every setting, whoever sent it.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "egressrec.h"
+#include "hostrec.h"
+#include "log.h"
+#include "stored.h"
+#include "util.h"
+
+#define EGRESS_PAGE	200
+
+static const char egress_columns[] = "e.oid, e.id, e.label, e.ip_address, "
+    "e.tunnel_type, e.provider, e.wg_endpoint, e.wg_public_key, "
+    "e.wg_allowed_ips, e.wg_dns_server, e.wg_peer_address, "
+    "e.proxy_config, e.wg_client_public_key, e.created_at, e.updated_at, "
+    "coalesce(h.id, ''), coalesce(b.id, ''), "
+    "(SELECT coalesce(sum(1 << s.kind), 0) FROM egress_secrets s WHERE "
+    "s.egress_oid = e.oid), (SELECT coalesce(sum(1 << s.kind), 0) FROM "
+    "egress_secrets s WHERE s.egress_oid = e.oid AND NOT s.valid)";
+static const char egress_from[] = "egress_ips e LEFT JOIN bindings b ON "
+    "b.egress_oid = e.oid LEFT JOIN hosts h ON h.oid = b.host_oid";
+
+static void
+text_col(sqlite3_stmt *st, int col, char *dst, size_t len)
+{
+	const unsigned char	*t = sqlite3_column_text(st, col);
+
+	strlcpy(dst, t != NULL ? (const char *)t : "", len);
+}
+
+/* Why a tunnel cannot be made of e yet, or "" when it can. */
+static void
+config_check(struct egress_rec *e, uint32_t invalid)
+{
+	const char	*why = NULL;
+
+	if (strcmp(e->tunnel_type, "proxy") == 0)
+		why = "proxy tunnels are kept but not yet brought up for hosts";
+	else if (e->wg_endpoint[0] == '\0')
+		why = "wg_endpoint is not set";
+	else if (!egress_wg_key_ok(e->wg_public_key))
+		why = "wg_public_key is not a WireGuard key (32 bytes in "
+		    "base64)";
+	else if (e->wg_peer_address[0] == '\0')
+		why = "wg_peer_address is not set";
+	else if (!(e->secrets_set & (1U << EGS_WG_PRIVATE_KEY)))
+		why = "there is no private key";
+	else if (invalid & (1U << EGS_WG_PRESHARED_KEY))
+		why = "wg_preshared_key is not a WireGuard key (32 bytes in "
+		    "base64)";
+	strlcpy(e->config_error, why != NULL ? why : "",
+	    sizeof(e->config_error));
+}
+
+static void
+row_to_egress(sqlite3_stmt *st, struct egress_rec *e)
+{
+	int	 s;
+
+	memset(e, 0, sizeof(*e));
+	e->oid = sqlite3_column_int64(st, 0);
+	text_col(st, 1, e->id, sizeof(e->id));
+	for (s = 0; s < EG_SETTINGS; s++)
+		text_col(st, 2 + s, egress_setting(e, s),
+		    egress_settings[s].max + 1);
+	text_col(st, 12, e->wg_client_public_key,
+	    sizeof(e->wg_client_public_key));
+	e->created_at = sqlite3_column_int64(st, 13);
+	e->updated_at = sqlite3_column_int64(st, 14);
+	text_col(st, 15, e->host_id, sizeof(e->host_id));
+	text_col(st, 16, e->binding_id, sizeof(e->binding_id));
+	e->secrets_set = sqlite3_column_int(st, 17);
+	config_check(e, sqlite3_column_int(st, 18));
+}
+
+/* The egress IP ref (UUID or oid) names; -1 if none. */
+static int
+egress_load(const char *ref, struct egress_rec *e)
+{
+	static char	 sql[1024];
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if (sql[0] == '\0')
+		snprintf(sql, sizeof(sql), "SELECT %s FROM %s WHERE e.id = ?1 "
+		    "OR CAST(e.oid AS TEXT) = ?1", egress_columns, egress_from);
+	st = db_stmt(sql);
+	sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		row_to_egress(st, e);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+/* Printable ASCII, 1 (0 if may_be_empty) to max bytes. */
+static int
+printable_ok(const char *s, size_t max, int may_be_empty)
+{
+	size_t	 i, len = strlen(s);
+
+	if (len > max || (len == 0 && !may_be_empty))
+		return 0;
+	for (i = 0; i < len; i++)
+		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] > 0x7e)
+			return 0;
+	return 1;
+}
+
+/* A sing-box outbound we know: its type, a server and its port. */
+static const char *
+proxy_config_invalid(const char *text)
+{
+	static const char *const types[] = { "shadowsocks", "vmess", "socks",
+	    "trojan", "http", NULL };
+	json_error_t	 err;
+	json_t		*j, *v;
+	const char	*type, *why = NULL;
+	json_int_t	 port;
+	int		 i;
+
+	if ((j = json_loads(text, JSON_REJECT_DUPLICATES, &err)) == NULL ||
+	    !json_is_object(j)) {
+		json_decref(j);
+		return "proxy_config must be a JSON object";
+	}
+	type = json_string_value(json_object_get(j, "type"));
+	for (i = 0; type != NULL && types[i] != NULL; i++)
+		if (strcmp(type, types[i]) == 0)
+			break;
+	v = json_object_get(j, "server_port");
+	port = json_is_integer(v) ? json_integer_value(v) : 0;
+	if (type == NULL || types[i] == NULL)
+		why = "proxy_config.type must be shadowsocks, vmess, socks, "
+		    "trojan or http";
+	else if (!json_is_string(json_object_get(j, "server")) ||
+	    !egress_host_ok(json_string_value(json_object_get(j, "server"))))
+		why = "proxy_config.server must be a host name or an address";
+	else if (port < 1 || port > 65535)
+		why = "proxy_config.server_port must be 1 to 65535";
+	json_decref(j);
+	return why;
+}
+
+/* Every setting of e, as it would be stored. */
+static const char *
+settings_invalid(const struct egress_rec *e)
+{
+	if (!printable_ok(e->label, EGRESS_LABEL_MAX, 0))
+		return "label must be 1 to 64 printable characters";
+	if (!egress_ip_ok(e->ip_address))
+		return "ip_address must be an IPv4 or IPv6 address";
+	if (strcmp(e->tunnel_type, "wireguard") != 0 &&
+	    strcmp(e->tunnel_type, "proxy") != 0)
+		return "tunnel_type must be wireguard or proxy";
+	if (!printable_ok(e->provider, EGRESS_PROVIDER_MAX, 1))
+		return "provider must be up to 64 printable characters";
+	if (e->wg_endpoint[0] != '\0' && !egress_endpoint_ok(e->wg_endpoint))
+		return "wg_endpoint must be host:port";
+	if (e->wg_public_key[0] != '\0' &&
+	    !egress_key_text_ok(e->wg_public_key))
+		return "wg_public_key must be base64";
+	if (e->wg_allowed_ips[0] != '\0' &&
+	    !egress_cidr_list_ok(e->wg_allowed_ips))
+		return "wg_allowed_ips must be address ranges such as "
+		    "0.0.0.0/0, separated by commas";
+	if (e->wg_dns_server[0] != '\0' && !egress_ip_ok(e->wg_dns_server))
+		return "wg_dns_server must be an IPv4 or IPv6 address";
+	if (e->wg_peer_address[0] != '\0' &&
+	    !egress_cidr_ok(e->wg_peer_address) &&
+	    !egress_ip_ok(e->wg_peer_address))
+		return "wg_peer_address must be an address, such as "
+		    "10.0.0.2/32";
+	if (e->proxy_config[0] != '\0')
+		return proxy_config_invalid(e->proxy_config);
+	return NULL;
+}
+
+/* What arrives from authd: the settings given, and the secrets. */
+struct egress_change {
+	uint32_t	 op;
+	char		 ref[FIELD_REF_MAX + 1];
+	struct egress_rec given;
+	int		 present[EG_SETTINGS];
+	char		 client_public_key[EGRESS_WG_KEY_LEN + 1];
+	uint32_t	 action[EGS_SECRETS];	/* 0 keep, 1 clear, 2 set */
+	uint8_t		 sealed[EGS_SECRETS][256];
+	size_t		 sealedlen[EGS_SECRETS];
+	char		 sealref[EGS_SECRETS][FIELD_REF_MAX + 1];
+	int		 valid[EGS_SECRETS];
+};
+
+static void
+change_read(struct ipc_msg *m, struct egress_change *c)
+{
+	int	 s, isnil;
+
+	ipc_get_u32(m, &c->op);
+	ipc_get_str(m, c->ref, sizeof(c->ref));
+	for (s = 0; s < EG_SETTINGS; s++) {
+		ipc_get_optstr(m, egress_setting(&c->given, s),
+		    egress_settings[s].max + 1, &isnil);
+		c->present[s] = !isnil;
+	}
+	ipc_get_str(m, c->client_public_key, sizeof(c->client_public_key));
+	for (s = 0; s < EGS_SECRETS; s++) {
+		ipc_get_u32(m, &c->action[s]);
+		ipc_get_bin(m, c->sealed[s], sizeof(c->sealed[s]),
+		    &c->sealedlen[s]);
+		ipc_get_str(m, c->sealref[s], sizeof(c->sealref[s]));
+		ipc_get_bool(m, &c->valid[s]);
+	}
+}
+
+static int
+write_settings(const struct egress_rec *e, int create)
+{
+	static const char insert_sql[] = "INSERT INTO egress_ips (label, "
+	    "ip_address, tunnel_type, provider, wg_endpoint, wg_public_key, "
+	    "wg_allowed_ips, wg_dns_server, wg_peer_address, proxy_config, "
+	    "wg_client_public_key, id, created_at, updated_at) VALUES (?, ?, "
+	    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?14, ?14)";
+	static const char update_sql[] = "UPDATE egress_ips SET label = ?, "
+	    "ip_address = ?, tunnel_type = ?, provider = ?, wg_endpoint = ?, "
+	    "wg_public_key = ?, wg_allowed_ips = ?, wg_dns_server = ?, "
+	    "wg_peer_address = ?, proxy_config = ?, wg_client_public_key = ?, "
+	    "updated_at = ?14 WHERE id = ?12";
+	sqlite3_stmt	*st = db_stmt(create ? insert_sql : update_sql);
+	int		 s, rc;
+
+	for (s = 0; s < EG_SETTINGS; s++)
+		sqlite3_bind_text(st, s + 1, egress_setting_const(e, s), -1,
+		    SQLITE_STATIC);
+	sqlite3_bind_text(st, 11, e->wg_client_public_key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 12, e->id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 14, db_now());
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int
+write_secrets(uint64_t oid, const struct egress_change *c)
+{
+	static const char set_sql[] = "INSERT INTO egress_secrets (egress_oid, "
+	    "kind, ref, sealed, valid) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO "
+	    "UPDATE SET ref = excluded.ref, sealed = excluded.sealed, "
+	    "valid = excluded.valid";
+	static const char clear_sql[] = "DELETE FROM egress_secrets WHERE "
+	    "egress_oid = ? AND kind = ?";
+	sqlite3_stmt	*st;
+	int		 s, rc;
+
+	for (s = 0; s < EGS_SECRETS; s++) {
+		if (c->action[s] == 0)
+			continue;
+		st = db_stmt(c->action[s] == 2 ? set_sql : clear_sql);
+		sqlite3_bind_int64(st, 1, oid);
+		sqlite3_bind_int(st, 2, s);
+		if (c->action[s] == 2) {
+			sqlite3_bind_text(st, 3, c->sealref[s], -1,
+			    SQLITE_STATIC);
+			sqlite3_bind_blob(st, 4, c->sealed[s], c->sealedlen[s],
+			    SQLITE_STATIC);
+			sqlite3_bind_int(st, 5, c->valid[s]);
+		}
+		rc = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * A running host bound to e feels a change: queue the task that brings
+ * its tunnel in line.  0 with no task, 1 with one, -1 on error.
+ */
+static int
+host_egress_task(uint64_t host_oid, const struct principal *p,
+    char task_id[37])
+{
+	struct host_rec	 h;
+
+	if (host_oid == 0 || hosts_load_oid(host_oid, &h) == -1 ||
+	    strcmp(h.status, "running") != 0)
+		return 0;
+	return tasks_enqueue(HOST_EGRESS, host_oid, p->user_id, task_id) ==
+	    0 ? 1 : -1;
+}
+
+static uint64_t
+bound_host(uint64_t egress_oid)
+{
+	static const char sql[] = "SELECT host_oid FROM bindings WHERE "
+	    "egress_oid = ?";
+	sqlite3_stmt	*st = db_stmt(sql);
+	uint64_t	 oid = 0;
+
+	sqlite3_bind_int64(st, 1, egress_oid);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		oid = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return oid;
+}
+
+static int
+egress_event(const char *type, const struct egress_rec *e,
+    const struct principal *p, const char *task_id)
+{
+	struct event_refs	 refs = { NULL, e->host_id, task_id };
+	char			 message[128];
+
+	snprintf(message, sizeof(message), "egress ip %s (%s)", e->label,
+	    e->ip_address);
+	return db_event_refs(type, "info", &refs, message, p->username, NULL,
+	    DIALECT_V1);
+}
+
+static void
+reply_egress(struct ipc_chan *chan, const struct ipc_msg *req, int status,
+    const char *message, const struct egress_rec *e, const char *task_id)
+{
+	struct ipc_msg	 m;
+
+	ipc_msg_init(&m, IPC_EGRESS_RES, 0);
+	ipc_put_u64(&m, status);
+	ipc_put_str(&m, message);
+	if (status >= 200 && status < 300) {
+		ipc_put_egress(&m, e);
+		ipc_put_str(&m, task_id != NULL ? task_id : "");
+	}
+	ipc_reply(chan, req, &m);
+}
+
+static int64_t
+count_egress(void)
+{
+	sqlite3_stmt	*st = db_stmt("SELECT count(*) FROM egress_ips");
+	int64_t		 n = 0;
+
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return n;
+}
+
+/* Applies a create or an update; the status, why, and the record. */
+static int
+change_apply(struct egress_change *c, const struct principal *p,
+    struct egress_rec *e, char task_id[37], const char **why)
+{
+	int	 s, create = c->op == EGRESS_CREATE, queued = 0;
+
+	if (create) {
+		memset(e, 0, sizeof(*e));
+		/* authd named it, so that its seals are bound to it */
+		if (strlen(c->ref) != 36)
+			return 500;
+		strlcpy(e->id, c->ref, sizeof(e->id));
+		strlcpy(e->tunnel_type, "wireguard", sizeof(e->tunnel_type));
+		strlcpy(e->provider, "manual", sizeof(e->provider));
+		if (!c->present[EG_LABEL] || !c->present[EG_IP_ADDRESS]) {
+			*why = "label and ip_address are required";
+			return 400;
+		}
+	} else if (egress_load(c->ref, e) == -1)
+		return 404;
+	for (s = 0; s < EG_SETTINGS; s++)
+		if (c->present[s])
+			strlcpy(egress_setting(e, s),
+			    egress_setting(&c->given, s),
+			    egress_settings[s].max + 1);
+	if (c->client_public_key[0] != '\0')
+		strlcpy(e->wg_client_public_key, c->client_public_key,
+		    sizeof(e->wg_client_public_key));
+	if ((*why = settings_invalid(e)) != NULL)
+		return 400;
+	if (create && count_egress() >= EGRESS_MAX) {
+		*why = "too many egress ips";
+		return 409;
+	}
+	if (write_settings(e, create) == -1 ||
+	    egress_load(e->id, e) == -1 || write_secrets(e->oid, c) == -1)
+		return 500;
+	if (!create && (queued = host_egress_task(bound_host(e->oid), p,
+	    task_id)) == -1)
+		return 500;
+	if (egress_load(e->id, e) == -1 || egress_event(create ?
+	    "admin.egress.create" : "admin.egress.update", e, p,
+	    queued ? task_id : NULL) == -1)
+		return 500;
+	if (!queued)
+		task_id[0] = '\0';
+	return create ? 201 : 200;
+}
+
+/* IPC_STORE_EGRESS, from authd: a create or an update, secrets sealed. */
+int
+egress_store(struct ipc_chan *chan, struct ipc_msg *m)
+{
+	struct egress_change	*c;
+	struct principal	 p;
+	struct egress_rec	 e;
+	char			 task_id[37] = "";
+	const char		*why = NULL;
+	uint32_t		 retry;
+	int			 status;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		fatal("%s", __func__);
+	status = authz_grant(m, &p, &retry);
+	change_read(m, c);
+	if (ipc_end(m) == -1 || (c->op != EGRESS_CREATE &&
+	    c->op != EGRESS_UPDATE)) {
+		if (m->error == NULL)
+			m->error = "unknown egress operation";
+		free(c);
+		return -1;
+	}
+	if (status == 0 && p.role != ROLE_ADMIN)
+		status = 403;
+	if (status == 0) {
+		if (db_begin() == -1)
+			status = 500;
+		else if ((status = change_apply(c, &p, &e, task_id,
+		    &why)) >= 300 || db_commit() == -1) {
+			db_rollback();
+			if (status < 300)
+				status = 500;
+		} else if (task_id[0] != '\0')
+			tasks_wake();
+	}
+	explicit_bzero(c, sizeof(*c));
+	free(c);
+	reply_egress(chan, m, status, why != NULL ? why : status == 404 ?
+	    "egress ip not found" : status_message(status), &e, task_id);
+	return 0;
+}
+
+static int
+egress_delete(const struct egress_rec *e, const struct principal *p,
+    const char **why)
+{
+	static const char sql[] = "DELETE FROM egress_ips WHERE oid = ?";
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if (e->binding_id[0] != '\0') {
+		*why = "the egress ip is bound to a host: remove the binding "
+		    "first";
+		return 409;
+	}
+	if (db_begin() == -1)
+		return 500;
+	st = db_stmt(sql);
+	sqlite3_bind_int64(st, 1, e->oid);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE || egress_event("admin.egress.delete", e, p,
+	    NULL) == -1 || db_commit() == -1) {
+		db_rollback();
+		return 500;
+	}
+	return 204;
+}
+
+/* IPC_OP_EGRESS: grant, op (get or delete), the egress ref. */
+int
+egress_op(struct ipc_chan *chan, struct ipc_msg *m)
+{
+	struct principal p;
+	struct egress_rec e;
+	char		 ref[FIELD_REF_MAX + 1];
+	const char	*why = NULL;
+	uint32_t	 op, retry;
+	int		 status;
+
+	status = authz_grant(m, &p, &retry);
+	ipc_get_u32(m, &op);
+	ipc_get_str(m, ref, sizeof(ref));
+	if (ipc_end(m) == -1)
+		return -1;
+	if (op != EGRESS_GET && op != EGRESS_DELETE) {
+		m->error = "unknown egress operation";
+		return -1;
+	}
+	memset(&e, 0, sizeof(e));
+	if (status == 0 && p.role != ROLE_ADMIN)
+		status = 403;
+	if (status == 0 && egress_load(ref, &e) == -1)
+		status = 404;
+	if (status == 0)
+		status = op == EGRESS_GET ? 200 : egress_delete(&e, &p, &why);
+	reply_egress(chan, m, status, why != NULL ? why : status == 404 ?
+	    "egress ip not found" : status_message(status), &e, NULL);
+	return 0;
+}
+
+/* IPC_OP_EGRESS_LIST: grant, limit, offset. */
+int
+egress_list(struct ipc_chan *chan, struct ipc_msg *m)
+{
+	static char	 sql[1024];
+	struct principal p;
+	struct egress_rec e;
+	struct ipc_msg	 body;
+	sqlite3_stmt	*st;
+	uint32_t	 retry, limit, offset;
+	uint64_t	 n = 0;
+	int		 status;
+
+	status = authz_grant(m, &p, &retry);
+	ipc_get_u32(m, &limit);
+	ipc_get_u32(m, &offset);
+	if (ipc_end(m) == -1)
+		return -1;
+	if (status == 0 && p.role != ROLE_ADMIN)
+		status = 403;
+	if (sql[0] == '\0')
+		snprintf(sql, sizeof(sql), "SELECT %s FROM %s ORDER BY e.oid "
+		    "LIMIT ?1 OFFSET ?2", egress_columns, egress_from);
+	ipc_msg_init(&body, IPC_EGRESS_LIST_RES, 0);
+	if (status == 0) {
+		st = db_stmt(sql);
+		sqlite3_bind_int(st, 1, limit == 0 || limit > EGRESS_PAGE ?
+		    EGRESS_PAGE : limit);
+		sqlite3_bind_int64(st, 2, offset);
+		while (body.sbuf.size < LIST_PAGE_BYTES &&
+		    sqlite3_step(st) == SQLITE_ROW) {
+			row_to_egress(st, &e);
+			ipc_put_egress(&body, &e);
+			n++;
+		}
+		sqlite3_reset(st);
+	}
+	reply_list(chan, m, IPC_EGRESS_LIST_RES, status == 0 ? 200 : status,
+	    status_message(status), status == 0 ? (uint64_t)count_egress() :
+	    0, n, &body);
+	return 0;
+}
+
+/* How many egress IPs no host holds: the dashboard's available_ips. */
+uint64_t
+egress_available(void)
+{
+	static const char sql[] = "SELECT count(*) FROM egress_ips e WHERE "
+	    "NOT EXISTS (SELECT 1 FROM bindings b WHERE b.egress_oid = e.oid)";
+	sqlite3_stmt	*st = db_stmt(sql);
+	uint64_t	 n = 0;
+
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return n;
+}
+
+/* ---- bindings ------------------------------------------------------- */
+
+static const char binding_columns[] = "b.oid, b.id, h.id, e.id, "
+    "b.created_at";
+static const char binding_from[] = "bindings b JOIN hosts h ON "
+    "h.oid = b.host_oid JOIN egress_ips e ON e.oid = b.egress_oid";
+
+static void
+row_to_binding(sqlite3_stmt *st, struct binding_rec *b, uint64_t *host_oid)
+{
+	memset(b, 0, sizeof(*b));
+	b->oid = sqlite3_column_int64(st, 0);
+	text_col(st, 1, b->id, sizeof(b->id));
+	text_col(st, 2, b->host_id, sizeof(b->host_id));
+	text_col(st, 3, b->egress_ip_id, sizeof(b->egress_ip_id));
+	b->created_at = sqlite3_column_int64(st, 4);
+	*host_oid = sqlite3_column_int64(st, 5);
+}
+
+static int
+binding_load(const char *ref, struct binding_rec *b, uint64_t *host_oid)
+{
+	static char	 sql[512];
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if (sql[0] == '\0')
+		snprintf(sql, sizeof(sql), "SELECT %s, b.host_oid FROM %s "
+		    "WHERE b.id = ?1 OR CAST(b.oid AS TEXT) = ?1",
+		    binding_columns, binding_from);
+	st = db_stmt(sql);
+	sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		row_to_binding(st, b, host_oid);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+/*
+ * Gives the host the egress IP ref names, in the caller's transaction.
+ * 0, or an HTTP status with why.
+ */
+int
+bindings_attach(const struct host_rec *h, const char *ref,
+    struct binding_rec *b, const char **why)
+{
+	static const char sql[] = "INSERT INTO bindings (id, host_oid, "
+	    "egress_oid, created_at) VALUES (?, ?, ?, ?)";
+	struct egress_rec e;
+	sqlite3_stmt	*st;
+	uint64_t	 host_oid;
+	int		 rc;
+
+	if (egress_load(ref, &e) == -1) {
+		*why = "egress ip not found";
+		return 404;
+	}
+	if (e.binding_id[0] != '\0') {
+		*why = "the egress ip is bound to another host";
+		return 409;
+	}
+	if (e.config_error[0] != '\0') {
+		*why = "the egress ip cannot carry a host yet: see its "
+		    "config_error";
+		return 409;
+	}
+	memset(b, 0, sizeof(*b));
+	uuid_v4(b->id);
+	st = db_stmt(sql);
+	sqlite3_bind_text(st, 1, b->id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, h->oid);
+	sqlite3_bind_int64(st, 3, e.oid);
+	sqlite3_bind_int64(st, 4, db_now());
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if ((rc & 0xff) == SQLITE_CONSTRAINT) {
+		*why = "the host already has an egress ip";
+		return 409;
+	}
+	if (rc != SQLITE_DONE || binding_load(b->id, b, &host_oid) == -1)
+		return 500;
+	return 0;
+}
+
+/* A host that is deleted lets its egress IP go. */
+int
+bindings_detach_host(uint64_t host_oid)
+{
+	static const char sql[] = "DELETE FROM bindings WHERE host_oid = ?";
+	sqlite3_stmt	*st = db_stmt(sql);
+	int		 rc;
+
+	sqlite3_bind_int64(st, 1, host_oid);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int
+binding_event(const char *type, const struct binding_rec *b,
+    const struct host_rec *h, const struct principal *p, const char *task_id)
+{
+	struct event_refs	 refs = { h->user_id, h->id, task_id };
+	char			 message[128];
+
+	snprintf(message, sizeof(message), "egress ip %s for host %s",
+	    b->egress_ip_id, h->short_id);
+	return db_event_refs(type, "info", &refs, message, p->username, NULL,
+	    DIALECT_V1);
+}
+
+/* BINDING_CREATE: a is the host, b the egress IP. */
+static int
+binding_create(const struct principal *p, const char *a, const char *b,
+    struct binding_rec *rec, char task_id[37], const char **why)
+{
+	struct host_rec	 h;
+	int		 status, queued;
+
+	if (hosts_load_ref(p, a, &h) == -1) {
+		*why = "host not found";
+		return 404;
+	}
+	if (tasks_host_busy(h.oid)) {
+		*why = "the host has a task in progress";
+		return 409;
+	}
+	if ((status = bindings_attach(&h, b, rec, why)) != 0)
+		return status;
+	if ((queued = host_egress_task(h.oid, p, task_id)) == -1 ||
+	    binding_event("admin.binding.create", rec, &h, p, queued ?
+	    task_id : NULL) == -1)
+		return 500;
+	if (!queued)
+		task_id[0] = '\0';
+	return 201;
+}
+
+static int
+binding_delete(const struct principal *p, const char *ref,
+    struct binding_rec *rec, char task_id[37], const char **why)
+{
+	struct host_rec	 h;
+	uint64_t	 host_oid;
+	int		 queued;
+
+	if (binding_load(ref, rec, &host_oid) == -1 ||
+	    hosts_load_oid(host_oid, &h) == -1) {
+		*why = "binding not found";
+		return 404;
+	}
+	if (tasks_host_busy(host_oid)) {
+		*why = "the host has a task in progress";
+		return 409;
+	}
+	if (bindings_detach_host(host_oid) == -1 ||
+	    (queued = host_egress_task(host_oid, p, task_id)) == -1 ||
+	    binding_event("admin.binding.delete", rec, &h, p, queued ?
+	    task_id : NULL) == -1)
+		return 500;
+	if (!queued)
+		task_id[0] = '\0';
+	return 204;
+}
+
+static void
+reply_binding(struct ipc_chan *chan, const struct ipc_msg *req, int status,
+    const char *message, const struct binding_rec *b, const char *task_id)
+{
+	struct ipc_msg	 m;
+
+	ipc_msg_init(&m, IPC_BINDING_RES, 0);
+	ipc_put_u64(&m, status);
+	ipc_put_str(&m, message);
+	if (status >= 200 && status < 300) {
+		ipc_put_binding(&m, b);
+		ipc_put_str(&m, task_id);
+	}
+	ipc_reply(chan, req, &m);
+}
+
+/* IPC_OP_BINDING: grant, op, a host or binding ref, an egress ref. */
+int
+bindings_op(struct ipc_chan *chan, struct ipc_msg *m)
+{
+	struct principal p;
+	struct binding_rec b;
+	char		 a[FIELD_REF_MAX + 1], egress[FIELD_REF_MAX + 1];
+	char		 task_id[37] = "";
+	const char	*why = NULL;
+	uint32_t	 op, retry;
+	int		 status;
+
+	status = authz_grant(m, &p, &retry);
+	ipc_get_u32(m, &op);
+	ipc_get_str(m, a, sizeof(a));
+	ipc_get_str(m, egress, sizeof(egress));
+	if (ipc_end(m) == -1)
+		return -1;
+	if (op != BINDING_CREATE && op != BINDING_DELETE) {
+		m->error = "unknown binding operation";
+		return -1;
+	}
+	memset(&b, 0, sizeof(b));
+	if (status == 0 && p.role != ROLE_ADMIN)
+		status = 403;
+	if (status == 0) {
+		if (db_begin() == -1)
+			status = 500;
+		else if ((status = op == BINDING_CREATE ? binding_create(&p, a,
+		    egress, &b, task_id, &why) : binding_delete(&p, a, &b,
+		    task_id, &why)) >= 300 || db_commit() == -1) {
+			db_rollback();
+			if (status < 300)
+				status = 500;
+		} else if (task_id[0] != '\0')
+			tasks_wake();
+	}
+	reply_binding(chan, m, status, why != NULL && status >= 300 ? why :
+	    status_message(status), &b, task_id);
+	return 0;
+}
+
+/* IPC_OP_BINDING_LIST: grant, limit, offset. */
+int
+bindings_list(struct ipc_chan *chan, struct ipc_msg *m)
+{
+	static char	 sql[512];
+	struct principal p;
+	struct binding_rec b;
+	struct ipc_msg	 body;
+	sqlite3_stmt	*st;
+	uint32_t	 retry, limit, offset;
+	uint64_t	 n = 0, host_oid, total = 0;
+	int		 status;
+
+	status = authz_grant(m, &p, &retry);
+	ipc_get_u32(m, &limit);
+	ipc_get_u32(m, &offset);
+	if (ipc_end(m) == -1)
+		return -1;
+	if (status == 0 && p.role != ROLE_ADMIN)
+		status = 403;
+	if (sql[0] == '\0')
+		snprintf(sql, sizeof(sql), "SELECT %s, b.host_oid FROM %s "
+		    "ORDER BY b.oid LIMIT ?1 OFFSET ?2", binding_columns,
+		    binding_from);
+	ipc_msg_init(&body, IPC_BINDING_LIST_RES, 0);
+	if (status == 0) {
+		st = db_stmt(sql);
+		sqlite3_bind_int(st, 1, limit == 0 || limit > EGRESS_PAGE ?
+		    EGRESS_PAGE : limit);
+		sqlite3_bind_int64(st, 2, offset);
+		while (body.sbuf.size < LIST_PAGE_BYTES &&
+		    sqlite3_step(st) == SQLITE_ROW) {
+			row_to_binding(st, &b, &host_oid);
+			ipc_put_binding(&body, &b);
+			n++;
+		}
+		sqlite3_reset(st);
+		st = db_stmt("SELECT count(*) FROM bindings");
+		if (sqlite3_step(st) == SQLITE_ROW)
+			total = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+	}
+	reply_list(chan, m, IPC_BINDING_LIST_RES, status == 0 ? 200 : status,
+	    status_message(status), total, n, &body);
+	return 0;
+}
+
+/* ---- what a job carries --------------------------------------------- */
+
+static void
+job_secret(struct egress_job *j, int kind)
+{
+	static const char sql[] = "SELECT ref, sealed FROM egress_secrets "
+	    "WHERE egress_oid = ? AND kind = ?";
+	sqlite3_stmt	*st = db_stmt(sql);
+	size_t		 len;
+
+	sqlite3_bind_int64(st, 1, j->oid);
+	sqlite3_bind_int(st, 2, kind);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		text_col(st, 0, j->ref[kind], sizeof(j->ref[kind]));
+		len = sqlite3_column_bytes(st, 1);
+		if (len <= sizeof(j->sealed[kind])) {
+			memcpy(j->sealed[kind], sqlite3_column_blob(st, 1),
+			    len);
+			j->sealedlen[kind] = len;
+		}
+	}
+	sqlite3_reset(st);
+}
+
+/* The tunnel of the host, for a job that brings it up: none if unbound. */
+int
+egress_job_load(uint64_t host_oid, struct egress_job *j)
+{
+	static const char sql[] = "SELECT e.oid, e.id, e.wg_endpoint, "
+	    "e.wg_public_key, e.wg_allowed_ips, e.wg_dns_server, "
+	    "e.wg_peer_address FROM bindings b JOIN egress_ips e ON "
+	    "e.oid = b.egress_oid WHERE b.host_oid = ?";
+	sqlite3_stmt	*st = db_stmt(sql);
+
+	memset(j, 0, sizeof(*j));
+	sqlite3_bind_int64(st, 1, host_oid);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		j->present = 1;
+		j->oid = sqlite3_column_int64(st, 0);
+		text_col(st, 1, j->id, sizeof(j->id));
+		text_col(st, 2, j->endpoint, sizeof(j->endpoint));
+		text_col(st, 3, j->peer_public_key,
+		    sizeof(j->peer_public_key));
+		text_col(st, 4, j->allowed_ips, sizeof(j->allowed_ips));
+		text_col(st, 5, j->dns_server, sizeof(j->dns_server));
+		text_col(st, 6, j->address, sizeof(j->address));
+	}
+	sqlite3_reset(st);
+	if (j->present) {
+		job_secret(j, EGS_WG_PRIVATE_KEY);
+		job_secret(j, EGS_WG_PRESHARED_KEY);
+	}
+	return 0;
+}

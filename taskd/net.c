@@ -1,0 +1,364 @@
+/*
+ * A host's egress: a WireGuard tunnel whose interface lives in the
+ * host's own network namespace and nowhere else, so that the host has
+ * no network but the tunnel.  There is no kernel WireGuard here, so
+ * wireguard-go makes the interface (a TUN device) in the runner's
+ * network, where its UDP socket stays and reaches the endpoint; the
+ * interface is then moved into the host's namespace, configured there,
+ * and given the routes of its allowed ranges.  Interface mw<short id>.
+ *
+ * Every step starts by taking down what a previous attempt left, so a
+ * step run again converges.  wireguard-go ends by itself when its
+ * interface goes with the host's namespace; a tunnel taken down while
+ * the host runs is ended by signal, found by its command line.  Keys
+ * reach wg(8) through pipes, never a command line or a file.
+ */
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <net/if.h>
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "driver.h"
+#include "log.h"
+
+#define WIREGUARD_GO	"/usr/bin/wireguard-go"
+#define WG		"/usr/bin/wg"
+#define IP		"/usr/sbin/ip"
+#define UAPI_DIR	"/var/run/wireguard"
+#define NET_OUTPUT_MAX	1024
+#define DOWN_WAIT_MS	2000
+#define KEEPALIVE	"25"
+
+static void
+net_fail(struct driver_res *res, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+net_fail(struct driver_res *res, const char *code, const char *fmt, ...)
+{
+	va_list	 ap;
+	size_t	 i;
+
+	res->ok = 0;
+	strlcpy(res->code, code, sizeof(res->code));
+	va_start(ap, fmt);
+	vsnprintf(res->message, sizeof(res->message), fmt, ap);
+	va_end(ap);
+	for (i = 0; res->message[i] != '\0'; i++)
+		if ((unsigned char)res->message[i] < 0x20 ||
+		    res->message[i] == 0x7f)
+			res->message[i] = ' ';
+}
+
+static void
+ifname(const struct driver_host *h, char *out, size_t len)
+{
+	snprintf(out, len, "mw%s", h->short_id);
+}
+
+static void
+sleep_ms(long ms)
+{
+	struct timespec	 ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
+}
+
+/* Whether /proc/<pid>/cmdline is wireguard-go serving name. */
+static int
+serves(const char *pid, const char *name)
+{
+	char	 path[64], cmd[256], *arg;
+	ssize_t	 n;
+	int	 fd;
+
+	snprintf(path, sizeof(path), "/proc/%s/cmdline", pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return 0;
+	n = read(fd, cmd, sizeof(cmd) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	cmd[n] = '\0';
+	arg = cmd + strlen(cmd) + 1;
+	if (arg >= cmd + n || (strcmp(cmd, WIREGUARD_GO) != 0 &&
+	    strcmp(cmd, "wireguard-go") != 0))
+		return 0;
+	if (strcmp(arg, "-f") == 0 || strcmp(arg, "--foreground") == 0)
+		arg += strlen(arg) + 1;
+	return arg < cmd + n && strcmp(arg, name) == 0;
+}
+
+/* Signals every wireguard-go that serves name; how many there were. */
+static int
+signal_servers(const char *name, int sig)
+{
+	struct dirent	*d;
+	DIR		*dir;
+	int		 n = 0;
+
+	if ((dir = opendir("/proc")) == NULL)
+		return 0;
+	while ((d = readdir(dir)) != NULL) {
+		if (!isdigit((unsigned char)d->d_name[0]) ||
+		    !serves(d->d_name, name))
+			continue;
+		if (kill((pid_t)strtol(d->d_name, NULL, 10), sig) == 0)
+			n++;
+	}
+	closedir(dir);
+	return n;
+}
+
+/* The tunnel of h, wherever it is, ended; what it held let go. */
+void
+net_remove(const struct driver_host *h)
+{
+	char		 name[IFNAMSIZ], sock[PATH_MAX], out[NET_OUTPUT_MAX];
+	const char	*argv[] = { IP, "link", "del", name, NULL };
+	long		 waited;
+
+	ifname(h, name, sizeof(name));
+	if (signal_servers(name, SIGTERM) > 0)
+		for (waited = 0; waited < DOWN_WAIT_MS &&
+		    signal_servers(name, 0) > 0; waited += 20)
+			sleep_ms(20);
+	(void)signal_servers(name, SIGKILL);
+	snprintf(sock, sizeof(sock), "%s/%s.sock", UAPI_DIR, name);
+	(void)unlink(sock);
+	/* one made but not yet moved, by an attempt that died */
+	(void)spawn_run(argv, NULL, out, sizeof(out));
+}
+
+static void
+terminate(char *s, size_t size)
+{
+	s[size - 1] = '\0';
+}
+
+/* The egress fields, NUL-terminated and checked again. */
+int
+net_egress_ok(struct driver_egress *e)
+{
+	terminate(e->endpoint, sizeof(e->endpoint));
+	terminate(e->peer_public_key, sizeof(e->peer_public_key));
+	terminate(e->private_key, sizeof(e->private_key));
+	terminate(e->preshared_key, sizeof(e->preshared_key));
+	terminate(e->allowed_ips, sizeof(e->allowed_ips));
+	terminate(e->address, sizeof(e->address));
+	terminate(e->dns_server, sizeof(e->dns_server));
+	if (!e->present)
+		return 1;
+	return egress_endpoint_ok(e->endpoint) &&
+	    (e->allowed_ips[0] == '\0' ||
+	    egress_cidr_list_ok(e->allowed_ips)) &&
+	    (egress_cidr_ok(e->address) || egress_ip_ok(e->address)) &&
+	    (e->dns_server[0] == '\0' || egress_ip_ok(e->dns_server));
+}
+
+/* Runs argv, in the network of pid if it is not 0; -1 with res set. */
+static int
+net_run(const char *const argv[], pid_t pid, const struct spawn_opts *o,
+    struct driver_res *res)
+{
+	struct spawn_opts	 opts;
+	char			 out[NET_OUTPUT_MAX];
+	int			 status;
+
+	memset(&opts, 0, sizeof(opts));
+	if (o != NULL)
+		opts = *o;
+	opts.netns_pid = pid;
+	if ((status = spawn_run(argv, &opts, out, sizeof(out))) == 0)
+		return 0;
+	net_fail(res, "tunnel_failed", "%s %s: %s", argv[0], argv[1],
+	    out[0] != '\0' ? out : "failed");
+	return -1;
+}
+
+/* A pipe holding key and a newline, for wg to read as a file. */
+static int
+key_pipe(const char *key)
+{
+	char	 line[EGRESS_SECRET_MAX + 2];
+	int	 pv[2];
+	size_t	 len;
+
+	len = snprintf(line, sizeof(line), "%s\n", key);
+	if (pipe2(pv, O_CLOEXEC) == -1)
+		return -1;
+	if (write(pv[1], line, len) != (ssize_t)len) {
+		close(pv[0]);
+		pv[0] = -1;
+	}
+	explicit_bzero(line, sizeof(line));
+	close(pv[1]);
+	return pv[0];
+}
+
+/* wg set: our key, the peer, its endpoint and ranges. */
+static int
+configure(const char *name, const struct driver_egress *e,
+    struct driver_res *res)
+{
+	struct spawn_opts	 opts;
+	const char		*argv[16];
+	int			 i = 0, rc, k;
+
+	memset(&opts, 0, sizeof(opts));
+	argv[i++] = WG;
+	argv[i++] = "set";
+	argv[i++] = name;
+	argv[i++] = "private-key";
+	argv[i++] = "/dev/fd/3";
+	argv[i++] = "peer";
+	argv[i++] = e->peer_public_key;
+	if (e->preshared_key[0] != '\0') {
+		argv[i++] = "preshared-key";
+		argv[i++] = "/dev/fd/4";
+	}
+	argv[i++] = "endpoint";
+	argv[i++] = e->endpoint;
+	argv[i++] = "allowed-ips";
+	argv[i++] = e->allowed_ips[0] != '\0' ? e->allowed_ips : "0.0.0.0/0";
+	argv[i++] = "persistent-keepalive";
+	argv[i++] = KEEPALIVE;
+	argv[i] = NULL;
+	opts.fds[opts.nfds++] = key_pipe(e->private_key);
+	if (e->preshared_key[0] != '\0')
+		opts.fds[opts.nfds++] = key_pipe(e->preshared_key);
+	for (k = 0; k < opts.nfds; k++)
+		if (opts.fds[k] == -1) {
+			net_fail(res, "tunnel_failed", "cannot hand wg a key");
+			rc = -1;
+			goto done;
+		}
+	rc = net_run(argv, 0, &opts, res);
+done:
+	for (k = 0; k < opts.nfds; k++)
+		if (opts.fds[k] != -1)
+			close(opts.fds[k]);
+	return rc;
+}
+
+/* One route per allowed range, in the host's network. */
+static int
+routes(const char *name, pid_t pid, const char *allowed,
+    struct driver_res *res)
+{
+	char		 range[EGRESS_CIDR_MAX + 1];
+	const char	*argv[8];
+	struct driver_res scratch;
+	size_t		 len;
+	int		 v6;
+
+	if (allowed[0] == '\0')
+		allowed = "0.0.0.0/0";
+	while (*allowed != '\0') {
+		allowed += strspn(allowed, ", ");
+		if ((len = strcspn(allowed, ", ")) == 0)
+			break;
+		if (len >= sizeof(range))
+			len = sizeof(range) - 1;
+		memcpy(range, allowed, len);
+		range[len] = '\0';
+		allowed += len;
+		v6 = strchr(range, ':') != NULL;
+		argv[0] = IP;
+		argv[1] = v6 ? "-6" : "-4";
+		argv[2] = "route";
+		argv[3] = "add";
+		argv[4] = strcmp(range, "0.0.0.0/0") == 0 ||
+		    strcmp(range, "::/0") == 0 ? "default" : range;
+		argv[5] = "dev";
+		argv[6] = name;
+		argv[7] = NULL;
+		/* a host without IPv6 keeps its IPv4 routes */
+		if (net_run(argv, pid, NULL, v6 ? &scratch : res) == -1 &&
+		    !v6)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+write_resolv(const struct driver_paths *p, const struct driver_host *h,
+    const char *dns)
+{
+	char	 path[PATH_MAX], text[EGRESS_ADDR_MAX + 16] = "";
+
+	driver_bundle_file(p, h, "resolv.conf", path, sizeof(path));
+	if (access(path, F_OK) == -1)
+		return 0;	/* the image has none to cover */
+	if (dns[0] != '\0')
+		snprintf(text, sizeof(text), "nameserver %s\n", dns);
+	/* in place: the host sees this inode through its bind mount */
+	return write_file(path, text);
+}
+
+int
+net_apply(const struct driver_paths *p, const struct driver_host *h,
+    pid_t pid, const struct driver_egress *e, struct driver_res *res)
+{
+	char		 name[IFNAMSIZ], pidtext[24], log[PATH_MAX];
+	struct spawn_opts opts;
+	const char	*go[] = { WIREGUARD_GO, name, NULL };
+	const char	*move[] = { IP, "link", "set", "dev", name, "netns",
+	    pidtext, NULL };
+	const char	*addr[] = { IP, "address", "add", e->address, "dev",
+	    name, NULL };
+	const char	*up[] = { IP, "link", "set", "dev", name, "up", NULL };
+	const char	*lo[] = { IP, "link", "set", "dev", "lo", "up", NULL };
+
+	ifname(h, name, sizeof(name));
+	net_remove(h);
+	if (!e->present)
+		return write_resolv(p, h, "") == 0 ? 0 : -1;
+	if (access(WIREGUARD_GO, X_OK) == -1 || access(WG, X_OK) == -1) {
+		net_fail(res, "wireguard_missing", "wireguard-go and wg are "
+		    "needed for an egress tunnel and are not installed");
+		return -1;
+	}
+	if (!egress_wg_key_ok(e->private_key) ||
+	    !egress_wg_key_ok(e->peer_public_key) ||
+	    (e->preshared_key[0] != '\0' &&
+	    !egress_wg_key_ok(e->preshared_key))) {
+		net_fail(res, "egress_invalid", "the egress ip's keys are not "
+		    "WireGuard keys (32 bytes in base64)");
+		return -1;
+	}
+	driver_cgroups_leave();
+	snprintf(pidtext, sizeof(pidtext), "%ld", (long)pid);
+	driver_bundle_file(p, h, "wireguard.log", log, sizeof(log));
+	memset(&opts, 0, sizeof(opts));
+	opts.logpath = log;
+	if (net_run(go, 0, &opts, res) == -1 ||
+	    configure(name, e, res) == -1 ||
+	    net_run(move, 0, NULL, res) == -1 ||
+	    net_run(addr, pid, NULL, res) == -1 ||
+	    net_run(up, pid, NULL, res) == -1 ||
+	    net_run(lo, pid, NULL, res) == -1 ||
+	    routes(name, pid, e->allowed_ips, res) == -1 ||
+	    write_resolv(p, h, e->dns_server) == -1) {
+		if (res->ok)
+			net_fail(res, "tunnel_failed", "cannot write the "
+			    "host's resolv.conf");
+		net_remove(h);
+		return -1;
+	}
+	return 0;
+}

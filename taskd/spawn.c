@@ -1,0 +1,112 @@
+/*
+ * Running a program for the runner: an argument vector, never a shell;
+ * its output bounded; a process that dies with its operation.  Options:
+ * a log file instead of a pipe (a container inherits the runtime's
+ * output, and a pipe it held would never end), a network namespace to
+ * run in (a host's, by the pid of its first process), and up to two
+ * descriptors handed over as 3 and 4 (keys, which never go on a command
+ * line).
+ */
+#include <sys/prctl.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "driver.h"
+
+static void
+child(const char *const argv[], const struct spawn_opts *o, int out)
+{
+	char	 path[64];
+	int	 i, fd, moved[SPAWN_FDS_MAX];
+
+	/* nor a program its operation: a half-done step is found and
+	 * done again by the next attempt */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) == -1)
+		_exit(127);
+	if (o != NULL && o->netns_pid > 0) {
+		snprintf(path, sizeof(path), "/proc/%ld/ns/net",
+		    (long)o->netns_pid);
+		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1 ||
+		    setns(fd, CLONE_NEWNET) == -1)
+			_exit(126);
+		close(fd);
+	}
+	/* moved out of the way first, so that none lands on another */
+	for (i = 0; o != NULL && i < o->nfds; i++)
+		if ((moved[i] = fcntl(o->fds[i], F_DUPFD_CLOEXEC, 16)) == -1)
+			_exit(126);
+	for (i = 0; o != NULL && i < o->nfds; i++)
+		if (dup2(moved[i], 3 + i) == -1)
+			_exit(126);
+	dup2(out, STDOUT_FILENO);
+	dup2(out, STDERR_FILENO);
+	execv(argv[0], (char *const *)argv);
+	_exit(127);
+}
+
+int
+spawn_run(const char *const argv[], const struct spawn_opts *o, char *out,
+    size_t outlen)
+{
+	const char	*logpath = o != NULL ? o->logpath : NULL;
+	int		 fds[2], status;
+	pid_t		 pid;
+	size_t		 have = 0;
+	ssize_t		 n;
+	char		 sink[512];
+
+	out[0] = '\0';
+	if (logpath != NULL) {
+		if ((fds[1] = open(logpath, O_WRONLY | O_CREAT | O_TRUNC |
+		    O_CLOEXEC, 0600)) == -1)
+			return -1;
+		if ((fds[0] = open(logpath, O_RDONLY | O_CLOEXEC)) == -1) {
+			close(fds[1]);
+			return -1;
+		}
+	} else if (pipe2(fds, O_CLOEXEC) == -1)
+		return -1;
+	switch ((pid = fork())) {
+	case -1:
+		close(fds[0]);
+		close(fds[1]);
+		return -1;
+	case 0:
+		child(argv, o, fds[1]);
+	}
+	close(fds[1]);
+	if (logpath != NULL)
+		while (waitpid(pid, &status, 0) == -1)
+			if (errno != EINTR) {
+				close(fds[0]);
+				return -1;
+			}
+	for (;;) {
+		if (have + 1 < outlen)
+			n = read(fds[0], out + have, outlen - have - 1);
+		else
+			n = read(fds[0], sink, sizeof(sink));
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		if (have + 1 < outlen)
+			have += n;
+	}
+	out[have] = '\0';
+	close(fds[0]);
+	if (logpath == NULL)
+		while (waitpid(pid, &status, 0) == -1)
+			if (errno != EINTR)
+				return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
