@@ -153,6 +153,41 @@ ipc_get_egress_job(struct ipc_msg *m, struct egress_job *j)
 	}
 }
 
+const char *const egress_check_names[EGC_CHECKS] = {
+	[EGC_CONNECTIVITY] = "connectivity",
+	[EGC_EXIT_IP] = "exit_ip_match",
+	[EGC_DNS] = "dns_leak",
+};
+
+void
+ipc_put_egress_test(struct ipc_msg *m, const struct egress_test *t)
+{
+	int	 i;
+
+	for (i = 0; i < EGC_CHECKS; i++) {
+		ipc_put_i64(m, t->result[i]);
+		ipc_put_str(m, t->detail[i]);
+	}
+	ipc_put_str(m, t->exit_ip);
+	ipc_put_u64(m, t->ms);
+}
+
+void
+ipc_get_egress_test(struct ipc_msg *m, struct egress_test *t)
+{
+	int	 i;
+
+	memset(t, 0, sizeof(*t));
+	for (i = 0; i < EGC_CHECKS; i++) {
+		ipc_get_i64(m, &t->result[i]);
+		ipc_get_str(m, t->detail[i], sizeof(t->detail[i]));
+		if (t->result[i] < -1 || t->result[i] > 1)
+			m->error = "an egress check's result out of range";
+	}
+	ipc_get_str(m, t->exit_ip, sizeof(t->exit_ip));
+	ipc_get_u64(m, &t->ms);
+}
+
 int
 egress_ip_ok(const char *s)
 {

@@ -141,6 +141,30 @@ struct egress_job {
 void	 ipc_put_egress_job(struct ipc_msg *, const struct egress_job *);
 void	 ipc_get_egress_job(struct ipc_msg *, struct egress_job *);
 
+/*
+ * An egress IP's test (POST .../test): three checks through its tunnel,
+ * each passed (1), failed (0) or not made (-1), with what was seen.
+ */
+enum egress_check {
+	EGC_CONNECTIVITY,	/* the check URL answers through the tunnel */
+	EGC_EXIT_IP,		/* with the declared ip_address */
+	EGC_DNS,		/* names resolve through the tunnel's server */
+	EGC_CHECKS
+};
+#define EGRESS_CHECK_TEXT_MAX	127
+#define EGRESS_TEST_SECONDS	20	/* the whole test, in the runner */
+
+struct egress_test {
+	int64_t		 result[EGC_CHECKS];
+	char		 detail[EGC_CHECKS][EGRESS_CHECK_TEXT_MAX + 1];
+	char		 exit_ip[EGRESS_ADDR_MAX + 1];
+	uint64_t	 ms;
+};
+extern const char *const egress_check_names[EGC_CHECKS];
+
+void	 ipc_put_egress_test(struct ipc_msg *, const struct egress_test *);
+void	 ipc_get_egress_test(struct ipc_msg *, struct egress_test *);
+
 /* The checks of a setting's text, where it is checked. */
 int	 egress_ip_ok(const char *);		/* an IPv4 or IPv6 address */
 int	 egress_cidr_ok(const char *);		/* an address with its /bits */

@@ -18,6 +18,7 @@
 #include <openssl/evp.h>
 
 #include "api.h"
+#include "egressrec.h"
 #include "frontd.h"
 #include "grantcache.h"
 #include "json_limits.h"
@@ -328,6 +329,9 @@ api_request(struct api_req *r, struct ipc_chan *chan, struct ipc_msg *m,
 
 	if (m->type == IPC_AUTH_LOGIN || m->type == IPC_AUTH_CLIENT_LOGIN)
 		timeout += LOGIN_DELAY_MAX * 1000;
+	/* stored waits for taskd's test a little less than this */
+	if (m->type == IPC_OP_EGRESS_TEST)
+		timeout += (EGRESS_TEST_SECONDS + 5) * 1000;
 	if (ipc_request(chan, m, timeout, cb, r) == -1)
 		return -1;
 	conn_ipc_started(r->c, chan, chan->next_reqid);

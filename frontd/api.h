@@ -204,6 +204,7 @@ void	 v1_egress_create(struct api_req *);
 void	 v1_egress_get(struct api_req *);
 void	 v1_egress_update(struct api_req *);
 void	 v1_egress_delete(struct api_req *);
+void	 v1_egress_test(struct api_req *);
 void	 v1_bindings_list(struct api_req *);
 void	 v1_bindings_create(struct api_req *);
 void	 v1_binding_delete(struct api_req *);

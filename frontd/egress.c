@@ -262,6 +262,66 @@ v1_egress_delete(struct api_req *r)
 }
 
 static json_t *
+render_test(const char *id, const struct egress_test *t)
+{
+	json_t	*checks, *one;
+	int	 c, ok = 1;
+
+	if ((checks = json_object()) == NULL)
+		fatalx("%s: out of memory", __func__);
+	for (c = 0; c < EGC_CHECKS; c++) {
+		/* a check not made is null, and fails nothing */
+		one = json_pack("{s:o,s:s}", "ok", t->result[c] < 0 ?
+		    json_null() : json_boolean(t->result[c] == 1), "detail",
+		    t->detail[c]);
+		if (one == NULL)
+			fatalx("%s: out of memory", __func__);
+		json_object_set_new(checks, egress_check_names[c], one);
+		if (t->result[c] == 0)
+			ok = 0;
+	}
+	one = json_pack("{s:s,s:b,s:o,s:o,s:I}", "egress_ip_id", id, "ok", ok,
+	    "checks", checks, "exit_ip", text_or_null(t->exit_ip),
+	    "duration_ms", (json_int_t)t->ms);
+	if (one == NULL)
+		fatalx("%s: out of memory", __func__);
+	return one;
+}
+
+static void
+egress_tested(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
+{
+	struct api_req		*r = arg;
+	struct egress_test	 t;
+	char			 message[256], id[37];
+	uint32_t		 status;
+
+	(void)chan;
+	if (api_res_head(r, m, "the test did not finish", &status, message,
+	    sizeof(message)) == -1)
+		return;
+	ipc_get_str(m, id, sizeof(id));
+	ipc_get_egress_test(m, &t);
+	if (ipc_end(m) == -1)
+		fatalx("stored sent a malformed egress.test.res");
+	api_json(r, 200, render_test(id, &t));
+}
+
+/* POST /v1/admin/egress-ips/{id}/test: the three checks of its tunnel */
+void
+v1_egress_test(struct api_req *r)
+{
+	struct ipc_msg	 m;
+
+	ipc_msg_init(&m, IPC_OP_EGRESS_TEST, 0);
+	ipc_put_bin(&m, r->grant, sizeof(r->grant));
+	ipc_put_str(&m, r->params[0]);
+	if (api_request(r, frontd_env->chans[PROC_STORED], &m,
+	    egress_tested) == -1)
+		api_error(r, 503, "storage unavailable");
+}
+
+static json_t *
 egress_row(struct api_req *r, struct ipc_msg *m)
 {
 	struct egress_rec e;

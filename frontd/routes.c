@@ -81,6 +81,8 @@ static const struct route routes[] = {
 	    v1_egress_update },
 	{ V1, DELETE, "/v1/admin/egress-ips/{}", AUTH_BEARER,
 	    v1_egress_delete },
+	{ V1, POST, "/v1/admin/egress-ips/{}/test", AUTH_BEARER,
+	    v1_egress_test },
 	{ V1, GET, "/v1/admin/bindings", AUTH_BEARER, v1_bindings_list },
 	{ V1, POST, "/v1/admin/bindings", AUTH_BEARER, v1_bindings_create },
 	{ V1, DELETE, "/v1/admin/bindings/{}", AUTH_BEARER, v1_binding_delete },

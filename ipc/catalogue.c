@@ -348,6 +348,15 @@ static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 	    R(TASKD, AUTHD), REQ, IPC_EGRESS_UNSEAL_RES },
 	[IPC_EGRESS_UNSEAL_RES] = { IPC_EGRESS_UNSEAL_RES,
 	    "egress.unseal.res", SMALL, R(AUTHD, TASKD), REP, 0 },
+	/* an egress IP's test: frontd asks stored, stored has taskd run it */
+	[IPC_OP_EGRESS_TEST] = { IPC_OP_EGRESS_TEST, "op.egress.test", SMALL,
+	    FS, REQ, IPC_EGRESS_TEST_RES },
+	[IPC_EGRESS_TEST_RES] = { IPC_EGRESS_TEST_RES, "egress.test.res",
+	    1 * KIB, SF, REP, 0 },
+	[IPC_EGRESS_CHECK] = { IPC_EGRESS_CHECK, "egress.check", 2 * KIB, ST,
+	    REQ, IPC_EGRESS_CHECK_RES },
+	[IPC_EGRESS_CHECK_RES] = { IPC_EGRESS_CHECK_RES, "egress.check.res",
+	    1 * KIB, TS, REP, 0 },
 };
 
 const struct ipc_msgdef *

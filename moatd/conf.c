@@ -94,6 +94,8 @@ conf_init(struct moat_config *conf)
 	strlcpy(conf->task.runtime, "/usr/bin/crun", sizeof(conf->task.runtime));
 	strlcpy(conf->task.runtime_kind, "crun",
 	    sizeof(conf->task.runtime_kind));
+	strlcpy(conf->task.check_url, "https://api.ipify.org",
+	    sizeof(conf->task.check_url));
 	conf->ipc_timeout_ms = 5000;
 }
 

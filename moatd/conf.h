@@ -76,6 +76,7 @@ struct conf_task {
 	char		 runtime[256];	/* the OCI runtime; absolute */
 	char		 runtime_kind[8];	/* crun or runc */
 	char		 image[256];	/* hosts' root; "" is $var/task/image */
+	char		 check_url[256];	/* answers with the caller's IP */
 };
 
 struct moat_config {

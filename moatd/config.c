@@ -170,6 +170,7 @@ send_task(struct moatd *m, struct child *c)
 	ipc_put_str(&msg, m->conf->task.runtime);
 	ipc_put_str(&msg, m->conf->task.image);
 	ipc_put_str(&msg, m->conf->task.runtime_kind);
+	ipc_put_str(&msg, m->conf->task.check_url);
 	ipc_send(c->chan, &msg);
 }
 

@@ -111,6 +111,7 @@ static int	 check_range(const char *, int64_t, int64_t, int64_t);
 static int	 parse_unit(const char *, const char *, int64_t *);
 static int	 set_path(char *, const char *, const char *);
 static int	 set_runtime(const char *, const char *);
+static int	 set_check_url(const char *);
 static void	 set_user(const char *, const char *);
 static void	 set_macro(const char *, const char *);
 static void	 add_listen(const char *, int64_t);
@@ -129,7 +130,7 @@ static int	 add_proxy(const char *);
 %token	MASTER MAX MEMORY ON PARALLELISM PORT REQUEST SIZE SOCKET TASK
 %token	TIME TIMEOUT TLS USER VAR VERBOSE WORKERS ERROR
 %token	API AUTH FAILURES INVALID LIFETIME LIMIT LOGIN PROXY REQUESTS
-%token	SESSION TOKENS TRUSTED PER ADDRESS RUNTIME IMAGE
+%token	SESSION TOKENS TRUSTED PER ADDRESS RUNTIME IMAGE EGRESS CHECK
 %token	<string>	STRING
 %token	<number>	NUMBER
 %type	<number>	port size seconds idle limit
@@ -218,6 +219,10 @@ main		: VAR STRING {
 		}
 		| TASK RUNTIME STRING STRING {
 			if (set_runtime($3, $4) == -1)
+				YYERROR;
+		}
+		| TASK EGRESS CHECK STRING {
+			if (set_check_url($4) == -1)
 				YYERROR;
 		}
 		| TASK IMAGE STRING {
@@ -379,11 +384,13 @@ static const struct keyword {
 	{ "auth",	AUTH },
 	{ "body",	BODY },
 	{ "certificate",	CERTIFICATE },
+	{ "check",	CHECK },
 	{ "chroot",	CHROOT },
 	{ "connections",	CONNECTIONS },
 	{ "control",	CONTROL },
 	{ "database",	DATABASE },
 	{ "directory",	DIRECTORY },
+	{ "egress",	EGRESS },
 	{ "failures",	FAILURES },
 	{ "header",	HEADER },
 	{ "headers",	HEADERS },
@@ -940,6 +947,42 @@ set_path(char *dst, const char *what, const char *path)
 		parse_error("%s: path too long", what);
 		return -1;
 	}
+	return 0;
+}
+
+/*
+ * task egress check URL: what answers a tunnel's test with the address
+ * it saw.  http or https, a host, nothing that could end an argument
+ * or a line.
+ */
+static int
+set_check_url(const char *url)
+{
+	const char	*host;
+	size_t		 i, len = strlen(url);
+
+	if (strncmp(url, "https://", 8) == 0)
+		host = url + 8;
+	else if (strncmp(url, "http://", 7) == 0)
+		host = url + 7;
+	else {
+		parse_error("task egress check: \"%s\" is not an http or "
+		    "https URL", url);
+		return -1;
+	}
+	if (len >= sizeof(ps.conf->task.check_url) || *host == '\0' ||
+	    *host == '/') {
+		parse_error("task egress check: \"%s\" names no host, or is "
+		    "too long", url);
+		return -1;
+	}
+	for (i = 0; i < len; i++)
+		if ((unsigned char)url[i] <= 0x20 || url[i] == 0x7f) {
+			parse_error("task egress check: a space or control "
+			    "character in the URL");
+			return -1;
+		}
+	strlcpy(ps.conf->task.check_url, url, sizeof(ps.conf->task.check_url));
 	return 0;
 }
 

@@ -860,18 +860,17 @@ job_secret(struct egress_job *j, int kind)
 	sqlite3_reset(st);
 }
 
-/* The tunnel of the host, for a job that brings it up: none if unbound. */
-int
-egress_job_load(uint64_t host_oid, struct egress_job *j)
+/* The tunnel of the egress IP oid names, as taskd brings it up. */
+static int
+egress_job_fill(uint64_t oid, struct egress_job *j)
 {
 	static const char sql[] = "SELECT e.oid, e.id, e.wg_endpoint, "
 	    "e.wg_public_key, e.wg_allowed_ips, e.wg_dns_server, "
-	    "e.wg_peer_address FROM bindings b JOIN egress_ips e ON "
-	    "e.oid = b.egress_oid WHERE b.host_oid = ?";
+	    "e.wg_peer_address FROM egress_ips e WHERE e.oid = ?";
 	sqlite3_stmt	*st = db_stmt(sql);
 
 	memset(j, 0, sizeof(*j));
-	sqlite3_bind_int64(st, 1, host_oid);
+	sqlite3_bind_int64(st, 1, oid);
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		j->present = 1;
 		j->oid = sqlite3_column_int64(st, 0);
@@ -884,9 +883,185 @@ egress_job_load(uint64_t host_oid, struct egress_job *j)
 		text_col(st, 6, j->address, sizeof(j->address));
 	}
 	sqlite3_reset(st);
-	if (j->present) {
-		job_secret(j, EGS_WG_PRIVATE_KEY);
-		job_secret(j, EGS_WG_PRESHARED_KEY);
+	if (!j->present)
+		return -1;
+	job_secret(j, EGS_WG_PRIVATE_KEY);
+	job_secret(j, EGS_WG_PRESHARED_KEY);
+	return 0;
+}
+
+/* The tunnel of the host, for a job that brings it up: none if unbound. */
+int
+egress_job_load(uint64_t host_oid, struct egress_job *j)
+{
+	static const char sql[] = "SELECT egress_oid FROM bindings WHERE "
+	    "host_oid = ?";
+	sqlite3_stmt	*st = db_stmt(sql);
+	uint64_t	 oid = 0;
+
+	memset(j, 0, sizeof(*j));
+	sqlite3_bind_int64(st, 1, host_oid);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		oid = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return oid == 0 ? 0 : egress_job_fill(oid, j);
+}
+
+/* ---- the test (POST /v1/admin/egress-ips/{id}/test) ------------------ */
+
+/* Egress IPs under test: one test at a time each, a few at once. */
+#define EGRESS_TESTS_MAX	8
+#define EGRESS_TEST_WAIT_MS	((EGRESS_TEST_SECONDS + 3) * 1000)
+
+struct egress_tester {
+	struct ipc_chan		*front;
+	uint32_t		 reqid;
+	int			 slot;
+	struct egress_rec	 e;
+	char			 actor[USERNAME_MAX + 1];
+};
+
+static uint64_t	 under_test[EGRESS_TESTS_MAX];
+
+static void
+reply_test(struct ipc_chan *chan, uint32_t reqid, int status,
+    const char *message, const struct egress_rec *e,
+    const struct egress_test *t)
+{
+	struct ipc_msg	 req, m;
+
+	memset(&req, 0, sizeof(req));
+	req.type = IPC_OP_EGRESS_TEST;
+	req.reqid = reqid;
+	ipc_msg_init(&m, IPC_EGRESS_TEST_RES, 0);
+	ipc_put_u64(&m, status);
+	ipc_put_str(&m, message);
+	if (status == 200) {
+		ipc_put_str(&m, e->id);
+		ipc_put_egress_test(&m, t);
+	}
+	ipc_reply(chan, &req, &m);
+}
+
+static void
+test_event(const struct egress_tester *x, const struct egress_test *t)
+{
+	static const char *const word[] = { "skipped", "failed", "passed" };
+	struct event_refs	 refs = { NULL, x->e.host_id, NULL };
+	char			 message[256];
+
+	snprintf(message, sizeof(message), "egress ip %s tested: "
+	    "connectivity %s, exit ip %s, dns %s", x->e.label,
+	    word[t->result[EGC_CONNECTIVITY] + 1],
+	    word[t->result[EGC_EXIT_IP] + 1], word[t->result[EGC_DNS] + 1]);
+	if (db_begin() == -1 || db_event_refs("admin.egress.test", "info",
+	    &refs, message, x->actor, NULL, DIALECT_V1) == -1 ||
+	    db_commit() == -1)
+		db_rollback();
+}
+
+static void
+tested(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
+{
+	struct egress_tester	*x = arg;
+	struct egress_test	 t;
+	char			 message[256];
+	uint32_t		 status = 504;
+
+	(void)chan;
+	memset(&t, 0, sizeof(t));
+	strlcpy(message, "the test did not finish in time", sizeof(message));
+	if (m != NULL) {
+		ipc_get_u32(m, &status);
+		ipc_get_str(m, message, sizeof(message));
+		ipc_get_egress_test(m, &t);
+		if (ipc_end(m) == -1)
+			fatalx("taskd sent a malformed egress.check.res: %s",
+			    m->error);
+	}
+	if (status == 200)
+		test_event(x, &t);
+	reply_test(x->front, x->reqid, status == 200 ? 200 : 502, message,
+	    &x->e, &t);
+	under_test[x->slot] = 0;
+	free(x);
+}
+
+/* A place among the tests for oid: its index, or a status with why. */
+static int
+test_slot(uint64_t oid, const char **why)
+{
+	int	 i, free_slot = -1;
+
+	for (i = 0; i < EGRESS_TESTS_MAX; i++) {
+		if (under_test[i] == oid) {
+			*why = "a test of this egress ip is running";
+			return -409;
+		}
+		if (under_test[i] == 0 && free_slot == -1)
+			free_slot = i;
+	}
+	if (free_slot == -1) {
+		*why = "too many egress ip tests at once";
+		return -429;
+	}
+	return free_slot;
+}
+
+/* IPC_OP_EGRESS_TEST: grant, the egress ref; taskd runs the checks. */
+int
+egress_test(struct ipc_chan *chan, struct ipc_msg *m)
+{
+	struct egress_tester	*x;
+	struct egress_job	 job;
+	struct principal	 p;
+	struct ipc_msg		 req;
+	char			 ref[FIELD_REF_MAX + 1], why_text[192];
+	const char		*why = NULL;
+	uint32_t		 retry;
+	int			 status, slot = -1;
+
+	status = authz_grant(m, &p, &retry);
+	ipc_get_str(m, ref, sizeof(ref));
+	if (ipc_end(m) == -1)
+		return -1;
+	if ((x = calloc(1, sizeof(*x))) == NULL)
+		fatal("%s", __func__);
+	if (status == 0 && p.role != ROLE_ADMIN)
+		status = 403;
+	if (status == 0 && egress_load(ref, &x->e) == -1)
+		status = 404;
+	if (status == 0 && x->e.config_error[0] != '\0') {
+		snprintf(why_text, sizeof(why_text), "the egress ip cannot be "
+		    "tested: %s", x->e.config_error);
+		why = why_text;
+		status = 409;
+	}
+	if (status == 0 && (slot = test_slot(x->e.oid, &why)) < 0)
+		status = -slot;
+	if (status == 0 && egress_job_fill(x->e.oid, &job) == -1)
+		status = 500;
+	if (status != 0) {
+		reply_test(chan, m->reqid, status, why != NULL ? why :
+		    status == 404 ? "egress ip not found" :
+		    status_message(status), NULL, NULL);
+		free(x);
+		return 0;
+	}
+	x->front = chan;
+	x->reqid = m->reqid;
+	x->slot = slot;
+	strlcpy(x->actor, p.username, sizeof(x->actor));
+	under_test[slot] = x->e.oid;
+	ipc_msg_init(&req, IPC_EGRESS_CHECK, 0);
+	ipc_put_egress_job(&req, &job);
+	ipc_put_str(&req, x->e.ip_address);
+	if (ipc_request(stored_env->chans[PROC_TASKD], &req,
+	    EGRESS_TEST_WAIT_MS, tested, x) == -1) {
+		reply_test(chan, m->reqid, 503, "taskd is not there", NULL,
+		    NULL);
+		under_test[slot] = 0;
+		free(x);
 	}
 	return 0;
 }

@@ -129,6 +129,8 @@ from_frontd(struct ipc_chan *chan, struct ipc_msg *m)
 		return bindings_op(chan, m);
 	case IPC_OP_BINDING_LIST:
 		return bindings_list(chan, m);
+	case IPC_OP_EGRESS_TEST:
+		return egress_test(chan, m);
 	default:
 		return users_op(chan, m);
 	}

@@ -184,6 +184,7 @@ int	 bindings_detach_host(uint64_t host_oid);
 int	 bindings_op(struct ipc_chan *, struct ipc_msg *);
 int	 bindings_list(struct ipc_chan *, struct ipc_msg *);
 int	 egress_job_load(uint64_t host_oid, struct egress_job *);
+int	 egress_test(struct ipc_chan *, struct ipc_msg *);
 
 /* tasks.c */
 int	 tasks_enqueue(uint32_t action, uint64_t host_oid,

@@ -16,6 +16,7 @@ get_task(struct taskd_config *c, struct ipc_msg *m)
 	ipc_get_str(m, c->runtime, sizeof(c->runtime));
 	ipc_get_str(m, c->image, sizeof(c->image));
 	ipc_get_str(m, c->runtime_kind, sizeof(c->runtime_kind));
+	ipc_get_str(m, c->check_url, sizeof(c->check_url));
 	if (ipc_end(m) == -1)
 		return -1;
 	if (strcmp(c->runtime_kind, "crun") != 0 &&

@@ -25,6 +25,7 @@ enum driver_op {
 	DRV_DELETE,		/* container, bundle, limits and home */
 	DRV_STATE,		/* running, stopped or missing */
 	DRV_EGRESS,		/* the running host's tunnel, as given */
+	DRV_EGRESS_TEST,	/* a tunnel of its own, checked, taken down */
 };
 
 struct driver_host {
@@ -49,6 +50,9 @@ struct driver_egress {
 	char		 allowed_ips[EGRESS_ALLOWED_MAX + 1];
 	char		 address[EGRESS_CIDR_MAX + 1];
 	char		 dns_server[EGRESS_ADDR_MAX + 1];
+	/* DRV_EGRESS_TEST: what to fetch, and the exit address declared */
+	char		 check_url[256];
+	char		 declared_ip[EGRESS_ADDR_MAX + 1];
 };
 
 /* One datagram each way between taskd and the runner. */
@@ -66,6 +70,7 @@ struct driver_res {
 	int32_t		 pid;		/* DRV_STATE: the host's first process */
 	char		 code[32];	/* an error's code */
 	char		 message[256];
+	struct egress_test test;	/* DRV_EGRESS_TEST */
 };
 
 /* Where the runner keeps its files: set before it starts. */
@@ -125,6 +130,7 @@ struct spawn_opts {
 	pid_t		 netns_pid;	/* run in this process's network */
 	int		 fds[SPAWN_FDS_MAX];	/* become 3 and 4 */
 	int		 nfds;
+	int		 timeout_ms;	/* killed after it; 0 for none */
 };
 int	 spawn_run(const char *const argv[], const struct spawn_opts *,
 	    char *out, size_t outlen);
@@ -135,6 +141,8 @@ int	 net_egress_ok(struct driver_egress *);
 int	 net_apply(const struct driver_paths *, const struct driver_host *,
 	    pid_t pid, const struct driver_egress *, struct driver_res *);
 void	 net_remove(const struct driver_host *);
+int	 net_test(const struct driver_paths *, const struct driver_host *,
+	    const struct driver_egress *, struct driver_res *);
 
 /* image.c: the default image from busybox, made once; a tarball image
  * unpacked once, its directory then in image */

@@ -24,9 +24,12 @@ struct inflight {
 	TAILQ_ENTRY(inflight)	 entry;
 	uint32_t		 seq;
 	int			 probe;		/* the reconciler's question */
-	struct task_job		 job;		/* a task's */
+	int			 check;		/* an egress IP's test */
+	struct task_job		 job;		/* a task's, or the test's */
 	uint64_t		 host_oid;	/* a probe's */
 	char			 expected[16];
+	uint32_t		 reqid;		/* the test's request */
+	char			 declared_ip[EGRESS_ADDR_MAX + 1];
 };
 
 static TAILQ_HEAD(, inflight) inflight = TAILQ_HEAD_INITIALIZER(inflight);
@@ -166,6 +169,37 @@ runner_send(struct inflight *f, uint32_t op, const struct driver_host *h,
 	return 0;
 }
 
+/* The answer to stored's egress.check: status, message, the checks. */
+static void
+check_answer(const struct inflight *f, uint32_t status, const char *message,
+    const struct egress_test *t)
+{
+	struct egress_test	 none;
+	struct ipc_msg		 req, m;
+
+	memset(&none, 0, sizeof(none));
+	memset(&req, 0, sizeof(req));
+	req.type = IPC_EGRESS_CHECK;
+	req.reqid = f->reqid;
+	ipc_msg_init(&m, IPC_EGRESS_CHECK_RES, 0);
+	ipc_put_u64(&m, status);
+	ipc_put_str(&m, message);
+	ipc_put_egress_test(&m, t != NULL ? t : &none);
+	ipc_reply(stored(), &req, &m);
+}
+
+/* What cannot go on: its task reported, or its test answered. */
+static void
+abandon(struct inflight *f, uint32_t outcome, const char *code,
+    const char *message)
+{
+	if (f->check)
+		check_answer(f, 502, message, NULL);
+	else
+		report(&f->job, outcome, code, message, "");
+	free(f);
+}
+
 /* The job to the runner, with its tunnel's keys if it has one. */
 static void
 dispatch_job(struct inflight *f, const struct driver_egress *e)
@@ -173,13 +207,14 @@ dispatch_job(struct inflight *f, const struct driver_egress *e)
 	struct driver_host	 h;
 
 	host_to_driver(&f->job.host, &h);
-	if (runner_send(f, driver_op(f->job.action), &h, e) == -1) {
-		report(&f->job, TASK_RETRY, "runner_unavailable",
-		    "the runner does not answer", "");
-		free(f);
+	if (runner_send(f, f->check ? DRV_EGRESS_TEST :
+	    driver_op(f->job.action), &h, e) == -1) {
+		abandon(f, TASK_RETRY, "runner_unavailable",
+		    "the runner does not answer");
 		return;
 	}
-	progress(&f->job, 10, host_action_kind(f->job.action));
+	if (!f->check)
+		progress(&f->job, 10, host_action_kind(f->job.action));
 }
 
 /* authd opened the seals of the job's tunnel (or would not). */
@@ -194,9 +229,8 @@ unsealed(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 
 	(void)chan;
 	if (m == NULL) {
-		report(&f->job, TASK_RETRY, "authd_unavailable",
-		    "authd did not open the tunnel's keys", "");
-		free(f);
+		abandon(f, TASK_RETRY, "authd_unavailable",
+		    "authd did not open the tunnel's keys");
 		claim();
 		return;
 	}
@@ -208,8 +242,7 @@ unsealed(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 	if (ipc_end(m) == -1)
 		fatalx("authd sent a malformed egress.unseal.res");
 	if (status != 200) {
-		report(&f->job, TASK_FAILED, "egress_sealed", message, "");
-		free(f);
+		abandon(f, TASK_FAILED, "egress_sealed", message);
 		claim();
 	} else {
 		e.present = 1;
@@ -219,6 +252,12 @@ unsealed(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 		strlcpy(e.allowed_ips, j->allowed_ips, sizeof(e.allowed_ips));
 		strlcpy(e.address, j->address, sizeof(e.address));
 		strlcpy(e.dns_server, j->dns_server, sizeof(e.dns_server));
+		if (f->check) {
+			strlcpy(e.check_url, taskd_env->conf.check_url,
+			    sizeof(e.check_url));
+			strlcpy(e.declared_ip, f->declared_ip,
+			    sizeof(e.declared_ip));
+		}
 		dispatch_job(f, &e);
 	}
 	explicit_bzero(&e, sizeof(e));
@@ -429,6 +468,12 @@ runner_readable(evutil_socket_t fd, short ev, void *arg)
 		return;
 	}
 	TAILQ_REMOVE(&inflight, f, entry);
+	if (f->check) {
+		check_answer(f, res.ok ? 200 : 502, res.ok ? "ok" :
+		    res.message, &res.test);
+		free(f);
+		return;
+	}
 	if (f->probe)
 		probe_answered(f, &res);
 	else if (res.ok)
@@ -469,6 +514,39 @@ jobs_init(struct event_base *base, int fd)
 	    event_add(poll_ev, &poll_tv) == -1 ||
 	    event_add(reconcile_ev, &reconcile_tv) == -1)
 		fatalx("jobs: events");
+}
+
+/*
+ * IPC_EGRESS_CHECK, from stored: an egress IP's tunnel and the address
+ * it should leave by.  The runner makes the tunnel in a namespace of
+ * its own under a name of the egress IP's ("t" and its oid), checks,
+ * and takes it down; the keys come from authd, as for a host.
+ */
+int
+jobs_egress_check(struct ipc_chan *chan, struct ipc_msg *m)
+{
+	struct inflight	*f;
+
+	(void)chan;
+	if ((f = calloc(1, sizeof(*f))) == NULL)
+		fatal("%s", __func__);
+	f->check = 1;
+	f->reqid = m->reqid;
+	ipc_get_egress_job(m, &f->job.egress);
+	ipc_get_str(m, f->declared_ip, sizeof(f->declared_ip));
+	if (ipc_end(m) == -1 || !f->job.egress.present ||
+	    f->job.egress.oid >= 1000000000ULL) {
+		if (m->error == NULL)
+			m->error = "an egress check without its egress";
+		free(f);
+		return -1;
+	}
+	snprintf(f->job.host.short_id, sizeof(f->job.host.short_id),
+	    "t%09llu", (unsigned long long)f->job.egress.oid);
+	if (unseal_request(f) == -1)
+		abandon(f, TASK_RETRY, "authd_unavailable",
+		    "authd does not answer");
+	return 0;
 }
 
 void

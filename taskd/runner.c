@@ -148,6 +148,9 @@ perform(const struct driver_paths *p, const struct driver_req *req,
 	case DRV_EGRESS:
 		rc = driver->state(p, &req->host, res);
 		break;
+	case DRV_EGRESS_TEST:
+		rc = net_test(p, &req->host, &req->egress, res);
+		break;
 	default:
 		strlcpy(res->code, "bad_request", sizeof(res->code));
 	}

@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -21,6 +22,7 @@
 #include <unistd.h>
 
 #include "driver.h"
+#include "util.h"
 
 static void
 child(const char *const argv[], const struct spawn_opts *o, int out)
@@ -53,16 +55,53 @@ child(const char *const argv[], const struct spawn_opts *o, int out)
 	_exit(127);
 }
 
+/* Milliseconds left before deadline (0 for none: -1, wait forever). */
+static int
+left(uint64_t deadline)
+{
+	uint64_t	 now;
+
+	if (deadline == 0)
+		return -1;
+	now = monotonic_ms();
+	return now >= deadline ? 0 : (int)(deadline - now);
+}
+
+/* waitpid, killing the child once the deadline has passed. */
+static int
+reap(pid_t pid, uint64_t deadline, int *status)
+{
+	pid_t	 r;
+
+	for (;;) {
+		r = waitpid(pid, status, deadline != 0 ? WNOHANG : 0);
+		if (r == pid)
+			return 0;
+		if (r == -1 && errno != EINTR)
+			return -1;
+		if (r == 0 && left(deadline) == 0) {
+			(void)kill(pid, SIGKILL);
+			deadline = 0;
+		} else if (r == 0)
+			usleep(5000);
+	}
+}
+
 int
 spawn_run(const char *const argv[], const struct spawn_opts *o, char *out,
     size_t outlen)
 {
 	const char	*logpath = o != NULL ? o->logpath : NULL;
-	int		 fds[2], status;
+	struct pollfd	 pfd;
+	uint64_t	 deadline = 0;
+	int		 fds[2], status, killed = 0, ready;
 	pid_t		 pid;
 	size_t		 have = 0;
 	ssize_t		 n;
 	char		 sink[512];
+
+	if (o != NULL && o->timeout_ms > 0)
+		deadline = monotonic_ms() + o->timeout_ms;
 
 	out[0] = '\0';
 	if (logpath != NULL) {
@@ -84,13 +123,25 @@ spawn_run(const char *const argv[], const struct spawn_opts *o, char *out,
 		child(argv, o, fds[1]);
 	}
 	close(fds[1]);
-	if (logpath != NULL)
-		while (waitpid(pid, &status, 0) == -1)
-			if (errno != EINTR) {
-				close(fds[0]);
-				return -1;
-			}
+	if (logpath != NULL && reap(pid, deadline, &status) == -1) {
+		close(fds[0]);
+		return -1;
+	}
+	pfd.fd = fds[0];
+	pfd.events = POLLIN;
 	for (;;) {
+		/* a program past its time is killed, and what it left
+		 * holding the pipe gets a second more */
+		if (logpath == NULL && (ready = poll(&pfd, 1, killed ? 1000 :
+		    left(deadline))) <= 0) {
+			if (ready == -1 && errno == EINTR)
+				continue;
+			if (ready == -1 || killed)
+				break;
+			(void)kill(pid, SIGKILL);
+			killed = 1;
+			continue;
+		}
 		if (have + 1 < outlen)
 			n = read(fds[0], out + have, outlen - have - 1);
 		else
@@ -104,9 +155,7 @@ spawn_run(const char *const argv[], const struct spawn_opts *o, char *out,
 	}
 	out[have] = '\0';
 	close(fds[0]);
-	if (logpath == NULL)
-		while (waitpid(pid, &status, 0) == -1)
-			if (errno != EINTR)
-				return -1;
+	if (logpath == NULL && reap(pid, killed ? 0 : deadline, &status) == -1)
+		return -1;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }

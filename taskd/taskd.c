@@ -42,6 +42,8 @@ dispatch(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 	case PROC_MOATD:
 		return config_dispatch(chan, m);
 	case PROC_STORED:
+		if (m->type == IPC_EGRESS_CHECK)
+			return jobs_egress_check(chan, m);
 		if (m->type == IPC_TASK_WAKE) {
 			if (ipc_end(m) == -1)
 				return -1;

@@ -13,6 +13,7 @@ struct taskd_config {
 	char			 runtime[256];
 	char			 runtime_kind[8];	/* crun or runc */
 	char			 image[256];	/* "" for the default */
+	char			 check_url[256];	/* an egress test's */
 };
 
 struct taskd {
@@ -32,5 +33,6 @@ int	 config_dispatch(struct ipc_chan *, struct ipc_msg *);
 /* jobs.c */
 void	 jobs_init(struct event_base *, int runner);
 void	 jobs_wake(void);
+int	 jobs_egress_check(struct ipc_chan *, struct ipc_msg *);
 
 #endif

@@ -366,8 +366,28 @@ def test_bindings(suite):
 UNDER = ("10.231.7.1", "10.231.7.2")     # the runner's side, the provider's
 TUNNEL = ("10.232.7.1", "10.232.7.2")    # the provider's, the host's
 
-HTTP_ECHO = """
-import http.server
+# The provider's side of the tunnel: a web server that answers each
+# client with its address, and a DNS server that answers every A query
+# with the web server's address.
+PROVIDER_SERVERS = """
+import http.server, socket, threading
+ADDR = "%s"
+def dns():
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind((ADDR, 53))
+    while True:
+        q, peer = s.recvfrom(512)
+        i = 12
+        while q[i] != 0:
+            i += q[i] + 1
+        qtype, end = q[i + 1:i + 3], i + 5
+        a = qtype == b"\\x00\\x01"
+        head = q[:2] + b"\\x81\\x80\\x00\\x01" + \\
+            (b"\\x00\\x01" if a else b"\\x00\\x00") + b"\\x00" * 4
+        answer = (b"\\xc0\\x0c\\x00\\x01\\x00\\x01\\x00\\x00\\x00\\x3c"
+                  b"\\x00\\x04" + socket.inet_aton(ADDR)) if a else b""
+        s.sendto(head + q[12:end] + answer, peer)
+threading.Thread(target=dns, daemon=True).start()
 class H(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
         body = self.client_address[0].encode()
@@ -377,8 +397,9 @@ class H(http.server.BaseHTTPRequestHandler):
         self.wfile.write(body)
     def log_message(self, *a):
         pass
-http.server.HTTPServer(("%s", 8080), H).serve_forever()
+http.server.HTTPServer((ADDR, 8080), H).serve_forever()
 """ % TUNNEL[0]
+CHECK_URL = "http://check.moat.test:8080/"
 
 
 def sh(*args, check=True):
@@ -415,7 +436,8 @@ def provider():
     os.unlink(keyfile)
     sh(*run, "ip", "addr", "add", TUNNEL[0] + "/24", "dev", "mprovwg")
     sh(*run, "ip", "link", "set", "mprovwg", "up")
-    web = subprocess.Popen([*run, "/usr/bin/python3", "-c", HTTP_ECHO])
+    web = subprocess.Popen([*run, "/usr/bin/python3", "-c",
+                            PROVIDER_SERVERS])
 
     class Provider:
         public_key = pub
@@ -588,3 +610,85 @@ def test_a_key_the_tunnel_cannot_use_fails_its_task(suite, provider):
     assert body["host"]["status"] == "running"
     assert in_host(h["short_id"], "ls /sys/class/net").stdout.split() == \
         ["lo"]
+
+
+def test_the_three_checks_of_an_egress_ip(make_suite, provider):
+    suite = make_suite('task egress check "%s"\n' % CHECK_URL)
+    admin = admin_token(suite)
+    base = {"wg_endpoint": provider.endpoint,
+            "wg_public_key": provider.public_key,
+            "wg_peer_address": TUNNEL[1] + "/32"}
+    # declared as the address the provider's web server sees, its DNS
+    # server the provider's: all three pass
+    status, good, _ = call(suite, "POST", "/v1/admin/egress-ips", admin,
+                           dict(base, label="good", ip_address=TUNNEL[1],
+                                wg_dns_server=TUNNEL[0]))
+    assert status == 201, good
+    provider.allow(good["wg_client_public_key"])
+    status, body, _ = call(suite, "POST", "/v1/admin/egress-ips/%s/test"
+                           % good["id"], admin)
+    assert status == 200, body
+    assert body["ok"] is True and body["exit_ip"] == TUNNEL[1], body
+    assert body["egress_ip_id"] == good["id"]
+    for name in ("connectivity", "exit_ip_match", "dns_leak"):
+        assert body["checks"][name]["ok"] is True, body
+    assert "check.moat.test" in body["checks"]["dns_leak"]["detail"]
+    # the test's tunnel is gone with it
+    assert not glob.glob("/var/run/wireguard/mwt*.sock")
+    assert sh("pgrep", "-f", "wireguard-go mwt", check=False).returncode
+
+    # another exit address than declared
+    status, other, _ = call(suite, "POST", "/v1/admin/egress-ips", admin,
+                            dict(base, label="other",
+                                 ip_address="203.0.113.10",
+                                 wg_dns_server=TUNNEL[0]))
+    provider.allow(other["wg_client_public_key"])
+    status, body, _ = call(suite, "POST", "/v1/admin/egress-ips/%s/test"
+                           % other["id"], admin)
+    assert status == 200 and body["ok"] is False, body
+    assert body["checks"]["connectivity"]["ok"] is True
+    assert body["checks"]["exit_ip_match"]["ok"] is False
+    assert TUNNEL[1] in body["checks"]["exit_ip_match"]["detail"]
+    assert body["checks"]["dns_leak"]["ok"] is True
+
+    # no DNS server: a host could look up no name, the check URL's either
+    status, nodns, _ = call(suite, "POST", "/v1/admin/egress-ips", admin,
+                            dict(base, label="nodns", ip_address=TUNNEL[1]))
+    provider.allow(nodns["wg_client_public_key"])
+    status, body, _ = call(suite, "POST", "/v1/admin/egress-ips/%s/test"
+                           % nodns["id"], admin)
+    assert status == 200 and body["ok"] is False, body
+    assert body["checks"]["dns_leak"]["ok"] is False
+    assert "wg_dns_server" in body["checks"]["dns_leak"]["detail"]
+    assert body["checks"]["connectivity"]["ok"] is False
+    assert body["checks"]["exit_ip_match"]["ok"] is None
+
+    # a key the provider does not know: nothing gets through
+    status, stranger, _ = call(suite, "POST", "/v1/admin/egress-ips",
+                               admin, dict(base, label="stranger",
+                                           ip_address=TUNNEL[1],
+                                           wg_dns_server=TUNNEL[0]))
+    status, body, _ = call(suite, "POST", "/v1/admin/egress-ips/%s/test"
+                           % stranger["id"], admin)
+    assert status == 200 and body["ok"] is False, body
+    assert body["checks"]["connectivity"]["ok"] is False
+    assert body["checks"]["dns_leak"]["ok"] is False
+    assert body["exit_ip"] is None
+
+    # what cannot be tested, and who may not
+    status, half, _ = call(suite, "POST", "/v1/admin/egress-ips", admin,
+                           WG_EXAMPLE)
+    status, body, _ = call(suite, "POST", "/v1/admin/egress-ips/%s/test"
+                           % half["id"], admin)
+    assert status == 409 and "wg_public_key" in body["error"], body
+    assert call(suite, "POST", "/v1/admin/egress-ips/nope/test",
+                admin)[0] == 404
+    make_user(suite, admin, "tester", "password-tester")
+    user = login(suite, "tester", "password-tester")[1]["token"]
+    assert call(suite, "POST", "/v1/admin/egress-ips/%s/test" % good["id"],
+                user)[0] == 403
+    status, events, _ = call(suite, "GET", "/v1/admin/events?type="
+                             "admin.egress.test", admin)
+    assert events["total"] == 4
+    assert "connectivity passed, exit ip passed, dns passed" in \
+        events["events"][-1]["message"]

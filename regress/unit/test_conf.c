@@ -145,6 +145,7 @@ test_defaults(void)
 	CHECK_STR(conf.task.runtime, "/usr/bin/crun");
 	CHECK_STR(conf.task.runtime_kind, "crun");
 	CHECK_STR(conf.task.image, "");
+	CHECK_STR(conf.task.check_url, "https://api.ipify.org");
 	CHECK_INT(conf.ipc_timeout_ms, 5000);
 	CHECK_INT(conf.log_verbose, 0);
 	CHECK_STR(conf.user[PROC_FRONTD], proc_default_user(PROC_FRONTD));
@@ -215,6 +216,7 @@ test_full(void)
 	CHECK_STR(conf.task.runtime, "/usr/local/bin/runc");
 	CHECK_STR(conf.task.runtime_kind, "runc");
 	CHECK_STR(conf.task.image, "/srv/moat/image");
+	CHECK_STR(conf.task.check_url, "https://ip.example.net/plain");
 	CHECK_INT(conf.ipc_timeout_ms, 10000);
 	CHECK_INT(conf.log_verbose, 1);
 	CHECK_INT(conf_finalize(&conf), 0);
@@ -594,6 +596,9 @@ static const struct bad {
 	{ "bad-task-paths.conf", 2,
 	    "bad-task-paths.conf:2: task image \"relative/image\": must be "
 	    "an absolute path" },
+	{ "bad-check-url.conf", 3,
+	    "bad-check-url.conf:1: task egress check: \"ftp://example.net/\" "
+	    "is not an http or https URL" },
 	{ "bad-size-suffix.conf", 1,
 	    "bad-size-suffix.conf:1: invalid size \"64X\"" },
 	{ "bad-string-too-long.conf", 1,
