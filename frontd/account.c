@@ -192,12 +192,12 @@ render_account(const struct user_rec *u, json_t *api, json_t *sshkeys,
 	else
 		strlcpy(name, u->username, sizeof(name));
 	/* secrets are shown once, when made: never in a later read */
-	return json_pack("{s:s,s:s,s:s,s:s,s:{s:s,s:s},s:{s:{s:s?,s:n}},s:o,"
+	return json_pack("{s:s,s:s,s:s,s:s,s:{s:s,s:s},s:{s:{s:s,s:n}},s:o,"
 	    "s:o,s:o}", "id", u->id, "name", name, "email", u->email,
 	    "phone", u->phone, "notification", "email", u->notification_email,
 	    "phone", u->notification_phone, "e24files", "s3", "api_id",
-	    files_id[0] != '\0' ? files_id : NULL, "secret_key", "api", api,
-	    "sshkeys", sshkeys, "groups", groups);
+	    files_id, "secret_key", "api", api, "sshkeys", sshkeys, "groups",
+	    groups);
 }
 
 /* id, name and fingerprint of each key, as account-v2.txt lists them */

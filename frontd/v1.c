@@ -34,7 +34,12 @@ string_field(struct api_req *r, json_t *body, const char *name, size_t max,
 	json_t	*v = json_object_get(body, name);
 	char	 msg[96];
 
-	if (v == NULL || !json_is_string(v) || json_string_length(v) > max) {
+	if (v == NULL) {
+		snprintf(msg, sizeof(msg), "\"%s\" is required", name);
+		api_error(r, 400, msg);
+		return -1;
+	}
+	if (!json_is_string(v) || json_string_length(v) > max) {
 		snprintf(msg, sizeof(msg), "\"%s\" must be a string of at most "
 		    "%zu characters", name, max);
 		api_error(r, 400, msg);

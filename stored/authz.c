@@ -17,24 +17,23 @@ int
 user_ref(const char *ref, uint64_t *oid)
 {
 	static const char by_id[] = "SELECT oid FROM users WHERE id = ?";
+	static const char by_oid[] = "SELECT oid FROM users WHERE oid = ?";
 	sqlite3_stmt	*st;
-	char		*end;
-	unsigned long long v;
 	size_t		 len = strlen(ref);
-	int		 rc;
+	int		 rc, number;
 
-	/* an integer oid (command API, certificates API) ... */
-	if (len > 0 && len <= 19 && strspn(ref, "0123456789") == len &&
-	    ref[0] != '0') {
-		v = strtoull(ref, &end, 10);
-		*oid = v;
-		return 0;
-	}
-	/* ... or a UUID (control plane, account API) */
-	if (len != 36)
+	/* an integer oid (command API, certificates API), or a UUID
+	 * (control plane, account API); either names a user that is */
+	number = len > 0 && len <= 18 && strspn(ref, "0123456789") == len &&
+	    ref[0] != '0';
+	if (!number && len != 36)
 		return -1;
-	st = db_stmt(by_id);
-	sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
+	st = db_stmt(number ? by_oid : by_id);
+	if (number)
+		sqlite3_bind_int64(st, 1, (sqlite3_int64)strtoull(ref, NULL,
+		    10));
+	else
+		sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	*oid = rc == SQLITE_ROW ? (uint64_t)sqlite3_column_int64(st, 0) : 0;
 	sqlite3_reset(st);

@@ -16,6 +16,8 @@
 #include "util.h"
 
 #define HOSTS_PAGE	200
+/* a tunnel whose last host.egress failed is left alone this long */
+#define TUNNEL_RETRY_SECONDS	300
 
 static const char host_columns[] = "h.oid, h.id, h.user_oid, u.id, "
     "h.short_id, h.status, h.hostname, h.timezone, h.memory_limit_mb, "
@@ -439,13 +441,14 @@ hosts_op(struct ipc_chan *chan, struct ipc_msg *m)
 
 /* ---- the reconciler's questions and findings ------------------------- */
 
-/* Every host that is not deleted: oid, short id, state, busy. */
+/* Every host that is not deleted: oid, short id, state, busy, bound. */
 int
 hosts_states(struct ipc_chan *chan, struct ipc_msg *m)
 {
 	static const char sql[] = "SELECT h.oid, h.short_id, h.status, "
 	    "EXISTS (SELECT 1 FROM tasks t WHERE t.host_oid = h.oid AND "
-	    "t.status IN ('pending', 'running')) FROM hosts h WHERE "
+	    "t.status IN ('pending', 'running')), EXISTS (SELECT 1 FROM "
+	    "bindings b WHERE b.host_oid = h.oid) FROM hosts h WHERE "
 	    "h.status != 'deleted' ORDER BY h.oid";
 	struct ipc_msg	 reply, body;
 	sqlite3_stmt	*st = db_stmt(sql);
@@ -460,6 +463,7 @@ hosts_states(struct ipc_chan *chan, struct ipc_msg *m)
 		ipc_put_str(&body, (const char *)sqlite3_column_text(st, 1));
 		ipc_put_str(&body, (const char *)sqlite3_column_text(st, 2));
 		ipc_put_bool(&body, sqlite3_column_int(st, 3));
+		ipc_put_bool(&body, sqlite3_column_int(st, 4));
 		n++;
 	}
 	sqlite3_reset(st);
@@ -472,8 +476,49 @@ hosts_states(struct ipc_chan *chan, struct ipc_msg *m)
 }
 
 /*
+ * A running host's tunnel is not as its binding says: down (its
+ * wireguard-go died) or stray (left behind).  A host.egress task brings
+ * it in line, unless one failed lately: a tunnel that cannot be made
+ * is not retried every few seconds.
+ */
+static int
+tunnel_observed(const struct host_rec *h, const char *status,
+    const struct principal *taskd)
+{
+	static const char recent_sql[] = "SELECT 1 FROM tasks WHERE "
+	    "host_oid = ? AND action = ? AND status = 'failed' AND "
+	    "updated_at > ? LIMIT 1";
+	sqlite3_stmt	*st;
+	char		 task_id[37];
+	int		 recent;
+
+	if (strcmp(h->status, "running") != 0)
+		return 0;
+	st = db_stmt(recent_sql);
+	sqlite3_bind_int64(st, 1, h->oid);
+	sqlite3_bind_int(st, 2, HOST_EGRESS);
+	sqlite3_bind_int64(st, 3, db_now() - TUNNEL_RETRY_SECONDS);
+	recent = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_reset(st);
+	if (recent)
+		return 0;
+	if (db_begin() == -1 || tasks_enqueue(HOST_EGRESS, h->oid, "",
+	    task_id) == -1 || host_event("host.reconciled", h, task_id, taskd,
+	    strcmp(status, "tunnel_down") == 0 ? "the host's tunnel was down: "
+	    "brought up again" : "a tunnel the host should not have: taken "
+	    "down") == -1 || db_commit() == -1) {
+		db_rollback();
+		return 0;
+	}
+	log_warnx("host %s: %s", h->short_id, status);
+	tasks_wake();
+	return 0;
+}
+
+/*
  * The runtime says otherwise: a container died or vanished behind
- * moat's back.  Recorded unless a task now owns the host.
+ * moat's back, or its tunnel did.  Recorded unless a task now owns the
+ * host.
  */
 int
 hosts_observed(struct ipc_msg *m)
@@ -482,20 +527,26 @@ hosts_observed(struct ipc_msg *m)
 	struct principal taskd;
 	char		 status[16], text[128];
 	uint64_t	 oid;
+	int		 tunnel;
 
 	ipc_get_u64(m, &oid);
 	ipc_get_str(m, status, sizeof(status));
 	if (ipc_end(m) == -1)
 		return -1;
-	if (strcmp(status, "stopped") != 0 && strcmp(status, "running") != 0) {
+	tunnel = strcmp(status, "tunnel_down") == 0 ||
+	    strcmp(status, "tunnel_stray") == 0;
+	if (strcmp(status, "stopped") != 0 && strcmp(status, "running") != 0 &&
+	    !tunnel) {
 		m->error = "an observed host state out of range";
 		return -1;
 	}
-	if (hosts_load_oid(oid, &h) == -1 || strcmp(h.status, status) == 0 ||
-	    strcmp(h.status, "deleted") == 0 || tasks_host_busy(oid))
+	if (hosts_load_oid(oid, &h) == -1 || strcmp(h.status, "deleted") == 0 ||
+	    (!tunnel && strcmp(h.status, status) == 0) || tasks_host_busy(oid))
 		return 0;
 	memset(&taskd, 0, sizeof(taskd));
 	strlcpy(taskd.username, "taskd", sizeof(taskd.username));
+	if (tunnel)
+		return tunnel_observed(&h, status, &taskd);
 	snprintf(text, sizeof(text), "the runtime has the host %s, not %s",
 	    status, h.status);
 	if (db_begin() == -1 || hosts_set_status(oid, status) == -1 ||

@@ -212,7 +212,80 @@ static const char *const migrations[] = {
 	"    ON DELETE CASCADE,"
 	"  egress_oid INTEGER NOT NULL UNIQUE REFERENCES egress_ips (oid),"
 	"  created_at INTEGER NOT NULL);",
+
+	/* 10: the numbers of users, API keys and SSH keys, which clients
+	 * hold, are never given out again (AUTOINCREMENT): SQLite gives a
+	 * deleted row's number to the next row, and a client that deletes
+	 * key 7 again, or reads user 7, would reach another's.  Tables
+	 * rebuilt as SQLite says, with foreign keys off (FK_OFF_VERSION). */
+	"CREATE TABLE users_new ("
+	"  oid INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  id TEXT NOT NULL UNIQUE,"
+	"  username TEXT NOT NULL UNIQUE,"
+	"  password_hash TEXT NOT NULL,"
+	"  role TEXT NOT NULL CHECK (role IN ('admin', 'user')),"
+	"  status TEXT NOT NULL DEFAULT 'active'"
+	"    CHECK (status IN ('active', 'disabled')),"
+	"  expires_at INTEGER,"
+	"  created_at INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL,"
+	"  email TEXT,"
+	"  first_name TEXT NOT NULL DEFAULT '',"
+	"  last_name TEXT NOT NULL DEFAULT '',"
+	"  phone TEXT NOT NULL DEFAULT '',"
+	"  notification_email TEXT NOT NULL DEFAULT '',"
+	"  notification_phone TEXT NOT NULL DEFAULT '');"
+	"INSERT INTO users_new (oid, id, username, password_hash, role, status,"
+	"  expires_at, created_at, updated_at, email, first_name, last_name,"
+	"  phone, notification_email, notification_phone) SELECT oid, id,"
+	"  username, password_hash, role, status, expires_at, created_at,"
+	"  updated_at, email, first_name, last_name, phone,"
+	"  notification_email, notification_phone FROM users;"
+	"DROP TABLE users;"
+	"ALTER TABLE users_new RENAME TO users;"
+	"CREATE UNIQUE INDEX users_email ON users (email) "
+	"  WHERE email IS NOT NULL;"
+	"CREATE INDEX users_username_status ON users (username, status);"
+	"CREATE TABLE api_keys_new ("
+	"  oid INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  id TEXT NOT NULL UNIQUE,"
+	"  public_id TEXT NOT NULL UNIQUE,"
+	"  digest BLOB NOT NULL,"
+	"  user_oid INTEGER NOT NULL REFERENCES users (oid) ON DELETE CASCADE,"
+	"  name TEXT NOT NULL,"
+	"  scopes INTEGER NOT NULL,"
+	"  permissions TEXT NOT NULL DEFAULT '[]',"
+	"  expires_at INTEGER,"
+	"  created_at INTEGER NOT NULL,"
+	"  last_used_at INTEGER);"
+	"INSERT INTO api_keys_new SELECT oid, id, public_id, digest, user_oid,"
+	"  name, scopes, permissions, expires_at, created_at, last_used_at"
+	"  FROM api_keys;"
+	"DROP TABLE api_keys;"
+	"ALTER TABLE api_keys_new RENAME TO api_keys;"
+	"CREATE INDEX api_keys_user ON api_keys (user_oid, oid);"
+	"CREATE TABLE ssh_keys_new ("
+	"  oid INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  id TEXT NOT NULL UNIQUE,"
+	"  user_oid INTEGER NOT NULL REFERENCES users (oid) ON DELETE CASCADE,"
+	"  name TEXT NOT NULL,"
+	"  type TEXT NOT NULL,"
+	"  blob64 TEXT NOT NULL,"
+	"  comment TEXT NOT NULL,"
+	"  fingerprint TEXT NOT NULL,"
+	"  bits INTEGER NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  UNIQUE (user_oid, fingerprint));"
+	"INSERT INTO ssh_keys_new SELECT oid, id, user_oid, name, type, blob64,"
+	"  comment, fingerprint, bits, created_at FROM ssh_keys;"
+	"DROP TABLE ssh_keys;"
+	"ALTER TABLE ssh_keys_new RENAME TO ssh_keys;",
 };
+
+/* The migration that rebuilds tables other tables refer to: it runs with
+ * foreign keys off (a DROP would cascade), and is checked before it
+ * commits. */
+#define FK_OFF_VERSION	10
 
 int
 schema_version(void)
@@ -228,6 +301,20 @@ schema_version(void)
 	return v;
 }
 
+/* Whether any row refers to one that is not there. */
+static int
+foreign_keys_broken(void)
+{
+	sqlite3_stmt	*st = db_stmt("PRAGMA foreign_key_check");
+	int		 rc;
+
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		log_warnx("a migration would leave rows that refer to none");
+	return rc != SQLITE_DONE;
+}
+
 static int
 apply(int version, const char *sql)
 {
@@ -238,7 +325,8 @@ apply(int version, const char *sql)
 
 	if (db_begin() == -1)
 		return -1;
-	if (db_exec(sql) == -1) {
+	if (db_exec(sql) == -1 || (version == FK_OFF_VERSION &&
+	    foreign_keys_broken())) {
 		db_rollback();
 		return -1;
 	}
@@ -268,7 +356,14 @@ schema_migrate(void)
 		fatalx("the database has schema %d; this stored knows %d",
 		    have, n);
 	for (i = have; i < n; i++) {
+		/* a pragma that a transaction would ignore */
+		if (i + 1 == FK_OFF_VERSION &&
+		    db_exec("PRAGMA foreign_keys=OFF") == -1)
+			return -1;
 		if (apply(i + 1, migrations[i]) == -1)
+			return -1;
+		if (i + 1 == FK_OFF_VERSION &&
+		    db_exec("PRAGMA foreign_keys=ON") == -1)
 			return -1;
 		log_info("database schema migrated to version %d", i + 1);
 	}

@@ -88,17 +88,22 @@ message_for(int status)
 
 /*
  * The user the request acts on: ref names one (an admin route, or a
- * user naming themself), or "" for the caller.
+ * user naming themself), or "" for the caller.  A 404 here is the
+ * user's, and says so in why.
  */
 static int
 sshkey_owner(const struct principal *p, const char *ref, int admin_only,
-    uint64_t *user)
+    uint64_t *user, const char **why)
 {
+	int	 status;
+
 	if (*ref == '\0' && !admin_only) {
 		*user = p->user_oid;
 		return 0;
 	}
-	return authz_user(p, ref, admin_only, user);
+	if ((status = authz_user(p, ref, admin_only, user)) == 404)
+		*why = "user not found";
+	return status;
 }
 
 static int64_t
@@ -175,6 +180,7 @@ sshkeys_store_add(struct ipc_chan *chan, struct ipc_msg *m)
 	struct principal p;
 	struct sshkey_rec k, in;
 	char		 ref[FIELD_REF_MAX + 1], oidtext[24];
+	const char	*why = NULL;
 	uint64_t	 user = 0, oid;
 	uint32_t	 retry, method, dialect;
 	int		 status, admin_only;
@@ -198,7 +204,7 @@ sshkeys_store_add(struct ipc_chan *chan, struct ipc_msg *m)
 		return -1;
 	}
 	if (status == 0)
-		status = sshkey_owner(&p, ref, admin_only, &user);
+		status = sshkey_owner(&p, ref, admin_only, &user, &why);
 	if (status == 0 && fingerprint_taken(user, in.fingerprint)) {
 		reply_sshkey(chan, m, 409, "this ssh key is already added",
 		    NULL);
@@ -210,7 +216,8 @@ sshkeys_store_add(struct ipc_chan *chan, struct ipc_msg *m)
 		return 0;
 	}
 	if (status != 0) {
-		reply_sshkey(chan, m, status, message_for(status), NULL);
+		reply_sshkey(chan, m, status, why != NULL ? why :
+		    message_for(status), NULL);
 		return 0;
 	}
 	if (db_begin() == -1 || insert_sshkey(user, &in, &oid) == -1 ||
@@ -241,7 +248,7 @@ delete_sshkey(uint64_t oid)
 
 static void
 list_sshkeys(struct ipc_chan *chan, const struct ipc_msg *req, int status,
-    uint64_t user, uint32_t limit, uint32_t offset)
+    const char *why, uint64_t user, uint32_t limit, uint32_t offset)
 {
 	static char	 sql[512];
 	struct ipc_msg	 body;
@@ -269,7 +276,8 @@ list_sshkeys(struct ipc_chan *chan, const struct ipc_msg *req, int status,
 		sqlite3_reset(st);
 	}
 	reply_list(chan, req, IPC_SSHKEY_LIST_RES, status == 0 ? 200 : status,
-	    status == 0 ? "ok" : message_for(status), total, n, &body);
+	    status == 0 ? "ok" : why != NULL ? why : message_for(status), total,
+	    n, &body);
 }
 
 /* From frontd: list or delete. */
@@ -281,6 +289,7 @@ sshkeys_op(struct ipc_chan *chan, struct ipc_msg *m)
 	char		 ref[FIELD_REF_MAX + 1], keyref[FIELD_REF_MAX + 1] = "";
 	uint64_t	 user = 0;
 	uint32_t	 retry, limit = 0, offset = 0, dialect = DIALECT_MAX;
+	const char	*why = NULL;
 	int		 status, admin_only;
 
 	status = authz_grant(m, &p, &retry);
@@ -296,9 +305,9 @@ sshkeys_op(struct ipc_chan *chan, struct ipc_msg *m)
 	if (ipc_end(m) == -1)
 		return -1;
 	if (status == 0)
-		status = sshkey_owner(&p, ref, admin_only, &user);
+		status = sshkey_owner(&p, ref, admin_only, &user, &why);
 	if (m->type == IPC_OP_SSHKEY_LIST) {
-		list_sshkeys(chan, m, status, user, limit == 0 ||
+		list_sshkeys(chan, m, status, why, user, limit == 0 ||
 		    limit > SSHKEYS_PAGE ? SSHKEYS_PAGE : limit, offset);
 		return 0;
 	}
@@ -311,7 +320,8 @@ sshkeys_op(struct ipc_chan *chan, struct ipc_msg *m)
 		status = 500;
 	}
 	if (status != 0)
-		reply_sshkey(chan, m, status, message_for(status), NULL);
+		reply_sshkey(chan, m, status, why != NULL ? why :
+		    message_for(status), NULL);
 	else
 		reply_sshkey(chan, m, 200, "deleted", &k);
 	return 0;

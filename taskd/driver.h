@@ -68,6 +68,7 @@ struct driver_res {
 	int32_t		 ok;
 	char		 state[16];	/* DRV_STATE: running, stopped, missing */
 	int32_t		 pid;		/* DRV_STATE: the host's first process */
+	int32_t		 tunnel;	/* DRV_STATE: a wireguard-go serves it */
 	char		 code[32];	/* an error's code */
 	char		 message[256];
 	struct egress_test test;	/* DRV_EGRESS_TEST */
@@ -141,6 +142,7 @@ int	 net_egress_ok(struct driver_egress *);
 int	 net_apply(const struct driver_paths *, const struct driver_host *,
 	    pid_t pid, const struct driver_egress *, struct driver_res *);
 void	 net_remove(const struct driver_host *);
+int	 net_present(const struct driver_host *);
 int	 net_test(const struct driver_paths *, const struct driver_host *,
 	    const struct driver_egress *, struct driver_res *);
 

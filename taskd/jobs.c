@@ -28,6 +28,7 @@ struct inflight {
 	struct task_job		 job;		/* a task's, or the test's */
 	uint64_t		 host_oid;	/* a probe's */
 	char			 expected[16];
+	int			 bound;		/* a probe's: has a tunnel */
 	uint32_t		 reqid;		/* the test's request */
 	char			 declared_ip[EGRESS_ADDR_MAX + 1];
 };
@@ -383,6 +384,10 @@ probe_answered(struct inflight *f, const struct driver_res *res)
 		observed(f->host_oid, "stopped");
 	else if (strcmp(f->expected, "stopped") == 0 && running)
 		observed(f->host_oid, "running");
+	else if (running && f->bound && !res->tunnel)
+		observed(f->host_oid, "tunnel_down");
+	else if (running && !f->bound && res->tunnel)
+		observed(f->host_oid, "tunnel_stray");
 }
 
 static void
@@ -392,7 +397,7 @@ states_known(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 	struct inflight		*f;
 	char			 short_id[HOST_SHORT_ID_LEN + 1], status[16];
 	uint64_t		 n, i, oid;
-	int			 busy;
+	int			 busy, bound;
 
 	(void)chan;
 	(void)arg;
@@ -405,6 +410,7 @@ states_known(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 		ipc_get_str(m, short_id, sizeof(short_id));
 		ipc_get_str(m, status, sizeof(status));
 		ipc_get_bool(m, &busy);
+		ipc_get_bool(m, &bound);
 		if (m->error != NULL || busy || probes_running >= PROBES_MAX ||
 		    (strcmp(status, "running") != 0 &&
 		    strcmp(status, "stopped") != 0))
@@ -413,6 +419,7 @@ states_known(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 			fatal("%s", __func__);
 		f->probe = 1;
 		f->host_oid = oid;
+		f->bound = bound;
 		strlcpy(f->expected, status, sizeof(f->expected));
 		memset(&h, 0, sizeof(h));
 		strlcpy(h.short_id, short_id, sizeof(h.short_id));

@@ -129,6 +129,16 @@ signal_servers(const char *name, int sig)
 	return n;
 }
 
+/* Whether a wireguard-go serves the tunnel of h. */
+int
+net_present(const struct driver_host *h)
+{
+	char	 name[IFNAMSIZ];
+
+	ifname(h, name, sizeof(name));
+	return signal_servers(name, 0) > 0;
+}
+
 /* The tunnel of h, wherever it is, ended; what it held let go. */
 void
 net_remove(const struct driver_host *h)

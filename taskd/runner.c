@@ -145,6 +145,9 @@ perform(const struct driver_paths *p, const struct driver_req *req,
 		rc = driver->remove(p, &req->host, res);
 		break;
 	case DRV_STATE:
+		if ((rc = driver->state(p, &req->host, res)) == 0)
+			res->tunnel = net_present(&req->host);
+		break;
 	case DRV_EGRESS:
 		rc = driver->state(p, &req->host, res);
 		break;

@@ -110,7 +110,7 @@ def test_new_password_ends_other_sessions(suite):
 def test_files_secret_key(suite):
     admin, token, api_key, secret = setup_user(suite, "files")
     acct = account(suite, api_key, secret)
-    assert acct["e24files"] == {"s3": {"api_id": None, "secret_key": None}}
+    assert acct["e24files"] == {"s3": {"api_id": "", "secret_key": None}}
     status, answer = post(suite, "/v2/account/files-new-secret-key",
                           api_key, secret, {"api_key": api_key})
     assert status == 200, answer

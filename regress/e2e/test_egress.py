@@ -542,6 +542,17 @@ def test_a_host_leaves_through_its_wireguard_tunnel(suite, provider):
     assert finished(suite, admin, bind["task_id"])["status"] == "succeeded"
     assert wait_for(lambda: through_tunnel(short), timeout=15) == TUNNEL[1]
 
+    # its wireguard-go killed behind moat's back: the reconciler notices
+    # and brings the tunnel up again
+    for path in wireguard_go(short):
+        os.kill(int(path.split("/")[2]), 9)
+    wait_for(lambda: wireguard_go(short) == [], timeout=5)
+    assert wait_for(lambda: through_tunnel(short), timeout=30) == TUNNEL[1]
+    status, events, _ = call(suite, "GET", "/v1/admin/events?type="
+                             "host.reconciled", admin)
+    assert events["total"] == 1, events
+    assert "tunnel was down" in events["events"][0]["message"]
+
     # stopped, the tunnel goes; deleted, nothing is left
     status, body, _ = call(suite, "POST", "/v1/admin/hosts/%s/stop" %
                            h["id"], admin)

@@ -229,12 +229,18 @@ def test_admin_routes_and_owners(suite, tmp_path):
                                b_token)
         assert status == 404, body
     assert len(keys_of(suite, a_token)) == 2
-    # a missing user, a missing key
-    status, body, _ = call(suite, "GET", "/v1/admin/users/%s/ssh-keys" %
-                           ("0" * 8 + "-0000-4000-8000-" + "0" * 12), admin)
-    assert status == 404, body
+    # a missing user, by UUID or number, on every route; a missing key
+    for ref in ("0" * 8 + "-0000-4000-8000-" + "0" * 12, "999", "bob"):
+        for method, path, body in [
+                ("GET", "/v1/admin/users/%s/ssh-keys", None),
+                ("POST", "/v1/admin/users/%s/ssh-keys", {"public_key": line}),
+                ("POST", "/v1/admin/users/%s/ssh-keys/generate", None),
+                ("DELETE", "/v1/admin/users/%s/ssh-keys/1", None)]:
+            status, answer, _ = call(suite, method, path % ref, admin, body)
+            assert status == 404, (method, path, ref, answer)
+            assert answer == {"error": "user not found"}, answer
     status, body, _ = call(suite, "DELETE", base + "/999999", admin)
-    assert status == 404, body
+    assert status == 404 and body == {"error": "ssh key not found"}, body
     # alice deletes her own, the admin the other
     status, body, _ = call(suite, "DELETE", "/v1/user/ssh-keys/" +
                            key["id"], a_token)
@@ -291,6 +297,18 @@ def test_account_v2_sshkeys(suite, tmp_path):
     status, answer, _ = signed(suite, "DELETE", "/v2/account/%d/sshkey" %
                                key["id"], api_key, secret)
     assert status == 404 and answer["success"] is False
+    # a deleted key's number is not given out again
+    status, later, _ = call(suite, "PUT", "/v2/account/sshkey", token,
+                            {"name": "later", "method": "generate"})
+    assert status == 201 and later["sshkeys"]["id"] > gen["sshkeys"]["id"]
+    status, answer, _ = call(suite, "DELETE", "/v2/account/%d/sshkey" %
+                             later["sshkeys"]["id"], token)
+    assert status == 200
+    status, last, _ = call(suite, "PUT", "/v2/account/sshkey", token,
+                           {"name": "last", "method": "generate"})
+    assert last["sshkeys"]["id"] > later["sshkeys"]["id"]
+    call(suite, "DELETE", "/v2/account/%d/sshkey" % last["sshkeys"]["id"],
+         token)
     # another account's key id is a missing one
     _, other = user_with_token(suite, admin, "acct2")
     status, answer, _ = call(suite, "DELETE", "/v2/account/%d/sshkey" %

@@ -234,6 +234,24 @@ def test_an_ended_token_stays_dead_after_new_logins(suite):
     assert call(suite, "GET", "/v1/user/me", token)[0] == 200
 
 
+def test_a_deleted_users_number_is_not_given_out_again(suite):
+    """The integer oid names a user in every path: a deleted user's must
+    not come back as the next user's (SQLite would give the highest
+    number out again), or a script holding it reaches someone else."""
+    admin = admin_token(suite)
+    first = make_user(suite, admin, "numbered1", "password-n1")
+    assert call(suite, "DELETE", "/v1/admin/users/%d" % first["oid"],
+                admin)[0] == 204
+    second = make_user(suite, admin, "numbered2", "password-n2")
+    assert second["oid"] > first["oid"]
+    status, body, _ = call(suite, "GET", "/v1/admin/users/%d" % first["oid"],
+                           admin)
+    assert status == 404, body
+    for path in ("/v1/admin/users/%d", "/v1/admin/users/%d/ssh-keys",
+                 "/v1/admin/users/%d/groups"):
+        assert call(suite, "GET", path % 99999, admin)[0] == 404, path
+
+
 def test_sessions_survive_a_restart(make_suite):
     s = make_suite()
     token = admin_token(s)
