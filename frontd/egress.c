@@ -61,31 +61,49 @@ render_egress(const struct egress_rec *e)
 	return j;
 }
 
-static void
-egress_answered(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
+static json_t *
+egress_row(struct api_req *r, struct ipc_msg *m)
 {
-	struct api_req		*r = arg;
-	struct egress_rec	 e;
-	char			 message[256], task_id[37];
-	uint32_t		 status;
-	json_t			*j;
+	struct egress_rec e;
 
-	(void)chan;
+	(void)r;
+	ipc_get_egress(m, &e);
+	return render_egress(&e);
+}
+
+/*
+ * An answer of one record, which row reads and renders, and the task
+ * it queued: 204 without a body, or the record with its task_id.
+ */
+static void
+record_answered(struct api_req *r, struct ipc_msg *m, api_row_fn row)
+{
+	char		 message[256], task_id[37];
+	uint32_t	 status;
+	json_t		*j;
+
 	if (api_res_head(r, m, "storage unavailable", &status, message,
 	    sizeof(message)) == -1)
 		return;
-	ipc_get_egress(m, &e);
+	j = row(r, m);
 	ipc_get_str(m, task_id, sizeof(task_id));
 	if (ipc_end(m) == -1)
-		fatalx("a malformed egress.res");
+		fatalx("a malformed %s", ipc_type_name(m->type));
 	if (status == 204) {
+		json_decref(j);
 		api_empty(r, 204);
 		return;
 	}
-	j = render_egress(&e);
 	if (task_id[0] != '\0')
 		json_object_set_new(j, "task_id", json_string(task_id));
 	api_json(r, status, j);
+}
+
+static void
+egress_answered(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
+{
+	(void)chan;
+	record_answered(arg, m, egress_row);
 }
 
 /* A setting as JSON has it: absent (NULL), null ("") or a string. */
@@ -321,16 +339,6 @@ v1_egress_test(struct api_req *r)
 		api_error(r, 503, "storage unavailable");
 }
 
-static json_t *
-egress_row(struct api_req *r, struct ipc_msg *m)
-{
-	struct egress_rec e;
-
-	(void)r;
-	ipc_get_egress(m, &e);
-	return render_egress(&e);
-}
-
 static void
 egress_listed(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
@@ -379,31 +387,21 @@ render_binding(const struct binding_rec *b)
 	return j;
 }
 
+static json_t *
+binding_row(struct api_req *r, struct ipc_msg *m)
+{
+	struct binding_rec b;
+
+	(void)r;
+	ipc_get_binding(m, &b);
+	return render_binding(&b);
+}
+
 static void
 binding_answered(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
-	struct api_req		*r = arg;
-	struct binding_rec	 b;
-	char			 message[256], task_id[37];
-	uint32_t		 status;
-	json_t			*j;
-
 	(void)chan;
-	if (api_res_head(r, m, "storage unavailable", &status, message,
-	    sizeof(message)) == -1)
-		return;
-	ipc_get_binding(m, &b);
-	ipc_get_str(m, task_id, sizeof(task_id));
-	if (ipc_end(m) == -1)
-		fatalx("stored sent a malformed binding.res");
-	if (status == 204) {
-		api_empty(r, 204);
-		return;
-	}
-	j = render_binding(&b);
-	if (task_id[0] != '\0')
-		json_object_set_new(j, "task_id", json_string(task_id));
-	api_json(r, status, j);
+	record_answered(arg, m, binding_row);
 }
 
 static void
@@ -443,16 +441,6 @@ void
 v1_binding_delete(struct api_req *r)
 {
 	binding_op(r, BINDING_DELETE, r->params[0], "");
-}
-
-static json_t *
-binding_row(struct api_req *r, struct ipc_msg *m)
-{
-	struct binding_rec b;
-
-	(void)r;
-	ipc_get_binding(m, &b);
-	return render_binding(&b);
 }
 
 static void

@@ -173,6 +173,43 @@ db_now(void)
 	return (int64_t)time(NULL);
 }
 
+int64_t
+db_count(const char *sql, uint64_t param)
+{
+	sqlite3_stmt	*st = db_stmt(sql);
+	int64_t		 n = 0;
+
+	if (sqlite3_bind_parameter_count(st) > 0)
+		sqlite3_bind_int64(st, 1, param);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return n;
+}
+
+int
+db_write(const char *sql, uint64_t a, uint64_t b)
+{
+	sqlite3_stmt	*st = db_stmt(sql);
+	int		 rc;
+
+	if (sqlite3_bind_parameter_count(st) > 0)
+		sqlite3_bind_int64(st, 1, a);
+	if (sqlite3_bind_parameter_count(st) > 1)
+		sqlite3_bind_int64(st, 2, b);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? sqlite3_changes(sqlite3_db_handle(st)) : -1;
+}
+
+void
+db_text_col(sqlite3_stmt *st, int col, char *dst, size_t len)
+{
+	const unsigned char	*t = sqlite3_column_text(st, col);
+
+	strlcpy(dst, t != NULL ? (const char *)t : "", len);
+}
+
 /*
  * A login name as the audit trail keeps it: control characters become
  * '?' (each would take six bytes as JSON), and so does everything beyond

@@ -32,14 +32,6 @@ static const char egress_columns[] = "e.oid, e.id, e.label, e.ip_address, "
 static const char egress_from[] = "egress_ips e LEFT JOIN bindings b ON "
     "b.egress_oid = e.oid LEFT JOIN hosts h ON h.oid = b.host_oid";
 
-static void
-text_col(sqlite3_stmt *st, int col, char *dst, size_t len)
-{
-	const unsigned char	*t = sqlite3_column_text(st, col);
-
-	strlcpy(dst, t != NULL ? (const char *)t : "", len);
-}
-
 /* Why a tunnel cannot be made of e yet, or "" when it can. */
 static void
 config_check(struct egress_rec *e, uint32_t invalid)
@@ -71,16 +63,16 @@ row_to_egress(sqlite3_stmt *st, struct egress_rec *e)
 
 	memset(e, 0, sizeof(*e));
 	e->oid = sqlite3_column_int64(st, 0);
-	text_col(st, 1, e->id, sizeof(e->id));
+	db_text_col(st, 1, e->id, sizeof(e->id));
 	for (s = 0; s < EG_SETTINGS; s++)
-		text_col(st, 2 + s, egress_setting(e, s),
+		db_text_col(st, 2 + s, egress_setting(e, s),
 		    egress_settings[s].max + 1);
-	text_col(st, 12, e->wg_client_public_key,
+	db_text_col(st, 12, e->wg_client_public_key,
 	    sizeof(e->wg_client_public_key));
 	e->created_at = sqlite3_column_int64(st, 13);
 	e->updated_at = sqlite3_column_int64(st, 14);
-	text_col(st, 15, e->host_id, sizeof(e->host_id));
-	text_col(st, 16, e->binding_id, sizeof(e->binding_id));
+	db_text_col(st, 15, e->host_id, sizeof(e->host_id));
+	db_text_col(st, 16, e->binding_id, sizeof(e->binding_id));
 	e->secrets_set = sqlite3_column_int(st, 17);
 	config_check(e, sqlite3_column_int(st, 18));
 }
@@ -344,18 +336,6 @@ reply_egress(struct ipc_chan *chan, const struct ipc_msg *req, int status,
 	ipc_reply(chan, req, &m);
 }
 
-static int64_t
-count_egress(void)
-{
-	sqlite3_stmt	*st = db_stmt("SELECT count(*) FROM egress_ips");
-	int64_t		 n = 0;
-
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return n;
-}
-
 /* Applies a create or an update; the status, why, and the record. */
 static int
 change_apply(struct egress_change *c, const struct principal *p,
@@ -387,7 +367,7 @@ change_apply(struct egress_change *c, const struct principal *p,
 		    sizeof(e->wg_client_public_key));
 	if ((*why = settings_invalid(e)) != NULL)
 		return 400;
-	if (create && count_egress() >= EGRESS_MAX) {
+	if (create && db_count("SELECT count(*) FROM egress_ips", 0) >= EGRESS_MAX) {
 		*why = "too many egress ips";
 		return 409;
 	}
@@ -453,10 +433,6 @@ static int
 egress_delete(const struct egress_rec *e, const struct principal *p,
     const char **why)
 {
-	static const char sql[] = "DELETE FROM egress_ips WHERE oid = ?";
-	sqlite3_stmt	*st;
-	int		 rc;
-
 	if (e->binding_id[0] != '\0') {
 		*why = "the egress ip is bound to a host: remove the binding "
 		    "first";
@@ -464,12 +440,9 @@ egress_delete(const struct egress_rec *e, const struct principal *p,
 	}
 	if (db_begin() == -1)
 		return 500;
-	st = db_stmt(sql);
-	sqlite3_bind_int64(st, 1, e->oid);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE || egress_event("admin.egress.delete", e, p,
-	    NULL) == -1 || db_commit() == -1) {
+	if (db_write("DELETE FROM egress_ips WHERE oid = ?", e->oid, 0) != 1 ||
+	    egress_event("admin.egress.delete", e, p, NULL) == -1 ||
+	    db_commit() == -1) {
 		db_rollback();
 		return 500;
 	}
@@ -546,7 +519,7 @@ egress_list(struct ipc_chan *chan, struct ipc_msg *m)
 		sqlite3_reset(st);
 	}
 	reply_list(chan, m, IPC_EGRESS_LIST_RES, status == 0 ? 200 : status,
-	    status_message(status), status == 0 ? (uint64_t)count_egress() :
+	    status_message(status), status == 0 ? (uint64_t)db_count("SELECT count(*) FROM egress_ips", 0) :
 	    0, n, &body);
 	return 0;
 }
@@ -555,15 +528,8 @@ egress_list(struct ipc_chan *chan, struct ipc_msg *m)
 uint64_t
 egress_available(void)
 {
-	static const char sql[] = "SELECT count(*) FROM egress_ips e WHERE "
-	    "NOT EXISTS (SELECT 1 FROM bindings b WHERE b.egress_oid = e.oid)";
-	sqlite3_stmt	*st = db_stmt(sql);
-	uint64_t	 n = 0;
-
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return n;
+	return db_count("SELECT count(*) FROM egress_ips e WHERE NOT EXISTS "
+	    "(SELECT 1 FROM bindings b WHERE b.egress_oid = e.oid)", 0);
 }
 
 /* ---- bindings ------------------------------------------------------- */
@@ -578,9 +544,9 @@ row_to_binding(sqlite3_stmt *st, struct binding_rec *b, uint64_t *host_oid)
 {
 	memset(b, 0, sizeof(*b));
 	b->oid = sqlite3_column_int64(st, 0);
-	text_col(st, 1, b->id, sizeof(b->id));
-	text_col(st, 2, b->host_id, sizeof(b->host_id));
-	text_col(st, 3, b->egress_ip_id, sizeof(b->egress_ip_id));
+	db_text_col(st, 1, b->id, sizeof(b->id));
+	db_text_col(st, 2, b->host_id, sizeof(b->host_id));
+	db_text_col(st, 3, b->egress_ip_id, sizeof(b->egress_ip_id));
 	b->created_at = sqlite3_column_int64(st, 4);
 	*host_oid = sqlite3_column_int64(st, 5);
 }
@@ -654,14 +620,8 @@ bindings_attach(const struct host_rec *h, const char *ref,
 int
 bindings_detach_host(uint64_t host_oid)
 {
-	static const char sql[] = "DELETE FROM bindings WHERE host_oid = ?";
-	sqlite3_stmt	*st = db_stmt(sql);
-	int		 rc;
-
-	sqlite3_bind_int64(st, 1, host_oid);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return db_write("DELETE FROM bindings WHERE host_oid = ?", host_oid,
+	    0) == -1 ? -1 : 0;
 }
 
 static int
@@ -826,10 +786,7 @@ bindings_list(struct ipc_chan *chan, struct ipc_msg *m)
 			n++;
 		}
 		sqlite3_reset(st);
-		st = db_stmt("SELECT count(*) FROM bindings");
-		if (sqlite3_step(st) == SQLITE_ROW)
-			total = sqlite3_column_int64(st, 0);
-		sqlite3_reset(st);
+		total = db_count("SELECT count(*) FROM bindings", 0);
 	}
 	reply_list(chan, m, IPC_BINDING_LIST_RES, status == 0 ? 200 : status,
 	    status_message(status), total, n, &body);
@@ -849,7 +806,7 @@ job_secret(struct egress_job *j, int kind)
 	sqlite3_bind_int64(st, 1, j->oid);
 	sqlite3_bind_int(st, 2, kind);
 	if (sqlite3_step(st) == SQLITE_ROW) {
-		text_col(st, 0, j->ref[kind], sizeof(j->ref[kind]));
+		db_text_col(st, 0, j->ref[kind], sizeof(j->ref[kind]));
 		len = sqlite3_column_bytes(st, 1);
 		if (len <= sizeof(j->sealed[kind])) {
 			memcpy(j->sealed[kind], sqlite3_column_blob(st, 1),
@@ -874,13 +831,13 @@ egress_job_fill(uint64_t oid, struct egress_job *j)
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		j->present = 1;
 		j->oid = sqlite3_column_int64(st, 0);
-		text_col(st, 1, j->id, sizeof(j->id));
-		text_col(st, 2, j->endpoint, sizeof(j->endpoint));
-		text_col(st, 3, j->peer_public_key,
+		db_text_col(st, 1, j->id, sizeof(j->id));
+		db_text_col(st, 2, j->endpoint, sizeof(j->endpoint));
+		db_text_col(st, 3, j->peer_public_key,
 		    sizeof(j->peer_public_key));
-		text_col(st, 4, j->allowed_ips, sizeof(j->allowed_ips));
-		text_col(st, 5, j->dns_server, sizeof(j->dns_server));
-		text_col(st, 6, j->address, sizeof(j->address));
+		db_text_col(st, 4, j->allowed_ips, sizeof(j->allowed_ips));
+		db_text_col(st, 5, j->dns_server, sizeof(j->dns_server));
+		db_text_col(st, 6, j->address, sizeof(j->address));
 	}
 	sqlite3_reset(st);
 	if (!j->present)

@@ -58,36 +58,6 @@ name_ok(const char *s)
 	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") == len;
 }
 
-/* A count of up to one integer parameter. */
-static int64_t
-count(const char *sql, uint64_t oid)
-{
-	sqlite3_stmt	*st = db_stmt(sql);
-	int64_t		 n = 0;
-
-	if (sqlite3_bind_parameter_count(st) > 0)
-		sqlite3_bind_int64(st, 1, oid);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return n;
-}
-
-/* Runs one statement of up to two integer parameters: its changes, -1. */
-static int
-write_row(const char *sql, uint64_t a, uint64_t b)
-{
-	sqlite3_stmt	*st = db_stmt(sql);
-	int		 rc;
-
-	sqlite3_bind_int64(st, 1, a);
-	if (sqlite3_bind_parameter_count(st) > 1)
-		sqlite3_bind_int64(st, 2, b);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? sqlite3_changes(sqlite3_db_handle(st)) : -1;
-}
-
 static int
 create_group(const char *name, struct group_rec *g, const char **why)
 {
@@ -102,7 +72,7 @@ create_group(const char *name, struct group_rec *g, const char **why)
 		    "underscores and hyphens, starting with a letter";
 		return 400;
 	}
-	if (count("SELECT count(*) FROM groups", 0) >= GROUPS_MAX) {
+	if (db_count("SELECT count(*) FROM groups", 0) >= GROUPS_MAX) {
 		*why = "too many groups";
 		return 409;
 	}
@@ -129,12 +99,12 @@ join(uint64_t user, uint64_t group, const char **why)
 	static const char sql[] = "INSERT INTO user_groups (user_oid, "
 	    "group_oid) VALUES (?, ?) ON CONFLICT DO NOTHING";
 
-	if (count("SELECT count(*) FROM user_groups WHERE user_oid = ?",
+	if (db_count("SELECT count(*) FROM user_groups WHERE user_oid = ?",
 	    user) >= GROUPS_PER_USER_MAX) {
 		*why = "the user is in too many groups";
 		return 409;
 	}
-	return write_row(sql, user, group) == -1 ? 500 : 200;
+	return db_write(sql, user, group) == -1 ? 500 : 200;
 }
 
 static int
@@ -142,7 +112,7 @@ leave(uint64_t user, uint64_t group, const char **why)
 {
 	static const char sql[] = "DELETE FROM user_groups WHERE user_oid = ? "
 	    "AND group_oid = ?";
-	int	 n = write_row(sql, user, group);
+	int	 n = db_write(sql, user, group);
 
 	if (n == 0)
 		*why = "the user is not in the group";
@@ -184,7 +154,7 @@ apply(uint32_t op, const struct principal *p, const char *ref,
 	else if (op == GROUP_CREATE)
 		status = create_group(ref, g, why);
 	else if (op == GROUP_DELETE)
-		status = write_row("DELETE FROM groups WHERE oid = ?", goid,
+		status = db_write("DELETE FROM groups WHERE oid = ?", goid,
 		    0) == 1 ? 204 : 500;
 	else if (op == GROUP_JOIN)
 		status = join(uoid, goid, why);
@@ -300,7 +270,7 @@ groups_list(struct ipc_chan *chan, struct ipc_msg *m)
 	}
 	sqlite3_reset(st);
 	reply_list(chan, m, IPC_GROUP_LIST_RES, 200, "ok",
-	    count(total_sql, uoid), n, &body);
+	    db_count(total_sql, uoid), n, &body);
 	return 0;
 }
 

@@ -68,6 +68,12 @@ int	 db_commit(void);
 void	 db_rollback(void);
 int	 db_exec(const char *sql);
 int64_t	 db_now(void);
+/* The one number a count(*) answers, of at most one integer parameter. */
+int64_t	 db_count(const char *sql, uint64_t param);
+/* Runs a statement of up to two integer parameters: its changes, or -1. */
+int	 db_write(const char *sql, uint64_t a, uint64_t b);
+/* A text column, "" for NULL, cut to fit. */
+void	 db_text_col(sqlite3_stmt *, int col, char *dst, size_t len);
 /*
  * One row of the audit trail, in the caller's transaction.  actor and
  * peer go into its metadata; nothing secret ever does.

@@ -28,28 +28,20 @@ static const char task_columns[] = "t.oid, t.id, t.kind, "
     "t.error_message, t.created_at, t.updated_at";
 
 static void
-text_col(sqlite3_stmt *st, int col, char *dst, size_t len)
-{
-	const unsigned char	*t = sqlite3_column_text(st, col);
-
-	strlcpy(dst, t != NULL ? (const char *)t : "", len);
-}
-
-static void
 row_to_task(sqlite3_stmt *st, struct task_rec *t)
 {
 	memset(t, 0, sizeof(*t));
 	t->oid = sqlite3_column_int64(st, 0);
-	text_col(st, 1, t->id, sizeof(t->id));
-	text_col(st, 2, t->kind, sizeof(t->kind));
-	text_col(st, 3, t->host_id, sizeof(t->host_id));
-	text_col(st, 4, t->status, sizeof(t->status));
-	text_col(st, 5, t->requested_by, sizeof(t->requested_by));
+	db_text_col(st, 1, t->id, sizeof(t->id));
+	db_text_col(st, 2, t->kind, sizeof(t->kind));
+	db_text_col(st, 3, t->host_id, sizeof(t->host_id));
+	db_text_col(st, 4, t->status, sizeof(t->status));
+	db_text_col(st, 5, t->requested_by, sizeof(t->requested_by));
 	t->attempts = sqlite3_column_int(st, 6);
 	t->progress_percent = sqlite3_column_int(st, 7);
-	text_col(st, 8, t->progress_message, sizeof(t->progress_message));
-	text_col(st, 9, t->error_code, sizeof(t->error_code));
-	text_col(st, 10, t->error_message, sizeof(t->error_message));
+	db_text_col(st, 8, t->progress_message, sizeof(t->progress_message));
+	db_text_col(st, 9, t->error_code, sizeof(t->error_code));
+	db_text_col(st, 10, t->error_message, sizeof(t->error_message));
 	t->created_at = sqlite3_column_int64(st, 11);
 	t->updated_at = sqlite3_column_int64(st, 12);
 }
@@ -326,11 +318,11 @@ finish_task(const struct task_end *e, int *status)
 		    e->fence;
 		attempts = sqlite3_column_int(st, 2);
 		max = sqlite3_column_int(st, 3);
-		text_col(st, 4, task_id, sizeof(task_id));
-		text_col(st, 5, kind, sizeof(kind));
+		db_text_col(st, 4, task_id, sizeof(task_id));
+		db_text_col(st, 5, kind, sizeof(kind));
 		host_oid = sqlite3_column_int64(st, 6);
-		text_col(st, 7, host_id, sizeof(host_id));
-		text_col(st, 8, user_id, sizeof(user_id));
+		db_text_col(st, 7, host_id, sizeof(host_id));
+		db_text_col(st, 8, user_id, sizeof(user_id));
 		action = sqlite3_column_int(st, 9);
 	}
 	sqlite3_reset(st);

@@ -13,19 +13,6 @@
 
 /* ---- list ------------------------------------------------------------ */
 
-static int64_t
-count_users(void)
-{
-	static const char sql[] = "SELECT count(*) FROM users";
-	sqlite3_stmt	*st = db_stmt(sql);
-	int64_t		 n = 0;
-
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return n;
-}
-
 static void
 list_answer(struct ipc_chan *chan, const struct ipc_msg *req,
     uint32_t limit, uint32_t offset)
@@ -52,7 +39,7 @@ list_answer(struct ipc_chan *chan, const struct ipc_msg *req,
 	}
 	sqlite3_reset(st);
 	reply_list(chan, req, IPC_USER_LIST_RES, 200,
-	    "ok", count_users(), n, &body);
+	    "ok", db_count("SELECT count(*) FROM users", 0), n, &body);
 }
 
 static void
@@ -132,14 +119,8 @@ set_expiry(uint64_t oid, int64_t expires, int none)
 static int
 delete_user(uint64_t oid)
 {
-	static const char sql[] = "DELETE FROM users WHERE oid = ?";
-	sqlite3_stmt	*st = db_stmt(sql);
-	int		 rc;
-
-	sqlite3_bind_int64(st, 1, oid);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return db_write("DELETE FROM users WHERE oid = ?", oid, 0) == -1 ?
+	    -1 : 0;
 }
 
 struct change {

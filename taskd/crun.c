@@ -43,15 +43,18 @@ run(const char *const argv[], char *out, size_t outlen)
 	return spawn_run(argv, NULL, out, outlen);
 }
 
-static void
-fail(struct driver_res *res, const char *code, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+void
+driver_line(char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
+			*s = ' ';
+}
 
-static void
-fail(struct driver_res *res, const char *code, const char *fmt, ...)
+void
+driver_fail(struct driver_res *res, const char *code, const char *fmt, ...)
 {
 	va_list	 ap;
-	size_t	 i;
 
 	res->ok = 0;
 	strlcpy(res->code, code, sizeof(res->code));
@@ -59,10 +62,7 @@ fail(struct driver_res *res, const char *code, const char *fmt, ...)
 	vsnprintf(res->message, sizeof(res->message), fmt, ap);
 	va_end(ap);
 	/* a runtime's message is one line of printable text here */
-	for (i = 0; res->message[i] != '\0'; i++)
-		if ((unsigned char)res->message[i] < 0x20 ||
-		    res->message[i] == 0x7f)
-			res->message[i] = ' ';
+	driver_line(res->message);
 }
 
 static void
@@ -76,7 +76,7 @@ runtime_present(const struct driver_paths *p, struct driver_res *res)
 {
 	if (access(p->runtime, X_OK) == 0)
 		return 0;
-	fail(res, "runtime_missing", "the container runtime %s is not "
+	driver_fail(res, "runtime_missing", "the container runtime %s is not "
 	    "installed", p->runtime);
 	return -1;
 }
@@ -448,7 +448,7 @@ runtime_do(const struct driver_paths *p, const char *verb,
 	opts.logpath = create ? logpath : NULL;
 	if ((status = spawn_run(argv, &opts, out, sizeof(out))) == 0)
 		return 0;
-	fail(res, "runtime_failed", "%s %s: %s", verb, name, out[0] != '\0' ?
+	driver_fail(res, "runtime_failed", "%s %s: %s", verb, name, out[0] != '\0' ?
 	    out : "failed");
 	return -1;
 }
@@ -473,12 +473,12 @@ crun_ensure_running(const struct driver_paths *p, const struct driver_host *h,
 	host_paths(p, h, bundle, home);
 	if (prepare_dirs(p, bundle, home) == -1 ||
 	    write_bundle(p, h, bundle, home) == -1) {
-		fail(res, "bundle_failed", "cannot prepare the bundle of %s",
+		driver_fail(res, "bundle_failed", "cannot prepare the bundle of %s",
 		    h->short_id);
 		return -1;
 	}
 	if (apply_limits(h) == -1) {
-		fail(res, "limits_failed", "cannot apply the limits of %s",
+		driver_fail(res, "limits_failed", "cannot apply the limits of %s",
 		    h->short_id);
 		return -1;
 	}
@@ -559,7 +559,7 @@ crun_remove(const struct driver_paths *p, const struct driver_host *h,
 		return -1;
 	host_paths(p, h, bundle, home);
 	if (remove_tree(bundle) == -1 || remove_tree(home) == -1) {
-		fail(res, "remove_failed", "cannot remove the files of %s",
+		driver_fail(res, "remove_failed", "cannot remove the files of %s",
 		    h->short_id);
 		return -1;
 	}

@@ -48,27 +48,6 @@
 #define KEEPALIVE	"25"
 
 static void
-net_fail(struct driver_res *res, const char *code, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-net_fail(struct driver_res *res, const char *code, const char *fmt, ...)
-{
-	va_list	 ap;
-	size_t	 i;
-
-	res->ok = 0;
-	strlcpy(res->code, code, sizeof(res->code));
-	va_start(ap, fmt);
-	vsnprintf(res->message, sizeof(res->message), fmt, ap);
-	va_end(ap);
-	for (i = 0; res->message[i] != '\0'; i++)
-		if ((unsigned char)res->message[i] < 0x20 ||
-		    res->message[i] == 0x7f)
-			res->message[i] = ' ';
-}
-
-static void
 ifname(const struct driver_host *h, char *out, size_t len)
 {
 	snprintf(out, len, "mw%s", h->short_id);
@@ -261,7 +240,7 @@ net_run(const char *const argv[], pid_t pid, const struct spawn_opts *o,
 	opts.netns_pid = pid;
 	if ((status = spawn_run(argv, &opts, out, sizeof(out))) == 0)
 		return 0;
-	net_fail(res, "tunnel_failed", "%s %s: %s", argv[0], argv[1],
+	driver_fail(res, "tunnel_failed", "%s %s: %s", argv[0], argv[1],
 	    out[0] != '\0' ? out : "failed");
 	return -1;
 }
@@ -319,7 +298,7 @@ configure(const char *name, const struct driver_egress *e,
 		opts.fds[opts.nfds++] = key_pipe(e->preshared_key);
 	for (k = 0; k < opts.nfds; k++)
 		if (opts.fds[k] == -1) {
-			net_fail(res, "tunnel_failed", "cannot hand wg a key");
+			driver_fail(res, "tunnel_failed", "cannot hand wg a key");
 			rc = -1;
 			goto done;
 		}
@@ -405,7 +384,7 @@ net_apply(const struct driver_paths *p, const struct driver_host *h,
 	if (!e->present)
 		return write_resolv(p, h, "") == 0 ? 0 : -1;
 	if (access(WIREGUARD_GO, X_OK) == -1 || access(WG, X_OK) == -1) {
-		net_fail(res, "wireguard_missing", "wireguard-go and wg are "
+		driver_fail(res, "wireguard_missing", "wireguard-go and wg are "
 		    "needed for an egress tunnel and are not installed");
 		return -1;
 	}
@@ -413,7 +392,7 @@ net_apply(const struct driver_paths *p, const struct driver_host *h,
 	    !egress_wg_key_ok(e->peer_public_key) ||
 	    (e->preshared_key[0] != '\0' &&
 	    !egress_wg_key_ok(e->preshared_key))) {
-		net_fail(res, "egress_invalid", "the egress ip's keys are not "
+		driver_fail(res, "egress_invalid", "the egress ip's keys are not "
 		    "WireGuard keys (32 bytes in base64)");
 		return -1;
 	}
@@ -421,7 +400,7 @@ net_apply(const struct driver_paths *p, const struct driver_host *h,
 	snprintf(pidtext, sizeof(pidtext), "%ld", (long)pid);
 	snprintf(log, sizeof(log), "%s/wireguard", p->state);
 	if (mkdir(log, 0700) == -1 && errno != EEXIST) {
-		net_fail(res, "tunnel_failed", "cannot make %s", log);
+		driver_fail(res, "tunnel_failed", "cannot make %s", log);
 		return -1;
 	}
 	snprintf(log, sizeof(log), "%s/wireguard/%s.log", p->state, name);
@@ -436,7 +415,7 @@ net_apply(const struct driver_paths *p, const struct driver_host *h,
 	    routes(name, pid, e->allowed_ips, res) == -1 ||
 	    write_resolv(p, h, e->dns_server) == -1) {
 		if (res->ok)
-			net_fail(res, "tunnel_failed", "cannot write the "
+			driver_fail(res, "tunnel_failed", "cannot write the "
 			    "host's resolv.conf");
 		net_remove(h);
 		return -1;
@@ -504,16 +483,12 @@ check_set(struct egress_test *t, enum egress_check c, int result,
     const char *fmt, ...)
 {
 	va_list	 ap;
-	size_t	 i;
 
 	t->result[c] = result;
 	va_start(ap, fmt);
 	vsnprintf(t->detail[c], sizeof(t->detail[c]), fmt, ap);
 	va_end(ap);
-	for (i = 0; t->detail[c][i] != '\0'; i++)
-		if ((unsigned char)t->detail[c][i] < 0x20 ||
-		    (unsigned char)t->detail[c][i] > 0x7e)
-			t->detail[c][i] = ' ';
+	driver_line(t->detail[c]);
 }
 
 /* Its first line, without the spaces around it. */
@@ -662,11 +637,11 @@ net_test(const struct driver_paths *p, const struct driver_host *h,
 
 	if (!e->present || url_host(e->check_url, host, sizeof(host),
 	    &port) == -1) {
-		net_fail(res, "bad_request", "no egress or no check URL");
+		driver_fail(res, "bad_request", "no egress or no check URL");
 		return -1;
 	}
 	if ((pid = scratch_netns(&hold)) == -1) {
-		net_fail(res, "tunnel_failed", "cannot make a network "
+		driver_fail(res, "tunnel_failed", "cannot make a network "
 		    "namespace for the test");
 		return -1;
 	}
