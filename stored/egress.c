@@ -589,13 +589,11 @@ bindings_attach(const struct host_rec *h, const char *ref,
 		*why = "egress ip not found";
 		return 404;
 	}
+	/* one whose config_error says it cannot make a tunnel may still be
+	 * bound: its host's task then fails with egress_invalid, and the
+	 * host runs without a way out until the egress IP is mended */
 	if (e.binding_id[0] != '\0') {
 		*why = "the egress ip is bound to another host";
-		return 409;
-	}
-	if (e.config_error[0] != '\0') {
-		*why = "the egress ip cannot carry a host yet: see its "
-		    "config_error";
 		return 409;
 	}
 	memset(b, 0, sizeof(*b));
@@ -821,7 +819,10 @@ job_secret(struct egress_job *j, int kind)
 static int
 egress_job_fill(uint64_t oid, struct egress_job *j)
 {
-	static const char sql[] = "SELECT e.oid, e.id, e.wg_endpoint, "
+	/* a proxy's makes no tunnel: without an endpoint, the runner
+	 * fails its step with egress_invalid */
+	static const char sql[] = "SELECT e.oid, e.id, CASE e.tunnel_type "
+	    "WHEN 'wireguard' THEN e.wg_endpoint ELSE '' END, "
 	    "e.wg_public_key, e.wg_allowed_ips, e.wg_dns_server, "
 	    "e.wg_peer_address FROM egress_ips e WHERE e.oid = ?";
 	sqlite3_stmt	*st = db_stmt(sql);
@@ -845,6 +846,21 @@ egress_job_fill(uint64_t oid, struct egress_job *j)
 	job_secret(j, EGS_WG_PRIVATE_KEY);
 	job_secret(j, EGS_WG_PRESHARED_KEY);
 	return 0;
+}
+
+/* Whether the egress IP bound to the host can make a tunnel. */
+int
+egress_host_usable(uint64_t host_oid)
+{
+	struct egress_rec	 e;
+	char			 ref[24];
+	int64_t			 oid;
+
+	oid = db_count("SELECT egress_oid FROM bindings WHERE host_oid = ?",
+	    host_oid);
+	snprintf(ref, sizeof(ref), "%lld", (long long)oid);
+	return oid != 0 && egress_load(ref, &e) == 0 &&
+	    e.config_error[0] == '\0';
 }
 
 /* The tunnel of the host, for a job that brings it up: none if unbound. */

@@ -492,7 +492,9 @@ tunnel_observed(const struct host_rec *h, const char *status,
 	char		 task_id[37];
 	int		 recent;
 
-	if (strcmp(h->status, "running") != 0)
+	/* a tunnel that cannot be made is not tried again until mended */
+	if (strcmp(h->status, "running") != 0 ||
+	    (strcmp(status, "tunnel_down") == 0 && !egress_host_usable(h->oid)))
 		return 0;
 	st = db_stmt(recent_sql);
 	sqlite3_bind_int64(st, 1, h->oid);

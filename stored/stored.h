@@ -191,6 +191,7 @@ int	 bindings_op(struct ipc_chan *, struct ipc_msg *);
 int	 bindings_list(struct ipc_chan *, struct ipc_msg *);
 int	 egress_job_load(uint64_t host_oid, struct egress_job *);
 int	 egress_test(struct ipc_chan *, struct ipc_msg *);
+int	 egress_host_usable(uint64_t host_oid);
 
 /* tasks.c */
 int	 tasks_enqueue(uint32_t action, uint64_t host_oid,

@@ -490,6 +490,12 @@ runner_readable(evutil_socket_t fd, short ev, void *arg)
 		/* no retry brings a runtime that is not installed */
 		report(&f->job, TASK_FAILED, res.code, res.message,
 		    f->job.action == HOST_DELETE ? "" : "failed");
+	else if (strcmp(res.code, "egress_invalid") == 0 ||
+	    strcmp(res.code, "wireguard_missing") == 0)
+		/* nor keys that are no keys, or a missing wireguard-go: the
+		 * host runs, without a way out, until its egress is mended */
+		report(&f->job, TASK_FAILED, res.code, res.message,
+		    f->job.action == HOST_EGRESS ? "" : "running");
 	else
 		report(&f->job, TASK_RETRY, res.code, res.message, "");
 	free(f);

@@ -635,7 +635,7 @@ net_test(const struct driver_paths *p, const struct driver_host *h,
 	int			 hold, port, rc;
 	pid_t			 pid;
 
-	if (!e->present || url_host(e->check_url, host, sizeof(host),
+	if (e->present != 1 || url_host(e->check_url, host, sizeof(host),
 	    &port) == -1) {
 		driver_fail(res, "bad_request", "no egress or no check URL");
 		return -1;

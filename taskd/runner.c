@@ -97,6 +97,11 @@ tunnel(const struct driver_paths *p, const struct driver_req *req,
 		}
 	} else
 		st = *res;
+	if (req->egress.present == -1) {
+		driver_fail(res, "egress_invalid", "the egress ip's settings "
+		    "make no tunnel: see its config_error");
+		return -1;
+	}
 	if (strcmp(st.state, "running") != 0 || st.pid <= 0) {
 		if (req->op != DRV_EGRESS) {
 			strlcpy(res->code, "not_running", sizeof(res->code));
@@ -310,16 +315,10 @@ runner_main(int fd, int max_jobs)
 		req.host.short_id[sizeof(req.host.short_id) - 1] = '\0';
 		req.host.hostname[sizeof(req.host.hostname) - 1] = '\0';
 		req.host.timezone[sizeof(req.host.timezone) - 1] = '\0';
-		if (!net_egress_ok(&req.egress)) {
-			memset(&res, 0, sizeof(res));
-			res.seq = req.seq;
-			strlcpy(res.code, "egress_invalid", sizeof(res.code));
-			strlcpy(res.message, "the egress ip's settings are "
-			    "malformed", sizeof(res.message));
-			(void)send(fd, &res, sizeof(res), 0);
-			explicit_bzero(&req, sizeof(req));
-			continue;
-		}
+		/* settings that make no tunnel fail the tunnel's step,
+		 * after the container's */
+		if (!net_egress_ok(&req.egress))
+			req.egress.present = -1;
 		if (warm_take(&req) == 0) {
 			explicit_bzero(&req, sizeof(req));
 			running++;

@@ -294,9 +294,7 @@ def test_bindings(suite):
 
     for body, code in [({"host_id": ha["id"]}, 400),
                        ({"host_id": "nope", "egress_ip_id": e1["id"]}, 404),
-                       ({"host_id": ha["id"], "egress_ip_id": "nope"}, 404),
-                       ({"host_id": ha["id"],
-                         "egress_ip_id": unusable["id"]}, 409)]:
+                       ({"host_id": ha["id"], "egress_ip_id": "nope"}, 404)]:
         status, answer, _ = call(suite, "POST", "/v1/admin/bindings", admin,
                                  body)
         assert status == code, (body, answer)
@@ -601,6 +599,40 @@ def test_a_given_private_key_is_used_and_never_shown(suite, provider):
     for secret in (priv, psk):
         assert secret not in answers
         assert secret.encode() not in log and secret.encode() not in data
+
+
+def test_an_egress_that_cannot_make_a_tunnel_may_be_bound(suite):
+    """The document's own egress IP (placeholder keys) and host: bound as
+    the document binds them (201), the host's tunnel task fails at once
+    with a clear code, and the host runs without a way out."""
+    admin = admin_token(suite)
+    user = make_user(suite, admin, "placeholder", "password-ph")
+    status, e, _ = call(suite, "POST", "/v1/admin/egress-ips", admin,
+                        WG_EXAMPLE)
+    assert status == 201 and not e["configured"]
+    h, task_id = create(suite, admin, user["id"])
+    assert finished(suite, admin, task_id)["status"] == "succeeded"
+    status, bind, _ = call(suite, "POST", "/v1/admin/bindings", admin,
+                           {"host_id": h["id"], "egress_ip_id": e["id"]})
+    assert status == 201, bind
+    t = finished(suite, admin, bind["task_id"])
+    assert t["status"] == "failed" and t["error_code"] == "egress_invalid"
+    assert t["attempts"] == 1, t
+    status, body, _ = call(suite, "GET", "/v1/admin/hosts/" + h["id"], admin)
+    assert body["host"]["status"] == "running"
+    assert body["host"]["egress_ip_id"] == e["id"]
+    # a host made with it runs too, its create task failed the same way
+    other = make_user(suite, admin, "placeholder2", "password-ph2")
+    status, e2, _ = call(suite, "POST", "/v1/admin/egress-ips", admin,
+                         WG_EXAMPLE)
+    h2, task2 = create(suite, admin, other["id"], egress_ip_id=e2["id"])
+    t = finished(suite, admin, task2)
+    assert t["status"] == "failed" and t["error_code"] == "egress_invalid"
+    status, body, _ = call(suite, "GET", "/v1/admin/hosts/" + h2["id"],
+                           admin)
+    assert body["host"]["status"] == "running"
+    assert in_host(h2["short_id"], "ls /sys/class/net").stdout.split() == \
+        ["lo"]
 
 
 def test_a_key_the_tunnel_cannot_use_fails_its_task(suite, provider):
