@@ -50,8 +50,8 @@ user_res_put(struct ipc_msg *m, int status, const char *message,
 		ipc_put_user(m, u);
 }
 
-int
-user_res_get(struct ipc_msg *m, int *status, char *message,
+void
+user_res_read(struct ipc_msg *m, int *status, char *message,
     size_t messagelen, struct user_rec *u)
 {
 	uint32_t	 s;
@@ -62,6 +62,13 @@ user_res_get(struct ipc_msg *m, int *status, char *message,
 	if (m->error == NULL && s >= 200 && s < 300)
 		ipc_get_user(m, u);
 	*status = s;
+}
+
+int
+user_res_get(struct ipc_msg *m, int *status, char *message,
+    size_t messagelen, struct user_rec *u)
+{
+	user_res_read(m, status, message, messagelen, u);
 	return ipc_end(m);
 }
 

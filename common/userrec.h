@@ -81,6 +81,9 @@ void	 ipc_get_user(struct ipc_msg *, struct user_rec *);
  */
 void	 user_res_put(struct ipc_msg *, int status, const char *message,
 	    const struct user_rec *);
+/* The same without ipc_end(): more follows (a user's hosts). */
+void	 user_res_read(struct ipc_msg *, int *status, char *message,
+	    size_t messagelen, struct user_rec *);
 int	 user_res_get(struct ipc_msg *, int *status, char *message,
 	    size_t messagelen, struct user_rec *);
 

@@ -198,6 +198,25 @@ parse_query(struct api_req *r)
 	return 0;
 }
 
+int
+api_query_known(struct api_req *r, const char *const *known)
+{
+	char	 msg[96];
+	int	 i, k, ok;
+
+	for (i = 0; i < r->nquery; i++) {
+		for (ok = 0, k = 0; known[k] != NULL; k++)
+			ok |= strcmp(r->query[i].name, known[k]) == 0;
+		if (!ok) {
+			snprintf(msg, sizeof(msg), "unknown filter \"%.32s\"",
+			    r->query[i].name);
+			api_error(r, 400, msg);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 const char *
 api_query_get(struct api_req *r, const char *name)
 {
@@ -805,6 +824,32 @@ authenticate(struct api_req *r)
 		api_error(r, 503, "authentication unavailable");
 }
 
+/* 405, with the methods the path has (RFC 9110: Allow is a must). */
+static void
+not_allowed(struct api_req *r, const struct route *routes, size_t n)
+{
+	char	 headers[128];
+	size_t	 i, len;
+	json_t	*j = error_body(r->dialect, 405, "method not allowed");
+
+	if (j == NULL)
+		fatalx("%s: out of memory", __func__);
+	strlcpy(headers, "Allow: ", sizeof(headers));
+	for (i = 0; i < n; i++) {
+		if (!match(routes[i].pattern, r->c->req.path, r->c->req.pathlen,
+		    r))
+			continue;
+		if (strlen(headers) > strlen("Allow: "))
+			strlcat(headers, ", ", sizeof(headers));
+		strlcat(headers, http_method_name(routes[i].method),
+		    sizeof(headers));
+	}
+	len = strlcat(headers, "\r\n", sizeof(headers));
+	if (len >= sizeof(headers))
+		headers[0] = '\0';
+	send_json(r, 405, headers, j);
+}
+
 void
 api_dispatch(struct conn *c, const struct route *routes, size_t n)
 {
@@ -824,9 +869,12 @@ api_dispatch(struct conn *c, const struct route *routes, size_t n)
 		if (routes[i].method == c->req.method)
 			break;
 	}
+	if (i == n && known) {
+		not_allowed(r, routes, n);
+		return;
+	}
 	if (i == n) {
-		api_error(r, known ? 405 : 404, known ? "method not allowed" :
-		    "not found");
+		api_error(r, 404, "not found");
 		return;
 	}
 	r->route = &routes[i];

@@ -77,6 +77,8 @@ json_t	*api_body(struct api_req *);
 int	 api_only_fields(struct api_req *, json_t *body,
 	    const char *const *allowed);
 const char *api_query_get(struct api_req *, const char *name);
+/* -1, with 400 answered, if the query names what known does not list. */
+int	 api_query_known(struct api_req *, const char *const *known);
 /* A reply came (0), or its wait ended: -1 with 503 answered. */
 int	 api_arrived(struct api_req *, struct ipc_msg *, const char *unavailable);
 /*
@@ -187,6 +189,10 @@ void	 v1_group_leave(struct api_req *);
 void	 account_sshkey_delete(struct api_req *);
 
 /* hosts.c */
+struct host_rec;
+/* The Host the client used, kept for the access command of an answer. */
+void	 hosts_remember_host(struct api_req *);
+json_t	*hosts_render(struct api_req *, const struct host_rec *);
 void	 v1_hosts_create(struct api_req *);
 void	 v1_hosts_list(struct api_req *);
 void	 v1_host_get(struct api_req *);

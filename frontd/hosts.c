@@ -34,13 +34,20 @@ portal(struct api_req *r)
  * names it, and the request's own bytes may be gone by the time stored
  * answers.
  */
-static void
-remember_host(struct api_req *r)
+void
+hosts_remember_host(struct api_req *r)
 {
-	size_t	 len = r->c->req.host != NULL ? r->c->req.hostlen : 0;
+	size_t	 i, len = r->c->req.host != NULL ? r->c->req.hostlen : 0;
 
+	/* it goes into a command line a customer pastes into a shell:
+	 * only what a host name, an address and a port are made of */
 	if (len > FIELD_HOST_MAX)
 		len = 0;
+	for (i = 0; i < len; i++)
+		if (strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		    "0123456789.-:[]", r->c->req.host[i]) == NULL ||
+		    r->c->req.host[i] == '\0')
+			len = 0;
 	if ((r->state = calloc(1, len + 1)) == NULL)
 		fatal("%s", __func__);
 	if (len > 0)
@@ -48,15 +55,16 @@ remember_host(struct api_req *r)
 	r->statelen = len + 1;
 }
 
-static json_t *
-render_host(struct api_req *r, const struct host_rec *h)
+json_t *
+hosts_render(struct api_req *r, const struct host_rec *h)
 {
-	char	 access[FIELD_HOST_MAX + 64];
-	json_t	*j;
+	char		 access[FIELD_HOST_MAX + 64];
+	const char	*host = r->state;
+	json_t		*j;
 
 	/* the entry short link, on the address the client used */
 	snprintf(access, sizeof(access), "curl -sSf https://%s/entry/%s | "
-	    "bash", r->state != NULL ? (const char *)r->state : "",
+	    "bash", host != NULL && host[0] != '\0' ? host : "YOUR_HOST",
 	    h->short_id);
 	j = json_pack("{s:s,s:I,s:s,s:s,s:s,s:s,s:s,s:I,s:f,s:I,s:s?,s:o,"
 	    "s:o,s:s}", "id", h->id, "oid", (json_int_t)h->oid, "user_id",
@@ -90,7 +98,7 @@ host_answered(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 	ipc_get_str(m, task_id, sizeof(task_id));
 	if (ipc_end(m) == -1)
 		fatalx("stored sent a malformed host.res");
-	body = json_pack("{s:o}", "host", render_host(r, &h));
+	body = json_pack("{s:o}", "host", hosts_render(r, &h));
 	if (task_id[0] != '\0')
 		json_object_set_new(body, "task_id", json_string(task_id));
 	api_json(r, status, body);
@@ -99,7 +107,7 @@ host_answered(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 static void
 host_request(struct api_req *r, struct ipc_msg *m)
 {
-	remember_host(r);
+	hosts_remember_host(r);
 	if (api_request(r, stored(), m, host_answered) == -1)
 		api_error(r, 503, "storage unavailable");
 }
@@ -243,7 +251,7 @@ host_row(struct api_req *r, struct ipc_msg *m)
 
 	memset(&h, 0, sizeof(h));
 	ipc_get_host(m, &h);
-	return render_host(r, &h);
+	return hosts_render(r, &h);
 }
 
 static void
@@ -274,7 +282,7 @@ v1_hosts_list(struct api_req *r)
 	ipc_put_bool(&m, portal(r));
 	ipc_put_u64(&m, limit);
 	ipc_put_u64(&m, offset);
-	remember_host(r);
+	hosts_remember_host(r);
 	if (api_request(r, stored(), &m, hosts_listed) == -1)
 		api_error(r, 503, "storage unavailable");
 }
@@ -340,10 +348,13 @@ filter(struct api_req *r, const char *name, const char *const *allowed,
 	return -1;
 }
 
-/* GET /v1/admin/tasks?state=&host_id=&kind=&limit=&offset= */
+/* GET /v1/admin/tasks?state=&host_id=&kind=&limit=&offset= (status is
+ * state too, as tasks name it in their answers) */
 void
 v1_tasks_list(struct api_req *r)
 {
+	static const char *const known[] = { "state", "status", "host_id",
+	    "kind", "limit", "offset", NULL };
 	static const char *const states[] = { "pending", "running",
 	    "succeeded", "failed", "canceled", NULL };
 	static const char *const kinds[] = { "host.create", "host.start",
@@ -353,11 +364,14 @@ v1_tasks_list(struct api_req *r)
 	struct ipc_msg	 m;
 	uint32_t	 limit, offset;
 
+	if (api_query_known(r, known) == -1)
+		return;
 	if (api_paging(r, 50, TASKS_PAGE, &limit, &offset) == -1) {
 		api_error(r, 400, "limit must be 1 to 200, offset a number");
 		return;
 	}
-	if (filter(r, "state", states, &state) == -1 ||
+	if (filter(r, api_query_get(r, "state") == NULL ? "status" : "state",
+	    states, &state) == -1 ||
 	    filter(r, "kind", kinds, &kind) == -1)
 		return;
 	if (filter(r, "host_id", NULL, &host) == -1) {

@@ -9,6 +9,7 @@
 
 #include "api.h"
 #include "frontd.h"
+#include "hostrec.h"
 #include "log.h"
 #include "timefmt.h"
 
@@ -85,14 +86,15 @@ logged_in(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 void
 v1_login(struct api_req *r)
 {
-	static const char *const fields[] = { "username", "password", NULL };
 	const char	*user, *pass;
 	json_t		*body;
 
+	/* a login reads its two members and ignores the rest (a form's
+	 * "remember", say), as the public implementation does: nothing
+	 * else in the body could change anything */
 	if ((body = api_body(r)) == NULL)
 		return;
-	if (api_only_fields(r, body, fields) == 0 &&
-	    string_field(r, body, "username", 254, &user) == 0 &&
+	if (string_field(r, body, "username", 254, &user) == 0 &&
 	    string_field(r, body, "password", FIELD_PASSWORD_MAX, &pass) == 0 &&
 	    api_login(r, user, pass, logged_in) == -1)
 		api_error(r, 503, "authentication unavailable");
@@ -128,6 +130,26 @@ enum user_shape {
 	SHAPE_WRAPPED,		/* {"user":{...},"hosts":[]} */
 };
 
+/* The hosts that follow a user in GET /v1/admin/users/{id}. */
+static json_t *
+user_hosts(struct api_req *r, struct ipc_msg *m)
+{
+	struct host_rec	 h;
+	uint64_t	 n, i;
+	json_t		*list;
+
+	if ((list = json_array()) == NULL)
+		fatalx("%s: out of memory", __func__);
+	ipc_get_u64(m, &n);
+	for (i = 0; i < n && m->error == NULL; i++) {
+		memset(&h, 0, sizeof(h));
+		ipc_get_host(m, &h);
+		if (m->error == NULL)
+			json_array_append_new(list, hosts_render(r, &h));
+	}
+	return list;
+}
+
 static void
 user_answer(struct api_req *r, struct ipc_msg *m, enum user_shape shape)
 {
@@ -135,17 +157,22 @@ user_answer(struct api_req *r, struct ipc_msg *m, enum user_shape shape)
 	char		 message[256];
 	int		 status;
 
+	json_t		*hosts = NULL;
+
 	if (api_arrived(r, m, "storage unavailable") == -1)
 		return;
-	if (user_res_get(m, &status, message, sizeof(message), &u) == -1)
+	user_res_read(m, &status, message, sizeof(message), &u);
+	if (shape == SHAPE_WRAPPED && status == 200)
+		hosts = user_hosts(r, m);
+	if (ipc_end(m) == -1)
 		fatalx("a malformed user.res");
 	if (status == 204)
 		api_empty(r, 204);
 	else if (status >= 300)
 		api_error(r, status, message);
 	else if (shape == SHAPE_WRAPPED)
-		api_json(r, status, json_pack("{s:o,s:[]}", "user",
-		    render_user(&u), "hosts"));
+		api_json(r, status, json_pack("{s:o,s:o}", "user",
+		    render_user(&u), "hosts", hosts));
 	else
 		api_json(r, status, render_user(&u));
 }
@@ -180,6 +207,7 @@ user_op(struct api_req *r, enum ipc_type type, ipc_reply_cb cb)
 void
 v1_user_get(struct api_req *r)
 {
+	hosts_remember_host(r);
 	user_op(r, IPC_OP_USER_GET, user_wrapped);
 }
 
@@ -513,16 +541,10 @@ v1_events(struct api_req *r)
 	struct ipc_msg	 m;
 	uint32_t	 limit, offset;
 	const char	*v;
-	int		 i, k, ok;
+	int		 k;
 
-	for (i = 0; i < r->nquery; i++) {
-		for (ok = 0, k = 0; known[k] != NULL; k++)
-			ok |= strcmp(r->query[i].name, known[k]) == 0;
-		if (!ok) {
-			api_error(r, 400, "unknown filter");
-			return;
-		}
-	}
+	if (api_query_known(r, known) == -1)
+		return;
 	if (api_paging(r, 50, 200, &limit, &offset) == -1) {
 		api_error(r, 400, "limit must be 1 to 200, offset a number");
 		return;

@@ -336,6 +336,21 @@ reply_egress(struct ipc_chan *chan, const struct ipc_msg *req, int status,
 	ipc_reply(chan, req, &m);
 }
 
+/* Whether an update names anything to change. */
+static int
+change_given(const struct egress_change *c)
+{
+	int	 s;
+
+	for (s = 0; s < EG_SETTINGS; s++)
+		if (c->present[s])
+			return 1;
+	for (s = 0; s < EGS_SECRETS; s++)
+		if (c->action[s] != 0)
+			return 1;
+	return 0;
+}
+
 /* Applies a create or an update; the status, why, and the record. */
 static int
 change_apply(struct egress_change *c, const struct principal *p,
@@ -367,6 +382,10 @@ change_apply(struct egress_change *c, const struct principal *p,
 		    sizeof(e->wg_client_public_key));
 	if ((*why = settings_invalid(e)) != NULL)
 		return 400;
+	if (!create && !change_given(c)) {
+		*why = "nothing to change";
+		return 400;
+	}
 	if (create && db_count("SELECT count(*) FROM egress_ips", 0) >= EGRESS_MAX) {
 		*why = "too many egress ips";
 		return 409;
@@ -593,7 +612,9 @@ bindings_attach(const struct host_rec *h, const char *ref,
 	 * bound: its host's task then fails with egress_invalid, and the
 	 * host runs without a way out until the egress IP is mended */
 	if (e.binding_id[0] != '\0') {
-		*why = "the egress ip is bound to another host";
+		*why = strcmp(e.host_id, h->id) == 0 ? "the egress ip is "
+		    "bound to this host already" : "the egress ip is bound to "
+		    "another host";
 		return 409;
 	}
 	memset(b, 0, sizeof(*b));
@@ -960,6 +981,26 @@ tested(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 	free(x);
 }
 
+/* An egress IP that makes no tunnel fails its test at once. */
+static void
+untestable(struct egress_tester *x, struct ipc_chan *chan, uint32_t reqid)
+{
+	struct egress_test	 t;
+
+	memset(&t, 0, sizeof(t));
+	t.result[EGC_CONNECTIVITY] = 0;
+	strlcpy(t.detail[EGC_CONNECTIVITY], "no tunnel can be made: ",
+	    sizeof(t.detail[0]));
+	strlcat(t.detail[EGC_CONNECTIVITY], x->e.config_error,
+	    sizeof(t.detail[0]));
+	t.result[EGC_EXIT_IP] = t.result[EGC_DNS] = -1;
+	strlcpy(t.detail[EGC_EXIT_IP], "no tunnel", sizeof(t.detail[0]));
+	strlcpy(t.detail[EGC_DNS], "no tunnel", sizeof(t.detail[0]));
+	test_event(x, &t);
+	reply_test(chan, reqid, 200, "ok", &x->e, &t);
+	free(x);
+}
+
 /* A place among the tests for oid: its index, or a status with why. */
 static int
 test_slot(uint64_t oid, const char **why)
@@ -989,7 +1030,7 @@ egress_test(struct ipc_chan *chan, struct ipc_msg *m)
 	struct egress_job	 job;
 	struct principal	 p;
 	struct ipc_msg		 req;
-	char			 ref[FIELD_REF_MAX + 1], why_text[192];
+	char			 ref[FIELD_REF_MAX + 1];
 	const char		*why = NULL;
 	uint32_t		 retry;
 	int			 status, slot = -1;
@@ -1005,10 +1046,8 @@ egress_test(struct ipc_chan *chan, struct ipc_msg *m)
 	if (status == 0 && egress_load(ref, &x->e) == -1)
 		status = 404;
 	if (status == 0 && x->e.config_error[0] != '\0') {
-		snprintf(why_text, sizeof(why_text), "the egress ip cannot be "
-		    "tested: %s", x->e.config_error);
-		why = why_text;
-		status = 409;
+		untestable(x, chan, m->reqid);
+		return 0;
 	}
 	if (status == 0 && (slot = test_slot(x->e.oid, &why)) < 0)
 		status = -slot;

@@ -4,6 +4,7 @@
  * built once from constant pieces; values are always bound.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "log.h"
@@ -127,11 +128,41 @@ refuse(struct ipc_chan *chan, const struct ipc_msg *req, int status,
 	reply_list(chan, req, IPC_EVENTS_RES, status, message, 0, 0, NULL);
 }
 
+/*
+ * A user or host filter as the paths take it: a UUID, or a number that
+ * becomes its row's UUID (a deleted row's number matches nothing).
+ * Anything else is a bad parameter.
+ */
+static const char *
+ref_filter(char *ref, size_t len, const char *table, const char *what)
+{
+	static char	 why[64];
+	char		 sql[64];
+	sqlite3_stmt	*st;
+	size_t		 n = strlen(ref);
+
+	if (n == 0 || n == 36)
+		return NULL;
+	snprintf(why, sizeof(why), "%s must be an id or a number", what);
+	if (n > 18 || strspn(ref, "0123456789") != n || ref[0] == '0')
+		return why;
+	snprintf(sql, sizeof(sql), "SELECT id FROM %s WHERE oid = ?", table);
+	st = db_stmt(sql);
+	sqlite3_bind_int64(st, 1, strtoll(ref, NULL, 10));
+	if (sqlite3_step(st) == SQLITE_ROW)
+		db_text_col(st, 0, ref, len);
+	else
+		strlcpy(ref, "none", len);
+	sqlite3_reset(st);
+	return NULL;
+}
+
 int
 events_list(struct ipc_chan *chan, struct ipc_msg *m)
 {
 	struct principal p;
 	struct filter	 f;
+	const char	*why = NULL;
 	uint32_t	 retry;
 	int		 status, none;
 
@@ -154,9 +185,20 @@ events_list(struct ipc_chan *chan, struct ipc_msg *m)
 		f.limit = 200;
 	if (status == 0 && p.role != ROLE_ADMIN)
 		status = 403;
+	if (status == 0 && (f.set & F_SINCE) && (f.set & F_UNTIL) &&
+	    f.since > f.until)
+		why = "since is after until";
+	if (status == 0 && why == NULL)
+		why = ref_filter(f.user_id, sizeof(f.user_id), "users",
+		    "user_id");
+	if (status == 0 && why == NULL)
+		why = ref_filter(f.host_id, sizeof(f.host_id), "hosts",
+		    "host_id");
+	if (status == 0 && why != NULL)
+		status = 400;
 	if (status != 0)
-		refuse(chan, m, status, status == 403 ? "admin only" :
-		    "invalid or expired token");
+		refuse(chan, m, status, why != NULL ? why : status == 403 ?
+		    "admin only" : "invalid or expired token");
 	else
 		answer(chan, m, &f);
 	return 0;

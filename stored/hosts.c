@@ -211,7 +211,7 @@ host_event(const char *type, const struct host_rec *h, const char *task_id,
 	struct event_refs	 refs = { h->user_id, h->id, task_id };
 
 	/* the reconciler's findings come from no dialect */
-	return db_event_refs(type, p->user_oid != 0 ? "info" : "warning",
+	return db_event_refs(type, p->user_oid != 0 ? "info" : "warn",
 	    &refs, message, p->username, NULL, p->user_oid != 0 ? DIALECT_V1 :
 	    -1);
 }
@@ -285,6 +285,62 @@ host_create(struct ipc_chan *chan, struct ipc_msg *m,
 	return 0;
 }
 
+/* The count and the records of a user's live hosts (one at most). */
+void
+hosts_put_of_user(struct ipc_msg *out, uint64_t user_oid)
+{
+	static char	 sql[768];
+	struct ipc_msg	 body;
+	struct host_rec	 h;
+	sqlite3_stmt	*st;
+	uint64_t	 n = 0;
+
+	if (sql[0] == '\0')
+		snprintf(sql, sizeof(sql), "SELECT %s FROM hosts h JOIN users u "
+		    "ON u.oid = h.user_oid WHERE h.user_oid = ? AND "
+		    "h.status != 'deleted' ORDER BY h.oid LIMIT 4", host_columns);
+	ipc_msg_init(&body, IPC_USER_RES, 0);
+	st = db_stmt(sql);
+	sqlite3_bind_int64(st, 1, user_oid);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		row_to_host(st, &h);
+		ipc_put_host(&body, &h);
+		n++;
+	}
+	sqlite3_reset(st);
+	ipc_put_u64(out, n);
+	ipc_append(out, &body);
+	ipc_msg_clear(&body);
+}
+
+/*
+ * Before a user's row goes, taking the rows of their hosts along: a
+ * host.delete for each live host, by short id, in the caller's
+ * transaction.  Its container, limits, tunnel and home then go too.
+ */
+int
+hosts_teardown_user(uint64_t user_oid, const char *requested_by)
+{
+	static const char sql[] = "SELECT short_id FROM hosts WHERE "
+	    "user_oid = ? AND status != 'deleted'";
+	sqlite3_stmt	*st = db_stmt(sql);
+	char		 short_id[HOST_SHORT_ID_LEN + 1], task_id[37];
+	int		 rc, queued = 0;
+
+	sqlite3_bind_int64(st, 1, user_oid);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		db_text_col(st, 0, short_id, sizeof(short_id));
+		if (tasks_enqueue_short(HOST_DELETE, 0, short_id,
+		    requested_by, task_id) == -1)
+			break;
+		queued++;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return -1;
+	return queued;
+}
+
 static const char *
 action_name(uint32_t action)
 {
@@ -297,12 +353,22 @@ action_name(uint32_t action)
 	}
 }
 
+/* The user portal reaches the caller's own hosts, an admin's too. */
+static const struct principal *
+own(const struct principal *p, struct principal *mine)
+{
+	*mine = *p;
+	mine->role = ROLE_USER;
+	return mine;
+}
+
 /* start, stop, rebuild, delete: one task at a time per host */
 static int
 host_action(struct ipc_chan *chan, struct ipc_msg *m,
     const struct principal *p, int status)
 {
 	struct host_rec	 h;
+	struct principal mine;
 	char		 ref[FIELD_REF_MAX + 1], task_id[37], text[64];
 	uint32_t	 action;
 	int		 admin_only;
@@ -319,7 +385,8 @@ host_action(struct ipc_chan *chan, struct ipc_msg *m,
 		m->error = "unknown host action";
 		return -1;
 	}
-	if (status == 0 && hosts_load_ref(p, ref, &h) == -1)
+	if (status == 0 && hosts_load_ref(admin_only ? p : own(p, &mine), ref,
+	    &h) == -1)
 		status = 404;
 	/* a user may rebuild their own host, nothing more */
 	if (status == 0 && p->role != ROLE_ADMIN && action != HOST_REBUILD)
@@ -354,6 +421,7 @@ static int
 host_get(struct ipc_chan *chan, struct ipc_msg *m, const struct principal *p,
     int status)
 {
+	struct principal mine;
 	struct host_rec	 h;
 	char		 ref[FIELD_REF_MAX + 1];
 	int		 admin_only;
@@ -364,7 +432,8 @@ host_get(struct ipc_chan *chan, struct ipc_msg *m, const struct principal *p,
 		return -1;
 	if (status == 0 && admin_only && p->role != ROLE_ADMIN)
 		status = 403;
-	if (status == 0 && hosts_load_ref(p, ref, &h) == -1)
+	if (status == 0 && hosts_load_ref(admin_only ? p : own(p, &mine), ref,
+	    &h) == -1)
 		status = 404;
 	if (status != 0)
 		reply_host(chan, m, status, status == 404 ? "host not found" :

@@ -280,6 +280,10 @@ static const char *const migrations[] = {
 	"  comment, fingerprint, bits, created_at FROM ssh_keys;"
 	"DROP TABLE ssh_keys;"
 	"ALTER TABLE ssh_keys_new RENAME TO ssh_keys;",
+
+	/* 11: a host.delete that outlives its host's row (its user was
+	 * deleted, and the row with it) names the container by short id */
+	"ALTER TABLE tasks ADD COLUMN short_id TEXT;",
 };
 
 /* The migration that rebuilds tables other tables refer to: it runs with

@@ -196,6 +196,10 @@ int	 egress_host_usable(uint64_t host_oid);
 /* tasks.c */
 int	 tasks_enqueue(uint32_t action, uint64_t host_oid,
 	    const char *requested_by, char task_id[37]);
+int	 tasks_enqueue_short(uint32_t action, uint64_t host_oid,
+	    const char *short_id, const char *requested_by, char task_id[37]);
+int	 hosts_teardown_user(uint64_t user_oid, const char *requested_by);
+void	 hosts_put_of_user(struct ipc_msg *, uint64_t user_oid);
 void	 tasks_wake(void);
 int	 tasks_host_busy(uint64_t host_oid);
 int	 tasks_claim(struct ipc_chan *, struct ipc_msg *);

@@ -51,9 +51,22 @@ int
 tasks_enqueue(uint32_t action, uint64_t host_oid, const char *requested_by,
     char task_id[37])
 {
+	return tasks_enqueue_short(action, host_oid, NULL, requested_by,
+	    task_id);
+}
+
+/*
+ * The same, for a host that will have no row: a user's deletion takes
+ * the rows of their hosts along, and their containers go by short id.
+ */
+int
+tasks_enqueue_short(uint32_t action, uint64_t host_oid, const char *short_id,
+    const char *requested_by, char task_id[37])
+{
 	static const char sql[] = "INSERT INTO tasks (id, kind, action, "
 	    "host_oid, status, requested_by, run_after, created_at, "
-	    "updated_at) VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?)";
+	    "updated_at, short_id) VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?, "
+	    "?)";
 	sqlite3_stmt	*st = db_stmt(sql);
 	int64_t		 now = db_now();
 	int		 rc;
@@ -70,6 +83,10 @@ tasks_enqueue(uint32_t action, uint64_t host_oid, const char *requested_by,
 	sqlite3_bind_int64(st, 6, now);
 	sqlite3_bind_int64(st, 7, now);
 	sqlite3_bind_int64(st, 8, now);
+	if (short_id != NULL)
+		sqlite3_bind_text(st, 9, short_id, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 9);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? 0 : -1;
@@ -149,7 +166,8 @@ lease_tasks(int64_t now, uint32_t max, struct task_job *jobs,
 	    "updated_at = ?1 WHERE oid IN (SELECT oid FROM tasks WHERE "
 	    "(status = 'pending' AND run_after <= ?1) OR (status = 'running' "
 	    "AND lease_until < ?1) ORDER BY oid LIMIT ?3) RETURNING oid, "
-	    "fence, action, attempts, coalesce(host_oid, 0)";
+	    "fence, action, attempts, coalesce(host_oid, 0), "
+	    "coalesce(short_id, '')";
 	sqlite3_stmt	*st = db_stmt(sql);
 	int		 n = 0;
 
@@ -163,6 +181,9 @@ lease_tasks(int64_t now, uint32_t max, struct task_job *jobs,
 		jobs[n].action = sqlite3_column_int(st, 2);
 		jobs[n].attempt = sqlite3_column_int(st, 3);
 		host_oids[n] = sqlite3_column_int64(st, 4);
+		/* a host without its row: the short id names its container */
+		db_text_col(st, 5, jobs[n].host.short_id,
+		    sizeof(jobs[n].host.short_id));
 		n++;
 	}
 	sqlite3_reset(st);

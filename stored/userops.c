@@ -141,7 +141,7 @@ apply_change(enum ipc_type type, const struct principal *p, uint64_t oid,
     const struct change *c, struct user_rec *u)
 {
 	const char	*event;
-	int		 ok, status, end = 0;
+	int		 ok, status, end = 0, queued = 0;
 
 	if (db_begin() == -1)
 		return 500;
@@ -165,7 +165,10 @@ apply_change(enum ipc_type type, const struct principal *p, uint64_t oid,
 		event = "admin.user.expiry";
 		break;
 	default:
-		ok = delete_user(oid) == 0;
+		/* the user's hosts go with them: their rows by the foreign
+		 * keys, their containers by the tasks queued first */
+		ok = (queued = hosts_teardown_user(oid, p->user_id)) >= 0 &&
+		    delete_user(oid) == 0;
 		event = "admin.user.delete";
 		break;
 	}
@@ -177,6 +180,8 @@ apply_change(enum ipc_type type, const struct principal *p, uint64_t oid,
 		db_rollback();
 		return 500;
 	}
+	if (queued > 0)
+		tasks_wake();
 	return 0;
 }
 
@@ -206,6 +211,33 @@ read_change(struct ipc_msg *m, struct change *c, char *status, size_t len)
 	} else if (m->type == IPC_OP_USER_EXPIRY)
 		ipc_get_opti64(m, &c->expires, &c->no_expiry);
 	return ipc_end(m);
+}
+
+/* GET /v1/admin/users/{id}: the user, then their hosts. */
+static void
+reply_user_hosts(struct ipc_chan *chan, const struct ipc_msg *req,
+    const struct user_rec *u)
+{
+	struct ipc_msg	 m;
+
+	ipc_msg_init(&m, IPC_USER_RES, 0);
+	user_res_put(&m, 200, "ok", u);
+	hosts_put_of_user(&m, u->oid);
+	ipc_reply(chan, req, &m);
+}
+
+/* Why the change would lock its admin out of their own account. */
+static const char *
+self_lockout(enum ipc_type type, const struct change *c)
+{
+	if (type == IPC_OP_USER_DELETE)
+		return "cannot delete yourself";
+	if (type == IPC_OP_USER_PATCH && strcmp(c->status, "disabled") == 0)
+		return "cannot disable yourself";
+	if (type == IPC_OP_USER_EXPIRY && !c->no_expiry &&
+	    c->expires <= db_now())
+		return "cannot expire yourself";
+	return NULL;
 }
 
 /* Why a PATCH cannot be applied, or NULL. */
@@ -248,11 +280,11 @@ op_one(struct ipc_chan *chan, struct ipc_msg *m)
 	if (status == 0 && m->type == IPC_OP_USER_PATCH &&
 	    (why = patch_invalid(&c)) != NULL)
 		status = 400;
-	if (status == 0 && m->type == IPC_OP_USER_DELETE &&
-	    oid == p.user_oid) {
-		status = 409;	/* an admin does not delete themself */
-		why = "cannot delete yourself";
-	}
+	/* an admin does not lock themself out: nobody may be left to
+	 * undo it */
+	if (status == 0 && oid == p.user_oid && (why = self_lockout(m->type,
+	    &c)) != NULL)
+		status = 409;
 	if (status == 0 && (m->type == IPC_OP_USER_GET ||
 	    m->type == IPC_OP_ME))
 		status = user_load(oid, &u) == 0 ? 0 : 404;
@@ -264,6 +296,8 @@ op_one(struct ipc_chan *chan, struct ipc_msg *m)
 		    message_for(status), NULL);
 	else if (m->type == IPC_OP_USER_DELETE)
 		reply_user(chan, m, 204, "deleted", &u);
+	else if (m->type == IPC_OP_USER_GET)
+		reply_user_hosts(chan, m, &u);
 	else
 		reply_user(chan, m, 200, "ok", &u);
 	return 0;

@@ -234,6 +234,9 @@ def test_egress_ip_bad_input_changes_nothing(suite):
     status, answer, _ = call(suite, "PUT", "/v1/admin/egress-ips/nope",
                              admin, {"label": "y"})
     assert status == 404, answer
+    status, answer, _ = call(suite, "PUT", "/v1/admin/egress-ips/" +
+                             good["id"], admin, {})
+    assert (status, answer) == (400, {"error": "nothing to change"})
     listed = egress_list(suite, admin)
     assert len(listed) == 1 and listed[0]["label"] == "keep"
     status, events, _ = call(suite, "GET", "/v1/admin/events?type="
@@ -306,11 +309,15 @@ def test_bindings(suite):
     # which does not stop a tunnel from being made)
     assert finished(suite, admin, bind["task_id"])["status"] == "succeeded"
     # one egress per host, one host per egress
-    for body in ({"host_id": ha["id"], "egress_ip_id": e2["id"]},
-                 {"host_id": hb["id"], "egress_ip_id": e1["id"]}):
+    for body, why in [({"host_id": ha["id"], "egress_ip_id": e2["id"]},
+                       "the host already has an egress ip"),
+                      ({"host_id": hb["id"], "egress_ip_id": e1["id"]},
+                       "the egress ip is bound to another host"),
+                      ({"host_id": ha["id"], "egress_ip_id": e1["id"]},
+                       "the egress ip is bound to this host already")]:
         status, answer, _ = call(suite, "POST", "/v1/admin/bindings", admin,
                                  body)
-        assert status == 409, (body, answer)
+        assert (status, answer) == (409, {"error": why}), (body, answer)
     status, body, _ = call(suite, "GET", "/v1/admin/egress-ips/" + e1["id"],
                            admin)
     assert body["status"] == "bound" and body["host_id"] == ha["id"]
@@ -718,12 +725,14 @@ def test_the_three_checks_of_an_egress_ip(make_suite, provider):
     assert body["checks"]["dns_leak"]["ok"] is False
     assert body["exit_ip"] is None
 
-    # what cannot be tested, and who may not
+    # one that makes no tunnel fails its checks at once; who may not
     status, half, _ = call(suite, "POST", "/v1/admin/egress-ips", admin,
                            WG_EXAMPLE)
     status, body, _ = call(suite, "POST", "/v1/admin/egress-ips/%s/test"
                            % half["id"], admin)
-    assert status == 409 and "wg_public_key" in body["error"], body
+    assert status == 200 and body["ok"] is False, body
+    assert "wg_public_key" in body["checks"]["connectivity"]["detail"]
+    assert body["checks"]["dns_leak"]["ok"] is None
     assert call(suite, "POST", "/v1/admin/egress-ips/nope/test",
                 admin)[0] == 404
     make_user(suite, admin, "tester", "password-tester")
@@ -732,6 +741,6 @@ def test_the_three_checks_of_an_egress_ip(make_suite, provider):
                 user)[0] == 403
     status, events, _ = call(suite, "GET", "/v1/admin/events?type="
                              "admin.egress.test", admin)
-    assert events["total"] == 4
+    assert events["total"] == 5
     assert "connectivity passed, exit ip passed, dns passed" in \
         events["events"][-1]["message"]

@@ -60,6 +60,13 @@ def test_unknown_route_404_and_wrong_method_405(suite):
     status, body = suite.json("POST", "/healthz", body=b"{}",
                               headers={"Content-Type": "application/json"})
     assert (status, body) == (405, {"error": "method not allowed"})
+    # a 405 says which methods the path has (RFC 9110, 15.5.6)
+    status, headers, _ = suite.request("POST", "/healthz", b"{}",
+                                       {"Content-Type": "application/json"})
+    assert status == 405 and headers["Allow"] == "GET, HEAD", headers
+    status, headers, _ = suite.request("POST", "/v1/admin/egress-ips/x")
+    assert status == 405
+    assert headers["Allow"] == "GET, PUT, PATCH, DELETE", headers
 
 
 def test_agent_failure_degrades(make_suite):

@@ -194,8 +194,11 @@ def test_host_lifecycle(suite):
         status, body, _ = call(suite, "GET", "/v1/admin/tasks?" + query,
                                admin)
         assert status == 200 and body["total"] == n, (query, body)
+    status, body, _ = call(suite, "GET", "/v1/admin/tasks?status="
+                           "succeeded", admin)
+    assert status == 200 and body["total"] == 6, body
     for query in ["state=done", "kind=x", "limit=0", "limit=201",
-                  "offset=-1"]:
+                  "offset=-1", "colour=red", "status=done"]:
         status, body, _ = call(suite, "GET", "/v1/admin/tasks?" + query,
                                admin)
         assert status == 400 and "error" in body, query
@@ -271,6 +274,48 @@ def test_host_rules(suite):
     status, events, _ = call(suite, "GET", "/v1/admin/events?type="
                              "user.host.action", admin)
     assert events["total"] == 1
+
+
+def test_a_deleted_user_takes_their_host_along(suite):
+    """control-plane-v1.txt: deleting a user cascades to their hosts; the
+    rows go with the user's, the container by a task that names it."""
+    admin = admin_token(suite)
+    user = make_user(suite, admin, "leaving", "password-leaving")
+    h, task_id = create(suite, admin, user["id"])
+    assert finished(suite, admin, task_id)["status"] == "succeeded"
+    # the admin sees the host with its user, and not on the portal
+    status, body, _ = call(suite, "GET", "/v1/admin/users/" + user["id"],
+                           admin)
+    assert status == 200 and [x["id"] for x in body["hosts"]] == [h["id"]]
+    assert body["hosts"][0]["short_id"] == h["short_id"]
+    assert call(suite, "GET", "/v1/user/hosts/" + h["id"], admin)[0] == 404
+    assert call(suite, "POST", "/v1/user/hosts/%s/rebuild" % h["id"],
+                admin)[0] == 404
+    assert call(suite, "DELETE", "/v1/admin/users/" + user["id"],
+                admin)[0] == 204
+    status, tasks, _ = call(suite, "GET", "/v1/admin/tasks?kind=host.delete",
+                            admin)
+    assert tasks["total"] == 1, tasks
+    assert finished(suite, admin, tasks["tasks"][0]["task_id"])[
+        "status"] == "succeeded"
+    assert containers() == []
+    assert not glob.glob(suite.var + "/task/volumes/" + h["short_id"])
+    assert not glob.glob("/sys/fs/cgroup/*/moat/" + h["short_id"])
+    assert call(suite, "GET", "/v1/admin/hosts/" + h["id"], admin)[0] == 404
+
+
+def test_an_access_command_holds_only_a_host_name(suite):
+    admin = admin_token(suite)
+    user = make_user(suite, admin, "quoted", "password-quoted")
+    h, task_id = create(suite, admin, user["id"])
+    status, hdrs, raw = suite.request("GET", "/v1/admin/hosts/" + h["id"],
+                                      None, {"Authorization": "Bearer " +
+                                             admin, "Host": "a$(id)b"})
+    body = json.loads(raw)
+    assert status == 200, body
+    assert body["host"]["access_command"] == (
+        "curl -sSf https://YOUR_HOST/entry/%s | bash" % h["short_id"])
+    finished(suite, admin, task_id)
 
 
 def slow_runtime(tmp_path):

@@ -23,6 +23,11 @@ def test_login_answers_in_the_reference_shape(suite):
         assert len(parts) == 3
         claims = json.loads(base64.urlsafe_b64decode(parts[1] + "=="))
         assert set(claims) == {"user_id", "role", "exp", "jti"}
+    # a member the login does not read is ignored, as a form sends it
+    status, body = suite.json("POST", "/v1/auth/login", json.dumps(
+        {"username": "admin", "password": admin_password(suite),
+         "remember": True}).encode(), {"Content-Type": "application/json"})
+    assert status == 200 and body["token"], body
 
 
 @pytest.mark.parametrize("payload,status", [
@@ -30,7 +35,8 @@ def test_login_answers_in_the_reference_shape(suite):
     ({"username": "nobody", "password": "whatever-password"}, 401),
     ({"username": "admin"}, 400),
     ({"username": 5, "password": "x"}, 400),
-    ({"username": "admin", "password": "x", "extra": 1}, 400),
+    # members a login does not read change nothing (a form's "remember")
+    ({"username": "admin", "password": "x", "remember": True}, 401),
     ([1, 2], 400),
 ])
 def test_bad_logins(shared_suite, payload, status):
@@ -250,6 +256,42 @@ def test_a_deleted_users_number_is_not_given_out_again(suite):
     for path in ("/v1/admin/users/%d", "/v1/admin/users/%d/ssh-keys",
                  "/v1/admin/users/%d/groups"):
         assert call(suite, "GET", path % 99999, admin)[0] == 404, path
+
+
+def test_an_admin_cannot_lock_themself_out(suite):
+    admin = admin_token(suite)
+    me = call(suite, "GET", "/v1/user/me", admin)[1]
+    for method, path, body, why in [
+            ("PATCH", "/v1/admin/users/%s", {"status": "disabled"},
+             "cannot disable yourself"),
+            ("PUT", "/v1/admin/users/%s/expiry",
+             {"expires_at": "2001-01-01T00:00:00Z"}, "cannot expire yourself"),
+            ("DELETE", "/v1/admin/users/%s", None, "cannot delete yourself")]:
+        status, answer, _ = call(suite, method, path % me["id"], admin, body)
+        assert (status, answer) == (409, {"error": why}), (path, answer)
+    assert call(suite, "GET", "/v1/user/me", admin)[0] == 200
+    # what does not lock anyone out still goes
+    status, answer, _ = call(suite, "PUT", "/v1/admin/users/%s/expiry" %
+                             me["id"], admin,
+                             {"expires_at": "2099-01-01T00:00:00Z"})
+    assert status == 200, answer
+
+
+def test_event_filters_that_make_no_sense_are_400(suite):
+    admin = admin_token(suite)
+    user = make_user(suite, admin, "filtered", "password-filtered")
+    for query in ("since=2026-02-01T00:00:00Z&until=2026-01-01T00:00:00Z",
+                  "user_id=alice", "host_id=h1", "user_id=0",
+                  "colour=red"):
+        status, body, _ = call(suite, "GET", "/v1/admin/events?" + query,
+                               admin)
+        assert status == 400 and set(body) == {"error"}, (query, body)
+    # a user's number filters as their id does
+    by_id = call(suite, "GET", "/v1/admin/events?user_id=" + user["id"],
+                 admin)[1]
+    by_oid = call(suite, "GET", "/v1/admin/events?user_id=%d" %
+                  user["oid"], admin)[1]
+    assert by_id["total"] >= 1 and by_oid["events"] == by_id["events"]
 
 
 def test_sessions_survive_a_restart(make_suite):
