@@ -148,8 +148,10 @@ resolv_mount(const struct driver_paths *p, const struct driver_host *h,
 	snprintf(path, sizeof(path), "%s/etc/resolv.conf", p->image);
 	if (access(path, F_OK) == -1)
 		return 0;
+	/* empty until a tunnel names its DNS server */
 	driver_bundle_file(p, h, "resolv.conf", source, sizeof(source));
-	if ((fd = open(source, O_WRONLY | O_CREAT | O_CLOEXEC, 0644)) == -1)
+	if ((fd = open(source, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    0644)) == -1)
 		return -1;
 	close(fd);
 	snprintf(json, len, ",{\"destination\":\"/etc/resolv.conf\","

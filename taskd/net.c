@@ -14,6 +14,8 @@
  * reach wg(8) through pipes, never a command line or a file.
  */
 #include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -108,14 +110,29 @@ signal_servers(const char *name, int sig)
 	return n;
 }
 
-/* Whether a wireguard-go serves the tunnel of h. */
+/*
+ * Whether a wireguard-go serves the tunnel of h: its control socket
+ * answers (one killed outright leaves the file behind, refusing).  A
+ * question of two system calls, where looking through /proc reads a
+ * file of every process.
+ */
 int
 net_present(const struct driver_host *h)
 {
-	char	 name[IFNAMSIZ];
+	struct sockaddr_un	 sun;
+	char			 name[IFNAMSIZ];
+	int			 fd, ok;
 
 	ifname(h, name, sizeof(name));
-	return signal_servers(name, 0) > 0;
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s/%s.sock", UAPI_DIR,
+	    name);
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+		return 0;
+	ok = connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0;
+	close(fd);
+	return ok;
 }
 
 /* The tunnel of h, wherever it is, ended; what it held let go. */
@@ -127,15 +144,17 @@ net_remove(const struct driver_host *h)
 	long		 waited;
 
 	ifname(h, name, sizeof(name));
-	if (signal_servers(name, SIGTERM) > 0)
+	if (net_present(h) && signal_servers(name, SIGTERM) > 0) {
 		for (waited = 0; waited < DOWN_WAIT_MS &&
 		    signal_servers(name, 0) > 0; waited += 20)
 			sleep_ms(20);
-	(void)signal_servers(name, SIGKILL);
+		(void)signal_servers(name, SIGKILL);
+	}
 	snprintf(sock, sizeof(sock), "%s/%s.sock", UAPI_DIR, name);
 	(void)unlink(sock);
 	/* one made but not yet moved, by an attempt that died */
-	(void)spawn_run(argv, NULL, out, sizeof(out));
+	if (if_nametoindex(name) != 0)
+		(void)spawn_run(argv, NULL, out, sizeof(out));
 }
 
 /*

@@ -89,6 +89,10 @@ tunnel(const struct driver_paths *p, const struct driver_req *req,
 	struct driver_res	 st;
 	int			 rc;
 
+	/* a container just made or started has no tunnel unless given
+	 * one: nothing to ask the runtime (each question costs an exec) */
+	if (req->op != DRV_EGRESS && req->egress.present == 0)
+		return 0;
 	if (req->op != DRV_EGRESS) {
 		memset(&st, 0, sizeof(st));
 		if (driver->state(p, &req->host, &st) == -1) {
