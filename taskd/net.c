@@ -291,8 +291,15 @@ configure(const char *name, const struct driver_egress *e,
 {
 	struct spawn_opts	 opts;
 	const char		*argv[16];
+	char			 ranges[EGRESS_ALLOWED_MAX + 1];
+	size_t			 o = 0, j;
 	int			 i = 0, rc, k;
 
+	/* "0.0.0.0/0, ::/0" as one argument wg reads: no spaces */
+	for (j = 0; e->allowed_ips[j] != '\0' && o + 1 < sizeof(ranges); j++)
+		if (e->allowed_ips[j] != ' ')
+			ranges[o++] = e->allowed_ips[j];
+	ranges[o] = '\0';
 	memset(&opts, 0, sizeof(opts));
 	argv[i++] = WG;
 	argv[i++] = "set";
@@ -308,7 +315,7 @@ configure(const char *name, const struct driver_egress *e,
 	argv[i++] = "endpoint";
 	argv[i++] = e->endpoint;
 	argv[i++] = "allowed-ips";
-	argv[i++] = e->allowed_ips[0] != '\0' ? e->allowed_ips : "0.0.0.0/0";
+	argv[i++] = ranges[0] != '\0' ? ranges : "0.0.0.0/0";
 	argv[i++] = "persistent-keepalive";
 	argv[i++] = KEEPALIVE;
 	argv[i] = NULL;

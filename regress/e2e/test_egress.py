@@ -494,7 +494,7 @@ def test_a_host_leaves_through_its_wireguard_tunnel(suite, provider):
         "label": "test-provider", "ip_address": TUNNEL[0],
         "tunnel_type": "wireguard", "wg_endpoint": provider.endpoint,
         "wg_public_key": provider.public_key,
-        "wg_allowed_ips": "0.0.0.0/0", "wg_dns_server": TUNNEL[0],
+        "wg_allowed_ips": "0.0.0.0/0, ::/0", "wg_dns_server": TUNNEL[0],
         "wg_peer_address": TUNNEL[1] + "/32"})
     assert status == 201 and e["configured"], e
     provider.allow(e["wg_client_public_key"])
