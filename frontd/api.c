@@ -42,6 +42,8 @@ send_json(struct api_req *r, int status, const char *headers, json_t *j)
 	if ((s = json_dumps(j, JSON_COMPACT)) == NULL)
 		fatalx("%s: out of memory", __func__);
 	response_json_headers(r->c, status, headers, s, strlen(s));
+	/* an answer may show a secret once */
+	explicit_bzero(s, strlen(s));
 	free(s);
 	json_decref(j);
 }
@@ -443,6 +445,8 @@ api_body(struct api_req *r)
 	}
 	j = json_parse_bounded_object(copy != NULL ? copy : r->c->body, len,
 	    NULL, err, sizeof(err));
+	if (copy != NULL)
+		explicit_bzero(copy, len);
 	free(copy);
 	if (j == NULL)
 		api_error(r, 400, err);

@@ -7,6 +7,7 @@
  */
 #include <sys/types.h>
 
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,12 +44,49 @@ dispatch(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 	return -1;
 }
 
+/*
+ * Memory that held a request or an answer is cleared when it is freed,
+ * so that a secret passing through (a password being set, a key shown
+ * once) is not left behind in the heap once its request is over: what
+ * libevent's buffers and jansson's values held, as OpenSSL's cleared
+ * records (SSL_OP_CLEANSE_PLAINTEXT) and the IPC layer's buffers are.
+ */
+static void
+clear_free(void *p)
+{
+	if (p == NULL)
+		return;
+	explicit_bzero(p, malloc_usable_size(p));
+	free(p);
+}
+
+static void *
+clear_realloc(void *p, size_t n)
+{
+	size_t	 have;
+	void	*q;
+
+	if (p == NULL)
+		return malloc(n);
+	have = malloc_usable_size(p);
+	if (n <= have)
+		return p;
+	if ((q = malloc(n)) == NULL)
+		return NULL;
+	memcpy(q, p, have);
+	clear_free(p);
+	return q;
+}
+
 int
 main(int argc, char *argv[])
 {
 	struct daemon_opts	 opts;
 	struct frontd		 f;
 
+	/* before anything of theirs is allocated */
+	event_set_mem_functions(malloc, clear_realloc, clear_free);
+	json_set_alloc_funcs(malloc, clear_free);
 	daemon_child_init(argc, argv, PROC_FRONTD, &opts);
 	memset(&f, 0, sizeof(f));
 	frontd_env = &f;

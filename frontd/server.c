@@ -42,6 +42,17 @@ conn_set_timer(struct conn *c, uint32_t seconds)
 	evtimer_add(c->timer, &tv);
 }
 
+/* A request's head and body carry credentials and secrets: cleared
+ * once it is answered. */
+static void
+conn_clear_request(struct conn *c)
+{
+	if (c->head != NULL)
+		explicit_bzero(c->head, c->lim.max_header_bytes);
+	if (c->body != NULL)
+		explicit_bzero(c->body, c->body_len);
+}
+
 static void
 conn_free(struct conn *c)
 {
@@ -54,9 +65,8 @@ conn_free(struct conn *c)
 		bufferevent_free(c->bev);
 	if (c->timer != NULL)
 		event_free(c->timer);
+	conn_clear_request(c);
 	free(c->head);
-	if (c->body != NULL)
-		explicit_bzero(c->body, c->body_len);
 	free(c->body);
 	peers_release((struct sockaddr *)&c->peer_addr);
 	free(c);
@@ -374,8 +384,7 @@ conn_write(struct bufferevent *bev, void *arg)
 		return;
 	}
 	api_req_free(c);
-	if (c->body != NULL)
-		explicit_bzero(c->body, c->body_len);
+	conn_clear_request(c);
 	free(c->body);
 	c->body = NULL;
 	c->body_len = 0;

@@ -99,8 +99,10 @@ tls_ctx_new(const char *cert, size_t certlen, const char *key, size_t keylen)
 		return NULL;
 	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
 	/* No session tickets: their keys would be a secret in frontd. */
+	/* and no plaintext left in a record buffer once it is read */
 	SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET | SSL_OP_NO_RENEGOTIATION |
-	    SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_NO_COMPRESSION);
+	    SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_NO_COMPRESSION |
+	    SSL_OP_CLEANSE_PLAINTEXT);
 	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_SERVER);
 	SSL_CTX_sess_set_cache_size(ctx, 1024);
 	SSL_CTX_set_session_id_context(ctx, (const unsigned char *)"moat", 4);

@@ -6,11 +6,14 @@ network namespace of the test's own."""
 import base64
 import glob
 import os
+import socket
 import subprocess
+import time
 
 import pytest
 
 from identity import admin_token, call, login, make_user
+from suite import tls_context
 from test_hosts import (clean_runtime, container_pid, create,  # noqa: F401
                         finished, in_host, wait_for)
 
@@ -744,3 +747,102 @@ def test_the_three_checks_of_an_egress_ip(make_suite, provider):
     assert events["total"] == 5
     assert "connectivity passed, exit ip passed, dns passed" in \
         events["events"][-1]["message"]
+
+
+def test_canary_keys_never_reach_frontd(make_suite, provider):
+    """SECURITY.md's canaries: a WireGuard private key, a preshared key
+    and a proxy's password, planted, then every egress route exercised
+    (a real tunnel made with them, a test run through it) by a frontd
+    that did not take them in: none is in its memory."""
+    from test_v1_identity import read_memory
+    s = make_suite()
+    admin = admin_token(s)
+    priv, pub = wg_keypair()
+    psk = subprocess.run(["wg", "genpsk"], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    proxy_password = "canary-" + os.urandom(12).hex()
+    status, wg, _ = call(s, "POST", "/v1/admin/egress-ips", admin, {
+        "label": "canary", "ip_address": TUNNEL[1],
+        "wg_endpoint": provider.endpoint,
+        "wg_public_key": provider.public_key, "wg_private_key": priv,
+        "wg_preshared_key": psk, "wg_peer_address": TUNNEL[1]})
+    assert status == 201, wg
+    subprocess.run(["ip", "netns", "exec", "moatprov", "wg", "set",
+                    "mprovwg", "peer", pub, "preshared-key", "/dev/stdin",
+                    "allowed-ips", TUNNEL[1] + "/32"],
+                   input=psk + "\n", text=True, check=True)
+    status, proxy, _ = call(s, "POST", "/v1/admin/egress-ips", admin,
+                            dict(PROXY_EXAMPLES[2], proxy_config=dict(
+                                PROXY_EXAMPLES[2]["proxy_config"],
+                                password=proxy_password)))
+    assert status == 201, proxy
+    s.stop()
+    s.start()
+    admin = admin_token(s)
+    user = make_user(s, admin, "canary", "password-canary")
+    for ref in (wg["id"], proxy["id"]):
+        assert call(s, "GET", "/v1/admin/egress-ips/" + ref, admin)[0] == 200
+        assert call(s, "PUT", "/v1/admin/egress-ips/" + ref, admin,
+                    {"provider": "checked"})[0] == 200
+        assert call(s, "POST", "/v1/admin/egress-ips/%s/test" % ref,
+                    admin)[0] == 200
+    h, task_id = create(s, admin, user["id"], egress_ip_id=wg["id"])
+    assert finished(s, admin, task_id)["status"] == "succeeded"
+    assert wait_for(lambda: through_tunnel(h["short_id"]),
+                    timeout=15) == TUNNEL[1]
+    for path in ("/v1/admin/egress-ips", "/v1/admin/bindings",
+                 "/v1/admin/events?limit=200", "/v1/admin/dashboard/stats",
+                 "/v1/admin/hosts/" + h["id"], "/v1/admin/tasks"):
+        assert call(s, "GET", path, admin)[0] == 200, path
+    regions = read_memory(s.pid("frontd"))
+    assert sum(len(r) for r in regions) > 1000000
+    canaries = [priv.encode(), psk.encode(), proxy_password.encode(),
+                base64.b64decode(priv), base64.b64decode(psk)]
+    for region in regions:
+        for canary in canaries:
+            assert canary not in region
+
+
+
+def frontd_holds(suite, secret):
+    from test_v1_identity import read_memory
+    return any(secret in region for region in read_memory(
+        suite.pid("frontd")))
+
+
+def test_frontd_keeps_no_secret_beyond_its_request(suite):
+    """What passes through frontd in a request (a key being set, a
+    password) or its answer (a key shown once) is gone from its memory
+    once the request is over: the heap is cleared as it is freed."""
+    admin = admin_token(suite)
+    priv, _ = wg_keypair()
+    password = "canary-password-" + os.urandom(8).hex()
+    # the control: a request under way is in memory, so the search sees
+    sock = socket.create_connection(("127.0.0.1", suite.port))
+    tls = tls_context().wrap_socket(sock)
+    marker = "marker-" + os.urandom(8).hex()
+    tls.sendall(("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Marker: %s\r\n"
+                 % marker).encode())
+    assert wait_for(lambda: frontd_holds(suite, marker.encode()), timeout=5)
+    tls.sendall(b"\r\n")
+    assert tls.recv(4096).startswith(b"HTTP/1.1 200")
+    tls.close()
+    # secrets in requests and in the answers that show them once
+    status, e, _ = call(suite, "POST", "/v1/admin/egress-ips", admin, {
+        "label": "passing", "ip_address": "192.0.2.1",
+        "wg_private_key": priv, "wg_preshared_key": "cGFzc2luZy1wc2s="})
+    assert status == 201, e
+    user = make_user(suite, admin, "passer", password)
+    status, token = login(suite, "passer", password)
+    status, made, _ = call(suite, "POST", "/v1/user/ssh-keys/generate",
+                           token["token"])
+    assert status == 201, made
+    shown = made["private_key"].split("\n")[1].encode()
+    for _ in range(3):          # and whatever the next requests reuse
+        call(suite, "GET", "/v1/admin/egress-ips", admin)
+    time.sleep(0.2)
+    assert not frontd_holds(suite, marker.encode())
+    for secret in (priv.encode(), base64.b64decode(priv),
+                   b"cGFzc2luZy1wc2s=", password.encode(), shown):
+        assert not frontd_holds(suite, secret), secret
+    assert user["id"]
