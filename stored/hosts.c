@@ -298,7 +298,7 @@ hosts_put_of_user(struct ipc_msg *out, uint64_t user_oid)
 	if (sql[0] == '\0')
 		snprintf(sql, sizeof(sql), "SELECT %s FROM hosts h JOIN users u "
 		    "ON u.oid = h.user_oid WHERE h.user_oid = ? AND "
-		    "h.status != 'deleted' ORDER BY h.oid LIMIT 4", host_columns);
+		    "h.status != 'deleted' LIMIT 4", host_columns);
 	ipc_msg_init(&body, IPC_USER_RES, 0);
 	st = db_stmt(sql);
 	sqlite3_bind_int64(st, 1, user_oid);
