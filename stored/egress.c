@@ -500,17 +500,23 @@ egress_op(struct ipc_chan *chan, struct ipc_msg *m)
 	return 0;
 }
 
-/* IPC_OP_EGRESS_LIST: grant, limit, offset. */
-int
-egress_list(struct ipc_chan *chan, struct ipc_msg *m)
+/* One row of a list, read from the statement into the answer. */
+typedef void	(*list_row_fn)(sqlite3_stmt *, struct ipc_msg *);
+
+/*
+ * An admin's page of a list: grant, limit, offset in the request; the
+ * rows of sql (?1 limit, ?2 offset) and the count of count_sql in the
+ * answer.
+ */
+static int
+admin_page(struct ipc_chan *chan, struct ipc_msg *m, enum ipc_type type,
+    const char *sql, const char *count_sql, list_row_fn row)
 {
-	static char	 sql[1024];
 	struct principal p;
-	struct egress_rec e;
 	struct ipc_msg	 body;
 	sqlite3_stmt	*st;
 	uint32_t	 retry, limit, offset;
-	uint64_t	 n = 0;
+	uint64_t	 n = 0, total = 0;
 	int		 status;
 
 	status = authz_grant(m, &p, &retry);
@@ -520,10 +526,7 @@ egress_list(struct ipc_chan *chan, struct ipc_msg *m)
 		return -1;
 	if (status == 0 && p.role != ROLE_ADMIN)
 		status = 403;
-	if (sql[0] == '\0')
-		snprintf(sql, sizeof(sql), "SELECT %s FROM %s ORDER BY e.oid "
-		    "LIMIT ?1 OFFSET ?2", egress_columns, egress_from);
-	ipc_msg_init(&body, IPC_EGRESS_LIST_RES, 0);
+	ipc_msg_init(&body, type, 0);
 	if (status == 0) {
 		st = db_stmt(sql);
 		sqlite3_bind_int(st, 1, limit == 0 || limit > EGRESS_PAGE ?
@@ -531,16 +534,37 @@ egress_list(struct ipc_chan *chan, struct ipc_msg *m)
 		sqlite3_bind_int64(st, 2, offset);
 		while (body.sbuf.size < LIST_PAGE_BYTES &&
 		    sqlite3_step(st) == SQLITE_ROW) {
-			row_to_egress(st, &e);
-			ipc_put_egress(&body, &e);
+			row(st, &body);
 			n++;
 		}
 		sqlite3_reset(st);
+		total = db_count(count_sql, 0);
 	}
-	reply_list(chan, m, IPC_EGRESS_LIST_RES, status == 0 ? 200 : status,
-	    status_message(status), status == 0 ? (uint64_t)db_count("SELECT count(*) FROM egress_ips", 0) :
-	    0, n, &body);
+	reply_list(chan, m, type, status == 0 ? 200 : status,
+	    status_message(status), total, n, &body);
 	return 0;
+}
+
+static void
+egress_row(sqlite3_stmt *st, struct ipc_msg *body)
+{
+	struct egress_rec e;
+
+	row_to_egress(st, &e);
+	ipc_put_egress(body, &e);
+}
+
+/* IPC_OP_EGRESS_LIST: grant, limit, offset. */
+int
+egress_list(struct ipc_chan *chan, struct ipc_msg *m)
+{
+	static char	 sql[1024];
+
+	if (sql[0] == '\0')
+		snprintf(sql, sizeof(sql), "SELECT %s FROM %s ORDER BY e.oid "
+		    "LIMIT ?1 OFFSET ?2", egress_columns, egress_from);
+	return admin_page(chan, m, IPC_EGRESS_LIST_RES, sql,
+	    "SELECT count(*) FROM egress_ips", egress_row);
 }
 
 /* How many egress IPs no host holds: the dashboard's available_ips. */
@@ -768,48 +792,28 @@ bindings_op(struct ipc_chan *chan, struct ipc_msg *m)
 	return 0;
 }
 
+static void
+binding_row(sqlite3_stmt *st, struct ipc_msg *body)
+{
+	struct binding_rec b;
+	uint64_t	 host_oid;
+
+	row_to_binding(st, &b, &host_oid);
+	ipc_put_binding(body, &b);
+}
+
 /* IPC_OP_BINDING_LIST: grant, limit, offset. */
 int
 bindings_list(struct ipc_chan *chan, struct ipc_msg *m)
 {
 	static char	 sql[512];
-	struct principal p;
-	struct binding_rec b;
-	struct ipc_msg	 body;
-	sqlite3_stmt	*st;
-	uint32_t	 retry, limit, offset;
-	uint64_t	 n = 0, host_oid, total = 0;
-	int		 status;
 
-	status = authz_grant(m, &p, &retry);
-	ipc_get_u32(m, &limit);
-	ipc_get_u32(m, &offset);
-	if (ipc_end(m) == -1)
-		return -1;
-	if (status == 0 && p.role != ROLE_ADMIN)
-		status = 403;
 	if (sql[0] == '\0')
 		snprintf(sql, sizeof(sql), "SELECT %s, b.host_oid FROM %s "
 		    "ORDER BY b.oid LIMIT ?1 OFFSET ?2", binding_columns,
 		    binding_from);
-	ipc_msg_init(&body, IPC_BINDING_LIST_RES, 0);
-	if (status == 0) {
-		st = db_stmt(sql);
-		sqlite3_bind_int(st, 1, limit == 0 || limit > EGRESS_PAGE ?
-		    EGRESS_PAGE : limit);
-		sqlite3_bind_int64(st, 2, offset);
-		while (body.sbuf.size < LIST_PAGE_BYTES &&
-		    sqlite3_step(st) == SQLITE_ROW) {
-			row_to_binding(st, &b, &host_oid);
-			ipc_put_binding(&body, &b);
-			n++;
-		}
-		sqlite3_reset(st);
-		total = db_count("SELECT count(*) FROM bindings", 0);
-	}
-	reply_list(chan, m, IPC_BINDING_LIST_RES, status == 0 ? 200 : status,
-	    status_message(status), total, n, &body);
-	return 0;
+	return admin_page(chan, m, IPC_BINDING_LIST_RES, sql,
+	    "SELECT count(*) FROM bindings", binding_row);
 }
 
 /* ---- what a job carries --------------------------------------------- */
