@@ -52,55 +52,70 @@ def wait_running(host_id):
         time.sleep(0.001)
 
 
-def moat_rounds(user_id):
-    times = []
-    bundle = None
-    for _ in range(ROUNDS):
-        t0 = time.monotonic()
-        answer = call("POST", "/v1/admin/hosts", {"user_id": user_id})
-        host = wait_running(answer["host"]["id"])
-        times.append(time.monotonic() - t0)
-        assert host["status"] == "running", host
-        short = answer["host"]["short_id"]
-        if bundle is None:
-            bundle = os.path.join(WORK, "hand")
-            os.makedirs(bundle, exist_ok=True)
-            shutil.copy(os.path.join(VAR, "task/hosts", short,
-                                     "config.json"), bundle)
-        answer = call("DELETE", "/v1/admin/hosts/" + answer["host"]["id"])
-        wait_task(answer["task_id"])
-    return times, bundle
+def moat_round(user_id):
+    """One host, created to running, then deleted; its bundle's path."""
+    t0 = time.monotonic()
+    answer = call("POST", "/v1/admin/hosts", {"user_id": user_id})
+    host = wait_running(answer["host"]["id"])
+    elapsed = time.monotonic() - t0
+    assert host["status"] == "running", host
+    bundle = os.path.join(VAR, "task/hosts", host["short_id"])
+    return elapsed, bundle, host["id"]
 
 
-def hand_rounds(bundle):
-    """crun run -d of the same bundle, in a mount namespace prepared
-    once, as the runner is."""
+def hand_bundle(bundle):
+    """The host's own bundle, its home and resolv.conf the bench's."""
+    hand = os.path.join(WORK, "hand")
     home = os.path.join(WORK, "hand-home")
+    os.makedirs(hand, exist_ok=True)
     os.makedirs(home, exist_ok=True)
     with open(os.path.join(bundle, "config.json")) as f:
         config = json.load(f)
     for m in config["mounts"]:
         if m["destination"] == "/home":
             m["source"] = home
-    with open(os.path.join(bundle, "config.json"), "w") as f:
+        elif m["destination"] == "/etc/resolv.conf":
+            m["source"] = os.path.join(hand, "resolv.conf")
+    open(os.path.join(hand, "resolv.conf"), "w").close()
+    with open(os.path.join(hand, "config.json"), "w") as f:
         json.dump(config, f)
     open(os.path.join(WORK, "empty"), "w").close()
+    return hand
+
+
+def hand_round(bundle, i):
+    """crun run -d of the same bundle, in a mount namespace prepared as
+    the runner's is; only the run is timed."""
     script = """
 mount --make-rprivate /
 c=/sys/fs/cgroup/unified/cgroup.controllers
 [ -e $c ] && mount --bind {work}/empty $c
-for i in $(seq {rounds}); do
-	t0=$(date +%s%N)
-	crun --cgroup-manager=disabled run -d --bundle {bundle} moat-bench-$i \
-	    > /dev/null 2>&1 < /dev/null
-	t1=$(date +%s%N)
-	echo $((t1 - t0))
-	crun delete -f moat-bench-$i
-done
-""".format(work=WORK, rounds=ROUNDS, bundle=bundle)
+t0=$(date +%s%N)
+crun --cgroup-manager=disabled run -d --bundle {bundle} moat-bench-{i} \
+    > /dev/null 2>&1 < /dev/null
+t1=$(date +%s%N)
+echo $((t1 - t0))
+crun delete -f moat-bench-{i}
+""".format(work=WORK, bundle=bundle, i=i)
     out = subprocess.run(["unshare", "-m", "sh", "-c", script],
                          capture_output=True, text=True).stdout
-    return [int(x) / 1e9 for x in out.split()]
+    return int(out.split()[0]) / 1e9
+
+
+def rounds(user_id):
+    """The two, one after the other in each round, so that both meet the
+    same load on this machine."""
+    moat, hand = [], []
+    bundle = None
+    for i in range(ROUNDS):
+        elapsed, host_bundle, host_id = moat_round(user_id)
+        moat.append(elapsed)
+        if bundle is None:
+            bundle = hand_bundle(host_bundle)
+        answer = call("DELETE", "/v1/admin/hosts/" + host_id)
+        wait_task(answer["task_id"])
+        hand.append(hand_round(bundle, i))
+    return moat, hand
 
 
 def noop_throughput(n=200):
@@ -119,8 +134,7 @@ def noop_throughput(n=200):
 def main():
     user = call("POST", "/v1/admin/users", {"username": "benchhost",
                                             "password": "bench-password"})
-    moat, bundle = moat_rounds(user["id"])
-    hand = hand_rounds(bundle)
+    moat, hand = rounds(user["id"])
     m, h = statistics.median(moat), statistics.median(hand)
     print("host_create_to_running_s", " ".join("%.3f" % t for t in moat))
     print("crun_run_by_hand_s", " ".join("%.3f" % t for t in hand))
