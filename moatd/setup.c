@@ -261,23 +261,31 @@ setup_listeners(struct moat_config *conf)
 	}
 }
 
+/*
+ * The file appears whole or not at all (written aside, then renamed): a
+ * script that waits for it never reads half a password.
+ */
 static void
 write_admin_password(const char *dir, const char *password)
 {
-	char	 path[PATH_MAX];
+	char	 path[PATH_MAX], tmp[PATH_MAX];
 	int	 fd;
 
 	snprintf(path, sizeof(path), "%s/admin.password", dir);
+	snprintf(tmp, sizeof(tmp), "%s/admin.password.new", dir);
 	/* A file left from an older database is replaced, never reused. */
-	if (unlink(path) == -1 && errno != ENOENT)
+	if ((unlink(path) == -1 && errno != ENOENT) ||
+	    (unlink(tmp) == -1 && errno != ENOENT))
 		fatal("unlink %s", path);
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
 	    0600);
 	if (fd == -1)
-		fatal("create %s", path);
+		fatal("create %s", tmp);
 	if (dprintf(fd, "%s\n", password) < 0 || fsync(fd) == -1)
-		fatal("write %s", path);
+		fatal("write %s", tmp);
 	close(fd);
+	if (rename(tmp, path) == -1)
+		fatal("rename %s", tmp);
 }
 
 static void
