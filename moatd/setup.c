@@ -234,6 +234,26 @@ setup_state(struct moat_config *conf)
 	ensure_tls(conf);
 }
 
+/*
+ * A suite started again at once, after a crash, may find its port still
+ * held by the frontd before it, which the kernel is still tearing down:
+ * a few tries over two seconds, then the error.
+ */
+static int
+bind_patiently(int fd, const struct conf_listen *l)
+{
+	int	 tries;
+
+	for (tries = 0; tries < 20; tries++) {
+		if (bind(fd, (const struct sockaddr *)&l->ss, l->sslen) == 0)
+			return 0;
+		if (errno != EADDRINUSE)
+			return -1;
+		usleep(100 * 1000);
+	}
+	return -1;
+}
+
 void
 setup_listeners(struct moat_config *conf)
 {
@@ -253,7 +273,7 @@ setup_listeners(struct moat_config *conf)
 		if (l->ss.ss_family == AF_INET6 && setsockopt(fd, IPPROTO_IPV6,
 		    IPV6_V6ONLY, &on, sizeof(on)) == -1)
 			fatal("IPV6_V6ONLY %s", l->name);
-		if (bind(fd, (struct sockaddr *)&l->ss, l->sslen) == -1)
+		if (bind_patiently(fd, l) == -1)
 			fatal("cannot listen on %s", l->name);
 		if (listen(fd, 511) == -1)
 			fatal("listen %s", l->name);
