@@ -500,51 +500,6 @@ egress_op(struct ipc_chan *chan, struct ipc_msg *m)
 	return 0;
 }
 
-/* One row of a list, read from the statement into the answer. */
-typedef void	(*list_row_fn)(sqlite3_stmt *, struct ipc_msg *);
-
-/*
- * An admin's page of a list: grant, limit, offset in the request; the
- * rows of sql (?1 limit, ?2 offset) and the count of count_sql in the
- * answer.
- */
-static int
-admin_page(struct ipc_chan *chan, struct ipc_msg *m, enum ipc_type type,
-    const char *sql, const char *count_sql, list_row_fn row)
-{
-	struct principal p;
-	struct ipc_msg	 body;
-	sqlite3_stmt	*st;
-	uint32_t	 retry, limit, offset;
-	uint64_t	 n = 0, total = 0;
-	int		 status;
-
-	status = authz_grant(m, &p, &retry);
-	ipc_get_u32(m, &limit);
-	ipc_get_u32(m, &offset);
-	if (ipc_end(m) == -1)
-		return -1;
-	if (status == 0 && p.role != ROLE_ADMIN)
-		status = 403;
-	ipc_msg_init(&body, type, 0);
-	if (status == 0) {
-		st = db_stmt(sql);
-		sqlite3_bind_int(st, 1, limit == 0 || limit > EGRESS_PAGE ?
-		    EGRESS_PAGE : limit);
-		sqlite3_bind_int64(st, 2, offset);
-		while (body.sbuf.size < LIST_PAGE_BYTES &&
-		    sqlite3_step(st) == SQLITE_ROW) {
-			row(st, &body);
-			n++;
-		}
-		sqlite3_reset(st);
-		total = db_count(count_sql, 0);
-	}
-	reply_list(chan, m, type, status == 0 ? 200 : status,
-	    status_message(status), total, n, &body);
-	return 0;
-}
-
 static void
 egress_row(sqlite3_stmt *st, struct ipc_msg *body)
 {

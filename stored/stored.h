@@ -223,6 +223,15 @@ void	 reply_op(struct ipc_chan *, const struct ipc_msg *req, int status,
 void	 reply_user(struct ipc_chan *, const struct ipc_msg *req,
 	    int status, const char *message, const struct user_rec *);
 const char *status_message(int status);
+/*
+ * An admin's page of a list: grant, limit, offset in the request; the
+ * rows of sql (?1 limit, at most ADMIN_PAGE; ?2 offset), each put by
+ * row, and the count of count_sql in the answer of type.
+ */
+#define ADMIN_PAGE	200
+typedef void	(*list_row_fn)(sqlite3_stmt *, struct ipc_msg *);
+int	 admin_page(struct ipc_chan *, struct ipc_msg *, enum ipc_type type,
+	    const char *sql, const char *count_sql, list_row_fn row);
 void	 reply_list(struct ipc_chan *, const struct ipc_msg *req,
 	    enum ipc_type, int status, const char *message, uint64_t total,
 	    uint64_t n, struct ipc_msg *body);

@@ -9,74 +9,27 @@
 #include "log.h"
 #include "stored.h"
 
-#define LIST_MAX	200
-
 /* ---- list ------------------------------------------------------------ */
 
 static void
-list_answer(struct ipc_chan *chan, const struct ipc_msg *req,
-    uint32_t limit, uint32_t offset)
+user_row(sqlite3_stmt *st, struct ipc_msg *body)
 {
-	static char	 sql[512];
-	struct ipc_msg	 body;
 	struct user_rec	 u;
-	sqlite3_stmt	*st;
-	uint32_t	 n = 0;
 
-	if (sql[0] == '\0')
-		snprintf(sql, sizeof(sql), "SELECT %s FROM users ORDER BY oid "
-		    "LIMIT ? OFFSET ?", user_columns);
-	/* the rows first, in a scratch message, so the count is known */
-	ipc_msg_init(&body, IPC_USER_LIST_RES, 0);
-	st = db_stmt(sql);
-	sqlite3_bind_int(st, 1, limit);
-	sqlite3_bind_int64(st, 2, offset);
-	while (n < limit && body.sbuf.size < LIST_PAGE_BYTES &&
-	    sqlite3_step(st) == SQLITE_ROW) {
-		row_to_user(st, &u);
-		ipc_put_user(&body, &u);
-		n++;
-	}
-	sqlite3_reset(st);
-	reply_list(chan, req, IPC_USER_LIST_RES, 200,
-	    "ok", db_count("SELECT count(*) FROM users", 0), n, &body);
-}
-
-static void
-list_refused(struct ipc_chan *chan, const struct ipc_msg *req, int status,
-    const char *message)
-{
-	struct ipc_msg	 m;
-
-	ipc_msg_init(&m, IPC_USER_LIST_RES, 0);
-	ipc_put_u64(&m, status);
-	ipc_put_str(&m, message);
-	ipc_put_u64(&m, 0);
-	ipc_put_u64(&m, 0);
-	ipc_reply(chan, req, &m);
+	row_to_user(st, &u);
+	ipc_put_user(body, &u);
 }
 
 static int
 op_list(struct ipc_chan *chan, struct ipc_msg *m)
 {
-	struct principal p;
-	uint32_t	 retry, limit, offset;
-	int		 status;
+	static char	 sql[512];
 
-	status = authz_grant(m, &p, &retry);
-	ipc_get_u32(m, &limit);
-	ipc_get_u32(m, &offset);
-	if (ipc_end(m) == -1)
-		return -1;
-	if (status == 0 && p.role != ROLE_ADMIN)
-		status = 403;
-	if (status != 0)
-		list_refused(chan, m, status, status == 403 ? "admin only" :
-		    "invalid or expired token");
-	else
-		list_answer(chan, m, limit > LIST_MAX ? LIST_MAX : limit,
-		    offset);
-	return 0;
+	if (sql[0] == '\0')
+		snprintf(sql, sizeof(sql), "SELECT %s FROM users ORDER BY oid "
+		    "LIMIT ?1 OFFSET ?2", user_columns);
+	return admin_page(chan, m, IPC_USER_LIST_RES, sql,
+	    "SELECT count(*) FROM users", user_row);
 }
 
 /* ---- one user: get, me, patch, expiry, delete ------------------------- */
