@@ -64,7 +64,7 @@ STORED_SRCS = stored/stored.c stored/config.c stored/db.c stored/schema.c \
 	stored/sessions.c stored/events.c stored/reply.c stored/tokens.c \
 	stored/apikeys.c stored/clients.c stored/account.c stored/sshkeys.c \
 	stored/profile.c stored/groups.c stored/sessionops.c stored/hosts.c stored/tasks.c \
-	stored/egress.c
+	stored/egress.c stored/digest.c
 TASKD_SRCS = taskd/taskd.c taskd/config.c taskd/jobs.c taskd/runner.c \
 	taskd/crun.c taskd/image.c taskd/spawn.c taskd/net.c
 MOATCTL_SRCS = moatctl/moatctl.c
@@ -250,6 +250,13 @@ check-asan: check
 fuzz: deps
 	@regress/fuzz/run.sh $(FUZZ_SECONDS)
 
+# The hostile-input campaign's generator with random seeds, for MINUTES.
+MINUTES ?= 5
+fuzz-api: deps
+	@$(MAKE) --no-print-directory test-build
+	@MINUTES=$(MINUTES) MOAT_TEST_BINDIR=$(CURDIR)/build/test/bin \
+	    /usr/bin/python3 regress/e2e/fuzz_api.py
+
 bench: deps
 	@$(MAKE) --no-print-directory all $(BIN)/ipc_bench $(BIN)/argon2_bench
 	@bench/run.sh
@@ -277,4 +284,5 @@ install: all
 clean:
 	rm -rf build
 
-.PHONY: FORCE all unit deps run test-build check check-asan fuzz bench lint install clean
+.PHONY: FORCE all unit deps run test-build check check-asan fuzz fuzz-api bench \
+	lint install clean

@@ -77,12 +77,14 @@ answer(struct keyop *op, int status, const char *message)
 	req.type = IPC_AUTH_ACCOUNT_KEY;
 	req.reqid = op->reqid;
 	ipc_msg_init(&m, IPC_ACCOUNT_KEY_RES, 0);
-	ipc_put_u64(&m, status);
-	ipc_put_str(&m, message);
-	/* the public half of what was made: a signing key or an S3 id */
-	ipc_put_str(&m, status >= 300 ? "" : op->api_id[0] != '\0' ?
-	    op->api_id : op->api_key);
-	ipc_put_str(&m, status < 300 ? op->secret : "");
+	ipc_put_head(&m, status, message);
+	if (ipc_status_ok(status)) {
+		/* the public half of what was made: a signing key or an S3
+		 * id, and the secret, shown once */
+		ipc_put_str(&m, op->api_id[0] != '\0' ? op->api_id :
+		    op->api_key);
+		ipc_put_str(&m, op->secret);
+	}
 	ipc_reply(op->front, &req, &m);
 	explicit_bzero(op, sizeof(*op));
 	free(op);
@@ -171,7 +173,7 @@ struct signed_req {
 static void
 signed_answer(struct signed_req *s, int status, const uint8_t *grant)
 {
-	struct ipc_msg	 req, m;
+	struct ipc_msg	 req;
 	uint32_t	 retry;
 
 	if (status == 401)
@@ -180,11 +182,7 @@ signed_answer(struct signed_req *s, int status, const uint8_t *grant)
 	memset(&req, 0, sizeof(req));
 	req.type = IPC_AUTH_SIGNED;
 	req.reqid = s->reqid;
-	ipc_msg_init(&m, IPC_AUTH_VERIFY_RES, 0);
-	ipc_put_u64(&m, status);
-	ipc_put_u64(&m, 0);
-	ipc_put_bin(&m, grant, grant != NULL ? GRANT_LEN : 0);
-	ipc_reply(s->front, &req, &m);
+	verify_answer(s->front, &req, status, 0, grant);
 	if (s->body != NULL) {
 		explicit_bzero(s->body, s->bodylen);
 		free(s->body);
@@ -209,13 +207,16 @@ key_known(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 		signed_answer(s, 503, NULL);
 		return;
 	}
-	ipc_get_bool(m, &found);
-	ipc_get_u64(m, &oid);
-	ipc_get_u64(m, &user);
-	ipc_get_bin(m, sealed, sizeof(sealed), &slen);
-	ipc_get_str(m, role, sizeof(role));
-	if (ipc_end(m) == -1)
-		fatalx("stored sent a malformed account_key.get.res");
+	found = 0;
+	if (ipc_get_head(m, NULL) == 1) {
+		ipc_get_bool(m, &found);
+		ipc_get_u64(m, &oid);
+		ipc_get_u64(m, &user);
+		ipc_get_bin(m, sealed, sizeof(sealed), &slen);
+		ipc_get_str(m, role, sizeof(role));
+		if (ipc_end(m) == -1)
+			found = 0;
+	}
 	ok = found && role_by_name(role) != ROLE_NONE &&
 	    unseal_secret(s->api_key, sealed, slen, secret,
 	    sizeof(secret)) == 0 &&

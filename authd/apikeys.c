@@ -47,8 +47,10 @@ stored_key(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 		answer(op, 503, "try again", NULL);
 		return;
 	}
-	if (key_res_get(m, &status, message, sizeof(message), &k) == -1)
-		fatalx("stored sent a malformed apikey.res");
+	if (key_res_get(m, &status, message, sizeof(message), &k) == -1) {
+		answer(op, 500, "internal error", NULL);
+		return;
+	}
 	if (status == 201)
 		strlcpy(k.token, op->token, sizeof(k.token));
 	answer(op, status, message, &k);

@@ -78,7 +78,7 @@ int	 bootstrap_admin(struct ipc_chan *, struct ipc_msg *);
 
 /* login.c */
 int	 login_request(struct ipc_chan *, struct ipc_msg *);
-void	 cred_read(struct ipc_msg *, struct cred *);
+int	 cred_read(struct ipc_msg *, struct cred *);
 void	 store_password(const uint8_t *grant, size_t grantlen,
 	    const char *ref, const char *hash, uint64_t keep_session,
 	    ipc_reply_cb, void *arg);
@@ -101,6 +101,8 @@ void	 clients_check(const char *peer, const char *secret,
 
 /* verify.c */
 int	 verify_request(struct ipc_chan *, struct ipc_msg *);
+void	 verify_answer(struct ipc_chan *, const struct ipc_msg *req,
+	    int status, uint32_t retry_after, const uint8_t *grant);
 /* What stored knows of an opaque token, looked up by its public id. */
 struct token_res {
 	int		 found;

@@ -30,6 +30,7 @@ bootstrap_answer(struct bootstrap *b, int created)
 	req.type = IPC_ADMIN_BOOTSTRAP;
 	req.reqid = b->reqid;
 	ipc_msg_init(&reply, IPC_ADMIN_BOOTSTRAP_RES, 0);
+	ipc_put_head(&reply, 200, "ok");
 	ipc_put_bool(&reply, created);
 	ipc_put_str(&reply, created ? b->password : "");
 	ipc_reply(b->moatd, &req, &reply);
@@ -41,11 +42,14 @@ static void
 stored_answered(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
 	struct bootstrap	*b = arg;
+	struct ipc_head		 h;
 	int			 created = 0;
 
 	(void)chan;
 	if (m == NULL)
 		fatalx("stored did not answer the admin bootstrap");
+	if (ipc_get_head(m, &h) != 1)
+		fatalx("stored could not make the first admin: %s", h.message);
 	ipc_get_bool(m, &created);
 	if (ipc_end(m) == -1)
 		fatalx("stored sent a malformed user.bootstrap.res");

@@ -154,9 +154,9 @@ add_answer(struct cadd *a, int status, const char *message,
 	req.type = IPC_CLIENT_ADD;
 	req.reqid = a->reqid;
 	ipc_msg_init(&m, IPC_CLIENT_ADD_RES, 0);
-	ipc_put_u64(&m, status);
-	ipc_put_str(&m, message);
-	ipc_put_str(&m, secret != NULL ? secret : "");
+	ipc_put_head(&m, status, message);
+	if (ipc_status_ok(status))
+		ipc_put_str(&m, secret);
 	ipc_reply(a->moatd, &req, &m);
 	explicit_bzero(a, sizeof(*a));
 	free(a);

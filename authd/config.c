@@ -18,10 +18,8 @@ get_auth(struct authd_config *c, struct ipc_msg *m)
 	if (ipc_end(m) == -1)
 		return -1;
 	if (c->argon2.memory_kib < 8192 || c->argon2.time == 0 ||
-	    c->argon2.parallelism == 0 || c->argon2.parallelism > 16) {
-		m->error = "argon2 parameters out of range";
-		return -1;
-	}
+	    c->argon2.parallelism == 0 || c->argon2.parallelism > 16)
+		return ipc_violation(m, "argon2 parameters out of range");
 	return 0;
 }
 
@@ -42,15 +40,11 @@ get_identity(struct authd_config *c, struct ipc_msg *m)
 	if (ipc_end(m) == -1)
 		return -1;
 	for (d = 0; d < DIALECT_MAX; d++)
-		if (c->session[d].lifetime == 0 || c->session[d].idle == 0) {
-			m->error = "session lifetime out of range";
-			return -1;
-		}
+		if (c->session[d].lifetime == 0 || c->session[d].idle == 0)
+			return ipc_violation(m, "session lifetime out of range");
 	if (c->login_lifetime == 0 || c->auth_failures == 0 ||
-	    c->invalid_tokens == 0) {
-		m->error = "limits out of range";
-		return -1;
-	}
+	    c->invalid_tokens == 0)
+		return ipc_violation(m, "limits out of range");
 	return 0;
 }
 
@@ -65,9 +59,7 @@ get_master_key(struct authd *a, struct ipc_msg *m)
 	if (ipc_end(m) == -1 || a->have_master_key) {
 		if (fd != -1)
 			close(fd);
-		if (m->error == NULL)
-			m->error = "master key sent twice";
-		return -1;
+		return ipc_violation(m, "master key sent twice");
 	}
 	n = read_all_fd(fd, a->master_key, sizeof(a->master_key));
 	close(fd);

@@ -239,8 +239,7 @@ egress_change(struct ipc_chan *chan, struct ipc_msg *m)
 	egress_in_read(m, in);
 	if (ipc_end(m) == -1 || (in->kind != EGRESS_CREATE &&
 	    in->kind != EGRESS_UPDATE)) {
-		if (m->error == NULL)
-			m->error = "unknown egress operation";
+		ipc_violation(m, "unknown egress operation");
 		status = -1;
 	} else if ((status = egress_prepare(in, &why)) != 0)
 		answer(op, status, why);
@@ -313,10 +312,11 @@ egress_unseal(struct ipc_chan *chan, struct ipc_msg *m)
 	if (why != NULL)
 		log_warnx("egress %s: %s", id, why);
 	ipc_msg_init(&out, IPC_EGRESS_UNSEAL_RES, 0);
-	ipc_put_u64(&out, why == NULL ? 200 : 409);
-	ipc_put_str(&out, why != NULL ? why : "ok");
-	ipc_put_str(&out, why == NULL ? key[0] : "");
-	ipc_put_str(&out, why == NULL ? key[1] : "");
+	ipc_put_head(&out, why == NULL ? 200 : 409, why != NULL ? why : "ok");
+	if (why == NULL) {
+		ipc_put_str(&out, key[0]);
+		ipc_put_str(&out, key[1]);
+	}
 	explicit_bzero(key, sizeof(key));
 	ipc_reply(chan, m, &out);
 	return 0;

@@ -55,15 +55,18 @@ answer(struct login *l, int status, uint32_t retry, const char *message,
 	req.type = l->reqtype;
 	req.reqid = l->reqid;
 	ipc_msg_init(&m, IPC_AUTH_LOGIN_RES, 0);
-	ipc_put_u64(&m, status);
-	ipc_put_u64(&m, retry);
-	ipc_put_str(&m, message);
-	ipc_put_str(&m, token != NULL ? token : "");
-	ipc_put_u64(&m, expires_in);
-	ipc_put_str(&m, status == 200 ? l->cred.id : "");
-	ipc_put_u64(&m, status == 200 ? l->cred.oid : 0);
-	ipc_put_str(&m, status == 200 ? l->cred.username : "");
-	ipc_put_str(&m, status == 200 ? l->cred.role : "");
+	if (status == 200) {
+		ipc_put_head(&m, status, message);
+		ipc_put_str(&m, token);
+		ipc_put_u64(&m, expires_in);
+		ipc_put_str(&m, l->cred.id);
+		ipc_put_u64(&m, l->cred.oid);
+		ipc_put_str(&m, l->cred.username);
+		ipc_put_str(&m, l->cred.role);
+	} else if (retry != 0)
+		ipc_put_error_retry(&m, status, retry, message);
+	else
+		ipc_put_head(&m, status, message);
 	ipc_reply(l->front, &req, &m);
 }
 
@@ -126,11 +129,12 @@ session_made(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 		login_free(l);
 		return;
 	}
-	ipc_get_u32(m, &status);
-	ipc_get_u64(m, &sid);
-	ipc_get_i64(m, &expires);
-	if (ipc_end(m) == -1)
-		fatalx("stored sent a malformed session.res");
+	if (ipc_get_head(m, NULL) == 1) {
+		ipc_get_u64(m, &sid);
+		ipc_get_i64(m, &expires);
+		status = ipc_end(m) == 0 ? 200 : 500;
+	} else
+		status = 500;
 	if (status != 200) {
 		answer(l, status, 0, "cannot log in now", NULL, 0);
 		login_free(l);
@@ -288,9 +292,16 @@ rehash(struct login *l)
 		free(oid);
 }
 
-void
+/*
+ * A cred.res; one refused (a name stored does not keep) finds nobody.
+ * -1 if it cannot be read: the channel then judges it.
+ */
+int
 cred_read(struct ipc_msg *m, struct cred *c)
 {
+	memset(c, 0, sizeof(*c));
+	if (ipc_get_head(m, NULL) != 1)
+		return m->error != NULL ? -1 : 0;
 	ipc_get_bool(m, &c->found);
 	ipc_get_u64(m, &c->oid);
 	ipc_get_str(m, c->id, sizeof(c->id));
@@ -299,6 +310,11 @@ cred_read(struct ipc_msg *m, struct cred *c)
 	ipc_get_str(m, c->status, sizeof(c->status));
 	ipc_get_i64(m, &c->expires_at);
 	ipc_get_str(m, c->hash, sizeof(c->hash));
+	if (ipc_end(m) == -1) {
+		explicit_bzero(c, sizeof(*c));
+		return m->error != NULL ? -1 : 0;
+	}
+	return 0;
 }
 
 static void
@@ -328,9 +344,11 @@ got_cred(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 		login_free(l);
 		return;
 	}
-	cred_read(m, &l->cred);
-	if (ipc_end(m) == -1)
-		fatalx("stored sent a malformed cred.res");
+	if (cred_read(m, &l->cred) == -1) {
+		answer(l, 500, 0, "internal error", NULL, 0);
+		login_free(l);
+		return;
+	}
 	if (l->client_oid != 0 && l->name[0] == '\0') {
 		/* the client secret was the proof: act as the client's user */
 		client_session(l);

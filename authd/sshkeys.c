@@ -12,6 +12,7 @@
 #include "log.h"
 #include "sshkey.h"
 #include "sshkeyrec.h"
+#include "util.h"
 
 struct sshkeyop {
 	struct ipc_chan	*front;
@@ -48,8 +49,10 @@ stored_sshkey(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 		answer(op, 503, "try again", NULL);
 		return;
 	}
-	if (sshkey_res_get(m, &status, message, sizeof(message), &k) == -1)
-		fatalx("stored sent a malformed sshkey.res");
+	if (sshkey_res_get(m, &status, message, sizeof(message), &k) == -1) {
+		answer(op, 500, "internal error", NULL);
+		return;
+	}
 	if (status == 201)
 		strlcpy(k.private_key, op->private_key,
 		    sizeof(k.private_key));
@@ -129,6 +132,13 @@ sshkeys_add(struct ipc_chan *chan, struct ipc_msg *m)
 	/* only a caller who may act at all gets a key parsed or made */
 	if (grant_check(grant, glen, &g) == -1) {
 		answer(op, 401, "invalid or expired token", NULL);
+		return 0;
+	}
+	/* the name becomes a generated key's comment: one line, as every
+	 * line of an authorized_keys file must be */
+	if (!text_is_line(name)) {
+		answer(op, 400, "a key's name may not hold a control character",
+		    NULL);
 		return 0;
 	}
 	if (sshkey_obtain(method, line, name, &key, op, why,

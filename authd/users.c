@@ -90,9 +90,9 @@ answer_password(struct pwop *op, int status, const char *message,
 	struct ipc_msg	 m;
 
 	ipc_msg_init(&m, IPC_AUTH_PASSWORD_RES, 0);
-	ipc_put_u64(&m, status);
-	ipc_put_str(&m, message);
-	ipc_put_str(&m, password != NULL ? password : "");
+	ipc_put_head(&m, status, message);
+	if (ipc_status_ok(status))
+		ipc_put_str(&m, password != NULL ? password : "");
 	reply_to(op, &m);
 	pwop_free(op);
 }
@@ -126,8 +126,9 @@ created(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 		return;
 	}
 	if (user_res_get(m, &status, message, sizeof(message), &u) == -1)
-		fatalx("stored sent a malformed user.res");
-	answer_user(op, status, message, &u);
+		answer_user(op, 500, "internal error", NULL);
+	else
+		answer_user(op, status, message, &u);
 }
 
 static void
@@ -283,9 +284,10 @@ own_cred(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 		answer_password(op, 503, "try again", NULL);
 		return;
 	}
-	cred_read(m, &op->cred);
-	if (ipc_end(m) == -1)
-		fatalx("stored sent a malformed cred.res");
+	if (cred_read(m, &op->cred) == -1) {
+		answer_password(op, 500, "internal error", NULL);
+		return;
+	}
 	if (!op->cred.found) {
 		answer_password(op, 401, "invalid or expired token", NULL);
 		return;

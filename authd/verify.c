@@ -81,16 +81,23 @@ grant_check(const uint8_t *grant, size_t len, struct grant *g)
 	return 0;
 }
 
-static void
+/* An auth.verify.res: the grant when it is 200, a retry-after for 429. */
+void
 verify_answer(struct ipc_chan *chan, const struct ipc_msg *req, int status,
     uint32_t retry_after, const uint8_t *grant)
 {
 	struct ipc_msg	 m;
 
 	ipc_msg_init(&m, IPC_AUTH_VERIFY_RES, 0);
-	ipc_put_u64(&m, status);
-	ipc_put_u64(&m, retry_after);
-	ipc_put_bin(&m, grant, grant != NULL ? GRANT_LEN : 0);
+	if (status == 200 && grant != NULL) {
+		ipc_put_head(&m, 200, "ok");
+		ipc_put_bin(&m, grant, GRANT_LEN);
+	} else if (status == 429)
+		ipc_put_error_retry(&m, 429, retry_after, "too many requests");
+	else
+		ipc_put_head(&m, status == 200 ? 500 : status,
+		    status == 403 ? "forbidden" : status == 503 ?
+		    "try again" : "invalid or expired token");
 	ipc_reply(chan, req, &m);
 }
 
@@ -117,9 +124,13 @@ refused(struct vreq *v)
 	vreq_answer(v, 401, NULL);
 }
 
+/* A token.res; a refused one (an id stored does not keep) finds none. */
 void
 token_res_get(struct ipc_msg *m, struct token_res *t)
 {
+	memset(t, 0, sizeof(*t));
+	if (ipc_get_head(m, NULL) != 1)
+		return;
 	ipc_get_bool(m, &t->found);
 	ipc_get_u64(m, &t->oid);
 	ipc_get_u64(m, &t->user);
@@ -131,7 +142,7 @@ token_res_get(struct ipc_msg *m, struct token_res *t)
 	ipc_get_str(m, t->role, sizeof(t->role));
 	ipc_get_u64(m, &t->client);
 	if (ipc_end(m) == -1)
-		fatalx("stored sent a malformed token.res");
+		explicit_bzero(t, sizeof(*t));
 }
 
 int
@@ -151,15 +162,20 @@ token_res_matches(const struct token_res *t,
 void
 op_res_get(struct ipc_msg *m, uint32_t *status, char *message, size_t len)
 {
+	struct ipc_head	 h;
+
 	if (m == NULL) {
 		*status = 503;
 		strlcpy(message, "try again", len);
 		return;
 	}
-	ipc_get_u32(m, status);
-	ipc_get_str(m, message, len);
-	if (ipc_end(m) == -1)
-		fatalx("stored sent a malformed op.res");
+	if (ipc_get_head(m, &h) == -1 || ipc_end(m) == -1) {
+		*status = 500;
+		strlcpy(message, "internal error", len);
+		return;
+	}
+	*status = h.status;
+	strlcpy(message, h.message, len);
 }
 
 /* What stored knows of the token's public id; compared here. */

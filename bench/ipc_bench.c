@@ -66,13 +66,14 @@ static void
 pong(struct ipc_chan *c, struct ipc_msg *m, void *a)
 {
 	char	 buf[PAYLOAD];
-	size_t	 len;
+	size_t	 len = 0;
 
 	(void)c;
 	(void)a;
 	if (m == NULL)
 		errx(1, "ping timed out");
-	ipc_get_bin(m, buf, sizeof(buf), &len);
+	if (ipc_get_head(m, NULL) == 1)
+		ipc_get_bin(m, buf, sizeof(buf), &len);
 	if (ipc_end(m) == -1 || len != PAYLOAD)
 		errx(1, "bad pong");
 	if (++done_rounds == 1000)

@@ -103,10 +103,8 @@ daemon_get_common(struct ipc_msg *m, struct daemon_config *c)
 	ipc_get_u32(m, &c->ipc_timeout_ms);
 	if (ipc_end(m) == -1)
 		return -1;
-	if (c->ipc_timeout_ms < 100 || c->ipc_timeout_ms > 60000) {
-		m->error = "ipc timeout out of range";
-		return -1;
-	}
+	if (c->ipc_timeout_ms < 100 || c->ipc_timeout_ms > 60000)
+		return ipc_violation(m, "ipc timeout out of range");
 	return 0;
 }
 
@@ -122,6 +120,7 @@ daemon_config_done(struct ipc_chan *chan, struct ipc_msg *m,
 		return -1;
 	apply();
 	ipc_msg_init(&ack, IPC_CFG_ACK, 0);
+	ipc_put_head(&ack, 200, "ok");
 	ipc_put_u64(&ack, generation);
 	ipc_reply(chan, m, &ack);
 	return 0;
@@ -132,10 +131,8 @@ daemon_proc_start(struct ipc_msg *m, int *serving)
 {
 	if (ipc_end(m) == -1)
 		return -1;
-	if (*serving) {
-		m->error = "started twice";
-		return -1;
-	}
+	if (*serving)
+		return ipc_violation(m, "started twice");
 	*serving = 1;
 	return 0;
 }

@@ -182,7 +182,7 @@ ipc_get_egress_test(struct ipc_msg *m, struct egress_test *t)
 		ipc_get_i64(m, &t->result[i]);
 		ipc_get_str(m, t->detail[i], sizeof(t->detail[i]));
 		if (t->result[i] < -1 || t->result[i] > 1)
-			m->error = "an egress check's result out of range";
+			ipc_violation(m, "an egress check's result out of range");
 	}
 	ipc_get_str(m, t->exit_ip, sizeof(t->exit_ip));
 	ipc_get_u64(m, &t->ms);

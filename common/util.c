@@ -208,3 +208,12 @@ uuid_v4(char dst[37])
 	}
 	dst[o] = '\0';
 }
+
+int
+text_is_line(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return 0;
+	return 1;
+}

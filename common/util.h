@@ -26,5 +26,7 @@ int	 parse_sockaddr(const char *text, uint16_t default_port,
 int	 set_nonblock_cloexec(int fd);
 /* A random (version 4) UUID in its 36-character text form. */
 void	 uuid_v4(char dst[37]);
+/* One line of text: no C0 control character and no DEL. */
+int	 text_is_line(const char *);
 
 #endif

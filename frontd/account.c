@@ -20,27 +20,23 @@ static void
 key_made(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
 	struct api_req	*r = arg;
-	char		 message[256], api_key[32], secret[64];
-	uint32_t	 status;
+	struct ipc_head	 h;
+	char		 api_key[32], secret[64];
 
 	(void)chan;
-	if (api_arrived(r, m, "authentication unavailable") == -1)
+	if (api_head(r, m, "authentication unavailable", &h) == -1)
 		return;
-	ipc_get_u32(m, &status);
-	ipc_get_str(m, message, sizeof(message));
 	ipc_get_str(m, api_key, sizeof(api_key));
 	ipc_get_str(m, secret, sizeof(secret));
-	if (ipc_end(m) == -1)
-		fatalx("authd sent a malformed account_key.res");
-	if (status >= 300)
-		api_error(r, status, message);
+	if (api_end(r, m) == -1)
+		;
 	else if (strcmp(r->route->pattern, FILES_KEY_PATH) == 0)
-		api_json(r, status, json_pack("{s:b,s:{s:{s:s,s:s}}}",
+		api_json(r, h.status, json_pack("{s:b,s:{s:{s:s,s:s}}}",
 		    "success", 1, "e24files", "s3", "api_id", api_key,
 		    "secret_key", secret));
 	else
-		api_json(r, status, json_pack("{s:b,s:{s:s,s:s}}", "success", 1,
-		    "api", "api_key", api_key, "secret_key", secret));
+		api_json(r, h.status, json_pack("{s:b,s:{s:s,s:s}}", "success",
+		    1, "api", "api_key", api_key, "secret_key", secret));
 	explicit_bzero(secret, sizeof(secret));
 }
 
@@ -67,12 +63,11 @@ account_key_create(struct api_req *r)
 static json_t *
 api_key_body(struct api_req *r, const char **api_key)
 {
-	static const char *const fields[] = { "api_key", NULL };
 	json_t	*body;
 
 	if ((body = api_body(r)) == NULL)
 		return NULL;
-	if (api_only_fields(r, body, fields) == -1 ||
+	if (api_only_fields(r, body, r->route->fields) == -1 ||
 	    string_field(r, body, "api_key", FIELD_ACCOUNT_KEY_MAX, api_key) == -1) {
 		json_decref(body);
 		return NULL;
@@ -110,10 +105,10 @@ static void
 succeeded(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
 	struct api_req	*r = arg;
-	char		 message[256];
+	struct ipc_head	 h;
 
 	(void)chan;
-	if (api_op_res(r, m, message, sizeof(message)) == 0)
+	if (api_op_res(r, m, &h) == 0)
 		api_json(r, 200, json_pack("{s:b}", "success", 1));
 }
 
@@ -125,8 +120,6 @@ succeeded(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 void
 account_data(struct api_req *r)
 {
-	static const char *const fields[] = { "first_name", "last_name",
-	    "phone", "password", "email", "notification", NULL };
 	struct profile	 p;
 	const char	*password;
 	struct ipc_msg	 m;
@@ -135,7 +128,7 @@ account_data(struct api_req *r)
 
 	if ((body = api_body(r)) == NULL)
 		return;
-	if (api_only_fields(r, body, fields) == -1 ||
+	if (api_only_fields(r, body, r->route->fields) == -1 ||
 	    api_profile(r, body, &p) == -1 || optional_string_field(r, body,
 	    "password", FIELD_PASSWORD_MAX, NULL, &password) == -1) {
 		json_decref(body);
@@ -246,14 +239,13 @@ account_read(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
 	struct api_req	*r = arg;
 	struct user_rec	 u;
-	char		 message[128], key[32], files_id[32];
-	uint32_t	 status;
+	struct ipc_head	 h;
+	char		 key[32], files_id[32];
 	uint64_t	 n, i;
 	json_t		*api, *sshkeys, *groups;
 
 	(void)chan;
-	if (api_res_head(r, m, "storage unavailable", &status, message,
-	    sizeof(message)) == -1)
+	if (api_head(r, m, "storage unavailable", &h) == -1)
 		return;
 	ipc_get_user(m, &u);
 	ipc_get_u64(m, &n);
@@ -267,8 +259,12 @@ account_read(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 	sshkeys = sshkeys_brief(m);
 	ipc_get_str(m, files_id, sizeof(files_id));
 	groups = groups_brief(m);
-	if (ipc_end(m) == -1)
-		fatalx("stored sent a malformed account.res");
+	if (api_end(r, m) == -1) {
+		json_decref(api);
+		json_decref(sshkeys);
+		json_decref(groups);
+		return;
+	}
 	api_json(r, 200, json_pack("{s:b,s:o}", "success", 1, "account",
 	    render_account(&u, api, sshkeys, files_id, groups)));
 }

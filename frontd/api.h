@@ -36,6 +36,8 @@ struct route {
 	const char		*pattern;	/* "{}" is one path segment */
 	enum api_auth		 auth;
 	api_handler		 handler;
+	const char *const	*fields;	/* body members it takes */
+	const char *const	*query;		/* query names it takes */
 };
 
 struct api_query {
@@ -82,16 +84,16 @@ int	 api_query_known(struct api_req *, const char *const *known);
 /* A reply came (0), or its wait ended: -1 with 503 answered. */
 int	 api_arrived(struct api_req *, struct ipc_msg *, const char *unavailable);
 /*
- * The status and message at the front of an answer: 0 when it succeeded
- * (the rest of m is the caller's to read), or -1 with the error, or 503
- * for no answer, already given.
+ * The head of an answer: 0 when it succeeded (the rest of m is the
+ * caller's to read, then api_end), or -1 with the error, or 503 for no
+ * answer, already given.
  */
-int	 api_res_head(struct api_req *, struct ipc_msg *,
-	    const char *unavailable, uint32_t *status, char *message,
-	    size_t messagelen);
+int	 api_head(struct api_req *, struct ipc_msg *, const char *unavailable,
+	    struct ipc_head *);
+/* The end of an answer's body: 0, or -1 with a 500 answered. */
+int	 api_end(struct api_req *, struct ipc_msg *);
 /* An op.res from stored: 0 if it succeeded, -1 with the error answered. */
-int	 api_op_res(struct api_req *, struct ipc_msg *, char *message,
-	    size_t messagelen);
+int	 api_op_res(struct api_req *, struct ipc_msg *, struct ipc_head *);
 /* A number from the query, def if absent; -1 if not one in min..max. */
 int	 api_query_number(struct api_req *, const char *name, uint32_t def,
 	    uint32_t min, uint32_t max, uint32_t *out);
@@ -131,6 +133,9 @@ int	 api_login(struct api_req *, const char *user, const char *password,
 	    ipc_reply_cb cb);
 /* Reads it; NULL m (a timeout) gives status 503.  Clear it after use. */
 void	 login_res_get(struct api_req *, struct ipc_msg *, struct login_res *);
+/* An auth.verify.res: -1 (status 500) if it cannot be read. */
+int	 verify_res_get(struct ipc_msg *, uint32_t *status, uint32_t *retry,
+	    uint8_t grant[GRANT_LEN]);
 
 /* profile.c: fills p from body; -1 with a 400 answered */
 int	 api_profile(struct api_req *, json_t *body, struct profile *p);
@@ -209,6 +214,9 @@ void	 v1_egress_list(struct api_req *);
 void	 v1_egress_create(struct api_req *);
 void	 v1_egress_get(struct api_req *);
 void	 v1_egress_update(struct api_req *);
+/* the members of an egress IP's body, filled once at start */
+extern const char *egress_fields[];
+void	 egress_fields_init(void);
 void	 v1_egress_delete(struct api_req *);
 void	 v1_egress_test(struct api_req *);
 void	 v1_bindings_list(struct api_req *);

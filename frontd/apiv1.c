@@ -84,10 +84,10 @@ static void
 logged_out(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
 	struct api_req	*r = arg;
-	char		 message[256];
+	struct ipc_head	 h;
 
 	(void)chan;
-	if (api_op_res(r, m, message, sizeof(message)) == -1)
+	if (api_op_res(r, m, &h) == -1)
 		return;
 	api_json_headers(r, 200,
 	    "Set-Cookie: moat_session=; Path=/; Max-Age=0; HttpOnly; Secure; "
@@ -122,8 +122,8 @@ key_answer(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 	if (api_arrived(r, m, "storage unavailable") == -1)
 		return;
 	if (key_res_get(m, &status, message, sizeof(message), &k) == -1)
-		fatalx("a malformed apikey.res");
-	if (status == 204)
+		api_error(r, 500, "internal error");
+	else if (status == 204)
 		api_empty(r, 204);
 	else if (status >= 300)
 		api_error(r, status, message);
@@ -262,8 +262,6 @@ read_permissions(json_t *v, uint32_t *scopes)
 void
 apiv1_keys_create(struct api_req *r)
 {
-	static const char *const fields[] = { "name", "scopes",
-	    "permissions", "expires_in_seconds", NULL };
 	struct ipc_msg	 m;
 	json_t		*body, *v;
 	const char	*name = "";
@@ -272,7 +270,7 @@ apiv1_keys_create(struct api_req *r)
 
 	if ((body = api_body(r)) == NULL)
 		return;
-	if (api_only_fields(r, body, fields) == -1)
+	if (api_only_fields(r, body, r->route->fields) == -1)
 		goto done;
 	if (json_object_get(body, "name") != NULL &&
 	    string_field(r, body, "name", KEYNAME_MAX, &name) == -1)

@@ -190,8 +190,8 @@ who(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 		return;
 	}
 	if (user_res_get(m, &status, message, sizeof(message), &u) == -1)
-		fatalx("stored sent a malformed user.res");
-	if (status != 200)
+		fail(r, 500, "FAIL", "internal error");
+	else if (status != 200)
 		fail(r, 401, "FAIL", "Invalid or expired token");
 	else if (st->cmd == CCE_WHOAMI)
 		answer(r, 201, "OK", json_pack("{s:I}", "oid",
@@ -207,18 +207,13 @@ ended(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
 	struct api_req		*r = arg;
 	struct cce_state	*st = r->state;
-	char			 message[256];
-	uint32_t		 status = 500;
+	struct ipc_head		 h;
 
 	(void)chan;
 	conn_ipc_done(r->c);
-	if (m != NULL) {
-		ipc_get_u32(m, &status);
-		ipc_get_str(m, message, sizeof(message));
-		if (ipc_end(m) == -1)
-			fatalx("stored sent a malformed op.res");
-	}
-	if (status != 200)
+	if (m == NULL || ipc_get_head(m, &h) != 1 || ipc_end(m) == -1)
+		h.status = 500;
+	if (h.status != 200)
 		fail(r, 401, "FAIL", "Invalid or expired token");
 	else if (st->cmd == CCE_BYE)
 		answer(r, 202, "GOODBYE", NULL);
@@ -233,7 +228,6 @@ verified(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 	struct cce_state	*st = r->state;
 	struct ipc_msg		 op;
 	uint32_t		 status, retry;
-	size_t			 len;
 
 	(void)chan;
 	conn_ipc_done(r->c);
@@ -241,11 +235,10 @@ verified(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 		fail(r, 500, "FAIL", "authentication unavailable");
 		return;
 	}
-	ipc_get_u32(m, &status);
-	ipc_get_u32(m, &retry);
-	ipc_get_bin(m, r->grant, sizeof(r->grant), &len);
-	if (ipc_end(m) == -1)
-		fatalx("authd sent a malformed auth.verify.res");
+	if (verify_res_get(m, &status, &retry, r->grant) == -1) {
+		fail(r, 500, "FAIL", "internal error");
+		return;
+	}
 	if (status == 403) {
 		fail(r, 304, "PERMISSION DENIED",
 		    "client secret or address refused");
@@ -255,7 +248,7 @@ verified(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 		api_error_retry(r, 429, retry, "too many requests");
 		return;
 	}
-	if (status != 200 || len != GRANT_LEN) {
+	if (status != 200) {
 		fail(r, 401, "FAIL", "Invalid or expired token");
 		return;
 	}

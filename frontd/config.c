@@ -51,10 +51,8 @@ get_http(struct frontd_config *c, struct ipc_msg *m)
 	    h->max_body == 0 || h->max_body > 16 * 1024 * 1024 ||
 	    h->max_connections == 0 || h->max_per_address == 0 ||
 	    h->header_timeout == 0 ||
-	    h->request_timeout == 0 || h->idle_timeout == 0) {
-		m->error = "http limits out of range";
-		return -1;
-	}
+	    h->request_timeout == 0 || h->idle_timeout == 0)
+		return ipc_violation(m, "http limits out of range");
 	return 0;
 }
 
@@ -65,10 +63,8 @@ get_proxies(struct frontd_config *c, struct ipc_msg *m)
 	uint32_t	 n, i;
 
 	ipc_get_u32(m, &n);
-	if (n > 16) {
-		m->error = "too many proxies";
-		return -1;
-	}
+	if (n > 16)
+		return ipc_violation(m, "too many proxies");
 	memset(c->proxies, 0, sizeof(c->proxies));
 	for (i = 0; i < n; i++) {
 		struct sockaddr_storage	*ss = &c->proxies[i];
@@ -83,7 +79,7 @@ get_proxies(struct frontd_config *c, struct ipc_msg *m)
 		    &((struct sockaddr_in6 *)ss)->sin6_addr) == 1)
 			ss->ss_family = AF_INET6;
 		else
-			m->error = "proxy is not an address";
+			ipc_violation(m, "proxy is not an address");
 	}
 	c->nproxies = n;
 	return ipc_end(m);
@@ -178,10 +174,8 @@ config_dispatch(struct ipc_chan *chan, struct ipc_msg *m)
 	case IPC_CFG_PROXIES:
 		return get_proxies(c, m);
 	case IPC_CFG_LISTEN:
-		if (f->serving) {
-			m->error = "listener after start";
-			return -1;
-		}
+		if (f->serving)
+			return ipc_violation(m, "listener after start");
 		return get_listen(m);
 	case IPC_CFG_TLS_CERT:
 		return get_pem(m, &c->cert_pem, &c->cert_len);

@@ -11,7 +11,9 @@
 
 #include <event2/bufferevent.h>
 #include <event2/event.h>
+#include <jansson.h>
 
+#include "dialect.h"
 #include "frontd.h"
 #include "http_parse.h"
 #include "ipc.h"
@@ -58,9 +60,13 @@ void	 response_json(struct conn *, int status, const char *body,
 void	 response_json_headers(struct conn *, int status, const char *headers,
 	    const char *body, size_t len);
 void	 response_error(struct conn *, int status, const char *message);
+enum dialect response_dialect(const char *path, size_t len);
+/* An error in the dialect's shape ({"error": ...} for control plane v1). */
+json_t	*response_error_body(enum dialect, int status, const char *message);
 
 /* routes.c */
 void	 routes_dispatch(struct conn *);
+void	 routes_print(FILE *);
 
 /* api.c: the request of a connection goes with its answer */
 void	 api_req_free(struct conn *);

@@ -78,25 +78,26 @@ egress_row(struct api_req *r, struct ipc_msg *m)
 static void
 record_answered(struct api_req *r, struct ipc_msg *m, api_row_fn row)
 {
-	char		 message[256], task_id[37];
-	uint32_t	 status;
+	struct ipc_head	 h;
+	char		 task_id[37];
 	json_t		*j;
 
-	if (api_res_head(r, m, "storage unavailable", &status, message,
-	    sizeof(message)) == -1)
+	if (api_head(r, m, "storage unavailable", &h) == -1)
 		return;
 	j = row(r, m);
 	ipc_get_str(m, task_id, sizeof(task_id));
-	if (ipc_end(m) == -1)
-		fatalx("a malformed %s", ipc_type_name(m->type));
-	if (status == 204) {
+	if (api_end(r, m) == -1) {
+		json_decref(j);
+		return;
+	}
+	if (h.status == 204) {
 		json_decref(j);
 		api_empty(r, 204);
 		return;
 	}
 	if (task_id[0] != '\0')
 		json_object_set_new(j, "task_id", json_string(task_id));
-	api_json(r, status, j);
+	api_json(r, h.status, j);
 }
 
 static void
@@ -186,25 +187,32 @@ proxy_config(struct api_req *r, json_t *body, char **text,
 }
 
 /* POST (create) or PUT/PATCH (update): the settings and the secrets. */
+/* The members an egress IP's create and update take (routes.c). */
+const char	*egress_fields[EG_SETTINGS + 3];
+
+void
+egress_fields_init(void)
+{
+	int	 s;
+
+	for (s = 0; s < EG_SETTINGS; s++)
+		egress_fields[s] = egress_settings[s].name;
+	egress_fields[s++] = egress_secret_names[EGS_WG_PRIVATE_KEY];
+	egress_fields[s] = egress_secret_names[EGS_WG_PRESHARED_KEY];
+}
+
 static void
 egress_change(struct api_req *r, uint32_t kind)
 {
-	static const char *fields[EG_SETTINGS + 3];
 	const char	*setting[EG_SETTINGS], *secret[EGS_SECRETS];
 	char		*proxy = NULL;
 	struct ipc_msg	 m;
 	json_t		*body;
 	int		 s, bad = 0;
 
-	if (fields[0] == NULL) {
-		for (s = 0; s < EG_SETTINGS; s++)
-			fields[s] = egress_settings[s].name;
-		fields[s++] = egress_secret_names[EGS_WG_PRIVATE_KEY];
-		fields[s] = egress_secret_names[EGS_WG_PRESHARED_KEY];
-	}
 	if ((body = api_body(r)) == NULL)
 		return;
-	if (api_only_fields(r, body, fields) == -1)
+	if (api_only_fields(r, body, r->route->fields) == -1)
 		bad = 1;
 	for (s = 0; !bad && s < EG_PROXY_CONFIG; s++)
 		bad = setting_text(r, body, egress_settings[s].name,
@@ -311,17 +319,16 @@ egress_tested(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
 	struct api_req		*r = arg;
 	struct egress_test	 t;
-	char			 message[256], id[37];
-	uint32_t		 status;
+	struct ipc_head		 h;
+	char			 id[37];
 
 	(void)chan;
-	if (api_res_head(r, m, "the test did not finish", &status, message,
-	    sizeof(message)) == -1)
+	if (api_head(r, m, "the test did not finish", &h) == -1)
 		return;
 	ipc_get_str(m, id, sizeof(id));
 	ipc_get_egress_test(m, &t);
-	if (ipc_end(m) == -1)
-		fatalx("stored sent a malformed egress.test.res");
+	if (api_end(r, m) == -1)
+		return;
 	api_json(r, 200, render_test(id, &t));
 }
 
@@ -423,14 +430,12 @@ binding_op(struct api_req *r, uint32_t op, const char *a, const char *b)
 void
 v1_bindings_create(struct api_req *r)
 {
-	static const char *const fields[] = { "host_id", "egress_ip_id",
-	    NULL };
 	const char	*host, *egress;
 	json_t		*body;
 
 	if ((body = api_body(r)) == NULL)
 		return;
-	if (api_only_fields(r, body, fields) == 0 &&
+	if (api_only_fields(r, body, r->route->fields) == 0 &&
 	    string_field(r, body, "host_id", FIELD_REF_MAX, &host) == 0 &&
 	    string_field(r, body, "egress_ip_id", FIELD_REF_MAX, &egress) == 0)
 		binding_op(r, BINDING_CREATE, host, egress);

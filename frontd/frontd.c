@@ -13,6 +13,7 @@
 
 #include <jansson.h>
 
+#include "api.h"
 #include "daemon.h"
 #include "frontd.h"
 #include "grantcache.h"
@@ -84,6 +85,12 @@ main(int argc, char *argv[])
 	struct daemon_opts	 opts;
 	struct frontd		 f;
 
+	egress_fields_init();
+	/* the route table, for tests and documentation; moatd never asks */
+	if (argc == 2 && strcmp(argv[1], "-R") == 0) {
+		routes_print(stdout);
+		return 0;
+	}
 	/* before anything of theirs is allocated */
 	event_set_mem_functions(malloc, clear_realloc, clear_free);
 	json_set_alloc_funcs(malloc, clear_free);

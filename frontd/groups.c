@@ -31,20 +31,18 @@ group_answered(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
 	struct api_req	*r = arg;
 	struct group_rec g;
-	char		 message[256];
-	uint32_t	 status;
+	struct ipc_head	 h;
 
 	(void)chan;
-	if (api_res_head(r, m, "storage unavailable", &status, message,
-	    sizeof(message)) == -1)
+	if (api_head(r, m, "storage unavailable", &h) == -1)
 		return;
 	ipc_get_group(m, &g);
-	if (ipc_end(m) == -1)
-		fatalx("stored sent a malformed group.res");
-	if (status == 204)
+	if (api_end(r, m) == -1)
+		return;
+	if (h.status == 204)
 		api_empty(r, 204);
 	else
-		api_json(r, status, render_group(&g));
+		api_json(r, h.status, render_group(&g));
 }
 
 static void
@@ -67,13 +65,12 @@ group_op(struct api_req *r, enum group_op op, const char *group,
 void
 v1_groups_create(struct api_req *r)
 {
-	static const char *const fields[] = { "name", NULL };
 	const char	*name;
 	json_t		*body;
 
 	if ((body = api_body(r)) == NULL)
 		return;
-	if (api_only_fields(r, body, fields) == 0 &&
+	if (api_only_fields(r, body, r->route->fields) == 0 &&
 	    string_field(r, body, "name", GROUP_NAME_MAX, &name) == 0)
 		group_op(r, GROUP_CREATE, name, "");
 	json_decref(body);

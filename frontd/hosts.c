@@ -85,23 +85,22 @@ host_answered(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
 	struct api_req	*r = arg;
 	struct host_rec	 h;
-	char		 message[256], task_id[37];
-	uint32_t	 status;
+	struct ipc_head	 head;
+	char		 task_id[37];
 	json_t		*body;
 
 	(void)chan;
-	if (api_res_head(r, m, "storage unavailable", &status, message,
-	    sizeof(message)) == -1)
+	if (api_head(r, m, "storage unavailable", &head) == -1)
 		return;
 	memset(&h, 0, sizeof(h));
 	ipc_get_host(m, &h);
 	ipc_get_str(m, task_id, sizeof(task_id));
-	if (ipc_end(m) == -1)
-		fatalx("stored sent a malformed host.res");
+	if (api_end(r, m) == -1)
+		return;
 	body = json_pack("{s:o}", "host", hosts_render(r, &h));
 	if (task_id[0] != '\0')
 		json_object_set_new(body, "task_id", json_string(task_id));
-	api_json(r, status, body);
+	api_json(r, head.status, body);
 }
 
 static void
@@ -158,9 +157,6 @@ cpu_field(struct api_req *r, json_t *body, uint32_t *milli)
 void
 v1_hosts_create(struct api_req *r)
 {
-	static const char *const fields[] = { "user_id", "egress_ip_id",
-	    "memory_limit_mb", "cpu_limit", "pids_limit", "hostname",
-	    "timezone", NULL };
 	const char	*user, *egress, *hostname, *tz;
 	uint32_t	 mem, cpu, pids;
 	struct ipc_msg	 m;
@@ -168,7 +164,7 @@ v1_hosts_create(struct api_req *r)
 
 	if ((body = api_body(r)) == NULL)
 		return;
-	if (api_only_fields(r, body, fields) == -1 ||
+	if (api_only_fields(r, body, r->route->fields) == -1 ||
 	    string_field(r, body, "user_id", FIELD_REF_MAX, &user) == -1 ||
 	    optional_string_field(r, body, "egress_ip_id", 36, "",
 	    &egress) == -1 ||
@@ -353,8 +349,6 @@ filter(struct api_req *r, const char *name, const char *const *allowed,
 void
 v1_tasks_list(struct api_req *r)
 {
-	static const char *const known[] = { "state", "status", "host_id",
-	    "kind", "limit", "offset", NULL };
 	static const char *const states[] = { "pending", "running",
 	    "succeeded", "failed", "canceled", NULL };
 	static const char *const kinds[] = { "host.create", "host.start",
@@ -364,7 +358,7 @@ v1_tasks_list(struct api_req *r)
 	struct ipc_msg	 m;
 	uint32_t	 limit, offset;
 
-	if (api_query_known(r, known) == -1)
+	if (api_query_known(r, r->route->query) == -1)
 		return;
 	if (api_paging(r, 50, TASKS_PAGE, &limit, &offset) == -1) {
 		api_error(r, 400, "limit must be 1 to 200, offset a number");
@@ -415,21 +409,22 @@ stats_read(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 	static const char *const task_states[] = { "pending", "running",
 	    "succeeded", "failed", "canceled", NULL };
 	struct api_req	*r = arg;
-	char		 message[128];
-	uint32_t	 status;
+	struct ipc_head	 h;
 	uint64_t	 users, ips;
 	json_t		*hosts, *tasks;
 
 	(void)chan;
-	if (api_res_head(r, m, "storage unavailable", &status, message,
-	    sizeof(message)) == -1)
+	if (api_head(r, m, "storage unavailable", &h) == -1)
 		return;
 	ipc_get_u64(m, &users);
 	ipc_get_u64(m, &ips);
 	hosts = counters(m, host_states);
 	tasks = counters(m, task_states);
-	if (ipc_end(m) == -1)
-		fatalx("stored sent a malformed stats.res");
+	if (api_end(r, m) == -1) {
+		json_decref(hosts);
+		json_decref(tasks);
+		return;
+	}
 	api_json(r, 200, json_pack("{s:I,s:O,s:I,s:o,s:o}", "active_users",
 	    (json_int_t)users, "running_hosts", json_object_get(hosts,
 	    "running"), "available_ips", (json_int_t)ips, "hosts_by_state",

@@ -114,7 +114,10 @@ scan_target(const char *buf, size_t len, size_t *pos,
 
 	if (i < len && buf[i] != '/')
 		return fail(err, 400, "request-target not in origin-form");
+	/* what was read so far, for an error in the path's dialect */
+	req->path = buf + start;
 	for (; i < len && buf[i] != ' '; i++) {
+		req->pathlen = i - start;
 		if (i - start >= HTTP_MAX_TARGET)
 			return fail(err, 414, "request-target too long");
 		c = (unsigned char)buf[i];

@@ -69,14 +69,68 @@ response_json(struct conn *c, int status, const char *body, size_t len)
 	response_json_headers(c, status, "", body, len);
 }
 
-/* {"error":"..."}: the control plane's shape, used before any dialect. */
+/* Which dialect a path speaks, by its first segments. */
+enum dialect
+response_dialect(const char *path, size_t len)
+{
+	if (len >= 6 && strncmp(path, "/apiv1", 6) == 0)
+		return DIALECT_APIV1;
+	if (len >= 5 && strncmp(path, "/auth", 5) == 0)
+		return DIALECT_APIV1;
+	if (len >= 7 && strncmp(path, "/v2/cce", 7) == 0)
+		return DIALECT_CCE;
+	if (len >= 11 && strncmp(path, "/v2/account", 11) == 0)
+		return DIALECT_ACCOUNT;
+	return DIALECT_V1;
+}
+
+/* certctrl-apiv1.txt's codes: 4001 not found, 4003 forbidden, ... */
+static int
+apiv1_code(int status)
+{
+	switch (status) {
+	case 401: return 401;
+	case 403: return 4003;
+	case 404: return 4001;
+	case 409: return 4009;
+	case 429: return 4029;
+	case 500: return 5000;
+	case 502: return 5002;
+	case 503: return 5000;
+	default: return status < 500 ? 4000 : 5000;
+	}
+}
+
+json_t *
+response_error_body(enum dialect d, int status, const char *message)
+{
+	switch (d) {
+	case DIALECT_APIV1:
+		return json_pack("{s:{s:i,s:s}}", "error", "code",
+		    apiv1_code(status), "what", message);
+	case DIALECT_CCE:
+		return json_pack("{s:i,s:s,s:{s:[{s:i,s:s}]}}", "status",
+		    status, "message", message, "data", "errors", "code",
+		    status, "message", message);
+	case DIALECT_ACCOUNT:
+		return json_pack("{s:b,s:s}", "success", 0, "error", message);
+	default:
+		return json_pack("{s:s}", "error", message);
+	}
+}
+
+/*
+ * An error before any route was found (a malformed request): in the
+ * shape of the dialect its path speaks, as far as the path was read.
+ */
 void
 response_error(struct conn *c, int status, const char *message)
 {
 	json_t	*o;
 	char	*s;
 
-	o = json_pack("{s:s}", "error", message);
+	o = response_error_body(c->req.path != NULL ? response_dialect(
+	    c->req.path, c->req.pathlen) : DIALECT_V1, status, message);
 	s = o != NULL ? json_dumps(o, JSON_COMPACT) : NULL;
 	if (s == NULL)
 		fatalx("%s: out of memory", __func__);

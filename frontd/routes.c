@@ -4,6 +4,7 @@
  * method 405, both in JSON.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "api.h"
@@ -24,106 +25,236 @@ static void	 healthz(struct api_req *);
 #define CCE	DIALECT_CCE
 #define ACCOUNT	DIALECT_ACCOUNT
 
+/*
+ * What each route takes: the members of its JSON body and the names of
+ * its query.  Handlers refuse anything else (no mass assignment), and
+ * the hostile-input campaign sends hostile values in each (frontd -R).
+ * A login reads its fields and ignores others, as the references' own
+ * clients send more.
+ */
+static const char *const f_login[] = { "username", "password", NULL };
+static const char *const f_user_create[] = { "username", "password", "role",
+    "expires_at", "first_name", "last_name", "phone", "email",
+    "notification", NULL };
+static const char *const f_user_patch[] = { "status", "first_name",
+    "last_name", "phone", "email", "notification", NULL };
+static const char *const f_expiry[] = { "expires_at", NULL };
+static const char *const f_sshkey_add[] = { "public_key", "name", NULL };
+static const char *const f_name[] = { "name", NULL };
+static const char *const f_host_create[] = { "user_id", "egress_ip_id",
+    "memory_limit_mb", "cpu_limit", "pids_limit", "hostname", "timezone",
+    NULL };
+static const char *const f_binding[] = { "host_id", "egress_ip_id", NULL };
+static const char *const f_change_password[] = { "old_password",
+    "new_password", NULL };
+static const char *const f_cce[] = { "cmd", "sessionid", "token", "secret",
+    "user", "username", "password", NULL };
+static const char *const f_api_key[] = { "api_key", NULL };
+static const char *const f_account_data[] = { "first_name", "last_name",
+    "phone", "password", "email", "notification", NULL };
+static const char *const f_account_sshkey[] = { "name", "method", "content",
+    NULL };
+static const char *const f_apiv1_login[] = { "email", "username",
+    "password", NULL };
+static const char *const f_apikey_create[] = { "name", "scopes",
+    "permissions", "expires_in_seconds", NULL };
+
+static const char *const q_page[] = { "limit", "offset", NULL };
+static const char *const q_events[] = { "limit", "offset", "type",
+    "user_id", "host_id", "since", "until", NULL };
+static const char *const q_tasks[] = { "state", "status", "host_id", "kind",
+    "limit", "offset", NULL };
+static const char *const q_sessions[] = { "limit", "offset", "user_id",
+    NULL };
+
 /* Every route of every dialect; admin routes deny by default in stored. */
 static const struct route routes[] = {
-	{ V1, GET, "/healthz", AUTH_NONE, healthz },
-	{ V1, HEAD, "/healthz", AUTH_NONE, healthz },
-	{ V1, POST, "/v1/auth/login", AUTH_NONE, v1_login },
-	{ V1, POST, "/v1/admin/login", AUTH_NONE, v1_login },
-	{ V1, POST, "/v1/auth/logout", AUTH_BEARER, v1_logout },
-	{ V1, GET, "/v1/admin/users", AUTH_BEARER, v1_users_list },
-	{ V1, POST, "/v1/admin/users", AUTH_BEARER, v1_users_create },
-	{ V1, GET, "/v1/admin/users/{}", AUTH_BEARER, v1_user_get },
-	{ V1, PATCH, "/v1/admin/users/{}", AUTH_BEARER, v1_user_patch },
-	{ V1, DELETE, "/v1/admin/users/{}", AUTH_BEARER, v1_user_delete },
+	{ V1, GET, "/healthz", AUTH_NONE, healthz, NULL, NULL },
+	{ V1, HEAD, "/healthz", AUTH_NONE, healthz, NULL, NULL },
+	{ V1, POST, "/v1/auth/login", AUTH_NONE, v1_login, f_login, NULL },
+	{ V1, POST, "/v1/admin/login", AUTH_NONE, v1_login, f_login, NULL },
+	{ V1, POST, "/v1/auth/logout", AUTH_BEARER, v1_logout, NULL, NULL },
+	{ V1, GET, "/v1/admin/users", AUTH_BEARER, v1_users_list, NULL,
+	    q_page },
+	{ V1, POST, "/v1/admin/users", AUTH_BEARER, v1_users_create,
+	    f_user_create, NULL },
+	{ V1, GET, "/v1/admin/users/{}", AUTH_BEARER, v1_user_get, NULL,
+	    NULL },
+	{ V1, PATCH, "/v1/admin/users/{}", AUTH_BEARER, v1_user_patch,
+	    f_user_patch, NULL },
+	{ V1, DELETE, "/v1/admin/users/{}", AUTH_BEARER, v1_user_delete, NULL,
+	    NULL },
 	{ V1, POST, "/v1/admin/users/{}/rotate-password", AUTH_BEARER,
-	    v1_user_rotate },
-	{ V1, PUT, "/v1/admin/users/{}/expiry", AUTH_BEARER, v1_user_expiry },
-	{ V1, GET, "/v1/admin/events", AUTH_BEARER, v1_events },
+	    v1_user_rotate, NULL, NULL },
+	{ V1, PUT, "/v1/admin/users/{}/expiry", AUTH_BEARER, v1_user_expiry,
+	    f_expiry, NULL },
+	{ V1, GET, "/v1/admin/events", AUTH_BEARER, v1_events, NULL,
+	    q_events },
 	{ V1, GET, "/v1/admin/users/{}/ssh-keys", AUTH_BEARER,
-	    v1_sshkeys_list },
+	    v1_sshkeys_list, NULL, q_page },
 	{ V1, POST, "/v1/admin/users/{}/ssh-keys", AUTH_BEARER,
-	    v1_sshkeys_add },
+	    v1_sshkeys_add, f_sshkey_add, NULL },
 	{ V1, POST, "/v1/admin/users/{}/ssh-keys/generate", AUTH_BEARER,
-	    v1_sshkeys_generate },
+	    v1_sshkeys_generate, f_name, NULL },
 	{ V1, DELETE, "/v1/admin/users/{}/ssh-keys/{}", AUTH_BEARER,
-	    v1_sshkey_delete },
-	{ V1, POST, "/v1/admin/hosts", AUTH_BEARER, v1_hosts_create },
-	{ V1, GET, "/v1/admin/hosts", AUTH_BEARER, v1_hosts_list },
-	{ V1, GET, "/v1/admin/sessions", AUTH_BEARER, v1_sessions_list },
-	{ V1, DELETE, "/v1/admin/sessions/{}", AUTH_BEARER, v1_session_end },
+	    v1_sshkey_delete, NULL, NULL },
+	{ V1, POST, "/v1/admin/hosts", AUTH_BEARER, v1_hosts_create,
+	    f_host_create, NULL },
+	{ V1, GET, "/v1/admin/hosts", AUTH_BEARER, v1_hosts_list, NULL,
+	    q_page },
+	{ V1, GET, "/v1/admin/sessions", AUTH_BEARER, v1_sessions_list, NULL,
+	    q_sessions },
+	{ V1, DELETE, "/v1/admin/sessions/{}", AUTH_BEARER, v1_session_end,
+	    NULL, NULL },
 	{ V1, GET, "/v1/admin/users/{}/sessions", AUTH_BEARER,
-	    v1_sessions_list },
+	    v1_sessions_list, NULL, q_page },
 	{ V1, DELETE, "/v1/admin/users/{}/sessions", AUTH_BEARER,
-	    v1_sessions_end },
-	{ V1, GET, "/v1/admin/groups", AUTH_BEARER, v1_groups_list },
-	{ V1, POST, "/v1/admin/groups", AUTH_BEARER, v1_groups_create },
-	{ V1, GET, "/v1/admin/groups/{}", AUTH_BEARER, v1_group_get },
-	{ V1, DELETE, "/v1/admin/groups/{}", AUTH_BEARER, v1_group_delete },
-	{ V1, GET, "/v1/admin/users/{}/groups", AUTH_BEARER, v1_groups_list },
+	    v1_sessions_end, NULL, NULL },
+	{ V1, GET, "/v1/admin/groups", AUTH_BEARER, v1_groups_list, NULL,
+	    q_page },
+	{ V1, POST, "/v1/admin/groups", AUTH_BEARER, v1_groups_create, f_name,
+	    NULL },
+	{ V1, GET, "/v1/admin/groups/{}", AUTH_BEARER, v1_group_get, NULL,
+	    NULL },
+	{ V1, DELETE, "/v1/admin/groups/{}", AUTH_BEARER, v1_group_delete,
+	    NULL, NULL },
+	{ V1, GET, "/v1/admin/users/{}/groups", AUTH_BEARER, v1_groups_list,
+	    NULL, q_page },
 	{ V1, PUT, "/v1/admin/users/{}/groups/{}", AUTH_BEARER,
-	    v1_group_join },
+	    v1_group_join, NULL, NULL },
 	{ V1, DELETE, "/v1/admin/users/{}/groups/{}", AUTH_BEARER,
-	    v1_group_leave },
-	{ V1, GET, "/v1/admin/hosts/{}", AUTH_BEARER, v1_host_get },
-	{ V1, DELETE, "/v1/admin/hosts/{}", AUTH_BEARER, v1_host_delete },
-	{ V1, POST, "/v1/admin/hosts/{}/start", AUTH_BEARER, v1_host_start },
-	{ V1, POST, "/v1/admin/hosts/{}/stop", AUTH_BEARER, v1_host_stop },
+	    v1_group_leave, NULL, NULL },
+	{ V1, GET, "/v1/admin/hosts/{}", AUTH_BEARER, v1_host_get, NULL,
+	    NULL },
+	{ V1, DELETE, "/v1/admin/hosts/{}", AUTH_BEARER, v1_host_delete, NULL,
+	    NULL },
+	{ V1, POST, "/v1/admin/hosts/{}/start", AUTH_BEARER, v1_host_start,
+	    NULL, NULL },
+	{ V1, POST, "/v1/admin/hosts/{}/stop", AUTH_BEARER, v1_host_stop,
+	    NULL, NULL },
 	{ V1, POST, "/v1/admin/hosts/{}/rebuild", AUTH_BEARER,
-	    v1_host_rebuild },
+	    v1_host_rebuild, NULL, NULL },
 	{ V1, POST, "/v1/admin/hosts/{}/rotate-ssh-password", AUTH_BEARER,
-	    v1_host_rotate_password },
-	{ V1, GET, "/v1/admin/egress-ips", AUTH_BEARER, v1_egress_list },
-	{ V1, POST, "/v1/admin/egress-ips", AUTH_BEARER, v1_egress_create },
-	{ V1, GET, "/v1/admin/egress-ips/{}", AUTH_BEARER, v1_egress_get },
-	{ V1, PUT, "/v1/admin/egress-ips/{}", AUTH_BEARER, v1_egress_update },
+	    v1_host_rotate_password, NULL, NULL },
+	{ V1, GET, "/v1/admin/egress-ips", AUTH_BEARER, v1_egress_list, NULL,
+	    q_page },
+	{ V1, POST, "/v1/admin/egress-ips", AUTH_BEARER, v1_egress_create,
+	    egress_fields, NULL },
+	{ V1, GET, "/v1/admin/egress-ips/{}", AUTH_BEARER, v1_egress_get,
+	    NULL, NULL },
+	{ V1, PUT, "/v1/admin/egress-ips/{}", AUTH_BEARER, v1_egress_update,
+	    egress_fields, NULL },
 	{ V1, PATCH, "/v1/admin/egress-ips/{}", AUTH_BEARER,
-	    v1_egress_update },
+	    v1_egress_update, egress_fields, NULL },
 	{ V1, DELETE, "/v1/admin/egress-ips/{}", AUTH_BEARER,
-	    v1_egress_delete },
+	    v1_egress_delete, NULL, NULL },
 	{ V1, POST, "/v1/admin/egress-ips/{}/test", AUTH_BEARER,
-	    v1_egress_test },
-	{ V1, GET, "/v1/admin/bindings", AUTH_BEARER, v1_bindings_list },
-	{ V1, POST, "/v1/admin/bindings", AUTH_BEARER, v1_bindings_create },
-	{ V1, DELETE, "/v1/admin/bindings/{}", AUTH_BEARER, v1_binding_delete },
-	{ V1, GET, "/v1/admin/tasks", AUTH_BEARER, v1_tasks_list },
+	    v1_egress_test, NULL, NULL },
+	{ V1, GET, "/v1/admin/bindings", AUTH_BEARER, v1_bindings_list, NULL,
+	    q_page },
+	{ V1, POST, "/v1/admin/bindings", AUTH_BEARER, v1_bindings_create,
+	    f_binding, NULL },
+	{ V1, DELETE, "/v1/admin/bindings/{}", AUTH_BEARER, v1_binding_delete,
+	    NULL, NULL },
+	{ V1, GET, "/v1/admin/tasks", AUTH_BEARER, v1_tasks_list, NULL,
+	    q_tasks },
 	{ V1, GET, "/v1/admin/dashboard/stats", AUTH_BEARER,
-	    v1_dashboard_stats },
-	{ V1, GET, "/v1/user/hosts", AUTH_BEARER, v1_hosts_list },
-	{ V1, GET, "/v1/user/hosts/{}", AUTH_BEARER, v1_host_get },
-	{ V1, POST, "/v1/user/hosts/{}/rebuild", AUTH_BEARER, v1_host_rebuild },
-	{ V1, GET, "/v1/user/ssh-keys", AUTH_BEARER, v1_sshkeys_list },
-	{ V1, POST, "/v1/user/ssh-keys", AUTH_BEARER, v1_sshkeys_add },
+	    v1_dashboard_stats, NULL, NULL },
+	{ V1, GET, "/v1/user/hosts", AUTH_BEARER, v1_hosts_list, NULL,
+	    q_page },
+	{ V1, GET, "/v1/user/hosts/{}", AUTH_BEARER, v1_host_get, NULL, NULL },
+	{ V1, POST, "/v1/user/hosts/{}/rebuild", AUTH_BEARER, v1_host_rebuild,
+	    NULL, NULL },
+	{ V1, GET, "/v1/user/ssh-keys", AUTH_BEARER, v1_sshkeys_list, NULL,
+	    q_page },
+	{ V1, POST, "/v1/user/ssh-keys", AUTH_BEARER, v1_sshkeys_add,
+	    f_sshkey_add, NULL },
 	{ V1, POST, "/v1/user/ssh-keys/generate", AUTH_BEARER,
-	    v1_sshkeys_generate },
-	{ V1, DELETE, "/v1/user/ssh-keys/{}", AUTH_BEARER, v1_sshkey_delete },
-	{ V1, GET, "/v1/user/me", AUTH_BEARER, v1_me },
+	    v1_sshkeys_generate, f_name, NULL },
+	{ V1, DELETE, "/v1/user/ssh-keys/{}", AUTH_BEARER, v1_sshkey_delete,
+	    NULL, NULL },
+	{ V1, GET, "/v1/user/me", AUTH_BEARER, v1_me, NULL, NULL },
 	{ V1, POST, "/v1/user/change-password", AUTH_BEARER,
-	    v1_change_password },
+	    v1_change_password, f_change_password, NULL },
 
-	{ CCE, POST, "/v2/cce", AUTH_NONE, cce_dispatch },
+	{ CCE, POST, "/v2/cce", AUTH_NONE, cce_dispatch, f_cce, NULL },
 
-	{ ACCOUNT, GET, "/v2/account", AUTH_SIGNED, account_show },
-	{ ACCOUNT, PUT, "/v2/account/api", AUTH_SIGNED, account_key_create },
+	{ ACCOUNT, GET, "/v2/account", AUTH_SIGNED, account_show, NULL, NULL },
+	{ ACCOUNT, PUT, "/v2/account/api", AUTH_SIGNED, account_key_create,
+	    NULL, NULL },
 	{ ACCOUNT, POST, "/v2/account/api-new-secret-key", AUTH_SIGNED,
-	    account_key_rotate },
-	{ ACCOUNT, DELETE, "/v2/account/api", AUTH_SIGNED, account_key_delete },
-	{ ACCOUNT, POST, "/v2/account/data", AUTH_SIGNED, account_data },
+	    account_key_rotate, f_api_key, NULL },
+	{ ACCOUNT, DELETE, "/v2/account/api", AUTH_SIGNED, account_key_delete,
+	    f_api_key, NULL },
+	{ ACCOUNT, POST, "/v2/account/data", AUTH_SIGNED, account_data,
+	    f_account_data, NULL },
 	{ ACCOUNT, POST, "/v2/account/files-new-secret-key", AUTH_SIGNED,
-	    account_files_key },
-	{ ACCOUNT, PUT, "/v2/account/sshkey", AUTH_SIGNED, account_sshkey_add },
+	    account_files_key, f_api_key, NULL },
+	{ ACCOUNT, PUT, "/v2/account/sshkey", AUTH_SIGNED, account_sshkey_add,
+	    f_account_sshkey, NULL },
 	{ ACCOUNT, DELETE, "/v2/account/{}/sshkey", AUTH_SIGNED,
-	    account_sshkey_delete },
+	    account_sshkey_delete, NULL, NULL },
 
-	{ APIV1, POST, "/auth/general", AUTH_NONE, apiv1_login },
-	{ APIV1, POST, "/auth/logout", AUTH_ANY, apiv1_logout },
-	{ APIV1, GET, "/apiv1/users/{}/apikeys", AUTH_ANY, apiv1_keys_list },
+	{ APIV1, POST, "/auth/general", AUTH_NONE, apiv1_login, f_apiv1_login,
+	    NULL },
+	{ APIV1, POST, "/auth/logout", AUTH_ANY, apiv1_logout, NULL, NULL },
+	{ APIV1, GET, "/apiv1/users/{}/apikeys", AUTH_ANY, apiv1_keys_list,
+	    NULL, q_page },
 	{ APIV1, POST, "/apiv1/users/{}/apikeys", AUTH_ANY,
-	    apiv1_keys_create },
-	{ APIV1, GET, "/apiv1/users/{}/apikeys/{}", AUTH_ANY, apiv1_key_get },
+	    apiv1_keys_create, f_apikey_create, NULL },
+	{ APIV1, GET, "/apiv1/users/{}/apikeys/{}", AUTH_ANY, apiv1_key_get,
+	    NULL, NULL },
 	{ APIV1, DELETE, "/apiv1/users/{}/apikeys/{}", AUTH_ANY,
-	    apiv1_key_delete },
+	    apiv1_key_delete, NULL, NULL },
 };
+
+static const char *
+auth_name(enum api_auth a)
+{
+	switch (a) {
+	case AUTH_NONE: return "none";
+	case AUTH_BEARER: return "bearer";
+	case AUTH_ANY: return "any";
+	case AUTH_SIGNED: return "signed";
+	}
+	return "?";
+}
+
+static json_t *
+names(const char *const *list)
+{
+	json_t	*a = json_array();
+
+	for (; list != NULL && *list != NULL; list++)
+		json_array_append_new(a, json_string(*list));
+	return a;
+}
+
+/*
+ * frontd -R: the route table, one JSON object a line, for the tests that
+ * walk every route (regress/e2e/test_hostile.py) and for documentation.
+ */
+void
+routes_print(FILE *out)
+{
+	size_t	 i;
+	json_t	*j;
+	char	*s;
+
+	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+		j = json_pack("{s:s,s:s,s:s,s:s,s:o,s:o}", "dialect",
+		    dialect_name(routes[i].dialect), "method",
+		    http_method_name(routes[i].method), "path",
+		    routes[i].pattern, "auth", auth_name(routes[i].auth),
+		    "fields", names(routes[i].fields), "query",
+		    names(routes[i].query));
+		if (j == NULL || (s = json_dumps(j, JSON_COMPACT)) == NULL)
+			fatalx("%s: out of memory", __func__);
+		fprintf(out, "%s\n", s);
+		free(s);
+		json_decref(j);
+	}
+}
 
 void
 routes_dispatch(struct conn *c)
@@ -148,15 +279,16 @@ healthz_result(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
 	struct api_req	*r = arg;
 	struct conn	*c = r->c;
+	struct ipc_head	 h;
 	int		 db_ok = 0, agent_ok = 0;
 
 	(void)chan;
 	conn_ipc_done(c);
-	if (m != NULL) {
+	if (m != NULL && ipc_get_head(m, &h) == 1) {
 		ipc_get_bool(m, &db_ok);
 		ipc_get_bool(m, &agent_ok);
 		if (ipc_end(m) == -1)
-			fatalx("stored sent a malformed health.result");
+			db_ok = agent_ok = 0;
 	}
 	healthz_answer(c, db_ok, agent_ok);
 }

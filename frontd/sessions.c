@@ -73,10 +73,10 @@ static void
 ended(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
 	struct api_req	*r = arg;
-	char		 message[128];
+	struct ipc_head	 h;
 
 	(void)chan;
-	if (api_op_res(r, m, message, sizeof(message)) == 0)
+	if (api_op_res(r, m, &h) == 0)
 		api_empty(r, 204);
 }
 

@@ -74,8 +74,8 @@ sshkey_answered(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 	if (api_arrived(r, m, "service unavailable") == -1)
 		return;
 	if (sshkey_res_get(m, &status, message, sizeof(message), &k) == -1)
-		fatalx("malformed sshkey.res");
-	if (status >= 300)
+		api_error(r, 500, "internal error");
+	else if (status >= 300)
 		api_error(r, status, message);
 	else if (r->route->method == HTTP_METHOD_DELETE) {
 		if (r->dialect == DIALECT_ACCOUNT)
@@ -113,7 +113,6 @@ sshkey_add(struct api_req *r, const char *ref, int admin_only,
 void
 v1_sshkeys_add(struct api_req *r)
 {
-	static const char *const fields[] = { "public_key", "name", NULL };
 	const char	*ref, *line, *name;
 	json_t		*body;
 	int		 admin_only;
@@ -121,7 +120,7 @@ v1_sshkeys_add(struct api_req *r)
 	ref = route_user(r, &admin_only);
 	if ((body = api_body(r)) == NULL)
 		return;
-	if (api_only_fields(r, body, fields) == 0 &&
+	if (api_only_fields(r, body, r->route->fields) == 0 &&
 	    string_field(r, body, "public_key", FIELD_SSHKEY_LINE_MAX,
 	    &line) == 0 && optional_string_field(r, body, "name",
 	    FIELD_SSHKEY_NAME_MAX, "", &name) == 0)
@@ -133,7 +132,6 @@ v1_sshkeys_add(struct api_req *r)
 void
 v1_sshkeys_generate(struct api_req *r)
 {
-	static const char *const fields[] = { "name", NULL };
 	const char	*ref, *name = "";
 	json_t		*body = NULL;
 	int		 admin_only;
@@ -142,7 +140,7 @@ v1_sshkeys_generate(struct api_req *r)
 	if (r->c->body_len > 0) {
 		if ((body = api_body(r)) == NULL)
 			return;
-		if (api_only_fields(r, body, fields) == -1 ||
+		if (api_only_fields(r, body, r->route->fields) == -1 ||
 		    optional_string_field(r, body, "name",
 	    FIELD_SSHKEY_NAME_MAX, "", &name) == -1) {
 			json_decref(body);
@@ -227,14 +225,12 @@ v1_sshkey_delete(struct api_req *r)
 void
 account_sshkey_add(struct api_req *r)
 {
-	static const char *const fields[] = { "name", "method", "content",
-	    NULL };
 	const char	*name, *method, *content = "";
 	json_t		*body;
 
 	if ((body = api_body(r)) == NULL)
 		return;
-	if (api_only_fields(r, body, fields) == -1 ||
+	if (api_only_fields(r, body, r->route->fields) == -1 ||
 	    optional_string_field(r, body, "name",
 	    FIELD_SSHKEY_NAME_MAX, "", &name) == -1 || string_field(r, body, "method", 16,
 	    &method) == -1)

@@ -105,11 +105,11 @@ static void
 op_done(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
 	struct api_req	*r = arg;
-	char		 message[256];
+	struct ipc_head	 h;
 
 	(void)chan;
-	if (api_op_res(r, m, message, sizeof(message)) == 0)
-		api_json(r, 200, json_pack("{s:s}", "message", message));
+	if (api_op_res(r, m, &h) == 0)
+		api_json(r, 200, json_pack("{s:s}", "message", h.message));
 }
 
 void
@@ -164,9 +164,10 @@ user_answer(struct api_req *r, struct ipc_msg *m, enum user_shape shape)
 	user_res_read(m, &status, message, sizeof(message), &u);
 	if (shape == SHAPE_WRAPPED && status == 200)
 		hosts = user_hosts(r, m);
-	if (ipc_end(m) == -1)
-		fatalx("a malformed user.res");
-	if (status == 204)
+	if (ipc_end(m) == -1) {
+		json_decref(hosts);
+		api_error(r, 500, "internal error");
+	} else if (status == 204)
 		api_empty(r, 204);
 	else if (status >= 300)
 		api_error(r, status, message);
@@ -231,8 +232,6 @@ v1_user_delete(struct api_req *r)
 void
 v1_user_patch(struct api_req *r)
 {
-	static const char *const fields[] = { "status", "first_name",
-	    "last_name", "phone", "email", "notification", NULL };
 	struct profile	 p;
 	struct ipc_msg	 m;
 	const char	*status;
@@ -240,7 +239,7 @@ v1_user_patch(struct api_req *r)
 
 	if ((body = api_body(r)) == NULL)
 		return;
-	if (api_only_fields(r, body, fields) == -1 ||
+	if (api_only_fields(r, body, r->route->fields) == -1 ||
 	    optional_string_field(r, body, "status", 16, "", &status) == -1 ||
 	    api_profile(r, body, &p) == -1)
 		goto done;
@@ -283,7 +282,6 @@ expiry_field(struct api_req *r, json_t *v, int64_t *t, int *never)
 void
 v1_user_expiry(struct api_req *r)
 {
-	static const char *const fields[] = { "expires_at", NULL };
 	struct ipc_msg	 m;
 	json_t		*body;
 	int64_t		 t = 0;
@@ -291,7 +289,7 @@ v1_user_expiry(struct api_req *r)
 
 	if ((body = api_body(r)) == NULL)
 		return;
-	if (api_only_fields(r, body, fields) == -1) {
+	if (api_only_fields(r, body, r->route->fields) == -1) {
 		json_decref(body);
 		return;
 	}
@@ -322,9 +320,6 @@ v1_user_expiry(struct api_req *r)
 void
 v1_users_create(struct api_req *r)
 {
-	static const char *const fields[] = { "username", "password", "role",
-	    "expires_at", "first_name", "last_name", "phone", "email",
-	    "notification", NULL };
 	struct profile	 p;
 	struct ipc_msg	 m;
 	const char	*user, *pass, *role = "user";
@@ -335,7 +330,7 @@ v1_users_create(struct api_req *r)
 
 	if ((body = api_body(r)) == NULL)
 		return;
-	if (api_only_fields(r, body, fields) == -1 ||
+	if (api_only_fields(r, body, r->route->fields) == -1 ||
 	    string_field(r, body, "username", 254, &user) == -1 ||
 	    string_field(r, body, "password", FIELD_PASSWORD_MAX, &pass) == -1 ||
 	    (json_object_get(body, "role") != NULL &&
@@ -413,19 +408,15 @@ void
 v1_password_done(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
 	struct api_req	*r = arg;
-	char		 message[256], password[64];
-	uint32_t	 status;
+	struct ipc_head	 h;
+	char		 password[64];
 
 	(void)chan;
-	if (api_arrived(r, m, "authentication unavailable") == -1)
+	if (api_head(r, m, "authentication unavailable", &h) == -1)
 		return;
-	ipc_get_u32(m, &status);
-	ipc_get_str(m, message, sizeof(message));
 	ipc_get_str(m, password, sizeof(password));
-	if (ipc_end(m) == -1)
-		fatalx("authd sent a malformed auth.password.res");
-	if (status != 200)
-		api_error(r, status, message);
+	if (api_end(r, m) == -1)
+		;
 	else if (password[0] != '\0' &&
 	    strstr(r->route->pattern, "/rotate-ssh-password") != NULL)
 		api_json(r, 200, json_pack("{s:s,s:s,s:s}", "id", r->params[0],
@@ -454,15 +445,13 @@ v1_user_rotate(struct api_req *r)
 void
 v1_change_password(struct api_req *r)
 {
-	static const char *const fields[] = { "old_password", "new_password",
-	    NULL };
 	struct ipc_msg	 m;
 	const char	*old, *new;
 	json_t		*body;
 
 	if ((body = api_body(r)) == NULL)
 		return;
-	if (api_only_fields(r, body, fields) == -1 ||
+	if (api_only_fields(r, body, r->route->fields) == -1 ||
 	    string_field(r, body, "old_password", FIELD_PASSWORD_MAX, &old) == -1 ||
 	    string_field(r, body, "new_password", FIELD_PASSWORD_MAX, &new) == -1) {
 		json_decref(body);
@@ -536,21 +525,21 @@ time_filter(struct api_req *r, const char *name, struct ipc_msg *m)
 void
 v1_events(struct api_req *r)
 {
-	static const char *const known[] = { "limit", "offset", "type",
-	    "user_id", "host_id", "since", "until", NULL };
+	static const char *const filters[] = { "type", "user_id", "host_id",
+	    NULL };
 	struct ipc_msg	 m;
 	uint32_t	 limit, offset;
 	const char	*v;
 	int		 k;
 
-	if (api_query_known(r, known) == -1)
+	if (api_query_known(r, r->route->query) == -1)
 		return;
 	if (api_paging(r, 50, 200, &limit, &offset) == -1) {
 		api_error(r, 400, "limit must be 1 to 200, offset a number");
 		return;
 	}
-	for (k = 2; k <= 4; k++)
-		if ((v = api_query_get(r, known[k])) != NULL &&
+	for (k = 0; filters[k] != NULL; k++)
+		if ((v = api_query_get(r, filters[k])) != NULL &&
 		    strlen(v) > FIELD_FILTER_MAX) {
 			api_error(r, 400, "type, user_id and host_id have at "
 			    "most 64 characters");

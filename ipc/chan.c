@@ -514,7 +514,7 @@ handle_hello(struct ipc_chan *chan, struct ipc_msg *m, const char **why)
 	ipc_get_u64(m, &version);
 	ipc_get_u64(m, &id);
 	if (ipc_end(m) == -1) {
-		*why = m->error;
+		*why = m->error != NULL ? m->error : m->refused;
 		return -1;
 	}
 	if (version != IPC_VERSION) {
@@ -554,7 +554,46 @@ handle_reply(struct ipc_chan *chan, struct ipc_msg *m, const char **why)
 	arg = p->arg;
 	pending_free(chan, p);
 	cb(chan, m, arg);
+	/* A reply the callback refused was a failed answer for it; one it
+	 * found malformed is a violation. */
+	if (m->error != NULL) {
+		*why = m->error;
+		return -1;
+	}
+	if (m->refused != NULL)
+		log_warnx("ipc: %s from %s refused: %s",
+		    ipc_type_name(m->type), proc_name(chan->peer), m->refused);
 	return 0;
+}
+
+int
+ipc_reply_head(struct ipc_chan *chan, const struct ipc_msg *req,
+    uint32_t status, const char *message)
+{
+	const struct ipc_msgdef	*def = ipc_msgdef(req->type);
+	struct ipc_msg		 m;
+
+	if (def == NULL || !(def->flags & IPC_F_REQUEST))
+		fatalx("ipc: %s is not a request", ipc_type_name(req->type));
+	ipc_msg_init(&m, def->reply, 0);
+	ipc_put_head(&m, status, message);
+	return ipc_reply(chan, req, &m);
+}
+
+/*
+ * Content the dispatcher refused: a request gets its error answer, a
+ * one-way message is dropped.  Both are logged, the client's text
+ * escaped by the logger.
+ */
+static void
+refused(struct ipc_chan *chan, struct ipc_msg *m)
+{
+	const struct ipc_msgdef	*def = ipc_msgdef(m->type);
+
+	log_warnx("ipc: %s from %s refused: %s", def->name,
+	    proc_name(chan->peer), m->refused);
+	if (def->flags & IPC_F_REQUEST)
+		ipc_reply_head(chan, m, m->refused_status, m->refused);
 }
 
 static int
@@ -577,7 +616,13 @@ chan_handle(struct ipc_chan *chan, struct ipc_msg *m, const char **why)
 		return handle_reply(chan, m, why);
 	}
 	if (chan->dispatch(chan, m, chan->arg) == -1) {
-		*why = m->error != NULL ? m->error : "rejected by dispatcher";
+		if (m->error == NULL && m->refused != NULL &&
+		    !(def->flags & IPC_F_STRICT)) {
+			refused(chan, m);
+			return 0;
+		}
+		*why = m->error != NULL ? m->error : m->refused != NULL ?
+		    m->refused : "rejected by dispatcher";
 		return -1;
 	}
 	return 0;

@@ -18,7 +18,23 @@
  *	ipc_get_str(m, name, sizeof(name));
  *	ipc_get_u64(m, &id);
  *	if (ipc_end(m) == -1)
- *		return -1;	(the channel then fails closed)
+ *		return -1;
+ *
+ * Two kinds of failure, and only one stops the suite (DESIGN.md, "IPC"):
+ * a protocol violation (m->error) is what no honest peer can send: an
+ * item of the wrong type, too few or too many items, a malformed body.
+ * The channel then closes and the suite fails closed.  A refusal
+ * (m->refused) is content the receiver will not take: a string longer
+ * than it keeps, text with a NUL, a number out of its range, or what a
+ * handler refuses with ipc_refuse().  A refused request is answered with
+ * an error head (status and message), which reaches the client as a 4xx;
+ * a refused one-way message is logged and dropped; a refused reply is a
+ * failed answer for the requester.  Nothing refused stops anything.
+ *
+ * Every reply begins with a head: its status (an HTTP status) and a
+ * message.  The rest of its body follows only when the status is 2xx; an
+ * error head may be followed by one retry-after number of seconds.  So
+ * any request can be refused with a head alone (ipc_reply_head).
  */
 #ifndef MOAT_IPC_H
 #define MOAT_IPC_H
@@ -220,6 +236,12 @@ enum ipc_type {
 #define IPC_F_REQUEST	0x01	/* carries a reqid and expects a reply */
 #define IPC_F_REPLY	0x02	/* answers a request of ours */
 #define IPC_F_FD	0x04	/* carries exactly one descriptor */
+/*
+ * Configuration and lifecycle, from moatd or authd alone: there is no
+ * client in them, and a child must not run on part of its configuration,
+ * so anything refused in one is a violation.
+ */
+#define IPC_F_STRICT	0x08
 
 #define IPC_ROUTE(from, to)	(1ULL << ((from) * PROC_MAX + (to)))
 
@@ -250,7 +272,9 @@ struct ipc_msg {
 	msgpack_object	 root;
 	uint32_t	 pos;
 	int		 reading;
-	const char	*error;		/* first decoding error */
+	const char	*error;		/* the first violation */
+	const char	*refused;	/* the first content refused */
+	uint32_t	 refused_status;
 };
 
 void	 ipc_msg_init(struct ipc_msg *, enum ipc_type, uint32_t reqid);
@@ -296,8 +320,45 @@ void	 ipc_get_bin(struct ipc_msg *, void *dst, size_t dstcap,
 void	 ipc_get_opti64(struct ipc_msg *, int64_t *, int *isnil);
 /* Takes ownership of the descriptor. */
 void	 ipc_get_fd(struct ipc_msg *, int *fd);
+/* -1 if a getter failed (a violation or a refusal) or items are left. */
 int	 ipc_end(struct ipc_msg *);
 uint32_t ipc_remaining(const struct ipc_msg *);
+/*
+ * A handler's verdicts, each returning -1 for it to return: content it
+ * will not take (answered with status and why), or what no honest peer
+ * sends (the channel closes).  The first verdict stands.
+ */
+int	 ipc_refuse(struct ipc_msg *, uint32_t status, const char *why);
+int	 ipc_violation(struct ipc_msg *, const char *why);
+/*
+ * The refusal so far, cleared: for a list whose elements are judged one
+ * by one (a refused element is skipped or failed, the rest go on).
+ */
+const char *ipc_take_refusal(struct ipc_msg *);
+
+/* The head of every reply. */
+#define IPC_MESSAGE_MAX	256
+struct ipc_head {
+	uint32_t	 status;
+	uint32_t	 retry;		/* seconds, after some errors */
+	char		 message[IPC_MESSAGE_MAX];
+};
+void	 ipc_put_head(struct ipc_msg *, uint32_t status, const char *message);
+/* An error head with a retry-after (429, 503). */
+void	 ipc_put_error_retry(struct ipc_msg *, uint32_t status, uint32_t retry,
+	    const char *message);
+/*
+ * Reads a reply's head.  1 when it is 2xx: the body follows for the
+ * caller to read and end.  0 for an error head, read to its end (with
+ * its retry-after, if any).  -1 if the reply is malformed or refused.
+ * h may be NULL where only success matters.
+ */
+int	 ipc_get_head(struct ipc_msg *, struct ipc_head *);
+static inline int
+ipc_status_ok(uint32_t status)
+{
+	return status >= 200 && status < 300;
+}
 
 /*
  * A channel: one socket to one peer on a libevent base, with the hello
@@ -351,7 +412,10 @@ struct ipc_chan {
 
 /*
  * Takes fd, sends hello.  dispatch gets every message but hello and the
- * replies to our own requests; returning -1 from it is a violation.
+ * replies to our own requests.  When it returns -1, the message's
+ * verdict decides: a refusal is answered (or, one-way, dropped) and the
+ * channel goes on; anything else is a violation.  A reply callback's
+ * message is judged the same way once the callback returns.
  * on_close runs once, when the peer hangs up (why is NULL) or violated
  * the protocol (why says how); after it the channel is closed.  With no
  * on_close, either ends the process: the suite fails closed.  on_close
@@ -368,6 +432,9 @@ int	 ipc_request(struct ipc_chan *, struct ipc_msg *, int timeout_ms,
 /* Sends m as the answer to request req (copies its reqid). */
 int	 ipc_reply(struct ipc_chan *, const struct ipc_msg *req,
 	    struct ipc_msg *m);
+/* Answers request req with a head of its reply type and no body. */
+int	 ipc_reply_head(struct ipc_chan *, const struct ipc_msg *req,
+	    uint32_t status, const char *message);
 /* Cancels a pending request without calling its callback. */
 void	 ipc_cancel(struct ipc_chan *, uint32_t reqid);
 int	 ipc_socket_tune(int fd);

@@ -415,6 +415,45 @@ ipc_decode(struct ipc_msg *m, const void *buf, size_t len, int fd,
 	return 0;
 }
 
+/* Content refused: decoding goes on, so that a violation after it is
+ * still seen. */
+static void
+refuse(struct ipc_msg *m, const char *why)
+{
+	if (m->refused == NULL) {
+		m->refused = why;
+		m->refused_status = 400;
+	}
+}
+
+int
+ipc_refuse(struct ipc_msg *m, uint32_t status, const char *why)
+{
+	if (m->refused == NULL && m->error == NULL) {
+		m->refused = why;
+		m->refused_status = status;
+	}
+	return -1;
+}
+
+const char *
+ipc_take_refusal(struct ipc_msg *m)
+{
+	const char	*why = m->refused;
+
+	m->refused = NULL;
+	m->refused_status = 0;
+	return why;
+}
+
+int
+ipc_violation(struct ipc_msg *m, const char *why)
+{
+	if (m->error == NULL && m->refused == NULL)
+		m->error = why;
+	return -1;
+}
+
 static const msgpack_object *
 next_item(struct ipc_msg *m, msgpack_object_type type)
 {
@@ -452,8 +491,7 @@ ipc_get_u32(struct ipc_msg *m, uint32_t *v)
 	ipc_get_u64(m, &u);
 	*v = 0;
 	if (u > UINT32_MAX) {
-		if (m->error == NULL)
-			m->error = "integer out of range";
+		refuse(m, "integer out of range");
 		return;
 	}
 	*v = (uint32_t)u;
@@ -475,7 +513,7 @@ ipc_get_i64(struct ipc_msg *m, int64_t *v)
 	if ((o = next_item(m, MSGPACK_OBJECT_POSITIVE_INTEGER)) == NULL)
 		return;
 	if (o->via.u64 > INT64_MAX) {
-		m->error = "integer out of range";
+		refuse(m, "integer out of range");
 		return;
 	}
 	*v = (int64_t)o->via.u64;
@@ -496,7 +534,7 @@ copy_text(struct ipc_msg *m, const msgpack_object *o, char *dst,
     size_t dstlen)
 {
 	if (o->via.str.size >= dstlen) {
-		m->error = "string too long";
+		refuse(m, "string too long");
 		return;
 	}
 	if (o->via.str.size == 0) {
@@ -504,7 +542,7 @@ copy_text(struct ipc_msg *m, const msgpack_object *o, char *dst,
 		return;
 	}
 	if (memchr(o->via.str.ptr, '\0', o->via.str.size) != NULL) {
-		m->error = "embedded NUL in a string";
+		refuse(m, "embedded NUL in a string");
 		return;
 	}
 	memcpy(dst, o->via.str.ptr, o->via.str.size);
@@ -562,7 +600,7 @@ ipc_get_bin(struct ipc_msg *m, void *dst, size_t dstcap, size_t *len)
 	if ((o = next_item(m, MSGPACK_OBJECT_BIN)) == NULL)
 		return;
 	if (o->via.bin.size > dstcap) {
-		m->error = "binary too long";
+		refuse(m, "binary too long");
 		return;
 	}
 	if (o->via.bin.size > 0)
@@ -599,5 +637,41 @@ ipc_end(struct ipc_msg *m)
 		m->error = "more items than expected";
 	if (m->error == NULL && m->fd != -1)
 		m->error = "descriptor not taken";
-	return m->error == NULL ? 0 : -1;
+	return m->error == NULL && m->refused == NULL ? 0 : -1;
+}
+
+void
+ipc_put_head(struct ipc_msg *m, uint32_t status, const char *message)
+{
+	ipc_put_u64(m, status);
+	ipc_put_strn(m, message, strnlen(message, IPC_MESSAGE_MAX - 1));
+}
+
+void
+ipc_put_error_retry(struct ipc_msg *m, uint32_t status, uint32_t retry,
+    const char *message)
+{
+	ipc_put_head(m, status, message);
+	ipc_put_u64(m, retry);
+}
+
+int
+ipc_get_head(struct ipc_msg *m, struct ipc_head *h)
+{
+	struct ipc_head	 discard;
+
+	if (h == NULL)
+		h = &discard;
+	memset(h, 0, sizeof(*h));
+	ipc_get_u32(m, &h->status);
+	ipc_get_str(m, h->message, sizeof(h->message));
+	if (m->error == NULL && m->refused == NULL && h->status < 100)
+		ipc_violation(m, "a reply's status is no status");
+	if (m->error != NULL || m->refused != NULL)
+		return -1;
+	if (ipc_status_ok(h->status))
+		return 1;
+	if (ipc_remaining(m) == 1)
+		ipc_get_u32(m, &h->retry);
+	return ipc_end(m) == -1 ? -1 : 0;
 }

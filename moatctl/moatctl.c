@@ -132,6 +132,23 @@ exchange(int fd, struct ipc_msg *req, struct ipc_msg *res)
 		errx(1, "answer to another request");
 }
 
+/* The answer's head: the rest follows when it succeeded; exits if not. */
+static void
+answer_ok(struct ipc_msg *res)
+{
+	struct ipc_head	 h;
+
+	switch (ipc_get_head(res, &h)) {
+	case 1:
+		return;
+	case 0:
+		errx(1, "%s", h.message);
+	default:
+		errx(1, "malformed answer: %s", res->error != NULL ?
+		    res->error : res->refused);
+	}
+}
+
 static int
 cmd_status(int fd)
 {
@@ -142,6 +159,7 @@ cmd_status(int fd)
 
 	ipc_msg_init(&req, IPC_CTL_STATUS, 0);
 	exchange(fd, &req, &res);
+	answer_ok(&res);
 	ipc_get_u64(&res, &n);
 	if (n > 16)
 		errx(1, "malformed status");
@@ -171,15 +189,18 @@ static int
 ctl_result(int fd, struct ipc_msg *req, char *text, size_t textlen)
 {
 	struct ipc_msg	 res;
-	int		 ok;
+	struct ipc_head	 h;
+	int		 rc;
 
 	exchange(fd, req, &res);
-	ipc_get_bool(&res, &ok);
-	ipc_get_str(&res, text, textlen);
-	if (ipc_end(&res) == -1)
-		errx(1, "malformed answer: %s", res.error);
+	if ((rc = ipc_get_head(&res, &h)) == 1)
+		rc = ipc_end(&res) == -1 ? -1 : 1;
+	if (rc == -1)
+		errx(1, "malformed answer: %s", res.error != NULL ? res.error :
+		    res.refused);
+	strlcpy(text, h.message, textlen);
 	ipc_msg_clear(&res);
-	return ok;
+	return rc == 1;
 }
 
 static int
@@ -199,9 +220,8 @@ static int
 cmd_client_add(int fd, int argc, char *argv[])
 {
 	struct ipc_msg	 req, res;
-	char		 allow[CIDR_LIST_MAX] = "", message[256], secret[128];
+	char		 allow[CIDR_LIST_MAX] = "", secret[128];
 	const char	*user = "";
-	uint32_t	 status;
 	int		 i;
 
 	if (argc < 1)
@@ -228,14 +248,11 @@ cmd_client_add(int fd, int argc, char *argv[])
 	ipc_put_str(&req, user);
 	ipc_put_str(&req, allow);
 	exchange(fd, &req, &res);
-	ipc_get_u32(&res, &status);
-	ipc_get_str(&res, message, sizeof(message));
+	answer_ok(&res);
 	ipc_get_str(&res, secret, sizeof(secret));
 	if (ipc_end(&res) == -1)
 		errx(1, "malformed answer: %s", res.error);
 	ipc_msg_clear(&res);
-	if (status != 201)
-		errx(1, "%s", message);
 	/* shown once: moat keeps only its hash */
 	printf("%s\n", secret);
 	explicit_bzero(secret, sizeof(secret));
@@ -252,6 +269,7 @@ cmd_client_list(int fd)
 
 	ipc_msg_init(&req, IPC_CTL_CLIENT_LIST, 0);
 	exchange(fd, &req, &res);
+	answer_ok(&res);
 	ipc_get_u64(&res, &n);
 	printf("%-20s %-16s %-20s %s\n", "CLIENT", "USER", "CREATED", "ALLOW");
 	for (i = 0; i < n && res.error == NULL; i++) {
@@ -297,6 +315,7 @@ cmd_authorized_keys(int fd, const char *user)
 	ipc_msg_init(&req, IPC_CTL_AUTHKEYS, 0);
 	ipc_put_str(&req, user);
 	exchange(fd, &req, &res);
+	answer_ok(&res);
 	ipc_get_u64(&res, &n);
 	for (i = 0; i < n && res.error == NULL; i++) {
 		ipc_get_str(&res, line, sizeof(line));

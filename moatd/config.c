@@ -261,7 +261,8 @@ config_done_cb(struct ipc_chan *chan, struct ipc_msg *msg, void *arg)
 {
 	struct child	*c = arg;
 	char		 why[128];
-	uint64_t	 generation;
+	struct ipc_head	 h;
+	uint64_t	 generation = 0;
 
 	if (env->stopping)
 		return;
@@ -271,8 +272,10 @@ config_done_cb(struct ipc_chan *chan, struct ipc_msg *msg, void *arg)
 		children_stop(env, 1, why);
 		return;
 	}
-	ipc_get_u64(msg, &generation);
-	if (ipc_end(msg) == -1 || generation > (uint64_t)env->generation) {
+	if (ipc_get_head(msg, &h) == 1)
+		ipc_get_u64(msg, &generation);
+	if (!ipc_status_ok(h.status) || ipc_end(msg) == -1 ||
+	    generation > (uint64_t)env->generation) {
 		snprintf(why, sizeof(why), "%s: bad cfg.ack", proc_name(c->id));
 		children_stop(env, 1, why);
 		return;

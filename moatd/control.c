@@ -67,6 +67,7 @@ control_status(struct moatd *m, struct ipc_chan *chan,
 	int		 id;
 
 	ipc_msg_init(&msg, IPC_CTL_STATUS_RES, 0);
+	ipc_put_head(&msg, 200, "ok");
 	ipc_put_u64(&msg, 1 + PROC_LAST_CHILD - PROC_FIRST_CHILD + 1);
 	/* without root every child runs as moatd's own user */
 	put_proc(&msg, "moatd", getpid(), geteuid() == 0 ? "root" :
@@ -91,8 +92,7 @@ control_reload(struct moatd *m, struct ipc_chan *chan,
 	ok = moatd_reload(m, text, sizeof(text)) == 0;
 	log_info("moatctl reload: %s", text);
 	ipc_msg_init(&msg, IPC_CTL_RESULT, 0);
-	ipc_put_bool(&msg, ok);
-	ipc_put_str(&msg, text);
+	ipc_put_head(&msg, ok ? 200 : 400, text);
 	ipc_reply(chan, req, &msg);
 }
 
@@ -110,28 +110,6 @@ forward_new(struct ipc_chan *ctl, const struct ipc_msg *req)
 	return f;
 }
 
-/* What moatctl gets when the child did not answer in time. */
-static void
-no_answer(enum ipc_type type, struct ipc_msg *out)
-{
-	switch (type) {
-	case IPC_CTL_CLIENT_LIST:
-		ipc_msg_init(out, IPC_CLIENT_LIST_RES, 0);
-		ipc_put_u64(out, 0);
-		break;
-	case IPC_CTL_AUTHKEYS:
-		ipc_msg_init(out, IPC_AUTHKEYS_RES, 0);
-		ipc_put_u64(out, 0);
-		break;
-	default:
-		ipc_msg_init(out, IPC_CLIENT_ADD_RES, 0);
-		ipc_put_u64(out, 503);
-		ipc_put_str(out, "no answer");
-		ipc_put_str(out, "");
-		break;
-	}
-}
-
 /* Hands the child's answer back to moatctl, item for item. */
 static void
 forwarded(struct ipc_chan *chan, struct ipc_msg *msg, void *arg)
@@ -146,12 +124,12 @@ forwarded(struct ipc_chan *chan, struct ipc_msg *msg, void *arg)
 		req.type = f->type;
 		req.reqid = f->reqid;
 		if (msg == NULL)
-			no_answer(f->type, &out);
+			ipc_reply_head(f->ctl, &req, 503, "no answer");
 		else {
 			ipc_msg_init(&out, msg->type, 0);
 			ipc_append_decoded(&out, msg);
+			ipc_reply(f->ctl, &req, &out);
 		}
-		ipc_reply(f->ctl, &req, &out);
 	}
 	free(f);
 }
@@ -161,25 +139,21 @@ static void
 op_done(struct ipc_chan *chan, struct ipc_msg *msg, void *arg)
 {
 	struct forward	*f = arg;
-	struct ipc_msg	 req, out;
-	char		 message[256] = "no answer";
-	uint32_t	 status = 503;
+	struct ipc_msg	 req;
+	struct ipc_head	 h;
 
 	(void)chan;
 	TAILQ_REMOVE(&forwards, f, entry);
-	if (msg != NULL) {
-		ipc_get_u32(msg, &status);
-		ipc_get_str(msg, message, sizeof(message));
-		(void)ipc_end(msg);
+	if (msg == NULL || ipc_get_head(msg, &h) == -1 ||
+	    (ipc_status_ok(h.status) && ipc_end(msg) == -1)) {
+		h.status = 503;
+		strlcpy(h.message, "no answer", sizeof(h.message));
 	}
 	if (f->ctl != NULL) {
 		memset(&req, 0, sizeof(req));
 		req.type = f->type;
 		req.reqid = f->reqid;
-		ipc_msg_init(&out, IPC_CTL_RESULT, 0);
-		ipc_put_bool(&out, status == 200);
-		ipc_put_str(&out, message);
-		ipc_reply(f->ctl, &req, &out);
+		ipc_reply_head(f->ctl, &req, h.status, h.message);
 	}
 	free(f);
 }

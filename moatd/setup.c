@@ -313,8 +313,9 @@ bootstrap_cb(struct ipc_chan *chan, struct ipc_msg *msg, void *arg)
 {
 	struct moatd		*m = arg;
 	struct conf_listen	*l;
+	struct ipc_head		 h;
 	char			 password[128];
-	int			 created;
+	int			 created = 0;
 
 	(void)chan;
 	if (m->stopping)
@@ -323,9 +324,11 @@ bootstrap_cb(struct ipc_chan *chan, struct ipc_msg *msg, void *arg)
 		children_stop(m, 1, "authd did not answer the admin bootstrap");
 		return;
 	}
-	ipc_get_bool(msg, &created);
-	ipc_get_str(msg, password, sizeof(password));
-	if (ipc_end(msg) == -1) {
+	if (ipc_get_head(msg, &h) == 1) {
+		ipc_get_bool(msg, &created);
+		ipc_get_str(msg, password, sizeof(password));
+	}
+	if (!ipc_status_ok(h.status) || ipc_end(msg) == -1) {
 		children_stop(m, 1, "bad admin.bootstrap.res");
 		return;
 	}

@@ -120,10 +120,8 @@ account_store_key(struct ipc_chan *chan, struct ipc_msg *m)
 	ipc_get_str(m, api_id, sizeof(api_id));
 	if (ipc_end(m) == -1)
 		return -1;
-	if (op < ACCOUNT_KEY_CREATE || op > ACCOUNT_FILES_KEY) {
-		m->error = "unknown account key operation";
-		return -1;
-	}
+	if (op < ACCOUNT_KEY_CREATE || op > ACCOUNT_FILES_KEY)
+		return ipc_violation(m, "unknown account key operation");
 	if (status == 0 && op == ACCOUNT_KEY_CREATE &&
 	    count_keys(p.user_oid) >= ACCOUNT_KEYS_MAX)
 		status = 409;
@@ -170,6 +168,7 @@ account_key_get(struct ipc_chan *chan, struct ipc_msg *m)
 	sqlite3_bind_text(st, 1, api_key, -1, SQLITE_STATIC);
 	found = sqlite3_step(st) == SQLITE_ROW;
 	ipc_msg_init(&reply, IPC_ACCOUNT_KEY_GET_RES, 0);
+	ipc_put_head(&reply, 200, "ok");
 	ipc_put_bool(&reply, found);
 	ipc_put_u64(&reply, found ? sqlite3_column_int64(st, 0) : 0);
 	ipc_put_u64(&reply, found ? sqlite3_column_int64(st, 1) : 0);

@@ -112,6 +112,7 @@ clients_list(struct ipc_chan *chan, struct ipc_msg *m)
 	}
 	sqlite3_reset(st);
 	ipc_msg_init(&reply, IPC_CLIENT_LIST_RES, 0);
+	ipc_put_head(&reply, 200, "ok");
 	ipc_put_u64(&reply, n);
 	ipc_append(&reply, &body);
 	ipc_msg_clear(&body);

@@ -19,10 +19,8 @@ get_identity(struct stored_config *c, struct ipc_msg *m)
 	ipc_get_u32(m, &c->api_requests);
 	if (ipc_end(m) == -1)
 		return -1;
-	if (c->api_requests == 0) {
-		m->error = "api request limit out of range";
-		return -1;
-	}
+	if (c->api_requests == 0)
+		return ipc_violation(m, "api request limit out of range");
 	return 0;
 }
 

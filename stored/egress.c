@@ -423,10 +423,8 @@ egress_store(struct ipc_chan *chan, struct ipc_msg *m)
 	change_read(m, c);
 	if (ipc_end(m) == -1 || (c->op != EGRESS_CREATE &&
 	    c->op != EGRESS_UPDATE)) {
-		if (m->error == NULL)
-			m->error = "unknown egress operation";
 		free(c);
-		return -1;
+		return ipc_violation(m, "unknown egress operation");
 	}
 	if (status == 0 && p.role != ROLE_ADMIN)
 		status = 403;
@@ -484,10 +482,8 @@ egress_op(struct ipc_chan *chan, struct ipc_msg *m)
 	ipc_get_str(m, ref, sizeof(ref));
 	if (ipc_end(m) == -1)
 		return -1;
-	if (op != EGRESS_GET && op != EGRESS_DELETE) {
-		m->error = "unknown egress operation";
-		return -1;
-	}
+	if (op != EGRESS_GET && op != EGRESS_DELETE)
+		return ipc_violation(m, "unknown egress operation");
 	memset(&e, 0, sizeof(e));
 	if (status == 0 && p.role != ROLE_ADMIN)
 		status = 403;
@@ -723,10 +719,8 @@ bindings_op(struct ipc_chan *chan, struct ipc_msg *m)
 	ipc_get_str(m, egress, sizeof(egress));
 	if (ipc_end(m) == -1)
 		return -1;
-	if (op != BINDING_CREATE && op != BINDING_DELETE) {
-		m->error = "unknown binding operation";
-		return -1;
-	}
+	if (op != BINDING_CREATE && op != BINDING_DELETE)
+		return ipc_violation(m, "unknown binding operation");
 	memset(&b, 0, sizeof(b));
 	if (status == 0 && p.role != ROLE_ADMIN)
 		status = 403;
@@ -887,8 +881,7 @@ reply_test(struct ipc_chan *chan, uint32_t reqid, int status,
 	req.type = IPC_OP_EGRESS_TEST;
 	req.reqid = reqid;
 	ipc_msg_init(&m, IPC_EGRESS_TEST_RES, 0);
-	ipc_put_u64(&m, status);
-	ipc_put_str(&m, message);
+	ipc_put_head(&m, status, message);
 	if (status == 200) {
 		ipc_put_str(&m, e->id);
 		ipc_put_egress_test(&m, t);
@@ -918,23 +911,25 @@ tested(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
 	struct egress_tester	*x = arg;
 	struct egress_test	 t;
-	char			 message[256];
-	uint32_t		 status = 504;
+	struct ipc_head		 h;
 
 	(void)chan;
 	memset(&t, 0, sizeof(t));
-	strlcpy(message, "the test did not finish in time", sizeof(message));
-	if (m != NULL) {
-		ipc_get_u32(m, &status);
-		ipc_get_str(m, message, sizeof(message));
+	memset(&h, 0, sizeof(h));
+	h.status = 504;
+	strlcpy(h.message, "the test did not finish in time",
+	    sizeof(h.message));
+	if (m != NULL && ipc_get_head(m, &h) == 1) {
 		ipc_get_egress_test(m, &t);
-		if (ipc_end(m) == -1)
-			fatalx("taskd sent a malformed egress.check.res: %s",
-			    m->error);
+		if (ipc_end(m) == -1) {
+			h.status = 502;
+			strlcpy(h.message, "the test's answer cannot be read",
+			    sizeof(h.message));
+		}
 	}
-	if (status == 200)
+	if (h.status == 200)
 		test_event(x, &t);
-	reply_test(x->front, x->reqid, status == 200 ? 200 : 502, message,
+	reply_test(x->front, x->reqid, h.status == 200 ? 200 : 502, h.message,
 	    &x->e, &t);
 	under_test[x->slot] = 0;
 	free(x);

@@ -203,10 +203,8 @@ groups_op(struct ipc_chan *chan, struct ipc_msg *m)
 	ipc_get_str(m, user, sizeof(user));
 	if (ipc_end(m) == -1)
 		return -1;
-	if (op < GROUP_CREATE || op > GROUP_LEAVE) {
-		m->error = "unknown group operation";
-		return -1;
-	}
+	if (op < GROUP_CREATE || op > GROUP_LEAVE)
+		return ipc_violation(m, "unknown group operation");
 	memset(&g, 0, sizeof(g));
 	if (status == 0 && p.role != ROLE_ADMIN)
 		status = 403;

@@ -42,6 +42,7 @@ answer(struct ipc_chan *chan, uint32_t reqid, int db_ok, int agent_ok)
 	req.type = IPC_HEALTH_CHECK;
 	req.reqid = reqid;
 	ipc_msg_init(&reply, IPC_HEALTH_RESULT, 0);
+	ipc_put_head(&reply, 200, "ok");
 	ipc_put_bool(&reply, db_ok);
 	ipc_put_bool(&reply, agent_ok);
 	ipc_reply(chan, &req, &reply);
@@ -51,14 +52,15 @@ static void
 agent_answered(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
 	struct waiter	*w;
+	struct ipc_head	 h;
 	int		 ok = 0;
 
 	(void)chan;
 	(void)arg;
 	if (m != NULL) {
-		if (ipc_end(m) == -1)
-			fatalx("taskd sent a malformed agent.pong");
-		ok = 1;
+		ok = ipc_get_head(m, &h) == 1 && ipc_end(m) == 0;
+		if (!ok)
+			log_warnx("taskd's agent.pong: %s", h.message);
 	} else
 		log_warnx("taskd did not answer a ping");
 	ping_in_flight = 0;
@@ -114,6 +116,7 @@ health_ping(struct ipc_chan *chan, struct ipc_msg *m)
 	if (ipc_end(m) == -1)
 		return -1;
 	ipc_msg_init(&pong, IPC_PONG, 0);
+	ipc_put_head(&pong, 200, "ok");
 	ipc_put_bin(&pong, payload, len);
 	ipc_reply(chan, m, &pong);
 	return 0;

@@ -381,10 +381,8 @@ host_action(struct ipc_chan *chan, struct ipc_msg *m,
 	/* the admin routes are admin functions, whatever the host */
 	if (status == 0 && admin_only && p->role != ROLE_ADMIN)
 		status = 403;
-	if (action_name(action) == NULL) {
-		m->error = "unknown host action";
-		return -1;
-	}
+	if (action_name(action) == NULL)
+		return ipc_violation(m, "unknown host action");
 	if (status == 0 && hosts_load_ref(admin_only ? p : own(p, &mine), ref,
 	    &h) == -1)
 		status = 404;
@@ -537,6 +535,7 @@ hosts_states(struct ipc_chan *chan, struct ipc_msg *m)
 	}
 	sqlite3_reset(st);
 	ipc_msg_init(&reply, IPC_HOST_STATES, 0);
+	ipc_put_head(&reply, 200, "ok");
 	ipc_put_u64(&reply, n);
 	ipc_append(&reply, &body);
 	ipc_msg_clear(&body);
@@ -607,10 +606,8 @@ hosts_observed(struct ipc_msg *m)
 	tunnel = strcmp(status, "tunnel_down") == 0 ||
 	    strcmp(status, "tunnel_stray") == 0;
 	if (strcmp(status, "stopped") != 0 && strcmp(status, "running") != 0 &&
-	    !tunnel) {
-		m->error = "an observed host state out of range";
-		return -1;
-	}
+	    !tunnel)
+		return ipc_violation(m, "an observed host state out of range");
 	if (hosts_load_oid(oid, &h) == -1 || strcmp(h.status, "deleted") == 0 ||
 	    (!tunnel && strcmp(h.status, status) == 0) || tasks_host_busy(oid))
 		return 0;

@@ -10,8 +10,7 @@ reply_op(struct ipc_chan *chan, const struct ipc_msg *req, int status,
 	struct ipc_msg	 m;
 
 	ipc_msg_init(&m, IPC_OP_RES, 0);
-	ipc_put_u64(&m, status);
-	ipc_put_str(&m, message);
+	ipc_put_head(&m, status, message);
 	ipc_reply(chan, req, &m);
 }
 
@@ -36,14 +35,15 @@ reply_list(struct ipc_chan *chan, const struct ipc_msg *req,
 	struct ipc_msg	 m;
 
 	ipc_msg_init(&m, type, 0);
-	ipc_put_u64(&m, status);
-	ipc_put_str(&m, message);
-	ipc_put_u64(&m, total);
-	ipc_put_u64(&m, n);
-	if (body != NULL) {
-		ipc_append(&m, body);
-		ipc_msg_clear(body);
+	ipc_put_head(&m, status, message);
+	if (ipc_status_ok(status)) {
+		ipc_put_u64(&m, total);
+		ipc_put_u64(&m, n);
+		if (body != NULL)
+			ipc_append(&m, body);
 	}
+	if (body != NULL)
+		ipc_msg_clear(body);
 	ipc_reply(chan, req, &m);
 }
 

@@ -234,6 +234,7 @@ sessions_cred_get(struct ipc_chan *chan, struct ipc_msg *m)
 	}
 	found = sqlite3_step(st) == SQLITE_ROW;
 	ipc_msg_init(&reply, IPC_CRED_RES, 0);
+	ipc_put_head(&reply, 200, "ok");
 	put_cred(&reply, st, found);
 	sqlite3_reset(st);
 	ipc_reply(chan, m, &reply);
@@ -290,9 +291,11 @@ sessions_create(struct ipc_chan *chan, struct ipc_msg *m)
 	}
 	sqlite3_reset(st);
 	ipc_msg_init(&reply, IPC_SESSION_RES, 0);
-	ipc_put_u64(&reply, status);
-	ipc_put_u64(&reply, sid);
-	ipc_put_i64(&reply, now + lifetime);
+	ipc_put_head(&reply, status, status == 200 ? "ok" : "database error");
+	if (status == 200) {
+		ipc_put_u64(&reply, sid);
+		ipc_put_i64(&reply, now + lifetime);
+	}
 	ipc_reply(chan, m, &reply);
 	return 0;
 }
@@ -315,10 +318,8 @@ sessions_auth_event(struct ipc_msg *m)
 	if (ipc_end(m) == -1)
 		return -1;
 	if (strcmp(type, "auth.success") != 0 &&
-	    strcmp(type, "auth.failed") != 0) {
-		m->error = "unknown auth event";
-		return -1;
-	}
+	    strcmp(type, "auth.failed") != 0)
+		return ipc_violation(m, "unknown auth event");
 	memset(&u, 0, sizeof(u));
 	if (oid != 0)
 		user_load(oid, &u);

@@ -199,10 +199,11 @@ sshkeys_store_add(struct ipc_chan *chan, struct ipc_msg *m)
 	ipc_get_u32(m, &in.bits);
 	if (ipc_end(m) == -1)
 		return -1;
-	if (!sshkey_rec_line_safe(&in)) {
-		m->error = "an ssh key that cannot be one line";
-		return -1;
-	}
+	/* authd parsed it, but a key that would not be one line of an
+	 * authorized_keys file is kept by no one */
+	if (!sshkey_rec_line_safe(&in))
+		return ipc_refuse(m, 400, "an ssh key's comment or name "
+		    "holds a control character");
 	if (status == 0)
 		status = sshkey_owner(&p, ref, admin_only, &user, &why);
 	if (status == 0 && fingerprint_taken(user, in.fingerprint)) {
@@ -371,6 +372,7 @@ sshkeys_authorized(struct ipc_chan *chan, struct ipc_msg *m)
 	}
 	sqlite3_reset(st);
 	ipc_msg_init(&reply, IPC_AUTHKEYS_RES, 0);
+	ipc_put_head(&reply, 200, "ok");
 	ipc_put_u64(&reply, n);
 	ipc_append(&reply, &body);
 	ipc_msg_clear(&body);

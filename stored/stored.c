@@ -29,11 +29,8 @@ grant_key(struct ipc_msg *m)
 
 	ipc_get_bin(m, s->grant_key, sizeof(s->grant_key), &len);
 	if (ipc_end(m) == -1 || len != sizeof(s->grant_key) ||
-	    s->have_grant_key) {
-		if (m->error == NULL)
-			m->error = "grant key of the wrong size, or twice";
-		return -1;
-	}
+	    s->have_grant_key)
+		return ipc_violation(m, "grant key of the wrong size, or twice");
 	s->have_grant_key = 1;
 	return 0;
 }
@@ -223,6 +220,7 @@ main(int argc, char *argv[])
 	s.base = daemon_event_base();
 	s.api = ratelimit_new(100, 60, 65536);
 	sessions_sweep_init();
+	digest_init();
 
 	daemon_link_peers(s.base, PROC_STORED, s.chans, dispatch, &s);
 	event_base_dispatch(s.base);

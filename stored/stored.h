@@ -55,6 +55,9 @@ struct principal {
 
 extern struct stored *stored_env;
 
+/* digest.c: test builds log a digest of the database on SIGUSR1 */
+void	 digest_init(void);
+
 /* config.c */
 int	 config_dispatch(struct ipc_chan *, struct ipc_msg *);
 

@@ -223,6 +223,7 @@ tasks_claim(struct ipc_chan *chan, struct ipc_msg *m)
 		}
 	}
 	ipc_msg_init(&reply, IPC_TASK_JOBS, 0);
+	ipc_put_head(&reply, 200, "ok");
 	ipc_put_u64(&reply, n);
 	for (i = 0; i < n; i++)
 		ipc_put_job(&reply, &jobs[i]);
@@ -389,10 +390,8 @@ tasks_done(struct ipc_chan *chan, struct ipc_msg *m)
 	if (ipc_end(m) == -1)
 		return -1;
 	if (e.outcome < TASK_SUCCEEDED || e.outcome > TASK_RETRY ||
-	    (e.host_status[0] != '\0' && !host_status_ok(e.host_status))) {
-		m->error = "a task outcome out of range";
-		return -1;
-	}
+	    (e.host_status[0] != '\0' && !host_status_ok(e.host_status)))
+		return ipc_violation(m, "a task outcome out of range");
 	if (db_begin_lazy() == -1 || finish_task(&e, &status) == -1 ||
 	    db_commit() == -1) {
 		db_rollback();

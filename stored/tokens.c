@@ -43,12 +43,12 @@ tokens_get(struct ipc_chan *chan, struct ipc_msg *m)
 		st = db_stmt(client_sql);
 		break;
 	default:
-		m->error = "unknown token table";
-		return -1;
+		return ipc_violation(m, "unknown token table");
 	}
 	sqlite3_bind_text(st, 1, public_id, -1, SQLITE_STATIC);
 	found = sqlite3_step(st) == SQLITE_ROW;
 	ipc_msg_init(&reply, IPC_TOKEN_RES, 0);
+	ipc_put_head(&reply, 200, "ok");
 	ipc_put_bool(&reply, found);
 	for (i = 0; i < 2; i++)
 		ipc_put_u64(&reply, found ? sqlite3_column_int64(st, i) : 0);

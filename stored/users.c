@@ -128,6 +128,7 @@ users_bootstrap(struct ipc_chan *chan, struct ipc_msg *m)
 		fatalx("cannot create the first admin");
 	explicit_bzero(hash, sizeof(hash));
 	ipc_msg_init(&reply, IPC_USER_BOOTSTRAP_RES, 0);
+	ipc_put_head(&reply, 200, "ok");
 	ipc_put_bool(&reply, created);
 	ipc_reply(chan, m, &reply);
 	return 0;

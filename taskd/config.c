@@ -20,14 +20,10 @@ get_task(struct taskd_config *c, struct ipc_msg *m)
 	if (ipc_end(m) == -1)
 		return -1;
 	if (strcmp(c->runtime_kind, "crun") != 0 &&
-	    strcmp(c->runtime_kind, "runc") != 0) {
-		m->error = "unknown runtime";
-		return -1;
-	}
-	if (c->workers == 0 || c->workers > 64) {
-		m->error = "workers out of range";
-		return -1;
-	}
+	    strcmp(c->runtime_kind, "runc") != 0)
+		return ipc_violation(m, "unknown runtime");
+	if (c->workers == 0 || c->workers > 64)
+		return ipc_violation(m, "workers out of range");
 	return 0;
 }
 

@@ -88,19 +88,14 @@ host_status_after(uint32_t action)
 static void
 reported(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
-	char		 message[128];
-	uint32_t	 status;
+	struct ipc_head	 h;
 
 	(void)chan;
 	(void)arg;
-	if (m != NULL) {
-		ipc_get_u32(m, &status);
-		ipc_get_str(m, message, sizeof(message));
-		if (ipc_end(m) == -1)
-			fatalx("stored sent a malformed op.res");
-		if (status != 200)
-			log_warnx("task report refused: %s", message);
-	}
+	if (m != NULL && ipc_get_head(m, &h) == 1 && ipc_end(m) == 0)
+		;
+	else if (m != NULL)
+		log_warnx("task report refused: %s", h.message);
 	claim();
 }
 
@@ -175,17 +170,15 @@ static void
 check_answer(const struct inflight *f, uint32_t status, const char *message,
     const struct egress_test *t)
 {
-	struct egress_test	 none;
 	struct ipc_msg		 req, m;
 
-	memset(&none, 0, sizeof(none));
 	memset(&req, 0, sizeof(req));
 	req.type = IPC_EGRESS_CHECK;
 	req.reqid = f->reqid;
 	ipc_msg_init(&m, IPC_EGRESS_CHECK_RES, 0);
-	ipc_put_u64(&m, status);
-	ipc_put_str(&m, message);
-	ipc_put_egress_test(&m, t != NULL ? t : &none);
+	ipc_put_head(&m, t != NULL ? status : 502, message);
+	if (t != NULL && ipc_status_ok(status))
+		ipc_put_egress_test(&m, t);
 	ipc_reply(stored(), &req, &m);
 }
 
@@ -225,8 +218,7 @@ unsealed(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 	struct inflight		*f = arg;
 	const struct egress_job	*j = &f->job.egress;
 	struct driver_egress	 e;
-	char			 message[128];
-	uint32_t		 status;
+	struct ipc_head		 h;
 
 	(void)chan;
 	if (m == NULL) {
@@ -236,14 +228,17 @@ unsealed(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 		return;
 	}
 	memset(&e, 0, sizeof(e));
-	ipc_get_u32(m, &status);
-	ipc_get_str(m, message, sizeof(message));
-	ipc_get_str(m, e.private_key, sizeof(e.private_key));
-	ipc_get_str(m, e.preshared_key, sizeof(e.preshared_key));
-	if (ipc_end(m) == -1)
-		fatalx("authd sent a malformed egress.unseal.res");
-	if (status != 200) {
-		abandon(f, TASK_FAILED, "egress_sealed", message);
+	if (ipc_get_head(m, &h) == 1) {
+		ipc_get_str(m, e.private_key, sizeof(e.private_key));
+		ipc_get_str(m, e.preshared_key, sizeof(e.preshared_key));
+		if (ipc_end(m) == -1) {
+			h.status = 500;
+			strlcpy(h.message, "authd's answer cannot be read",
+			    sizeof(h.message));
+		}
+	}
+	if (h.status != 200) {
+		abandon(f, TASK_FAILED, "egress_sealed", h.message);
 		claim();
 	} else {
 		e.present = 1;
@@ -318,22 +313,31 @@ static void
 claimed(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
 	struct task_job	 j;
-	uint64_t	 n, i;
+	const char	*why;
+	uint64_t	 n = 0, i;
 
 	(void)chan;
 	(void)arg;
 	claiming = 0;
-	if (m == NULL)
+	if (m == NULL || ipc_get_head(m, NULL) != 1)
 		return;
 	ipc_get_u64(m, &n);
 	for (i = 0; i < n && m->error == NULL; i++) {
 		memset(&j, 0, sizeof(j));
 		ipc_get_job(m, &j);
-		if (m->error == NULL)
+		if (m->error != NULL)
+			break;
+		/* a job taskd cannot take fails, and the others go on */
+		if ((why = ipc_take_refusal(m)) != NULL) {
+			log_warnx("task %llu refused: %s",
+			    (unsigned long long)j.task_oid, why);
+			tasks_running++;
+			report(&j, TASK_FAILED, "job_refused", why, "");
+		} else
 			start_job(&j);
 	}
 	if (ipc_end(m) == -1)
-		fatalx("stored sent a malformed task.jobs: %s", m->error);
+		return;	/* the channel judges it */
 	/* fewer than asked: the queue is empty until stored wakes us (a
 	 * claim now would cost a transaction while the jobs start) */
 	if (n > 0 && n == claim_asked)
@@ -402,7 +406,7 @@ states_known(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 	(void)chan;
 	(void)arg;
 	reconciling = 0;
-	if (m == NULL)
+	if (m == NULL || ipc_get_head(m, NULL) != 1)
 		return;
 	ipc_get_u64(m, &n);
 	for (i = 0; i < n && m->error == NULL; i++) {
@@ -411,7 +415,8 @@ states_known(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 		ipc_get_str(m, status, sizeof(status));
 		ipc_get_bool(m, &busy);
 		ipc_get_bool(m, &bound);
-		if (m->error != NULL || busy || probes_running >= PROBES_MAX ||
+		if (ipc_take_refusal(m) != NULL || m->error != NULL || busy ||
+		    probes_running >= PROBES_MAX ||
 		    (strcmp(status, "running") != 0 &&
 		    strcmp(status, "stopped") != 0))
 			continue;
@@ -428,8 +433,7 @@ states_known(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 		else
 			probes_running++;
 	}
-	if (ipc_end(m) == -1)
-		fatalx("stored sent a malformed host.states: %s", m->error);
+	(void)ipc_end(m);	/* the channel judges it */
 }
 
 static void
@@ -547,12 +551,13 @@ jobs_egress_check(struct ipc_chan *chan, struct ipc_msg *m)
 	f->reqid = m->reqid;
 	ipc_get_egress_job(m, &f->job.egress);
 	ipc_get_str(m, f->declared_ip, sizeof(f->declared_ip));
-	if (ipc_end(m) == -1 || !f->job.egress.present ||
-	    f->job.egress.oid >= 1000000000ULL) {
-		if (m->error == NULL)
-			m->error = "an egress check without its egress";
+	if (ipc_end(m) == -1 || !f->job.egress.present) {
 		free(f);
-		return -1;
+		return ipc_violation(m, "an egress check without its egress");
+	}
+	if (f->job.egress.oid >= 1000000000ULL) {
+		free(f);
+		return ipc_refuse(m, 400, "an egress ip number too large");
 	}
 	snprintf(f->job.host.short_id, sizeof(f->job.host.short_id),
 	    "t%09llu", (unsigned long long)f->job.egress.oid);

@@ -53,6 +53,7 @@ dispatch(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 		if (m->type != IPC_AGENT_PING || ipc_end(m) == -1)
 			return -1;
 		ipc_msg_init(&pong, IPC_AGENT_PONG, 0);
+		ipc_put_head(&pong, 200, "ok");
 		ipc_reply(chan, m, &pong);
 		return 0;
 	default:

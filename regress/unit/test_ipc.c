@@ -157,7 +157,10 @@ test_getter_errors(void)
 	ipc_decode(&r, buf, len, -1, PROC_STORED, PROC_FRONTD, &why);
 	ipc_get_str(&r, small, sizeof(small));
 	CHECK_INT(ipc_end(&r), -1);
-	CHECK_STR(r.error, "string too long");
+	/* content the receiver does not keep: refused, no violation */
+	CHECK(r.error == NULL);
+	CHECK_STR(r.refused, "string too long");
+	CHECK_INT(r.refused_status, 400);
 	CHECK_STR(small, "");
 	ipc_msg_clear(&r);
 	ipc_msg_clear(&w);
@@ -168,11 +171,13 @@ test_getter_errors(void)
 	ipc_decode(&r, buf, len, -1, PROC_STORED, PROC_FRONTD, &why);
 	ipc_get_str(&r, s, sizeof(s));
 	CHECK_INT(ipc_end(&r), -1);
-	CHECK_STR(r.error, "embedded NUL in a string");
+	CHECK(r.error == NULL);
+	CHECK_STR(r.refused, "embedded NUL in a string");
 	ipc_msg_clear(&r);
 	ipc_msg_clear(&w);
 
-	/* u32 out of range; the sticky error survives later getters */
+	/* u32 out of range is refused, and decoding goes on, so that a
+	 * violation after a refusal is still seen */
 	ipc_msg_init(&w, IPC_HEALTH_RESULT, 1);
 	ipc_put_u64(&w, 1ULL << 32);
 	ipc_put_bool(&w, 1);
@@ -181,8 +186,43 @@ test_getter_errors(void)
 	ipc_get_u32(&r, &u32);
 	ipc_get_bool(&r, &b);
 	CHECK_INT(ipc_end(&r), -1);
-	CHECK_STR(r.error, "integer out of range");
-	CHECK_INT(b, 0);
+	CHECK(r.error == NULL);
+	CHECK_STR(r.refused, "integer out of range");
+	CHECK_INT(u32, 0);
+	CHECK_INT(b, 1);
+	ipc_msg_clear(&r);
+	ipc_msg_clear(&w);
+
+	ipc_msg_init(&w, IPC_HEALTH_RESULT, 1);
+	ipc_put_str(&w, "toolong");
+	ipc_put_str(&w, "x");
+	ipc_msg_finish(&w, &buf, &len);
+	ipc_decode(&r, buf, len, -1, PROC_STORED, PROC_FRONTD, &why);
+	ipc_get_str(&r, small, sizeof(small));
+	ipc_get_u64(&r, &u);
+	CHECK_INT(ipc_end(&r), -1);
+	CHECK_STR(r.refused, "string too long");
+	CHECK_STR(r.error, "item of the wrong type");
+	ipc_msg_clear(&r);
+	ipc_msg_clear(&w);
+
+	/* a handler's verdicts: the first stands, a violation over all */
+	ipc_msg_init(&w, IPC_HEALTH_RESULT, 1);
+	ipc_put_bool(&w, 1);
+	ipc_msg_finish(&w, &buf, &len);
+	ipc_decode(&r, buf, len, -1, PROC_STORED, PROC_FRONTD, &why);
+	ipc_get_bool(&r, &b);
+	CHECK_INT(ipc_end(&r), 0);
+	CHECK_INT(ipc_refuse(&r, 409, "taken"), -1);
+	CHECK_INT(ipc_refuse(&r, 404, "missing"), -1);
+	CHECK_STR(r.refused, "taken");
+	CHECK_INT(r.refused_status, 409);
+	CHECK_STR(ipc_take_refusal(&r), "taken");
+	CHECK(r.refused == NULL);
+	CHECK_INT(ipc_violation(&r, "never sent"), -1);
+	CHECK_INT(ipc_refuse(&r, 400, "late"), -1);
+	CHECK(r.refused == NULL);
+	CHECK_STR(r.error, "never sent");
 	ipc_msg_clear(&r);
 	ipc_msg_clear(&w);
 
@@ -451,6 +491,9 @@ struct side {
 	int		 timeouts;
 	int		 answer;	/* stored side answers pings */
 	char		 last[64];
+	uint32_t	 status;	/* of the last reply's head */
+	char		 message[64];
+	int		 refused;	/* replies on_reply refused */
 };
 
 static struct event_base *base;
@@ -481,12 +524,24 @@ on_dispatch(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 			return -1;
 		memcpy(s->last, payload, len < 63 ? len : 63);
 		s->last[len < 63 ? len : 63] = '\0';
+		if (len >= 6 && memcmp(payload, "refuse", 6) == 0)
+			return ipc_refuse(m, 409, "refused by the test");
 		if (!s->answer)
 			return 0;
 		ipc_msg_init(&pong, IPC_PONG, 0);
-		ipc_put_bin(&pong, payload, len);
+		ipc_put_head(&pong, 200, "ok");
+		if (len >= 9 && memcmp(payload, "malformed", 9) == 0)
+			ipc_put_u64(&pong, 1);
+		else
+			ipc_put_bin(&pong, payload, len);
 		ipc_reply(chan, m, &pong);
 		return 0;
+	}
+	if (m->type == IPC_CFG_COMMON || m->type == IPC_TASK_PROGRESS) {
+		uint32_t	 v;
+
+		ipc_get_u32(m, &v);
+		return ipc_end(m);
 	}
 	return -1;
 }
@@ -498,16 +553,24 @@ on_reply(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 	uint8_t		 payload[64];
 	size_t		 len;
 
+	struct ipc_head	 h;
+
 	(void)chan;
 	if (m == NULL) {
 		s->timeouts++;
+	} else if (ipc_get_head(m, &h) == 0) {
+		s->status = h.status;
+		strlcpy(s->message, h.message, sizeof(s->message));
+		s->replies++;
 	} else {
 		ipc_get_bin(m, payload, sizeof(payload), &len);
 		if (ipc_end(m) == 0) {
 			memcpy(s->last, payload, len < 63 ? len : 63);
 			s->last[len < 63 ? len : 63] = '\0';
+			s->status = h.status;
 			s->replies++;
-		}
+		} else if (m->error == NULL)
+			s->refused++;
 	}
 	event_base_loopbreak(base);
 }
@@ -590,6 +653,7 @@ test_chan_timeout_and_late_reply(void)
 		req.type = IPC_PING;
 		req.reqid = f.chan->next_reqid;
 		ipc_msg_init(&pong, IPC_PONG, 0);
+		ipc_put_head(&pong, 200, "ok");
 		ipc_put_bin(&pong, "late", 4);
 		ipc_reply(s.chan, &req, &pong);
 	}
@@ -670,6 +734,72 @@ test_chan_violations(void)
 	ipc_chan_free(s.chan);
 	(void)hello_badver;
 	(void)hello_wrongid;
+}
+
+/*
+ * Content refused is an answer, never a violation: a refused request gets
+ * an error head, a refused one-way message is dropped, a reply the
+ * requester refuses is a failed answer; the channel goes on.  Only a
+ * configuration message refused, or a malformed reply, closes it.
+ */
+static void
+test_chan_refusals(void)
+{
+	struct side	 f, s, m, c;
+	struct ipc_msg	 msg;
+	char		 big[100];
+
+	pair(&f, PROC_FRONTD, &s, PROC_STORED);
+	send_ping(&f, "refuse me", 2000);
+	run_loop(2000);
+	CHECK_INT(f.replies, 1);
+	CHECK_INT(f.status, 409);
+	CHECK_STR(f.message, "refused by the test");
+	CHECK_INT(f.closed + s.closed, 0);
+	/* the channel still serves */
+	send_ping(&f, "after", 2000);
+	run_loop(2000);
+	CHECK_INT(f.replies, 2);
+	CHECK_INT(f.status, 200);
+	CHECK_STR(f.last, "after");
+
+	/* a reply too large for what the requester keeps */
+	memset(big, 'b', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	send_ping(&f, big, 2000);
+	run_loop(2000);
+	CHECK_INT(f.refused, 1);
+	CHECK_INT(f.closed + s.closed, 0);
+
+	/* a malformed reply is still a violation */
+	send_ping(&f, "malformed", 2000);
+	run_loop(2000);
+	CHECK_INT(f.closed, 1);
+	CHECK_STR(f.why, "item of the wrong type");
+	ipc_chan_free(f.chan);
+	ipc_chan_free(s.chan);
+
+	/* a one-way message refused is dropped */
+	pair(&c, PROC_TASKD, &s, PROC_STORED);
+	ipc_msg_init(&msg, IPC_TASK_PROGRESS, 0);
+	ipc_put_u64(&msg, 1ULL << 40);
+	CHECK_INT(ipc_send(c.chan, &msg), 0);
+	run_loop(200);
+	CHECK_INT(s.dispatched, 1);
+	CHECK_INT(s.closed + c.closed, 0);
+	ipc_chan_free(c.chan);
+	ipc_chan_free(s.chan);
+
+	/* configuration refused is a violation */
+	pair(&m, PROC_MOATD, &f, PROC_FRONTD);
+	ipc_msg_init(&msg, IPC_CFG_COMMON, 0);
+	ipc_put_u64(&msg, 1ULL << 40);
+	CHECK_INT(ipc_send(m.chan, &msg), 0);
+	run_loop(1000);
+	CHECK_INT(f.closed, 1);
+	CHECK_STR(f.why, "integer out of range");
+	ipc_chan_free(m.chan);
+	ipc_chan_free(f.chan);
 }
 
 static void
@@ -918,6 +1048,7 @@ main(void)
 	RUN(test_chan_request_reply);
 	RUN(test_chan_timeout_and_late_reply);
 	RUN(test_chan_violations);
+	RUN(test_chan_refusals);
 	RUN(test_chan_hello);
 	RUN(test_chan_truncated);
 	RUN(test_chan_queue);

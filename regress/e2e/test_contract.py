@@ -1,0 +1,78 @@
+"""The contract between the processes (DESIGN.md, "IPC"): content a
+receiver refuses is an error answer that reaches the client as a 4xx in
+its dialect's shape; it never stops the suite.  Each case here once
+stopped the whole suite with one request."""
+import json
+
+from identity import admin_token, call, login, make_user
+from test_account_identity import new_pair, signed
+
+
+def pids(suite):
+    return sorted(suite.all_pids())
+
+
+def user_token(suite, admin, name):
+    user = make_user(suite, admin, name, "password-" + name)
+    status, body = login(suite, name, "password-" + name)
+    assert status == 200, body
+    return user["id"], body["token"]
+
+
+CONTROL_NAMES = ["x\ny", "x\ry", "tab\there", "bell\x07", "del\x7f",
+                 "esc\x1b[31m", "\n"]
+
+
+def test_a_generated_key_named_with_a_control_character(suite):
+    """POST /v1/user/ssh-keys/generate {"name":"x\\ny"}: authd copied the
+    name into the key's comment, stored refused the comment by failing
+    the message, and the suite stopped."""
+    admin = admin_token(suite)
+    uid, token = user_token(suite, admin, "ctluser")
+    before = pids(suite)
+    for name in CONTROL_NAMES:
+        for path, tok in [("/v1/user/ssh-keys/generate", token),
+                          ("/v1/admin/users/%s/ssh-keys/generate" % uid,
+                           admin)]:
+            status, body, _ = call(suite, "POST", path, tok,
+                                   {"name": name})
+            assert status == 400, (path, name, body)
+            assert "control character" in body["error"], body
+    # uploaded keys are held to the same rule
+    status, gen, _ = call(suite, "POST", "/v1/user/ssh-keys/generate",
+                          token, {"name": "fine"})
+    assert status == 201, gen
+    status, body, _ = call(suite, "POST", "/v1/user/ssh-keys", token,
+                           {"public_key": gen["public_key"],
+                            "name": "a\nb"})
+    assert status == 400, body
+    assert pids(suite) == before
+    status, body, _ = call(suite, "GET", "/v1/user/ssh-keys", token)
+    assert status == 200
+    assert [k["name"] for k in body["ssh_keys"]] == ["fine"]
+
+
+def test_account_v2_generate_with_a_control_character(suite):
+    """PUT /v2/account/sshkey {"method":"generate"} with such a name, by
+    bearer token and by a signed request: 400 in the account dialect."""
+    admin = admin_token(suite)
+    _, token = user_token(suite, admin, "acctctl")
+    api_key, secret = new_pair(suite, token)
+    before = pids(suite)
+    for name in CONTROL_NAMES:
+        status, answer, _ = call(suite, "PUT", "/v2/account/sshkey", token,
+                                 {"name": name, "method": "generate"})
+        assert status == 400, (name, answer)
+        assert answer["success"] is False
+        assert "control character" in answer["error"]
+        body = json.dumps({"name": name, "method": "generate"}).encode()
+        status, answer, _ = signed(suite, "PUT", "/v2/account/sshkey",
+                                   api_key, secret, body)
+        assert status == 400, (name, answer)
+        assert answer["success"] is False
+    assert pids(suite) == before
+    status, body, _ = call(suite, "GET", "/v1/user/ssh-keys", token)
+    assert status == 200 and body["ssh_keys"] == []
+    # and the suite still serves
+    status, _, _ = suite.request("GET", "/healthz")
+    assert status == 200
