@@ -9,6 +9,7 @@
 
 #include "api.h"
 #include "frontd.h"
+#include "grantcache.h"
 #include "log.h"
 #include "util.h"
 
@@ -89,6 +90,8 @@ logged_out(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 	(void)chan;
 	if (api_op_res(r, m, message, sizeof(message)) == -1)
 		return;
+	/* the grants kept for the cookie, and for it as a bearer */
+	grantcache_forget_credential(r->grant);
 	api_json_headers(r, 200,
 	    "Set-Cookie: moat_session=; Path=/; Max-Age=0; HttpOnly; Secure; "
 	    "SameSite=Strict\r\n"

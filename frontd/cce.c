@@ -13,6 +13,7 @@
 
 #include "api.h"
 #include "frontd.h"
+#include "grantcache.h"
 #include "log.h"
 #include "timefmt.h"
 
@@ -218,6 +219,9 @@ ended(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 		if (ipc_end(m) == -1)
 			fatalx("stored sent a malformed op.res");
 	}
+	/* as every logout: no grant kept for the session outlives it */
+	if (status == 200)
+		grantcache_forget_credential(r->grant);
 	if (status != 200)
 		fail(r, 401, "FAIL", "Invalid or expired token");
 	else if (st->cmd == CCE_BYE)
