@@ -94,6 +94,7 @@ apikey_alive(const struct grant *g, struct principal *p, int64_t now)
 	sqlite3_bind_int64(st, 1, g->cred_oid);
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		expires = sqlite3_column_int64(st, 0);
+		p->cred_expires = expires;
 		p->scopes = sqlite3_column_int64(st, 1);
 		p->user_oid = sqlite3_column_int64(st, 2);
 		strlcpy(p->user_id, (const char *)sqlite3_column_text(st, 3),

@@ -226,3 +226,60 @@ def test_users_reach_only_their_own_keys(suite):
          {"status": "disabled"})
     assert call(suite, "GET", "/apiv1/users/%d/apikeys" % alice["oid"],
                 akey["token"])[0] == 401
+
+
+def test_a_key_makes_no_key_that_outlives_or_exceeds_it(suite):
+    """A key made with a key has at most its maker's scopes and expires
+    no later than its maker: an expiring key once made one that never
+    expired.  Refused with 403 (4003), as a key that lacks a permission;
+    a session, whose keys are its user's, may make any."""
+    _, _, hdrs = cookie_login(suite, "admin", admin_password(suite))
+    jar = cookies_of(hdrs)
+    csrf = {"X-CSRF-Token": jar["moat_csrf"][0]}
+    path = "/apiv1/users/1/apikeys"
+    scopes = ["certs.read", "apikeys.read", "apikeys.write"]
+    status, body, _ = call(suite, "POST", path, body={
+        "name": "maker", "scopes": scopes, "expires_in_seconds": 3600},
+        headers=with_cookie(jar, csrf))
+    assert status == 201, body
+    maker = body["data"]
+    for bad in ({"name": "forever", "scopes": ["certs.read"]},
+                {"name": "null", "scopes": ["certs.read"],
+                 "expires_in_seconds": None},
+                {"name": "later", "scopes": ["certs.read"],
+                 "expires_in_seconds": 7200},
+                {"name": "wider", "scopes": ["certs.write"],
+                 "expires_in_seconds": 60},
+                {"name": "perms", "permissions": [{"obtype": "devices",
+                                                   "actions": ["read"]}],
+                 "expires_in_seconds": 60}):
+        for auth in ({"Authorization": "Bearer " + maker["token"]},
+                     {"Authorization": "Basic " + base64.b64encode(
+                         ("bot:" + maker["token"]).encode()).decode()}):
+            status, answer, _ = call(suite, "POST", path, body=bad,
+                                     headers=auth)
+            assert status == 403, (bad, answer)
+            assert answer["error"]["code"] == 4003, answer
+    status, body, _ = call(suite, "GET", path, maker["token"])
+    assert [k["name"] for k in body["data"]] == ["maker"]
+    # within its life and its scopes: made, and no longer-lived
+    status, body, _ = call(suite, "POST", path, maker["token"], {
+        "name": "child", "scopes": ["certs.read", "apikeys.read"],
+        "expires_in_seconds": 600})
+    assert status == 201, body
+    child = body["data"]
+    assert child["expires_at"] is not None
+    status, body, _ = call(suite, "POST", path, maker["token"], {
+        "name": "same", "scopes": scopes, "expires_in_seconds": 3500})
+    assert status == 201, body
+    # a key that never expires makes keys of any life; a session too
+    status, body, _ = call(suite, "POST", path, body={
+        "name": "root", "scopes": scopes}, headers=with_cookie(jar, csrf))
+    assert status == 201, body
+    root = body["data"]
+    assert root["expires_at"] is None
+    status, body, _ = call(suite, "POST", path, root["token"], {
+        "name": "free", "scopes": ["certs.read"]})
+    assert status == 201, body
+    assert body["data"]["expires_at"] is None
+
