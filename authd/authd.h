@@ -13,6 +13,7 @@
 #include "ipc.h"
 #include "proc.h"
 #include "ratelimit.h"
+#include "tokens.h"
 
 #define MASTER_KEY_LEN	32
 
@@ -116,6 +117,7 @@ struct token_res {
 	uint32_t	 dialect;
 	char		 role[16];
 	uint64_t	 client;
+	char		 kind[TOKEN_KIND_MAX + 1];	/* minted as */
 };
 void	 token_res_get(struct ipc_msg *, struct token_res *);
 /* Found, and its digest is that of secret (in constant time). */

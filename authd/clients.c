@@ -37,6 +37,7 @@ checked(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 	}
 	token_res_get(m, &t);
 	ok = token_res_matches(&t, c->secret) &&
+	    strcmp(t.kind, PREFIX_CLIENT) == 0 &&
 	    cidr_list_match(t.bound, c->peer);
 	if (!ok)	/* a secret is a password: it counts as a failure */
 		ratelimit_hit(authd_env->failures, c->peer, strlen(c->peer),

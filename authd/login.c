@@ -165,23 +165,24 @@ open_session(struct login *l)
 	uint8_t			 id[TOKEN_ID_LEN], secret[TOKEN_SECRET_LEN];
 	uint8_t			 digest[32];
 	char			 public_id[13];
-	const char		*prefix;
+	const char		*kind;	/* the token's prefix, or "jwt" */
 	size_t			 dlen = 0;
 
-	prefix = l->dialect == DIALECT_APIV1 ? PREFIX_COOKIE : PREFIX_CCE;
+	kind = l->dialect == DIALECT_APIV1 ? PREFIX_COOKIE : PREFIX_CCE;
 	if (l->client_oid != 0) {
 		/* a LOGIN token: short-lived, bound to client and address */
-		prefix = PREFIX_LOGIN;
+		kind = PREFIX_LOGIN;
 		s.lifetime = s.idle = a->conf.login_lifetime;
 	}
 	if (l->dialect == DIALECT_V1) {
 		/* a JWT: its signature is the proof, its jti the session's
 		 * public id, never used again */
+		kind = SESSION_KIND_JWT;
 		random_string(l->jti, SESSION_JTI_LEN, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 		    "abcdefghijklmnopqrstuvwxyz0123456789-_");
 		strlcpy(public_id, l->jti, sizeof(public_id));
 	} else {
-		if (token_new(prefix, l->token, sizeof(l->token), id,
+		if (token_new(kind, l->token, sizeof(l->token), id,
 		    secret) != CRYPTO_OK ||
 		    token_digest(a->token_key, secret, digest) !=
 		    CRYPTO_OK)
@@ -199,6 +200,7 @@ open_session(struct login *l)
 	ipc_put_u64(&m, s.lifetime);
 	ipc_put_u64(&m, s.idle);
 	ipc_put_u64(&m, l->client_oid);
+	ipc_put_str(&m, kind);	/* the only kind it will be taken as */
 	if (ipc_request(a->chans[PROC_STORED], &m, a->conf.common.ipc_timeout_ms,
 	    session_made, l) == -1) {
 		answer(l, 503, 1, "try again", NULL, 0);

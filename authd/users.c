@@ -257,6 +257,26 @@ users_rotate_password(struct ipc_chan *chan, struct ipc_msg *m)
 	return 0;
 }
 
+/* Status and message, in the shape of the answer the request expects. */
+static void
+answer_status(struct pwop *op, int status, const char *message)
+{
+	struct ipc_msg	 m;
+
+	if (op->type != IPC_AUTH_ACCOUNT_DATA) {
+		answer_password(op, status, message, NULL);
+		return;
+	}
+	ipc_msg_init(&m, IPC_OP_RES, 0);
+	ipc_put_u64(&m, status);
+	ipc_put_str(&m, message);
+	reply_to(op, &m);
+	pwop_free(op);
+}
+
+static void	 hash_account_data(struct pwop *);
+
+/* A wrong old password counts against the address as a failed login. */
 static void
 old_verified(struct hash_job *j, void *arg)
 {
@@ -268,10 +288,13 @@ old_verified(struct hash_job *j, void *arg)
 	if (!ok) {
 		ratelimit_hit(authd_env->failures, op->peer, strlen(op->peer),
 		    time(NULL), &retry);
-		answer_password(op, 403, "the old password is wrong", NULL);
+		answer_status(op, 403, "the old password is wrong");
 		return;
 	}
-	hash_new_password(op);
+	if (op->type == IPC_AUTH_ACCOUNT_DATA)
+		hash_account_data(op);
+	else
+		hash_new_password(op);
 }
 
 static void
@@ -281,7 +304,7 @@ own_cred(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 
 	(void)chan;
 	if (m == NULL) {
-		answer_password(op, 503, "try again", NULL);
+		answer_status(op, 503, "try again");
 		return;
 	}
 	if (cred_read(m, &op->cred) == -1) {
@@ -289,23 +312,53 @@ own_cred(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 		return;
 	}
 	if (!op->cred.found) {
-		answer_password(op, 401, "invalid or expired token", NULL);
+		answer_status(op, 401, "invalid or expired token");
 		return;
 	}
 	if (hasher_submit(HASH_VERIFY, &authd_env->conf.argon2, op->password,
 	    op->cred.hash, old_verified, op) == -1)
-		answer_password(op, 503, "too busy, try again", NULL);
+		answer_status(op, 503, "too busy, try again");
+}
+
+/*
+ * The grant's user proves to know the password (op->password) before
+ * a new one is set: no more attempts from an address than a login
+ * gets, each wrong one counted.
+ */
+static void
+check_old_password(struct pwop *op)
+{
+	struct authd	*a = authd_env;
+	struct ipc_msg	 req;
+	uint32_t	 retry;
+
+	if (!ratelimit_check(a->failures, op->peer, strlen(op->peer),
+	    time(NULL), &retry)) {
+		answer_status(op, 429, "too many failed attempts");
+		return;
+	}
+	if (strlen(op->password) > HASHER_PASSWORD_MAX) {
+		ratelimit_hit(a->failures, op->peer, strlen(op->peer),
+		    time(NULL), &retry);
+		answer_status(op, 403, "the old password is wrong");
+		return;
+	}
+	op->ref[0] = '\0';	/* the grant's own user */
+	ipc_msg_init(&req, IPC_CRED_GET, 0);
+	ipc_put_bin(&req, op->grant, sizeof(op->grant));
+	ipc_put_str(&req, "");
+	ipc_put_u64(&req, 0);
+	if (ipc_request(a->chans[PROC_STORED], &req, a->conf.common.ipc_timeout_ms,
+	    own_cred, op) == -1)
+		answer_status(op, 503, "try again");
 }
 
 int
 users_change_password(struct ipc_chan *chan, struct ipc_msg *m)
 {
-	struct authd	*a = authd_env;
 	struct pwop	*op = pwop_new(chan, m);
-	struct ipc_msg	 req;
 	const char	*why;
 	size_t		 len;
-	uint32_t	 retry;
 
 	ipc_get_bin(m, op->grant, sizeof(op->grant), &len);
 	ipc_get_str(m, op->password, sizeof(op->password));
@@ -315,47 +368,16 @@ users_change_password(struct ipc_chan *chan, struct ipc_msg *m)
 		pwop_free(op);
 		return -1;
 	}
-	if (grant_check(op->grant, len, &op->g) == -1) {
+	if (grant_check(op->grant, len, &op->g) == -1)
 		answer_password(op, 401, "invalid or expired token", NULL);
-		return 0;
-	}
-	if (!ratelimit_check(a->failures, op->peer, strlen(op->peer),
-	    time(NULL), &retry)) {
-		answer_password(op, 429, "too many failed attempts", NULL);
-		return 0;
-	}
-	if (strlen(op->password) > HASHER_PASSWORD_MAX) {
-		answer_password(op, 403, "the old password is wrong", NULL);
-		return 0;
-	}
-	if (!password_acceptable(op->newpass, &why)) {
+	else if (!password_acceptable(op->newpass, &why))
 		answer_password(op, 400, why, NULL);
-		return 0;
-	}
-	op->ref[0] = '\0';	/* the grant's own user */
-	ipc_msg_init(&req, IPC_CRED_GET, 0);
-	ipc_put_bin(&req, op->grant, sizeof(op->grant));
-	ipc_put_str(&req, "");
-	ipc_put_u64(&req, 0);
-	if (ipc_request(a->chans[PROC_STORED], &req, a->conf.common.ipc_timeout_ms,
-	    own_cred, op) == -1)
-		answer_password(op, 503, "try again", NULL);
+	else
+		check_old_password(op);
 	return 0;
 }
 
 /* ---- account v2 data with a new password ----------------------------- */
-
-static void
-answer_op(struct pwop *op, int status, const char *message)
-{
-	struct ipc_msg	 m;
-
-	ipc_msg_init(&m, IPC_OP_RES, 0);
-	ipc_put_u64(&m, status);
-	ipc_put_str(&m, message);
-	reply_to(op, &m);
-	pwop_free(op);
-}
 
 static void
 data_stored(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
@@ -366,7 +388,7 @@ data_stored(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 
 	(void)chan;
 	op_res_get(m, &status, message, sizeof(message));
-	answer_op(op, status, message);
+	answer_status(op, status, message);
 }
 
 static void
@@ -377,7 +399,7 @@ data_hashed(struct hash_job *j, void *arg)
 
 	if (!j->ok) {
 		hasher_job_free(j);
-		answer_op(op, 500, "cannot hash the password");
+		answer_status(op, 500, "cannot hash the password");
 		return;
 	}
 	ipc_msg_init(&m, IPC_STORE_ACCOUNT_DATA, 0);
@@ -387,13 +409,24 @@ data_hashed(struct hash_job *j, void *arg)
 	hasher_job_free(j);
 	if (ipc_request(authd_env->chans[PROC_STORED], &m,
 	    authd_env->conf.common.ipc_timeout_ms, data_stored, op) == -1)
-		answer_op(op, 503, "try again");
+		answer_status(op, 503, "try again");
+}
+
+static void
+hash_account_data(struct pwop *op)
+{
+	if (hasher_submit(HASH_NEW, &authd_env->conf.argon2, op->newpass,
+	    NULL, data_hashed, op) == -1)
+		answer_status(op, 503, "too busy, try again");
 }
 
 /*
- * POST /v2/account/data with a password: the request was signed with
- * the account's key pair (or carries its session), which is what
- * account-v2.txt asks for a new password; the old one is not needed.
+ * POST /v2/account/data with a password.  A request signed with the
+ * account's key pair is what account-v2.txt asks for a new password:
+ * the signature is the proof.  A bearer token is not (it is what a
+ * stolen session carries): as on /v1/user/change-password, it must
+ * come with the old password.  An old password given with a signature
+ * is checked too.
  */
 int
 users_account_data(struct ipc_chan *chan, struct ipc_msg *m)
@@ -401,21 +434,28 @@ users_account_data(struct ipc_chan *chan, struct ipc_msg *m)
 	struct pwop	*op = pwop_new(chan, m);
 	const char	*why;
 	size_t		 len;
+	int		 no_old;
 
 	ipc_get_bin(m, op->grant, sizeof(op->grant), &len);
 	ipc_get_profile(m, &op->profile);
 	ipc_get_str(m, op->newpass, sizeof(op->newpass));
+	ipc_get_optstr(m, op->password, sizeof(op->password), &no_old);
+	ipc_get_str(m, op->peer, sizeof(op->peer));
 	if (ipc_end(m) == -1) {
 		pwop_free(op);
 		return -1;
 	}
 	if (grant_check(op->grant, len, &op->g) == -1)
-		answer_op(op, 401, "invalid or expired credentials");
+		answer_status(op, 401, "invalid or expired credentials");
 	else if (!password_acceptable(op->newpass, &why))
-		answer_op(op, 400, why);
-	else if (hasher_submit(HASH_NEW, &authd_env->conf.argon2, op->newpass,
-	    NULL, data_hashed, op) == -1)
-		answer_op(op, 503, "too busy, try again");
+		answer_status(op, 400, why);
+	else if (no_old && op->g.kind != GRANT_ACCOUNT_KEY)
+		answer_status(op, 400, "\"old_password\" is required to set a "
+		    "password with a bearer token");
+	else if (!no_old)
+		check_old_password(op);
+	else
+		hash_account_data(op);
 	return 0;
 }
 

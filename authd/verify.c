@@ -141,6 +141,7 @@ token_res_get(struct ipc_msg *m, struct token_res *t)
 	ipc_get_u32(m, &t->dialect);
 	ipc_get_str(m, t->role, sizeof(t->role));
 	ipc_get_u64(m, &t->client);
+	ipc_get_str(m, t->kind, sizeof(t->kind));
 	if (ipc_end(m) == -1)
 		explicit_bzero(t, sizeof(*t));
 }
@@ -193,7 +194,11 @@ token_known(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 		return;
 	}
 	token_res_get(m, &t);
+	/* a token is taken only with the prefix it was minted with: a
+	 * LOGIN token relabelled as a session id would shed its client and
+	 * address */
 	ok = token_res_matches(&t, v->secret) &&
+	    strcmp(t.kind, v->prefix) == 0 &&
 	    (t.expires == 0 || t.expires > time(NULL)) &&
 	    role_by_name(t.role) != ROLE_NONE;
 	if (ok && v->table == TOKEN_SESSION && t.dialect != v->dialect)
@@ -234,7 +239,8 @@ jwt_session_known(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 		return;
 	}
 	token_res_get(m, &t);
-	if (!t.found || t.dialect != DIALECT_V1 || t.digestlen != 0 ||
+	if (!t.found || strcmp(t.kind, SESSION_KIND_JWT) != 0 ||
+	    t.dialect != DIALECT_V1 || t.digestlen != 0 ||
 	    t.expires <= time(NULL) || role_by_name(t.role) == ROLE_NONE) {
 		refused(v);
 		return;

@@ -96,3 +96,16 @@ grant_expiry(const uint8_t *in, size_t len)
 		return 0;
 	return (int64_t)get_be(&p, 8);
 }
+
+int
+grant_credential(const uint8_t *in, size_t len, uint8_t *kind,
+    uint64_t *cred_oid)
+{
+	const uint8_t	*p = in + 1 + 8 + 1 + 4;
+
+	if (len != GRANT_LEN || in[0] != GRANT_VERSION)
+		return -1;
+	*kind = *p++;
+	*cred_oid = get_be(&p, 8);
+	return 0;
+}

@@ -65,5 +65,11 @@ int	 grant_open(const uint8_t key[GRANT_KEY_LEN], const uint8_t *in,
  * one it was handed stays worth carrying.
  */
 int64_t	 grant_expiry(const uint8_t *in, size_t len);
+/*
+ * The credential a grant names, unchecked, for frontd to forget the
+ * grants it keeps for a session that ended.  -1 if it is no grant.
+ */
+int	 grant_credential(const uint8_t *in, size_t len, uint8_t *kind,
+	    uint64_t *cred_oid);
 
 #endif

@@ -18,4 +18,11 @@ enum token_table {
 #define PREFIX_LOGIN	"ml_"	/* command API tokens from LOGIN */
 #define PREFIX_CLIENT	"cs_"	/* command API client secrets */
 
+/*
+ * The kind of token a row was minted as: its prefix, or this for a
+ * control-plane JWT.  A token is taken only as the kind its row records.
+ */
+#define SESSION_KIND_JWT	"jwt"
+#define TOKEN_KIND_MAX		3
+
 #endif

@@ -115,13 +115,14 @@ succeeded(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 /*
  * POST /v2/account/data {"first_name", "last_name", "phone", "password"},
  * and beyond account-v2.txt "email" and "notification" {"email",
- * "phone"}, in the shape GET /v2/account shows them.
+ * "phone"}, in the shape GET /v2/account shows them, and "old_password",
+ * which a new password set with a bearer token needs (authd says).
  */
 void
 account_data(struct api_req *r)
 {
 	struct profile	 p;
-	const char	*password;
+	const char	*password, *old;
 	struct ipc_msg	 m;
 	json_t		*body;
 	int		 rc;
@@ -130,12 +131,19 @@ account_data(struct api_req *r)
 		return;
 	if (api_only_fields(r, body, r->route->fields) == -1 ||
 	    api_profile(r, body, &p) == -1 || optional_string_field(r, body,
-	    "password", FIELD_PASSWORD_MAX, NULL, &password) == -1) {
+	    "password", FIELD_PASSWORD_MAX, NULL, &password) == -1 ||
+	    optional_string_field(r, body, "old_password", FIELD_PASSWORD_MAX,
+	    NULL, &old) == -1) {
 		json_decref(body);
 		return;
 	}
 	if (p.mask == 0 && password == NULL) {
 		api_error(r, 400, "nothing to change");
+		json_decref(body);
+		return;
+	}
+	if (old != NULL && password == NULL) {
+		api_error(r, 400, "\"old_password\" goes with \"password\"");
 		json_decref(body);
 		return;
 	}
@@ -145,8 +153,14 @@ account_data(struct api_req *r)
 	    IPC_OP_ACCOUNT_DATA, 0);
 	ipc_put_bin(&m, r->grant, sizeof(r->grant));
 	ipc_put_profile(&m, &p);
-	if (password != NULL)
+	if (password != NULL) {
 		ipc_put_str(&m, password);
+		if (old != NULL)
+			ipc_put_str(&m, old);
+		else
+			ipc_put_nil(&m);
+		ipc_put_str(&m, api_peer(r));
+	}
 	rc = api_request(r, frontd_env->chans[password != NULL ?
 	    PROC_AUTHD : PROC_STORED], &m, succeeded);
 	json_decref(body);

@@ -691,12 +691,49 @@ api_cookie(struct api_req *r, const char *name, char *out, size_t outlen)
 }
 
 /*
- * A cookie rides along with any request a browser makes, also one that
- * another site starts: a state change with a session cookie must come
- * from our own origin, or carry the double-submit token.
+ * Whether a browser could have sent this request from another site
+ * without asking first: a POST whose Content-Type is absent or one of
+ * the three a form can send (a CORS-safelisted type, Fetch standard).
+ * Anything else needs a CORS preflight, which frontd never grants.
  */
 static int
-csrf_ok(struct api_req *r)
+form_like(struct api_req *r)
+{
+	static const char *const safelisted[] = {
+	    "application/x-www-form-urlencoded", "multipart/form-data",
+	    "text/plain", NULL };
+	const struct http_header	*ct;
+	size_t				 n;
+	int				 i;
+
+	if (r->c->req.method != HTTP_METHOD_POST)
+		return 0;
+	if ((ct = http_header_get(&r->c->req, "Content-Type")) == NULL)
+		return 1;
+	for (n = 0; n < ct->valuelen && ct->value[n] != ';'; n++)
+		;
+	while (n > 0 && (ct->value[n - 1] == ' ' || ct->value[n - 1] == '\t'))
+		n--;
+	if (n == 0)
+		return 1;
+	for (i = 0; safelisted[i] != NULL; i++)
+		if (n == strlen(safelisted[i]) &&
+		    strncasecmp(ct->value, safelisted[i], n) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * A cookie rides along with any request a browser makes, also one that
+ * another site starts, and so does a Basic password the browser was
+ * once given: a state change with either must come from our own origin
+ * (Origin, else Referer), or carry the double-submit token.  A Basic
+ * request that names neither origin is also taken if no page could have
+ * sent it unasked (a browser names the origin of every other state
+ * change): so curl -u and git, which send none, still work.
+ */
+static int
+csrf_ok(struct api_req *r, int kind)
 {
 	const struct http_header	*origin, *referer;
 	char				 want[300], cookie[64];
@@ -720,10 +757,10 @@ csrf_ok(struct api_req *r)
 		    strncasecmp(referer->value, want, strlen(want)) == 0 &&
 		    referer->value[strlen(want)] == '/';
 	token = http_header_get(&r->c->req, "X-CSRF-Token");
-	if (token == NULL || api_cookie(r, "moat_csrf", cookie,
+	if (token == NULL || api_cookie(r, COOKIE_CSRF, cookie,
 	    sizeof(cookie)) == NULL || token->valuelen != strlen(cookie) ||
 	    token->valuelen < 16)
-		return 0;
+		return kind == CRED_BASIC && !form_like(r);
 	return CRYPTO_memcmp(token->value, cookie, token->valuelen) == 0;
 }
 
@@ -783,16 +820,17 @@ authenticate(struct api_req *r)
 	else if (r->route->auth == AUTH_ANY && basic(r, token,
 	    sizeof(token)) == 0)
 		kind = CRED_BASIC;
-	else if (r->route->auth == AUTH_ANY && api_cookie(r, "moat_session",
-	    token, sizeof(token)) != NULL) {
+	else if (r->route->auth == AUTH_ANY && api_cookie(r, COOKIE_SESSION,
+	    token, sizeof(token)) != NULL)
 		kind = CRED_COOKIE;
-		if (!csrf_ok(r)) {
-			explicit_bzero(token, sizeof(token));
-			api_error(r, 403, "cross-site request refused");
-			return;
-		}
-	} else {
+	else {
 		api_error(r, 401, "missing or malformed credentials");
+		return;
+	}
+	/* what a browser sends by itself; a bearer header it never does */
+	if (kind != CRED_BEARER && !csrf_ok(r, kind)) {
+		explicit_bzero(token, sizeof(token));
+		api_error(r, 403, "cross-site request refused");
 		return;
 	}
 	if (kind != CRED_BASIC) {

@@ -20,6 +20,14 @@
 #define API_PARAM_MAX	FIELD_REF_MAX
 #define API_QUERY_MAX	16
 
+/*
+ * The certificates API's cookies.  __Host-: a browser keeps them only
+ * if they are Secure, Path=/ and name no Domain, set over HTTPS, so no
+ * other host (a sibling subdomain) can plant or shadow them.
+ */
+#define COOKIE_SESSION	"__Host-moat_session"
+#define COOKIE_CSRF	"__Host-moat_csrf"
+
 enum api_auth {
 	AUTH_NONE = 0,		/* anyone (login, health) */
 	AUTH_BEARER,		/* a token from a login, or a key */

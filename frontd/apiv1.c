@@ -9,6 +9,7 @@
 
 #include "api.h"
 #include "frontd.h"
+#include "grantcache.h"
 #include "log.h"
 #include "util.h"
 
@@ -33,9 +34,9 @@ cookie_set(struct api_req *r, struct login_res *l)
 	/* HttpOnly: no script reads the session; the CSRF token is for
 	 * scripts of our own origin to send back in X-CSRF-Token */
 	snprintf(headers, sizeof(headers),
-	    "Set-Cookie: moat_session=%s; Path=/; Max-Age=%llu; HttpOnly; "
-	    "Secure; SameSite=Strict\r\n"
-	    "Set-Cookie: moat_csrf=%s; Path=/; Max-Age=%llu; Secure; "
+	    "Set-Cookie: " COOKIE_SESSION "=%s; Path=/; Max-Age=%llu; "
+	    "HttpOnly; Secure; SameSite=Strict\r\n"
+	    "Set-Cookie: " COOKIE_CSRF "=%s; Path=/; Max-Age=%llu; Secure; "
 	    "SameSite=Strict\r\n", l->token,
 	    (unsigned long long)l->expires_in, csrf,
 	    (unsigned long long)l->expires_in);
@@ -89,10 +90,12 @@ logged_out(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 	(void)chan;
 	if (api_op_res(r, m, &h) == -1)
 		return;
+	/* the grants kept for the cookie, and for it as a bearer */
+	grantcache_forget_credential(r->grant);
 	api_json_headers(r, 200,
-	    "Set-Cookie: moat_session=; Path=/; Max-Age=0; HttpOnly; Secure; "
-	    "SameSite=Strict\r\n"
-	    "Set-Cookie: moat_csrf=; Path=/; Max-Age=0; Secure; "
+	    "Set-Cookie: " COOKIE_SESSION "=; Path=/; Max-Age=0; HttpOnly; "
+	    "Secure; SameSite=Strict\r\n"
+	    "Set-Cookie: " COOKIE_CSRF "=; Path=/; Max-Age=0; Secure; "
 	    "SameSite=Strict\r\n", json_pack("{s:{s:s}}", "data", "message",
 	    "logged out"));
 }

@@ -13,6 +13,7 @@
 
 #include "api.h"
 #include "frontd.h"
+#include "grantcache.h"
 #include "log.h"
 #include "timefmt.h"
 
@@ -213,6 +214,9 @@ ended(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 	conn_ipc_done(r->c);
 	if (m == NULL || ipc_get_head(m, &h) != 1 || ipc_end(m) == -1)
 		h.status = 500;
+	/* as every logout: no grant kept for the session outlives it */
+	if (h.status == 200)
+		grantcache_forget_credential(r->grant);
 	if (h.status != 200)
 		fail(r, 401, "FAIL", "Invalid or expired token");
 	else if (st->cmd == CCE_BYE)

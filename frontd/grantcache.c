@@ -4,7 +4,8 @@
  * the round trip to authd.  Nothing here widens what frontd can do: a
  * grant is worth no more than the token frontd saw with it, stored still
  * checks on every request that the session or key behind it lives (a
- * logout, a disabled user, an expiry take effect at once), and an entry
+ * logout, a disabled user, an expiry take effect at once; a logout also
+ * drops what is kept for its session), and an entry
  * is found only by the SHA-256 of everything authd judged (dialect, kind
  * of credential, client address, token), so no token is kept in clear.
  * Passwords (Basic) are never cached: each one is verified.
@@ -150,6 +151,28 @@ grantcache_forget(const uint8_t key[GRANTCACHE_KEY_LEN])
 	memcpy(find.key, key, sizeof(find.key));
 	if ((c = RB_FIND(cached_tree, &tree, &find)) != NULL)
 		drop(c);
+}
+
+/*
+ * A logout: every grant kept for the credential it ended goes, whatever
+ * dialect, address or form of the token it was kept under.  A scan, as
+ * logouts are rare next to the requests the cache serves.
+ */
+void
+grantcache_forget_credential(const uint8_t grant[GRANT_LEN])
+{
+	struct cached	*c, *next;
+	uint64_t	 cred, other;
+	uint8_t		 kind, okind;
+
+	if (grant_credential(grant, GRANT_LEN, &kind, &cred) == -1)
+		return;
+	for (c = TAILQ_FIRST(&oldest); c != NULL; c = next) {
+		next = TAILQ_NEXT(c, age);
+		if (grant_credential(c->grant, GRANT_LEN, &okind,
+		    &other) == 0 && okind == kind && other == cred)
+			drop(c);
+	}
 }
 
 void

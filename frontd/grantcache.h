@@ -23,6 +23,8 @@ int	 grantcache_get(const uint8_t key[GRANTCACHE_KEY_LEN],
 void	 grantcache_put(const uint8_t key[GRANTCACHE_KEY_LEN],
 	    const uint8_t grant[GRANT_LEN]);
 void	 grantcache_forget(const uint8_t key[GRANTCACHE_KEY_LEN]);
+/* Every grant kept for the credential this grant names (a logout). */
+void	 grantcache_forget_credential(const uint8_t grant[GRANT_LEN]);
 void	 grantcache_clear(void);
 
 #endif

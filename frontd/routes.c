@@ -51,7 +51,7 @@ static const char *const f_cce[] = { "cmd", "sessionid", "token", "secret",
     "user", "username", "password", NULL };
 static const char *const f_api_key[] = { "api_key", NULL };
 static const char *const f_account_data[] = { "first_name", "last_name",
-    "phone", "password", "email", "notification", NULL };
+    "phone", "password", "old_password", "email", "notification", NULL };
 static const char *const f_account_sshkey[] = { "name", "method", "content",
     NULL };
 static const char *const f_apiv1_login[] = { "email", "username",

@@ -9,6 +9,7 @@
 
 #include "api.h"
 #include "frontd.h"
+#include "grantcache.h"
 #include "hostrec.h"
 #include "log.h"
 #include "timefmt.h"
@@ -102,14 +103,17 @@ v1_login(struct api_req *r)
 }
 
 static void
-op_done(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
+logged_out(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
 	struct api_req	*r = arg;
 	struct ipc_head	 h;
 
 	(void)chan;
-	if (api_op_res(r, m, &h) == 0)
-		api_json(r, 200, json_pack("{s:s}", "message", h.message));
+	if (api_op_res(r, m, &h) == -1)
+		return;
+	/* the grants kept for the token, here and in the account API */
+	grantcache_forget_credential(r->grant);
+	api_json(r, 200, json_pack("{s:s}", "message", h.message));
 }
 
 void
@@ -119,7 +123,7 @@ v1_logout(struct api_req *r)
 
 	ipc_msg_init(&m, IPC_OP_LOGOUT, 0);
 	ipc_put_bin(&m, r->grant, sizeof(r->grant));
-	if (api_request(r, stored(), &m, op_done) == -1)
+	if (api_request(r, stored(), &m, logged_out) == -1)
 		api_error(r, 503, "storage unavailable");
 }
 

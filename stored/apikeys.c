@@ -168,9 +168,16 @@ apikeys_store_create(struct ipc_chan *chan, struct ipc_msg *m)
 		status = authz_user(&p, ref, 0, &user);
 	if (status == 0)
 		status = authz_scope(&p, SCOPE_APIKEYS_WRITE);
-	/* a key can give no more than the key that makes it */
+	/* a key can give no more than the key that makes it, and no
+	 * longer: else an expiring key mints one that never expires */
 	if (status == 0 && p.kind == GRANT_APIKEY && (scopes & ~p.scopes))
 		status = 403;
+	if (status == 0 && p.kind == GRANT_APIKEY && p.cred_expires != 0 &&
+	    (never || expires > p.cred_expires)) {
+		reply_key(chan, m, 403, "api key cannot make a key that "
+		    "outlives it", NULL);
+		return 0;
+	}
 	if (status == 0 && count_keys(user) >= KEYS_PER_USER_MAX)
 		status = 409;
 	if (status != 0) {

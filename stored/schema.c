@@ -284,6 +284,49 @@ static const char *const migrations[] = {
 	/* 11: a host.delete that outlives its host's row (its user was
 	 * deleted, and the row with it) names the container by short id */
 	"ALTER TABLE tasks ADD COLUMN short_id TEXT;",
+
+	/* 12: a grant names a session or an account key pair by its row
+	 * number, so that number is never given out again (AUTOINCREMENT):
+	 * a logged-out session's grant, still held for its minute, named
+	 * the next login's session.  And a session records the kind of
+	 * token it was minted as (its prefix, or "jwt"), which alone it is
+	 * accepted as.  No table refers to these two. */
+	"CREATE TABLE sessions_new ("
+	"  oid INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  public_id TEXT NOT NULL UNIQUE,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('jwt', 'mc_', 'ms_', 'ml_')),"
+	"  digest BLOB,"
+	"  user_oid INTEGER NOT NULL REFERENCES users (oid) ON DELETE CASCADE,"
+	"  dialect INTEGER NOT NULL,"
+	"  source_ip TEXT NOT NULL,"
+	"  client_oid INTEGER REFERENCES api_clients (oid) ON DELETE CASCADE,"
+	"  created_at INTEGER NOT NULL,"
+	"  last_used_at INTEGER NOT NULL,"
+	"  expires_at INTEGER NOT NULL,"
+	"  idle INTEGER NOT NULL);"
+	"INSERT INTO sessions_new (oid, public_id, kind, digest, user_oid,"
+	"  dialect, source_ip, client_oid, created_at, last_used_at,"
+	"  expires_at, idle) SELECT oid, public_id,"
+	"  CASE WHEN client_oid IS NOT NULL THEN 'ml_'"
+	"    WHEN digest IS NULL THEN 'jwt'"
+	"    WHEN dialect = 1 THEN 'mc_' ELSE 'ms_' END,"
+	"  digest, user_oid, dialect, source_ip, client_oid, created_at,"
+	"  last_used_at, expires_at, idle FROM sessions;"
+	"DROP TABLE sessions;"
+	"ALTER TABLE sessions_new RENAME TO sessions;"
+	"CREATE INDEX sessions_user ON sessions (user_oid);"
+	"CREATE INDEX sessions_expires ON sessions (expires_at);"
+	"CREATE TABLE account_keys_new ("
+	"  oid INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  api_key TEXT NOT NULL UNIQUE,"
+	"  user_oid INTEGER NOT NULL REFERENCES users (oid) ON DELETE CASCADE,"
+	"  secret_sealed BLOB NOT NULL,"
+	"  created_at INTEGER NOT NULL);"
+	"INSERT INTO account_keys_new SELECT oid, api_key, user_oid,"
+	"  secret_sealed, created_at FROM account_keys;"
+	"DROP TABLE account_keys;"
+	"ALTER TABLE account_keys_new RENAME TO account_keys;"
+	"CREATE INDEX account_keys_user ON account_keys (user_oid);",
 };
 
 /* The migration that rebuilds tables other tables refer to: it runs with

@@ -10,6 +10,7 @@
 
 #include "log.h"
 #include "stored.h"
+#include "tokens.h"
 #include "util.h"
 
 #define SWEEP_SECONDS	600
@@ -37,14 +38,17 @@ touch(uint64_t sid, int64_t now)
 	sqlite3_reset(st);
 }
 
-/* A login session: unexpired, used lately, its user active. */
+/*
+ * A login session: unexpired, used lately, its user active, and of the
+ * kind the grant says (a LOGIN token's grant names a LOGIN token's row).
+ */
 static int
 session_alive(const struct grant *g, struct principal *p, int64_t now)
 {
 	static const char sql[] = "SELECT s.expires_at, s.last_used_at, "
 	    "s.idle, u.oid, u.id, u.username, u.role, u.status, "
-	    "coalesce(u.expires_at, 0) FROM sessions s JOIN users u ON "
-	    "u.oid = s.user_oid WHERE s.oid = ?";
+	    "coalesce(u.expires_at, 0), s.kind = '" PREFIX_LOGIN "' FROM "
+	    "sessions s JOIN users u ON u.oid = s.user_oid WHERE s.oid = ?";
 	sqlite3_stmt	*st = db_stmt(sql);
 	int64_t		 expires, last, idle;
 	int		 ok = 0;
@@ -64,7 +68,8 @@ session_alive(const struct grant *g, struct principal *p, int64_t now)
 		ok = now < expires && now - last < idle &&
 		    user_usable((const char *)sqlite3_column_text(st, 7),
 		    sqlite3_column_int64(st, 8), now) &&
-		    (g->user_oid == 0 || g->user_oid == p->user_oid);
+		    g->user_oid == p->user_oid &&
+		    sqlite3_column_int(st, 9) == (g->kind == GRANT_LOGIN);
 	}
 	sqlite3_reset(st);
 	if (ok && now - last >= TOUCH_SECONDS)
@@ -89,6 +94,7 @@ apikey_alive(const struct grant *g, struct principal *p, int64_t now)
 	sqlite3_bind_int64(st, 1, g->cred_oid);
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		expires = sqlite3_column_int64(st, 0);
+		p->cred_expires = expires;
 		p->scopes = sqlite3_column_int64(st, 1);
 		p->user_oid = sqlite3_column_int64(st, 2);
 		strlcpy(p->user_id, (const char *)sqlite3_column_text(st, 3),
@@ -246,11 +252,11 @@ sessions_create(struct ipc_chan *chan, struct ipc_msg *m)
 {
 	static const char sql[] = "INSERT INTO sessions (public_id, digest, "
 	    "user_oid, dialect, source_ip, client_oid, created_at, "
-	    "last_used_at, expires_at, idle) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
-	    "?, ?)";
+	    "last_used_at, expires_at, idle, kind) VALUES (?, ?, ?, ?, ?, ?, "
+	    "?, ?, ?, ?, ?)";
 	struct ipc_msg	 reply;
 	sqlite3_stmt	*st;
-	char		 peer[64], public_id[32];
+	char		 peer[64], public_id[32], kind[TOKEN_KIND_MAX + 1];
 	uint8_t		 digest[32];
 	size_t		 dlen;
 	uint64_t	 user, client, sid = 0;
@@ -266,6 +272,7 @@ sessions_create(struct ipc_chan *chan, struct ipc_msg *m)
 	ipc_get_u32(m, &lifetime);
 	ipc_get_u32(m, &idle);
 	ipc_get_u64(m, &client);
+	ipc_get_str(m, kind, sizeof(kind));
 	if (ipc_end(m) == -1)
 		return -1;
 	st = db_stmt(sql);
@@ -285,6 +292,7 @@ sessions_create(struct ipc_chan *chan, struct ipc_msg *m)
 	sqlite3_bind_int64(st, 8, now);
 	sqlite3_bind_int64(st, 9, now + lifetime);
 	sqlite3_bind_int64(st, 10, idle);
+	sqlite3_bind_text(st, 11, kind, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_DONE) {
 		sid = sqlite3_last_insert_rowid(sqlite3_db_handle(st));
 		status = 200;

@@ -51,6 +51,7 @@ struct principal {
 	uint32_t	 scopes;
 	int		 kind;		/* enum grant_kind */
 	uint64_t	 cred_oid;
+	int64_t		 cred_expires;	/* an API key's expiry; 0: none */
 };
 
 extern struct stored *stored_env;

@@ -1,6 +1,8 @@
 /*
  * authd looks opaque tokens up by their public id and compares the
- * secret's HMAC itself; stored only says what it keeps.
+ * secret's HMAC itself; stored only says what it keeps, down to the kind
+ * of token the row was minted as (authd takes a token only with that
+ * prefix).
  */
 #include <string.h>
 
@@ -10,14 +12,15 @@
 
 static const char session_sql[] = "SELECT s.oid, s.user_oid, s.digest, 0, "
     "s.expires_at, s.source_ip, s.dialect, u.role, "
-    "coalesce(s.client_oid, 0) FROM sessions s JOIN users u ON "
+    "coalesce(s.client_oid, 0), s.kind FROM sessions s JOIN users u ON "
     "u.oid = s.user_oid WHERE s.public_id = ?";
 static const char apikey_sql[] = "SELECT k.oid, k.user_oid, k.digest, "
-    "k.scopes, coalesce(k.expires_at, 0), '', 0, u.role, 0 FROM api_keys k "
-    "JOIN users u ON u.oid = k.user_oid WHERE k.public_id = ?";
+    "k.scopes, coalesce(k.expires_at, 0), '', 0, u.role, 0, "
+    "'" PREFIX_APIKEY "' FROM api_keys k JOIN users u ON "
+    "u.oid = k.user_oid WHERE k.public_id = ?";
 static const char client_sql[] = "SELECT c.oid, c.user_oid, c.digest, 0, "
-    "0, c.allow, 0, u.role, c.oid FROM api_clients c JOIN users u ON "
-    "u.oid = c.user_oid WHERE c.public_id = ?";
+    "0, c.allow, 0, u.role, c.oid, '" PREFIX_CLIENT "' FROM api_clients c "
+    "JOIN users u ON u.oid = c.user_oid WHERE c.public_id = ?";
 
 int
 tokens_get(struct ipc_chan *chan, struct ipc_msg *m)
@@ -65,6 +68,8 @@ tokens_get(struct ipc_chan *chan, struct ipc_msg *m)
 	ipc_put_str(&reply, found ? (const char *)sqlite3_column_text(st, 7) :
 	    "");
 	ipc_put_u64(&reply, found ? sqlite3_column_int64(st, 8) : 0);
+	ipc_put_str(&reply, found ? (const char *)sqlite3_column_text(st, 9) :
+	    "");
 	sqlite3_reset(st);
 	ipc_reply(chan, m, &reply);
 	return 0;

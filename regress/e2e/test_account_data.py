@@ -101,7 +101,9 @@ def test_new_password_ends_other_sessions(suite):
     status, first = login(suite, "pwuser", "a brand new password")
     status, second = login(suite, "pwuser", "a brand new password")
     status, answer, _ = call(suite, "POST", "/v2/account/data",
-                             second["token"], {"password": "third one!"})
+                             second["token"], {
+                                 "password": "third one!",
+                                 "old_password": "a brand new password"})
     assert status == 200, answer
     assert call(suite, "GET", "/v1/user/me", second["token"])[0] == 200
     assert call(suite, "GET", "/v1/user/me", first["token"])[0] == 401
@@ -311,3 +313,59 @@ def test_admin_creates_a_user_with_contacts(suite):
         assert login(suite, "second", "pw-second-1")[0] == 401
     status, users, _ = call(suite, "GET", "/v1/admin/users?limit=200", admin)
     assert "second" not in [u["username"] for u in users["users"]]
+
+
+def test_a_bearer_token_needs_the_old_password(make_suite):
+    """With a signature the key pair is the proof (account-v2.txt); a
+    bearer token is not enough to set a new password, as on
+    /v1/user/change-password: it needs "old_password" (400 without it,
+    403 when wrong, each wrong one counted against the address)."""
+    s = make_suite(conf="limit auth failures 4\n")
+    _, token, api_key, secret = setup_user(s, "bearer")
+    path = "/v2/account/data"
+    status, answer, _ = call(s, "POST", path, token,
+                             {"password": "taken over!"})
+    assert status == 400, answer
+    assert answer["success"] is False
+    assert "old_password" in answer["error"]
+    for old in ("wrong-password", "x" * 200):
+        status, answer, _ = call(s, "POST", path, token, {
+            "password": "taken over!", "old_password": old})
+        assert status == 403, answer
+        assert answer == {"success": False,
+                          "error": "the old password is wrong"}
+    # nothing changed: not the password, not the other fields
+    status, answer, _ = call(s, "POST", path, token, {
+        "first_name": "Mallory", "password": "taken over!"})
+    assert status == 400, answer
+    assert login(s, "bearer", "taken over!")[0] == 401     # a third
+    assert account(s, api_key, secret)["name"] == "bearer"
+    # a fourth failure reaches the limit; then even the right one waits
+    status, answer, _ = call(s, "POST", path, token, {
+        "password": "taken over!", "old_password": "wrong-again"})
+    assert status == 403, answer
+    status, answer, _ = call(s, "POST", path, token, {
+        "password": "a new password", "old_password": "password-bearer"})
+    assert status == 429, answer
+    assert answer["success"] is False
+    assert login(s, "bearer", "password-bearer")[0] == 429
+
+
+def test_a_bearer_token_with_the_old_password(suite):
+    _, token, api_key, secret = setup_user(suite, "knows")
+    status, answer, _ = call(suite, "POST", "/v2/account/data", token, {
+        "first_name": "Known", "password": "a new password",
+        "old_password": "password-knows"})
+    assert status == 200, answer
+    assert login(suite, "knows", "a new password")[0] == 200
+    assert account(suite, api_key, secret)["name"] == "Known"
+    # a signed request needs none, and may not bring a wrong one
+    status, answer = post(suite, "/v2/account/data", api_key, secret,
+                          {"password": "signed new password"})
+    assert status == 200, answer
+    time.sleep(1.05)
+    status, answer = post(suite, "/v2/account/data", api_key, secret,
+                          {"password": "not this one",
+                           "old_password": "wrong-password"})
+    assert status == 403, answer
+    assert login(suite, "knows", "signed new password")[0] == 200

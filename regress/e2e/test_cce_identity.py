@@ -224,3 +224,82 @@ def test_moatctl_client_errors(suite):
     add_client(suite, "sixteen", *[a for a in sixteen if a != "--allow"])
     assert moatctl(suite, "status").returncode == 0
     assert "sixteen" in moatctl(suite, "client", "list").stdout
+
+
+def relabel(token, prefix):
+    return prefix + token[3:]
+
+
+def test_tokens_only_under_their_own_prefix(suite):
+    """A token is accepted only with the prefix it was minted with: a
+    LOGIN token once passed as an AUTH session id (ms_) from localhost,
+    with neither its client's secret nor its address."""
+    from test_apiv1_identity import cookie_login, cookies_of, with_cookie
+    admin = admin_token(suite)
+    secret = add_client(suite, "billing", REMOTE)
+    status, body = cce(suite, {"cmd": "LOGIN"}, secret, REMOTE)
+    assert status == 200
+    ml = body["data"]["token"]
+    assert ml.startswith("ml_")
+    assert cce(suite, {"cmd": "WHOAMI", "token": ml}, secret,
+               REMOTE)[0] == 200
+    for prefix in ("ms_", "mc_", "ak_", "cs_"):
+        other = relabel(ml, prefix)
+        assert cce(suite, {"cmd": "WHOAMI", "sessionid": other})[0] == 401, \
+            prefix
+        assert cce(suite, {"cmd": "WHOAMI", "token": other}, secret,
+                   REMOTE)[0] == 401, prefix
+        assert cce(suite, {"cmd": "WHOAMI", "token": other},
+                   secret)[0] == 401, prefix
+    # an AUTH session id, as a LOGIN token or an apiv1 cookie
+    status, body = cce(suite, {"cmd": "AUTH", "user": "admin",
+                               "password": admin_password(suite)})
+    ms = body["data"]["sessionid"]
+    assert ms.startswith("ms_")
+    assert cce(suite, {"cmd": "WHOAMI", "sessionid": ms})[0] == 200
+    for prefix in ("ml_", "mc_", "ak_"):
+        assert cce(suite, {"cmd": "WHOAMI", "sessionid":
+                           relabel(ms, prefix)})[0] == 401, prefix
+        assert cce(suite, {"cmd": "WHOAMI", "token": relabel(ms, prefix)},
+                   secret, REMOTE)[0] == 401, prefix
+    # an apiv1 cookie, as another kind, in apiv1 and in the command API
+    _, _, hdrs = cookie_login(suite, "admin", admin_password(suite))
+    jar = cookies_of(hdrs)
+    mc = jar["moat_session"][0]
+    assert mc.startswith("mc_")
+    path = "/apiv1/users/1/apikeys"
+    assert call(suite, "GET", path, headers=with_cookie(jar))[0] == 200
+    assert call(suite, "GET", path, mc)[0] == 200
+    for prefix in ("ms_", "ml_", "ak_"):
+        other = relabel(mc, prefix)
+        relabelled = dict(jar, moat_session=(other, ""))
+        assert call(suite, "GET", path,
+                    headers=with_cookie(relabelled))[0] == 401, prefix
+        assert call(suite, "GET", path, other)[0] == 401, prefix
+        assert cce(suite, {"cmd": "WHOAMI", "sessionid": other})[0] == 401
+    # an API key as a session of any kind
+    status, body, _ = call(suite, "POST", path, body={
+        "name": "k", "scopes": ["apikeys.read"]}, headers=with_cookie(
+            jar, {"X-CSRF-Token": jar["moat_csrf"][0]}))
+    assert status == 201, body
+    ak = body["data"]["token"]
+    assert call(suite, "GET", path, ak)[0] == 200
+    for prefix in ("mc_", "ms_", "ml_", "cs_"):
+        other = relabel(ak, prefix)
+        assert call(suite, "GET", path, other)[0] == 401, prefix
+        relabelled = dict(jar, moat_session=(other, ""))
+        assert call(suite, "GET", path,
+                    headers=with_cookie(relabelled))[0] == 401, prefix
+        assert cce(suite, {"cmd": "WHOAMI", "sessionid": other})[0] == 401
+    # a client secret is no token, and no token is a client secret
+    for prefix in ("ms_", "ml_", "mc_", "ak_"):
+        assert cce(suite, {"cmd": "WHOAMI", "sessionid":
+                           relabel(secret, prefix)})[0] == 401, prefix
+    for token in (ml, ms):
+        assert cce(suite, {"cmd": "LOGIN"}, relabel(token, "cs_"),
+                   REMOTE)[0] == 403
+    # nothing of this ended the real ones
+    assert cce(suite, {"cmd": "WHOAMI", "token": ml}, secret,
+               REMOTE)[0] == 200
+    assert cce(suite, {"cmd": "WHOAMI", "sessionid": ms})[0] == 200
+    del admin

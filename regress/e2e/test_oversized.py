@@ -171,9 +171,10 @@ def header_cases():
         ("GET", "/apiv1/users/1/apikeys", lambda n: {"Authorization":
                                                      basic(n)}),
         ("GET", "/apiv1/users/1/apikeys", lambda n: {
-            "Cookie": "moat_session=" + text(n)}),
+            "Cookie": "__Host-moat_session=" + text(n)}),
         ("POST", "/apiv1/users/1/apikeys", lambda n: {
-            "Cookie": "moat_session=mc_x; moat_csrf=" + text(n),
+            "Cookie": "__Host-moat_session=mc_x; __Host-moat_csrf=" +
+            text(n),
             "X-CSRF-Token": text(n)}),
         ("GET", "/v2/account", lambda n: {"Authorization": text(n) + ":" +
                                           text(n), "X-Date": text(n)}),

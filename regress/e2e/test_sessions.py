@@ -5,9 +5,15 @@ session is refused at once; a listing never shows a token; users can
 do none of it."""
 import base64
 import json
+import os
+import sqlite3
 import uuid
 
-from identity import admin_token, call, login, make_user, moatctl
+from identity import admin_password, admin_token, call, login, make_user, \
+    moatctl
+from test_account_identity import new_pair, signed
+from test_apiv1_identity import cookie_login, cookies_of, with_cookie
+from test_cce_identity import REMOTE, add_client, cce, relabel
 
 
 def jti(token):
@@ -143,3 +149,182 @@ def test_the_operator_ends_a_users_sessions(suite):
     assert events["events"][0]["metadata"]["actor"] == "moatctl"
     out = moatctl(suite, "session", "end", "x" * 2000)
     assert out.returncode == 1
+
+
+def test_a_logged_out_token_stays_dead_after_a_new_login(suite):
+    """A session's grant named it by its row number, which SQLite gives
+    the next session again, and frontd kept the grant for most of a
+    minute: a token used, logged out, then a new login of the same user
+    (or another), and the old token worked again.  In every dialect that
+    has a logout, the old token is refused at once."""
+    admin = admin_token(suite)
+    for name in ("erin", "fred"):
+        make_user(suite, admin, name, "password-" + name)
+    own = "https://127.0.0.1:%d" % suite.port
+
+    # control plane v1, and its token in the account API
+    for again in ("erin", "fred"):
+        old = login(suite, "erin", "password-erin")[1]["token"]
+        assert me(suite, old) == 200            # its grant is kept now
+        assert call(suite, "GET", "/v2/account", old)[0] == 200
+        assert call(suite, "POST", "/v1/auth/logout", old)[0] == 200
+        new = login(suite, again, "password-" + again)[1]["token"]
+        assert me(suite, old) == 401, again
+        assert call(suite, "GET", "/v2/account", old)[0] == 401, again
+        assert me(suite, new) == 200
+        assert call(suite, "POST", "/v1/auth/logout", new)[0] == 200
+
+    # certificates apiv1: the cookie, and the same token as a bearer
+    path = "/apiv1/users/1/apikeys"
+    for again in ("erin", "fred"):
+        _, _, hdrs = cookie_login(suite, "erin", "password-erin",
+                                  "username")
+        jar = cookies_of(hdrs)
+        old = jar["moat_session"][0]
+        assert call(suite, "GET", path, headers=with_cookie(jar))[0] == 404
+        assert call(suite, "GET", path, old)[0] == 404
+        assert call(suite, "POST", "/auth/logout", headers=with_cookie(
+            jar, {"Origin": own}))[0] == 200
+        _, _, hdrs = cookie_login(suite, again, "password-" + again,
+                                  "username")
+        new = cookies_of(hdrs)
+        assert call(suite, "GET", path, headers=with_cookie(jar))[0] == 401
+        assert call(suite, "GET", path, old)[0] == 401, again
+        assert call(suite, "GET", path, headers=with_cookie(new))[0] == 404
+        assert call(suite, "POST", "/auth/logout", headers=with_cookie(
+            new, {"Origin": own}))[0] == 200
+
+    # the command API: AUTH and BYE, LOGIN and BYE
+    for again in ("erin", "fred"):
+        old = cce(suite, {"cmd": "AUTH", "user": "erin",
+                          "password": "password-erin"})[1]["data"]["sessionid"]
+        assert cce(suite, {"cmd": "WHOAMI", "sessionid": old})[0] == 200
+        assert cce(suite, {"cmd": "BYE", "sessionid": old})[0] == 200
+        new = cce(suite, {"cmd": "AUTH", "user": again, "password":
+                          "password-" + again})[1]["data"]["sessionid"]
+        assert cce(suite, {"cmd": "WHOAMI", "sessionid": old})[0] == 401
+        assert cce(suite, {"cmd": "WHOAMI", "sessionid": new})[0] == 200
+        assert cce(suite, {"cmd": "BYE", "sessionid": new})[0] == 200
+    secret = add_client(suite, "billing", REMOTE)
+    for again in ("erin", "fred"):
+        old = cce(suite, {"cmd": "LOGIN", "username": "erin", "password":
+                          "password-erin"}, secret, REMOTE)[1]["data"]["token"]
+        assert cce(suite, {"cmd": "WHOAMI", "token": old}, secret,
+                   REMOTE)[0] == 200
+        assert cce(suite, {"cmd": "BYE", "token": old}, secret,
+                   REMOTE)[0] == 200
+        new = cce(suite, {"cmd": "LOGIN", "username": again, "password":
+                          "password-" + again}, secret,
+                  REMOTE)[1]["data"]["token"]
+        assert cce(suite, {"cmd": "WHOAMI", "token": old}, secret,
+                   REMOTE)[0] == 401
+        assert cce(suite, {"cmd": "WHOAMI", "token": new}, secret,
+                   REMOTE)[0] == 200
+        assert cce(suite, {"cmd": "BYE", "token": new}, secret,
+                   REMOTE)[0] == 200
+
+
+def test_a_session_ended_by_others_stays_dead_after_a_new_login(suite):
+    """A session can end without its own logout (an admin, moatctl, a
+    password change), while frontd still keeps its grant: the grant
+    names a row number never given to another session."""
+    admin = admin_token(suite)
+    make_user(suite, admin, "gina", "password-gina")
+    old = login(suite, "gina", "password-gina")[1]["token"]
+    assert me(suite, old) == 200
+    status, _, _ = call(suite, "DELETE", "/v1/admin/sessions/" + jti(old),
+                        admin)
+    assert status == 204
+    new = login(suite, "gina", "password-gina")[1]["token"]
+    assert me(suite, old) == 401
+    assert me(suite, new) == 200
+    out = moatctl(suite, "session", "end", "gina")
+    assert out.returncode == 0, out.stderr
+    again = login(suite, "gina", "password-gina")[1]["token"]
+    assert me(suite, new) == 401
+    assert me(suite, again) == 200
+
+
+# sessions and account_keys as schema 11 had them: no kind, and row
+# numbers SQLite gives out again
+SCHEMA_11 = """
+CREATE TABLE sessions_old (
+  oid INTEGER PRIMARY KEY,
+  public_id TEXT NOT NULL UNIQUE,
+  digest BLOB,
+  user_oid INTEGER NOT NULL REFERENCES users (oid) ON DELETE CASCADE,
+  dialect INTEGER NOT NULL,
+  source_ip TEXT NOT NULL,
+  client_oid INTEGER REFERENCES api_clients (oid) ON DELETE CASCADE,
+  created_at INTEGER NOT NULL,
+  last_used_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  idle INTEGER NOT NULL);
+INSERT INTO sessions_old SELECT oid, public_id, digest, user_oid, dialect,
+  source_ip, client_oid, created_at, last_used_at, expires_at, idle
+  FROM sessions;
+DROP TABLE sessions;
+ALTER TABLE sessions_old RENAME TO sessions;
+CREATE INDEX sessions_user ON sessions (user_oid);
+CREATE INDEX sessions_expires ON sessions (expires_at);
+CREATE TABLE account_keys_old (
+  oid INTEGER PRIMARY KEY,
+  api_key TEXT NOT NULL UNIQUE,
+  user_oid INTEGER NOT NULL REFERENCES users (oid) ON DELETE CASCADE,
+  secret_sealed BLOB NOT NULL,
+  created_at INTEGER NOT NULL);
+INSERT INTO account_keys_old SELECT * FROM account_keys;
+DROP TABLE account_keys;
+ALTER TABLE account_keys_old RENAME TO account_keys;
+CREATE INDEX account_keys_user ON account_keys (user_oid);
+DELETE FROM sqlite_sequence WHERE name IN ('sessions', 'account_keys');
+DELETE FROM schema_migrations WHERE version = 12;
+"""
+
+
+def test_sessions_from_before_their_kind_was_recorded(make_suite):
+    """Migration 12 gives each session the kind of token it was minted
+    as, from what the row says: every token made before works after,
+    and only under its own prefix."""
+    s = make_suite()
+    admin = admin_token(s)
+    _, _, hdrs = cookie_login(s, "admin", admin_password(s))
+    jar = cookies_of(hdrs)
+    ms = cce(s, {"cmd": "AUTH", "user": "admin", "password":
+                 admin_password(s)})[1]["data"]["sessionid"]
+    secret = add_client(s, "billing", REMOTE)
+    ml = cce(s, {"cmd": "LOGIN"}, secret, REMOTE)[1]["data"]["token"]
+    api_key, key_secret = new_pair(s, admin)
+    s.stop()
+    db = sqlite3.connect(os.path.join(s.var, "db", "moat.db"))
+    db.execute("PRAGMA foreign_keys=OFF")
+    db.executescript(SCHEMA_11)
+    db.commit()
+    top = db.execute("SELECT max(oid) FROM sessions").fetchone()[0]
+    db.close()
+    s.start()
+    path = "/apiv1/users/1/apikeys"
+    assert me(s, admin) == 200
+    assert call(s, "GET", path, headers=with_cookie(jar))[0] == 200
+    assert cce(s, {"cmd": "WHOAMI", "sessionid": ms})[0] == 200
+    assert cce(s, {"cmd": "WHOAMI", "token": ml}, secret, REMOTE)[0] == 200
+    assert signed(s, "GET", "/v2/account", api_key, key_secret)[0] == 200
+    assert cce(s, {"cmd": "WHOAMI", "sessionid": relabel(ml, "ms_")})[0] \
+        == 401
+    mc = jar["moat_session"][0]
+    assert call(s, "GET", path, relabel(mc, "ms_"))[0] == 401
+    assert cce(s, {"cmd": "WHOAMI", "sessionid": relabel(ms, "mc_")})[0] \
+        == 401
+    # the newest session ends; the next login's number is its own
+    assert cce(s, {"cmd": "BYE", "token": ml}, secret, REMOTE)[0] == 200
+    admin_token(s)
+    s.stop()
+    db = sqlite3.connect(os.path.join(s.var, "db", "moat.db"))
+    kinds = dict(db.execute("SELECT public_id, kind FROM sessions"))
+    newest = db.execute("SELECT max(oid) FROM sessions").fetchone()[0]
+    seq = dict(db.execute("SELECT name, seq FROM sqlite_sequence"))
+    db.close()
+    assert kinds[jti(admin)] == "jwt"
+    assert kinds[mc[3:15]] == "mc_" and kinds[ms[3:15]] == "ms_"
+    assert ml[3:15] not in kinds
+    assert newest == top + 1 and "account_keys" in seq

@@ -1,8 +1,9 @@
 /*
  * Unit tests of frontd/grantcache.c: a grant is found only by the exact
  * dialect, credential kind, address and token it was issued for; it
- * leaves before its expiry; it can be forgotten; the cache stays within
- * its bound, dropping the oldest first.
+ * leaves before its expiry; it can be forgotten, alone or with every
+ * other kept for its credential; the cache stays within its bound,
+ * dropping the oldest first.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -140,6 +141,62 @@ test_replace_and_bound(void)
 	CHECK_INT(grantcache_get(k, out), -1);
 }
 
+static void
+make_grant_for(uint64_t user, int kind, uint64_t cred, uint8_t out[GRANT_LEN])
+{
+	struct grant	 g;
+
+	memset(&g, 0, sizeof(g));
+	g.user_oid = user;
+	g.role = ROLE_USER;
+	g.kind = kind;
+	g.cred_oid = cred;
+	g.issued = time(NULL);
+	g.expires = g.issued + GRANT_MAX_AGE;
+	grant_seal(key, &g, out);
+}
+
+/*
+ * A logout forgets every grant kept for its session, under whatever
+ * dialect, address or form the token came, and no other: a grant left
+ * behind once worked again when the next login got the session's row.
+ */
+static void
+test_forget_credential(void)
+{
+	uint8_t		 k[4][32], g[4][GRANT_LEN], out[GRANT_LEN];
+	uint8_t		 kind;
+	uint64_t	 cred;
+
+	grantcache_clear();
+	make_grant_for(7, GRANT_SESSION, 42, g[0]);
+	make_grant_for(7, GRANT_SESSION, 43, g[1]);	/* another session */
+	make_grant_for(7, GRANT_APIKEY, 42, g[2]);	/* a key's row 42 */
+	grantcache_key(0, 1, "192.0.2.1", "jwt", k[0]);
+	grantcache_key(3, 1, "192.0.2.9", "jwt", k[1]);
+	grantcache_key(0, 1, "192.0.2.1", "other", k[2]);
+	grantcache_key(1, 1, "192.0.2.1", "ak_", k[3]);
+	grantcache_put(k[0], g[0]);
+	grantcache_put(k[1], g[0]);
+	grantcache_put(k[2], g[1]);
+	grantcache_put(k[3], g[2]);
+	CHECK_INT(grant_credential(g[0], GRANT_LEN, &kind, &cred), 0);
+	CHECK_INT(kind, GRANT_SESSION);
+	CHECK(cred == 42);
+	CHECK_INT(grant_credential(g[0], GRANT_LEN - 1, &kind, &cred), -1);
+	grantcache_forget_credential(g[0]);
+	CHECK_INT(grantcache_get(k[0], out), -1);
+	CHECK_INT(grantcache_get(k[1], out), -1);
+	CHECK_INT(grantcache_get(k[2], out), 0);
+	CHECK(memcmp(out, g[1], GRANT_LEN) == 0);
+	CHECK_INT(grantcache_get(k[3], out), 0);
+	CHECK(memcmp(out, g[2], GRANT_LEN) == 0);
+	memset(g[3], 0, sizeof(g[3]));			/* no grant: nothing */
+	grantcache_forget_credential(g[3]);
+	CHECK_INT(grantcache_get(k[2], out), 0);
+	grantcache_clear();
+}
+
 int
 main(void)
 {
@@ -148,5 +205,6 @@ main(void)
 	RUN(test_put_get_forget);
 	RUN(test_expiry);
 	RUN(test_replace_and_bound);
+	RUN(test_forget_credential);
 	return test_report("grantcache");
 }
