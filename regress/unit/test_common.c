@@ -514,6 +514,106 @@ test_ratelimit(void)
 	ratelimit_free(rl);
 }
 
+/* Keys longer than a key are refused whole, never cut to a prefix. */
+static void
+test_ratelimit_long_keys(void)
+{
+	struct ratelimit	*rl = ratelimit_new(2, 60, 16);
+	char			 a[RATELIMIT_KEY_MAX + 8], b[sizeof(a)];
+	uint32_t		 ra;
+
+	memset(a, 'a', sizeof(a));
+	memcpy(b, a, sizeof(b));
+	b[sizeof(b) - 1] = 'b';
+	/* a key of exactly the most bytes is a key like any other */
+	CHECK_INT(ratelimit_hit(rl, a, RATELIMIT_KEY_MAX, 1000, &ra), 1);
+	CHECK_INT(ratelimit_count(rl, a, RATELIMIT_KEY_MAX, 1000), 1);
+	/* one byte more: over every limit, never counted for the prefix */
+	CHECK_INT(ratelimit_hit(rl, a, sizeof(a), 1000, &ra), 0);
+	CHECK_INT(ra, 60);
+	CHECK_INT(ratelimit_check(rl, b, sizeof(b), 1000, &ra), 0);
+	CHECK_INT(ratelimit_count(rl, b, sizeof(b), 1000), UINT32_MAX);
+	CHECK_INT(ratelimit_count(rl, a, RATELIMIT_KEY_MAX, 1000), 1);
+	ratelimit_forget(rl, a, sizeof(a));
+	ratelimit_unhit(rl, a, sizeof(a), 1000);
+	CHECK_INT(ratelimit_count(rl, a, RATELIMIT_KEY_MAX, 1000), 1);
+	ratelimit_free(rl);
+}
+
+/* A hit counted before the work it guards, taken back after. */
+static void
+test_ratelimit_unhit(void)
+{
+	struct ratelimit	*rl = ratelimit_new(2, 60, 16);
+	uint32_t		 ra;
+
+	CHECK_INT(ratelimit_hit(rl, "k", 1, 1000, &ra), 1);
+	CHECK_INT(ratelimit_hit(rl, "k", 1, 1001, &ra), 1);
+	/* both in flight: a third is refused before it runs */
+	CHECK_INT(ratelimit_hit(rl, "k", 1, 1002, &ra), 0);
+	ratelimit_unhit(rl, "k", 1, 1001);
+	CHECK_INT(ratelimit_count(rl, "k", 1, 1003), 1);
+	CHECK_INT(ratelimit_hit(rl, "k", 1, 1003, &ra), 1);
+	/* a hit from a window that has ended takes nothing from the next */
+	CHECK_INT(ratelimit_hit(rl, "k", 1, 1070, &ra), 1);
+	ratelimit_unhit(rl, "k", 1, 1003);
+	CHECK_INT(ratelimit_count(rl, "k", 1, 1070), 1);
+	ratelimit_unhit(rl, "k", 1, 1070);
+	ratelimit_unhit(rl, "k", 1, 1070);
+	CHECK_INT(ratelimit_count(rl, "k", 1, 1070), 0);
+	ratelimit_unhit(rl, "none", 4, 1070);
+	ratelimit_free(rl);
+}
+
+/* Client addresses as keys: binary, whole, IPv6 by its /64. */
+static void
+test_ratelimit_addr_key(void)
+{
+	static const char *const same[][2] = {
+		{ "192.0.2.1", "::ffff:192.0.2.1" },
+		{ "2001:db8:1:2::1", "2001:db8:1:2:ffff:ffff:ffff:ffff" },
+		{ "2001:0db8:0001:0002:0000:0000:0000:0001", "2001:db8:1:2::9" },
+	};
+	static const char *const apart[][2] = {
+		{ "192.0.2.1", "192.0.2.2" },
+		{ "2001:db8:1:2::1", "2001:db8:1:3::1" },
+		/* two long texts alike in their first 32 bytes */
+		{ "0000:0000:0000:0000:0000:ffff:198.51.100.1",
+		  "0000:0000:0000:0000:0000:ffff:198.51.100.2" },
+		{ "ffff:ffff:ffff:fffe:ffff:ffff:ffff:ffff",
+		  "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff" },
+		{ "0.0.0.0", "::" },
+	};
+	struct ratelimit	*rl = ratelimit_new(1, 60, 64);
+	uint8_t			 ka[RATELIMIT_ADDR_KEY_MAX];
+	uint8_t			 kb[RATELIMIT_ADDR_KEY_MAX];
+	size_t			 la, lb, i;
+	uint32_t		 ra;
+
+	for (i = 0; i < sizeof(same) / sizeof(same[0]); i++) {
+		la = ratelimit_addr_key(same[i][0], ka);
+		lb = ratelimit_addr_key(same[i][1], kb);
+		CHECK(la == lb && memcmp(ka, kb, la) == 0);
+	}
+	for (i = 0; i < sizeof(apart) / sizeof(apart[0]); i++) {
+		la = ratelimit_addr_key(apart[i][0], ka);
+		lb = ratelimit_addr_key(apart[i][1], kb);
+		CHECK(la <= RATELIMIT_ADDR_KEY_MAX);
+		CHECK(la != lb || memcmp(ka, kb, la) != 0);
+		/* and so they are limited apart */
+		CHECK_INT(ratelimit_hit(rl, ka, la, 1000, &ra), 1);
+		CHECK_INT(ratelimit_hit(rl, kb, lb, 1000, &ra), 1);
+	}
+	CHECK_INT(ratelimit_addr_key("192.0.2.1", ka), 5);
+	CHECK_INT(ratelimit_addr_key("2001:db8::1", ka), 9);
+	/* no address: one key for all such text, apart from addresses */
+	la = ratelimit_addr_key("not an address", ka);
+	lb = ratelimit_addr_key("fe80::1%eth0", kb);
+	CHECK(la == lb && memcmp(ka, kb, la) == 0);
+	CHECK_INT(la, 1);
+	ratelimit_free(rl);
+}
+
 static void
 test_cidr(void)
 {
@@ -688,6 +788,9 @@ main(void)
 	RUN(test_grant);
 	RUN(test_dialect);
 	RUN(test_ratelimit);
+	RUN(test_ratelimit_long_keys);
+	RUN(test_ratelimit_unhit);
+	RUN(test_ratelimit_addr_key);
 	RUN(test_cidr);
 	RUN(test_egress_checks);
 	RUN(test_keep_caps);
