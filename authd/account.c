@@ -172,11 +172,9 @@ static void
 signed_answer(struct signed_req *s, int status, const uint8_t *grant)
 {
 	struct ipc_msg	 req, m;
-	uint32_t	 retry;
 
 	if (status == 401)
-		ratelimit_hit(authd_env->invalid, s->peer, strlen(s->peer),
-		    time(NULL), &retry);
+		peer_invalid(s->peer);
 	memset(&req, 0, sizeof(req));
 	req.type = IPC_AUTH_SIGNED;
 	req.reqid = s->reqid;
@@ -264,8 +262,7 @@ account_signed(struct ipc_chan *chan, struct ipc_msg *m)
 		free(s);
 		return -1;
 	}
-	if (!ratelimit_check(authd_env->invalid, s->peer, strlen(s->peer),
-	    time(NULL), &retry)) {
+	if (!peer_invalid_ok(s->peer, &retry)) {
 		signed_answer(s, 429, NULL);
 		return 0;
 	}

@@ -34,6 +34,7 @@ struct pwop {
 	char		 password[PASSWORD_IN_MAX + 1];
 	char		 newpass[PASSWORD_IN_MAX + 1];
 	struct cred	 cred;
+	struct attempt	 attempt;	/* an old password being checked */
 	struct profile	 profile;	/* account data */
 };
 
@@ -56,6 +57,8 @@ password_acceptable(const char *pw, const char **why)
 static void
 pwop_free(struct pwop *op)
 {
+	/* unless it was marked a failure, the attempt was none */
+	attempt_forgive(&op->attempt);
 	explicit_bzero(op, sizeof(*op));
 	free(op);
 }
@@ -260,13 +263,11 @@ static void
 old_verified(struct hash_job *j, void *arg)
 {
 	struct pwop	*op = arg;
-	uint32_t	 retry;
 	int		 ok = j->ok;
 
 	hasher_job_free(j);
 	if (!ok) {
-		ratelimit_hit(authd_env->failures, op->peer, strlen(op->peer),
-		    time(NULL), &retry);
+		attempt_failed(&op->attempt);
 		answer_password(op, 403, "the old password is wrong", NULL);
 		return;
 	}
@@ -317,17 +318,19 @@ users_change_password(struct ipc_chan *chan, struct ipc_msg *m)
 		answer_password(op, 401, "invalid or expired token", NULL);
 		return 0;
 	}
-	if (!ratelimit_check(a->failures, op->peer, strlen(op->peer),
-	    time(NULL), &retry)) {
+	if (!password_acceptable(op->newpass, &why)) {
+		answer_password(op, 400, why, NULL);
+		return 0;
+	}
+	/* counted before the old password is hashed, taken back unless
+	 * it was wrong */
+	if (!attempt_begin(&op->attempt, op->peer, &retry)) {
 		answer_password(op, 429, "too many failed attempts", NULL);
 		return 0;
 	}
 	if (strlen(op->password) > HASHER_PASSWORD_MAX) {
+		attempt_failed(&op->attempt);
 		answer_password(op, 403, "the old password is wrong", NULL);
-		return 0;
-	}
-	if (!password_acceptable(op->newpass, &why)) {
-		answer_password(op, 400, why, NULL);
 		return 0;
 	}
 	op->ref[0] = '\0';	/* the grant's own user */

@@ -1,8 +1,15 @@
 """Who the client is and how often it may guess: X-Forwarded-For read
-from its end."""
+from its end, attempts counted before their hash runs, and one delay
+per account whatever the spelling."""
+import base64
 import json
+import os
+import threading
+import time
 
-from identity import admin_password
+from identity import admin_password, admin_token, call, moatctl
+
+REMOTE = "127.0.0.2"
 
 
 def via(suite, method, path, lines, body=None, token=None, extra=()):
@@ -97,3 +104,132 @@ def test_forwarded_for_walks_back_over_trusted_proxies(make_suite):
     status, body = via(s, "POST", "/v2/cce", ["127.0.0.1, 10.0.0.5"],
                        {"cmd": "AUTH", "user": "admin", "password": pw})
     assert status == 200 and body["status"] == 201, body
+
+
+# ---- attempts counted before they run -----------------------------------
+
+def burst(n, connect, send):
+    """n requests on n connections, sent at once once all are open."""
+    ready = threading.Barrier(n)
+    codes = [None] * n
+
+    def one(i):
+        conn = connect()
+        try:
+            conn.connect()
+            ready.wait(30)
+            codes[i] = send(conn, i)
+        finally:
+            conn.close()
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    return codes
+
+
+def post(conn, path, body, headers=None):
+    h = {"Content-Type": "application/json"}
+    h.update(headers or {})
+    conn.request("POST", path, json.dumps(body).encode(), h)
+    resp = conn.getresponse()
+    resp.read()
+    return resp.status
+
+
+def test_parallel_guesses_reach_the_hash_at_most_the_limit(make_suite):
+    s = make_suite(conf="limit auth failures 10\n")
+    codes = burst(40, lambda: s.connection(timeout=30),
+                  lambda conn, i: post(conn, "/v1/auth/login", {
+                      "username": "nobody-%d" % i,
+                      "password": "wrong-password-%d" % i}))
+    assert codes.count(401) + codes.count(429) == 40, codes
+    assert 1 <= codes.count(401) <= 10, codes
+    # and the limit holds afterwards
+    assert call(s, "POST", "/v1/auth/login", body={
+        "username": "admin", "password": admin_password(s)})[0] == 429
+
+
+def test_parallel_old_passwords_are_counted_before_they_are_hashed(
+        make_suite):
+    s = make_suite(conf="limit auth failures 10\n")
+    token = admin_token(s)
+    codes = burst(40, lambda: s.connection(timeout=30),
+                  lambda conn, i: post(conn, "/v1/user/change-password", {
+                      "old_password": "wrong-password-%d" % i,
+                      "new_password": "new-password-%d" % i},
+                      {"Authorization": "Bearer " + token}))
+    assert codes.count(403) + codes.count(429) == 40, codes
+    assert 1 <= codes.count(403) <= 10, codes
+
+
+def test_parallel_client_secrets_are_counted_before_they_are_checked(
+        make_suite):
+    s = make_suite(conf="limit auth failures 10\n")
+    add_client(s, "billing", REMOTE)
+    # well-formed secrets, so that each is looked up before it fails
+    secrets = ["cs_" + base64.urlsafe_b64encode(os.urandom(41)).rstrip(
+        b"=").decode() for _ in range(40)]
+    codes = burst(40, lambda: s.connection(timeout=30, source=REMOTE),
+                  lambda conn, i: post(conn, "/v2/cce", {"cmd": "LOGIN"}, {
+                      "X-Client-Secret": secrets[i]}))
+    assert codes.count(403) + codes.count(429) == 40, codes
+    assert 1 <= codes.count(403) <= 10, codes
+
+
+def add_client(suite, name, *allow):
+    args = ["client", "add", name]
+    for a in allow:
+        args += ["--allow", a]
+    out = moatctl(suite, *args)
+    assert out.returncode == 0, out.stderr
+    return out.stdout.strip()
+
+
+# ---- one delay per account ----------------------------------------------
+
+def timed_login(suite, name, password, source):
+    t0 = time.time()
+    status, _, _ = call(suite, "POST", "/v1/auth/login", body={
+        "username": name, "password": password}, source=source)
+    return status, time.time() - t0
+
+
+def test_every_spelling_of_an_account_shares_its_delay(suite):
+    admin = admin_token(suite)
+    status, body, _ = call(suite, "POST", "/v1/admin/users", admin, {
+        "username": "carol", "password": "carol-password",
+        "email": "carol@example.com"})
+    assert status == 201, body
+    # from a new address each time, so that no address limit applies;
+    # each spelling names carol (an address matches in any case)
+    spellings = ["Carol@Example.com", "CAROL@EXAMPLE.COM",
+                 "carol@example.COM", "carol", "cArOl@eXaMpLe.CoM"]
+    took = []
+    for i, name in enumerate(spellings):
+        status, t = timed_login(suite, name, "wrong-%d" % i,
+                                "127.0.0.%d" % (10 + i))
+        assert status == 401
+        took.append(t)
+    assert max(took[:3]) < 0.9, took
+    assert took[3] >= 0.95 and took[4] >= 1.95, took
+    # the right password, by yet another spelling, resets the account
+    status, t = timed_login(suite, "CAROL@example.com", "carol-password",
+                            "127.0.0.20")
+    assert status == 200 and t >= 3.9
+    status, t = timed_login(suite, "carol", "carol-password", "127.0.0.21")
+    assert status == 200 and t < 0.9
+
+
+def test_an_unknown_name_is_slowed_in_every_case(suite):
+    took = []
+    for i, name in enumerate(["Nobody", "NOBODY", "nobody", "noBody",
+                              "NoBoDy"]):
+        status, t = timed_login(suite, name, "wrong-%d" % i,
+                                "127.0.0.%d" % (30 + i))
+        assert status == 401
+        took.append(t)
+    assert max(took[:3]) < 0.9, took
+    assert took[3] >= 0.95 and took[4] >= 1.95, took
