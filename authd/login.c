@@ -4,8 +4,8 @@
  * not after the hash, so that parallel guesses cannot all pass), the
  * credentials from stored, the account's growing delay (keyed on the
  * account stored found, and on the name lowered, see limits.c), argon2id
- * off the event loop (a dummy hash for unknown names, so that timing
- * says nothing), and only after a verified
+ * off the event loop (a dummy hash under the configured parameters for
+ * unknown names, so that timing says nothing), and only after a verified
  * password does the user's state (disabled, expired) show.  An attempt
  * that was no failure is taken back from the counts when it ends.
  */
@@ -42,6 +42,7 @@ struct login {
 	struct attempt	 attempt;	/* counted against the address */
 	struct account_keys account;	/* and against the account */
 	enum login_outcome outcome;
+	char		 dummy[HASHER_HASH_MAX];
 	struct event	*delay;
 	char		 token[JWT_MAX_LEN + 1];	/* an opaque one */
 	char		 jti[SESSION_JTI_LEN + 1];	/* a JWT's */
@@ -345,11 +346,16 @@ static void
 login_verify(evutil_socket_t fd, short ev, void *arg)
 {
 	struct login	*l = arg;
-	const char	*hash;
+	const char	*hash = l->cred.hash;
 
 	(void)fd;
 	(void)ev;
-	hash = l->cred.found ? l->cred.hash : hasher_dummy();
+	if (!l->cred.found) {
+		if (hasher_dummy(&authd_env->conf.argon2, l->dummy,
+		    sizeof(l->dummy)) == -1)
+			fatalx("cannot make the dummy hash");
+		hash = l->dummy;
+	}
 	if (hasher_submit(HASH_VERIFY, &authd_env->conf.argon2, l->password,
 	    hash, verified, l) == -1) {
 		answer(l, 503, 1, "too many logins at once", NULL, 0);

@@ -1,13 +1,16 @@
 """Who the client is and how often it may guess: X-Forwarded-For read
-from its end, attempts counted before their hash runs, and one delay
-per account whatever the spelling."""
+from its end, attempts counted before their hash runs, one delay per
+account whatever the spelling, and an unknown name that costs what a
+known one does."""
 import base64
 import json
 import os
+import signal
+import statistics
 import threading
 import time
 
-from identity import admin_password, admin_token, call, moatctl
+from identity import admin_password, admin_token, call, make_user, moatctl
 
 REMOTE = "127.0.0.2"
 
@@ -233,3 +236,55 @@ def test_an_unknown_name_is_slowed_in_every_case(suite):
         took.append(t)
     assert max(took[:3]) < 0.9, took
     assert took[3] >= 0.95 and took[4] >= 1.95, took
+
+
+# ---- the dummy hash -----------------------------------------------------
+
+def login_times(suite, known, rounds):
+    """Medians of a known user's login and of unknown names', taken in
+    turns so that both meet the same load."""
+    k, u = [], []
+    for i in range(rounds):
+        t0 = time.time()
+        status, _, _ = call(suite, "POST", "/v1/auth/login", body={
+            "username": known[0], "password": known[1]})
+        k.append(time.time() - t0)
+        assert status == 200
+        t0 = time.time()
+        status, _, _ = call(suite, "POST", "/v1/auth/login", body={
+            "username": "ghost-%d-%d" % (rounds, i),
+            "password": "whatever-password"})
+        u.append(time.time() - t0)
+        assert status == 401
+    return statistics.median(k), statistics.median(u)
+
+
+def reload(suite, conf):
+    suite.write_conf(conf)
+    before = suite.log_text().count("configuration reloaded")
+    os.kill(suite.pid("moatd"), signal.SIGHUP)
+    deadline = time.time() + 10
+    while suite.log_text().count("configuration reloaded") == before:
+        assert time.time() < deadline, suite.log_text()
+        time.sleep(0.05)
+
+
+def test_an_unknown_name_costs_what_a_known_one_does(make_suite):
+    base = "limit auth failures 1000\nlimit api requests 1000\n"
+    s = make_suite(conf=base)
+    admin = admin_token(s)
+    # made under the configuration in force, as its hash is checked
+    heavy = "argon2 memory 65536 time 3\n"
+    reload(s, base + heavy)
+    make_user(s, admin, "timed", "timed-password")
+    known, unknown = login_times(s, ("timed", "timed-password"), 9)
+    # the default costs about a sixth of this here; with the dummy made
+    # under the defaults an unknown name answered in a fraction of the
+    # time of a known one
+    assert unknown > 0.6 * known, (known, unknown)
+    assert known > 0.1, known
+    # and it follows the configuration back down
+    reload(s, base)
+    make_user(s, admin, "light", "light-password")
+    known2, unknown2 = login_times(s, ("light", "light-password"), 9)
+    assert unknown2 < 0.6 * unknown, (unknown, unknown2)
