@@ -166,10 +166,13 @@ struct signed_req {
 	uint8_t		*body;
 	size_t		 bodylen;
 	uint8_t		 digest[32];
+	int64_t		 xdate_at;	/* as X-Date says */
+	int64_t		 checked;	/* when it was found fresh */
 };
 
 static void
-signed_answer(struct signed_req *s, int status, const uint8_t *grant)
+signed_answer(struct signed_req *s, int status, uint32_t retry,
+    const uint8_t *grant)
 {
 	struct ipc_msg	 req, m;
 
@@ -180,7 +183,7 @@ signed_answer(struct signed_req *s, int status, const uint8_t *grant)
 	req.reqid = s->reqid;
 	ipc_msg_init(&m, IPC_AUTH_VERIFY_RES, 0);
 	ipc_put_u64(&m, status);
-	ipc_put_u64(&m, 0);
+	ipc_put_u64(&m, retry);
 	ipc_put_bin(&m, grant, grant != NULL ? GRANT_LEN : 0);
 	ipc_reply(s->front, &req, &m);
 	if (s->body != NULL) {
@@ -204,7 +207,7 @@ key_known(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 
 	(void)chan;
 	if (m == NULL) {
-		signed_answer(s, 503, NULL);
+		signed_answer(s, 503, 0, NULL);
 		return;
 	}
 	ipc_get_bool(m, &found);
@@ -221,19 +224,28 @@ key_known(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 	    s->host, s->xdate, s->target, s->body, s->bodylen, s->signature,
 	    strlen(s->signature)) == CRYPTO_OK;
 	explicit_bzero(secret, sizeof(secret));
-	/* a signature counts once, the first time it is good */
-	if (ok && !ratelimit_hit(authd_env->replays, s->digest,
-	    sizeof(s->digest), time(NULL), &retry)) {
-		log_debug("a replayed signature from %s", s->peer);
-		ok = 0;
-	}
 	if (!ok) {
-		signed_answer(s, 401, NULL);
+		signed_answer(s, 401, 0, NULL);
 		return;
+	}
+	/* a signature counts once, the first time it is good; a key whose
+	 * share of the cache is full waits rather than push one out */
+	switch (replay_record(authd_env->replays, oid, s->digest,
+	    s->xdate_at, s->checked, &retry)) {
+	case REPLAY_SEEN:
+		log_debug("a replayed signature from %s", s->peer);
+		signed_answer(s, 401, 0, NULL);
+		return;
+	case REPLAY_FULL:
+		log_debug("too many signatures of one key from %s", s->peer);
+		signed_answer(s, 429, retry, NULL);
+		return;
+	case REPLAY_NEW:
+		break;
 	}
 	grant_mint(user, role_by_name(role), SCOPE_ALL, GRANT_ACCOUNT_KEY,
 	    oid, grant);
-	signed_answer(s, 200, grant);
+	signed_answer(s, 200, 0, grant);
 }
 
 int
@@ -241,7 +253,6 @@ account_signed(struct ipc_chan *chan, struct ipc_msg *m)
 {
 	struct signed_req	*s;
 	struct ipc_msg		 req;
-	int64_t			 when;
 	uint32_t		 retry;
 
 	if ((s = calloc(1, sizeof(*s))) == NULL ||
@@ -263,22 +274,25 @@ account_signed(struct ipc_chan *chan, struct ipc_msg *m)
 		return -1;
 	}
 	if (!peer_invalid_ok(s->peer, &retry)) {
-		signed_answer(s, 429, NULL);
+		signed_answer(s, 429, retry, NULL);
 		return 0;
 	}
-	/* within five minutes of our clock, or refused unread */
+	/* within five minutes of our clock, or refused unread; the replay
+	 * cache later reads the same clock reading */
+	s->checked = time(NULL);
 	if (strlen(s->api_key) != API_KEY_LEN ||
-	    http_date_parse(s->xdate, strlen(s->xdate), &when) != CRYPTO_OK ||
-	    !sig_v2_fresh(when, time(NULL), SIG_V2_WINDOW) ||
+	    http_date_parse(s->xdate, strlen(s->xdate), &s->xdate_at) !=
+	    CRYPTO_OK ||
+	    !sig_v2_fresh(s->xdate_at, s->checked, SIG_V2_WINDOW) ||
 	    sig_v2_digest(s->signature, strlen(s->signature), s->digest) !=
 	    CRYPTO_OK) {
-		signed_answer(s, 401, NULL);
+		signed_answer(s, 401, 0, NULL);
 		return 0;
 	}
 	ipc_msg_init(&req, IPC_ACCOUNT_KEY_GET, 0);
 	ipc_put_str(&req, s->api_key);
 	if (ipc_request(authd_env->chans[PROC_STORED], &req,
 	    authd_env->conf.common.ipc_timeout_ms, key_known, s) == -1)
-		signed_answer(s, 503, NULL);
+		signed_answer(s, 503, 0, NULL);
 	return 0;
 }

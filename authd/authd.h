@@ -13,6 +13,7 @@
 #include "ipc.h"
 #include "proc.h"
 #include "ratelimit.h"
+#include "replay.h"
 
 #define MASTER_KEY_LEN	32
 
@@ -64,7 +65,7 @@ struct authd {
 	struct ratelimit	*failures;
 	struct ratelimit	*accounts;
 	struct ratelimit	*invalid;
-	struct ratelimit	*replays;	/* account v2 signatures seen */
+	struct replay_cache	*replays;	/* account v2 signatures seen */
 	int			 serving;
 };
 

@@ -1,8 +1,12 @@
 """Who the client is and how often it may guess: X-Forwarded-For read
 from its end, attempts counted before their hash runs, one delay per
-account whatever the spelling, and an unknown name that costs what a
-known one does."""
+account whatever the spelling, an unknown name that costs what a known
+one does, and the account v2 replay cache kept per signing key."""
 import base64
+import email.utils
+import hashlib
+import hmac
+import http.client
 import json
 import os
 import signal
@@ -288,3 +292,61 @@ def test_an_unknown_name_costs_what_a_known_one_does(make_suite):
     make_user(s, admin, "light", "light-password")
     known2, unknown2 = login_times(s, ("light", "light-password"), 9)
     assert unknown2 < 0.6 * unknown, (unknown, unknown2)
+
+
+# ---- the account v2 replay cache ----------------------------------------
+
+def sign(suite, method, path, api_key, secret, when=None):
+    xdate = email.utils.formatdate(when if when is not None else
+                                   time.time(), usegmt=True)
+    host = "127.0.0.1:%d" % suite.port
+    msg = b"\n".join([method.encode(), host.encode(), xdate.encode(),
+                      path.encode(), b""])
+    sig = base64.b64encode(hmac.new(secret.encode(), msg,
+                                    hashlib.sha256).digest()).decode()
+    return {"X-Date": xdate, "Authorization": "%s:%s" % (api_key, sig),
+            "Host": host}
+
+
+def test_a_signing_key_that_fills_its_share_waits(make_suite):
+    """Each key keeps every signature it made for the whole window; when
+    its share is full, a new signature is refused (429, in the account
+    dialect's shape) rather than one that could be replayed forgotten."""
+    s = make_suite(conf="limit api requests 1000000\n")
+    token = admin_token(s)
+    status, body, _ = call(s, "PUT", "/v2/account/api", token)
+    assert status == 201, body
+    key, secret = body["api"]["api_key"], body["api"]["secret_key"]
+    status, body, _ = call(s, "PUT", "/v2/account/api", token)
+    other_key, other_secret = body["api"]["api_key"], body["api"]["secret_key"]
+    share = 4096
+    conn = s.connection(timeout=30)
+    first = None
+    try:
+        for n in range(share):
+            path = "/v2/account?n=%d" % n
+            headers = sign(s, "GET", path, key, secret)
+            first = first or (path, headers)
+            conn.request("GET", path, headers=headers)
+            resp = conn.getresponse()
+            resp.read()
+            assert resp.status == 200, (n, resp.status)
+        path = "/v2/account?n=%d" % share
+        conn.request("GET", path, headers=sign(s, "GET", path, key, secret))
+        resp = conn.getresponse()
+        answer = json.loads(resp.read())
+        assert resp.status == 429, resp.status
+        assert answer["success"] is False and "error" in answer, answer
+        assert 0 < int(resp.getheader("Retry-After")) <= 601
+        # nothing was pushed out: the first signature is still a replay
+        conn.request("GET", first[0], headers=first[1])
+        resp = conn.getresponse()
+        resp.read()
+        assert resp.status == 401
+    finally:
+        conn.close()
+    # another key has its own share
+    status, _, _ = s.request("GET", "/v2/account", None,
+                             sign(s, "GET", "/v2/account", other_key,
+                                  other_secret))
+    assert status == 200
