@@ -709,6 +709,86 @@ only_net_admin(void)
 	return eff == (1ULL << 12) && bnd == (1ULL << 12) ? 0 : 31;
 }
 
+/*
+ * Where an admin's endpoint may not be (stored's check, and taskd's of
+ * what a name resolves to): loopback, link-local, the metadata address
+ * and unspecified, unless moatd.conf allows a range that covers it.
+ */
+static void
+test_egress_endpoint_refusal(void)
+{
+	static const char *const refused[] = { "127.0.0.1", "127.1.2.3",
+	    "169.254.169.254", "169.254.0.1", "0.0.0.0", "0.1.2.3", "::1",
+	    "::", "fe80::1", "febf:ffff::1", "fd00:ec2::254",
+	    "::ffff:127.0.0.1", "::ffff:169.254.169.254", "0:0:0:0:0:0:0:1" };
+	static const char *const fine[] = { "203.0.113.10", "10.0.0.1",
+	    "192.168.1.1", "172.16.0.1", "169.253.255.255", "169.255.0.1",
+	    "128.0.0.1", "1.0.0.0", "2001:db8::1", "fec0::1", "fd00:ec2::253",
+	    "::2", "::ffff:203.0.113.10", "fe7f::1" };
+	static const char *const refused_endpoints[] = { "127.0.0.1:51820",
+	    "[::1]:51820", "[fe80::1]:51820", "169.254.169.254:80",
+	    "0.0.0.0:1", "[::]:51820", "localhost:51820", "LocalHost:1",
+	    "localhost.:1", "a.localhost:1", "vpn.LOCALHOST:1",
+	    "[::ffff:127.0.0.1]:1", "[fd00:ec2::254]:443" };
+	static const char *const fine_endpoints[] = {
+	    "vpn-provider.example.com:51820", "203.0.113.10:51820",
+	    "[2001:db8::1]:51820", "notlocalhost:1", "localhost.example:1",
+	    "10.231.7.2:51820" };
+	struct egress_allow	 allow, some;
+	size_t			 i;
+
+	memset(&allow, 0, sizeof(allow));
+	for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++)
+		CHECK(egress_addr_refused(refused[i], &allow) != NULL);
+	for (i = 0; i < sizeof(fine) / sizeof(fine[0]); i++)
+		CHECK(egress_addr_refused(fine[i], &allow) == NULL);
+	for (i = 0; i < sizeof(refused_endpoints) /
+	    sizeof(refused_endpoints[0]); i++) {
+		CHECK(egress_endpoint_ok(refused_endpoints[i]));
+		CHECK(egress_endpoint_refused(refused_endpoints[i], &allow) !=
+		    NULL);
+		CHECK(egress_endpoint_refused(refused_endpoints[i], NULL) !=
+		    NULL);
+	}
+	for (i = 0; i < sizeof(fine_endpoints) / sizeof(fine_endpoints[0]);
+	    i++)
+		CHECK(egress_endpoint_refused(fine_endpoints[i], &allow) ==
+		    NULL);
+	CHECK_STR(egress_addr_refused("169.254.169.254", NULL),
+	    "the metadata address");
+	CHECK_STR(egress_addr_refused("fd00:ec2::254", NULL),
+	    "the metadata address");
+	CHECK_STR(egress_addr_refused("::1", NULL), "a loopback address");
+	CHECK_STR(egress_addr_refused("fe80::1", NULL), "a link-local address");
+	CHECK_STR(egress_addr_refused("::", NULL), "an unspecified address");
+	CHECK_STR(egress_host_refused("127.0.0.2", NULL),
+	    "a loopback address");
+	/* names other than localhost's are for taskd to resolve */
+	CHECK(egress_host_refused("metadata.google.internal", NULL) == NULL);
+
+	/* what moatd.conf allows, and only that */
+	memset(&some, 0, sizeof(some));
+	CHECK_INT(cidr_parse("127.0.0.0/8", &some.range[some.n++]), 0);
+	CHECK_INT(cidr_parse("fe80::/10", &some.range[some.n++]), 0);
+	CHECK(egress_addr_refused("127.0.0.1", &some) == NULL);
+	CHECK(egress_addr_refused("127.9.9.9", &some) == NULL);
+	CHECK(egress_addr_refused("::ffff:127.0.0.1", &some) == NULL);
+	CHECK(egress_addr_refused("fe80::1", &some) == NULL);
+	CHECK(egress_addr_refused("::1", &some) != NULL);
+	CHECK(egress_addr_refused("169.254.169.254", &some) != NULL);
+	CHECK(egress_endpoint_refused("127.0.0.1:51999", &some) == NULL);
+	/* localhost is ::1 too, which this does not allow */
+	CHECK(egress_endpoint_refused("localhost:51999", &some) != NULL);
+	CHECK_INT(cidr_parse("::1", &some.range[some.n++]), 0);
+	CHECK(egress_endpoint_refused("localhost:51999", &some) == NULL);
+	CHECK(egress_endpoint_refused("[::1]:51999", &some) == NULL);
+	/* the metadata address alone, not the rest of link-local */
+	memset(&some, 0, sizeof(some));
+	CHECK_INT(cidr_parse("169.254.169.254", &some.range[some.n++]), 0);
+	CHECK(egress_addr_refused("169.254.169.254", &some) == NULL);
+	CHECK(egress_addr_refused("169.254.169.253", &some) != NULL);
+}
+
 static void
 test_keep_caps(void)
 {
@@ -793,6 +873,7 @@ main(void)
 	RUN(test_ratelimit_addr_key);
 	RUN(test_cidr);
 	RUN(test_egress_checks);
+	RUN(test_egress_endpoint_refusal);
 	RUN(test_keep_caps);
 	return test_report("common");
 }
