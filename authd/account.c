@@ -167,7 +167,6 @@ struct signed_req {
 	size_t		 bodylen;
 	uint8_t		 digest[32];
 	int64_t		 xdate_at;	/* as X-Date says */
-	int64_t		 checked;	/* when it was found fresh */
 };
 
 static void
@@ -203,6 +202,7 @@ key_known(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 	size_t			 slen;
 	uint64_t		 oid, user;
 	uint32_t		 retry;
+	int64_t			 now;
 	int			 found, ok;
 
 	(void)chan;
@@ -224,14 +224,19 @@ key_known(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 	    s->host, s->xdate, s->target, s->body, s->bodylen, s->signature,
 	    strlen(s->signature)) == CRYPTO_OK;
 	explicit_bzero(secret, sizeof(secret));
-	if (!ok) {
+	/* fresh still, by the clock the cache is pruned with: an entry is
+	 * dropped only once its signature is stale by that clock, so a
+	 * signature fresh now cannot have lost its entry (another request
+	 * may have pruned while this one waited for stored) */
+	now = time(NULL);
+	if (!ok || !sig_v2_fresh(s->xdate_at, now, SIG_V2_WINDOW)) {
 		signed_answer(s, 401, 0, NULL);
 		return;
 	}
 	/* a signature counts once, the first time it is good; a key whose
 	 * share of the cache is full waits rather than push one out */
 	switch (replay_record(authd_env->replays, oid, s->digest,
-	    s->xdate_at, s->checked, &retry)) {
+	    s->xdate_at, now, &retry)) {
 	case REPLAY_SEEN:
 		log_debug("a replayed signature from %s", s->peer);
 		signed_answer(s, 401, 0, NULL);
@@ -277,13 +282,11 @@ account_signed(struct ipc_chan *chan, struct ipc_msg *m)
 		signed_answer(s, 429, retry, NULL);
 		return 0;
 	}
-	/* within five minutes of our clock, or refused unread; the replay
-	 * cache later reads the same clock reading */
-	s->checked = time(NULL);
+	/* within five minutes of our clock, or refused unread */
 	if (strlen(s->api_key) != API_KEY_LEN ||
 	    http_date_parse(s->xdate, strlen(s->xdate), &s->xdate_at) !=
 	    CRYPTO_OK ||
-	    !sig_v2_fresh(s->xdate_at, s->checked, SIG_V2_WINDOW) ||
+	    !sig_v2_fresh(s->xdate_at, time(NULL), SIG_V2_WINDOW) ||
 	    sig_v2_digest(s->signature, strlen(s->signature), s->digest) !=
 	    CRYPTO_OK) {
 		signed_answer(s, 401, 0, NULL);

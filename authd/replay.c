@@ -1,7 +1,7 @@
 /*
  * See replay.h.  A signature dated xdate is fresh until now - xdate
- * passes the window, and is kept until then, to the second: the
- * freshness check and the cache read the same clock reading, so a
+ * passes the window, and is kept until then, to the second: the caller
+ * checks freshness with the clock reading it records with, so a
  * signature cannot be fresh while its entry is gone.  Two trees: the
  * signatures of each key by digest (is this a replay?), and every
  * signature by date (which ones have gone stale?).

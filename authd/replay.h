@@ -31,9 +31,11 @@ struct replay_cache *replay_new(int64_t window, size_t per_key,
 	    size_t total);
 void	 replay_free(struct replay_cache *);
 /*
- * Records a fresh signature (its digest) of key, dated xdate, at now:
- * the time its freshness was checked.  A replay is told apart before
- * fullness, so that a full cache still refuses every replay.
+ * Records a signature (its digest) of key, dated xdate, at now, by
+ * which clock reading the caller found it fresh: what can no longer be
+ * fresh at now is dropped first, and nothing else.  A replay is told
+ * apart before fullness, so that a full cache still refuses every
+ * replay.
  */
 enum replay_verdict replay_record(struct replay_cache *, uint64_t key,
 	    const uint8_t digest[REPLAY_DIGEST_LEN], int64_t xdate,
