@@ -58,7 +58,7 @@ FRONTD_SRCS = frontd/frontd.c frontd/config.c frontd/server.c \
 AUTHD_SRCS = authd/authd.c authd/config.c authd/bootstrap.c authd/crypto.c \
 	authd/hasher.c authd/phc.c authd/login.c authd/verify.c authd/users.c \
 	authd/apikeys.c authd/clients.c authd/account.c authd/sshkey.c \
-	authd/sshkeys.c authd/egress.c
+	authd/sshkeys.c authd/egress.c authd/limits.c authd/replay.c
 STORED_SRCS = stored/stored.c stored/config.c stored/db.c stored/schema.c \
 	stored/health.c stored/users.c stored/userops.c stored/authz.c \
 	stored/sessions.c stored/events.c stored/reply.c stored/tokens.c \
@@ -66,7 +66,7 @@ STORED_SRCS = stored/stored.c stored/config.c stored/db.c stored/schema.c \
 	stored/profile.c stored/groups.c stored/sessionops.c stored/hosts.c stored/tasks.c \
 	stored/egress.c stored/digest.c
 TASKD_SRCS = taskd/taskd.c taskd/config.c taskd/jobs.c taskd/runner.c \
-	taskd/crun.c taskd/image.c taskd/spawn.c taskd/net.c
+	taskd/crun.c taskd/image.c taskd/spawn.c taskd/net.c taskd/endpoint.c
 MOATCTL_SRCS = moatctl/moatctl.c
 
 MOATD_PKGS = $(PKGS_COMMON) msgpack libevent_core
@@ -132,7 +132,7 @@ $(B)/gen/paths.h: FORCE
 	@rm -f $@.tmp
 FORCE:
 
-$(BIN)/moatd: $(call objs,$(MOATD_SRCS),moatd) $(LIBMOAT) $(OBJ)/moatd/gen/parse.o
+$(BIN)/moatd: $(call objs,$(MOATD_SRCS),moatd) $(OBJ)/moatd/gen/parse.o $(LIBMOAT)
 	@mkdir -p $(dir $@)
 	@echo "LD $@"
 	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(MOATD_PKGS))
@@ -167,10 +167,10 @@ UNIT_PKGS = $(PKGS_COMMON) msgpack libevent_core jansson
 UNIT_TESTS = $(BIN)/test_ipc $(BIN)/test_conf $(BIN)/test_common \
 	$(BIN)/test_http_parse $(BIN)/test_json_limits $(BIN)/test_crypto \
 	$(BIN)/test_phc $(BIN)/test_grantcache $(BIN)/test_sshkey \
-	$(BIN)/test_db
+	$(BIN)/test_db $(BIN)/test_replay $(BIN)/test_endpoint
 UNIT_LIB = $(call objs,regress/unit/test.c,unit) $(LIBMOAT)
 
-$(eval $(call prog_rules,unit,$(UNIT_PKGS) libcrypto,-Ifrontd -Imoatd -Iauthd -Istored))
+$(eval $(call prog_rules,unit,$(UNIT_PKGS) libcrypto,-Ifrontd -Imoatd -Iauthd -Istored -Itaskd))
 $(OBJ)/unit/gen/parse.o: $(B)/gen/parse.c
 	@mkdir -p $(dir $@)
 	@$(CC) $(CFLAGS_BASE) $(OPT) -Imoatd $(call pc_cflags,$(UNIT_PKGS)) \
@@ -200,6 +200,14 @@ $(BIN)/test_crypto: $(call objs,regress/unit/test_crypto.c authd/crypto.c,unit) 
 $(BIN)/test_phc: $(call objs,regress/unit/test_phc.c authd/phc.c authd/crypto.c,unit) $(UNIT_LIB)
 	@echo "LD $@"
 	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS) libcrypto libargon2)
+
+$(BIN)/test_replay: $(call objs,regress/unit/test_replay.c authd/replay.c,unit) $(UNIT_LIB)
+	@echo "LD $@"
+	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS))
+
+$(BIN)/test_endpoint: $(call objs,regress/unit/test_endpoint.c taskd/endpoint.c,unit) $(UNIT_LIB)
+	@echo "LD $@"
+	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS))
 
 $(BIN)/test_grantcache: $(call objs,regress/unit/test_grantcache.c frontd/grantcache.c,unit) $(UNIT_LIB)
 	@echo "LD $@"

@@ -168,21 +168,21 @@ struct signed_req {
 	uint8_t		*body;
 	size_t		 bodylen;
 	uint8_t		 digest[32];
+	int64_t		 xdate_at;	/* as X-Date says */
 };
 
 static void
-signed_answer(struct signed_req *s, int status, const uint8_t *grant)
+signed_answer(struct signed_req *s, int status, uint32_t retry,
+    const uint8_t *grant)
 {
 	struct ipc_msg	 req;
-	uint32_t	 retry;
 
 	if (status == 401)
-		ratelimit_hit(authd_env->invalid, s->peer, strlen(s->peer),
-		    time(NULL), &retry);
+		peer_invalid(s->peer);
 	memset(&req, 0, sizeof(req));
 	req.type = IPC_AUTH_SIGNED;
 	req.reqid = s->reqid;
-	verify_answer(s->front, &req, status, 0, grant);
+	verify_answer(s->front, &req, status, retry, grant);
 	if (s->body != NULL) {
 		explicit_bzero(s->body, s->bodylen);
 		free(s->body);
@@ -200,11 +200,12 @@ key_known(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 	size_t			 slen;
 	uint64_t		 oid, user;
 	uint32_t		 retry;
+	int64_t			 now;
 	int			 found, ok;
 
 	(void)chan;
 	if (m == NULL) {
-		signed_answer(s, 503, NULL);
+		signed_answer(s, 503, 0, NULL);
 		return;
 	}
 	found = 0;
@@ -224,19 +225,33 @@ key_known(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 	    s->host, s->xdate, s->target, s->body, s->bodylen, s->signature,
 	    strlen(s->signature)) == CRYPTO_OK;
 	explicit_bzero(secret, sizeof(secret));
-	/* a signature counts once, the first time it is good */
-	if (ok && !ratelimit_hit(authd_env->replays, s->digest,
-	    sizeof(s->digest), time(NULL), &retry)) {
-		log_debug("a replayed signature from %s", s->peer);
-		ok = 0;
-	}
-	if (!ok) {
-		signed_answer(s, 401, NULL);
+	/* fresh still, by the clock the cache is pruned with: an entry is
+	 * dropped only once its signature is stale by that clock, so a
+	 * signature fresh now cannot have lost its entry (another request
+	 * may have pruned while this one waited for stored) */
+	now = time(NULL);
+	if (!ok || !sig_v2_fresh(s->xdate_at, now, SIG_V2_WINDOW)) {
+		signed_answer(s, 401, 0, NULL);
 		return;
+	}
+	/* a signature counts once, the first time it is good; a key whose
+	 * share of the cache is full waits rather than push one out */
+	switch (replay_record(authd_env->replays, oid, s->digest,
+	    s->xdate_at, now, &retry)) {
+	case REPLAY_SEEN:
+		log_debug("a replayed signature from %s", s->peer);
+		signed_answer(s, 401, 0, NULL);
+		return;
+	case REPLAY_FULL:
+		log_debug("too many signatures of one key from %s", s->peer);
+		signed_answer(s, 429, retry, NULL);
+		return;
+	case REPLAY_NEW:
+		break;
 	}
 	grant_mint(user, role_by_name(role), SCOPE_ALL, GRANT_ACCOUNT_KEY,
 	    oid, grant);
-	signed_answer(s, 200, grant);
+	signed_answer(s, 200, 0, grant);
 }
 
 int
@@ -244,7 +259,6 @@ account_signed(struct ipc_chan *chan, struct ipc_msg *m)
 {
 	struct signed_req	*s;
 	struct ipc_msg		 req;
-	int64_t			 when;
 	uint32_t		 retry;
 
 	if ((s = calloc(1, sizeof(*s))) == NULL ||
@@ -265,24 +279,24 @@ account_signed(struct ipc_chan *chan, struct ipc_msg *m)
 		free(s);
 		return -1;
 	}
-	if (!ratelimit_check(authd_env->invalid, s->peer, strlen(s->peer),
-	    time(NULL), &retry)) {
-		signed_answer(s, 429, NULL);
+	if (!peer_invalid_ok(s->peer, &retry)) {
+		signed_answer(s, 429, retry, NULL);
 		return 0;
 	}
 	/* within five minutes of our clock, or refused unread */
 	if (strlen(s->api_key) != API_KEY_LEN ||
-	    http_date_parse(s->xdate, strlen(s->xdate), &when) != CRYPTO_OK ||
-	    !sig_v2_fresh(when, time(NULL), SIG_V2_WINDOW) ||
+	    http_date_parse(s->xdate, strlen(s->xdate), &s->xdate_at) !=
+	    CRYPTO_OK ||
+	    !sig_v2_fresh(s->xdate_at, time(NULL), SIG_V2_WINDOW) ||
 	    sig_v2_digest(s->signature, strlen(s->signature), s->digest) !=
 	    CRYPTO_OK) {
-		signed_answer(s, 401, NULL);
+		signed_answer(s, 401, 0, NULL);
 		return 0;
 	}
 	ipc_msg_init(&req, IPC_ACCOUNT_KEY_GET, 0);
 	ipc_put_str(&req, s->api_key);
 	if (ipc_request(authd_env->chans[PROC_STORED], &req,
 	    authd_env->conf.common.ipc_timeout_ms, key_known, s) == -1)
-		signed_answer(s, 503, NULL);
+		signed_answer(s, 503, 0, NULL);
 	return 0;
 }

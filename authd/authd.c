@@ -124,8 +124,7 @@ main(int argc, char *argv[])
 	a.failures = ratelimit_new(10, 60, 65536);
 	a.accounts = ratelimit_new(UINT32_MAX, 900, 65536);
 	a.invalid = ratelimit_new(100, 60, 65536);
-	/* twice the clock window: a signature older than that is stale */
-	a.replays = ratelimit_new(1, 2 * SIG_V2_WINDOW, 65536);
+	a.replays = replay_new(SIG_V2_WINDOW, REPLAY_PER_KEY, REPLAY_TOTAL);
 
 	sandbox_drop_privileges(opts.user, opts.root);
 	daemon_bind_to_parent();

@@ -13,6 +13,7 @@
 #include "ipc.h"
 #include "proc.h"
 #include "ratelimit.h"
+#include "replay.h"
 #include "tokens.h"
 
 #define MASTER_KEY_LEN	32
@@ -65,7 +66,7 @@ struct authd {
 	struct ratelimit	*failures;
 	struct ratelimit	*accounts;
 	struct ratelimit	*invalid;
-	struct ratelimit	*replays;	/* account v2 signatures seen */
+	struct replay_cache	*replays;	/* account v2 signatures seen */
 	int			 serving;
 };
 
@@ -76,6 +77,37 @@ int	 config_dispatch(struct ipc_chan *, struct ipc_msg *);
 
 /* bootstrap.c */
 int	 bootstrap_admin(struct ipc_chan *, struct ipc_msg *);
+
+/* limits.c: an attempt counted against its address before it runs */
+struct attempt {
+	uint8_t		 key[RATELIMIT_ADDR_KEY_MAX];
+	size_t		 keylen;
+	int64_t		 when;
+	int		 held;		/* counted, outcome not known yet */
+};
+/* 1 with the attempt counted, or 0 if the address is over its limit */
+int	 attempt_begin(struct attempt *, const char *peer, uint32_t *retry);
+/* a failure: it stays counted */
+void	 attempt_failed(struct attempt *);
+/* no failure (a success, or no check made): taken back */
+void	 attempt_forgive(struct attempt *);
+/* invalid tokens, keys and signatures per address */
+void	 peer_invalid(const char *peer);
+int	 peer_invalid_ok(const char *peer, uint32_t *retry);
+
+/* The growing delay of an account: by its row and by its name. */
+struct account_keys {
+	uint8_t		 oid[9];
+	uint8_t		 name[17];
+	int		 has_oid;
+	int		 held;		/* this attempt is counted */
+	int64_t		 when;
+};
+void	 account_keys(struct account_keys *, const char *name, uint64_t oid);
+uint32_t account_failures(const struct account_keys *);
+void	 account_hit(struct account_keys *);
+void	 account_unhit(struct account_keys *);
+void	 account_reset(struct account_keys *);
 
 /* login.c */
 int	 login_request(struct ipc_chan *, struct ipc_msg *);

@@ -17,6 +17,7 @@
 
 struct check {
 	char		 peer[64];
+	struct attempt	 attempt;	/* counted until the secret is good */
 	uint8_t		 secret[TOKEN_SECRET_LEN];
 	client_checked_cb cb;
 	void		*arg;
@@ -27,11 +28,11 @@ checked(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
 	struct check		*c = arg;
 	struct token_res	 t;
-	uint32_t		 retry;
 	int			 ok;
 
 	(void)chan;
 	if (m == NULL) {
+		attempt_forgive(&c->attempt);	/* nothing was checked */
 		c->cb(403, 0, 0, 0, c->arg);
 		goto done;
 	}
@@ -39,9 +40,11 @@ checked(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 	ok = token_res_matches(&t, c->secret) &&
 	    strcmp(t.kind, PREFIX_CLIENT) == 0 &&
 	    cidr_list_match(t.bound, c->peer);
-	if (!ok)	/* a secret is a password: it counts as a failure */
-		ratelimit_hit(authd_env->failures, c->peer, strlen(c->peer),
-		    time(NULL), &retry);
+	/* a secret is a password: a wrong one counts as a failure */
+	if (ok)
+		attempt_forgive(&c->attempt);
+	else
+		attempt_failed(&c->attempt);
 	c->cb(ok ? 200 : 403, 0, t.oid, t.user, c->arg);
  done:
 	explicit_bzero(c, sizeof(*c));
@@ -58,17 +61,18 @@ clients_check(const char *peer, const char *secret, client_checked_cb cb,
 	char		 idtext[13];
 	uint32_t	 retry;
 
-	if (!ratelimit_check(authd_env->failures, peer, strlen(peer),
-	    time(NULL), &retry)) {
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		fatal("%s", __func__);
+	/* counted before it is checked: parallel guesses cannot all pass */
+	if (!attempt_begin(&c->attempt, peer, &retry)) {
+		free(c);
 		cb(429, retry, 0, 0, arg);
 		return;
 	}
-	if ((c = calloc(1, sizeof(*c))) == NULL)
-		fatal("%s", __func__);
 	if (token_parse(PREFIX_CLIENT, secret, strlen(secret), id,
 	    c->secret) != CRYPTO_OK) {
-		ratelimit_hit(authd_env->failures, peer, strlen(peer),
-		    time(NULL), &retry);
+		attempt_failed(&c->attempt);
+		explicit_bzero(c, sizeof(*c));
 		free(c);
 		cb(403, 0, 0, 0, arg);
 		return;
@@ -82,6 +86,8 @@ clients_check(const char *peer, const char *secret, client_checked_cb cb,
 	ipc_put_str(&m, idtext);
 	if (ipc_request(authd_env->chans[PROC_STORED], &m,
 	    authd_env->conf.common.ipc_timeout_ms, checked, c) == -1) {
+		attempt_forgive(&c->attempt);
+		explicit_bzero(c, sizeof(*c));
 		free(c);
 		cb(403, 0, 0, 0, arg);
 	}

@@ -18,7 +18,6 @@ static pthread_mutex_t	 lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t	 wakeup = PTHREAD_COND_INITIALIZER;
 static size_t		 queued;
 static int		 done_pipe[2] = { -1, -1 };
-static char		 dummy[HASHER_HASH_MAX];
 
 int
 hasher_hash(const struct hasher_params *p, const char *password,
@@ -91,10 +90,8 @@ collect(evutil_socket_t fd, short ev, void *arg)
 void
 hasher_init(struct event_base *base, int workers)
 {
-	struct hasher_params	 p = { 19456, 2, 1 };
 	struct event		*ev;
 	pthread_t		 t;
-	char			 pw[33];
 	int			 i;
 
 	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, done_pipe) == -1)
@@ -107,16 +104,12 @@ hasher_init(struct event_base *base, int workers)
 			fatal("hasher: pthread_create");
 		pthread_detach(t);
 	}
-	random_string(pw, 32, "abcdefghijklmnopqrstuvwxyz0123456789");
-	if (hasher_hash(&p, pw, dummy, sizeof(dummy)) == -1)
-		fatalx("hasher: the dummy hash");
-	explicit_bzero(pw, sizeof(pw));
 }
 
-const char *
-hasher_dummy(void)
+int
+hasher_dummy(const struct hasher_params *p, char *out, size_t outlen)
 {
-	return dummy;
+	return phc_dummy(p, out, outlen);
 }
 
 int

@@ -54,8 +54,10 @@ void	 hasher_job_free(struct hash_job *);
 /* Synchronous, on the calling thread: bootstrap and the tests. */
 int	 hasher_hash(const struct hasher_params *, const char *password,
 	    char *encoded, size_t encodedlen);
-/* A hash of a random password, verified against unknown user names so
- * that the time taken does not tell which names exist. */
-const char *hasher_dummy(void);
+/* A hash that no password matches, under the parameters of the
+ * configuration in force (p), verified for unknown user names so that
+ * the time taken does not tell which names exist; -1 if out is short. */
+int	 hasher_dummy(const struct hasher_params *p, char *out,
+	    size_t outlen);
 
 #endif

@@ -1,9 +1,13 @@
 /*
- * Password logins, in every dialect.  The order matters: the address's
- * failure count first (429 before any work), the account's growing delay,
- * the credentials from stored, argon2id off the event loop (a dummy hash
- * for unknown names, so that timing says nothing), and only after a
- * verified password does the user's state (disabled, expired) show.
+ * Password logins, in every dialect.  The order matters: the attempt is
+ * counted against its address first (429 before any work; counted now,
+ * not after the hash, so that parallel guesses cannot all pass), the
+ * credentials from stored, the account's growing delay (keyed on the
+ * account stored found, and on the name lowered, see limits.c), argon2id
+ * off the event loop (a dummy hash under the configured parameters for
+ * unknown names, so that timing says nothing), and only after a verified
+ * password does the user's state (disabled, expired) show.  An attempt
+ * that was no failure is taken back from the counts when it ends.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +21,13 @@
 
 #define ACCOUNT_WINDOW	900	/* failures per account are counted so */
 
+/* How an attempt ended, for the limits: a failure stays counted. */
+enum login_outcome {
+	LOGIN_NOT_TRIED = 0,	/* no password was checked (busy, refused) */
+	LOGIN_FAILED,
+	LOGIN_SUCCEEDED,	/* the password was right */
+};
+
 struct login {
 	struct ipc_chan	*front;
 	uint32_t	 reqid;
@@ -28,17 +39,33 @@ struct login {
 	char		 name[FIELD_LOGIN_NAME_MAX + 1];
 	char		 password[PASSWORD_IN_MAX + 1];
 	struct cred	 cred;
+	struct attempt	 attempt;	/* counted against the address */
+	struct account_keys account;	/* and against the account */
+	enum login_outcome outcome;
+	char		 dummy[HASHER_HASH_MAX];
 	struct event	*delay;
 	char		 token[JWT_MAX_LEN + 1];	/* an opaque one */
 	char		 jti[SESSION_JTI_LEN + 1];	/* a JWT's */
 };
 
-static void	 login_lookup(evutil_socket_t, short, void *);
 static void	 client_session(struct login *);
 
 static void
 login_free(struct login *l)
 {
+	switch (l->outcome) {
+	case LOGIN_FAILED:
+		attempt_failed(&l->attempt);
+		break;
+	case LOGIN_SUCCEEDED:
+		attempt_forgive(&l->attempt);
+		account_reset(&l->account);
+		break;
+	default:
+		attempt_forgive(&l->attempt);
+		account_unhit(&l->account);
+		break;
+	}
 	if (l->delay != NULL)
 		event_free(l->delay);
 	explicit_bzero(l, sizeof(*l));
@@ -86,15 +113,12 @@ auth_event(struct login *l, const char *type, const char *message)
 	ipc_send(authd_env->chans[PROC_STORED], &m);
 }
 
+/* Counted already, against the address and the account. */
 static void
 fail(struct login *l, const char *why)
 {
-	struct authd	*a = authd_env;
-	uint32_t	 retry;
-	time_t		 now = time(NULL);
-
-	ratelimit_hit(a->failures, l->peer, strlen(l->peer), now, &retry);
-	ratelimit_hit(a->accounts, l->name, strlen(l->name), now, &retry);
+	account_hit(&l->account);
+	l->outcome = LOGIN_FAILED;
 	auth_event(l, "auth.failed", why);
 	answer(l, 401, 0, "invalid credentials", NULL, 0);
 	login_free(l);
@@ -148,7 +172,6 @@ session_made(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 		    expires, l->jti, token, sizeof(token)) != CRYPTO_OK)
 			fatalx("cannot mint a token");
 	}
-	ratelimit_forget(authd_env->accounts, l->name, strlen(l->name));
 	answer(l, 200, 0, "ok", token, l->client_oid != 0 ?
 	    authd_env->conf.login_lifetime :
 	    authd_env->conf.session[l->dialect].lifetime);
@@ -222,6 +245,8 @@ verified(struct hash_job *j, void *arg)
 		fail(l, l->cred.found ? "wrong password" : "unknown user");
 		return;
 	}
+	/* the password was right: no failure, whatever follows */
+	l->outcome = LOGIN_SUCCEEDED;
 	if (!usable(&l->cred, &why)) {
 		auth_event(l, "auth.failed", why);
 		answer(l, 403, 0, why, NULL, 0);
@@ -334,11 +359,44 @@ client_session(struct login *l)
 	open_session(l);
 }
 
+/* After the account's delay: the hash, or the dummy for nobody. */
+static void
+login_verify(evutil_socket_t fd, short ev, void *arg)
+{
+	struct login	*l = arg;
+	const char	*hash = l->cred.hash;
+
+	(void)fd;
+	(void)ev;
+	if (!l->cred.found) {
+		if (hasher_dummy(&authd_env->conf.argon2, l->dummy,
+		    sizeof(l->dummy)) == -1)
+			fatalx("cannot make the dummy hash");
+		hash = l->dummy;
+	}
+	if (hasher_submit(HASH_VERIFY, &authd_env->conf.argon2, l->password,
+	    hash, verified, l) == -1) {
+		answer(l, 503, 1, "too many logins at once", NULL, 0);
+		login_free(l);
+	}
+}
+
+/* Growing delays per account: slow, never locked. */
+static int
+account_delay(const struct account_keys *k)
+{
+	uint32_t	 f = account_failures(k);
+
+	if (f < 3)
+		return 0;
+	return f - 3 >= 3 ? LOGIN_DELAY_MAX : 1 << (f - 3);
+}
+
 static void
 got_cred(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
 	struct login	*l = arg;
-	const char	*hash;
+	struct timeval	 tv = { 0, 0 };
 
 	(void)chan;
 	if (m == NULL) {
@@ -356,27 +414,27 @@ got_cred(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 		client_session(l);
 		return;
 	}
-	hash = l->cred.found ? l->cred.hash : hasher_dummy();
+	account_keys(&l->account, l->name, l->cred.found ? l->cred.oid : 0);
 	if (strlen(l->password) > HASHER_PASSWORD_MAX) {
 		fail(l, "password too long");
 		return;
 	}
-	if (hasher_submit(HASH_VERIFY, &authd_env->conf.argon2, l->password,
-	    hash, verified, l) == -1) {
-		answer(l, 503, 1, "too many logins at once", NULL, 0);
-		login_free(l);
-	}
+	/* the delay is what it was before this attempt, which then counts
+	 * at once: attempts in parallel wait in turn */
+	tv.tv_sec = account_delay(&l->account);
+	account_hit(&l->account);
+	if ((l->delay = evtimer_new(authd_env->base, login_verify, l)) ==
+	    NULL || evtimer_add(l->delay, &tv) == -1)
+		fatalx("%s: evtimer", __func__);
 }
 
 static void
-login_lookup(evutil_socket_t fd, short ev, void *arg)
+login_lookup(struct login *l)
 {
-	struct login	*l = arg;
 	struct ipc_msg	 m;
 
-	(void)fd;
-	(void)ev;
 	if (strlen(l->name) > NAME_MAX_LEN) {
+		account_keys(&l->account, l->name, 0);
 		fail(l, "unknown user");	/* no user has so long a name */
 		return;
 	}
@@ -391,36 +449,17 @@ login_lookup(evutil_socket_t fd, short ev, void *arg)
 	}
 }
 
-/* Growing delays per account: slow, never locked. */
-static int
-account_delay(const char *name)
-{
-	uint32_t	 f;
-
-	f = ratelimit_count(authd_env->accounts, name, strlen(name),
-	    time(NULL));
-	if (f < 3)
-		return 0;
-	return f - 3 >= 3 ? LOGIN_DELAY_MAX : 1 << (f - 3);
-}
-
 static void
 login_begin(struct login *l)
 {
-	struct authd	*a = authd_env;
-	struct timeval	 tv = { 0, 0 };
 	uint32_t	 retry;
 
-	if (!ratelimit_check(a->failures, l->peer, strlen(l->peer),
-	    time(NULL), &retry)) {
+	if (!attempt_begin(&l->attempt, l->peer, &retry)) {
 		answer(l, 429, retry, "too many failed logins", NULL, 0);
 		login_free(l);
 		return;
 	}
-	tv.tv_sec = account_delay(l->name);
-	if ((l->delay = evtimer_new(a->base, login_lookup, l)) == NULL ||
-	    evtimer_add(l->delay, &tv) == -1)
-		fatalx("%s: evtimer", __func__);
+	login_lookup(l);
 }
 
 int

@@ -165,6 +165,30 @@ phc_hash(const struct hasher_params *p, const char *password,
 	return n > 0 && (size_t)n < encodedlen ? 0 : -1;
 }
 
+/*
+ * What an unknown name is verified against: a salt and a hash that are
+ * random bytes, which no password matches, under the parameters given,
+ * so that verifying it costs what verifying a user's hash costs.
+ * Nothing is hashed to make it.
+ */
+int
+phc_dummy(const struct hasher_params *p, char *encoded, size_t encodedlen)
+{
+	uint8_t		 salt[SALT_LEN], out[HASH_LEN];
+	char		 salt64[B64_MAX], out64[B64_MAX];
+	int		 n;
+
+	random_bytes(salt, sizeof(salt));
+	random_bytes(out, sizeof(out));
+	if (b64_encode_phc(salt64, sizeof(salt64), salt, sizeof(salt)) == -1 ||
+	    b64_encode_phc(out64, sizeof(out64), out, sizeof(out)) == -1)
+		return -1;
+	n = snprintf(encoded, encodedlen, "$argon2id$v=%d$m=%u,t=%u,p=%u$%s$%s",
+	    ARGON2_VERSION_13, p->memory_kib, p->time, p->parallelism, salt64,
+	    out64);
+	return n > 0 && (size_t)n < encodedlen ? 0 : -1;
+}
+
 /* The parameters, salt and hash of a PHC string; -1 if malformed. */
 static int
 phc_decode(const char *encoded, struct hasher_params *p, uint8_t *salt,

@@ -17,6 +17,9 @@ struct hasher_params;
 /* A fresh hash of password with a random salt; 0 or -1. */
 int	 phc_hash(const struct hasher_params *, const char *password,
 	    char *encoded, size_t encodedlen);
+/* A hash that no password matches and that costs p to verify. */
+int	 phc_dummy(const struct hasher_params *p, char *encoded,
+	    size_t encodedlen);
 /* 1 if password matches; *stale if the hash has other parameters than
  * want, so that it is redone at login. */
 int	 phc_verify(const char *encoded, const char *password,

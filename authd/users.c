@@ -34,6 +34,7 @@ struct pwop {
 	char		 password[PASSWORD_IN_MAX + 1];
 	char		 newpass[PASSWORD_IN_MAX + 1];
 	struct cred	 cred;
+	struct attempt	 attempt;	/* an old password being checked */
 	struct profile	 profile;	/* account data */
 };
 
@@ -56,6 +57,8 @@ password_acceptable(const char *pw, const char **why)
 static void
 pwop_free(struct pwop *op)
 {
+	/* unless it was marked a failure, the attempt was none */
+	attempt_forgive(&op->attempt);
 	explicit_bzero(op, sizeof(*op));
 	free(op);
 }
@@ -268,8 +271,7 @@ answer_status(struct pwop *op, int status, const char *message)
 		return;
 	}
 	ipc_msg_init(&m, IPC_OP_RES, 0);
-	ipc_put_u64(&m, status);
-	ipc_put_str(&m, message);
+	ipc_put_head(&m, status, message);
 	reply_to(op, &m);
 	pwop_free(op);
 }
@@ -281,13 +283,11 @@ static void
 old_verified(struct hash_job *j, void *arg)
 {
 	struct pwop	*op = arg;
-	uint32_t	 retry;
 	int		 ok = j->ok;
 
 	hasher_job_free(j);
 	if (!ok) {
-		ratelimit_hit(authd_env->failures, op->peer, strlen(op->peer),
-		    time(NULL), &retry);
+		attempt_failed(&op->attempt);
 		answer_status(op, 403, "the old password is wrong");
 		return;
 	}
@@ -332,14 +332,14 @@ check_old_password(struct pwop *op)
 	struct ipc_msg	 req;
 	uint32_t	 retry;
 
-	if (!ratelimit_check(a->failures, op->peer, strlen(op->peer),
-	    time(NULL), &retry)) {
+	/* counted before the old password is hashed, taken back unless
+	 * it was wrong */
+	if (!attempt_begin(&op->attempt, op->peer, &retry)) {
 		answer_status(op, 429, "too many failed attempts");
 		return;
 	}
 	if (strlen(op->password) > HASHER_PASSWORD_MAX) {
-		ratelimit_hit(a->failures, op->peer, strlen(op->peer),
-		    time(NULL), &retry);
+		attempt_failed(&op->attempt);
 		answer_status(op, 403, "the old password is wrong");
 		return;
 	}

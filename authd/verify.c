@@ -117,10 +117,7 @@ vreq_answer(struct vreq *v, int status, const uint8_t *grant)
 static void
 refused(struct vreq *v)
 {
-	uint32_t	 retry;
-
-	ratelimit_hit(authd_env->invalid, v->peer, strlen(v->peer), time(NULL),
-	    &retry);
+	peer_invalid(v->peer);
 	vreq_answer(v, 401, NULL);
 }
 
@@ -370,7 +367,6 @@ client_checked(int status, uint32_t retry, uint64_t client_oid,
 int
 verify_request(struct ipc_chan *chan, struct ipc_msg *m)
 {
-	struct authd	*a = authd_env;
 	struct vreq	*v;
 	char		 peer[64], cred[CRED_MAX + 1], secret[256];
 	uint8_t		 grant[GRANT_LEN];
@@ -384,8 +380,7 @@ verify_request(struct ipc_chan *chan, struct ipc_msg *m)
 	ipc_get_str(m, secret, sizeof(secret));
 	if (ipc_end(m) == -1)
 		return -1;
-	if (!ratelimit_check(a->invalid, peer, strlen(peer), time(NULL),
-	    &retry)) {
+	if (!peer_invalid_ok(peer, &retry)) {
 		verify_answer(chan, m, 429, retry, NULL);
 		goto done;
 	}
@@ -413,8 +408,7 @@ verify_request(struct ipc_chan *chan, struct ipc_msg *m)
 		verify_answer(chan, m, 200, 0, grant);
 	else {
 		/* unguessable, so no brute force: a higher limit */
-		ratelimit_hit(a->invalid, peer, strlen(peer), time(NULL),
-		    &retry);
+		peer_invalid(peer);
 		verify_answer(chan, m, 401, 0, NULL);
 	}
  done:

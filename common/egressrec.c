@@ -1,8 +1,13 @@
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <netinet/in.h>
 #include <arpa/inet.h>
 
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cidr.h"
 #include "egressrec.h"
@@ -306,4 +311,158 @@ egress_wg_key_ok(const char *s)
 	return strlen(s) == EGRESS_WG_KEY_LEN && egress_key_text_ok(s) &&
 	    s[43] == '=' && s[42] != '=' &&
 	    strchr("AEIMQUYcgkosw048", s[42]) != NULL;
+}
+
+/* cfg.egress from moatd: the count, then each range as text */
+int
+ipc_get_egress_allow(struct ipc_msg *m, struct egress_allow *allow)
+{
+	char		 text[64];
+	uint32_t	 n, i;
+
+	memset(allow, 0, sizeof(*allow));
+	ipc_get_u32(m, &n);
+	if (m->error == NULL && n > EGRESS_ALLOW_MAX) {
+		m->error = "too many egress allowances";
+		return -1;
+	}
+	for (i = 0; i < n && m->error == NULL; i++) {
+		ipc_get_str(m, text, sizeof(text));
+		if (m->error == NULL && cidr_parse(text, &allow->range[i]) ==
+		    -1)
+			m->error = "an egress allowance is no range";
+	}
+	if (ipc_end(m) == -1)
+		return -1;
+	allow->n = n;
+	return 0;
+}
+
+/* ---- where an endpoint may not be -------------------------------------- */
+
+static const char *
+refused_v4(const uint8_t a[4])
+{
+	if (a[0] == 127)
+		return "a loopback address";
+	if (a[0] == 169 && a[1] == 254 && a[2] == 169 && a[3] == 254)
+		return "the metadata address";
+	if (a[0] == 169 && a[1] == 254)
+		return "a link-local address";
+	if (a[0] == 0)
+		return "an unspecified address";
+	return NULL;
+}
+
+static const char *
+refused_v6(const uint8_t a[16])
+{
+	static const uint8_t	 metadata[16] = { 0xfd, 0x00, 0x0e, 0xc2,
+	    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x02, 0x54 };
+	static const uint8_t	 zero[16];
+
+	if (memcmp(a, zero, 15) == 0 && a[15] == 1)
+		return "a loopback address";
+	if (memcmp(a, zero, 16) == 0)
+		return "an unspecified address";
+	if (a[0] == 0xfe && (a[1] & 0xc0) == 0x80)
+		return "a link-local address";
+	if (memcmp(a, metadata, 16) == 0)
+		return "the metadata address";
+	return NULL;
+}
+
+static int
+allowed(const struct egress_allow *allow, const char *text)
+{
+	uint32_t	 i;
+
+	for (i = 0; allow != NULL && i < allow->n && i < EGRESS_ALLOW_MAX;
+	    i++)
+		if (cidr_match(&allow->range[i], text))
+			return 1;
+	return 0;
+}
+
+const char *
+egress_addr_refused(const char *addr, const struct egress_allow *allow)
+{
+	static const uint8_t	 mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	    0xff, 0xff };
+	uint8_t			 a[16];
+	char			 v4[INET_ADDRSTRLEN];
+	const char		*why;
+
+	if (inet_pton(AF_INET, addr, a) == 1) {
+		if ((why = refused_v4(a)) == NULL || allowed(allow, addr))
+			return NULL;
+		return why;
+	}
+	if (inet_pton(AF_INET6, addr, a) != 1)
+		return NULL;
+	if (memcmp(a, mapped, sizeof(mapped)) == 0) {
+		if ((why = refused_v4(a + 12)) == NULL ||
+		    inet_ntop(AF_INET, a + 12, v4, sizeof(v4)) == NULL ||
+		    allowed(allow, v4) || allowed(allow, addr))
+			return NULL;
+		return why;
+	}
+	if ((why = refused_v6(a)) == NULL || allowed(allow, addr))
+		return NULL;
+	return why;
+}
+
+const char *
+egress_host_refused(const char *host, const struct egress_allow *allow)
+{
+	static const char	 lh[] = "localhost";
+	size_t			 len = strlen(host), n = sizeof(lh) - 1;
+	const char		*why;
+
+	if (egress_ip_ok(host))
+		return egress_addr_refused(host, allow);
+	if (len > 0 && host[len - 1] == '.')
+		len--;
+	if (len < n || strncasecmp(host + len - n, lh, n) != 0 ||
+	    (len > n && host[len - n - 1] != '.'))
+		return NULL;
+	/* it names 127.0.0.1 and ::1: allowed if both are */
+	if ((why = egress_addr_refused("127.0.0.1", allow)) != NULL ||
+	    (why = egress_addr_refused("::1", allow)) != NULL)
+		return why;
+	return NULL;
+}
+
+int
+egress_endpoint_host(const char *endpoint, char *host, size_t len,
+    const char **port)
+{
+	const char	*colon;
+	size_t		 n;
+
+	if ((colon = strrchr(endpoint, ':')) == NULL)
+		return -1;
+	n = colon - endpoint;
+	if (n >= 2 && endpoint[0] == '[' && endpoint[n - 1] == ']') {
+		endpoint++;
+		n -= 2;
+	}
+	if (n == 0 || n >= len)
+		return -1;
+	memcpy(host, endpoint, n);
+	host[n] = '\0';
+	if (port != NULL)
+		*port = colon + 1;
+	return 0;
+}
+
+const char *
+egress_endpoint_refused(const char *endpoint,
+    const struct egress_allow *allow)
+{
+	char	 host[EGRESS_ENDPOINT_MAX + 1];
+
+	if (egress_endpoint_host(endpoint, host, sizeof(host), NULL) == -1)
+		return NULL;	/* not an endpoint: egress_endpoint_ok says */
+	return egress_host_refused(host, allow);
 }

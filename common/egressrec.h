@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cidr.h"
 #include "ipc.h"
 
 #define EGRESS_LABEL_MAX	64
@@ -164,6 +165,42 @@ extern const char *const egress_check_names[EGC_CHECKS];
 
 void	 ipc_put_egress_test(struct ipc_msg *, const struct egress_test *);
 void	 ipc_get_egress_test(struct ipc_msg *, struct egress_test *);
+
+/*
+ * Where an endpoint an admin gives (a WireGuard peer, a proxy's server)
+ * may not be: loopback (127/8, ::1), link-local (169.254/16, fe80::/10)
+ * with the cloud metadata address (169.254.169.254, fd00:ec2::254), and
+ * unspecified (0/8, ::), unless one of the ranges moatd.conf allows
+ * (egress allow endpoint) covers it.  An IPv4-mapped IPv6 address is
+ * its IPv4 address.
+ */
+#define EGRESS_ALLOW_MAX	16
+struct egress_allow {
+	struct cidr	 range[EGRESS_ALLOW_MAX];
+	uint32_t	 n;
+};
+
+/* cfg.egress, as stored and taskd read it; -1 if malformed. */
+int	 ipc_get_egress_allow(struct ipc_msg *, struct egress_allow *);
+
+/* Why addr (text) may not be an endpoint, or NULL: it may, or it is no
+ * address (a name). */
+const char *egress_addr_refused(const char *addr,
+	    const struct egress_allow *);
+/*
+ * The same of a host: an address, or a name.  A name is taken here,
+ * since what it resolves to changes (taskd checks that when it makes
+ * the tunnel), except localhost and its subdomains, which are loopback
+ * by definition (RFC 6761).
+ */
+const char *egress_host_refused(const char *host,
+	    const struct egress_allow *);
+/* The same of host:port or [v6]:port, already egress_endpoint_ok(). */
+const char *egress_endpoint_refused(const char *endpoint,
+	    const struct egress_allow *);
+/* The host of an endpoint (without brackets) into host; -1 if none. */
+int	 egress_endpoint_host(const char *endpoint, char *host, size_t len,
+	    const char **port);
 
 /* The checks of a setting's text, where it is checked. */
 int	 egress_ip_ok(const char *);		/* an IPv4 or IPv6 address */

@@ -1,5 +1,9 @@
 #include <sys/types.h>
+#include <sys/socket.h>
 #include <sys/tree.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -75,7 +79,7 @@ find(struct ratelimit *rl, const void *key, size_t keylen)
 	struct rl_entry	 k;
 
 	if (keylen > RATELIMIT_KEY_MAX)
-		keylen = RATELIMIT_KEY_MAX;
+		return NULL;
 	memcpy(k.key, key, keylen);
 	k.keylen = keylen;
 	return RB_FIND(rl_tree, &rl->tree, &k);
@@ -118,8 +122,8 @@ current(struct ratelimit *rl, const void *key, size_t keylen, int64_t now,
 		evict(rl, now);
 	if ((e = calloc(1, sizeof(*e))) == NULL)
 		fatal("%s", __func__);
-	e->keylen = keylen > RATELIMIT_KEY_MAX ? RATELIMIT_KEY_MAX : keylen;
-	memcpy(e->key, key, e->keylen);
+	e->keylen = keylen;
+	memcpy(e->key, key, keylen);
 	e->start = now;
 	RB_INSERT(rl_tree, &rl->tree, e);
 	rl->nkeys++;
@@ -138,9 +142,14 @@ int
 ratelimit_hit(struct ratelimit *rl, const void *key, size_t keylen,
     int64_t now, uint32_t *retry_after)
 {
-	struct rl_entry	*e = current(rl, key, keylen, now, 1);
+	struct rl_entry	*e;
 
 	*retry_after = 0;
+	if (keylen > RATELIMIT_KEY_MAX) {
+		*retry_after = rl->window;
+		return 0;
+	}
+	e = current(rl, key, keylen, now, 1);
 	if (e->count >= rl->limit) {
 		*retry_after = retry(rl, e, now);
 		return 0;
@@ -153,9 +162,14 @@ int
 ratelimit_check(struct ratelimit *rl, const void *key, size_t keylen,
     int64_t now, uint32_t *retry_after)
 {
-	struct rl_entry	*e = current(rl, key, keylen, now, 0);
+	struct rl_entry	*e;
 
 	*retry_after = 0;
+	if (keylen > RATELIMIT_KEY_MAX) {
+		*retry_after = rl->window;
+		return 0;
+	}
+	e = current(rl, key, keylen, now, 0);
 	if (e == NULL || e->count < rl->limit)
 		return 1;
 	*retry_after = retry(rl, e, now);
@@ -166,8 +180,11 @@ uint32_t
 ratelimit_count(struct ratelimit *rl, const void *key, size_t keylen,
     int64_t now)
 {
-	struct rl_entry	*e = current(rl, key, keylen, now, 0);
+	struct rl_entry	*e;
 
+	if (keylen > RATELIMIT_KEY_MAX)
+		return UINT32_MAX;
+	e = current(rl, key, keylen, now, 0);
 	return e == NULL ? 0 : e->count;
 }
 
@@ -181,4 +198,38 @@ ratelimit_forget(struct ratelimit *rl, const void *key, size_t keylen)
 	RB_REMOVE(rl_tree, &rl->tree, e);
 	free(e);
 	rl->nkeys--;
+}
+
+void
+ratelimit_unhit(struct ratelimit *rl, const void *key, size_t keylen,
+    int64_t when)
+{
+	struct rl_entry	*e = find(rl, key, keylen);
+
+	if (e != NULL && e->start <= when && e->count > 0)
+		e->count--;
+}
+
+size_t
+ratelimit_addr_key(const char *addr, uint8_t key[RATELIMIT_ADDR_KEY_MAX])
+{
+	struct in6_addr	 a6;
+	struct in_addr	 a4;
+
+	memset(key, 0, RATELIMIT_ADDR_KEY_MAX);
+	if (inet_pton(AF_INET, addr, &a4) == 1) {
+		key[0] = 4;
+		memcpy(key + 1, &a4, 4);
+		return 5;
+	}
+	if (inet_pton(AF_INET6, addr, &a6) != 1)
+		return 1;
+	if (IN6_IS_ADDR_V4MAPPED(&a6)) {
+		key[0] = 4;
+		memcpy(key + 1, &a6.s6_addr[12], 4);
+		return 5;
+	}
+	key[0] = 6;
+	memcpy(key + 1, a6.s6_addr, 8);
+	return 9;
 }

@@ -1,7 +1,9 @@
 /*
  * Fixed-window counters keyed by bytes (an address, a user id): at most
  * `limit` hits per `window` seconds.  Memory is bounded: past max_keys,
- * the key whose window started first is forgotten.
+ * the key whose window started first is forgotten.  A key longer than
+ * RATELIMIT_KEY_MAX is never cut short (two keys that share a prefix
+ * would share a counter): it is over every limit.
  */
 #ifndef MOAT_RATELIMIT_H
 #define MOAT_RATELIMIT_H
@@ -10,6 +12,8 @@
 #include <stdint.h>
 
 #define RATELIMIT_KEY_MAX	32
+/* A client address as a key: a tag, and IPv4's 4 bytes or IPv6's /64. */
+#define RATELIMIT_ADDR_KEY_MAX	9
 
 struct ratelimit;
 
@@ -30,5 +34,20 @@ int	 ratelimit_check(struct ratelimit *, const void *key, size_t keylen,
 uint32_t ratelimit_count(struct ratelimit *, const void *key, size_t keylen,
 	    int64_t now);
 void	 ratelimit_forget(struct ratelimit *, const void *key, size_t keylen);
+/*
+ * Takes back one hit counted at `when` (an attempt that was counted
+ * before it ran, and turned out not to be a failure), unless the key's
+ * window has started again since.
+ */
+void	 ratelimit_unhit(struct ratelimit *, const void *key, size_t keylen,
+	    int64_t when);
+/*
+ * The key of a client address in text: IPv4 as is (an IPv4-mapped IPv6
+ * address too), IPv6 by its /64, which one customer usually holds
+ * whole.  Text that is no address (frontd sends none) has one key for
+ * all of it: limited together, never apart.  Returns the key's length.
+ */
+size_t	 ratelimit_addr_key(const char *addr,
+	    uint8_t key[RATELIMIT_ADDR_KEY_MAX]);
 
 #endif

@@ -67,6 +67,7 @@ struct api_req {
 	int			 cache_grant;	/* keep authd's answer */
 	void			*state;		/* a handler's, freed with it */
 	size_t			 statelen;
+	char			 peer[64];	/* the client, see api_peer */
 };
 
 /* api.c */
@@ -121,6 +122,10 @@ void	 api_list_answer(struct api_req *, struct ipc_msg *, api_row_fn,
 /* Sends m for this request; cb gets the answer or NULL on timeout. */
 int	 api_request(struct api_req *, struct ipc_chan *, struct ipc_msg *,
 	    ipc_reply_cb cb);
+/*
+ * The client's address: the TCP peer's, or behind a trusted proxy the
+ * one that proxy appended to X-Forwarded-For.
+ */
 const char *api_peer(struct api_req *);
 
 /* A login's answer from authd. */

@@ -293,3 +293,18 @@ http_header_get(const struct http_request *req, const char *name)
 	return NULL;
 }
 
+const struct http_header *
+http_header_prev(const struct http_request *req, const char *name,
+    const struct http_header *before)
+{
+	size_t i = req->nheaders;
+
+	if (before != NULL)
+		i = before - req->headers;
+	while (i-- > 0)
+		if (span_is(req->headers[i].name, req->headers[i].namelen,
+		    name))
+			return &req->headers[i];
+	return NULL;
+}
+

@@ -71,9 +71,16 @@ int	 http_parse_head(const char *buf, size_t len,
 	    const struct http_limits *lim, struct http_request *req,
 	    struct http_error *err);
 
-/* Case-insensitive header lookup; returns the first match or NULL. */
+/*
+ * Case-insensitive header lookup.  The parser keeps every line of a
+ * repeated field, in order: http_header_get() returns the first match,
+ * http_header_prev() the last one before `before` (NULL: the last of
+ * all), so that a field can be read from its end, or NULL.
+ */
 const struct http_header *http_header_get(const struct http_request *,
 	    const char *name);
+const struct http_header *http_header_prev(const struct http_request *,
+	    const char *name, const struct http_header *before);
 
 /*
  * Incremental decoder of a chunked body.  Feed it bytes; it appends the

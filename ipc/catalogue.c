@@ -359,6 +359,9 @@ static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 	    REQ, IPC_EGRESS_CHECK_RES },
 	[IPC_EGRESS_CHECK_RES] = { IPC_EGRESS_CHECK_RES, "egress.check.res",
 	    1 * KIB, TS, REP, 0 },
+	/* stored checks endpoints as they are given, taskd as it resolves */
+	[IPC_CFG_EGRESS] = { IPC_CFG_EGRESS, "cfg.egress", 2 * KIB,
+	    R(MOATD, STORED) | R(MOATD, TASKD), IPC_F_STRICT, 0 },
 };
 
 const struct ipc_msgdef *

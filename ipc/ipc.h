@@ -230,6 +230,8 @@ enum ipc_type {
 	IPC_EGRESS_TEST_RES,
 	IPC_EGRESS_CHECK,
 	IPC_EGRESS_CHECK_RES,
+	/* configuration: where admins' egress endpoints may be after all */
+	IPC_CFG_EGRESS,
 	IPC_TYPE_MAX
 };
 

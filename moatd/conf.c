@@ -527,6 +527,9 @@ conf_dump(FILE *fp, const struct moat_config *conf)
 	    conf->task.runtime);
 	if (conf->task.image[0] != '\0')
 		fprintf(fp, "task image \"%s\"\n", conf->task.image);
+	for (i = 0; i < (int)conf->egress.nallow; i++)
+		fprintf(fp, "egress allow endpoint \"%s\"\n",
+		    conf->egress.allow[i]);
 	fprintf(fp, "ipc timeout %u\n", conf->ipc_timeout_ms);
 	if (conf->log_verbose)
 		fprintf(fp, "log verbose\n");

@@ -71,6 +71,16 @@ struct conf_limits {
 	uint32_t	 nproxies;		/* X-Forwarded-For trusted from */
 };
 
+#define CONF_MAX_EGRESS_ALLOW	16	/* EGRESS_ALLOW_MAX */
+#define CONF_EGRESS_RANGE_MAX	64	/* a range's text, with the NUL */
+
+/* Ranges an admin's egress endpoints may name although refused by
+ * default (loopback, link-local, metadata, unspecified). */
+struct conf_egress {
+	char		 allow[CONF_MAX_EGRESS_ALLOW][CONF_EGRESS_RANGE_MAX];
+	uint32_t	 nallow;
+};
+
 struct conf_task {
 	uint32_t	 workers;
 	char		 runtime[256];	/* the OCI runtime; absolute */
@@ -95,6 +105,7 @@ struct moat_config {
 	struct conf_session session[DIALECT_MAX];
 	struct conf_limits limits;
 	struct conf_task task;
+	struct conf_egress egress;
 	uint32_t	 ipc_timeout_ms;	/* request/reply between children */
 	int		 log_verbose;
 };

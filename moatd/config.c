@@ -161,6 +161,20 @@ send_proxies(struct moatd *m, struct child *c)
 }
 
 static void
+send_egress(struct moatd *m, struct child *c)
+{
+	const struct conf_egress	*e = &m->conf->egress;
+	struct ipc_msg			 msg;
+	uint32_t			 i;
+
+	ipc_msg_init(&msg, IPC_CFG_EGRESS, 0);
+	ipc_put_u64(&msg, e->nallow);
+	for (i = 0; i < e->nallow; i++)
+		ipc_put_str(&msg, e->allow[i]);
+	ipc_send(c->chan, &msg);
+}
+
+static void
 send_task(struct moatd *m, struct child *c)
 {
 	struct ipc_msg	 msg;
@@ -199,9 +213,11 @@ config_push(struct moatd *m, int first)
 			break;
 		case PROC_STORED:
 			send_identity(m, c);
+			send_egress(m, c);
 			break;
 		case PROC_TASKD:
 			send_task(m, c);
+			send_egress(m, c);
 			break;
 		}
 		ipc_msg_init(&msg, IPC_CFG_DONE, 0);

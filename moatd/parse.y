@@ -33,6 +33,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cidr.h"
 #include "conf.h"
 #include "log.h"
 
@@ -118,6 +119,7 @@ static void	 add_listen(const char *, int64_t);
 static void	 block_open(void);
 static int	 set_session(const char *, int64_t, int64_t);
 static int	 add_proxy(const char *);
+static int	 add_egress_allow(const char *);
 %}
 
 %union {
@@ -131,6 +133,7 @@ static int	 add_proxy(const char *);
 %token	TIME TIMEOUT TLS USER VAR VERBOSE WORKERS ERROR
 %token	API AUTH FAILURES INVALID LIFETIME LIMIT LOGIN PROXY REQUESTS
 %token	SESSION TOKENS TRUSTED PER ADDRESS RUNTIME IMAGE EGRESS CHECK
+%token	ALLOW ENDPOINT
 %token	<string>	STRING
 %token	<number>	NUMBER
 %type	<number>	port size seconds idle limit
@@ -223,6 +226,10 @@ main		: VAR STRING {
 		}
 		| TASK EGRESS CHECK STRING {
 			if (set_check_url($4) == -1)
+				YYERROR;
+		}
+		| EGRESS ALLOW ENDPOINT STRING {
+			if (add_egress_allow($4) == -1)
 				YYERROR;
 		}
 		| TASK IMAGE STRING {
@@ -379,6 +386,7 @@ static const struct keyword {
 	int		 token;
 } keywords[] = {
 	{ "address",		ADDRESS },
+	{ "allow",	ALLOW },
 	{ "api",		API },
 	{ "argon2",	ARGON2 },
 	{ "auth",	AUTH },
@@ -391,6 +399,7 @@ static const struct keyword {
 	{ "database",	DATABASE },
 	{ "directory",	DIRECTORY },
 	{ "egress",	EGRESS },
+	{ "endpoint",	ENDPOINT },
 	{ "failures",	FAILURES },
 	{ "header",	HEADER },
 	{ "headers",	HEADERS },
@@ -1049,6 +1058,30 @@ add_proxy(const char *addr)
 		return -1;
 	}
 	l->nproxies++;
+	return 0;
+}
+
+/* A range (or one address) that egress endpoints may name after all. */
+static int
+add_egress_allow(const char *range)
+{
+	struct conf_egress	*e = &ps.conf->egress;
+	struct cidr		 c;
+	char			 safe[80];
+
+	if (e->nallow == CONF_MAX_EGRESS_ALLOW) {
+		parse_error("egress allow endpoint: more than %d",
+		    CONF_MAX_EGRESS_ALLOW);
+		return -1;
+	}
+	if (strlen(range) >= sizeof(e->allow[0]) ||
+	    cidr_parse(range, &c) == -1) {
+		parse_error("egress allow endpoint: \"%s\" is not an address "
+		    "or a range", log_sanitize(safe, sizeof(safe), range,
+		    strlen(range)));
+		return -1;
+	}
+	strlcpy(e->allow[e->nallow++], range, sizeof(e->allow[0]));
 	return 0;
 }
 

@@ -44,6 +44,8 @@ config_dispatch(struct ipc_chan *chan, struct ipc_msg *m)
 		return daemon_get_common(m, &s->pending.common);
 	case IPC_CFG_IDENTITY:
 		return get_identity(&s->pending, m);
+	case IPC_CFG_EGRESS:
+		return ipc_get_egress_allow(m, &s->pending.egress_allow);
 	case IPC_CFG_DONE:
 		return daemon_config_done(chan, m, apply);
 	case IPC_PROC_START:

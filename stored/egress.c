@@ -42,6 +42,10 @@ config_check(struct egress_rec *e, uint32_t invalid)
 		why = "proxy tunnels are kept but not yet brought up for hosts";
 	else if (e->wg_endpoint[0] == '\0')
 		why = "wg_endpoint is not set";
+	else if (egress_endpoint_refused(e->wg_endpoint,
+	    &stored_env->conf.egress_allow) != NULL)
+		why = "wg_endpoint is an address moatd.conf does not allow "
+		    "(egress allow endpoint)";
 	else if (!egress_wg_key_ok(e->wg_public_key))
 		why = "wg_public_key is not a WireGuard key (32 bytes in "
 		    "base64)";
@@ -110,6 +114,22 @@ printable_ok(const char *s, size_t max, int may_be_empty)
 	return 1;
 }
 
+/*
+ * An endpoint an admin gives reaches from our own network: not loopback,
+ * link-local, the metadata address or unspecified, unless moatd.conf
+ * allows it (see egressrec.h).  A name passes; taskd checks what it
+ * resolves to.
+ */
+static const char *
+endpoint_refusal(const char *field, const char *why)
+{
+	static char	 text[160];
+
+	snprintf(text, sizeof(text), "%s must not be %s unless moatd.conf "
+	    "allows it (egress allow endpoint)", field, why);
+	return text;
+}
+
 /* A sing-box outbound we know: its type, a server and its port. */
 static const char *
 proxy_config_invalid(const char *text)
@@ -118,7 +138,7 @@ proxy_config_invalid(const char *text)
 	    "trojan", "http", NULL };
 	json_error_t	 err;
 	json_t		*j, *v;
-	const char	*type, *why = NULL;
+	const char	*type, *why = NULL, *refused;
 	json_int_t	 port;
 	int		 i;
 
@@ -141,6 +161,10 @@ proxy_config_invalid(const char *text)
 		why = "proxy_config.server must be a host name or an address";
 	else if (port < 1 || port > 65535)
 		why = "proxy_config.server_port must be 1 to 65535";
+	else if ((refused = egress_host_refused(json_string_value(
+	    json_object_get(j, "server")), &stored_env->conf.egress_allow)) !=
+	    NULL)
+		why = endpoint_refusal("proxy_config.server", refused);
 	json_decref(j);
 	return why;
 }
@@ -149,6 +173,8 @@ proxy_config_invalid(const char *text)
 static const char *
 settings_invalid(const struct egress_rec *e)
 {
+	const char	*why;
+
 	if (!printable_ok(e->label, EGRESS_LABEL_MAX, 0))
 		return "label must be 1 to 64 printable characters";
 	if (!egress_ip_ok(e->ip_address))
@@ -160,6 +186,9 @@ settings_invalid(const struct egress_rec *e)
 		return "provider must be up to 64 printable characters";
 	if (e->wg_endpoint[0] != '\0' && !egress_endpoint_ok(e->wg_endpoint))
 		return "wg_endpoint must be host:port";
+	if (e->wg_endpoint[0] != '\0' && (why = egress_endpoint_refused(
+	    e->wg_endpoint, &stored_env->conf.egress_allow)) != NULL)
+		return endpoint_refusal("wg_endpoint", why);
 	if (e->wg_public_key[0] != '\0' &&
 	    !egress_key_text_ok(e->wg_public_key))
 		return "wg_public_key must be base64";

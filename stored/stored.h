@@ -7,6 +7,7 @@
 
 #include "daemon.h"
 #include "dialect.h"
+#include "egressrec.h"
 #include "fields.h"
 #include "grant.h"
 #include "ipc.h"
@@ -29,6 +30,7 @@ struct stored_config {
 	struct stored_session	 session[DIALECT_MAX];
 	uint32_t		 login_lifetime;
 	uint32_t		 api_requests;	/* per user a minute */
+	struct egress_allow	 egress_allow;	/* endpoints allowed after all */
 };
 
 struct stored {

@@ -53,6 +53,8 @@ struct driver_egress {
 	/* DRV_EGRESS_TEST: what to fetch, and the exit address declared */
 	char		 check_url[256];
 	char		 declared_ip[EGRESS_ADDR_MAX + 1];
+	/* where moatd.conf lets the endpoint be after all */
+	struct egress_allow allow;
 };
 
 /* One datagram each way between taskd and the runner. */
@@ -150,6 +152,19 @@ void	 net_remove(const struct driver_host *);
 int	 net_present(const struct driver_host *);
 int	 net_test(const struct driver_paths *, const struct driver_host *,
 	    const struct driver_egress *, struct driver_res *);
+
+/*
+ * endpoint.c: the endpoint as wg gets it, in out: an address, resolved
+ * here if it was a name, and checked against what moatd.conf allows.
+ * -1 if refused, -2 if the name does not resolve (now), with why.
+ */
+struct addrinfo;
+int	 endpoint_resolve(const char *endpoint, const struct egress_allow *,
+	    char *out, size_t outlen, char *why, size_t whylen);
+/* The check of what name resolved to (res); the first address in out. */
+int	 endpoint_pick(const char *name, const struct addrinfo *res,
+	    const char *port, const struct egress_allow *, char *out,
+	    size_t outlen, char *why, size_t whylen);
 
 /* image.c: the default image from busybox, made once; a tarball image
  * unpacked once, its directory then in image */

@@ -248,6 +248,7 @@ unsealed(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 		strlcpy(e.allowed_ips, j->allowed_ips, sizeof(e.allowed_ips));
 		strlcpy(e.address, j->address, sizeof(e.address));
 		strlcpy(e.dns_server, j->dns_server, sizeof(e.dns_server));
+		e.allow = taskd_env->conf.egress_allow;
 		if (f->check) {
 			strlcpy(e.check_url, taskd_env->conf.check_url,
 			    sizeof(e.check_url));

@@ -213,6 +213,23 @@ url_ok(const char *url)
 	    egress_host_ok(host);
 }
 
+/* The ranges as cidr_match() may read them. */
+static int
+allow_ok(const struct egress_allow *a)
+{
+	uint32_t	 i;
+
+	if (a->n > EGRESS_ALLOW_MAX)
+		return 0;
+	for (i = 0; i < a->n; i++)
+		if (!(a->range[i].family == AF_INET &&
+		    a->range[i].bits >= 0 && a->range[i].bits <= 32) &&
+		    !(a->range[i].family == AF_INET6 &&
+		    a->range[i].bits >= 0 && a->range[i].bits <= 128))
+			return 0;
+	return 1;
+}
+
 static void
 terminate(char *s, size_t size)
 {
@@ -235,7 +252,8 @@ net_egress_ok(struct driver_egress *e)
 	if (!e->present)
 		return 1;
 	if ((e->check_url[0] != '\0' && !url_ok(e->check_url)) ||
-	    (e->declared_ip[0] != '\0' && !egress_ip_ok(e->declared_ip)))
+	    (e->declared_ip[0] != '\0' && !egress_ip_ok(e->declared_ip)) ||
+	    !allow_ok(&e->allow))
 		return 0;
 	return egress_endpoint_ok(e->endpoint) &&
 	    (e->allowed_ips[0] == '\0' ||
@@ -284,10 +302,10 @@ key_pipe(const char *key)
 	return pv[0];
 }
 
-/* wg set: our key, the peer, its endpoint and ranges. */
+/* wg set: our key, the peer, its endpoint (an address) and ranges. */
 static int
 configure(const char *name, const struct driver_egress *e,
-    struct driver_res *res)
+    const char *endpoint, struct driver_res *res)
 {
 	struct spawn_opts	 opts;
 	const char		*argv[16];
@@ -313,7 +331,7 @@ configure(const char *name, const struct driver_egress *e,
 		argv[i++] = "/dev/fd/4";
 	}
 	argv[i++] = "endpoint";
-	argv[i++] = e->endpoint;
+	argv[i++] = endpoint;
 	argv[i++] = "allowed-ips";
 	argv[i++] = ranges[0] != '\0' ? ranges : "0.0.0.0/0";
 	argv[i++] = "persistent-keepalive";
@@ -404,6 +422,8 @@ net_apply(const struct driver_paths *p, const struct driver_host *h,
 	    name, NULL };
 	const char	*up[] = { IP, "link", "set", "dev", name, "up", NULL };
 	const char	*lo[] = { IP, "link", "set", "dev", "lo", "up", NULL };
+	char		 endpoint[EGRESS_ENDPOINT_MAX + 1], why[256];
+	int		 rc;
 
 	ifname(h, name, sizeof(name));
 	net_remove(h);
@@ -422,6 +442,14 @@ net_apply(const struct driver_paths *p, const struct driver_host *h,
 		    "WireGuard keys (32 bytes in base64)");
 		return -1;
 	}
+	/* a refused address fails for good, a name that does not resolve
+	 * now may next time */
+	if ((rc = endpoint_resolve(e->endpoint, &e->allow, endpoint,
+	    sizeof(endpoint), why, sizeof(why))) < 0) {
+		driver_fail(res, rc == -1 ? "egress_invalid" : "tunnel_failed",
+		    "%s", why);
+		return -1;
+	}
 	driver_cgroups_leave();
 	snprintf(pidtext, sizeof(pidtext), "%ld", (long)pid);
 	snprintf(log, sizeof(log), "%s/wireguard", p->state);
@@ -433,7 +461,7 @@ net_apply(const struct driver_paths *p, const struct driver_host *h,
 	memset(&opts, 0, sizeof(opts));
 	opts.logpath = log;
 	if (net_run(go, 0, &opts, res) == -1 ||
-	    configure(name, e, res) == -1 ||
+	    configure(name, e, endpoint, res) == -1 ||
 	    net_run(move, 0, NULL, res) == -1 ||
 	    net_run(addr, pid, NULL, res) == -1 ||
 	    net_run(up, pid, NULL, res) == -1 ||

@@ -4,6 +4,7 @@
 #include <stdint.h>
 
 #include "daemon.h"
+#include "egressrec.h"
 #include "ipc.h"
 #include "proc.h"
 
@@ -14,6 +15,7 @@ struct taskd_config {
 	char			 runtime_kind[8];	/* crun or runc */
 	char			 image[256];	/* "" for the default */
 	char			 check_url[256];	/* an egress test's */
+	struct egress_allow	 egress_allow;	/* endpoints allowed after all */
 };
 
 struct taskd {

@@ -17,6 +17,16 @@ from suite import tls_context
 from test_hosts import (clean_runtime, container_pid, create,  # noqa: F401
                         finished, in_host, wait_for)
 
+# The peers these tests make listen on loopback (usable_egress), where an
+# endpoint may be only if moatd.conf allows it.
+ALLOW_LOOPBACK = "egress allow endpoint 127.0.0.0/8\n"
+
+
+@pytest.fixture
+def suite(make_suite):
+    return make_suite(ALLOW_LOOPBACK)
+
+
 WG_EXAMPLE = {
     "label": "hk-wg-01",
     "ip_address": "203.0.113.10",

@@ -33,7 +33,7 @@ clang $CFLAGS -Iauthd regress/fuzz/fuzz_sshkey.c authd/sshkey.c \
     -o "$out/fuzz_sshkey" $LIBS $(pkg-config --libs libcrypto libssh)
 clang $CFLAGS regress/fuzz/fuzz_conf.c moatd/conf.c "$out/parse.c" \
     common/log.c common/proc.c common/util.c common/dialect.c \
-    -o "$out/fuzz_conf" $LIBS
+    common/cidr.c -o "$out/fuzz_conf" $LIBS
 }
 
 status=0

@@ -514,6 +514,106 @@ test_ratelimit(void)
 	ratelimit_free(rl);
 }
 
+/* Keys longer than a key are refused whole, never cut to a prefix. */
+static void
+test_ratelimit_long_keys(void)
+{
+	struct ratelimit	*rl = ratelimit_new(2, 60, 16);
+	char			 a[RATELIMIT_KEY_MAX + 8], b[sizeof(a)];
+	uint32_t		 ra;
+
+	memset(a, 'a', sizeof(a));
+	memcpy(b, a, sizeof(b));
+	b[sizeof(b) - 1] = 'b';
+	/* a key of exactly the most bytes is a key like any other */
+	CHECK_INT(ratelimit_hit(rl, a, RATELIMIT_KEY_MAX, 1000, &ra), 1);
+	CHECK_INT(ratelimit_count(rl, a, RATELIMIT_KEY_MAX, 1000), 1);
+	/* one byte more: over every limit, never counted for the prefix */
+	CHECK_INT(ratelimit_hit(rl, a, sizeof(a), 1000, &ra), 0);
+	CHECK_INT(ra, 60);
+	CHECK_INT(ratelimit_check(rl, b, sizeof(b), 1000, &ra), 0);
+	CHECK_INT(ratelimit_count(rl, b, sizeof(b), 1000), UINT32_MAX);
+	CHECK_INT(ratelimit_count(rl, a, RATELIMIT_KEY_MAX, 1000), 1);
+	ratelimit_forget(rl, a, sizeof(a));
+	ratelimit_unhit(rl, a, sizeof(a), 1000);
+	CHECK_INT(ratelimit_count(rl, a, RATELIMIT_KEY_MAX, 1000), 1);
+	ratelimit_free(rl);
+}
+
+/* A hit counted before the work it guards, taken back after. */
+static void
+test_ratelimit_unhit(void)
+{
+	struct ratelimit	*rl = ratelimit_new(2, 60, 16);
+	uint32_t		 ra;
+
+	CHECK_INT(ratelimit_hit(rl, "k", 1, 1000, &ra), 1);
+	CHECK_INT(ratelimit_hit(rl, "k", 1, 1001, &ra), 1);
+	/* both in flight: a third is refused before it runs */
+	CHECK_INT(ratelimit_hit(rl, "k", 1, 1002, &ra), 0);
+	ratelimit_unhit(rl, "k", 1, 1001);
+	CHECK_INT(ratelimit_count(rl, "k", 1, 1003), 1);
+	CHECK_INT(ratelimit_hit(rl, "k", 1, 1003, &ra), 1);
+	/* a hit from a window that has ended takes nothing from the next */
+	CHECK_INT(ratelimit_hit(rl, "k", 1, 1070, &ra), 1);
+	ratelimit_unhit(rl, "k", 1, 1003);
+	CHECK_INT(ratelimit_count(rl, "k", 1, 1070), 1);
+	ratelimit_unhit(rl, "k", 1, 1070);
+	ratelimit_unhit(rl, "k", 1, 1070);
+	CHECK_INT(ratelimit_count(rl, "k", 1, 1070), 0);
+	ratelimit_unhit(rl, "none", 4, 1070);
+	ratelimit_free(rl);
+}
+
+/* Client addresses as keys: binary, whole, IPv6 by its /64. */
+static void
+test_ratelimit_addr_key(void)
+{
+	static const char *const same[][2] = {
+		{ "192.0.2.1", "::ffff:192.0.2.1" },
+		{ "2001:db8:1:2::1", "2001:db8:1:2:ffff:ffff:ffff:ffff" },
+		{ "2001:0db8:0001:0002:0000:0000:0000:0001", "2001:db8:1:2::9" },
+	};
+	static const char *const apart[][2] = {
+		{ "192.0.2.1", "192.0.2.2" },
+		{ "2001:db8:1:2::1", "2001:db8:1:3::1" },
+		/* two long texts alike in their first 32 bytes */
+		{ "0000:0000:0000:0000:0000:ffff:198.51.100.1",
+		  "0000:0000:0000:0000:0000:ffff:198.51.100.2" },
+		{ "ffff:ffff:ffff:fffe:ffff:ffff:ffff:ffff",
+		  "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff" },
+		{ "0.0.0.0", "::" },
+	};
+	struct ratelimit	*rl = ratelimit_new(1, 60, 64);
+	uint8_t			 ka[RATELIMIT_ADDR_KEY_MAX];
+	uint8_t			 kb[RATELIMIT_ADDR_KEY_MAX];
+	size_t			 la, lb, i;
+	uint32_t		 ra;
+
+	for (i = 0; i < sizeof(same) / sizeof(same[0]); i++) {
+		la = ratelimit_addr_key(same[i][0], ka);
+		lb = ratelimit_addr_key(same[i][1], kb);
+		CHECK(la == lb && memcmp(ka, kb, la) == 0);
+	}
+	for (i = 0; i < sizeof(apart) / sizeof(apart[0]); i++) {
+		la = ratelimit_addr_key(apart[i][0], ka);
+		lb = ratelimit_addr_key(apart[i][1], kb);
+		CHECK(la <= RATELIMIT_ADDR_KEY_MAX);
+		CHECK(la != lb || memcmp(ka, kb, la) != 0);
+		/* and so they are limited apart */
+		CHECK_INT(ratelimit_hit(rl, ka, la, 1000, &ra), 1);
+		CHECK_INT(ratelimit_hit(rl, kb, lb, 1000, &ra), 1);
+	}
+	CHECK_INT(ratelimit_addr_key("192.0.2.1", ka), 5);
+	CHECK_INT(ratelimit_addr_key("2001:db8::1", ka), 9);
+	/* no address: one key for all such text, apart from addresses */
+	la = ratelimit_addr_key("not an address", ka);
+	lb = ratelimit_addr_key("fe80::1%eth0", kb);
+	CHECK(la == lb && memcmp(ka, kb, la) == 0);
+	CHECK_INT(la, 1);
+	ratelimit_free(rl);
+}
+
 static void
 test_cidr(void)
 {
@@ -609,6 +709,86 @@ only_net_admin(void)
 	return eff == (1ULL << 12) && bnd == (1ULL << 12) ? 0 : 31;
 }
 
+/*
+ * Where an admin's endpoint may not be (stored's check, and taskd's of
+ * what a name resolves to): loopback, link-local, the metadata address
+ * and unspecified, unless moatd.conf allows a range that covers it.
+ */
+static void
+test_egress_endpoint_refusal(void)
+{
+	static const char *const refused[] = { "127.0.0.1", "127.1.2.3",
+	    "169.254.169.254", "169.254.0.1", "0.0.0.0", "0.1.2.3", "::1",
+	    "::", "fe80::1", "febf:ffff::1", "fd00:ec2::254",
+	    "::ffff:127.0.0.1", "::ffff:169.254.169.254", "0:0:0:0:0:0:0:1" };
+	static const char *const fine[] = { "203.0.113.10", "10.0.0.1",
+	    "192.168.1.1", "172.16.0.1", "169.253.255.255", "169.255.0.1",
+	    "128.0.0.1", "1.0.0.0", "2001:db8::1", "fec0::1", "fd00:ec2::253",
+	    "::2", "::ffff:203.0.113.10", "fe7f::1" };
+	static const char *const refused_endpoints[] = { "127.0.0.1:51820",
+	    "[::1]:51820", "[fe80::1]:51820", "169.254.169.254:80",
+	    "0.0.0.0:1", "[::]:51820", "localhost:51820", "LocalHost:1",
+	    "localhost.:1", "a.localhost:1", "vpn.LOCALHOST:1",
+	    "[::ffff:127.0.0.1]:1", "[fd00:ec2::254]:443" };
+	static const char *const fine_endpoints[] = {
+	    "vpn-provider.example.com:51820", "203.0.113.10:51820",
+	    "[2001:db8::1]:51820", "notlocalhost:1", "localhost.example:1",
+	    "10.231.7.2:51820" };
+	struct egress_allow	 allow, some;
+	size_t			 i;
+
+	memset(&allow, 0, sizeof(allow));
+	for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++)
+		CHECK(egress_addr_refused(refused[i], &allow) != NULL);
+	for (i = 0; i < sizeof(fine) / sizeof(fine[0]); i++)
+		CHECK(egress_addr_refused(fine[i], &allow) == NULL);
+	for (i = 0; i < sizeof(refused_endpoints) /
+	    sizeof(refused_endpoints[0]); i++) {
+		CHECK(egress_endpoint_ok(refused_endpoints[i]));
+		CHECK(egress_endpoint_refused(refused_endpoints[i], &allow) !=
+		    NULL);
+		CHECK(egress_endpoint_refused(refused_endpoints[i], NULL) !=
+		    NULL);
+	}
+	for (i = 0; i < sizeof(fine_endpoints) / sizeof(fine_endpoints[0]);
+	    i++)
+		CHECK(egress_endpoint_refused(fine_endpoints[i], &allow) ==
+		    NULL);
+	CHECK_STR(egress_addr_refused("169.254.169.254", NULL),
+	    "the metadata address");
+	CHECK_STR(egress_addr_refused("fd00:ec2::254", NULL),
+	    "the metadata address");
+	CHECK_STR(egress_addr_refused("::1", NULL), "a loopback address");
+	CHECK_STR(egress_addr_refused("fe80::1", NULL), "a link-local address");
+	CHECK_STR(egress_addr_refused("::", NULL), "an unspecified address");
+	CHECK_STR(egress_host_refused("127.0.0.2", NULL),
+	    "a loopback address");
+	/* names other than localhost's are for taskd to resolve */
+	CHECK(egress_host_refused("metadata.google.internal", NULL) == NULL);
+
+	/* what moatd.conf allows, and only that */
+	memset(&some, 0, sizeof(some));
+	CHECK_INT(cidr_parse("127.0.0.0/8", &some.range[some.n++]), 0);
+	CHECK_INT(cidr_parse("fe80::/10", &some.range[some.n++]), 0);
+	CHECK(egress_addr_refused("127.0.0.1", &some) == NULL);
+	CHECK(egress_addr_refused("127.9.9.9", &some) == NULL);
+	CHECK(egress_addr_refused("::ffff:127.0.0.1", &some) == NULL);
+	CHECK(egress_addr_refused("fe80::1", &some) == NULL);
+	CHECK(egress_addr_refused("::1", &some) != NULL);
+	CHECK(egress_addr_refused("169.254.169.254", &some) != NULL);
+	CHECK(egress_endpoint_refused("127.0.0.1:51999", &some) == NULL);
+	/* localhost is ::1 too, which this does not allow */
+	CHECK(egress_endpoint_refused("localhost:51999", &some) != NULL);
+	CHECK_INT(cidr_parse("::1", &some.range[some.n++]), 0);
+	CHECK(egress_endpoint_refused("localhost:51999", &some) == NULL);
+	CHECK(egress_endpoint_refused("[::1]:51999", &some) == NULL);
+	/* the metadata address alone, not the rest of link-local */
+	memset(&some, 0, sizeof(some));
+	CHECK_INT(cidr_parse("169.254.169.254", &some.range[some.n++]), 0);
+	CHECK(egress_addr_refused("169.254.169.254", &some) == NULL);
+	CHECK(egress_addr_refused("169.254.169.253", &some) != NULL);
+}
+
 static void
 test_keep_caps(void)
 {
@@ -688,8 +868,12 @@ main(void)
 	RUN(test_grant);
 	RUN(test_dialect);
 	RUN(test_ratelimit);
+	RUN(test_ratelimit_long_keys);
+	RUN(test_ratelimit_unhit);
+	RUN(test_ratelimit_addr_key);
 	RUN(test_cidr);
 	RUN(test_egress_checks);
+	RUN(test_egress_endpoint_refusal);
 	RUN(test_keep_caps);
 	return test_report("common");
 }

@@ -981,6 +981,57 @@ test_identity(void)
 	conf_clear(&conf);
 }
 
+/* egress allow endpoint: ranges, checked, at most 16, dumped back */
+static void
+test_egress_allow(void)
+{
+	struct moat_config	 conf, again;
+	char			 buf[2048], *out = NULL;
+	size_t			 len = 0, outlen = 0;
+	FILE			*fp;
+	int			 i;
+
+	conf_init(&conf);
+	CHECK_INT(conf.egress.nallow, 0);
+	conf_clear(&conf);
+	CHECK_INT(PARSE_STR("egress allow endpoint 127.0.0.0/8\n"
+	    "egress allow endpoint \"::1\"\n"
+	    "egress allow endpoint 169.254.169.254\n", &conf), 0);
+	CHECK_INT(conf.egress.nallow, 3);
+	CHECK_STR(conf.egress.allow[0], "127.0.0.0/8");
+	CHECK_STR(conf.egress.allow[1], "::1");
+	CHECK_STR(conf.egress.allow[2], "169.254.169.254");
+	CHECK_INT(conf_finalize(&conf), 0);
+	if ((fp = open_memstream(&out, &outlen)) == NULL)
+		fatal("open_memstream");
+	conf_dump(fp, &conf);
+	fclose(fp);
+	CHECK(strstr(out, "egress allow endpoint \"127.0.0.0/8\"\n"
+	    "egress allow endpoint \"::1\"\n") != NULL);
+	CHECK_INT(parse_string(out, outlen, &again), 0);
+	CHECK_INT(again.egress.nallow, 3);
+	CHECK_STR(again.egress.allow[2], "169.254.169.254");
+	conf_clear(&again);
+	free(out);
+	conf_clear(&conf);
+
+	CHECK_INT(PARSE_STR("egress allow endpoint localhost\n", &conf), 1);
+	CHECK(logged("test:1: egress allow endpoint: \"localhost\" is not "
+	    "an address or a range"));
+	conf_clear(&conf);
+	CHECK_INT(PARSE_STR("egress allow endpoint 10.0.0.0/33\n", &conf), 1);
+	conf_clear(&conf);
+	CHECK_INT(PARSE_STR("egress allow 127.0.0.1\n", &conf), 1);
+	conf_clear(&conf);
+	for (i = 0; i <= CONF_MAX_EGRESS_ALLOW; i++)
+		len += snprintf(buf + len, sizeof(buf) - len,
+		    "egress allow endpoint 127.0.0.%d\n", i + 1);
+	CHECK_INT(parse_string(buf, len, &conf), 1);
+	CHECK(logged("test:17: egress allow endpoint: more than 16"));
+	CHECK_INT(conf.egress.nallow, CONF_MAX_EGRESS_ALLOW);
+	conf_clear(&conf);
+}
+
 static void
 test_finalize(void)
 {
@@ -1134,6 +1185,7 @@ main(int argc, char *argv[])
 	RUN(test_listen);
 	RUN(test_users_and_paths);
 	RUN(test_identity);
+	RUN(test_egress_allow);
 	RUN(test_finalize);
 	RUN(test_dump);
 	RUN(test_sample);

@@ -103,6 +103,28 @@ test_header_get(void)
 	CHECK(http_header_get(&req, "X-A-B") == NULL);
 }
 
+/* A repeated field keeps every line, read from the last one back. */
+static void
+test_header_last(void)
+{
+	const struct http_header *h;
+
+	ACCEPT("GET / HTTP/1.1\r\nHost: a\r\nX-F: 1\r\nX-G: g\r\n"
+	    "x-f: 2, 3\r\nX-F: 4\r\n\r\n");
+	h = http_header_prev(&req, "X-F", NULL);
+	CHECK(h != NULL && span_eq(h->value, h->valuelen, "4"));
+	h = http_header_prev(&req, "X-F", h);
+	CHECK(h != NULL && span_eq(h->value, h->valuelen, "2, 3"));
+	h = http_header_prev(&req, "X-F", h);
+	CHECK(h != NULL && span_eq(h->value, h->valuelen, "1"));
+	CHECK(h == http_header_get(&req, "x-f"));
+	CHECK(http_header_prev(&req, "X-F", h) == NULL);
+	h = http_header_prev(&req, "host", NULL);
+	CHECK(h != NULL && span_eq(h->value, h->valuelen, "a"));
+	CHECK(http_header_prev(&req, "Host", h) == NULL);
+	CHECK(http_header_prev(&req, "X-H", NULL) == NULL);
+}
+
 static void
 test_methods(void)
 {
@@ -969,6 +991,7 @@ main(void)
 	reset_limits();
 	RUN(test_simple_get);
 	RUN(test_header_get);
+	RUN(test_header_last);
 	RUN(test_methods);
 	RUN(test_target);
 	RUN(test_version);

@@ -165,6 +165,41 @@ test_memory_kept_and_released(void)
 	CHECK_INT(phc_holds_memory(), 0);
 }
 
+/*
+ * The hash an unknown name is verified against carries the parameters
+ * it is given (those of the configuration), so that verifying it costs
+ * what verifying a user's hash made under them costs; no password
+ * matches it.
+ */
+static void
+test_dummy_has_the_parameters(void)
+{
+	const struct hasher_params heavy = { 32768, 3, 2 };
+	char		 d1[HASHER_HASH_MAX], d2[HASHER_HASH_MAX];
+	char		 real[HASHER_HASH_MAX];
+	const char	*p;
+	int		 stale = -1;
+
+	CHECK_INT(phc_dummy(&heavy, d1, sizeof(d1)), 0);
+	CHECK(strncmp(d1, "$argon2id$v=19$m=32768,t=3,p=2$", 31) == 0);
+	CHECK_INT(phc_dummy(&small, d2, sizeof(d2)), 0);
+	CHECK(strncmp(d2, "$argon2id$v=19$m=1024,t=1,p=1$", 30) == 0);
+	/* shaped as a real hash under the same parameters: salt and hash
+	 * of the same lengths */
+	CHECK_INT(phc_hash(&heavy, "a password", real, sizeof(real)), 0);
+	CHECK_INT(strlen(d1), strlen(real));
+	p = strrchr(d1, '$');
+	CHECK(p != NULL && strlen(p) == strlen(strrchr(real, '$')));
+	CHECK_INT(phc_verify(d1, "a password", &heavy, &stale), 0);
+	CHECK_INT(phc_verify(d1, "", &heavy, &stale), 0);
+	CHECK_INT(stale, 0);
+	/* random each time */
+	CHECK_INT(phc_dummy(&heavy, d2, sizeof(d2)), 0);
+	CHECK(strcmp(d1, d2) != 0);
+	CHECK_INT(phc_dummy(&heavy, d2, 40), -1);
+	phc_release_memory();
+}
+
 int
 main(void)
 {
@@ -175,5 +210,6 @@ main(void)
 	RUN(test_too_small_buffer);
 	RUN(test_malformed);
 	RUN(test_memory_kept_and_released);
+	RUN(test_dummy_has_the_parameters);
 	return test_report("phc");
 }

@@ -1,0 +1,46 @@
+/*
+ * The replay cache of account v2 signatures: each good signature is
+ * kept, per signing key, for exactly as long as its X-Date is fresh, so
+ * that it can never be used twice.  Memory is bounded by refusing a new
+ * signature when its key's share (or the whole cache) is full, never by
+ * forgetting one that could still be replayed.
+ */
+#ifndef MOAT_REPLAY_H
+#define MOAT_REPLAY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define REPLAY_DIGEST_LEN	32
+#define REPLAY_PER_KEY		4096	/* signatures of one key at once */
+#define REPLAY_TOTAL		131072	/* of every key */
+
+enum replay_verdict {
+	REPLAY_FULL = -1,	/* refuse for now (429): retry says when */
+	REPLAY_SEEN = 0,	/* a replay */
+	REPLAY_NEW = 1,		/* recorded */
+};
+
+struct replay_cache;
+
+/*
+ * window: how far an X-Date may be from the clock, either way (a
+ * signature is fresh while |now - xdate| <= window).
+ */
+struct replay_cache *replay_new(int64_t window, size_t per_key,
+	    size_t total);
+void	 replay_free(struct replay_cache *);
+/*
+ * Records a signature (its digest) of key, dated xdate, at now, by
+ * which clock reading the caller found it fresh: what can no longer be
+ * fresh at now is dropped first, and nothing else.  A replay is told
+ * apart before fullness, so that a full cache still refuses every
+ * replay.
+ */
+enum replay_verdict replay_record(struct replay_cache *, uint64_t key,
+	    const uint8_t digest[REPLAY_DIGEST_LEN], int64_t xdate,
+	    int64_t now, uint32_t *retry_after);
+/* Signatures kept, of key or (key 0) in all. */
+size_t	 replay_count(struct replay_cache *, uint64_t key);
+
+#endif

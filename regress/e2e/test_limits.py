@@ -1,0 +1,352 @@
+"""Who the client is and how often it may guess: X-Forwarded-For read
+from its end, attempts counted before their hash runs, one delay per
+account whatever the spelling, an unknown name that costs what a known
+one does, and the account v2 replay cache kept per signing key."""
+import base64
+import email.utils
+import hashlib
+import hmac
+import http.client
+import json
+import os
+import signal
+import statistics
+import threading
+import time
+
+from identity import admin_password, admin_token, call, make_user, moatctl
+
+REMOTE = "127.0.0.2"
+
+
+def via(suite, method, path, lines, body=None, token=None, extra=()):
+    """A request with one X-Forwarded-For header line per element of
+    lines, as a proxy that appends a line of its own sends it."""
+    conn = suite.connection()
+    try:
+        conn.putrequest(method, path, skip_accept_encoding=True)
+        conn.putheader("Content-Type", "application/json")
+        if token is not None:
+            conn.putheader("Authorization", "Bearer " + token)
+        for line in lines:
+            conn.putheader("X-Forwarded-For", line)
+        for name, value in extra:
+            conn.putheader(name, value)
+        data = json.dumps(body).encode() if body is not None else b""
+        conn.putheader("Content-Length", str(len(data)))
+        conn.endheaders(data)
+        resp = conn.getresponse()
+        raw = resp.read()
+        return resp.status, json.loads(raw) if raw else None
+    finally:
+        conn.close()
+
+
+# ---- X-Forwarded-For ----------------------------------------------------
+
+def test_forwarded_for_is_the_address_the_proxy_appended(make_suite):
+    s = make_suite(conf="trusted proxy 127.0.0.1\n")
+    auth = {"cmd": "AUTH", "user": "admin", "password": admin_password(s)}
+
+    def cce_via(*lines):
+        return via(s, "POST", "/v2/cce", lines, auth)
+
+    # a proxy that adds a line of its own leaves the client's first
+    status, body = cce_via("127.0.0.1", "198.51.100.7")
+    assert status == 403 and body["status"] == 304, body
+    # one that appends to the client's line
+    status, body = cce_via("127.0.0.1, 198.51.100.7")
+    assert status == 403 and body["status"] == 304, body
+    status, body = cce_via("127.0.0.1", "10.1.1.1, 198.51.100.7")
+    assert status == 403 and body["status"] == 304, body
+    # a local client behind the proxy is local
+    status, body = cce_via("127.0.0.1")
+    assert status == 200 and body["status"] == 201, body
+    status, body = cce_via("198.51.100.7", "::1")
+    assert status == 200 and body["status"] == 201, body
+
+
+def test_a_malformed_last_address_is_refused(make_suite):
+    s = make_suite(conf="trusted proxy 127.0.0.1\n")
+    auth = {"cmd": "AUTH", "user": "admin", "password": admin_password(s)}
+    # what the proxy wrote is no address: never the client's own line
+    for lines in (["127.0.0.1", "garbage"], ["127.0.0.1, nonsense"],
+                  ["127.0.0.1", ""], ["127.0.0.1,"],
+                  ["127.0.0.1, 198.51.100.7:443"], ["127.0.0.1", "unknown"],
+                  ["127.0.0.1, [::1]"]):
+        status, body = via(s, "POST", "/v2/cce", lines, auth)
+        assert status == 400, (lines, body)
+        assert "X-Forwarded-For" in body["message"], body
+    # in every dialect's own shape
+    status, body = via(s, "POST", "/v1/auth/login", ["127.0.0.1", "x"],
+                       {"username": "admin", "password": "x"})
+    assert status == 400 and "X-Forwarded-For" in body["error"], body
+
+
+def test_forwarded_for_walks_back_over_trusted_proxies(make_suite):
+    s = make_suite(conf="trusted proxy 127.0.0.1\n"
+                   "trusted proxy 10.0.0.5\n"
+                   "limit auth failures 2\n")
+    pw = admin_password(s)
+
+    def login_via(lines, password):
+        return via(s, "POST", "/v1/auth/login", lines,
+                   {"username": "admin", "password": password})[0]
+
+    # a client behind two proxies, the first of which appended: its own
+    # address counts, not the inner proxy's and not what it wrote
+    for i in range(2):
+        assert login_via(["127.0.0.1, 198.51.100.7, 10.0.0.5"],
+                         "wrong-%d" % i) == 401
+    assert login_via(["198.51.100.7, 10.0.0.5"], pw) == 429
+    assert login_via(["198.51.100.7", "10.0.0.5"], pw) == 429
+    # another client behind the same proxies is limited on its own
+    assert login_via(["198.51.100.8, 10.0.0.5"], pw) == 200
+    assert login_via(["127.0.0.1", "198.51.100.9, 10.0.0.5"], pw) == 200
+    # behind a trusted proxy, a malformed element is refused too
+    assert login_via(["127.0.0.1", "garbage, 10.0.0.5"], pw) == 400
+    # only trusted proxies: the first of them came to the second
+    assert login_via(["10.0.0.5"], pw) == 200
+    # localhost as the inner proxy's client: local, for the command API
+    status, body = via(s, "POST", "/v2/cce", ["127.0.0.1, 10.0.0.5"],
+                       {"cmd": "AUTH", "user": "admin", "password": pw})
+    assert status == 200 and body["status"] == 201, body
+
+
+# ---- attempts counted before they run -----------------------------------
+
+def burst(n, connect, send):
+    """n requests on n connections, sent at once once all are open."""
+    ready = threading.Barrier(n)
+    codes = [None] * n
+
+    def one(i):
+        conn = connect()
+        try:
+            conn.connect()
+            ready.wait(30)
+            codes[i] = send(conn, i)
+        finally:
+            conn.close()
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    return codes
+
+
+def post(conn, path, body, headers=None):
+    h = {"Content-Type": "application/json"}
+    h.update(headers or {})
+    conn.request("POST", path, json.dumps(body).encode(), h)
+    resp = conn.getresponse()
+    resp.read()
+    return resp.status
+
+
+def test_parallel_guesses_reach_the_hash_at_most_the_limit(make_suite):
+    s = make_suite(conf="limit auth failures 10\n")
+    codes = burst(40, lambda: s.connection(timeout=30),
+                  lambda conn, i: post(conn, "/v1/auth/login", {
+                      "username": "nobody-%d" % i,
+                      "password": "wrong-password-%d" % i}))
+    assert codes.count(401) + codes.count(429) == 40, codes
+    assert 1 <= codes.count(401) <= 10, codes
+    # and the limit holds afterwards
+    assert call(s, "POST", "/v1/auth/login", body={
+        "username": "admin", "password": admin_password(s)})[0] == 429
+
+
+def test_parallel_old_passwords_are_counted_before_they_are_hashed(
+        make_suite):
+    s = make_suite(conf="limit auth failures 10\n")
+    token = admin_token(s)
+    codes = burst(40, lambda: s.connection(timeout=30),
+                  lambda conn, i: post(conn, "/v1/user/change-password", {
+                      "old_password": "wrong-password-%d" % i,
+                      "new_password": "new-password-%d" % i},
+                      {"Authorization": "Bearer " + token}))
+    assert codes.count(403) + codes.count(429) == 40, codes
+    assert 1 <= codes.count(403) <= 10, codes
+
+
+def test_parallel_client_secrets_are_counted_before_they_are_checked(
+        make_suite):
+    s = make_suite(conf="limit auth failures 10\n")
+    add_client(s, "billing", REMOTE)
+    # well-formed secrets, so that each is looked up before it fails
+    secrets = ["cs_" + base64.urlsafe_b64encode(os.urandom(41)).rstrip(
+        b"=").decode() for _ in range(40)]
+    codes = burst(40, lambda: s.connection(timeout=30, source=REMOTE),
+                  lambda conn, i: post(conn, "/v2/cce", {"cmd": "LOGIN"}, {
+                      "X-Client-Secret": secrets[i]}))
+    assert codes.count(403) + codes.count(429) == 40, codes
+    assert 1 <= codes.count(403) <= 10, codes
+
+
+def add_client(suite, name, *allow):
+    args = ["client", "add", name]
+    for a in allow:
+        args += ["--allow", a]
+    out = moatctl(suite, *args)
+    assert out.returncode == 0, out.stderr
+    return out.stdout.strip()
+
+
+# ---- one delay per account ----------------------------------------------
+
+def timed_login(suite, name, password, source):
+    t0 = time.time()
+    status, _, _ = call(suite, "POST", "/v1/auth/login", body={
+        "username": name, "password": password}, source=source)
+    return status, time.time() - t0
+
+
+def test_every_spelling_of_an_account_shares_its_delay(suite):
+    admin = admin_token(suite)
+    status, body, _ = call(suite, "POST", "/v1/admin/users", admin, {
+        "username": "carol", "password": "carol-password",
+        "email": "carol@example.com"})
+    assert status == 201, body
+    # from a new address each time, so that no address limit applies;
+    # each spelling names carol (an address matches in any case)
+    spellings = ["Carol@Example.com", "CAROL@EXAMPLE.COM",
+                 "carol@example.COM", "carol", "cArOl@eXaMpLe.CoM"]
+    took = []
+    for i, name in enumerate(spellings):
+        status, t = timed_login(suite, name, "wrong-%d" % i,
+                                "127.0.0.%d" % (10 + i))
+        assert status == 401
+        took.append(t)
+    assert max(took[:3]) < 0.9, took
+    assert took[3] >= 0.95 and took[4] >= 1.95, took
+    # the right password, by yet another spelling, resets the account
+    status, t = timed_login(suite, "CAROL@example.com", "carol-password",
+                            "127.0.0.20")
+    assert status == 200 and t >= 3.9
+    status, t = timed_login(suite, "carol", "carol-password", "127.0.0.21")
+    assert status == 200 and t < 0.9
+
+
+def test_an_unknown_name_is_slowed_in_every_case(suite):
+    took = []
+    for i, name in enumerate(["Nobody", "NOBODY", "nobody", "noBody",
+                              "NoBoDy"]):
+        status, t = timed_login(suite, name, "wrong-%d" % i,
+                                "127.0.0.%d" % (30 + i))
+        assert status == 401
+        took.append(t)
+    assert max(took[:3]) < 0.9, took
+    assert took[3] >= 0.95 and took[4] >= 1.95, took
+
+
+# ---- the dummy hash -----------------------------------------------------
+
+def login_times(suite, known, rounds):
+    """Medians of a known user's login and of unknown names', taken in
+    turns so that both meet the same load."""
+    k, u = [], []
+    for i in range(rounds):
+        t0 = time.time()
+        status, _, _ = call(suite, "POST", "/v1/auth/login", body={
+            "username": known[0], "password": known[1]})
+        k.append(time.time() - t0)
+        assert status == 200
+        t0 = time.time()
+        status, _, _ = call(suite, "POST", "/v1/auth/login", body={
+            "username": "ghost-%d-%d" % (rounds, i),
+            "password": "whatever-password"})
+        u.append(time.time() - t0)
+        assert status == 401
+    return statistics.median(k), statistics.median(u)
+
+
+def reload(suite, conf):
+    suite.write_conf(conf)
+    before = suite.log_text().count("configuration reloaded")
+    os.kill(suite.pid("moatd"), signal.SIGHUP)
+    deadline = time.time() + 10
+    while suite.log_text().count("configuration reloaded") == before:
+        assert time.time() < deadline, suite.log_text()
+        time.sleep(0.05)
+
+
+def test_an_unknown_name_costs_what_a_known_one_does(make_suite):
+    base = "limit auth failures 1000\nlimit api requests 1000\n"
+    s = make_suite(conf=base)
+    admin = admin_token(s)
+    # made under the configuration in force, as its hash is checked
+    heavy = "argon2 memory 65536 time 3\n"
+    reload(s, base + heavy)
+    make_user(s, admin, "timed", "timed-password")
+    known, unknown = login_times(s, ("timed", "timed-password"), 9)
+    # the default costs about a sixth of this here; with the dummy made
+    # under the defaults an unknown name answered in a fraction of the
+    # time of a known one
+    assert unknown > 0.6 * known, (known, unknown)
+    assert known > 0.1, known
+    # and it follows the configuration back down
+    reload(s, base)
+    make_user(s, admin, "light", "light-password")
+    known2, unknown2 = login_times(s, ("light", "light-password"), 9)
+    assert unknown2 < 0.6 * unknown, (unknown, unknown2)
+
+
+# ---- the account v2 replay cache ----------------------------------------
+
+def sign(suite, method, path, api_key, secret, when=None):
+    xdate = email.utils.formatdate(when if when is not None else
+                                   time.time(), usegmt=True)
+    host = "127.0.0.1:%d" % suite.port
+    msg = b"\n".join([method.encode(), host.encode(), xdate.encode(),
+                      path.encode(), b""])
+    sig = base64.b64encode(hmac.new(secret.encode(), msg,
+                                    hashlib.sha256).digest()).decode()
+    return {"X-Date": xdate, "Authorization": "%s:%s" % (api_key, sig),
+            "Host": host}
+
+
+def test_a_signing_key_that_fills_its_share_waits(make_suite):
+    """Each key keeps every signature it made for the whole window; when
+    its share is full, a new signature is refused (429, in the account
+    dialect's shape) rather than one that could be replayed forgotten."""
+    s = make_suite(conf="limit api requests 1000000\n")
+    token = admin_token(s)
+    status, body, _ = call(s, "PUT", "/v2/account/api", token)
+    assert status == 201, body
+    key, secret = body["api"]["api_key"], body["api"]["secret_key"]
+    status, body, _ = call(s, "PUT", "/v2/account/api", token)
+    other_key, other_secret = body["api"]["api_key"], body["api"]["secret_key"]
+    share = 4096
+    conn = s.connection(timeout=30)
+    first = None
+    try:
+        for n in range(share):
+            path = "/v2/account?n=%d" % n
+            headers = sign(s, "GET", path, key, secret)
+            first = first or (path, headers)
+            conn.request("GET", path, headers=headers)
+            resp = conn.getresponse()
+            resp.read()
+            assert resp.status == 200, (n, resp.status)
+        path = "/v2/account?n=%d" % share
+        conn.request("GET", path, headers=sign(s, "GET", path, key, secret))
+        resp = conn.getresponse()
+        answer = json.loads(resp.read())
+        assert resp.status == 429, resp.status
+        assert answer["success"] is False and "error" in answer, answer
+        assert 0 < int(resp.getheader("Retry-After")) <= 601
+        # nothing was pushed out: the first signature is still a replay
+        conn.request("GET", first[0], headers=first[1])
+        resp = conn.getresponse()
+        resp.read()
+        assert resp.status == 401
+    finally:
+        conn.close()
+    # another key has its own share
+    status, _, _ = s.request("GET", "/v2/account", None,
+                             sign(s, "GET", "/v2/account", other_key,
+                                  other_secret))
+    assert status == 200
