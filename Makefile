@@ -54,11 +54,12 @@ FRONTD_SRCS = frontd/frontd.c frontd/config.c frontd/server.c \
 	frontd/json_limits.c frontd/peers.c frontd/api.c frontd/render.c \
 	frontd/v1.c frontd/apiv1.c frontd/cce.c frontd/account.c \
 	frontd/grantcache.c frontd/sshkeys.c frontd/hosts.c \
-	frontd/profile.c frontd/groups.c frontd/sessions.c frontd/egress.c
+	frontd/profile.c frontd/groups.c frontd/sessions.c frontd/egress.c \
+	frontd/tlskey.c frontd/signlink.c
 AUTHD_SRCS = authd/authd.c authd/config.c authd/bootstrap.c authd/crypto.c \
 	authd/hasher.c authd/phc.c authd/login.c authd/verify.c authd/users.c \
 	authd/apikeys.c authd/clients.c authd/account.c authd/sshkey.c \
-	authd/sshkeys.c authd/egress.c
+	authd/sshkeys.c authd/egress.c authd/tlskey.c
 STORED_SRCS = stored/stored.c stored/config.c stored/db.c stored/schema.c \
 	stored/health.c stored/users.c stored/userops.c stored/authz.c \
 	stored/sessions.c stored/events.c stored/reply.c stored/tokens.c \
@@ -167,7 +168,7 @@ UNIT_PKGS = $(PKGS_COMMON) msgpack libevent_core jansson
 UNIT_TESTS = $(BIN)/test_ipc $(BIN)/test_conf $(BIN)/test_common \
 	$(BIN)/test_http_parse $(BIN)/test_json_limits $(BIN)/test_crypto \
 	$(BIN)/test_phc $(BIN)/test_grantcache $(BIN)/test_sshkey \
-	$(BIN)/test_db
+	$(BIN)/test_db $(BIN)/test_tlskey
 UNIT_LIB = $(call objs,regress/unit/test.c,unit) $(LIBMOAT)
 
 $(eval $(call prog_rules,unit,$(UNIT_PKGS) libcrypto,-Ifrontd -Imoatd -Iauthd -Istored))
@@ -212,6 +213,12 @@ $(BIN)/test_sshkey: $(call objs,regress/unit/test_sshkey.c authd/sshkey.c,unit) 
 $(BIN)/test_db: $(call objs,regress/unit/test_db.c stored/db.c stored/profile.c,unit) $(UNIT_LIB)
 	@echo "LD $@"
 	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS) sqlite3)
+
+TLSKEY_SRCS = regress/unit/test_tlskey.c authd/tlskey.c frontd/tlskey.c \
+	frontd/tls.c frontd/signlink.c
+$(BIN)/test_tlskey: $(call objs,$(TLSKEY_SRCS),unit) $(UNIT_LIB)
+	@echo "LD $@"
+	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS) libssl libcrypto)
 
 unit: $(UNIT_TESTS)
 

@@ -214,6 +214,9 @@ enum ipc_type {
 	IPC_EGRESS_TEST_RES,
 	IPC_EGRESS_CHECK,
 	IPC_EGRESS_CHECK_RES,
+	/* frontd's TLS handshakes, signed by authd on the signing link */
+	IPC_TLS_SIGN,
+	IPC_TLS_SIGN_RES,
 	IPC_TYPE_MAX
 };
 
