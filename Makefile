@@ -33,6 +33,11 @@ endif
 ifeq ($(TRAP),1)
 OPT	+= -DMOAT_SANDBOX_TRAP
 endif
+# The benchmark's second build: the TLS key in frontd, to measure what
+# moving it into authd costs.  Never installed (see bench/run.sh).
+ifeq ($(KEY_IN_FRONTD),1)
+OPT	+= -DMOAT_BENCH_KEY_IN_FRONTD
+endif
 
 pc_cflags = $(shell pkg-config --cflags $(1))
 pc_libs = $(shell pkg-config --libs $(1))
@@ -229,6 +234,9 @@ $(BIN)/ipc_bench: $(call objs,bench/ipc_bench.c,bench) $(LIBMOAT)
 $(BIN)/argon2_bench: $(call objs,bench/argon2_bench.c,bench)
 	@echo "LD $@"
 	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,libargon2) -lpthread
+$(BIN)/tls_bench: $(call objs,bench/tls_bench.c,bench)
+	@echo "LD $@"
+	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,libssl libcrypto) -lpthread
 
 # ---- the two commands and friends ------------------------------------
 
@@ -258,13 +266,18 @@ fuzz: deps
 	@regress/fuzz/run.sh $(FUZZ_SECONDS)
 
 bench: deps
-	@$(MAKE) --no-print-directory all $(BIN)/ipc_bench $(BIN)/argon2_bench
+	@$(MAKE) --no-print-directory all $(BIN)/ipc_bench $(BIN)/argon2_bench \
+	    $(BIN)/tls_bench
+	@$(MAKE) --no-print-directory B=build/bench-keyinfrontd KEY_IN_FRONTD=1 all
 	@bench/run.sh
 
 lint:
 	mandoc -Tlint -Wwarning man/moatd.8 man/moatd.conf.5 man/moatctl.8
 
 install: all
+ifeq ($(KEY_IN_FRONTD),1)
+	$(error KEY_IN_FRONTD=1 is the benchmark's build: it is never installed)
+endif
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(LIBEXECDIR) \
 	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 \
 	    $(DESTDIR)$(SYSCONFDIR)/moat
