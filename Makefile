@@ -33,6 +33,11 @@ endif
 ifeq ($(TRAP),1)
 OPT	+= -DMOAT_SANDBOX_TRAP
 endif
+# The benchmark's second build: the TLS key in frontd, to measure what
+# moving it into authd costs.  Never installed (see bench/run.sh).
+ifeq ($(KEY_IN_FRONTD),1)
+OPT	+= -DMOAT_BENCH_KEY_IN_FRONTD
+endif
 
 pc_cflags = $(shell pkg-config --cflags $(1))
 pc_libs = $(shell pkg-config --libs $(1))
@@ -54,11 +59,13 @@ FRONTD_SRCS = frontd/frontd.c frontd/config.c frontd/server.c \
 	frontd/json_limits.c frontd/peers.c frontd/api.c frontd/render.c \
 	frontd/v1.c frontd/apiv1.c frontd/cce.c frontd/account.c \
 	frontd/grantcache.c frontd/sshkeys.c frontd/hosts.c \
-	frontd/profile.c frontd/groups.c frontd/sessions.c frontd/egress.c
+	frontd/profile.c frontd/groups.c frontd/sessions.c frontd/egress.c \
+	frontd/tlskey.c frontd/signlink.c
 AUTHD_SRCS = authd/authd.c authd/config.c authd/bootstrap.c authd/crypto.c \
 	authd/hasher.c authd/phc.c authd/login.c authd/verify.c authd/users.c \
 	authd/apikeys.c authd/clients.c authd/account.c authd/sshkey.c \
-	authd/sshkeys.c authd/egress.c authd/limits.c authd/replay.c
+	authd/sshkeys.c authd/egress.c authd/limits.c authd/replay.c \
+	authd/tlskey.c
 STORED_SRCS = stored/stored.c stored/config.c stored/db.c stored/schema.c \
 	stored/health.c stored/users.c stored/userops.c stored/authz.c \
 	stored/sessions.c stored/events.c stored/reply.c stored/tokens.c \
@@ -167,7 +174,8 @@ UNIT_PKGS = $(PKGS_COMMON) msgpack libevent_core jansson
 UNIT_TESTS = $(BIN)/test_ipc $(BIN)/test_conf $(BIN)/test_common \
 	$(BIN)/test_http_parse $(BIN)/test_json_limits $(BIN)/test_crypto \
 	$(BIN)/test_phc $(BIN)/test_grantcache $(BIN)/test_sshkey \
-	$(BIN)/test_db $(BIN)/test_replay $(BIN)/test_endpoint
+	$(BIN)/test_db $(BIN)/test_replay $(BIN)/test_endpoint \
+	$(BIN)/test_tlskey
 UNIT_LIB = $(call objs,regress/unit/test.c,unit) $(LIBMOAT)
 
 $(eval $(call prog_rules,unit,$(UNIT_PKGS) libcrypto,-Ifrontd -Imoatd -Iauthd -Istored -Itaskd))
@@ -221,6 +229,12 @@ $(BIN)/test_db: $(call objs,regress/unit/test_db.c stored/db.c stored/profile.c,
 	@echo "LD $@"
 	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS) sqlite3)
 
+TLSKEY_SRCS = regress/unit/test_tlskey.c authd/tlskey.c frontd/tlskey.c \
+	frontd/tls.c frontd/signlink.c
+$(BIN)/test_tlskey: $(call objs,$(TLSKEY_SRCS),unit) $(UNIT_LIB)
+	@echo "LD $@"
+	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS) libssl libcrypto)
+
 unit: $(UNIT_TESTS)
 
 $(eval $(call prog_rules,bench,$(LIB_PKGS)))
@@ -230,6 +244,9 @@ $(BIN)/ipc_bench: $(call objs,bench/ipc_bench.c,bench) $(LIBMOAT)
 $(BIN)/argon2_bench: $(call objs,bench/argon2_bench.c,bench)
 	@echo "LD $@"
 	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,libargon2) -lpthread
+$(BIN)/tls_bench: $(call objs,bench/tls_bench.c,bench)
+	@echo "LD $@"
+	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,libssl libcrypto) -lpthread
 
 # ---- the two commands and friends ------------------------------------
 
@@ -266,13 +283,18 @@ fuzz-api: deps
 	    /usr/bin/python3 regress/e2e/fuzz_api.py
 
 bench: deps
-	@$(MAKE) --no-print-directory all $(BIN)/ipc_bench $(BIN)/argon2_bench
+	@$(MAKE) --no-print-directory all $(BIN)/ipc_bench $(BIN)/argon2_bench \
+	    $(BIN)/tls_bench
+	@$(MAKE) --no-print-directory B=build/bench-keyinfrontd KEY_IN_FRONTD=1 all
 	@bench/run.sh
 
 lint:
 	mandoc -Tlint -Wwarning man/moatd.8 man/moatd.conf.5 man/moatctl.8
 
 install: all
+ifeq ($(KEY_IN_FRONTD),1)
+	$(error KEY_IN_FRONTD=1 is the benchmark's build: it is never installed)
+endif
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(LIBEXECDIR) \
 	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 \
 	    $(DESTDIR)$(SYSCONFDIR)/moat

@@ -99,6 +99,7 @@ authd_shutdown(void)
 	if (authd_env != NULL)
 		explicit_bzero(authd_env->master_key,
 		    sizeof(authd_env->master_key));
+	tlskey_clear();
 }
 
 int
@@ -133,6 +134,8 @@ main(int argc, char *argv[])
 	hasher_init(a.base, hasher_workers());
 
 	daemon_link_peers(a.base, PROC_AUTHD, a.chans, dispatch, &a);
+	a.signchan = ipc_chan_new(a.base, PROC_FD_TLSSIGN, PROC_AUTHD,
+	    PROC_FRONTD, tlskey_dispatch, daemon_peer_closed, &a);
 	event_base_dispatch(a.base);
 	return 0;
 }

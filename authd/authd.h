@@ -52,6 +52,7 @@ struct authd_config {
 struct authd {
 	struct event_base	*base;
 	struct ipc_chan		*chans[PROC_MAX];
+	struct ipc_chan		*signchan;	/* frontd's handshakes */
 	struct authd_config	 pending;
 	struct authd_config	 conf;
 	unsigned char		 master_key[MASTER_KEY_LEN];
@@ -183,6 +184,21 @@ int	 unseal_bound(const char *class, const char *what, const char *id,
 /* egress.c */
 int	 egress_change(struct ipc_chan *, struct ipc_msg *);
 int	 egress_unseal(struct ipc_chan *, struct ipc_msg *);
+
+/* tlskey.c: the TLS server key, and frontd's handshake signatures */
+int	 tlskey_install(const char *certpem, size_t certlen,
+	    const char *keypem, size_t keylen, const char **why);
+int	 tlskey_ready(void);
+void	 tlskey_clear(void);
+/* keytype EVP_PKEY_RSA or EVP_PKEY_EC, curve a NID: 0 if tbs is a
+ * handshake signature that scheme code may sign with such a key */
+int	 tlskey_check(int keytype, int curve, uint32_t code,
+	    const uint8_t *tbs, size_t len, const char **why);
+/* An HTTP-like status: 200 with the signature, else why */
+int	 tlskey_sign(const uint8_t *id, size_t idlen, uint32_t code,
+	    const uint8_t *tbs, size_t len, uint8_t *sig, size_t *siglen,
+	    const char **why);
+int	 tlskey_dispatch(struct ipc_chan *, struct ipc_msg *, void *);
 
 /* sshkeys.c */
 int	 sshkeys_add(struct ipc_chan *, struct ipc_msg *);

@@ -1,6 +1,7 @@
 /* authd's half of the configuration push (see moatd/config.c). */
 #include <sys/types.h>
 
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -8,6 +9,10 @@
 #include "daemon.h"
 #include "log.h"
 #include "util.h"
+
+/* the TLS certificate and key of this push, until cfg.done */
+static char	*cert_pem, *key_pem;
+static size_t	 cert_len, key_len;
 
 static int
 get_auth(struct authd_config *c, struct ipc_msg *m)
@@ -93,6 +98,28 @@ derive_keys(struct authd *a)
 	a->keys_ready = 1;
 }
 
+/*
+ * A pair that does not hold together (or cannot be read) is refused as a
+ * whole: authd keeps the key in use, and frontd, whose signature check
+ * then fails, keeps its certificate.
+ */
+static void
+apply_tls(void)
+{
+	const char	*why = "the certificate or the key is missing";
+	int		 rc = -1;
+
+	if (cert_pem != NULL && key_pem != NULL)
+		rc = tlskey_install(cert_pem, cert_len, key_pem, key_len, &why);
+	daemon_pem_clear(&cert_pem, &cert_len);
+	daemon_pem_clear(&key_pem, &key_len);
+	if (rc == 0)
+		return;
+	if (!tlskey_ready())
+		fatalx("tls: %s", why);
+	log_warnx("tls: %s; keeping the key in use", why);
+}
+
 static void
 apply(void)
 {
@@ -100,6 +127,7 @@ apply(void)
 
 	if (!a->have_master_key)
 		fatalx("configuration without a master key");
+	apply_tls();
 	a->conf = a->pending;
 	log_setverbose(a->conf.common.verbose);
 	if (!a->keys_ready)
@@ -122,6 +150,10 @@ config_dispatch(struct ipc_chan *chan, struct ipc_msg *m)
 		return get_identity(&a->pending, m);
 	case IPC_CFG_MASTER_KEY:
 		return get_master_key(a, m);
+	case IPC_CFG_TLS_CERT:
+		return daemon_get_pem(m, &cert_pem, &cert_len);
+	case IPC_CFG_TLS_KEY:
+		return daemon_get_pem(m, &key_pem, &key_len);
 	case IPC_CFG_DONE:
 		return daemon_config_done(chan, m, apply);
 	case IPC_PROC_START:

@@ -12,6 +12,10 @@
 #  6. Host create-to-running through the API, against crun run of the
 #     same bundle by hand.
 #  7. Throughput of 200 no-op tasks through the queue.
+#  8. New TLS connections per second, the private key in authd, against
+#     the same build with the key in frontd (build/bench-keyinfrontd,
+#     KEY_IN_FRONTD=1: a build made for this comparison and never
+#     installed), the same certificate, the same client, alternating.
 # Prints raw numbers, then "figure NAME VALUE OP TARGET" lines.  It
 # reports; it does not gate.
 set -u
@@ -28,6 +32,7 @@ port_nginx=$((port_moat + 1))
 
 cleanup() {
 	[ -n "${moat_pid:-}" ] && kill "$moat_pid" 2>/dev/null
+	[ -n "${inkey_pid:-}" ] && kill "$inkey_pid" 2>/dev/null
 	[ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null
 	wait 2>/dev/null
 }
@@ -202,6 +207,42 @@ grep -v '^figure' "$work/ipc.out"
     "$bin/moatctl" "$work" > "$work/hosts.out" 2>&1
 grep -v '^figure' "$work/hosts.out"
 
+# --- 8. TLS handshakes: the key in authd against the key in frontd
+port_inkey=$((port_moat + 2))
+TLS_CONNS=${BENCH_TLS_CONNECTIONS:-4}
+cat > "$work/inkey.conf" <<CONF
+tls certificate "$work/var/tls/server.crt"
+tls key "$work/var/tls/server.key"
+CONF
+MOAT_CONF=$work/inkey.conf MOAT_VAR=$work/var-inkey MOAT_PORT=$port_inkey \
+    taskset -c "$CPUS" "$top/scripts/run.sh" \
+    "$top/build/bench-keyinfrontd/bin" > "$work/inkey.log" 2>&1 &
+inkey_pid=$!
+i=0
+until curl -sk "https://127.0.0.1:$port_inkey/healthz" 2>/dev/null |
+    grep -q '"status":"ok"'; do
+	i=$((i + 1))
+	[ $i -gt 100 ] && { cat "$work/inkey.log"; exit 1; }
+	sleep 0.1
+done
+sleep 1
+for round in 1 2 3; do
+	taskset -c "$CPUS" "$bin/tls_bench" 127.0.0.1 "$port_inkey" \
+	    "$DURATION" "$TLS_CONNS" >> "$work/tls.inkey.rounds"
+	taskset -c "$CPUS" "$bin/tls_bench" 127.0.0.1 "$port_moat" \
+	    "$DURATION" "$TLS_CONNS" >> "$work/tls.authd.rounds"
+done
+kill "$inkey_pid"
+wait "$inkey_pid" 2>/dev/null
+inkey_pid=
+sed 's/^/tls_key_in_frontd_round /' "$work/tls.inkey.rounds"
+sed 's/^/tls_key_in_authd_round /' "$work/tls.authd.rounds"
+tls_inkey=$(awk '{ print $2 }' "$work/tls.inkey.rounds" | sort -n | sed -n 2p)
+tls_authd=$(awk '{ print $2 }' "$work/tls.authd.rounds" | sort -n | sed -n 2p)
+echo "tls_handshakes_per_s key_in_authd $tls_authd key_in_frontd $tls_inkey" \
+    "($TLS_CONNS clients, median of 3 rounds)"
+tls_ratio=$(echo "$tls_authd $tls_inkey" | awk '{ printf "%.2f", $1 / $2 }')
+
 suite_rss rss_after_load
 echo "healthz_latency_us p50 $moat_p50 p99 $moat_p99 (nginx p50 $nginx_p50 p99 $nginx_p99)"
 echo "figure healthz_vs_nginx $health_ratio >= 0.5"
@@ -211,3 +252,4 @@ echo "figure logins_vs_argon2_verify $login_ratio >= 0.9"
 echo "figure user_get_vs_nginx $user_ratio >= 0.4"
 echo "figure user_get_p99_ms_at_50 $user_p99_ms <= 5"
 grep '^figure' "$work/hosts.out"
+echo "figure tls_handshakes_vs_inprocess $tls_ratio >= 0.8"

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include "daemon.h"
 #include "log.h"
 #include "sandbox.h"
+#include "util.h"
 
 extern char	**environ;
 
@@ -66,6 +68,12 @@ daemon_child_init(int argc, char *argv[], enum proc_id self,
 			    proc_link_fd(p));
 			exit(1);
 		}
+	}
+	if ((self == PROC_FRONTD || self == PROC_AUTHD) &&
+	    fcntl(PROC_FD_TLSSIGN, F_GETFD) == -1) {
+		fprintf(stderr, "%s: no signing link on fd %d: start the suite "
+		    "with moatd\n", name, PROC_FD_TLSSIGN);
+		exit(1);
 	}
 	log_procinit(name);
 	log_init(o->foreground, LOG_DAEMON);
@@ -137,6 +145,53 @@ daemon_proc_start(struct ipc_msg *m, int *serving)
 	return 0;
 }
 
+void
+daemon_pem_clear(char **pem, size_t *len)
+{
+	if (*pem != NULL) {
+		explicit_bzero(*pem, *len);
+		free(*pem);
+	}
+	*pem = NULL;
+	*len = 0;
+}
+
+/*
+ * A PEM file that moatd opened for us: its path (for the log) and the
+ * descriptor.  A file that cannot be read is logged and leaves *pem NULL,
+ * so that the caller keeps what it has.
+ */
+int
+daemon_get_pem(struct ipc_msg *m, char **pem, size_t *len)
+{
+	char	 path[PATH_MAX];
+	ssize_t	 n;
+	int	 fd;
+
+	ipc_get_str(m, path, sizeof(path));
+	ipc_get_fd(m, &fd);
+	if (ipc_end(m) == -1) {
+		if (fd != -1)
+			close(fd);
+		return -1;
+	}
+	daemon_pem_clear(pem, len);
+	if ((*pem = malloc(DAEMON_PEM_MAX + 1)) == NULL)
+		fatal("%s", __func__);
+	n = read_all_fd(fd, *pem, DAEMON_PEM_MAX);
+	close(fd);
+	if (n <= 0) {
+		log_warnx("tls: %s is empty, unreadable or over %d bytes",
+		    path, DAEMON_PEM_MAX);
+		*len = DAEMON_PEM_MAX;
+		daemon_pem_clear(pem, len);
+		return 0;
+	}
+	(*pem)[n] = '\0';
+	*len = n;
+	return 0;
+}
+
 struct event_base *
 daemon_event_base(void)
 {
@@ -164,8 +219,8 @@ daemon_bind_to_parent(void)
 		fatalx("moatd is gone");
 }
 
-static void
-peer_closed(struct ipc_chan *chan, const char *why, void *arg)
+void
+daemon_peer_closed(struct ipc_chan *chan, const char *why, void *arg)
 {
 	(void)arg;
 	if (why == NULL && chan->peer == PROC_MOATD) {
@@ -192,7 +247,7 @@ daemon_link_peers(struct event_base *base, enum proc_id self,
 		    p == PROC_MOATCTL)
 			continue;
 		chans[p] = ipc_chan_new(base, proc_link_fd(p), self, p,
-		    dispatch, peer_closed, arg);
+		    dispatch, daemon_peer_closed, arg);
 	}
 }
 

@@ -45,6 +45,11 @@ int	 daemon_get_common(struct ipc_msg *, struct daemon_config *);
 int	 daemon_config_done(struct ipc_chan *, struct ipc_msg *,
 	    void (*apply)(void));
 int	 daemon_proc_start(struct ipc_msg *, int *serving);
+/* A PEM file moatd opened for us (cfg.tls.*), NUL-terminated; a file
+ * that cannot be read leaves *pem NULL.  daemon_pem_clear() clears it. */
+#define DAEMON_PEM_MAX	(64 * 1024)
+int	 daemon_get_pem(struct ipc_msg *, char **pem, size_t *len);
+void	 daemon_pem_clear(char **pem, size_t *len);
 struct event_base *daemon_event_base(void);
 /* After dropping privileges: die with the parent, even if it is moatd. */
 void	 daemon_bind_to_parent(void);
@@ -55,6 +60,8 @@ void	 daemon_bind_to_parent(void);
  */
 void	 daemon_link_peers(struct event_base *, enum proc_id self,
 	    struct ipc_chan *chans[PROC_MAX], ipc_dispatch_cb, void *arg);
+/* The close callback of those channels, for a link of another kind. */
+void	 daemon_peer_closed(struct ipc_chan *, const char *why, void *);
 /* Test builds: SIGUSR2 makes a call that the sandbox forbids. */
 void	 daemon_test_hooks(void);
 

@@ -21,6 +21,12 @@ enum proc_id {
 #define PROC_LAST_CHILD		PROC_TASKD
 
 #define PROC_FD_BASE		3
+/*
+ * frontd and authd have a second link, the signing link, for frontd's
+ * blocking round trips of TLS handshake signatures (DESIGN.md, "TLS key
+ * in authd"), on the descriptor after the last peer's.
+ */
+#define PROC_FD_TLSSIGN		(PROC_FD_BASE + PROC_MAX)
 
 const char	*proc_name(enum proc_id);
 int		 proc_by_name(const char *, enum proc_id *);

@@ -19,17 +19,6 @@
 #include "log.h"
 #include "util.h"
 
-static void
-pem_clear(char **pem, size_t *len)
-{
-	if (*pem != NULL) {
-		explicit_bzero(*pem, *len);
-		free(*pem);
-	}
-	*pem = NULL;
-	*len = 0;
-}
-
 static int
 get_http(struct frontd_config *c, struct ipc_msg *m)
 {
@@ -102,37 +91,6 @@ get_listen(struct ipc_msg *m)
 	return 0;
 }
 
-static int
-get_pem(struct ipc_msg *m, char **pem, size_t *len)
-{
-	char	 path[PATH_MAX];
-	ssize_t	 n;
-	int	 fd;
-
-	ipc_get_str(m, path, sizeof(path));
-	ipc_get_fd(m, &fd);
-	if (ipc_end(m) == -1) {
-		if (fd != -1)
-			close(fd);
-		return -1;
-	}
-	pem_clear(pem, len);
-	if ((*pem = malloc(TLS_MAX_PEM + 1)) == NULL)
-		fatal("%s", __func__);
-	n = read_all_fd(fd, *pem, TLS_MAX_PEM);
-	close(fd);
-	if (n <= 0) {
-		log_warnx("tls: %s is empty, unreadable or over %d bytes",
-		    path, TLS_MAX_PEM);
-		*len = TLS_MAX_PEM;
-		pem_clear(pem, len);
-		return 0;
-	}
-	(*pem)[n] = '\0';
-	*len = n;
-	return 0;
-}
-
 static void
 apply(void)
 {
@@ -140,17 +98,22 @@ apply(void)
 	struct frontd_config	*c = &f->pending;
 	SSL_CTX			*ctx = NULL;
 
+#ifdef MOAT_BENCH_KEY_IN_FRONTD
 	if (c->cert_pem != NULL && c->key_pem != NULL)
-		ctx = tls_ctx_new(c->cert_pem, c->cert_len, c->key_pem,
-		    c->key_len);
-	pem_clear(&c->cert_pem, &c->cert_len);
-	pem_clear(&c->key_pem, &c->key_len);
+		ctx = tls_ctx_new_inprocess(c->cert_pem, c->cert_len,
+		    c->key_pem, c->key_len);
+	daemon_pem_clear(&c->key_pem, &c->key_len);
+#else
+	if (c->cert_pem != NULL)
+		ctx = tls_ctx_new(c->cert_pem, c->cert_len);
+#endif
+	daemon_pem_clear(&c->cert_pem, &c->cert_len);
 	if (ctx != NULL) {
 		/* connections in flight hold their own reference */
 		SSL_CTX_free(f->ssl_ctx);
 		f->ssl_ctx = ctx;
 	} else if (f->ssl_ctx == NULL)
-		fatalx("no usable TLS certificate and key");
+		fatalx("no usable TLS certificate (and key in authd)");
 	else
 		log_warnx("tls: keeping the certificate in use");
 	f->http = c->http;
@@ -178,9 +141,11 @@ config_dispatch(struct ipc_chan *chan, struct ipc_msg *m)
 			return ipc_violation(m, "listener after start");
 		return get_listen(m);
 	case IPC_CFG_TLS_CERT:
-		return get_pem(m, &c->cert_pem, &c->cert_len);
+		return daemon_get_pem(m, &c->cert_pem, &c->cert_len);
+#ifdef MOAT_BENCH_KEY_IN_FRONTD
 	case IPC_CFG_TLS_KEY:
-		return get_pem(m, &c->key_pem, &c->key_len);
+		return daemon_get_pem(m, &c->key_pem, &c->key_len);
+#endif
 	case IPC_CFG_DONE:
 		return daemon_config_done(chan, m, apply);
 	case IPC_PROC_START:

@@ -109,6 +109,7 @@ main(int argc, char *argv[])
 	f.base = daemon_event_base();
 
 	daemon_link_peers(f.base, PROC_FRONTD, f.chans, dispatch, &f);
+	signlink_init();
 	event_base_dispatch(f.base);
 	return 0;
 }

@@ -15,9 +15,9 @@
 #include "daemon.h"
 #include "ipc.h"
 #include "proc.h"
+#include "tlssign.h"
 
 #define FRONTD_MAX_LISTEN	16
-#define TLS_MAX_PEM		(64 * 1024)
 
 struct frontd_http {
 	uint32_t	 max_connections;
@@ -42,8 +42,10 @@ struct frontd_config {
 	struct frontd_http	 http;
 	char			*cert_pem;
 	size_t			 cert_len;
+#ifdef MOAT_BENCH_KEY_IN_FRONTD
 	char			*key_pem;
 	size_t			 key_len;
+#endif
 	struct sockaddr_storage	 proxies[16];
 	uint32_t		 nproxies;
 };
@@ -70,10 +72,28 @@ extern struct frontd *frontd_env;
 /* config.c */
 int	 config_dispatch(struct ipc_chan *, struct ipc_msg *);
 
-/* tls.c: the one place where the private key is loaded */
+/* tls.c: contexts whose private key is in authd */
 void	 tls_init(void);
-SSL_CTX	*tls_ctx_new(const char *cert, size_t certlen, const char *key,
-	    size_t keylen);
+SSL_CTX	*tls_ctx_new(const char *cert, size_t certlen);
+#ifdef MOAT_BENCH_KEY_IN_FRONTD
+/* the benchmark's build only: the key in this process, to compare */
+SSL_CTX	*tls_ctx_new_inprocess(const char *cert, size_t certlen,
+	    const char *key, size_t keylen);
+#endif
+
+/* tlskey.c: an OpenSSL provider whose keys hold the public half of the
+ * certificate's key and have a signer make their signatures; 0 or -1 */
+typedef int	(*tlskey_signer)(const uint8_t id[TLSSIGN_KEYID_LEN],
+	    uint32_t scheme, const uint8_t *tbs, size_t tbslen, uint8_t *sig,
+	    size_t sigcap, size_t *siglen);
+void	 tlskey_init(tlskey_signer);
+EVP_PKEY *tlskey_remote(X509 *cert);
+
+/* signlink.c: blocking round trips to authd on the signing link */
+void	 signlink_init(void);
+int	 signlink_sign(const uint8_t id[TLSSIGN_KEYID_LEN], uint32_t scheme,
+	    const uint8_t *tbs, size_t tbslen, uint8_t *sig, size_t sigcap,
+	    size_t *siglen);
 
 /* peers.c: connections per client address */
 int	 peers_acquire(const struct sockaddr *, uint32_t limit);

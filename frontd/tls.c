@@ -1,12 +1,14 @@
 /*
- * TLS for frontd.  The server's private key is loaded here and only here:
- * when authd takes over the private-key operations (DESIGN.md, Secrets),
- * this file is what changes.
+ * TLS for frontd.  The server's private key is not here: frontd holds
+ * the certificate, and its contexts use a key whose signatures authd
+ * makes (tlskey.c, signlink.c; DESIGN.md, "TLS key in authd").
  */
 #include <string.h>
 
 #include <openssl/err.h>
 #include <openssl/pem.h>
+#include <openssl/rand.h>
+#include <openssl/rsa.h>
 #include <openssl/ssl.h>
 
 #include "frontd.h"
@@ -27,6 +29,7 @@ tls_init(void)
 	if ((warm = SSL_CTX_new(TLS_server_method())) == NULL)
 		fatalx("SSL_CTX_new");
 	SSL_CTX_free(warm);
+	tlskey_init(signlink_sign);
 }
 
 static int
@@ -71,6 +74,7 @@ load_chain(SSL_CTX *ctx, const char *pem, size_t len)
 	return n;
 }
 
+#ifdef MOAT_BENCH_KEY_IN_FRONTD
 static int
 load_key(SSL_CTX *ctx, const char *pem, size_t len)
 {
@@ -89,9 +93,93 @@ load_key(SSL_CTX *ctx, const char *pem, size_t len)
 	EVP_PKEY_free(key);
 	return rc;
 }
+#endif
 
-SSL_CTX *
-tls_ctx_new(const char *cert, size_t certlen, const char *key, size_t keylen)
+/* The hash a TLS 1.3 CertificateVerify uses with this key. */
+static const char *
+probe_digest(EVP_PKEY *pub)
+{
+	char	 group[64];
+
+	if (EVP_PKEY_is_a(pub, "RSA") || EVP_PKEY_get_group_name(pub, group,
+	    sizeof(group), NULL) != 1)
+		return "SHA256";
+	if (strcmp(group, "secp384r1") == 0)
+		return "SHA384";
+	if (strcmp(group, "secp521r1") == 0)
+		return "SHA512";
+	return "SHA256";
+}
+
+/*
+ * Proves the pair before it serves: authd signs a TLS 1.3
+ * CertificateVerify over a random transcript hash with the key of this
+ * certificate, and the signature verifies under the certificate.  A
+ * certificate whose key authd does not hold (or a key that does not
+ * match it) is refused here, not at the first handshake.
+ */
+static int
+probe(EVP_PKEY *key, X509 *cert)
+{
+	static const char	 context[] = TLS13_SERVER_CONTEXT;
+	uint8_t			 tbs[64 + sizeof(context) + 32];
+	uint8_t			 sig[TLSSIGN_SIG_MAX];
+	EVP_PKEY		*pub = X509_get0_pubkey(cert);
+	EVP_MD_CTX		*md;
+	EVP_PKEY_CTX		*pctx;
+	const char		*mdname;
+	size_t			 siglen = sizeof(sig);
+	int			 ok, rsa;
+
+	if (pub == NULL || (md = EVP_MD_CTX_new()) == NULL)
+		return -1;
+	memset(tbs, ' ', 64);
+	memcpy(tbs + 64, context, sizeof(context));
+	if (RAND_bytes(tbs + 64 + sizeof(context), 32) != 1) {
+		EVP_MD_CTX_free(md);
+		return -1;
+	}
+	rsa = EVP_PKEY_is_a(pub, "RSA");
+	mdname = probe_digest(pub);
+	ok = EVP_DigestSignInit_ex(md, &pctx, mdname, NULL, NULL, key,
+	    NULL) == 1 &&
+	    (!rsa || (EVP_PKEY_CTX_set_rsa_padding(pctx,
+	    RSA_PKCS1_PSS_PADDING) == 1 && EVP_PKEY_CTX_set_rsa_pss_saltlen(
+	    pctx, RSA_PSS_SALTLEN_DIGEST) == 1)) &&
+	    EVP_DigestSign(md, sig, &siglen, tbs, sizeof(tbs)) == 1 &&
+	    EVP_MD_CTX_reset(md) == 1 &&
+	    EVP_DigestVerifyInit_ex(md, &pctx, mdname, NULL, NULL, pub,
+	    NULL) == 1 &&
+	    (!rsa || (EVP_PKEY_CTX_set_rsa_padding(pctx,
+	    RSA_PKCS1_PSS_PADDING) == 1 && EVP_PKEY_CTX_set_rsa_pss_saltlen(
+	    pctx, RSA_PSS_SALTLEN_DIGEST) == 1)) &&
+	    EVP_DigestVerify(md, sig, siglen, tbs, sizeof(tbs)) == 1;
+	EVP_MD_CTX_free(md);
+	return ok ? 0 : -1;
+}
+
+static int
+use_remote_key(SSL_CTX *ctx)
+{
+	X509		*cert = SSL_CTX_get0_certificate(ctx);
+	EVP_PKEY	*key;
+	int		 rc;
+
+	if (cert == NULL || (key = tlskey_remote(cert)) == NULL) {
+		log_warnx("tls: the certificate's key is neither RSA nor EC");
+		return -1;
+	}
+	rc = SSL_CTX_use_PrivateKey(ctx, key) == 1 &&
+	    SSL_CTX_check_private_key(ctx) == 1 ? 0 : -1;
+	if (rc == 0 && (rc = probe(key, cert)) == -1)
+		log_warnx("tls: authd holds no matching private key for the "
+		    "certificate");
+	EVP_PKEY_free(key);
+	return rc;
+}
+
+static SSL_CTX *
+ctx_new(const char *cert, size_t certlen)
 {
 	SSL_CTX	*ctx;
 
@@ -113,16 +201,12 @@ tls_ctx_new(const char *cert, size_t certlen, const char *key, size_t keylen)
 	 * would not see a request that OpenSSL already holds in its buffer
 	 * (it hangs the first request after a handshake).
 	 */
-	if (SSL_CTX_set_cipher_list(ctx, "ECDHE+AESGCM:ECDHE+CHACHA20") != 1)
+	if (SSL_CTX_set_cipher_list(ctx, "ECDHE+AESGCM:ECDHE+CHACHA20") != 1 ||
+	    SSL_CTX_set1_sigalgs_list(ctx, TLSSIGN_SIGALGS) != 1)
 		goto fail;
 	SSL_CTX_set_alpn_select_cb(ctx, select_alpn, NULL);
 	if (load_chain(ctx, cert, certlen) == -1) {
 		log_warnx("tls: cannot use the certificate");
-		goto fail;
-	}
-	if (load_key(ctx, key, keylen) == -1) {
-		log_warnx("tls: cannot use the private key, or it does not "
-		    "match the certificate");
 		goto fail;
 	}
 	return ctx;
@@ -131,3 +215,40 @@ tls_ctx_new(const char *cert, size_t certlen, const char *key, size_t keylen)
 	SSL_CTX_free(ctx);
 	return NULL;
 }
+
+SSL_CTX *
+tls_ctx_new(const char *cert, size_t certlen)
+{
+	SSL_CTX	*ctx;
+
+	if ((ctx = ctx_new(cert, certlen)) == NULL)
+		return NULL;
+	if (use_remote_key(ctx) == -1) {
+		ERR_clear_error();
+		SSL_CTX_free(ctx);
+		return NULL;
+	}
+	return ctx;
+}
+
+#ifdef MOAT_BENCH_KEY_IN_FRONTD
+SSL_CTX *
+tls_ctx_new_inprocess(const char *cert, size_t certlen, const char *key,
+    size_t keylen)
+{
+	SSL_CTX	*ctx;
+
+	if ((ctx = ctx_new(cert, certlen)) == NULL)
+		return NULL;
+	if (load_key(ctx, key, keylen) == -1) {
+		log_warnx("tls: cannot use the private key, or it does not "
+		    "match the certificate");
+		ERR_clear_error();
+		SSL_CTX_free(ctx);
+		return NULL;
+	}
+	log_warnx("tls: the private key is in frontd: this is the "
+	    "benchmark's build, never to be deployed");
+	return ctx;
+}
+#endif

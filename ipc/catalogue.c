@@ -33,6 +33,11 @@
 #define ST R(STORED, TASKD)
 #define REQ IPC_F_REQUEST
 #define REP IPC_F_REPLY
+#ifdef MOAT_BENCH_KEY_IN_FRONTD
+#define TLS_KEY_ROUTES	(R(MOATD, AUTHD) | R(MOATD, FRONTD))
+#else
+#define TLS_KEY_ROUTES	R(MOATD, AUTHD)
+#endif
 /* a user record, a page of them, a page of events */
 #define USER_MAX	(4 * KIB)
 #define LIST_MAX	(120 * KIB)
@@ -46,10 +51,12 @@ static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 	    R(MOATD, FRONTD), IPC_F_STRICT, 0 },
 	[IPC_CFG_LISTEN] = { IPC_CFG_LISTEN, "cfg.listen", SMALL,
 	    R(MOATD, FRONTD), IPC_F_FD | IPC_F_STRICT, 0 },
+	/* the TLS key goes to authd only (but in the benchmark's build that
+	 * measures what this costs) */
 	[IPC_CFG_TLS_CERT] = { IPC_CFG_TLS_CERT, "cfg.tls.cert", 5 * KIB,
-	    R(MOATD, FRONTD), IPC_F_FD | IPC_F_STRICT, 0 },
+	    R(MOATD, FRONTD) | R(MOATD, AUTHD), IPC_F_FD | IPC_F_STRICT, 0 },
 	[IPC_CFG_TLS_KEY] = { IPC_CFG_TLS_KEY, "cfg.tls.key", 5 * KIB,
-	    R(MOATD, FRONTD), IPC_F_FD | IPC_F_STRICT, 0 },
+	    TLS_KEY_ROUTES, IPC_F_FD | IPC_F_STRICT, 0 },
 	[IPC_CFG_AUTH] = { IPC_CFG_AUTH, "cfg.auth", SMALL,
 	    R(MOATD, AUTHD), IPC_F_STRICT, 0 },
 	[IPC_CFG_MASTER_KEY] = { IPC_CFG_MASTER_KEY, "cfg.master_key", SMALL,
@@ -362,6 +369,12 @@ static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 	/* stored checks endpoints as they are given, taskd as it resolves */
 	[IPC_CFG_EGRESS] = { IPC_CFG_EGRESS, "cfg.egress", 2 * KIB,
 	    R(MOATD, STORED) | R(MOATD, TASKD), IPC_F_STRICT, 0 },
+	/* a handshake signature: key id, scheme, the content to sign (at
+	 * most TLSSIGN_TBS_MAX bytes are signed; authd refuses the rest) */
+	[IPC_TLS_SIGN] = { IPC_TLS_SIGN, "tls.sign", 1 * KIB, FA, REQ,
+	    IPC_TLS_SIGN_RES },
+	[IPC_TLS_SIGN_RES] = { IPC_TLS_SIGN_RES, "tls.sign.res", 1 * KIB, AF,
+	    REP, 0 },
 };
 
 const struct ipc_msgdef *

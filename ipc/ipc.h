@@ -232,6 +232,9 @@ enum ipc_type {
 	IPC_EGRESS_CHECK_RES,
 	/* configuration: where admins' egress endpoints may be after all */
 	IPC_CFG_EGRESS,
+	/* frontd's TLS handshakes, signed by authd on the signing link */
+	IPC_TLS_SIGN,
+	IPC_TLS_SIGN_RES,
 	IPC_TYPE_MAX
 };
 

@@ -28,6 +28,7 @@
 #define STOP_GRACE_MS	800
 
 static int	 links[PROC_MAX][PROC_MAX];	/* [self][peer] = fd */
+static int	 signlink[2] = { -1, -1 };	/* frontd's end, authd's */
 static int	 dispatch_child(struct ipc_chan *, struct ipc_msg *, void *);
 static void	 child_chan_closed(struct ipc_chan *, const char *, void *);
 
@@ -50,6 +51,19 @@ make_links(void)
 			links[b][a] = sv[1];
 		}
 	}
+	if (ipc_socketpair(signlink) == -1)
+		fatal("socketpair for the signing link");
+}
+
+/* The descriptor a child finds on slot p: its link to peer p, or for
+ * p == PROC_MAX the signing link (PROC_FD_TLSSIGN). */
+static int
+link_source(enum proc_id id, int p, int tomoatd)
+{
+	if (p == PROC_MAX)
+		return id == PROC_FRONTD ? signlink[0] :
+		    id == PROC_AUTHD ? signlink[1] : -1;
+	return p == PROC_MOATD ? tomoatd : links[id][p];
 }
 
 /* Next to moatd in a build tree, else where make install puts them. */
@@ -161,14 +175,15 @@ start_log_relay(struct moatd *m, struct child *c, int *childend)
 		fatalx("event for the log of %s", proc_name(c->id));
 }
 
-/* In the child after fork: each link onto PROC_FD_BASE + peer. */
+/* In the child after fork: each link onto PROC_FD_BASE + peer, and the
+ * signing link after them. */
 static void
 place_links(enum proc_id id, int tomoatd)
 {
-	int	 high[PROC_MAX], p;
+	int	 high[PROC_MAX + 1], p;
 
-	for (p = 0; p < PROC_MAX; p++) {
-		int	 src = p == PROC_MOATD ? tomoatd : links[id][p];
+	for (p = 0; p <= PROC_MAX; p++) {
+		int	 src = link_source(id, p, tomoatd);
 
 		high[p] = -1;
 		if (src == -1)
@@ -176,18 +191,18 @@ place_links(enum proc_id id, int tomoatd)
 		if ((high[p] = fcntl(src, F_DUPFD_CLOEXEC, 64)) == -1)
 			_exit(126);
 	}
-	for (p = 0; p < PROC_MAX; p++) {
+	for (p = 0; p <= PROC_MAX; p++) {
 		if (high[p] == -1) {
 			/* an unused slot holds nothing either */
-			close(proc_link_fd(p));
+			close(PROC_FD_BASE + p);
 			continue;
 		}
 		/* dup2 clears close-on-exec on the target */
-		if (dup2(high[p], proc_link_fd(p)) == -1)
+		if (dup2(high[p], PROC_FD_BASE + p) == -1)
 			_exit(126);
 	}
 	/* Nothing else crosses exec, even what lacks close-on-exec. */
-	if (close_range(PROC_FD_BASE + PROC_MAX, ~0U, 0) == -1)
+	if (close_range(PROC_FD_TLSSIGN + 1, ~0U, 0) == -1)
 		_exit(126);
 }
 
@@ -278,6 +293,10 @@ children_start(struct moatd *m)
 				close(links[id][p]);
 				links[id][p] = -1;
 			}
+	for (p = 0; p < 2; p++) {
+		close(signlink[p]);
+		signlink[p] = -1;
+	}
 }
 
 static void

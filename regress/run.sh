@@ -87,7 +87,8 @@ MOAT_TEST_NOSANDBOX=1 pytest_pass e2e-leakcheck \
     regress/e2e/test_bola.py regress/e2e/test_oversized.py \
     regress/e2e/test_sshkeys.py regress/e2e/test_account_data.py \
     regress/e2e/test_hosts.py regress/e2e/test_groups.py \
-    regress/e2e/test_sessions.py regress/e2e/test_egress.py
+    regress/e2e/test_sessions.py regress/e2e/test_egress.py \
+    regress/e2e/test_tlskey.py
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

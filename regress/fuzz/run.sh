@@ -34,6 +34,9 @@ clang $CFLAGS -Iauthd regress/fuzz/fuzz_sshkey.c authd/sshkey.c \
 clang $CFLAGS regress/fuzz/fuzz_conf.c moatd/conf.c "$out/parse.c" \
     common/log.c common/proc.c common/util.c common/dialect.c \
     common/cidr.c -o "$out/fuzz_conf" $LIBS
+clang $CFLAGS -Iauthd regress/fuzz/fuzz_tlssign.c authd/tlskey.c \
+    ipc/msg.c ipc/catalogue.c ipc/chan.c common/log.c common/proc.c \
+    -o "$out/fuzz_tlssign" $LIBS $(pkg-config --libs libcrypto)
 }
 
 status=0
@@ -48,7 +51,7 @@ for f in regress/fuzz/crashes/*; do
 	fi
 done
 [ "$secs" -eq 0 ] && { [ $status -eq 0 ] && echo "fuzz: built"; exit $status; }
-for t in ipc http json jwt sshkey conf; do
+for t in ipc http json jwt sshkey conf tlssign; do
 	seeds=regress/fuzz/corpus/$t
 	[ "$t" = conf ] && seeds=regress/unit/conf
 	mkdir -p "$out/corpus-$t"

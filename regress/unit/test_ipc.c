@@ -1031,6 +1031,14 @@ test_catalogue(void)
 	/* secrets travel to authd only */
 	CHECK(ipc_msgdef(IPC_CFG_MASTER_KEY)->routes ==
 	    IPC_ROUTE(PROC_MOATD, PROC_AUTHD));
+	/* the TLS key too: frontd has authd sign its handshakes */
+	CHECK(ipc_msgdef(IPC_CFG_TLS_KEY)->routes ==
+	    IPC_ROUTE(PROC_MOATD, PROC_AUTHD));
+	CHECK(ipc_msgdef(IPC_TLS_SIGN)->routes ==
+	    IPC_ROUTE(PROC_FRONTD, PROC_AUTHD));
+	CHECK(ipc_msgdef(IPC_TLS_SIGN)->reply == IPC_TLS_SIGN_RES);
+	CHECK(ipc_msgdef(IPC_TLS_SIGN_RES)->routes ==
+	    IPC_ROUTE(PROC_AUTHD, PROC_FRONTD));
 }
 
 int
