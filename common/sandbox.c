@@ -165,13 +165,16 @@ sandbox_test_forbidden(void)
 	char	*argv[] = { "/bin/sh", "-c", "exit 0", NULL };
 	char	*envp[] = { NULL };
 
-	log_warnx("test hook: making a forbidden system call");
-	/* A shell is what an attacker wants first; taskd may exec, so it
-	 * tries to trace its parent instead. */
-	if ((sandbox_groups & SB_PROC) == 0)
-		execve(argv[0], argv, envp);	/* moatd too: it execs no more */
-	else
+	/* A shell is what an attacker wants first; a process that may
+	 * exec tries to trace its parent instead.  The log names the call,
+	 * so that a test knows which one killed it. */
+	if ((sandbox_groups & SB_PROC) == 0) {
+		log_warnx("test hook: making a forbidden system call (execve)");
+		execve(argv[0], argv, envp);
+	} else {
+		log_warnx("test hook: making a forbidden system call (ptrace)");
 		syscall(SYS_ptrace, 16 /* PTRACE_ATTACH */, getppid(), 0, 0);
+	}
 	log_warnx("test hook: the forbidden call returned");
 #endif
 }
