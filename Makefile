@@ -66,7 +66,8 @@ STORED_SRCS = stored/stored.c stored/config.c stored/db.c stored/schema.c \
 	stored/profile.c stored/groups.c stored/sessionops.c stored/hosts.c stored/tasks.c \
 	stored/egress.c
 TASKD_SRCS = taskd/taskd.c taskd/config.c taskd/jobs.c taskd/runner.c \
-	taskd/crun.c taskd/image.c taskd/spawn.c taskd/net.c
+	taskd/crun.c taskd/image.c taskd/spawn.c taskd/net.c \
+	taskd/suite.c
 MOATCTL_SRCS = moatctl/moatctl.c
 
 MOATD_PKGS = $(PKGS_COMMON) msgpack libevent_core

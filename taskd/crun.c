@@ -1,7 +1,8 @@
 /*
  * The crun driver.  Each host is an OCI bundle under the state
  * directory (hosts/<short id>/config.json), its container named
- * moat-<short id>, its home a directory under volumes/.  crun cannot
+ * moat-<suite>-<short id> (suite.c), its home a directory under
+ * volumes/.  crun cannot
  * manage the hybrid cgroups of these machines, so it runs with
  * --cgroup-manager=disabled and the limits are applied here, through
  * cgroup v1, to the process that runs crun: the host's first
@@ -30,7 +31,7 @@
 
 #define RUN_OUTPUT_MAX	4096
 #define STOP_WAIT_MS	5000
-#define CGROUP_ROOT	"/sys/fs/cgroup"
+#define CGROUP_EMPTY_MS	2000
 /* where each runtime keeps its containers' state, run as root */
 #define CRUN_STATE_ROOT	"/run/crun"
 #define RUNC_STATE_ROOT	"/run/runc"
@@ -65,12 +66,6 @@ driver_fail(struct driver_res *res, const char *code, const char *fmt, ...)
 	driver_line(res->message);
 }
 
-static void
-container_name(const struct driver_host *h, char *out, size_t len)
-{
-	snprintf(out, len, "moat-%s", h->short_id);
-}
-
 static int
 runtime_present(const struct driver_paths *p, struct driver_res *res)
 {
@@ -93,7 +88,7 @@ container_state(const struct driver_paths *p, const struct driver_host *h,
 	const char	*argv[] = { p->runtime, "state", name, NULL };
 	size_t		 i;
 
-	container_name(h, name, sizeof(name));
+	name_container(h, name, sizeof(name));
 	*pid = 0;
 	/* running crun costs milliseconds; a missing state directory
 	 * answers the common case (a new host) without it */
@@ -160,6 +155,15 @@ resolv_mount(const struct driver_paths *p, const struct driver_host *h,
 	return 0;
 }
 
+static void
+sleep_ms(long ms)
+{
+	struct timespec	 ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
+}
+
 static int
 make_dir(const char *path, mode_t mode)
 {
@@ -183,9 +187,11 @@ write_bundle(const struct driver_paths *p, const struct driver_host *h,
 		return -1;
 
 	/* runc would make cgroups of its own, outside the host's limits */
-	if (p->runc)
+	if (p->runc) {
+		name_cgroups_path(h, path, sizeof(path));
 		snprintf(cgroups, sizeof(cgroups), "\"cgroupsPath\":"
-		    "\"/moat/%s\",", h->short_id);
+		    "\"%s\",", path);
+	}
 
 	n = asprintf(&json, "{\"ociVersion\":\"1.0.0\",\"process\":{"
 	    "\"terminal\":false,\"user\":{\"uid\":0,\"gid\":0},"
@@ -231,21 +237,41 @@ write_bundle(const struct driver_paths *p, const struct driver_host *h,
 }
 
 static int
-cgroup_set(const char *controller, const char *short_id, const char *file,
+cgroup_set(const char *controller, const char *leaf, const char *file,
     const char *value)
 {
 	char	 path[PATH_MAX];
+	size_t	 len;
 
-	snprintf(path, sizeof(path), CGROUP_ROOT "/%s/moat", controller);
+	name_cgroup(controller, NULL, path, sizeof(path));
 	if (make_dir(path, 0755) == -1)
 		return -1;
-	snprintf(path, sizeof(path), CGROUP_ROOT "/%s/moat/%s", controller,
-	    short_id);
+	name_cgroup(controller, leaf, path, sizeof(path));
 	if (make_dir(path, 0755) == -1)
 		return -1;
-	snprintf(path, sizeof(path), CGROUP_ROOT "/%s/moat/%s/%s", controller,
-	    short_id, file);
+	len = strlen(path);
+	snprintf(path + len, sizeof(path) - len, "/%s", file);
 	return write_file(path, value);
+}
+
+/*
+ * A cgroup removed: the last process of a container just killed may
+ * still be on its way out (and the console keeper after it), which
+ * rmdir answers with EBUSY for a moment.
+ */
+static int
+cgroup_remove(const char *path)
+{
+	int	 waited;
+
+	for (waited = 0; rmdir(path) == -1; waited += 10) {
+		if (errno == ENOENT)
+			return 0;
+		if (errno != EBUSY || waited >= CGROUP_EMPTY_MS)
+			return -1;
+		sleep_ms(10);
+	}
+	return 0;
 }
 
 char	 driver_spare[DRIVER_SPARE_MAX];
@@ -260,12 +286,10 @@ adopt_spare(const char *short_id)
 
 	for (i = 0; i < sizeof(cgroup_controllers) /
 	    sizeof(cgroup_controllers[0]); i++) {
-		snprintf(from, sizeof(from), CGROUP_ROOT "/%s/moat/%s",
-		    cgroup_controllers[i], driver_spare);
-		snprintf(to, sizeof(to), CGROUP_ROOT "/%s/moat/%s",
-		    cgroup_controllers[i], short_id);
-		(void)rmdir(to);
-		if (rename(from, to) == -1)
+		name_cgroup(cgroup_controllers[i], driver_spare, from,
+		    sizeof(from));
+		name_cgroup(cgroup_controllers[i], short_id, to, sizeof(to));
+		if (cgroup_remove(to) == -1 || rename(from, to) == -1)
 			return -1;
 	}
 	driver_spare[0] = '\0';
@@ -297,15 +321,16 @@ driver_spare_enter(const char *name)
 void
 driver_spare_sweep(void)
 {
-	char	 path[PATH_MAX];
+	char	 path[PATH_MAX], spare[DRIVER_SPARE_MAX];
 	size_t	 i;
 	int	 n;
 
 	for (i = 0; i < sizeof(cgroup_controllers) /
 	    sizeof(cgroup_controllers[0]); i++)
 		for (n = 0; n < DRIVER_SPARES_SWEPT; n++) {
-			snprintf(path, sizeof(path), CGROUP_ROOT
-			    "/%s/moat/spare%d", cgroup_controllers[i], n);
+			snprintf(spare, sizeof(spare), "spare%d", n);
+			name_cgroup(cgroup_controllers[i], spare, path,
+			    sizeof(path));
 			(void)rmdir(path);
 		}
 }
@@ -369,8 +394,8 @@ driver_cgroups_leave(void)
 	snprintf(procs, sizeof(procs), "%ld", (long)getpid());
 	for (i = 0; i < sizeof(cgroup_controllers) /
 	    sizeof(cgroup_controllers[0]); i++) {
-		snprintf(path, sizeof(path), CGROUP_ROOT "/%s/moat/cgroup.procs",
-		    cgroup_controllers[i]);
+		name_cgroup(cgroup_controllers[i], "cgroup.procs", path,
+		    sizeof(path));
 		if (access(path, W_OK) == 0 && write_file(path, procs) == -1)
 			log_warn("%s", path);
 	}
@@ -384,9 +409,9 @@ remove_limits(const struct driver_host *h)
 
 	for (i = 0; i < sizeof(cgroup_controllers) /
 	    sizeof(cgroup_controllers[0]); i++) {
-		snprintf(path, sizeof(path), CGROUP_ROOT "/%s/moat/%s",
-		    cgroup_controllers[i], h->short_id);
-		if (rmdir(path) == -1 && errno != ENOENT)
+		name_cgroup(cgroup_controllers[i], h->short_id, path,
+		    sizeof(path));
+		if (cgroup_remove(path) == -1)
 			log_warn("rmdir %s", path);
 	}
 }
@@ -425,7 +450,7 @@ runtime_do(const struct driver_paths *p, const char *verb,
 	const char	*argv[9];
 	int		 i = 0, status, create = strcmp(verb, "run") == 0;
 
-	container_name(h, name, sizeof(name));
+	name_container(h, name, sizeof(name));
 	snprintf(bundle, sizeof(bundle), "%s/hosts/%s", p->state, h->short_id);
 	argv[i++] = p->runtime;
 	/* crun refuses hybrid cgroups: the limits are ours (ENVIRONMENT.md);
@@ -485,15 +510,6 @@ crun_ensure_running(const struct driver_paths *p, const struct driver_host *h,
 		return -1;
 	}
 	return runtime_do(p, "run", NULL, h, res);
-}
-
-static void
-sleep_ms(long ms)
-{
-	struct timespec	 ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
-		;
 }
 
 static int

@@ -109,6 +109,30 @@ extern char	 driver_spare[DRIVER_SPARE_MAX];
 int	 driver_spare_enter(const char *name);
 void	 driver_spare_sweep(void);
 
+/*
+ * suite.c: the names this suite gives the system, each with its id
+ * (driver_suite; "" for the unscoped names of a state directory from
+ * before suite ids), and the machine-wide claims in CLAIMS_DIR that
+ * keep suites apart.
+ */
+#define DRIVER_SUITE_LEN	3
+#define CLAIMS_DIR		"/run/moat-claims"
+extern char	 driver_suite[DRIVER_SUITE_LEN + 1];
+void	 suite_init(const char *state);
+int	 suite_id_ok(const char *);
+void	 name_container(const struct driver_host *, char *, size_t);
+void	 name_cgroup(const char *controller, const char *leaf, char *,
+	    size_t);
+void	 name_cgroups_path(const struct driver_host *, char *, size_t);
+void	 name_interface(const struct driver_host *, char *, size_t);
+int	 claims_lock(void);
+void	 claims_unlock(int);
+int	 claim_owner(const char *kind, const char *name, char *target,
+	    size_t);
+int	 claim_take(const char *kind, const char *name, const char *target);
+void	 claim_drop(const char *kind, const char *name, const char *target);
+void	 read_line(const char *path, char *out, size_t len);
+
 /* runner.c: forks the runner, which then waits for its paths (one
  * struct driver_paths) on the socket returned, or -1. */
 int	 runner_start(int max_jobs);

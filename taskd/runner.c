@@ -301,6 +301,7 @@ runner_main(int fd, int max_jobs)
 	if (sigaction(SIGCHLD, &sa, NULL) == -1)
 		_exit(1);
 	receive_paths(fd, p);
+	suite_init(p->state);
 	private_mounts(p->state);
 	driver_spare_sweep();
 	warm_start(fd, p);

@@ -4,6 +4,7 @@ Each Suite runs scripts/run.sh (the same start as `make run`) with its own
 state directory and a free port, in its own process group, logging to a
 file that is scanned for sanitizer reports when it stops.
 """
+import glob
 import http.client
 import json
 import os
@@ -19,6 +20,8 @@ BINDIR = os.environ.get("MOAT_TEST_BINDIR",
                         os.path.join(TOP, "build", "test", "bin"))
 LEAKCHECK = os.environ.get("MOAT_TEST_NOSANDBOX") == "1"
 CHILDREN = ("frontd", "authd", "stored", "taskd")
+RUNTIMES = ("/usr/bin/crun", "/usr/sbin/runc")
+CLAIMS = "/run/moat-claims"
 SANITIZER_MARKS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer",
                    "runtime error:", "WARNING: AddressSanitizer")
 
@@ -159,6 +162,63 @@ class Suite:
     def all_pids(self):
         return [pid for pid, _, _ in self.status().values()]
 
+    # -- the names this suite gives the system ------------------------------
+
+    def suite_id(self):
+        """The suite's id (taskd's runner writes it as it starts)."""
+        try:
+            with open(os.path.join(self.var, "task", "suite")) as f:
+                return f.read().strip() or None
+        except FileNotFoundError:
+            return None
+
+    def container(self, short_id):
+        return "moat-%s-%s" % (self.suite_id(), short_id)
+
+    def cgroup(self, controller, short_id=None):
+        top = "/sys/fs/cgroup/%s/moat-%s" % (controller, self.suite_id())
+        return top if short_id is None else top + "/" + short_id
+
+    def interface(self, short_id):
+        return "mw%s%s" % (self.suite_id(), short_id)
+
+    def containers(self, runtime=RUNTIMES[0]):
+        out = subprocess.run([runtime, "list", "-q"], capture_output=True,
+                             text=True).stdout.split()
+        return [c for c in out if c.startswith(self.container(""))]
+
+    def remove_system_objects(self):
+        """What this suite's hosts left on the machine, and nothing of
+        another suite's: containers, tunnels, cgroups and claims."""
+        sid = self.suite_id()
+        if sid is None:
+            return
+        for runtime in RUNTIMES:
+            if os.path.exists(runtime):
+                for c in self.containers(runtime):
+                    subprocess.run([runtime, "delete", "-f", c],
+                                   capture_output=True)
+        for path in glob.glob("/proc/[0-9]*/cmdline"):
+            try:
+                with open(path, "rb") as f:
+                    argv = f.read().split(b"\0")
+                if argv[0].endswith(b"wireguard-go") and \
+                        argv[1].startswith(self.interface("").encode()):
+                    os.kill(int(path.split("/")[2]), signal.SIGKILL)
+            except (OSError, IndexError):
+                pass
+        for top in glob.glob(self.cgroup("*")):
+            for d in glob.glob(top + "/*/"):
+                remove_cgroup(d)
+            remove_cgroup(top)
+        state = os.path.realpath(os.path.join(self.var, "task"))
+        for link in glob.glob(CLAIMS + "/*/*"):
+            try:
+                if os.readlink(link).startswith(state):
+                    os.unlink(link)
+            except OSError:
+                pass
+
     # -- talking HTTPS --------------------------------------------------------
 
     def connection(self, timeout=10, source=None):
@@ -258,6 +318,22 @@ def proc_status(pid):
             k, _, v = line.partition(":")
             fields[k] = v.strip()
     return fields
+
+
+def remove_cgroup(path, timeout=2):
+    """rmdir, while the last process of a container killed just now is
+    on its way out (EBUSY)."""
+    deadline = time.time() + timeout
+    while True:
+        try:
+            os.rmdir(path)
+            return
+        except FileNotFoundError:
+            return
+        except OSError:
+            if time.time() > deadline:
+                return
+            time.sleep(0.02)
 
 
 def wait_gone(pids, timeout):

@@ -21,28 +21,16 @@ def crun(*args, runtime=CRUN):
     return subprocess.run([runtime, *args], capture_output=True, text=True)
 
 
-def containers(runtime=CRUN):
-    out = crun("list", "-q", runtime=runtime).stdout.split()
-    return [c for c in out if c.startswith("moat-")]
+def containers(s, runtime=CRUN):
+    return s.containers(runtime)
 
 
 @pytest.fixture(autouse=True)
-def clean_runtime():
-    """Each test starts and ends without moat containers or cgroups."""
-    def clean():
-        for runtime in (CRUN, RUNC):
-            for c in containers(runtime):
-                crun("delete", "-f", c, runtime=runtime)
-        for d in glob.glob("/sys/fs/cgroup/*/moat/*"):
-            try:
-                os.rmdir(d)
-            except OSError:
-                pass
+def runtimes_present():
+    """Each suite removes what its hosts left, and only that (conftest):
+    a suite beside this one on the machine keeps its own."""
     assert os.path.exists(CRUN), "crun is needed (scripts/deps.sh)"
     assert os.path.exists(RUNC), "runc is needed (scripts/deps.sh)"
-    clean()
-    yield
-    clean()
 
 
 def wait_for(what, timeout=20, step=0.1):
@@ -86,16 +74,16 @@ def create(suite, token, user_id, **extra):
     return answer["host"], answer["task_id"]
 
 
-def container_pid(short_id, runtime=CRUN):
-    out = crun("state", "moat-" + short_id, runtime=runtime)
+def container_pid(s, short_id, runtime=CRUN):
+    out = crun("state", s.container(short_id), runtime=runtime)
     assert out.returncode == 0, out.stderr
     state = json.loads(out.stdout)
     assert state["status"] == "running"
     return state["pid"]
 
 
-def in_host(short_id, command, runtime=CRUN):
-    return crun("exec", "moat-" + short_id, "/bin/sh", "-c", command,
+def in_host(s, short_id, command, runtime=CRUN):
+    return crun("exec", s.container(short_id), "/bin/sh", "-c", command,
                 runtime=runtime)
 
 
@@ -116,24 +104,24 @@ def test_host_lifecycle(suite):
     assert status == 200 and body["host"]["status"] == "running"
 
     # its own namespaces, its limits, no new privileges, a read-only root
-    pid = container_pid(h["short_id"])
+    pid = container_pid(suite, h["short_id"])
     for ns in ("net", "pid", "mnt", "uts", "ipc"):
         assert os.readlink("/proc/%d/ns/%s" % (pid, ns)) != \
             os.readlink("/proc/self/ns/" + ns), ns
     with open("/proc/%d/cgroup" % pid) as f:
         groups = f.read()
-    assert "memory:/moat/%s" % h["short_id"] in groups
-    assert "pids:/moat/%s" % h["short_id"] in groups
-    base = "/sys/fs/cgroup/%s/moat/" + h["short_id"]
-    with open(base % "memory" + "/memory.limit_in_bytes") as f:
+    top = "/moat-%s/%s\n" % (suite.suite_id(), h["short_id"])
+    assert "memory:" + top in groups and "pids:" + top in groups, groups
+    with open(suite.cgroup("memory", h["short_id"]) +
+              "/memory.limit_in_bytes") as f:
         assert int(f.read()) == 96 * 1024 * 1024
-    with open(base % "pids" + "/pids.max") as f:
+    with open(suite.cgroup("pids", h["short_id"]) + "/pids.max") as f:
         assert f.read().strip() == "48"
-    with open(base % "cpu" + "/cpu.cfs_quota_us") as f:
+    with open(suite.cgroup("cpu", h["short_id"]) + "/cpu.cfs_quota_us") as f:
         assert f.read().strip() == "50000"
     with open("/proc/%d/status" % pid) as f:
         assert "NoNewPrivs:\t1" in f.read()
-    out = in_host(h["short_id"], "hostname; echo $TZ; touch /bin/x; "
+    out = in_host(suite, h["short_id"], "hostname; echo $TZ; touch /bin/x; "
                   "echo kept > /home/file; cat /home/file")
     assert out.stdout.split("\n")[:2] == ["box1", "Europe/Warsaw"]
     assert "Read-only file system" in out.stderr
@@ -144,21 +132,21 @@ def test_host_lifecycle(suite):
                            % h["id"], admin)
     assert status == 202, body
     assert finished(suite, admin, body["task_id"])["status"] == "succeeded"
-    assert container_pid(h["short_id"]) != pid
-    assert in_host(h["short_id"], "cat /home/file").stdout == "kept\n"
+    assert container_pid(suite, h["short_id"]) != pid
+    assert in_host(suite, h["short_id"], "cat /home/file").stdout == "kept\n"
 
     # stop: gone from the runtime; start: back
     status, body, _ = call(suite, "POST", "/v1/admin/hosts/%s/stop" %
                            h["id"], admin)
     assert status == 202
     assert finished(suite, admin, body["task_id"])["status"] == "succeeded"
-    assert crun("state", "moat-" + h["short_id"]).returncode != 0
+    assert crun("state", suite.container(h["short_id"])).returncode != 0
     assert host(suite, admin, h["id"])[1]["host"]["status"] == "stopped"
     status, body, _ = call(suite, "POST", "/v1/admin/hosts/%s/start" %
                            h["id"], admin)
     assert finished(suite, admin, body["task_id"])["status"] == "succeeded"
     assert host(suite, admin, h["id"])[1]["host"]["status"] == "running"
-    assert in_host(h["short_id"], "cat /home/file").stdout == "kept\n"
+    assert in_host(suite, h["short_id"], "cat /home/file").stdout == "kept\n"
 
     # the dashboard counts it
     status, stats, _ = call(suite, "GET", "/v1/admin/dashboard/stats", admin)
@@ -173,9 +161,9 @@ def test_host_lifecycle(suite):
                            admin)
     assert status == 202
     assert finished(suite, admin, body["task_id"])["status"] == "succeeded"
-    assert containers() == []
+    assert containers(suite) == []
     assert not glob.glob(suite.var + "/task/volumes/" + h["short_id"])
-    assert not glob.glob("/sys/fs/cgroup/*/moat/" + h["short_id"])
+    assert not glob.glob(suite.cgroup("*", h["short_id"]))
     assert host(suite, admin, h["id"])[0] == 404
     # a deleted host's user may have a new one
     h2, task2 = create(suite, admin, user["id"])
@@ -298,9 +286,9 @@ def test_a_deleted_user_takes_their_host_along(suite):
     assert tasks["total"] == 1, tasks
     assert finished(suite, admin, tasks["tasks"][0]["task_id"])[
         "status"] == "succeeded"
-    assert containers() == []
+    assert containers(suite) == []
     assert not glob.glob(suite.var + "/task/volumes/" + h["short_id"])
-    assert not glob.glob("/sys/fs/cgroup/*/moat/" + h["short_id"])
+    assert not glob.glob(suite.cgroup("*", h["short_id"]))
     assert call(suite, "GET", "/v1/admin/hosts/" + h["id"], admin)[0] == 404
 
 
@@ -351,8 +339,8 @@ def test_killed_in_the_middle_of_a_create(make_suite, tmp_path, victim):
     admin = admin_token(s)
     t = finished(s, admin, task_id)
     assert t["status"] == "succeeded", t
-    assert containers() == ["moat-" + h["short_id"]]
-    container_pid(h["short_id"])
+    assert containers(s) == [s.container(h["short_id"])]
+    container_pid(s, h["short_id"])
     assert host(s, admin, h["id"])[1]["host"]["status"] == "running"
 
 
@@ -361,7 +349,7 @@ def test_reconciler_notices_a_container_killed_outside(suite):
     user = make_user(suite, admin, "recon", "password-recon")
     h, task_id = create(suite, admin, user["id"])
     assert finished(suite, admin, task_id)["status"] == "succeeded"
-    crun("kill", "moat-" + h["short_id"], "KILL")
+    crun("kill", suite.container(h["short_id"]), "KILL")
     wait_for(lambda: host(suite, admin, h["id"])[1]["host"]["status"] ==
              "stopped", timeout=15)
     status, events, _ = call(suite, "GET", "/v1/admin/events?type="
@@ -372,7 +360,7 @@ def test_reconciler_notices_a_container_killed_outside(suite):
     status, body, _ = call(suite, "POST", "/v1/admin/hosts/%s/start" %
                            h["id"], admin)
     assert finished(suite, admin, body["task_id"])["status"] == "succeeded"
-    container_pid(h["short_id"])
+    container_pid(suite, h["short_id"])
 
 
 def test_runc_as_the_runtime(make_suite):
@@ -384,24 +372,25 @@ def test_runc_as_the_runtime(make_suite):
     h, task_id = create(s, admin, user["id"])
     assert finished(s, admin, task_id)["status"] == "succeeded"
     short = h["short_id"]
-    assert containers() == [] and containers(RUNC) == ["moat-" + short]
-    pid = container_pid(short, RUNC)
+    assert containers(s) == []
+    assert containers(s, RUNC) == [s.container(short)]
+    pid = container_pid(s, short, RUNC)
     for ns in ("net", "pid", "mnt", "uts", "ipc"):
         assert os.readlink("/proc/%d/ns/%s" % (pid, ns)) != \
             os.readlink("/proc/self/ns/" + ns), ns
     with open("/proc/%d/cgroup" % pid) as f:
         groups = f.read()
+    top = "/moat-%s/%s\n" % (s.suite_id(), short)
     for controller in ("memory", "pids", "cpu"):
-        assert "%s:/moat/%s\n" % (controller, short) in groups or \
-            ",%s:/moat/%s\n" % (controller, short) in groups, groups
-    base = "/sys/fs/cgroup/%s/moat/" + short
-    with open(base % "memory" + "/memory.limit_in_bytes") as f:
+        assert "%s:%s" % (controller, top) in groups or \
+            ",%s:%s" % (controller, top) in groups, groups
+    with open(s.cgroup("memory", short) + "/memory.limit_in_bytes") as f:
         assert int(f.read()) == 96 * 1024 * 1024
-    with open(base % "pids" + "/pids.max") as f:
+    with open(s.cgroup("pids", short) + "/pids.max") as f:
         assert f.read().strip() == "48"
     with open("/proc/%d/status" % pid) as f:
         assert "NoNewPrivs:\t1" in f.read()
-    out = in_host(short, "hostname; touch /bin/x; echo kept > /home/file",
+    out = in_host(s, short, "hostname; touch /bin/x; echo kept > /home/file",
                   RUNC)
     assert out.stdout.split("\n")[0] == "box1", out
     assert "Read-only file system" in out.stderr
@@ -409,18 +398,18 @@ def test_runc_as_the_runtime(make_suite):
     status, body, _ = call(s, "POST", "/v1/admin/hosts/%s/stop" % h["id"],
                            admin)
     assert finished(s, admin, body["task_id"])["status"] == "succeeded"
-    assert containers(RUNC) == []
+    assert containers(s, RUNC) == []
     status, body, _ = call(s, "POST", "/v1/admin/hosts/%s/start" % h["id"],
                            admin)
     assert finished(s, admin, body["task_id"])["status"] == "succeeded"
-    assert in_host(short, "cat /home/file", RUNC).stdout == "kept\n"
+    assert in_host(s, short, "cat /home/file", RUNC).stdout == "kept\n"
     time.sleep(3.5)     # a reconciler pass: runc's answer is read right
     assert host(s, admin, h["id"])[1]["host"]["status"] == "running"
     # delete: nothing left in runc, in the cgroups or on disk
     status, body, _ = call(s, "DELETE", "/v1/admin/hosts/" + h["id"], admin)
     assert finished(s, admin, body["task_id"])["status"] == "succeeded"
-    assert containers(RUNC) == []
-    assert not glob.glob("/sys/fs/cgroup/*/moat/" + short)
+    assert containers(s, RUNC) == []
+    assert not glob.glob(s.cgroup("*", short))
     assert not glob.glob(s.var + "/task/volumes/" + short)
 
 
@@ -506,6 +495,6 @@ def test_tarball_image(make_suite, tmp_path):
     user = make_user(s, admin, "tarred", "password-tarred")
     h, task_id = create(s, admin, user["id"])
     assert finished(s, admin, task_id)["status"] == "succeeded"
-    assert in_host(h["short_id"], "cat /etc/marker").stdout == \
+    assert in_host(s, h["short_id"], "cat /etc/marker").stdout == \
         "from the tarball\n"
     assert glob.glob(s.var + "/task/images/image.tar.gz-*/etc/marker")
