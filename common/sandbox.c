@@ -121,6 +121,25 @@ sandbox_keep_caps(uint64_t mask)
 	return 0;
 }
 
+int
+sandbox_drop_cap(int cap)
+{
+	struct __user_cap_header_struct	 hdr;
+	struct __user_cap_data_struct	 data[2];
+	uint64_t			 kept;
+
+	if (geteuid() != 0 || sandbox_disabled_for_tests())
+		return 0;
+	memset(&hdr, 0, sizeof(hdr));
+	memset(data, 0, sizeof(data));
+	hdr.version = _LINUX_CAPABILITY_VERSION_3;
+	if (syscall(SYS_capget, &hdr, data) == -1)
+		fatal("capget");
+	kept = (uint64_t)data[0].permitted |
+	    ((uint64_t)data[1].permitted << 32);
+	return sandbox_keep_caps(kept & ~(1ULL << cap));
+}
+
 static void
 set_limit(int resource, rlim_t value, const char *name)
 {

@@ -5,10 +5,10 @@
  * Every name outside the state directory carries the suite's id, three
  * characters kept in $state/suite: containers moat-<suite>-<short id>
  * (and with them the runtime's state in /run/crun), cgroups
- * moat-<suite>/<short id> and moat-<suite>/spareN, tunnels
- * mw<suite><short id> (an interface name has 15 characters at most:
- * 2 + 3 + 10).  A suite removes, sweeps and signals only what carries
- * its own id.
+ * moat-<suite>/<short id> and moat-<suite>/warmN (the warm process's
+ * spare set), tunnels mw<suite><short id> (an interface name has 15
+ * characters at most: 2 + 3 + 10).  A suite removes, sweeps and
+ * signals only what carries its own id.
  *
  * The id is claimed in /run/moat-claims/suites/<id>, a symbolic link to
  * the state directory that holds it, made under a lock that every suite
@@ -20,9 +20,11 @@
  *
  * A state directory from before suite ids (hosts, but no $state/suite)
  * keeps the unscoped names of that time (moat-<short id>, moat/...,
- * mw<short id>) while any of its containers exists, so that hosts that
- * run through an upgrade stay managed; at the first start where none
- * does (after a reboot, or once every host was stopped), it gets an id.
+ * mw<short id>; its spare sets are moat/warmN, which the runners of
+ * that time neither use nor sweep) while any of its containers exists,
+ * so that hosts that run through an upgrade stay managed; at the first
+ * start where none does (after a reboot, or once every host was
+ * stopped), it gets an id.
  */
 #include <sys/file.h>
 #include <sys/random.h>
@@ -201,7 +203,9 @@ suite_holds(const char *dir, const char *id)
 {
 	char	 path[PATH_MAX], held[16];
 
-	snprintf(path, sizeof(path), "%s/suite", dir);
+	if (snprintf(path, sizeof(path), "%s/suite", dir) >=
+	    (int)sizeof(path))
+		return 0;
 	read_line(path, held, sizeof(held));
 	return strcmp(held, id) == 0;
 }
@@ -218,8 +222,8 @@ legacy_running(const char *state)
 	DIR		*dir;
 	int		 found = 0;
 
-	snprintf(path, sizeof(path), "%s/hosts", state);
-	if ((dir = opendir(path)) == NULL)
+	if (snprintf(path, sizeof(path), "%s/hosts", state) >=
+	    (int)sizeof(path) || (dir = opendir(path)) == NULL)
 		return 0;
 	while (!found && (d = readdir(dir)) != NULL) {
 		if (!host_short_id_ok(d->d_name))
@@ -268,7 +272,9 @@ suite_init(const char *statedir)
 
 	if (realpath(statedir, state) == NULL)
 		fatal("runner: %s", statedir);
-	snprintf(path, sizeof(path), "%s/suite", state);
+	if (snprintf(path, sizeof(path), "%s/suite", state) >=
+	    (int)sizeof(path))
+		fatalx("runner: state directory path too long");
 	read_line(path, id, sizeof(id));
 	if (id[0] == '\0' && legacy_running(state)) {
 		log_info("runner: hosts of an older moat run under unscoped "

@@ -25,14 +25,15 @@ struct taskd	*taskd_env;
 #define CAP(x)	(1ULL << (x))
 
 /* The runner's: what running containers and network interfaces takes;
- * no module loading, raw I/O, ptrace, clock, or reading past file
- * permissions.  taskd itself drops them all once the runner runs. */
+ * no module loading, raw I/O, clock, or reading past file permissions.
+ * CAP_SYS_PTRACE stays with a runner that runs runc only (runner.c).
+ * taskd itself drops them all once the runner runs. */
 static const uint64_t taskd_caps = CAP(CAP_CHOWN) | CAP(CAP_DAC_OVERRIDE) |
     CAP(CAP_FOWNER) | CAP(CAP_FSETID) | CAP(CAP_KILL) | CAP(CAP_SETGID) |
     CAP(CAP_SETUID) | CAP(CAP_SETPCAP) | CAP(CAP_NET_BIND_SERVICE) |
     CAP(CAP_NET_ADMIN) | CAP(CAP_NET_RAW) | CAP(CAP_SYS_CHROOT) |
     CAP(CAP_SYS_ADMIN) | CAP(CAP_SYS_RESOURCE) | CAP(CAP_MKNOD) |
-    CAP(CAP_AUDIT_WRITE) | CAP(CAP_SETFCAP);
+    CAP(CAP_AUDIT_WRITE) | CAP(CAP_SETFCAP) | CAP(CAP_SYS_PTRACE);
 
 static int
 dispatch(struct ipc_chan *chan, struct ipc_msg *m, void *arg)

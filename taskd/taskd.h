@@ -14,6 +14,8 @@ struct taskd_config {
 	char			 runtime_kind[8];	/* crun or runc */
 	char			 image[256];	/* "" for the default */
 	char			 check_url[256];	/* an egress test's */
+	uint32_t		 uid_first;	/* hosts' blocks of user ids */
+	uint32_t		 uid_blocks;
 };
 
 struct taskd {

@@ -23,6 +23,7 @@ def make_suite(tmp_path):
             s.stop()
         finally:
             s.remove_system_objects()
+            s.remove_state()
         reports = s.sanitizer_reports()
         assert not reports, "sanitizer report in %s:\n%s" % (
             s.log_path, s.symbolized_log()[-8000:])
@@ -43,6 +44,7 @@ def shared_suite(tmp_path_factory):
         s.stop()
     finally:
         s.remove_system_objects()
+        s.remove_state()
     reports = s.sanitizer_reports()
     assert not reports, "sanitizer report in %s:\n%s" % (
         s.log_path, s.symbolized_log()[-8000:])

@@ -11,8 +11,10 @@ import os
 import re
 import signal
 import socket
+import shutil
 import ssl
 import subprocess
+import tempfile
 import time
 
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -22,6 +24,7 @@ LEAKCHECK = os.environ.get("MOAT_TEST_NOSANDBOX") == "1"
 CHILDREN = ("frontd", "authd", "stored", "taskd")
 RUNTIMES = ("/usr/bin/crun", "/usr/sbin/runc")
 CLAIMS = "/run/moat-claims"
+VAR_BASE = "/tmp/moat-e2e"
 SANITIZER_MARKS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer",
                    "runtime error:", "WARNING: AddressSanitizer")
 
@@ -30,6 +33,18 @@ def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def state_directory(name):
+    """A suite's state directory, outside pytest's: a host's root, an id
+    of its own user namespace, walks down through it to its image, and
+    pytest keeps its directories 0700 (another pytest starting resets
+    them), where /var/lib/moat is 0755."""
+    os.makedirs(VAR_BASE, exist_ok=True)
+    os.chmod(VAR_BASE, 0o711)
+    var = tempfile.mkdtemp(prefix=name + "-", dir=VAR_BASE)
+    os.chmod(var, 0o755)
+    return var
 
 
 def tls_context():
@@ -41,8 +56,7 @@ def tls_context():
 
 class Suite:
     def __init__(self, tmp, conf="", name="suite"):
-        self.var = os.path.join(str(tmp), name)
-        os.makedirs(self.var, exist_ok=True)
+        self.var = state_directory(name)
         self.port = free_port()
         self.conf_path = os.path.join(str(tmp), name + "-extra.conf")
         self.log_path = os.path.join(str(tmp), name + ".log")
@@ -218,6 +232,12 @@ class Suite:
                     os.unlink(link)
             except OSError:
                 pass
+
+    def remove_state(self):
+        """The state directory, once nothing runs from it (its log and
+        configuration stay in pytest's directory)."""
+        if self.var.startswith(VAR_BASE + "/"):
+            shutil.rmtree(self.var, ignore_errors=True)
 
     # -- talking HTTPS --------------------------------------------------------
 

@@ -15,7 +15,7 @@ import pytest
 from identity import admin_token, call, login, make_user
 from suite import tls_context
 from test_hosts import (container_pid, create, finished,  # noqa: F401
-                        in_host, runtimes_present, wait_for)
+                        in_host, runtimes_present, succeeded, wait_for)
 
 WG_EXAMPLE = {
     "label": "hk-wg-01",
@@ -310,7 +310,7 @@ def test_bindings(suite):
     assert bind["host_id"] == ha["id"] and bind["egress_ip_id"] == e1["id"]
     # the running host's tunnel follows (the endpoint answers nothing,
     # which does not stop a tunnel from being made)
-    assert finished(suite, admin, bind["task_id"])["status"] == "succeeded"
+    succeeded(suite, admin, bind["task_id"])
     # one egress per host, one host per egress
     for body, why in [({"host_id": ha["id"], "egress_ip_id": e2["id"]},
                        "the host already has an egress ip"),
@@ -353,7 +353,7 @@ def test_bindings(suite):
     c = make_user(suite, admin, "bind-c", "password-c")
     hc, tc = create(suite, admin, c["id"], egress_ip_id=e2["id"])
     assert hc["egress_ip_id"] == e2["id"]
-    assert finished(suite, admin, tc)["status"] == "succeeded"
+    succeeded(suite, admin, tc)
     d = make_user(suite, admin, "bind-d", "password-d")
     status, answer, _ = call(suite, "POST", "/v1/admin/hosts", admin,
                              {"user_id": d["id"], "egress_ip_id": e2["id"]})
@@ -503,7 +503,7 @@ def test_a_host_leaves_through_its_wireguard_tunnel(suite, provider):
     assert status == 201 and e["configured"], e
     provider.allow(e["wg_client_public_key"])
     h, task_id = create(suite, admin, user["id"], egress_ip_id=e["id"])
-    assert finished(suite, admin, task_id)["status"] == "succeeded"
+    succeeded(suite, admin, task_id)
     short = h["short_id"]
 
     # the host reaches the provider's side of the tunnel, from the
@@ -526,7 +526,7 @@ def test_a_host_leaves_through_its_wireguard_tunnel(suite, provider):
     # rebuilt: a new container, the tunnel with it
     status, body, _ = call(suite, "POST", "/v1/admin/hosts/%s/rebuild"
                            % h["id"], admin)
-    assert finished(suite, admin, body["task_id"])["status"] == "succeeded"
+    succeeded(suite, admin, body["task_id"])
     assert wait_for(lambda: through_tunnel(suite, short),
                     timeout=15) == TUNNEL[1]
     assert len(wireguard_go(suite, short)) == 1
@@ -539,8 +539,7 @@ def test_a_host_leaves_through_its_wireguard_tunnel(suite, provider):
     assert status == 204
     status, tasks, _ = call(suite, "GET", "/v1/admin/tasks?kind=host.egress",
                             admin)
-    assert finished(suite, admin, tasks["tasks"][0]["task_id"])[
-        "status"] == "succeeded"
+    succeeded(suite, admin, tasks["tasks"][0]["task_id"])
     assert wireguard_go(suite, short) == []
     assert in_host(suite, short, "ls /sys/class/net").stdout.split() == ["lo"]
     assert through_tunnel(suite, short) is None
@@ -550,7 +549,7 @@ def test_a_host_leaves_through_its_wireguard_tunnel(suite, provider):
     status, bind, _ = call(suite, "POST", "/v1/admin/bindings", admin,
                            {"host_id": h["id"], "egress_ip_id": e["id"]})
     assert status == 201 and bind["task_id"], bind
-    assert finished(suite, admin, bind["task_id"])["status"] == "succeeded"
+    succeeded(suite, admin, bind["task_id"])
     assert wait_for(lambda: through_tunnel(suite, short),
                     timeout=15) == TUNNEL[1]
 
@@ -569,16 +568,16 @@ def test_a_host_leaves_through_its_wireguard_tunnel(suite, provider):
     # stopped, the tunnel goes; deleted, nothing is left
     status, body, _ = call(suite, "POST", "/v1/admin/hosts/%s/stop" %
                            h["id"], admin)
-    assert finished(suite, admin, body["task_id"])["status"] == "succeeded"
+    succeeded(suite, admin, body["task_id"])
     assert wireguard_go(suite, short) == []
     status, body, _ = call(suite, "POST", "/v1/admin/hosts/%s/start" %
                            h["id"], admin)
-    assert finished(suite, admin, body["task_id"])["status"] == "succeeded"
+    succeeded(suite, admin, body["task_id"])
     assert wait_for(lambda: through_tunnel(suite, short),
                     timeout=15) == TUNNEL[1]
     status, body, _ = call(suite, "DELETE", "/v1/admin/hosts/" + h["id"],
                            admin)
-    assert finished(suite, admin, body["task_id"])["status"] == "succeeded"
+    succeeded(suite, admin, body["task_id"])
     wait_for(lambda: wireguard_go(suite, short) == [], timeout=5)
     assert not os.path.exists("/var/run/wireguard/%s.sock" %
                               suite.interface(short))
@@ -604,7 +603,7 @@ def test_a_given_private_key_is_used_and_never_shown(suite, provider):
                     "mprovwg", "peer", pub, "preshared-key", "/dev/stdin"],
                    input=psk + "\n", text=True, check=True)
     h, task_id = create(suite, admin, user["id"], egress_ip_id=e["id"])
-    assert finished(suite, admin, task_id)["status"] == "succeeded"
+    succeeded(suite, admin, task_id)
     assert wait_for(lambda: through_tunnel(suite, h["short_id"]),
                     timeout=15) == TUNNEL[1]
     # neither key is in any answer, event, the log or the database
@@ -629,7 +628,7 @@ def test_an_egress_that_cannot_make_a_tunnel_may_be_bound(suite):
                         WG_EXAMPLE)
     assert status == 201 and not e["configured"]
     h, task_id = create(suite, admin, user["id"])
-    assert finished(suite, admin, task_id)["status"] == "succeeded"
+    succeeded(suite, admin, task_id)
     status, bind, _ = call(suite, "POST", "/v1/admin/bindings", admin,
                            {"host_id": h["id"], "egress_ip_id": e["id"]})
     assert status == 201, bind
@@ -660,7 +659,7 @@ def test_a_key_the_tunnel_cannot_use_fails_its_task(suite, provider):
     _, pub = wg_keypair()
     e = usable_egress(suite, admin, "later-broken", pub)
     h, task_id = create(suite, admin, user["id"], egress_ip_id=e["id"])
-    assert finished(suite, admin, task_id)["status"] == "succeeded"
+    succeeded(suite, admin, task_id)
     # the document's own update: a placeholder for a key
     status, body, _ = call(suite, "PUT", "/v1/admin/egress-ips/" + e["id"],
                            admin, {"wg_public_key": "NewKey"})
@@ -799,7 +798,7 @@ def test_canary_keys_never_reach_frontd(make_suite, provider):
         assert call(s, "POST", "/v1/admin/egress-ips/%s/test" % ref,
                     admin)[0] == 200
     h, task_id = create(s, admin, user["id"], egress_ip_id=wg["id"])
-    assert finished(s, admin, task_id)["status"] == "succeeded"
+    succeeded(s, admin, task_id)
     assert wait_for(lambda: through_tunnel(s, h["short_id"]),
                     timeout=15) == TUNNEL[1]
     for path in ("/v1/admin/egress-ips", "/v1/admin/bindings",
@@ -907,7 +906,7 @@ def test_two_suites_on_one_machine_keep_apart(make_suite, provider):
         assert len(wireguard_go(s, short)) == 1
     # each warm process waits in a spare set of its own suite's
     for s in (a, b):
-        spares = glob.glob(s.cgroup("memory", "spare*"))
+        spares = glob.glob(s.cgroup("memory", "warm*"))
         assert spares, s.name
         assert any(cgroup_members(s, os.path.basename(d)) &
                    runner_family(s) for d in spares)
