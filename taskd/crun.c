@@ -1,14 +1,14 @@
 /*
  * The crun driver.  Each host is an OCI bundle under the state
- * directory (hosts/<short id>/config.json), its container named
- * moat-<suite>-<short id> (suite.c), its home a directory under
- * volumes/.  crun cannot
- * manage the hybrid cgroups of these machines, so it runs with
- * --cgroup-manager=disabled and the limits are applied here, through
- * cgroup v1, to the process that runs crun: the host's first
- * instruction already runs inside them.  Every operation is idempotent: it looks at
- * what exists before it acts, so a task run again after a crash
- * converges.
+ * directory (hosts/<short id>/config.json, bundle.c), its container
+ * named moat-<suite>-<short id> (suite.c), its home a directory under
+ * volumes/ owned by the host's block of user ids (idmap.c), its console
+ * kept by moat-console.  crun cannot manage the hybrid cgroups of these
+ * machines, so it runs with --cgroup-manager=disabled and the limits
+ * are applied here, through cgroup v1, to the process that runs crun:
+ * the host's first instruction already runs inside them.  Every
+ * operation is idempotent: it looks at what exists before it acts, so a
+ * task run again after a crash converges.
  */
 #include <sys/prctl.h>
 #include <sys/stat.h>
