@@ -237,6 +237,26 @@ legacy_running(const char *state)
 	return found;
 }
 
+/* Claims of suites whose state directory names another id, or is gone:
+ * ids are drawn at random, so nobody would take them again. */
+static void
+suites_sweep(void)
+{
+	char		 owner[PATH_MAX], path[PATH_MAX];
+	struct dirent	*d;
+	DIR		*dir;
+
+	if ((dir = opendir(CLAIMS_DIR "/suites")) == NULL)
+		return;
+	while ((d = readdir(dir)) != NULL)
+		if (suite_id_ok(d->d_name) && claim_owner("suites", d->d_name,
+		    owner, sizeof(owner)) && !suite_holds(owner, d->d_name)) {
+			claim_path("suites", d->d_name, path, sizeof(path));
+			(void)unlink(path);
+		}
+	closedir(dir);
+}
+
 /* A new id that no live suite holds, claimed; 0 or -1. */
 static int
 suite_new(const char *state, char *id)
@@ -284,6 +304,7 @@ suite_init(const char *statedir)
 	}
 	if ((lock = claims_lock()) == -1)
 		fatal("runner: cannot lock %s", CLAIMS_LOCK);
+	suites_sweep();
 	if (suite_id_ok(id) && claim_owner("suites", id, owner,
 	    sizeof(owner)) && strcmp(owner, state) != 0 &&
 	    suite_holds(owner, id)) {

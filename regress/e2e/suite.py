@@ -204,9 +204,15 @@ class Suite:
     def remove_system_objects(self):
         """What this suite's hosts left on the machine, and nothing of
         another suite's: containers, tunnels, cgroups and claims."""
-        sid = self.suite_id()
-        if sid is None:
-            return
+        state = os.path.realpath(os.path.join(self.var, "task"))
+        for link in glob.glob(CLAIMS + "/*/*"):
+            try:
+                if os.readlink(link).startswith(state):
+                    os.unlink(link)
+            except OSError:
+                pass
+        if self.suite_id() is None:
+            return      # killed before it had its id: nothing named yet
         for runtime in RUNTIMES:
             if os.path.exists(runtime):
                 for c in self.containers(runtime):
@@ -225,13 +231,6 @@ class Suite:
             for d in glob.glob(top + "/*/"):
                 remove_cgroup(d)
             remove_cgroup(top)
-        state = os.path.realpath(os.path.join(self.var, "task"))
-        for link in glob.glob(CLAIMS + "/*/*"):
-            try:
-                if os.readlink(link).startswith(state):
-                    os.unlink(link)
-            except OSError:
-                pass
 
     def remove_state(self):
         """The state directory, once nothing runs from it (its log and

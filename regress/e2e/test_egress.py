@@ -858,7 +858,13 @@ def test_two_suites_on_one_machine_keep_apart(make_suite, provider):
     side; one stopped, and what it made removed, leaves the other's
     container, cgroups and tunnel as they were."""
     conf = 'task egress check "%s"\n' % CHECK_URL
+    # the claim of a suite whose state directory is gone: swept
+    stale = "/run/moat-claims/suites/zz9"
+    if not os.path.lexists(stale):
+        os.makedirs(os.path.dirname(stale), exist_ok=True)
+        os.symlink("/nonexistent/task", stale)
     a, b = make_suite(conf, name="a"), make_suite(conf, name="b")
+    assert not os.path.lexists(stale)
     a.name, b.name = "a", "b"
     assert a.suite_id() and b.suite_id() and a.suite_id() != b.suite_id()
     addresses = {"a": TUNNEL[1], "b": "10.232.7.3"}

@@ -288,4 +288,5 @@ def test_inherited_descriptors_do_not_reach_the_children(tmp_path):
                 assert "operator-file" not in target, (name, fd)
     finally:
         s.stop()
+        s.remove_system_objects()
         s.remove_state()
