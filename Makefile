@@ -53,6 +53,7 @@ IPC_SRCS = ipc/msg.c ipc/catalogue.c ipc/chan.c
 MOATD_SRCS = moatd/moatd.c moatd/conf.c moatd/config.c moatd/control.c \
 	moatd/notify.c moatd/children.c moatd/setup.c moatd/sandbox.c
 TLSGEN_SRCS = moatd/tlsgen.c
+CONSOLE_SRCS = taskd/console.c
 FRONTD_SRCS = frontd/frontd.c frontd/config.c frontd/server.c \
 	frontd/http_parse.c frontd/http_chunked.c frontd/http_chars.c \
 	frontd/response.c frontd/routes.c frontd/tls.c \
@@ -73,7 +74,8 @@ STORED_SRCS = stored/stored.c stored/config.c stored/db.c stored/schema.c \
 	stored/profile.c stored/groups.c stored/sessionops.c stored/hosts.c stored/tasks.c \
 	stored/egress.c stored/digest.c
 TASKD_SRCS = taskd/taskd.c taskd/config.c taskd/jobs.c taskd/runner.c \
-	taskd/crun.c taskd/image.c taskd/spawn.c taskd/net.c taskd/endpoint.c
+	taskd/crun.c taskd/image.c taskd/spawn.c taskd/net.c taskd/endpoint.c \
+	taskd/suite.c taskd/idmap.c taskd/bundle.c
 MOATCTL_SRCS = moatctl/moatctl.c
 
 MOATD_PKGS = $(PKGS_COMMON) msgpack libevent_core
@@ -88,7 +90,7 @@ MOATCTL_PKGS = $(PKGS_COMMON) msgpack libevent_core
 BIN	= $(B)/bin
 OBJ	= $(B)/obj
 PROGS	= $(BIN)/moatd $(BIN)/frontd $(BIN)/authd $(BIN)/stored \
-	  $(BIN)/taskd $(BIN)/moatctl $(BIN)/moat-tlsgen
+	  $(BIN)/taskd $(BIN)/moatctl $(BIN)/moat-tlsgen $(BIN)/moat-console
 
 objs = $(patsubst %.c,$(OBJ)/$(2)/%.o,$(1))
 
@@ -147,6 +149,10 @@ $(BIN)/moat-tlsgen: $(call objs,$(TLSGEN_SRCS),moatd) $(LIBMOAT)
 	@mkdir -p $(dir $@)
 	@echo "LD $@"
 	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(TLSGEN_PKGS))
+$(BIN)/moat-console: $(call objs,$(CONSOLE_SRCS),taskd) $(LIBMOAT)
+	@mkdir -p $(dir $@)
+	@echo "LD $@"
+	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(PKGS_COMMON))
 $(BIN)/frontd: $(call objs,$(FRONTD_SRCS),frontd) $(LIBMOAT)
 	@mkdir -p $(dir $@)
 	@echo "LD $@"
@@ -300,7 +306,8 @@ endif
 	    $(DESTDIR)$(SYSCONFDIR)/moat
 	install -m 0755 $(BIN)/moatd $(BIN)/moatctl $(DESTDIR)$(SBINDIR)/
 	install -m 0755 $(BIN)/frontd $(BIN)/authd $(BIN)/stored \
-	    $(BIN)/taskd $(BIN)/moat-tlsgen $(DESTDIR)$(LIBEXECDIR)/
+	    $(BIN)/taskd $(BIN)/moat-tlsgen $(BIN)/moat-console \
+	    $(DESTDIR)$(LIBEXECDIR)/
 	install -m 0644 man/moatd.conf.5 $(DESTDIR)$(MANDIR)/man5/
 	install -m 0644 man/moatd.8 man/moatctl.8 $(DESTDIR)$(MANDIR)/man8/
 	test -e $(DESTDIR)$(SYSCONFDIR)/moat/moatd.conf || \

@@ -121,6 +121,25 @@ sandbox_keep_caps(uint64_t mask)
 	return 0;
 }
 
+int
+sandbox_drop_cap(int cap)
+{
+	struct __user_cap_header_struct	 hdr;
+	struct __user_cap_data_struct	 data[2];
+	uint64_t			 kept;
+
+	if (geteuid() != 0 || sandbox_disabled_for_tests())
+		return 0;
+	memset(&hdr, 0, sizeof(hdr));
+	memset(data, 0, sizeof(data));
+	hdr.version = _LINUX_CAPABILITY_VERSION_3;
+	if (syscall(SYS_capget, &hdr, data) == -1)
+		fatal("capget");
+	kept = (uint64_t)data[0].permitted |
+	    ((uint64_t)data[1].permitted << 32);
+	return sandbox_keep_caps(kept & ~(1ULL << cap));
+}
+
 static void
 set_limit(int resource, rlim_t value, const char *name)
 {
@@ -165,13 +184,16 @@ sandbox_test_forbidden(void)
 	char	*argv[] = { "/bin/sh", "-c", "exit 0", NULL };
 	char	*envp[] = { NULL };
 
-	log_warnx("test hook: making a forbidden system call");
-	/* A shell is what an attacker wants first; taskd may exec, so it
-	 * tries to trace its parent instead. */
-	if ((sandbox_groups & SB_PROC) == 0)
-		execve(argv[0], argv, envp);	/* moatd too: it execs no more */
-	else
+	/* A shell is what an attacker wants first; a process that may
+	 * exec tries to trace its parent instead.  The log names the call,
+	 * so that a test knows which one killed it. */
+	if ((sandbox_groups & SB_PROC) == 0) {
+		log_warnx("test hook: making a forbidden system call (execve)");
+		execve(argv[0], argv, envp);
+	} else {
+		log_warnx("test hook: making a forbidden system call (ptrace)");
 		syscall(SYS_ptrace, 16 /* PTRACE_ATTACH */, getppid(), 0, 0);
+	}
 	log_warnx("test hook: the forbidden call returned");
 #endif
 }

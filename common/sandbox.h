@@ -53,6 +53,8 @@ struct sandbox_policy {
 int	 sandbox_drop_privileges(const char *user, const char *chroot_dir);
 /* Keeps only the capabilities in mask (CAP_* bit numbers), for taskd. */
 int	 sandbox_keep_caps(uint64_t mask);
+/* Gives up one capability (a CAP_* number) for good. */
+int	 sandbox_drop_cap(int cap);
 /* Limits, no_new_privs, Landlock and seccomp: fatal on failure. */
 void	 sandbox_enter(const struct sandbox_policy *);
 /* The Landlock ABI of the running kernel, 0 if absent. */

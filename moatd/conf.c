@@ -96,6 +96,9 @@ conf_init(struct moat_config *conf)
 	    sizeof(conf->task.runtime_kind));
 	strlcpy(conf->task.check_url, "https://api.ipify.org",
 	    sizeof(conf->task.check_url));
+	conf->task.uid_first = CONF_UID_FIRST;
+	conf->task.uid_blocks = (CONF_UID_END - CONF_UID_FIRST) /
+	    CONF_UID_BLOCK;
 	conf->ipc_timeout_ms = 5000;
 }
 
@@ -530,6 +533,8 @@ conf_dump(FILE *fp, const struct moat_config *conf)
 	for (i = 0; i < (int)conf->egress.nallow; i++)
 		fprintf(fp, "egress allow endpoint \"%s\"\n",
 		    conf->egress.allow[i]);
+	fprintf(fp, "task uid-range %u %u\n", conf->task.uid_first,
+	    conf->task.uid_blocks);
 	fprintf(fp, "ipc timeout %u\n", conf->ipc_timeout_ms);
 	if (conf->log_verbose)
 		fprintf(fp, "log verbose\n");

@@ -87,7 +87,15 @@ struct conf_task {
 	char		 runtime_kind[8];	/* crun or runc */
 	char		 image[256];	/* hosts' root; "" is $var/task/image */
 	char		 check_url[256];	/* answers with the caller's IP */
+	uint32_t	 uid_first;	/* hosts' user ids: blocks of 65536 */
+	uint32_t	 uid_blocks;	/* from uid_first, one per host */
 };
+
+/* task uid-range: what a host's user namespace maps to, by default the
+ * upper half of the id space but its last block (4294967294 and -1) */
+#define CONF_UID_BLOCK		65536U
+#define CONF_UID_FIRST		2147483648U
+#define CONF_UID_END		4294901760U	/* the last block's first */
 
 struct moat_config {
 	char		 var_dir[PATH_MAX];	/* state; absolute */

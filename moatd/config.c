@@ -192,6 +192,8 @@ send_task(struct moatd *m, struct child *c)
 	ipc_put_str(&msg, m->conf->task.image);
 	ipc_put_str(&msg, m->conf->task.runtime_kind);
 	ipc_put_str(&msg, m->conf->task.check_url);
+	ipc_put_u64(&msg, m->conf->task.uid_first);
+	ipc_put_u64(&msg, m->conf->task.uid_blocks);
 	ipc_send(c->chan, &msg);
 }
 

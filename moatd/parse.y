@@ -113,6 +113,7 @@ static int	 parse_unit(const char *, const char *, int64_t *);
 static int	 set_path(char *, const char *, const char *);
 static int	 set_runtime(const char *, const char *);
 static int	 set_check_url(const char *);
+static int	 set_uid_range(int64_t, int64_t);
 static void	 set_user(const char *, const char *);
 static void	 set_macro(const char *, const char *);
 static void	 add_listen(const char *, int64_t);
@@ -133,7 +134,7 @@ static int	 add_egress_allow(const char *);
 %token	TIME TIMEOUT TLS USER VAR VERBOSE WORKERS ERROR
 %token	API AUTH FAILURES INVALID LIFETIME LIMIT LOGIN PROXY REQUESTS
 %token	SESSION TOKENS TRUSTED PER ADDRESS RUNTIME IMAGE EGRESS CHECK
-%token	ALLOW ENDPOINT
+%token	ALLOW ENDPOINT UIDRANGE
 %token	<string>	STRING
 %token	<number>	NUMBER
 %type	<number>	port size seconds idle limit
@@ -230,6 +231,10 @@ main		: VAR STRING {
 		}
 		| EGRESS ALLOW ENDPOINT STRING {
 			if (add_egress_allow($4) == -1)
+				YYERROR;
+		}
+		| TASK UIDRANGE NUMBER NUMBER {
+			if (set_uid_range($3, $4) == -1)
 				YYERROR;
 		}
 		| TASK IMAGE STRING {
@@ -435,6 +440,7 @@ static const struct keyword {
 	{ "tls",		TLS },
 	{ "tokens",	TOKENS },
 	{ "trusted",	TRUSTED },
+	{ "uid-range",	UIDRANGE },
 	{ "user",	USER },
 	{ "var",		VAR },
 	{ "verbose",	VERBOSE },
@@ -992,6 +998,30 @@ set_check_url(const char *url)
 			return -1;
 		}
 	strlcpy(ps.conf->task.check_url, url, sizeof(ps.conf->task.check_url));
+	return 0;
+}
+
+/*
+ * task uid-range FIRST COUNT: hosts' user namespaces map ids 0-65535 to
+ * a block of 65536 ids of the machine, COUNT blocks from FIRST.  Whole
+ * blocks, above the ids of the machine's own users (0-65535), short of
+ * the last block (4294967294 and 4294967295 are nobody's).
+ */
+static int
+set_uid_range(int64_t first, int64_t count)
+{
+	if (first < CONF_UID_BLOCK || first % CONF_UID_BLOCK != 0 ||
+	    first >= CONF_UID_END) {
+		parse_error("task uid-range: %lld is not a multiple of 65536 "
+		    "from 65536 to %u", (long long)first,
+		    CONF_UID_END - CONF_UID_BLOCK);
+		return -1;
+	}
+	if (check_range("task uid-range count", count, 1,
+	    (CONF_UID_END - first) / CONF_UID_BLOCK) == -1)
+		return -1;
+	ps.conf->task.uid_first = first;
+	ps.conf->task.uid_blocks = count;
 	return 0;
 }
 

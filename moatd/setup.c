@@ -227,7 +227,9 @@ setup_state(struct moat_config *conf)
 	check_state_dir(conf->var_dir);
 	ensure_dir(conf->db_dir, 0700, conf->user[PROC_STORED]);
 	ensure_dir(conf->empty_dir, 0755, NULL);
-	ensure_dir(setup_task_dir(conf), 0700, NULL);
+	/* searchable, not readable: a host's root (an unprivileged id of
+	 * its user namespace) walks through it to the image */
+	ensure_dir(setup_task_dir(conf), 0711, NULL);
 	check_empty(conf->empty_dir);
 	create_master_key(conf->master_key);
 	close(setup_open_master_key(conf));

@@ -17,8 +17,12 @@ get_task(struct taskd_config *c, struct ipc_msg *m)
 	ipc_get_str(m, c->image, sizeof(c->image));
 	ipc_get_str(m, c->runtime_kind, sizeof(c->runtime_kind));
 	ipc_get_str(m, c->check_url, sizeof(c->check_url));
+	ipc_get_u32(m, &c->uid_first);
+	ipc_get_u32(m, &c->uid_blocks);
 	if (ipc_end(m) == -1)
 		return -1;
+	if (!driver_uid_range_ok(c->uid_first, c->uid_blocks))
+		return ipc_violation(m, "uid range out of bounds");
 	if (strcmp(c->runtime_kind, "crun") != 0 &&
 	    strcmp(c->runtime_kind, "runc") != 0)
 		return ipc_violation(m, "unknown runtime");
@@ -47,6 +51,8 @@ apply(void)
 	strlcpy(p.state, t->state_dir, sizeof(p.state));
 	strlcpy(p.runtime, t->conf.runtime, sizeof(p.runtime));
 	p.runc = strcmp(t->conf.runtime_kind, "runc") == 0;
+	p.uid_first = t->conf.uid_first;
+	p.uid_blocks = t->conf.uid_blocks;
 	if (t->conf.image[0] != '\0')
 		strlcpy(p.image, t->conf.image, sizeof(p.image));
 	else if (snprintf(p.image, sizeof(p.image), "%s/image",

@@ -1,13 +1,14 @@
 /*
  * The crun driver.  Each host is an OCI bundle under the state
- * directory (hosts/<short id>/config.json), its container named
- * moat-<short id>, its home a directory under volumes/.  crun cannot
- * manage the hybrid cgroups of these machines, so it runs with
- * --cgroup-manager=disabled and the limits are applied here, through
- * cgroup v1, to the process that runs crun: the host's first
- * instruction already runs inside them.  Every operation is idempotent: it looks at
- * what exists before it acts, so a task run again after a crash
- * converges.
+ * directory (hosts/<short id>/config.json, bundle.c), its container
+ * named moat-<suite>-<short id> (suite.c), its home a directory under
+ * volumes/ owned by the host's block of user ids (idmap.c), its console
+ * kept by moat-console.  crun cannot manage the hybrid cgroups of these
+ * machines, so it runs with --cgroup-manager=disabled and the limits
+ * are applied here, through cgroup v1, to the process that runs crun:
+ * the host's first instruction already runs inside them.  Every
+ * operation is idempotent: it looks at what exists before it acts, so a
+ * task run again after a crash converges.
  */
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -30,7 +31,7 @@
 
 #define RUN_OUTPUT_MAX	4096
 #define STOP_WAIT_MS	5000
-#define CGROUP_ROOT	"/sys/fs/cgroup"
+#define CGROUP_EMPTY_MS	2000
 /* where each runtime keeps its containers' state, run as root */
 #define CRUN_STATE_ROOT	"/run/crun"
 #define RUNC_STATE_ROOT	"/run/runc"
@@ -65,12 +66,6 @@ driver_fail(struct driver_res *res, const char *code, const char *fmt, ...)
 	driver_line(res->message);
 }
 
-static void
-container_name(const struct driver_host *h, char *out, size_t len)
-{
-	snprintf(out, len, "moat-%s", h->short_id);
-}
-
 static int
 runtime_present(const struct driver_paths *p, struct driver_res *res)
 {
@@ -93,7 +88,7 @@ container_state(const struct driver_paths *p, const struct driver_host *h,
 	const char	*argv[] = { p->runtime, "state", name, NULL };
 	size_t		 i;
 
-	container_name(h, name, sizeof(name));
+	name_container(h, name, sizeof(name));
 	*pid = 0;
 	/* running crun costs milliseconds; a missing state directory
 	 * answers the common case (a new host) without it */
@@ -133,31 +128,13 @@ driver_bundle_file(const struct driver_paths *p, const struct driver_host *h,
 	snprintf(path, pathlen, "%s/hosts/%s/%s", p->state, h->short_id, name);
 }
 
-/*
- * The host's /etc/resolv.conf is a file of its bundle, which the tunnel
- * fills with its DNS server: mounted where the image has one to cover.
- */
-static int
-resolv_mount(const struct driver_paths *p, const struct driver_host *h,
-    char *json, size_t len)
+static void
+sleep_ms(long ms)
 {
-	char	 path[PATH_MAX], source[PATH_MAX];
-	int	 fd;
+	struct timespec	 ts = { ms / 1000, (ms % 1000) * 1000000L };
 
-	json[0] = '\0';
-	snprintf(path, sizeof(path), "%s/etc/resolv.conf", p->image);
-	if (access(path, F_OK) == -1)
-		return 0;
-	/* empty until a tunnel names its DNS server */
-	driver_bundle_file(p, h, "resolv.conf", source, sizeof(source));
-	if ((fd = open(source, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-	    0644)) == -1)
-		return -1;
-	close(fd);
-	snprintf(json, len, ",{\"destination\":\"/etc/resolv.conf\","
-	    "\"type\":\"bind\",\"source\":\"%s\",\"options\":"
-	    "[\"bind\",\"ro\",\"nosuid\",\"nodev\",\"noexec\"]}", source);
-	return 0;
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
 }
 
 static int
@@ -166,86 +143,42 @@ make_dir(const char *path, mode_t mode)
 	return mkdir(path, mode) == 0 || errno == EEXIST ? 0 : -1;
 }
 
-/* The OCI configuration: read-only image, home and /tmp writable, its
- * own namespaces (network included), no new privileges, three
- * capabilities. */
 static int
-write_bundle(const struct driver_paths *p, const struct driver_host *h,
-    const char *bundle, const char *home)
-{
-	static const char caps[] = "[\"CAP_AUDIT_WRITE\",\"CAP_KILL\","
-	    "\"CAP_NET_BIND_SERVICE\"]";
-	char	 path[PATH_MAX], tmp[PATH_MAX], cgroups[64] = "", *json;
-	char	 resolv[PATH_MAX + 128];
-	int	 n, rc;
-
-	if (resolv_mount(p, h, resolv, sizeof(resolv)) == -1)
-		return -1;
-
-	/* runc would make cgroups of its own, outside the host's limits */
-	if (p->runc)
-		snprintf(cgroups, sizeof(cgroups), "\"cgroupsPath\":"
-		    "\"/moat/%s\",", h->short_id);
-
-	n = asprintf(&json, "{\"ociVersion\":\"1.0.0\",\"process\":{"
-	    "\"terminal\":false,\"user\":{\"uid\":0,\"gid\":0},"
-	    "\"args\":[\"/bin/sh\",\"-c\",\"trap 'exit 0' TERM; while :; do "
-	    "sleep 3600 & wait $!; done\"],\"env\":[\"PATH=/usr/sbin:"
-	    "/usr/bin:/sbin:/bin\",\"HOME=/home\",\"TZ=%s\"],\"cwd\":\"/home\","
-	    "\"noNewPrivileges\":true,\"capabilities\":{\"bounding\":%s,"
-	    "\"effective\":%s,\"permitted\":%s},\"rlimits\":[{\"type\":"
-	    "\"RLIMIT_NOFILE\",\"hard\":1024,\"soft\":1024}]},"
-	    "\"root\":{\"path\":\"%s\",\"readonly\":true},\"hostname\":\"%s\","
-	    "\"mounts\":[{\"destination\":\"/proc\",\"type\":\"proc\","
-	    "\"source\":\"proc\"},{\"destination\":\"/dev\",\"type\":\"tmpfs\","
-	    "\"source\":\"tmpfs\",\"options\":[\"nosuid\",\"strictatime\","
-	    "\"mode=755\",\"size=65536k\"]},{\"destination\":\"/dev/pts\","
-	    "\"type\":\"devpts\",\"source\":\"devpts\",\"options\":[\"nosuid\","
-	    "\"noexec\",\"newinstance\",\"ptmxmode=0666\",\"mode=0620\"]},"
-	    "{\"destination\":\"/dev/shm\",\"type\":\"tmpfs\",\"source\":"
-	    "\"shm\",\"options\":[\"nosuid\",\"noexec\",\"nodev\","
-	    "\"mode=1777\",\"size=65536k\"]},{\"destination\":\"/sys\","
-	    "\"type\":\"sysfs\",\"source\":\"sysfs\",\"options\":[\"nosuid\","
-	    "\"noexec\",\"nodev\",\"ro\"]},{\"destination\":\"/home\","
-	    "\"type\":\"bind\",\"source\":\"%s\",\"options\":[\"rbind\","
-	    "\"rw\",\"nosuid\",\"nodev\"]},{\"destination\":\"/tmp\",\"type\":"
-	    "\"tmpfs\",\"source\":\"tmpfs\",\"options\":[\"nosuid\",\"nodev\","
-	    "\"mode=1777\",\"size=65536k\"]}%s],\"linux\":{%s\"namespaces\":["
-	    "{\"type\":\"pid\"},{\"type\":\"network\"},{\"type\":\"ipc\"},"
-	    "{\"type\":\"uts\"},{\"type\":\"mount\"}],\"maskedPaths\":["
-	    "\"/proc/acpi\",\"/proc/kcore\",\"/proc/keys\",\"/proc/timer_list\","
-	    "\"/proc/sched_debug\",\"/sys/firmware\",\"/proc/scsi\"],"
-	    "\"readonlyPaths\":[\"/proc/bus\",\"/proc/fs\",\"/proc/irq\","
-	    "\"/proc/sys\",\"/proc/sysrq-trigger\"]}}\n", h->timezone, caps,
-	    caps, caps, p->image, h->hostname, home, resolv, cgroups);
-	if (n == -1)
-		return -1;
-	rc = -1;
-	if (snprintf(path, sizeof(path), "%s/config.json", bundle) <
-	    (int)sizeof(path) && snprintf(tmp, sizeof(tmp),
-	    "%s/config.json.tmp", bundle) < (int)sizeof(tmp) &&
-	    write_file(tmp, json) == 0 && rename(tmp, path) == 0)
-		rc = 0;
-	free(json);
-	return rc;
-}
-
-static int
-cgroup_set(const char *controller, const char *short_id, const char *file,
+cgroup_set(const char *controller, const char *leaf, const char *file,
     const char *value)
 {
 	char	 path[PATH_MAX];
+	size_t	 len;
 
-	snprintf(path, sizeof(path), CGROUP_ROOT "/%s/moat", controller);
+	name_cgroup(controller, NULL, path, sizeof(path));
 	if (make_dir(path, 0755) == -1)
 		return -1;
-	snprintf(path, sizeof(path), CGROUP_ROOT "/%s/moat/%s", controller,
-	    short_id);
+	name_cgroup(controller, leaf, path, sizeof(path));
 	if (make_dir(path, 0755) == -1)
 		return -1;
-	snprintf(path, sizeof(path), CGROUP_ROOT "/%s/moat/%s/%s", controller,
-	    short_id, file);
+	len = strlen(path);
+	snprintf(path + len, sizeof(path) - len, "/%s", file);
 	return write_file(path, value);
+}
+
+/*
+ * A cgroup removed: the last process of a container just killed may
+ * still be on its way out (and the console keeper after it), which
+ * rmdir answers with EBUSY for a moment.
+ */
+static int
+cgroup_remove(const char *path)
+{
+	int	 waited;
+
+	for (waited = 0; rmdir(path) == -1; waited += 10) {
+		if (errno == ENOENT)
+			return 0;
+		if (errno != EBUSY || waited >= CGROUP_EMPTY_MS)
+			return -1;
+		sleep_ms(10);
+	}
+	return 0;
 }
 
 char	 driver_spare[DRIVER_SPARE_MAX];
@@ -260,12 +193,10 @@ adopt_spare(const char *short_id)
 
 	for (i = 0; i < sizeof(cgroup_controllers) /
 	    sizeof(cgroup_controllers[0]); i++) {
-		snprintf(from, sizeof(from), CGROUP_ROOT "/%s/moat/%s",
-		    cgroup_controllers[i], driver_spare);
-		snprintf(to, sizeof(to), CGROUP_ROOT "/%s/moat/%s",
-		    cgroup_controllers[i], short_id);
-		(void)rmdir(to);
-		if (rename(from, to) == -1)
+		name_cgroup(cgroup_controllers[i], driver_spare, from,
+		    sizeof(from));
+		name_cgroup(cgroup_controllers[i], short_id, to, sizeof(to));
+		if (cgroup_remove(to) == -1 || rename(from, to) == -1)
 			return -1;
 	}
 	driver_spare[0] = '\0';
@@ -293,21 +224,30 @@ driver_spare_enter(const char *name)
 	return 0;
 }
 
-/* Removes spare sets that a runner before us left behind. */
+/*
+ * Removes spare sets that a runner before us left behind: warmN, and
+ * under the unscoped names the spareN of the moat before suite ids
+ * (whose runners, here or in another suite, sweep only those: the new
+ * name keeps the two apart).  A set that holds a process stays.
+ */
 void
 driver_spare_sweep(void)
 {
-	char	 path[PATH_MAX];
-	size_t	 i;
+	static const char *const kinds[] = { "warm", "spare" };
+	char	 path[PATH_MAX], spare[DRIVER_SPARE_MAX];
+	size_t	 i, k;
 	int	 n;
 
 	for (i = 0; i < sizeof(cgroup_controllers) /
 	    sizeof(cgroup_controllers[0]); i++)
-		for (n = 0; n < DRIVER_SPARES_SWEPT; n++) {
-			snprintf(path, sizeof(path), CGROUP_ROOT
-			    "/%s/moat/spare%d", cgroup_controllers[i], n);
-			(void)rmdir(path);
-		}
+		for (k = 0; k < (driver_suite[0] == '\0' ? 2 : 1); k++)
+			for (n = 0; n < DRIVER_SPARES_SWEPT; n++) {
+				snprintf(spare, sizeof(spare), "%s%d",
+				    kinds[k], n);
+				name_cgroup(cgroup_controllers[i], spare, path,
+				    sizeof(path));
+				(void)rmdir(path);
+			}
 }
 
 /*
@@ -369,8 +309,8 @@ driver_cgroups_leave(void)
 	snprintf(procs, sizeof(procs), "%ld", (long)getpid());
 	for (i = 0; i < sizeof(cgroup_controllers) /
 	    sizeof(cgroup_controllers[0]); i++) {
-		snprintf(path, sizeof(path), CGROUP_ROOT "/%s/moat/cgroup.procs",
-		    cgroup_controllers[i]);
+		name_cgroup(cgroup_controllers[i], "cgroup.procs", path,
+		    sizeof(path));
 		if (access(path, W_OK) == 0 && write_file(path, procs) == -1)
 			log_warn("%s", path);
 	}
@@ -384,9 +324,9 @@ remove_limits(const struct driver_host *h)
 
 	for (i = 0; i < sizeof(cgroup_controllers) /
 	    sizeof(cgroup_controllers[0]); i++) {
-		snprintf(path, sizeof(path), CGROUP_ROOT "/%s/moat/%s",
-		    cgroup_controllers[i], h->short_id);
-		if (rmdir(path) == -1 && errno != ENOENT)
+		name_cgroup(cgroup_controllers[i], h->short_id, path,
+		    sizeof(path));
+		if (cgroup_remove(path) == -1)
 			log_warn("rmdir %s", path);
 	}
 }
@@ -415,21 +355,65 @@ prepare_dirs(const struct driver_paths *p, const char *bundle,
 	    0 : -1;
 }
 
+/*
+ * The console keeper (moat-console) of a container just started: it
+ * takes the pipe the container writes its output to, and first what
+ * was read of it already.  It outlives this operation and the runner,
+ * as the container does, in a session of its own; it stays in the
+ * host's cgroups, which pay for it, where the host's memory limit
+ * never picks it.
+ */
+static void
+console_keep(const struct driver_paths *p, const char *bundle,
+    const char *seen, int console)
+{
+	const char	*argv[] = { "moat-console", bundle, NULL };
+	size_t		 len = strlen(seen);
+	int		 first[2], null;
+	pid_t		 pid;
+
+	if (pipe2(first, O_CLOEXEC) == -1) {
+		close(console);
+		return;
+	}
+	/* at most RUN_OUTPUT_MAX bytes: the pipe takes them at once */
+	if (write(first[1], seen, len) != (ssize_t)len)
+		log_warn("runner: console of %s", bundle);
+	close(first[1]);
+	if ((pid = fork()) == 0) {
+		/* never the host's memory limit's pick, where the runner
+		 * holds CAP_SYS_RESOURCE to say so */
+		(void)write_file("/proc/self/oom_score_adj", "-1000");
+		if (setsid() == -1 ||
+		    (null = open("/dev/null", O_RDWR | O_CLOEXEC)) == -1 ||
+		    dup2(console, STDIN_FILENO) == -1 ||
+		    dup2(null, STDOUT_FILENO) == -1 ||
+		    (first[0] == 3 ? fcntl(3, F_SETFD, 0) :
+		    dup2(first[0], 3)) == -1 || close_range(4, ~0U, 0) == -1)
+			_exit(127);
+		execv(p->console, (char *const *)argv);
+		_exit(127);
+	}
+	if (pid == -1)
+		log_warn("runner: no console keeper for %s", bundle);
+	close(first[0]);
+	close(console);
+}
+
 static int
 runtime_do(const struct driver_paths *p, const char *verb,
     const char *extra, const struct driver_host *h, struct driver_res *res)
 {
 	char		 name[32], bundle[PATH_MAX], out[RUN_OUTPUT_MAX];
-	char		 logpath[PATH_MAX];
-	struct spawn_opts opts;
 	const char	*argv[9];
-	int		 i = 0, status, create = strcmp(verb, "run") == 0;
+	int		 i = 0, status, console = -1;
+	int		 create = strcmp(verb, "run") == 0;
 
-	container_name(h, name, sizeof(name));
+	name_container(h, name, sizeof(name));
 	snprintf(bundle, sizeof(bundle), "%s/hosts/%s", p->state, h->short_id);
 	argv[i++] = p->runtime;
 	/* crun refuses hybrid cgroups: the limits are ours (ENVIRONMENT.md);
-	 * runc manages v1 itself, in the cgroups write_bundle names */
+	 * runc manages v1 itself, in the cgroups the bundle names */
 	if (!p->runc)
 		argv[i++] = "--cgroup-manager=disabled";
 	argv[i++] = verb;
@@ -442,13 +426,14 @@ runtime_do(const struct driver_paths *p, const char *verb,
 		argv[i++] = extra;
 	argv[i++] = name;
 	argv[i] = NULL;
-	/* the host's console: what its first process writes */
-	if (create && snprintf(logpath, sizeof(logpath), "%s/console.log",
-	    bundle) >= (int)sizeof(logpath))
-		return -1;
-	memset(&opts, 0, sizeof(opts));
-	opts.logpath = create ? logpath : NULL;
-	if ((status = spawn_run(argv, &opts, out, sizeof(out))) == 0)
+	/* the host's console: what its processes write, kept apart */
+	if (create) {
+		status = spawn_console(argv, out, sizeof(out), &console);
+		if (console != -1)
+			console_keep(p, bundle, out, console);
+	} else
+		status = spawn_run(argv, NULL, out, sizeof(out));
+	if (status == 0)
 		return 0;
 	driver_fail(res, "runtime_failed", "%s %s: %s", verb, name, out[0] != '\0' ?
 	    out : "failed");
@@ -462,9 +447,15 @@ crun_ensure_running(const struct driver_paths *p, const struct driver_host *h,
 	char		 bundle[PATH_MAX], home[PATH_MAX];
 	const char	*state;
 	long		 pid;
+	uint32_t	 first;
 
 	if (runtime_present(p, res) == -1)
 		return -1;
+	if (access(p->console, X_OK) == -1) {
+		driver_fail(res, "console_missing", "moat-console, which keeps "
+		    "a host's console, is not installed beside taskd");
+		return -1;
+	}
 	state = container_state(p, h, &pid);
 	if (strcmp(state, "running") == 0)
 		return 0;
@@ -473,10 +464,21 @@ crun_ensure_running(const struct driver_paths *p, const struct driver_host *h,
 	    runtime_do(p, "delete", "-f", h, res) == -1)
 		return -1;
 	host_paths(p, h, bundle, home);
-	if (prepare_dirs(p, bundle, home) == -1 ||
-	    write_bundle(p, h, bundle, home) == -1) {
-		driver_fail(res, "bundle_failed", "cannot prepare the bundle of %s",
-		    h->short_id);
+	if (prepare_dirs(p, bundle, home) == -1) {
+		driver_fail(res, "bundle_failed", "cannot prepare the bundle "
+		    "of %s", h->short_id);
+		return -1;
+	}
+	if (idmap_claim(p, bundle, &first, res) == -1)
+		return -1;
+	if (idmap_home(home, first) == -1) {
+		driver_fail(res, "home_failed", "cannot give the home of %s to "
+		    "its user ids", h->short_id);
+		return -1;
+	}
+	if (bundle_write(p, h, bundle, home, first) == -1) {
+		driver_fail(res, "bundle_failed", "cannot prepare the bundle "
+		    "of %s", h->short_id);
 		return -1;
 	}
 	if (apply_limits(h) == -1) {
@@ -485,15 +487,6 @@ crun_ensure_running(const struct driver_paths *p, const struct driver_host *h,
 		return -1;
 	}
 	return runtime_do(p, "run", NULL, h, res);
-}
-
-static void
-sleep_ms(long ms)
-{
-	struct timespec	 ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
-		;
 }
 
 static int
@@ -560,6 +553,7 @@ crun_remove(const struct driver_paths *p, const struct driver_host *h,
 	if (crun_stop(p, h, res) == -1)
 		return -1;
 	host_paths(p, h, bundle, home);
+	idmap_release(bundle);
 	if (remove_tree(bundle) == -1 || remove_tree(home) == -1) {
 		driver_fail(res, "remove_failed", "cannot remove the files of %s",
 		    h->short_id);

@@ -82,6 +82,9 @@ struct driver_paths {
 	char		 image[256];	/* the root file system of every host */
 	char		 runtime[256];	/* the runtime's program */
 	int		 runc;		/* 0: crun's flags and state */
+	uint32_t	 uid_first;	/* hosts' blocks of user ids */
+	uint32_t	 uid_blocks;
+	char		 console[256];	/* the runner's: moat-console */
 };
 
 struct driver {
@@ -110,6 +113,30 @@ extern const struct driver crun_driver;
 extern char	 driver_spare[DRIVER_SPARE_MAX];
 int	 driver_spare_enter(const char *name);
 void	 driver_spare_sweep(void);
+
+/*
+ * suite.c: the names this suite gives the system, each with its id
+ * (driver_suite; "" for the unscoped names of a state directory from
+ * before suite ids), and the machine-wide claims in CLAIMS_DIR that
+ * keep suites apart.
+ */
+#define DRIVER_SUITE_LEN	3
+#define CLAIMS_DIR		"/run/moat-claims"
+extern char	 driver_suite[DRIVER_SUITE_LEN + 1];
+void	 suite_init(const char *state);
+int	 suite_id_ok(const char *);
+void	 name_container(const struct driver_host *, char *, size_t);
+void	 name_cgroup(const char *controller, const char *leaf, char *,
+	    size_t);
+void	 name_cgroups_path(const struct driver_host *, char *, size_t);
+void	 name_interface(const struct driver_host *, char *, size_t);
+int	 claims_lock(void);
+void	 claims_unlock(int);
+int	 claim_owner(const char *kind, const char *name, char *target,
+	    size_t);
+int	 claim_take(const char *kind, const char *name, const char *target);
+void	 claim_drop(const char *kind, const char *name, const char *target);
+void	 read_line(const char *path, char *out, size_t len);
 
 /* runner.c: forks the runner, which then waits for its paths (one
  * struct driver_paths) on the socket returned, or -1. */
@@ -142,6 +169,24 @@ struct spawn_opts {
 };
 int	 spawn_run(const char *const argv[], const struct spawn_opts *,
 	    char *out, size_t outlen);
+/* spawn.c: runs argv, its output on a pipe that may outlive it (what a
+ * container started in the background inherits); what came before it
+ * exited in out, the pipe's reading end in *console */
+int	 spawn_console(const char *const argv[], char *out, size_t outlen,
+	    int *console);
+
+/* idmap.c: each host's block of user ids, claimed machine-wide and
+ * recorded in its bundle; its home owned by it */
+#define IDMAP_BLOCK	65536U
+int	 driver_uid_range_ok(uint32_t first, uint32_t blocks);
+int	 idmap_claim(const struct driver_paths *, const char *bundle,
+	    uint32_t *first, struct driver_res *);
+void	 idmap_release(const char *bundle);
+int	 idmap_home(const char *home, uint32_t first);
+
+/* bundle.c: the host's config.json, its ids mapped from first */
+int	 bundle_write(const struct driver_paths *, const struct driver_host *,
+	    const char *bundle, const char *home, uint32_t first);
 
 /* net.c: a host's tunnel, brought up in the network of its first
  * process, or taken down; the egress's fields checked again */

@@ -155,8 +155,11 @@ image_unpack(const char *state, char *image, size_t imagelen)
 	if (stat(image, &st) == -1 || !S_ISREG(st.st_mode))
 		return -1;
 	base = strrchr(image, '/') + 1;
+	/* searchable: the hosts' root, mapped to ids of their own, walks
+	 * down to its image */
 	if (in_dir(dir, state, "images") == -1 ||
-	    (mkdir(dir, 0700) == -1 && errno != EEXIST) ||
+	    (mkdir(dir, 0711) == -1 && errno != EEXIST) ||
+	    chmod(dir, 0711) == -1 ||
 	    snprintf(dir, sizeof(dir), "%s/images/%s-%lld", state, base,
 	    (long long)st.st_mtime) >= (int)sizeof(dir) ||
 	    snprintf(tmp, sizeof(tmp), "%s.new", dir) >= (int)sizeof(tmp))

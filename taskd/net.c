@@ -5,7 +5,8 @@
  * wireguard-go makes the interface (a TUN device) in the runner's
  * network, where its UDP socket stays and reaches the endpoint; the
  * interface is then moved into the host's namespace, configured there,
- * and given the routes of its allowed ranges.  Interface mw<short id>.
+ * and given the routes of its allowed ranges.  Interface
+ * mw<suite><short id> (suite.c).
  *
  * Every step starts by taking down what a previous attempt left, so a
  * step run again converges.  wireguard-go ends by itself when its
@@ -48,12 +49,6 @@
 #define NET_OUTPUT_MAX	1024
 #define DOWN_WAIT_MS	2000
 #define KEEPALIVE	"25"
-
-static void
-ifname(const struct driver_host *h, char *out, size_t len)
-{
-	snprintf(out, len, "mw%s", h->short_id);
-}
 
 static void
 sleep_ms(long ms)
@@ -123,7 +118,7 @@ net_present(const struct driver_host *h)
 	char			 name[IFNAMSIZ];
 	int			 fd, ok;
 
-	ifname(h, name, sizeof(name));
+	name_interface(h, name, sizeof(name));
 	memset(&sun, 0, sizeof(sun));
 	sun.sun_family = AF_UNIX;
 	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s/%s.sock", UAPI_DIR,
@@ -143,7 +138,7 @@ net_remove(const struct driver_host *h)
 	const char	*argv[] = { IP, "link", "del", name, NULL };
 	long		 waited;
 
-	ifname(h, name, sizeof(name));
+	name_interface(h, name, sizeof(name));
 	if (net_present(h) && signal_servers(name, SIGTERM) > 0) {
 		for (waited = 0; waited < DOWN_WAIT_MS &&
 		    signal_servers(name, 0) > 0; waited += 20)
@@ -425,7 +420,7 @@ net_apply(const struct driver_paths *p, const struct driver_host *h,
 	char		 endpoint[EGRESS_ENDPOINT_MAX + 1], why[256];
 	int		 rc;
 
-	ifname(h, name, sizeof(name));
+	name_interface(h, name, sizeof(name));
 	net_remove(h);
 	if (!e->present)
 		return write_resolv(p, h, "") == 0 ? 0 : -1;

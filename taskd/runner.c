@@ -12,6 +12,8 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 
+#include <linux/capability.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -25,6 +27,7 @@
 
 #include "driver.h"
 #include "log.h"
+#include "sandbox.h"
 
 #define CONTROLLERS	"/sys/fs/cgroup/unified/cgroup.controllers"
 
@@ -215,7 +218,7 @@ warm_start(int answer_fd, const struct driver_paths *p)
 	int			 pv[2];
 	pid_t			 pid;
 
-	snprintf(name, sizeof(name), "spare%d", seq++ % DRIVER_SPARES_SWEPT);
+	snprintf(name, sizeof(name), "warm%d", seq++ % DRIVER_SPARES_SWEPT);
 	if (pipe2(pv, O_CLOEXEC) == -1)
 		return;
 	if ((pid = fork()) == -1) {
@@ -255,6 +258,49 @@ warm_take(const struct driver_req *req)
 	return 0;
 }
 
+/* moat-console, beside the program the runner is (taskd). */
+static void
+console_program(char *path, size_t len)
+{
+	char	 exe[PATH_MAX], *slash;
+	ssize_t	 n;
+
+	path[0] = '\0';
+	if ((n = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) == -1)
+		return;
+	exe[n] = '\0';
+	if ((slash = strrchr(exe, '/')) == NULL)
+		return;
+	*slash = '\0';
+	if (snprintf(path, len, "%s/moat-console", exe) >= (int)len)
+		path[0] = '\0';
+}
+
+/*
+ * Whether the hosts' roots, ids of no one on the machine, can walk down
+ * to their image: crun makes the root file system from inside the
+ * host's user namespace.  Said once, at start, rather than as every
+ * host's failure.
+ */
+static void
+image_reachable(const char *image)
+{
+	char		 path[PATH_MAX], *slash;
+	struct stat	 st;
+
+	strlcpy(path, image, sizeof(path));
+	for (slash = path; slash != NULL; slash = strchr(slash + 1, '/')) {
+		*slash = '\0';
+		if (stat(path[0] == '\0' ? "/" : path, &st) == 0 &&
+		    (st.st_mode & S_IXOTH) == 0) {
+			log_warnx("runner: hosts cannot reach their image %s: "
+			    "%s is not searchable by others", image, path);
+			return;
+		}
+		*slash = '/';
+	}
+}
+
 /* The first datagram from taskd: its paths, from the configuration. */
 static void
 receive_paths(int fd, struct driver_paths *p)
@@ -268,11 +314,16 @@ receive_paths(int fd, struct driver_paths *p)
 	p->runtime[sizeof(p->runtime) - 1] = '\0';
 	if (p->state[0] != '/' || p->image[0] != '/' || p->runtime[0] != '/')
 		fatalx("runner: paths must be absolute");
+	if (!driver_uid_range_ok(p->uid_first, p->uid_blocks))
+		fatalx("runner: no range of user ids");
+	console_program(p->console, sizeof(p->console));
 	snprintf(image, sizeof(image), "%s/image", p->state);
 	if (strcmp(image, p->image) == 0 && image_prepare(p->image) == -1)
 		log_warnx("runner: no default image in %s", p->image);
 	if (image_unpack(p->state, p->image, sizeof(p->image)) == -1)
 		log_warnx("runner: the image %s cannot be used", p->image);
+	else
+		image_reachable(p->image);
 }
 
 static void
@@ -301,6 +352,12 @@ runner_main(int fd, int max_jobs)
 	if (sigaction(SIGCHLD, &sa, NULL) == -1)
 		_exit(1);
 	receive_paths(fd, p);
+	/* runc (1.1) opens the mount namespace of its container's first
+	 * process, root of another user namespace, which takes
+	 * CAP_SYS_PTRACE; crun does not, and a runner for crun lets it go */
+	if (!p->runc)
+		sandbox_drop_cap(CAP_SYS_PTRACE);
+	suite_init(p->state);
 	private_mounts(p->state);
 	driver_spare_sweep();
 	warm_start(fd, p);

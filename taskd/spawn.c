@@ -8,6 +8,7 @@
  * line).
  */
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 
@@ -157,5 +158,70 @@ spawn_run(const char *const argv[], const struct spawn_opts *o, char *out,
 	close(fds[0]);
 	if (logpath == NULL && reap(pid, killed ? 0 : deadline, &status) == -1)
 		return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/*
+ * For a runtime that starts a container in the background: the
+ * container inherits the runtime's output, so that goes to a pipe that
+ * lives on with the container, and this returns when the runtime exits,
+ * not at end-of-file.  What came on the pipe until then (the runtime's
+ * own messages, the container's first words) is in out, at most
+ * outlen - 1 bytes; more waits in the pipe, whose reading end is left
+ * in *console for the console keeper.
+ */
+int
+spawn_console(const char *const argv[], char *out, size_t outlen,
+    int *console)
+{
+	struct pollfd	 pfd[2];
+	size_t		 have = 0;
+	ssize_t		 n;
+	int		 fds[2], status, flags, exited = 0;
+
+	n = -1;
+	pid_t		 pid;
+
+	out[0] = '\0';
+	*console = -1;
+	if (pipe2(fds, O_CLOEXEC) == -1)
+		return -1;
+	switch ((pid = fork())) {
+	case -1:
+		close(fds[0]);
+		close(fds[1]);
+		return -1;
+	case 0:
+		child(argv, NULL, fds[1]);
+	}
+	close(fds[1]);
+	/* the runtime's end, readable when it exits, beside the pipe */
+	pfd[0].fd = (int)syscall(SYS_pidfd_open, pid, 0);
+	pfd[0].events = POLLIN;
+	pfd[1].fd = fds[0];
+	pfd[1].events = POLLIN;
+	flags = fcntl(fds[0], F_GETFL);
+	(void)fcntl(fds[0], F_SETFL, flags | O_NONBLOCK);
+	while (!exited) {
+		if (poll(pfd, have + 1 < outlen ? 2 : 1,
+		    pfd[0].fd == -1 ? 10 : -1) == -1 && errno != EINTR)
+			break;
+		exited = waitpid(pid, &status, WNOHANG) == pid;
+		/* what is there now; after the exit, all it wrote */
+		while (have + 1 < outlen && (n = read(fds[0], out + have,
+		    outlen - have - 1)) > 0)
+			have += n;
+		if (have + 1 < outlen && n == 0)
+			pfd[1].fd = -1;	/* nobody writes any more */
+	}
+	out[have] = '\0';
+	if (pfd[0].fd != -1)
+		close(pfd[0].fd);
+	(void)fcntl(fds[0], F_SETFL, flags);
+	if (!exited && reap(pid, 0, &status) == -1) {
+		close(fds[0]);
+		return -1;
+	}
+	*console = fds[0];
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }

@@ -1,8 +1,9 @@
 /*
  * taskd: the one process that changes the system (containers, WireGuard,
- * ACME).  It stays root, but with its capabilities trimmed to what those
- * jobs need, file access confined by Landlock to its state directory and
- * the system's programs, and a seccomp filter.
+ * ACME).  The changes themselves are the runner's (runner.c), forked
+ * with the capabilities those jobs need; taskd then keeps none, no file
+ * access (an empty Landlock ruleset), and a seccomp filter without fork
+ * or exec: it only talks to its peers and to the runner.
  */
 #include <sys/types.h>
 
@@ -23,14 +24,16 @@ struct taskd	*taskd_env;
 
 #define CAP(x)	(1ULL << (x))
 
-/* What running containers and network interfaces takes; no module
- * loading, raw I/O, ptrace, clock, or reading past file permissions. */
+/* The runner's: what running containers and network interfaces takes;
+ * no module loading, raw I/O, clock, or reading past file permissions.
+ * CAP_SYS_PTRACE stays with a runner that runs runc only (runner.c).
+ * taskd itself drops them all once the runner runs. */
 static const uint64_t taskd_caps = CAP(CAP_CHOWN) | CAP(CAP_DAC_OVERRIDE) |
     CAP(CAP_FOWNER) | CAP(CAP_FSETID) | CAP(CAP_KILL) | CAP(CAP_SETGID) |
     CAP(CAP_SETUID) | CAP(CAP_SETPCAP) | CAP(CAP_NET_BIND_SERVICE) |
     CAP(CAP_NET_ADMIN) | CAP(CAP_NET_RAW) | CAP(CAP_SYS_CHROOT) |
     CAP(CAP_SYS_ADMIN) | CAP(CAP_SYS_RESOURCE) | CAP(CAP_MKNOD) |
-    CAP(CAP_AUDIT_WRITE) | CAP(CAP_SETFCAP);
+    CAP(CAP_AUDIT_WRITE) | CAP(CAP_SETFCAP) | CAP(CAP_SYS_PTRACE);
 
 static int
 dispatch(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
@@ -66,14 +69,6 @@ main(int argc, char *argv[])
 {
 	struct daemon_opts	 opts;
 	struct taskd		 t;
-	struct sandbox_path	 paths[] = {
-		{ NULL, SB_FS_READ | SB_FS_WRITE },	/* state directory */
-		{ "/usr", SB_FS_READ | SB_FS_EXEC },
-		{ "/bin", SB_FS_READ | SB_FS_EXEC },
-		{ "/sbin", SB_FS_READ | SB_FS_EXEC },
-		{ "/lib", SB_FS_READ | SB_FS_EXEC },
-		{ "/lib64", SB_FS_READ | SB_FS_EXEC },
-	};
 	struct sandbox_policy	 policy;
 
 	daemon_child_init(argc, argv, PROC_TASKD, &opts);
@@ -94,12 +89,13 @@ main(int argc, char *argv[])
 	/* before the sandbox: the runner runs what the sandbox forbids */
 	if ((t.runner = runner_start(RUNNER_JOBS)) == -1)
 		fatal("runner");
-	paths[0].path = opts.root;
+	/* what is left is messages: no capability, file, process or
+	 * network of its own (Landlock with no path allows no file) */
+	sandbox_keep_caps(0);
 	memset(&policy, 0, sizeof(policy));
 	policy.name = "taskd";
-	policy.groups = SB_STDIO | SB_EVENT | SB_IPC | SB_PROC | SB_WPATH;
-	policy.paths = paths;
-	policy.npaths = sizeof(paths) / sizeof(paths[0]);
+	policy.groups = SB_STDIO | SB_EVENT | SB_IPC;
+	policy.deny_tcp = 1;
 	sandbox_enter(&policy);
 	t.base = daemon_event_base();
 	jobs_init(t.base, t.runner);

@@ -16,6 +16,8 @@ struct taskd_config {
 	char			 image[256];	/* "" for the default */
 	char			 check_url[256];	/* an egress test's */
 	struct egress_allow	 egress_allow;	/* endpoints allowed after all */
+	uint32_t		 uid_first;	/* hosts' blocks of user ids */
+	uint32_t		 uid_blocks;
 };
 
 struct taskd {

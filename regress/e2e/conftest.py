@@ -19,7 +19,11 @@ def make_suite(tmp_path):
 
     yield start
     for s in suites:
-        s.stop()
+        try:
+            s.stop()
+        finally:
+            s.remove_system_objects()
+            s.remove_state()
         reports = s.sanitizer_reports()
         assert not reports, "sanitizer report in %s:\n%s" % (
             s.log_path, s.symbolized_log()[-8000:])
@@ -36,7 +40,11 @@ def shared_suite(tmp_path_factory):
     s = Suite(tmp_path_factory.mktemp("shared"))
     s.start()
     yield s
-    s.stop()
+    try:
+        s.stop()
+    finally:
+        s.remove_system_objects()
+        s.remove_state()
     reports = s.sanitizer_reports()
     assert not reports, "sanitizer report in %s:\n%s" % (
         s.log_path, s.symbolized_log()[-8000:])

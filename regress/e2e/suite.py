@@ -4,14 +4,17 @@ Each Suite runs scripts/run.sh (the same start as `make run`) with its own
 state directory and a free port, in its own process group, logging to a
 file that is scanned for sanitizer reports when it stops.
 """
+import glob
 import http.client
 import json
 import os
 import re
 import signal
 import socket
+import shutil
 import ssl
 import subprocess
+import tempfile
 import time
 
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -19,6 +22,9 @@ BINDIR = os.environ.get("MOAT_TEST_BINDIR",
                         os.path.join(TOP, "build", "test", "bin"))
 LEAKCHECK = os.environ.get("MOAT_TEST_NOSANDBOX") == "1"
 CHILDREN = ("frontd", "authd", "stored", "taskd")
+RUNTIMES = ("/usr/bin/crun", "/usr/sbin/runc")
+CLAIMS = "/run/moat-claims"
+VAR_BASE = "/tmp/moat-e2e"
 SANITIZER_MARKS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer",
                    "runtime error:", "WARNING: AddressSanitizer")
 
@@ -27,6 +33,18 @@ def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def state_directory(name):
+    """A suite's state directory, outside pytest's: a host's root, an id
+    of its own user namespace, walks down through it to its image, and
+    pytest keeps its directories 0700 (another pytest starting resets
+    them), where /var/lib/moat is 0755."""
+    os.makedirs(VAR_BASE, exist_ok=True)
+    os.chmod(VAR_BASE, 0o711)
+    var = tempfile.mkdtemp(prefix=name + "-", dir=VAR_BASE)
+    os.chmod(var, 0o755)
+    return var
 
 
 def tls_context():
@@ -38,8 +56,7 @@ def tls_context():
 
 class Suite:
     def __init__(self, tmp, conf="", name="suite"):
-        self.var = os.path.join(str(tmp), name)
-        os.makedirs(self.var, exist_ok=True)
+        self.var = state_directory(name)
         self.port = free_port()
         self.conf_path = os.path.join(str(tmp), name + "-extra.conf")
         self.log_path = os.path.join(str(tmp), name + ".log")
@@ -159,6 +176,68 @@ class Suite:
     def all_pids(self):
         return [pid for pid, _, _ in self.status().values()]
 
+    # -- the names this suite gives the system ------------------------------
+
+    def suite_id(self):
+        """The suite's id (taskd's runner writes it as it starts)."""
+        try:
+            with open(os.path.join(self.var, "task", "suite")) as f:
+                return f.read().strip() or None
+        except FileNotFoundError:
+            return None
+
+    def container(self, short_id):
+        return "moat-%s-%s" % (self.suite_id(), short_id)
+
+    def cgroup(self, controller, short_id=None):
+        top = "/sys/fs/cgroup/%s/moat-%s" % (controller, self.suite_id())
+        return top if short_id is None else top + "/" + short_id
+
+    def interface(self, short_id):
+        return "mw%s%s" % (self.suite_id(), short_id)
+
+    def containers(self, runtime=RUNTIMES[0]):
+        out = subprocess.run([runtime, "list", "-q"], capture_output=True,
+                             text=True).stdout.split()
+        return [c for c in out if c.startswith(self.container(""))]
+
+    def remove_system_objects(self):
+        """What this suite's hosts left on the machine, and nothing of
+        another suite's: containers, tunnels, cgroups and claims."""
+        state = os.path.realpath(os.path.join(self.var, "task"))
+        for link in glob.glob(CLAIMS + "/*/*"):
+            try:
+                if os.readlink(link).startswith(state):
+                    os.unlink(link)
+            except OSError:
+                pass
+        if self.suite_id() is None:
+            return      # killed before it had its id: nothing named yet
+        for runtime in RUNTIMES:
+            if os.path.exists(runtime):
+                for c in self.containers(runtime):
+                    subprocess.run([runtime, "delete", "-f", c],
+                                   capture_output=True)
+        for path in glob.glob("/proc/[0-9]*/cmdline"):
+            try:
+                with open(path, "rb") as f:
+                    argv = f.read().split(b"\0")
+                if argv[0].endswith(b"wireguard-go") and \
+                        argv[1].startswith(self.interface("").encode()):
+                    os.kill(int(path.split("/")[2]), signal.SIGKILL)
+            except (OSError, IndexError):
+                pass
+        for top in glob.glob(self.cgroup("*")):
+            for d in glob.glob(top + "/*/"):
+                remove_cgroup(d)
+            remove_cgroup(top)
+
+    def remove_state(self):
+        """The state directory, once nothing runs from it (its log and
+        configuration stay in pytest's directory)."""
+        if self.var.startswith(VAR_BASE + "/"):
+            shutil.rmtree(self.var, ignore_errors=True)
+
     # -- talking HTTPS --------------------------------------------------------
 
     def connection(self, timeout=10, source=None):
@@ -258,6 +337,22 @@ def proc_status(pid):
             k, _, v = line.partition(":")
             fields[k] = v.strip()
     return fields
+
+
+def remove_cgroup(path, timeout=2):
+    """rmdir, while the last process of a container killed just now is
+    on its way out (EBUSY)."""
+    deadline = time.time() + timeout
+    while True:
+        try:
+            os.rmdir(path)
+            return
+        except FileNotFoundError:
+            return
+        except OSError:
+            if time.time() > deadline:
+                return
+            time.sleep(0.02)
 
 
 def wait_gone(pids, timeout):

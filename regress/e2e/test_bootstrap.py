@@ -70,7 +70,12 @@ def test_state_directory_layout(suite):
     assert os.path.getsize(os.path.join(var, "master.key")) == 32
     assert mode(os.path.join(var, "tls", "server.key")) == 0o600
     assert mode(os.path.join(var, "db")) == 0o700
-    assert mode(os.path.join(var, "task")) == 0o700
+    # searchable by the hosts' unprivileged roots, on their way to the
+    # image; what lies under it keeps its own modes
+    assert mode(os.path.join(var, "task")) == 0o711
+    for private in ("hosts", "volumes"):
+        path = os.path.join(var, "task", private)
+        assert not os.path.exists(path) or mode(path) == 0o700
     assert os.listdir(os.path.join(var, "empty")) == []
     if DROPS:
         import pwd

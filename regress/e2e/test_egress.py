@@ -14,8 +14,8 @@ import pytest
 
 from identity import admin_token, call, login, make_user
 from suite import tls_context
-from test_hosts import (clean_runtime, container_pid, create,  # noqa: F401
-                        finished, in_host, wait_for)
+from test_hosts import (container_pid, create, finished,  # noqa: F401
+                        in_host, runtimes_present, succeeded, wait_for)
 
 # The peers these tests make listen on loopback (usable_egress), where an
 # endpoint may be only if moatd.conf allows it.
@@ -320,7 +320,7 @@ def test_bindings(suite):
     assert bind["host_id"] == ha["id"] and bind["egress_ip_id"] == e1["id"]
     # the running host's tunnel follows (the endpoint answers nothing,
     # which does not stop a tunnel from being made)
-    assert finished(suite, admin, bind["task_id"])["status"] == "succeeded"
+    succeeded(suite, admin, bind["task_id"])
     # one egress per host, one host per egress
     for body, why in [({"host_id": ha["id"], "egress_ip_id": e2["id"]},
                        "the host already has an egress ip"),
@@ -363,7 +363,7 @@ def test_bindings(suite):
     c = make_user(suite, admin, "bind-c", "password-c")
     hc, tc = create(suite, admin, c["id"], egress_ip_id=e2["id"])
     assert hc["egress_ip_id"] == e2["id"]
-    assert finished(suite, admin, tc)["status"] == "succeeded"
+    succeeded(suite, admin, tc)
     d = make_user(suite, admin, "bind-d", "password-d")
     status, answer, _ = call(suite, "POST", "/v1/admin/hosts", admin,
                              {"user_id": d["id"], "egress_ip_id": e2["id"]})
@@ -461,9 +461,9 @@ def provider():
         public_key = pub
         endpoint = UNDER[1] + ":51820"
 
-        def allow(self, client_key):
+        def allow(self, client_key, address=TUNNEL[1]):
             sh(*run, "wg", "set", "mprovwg", "peer", client_key,
-               "allowed-ips", TUNNEL[1] + "/32")
+               "allowed-ips", address + "/32")
 
     yield Provider()
     web.kill()
@@ -473,7 +473,7 @@ def provider():
     sh("ip", "link", "del", "mprov0", check=False)
 
 
-def wireguard_go(short_id):
+def wireguard_go(suite, short_id):
     found = []
     for path in glob.glob("/proc/[0-9]*/cmdline"):
         try:
@@ -482,16 +482,17 @@ def wireguard_go(short_id):
         except OSError:
             continue
         if len(argv) > 1 and argv[0].endswith(b"wireguard-go") and \
-                argv[1] == ("mw" + short_id).encode():
+                argv[1] == suite.interface(short_id).encode():
             found.append(path)
     return found
 
 
-def through_tunnel(short_id):
+def through_tunnel(suite, short_id):
     """What the provider's web server saw, or None.  (busybox's wget
     -T crashes: the wait is bounded here instead.)"""
     try:
-        out = subprocess.run(["/usr/bin/crun", "exec", "moat-" + short_id,
+        out = subprocess.run(["/usr/bin/crun", "exec",
+                              suite.container(short_id),
                               "wget", "-q", "-O", "-",
                               "http://%s:8080/" % TUNNEL[0]],
                              capture_output=True, text=True, timeout=5)
@@ -512,31 +513,33 @@ def test_a_host_leaves_through_its_wireguard_tunnel(suite, provider):
     assert status == 201 and e["configured"], e
     provider.allow(e["wg_client_public_key"])
     h, task_id = create(suite, admin, user["id"], egress_ip_id=e["id"])
-    assert finished(suite, admin, task_id)["status"] == "succeeded"
+    succeeded(suite, admin, task_id)
     short = h["short_id"]
 
     # the host reaches the provider's side of the tunnel, from the
     # tunnel's address, and has no other way out
-    assert wait_for(lambda: through_tunnel(short), timeout=15) == TUNNEL[1]
-    links = in_host(short, "ls /sys/class/net").stdout.split()
-    assert sorted(links) == sorted(["lo", "mw" + short])
-    route = in_host(short, "ip route").stdout
-    assert "default dev mw" + short in route
-    assert in_host(short, "cat /etc/resolv.conf").stdout == \
+    assert wait_for(lambda: through_tunnel(suite, short),
+                    timeout=15) == TUNNEL[1]
+    links = in_host(suite, short, "ls /sys/class/net").stdout.split()
+    assert sorted(links) == sorted(["lo", suite.interface(short)])
+    route = in_host(suite, short, "ip route").stdout
+    assert "default dev " + suite.interface(short) in route
+    assert in_host(suite, short, "cat /etc/resolv.conf").stdout == \
         "nameserver %s\n" % TUNNEL[0]
     # wireguard-go serves it from outside the host's limits
-    servers = wireguard_go(short)
+    servers = wireguard_go(suite, short)
     assert len(servers) == 1
     pid = servers[0].split("/")[2]
     with open("/proc/%s/cgroup" % pid) as f:
-        assert "/moat/" + short not in f.read()
+        assert "/" + short not in f.read()
 
     # rebuilt: a new container, the tunnel with it
     status, body, _ = call(suite, "POST", "/v1/admin/hosts/%s/rebuild"
                            % h["id"], admin)
-    assert finished(suite, admin, body["task_id"])["status"] == "succeeded"
-    assert wait_for(lambda: through_tunnel(short), timeout=15) == TUNNEL[1]
-    assert len(wireguard_go(short)) == 1
+    succeeded(suite, admin, body["task_id"])
+    assert wait_for(lambda: through_tunnel(suite, short),
+                    timeout=15) == TUNNEL[1]
+    assert len(wireguard_go(suite, short)) == 1
 
     # unbound while running: no tunnel, no network at all
     status, listed, _ = call(suite, "GET", "/v1/admin/bindings", admin)
@@ -546,26 +549,27 @@ def test_a_host_leaves_through_its_wireguard_tunnel(suite, provider):
     assert status == 204
     status, tasks, _ = call(suite, "GET", "/v1/admin/tasks?kind=host.egress",
                             admin)
-    assert finished(suite, admin, tasks["tasks"][0]["task_id"])[
-        "status"] == "succeeded"
-    assert wireguard_go(short) == []
-    assert in_host(short, "ls /sys/class/net").stdout.split() == ["lo"]
-    assert through_tunnel(short) is None
-    assert in_host(short, "cat /etc/resolv.conf").stdout == ""
+    succeeded(suite, admin, tasks["tasks"][0]["task_id"])
+    assert wireguard_go(suite, short) == []
+    assert in_host(suite, short, "ls /sys/class/net").stdout.split() == ["lo"]
+    assert through_tunnel(suite, short) is None
+    assert in_host(suite, short, "cat /etc/resolv.conf").stdout == ""
 
     # bound again while running
     status, bind, _ = call(suite, "POST", "/v1/admin/bindings", admin,
                            {"host_id": h["id"], "egress_ip_id": e["id"]})
     assert status == 201 and bind["task_id"], bind
-    assert finished(suite, admin, bind["task_id"])["status"] == "succeeded"
-    assert wait_for(lambda: through_tunnel(short), timeout=15) == TUNNEL[1]
+    succeeded(suite, admin, bind["task_id"])
+    assert wait_for(lambda: through_tunnel(suite, short),
+                    timeout=15) == TUNNEL[1]
 
     # its wireguard-go killed behind moat's back: the reconciler notices
     # and brings the tunnel up again
-    for path in wireguard_go(short):
+    for path in wireguard_go(suite, short):
         os.kill(int(path.split("/")[2]), 9)
-    wait_for(lambda: wireguard_go(short) == [], timeout=5)
-    assert wait_for(lambda: through_tunnel(short), timeout=30) == TUNNEL[1]
+    wait_for(lambda: wireguard_go(suite, short) == [], timeout=5)
+    assert wait_for(lambda: through_tunnel(suite, short),
+                    timeout=30) == TUNNEL[1]
     status, events, _ = call(suite, "GET", "/v1/admin/events?type="
                              "host.reconciled", admin)
     assert events["total"] == 1, events
@@ -574,18 +578,21 @@ def test_a_host_leaves_through_its_wireguard_tunnel(suite, provider):
     # stopped, the tunnel goes; deleted, nothing is left
     status, body, _ = call(suite, "POST", "/v1/admin/hosts/%s/stop" %
                            h["id"], admin)
-    assert finished(suite, admin, body["task_id"])["status"] == "succeeded"
-    assert wireguard_go(short) == []
+    succeeded(suite, admin, body["task_id"])
+    assert wireguard_go(suite, short) == []
     status, body, _ = call(suite, "POST", "/v1/admin/hosts/%s/start" %
                            h["id"], admin)
-    assert finished(suite, admin, body["task_id"])["status"] == "succeeded"
-    assert wait_for(lambda: through_tunnel(short), timeout=15) == TUNNEL[1]
+    succeeded(suite, admin, body["task_id"])
+    assert wait_for(lambda: through_tunnel(suite, short),
+                    timeout=15) == TUNNEL[1]
     status, body, _ = call(suite, "DELETE", "/v1/admin/hosts/" + h["id"],
                            admin)
-    assert finished(suite, admin, body["task_id"])["status"] == "succeeded"
-    wait_for(lambda: wireguard_go(short) == [], timeout=5)
-    assert not os.path.exists("/var/run/wireguard/mw%s.sock" % short)
-    assert sh("ip", "link", "show", "mw" + short, check=False).returncode
+    succeeded(suite, admin, body["task_id"])
+    wait_for(lambda: wireguard_go(suite, short) == [], timeout=5)
+    assert not os.path.exists("/var/run/wireguard/%s.sock" %
+                              suite.interface(short))
+    assert sh("ip", "link", "show", suite.interface(short),
+              check=False).returncode
 
 
 def test_a_given_private_key_is_used_and_never_shown(suite, provider):
@@ -606,8 +613,8 @@ def test_a_given_private_key_is_used_and_never_shown(suite, provider):
                     "mprovwg", "peer", pub, "preshared-key", "/dev/stdin"],
                    input=psk + "\n", text=True, check=True)
     h, task_id = create(suite, admin, user["id"], egress_ip_id=e["id"])
-    assert finished(suite, admin, task_id)["status"] == "succeeded"
-    assert wait_for(lambda: through_tunnel(h["short_id"]),
+    succeeded(suite, admin, task_id)
+    assert wait_for(lambda: through_tunnel(suite, h["short_id"]),
                     timeout=15) == TUNNEL[1]
     # neither key is in any answer, event, the log or the database
     status, events, _ = call(suite, "GET", "/v1/admin/events?limit=200",
@@ -631,7 +638,7 @@ def test_an_egress_that_cannot_make_a_tunnel_may_be_bound(suite):
                         WG_EXAMPLE)
     assert status == 201 and not e["configured"]
     h, task_id = create(suite, admin, user["id"])
-    assert finished(suite, admin, task_id)["status"] == "succeeded"
+    succeeded(suite, admin, task_id)
     status, bind, _ = call(suite, "POST", "/v1/admin/bindings", admin,
                            {"host_id": h["id"], "egress_ip_id": e["id"]})
     assert status == 201, bind
@@ -651,7 +658,8 @@ def test_an_egress_that_cannot_make_a_tunnel_may_be_bound(suite):
     status, body, _ = call(suite, "GET", "/v1/admin/hosts/" + h2["id"],
                            admin)
     assert body["host"]["status"] == "running"
-    assert in_host(h2["short_id"], "ls /sys/class/net").stdout.split() == \
+    assert in_host(suite, h2["short_id"],
+                   "ls /sys/class/net").stdout.split() == \
         ["lo"]
 
 
@@ -661,7 +669,7 @@ def test_a_key_the_tunnel_cannot_use_fails_its_task(suite, provider):
     _, pub = wg_keypair()
     e = usable_egress(suite, admin, "later-broken", pub)
     h, task_id = create(suite, admin, user["id"], egress_ip_id=e["id"])
-    assert finished(suite, admin, task_id)["status"] == "succeeded"
+    succeeded(suite, admin, task_id)
     # the document's own update: a placeholder for a key
     status, body, _ = call(suite, "PUT", "/v1/admin/egress-ips/" + e["id"],
                            admin, {"wg_public_key": "NewKey"})
@@ -671,7 +679,8 @@ def test_a_key_the_tunnel_cannot_use_fails_its_task(suite, provider):
     # the host is still there, running, without a way out
     status, body, _ = call(suite, "GET", "/v1/admin/hosts/" + h["id"], admin)
     assert body["host"]["status"] == "running"
-    assert in_host(h["short_id"], "ls /sys/class/net").stdout.split() == \
+    assert in_host(suite, h["short_id"],
+                   "ls /sys/class/net").stdout.split() == \
         ["lo"]
 
 
@@ -697,8 +706,10 @@ def test_the_three_checks_of_an_egress_ip(make_suite, provider):
         assert body["checks"][name]["ok"] is True, body
     assert "check.moat.test" in body["checks"]["dns_leak"]["detail"]
     # the test's tunnel is gone with it
-    assert not glob.glob("/var/run/wireguard/mwt*.sock")
-    assert sh("pgrep", "-f", "wireguard-go mwt", check=False).returncode
+    test_tunnel = suite.interface("t")
+    assert not glob.glob("/var/run/wireguard/%s*.sock" % test_tunnel)
+    assert sh("pgrep", "-f", "wireguard-go " + test_tunnel,
+              check=False).returncode
 
     # another exit address than declared
     status, other, _ = call(suite, "POST", "/v1/admin/egress-ips", admin,
@@ -797,8 +808,8 @@ def test_canary_keys_never_reach_frontd(make_suite, provider):
         assert call(s, "POST", "/v1/admin/egress-ips/%s/test" % ref,
                     admin)[0] == 200
     h, task_id = create(s, admin, user["id"], egress_ip_id=wg["id"])
-    assert finished(s, admin, task_id)["status"] == "succeeded"
-    assert wait_for(lambda: through_tunnel(h["short_id"]),
+    succeeded(s, admin, task_id)
+    assert wait_for(lambda: through_tunnel(s, h["short_id"]),
                     timeout=15) == TUNNEL[1]
     for path in ("/v1/admin/egress-ips", "/v1/admin/bindings",
                  "/v1/admin/events?limit=200", "/v1/admin/dashboard/stats",
@@ -812,6 +823,124 @@ def test_canary_keys_never_reach_frontd(make_suite, provider):
         for canary in canaries:
             assert canary not in region
 
+
+
+def runner_family(suite):
+    """The runner of a suite and every process under it."""
+    taskd = suite.pid("taskd")
+    found, todo = [], [taskd]
+    while todo:
+        pid = todo.pop()
+        try:
+            with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
+                kids = [int(c) for c in f.read().split()]
+        except OSError:
+            continue
+        found += kids
+        todo += kids
+    return set(found)
+
+
+def cgroup_members(suite, short_id):
+    members = set()
+    for controller in ("memory", "pids", "cpu"):
+        with open(suite.cgroup(controller, short_id) + "/cgroup.procs") as f:
+            members |= {int(p) for p in f.read().split()}
+    return members
+
+
+def egress_test_in_thread(suite, admin, egress_id, results):
+    import threading
+
+    def run():
+        results[suite.name] = call(suite, "POST", "/v1/admin/egress-ips/%s/"
+                                   "test" % egress_id, admin)
+    t = threading.Thread(target=run)
+    t.start()
+    return t
+
+
+def test_two_suites_on_one_machine_keep_apart(make_suite, provider):
+    """Two suites at once (a test run beside a serving suite): each has
+    an id of its own, in every name it gives the system (containers,
+    cgroups, the spare cgroups of its warm process, tunnels, an egress
+    test's tunnel), so that their hosts, tests and tunnels run side by
+    side; one stopped, and what it made removed, leaves the other's
+    container, cgroups and tunnel as they were."""
+    conf = 'task egress check "%s"\n' % CHECK_URL
+    # the claim of a suite whose state directory is gone: swept
+    stale = "/run/moat-claims/suites/zz9"
+    if not os.path.lexists(stale):
+        os.makedirs(os.path.dirname(stale), exist_ok=True)
+        os.symlink("/nonexistent/task", stale)
+    a, b = make_suite(conf, name="a"), make_suite(conf, name="b")
+    assert not os.path.lexists(stale)
+    a.name, b.name = "a", "b"
+    assert a.suite_id() and b.suite_id() and a.suite_id() != b.suite_id()
+    addresses = {"a": TUNNEL[1], "b": "10.232.7.3"}
+    admins, egress, hosts, threads, results = {}, {}, {}, [], {}
+    for s in (a, b):
+        admins[s.name] = admin = admin_token(s)
+        status, e, _ = call(s, "POST", "/v1/admin/egress-ips", admin, {
+            "label": "side-" + s.name, "ip_address": addresses[s.name],
+            "wg_endpoint": provider.endpoint,
+            "wg_public_key": provider.public_key,
+            "wg_dns_server": TUNNEL[0],
+            "wg_peer_address": addresses[s.name] + "/32"})
+        assert status == 201, e
+        provider.allow(e["wg_client_public_key"], addresses[s.name])
+        egress[s.name] = e
+    # the egress IPs' tests at once: each tunnel under its suite's name
+    for s in (a, b):
+        threads.append(egress_test_in_thread(s, admins[s.name],
+                                             egress[s.name]["id"], results))
+    for t in threads:
+        t.join()
+    for name in ("a", "b"):
+        status, body, _ = results[name]
+        assert status == 200 and body["ok"] is True, (name, body)
+        assert body["exit_ip"] == addresses[name], body
+
+    for s in (a, b):
+        user = make_user(s, admins[s.name], "side", "password-side")
+        h, task_id = create(s, admins[s.name], user["id"],
+                            egress_ip_id=egress[s.name]["id"])
+        t = finished(s, admins[s.name], task_id)
+        assert t["status"] == "succeeded" and t["attempts"] == 1, t
+        hosts[s.name] = h["short_id"]
+    pids = {}
+    for s, other in ((a, b), (b, a)):
+        short = hosts[s.name]
+        assert s.containers() == [s.container(short)]
+        pids[s.name] = pid = container_pid(s, short)
+        with open("/proc/%d/cgroup" % pid) as f:
+            assert "memory:/moat-%s/%s\n" % (s.suite_id(), short) in f.read()
+        # nothing of the other suite's runner in this host's cgroups
+        assert not cgroup_members(s, short) & runner_family(other)
+        assert wait_for(lambda: through_tunnel(s, short),
+                        timeout=15) == addresses[s.name]
+        assert len(wireguard_go(s, short)) == 1
+    # each warm process waits in a spare set of its own suite's
+    for s in (a, b):
+        spares = glob.glob(s.cgroup("memory", "warm*"))
+        assert spares, s.name
+        assert any(cgroup_members(s, os.path.basename(d)) &
+                   runner_family(s) for d in spares)
+
+    b.stop()
+    b.remove_system_objects()
+    assert b.containers() == [] and not glob.glob(b.cgroup("*"))
+    assert wireguard_go(b, hosts["b"]) == []
+    assert not os.path.lexists("/run/moat-claims/suites/" + b.suite_id())
+    short = hosts["a"]
+    assert container_pid(a, short) == pids["a"]
+    assert a.containers() == [a.container(short)]
+    assert pids["a"] in cgroup_members(a, short)
+    assert wait_for(lambda: through_tunnel(a, short),
+                    timeout=15) == addresses["a"]
+    assert len(wireguard_go(a, short)) == 1
+    assert os.readlink("/run/moat-claims/suites/" + a.suite_id()) == \
+        os.path.realpath(os.path.join(a.var, "task"))
 
 
 def frontd_holds(suite, secret):

@@ -12,6 +12,7 @@ import time
 import pytest
 
 from identity import admin_token, call, login, make_user, moatctl
+from suite import LEAKCHECK, proc_status
 
 CRUN = "/usr/bin/crun"
 RUNC = "/usr/sbin/runc"
@@ -21,28 +22,16 @@ def crun(*args, runtime=CRUN):
     return subprocess.run([runtime, *args], capture_output=True, text=True)
 
 
-def containers(runtime=CRUN):
-    out = crun("list", "-q", runtime=runtime).stdout.split()
-    return [c for c in out if c.startswith("moat-")]
+def containers(s, runtime=CRUN):
+    return s.containers(runtime)
 
 
 @pytest.fixture(autouse=True)
-def clean_runtime():
-    """Each test starts and ends without moat containers or cgroups."""
-    def clean():
-        for runtime in (CRUN, RUNC):
-            for c in containers(runtime):
-                crun("delete", "-f", c, runtime=runtime)
-        for d in glob.glob("/sys/fs/cgroup/*/moat/*"):
-            try:
-                os.rmdir(d)
-            except OSError:
-                pass
+def runtimes_present():
+    """Each suite removes what its hosts left, and only that (conftest):
+    a suite beside this one on the machine keeps its own."""
     assert os.path.exists(CRUN), "crun is needed (scripts/deps.sh)"
     assert os.path.exists(RUNC), "runc is needed (scripts/deps.sh)"
-    clean()
-    yield
-    clean()
 
 
 def wait_for(what, timeout=20, step=0.1):
@@ -71,6 +60,12 @@ def finished(suite, token, task_id, timeout=30):
     return wait_for(done, timeout)
 
 
+def succeeded(suite, token, task_id, timeout=30):
+    t = finished(suite, token, task_id, timeout)
+    assert t["status"] == "succeeded", t
+    return t
+
+
 def host(suite, token, host_id):
     status, body, _ = call(suite, "GET", "/v1/admin/hosts/" + host_id, token)
     return status, body
@@ -86,16 +81,16 @@ def create(suite, token, user_id, **extra):
     return answer["host"], answer["task_id"]
 
 
-def container_pid(short_id, runtime=CRUN):
-    out = crun("state", "moat-" + short_id, runtime=runtime)
+def container_pid(s, short_id, runtime=CRUN):
+    out = crun("state", s.container(short_id), runtime=runtime)
     assert out.returncode == 0, out.stderr
     state = json.loads(out.stdout)
     assert state["status"] == "running"
     return state["pid"]
 
 
-def in_host(short_id, command, runtime=CRUN):
-    return crun("exec", "moat-" + short_id, "/bin/sh", "-c", command,
+def in_host(s, short_id, command, runtime=CRUN):
+    return crun("exec", s.container(short_id), "/bin/sh", "-c", command,
                 runtime=runtime)
 
 
@@ -116,24 +111,24 @@ def test_host_lifecycle(suite):
     assert status == 200 and body["host"]["status"] == "running"
 
     # its own namespaces, its limits, no new privileges, a read-only root
-    pid = container_pid(h["short_id"])
+    pid = container_pid(suite, h["short_id"])
     for ns in ("net", "pid", "mnt", "uts", "ipc"):
         assert os.readlink("/proc/%d/ns/%s" % (pid, ns)) != \
             os.readlink("/proc/self/ns/" + ns), ns
     with open("/proc/%d/cgroup" % pid) as f:
         groups = f.read()
-    assert "memory:/moat/%s" % h["short_id"] in groups
-    assert "pids:/moat/%s" % h["short_id"] in groups
-    base = "/sys/fs/cgroup/%s/moat/" + h["short_id"]
-    with open(base % "memory" + "/memory.limit_in_bytes") as f:
+    top = "/moat-%s/%s\n" % (suite.suite_id(), h["short_id"])
+    assert "memory:" + top in groups and "pids:" + top in groups, groups
+    with open(suite.cgroup("memory", h["short_id"]) +
+              "/memory.limit_in_bytes") as f:
         assert int(f.read()) == 96 * 1024 * 1024
-    with open(base % "pids" + "/pids.max") as f:
+    with open(suite.cgroup("pids", h["short_id"]) + "/pids.max") as f:
         assert f.read().strip() == "48"
-    with open(base % "cpu" + "/cpu.cfs_quota_us") as f:
+    with open(suite.cgroup("cpu", h["short_id"]) + "/cpu.cfs_quota_us") as f:
         assert f.read().strip() == "50000"
     with open("/proc/%d/status" % pid) as f:
         assert "NoNewPrivs:\t1" in f.read()
-    out = in_host(h["short_id"], "hostname; echo $TZ; touch /bin/x; "
+    out = in_host(suite, h["short_id"], "hostname; echo $TZ; touch /bin/x; "
                   "echo kept > /home/file; cat /home/file")
     assert out.stdout.split("\n")[:2] == ["box1", "Europe/Warsaw"]
     assert "Read-only file system" in out.stderr
@@ -143,22 +138,22 @@ def test_host_lifecycle(suite):
     status, body, _ = call(suite, "POST", "/v1/admin/hosts/%s/rebuild"
                            % h["id"], admin)
     assert status == 202, body
-    assert finished(suite, admin, body["task_id"])["status"] == "succeeded"
-    assert container_pid(h["short_id"]) != pid
-    assert in_host(h["short_id"], "cat /home/file").stdout == "kept\n"
+    succeeded(suite, admin, body["task_id"])
+    assert container_pid(suite, h["short_id"]) != pid
+    assert in_host(suite, h["short_id"], "cat /home/file").stdout == "kept\n"
 
     # stop: gone from the runtime; start: back
     status, body, _ = call(suite, "POST", "/v1/admin/hosts/%s/stop" %
                            h["id"], admin)
     assert status == 202
-    assert finished(suite, admin, body["task_id"])["status"] == "succeeded"
-    assert crun("state", "moat-" + h["short_id"]).returncode != 0
+    succeeded(suite, admin, body["task_id"])
+    assert crun("state", suite.container(h["short_id"])).returncode != 0
     assert host(suite, admin, h["id"])[1]["host"]["status"] == "stopped"
     status, body, _ = call(suite, "POST", "/v1/admin/hosts/%s/start" %
                            h["id"], admin)
-    assert finished(suite, admin, body["task_id"])["status"] == "succeeded"
+    succeeded(suite, admin, body["task_id"])
     assert host(suite, admin, h["id"])[1]["host"]["status"] == "running"
-    assert in_host(h["short_id"], "cat /home/file").stdout == "kept\n"
+    assert in_host(suite, h["short_id"], "cat /home/file").stdout == "kept\n"
 
     # the dashboard counts it
     status, stats, _ = call(suite, "GET", "/v1/admin/dashboard/stats", admin)
@@ -172,14 +167,14 @@ def test_host_lifecycle(suite):
     status, body, _ = call(suite, "DELETE", "/v1/admin/hosts/" + h["id"],
                            admin)
     assert status == 202
-    assert finished(suite, admin, body["task_id"])["status"] == "succeeded"
-    assert containers() == []
+    succeeded(suite, admin, body["task_id"])
+    assert containers(suite) == []
     assert not glob.glob(suite.var + "/task/volumes/" + h["short_id"])
-    assert not glob.glob("/sys/fs/cgroup/*/moat/" + h["short_id"])
+    assert not glob.glob(suite.cgroup("*", h["short_id"]))
     assert host(suite, admin, h["id"])[0] == 404
     # a deleted host's user may have a new one
     h2, task2 = create(suite, admin, user["id"])
-    assert finished(suite, admin, task2)["status"] == "succeeded"
+    succeeded(suite, admin, task2)
 
     # every transition is an event; tasks filter by state, host and kind
     status, events, _ = call(suite, "GET", "/v1/admin/events?host_id=" +
@@ -282,7 +277,7 @@ def test_a_deleted_user_takes_their_host_along(suite):
     admin = admin_token(suite)
     user = make_user(suite, admin, "leaving", "password-leaving")
     h, task_id = create(suite, admin, user["id"])
-    assert finished(suite, admin, task_id)["status"] == "succeeded"
+    succeeded(suite, admin, task_id)
     # the admin sees the host with its user, and not on the portal
     status, body, _ = call(suite, "GET", "/v1/admin/users/" + user["id"],
                            admin)
@@ -296,11 +291,10 @@ def test_a_deleted_user_takes_their_host_along(suite):
     status, tasks, _ = call(suite, "GET", "/v1/admin/tasks?kind=host.delete",
                             admin)
     assert tasks["total"] == 1, tasks
-    assert finished(suite, admin, tasks["tasks"][0]["task_id"])[
-        "status"] == "succeeded"
-    assert containers() == []
+    succeeded(suite, admin, tasks["tasks"][0]["task_id"])
+    assert containers(suite) == []
     assert not glob.glob(suite.var + "/task/volumes/" + h["short_id"])
-    assert not glob.glob("/sys/fs/cgroup/*/moat/" + h["short_id"])
+    assert not glob.glob(suite.cgroup("*", h["short_id"]))
     assert call(suite, "GET", "/v1/admin/hosts/" + h["id"], admin)[0] == 404
 
 
@@ -351,8 +345,8 @@ def test_killed_in_the_middle_of_a_create(make_suite, tmp_path, victim):
     admin = admin_token(s)
     t = finished(s, admin, task_id)
     assert t["status"] == "succeeded", t
-    assert containers() == ["moat-" + h["short_id"]]
-    container_pid(h["short_id"])
+    assert containers(s) == [s.container(h["short_id"])]
+    container_pid(s, h["short_id"])
     assert host(s, admin, h["id"])[1]["host"]["status"] == "running"
 
 
@@ -360,8 +354,8 @@ def test_reconciler_notices_a_container_killed_outside(suite):
     admin = admin_token(suite)
     user = make_user(suite, admin, "recon", "password-recon")
     h, task_id = create(suite, admin, user["id"])
-    assert finished(suite, admin, task_id)["status"] == "succeeded"
-    crun("kill", "moat-" + h["short_id"], "KILL")
+    succeeded(suite, admin, task_id)
+    crun("kill", suite.container(h["short_id"]), "KILL")
     wait_for(lambda: host(suite, admin, h["id"])[1]["host"]["status"] ==
              "stopped", timeout=15)
     status, events, _ = call(suite, "GET", "/v1/admin/events?type="
@@ -371,8 +365,8 @@ def test_reconciler_notices_a_container_killed_outside(suite):
     # and starts it again on request
     status, body, _ = call(suite, "POST", "/v1/admin/hosts/%s/start" %
                            h["id"], admin)
-    assert finished(suite, admin, body["task_id"])["status"] == "succeeded"
-    container_pid(h["short_id"])
+    succeeded(suite, admin, body["task_id"])
+    container_pid(suite, h["short_id"])
 
 
 def test_runc_as_the_runtime(make_suite):
@@ -382,45 +376,47 @@ def test_runc_as_the_runtime(make_suite):
     admin = admin_token(s)
     user = make_user(s, admin, "runcuser", "password-runc")
     h, task_id = create(s, admin, user["id"])
-    assert finished(s, admin, task_id)["status"] == "succeeded"
+    t = finished(s, admin, task_id)
+    assert t["status"] == "succeeded", t
     short = h["short_id"]
-    assert containers() == [] and containers(RUNC) == ["moat-" + short]
-    pid = container_pid(short, RUNC)
+    assert containers(s) == []
+    assert containers(s, RUNC) == [s.container(short)]
+    pid = container_pid(s, short, RUNC)
     for ns in ("net", "pid", "mnt", "uts", "ipc"):
         assert os.readlink("/proc/%d/ns/%s" % (pid, ns)) != \
             os.readlink("/proc/self/ns/" + ns), ns
     with open("/proc/%d/cgroup" % pid) as f:
         groups = f.read()
+    top = "/moat-%s/%s\n" % (s.suite_id(), short)
     for controller in ("memory", "pids", "cpu"):
-        assert "%s:/moat/%s\n" % (controller, short) in groups or \
-            ",%s:/moat/%s\n" % (controller, short) in groups, groups
-    base = "/sys/fs/cgroup/%s/moat/" + short
-    with open(base % "memory" + "/memory.limit_in_bytes") as f:
+        assert "%s:%s" % (controller, top) in groups or \
+            ",%s:%s" % (controller, top) in groups, groups
+    with open(s.cgroup("memory", short) + "/memory.limit_in_bytes") as f:
         assert int(f.read()) == 96 * 1024 * 1024
-    with open(base % "pids" + "/pids.max") as f:
+    with open(s.cgroup("pids", short) + "/pids.max") as f:
         assert f.read().strip() == "48"
     with open("/proc/%d/status" % pid) as f:
         assert "NoNewPrivs:\t1" in f.read()
-    out = in_host(short, "hostname; touch /bin/x; echo kept > /home/file",
+    out = in_host(s, short, "hostname; touch /bin/x; echo kept > /home/file",
                   RUNC)
     assert out.stdout.split("\n")[0] == "box1", out
     assert "Read-only file system" in out.stderr
     # stop, start with the home kept, and the reconciler agrees
     status, body, _ = call(s, "POST", "/v1/admin/hosts/%s/stop" % h["id"],
                            admin)
-    assert finished(s, admin, body["task_id"])["status"] == "succeeded"
-    assert containers(RUNC) == []
+    succeeded(s, admin, body["task_id"])
+    assert containers(s, RUNC) == []
     status, body, _ = call(s, "POST", "/v1/admin/hosts/%s/start" % h["id"],
                            admin)
-    assert finished(s, admin, body["task_id"])["status"] == "succeeded"
-    assert in_host(short, "cat /home/file", RUNC).stdout == "kept\n"
+    succeeded(s, admin, body["task_id"])
+    assert in_host(s, short, "cat /home/file", RUNC).stdout == "kept\n"
     time.sleep(3.5)     # a reconciler pass: runc's answer is read right
     assert host(s, admin, h["id"])[1]["host"]["status"] == "running"
     # delete: nothing left in runc, in the cgroups or on disk
     status, body, _ = call(s, "DELETE", "/v1/admin/hosts/" + h["id"], admin)
-    assert finished(s, admin, body["task_id"])["status"] == "succeeded"
-    assert containers(RUNC) == []
-    assert not glob.glob("/sys/fs/cgroup/*/moat/" + short)
+    succeeded(s, admin, body["task_id"])
+    assert containers(s, RUNC) == []
+    assert not glob.glob(s.cgroup("*", short))
     assert not glob.glob(s.var + "/task/volumes/" + short)
 
 
@@ -505,7 +501,312 @@ def test_tarball_image(make_suite, tmp_path):
     admin = admin_token(s)
     user = make_user(s, admin, "tarred", "password-tarred")
     h, task_id = create(s, admin, user["id"])
-    assert finished(s, admin, task_id)["status"] == "succeeded"
-    assert in_host(h["short_id"], "cat /etc/marker").stdout == \
+    succeeded(s, admin, task_id)
+    assert in_host(s, h["short_id"], "cat /etc/marker").stdout == \
         "from the tarball\n"
     assert glob.glob(s.var + "/task/images/image.tar.gz-*/etc/marker")
+
+
+# A program for inside a host (busybox has no keyctl or bpf): each call
+# the container's seccomp profile refuses, with arguments that would
+# fail otherwise with another error or succeed; its errno, or 0.
+PROBE = r"""
+#define _GNU_SOURCE
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+static void try(const char *name, long nr, long a, long b, long c, long d,
+    long e)
+{
+	long r;
+	errno = 0;
+	r = syscall(nr, a, b, c, d, e, 0);
+	if (r == 0 && nr == SYS_clone)
+		_exit(0);	/* a child that should never have been */
+	printf("%s %d\n", name, r == -1 ? errno : 0);
+}
+int main(void)
+{
+	try("keyctl", SYS_keyctl, 0, -3, 0, 0, 0);
+	try("add_key", SYS_add_key, (long)"user", (long)"moat", (long)"x", 1,
+	    -3);
+	try("request_key", SYS_request_key, (long)"user", (long)"moat", 0,
+	    -3, 0);
+	try("bpf", SYS_bpf, 0, 0, 0, 0, 0);
+	try("perf_event_open", SYS_perf_event_open, 0, 0, -1, -1, 0);
+	try("kexec_load", SYS_kexec_load, 0, 0, 0, 0, 0);
+	try("open_by_handle_at", SYS_open_by_handle_at, -1, 0, 0, 0, 0);
+	try("init_module", SYS_init_module, 0, 0, (long)"", 0, 0);
+	try("finit_module", SYS_finit_module, -1, (long)"", 0, 0, 0);
+	try("delete_module", SYS_delete_module, (long)"moat", 0, 0, 0, 0);
+	try("mount", SYS_mount, (long)"none", (long)"/tmp", (long)"tmpfs", 0,
+	    0);
+	try("umount2", SYS_umount2, (long)"/tmp", 0, 0, 0, 0);
+	try("unshare_user", SYS_unshare, CLONE_NEWUSER, 0, 0, 0, 0);
+	try("unshare_net", SYS_unshare, CLONE_NEWNET, 0, 0, 0, 0);
+	try("clone_user", SYS_clone, CLONE_NEWUSER | SIGCHLD, 0, 0, 0, 0);
+	try("setns", SYS_setns, -1, 0, 0, 0, 0);
+	try("userfaultfd", SYS_userfaultfd, 0, 0, 0, 0, 0);
+	try("pivot_root", SYS_pivot_root, (long)"/", (long)"/", 0, 0, 0);
+	try("swapon", SYS_swapon, (long)"/nonexistent", 0, 0, 0, 0);
+	try("io_uring_setup", SYS_io_uring_setup, 1, 0, 0, 0, 0);
+	try("clock_settime", SYS_clock_settime, 0, 0, 0, 0, 0);
+	try("clone3", SYS_clone3, 0, 0, 0, 0, 0);
+	try("getppid", SYS_getppid, 0, 0, 0, 0, 0);
+	return 0;
+}
+"""
+EPERM, ENOSYS = 1, 38
+
+
+def probe_binary(tmp_path):
+    src, exe = tmp_path / "probe.c", tmp_path / "probe"
+    src.write_text(PROBE)
+    out = subprocess.run(["cc", "-static", "-O1", "-o", str(exe), str(src)],
+                         capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    return exe
+
+
+def uid_block(s, short_id):
+    with open(os.path.join(s.var, "task", "hosts", short_id, "uid")) as f:
+        return int(f.read())
+
+
+def console_keepers(s, short_id):
+    bundle = os.path.join(s.var, "task", "hosts", short_id)
+    found = []
+    for path in glob.glob("/proc/[0-9]*/cmdline"):
+        try:
+            with open(path, "rb") as f:
+                argv = f.read().split(b"\0")
+        except OSError:
+            continue
+        if argv[:2] == [b"moat-console", bundle.encode()]:
+            found.append(int(path.split("/")[2]))
+    return found
+
+
+def test_a_host_is_root_only_in_its_own_user_namespace(suite, tmp_path):
+    """Root inside, an id of its own block outside; its files in the
+    home are that block's; the container profile refuses what reaches
+    past the host's namespaces (EPERM); each host a block of its own,
+    claimed for the whole machine, kept across a rebuild."""
+    admin = admin_token(suite)
+    hosts = []
+    for name in ("ns1", "ns2"):
+        user = make_user(suite, admin, name, "password-" + name)
+        h, task_id = create(suite, admin, user["id"])
+        succeeded(suite, admin, task_id)
+        hosts.append(h)
+    short = hosts[0]["short_id"]
+    block = uid_block(suite, short)
+    assert block >= 2 ** 31 and block % 65536 == 0
+    assert uid_block(suite, hosts[1]["short_id"]) != block
+    bundle = os.path.realpath(os.path.join(suite.var, "task", "hosts",
+                                           short))
+    assert os.readlink("/run/moat-claims/uids/%d" % block) == bundle
+
+    pid = container_pid(suite, short)
+    st = proc_status(pid)
+    assert st["Uid"].split() == [str(block)] * 4
+    assert st["Gid"].split() == [str(block)] * 4
+    assert st["Seccomp"] == "2" and st["NoNewPrivs"] == "1"
+    out = in_host(suite, short, "id -u; cat /proc/self/uid_map; "
+                  "echo mine > /home/made; mkdir /home/dir")
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.split("\n")
+    assert lines[0] == "0"
+    assert lines[1].split() == ["0", str(block), "65536"]
+    home = os.path.join(suite.var, "task", "volumes", short)
+    for path in (home, home + "/made", home + "/dir"):
+        assert (os.stat(path).st_uid, os.stat(path).st_gid) == \
+            (block, block), path
+
+    out = in_host(suite, short, "busybox unshare -U true")
+    assert out.returncode != 0
+    assert "Operation not permitted" in out.stderr
+    exe = probe_binary(tmp_path)
+    with open(exe, "rb") as f, open(home + "/probe", "wb") as o:
+        o.write(f.read())
+    os.chmod(home + "/probe", 0o755)
+    out = in_host(suite, short, "/home/probe")
+    assert out.returncode == 0, out.stderr
+    errors = dict(line.split() for line in out.stdout.splitlines())
+    assert errors.pop("clone3") == str(ENOSYS)
+    assert errors.pop("getppid") == "0"
+    assert errors == {name: str(EPERM) for name in errors}, errors
+    assert len(errors) == 21
+
+    # rebuilt: the same block, the home as it was
+    status, body, _ = call(suite, "POST", "/v1/admin/hosts/%s/rebuild" %
+                           hosts[0]["id"], admin)
+    succeeded(suite, admin, body["task_id"])
+    assert uid_block(suite, short) == block
+    assert proc_status(container_pid(suite, short))["Uid"].split()[0] == \
+        str(block)
+    assert in_host(suite, short, "cat /home/made").stdout == "mine\n"
+    # deleted: its block let go
+    status, body, _ = call(suite, "DELETE", "/v1/admin/hosts/" +
+                           hosts[0]["id"], admin)
+    succeeded(suite, admin, body["task_id"])
+    assert not os.path.lexists("/run/moat-claims/uids/%d" % block)
+
+
+def test_a_new_range_of_ids_takes_the_home_along(make_suite):
+    """The operator moves the hosts' ids (task uid-range): a host gets a
+    block in the new range when it starts, and its home follows, each
+    file to the same id in the new block."""
+    first = 3 * 2 ** 30
+    s = make_suite("task uid-range %d 16\n" % first)
+    admin = admin_token(s)
+    user = make_user(s, admin, "moved", "password-moved")
+    h, task_id = create(s, admin, user["id"])
+    succeeded(s, admin, task_id)
+    short = h["short_id"]
+    old = uid_block(s, short)
+    assert first <= old < first + 16 * 65536
+    home = os.path.join(s.var, "task", "volumes", short)
+    assert in_host(s, short, "echo kept > /home/kept; mkdir /home/www; "
+                   "echo page > /home/www/index").returncode == 0
+    os.chown(home + "/www", old + 33, old + 33)     # www-data inside
+    os.symlink("/etc/shadow", home + "/link")       # never followed
+    status, body, _ = call(s, "POST", "/v1/admin/hosts/%s/stop" % h["id"],
+                           admin)
+    succeeded(s, admin, body["task_id"])
+    s.stop()
+    new_first = first + 16 * 65536
+    s.write_conf("task uid-range %d 16\n" % new_first)
+    s.start()
+    admin = admin_token(s)
+    status, body, _ = call(s, "POST", "/v1/admin/hosts/%s/start" % h["id"],
+                           admin)
+    succeeded(s, admin, body["task_id"])
+    new = uid_block(s, short)
+    assert new_first <= new < new_first + 16 * 65536
+    for path, owner in ((home, new), (home + "/kept", new),
+                        (home + "/www", new + 33),
+                        (home + "/www/index", new)):
+        st = os.stat(path)
+        assert (st.st_uid, st.st_gid) == (owner, owner), path
+    assert os.lstat(home + "/link").st_uid == new
+    assert os.stat("/etc/shadow").st_uid == 0
+    assert proc_status(container_pid(s, short))["Uid"].split()[0] == \
+        str(new)
+    assert in_host(s, short, "cat /home/kept; stat -c %u /home/www").stdout \
+        == "kept\n33\n"
+
+
+def test_a_console_stays_within_its_bound(suite):
+    """A host that floods its console: the keeper keeps the newest
+    output, in two files of at most 1 MiB; the host goes on."""
+    admin = admin_token(suite)
+    user = make_user(suite, admin, "loud", "password-loud")
+    h, task_id = create(suite, admin, user["id"])
+    succeeded(suite, admin, task_id)
+    short = h["short_id"]
+    pid = container_pid(suite, short)
+    keepers = console_keepers(suite, short)
+    assert len(keepers) == 1
+    st = proc_status(keepers[0])
+    if not LEAKCHECK:
+        assert st["Seccomp"] == "2" and int(st["CapEff"], 16) == 0
+    with open("/proc/%d/cgroup" % keepers[0]) as f:
+        assert "memory:/moat-%s/%s\n" % (suite.suite_id(), short) in f.read()
+    # 8 MiB on the host's first process's output, in whole lines
+    out = in_host(suite, short, "busybox yes moat-console-line | "
+                  "head -c %d > /proc/1/fd/1; echo done" % (18 * 466034))
+    assert out.stdout == "done\n", out.stderr
+    bundle = os.path.join(suite.var, "task", "hosts", short)
+    log, old = bundle + "/console.log", bundle + "/console.log.1"
+
+    def settled():
+        sizes = [os.path.getsize(p) for p in (log, old)
+                 if os.path.exists(p)]
+        time.sleep(0.2)
+        return sizes == [os.path.getsize(p) for p in (log, old)
+                         if os.path.exists(p)] and len(sizes) == 2
+    wait_for(settled)
+    assert os.path.getsize(log) <= 1 << 20
+    assert os.path.getsize(old) <= 1 << 20
+    assert os.path.getsize(log) + os.path.getsize(old) > 1 << 20
+    # the newest output, in order: the old file, then the current one
+    with open(old, "rb") as f, open(log, "rb") as g:
+        kept = f.read() + g.read()
+    lines = kept.split(b"\n")
+    assert lines[-1] == b"" and set(lines[1:-1]) == {b"moat-console-line"}
+    assert container_pid(suite, short) == pid
+    assert console_keepers(suite, short) == keepers
+    # the host stopped, its keeper ends with it
+    status, body, _ = call(suite, "POST", "/v1/admin/hosts/%s/stop" %
+                           h["id"], admin)
+    succeeded(suite, admin, body["task_id"])
+    wait_for(lambda: console_keepers(suite, short) == [], timeout=5)
+
+
+def run_by_hand(bundle, name, var):
+    """crun run -d of a bundle under a name of our choosing, in a mount
+    namespace prepared as the runner's is."""
+    empty = os.path.join(var, "empty-by-hand")
+    open(empty, "w").close()
+    script = ("mount --make-rprivate / && c=/sys/fs/cgroup/unified/"
+              "cgroup.controllers && { [ ! -e $c ] || mount --bind %s $c; }"
+              " && exec %s --cgroup-manager=disabled run -d --bundle %s %s"
+              " > /dev/null 2>&1 < /dev/null" % (empty, CRUN, bundle, name))
+    out = subprocess.run(["unshare", "-m", "sh", "-c", script],
+                         capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+
+
+def test_hosts_of_an_older_moat_keep_their_names(make_suite):
+    """An upgrade: a state directory from before suite ids, its host
+    running as moat-<short id>.  The suite keeps the unscoped names
+    while such a container exists (the host stays managed: the
+    reconciler finds it, a stop stops it), and takes an id of its own
+    at the first start where none does."""
+    s = make_suite()
+    admin = admin_token(s)
+    user = make_user(s, admin, "older", "password-older")
+    h, task_id = create(s, admin, user["id"])
+    succeeded(s, admin, task_id)
+    short = h["short_id"]
+    legacy = "moat-" + short
+    s.stop()
+    # what the moat before suite ids left: its container, no suite file
+    crun("delete", "-f", s.container(short))
+    os.unlink(os.path.join(s.var, "task", "suite"))
+    bundle = os.path.join(s.var, "task", "hosts", short)
+    try:
+        run_by_hand(bundle, legacy, s.var)
+        s.start()
+        admin = admin_token(s)
+        assert s.suite_id() is None
+        assert "run under unscoped names" in s.log_text()
+        time.sleep(3.5)         # a reconciler pass finds it running
+        assert host(s, admin, h["id"])[1]["host"]["status"] == "running"
+        status, body, _ = call(s, "POST", "/v1/admin/hosts/%s/stop" %
+                               h["id"], admin)
+        succeeded(s, admin, body["task_id"])
+        assert crun("state", legacy).returncode != 0
+        s.stop()
+        # none runs: the next start gives the suite an id, the host
+        # its names
+        s.start()
+        admin = admin_token(s)
+        assert s.suite_id() is not None
+        status, body, _ = call(s, "POST", "/v1/admin/hosts/%s/start" %
+                               h["id"], admin)
+        succeeded(s, admin, body["task_id"])
+        assert s.containers() == [s.container(short)]
+        container_pid(s, short)
+    finally:
+        crun("delete", "-f", legacy)
+        for d in glob.glob("/sys/fs/cgroup/*/moat/" + short) + \
+                glob.glob("/sys/fs/cgroup/*/moat/warm*"):
+            try:
+                os.rmdir(d)
+            except OSError:
+                pass

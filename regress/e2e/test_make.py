@@ -71,6 +71,7 @@ def test_make_install_honours_destdir_and_prefix(tmp_path):
               "usr/libexec/moat/frontd", "usr/libexec/moat/authd",
               "usr/libexec/moat/stored", "usr/libexec/moat/taskd",
               "usr/libexec/moat/moat-tlsgen",
+              "usr/libexec/moat/moat-console",
               "usr/share/man/man8/moatd.8", "usr/share/man/man5/moatd.conf.5",
               "usr/share/man/man8/moatctl.8", "etc/moat/moatd.conf",
               "lib/systemd/system/moatd.service",

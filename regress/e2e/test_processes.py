@@ -80,6 +80,49 @@ def test_taskd_capabilities_are_trimmed(suite):
         assert not bnd & (1 << cap)
 
 
+def children_of(pid):
+    with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
+        return [int(c) for c in f.read().split()]
+
+
+CAP_DAC_OVERRIDE, CAP_SYS_ADMIN, CAP_SETUID = 1, 21, 7
+CAP_SYS_PTRACE = 19
+
+
+def test_taskd_keeps_no_capability_once_its_runner_runs(suite):
+    """The runner keeps what crun and ip need; taskd, which only talks
+    to its peers and the runner, none: not CAP_SYS_ADMIN, not
+    CAP_DAC_OVERRIDE, not in its bounding set either."""
+    assert ROOT, "capabilities are tested as root (make check runs so)"
+    taskd = suite.pid("taskd")
+    st = proc_status(taskd)
+    for field in ("CapEff", "CapPrm", "CapBnd", "CapInh", "CapAmb"):
+        assert int(st[field], 16) == 0, (field, st[field])
+    runners = [p for p in children_of(taskd)
+               if "taskd runner" in cmdline(p)]
+    assert len(runners) == 1, children_of(taskd)
+    runner = proc_status(runners[0])
+    for cap in (CAP_DAC_OVERRIDE, CAP_SYS_ADMIN, CAP_SETUID):
+        assert int(runner["CapEff"], 16) & (1 << cap), cap
+        assert int(runner["CapBnd"], 16) & (1 << cap), cap
+    # kept for runc alone (test_hosts runs runc)
+    assert not int(runner["CapBnd"], 16) & (1 << CAP_SYS_PTRACE)
+
+
+def test_execve_kills_taskd(make_suite):
+    """taskd forks its runner and execs nothing after: the test build's
+    forbidden call for a process without exec is execve itself."""
+    s = make_suite()
+    victim = s.pid("taskd")
+    os.kill(victim, signal.SIGUSR2)
+    assert s.wait_exit(3) not in (None, 0)
+    log = s.log_text()
+    assert "taskd: test hook: making a forbidden system call (execve)" in \
+        log, log
+    assert re.search(r"taskd \(pid %d\) was killed by signal 31 \(Bad "
+                     r"system call\)" % victim, log), log
+
+
 def test_frontd_holds_only_sockets_and_dev_null(suite):
     pid = suite.pid("frontd")
     fddir = "/proc/%d/fd" % pid
@@ -245,3 +288,5 @@ def test_inherited_descriptors_do_not_reach_the_children(tmp_path):
                 assert "operator-file" not in target, (name, fd)
     finally:
         s.stop()
+        s.remove_system_objects()
+        s.remove_state()

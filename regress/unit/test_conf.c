@@ -146,6 +146,8 @@ test_defaults(void)
 	CHECK_STR(conf.task.runtime_kind, "crun");
 	CHECK_STR(conf.task.image, "");
 	CHECK_STR(conf.task.check_url, "https://api.ipify.org");
+	CHECK_INT(conf.task.uid_first, 2147483648LL);
+	CHECK_INT(conf.task.uid_blocks, 32767);
 	CHECK_INT(conf.ipc_timeout_ms, 5000);
 	CHECK_INT(conf.log_verbose, 0);
 	CHECK_STR(conf.user[PROC_FRONTD], proc_default_user(PROC_FRONTD));
@@ -217,6 +219,8 @@ test_full(void)
 	CHECK_STR(conf.task.runtime_kind, "runc");
 	CHECK_STR(conf.task.image, "/srv/moat/image");
 	CHECK_STR(conf.task.check_url, "https://ip.example.net/plain");
+	CHECK_INT(conf.task.uid_first, 1073741824);
+	CHECK_INT(conf.task.uid_blocks, 1024);
 	CHECK_INT(conf.ipc_timeout_ms, 10000);
 	CHECK_INT(conf.log_verbose, 1);
 	CHECK_INT(conf_finalize(&conf), 0);
@@ -596,6 +600,9 @@ static const struct bad {
 	{ "bad-task-paths.conf", 2,
 	    "bad-task-paths.conf:2: task image \"relative/image\": must be "
 	    "an absolute path" },
+	{ "bad-uid-range.conf", 6,
+	    "bad-uid-range.conf:1: task uid-range: 100000 is not a multiple "
+	    "of 65536 from 65536 to 4294836224" },
 	{ "bad-check-url.conf", 3,
 	    "bad-check-url.conf:1: task egress check: \"ftp://example.net/\" "
 	    "is not an http or https URL" },
