@@ -108,15 +108,11 @@ private_key(int create, const struct egress_secrets_in *in,
 static const char *
 secret_invalid(enum egress_secret s, const char *text)
 {
-	size_t	 i;
-
 	if (s == EGS_WG_PRESHARED_KEY)
 		return egress_key_text_ok(text) ? NULL :
 		    "wg_preshared_key must be base64";
-	for (i = 0; text[i] != '\0'; i++)
-		if ((unsigned char)text[i] < 0x20 || text[i] == 0x7f)
-			return "a proxy password or uuid must be printable";
-	return NULL;
+	return text_is_line(text) ? NULL :
+	    "a proxy password or uuid must be printable";
 }
 
 /* Every secret given, before anything is sealed. */

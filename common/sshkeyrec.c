@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "sshkeyrec.h"
+#include "util.h"
 
 void
 ipc_put_sshkey(struct ipc_msg *m, const struct sshkey_rec *k)
@@ -76,12 +77,6 @@ all_of(const char *s, const char *extra)
 int
 sshkey_rec_line_safe(const struct sshkey_rec *k)
 {
-	const unsigned char	*c;
-
-	if (!all_of(k->type, "-@.") || !all_of(k->blob64, "+/="))
-		return 0;
-	for (c = (const unsigned char *)k->comment; *c != '\0'; c++)
-		if (*c < 0x20 || *c == 0x7f)
-			return 0;
-	return 1;
+	return all_of(k->type, "-@.") && all_of(k->blob64, "+/=") &&
+	    text_is_line(k->comment);
 }

@@ -88,7 +88,12 @@ MOAT_TEST_NOSANDBOX=1 pytest_pass e2e-leakcheck \
     regress/e2e/test_sshkeys.py regress/e2e/test_account_data.py \
     regress/e2e/test_hosts.py regress/e2e/test_groups.py \
     regress/e2e/test_sessions.py regress/e2e/test_egress.py \
-    regress/e2e/test_tlskey.py
+    regress/e2e/test_tlskey.py regress/e2e/test_limits.py \
+    regress/e2e/test_egress_endpoints.py regress/e2e/test_contract.py
+# the campaign again, a value in three, so that LeakSanitizer sees every
+# refusal's path
+MOAT_TEST_NOSANDBOX=1 MOAT_CAMPAIGN_QUICK=1 pytest_pass e2e-campaign-leakcheck \
+    regress/e2e/test_hostile.py
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

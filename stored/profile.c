@@ -6,15 +6,7 @@
 #include <string.h>
 
 #include "stored.h"
-
-static int
-printable_text(const char *s)
-{
-	for (; *s != '\0'; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			return 0;
-	return 1;
-}
+#include "util.h"
 
 /* A phone number as people write one: digits, spaces, + ( ) - . */
 static int
@@ -60,8 +52,8 @@ const char *
 profile_invalid(struct profile *p)
 {
 	if (((p->mask & PROFILE_FIRST_NAME) &&
-	    !printable_text(p->first_name)) ||
-	    ((p->mask & PROFILE_LAST_NAME) && !printable_text(p->last_name)))
+	    !text_is_line(p->first_name)) ||
+	    ((p->mask & PROFILE_LAST_NAME) && !text_is_line(p->last_name)))
 		return "names may not hold control characters";
 	if (((p->mask & PROFILE_PHONE) && !phone_ok(p->phone)) ||
 	    ((p->mask & PROFILE_NOTIFY_PHONE) && !phone_ok(p->notify_phone)))

@@ -56,6 +56,23 @@ child(const char *const argv[], const struct spawn_opts *o, int out)
 	_exit(127);
 }
 
+/* The child of argv writing to fds[1]; the parent keeps fds[0]. */
+static pid_t
+fork_child(const char *const argv[], const struct spawn_opts *o, int fds[2])
+{
+	pid_t	 pid;
+
+	if ((pid = fork()) == -1) {
+		close(fds[0]);
+		close(fds[1]);
+		return -1;
+	}
+	if (pid == 0)
+		child(argv, o, fds[1]);
+	close(fds[1]);
+	return pid;
+}
+
 /* Milliseconds left before deadline (0 for none: -1, wait forever). */
 static int
 left(uint64_t deadline)
@@ -115,15 +132,8 @@ spawn_run(const char *const argv[], const struct spawn_opts *o, char *out,
 		}
 	} else if (pipe2(fds, O_CLOEXEC) == -1)
 		return -1;
-	switch ((pid = fork())) {
-	case -1:
-		close(fds[0]);
-		close(fds[1]);
+	if ((pid = fork_child(argv, o, fds)) == -1)
 		return -1;
-	case 0:
-		child(argv, o, fds[1]);
-	}
-	close(fds[1]);
 	if (logpath != NULL && reap(pid, deadline, &status) == -1) {
 		close(fds[0]);
 		return -1;
@@ -176,25 +186,16 @@ spawn_console(const char *const argv[], char *out, size_t outlen,
 {
 	struct pollfd	 pfd[2];
 	size_t		 have = 0;
-	ssize_t		 n;
-	int		 fds[2], status, flags, exited = 0;
-
-	n = -1;
+	ssize_t		 n = -1;
 	pid_t		 pid;
+	int		 fds[2], status, flags, exited = 0;
 
 	out[0] = '\0';
 	*console = -1;
 	if (pipe2(fds, O_CLOEXEC) == -1)
 		return -1;
-	switch ((pid = fork())) {
-	case -1:
-		close(fds[0]);
-		close(fds[1]);
+	if ((pid = fork_child(argv, NULL, fds)) == -1)
 		return -1;
-	case 0:
-		child(argv, NULL, fds[1]);
-	}
-	close(fds[1]);
 	/* the runtime's end, readable when it exits, beside the pipe */
 	pfd[0].fd = (int)syscall(SYS_pidfd_open, pid, 0);
 	pfd[0].events = POLLIN;

@@ -4,7 +4,7 @@ same generator with random seeds for longer."""
 import os
 import time
 
-from hostile import CONF, Campaign, routes
+from hostile import CONF, QUICK, Campaign, routes
 from identity import admin_password
 
 SEED = int(os.environ.get("MOAT_CAMPAIGN_SEED", "1"))
@@ -42,4 +42,4 @@ def test_every_route_with_hostile_input(make_suite):
     assert not campaign.failures, "\n".join(campaign.failures[:40])
     assert before == after, "a process restarted"
     assert "protocol violation" not in log
-    assert campaign.requests > 5000
+    assert campaign.requests > (2000 if QUICK else 10000)
