@@ -217,3 +217,73 @@ text_is_line(const char *s)
 			return 0;
 	return 1;
 }
+
+size_t
+utf8_clip(const char *s, size_t max)
+{
+	size_t	 n = strnlen(s, max + 1);
+
+	if (n <= max)
+		return n;
+	n = max;
+	/* back over continuation bytes to the start of the cut character */
+	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n--;
+	return n;
+}
+
+/* The length of the valid UTF-8 character at p, or 0 (RFC 3629). */
+static size_t
+utf8_char(const unsigned char *p)
+{
+	uint32_t	 cp;
+	size_t		 n, i;
+
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		n = 2;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		n = 3;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	cp = p[0] & (0x7f >> n);
+	for (i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (p[i] & 0x3f);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+void
+utf8_repair(char *s)
+{
+	unsigned char	*p = (unsigned char *)s;
+	size_t		 n;
+
+	while (*p != '\0') {
+		if ((n = utf8_char(p)) == 0)
+			*p++ = '?';
+		else
+			p += n;
+	}
+}
+
+void
+text_quotable(char *dst, size_t dstlen, const char *s, size_t max)
+{
+	size_t	 i;
+
+	if (dstlen == 0)
+		return;
+	for (i = 0; s[i] != '\0' && i < max && i + 1 < dstlen; i++)
+		dst[i] = s[i] >= 0x20 && s[i] < 0x7f && s[i] != '"' &&
+		    s[i] != '\\' ? s[i] : '?';
+	dst[i] = '\0';
+}

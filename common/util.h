@@ -28,5 +28,14 @@ int	 set_nonblock_cloexec(int fd);
 void	 uuid_v4(char dst[37]);
 /* One line of text: no C0 control character and no DEL. */
 int	 text_is_line(const char *);
+/* The longest prefix of s of at most max bytes that ends on a character. */
+size_t	 utf8_clip(const char *s, size_t max);
+/* Each byte that is not part of valid UTF-8 (as JSON wants it) becomes '?'. */
+void	 utf8_repair(char *s);
+/*
+ * A name a client sent, fit to quote in an answer: printable ASCII,
+ * anything else '?', at most max characters.
+ */
+void	 text_quotable(char *dst, size_t dstlen, const char *s, size_t max);
 
 #endif

@@ -23,6 +23,7 @@
 #include "grantcache.h"
 #include "json_limits.h"
 #include "log.h"
+#include "util.h"
 
 #define BEARER_MAX	2048
 
@@ -58,8 +59,18 @@ void
 api_json_headers(struct api_req *r, int status, const char *headers,
     json_t *j)
 {
-	if (j == NULL)
-		fatalx("%s: out of memory", __func__);
+	/* jansson refuses what is not UTF-8 as it refuses what it cannot
+	 * allocate: an answer that could not be made is a fault of ours,
+	 * and never stops frontd */
+	if (j == NULL) {
+		log_warnx("an answer to %s could not be made",
+		    r->route != NULL ? r->route->pattern : "a request");
+		j = response_error_body(r->dialect, 500, "internal error");
+		if (j == NULL)
+			fatalx("%s: out of memory", __func__);
+		status = 500;
+		headers = "";
+	}
 	send_json(r, status, headers, j);
 }
 
@@ -168,15 +179,15 @@ parse_query(struct api_req *r)
 int
 api_query_known(struct api_req *r, const char *const *known)
 {
-	char	 msg[96];
+	char	 msg[96], name[40];
 	int	 i, k, ok;
 
 	for (i = 0; i < r->nquery; i++) {
 		for (ok = 0, k = 0; known[k] != NULL; k++)
 			ok |= strcmp(r->query[i].name, known[k]) == 0;
 		if (!ok) {
-			snprintf(msg, sizeof(msg), "unknown filter \"%.32s\"",
-			    r->query[i].name);
+			text_quotable(name, sizeof(name), r->query[i].name, 32);
+			snprintf(msg, sizeof(msg), "unknown filter \"%s\"", name);
 			api_error(r, 400, msg);
 			return -1;
 		}
@@ -322,6 +333,7 @@ resolve_peer(struct api_req *r)
 	strlcpy(r->peer, r->c->peer, sizeof(r->peer));
 	if (!trusted_proxy(&r->c->peer_addr))
 		return 0;
+	r->peer_unnamed = 1;
 	while ((h = http_header_prev(&r->c->req, "X-Forwarded-For", h)) !=
 	    NULL) {
 		end = h->value + h->valuelen;
@@ -332,6 +344,7 @@ resolve_peer(struct api_req *r)
 			if ((family = forwarded_addr(comma, end - comma, addr,
 			    r->peer, sizeof(r->peer))) == -1)
 				return -1;
+			r->peer_unnamed = 0;
 			if (!trusted_addr(family, addr))
 				return 0;
 			if (comma == h->value)
@@ -339,7 +352,10 @@ resolve_peer(struct api_req *r)
 			end = comma - 1;
 		}
 	}
-	/* every element a trusted proxy: the first of them is the client */
+	/* every element a trusted proxy: the first of them is the client.
+	 * With no header at all, the proxy named nobody: the client is
+	 * unknown, and none of ours to trust (a proxy on this machine that
+	 * names nobody must not make everyone local) */
 	return 0;
 }
 
@@ -495,7 +511,7 @@ api_only_fields(struct api_req *r, json_t *body, const char *const *allowed)
 {
 	const char	*key;
 	json_t		*v;
-	char		 msg[96];
+	char		 msg[96], name[48];
 	int		 i, known;
 
 	json_object_foreach(body, key, v) {
@@ -504,8 +520,8 @@ api_only_fields(struct api_req *r, json_t *body, const char *const *allowed)
 			if (strcmp(key, allowed[i]) == 0)
 				known = 1;
 		if (!known) {
-			snprintf(msg, sizeof(msg), "unknown field \"%.40s\"",
-			    key);
+			text_quotable(name, sizeof(name), key, 40);
+			snprintf(msg, sizeof(msg), "unknown field \"%s\"", name);
 			api_error(r, 400, msg);
 			return -1;
 		}

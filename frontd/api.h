@@ -68,6 +68,7 @@ struct api_req {
 	void			*state;		/* a handler's, freed with it */
 	size_t			 statelen;
 	char			 peer[64];	/* the client, see api_peer */
+	int			 peer_unnamed;	/* a trusted proxy named none */
 };
 
 /* api.c */

@@ -71,6 +71,8 @@ is_local(struct api_req *r)
 {
 	const char	*peer = api_peer(r);
 
+	if (r->peer_unnamed)
+		return 0;
 	return strcmp(peer, "127.0.0.1") == 0 || strcmp(peer, "::1") == 0;
 }
 

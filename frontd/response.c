@@ -13,6 +13,7 @@
 #include "conn.h"
 #include "frontd.h"
 #include "log.h"
+#include "util.h"
 
 /* The Date header changes once a second; format it once a second. */
 static const char *
@@ -104,6 +105,13 @@ apiv1_code(int status)
 json_t *
 response_error_body(enum dialect d, int status, const char *message)
 {
+	char	 text[512];
+
+	/* jansson takes UTF-8 only: whatever else a message holds (a name
+	 * cut short somewhere) is shown as '?', never a failed answer */
+	strlcpy(text, message, sizeof(text));
+	utf8_repair(text);
+	message = text;
 	switch (d) {
 	case DIALECT_APIV1:
 		return json_pack("{s:{s:i,s:s}}", "error", "code",

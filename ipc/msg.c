@@ -643,8 +643,15 @@ ipc_end(struct ipc_msg *m)
 void
 ipc_put_head(struct ipc_msg *m, uint32_t status, const char *message)
 {
+	size_t	 n = strnlen(message, IPC_MESSAGE_MAX);
+
+	/* a message cut to fit is cut where a character begins: it may end
+	 * up in a JSON answer, which takes UTF-8 only */
+	if (n == IPC_MESSAGE_MAX)
+		for (n--; n > 0 && ((unsigned char)message[n] & 0xc0) == 0x80;)
+			n--;
 	ipc_put_u64(m, status);
-	ipc_put_strn(m, message, strnlen(message, IPC_MESSAGE_MAX - 1));
+	ipc_put_strn(m, message, n);
 }
 
 void

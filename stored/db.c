@@ -13,7 +13,12 @@
 #include "stored.h"
 #include "util.h"
 
-#define DB_MAX_STMTS	128
+/*
+ * Every statement is a string literal, or one of the events list's 64
+ * (a count and a page for each of the 32 sets of filters, built once):
+ * about 180 in all, so the cache never fills.
+ */
+#define DB_MAX_STMTS	256
 
 static void	 db_durable(void);
 
@@ -205,9 +210,18 @@ db_write(const char *sql, uint64_t a, uint64_t b)
 void
 db_text_col(sqlite3_stmt *st, int col, char *dst, size_t len)
 {
-	const unsigned char	*t = sqlite3_column_text(st, col);
+	const char	*t = (const char *)sqlite3_column_text(st, col);
+	size_t		 n;
 
-	strlcpy(dst, t != NULL ? (const char *)t : "", len);
+	if (t == NULL || len == 0) {
+		if (len > 0)
+			dst[0] = '\0';
+		return;
+	}
+	/* cut where a character begins: it may be shown as JSON */
+	n = utf8_clip(t, len - 1);
+	memcpy(dst, t, n);
+	dst[n] = '\0';
 }
 
 /*

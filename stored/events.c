@@ -134,10 +134,9 @@ refuse(struct ipc_chan *chan, const struct ipc_msg *req, int status,
  * Anything else is a bad parameter.
  */
 static const char *
-ref_filter(char *ref, size_t len, const char *table, const char *what)
+ref_filter(char *ref, size_t len, const char *sql, const char *what)
 {
 	static char	 why[64];
-	char		 sql[64];
 	sqlite3_stmt	*st;
 	size_t		 n = strlen(ref);
 
@@ -146,7 +145,8 @@ ref_filter(char *ref, size_t len, const char *table, const char *what)
 	snprintf(why, sizeof(why), "%s must be an id or a number", what);
 	if (n > 18 || strspn(ref, "0123456789") != n || ref[0] == '0')
 		return why;
-	snprintf(sql, sizeof(sql), "SELECT id FROM %s WHERE oid = ?", table);
+	/* the statement cache knows a statement by its text's address: a
+	 * literal, never a buffer that another lookup reuses */
 	st = db_stmt(sql);
 	sqlite3_bind_int64(st, 1, strtoll(ref, NULL, 10));
 	if (sqlite3_step(st) == SQLITE_ROW)
@@ -189,11 +189,11 @@ events_list(struct ipc_chan *chan, struct ipc_msg *m)
 	    f.since > f.until)
 		why = "since is after until";
 	if (status == 0 && why == NULL)
-		why = ref_filter(f.user_id, sizeof(f.user_id), "users",
-		    "user_id");
+		why = ref_filter(f.user_id, sizeof(f.user_id),
+		    "SELECT id FROM users WHERE oid = ?", "user_id");
 	if (status == 0 && why == NULL)
-		why = ref_filter(f.host_id, sizeof(f.host_id), "hosts",
-		    "host_id");
+		why = ref_filter(f.host_id, sizeof(f.host_id),
+		    "SELECT id FROM hosts WHERE oid = ?", "host_id");
 	if (status == 0 && why != NULL)
 		status = 400;
 	if (status != 0)

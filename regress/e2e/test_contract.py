@@ -76,3 +76,57 @@ def test_account_v2_generate_with_a_control_character(suite):
     # and the suite still serves
     status, _, _ = suite.request("GET", "/healthz")
     assert status == 200
+
+
+def test_a_name_quoted_back_is_cut_where_a_character_begins(suite):
+    """An unknown member's name was quoted back cut at 40 bytes, inside a
+    character; jansson refused to make the answer and frontd stopped.
+    A query name decoded to bytes that are not UTF-8 did the same."""
+    admin = admin_token(suite)
+    _, token = user_token(suite, admin, "utf8user")
+    before = pids(suite)
+    for name in ("a" + "\u00e9" * 20, "ab" + "\u20ac" * 13,
+                 "\U0001F600" * 11):
+        status, body, _ = call(suite, "POST", "/v1/user/change-password",
+                               token, {name: 1})
+        assert status == 400, body
+        assert body["error"].startswith("unknown field"), body
+    for query in ("%ff=1", "%e2%82=1", "a%c3=1"):
+        for path in ("/v1/admin/events", "/v1/admin/tasks"):
+            status, body, _ = call(suite, "GET", path + "?" + query, admin)
+            assert status == 400, (path, query, body)
+            assert "?" in body["error"], body
+    assert pids(suite) == before
+
+
+def test_every_set_of_event_filters(suite):
+    """The events list prepares a statement for each set of filters it
+    is given (32 of them, a count and a page each); with the rest of
+    stored's statements they once filled its statement cache, and stored
+    stopped.  And a host's number named a user's row: both lookups
+    shared one statement, keyed by a buffer on the stack."""
+    import itertools
+    admin = admin_token(suite)
+    uid, _ = user_token(suite, admin, "eventuser")
+    status, body, _ = call(suite, "GET", "/v1/admin/users/%s" % uid, admin)
+    assert status == 200, body
+    oid = body["user"]["oid"] if "user" in body else body["oid"]
+    before = pids(suite)
+    filters = {"type": "user.create", "user_id": uid, "host_id":
+               "00000000-0000-0000-0000-000000000000", "since":
+               "2020-01-01T00:00:00Z", "until": "2099-01-01T00:00:00Z"}
+    names = sorted(filters)
+    for k in range(len(names) + 1):
+        for chosen in itertools.combinations(names, k):
+            q = "&".join("%s=%s" % (n, filters[n]) for n in chosen)
+            status, body, _ = call(suite, "GET", "/v1/admin/events?" + q,
+                                   admin)
+            assert status == 200, (q, body)
+    # a number as host_id names no host here; as user_id, the user
+    status, body, _ = call(suite, "GET", "/v1/admin/events?host_id=%d" %
+                           oid, admin)
+    assert status == 200 and body["total"] == 0, body
+    status, body, _ = call(suite, "GET", "/v1/admin/events?user_id=%d" %
+                           oid, admin)
+    assert status == 200 and body["total"] >= 1, body
+    assert pids(suite) == before

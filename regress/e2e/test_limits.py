@@ -111,6 +111,11 @@ def test_forwarded_for_walks_back_over_trusted_proxies(make_suite):
     status, body = via(s, "POST", "/v2/cce", ["127.0.0.1, 10.0.0.5"],
                        {"cmd": "AUTH", "user": "admin", "password": pw})
     assert status == 200 and body["status"] == 201, body
+    # a trusted proxy that names nobody does not make its clients local
+    # (a proxy on this machine would otherwise let anyone AUTH)
+    status, body = via(s, "POST", "/v2/cce", [],
+                       {"cmd": "AUTH", "user": "admin", "password": pw})
+    assert status == 403 and body["status"] == 304, body
 
 
 # ---- attempts counted before they run -----------------------------------
