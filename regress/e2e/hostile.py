@@ -37,7 +37,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from suite import BINDIR, tls_context
+from suite import BINDIR, Client, tls_context
 
 # The suite's limits out of the campaign's way: it sends thousands of
 # requests from one address, many of them failed logins.  Hosts made by
@@ -166,81 +166,6 @@ class Digest:
     def moved(self, other):
         return sorted(t for t in self.tables
                       if self.tables[t] != other.tables.get(t))
-
-
-class Client:
-    """One keep-alive HTTPS connection, made again when frontd closes it
-    (as it does after a malformed request)."""
-
-    def __init__(self, port):
-        self.port = port
-        self.conn = None
-
-    def _connect(self):
-        self.conn = http.client.HTTPSConnection(
-            "127.0.0.1", self.port, timeout=60, context=tls_context())
-
-    def send(self, method, path, body=None, headers=None):
-        for attempt in (0, 1):
-            if self.conn is None:
-                self._connect()
-            try:
-                self.conn.putrequest(method, path, skip_accept_encoding=True)
-                for k, v in (headers or {}).items():
-                    self.conn.putheader(k, v)
-                if body is not None:
-                    self.conn.putheader("Content-Length", str(len(body)))
-                self.conn.endheaders(body)
-                resp = self.conn.getresponse()
-                data = resp.read()
-                hdrs = {}
-                for k, v in resp.getheaders():
-                    k = k.lower()
-                    hdrs[k] = hdrs[k] + ", " + v if k in hdrs else v
-                if resp.will_close:
-                    self.conn.close()
-                    self.conn = None
-                return resp.status, hdrs, data
-            except (http.client.RemoteDisconnected, BrokenPipeError,
-                    ConnectionResetError, ssl.SSLError,
-                    http.client.CannotSendRequest,
-                    http.client.ResponseNotReady):
-                if self.conn is not None:
-                    self.conn.close()
-                self.conn = None
-                if attempt == 1:
-                    raise
-        raise AssertionError("unreachable")
-
-    def raw(self, data):
-        sock = socket.create_connection(("127.0.0.1", self.port), timeout=30)
-        tls = tls_context().wrap_socket(sock)
-        out = b""
-        try:
-            try:
-                tls.sendall(data)
-            except (ssl.SSLError, BrokenPipeError, ConnectionResetError):
-                pass
-            while True:
-                head, sep, rest = out.partition(b"\r\n\r\n")
-                n = re.search(rb"(?i)\r\ncontent-length: *(\d+)", head)
-                if sep and len(rest) >= (int(n.group(1)) if n else 0):
-                    break
-                try:
-                    chunk = tls.recv(65536)
-                except (ssl.SSLError, ConnectionResetError, socket.timeout):
-                    break
-                if not chunk:
-                    break
-                out += chunk
-        finally:
-            tls.close()
-        m = re.match(rb"HTTP/1\.1 (\d{3}) ", out)
-        if not m:
-            return 0, b""
-        n = re.search(rb"(?i)\r\ncontent-length: *(\d+)", out)
-        body = out.partition(b"\r\n\r\n")[2]
-        return int(m.group(1)), body[:int(n.group(1))] if n else body
 
 
 def shape_ok(dialect, status, body):

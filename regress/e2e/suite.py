@@ -54,6 +54,100 @@ def tls_context():
     return ctx
 
 
+class Headers(dict):
+    """An answer's headers, by any case of their names; repeated ones
+    joined with ", " as http.client's callers here expect."""
+
+    def __setitem__(self, k, v):
+        super().__setitem__(k.lower(), v)
+
+    def __getitem__(self, k):
+        return super().__getitem__(k.lower())
+
+    def __contains__(self, k):
+        return super().__contains__(k.lower())
+
+    def get(self, k, default=None):
+        return super().get(k.lower(), default)
+
+
+class Client:
+    """One keep-alive HTTPS connection, made again when frontd closes it
+    (as it does after a malformed request)."""
+
+    def __init__(self, port):
+        self.port = port
+        self.conn = None
+
+    def _connect(self):
+        self.conn = http.client.HTTPSConnection(
+            "127.0.0.1", self.port, timeout=60, context=tls_context())
+
+    def send(self, method, path, body=None, headers=None):
+        for attempt in (0, 1):
+            if self.conn is None:
+                self._connect()
+            try:
+                self.conn.putrequest(
+                    method, path, skip_accept_encoding=True,
+                    skip_host=any(k.lower() == "host" for k in
+                                  (headers or {})))
+                for k, v in (headers or {}).items():
+                    self.conn.putheader(k, v)
+                if body is not None:
+                    self.conn.putheader("Content-Length", str(len(body)))
+                self.conn.endheaders(body)
+                resp = self.conn.getresponse()
+                data = resp.read()
+                hdrs = Headers()
+                for k, v in resp.getheaders():
+                    hdrs[k] = hdrs[k] + ", " + v if k in hdrs else v
+                if resp.will_close:
+                    self.conn.close()
+                    self.conn = None
+                return resp.status, hdrs, data
+            except (http.client.RemoteDisconnected, BrokenPipeError,
+                    ConnectionResetError, ssl.SSLError,
+                    http.client.CannotSendRequest,
+                    http.client.ResponseNotReady):
+                if self.conn is not None:
+                    self.conn.close()
+                self.conn = None
+                if attempt == 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    def raw(self, data):
+        sock = socket.create_connection(("127.0.0.1", self.port), timeout=30)
+        tls = tls_context().wrap_socket(sock)
+        out = b""
+        try:
+            try:
+                tls.sendall(data)
+            except (ssl.SSLError, BrokenPipeError, ConnectionResetError):
+                pass
+            while True:
+                head, sep, rest = out.partition(b"\r\n\r\n")
+                n = re.search(rb"(?i)\r\ncontent-length: *(\d+)", head)
+                if sep and len(rest) >= (int(n.group(1)) if n else 0):
+                    break
+                try:
+                    chunk = tls.recv(65536)
+                except (ssl.SSLError, ConnectionResetError, socket.timeout):
+                    break
+                if not chunk:
+                    break
+                out += chunk
+        finally:
+            tls.close()
+        m = re.match(rb"HTTP/1\.1 (\d{3}) ", out)
+        if not m:
+            return 0, b""
+        n = re.search(rb"(?i)\r\ncontent-length: *(\d+)", out)
+        body = out.partition(b"\r\n\r\n")[2]
+        return int(m.group(1)), body[:int(n.group(1))] if n else body
+
+
 class Suite:
     def __init__(self, tmp, conf="", name="suite"):
         self.var = state_directory(name)
@@ -125,6 +219,7 @@ class Suite:
         """Stops the suite as an operator would; returns the exit code."""
         if self.proc is None:
             return None
+        self.close_kept()
         if self.proc.poll() is None:
             self.signal(signal.SIGTERM)
             if self.wait_exit(5) is None:
@@ -245,7 +340,25 @@ class Suite:
             "127.0.0.1", self.port, timeout=timeout, context=tls_context(),
             source_address=(source, 0) if source else None)
 
+    def close_kept(self):
+        """Closes the connection request() keeps: a test that counts
+        connections counts only its own."""
+        if getattr(self, "kept", None) is not None and \
+                self.kept.conn is not None:
+            self.kept.conn.close()
+            self.kept.conn = None
+
     def request(self, method, path, body=None, headers=None, source=None):
+        """One request; on a connection kept open between requests unless
+        it must come from another address (each new TLS connection costs
+        a handshake signed by authd, most of a test's time)."""
+        if source is None:
+            if getattr(self, "kept", None) is None or \
+                    self.kept.port != self.port:
+                self.kept = Client(self.port)
+            status, hdrs, data = self.kept.send(method, path, body,
+                                                headers or {})
+            return status, hdrs, data
         conn = self.connection(source=source)
         try:
             conn.request(method, path, body=body, headers=headers or {})

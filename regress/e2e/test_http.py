@@ -181,6 +181,7 @@ def test_slow_tls_handshake_is_cut(make_suite):
 
 def test_connection_limit(make_suite):
     s = make_suite(conf="http max connections 3\n")
+    s.close_kept()
     held = []
     for _ in range(3):
         c = s.connection()
@@ -261,6 +262,7 @@ def test_pipelined_flood_is_answered_in_order(shared_suite):
 
 def test_connections_per_address_are_capped(make_suite):
     s = make_suite(conf="http max connections per address 2\n")
+    s.close_kept()
     held = []
     for _ in range(2):
         c = s.connection()
