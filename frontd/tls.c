@@ -202,7 +202,8 @@ ctx_new(const char *cert, size_t certlen)
 	 * (it hangs the first request after a handshake).
 	 */
 	if (SSL_CTX_set_cipher_list(ctx, "ECDHE+AESGCM:ECDHE+CHACHA20") != 1 ||
-	    SSL_CTX_set1_sigalgs_list(ctx, TLSSIGN_SIGALGS) != 1)
+	    SSL_CTX_set1_sigalgs_list(ctx, TLSSIGN_SIGALGS) != 1 ||
+	    SSL_CTX_set1_groups_list(ctx, TLSSIGN_GROUPS) != 1)
 		goto fail;
 	SSL_CTX_set_alpn_select_cb(ctx, select_alpn, NULL);
 	if (load_chain(ctx, cert, certlen) == -1) {
