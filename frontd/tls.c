@@ -171,9 +171,11 @@ use_remote_key(SSL_CTX *ctx)
 	}
 	rc = SSL_CTX_use_PrivateKey(ctx, key) == 1 &&
 	    SSL_CTX_check_private_key(ctx) == 1 ? 0 : -1;
+	signlink_patient(1);
 	if (rc == 0 && (rc = probe(key, cert)) == -1)
 		log_warnx("tls: authd holds no matching private key for the "
 		    "certificate");
+	signlink_patient(0);
 	EVP_PKEY_free(key);
 	return rc;
 }

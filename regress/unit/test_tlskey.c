@@ -9,8 +9,13 @@
 #include <sys/types.h>
 #include <sys/socket.h>
 
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <openssl/core_names.h>
@@ -669,6 +674,175 @@ test_handshakes(struct pair *pairs, size_t n, struct pair *other)
 	ERR_clear_error();
 }
 
+/*
+ * The signing link against a fake authd on a thread of its own, which
+ * answers each request after the delay its script gives (-1: never).
+ */
+struct fake_authd {
+	pthread_t	 thread;
+	int		 fd;
+	int		 delays[4];
+	int		 n;
+};
+
+static int	 fake_fd = -1;		/* authd's end of the signing link */
+
+static void *
+fake_authd_run(void *arg)
+{
+	static uint8_t		 buf[IPC_MAX_MSG];
+	struct fake_authd	*f = arg;
+	struct ipc_msg		 m;
+	struct pollfd		 pfd;
+	const void		*out;
+	const char		*why;
+	size_t			 outlen;
+	ssize_t			 n;
+	uint32_t		 reqid;
+	int			 i, fd;
+
+	for (i = 0; i < f->n; i++) {
+		pfd.fd = f->fd;
+		pfd.events = POLLIN;
+		if (poll(&pfd, 1, 5000) != 1 ||
+		    (n = ipc_recv_raw(f->fd, buf, sizeof(buf), &fd)) <= 0 ||
+		    ipc_decode(&m, buf, n, fd, PROC_FRONTD, PROC_AUTHD,
+		    &why) == -1)
+			return NULL;
+		reqid = m.reqid;
+		ipc_msg_clear(&m);
+		if (f->delays[i] < 0)
+			continue;
+		usleep(f->delays[i] * 1000);
+		ipc_msg_init(&m, IPC_TLS_SIGN_RES, reqid);
+		ipc_put_head(&m, 200, "");
+		ipc_put_bin(&m, "sig", 3);
+		if (ipc_msg_finish(&m, &out, &outlen) == 0)
+			ipc_send_raw(f->fd, out, outlen, -1);
+		ipc_msg_clear(&m);
+	}
+	return NULL;
+}
+
+static void
+fake_authd_start(struct fake_authd *f, int d0, int d1, int d2)
+{
+	memset(f, 0, sizeof(*f));
+	f->fd = fake_fd;
+	f->delays[f->n++] = d0;
+	if (d1 != -2)
+		f->delays[f->n++] = d1;
+	if (d2 != -2)
+		f->delays[f->n++] = d2;
+	CHECK_INT(pthread_create(&f->thread, NULL, fake_authd_run, f), 0);
+}
+
+static int64_t
+clock_now_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* One signature over the link; its time in milliseconds in *took. */
+static int
+link_sign(int64_t *took)
+{
+	uint8_t	 id[TLSSIGN_KEYID_LEN], tbs[TLSSIGN_TBS_MAX];
+	uint8_t	 sig[TLSSIGN_SIG_MAX];
+	size_t	 len, siglen;
+	int64_t	 start = clock_now_ms();
+	int	 rc;
+
+	memset(id, 0x42, sizeof(id));
+	tls13_content(tbs, 32, &len);
+	rc = signlink_sign(id, TLS_ECDSA_SHA256, tbs, len, sig, sizeof(sig),
+	    &siglen);
+	*took = clock_now_ms() - start;
+	if (rc == 0)
+		CHECK(siglen == 3 && memcmp(sig, "sig", 3) == 0);
+	return rc;
+}
+
+/* Nothing waits on authd's end: no request was sent. */
+static int
+link_quiet(void)
+{
+	uint8_t	 b;
+
+	return recv(fake_fd, &b, 1, MSG_DONTWAIT | MSG_PEEK) == -1 &&
+	    errno == EAGAIN;
+}
+
+/* Before anything else opens descriptors: PROC_FD_TLSSIGN is frontd's. */
+static void
+signlink_setup(void)
+{
+	struct ipc_msg	 m;
+	const void	*buf;
+	size_t		 len;
+	int		 sv[2];
+
+	if (ipc_socketpair(sv) == -1 || fcntl(PROC_FD_TLSSIGN, F_GETFD) != -1 ||
+	    dup2(sv[0], PROC_FD_TLSSIGN) == -1)
+		abort();
+	close(sv[0]);
+	fake_fd = sv[1];
+	signlink_init();
+	ipc_msg_init(&m, IPC_HELLO, 0);
+	ipc_put_u64(&m, IPC_VERSION);
+	ipc_put_u64(&m, PROC_AUTHD);
+	if (ipc_msg_finish(&m, &buf, &len) == -1 ||
+	    ipc_send_raw(fake_fd, buf, len, -1) == -1)
+		abort();
+	ipc_msg_clear(&m);
+}
+
+/*
+ * A stuck or slow authd stalls frontd's loop for one short timeout, then
+ * handshakes fail at once, without a request, for the back-off; a
+ * configuration push's proof still waits for authd.
+ */
+static void
+test_backoff(void)
+{
+	struct fake_authd	 f;
+	uint8_t			 hello[IPC_MAX_MSG];
+	int64_t			 took;
+
+	/* signlink_init's hello */
+	CHECK(recv(fake_fd, hello, sizeof(hello), MSG_DONTWAIT) > 0);
+	fake_authd_start(&f, 0, -1, -2);
+	CHECK_INT(link_sign(&took), 0);
+	CHECK_INT(link_sign(&took), -1);
+	CHECK(took >= 240 && took < 900);
+	pthread_join(f.thread, NULL);
+	CHECK_INT(link_sign(&took), -1);
+	CHECK(took < 50);
+	CHECK(link_quiet());
+	signlink_patient(1);
+	fake_authd_start(&f, 0, -2, -2);
+	CHECK_INT(link_sign(&took), 0);
+	pthread_join(f.thread, NULL);
+	signlink_patient(0);
+	CHECK(link_quiet());
+
+	/* after the back-off, authd is asked again; answers late by 350 ms
+	 * within a second start another back-off */
+	usleep(1100 * 1000);
+	fake_authd_start(&f, 0, 200, 200);
+	CHECK_INT(link_sign(&took), 0);
+	CHECK_INT(link_sign(&took), 0);
+	CHECK(took >= 200);
+	CHECK_INT(link_sign(&took), 0);
+	pthread_join(f.thread, NULL);
+	CHECK_INT(link_sign(&took), -1);
+	CHECK(took < 50);
+	CHECK(link_quiet());
+}
+
 /* The provider's key has the public half only, and takes no other. */
 static void
 test_no_private_half(struct pair *rsa, struct pair *ec)
@@ -727,6 +901,7 @@ test_tls_handshakes(void)
 int
 main(void)
 {
+	signlink_setup();
 	base = event_base_new();
 	if (OPENSSL_init_ssl(OPENSSL_INIT_LOAD_CONFIG, NULL) != 1)
 		return 1;
@@ -740,6 +915,7 @@ main(void)
 	RUN(test_provider_key);
 	RUN(test_signing_link);
 	RUN(test_tls_handshakes);
+	RUN(test_backoff);
 	tlskey_clear();
 	free_pair(&pairs[0]);
 	free_pair(&pairs[1]);
