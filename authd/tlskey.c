@@ -72,7 +72,7 @@ static const struct {
 	uint16_t	 group;
 	const char	*name;
 	uint8_t		 len;
-	int		 nid;		/* a NIST curve: the point must be on it */
+	int		 nid;		/* NIST: the point must be on it */
 } groups[] = {
 	{ 0x0017, "P-256", 65, NID_X9_62_prime256v1 },
 	{ 0x0018, "P-384", 97, NID_secp384r1 },

@@ -44,10 +44,10 @@ static int	 signfd = -1;
 static int	 hello_seen;
 static uint32_t	 last_reqid;
 static uint8_t	*rbuf;
-static int64_t	 backoff_until;		/* handshakes fail at once till then */
+static int64_t	 backoff_until;	/* handshakes fail at once till then */
 static int64_t	 window_start;
-static int64_t	 late_ms;		/* beyond SIGN_USUAL_MS, this window */
-static int	 patient;
+static int64_t	 late_ms;	/* beyond SIGN_USUAL_MS, in this window */
+static int	 patient;	/* signlink_patient */
 
 static __attribute__((noreturn)) void
 violation(const char *why)
