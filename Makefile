@@ -34,9 +34,13 @@ ifeq ($(TRAP),1)
 OPT	+= -DMOAT_SANDBOX_TRAP
 endif
 # The benchmark's second build: the TLS key in frontd, to measure what
-# moving it into authd costs.  Never installed (see bench/run.sh).
+# moving it into authd costs.  Never installed (see bench/run.sh): it
+# builds only into a directory of its own, and its programs carry
+# KEY_IN_FRONTD_MARK (ipc/catalogue.c), which make install refuses.
+KEY_IN_FRONTD_MARK = MOAT_KEY_IN_FRONTD_BENCHMARK_BUILD_NEVER_INSTALL
 ifeq ($(KEY_IN_FRONTD),1)
 OPT	+= -DMOAT_BENCH_KEY_IN_FRONTD
+override B := build/bench-keyinfrontd
 endif
 
 pc_cflags = $(shell pkg-config --cflags $(1))
@@ -291,16 +295,29 @@ fuzz-api: deps
 bench: deps
 	@$(MAKE) --no-print-directory all $(BIN)/ipc_bench $(BIN)/argon2_bench \
 	    $(BIN)/tls_bench
-	@$(MAKE) --no-print-directory B=build/bench-keyinfrontd KEY_IN_FRONTD=1 all
+	@$(MAKE) --no-print-directory KEY_IN_FRONTD=1 all
 	@bench/run.sh
 
 lint:
 	mandoc -Tlint -Wwarning man/moatd.8 man/moatd.conf.5 man/moatctl.8
 
+# The programs themselves are checked: objects of a KEY_IN_FRONTD build
+# left in $(B) would pass any check of the make variables.
+install-check:
+	@for f in $(PROGS); do \
+		if grep -qaF '$(KEY_IN_FRONTD_MARK)' "$$f"; then \
+			echo "$$f: the benchmark's build with the TLS key" \
+			    "in frontd (KEY_IN_FRONTD=1) is never installed;" \
+			    "make clean first" >&2; \
+			exit 1; \
+		fi; \
+	done
+
 install: all
 ifeq ($(KEY_IN_FRONTD),1)
 	$(error KEY_IN_FRONTD=1 is the benchmark's build: it is never installed)
 endif
+	@$(MAKE) --no-print-directory install-check
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(LIBEXECDIR) \
 	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 \
 	    $(DESTDIR)$(SYSCONFDIR)/moat
@@ -322,4 +339,4 @@ clean:
 	rm -rf build
 
 .PHONY: FORCE all unit deps run test-build check check-asan fuzz fuzz-api bench \
-	lint install clean
+	lint install install-check clean

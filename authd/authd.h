@@ -190,6 +190,13 @@ int	 tlskey_install(const char *certpem, size_t certlen,
 	    const char *keypem, size_t keylen, const char **why);
 int	 tlskey_ready(void);
 void	 tlskey_clear(void);
+/* The previous key signs for TLSKEY_GRACE_MS after a switch, for the
+ * handshakes in flight; then it is freed.  Frees it if its time is up,
+ * else returns the milliseconds left (0: no previous key). */
+#define TLSKEY_GRACE_MS		(60 * 1000)
+uint64_t tlskey_expire(void);
+/* monotonic milliseconds; the tests set their own clock (NULL: reset) */
+void	 tlskey_set_clock(uint64_t (*)(void));
 /* keytype EVP_PKEY_RSA or EVP_PKEY_EC, curve a NID: 0 if tbs is a
  * handshake signature that scheme code may sign with such a key */
 int	 tlskey_check(int keytype, int curve, uint32_t code,

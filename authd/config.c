@@ -13,6 +13,8 @@
 /* the TLS certificate and key of this push, until cfg.done */
 static char	*cert_pem, *key_pem;
 static size_t	 cert_len, key_len;
+/* frees the previous TLS key when its grace period ends */
+static struct event	*tls_expiry;
 
 static int
 get_auth(struct authd_config *c, struct ipc_msg *m)
@@ -104,6 +106,23 @@ derive_keys(struct authd *a)
  * then fails, keeps its certificate.
  */
 static void
+expire_tls_key(int fd, short events, void *arg)
+{
+	struct timeval	 tv;
+	uint64_t	 left;
+
+	(void)fd;
+	(void)events;
+	(void)arg;
+	if ((left = tlskey_expire()) == 0)
+		return;
+	left++;		/* the clock counts whole milliseconds */
+	tv.tv_sec = left / 1000;
+	tv.tv_usec = (left % 1000) * 1000;
+	evtimer_add(tls_expiry, &tv);
+}
+
+static void
 apply_tls(void)
 {
 	const char	*why = "the certificate or the key is missing";
@@ -113,8 +132,13 @@ apply_tls(void)
 		rc = tlskey_install(cert_pem, cert_len, key_pem, key_len, &why);
 	daemon_pem_clear(&cert_pem, &cert_len);
 	daemon_pem_clear(&key_pem, &key_len);
-	if (rc == 0)
+	if (rc == 0) {
+		if (tls_expiry == NULL && (tls_expiry = evtimer_new(
+		    authd_env->base, expire_tls_key, NULL)) == NULL)
+			fatal("%s: evtimer_new", __func__);
+		expire_tls_key(-1, 0, NULL);
 		return;
+	}
 	if (!tlskey_ready())
 		fatalx("tls: %s", why);
 	log_warnx("tls: %s; keeping the key in use", why);

@@ -9,19 +9,22 @@
  *  - TLS 1.3 CertificateVerify: 64 spaces, "TLS 1.3, server
  *    CertificateVerify", a NUL and a SHA-256 or SHA-384 transcript hash;
  *    RSA-PSS, or ECDSA with the hash that goes with the key's curve.
- *  - TLS 1.2 ServerKeyExchange of ECDHE: two 32-byte randoms, then
- *    named_curve (3), a group frontd may offer, and a point of exactly
- *    that group's length (uncompressed for the NIST curves); RSA-PSS,
- *    RSA PKCS#1 v1.5 or ECDSA.
+ *  - TLS 1.2 ServerKeyExchange of ECDHE: the client's random, the
+ *    server's random ending in TLS 1.3's downgrade sentinel, then
+ *    named_curve (3), a group frontd offers (TLSSIGN_GROUPS) and a point
+ *    of exactly that group's length: on the NIST curves an uncompressed
+ *    point that OpenSSL decodes on the curve; RSA-PSS, RSA PKCS#1 v1.5
+ *    or ECDSA.
  * with SHA-256, SHA-384 or SHA-512 only.  The key never leaves authd: it
- * lives in OpenSSL objects, freed (and so cleared) when replaced and on
- * exit.
+ * lives in OpenSSL objects, freed (and so cleared) when replaced, when
+ * the previous key's grace period ends, and on exit.
  */
 #include <sys/types.h>
 
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/ec.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/objects.h>
@@ -32,6 +35,7 @@
 #include "authd.h"
 #include "log.h"
 #include "tlssign.h"
+#include "util.h"
 
 #define RSA_MIN_BITS	2048
 #define RSA_MAX_BITS	4096	/* a larger key would stall frontd */
@@ -59,17 +63,30 @@ static const struct scheme schemes[] = {
 	{ TLS_ECDSA_SHA512, EVP_PKEY_EC, "SHA512", 0, 1, NID_secp521r1 },
 };
 
-/* ECDHE groups of a TLS 1.2 ServerKeyExchange and their point sizes */
+/*
+ * The ECDHE groups of a TLS 1.2 ServerKeyExchange that authd knows, with
+ * their names in TLSSIGN_GROUPS and the size of their points.  Only
+ * those frontd offers are signed: that list is the one definition.
+ */
 static const struct {
 	uint16_t	 group;
+	const char	*name;
 	uint8_t		 len;
-	int		 x962;		/* an uncompressed point: 0x04 first */
+	int		 nid;		/* NIST: the point must be on it */
 } groups[] = {
-	{ 0x0017, 65, 1 },	/* secp256r1 */
-	{ 0x0018, 97, 1 },	/* secp384r1 */
-	{ 0x0019, 133, 1 },	/* secp521r1 */
-	{ 0x001d, 32, 0 },	/* x25519 */
-	{ 0x001e, 56, 0 },	/* x448 */
+	{ 0x0017, "P-256", 65, NID_X9_62_prime256v1 },
+	{ 0x0018, "P-384", 97, NID_secp384r1 },
+	{ 0x0019, "P-521", 133, NID_secp521r1 },
+	{ 0x001d, "X25519", 32, NID_undef },
+	{ 0x001e, "X448", 56, NID_undef },
+};
+
+/*
+ * The last 8 bytes of the server's random when a server that speaks TLS
+ * 1.3 (as frontd does) settles on TLS 1.2 (RFC 8446, 4.1.3).
+ */
+static const uint8_t	 downgrade_tls12[8] = {
+	'D', 'O', 'W', 'N', 'G', 'R', 'D', 0x01
 };
 
 struct tlskey {
@@ -79,9 +96,15 @@ struct tlskey {
 	uint8_t		 id[TLSSIGN_KEYID_LEN];
 };
 
-/* The key in use, and the one before it for handshakes still in flight
- * with the previous certificate when a reload switched. */
+/*
+ * The key in use, and the one before it for handshakes still in flight
+ * with the previous certificate when a reload switched, until
+ * previous_until: after a rotation away from a compromised key, the old
+ * key must not keep signing.
+ */
 static struct tlskey	 keys[2];
+static uint64_t		 previous_until;
+static uint64_t		(*clock_ms)(void) = monotonic_ms;
 
 static const struct scheme *
 scheme_find(uint32_t code)
@@ -109,21 +132,60 @@ is_tls13_verify(const uint8_t *tbs, size_t len)
 }
 
 static int
+group_offered(const char *name)
+{
+	const char	*list = TLSSIGN_GROUPS;
+	size_t		 len = strlen(name);
+
+	for (;;) {
+		if (strncmp(list, name, len) == 0 &&
+		    (list[len] == ':' || list[len] == '\0'))
+			return 1;
+		if ((list = strchr(list, ':')) == NULL)
+			return 0;
+		list++;
+	}
+}
+
+/* An uncompressed point that decodes on the named curve. */
+static int
+on_curve(int nid, const uint8_t *point, size_t len)
+{
+	EC_GROUP	*group;
+	EC_POINT	*p = NULL;
+	int		 ok = 0;
+
+	if (point[0] != POINT_CONVERSION_UNCOMPRESSED)
+		return 0;
+	if ((group = EC_GROUP_new_by_curve_name(nid)) != NULL &&
+	    (p = EC_POINT_new(group)) != NULL)
+		ok = EC_POINT_oct2point(group, p, point, len, NULL) == 1 &&
+		    !EC_POINT_is_at_infinity(group, p);
+	EC_POINT_free(p);
+	EC_GROUP_free(group);
+	ERR_clear_error();
+	return ok;
+}
+
+static int
 is_tls12_ecdhe(const uint8_t *tbs, size_t len)
 {
 	const uint8_t	*p = tbs + 64;
 	uint16_t	 group;
 	size_t		 i;
 
-	if (len < 64 + 4 || p[0] != 3)
+	if (len < 64 + 4 || memcmp(tbs + 56, downgrade_tls12,
+	    sizeof(downgrade_tls12)) != 0 || p[0] != 3)
 		return 0;
 	group = (uint16_t)(p[1] << 8 | p[2]);
 	for (i = 0; i < sizeof(groups) / sizeof(groups[0]); i++) {
 		if (groups[i].group != group)
 			continue;
-		return p[3] == groups[i].len &&
-		    len == 64 + 4 + (size_t)groups[i].len &&
-		    (!groups[i].x962 || p[4] == 0x04);
+		if (!group_offered(groups[i].name) || p[3] != groups[i].len ||
+		    len != 64 + 4 + (size_t)groups[i].len)
+			return 0;
+		return groups[i].nid == NID_undef ||
+		    on_curve(groups[i].nid, p + 4, groups[i].len);
 	}
 	return 0;
 }
@@ -259,6 +321,7 @@ tlskey_install(const char *certpem, size_t certlen, const char *keypem,
 	EVP_PKEY_free(keys[1].key);
 	keys[1] = keys[0];
 	keys[0] = k;
+	previous_until = clock_ms() + TLSKEY_GRACE_MS;
 	log_debug("tls: a new private key is in use");
 	return 0;
  fail:
@@ -283,6 +346,28 @@ tlskey_clear(void)
 		EVP_PKEY_free(keys[i].key);
 		explicit_bzero(&keys[i], sizeof(keys[i]));
 	}
+	previous_until = 0;
+}
+
+uint64_t
+tlskey_expire(void)
+{
+	uint64_t	 now;
+
+	if (keys[1].key == NULL)
+		return 0;
+	if ((now = clock_ms()) < previous_until)
+		return previous_until - now;
+	EVP_PKEY_free(keys[1].key);
+	explicit_bzero(&keys[1], sizeof(keys[1]));
+	log_debug("tls: the previous private key is gone");
+	return 0;
+}
+
+void
+tlskey_set_clock(uint64_t (*clock)(void))
+{
+	clock_ms = clock != NULL ? clock : monotonic_ms;
 }
 
 static int
@@ -325,6 +410,7 @@ tlskey_sign(const uint8_t *id, size_t idlen, uint32_t code,
 		*why = "no TLS key yet";
 		return 503;
 	}
+	tlskey_expire();
 	for (i = 0; i < 2 && idlen == TLSSIGN_KEYID_LEN; i++)
 		if (keys[i].key != NULL &&
 		    memcmp(keys[i].id, id, TLSSIGN_KEYID_LEN) == 0)

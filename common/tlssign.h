@@ -10,7 +10,7 @@
 #define MOAT_TLSSIGN_H
 
 #define TLSSIGN_KEYID_LEN	32
-/* a TLS 1.2 ServerKeyExchange with a P-521 point is 201 bytes */
+/* a TLS 1.2 ServerKeyExchange with a P-384 point is 165 bytes */
 #define TLSSIGN_TBS_MAX		512
 /* RSA-4096, the largest key authd accepts */
 #define TLSSIGN_SIG_MAX		512
@@ -29,6 +29,13 @@
 #define TLSSIGN_SIGALGS	"ECDSA+SHA256:ECDSA+SHA384:ECDSA+SHA512:" \
 	"rsa_pss_rsae_sha256:rsa_pss_rsae_sha384:rsa_pss_rsae_sha512:" \
 	"RSA+SHA256:RSA+SHA384:RSA+SHA512"
+
+/*
+ * The key exchange groups frontd offers, and so the only ones whose TLS
+ * 1.2 ServerKeyExchange authd signs (authd/tlskey.c reads this list):
+ * fewer groups, less of the signed content a compromised frontd chooses.
+ */
+#define TLSSIGN_GROUPS	"X25519:P-256:P-384"
 
 /* TLS 1.3 CertificateVerify content: 64 spaces, this, a NUL, a hash */
 #define TLS13_SERVER_CONTEXT	"TLS 1.3, server CertificateVerify"

@@ -94,6 +94,9 @@ void	 signlink_init(void);
 int	 signlink_sign(const uint8_t id[TLSSIGN_KEYID_LEN], uint32_t scheme,
 	    const uint8_t *tbs, size_t tbslen, uint8_t *sig, size_t sigcap,
 	    size_t *siglen);
+/* While on, requests wait for authd even in a back-off after it was
+ * slow: a configuration push's proof of its key, once per reload. */
+void	 signlink_patient(int on);
 
 /* peers.c: connections per client address */
 int	 peers_acquire(const struct sockaddr *, uint32_t limit);

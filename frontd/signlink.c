@@ -7,6 +7,12 @@
  * would have spent signing in this process (DESIGN.md, "TLS key in
  * authd", has the measurements).
  *
+ * A stuck or slow authd must not stall the loop for a burst of new
+ * connections, each waiting its full timeout: once a request timed out,
+ * or the answers of one second came late by SIGN_LATE_MAX_MS in all,
+ * handshakes fail at once for SIGN_BACKOFF_MS.  The loop then spends at
+ * most about a third of its time waiting for authd.
+ *
  * The link keeps the IPC contract: hello first, each datagram checked
  * against the catalogue, only tls.sign.res to our own request; a late
  * answer to a request that timed out is dropped, anything else is a
@@ -27,13 +33,21 @@
 #include "frontd.h"
 #include "log.h"
 
-/* authd answers in well under a millisecond for ECDSA, a few for RSA */
-#define SIGN_TIMEOUT_MS		1000
+/* authd answers in well under a millisecond for ECDSA, 6 ms for RSA-4096 */
+#define SIGN_TIMEOUT_MS		250
+#define SIGN_USUAL_MS		25	/* longer is late */
+#define SIGN_LATE_MAX_MS	250	/* lateness allowed in a window */
+#define SIGN_WINDOW_MS		1000
+#define SIGN_BACKOFF_MS		1000
 
 static int	 signfd = -1;
 static int	 hello_seen;
 static uint32_t	 last_reqid;
 static uint8_t	*rbuf;
+static int64_t	 backoff_until;	/* handshakes fail at once till then */
+static int64_t	 window_start;
+static int64_t	 late_ms;	/* beyond SIGN_USUAL_MS, in this window */
+static int	 patient;	/* signlink_patient */
 
 static __attribute__((noreturn)) void
 violation(const char *why)
@@ -158,6 +172,39 @@ await_answer(struct ipc_msg *m)
 	}
 }
 
+static void
+back_off(int64_t now)
+{
+	backoff_until = now + SIGN_BACKOFF_MS;
+	window_start = now;
+	late_ms = 0;
+	log_warnx("tls: handshakes fail at once for the next %d ms",
+	    SIGN_BACKOFF_MS);
+}
+
+/* Counts what a round trip took beyond a usual signature. */
+static void
+count_wait(int64_t start, int64_t end)
+{
+	if (start - window_start >= SIGN_WINDOW_MS) {
+		window_start = start;
+		late_ms = 0;
+	}
+	if (end - start > SIGN_USUAL_MS)
+		late_ms += end - start - SIGN_USUAL_MS;
+	if (late_ms >= SIGN_LATE_MAX_MS) {
+		log_warnx("tls: authd's signatures came %lld ms late in a "
+		    "second", (long long)late_ms);
+		back_off(end);
+	}
+}
+
+void
+signlink_patient(int on)
+{
+	patient = on;
+}
+
 static int
 read_answer(struct ipc_msg *m, uint8_t *sig, size_t sigcap, size_t *siglen)
 {
@@ -185,10 +232,13 @@ signlink_sign(const uint8_t id[TLSSIGN_KEYID_LEN], uint32_t scheme,
 	struct ipc_msg	 m;
 	const void	*buf;
 	size_t		 len;
+	int64_t		 start = now_ms();
 	int		 rc;
 
 	*siglen = 0;
 	if (tbslen > TLSSIGN_TBS_MAX)
+		return -1;
+	if (start < backoff_until && !patient)
 		return -1;
 	if (++last_reqid == 0)
 		last_reqid = 1;
@@ -209,8 +259,10 @@ signlink_sign(const uint8_t id[TLSSIGN_KEYID_LEN], uint32_t scheme,
 	if (await_answer(&m) == -1) {
 		log_warnx("tls: authd did not sign within %d ms",
 		    SIGN_TIMEOUT_MS);
+		back_off(now_ms());
 		return -1;
 	}
+	count_wait(start, now_ms());
 	rc = read_answer(&m, sig, sigcap, siglen);
 	ipc_msg_clear(&m);
 	return rc;

@@ -171,9 +171,11 @@ use_remote_key(SSL_CTX *ctx)
 	}
 	rc = SSL_CTX_use_PrivateKey(ctx, key) == 1 &&
 	    SSL_CTX_check_private_key(ctx) == 1 ? 0 : -1;
+	signlink_patient(1);
 	if (rc == 0 && (rc = probe(key, cert)) == -1)
 		log_warnx("tls: authd holds no matching private key for the "
 		    "certificate");
+	signlink_patient(0);
 	EVP_PKEY_free(key);
 	return rc;
 }
@@ -202,7 +204,8 @@ ctx_new(const char *cert, size_t certlen)
 	 * (it hangs the first request after a handshake).
 	 */
 	if (SSL_CTX_set_cipher_list(ctx, "ECDHE+AESGCM:ECDHE+CHACHA20") != 1 ||
-	    SSL_CTX_set1_sigalgs_list(ctx, TLSSIGN_SIGALGS) != 1)
+	    SSL_CTX_set1_sigalgs_list(ctx, TLSSIGN_SIGALGS) != 1 ||
+	    SSL_CTX_set1_groups_list(ctx, TLSSIGN_GROUPS) != 1)
 		goto fail;
 	SSL_CTX_set_alpn_select_cb(ctx, select_alpn, NULL);
 	if (load_chain(ctx, cert, certlen) == -1) {

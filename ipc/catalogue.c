@@ -35,6 +35,13 @@
 #define REP IPC_F_REPLY
 #ifdef MOAT_BENCH_KEY_IN_FRONTD
 #define TLS_KEY_ROUTES	(R(MOATD, AUTHD) | R(MOATD, FRONTD))
+/*
+ * Marks every program of the benchmark's build with the key in frontd
+ * (all link this file): make install refuses a program that carries it
+ * (Makefile, KEY_IN_FRONTD_MARK), whatever the make variables say.
+ */
+static const char key_in_frontd_mark[] __attribute__((used)) =
+    "MOAT_KEY_IN_FRONTD_BENCHMARK_BUILD_NEVER_INSTALL";
 #else
 #define TLS_KEY_ROUTES	R(MOATD, AUTHD)
 #endif

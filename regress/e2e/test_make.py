@@ -9,6 +9,9 @@ from suite import TOP, free_port, tls_context, wait_gone
 
 import http.client
 
+# what every program of a KEY_IN_FRONTD build carries (ipc/catalogue.c)
+KEY_IN_FRONTD_MARK = b"MOAT_KEY_IN_FRONTD_BENCHMARK_BUILD_NEVER_INSTALL"
+
 
 def test_make_run_serves_and_stops_on_ctrl_c(tmp_path):
     port = free_port()
@@ -81,7 +84,55 @@ def test_make_install_honours_destdir_and_prefix(tmp_path):
     strings = subprocess.run(["strings", str(dest / "usr/sbin/moatd")],
                              capture_output=True, text=True).stdout
     assert "/usr/libexec/moat" in strings
+    for f in ("usr/sbin/moatd", "usr/libexec/moat/frontd",
+              "usr/libexec/moat/authd"):
+        assert KEY_IN_FRONTD_MARK not in (dest / f).read_bytes(), f
     out = subprocess.run([str(dest / "usr/sbin/moatd"), "-n", "-f",
                           str(dest / "etc/moat/moatd.conf")],
                          capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
+
+
+def make_var(name, *args):
+    out = subprocess.run(
+        ["make", "--no-print-directory", "-s", "--eval",
+         "print-var: ; @echo $(%s)" % name, "print-var"] + list(args),
+        cwd=TOP, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    return out.stdout.strip()
+
+
+def test_make_install_refuses_the_key_in_frontd_build(tmp_path):
+    """The benchmark's build with the TLS key in frontd builds only into
+    a directory of its own, its programs carry a mark, and make install
+    refuses programs that carry it whatever the make variables say."""
+    assert make_var("B") == "build"
+    assert make_var("B", "KEY_IN_FRONTD=1") == "build/bench-keyinfrontd"
+    assert make_var("B", "KEY_IN_FRONTD=1", "B=build") == \
+        "build/bench-keyinfrontd"
+    out = subprocess.run(["make", "--no-print-directory", "-s", "-j2",
+                          "KEY_IN_FRONTD=1", "all"], cwd=TOP,
+                         capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    bench = os.path.join(TOP, "build", "bench-keyinfrontd", "bin")
+    for prog in ("moatd", "frontd", "authd"):
+        with open(os.path.join(bench, prog), "rb") as f:
+            assert KEY_IN_FRONTD_MARK in f.read(), prog
+    # a plain make install over that build (as if it had been made in
+    # the default directory: its objects are up to date) installs nothing
+    dest = tmp_path / "root"
+    out = subprocess.run(
+        ["make", "--no-print-directory", "-s", "install",
+         "B=build/bench-keyinfrontd", "DESTDIR=%s" % dest], cwd=TOP,
+        capture_output=True, text=True)
+    assert out.returncode != 0
+    assert "KEY_IN_FRONTD=1" in out.stderr
+    assert "never installed" in out.stderr
+    assert "CC " not in out.stdout
+    assert not (dest / "usr/local/sbin/moatd").exists()
+    assert not (dest / "usr/local/libexec/moat/frontd").exists()
+    out = subprocess.run(
+        ["make", "--no-print-directory", "-s", "install", "KEY_IN_FRONTD=1",
+         "DESTDIR=%s" % dest], cwd=TOP, capture_output=True, text=True)
+    assert out.returncode != 0
+    assert not (dest / "usr/local/sbin/moatd").exists()

@@ -9,8 +9,13 @@
 #include <sys/types.h>
 #include <sys/socket.h>
 
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <openssl/core_names.h>
@@ -37,6 +42,13 @@ struct pair {
 };
 
 static int	 signer_calls;
+static uint64_t	 fake_now;
+
+static uint64_t
+fake_clock(void)
+{
+	return fake_now;
+}
 
 static char *
 bio_text(BIO *bio, size_t *len)
@@ -121,18 +133,37 @@ tls13_content(uint8_t *tbs, size_t hashlen, size_t *len)
 	*len = 64 + sizeof(context) + hashlen;
 }
 
+/*
+ * A TLS 1.2 ServerKeyExchange's signed content: the two randoms (the
+ * server's ends in the downgrade sentinel of a TLS 1.3 server), then
+ * named_curve, the group and its point.
+ */
 static void
-tls12_content(uint8_t *tbs, uint16_t group, uint8_t pointlen, uint8_t first,
-    size_t *len)
+tls12_content(uint8_t *tbs, uint16_t group, const uint8_t *point,
+    uint8_t pointlen, size_t *len)
 {
-	memset(tbs, 0x11, 64);
+	memset(tbs, 0x11, 56);
+	memcpy(tbs + 56, "DOWNGRD\x01", 8);
 	tbs[64] = 3;
 	tbs[65] = group >> 8;
 	tbs[66] = group & 0xff;
 	tbs[67] = pointlen;
-	memset(tbs + 68, 0x22, pointlen);
-	tbs[68] = first;
+	memcpy(tbs + 68, point, pointlen);
 	*len = 68 + pointlen;
+}
+
+/* An ECDHE share on a NIST curve: an uncompressed point on it. */
+static size_t
+ec_point(const char *curve, uint8_t *point, size_t cap)
+{
+	EVP_PKEY	*key = EVP_EC_gen(curve);
+	size_t		 len = 0;
+
+	CHECK(key != NULL);
+	CHECK_INT(EVP_PKEY_get_octet_string_param(key,
+	    OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, point, cap, &len), 1);
+	EVP_PKEY_free(key);
+	return len;
 }
 
 static int
@@ -144,6 +175,85 @@ check(int type, int curve, uint32_t scheme, const uint8_t *tbs, size_t len)
 	if (rc == -1 && why == NULL)
 		return 99;
 	return rc;
+}
+
+/*
+ * A TLS 1.2 ServerKeyExchange is signed only in its exact form: a group
+ * frontd offers, a point of that group's size that (on a NIST curve)
+ * decodes on the curve, the downgrade sentinel, nothing more.
+ */
+static void
+test_check_tls12(void)
+{
+	uint8_t	 tbs[TLSSIGN_TBS_MAX + 16], x25519[32], x448[56];
+	uint8_t	 p256[65], p384[97], p521[133], bad[133];
+	size_t	 len;
+	int	 rsa = EVP_PKEY_RSA, ec = EVP_PKEY_EC;
+	int	 c256 = NID_X9_62_prime256v1, c384 = NID_secp384r1;
+
+	memset(x25519, 0x33, sizeof(x25519));
+	memset(x448, 0x44, sizeof(x448));
+	CHECK_INT(ec_point("P-256", p256, sizeof(p256)), 65);
+	CHECK_INT(ec_point("P-384", p384, sizeof(p384)), 97);
+	CHECK_INT(ec_point("P-521", p521, sizeof(p521)), 133);
+
+	tls12_content(tbs, 0x001d, x25519, 32, &len);
+	CHECK_INT(check(rsa, 0, TLS_RSA_PKCS1_SHA256, tbs, len), 0);
+	CHECK_INT(check(rsa, 0, TLS_RSA_PSS_SHA256, tbs, len), 0);
+	CHECK_INT(check(ec, c256, TLS_ECDSA_SHA384, tbs, len), 0);
+	tls12_content(tbs, 0x0017, p256, 65, &len);
+	CHECK_INT(check(ec, c256, TLS_ECDSA_SHA256, tbs, len), 0);
+	tls12_content(tbs, 0x0018, p384, 97, &len);
+	CHECK_INT(check(ec, c384, TLS_ECDSA_SHA512, tbs, len), 0);
+	CHECK_INT(check(rsa, 0, TLS_RSA_PKCS1_SHA256, tbs, len), 0);
+
+	/* a "point" that is chosen bytes, not a point on the curve */
+	memset(bad, 0x22, sizeof(bad));
+	bad[0] = 0x04;
+	tls12_content(tbs, 0x0017, bad, 65, &len);
+	CHECK_INT(check(ec, c256, TLS_ECDSA_SHA256, tbs, len), -1);
+	tls12_content(tbs, 0x0018, bad, 97, &len);
+	CHECK_INT(check(rsa, 0, TLS_RSA_PKCS1_SHA256, tbs, len), -1);
+	/* a real x with a y off the curve */
+	memcpy(bad, p384, 97);
+	bad[96] ^= 0x01;
+	tls12_content(tbs, 0x0018, bad, 97, &len);
+	CHECK_INT(check(rsa, 0, TLS_RSA_PKCS1_SHA256, tbs, len), -1);
+	/* a point of another curve, of the right size for neither */
+	tls12_content(tbs, 0x0017, p384, 97, &len);
+	CHECK_INT(check(ec, c256, TLS_ECDSA_SHA256, tbs, len), -1);
+	/* a hybrid (0x06 or 0x07 first) or compressed encoding */
+	memcpy(bad, p256, 65);
+	bad[0] = 0x06 | (p256[64] & 1);
+	tls12_content(tbs, 0x0017, bad, 65, &len);
+	CHECK_INT(check(ec, c256, TLS_ECDSA_SHA256, tbs, len), -1);
+	bad[0] = 0x02 | (p256[64] & 1);
+	tls12_content(tbs, 0x0017, bad, 33, &len);
+	CHECK_INT(check(ec, c256, TLS_ECDSA_SHA256, tbs, len), -1);
+
+	/* groups frontd does not offer, with well-formed points */
+	tls12_content(tbs, 0x0019, p521, 133, &len);
+	CHECK_INT(check(rsa, 0, TLS_RSA_PKCS1_SHA256, tbs, len), -1);
+	tls12_content(tbs, 0x001e, x448, 56, &len);
+	CHECK_INT(check(rsa, 0, TLS_RSA_PKCS1_SHA256, tbs, len), -1);
+	tls12_content(tbs, 0x0100, x25519, 32, &len);	/* ffdhe2048 */
+	CHECK_INT(check(rsa, 0, TLS_RSA_PKCS1_SHA256, tbs, len), -1);
+
+	/* without the downgrade sentinel frontd's randoms always carry */
+	tls12_content(tbs, 0x001d, x25519, 32, &len);
+	tbs[63] = 0x00;
+	CHECK_INT(check(rsa, 0, TLS_RSA_PKCS1_SHA256, tbs, len), -1);
+	/* not named_curve, a byte too many, a byte too few */
+	tls12_content(tbs, 0x001d, x25519, 32, &len);
+	tbs[64] = 1;
+	CHECK_INT(check(ec, c256, TLS_ECDSA_SHA256, tbs, len), -1);
+	tbs[64] = 3;
+	CHECK_INT(check(ec, c256, TLS_ECDSA_SHA256, tbs, len + 1), -1);
+	CHECK_INT(check(ec, c256, TLS_ECDSA_SHA256, tbs, len - 1), -1);
+	tls12_content(tbs, 0x0017, p256, 65, &len);
+	CHECK_INT(check(ec, c256, TLS_ECDSA_SHA256, tbs, len + 1), -1);
+	tbs[67] = 64;
+	CHECK_INT(check(ec, c256, TLS_ECDSA_SHA256, tbs, len - 1), -1);
 }
 
 /* Handshake content passes; anything else is refused, with a reason. */
@@ -189,28 +299,7 @@ test_check(void)
 	CHECK_INT(check(rsa, 0, TLS_RSA_PKCS1_SHA256, tbs, 200), -1);
 
 	/* TLS 1.2 ServerKeyExchange of ECDHE, with any ECDSA hash */
-	tls12_content(tbs, 0x001d, 32, 0x33, &len);
-	CHECK_INT(check(rsa, 0, TLS_RSA_PKCS1_SHA256, tbs, len), 0);
-	CHECK_INT(check(rsa, 0, TLS_RSA_PSS_SHA256, tbs, len), 0);
-	CHECK_INT(check(ec, p256, TLS_ECDSA_SHA384, tbs, len), 0);
-	tls12_content(tbs, 0x0017, 65, 0x04, &len);
-	CHECK_INT(check(ec, p256, TLS_ECDSA_SHA256, tbs, len), 0);
-	tls12_content(tbs, 0x0019, 133, 0x04, &len);
-	CHECK_INT(check(ec, p384, TLS_ECDSA_SHA512, tbs, len), 0);
-	/* a compressed point, a wrong length, an unknown group */
-	tls12_content(tbs, 0x0017, 65, 0x02, &len);
-	CHECK_INT(check(ec, p256, TLS_ECDSA_SHA256, tbs, len), -1);
-	tls12_content(tbs, 0x0017, 33, 0x04, &len);
-	CHECK_INT(check(ec, p256, TLS_ECDSA_SHA256, tbs, len), -1);
-	tls12_content(tbs, 0x0100, 32, 0x04, &len);	/* ffdhe2048 */
-	CHECK_INT(check(ec, p256, TLS_ECDSA_SHA256, tbs, len), -1);
-	/* not named_curve, a byte too many, a byte too few */
-	tls12_content(tbs, 0x001d, 32, 0x33, &len);
-	tbs[64] = 1;
-	CHECK_INT(check(ec, p256, TLS_ECDSA_SHA256, tbs, len), -1);
-	tbs[64] = 3;
-	CHECK_INT(check(ec, p256, TLS_ECDSA_SHA256, tbs, len + 1), -1);
-	CHECK_INT(check(ec, p256, TLS_ECDSA_SHA256, tbs, len - 1), -1);
+	test_check_tls12();
 	/* longer than any handshake signature */
 	memset(tbs, ' ', sizeof(tbs));
 	CHECK_INT(check(ec, p256, TLS_ECDSA_SHA256, tbs, TLSSIGN_TBS_MAX + 1),
@@ -251,10 +340,12 @@ static void
 test_sign(struct pair *rsa, struct pair *ec, struct pair *other)
 {
 	uint8_t		 id[TLSSIGN_KEYID_LEN], tbs[TLSSIGN_TBS_MAX];
-	uint8_t		 sig[TLSSIGN_SIG_MAX];
+	uint8_t		 sig[TLSSIGN_SIG_MAX], share[32];
 	const char	*why;
 	size_t		 len, siglen;
 
+	tlskey_set_clock(fake_clock);
+	fake_now = 1000;
 	tlskey_clear();
 	CHECK(!tlskey_ready());
 	tls13_content(tbs, 32, &len);
@@ -275,7 +366,8 @@ test_sign(struct pair *rsa, struct pair *ec, struct pair *other)
 	    sig, &siglen, &why), 200);
 	CHECK(verifies(rsa->x509, "SHA256", 1, tbs, len, sig, siglen));
 	CHECK_INT(siglen, 256);
-	tls12_content(tbs, 0x001d, 32, 0x33, &len);
+	memset(share, 0x33, sizeof(share));
+	tls12_content(tbs, 0x001d, share, sizeof(share), &len);
 	CHECK_INT(tlskey_sign(id, sizeof(id), TLS_RSA_PKCS1_SHA384, tbs, len,
 	    sig, &siglen, &why), 200);
 	CHECK(verifies(rsa->x509, "SHA384", 0, tbs, len, sig, siglen));
@@ -292,7 +384,7 @@ test_sign(struct pair *rsa, struct pair *ec, struct pair *other)
 	CHECK_INT(tlskey_sign(id, 16, TLS_ECDSA_SHA256, tbs, len, sig,
 	    &siglen, &why), 404);
 	/* a reload to the EC pair keeps the RSA key for handshakes in
-	 * flight; the next one lets it go */
+	 * flight, for the grace period only */
 	CHECK_INT(tlskey_install(ec->cert, ec->certlen, ec->key, ec->keylen,
 	    &why), 0);
 	key_id_of(ec->x509, id);
@@ -302,15 +394,40 @@ test_sign(struct pair *rsa, struct pair *ec, struct pair *other)
 	key_id_of(rsa->x509, id);
 	CHECK_INT(tlskey_sign(id, sizeof(id), TLS_RSA_PSS_SHA256, tbs, len,
 	    sig, &siglen, &why), 200);
-	/* the same pair again changes nothing */
+	CHECK(tlskey_expire() == TLSKEY_GRACE_MS);
+	/* the same pair again changes nothing, nor extends the grace */
+	fake_now += TLSKEY_GRACE_MS - 1;
 	CHECK_INT(tlskey_install(ec->cert, ec->certlen, ec->key, ec->keylen,
 	    &why), 0);
 	CHECK_INT(tlskey_sign(id, sizeof(id), TLS_RSA_PSS_SHA256, tbs, len,
 	    sig, &siglen, &why), 200);
-	CHECK_INT(tlskey_install(other->cert, other->certlen, other->key,
-	    other->keylen, &why), 0);
+	/* then the previous key signs no more, and is gone */
+	fake_now += 1;
 	CHECK_INT(tlskey_sign(id, sizeof(id), TLS_RSA_PSS_SHA256, tbs, len,
 	    sig, &siglen, &why), 404);
+	CHECK_INT(siglen, 0);
+	CHECK(tlskey_expire() == 0);
+	key_id_of(ec->x509, id);
+	CHECK_INT(tlskey_sign(id, sizeof(id), TLS_ECDSA_SHA256, tbs, len,
+	    sig, &siglen, &why), 200);
+	/* the timer's way: expiry alone frees it, without a request */
+	CHECK_INT(tlskey_install(other->cert, other->certlen, other->key,
+	    other->keylen, &why), 0);
+	CHECK_INT(tlskey_sign(id, sizeof(id), TLS_ECDSA_SHA256, tbs, len,
+	    sig, &siglen, &why), 200);
+	fake_now += TLSKEY_GRACE_MS;
+	CHECK(tlskey_expire() == 0);
+	CHECK_INT(tlskey_sign(id, sizeof(id), TLS_ECDSA_SHA256, tbs, len,
+	    sig, &siglen, &why), 404);
+	/* a third key within the grace drops the first at once */
+	CHECK_INT(tlskey_install(rsa->cert, rsa->certlen, rsa->key,
+	    rsa->keylen, &why), 0);
+	CHECK_INT(tlskey_install(ec->cert, ec->certlen, ec->key, ec->keylen,
+	    &why), 0);
+	key_id_of(other->x509, id);
+	CHECK_INT(tlskey_sign(id, sizeof(id), TLS_ECDSA_SHA256, tbs, len,
+	    sig, &siglen, &why), 404);
+	tlskey_set_clock(NULL);
 }
 
 static struct event_base	*base;
@@ -528,6 +645,18 @@ test_handshakes(struct pair *pairs, size_t n, struct pair *other)
 		CHECK(handshake(ctx, p, TLS1_2_VERSION, NULL, "P-256:P-384",
 		    &nid));
 		if (rsa) {
+			/* TLS 1.2 on each group frontd offers, signed by
+			 * authd's code; none on a group it does not */
+			CHECK(handshake(ctx, p, TLS1_2_VERSION, NULL, "X25519",
+			    &nid));
+			CHECK(handshake(ctx, p, TLS1_2_VERSION, NULL, "P-256",
+			    &nid));
+			CHECK(handshake(ctx, p, TLS1_2_VERSION, NULL, "P-384",
+			    &nid));
+			CHECK(!handshake(ctx, p, TLS1_2_VERSION, NULL, "P-521",
+			    &nid));
+			CHECK(!handshake(ctx, p, TLS1_2_VERSION, NULL, "X448",
+			    &nid));
 			/* a client without RSA-PSS gets PKCS#1 v1.5 */
 			CHECK(handshake(ctx, p, TLS1_2_VERSION, "RSA+SHA256",
 			    NULL, &nid));
@@ -543,6 +672,175 @@ test_handshakes(struct pair *pairs, size_t n, struct pair *other)
 	/* a certificate whose key authd does not hold is refused at once */
 	CHECK(tls_ctx_new(other->cert, other->certlen) == NULL);
 	ERR_clear_error();
+}
+
+/*
+ * The signing link against a fake authd on a thread of its own, which
+ * answers each request after the delay its script gives (-1: never).
+ */
+struct fake_authd {
+	pthread_t	 thread;
+	int		 fd;
+	int		 delays[4];
+	int		 n;
+};
+
+static int	 fake_fd = -1;		/* authd's end of the signing link */
+
+static void *
+fake_authd_run(void *arg)
+{
+	static uint8_t		 buf[IPC_MAX_MSG];
+	struct fake_authd	*f = arg;
+	struct ipc_msg		 m;
+	struct pollfd		 pfd;
+	const void		*out;
+	const char		*why;
+	size_t			 outlen;
+	ssize_t			 n;
+	uint32_t		 reqid;
+	int			 i, fd;
+
+	for (i = 0; i < f->n; i++) {
+		pfd.fd = f->fd;
+		pfd.events = POLLIN;
+		if (poll(&pfd, 1, 5000) != 1 ||
+		    (n = ipc_recv_raw(f->fd, buf, sizeof(buf), &fd)) <= 0 ||
+		    ipc_decode(&m, buf, n, fd, PROC_FRONTD, PROC_AUTHD,
+		    &why) == -1)
+			return NULL;
+		reqid = m.reqid;
+		ipc_msg_clear(&m);
+		if (f->delays[i] < 0)
+			continue;
+		usleep(f->delays[i] * 1000);
+		ipc_msg_init(&m, IPC_TLS_SIGN_RES, reqid);
+		ipc_put_head(&m, 200, "");
+		ipc_put_bin(&m, "sig", 3);
+		if (ipc_msg_finish(&m, &out, &outlen) == 0)
+			ipc_send_raw(f->fd, out, outlen, -1);
+		ipc_msg_clear(&m);
+	}
+	return NULL;
+}
+
+static void
+fake_authd_start(struct fake_authd *f, int d0, int d1, int d2)
+{
+	memset(f, 0, sizeof(*f));
+	f->fd = fake_fd;
+	f->delays[f->n++] = d0;
+	if (d1 != -2)
+		f->delays[f->n++] = d1;
+	if (d2 != -2)
+		f->delays[f->n++] = d2;
+	CHECK_INT(pthread_create(&f->thread, NULL, fake_authd_run, f), 0);
+}
+
+static int64_t
+clock_now_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* One signature over the link; its time in milliseconds in *took. */
+static int
+link_sign(int64_t *took)
+{
+	uint8_t	 id[TLSSIGN_KEYID_LEN], tbs[TLSSIGN_TBS_MAX];
+	uint8_t	 sig[TLSSIGN_SIG_MAX];
+	size_t	 len, siglen;
+	int64_t	 start = clock_now_ms();
+	int	 rc;
+
+	memset(id, 0x42, sizeof(id));
+	tls13_content(tbs, 32, &len);
+	rc = signlink_sign(id, TLS_ECDSA_SHA256, tbs, len, sig, sizeof(sig),
+	    &siglen);
+	*took = clock_now_ms() - start;
+	if (rc == 0)
+		CHECK(siglen == 3 && memcmp(sig, "sig", 3) == 0);
+	return rc;
+}
+
+/* Nothing waits on authd's end: no request was sent. */
+static int
+link_quiet(void)
+{
+	uint8_t	 b;
+
+	return recv(fake_fd, &b, 1, MSG_DONTWAIT | MSG_PEEK) == -1 &&
+	    errno == EAGAIN;
+}
+
+/* Before anything else opens descriptors: PROC_FD_TLSSIGN is frontd's. */
+static void
+signlink_setup(void)
+{
+	struct ipc_msg	 m;
+	const void	*buf;
+	size_t		 len;
+	int		 sv[2];
+
+	if (ipc_socketpair(sv) == -1 || fcntl(PROC_FD_TLSSIGN, F_GETFD) != -1 ||
+	    dup2(sv[0], PROC_FD_TLSSIGN) == -1)
+		abort();
+	close(sv[0]);
+	fake_fd = sv[1];
+	signlink_init();
+	ipc_msg_init(&m, IPC_HELLO, 0);
+	ipc_put_u64(&m, IPC_VERSION);
+	ipc_put_u64(&m, PROC_AUTHD);
+	if (ipc_msg_finish(&m, &buf, &len) == -1 ||
+	    ipc_send_raw(fake_fd, buf, len, -1) == -1)
+		abort();
+	ipc_msg_clear(&m);
+}
+
+/*
+ * A stuck or slow authd stalls frontd's loop for one short timeout, then
+ * handshakes fail at once, without a request, for the back-off; a
+ * configuration push's proof still waits for authd.
+ */
+static void
+test_backoff(void)
+{
+	struct fake_authd	 f;
+	uint8_t			 hello[IPC_MAX_MSG];
+	int64_t			 took;
+
+	/* signlink_init's hello */
+	CHECK(recv(fake_fd, hello, sizeof(hello), MSG_DONTWAIT) > 0);
+	fake_authd_start(&f, 0, -1, -2);
+	CHECK_INT(link_sign(&took), 0);
+	CHECK_INT(link_sign(&took), -1);
+	CHECK(took >= 240 && took < 900);
+	pthread_join(f.thread, NULL);
+	CHECK_INT(link_sign(&took), -1);
+	CHECK(took < 50);
+	CHECK(link_quiet());
+	signlink_patient(1);
+	fake_authd_start(&f, 0, -2, -2);
+	CHECK_INT(link_sign(&took), 0);
+	pthread_join(f.thread, NULL);
+	signlink_patient(0);
+	CHECK(link_quiet());
+
+	/* after the back-off, authd is asked again; answers late by 350 ms
+	 * within a second start another back-off */
+	usleep(1100 * 1000);
+	fake_authd_start(&f, 0, 200, 200);
+	CHECK_INT(link_sign(&took), 0);
+	CHECK_INT(link_sign(&took), 0);
+	CHECK(took >= 200);
+	CHECK_INT(link_sign(&took), 0);
+	pthread_join(f.thread, NULL);
+	CHECK_INT(link_sign(&took), -1);
+	CHECK(took < 50);
+	CHECK(link_quiet());
 }
 
 /* The provider's key has the public half only, and takes no other. */
@@ -603,6 +901,7 @@ test_tls_handshakes(void)
 int
 main(void)
 {
+	signlink_setup();
 	base = event_base_new();
 	if (OPENSSL_init_ssl(OPENSSL_INIT_LOAD_CONFIG, NULL) != 1)
 		return 1;
@@ -616,6 +915,7 @@ main(void)
 	RUN(test_provider_key);
 	RUN(test_signing_link);
 	RUN(test_tls_handshakes);
+	RUN(test_backoff);
 	tlskey_clear();
 	free_pair(&pairs[0]);
 	free_pair(&pairs[1]);
