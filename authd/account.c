@@ -275,7 +275,10 @@ account_signed(struct ipc_chan *chan, struct ipc_msg *m)
 	ipc_get_str(m, s->target, sizeof(s->target));
 	ipc_get_bin(m, s->body, 72 * 1024, &s->bodylen);
 	if (ipc_end(m) == -1) {
+		/* the body may hold a new password */
+		explicit_bzero(s->body, 72 * 1024);
 		free(s->body);
+		explicit_bzero(s, sizeof(*s));
 		free(s);
 		return -1;
 	}
