@@ -125,7 +125,7 @@ main(int argc, char *argv[])
 	a.failures = ratelimit_new(10, 60, 65536);
 	a.accounts = ratelimit_new(UINT32_MAX, 900, 65536);
 	a.invalid = ratelimit_new(100, 60, 65536);
-	a.replays = replay_new(SIG_V2_WINDOW, REPLAY_PER_KEY, REPLAY_TOTAL);
+	a.replays = replay_new(SIG_V2_WINDOW, REPLAY_PER_USER, REPLAY_TOTAL);
 
 	sandbox_drop_privileges(opts.user, opts.root);
 	daemon_bind_to_parent();

@@ -14,7 +14,8 @@ import statistics
 import threading
 import time
 
-from identity import admin_password, admin_token, call, make_user, moatctl
+from identity import (admin_password, admin_token, call, login,
+                      make_user, moatctl)
 
 REMOTE = "127.0.0.2"
 
@@ -308,10 +309,13 @@ def sign(suite, method, path, api_key, secret, when=None):
             "Host": host}
 
 
-def test_a_signing_key_that_fills_its_share_waits(make_suite):
-    """Each key keeps every signature it made for the whole window; when
-    its share is full, a new signature is refused (429, in the account
-    dialect's shape) rather than one that could be replayed forgotten."""
+def test_a_user_who_fills_their_share_waits(make_suite):
+    """Each user's keys keep every signature they made for the whole
+    window, in one share per user: when it is full, a new signature by
+    any of the user's keys, and by keys made after deleting them, is
+    refused (429, in the account dialect's shape) rather than one that
+    could be replayed forgotten.  Other users are served: one user's
+    keys, made and deleted in turn, cannot fill the cache for all."""
     s = make_suite(conf="limit api requests 1000000\n")
     token = admin_token(s)
     status, body, _ = call(s, "PUT", "/v2/account/api", token)
@@ -345,8 +349,31 @@ def test_a_signing_key_that_fills_its_share_waits(make_suite):
         assert resp.status == 401
     finally:
         conn.close()
-    # another key has its own share
+    # the user's other key shares the share
+    status, hdrs, _ = s.request("GET", "/v2/account", None,
+                                sign(s, "GET", "/v2/account", other_key,
+                                     other_secret))
+    assert status == 429 and int(hdrs["Retry-After"]) > 0, status
+    # and deleting the keys for a new one frees nothing
+    for k in (key, other_key):
+        status, body, _ = call(s, "DELETE", "/v2/account/api", token,
+                               {"api_key": k})
+        assert status == 200, body
+    status, body, _ = call(s, "PUT", "/v2/account/api", token)
+    assert status == 201, body
+    new_key, new_secret = body["api"]["api_key"], body["api"]["secret_key"]
     status, _, _ = s.request("GET", "/v2/account", None,
-                             sign(s, "GET", "/v2/account", other_key,
-                                  other_secret))
+                             sign(s, "GET", "/v2/account", new_key,
+                                  new_secret))
+    assert status == 429
+    # another user has their own share
+    make_user(s, token, "signer", "signer-password")
+    status, body = login(s, "signer", "signer-password")
+    assert status == 200, body
+    status, body, _ = call(s, "PUT", "/v2/account/api", body["token"])
+    assert status == 201, body
+    status, _, _ = s.request("GET", "/v2/account", None,
+                             sign(s, "GET", "/v2/account",
+                                  body["api"]["api_key"],
+                                  body["api"]["secret_key"]))
     assert status == 200
