@@ -63,10 +63,13 @@ struct authd {
 	uint8_t			 seal_key[CRYPTO_KEY_LEN];
 	uint8_t			 grant_key[GRANT_KEY_LEN];
 	int			 keys_ready;
-	/* abuse limits: failures per address, per account; bad tokens */
+	/* abuse limits: failures per address (and IPv6 site), per
+	 * account; bad tokens */
 	struct ratelimit	*failures;
+	struct ratelimit	*failures_site;
 	struct ratelimit	*accounts;
 	struct ratelimit	*invalid;
+	struct ratelimit	*invalid_site;
 	struct replay_cache	*replays;	/* account v2 signatures seen */
 	int			 serving;
 };
@@ -83,6 +86,8 @@ int	 bootstrap_admin(struct ipc_chan *, struct ipc_msg *);
 struct attempt {
 	uint8_t		 key[RATELIMIT_ADDR_KEY_MAX];
 	size_t		 keylen;
+	uint8_t		 site[RATELIMIT_SITE_KEY_MAX];	/* IPv6 /48 */
+	size_t		 sitelen;			/* 0: none */
 	int64_t		 when;
 	int		 held;		/* counted, outcome not known yet */
 };

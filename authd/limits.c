@@ -2,9 +2,11 @@
  * The abuse limits of password and secret checks, keyed on what the
  * check is about rather than on text as the client typed it.
  *
- * An address is its binary form (IPv4, or IPv6 by its /64): a long
- * text cannot be cut to a prefix that another address shares.  An
- * attempt is counted against its address before its hash runs and
+ * An address is its binary form (IPv4, or IPv6 by its /64, and its /48
+ * besides, at RATELIMIT_SITE_FACTOR times the limit, so that rotating
+ * through the /64s of one site does not multiply the limit by 65536):
+ * a long text cannot be cut to a prefix that another address shares.
+ * An attempt is counted against its address before its hash runs and
  * forgiven if it turns out not to have been a failure, so that a burst
  * of parallel guesses cannot all pass the check before the first one
  * is counted.
@@ -29,15 +31,24 @@
 #define ACCOUNT_KEY_NAME	'n'
 #define ACCOUNT_NAME_HASH	16	/* of SHA-256: only needs to differ */
 
+/* ---- addresses ----------------------------------------------------------- */
+
 int
 attempt_begin(struct attempt *a, const char *peer, uint32_t *retry)
 {
+	struct authd	*env = authd_env;
+
 	memset(a, 0, sizeof(*a));
 	a->keylen = ratelimit_addr_key(peer, a->key);
+	a->sitelen = ratelimit_site_key(peer, a->site);
 	a->when = time(NULL);
-	if (!ratelimit_hit(authd_env->failures, a->key, a->keylen, a->when,
-	    retry))
+	if (!ratelimit_hit(env->failures, a->key, a->keylen, a->when, retry))
 		return 0;
+	if (a->sitelen != 0 && !ratelimit_hit(env->failures_site, a->site,
+	    a->sitelen, a->when, retry)) {
+		ratelimit_unhit(env->failures, a->key, a->keylen, a->when);
+		return 0;
+	}
 	a->held = 1;
 	return 1;
 }
@@ -51,9 +62,13 @@ attempt_failed(struct attempt *a)
 void
 attempt_forgive(struct attempt *a)
 {
-	if (a->held)
+	if (a->held) {
 		ratelimit_unhit(authd_env->failures, a->key, a->keylen,
 		    a->when);
+		if (a->sitelen != 0)
+			ratelimit_unhit(authd_env->failures_site, a->site,
+			    a->sitelen, a->when);
+	}
 	a->held = 0;
 }
 
@@ -61,20 +76,31 @@ void
 peer_invalid(const char *peer)
 {
 	uint8_t		 key[RATELIMIT_ADDR_KEY_MAX];
+	uint8_t		 site[RATELIMIT_SITE_KEY_MAX];
 	uint32_t	 retry;
 	size_t		 len = ratelimit_addr_key(peer, key);
+	size_t		 sitelen = ratelimit_site_key(peer, site);
+	time_t		 now = time(NULL);
 
-	ratelimit_hit(authd_env->invalid, key, len, time(NULL), &retry);
+	ratelimit_hit(authd_env->invalid, key, len, now, &retry);
+	if (sitelen != 0)
+		ratelimit_hit(authd_env->invalid_site, site, sitelen, now,
+		    &retry);
 }
 
 int
 peer_invalid_ok(const char *peer, uint32_t *retry)
 {
 	uint8_t		 key[RATELIMIT_ADDR_KEY_MAX];
+	uint8_t		 site[RATELIMIT_SITE_KEY_MAX];
 	size_t		 len = ratelimit_addr_key(peer, key);
+	size_t		 sitelen = ratelimit_site_key(peer, site);
+	time_t		 now = time(NULL);
 
-	return ratelimit_check(authd_env->invalid, key, len, time(NULL),
-	    retry);
+	if (!ratelimit_check(authd_env->invalid, key, len, now, retry))
+		return 0;
+	return sitelen == 0 || ratelimit_check(authd_env->invalid_site, site,
+	    sitelen, now, retry);
 }
 
 void

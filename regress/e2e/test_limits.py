@@ -243,6 +243,31 @@ def test_an_unknown_name_is_slowed_in_every_case(suite):
     assert took[3] >= 0.95 and took[4] >= 1.95, took
 
 
+# ---- an IPv6 site besides its /64s --------------------------------------
+
+def test_rotating_64s_meets_the_site_limit(make_suite):
+    """Each /64 has its own limit, and its /48 one 16 times as high:
+    a client that takes a new /64 for each guess is stopped there."""
+    s = make_suite(conf="trusted proxy 127.0.0.1\n"
+                   "limit auth failures 1\nlimit invalid tokens 1\n")
+    codes = []
+    for n in range(17):
+        codes.append(via(s, "POST", "/v1/auth/login",
+                         ["2001:db8:1:%x::1" % n],
+                         {"username": "nobody-%d" % n,
+                          "password": "wrong-password"})[0])
+    assert codes == [401] * 16 + [429], codes
+    # another site is its own
+    assert via(s, "POST", "/v1/auth/login", ["2001:db8:2::1"],
+               {"username": "nobody", "password": "wrong"})[0] == 401
+    # invalid tokens alike
+    codes = []
+    for n in range(17):
+        codes.append(via(s, "GET", "/v1/user/me", ["2001:db8:3:%x::1" % n],
+                         token="not-a-token-%d" % n)[0])
+    assert codes == [401] * 16 + [429], codes
+
+
 # ---- the dummy hash -----------------------------------------------------
 
 def login_times(suite, known, rounds):
