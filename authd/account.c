@@ -234,16 +234,17 @@ key_known(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 		signed_answer(s, 401, 0, NULL);
 		return;
 	}
-	/* a signature counts once, the first time it is good; a key whose
-	 * share of the cache is full waits rather than push one out */
-	switch (replay_record(authd_env->replays, oid, s->digest,
+	/* a signature counts once, the first time it is good; a user whose
+	 * share of the cache is full (all their keys' signatures, deleted
+	 * keys' too) waits rather than push one out */
+	switch (replay_record(authd_env->replays, user, oid, s->digest,
 	    s->xdate_at, now, &retry)) {
 	case REPLAY_SEEN:
 		log_debug("a replayed signature from %s", s->peer);
 		signed_answer(s, 401, 0, NULL);
 		return;
 	case REPLAY_FULL:
-		log_debug("too many signatures of one key from %s", s->peer);
+		log_debug("too many signatures of one user from %s", s->peer);
 		signed_answer(s, 429, retry, NULL);
 		return;
 	case REPLAY_NEW:
@@ -275,7 +276,10 @@ account_signed(struct ipc_chan *chan, struct ipc_msg *m)
 	ipc_get_str(m, s->target, sizeof(s->target));
 	ipc_get_bin(m, s->body, 72 * 1024, &s->bodylen);
 	if (ipc_end(m) == -1) {
+		/* the body may hold a new password */
+		explicit_bzero(s->body, 72 * 1024);
 		free(s->body);
+		explicit_bzero(s, sizeof(*s));
 		free(s);
 		return -1;
 	}

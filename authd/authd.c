@@ -123,9 +123,12 @@ main(int argc, char *argv[])
 	if (sshkey_init() == -1)
 		fatalx("cannot initialize libssh");
 	a.failures = ratelimit_new(10, 60, 65536);
-	a.accounts = ratelimit_new(UINT32_MAX, 900, 65536);
+	a.failures_site = ratelimit_new(10 * RATELIMIT_SITE_FACTOR, 60, 65536);
+	a.accounts = ratelimit_new(UINT32_MAX, ACCOUNT_WINDOW, 65536);
+	a.known = ratelimit_new(UINT32_MAX, KNOWN_WINDOW, 65536);
 	a.invalid = ratelimit_new(100, 60, 65536);
-	a.replays = replay_new(SIG_V2_WINDOW, REPLAY_PER_KEY, REPLAY_TOTAL);
+	a.invalid_site = ratelimit_new(100 * RATELIMIT_SITE_FACTOR, 60, 65536);
+	a.replays = replay_new(SIG_V2_WINDOW, REPLAY_PER_USER, REPLAY_TOTAL);
 
 	sandbox_drop_privileges(opts.user, opts.root);
 	daemon_bind_to_parent();

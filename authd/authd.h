@@ -63,10 +63,14 @@ struct authd {
 	uint8_t			 seal_key[CRYPTO_KEY_LEN];
 	uint8_t			 grant_key[GRANT_KEY_LEN];
 	int			 keys_ready;
-	/* abuse limits: failures per address, per account; bad tokens */
+	/* abuse limits: failures per address (and IPv6 site), per
+	 * account, the addresses an account logged in from; bad tokens */
 	struct ratelimit	*failures;
+	struct ratelimit	*failures_site;
 	struct ratelimit	*accounts;
+	struct ratelimit	*known;
 	struct ratelimit	*invalid;
+	struct ratelimit	*invalid_site;
 	struct replay_cache	*replays;	/* account v2 signatures seen */
 	int			 serving;
 };
@@ -79,10 +83,16 @@ int	 config_dispatch(struct ipc_chan *, struct ipc_msg *);
 /* bootstrap.c */
 int	 bootstrap_admin(struct ipc_chan *, struct ipc_msg *);
 
-/* limits.c: an attempt counted against its address before it runs */
+/* limits.c */
+#define ACCOUNT_WINDOW	900		/* failures per account are counted so */
+#define KNOWN_WINDOW	(30 * 86400)	/* an address that logged in is known */
+
+/* an attempt counted against its address before it runs */
 struct attempt {
 	uint8_t		 key[RATELIMIT_ADDR_KEY_MAX];
 	size_t		 keylen;
+	uint8_t		 site[RATELIMIT_SITE_KEY_MAX];	/* IPv6 /48 */
+	size_t		 sitelen;			/* 0: none */
 	int64_t		 when;
 	int		 held;		/* counted, outcome not known yet */
 };
@@ -96,19 +106,37 @@ void	 attempt_forgive(struct attempt *);
 void	 peer_invalid(const char *peer);
 int	 peer_invalid_ok(const char *peer, uint32_t *retry);
 
-/* The growing delay of an account: by its row and by its name. */
+/* The growing delay of an account, by its row and by its name, and the
+ * schedule its attempts run on, one after another. */
 struct account_keys {
 	uint8_t		 oid[9];
 	uint8_t		 name[17];
+	uint8_t		 lane[9];	/* the schedule of known addresses */
+	uint8_t		 known_key[1 + 8 + RATELIMIT_ADDR_KEY_MAX];
+	size_t		 known_len;
 	int		 has_oid;
+	int		 known;		/* the address logged in before */
 	int		 held;		/* this attempt is counted */
 	int64_t		 when;
 };
-void	 account_keys(struct account_keys *, const char *name, uint64_t oid);
+void	 account_keys(struct account_keys *, const char *name, uint64_t oid,
+	    const char *peer);
 uint32_t account_failures(const struct account_keys *);
+/*
+ * 1: the attempt is counted and may run in *wait seconds (its place on
+ * the schedule); 0: it would wait past LOGIN_DELAY_MAX, nothing is
+ * counted, *retry says when one would not.
+ */
+int	 account_begin(struct account_keys *, uint32_t *wait,
+	    uint32_t *retry);
+/* counted now, with no place on the schedule (it runs no hash) */
 void	 account_hit(struct account_keys *);
-void	 account_unhit(struct account_keys *);
-void	 account_reset(struct account_keys *);
+/* a failure, or an attempt shed for a full hasher: it stays counted */
+void	 account_failed(struct account_keys *);
+/* no password was checked: taken back */
+void	 account_forgive(struct account_keys *);
+/* the password was right: the counts start again, the address known */
+void	 account_succeeded(struct account_keys *);
 
 /* login.c */
 int	 login_request(struct ipc_chan *, struct ipc_msg *);

@@ -135,6 +135,8 @@ clients_login(struct ipc_chan *chan, struct ipc_msg *m)
 	ipc_get_str(m, l->name, sizeof(l->name));
 	ipc_get_str(m, l->password, sizeof(l->password));
 	if (ipc_end(m) == -1) {
+		explicit_bzero(secret, sizeof(secret));
+		explicit_bzero(l, sizeof(*l));
 		free(l);
 		return -1;
 	}

@@ -144,6 +144,15 @@ apply_tls(void)
 	log_warnx("tls: %s; keeping the key in use", why);
 }
 
+/* An IPv6 /48's limit: that of its /64s, RATELIMIT_SITE_FACTOR times. */
+static uint32_t
+site_limit(uint32_t limit)
+{
+	if (limit > UINT32_MAX / RATELIMIT_SITE_FACTOR)
+		return UINT32_MAX;
+	return limit * RATELIMIT_SITE_FACTOR;
+}
+
 static void
 apply(void)
 {
@@ -157,7 +166,9 @@ apply(void)
 	if (!a->keys_ready)
 		derive_keys(a);
 	ratelimit_set_limit(a->failures, a->conf.auth_failures);
+	ratelimit_set_limit(a->failures_site, site_limit(a->conf.auth_failures));
 	ratelimit_set_limit(a->invalid, a->conf.invalid_tokens);
+	ratelimit_set_limit(a->invalid_site, site_limit(a->conf.invalid_tokens));
 }
 
 int

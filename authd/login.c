@@ -2,12 +2,16 @@
  * Password logins, in every dialect.  The order matters: the attempt is
  * counted against its address first (429 before any work; counted now,
  * not after the hash, so that parallel guesses cannot all pass), the
- * credentials from stored, the account's growing delay (keyed on the
- * account stored found, and on the name lowered, see limits.c), argon2id
- * off the event loop (a dummy hash under the configured parameters for
- * unknown names, so that timing says nothing), and only after a verified
- * password does the user's state (disabled, expired) show.  An attempt
- * that was no failure is taken back from the counts when it ends.
+ * credentials from stored, the account's place on its schedule (keyed
+ * on the account stored found, and on the name lowered; one attempt
+ * after another at the growing delay, 429 past LOGIN_DELAY_MAX, see
+ * limits.c), argon2id off the event loop (a dummy hash under the
+ * configured parameters for unknown names, so that timing says
+ * nothing), and only after a verified password does the user's state
+ * (disabled, expired) show.  An attempt that was no failure is taken
+ * back from the counts when it ends; one shed because the hasher was
+ * full stays counted against the account (a flood must not reset the
+ * delay it earned) and is taken back from the address.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,12 +23,11 @@
 #include "tokens.h"
 #include "util.h"
 
-#define ACCOUNT_WINDOW	900	/* failures per account are counted so */
-
 /* How an attempt ended, for the limits: a failure stays counted. */
 enum login_outcome {
 	LOGIN_NOT_TRIED = 0,	/* no password was checked (busy, refused) */
 	LOGIN_FAILED,
+	LOGIN_SHED,		/* its turn came, the hasher was full */
 	LOGIN_SUCCEEDED,	/* the password was right */
 };
 
@@ -56,14 +59,19 @@ login_free(struct login *l)
 	switch (l->outcome) {
 	case LOGIN_FAILED:
 		attempt_failed(&l->attempt);
+		account_failed(&l->account);
+		break;
+	case LOGIN_SHED:
+		attempt_forgive(&l->attempt);
+		account_failed(&l->account);
 		break;
 	case LOGIN_SUCCEEDED:
 		attempt_forgive(&l->attempt);
-		account_reset(&l->account);
+		account_succeeded(&l->account);
 		break;
 	default:
 		attempt_forgive(&l->attempt);
-		account_unhit(&l->account);
+		account_forgive(&l->account);
 		break;
 	}
 	if (l->delay != NULL)
@@ -376,20 +384,10 @@ login_verify(evutil_socket_t fd, short ev, void *arg)
 	}
 	if (hasher_submit(HASH_VERIFY, &authd_env->conf.argon2, l->password,
 	    hash, verified, l) == -1) {
+		l->outcome = LOGIN_SHED;
 		answer(l, 503, 1, "too many logins at once", NULL, 0);
 		login_free(l);
 	}
-}
-
-/* Growing delays per account: slow, never locked. */
-static int
-account_delay(const struct account_keys *k)
-{
-	uint32_t	 f = account_failures(k);
-
-	if (f < 3)
-		return 0;
-	return f - 3 >= 3 ? LOGIN_DELAY_MAX : 1 << (f - 3);
 }
 
 static void
@@ -397,6 +395,7 @@ got_cred(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
 	struct login	*l = arg;
 	struct timeval	 tv = { 0, 0 };
+	uint32_t	 wait, retry;
 
 	(void)chan;
 	if (m == NULL) {
@@ -414,15 +413,20 @@ got_cred(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 		client_session(l);
 		return;
 	}
-	account_keys(&l->account, l->name, l->cred.found ? l->cred.oid : 0);
+	account_keys(&l->account, l->name, l->cred.found ? l->cred.oid : 0,
+	    l->peer);
 	if (strlen(l->password) > HASHER_PASSWORD_MAX) {
 		fail(l, "password too long");
 		return;
 	}
-	/* the delay is what it was before this attempt, which then counts
-	 * at once: attempts in parallel wait in turn */
-	tv.tv_sec = account_delay(&l->account);
-	account_hit(&l->account);
+	/* counted at once, and run at its turn: attempts in parallel run
+	 * one after another, each its delay after the one before */
+	if (!account_begin(&l->account, &wait, &retry)) {
+		answer(l, 429, retry, "too many failed logins", NULL, 0);
+		login_free(l);
+		return;
+	}
+	tv.tv_sec = wait;
 	if ((l->delay = evtimer_new(authd_env->base, login_verify, l)) ==
 	    NULL || evtimer_add(l->delay, &tv) == -1)
 		fatalx("%s: evtimer", __func__);
@@ -434,7 +438,7 @@ login_lookup(struct login *l)
 	struct ipc_msg	 m;
 
 	if (strlen(l->name) > NAME_MAX_LEN) {
-		account_keys(&l->account, l->name, 0);
+		account_keys(&l->account, l->name, 0, l->peer);
 		fail(l, "unknown user");	/* no user has so long a name */
 		return;
 	}

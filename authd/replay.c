@@ -2,8 +2,9 @@
  * See replay.h.  A signature dated xdate is fresh until now - xdate
  * passes the window, and is kept until then, to the second: the caller
  * checks freshness with the clock reading it records with, so a
- * signature cannot be fresh while its entry is gone.  Two trees: the
- * signatures of each key by digest (is this a replay?), and every
+ * signature cannot be fresh while its entry is gone.  Three trees: the
+ * signatures of each user by key and digest (is this a replay?), the
+ * same by date (when does the user's oldest go stale?), and every
  * signature by date (which ones have gone stale?).
  */
 #include <sys/types.h>
@@ -15,40 +16,46 @@
 #include "log.h"
 #include "replay.h"
 
-struct replay_key;
+struct replay_user;
 
 struct replay_sig {
-	RB_ENTRY(replay_sig)	 by_digest;
+	RB_ENTRY(replay_sig)	 by_sig;
+	RB_ENTRY(replay_sig)	 by_user_date;
 	RB_ENTRY(replay_sig)	 by_date;
-	struct replay_key	*owner;
+	struct replay_user	*owner;
+	uint64_t		 key;
 	int64_t			 xdate;
 	uint8_t			 digest[REPLAY_DIGEST_LEN];
 };
 
-RB_HEAD(sig_digests, replay_sig);
-RB_HEAD(sig_dates, replay_sig);
+RB_HEAD(sig_sigs, replay_sig);
+RB_HEAD(sig_dates, replay_sig);		/* through by_date */
+RB_HEAD(user_dates, replay_sig);	/* through by_user_date */
 
-struct replay_key {
-	RB_ENTRY(replay_key)	 entry;
-	uint64_t		 key;
+struct replay_user {
+	RB_ENTRY(replay_user)	 entry;
+	uint64_t		 user;
 	size_t			 count;
-	struct sig_digests	 sigs;
+	struct sig_sigs		 sigs;
+	struct user_dates	 dates;
 };
 
-RB_HEAD(replay_keys, replay_key);
+RB_HEAD(replay_users, replay_user);
 
 struct replay_cache {
-	struct replay_keys	 keys;
+	struct replay_users	 users;
 	struct sig_dates	 dates;
 	int64_t			 window;
-	size_t			 per_key;
+	size_t			 per_user;
 	size_t			 total;
 	size_t			 count;
 };
 
 static int
-digest_cmp(struct replay_sig *a, struct replay_sig *b)
+sig_cmp(struct replay_sig *a, struct replay_sig *b)
 {
+	if (a->key != b->key)
+		return a->key < b->key ? -1 : 1;
 	return memcmp(a->digest, b->digest, sizeof(a->digest));
 }
 
@@ -57,37 +64,39 @@ date_cmp(struct replay_sig *a, struct replay_sig *b)
 {
 	if (a->xdate != b->xdate)
 		return a->xdate < b->xdate ? -1 : 1;
-	if (a->owner->key != b->owner->key)
-		return a->owner->key < b->owner->key ? -1 : 1;
-	return digest_cmp(a, b);
+	if (a->owner->user != b->owner->user)
+		return a->owner->user < b->owner->user ? -1 : 1;
+	return sig_cmp(a, b);
 }
 
 static int
-key_cmp(struct replay_key *a, struct replay_key *b)
+user_cmp(struct replay_user *a, struct replay_user *b)
 {
-	if (a->key != b->key)
-		return a->key < b->key ? -1 : 1;
+	if (a->user != b->user)
+		return a->user < b->user ? -1 : 1;
 	return 0;
 }
 
-RB_PROTOTYPE(sig_digests, replay_sig, by_digest, digest_cmp);
+RB_PROTOTYPE(sig_sigs, replay_sig, by_sig, sig_cmp);
 RB_PROTOTYPE(sig_dates, replay_sig, by_date, date_cmp);
-RB_PROTOTYPE(replay_keys, replay_key, entry, key_cmp);
-RB_GENERATE(sig_digests, replay_sig, by_digest, digest_cmp);
+RB_PROTOTYPE(user_dates, replay_sig, by_user_date, date_cmp);
+RB_PROTOTYPE(replay_users, replay_user, entry, user_cmp);
+RB_GENERATE(sig_sigs, replay_sig, by_sig, sig_cmp);
 RB_GENERATE(sig_dates, replay_sig, by_date, date_cmp);
-RB_GENERATE(replay_keys, replay_key, entry, key_cmp);
+RB_GENERATE(user_dates, replay_sig, by_user_date, date_cmp);
+RB_GENERATE(replay_users, replay_user, entry, user_cmp);
 
 struct replay_cache *
-replay_new(int64_t window, size_t per_key, size_t total)
+replay_new(int64_t window, size_t per_user, size_t total)
 {
 	struct replay_cache	*rc;
 
 	if ((rc = calloc(1, sizeof(*rc))) == NULL)
 		fatal("%s", __func__);
-	RB_INIT(&rc->keys);
+	RB_INIT(&rc->users);
 	RB_INIT(&rc->dates);
 	rc->window = window;
-	rc->per_key = per_key > 0 ? per_key : 1;
+	rc->per_user = per_user > 0 ? per_user : 1;
 	rc->total = total > 0 ? total : 1;
 	return rc;
 }
@@ -95,15 +104,16 @@ replay_new(int64_t window, size_t per_key, size_t total)
 static void
 sig_remove(struct replay_cache *rc, struct replay_sig *s)
 {
-	struct replay_key	*k = s->owner;
+	struct replay_user	*u = s->owner;
 
 	RB_REMOVE(sig_dates, &rc->dates, s);
-	RB_REMOVE(sig_digests, &k->sigs, s);
+	RB_REMOVE(user_dates, &u->dates, s);
+	RB_REMOVE(sig_sigs, &u->sigs, s);
 	free(s);
 	rc->count--;
-	if (--k->count == 0) {
-		RB_REMOVE(replay_keys, &rc->keys, k);
-		free(k);
+	if (--u->count == 0) {
+		RB_REMOVE(replay_users, &rc->users, u);
+		free(u);
 	}
 }
 
@@ -130,77 +140,78 @@ prune(struct replay_cache *rc, int64_t now)
 		sig_remove(rc, s);
 }
 
-static struct replay_key *
-key_find(struct replay_cache *rc, uint64_t key)
+static struct replay_user *
+user_find(struct replay_cache *rc, uint64_t user)
 {
-	struct replay_key	 k;
+	struct replay_user	 u;
 
-	k.key = key;
-	return RB_FIND(replay_keys, &rc->keys, &k);
+	u.user = user;
+	return RB_FIND(replay_users, &rc->users, &u);
 }
 
-/* When the first of these signatures goes stale, at the latest. */
+/* When the first of the signatures that fill the share goes stale. */
 static uint32_t
-retry_after(struct replay_cache *rc, struct replay_key *k, int64_t now)
+retry_after(struct replay_cache *rc, struct replay_user *u, int64_t now)
 {
-	struct replay_sig	*s;
-	int64_t			 oldest, left;
+	struct replay_sig	*oldest;
+	int64_t			 left;
 
-	if (k != NULL && k->count >= rc->per_key) {
-		oldest = INT64_MAX;
-		RB_FOREACH(s, sig_digests, &k->sigs)
-			if (s->xdate < oldest)
-				oldest = s->xdate;
-	} else
-		oldest = RB_MIN(sig_dates, &rc->dates)->xdate;
-	left = oldest + rc->window + 1 - now;
+	if (u != NULL && u->count >= rc->per_user)
+		oldest = RB_MIN(user_dates, &u->dates);
+	else
+		oldest = RB_MIN(sig_dates, &rc->dates);
+	left = oldest->xdate + rc->window + 1 - now;
 	return left > 0 ? (uint32_t)left : 1;
 }
 
 enum replay_verdict
-replay_record(struct replay_cache *rc, uint64_t key,
+replay_record(struct replay_cache *rc, uint64_t user, uint64_t key,
     const uint8_t digest[REPLAY_DIGEST_LEN], int64_t xdate, int64_t now,
     uint32_t *retry)
 {
-	struct replay_key	*k;
+	struct replay_user	*u;
 	struct replay_sig	 find, *s;
 
 	*retry = 0;
 	prune(rc, now);
-	if ((k = key_find(rc, key)) != NULL) {
+	if ((u = user_find(rc, user)) != NULL) {
+		find.key = key;
 		memcpy(find.digest, digest, sizeof(find.digest));
-		if (RB_FIND(sig_digests, &k->sigs, &find) != NULL)
+		if (RB_FIND(sig_sigs, &u->sigs, &find) != NULL)
 			return REPLAY_SEEN;
 	}
-	if ((k != NULL && k->count >= rc->per_key) || rc->count >= rc->total) {
-		*retry = retry_after(rc, k, now);
+	if ((u != NULL && u->count >= rc->per_user) || rc->count >= rc->total) {
+		*retry = retry_after(rc, u, now);
 		return REPLAY_FULL;
 	}
-	if (k == NULL) {
-		if ((k = calloc(1, sizeof(*k))) == NULL)
+	if (u == NULL) {
+		if ((u = calloc(1, sizeof(*u))) == NULL)
 			fatal("%s", __func__);
-		k->key = key;
-		RB_INIT(&k->sigs);
-		RB_INSERT(replay_keys, &rc->keys, k);
+		u->user = user;
+		RB_INIT(&u->sigs);
+		RB_INIT(&u->dates);
+		RB_INSERT(replay_users, &rc->users, u);
 	}
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		fatal("%s", __func__);
-	s->owner = k;
+	s->owner = u;
+	s->key = key;
 	s->xdate = xdate;
 	memcpy(s->digest, digest, sizeof(s->digest));
-	RB_INSERT(sig_digests, &k->sigs, s);
+	RB_INSERT(sig_sigs, &u->sigs, s);
+	RB_INSERT(user_dates, &u->dates, s);
 	RB_INSERT(sig_dates, &rc->dates, s);
-	k->count++;
+	u->count++;
 	rc->count++;
 	return REPLAY_NEW;
 }
 
 size_t
-replay_count(struct replay_cache *rc, uint64_t key)
+replay_count(struct replay_cache *rc, uint64_t user)
 {
-	struct replay_key	*k;
+	struct replay_user	*u;
 
-	if (key == 0)
+	if (user == 0)
 		return rc->count;
-	return (k = key_find(rc, key)) != NULL ? k->count : 0;
+	return (u = user_find(rc, user)) != NULL ? u->count : 0;
 }

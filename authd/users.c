@@ -35,6 +35,8 @@ struct pwop {
 	char		 newpass[PASSWORD_IN_MAX + 1];
 	struct cred	 cred;
 	struct attempt	 attempt;	/* an old password being checked */
+	struct account_keys account;	/* and against the account */
+	struct event	*delay;		/* its turn on the account's schedule */
 	struct profile	 profile;	/* account data */
 };
 
@@ -59,6 +61,9 @@ pwop_free(struct pwop *op)
 {
 	/* unless it was marked a failure, the attempt was none */
 	attempt_forgive(&op->attempt);
+	account_forgive(&op->account);
+	if (op->delay != NULL)
+		event_free(op->delay);
 	explicit_bzero(op, sizeof(*op));
 	free(op);
 }
@@ -260,25 +265,43 @@ users_rotate_password(struct ipc_chan *chan, struct ipc_msg *m)
 	return 0;
 }
 
-/* Status and message, in the shape of the answer the request expects. */
+/*
+ * Status and message (and a 429's retry-after), in the shape of the
+ * answer the request expects.
+ */
 static void
-answer_status(struct pwop *op, int status, const char *message)
+answer_retry(struct pwop *op, int status, uint32_t retry,
+    const char *message)
 {
 	struct ipc_msg	 m;
 
-	if (op->type != IPC_AUTH_ACCOUNT_DATA) {
-		answer_password(op, status, message, NULL);
-		return;
-	}
-	ipc_msg_init(&m, IPC_OP_RES, 0);
-	ipc_put_head(&m, status, message);
+	ipc_msg_init(&m, op->type == IPC_AUTH_ACCOUNT_DATA ? IPC_OP_RES :
+	    IPC_AUTH_PASSWORD_RES, 0);
+	if (retry != 0)
+		ipc_put_error_retry(&m, status, retry, message);
+	else if (ipc_status_ok(status)) {
+		ipc_put_head(&m, status, message);
+		if (op->type != IPC_AUTH_ACCOUNT_DATA)
+			ipc_put_str(&m, "");	/* no password to show */
+	} else
+		ipc_put_head(&m, status, message);
 	reply_to(op, &m);
 	pwop_free(op);
 }
 
+static void
+answer_status(struct pwop *op, int status, const char *message)
+{
+	answer_retry(op, status, 0, message);
+}
+
 static void	 hash_account_data(struct pwop *);
 
-/* A wrong old password counts against the address as a failed login. */
+/*
+ * A wrong old password counts as a failed login, against the address
+ * and the account: a stolen session must not guess the password faster
+ * than a login could.
+ */
 static void
 old_verified(struct hash_job *j, void *arg)
 {
@@ -288,19 +311,40 @@ old_verified(struct hash_job *j, void *arg)
 	hasher_job_free(j);
 	if (!ok) {
 		attempt_failed(&op->attempt);
+		account_failed(&op->account);
 		answer_status(op, 403, "the old password is wrong");
 		return;
 	}
+	account_succeeded(&op->account);
 	if (op->type == IPC_AUTH_ACCOUNT_DATA)
 		hash_account_data(op);
 	else
 		hash_new_password(op);
 }
 
+/* At its turn on the account's schedule. */
+static void
+old_hash(evutil_socket_t fd, short ev, void *arg)
+{
+	struct pwop	*op = arg;
+
+	(void)fd;
+	(void)ev;
+	if (hasher_submit(HASH_VERIFY, &authd_env->conf.argon2, op->password,
+	    op->cred.hash, old_verified, op) == -1) {
+		/* shed, as a login would be: it stays counted on the
+		 * account, and is taken back from the address */
+		account_failed(&op->account);
+		answer_status(op, 503, "too busy, try again");
+	}
+}
+
 static void
 own_cred(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
 	struct pwop	*op = arg;
+	struct timeval	 tv = { 0, 0 };
+	uint32_t	 wait, retry;
 
 	(void)chan;
 	if (m == NULL) {
@@ -308,22 +352,37 @@ own_cred(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 		return;
 	}
 	if (cred_read(m, &op->cred) == -1) {
-		answer_password(op, 500, "internal error", NULL);
+		answer_status(op, 500, "internal error");
 		return;
 	}
 	if (!op->cred.found) {
 		answer_status(op, 401, "invalid or expired token");
 		return;
 	}
-	if (hasher_submit(HASH_VERIFY, &authd_env->conf.argon2, op->password,
-	    op->cred.hash, old_verified, op) == -1)
-		answer_status(op, 503, "too busy, try again");
+	account_keys(&op->account, op->cred.username, op->cred.oid, op->peer);
+	if (strlen(op->password) > HASHER_PASSWORD_MAX) {
+		attempt_failed(&op->attempt);
+		account_hit(&op->account);
+		account_failed(&op->account);
+		answer_status(op, 403, "the old password is wrong");
+		return;
+	}
+	/* on the account's schedule, as a login: one after another */
+	if (!account_begin(&op->account, &wait, &retry)) {
+		answer_retry(op, 429, retry, "too many failed attempts");
+		return;
+	}
+	tv.tv_sec = wait;
+	if ((op->delay = evtimer_new(authd_env->base, old_hash, op)) == NULL ||
+	    evtimer_add(op->delay, &tv) == -1)
+		fatalx("%s: evtimer", __func__);
 }
 
 /*
  * The grant's user proves to know the password (op->password) before
  * a new one is set: no more attempts from an address than a login
- * gets, each wrong one counted.
+ * gets, each wrong one counted there and against the account, on the
+ * account's schedule.
  */
 static void
 check_old_password(struct pwop *op)
@@ -335,12 +394,7 @@ check_old_password(struct pwop *op)
 	/* counted before the old password is hashed, taken back unless
 	 * it was wrong */
 	if (!attempt_begin(&op->attempt, op->peer, &retry)) {
-		answer_status(op, 429, "too many failed attempts");
-		return;
-	}
-	if (strlen(op->password) > HASHER_PASSWORD_MAX) {
-		attempt_failed(&op->attempt);
-		answer_status(op, 403, "the old password is wrong");
+		answer_retry(op, 429, retry, "too many failed attempts");
 		return;
 	}
 	op->ref[0] = '\0';	/* the grant's own user */

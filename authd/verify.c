@@ -315,6 +315,7 @@ verify_opaque(struct ipc_chan *chan, struct ipc_msg *req, uint32_t dialect,
 		fatal("%s", __func__);
 	if (token_parse(prefix, cred, strlen(cred), v->id, v->secret) !=
 	    CRYPTO_OK) {
+		explicit_bzero(v, sizeof(*v));
 		free(v);
 		return -1;
 	}
@@ -378,8 +379,11 @@ verify_request(struct ipc_chan *chan, struct ipc_msg *m)
 	ipc_get_u32(m, &kind);
 	ipc_get_str(m, cred, sizeof(cred));
 	ipc_get_str(m, secret, sizeof(secret));
-	if (ipc_end(m) == -1)
+	if (ipc_end(m) == -1) {
+		explicit_bzero(cred, sizeof(cred));
+		explicit_bzero(secret, sizeof(secret));
 		return -1;
+	}
 	if (!peer_invalid_ok(peer, &retry)) {
 		verify_answer(chan, m, 429, retry, NULL);
 		goto done;

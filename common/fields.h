@@ -27,8 +27,10 @@
 #define SSHKEY_COMMENT_MAX	255
 #define SSHKEY_FP_MAX		50	/* SHA256: and 43 base64 characters */
 
-/* The longest authd holds a login of an account under attack, seconds:
- * frontd waits that much longer than its usual IPC timeout for one. */
+/* The longest authd holds a password check (a login, an old password)
+ * of an account under attack, seconds; one that would wait longer is
+ * refused with 429.  frontd waits that much longer than its usual IPC
+ * timeout for one. */
 #define LOGIN_DELAY_MAX		8
 
 #endif

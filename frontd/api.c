@@ -373,7 +373,9 @@ api_request(struct api_req *r, struct ipc_chan *chan, struct ipc_msg *m,
 {
 	int	 timeout = frontd_env->ipc_timeout_ms;
 
-	if (m->type == IPC_AUTH_LOGIN || m->type == IPC_AUTH_CLIENT_LOGIN)
+	/* a password check waits its turn on its account's schedule */
+	if (m->type == IPC_AUTH_LOGIN || m->type == IPC_AUTH_CLIENT_LOGIN ||
+	    m->type == IPC_AUTH_CHANGE_PW || m->type == IPC_AUTH_ACCOUNT_DATA)
 		timeout += LOGIN_DELAY_MAX * 1000;
 	/* stored waits for taskd's test a little less than this */
 	if (m->type == IPC_OP_EGRESS_TEST)

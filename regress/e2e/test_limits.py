@@ -1,7 +1,9 @@
 """Who the client is and how often it may guess: X-Forwarded-For read
 from its end, attempts counted before their hash runs, one delay per
-account whatever the spelling, an unknown name that costs what a known
-one does, and the account v2 replay cache kept per signing key."""
+account whatever the spelling, an account's attempts run one after
+another, an IPv6 /48 limited besides its /64s, an unknown name that
+costs what a known one does, and the account v2 replay cache shared
+by a user's keys."""
 import base64
 import email.utils
 import hashlib
@@ -14,7 +16,8 @@ import statistics
 import threading
 import time
 
-from identity import admin_password, admin_token, call, make_user, moatctl
+from identity import (admin_password, admin_token, call, login,
+                      make_user, moatctl)
 
 REMOTE = "127.0.0.2"
 
@@ -247,6 +250,244 @@ def test_an_unknown_name_is_slowed_in_every_case(suite):
     assert took[3] >= 0.95 and took[4] >= 1.95, took
 
 
+# ---- one account's attempts run one after another -----------------------
+
+def timed_burst(n, connect, send):
+    """burst(), with each answer's status, Retry-After and the time it
+    came, from the moment all were sent."""
+    ready = threading.Barrier(n)
+    out = [None] * n
+    t0 = [None]
+
+    def one(i):
+        conn = connect()
+        try:
+            conn.connect()
+            ready.wait(30)
+            t0[0] = t0[0] or time.time()
+            conn.request(*send(i))
+            resp = conn.getresponse()
+            resp.read()
+            out[i] = (resp.status, resp.getheader("Retry-After"),
+                      time.time())
+        finally:
+            conn.close()
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    return [(c, r, t - t0[0]) for c, r, t in out]
+
+
+def login_request(name, password):
+    return ("POST", "/v1/auth/login", json.dumps(
+        {"username": name, "password": password}).encode(),
+        {"Content-Type": "application/json"})
+
+
+def login_until_served(suite, name, password, source=None, limit=40):
+    """Logs in, waiting out each 429's Retry-After: (status, seconds)."""
+    t0 = time.time()
+    while True:
+        status, _, hdrs = call(suite, "POST", "/v1/auth/login", body={
+            "username": name, "password": password}, source=source)
+        if status != 429:
+            return status, time.time() - t0
+        assert time.time() - t0 < limit, "locked out"
+        time.sleep(int(hdrs["Retry-After"]))
+
+
+def test_parallel_guesses_against_one_account_run_in_turn(make_suite):
+    """20 parallel guesses at one account, from one address whose own
+    limit is out of the way: they run one after another at the growing
+    delay (0, 0, 0, 1, 3, 7 s), and those that would wait past 8 s are
+    refused at once with 429 rather than all hashed after 8 s.  The
+    owner's right password still logs in once the wait is over."""
+    s = make_suite(conf="limit auth failures 100\n")
+    make_user(s, admin_token(s), "target", "target-password")
+    answers = timed_burst(20, lambda: s.connection(timeout=30),
+                          lambda i: login_request(
+                              "target", "wrong-password-%d" % i))
+    codes = [c for c, _, _ in answers]
+    assert codes.count(401) + codes.count(429) == 20, answers
+    ran = sorted(t for c, _, t in answers if c == 401)
+    # three at once, then 1, 3 and 7 s on: never all of them
+    assert 3 <= len(ran) <= 7, answers
+    assert ran[-1] >= 6, answers
+    refused = [(r, t) for c, r, t in answers if c == 429]
+    assert all(r is not None and 0 < int(r) <= 16 for r, _ in refused), \
+        answers
+    # refused at once, not held for the delay
+    assert all(t < 5 for _, t in refused), answers
+    # never a lock: the right password gets through after the waits
+    status, took = login_until_served(s, "target", "target-password")
+    assert status == 200 and took <= 25, (status, took)
+    # and that reset the account
+    status, took = timed_login(s, "target", "target-password", None)
+    assert status == 200 and took < 0.9, took
+
+
+def test_strangers_cannot_keep_the_owner_out(make_suite):
+    """Strangers who keep an account's schedule full get 429, and so
+    would anyone at a new address; the owner, at an address that logged
+    in to the account before, has a schedule of their own and gets in
+    within the usual delay."""
+    s = make_suite(conf="limit auth failures 1000\n")
+    make_user(s, admin_token(s), "owner", "owner-password")
+    assert timed_login(s, "owner", "owner-password", "127.0.0.5")[0] == 200
+    done = threading.Event()
+
+    def attack():
+        while not done.is_set():
+            timed_burst(8, lambda: s.connection(timeout=30,
+                                                source="127.0.0.6"),
+                        lambda i: login_request("owner", "guess-%d" % i))
+
+    attacker = threading.Thread(target=attack)
+    attacker.start()
+    try:
+        time.sleep(3)
+        status, _, hdrs = call(s, "POST", "/v1/auth/login", body={
+            "username": "owner", "password": "owner-password"},
+            source="127.0.0.7")
+        assert status == 429 and int(hdrs["Retry-After"]) > 0, status
+        status, took = timed_login(s, "owner", "owner-password",
+                                   "127.0.0.5")
+        assert status == 200 and took < 12, (status, took)
+    finally:
+        done.set()
+        attacker.join(60)
+
+
+def test_old_passwords_count_against_the_account(make_suite):
+    """A wrong old password (/v1/user/change-password, and a bearer
+    POST /v2/account/data) is a failure against the account, as a wrong
+    login is: a stolen session does not guess faster than a login."""
+    s = make_suite(conf="limit auth failures 100\n")
+    make_user(s, admin_token(s), "holder", "holder-password")
+    status, body = login(s, "holder", "holder-password")
+    assert status == 200, body
+    token = body["token"]
+    for i in range(2):
+        status, answer, _ = call(s, "POST", "/v1/user/change-password",
+                                 token, {"old_password": "wrong-%d" % i,
+                                         "new_password": "new-password-1"})
+        assert status == 403, answer
+        status, answer, _ = call(s, "POST", "/v2/account/data", token, {
+            "password": "new-password-1", "old_password": "bad-%d" % i})
+        assert status == 403, answer
+    # four failures: a login now waits 2 s, from any address
+    status, took = timed_login(s, "holder", "wrong-again", "127.0.0.40")
+    assert status == 401 and took >= 1.95, took
+    # and the old password's own check waits its turn too (f = 5: 4 s)
+    t0 = time.time()
+    status, answer, _ = call(s, "POST", "/v1/user/change-password", token,
+                             {"old_password": "holder-password",
+                              "new_password": "new-password-2"})
+    assert status == 200 and time.time() - t0 >= 3.9, answer
+    assert login(s, "holder", "new-password-2")[0] == 200
+
+
+def test_shed_attempts_stay_counted_against_the_account(make_suite):
+    """A login shed because the hasher's queue is full (503) was still
+    an attempt at the account: it stays counted, so that a flood cannot
+    reset the delay it earns.  The address gets it back."""
+    base = "limit auth failures 100000\nlimit api requests 100000\n"
+    s = make_suite(conf=base)
+    make_user(s, admin_token(s), "swamped", "swamped-password")
+    # a costly hash, so that a flood keeps the queue full
+    reload(s, base + "argon2 memory 65536 time 1\n")
+    done = threading.Event()
+    counter = iter(range(10 ** 6))
+    shed_flood = []
+
+    def flood():
+        conn = s.connection(timeout=30)
+        try:
+            while not done.is_set():
+                conn.request(*login_request(
+                    "flood-%d" % next(counter), "whatever-password"))
+                resp = conn.getresponse()
+                resp.read()
+                if resp.status == 503:
+                    shed_flood.append(1)
+        except OSError:
+            pass        # frontd gave up on it: the flood goes on without
+        finally:
+            conn.close()
+
+    floods = [threading.Thread(target=flood) for _ in range(80)]
+    for t in floods:
+        t.start()
+    try:
+        # the queue is full once the flood itself is being shed
+        deadline = time.time() + 30
+        while len(shed_flood) < 20:
+            assert time.time() < deadline, "the flood never filled the queue"
+            time.sleep(0.1)
+        shed = []
+        for i in range(3):
+            conn = s.connection(timeout=30)
+            try:
+                conn.request(*login_request("swamped", "wrong-%d" % i))
+                resp = conn.getresponse()
+                resp.read()
+                shed.append(resp.status)
+            finally:
+                conn.close()
+    finally:
+        done.set()
+        for t in floods:
+            t.join(60)
+    # a wrong guess that found room is counted anyway: what matters is
+    # that those shed are too
+    assert 503 in shed and set(shed) <= {401, 503}, shed
+    # the cheap hash again, and the queue drained of what frontd gave up
+    reload(s, base)
+    deadline = time.time() + 60
+    for n in range(1000):
+        t0 = time.time()
+        conn = s.connection(timeout=60)
+        try:
+            conn.request(*login_request("drained-%d" % n, "whatever"))
+            conn.getresponse().read()
+        finally:
+            conn.close()
+        if time.time() - t0 < 0.5:
+            break
+        assert time.time() < deadline, "the queue never drained"
+    # all three attempts stay counted: the next waits a second
+    status, took = timed_login(s, "swamped", "wrong-3", "127.0.0.50")
+    assert status == 401 and took >= 0.95, took
+
+
+# ---- an IPv6 site besides its /64s --------------------------------------
+
+def test_rotating_64s_meets_the_site_limit(make_suite):
+    """Each /64 has its own limit, and its /48 one 16 times as high:
+    a client that takes a new /64 for each guess is stopped there."""
+    s = make_suite(conf="trusted proxy 127.0.0.1\n"
+                   "limit auth failures 1\nlimit invalid tokens 1\n")
+    codes = []
+    for n in range(17):
+        codes.append(via(s, "POST", "/v1/auth/login",
+                         ["2001:db8:1:%x::1" % n],
+                         {"username": "nobody-%d" % n,
+                          "password": "wrong-password"})[0])
+    assert codes == [401] * 16 + [429], codes
+    # another site is its own
+    assert via(s, "POST", "/v1/auth/login", ["2001:db8:2::1"],
+               {"username": "nobody", "password": "wrong"})[0] == 401
+    # invalid tokens alike
+    codes = []
+    for n in range(17):
+        codes.append(via(s, "GET", "/v1/user/me", ["2001:db8:3:%x::1" % n],
+                         token="not-a-token-%d" % n)[0])
+    assert codes == [401] * 16 + [429], codes
+
+
 # ---- the dummy hash -----------------------------------------------------
 
 def login_times(suite, known, rounds):
@@ -313,10 +554,13 @@ def sign(suite, method, path, api_key, secret, when=None):
             "Host": host}
 
 
-def test_a_signing_key_that_fills_its_share_waits(make_suite):
-    """Each key keeps every signature it made for the whole window; when
-    its share is full, a new signature is refused (429, in the account
-    dialect's shape) rather than one that could be replayed forgotten."""
+def test_a_user_who_fills_their_share_waits(make_suite):
+    """Each user's keys keep every signature they made for the whole
+    window, in one share per user: when it is full, a new signature by
+    any of the user's keys, and by keys made after deleting them, is
+    refused (429, in the account dialect's shape) rather than one that
+    could be replayed forgotten.  Other users are served: one user's
+    keys, made and deleted in turn, cannot fill the cache for all."""
     s = make_suite(conf="limit api requests 1000000\n")
     token = admin_token(s)
     status, body, _ = call(s, "PUT", "/v2/account/api", token)
@@ -350,8 +594,31 @@ def test_a_signing_key_that_fills_its_share_waits(make_suite):
         assert resp.status == 401
     finally:
         conn.close()
-    # another key has its own share
+    # the user's other key shares the share
+    status, hdrs, _ = s.request("GET", "/v2/account", None,
+                                sign(s, "GET", "/v2/account", other_key,
+                                     other_secret))
+    assert status == 429 and int(hdrs["Retry-After"]) > 0, status
+    # and deleting the keys for a new one frees nothing
+    for k in (key, other_key):
+        status, body, _ = call(s, "DELETE", "/v2/account/api", token,
+                               {"api_key": k})
+        assert status == 200, body
+    status, body, _ = call(s, "PUT", "/v2/account/api", token)
+    assert status == 201, body
+    new_key, new_secret = body["api"]["api_key"], body["api"]["secret_key"]
     status, _, _ = s.request("GET", "/v2/account", None,
-                             sign(s, "GET", "/v2/account", other_key,
-                                  other_secret))
+                             sign(s, "GET", "/v2/account", new_key,
+                                  new_secret))
+    assert status == 429
+    # another user has their own share
+    make_user(s, token, "signer", "signer-password")
+    status, body = login(s, "signer", "signer-password")
+    assert status == 200, body
+    status, body, _ = call(s, "PUT", "/v2/account/api", body["token"])
+    assert status == 201, body
+    status, _, _ = s.request("GET", "/v2/account", None,
+                             sign(s, "GET", "/v2/account",
+                                  body["api"]["api_key"],
+                                  body["api"]["secret_key"]))
     assert status == 200

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cidr.h"
@@ -614,6 +615,163 @@ test_ratelimit_addr_key(void)
 	ratelimit_free(rl);
 }
 
+/* Seconds since some fixed moment, with a fraction, for timing. */
+static double
+seconds(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/*
+ * A full table forgets one key per insert without looking at the
+ * others: 200000 keys through a table of 65536 (what an IPv6 /48 of
+ * 65536 /64s can send) take well under a second, where a scan of every
+ * key per insert took minutes.  The newest keys stay.
+ */
+static void
+test_ratelimit_eviction_cost(void)
+{
+	struct ratelimit	*rl = ratelimit_new(10, 60, 65536);
+	uint32_t		 ra, i, n = 200000;
+	double			 t0 = seconds(), took;
+
+	for (i = 0; i < n; i++) {
+		ratelimit_hit(rl, &i, sizeof(i), 1000 + i / 10000, &ra);
+		/* an old table would take minutes: give up early */
+		if (i % 256 == 0 && seconds() - t0 > 10)
+			break;
+	}
+	took = seconds() - t0;
+	CHECK_INT(i, n);
+	CHECK(took < 3.0);
+	if (took >= 3.0)
+		fprintf(stderr, "200000 inserts took %.1f s\n", took);
+	CHECK_INT(ratelimit_keys(rl), 65536);
+	i = n - 1;
+	CHECK_INT(ratelimit_count(rl, &i, sizeof(i), 1000 + i / 10000), 1);
+	i = n - 65536;
+	CHECK_INT(ratelimit_count(rl, &i, sizeof(i), 1000 + i / 10000), 1);
+	i = n - 65537;
+	CHECK_INT(ratelimit_count(rl, &i, sizeof(i), 1000 + i / 10000), 0);
+	i = 0;
+	CHECK_INT(ratelimit_count(rl, &i, sizeof(i), 1000 + n / 10000), 0);
+	ratelimit_free(rl);
+}
+
+/*
+ * Which key a full table forgets: one whose window has ended first,
+ * then the oldest with at most one hit, and one with more (an account
+ * under attack, an address that failed) only when no other is left.
+ * Fresh keys cannot push out a counter that matters.
+ */
+static void
+test_ratelimit_eviction_order(void)
+{
+	struct ratelimit	*rl = ratelimit_new(100, 60, 4);
+	uint32_t		 ra, i;
+
+	/* the victim's counter is the oldest key of all */
+	for (i = 0; i < 3; i++)
+		CHECK_INT(ratelimit_hit(rl, "victim", 6, 1000, &ra), 1);
+	for (i = 0; i < 1000; i++)
+		ratelimit_hit(rl, &i, sizeof(i), 1001 + i % 50, &ra);
+	CHECK_INT(ratelimit_count(rl, "victim", 6, 1050), 3);
+	CHECK_INT(ratelimit_keys(rl), 4);
+	/* the newest light keys stay */
+	i = 999;
+	CHECK_INT(ratelimit_count(rl, &i, sizeof(i), 1050), 1);
+	/* a key with a schedule is kept like one with hits */
+	ratelimit_set_next(rl, "sched", 5, 1050, 1058);
+	CHECK_INT(ratelimit_next(rl, "sched", 5), 1058);
+	for (i = 0; i < 1000; i++)
+		ratelimit_hit(rl, &i, sizeof(i), 1051, &ra);
+	CHECK_INT(ratelimit_next(rl, "sched", 5), 1058);
+	CHECK_INT(ratelimit_count(rl, "victim", 6, 1051), 3);
+	/* only heavy keys left: the oldest of them goes */
+	for (i = 0; i < 4; i++)
+		ratelimit_hit(rl, "h1", 2, 1052, &ra);
+	ratelimit_hit(rl, "h2", 2, 1053, &ra);
+	ratelimit_hit(rl, "h2", 2, 1053, &ra);
+	CHECK_INT(ratelimit_count(rl, "victim", 6, 1053), 3);
+	ratelimit_hit(rl, "w", 1, 1053, &ra);
+	CHECK_INT(ratelimit_keys(rl), 4);
+	CHECK_INT(ratelimit_count(rl, "victim", 6, 1053), 0);
+	CHECK_INT(ratelimit_count(rl, "h1", 2, 1053), 4);
+	CHECK_INT(ratelimit_next(rl, "sched", 5), 1058);
+	/* an ended window goes before a light key whose window runs: at
+	 * 1112, sched's window (1050) has ended and its time passed, x's
+	 * (1100) has not */
+	ratelimit_hit(rl, "x", 1, 1100, &ra);
+	CHECK_INT(ratelimit_count(rl, "w", 1, 1100), 0);
+	ratelimit_hit(rl, "y", 1, 1112, &ra);
+	CHECK_INT(ratelimit_next(rl, "sched", 5), 0);
+	CHECK_INT(ratelimit_count(rl, "x", 1, 1112), 1);
+	CHECK_INT(ratelimit_count(rl, "y", 1, 1112), 1);
+	ratelimit_free(rl);
+	/* taken back below two hits, a key is light again */
+	rl = ratelimit_new(100, 60, 3);
+	ratelimit_hit(rl, "a", 1, 1000, &ra);
+	ratelimit_hit(rl, "a", 1, 1000, &ra);
+	ratelimit_hit(rl, "b", 1, 1001, &ra);
+	ratelimit_hit(rl, "b", 1, 1001, &ra);
+	ratelimit_unhit(rl, "b", 1, 1001);
+	ratelimit_hit(rl, "c", 1, 1002, &ra);
+	ratelimit_hit(rl, "d", 1, 1002, &ra);
+	CHECK_INT(ratelimit_count(rl, "a", 1, 1002), 2);
+	CHECK_INT(ratelimit_count(rl, "b", 1, 1002), 0);
+	CHECK_INT(ratelimit_count(rl, "c", 1, 1002), 1);
+	ratelimit_free(rl);
+}
+
+/*
+ * An IPv6 /48 is a key of its own besides its /64s: rotating through
+ * the 65536 /64s of one site meets the site's limit.
+ */
+static void
+test_ratelimit_site_key(void)
+{
+	struct ratelimit	*nets = ratelimit_new(1, 60, 1024);
+	struct ratelimit	*sites = ratelimit_new(RATELIMIT_SITE_FACTOR,
+				    60, 1024);
+	uint8_t			 ka[RATELIMIT_SITE_KEY_MAX];
+	uint8_t			 kb[RATELIMIT_SITE_KEY_MAX];
+	uint8_t			 net[RATELIMIT_ADDR_KEY_MAX];
+	char			 addr[64];
+	size_t			 la, lb, ln;
+	uint32_t		 ra, i, passed = 0;
+
+	la = ratelimit_site_key("2001:db8:1:2::1", ka);
+	lb = ratelimit_site_key("2001:db8:1:ffff:1:2:3:4", kb);
+	CHECK_INT(la, RATELIMIT_SITE_KEY_MAX);
+	CHECK(la == lb && memcmp(ka, kb, la) == 0);
+	lb = ratelimit_site_key("2001:db8:2:2::1", kb);
+	CHECK(la == lb && memcmp(ka, kb, la) != 0);
+	/* no coarser tier for IPv4, mapped or not, nor for no address */
+	CHECK_INT(ratelimit_site_key("192.0.2.1", ka), 0);
+	CHECK_INT(ratelimit_site_key("::ffff:192.0.2.1", ka), 0);
+	CHECK_INT(ratelimit_site_key("not an address", ka), 0);
+	/* and never the key of a /64 */
+	ln = ratelimit_addr_key("2001:db8:1:2::1", net);
+	la = ratelimit_site_key("2001:db8:1:2::1", ka);
+	CHECK(la != ln || memcmp(ka, net, la) != 0);
+	/* one failure per /64, each /64 of the site new: the site stops
+	 * them after RATELIMIT_SITE_FACTOR */
+	for (i = 0; i < 100; i++) {
+		snprintf(addr, sizeof(addr), "2001:db8:1:%x::1", i);
+		ln = ratelimit_addr_key(addr, net);
+		la = ratelimit_site_key(addr, ka);
+		if (ratelimit_hit(nets, net, ln, 1000, &ra) &&
+		    ratelimit_hit(sites, ka, la, 1000, &ra))
+			passed++;
+	}
+	CHECK_INT(passed, RATELIMIT_SITE_FACTOR);
+	ratelimit_free(nets);
+	ratelimit_free(sites);
+}
+
 static void
 test_cidr(void)
 {
@@ -871,6 +1029,9 @@ main(void)
 	RUN(test_ratelimit_long_keys);
 	RUN(test_ratelimit_unhit);
 	RUN(test_ratelimit_addr_key);
+	RUN(test_ratelimit_eviction_cost);
+	RUN(test_ratelimit_eviction_order);
+	RUN(test_ratelimit_site_key);
 	RUN(test_cidr);
 	RUN(test_egress_checks);
 	RUN(test_egress_endpoint_refusal);
