@@ -36,6 +36,7 @@ clang $CFLAGS regress/fuzz/fuzz_conf.c moatd/conf.c "$out/parse.c" \
     common/cidr.c -o "$out/fuzz_conf" $LIBS
 clang $CFLAGS -Iauthd regress/fuzz/fuzz_tlssign.c authd/tlskey.c \
     ipc/msg.c ipc/catalogue.c ipc/chan.c common/log.c common/proc.c \
+    common/util.c \
     -o "$out/fuzz_tlssign" $LIBS $(pkg-config --libs libcrypto)
 }
 
