@@ -17,7 +17,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -339,6 +338,7 @@ host_paths(const struct driver_paths *p, const struct driver_host *h,
 	snprintf(home, PATH_MAX, "%s/volumes/%s", p->state, h->short_id);
 }
 
+/* The host's directories; 1 if its home was made now, 0, or -1. */
 static int
 prepare_dirs(const struct driver_paths *p, const char *bundle,
     const char *home)
@@ -351,8 +351,11 @@ prepare_dirs(const struct driver_paths *p, const char *bundle,
 	snprintf(path, sizeof(path), "%s/volumes", p->state);
 	if (make_dir(path, 0700) == -1)
 		return -1;
-	return make_dir(bundle, 0700) == 0 && make_dir(home, 0755) == 0 ?
-	    0 : -1;
+	if (make_dir(bundle, 0700) == -1)
+		return -1;
+	if (mkdir(home, 0755) == 0)
+		return 1;
+	return errno == EEXIST ? 0 : -1;
 }
 
 /*
@@ -445,9 +448,10 @@ crun_ensure_running(const struct driver_paths *p, const struct driver_host *h,
     struct driver_res *res)
 {
 	char		 bundle[PATH_MAX], home[PATH_MAX];
+	struct tree_ids	 ids;
 	const char	*state;
 	long		 pid;
-	uint32_t	 first;
+	int		 made;
 
 	if (runtime_present(p, res) == -1)
 		return -1;
@@ -464,19 +468,22 @@ crun_ensure_running(const struct driver_paths *p, const struct driver_host *h,
 	    runtime_do(p, "delete", "-f", h, res) == -1)
 		return -1;
 	host_paths(p, h, bundle, home);
-	if (prepare_dirs(p, bundle, home) == -1) {
+	if ((made = prepare_dirs(p, bundle, home)) == -1) {
 		driver_fail(res, "bundle_failed", "cannot prepare the bundle "
 		    "of %s", h->short_id);
 		return -1;
 	}
-	if (idmap_claim(p, bundle, &first, res) == -1)
+	if (idmap_claim(p, bundle, &ids, res) == -1)
 		return -1;
-	if (idmap_home(home, first) == -1) {
+	/* a home made now (its bundle kept its block) is its root's;
+	 * one that holds files follows the block that the bundle says */
+	if ((made && ids.nfrom == 0 && chown(home, ids.to, ids.to) == -1) ||
+	    idmap_home(bundle, home, &ids) == -1) {
 		driver_fail(res, "home_failed", "cannot give the home of %s to "
 		    "its user ids", h->short_id);
 		return -1;
 	}
-	if (bundle_write(p, h, bundle, home, first) == -1) {
+	if (bundle_write(p, h, bundle, home, ids.to) == -1) {
 		driver_fail(res, "bundle_failed", "cannot prepare the bundle "
 		    "of %s", h->short_id);
 		return -1;
@@ -527,24 +534,6 @@ crun_rebuild(const struct driver_paths *p, const struct driver_host *h,
 }
 
 static int
-remove_entry(const char *path, const struct stat *st, int flag,
-    struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static int
-remove_tree(const char *path)
-{
-	if (access(path, F_OK) == -1)
-		return 0;
-	return nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-static int
 crun_remove(const struct driver_paths *p, const struct driver_host *h,
     struct driver_res *res)
 {
@@ -554,7 +543,7 @@ crun_remove(const struct driver_paths *p, const struct driver_host *h,
 		return -1;
 	host_paths(p, h, bundle, home);
 	idmap_release(bundle);
-	if (remove_tree(bundle) == -1 || remove_tree(home) == -1) {
+	if (tree_remove(bundle) == -1 || tree_remove(home) == -1) {
 		driver_fail(res, "remove_failed", "cannot remove the files of %s",
 		    h->short_id);
 		return -1;
