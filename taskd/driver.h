@@ -166,7 +166,9 @@ struct spawn_opts {
 	int		 fds[SPAWN_FDS_MAX];	/* become 3 and 4 */
 	int		 nfds;
 	int		 timeout_ms;	/* killed after it; 0 for none */
+	int		 unprivileged;	/* as nobody, without capabilities */
 };
+#define SPAWN_NOBODY	65534	/* nobody and nogroup */
 int	 spawn_run(const char *const argv[], const struct spawn_opts *,
 	    char *out, size_t outlen);
 /* spawn.c: runs argv, its output on a pipe that may outlive it (what a
