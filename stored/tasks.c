@@ -191,9 +191,9 @@ cancel_detached(int64_t now)
 	static const char sql[] = "UPDATE tasks SET status = 'canceled', "
 	    "lease_until = NULL, error_code = 'host_deleted', "
 	    "error_message = 'its host was deleted', updated_at = ?1 WHERE "
-	    "host_oid IS NULL AND short_id IS NOT NULL AND action <> ?2 AND "
-	    "(status = 'pending' OR (status = 'running' AND "
-	    "lease_until < ?1))";
+	    "host_oid IS NULL AND status IN ('pending', 'running') AND "
+	    "short_id IS NOT NULL AND action <> ?2 AND (status = 'pending' OR "
+	    "lease_until < ?1)";
 	sqlite3_stmt	*st = db_stmt(sql);
 	int		 rc;
 

@@ -338,7 +338,6 @@ host_paths(const struct driver_paths *p, const struct driver_host *h,
 	snprintf(home, PATH_MAX, "%s/volumes/%s", p->state, h->short_id);
 }
 
-/* The host's directories; 1 if its home was made now, 0, or -1. */
 static int
 prepare_dirs(const struct driver_paths *p, const char *bundle,
     const char *home)
@@ -351,11 +350,26 @@ prepare_dirs(const struct driver_paths *p, const char *bundle,
 	snprintf(path, sizeof(path), "%s/volumes", p->state);
 	if (make_dir(path, 0700) == -1)
 		return -1;
-	if (make_dir(bundle, 0700) == -1)
+	return make_dir(bundle, 0700) == 0 && make_dir(home, 0755) == 0 ?
+	    0 : -1;
+}
+
+/*
+ * The home in the host's block: its files follow the blocks its bundle
+ * recorded (idmap.c); a top directory still the machine root's (made
+ * here for a host whose bundle kept its block) becomes the host root's.
+ * The host cannot make it so: its ids are its block's.
+ */
+static int
+home_owned(const char *bundle, const char *home, const struct tree_ids *ids)
+{
+	struct stat	 st;
+
+	if (idmap_home(bundle, home, ids) == -1 || lstat(home, &st) == -1)
 		return -1;
-	if (mkdir(home, 0755) == 0)
-		return 1;
-	return errno == EEXIST ? 0 : -1;
+	if (st.st_uid != 0 && st.st_gid != 0)
+		return 0;
+	return lchown(home, ids->to, ids->to);
 }
 
 /*
@@ -451,7 +465,6 @@ crun_ensure_running(const struct driver_paths *p, const struct driver_host *h,
 	struct tree_ids	 ids;
 	const char	*state;
 	long		 pid;
-	int		 made;
 
 	if (runtime_present(p, res) == -1)
 		return -1;
@@ -468,17 +481,14 @@ crun_ensure_running(const struct driver_paths *p, const struct driver_host *h,
 	    runtime_do(p, "delete", "-f", h, res) == -1)
 		return -1;
 	host_paths(p, h, bundle, home);
-	if ((made = prepare_dirs(p, bundle, home)) == -1) {
+	if (prepare_dirs(p, bundle, home) == -1) {
 		driver_fail(res, "bundle_failed", "cannot prepare the bundle "
 		    "of %s", h->short_id);
 		return -1;
 	}
 	if (idmap_claim(p, bundle, &ids, res) == -1)
 		return -1;
-	/* a home made now (its bundle kept its block) is its root's;
-	 * one that holds files follows the block that the bundle says */
-	if ((made && ids.nfrom == 0 && chown(home, ids.to, ids.to) == -1) ||
-	    idmap_home(bundle, home, &ids) == -1) {
+	if (home_owned(bundle, home, &ids) == -1) {
 		driver_fail(res, "home_failed", "cannot give the home of %s to "
 		    "its user ids", h->short_id);
 		return -1;

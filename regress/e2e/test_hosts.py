@@ -5,6 +5,7 @@ reconciler; a missing runtime; the task list and the dashboard."""
 import glob
 import json
 import os
+import shutil
 import signal
 import subprocess
 import time
@@ -845,10 +846,15 @@ def test_blocks_are_claimed_again_as_the_runner_starts(make_suite):
     h2, task2 = create(s, admin, other["id"])
     succeeded(s, admin, task2)
     assert uid_block(s, h2["short_id"]) == first + (block == first) * 65536
+    # its home removed while it was stopped: made again, its root's
+    home = os.path.join(s.var, "task", "volumes", short)
+    shutil.rmtree(home)
     status, body, _ = call(s, "POST", "/v1/admin/hosts/%s/start" % h["id"],
                            admin)
     succeeded(s, admin, body["task_id"])
     assert uid_block(s, short) == block
+    assert (os.stat(home).st_uid, os.stat(home).st_gid) == (block, block)
+    assert in_host(s, short, "touch /home/mine").returncode == 0
 
 
 def test_a_console_stays_within_its_bound(suite):
