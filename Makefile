@@ -79,7 +79,7 @@ STORED_SRCS = stored/stored.c stored/config.c stored/db.c stored/schema.c \
 	stored/egress.c stored/digest.c
 TASKD_SRCS = taskd/taskd.c taskd/config.c taskd/jobs.c taskd/runner.c \
 	taskd/crun.c taskd/image.c taskd/spawn.c taskd/net.c taskd/endpoint.c \
-	taskd/suite.c taskd/idmap.c taskd/bundle.c
+	taskd/suite.c taskd/idmap.c taskd/bundle.c taskd/tree.c
 MOATCTL_SRCS = moatctl/moatctl.c
 
 MOATD_PKGS = $(PKGS_COMMON) msgpack libevent_core
@@ -185,7 +185,7 @@ UNIT_TESTS = $(BIN)/test_ipc $(BIN)/test_conf $(BIN)/test_common \
 	$(BIN)/test_http_parse $(BIN)/test_json_limits $(BIN)/test_crypto \
 	$(BIN)/test_phc $(BIN)/test_grantcache $(BIN)/test_sshkey \
 	$(BIN)/test_db $(BIN)/test_replay $(BIN)/test_endpoint \
-	$(BIN)/test_tlskey
+	$(BIN)/test_tlskey $(BIN)/test_tree
 UNIT_LIB = $(call objs,regress/unit/test.c,unit) $(LIBMOAT)
 
 $(eval $(call prog_rules,unit,$(UNIT_PKGS) libcrypto,-Ifrontd -Imoatd -Iauthd -Istored -Itaskd))
@@ -224,6 +224,10 @@ $(BIN)/test_replay: $(call objs,regress/unit/test_replay.c authd/replay.c,unit) 
 	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS))
 
 $(BIN)/test_endpoint: $(call objs,regress/unit/test_endpoint.c taskd/endpoint.c,unit) $(UNIT_LIB)
+	@echo "LD $@"
+	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS))
+
+$(BIN)/test_tree: $(call objs,regress/unit/test_tree.c taskd/tree.c,unit) $(UNIT_LIB)
 	@echo "LD $@"
 	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS))
 

@@ -316,7 +316,8 @@ hosts_put_of_user(struct ipc_msg *out, uint64_t user_oid)
 /*
  * Before a user's row goes, taking the rows of their hosts along: a
  * host.delete for each live host, by short id, in the caller's
- * transaction.  Its container, limits, tunnel and home then go too.
+ * transaction.  Its container, limits, tunnel and home then go too,
+ * once the task running for the host, if any, is over.
  */
 int
 hosts_teardown_user(uint64_t user_oid, const char *requested_by)
@@ -327,6 +328,8 @@ hosts_teardown_user(uint64_t user_oid, const char *requested_by)
 	char		 short_id[HOST_SHORT_ID_LEN + 1], task_id[37];
 	int		 rc, queued = 0;
 
+	if (tasks_detach_user(user_oid) == -1)
+		return -1;
 	sqlite3_bind_int64(st, 1, user_oid);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		db_text_col(st, 0, short_id, sizeof(short_id));

@@ -327,6 +327,13 @@ static const char *const migrations[] = {
 	"DROP TABLE account_keys;"
 	"ALTER TABLE account_keys_new RENAME TO account_keys;"
 	"CREATE INDEX account_keys_user ON account_keys (user_oid);",
+
+	/* 13: every task of a host names its short id, on which the claim
+	 * leases one task of a host at a time */
+	"UPDATE tasks SET short_id = (SELECT h.short_id FROM hosts h WHERE"
+	"  h.oid = tasks.host_oid) WHERE short_id IS NULL AND"
+	"  host_oid IS NOT NULL;"
+	"CREATE INDEX tasks_short ON tasks (short_id, status);",
 };
 
 /* The migration that rebuilds tables other tables refer to: it runs with

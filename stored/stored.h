@@ -208,6 +208,7 @@ int	 hosts_teardown_user(uint64_t user_oid, const char *requested_by);
 void	 hosts_put_of_user(struct ipc_msg *, uint64_t user_oid);
 void	 tasks_wake(void);
 int	 tasks_host_busy(uint64_t host_oid);
+int	 tasks_detach_user(uint64_t user_oid);
 int	 tasks_claim(struct ipc_chan *, struct ipc_msg *);
 int	 tasks_progress(struct ipc_msg *);
 int	 tasks_done(struct ipc_chan *, struct ipc_msg *);

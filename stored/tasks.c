@@ -58,6 +58,8 @@ tasks_enqueue(uint32_t action, uint64_t host_oid, const char *requested_by,
 /*
  * The same, for a host that will have no row: a user's deletion takes
  * the rows of their hosts along, and their containers go by short id.
+ * Every task of a host names its short id, which the claim serializes
+ * on (lease_tasks).
  */
 int
 tasks_enqueue_short(uint32_t action, uint64_t host_oid, const char *short_id,
@@ -65,8 +67,9 @@ tasks_enqueue_short(uint32_t action, uint64_t host_oid, const char *short_id,
 {
 	static const char sql[] = "INSERT INTO tasks (id, kind, action, "
 	    "host_oid, status, requested_by, run_after, created_at, "
-	    "updated_at, short_id) VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?, "
-	    "?)";
+	    "updated_at, short_id) VALUES (?1, ?2, ?3, ?4, 'pending', ?5, ?6, "
+	    "?7, ?8, coalesce(?9, (SELECT short_id FROM hosts WHERE "
+	    "oid = ?4)))";
 	sqlite3_stmt	*st = db_stmt(sql);
 	int64_t		 now = db_now();
 	int		 rc;
@@ -87,6 +90,26 @@ tasks_enqueue_short(uint32_t action, uint64_t host_oid, const char *short_id,
 		sqlite3_bind_text(st, 9, short_id, -1, SQLITE_STATIC);
 	else
 		sqlite3_bind_null(st, 9);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/*
+ * Before a user's hosts' rows go: the task running for one of them
+ * keeps its row (by short id), so that the host.delete queued behind it
+ * waits until it is over; those pending go with the host.
+ */
+int
+tasks_detach_user(uint64_t user_oid)
+{
+	static const char sql[] = "UPDATE tasks SET host_oid = NULL WHERE "
+	    "status = 'running' AND host_oid IN (SELECT oid FROM hosts WHERE "
+	    "user_oid = ?)";
+	sqlite3_stmt	*st = db_stmt(sql);
+	int		 rc;
+
+	sqlite3_bind_int64(st, 1, user_oid);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? 0 : -1;
@@ -156,17 +179,52 @@ fail_exhausted(int64_t now)
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-/* Leases up to max runnable tasks; their rows in jobs, their number. */
+/*
+ * A task detached from its deleted host (tasks_detach_user) is not run
+ * again: once it is no longer running (its outcome asked for a retry,
+ * its lease ran out, taskd started again), it is canceled, and the
+ * host's delete may go.
+ */
+static int
+cancel_detached(int64_t now)
+{
+	static const char sql[] = "UPDATE tasks SET status = 'canceled', "
+	    "lease_until = NULL, error_code = 'host_deleted', "
+	    "error_message = 'its host was deleted', updated_at = ?1 WHERE "
+	    "host_oid IS NULL AND status IN ('pending', 'running') AND "
+	    "short_id IS NOT NULL AND action <> ?2 AND (status = 'pending' OR "
+	    "lease_until < ?1)";
+	sqlite3_stmt	*st = db_stmt(sql);
+	int		 rc;
+
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int(st, 2, HOST_DELETE);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/*
+ * Leases up to max runnable tasks; their rows in jobs, their number.
+ * One task of a host at a time, in the order queued: a task is not
+ * leased while another of its host runs (with a lease not yet over),
+ * nor while one queued before it is not over.  So a host's delete never
+ * overlaps its start, whose files it removes.
+ */
 static int
 lease_tasks(int64_t now, uint32_t max, struct task_job *jobs,
     uint64_t *host_oids)
 {
 	static const char sql[] = "UPDATE tasks SET status = 'running', "
 	    "attempts = attempts + 1, fence = fence + 1, lease_until = ?2, "
-	    "updated_at = ?1 WHERE oid IN (SELECT oid FROM tasks WHERE "
-	    "(status = 'pending' AND run_after <= ?1) OR (status = 'running' "
-	    "AND lease_until < ?1) ORDER BY oid LIMIT ?3) RETURNING oid, "
-	    "fence, action, attempts, coalesce(host_oid, 0), "
+	    "updated_at = ?1 WHERE oid IN (SELECT t.oid FROM tasks t WHERE "
+	    "((t.status = 'pending' AND t.run_after <= ?1) OR "
+	    "(t.status = 'running' AND t.lease_until < ?1)) AND NOT EXISTS "
+	    "(SELECT 1 FROM tasks o WHERE o.short_id = t.short_id AND "
+	    "o.oid <> t.oid AND ((o.status = 'running' AND "
+	    "o.lease_until >= ?1) OR (o.oid < t.oid AND o.status IN "
+	    "('pending', 'running')))) ORDER BY t.oid LIMIT ?3) RETURNING "
+	    "oid, fence, action, attempts, coalesce(host_oid, 0), "
 	    "coalesce(short_id, '')";
 	sqlite3_stmt	*st = db_stmt(sql);
 	int		 n = 0;
@@ -208,7 +266,7 @@ tasks_claim(struct ipc_chan *chan, struct ipc_msg *m)
 		max = TASK_CLAIM_MAX;
 	if (db_begin_lazy() == 0) {
 		if ((restart && release_interrupted(now) == -1) ||
-		    fail_exhausted(now) == -1)
+		    fail_exhausted(now) == -1 || cancel_detached(now) == -1)
 			n = -1;
 		else
 			n = lease_tasks(now, max, jobs, host_oids);

@@ -29,7 +29,21 @@
  * read in one place.  ptrace and process_vm_readv/writev are allowed
  * on kernels from 4.8, where a tracer can no longer step around the
  * filter, as Docker does.
+ *
+ * Two calls Docker's profile allows only with some arguments are
+ * refused with others: socket for AF_VSOCK (the hypervisor's sockets,
+ * no namespace's), and personality for any value but PER_LINUX (0),
+ * PER_LINUX32 (8), UNAME26 (0x20000), the last two together (0x20008)
+ * and the query (0xffffffff): the other execution domains are old,
+ * little-tested code, and flags such as ADDR_NO_RANDOMIZE undo the
+ * host's own defences.  A rule may compare an argument only once (a
+ * runtime splits a rule that compares one twice into rules that each
+ * refuse, which would refuse everything), so what is refused is a
+ * union of single comparisons; see personality_rules.  The kernel
+ * reads both arguments as 32-bit: socket's is compared masked, and
+ * personality's values above 32 bits are refused outright.
  */
+#include <sys/socket.h>
 #include <sys/types.h>
 #include <sys/utsname.h>
 
@@ -120,11 +134,57 @@ append_names(char *buf, size_t len, const char *const *names, size_t n)
 		append(buf, len, "%s\"%s\"", i == 0 ? "" : ",", names[i]);
 }
 
+static void
+refuse_masked(char *buf, size_t len, const char *name, uint64_t mask,
+    uint64_t value)
+{
+	append(buf, len, ",{\"names\":[\"%s\"],\"action\":"
+	    "\"SCMP_ACT_ERRNO\",\"errnoRet\":%d,\"args\":[{\"index\":0,"
+	    "\"value\":%llu,\"valueTwo\":%llu,\"op\":"
+	    "\"SCMP_CMP_MASKED_EQ\"}]}", name, EPERM,
+	    (unsigned long long)mask, (unsigned long long)value);
+}
+
+/*
+ * personality refused for every value but 0, 0x8, 0x20000, 0x20008 and
+ * 0xffffffff, as rules of one comparison each.  The allowed values
+ * but the last are those with no bit outside 0x20008 set; so a value
+ * is refused if it is above 32 bits, or has a bit b outside 0x20008
+ * set and some bit clear.  Going round the 30 bits outside 0x20008 in
+ * order, a value with one of them set and another clear has a set bit
+ * followed by a clear one: a rule (b set, next clear) for each b.  A
+ * value with all 30 set and bit 3 or 17 clear has bit 0 set with bit
+ * 3 or 17 clear: two rules more.  None of them holds for an allowed
+ * value.
+ */
+static void
+personality_rules(char *buf, size_t len)
+{
+	const uint32_t	 allowed_bits = 0x20008;
+	uint32_t	 bit, next;
+
+	append(buf, len, ",{\"names\":[\"personality\"],\"action\":"
+	    "\"SCMP_ACT_ERRNO\",\"errnoRet\":%d,\"args\":[{\"index\":0,"
+	    "\"value\":%llu,\"op\":\"SCMP_CMP_GT\"}]}", EPERM,
+	    0xffffffffULL);
+	for (bit = 0; bit < 32; bit++) {
+		if (allowed_bits & (1U << bit))
+			continue;
+		for (next = (bit + 1) % 32; allowed_bits & (1U << next);
+		    next = (next + 1) % 32)
+			;
+		refuse_masked(buf, len, "personality",
+		    (1ULL << bit) | (1ULL << next), 1ULL << bit);
+	}
+	refuse_masked(buf, len, "personality", 0x1 | 0x8, 0x1);
+	refuse_masked(buf, len, "personality", 0x1 | 0x20000, 0x1);
+}
+
 /* The profile above, made once: "seccomp":{...} */
 static const char *
 seccomp_profile(void)
 {
-	static char	 profile[4096];
+	static char	 profile[16384];
 	size_t		 i;
 
 	if (profile[0] != '\0')
@@ -149,6 +209,9 @@ seccomp_profile(void)
 		    "[{\"index\":0,\"value\":%lu,\"valueTwo\":%lu,\"op\":"
 		    "\"SCMP_CMP_MASKED_EQ\"}]}", EPERM, namespace_flags[i],
 		    namespace_flags[i]);
+	refuse_masked(profile, sizeof(profile), "socket", 0xffffffff,
+	    AF_VSOCK);
+	personality_rules(profile, sizeof(profile));
 	append(profile, sizeof(profile), "]}");
 	if (strlen(profile) + 1 >= sizeof(profile))
 		fatalx("runner: the seccomp profile does not fit");
@@ -235,9 +298,10 @@ bundle_write(const struct driver_paths *p, const struct driver_host *h,
 	    "\"uidMappings\":%s,\"gidMappings\":%s,\"namespaces\":["
 	    "{\"type\":\"user\"},{\"type\":\"pid\"},{\"type\":\"network\"},"
 	    "{\"type\":\"ipc\"},{\"type\":\"uts\"},{\"type\":\"mount\"}],%s,"
-	    "\"maskedPaths\":[\"/proc/acpi\",\"/proc/kcore\",\"/proc/keys\","
-	    "\"/proc/timer_list\",\"/proc/sched_debug\",\"/sys/firmware\","
-	    "\"/proc/scsi\"],\"readonlyPaths\":[\"/proc/bus\",\"/proc/fs\","
+	    "\"maskedPaths\":[\"/proc/acpi\",\"/proc/asound\",\"/proc/kcore\","
+	    "\"/proc/keys\",\"/proc/latency_stats\",\"/proc/timer_list\","
+	    "\"/proc/timer_stats\",\"/proc/sched_debug\",\"/proc/scsi\","
+	    "\"/sys/firmware\",\"/sys/devices/virtual/powercap\"],\"readonlyPaths\":[\"/proc/bus\",\"/proc/fs\","
 	    "\"/proc/irq\",\"/proc/sys\",\"/proc/sysrq-trigger\"]}}\n",
 	    h->timezone, caps, caps, caps, p->image, h->hostname, home, resolv,
 	    cgroups, idmap, idmap, seccomp_profile());

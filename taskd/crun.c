@@ -17,7 +17,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -356,6 +355,24 @@ prepare_dirs(const struct driver_paths *p, const char *bundle,
 }
 
 /*
+ * The home in the host's block: its files follow the blocks its bundle
+ * recorded (idmap.c); a top directory still the machine root's (made
+ * here for a host whose bundle kept its block) becomes the host root's.
+ * The host cannot make it so: its ids are its block's.
+ */
+static int
+home_owned(const char *bundle, const char *home, const struct tree_ids *ids)
+{
+	struct stat	 st;
+
+	if (idmap_home(bundle, home, ids) == -1 || lstat(home, &st) == -1)
+		return -1;
+	if (st.st_uid != 0 && st.st_gid != 0)
+		return 0;
+	return lchown(home, ids->to, ids->to);
+}
+
+/*
  * The console keeper (moat-console) of a container just started: it
  * takes the pipe the container writes its output to, and first what
  * was read of it already.  It outlives this operation and the runner,
@@ -445,9 +462,9 @@ crun_ensure_running(const struct driver_paths *p, const struct driver_host *h,
     struct driver_res *res)
 {
 	char		 bundle[PATH_MAX], home[PATH_MAX];
+	struct tree_ids	 ids;
 	const char	*state;
 	long		 pid;
-	uint32_t	 first;
 
 	if (runtime_present(p, res) == -1)
 		return -1;
@@ -469,14 +486,14 @@ crun_ensure_running(const struct driver_paths *p, const struct driver_host *h,
 		    "of %s", h->short_id);
 		return -1;
 	}
-	if (idmap_claim(p, bundle, &first, res) == -1)
+	if (idmap_claim(p, bundle, &ids, res) == -1)
 		return -1;
-	if (idmap_home(home, first) == -1) {
+	if (home_owned(bundle, home, &ids) == -1) {
 		driver_fail(res, "home_failed", "cannot give the home of %s to "
 		    "its user ids", h->short_id);
 		return -1;
 	}
-	if (bundle_write(p, h, bundle, home, first) == -1) {
+	if (bundle_write(p, h, bundle, home, ids.to) == -1) {
 		driver_fail(res, "bundle_failed", "cannot prepare the bundle "
 		    "of %s", h->short_id);
 		return -1;
@@ -527,24 +544,6 @@ crun_rebuild(const struct driver_paths *p, const struct driver_host *h,
 }
 
 static int
-remove_entry(const char *path, const struct stat *st, int flag,
-    struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static int
-remove_tree(const char *path)
-{
-	if (access(path, F_OK) == -1)
-		return 0;
-	return nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-static int
 crun_remove(const struct driver_paths *p, const struct driver_host *h,
     struct driver_res *res)
 {
@@ -554,7 +553,7 @@ crun_remove(const struct driver_paths *p, const struct driver_host *h,
 		return -1;
 	host_paths(p, h, bundle, home);
 	idmap_release(bundle);
-	if (remove_tree(bundle) == -1 || remove_tree(home) == -1) {
+	if (tree_remove(bundle) == -1 || tree_remove(home) == -1) {
 		driver_fail(res, "remove_failed", "cannot remove the files of %s",
 		    h->short_id);
 		return -1;

@@ -166,7 +166,9 @@ struct spawn_opts {
 	int		 fds[SPAWN_FDS_MAX];	/* become 3 and 4 */
 	int		 nfds;
 	int		 timeout_ms;	/* killed after it; 0 for none */
+	int		 unprivileged;	/* as nobody, without capabilities */
 };
+#define SPAWN_NOBODY	65534	/* nobody and nogroup */
 int	 spawn_run(const char *const argv[], const struct spawn_opts *,
 	    char *out, size_t outlen);
 /* spawn.c: runs argv, its output on a pipe that may outlive it (what a
@@ -175,14 +177,29 @@ int	 spawn_run(const char *const argv[], const struct spawn_opts *,
 int	 spawn_console(const char *const argv[], char *out, size_t outlen,
 	    int *console);
 
+/* tree.c: a host's tree walked by descriptors, never through a link
+ * nor onto another mount: its ids shifted to the block to (each id of a
+ * block from[i] to the same one in it, any other to its root), or the
+ * tree removed */
+#define IDMAP_BLOCK	65536U
+#define TREE_SOURCES	4
+struct tree_ids {
+	uint32_t	 from[TREE_SOURCES];	/* 0: the machine's root's */
+	int		 nfrom;
+	uint32_t	 to;
+};
+int	 tree_shift(const char *top, const struct tree_ids *);
+int	 tree_remove(const char *top);
+
 /* idmap.c: each host's block of user ids, claimed machine-wide and
  * recorded in its bundle; its home owned by it */
-#define IDMAP_BLOCK	65536U
 int	 driver_uid_range_ok(uint32_t first, uint32_t blocks);
 int	 idmap_claim(const struct driver_paths *, const char *bundle,
-	    uint32_t *first, struct driver_res *);
+	    struct tree_ids *, struct driver_res *);
+void	 idmap_reclaim(const char *state);
 void	 idmap_release(const char *bundle);
-int	 idmap_home(const char *home, uint32_t first);
+int	 idmap_home(const char *bundle, const char *home,
+	    const struct tree_ids *);
 
 /* bundle.c: the host's config.json, its ids mapped from first */
 int	 bundle_write(const struct driver_paths *, const struct driver_host *,

@@ -11,21 +11,27 @@
  * symbolic link to the bundle that holds it, under the lock every
  * suite takes (suite.c), and recorded in the bundle (its "uid" file).
  * A claim whose bundle is gone, or records another block, is stale.
- * A host keeps its block from one start to the next; it gets another
- * only when its own is out of the configured range or taken (/run is
- * emptied at boot, and a new host may have taken it first).  The home
+ * /run is emptied at boot: a runner claims again, as it starts and
+ * before it hands out any block, the block every bundle of its suite
+ * records, so that a new host never gets a block whose ids a stopped
+ * host's files still carry.  A host keeps its block from one start to
+ * the next; it gets another only when its own is out of the configured
+ * range or taken (by another suite's host, claimed first).  The home
  * then follows: every file in it is given the same id in the new block
- * (a file of an id outside the old block goes to the new root), the
- * top directory last, so that an interrupted shift is done again.  A
- * home from before user namespaces is owned by the machine's root and
- * shifts the same way, from block 0.
+ * (a file of an id outside the old block goes to the new root).  The
+ * old block is the one the bundle recorded, never what the home says
+ * (its owners are the host's to change); it is kept in "uid.from"
+ * until the shift is done, so that an interrupted shift is done again,
+ * from there.  A home from before user namespaces (no "uid" file) is
+ * owned by the machine's root and shifts the same way, from block 0;
+ * so does a new host's empty home.  The walk is tree.c's.
  */
 #include <sys/stat.h>
 #include <sys/types.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,23 +51,96 @@ driver_uid_range_ok(uint32_t first, uint32_t blocks)
 	    blocks <= (IDMAP_END - first) / IDMAP_BLOCK;
 }
 
-/* The block the bundle records, or 0 if none. */
+/* The first id of a block in text, or 0 if it names none. */
 static uint32_t
-recorded(const char *bundle)
+block_of(const char *text)
 {
-	char		 path[PATH_MAX], text[16], *end;
+	char		*end;
 	unsigned long	 id;
 
-	if (snprintf(path, sizeof(path), "%s/uid", bundle) >=
-	    (int)sizeof(path))
-		return 0;
-	read_line(path, text, sizeof(text));
 	errno = 0;
 	id = strtoul(text, &end, 10);
 	if (text[0] == '\0' || *end != '\0' || errno != 0 ||
 	    id < IDMAP_BLOCK || id % IDMAP_BLOCK != 0 || id >= IDMAP_END)
 		return 0;
 	return (uint32_t)id;
+}
+
+/* The block the bundle records, or 0 if none. */
+static uint32_t
+recorded(const char *bundle)
+{
+	char	 path[PATH_MAX], text[16];
+
+	if (snprintf(path, sizeof(path), "%s/uid", bundle) >=
+	    (int)sizeof(path))
+		return 0;
+	read_line(path, text, sizeof(text));
+	return block_of(text);
+}
+
+/*
+ * The blocks the home may still be in, as uid.from keeps them while a
+ * shift is not done (0 is the machine's root's); how many, 0 if none.
+ */
+static int
+pending(const char *bundle, struct tree_ids *ids)
+{
+	char	 path[PATH_MAX], text[TREE_SOURCES * 12], *word, *last;
+
+	ids->nfrom = 0;
+	if (snprintf(path, sizeof(path), "%s/uid.from", bundle) >=
+	    (int)sizeof(path))
+		return 0;
+	read_line(path, text, sizeof(text));
+	for (word = strtok_r(text, " ", &last); word != NULL &&
+	    ids->nfrom < TREE_SOURCES; word = strtok_r(NULL, " ", &last))
+		if (strcmp(word, "0") == 0 || block_of(word) != 0)
+			ids->from[ids->nfrom++] = block_of(word);
+	return ids->nfrom;
+}
+
+/* The file name of bundle written whole or not at all. */
+static int
+bundle_put(const char *bundle, const char *name, const char *text)
+{
+	char	 path[PATH_MAX], tmp[PATH_MAX];
+
+	if (snprintf(path, sizeof(path), "%s/%s", bundle, name) >=
+	    (int)sizeof(path) || snprintf(tmp, sizeof(tmp), "%s/%s.tmp",
+	    bundle, name) >= (int)sizeof(tmp))
+		return -1;
+	return write_file(tmp, text) == 0 && rename(tmp, path) == 0 ? 0 : -1;
+}
+
+/*
+ * The block had (0: the machine's root's) added to those the home may
+ * be in, before the bundle records another: the oldest go past
+ * TREE_SOURCES (their files then go to the new root).
+ */
+static int
+keep_source(const char *bundle, uint32_t had)
+{
+	struct tree_ids	 ids;
+	char		 text[TREE_SOURCES * 12] = "", word[12];
+	int		 i, n;
+
+	n = pending(bundle, &ids);
+	for (i = 0; i < n; i++)
+		if (ids.from[i] == had)
+			return 0;
+	if (n == TREE_SOURCES) {
+		memmove(ids.from, ids.from + 1, (n - 1) * sizeof(ids.from[0]));
+		n--;
+	}
+	ids.from[n++] = had;
+	for (i = 0; i < n; i++) {
+		snprintf(word, sizeof(word), "%s%u", i == 0 ? "" : " ",
+		    ids.from[i]);
+		strlcat(text, word, sizeof(text));
+	}
+	strlcat(text, "\n", sizeof(text));
+	return bundle_put(bundle, "uid.from", text);
 }
 
 static int
@@ -91,28 +170,27 @@ block_free(uint32_t first, const char *bundle)
 static int
 record(const char *bundle, uint32_t first)
 {
-	char	 path[PATH_MAX], tmp[PATH_MAX], text[16];
+	char	 text[16];
 
-	if (snprintf(path, sizeof(path), "%s/uid", bundle) >=
-	    (int)sizeof(path) || snprintf(tmp, sizeof(tmp), "%s/uid.tmp",
-	    bundle) >= (int)sizeof(tmp))
-		return -1;
 	snprintf(text, sizeof(text), "%u\n", first);
-	return write_file(tmp, text) == 0 && rename(tmp, path) == 0 ? 0 : -1;
+	return bundle_put(bundle, "uid", text);
 }
 
 /*
  * The host's block, claimed and recorded in its bundle: the one it had
- * if it may keep it, else the first free one.  0, or -1 with res failed.
+ * if it may keep it, else the first free one; in ids, with the blocks
+ * its home may still be in (none if it is in this one).  0, or -1 with
+ * res failed.
  */
 int
 idmap_claim(const struct driver_paths *p, const char *bundle_path,
-    uint32_t *first, struct driver_res *res)
+    struct tree_ids *ids, struct driver_res *res)
 {
 	char		 bundle[PATH_MAX], name[16];
 	uint32_t	 had, chosen = 0, i;
 	int		 lock, rc = -1;
 
+	memset(ids, 0, sizeof(*ids));
 	if (realpath(bundle_path, bundle) == NULL) {
 		driver_fail(res, "bundle_failed", "no bundle %s", bundle_path);
 		return -1;
@@ -133,8 +211,10 @@ idmap_claim(const struct driver_paths *p, const char *bundle_path,
 		    "from %u is taken", p->uid_first);
 	else {
 		snprintf(name, sizeof(name), "%u", chosen);
+		/* where the home is, before the bundle says where it goes */
 		if (claim_take("uids", name, bundle) == -1 ||
-		    (chosen != had && record(bundle, chosen) == -1))
+		    (chosen != had && (keep_source(bundle, had) == -1 ||
+		    record(bundle, chosen) == -1)))
 			driver_fail(res, "uid_claim_failed", "cannot claim the "
 			    "user ids from %u", chosen);
 		else
@@ -145,8 +225,53 @@ idmap_claim(const struct driver_paths *p, const char *bundle_path,
 		claim_drop("uids", name, bundle);
 	}
 	claims_unlock(lock);
-	*first = chosen;
+	if (rc == 0) {
+		ids->to = chosen;
+		(void)pending(bundle, ids);
+	}
 	return rc;
+}
+
+/*
+ * At the runner's start, before any block is handed out: the block of
+ * every bundle of this suite claimed again (/run was emptied at boot),
+ * unless another suite's host holds it now.
+ */
+void
+idmap_reclaim(const char *state)
+{
+	char		 path[PATH_MAX], bundle[PATH_MAX], name[16];
+	struct dirent	*d;
+	DIR		*dir;
+	uint32_t	 had;
+	int		 lock;
+
+	if (snprintf(path, sizeof(path), "%s/hosts", state) >=
+	    (int)sizeof(path) || (dir = opendir(path)) == NULL)
+		return;
+	if ((lock = claims_lock()) == -1) {
+		log_warn("runner: cannot lock %s", CLAIMS_DIR);
+		closedir(dir);
+		return;
+	}
+	while ((d = readdir(dir)) != NULL) {
+		if (!host_short_id_ok(d->d_name) ||
+		    snprintf(path, sizeof(path), "%s/hosts/%s", state,
+		    d->d_name) >= (int)sizeof(path) ||
+		    realpath(path, bundle) == NULL ||
+		    (had = recorded(bundle)) == 0)
+			continue;
+		snprintf(name, sizeof(name), "%u", had);
+		if (!block_free(had, bundle))
+			log_warnx("runner: the user ids from %u of host %s are "
+			    "another's now: it gets others as it starts", had,
+			    d->d_name);
+		else if (claim_take("uids", name, bundle) == -1)
+			log_warn("runner: cannot claim the user ids from %u",
+			    had);
+	}
+	claims_unlock(lock);
+	closedir(dir);
 }
 
 /* The host's block let go, as it is deleted. */
@@ -167,47 +292,24 @@ idmap_release(const char *bundle_path)
 	claims_unlock(lock);
 }
 
-/* nftw has no argument for its callback: the shift under way */
-static struct {
-	uid_t	 from_uid, to;
-	gid_t	 from_gid;
-} shift;
-
-static uint32_t
-shifted(uint32_t id, uint32_t from)
-{
-	if (id - shift.to < IDMAP_BLOCK)
-		return id;		/* there already */
-	if (id - from < IDMAP_BLOCK)
-		return shift.to + (id - from);
-	return shift.to;
-}
-
-static int
-shift_entry(const char *path, const struct stat *st, int flag,
-    struct FTW *ftw)
-{
-	(void)flag;
-	(void)ftw;
-	/* never through a link: the host made them */
-	return fchownat(AT_FDCWD, path, shifted(st->st_uid, shift.from_uid),
-	    shifted(st->st_gid, shift.from_gid), AT_SYMLINK_NOFOLLOW);
-}
-
-/* The home owned by the block from first, as said above. */
+/*
+ * The home owned by the block ids->to, from the blocks the claim found
+ * it may still be in; the shift's record goes once it is done.
+ */
 int
-idmap_home(const char *home, uint32_t first)
+idmap_home(const char *bundle, const char *home, const struct tree_ids *ids)
 {
-	struct stat	 st;
+	char	 path[PATH_MAX];
 
-	if (lstat(home, &st) == -1 || !S_ISDIR(st.st_mode))
-		return -1;
-	if (st.st_uid == first && st.st_gid == first)
+	if (ids->nfrom == 0)
 		return 0;
-	shift.from_uid = st.st_uid;
-	shift.from_gid = st.st_gid;
-	shift.to = first;
-	log_info("runner: home %s to the user ids from %u", home, first);
-	return nftw(home, shift_entry, 32, FTW_PHYS | FTW_DEPTH |
-	    FTW_MOUNT) == 0 ? 0 : -1;
+	log_info("runner: home %s to the user ids from %u", home, ids->to);
+	if (tree_shift(home, ids) == -1) {
+		log_warn("runner: home %s", home);
+		return -1;
+	}
+	if (snprintf(path, sizeof(path), "%s/uid.from", bundle) >=
+	    (int)sizeof(path) || (unlink(path) == -1 && errno != ENOENT))
+		return -1;
+	return 0;
 }

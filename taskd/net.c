@@ -11,13 +11,15 @@
  * Every step starts by taking down what a previous attempt left, so a
  * step run again converges.  wireguard-go ends by itself when its
  * interface goes with the host's namespace; a tunnel taken down while
- * the host runs is ended by signal, found by its command line.  Keys
+ * the host runs is ended by signal: the machine root's process whose
+ * command line names the interface, held by a pidfd.  Keys
  * reach wg(8) through pipes, never a command line or a file.
  */
 #include <sys/prctl.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 
@@ -59,47 +61,90 @@ sleep_ms(long ms)
 		;
 }
 
-/* Whether /proc/<pid>/cmdline is wireguard-go serving name. */
-static int
-serves(const char *pid, const char *name)
+/* The first len - 1 bytes of /proc/<pid>/file, and their number. */
+static ssize_t
+proc_read(const char *pid, const char *file, char *buf, size_t len)
 {
-	char	 path[64], cmd[256], *arg;
+	char	 path[64];
 	ssize_t	 n;
 	int	 fd;
 
-	snprintf(path, sizeof(path), "/proc/%s/cmdline", pid);
+	snprintf(path, sizeof(path), "/proc/%s/%s", pid, file);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return 0;
-	n = read(fd, cmd, sizeof(cmd) - 1);
+		return -1;
+	n = read(fd, buf, len - 1);
 	close(fd);
-	if (n <= 0)
+	buf[n > 0 ? n : 0] = '\0';
+	return n;
+}
+
+/*
+ * Whether the process pid is the machine's root's: uid 0 (real,
+ * effective, saved, file system) in our own user namespace.  A host's
+ * processes are in a user namespace of their own and, seen from here,
+ * their block's ids, never 0.
+ */
+static int
+machine_root(const char *pid)
+{
+	static const char root[] = "\nUid:\t0\t0\t0\t0\n";
+	static char	 own_map[256];
+	char		 map[256], status[4096], *uid;
+
+	if (own_map[0] == '\0' &&
+	    proc_read("self", "uid_map", own_map, sizeof(own_map)) <= 0)
 		return 0;
-	cmd[n] = '\0';
+	if (proc_read(pid, "uid_map", map, sizeof(map)) <= 0 ||
+	    strcmp(map, own_map) != 0 ||
+	    proc_read(pid, "status", status, sizeof(status)) <= 0 ||
+	    (uid = strstr(status, "\nUid:")) == NULL)
+		return 0;
+	return strncmp(uid, root, sizeof(root) - 1) == 0;
+}
+
+/* Whether the process pid is wireguard-go serving name, the machine's
+ * root's (a host's process may show the same command line). */
+static int
+serves(const char *pid, const char *name)
+{
+	char	 cmd[256], *arg;
+	ssize_t	 n;
+
+	if ((n = proc_read(pid, "cmdline", cmd, sizeof(cmd))) <= 0)
+		return 0;
 	arg = cmd + strlen(cmd) + 1;
 	if (arg >= cmd + n || (strcmp(cmd, WIREGUARD_GO) != 0 &&
 	    strcmp(cmd, "wireguard-go") != 0))
 		return 0;
 	if (strcmp(arg, "-f") == 0 || strcmp(arg, "--foreground") == 0)
 		arg += strlen(arg) + 1;
-	return arg < cmd + n && strcmp(arg, name) == 0;
+	return arg < cmd + n && strcmp(arg, name) == 0 && machine_root(pid);
 }
 
-/* Signals every wireguard-go that serves name; how many there were. */
+/*
+ * Signals every wireguard-go that serves name; how many there were.
+ * Each process is held by a pidfd before it is looked at, and signalled
+ * through it: if its pid is another's by the time it is looked at, the
+ * process held has ended, and the signal finds nobody.
+ */
 static int
 signal_servers(const char *name, int sig)
 {
 	struct dirent	*d;
 	DIR		*dir;
-	int		 n = 0;
+	int		 n = 0, pidfd;
 
 	if ((dir = opendir("/proc")) == NULL)
 		return 0;
 	while ((d = readdir(dir)) != NULL) {
 		if (!isdigit((unsigned char)d->d_name[0]) ||
-		    !serves(d->d_name, name))
+		    (pidfd = (int)syscall(SYS_pidfd_open,
+		    (pid_t)strtol(d->d_name, NULL, 10), 0)) == -1)
 			continue;
-		if (kill((pid_t)strtol(d->d_name, NULL, 10), sig) == 0)
+		if (serves(d->d_name, name) && syscall(SYS_pidfd_send_signal,
+		    pidfd, sig, NULL, 0) == 0)
 			n++;
+		close(pidfd);
 	}
 	closedir(dir);
 	return n;
@@ -581,6 +626,7 @@ check_dns(pid_t pid, const struct driver_egress *e, const char *host,
 	memset(&opts, 0, sizeof(opts));
 	opts.netns_pid = pid;
 	opts.timeout_ms = CHECK_MS;
+	opts.unprivileged = 1;
 	(void)spawn_run(argv, &opts, out, sizeof(out));
 	/* the answer's addresses follow its "Name:" line */
 	if ((name = strstr(out, "\nName:")) != NULL &&
@@ -623,6 +669,7 @@ check_fetch(pid_t pid, const struct driver_egress *e, const char *host,
 	}
 	snprintf(limit, sizeof(limit), "%d", CHECK_MS / 1000);
 	argv[i++] = CURL;
+	argv[i++] = "-q";	/* no .curlrc: first, or it is none */
 	argv[i++] = "-sSf";
 	argv[i++] = "--max-time";
 	argv[i++] = limit;
@@ -642,6 +689,7 @@ check_fetch(pid_t pid, const struct driver_egress *e, const char *host,
 	memset(&opts, 0, sizeof(opts));
 	opts.netns_pid = pid;
 	opts.timeout_ms = CHECK_MS + 1000;
+	opts.unprivileged = 1;
 	rc = spawn_run(argv, &opts, out, sizeof(out));
 	first_line(out);
 	if (rc != 0) {

@@ -358,6 +358,8 @@ runner_main(int fd, int max_jobs)
 	if (!p->runc)
 		sandbox_drop_cap(CAP_SYS_PTRACE);
 	suite_init(p->state);
+	/* the blocks the hosts' files carry, before any is handed out */
+	idmap_reclaim(p->state);
 	private_mounts(p->state);
 	driver_spare_sweep();
 	warm_start(fd, p);

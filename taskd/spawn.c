@@ -5,7 +5,8 @@
  * output, and a pipe it held would never end), a network namespace to
  * run in (a host's, by the pid of its first process), and up to two
  * descriptors handed over as 3 and 4 (keys, which never go on a command
- * line).
+ * line), and nobody's ids without a capability (a program that reads
+ * a stranger's answers).
  */
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -13,6 +14,7 @@
 #include <sys/wait.h>
 
 #include <errno.h>
+#include <grp.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
@@ -24,6 +26,35 @@
 
 #include "driver.h"
 #include "util.h"
+
+/*
+ * This process as nobody (65534, group nogroup, no other group), with
+ * no capability, not even in its bounding set, and no new privileges:
+ * what a program that parses a stranger's answers runs as.
+ */
+static int
+unprivileged(void)
+{
+	const gid_t	 nogroup = SPAWN_NOBODY;
+	pid_t		 parent = getppid();
+	int		 cap;
+
+	for (cap = 0; prctl(PR_CAPBSET_READ, cap, 0, 0, 0) >= 0; cap++)
+		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) == -1)
+			return -1;
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) == -1 ||
+	    setgroups(1, &nogroup) == -1 ||
+	    setresgid(SPAWN_NOBODY, SPAWN_NOBODY, SPAWN_NOBODY) == -1 ||
+	    setresuid(SPAWN_NOBODY, SPAWN_NOBODY, SPAWN_NOBODY) == -1 ||
+	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
+		return -1;
+	/* a change of ids clears the parent-death signal: again, and the
+	 * parent may have died meanwhile */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) == -1 ||
+	    getppid() != parent)
+		return -1;
+	return setuid(0) == -1 && geteuid() == SPAWN_NOBODY ? 0 : -1;
+}
 
 static void
 child(const char *const argv[], const struct spawn_opts *o, int out)
@@ -52,6 +83,8 @@ child(const char *const argv[], const struct spawn_opts *o, int out)
 			_exit(126);
 	dup2(out, STDOUT_FILENO);
 	dup2(out, STDERR_FILENO);
+	if (o != NULL && o->unprivileged && unprivileged() == -1)
+		_exit(126);
 	execv(argv[0], (char *const *)argv);
 	_exit(127);
 }

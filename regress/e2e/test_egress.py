@@ -13,7 +13,7 @@ import time
 import pytest
 
 from identity import admin_token, call, login, make_user
-from suite import tls_context
+from suite import proc_status, tls_context
 from test_hosts import (container_pid, create, finished,  # noqa: F401
                         in_host, runtimes_present, succeeded, wait_for)
 
@@ -388,7 +388,7 @@ TUNNEL = ("10.232.7.1", "10.232.7.2")    # the provider's, the host's
 # client with its address, and a DNS server that answers every A query
 # with the web server's address.
 PROVIDER_SERVERS = """
-import http.server, socket, threading
+import http.server, socket, threading, time
 ADDR = "%s"
 def dns():
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -399,6 +399,8 @@ def dns():
         while q[i] != 0:
             i += q[i] + 1
         qtype, end = q[i + 1:i + 3], i + 5
+        if b"\\x04slow" in q[12:i]:
+            time.sleep(1.5)     # a looker-up to look at meanwhile
         a = qtype == b"\\x00\\x01"
         head = q[:2] + b"\\x81\\x80\\x00\\x01" + \\
             (b"\\x00\\x01" if a else b"\\x00\\x00") + b"\\x00" * 4
@@ -408,6 +410,8 @@ def dns():
 threading.Thread(target=dns, daemon=True).start()
 class H(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
+        if self.path == "/slow":
+            time.sleep(1.5)
         body = self.client_address[0].encode()
         self.send_response(200)
         self.send_header("Content-Length", str(len(body)))
@@ -415,7 +419,7 @@ class H(http.server.BaseHTTPRequestHandler):
         self.wfile.write(body)
     def log_message(self, *a):
         pass
-http.server.HTTPServer((ADDR, 8080), H).serve_forever()
+http.server.ThreadingHTTPServer((ADDR, 8080), H).serve_forever()
 """ % TUNNEL[0]
 CHECK_URL = "http://check.moat.test:8080/"
 
@@ -501,7 +505,44 @@ def through_tunnel(suite, short_id):
     return out.stdout if out.returncode == 0 else None
 
 
-def test_a_host_leaves_through_its_wireguard_tunnel(suite, provider):
+# A program for inside a host: it runs again as "wireguard-go <name>",
+# as the runner's tunnel for that interface shows itself in /proc, and
+# notes a SIGTERM in /home/termed.
+IMPOSTOR = r"""
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+static void noted(int sig)
+{
+	int fd = open("/home/termed", O_WRONLY | O_CREAT, 0644);
+	(void)sig;
+	(void)write(fd, "TERM\n", 5);
+	close(fd);
+}
+int main(int argc, char *argv[])
+{
+	char *again[] = { "/usr/bin/wireguard-go", argv[1], NULL };
+	if (argc == 2 && strcmp(argv[0], again[0]) != 0)
+		execv("/proc/self/exe", again);
+	signal(SIGTERM, noted);
+	for (;;)
+		pause();
+}
+"""
+
+
+def impostor_binary(tmp_path):
+    src, exe = tmp_path / "impostor.c", tmp_path / "impostor"
+    src.write_text(IMPOSTOR)
+    out = subprocess.run(["cc", "-static", "-O1", "-o", str(exe), str(src)],
+                         capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    return exe
+
+
+def test_a_host_leaves_through_its_wireguard_tunnel(suite, provider,
+                                                    tmp_path):
     admin = admin_token(suite)
     user = make_user(suite, admin, "tunneled", "password-tun")
     status, e, _ = call(suite, "POST", "/v1/admin/egress-ips", admin, {
@@ -541,6 +582,21 @@ def test_a_host_leaves_through_its_wireguard_tunnel(suite, provider):
                     timeout=15) == TUNNEL[1]
     assert len(wireguard_go(suite, short)) == 1
 
+    # a process of the host that shows the tunnel's command line, and
+    # would note a SIGTERM: only the machine root's wireguard-go is
+    # signalled as the tunnel goes
+    home = os.path.join(suite.var, "task", "volumes", short)
+    with open(impostor_binary(tmp_path), "rb") as f, \
+            open(home + "/impostor", "wb") as o:
+        o.write(f.read())
+    os.chmod(home + "/impostor", 0o755)
+    assert in_host(suite, short, "(/home/impostor %s < /dev/null > "
+                   "/dev/null 2>&1 &)" % suite.interface(short)
+                   ).returncode == 0
+    impostor = wait_for(lambda: [p for p in wireguard_go(suite, short)
+                                 if os.stat(p).st_uid != 0])
+    assert len(impostor) == 1
+
     # unbound while running: no tunnel, no network at all
     status, listed, _ = call(suite, "GET", "/v1/admin/bindings", admin)
     bind = listed["bindings"][0]
@@ -550,7 +606,10 @@ def test_a_host_leaves_through_its_wireguard_tunnel(suite, provider):
     status, tasks, _ = call(suite, "GET", "/v1/admin/tasks?kind=host.egress",
                             admin)
     succeeded(suite, admin, tasks["tasks"][0]["task_id"])
-    assert wireguard_go(suite, short) == []
+    assert wireguard_go(suite, short) == impostor
+    assert not os.path.exists(home + "/termed")
+    os.kill(int(impostor[0].split("/")[2]), 9)
+    wait_for(lambda: wireguard_go(suite, short) == [], timeout=5)
     assert in_host(suite, short, "ls /sys/class/net").stdout.split() == ["lo"]
     assert through_tunnel(suite, short) is None
     assert in_host(suite, short, "cat /etc/resolv.conf").stdout == ""
@@ -768,6 +827,62 @@ def test_the_three_checks_of_an_egress_ip(make_suite, provider):
     assert events["total"] == 5
     assert "connectivity passed, exit ip passed, dns passed" in \
         events["events"][-1]["message"]
+
+
+def checkers(seen):
+    """The egress test's programs now running, each with its ids and
+    capabilities, added to seen by pid."""
+    for path in glob.glob("/proc/[0-9]*/cmdline"):
+        try:
+            with open(path, "rb") as f:
+                argv = f.read().split(b"\0")
+            if b"slow.moat.test" not in b" ".join(argv) or \
+                    argv[0] not in (b"/bin/busybox", b"/usr/bin/curl"):
+                continue
+            status = proc_status(int(path.split("/")[2]))
+        except (OSError, ValueError):
+            continue
+        seen[path] = (argv[0].decode(), status)
+
+
+def test_the_checks_run_unprivileged(make_suite, provider):
+    """What reads the provider's answers (busybox nslookup, curl) runs
+    as nobody, with no capability and no new privileges, in the test's
+    network namespace: the provider answers slowly, so that each is
+    seen while it runs."""
+    s = make_suite('task egress check "http://slow.moat.test:8080/slow"\n')
+    admin = admin_token(s)
+    status, e, _ = call(s, "POST", "/v1/admin/egress-ips", admin, {
+        "label": "slow", "ip_address": TUNNEL[1],
+        "wg_endpoint": provider.endpoint,
+        "wg_public_key": provider.public_key, "wg_dns_server": TUNNEL[0],
+        "wg_peer_address": TUNNEL[1] + "/32"})
+    assert status == 201, e
+    provider.allow(e["wg_client_public_key"])
+    results, seen = {}, {}
+    s.name = "slow"
+    thread = egress_test_in_thread(s, admin, e["id"], results)
+    while thread.is_alive():
+        checkers(seen)
+        time.sleep(0.02)
+    thread.join()
+    status, body, _ = results["slow"]
+    assert status == 200 and body["ok"] is True, body
+    programs = sorted(program for program, _ in seen.values())
+    assert "/bin/busybox" in programs and "/usr/bin/curl" in programs, seen
+    own_net = os.readlink("/proc/self/ns/net")
+    for path, (program, st) in seen.items():
+        assert st["Uid"].split() == ["65534"] * 4, (program, st)
+        assert st["Gid"].split() == ["65534"] * 4, (program, st)
+        assert st["Groups"].split() in ([], ["65534"]), (program, st)
+        for caps in ("CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb"):
+            assert int(st[caps], 16) == 0, (program, caps, st)
+        assert st["NoNewPrivs"] == "1", (program, st)
+        try:
+            net = os.readlink(path.replace("cmdline", "ns/net"))
+        except OSError:
+            continue        # it ended meanwhile
+        assert net != own_net, program
 
 
 def test_canary_keys_never_reach_frontd(make_suite, provider):

@@ -5,6 +5,7 @@ reconciler; a missing runtime; the task list and the dashboard."""
 import glob
 import json
 import os
+import shutil
 import signal
 import subprocess
 import time
@@ -298,6 +299,72 @@ def test_a_deleted_user_takes_their_host_along(suite):
     assert call(suite, "GET", "/v1/admin/hosts/" + h["id"], admin)[0] == 404
 
 
+def logging_runtime(tmp_path):
+    """crun behind a wrapper that writes when each call begins and ends,
+    and pauses two seconds before a `run`: a create surely in progress
+    when something else is asked of its host."""
+    path, log = str(tmp_path / "logging-crun"), str(tmp_path / "crun.log")
+    with open(path, "w") as f:
+        f.write("#!/bin/sh\n"
+                "for a in \"$@\"; do case $a in -*) ;; *) verb=$a; break;; "
+                "esac; done\n"
+                "echo \"begin $$ $verb\" >> %s\n"
+                "[ \"$verb\" != run ] || sleep 2\n"
+                "%s \"$@\"\nrc=$?\n"
+                "echo \"end $$ $verb $rc\" >> %s\n"
+                "exit $rc\n" % (log, CRUN, log))
+    os.chmod(path, 0o755)
+    return path, log
+
+
+def test_one_task_of_a_host_at_a_time(make_suite, tmp_path):
+    """A user deleted while their host's create runs: the host.delete
+    queued for it waits until the create is over (stored leases one
+    task of a host at a time, and the create keeps its row), so the
+    delete never removes files under a create, nor a create makes a
+    container for a host whose files are gone."""
+    runtime, log = logging_runtime(tmp_path)
+    s = make_suite('task runtime "%s"\n' % runtime)
+    admin = admin_token(s)
+    user = make_user(s, admin, "hasty", "password-hasty")
+    h, task_id = create(s, admin, user["id"])
+    wait_for(lambda: os.path.exists(log) and "run" in open(log).read(),
+             step=0.05)
+    assert call(s, "DELETE", "/v1/admin/users/" + user["id"],
+                admin)[0] == 204
+    status, tasks, _ = call(s, "GET", "/v1/admin/tasks?kind=host.delete",
+                            admin)
+    assert tasks["total"] == 1, tasks
+    delete = tasks["tasks"][0]["task_id"]
+    # while the create runs, the delete is not leased
+    assert task_of(s, admin, delete)["status"] == "pending"
+    assert task_of(s, admin, task_id)["status"] == "running"
+    t = succeeded(s, admin, delete)
+    assert task_of(s, admin, task_id)["status"] == "succeeded"
+    # the runtime's calls, in order: the create's run ended well before
+    # the delete's first began, and none overlapped another
+    with open(log) as f:
+        calls = [line.split() for line in f]
+    open_calls = set()
+    for c in calls:
+        if c[0] == "begin":
+            assert not open_calls, calls
+            open_calls.add(c[1])
+        else:
+            open_calls.discard(c[1])
+    verbs = [(c[0], c[2]) + tuple(c[3:]) for c in calls]
+    run = verbs.index(("end", "run", "0"))
+    assert ("begin", "state") in verbs[run:], verbs
+    assert ("begin", "delete") in verbs[run:], verbs
+    assert t["status"] == "succeeded"
+    assert containers(s) == []
+    assert not os.path.exists(os.path.join(s.var, "task", "volumes",
+                                           h["short_id"]))
+    assert not os.path.exists(os.path.join(s.var, "task", "hosts",
+                                           h["short_id"]))
+    assert not glob.glob(s.cgroup("*", h["short_id"]))
+
+
 def test_an_access_command_holds_only_a_host_name(suite):
     admin = admin_token(suite)
     user = make_user(suite, admin, "quoted", "password-quoted")
@@ -516,6 +583,7 @@ PROBE = r"""
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 static void try(const char *name, long nr, long a, long b, long c, long d,
@@ -556,6 +624,20 @@ int main(void)
 	try("clock_settime", SYS_clock_settime, 0, 0, 0, 0, 0);
 	try("clone3", SYS_clone3, 0, 0, 0, 0, 0);
 	try("getppid", SYS_getppid, 0, 0, 0, 0, 0);
+	/* the hypervisor's sockets, however the domain is written */
+	try("socket_vsock", SYS_socket, 40, SOCK_STREAM, 0, 0, 0);
+	try("socket_vsock_high", SYS_socket, (1L << 32) | 40, SOCK_STREAM, 0,
+	    0, 0);
+	try("socket_unix", SYS_socket, AF_UNIX, SOCK_STREAM, 0, 0, 0);
+	/* execution domains but Linux's, and flags */
+	try("personality_no_randomize", SYS_personality, 0x0040000, 0, 0, 0,
+	    0);
+	try("personality_exec", SYS_personality, 0x0400000, 0, 0, 0, 0);
+	try("personality_all_but_8", SYS_personality, 0xfffffff7L, 0, 0, 0, 0);
+	try("personality_high", SYS_personality, 1L << 32, 0, 0, 0, 0);
+	try("personality_query", SYS_personality, 0xffffffffL, 0, 0, 0, 0);
+	try("personality_linux32", SYS_personality, 0x20008, 0, 0, 0, 0);
+	try("personality_linux", SYS_personality, 0, 0, 0, 0, 0);
 	return 0;
 }
 """
@@ -637,9 +719,26 @@ def test_a_host_is_root_only_in_its_own_user_namespace(suite, tmp_path):
     assert out.returncode == 0, out.stderr
     errors = dict(line.split() for line in out.stdout.splitlines())
     assert errors.pop("clone3") == str(ENOSYS)
-    assert errors.pop("getppid") == "0"
+    for allowed in ("getppid", "socket_unix", "personality_query",
+                    "personality_linux32", "personality_linux"):
+        assert errors.pop(allowed) == "0", allowed
     assert errors == {name: str(EPERM) for name in errors}, errors
-    assert len(errors) == 21
+    assert len(errors) == 27
+    # and Docker's masked paths (whichever this kernel has)
+    with open(os.path.join(suite.var, "task", "hosts", short,
+                           "config.json")) as f:
+        masked = json.load(f)["linux"]["maskedPaths"]
+    for path in ("/proc/latency_stats", "/proc/timer_stats", "/proc/asound",
+                 "/sys/devices/virtual/powercap", "/proc/kcore"):
+        assert path in masked, path
+    present = [p for p in masked if os.path.exists(p)]
+    out = in_host(suite, short, "for p in %s; do echo \"$p|$(stat -c %%F "
+                  "$p)|$(ls -A $p | wc -l)\"; done" % " ".join(present))
+    for line in out.stdout.splitlines():
+        name, kind, entries = line.split("|")
+        assert (kind, entries.strip()) in (
+            ("character special file", "1"), ("directory", "0")), line
+    assert len(out.stdout.splitlines()) == len(present) >= 1
 
     # rebuilt: the same block, the home as it was
     status, body, _ = call(suite, "POST", "/v1/admin/hosts/%s/rebuild" %
@@ -656,10 +755,16 @@ def test_a_host_is_root_only_in_its_own_user_namespace(suite, tmp_path):
     assert not os.path.lexists("/run/moat-claims/uids/%d" % block)
 
 
+def home_shifts(s):
+    return s.log_text().count("to the user ids from")
+
+
 def test_a_new_range_of_ids_takes_the_home_along(make_suite):
     """The operator moves the hosts' ids (task uid-range): a host gets a
     block in the new range when it starts, and its home follows, each
-    file to the same id in the new block."""
+    file to the same id in the new block.  The old block is the one its
+    bundle recorded, whoever the host made the owner of its home's top
+    directory; a home that is where it belongs is not walked again."""
     first = 3 * 2 ** 30
     s = make_suite("task uid-range %d 16\n" % first)
     admin = admin_token(s)
@@ -673,6 +778,8 @@ def test_a_new_range_of_ids_takes_the_home_along(make_suite):
     assert in_host(s, short, "echo kept > /home/kept; mkdir /home/www; "
                    "echo page > /home/www/index").returncode == 0
     os.chown(home + "/www", old + 33, old + 33)     # www-data inside
+    # the top's owner, as a host's root with CAP_CHOWN could make it
+    os.chown(home, old + 1000, old + 1000)
     os.symlink("/etc/shadow", home + "/link")       # never followed
     status, body, _ = call(s, "POST", "/v1/admin/hosts/%s/stop" % h["id"],
                            admin)
@@ -682,12 +789,14 @@ def test_a_new_range_of_ids_takes_the_home_along(make_suite):
     s.write_conf("task uid-range %d 16\n" % new_first)
     s.start()
     admin = admin_token(s)
+    shifts = home_shifts(s)
     status, body, _ = call(s, "POST", "/v1/admin/hosts/%s/start" % h["id"],
                            admin)
     succeeded(s, admin, body["task_id"])
+    assert home_shifts(s) == shifts + 1
     new = uid_block(s, short)
     assert new_first <= new < new_first + 16 * 65536
-    for path, owner in ((home, new), (home + "/kept", new),
+    for path, owner in ((home, new + 1000), (home + "/kept", new),
                         (home + "/www", new + 33),
                         (home + "/www/index", new)):
         st = os.stat(path)
@@ -698,6 +807,54 @@ def test_a_new_range_of_ids_takes_the_home_along(make_suite):
         str(new)
     assert in_host(s, short, "cat /home/kept; stat -c %u /home/www").stdout \
         == "kept\n33\n"
+    assert not os.path.exists(os.path.join(s.var, "task", "hosts", short,
+                                           "uid.from"))
+    # started again in its block: its home is not walked again
+    for action in ("stop", "start"):
+        status, body, _ = call(s, "POST", "/v1/admin/hosts/%s/%s" %
+                               (h["id"], action), admin)
+        succeeded(s, admin, body["task_id"])
+    assert home_shifts(s) == shifts + 1
+    assert os.stat(home).st_uid == new + 1000
+
+
+def test_blocks_are_claimed_again_as_the_runner_starts(make_suite):
+    """/run is emptied at boot, and the claims of the blocks with it: a
+    runner claims again the block every bundle of its suite records
+    before it hands out any, so that a new host never gets the ids a
+    stopped host's files still carry."""
+    first = 3 * 2 ** 30 + 64 * 65536
+    s = make_suite("task uid-range %d 2\n" % first)
+    admin = admin_token(s)
+    user = make_user(s, admin, "sleeper", "password-sleeper")
+    h, task_id = create(s, admin, user["id"])
+    succeeded(s, admin, task_id)
+    short = h["short_id"]
+    block = uid_block(s, short)
+    claim = "/run/moat-claims/uids/%d" % block
+    bundle = os.path.realpath(os.path.join(s.var, "task", "hosts", short))
+    status, body, _ = call(s, "POST", "/v1/admin/hosts/%s/stop" % h["id"],
+                           admin)
+    succeeded(s, admin, body["task_id"])
+    s.stop()
+    os.unlink(claim)                    # as a reboot would
+    s.start()
+    wait_for(lambda: os.path.lexists(claim), timeout=10)
+    assert os.readlink(claim) == bundle
+    admin = admin_token(s)
+    other = make_user(s, admin, "newcomer", "password-newcomer")
+    h2, task2 = create(s, admin, other["id"])
+    succeeded(s, admin, task2)
+    assert uid_block(s, h2["short_id"]) == first + (block == first) * 65536
+    # its home removed while it was stopped: made again, its root's
+    home = os.path.join(s.var, "task", "volumes", short)
+    shutil.rmtree(home)
+    status, body, _ = call(s, "POST", "/v1/admin/hosts/%s/start" % h["id"],
+                           admin)
+    succeeded(s, admin, body["task_id"])
+    assert uid_block(s, short) == block
+    assert (os.stat(home).st_uid, os.stat(home).st_gid) == (block, block)
+    assert in_host(s, short, "touch /home/mine").returncode == 0
 
 
 def test_a_console_stays_within_its_bound(suite):
