@@ -215,7 +215,14 @@ account_begin(struct account_keys *k, uint32_t *wait, uint32_t *retry)
 		*retry = start - now - LOGIN_DELAY_MAX;
 		return 0;
 	}
-	account_hit(k);
+	/*
+	 * A stranger's attempt counts as it starts, so that parallel guesses
+	 * slow each other; one from an address that logged in to the account
+	 * before counts only if it fails, so that the owner's own clients
+	 * (a billing system's workers) may log in side by side.
+	 */
+	if (!k->known)
+		account_hit(k);
 	account_set_next(k, now, start);
 	*wait = start - now;
 	return 1;
@@ -226,7 +233,7 @@ account_hit(struct account_keys *k)
 {
 	uint32_t	 retry;
 
-	if (k->held)
+	if (k->held || k->name[0] == 0)	/* counted, or no account named */
 		return;
 	k->when = time(NULL);
 	ratelimit_hit(authd_env->accounts, k->name, sizeof(k->name), k->when,
@@ -240,6 +247,7 @@ account_hit(struct account_keys *k)
 void
 account_failed(struct account_keys *k)
 {
+	account_hit(k);	/* counted now, if it was not as it began */
 	k->held = 0;	/* it stays counted */
 }
 

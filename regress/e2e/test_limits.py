@@ -329,6 +329,20 @@ def test_parallel_guesses_against_one_account_run_in_turn(make_suite):
     assert status == 200 and took < 0.9, took
 
 
+def test_the_owners_clients_log_in_side_by_side(make_suite):
+    """Attempts from an address that logged in to the account before
+    count against it only if they fail: a billing system's workers that
+    log in to one account at once are all served, none made to wait."""
+    s = make_suite(conf="limit auth failures 100\n")
+    make_user(s, admin_token(s), "billing", "billing-password")
+    assert timed_login(s, "billing", "billing-password", None)[0] == 200
+    answers = timed_burst(12, lambda: s.connection(timeout=30),
+                          lambda i: login_request("billing",
+                                                  "billing-password"))
+    assert [c for c, _, _ in answers] == [200] * 12, answers
+    assert max(t for _, _, t in answers) < 5, answers
+
+
 def test_strangers_cannot_keep_the_owner_out(make_suite):
     """Strangers who keep an account's schedule full get 429, and so
     would anyone at a new address; the owner, at an address that logged
