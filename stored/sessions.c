@@ -175,14 +175,8 @@ sessions_end_user(uint64_t user_oid, uint64_t keep)
 {
 	static const char sql[] =
 	    "DELETE FROM sessions WHERE user_oid = ? AND oid != ?";
-	sqlite3_stmt	*st = db_stmt(sql);
-	int		 rc;
 
-	sqlite3_bind_int64(st, 1, user_oid);
-	sqlite3_bind_int64(st, 2, keep);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return db_write(sql, user_oid, keep) == -1 ? -1 : 0;
 }
 
 static void

@@ -106,13 +106,8 @@ tasks_detach_user(uint64_t user_oid)
 	static const char sql[] = "UPDATE tasks SET host_oid = NULL WHERE "
 	    "status = 'running' AND host_oid IN (SELECT oid FROM hosts WHERE "
 	    "user_oid = ?)";
-	sqlite3_stmt	*st = db_stmt(sql);
-	int		 rc;
 
-	sqlite3_bind_int64(st, 1, user_oid);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return db_write(sql, user_oid, 0) == -1 ? -1 : 0;
 }
 
 /* After a commit that queued work: taskd claims at once, not at its
@@ -133,15 +128,10 @@ tasks_wake(void)
 int
 tasks_host_busy(uint64_t host_oid)
 {
-	static const char sql[] = "SELECT 1 FROM tasks WHERE host_oid = ? "
-	    "AND status IN ('pending', 'running') LIMIT 1";
-	sqlite3_stmt	*st = db_stmt(sql);
-	int		 rc;
+	static const char sql[] = "SELECT count(*) FROM tasks WHERE host_oid "
+	    "= ? AND status IN ('pending', 'running')";
 
-	sqlite3_bind_int64(st, 1, host_oid);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW;
+	return db_count(sql, host_oid) > 0;
 }
 
 static int
@@ -194,14 +184,8 @@ cancel_detached(int64_t now)
 	    "host_oid IS NULL AND status IN ('pending', 'running') AND "
 	    "short_id IS NOT NULL AND action <> ?2 AND (status = 'pending' OR "
 	    "lease_until < ?1)";
-	sqlite3_stmt	*st = db_stmt(sql);
-	int		 rc;
 
-	sqlite3_bind_int64(st, 1, now);
-	sqlite3_bind_int(st, 2, HOST_DELETE);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return db_write(sql, now, HOST_DELETE) == -1 ? -1 : 0;
 }
 
 /*
