@@ -46,13 +46,15 @@ endif
 pc_cflags = $(shell pkg-config --cflags $(1))
 pc_libs = $(shell pkg-config --libs $(1))
 
-COMMON_SRCS = common/log.c common/proc.c common/sandbox.c common/landlock.c \
+COMMON_SRCS = common/log.c common/sandbox.c common/landlock.c \
 	common/seccomp.c common/daemon.c common/util.c common/dialect.c \
 	common/hmac.c common/grant.c common/ratelimit.c common/userrec.c \
 	common/timefmt.c common/keyrec.c common/cidr.c \
 	common/sshkeyrec.c common/hostrec.c common/grouprec.c \
 	common/egressrec.c
-IPC_SRCS = ipc/msg.c ipc/catalogue.c ipc/chan.c
+IPC_BODY_SRCS =
+IPC_SRCS = ipc/msg.c ipc/catalogue.c ipc/chan.c ipc/proc.c ipc/body.c ipc/dispatch.c ipc/version.c \
+	$(IPC_BODY_SRCS)
 
 MOATD_SRCS = moatd/moatd.c moatd/conf.c moatd/config.c moatd/control.c \
 	moatd/notify.c moatd/children.c moatd/setup.c moatd/sandbox.c
@@ -117,7 +119,7 @@ $(OBJ)/moatd/gen/parse.o: $(B)/gen/parse.c
 HEADERS := $(wildcard */*.h)
 
 define prog_rules
-$(OBJ)/$(1)/%.o: %.c $(HEADERS) $(B)/gen/paths.h
+$(OBJ)/$(1)/%.o: %.c $(HEADERS) $(B)/gen/paths.h $(B)/gen/ipc_version.h
 	@mkdir -p $$(dir $$@)
 	@echo "CC $(1)/$$<"
 	@$$(CC) $$(CFLAGS_BASE) $$(OPT) -I$(1) $(3) $$(call pc_cflags,$(2)) -c $$< -o $$@
@@ -136,6 +138,21 @@ LIBMOAT = $(B)/libmoat.a
 $(LIBMOAT): $(call objs,$(COMMON_SRCS) $(IPC_SRCS),lib)
 	@rm -f $@
 	@$(AR) rcs $@ $^
+
+# The protocol's version, hashed from the catalogue and the bodies by a
+# program built from them alone; rewritten only when it changes.
+IPCGEN_SRCS = ipc/version_gen.c ipc/version.c ipc/catalogue.c ipc/proc.c $(IPC_BODY_SRCS)
+$(B)/ipcversion: $(IPCGEN_SRCS) $(HEADERS)
+	@mkdir -p $(dir $@)
+	@echo "CC $@"
+	@$(CC) $(CFLAGS_BASE) -DIPC_VERSION_GENERATING \
+	    $(call pc_cflags,$(LIB_PKGS)) -o $@ $(IPCGEN_SRCS) \
+	    $(call pc_libs,$(LIB_PKGS))
+$(B)/gen/ipc_version.h: $(B)/ipcversion
+	@mkdir -p $(dir $@)
+	@$(B)/ipcversion > $@.tmp
+	@cmp -s $@.tmp $@ || mv $@.tmp $@
+	@rm -f $@.tmp
 
 # Compiled-in paths: rebuilt only when they change.
 $(B)/gen/paths.h: FORCE
@@ -185,7 +202,7 @@ UNIT_TESTS = $(BIN)/test_ipc $(BIN)/test_conf $(BIN)/test_common \
 	$(BIN)/test_http_parse $(BIN)/test_json_limits $(BIN)/test_crypto \
 	$(BIN)/test_phc $(BIN)/test_grantcache $(BIN)/test_sshkey \
 	$(BIN)/test_db $(BIN)/test_replay $(BIN)/test_endpoint \
-	$(BIN)/test_tlskey $(BIN)/test_tree
+	$(BIN)/test_tlskey $(BIN)/test_tree $(DISPATCH_TESTS)
 UNIT_LIB = $(call objs,regress/unit/test.c,unit) $(LIBMOAT)
 
 $(eval $(call prog_rules,unit,$(UNIT_PKGS) libcrypto,-Ifrontd -Imoatd -Iauthd -Istored -Itaskd))
@@ -248,6 +265,25 @@ TLSKEY_SRCS = regress/unit/test_tlskey.c authd/tlskey.c frontd/tlskey.c \
 $(BIN)/test_tlskey: $(call objs,$(TLSKEY_SRCS),unit) $(UNIT_LIB)
 	@echo "LD $@"
 	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS) libssl libcrypto)
+
+# Each process's dispatch table, checked against the catalogue by a test
+# linked with that process's objects, its main renamed.
+DISPATCH_PROCS = frontd authd stored taskd
+DISPATCH_TESTS = $(patsubst %,$(BIN)/test_dispatch_%,$(DISPATCH_PROCS))
+$(OBJ)/dispatch/%.o: $(OBJ)/%.o
+	@mkdir -p $(dir $@)
+	@objcopy --redefine-sym main=daemon_main $< $@
+define dispatch_test
+$(BIN)/test_dispatch_$(1): $(call objs,regress/unit/test_dispatch.c,unit) \
+    $(patsubst $(OBJ)/%,$(OBJ)/dispatch/%,$(call objs,$(2),$(1))) \
+    $(UNIT_LIB)
+	@echo "LD $$@"
+	@$$(CC) $$(LDOPT) -o $$@ $$^ $$(call pc_libs,$(3))
+endef
+$(eval $(call dispatch_test,frontd,$(FRONTD_SRCS),$(FRONTD_PKGS)))
+$(eval $(call dispatch_test,authd,$(AUTHD_SRCS),$(AUTHD_PKGS)))
+$(eval $(call dispatch_test,stored,$(STORED_SRCS),$(STORED_PKGS)))
+$(eval $(call dispatch_test,taskd,$(TASKD_SRCS),$(TASKD_PKGS)))
 
 unit: $(UNIT_TESTS)
 

@@ -12,6 +12,7 @@
 
 #include "authd.h"
 #include "daemon.h"
+#include "dispatch.h"
 #include "log.h"
 #include "sandbox.h"
 #include "sshkey.h"
@@ -31,57 +32,64 @@ static const struct sandbox_policy authd_policy = {
 };
 
 static int
-dispatch(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
+sign_request(struct ipc_chan *chan, struct ipc_msg *m)
 {
-	struct authd	*a = arg;
+	if (chan != authd_env->signchan)
+		return ipc_violation(m, "tls.sign off the signing link");
+	return tlskey_sign_request(chan, m);
+}
 
-	switch (chan->peer) {
-	case PROC_MOATD:
-		if (m->type == IPC_ADMIN_BOOTSTRAP)
-			return bootstrap_admin(chan, m);
-		if (m->type == IPC_CLIENT_ADD)
-			return a->keys_ready ? clients_add(chan, m) : -1;
-		return config_dispatch(chan, m);
-	case PROC_FRONTD:
-		if (!a->keys_ready)
-			return -1;	/* frontd asks only once we serve */
-		switch (m->type) {
-		case IPC_AUTH_LOGIN:
-			return login_request(chan, m);
-		case IPC_AUTH_VERIFY:
-			return verify_request(chan, m);
-		case IPC_AUTH_USER_CREATE:
-			return users_create(chan, m);
-		case IPC_AUTH_ROTATE_PW:
-			return users_rotate_password(chan, m);
-		case IPC_AUTH_CHANGE_PW:
-			return users_change_password(chan, m);
-		case IPC_AUTH_APIKEY_CREATE:
-			return apikeys_create(chan, m);
-		case IPC_AUTH_CLIENT_LOGIN:
-			return clients_login(chan, m);
-		case IPC_AUTH_ACCOUNT_KEY:
-			return account_key(chan, m);
-		case IPC_AUTH_SIGNED:
-			return account_signed(chan, m);
-		case IPC_AUTH_SSHKEY_ADD:
-			return sshkeys_add(chan, m);
-		case IPC_AUTH_ACCOUNT_DATA:
-			return users_account_data(chan, m);
-		case IPC_AUTH_HOST_PASSWORD:
-			return users_host_password(chan, m);
-		case IPC_AUTH_EGRESS:
-			return egress_change(chan, m);
-		default:
-			return -1;
-		}
-	case PROC_TASKD:
-		if (!a->keys_ready || m->type != IPC_EGRESS_UNSEAL)
-			return -1;
-		return egress_unseal(chan, m);
-	default:
-		return -1;
-	}
+/* Once the keys are derived (the first cfg.done): what clients set off. */
+#define LIVE	IPC_H_CONFIGURED
+
+static const struct ipc_handler handlers[] = {
+	{ IPC_CFG_COMMON, config_common, 0 },
+	{ IPC_CFG_AUTH, config_auth, 0 },
+	{ IPC_CFG_IDENTITY, config_identity, 0 },
+	{ IPC_CFG_MASTER_KEY, config_master_key, 0 },
+	{ IPC_CFG_TLS_CERT, config_tls_cert, 0 },
+	{ IPC_CFG_TLS_KEY, config_tls_key, 0 },
+	{ IPC_CFG_DONE, config_done, IPC_H_CONFIGURES },
+	{ IPC_PROC_START, config_proc_start, IPC_H_ONCE },
+	{ IPC_ADMIN_BOOTSTRAP, bootstrap_admin, 0 },
+	{ IPC_CLIENT_ADD, clients_add, LIVE },
+
+	{ IPC_AUTH_LOGIN, login_request, LIVE },
+	{ IPC_AUTH_VERIFY, verify_request, LIVE },
+	{ IPC_AUTH_USER_CREATE, users_create, LIVE },
+	{ IPC_AUTH_ROTATE_PW, users_rotate_password, LIVE },
+	{ IPC_AUTH_CHANGE_PW, users_change_password, LIVE },
+	{ IPC_AUTH_APIKEY_CREATE, apikeys_create, LIVE },
+	{ IPC_AUTH_CLIENT_LOGIN, clients_login, LIVE },
+	{ IPC_AUTH_ACCOUNT_KEY, account_key, LIVE },
+	{ IPC_AUTH_SIGNED, account_signed, LIVE },
+	{ IPC_AUTH_SSHKEY_ADD, sshkeys_add, LIVE },
+	{ IPC_AUTH_ACCOUNT_DATA, users_account_data, LIVE },
+	{ IPC_AUTH_HOST_PASSWORD, users_host_password, LIVE },
+	{ IPC_AUTH_EGRESS, egress_change, LIVE },
+	/* on the signing link alone (sign_link_dispatch) */
+	{ IPC_TLS_SIGN, sign_request, LIVE },
+
+	{ IPC_EGRESS_UNSEAL, egress_unseal, LIVE },
+};
+
+/* Exported for the unit test that checks every process's table. */
+const struct ipc_dispatch_table dispatch_table = {
+	PROC_AUTHD, handlers, sizeof(handlers) / sizeof(handlers[0])
+};
+
+/*
+ * The signing link carries tls.sign and nothing else, and tls.sign
+ * travels on nothing else (sign_request): a handshake's signature never
+ * waits behind a login's hash.
+ */
+static int
+sign_link_dispatch(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
+{
+	if (m->type != IPC_TLS_SIGN)
+		return ipc_violation(m, "only tls.sign travels on the signing "
+		    "link");
+	return ipc_dispatch(chan, m, arg);
 }
 
 /* one argon2 worker per core, counted before the sandbox hides /sys */
@@ -136,9 +144,12 @@ main(int argc, char *argv[])
 	a.base = daemon_event_base();
 	hasher_init(a.base, hasher_workers());
 
-	daemon_link_peers(a.base, PROC_AUTHD, a.chans, dispatch, &a);
+	ipc_dispatcher_init(&a.dispatcher, &dispatch_table);
+	daemon_link_peers(a.base, PROC_AUTHD, a.chans, ipc_dispatch,
+	    &a.dispatcher);
 	a.signchan = ipc_chan_new(a.base, PROC_FD_TLSSIGN, PROC_AUTHD,
-	    PROC_FRONTD, tlskey_dispatch, daemon_peer_closed, &a);
+	    PROC_FRONTD, sign_link_dispatch, daemon_peer_closed,
+	    &a.dispatcher);
 	event_base_dispatch(a.base);
 	return 0;
 }

@@ -7,6 +7,7 @@
 #include "crypto.h"
 #include "daemon.h"
 #include "dialect.h"
+#include "dispatch.h"
 #include "fields.h"
 #include "grant.h"
 #include "hasher.h"
@@ -53,6 +54,7 @@ struct authd {
 	struct event_base	*base;
 	struct ipc_chan		*chans[PROC_MAX];
 	struct ipc_chan		*signchan;	/* frontd's handshakes */
+	struct ipc_dispatcher	 dispatcher;
 	struct authd_config	 pending;
 	struct authd_config	 conf;
 	unsigned char		 master_key[MASTER_KEY_LEN];
@@ -78,7 +80,14 @@ struct authd {
 extern struct authd *authd_env;
 
 /* config.c */
-int	 config_dispatch(struct ipc_chan *, struct ipc_msg *);
+int	 config_common(struct ipc_chan *, struct ipc_msg *);
+int	 config_auth(struct ipc_chan *, struct ipc_msg *);
+int	 config_identity(struct ipc_chan *, struct ipc_msg *);
+int	 config_master_key(struct ipc_chan *, struct ipc_msg *);
+int	 config_tls_cert(struct ipc_chan *, struct ipc_msg *);
+int	 config_tls_key(struct ipc_chan *, struct ipc_msg *);
+int	 config_done(struct ipc_chan *, struct ipc_msg *);
+int	 config_proc_start(struct ipc_chan *, struct ipc_msg *);
 
 /* bootstrap.c */
 int	 bootstrap_admin(struct ipc_chan *, struct ipc_msg *);
@@ -233,7 +242,7 @@ int	 tlskey_check(int keytype, int curve, uint32_t code,
 int	 tlskey_sign(const uint8_t *id, size_t idlen, uint32_t code,
 	    const uint8_t *tbs, size_t len, uint8_t *sig, size_t *siglen,
 	    const char **why);
-int	 tlskey_dispatch(struct ipc_chan *, struct ipc_msg *, void *);
+int	 tlskey_sign_request(struct ipc_chan *, struct ipc_msg *);
 
 /* sshkeys.c */
 int	 sshkeys_add(struct ipc_chan *, struct ipc_msg *);

@@ -172,28 +172,56 @@ apply(void)
 }
 
 int
-config_dispatch(struct ipc_chan *chan, struct ipc_msg *m)
+config_common(struct ipc_chan *chan, struct ipc_msg *m)
 {
-	struct authd	*a = authd_env;
+	(void)chan;
+	return daemon_get_common(m, &authd_env->pending.common);
+}
 
-	switch (m->type) {
-	case IPC_CFG_COMMON:
-		return daemon_get_common(m, &a->pending.common);
-	case IPC_CFG_AUTH:
-		return get_auth(&a->pending, m);
-	case IPC_CFG_IDENTITY:
-		return get_identity(&a->pending, m);
-	case IPC_CFG_MASTER_KEY:
-		return get_master_key(a, m);
-	case IPC_CFG_TLS_CERT:
-		return daemon_get_pem(m, &cert_pem, &cert_len);
-	case IPC_CFG_TLS_KEY:
-		return daemon_get_pem(m, &key_pem, &key_len);
-	case IPC_CFG_DONE:
-		return daemon_config_done(chan, m, apply);
-	case IPC_PROC_START:
-		return daemon_proc_start(m, &a->serving);
-	default:
-		return -1;
-	}
+int
+config_auth(struct ipc_chan *chan, struct ipc_msg *m)
+{
+	(void)chan;
+	return get_auth(&authd_env->pending, m);
+}
+
+int
+config_identity(struct ipc_chan *chan, struct ipc_msg *m)
+{
+	(void)chan;
+	return get_identity(&authd_env->pending, m);
+}
+
+int
+config_master_key(struct ipc_chan *chan, struct ipc_msg *m)
+{
+	(void)chan;
+	return get_master_key(authd_env, m);
+}
+
+int
+config_tls_cert(struct ipc_chan *chan, struct ipc_msg *m)
+{
+	(void)chan;
+	return daemon_get_pem(m, &cert_pem, &cert_len);
+}
+
+int
+config_tls_key(struct ipc_chan *chan, struct ipc_msg *m)
+{
+	(void)chan;
+	return daemon_get_pem(m, &key_pem, &key_len);
+}
+
+int
+config_done(struct ipc_chan *chan, struct ipc_msg *m)
+{
+	return daemon_config_done(chan, m, apply);
+}
+
+int
+config_proc_start(struct ipc_chan *chan, struct ipc_msg *m)
+{
+	(void)chan;
+	return daemon_proc_start(m, &authd_env->serving);
 }

@@ -430,12 +430,11 @@ tlskey_sign(const uint8_t *id, size_t idlen, uint32_t code,
 }
 
 /*
- * The signing link carries tls.sign and nothing else.  A request that is
- * well formed but not a handshake signature gets an error answer: that is
- * content, and only frontd's handshake fails.
+ * A request that is well formed but not a handshake signature gets an
+ * error answer: that is content, and only frontd's handshake fails.
  */
 int
-tlskey_dispatch(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
+tlskey_sign_request(struct ipc_chan *chan, struct ipc_msg *m)
 {
 	struct ipc_msg	 reply;
 	uint8_t		 id[TLSSIGN_KEYID_LEN * 2], tbs[TBS_IN_MAX];
@@ -445,10 +444,6 @@ tlskey_dispatch(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 	const char	*why;
 	int		 status;
 
-	(void)arg;
-	if (m->type != IPC_TLS_SIGN)
-		return ipc_violation(m, "only tls.sign travels on the signing "
-		    "link");
 	ipc_get_bin(m, id, sizeof(id), &idlen);
 	ipc_get_u32(m, &code);
 	ipc_get_bin(m, tbs, sizeof(tbs), &tbslen);

@@ -124,36 +124,67 @@ apply(void)
 }
 
 int
-config_dispatch(struct ipc_chan *chan, struct ipc_msg *m)
+config_common(struct ipc_chan *chan, struct ipc_msg *m)
 {
-	struct frontd		*f = frontd_env;
-	struct frontd_config	*c = &f->pending;
+	(void)chan;
+	return daemon_get_common(m, &frontd_env->pending.common);
+}
 
-	switch (m->type) {
-	case IPC_CFG_COMMON:
-		return daemon_get_common(m, &c->common);
-	case IPC_CFG_HTTP:
-		return get_http(c, m);
-	case IPC_CFG_PROXIES:
-		return get_proxies(c, m);
-	case IPC_CFG_LISTEN:
-		if (f->serving)
-			return ipc_violation(m, "listener after start");
-		return get_listen(m);
-	case IPC_CFG_TLS_CERT:
-		return daemon_get_pem(m, &c->cert_pem, &c->cert_len);
+int
+config_http(struct ipc_chan *chan, struct ipc_msg *m)
+{
+	(void)chan;
+	return get_http(&frontd_env->pending, m);
+}
+
+int
+config_proxies(struct ipc_chan *chan, struct ipc_msg *m)
+{
+	(void)chan;
+	return get_proxies(&frontd_env->pending, m);
+}
+
+int
+config_listen(struct ipc_chan *chan, struct ipc_msg *m)
+{
+	(void)chan;
+	if (frontd_env->serving)
+		return ipc_violation(m, "listener after start");
+	return get_listen(m);
+}
+
+int
+config_tls_cert(struct ipc_chan *chan, struct ipc_msg *m)
+{
+	struct frontd_config	*c = &frontd_env->pending;
+
+	(void)chan;
+	return daemon_get_pem(m, &c->cert_pem, &c->cert_len);
+}
+
 #ifdef MOAT_BENCH_KEY_IN_FRONTD
-	case IPC_CFG_TLS_KEY:
-		return daemon_get_pem(m, &c->key_pem, &c->key_len);
+int
+config_tls_key(struct ipc_chan *chan, struct ipc_msg *m)
+{
+	struct frontd_config	*c = &frontd_env->pending;
+
+	(void)chan;
+	return daemon_get_pem(m, &c->key_pem, &c->key_len);
+}
 #endif
-	case IPC_CFG_DONE:
-		return daemon_config_done(chan, m, apply);
-	case IPC_PROC_START:
-		if (daemon_proc_start(m, &f->serving) == -1)
-			return -1;
-		server_start();
-		return 0;
-	default:
+
+int
+config_done(struct ipc_chan *chan, struct ipc_msg *m)
+{
+	return daemon_config_done(chan, m, apply);
+}
+
+int
+config_proc_start(struct ipc_chan *chan, struct ipc_msg *m)
+{
+	(void)chan;
+	if (daemon_proc_start(m, &frontd_env->serving) == -1)
 		return -1;
-	}
+	server_start();
+	return 0;
 }

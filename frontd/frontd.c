@@ -15,6 +15,7 @@
 
 #include "api.h"
 #include "daemon.h"
+#include "dispatch.h"
 #include "frontd.h"
 #include "grantcache.h"
 #include "log.h"
@@ -35,15 +36,26 @@ static const struct sandbox_policy frontd_policy = {
 #endif
 };
 
-static int
-dispatch(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
-{
-	(void)arg;
-	if (chan->peer == PROC_MOATD)
-		return config_dispatch(chan, m);
-	/* authd and stored only answer our requests */
-	return -1;
-}
+static struct ipc_dispatcher	 dispatcher;
+
+/* Only moatd tells frontd anything; authd and stored only answer. */
+static const struct ipc_handler handlers[] = {
+	{ IPC_CFG_COMMON, config_common, 0 },
+	{ IPC_CFG_HTTP, config_http, 0 },
+	{ IPC_CFG_PROXIES, config_proxies, 0 },
+	{ IPC_CFG_LISTEN, config_listen, 0 },
+	{ IPC_CFG_TLS_CERT, config_tls_cert, 0 },
+#ifdef MOAT_BENCH_KEY_IN_FRONTD
+	{ IPC_CFG_TLS_KEY, config_tls_key, 0 },
+#endif
+	{ IPC_CFG_DONE, config_done, IPC_H_CONFIGURES },
+	{ IPC_PROC_START, config_proc_start, IPC_H_ONCE },
+};
+
+/* Exported for the unit test that checks every process's table. */
+const struct ipc_dispatch_table dispatch_table = {
+	PROC_FRONTD, handlers, sizeof(handlers) / sizeof(handlers[0])
+};
 
 /*
  * Memory that held a request or an answer is cleared when it is freed,
@@ -108,7 +120,9 @@ main(int argc, char *argv[])
 	sandbox_enter(&frontd_policy);
 	f.base = daemon_event_base();
 
-	daemon_link_peers(f.base, PROC_FRONTD, f.chans, dispatch, &f);
+	ipc_dispatcher_init(&dispatcher, &dispatch_table);
+	daemon_link_peers(f.base, PROC_FRONTD, f.chans, ipc_dispatch,
+	    &dispatcher);
 	signlink_init();
 	event_base_dispatch(f.base);
 	return 0;

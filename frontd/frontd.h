@@ -70,7 +70,14 @@ struct frontd {
 extern struct frontd *frontd_env;
 
 /* config.c */
-int	 config_dispatch(struct ipc_chan *, struct ipc_msg *);
+int	 config_common(struct ipc_chan *, struct ipc_msg *);
+int	 config_http(struct ipc_chan *, struct ipc_msg *);
+int	 config_proxies(struct ipc_chan *, struct ipc_msg *);
+int	 config_listen(struct ipc_chan *, struct ipc_msg *);
+int	 config_tls_cert(struct ipc_chan *, struct ipc_msg *);
+int	 config_tls_key(struct ipc_chan *, struct ipc_msg *);
+int	 config_done(struct ipc_chan *, struct ipc_msg *);
+int	 config_proc_start(struct ipc_chan *, struct ipc_msg *);
 
 /* tls.c: contexts whose private key is in authd */
 void	 tls_init(void);

@@ -49,10 +49,18 @@
 #include <event2/event.h>
 #include <msgpack.h>
 
+#include "body.h"
 #include "proc.h"
-
-/* Bumped with every change to the header, the catalogue or a body. */
-#define IPC_VERSION		1
+/*
+ * The protocol's version: a hash of the catalogue and of every body's
+ * fields, made at build time (ipc/version.c), so that two builds that
+ * disagree on any message refuse each other at hello.
+ */
+#ifndef IPC_VERSION_GENERATING
+#include "ipc_version.h"
+#endif
+/* what every frame's header carries of it; hello carries it whole */
+#define IPC_FRAME_VERSION	((uint16_t)(IPC_VERSION & 0xffff))
 
 #define IPC_HDR_LEN		12
 /* The largest datagram of any type; results beyond it are paged. */
@@ -257,9 +265,14 @@ struct ipc_msgdef {
 	uint64_t	 routes;	/* IPC_ROUTE bits */
 	int		 flags;
 	enum ipc_type	 reply;		/* for a request: its answer's type */
+	const struct ipc_body *body;	/* what it carries */
+	const struct ipc_body *item;	/* a list's element, after the body */
 };
 
 const struct ipc_msgdef	*ipc_msgdef(unsigned int type);
+/* The hash IPC_VERSION is made of (version.c). */
+uint64_t		 ipc_version_of(const struct ipc_msgdef *, size_t);
+uint64_t		 ipc_version_now(void);
 const char		*ipc_type_name(unsigned int type);
 
 struct ipc_msg {
@@ -277,12 +290,28 @@ struct ipc_msg {
 	msgpack_object	 root;
 	uint32_t	 pos;
 	int		 reading;
+	int		 listing;	/* a list's items are being read */
 	const char	*error;		/* the first violation */
 	const char	*refused;	/* the first content refused */
 	uint32_t	 refused_status;
 };
 
 void	 ipc_msg_init(struct ipc_msg *, enum ipc_type, uint32_t reqid);
+/*
+ * The typed body of m's type (body.h), written whole.  A reply's body
+ * opens with its head; the rest follows only on 2xx.
+ */
+void	 ipc_msg_put(struct ipc_msg *, const void *body);
+/* One element of the list that m's type carries after its body. */
+void	 ipc_msg_put_item(struct ipc_msg *, const void *item);
+/*
+ * Reads m's typed body whole: -1 for a violation or a refusal, else 0
+ * (for a reply, its head's status says whether the rest was there).  A
+ * type that carries a list is then read with ipc_msg_get_item: 1 for an
+ * element, 0 when none is left and the message ended well, -1 if not.
+ */
+int	 ipc_msg_get(struct ipc_msg *, void *body);
+int	 ipc_msg_get_item(struct ipc_msg *, void *item);
 void	 ipc_put_u64(struct ipc_msg *, uint64_t);
 void	 ipc_put_i64(struct ipc_msg *, int64_t);
 void	 ipc_put_bool(struct ipc_msg *, int);
@@ -341,13 +370,6 @@ int	 ipc_violation(struct ipc_msg *, const char *why);
  */
 const char *ipc_take_refusal(struct ipc_msg *);
 
-/* The head of every reply. */
-#define IPC_MESSAGE_MAX	256
-struct ipc_head {
-	uint32_t	 status;
-	uint32_t	 retry;		/* seconds, after some errors */
-	char		 message[IPC_MESSAGE_MAX];
-};
 void	 ipc_put_head(struct ipc_msg *, uint32_t status, const char *message);
 /* An error head with a retry-after (429, 503). */
 void	 ipc_put_error_retry(struct ipc_msg *, uint32_t status, uint32_t retry,

@@ -164,7 +164,7 @@ ipc_msg_finish(struct ipc_msg *m, const void **buf, size_t *len)
 	}
 	hdr.len = (uint32_t)m->sbuf.size;
 	hdr.type = m->type;
-	hdr.version = IPC_VERSION;
+	hdr.version = IPC_FRAME_VERSION;
 	hdr.reqid = m->reqid;
 	memcpy(p, &hdr, sizeof(hdr));
 	p[IPC_HDR_LEN] = 0xdd;
@@ -345,7 +345,7 @@ check_header(const struct ipc_hdr *hdr, size_t len, int fd,
 		*why = "header length disagrees with the datagram";
 		return -1;
 	}
-	if (hdr->version != IPC_VERSION) {
+	if (hdr->version != IPC_FRAME_VERSION) {
 		*why = "protocol version mismatch";
 		return -1;
 	}

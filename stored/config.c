@@ -35,22 +35,35 @@ apply(void)
 }
 
 int
-config_dispatch(struct ipc_chan *chan, struct ipc_msg *m)
+config_common(struct ipc_chan *chan, struct ipc_msg *m)
 {
-	struct stored	*s = stored_env;
+	(void)chan;
+	return daemon_get_common(m, &stored_env->pending.common);
+}
 
-	switch (m->type) {
-	case IPC_CFG_COMMON:
-		return daemon_get_common(m, &s->pending.common);
-	case IPC_CFG_IDENTITY:
-		return get_identity(&s->pending, m);
-	case IPC_CFG_EGRESS:
-		return ipc_get_egress_allow(m, &s->pending.egress_allow);
-	case IPC_CFG_DONE:
-		return daemon_config_done(chan, m, apply);
-	case IPC_PROC_START:
-		return daemon_proc_start(m, &s->serving);
-	default:
-		return -1;
-	}
+int
+config_identity(struct ipc_chan *chan, struct ipc_msg *m)
+{
+	(void)chan;
+	return get_identity(&stored_env->pending, m);
+}
+
+int
+config_egress(struct ipc_chan *chan, struct ipc_msg *m)
+{
+	(void)chan;
+	return ipc_get_egress_allow(m, &stored_env->pending.egress_allow);
+}
+
+int
+config_done(struct ipc_chan *chan, struct ipc_msg *m)
+{
+	return daemon_config_done(chan, m, apply);
+}
+
+int
+config_proc_start(struct ipc_chan *chan, struct ipc_msg *m)
+{
+	(void)chan;
+	return daemon_proc_start(m, &stored_env->serving);
 }

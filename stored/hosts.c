@@ -594,7 +594,7 @@ tunnel_observed(const struct host_rec *h, const char *status,
  * host.
  */
 int
-hosts_observed(struct ipc_msg *m)
+hosts_observed(struct ipc_chan *chan, struct ipc_msg *m)
 {
 	struct host_rec	 h;
 	struct principal taskd;
@@ -602,6 +602,7 @@ hosts_observed(struct ipc_msg *m)
 	uint64_t	 oid;
 	int		 tunnel;
 
+	(void)chan;
 	ipc_get_u64(m, &oid);
 	ipc_get_str(m, status, sizeof(status));
 	if (ipc_end(m) == -1)

@@ -304,13 +304,14 @@ sessions_create(struct ipc_chan *chan, struct ipc_msg *m)
 
 /* authd tells how a login went; it joins the audit trail. */
 int
-sessions_auth_event(struct ipc_msg *m)
+sessions_auth_event(struct ipc_chan *chan, struct ipc_msg *m)
 {
 	char		 type[32], name[EMAIL_MAX + 1], peer[64], message[128];
 	struct user_rec	 u;
 	uint64_t	 oid;
 	uint32_t	 dialect;
 
+	(void)chan;
 	ipc_get_str(m, type, sizeof(type));
 	ipc_get_u64(m, &oid);
 	ipc_get_str(m, name, sizeof(name));

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "daemon.h"
+#include "dispatch.h"
 #include "log.h"
 #include "sandbox.h"
 #include "stored.h"
@@ -22,11 +23,12 @@ struct stored	*stored_env;
 
 /* The grant key comes once, from authd, and from nobody else. */
 static int
-grant_key(struct ipc_msg *m)
+grant_key(struct ipc_chan *chan, struct ipc_msg *m)
 {
 	struct stored	*s = stored_env;
 	size_t		 len;
 
+	(void)chan;
 	ipc_get_bin(m, s->grant_key, sizeof(s->grant_key), &len);
 	if (ipc_end(m) == -1 || len != sizeof(s->grant_key) ||
 	    s->have_grant_key)
@@ -35,150 +37,84 @@ grant_key(struct ipc_msg *m)
 	return 0;
 }
 
-static int
-from_authd(struct ipc_chan *chan, struct ipc_msg *m)
-{
-	switch (m->type) {
-	case IPC_GRANT_KEY:
-		return grant_key(m);
-	case IPC_USER_BOOTSTRAP:
-		return users_bootstrap(chan, m);
-	case IPC_CRED_GET:
-		return sessions_cred_get(chan, m);
-	case IPC_SESSION_CREATE:
-		return sessions_create(chan, m);
-	case IPC_AUTH_EVENT:
-		return sessions_auth_event(m);
-	case IPC_STORE_USER_CREATE:
-		return users_store_create(chan, m);
-	case IPC_STORE_SET_PASSWORD:
-		return users_store_password(chan, m);
-	case IPC_TOKEN_GET:
-		return tokens_get(chan, m);
-	case IPC_STORE_APIKEY_CREATE:
-		return apikeys_store_create(chan, m);
-	case IPC_STORE_CLIENT_ADD:
-		return clients_store_add(chan, m);
-	case IPC_STORE_ACCOUNT_KEY:
-		return account_store_key(chan, m);
-	case IPC_ACCOUNT_KEY_GET:
-		return account_key_get(chan, m);
-	case IPC_STORE_SSHKEY_ADD:
-		return sshkeys_store_add(chan, m);
-	case IPC_STORE_ACCOUNT_DATA:
-		return account_data(chan, m);
-	case IPC_STORE_HOST_PASSWORD:
-		return hosts_store_password(chan, m);
-	case IPC_STORE_EGRESS:
-		return egress_store(chan, m);
-	default:
-		return -1;
-	}
-}
+/* After the configuration: everything a client's request sets off. */
+#define LIVE	IPC_H_CONFIGURED
+#define OP	(IPC_H_CONFIGURED | IPC_H_GRANT)
 
-static int
-from_frontd(struct ipc_chan *chan, struct ipc_msg *m)
-{
-	switch (m->type) {
-	case IPC_HEALTH_CHECK:
-		return health_check(chan, m);
-	case IPC_PING:
-		return health_ping(chan, m);
-	case IPC_OP_LOGOUT:
-		return sessions_logout(chan, m);
-	case IPC_OP_EVENTS:
-		return events_list(chan, m);
-	case IPC_OP_APIKEY_LIST:
-	case IPC_OP_APIKEY_GET:
-	case IPC_OP_APIKEY_DELETE:
-		return apikeys_op(chan, m);
-	case IPC_OP_ACCOUNT_KEY_DELETE:
-		return account_key_delete(chan, m);
-	case IPC_OP_ACCOUNT:
-		return account_get(chan, m);
-	case IPC_OP_SSHKEY_LIST:
-	case IPC_OP_SSHKEY_DELETE:
-		return sshkeys_op(chan, m);
-	case IPC_OP_ACCOUNT_DATA:
-		return account_data(chan, m);
-	case IPC_OP_HOST_CREATE:
-	case IPC_OP_HOST_LIST:
-	case IPC_OP_HOST_GET:
-	case IPC_OP_HOST_ACTION:
-		return hosts_op(chan, m);
-	case IPC_OP_TASK_LIST:
-		return tasks_list(chan, m);
-	case IPC_OP_STATS:
-		return hosts_stats(chan, m);
-	case IPC_OP_GROUP:
-		return groups_op(chan, m);
-	case IPC_OP_GROUP_LIST:
-		return groups_list(chan, m);
-	case IPC_OP_SESSION_LIST:
-		return sessionops_list(chan, m);
-	case IPC_OP_SESSION_END:
-		return sessionops_end(chan, m);
-	case IPC_OP_EGRESS:
-		return egress_op(chan, m);
-	case IPC_OP_EGRESS_LIST:
-		return egress_list(chan, m);
-	case IPC_OP_BINDING:
-		return bindings_op(chan, m);
-	case IPC_OP_BINDING_LIST:
-		return bindings_list(chan, m);
-	case IPC_OP_EGRESS_TEST:
-		return egress_test(chan, m);
-	default:
-		return users_op(chan, m);
-	}
-}
+static const struct ipc_handler handlers[] = {
+	{ IPC_CFG_COMMON, config_common, 0 },
+	{ IPC_CFG_IDENTITY, config_identity, 0 },
+	{ IPC_CFG_EGRESS, config_egress, 0 },
+	{ IPC_CFG_DONE, config_done, IPC_H_CONFIGURES },
+	{ IPC_PROC_START, config_proc_start, IPC_H_ONCE },
+	{ IPC_CLIENT_LIST, clients_list, LIVE },
+	{ IPC_CLIENT_DEL, clients_del, LIVE },
+	{ IPC_AUTHKEYS, sshkeys_authorized, LIVE },
+	{ IPC_TASK_NOOP, tasks_noop, LIVE },
+	{ IPC_SESSIONS_END, sessionops_end_operator, LIVE },
 
-static int
-from_taskd(struct ipc_chan *chan, struct ipc_msg *m)
-{
-	switch (m->type) {
-	case IPC_TASK_CLAIM:
-		return tasks_claim(chan, m);
-	case IPC_TASK_PROGRESS:
-		return tasks_progress(m);
-	case IPC_TASK_DONE:
-		return tasks_done(chan, m);
-	case IPC_HOST_STATES_GET:
-		return hosts_states(chan, m);
-	case IPC_HOST_OBSERVED:
-		return hosts_observed(m);
-	default:
-		return -1;
-	}
-}
+	{ IPC_GRANT_KEY, grant_key, IPC_H_ONCE },
+	{ IPC_USER_BOOTSTRAP, users_bootstrap, 0 },
+	{ IPC_CRED_GET, sessions_cred_get, LIVE },
+	{ IPC_SESSION_CREATE, sessions_create, LIVE },
+	{ IPC_AUTH_EVENT, sessions_auth_event, LIVE },
+	{ IPC_STORE_USER_CREATE, users_store_create, LIVE },
+	{ IPC_STORE_SET_PASSWORD, users_store_password, LIVE },
+	{ IPC_TOKEN_GET, tokens_get, LIVE },
+	{ IPC_STORE_APIKEY_CREATE, apikeys_store_create, LIVE },
+	{ IPC_STORE_CLIENT_ADD, clients_store_add, LIVE },
+	{ IPC_STORE_ACCOUNT_KEY, account_store_key, LIVE },
+	{ IPC_ACCOUNT_KEY_GET, account_key_get, LIVE },
+	{ IPC_STORE_SSHKEY_ADD, sshkeys_store_add, LIVE },
+	{ IPC_STORE_ACCOUNT_DATA, account_data, LIVE },
+	{ IPC_STORE_HOST_PASSWORD, hosts_store_password, LIVE },
+	{ IPC_STORE_EGRESS, egress_store, LIVE },
 
-static int
-dispatch(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
-{
-	(void)arg;
-	switch (chan->peer) {
-	case PROC_MOATD:
-		if (m->type == IPC_CLIENT_LIST)
-			return clients_list(chan, m);
-		if (m->type == IPC_CLIENT_DEL)
-			return clients_del(chan, m);
-		if (m->type == IPC_AUTHKEYS)
-			return sshkeys_authorized(chan, m);
-		if (m->type == IPC_TASK_NOOP)
-			return tasks_noop(chan, m);
-		if (m->type == IPC_SESSIONS_END)
-			return sessionops_end_operator(chan, m);
-		return config_dispatch(chan, m);
-	case PROC_FRONTD:
-		return from_frontd(chan, m);
-	case PROC_AUTHD:
-		return from_authd(chan, m);
-	case PROC_TASKD:
-		return from_taskd(chan, m);
-	default:
-		return -1;
-	}
-}
+	{ IPC_HEALTH_CHECK, health_check, LIVE },
+	{ IPC_PING, health_ping, LIVE },
+	{ IPC_OP_LOGOUT, sessions_logout, OP },
+	{ IPC_OP_EVENTS, events_list, OP },
+	{ IPC_OP_APIKEY_LIST, apikeys_op, OP },
+	{ IPC_OP_APIKEY_GET, apikeys_op, OP },
+	{ IPC_OP_APIKEY_DELETE, apikeys_op, OP },
+	{ IPC_OP_ACCOUNT_KEY_DELETE, account_key_delete, OP },
+	{ IPC_OP_ACCOUNT, account_get, OP },
+	{ IPC_OP_SSHKEY_LIST, sshkeys_op, OP },
+	{ IPC_OP_SSHKEY_DELETE, sshkeys_op, OP },
+	{ IPC_OP_ACCOUNT_DATA, account_data, OP },
+	{ IPC_OP_HOST_CREATE, hosts_op, OP },
+	{ IPC_OP_HOST_LIST, hosts_op, OP },
+	{ IPC_OP_HOST_GET, hosts_op, OP },
+	{ IPC_OP_HOST_ACTION, hosts_op, OP },
+	{ IPC_OP_TASK_LIST, tasks_list, OP },
+	{ IPC_OP_STATS, hosts_stats, OP },
+	{ IPC_OP_GROUP, groups_op, OP },
+	{ IPC_OP_GROUP_LIST, groups_list, OP },
+	{ IPC_OP_SESSION_LIST, sessionops_list, OP },
+	{ IPC_OP_SESSION_END, sessionops_end, OP },
+	{ IPC_OP_EGRESS, egress_op, OP },
+	{ IPC_OP_EGRESS_LIST, egress_list, OP },
+	{ IPC_OP_BINDING, bindings_op, OP },
+	{ IPC_OP_BINDING_LIST, bindings_list, OP },
+	{ IPC_OP_EGRESS_TEST, egress_test, OP },
+	{ IPC_OP_USER_LIST, users_op, OP },
+	{ IPC_OP_USER_GET, users_op, OP },
+	{ IPC_OP_USER_PATCH, users_op, OP },
+	{ IPC_OP_USER_EXPIRY, users_op, OP },
+	{ IPC_OP_USER_DELETE, users_op, OP },
+	{ IPC_OP_ME, users_op, OP },
+
+	{ IPC_TASK_CLAIM, tasks_claim, LIVE },
+	{ IPC_TASK_PROGRESS, tasks_progress, LIVE },
+	{ IPC_TASK_DONE, tasks_done, LIVE },
+	{ IPC_HOST_STATES_GET, hosts_states, LIVE },
+	{ IPC_HOST_OBSERVED, hosts_observed, LIVE },
+};
+
+/* Exported for the unit test that checks every process's table. */
+const struct ipc_dispatch_table dispatch_table = {
+	PROC_STORED, handlers, sizeof(handlers) / sizeof(handlers[0])
+};
 
 int
 main(int argc, char *argv[])
@@ -222,7 +158,9 @@ main(int argc, char *argv[])
 	sessions_sweep_init();
 	digest_init();
 
-	daemon_link_peers(s.base, PROC_STORED, s.chans, dispatch, &s);
+	ipc_dispatcher_init(&s.dispatcher, &dispatch_table);
+	daemon_link_peers(s.base, PROC_STORED, s.chans, ipc_dispatch,
+	    &s.dispatcher);
 	event_base_dispatch(s.base);
 	db_close();
 	return 0;

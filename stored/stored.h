@@ -7,6 +7,7 @@
 
 #include "daemon.h"
 #include "dialect.h"
+#include "dispatch.h"
 #include "egressrec.h"
 #include "fields.h"
 #include "grant.h"
@@ -36,6 +37,7 @@ struct stored_config {
 struct stored {
 	struct event_base	*base;
 	struct ipc_chan		*chans[PROC_MAX];
+	struct ipc_dispatcher	 dispatcher;
 	struct stored_config	 pending;
 	struct stored_config	 conf;
 	uint8_t			 grant_key[GRANT_KEY_LEN];
@@ -62,7 +64,11 @@ extern struct stored *stored_env;
 void	 digest_init(void);
 
 /* config.c */
-int	 config_dispatch(struct ipc_chan *, struct ipc_msg *);
+int	 config_common(struct ipc_chan *, struct ipc_msg *);
+int	 config_identity(struct ipc_chan *, struct ipc_msg *);
+int	 config_egress(struct ipc_chan *, struct ipc_msg *);
+int	 config_done(struct ipc_chan *, struct ipc_msg *);
+int	 config_proc_start(struct ipc_chan *, struct ipc_msg *);
 
 /* db.c: the one SQLite connection; statements prepared once */
 void	 db_open(const char *path);
@@ -128,7 +134,7 @@ int	 user_set_hash(uint64_t oid, const char *hash);
 /* sessions.c */
 int	 sessions_cred_get(struct ipc_chan *, struct ipc_msg *);
 int	 sessions_create(struct ipc_chan *, struct ipc_msg *);
-int	 sessions_auth_event(struct ipc_msg *);
+int	 sessions_auth_event(struct ipc_chan *, struct ipc_msg *);
 int	 sessions_logout(struct ipc_chan *, struct ipc_msg *);
 int	 sessions_alive(const struct grant *, struct principal *);
 int	 sessions_end_user(uint64_t user_oid, uint64_t keep);
@@ -179,7 +185,7 @@ int	 hosts_load_ref(const struct principal *, const char *ref,
 int	 hosts_load_oid(uint64_t oid, struct host_rec *);
 int	 hosts_set_status(uint64_t oid, const char *status);
 int	 hosts_states(struct ipc_chan *, struct ipc_msg *);
-int	 hosts_observed(struct ipc_msg *);
+int	 hosts_observed(struct ipc_chan *, struct ipc_msg *);
 int	 hosts_stats(struct ipc_chan *, struct ipc_msg *);
 int	 hosts_store_password(struct ipc_chan *, struct ipc_msg *);
 
@@ -210,7 +216,7 @@ void	 tasks_wake(void);
 int	 tasks_host_busy(uint64_t host_oid);
 int	 tasks_detach_user(uint64_t user_oid);
 int	 tasks_claim(struct ipc_chan *, struct ipc_msg *);
-int	 tasks_progress(struct ipc_msg *);
+int	 tasks_progress(struct ipc_chan *, struct ipc_msg *);
 int	 tasks_done(struct ipc_chan *, struct ipc_msg *);
 int	 tasks_list(struct ipc_chan *, struct ipc_msg *);
 void	 tasks_put_counts(struct ipc_msg *);

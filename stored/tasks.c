@@ -275,7 +275,7 @@ tasks_claim(struct ipc_chan *chan, struct ipc_msg *m)
 
 /* A worker's progress: fenced, and it renews the lease. */
 int
-tasks_progress(struct ipc_msg *m)
+tasks_progress(struct ipc_chan *chan, struct ipc_msg *m)
 {
 	static const char sql[] = "UPDATE tasks SET progress_percent = ?, "
 	    "progress_message = ?, lease_until = ?, updated_at = ? WHERE "
@@ -286,6 +286,7 @@ tasks_progress(struct ipc_msg *m)
 	uint32_t	 percent;
 	int64_t		 now = db_now();
 
+	(void)chan;
 	ipc_get_u64(m, &oid);
 	ipc_get_u64(m, &fence);
 	ipc_get_u32(m, &percent);

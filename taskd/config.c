@@ -63,25 +63,38 @@ apply(void)
 }
 
 int
-config_dispatch(struct ipc_chan *chan, struct ipc_msg *m)
+config_common(struct ipc_chan *chan, struct ipc_msg *m)
 {
-	struct taskd	*t = taskd_env;
+	(void)chan;
+	return daemon_get_common(m, &taskd_env->pending.common);
+}
 
-	switch (m->type) {
-	case IPC_CFG_COMMON:
-		return daemon_get_common(m, &t->pending.common);
-	case IPC_CFG_TASK:
-		return get_task(&t->pending, m);
-	case IPC_CFG_EGRESS:
-		return ipc_get_egress_allow(m, &t->pending.egress_allow);
-	case IPC_CFG_DONE:
-		return daemon_config_done(chan, m, apply);
-	case IPC_PROC_START:
-		if (daemon_proc_start(m, &t->serving) == -1)
-			return -1;
-		jobs_wake();
-		return 0;
-	default:
+int
+config_task(struct ipc_chan *chan, struct ipc_msg *m)
+{
+	(void)chan;
+	return get_task(&taskd_env->pending, m);
+}
+
+int
+config_egress(struct ipc_chan *chan, struct ipc_msg *m)
+{
+	(void)chan;
+	return ipc_get_egress_allow(m, &taskd_env->pending.egress_allow);
+}
+
+int
+config_done(struct ipc_chan *chan, struct ipc_msg *m)
+{
+	return daemon_config_done(chan, m, apply);
+}
+
+int
+config_proc_start(struct ipc_chan *chan, struct ipc_msg *m)
+{
+	(void)chan;
+	if (daemon_proc_start(m, &taskd_env->serving) == -1)
 		return -1;
-	}
+	jobs_wake();
+	return 0;
 }

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "daemon.h"
+#include "dispatch.h"
 #include "log.h"
 #include "sandbox.h"
 #include "driver.h"
@@ -36,33 +37,44 @@ static const uint64_t taskd_caps = CAP(CAP_CHOWN) | CAP(CAP_DAC_OVERRIDE) |
     CAP(CAP_AUDIT_WRITE) | CAP(CAP_SETFCAP) | CAP(CAP_SYS_PTRACE);
 
 static int
-dispatch(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
+agent_ping(struct ipc_chan *chan, struct ipc_msg *m)
 {
 	struct ipc_msg	 pong;
 
-	(void)arg;
-	switch (chan->peer) {
-	case PROC_MOATD:
-		return config_dispatch(chan, m);
-	case PROC_STORED:
-		if (m->type == IPC_EGRESS_CHECK)
-			return jobs_egress_check(chan, m);
-		if (m->type == IPC_TASK_WAKE) {
-			if (ipc_end(m) == -1)
-				return -1;
-			jobs_wake();
-			return 0;
-		}
-		if (m->type != IPC_AGENT_PING || ipc_end(m) == -1)
-			return -1;
-		ipc_msg_init(&pong, IPC_AGENT_PONG, 0);
-		ipc_put_head(&pong, 200, "ok");
-		ipc_reply(chan, m, &pong);
-		return 0;
-	default:
+	if (ipc_end(m) == -1)
 		return -1;
-	}
+	ipc_msg_init(&pong, IPC_AGENT_PONG, 0);
+	ipc_put_head(&pong, 200, "ok");
+	ipc_reply(chan, m, &pong);
+	return 0;
 }
+
+static int
+task_wake(struct ipc_chan *chan, struct ipc_msg *m)
+{
+	(void)chan;
+	if (ipc_end(m) == -1)
+		return -1;
+	jobs_wake();
+	return 0;
+}
+
+static const struct ipc_handler handlers[] = {
+	{ IPC_CFG_COMMON, config_common, 0 },
+	{ IPC_CFG_TASK, config_task, 0 },
+	{ IPC_CFG_EGRESS, config_egress, 0 },
+	{ IPC_CFG_DONE, config_done, IPC_H_CONFIGURES },
+	{ IPC_PROC_START, config_proc_start, IPC_H_ONCE },
+	{ IPC_AGENT_PING, agent_ping, 0 },
+	{ IPC_TASK_WAKE, task_wake, 0 },
+	{ IPC_EGRESS_CHECK, jobs_egress_check, 0 },
+};
+
+/* Exported for the unit test that checks every process's table. */
+const struct ipc_dispatch_table dispatch_table = {
+	PROC_TASKD, handlers, sizeof(handlers) / sizeof(handlers[0])
+};
+static struct ipc_dispatcher	 dispatcher;
 
 int
 main(int argc, char *argv[])
@@ -100,7 +112,9 @@ main(int argc, char *argv[])
 	t.base = daemon_event_base();
 	jobs_init(t.base, t.runner);
 
-	daemon_link_peers(t.base, PROC_TASKD, t.chans, dispatch, &t);
+	ipc_dispatcher_init(&dispatcher, &dispatch_table);
+	daemon_link_peers(t.base, PROC_TASKD, t.chans, ipc_dispatch,
+	    &dispatcher);
 	event_base_dispatch(t.base);
 	return 0;
 }

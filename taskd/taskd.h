@@ -32,7 +32,11 @@ struct taskd {
 
 extern struct taskd *taskd_env;
 
-int	 config_dispatch(struct ipc_chan *, struct ipc_msg *);
+int	 config_common(struct ipc_chan *, struct ipc_msg *);
+int	 config_task(struct ipc_chan *, struct ipc_msg *);
+int	 config_egress(struct ipc_chan *, struct ipc_msg *);
+int	 config_done(struct ipc_chan *, struct ipc_msg *);
+int	 config_proc_start(struct ipc_chan *, struct ipc_msg *);
 
 /* jobs.c */
 void	 jobs_init(struct event_base *, int runner);

@@ -247,7 +247,7 @@ test_frames(void)
 	size_t		 len;
 
 	/* truncated: shorter than a header */
-	len = frame(buf, IPC_HEALTH_CHECK, IPC_VERSION, 1, empty, 1);
+	len = frame(buf, IPC_HEALTH_CHECK, IPC_FRAME_VERSION, 1, empty, 1);
 	CHECK_INT(decode_raw(buf, 5, PROC_FRONTD, PROC_STORED, &why), -1);
 	CHECK_STR(why, "datagram shorter than the header");
 	/* the header claims more, or less, than the datagram holds */
@@ -257,34 +257,34 @@ test_frames(void)
 	CHECK_INT(decode_raw(buf, len, PROC_FRONTD, PROC_STORED, &why), -1);
 	CHECK_STR(why, "header length disagrees with the datagram");
 	/* a well-formed one passes */
-	len = frame(buf, IPC_HEALTH_CHECK, IPC_VERSION, 1, empty, 1);
+	len = frame(buf, IPC_HEALTH_CHECK, IPC_FRAME_VERSION, 1, empty, 1);
 	CHECK_INT(decode_raw(buf, len, PROC_FRONTD, PROC_STORED, &why), 0);
 	/* version mismatch */
-	len = frame(buf, IPC_HEALTH_CHECK, IPC_VERSION + 1, 1, empty, 1);
+	len = frame(buf, IPC_HEALTH_CHECK, IPC_FRAME_VERSION + 1, 1, empty, 1);
 	CHECK_INT(decode_raw(buf, len, PROC_FRONTD, PROC_STORED, &why), -1);
 	CHECK_STR(why, "protocol version mismatch");
 	/* unknown types: zero, past the end, a hole */
-	len = frame(buf, 0, IPC_VERSION, 0, empty, 1);
+	len = frame(buf, 0, IPC_FRAME_VERSION, 0, empty, 1);
 	CHECK_INT(decode_raw(buf, len, PROC_FRONTD, PROC_STORED, &why), -1);
 	CHECK_STR(why, "unknown message type");
-	len = frame(buf, IPC_TYPE_MAX, IPC_VERSION, 0, empty, 1);
+	len = frame(buf, IPC_TYPE_MAX, IPC_FRAME_VERSION, 0, empty, 1);
 	CHECK_INT(decode_raw(buf, len, PROC_FRONTD, PROC_STORED, &why), -1);
 	CHECK_STR(why, "unknown message type");
-	len = frame(buf, 0xffff, IPC_VERSION, 0, empty, 1);
+	len = frame(buf, 0xffff, IPC_FRAME_VERSION, 0, empty, 1);
 	CHECK_INT(decode_raw(buf, len, PROC_FRONTD, PROC_STORED, &why), -1);
 	/* from the wrong peer: frontd may not bootstrap users */
-	len = frame(buf, IPC_USER_BOOTSTRAP, IPC_VERSION, 1, empty, 1);
+	len = frame(buf, IPC_USER_BOOTSTRAP, IPC_FRAME_VERSION, 1, empty, 1);
 	CHECK_INT(decode_raw(buf, len, PROC_FRONTD, PROC_STORED, &why), -1);
 	CHECK_STR(why, "message type not allowed from this peer");
 	CHECK_INT(decode_raw(buf, len, PROC_AUTHD, PROC_STORED, &why), 0);
 	/* right sender, wrong receiver */
-	len = frame(buf, IPC_HEALTH_CHECK, IPC_VERSION, 1, empty, 1);
+	len = frame(buf, IPC_HEALTH_CHECK, IPC_FRAME_VERSION, 1, empty, 1);
 	CHECK_INT(decode_raw(buf, len, PROC_FRONTD, PROC_AUTHD, &why), -1);
 	/* a request without an id, a one-way message with one */
-	len = frame(buf, IPC_HEALTH_CHECK, IPC_VERSION, 0, empty, 1);
+	len = frame(buf, IPC_HEALTH_CHECK, IPC_FRAME_VERSION, 0, empty, 1);
 	CHECK_INT(decode_raw(buf, len, PROC_FRONTD, PROC_STORED, &why), -1);
 	CHECK_STR(why, "request id does not fit the message type");
-	len = frame(buf, IPC_PROC_START, IPC_VERSION, 9, empty, 1);
+	len = frame(buf, IPC_PROC_START, IPC_FRAME_VERSION, 9, empty, 1);
 	CHECK_INT(decode_raw(buf, len, PROC_MOATD, PROC_FRONTD, &why), -1);
 	/* over the type's size limit (health.result: 256 bytes) */
 	memset(buf, 0, sizeof(buf));
@@ -295,18 +295,18 @@ test_frames(void)
 		big[1] = 0xd9;
 		big[2] = 200;
 		memset(big + 3, 'a', 200);
-		len = frame(buf, IPC_HEALTH_RESULT, IPC_VERSION, 1, big, 203);
+		len = frame(buf, IPC_HEALTH_RESULT, IPC_FRAME_VERSION, 1, big, 203);
 		CHECK_INT(decode_raw(buf, len, PROC_STORED, PROC_FRONTD, &why),
 		    0);
 		big[2] = 250;
 		memset(big + 3, 'a', 250);
-		len = frame(buf, IPC_HEALTH_RESULT, IPC_VERSION, 1, big, 253);
+		len = frame(buf, IPC_HEALTH_RESULT, IPC_FRAME_VERSION, 1, big, 253);
 		CHECK_INT(decode_raw(buf, len, PROC_STORED, PROC_FRONTD, &why),
 		    -1);
 		CHECK_STR(why, "message over its size limit");
 	}
 	/* a message type that must carry a descriptor, without one */
-	len = frame(buf, IPC_CFG_LISTEN, IPC_VERSION, 0, two, 3);
+	len = frame(buf, IPC_CFG_LISTEN, IPC_FRAME_VERSION, 0, two, 3);
 	CHECK_INT(decode_raw(buf, len, PROC_MOATD, PROC_FRONTD, &why), -1);
 	CHECK_STR(why, "descriptor does not fit the message type");
 }
@@ -672,9 +672,23 @@ inject(struct side *b, uint16_t type, uint32_t reqid, const void *body,
 	uint8_t	 buf[512];
 	size_t	 len;
 
-	len = frame(buf, type, IPC_VERSION, reqid, body, blen);
+	len = frame(buf, type, IPC_FRAME_VERSION, reqid, body, blen);
 	if (ipc_send_raw(b->chan->fd, buf, len, -1) == -1)
 		abort();
+}
+
+/* A hello's body: [version as a uint64, process id]. */
+static size_t
+hello_body(uint8_t *b, uint64_t version, uint8_t id)
+{
+	int	 i;
+
+	b[0] = 0x92;
+	b[1] = 0xcf;
+	for (i = 0; i < 8; i++)
+		b[2 + i] = (uint8_t)(version >> (56 - 8 * i));
+	b[10] = id;
+	return 11;
 }
 
 static void
@@ -683,8 +697,10 @@ test_chan_violations(void)
 	struct side	 f, s;
 	const uint8_t	 empty[] = { 0x90 };
 	const uint8_t	 pong[] = { 0x91, 0xc4, 0x01, 'x' };
-	const uint8_t	 hello_badver[] = { 0x92, 0x63, PROC_STORED };
-	const uint8_t	 hello_wrongid[] = { 0x92, IPC_VERSION, PROC_AUTHD };
+	uint8_t		 hello_badver[11], hello_wrongid[11];
+
+	hello_body(hello_badver, IPC_VERSION ^ 1, PROC_STORED);
+	hello_body(hello_wrongid, IPC_VERSION, PROC_AUTHD);
 
 	/* a type the peer may not send */
 	pair(&f, PROC_FRONTD, &s, PROC_STORED);
@@ -809,17 +825,19 @@ test_chan_hello(void)
 	struct ipc_chan	*c;
 	int		 sv[2];
 	const uint8_t	 empty[] = { 0x90 };
-	const uint8_t	 badver[] = { 0x92, 0x63, PROC_STORED };
-	const uint8_t	 wrongid[] = { 0x92, IPC_VERSION, PROC_AUTHD };
+	uint8_t		 badver[11], wrongid[11];
 	uint8_t		 buf[64];
 	size_t		 len;
+
+	hello_body(badver, IPC_VERSION ^ 1, PROC_STORED);
+	hello_body(wrongid, IPC_VERSION, PROC_AUTHD);
 
 	/* a message before hello */
 	memset(&f, 0, sizeof(f));
 	ipc_socketpair(sv);
 	c = ipc_chan_new(base, sv[0], PROC_FRONTD, PROC_STORED, on_dispatch,
 	    on_close, &f);
-	len = frame(buf, IPC_HEALTH_RESULT, IPC_VERSION, 1, empty, 1);
+	len = frame(buf, IPC_HEALTH_RESULT, IPC_FRAME_VERSION, 1, empty, 1);
 	ipc_send_raw(sv[1], buf, len, -1);
 	run_loop(1000);
 	CHECK_STR(f.why, "message before hello");
@@ -831,7 +849,7 @@ test_chan_hello(void)
 	ipc_socketpair(sv);
 	c = ipc_chan_new(base, sv[0], PROC_FRONTD, PROC_STORED, on_dispatch,
 	    on_close, &f);
-	len = frame(buf, IPC_HELLO, IPC_VERSION, 0, badver, sizeof(badver));
+	len = frame(buf, IPC_HELLO, IPC_FRAME_VERSION, 0, badver, sizeof(badver));
 	ipc_send_raw(sv[1], buf, len, -1);
 	run_loop(1000);
 	CHECK_STR(f.why, "hello with another protocol version");
@@ -843,7 +861,8 @@ test_chan_hello(void)
 	ipc_socketpair(sv);
 	c = ipc_chan_new(base, sv[0], PROC_FRONTD, PROC_STORED, on_dispatch,
 	    on_close, &f);
-	len = frame(buf, IPC_HELLO, IPC_VERSION, 0, wrongid, sizeof(wrongid));
+	len = frame(buf, IPC_HELLO, IPC_FRAME_VERSION, 0, wrongid,
+	    sizeof(wrongid));
 	ipc_send_raw(sv[1], buf, len, -1);
 	run_loop(1000);
 	CHECK_STR(f.why, "hello from an unexpected process");
@@ -855,7 +874,8 @@ test_chan_hello(void)
 	ipc_socketpair(sv);
 	c = ipc_chan_new(base, sv[0], PROC_FRONTD, PROC_STORED, on_dispatch,
 	    on_close, &f);
-	len = frame(buf, IPC_HELLO, IPC_VERSION + 1, 0, badver, sizeof(badver));
+	len = frame(buf, IPC_HELLO, IPC_FRAME_VERSION + 1, 0, badver,
+	    sizeof(badver));
 	ipc_send_raw(sv[1], buf, len, -1);
 	run_loop(1000);
 	CHECK_STR(f.why, "protocol version mismatch");
@@ -866,9 +886,10 @@ test_chan_hello(void)
 	pair(&f, PROC_FRONTD, &s, PROC_STORED);
 	run_loop(50);
 	{
-		const uint8_t	 hello[] = { 0x92, IPC_VERSION, PROC_STORED };
+		uint8_t		 hello[11];
 
-		inject(&s, IPC_HELLO, 0, hello, sizeof(hello));
+		inject(&s, IPC_HELLO, 0, hello, hello_body(hello, IPC_VERSION,
+		    PROC_STORED));
 	}
 	run_loop(1000);
 	CHECK_STR(f.why, "second hello");
@@ -1041,6 +1062,62 @@ test_catalogue(void)
 	    IPC_ROUTE(PROC_AUTHD, PROC_FRONTD));
 }
 
+/*
+ * The build's IPC_VERSION is the hash of the tables it was built with,
+ * and any change to a message (a field's name, type or size, a limit, a
+ * route) gives another.
+ */
+static void
+test_version(void)
+{
+	static const struct ipc_field one[] = {
+		{ "a", IPC_FT_STR, 0, 16, 0, NULL },
+	};
+	static const struct ipc_field renamed[] = {
+		{ "b", IPC_FT_STR, 0, 16, 0, NULL },
+	};
+	static const struct ipc_field longer[] = {
+		{ "a", IPC_FT_STR, 0, 17, 0, NULL },
+	};
+	static const struct ipc_field retyped[] = {
+		{ "a", IPC_FT_OPTSTR, 0, 16, 0, NULL },
+	};
+	const struct ipc_body	 b1 = { "x", 16, one, 1 };
+	const struct ipc_body	 b2 = { "x", 16, renamed, 1 };
+	const struct ipc_body	 b3 = { "x", 17, longer, 1 };
+	const struct ipc_body	 b4 = { "x", 16, retyped, 1 };
+	struct ipc_msgdef	 defs[IPC_TYPE_MAX];
+	const struct ipc_msgdef	*def;
+	uint64_t		 ref;
+	unsigned int		 t;
+	size_t			 n = 0, ping = 0;
+
+	CHECK(ipc_version_now() == IPC_VERSION);
+	for (t = 0; t < IPC_TYPE_MAX; t++)
+		if ((def = ipc_msgdef(t)) != NULL) {
+			if (t == IPC_PING)
+				ping = n;
+			defs[n++] = *def;
+		}
+	defs[ping].body = &b1;
+	ref = ipc_version_of(defs, n);
+	CHECK(ref != IPC_VERSION);
+	defs[ping].body = &b2;
+	CHECK(ipc_version_of(defs, n) != ref);
+	defs[ping].body = &b3;
+	CHECK(ipc_version_of(defs, n) != ref);
+	defs[ping].body = &b4;
+	CHECK(ipc_version_of(defs, n) != ref);
+	defs[ping].body = &b1;
+	defs[ping].maxlen++;
+	CHECK(ipc_version_of(defs, n) != ref);
+	defs[ping].maxlen--;
+	defs[ping].routes |= IPC_ROUTE(PROC_TASKD, PROC_STORED);
+	CHECK(ipc_version_of(defs, n) != ref);
+	defs[ping].routes = ipc_msgdef(IPC_PING)->routes;
+	CHECK(ipc_version_of(defs, n) == ref);
+}
+
 int
 main(void)
 {
@@ -1053,6 +1130,7 @@ main(void)
 	RUN(test_oversized_send);
 	RUN(test_raw_fd_passing);
 	RUN(test_catalogue);
+	RUN(test_version);
 	RUN(test_chan_request_reply);
 	RUN(test_chan_timeout_and_late_reply);
 	RUN(test_chan_violations);

@@ -434,6 +434,16 @@ static struct event_base	*base;
 static int			 link_closed;
 static const char		*link_why;
 
+/* authd's signing link, as its table routes tls.sign */
+static int
+sign_link(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
+{
+	(void)arg;
+	if (m->type != IPC_TLS_SIGN)
+		return ipc_violation(m, "only tls.sign on the signing link");
+	return tlskey_sign_request(chan, m);
+}
+
 static void
 on_close(struct ipc_chan *chan, const char *why, void *arg)
 {
@@ -534,7 +544,7 @@ test_dispatch(struct pair *ec)
 	CHECK_INT(ipc_socketpair(sv), 0);
 	link_closed = 0;
 	chan = ipc_chan_new(base, sv[0], PROC_AUTHD, PROC_FRONTD,
-	    tlskey_dispatch, on_close, NULL);
+	    sign_link, on_close, NULL);
 	ipc_msg_init(&m, IPC_HELLO, 0);
 	ipc_put_u64(&m, IPC_VERSION);
 	ipc_put_u64(&m, PROC_FRONTD);
