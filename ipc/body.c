@@ -10,7 +10,7 @@
 static const struct ipc_field no_fields[1];
 const struct ipc_body ipc_body_none = { "none", 0, no_fields, 0 };
 
-static void	put_fields(struct ipc_msg *, const struct ipc_body *,
+static int	put_fields(struct ipc_msg *, const struct ipc_body *,
 		    const void *);
 static void	get_fields(struct ipc_msg *, const struct ipc_body *, void *);
 
@@ -62,7 +62,7 @@ put_field(struct ipc_msg *m, const struct ipc_field *f, const void *s)
 		ipc_put_fd(m, *(const int *)p);
 		break;
 	case IPC_FT_REC:
-		put_fields(m, f->rec, p);
+		(void)put_fields(m, f->rec, p);
 		break;
 	case IPC_FT_HEAD:
 		h = p;
@@ -79,14 +79,15 @@ put_field(struct ipc_msg *m, const struct ipc_field *f, const void *s)
 	return 1;
 }
 
-static void
+static int
 put_fields(struct ipc_msg *m, const struct ipc_body *b, const void *s)
 {
 	size_t	 i;
 
 	for (i = 0; i < b->nfields; i++)
 		if (!put_field(m, &b->fields[i], s))
-			return;
+			return 0;
+	return 1;
 }
 
 /* Reads one field; 0 when a reply's error head ended the body. */
@@ -152,10 +153,10 @@ typed(const struct ipc_msg *m)
 	return def;
 }
 
-void
+int
 ipc_msg_put(struct ipc_msg *m, const void *body)
 {
-	put_fields(m, typed(m)->body, body);
+	return put_fields(m, typed(m)->body, body);
 }
 
 /*
@@ -198,7 +199,7 @@ ipc_msg_put_item(struct ipc_msg *m, const void *item)
 
 	if (def->item == NULL)
 		fatalx("ipc: %s carries no list", def->name);
-	put_fields(m, def->item, item);
+	(void)put_fields(m, def->item, item);
 }
 
 int

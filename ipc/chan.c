@@ -566,6 +566,54 @@ handle_reply(struct ipc_chan *chan, struct ipc_msg *m, const char **why)
 	return 0;
 }
 
+struct ipc_req
+ipc_req_of(struct ipc_chan *chan, const struct ipc_msg *m)
+{
+	struct ipc_req	 req;
+
+	req.chan = chan;
+	req.type = m->type;
+	req.reqid = m->reqid;
+	return req;
+}
+
+/* The reply message of req's type, to be sent to req's channel. */
+static void
+answer_init(struct ipc_msg *m, const struct ipc_req *req)
+{
+	const struct ipc_msgdef	*def = ipc_msgdef(req->type);
+
+	if (def == NULL || !(def->flags & IPC_F_REQUEST))
+		fatalx("ipc: %s is not a request", ipc_type_name(req->type));
+	ipc_msg_init(m, def->reply, req->reqid);
+}
+
+int
+ipc_answer(const struct ipc_req *req, const void *body, struct ipc_msg *items)
+{
+	struct ipc_msg	 m;
+
+	answer_init(&m, req);
+	/* a list's elements follow a body whose head says 2xx, only then */
+	if (ipc_msg_put(&m, body) && items != NULL)
+		ipc_append(&m, items);
+	if (items != NULL)
+		ipc_msg_clear(items);
+	return ipc_send(req->chan, &m);
+}
+
+int
+ipc_answer_status(const struct ipc_req *req, uint32_t status,
+    const char *message)
+{
+	struct ipc_msg	 m;
+
+	/* every reply opens with its head, and an error has nothing after */
+	answer_init(&m, req);
+	ipc_put_head(&m, status, message);
+	return ipc_send(req->chan, &m);
+}
+
 int
 ipc_reply_head(struct ipc_chan *chan, const struct ipc_msg *req,
     uint32_t status, const char *message)

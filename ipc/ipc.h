@@ -299,9 +299,10 @@ struct ipc_msg {
 void	 ipc_msg_init(struct ipc_msg *, enum ipc_type, uint32_t reqid);
 /*
  * The typed body of m's type (body.h), written whole.  A reply's body
- * opens with its head; the rest follows only on 2xx.
+ * opens with its head; the rest follows only on 2xx.  0 when an error
+ * head ended it (nothing may follow), else 1.
  */
-void	 ipc_msg_put(struct ipc_msg *, const void *body);
+int	 ipc_msg_put(struct ipc_msg *, const void *body);
 /* One element of the list that m's type carries after its body. */
 void	 ipc_msg_put_item(struct ipc_msg *, const void *item);
 /*
@@ -456,6 +457,23 @@ void	 ipc_chan_free_deferred(struct ipc_chan *);
 int	 ipc_send(struct ipc_chan *, struct ipc_msg *);
 int	 ipc_request(struct ipc_chan *, struct ipc_msg *, int timeout_ms,
 	    ipc_reply_cb, void *arg);
+/*
+ * What answering a request needs, kept by a handler that answers later:
+ * every answer goes through ipc_answer, with the reply type's struct and,
+ * for a list, its elements put into items (taken and cleared; NULL for
+ * none).  ipc_answer_status answers with a head alone, as any request may
+ * be answered.
+ */
+struct ipc_req {
+	struct ipc_chan	*chan;
+	uint16_t	 type;
+	uint32_t	 reqid;
+};
+struct ipc_req ipc_req_of(struct ipc_chan *, const struct ipc_msg *);
+int	 ipc_answer(const struct ipc_req *, const void *body,
+	    struct ipc_msg *items);
+int	 ipc_answer_status(const struct ipc_req *, uint32_t status,
+	    const char *message);
 /* Sends m as the answer to request req (copies its reqid). */
 int	 ipc_reply(struct ipc_chan *, const struct ipc_msg *req,
 	    struct ipc_msg *m);
