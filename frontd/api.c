@@ -18,6 +18,7 @@
 #include <openssl/evp.h>
 
 #include "api.h"
+#include "cred.h"
 #include "egressrec.h"
 #include "frontd.h"
 #include "grantcache.h"
@@ -26,12 +27,6 @@
 #include "util.h"
 
 #define BEARER_MAX	2048
-
-enum cred_kind {
-	CRED_BEARER = 1,
-	CRED_COOKIE = 2,
-	CRED_BASIC = 3,
-};
 
 /* ---- answers ------------------------------------------------------------ */
 
