@@ -28,42 +28,6 @@ authd(void)
 	return frontd_env->chans[PROC_AUTHD];
 }
 
-/* A string member, present and of the right type and length. */
-int
-string_field(struct api_req *r, json_t *body, const char *name, size_t max,
-    const char **out)
-{
-	json_t	*v = json_object_get(body, name);
-	char	 msg[96];
-
-	if (v == NULL) {
-		snprintf(msg, sizeof(msg), "\"%s\" is required", name);
-		api_error(r, 400, msg);
-		return -1;
-	}
-	if (!json_is_string(v) || json_string_length(v) > max) {
-		snprintf(msg, sizeof(msg), "\"%s\" must be a string of at most "
-		    "%zu characters", name, max);
-		api_error(r, 400, msg);
-		return -1;
-	}
-	*out = json_string_value(v);
-	return 0;
-}
-
-/* A string member that may be absent or null: then def. */
-int
-optional_string_field(struct api_req *r, json_t *body, const char *name,
-    size_t max, const char *def, const char **out)
-{
-	json_t	*v = body != NULL ? json_object_get(body, name) : NULL;
-
-	*out = def;
-	if (v == NULL || json_is_null(v))
-		return 0;
-	return string_field(r, body, name, max, out);
-}
-
 /* ---- login and logout ------------------------------------------------- */
 
 static void
