@@ -71,8 +71,14 @@ struct api_req {
 	int			 peer_unnamed;	/* a trusted proxy named none */
 };
 
+/* routes.c */
+void	 routes_dispatch(struct conn *);
+void	 routes_print(FILE *);
+
 /* api.c: the pipeline, and what it read of the request */
 void	 api_dispatch(struct conn *, const struct route *, size_t nroutes);
+/* The request of a connection goes with its answer. */
+void	 api_req_free(struct conn *);
 const char *api_query_get(struct api_req *, const char *name);
 /* -1, with 400 answered, if the query names what known does not list. */
 int	 api_query_known(struct api_req *, const char *const *known);
