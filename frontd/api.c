@@ -179,6 +179,32 @@ api_paging(struct api_req *r, uint32_t def, uint32_t max, uint32_t *limit,
 	return 0;
 }
 
+/*
+ * The Host header the client sent, kept with the request in r->state:
+ * a host's access command names it (render_host), and the request's own
+ * bytes may be gone by the time stored answers.
+ */
+void
+api_keep_host_header(struct api_req *r)
+{
+	size_t	 i, len = r->c->req.host != NULL ? r->c->req.hostlen : 0;
+
+	/* it goes into a command line a customer pastes into a shell:
+	 * only what a host name, an address and a port are made of */
+	if (len > FIELD_HOST_MAX)
+		len = 0;
+	for (i = 0; i < len; i++)
+		if (strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		    "0123456789.-:[]", r->c->req.host[i]) == NULL ||
+		    r->c->req.host[i] == '\0')
+			len = 0;
+	if ((r->state = calloc(1, len + 1)) == NULL)
+		fatal("%s", __func__);
+	if (len > 0)
+		memcpy(r->state, r->c->req.host, len);
+	r->statelen = len + 1;
+}
+
 /* 405, with the methods the path has (RFC 9110: Allow is a must). */
 static void
 not_allowed(struct api_req *r, const struct route *routes, size_t n)

@@ -79,6 +79,8 @@ void	 routes_print(FILE *);
 void	 api_dispatch(struct conn *, const struct route *, size_t nroutes);
 /* The request of a connection goes with its answer. */
 void	 api_req_free(struct conn *);
+/* The Host the client used, kept in r->state for render_host. */
+void	 api_keep_host_header(struct api_req *);
 const char *api_query_get(struct api_req *, const char *name);
 /* -1, with 400 answered, if the query names what known does not list. */
 int	 api_query_known(struct api_req *, const char *const *known);
@@ -183,9 +185,12 @@ int	 verify_res_get(struct ipc_msg *, uint32_t *status, uint32_t *retry,
 int	 api_profile(struct api_req *, json_t *body, struct profile *p);
 
 /* render.c */
+struct host_rec;
 json_t	*render_user(const struct user_rec *);
 json_t	*render_key(const struct key_rec *);
 json_t	*render_time(int64_t t);
+/* host: the Host the client used, for the access command, or NULL. */
+json_t	*render_host(const struct host_rec *, const char *host);
 
 /* v1.c */
 void	 v1_login(struct api_req *);
@@ -232,10 +237,6 @@ void	 v1_group_leave(struct api_req *);
 void	 account_sshkey_delete(struct api_req *);
 
 /* hosts.c */
-struct host_rec;
-/* The Host the client used, kept for the access command of an answer. */
-void	 hosts_remember_host(struct api_req *);
-json_t	*hosts_render(struct api_req *, const struct host_rec *);
 void	 v1_hosts_create(struct api_req *);
 void	 v1_hosts_list(struct api_req *);
 void	 v1_host_get(struct api_req *);

@@ -113,7 +113,7 @@ user_hosts(struct api_req *r, struct ipc_msg *m)
 		memset(&h, 0, sizeof(h));
 		ipc_get_host(m, &h);
 		if (m->error == NULL)
-			json_array_append_new(list, hosts_render(r, &h));
+			json_array_append_new(list, render_host(&h, r->state));
 	}
 	return list;
 }
@@ -176,7 +176,7 @@ user_op(struct api_req *r, enum ipc_type type, ipc_reply_cb cb)
 void
 v1_user_get(struct api_req *r)
 {
-	hosts_remember_host(r);
+	api_keep_host_header(r);
 	user_op(r, IPC_OP_USER_GET, user_wrapped);
 }
 
