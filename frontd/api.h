@@ -182,7 +182,8 @@ int	 verify_res_get(struct ipc_msg *, uint32_t *status, uint32_t *retry,
 	    uint8_t grant[GRANT_LEN]);
 
 /* profile.c: fills p from body; -1 with a 400 answered */
-int	 api_profile(struct api_req *, json_t *body, struct profile *p);
+int	 profile_from_body(struct api_req *, json_t *body,
+	    struct profile *p);
 
 /* render.c */
 struct host_rec;
@@ -221,6 +222,7 @@ void	 v1_sshkeys_add(struct api_req *);
 void	 v1_sshkeys_generate(struct api_req *);
 void	 v1_sshkey_delete(struct api_req *);
 void	 account_sshkey_add(struct api_req *);
+void	 account_sshkey_delete(struct api_req *);
 
 /* sessions.c */
 void	 v1_sessions_list(struct api_req *);
@@ -234,7 +236,6 @@ void	 v1_group_get(struct api_req *);
 void	 v1_group_delete(struct api_req *);
 void	 v1_group_join(struct api_req *);
 void	 v1_group_leave(struct api_req *);
-void	 account_sshkey_delete(struct api_req *);
 
 /* hosts.c */
 void	 v1_hosts_create(struct api_req *);

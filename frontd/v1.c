@@ -209,7 +209,7 @@ v1_user_patch(struct api_req *r)
 		return;
 	if (api_only_fields(r, body, r->route->fields) == -1 ||
 	    optional_string_field(r, body, "status", 16, "", &status) == -1 ||
-	    api_profile(r, body, &p) == -1)
+	    profile_from_body(r, body, &p) == -1)
 		goto done;
 	if (status[0] == '\0' && p.mask == 0)
 		api_error(r, 400, "nothing to change");
@@ -304,7 +304,7 @@ v1_users_create(struct api_req *r)
 	    (json_object_get(body, "role") != NULL &&
 	    string_field(r, body, "role", 16, &role) == -1) ||
 	    expiry_field(r, json_object_get(body, "expires_at"), &t,
-	    &never) == -1 || api_profile(r, body, &p) == -1)
+	    &never) == -1 || profile_from_body(r, body, &p) == -1)
 		goto done;
 	len = strlen(user);
 	if (len < 3 || len > USERNAME_MAX) {
