@@ -63,7 +63,9 @@ CONSOLE_SRCS = taskd/console.c
 FRONTD_SRCS = frontd/frontd.c frontd/config.c frontd/server.c \
 	frontd/http_parse.c frontd/http_chunked.c frontd/http_chars.c \
 	frontd/response.c frontd/routes.c frontd/tls.c \
-	frontd/json_limits.c frontd/peers.c frontd/api.c frontd/render.c \
+	frontd/json_limits.c frontd/peers.c frontd/api.c frontd/api_answer.c \
+	frontd/api_auth.c frontd/api_body.c frontd/api_ipc.c frontd/api_peer.c \
+	frontd/render.c \
 	frontd/v1.c frontd/apiv1.c frontd/cce.c frontd/account.c \
 	frontd/grantcache.c frontd/sshkeys.c frontd/hosts.c \
 	frontd/profile.c frontd/groups.c frontd/sessions.c frontd/egress.c \

@@ -13,17 +13,12 @@
 #include <time.h>
 
 #include "authd.h"
+#include "cred.h"
 #include "log.h"
 #include "tokens.h"
 #include "util.h"
 
 #define CRED_MAX	2048
-
-enum cred_kind {
-	CRED_BEARER = 1,	/* Authorization: Bearer */
-	CRED_COOKIE = 2,	/* the apiv1 session cookie */
-	CRED_BASIC = 3,		/* the password of Basic auth */
-};
 
 /* A check that needs stored: an opaque token or a key. */
 struct vreq {

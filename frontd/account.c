@@ -130,8 +130,9 @@ account_data(struct api_req *r)
 	if ((body = api_body(r)) == NULL)
 		return;
 	if (api_only_fields(r, body, r->route->fields) == -1 ||
-	    api_profile(r, body, &p) == -1 || optional_string_field(r, body,
-	    "password", FIELD_PASSWORD_MAX, NULL, &password) == -1 ||
+	    profile_from_body(r, body, &p) == -1 ||
+	    optional_string_field(r, body, "password", FIELD_PASSWORD_MAX, NULL,
+	    &password) == -1 ||
 	    optional_string_field(r, body, "old_password", FIELD_PASSWORD_MAX,
 	    NULL, &old) == -1) {
 		json_decref(body);

@@ -71,28 +71,65 @@ struct api_req {
 	int			 peer_unnamed;	/* a trusted proxy named none */
 };
 
-/* api.c */
+/* routes.c */
+void	 routes_dispatch(struct conn *);
+void	 routes_print(FILE *);
+
+/* api.c: the pipeline, and what it read of the request */
 void	 api_dispatch(struct conn *, const struct route *, size_t nroutes);
+/* The request of a connection goes with its answer. */
+void	 api_req_free(struct conn *);
+/* The Host the client used, kept in r->state for render_host. */
+void	 api_keep_host_header(struct api_req *);
+const char *api_query_get(struct api_req *, const char *name);
+/* -1, with 400 answered, if the query names what known does not list. */
+int	 api_query_known(struct api_req *, const char *const *known);
+/* A number from the query, def if absent; -1 if not one in min..max. */
+int	 api_query_number(struct api_req *, const char *name, uint32_t def,
+	    uint32_t min, uint32_t max, uint32_t *out);
+/* limit (def, 1..max) and offset from the query; -1 if malformed. */
+int	 api_paging(struct api_req *, uint32_t def, uint32_t max,
+	    uint32_t *limit, uint32_t *offset);
+
+/* api_answer.c */
 void	 api_error(struct api_req *, int status, const char *message);
 void	 api_error_retry(struct api_req *, int status, uint32_t retry,
 	    const char *message);
 void	 api_json(struct api_req *, int status, json_t *);	/* steals */
 void	 api_json_headers(struct api_req *, int status, const char *headers,
 	    json_t *);
-/* A cookie's value, or NULL. */
-const char *api_cookie(struct api_req *, const char *name, char *out,
-	    size_t outlen);
 void	 api_empty(struct api_req *, int status);
+
+/* api_body.c */
 /* The JSON object in the body, or NULL with a 400 already answered. */
 json_t	*api_body(struct api_req *);
 /* Refuses (400) members of body that are not in the NULL-ended list. */
 int	 api_only_fields(struct api_req *, json_t *body,
 	    const char *const *allowed);
-const char *api_query_get(struct api_req *, const char *name);
-/* -1, with 400 answered, if the query names what known does not list. */
-int	 api_query_known(struct api_req *, const char *const *known);
+/* A string member of at most max bytes: 0, or -1 with a 400 answered. */
+int	 string_field(struct api_req *, json_t *body, const char *name,
+	    size_t max, const char **out);
+/* The same, or def if it is absent or null. */
+int	 optional_string_field(struct api_req *, json_t *body,
+	    const char *name, size_t max, const char *def, const char **out);
+
+/* api_peer.c */
+/* Once per request: -1 if a trusted proxy named no address. */
+int	 api_peer_resolve(struct api_req *);
+/*
+ * The client's address: the TCP peer's, or behind a trusted proxy the
+ * one that proxy appended to X-Forwarded-For.
+ */
+const char *api_peer(struct api_req *);
+
+/* api_ipc.c */
+/* Sends m for this request; cb gets the answer or NULL on timeout. */
+int	 api_request(struct api_req *, struct ipc_chan *, struct ipc_msg *,
+	    ipc_reply_cb cb);
 /* A reply came (0), or its wait ended: -1 with 503 answered. */
 int	 api_arrived(struct api_req *, struct ipc_msg *, const char *unavailable);
+/* An answer that could not be read: 500, a fault of ours. */
+void	 api_bad_answer(struct api_req *);
 /*
  * The head of an answer: 0 when it succeeded (the rest of m is the
  * caller's to read, then api_end), or -1 with the error, or 503 for no
@@ -104,12 +141,6 @@ int	 api_head(struct api_req *, struct ipc_msg *, const char *unavailable,
 int	 api_end(struct api_req *, struct ipc_msg *);
 /* An op.res from stored: 0 if it succeeded, -1 with the error answered. */
 int	 api_op_res(struct api_req *, struct ipc_msg *, struct ipc_head *);
-/* A number from the query, def if absent; -1 if not one in min..max. */
-int	 api_query_number(struct api_req *, const char *name, uint32_t def,
-	    uint32_t min, uint32_t max, uint32_t *out);
-/* limit (def, 1..max) and offset from the query; -1 if malformed. */
-int	 api_paging(struct api_req *, uint32_t def, uint32_t max,
-	    uint32_t *limit, uint32_t *offset);
 /*
  * A list from stored: status, message, total, count, then the rows, each
  * read and rendered by row.  The array, or NULL with the error answered.
@@ -120,14 +151,13 @@ json_t	*api_list_res(struct api_req *, struct ipc_msg *, api_row_fn,
 /* The same, answered as {"<name>": [...], "total": N}. */
 void	 api_list_answer(struct api_req *, struct ipc_msg *, api_row_fn,
 	    const char *name);
-/* Sends m for this request; cb gets the answer or NULL on timeout. */
-int	 api_request(struct api_req *, struct ipc_chan *, struct ipc_msg *,
-	    ipc_reply_cb cb);
-/*
- * The client's address: the TCP peer's, or behind a trusted proxy the
- * one that proxy appended to X-Forwarded-For.
- */
-const char *api_peer(struct api_req *);
+
+/* api_auth.c */
+/* Has the credential checked, then calls the route's handler. */
+void	 api_authenticate(struct api_req *);
+/* A cookie's value, or NULL. */
+const char *api_cookie(struct api_req *, const char *name, char *out,
+	    size_t outlen);
 
 /* A login's answer from authd. */
 struct login_res {
@@ -152,18 +182,18 @@ int	 verify_res_get(struct ipc_msg *, uint32_t *status, uint32_t *retry,
 	    uint8_t grant[GRANT_LEN]);
 
 /* profile.c: fills p from body; -1 with a 400 answered */
-int	 api_profile(struct api_req *, json_t *body, struct profile *p);
+int	 profile_from_body(struct api_req *, json_t *body,
+	    struct profile *p);
 
 /* render.c */
+struct host_rec;
 json_t	*render_user(const struct user_rec *);
 json_t	*render_key(const struct key_rec *);
 json_t	*render_time(int64_t t);
+/* host: the Host the client used, for the access command, or NULL. */
+json_t	*render_host(const struct host_rec *, const char *host);
 
 /* v1.c */
-int	 string_field(struct api_req *, json_t *body, const char *name,
-	    size_t max, const char **out);
-int	 optional_string_field(struct api_req *, json_t *body,
-	    const char *name, size_t max, const char *def, const char **out);
 void	 v1_login(struct api_req *);
 void	 v1_logout(struct api_req *);
 void	 v1_users_list(struct api_req *);
@@ -192,6 +222,7 @@ void	 v1_sshkeys_add(struct api_req *);
 void	 v1_sshkeys_generate(struct api_req *);
 void	 v1_sshkey_delete(struct api_req *);
 void	 account_sshkey_add(struct api_req *);
+void	 account_sshkey_delete(struct api_req *);
 
 /* sessions.c */
 void	 v1_sessions_list(struct api_req *);
@@ -205,13 +236,8 @@ void	 v1_group_get(struct api_req *);
 void	 v1_group_delete(struct api_req *);
 void	 v1_group_join(struct api_req *);
 void	 v1_group_leave(struct api_req *);
-void	 account_sshkey_delete(struct api_req *);
 
 /* hosts.c */
-struct host_rec;
-/* The Host the client used, kept for the access command of an answer. */
-void	 hosts_remember_host(struct api_req *);
-json_t	*hosts_render(struct api_req *, const struct host_rec *);
 void	 v1_hosts_create(struct api_req *);
 void	 v1_hosts_list(struct api_req *);
 void	 v1_host_get(struct api_req *);

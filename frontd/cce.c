@@ -12,12 +12,12 @@
 #include <time.h>
 
 #include "api.h"
+#include "cred.h"
 #include "frontd.h"
 #include "grantcache.h"
 #include "log.h"
 #include "timefmt.h"
 
-#define CRED_BODY	4	/* a session id or token in the request */
 #define CMD_MAX		32
 
 /* What the command needs after authentication. */

@@ -64,14 +64,13 @@ enum dialect response_dialect(const char *path, size_t len);
 /* An error in the dialect's shape ({"error": ...} for control plane v1). */
 json_t	*response_error_body(enum dialect, int status, const char *message);
 
-/* routes.c */
-void	 routes_dispatch(struct conn *);
-void	 routes_print(FILE *);
-
-/* api.c: the request of a connection goes with its answer */
-void	 api_req_free(struct conn *);
-
 /* server.c */
+/*
+ * Who serves a request once it is read whole, and who frees what serving
+ * it kept (c->api) when it is answered or the connection ends.
+ */
+typedef void	(*conn_fn)(struct conn *);
+void	 server_init(conn_fn serve, conn_fn release);
 void	 conn_ipc_started(struct conn *, struct ipc_chan *, uint32_t reqid);
 void	 conn_ipc_done(struct conn *);
 

@@ -111,6 +111,7 @@ main(int argc, char *argv[])
 	frontd_env = &f;
 	tls_init();
 	grantcache_init();
+	server_init(routes_dispatch, api_req_free);
 	/* jansson would seed its hash from /dev/urandom on first use */
 	json_object_seed(0);
 	daemon_test_hooks();

@@ -29,57 +29,6 @@ portal(struct api_req *r)
 	return strncmp(r->route->pattern, "/v1/user/", 9) == 0;
 }
 
-/*
- * The Host the client used, kept with the request: the access command
- * names it, and the request's own bytes may be gone by the time stored
- * answers.
- */
-void
-hosts_remember_host(struct api_req *r)
-{
-	size_t	 i, len = r->c->req.host != NULL ? r->c->req.hostlen : 0;
-
-	/* it goes into a command line a customer pastes into a shell:
-	 * only what a host name, an address and a port are made of */
-	if (len > FIELD_HOST_MAX)
-		len = 0;
-	for (i = 0; i < len; i++)
-		if (strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-		    "0123456789.-:[]", r->c->req.host[i]) == NULL ||
-		    r->c->req.host[i] == '\0')
-			len = 0;
-	if ((r->state = calloc(1, len + 1)) == NULL)
-		fatal("%s", __func__);
-	if (len > 0)
-		memcpy(r->state, r->c->req.host, len);
-	r->statelen = len + 1;
-}
-
-json_t *
-hosts_render(struct api_req *r, const struct host_rec *h)
-{
-	char		 access[FIELD_HOST_MAX + 64];
-	const char	*host = r->state;
-	json_t		*j;
-
-	/* the entry short link, on the address the client used */
-	snprintf(access, sizeof(access), "curl -sSf https://%s/entry/%s | "
-	    "bash", host != NULL && host[0] != '\0' ? host : "YOUR_HOST",
-	    h->short_id);
-	j = json_pack("{s:s,s:I,s:s,s:s,s:s,s:s,s:s,s:I,s:f,s:I,s:s?,s:o,"
-	    "s:o,s:s}", "id", h->id, "oid", (json_int_t)h->oid, "user_id",
-	    h->user_id, "status", h->status, "short_id", h->short_id,
-	    "hostname", h->hostname, "timezone", h->timezone,
-	    "memory_limit_mb", (json_int_t)h->memory_limit_mb, "cpu_limit",
-	    h->cpu_milli / 1000.0, "pids_limit", (json_int_t)h->pids_limit,
-	    "egress_ip_id", h->egress_ip_id[0] != '\0' ? h->egress_ip_id :
-	    NULL, "created_at", render_time(h->created_at), "updated_at",
-	    render_time(h->updated_at), "access_command", access);
-	if (j == NULL)
-		fatalx("%s: out of memory", __func__);
-	return j;
-}
-
 static void
 host_answered(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
@@ -97,7 +46,7 @@ host_answered(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 	ipc_get_str(m, task_id, sizeof(task_id));
 	if (api_end(r, m) == -1)
 		return;
-	body = json_pack("{s:o}", "host", hosts_render(r, &h));
+	body = json_pack("{s:o}", "host", render_host(&h, r->state));
 	if (task_id[0] != '\0')
 		json_object_set_new(body, "task_id", json_string(task_id));
 	api_json(r, head.status, body);
@@ -106,7 +55,7 @@ host_answered(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 static void
 host_request(struct api_req *r, struct ipc_msg *m)
 {
-	hosts_remember_host(r);
+	api_keep_host_header(r);
 	if (api_request(r, stored(), m, host_answered) == -1)
 		api_error(r, 503, "storage unavailable");
 }
@@ -247,7 +196,7 @@ host_row(struct api_req *r, struct ipc_msg *m)
 
 	memset(&h, 0, sizeof(h));
 	ipc_get_host(m, &h);
-	return hosts_render(r, &h);
+	return render_host(&h, r->state);
 }
 
 static void
@@ -278,7 +227,7 @@ v1_hosts_list(struct api_req *r)
 	ipc_put_bool(&m, portal(r));
 	ipc_put_u64(&m, limit);
 	ipc_put_u64(&m, offset);
-	hosts_remember_host(r);
+	api_keep_host_header(r);
 	if (api_request(r, stored(), &m, hosts_listed) == -1)
 		api_error(r, 503, "storage unavailable");
 }

@@ -280,31 +280,3 @@ http_chunked_feed(struct http_chunked *c, const char *in, size_t inlen,
 	*consumed = i;
 	return r;
 }
-
-const struct http_header *
-http_header_get(const struct http_request *req, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < req->nheaders; i++)
-		if (span_is(req->headers[i].name, req->headers[i].namelen,
-		    name))
-			return &req->headers[i];
-	return NULL;
-}
-
-const struct http_header *
-http_header_prev(const struct http_request *req, const char *name,
-    const struct http_header *before)
-{
-	size_t i = req->nheaders;
-
-	if (before != NULL)
-		i = before - req->headers;
-	while (i-- > 0)
-		if (span_is(req->headers[i].name, req->headers[i].namelen,
-		    name))
-			return &req->headers[i];
-	return NULL;
-}
-

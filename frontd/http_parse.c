@@ -499,6 +499,33 @@ http_parse_head(const char *buf, size_t len, const struct http_limits *lim,
 	return check_fields(req, lim, err);
 }
 
+const struct http_header *
+http_header_get(const struct http_request *req, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < req->nheaders; i++)
+		if (span_is(req->headers[i].name, req->headers[i].namelen,
+		    name))
+			return &req->headers[i];
+	return NULL;
+}
+
+const struct http_header *
+http_header_prev(const struct http_request *req, const char *name,
+    const struct http_header *before)
+{
+	size_t i = req->nheaders;
+
+	if (before != NULL)
+		i = before - req->headers;
+	while (i-- > 0)
+		if (span_is(req->headers[i].name, req->headers[i].namelen,
+		    name))
+			return &req->headers[i];
+	return NULL;
+}
+
 const char *
 http_method_name(enum http_method m)
 {

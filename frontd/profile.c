@@ -55,7 +55,7 @@ notification(struct api_req *r, json_t *body, struct profile *p)
 
 /* Fills p from body; -1 with a 400 answered. */
 int
-api_profile(struct api_req *r, json_t *body, struct profile *p)
+profile_from_body(struct api_req *r, json_t *body, struct profile *p)
 {
 	memset(p, 0, sizeof(*p));
 	if (member(r, body, "first_name", PROFILE_FIRST_NAME, p->first_name,

@@ -1,5 +1,8 @@
 /* Core records as JSON, in the field names of the reference documents. */
+#include <stdio.h>
+
 #include "api.h"
+#include "hostrec.h"
 #include "log.h"
 #include "timefmt.h"
 
@@ -59,5 +62,29 @@ render_key(const struct key_rec *k)
 		fatalx("%s: out of memory", __func__);
 	if (k->token[0] != '\0')
 		json_object_set_new(j, "token", json_string(k->token));
+	return j;
+}
+
+json_t *
+render_host(const struct host_rec *h, const char *host)
+{
+	char	 access[FIELD_HOST_MAX + 64];
+	json_t	*j;
+
+	/* the entry short link, on the address the client used */
+	snprintf(access, sizeof(access), "curl -sSf https://%s/entry/%s | "
+	    "bash", host != NULL && host[0] != '\0' ? host : "YOUR_HOST",
+	    h->short_id);
+	j = json_pack("{s:s,s:I,s:s,s:s,s:s,s:s,s:s,s:I,s:f,s:I,s:s?,s:o,"
+	    "s:o,s:s}", "id", h->id, "oid", (json_int_t)h->oid, "user_id",
+	    h->user_id, "status", h->status, "short_id", h->short_id,
+	    "hostname", h->hostname, "timezone", h->timezone,
+	    "memory_limit_mb", (json_int_t)h->memory_limit_mb, "cpu_limit",
+	    h->cpu_milli / 1000.0, "pids_limit", (json_int_t)h->pids_limit,
+	    "egress_ip_id", h->egress_ip_id[0] != '\0' ? h->egress_ip_id :
+	    NULL, "created_at", render_time(h->created_at), "updated_at",
+	    render_time(h->updated_at), "access_command", access);
+	if (j == NULL)
+		fatalx("%s: out of memory", __func__);
 	return j;
 }

@@ -33,6 +33,7 @@ static void	 conn_process(struct conn *);
 
 static int	 accept_paused;
 static uint64_t	 next_conn_id;
+static conn_fn	 serve, release;
 
 static void
 conn_set_timer(struct conn *c, uint32_t seconds)
@@ -60,7 +61,7 @@ conn_free(struct conn *c)
 
 	if (c->ipc_chan != NULL && c->ipc_reqid != 0)
 		ipc_cancel(c->ipc_chan, c->ipc_reqid);
-	api_req_free(c);
+	release(c);
 	if (c->bev != NULL)
 		bufferevent_free(c->bev);
 	if (c->timer != NULL)
@@ -330,7 +331,7 @@ conn_process(struct conn *c)
 	/* dispatched once, on the way into CONN_HANDLING */
 	conn_set_timer(c, c->lim.request_timeout);
 	frontd_env->requests++;
-	routes_dispatch(c);
+	serve(c);
 }
 
 static void
@@ -383,7 +384,7 @@ conn_write(struct bufferevent *bev, void *arg)
 		conn_free(c);
 		return;
 	}
-	api_req_free(c);
+	release(c);
 	conn_clear_request(c);
 	free(c->body);
 	c->body = NULL;
@@ -427,6 +428,13 @@ conn_ipc_done(struct conn *c)
 {
 	c->ipc_chan = NULL;
 	c->ipc_reqid = 0;
+}
+
+void
+server_init(conn_fn serve_fn, conn_fn release_fn)
+{
+	serve = serve_fn;
+	release = release_fn;
 }
 
 void

@@ -28,42 +28,6 @@ authd(void)
 	return frontd_env->chans[PROC_AUTHD];
 }
 
-/* A string member, present and of the right type and length. */
-int
-string_field(struct api_req *r, json_t *body, const char *name, size_t max,
-    const char **out)
-{
-	json_t	*v = json_object_get(body, name);
-	char	 msg[96];
-
-	if (v == NULL) {
-		snprintf(msg, sizeof(msg), "\"%s\" is required", name);
-		api_error(r, 400, msg);
-		return -1;
-	}
-	if (!json_is_string(v) || json_string_length(v) > max) {
-		snprintf(msg, sizeof(msg), "\"%s\" must be a string of at most "
-		    "%zu characters", name, max);
-		api_error(r, 400, msg);
-		return -1;
-	}
-	*out = json_string_value(v);
-	return 0;
-}
-
-/* A string member that may be absent or null: then def. */
-int
-optional_string_field(struct api_req *r, json_t *body, const char *name,
-    size_t max, const char *def, const char **out)
-{
-	json_t	*v = body != NULL ? json_object_get(body, name) : NULL;
-
-	*out = def;
-	if (v == NULL || json_is_null(v))
-		return 0;
-	return string_field(r, body, name, max, out);
-}
-
 /* ---- login and logout ------------------------------------------------- */
 
 static void
@@ -149,7 +113,7 @@ user_hosts(struct api_req *r, struct ipc_msg *m)
 		memset(&h, 0, sizeof(h));
 		ipc_get_host(m, &h);
 		if (m->error == NULL)
-			json_array_append_new(list, hosts_render(r, &h));
+			json_array_append_new(list, render_host(&h, r->state));
 	}
 	return list;
 }
@@ -212,7 +176,7 @@ user_op(struct api_req *r, enum ipc_type type, ipc_reply_cb cb)
 void
 v1_user_get(struct api_req *r)
 {
-	hosts_remember_host(r);
+	api_keep_host_header(r);
 	user_op(r, IPC_OP_USER_GET, user_wrapped);
 }
 
@@ -245,7 +209,7 @@ v1_user_patch(struct api_req *r)
 		return;
 	if (api_only_fields(r, body, r->route->fields) == -1 ||
 	    optional_string_field(r, body, "status", 16, "", &status) == -1 ||
-	    api_profile(r, body, &p) == -1)
+	    profile_from_body(r, body, &p) == -1)
 		goto done;
 	if (status[0] == '\0' && p.mask == 0)
 		api_error(r, 400, "nothing to change");
@@ -340,7 +304,7 @@ v1_users_create(struct api_req *r)
 	    (json_object_get(body, "role") != NULL &&
 	    string_field(r, body, "role", 16, &role) == -1) ||
 	    expiry_field(r, json_object_get(body, "expires_at"), &t,
-	    &never) == -1 || api_profile(r, body, &p) == -1)
+	    &never) == -1 || profile_from_body(r, body, &p) == -1)
 		goto done;
 	len = strlen(user);
 	if (len < 3 || len > USERNAME_MAX) {

@@ -1,0 +1,363 @@
+/*
+ * Credentials: finding one in a request (a bearer token, Basic, the
+ * session cookie, an account v2 signature), refusing a cross-site
+ * request that carries one a browser sent by itself, and having authd
+ * check it; and logins, which ask authd to check a password.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
+#include "api.h"
+#include "cred.h"
+#include "frontd.h"
+#include "grantcache.h"
+
+#define BEARER_MAX	2048
+
+/* ---- logins ------------------------------------------------------------- */
+
+int
+api_login(struct api_req *r, const char *user, const char *password,
+    ipc_reply_cb cb)
+{
+	struct ipc_msg	 m;
+
+	ipc_msg_init(&m, IPC_AUTH_LOGIN, 0);
+	ipc_put_u64(&m, r->dialect);
+	ipc_put_str(&m, api_peer(r));
+	ipc_put_str(&m, user);
+	ipc_put_str(&m, password);
+	return api_request(r, frontd_env->chans[PROC_AUTHD], &m, cb);
+}
+
+void
+login_res_get(struct api_req *r, struct ipc_msg *m, struct login_res *l)
+{
+	struct ipc_head	 h;
+	int		 rc;
+
+	memset(l, 0, sizeof(*l));
+	conn_ipc_done(r->c);
+	if (m == NULL) {
+		l->status = 503;
+		strlcpy(l->message, "authentication unavailable",
+		    sizeof(l->message));
+		return;
+	}
+	if ((rc = ipc_get_head(m, &h)) == 1) {
+		ipc_get_str(m, l->token, sizeof(l->token));
+		ipc_get_u64(m, &l->expires_in);
+		ipc_get_str(m, l->user_id, sizeof(l->user_id));
+		ipc_get_u64(m, &l->user_oid);
+		ipc_get_str(m, l->username, sizeof(l->username));
+		ipc_get_str(m, l->role, sizeof(l->role));
+		rc = ipc_end(m);
+	}
+	if (rc == -1) {
+		explicit_bzero(l, sizeof(*l));
+		l->status = 500;
+		strlcpy(l->message, "internal error", sizeof(l->message));
+		return;
+	}
+	l->status = h.status;
+	l->retry = h.retry;
+	strlcpy(l->message, h.message, sizeof(l->message));
+}
+
+int
+verify_res_get(struct ipc_msg *m, uint32_t *status, uint32_t *retry,
+    uint8_t grant[GRANT_LEN])
+{
+	struct ipc_head	 h;
+	size_t		 len = 0;
+	int		 rc;
+
+	if ((rc = ipc_get_head(m, &h)) == 1) {
+		ipc_get_bin(m, grant, GRANT_LEN, &len);
+		if (ipc_end(m) == -1 || len != GRANT_LEN)
+			rc = -1;
+	}
+	*status = rc == -1 ? 500 : h.status;
+	*retry = h.retry;
+	return rc == -1 ? -1 : 0;
+}
+
+/* ---- authentication ------------------------------------------------- */
+
+static void
+verified(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
+{
+	struct api_req	*r = arg;
+	uint32_t	 status, retry;
+
+	(void)chan;
+	if (api_arrived(r, m, "authentication unavailable") == -1)
+		return;
+	if (verify_res_get(m, &status, &retry, r->grant) == -1) {
+		api_bad_answer(r);
+		return;
+	}
+	if (status == 200 && r->cache_grant)
+		grantcache_put(r->grant_key, r->grant);
+	if (status == 200)
+		r->route->handler(r);
+	else if (status == 429)
+		api_error_retry(r, 429, retry, "too many requests");
+	else
+		api_error(r, 401, "invalid or expired token");
+}
+
+static int
+bearer(struct api_req *r, char *token, size_t len)
+{
+	const struct http_header	*h;
+
+	h = http_header_get(&r->c->req, "Authorization");
+	if (h == NULL || h->valuelen < 8 || h->valuelen - 7 >= len ||
+	    strncasecmp(h->value, "Bearer ", 7) != 0)
+		return -1;
+	memcpy(token, h->value + 7, h->valuelen - 7);
+	token[h->valuelen - 7] = '\0';
+	return 0;
+}
+
+/* Basic auth: any user name; the password is the credential (an ak_). */
+static int
+basic(struct api_req *r, char *password, size_t len)
+{
+	const struct http_header	*h;
+	unsigned char			 dec[BEARER_MAX];
+	const unsigned char		*colon;
+	size_t				 n, pad = 0;
+	int				 d;
+
+	h = http_header_get(&r->c->req, "Authorization");
+	if (h == NULL || h->valuelen < 7 || strncasecmp(h->value, "Basic ", 6))
+		return -1;
+	n = h->valuelen - 6;
+	if (n == 0 || n % 4 != 0 || n / 4 * 3 > sizeof(dec))
+		return -1;
+	if ((d = EVP_DecodeBlock(dec, (const unsigned char *)h->value + 6,
+	    n)) < 0)
+		return -1;
+	if (h->value[h->valuelen - 1] == '=')
+		pad = h->value[h->valuelen - 2] == '=' ? 2 : 1;
+	d -= pad;
+	if ((colon = memchr(dec, ':', d)) == NULL ||
+	    (size_t)(d - (colon - dec) - 1) >= len ||
+	    memchr(dec, '\0', d) != NULL) {
+		explicit_bzero(dec, sizeof(dec));
+		return -1;
+	}
+	n = d - (colon - dec) - 1;
+	memcpy(password, colon + 1, n);
+	password[n] = '\0';
+	explicit_bzero(dec, sizeof(dec));
+	return 0;
+}
+
+const char *
+api_cookie(struct api_req *r, const char *name, char *out, size_t outlen)
+{
+	const struct http_header	*h;
+	const char			*p, *end, *semi;
+	size_t				 nlen = strlen(name), vlen;
+	int				 i;
+
+	for (i = 0; i < (int)r->c->req.nheaders; i++) {
+		h = &r->c->req.headers[i];
+		if (h->namelen != 6 || strncasecmp(h->name, "Cookie", 6) != 0)
+			continue;
+		p = h->value;
+		end = h->value + h->valuelen;
+		while (p < end) {
+			while (p < end && (*p == ' ' || *p == ';'))
+				p++;
+			semi = memchr(p, ';', end - p);
+			if (semi == NULL)
+				semi = end;
+			if ((size_t)(semi - p) > nlen + 1 &&
+			    strncmp(p, name, nlen) == 0 && p[nlen] == '=') {
+				vlen = semi - p - nlen - 1;
+				if (vlen >= outlen)
+					return NULL;
+				memcpy(out, p + nlen + 1, vlen);
+				out[vlen] = '\0';
+				return out;
+			}
+			p = semi;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * Whether a browser could have sent this request from another site
+ * without asking first: a POST whose Content-Type is absent or one of
+ * the three a form can send (a CORS-safelisted type, Fetch standard).
+ * Anything else needs a CORS preflight, which frontd never grants.
+ */
+static int
+form_like(struct api_req *r)
+{
+	static const char *const safelisted[] = {
+	    "application/x-www-form-urlencoded", "multipart/form-data",
+	    "text/plain", NULL };
+	const struct http_header	*ct;
+	size_t				 n;
+	int				 i;
+
+	if (r->c->req.method != HTTP_METHOD_POST)
+		return 0;
+	if ((ct = http_header_get(&r->c->req, "Content-Type")) == NULL)
+		return 1;
+	for (n = 0; n < ct->valuelen && ct->value[n] != ';'; n++)
+		;
+	while (n > 0 && (ct->value[n - 1] == ' ' || ct->value[n - 1] == '\t'))
+		n--;
+	if (n == 0)
+		return 1;
+	for (i = 0; safelisted[i] != NULL; i++)
+		if (n == strlen(safelisted[i]) &&
+		    strncasecmp(ct->value, safelisted[i], n) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * A cookie rides along with any request a browser makes, also one that
+ * another site starts, and so does a Basic password the browser was
+ * once given: a state change with either must come from our own origin
+ * (Origin, else Referer), or carry the double-submit token.  One that
+ * names neither origin is also taken if no page could have sent it
+ * unasked (a browser names the origin of every other state change): so
+ * curl -b with JSON (certctrl-apiv1.txt's own examples), curl -u and git,
+ * which send none, still work.  Cookies and Basic pass the same check.
+ */
+static int
+csrf_ok(struct api_req *r)
+{
+	const struct http_header	*origin, *referer;
+	char				 want[300], cookie[64];
+	const struct http_header	*token;
+
+	if (r->c->req.method == HTTP_METHOD_GET ||
+	    r->c->req.method == HTTP_METHOD_HEAD ||
+	    r->c->req.method == HTTP_METHOD_OPTIONS)
+		return 1;
+	if (r->c->req.host == NULL || r->c->req.hostlen > 255)
+		return 0;
+	snprintf(want, sizeof(want), "https://%.*s", (int)r->c->req.hostlen,
+	    r->c->req.host);
+	origin = http_header_get(&r->c->req, "Origin");
+	if (origin != NULL)
+		return origin->valuelen == strlen(want) &&
+		    strncasecmp(origin->value, want, origin->valuelen) == 0;
+	referer = http_header_get(&r->c->req, "Referer");
+	if (referer != NULL)
+		return referer->valuelen > strlen(want) &&
+		    strncasecmp(referer->value, want, strlen(want)) == 0 &&
+		    referer->value[strlen(want)] == '/';
+	/* a token that was sent is checked, whatever else could pass */
+	if ((token = http_header_get(&r->c->req, "X-CSRF-Token")) == NULL)
+		return !form_like(r);
+	if (api_cookie(r, COOKIE_CSRF, cookie, sizeof(cookie)) == NULL ||
+	    token->valuelen != strlen(cookie) || token->valuelen < 16)
+		return 0;
+	return CRYPTO_memcmp(token->value, cookie, token->valuelen) == 0;
+}
+
+/*
+ * Account v2: "Authorization: API_KEY:SIGNATURE" over the method, Host,
+ * X-Date, the target and the body, checked in authd.
+ */
+static int
+signed_request(struct api_req *r)
+{
+	const struct http_header	*auth, *date;
+	const struct http_request	*q = &r->c->req;
+	struct ipc_msg			 m;
+	const char			*colon;
+	size_t				 klen;
+
+	auth = http_header_get(q, "Authorization");
+	date = http_header_get(q, "X-Date");
+	if (auth == NULL || date == NULL || auth->valuelen > 128 ||
+	    date->valuelen > 39 ||
+	    (colon = memchr(auth->value, ':', auth->valuelen)) == NULL)
+		return -1;
+	klen = colon - auth->value;
+	if (klen == 0 || klen > FIELD_ACCOUNT_KEY_MAX ||
+	    auth->valuelen - klen - 1 > 63 || q->hostlen > FIELD_HOST_MAX)
+		return -1;
+	ipc_msg_init(&m, IPC_AUTH_SIGNED, 0);
+	ipc_put_str(&m, api_peer(r));
+	ipc_put_strn(&m, auth->value, klen);
+	ipc_put_strn(&m, colon + 1, auth->valuelen - klen - 1);
+	ipc_put_strn(&m, date->value, date->valuelen);
+	ipc_put_str(&m, http_method_name(q->method));
+	ipc_put_strn(&m, q->host != NULL ? q->host : "", q->host != NULL ?
+	    q->hostlen : 0);
+	ipc_put_strn(&m, q->target, q->targetlen);
+	ipc_put_bin(&m, r->c->body != NULL ? r->c->body : "", r->c->body_len);
+	if (api_request(r, frontd_env->chans[PROC_AUTHD], &m, verified) == -1)
+		api_error(r, 503, "authentication unavailable");
+	return 0;
+}
+
+void
+api_authenticate(struct api_req *r)
+{
+	struct ipc_msg	 m;
+	char		 token[BEARER_MAX + 1];
+	int		 kind;
+
+	if (r->route->auth == AUTH_SIGNED &&
+	    bearer(r, token, sizeof(token)) == -1) {
+		if (signed_request(r) == -1)
+			api_error(r, 401, "missing or malformed signature");
+		return;
+	}
+	if (bearer(r, token, sizeof(token)) == 0)
+		kind = CRED_BEARER;
+	else if (r->route->auth == AUTH_ANY && basic(r, token,
+	    sizeof(token)) == 0)
+		kind = CRED_BASIC;
+	else if (r->route->auth == AUTH_ANY && api_cookie(r, COOKIE_SESSION,
+	    token, sizeof(token)) != NULL)
+		kind = CRED_COOKIE;
+	else {
+		api_error(r, 401, "missing or malformed credentials");
+		return;
+	}
+	/* what a browser sends by itself; a bearer header it never does */
+	if (kind != CRED_BEARER && !csrf_ok(r)) {
+		explicit_bzero(token, sizeof(token));
+		api_error(r, 403, "cross-site request refused");
+		return;
+	}
+	if (kind != CRED_BASIC) {
+		grantcache_key(r->dialect, kind, api_peer(r), token,
+		    r->grant_key);
+		if (grantcache_get(r->grant_key, r->grant) == 0) {
+			explicit_bzero(token, sizeof(token));
+			r->cache_keyed = 1;
+			r->route->handler(r);
+			return;
+		}
+		r->cache_grant = r->cache_keyed = 1;
+	}
+	ipc_msg_init(&m, IPC_AUTH_VERIFY, 0);
+	ipc_put_u64(&m, r->dialect);
+	ipc_put_str(&m, api_peer(r));
+	ipc_put_u64(&m, kind);
+	ipc_put_str(&m, token);
+	ipc_put_str(&m, "");	/* no client secret */
+	explicit_bzero(token, sizeof(token));
+	if (api_request(r, frontd_env->chans[PROC_AUTHD], &m, verified) == -1)
+		api_error(r, 503, "authentication unavailable");
+}

@@ -1,0 +1,126 @@
+/*
+ * A handler's one request to another process, and the answer it gets:
+ * whether it came, its head, its end, a page of a list.
+ */
+
+#include "api.h"
+#include "egressrec.h"
+#include "frontd.h"
+#include "log.h"
+
+int
+api_request(struct api_req *r, struct ipc_chan *chan, struct ipc_msg *m,
+    ipc_reply_cb cb)
+{
+	int	 timeout = frontd_env->ipc_timeout_ms;
+
+	/* a password check waits its turn on its account's schedule */
+	if (m->type == IPC_AUTH_LOGIN || m->type == IPC_AUTH_CLIENT_LOGIN ||
+	    m->type == IPC_AUTH_CHANGE_PW || m->type == IPC_AUTH_ACCOUNT_DATA)
+		timeout += LOGIN_DELAY_MAX * 1000;
+	/* stored waits for taskd's test a little less than this */
+	if (m->type == IPC_OP_EGRESS_TEST)
+		timeout += (EGRESS_TEST_SECONDS + 5) * 1000;
+	if (ipc_request(chan, m, timeout, cb, r) == -1)
+		return -1;
+	conn_ipc_started(r->c, chan, chan->next_reqid);
+	return 0;
+}
+
+/* ---- answers from the other processes --------------------------------- */
+
+int
+api_arrived(struct api_req *r, struct ipc_msg *m, const char *unavailable)
+{
+	conn_ipc_done(r->c);
+	if (m != NULL)
+		return 0;
+	api_error(r, 503, unavailable);
+	return -1;
+}
+
+/*
+ * An answer we cannot read is a failed one: a malformed answer closes its
+ * channel (the suite fails closed) once the callback returns; one whose
+ * content frontd refuses is logged by the channel.  Either way the
+ * client hears of a fault of ours, not of its request.
+ */
+void
+api_bad_answer(struct api_req *r)
+{
+	api_error(r, 500, "internal error");
+}
+
+int
+api_head(struct api_req *r, struct ipc_msg *m, const char *unavailable,
+    struct ipc_head *h)
+{
+	int		 rc;
+
+	if (api_arrived(r, m, unavailable) == -1)
+		return -1;
+	if ((rc = ipc_get_head(m, h)) == 1)
+		return 0;
+	if (rc == -1)
+		api_bad_answer(r);
+	else if (h->retry != 0)
+		api_error_retry(r, h->status, h->retry, h->message);
+	else
+		api_error(r, h->status, h->message);
+	return -1;
+}
+
+int
+api_end(struct api_req *r, struct ipc_msg *m)
+{
+	if (ipc_end(m) == 0)
+		return 0;
+	api_bad_answer(r);
+	return -1;
+}
+
+int
+api_op_res(struct api_req *r, struct ipc_msg *m, struct ipc_head *h)
+{
+	if (api_head(r, m, "storage unavailable", h) == -1)
+		return -1;
+	return api_end(r, m);
+}
+
+/* ---- list answers ------------------------------------------------------ */
+
+json_t *
+api_list_res(struct api_req *r, struct ipc_msg *m, api_row_fn row,
+    uint64_t *total)
+{
+	struct ipc_head	 h;
+	uint64_t	 n, i;
+	json_t		*list;
+
+	if (api_head(r, m, "storage unavailable", &h) == -1)
+		return NULL;
+	ipc_get_u64(m, total);
+	ipc_get_u64(m, &n);
+	if ((list = json_array()) == NULL)
+		fatalx("%s: out of memory", __func__);
+	for (i = 0; i < n && m->error == NULL && m->refused == NULL; i++)
+		json_array_append_new(list, row(r, m));
+	if (api_end(r, m) == -1) {
+		json_decref(list);
+		return NULL;
+	}
+	return list;
+}
+
+/* A page of a list as {"<name>": [...], "total": N}, or the error. */
+void
+api_list_answer(struct api_req *r, struct ipc_msg *m, api_row_fn row,
+    const char *name)
+{
+	uint64_t	 total;
+	json_t		*list;
+
+	if ((list = api_list_res(r, m, row, &total)) != NULL)
+		api_json(r, 200, json_pack("{s:o,s:I}", name, list, "total",
+		    (json_int_t)total));
+}
