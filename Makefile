@@ -50,9 +50,9 @@ COMMON_SRCS = common/log.c common/sandbox.c common/landlock.c \
 	common/seccomp.c common/daemon.c common/util.c common/dialect.c \
 	common/hmac.c common/grant.c common/ratelimit.c common/userrec.c \
 	common/timefmt.c common/keyrec.c common/cidr.c \
-	common/sshkeyrec.c common/hostrec.c common/grouprec.c \
+	common/sshkeyrec.c common/hostlife.c common/grouprec.c \
 	common/egressrec.c
-IPC_BODY_SRCS =
+IPC_BODY_SRCS = ipc/body_core.c ipc/hostrec.c
 IPC_SRCS = ipc/msg.c ipc/catalogue.c ipc/chan.c ipc/proc.c ipc/body.c ipc/dispatch.c ipc/version.c \
 	$(IPC_BODY_SRCS)
 

@@ -11,8 +11,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "fields.h"
+
 #define GRANT_KEY_LEN		32
-#define GRANT_LEN		(1 + 8 + 1 + 4 + 1 + 8 + 8 + 8 + 16 + 32)
+#define GRANT_LEN		FIELD_GRANT_LEN
 #define GRANT_MAX_AGE		60
 
 enum grant_role {

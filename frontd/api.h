@@ -146,6 +146,14 @@ int	 api_op_res(struct api_req *, struct ipc_msg *, struct ipc_head *);
  * read and rendered by row.  The array, or NULL with the error answered.
  */
 typedef json_t	*(*api_row_fn)(struct api_req *, struct ipc_msg *);
+typedef json_t	*(*api_item_fn)(struct api_req *, const void *item);
+int	 api_res(struct api_req *, struct ipc_msg *, const char *unavailable,
+	    void *body);
+json_t	*api_items(struct api_req *, struct ipc_msg *, api_item_fn,
+	    uint64_t *total);
+int	 api_copy(struct api_req *, char *dst, size_t dstlen, const char *src);
+int	 api_ask(struct api_req *, struct ipc_chan *, enum ipc_type,
+	    const void *body, ipc_reply_cb);
 json_t	*api_list_res(struct api_req *, struct ipc_msg *, api_row_fn,
 	    uint64_t *total);
 /* The same, answered as {"<name>": [...], "total": N}. */

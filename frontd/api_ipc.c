@@ -3,7 +3,11 @@
  * whether it came, its head, its end, a page of a list.
  */
 
+#include <stdlib.h>
+#include <string.h>
+
 #include "api.h"
+#include "body_core.h"
 #include "egressrec.h"
 #include "frontd.h"
 #include "log.h"
@@ -87,7 +91,86 @@ api_op_res(struct api_req *r, struct ipc_msg *m, struct ipc_head *h)
 	return api_end(r, m);
 }
 
+/*
+ * An answer's typed body, read whole: 0 when its head says 2xx.  Else
+ * the client has its answer (the error, or a fault of ours) and -1.
+ * Every reply's struct opens with its head.
+ */
+int
+api_res(struct api_req *r, struct ipc_msg *m, const char *unavailable,
+    void *body)
+{
+	struct ipc_head	*h = body;
+
+	if (api_arrived(r, m, unavailable) == -1)
+		return -1;
+	if (ipc_msg_get(m, body) == -1) {
+		api_bad_answer(r);
+		return -1;
+	}
+	if (ipc_status_ok(h->status))
+		return 0;
+	if (h->retry != 0)
+		api_error_retry(r, h->status, h->retry, h->message);
+	else
+		api_error(r, h->status, h->message);
+	return -1;
+}
+
 /* ---- list answers ------------------------------------------------------ */
+
+/* A page of a typed list: its elements rendered by row, or NULL. */
+json_t *
+api_items(struct api_req *r, struct ipc_msg *m, api_item_fn row,
+    uint64_t *total)
+{
+	struct ipc_list_res	 res;
+	void			*item;
+	json_t			*list;
+	int			 rc;
+
+	if (api_res(r, m, "storage unavailable", &res) == -1)
+		return NULL;
+	*total = res.total;
+	if ((list = json_array()) == NULL ||
+	    (item = calloc(1, ipc_msgdef(m->type)->item->size)) == NULL)
+		fatalx("%s: out of memory", __func__);
+	while ((rc = ipc_msg_get_item(m, item)) == 1)
+		json_array_append_new(list, row(r, item));
+	free(item);
+	if (rc == -1) {
+		json_decref(list);
+		api_bad_answer(r);
+		return NULL;
+	}
+	return list;
+}
+
+/*
+ * Copies what a client sent into a field of a request's body: a value
+ * longer than the field is refused as the receiver would refuse it, never
+ * cut (a cut id could name another object).
+ */
+int
+api_copy(struct api_req *r, char *dst, size_t dstlen, const char *src)
+{
+	if (strlcpy(dst, src, dstlen) < dstlen)
+		return 0;
+	api_error(r, 400, "string too long");
+	return -1;
+}
+
+/* Sends a request of its typed body. */
+int
+api_ask(struct api_req *r, struct ipc_chan *chan, enum ipc_type type,
+    const void *body, ipc_reply_cb cb)
+{
+	struct ipc_msg	 m;
+
+	ipc_msg_init(&m, type, 0);
+	ipc_msg_put(&m, body);
+	return api_request(r, chan, &m, cb);
+}
 
 json_t *
 api_list_res(struct api_req *r, struct ipc_msg *m, api_row_fn row,

@@ -10,6 +10,7 @@
 
 #include "api.h"
 #include "frontd.h"
+#include "hostlife.h"
 #include "hostrec.h"
 #include "log.h"
 
@@ -29,34 +30,40 @@ portal(struct api_req *r)
 	return strncmp(r->route->pattern, "/v1/user/", 9) == 0;
 }
 
-static void
-host_answered(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
+static uint32_t
+access_of(struct api_req *r)
 {
-	struct api_req	*r = arg;
-	struct host_rec	 h;
-	struct ipc_head	 head;
-	char		 task_id[37];
-	json_t		*body;
-
-	(void)chan;
-	if (api_head(r, m, "storage unavailable", &head) == -1)
-		return;
-	memset(&h, 0, sizeof(h));
-	ipc_get_host(m, &h);
-	ipc_get_str(m, task_id, sizeof(task_id));
-	if (api_end(r, m) == -1)
-		return;
-	body = json_pack("{s:o}", "host", render_host(&h, r->state));
-	if (task_id[0] != '\0')
-		json_object_set_new(body, "task_id", json_string(task_id));
-	api_json(r, head.status, body);
+	return portal(r) ? IPC_ACCESS_OWN : IPC_ACCESS_ADMIN;
 }
 
 static void
-host_request(struct api_req *r, struct ipc_msg *m)
+grant_of(struct api_req *r, uint8_t *grant, size_t *len)
+{
+	memcpy(grant, r->grant, sizeof(r->grant));
+	*len = sizeof(r->grant);
+}
+
+static void
+host_answered(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
+{
+	struct api_req		*r = arg;
+	struct ipc_host_res	 res;
+	json_t			*body;
+
+	(void)chan;
+	if (api_res(r, m, "storage unavailable", &res) == -1)
+		return;
+	body = json_pack("{s:o}", "host", render_host(&res.host, r->state));
+	if (res.task_id[0] != '\0')
+		json_object_set_new(body, "task_id", json_string(res.task_id));
+	api_json(r, res.head.status, body);
+}
+
+static void
+host_request(struct api_req *r, enum ipc_type type, const void *body)
 {
 	api_keep_host_header(r);
-	if (api_request(r, stored(), m, host_answered) == -1)
+	if (api_ask(r, stored(), type, body, host_answered) == -1)
 		api_error(r, 503, "storage unavailable");
 }
 
@@ -107,8 +114,7 @@ void
 v1_hosts_create(struct api_req *r)
 {
 	const char	*user, *egress, *hostname, *tz;
-	uint32_t	 mem, cpu, pids;
-	struct ipc_msg	 m;
+	struct ipc_host_create c;
 	json_t		*body;
 
 	if ((body = api_body(r)) == NULL)
@@ -117,9 +123,10 @@ v1_hosts_create(struct api_req *r)
 	    string_field(r, body, "user_id", FIELD_REF_MAX, &user) == -1 ||
 	    optional_string_field(r, body, "egress_ip_id", 36, "",
 	    &egress) == -1 ||
-	    uint_field(r, body, "memory_limit_mb", 512, &mem) == -1 ||
-	    cpu_field(r, body, &cpu) == -1 ||
-	    uint_field(r, body, "pids_limit", 256, &pids) == -1 ||
+	    uint_field(r, body, "memory_limit_mb", 512,
+	    &c.memory_limit_mb) == -1 ||
+	    cpu_field(r, body, &c.cpu_milli) == -1 ||
+	    uint_field(r, body, "pids_limit", 256, &c.pids_limit) == -1 ||
 	    optional_string_field(r, body, "hostname", HOST_NAME_MAX_LEN, "",
 	    &hostname) == -1 ||
 	    optional_string_field(r, body, "timezone", HOST_TZ_MAX, "UTC",
@@ -127,42 +134,40 @@ v1_hosts_create(struct api_req *r)
 		json_decref(body);
 		return;
 	}
-	ipc_msg_init(&m, IPC_OP_HOST_CREATE, 0);
-	ipc_put_bin(&m, r->grant, sizeof(r->grant));
-	ipc_put_str(&m, user);
-	ipc_put_str(&m, hostname);
-	ipc_put_str(&m, tz);
-	ipc_put_u64(&m, mem);
-	ipc_put_u64(&m, cpu);
-	ipc_put_u64(&m, pids);
-	ipc_put_str(&m, egress);
+	grant_of(r, c.grant, &c.grant_len);
+	strlcpy(c.user, user, sizeof(c.user));
+	strlcpy(c.hostname, hostname, sizeof(c.hostname));
+	strlcpy(c.timezone, tz, sizeof(c.timezone));
+	strlcpy(c.egress_ip_id, egress, sizeof(c.egress_ip_id));
 	json_decref(body);
-	host_request(r, &m);
+	host_request(r, IPC_OP_HOST_CREATE, &c);
+}
+
+/* A request about the host the path names. */
+static void
+host_ref(struct api_req *r, enum ipc_type type, uint32_t action)
+{
+	struct ipc_host_ref	 q;
+
+	memset(&q, 0, sizeof(q));
+	grant_of(r, q.grant, &q.grant_len);
+	q.access = access_of(r);
+	q.action = action;
+	if (api_copy(r, q.ref, sizeof(q.ref), r->params[0]) == -1)
+		return;
+	host_request(r, type, &q);
 }
 
 void
 v1_host_get(struct api_req *r)
 {
-	struct ipc_msg	 m;
-
-	ipc_msg_init(&m, IPC_OP_HOST_GET, 0);
-	ipc_put_bin(&m, r->grant, sizeof(r->grant));
-	ipc_put_bool(&m, !portal(r));
-	ipc_put_str(&m, r->params[0]);
-	host_request(r, &m);
+	host_ref(r, IPC_OP_HOST_GET, 0);
 }
 
 static void
 host_action(struct api_req *r, uint32_t action)
 {
-	struct ipc_msg	 m;
-
-	ipc_msg_init(&m, IPC_OP_HOST_ACTION, 0);
-	ipc_put_bin(&m, r->grant, sizeof(r->grant));
-	ipc_put_bool(&m, !portal(r));
-	ipc_put_str(&m, r->params[0]);
-	ipc_put_u64(&m, action);
-	host_request(r, &m);
+	host_ref(r, IPC_OP_HOST_ACTION, action);
 }
 
 void
@@ -190,13 +195,9 @@ v1_host_delete(struct api_req *r)
 }
 
 static json_t *
-host_row(struct api_req *r, struct ipc_msg *m)
+host_row(struct api_req *r, const void *item)
 {
-	struct host_rec	 h;
-
-	memset(&h, 0, sizeof(h));
-	ipc_get_host(m, &h);
-	return render_host(&h, r->state);
+	return render_host(item, r->state);
 }
 
 static void
@@ -207,7 +208,7 @@ hosts_listed(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 	json_t		*list;
 
 	(void)chan;
-	list = api_list_res(r, m, host_row, &total);
+	list = api_items(r, m, host_row, &total);
 	if (list != NULL)
 		api_json(r, 200, json_pack("{s:o}", "hosts", list));
 }
@@ -215,33 +216,30 @@ hosts_listed(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 void
 v1_hosts_list(struct api_req *r)
 {
-	struct ipc_msg	 m;
-	uint32_t	 limit, offset;
+	struct ipc_page_req	 q;
 
-	if (api_paging(r, HOSTS_PAGE, HOSTS_PAGE, &limit, &offset) == -1) {
+	memset(&q, 0, sizeof(q));
+	if (api_paging(r, HOSTS_PAGE, HOSTS_PAGE, &q.limit, &q.offset) == -1) {
 		api_error(r, 400, "limit must be 1 to 200, offset a number");
 		return;
 	}
-	ipc_msg_init(&m, IPC_OP_HOST_LIST, 0);
-	ipc_put_bin(&m, r->grant, sizeof(r->grant));
-	ipc_put_bool(&m, portal(r));
-	ipc_put_u64(&m, limit);
-	ipc_put_u64(&m, offset);
+	grant_of(r, q.grant, &q.grant_len);
+	q.access = access_of(r);
 	api_keep_host_header(r);
-	if (api_request(r, stored(), &m, hosts_listed) == -1)
+	if (api_ask(r, stored(), IPC_OP_HOST_LIST, &q, hosts_listed) == -1)
 		api_error(r, 503, "storage unavailable");
 }
 
 /* ---- tasks ------------------------------------------------------------ */
 
 static json_t *
-task_row(struct api_req *r, struct ipc_msg *m)
+task_row(struct api_req *r, const void *item)
 {
-	struct task_rec	 t;
-	json_t		*j;
+	const struct task_rec	 *tp = item;
+	struct task_rec		 t = *tp;
+	json_t			*j;
 
-	memset(&t, 0, sizeof(t));
-	ipc_get_task(m, &t);
+	(void)r;
 	j = json_pack("{s:s,s:s?,s:s,s:s,s:s?,s:s?,s:s?,s:I,s:s,s:I,s:o,s:o}",
 	    "task_id", t.id, "host_id", t.host_id[0] != '\0' ? t.host_id :
 	    NULL, "kind", t.kind, "status", t.status, "requested_by",
@@ -266,7 +264,7 @@ tasks_listed(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 	uint32_t	 limit, offset;
 
 	(void)chan;
-	if ((list = api_list_res(r, m, task_row, &total)) == NULL)
+	if ((list = api_items(r, m, task_row, &total)) == NULL)
 		return;
 	(void)api_paging(r, 50, TASKS_PAGE, &limit, &offset);
 	api_json(r, 200, json_pack("{s:o,s:I,s:I,s:I}", "tasks", list, "total",
@@ -303,13 +301,13 @@ v1_tasks_list(struct api_req *r)
 	static const char *const kinds[] = { "host.create", "host.start",
 	    "host.stop", "host.rebuild", "host.delete", "host.egress", "noop",
 	    NULL };
-	const char	*state, *host, *kind;
-	struct ipc_msg	 m;
-	uint32_t	 limit, offset;
+	const char		*state, *host, *kind;
+	struct ipc_task_list	 q;
 
+	memset(&q, 0, sizeof(q));
 	if (api_query_known(r, r->route->query) == -1)
 		return;
-	if (api_paging(r, 50, TASKS_PAGE, &limit, &offset) == -1) {
+	if (api_paging(r, 50, TASKS_PAGE, &q.limit, &q.offset) == -1) {
 		api_error(r, 400, "limit must be 1 to 200, offset a number");
 		return;
 	}
@@ -321,32 +319,26 @@ v1_tasks_list(struct api_req *r)
 		api_error(r, 400, "host_id too long");
 		return;
 	}
-	ipc_msg_init(&m, IPC_OP_TASK_LIST, 0);
-	ipc_put_bin(&m, r->grant, sizeof(r->grant));
-	ipc_put_str(&m, state);
-	ipc_put_str(&m, host);
-	ipc_put_str(&m, kind);
-	ipc_put_u64(&m, limit);
-	ipc_put_u64(&m, offset);
-	if (api_request(r, stored(), &m, tasks_listed) == -1)
+	grant_of(r, q.grant, &q.grant_len);
+	strlcpy(q.state, state, sizeof(q.state));
+	strlcpy(q.host, host, sizeof(q.host));
+	strlcpy(q.kind, kind, sizeof(q.kind));
+	if (api_ask(r, stored(), IPC_OP_TASK_LIST, &q, tasks_listed) == -1)
 		api_error(r, 503, "storage unavailable");
 }
 
 /* ---- the dashboard ---------------------------------------------------- */
 
 static json_t *
-counters(struct ipc_msg *m, const char *const *names)
+counters(const uint64_t *n, const char *const *names)
 {
 	json_t		*j = json_object();
-	uint64_t	 n;
 	int		 i;
 
 	if (j == NULL)
 		fatalx("%s: out of memory", __func__);
-	for (i = 0; names[i] != NULL; i++) {
-		ipc_get_u64(m, &n);
-		json_object_set_new(j, names[i], json_integer(n));
-	}
+	for (i = 0; names[i] != NULL; i++)
+		json_object_set_new(j, names[i], json_integer(n[i]));
 	return j;
 }
 
@@ -357,37 +349,29 @@ stats_read(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 	    "stopped", "failed", "deleted", NULL };
 	static const char *const task_states[] = { "pending", "running",
 	    "succeeded", "failed", "canceled", NULL };
-	struct api_req	*r = arg;
-	struct ipc_head	 h;
-	uint64_t	 users, ips;
-	json_t		*hosts, *tasks;
+	struct api_req		*r = arg;
+	struct ipc_stats_res	 res;
+	json_t			*hosts, *tasks;
 
 	(void)chan;
-	if (api_head(r, m, "storage unavailable", &h) == -1)
+	if (api_res(r, m, "storage unavailable", &res) == -1)
 		return;
-	ipc_get_u64(m, &users);
-	ipc_get_u64(m, &ips);
-	hosts = counters(m, host_states);
-	tasks = counters(m, task_states);
-	if (api_end(r, m) == -1) {
-		json_decref(hosts);
-		json_decref(tasks);
-		return;
-	}
+	hosts = counters(res.hosts, host_states);
+	tasks = counters(res.tasks, task_states);
 	api_json(r, 200, json_pack("{s:I,s:O,s:I,s:o,s:o}", "active_users",
-	    (json_int_t)users, "running_hosts", json_object_get(hosts,
-	    "running"), "available_ips", (json_int_t)ips, "hosts_by_state",
-	    hosts, "tasks_by_state", tasks));
+	    (json_int_t)res.active_users, "running_hosts",
+	    json_object_get(hosts, "running"), "available_ips",
+	    (json_int_t)res.available_ips, "hosts_by_state", hosts,
+	    "tasks_by_state", tasks));
 }
 
 void
 v1_dashboard_stats(struct api_req *r)
 {
-	struct ipc_msg	 m;
+	struct ipc_grant_req	 q;
 
-	ipc_msg_init(&m, IPC_OP_STATS, 0);
-	ipc_put_bin(&m, r->grant, sizeof(r->grant));
-	if (api_request(r, stored(), &m, stats_read) == -1)
+	grant_of(r, q.grant, &q.grant_len);
+	if (api_ask(r, stored(), IPC_OP_STATS, &q, stats_read) == -1)
 		api_error(r, 503, "storage unavailable");
 }
 

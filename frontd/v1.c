@@ -110,8 +110,7 @@ user_hosts(struct api_req *r, struct ipc_msg *m)
 		fatalx("%s: out of memory", __func__);
 	ipc_get_u64(m, &n);
 	for (i = 0; i < n && m->error == NULL; i++) {
-		memset(&h, 0, sizeof(h));
-		ipc_get_host(m, &h);
+		ipc_body_get(m, &body_host_rec, &h);
 		if (m->error == NULL)
 			json_array_append_new(list, render_host(&h, r->state));
 	}

@@ -7,9 +7,6 @@
 #include "ipc.h"
 #include "log.h"
 
-static const struct ipc_field no_fields[1];
-const struct ipc_body ipc_body_none = { "none", 0, no_fields, 0 };
-
 static int	put_fields(struct ipc_msg *, const struct ipc_body *,
 		    const void *);
 static void	get_fields(struct ipc_msg *, const struct ipc_body *, void *);
@@ -143,6 +140,19 @@ get_fields(struct ipc_msg *m, const struct ipc_body *b, void *s)
 			return;
 }
 
+void
+ipc_body_put(struct ipc_msg *m, const struct ipc_body *b, const void *s)
+{
+	(void)put_fields(m, b, s);
+}
+
+void
+ipc_body_get(struct ipc_msg *m, const struct ipc_body *b, void *s)
+{
+	memset(s, 0, b->size);
+	get_fields(m, b, s);
+}
+
 static const struct ipc_msgdef *
 typed(const struct ipc_msg *m)
 {
@@ -179,7 +189,9 @@ ipc_msg_get(struct ipc_msg *m, void *body)
 {
 	const struct ipc_msgdef	*def = typed(m);
 
-	memset(body, 0, def->body->size);
+	/* a body of no fields may be read into nothing */
+	if (def->body->size > 0)
+		memset(body, 0, def->body->size);
 	get_fields(m, def->body, body);
 	if (m->error != NULL || m->refused != NULL)
 		return -1;

@@ -4,6 +4,8 @@
  */
 #include <stddef.h>
 
+#include "body_core.h"
+#include "hostrec.h"
 #include "ipc.h"
 
 #define R(a, b)		IPC_ROUTE(PROC_##a, PROC_##b)
@@ -89,9 +91,9 @@ static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 	[IPC_HEALTH_RESULT] = { IPC_HEALTH_RESULT, "health.result", SMALL,
 	    R(STORED, FRONTD), IPC_F_REPLY, 0, NULL, NULL },
 	[IPC_AGENT_PING] = { IPC_AGENT_PING, "agent.ping", SMALL,
-	    R(STORED, TASKD), IPC_F_REQUEST, IPC_AGENT_PONG, NULL, NULL },
+	    R(STORED, TASKD), IPC_F_REQUEST, IPC_AGENT_PONG, &ipc_body_none, NULL },
 	[IPC_AGENT_PONG] = { IPC_AGENT_PONG, "agent.pong", SMALL,
-	    R(TASKD, STORED), IPC_F_REPLY, 0, NULL, NULL },
+	    R(TASKD, STORED), IPC_F_REPLY, 0, &body_status_res, NULL },
 	[IPC_PING] = { IPC_PING, "ping", 4 * KIB,
 	    R(FRONTD, STORED), IPC_F_REQUEST, IPC_PONG, NULL, NULL },
 	[IPC_PONG] = { IPC_PONG, "pong", 4 * KIB,
@@ -171,7 +173,7 @@ static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 	[IPC_USER_RES] = { IPC_USER_RES, "user.res", USER_MAX, SF | SA | AF,
 	    REP, 0, NULL, NULL },
 	[IPC_OP_RES] = { IPC_OP_RES, "op.res", 1 * KIB,
-	    SF | SA | AF | ST | R(STORED, MOATD), REP, 0, NULL, NULL },
+	    SF | SA | AF | ST | R(STORED, MOATD), REP, 0, &body_status_res, NULL },
 
 	/* opaque tokens: authd fetches the digest by the public id */
 	[IPC_TOKEN_GET] = { IPC_TOKEN_GET, "token.get", SMALL, AS, REQ,
@@ -271,44 +273,44 @@ static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 
 	/* hosts, tasks and the dashboard, from frontd */
 	[IPC_OP_HOST_CREATE] = { IPC_OP_HOST_CREATE, "op.host.create",
-	    1 * KIB, FS, REQ, IPC_HOST_RES, NULL, NULL },
+	    1 * KIB, FS, REQ, IPC_HOST_RES, &body_host_create, NULL },
 	[IPC_OP_HOST_LIST] = { IPC_OP_HOST_LIST, "op.host.list", SMALL, FS,
-	    REQ, IPC_HOST_LIST_RES, NULL, NULL },
+	    REQ, IPC_HOST_LIST_RES, &body_page_req, NULL },
 	[IPC_OP_HOST_GET] = { IPC_OP_HOST_GET, "op.host.get", SMALL, FS, REQ,
-	    IPC_HOST_RES, NULL, NULL },
+	    IPC_HOST_RES, &body_host_ref, NULL },
 	[IPC_OP_HOST_ACTION] = { IPC_OP_HOST_ACTION, "op.host.action", SMALL,
-	    FS, REQ, IPC_HOST_RES, NULL, NULL },
-	[IPC_HOST_RES] = { IPC_HOST_RES, "host.res", 2 * KIB, SF, REP, 0, NULL, NULL },
+	    FS, REQ, IPC_HOST_RES, &body_host_ref, NULL },
+	[IPC_HOST_RES] = { IPC_HOST_RES, "host.res", 2 * KIB, SF, REP, 0, &body_host_res, NULL },
 	[IPC_HOST_LIST_RES] = { IPC_HOST_LIST_RES, "host.list.res", LIST_MAX,
-	    SF, REP, 0, NULL, NULL },
+	    SF, REP, 0, &body_list_res, &body_host_rec },
 	[IPC_OP_TASK_LIST] = { IPC_OP_TASK_LIST, "op.task.list", 1 * KIB, FS,
-	    REQ, IPC_TASK_LIST_RES, NULL, NULL },
+	    REQ, IPC_TASK_LIST_RES, &body_task_list, NULL },
 	[IPC_TASK_LIST_RES] = { IPC_TASK_LIST_RES, "task.list.res", LIST_MAX,
-	    SF, REP, 0, NULL, NULL },
+	    SF, REP, 0, &body_list_res, &body_task_rec },
 	[IPC_OP_STATS] = { IPC_OP_STATS, "op.stats", SMALL, FS, REQ,
-	    IPC_STATS_RES, NULL, NULL },
-	[IPC_STATS_RES] = { IPC_STATS_RES, "stats.res", SMALL, SF, REP, 0, NULL, NULL },
+	    IPC_STATS_RES, &body_grant_req, NULL },
+	[IPC_STATS_RES] = { IPC_STATS_RES, "stats.res", SMALL, SF, REP, 0, &body_stats_res, NULL },
 
 	/* the task queue: taskd claims and reports, stored wakes it */
 	[IPC_TASK_CLAIM] = { IPC_TASK_CLAIM, "task.claim", SMALL, TS, REQ,
-	    IPC_TASK_JOBS, NULL, NULL },
-	[IPC_TASK_JOBS] = { IPC_TASK_JOBS, "task.jobs", LIST_MAX, ST, REP, 0, NULL, NULL },
+	    IPC_TASK_JOBS, &body_task_claim, NULL },
+	[IPC_TASK_JOBS] = { IPC_TASK_JOBS, "task.jobs", LIST_MAX, ST, REP, 0, &body_list_res, &body_task_job },
 	[IPC_TASK_PROGRESS] = { IPC_TASK_PROGRESS, "task.progress", 1 * KIB,
-	    TS, 0, 0, NULL, NULL },
+	    TS, 0, 0, &body_task_progress, NULL },
 	[IPC_TASK_DONE] = { IPC_TASK_DONE, "task.done", 1 * KIB, TS, REQ,
-	    IPC_OP_RES, NULL, NULL },
-	[IPC_TASK_WAKE] = { IPC_TASK_WAKE, "task.wake", SMALL, ST, 0, 0, NULL, NULL },
+	    IPC_OP_RES, &body_task_done, NULL },
+	[IPC_TASK_WAKE] = { IPC_TASK_WAKE, "task.wake", SMALL, ST, 0, 0, &ipc_body_none, NULL },
 	[IPC_HOST_STATES_GET] = { IPC_HOST_STATES_GET, "host.states.get",
-	    SMALL, TS, REQ, IPC_HOST_STATES, NULL, NULL },
+	    SMALL, TS, REQ, IPC_HOST_STATES, &ipc_body_none, NULL },
 	[IPC_HOST_STATES] = { IPC_HOST_STATES, "host.states", LIST_MAX, ST,
-	    REP, 0, NULL, NULL },
+	    REP, 0, &body_list_res, &body_host_state_rec },
 	[IPC_HOST_OBSERVED] = { IPC_HOST_OBSERVED, "host.observed", SMALL,
-	    TS, 0, 0, NULL, NULL },
+	    TS, 0, 0, &body_host_observed, NULL },
 	/* moatctl task noop N: tasks that do nothing, to measure the queue */
 	[IPC_CTL_TASK_NOOP] = { IPC_CTL_TASK_NOOP, "ctl.task.noop", SMALL,
 	    R(MOATCTL, MOATD), REQ, IPC_CTL_RESULT, NULL, NULL },
 	[IPC_TASK_NOOP] = { IPC_TASK_NOOP, "task.noop", SMALL,
-	    R(MOATD, STORED), REQ, IPC_OP_RES, NULL, NULL },
+	    R(MOATD, STORED), REQ, IPC_OP_RES, &body_task_noop, NULL },
 	/* a host's SSH password: made and sealed in authd, shown once */
 	[IPC_AUTH_HOST_PASSWORD] = { IPC_AUTH_HOST_PASSWORD,
 	    "auth.host_password", SMALL, FA, REQ, IPC_AUTH_PASSWORD_RES, NULL, NULL },

@@ -312,6 +312,9 @@ void	 ipc_msg_put_item(struct ipc_msg *, const void *item);
  * element, 0 when none is left and the message ended well, -1 if not.
  */
 int	 ipc_msg_get(struct ipc_msg *, void *body);
+/* One record by its table, inside ipc/ (a part of a body). */
+void	 ipc_body_put(struct ipc_msg *, const struct ipc_body *, const void *);
+void	 ipc_body_get(struct ipc_msg *, const struct ipc_body *, void *);
 int	 ipc_msg_get_item(struct ipc_msg *, void *item);
 void	 ipc_put_u64(struct ipc_msg *, uint64_t);
 void	 ipc_put_i64(struct ipc_msg *, int64_t);

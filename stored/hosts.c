@@ -114,19 +114,19 @@ hosts_set_status(uint64_t oid, const char *status)
 }
 
 static void
-reply_host(struct ipc_chan *chan, const struct ipc_msg *req, int status,
-    const char *message, const struct host_rec *h, const char *task_id)
+reply_host(const struct ipc_req *req, int status, const char *message,
+    const struct host_rec *h, const char *task_id)
 {
-	struct ipc_msg	 m;
+	struct ipc_host_res	 res;
 
-	ipc_msg_init(&m, IPC_HOST_RES, 0);
-	ipc_put_u64(&m, status);
-	ipc_put_str(&m, message);
-	if (status >= 200 && status < 300) {
-		ipc_put_host(&m, h);
-		ipc_put_str(&m, task_id != NULL ? task_id : "");
-	}
-	ipc_reply(chan, req, &m);
+	memset(&res, 0, sizeof(res));
+	res.head.status = status;
+	strlcpy(res.head.message, message, sizeof(res.head.message));
+	if (h != NULL)
+		res.host = *h;
+	if (task_id != NULL)
+		strlcpy(res.task_id, task_id, sizeof(res.task_id));
+	ipc_answer(req, &res, NULL);
 }
 
 /* A DNS label, as a hostname inside the container. */
@@ -217,34 +217,36 @@ host_event(const char *type, const struct host_rec *h, const char *task_id,
 }
 
 /* POST /v1/admin/hosts: the host row and its create task, together. */
-static int
-host_create(struct ipc_chan *chan, struct ipc_msg *m,
-    const struct principal *p, int status)
+int
+hosts_create(struct ipc_chan *chan, struct ipc_msg *m)
 {
+	struct ipc_host_create c;
+	struct ipc_req	 req = ipc_req_of(chan, m);
+	struct principal pr, *p = &pr;
 	struct host_rec	 h;
 	struct user_rec	 owner;
 	struct binding_rec b;
-	char		 ref[FIELD_REF_MAX + 1], task_id[37];
-	char		 egress[FIELD_REF_MAX + 1];
+	char		 task_id[37];
 	const char	*why;
 	uint64_t	 oid;
+	uint32_t	 retry;
+	int		 status;
 
-	memset(&h, 0, sizeof(h));
-	ipc_get_str(m, ref, sizeof(ref));
-	ipc_get_str(m, h.hostname, sizeof(h.hostname));
-	ipc_get_str(m, h.timezone, sizeof(h.timezone));
-	ipc_get_u32(m, &h.memory_limit_mb);
-	ipc_get_u32(m, &h.cpu_milli);
-	ipc_get_u32(m, &h.pids_limit);
-	ipc_get_str(m, egress, sizeof(egress));
-	if (ipc_end(m) == -1)
+	if (ipc_msg_get(m, &c) == -1)
 		return -1;
+	status = authz_check(c.grant, c.grant_len, p, &retry);
+	memset(&h, 0, sizeof(h));
+	strlcpy(h.hostname, c.hostname, sizeof(h.hostname));
+	strlcpy(h.timezone, c.timezone, sizeof(h.timezone));
+	h.memory_limit_mb = c.memory_limit_mb;
+	h.cpu_milli = c.cpu_milli;
+	h.pids_limit = c.pids_limit;
 	if (status == 0)
-		status = authz_user(p, ref, 1, &h.user_oid);
+		status = authz_user(p, c.user, 1, &h.user_oid);
 	if (status == 0 && user_load(h.user_oid, &owner) == -1)
 		status = 404;
 	if (status == 404) {
-		reply_host(chan, m, 404, "user not found", NULL, NULL);
+		reply_host(&req, 404, "user not found", NULL, NULL);
 		return 0;
 	}
 	uuid_v4(h.id);
@@ -252,18 +254,18 @@ host_create(struct ipc_chan *chan, struct ipc_msg *m,
 	if (h.hostname[0] == '\0')
 		strlcpy(h.hostname, h.short_id, sizeof(h.hostname));
 	if (status == 0 && (why = host_spec_invalid(&h)) != NULL) {
-		reply_host(chan, m, 400, why, NULL, NULL);
+		reply_host(&req, 400, why, NULL, NULL);
 		return 0;
 	}
 	if (status != 0) {
-		reply_host(chan, m, status, status == 403 ? "admin role "
+		reply_host(&req, status, status == 403 ? "admin role "
 		    "required" : "invalid or expired token", NULL, NULL);
 		return 0;
 	}
 	why = NULL;
 	if (db_begin() == -1 || (status = insert_host(&h, &oid)) != 0 ||
-	    hosts_load_oid(oid, &h) == -1 || (egress[0] != '\0' &&
-	    (status = bindings_attach(&h, egress, &b, &why)) != 0) ||
+	    hosts_load_oid(oid, &h) == -1 || (c.egress_ip_id[0] != '\0' &&
+	    (status = bindings_attach(&h, c.egress_ip_id, &b, &why)) != 0) ||
 	    hosts_load_oid(oid, &h) == -1 ||
 	    tasks_enqueue(HOST_CREATE, oid, p->user_id, task_id) == -1 ||
 	    host_event("admin.host.create", &h, task_id, p,
@@ -271,17 +273,17 @@ host_create(struct ipc_chan *chan, struct ipc_msg *m,
 		db_rollback();
 		/* a bad egress_ip_id is a bad field of this request */
 		if (why != NULL)
-			reply_host(chan, m, status == 404 ? 400 : status,
+			reply_host(&req, status == 404 ? 400 : status,
 			    status == 404 ? "egress_ip_id: no such egress ip" :
 			    why, NULL, NULL);
 		else
-			reply_host(chan, m, status == 409 ? 409 : 500,
+			reply_host(&req, status == 409 ? 409 : 500,
 			    status == 409 ? "the user already has a live host" :
 			    "database error", NULL, NULL);
 		return 0;
 	}
 	tasks_wake();
-	reply_host(chan, m, 202, "accepted", &h, task_id);
+	reply_host(&req, 202, "accepted", &h, task_id);
 	return 0;
 }
 
@@ -304,7 +306,7 @@ hosts_put_of_user(struct ipc_msg *out, uint64_t user_oid)
 	sqlite3_bind_int64(st, 1, user_oid);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		row_to_host(st, &h);
-		ipc_put_host(&body, &h);
+		ipc_body_put(&body, &body_host_rec, &h);
 		n++;
 	}
 	sqlite3_reset(st);
@@ -344,18 +346,6 @@ hosts_teardown_user(uint64_t user_oid, const char *requested_by)
 	return queued;
 }
 
-static const char *
-action_name(uint32_t action)
-{
-	switch (action) {
-	case HOST_START: return "start";
-	case HOST_STOP: return "stop";
-	case HOST_REBUILD: return "rebuild";
-	case HOST_DELETE: return "delete";
-	default: return NULL;
-	}
-}
-
 /* The user portal reaches the caller's own hosts, an admin's too. */
 static const struct principal *
 own(const struct principal *p, struct principal *mine)
@@ -365,148 +355,153 @@ own(const struct principal *p, struct principal *mine)
 	return mine;
 }
 
-/* start, stop, rebuild, delete: one task at a time per host */
+/*
+ * The host a request names, as its route lets it be reached: 0 with the
+ * host in h, or the status to answer with.
+ */
 static int
-host_action(struct ipc_chan *chan, struct ipc_msg *m,
-    const struct principal *p, int status)
+host_reached(const struct ipc_host_ref *r, const struct principal *p,
+    int status, struct host_rec *h)
 {
-	struct host_rec	 h;
 	struct principal mine;
-	char		 ref[FIELD_REF_MAX + 1], task_id[37], text[64];
-	uint32_t	 action;
-	int		 admin_only;
 
-	ipc_get_bool(m, &admin_only);
-	ipc_get_str(m, ref, sizeof(ref));
-	ipc_get_u32(m, &action);
-	if (ipc_end(m) == -1)
-		return -1;
 	/* the admin routes are admin functions, whatever the host */
-	if (status == 0 && admin_only && p->role != ROLE_ADMIN)
+	if (status == 0 && r->access == IPC_ACCESS_ADMIN &&
+	    p->role != ROLE_ADMIN)
 		status = 403;
-	if (action_name(action) == NULL)
-		return ipc_violation(m, "unknown host action");
-	if (status == 0 && hosts_load_ref(admin_only ? p : own(p, &mine), ref,
-	    &h) == -1)
+	if (status == 0 && hosts_load_ref(r->access == IPC_ACCESS_ADMIN ? p :
+	    own(p, &mine), r->ref, h) == -1)
 		status = 404;
-	/* a user may rebuild their own host, nothing more */
-	if (status == 0 && p->role != ROLE_ADMIN && action != HOST_REBUILD)
+	return status;
+}
+
+static int
+access_ok(uint32_t access)
+{
+	return access == IPC_ACCESS_ANY || access == IPC_ACCESS_ADMIN ||
+	    access == IPC_ACCESS_OWN;
+}
+
+/* start, stop, rebuild, delete: one task at a time per host */
+int
+hosts_action(struct ipc_chan *chan, struct ipc_msg *m)
+{
+	const struct host_lifecycle *life;
+	struct ipc_host_ref r;
+	struct ipc_req	 req = ipc_req_of(chan, m);
+	struct host_rec	 h;
+	struct principal p;
+	char		 task_id[37], text[64];
+	uint32_t	 retry;
+	int		 status;
+
+	if (ipc_msg_get(m, &r) == -1)
+		return -1;
+	life = host_lifecycle(r.action);
+	if (life == NULL || life->name == NULL || !access_ok(r.access))
+		return ipc_violation(m, "unknown host action");
+	status = authz_check(r.grant, r.grant_len, &p, &retry);
+	status = host_reached(&r, &p, status, &h);
+	if (status == 0 && p.role != ROLE_ADMIN && !life->user_may)
 		status = 403;
 	if (status == 0 && tasks_host_busy(h.oid))
 		status = 409;
 	if (status != 0) {
-		reply_host(chan, m, status, status == 404 ? "host not found" :
+		reply_host(&req, status, status == 404 ? "host not found" :
 		    status == 403 ? "admin role required" : status == 409 ?
 		    "the host has a task in progress" :
 		    "invalid or expired token", NULL, NULL);
 		return 0;
 	}
-	snprintf(text, sizeof(text), "host %s requested", action_name(action));
+	snprintf(text, sizeof(text), "host %s requested", life->name);
 	/* a host on its way out lets its egress IP go at once */
-	if (db_begin() == -1 || (action == HOST_DELETE &&
+	if (db_begin() == -1 || (r.action == HOST_DELETE &&
 	    bindings_detach_host(h.oid) == -1) ||
-	    tasks_enqueue(action, h.oid, p->user_id, task_id) == -1 ||
-	    host_event(p->role == ROLE_ADMIN ?
-	    "admin.host.action" : "user.host.action", &h, task_id, p,
+	    tasks_enqueue(r.action, h.oid, p.user_id, task_id) == -1 ||
+	    host_event(p.role == ROLE_ADMIN ?
+	    "admin.host.action" : "user.host.action", &h, task_id, &p,
 	    text) == -1 || db_commit() == -1) {
 		db_rollback();
-		reply_host(chan, m, 500, "database error", NULL, NULL);
+		reply_host(&req, 500, "database error", NULL, NULL);
 		return 0;
 	}
 	tasks_wake();
-	reply_host(chan, m, 202, "accepted", &h, task_id);
+	reply_host(&req, 202, "accepted", &h, task_id);
 	return 0;
 }
 
-static int
-host_get(struct ipc_chan *chan, struct ipc_msg *m, const struct principal *p,
-    int status)
+int
+hosts_get(struct ipc_chan *chan, struct ipc_msg *m)
 {
-	struct principal mine;
+	struct ipc_host_ref r;
+	struct ipc_req	 req = ipc_req_of(chan, m);
+	struct principal p;
 	struct host_rec	 h;
-	char		 ref[FIELD_REF_MAX + 1];
-	int		 admin_only;
+	uint32_t	 retry;
+	int		 status;
 
-	ipc_get_bool(m, &admin_only);
-	ipc_get_str(m, ref, sizeof(ref));
-	if (ipc_end(m) == -1)
+	if (ipc_msg_get(m, &r) == -1)
 		return -1;
-	if (status == 0 && admin_only && p->role != ROLE_ADMIN)
-		status = 403;
-	if (status == 0 && hosts_load_ref(admin_only ? p : own(p, &mine), ref,
-	    &h) == -1)
-		status = 404;
+	if (!access_ok(r.access))
+		return ipc_violation(m, "no such access");
+	status = authz_check(r.grant, r.grant_len, &p, &retry);
+	status = host_reached(&r, &p, status, &h);
 	if (status != 0)
-		reply_host(chan, m, status, status == 404 ? "host not found" :
+		reply_host(&req, status, status == 404 ? "host not found" :
 		    status == 403 ? "admin role required" :
 		    "invalid or expired token", NULL, NULL);
 	else
-		reply_host(chan, m, 200, "ok", &h, NULL);
+		reply_host(&req, 200, "ok", &h, NULL);
 	return 0;
 }
 
-static int
-host_list(struct ipc_chan *chan, struct ipc_msg *m, const struct principal *p,
-    int status)
+int
+hosts_list(struct ipc_chan *chan, struct ipc_msg *m)
 {
 	static char	 sql[640];
-	struct ipc_msg	 body;
+	struct ipc_page_req pg;
+	struct ipc_req	 req = ipc_req_of(chan, m);
+	struct ipc_list_res res;
+	struct ipc_msg	 items;
+	struct principal p;
 	struct host_rec	 h;
 	sqlite3_stmt	*st;
-	uint32_t	 limit, offset;
-	uint64_t	 n = 0;
-	int		 mine;
+	uint32_t	 retry;
+	int		 status, mine;
 
-	ipc_get_bool(m, &mine);
-	ipc_get_u32(m, &limit);
-	ipc_get_u32(m, &offset);
-	if (ipc_end(m) == -1)
+	if (ipc_msg_get(m, &pg) == -1)
 		return -1;
-	if (status == 0 && !mine && p->role != ROLE_ADMIN)
+	if (!access_ok(pg.access))
+		return ipc_violation(m, "no such access");
+	status = authz_check(pg.grant, pg.grant_len, &p, &retry);
+	mine = pg.access == IPC_ACCESS_OWN;
+	if (status == 0 && !mine && p.role != ROLE_ADMIN)
 		status = 403;
 	if (sql[0] == '\0')
 		snprintf(sql, sizeof(sql), "SELECT %s FROM hosts h JOIN users u "
 		    "ON u.oid = h.user_oid WHERE h.status != 'deleted' AND "
 		    "(?1 = 0 OR h.user_oid = ?1) ORDER BY h.oid LIMIT ?2 "
 		    "OFFSET ?3", host_columns);
-	ipc_msg_init(&body, IPC_HOST_LIST_RES, 0);
+	memset(&res, 0, sizeof(res));
+	ipc_msg_init(&items, IPC_HOST_LIST_RES, 0);
 	if (status == 0) {
 		st = db_stmt(sql);
-		sqlite3_bind_int64(st, 1, mine ? p->user_oid : 0);
-		sqlite3_bind_int(st, 2, limit == 0 || limit > HOSTS_PAGE ?
-		    HOSTS_PAGE : limit);
-		sqlite3_bind_int64(st, 3, offset);
-		while (body.sbuf.size < LIST_PAGE_BYTES &&
+		sqlite3_bind_int64(st, 1, mine ? p.user_oid : 0);
+		sqlite3_bind_int(st, 2, pg.limit == 0 ||
+		    pg.limit > HOSTS_PAGE ? HOSTS_PAGE : pg.limit);
+		sqlite3_bind_int64(st, 3, pg.offset);
+		while (items.sbuf.size < LIST_PAGE_BYTES &&
 		    sqlite3_step(st) == SQLITE_ROW) {
 			row_to_host(st, &h);
-			ipc_put_host(&body, &h);
-			n++;
+			ipc_msg_put_item(&items, &h);
+			res.count++;
 		}
 		sqlite3_reset(st);
 	}
-	reply_list(chan, m, IPC_HOST_LIST_RES, status == 0 ? 200 : status,
-	    status_message(status), n, n, &body);
+	res.total = res.count;
+	list_head(&res, status);
+	ipc_answer(&req, &res, &items);
 	return 0;
-}
-
-int
-hosts_op(struct ipc_chan *chan, struct ipc_msg *m)
-{
-	struct principal p;
-	uint32_t	 retry;
-	int		 status;
-
-	status = authz_grant(m, &p, &retry);
-	switch (m->type) {
-	case IPC_OP_HOST_CREATE:
-		return host_create(chan, m, &p, status);
-	case IPC_OP_HOST_ACTION:
-		return host_action(chan, m, &p, status);
-	case IPC_OP_HOST_GET:
-		return host_get(chan, m, &p, status);
-	default:
-		return host_list(chan, m, &p, status);
-	}
 }
 
 /* ---- the reconciler's questions and findings ------------------------- */
@@ -520,29 +515,31 @@ hosts_states(struct ipc_chan *chan, struct ipc_msg *m)
 	    "t.status IN ('pending', 'running')), EXISTS (SELECT 1 FROM "
 	    "bindings b WHERE b.host_oid = h.oid) FROM hosts h WHERE "
 	    "h.status != 'deleted' ORDER BY h.oid";
-	struct ipc_msg	 reply, body;
+	struct ipc_req	 req = ipc_req_of(chan, m);
+	struct ipc_list_res res;
+	struct host_state_rec r;
+	struct ipc_msg	 items;
 	sqlite3_stmt	*st = db_stmt(sql);
-	uint64_t	 n = 0;
 
-	if (ipc_end(m) == -1)
+	if (ipc_msg_get(m, NULL) == -1)
 		return -1;
-	ipc_msg_init(&body, IPC_HOST_STATES, 0);
-	while (body.sbuf.size < LIST_PAGE_BYTES &&
+	memset(&res, 0, sizeof(res));
+	ipc_msg_init(&items, IPC_HOST_STATES, 0);
+	while (items.sbuf.size < LIST_PAGE_BYTES &&
 	    sqlite3_step(st) == SQLITE_ROW) {
-		ipc_put_u64(&body, sqlite3_column_int64(st, 0));
-		ipc_put_str(&body, (const char *)sqlite3_column_text(st, 1));
-		ipc_put_str(&body, (const char *)sqlite3_column_text(st, 2));
-		ipc_put_bool(&body, sqlite3_column_int(st, 3));
-		ipc_put_bool(&body, sqlite3_column_int(st, 4));
-		n++;
+		memset(&r, 0, sizeof(r));
+		r.oid = sqlite3_column_int64(st, 0);
+		db_text_col(st, 1, r.short_id, sizeof(r.short_id));
+		db_text_col(st, 2, r.status, sizeof(r.status));
+		r.busy = sqlite3_column_int(st, 3);
+		r.bound = sqlite3_column_int(st, 4);
+		ipc_msg_put_item(&items, &r);
+		res.count++;
 	}
 	sqlite3_reset(st);
-	ipc_msg_init(&reply, IPC_HOST_STATES, 0);
-	ipc_put_head(&reply, 200, "ok");
-	ipc_put_u64(&reply, n);
-	ipc_append(&reply, &body);
-	ipc_msg_clear(&body);
-	ipc_reply(chan, m, &reply);
+	res.total = res.count;
+	list_head(&res, 0);
+	ipc_answer(&req, &res, &items);
 	return 0;
 }
 
@@ -596,17 +593,18 @@ tunnel_observed(const struct host_rec *h, const char *status,
 int
 hosts_observed(struct ipc_chan *chan, struct ipc_msg *m)
 {
+	struct ipc_host_observed o;
 	struct host_rec	 h;
 	struct principal taskd;
-	char		 status[16], text[128];
+	char		 text[128];
+	const char	*status = o.status;
 	uint64_t	 oid;
 	int		 tunnel;
 
 	(void)chan;
-	ipc_get_u64(m, &oid);
-	ipc_get_str(m, status, sizeof(status));
-	if (ipc_end(m) == -1)
+	if (ipc_msg_get(m, &o) == -1)
 		return -1;
+	oid = o.host_oid;
 	tunnel = strcmp(status, "tunnel_down") == 0 ||
 	    strcmp(status, "tunnel_stray") == 0;
 	if (strcmp(status, "stopped") != 0 && strcmp(status, "running") != 0 &&
@@ -649,40 +647,43 @@ count_of(const char *sql, const char *arg)
 int
 hosts_stats(struct ipc_chan *chan, struct ipc_msg *m)
 {
-	static const char *const states[] = { "pending", "running",
-	    "stopped", "failed", "deleted" };
+	static const char *const states[STATS_HOST_STATES] = { "pending",
+	    "running", "stopped", "failed", "deleted" };
 	static const char users_sql[] = "SELECT count(*) FROM users WHERE "
 	    "status = 'active' AND (expires_at IS NULL OR expires_at > ?)";
 	static const char hosts_sql[] =
 	    "SELECT count(*) FROM hosts WHERE status = ?";
+	struct ipc_grant_req g;
+	struct ipc_req	 req = ipc_req_of(chan, m);
+	struct ipc_stats_res res;
 	struct principal p;
-	struct ipc_msg	 reply;
 	sqlite3_stmt	*st;
 	uint32_t	 retry;
 	size_t		 i;
 	int		 status;
 
-	status = authz_grant(m, &p, &retry);
-	if (ipc_end(m) == -1)
+	if (ipc_msg_get(m, &g) == -1)
 		return -1;
+	status = authz_check(g.grant, g.grant_len, &p, &retry);
 	if (status == 0 && p.role != ROLE_ADMIN)
 		status = 403;
-	ipc_msg_init(&reply, IPC_STATS_RES, 0);
-	ipc_put_u64(&reply, status == 0 ? 200 : status);
-	ipc_put_str(&reply, status == 0 ? "ok" : status == 403 ?
-	    "admin role required" : "invalid or expired token");
+	memset(&res, 0, sizeof(res));
+	res.head.status = status == 0 ? 200 : status;
+	strlcpy(res.head.message, status == 0 ? "ok" : status == 403 ?
+	    "admin role required" : "invalid or expired token",
+	    sizeof(res.head.message));
 	if (status == 0) {
 		st = db_stmt(users_sql);
 		sqlite3_bind_int64(st, 1, db_now());
-		ipc_put_u64(&reply, sqlite3_step(st) == SQLITE_ROW ?
-		    (uint64_t)sqlite3_column_int64(st, 0) : 0);
+		res.active_users = sqlite3_step(st) == SQLITE_ROW ?
+		    (uint64_t)sqlite3_column_int64(st, 0) : 0;
 		sqlite3_reset(st);
-		ipc_put_u64(&reply, egress_available());
-		for (i = 0; i < sizeof(states) / sizeof(states[0]); i++)
-			ipc_put_u64(&reply, count_of(hosts_sql, states[i]));
-		tasks_put_counts(&reply);
+		res.available_ips = egress_available();
+		for (i = 0; i < STATS_HOST_STATES; i++)
+			res.hosts[i] = count_of(hosts_sql, states[i]);
+		tasks_counts(res.tasks);
 	}
-	ipc_reply(chan, m, &reply);
+	ipc_answer(&req, &res, NULL);
 	return 0;
 }
 

@@ -47,6 +47,15 @@ reply_list(struct ipc_chan *chan, const struct ipc_msg *req,
 	ipc_reply(chan, req, &m);
 }
 
+/* A page's head: 0 is 200 "ok", a status its own message. */
+void
+list_head(struct ipc_list_res *res, int status)
+{
+	res->head.status = status == 0 ? 200 : status;
+	strlcpy(res->head.message, status_message(status),
+	    sizeof(res->head.message));
+}
+
 /* What a refusal says, where nothing more particular is to be said. */
 const char *
 status_message(int status)

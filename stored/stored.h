@@ -11,6 +11,8 @@
 #include "egressrec.h"
 #include "fields.h"
 #include "grant.h"
+#include "hostlife.h"
+#include "hostrec.h"
 #include "ipc.h"
 #include "proc.h"
 #include "ratelimit.h"
@@ -179,7 +181,10 @@ void	 sshkeys_put_brief(struct ipc_msg *, uint64_t user);
 
 /* hosts.c */
 struct host_rec;
-int	 hosts_op(struct ipc_chan *, struct ipc_msg *);
+int	 hosts_create(struct ipc_chan *, struct ipc_msg *);
+int	 hosts_get(struct ipc_chan *, struct ipc_msg *);
+int	 hosts_action(struct ipc_chan *, struct ipc_msg *);
+int	 hosts_list(struct ipc_chan *, struct ipc_msg *);
 int	 hosts_load_ref(const struct principal *, const char *ref,
 	    struct host_rec *);
 int	 hosts_load_oid(uint64_t oid, struct host_rec *);
@@ -219,7 +224,7 @@ int	 tasks_claim(struct ipc_chan *, struct ipc_msg *);
 int	 tasks_progress(struct ipc_chan *, struct ipc_msg *);
 int	 tasks_done(struct ipc_chan *, struct ipc_msg *);
 int	 tasks_list(struct ipc_chan *, struct ipc_msg *);
-void	 tasks_put_counts(struct ipc_msg *);
+void	 tasks_counts(uint64_t[STATS_TASK_STATES]);
 int	 tasks_noop(struct ipc_chan *, struct ipc_msg *);
 
 /* clients.c */
@@ -245,6 +250,7 @@ const char *status_message(int status);
 typedef void	(*list_row_fn)(sqlite3_stmt *, struct ipc_msg *);
 int	 admin_page(struct ipc_chan *, struct ipc_msg *, enum ipc_type type,
 	    const char *sql, const char *count_sql, list_row_fn row);
+void	 list_head(struct ipc_list_res *, int status);
 void	 reply_list(struct ipc_chan *, const struct ipc_msg *req,
 	    enum ipc_type, int status, const char *message, uint64_t total,
 	    uint64_t n, struct ipc_msg *body);

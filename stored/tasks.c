@@ -76,7 +76,8 @@ tasks_enqueue_short(uint32_t action, uint64_t host_oid, const char *short_id,
 
 	uuid_v4(task_id);
 	sqlite3_bind_text(st, 1, task_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, host_action_kind(action), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, host_lifecycle(action)->kind, -1,
+	    SQLITE_STATIC);
 	sqlite3_bind_int(st, 3, action);
 	if (host_oid != 0)
 		sqlite3_bind_int64(st, 4, host_oid);
@@ -121,6 +122,7 @@ tasks_wake(void)
 	if (taskd == NULL)
 		return;
 	ipc_msg_init(&m, IPC_TASK_WAKE, 0);
+	ipc_msg_put(&m, NULL);
 	(void)ipc_send(taskd, &m);
 }
 
@@ -237,17 +239,18 @@ tasks_claim(struct ipc_chan *chan, struct ipc_msg *m)
 {
 	struct task_job	 jobs[TASK_CLAIM_MAX];
 	uint64_t	 host_oids[TASK_CLAIM_MAX];
-	struct ipc_msg	 reply;
+	struct ipc_task_claim c;
+	struct ipc_req	 req = ipc_req_of(chan, m);
+	struct ipc_list_res res;
+	struct ipc_msg	 items;
 	uint32_t	 max;
 	int64_t		 now = db_now();
 	int		 restart, n = 0, i;
 
-	ipc_get_u32(m, &max);
-	ipc_get_bool(m, &restart);
-	if (ipc_end(m) == -1)
+	if (ipc_msg_get(m, &c) == -1)
 		return -1;
-	if (max > TASK_CLAIM_MAX)
-		max = TASK_CLAIM_MAX;
+	max = c.max > TASK_CLAIM_MAX ? TASK_CLAIM_MAX : c.max;
+	restart = c.restart;
 	if (db_begin_lazy() == 0) {
 		if ((restart && release_interrupted(now) == -1) ||
 		    fail_exhausted(now) == -1 || cancel_detached(now) == -1)
@@ -264,12 +267,13 @@ tasks_claim(struct ipc_chan *chan, struct ipc_msg *m)
 			n = 0;
 		}
 	}
-	ipc_msg_init(&reply, IPC_TASK_JOBS, 0);
-	ipc_put_head(&reply, 200, "ok");
-	ipc_put_u64(&reply, n);
+	memset(&res, 0, sizeof(res));
+	ipc_msg_init(&items, IPC_TASK_JOBS, 0);
 	for (i = 0; i < n; i++)
-		ipc_put_job(&reply, &jobs[i]);
-	ipc_reply(chan, m, &reply);
+		ipc_msg_put_item(&items, &jobs[i]);
+	res.total = res.count = n;
+	list_head(&res, 0);
+	ipc_answer(&req, &res, &items);
 	return 0;
 }
 
@@ -280,28 +284,22 @@ tasks_progress(struct ipc_chan *chan, struct ipc_msg *m)
 	static const char sql[] = "UPDATE tasks SET progress_percent = ?, "
 	    "progress_message = ?, lease_until = ?, updated_at = ? WHERE "
 	    "oid = ? AND fence = ? AND status = 'running'";
+	struct ipc_task_progress pr;
 	sqlite3_stmt	*st;
-	char		 message[TASK_TEXT_MAX + 1];
-	uint64_t	 oid, fence;
-	uint32_t	 percent;
 	int64_t		 now = db_now();
 
 	(void)chan;
-	ipc_get_u64(m, &oid);
-	ipc_get_u64(m, &fence);
-	ipc_get_u32(m, &percent);
-	ipc_get_str(m, message, sizeof(message));
-	if (ipc_end(m) == -1)
+	if (ipc_msg_get(m, &pr) == -1)
 		return -1;
 	if (db_begin_lazy() == -1)
 		return 0;
 	st = db_stmt(sql);
-	sqlite3_bind_int(st, 1, percent > 100 ? 100 : percent);
-	sqlite3_bind_text(st, 2, message, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 1, pr.percent > 100 ? 100 : pr.percent);
+	sqlite3_bind_text(st, 2, pr.message, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, now + TASK_LEASE);
 	sqlite3_bind_int64(st, 4, now);
-	sqlite3_bind_int64(st, 5, oid);
-	sqlite3_bind_int64(st, 6, fence);
+	sqlite3_bind_int64(st, 5, pr.task_oid);
+	sqlite3_bind_int64(st, 6, pr.fence);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		log_warnx("task progress: %s",
 		    sqlite3_errmsg(sqlite3_db_handle(st)));
@@ -311,17 +309,8 @@ tasks_progress(struct ipc_chan *chan, struct ipc_msg *m)
 	return 0;
 }
 
-struct task_end {
-	uint64_t	 oid;
-	uint64_t	 fence;
-	uint32_t	 outcome;	/* enum task_outcome */
-	char		 code[TASK_CODE_MAX + 1];
-	char		 message[TASK_TEXT_MAX + 1];
-	char		 host_status[16];	/* "" leaves it */
-};
-
 static int
-write_outcome(const struct task_end *e, int attempts, int max_attempts,
+write_outcome(const struct ipc_task_done *e, int attempts, int max_attempts,
     int64_t now, const char **status)
 {
 	static const char sql[] = "UPDATE tasks SET status = ?, run_after = ?, "
@@ -342,7 +331,7 @@ write_outcome(const struct task_end *e, int attempts, int max_attempts,
 	sqlite3_bind_text(st, 3, e->code, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, e->message, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 5, now);
-	sqlite3_bind_int64(st, 6, e->oid);
+	sqlite3_bind_int64(st, 6, e->task_oid);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? 0 : -1;
@@ -357,7 +346,7 @@ host_status_ok(const char *s)
 
 /* The outcome, the host's new state and the event, in one transaction. */
 static int
-finish_task(const struct task_end *e, int *status)
+finish_task(const struct ipc_task_done *e, int *status)
 {
 	static const char sql[] = "SELECT t.status, t.fence, t.attempts, "
 	    "t.max_attempts, t.id, t.kind, coalesce(h.oid, 0), "
@@ -370,13 +359,14 @@ finish_task(const struct task_end *e, int *status)
 	char			 task_id[37], kind[TASK_KIND_MAX + 1];
 	char			 host_id[37], user_id[37], type[48];
 	char			 text[TASK_TEXT_MAX + 64];
+	const struct host_lifecycle *life;
 	const char		*outcome;
 	uint64_t		 host_oid = 0;
 	uint32_t		 action = 0;
 	int			 running, attempts = 0, max = 0, found;
 	int64_t			 now = db_now();
 
-	sqlite3_bind_int64(st, 1, e->oid);
+	sqlite3_bind_int64(st, 1, e->task_oid);
 	if ((found = sqlite3_step(st) == SQLITE_ROW)) {
 		running = strcmp((const char *)sqlite3_column_text(st, 0),
 		    "running") == 0 && (uint64_t)sqlite3_column_int64(st, 1) ==
@@ -399,11 +389,11 @@ finish_task(const struct task_end *e, int *status)
 		return -1;
 	/* the last attempt of a create, start or rebuild failed: so did
 	 * its host */
+	life = host_lifecycle(action);
 	if (host_oid != 0 && hosts_set_status(host_oid,
 	    e->host_status[0] != '\0' ? e->host_status :
-	    strcmp(outcome, "failed") == 0 && (action == HOST_CREATE ||
-	    action == HOST_START || action == HOST_REBUILD) ? "failed" :
-	    NULL) == -1)
+	    strcmp(outcome, "failed") == 0 && life != NULL &&
+	    life->failure_fails_host ? "failed" : NULL) == -1)
 		return -1;
 	snprintf(type, sizeof(type), "task.%s", strcmp(outcome, "pending") ==
 	    0 ? "retry" : outcome);
@@ -420,17 +410,11 @@ finish_task(const struct task_end *e, int *status)
 int
 tasks_done(struct ipc_chan *chan, struct ipc_msg *m)
 {
-	struct task_end	 e;
+	struct ipc_task_done e;
+	struct ipc_req	 req = ipc_req_of(chan, m);
 	int		 status = 500;
 
-	memset(&e, 0, sizeof(e));
-	ipc_get_u64(m, &e.oid);
-	ipc_get_u64(m, &e.fence);
-	ipc_get_u32(m, &e.outcome);
-	ipc_get_str(m, e.code, sizeof(e.code));
-	ipc_get_str(m, e.message, sizeof(e.message));
-	ipc_get_str(m, e.host_status, sizeof(e.host_status));
-	if (ipc_end(m) == -1)
+	if (ipc_msg_get(m, &e) == -1)
 		return -1;
 	if (e.outcome < TASK_SUCCEEDED || e.outcome > TASK_RETRY ||
 	    (e.host_status[0] != '\0' && !host_status_ok(e.host_status)))
@@ -440,8 +424,8 @@ tasks_done(struct ipc_chan *chan, struct ipc_msg *m)
 		db_rollback();
 		status = 500;
 	}
-	reply_op(chan, m, status, status == 200 ? "ok" : status == 409 ?
-	    "the lease was lost" : "database error");
+	ipc_answer_status(&req, status, status == 200 ? "ok" :
+	    status == 409 ? "the lease was lost" : "database error");
 	return 0;
 }
 
@@ -450,24 +434,19 @@ int
 tasks_list(struct ipc_chan *chan, struct ipc_msg *m)
 {
 	static char	 sql[768], count_sql[512];
+	struct ipc_task_list q;
+	struct ipc_req	 req = ipc_req_of(chan, m);
+	struct ipc_list_res res;
 	struct principal p;
 	struct task_rec	 t;
-	struct ipc_msg	 body;
+	struct ipc_msg	 items;
 	sqlite3_stmt	*st;
-	char		 state[FIELD_FILTER_MAX + 1], host[FIELD_FILTER_MAX + 1];
-	char		 kind[FIELD_FILTER_MAX + 1];
-	uint32_t	 retry, limit, offset;
-	uint64_t	 total = 0, n = 0;
+	uint32_t	 retry;
 	int		 status, i;
 
-	status = authz_grant(m, &p, &retry);
-	ipc_get_str(m, state, sizeof(state));
-	ipc_get_str(m, host, sizeof(host));
-	ipc_get_str(m, kind, sizeof(kind));
-	ipc_get_u32(m, &limit);
-	ipc_get_u32(m, &offset);
-	if (ipc_end(m) == -1)
+	if (ipc_msg_get(m, &q) == -1)
 		return -1;
+	status = authz_check(q.grant, q.grant_len, &p, &retry);
 	if (status == 0 && p.role != ROLE_ADMIN)
 		status = 403;
 	if (sql[0] == '\0') {
@@ -481,49 +460,50 @@ tasks_list(struct ipc_chan *chan, struct ipc_msg *m)
 		    "CAST(h.oid AS TEXT) = ?2) AND (?3 = '' OR t.kind = ?3) "
 		    "ORDER BY t.oid DESC LIMIT ?4 OFFSET ?5", task_columns);
 	}
-	ipc_msg_init(&body, IPC_TASK_LIST_RES, 0);
+	memset(&res, 0, sizeof(res));
+	ipc_msg_init(&items, IPC_TASK_LIST_RES, 0);
 	for (i = 0; status == 0 && i < 2; i++) {
 		st = db_stmt(i == 0 ? count_sql : sql);
-		sqlite3_bind_text(st, 1, state, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, host, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, kind, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 1, q.state, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, q.host, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, q.kind, -1, SQLITE_STATIC);
 		if (i == 0) {
 			if (sqlite3_step(st) == SQLITE_ROW)
-				total = sqlite3_column_int64(st, 0);
+				res.total = sqlite3_column_int64(st, 0);
 		} else {
-			sqlite3_bind_int(st, 4, limit == 0 || limit >
-			    TASKS_PAGE ? TASKS_PAGE : limit);
-			sqlite3_bind_int64(st, 5, offset);
-			while (body.sbuf.size < LIST_PAGE_BYTES &&
+			sqlite3_bind_int(st, 4, q.limit == 0 || q.limit >
+			    TASKS_PAGE ? TASKS_PAGE : q.limit);
+			sqlite3_bind_int64(st, 5, q.offset);
+			while (items.sbuf.size < LIST_PAGE_BYTES &&
 			    sqlite3_step(st) == SQLITE_ROW) {
 				row_to_task(st, &t);
-				ipc_put_task(&body, &t);
-				n++;
+				ipc_msg_put_item(&items, &t);
+				res.count++;
 			}
 		}
 		sqlite3_reset(st);
 	}
-	reply_list(chan, m, IPC_TASK_LIST_RES, status == 0 ? 200 : status,
-	    status_message(status), total, n, &body);
+	list_head(&res, status);
+	ipc_answer(&req, &res, &items);
 	return 0;
 }
 
 /* The counters of the dashboard, by state. */
 void
-tasks_put_counts(struct ipc_msg *out)
+tasks_counts(uint64_t out[STATS_TASK_STATES])
 {
-	static const char *const states[] = { "pending", "running",
-	    "succeeded", "failed", "canceled" };
+	static const char *const states[STATS_TASK_STATES] = { "pending",
+	    "running", "succeeded", "failed", "canceled" };
 	static const char sql[] = "SELECT count(*) FROM tasks WHERE "
 	    "status = ?";
 	sqlite3_stmt	*st;
 	size_t		 i;
 
-	for (i = 0; i < sizeof(states) / sizeof(states[0]); i++) {
+	for (i = 0; i < STATS_TASK_STATES; i++) {
 		st = db_stmt(sql);
 		sqlite3_bind_text(st, 1, states[i], -1, SQLITE_STATIC);
-		ipc_put_u64(out, sqlite3_step(st) == SQLITE_ROW ?
-		    (uint64_t)sqlite3_column_int64(st, 0) : 0);
+		out[i] = sqlite3_step(st) == SQLITE_ROW ?
+		    (uint64_t)sqlite3_column_int64(st, 0) : 0;
 		sqlite3_reset(st);
 	}
 }
@@ -532,27 +512,28 @@ tasks_put_counts(struct ipc_msg *out)
 int
 tasks_noop(struct ipc_chan *chan, struct ipc_msg *m)
 {
+	struct ipc_task_noop q;
+	struct ipc_req	 req = ipc_req_of(chan, m);
 	char		 task_id[37];
-	uint32_t	 n, i;
+	uint32_t	 i;
 	int		 ok = 1;
 
-	ipc_get_u32(m, &n);
-	if (ipc_end(m) == -1)
+	if (ipc_msg_get(m, &q) == -1)
 		return -1;
-	if (n == 0 || n > TASK_NOOP_MAX) {
-		reply_op(chan, m, 400, "1 to 10000 tasks");
+	if (q.count == 0 || q.count > TASK_NOOP_MAX) {
+		ipc_answer_status(&req, 400, "1 to 10000 tasks");
 		return 0;
 	}
 	if (db_begin() == -1)
 		ok = 0;
-	for (i = 0; ok && i < n; i++)
+	for (i = 0; ok && i < q.count; i++)
 		ok = tasks_enqueue(HOST_NOOP, 0, "", task_id) == 0;
 	if (!ok || db_commit() == -1) {
 		db_rollback();
-		reply_op(chan, m, 500, "database error");
+		ipc_answer_status(&req, 500, "database error");
 		return 0;
 	}
 	tasks_wake();
-	reply_op(chan, m, 200, "queued");
+	ipc_answer_status(&req, 200, "queued");
 	return 0;
 }

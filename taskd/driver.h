@@ -16,17 +16,8 @@
 #include <sys/types.h>
 
 #include "egressrec.h"
+#include "hostlife.h"
 #include "hostrec.h"
-
-enum driver_op {
-	DRV_ENSURE_RUNNING = 1,	/* create or start; idempotent */
-	DRV_STOP,		/* stop and remove the container */
-	DRV_REBUILD,		/* a new container from the image, same home */
-	DRV_DELETE,		/* container, bundle, limits and home */
-	DRV_STATE,		/* running, stopped or missing */
-	DRV_EGRESS,		/* the running host's tunnel, as given */
-	DRV_EGRESS_TEST,	/* a tunnel of its own, checked, taken down */
-};
 
 struct driver_host {
 	char		 short_id[HOST_SHORT_ID_LEN + 1];

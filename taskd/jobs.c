@@ -49,53 +49,16 @@ stored(void)
 	return taskd_env->chans[PROC_STORED];
 }
 
-static int
-driver_op(uint32_t action)
-{
-	switch (action) {
-	case HOST_CREATE:
-	case HOST_START:
-		return DRV_ENSURE_RUNNING;
-	case HOST_STOP:
-		return DRV_STOP;
-	case HOST_REBUILD:
-		return DRV_REBUILD;
-	case HOST_DELETE:
-		return DRV_DELETE;
-	case HOST_EGRESS:
-		return DRV_EGRESS;
-	default:
-		return 0;
-	}
-}
-
-static const char *
-host_status_after(uint32_t action)
-{
-	switch (action) {
-	case HOST_STOP:
-		return "stopped";
-	case HOST_DELETE:
-		return "deleted";
-	case HOST_NOOP:
-	case HOST_EGRESS:
-		return "";
-	default:
-		return "running";
-	}
-}
-
 static void
 reported(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
-	struct ipc_head	 h;
+	struct ipc_status_res	 res;
 
 	(void)chan;
 	(void)arg;
-	if (m != NULL && ipc_get_head(m, &h) == 1 && ipc_end(m) == 0)
-		;
-	else if (m != NULL)
-		log_warnx("task report refused: %s", h.message);
+	if (m != NULL && (ipc_msg_get(m, &res) == -1 ||
+	    !ipc_status_ok(res.head.status)))
+		log_warnx("task report refused: %s", res.head.message);
 	claim();
 }
 
@@ -103,15 +66,18 @@ static void
 report(const struct task_job *j, uint32_t outcome, const char *code,
     const char *message, const char *host_status)
 {
-	struct ipc_msg	 m;
+	struct ipc_task_done	 d;
+	struct ipc_msg		 m;
 
+	memset(&d, 0, sizeof(d));
+	d.task_oid = j->task_oid;
+	d.fence = j->fence;
+	d.outcome = outcome;
+	strlcpy(d.code, code, sizeof(d.code));
+	strlcpy(d.message, message, sizeof(d.message));
+	strlcpy(d.host_status, host_status, sizeof(d.host_status));
 	ipc_msg_init(&m, IPC_TASK_DONE, 0);
-	ipc_put_u64(&m, j->task_oid);
-	ipc_put_u64(&m, j->fence);
-	ipc_put_u64(&m, outcome);
-	ipc_put_str(&m, code);
-	ipc_put_str(&m, message);
-	ipc_put_str(&m, host_status);
+	ipc_msg_put(&m, &d);
 	tasks_running--;
 	if (ipc_request(stored(), &m, taskd_env->conf.common.ipc_timeout_ms,
 	    reported, NULL) == -1)
@@ -122,13 +88,16 @@ report(const struct task_job *j, uint32_t outcome, const char *code,
 static void
 progress(const struct task_job *j, uint32_t percent, const char *message)
 {
-	struct ipc_msg	 m;
+	struct ipc_task_progress p;
+	struct ipc_msg		 m;
 
+	memset(&p, 0, sizeof(p));
+	p.task_oid = j->task_oid;
+	p.fence = j->fence;
+	p.percent = percent;
+	strlcpy(p.message, message, sizeof(p.message));
 	ipc_msg_init(&m, IPC_TASK_PROGRESS, 0);
-	ipc_put_u64(&m, j->task_oid);
-	ipc_put_u64(&m, j->fence);
-	ipc_put_u64(&m, percent);
-	ipc_put_str(&m, message);
+	ipc_msg_put(&m, &p);
 	(void)ipc_send(stored(), &m);
 }
 
@@ -202,13 +171,13 @@ dispatch_job(struct inflight *f, const struct driver_egress *e)
 
 	host_to_driver(&f->job.host, &h);
 	if (runner_send(f, f->check ? DRV_EGRESS_TEST :
-	    driver_op(f->job.action), &h, e) == -1) {
+	    host_lifecycle(f->job.action)->op, &h, e) == -1) {
 		abandon(f, TASK_RETRY, "runner_unavailable",
 		    "the runner does not answer");
 		return;
 	}
 	if (!f->check)
-		progress(&f->job, 10, host_action_kind(f->job.action));
+		progress(&f->job, 10, host_lifecycle(f->job.action)->kind);
 }
 
 /* authd opened the seals of the job's tunnel (or would not). */
@@ -281,25 +250,24 @@ unseal_request(struct inflight *f)
 static void
 start_job(const struct task_job *j)
 {
+	const struct host_lifecycle *life = host_lifecycle(j->action);
 	struct inflight		*f;
-	int			 op = driver_op(j->action);
 
 	tasks_running++;
-	if (j->action == HOST_NOOP) {
-		report(j, TASK_SUCCEEDED, "", "", "");
-		return;
-	}
-	if (op == 0) {
+	if (life == NULL) {
 		report(j, TASK_FAILED, "unknown_task", "no such task kind",
 		    "");
+		return;
+	}
+	if (life->op == DRV_NONE) {
+		report(j, TASK_SUCCEEDED, "", "", "");
 		return;
 	}
 	if ((f = calloc(1, sizeof(*f))) == NULL)
 		fatal("%s", __func__);
 	f->job = *j;
 	/* a tunnel comes up with the host, and its keys from authd */
-	if ((op == DRV_ENSURE_RUNNING || op == DRV_REBUILD ||
-	    op == DRV_EGRESS) && j->egress.present) {
+	if (life->tunnel_follows && j->egress.present) {
 		if (unseal_request(f) == -1) {
 			report(j, TASK_RETRY, "authd_unavailable",
 			    "authd does not answer", "");
@@ -313,31 +281,30 @@ start_job(const struct task_job *j)
 static void
 claimed(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
-	struct task_job	 j;
-	const char	*why;
-	uint64_t	 n = 0, i;
+	struct ipc_list_res	 res;
+	struct task_job		 j;
+	const char		*why;
+	uint64_t		 n = 0;
+	int			 rc;
 
 	(void)chan;
 	(void)arg;
 	claiming = 0;
-	if (m == NULL || ipc_get_head(m, NULL) != 1)
+	if (m == NULL || ipc_msg_get(m, &res) == -1 ||
+	    !ipc_status_ok(res.head.status))
 		return;
-	ipc_get_u64(m, &n);
-	for (i = 0; i < n && m->error == NULL; i++) {
-		memset(&j, 0, sizeof(j));
-		ipc_get_job(m, &j);
-		if (m->error != NULL)
-			break;
+	while ((rc = ipc_msg_get_item(m, &j)) != 0 && m->error == NULL) {
+		n++;
 		/* a job taskd cannot take fails, and the others go on */
-		if ((why = ipc_take_refusal(m)) != NULL) {
+		if (rc == -1 && (why = ipc_take_refusal(m)) != NULL) {
 			log_warnx("task %llu refused: %s",
 			    (unsigned long long)j.task_oid, why);
 			tasks_running++;
 			report(&j, TASK_FAILED, "job_refused", why, "");
-		} else
+		} else if (rc == 1)
 			start_job(&j);
 	}
-	if (ipc_end(m) == -1)
+	if (m->error != NULL)
 		return;	/* the channel judges it */
 	/* fewer than asked: the queue is empty until stored wakes us (a
 	 * claim now would cost a transaction while the jobs start) */
@@ -348,14 +315,17 @@ claimed(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 static void
 claim(void)
 {
-	struct ipc_msg	 m;
-	int		 room = (int)taskd_env->conf.workers - tasks_running;
+	struct ipc_task_claim	 c;
+	struct ipc_msg		 m;
+	int			 room = (int)taskd_env->conf.workers -
+			    tasks_running;
 
 	if (!taskd_env->serving || claiming || room <= 0)
 		return;
+	c.max = room;
+	c.restart = first_claim;
 	ipc_msg_init(&m, IPC_TASK_CLAIM, 0);
-	ipc_put_u64(&m, room);
-	ipc_put_bool(&m, first_claim);
+	ipc_msg_put(&m, &c);
 	if (ipc_request(stored(), &m, taskd_env->conf.common.ipc_timeout_ms,
 	    claimed, NULL) == 0) {
 		claiming = 1;
@@ -369,11 +339,14 @@ claim(void)
 static void
 observed(uint64_t host_oid, const char *status)
 {
-	struct ipc_msg	 m;
+	struct ipc_host_observed o;
+	struct ipc_msg		 m;
 
+	memset(&o, 0, sizeof(o));
+	o.host_oid = host_oid;
+	strlcpy(o.status, status, sizeof(o.status));
 	ipc_msg_init(&m, IPC_HOST_OBSERVED, 0);
-	ipc_put_u64(&m, host_oid);
-	ipc_put_str(&m, status);
+	ipc_msg_put(&m, &o);
 	(void)ipc_send(stored(), &m);
 }
 
@@ -398,43 +371,40 @@ probe_answered(struct inflight *f, const struct driver_res *res)
 static void
 states_known(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
+	struct ipc_list_res	 res;
+	struct host_state_rec	 st;
 	struct driver_host	 h;
 	struct inflight		*f;
-	char			 short_id[HOST_SHORT_ID_LEN + 1], status[16];
-	uint64_t		 n, i, oid;
-	int			 busy, bound;
+	int			 rc;
 
 	(void)chan;
 	(void)arg;
 	reconciling = 0;
-	if (m == NULL || ipc_get_head(m, NULL) != 1)
+	if (m == NULL || ipc_msg_get(m, &res) == -1 ||
+	    !ipc_status_ok(res.head.status))
 		return;
-	ipc_get_u64(m, &n);
-	for (i = 0; i < n && m->error == NULL; i++) {
-		ipc_get_u64(m, &oid);
-		ipc_get_str(m, short_id, sizeof(short_id));
-		ipc_get_str(m, status, sizeof(status));
-		ipc_get_bool(m, &busy);
-		ipc_get_bool(m, &bound);
-		if (ipc_take_refusal(m) != NULL || m->error != NULL || busy ||
-		    probes_running >= PROBES_MAX ||
-		    (strcmp(status, "running") != 0 &&
-		    strcmp(status, "stopped") != 0))
+	while ((rc = ipc_msg_get_item(m, &st)) != 0 && m->error == NULL) {
+		if (rc == -1) {
+			(void)ipc_take_refusal(m);
+			continue;
+		}
+		if (st.busy || probes_running >= PROBES_MAX ||
+		    (strcmp(st.status, "running") != 0 &&
+		    strcmp(st.status, "stopped") != 0))
 			continue;
 		if ((f = calloc(1, sizeof(*f))) == NULL)
 			fatal("%s", __func__);
 		f->probe = 1;
-		f->host_oid = oid;
-		f->bound = bound;
-		strlcpy(f->expected, status, sizeof(f->expected));
+		f->host_oid = st.oid;
+		f->bound = st.bound;
+		strlcpy(f->expected, st.status, sizeof(f->expected));
 		memset(&h, 0, sizeof(h));
-		strlcpy(h.short_id, short_id, sizeof(h.short_id));
+		strlcpy(h.short_id, st.short_id, sizeof(h.short_id));
 		if (runner_send(f, DRV_STATE, &h, NULL) == -1)
 			free(f);
 		else
 			probes_running++;
 	}
-	(void)ipc_end(m);	/* the channel judges it */
 }
 
 static void
@@ -448,6 +418,7 @@ reconcile(evutil_socket_t fd, short ev, void *arg)
 	if (!taskd_env->serving || reconciling || probes_running > 0)
 		return;
 	ipc_msg_init(&m, IPC_HOST_STATES_GET, 0);
+	ipc_msg_put(&m, NULL);
 	if (ipc_request(stored(), &m, taskd_env->conf.common.ipc_timeout_ms,
 	    states_known, NULL) == 0)
 		reconciling = 1;
@@ -490,7 +461,7 @@ runner_readable(evutil_socket_t fd, short ev, void *arg)
 		probe_answered(f, &res);
 	else if (res.ok)
 		report(&f->job, TASK_SUCCEEDED, "", "",
-		    host_status_after(f->job.action));
+		    host_lifecycle(f->job.action)->status_after);
 	else if (strcmp(res.code, "runtime_missing") == 0)
 		/* no retry brings a runtime that is not installed */
 		report(&f->job, TASK_FAILED, res.code, res.message,

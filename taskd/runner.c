@@ -169,8 +169,7 @@ perform(const struct driver_paths *p, const struct driver_req *req,
 	default:
 		strlcpy(res->code, "bad_request", sizeof(res->code));
 	}
-	if (rc == 0 && (req->op == DRV_ENSURE_RUNNING ||
-	    req->op == DRV_REBUILD || req->op == DRV_EGRESS))
+	if (rc == 0 && driver_op_brings_tunnel(req->op))
 		rc = tunnel(p, req, res);
 	if (rc == -1)
 		res->ok = 0;
