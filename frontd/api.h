@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "conn.h"
+#include "body_core.h"
 #include "dialect.h"
 #include "fields.h"
 #include "grant.h"
@@ -43,6 +44,7 @@ struct route {
 	enum http_method	 method;
 	const char		*pattern;	/* "{}" is one path segment */
 	enum api_auth		 auth;
+	enum ipc_access		 access;	/* whose objects it reaches */
 	api_handler		 handler;
 	const char *const	*fields;	/* body members it takes */
 	const char *const	*query;		/* query names it takes */

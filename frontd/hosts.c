@@ -23,18 +23,6 @@ stored(void)
 	return frontd_env->chans[PROC_STORED];
 }
 
-/* Whether the route is the user portal's (own hosts only). */
-static int
-portal(struct api_req *r)
-{
-	return strncmp(r->route->pattern, "/v1/user/", 9) == 0;
-}
-
-static uint32_t
-access_of(struct api_req *r)
-{
-	return portal(r) ? IPC_ACCESS_OWN : IPC_ACCESS_ADMIN;
-}
 
 static void
 grant_of(struct api_req *r, uint8_t *grant, size_t *len)
@@ -151,7 +139,7 @@ host_ref(struct api_req *r, enum ipc_type type, uint32_t action)
 
 	memset(&q, 0, sizeof(q));
 	grant_of(r, q.grant, &q.grant_len);
-	q.access = access_of(r);
+	q.access = r->route->access;
 	q.action = action;
 	if (api_copy(r, q.ref, sizeof(q.ref), r->params[0]) == -1)
 		return;
@@ -224,7 +212,7 @@ v1_hosts_list(struct api_req *r)
 		return;
 	}
 	grant_of(r, q.grant, &q.grant_len);
-	q.access = access_of(r);
+	q.access = r->route->access;
 	api_keep_host_header(r);
 	if (api_ask(r, stored(), IPC_OP_HOST_LIST, &q, hosts_listed) == -1)
 		api_error(r, 503, "storage unavailable");

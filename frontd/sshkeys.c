@@ -20,7 +20,7 @@
 static const char *
 route_user(struct api_req *r, int *admin_only)
 {
-	*admin_only = strncmp(r->route->pattern, "/v1/admin/", 10) == 0;
+	*admin_only = r->route->access == IPC_ACCESS_ADMIN;
 	return *admin_only ? r->params[0] : "";
 }
 

@@ -130,3 +130,29 @@ def test_every_set_of_event_filters(suite):
                            oid, admin)
     assert status == 200 and body["total"] >= 1, body
     assert pids(suite) == before
+
+
+def test_the_route_table_says_whose_objects_a_route_reaches(suite):
+    """Each route states its access (frontd -R): /v1/admin/ routes are
+    admins' alone, /v1/user/ routes the caller's own objects, the other
+    dialects any principal's.  stored enforces it: a user on any admin
+    route that names nothing in a body is refused 403, an admin passes."""
+    from hostile import routes
+    table = routes()
+    for r in table:
+        want = ("admin" if r["path"].startswith("/v1/admin/") else
+                "own" if r["path"].startswith("/v1/user/") else "any")
+        assert r["access"] == want, r
+    admin = admin_token(suite)
+    _, user = user_token(suite, admin, "access-user")
+    checked = 0
+    for r in table:
+        if r["access"] != "admin" or r["method"] not in ("GET", "DELETE"):
+            continue
+        path = r["path"].replace("{}", "1")
+        status, body = call(suite, r["method"], path, token=user)[:2]
+        assert status == 403, (r, status, body)
+        checked += 1
+    assert checked >= 10
+    status, body = call(suite, "GET", "/v1/admin/hosts", token=admin)[:2]
+    assert status == 200, body
