@@ -55,7 +55,8 @@ COMMON_SRCS = common/log.c common/proc.c common/sandbox.c common/landlock.c \
 IPC_SRCS = ipc/msg.c ipc/catalogue.c ipc/chan.c
 
 MOATD_SRCS = moatd/moatd.c moatd/conf.c moatd/config.c moatd/control.c \
-	moatd/notify.c moatd/children.c moatd/setup.c moatd/sandbox.c
+	moatd/notify.c moatd/children.c moatd/setup.c moatd/sandbox.c \
+	moatd/bootstrap.c
 TLSGEN_SRCS = moatd/tlsgen.c
 CONSOLE_SRCS = taskd/console.c
 FRONTD_SRCS = frontd/frontd.c frontd/config.c frontd/server.c \

@@ -9,7 +9,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <limits.h>
 #include <pwd.h>
 #include <signal.h>
@@ -21,7 +20,6 @@
 #include "daemon.h"
 #include "log.h"
 #include "moatd.h"
-#include "paths.h"
 #include "util.h"
 
 /* ms that children get to exit after their link closes */
@@ -64,23 +62,6 @@ link_source(enum proc_id id, int p, int tomoatd)
 		return id == PROC_FRONTD ? signlink[0] :
 		    id == PROC_AUTHD ? signlink[1] : -1;
 	return p == PROC_MOATD ? tomoatd : links[id][p];
-}
-
-/* Next to moatd in a build tree, else where make install puts them. */
-void
-program_path(const char *name, char *dst, size_t len)
-{
-	char	 exe[PATH_MAX];
-	ssize_t	 n;
-
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		snprintf(dst, len, "%s/%s", dirname(exe), name);
-		if (access(dst, X_OK) == 0)
-			return;
-	}
-	snprintf(dst, len, "%s/%s", LIBEXECDIR, name);
 }
 
 static const char *

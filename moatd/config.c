@@ -265,7 +265,7 @@ start_suite(struct moatd *m)
 	TAILQ_FOREACH(l, &m->conf->listeners, entry)
 		log_info("ready: https://%s/", l->name);
 	notify_systemd("READY=1");
-	setup_bootstrap_admin(m);
+	bootstrap_admin(m);
 }
 
 /* a push not yet acknowledged by every child */

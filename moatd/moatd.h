@@ -64,10 +64,11 @@ void	 setup_state(struct moat_config *);
 const char *setup_task_dir(const struct moat_config *);
 void	 setup_listeners(struct moat_config *);
 int	 setup_open_master_key(const struct moat_config *);
-void	 setup_bootstrap_admin(struct moatd *);
-
-/* children.c: where the suite's programs are */
+/* setup.c: where the suite's programs are */
 void	 program_path(const char *name, char *dst, size_t len);
+
+/* bootstrap.c: the first admin, once the suite has started */
+void	 bootstrap_admin(struct moatd *);
 
 /* control.c */
 void	 control_init(struct moatd *);
