@@ -304,7 +304,8 @@ all_exited(struct moatd *m)
 	return 1;
 }
 
-static __attribute__((noreturn)) void
+/* Every child has exited: the event loop ends, and main() with it. */
+static void
 finish(struct moatd *m)
 {
 	int	 id;
@@ -313,9 +314,8 @@ finish(struct moatd *m)
 	for (id = PROC_FIRST_CHILD; id <= PROC_LAST_CHILD; id++)
 		if (m->children[id].logfd != -1)
 			relay_log(m->children[id].logfd, 0, NULL);
-	control_cleanup(m);
-	log_info("stopped%s", m->exit_code ? " after a failure" : "");
-	exit(m->exit_code);
+	if (event_base_loopbreak(m->base) == -1)
+		fatalx("event_base_loopbreak");
 }
 
 /* an exit that only echoes the death of another child */
@@ -405,8 +405,10 @@ children_stop(struct moatd *m, int exit_code, const char *why)
 		if (c->chan != NULL && c->chan->fd != -1)
 			shutdown(c->chan->fd, SHUT_RDWR);
 	}
-	if (all_exited(m))
+	if (all_exited(m)) {
 		finish(m);
+		return;
+	}
 	if (event_base_once(m->base, -1, EV_TIMEOUT, stop_deadline, m,
 	    &tv) == -1)
 		fatalx("event_base_once");

@@ -238,5 +238,10 @@ main(int argc, char *argv[])
 	setproctitle("-moat: moatd (parent)");
 
 	event_base_dispatch(m.base);
-	fatalx("event loop ended");
+	/* children.c ends the loop once every child has exited */
+	if (!m.stopping)
+		fatalx("event loop ended");
+	control_cleanup(&m);
+	log_info("stopped%s", m.exit_code ? " after a failure" : "");
+	exit(m.exit_code);
 }
