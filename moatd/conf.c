@@ -186,6 +186,30 @@ conf_finalize(struct moat_config *conf)
 }
 
 /*
+ * The embedded defaults, then file over them, checked whole; NULL after
+ * errors, which are reported.
+ */
+struct moat_config *
+conf_load(const char *file)
+{
+	struct moat_config	*conf;
+	int			 errors;
+
+	if ((conf = calloc(1, sizeof(*conf))) == NULL)
+		fatal("%s", __func__);
+	conf_init(conf);
+	errors = conf_parse_file(file, conf);
+	if (errors == 0 && conf_finalize(conf) == -1)
+		errors = 1;
+	if (errors != 0) {
+		conf_clear(conf);
+		free(conf);
+		return NULL;
+	}
+	return conf;
+}
+
+/*
  * Frees what conf holds and leaves it empty; conf_init() makes it usable
  * again.  Bound listening sockets are closed: whoever hands them on to a
  * new configuration sets fd to -1 first.

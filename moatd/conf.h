@@ -122,6 +122,7 @@ struct moat_config {
 int	 conf_define_macro(const char *nameval);
 
 void	 conf_init(struct moat_config *);
+struct moat_config *conf_load(const char *filename);
 /*
  * Parses filename on top of the defaults already in conf.  Errors are
  * reported as "file:line: message" through log_warnx.  Returns the number

@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -248,6 +249,58 @@ config_push(struct moatd *m, int first)
 	for (id = PROC_FIRST_CHILD; id <= PROC_LAST_CHILD; id++)
 		if (id != PROC_FRONTD)
 			push_child(m, &m->children[id], first);
+}
+
+static int
+readable(const char *path)
+{
+	int	 fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return 0;
+	close(fd);
+	return 1;
+}
+
+/*
+ * A reload parses into a new configuration first; a bad one is refused
+ * and the running one stays (unlike httpd, which purges first).
+ */
+int
+config_reload(struct moatd *m, char *msg, size_t msglen)
+{
+	struct moat_config	*conf;
+
+	if (!m->started || m->stopping || config_pending(m)) {
+		snprintf(msg, msglen, "reload refused: the suite is not "
+		    "running, or a reload is still in progress");
+		return -1;
+	}
+	if ((conf = conf_load(m->conffile)) == NULL) {
+		snprintf(msg, msglen, "reload refused: %s has errors; the "
+		    "running configuration stays", m->conffile);
+		return -1;
+	}
+	if (!readable(conf->tls_cert) || !readable(conf->tls_key)) {
+		snprintf(msg, msglen, "reload refused: cannot read the TLS "
+		    "certificate or key; the running configuration stays");
+		conf_clear(conf);
+		free(conf);
+		return -1;
+	}
+	if (strcmp(conf->var_dir, m->conf->var_dir) != 0 ||
+	    strcmp(conf->db_dir, m->conf->db_dir) != 0)
+		log_warnx("reload: state directories change only on restart");
+	/* Listening sockets were handed over at start and stay. */
+	TAILQ_CONCAT(&conf->listeners, &m->conf->listeners, entry);
+	conf_clear(m->conf);
+	free(m->conf);
+	m->conf = conf;
+	log_setverbose(m->verbose > conf->log_verbose ? m->verbose :
+	    conf->log_verbose);
+	config_push(m, 0);
+	snprintf(msg, msglen, "reloading %s", m->conffile);
+	return 0;
 }
 
 static void

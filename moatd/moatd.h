@@ -49,6 +49,7 @@ void	 children_stop(struct moatd *, int exit_code, const char *why);
 
 /* config.c: pushes the configuration; the children's config.c gets it */
 void	 config_push(struct moatd *, int first);
+int	 config_reload(struct moatd *, char *msg, size_t msglen);
 void	 config_acked(struct moatd *, struct child *, uint64_t generation);
 int	 config_pending(struct moatd *);
 
@@ -73,8 +74,5 @@ void	 bootstrap_admin(struct moatd *);
 /* control.c */
 void	 control_init(struct moatd *);
 void	 control_cleanup(struct moatd *);
-
-/* moatd.c */
-int	 moatd_reload(struct moatd *, char *msg, size_t msglen);
 
 #endif
