@@ -263,6 +263,7 @@ children_start(struct moatd *m)
 
 	make_links();
 	for (id = PROC_FIRST_CHILD; id <= PROC_LAST_CHILD; id++) {
+		m->children[id].parent = m;
 		m->children[id].id = id;
 		program_path(proc_name(id), path, sizeof(path));
 		spawn(m, &m->children[id], path);
@@ -418,38 +419,40 @@ static void
 link_lost(evutil_socket_t fd, short ev, void *arg)
 {
 	struct child	*c = arg;
+	struct moatd	*m = c->parent;
 	char		 msg[256];
 
 	(void)fd;
 	(void)ev;
-	if (env->stopping)
+	if (m->stopping)
 		return;
 	snprintf(msg, sizeof(msg), "%s closed its link: stopping the suite",
 	    proc_name(c->id));
-	children_stop(env, 1, msg);
+	children_stop(m, 1, msg);
 }
 
 static void
 child_chan_closed(struct ipc_chan *chan, const char *why, void *arg)
 {
 	struct child	*c = arg;
+	struct moatd	*m = c->parent;
 	struct timeval	 tv = { 0, 200 * 1000 };
 	char		 msg[256];
 
 	(void)chan;
-	if (env->stopping)
+	if (m->stopping)
 		return;
 	if (why != NULL) {
 		snprintf(msg, sizeof(msg), "%s violated the protocol: "
 		    "stopping the suite", proc_name(c->id));
-		children_stop(env, 1, msg);
+		children_stop(m, 1, msg);
 		return;
 	}
 	/* A dying child closes its link just before it can be reaped: give
 	 * SIGCHLD a moment to tell how it died. */
-	if (event_base_once(env->base, -1, EV_TIMEOUT, link_lost, c,
+	if (event_base_once(m->base, -1, EV_TIMEOUT, link_lost, c,
 	    &tv) == -1)
-		children_stop(env, 1, "lost a child");
+		children_stop(m, 1, "lost a child");
 }
 
 static int

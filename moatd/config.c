@@ -351,28 +351,29 @@ static void
 config_done_cb(struct ipc_chan *chan, struct ipc_msg *msg, void *arg)
 {
 	struct child	*c = arg;
+	struct moatd	*m = c->parent;
 	char		 why[128];
 	struct ipc_head	 h;
 	uint64_t	 generation = 0;
 
-	if (env->stopping)
+	if (m->stopping)
 		return;
 	if (msg == NULL) {
 		snprintf(why, sizeof(why), "%s did not take its configuration",
 		    proc_name(c->id));
-		children_stop(env, 1, why);
+		children_stop(m, 1, why);
 		return;
 	}
 	if (ipc_get_head(msg, &h) == 1)
 		ipc_get_u64(msg, &generation);
 	if (!ipc_status_ok(h.status) || ipc_end(msg) == -1 ||
-	    generation > (uint64_t)env->generation) {
+	    generation > (uint64_t)m->generation) {
 		snprintf(why, sizeof(why), "%s: bad cfg.ack", proc_name(c->id));
-		children_stop(env, 1, why);
+		children_stop(m, 1, why);
 		return;
 	}
 	(void)chan;
-	if (c->id == PROC_AUTHD && generation == env->generation)
-		push_child(env, &env->children[PROC_FRONTD], !env->started);
-	config_acked(env, c, generation);
+	if (c->id == PROC_AUTHD && generation == m->generation)
+		push_child(m, &m->children[PROC_FRONTD], !m->started);
+	config_acked(m, c, generation);
 }

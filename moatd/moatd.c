@@ -22,8 +22,6 @@
 #include "moatd.h"
 #include "sandbox.h"
 
-struct moatd	*env;
-
 extern char	**environ;
 
 static __attribute__((noreturn)) void
@@ -96,7 +94,6 @@ main(int argc, char *argv[])
 	/* nothing inherited goes on to the children */
 	closefrom(STDERR_FILENO + 1);
 	memset(&m, 0, sizeof(m));
-	env = &m;
 	m.control_fd = -1;
 	setproctitle_init(argc, argv, environ);
 	log_init(1, LOG_DAEMON);

@@ -12,6 +12,7 @@
 #include "proc.h"
 
 struct child {
+	struct moatd	*parent;
 	enum proc_id	 id;
 	pid_t		 pid;
 	uid_t		 uid;
@@ -39,8 +40,6 @@ struct moatd {
 	time_t			 started_at;
 	int			 control_fd;
 };
-
-extern struct moatd *env;
 
 /* children.c */
 void	 children_start(struct moatd *);
