@@ -54,7 +54,7 @@ COMMON_SRCS = common/log.c common/proc.c common/sandbox.c common/landlock.c \
 	common/egressrec.c
 IPC_SRCS = ipc/msg.c ipc/catalogue.c ipc/chan.c
 
-MOATD_SRCS = moatd/moatd.c moatd/conf.c moatd/config.c moatd/control.c \
+MOATD_SRCS = moatd/moatd.c moatd/conffile.c moatd/confpush.c moatd/control.c \
 	moatd/notify.c moatd/children.c moatd/setup.c moatd/sandbox.c \
 	moatd/bootstrap.c
 TLSGEN_SRCS = moatd/tlsgen.c
@@ -201,7 +201,7 @@ $(BIN)/test_ipc: $(call objs,regress/unit/test_ipc.c,unit) $(UNIT_LIB)
 $(BIN)/test_common: $(call objs,regress/unit/test_common.c,unit) $(UNIT_LIB)
 	@echo "LD $@"
 	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS))
-$(BIN)/test_conf: $(call objs,regress/unit/test_conf.c moatd/conf.c,unit) $(OBJ)/unit/gen/parse.o $(UNIT_LIB)
+$(BIN)/test_conf: $(call objs,regress/unit/test_conf.c moatd/conffile.c,unit) $(OBJ)/unit/gen/parse.o $(UNIT_LIB)
 	@echo "LD $@"
 	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS))
 HTTP_PARSER = frontd/http_parse.c frontd/http_chunked.c frontd/http_chars.c

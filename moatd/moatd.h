@@ -7,7 +7,7 @@
 
 #include <event2/event.h>
 
-#include "conf.h"
+#include "conffile.h"
 #include "ipc.h"
 #include "proc.h"
 
@@ -46,7 +46,7 @@ void	 children_start(struct moatd *);
 void	 children_reap(struct moatd *);
 void	 children_stop(struct moatd *, int exit_code, const char *why);
 
-/* config.c: pushes the configuration; the children's config.c gets it */
+/* confpush.c: pushes the configuration; the children's config.c gets it */
 void	 config_push(struct moatd *, int first);
 int	 config_reload(struct moatd *, char *msg, size_t msglen);
 void	 config_acked(struct moatd *, struct child *, uint64_t generation);

@@ -1,7 +1,8 @@
 /*
- * The configuration outside the grammar: embedded defaults, the checks
- * and derived values that need the whole file, the listener list, the
- * macro table and the dump that `moatd -nv` prints.
+ * moatd.conf, the file, outside its grammar (parse.y): the embedded
+ * defaults, loading a file over them, the checks and derived values that
+ * need the whole file, the listener list, the macro table and the dump
+ * that `moatd -nv` prints.
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -18,7 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "conf.h"
+#include "conffile.h"
 #include "log.h"
 
 struct macro {

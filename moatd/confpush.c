@@ -3,7 +3,7 @@
  * one per kind of setting, each the pair of a config_get in the child's
  * own config.c.  Each child gets only its part: secrets go to authd only.
  * A push ends with cfg.done; the suite starts when every child has
- * acknowledged it.
+ * acknowledged the first, and a reload pushes again.
  */
 #include <sys/types.h>
 #include <sys/socket.h>

@@ -2,8 +2,8 @@
  * moatd's configuration: what moatd.conf(5) can set.  moatd parses it once
  * (parse.y) and pushes to each child only the part that child needs.
  */
-#ifndef MOAT_CONF_H
-#define MOAT_CONF_H
+#ifndef MOAT_CONFFILE_H
+#define MOAT_CONFFILE_H
 
 #include <sys/types.h>
 #include <sys/socket.h>
