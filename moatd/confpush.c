@@ -1,7 +1,7 @@
 /*
- * Pushing the configuration to the children: config_set-style senders,
- * one per kind of setting, each the pair of a config_get in the child's
- * own config.c.  Each child gets only its part: secrets go to authd only.
+ * Pushing the configuration to the children: a sender (send_*) for each
+ * kind of setting, each the pair of a reader (get_*) in the child's own
+ * config.c.  Each child gets only its part: secrets go to authd only.
  * A push ends with cfg.done; the suite starts when every child has
  * acknowledged the first, and a reload pushes again.
  */
