@@ -56,8 +56,9 @@ IPC_BODY_SRCS = ipc/body_core.c ipc/hostrec.c
 IPC_SRCS = ipc/msg.c ipc/catalogue.c ipc/chan.c ipc/proc.c ipc/body.c ipc/dispatch.c ipc/version.c \
 	$(IPC_BODY_SRCS)
 
-MOATD_SRCS = moatd/moatd.c moatd/conf.c moatd/config.c moatd/control.c \
-	moatd/notify.c moatd/children.c moatd/setup.c moatd/sandbox.c
+MOATD_SRCS = moatd/moatd.c moatd/conffile.c moatd/confpush.c moatd/control.c \
+	moatd/notify.c moatd/children.c moatd/setup.c moatd/sandbox.c \
+	moatd/bootstrap.c
 TLSGEN_SRCS = moatd/tlsgen.c
 CONSOLE_SRCS = taskd/console.c
 FRONTD_SRCS = frontd/frontd.c frontd/config.c frontd/server.c \
@@ -83,7 +84,8 @@ STORED_SRCS = stored/stored.c stored/config.c stored/db.c stored/schema.c \
 	stored/egress.c stored/digest.c
 TASKD_SRCS = taskd/taskd.c taskd/config.c taskd/jobs.c taskd/runner.c \
 	taskd/crun.c taskd/image.c taskd/spawn.c taskd/net.c taskd/endpoint.c \
-	taskd/suite.c taskd/idmap.c taskd/bundle.c taskd/tree.c
+	taskd/suite.c taskd/idmap.c taskd/bundle.c taskd/tree.c \
+	taskd/driver.c
 MOATCTL_SRCS = moatctl/moatctl.c
 
 MOATD_PKGS = $(PKGS_COMMON) msgpack libevent_core
@@ -219,7 +221,7 @@ $(BIN)/test_ipc: $(call objs,regress/unit/test_ipc.c,unit) $(UNIT_LIB)
 $(BIN)/test_common: $(call objs,regress/unit/test_common.c,unit) $(UNIT_LIB)
 	@echo "LD $@"
 	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS))
-$(BIN)/test_conf: $(call objs,regress/unit/test_conf.c moatd/conf.c,unit) $(OBJ)/unit/gen/parse.o $(UNIT_LIB)
+$(BIN)/test_conf: $(call objs,regress/unit/test_conf.c moatd/conffile.c,unit) $(OBJ)/unit/gen/parse.o $(UNIT_LIB)
 	@echo "LD $@"
 	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS))
 HTTP_PARSER = frontd/http_parse.c frontd/http_chunked.c frontd/http_chars.c

@@ -1,4 +1,4 @@
-/* authd's half of the configuration push (see moatd/config.c). */
+/* authd's half of the configuration push (see moatd/confpush.c). */
 #include <sys/types.h>
 
 #include <stdlib.h>

@@ -675,14 +675,6 @@ token_id_text(const uint8_t id[TOKEN_ID_LEN], char out[TOKEN_ID_TEXT_LEN + 1])
 	b64_write(id, TOKEN_ID_LEN, out, 1, 0);
 }
 
-int
-token_id_parse(const char *text, size_t textlen, uint8_t id[TOKEN_ID_LEN])
-{
-	if (text == NULL || id == NULL)
-		return CRYPTO_EMALFORMED;
-	return b64url_decode_exact(text, textlen, id, TOKEN_ID_LEN);
-}
-
 /*
  * JWT
  */

@@ -162,11 +162,9 @@ int		 token_digest(const uint8_t key[CRYPTO_KEY_LEN],
 /* 1 if equal, 0 if not, in time independent of the contents. */
 int		 token_digest_equal(const uint8_t a[CRYPTO_MAC_LEN],
 		    const uint8_t b[CRYPTO_MAC_LEN]);
-/* The id as its 12 characters (out holds 13), and back, strictly. */
+/* The id as its 12 characters (out holds 13). */
 void		 token_id_text(const uint8_t id[TOKEN_ID_LEN],
 		    char out[TOKEN_ID_TEXT_LEN + 1]);
-int		 token_id_parse(const char *text, size_t textlen,
-		    uint8_t id[TOKEN_ID_LEN]);
 
 /*
  * HS256 JWTs (control plane v1 login).  jwt_mint() writes

@@ -37,7 +37,7 @@ struct daemon_config {
 
 /*
  * The messages of a configuration push that every child handles the same
- * way (the config_get side of moatd/config.c): cfg.common; cfg.done,
+ * way (the reading side of moatd/confpush.c): cfg.common; cfg.done,
  * where apply() puts the pending configuration in force before the ack
  * goes back; and proc.start, once.
  */

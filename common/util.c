@@ -1,12 +1,7 @@
 #include <sys/types.h>
 #include <sys/random.h>
-#include <sys/socket.h>
-
-#include <netinet/in.h>
-#include <arpa/inet.h>
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,87 +102,6 @@ format_duration(uint64_t s, char *dst, size_t dstlen)
 		    (unsigned long long)(s % 3600) / 60,
 		    (unsigned long long)s % 60);
 	return dst;
-}
-
-static int
-parse_port(const char *s, uint16_t *port)
-{
-	char		*end;
-	unsigned long	 v;
-
-	if (*s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno != 0 || *end != '\0' || v == 0 || v > 65535)
-		return -1;
-	*port = (uint16_t)v;
-	return 0;
-}
-
-int
-parse_sockaddr(const char *text, uint16_t default_port,
-    struct sockaddr_storage *ss, socklen_t *sslen)
-{
-	char			 host[INET6_ADDRSTRLEN + 2];
-	const char		*portstr = NULL, *colon;
-	struct sockaddr_in	*sin = (struct sockaddr_in *)ss;
-	struct sockaddr_in6	*sin6 = (struct sockaddr_in6 *)ss;
-	uint16_t		 port = default_port;
-	size_t			 hlen;
-
-	memset(ss, 0, sizeof(*ss));
-	if (text[0] == '[') {
-		const char	*close = strchr(text, ']');
-
-		if (close == NULL || (close[1] != '\0' && close[1] != ':'))
-			return -1;
-		hlen = close - text - 1;
-		if (hlen >= sizeof(host))
-			return -1;
-		memcpy(host, text + 1, hlen);
-		host[hlen] = '\0';
-		if (close[1] == ':')
-			portstr = close + 2;
-	} else {
-		colon = strchr(text, ':');
-		if (colon != NULL && strchr(colon + 1, ':') != NULL)
-			colon = NULL;	/* a bare IPv6 address */
-		hlen = colon ? (size_t)(colon - text) : strlen(text);
-		if (hlen >= sizeof(host))
-			return -1;
-		memcpy(host, text, hlen);
-		host[hlen] = '\0';
-		if (colon != NULL)
-			portstr = colon + 1;
-	}
-	if (portstr != NULL && parse_port(portstr, &port) == -1)
-		return -1;
-	if (inet_pton(AF_INET, host, &sin->sin_addr) == 1) {
-		sin->sin_family = AF_INET;
-		sin->sin_port = htons(port);
-		*sslen = sizeof(*sin);
-		return 0;
-	}
-	if (inet_pton(AF_INET6, host, &sin6->sin6_addr) == 1) {
-		sin6->sin6_family = AF_INET6;
-		sin6->sin6_port = htons(port);
-		*sslen = sizeof(*sin6);
-		return 0;
-	}
-	return -1;
-}
-
-int
-set_nonblock_cloexec(int fd)
-{
-	int	 fl;
-
-	if ((fl = fcntl(fd, F_GETFL)) == -1 ||
-	    fcntl(fd, F_SETFL, fl | O_NONBLOCK) == -1 ||
-	    fcntl(fd, F_SETFD, FD_CLOEXEC) == -1)
-		return -1;
-	return 0;
 }
 
 void

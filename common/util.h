@@ -20,10 +20,6 @@ ssize_t	 read_all_fd(int fd, void *buf, size_t cap);
 uint64_t monotonic_ms(void);
 /* "3d 04:05:06" style; returns dst. */
 const char *format_duration(uint64_t seconds, char *dst, size_t dstlen);
-/* Parses "host:port", "[v6]:port" or "host" into a socket address. */
-int	 parse_sockaddr(const char *text, uint16_t default_port,
-	    struct sockaddr_storage *ss, socklen_t *sslen);
-int	 set_nonblock_cloexec(int fd);
 /* A random (version 4) UUID in its 36-character text form. */
 void	 uuid_v4(char dst[37]);
 /* One line of text: no C0 control character and no DEL. */

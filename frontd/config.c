@@ -1,6 +1,6 @@
 /*
- * frontd's half of the configuration push: the config_get side of
- * moatd/config.c.  Values land in a pending copy and take effect together
+ * frontd's half of the configuration push: the reading side of
+ * moatd/confpush.c.  Values land in a pending copy and take effect together
  * at cfg.done, so a reload never leaves half a configuration in force.
  */
 #include <sys/types.h>

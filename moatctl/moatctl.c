@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "cidr.h"
-#include "conf.h"
+#include "conffile.h"
 #include "ipc.h"
 #include "log.h"
 #include "timefmt.h"

@@ -9,7 +9,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <limits.h>
 #include <pwd.h>
 #include <signal.h>
@@ -21,7 +20,6 @@
 #include "daemon.h"
 #include "log.h"
 #include "moatd.h"
-#include "paths.h"
 #include "util.h"
 
 /* ms that children get to exit after their link closes */
@@ -64,23 +62,6 @@ link_source(enum proc_id id, int p, int tomoatd)
 		return id == PROC_FRONTD ? signlink[0] :
 		    id == PROC_AUTHD ? signlink[1] : -1;
 	return p == PROC_MOATD ? tomoatd : links[id][p];
-}
-
-/* Next to moatd in a build tree, else where make install puts them. */
-void
-program_path(const char *name, char *dst, size_t len)
-{
-	char	 exe[PATH_MAX];
-	ssize_t	 n;
-
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		snprintf(dst, len, "%s/%s", dirname(exe), name);
-		if (access(dst, X_OK) == 0)
-			return;
-	}
-	snprintf(dst, len, "%s/%s", LIBEXECDIR, name);
 }
 
 static const char *
@@ -282,6 +263,7 @@ children_start(struct moatd *m)
 
 	make_links();
 	for (id = PROC_FIRST_CHILD; id <= PROC_LAST_CHILD; id++) {
+		m->children[id].parent = m;
 		m->children[id].id = id;
 		program_path(proc_name(id), path, sizeof(path));
 		spawn(m, &m->children[id], path);
@@ -323,7 +305,8 @@ all_exited(struct moatd *m)
 	return 1;
 }
 
-static __attribute__((noreturn)) void
+/* Every child has exited: the event loop ends, and main() with it. */
+static void
 finish(struct moatd *m)
 {
 	int	 id;
@@ -332,9 +315,8 @@ finish(struct moatd *m)
 	for (id = PROC_FIRST_CHILD; id <= PROC_LAST_CHILD; id++)
 		if (m->children[id].logfd != -1)
 			relay_log(m->children[id].logfd, 0, NULL);
-	control_cleanup(m);
-	log_info("stopped%s", m->exit_code ? " after a failure" : "");
-	exit(m->exit_code);
+	if (event_base_loopbreak(m->base) == -1)
+		fatalx("event_base_loopbreak");
 }
 
 /* an exit that only echoes the death of another child */
@@ -424,8 +406,10 @@ children_stop(struct moatd *m, int exit_code, const char *why)
 		if (c->chan != NULL && c->chan->fd != -1)
 			shutdown(c->chan->fd, SHUT_RDWR);
 	}
-	if (all_exited(m))
+	if (all_exited(m)) {
 		finish(m);
+		return;
+	}
 	if (event_base_once(m->base, -1, EV_TIMEOUT, stop_deadline, m,
 	    &tv) == -1)
 		fatalx("event_base_once");
@@ -435,38 +419,40 @@ static void
 link_lost(evutil_socket_t fd, short ev, void *arg)
 {
 	struct child	*c = arg;
+	struct moatd	*m = c->parent;
 	char		 msg[256];
 
 	(void)fd;
 	(void)ev;
-	if (env->stopping)
+	if (m->stopping)
 		return;
 	snprintf(msg, sizeof(msg), "%s closed its link: stopping the suite",
 	    proc_name(c->id));
-	children_stop(env, 1, msg);
+	children_stop(m, 1, msg);
 }
 
 static void
 child_chan_closed(struct ipc_chan *chan, const char *why, void *arg)
 {
 	struct child	*c = arg;
+	struct moatd	*m = c->parent;
 	struct timeval	 tv = { 0, 200 * 1000 };
 	char		 msg[256];
 
 	(void)chan;
-	if (env->stopping)
+	if (m->stopping)
 		return;
 	if (why != NULL) {
 		snprintf(msg, sizeof(msg), "%s violated the protocol: "
 		    "stopping the suite", proc_name(c->id));
-		children_stop(env, 1, msg);
+		children_stop(m, 1, msg);
 		return;
 	}
 	/* A dying child closes its link just before it can be reaped: give
 	 * SIGCHLD a moment to tell how it died. */
-	if (event_base_once(env->base, -1, EV_TIMEOUT, link_lost, c,
+	if (event_base_once(m->base, -1, EV_TIMEOUT, link_lost, c,
 	    &tv) == -1)
-		children_stop(env, 1, "lost a child");
+		children_stop(m, 1, "lost a child");
 }
 
 static int

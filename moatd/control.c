@@ -89,7 +89,7 @@ control_reload(struct moatd *m, struct ipc_chan *chan,
 	char		 text[512];
 	int		 ok;
 
-	ok = moatd_reload(m, text, sizeof(text)) == 0;
+	ok = config_reload(m, text, sizeof(text)) == 0;
 	log_info("moatctl reload: %s", text);
 	ipc_msg_init(&msg, IPC_CTL_RESULT, 0);
 	ipc_put_head(&msg, ok ? 200 : 400, text);

@@ -9,7 +9,6 @@
 
 #include <err.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -22,8 +21,6 @@
 #include "log.h"
 #include "moatd.h"
 #include "sandbox.h"
-
-struct moatd	*env;
 
 extern char	**environ;
 
@@ -48,7 +45,7 @@ on_signal(evutil_socket_t sig, short ev, void *arg)
 		children_stop(m, 0, NULL);
 		break;
 	case SIGHUP:
-		if (moatd_reload(m, msg, sizeof(msg)) == 0)
+		if (config_reload(m, msg, sizeof(msg)) == 0)
 			log_info("%s", msg);
 		else
 			log_warnx("%s", msg);
@@ -69,84 +66,12 @@ add_signal(struct moatd *m, int sig)
 		fatalx("signal %d", sig);
 }
 
-static struct moat_config *
-load_config(const char *file)
-{
-	struct moat_config	*conf;
-	int			 errors;
-
-	if ((conf = calloc(1, sizeof(*conf))) == NULL)
-		fatal("%s", __func__);
-	conf_init(conf);
-	errors = conf_parse_file(file, conf);
-	if (errors == 0 && conf_finalize(conf) == -1)
-		errors = 1;
-	if (errors != 0) {
-		conf_clear(conf);
-		free(conf);
-		return NULL;
-	}
-	return conf;
-}
-
-static int
-readable(const char *path)
-{
-	int	 fd;
-
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return 0;
-	close(fd);
-	return 1;
-}
-
-/*
- * A reload parses into a new configuration first; a bad one is refused
- * and the running one stays (unlike httpd, which purges first).
- */
-int
-moatd_reload(struct moatd *m, char *msg, size_t msglen)
-{
-	struct moat_config	*conf;
-
-	if (!m->started || m->stopping || config_pending(m)) {
-		snprintf(msg, msglen, "reload refused: the suite is not "
-		    "running, or a reload is still in progress");
-		return -1;
-	}
-	if ((conf = load_config(m->conffile)) == NULL) {
-		snprintf(msg, msglen, "reload refused: %s has errors; the "
-		    "running configuration stays", m->conffile);
-		return -1;
-	}
-	if (!readable(conf->tls_cert) || !readable(conf->tls_key)) {
-		snprintf(msg, msglen, "reload refused: cannot read the TLS "
-		    "certificate or key; the running configuration stays");
-		conf_clear(conf);
-		free(conf);
-		return -1;
-	}
-	if (strcmp(conf->var_dir, m->conf->var_dir) != 0 ||
-	    strcmp(conf->db_dir, m->conf->db_dir) != 0)
-		log_warnx("reload: state directories change only on restart");
-	/* Listening sockets were handed over at start and stay. */
-	TAILQ_CONCAT(&conf->listeners, &m->conf->listeners, entry);
-	conf_clear(m->conf);
-	free(m->conf);
-	m->conf = conf;
-	log_setverbose(m->verbose > conf->log_verbose ? m->verbose :
-	    conf->log_verbose);
-	config_push(m, 0);
-	snprintf(msg, msglen, "reloading %s", m->conffile);
-	return 0;
-}
-
 static void
 check_only(const char *file, int verbose)
 {
 	struct moat_config	*conf;
 
-	if ((conf = load_config(file)) == NULL)
+	if ((conf = conf_load(file)) == NULL)
 		exit(1);
 	if (verbose)
 		conf_dump(stdout, conf);
@@ -169,7 +94,6 @@ main(int argc, char *argv[])
 	/* nothing inherited goes on to the children */
 	closefrom(STDERR_FILENO + 1);
 	memset(&m, 0, sizeof(m));
-	env = &m;
 	m.control_fd = -1;
 	setproctitle_init(argc, argv, environ);
 	log_init(1, LOG_DAEMON);
@@ -204,7 +128,7 @@ main(int argc, char *argv[])
 	/* daemon() moves to /: a relative -f would break reloads */
 	if ((m.conffile = realpath(file, NULL)) == NULL)
 		fatal("%s", file);
-	if ((m.conf = load_config(file)) == NULL)
+	if ((m.conf = conf_load(file)) == NULL)
 		exit(1);
 	if (m.conf->log_verbose > m.verbose)
 		log_setverbose(m.conf->log_verbose);
@@ -238,5 +162,10 @@ main(int argc, char *argv[])
 	setproctitle("-moat: moatd (parent)");
 
 	event_base_dispatch(m.base);
-	fatalx("event loop ended");
+	/* children.c ends the loop once every child has exited */
+	if (!m.stopping)
+		fatalx("event loop ended");
+	control_cleanup(&m);
+	log_info("stopped%s", m.exit_code ? " after a failure" : "");
+	exit(m.exit_code);
 }

@@ -7,11 +7,12 @@
 
 #include <event2/event.h>
 
-#include "conf.h"
+#include "conffile.h"
 #include "ipc.h"
 #include "proc.h"
 
 struct child {
+	struct moatd	*parent;
 	enum proc_id	 id;
 	pid_t		 pid;
 	uid_t		 uid;
@@ -40,15 +41,14 @@ struct moatd {
 	int			 control_fd;
 };
 
-extern struct moatd *env;
-
 /* children.c */
 void	 children_start(struct moatd *);
 void	 children_reap(struct moatd *);
 void	 children_stop(struct moatd *, int exit_code, const char *why);
 
-/* config.c: pushes the configuration; the children's config.c gets it */
+/* confpush.c: pushes the configuration; the children's config.c gets it */
 void	 config_push(struct moatd *, int first);
+int	 config_reload(struct moatd *, char *msg, size_t msglen);
 void	 config_acked(struct moatd *, struct child *, uint64_t generation);
 int	 config_pending(struct moatd *);
 
@@ -64,16 +64,14 @@ void	 setup_state(struct moat_config *);
 const char *setup_task_dir(const struct moat_config *);
 void	 setup_listeners(struct moat_config *);
 int	 setup_open_master_key(const struct moat_config *);
-void	 setup_bootstrap_admin(struct moatd *);
-
-/* children.c: where the suite's programs are */
+/* setup.c: where the suite's programs are */
 void	 program_path(const char *name, char *dst, size_t len);
+
+/* bootstrap.c: the first admin, once the suite has started */
+void	 bootstrap_admin(struct moatd *);
 
 /* control.c */
 void	 control_init(struct moatd *);
 void	 control_cleanup(struct moatd *);
-
-/* moatd.c */
-int	 moatd_reload(struct moatd *, char *msg, size_t msglen);
 
 #endif

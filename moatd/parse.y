@@ -34,7 +34,7 @@
 #include <unistd.h>
 
 #include "cidr.h"
-#include "conf.h"
+#include "conffile.h"
 #include "log.h"
 
 /* lgetc() returns a byte, EOF or one of these. */

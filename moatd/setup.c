@@ -1,8 +1,8 @@
 /*
  * What moatd prepares as root before the children start: the state
  * directory and its parts with the right owners and modes, the master
- * key, the TLS certificate on first start, and the listening sockets.
- * After the start it bootstraps the first admin through authd.
+ * key, the TLS certificate on first start, and the listening sockets;
+ * and where the suite's programs are.
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -15,6 +15,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +25,7 @@
 
 #include "log.h"
 #include "moatd.h"
+#include "paths.h"
 #include "util.h"
 
 #define MASTER_KEY_LEN	32
@@ -162,6 +165,23 @@ check_private_file(const char *path)
 		    path, (unsigned)st.st_mode & 0777);
 }
 
+/* Next to moatd in a build tree, else where make install puts them. */
+void
+program_path(const char *name, char *dst, size_t len)
+{
+	char	 exe[PATH_MAX];
+	ssize_t	 n;
+
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		snprintf(dst, len, "%s/%s", dirname(exe), name);
+		if (access(dst, X_OK) == 0)
+			return;
+	}
+	snprintf(dst, len, "%s/%s", LIBEXECDIR, name);
+}
+
 static int
 run_tlsgen(const char *cert, const char *key)
 {
@@ -281,82 +301,4 @@ setup_listeners(struct moat_config *conf)
 			fatal("listen %s", l->name);
 		l->fd = fd;
 	}
-}
-
-/*
- * The file appears whole or not at all (written aside, then renamed): a
- * script that waits for it never reads half a password.
- */
-static void
-write_admin_password(const char *dir, const char *password)
-{
-	char	 path[PATH_MAX], tmp[PATH_MAX];
-	int	 fd;
-
-	snprintf(path, sizeof(path), "%s/admin.password", dir);
-	snprintf(tmp, sizeof(tmp), "%s/admin.password.new", dir);
-	/* A file left from an older database is replaced, never reused. */
-	if ((unlink(path) == -1 && errno != ENOENT) ||
-	    (unlink(tmp) == -1 && errno != ENOENT))
-		fatal("unlink %s", path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-	    0600);
-	if (fd == -1)
-		fatal("create %s", tmp);
-	if (dprintf(fd, "%s\n", password) < 0 || fsync(fd) == -1)
-		fatal("write %s", tmp);
-	close(fd);
-	if (rename(tmp, path) == -1)
-		fatal("rename %s", tmp);
-}
-
-static void
-bootstrap_cb(struct ipc_chan *chan, struct ipc_msg *msg, void *arg)
-{
-	struct moatd		*m = arg;
-	struct conf_listen	*l;
-	struct ipc_head		 h;
-	char			 password[128];
-	int			 created = 0;
-
-	(void)chan;
-	if (m->stopping)
-		return;
-	if (msg == NULL) {
-		children_stop(m, 1, "authd did not answer the admin bootstrap");
-		return;
-	}
-	if (ipc_get_head(msg, &h) == 1) {
-		ipc_get_bool(msg, &created);
-		ipc_get_str(msg, password, sizeof(password));
-	}
-	if (!ipc_status_ok(h.status) || ipc_end(msg) == -1) {
-		children_stop(m, 1, "bad admin.bootstrap.res");
-		return;
-	}
-	if (!created)
-		return;
-	write_admin_password(m->conf->var_dir, password);
-	l = TAILQ_FIRST(&m->conf->listeners);
-	printf("\nmoat: first start: created the user \"admin\" (role admin)"
-	    " with the password\n\n    %s\n\n"
-	    "It is shown once here and kept in %s/admin.password (mode "
-	    "0600).\nLog in with:\n\n    curl -k -X POST https://%s/v1/auth/"
-	    "login -H 'Content-Type: application/json' \\\n"
-	    "      -d '{\"username\":\"admin\",\"password\":\"'\"$(cat %s/"
-	    "admin.password)\"'\"}'\n\n", password, m->conf->var_dir,
-	    l != NULL ? l->name : "127.0.0.1:8443", m->conf->var_dir);
-	fflush(stdout);
-	explicit_bzero(password, sizeof(password));
-}
-
-void
-setup_bootstrap_admin(struct moatd *m)
-{
-	struct ipc_msg	 msg;
-
-	ipc_msg_init(&msg, IPC_ADMIN_BOOTSTRAP, 0);
-	if (ipc_request(m->children[PROC_AUTHD].chan, &msg, 30000,
-	    bootstrap_cb, m) == -1)
-		log_warnx("cannot ask authd for the admin bootstrap");
 }

@@ -1,4 +1,4 @@
-/* stored's half of the configuration push (see moatd/config.c). */
+/* stored's half of the configuration push (see moatd/confpush.c). */
 #include "daemon.h"
 #include "log.h"
 #include "stored.h"

@@ -19,8 +19,6 @@
 #include "stored.h"
 #include "util.h"
 
-#define EGRESS_PAGE	200
-
 static const char egress_columns[] = "e.oid, e.id, e.label, e.ip_address, "
     "e.tunnel_type, e.provider, e.wg_endpoint, e.wg_public_key, "
     "e.wg_allowed_ips, e.wg_dns_server, e.wg_peer_address, "

@@ -1,4 +1,4 @@
-/* taskd's half of the configuration push (see moatd/config.c). */
+/* taskd's half of the configuration push (see moatd/confpush.c). */
 #include <sys/socket.h>
 
 #include <stdio.h>

@@ -43,28 +43,6 @@ run(const char *const argv[], char *out, size_t outlen)
 	return spawn_run(argv, NULL, out, outlen);
 }
 
-void
-driver_line(char *s)
-{
-	for (; *s != '\0'; s++)
-		if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
-			*s = ' ';
-}
-
-void
-driver_fail(struct driver_res *res, const char *code, const char *fmt, ...)
-{
-	va_list	 ap;
-
-	res->ok = 0;
-	strlcpy(res->code, code, sizeof(res->code));
-	va_start(ap, fmt);
-	vsnprintf(res->message, sizeof(res->message), fmt, ap);
-	va_end(ap);
-	/* a runtime's message is one line of printable text here */
-	driver_line(res->message);
-}
-
 static int
 runtime_present(const struct driver_paths *p, struct driver_res *res)
 {
@@ -106,25 +84,6 @@ container_state(const struct driver_paths *p, const struct driver_host *h,
 		    strstr(at, known[i]) < strchr(at, ','))
 			return known[i];
 	return "missing";
-}
-
-int
-write_file(const char *path, const char *text)
-{
-	int	 fd, ok;
-
-	if ((fd = open(path, O_WRONLY | O_TRUNC | O_CREAT | O_CLOEXEC,
-	    0644)) == -1)
-		return -1;
-	ok = write(fd, text, strlen(text)) == (ssize_t)strlen(text);
-	return close(fd) == 0 && ok ? 0 : -1;
-}
-
-void
-driver_bundle_file(const struct driver_paths *p, const struct driver_host *h,
-    const char *name, char *path, size_t pathlen)
-{
-	snprintf(path, pathlen, "%s/hosts/%s/%s", p->state, h->short_id, name);
 }
 
 static void

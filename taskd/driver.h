@@ -134,16 +134,16 @@ void	 read_line(const char *path, char *out, size_t len);
 int	 runner_start(int max_jobs);
 int	 driver_host_ok(const struct driver_host *, int whole);
 
-/* crun.c: path holds text alone, afterwards (mode 0644 if new) */
+/* driver.c: path holds text alone, afterwards (mode 0644 if new) */
 int	 write_file(const char *path, const char *text);
-/* crun.c: s made one line of printable ASCII, in place */
+/* driver.c: s made one line of printable ASCII, in place */
 void	 driver_line(char *s);
-/* crun.c: res failed with code and a message made one printable line */
+/* driver.c: res failed with code and a message made one printable line */
 void	 driver_fail(struct driver_res *, const char *code, const char *fmt,
 	    ...) __attribute__((format(printf, 3, 4)));
 /* crun.c: this process into moat's cgroups, out of any host's */
 void	 driver_cgroups_leave(void);
-/* crun.c: a file of the host's bundle, such as its resolv.conf */
+/* driver.c: a file of the host's bundle, such as its resolv.conf */
 void	 driver_bundle_file(const struct driver_paths *,
 	    const struct driver_host *, const char *name, char *path,
 	    size_t pathlen);

@@ -1,6 +1,6 @@
 /*
- * taskd: the one process that changes the system (containers, WireGuard,
- * ACME).  The changes themselves are the runner's (runner.c), forked
+ * taskd: the one process that changes the system (containers and
+ * WireGuard).  The changes themselves are the runner's (runner.c), forked
  * with the capabilities those jobs need; taskd then keeps none, no file
  * access (an empty Landlock ruleset), and a seccomp filter without fork
  * or exec: it only talks to its peers and to the runner.

@@ -350,11 +350,10 @@ def test_authorized_keys_command(suite, tmp_path):
     assert moatctl(suite, "authorized-keys", "shell").stdout == ""
 
 
-def test_keys_user_may_ask_for_keys_only(suite, tmp_path):
+def test_keys_user_may_ask_for_keys_only(suite, tmp_path, public_moatctl):
     assert os.geteuid() == 0, "the test acts as _moatkeys: run it as root"
     allow_traverse(suite.var)
-    cmd = [os.path.join(os.path.dirname(moatctl_path()), "moatctl"), "-s",
-           os.path.join(suite.var, "moatd.sock")]
+    cmd = [public_moatctl, "-s", os.path.join(suite.var, "moatd.sock")]
     as_keys = {"user": "_moatkeys", "group": "_moatkeys",
                "extra_groups": [], "capture_output": True, "text": True}
     ok = subprocess.run(cmd + ["authorized-keys", "admin"], **as_keys)
@@ -373,6 +372,25 @@ def test_keys_user_may_ask_for_keys_only(suite, tmp_path):
 def moatctl_path():
     from suite import BINDIR
     return os.path.join(BINDIR, "moatctl")
+
+
+@pytest.fixture
+def public_moatctl():
+    """A copy of moatctl that any user may run, wherever the checkout is:
+    one in a 0700 directory is out of reach of _moatkeys and nobody.  And
+    sshd runs an AuthorizedKeysCommand only if it and every directory
+    above it belong to root and no one else may write them."""
+    import shutil
+    import tempfile
+    safe = tempfile.mkdtemp(prefix="moat-moatctl-", dir="/run")
+    try:
+        os.chmod(safe, 0o755)
+        path = os.path.join(safe, "moatctl")
+        shutil.copy(moatctl_path(), path)
+        os.chmod(path, 0o755)
+        yield path
+    finally:
+        shutil.rmtree(safe, ignore_errors=True)
 
 
 def allow_traverse(path):
@@ -410,7 +428,8 @@ def unix_user():
     subprocess.run(["userdel", "-r", name], capture_output=True)
 
 
-def test_real_sshd_logs_in_with_api_keys(suite, tmp_path, unix_user):
+def test_real_sshd_logs_in_with_api_keys(suite, tmp_path, unix_user,
+                                        public_moatctl):
     assert os.geteuid() == 0 and os.path.exists("/usr/sbin/sshd"), \
         "the sshd test needs root and openssh-server"
     from suite import free_port
@@ -429,7 +448,7 @@ def test_real_sshd_logs_in_with_api_keys(suite, tmp_path, unix_user):
                     sshd_dir + "/host_ed25519"], check=True)
     port = free_port()
     conf = sshd_dir + "/sshd_config"
-    safe_command = safe_copy_of_moatctl()
+    safe_command = public_moatctl
     with open(conf, "w") as f:
         f.write(SSHD_CONFIG.format(port=port, dir=sshd_dir,
                                    moatctl=safe_command,
@@ -469,25 +488,9 @@ def test_real_sshd_logs_in_with_api_keys(suite, tmp_path, unix_user):
         assert status == 200
         assert ssh().returncode != 0
     finally:
-        import shutil
         sshd.terminate()
         sshd.wait(5)
         log.close()
-        shutil.rmtree(os.path.dirname(safe_command), ignore_errors=True)
-
-
-def safe_copy_of_moatctl():
-    """sshd runs an AuthorizedKeysCommand only if it and every directory
-    above it belong to root and no one else may write them: a checkout
-    under /tmp would not do."""
-    import shutil
-    import tempfile
-    safe = tempfile.mkdtemp(prefix="moat-sshd-", dir="/run")
-    os.chmod(safe, 0o755)
-    path = os.path.join(safe, "moatctl")
-    shutil.copy(moatctl_path(), path)
-    os.chmod(path, 0o755)
-    return path
 
 
 def wait_listening(port, timeout=10):

@@ -6,7 +6,7 @@
  *
  *	clang -g -O1 -fsanitize=fuzzer,address,undefined \
  *	    $(pkg-config --cflags libbsd-overlay) -Icommon -Imoatd \
- *	    parse.c moatd/conf.c common/log.c ipc/proc.c \
+ *	    parse.c moatd/conffile.c common/log.c ipc/proc.c \
  *	    regress/fuzz/fuzz_conf.c $(pkg-config --libs libbsd-overlay)
  *	./a.out -close_fd_mask=2 regress/unit/conf
  *
@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "conf.h"
+#include "conffile.h"
 #include "log.h"
 
 int	LLVMFuzzerInitialize(int *, char ***);

@@ -31,7 +31,7 @@ clang $CFLAGS -Iauthd regress/fuzz/fuzz_sshkey.c authd/sshkey.c \
     common/sshkeyrec.c ipc/msg.c ipc/catalogue.c common/util.c \
     common/log.c ipc/proc.c \
     -o "$out/fuzz_sshkey" $LIBS $(pkg-config --libs libcrypto libssh)
-clang $CFLAGS regress/fuzz/fuzz_conf.c moatd/conf.c "$out/parse.c" \
+clang $CFLAGS regress/fuzz/fuzz_conf.c moatd/conffile.c "$out/parse.c" \
     common/log.c ipc/proc.c common/util.c common/dialect.c \
     common/cidr.c -o "$out/fuzz_conf" $LIBS
 clang $CFLAGS -Iauthd regress/fuzz/fuzz_tlssign.c authd/tlskey.c \

@@ -140,52 +140,6 @@ test_time(void)
 }
 
 static void
-test_sockaddr(void)
-{
-	struct sockaddr_storage	 ss;
-	struct sockaddr_in	*sin = (struct sockaddr_in *)&ss;
-	struct sockaddr_in6	*sin6 = (struct sockaddr_in6 *)&ss;
-	socklen_t		 len;
-	char			 txt[64];
-
-	CHECK_INT(parse_sockaddr("127.0.0.1:8443", 1, &ss, &len), 0);
-	CHECK_INT(sin->sin_family, AF_INET);
-	CHECK_INT(ntohs(sin->sin_port), 8443);
-	CHECK_INT(len, sizeof(*sin));
-	CHECK_INT(parse_sockaddr("10.0.0.1", 443, &ss, &len), 0);
-	CHECK_INT(ntohs(sin->sin_port), 443);
-	CHECK_INT(parse_sockaddr("[::1]:9000", 1, &ss, &len), 0);
-	CHECK_INT(sin6->sin6_family, AF_INET6);
-	CHECK_INT(ntohs(sin6->sin6_port), 9000);
-	inet_ntop(AF_INET6, &sin6->sin6_addr, txt, sizeof(txt));
-	CHECK_STR(txt, "::1");
-	CHECK_INT(parse_sockaddr("::1", 80, &ss, &len), 0);
-	CHECK_INT(ntohs(sin6->sin6_port), 80);
-	CHECK_INT(parse_sockaddr("300.1.1.1", 1, &ss, &len), -1);
-	CHECK_INT(parse_sockaddr("127.0.0.1:0", 1, &ss, &len), -1);
-	CHECK_INT(parse_sockaddr("127.0.0.1:65536", 1, &ss, &len), -1);
-	CHECK_INT(parse_sockaddr("127.0.0.1:+80", 1, &ss, &len), -1);
-	CHECK_INT(parse_sockaddr("127.0.0.1:80x", 1, &ss, &len), -1);
-	CHECK_INT(parse_sockaddr("[::1", 1, &ss, &len), -1);
-	CHECK_INT(parse_sockaddr("example.com:80", 1, &ss, &len), -1);
-	CHECK_INT(parse_sockaddr("", 1, &ss, &len), -1);
-}
-
-static void
-test_nonblock(void)
-{
-	int	 p[2];
-
-	CHECK_INT(pipe(p), 0);
-	CHECK_INT(set_nonblock_cloexec(p[0]), 0);
-	CHECK(fcntl(p[0], F_GETFL) & O_NONBLOCK);
-	CHECK(fcntl(p[0], F_GETFD) & FD_CLOEXEC);
-	close(p[0]);
-	close(p[1]);
-	CHECK_INT(set_nonblock_cloexec(-1), -1);
-}
-
-static void
 test_proc_table(void)
 {
 	enum proc_id	 id;
@@ -1016,8 +970,6 @@ main(void)
 	RUN(test_uuid);
 	RUN(test_read_all_fd);
 	RUN(test_time);
-	RUN(test_sockaddr);
-	RUN(test_nonblock);
 	RUN(test_proc_table);
 	RUN(test_seccomp);
 	RUN(test_landlock);

@@ -16,7 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "conf.h"
+#include "conffile.h"
 #include "log.h"
 #include "test.h"
 

@@ -1,7 +1,8 @@
 /*
- * The configuration outside the grammar: embedded defaults, the checks
- * and derived values that need the whole file, the listener list, the
- * macro table and the dump that `moatd -nv` prints.
+ * moatd.conf, the file, outside its grammar (parse.y): the embedded
+ * defaults, loading a file over them, the checks and derived values that
+ * need the whole file, the listener list, the macro table and the dump
+ * that `moatd -nv` prints.
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -18,7 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "conf.h"
+#include "conffile.h"
 #include "log.h"
 
 struct macro {
@@ -183,6 +184,30 @@ conf_finalize(struct moat_config *conf)
 		errors++;
 	}
 	return errors ? -1 : 0;
+}
+
+/*
+ * The embedded defaults, then file over them, checked whole; NULL after
+ * errors, which are reported.
+ */
+struct moat_config *
+conf_load(const char *file)
+{
+	struct moat_config	*conf;
+	int			 errors;
+
+	if ((conf = calloc(1, sizeof(*conf))) == NULL)
+		fatal("%s", __func__);
+	conf_init(conf);
+	errors = conf_parse_file(file, conf);
+	if (errors == 0 && conf_finalize(conf) == -1)
+		errors = 1;
+	if (errors != 0) {
+		conf_clear(conf);
+		free(conf);
+		return NULL;
+	}
+	return conf;
 }
 
 /*

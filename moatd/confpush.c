@@ -1,9 +1,9 @@
 /*
- * Pushing the configuration to the children: config_set-style senders,
- * one per kind of setting, each the pair of a config_get in the child's
- * own config.c.  Each child gets only its part: secrets go to authd only.
+ * Pushing the configuration to the children: a sender (send_*) for each
+ * kind of setting, each the pair of a reader (get_*) in the child's own
+ * config.c.  Each child gets only its part: secrets go to authd only.
  * A push ends with cfg.done; the suite starts when every child has
- * acknowledged it.
+ * acknowledged the first, and a reload pushes again.
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -250,6 +251,58 @@ config_push(struct moatd *m, int first)
 			push_child(m, &m->children[id], first);
 }
 
+static int
+readable(const char *path)
+{
+	int	 fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return 0;
+	close(fd);
+	return 1;
+}
+
+/*
+ * A reload parses into a new configuration first; a bad one is refused
+ * and the running one stays (unlike httpd, which purges first).
+ */
+int
+config_reload(struct moatd *m, char *msg, size_t msglen)
+{
+	struct moat_config	*conf;
+
+	if (!m->started || m->stopping || config_pending(m)) {
+		snprintf(msg, msglen, "reload refused: the suite is not "
+		    "running, or a reload is still in progress");
+		return -1;
+	}
+	if ((conf = conf_load(m->conffile)) == NULL) {
+		snprintf(msg, msglen, "reload refused: %s has errors; the "
+		    "running configuration stays", m->conffile);
+		return -1;
+	}
+	if (!readable(conf->tls_cert) || !readable(conf->tls_key)) {
+		snprintf(msg, msglen, "reload refused: cannot read the TLS "
+		    "certificate or key; the running configuration stays");
+		conf_clear(conf);
+		free(conf);
+		return -1;
+	}
+	if (strcmp(conf->var_dir, m->conf->var_dir) != 0 ||
+	    strcmp(conf->db_dir, m->conf->db_dir) != 0)
+		log_warnx("reload: state directories change only on restart");
+	/* Listening sockets were handed over at start and stay. */
+	TAILQ_CONCAT(&conf->listeners, &m->conf->listeners, entry);
+	conf_clear(m->conf);
+	free(m->conf);
+	m->conf = conf;
+	log_setverbose(m->verbose > conf->log_verbose ? m->verbose :
+	    conf->log_verbose);
+	config_push(m, 0);
+	snprintf(msg, msglen, "reloading %s", m->conffile);
+	return 0;
+}
+
 static void
 start_suite(struct moatd *m)
 {
@@ -265,7 +318,7 @@ start_suite(struct moatd *m)
 	TAILQ_FOREACH(l, &m->conf->listeners, entry)
 		log_info("ready: https://%s/", l->name);
 	notify_systemd("READY=1");
-	setup_bootstrap_admin(m);
+	bootstrap_admin(m);
 }
 
 /* a push not yet acknowledged by every child */
@@ -298,28 +351,29 @@ static void
 config_done_cb(struct ipc_chan *chan, struct ipc_msg *msg, void *arg)
 {
 	struct child	*c = arg;
+	struct moatd	*m = c->parent;
 	char		 why[128];
 	struct ipc_head	 h;
 	uint64_t	 generation = 0;
 
-	if (env->stopping)
+	if (m->stopping)
 		return;
 	if (msg == NULL) {
 		snprintf(why, sizeof(why), "%s did not take its configuration",
 		    proc_name(c->id));
-		children_stop(env, 1, why);
+		children_stop(m, 1, why);
 		return;
 	}
 	if (ipc_get_head(msg, &h) == 1)
 		ipc_get_u64(msg, &generation);
 	if (!ipc_status_ok(h.status) || ipc_end(msg) == -1 ||
-	    generation > (uint64_t)env->generation) {
+	    generation > (uint64_t)m->generation) {
 		snprintf(why, sizeof(why), "%s: bad cfg.ack", proc_name(c->id));
-		children_stop(env, 1, why);
+		children_stop(m, 1, why);
 		return;
 	}
 	(void)chan;
-	if (c->id == PROC_AUTHD && generation == env->generation)
-		push_child(env, &env->children[PROC_FRONTD], !env->started);
-	config_acked(env, c, generation);
+	if (c->id == PROC_AUTHD && generation == m->generation)
+		push_child(m, &m->children[PROC_FRONTD], !m->started);
+	config_acked(m, c, generation);
 }

@@ -2,8 +2,8 @@
  * moatd's configuration: what moatd.conf(5) can set.  moatd parses it once
  * (parse.y) and pushes to each child only the part that child needs.
  */
-#ifndef MOAT_CONF_H
-#define MOAT_CONF_H
+#ifndef MOAT_CONFFILE_H
+#define MOAT_CONFFILE_H
 
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -122,6 +122,7 @@ struct moat_config {
 int	 conf_define_macro(const char *nameval);
 
 void	 conf_init(struct moat_config *);
+struct moat_config *conf_load(const char *filename);
 /*
  * Parses filename on top of the defaults already in conf.  Errors are
  * reported as "file:line: message" through log_warnx.  Returns the number
