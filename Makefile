@@ -272,18 +272,19 @@ $(BIN)/test_tlskey: $(call objs,$(TLSKEY_SRCS),unit) $(UNIT_LIB)
 
 # Each process's dispatch table, checked against the catalogue by a test
 # linked with that process's objects, its main renamed.
-DISPATCH_PROCS = frontd authd stored taskd
+DISPATCH_PROCS = moatd frontd authd stored taskd
 DISPATCH_TESTS = $(patsubst %,$(BIN)/test_dispatch_%,$(DISPATCH_PROCS))
 $(OBJ)/dispatch/%.o: $(OBJ)/%.o
 	@mkdir -p $(dir $@)
 	@objcopy --redefine-sym main=daemon_main $< $@
 define dispatch_test
 $(BIN)/test_dispatch_$(1): $(call objs,regress/unit/test_dispatch.c,unit) \
-    $(patsubst $(OBJ)/%,$(OBJ)/dispatch/%,$(call objs,$(2),$(1))) \
+    $(patsubst $(OBJ)/%,$(OBJ)/dispatch/%,$(call objs,$(2),$(1))) $(4) \
     $(UNIT_LIB)
 	@echo "LD $$@"
 	@$$(CC) $$(LDOPT) -o $$@ $$^ $$(call pc_libs,$(3))
 endef
+$(eval $(call dispatch_test,moatd,$(MOATD_SRCS),$(MOATD_PKGS),$(OBJ)/moatd/gen/parse.o))
 $(eval $(call dispatch_test,frontd,$(FRONTD_SRCS),$(FRONTD_PKGS)))
 $(eval $(call dispatch_test,authd,$(AUTHD_SRCS),$(AUTHD_PKGS)))
 $(eval $(call dispatch_test,stored,$(STORED_SRCS),$(STORED_PKGS)))

@@ -602,6 +602,20 @@ ipc_answer(const struct ipc_req *req, const void *body, struct ipc_msg *items)
 	return ipc_send(req->chan, &m);
 }
 
+/* Passes another process's answer on as req's, item for item. */
+int
+ipc_answer_forward(const struct ipc_req *req, const struct ipc_msg *in)
+{
+	struct ipc_msg	 m;
+
+	answer_init(&m, req);
+	if (m.type != in->type)
+		fatalx("ipc: %s does not answer %s", ipc_type_name(in->type),
+		    ipc_type_name(req->type));
+	ipc_append_decoded(&m, in);
+	return ipc_send(req->chan, &m);
+}
+
 int
 ipc_answer_status(const struct ipc_req *req, uint32_t status,
     const char *message)

@@ -477,6 +477,7 @@ int	 ipc_answer(const struct ipc_req *, const void *body,
 	    struct ipc_msg *items);
 int	 ipc_answer_status(const struct ipc_req *, uint32_t status,
 	    const char *message);
+int	 ipc_answer_forward(const struct ipc_req *, const struct ipc_msg *in);
 /* Sends m as the answer to request req (copies its reqid). */
 int	 ipc_reply(struct ipc_chan *, const struct ipc_msg *req,
 	    struct ipc_msg *m);

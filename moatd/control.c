@@ -16,7 +16,9 @@
 #include <unistd.h>
 
 #include "cidr.h"
+#include "dispatch.h"
 #include "fields.h"
+#include "hostrec.h"
 #include "log.h"
 #include "moatd.h"
 #include "userrec.h"
@@ -41,12 +43,12 @@ static int		 control_clients;
 /* A moatctl request moatd passed on to a child, until it is answered. */
 struct forward {
 	TAILQ_ENTRY(forward)	 entry;
-	struct ipc_chan		*ctl;		/* NULL once moatctl left */
-	uint32_t		 reqid;
-	enum ipc_type		 type;
+	struct ipc_req		 req;		/* chan NULL once moatctl left */
 };
 static TAILQ_HEAD(, forward) forwards = TAILQ_HEAD_INITIALIZER(forwards);
 static char		 control_path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+static struct moatd	*control_env;
+static struct ipc_dispatcher dispatcher;
 
 static void
 put_proc(struct ipc_msg *msg, const char *name, pid_t pid, const char *user,
@@ -103,9 +105,7 @@ forward_new(struct ipc_chan *ctl, const struct ipc_msg *req)
 
 	if ((f = calloc(1, sizeof(*f))) == NULL)
 		fatal("%s", __func__);
-	f->ctl = ctl;
-	f->reqid = req->reqid;
-	f->type = req->type;
+	f->req = ipc_req_of(ctl, req);
 	TAILQ_INSERT_TAIL(&forwards, f, entry);
 	return f;
 }
@@ -115,21 +115,14 @@ static void
 forwarded(struct ipc_chan *chan, struct ipc_msg *msg, void *arg)
 {
 	struct forward	*f = arg;
-	struct ipc_msg	 req, out;
 
 	(void)chan;
 	TAILQ_REMOVE(&forwards, f, entry);
-	if (f->ctl != NULL) {
-		memset(&req, 0, sizeof(req));
-		req.type = f->type;
-		req.reqid = f->reqid;
+	if (f->req.chan != NULL) {
 		if (msg == NULL)
-			ipc_reply_head(f->ctl, &req, 503, "no answer");
-		else {
-			ipc_msg_init(&out, msg->type, 0);
-			ipc_append_decoded(&out, msg);
-			ipc_reply(f->ctl, &req, &out);
-		}
+			ipc_answer_status(&f->req, 503, "no answer");
+		else
+			ipc_answer_forward(&f->req, msg);
 	}
 	free(f);
 }
@@ -139,7 +132,6 @@ static void
 op_done(struct ipc_chan *chan, struct ipc_msg *msg, void *arg)
 {
 	struct forward	*f = arg;
-	struct ipc_msg	 req;
 	struct ipc_head	 h;
 
 	(void)chan;
@@ -149,79 +141,25 @@ op_done(struct ipc_chan *chan, struct ipc_msg *msg, void *arg)
 		h.status = 503;
 		strlcpy(h.message, "no answer", sizeof(h.message));
 	}
-	if (f->ctl != NULL) {
-		memset(&req, 0, sizeof(req));
-		req.type = f->type;
-		req.reqid = f->reqid;
-		ipc_reply_head(f->ctl, &req, h.status, h.message);
-	}
+	if (f->req.chan != NULL)
+		ipc_answer_status(&f->req, h.status, h.message);
 	free(f);
 }
 
-/* client add/list/del: authd mints secrets, stored keeps clients */
+/* Passes a moatctl request on to a child, its answer back to moatctl. */
 static int
-control_client(struct moatd *m, struct ipc_chan *chan, struct ipc_msg *msg)
+forward(struct ipc_chan *chan, struct ipc_msg *msg, struct ipc_msg *out,
+    enum proc_id to, ipc_reply_cb cb)
 {
-	struct ipc_msg	 out;
-	char		 name[72], user[EMAIL_MAX + 1], allow[CIDR_LIST_MAX];
-	char		 login[FIELD_LOGIN_NAME_MAX + 1];
-	uint32_t	 count;
 	struct forward	*f;
-	enum proc_id	 to = PROC_STORED;
-	ipc_reply_cb	 cb = forwarded;
 
-	switch (msg->type) {
-	case IPC_CTL_CLIENT_ADD:
-		ipc_get_str(msg, name, sizeof(name));
-		ipc_get_str(msg, user, sizeof(user));
-		ipc_get_str(msg, allow, sizeof(allow));
-		if (ipc_end(msg) == -1)
-			return -1;
-		ipc_msg_init(&out, IPC_CLIENT_ADD, 0);
-		ipc_put_str(&out, name);
-		ipc_put_str(&out, user);
-		ipc_put_str(&out, allow);
-		to = PROC_AUTHD;
-		break;
-	case IPC_CTL_CLIENT_LIST:
-		if (ipc_end(msg) == -1)
-			return -1;
-		ipc_msg_init(&out, IPC_CLIENT_LIST, 0);
-		break;
-	case IPC_CTL_AUTHKEYS:
-		ipc_get_str(msg, login, sizeof(login));
-		if (ipc_end(msg) == -1)
-			return -1;
-		ipc_msg_init(&out, IPC_AUTHKEYS, 0);
-		ipc_put_str(&out, login);
-		break;
-	case IPC_CTL_TASK_NOOP:
-		ipc_get_u32(msg, &count);
-		if (ipc_end(msg) == -1)
-			return -1;
-		ipc_msg_init(&out, IPC_TASK_NOOP, 0);
-		ipc_put_u64(&out, count);
-		cb = op_done;	/* an op.res, answered as ctl.result */
-		break;
-	case IPC_CTL_SESSIONS_END:
-		ipc_get_str(msg, login, sizeof(login));
-		if (ipc_end(msg) == -1)
-			return -1;
-		ipc_msg_init(&out, IPC_SESSIONS_END, 0);
-		ipc_put_str(&out, login);
-		cb = op_done;
-		break;
-	default:
-		ipc_get_str(msg, name, sizeof(name));
-		if (ipc_end(msg) == -1)
-			return -1;
-		ipc_msg_init(&out, IPC_CLIENT_DEL, 0);
-		ipc_put_str(&out, name);
-		cb = op_done;
-		break;
+	if (!control_env->started) {
+		ipc_msg_clear(out);
+		return ipc_violation(msg, "a request before the suite started");
 	}
 	f = forward_new(chan, msg);
-	if (ipc_request(m->children[to].chan, &out, 10000, cb, f) == -1) {
+	if (ipc_request(control_env->children[to].chan, out, 10000, cb,
+	    f) == -1) {
 		TAILQ_REMOVE(&forwards, f, entry);
 		free(f);
 		return -1;
@@ -230,43 +168,134 @@ control_client(struct moatd *m, struct ipc_chan *chan, struct ipc_msg *msg)
 }
 
 static int
-control_dispatch(struct ipc_chan *chan, struct ipc_msg *msg, void *arg)
+ctl_status(struct ipc_chan *chan, struct ipc_msg *msg)
 {
-	struct moatd	*m = arg;
-
-	switch (msg->type) {
-	case IPC_CTL_STATUS:
-		if (ipc_end(msg) == -1)
-			return -1;
-		control_status(m, chan, msg);
-		break;
-	case IPC_CTL_RELOAD:
-		if (ipc_end(msg) == -1)
-			return -1;
-		control_reload(m, chan, msg);
-		break;
-	case IPC_CTL_CLIENT_ADD:
-	case IPC_CTL_CLIENT_LIST:
-	case IPC_CTL_CLIENT_DEL:
-	case IPC_CTL_AUTHKEYS:
-	case IPC_CTL_TASK_NOOP:
-	case IPC_CTL_SESSIONS_END:
-		if (!m->started)
-			return -1;
-		return control_client(m, chan, msg);
-	default:
+	if (ipc_end(msg) == -1)
 		return -1;
-	}
+	control_status(control_env, chan, msg);
 	return 0;
 }
+
+static int
+ctl_reload(struct ipc_chan *chan, struct ipc_msg *msg)
+{
+	if (ipc_end(msg) == -1)
+		return -1;
+	control_reload(control_env, chan, msg);
+	return 0;
+}
+
+/* client add/list/del: authd mints secrets, stored keeps clients */
+static int
+ctl_client_add(struct ipc_chan *chan, struct ipc_msg *msg)
+{
+	struct ipc_msg	 out;
+	char		 name[72], user[EMAIL_MAX + 1], allow[CIDR_LIST_MAX];
+
+	ipc_get_str(msg, name, sizeof(name));
+	ipc_get_str(msg, user, sizeof(user));
+	ipc_get_str(msg, allow, sizeof(allow));
+	if (ipc_end(msg) == -1)
+		return -1;
+	ipc_msg_init(&out, IPC_CLIENT_ADD, 0);
+	ipc_put_str(&out, name);
+	ipc_put_str(&out, user);
+	ipc_put_str(&out, allow);
+	return forward(chan, msg, &out, PROC_AUTHD, forwarded);
+}
+
+static int
+ctl_client_list(struct ipc_chan *chan, struct ipc_msg *msg)
+{
+	struct ipc_msg	 out;
+
+	if (ipc_end(msg) == -1)
+		return -1;
+	ipc_msg_init(&out, IPC_CLIENT_LIST, 0);
+	return forward(chan, msg, &out, PROC_STORED, forwarded);
+}
+
+static int
+ctl_client_del(struct ipc_chan *chan, struct ipc_msg *msg)
+{
+	struct ipc_msg	 out;
+	char		 name[72];
+
+	ipc_get_str(msg, name, sizeof(name));
+	if (ipc_end(msg) == -1)
+		return -1;
+	ipc_msg_init(&out, IPC_CLIENT_DEL, 0);
+	ipc_put_str(&out, name);
+	return forward(chan, msg, &out, PROC_STORED, op_done);
+}
+
+static int
+ctl_authkeys(struct ipc_chan *chan, struct ipc_msg *msg)
+{
+	struct ipc_msg	 out;
+	char		 login[FIELD_LOGIN_NAME_MAX + 1];
+
+	ipc_get_str(msg, login, sizeof(login));
+	if (ipc_end(msg) == -1)
+		return -1;
+	ipc_msg_init(&out, IPC_AUTHKEYS, 0);
+	ipc_put_str(&out, login);
+	return forward(chan, msg, &out, PROC_STORED, forwarded);
+}
+
+static int
+ctl_task_noop(struct ipc_chan *chan, struct ipc_msg *msg)
+{
+	struct ipc_task_noop	 n;
+	struct ipc_msg		 out;
+
+	ipc_get_u32(msg, &n.count);
+	if (ipc_end(msg) == -1)
+		return -1;
+	ipc_msg_init(&out, IPC_TASK_NOOP, 0);
+	ipc_msg_put(&out, &n);
+	/* an op.res, answered as ctl.result */
+	return forward(chan, msg, &out, PROC_STORED, op_done);
+}
+
+static int
+ctl_sessions_end(struct ipc_chan *chan, struct ipc_msg *msg)
+{
+	struct ipc_msg	 out;
+	char		 login[FIELD_LOGIN_NAME_MAX + 1];
+
+	ipc_get_str(msg, login, sizeof(login));
+	if (ipc_end(msg) == -1)
+		return -1;
+	ipc_msg_init(&out, IPC_SESSIONS_END, 0);
+	ipc_put_str(&out, login);
+	return forward(chan, msg, &out, PROC_STORED, op_done);
+}
+
+/* What moatctl may ask; the children only answer moatd. */
+static const struct ipc_handler handlers[] = {
+	{ IPC_CTL_STATUS, ctl_status, 0 },
+	{ IPC_CTL_RELOAD, ctl_reload, 0 },
+	{ IPC_CTL_CLIENT_ADD, ctl_client_add, 0 },
+	{ IPC_CTL_CLIENT_LIST, ctl_client_list, 0 },
+	{ IPC_CTL_CLIENT_DEL, ctl_client_del, 0 },
+	{ IPC_CTL_AUTHKEYS, ctl_authkeys, 0 },
+	{ IPC_CTL_TASK_NOOP, ctl_task_noop, 0 },
+	{ IPC_CTL_SESSIONS_END, ctl_sessions_end, 0 },
+};
+
+/* Exported for the unit test that checks every process's table. */
+const struct ipc_dispatch_table dispatch_table = {
+	PROC_MOATD, handlers, sizeof(handlers) / sizeof(handlers[0])
+};
 
 /* sshd's user may ask for authorized keys; anything else ends it. */
 static int
 control_dispatch_keys(struct ipc_chan *chan, struct ipc_msg *msg, void *arg)
 {
 	if (msg->type != IPC_CTL_AUTHKEYS)
-		return -1;
-	return control_dispatch(chan, msg, arg);
+		return ipc_violation(msg, "sshd's user asks for keys alone");
+	return ipc_dispatch(chan, msg, arg);
 }
 
 static void
@@ -277,8 +306,8 @@ control_closed(struct ipc_chan *chan, const char *why, void *arg)
 	(void)why;
 	(void)arg;
 	TAILQ_FOREACH(f, &forwards, entry)
-		if (f->ctl == chan)
-			f->ctl = NULL;
+		if (f->req.chan == chan)
+			f->req.chan = NULL;
 	control_clients--;
 	if (control_clients < CONTROL_MAX_CLIENTS)
 		event_add(control_ev, NULL);
@@ -323,8 +352,8 @@ control_accept(evutil_socket_t lfd, short ev, void *arg)
 	if (ipc_socket_tune(fd) == -1)
 		log_warn("control: buffers");
 	ipc_chan_new(m->base, fd, PROC_MOATD, PROC_MOATCTL,
-	    peer == PEER_KEYS ? control_dispatch_keys : control_dispatch,
-	    control_closed, m);
+	    peer == PEER_KEYS ? control_dispatch_keys : ipc_dispatch,
+	    control_closed, &dispatcher);
 	if (++control_clients >= CONTROL_MAX_CLIENTS)
 		event_del(control_ev);
 }
@@ -354,6 +383,8 @@ control_init(struct moatd *m)
 	mode_t			 old;
 	int			 fd;
 
+	control_env = m;
+	ipc_dispatcher_init(&dispatcher, &dispatch_table);
 	memset(&sun, 0, sizeof(sun));
 	sun.sun_family = AF_UNIX;
 	if (strlcpy(sun.sun_path, m->conf->control_socket,
