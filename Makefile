@@ -66,8 +66,11 @@ FRONTD_SRCS = frontd/frontd.c frontd/config.c frontd/server.c \
 	frontd/grantcache.c frontd/sshkeys.c frontd/hosts.c \
 	frontd/profile.c frontd/groups.c frontd/sessions.c frontd/egress.c \
 	frontd/tlskey.c frontd/signlink.c
-AUTHD_SRCS = authd/authd.c authd/config.c authd/bootstrap.c authd/crypto.c \
-	authd/hasher.c authd/phc.c authd/login.c authd/verify.c authd/users.c \
+# authd's cryptography (crypto.h), which unit tests and fuzzers link too
+AUTHD_CRYPTO_SRCS = authd/crypto.c authd/base64.c authd/seal.c \
+	authd/token.c authd/jwt.c authd/sigv2.c authd/httpdate.c authd/wgkey.c
+AUTHD_SRCS = authd/authd.c authd/config.c authd/bootstrap.c \
+	$(AUTHD_CRYPTO_SRCS) authd/hasher.c authd/phc.c authd/login.c authd/verify.c authd/users.c \
 	authd/apikeys.c authd/clients.c authd/account.c authd/sshkey.c \
 	authd/sshkeys.c authd/egress.c authd/limits.c authd/replay.c \
 	authd/tlskey.c
@@ -211,11 +214,13 @@ $(BIN)/test_json_limits: $(call objs,regress/unit/test_json_limits.c frontd/json
 	@echo "LD $@"
 	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS))
 
-$(BIN)/test_crypto: $(call objs,regress/unit/test_crypto.c authd/crypto.c,unit) $(UNIT_LIB)
+$(BIN)/test_crypto: $(call objs,regress/unit/test_crypto.c \
+    $(AUTHD_CRYPTO_SRCS),unit) $(UNIT_LIB)
 	@echo "LD $@"
 	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS) libcrypto)
 
-$(BIN)/test_phc: $(call objs,regress/unit/test_phc.c authd/phc.c authd/crypto.c,unit) $(UNIT_LIB)
+$(BIN)/test_phc: $(call objs,regress/unit/test_phc.c authd/phc.c \
+    $(AUTHD_CRYPTO_SRCS),unit) $(UNIT_LIB)
 	@echo "LD $@"
 	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS) libcrypto libargon2)
 

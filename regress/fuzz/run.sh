@@ -26,6 +26,8 @@ clang $CFLAGS regress/fuzz/fuzz_http.c frontd/http_parse.c \
 clang $CFLAGS regress/fuzz/fuzz_json.c frontd/json_limits.c \
     -o "$out/fuzz_json" $LIBS
 clang $CFLAGS -Iauthd regress/fuzz/fuzz_jwt.c authd/crypto.c \
+    authd/base64.c authd/seal.c authd/token.c authd/jwt.c authd/sigv2.c \
+    authd/httpdate.c \
     -o "$out/fuzz_jwt" $LIBS $(pkg-config --libs libcrypto)
 clang $CFLAGS -Iauthd regress/fuzz/fuzz_sshkey.c authd/sshkey.c \
     common/sshkeyrec.c ipc/msg.c ipc/catalogue.c common/util.c \
