@@ -161,10 +161,7 @@ typedef void	(*client_checked_cb)(int status, uint32_t retry,
 void	 clients_check(const char *peer, const char *secret,
 	    client_checked_cb, void *arg);
 
-/* verify.c */
-int	 verify_request(struct ipc_chan *, struct ipc_msg *);
-void	 verify_answer(struct ipc_chan *, const struct ipc_msg *req,
-	    int status, uint32_t retry_after, const uint8_t *grant);
+/* answers.c: what stored answers to authd's own requests */
 /* What stored knows of an opaque token, looked up by its public id. */
 struct token_res {
 	int		 found;
@@ -182,11 +179,16 @@ struct token_res {
 };
 void	 token_res_get(struct ipc_msg *, struct token_res *);
 /* Found, and its digest is that of secret (in constant time). */
+int	 token_res_matches(const struct token_res *,
+	    const uint8_t secret[TOKEN_SECRET_LEN]);
 /* stored's op.res; a timeout (NULL) reads as 503, "try again". */
 void	 op_res_get(struct ipc_msg *, uint32_t *status, char *message,
 	    size_t messagelen);
-int	 token_res_matches(const struct token_res *,
-	    const uint8_t secret[TOKEN_SECRET_LEN]);
+
+/* verify.c */
+int	 verify_request(struct ipc_chan *, struct ipc_msg *);
+void	 verify_answer(struct ipc_chan *, const struct ipc_msg *req,
+	    int status, uint32_t retry_after, const uint8_t *grant);
 void	 grant_mint(uint64_t user_oid, int role, uint32_t scopes, int kind,
 	    uint64_t cred_oid, uint8_t out[GRANT_LEN]);
 int	 grant_check(const uint8_t *grant, size_t len, struct grant *g);
