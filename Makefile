@@ -71,10 +71,10 @@ AUTHD_CRYPTO_SRCS = authd/crypto.c authd/base64.c authd/seal.c \
 	authd/token.c authd/jwt.c authd/sigv2.c authd/httpdate.c authd/wgkey.c
 AUTHD_SRCS = authd/authd.c authd/config.c authd/bootstrap.c \
 	$(AUTHD_CRYPTO_SRCS) authd/hasher.c authd/phc.c authd/login.c \
-	authd/answers.c authd/mint.c authd/verify.c authd/users.c \
-	authd/apikeys.c authd/clients.c authd/account.c authd/sshkey.c \
-	authd/sshkeys.c authd/egress.c authd/limits.c authd/replay.c \
-	authd/tlskey.c
+	authd/answers.c authd/atrest.c authd/mint.c authd/verify.c \
+	authd/users.c authd/apikeys.c authd/clients.c authd/account.c \
+	authd/sshkey.c authd/sshkeys.c authd/egress.c authd/limits.c \
+	authd/replay.c authd/tlskey.c
 STORED_SRCS = stored/stored.c stored/config.c stored/db.c stored/schema.c \
 	stored/health.c stored/users.c stored/userops.c stored/authz.c \
 	stored/sessions.c stored/events.c stored/reply.c stored/tokens.c \

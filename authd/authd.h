@@ -239,7 +239,7 @@ int	 account_signed(struct ipc_chan *, struct ipc_msg *);
 /* apikeys.c */
 int	 apikeys_create(struct ipc_chan *, struct ipc_msg *);
 
-/* account.c: seals secret, bound to class and "what:id"; out holds
+/* atrest.c: seals secret, bound to class and "what:id"; out holds
  * SEALED_MAX bytes */
 #define SEALED_MAX	256
 int	 seal_bound(const char *class, const char *what, const char *id,
