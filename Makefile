@@ -71,11 +71,15 @@ FRONTD_SRCS = frontd/frontd.c frontd/config.c frontd/server.c \
 	frontd/grantcache.c frontd/sshkeys.c frontd/hosts.c \
 	frontd/profile.c frontd/groups.c frontd/sessions.c frontd/egress.c \
 	frontd/tlskey.c frontd/signlink.c
-AUTHD_SRCS = authd/authd.c authd/config.c authd/bootstrap.c authd/crypto.c \
-	authd/hasher.c authd/phc.c authd/login.c authd/verify.c authd/users.c \
-	authd/apikeys.c authd/clients.c authd/account.c authd/sshkey.c \
-	authd/sshkeys.c authd/egress.c authd/limits.c authd/replay.c \
-	authd/tlskey.c
+# authd's cryptography (crypto.h), which unit tests and fuzzers link too
+AUTHD_CRYPTO_SRCS = authd/crypto.c authd/base64.c authd/seal.c \
+	authd/token.c authd/jwt.c authd/sigv2.c authd/httpdate.c authd/wgkey.c
+AUTHD_SRCS = authd/authd.c authd/config.c authd/bootstrap.c \
+	$(AUTHD_CRYPTO_SRCS) authd/hasher.c authd/phc.c authd/login.c \
+	authd/answers.c authd/atrest.c authd/mint.c authd/verify.c \
+	authd/users.c authd/apikeys.c authd/clients.c authd/account.c \
+	authd/sshkey.c authd/sshkeys.c authd/egress.c authd/limits.c \
+	authd/replay.c authd/tlskey.c
 STORED_SRCS = stored/stored.c stored/config.c stored/db.c stored/schema.c \
 	stored/health.c stored/users.c stored/userops.c stored/authz.c \
 	stored/sessions.c stored/events.c stored/reply.c stored/tokens.c \
@@ -158,6 +162,10 @@ $(B)/gen/ipc_version.h: $(B)/ipcversion
 	@cmp -s $@.tmp $@ || mv $@.tmp $@
 	@rm -f $@.tmp
 
+# For regress/fuzz/run.sh, which links the message layer by hand.
+print-ipc-srcs:
+	@echo $(IPC_SRCS)
+
 # Compiled-in paths: rebuilt only when they change.
 $(B)/gen/paths.h: FORCE
 	@mkdir -p $(dir $@)
@@ -232,11 +240,13 @@ $(BIN)/test_json_limits: $(call objs,regress/unit/test_json_limits.c frontd/json
 	@echo "LD $@"
 	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS))
 
-$(BIN)/test_crypto: $(call objs,regress/unit/test_crypto.c authd/crypto.c,unit) $(UNIT_LIB)
+$(BIN)/test_crypto: $(call objs,regress/unit/test_crypto.c \
+    $(AUTHD_CRYPTO_SRCS),unit) $(UNIT_LIB)
 	@echo "LD $@"
 	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS) libcrypto)
 
-$(BIN)/test_phc: $(call objs,regress/unit/test_phc.c authd/phc.c authd/crypto.c,unit) $(UNIT_LIB)
+$(BIN)/test_phc: $(call objs,regress/unit/test_phc.c authd/phc.c \
+    $(AUTHD_CRYPTO_SRCS),unit) $(UNIT_LIB)
 	@echo "LD $@"
 	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS) libcrypto libargon2)
 

@@ -21,35 +21,6 @@
 #define ALNUM \
 	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 
-/* A secret of class, bound to the public id it belongs with. */
-int
-seal_bound(const char *class, const char *what, const char *id,
-    const char *secret, uint8_t *out, size_t *outlen)
-{
-	char	 field[64];
-
-	snprintf(field, sizeof(field), "%s:%s", what, id);
-	return seal(authd_env->seal_key, 1, class, 0, field, secret,
-	    strlen(secret), out, SEALED_MAX, outlen) == CRYPTO_OK ? 0 : -1;
-}
-
-int
-unseal_bound(const char *class, const char *what, const char *id,
-    const uint8_t *sealed, size_t len, char *secret, size_t secretlen)
-{
-	char		 field[64];
-	size_t		 n;
-	uint32_t	 version;
-
-	snprintf(field, sizeof(field), "%s:%s", what, id);
-	if (secretlen == 0 || unseal(authd_env->seal_key, class, 0, field,
-	    sealed, len, (uint8_t *)secret, secretlen - 1, &n,
-	    &version) != CRYPTO_OK)
-		return -1;
-	secret[n] = '\0';
-	return 0;
-}
-
 static int
 unseal_secret(const char *api_key, const uint8_t *sealed, size_t len,
     char *secret, size_t secretlen)
@@ -58,98 +29,54 @@ unseal_secret(const char *api_key, const uint8_t *sealed, size_t len,
 	    secret, secretlen);
 }
 
-/* ---- create and rotate ----------------------------------------------- */
-
-struct keyop {
-	struct ipc_chan	*front;
-	uint32_t	 reqid;
-	char		 api_key[FIELD_ACCOUNT_KEY_MAX + 1];
-	char		 api_id[API_KEY_LEN + 1];	/* an S3 pair's */
-	char		 secret[SECRET_LEN + 1];
-};
-
-static void
-answer(struct keyop *op, int status, const char *message)
-{
-	struct ipc_msg	 req, m;
-
-	memset(&req, 0, sizeof(req));
-	req.type = IPC_AUTH_ACCOUNT_KEY;
-	req.reqid = op->reqid;
-	ipc_msg_init(&m, IPC_ACCOUNT_KEY_RES, 0);
-	ipc_put_head(&m, status, message);
-	if (ipc_status_ok(status)) {
-		/* the public half of what was made: a signing key or an S3
-		 * id, and the secret, shown once */
-		ipc_put_str(&m, op->api_id[0] != '\0' ? op->api_id :
-		    op->api_key);
-		ipc_put_str(&m, op->secret);
-	}
-	ipc_reply(op->front, &req, &m);
-	explicit_bzero(op, sizeof(*op));
-	free(op);
-}
-
-static void
-key_stored(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
-{
-	struct keyop	*op = arg;
-	char		 message[256];
-	uint32_t	 status;
-
-	(void)chan;
-	op_res_get(m, &status, message, sizeof(message));
-	answer(op, status, message);
-}
+/* ---- create and rotate (see mint.c) ----------------------------------- */
 
 int
 account_key(struct ipc_chan *chan, struct ipc_msg *m)
 {
-	struct keyop	*op;
+	struct mint	*mt;
 	struct grant	 g;
 	struct ipc_msg	 req;
 	uint8_t		 grant[GRANT_LEN + 1], sealed[SEALED_MAX];
+	char		 api_key[FIELD_ACCOUNT_KEY_MAX + 1];
+	char		 api_id[API_KEY_LEN + 1] = "";	/* an S3 pair's */
 	size_t		 glen, slen;
 	uint32_t	 kind;
 
-	if ((op = calloc(1, sizeof(*op))) == NULL)
-		fatal("%s", __func__);
-	op->front = chan;
-	op->reqid = m->reqid;
 	ipc_get_bin(m, grant, sizeof(grant), &glen);
 	ipc_get_u32(m, &kind);
-	ipc_get_str(m, op->api_key, sizeof(op->api_key));
+	ipc_get_str(m, api_key, sizeof(api_key));
 	if (ipc_end(m) == -1 || kind < ACCOUNT_KEY_CREATE ||
-	    kind > ACCOUNT_FILES_KEY) {
-		free(op);
+	    kind > ACCOUNT_FILES_KEY)
 		return -1;
-	}
+	mt = mint_new(chan, m);
 	if (grant_check(grant, glen, &g) == -1) {
-		answer(op, 401, "invalid or expired credentials");
+		mint_refuse(mt, 401, "invalid or expired credentials");
 		return 0;
 	}
-	if (kind != ACCOUNT_KEY_CREATE && strlen(op->api_key) != API_KEY_LEN) {
-		answer(op, 404, "no such api key");
+	if (kind != ACCOUNT_KEY_CREATE && strlen(api_key) != API_KEY_LEN) {
+		mint_refuse(mt, 404, "no such api key");
 		return 0;
 	}
 	if (kind == ACCOUNT_KEY_CREATE)
-		random_string(op->api_key, API_KEY_LEN, ALNUM_UPPER);
+		random_string(api_key, API_KEY_LEN, ALNUM_UPPER);
 	if (kind == ACCOUNT_FILES_KEY)
-		random_string(op->api_id, API_KEY_LEN, ALNUM_UPPER);
-	random_string(op->secret, SECRET_LEN, ALNUM);
+		random_string(api_id, API_KEY_LEN, ALNUM_UPPER);
+	random_string(mt->secret, SECRET_LEN, ALNUM);
+	/* the public half shown with the secret: a signing key or an S3 id */
+	strlcpy(mt->public_id, kind == ACCOUNT_FILES_KEY ? api_id : api_key,
+	    sizeof(mt->public_id));
 	if ((kind == ACCOUNT_FILES_KEY ? seal_bound("files_key", "s3_secret",
-	    op->api_id, op->secret, sealed, &slen) : seal_bound("account_key",
-	    "secret_key", op->api_key, op->secret, sealed, &slen)) == -1)
+	    api_id, mt->secret, sealed, &slen) : seal_bound("account_key",
+	    "secret_key", api_key, mt->secret, sealed, &slen)) == -1)
 		fatalx("cannot seal a secret");
 	ipc_msg_init(&req, IPC_STORE_ACCOUNT_KEY, 0);
 	ipc_put_bin(&req, grant, glen);
 	ipc_put_u64(&req, kind);
-	ipc_put_str(&req, op->api_key);
+	ipc_put_str(&req, api_key);
 	ipc_put_bin(&req, sealed, slen);
-	ipc_put_str(&req, op->api_id);
-	if (ipc_request(authd_env->chans[PROC_STORED], &req,
-	    authd_env->conf.common.ipc_timeout_ms, key_stored, op) == -1)
-		answer(op, 503, "try again");
+	ipc_put_str(&req, api_id);
+	mint_store(mt, &req, mint_answer_pair);
 	return 0;
 }
 

@@ -170,10 +170,7 @@ typedef void	(*client_checked_cb)(int status, uint32_t retry,
 void	 clients_check(const char *peer, const char *secret,
 	    client_checked_cb, void *arg);
 
-/* verify.c */
-int	 verify_request(struct ipc_chan *, struct ipc_msg *);
-void	 verify_answer(struct ipc_chan *, const struct ipc_msg *req,
-	    int status, uint32_t retry_after, const uint8_t *grant);
+/* answers.c: what stored answers to authd's own requests */
 /* What stored knows of an opaque token, looked up by its public id. */
 struct token_res {
 	int		 found;
@@ -191,15 +188,58 @@ struct token_res {
 };
 void	 token_res_get(struct ipc_msg *, struct token_res *);
 /* Found, and its digest is that of secret (in constant time). */
+int	 token_res_matches(const struct token_res *,
+	    const uint8_t secret[TOKEN_SECRET_LEN]);
 /* stored's op.res; a timeout (NULL) reads as 503, "try again". */
 void	 op_res_get(struct ipc_msg *, uint32_t *status, char *message,
 	    size_t messagelen);
-int	 token_res_matches(const struct token_res *,
-	    const uint8_t secret[TOKEN_SECRET_LEN]);
+
+/* verify.c */
+int	 verify_request(struct ipc_chan *, struct ipc_msg *);
+void	 verify_answer(struct ipc_chan *, const struct ipc_msg *req,
+	    int status, uint32_t retry_after, const uint8_t *grant);
 void	 grant_mint(uint64_t user_oid, int role, uint32_t scopes, int kind,
 	    uint64_t cred_oid, uint8_t out[GRANT_LEN]);
 int	 grant_check(const uint8_t *grant, size_t len, struct grant *g);
 int	 role_by_name(const char *);
+
+/*
+ * mint.c: a secret made here for a client, kept in a record by stored,
+ * and shown once in the answer to the request that asked for it.
+ */
+#define MINT_PUBLIC_MAX	31	/* an account v2 api_key or S3 id */
+#define MINT_SECRET_MAX	1023	/* the longest: an SSH private key */
+struct mint;
+/*
+ * Writes the answer into out from stored's, res, with the secret put in
+ * where stored kept the record; -1 if res is malformed (the answer is
+ * then a 500).
+ */
+typedef int	(*mint_answer_cb)(struct ipc_msg *res, struct ipc_msg *out,
+		    const struct mint *);
+struct mint {
+	struct ipc_chan	*front;
+	uint32_t	 reqid;
+	enum ipc_type	 type;		/* the request to answer */
+	mint_answer_cb	 answer;
+	char		 public_id[MINT_PUBLIC_MAX + 1]; /* shown with it */
+	char		 secret[MINT_SECRET_MAX + 1];
+};
+/* For the request req, read to its end. */
+struct mint	*mint_new(struct ipc_chan *, const struct ipc_msg *req);
+/* An opaque token as the secret: its public id and digest for stored. */
+int	 mint_token(struct mint *, const char *prefix,
+	    char idtext[TOKEN_ID_TEXT_LEN + 1], uint8_t digest[CRYPTO_MAC_LEN]);
+/* Asks stored to keep record; answer writes the answer once it has. */
+void	 mint_store(struct mint *, struct ipc_msg *record, mint_answer_cb);
+/* Answers with a refusal instead, and clears what was made. */
+void	 mint_refuse(struct mint *, int status, const char *message);
+/* stored's op.res, then on success the secret, or the public half and
+ * the secret */
+int	 mint_answer_secret(struct ipc_msg *, struct ipc_msg *,
+	    const struct mint *);
+int	 mint_answer_pair(struct ipc_msg *, struct ipc_msg *,
+	    const struct mint *);
 
 /* account.c */
 int	 account_key(struct ipc_chan *, struct ipc_msg *);
@@ -208,7 +248,7 @@ int	 account_signed(struct ipc_chan *, struct ipc_msg *);
 /* apikeys.c */
 int	 apikeys_create(struct ipc_chan *, struct ipc_msg *);
 
-/* account.c: seals secret, bound to class and "what:id"; out holds
+/* atrest.c: seals secret, bound to class and "what:id"; out holds
  * SEALED_MAX bytes */
 #define SEALED_MAX	256
 int	 seal_bound(const char *class, const char *what, const char *id,

@@ -145,43 +145,7 @@ clients_login(struct ipc_chan *chan, struct ipc_msg *m)
 	return 0;
 }
 
-/* ---- adding a client (the operator, through moatd) -------------------- */
-
-struct cadd {
-	struct ipc_chan	*moatd;
-	uint32_t	 reqid;
-	char		 secret[128];
-};
-
-static void
-add_answer(struct cadd *a, int status, const char *message,
-    const char *secret)
-{
-	struct ipc_msg	 req, m;
-
-	memset(&req, 0, sizeof(req));
-	req.type = IPC_CLIENT_ADD;
-	req.reqid = a->reqid;
-	ipc_msg_init(&m, IPC_CLIENT_ADD_RES, 0);
-	ipc_put_head(&m, status, message);
-	if (ipc_status_ok(status))
-		ipc_put_str(&m, secret);
-	ipc_reply(a->moatd, &req, &m);
-	explicit_bzero(a, sizeof(*a));
-	free(a);
-}
-
-static void
-client_stored(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
-{
-	struct cadd	*a = arg;
-	char		 message[256];
-	uint32_t	 status;
-
-	(void)chan;
-	op_res_get(m, &status, message, sizeof(message));
-	add_answer(a, status, message, status == 201 ? a->secret : NULL);
-}
+/* ---- adding a client (the operator, through moatd; see mint.c) ------- */
 
 static int
 name_ok(const char *name)
@@ -196,49 +160,36 @@ name_ok(const char *name)
 int
 clients_add(struct ipc_chan *chan, struct ipc_msg *m)
 {
-	struct cadd	*a;
+	struct mint	*mt;
 	struct ipc_msg	 req;
-	uint8_t		 id[TOKEN_ID_LEN], secret[TOKEN_SECRET_LEN];
 	uint8_t		 digest[32];
 	char		 name[CLIENT_NAME_MAX + 8], user[NAME_MAX_LEN + 1];
-	char		 allow[CIDR_LIST_MAX], idtext[13];
+	char		 allow[CIDR_LIST_MAX], idtext[TOKEN_ID_TEXT_LEN + 1];
 
-	if ((a = calloc(1, sizeof(*a))) == NULL)
-		fatal("%s", __func__);
-	a->moatd = chan;
-	a->reqid = m->reqid;
 	ipc_get_str(m, name, sizeof(name));
 	ipc_get_str(m, user, sizeof(user));
 	ipc_get_str(m, allow, sizeof(allow));
-	if (ipc_end(m) == -1) {
-		free(a);
+	if (ipc_end(m) == -1)
 		return -1;
-	}
+	mt = mint_new(chan, m);
 	if (!name_ok(name)) {
-		add_answer(a, 400, "a client name is 1 to 64 letters, digits "
-		    "or ._-", NULL);
+		mint_refuse(mt, 400, "a client name is 1 to 64 letters, digits "
+		    "or ._-");
 		return 0;
 	}
 	if (!cidr_list_valid(allow)) {
-		add_answer(a, 400, "--allow takes addresses or CIDR ranges, "
-		    "at most 16",
-		    NULL);
+		mint_refuse(mt, 400, "--allow takes addresses or CIDR ranges, "
+		    "at most 16");
 		return 0;
 	}
-	if (token_new(PREFIX_CLIENT, a->secret, sizeof(a->secret), id,
-	    secret) != CRYPTO_OK ||
-	    token_digest(authd_env->token_key, secret, digest) != CRYPTO_OK)
+	if (mint_token(mt, PREFIX_CLIENT, idtext, digest) == -1)
 		fatalx("cannot mint a client secret");
-	explicit_bzero(secret, sizeof(secret));
-	token_id_text(id, idtext);
 	ipc_msg_init(&req, IPC_STORE_CLIENT_ADD, 0);
 	ipc_put_str(&req, name);
 	ipc_put_str(&req, user);
 	ipc_put_str(&req, idtext);
 	ipc_put_bin(&req, digest, sizeof(digest));
 	ipc_put_str(&req, allow);
-	if (ipc_request(authd_env->chans[PROC_STORED], &req,
-	    authd_env->conf.common.ipc_timeout_ms, client_stored, a) == -1)
-		add_answer(a, 503, "try again", NULL);
+	mint_store(mt, &req, mint_answer_secret);
 	return 0;
 }

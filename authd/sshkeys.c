@@ -2,10 +2,10 @@
  * Adding an SSH key: the key a customer pasted is parsed here, not in
  * frontd, so that what stored keeps and later hands to sshd was checked
  * by a process that does not parse the network.  A generated pair is
- * made here; its private half goes back in the answer and nowhere else.
+ * made here; its private half goes back in the answer and nowhere else
+ * (see mint.c).
  */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "authd.h"
@@ -14,60 +14,37 @@
 #include "sshkeyrec.h"
 #include "util.h"
 
-struct sshkeyop {
-	struct ipc_chan	*front;
-	uint32_t	 reqid;
-	char		 private_key[SSHKEY_PRIVATE_MAX + 1];
-};
+#if SSHKEY_PRIVATE_MAX > MINT_SECRET_MAX
+#error "a generated private key must fit in a mint"
+#endif
 
-static void
-answer(struct sshkeyop *op, int status, const char *message,
-    const struct sshkey_rec *k)
+/* stored's record of the key, and a made key's private half in it,
+ * shown this once */
+static int
+sshkey_answer(struct ipc_msg *res, struct ipc_msg *out,
+    const struct mint *mt)
 {
-	struct ipc_msg	 req, m;
-
-	memset(&req, 0, sizeof(req));
-	req.type = IPC_AUTH_SSHKEY_ADD;
-	req.reqid = op->reqid;
-	ipc_msg_init(&m, IPC_SSHKEY_RES, 0);
-	sshkey_res_put(&m, status, message, k);
-	ipc_reply(op->front, &req, &m);
-	explicit_bzero(op, sizeof(*op));
-	free(op);
-}
-
-static void
-stored_sshkey(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
-{
-	struct sshkeyop	*op = arg;
 	struct sshkey_rec k;
 	char		 message[256];
 	int		 status;
 
-	(void)chan;
-	if (m == NULL) {
-		answer(op, 503, "try again", NULL);
-		return;
-	}
-	if (sshkey_res_get(m, &status, message, sizeof(message), &k) == -1) {
-		answer(op, 500, "internal error", NULL);
-		return;
-	}
+	if (sshkey_res_get(res, &status, message, sizeof(message), &k) == -1)
+		return -1;
 	if (status == 201)
-		strlcpy(k.private_key, op->private_key,
-		    sizeof(k.private_key));
-	answer(op, status, message, &k);
+		strlcpy(k.private_key, mt->secret, sizeof(k.private_key));
+	sshkey_res_put(out, status, message, &k);
 	explicit_bzero(&k, sizeof(k));
+	return 0;
 }
 
 /* The key to add: parsed from what was sent, or made. */
 static int
 sshkey_obtain(uint32_t method, const char *line, const char *name,
-    struct sshkey_pub *k, struct sshkeyop *op, char *why, size_t whylen)
+    struct sshkey_pub *k, struct mint *mt, char *why, size_t whylen)
 {
 	if (method == SSHKEY_GENERATE) {
-		if (sshkey_generate(name, k, op->private_key,
-		    sizeof(op->private_key)) == -1)
+		if (sshkey_generate(name, k, mt->secret,
+		    SSHKEY_PRIVATE_MAX + 1) == -1)
 			fatalx("cannot generate an ssh key");
 		return 0;
 	}
@@ -101,8 +78,7 @@ default_name(char *name, size_t namelen, const struct sshkey_pub *k)
 int
 sshkeys_add(struct ipc_chan *chan, struct ipc_msg *m)
 {
-	struct authd	*a = authd_env;
-	struct sshkeyop	*op;
+	struct mint	*mt;
 	struct sshkey_pub key;
 	struct grant	 g;
 	struct ipc_msg	 req;
@@ -114,10 +90,6 @@ sshkeys_add(struct ipc_chan *chan, struct ipc_msg *m)
 	uint32_t	 method, dialect;
 	int		 admin_only;
 
-	if ((op = calloc(1, sizeof(*op))) == NULL)
-		fatal("%s", __func__);
-	op->front = chan;
-	op->reqid = m->reqid;
 	ipc_get_bin(m, grant, sizeof(grant), &glen);
 	ipc_get_str(m, ref, sizeof(ref));
 	ipc_get_bool(m, &admin_only);
@@ -125,25 +97,24 @@ sshkeys_add(struct ipc_chan *chan, struct ipc_msg *m)
 	ipc_get_u32(m, &dialect);
 	ipc_get_str(m, name, sizeof(name));
 	ipc_get_str(m, line, sizeof(line));
-	if (ipc_end(m) == -1) {
-		free(op);
+	if (ipc_end(m) == -1)
 		return -1;
-	}
+	mt = mint_new(chan, m);
 	/* only a caller who may act at all gets a key parsed or made */
 	if (grant_check(grant, glen, &g) == -1) {
-		answer(op, 401, "invalid or expired token", NULL);
+		mint_refuse(mt, 401, "invalid or expired token");
 		return 0;
 	}
 	/* the name becomes a generated key's comment: one line, as every
 	 * line of an authorized_keys file must be */
 	if (!text_is_line(name)) {
-		answer(op, 400, "a key's name may not hold a control character",
-		    NULL);
+		mint_refuse(mt, 400, "a key's name may not hold a control "
+		    "character");
 		return 0;
 	}
-	if (sshkey_obtain(method, line, name, &key, op, why,
+	if (sshkey_obtain(method, line, name, &key, mt, why,
 	    sizeof(why)) == -1) {
-		answer(op, 400, why, NULL);
+		mint_refuse(mt, 400, why);
 		return 0;
 	}
 	default_name(name, sizeof(name), &key);
@@ -159,8 +130,6 @@ sshkeys_add(struct ipc_chan *chan, struct ipc_msg *m)
 	ipc_put_str(&req, key.comment);
 	ipc_put_str(&req, key.fingerprint);
 	ipc_put_u64(&req, key.bits);
-	if (ipc_request(a->chans[PROC_STORED], &req,
-	    a->conf.common.ipc_timeout_ms, stored_sshkey, op) == -1)
-		answer(op, 503, "try again", NULL);
+	mint_store(mt, &req, sshkey_answer);
 	return 0;
 }

@@ -517,40 +517,40 @@ users_account_data(struct ipc_chan *chan, struct ipc_msg *m)
 
 /*
  * A new SSH password for a host: made here, sealed here (bound to the
- * host as the request named it), shown once; stored keeps the seal.
+ * host as the request named it), shown once; stored keeps the seal
+ * (see mint.c).
  */
 int
 users_host_password(struct ipc_chan *chan, struct ipc_msg *m)
 {
-	struct pwop	*op = pwop_new(chan, m);
+	struct mint	*mt;
+	struct grant	 g;
 	struct ipc_msg	 req;
-	uint8_t		 sealed[SEALED_MAX];
+	uint8_t		 grant[GRANT_LEN], sealed[SEALED_MAX];
+	char		 ref[FIELD_REF_MAX + 1];
 	size_t		 len, slen;
 
-	ipc_get_bin(m, op->grant, sizeof(op->grant), &len);
-	ipc_get_str(m, op->ref, sizeof(op->ref));
-	if (ipc_end(m) == -1) {
-		pwop_free(op);
+	ipc_get_bin(m, grant, sizeof(grant), &len);
+	ipc_get_str(m, ref, sizeof(ref));
+	if (ipc_end(m) == -1)
 		return -1;
-	}
-	if (grant_check(op->grant, len, &op->g) == -1) {
-		answer_password(op, 401, "invalid or expired token", NULL);
+	mt = mint_new(chan, m);
+	if (grant_check(grant, len, &g) == -1) {
+		mint_refuse(mt, 401, "invalid or expired token");
 		return 0;
 	}
-	if (op->g.role != ROLE_ADMIN) {
-		answer_password(op, 403, "admin role required", NULL);
+	if (g.role != ROLE_ADMIN) {
+		mint_refuse(mt, 403, "admin role required");
 		return 0;
 	}
-	random_string(op->newpass, ROTATED_LEN, PASSWORD_ALPHABET);
-	if (seal_bound("host", "ssh_password", op->ref, op->newpass, sealed,
+	random_string(mt->secret, ROTATED_LEN, PASSWORD_ALPHABET);
+	if (seal_bound("host", "ssh_password", ref, mt->secret, sealed,
 	    &slen) == -1)
 		fatalx("cannot seal a secret");
 	ipc_msg_init(&req, IPC_STORE_HOST_PASSWORD, 0);
-	ipc_put_bin(&req, op->grant, sizeof(op->grant));
-	ipc_put_str(&req, op->ref);
+	ipc_put_bin(&req, grant, sizeof(grant));
+	ipc_put_str(&req, ref);
 	ipc_put_bin(&req, sealed, slen);
-	if (ipc_request(authd_env->chans[PROC_STORED], &req,
-	    authd_env->conf.common.ipc_timeout_ms, password_stored, op) == -1)
-		answer_password(op, 503, "try again", NULL);
+	mint_store(mt, &req, mint_answer_secret);
 	return 0;
 }

@@ -10,20 +10,8 @@
 
 #define ACCOUNT_KEYS_MAX	10
 
-static int
-count_keys(uint64_t user)
-{
-	static const char sql[] =
-	    "SELECT count(*) FROM account_keys WHERE user_oid = ?";
-	sqlite3_stmt	*st = db_stmt(sql);
-	int		 n = 0;
-
-	sqlite3_bind_int64(st, 1, user);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int(st, 0);
-	sqlite3_reset(st);
-	return n;
-}
+static const char keys_of_user[] =
+    "SELECT count(*) FROM account_keys WHERE user_oid = ?";
 
 static int
 write_key(int op, uint64_t user, const char *api_key, const uint8_t *sealed,
@@ -123,7 +111,7 @@ account_store_key(struct ipc_chan *chan, struct ipc_msg *m)
 	if (op < ACCOUNT_KEY_CREATE || op > ACCOUNT_FILES_KEY)
 		return ipc_violation(m, "unknown account key operation");
 	if (status == 0 && op == ACCOUNT_KEY_CREATE &&
-	    count_keys(p.user_oid) >= ACCOUNT_KEYS_MAX)
+	    db_count(keys_of_user, p.user_oid) >= ACCOUNT_KEYS_MAX)
 		status = 409;
 	if (status != 0) {
 		reply_op(chan, m, status, status == 409 ? "too many api keys" :

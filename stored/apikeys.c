@@ -18,6 +18,9 @@
 static const char key_columns[] = "oid, id, public_id, user_oid, name, "
     "scopes, permissions, coalesce(expires_at, 0), created_at, "
     "coalesce(last_used_at, 0)";
+static const char keys_of_user[] =
+    "SELECT count(*) FROM api_keys WHERE user_oid = ?";
+static const char key_delete[] = "DELETE FROM api_keys WHERE oid = ?";
 
 int
 authz_scope(const struct principal *p, uint32_t scope)
@@ -93,21 +96,6 @@ message_for(int status)
 	}
 }
 
-static int64_t
-count_keys(uint64_t user)
-{
-	static const char sql[] =
-	    "SELECT count(*) FROM api_keys WHERE user_oid = ?";
-	sqlite3_stmt	*st = db_stmt(sql);
-	int64_t		 n = 0;
-
-	sqlite3_bind_int64(st, 1, user);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return n;
-}
-
 static int
 insert_key(uint64_t user, const char *public_id, const uint8_t *digest,
     size_t dlen, const char *name, uint32_t scopes, const char *perms,
@@ -118,7 +106,6 @@ insert_key(uint64_t user, const char *public_id, const uint8_t *digest,
 	    "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
 	sqlite3_stmt	*st = db_stmt(sql);
 	char		 id[37];
-	int		 rc;
 
 	uuid_v4(id);
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
@@ -133,10 +120,7 @@ insert_key(uint64_t user, const char *public_id, const uint8_t *digest,
 	else
 		sqlite3_bind_int64(st, 8, expires);
 	sqlite3_bind_int64(st, 9, db_now());
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	*oid = sqlite3_last_insert_rowid(sqlite3_db_handle(st));
-	return rc == SQLITE_DONE ? 0 : -1;
+	return db_insert(st, oid);
 }
 
 int
@@ -178,7 +162,7 @@ apikeys_store_create(struct ipc_chan *chan, struct ipc_msg *m)
 		    "outlives it", NULL);
 		return 0;
 	}
-	if (status == 0 && count_keys(user) >= KEYS_PER_USER_MAX)
+	if (status == 0 && db_count(keys_of_user, user) >= KEYS_PER_USER_MAX)
 		status = 409;
 	if (status != 0) {
 		reply_key(chan, m, status, message_for(status), NULL);
@@ -198,19 +182,6 @@ apikeys_store_create(struct ipc_chan *chan, struct ipc_msg *m)
 	return 0;
 }
 
-static int
-delete_key(uint64_t oid)
-{
-	static const char sql[] = "DELETE FROM api_keys WHERE oid = ?";
-	sqlite3_stmt	*st = db_stmt(sql);
-	int		 rc;
-
-	sqlite3_bind_int64(st, 1, oid);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : -1;
-}
-
 static void
 list_keys(struct ipc_chan *chan, const struct ipc_msg *req, uint64_t user,
     uint32_t limit, uint32_t offset)
@@ -224,7 +195,7 @@ list_keys(struct ipc_chan *chan, const struct ipc_msg *req, uint64_t user,
 	if (sql[0] == '\0')
 		snprintf(sql, sizeof(sql), "SELECT %s FROM api_keys WHERE "
 		    "user_oid = ? ORDER BY oid LIMIT ? OFFSET ?", key_columns);
-	total = count_keys(user);
+	total = db_count(keys_of_user, user);
 	ipc_msg_init(&body, IPC_APIKEY_LIST_RES, 0);
 	st = db_stmt(sql);
 	sqlite3_bind_int64(st, 1, user);
@@ -284,7 +255,7 @@ apikeys_op(struct ipc_chan *chan, struct ipc_msg *m)
 	if (status == 0 && key_load(user, keyref, &k) == -1)
 		status = 404;
 	if (status == 0 && m->type == IPC_OP_APIKEY_DELETE &&
-	    (db_begin() == -1 || delete_key(k.oid) == -1 ||
+	    (db_begin() == -1 || db_write(key_delete, k.oid, 0) == -1 ||
 	    db_event("apikey.delete", "info", p.user_id, "api key deleted",
 	    p.username, NULL, DIALECT_APIV1) == -1 || db_commit() == -1)) {
 		db_rollback();

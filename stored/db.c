@@ -193,6 +193,17 @@ db_count(const char *sql, uint64_t param)
 }
 
 int
+db_insert(sqlite3_stmt *st, uint64_t *oid)
+{
+	int	 rc;
+
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	*oid = sqlite3_last_insert_rowid(sqlite3_db_handle(st));
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
 db_write(const char *sql, uint64_t a, uint64_t b)
 {
 	sqlite3_stmt	*st = db_stmt(sql);

@@ -19,6 +19,9 @@
 static const char sshkey_columns[] = "k.oid, k.id, k.user_oid, u.id, "
     "k.name, k.type, k.blob64, k.comment, k.fingerprint, k.bits, "
     "k.created_at";
+static const char sshkeys_of_user[] =
+    "SELECT count(*) FROM ssh_keys WHERE user_oid = ?";
+static const char sshkey_delete[] = "DELETE FROM ssh_keys WHERE oid = ?";
 
 static void
 row_to_sshkey(sqlite3_stmt *st, struct sshkey_rec *k)
@@ -106,21 +109,6 @@ sshkey_owner(const struct principal *p, const char *ref, int admin_only,
 	return status;
 }
 
-static int64_t
-count_sshkeys(uint64_t user)
-{
-	static const char sql[] =
-	    "SELECT count(*) FROM ssh_keys WHERE user_oid = ?";
-	sqlite3_stmt	*st = db_stmt(sql);
-	int64_t		 n = 0;
-
-	sqlite3_bind_int64(st, 1, user);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return n;
-}
-
 static int
 fingerprint_taken(uint64_t user, const char *fingerprint)
 {
@@ -144,7 +132,6 @@ insert_sshkey(uint64_t user, const struct sshkey_rec *k, uint64_t *oid)
 	    "(?, ?, ?, ?, ?, ?, ?, ?, ?)";
 	sqlite3_stmt	*st = db_stmt(sql);
 	char		 id[37];
-	int		 rc;
 
 	uuid_v4(id);
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
@@ -156,10 +143,7 @@ insert_sshkey(uint64_t user, const struct sshkey_rec *k, uint64_t *oid)
 	sqlite3_bind_text(st, 7, k->fingerprint, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 8, k->bits);
 	sqlite3_bind_int64(st, 9, db_now());
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	*oid = sqlite3_last_insert_rowid(sqlite3_db_handle(st));
-	return rc == SQLITE_DONE ? 0 : -1;
+	return db_insert(st, oid);
 }
 
 static int
@@ -211,7 +195,8 @@ sshkeys_store_add(struct ipc_chan *chan, struct ipc_msg *m)
 		    NULL);
 		return 0;
 	}
-	if (status == 0 && count_sshkeys(user) >= SSHKEYS_PER_USER_MAX) {
+	if (status == 0 &&
+	    db_count(sshkeys_of_user, user) >= SSHKEYS_PER_USER_MAX) {
 		reply_sshkey(chan, m, 409, "a user has at most 100 ssh keys",
 		    NULL);
 		return 0;
@@ -234,19 +219,6 @@ sshkeys_store_add(struct ipc_chan *chan, struct ipc_msg *m)
 	return 0;
 }
 
-static int
-delete_sshkey(uint64_t oid)
-{
-	static const char sql[] = "DELETE FROM ssh_keys WHERE oid = ?";
-	sqlite3_stmt	*st = db_stmt(sql);
-	int		 rc;
-
-	sqlite3_bind_int64(st, 1, oid);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : -1;
-}
-
 static void
 list_sshkeys(struct ipc_chan *chan, const struct ipc_msg *req, int status,
     const char *why, uint64_t user, uint32_t limit, uint32_t offset)
@@ -263,7 +235,7 @@ list_sshkeys(struct ipc_chan *chan, const struct ipc_msg *req, int status,
 		    "ORDER BY k.oid LIMIT ? OFFSET ?", sshkey_columns);
 	ipc_msg_init(&body, IPC_SSHKEY_LIST_RES, 0);
 	if (status == 0) {
-		total = count_sshkeys(user);
+		total = db_count(sshkeys_of_user, user);
 		st = db_stmt(sql);
 		sqlite3_bind_int64(st, 1, user);
 		sqlite3_bind_int(st, 2, limit);
@@ -314,7 +286,8 @@ sshkeys_op(struct ipc_chan *chan, struct ipc_msg *m)
 	}
 	if (status == 0 && sshkey_load(user, keyref, &k) == -1)
 		status = 404;
-	if (status == 0 && (db_begin() == -1 || delete_sshkey(k.oid) == -1 ||
+	if (status == 0 && (db_begin() == -1 ||
+	    db_write(sshkey_delete, k.oid, 0) == -1 ||
 	    sshkey_event("sshkey.delete", &k, &p, dialect) == -1 ||
 	    db_commit() == -1)) {
 		db_rollback();

@@ -86,6 +86,8 @@ int64_t	 db_now(void);
 int64_t	 db_count(const char *sql, uint64_t param);
 /* Runs a statement of up to two integer parameters: its changes, or -1. */
 int	 db_write(const char *sql, uint64_t a, uint64_t b);
+/* Runs an INSERT the caller has bound: 0 with the new row's oid, or -1. */
+int	 db_insert(sqlite3_stmt *, uint64_t *oid);
 /* A text column, "" for NULL, cut to fit. */
 void	 db_text_col(sqlite3_stmt *, int col, char *dst, size_t len);
 /*

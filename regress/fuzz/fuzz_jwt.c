@@ -1,11 +1,13 @@
 /*
- * libFuzzer target for the parsers of authd/crypto.c that see client
+ * libFuzzer target for the parsers of authd's crypto.h that see client
  * bytes: jwt_verify(), token_parse(), the strict base64url decoder, the
  * Account v2 date parser, unseal() and sig_v2_verify().
  *
  *	clang -g -O1 -fsanitize=fuzzer,address,undefined -Iauthd \
  *	    $(pkg-config --cflags jansson libbsd-overlay) \
- *	    regress/fuzz/fuzz_jwt.c authd/crypto.c -o fuzz_jwt \
+ *	    regress/fuzz/fuzz_jwt.c authd/crypto.c authd/base64.c \
+ *	    authd/seal.c authd/token.c authd/jwt.c authd/sigv2.c \
+ *	    authd/httpdate.c -o fuzz_jwt \
  *	    $(pkg-config --libs jansson libcrypto libbsd-overlay)
  *	mkdir -p /tmp/corpus_jwt && ./fuzz_jwt -max_len=4096 \
  *	    /tmp/corpus_jwt regress/fuzz/corpus/jwt

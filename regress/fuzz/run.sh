@@ -15,27 +15,33 @@ CFLAGS="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
  -I$out $(pkg-config --cflags libbsd-overlay msgpack libevent jansson)"
 LIBS="$(pkg-config --libs libbsd-overlay msgpack libevent jansson libseccomp)"
 
+# the message layer as the programs link it: the catalogue names every
+# body's field table
+IPC=$(make -s --no-print-directory print-ipc-srcs)
+
 byacc -o "$out/parse.c" moatd/parse.y
 # shellcheck disable=SC2086
 {
-clang $CFLAGS regress/fuzz/fuzz_ipc.c ipc/msg.c ipc/catalogue.c \
-    common/log.c ipc/proc.c -o "$out/fuzz_ipc" $LIBS
+clang $CFLAGS regress/fuzz/fuzz_ipc.c $IPC \
+    common/log.c -o "$out/fuzz_ipc" $LIBS
 clang $CFLAGS regress/fuzz/fuzz_http.c frontd/http_parse.c \
     frontd/http_chunked.c frontd/http_chars.c \
     -o "$out/fuzz_http" $LIBS
 clang $CFLAGS regress/fuzz/fuzz_json.c frontd/json_limits.c \
     -o "$out/fuzz_json" $LIBS
 clang $CFLAGS -Iauthd regress/fuzz/fuzz_jwt.c authd/crypto.c \
+    authd/base64.c authd/seal.c authd/token.c authd/jwt.c authd/sigv2.c \
+    authd/httpdate.c \
     -o "$out/fuzz_jwt" $LIBS $(pkg-config --libs libcrypto)
 clang $CFLAGS -Iauthd regress/fuzz/fuzz_sshkey.c authd/sshkey.c \
-    common/sshkeyrec.c ipc/msg.c ipc/catalogue.c common/util.c \
-    common/log.c ipc/proc.c \
+    common/sshkeyrec.c $IPC common/util.c \
+    common/log.c \
     -o "$out/fuzz_sshkey" $LIBS $(pkg-config --libs libcrypto libssh)
 clang $CFLAGS regress/fuzz/fuzz_conf.c moatd/conffile.c "$out/parse.c" \
     common/log.c ipc/proc.c common/util.c common/dialect.c \
     common/cidr.c -o "$out/fuzz_conf" $LIBS
 clang $CFLAGS -Iauthd regress/fuzz/fuzz_tlssign.c authd/tlskey.c \
-    ipc/msg.c ipc/catalogue.c ipc/chan.c common/log.c ipc/proc.c \
+    $IPC common/log.c \
     common/util.c \
     -o "$out/fuzz_tlssign" $LIBS $(pkg-config --libs libcrypto)
 }

@@ -1,5 +1,5 @@
 /*
- * Unit tests of authd/crypto.c.  Known answers come from the RFCs
+ * Unit tests of authd's crypto.h.  Known answers come from the RFCs
  * (4648, 4231, 5869) or were computed with python3's standard library
  * (hmac, hashlib, base64, json) and the "cryptography" package's AESGCM
  * for the sealed form; the rest are the negative cases of SECURITY.md,

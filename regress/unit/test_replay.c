@@ -14,7 +14,7 @@
 
 #define WINDOW	300
 
-/* The fresh test of authd/crypto.c, as account.c applies it. */
+/* The fresh test of authd/sigv2.c, as account.c applies it. */
 static int
 fresh(int64_t xdate, int64_t now)
 {
