@@ -11,8 +11,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "fields.h"	/* GRANT_LEN, which the messages carrying one use */
+
 #define GRANT_KEY_LEN		32
-#define GRANT_LEN		(1 + 8 + 1 + 4 + 1 + 8 + 8 + 8 + 16 + 32)
 #define GRANT_MAX_AGE		60
 
 enum grant_role {
