@@ -51,10 +51,10 @@ COMMON_SRCS = common/log.c common/sandbox.c common/landlock.c \
 	common/hmac.c common/grant.c common/ratelimit.c common/userrec.c \
 	common/timefmt.c common/keyrec.c common/cidr.c \
 	common/sshkeyrec.c common/hostrec.c common/grouprec.c \
-	common/egressrec.c
-IPC_BODY_SRCS =
+	common/egresscheck.c
+IPC_BODY_SRCS = ipc/body_egress.c
 IPC_SRCS = ipc/msg.c ipc/catalogue.c ipc/chan.c ipc/proc.c ipc/body.c ipc/dispatch.c ipc/version.c \
-	$(IPC_BODY_SRCS)
+	ipc/egressrec.c $(IPC_BODY_SRCS)
 
 MOATD_SRCS = moatd/moatd.c moatd/conf.c moatd/config.c moatd/control.c \
 	moatd/notify.c moatd/children.c moatd/setup.c moatd/sandbox.c
@@ -202,7 +202,8 @@ UNIT_TESTS = $(BIN)/test_ipc $(BIN)/test_conf $(BIN)/test_common \
 	$(BIN)/test_http_parse $(BIN)/test_json_limits $(BIN)/test_crypto \
 	$(BIN)/test_phc $(BIN)/test_grantcache $(BIN)/test_sshkey \
 	$(BIN)/test_db $(BIN)/test_replay $(BIN)/test_endpoint \
-	$(BIN)/test_tlskey $(BIN)/test_tree $(DISPATCH_TESTS)
+	$(BIN)/test_tlskey $(BIN)/test_tree $(BIN)/test_body_egress \
+	$(DISPATCH_TESTS)
 UNIT_LIB = $(call objs,regress/unit/test.c,unit) $(LIBMOAT)
 
 $(eval $(call prog_rules,unit,$(UNIT_PKGS) libcrypto,-Ifrontd -Imoatd -Iauthd -Istored -Itaskd))
@@ -212,6 +213,9 @@ $(OBJ)/unit/gen/parse.o: $(B)/gen/parse.c
 	    -c $< -o $@
 
 $(BIN)/test_ipc: $(call objs,regress/unit/test_ipc.c,unit) $(UNIT_LIB)
+	@echo "LD $@"
+	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS))
+$(BIN)/test_body_egress: $(call objs,regress/unit/test_body_egress.c,unit) $(UNIT_LIB)
 	@echo "LD $@"
 	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS))
 $(BIN)/test_common: $(call objs,regress/unit/test_common.c,unit) $(UNIT_LIB)

@@ -13,7 +13,8 @@
 
 #include <jansson.h>
 
-#include "egressrec.h"
+#include "body_egress.h"
+#include "egresscheck.h"
 #include "hostrec.h"
 #include "log.h"
 #include "stored.h"
@@ -208,42 +209,6 @@ settings_invalid(const struct egress_rec *e)
 	return NULL;
 }
 
-/* What arrives from authd: the settings given, and the secrets. */
-struct egress_change {
-	uint32_t	 op;
-	char		 ref[FIELD_REF_MAX + 1];
-	struct egress_rec given;
-	int		 present[EG_SETTINGS];
-	char		 client_public_key[EGRESS_WG_KEY_LEN + 1];
-	uint32_t	 action[EGS_SECRETS];	/* 0 keep, 1 clear, 2 set */
-	uint8_t		 sealed[EGS_SECRETS][256];
-	size_t		 sealedlen[EGS_SECRETS];
-	char		 sealref[EGS_SECRETS][FIELD_REF_MAX + 1];
-	int		 valid[EGS_SECRETS];
-};
-
-static void
-change_read(struct ipc_msg *m, struct egress_change *c)
-{
-	int	 s, isnil;
-
-	ipc_get_u32(m, &c->op);
-	ipc_get_str(m, c->ref, sizeof(c->ref));
-	for (s = 0; s < EG_SETTINGS; s++) {
-		ipc_get_optstr(m, egress_setting(&c->given, s),
-		    egress_settings[s].max + 1, &isnil);
-		c->present[s] = !isnil;
-	}
-	ipc_get_str(m, c->client_public_key, sizeof(c->client_public_key));
-	for (s = 0; s < EGS_SECRETS; s++) {
-		ipc_get_u32(m, &c->action[s]);
-		ipc_get_bin(m, c->sealed[s], sizeof(c->sealed[s]),
-		    &c->sealedlen[s]);
-		ipc_get_str(m, c->sealref[s], sizeof(c->sealref[s]));
-		ipc_get_bool(m, &c->valid[s]);
-	}
-}
-
 static int
 write_settings(const struct egress_rec *e, int create)
 {
@@ -272,7 +237,7 @@ write_settings(const struct egress_rec *e, int create)
 }
 
 static int
-write_secrets(uint64_t oid, const struct egress_change *c)
+write_secrets(uint64_t oid, const struct egress_seal seal[EGS_SECRETS])
 {
 	static const char set_sql[] = "INSERT INTO egress_secrets (egress_oid, "
 	    "kind, ref, sealed, valid) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO "
@@ -284,17 +249,17 @@ write_secrets(uint64_t oid, const struct egress_change *c)
 	int		 s, rc;
 
 	for (s = 0; s < EGS_SECRETS; s++) {
-		if (c->action[s] == 0)
+		if (seal[s].action == 0)
 			continue;
-		st = db_stmt(c->action[s] == 2 ? set_sql : clear_sql);
+		st = db_stmt(seal[s].action == 2 ? set_sql : clear_sql);
 		sqlite3_bind_int64(st, 1, oid);
 		sqlite3_bind_int(st, 2, s);
-		if (c->action[s] == 2) {
-			sqlite3_bind_text(st, 3, c->sealref[s], -1,
+		if (seal[s].action == 2) {
+			sqlite3_bind_text(st, 3, seal[s].ref, -1,
 			    SQLITE_STATIC);
-			sqlite3_bind_blob(st, 4, c->sealed[s], c->sealedlen[s],
-			    SQLITE_STATIC);
-			sqlite3_bind_int(st, 5, c->valid[s]);
+			sqlite3_bind_blob(st, 4, seal[s].sealed,
+			    seal[s].sealed_len, SQLITE_STATIC);
+			sqlite3_bind_int(st, 5, seal[s].valid);
 		}
 		rc = sqlite3_step(st);
 		sqlite3_reset(st);
@@ -349,40 +314,42 @@ egress_event(const char *type, const struct egress_rec *e,
 	    DIALECT_V1);
 }
 
+/* The egress IP e, and the task a change queued (NULL for none). */
 static void
-reply_egress(struct ipc_chan *chan, const struct ipc_msg *req, int status,
-    const char *message, const struct egress_rec *e, const char *task_id)
+reply_egress(const struct ipc_req *req, int status, const char *message,
+    const struct egress_rec *e, const char *task_id)
 {
-	struct ipc_msg	 m;
+	struct ipc_egress_res	*res;
 
-	ipc_msg_init(&m, IPC_EGRESS_RES, 0);
-	ipc_put_u64(&m, status);
-	ipc_put_str(&m, message);
-	if (status >= 200 && status < 300) {
-		ipc_put_egress(&m, e);
-		ipc_put_str(&m, task_id != NULL ? task_id : "");
-	}
-	ipc_reply(chan, req, &m);
+	if ((res = calloc(1, sizeof(*res))) == NULL)
+		fatal("%s", __func__);
+	res->head.status = status;
+	strlcpy(res->head.message, message, sizeof(res->head.message));
+	res->egress = *e;
+	strlcpy(res->task_id, task_id != NULL ? task_id : "",
+	    sizeof(res->task_id));
+	ipc_answer(req, res, NULL);
+	free(res);
 }
 
 /* Whether an update names anything to change. */
 static int
-change_given(const struct egress_change *c)
+change_given(const struct ipc_store_egress *c)
 {
 	int	 s;
 
 	for (s = 0; s < EG_SETTINGS; s++)
-		if (c->present[s])
+		if (!c->given.absent[s])
 			return 1;
 	for (s = 0; s < EGS_SECRETS; s++)
-		if (c->action[s] != 0)
+		if (c->seal[s].action != 0)
 			return 1;
 	return 0;
 }
 
 /* Applies a create or an update; the status, why, and the record. */
 static int
-change_apply(struct egress_change *c, const struct principal *p,
+change_apply(const struct ipc_store_egress *c, const struct principal *p,
     struct egress_rec *e, char task_id[37], const char **why)
 {
 	int	 s, create = c->op == EGRESS_CREATE, queued = 0;
@@ -395,16 +362,17 @@ change_apply(struct egress_change *c, const struct principal *p,
 		strlcpy(e->id, c->ref, sizeof(e->id));
 		strlcpy(e->tunnel_type, "wireguard", sizeof(e->tunnel_type));
 		strlcpy(e->provider, "manual", sizeof(e->provider));
-		if (!c->present[EG_LABEL] || !c->present[EG_IP_ADDRESS]) {
+		if (c->given.absent[EG_LABEL] ||
+		    c->given.absent[EG_IP_ADDRESS]) {
 			*why = "label and ip_address are required";
 			return 400;
 		}
 	} else if (egress_load(c->ref, e) == -1)
 		return 404;
 	for (s = 0; s < EG_SETTINGS; s++)
-		if (c->present[s])
+		if (!c->given.absent[s])
 			strlcpy(egress_setting(e, s),
-			    egress_setting(&c->given, s),
+			    egress_setting_const(&c->given.set, s),
 			    egress_settings[s].max + 1);
 	if (c->client_public_key[0] != '\0')
 		strlcpy(e->wg_client_public_key, c->client_public_key,
@@ -420,7 +388,7 @@ change_apply(struct egress_change *c, const struct principal *p,
 		return 409;
 	}
 	if (write_settings(e, create) == -1 ||
-	    egress_load(e->id, e) == -1 || write_secrets(e->oid, c) == -1)
+	    egress_load(e->id, e) == -1 || write_secrets(e->oid, c->seal) == -1)
 		return 500;
 	if (!create && (queued = host_egress_task(bound_host(e->oid), p,
 	    task_id)) == -1)
@@ -438,7 +406,8 @@ change_apply(struct egress_change *c, const struct principal *p,
 int
 egress_store(struct ipc_chan *chan, struct ipc_msg *m)
 {
-	struct egress_change	*c;
+	struct ipc_req		 req = ipc_req_of(chan, m);
+	struct ipc_store_egress	*c;
 	struct principal	 p;
 	struct egress_rec	 e;
 	char			 task_id[37] = "";
@@ -448,13 +417,13 @@ egress_store(struct ipc_chan *chan, struct ipc_msg *m)
 
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		fatal("%s", __func__);
-	status = authz_grant(m, &p, &retry);
-	change_read(m, c);
-	if (ipc_end(m) == -1 || (c->op != EGRESS_CREATE &&
+	if (ipc_msg_get(m, c) == -1 || (c->op != EGRESS_CREATE &&
 	    c->op != EGRESS_UPDATE)) {
 		free(c);
 		return ipc_violation(m, "unknown egress operation");
 	}
+	memset(&e, 0, sizeof(e));
+	status = authz_check(c->grant, c->grant_len, &p, &retry);
 	if (status == 0 && p.role != ROLE_ADMIN)
 		status = 403;
 	if (status == 0) {
@@ -470,7 +439,7 @@ egress_store(struct ipc_chan *chan, struct ipc_msg *m)
 	}
 	explicit_bzero(c, sizeof(*c));
 	free(c);
-	reply_egress(chan, m, status, why != NULL ? why : status == 404 ?
+	reply_egress(&req, status, why != NULL ? why : status == 404 ?
 	    "egress ip not found" : status_message(status), &e, task_id);
 	return 0;
 }
@@ -499,39 +468,83 @@ egress_delete(const struct egress_rec *e, const struct principal *p,
 int
 egress_op(struct ipc_chan *chan, struct ipc_msg *m)
 {
+	struct ipc_req	 req = ipc_req_of(chan, m);
+	struct ipc_op_egress b;
 	struct principal p;
 	struct egress_rec e;
-	char		 ref[FIELD_REF_MAX + 1];
 	const char	*why = NULL;
-	uint32_t	 op, retry;
+	uint32_t	 retry;
 	int		 status;
 
-	status = authz_grant(m, &p, &retry);
-	ipc_get_u32(m, &op);
-	ipc_get_str(m, ref, sizeof(ref));
-	if (ipc_end(m) == -1)
+	if (ipc_msg_get(m, &b) == -1)
 		return -1;
-	if (op != EGRESS_GET && op != EGRESS_DELETE)
+	if (b.op != EGRESS_GET && b.op != EGRESS_DELETE)
 		return ipc_violation(m, "unknown egress operation");
+	status = authz_check(b.grant, b.grant_len, &p, &retry);
 	memset(&e, 0, sizeof(e));
 	if (status == 0 && p.role != ROLE_ADMIN)
 		status = 403;
-	if (status == 0 && egress_load(ref, &e) == -1)
+	if (status == 0 && egress_load(b.ref, &e) == -1)
 		status = 404;
 	if (status == 0)
-		status = op == EGRESS_GET ? 200 : egress_delete(&e, &p, &why);
-	reply_egress(chan, m, status, why != NULL ? why : status == 404 ?
+		status = b.op == EGRESS_GET ? 200 :
+		    egress_delete(&e, &p, &why);
+	reply_egress(&req, status, why != NULL ? why : status == 404 ?
 	    "egress ip not found" : status_message(status), &e, NULL);
 	return 0;
 }
 
+/*
+ * An admin's page of egress IPs or bindings (stored.h), its records put
+ * by row into a reply of type.
+ */
+static int
+egress_page(struct ipc_chan *chan, struct ipc_msg *m, enum ipc_type type,
+    const char *sql, const char *count_sql, list_row_fn row)
+{
+	struct ipc_req		 req = ipc_req_of(chan, m);
+	struct ipc_egress_page	 b;
+	struct ipc_egress_page_res res;
+	struct ipc_msg		 items;
+	struct principal	 p;
+	sqlite3_stmt		*st;
+	uint32_t		 retry;
+	int			 status;
+
+	if (ipc_msg_get(m, &b) == -1)
+		return -1;
+	status = authz_check(b.grant, b.grant_len, &p, &retry);
+	if (status == 0 && p.role != ROLE_ADMIN)
+		status = 403;
+	memset(&res, 0, sizeof(res));
+	ipc_msg_init(&items, type, 0);
+	if (status == 0) {
+		st = db_stmt(sql);
+		sqlite3_bind_int(st, 1, b.limit == 0 || b.limit > ADMIN_PAGE ?
+		    ADMIN_PAGE : b.limit);
+		sqlite3_bind_int64(st, 2, b.offset);
+		while (items.sbuf.size < LIST_PAGE_BYTES &&
+		    sqlite3_step(st) == SQLITE_ROW) {
+			row(st, &items);
+			res.count++;
+		}
+		sqlite3_reset(st);
+		res.total = db_count(count_sql, 0);
+	}
+	res.head.status = status == 0 ? 200 : status;
+	strlcpy(res.head.message, status_message(status),
+	    sizeof(res.head.message));
+	ipc_answer(&req, &res, &items);
+	return 0;
+}
+
 static void
-egress_row(sqlite3_stmt *st, struct ipc_msg *body)
+egress_row(sqlite3_stmt *st, struct ipc_msg *items)
 {
 	struct egress_rec e;
 
 	row_to_egress(st, &e);
-	ipc_put_egress(body, &e);
+	ipc_msg_put_item(items, &e);
 }
 
 /* IPC_OP_EGRESS_LIST: grant, limit, offset. */
@@ -543,7 +556,7 @@ egress_list(struct ipc_chan *chan, struct ipc_msg *m)
 	if (sql[0] == '\0')
 		snprintf(sql, sizeof(sql), "SELECT %s FROM %s ORDER BY e.oid "
 		    "LIMIT ?1 OFFSET ?2", egress_columns, egress_from);
-	return admin_page(chan, m, IPC_EGRESS_LIST_RES, sql,
+	return egress_page(chan, m, IPC_EGRESS_LIST_RES, sql,
 	    "SELECT count(*) FROM egress_ips", egress_row);
 }
 
@@ -715,69 +728,66 @@ binding_delete(const struct principal *p, const char *ref,
 }
 
 static void
-reply_binding(struct ipc_chan *chan, const struct ipc_msg *req, int status,
-    const char *message, const struct binding_rec *b, const char *task_id)
+reply_binding(const struct ipc_req *req, int status, const char *message,
+    const struct binding_rec *b, const char *task_id)
 {
-	struct ipc_msg	 m;
+	struct ipc_binding_res	 res;
 
-	ipc_msg_init(&m, IPC_BINDING_RES, 0);
-	ipc_put_u64(&m, status);
-	ipc_put_str(&m, message);
-	if (status >= 200 && status < 300) {
-		ipc_put_binding(&m, b);
-		ipc_put_str(&m, task_id);
-	}
-	ipc_reply(chan, req, &m);
+	memset(&res, 0, sizeof(res));
+	res.head.status = status;
+	strlcpy(res.head.message, message, sizeof(res.head.message));
+	res.binding = *b;
+	strlcpy(res.task_id, task_id, sizeof(res.task_id));
+	ipc_answer(req, &res, NULL);
 }
 
 /* IPC_OP_BINDING: grant, op, a host or binding ref, an egress ref. */
 int
 bindings_op(struct ipc_chan *chan, struct ipc_msg *m)
 {
+	struct ipc_req	 req = ipc_req_of(chan, m);
+	struct ipc_op_binding in;
 	struct principal p;
 	struct binding_rec b;
-	char		 a[FIELD_REF_MAX + 1], egress[FIELD_REF_MAX + 1];
 	char		 task_id[37] = "";
 	const char	*why = NULL;
-	uint32_t	 op, retry;
+	uint32_t	 retry;
 	int		 status;
 
-	status = authz_grant(m, &p, &retry);
-	ipc_get_u32(m, &op);
-	ipc_get_str(m, a, sizeof(a));
-	ipc_get_str(m, egress, sizeof(egress));
-	if (ipc_end(m) == -1)
+	if (ipc_msg_get(m, &in) == -1)
 		return -1;
-	if (op != BINDING_CREATE && op != BINDING_DELETE)
+	if (in.op != BINDING_CREATE && in.op != BINDING_DELETE)
 		return ipc_violation(m, "unknown binding operation");
+	status = authz_check(in.grant, in.grant_len, &p, &retry);
 	memset(&b, 0, sizeof(b));
 	if (status == 0 && p.role != ROLE_ADMIN)
 		status = 403;
 	if (status == 0) {
 		if (db_begin() == -1)
 			status = 500;
-		else if ((status = op == BINDING_CREATE ? binding_create(&p, a,
-		    egress, &b, task_id, &why) : binding_delete(&p, a, &b,
-		    task_id, &why)) >= 300 || db_commit() == -1) {
+		else if ((status = in.op == BINDING_CREATE ?
+		    binding_create(&p, in.ref, in.egress_ref, &b, task_id,
+		    &why) : binding_delete(&p, in.ref, &b, task_id,
+		    &why)) >= 300 || db_commit() == -1) {
 			db_rollback();
 			if (status < 300)
 				status = 500;
 		} else if (task_id[0] != '\0')
 			tasks_wake();
 	}
-	reply_binding(chan, m, status, why != NULL && status >= 300 ? why :
+	reply_binding(&req, status, why != NULL && status >= 300 ? why :
 	    status_message(status), &b, task_id);
 	return 0;
 }
 
 static void
-binding_row(sqlite3_stmt *st, struct ipc_msg *body)
+binding_row(sqlite3_stmt *st, struct ipc_msg *items)
 {
 	struct binding_rec b;
 	uint64_t	 host_oid;
 
 	row_to_binding(st, &b, &host_oid);
-	ipc_put_binding(body, &b);
+	ipc_msg_put_item(items, &b);
 }
 
 /* IPC_OP_BINDING_LIST: grant, limit, offset. */
@@ -790,7 +800,7 @@ bindings_list(struct ipc_chan *chan, struct ipc_msg *m)
 		snprintf(sql, sizeof(sql), "SELECT %s, b.host_oid FROM %s "
 		    "ORDER BY b.oid LIMIT ?1 OFFSET ?2", binding_columns,
 		    binding_from);
-	return admin_page(chan, m, IPC_BINDING_LIST_RES, sql,
+	return egress_page(chan, m, IPC_BINDING_LIST_RES, sql,
 	    "SELECT count(*) FROM bindings", binding_row);
 }
 
@@ -890,8 +900,7 @@ egress_job_load(uint64_t host_oid, struct egress_job *j)
 #define EGRESS_TEST_WAIT_MS	((EGRESS_TEST_SECONDS + 3) * 1000)
 
 struct egress_tester {
-	struct ipc_chan		*front;
-	uint32_t		 reqid;
+	struct ipc_req		 req;		/* frontd's */
 	int			 slot;
 	struct egress_rec	 e;
 	char			 actor[USERNAME_MAX + 1];
@@ -900,22 +909,19 @@ struct egress_tester {
 static uint64_t	 under_test[EGRESS_TESTS_MAX];
 
 static void
-reply_test(struct ipc_chan *chan, uint32_t reqid, int status,
-    const char *message, const struct egress_rec *e,
-    const struct egress_test *t)
+reply_test(const struct ipc_req *req, int status, const char *message,
+    const struct egress_rec *e, const struct egress_test *t)
 {
-	struct ipc_msg	 req, m;
+	struct ipc_egress_test_res res;
 
-	memset(&req, 0, sizeof(req));
-	req.type = IPC_OP_EGRESS_TEST;
-	req.reqid = reqid;
-	ipc_msg_init(&m, IPC_EGRESS_TEST_RES, 0);
-	ipc_put_head(&m, status, message);
+	memset(&res, 0, sizeof(res));
+	res.head.status = status;
+	strlcpy(res.head.message, message, sizeof(res.head.message));
 	if (status == 200) {
-		ipc_put_str(&m, e->id);
-		ipc_put_egress_test(&m, t);
+		strlcpy(res.id, e->id, sizeof(res.id));
+		res.test = *t;
 	}
-	ipc_reply(chan, &req, &m);
+	ipc_answer(req, &res, NULL);
 }
 
 static void
@@ -935,38 +941,48 @@ test_event(const struct egress_tester *x, const struct egress_test *t)
 		db_rollback();
 }
 
+/* taskd's answer, read whole into res; its head says what became of it */
+static void
+check_read(struct ipc_msg *m, struct ipc_egress_check_res *res)
+{
+	struct ipc_head	*h = &res->head;
+
+	if (m == NULL) {
+		memset(res, 0, sizeof(*res));
+		h->status = 504;
+		strlcpy(h->message, "the test did not finish in time",
+		    sizeof(h->message));
+	} else if (ipc_msg_get(m, res) == -1 || (ipc_status_ok(h->status) &&
+	    !egress_test_ok(&res->test))) {
+		if (m->error == NULL && m->refused == NULL)
+			ipc_violation(m, "an egress check's result out of "
+			    "range");
+		memset(res, 0, sizeof(*res));
+		h->status = 502;
+		strlcpy(h->message, "the test's answer cannot be read",
+		    sizeof(h->message));
+	}
+}
+
 static void
 tested(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
 	struct egress_tester	*x = arg;
-	struct egress_test	 t;
-	struct ipc_head		 h;
+	struct ipc_egress_check_res res;
 
 	(void)chan;
-	memset(&t, 0, sizeof(t));
-	memset(&h, 0, sizeof(h));
-	h.status = 504;
-	strlcpy(h.message, "the test did not finish in time",
-	    sizeof(h.message));
-	if (m != NULL && ipc_get_head(m, &h) == 1) {
-		ipc_get_egress_test(m, &t);
-		if (ipc_end(m) == -1) {
-			h.status = 502;
-			strlcpy(h.message, "the test's answer cannot be read",
-			    sizeof(h.message));
-		}
-	}
-	if (h.status == 200)
-		test_event(x, &t);
-	reply_test(x->front, x->reqid, h.status == 200 ? 200 : 502, h.message,
-	    &x->e, &t);
+	check_read(m, &res);
+	if (res.head.status == 200)
+		test_event(x, &res.test);
+	reply_test(&x->req, res.head.status == 200 ? 200 : 502,
+	    res.head.message, &x->e, &res.test);
 	under_test[x->slot] = 0;
 	free(x);
 }
 
 /* An egress IP that makes no tunnel fails its test at once. */
 static void
-untestable(struct egress_tester *x, struct ipc_chan *chan, uint32_t reqid)
+untestable(struct egress_tester *x, const struct ipc_req *req)
 {
 	struct egress_test	 t;
 
@@ -980,7 +996,7 @@ untestable(struct egress_tester *x, struct ipc_chan *chan, uint32_t reqid)
 	strlcpy(t.detail[EGC_EXIT_IP], "no tunnel", sizeof(t.detail[0]));
 	strlcpy(t.detail[EGC_DNS], "no tunnel", sizeof(t.detail[0]));
 	test_event(x, &t);
-	reply_test(chan, reqid, 200, "ok", &x->e, &t);
+	reply_test(req, 200, "ok", &x->e, &t);
 	free(x);
 }
 
@@ -1010,51 +1026,49 @@ int
 egress_test(struct ipc_chan *chan, struct ipc_msg *m)
 {
 	struct egress_tester	*x;
-	struct egress_job	 job;
+	struct ipc_op_egress_test b;
+	struct ipc_egress_check	 check;
 	struct principal	 p;
 	struct ipc_msg		 req;
-	char			 ref[FIELD_REF_MAX + 1];
 	const char		*why = NULL;
 	uint32_t		 retry;
 	int			 status, slot = -1;
 
-	status = authz_grant(m, &p, &retry);
-	ipc_get_str(m, ref, sizeof(ref));
-	if (ipc_end(m) == -1)
+	if (ipc_msg_get(m, &b) == -1)
 		return -1;
+	status = authz_check(b.grant, b.grant_len, &p, &retry);
 	if ((x = calloc(1, sizeof(*x))) == NULL)
 		fatal("%s", __func__);
+	x->req = ipc_req_of(chan, m);
 	if (status == 0 && p.role != ROLE_ADMIN)
 		status = 403;
-	if (status == 0 && egress_load(ref, &x->e) == -1)
+	if (status == 0 && egress_load(b.ref, &x->e) == -1)
 		status = 404;
 	if (status == 0 && x->e.config_error[0] != '\0') {
-		untestable(x, chan, m->reqid);
+		untestable(x, &x->req);
 		return 0;
 	}
 	if (status == 0 && (slot = test_slot(x->e.oid, &why)) < 0)
 		status = -slot;
-	if (status == 0 && egress_job_fill(x->e.oid, &job) == -1)
+	memset(&check, 0, sizeof(check));
+	if (status == 0 && egress_job_fill(x->e.oid, &check.job) == -1)
 		status = 500;
 	if (status != 0) {
-		reply_test(chan, m->reqid, status, why != NULL ? why :
+		reply_test(&x->req, status, why != NULL ? why :
 		    status == 404 ? "egress ip not found" :
 		    status_message(status), NULL, NULL);
 		free(x);
 		return 0;
 	}
-	x->front = chan;
-	x->reqid = m->reqid;
 	x->slot = slot;
 	strlcpy(x->actor, p.username, sizeof(x->actor));
 	under_test[slot] = x->e.oid;
+	strlcpy(check.declared_ip, x->e.ip_address, sizeof(check.declared_ip));
 	ipc_msg_init(&req, IPC_EGRESS_CHECK, 0);
-	ipc_put_egress_job(&req, &job);
-	ipc_put_str(&req, x->e.ip_address);
+	ipc_msg_put(&req, &check);
 	if (ipc_request(stored_env->chans[PROC_TASKD], &req,
 	    EGRESS_TEST_WAIT_MS, tested, x) == -1) {
-		reply_test(chan, m->reqid, 503, "taskd is not there", NULL,
-		    NULL);
+		reply_test(&x->req, 503, "taskd is not there", NULL, NULL);
 		under_test[slot] = 0;
 		free(x);
 	}

@@ -8,7 +8,7 @@
 #include "daemon.h"
 #include "dialect.h"
 #include "dispatch.h"
-#include "egressrec.h"
+#include "egresscheck.h"
 #include "fields.h"
 #include "grant.h"
 #include "ipc.h"

@@ -15,7 +15,7 @@
 
 #include <sys/types.h>
 
-#include "egressrec.h"
+#include "egresscheck.h"
 #include "hostrec.h"
 
 enum driver_op {
