@@ -78,7 +78,7 @@ STORED_SRCS = stored/stored.c stored/config.c stored/db.c stored/schema.c \
 	stored/sessions.c stored/events.c stored/reply.c stored/tokens.c \
 	stored/apikeys.c stored/clients.c stored/account.c stored/sshkeys.c \
 	stored/profile.c stored/groups.c stored/sessionops.c stored/hosts.c stored/tasks.c \
-	stored/egress.c stored/digest.c
+	stored/egress.c stored/bindings.c stored/egresstest.c stored/digest.c
 TASKD_SRCS = taskd/taskd.c taskd/config.c taskd/jobs.c taskd/runner.c \
 	taskd/crun.c taskd/image.c taskd/spawn.c taskd/net.c taskd/endpoint.c \
 	taskd/suite.c taskd/idmap.c taskd/bundle.c taskd/tree.c

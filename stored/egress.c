@@ -3,9 +3,10 @@
  * by, through a WireGuard tunnel (or, in the settings only so far, a
  * proxy).  Admins alone reach them.  The secrets arrive sealed by authd,
  * each with the reference it was sealed to, and stay sealed here.  An
- * egress IP serves one host at a time, through a binding; a change that
- * a running host would feel queues a host.egress task, which brings its
- * tunnel in line.  stored checks every setting, whoever sent it.
+ * egress IP serves one host at a time, through a binding (bindings.c);
+ * a change that a running host would feel queues a host.egress task,
+ * which brings its tunnel in line.  stored checks every setting,
+ * whoever sent it.  An egress IP's test is in egresstest.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,8 +20,6 @@
 #include "log.h"
 #include "stored.h"
 #include "util.h"
-
-#define EGRESS_PAGE	200
 
 static const char egress_columns[] = "e.oid, e.id, e.label, e.ip_address, "
     "e.tunnel_type, e.provider, e.wg_endpoint, e.wg_public_key, "
@@ -82,8 +81,8 @@ row_to_egress(sqlite3_stmt *st, struct egress_rec *e)
 	config_check(e, sqlite3_column_int(st, 18));
 }
 
-/* The egress IP ref (UUID or oid) names; -1 if none. */
-static int
+/* The egress IP ref (UUID or oid) names; -1 if none (stored.h). */
+int
 egress_load(const char *ref, struct egress_rec *e)
 {
 	static char	 sql[1024];
@@ -270,11 +269,12 @@ write_secrets(uint64_t oid, const struct egress_seal seal[EGS_SECRETS])
 }
 
 /*
- * A running host bound to e feels a change: queue the task that brings
- * its tunnel in line.  0 with no task, 1 with one, -1 on error.
+ * A running host (0 for none) feels a change to its egress IP or its
+ * binding: queue the task that brings its tunnel in line.  0 with no
+ * task, 1 with one, -1 on error.
  */
-static int
-host_egress_task(uint64_t host_oid, const struct principal *p,
+int
+egress_host_task(uint64_t host_oid, const struct principal *p,
     char task_id[37])
 {
 	struct host_rec	 h;
@@ -390,7 +390,7 @@ change_apply(const struct ipc_store_egress *c, const struct principal *p,
 	if (write_settings(e, create) == -1 ||
 	    egress_load(e->id, e) == -1 || write_secrets(e->oid, c->seal) == -1)
 		return 500;
-	if (!create && (queued = host_egress_task(bound_host(e->oid), p,
+	if (!create && (queued = egress_host_task(bound_host(e->oid), p,
 	    task_id)) == -1)
 		return 500;
 	if (egress_load(e->id, e) == -1 || egress_event(create ?
@@ -494,13 +494,11 @@ egress_op(struct ipc_chan *chan, struct ipc_msg *m)
 	return 0;
 }
 
-/*
- * An admin's page of egress IPs or bindings (stored.h), its records put
- * by row into a reply of type.
- */
-static int
+/* An admin's page of egress IPs or bindings (stored.h). */
+int
 egress_page(struct ipc_chan *chan, struct ipc_msg *m, enum ipc_type type,
-    const char *sql, const char *count_sql, list_row_fn row)
+    const char *sql, const char *count_sql,
+    void (*row)(sqlite3_stmt *, struct ipc_msg *items))
 {
 	struct ipc_req		 req = ipc_req_of(chan, m);
 	struct ipc_egress_page	 b;
@@ -566,511 +564,4 @@ egress_available(void)
 {
 	return db_count("SELECT count(*) FROM egress_ips e WHERE NOT EXISTS "
 	    "(SELECT 1 FROM bindings b WHERE b.egress_oid = e.oid)", 0);
-}
-
-/* ---- bindings ------------------------------------------------------- */
-
-static const char binding_columns[] = "b.oid, b.id, h.id, e.id, "
-    "b.created_at";
-static const char binding_from[] = "bindings b JOIN hosts h ON "
-    "h.oid = b.host_oid JOIN egress_ips e ON e.oid = b.egress_oid";
-
-static void
-row_to_binding(sqlite3_stmt *st, struct binding_rec *b, uint64_t *host_oid)
-{
-	memset(b, 0, sizeof(*b));
-	b->oid = sqlite3_column_int64(st, 0);
-	db_text_col(st, 1, b->id, sizeof(b->id));
-	db_text_col(st, 2, b->host_id, sizeof(b->host_id));
-	db_text_col(st, 3, b->egress_ip_id, sizeof(b->egress_ip_id));
-	b->created_at = sqlite3_column_int64(st, 4);
-	*host_oid = sqlite3_column_int64(st, 5);
-}
-
-static int
-binding_load(const char *ref, struct binding_rec *b, uint64_t *host_oid)
-{
-	static char	 sql[512];
-	sqlite3_stmt	*st;
-	int		 rc;
-
-	if (sql[0] == '\0')
-		snprintf(sql, sizeof(sql), "SELECT %s, b.host_oid FROM %s "
-		    "WHERE b.id = ?1 OR CAST(b.oid AS TEXT) = ?1",
-		    binding_columns, binding_from);
-	st = db_stmt(sql);
-	sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		row_to_binding(st, b, host_oid);
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? 0 : -1;
-}
-
-/*
- * Gives the host the egress IP ref names, in the caller's transaction.
- * 0, or an HTTP status with why.
- */
-int
-bindings_attach(const struct host_rec *h, const char *ref,
-    struct binding_rec *b, const char **why)
-{
-	static const char sql[] = "INSERT INTO bindings (id, host_oid, "
-	    "egress_oid, created_at) VALUES (?, ?, ?, ?)";
-	struct egress_rec e;
-	sqlite3_stmt	*st;
-	uint64_t	 host_oid;
-	int		 rc;
-
-	if (egress_load(ref, &e) == -1) {
-		*why = "egress ip not found";
-		return 404;
-	}
-	/* one whose config_error says it cannot make a tunnel may still be
-	 * bound: its host's task then fails with egress_invalid, and the
-	 * host runs without a way out until the egress IP is mended */
-	if (e.binding_id[0] != '\0') {
-		*why = strcmp(e.host_id, h->id) == 0 ? "the egress ip is "
-		    "bound to this host already" : "the egress ip is bound to "
-		    "another host";
-		return 409;
-	}
-	memset(b, 0, sizeof(*b));
-	uuid_v4(b->id);
-	st = db_stmt(sql);
-	sqlite3_bind_text(st, 1, b->id, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, h->oid);
-	sqlite3_bind_int64(st, 3, e.oid);
-	sqlite3_bind_int64(st, 4, db_now());
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if ((rc & 0xff) == SQLITE_CONSTRAINT) {
-		*why = "the host already has an egress ip";
-		return 409;
-	}
-	if (rc != SQLITE_DONE || binding_load(b->id, b, &host_oid) == -1)
-		return 500;
-	return 0;
-}
-
-/* A host that is deleted lets its egress IP go. */
-int
-bindings_detach_host(uint64_t host_oid)
-{
-	return db_write("DELETE FROM bindings WHERE host_oid = ?", host_oid,
-	    0) == -1 ? -1 : 0;
-}
-
-static int
-binding_event(const char *type, const struct binding_rec *b,
-    const struct host_rec *h, const struct principal *p, const char *task_id)
-{
-	struct event_refs	 refs = { h->user_id, h->id, task_id };
-	char			 message[128];
-
-	snprintf(message, sizeof(message), "egress ip %s for host %s",
-	    b->egress_ip_id, h->short_id);
-	return db_event_refs(type, "info", &refs, message, p->username, NULL,
-	    DIALECT_V1);
-}
-
-/* BINDING_CREATE: a is the host, b the egress IP. */
-static int
-binding_create(const struct principal *p, const char *a, const char *b,
-    struct binding_rec *rec, char task_id[37], const char **why)
-{
-	struct host_rec	 h;
-	int		 status, queued;
-
-	if (hosts_load_ref(p, a, &h) == -1) {
-		*why = "host not found";
-		return 404;
-	}
-	if (tasks_host_busy(h.oid)) {
-		*why = "the host has a task in progress";
-		return 409;
-	}
-	if ((status = bindings_attach(&h, b, rec, why)) != 0)
-		return status;
-	if ((queued = host_egress_task(h.oid, p, task_id)) == -1 ||
-	    binding_event("admin.binding.create", rec, &h, p, queued ?
-	    task_id : NULL) == -1)
-		return 500;
-	if (!queued)
-		task_id[0] = '\0';
-	return 201;
-}
-
-static int
-binding_delete(const struct principal *p, const char *ref,
-    struct binding_rec *rec, char task_id[37], const char **why)
-{
-	struct host_rec	 h;
-	uint64_t	 host_oid;
-	int		 queued;
-
-	if (binding_load(ref, rec, &host_oid) == -1 ||
-	    hosts_load_oid(host_oid, &h) == -1) {
-		*why = "binding not found";
-		return 404;
-	}
-	if (tasks_host_busy(host_oid)) {
-		*why = "the host has a task in progress";
-		return 409;
-	}
-	if (bindings_detach_host(host_oid) == -1 ||
-	    (queued = host_egress_task(host_oid, p, task_id)) == -1 ||
-	    binding_event("admin.binding.delete", rec, &h, p, queued ?
-	    task_id : NULL) == -1)
-		return 500;
-	if (!queued)
-		task_id[0] = '\0';
-	return 204;
-}
-
-static void
-reply_binding(const struct ipc_req *req, int status, const char *message,
-    const struct binding_rec *b, const char *task_id)
-{
-	struct ipc_binding_res	 res;
-
-	memset(&res, 0, sizeof(res));
-	res.head.status = status;
-	strlcpy(res.head.message, message, sizeof(res.head.message));
-	res.binding = *b;
-	strlcpy(res.task_id, task_id, sizeof(res.task_id));
-	ipc_answer(req, &res, NULL);
-}
-
-/* IPC_OP_BINDING: grant, op, a host or binding ref, an egress ref. */
-int
-bindings_op(struct ipc_chan *chan, struct ipc_msg *m)
-{
-	struct ipc_req	 req = ipc_req_of(chan, m);
-	struct ipc_op_binding in;
-	struct principal p;
-	struct binding_rec b;
-	char		 task_id[37] = "";
-	const char	*why = NULL;
-	uint32_t	 retry;
-	int		 status;
-
-	if (ipc_msg_get(m, &in) == -1)
-		return -1;
-	if (in.op != BINDING_CREATE && in.op != BINDING_DELETE)
-		return ipc_violation(m, "unknown binding operation");
-	status = authz_check(in.grant, in.grant_len, &p, &retry);
-	memset(&b, 0, sizeof(b));
-	if (status == 0 && p.role != ROLE_ADMIN)
-		status = 403;
-	if (status == 0) {
-		if (db_begin() == -1)
-			status = 500;
-		else if ((status = in.op == BINDING_CREATE ?
-		    binding_create(&p, in.ref, in.egress_ref, &b, task_id,
-		    &why) : binding_delete(&p, in.ref, &b, task_id,
-		    &why)) >= 300 || db_commit() == -1) {
-			db_rollback();
-			if (status < 300)
-				status = 500;
-		} else if (task_id[0] != '\0')
-			tasks_wake();
-	}
-	reply_binding(&req, status, why != NULL && status >= 300 ? why :
-	    status_message(status), &b, task_id);
-	return 0;
-}
-
-static void
-binding_row(sqlite3_stmt *st, struct ipc_msg *items)
-{
-	struct binding_rec b;
-	uint64_t	 host_oid;
-
-	row_to_binding(st, &b, &host_oid);
-	ipc_msg_put_item(items, &b);
-}
-
-/* IPC_OP_BINDING_LIST: grant, limit, offset. */
-int
-bindings_list(struct ipc_chan *chan, struct ipc_msg *m)
-{
-	static char	 sql[512];
-
-	if (sql[0] == '\0')
-		snprintf(sql, sizeof(sql), "SELECT %s, b.host_oid FROM %s "
-		    "ORDER BY b.oid LIMIT ?1 OFFSET ?2", binding_columns,
-		    binding_from);
-	return egress_page(chan, m, IPC_BINDING_LIST_RES, sql,
-	    "SELECT count(*) FROM bindings", binding_row);
-}
-
-/* ---- what a job carries --------------------------------------------- */
-
-static void
-job_secret(struct egress_job *j, int kind)
-{
-	static const char sql[] = "SELECT ref, sealed FROM egress_secrets "
-	    "WHERE egress_oid = ? AND kind = ?";
-	sqlite3_stmt	*st = db_stmt(sql);
-	size_t		 len;
-
-	sqlite3_bind_int64(st, 1, j->oid);
-	sqlite3_bind_int(st, 2, kind);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		db_text_col(st, 0, j->ref[kind], sizeof(j->ref[kind]));
-		len = sqlite3_column_bytes(st, 1);
-		if (len <= sizeof(j->sealed[kind])) {
-			memcpy(j->sealed[kind], sqlite3_column_blob(st, 1),
-			    len);
-			j->sealedlen[kind] = len;
-		}
-	}
-	sqlite3_reset(st);
-}
-
-/* The tunnel of the egress IP oid names, as taskd brings it up. */
-static int
-egress_job_fill(uint64_t oid, struct egress_job *j)
-{
-	/* a proxy's makes no tunnel: without an endpoint, the runner
-	 * fails its step with egress_invalid */
-	static const char sql[] = "SELECT e.oid, e.id, CASE e.tunnel_type "
-	    "WHEN 'wireguard' THEN e.wg_endpoint ELSE '' END, "
-	    "e.wg_public_key, e.wg_allowed_ips, e.wg_dns_server, "
-	    "e.wg_peer_address FROM egress_ips e WHERE e.oid = ?";
-	sqlite3_stmt	*st = db_stmt(sql);
-
-	memset(j, 0, sizeof(*j));
-	sqlite3_bind_int64(st, 1, oid);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		j->present = 1;
-		j->oid = sqlite3_column_int64(st, 0);
-		db_text_col(st, 1, j->id, sizeof(j->id));
-		db_text_col(st, 2, j->endpoint, sizeof(j->endpoint));
-		db_text_col(st, 3, j->peer_public_key,
-		    sizeof(j->peer_public_key));
-		db_text_col(st, 4, j->allowed_ips, sizeof(j->allowed_ips));
-		db_text_col(st, 5, j->dns_server, sizeof(j->dns_server));
-		db_text_col(st, 6, j->address, sizeof(j->address));
-	}
-	sqlite3_reset(st);
-	if (!j->present)
-		return -1;
-	job_secret(j, EGS_WG_PRIVATE_KEY);
-	job_secret(j, EGS_WG_PRESHARED_KEY);
-	return 0;
-}
-
-/* Whether the egress IP bound to the host can make a tunnel. */
-int
-egress_host_usable(uint64_t host_oid)
-{
-	struct egress_rec	 e;
-	char			 ref[24];
-	int64_t			 oid;
-
-	oid = db_count("SELECT egress_oid FROM bindings WHERE host_oid = ?",
-	    host_oid);
-	snprintf(ref, sizeof(ref), "%lld", (long long)oid);
-	return oid != 0 && egress_load(ref, &e) == 0 &&
-	    e.config_error[0] == '\0';
-}
-
-/* The tunnel of the host, for a job that brings it up: none if unbound. */
-int
-egress_job_load(uint64_t host_oid, struct egress_job *j)
-{
-	static const char sql[] = "SELECT egress_oid FROM bindings WHERE "
-	    "host_oid = ?";
-	sqlite3_stmt	*st = db_stmt(sql);
-	uint64_t	 oid = 0;
-
-	memset(j, 0, sizeof(*j));
-	sqlite3_bind_int64(st, 1, host_oid);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		oid = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return oid == 0 ? 0 : egress_job_fill(oid, j);
-}
-
-/* ---- the test (POST /v1/admin/egress-ips/{id}/test) ------------------ */
-
-/* Egress IPs under test: one test at a time each, a few at once. */
-#define EGRESS_TESTS_MAX	8
-#define EGRESS_TEST_WAIT_MS	((EGRESS_TEST_SECONDS + 3) * 1000)
-
-struct egress_tester {
-	struct ipc_req		 req;		/* frontd's */
-	int			 slot;
-	struct egress_rec	 e;
-	char			 actor[USERNAME_MAX + 1];
-};
-
-static uint64_t	 under_test[EGRESS_TESTS_MAX];
-
-static void
-reply_test(const struct ipc_req *req, int status, const char *message,
-    const struct egress_rec *e, const struct egress_test *t)
-{
-	struct ipc_egress_test_res res;
-
-	memset(&res, 0, sizeof(res));
-	res.head.status = status;
-	strlcpy(res.head.message, message, sizeof(res.head.message));
-	if (status == 200) {
-		strlcpy(res.id, e->id, sizeof(res.id));
-		res.test = *t;
-	}
-	ipc_answer(req, &res, NULL);
-}
-
-static void
-test_event(const struct egress_tester *x, const struct egress_test *t)
-{
-	static const char *const word[] = { "skipped", "failed", "passed" };
-	struct event_refs	 refs = { NULL, x->e.host_id, NULL };
-	char			 message[256];
-
-	snprintf(message, sizeof(message), "egress ip %s tested: "
-	    "connectivity %s, exit ip %s, dns %s", x->e.label,
-	    word[t->result[EGC_CONNECTIVITY] + 1],
-	    word[t->result[EGC_EXIT_IP] + 1], word[t->result[EGC_DNS] + 1]);
-	if (db_begin() == -1 || db_event_refs("admin.egress.test", "info",
-	    &refs, message, x->actor, NULL, DIALECT_V1) == -1 ||
-	    db_commit() == -1)
-		db_rollback();
-}
-
-/* taskd's answer, read whole into res; its head says what became of it */
-static void
-check_read(struct ipc_msg *m, struct ipc_egress_check_res *res)
-{
-	struct ipc_head	*h = &res->head;
-
-	if (m == NULL) {
-		memset(res, 0, sizeof(*res));
-		h->status = 504;
-		strlcpy(h->message, "the test did not finish in time",
-		    sizeof(h->message));
-	} else if (ipc_msg_get(m, res) == -1 || (ipc_status_ok(h->status) &&
-	    !egress_test_ok(&res->test))) {
-		if (m->error == NULL && m->refused == NULL)
-			ipc_violation(m, "an egress check's result out of "
-			    "range");
-		memset(res, 0, sizeof(*res));
-		h->status = 502;
-		strlcpy(h->message, "the test's answer cannot be read",
-		    sizeof(h->message));
-	}
-}
-
-static void
-tested(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
-{
-	struct egress_tester	*x = arg;
-	struct ipc_egress_check_res res;
-
-	(void)chan;
-	check_read(m, &res);
-	if (res.head.status == 200)
-		test_event(x, &res.test);
-	reply_test(&x->req, res.head.status == 200 ? 200 : 502,
-	    res.head.message, &x->e, &res.test);
-	under_test[x->slot] = 0;
-	free(x);
-}
-
-/* An egress IP that makes no tunnel fails its test at once. */
-static void
-untestable(struct egress_tester *x, const struct ipc_req *req)
-{
-	struct egress_test	 t;
-
-	memset(&t, 0, sizeof(t));
-	t.result[EGC_CONNECTIVITY] = 0;
-	strlcpy(t.detail[EGC_CONNECTIVITY], "no tunnel can be made: ",
-	    sizeof(t.detail[0]));
-	strlcat(t.detail[EGC_CONNECTIVITY], x->e.config_error,
-	    sizeof(t.detail[0]));
-	t.result[EGC_EXIT_IP] = t.result[EGC_DNS] = -1;
-	strlcpy(t.detail[EGC_EXIT_IP], "no tunnel", sizeof(t.detail[0]));
-	strlcpy(t.detail[EGC_DNS], "no tunnel", sizeof(t.detail[0]));
-	test_event(x, &t);
-	reply_test(req, 200, "ok", &x->e, &t);
-	free(x);
-}
-
-/* A place among the tests for oid: its index, or a status with why. */
-static int
-test_slot(uint64_t oid, const char **why)
-{
-	int	 i, free_slot = -1;
-
-	for (i = 0; i < EGRESS_TESTS_MAX; i++) {
-		if (under_test[i] == oid) {
-			*why = "a test of this egress ip is running";
-			return -409;
-		}
-		if (under_test[i] == 0 && free_slot == -1)
-			free_slot = i;
-	}
-	if (free_slot == -1) {
-		*why = "too many egress ip tests at once";
-		return -429;
-	}
-	return free_slot;
-}
-
-/* IPC_OP_EGRESS_TEST: grant, the egress ref; taskd runs the checks. */
-int
-egress_test(struct ipc_chan *chan, struct ipc_msg *m)
-{
-	struct egress_tester	*x;
-	struct ipc_op_egress_test b;
-	struct ipc_egress_check	 check;
-	struct principal	 p;
-	struct ipc_msg		 req;
-	const char		*why = NULL;
-	uint32_t		 retry;
-	int			 status, slot = -1;
-
-	if (ipc_msg_get(m, &b) == -1)
-		return -1;
-	status = authz_check(b.grant, b.grant_len, &p, &retry);
-	if ((x = calloc(1, sizeof(*x))) == NULL)
-		fatal("%s", __func__);
-	x->req = ipc_req_of(chan, m);
-	if (status == 0 && p.role != ROLE_ADMIN)
-		status = 403;
-	if (status == 0 && egress_load(b.ref, &x->e) == -1)
-		status = 404;
-	if (status == 0 && x->e.config_error[0] != '\0') {
-		untestable(x, &x->req);
-		return 0;
-	}
-	if (status == 0 && (slot = test_slot(x->e.oid, &why)) < 0)
-		status = -slot;
-	memset(&check, 0, sizeof(check));
-	if (status == 0 && egress_job_fill(x->e.oid, &check.job) == -1)
-		status = 500;
-	if (status != 0) {
-		reply_test(&x->req, status, why != NULL ? why :
-		    status == 404 ? "egress ip not found" :
-		    status_message(status), NULL, NULL);
-		free(x);
-		return 0;
-	}
-	x->slot = slot;
-	strlcpy(x->actor, p.username, sizeof(x->actor));
-	under_test[slot] = x->e.oid;
-	strlcpy(check.declared_ip, x->e.ip_address, sizeof(check.declared_ip));
-	ipc_msg_init(&req, IPC_EGRESS_CHECK, 0);
-	ipc_msg_put(&req, &check);
-	if (ipc_request(stored_env->chans[PROC_TASKD], &req,
-	    EGRESS_TEST_WAIT_MS, tested, x) == -1) {
-		reply_test(&x->req, 503, "taskd is not there", NULL, NULL);
-		under_test[slot] = 0;
-		free(x);
-	}
-	return 0;
 }
