@@ -53,8 +53,9 @@ private_key(const struct ipc_auth_egress *in, char text[WG_KEY_TEXT_LEN + 1],
 {
 	uint8_t		 priv[WG_KEY_LEN], pubkey[WG_KEY_LEN];
 	const char	*given = in->secret[EGS_WG_PRIVATE_KEY];
-	int		 present = !in->secret_absent[EGS_WG_PRIVATE_KEY], ok;
+	int		 present, ok;
 
+	present = !in->secret_absent[EGS_WG_PRIVATE_KEY];
 	text[0] = pub[0] = '\0';
 	if (present && given[0] != '\0') {
 		if (wg_key_decode(given, priv) != CRYPTO_OK)

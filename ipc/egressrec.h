@@ -140,7 +140,8 @@ struct egress_job {
 	char		 allowed_ips[EGRESS_ALLOWED_MAX + 1];
 	char		 dns_server[EGRESS_ADDR_MAX + 1];
 	char		 address[EGRESS_CIDR_MAX + 1];
-	uint8_t		 sealed[2][EGRESS_SEALED_MAX];	/* private, preshared */
+	/* our private key's and the preshared key's */
+	uint8_t		 sealed[2][EGRESS_SEALED_MAX];
 	size_t		 sealedlen[2];
 	char		 ref[2][FIELD_REF_MAX + 1];
 };
