@@ -51,8 +51,8 @@ COMMON_SRCS = common/log.c common/sandbox.c common/landlock.c \
 	common/hmac.c common/grant.c common/ratelimit.c common/userrec.c \
 	common/timefmt.c common/keyrec.c common/cidr.c \
 	common/sshkeyrec.c common/hostlife.c common/grouprec.c \
-	common/egressrec.c
-IPC_BODY_SRCS = ipc/body_core.c ipc/hostrec.c
+	common/egresscheck.c
+IPC_BODY_SRCS = ipc/body_core.c ipc/hostrec.c ipc/body_egress.c
 IPC_SRCS = ipc/msg.c ipc/catalogue.c ipc/chan.c ipc/proc.c ipc/body.c ipc/dispatch.c ipc/version.c \
 	$(IPC_BODY_SRCS)
 
@@ -85,7 +85,7 @@ STORED_SRCS = stored/stored.c stored/config.c stored/db.c stored/schema.c \
 	stored/sessions.c stored/events.c stored/reply.c stored/tokens.c \
 	stored/apikeys.c stored/clients.c stored/account.c stored/sshkeys.c \
 	stored/profile.c stored/groups.c stored/sessionops.c stored/hosts.c stored/tasks.c \
-	stored/egress.c stored/digest.c
+	stored/egress.c stored/bindings.c stored/egresstest.c stored/digest.c
 TASKD_SRCS = taskd/taskd.c taskd/config.c taskd/jobs.c taskd/runner.c \
 	taskd/crun.c taskd/image.c taskd/spawn.c taskd/net.c taskd/endpoint.c \
 	taskd/suite.c taskd/idmap.c taskd/bundle.c taskd/tree.c \
@@ -214,7 +214,8 @@ UNIT_TESTS = $(BIN)/test_ipc $(BIN)/test_conf $(BIN)/test_common \
 	$(BIN)/test_http_parse $(BIN)/test_json_limits $(BIN)/test_crypto \
 	$(BIN)/test_phc $(BIN)/test_grantcache $(BIN)/test_sshkey \
 	$(BIN)/test_db $(BIN)/test_replay $(BIN)/test_endpoint \
-	$(BIN)/test_tlskey $(BIN)/test_tree $(DISPATCH_TESTS)
+	$(BIN)/test_tlskey $(BIN)/test_tree $(BIN)/test_body_egress \
+	$(DISPATCH_TESTS)
 UNIT_LIB = $(call objs,regress/unit/test.c,unit) $(LIBMOAT)
 
 $(eval $(call prog_rules,unit,$(UNIT_PKGS) libcrypto,-Ifrontd -Imoatd -Iauthd -Istored -Itaskd))
@@ -224,6 +225,9 @@ $(OBJ)/unit/gen/parse.o: $(B)/gen/parse.c
 	    -c $< -o $@
 
 $(BIN)/test_ipc: $(call objs,regress/unit/test_ipc.c,unit) $(UNIT_LIB)
+	@echo "LD $@"
+	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS))
+$(BIN)/test_body_egress: $(call objs,regress/unit/test_body_egress.c,unit) $(UNIT_LIB)
 	@echo "LD $@"
 	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS))
 $(BIN)/test_common: $(call objs,regress/unit/test_common.c,unit) $(UNIT_LIB)

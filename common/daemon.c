@@ -11,7 +11,9 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "body_egress.h"
 #include "daemon.h"
+#include "egresscheck.h"
 #include "log.h"
 #include "sandbox.h"
 #include "util.h"
@@ -142,6 +144,29 @@ daemon_proc_start(struct ipc_msg *m, int *serving)
 	if (*serving)
 		return ipc_violation(m, "started twice");
 	*serving = 1;
+	return 0;
+}
+
+int
+daemon_get_egress(struct ipc_msg *m, struct egress_allow *allow)
+{
+	struct ipc_cfg_egress		 b;
+	struct ipc_cfg_egress_range	 range;
+	int				 rc;
+
+	memset(allow, 0, sizeof(*allow));
+	if (ipc_msg_get(m, &b) == -1)
+		return -1;
+	if (b.count > EGRESS_ALLOW_MAX)
+		return ipc_violation(m, "too many egress allowances");
+	while ((rc = ipc_msg_get_item(m, &range)) == 1)
+		if (egress_allow_add(allow, range.range) == -1)
+			return ipc_violation(m, "an egress allowance is no "
+			    "range, or one too many");
+	if (rc == -1)
+		return -1;
+	if (allow->n != b.count)
+		return ipc_violation(m, "egress allowances miscounted");
 	return 0;
 }
 

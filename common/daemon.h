@@ -45,6 +45,9 @@ int	 daemon_get_common(struct ipc_msg *, struct daemon_config *);
 int	 daemon_config_done(struct ipc_chan *, struct ipc_msg *,
 	    void (*apply)(void));
 int	 daemon_proc_start(struct ipc_msg *, int *serving);
+/* cfg.egress, which stored and taskd read alike. */
+struct egress_allow;
+int	 daemon_get_egress(struct ipc_msg *, struct egress_allow *);
 /* A PEM file moatd opened for us (cfg.tls.*), NUL-terminated; a file
  * that cannot be read leaves *pem NULL.  daemon_pem_clear() clears it. */
 #define DAEMON_PEM_MAX	(64 * 1024)

@@ -11,10 +11,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "fields.h"
+#include "fields.h"	/* GRANT_LEN, which the messages carrying one use */
 
 #define GRANT_KEY_LEN		32
-#define GRANT_LEN		FIELD_GRANT_LEN
 #define GRANT_MAX_AGE		60
 
 enum grant_role {

@@ -13,7 +13,8 @@
 #include <string.h>
 
 #include "api.h"
-#include "egressrec.h"
+#include "body_egress.h"
+#include "egresscheck.h"
 #include "frontd.h"
 #include "log.h"
 
@@ -21,6 +22,13 @@
 
 /* The members of a proxy_config that are secrets, sealed apart. */
 static const char *const proxy_secrets[] = { "password", "uuid" };
+
+static void
+put_grant(const struct api_req *r, uint8_t *grant, size_t *len)
+{
+	memcpy(grant, r->grant, sizeof(r->grant));
+	*len = sizeof(r->grant);
+}
 
 static json_t *
 text_or_null(const char *s)
@@ -61,50 +69,58 @@ render_egress(const struct egress_rec *e)
 	return j;
 }
 
-static json_t *
-egress_row(struct api_req *r, struct ipc_msg *m)
+/*
+ * A typed answer read whole into body, whose head is h: 0 when it
+ * succeeded, or -1 with the error (503 for no answer) given.
+ */
+static int
+answer_read(struct api_req *r, struct ipc_msg *m, void *body,
+    struct ipc_head *h, const char *unavailable)
 {
-	struct egress_rec e;
-
-	(void)r;
-	ipc_get_egress(m, &e);
-	return render_egress(&e);
+	if (api_arrived(r, m, unavailable) == -1)
+		return -1;
+	if (ipc_msg_get(m, body) == -1) {
+		/* a fault of ours, not of the request */
+		api_error(r, 500, "internal error");
+		return -1;
+	}
+	if (ipc_status_ok(h->status))
+		return 0;
+	if (h->retry != 0)
+		api_error_retry(r, h->status, h->retry, h->message);
+	else
+		api_error(r, h->status, h->message);
+	return -1;
 }
 
 /*
- * An answer of one record, which row reads and renders, and the task
- * it queued: 204 without a body, or the record with its task_id.
+ * An answer of one record, rendered as j, and the task it queued: 204
+ * without a body, or the record with its task_id.
  */
 static void
-record_answered(struct api_req *r, struct ipc_msg *m, api_row_fn row)
+record_answer(struct api_req *r, uint32_t status, json_t *j,
+    const char *task_id)
 {
-	struct ipc_head	 h;
-	char		 task_id[37];
-	json_t		*j;
-
-	if (api_head(r, m, "storage unavailable", &h) == -1)
-		return;
-	j = row(r, m);
-	ipc_get_str(m, task_id, sizeof(task_id));
-	if (api_end(r, m) == -1) {
-		json_decref(j);
-		return;
-	}
-	if (h.status == 204) {
+	if (status == 204) {
 		json_decref(j);
 		api_empty(r, 204);
 		return;
 	}
 	if (task_id[0] != '\0')
 		json_object_set_new(j, "task_id", json_string(task_id));
-	api_json(r, h.status, j);
+	api_json(r, status, j);
 }
 
 static void
 egress_answered(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
+	struct api_req		*r = arg;
+	struct ipc_egress_res	 res;
+
 	(void)chan;
-	record_answered(arg, m, egress_row);
+	if (answer_read(r, m, &res, &res.head, "storage unavailable") == 0)
+		record_answer(r, res.head.status, render_egress(&res.egress),
+		    res.task_id);
 }
 
 /* A setting as JSON has it: absent (NULL), null ("") or a string. */
@@ -201,12 +217,46 @@ egress_fields_init(void)
 	egress_fields[s] = egress_secret_names[EGS_WG_PRESHARED_KEY];
 }
 
+/* Each setting and secret: NULL when absent, else its text. */
 static void
-egress_change(struct api_req *r, uint32_t kind)
+change_send(struct api_req *r, uint32_t op, const char *setting[],
+    const char *secret[])
+{
+	struct ipc_auth_egress	*b;
+	struct ipc_msg		 m;
+	int			 s;
+
+	if ((b = calloc(1, sizeof(*b))) == NULL)
+		fatal("%s", __func__);
+	put_grant(r, b->grant, &b->grant_len);
+	b->op = op;
+	if (op != EGRESS_CREATE)
+		strlcpy(b->ref, r->params[0], sizeof(b->ref));
+	for (s = 0; s < EG_SETTINGS; s++) {
+		b->given.absent[s] = setting[s] == NULL;
+		if (setting[s] != NULL)
+			strlcpy(egress_setting(&b->given.set, s), setting[s],
+			    egress_settings[s].max + 1);
+	}
+	for (s = 0; s < EGS_SECRETS; s++) {
+		b->secret_absent[s] = secret[s] == NULL;
+		if (secret[s] != NULL)
+			strlcpy(b->secret[s], secret[s], sizeof(b->secret[s]));
+	}
+	ipc_msg_init(&m, IPC_AUTH_EGRESS, 0);
+	ipc_msg_put(&m, b);
+	explicit_bzero(b, sizeof(*b));
+	free(b);
+	if (api_request(r, frontd_env->chans[PROC_AUTHD], &m,
+	    egress_answered) == -1)
+		api_error(r, 503, "authentication unavailable");
+}
+
+static void
+egress_change(struct api_req *r, uint32_t op)
 {
 	const char	*setting[EG_SETTINGS], *secret[EGS_SECRETS];
 	char		*proxy = NULL;
-	struct ipc_msg	 m;
 	json_t		*body;
 	int		 s, bad = 0;
 
@@ -228,25 +278,9 @@ egress_change(struct api_req *r, uint32_t kind)
 		return;
 	}
 	setting[EG_PROXY_CONFIG] = proxy;
-	ipc_msg_init(&m, IPC_AUTH_EGRESS, 0);
-	ipc_put_bin(&m, r->grant, sizeof(r->grant));
-	ipc_put_u64(&m, kind);
-	ipc_put_str(&m, kind == EGRESS_CREATE ? "" : r->params[0]);
-	for (s = 0; s < EG_SETTINGS; s++)
-		if (setting[s] == NULL)
-			ipc_put_nil(&m);
-		else
-			ipc_put_str(&m, setting[s]);
-	for (s = 0; s < EGS_SECRETS; s++)
-		if (secret[s] == NULL)
-			ipc_put_nil(&m);
-		else
-			ipc_put_str(&m, secret[s]);
+	change_send(r, op, setting, secret);
 	json_decref(body);
 	free(proxy);
-	if (api_request(r, frontd_env->chans[PROC_AUTHD], &m,
-	    egress_answered) == -1)
-		api_error(r, 503, "authentication unavailable");
 }
 
 void
@@ -264,12 +298,15 @@ v1_egress_update(struct api_req *r)
 static void
 egress_op(struct api_req *r, uint32_t op)
 {
-	struct ipc_msg	 m;
+	struct ipc_op_egress	 b;
+	struct ipc_msg		 m;
 
+	memset(&b, 0, sizeof(b));
+	put_grant(r, b.grant, &b.grant_len);
+	b.op = op;
+	strlcpy(b.ref, r->params[0], sizeof(b.ref));
 	ipc_msg_init(&m, IPC_OP_EGRESS, 0);
-	ipc_put_bin(&m, r->grant, sizeof(r->grant));
-	ipc_put_u64(&m, op);
-	ipc_put_str(&m, r->params[0]);
+	ipc_msg_put(&m, &b);
 	if (api_request(r, frontd_env->chans[PROC_STORED], &m,
 	    egress_answered) == -1)
 		api_error(r, 503, "storage unavailable");
@@ -318,57 +355,95 @@ static void
 egress_tested(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
 	struct api_req		*r = arg;
-	struct egress_test	 t;
-	struct ipc_head		 h;
-	char			 id[37];
+	struct ipc_egress_test_res res;
 
 	(void)chan;
-	if (api_head(r, m, "the test did not finish", &h) == -1)
+	if (answer_read(r, m, &res, &res.head, "the test did not finish") ==
+	    -1)
 		return;
-	ipc_get_str(m, id, sizeof(id));
-	ipc_get_egress_test(m, &t);
-	if (api_end(r, m) == -1)
+	if (!egress_test_ok(&res.test)) {
+		ipc_violation(m, "an egress check's result out of range");
+		api_error(r, 500, "internal error");
 		return;
-	api_json(r, 200, render_test(id, &t));
+	}
+	api_json(r, 200, render_test(res.id, &res.test));
 }
 
 /* POST /v1/admin/egress-ips/{id}/test: the three checks of its tunnel */
 void
 v1_egress_test(struct api_req *r)
 {
-	struct ipc_msg	 m;
+	struct ipc_op_egress_test b;
+	struct ipc_msg		 m;
 
+	memset(&b, 0, sizeof(b));
+	put_grant(r, b.grant, &b.grant_len);
+	strlcpy(b.ref, r->params[0], sizeof(b.ref));
 	ipc_msg_init(&m, IPC_OP_EGRESS_TEST, 0);
-	ipc_put_bin(&m, r->grant, sizeof(r->grant));
-	ipc_put_str(&m, r->params[0]);
+	ipc_msg_put(&m, &b);
 	if (api_request(r, frontd_env->chans[PROC_STORED], &m,
 	    egress_tested) == -1)
 		api_error(r, 503, "storage unavailable");
 }
 
+/*
+ * A page of a list as {"<name>": [...], "total": N}, each record read
+ * into item and rendered, or the error.
+ */
+static void
+list_answer(struct api_req *r, struct ipc_msg *m, void *item,
+    json_t *(*render)(const void *), const char *name)
+{
+	struct ipc_egress_page_res res;
+	json_t			*list;
+	int			 rc;
+
+	if (answer_read(r, m, &res, &res.head, "storage unavailable") == -1)
+		return;
+	if ((list = json_array()) == NULL)
+		fatalx("%s: out of memory", __func__);
+	while ((rc = ipc_msg_get_item(m, item)) == 1)
+		json_array_append_new(list, render(item));
+	if (rc == -1) {
+		json_decref(list);
+		api_error(r, 500, "internal error");
+		return;
+	}
+	api_json(r, 200, json_pack("{s:o,s:I}", name, list, "total",
+	    (json_int_t)res.total));
+}
+
+static json_t *
+egress_item(const void *e)
+{
+	return render_egress(e);
+}
+
 static void
 egress_listed(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
+	struct egress_rec	 e;
+
 	(void)chan;
-	api_list_answer(arg, m, egress_row, "egress_ips");
+	list_answer(arg, m, &e, egress_item, "egress_ips");
 }
 
 /* A list of an admin's: limit and offset, then the request. */
 static void
 list_request(struct api_req *r, enum ipc_type type, ipc_reply_cb cb)
 {
-	struct ipc_msg	 m;
-	uint32_t	 limit, offset;
+	struct ipc_egress_page	 b;
+	struct ipc_msg		 m;
 
-	if (api_paging(r, EGRESS_LIST_PAGE, EGRESS_LIST_PAGE, &limit,
-	    &offset) == -1) {
+	memset(&b, 0, sizeof(b));
+	if (api_paging(r, EGRESS_LIST_PAGE, EGRESS_LIST_PAGE, &b.limit,
+	    &b.offset) == -1) {
 		api_error(r, 400, "limit must be 1 to 200, offset a number");
 		return;
 	}
+	put_grant(r, b.grant, &b.grant_len);
 	ipc_msg_init(&m, type, 0);
-	ipc_put_bin(&m, r->grant, sizeof(r->grant));
-	ipc_put_u64(&m, limit);
-	ipc_put_u64(&m, offset);
+	ipc_msg_put(&m, &b);
 	if (api_request(r, frontd_env->chans[PROC_STORED], &m, cb) == -1)
 		api_error(r, 503, "storage unavailable");
 }
@@ -394,33 +469,33 @@ render_binding(const struct binding_rec *b)
 	return j;
 }
 
-static json_t *
-binding_row(struct api_req *r, struct ipc_msg *m)
-{
-	struct binding_rec b;
-
-	(void)r;
-	ipc_get_binding(m, &b);
-	return render_binding(&b);
-}
-
 static void
 binding_answered(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
+	struct api_req		*r = arg;
+	struct ipc_binding_res	 res;
+
 	(void)chan;
-	record_answered(arg, m, binding_row);
+	if (answer_read(r, m, &res, &res.head, "storage unavailable") == 0)
+		record_answer(r, res.head.status,
+		    render_binding(&res.binding), res.task_id);
 }
 
+/* ref names the host to create, the binding to delete. */
 static void
-binding_op(struct api_req *r, uint32_t op, const char *a, const char *b)
+binding_op(struct api_req *r, uint32_t op, const char *ref,
+    const char *egress_ref)
 {
-	struct ipc_msg	 m;
+	struct ipc_op_binding	 b;
+	struct ipc_msg		 m;
 
+	memset(&b, 0, sizeof(b));
+	put_grant(r, b.grant, &b.grant_len);
+	b.op = op;
+	strlcpy(b.ref, ref, sizeof(b.ref));
+	strlcpy(b.egress_ref, egress_ref, sizeof(b.egress_ref));
 	ipc_msg_init(&m, IPC_OP_BINDING, 0);
-	ipc_put_bin(&m, r->grant, sizeof(r->grant));
-	ipc_put_u64(&m, op);
-	ipc_put_str(&m, a);
-	ipc_put_str(&m, b);
+	ipc_msg_put(&m, &b);
 	if (api_request(r, frontd_env->chans[PROC_STORED], &m,
 	    binding_answered) == -1)
 		api_error(r, 503, "storage unavailable");
@@ -448,11 +523,19 @@ v1_binding_delete(struct api_req *r)
 	binding_op(r, BINDING_DELETE, r->params[0], "");
 }
 
+static json_t *
+binding_item(const void *b)
+{
+	return render_binding(b);
+}
+
 static void
 bindings_listed(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
+	struct binding_rec	 b;
+
 	(void)chan;
-	api_list_answer(arg, m, binding_row, "bindings");
+	list_answer(arg, m, &b, binding_item, "bindings");
 }
 
 void

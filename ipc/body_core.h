@@ -35,13 +35,13 @@ struct ipc_list_res {
 
 /* a request that carries its grant and nothing else */
 struct ipc_grant_req {
-	uint8_t		 grant[FIELD_GRANT_LEN];
+	uint8_t		 grant[GRANT_LEN];
 	size_t		 grant_len;
 };
 
 /* a request for a page of a list */
 struct ipc_page_req {
-	uint8_t		 grant[FIELD_GRANT_LEN];
+	uint8_t		 grant[GRANT_LEN];
 	size_t		 grant_len;
 	uint32_t	 access;	/* enum ipc_access */
 	uint32_t	 limit;

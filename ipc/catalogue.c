@@ -6,6 +6,7 @@
 
 #include "body_core.h"
 #include "hostrec.h"
+#include "body_egress.h"
 #include "ipc.h"
 
 #define R(a, b)		IPC_ROUTE(PROC_##a, PROC_##b)
@@ -342,42 +343,47 @@ static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 	/* egress IPs and bindings: an admin's, through frontd; what holds a
 	 * secret goes through authd, which seals it */
 	[IPC_AUTH_EGRESS] = { IPC_AUTH_EGRESS, "auth.egress", 4 * KIB, FA,
-	    REQ, IPC_EGRESS_RES, NULL, NULL },
+	    REQ, IPC_EGRESS_RES, &body_auth_egress, NULL },
 	[IPC_STORE_EGRESS] = { IPC_STORE_EGRESS, "store.egress", 4 * KIB, AS,
-	    REQ, IPC_EGRESS_RES, NULL, NULL },
+	    REQ, IPC_EGRESS_RES, &body_store_egress, NULL },
 	[IPC_EGRESS_RES] = { IPC_EGRESS_RES, "egress.res", 4 * KIB,
-	    SF | SA | AF, REP, 0, NULL, NULL },
+	    SF | SA | AF, REP, 0, &body_egress_res, NULL },
 	[IPC_OP_EGRESS] = { IPC_OP_EGRESS, "op.egress", SMALL, FS, REQ,
-	    IPC_EGRESS_RES, NULL, NULL },
+	    IPC_EGRESS_RES, &body_op_egress, NULL },
 	[IPC_OP_EGRESS_LIST] = { IPC_OP_EGRESS_LIST, "op.egress.list", SMALL,
-	    FS, REQ, IPC_EGRESS_LIST_RES, NULL, NULL },
+	    FS, REQ, IPC_EGRESS_LIST_RES, &body_egress_page, NULL },
 	[IPC_EGRESS_LIST_RES] = { IPC_EGRESS_LIST_RES, "egress.list.res",
-	    LIST_MAX, SF, REP, 0, NULL, NULL },
+	    LIST_MAX, SF, REP, 0, &body_egress_page_res,
+	    &body_egress_rec },
 	[IPC_OP_BINDING] = { IPC_OP_BINDING, "op.binding", SMALL, FS, REQ,
-	    IPC_BINDING_RES, NULL, NULL },
+	    IPC_BINDING_RES, &body_op_binding, NULL },
 	[IPC_OP_BINDING_LIST] = { IPC_OP_BINDING_LIST, "op.binding.list",
-	    SMALL, FS, REQ, IPC_BINDING_LIST_RES, NULL, NULL },
+	    SMALL, FS, REQ, IPC_BINDING_LIST_RES, &body_egress_page, NULL },
 	[IPC_BINDING_RES] = { IPC_BINDING_RES, "binding.res", SMALL, SF, REP,
-	    0, NULL, NULL },
+	    0, &body_binding_res, NULL },
 	[IPC_BINDING_LIST_RES] = { IPC_BINDING_LIST_RES, "binding.list.res",
-	    LIST_MAX, SF, REP, 0, NULL, NULL },
+	    LIST_MAX, SF, REP, 0, &body_egress_page_res,
+	    &body_binding_rec },
 	/* taskd has authd open the seals of a tunnel it brings up */
 	[IPC_EGRESS_UNSEAL] = { IPC_EGRESS_UNSEAL, "egress.unseal", 1 * KIB,
-	    R(TASKD, AUTHD), REQ, IPC_EGRESS_UNSEAL_RES, NULL, NULL },
+	    R(TASKD, AUTHD), REQ, IPC_EGRESS_UNSEAL_RES, &body_egress_unseal,
+	    NULL },
 	[IPC_EGRESS_UNSEAL_RES] = { IPC_EGRESS_UNSEAL_RES,
-	    "egress.unseal.res", SMALL, R(AUTHD, TASKD), REP, 0, NULL, NULL },
+	    "egress.unseal.res", SMALL, R(AUTHD, TASKD), REP, 0,
+	    &body_egress_unseal_res, NULL },
 	/* an egress IP's test: frontd asks stored, stored has taskd run it */
 	[IPC_OP_EGRESS_TEST] = { IPC_OP_EGRESS_TEST, "op.egress.test", SMALL,
-	    FS, REQ, IPC_EGRESS_TEST_RES, NULL, NULL },
+	    FS, REQ, IPC_EGRESS_TEST_RES, &body_op_egress_test, NULL },
 	[IPC_EGRESS_TEST_RES] = { IPC_EGRESS_TEST_RES, "egress.test.res",
-	    1 * KIB, SF, REP, 0, NULL, NULL },
+	    1 * KIB, SF, REP, 0, &body_egress_test_res, NULL },
 	[IPC_EGRESS_CHECK] = { IPC_EGRESS_CHECK, "egress.check", 2 * KIB, ST,
-	    REQ, IPC_EGRESS_CHECK_RES, NULL, NULL },
+	    REQ, IPC_EGRESS_CHECK_RES, &body_egress_check, NULL },
 	[IPC_EGRESS_CHECK_RES] = { IPC_EGRESS_CHECK_RES, "egress.check.res",
-	    1 * KIB, TS, REP, 0, NULL, NULL },
+	    1 * KIB, TS, REP, 0, &body_egress_check_res, NULL },
 	/* stored checks endpoints as they are given, taskd as it resolves */
 	[IPC_CFG_EGRESS] = { IPC_CFG_EGRESS, "cfg.egress", 2 * KIB,
-	    R(MOATD, STORED) | R(MOATD, TASKD), IPC_F_STRICT, 0, NULL, NULL },
+	    R(MOATD, STORED) | R(MOATD, TASKD), IPC_F_STRICT, 0,
+	    &body_cfg_egress, &body_cfg_egress_range },
 	/* a handshake signature: key id, scheme, the content to sign (at
 	 * most TLSSIGN_TBS_MAX bytes are signed; authd refuses the rest) */
 	[IPC_TLS_SIGN] = { IPC_TLS_SIGN, "tls.sign", 1 * KIB, FA, REQ,

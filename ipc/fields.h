@@ -9,8 +9,9 @@
 #ifndef MOAT_FIELDS_H
 #define MOAT_FIELDS_H
 
-/* A grant as authd seals it (grant.h): frontd carries it to stored. */
-#define FIELD_GRANT_LEN		(1 + 8 + 1 + 4 + 1 + 8 + 8 + 8 + 16 + 32)
+/* A grant as authd makes it (grant.h): frontd carries it to stored. */
+#define GRANT_LEN		(1 + 8 + 1 + 4 + 1 + 8 + 8 + 8 + 16 + 32)
+
 #define FIELD_REF_MAX		64	/* an object id from a path */
 #define FIELD_FILTER_MAX	64	/* an events filter (type, ids) */
 #define FIELD_LOGIN_NAME_MAX	1023	/* a user name or e-mail to log in */

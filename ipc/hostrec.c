@@ -1,6 +1,7 @@
 /* The field tables of hosts, tasks and their messages (hostrec.h). */
 #include <string.h>
 
+#include "body_egress.h"
 #include "hostrec.h"
 #include "ipc.h"
 
@@ -39,31 +40,13 @@ static const struct ipc_field task_rec_fields[] = {
 };
 const struct ipc_body body_task_rec = IPC_BODY(task_rec, task_rec_fields);
 
-/* until the egress records have their own tables */
-static const struct ipc_field egress_job_fields[] = {
-	IPC_FIELD(egress_job, present, IPC_FT_BOOL),
-	IPC_FIELD(egress_job, oid, IPC_FT_U64),
-	IPC_FIELD(egress_job, id, IPC_FT_STR),
-	IPC_FIELD(egress_job, endpoint, IPC_FT_STR),
-	IPC_FIELD(egress_job, peer_public_key, IPC_FT_STR),
-	IPC_FIELD(egress_job, allowed_ips, IPC_FT_STR),
-	IPC_FIELD(egress_job, dns_server, IPC_FT_STR),
-	IPC_FIELD(egress_job, address, IPC_FT_STR),
-	IPC_FIELD_AUX(egress_job, sealed[0], IPC_FT_BIN, sealedlen[0]),
-	IPC_FIELD(egress_job, ref[0], IPC_FT_STR),
-	IPC_FIELD_AUX(egress_job, sealed[1], IPC_FT_BIN, sealedlen[1]),
-	IPC_FIELD(egress_job, ref[1], IPC_FT_STR),
-};
-static const struct ipc_body egress_job_body =
-    IPC_BODY(egress_job, egress_job_fields);
-
 static const struct ipc_field task_job_fields[] = {
 	IPC_FIELD(task_job, task_oid, IPC_FT_U64),
 	IPC_FIELD(task_job, fence, IPC_FT_U64),
 	IPC_FIELD(task_job, action, IPC_FT_U32),
 	IPC_FIELD(task_job, attempt, IPC_FT_U32),
 	IPC_FIELD_REC(task_job, host, body_host_rec),
-	IPC_FIELD_REC(task_job, egress, egress_job_body),
+	IPC_FIELD_REC(task_job, egress, body_egress_job),
 };
 const struct ipc_body body_task_job = IPC_BODY(task_job, task_job_fields);
 

@@ -71,7 +71,7 @@ struct ipc_task_claim {
 
 /* op.host.create */
 struct ipc_host_create {
-	uint8_t		 grant[FIELD_GRANT_LEN];
+	uint8_t		 grant[GRANT_LEN];
 	size_t		 grant_len;
 	char		 user[FIELD_REF_MAX + 1];
 	char		 hostname[HOST_NAME_MAX_LEN + 1];
@@ -84,7 +84,7 @@ struct ipc_host_create {
 
 /* op.host.get, and op.host.action with its action */
 struct ipc_host_ref {
-	uint8_t		 grant[FIELD_GRANT_LEN];
+	uint8_t		 grant[GRANT_LEN];
 	size_t		 grant_len;
 	uint32_t	 access;	/* enum ipc_access */
 	char		 ref[FIELD_REF_MAX + 1];
@@ -100,7 +100,7 @@ struct ipc_host_res {
 
 /* op.task.list */
 struct ipc_task_list {
-	uint8_t		 grant[FIELD_GRANT_LEN];
+	uint8_t		 grant[GRANT_LEN];
 	size_t		 grant_len;
 	char		 state[FIELD_FILTER_MAX + 1];
 	char		 host[FIELD_FILTER_MAX + 1];

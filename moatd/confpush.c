@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "body_egress.h"
 #include "log.h"
 #include "moatd.h"
 
@@ -172,13 +173,17 @@ static void
 send_egress(struct moatd *m, struct child *c)
 {
 	const struct conf_egress	*e = &m->conf->egress;
+	struct ipc_cfg_egress		 b = { e->nallow };
+	struct ipc_cfg_egress_range	 range;
 	struct ipc_msg			 msg;
 	uint32_t			 i;
 
 	ipc_msg_init(&msg, IPC_CFG_EGRESS, 0);
-	ipc_put_u64(&msg, e->nallow);
-	for (i = 0; i < e->nallow; i++)
-		ipc_put_str(&msg, e->allow[i]);
+	ipc_msg_put(&msg, &b);
+	for (i = 0; i < e->nallow; i++) {
+		strlcpy(range.range, e->allow[i], sizeof(range.range));
+		ipc_msg_put_item(&msg, &range);
+	}
 	ipc_send(c->chan, &msg);
 }
 

@@ -52,7 +52,7 @@ int
 config_egress(struct ipc_chan *chan, struct ipc_msg *m)
 {
 	(void)chan;
-	return ipc_get_egress_allow(m, &stored_env->pending.egress_allow);
+	return daemon_get_egress(m, &stored_env->pending.egress_allow);
 }
 
 int

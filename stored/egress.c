@@ -3,9 +3,10 @@
  * by, through a WireGuard tunnel (or, in the settings only so far, a
  * proxy).  Admins alone reach them.  The secrets arrive sealed by authd,
  * each with the reference it was sealed to, and stay sealed here.  An
- * egress IP serves one host at a time, through a binding; a change that
- * a running host would feel queues a host.egress task, which brings its
- * tunnel in line.  stored checks every setting, whoever sent it.
+ * egress IP serves one host at a time, through a binding (bindings.c);
+ * a change that a running host would feel queues a host.egress task,
+ * which brings its tunnel in line.  stored checks every setting,
+ * whoever sent it.  An egress IP's test is in egresstest.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,7 +14,8 @@
 
 #include <jansson.h>
 
-#include "egressrec.h"
+#include "body_egress.h"
+#include "egresscheck.h"
 #include "hostrec.h"
 #include "log.h"
 #include "stored.h"
@@ -79,8 +81,8 @@ row_to_egress(sqlite3_stmt *st, struct egress_rec *e)
 	config_check(e, sqlite3_column_int(st, 18));
 }
 
-/* The egress IP ref (UUID or oid) names; -1 if none. */
-static int
+/* The egress IP ref (UUID or oid) names; -1 if none (stored.h). */
+int
 egress_load(const char *ref, struct egress_rec *e)
 {
 	static char	 sql[1024];
@@ -206,42 +208,6 @@ settings_invalid(const struct egress_rec *e)
 	return NULL;
 }
 
-/* What arrives from authd: the settings given, and the secrets. */
-struct egress_change {
-	uint32_t	 op;
-	char		 ref[FIELD_REF_MAX + 1];
-	struct egress_rec given;
-	int		 present[EG_SETTINGS];
-	char		 client_public_key[EGRESS_WG_KEY_LEN + 1];
-	uint32_t	 action[EGS_SECRETS];	/* 0 keep, 1 clear, 2 set */
-	uint8_t		 sealed[EGS_SECRETS][256];
-	size_t		 sealedlen[EGS_SECRETS];
-	char		 sealref[EGS_SECRETS][FIELD_REF_MAX + 1];
-	int		 valid[EGS_SECRETS];
-};
-
-static void
-change_read(struct ipc_msg *m, struct egress_change *c)
-{
-	int	 s, isnil;
-
-	ipc_get_u32(m, &c->op);
-	ipc_get_str(m, c->ref, sizeof(c->ref));
-	for (s = 0; s < EG_SETTINGS; s++) {
-		ipc_get_optstr(m, egress_setting(&c->given, s),
-		    egress_settings[s].max + 1, &isnil);
-		c->present[s] = !isnil;
-	}
-	ipc_get_str(m, c->client_public_key, sizeof(c->client_public_key));
-	for (s = 0; s < EGS_SECRETS; s++) {
-		ipc_get_u32(m, &c->action[s]);
-		ipc_get_bin(m, c->sealed[s], sizeof(c->sealed[s]),
-		    &c->sealedlen[s]);
-		ipc_get_str(m, c->sealref[s], sizeof(c->sealref[s]));
-		ipc_get_bool(m, &c->valid[s]);
-	}
-}
-
 static int
 write_settings(const struct egress_rec *e, int create)
 {
@@ -270,7 +236,7 @@ write_settings(const struct egress_rec *e, int create)
 }
 
 static int
-write_secrets(uint64_t oid, const struct egress_change *c)
+write_secrets(uint64_t oid, const struct egress_seal seal[EGS_SECRETS])
 {
 	static const char set_sql[] = "INSERT INTO egress_secrets (egress_oid, "
 	    "kind, ref, sealed, valid) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO "
@@ -282,17 +248,17 @@ write_secrets(uint64_t oid, const struct egress_change *c)
 	int		 s, rc;
 
 	for (s = 0; s < EGS_SECRETS; s++) {
-		if (c->action[s] == 0)
+		if (seal[s].action == 0)
 			continue;
-		st = db_stmt(c->action[s] == 2 ? set_sql : clear_sql);
+		st = db_stmt(seal[s].action == 2 ? set_sql : clear_sql);
 		sqlite3_bind_int64(st, 1, oid);
 		sqlite3_bind_int(st, 2, s);
-		if (c->action[s] == 2) {
-			sqlite3_bind_text(st, 3, c->sealref[s], -1,
+		if (seal[s].action == 2) {
+			sqlite3_bind_text(st, 3, seal[s].ref, -1,
 			    SQLITE_STATIC);
-			sqlite3_bind_blob(st, 4, c->sealed[s], c->sealedlen[s],
-			    SQLITE_STATIC);
-			sqlite3_bind_int(st, 5, c->valid[s]);
+			sqlite3_bind_blob(st, 4, seal[s].sealed,
+			    seal[s].sealed_len, SQLITE_STATIC);
+			sqlite3_bind_int(st, 5, seal[s].valid);
 		}
 		rc = sqlite3_step(st);
 		sqlite3_reset(st);
@@ -303,11 +269,12 @@ write_secrets(uint64_t oid, const struct egress_change *c)
 }
 
 /*
- * A running host bound to e feels a change: queue the task that brings
- * its tunnel in line.  0 with no task, 1 with one, -1 on error.
+ * A running host (0 for none) feels a change to its egress IP or its
+ * binding: queue the task that brings its tunnel in line.  0 with no
+ * task, 1 with one, -1 on error.
  */
-static int
-host_egress_task(uint64_t host_oid, const struct principal *p,
+int
+egress_host_task(uint64_t host_oid, const struct principal *p,
     char task_id[37])
 {
 	struct host_rec	 h;
@@ -347,40 +314,42 @@ egress_event(const char *type, const struct egress_rec *e,
 	    DIALECT_V1);
 }
 
+/* The egress IP e, and the task a change queued (NULL for none). */
 static void
-reply_egress(struct ipc_chan *chan, const struct ipc_msg *req, int status,
-    const char *message, const struct egress_rec *e, const char *task_id)
+reply_egress(const struct ipc_req *req, int status, const char *message,
+    const struct egress_rec *e, const char *task_id)
 {
-	struct ipc_msg	 m;
+	struct ipc_egress_res	*res;
 
-	ipc_msg_init(&m, IPC_EGRESS_RES, 0);
-	ipc_put_u64(&m, status);
-	ipc_put_str(&m, message);
-	if (status >= 200 && status < 300) {
-		ipc_put_egress(&m, e);
-		ipc_put_str(&m, task_id != NULL ? task_id : "");
-	}
-	ipc_reply(chan, req, &m);
+	if ((res = calloc(1, sizeof(*res))) == NULL)
+		fatal("%s", __func__);
+	res->head.status = status;
+	strlcpy(res->head.message, message, sizeof(res->head.message));
+	res->egress = *e;
+	strlcpy(res->task_id, task_id != NULL ? task_id : "",
+	    sizeof(res->task_id));
+	ipc_answer(req, res, NULL);
+	free(res);
 }
 
 /* Whether an update names anything to change. */
 static int
-change_given(const struct egress_change *c)
+change_given(const struct ipc_store_egress *c)
 {
 	int	 s;
 
 	for (s = 0; s < EG_SETTINGS; s++)
-		if (c->present[s])
+		if (!c->given.absent[s])
 			return 1;
 	for (s = 0; s < EGS_SECRETS; s++)
-		if (c->action[s] != 0)
+		if (c->seal[s].action != 0)
 			return 1;
 	return 0;
 }
 
 /* Applies a create or an update; the status, why, and the record. */
 static int
-change_apply(struct egress_change *c, const struct principal *p,
+change_apply(const struct ipc_store_egress *c, const struct principal *p,
     struct egress_rec *e, char task_id[37], const char **why)
 {
 	int	 s, create = c->op == EGRESS_CREATE, queued = 0;
@@ -393,16 +362,17 @@ change_apply(struct egress_change *c, const struct principal *p,
 		strlcpy(e->id, c->ref, sizeof(e->id));
 		strlcpy(e->tunnel_type, "wireguard", sizeof(e->tunnel_type));
 		strlcpy(e->provider, "manual", sizeof(e->provider));
-		if (!c->present[EG_LABEL] || !c->present[EG_IP_ADDRESS]) {
+		if (c->given.absent[EG_LABEL] ||
+		    c->given.absent[EG_IP_ADDRESS]) {
 			*why = "label and ip_address are required";
 			return 400;
 		}
 	} else if (egress_load(c->ref, e) == -1)
 		return 404;
 	for (s = 0; s < EG_SETTINGS; s++)
-		if (c->present[s])
+		if (!c->given.absent[s])
 			strlcpy(egress_setting(e, s),
-			    egress_setting(&c->given, s),
+			    egress_setting_const(&c->given.set, s),
 			    egress_settings[s].max + 1);
 	if (c->client_public_key[0] != '\0')
 		strlcpy(e->wg_client_public_key, c->client_public_key,
@@ -418,9 +388,9 @@ change_apply(struct egress_change *c, const struct principal *p,
 		return 409;
 	}
 	if (write_settings(e, create) == -1 ||
-	    egress_load(e->id, e) == -1 || write_secrets(e->oid, c) == -1)
+	    egress_load(e->id, e) == -1 || write_secrets(e->oid, c->seal) == -1)
 		return 500;
-	if (!create && (queued = host_egress_task(bound_host(e->oid), p,
+	if (!create && (queued = egress_host_task(bound_host(e->oid), p,
 	    task_id)) == -1)
 		return 500;
 	if (egress_load(e->id, e) == -1 || egress_event(create ?
@@ -436,7 +406,8 @@ change_apply(struct egress_change *c, const struct principal *p,
 int
 egress_store(struct ipc_chan *chan, struct ipc_msg *m)
 {
-	struct egress_change	*c;
+	struct ipc_req		 req = ipc_req_of(chan, m);
+	struct ipc_store_egress	*c;
 	struct principal	 p;
 	struct egress_rec	 e;
 	char			 task_id[37] = "";
@@ -446,13 +417,13 @@ egress_store(struct ipc_chan *chan, struct ipc_msg *m)
 
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		fatal("%s", __func__);
-	status = authz_grant(m, &p, &retry);
-	change_read(m, c);
-	if (ipc_end(m) == -1 || (c->op != EGRESS_CREATE &&
+	if (ipc_msg_get(m, c) == -1 || (c->op != EGRESS_CREATE &&
 	    c->op != EGRESS_UPDATE)) {
 		free(c);
 		return ipc_violation(m, "unknown egress operation");
 	}
+	memset(&e, 0, sizeof(e));
+	status = authz_check(c->grant, c->grant_len, &p, &retry);
 	if (status == 0 && p.role != ROLE_ADMIN)
 		status = 403;
 	if (status == 0) {
@@ -468,7 +439,7 @@ egress_store(struct ipc_chan *chan, struct ipc_msg *m)
 	}
 	explicit_bzero(c, sizeof(*c));
 	free(c);
-	reply_egress(chan, m, status, why != NULL ? why : status == 404 ?
+	reply_egress(&req, status, why != NULL ? why : status == 404 ?
 	    "egress ip not found" : status_message(status), &e, task_id);
 	return 0;
 }
@@ -497,39 +468,81 @@ egress_delete(const struct egress_rec *e, const struct principal *p,
 int
 egress_op(struct ipc_chan *chan, struct ipc_msg *m)
 {
+	struct ipc_req	 req = ipc_req_of(chan, m);
+	struct ipc_op_egress b;
 	struct principal p;
 	struct egress_rec e;
-	char		 ref[FIELD_REF_MAX + 1];
 	const char	*why = NULL;
-	uint32_t	 op, retry;
+	uint32_t	 retry;
 	int		 status;
 
-	status = authz_grant(m, &p, &retry);
-	ipc_get_u32(m, &op);
-	ipc_get_str(m, ref, sizeof(ref));
-	if (ipc_end(m) == -1)
+	if (ipc_msg_get(m, &b) == -1)
 		return -1;
-	if (op != EGRESS_GET && op != EGRESS_DELETE)
+	if (b.op != EGRESS_GET && b.op != EGRESS_DELETE)
 		return ipc_violation(m, "unknown egress operation");
+	status = authz_check(b.grant, b.grant_len, &p, &retry);
 	memset(&e, 0, sizeof(e));
 	if (status == 0 && p.role != ROLE_ADMIN)
 		status = 403;
-	if (status == 0 && egress_load(ref, &e) == -1)
+	if (status == 0 && egress_load(b.ref, &e) == -1)
 		status = 404;
 	if (status == 0)
-		status = op == EGRESS_GET ? 200 : egress_delete(&e, &p, &why);
-	reply_egress(chan, m, status, why != NULL ? why : status == 404 ?
+		status = b.op == EGRESS_GET ? 200 :
+		    egress_delete(&e, &p, &why);
+	reply_egress(&req, status, why != NULL ? why : status == 404 ?
 	    "egress ip not found" : status_message(status), &e, NULL);
 	return 0;
 }
 
+/* An admin's page of egress IPs or bindings (stored.h). */
+int
+egress_page(struct ipc_chan *chan, struct ipc_msg *m, enum ipc_type type,
+    const char *sql, const char *count_sql,
+    void (*row)(sqlite3_stmt *, struct ipc_msg *items))
+{
+	struct ipc_req		 req = ipc_req_of(chan, m);
+	struct ipc_egress_page	 b;
+	struct ipc_egress_page_res res;
+	struct ipc_msg		 items;
+	struct principal	 p;
+	sqlite3_stmt		*st;
+	uint32_t		 retry;
+	int			 status;
+
+	if (ipc_msg_get(m, &b) == -1)
+		return -1;
+	status = authz_check(b.grant, b.grant_len, &p, &retry);
+	if (status == 0 && p.role != ROLE_ADMIN)
+		status = 403;
+	memset(&res, 0, sizeof(res));
+	ipc_msg_init(&items, type, 0);
+	if (status == 0) {
+		st = db_stmt(sql);
+		sqlite3_bind_int(st, 1, b.limit == 0 || b.limit > ADMIN_PAGE ?
+		    ADMIN_PAGE : b.limit);
+		sqlite3_bind_int64(st, 2, b.offset);
+		while (items.sbuf.size < LIST_PAGE_BYTES &&
+		    sqlite3_step(st) == SQLITE_ROW) {
+			row(st, &items);
+			res.count++;
+		}
+		sqlite3_reset(st);
+		res.total = db_count(count_sql, 0);
+	}
+	res.head.status = status == 0 ? 200 : status;
+	strlcpy(res.head.message, status_message(status),
+	    sizeof(res.head.message));
+	ipc_answer(&req, &res, &items);
+	return 0;
+}
+
 static void
-egress_row(sqlite3_stmt *st, struct ipc_msg *body)
+egress_row(sqlite3_stmt *st, struct ipc_msg *items)
 {
 	struct egress_rec e;
 
 	row_to_egress(st, &e);
-	ipc_put_egress(body, &e);
+	ipc_msg_put_item(items, &e);
 }
 
 /* IPC_OP_EGRESS_LIST: grant, limit, offset. */
@@ -541,7 +554,7 @@ egress_list(struct ipc_chan *chan, struct ipc_msg *m)
 	if (sql[0] == '\0')
 		snprintf(sql, sizeof(sql), "SELECT %s FROM %s ORDER BY e.oid "
 		    "LIMIT ?1 OFFSET ?2", egress_columns, egress_from);
-	return admin_page(chan, m, IPC_EGRESS_LIST_RES, sql,
+	return egress_page(chan, m, IPC_EGRESS_LIST_RES, sql,
 	    "SELECT count(*) FROM egress_ips", egress_row);
 }
 
@@ -551,510 +564,4 @@ egress_available(void)
 {
 	return db_count("SELECT count(*) FROM egress_ips e WHERE NOT EXISTS "
 	    "(SELECT 1 FROM bindings b WHERE b.egress_oid = e.oid)", 0);
-}
-
-/* ---- bindings ------------------------------------------------------- */
-
-static const char binding_columns[] = "b.oid, b.id, h.id, e.id, "
-    "b.created_at";
-static const char binding_from[] = "bindings b JOIN hosts h ON "
-    "h.oid = b.host_oid JOIN egress_ips e ON e.oid = b.egress_oid";
-
-static void
-row_to_binding(sqlite3_stmt *st, struct binding_rec *b, uint64_t *host_oid)
-{
-	memset(b, 0, sizeof(*b));
-	b->oid = sqlite3_column_int64(st, 0);
-	db_text_col(st, 1, b->id, sizeof(b->id));
-	db_text_col(st, 2, b->host_id, sizeof(b->host_id));
-	db_text_col(st, 3, b->egress_ip_id, sizeof(b->egress_ip_id));
-	b->created_at = sqlite3_column_int64(st, 4);
-	*host_oid = sqlite3_column_int64(st, 5);
-}
-
-static int
-binding_load(const char *ref, struct binding_rec *b, uint64_t *host_oid)
-{
-	static char	 sql[512];
-	sqlite3_stmt	*st;
-	int		 rc;
-
-	if (sql[0] == '\0')
-		snprintf(sql, sizeof(sql), "SELECT %s, b.host_oid FROM %s "
-		    "WHERE b.id = ?1 OR CAST(b.oid AS TEXT) = ?1",
-		    binding_columns, binding_from);
-	st = db_stmt(sql);
-	sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		row_to_binding(st, b, host_oid);
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? 0 : -1;
-}
-
-/*
- * Gives the host the egress IP ref names, in the caller's transaction.
- * 0, or an HTTP status with why.
- */
-int
-bindings_attach(const struct host_rec *h, const char *ref,
-    struct binding_rec *b, const char **why)
-{
-	static const char sql[] = "INSERT INTO bindings (id, host_oid, "
-	    "egress_oid, created_at) VALUES (?, ?, ?, ?)";
-	struct egress_rec e;
-	sqlite3_stmt	*st;
-	uint64_t	 host_oid;
-	int		 rc;
-
-	if (egress_load(ref, &e) == -1) {
-		*why = "egress ip not found";
-		return 404;
-	}
-	/* one whose config_error says it cannot make a tunnel may still be
-	 * bound: its host's task then fails with egress_invalid, and the
-	 * host runs without a way out until the egress IP is mended */
-	if (e.binding_id[0] != '\0') {
-		*why = strcmp(e.host_id, h->id) == 0 ? "the egress ip is "
-		    "bound to this host already" : "the egress ip is bound to "
-		    "another host";
-		return 409;
-	}
-	memset(b, 0, sizeof(*b));
-	uuid_v4(b->id);
-	st = db_stmt(sql);
-	sqlite3_bind_text(st, 1, b->id, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, h->oid);
-	sqlite3_bind_int64(st, 3, e.oid);
-	sqlite3_bind_int64(st, 4, db_now());
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if ((rc & 0xff) == SQLITE_CONSTRAINT) {
-		*why = "the host already has an egress ip";
-		return 409;
-	}
-	if (rc != SQLITE_DONE || binding_load(b->id, b, &host_oid) == -1)
-		return 500;
-	return 0;
-}
-
-/* A host that is deleted lets its egress IP go. */
-int
-bindings_detach_host(uint64_t host_oid)
-{
-	return db_write("DELETE FROM bindings WHERE host_oid = ?", host_oid,
-	    0) == -1 ? -1 : 0;
-}
-
-static int
-binding_event(const char *type, const struct binding_rec *b,
-    const struct host_rec *h, const struct principal *p, const char *task_id)
-{
-	struct event_refs	 refs = { h->user_id, h->id, task_id };
-	char			 message[128];
-
-	snprintf(message, sizeof(message), "egress ip %s for host %s",
-	    b->egress_ip_id, h->short_id);
-	return db_event_refs(type, "info", &refs, message, p->username, NULL,
-	    DIALECT_V1);
-}
-
-/* BINDING_CREATE: a is the host, b the egress IP. */
-static int
-binding_create(const struct principal *p, const char *a, const char *b,
-    struct binding_rec *rec, char task_id[37], const char **why)
-{
-	struct host_rec	 h;
-	int		 status, queued;
-
-	if (hosts_load_ref(p, a, &h) == -1) {
-		*why = "host not found";
-		return 404;
-	}
-	if (tasks_host_busy(h.oid)) {
-		*why = "the host has a task in progress";
-		return 409;
-	}
-	if ((status = bindings_attach(&h, b, rec, why)) != 0)
-		return status;
-	if ((queued = host_egress_task(h.oid, p, task_id)) == -1 ||
-	    binding_event("admin.binding.create", rec, &h, p, queued ?
-	    task_id : NULL) == -1)
-		return 500;
-	if (!queued)
-		task_id[0] = '\0';
-	return 201;
-}
-
-static int
-binding_delete(const struct principal *p, const char *ref,
-    struct binding_rec *rec, char task_id[37], const char **why)
-{
-	struct host_rec	 h;
-	uint64_t	 host_oid;
-	int		 queued;
-
-	if (binding_load(ref, rec, &host_oid) == -1 ||
-	    hosts_load_oid(host_oid, &h) == -1) {
-		*why = "binding not found";
-		return 404;
-	}
-	if (tasks_host_busy(host_oid)) {
-		*why = "the host has a task in progress";
-		return 409;
-	}
-	if (bindings_detach_host(host_oid) == -1 ||
-	    (queued = host_egress_task(host_oid, p, task_id)) == -1 ||
-	    binding_event("admin.binding.delete", rec, &h, p, queued ?
-	    task_id : NULL) == -1)
-		return 500;
-	if (!queued)
-		task_id[0] = '\0';
-	return 204;
-}
-
-static void
-reply_binding(struct ipc_chan *chan, const struct ipc_msg *req, int status,
-    const char *message, const struct binding_rec *b, const char *task_id)
-{
-	struct ipc_msg	 m;
-
-	ipc_msg_init(&m, IPC_BINDING_RES, 0);
-	ipc_put_u64(&m, status);
-	ipc_put_str(&m, message);
-	if (status >= 200 && status < 300) {
-		ipc_put_binding(&m, b);
-		ipc_put_str(&m, task_id);
-	}
-	ipc_reply(chan, req, &m);
-}
-
-/* IPC_OP_BINDING: grant, op, a host or binding ref, an egress ref. */
-int
-bindings_op(struct ipc_chan *chan, struct ipc_msg *m)
-{
-	struct principal p;
-	struct binding_rec b;
-	char		 a[FIELD_REF_MAX + 1], egress[FIELD_REF_MAX + 1];
-	char		 task_id[37] = "";
-	const char	*why = NULL;
-	uint32_t	 op, retry;
-	int		 status;
-
-	status = authz_grant(m, &p, &retry);
-	ipc_get_u32(m, &op);
-	ipc_get_str(m, a, sizeof(a));
-	ipc_get_str(m, egress, sizeof(egress));
-	if (ipc_end(m) == -1)
-		return -1;
-	if (op != BINDING_CREATE && op != BINDING_DELETE)
-		return ipc_violation(m, "unknown binding operation");
-	memset(&b, 0, sizeof(b));
-	if (status == 0 && p.role != ROLE_ADMIN)
-		status = 403;
-	if (status == 0) {
-		if (db_begin() == -1)
-			status = 500;
-		else if ((status = op == BINDING_CREATE ? binding_create(&p, a,
-		    egress, &b, task_id, &why) : binding_delete(&p, a, &b,
-		    task_id, &why)) >= 300 || db_commit() == -1) {
-			db_rollback();
-			if (status < 300)
-				status = 500;
-		} else if (task_id[0] != '\0')
-			tasks_wake();
-	}
-	reply_binding(chan, m, status, why != NULL && status >= 300 ? why :
-	    status_message(status), &b, task_id);
-	return 0;
-}
-
-static void
-binding_row(sqlite3_stmt *st, struct ipc_msg *body)
-{
-	struct binding_rec b;
-	uint64_t	 host_oid;
-
-	row_to_binding(st, &b, &host_oid);
-	ipc_put_binding(body, &b);
-}
-
-/* IPC_OP_BINDING_LIST: grant, limit, offset. */
-int
-bindings_list(struct ipc_chan *chan, struct ipc_msg *m)
-{
-	static char	 sql[512];
-
-	if (sql[0] == '\0')
-		snprintf(sql, sizeof(sql), "SELECT %s, b.host_oid FROM %s "
-		    "ORDER BY b.oid LIMIT ?1 OFFSET ?2", binding_columns,
-		    binding_from);
-	return admin_page(chan, m, IPC_BINDING_LIST_RES, sql,
-	    "SELECT count(*) FROM bindings", binding_row);
-}
-
-/* ---- what a job carries --------------------------------------------- */
-
-static void
-job_secret(struct egress_job *j, int kind)
-{
-	static const char sql[] = "SELECT ref, sealed FROM egress_secrets "
-	    "WHERE egress_oid = ? AND kind = ?";
-	sqlite3_stmt	*st = db_stmt(sql);
-	size_t		 len;
-
-	sqlite3_bind_int64(st, 1, j->oid);
-	sqlite3_bind_int(st, 2, kind);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		db_text_col(st, 0, j->ref[kind], sizeof(j->ref[kind]));
-		len = sqlite3_column_bytes(st, 1);
-		if (len <= sizeof(j->sealed[kind])) {
-			memcpy(j->sealed[kind], sqlite3_column_blob(st, 1),
-			    len);
-			j->sealedlen[kind] = len;
-		}
-	}
-	sqlite3_reset(st);
-}
-
-/* The tunnel of the egress IP oid names, as taskd brings it up. */
-static int
-egress_job_fill(uint64_t oid, struct egress_job *j)
-{
-	/* a proxy's makes no tunnel: without an endpoint, the runner
-	 * fails its step with egress_invalid */
-	static const char sql[] = "SELECT e.oid, e.id, CASE e.tunnel_type "
-	    "WHEN 'wireguard' THEN e.wg_endpoint ELSE '' END, "
-	    "e.wg_public_key, e.wg_allowed_ips, e.wg_dns_server, "
-	    "e.wg_peer_address FROM egress_ips e WHERE e.oid = ?";
-	sqlite3_stmt	*st = db_stmt(sql);
-
-	memset(j, 0, sizeof(*j));
-	sqlite3_bind_int64(st, 1, oid);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		j->present = 1;
-		j->oid = sqlite3_column_int64(st, 0);
-		db_text_col(st, 1, j->id, sizeof(j->id));
-		db_text_col(st, 2, j->endpoint, sizeof(j->endpoint));
-		db_text_col(st, 3, j->peer_public_key,
-		    sizeof(j->peer_public_key));
-		db_text_col(st, 4, j->allowed_ips, sizeof(j->allowed_ips));
-		db_text_col(st, 5, j->dns_server, sizeof(j->dns_server));
-		db_text_col(st, 6, j->address, sizeof(j->address));
-	}
-	sqlite3_reset(st);
-	if (!j->present)
-		return -1;
-	job_secret(j, EGS_WG_PRIVATE_KEY);
-	job_secret(j, EGS_WG_PRESHARED_KEY);
-	return 0;
-}
-
-/* Whether the egress IP bound to the host can make a tunnel. */
-int
-egress_host_usable(uint64_t host_oid)
-{
-	struct egress_rec	 e;
-	char			 ref[24];
-	int64_t			 oid;
-
-	oid = db_count("SELECT egress_oid FROM bindings WHERE host_oid = ?",
-	    host_oid);
-	snprintf(ref, sizeof(ref), "%lld", (long long)oid);
-	return oid != 0 && egress_load(ref, &e) == 0 &&
-	    e.config_error[0] == '\0';
-}
-
-/* The tunnel of the host, for a job that brings it up: none if unbound. */
-int
-egress_job_load(uint64_t host_oid, struct egress_job *j)
-{
-	static const char sql[] = "SELECT egress_oid FROM bindings WHERE "
-	    "host_oid = ?";
-	sqlite3_stmt	*st = db_stmt(sql);
-	uint64_t	 oid = 0;
-
-	memset(j, 0, sizeof(*j));
-	sqlite3_bind_int64(st, 1, host_oid);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		oid = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return oid == 0 ? 0 : egress_job_fill(oid, j);
-}
-
-/* ---- the test (POST /v1/admin/egress-ips/{id}/test) ------------------ */
-
-/* Egress IPs under test: one test at a time each, a few at once. */
-#define EGRESS_TESTS_MAX	8
-#define EGRESS_TEST_WAIT_MS	((EGRESS_TEST_SECONDS + 3) * 1000)
-
-struct egress_tester {
-	struct ipc_chan		*front;
-	uint32_t		 reqid;
-	int			 slot;
-	struct egress_rec	 e;
-	char			 actor[USERNAME_MAX + 1];
-};
-
-static uint64_t	 under_test[EGRESS_TESTS_MAX];
-
-static void
-reply_test(struct ipc_chan *chan, uint32_t reqid, int status,
-    const char *message, const struct egress_rec *e,
-    const struct egress_test *t)
-{
-	struct ipc_msg	 req, m;
-
-	memset(&req, 0, sizeof(req));
-	req.type = IPC_OP_EGRESS_TEST;
-	req.reqid = reqid;
-	ipc_msg_init(&m, IPC_EGRESS_TEST_RES, 0);
-	ipc_put_head(&m, status, message);
-	if (status == 200) {
-		ipc_put_str(&m, e->id);
-		ipc_put_egress_test(&m, t);
-	}
-	ipc_reply(chan, &req, &m);
-}
-
-static void
-test_event(const struct egress_tester *x, const struct egress_test *t)
-{
-	static const char *const word[] = { "skipped", "failed", "passed" };
-	struct event_refs	 refs = { NULL, x->e.host_id, NULL };
-	char			 message[256];
-
-	snprintf(message, sizeof(message), "egress ip %s tested: "
-	    "connectivity %s, exit ip %s, dns %s", x->e.label,
-	    word[t->result[EGC_CONNECTIVITY] + 1],
-	    word[t->result[EGC_EXIT_IP] + 1], word[t->result[EGC_DNS] + 1]);
-	if (db_begin() == -1 || db_event_refs("admin.egress.test", "info",
-	    &refs, message, x->actor, NULL, DIALECT_V1) == -1 ||
-	    db_commit() == -1)
-		db_rollback();
-}
-
-static void
-tested(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
-{
-	struct egress_tester	*x = arg;
-	struct egress_test	 t;
-	struct ipc_head		 h;
-
-	(void)chan;
-	memset(&t, 0, sizeof(t));
-	memset(&h, 0, sizeof(h));
-	h.status = 504;
-	strlcpy(h.message, "the test did not finish in time",
-	    sizeof(h.message));
-	if (m != NULL && ipc_get_head(m, &h) == 1) {
-		ipc_get_egress_test(m, &t);
-		if (ipc_end(m) == -1) {
-			h.status = 502;
-			strlcpy(h.message, "the test's answer cannot be read",
-			    sizeof(h.message));
-		}
-	}
-	if (h.status == 200)
-		test_event(x, &t);
-	reply_test(x->front, x->reqid, h.status == 200 ? 200 : 502, h.message,
-	    &x->e, &t);
-	under_test[x->slot] = 0;
-	free(x);
-}
-
-/* An egress IP that makes no tunnel fails its test at once. */
-static void
-untestable(struct egress_tester *x, struct ipc_chan *chan, uint32_t reqid)
-{
-	struct egress_test	 t;
-
-	memset(&t, 0, sizeof(t));
-	t.result[EGC_CONNECTIVITY] = 0;
-	strlcpy(t.detail[EGC_CONNECTIVITY], "no tunnel can be made: ",
-	    sizeof(t.detail[0]));
-	strlcat(t.detail[EGC_CONNECTIVITY], x->e.config_error,
-	    sizeof(t.detail[0]));
-	t.result[EGC_EXIT_IP] = t.result[EGC_DNS] = -1;
-	strlcpy(t.detail[EGC_EXIT_IP], "no tunnel", sizeof(t.detail[0]));
-	strlcpy(t.detail[EGC_DNS], "no tunnel", sizeof(t.detail[0]));
-	test_event(x, &t);
-	reply_test(chan, reqid, 200, "ok", &x->e, &t);
-	free(x);
-}
-
-/* A place among the tests for oid: its index, or a status with why. */
-static int
-test_slot(uint64_t oid, const char **why)
-{
-	int	 i, free_slot = -1;
-
-	for (i = 0; i < EGRESS_TESTS_MAX; i++) {
-		if (under_test[i] == oid) {
-			*why = "a test of this egress ip is running";
-			return -409;
-		}
-		if (under_test[i] == 0 && free_slot == -1)
-			free_slot = i;
-	}
-	if (free_slot == -1) {
-		*why = "too many egress ip tests at once";
-		return -429;
-	}
-	return free_slot;
-}
-
-/* IPC_OP_EGRESS_TEST: grant, the egress ref; taskd runs the checks. */
-int
-egress_test(struct ipc_chan *chan, struct ipc_msg *m)
-{
-	struct egress_tester	*x;
-	struct egress_job	 job;
-	struct principal	 p;
-	struct ipc_msg		 req;
-	char			 ref[FIELD_REF_MAX + 1];
-	const char		*why = NULL;
-	uint32_t		 retry;
-	int			 status, slot = -1;
-
-	status = authz_grant(m, &p, &retry);
-	ipc_get_str(m, ref, sizeof(ref));
-	if (ipc_end(m) == -1)
-		return -1;
-	if ((x = calloc(1, sizeof(*x))) == NULL)
-		fatal("%s", __func__);
-	if (status == 0 && p.role != ROLE_ADMIN)
-		status = 403;
-	if (status == 0 && egress_load(ref, &x->e) == -1)
-		status = 404;
-	if (status == 0 && x->e.config_error[0] != '\0') {
-		untestable(x, chan, m->reqid);
-		return 0;
-	}
-	if (status == 0 && (slot = test_slot(x->e.oid, &why)) < 0)
-		status = -slot;
-	if (status == 0 && egress_job_fill(x->e.oid, &job) == -1)
-		status = 500;
-	if (status != 0) {
-		reply_test(chan, m->reqid, status, why != NULL ? why :
-		    status == 404 ? "egress ip not found" :
-		    status_message(status), NULL, NULL);
-		free(x);
-		return 0;
-	}
-	x->front = chan;
-	x->reqid = m->reqid;
-	x->slot = slot;
-	strlcpy(x->actor, p.username, sizeof(x->actor));
-	under_test[slot] = x->e.oid;
-	ipc_msg_init(&req, IPC_EGRESS_CHECK, 0);
-	ipc_put_egress_job(&req, &job);
-	ipc_put_str(&req, x->e.ip_address);
-	if (ipc_request(stored_env->chans[PROC_TASKD], &req,
-	    EGRESS_TEST_WAIT_MS, tested, x) == -1) {
-		reply_test(chan, m->reqid, 503, "taskd is not there", NULL,
-		    NULL);
-		under_test[slot] = 0;
-		free(x);
-	}
-	return 0;
 }

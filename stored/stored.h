@@ -8,7 +8,7 @@
 #include "daemon.h"
 #include "dialect.h"
 #include "dispatch.h"
-#include "egressrec.h"
+#include "egresscheck.h"
 #include "fields.h"
 #include "grant.h"
 #include "hostlife.h"
@@ -203,14 +203,33 @@ int	 egress_store(struct ipc_chan *, struct ipc_msg *);
 int	 egress_op(struct ipc_chan *, struct ipc_msg *);
 int	 egress_list(struct ipc_chan *, struct ipc_msg *);
 uint64_t egress_available(void);
+/* The egress IP ref (UUID or oid) names, with its config_error; -1 if
+ * none. */
+int	 egress_load(const char *ref, struct egress_rec *);
+/* A host.egress task for the host if it runs: 0 none, 1 queued, -1. */
+int	 egress_host_task(uint64_t host_oid, const struct principal *,
+	    char task_id[37]);
+/*
+ * An admin's page of egress IPs or bindings: the request's grant,
+ * limit and offset; the rows of sql (as admin_page's), each put by row
+ * as an item of the answer of type, and the count of count_sql.
+ */
+int	 egress_page(struct ipc_chan *, struct ipc_msg *, enum ipc_type type,
+	    const char *sql, const char *count_sql,
+	    void (*row)(sqlite3_stmt *, struct ipc_msg *items));
+
+/* bindings.c */
 int	 bindings_attach(const struct host_rec *, const char *ref,
 	    struct binding_rec *, const char **why);
 int	 bindings_detach_host(uint64_t host_oid);
 int	 bindings_op(struct ipc_chan *, struct ipc_msg *);
 int	 bindings_list(struct ipc_chan *, struct ipc_msg *);
+int	 egress_job_fill(uint64_t egress_oid, struct egress_job *);
 int	 egress_job_load(uint64_t host_oid, struct egress_job *);
-int	 egress_test(struct ipc_chan *, struct ipc_msg *);
 int	 egress_host_usable(uint64_t host_oid);
+
+/* egresstest.c */
+int	 egress_test(struct ipc_chan *, struct ipc_msg *);
 
 /* tasks.c */
 int	 tasks_enqueue(uint32_t action, uint64_t host_oid,

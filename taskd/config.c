@@ -80,7 +80,7 @@ int
 config_egress(struct ipc_chan *chan, struct ipc_msg *m)
 {
 	(void)chan;
-	return ipc_get_egress_allow(m, &taskd_env->pending.egress_allow);
+	return daemon_get_egress(m, &taskd_env->pending.egress_allow);
 }
 
 int

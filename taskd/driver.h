@@ -15,7 +15,7 @@
 
 #include <sys/types.h>
 
-#include "egressrec.h"
+#include "egresscheck.h"
 #include "hostlife.h"
 #include "hostrec.h"
 

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "body_egress.h"
 #include "driver.h"
 #include "log.h"
 #include "taskd.h"
@@ -29,7 +30,7 @@ struct inflight {
 	uint64_t		 host_oid;	/* a probe's */
 	char			 expected[16];
 	int			 bound;		/* a probe's: has a tunnel */
-	uint32_t		 reqid;		/* the test's request */
+	struct ipc_req		 req;		/* the test's request */
 	char			 declared_ip[EGRESS_ADDR_MAX + 1];
 };
 
@@ -139,16 +140,14 @@ static void
 check_answer(const struct inflight *f, uint32_t status, const char *message,
     const struct egress_test *t)
 {
-	struct ipc_msg		 req, m;
+	struct ipc_egress_check_res res;
 
-	memset(&req, 0, sizeof(req));
-	req.type = IPC_EGRESS_CHECK;
-	req.reqid = f->reqid;
-	ipc_msg_init(&m, IPC_EGRESS_CHECK_RES, 0);
-	ipc_put_head(&m, t != NULL ? status : 502, message);
-	if (t != NULL && ipc_status_ok(status))
-		ipc_put_egress_test(&m, t);
-	ipc_reply(stored(), &req, &m);
+	memset(&res, 0, sizeof(res));
+	res.head.status = t != NULL ? status : 502;
+	strlcpy(res.head.message, message, sizeof(res.head.message));
+	if (t != NULL)
+		res.test = *t;
+	ipc_answer(&f->req, &res, NULL);
 }
 
 /* What cannot go on: its task reported, or its test answered. */
@@ -186,8 +185,8 @@ unsealed(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
 	struct inflight		*f = arg;
 	const struct egress_job	*j = &f->job.egress;
+	struct ipc_egress_unseal_res res;
 	struct driver_egress	 e;
-	struct ipc_head		 h;
 
 	(void)chan;
 	if (m == NULL) {
@@ -197,20 +196,20 @@ unsealed(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 		return;
 	}
 	memset(&e, 0, sizeof(e));
-	if (ipc_get_head(m, &h) == 1) {
-		ipc_get_str(m, e.private_key, sizeof(e.private_key));
-		ipc_get_str(m, e.preshared_key, sizeof(e.preshared_key));
-		if (ipc_end(m) == -1) {
-			h.status = 500;
-			strlcpy(h.message, "authd's answer cannot be read",
-			    sizeof(h.message));
-		}
+	if (ipc_msg_get(m, &res) == -1) {
+		res.head.status = 500;
+		strlcpy(res.head.message, "authd's answer cannot be read",
+		    sizeof(res.head.message));
 	}
-	if (h.status != 200) {
-		abandon(f, TASK_FAILED, "egress_sealed", h.message);
+	if (res.head.status != 200) {
+		abandon(f, TASK_FAILED, "egress_sealed", res.head.message);
 		claim();
 	} else {
 		e.present = 1;
+		strlcpy(e.private_key, res.key[EGS_WG_PRIVATE_KEY],
+		    sizeof(e.private_key));
+		strlcpy(e.preshared_key, res.key[EGS_WG_PRESHARED_KEY],
+		    sizeof(e.preshared_key));
 		strlcpy(e.endpoint, j->endpoint, sizeof(e.endpoint));
 		strlcpy(e.peer_public_key, j->peer_public_key,
 		    sizeof(e.peer_public_key));
@@ -226,6 +225,7 @@ unsealed(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 		}
 		dispatch_job(f, &e);
 	}
+	explicit_bzero(&res, sizeof(res));
 	explicit_bzero(&e, sizeof(e));
 }
 
@@ -233,16 +233,20 @@ static int
 unseal_request(struct inflight *f)
 {
 	const struct egress_job	*j = &f->job.egress;
+	struct ipc_egress_unseal b;
 	struct ipc_msg		 m;
 	int			 i;
 
-	ipc_msg_init(&m, IPC_EGRESS_UNSEAL, 0);
-	ipc_put_str(&m, j->id);
-	ipc_put_u64(&m, j->oid);
+	memset(&b, 0, sizeof(b));
+	strlcpy(b.id, j->id, sizeof(b.id));
+	b.oid = j->oid;
 	for (i = 0; i < 2; i++) {
-		ipc_put_bin(&m, j->sealed[i], j->sealedlen[i]);
-		ipc_put_str(&m, j->ref[i]);
+		memcpy(b.sealed[i], j->sealed[i], j->sealedlen[i]);
+		b.sealed_len[i] = j->sealedlen[i];
+		strlcpy(b.ref[i], j->ref[i], sizeof(b.ref[i]));
 	}
+	ipc_msg_init(&m, IPC_EGRESS_UNSEAL, 0);
+	ipc_msg_put(&m, &b);
 	return ipc_request(taskd_env->chans[PROC_AUTHD], &m,
 	    taskd_env->conf.common.ipc_timeout_ms, unsealed, f);
 }
@@ -514,19 +518,17 @@ jobs_init(struct event_base *base, int fd)
 int
 jobs_egress_check(struct ipc_chan *chan, struct ipc_msg *m)
 {
-	struct inflight	*f;
+	struct inflight		*f;
+	struct ipc_egress_check	 b;
 
-	(void)chan;
+	if (ipc_msg_get(m, &b) == -1 || !b.job.present)
+		return ipc_violation(m, "an egress check without its egress");
 	if ((f = calloc(1, sizeof(*f))) == NULL)
 		fatal("%s", __func__);
 	f->check = 1;
-	f->reqid = m->reqid;
-	ipc_get_egress_job(m, &f->job.egress);
-	ipc_get_str(m, f->declared_ip, sizeof(f->declared_ip));
-	if (ipc_end(m) == -1 || !f->job.egress.present) {
-		free(f);
-		return ipc_violation(m, "an egress check without its egress");
-	}
+	f->req = ipc_req_of(chan, m);
+	f->job.egress = b.job;
+	strlcpy(f->declared_ip, b.declared_ip, sizeof(f->declared_ip));
 	if (f->job.egress.oid >= 1000000000ULL) {
 		free(f);
 		return ipc_refuse(m, 400, "an egress ip number too large");

@@ -4,7 +4,7 @@
 #include <stdint.h>
 
 #include "daemon.h"
-#include "egressrec.h"
+#include "egresscheck.h"
 #include "ipc.h"
 #include "proc.h"
 

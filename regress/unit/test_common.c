@@ -24,7 +24,7 @@
 
 #include "cidr.h"
 #include "dialect.h"
-#include "egressrec.h"
+#include "egresscheck.h"
 #include "grant.h"
 #include "hmac.h"
 #include "log.h"

@@ -1,8 +1,9 @@
 /*
- * Egress IPs and their bindings to hosts, between frontd, authd, stored
- * and taskd: one field order for each record, the checks every
- * receiver makes of an egress's settings, and what a job carries to
- * bring a host's tunnel up.
+ * Egress IPs and their bindings to hosts, as they travel between
+ * frontd, authd, stored and taskd: the records, their limits, and what
+ * a job carries to bring a host's tunnel up.  Their field tables are in
+ * body_egress.c; what a receiver accepts of them is in
+ * common/egresscheck.h.
  */
 #ifndef MOAT_EGRESSREC_H
 #define MOAT_EGRESSREC_H
@@ -10,8 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "cidr.h"
-#include "ipc.h"
+#include "fields.h"
 
 #define EGRESS_LABEL_MAX	64
 #define EGRESS_ADDR_MAX		45	/* an IPv6 address in text */
@@ -24,7 +24,9 @@
 #define EGRESS_ALLOWED_MAX	255	/* comma-separated ranges */
 #define EGRESS_PROXY_MAX	1024	/* proxy_config without its secrets */
 #define EGRESS_SECRET_MAX	128	/* a proxy password, a uuid, a key */
+#define EGRESS_SEALED_MAX	256	/* a secret as authd sealed it */
 #define EGRESS_ERROR_MAX	127
+#define EGRESS_RANGE_MAX	63	/* a range moatd.conf allows, as text */
 #define EGRESS_MAX		10000	/* in the whole database */
 
 /* IPC_OP_EGRESS and IPC_AUTH_EGRESS: what an admin does to one */
@@ -69,13 +71,6 @@ enum egress_secret {
 	EGS_SECRETS
 };
 
-struct egress_setting_def {
-	const char	*name;		/* the JSON member */
-	size_t		 max;		/* longest accepted, in bytes */
-};
-extern const struct egress_setting_def egress_settings[EG_SETTINGS];
-extern const char *const egress_secret_names[EGS_SECRETS];
-
 struct egress_rec {
 	uint64_t	 oid;
 	char		 id[37];
@@ -101,13 +96,27 @@ struct egress_rec {
 	int64_t		 updated_at;
 };
 
-/* The buffer of one text setting of e. */
-char	*egress_setting(struct egress_rec *, enum egress_setting);
-const char *egress_setting_const(const struct egress_rec *,
-	    enum egress_setting);
+/*
+ * The settings of a create or an update as the admin gave them: each
+ * absent (nil on the wire) or text, "" to clear it.
+ */
+struct egress_given {
+	struct egress_rec set;		/* its settings alone */
+	int		 absent[EG_SETTINGS];
+};
 
-void	 ipc_put_egress(struct ipc_msg *, const struct egress_rec *);
-void	 ipc_get_egress(struct ipc_msg *, struct egress_rec *);
+/*
+ * What authd gives stored of one secret: keep it (0), clear it (1), or
+ * set it (2) to the seal, made to ref; valid says whether it is the
+ * WireGuard key it should be.
+ */
+struct egress_seal {
+	uint32_t	 action;
+	uint8_t		 sealed[EGRESS_SEALED_MAX];
+	size_t		 sealed_len;
+	char		 ref[FIELD_REF_MAX + 1];
+	int		 valid;
+};
 
 struct binding_rec {
 	uint64_t	 oid;
@@ -116,9 +125,6 @@ struct binding_rec {
 	char		 egress_ip_id[37];
 	int64_t		 created_at;
 };
-
-void	 ipc_put_binding(struct ipc_msg *, const struct binding_rec *);
-void	 ipc_get_binding(struct ipc_msg *, struct binding_rec *);
 
 /*
  * A host's tunnel as a job carries it from stored to taskd: the
@@ -134,13 +140,12 @@ struct egress_job {
 	char		 allowed_ips[EGRESS_ALLOWED_MAX + 1];
 	char		 dns_server[EGRESS_ADDR_MAX + 1];
 	char		 address[EGRESS_CIDR_MAX + 1];
-	uint8_t		 sealed[2][256];	/* private, preshared */
+	/* our private key's and the preshared key's */
+	uint8_t		 sealed[2][EGRESS_SEALED_MAX];
 	size_t		 sealedlen[2];
-	char		 ref[2][65];
+	char		 ref[2][FIELD_REF_MAX + 1];
 };
 
-void	 ipc_put_egress_job(struct ipc_msg *, const struct egress_job *);
-void	 ipc_get_egress_job(struct ipc_msg *, struct egress_job *);
 
 /*
  * An egress IP's test (POST .../test): three checks through its tunnel,
@@ -161,56 +166,5 @@ struct egress_test {
 	char		 exit_ip[EGRESS_ADDR_MAX + 1];
 	uint64_t	 ms;
 };
-extern const char *const egress_check_names[EGC_CHECKS];
-
-void	 ipc_put_egress_test(struct ipc_msg *, const struct egress_test *);
-void	 ipc_get_egress_test(struct ipc_msg *, struct egress_test *);
-
-/*
- * Where an endpoint an admin gives (a WireGuard peer, a proxy's server)
- * may not be: loopback (127/8, ::1), link-local (169.254/16, fe80::/10)
- * with the cloud metadata address (169.254.169.254, fd00:ec2::254), and
- * unspecified (0/8, ::), unless one of the ranges moatd.conf allows
- * (egress allow endpoint) covers it.  An IPv4-mapped IPv6 address is
- * its IPv4 address.
- */
-#define EGRESS_ALLOW_MAX	16
-struct egress_allow {
-	struct cidr	 range[EGRESS_ALLOW_MAX];
-	uint32_t	 n;
-};
-
-/* cfg.egress, as stored and taskd read it; -1 if malformed. */
-int	 ipc_get_egress_allow(struct ipc_msg *, struct egress_allow *);
-
-/* Why addr (text) may not be an endpoint, or NULL: it may, or it is no
- * address (a name). */
-const char *egress_addr_refused(const char *addr,
-	    const struct egress_allow *);
-/*
- * The same of a host: an address, or a name.  A name is taken here,
- * since what it resolves to changes (taskd checks that when it makes
- * the tunnel), except localhost and its subdomains, which are loopback
- * by definition (RFC 6761).
- */
-const char *egress_host_refused(const char *host,
-	    const struct egress_allow *);
-/* The same of host:port or [v6]:port, already egress_endpoint_ok(). */
-const char *egress_endpoint_refused(const char *endpoint,
-	    const struct egress_allow *);
-/* The host of an endpoint (without brackets) into host; -1 if none. */
-int	 egress_endpoint_host(const char *endpoint, char *host, size_t len,
-	    const char **port);
-
-/* The checks of a setting's text, where it is checked. */
-int	 egress_ip_ok(const char *);		/* an IPv4 or IPv6 address */
-int	 egress_cidr_ok(const char *);		/* an address with its /bits */
-int	 egress_cidr_list_ok(const char *);	/* comma-separated ranges */
-int	 egress_endpoint_ok(const char *);	/* host:port, [v6]:port */
-int	 egress_host_ok(const char *);		/* a DNS name or an address */
-/* The base64 alphabet (a key as written, whether or not it is one). */
-int	 egress_key_text_ok(const char *);
-/* A WireGuard key: 32 bytes in padded base64, nothing else. */
-int	 egress_wg_key_ok(const char *);
 
 #endif

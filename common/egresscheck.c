@@ -1,3 +1,4 @@
+/* What every receiver accepts of an egress IP (egresscheck.h). */
 #include <sys/types.h>
 #include <sys/socket.h>
 
@@ -10,7 +11,7 @@
 #include <strings.h>
 
 #include "cidr.h"
-#include "egressrec.h"
+#include "egresscheck.h"
 
 const struct egress_setting_def egress_settings[EG_SETTINGS] = {
 	[EG_LABEL] = { "label", EGRESS_LABEL_MAX },
@@ -55,108 +56,6 @@ egress_setting_const(const struct egress_rec *e, enum egress_setting s)
 	return egress_setting((struct egress_rec *)e, s);
 }
 
-void
-ipc_put_egress(struct ipc_msg *m, const struct egress_rec *e)
-{
-	int	 s;
-
-	ipc_put_u64(m, e->oid);
-	ipc_put_str(m, e->id);
-	for (s = 0; s < EG_SETTINGS; s++)
-		ipc_put_str(m, egress_setting_const(e, s));
-	ipc_put_str(m, e->wg_client_public_key);
-	ipc_put_u64(m, e->secrets_set);
-	ipc_put_str(m, e->host_id);
-	ipc_put_str(m, e->binding_id);
-	ipc_put_str(m, e->config_error);
-	ipc_put_i64(m, e->created_at);
-	ipc_put_i64(m, e->updated_at);
-}
-
-void
-ipc_get_egress(struct ipc_msg *m, struct egress_rec *e)
-{
-	int	 s;
-
-	memset(e, 0, sizeof(*e));
-	ipc_get_u64(m, &e->oid);
-	ipc_get_str(m, e->id, sizeof(e->id));
-	for (s = 0; s < EG_SETTINGS; s++)
-		ipc_get_str(m, egress_setting(e, s), egress_settings[s].max + 1);
-	ipc_get_str(m, e->wg_client_public_key,
-	    sizeof(e->wg_client_public_key));
-	ipc_get_u32(m, &e->secrets_set);
-	ipc_get_str(m, e->host_id, sizeof(e->host_id));
-	ipc_get_str(m, e->binding_id, sizeof(e->binding_id));
-	ipc_get_str(m, e->config_error, sizeof(e->config_error));
-	ipc_get_i64(m, &e->created_at);
-	ipc_get_i64(m, &e->updated_at);
-}
-
-void
-ipc_put_binding(struct ipc_msg *m, const struct binding_rec *b)
-{
-	ipc_put_u64(m, b->oid);
-	ipc_put_str(m, b->id);
-	ipc_put_str(m, b->host_id);
-	ipc_put_str(m, b->egress_ip_id);
-	ipc_put_i64(m, b->created_at);
-}
-
-void
-ipc_get_binding(struct ipc_msg *m, struct binding_rec *b)
-{
-	memset(b, 0, sizeof(*b));
-	ipc_get_u64(m, &b->oid);
-	ipc_get_str(m, b->id, sizeof(b->id));
-	ipc_get_str(m, b->host_id, sizeof(b->host_id));
-	ipc_get_str(m, b->egress_ip_id, sizeof(b->egress_ip_id));
-	ipc_get_i64(m, &b->created_at);
-}
-
-void
-ipc_put_egress_job(struct ipc_msg *m, const struct egress_job *j)
-{
-	int	 i;
-
-	ipc_put_bool(m, j->present);
-	if (!j->present)
-		return;
-	ipc_put_u64(m, j->oid);
-	ipc_put_str(m, j->id);
-	ipc_put_str(m, j->endpoint);
-	ipc_put_str(m, j->peer_public_key);
-	ipc_put_str(m, j->allowed_ips);
-	ipc_put_str(m, j->dns_server);
-	ipc_put_str(m, j->address);
-	for (i = 0; i < 2; i++) {
-		ipc_put_bin(m, j->sealed[i], j->sealedlen[i]);
-		ipc_put_str(m, j->ref[i]);
-	}
-}
-
-void
-ipc_get_egress_job(struct ipc_msg *m, struct egress_job *j)
-{
-	int	 i;
-
-	memset(j, 0, sizeof(*j));
-	ipc_get_bool(m, &j->present);
-	if (!j->present)
-		return;
-	ipc_get_u64(m, &j->oid);
-	ipc_get_str(m, j->id, sizeof(j->id));
-	ipc_get_str(m, j->endpoint, sizeof(j->endpoint));
-	ipc_get_str(m, j->peer_public_key, sizeof(j->peer_public_key));
-	ipc_get_str(m, j->allowed_ips, sizeof(j->allowed_ips));
-	ipc_get_str(m, j->dns_server, sizeof(j->dns_server));
-	ipc_get_str(m, j->address, sizeof(j->address));
-	for (i = 0; i < 2; i++) {
-		ipc_get_bin(m, j->sealed[i], sizeof(j->sealed[i]),
-		    &j->sealedlen[i]);
-		ipc_get_str(m, j->ref[i], sizeof(j->ref[i]));
-	}
-}
 
 const char *const egress_check_names[EGC_CHECKS] = {
 	[EGC_CONNECTIVITY] = "connectivity",
@@ -164,33 +63,15 @@ const char *const egress_check_names[EGC_CHECKS] = {
 	[EGC_DNS] = "dns_leak",
 };
 
-void
-ipc_put_egress_test(struct ipc_msg *m, const struct egress_test *t)
+int
+egress_test_ok(const struct egress_test *t)
 {
 	int	 i;
 
-	for (i = 0; i < EGC_CHECKS; i++) {
-		ipc_put_i64(m, t->result[i]);
-		ipc_put_str(m, t->detail[i]);
-	}
-	ipc_put_str(m, t->exit_ip);
-	ipc_put_u64(m, t->ms);
-}
-
-void
-ipc_get_egress_test(struct ipc_msg *m, struct egress_test *t)
-{
-	int	 i;
-
-	memset(t, 0, sizeof(*t));
-	for (i = 0; i < EGC_CHECKS; i++) {
-		ipc_get_i64(m, &t->result[i]);
-		ipc_get_str(m, t->detail[i], sizeof(t->detail[i]));
+	for (i = 0; i < EGC_CHECKS; i++)
 		if (t->result[i] < -1 || t->result[i] > 1)
-			ipc_violation(m, "an egress check's result out of range");
-	}
-	ipc_get_str(m, t->exit_ip, sizeof(t->exit_ip));
-	ipc_get_u64(m, &t->ms);
+			return 0;
+	return 1;
 }
 
 int
@@ -313,30 +194,16 @@ egress_wg_key_ok(const char *s)
 	    strchr("AEIMQUYcgkosw048", s[42]) != NULL;
 }
 
-/* cfg.egress from moatd: the count, then each range as text */
 int
-ipc_get_egress_allow(struct ipc_msg *m, struct egress_allow *allow)
+egress_allow_add(struct egress_allow *allow, const char *range)
 {
-	char		 text[64];
-	uint32_t	 n, i;
-
-	memset(allow, 0, sizeof(*allow));
-	ipc_get_u32(m, &n);
-	if (m->error == NULL && n > EGRESS_ALLOW_MAX) {
-		m->error = "too many egress allowances";
+	if (allow->n >= EGRESS_ALLOW_MAX ||
+	    cidr_parse(range, &allow->range[allow->n]) == -1)
 		return -1;
-	}
-	for (i = 0; i < n && m->error == NULL; i++) {
-		ipc_get_str(m, text, sizeof(text));
-		if (m->error == NULL && cidr_parse(text, &allow->range[i]) ==
-		    -1)
-			m->error = "an egress allowance is no range";
-	}
-	if (ipc_end(m) == -1)
-		return -1;
-	allow->n = n;
+	allow->n++;
 	return 0;
 }
+
 
 /* ---- where an endpoint may not be -------------------------------------- */
 
