@@ -84,7 +84,8 @@ STORED_SRCS = stored/stored.c stored/config.c stored/db.c stored/schema.c \
 	stored/health.c stored/users.c stored/userops.c stored/authz.c \
 	stored/sessions.c stored/events.c stored/reply.c stored/tokens.c \
 	stored/apikeys.c stored/clients.c stored/account.c stored/sshkeys.c \
-	stored/profile.c stored/groups.c stored/sessionops.c stored/hosts.c stored/tasks.c \
+	stored/profile.c stored/groups.c stored/sessionops.c stored/hosts.c stored/hostrows.c \
+	stored/reconcile.c stored/stats.c stored/tasks.c stored/queue.c \
 	stored/egress.c stored/bindings.c stored/egresstest.c stored/digest.c
 TASKD_SRCS = taskd/taskd.c taskd/config.c taskd/jobs.c taskd/runner.c \
 	taskd/crun.c taskd/image.c taskd/spawn.c taskd/net.c taskd/endpoint.c \

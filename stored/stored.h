@@ -181,7 +181,7 @@ int	 sshkeys_authorized(struct ipc_chan *, struct ipc_msg *);
 /* count, then oid, name and fingerprint of each of user's keys */
 void	 sshkeys_put_brief(struct ipc_msg *, uint64_t user);
 
-/* hosts.c */
+/* hosts.c (the routes), hostrows.c, reconcile.c, stats.c */
 struct host_rec;
 int	 hosts_create(struct ipc_chan *, struct ipc_msg *);
 int	 hosts_get(struct ipc_chan *, struct ipc_msg *);
@@ -191,6 +191,11 @@ int	 hosts_load_ref(const struct principal *, const char *ref,
 	    struct host_rec *);
 int	 hosts_load_oid(uint64_t oid, struct host_rec *);
 int	 hosts_set_status(uint64_t oid, const char *status);
+/* hostrows.c: a host record's columns, as "h" joined with users "u" */
+extern const char host_columns[];
+void	 row_to_host(sqlite3_stmt *, struct host_rec *);
+int	 host_event(const char *type, const struct host_rec *,
+	    const char *task_id, const struct principal *, const char *);
 int	 hosts_states(struct ipc_chan *, struct ipc_msg *);
 int	 hosts_observed(struct ipc_chan *, struct ipc_msg *);
 int	 hosts_stats(struct ipc_chan *, struct ipc_msg *);
@@ -231,7 +236,7 @@ int	 egress_host_usable(uint64_t host_oid);
 /* egresstest.c */
 int	 egress_test(struct ipc_chan *, struct ipc_msg *);
 
-/* tasks.c */
+/* queue.c (the rows changes queue), tasks.c (what taskd claims) */
 int	 tasks_enqueue(uint32_t action, uint64_t host_oid,
 	    const char *requested_by, char task_id[37]);
 int	 tasks_enqueue_short(uint32_t action, uint64_t host_oid,
