@@ -53,7 +53,8 @@ COMMON_SRCS = common/log.c common/sandbox.c common/landlock.c \
 	common/sshkeyrec.c common/hostlife.c common/grouprec.c \
 	common/egresscheck.c
 IPC_BODY_SRCS = ipc/body_core.c ipc/hostrec.c ipc/body_egress.c
-IPC_SRCS = ipc/msg.c ipc/catalogue.c ipc/chan.c ipc/proc.c ipc/body.c ipc/dispatch.c ipc/version.c \
+IPC_SRCS = ipc/msg.c ipc/decode.c ipc/catalogue.c ipc/chan.c ipc/sock.c \
+	ipc/answer.c ipc/proc.c ipc/body.c ipc/dispatch.c ipc/version.c \
 	$(IPC_BODY_SRCS)
 
 MOATD_SRCS = moatd/moatd.c moatd/conffile.c moatd/confpush.c moatd/control.c \
