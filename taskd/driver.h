@@ -199,6 +199,8 @@ int	 bundle_write(const struct driver_paths *, const struct driver_host *,
 /* net.c: a host's tunnel, brought up in the network of its first
  * process, or taken down; the egress's fields checked again */
 int	 net_egress_ok(struct driver_egress *);
+/* The host and port of an http or https URL as the configuration took it. */
+int	 net_url_host(const char *url, char *host, size_t hostlen, int *port);
 int	 net_apply(const struct driver_paths *, const struct driver_host *,
 	    pid_t pid, const struct driver_egress *, struct driver_res *);
 void	 net_remove(const struct driver_host *);
