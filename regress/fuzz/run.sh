@@ -16,10 +16,12 @@ CFLAGS="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 LIBS="$(pkg-config --libs libbsd-overlay msgpack libevent jansson libseccomp)"
 
 byacc -o "$out/parse.c" moatd/parse.y
+# the catalogue names every message's typed body: their tables link with it
+ipc_bodies="ipc/body.c $(echo ipc/body_*.c ipc/*rec.c)"
 # shellcheck disable=SC2086
 {
 clang $CFLAGS regress/fuzz/fuzz_ipc.c ipc/msg.c ipc/catalogue.c \
-    common/log.c ipc/proc.c -o "$out/fuzz_ipc" $LIBS
+    $ipc_bodies common/log.c ipc/proc.c -o "$out/fuzz_ipc" $LIBS
 clang $CFLAGS regress/fuzz/fuzz_http.c frontd/http_parse.c \
     frontd/http_chunked.c frontd/http_chars.c \
     -o "$out/fuzz_http" $LIBS
@@ -28,15 +30,15 @@ clang $CFLAGS regress/fuzz/fuzz_json.c frontd/json_limits.c \
 clang $CFLAGS -Iauthd regress/fuzz/fuzz_jwt.c authd/crypto.c \
     -o "$out/fuzz_jwt" $LIBS $(pkg-config --libs libcrypto)
 clang $CFLAGS -Iauthd regress/fuzz/fuzz_sshkey.c authd/sshkey.c \
-    common/sshkeyrec.c ipc/msg.c ipc/catalogue.c common/util.c \
-    common/log.c ipc/proc.c \
+    common/sshkeyrec.c ipc/msg.c ipc/catalogue.c $ipc_bodies \
+    common/util.c common/log.c ipc/proc.c \
     -o "$out/fuzz_sshkey" $LIBS $(pkg-config --libs libcrypto libssh)
 clang $CFLAGS regress/fuzz/fuzz_conf.c moatd/conffile.c "$out/parse.c" \
     common/log.c ipc/proc.c common/util.c common/dialect.c \
     common/cidr.c -o "$out/fuzz_conf" $LIBS
 clang $CFLAGS -Iauthd regress/fuzz/fuzz_tlssign.c authd/tlskey.c \
-    ipc/msg.c ipc/catalogue.c ipc/chan.c common/log.c ipc/proc.c \
-    common/util.c \
+    ipc/msg.c ipc/catalogue.c ipc/chan.c $ipc_bodies common/log.c \
+    ipc/proc.c common/util.c \
     -o "$out/fuzz_tlssign" $LIBS $(pkg-config --libs libcrypto)
 }
 
