@@ -4,6 +4,7 @@
  */
 #include <stddef.h>
 
+#include "body_cfg.h"
 #include "body_core.h"
 #include "hostrec.h"
 #include "ipc.h"
@@ -55,33 +56,33 @@ static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 	[IPC_HELLO] = { IPC_HELLO, "hello", SMALL, ALL_LINKS, IPC_F_STRICT,
 	    0, NULL, NULL },
 	[IPC_CFG_COMMON] = { IPC_CFG_COMMON, "cfg.common", SMALL,
-	    TO_CHILDREN, IPC_F_STRICT, 0, NULL, NULL },
+	    TO_CHILDREN, IPC_F_STRICT, 0, &body_cfg_common, NULL },
 	[IPC_CFG_HTTP] = { IPC_CFG_HTTP, "cfg.http", SMALL,
-	    R(MOATD, FRONTD), IPC_F_STRICT, 0, NULL, NULL },
+	    R(MOATD, FRONTD), IPC_F_STRICT, 0, &body_cfg_http, NULL },
 	[IPC_CFG_LISTEN] = { IPC_CFG_LISTEN, "cfg.listen", SMALL,
-	    R(MOATD, FRONTD), IPC_F_FD | IPC_F_STRICT, 0, NULL, NULL },
+	    R(MOATD, FRONTD), IPC_F_FD | IPC_F_STRICT, 0, &body_cfg_listen, NULL },
 	/* the TLS key goes to authd only (but in the benchmark's build that
 	 * measures what this costs) */
 	[IPC_CFG_TLS_CERT] = { IPC_CFG_TLS_CERT, "cfg.tls.cert", 5 * KIB,
-	    R(MOATD, FRONTD) | R(MOATD, AUTHD), IPC_F_FD | IPC_F_STRICT, 0, NULL, NULL },
+	    R(MOATD, FRONTD) | R(MOATD, AUTHD), IPC_F_FD | IPC_F_STRICT, 0, &body_cfg_file, NULL },
 	[IPC_CFG_TLS_KEY] = { IPC_CFG_TLS_KEY, "cfg.tls.key", 5 * KIB,
-	    TLS_KEY_ROUTES, IPC_F_FD | IPC_F_STRICT, 0, NULL, NULL },
+	    TLS_KEY_ROUTES, IPC_F_FD | IPC_F_STRICT, 0, &body_cfg_file, NULL },
 	[IPC_CFG_AUTH] = { IPC_CFG_AUTH, "cfg.auth", SMALL,
-	    R(MOATD, AUTHD), IPC_F_STRICT, 0, NULL, NULL },
+	    R(MOATD, AUTHD), IPC_F_STRICT, 0, &body_cfg_auth, NULL },
 	[IPC_CFG_MASTER_KEY] = { IPC_CFG_MASTER_KEY, "cfg.master_key", SMALL,
-	    R(MOATD, AUTHD), IPC_F_FD | IPC_F_STRICT, 0, NULL, NULL },
+	    R(MOATD, AUTHD), IPC_F_FD | IPC_F_STRICT, 0, &body_cfg_master_key, NULL },
 	[IPC_CFG_TASK] = { IPC_CFG_TASK, "cfg.task", 1 * KIB,
-	    R(MOATD, TASKD), IPC_F_STRICT, 0, NULL, NULL },
+	    R(MOATD, TASKD), IPC_F_STRICT, 0, &body_cfg_task, NULL },
 	[IPC_CFG_DONE] = { IPC_CFG_DONE, "cfg.done", SMALL,
-	    TO_CHILDREN, IPC_F_REQUEST | IPC_F_STRICT, IPC_CFG_ACK, NULL, NULL },
+	    TO_CHILDREN, IPC_F_REQUEST | IPC_F_STRICT, IPC_CFG_ACK, &body_cfg_done, NULL },
 	[IPC_CFG_ACK] = { IPC_CFG_ACK, "cfg.ack", SMALL,
-	    FROM_CHILDREN, IPC_F_REPLY, 0, NULL, NULL },
+	    FROM_CHILDREN, IPC_F_REPLY, 0, &body_cfg_ack, NULL },
 	[IPC_PROC_START] = { IPC_PROC_START, "proc.start", SMALL,
-	    TO_CHILDREN, IPC_F_STRICT, 0, NULL, NULL },
+	    TO_CHILDREN, IPC_F_STRICT, 0, &ipc_body_none, NULL },
 	[IPC_ADMIN_BOOTSTRAP] = { IPC_ADMIN_BOOTSTRAP, "admin.bootstrap",
-	    SMALL, R(MOATD, AUTHD), IPC_F_REQUEST, IPC_ADMIN_BOOTSTRAP_RES, NULL, NULL },
+	    SMALL, R(MOATD, AUTHD), IPC_F_REQUEST, IPC_ADMIN_BOOTSTRAP_RES, &ipc_body_none, NULL },
 	[IPC_ADMIN_BOOTSTRAP_RES] = { IPC_ADMIN_BOOTSTRAP_RES,
-	    "admin.bootstrap.res", SMALL, R(AUTHD, MOATD), IPC_F_REPLY, 0, NULL, NULL },
+	    "admin.bootstrap.res", SMALL, R(AUTHD, MOATD), IPC_F_REPLY, 0, &body_admin_bootstrap_res, NULL },
 	[IPC_USER_BOOTSTRAP] = { IPC_USER_BOOTSTRAP, "user.bootstrap",
 	    1 * KIB, R(AUTHD, STORED), IPC_F_REQUEST, IPC_USER_BOOTSTRAP_RES, NULL, NULL },
 	[IPC_USER_BOOTSTRAP_RES] = { IPC_USER_BOOTSTRAP_RES,
@@ -110,9 +111,9 @@ static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 	/* identity: configuration; the grant key goes from authd to stored
 	 * only, never through frontd or moatd */
 	[IPC_CFG_IDENTITY] = { IPC_CFG_IDENTITY, "cfg.identity", SMALL,
-	    R(MOATD, AUTHD) | R(MOATD, STORED), IPC_F_STRICT, 0, NULL, NULL },
+	    R(MOATD, AUTHD) | R(MOATD, STORED), IPC_F_STRICT, 0, &body_cfg_identity, NULL },
 	[IPC_CFG_PROXIES] = { IPC_CFG_PROXIES, "cfg.proxies", 2 * KIB,
-	    R(MOATD, FRONTD), IPC_F_STRICT, 0, NULL, NULL },
+	    R(MOATD, FRONTD), IPC_F_STRICT, 0, &ipc_body_none, &body_cfg_proxy },
 	[IPC_GRANT_KEY] = { IPC_GRANT_KEY, "grant.key", SMALL, AS,
 	    IPC_F_STRICT, 0, NULL, NULL },
 
