@@ -6,6 +6,7 @@
 
 #include "body_cfg.h"
 #include "body_core.h"
+#include "body_ctl.h"
 #include "hostrec.h"
 #include "ipc.h"
 
@@ -60,29 +61,34 @@ static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 	[IPC_CFG_HTTP] = { IPC_CFG_HTTP, "cfg.http", SMALL,
 	    R(MOATD, FRONTD), IPC_F_STRICT, 0, &body_cfg_http, NULL },
 	[IPC_CFG_LISTEN] = { IPC_CFG_LISTEN, "cfg.listen", SMALL,
-	    R(MOATD, FRONTD), IPC_F_FD | IPC_F_STRICT, 0, &body_cfg_listen, NULL },
+	    R(MOATD, FRONTD), IPC_F_FD | IPC_F_STRICT, 0, &body_cfg_listen,
+	    NULL },
 	/* the TLS key goes to authd only (but in the benchmark's build that
 	 * measures what this costs) */
 	[IPC_CFG_TLS_CERT] = { IPC_CFG_TLS_CERT, "cfg.tls.cert", 5 * KIB,
-	    R(MOATD, FRONTD) | R(MOATD, AUTHD), IPC_F_FD | IPC_F_STRICT, 0, &body_cfg_file, NULL },
+	    R(MOATD, FRONTD) | R(MOATD, AUTHD), IPC_F_FD | IPC_F_STRICT, 0,
+	    &body_cfg_file, NULL },
 	[IPC_CFG_TLS_KEY] = { IPC_CFG_TLS_KEY, "cfg.tls.key", 5 * KIB,
 	    TLS_KEY_ROUTES, IPC_F_FD | IPC_F_STRICT, 0, &body_cfg_file, NULL },
 	[IPC_CFG_AUTH] = { IPC_CFG_AUTH, "cfg.auth", SMALL,
 	    R(MOATD, AUTHD), IPC_F_STRICT, 0, &body_cfg_auth, NULL },
 	[IPC_CFG_MASTER_KEY] = { IPC_CFG_MASTER_KEY, "cfg.master_key", SMALL,
-	    R(MOATD, AUTHD), IPC_F_FD | IPC_F_STRICT, 0, &body_cfg_master_key, NULL },
+	    R(MOATD, AUTHD), IPC_F_FD | IPC_F_STRICT, 0, &body_cfg_master_key,
+	    NULL },
 	[IPC_CFG_TASK] = { IPC_CFG_TASK, "cfg.task", 1 * KIB,
 	    R(MOATD, TASKD), IPC_F_STRICT, 0, &body_cfg_task, NULL },
-	[IPC_CFG_DONE] = { IPC_CFG_DONE, "cfg.done", SMALL,
-	    TO_CHILDREN, IPC_F_REQUEST | IPC_F_STRICT, IPC_CFG_ACK, &body_cfg_done, NULL },
+	[IPC_CFG_DONE] = { IPC_CFG_DONE, "cfg.done", SMALL, TO_CHILDREN,
+	    IPC_F_REQUEST | IPC_F_STRICT, IPC_CFG_ACK, &body_cfg_done, NULL },
 	[IPC_CFG_ACK] = { IPC_CFG_ACK, "cfg.ack", SMALL,
 	    FROM_CHILDREN, IPC_F_REPLY, 0, &body_cfg_ack, NULL },
 	[IPC_PROC_START] = { IPC_PROC_START, "proc.start", SMALL,
 	    TO_CHILDREN, IPC_F_STRICT, 0, &ipc_body_none, NULL },
-	[IPC_ADMIN_BOOTSTRAP] = { IPC_ADMIN_BOOTSTRAP, "admin.bootstrap",
-	    SMALL, R(MOATD, AUTHD), IPC_F_REQUEST, IPC_ADMIN_BOOTSTRAP_RES, &ipc_body_none, NULL },
+	[IPC_ADMIN_BOOTSTRAP] = { IPC_ADMIN_BOOTSTRAP, "admin.bootstrap", SMALL,
+	    R(MOATD, AUTHD), IPC_F_REQUEST, IPC_ADMIN_BOOTSTRAP_RES,
+	    &ipc_body_none, NULL },
 	[IPC_ADMIN_BOOTSTRAP_RES] = { IPC_ADMIN_BOOTSTRAP_RES,
-	    "admin.bootstrap.res", SMALL, R(AUTHD, MOATD), IPC_F_REPLY, 0, &body_admin_bootstrap_res, NULL },
+	    "admin.bootstrap.res", SMALL, R(AUTHD, MOATD), IPC_F_REPLY, 0,
+	    &body_admin_bootstrap_res, NULL },
 	[IPC_USER_BOOTSTRAP] = { IPC_USER_BOOTSTRAP, "user.bootstrap",
 	    1 * KIB, R(AUTHD, STORED), IPC_F_REQUEST, IPC_USER_BOOTSTRAP_RES, NULL, NULL },
 	[IPC_USER_BOOTSTRAP_RES] = { IPC_USER_BOOTSTRAP_RES,
@@ -100,20 +106,25 @@ static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 	[IPC_PONG] = { IPC_PONG, "pong", 4 * KIB,
 	    R(STORED, FRONTD), IPC_F_REPLY, 0, NULL, NULL },
 	[IPC_CTL_STATUS] = { IPC_CTL_STATUS, "ctl.status", SMALL,
-	    R(MOATCTL, MOATD), IPC_F_REQUEST, IPC_CTL_STATUS_RES, NULL, NULL },
-	[IPC_CTL_STATUS_RES] = { IPC_CTL_STATUS_RES, "ctl.status.res",
-	    4 * KIB, R(MOATD, MOATCTL), IPC_F_REPLY, 0, NULL, NULL },
+	    R(MOATCTL, MOATD), IPC_F_REQUEST, IPC_CTL_STATUS_RES,
+	    &ipc_body_none, NULL },
+	[IPC_CTL_STATUS_RES] = { IPC_CTL_STATUS_RES, "ctl.status.res", 4 * KIB,
+	    R(MOATD, MOATCTL), IPC_F_REPLY, 0, &body_status_res,
+	    &body_ctl_proc },
 	[IPC_CTL_RELOAD] = { IPC_CTL_RELOAD, "ctl.reload", SMALL,
-	    R(MOATCTL, MOATD), IPC_F_REQUEST, IPC_CTL_RESULT, NULL, NULL },
+	    R(MOATCTL, MOATD), IPC_F_REQUEST, IPC_CTL_RESULT, &ipc_body_none,
+	    NULL },
 	[IPC_CTL_RESULT] = { IPC_CTL_RESULT, "ctl.result", 4 * KIB,
-	    R(MOATD, MOATCTL), IPC_F_REPLY, 0, NULL, NULL },
+	    R(MOATD, MOATCTL), IPC_F_REPLY, 0, &body_status_res, NULL },
 
 	/* identity: configuration; the grant key goes from authd to stored
 	 * only, never through frontd or moatd */
 	[IPC_CFG_IDENTITY] = { IPC_CFG_IDENTITY, "cfg.identity", SMALL,
-	    R(MOATD, AUTHD) | R(MOATD, STORED), IPC_F_STRICT, 0, &body_cfg_identity, NULL },
+	    R(MOATD, AUTHD) | R(MOATD, STORED), IPC_F_STRICT, 0,
+	    &body_cfg_identity, NULL },
 	[IPC_CFG_PROXIES] = { IPC_CFG_PROXIES, "cfg.proxies", 2 * KIB,
-	    R(MOATD, FRONTD), IPC_F_STRICT, 0, &ipc_body_none, &body_cfg_proxy },
+	    R(MOATD, FRONTD), IPC_F_STRICT, 0, &ipc_body_none,
+	    &body_cfg_proxy },
 	[IPC_GRANT_KEY] = { IPC_GRANT_KEY, "grant.key", SMALL, AS,
 	    IPC_F_STRICT, 0, NULL, NULL },
 
@@ -201,12 +212,14 @@ static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 	[IPC_AUTH_CLIENT_LOGIN] = { IPC_AUTH_CLIENT_LOGIN, "auth.client.login",
 	    3 * KIB, FA, REQ, IPC_AUTH_LOGIN_RES, NULL, NULL },
 	/* clients are made by the operator: moatctl, moatd, authd, stored */
-	[IPC_CTL_CLIENT_ADD] = { IPC_CTL_CLIENT_ADD, "ctl.client.add",
-	    2 * KIB, R(MOATCTL, MOATD), REQ, IPC_CLIENT_ADD_RES, NULL, NULL },
-	[IPC_CTL_CLIENT_LIST] = { IPC_CTL_CLIENT_LIST, "ctl.client.list",
-	    SMALL, R(MOATCTL, MOATD), REQ, IPC_CLIENT_LIST_RES, NULL, NULL },
+	[IPC_CTL_CLIENT_ADD] = { IPC_CTL_CLIENT_ADD, "ctl.client.add", 2 * KIB,
+	    R(MOATCTL, MOATD), REQ, IPC_CLIENT_ADD_RES, &body_ctl_client_add,
+	    NULL },
+	[IPC_CTL_CLIENT_LIST] = { IPC_CTL_CLIENT_LIST, "ctl.client.list", SMALL,
+	    R(MOATCTL, MOATD), REQ, IPC_CLIENT_LIST_RES, &ipc_body_none, NULL },
 	[IPC_CTL_CLIENT_DEL] = { IPC_CTL_CLIENT_DEL, "ctl.client.del", SMALL,
-	    R(MOATCTL, MOATD), REQ, IPC_CTL_RESULT, NULL, NULL },
+	    R(MOATCTL, MOATD), REQ, IPC_CTL_RESULT, &body_ctl_client_del,
+	    NULL },
 	[IPC_CLIENT_ADD] = { IPC_CLIENT_ADD, "client.add", 2 * KIB,
 	    R(MOATD, AUTHD), REQ, IPC_CLIENT_ADD_RES, NULL, NULL },
 	[IPC_CLIENT_ADD_RES] = { IPC_CLIENT_ADD_RES, "client.add.res", SMALL,
@@ -257,7 +270,7 @@ static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 	    LIST_MAX, SF, REP, 0, NULL, NULL },
 	/* sshd's AuthorizedKeysCommand: moatctl, moatd, stored */
 	[IPC_CTL_AUTHKEYS] = { IPC_CTL_AUTHKEYS, "ctl.authkeys", 2 * KIB,
-	    R(MOATCTL, MOATD), REQ, IPC_AUTHKEYS_RES, NULL, NULL },
+	    R(MOATCTL, MOATD), REQ, IPC_AUTHKEYS_RES, &body_ctl_login, NULL },
 	[IPC_AUTHKEYS] = { IPC_AUTHKEYS, "authkeys", 2 * KIB,
 	    R(MOATD, STORED), REQ, IPC_AUTHKEYS_RES, NULL, NULL },
 	[IPC_AUTHKEYS_RES] = { IPC_AUTHKEYS_RES, "authkeys.res", LIST_MAX,
@@ -309,7 +322,7 @@ static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 	    TS, 0, 0, &body_host_observed, NULL },
 	/* moatctl task noop N: tasks that do nothing, to measure the queue */
 	[IPC_CTL_TASK_NOOP] = { IPC_CTL_TASK_NOOP, "ctl.task.noop", SMALL,
-	    R(MOATCTL, MOATD), REQ, IPC_CTL_RESULT, NULL, NULL },
+	    R(MOATCTL, MOATD), REQ, IPC_CTL_RESULT, &body_task_noop, NULL },
 	[IPC_TASK_NOOP] = { IPC_TASK_NOOP, "task.noop", SMALL,
 	    R(MOATD, STORED), REQ, IPC_OP_RES, &body_task_noop, NULL },
 	/* a host's SSH password: made and sealed in authd, shown once */
@@ -336,7 +349,8 @@ static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 	    FS, REQ, IPC_OP_RES, NULL, NULL },
 	/* the operator ends every session of a user: moatctl, moatd */
 	[IPC_CTL_SESSIONS_END] = { IPC_CTL_SESSIONS_END, "ctl.sessions.end",
-	    SMALL, R(MOATCTL, MOATD), REQ, IPC_CTL_RESULT, NULL, NULL },
+	    SMALL, R(MOATCTL, MOATD), REQ, IPC_CTL_RESULT, &body_ctl_login,
+	    NULL },
 	[IPC_SESSIONS_END] = { IPC_SESSIONS_END, "sessions.end", SMALL,
 	    R(MOATD, STORED), REQ, IPC_OP_RES, NULL, NULL },
 
