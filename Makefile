@@ -52,7 +52,8 @@ COMMON_SRCS = common/log.c common/sandbox.c common/landlock.c \
 	common/timefmt.c common/keyrec.c common/cidr.c \
 	common/sshkeyrec.c common/hostlife.c common/grouprec.c \
 	common/egresscheck.c
-IPC_BODY_SRCS = ipc/body_core.c ipc/hostrec.c ipc/body_egress.c
+IPC_BODY_SRCS = ipc/body_core.c ipc/hostrec.c ipc/body_egress.c \
+	ipc/body_cfg.c ipc/body_ctl.c
 IPC_SRCS = ipc/msg.c ipc/decode.c ipc/catalogue.c ipc/chan.c ipc/sock.c \
 	ipc/answer.c ipc/proc.c ipc/body.c ipc/dispatch.c ipc/version.c \
 	$(IPC_BODY_SRCS)

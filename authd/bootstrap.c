@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "authd.h"
+#include "body_cfg.h"
 #include "log.h"
 #include "util.h"
 
@@ -15,25 +16,23 @@
 	"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789"
 
 struct bootstrap {
-	struct ipc_chan	*moatd;
-	uint32_t	 reqid;
+	struct ipc_req	 req;		/* moatd's admin.bootstrap */
 	char		 password[ADMIN_PASSWORD_LEN + 1];
 };
 
 static void
 bootstrap_answer(struct bootstrap *b, int created)
 {
-	struct ipc_msg	 reply, req;
+	struct ipc_admin_bootstrap_res	 res;
 
-	/* ipc_reply needs the request's type and id only */
-	memset(&req, 0, sizeof(req));
-	req.type = IPC_ADMIN_BOOTSTRAP;
-	req.reqid = b->reqid;
-	ipc_msg_init(&reply, IPC_ADMIN_BOOTSTRAP_RES, 0);
-	ipc_put_head(&reply, 200, "ok");
-	ipc_put_bool(&reply, created);
-	ipc_put_str(&reply, created ? b->password : "");
-	ipc_reply(b->moatd, &req, &reply);
+	memset(&res, 0, sizeof(res));
+	res.head.status = 200;
+	strlcpy(res.head.message, "ok", sizeof(res.head.message));
+	res.created = created;
+	if (created)
+		strlcpy(res.password, b->password, sizeof(res.password));
+	ipc_answer(&b->req, &res, NULL);
+	explicit_bzero(&res, sizeof(res));
 	explicit_bzero(b->password, sizeof(b->password));
 	free(b);
 }
@@ -66,12 +65,11 @@ bootstrap_admin(struct ipc_chan *chan, struct ipc_msg *m)
 	struct ipc_msg	 req;
 	char		 encoded[256];
 
-	if (ipc_end(m) == -1)
+	if (ipc_msg_get(m, NULL) == -1)
 		return -1;
 	if ((b = calloc(1, sizeof(*b))) == NULL)
 		fatal("%s", __func__);
-	b->moatd = chan;
-	b->reqid = m->reqid;
+	b->req = ipc_req_of(chan, m);
 	random_string(b->password, ADMIN_PASSWORD_LEN, PASSWORD_ALPHABET);
 	if (hasher_hash(&a->conf.argon2, b->password, encoded,
 	    sizeof(encoded)) == -1)

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "authd.h"
+#include "body_cfg.h"
 #include "daemon.h"
 #include "log.h"
 #include "util.h"
@@ -19,39 +20,41 @@ static struct event	*tls_expiry;
 static int
 get_auth(struct authd_config *c, struct ipc_msg *m)
 {
-	ipc_get_u32(m, &c->argon2.memory_kib);
-	ipc_get_u32(m, &c->argon2.time);
-	ipc_get_u32(m, &c->argon2.parallelism);
-	if (ipc_end(m) == -1)
+	struct ipc_cfg_auth	 b;
+
+	if (ipc_msg_get(m, &b) == -1)
 		return -1;
-	if (c->argon2.memory_kib < 8192 || c->argon2.time == 0 ||
-	    c->argon2.parallelism == 0 || c->argon2.parallelism > 16)
+	if (b.memory_kib < 8192 || b.time == 0 || b.parallelism == 0 ||
+	    b.parallelism > 16)
 		return ipc_violation(m, "argon2 parameters out of range");
+	c->argon2.memory_kib = b.memory_kib;
+	c->argon2.time = b.time;
+	c->argon2.parallelism = b.parallelism;
 	return 0;
 }
 
 static int
 get_identity(struct authd_config *c, struct ipc_msg *m)
 {
-	uint32_t	 unused;
-	int		 d;
+	struct ipc_cfg_identity	 b;
+	int			 d;
 
-	for (d = 0; d < DIALECT_MAX; d++) {
-		ipc_get_u32(m, &c->session[d].lifetime);
-		ipc_get_u32(m, &c->session[d].idle);
-	}
-	ipc_get_u32(m, &c->login_lifetime);
-	ipc_get_u32(m, &c->auth_failures);
-	ipc_get_u32(m, &c->invalid_tokens);
-	ipc_get_u32(m, &unused);	/* api requests: stored counts those */
-	if (ipc_end(m) == -1)
+	/* api requests are stored's to count */
+	if (ipc_msg_get(m, &b) == -1)
 		return -1;
 	for (d = 0; d < DIALECT_MAX; d++)
-		if (c->session[d].lifetime == 0 || c->session[d].idle == 0)
+		if (b.session[d].lifetime == 0 || b.session[d].idle == 0)
 			return ipc_violation(m, "session lifetime out of range");
-	if (c->login_lifetime == 0 || c->auth_failures == 0 ||
-	    c->invalid_tokens == 0)
+	if (b.login_lifetime == 0 || b.auth_failures == 0 ||
+	    b.invalid_tokens == 0)
 		return ipc_violation(m, "limits out of range");
+	for (d = 0; d < DIALECT_MAX; d++) {
+		c->session[d].lifetime = b.session[d].lifetime;
+		c->session[d].idle = b.session[d].idle;
+	}
+	c->login_lifetime = b.login_lifetime;
+	c->auth_failures = b.auth_failures;
+	c->invalid_tokens = b.invalid_tokens;
 	return 0;
 }
 
@@ -59,17 +62,16 @@ get_identity(struct authd_config *c, struct ipc_msg *m)
 static int
 get_master_key(struct authd *a, struct ipc_msg *m)
 {
-	ssize_t	 n;
-	int	 fd;
+	struct ipc_cfg_master_key	 b;
+	ssize_t				 n;
 
-	ipc_get_fd(m, &fd);
-	if (ipc_end(m) == -1 || a->have_master_key) {
-		if (fd != -1)
-			close(fd);
+	if (ipc_msg_get(m, &b) == -1 || a->have_master_key) {
+		if (b.fd != -1)
+			close(b.fd);
 		return ipc_violation(m, "master key sent twice");
 	}
-	n = read_all_fd(fd, a->master_key, sizeof(a->master_key));
-	close(fd);
+	n = read_all_fd(b.fd, a->master_key, sizeof(a->master_key));
+	close(b.fd);
 	if (n != (ssize_t)sizeof(a->master_key))
 		fatalx("the master key is not %d bytes", MASTER_KEY_LEN);
 	a->have_master_key = 1;

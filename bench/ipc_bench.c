@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "body_cfg.h"
 #include "ipc.h"
 #include "log.h"
 
@@ -115,6 +116,7 @@ acked(struct ipc_chan *c, struct ipc_msg *m, void *a)
 		errx(1, "stored did not take its configuration");
 	configured = 1;
 	ipc_msg_init(&start, IPC_PROC_START, 0);
+	ipc_msg_put(&start, NULL);
 	ipc_send(c, &start);
 	send_ping();
 }
@@ -155,9 +157,11 @@ start_stored(const char *path, const char *dbdir, int fds[PROC_MAX])
 static double
 moat_rtt(const char *stored, const char *dbdir)
 {
-	struct ipc_msg	 m;
-	int		 fds[PROC_MAX], p;
-	pid_t		 pid;
+	struct ipc_cfg_common	 common = { 0, 5000 };
+	struct ipc_cfg_done	 done = { 1 };
+	struct ipc_msg		 m;
+	int			 fds[PROC_MAX], p;
+	pid_t			 pid;
 
 	base = event_base_new();
 	pid = start_stored(stored, dbdir, fds);
@@ -174,11 +178,10 @@ moat_rtt(const char *stored, const char *dbdir)
 			to_frontd_side = c;
 	}
 	ipc_msg_init(&m, IPC_CFG_COMMON, 0);
-	ipc_put_u64(&m, 0);
-	ipc_put_u64(&m, 5000);
+	ipc_msg_put(&m, &common);
 	ipc_send(to_moatd_side, &m);
 	ipc_msg_init(&m, IPC_CFG_DONE, 0);
-	ipc_put_u64(&m, 1);
+	ipc_msg_put(&m, &done);
 	ipc_request(to_moatd_side, &m, 10000, acked, NULL);
 	event_base_dispatch(base);
 	kill(pid, SIGKILL);

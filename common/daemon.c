@@ -11,6 +11,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "body_cfg.h"
 #include "body_egress.h"
 #include "daemon.h"
 #include "egresscheck.h"
@@ -109,12 +110,14 @@ libevent_log(int severity, const char *msg)
 int
 daemon_get_common(struct ipc_msg *m, struct daemon_config *c)
 {
-	ipc_get_u32(m, &c->verbose);
-	ipc_get_u32(m, &c->ipc_timeout_ms);
-	if (ipc_end(m) == -1)
+	struct ipc_cfg_common	 b;
+
+	if (ipc_msg_get(m, &b) == -1)
 		return -1;
-	if (c->ipc_timeout_ms < 100 || c->ipc_timeout_ms > 60000)
+	if (b.ipc_timeout_ms < 100 || b.ipc_timeout_ms > 60000)
 		return ipc_violation(m, "ipc timeout out of range");
+	c->verbose = b.verbose;
+	c->ipc_timeout_ms = b.ipc_timeout_ms;
 	return 0;
 }
 
@@ -122,24 +125,25 @@ int
 daemon_config_done(struct ipc_chan *chan, struct ipc_msg *m,
     void (*apply)(void))
 {
-	struct ipc_msg	 ack;
-	uint64_t	 generation;
+	struct ipc_req		 req = ipc_req_of(chan, m);
+	struct ipc_cfg_done	 done;
+	struct ipc_cfg_ack	 ack;
 
-	ipc_get_u64(m, &generation);
-	if (ipc_end(m) == -1)
+	if (ipc_msg_get(m, &done) == -1)
 		return -1;
 	apply();
-	ipc_msg_init(&ack, IPC_CFG_ACK, 0);
-	ipc_put_head(&ack, 200, "ok");
-	ipc_put_u64(&ack, generation);
-	ipc_reply(chan, m, &ack);
+	memset(&ack, 0, sizeof(ack));
+	ack.head.status = 200;
+	strlcpy(ack.head.message, "ok", sizeof(ack.head.message));
+	ack.generation = done.generation;
+	ipc_answer(&req, &ack, NULL);
 	return 0;
 }
 
 int
 daemon_proc_start(struct ipc_msg *m, int *serving)
 {
-	if (ipc_end(m) == -1)
+	if (ipc_msg_get(m, NULL) == -1)
 		return -1;
 	if (*serving)
 		return ipc_violation(m, "started twice");
@@ -189,25 +193,23 @@ daemon_pem_clear(char **pem, size_t *len)
 int
 daemon_get_pem(struct ipc_msg *m, char **pem, size_t *len)
 {
-	char	 path[PATH_MAX];
-	ssize_t	 n;
-	int	 fd;
+	struct ipc_cfg_file	 b;
+	ssize_t			 n;
 
-	ipc_get_str(m, path, sizeof(path));
-	ipc_get_fd(m, &fd);
-	if (ipc_end(m) == -1) {
-		if (fd != -1)
-			close(fd);
+	/* the descriptor field is read even after a field that failed */
+	if (ipc_msg_get(m, &b) == -1) {
+		if (b.fd != -1)
+			close(b.fd);
 		return -1;
 	}
 	daemon_pem_clear(pem, len);
 	if ((*pem = malloc(DAEMON_PEM_MAX + 1)) == NULL)
 		fatal("%s", __func__);
-	n = read_all_fd(fd, *pem, DAEMON_PEM_MAX);
-	close(fd);
+	n = read_all_fd(b.fd, *pem, DAEMON_PEM_MAX);
+	close(b.fd);
 	if (n <= 0) {
 		log_warnx("tls: %s is empty, unreadable or over %d bytes",
-		    path, DAEMON_PEM_MAX);
+		    b.path, DAEMON_PEM_MAX);
 		*len = DAEMON_PEM_MAX;
 		daemon_pem_clear(pem, len);
 		return 0;

@@ -22,17 +22,9 @@
 static int
 get_http(struct frontd_config *c, struct ipc_msg *m)
 {
-	struct frontd_http	*h = &c->http;
+	struct ipc_cfg_http	*h = &c->http;
 
-	ipc_get_u32(m, &h->max_connections);
-	ipc_get_u32(m, &h->max_per_address);
-	ipc_get_u32(m, &h->max_header_bytes);
-	ipc_get_u32(m, &h->max_headers);
-	ipc_get_u32(m, &h->max_body);
-	ipc_get_u32(m, &h->header_timeout);
-	ipc_get_u32(m, &h->request_timeout);
-	ipc_get_u32(m, &h->idle_timeout);
-	if (ipc_end(m) == -1)
+	if (ipc_msg_get(m, h) == -1)
 		return -1;
 	/* moatd checked these; a wild value means a confused peer */
 	if (h->max_headers == 0 || h->max_headers > HTTP_MAX_HEADERS ||
@@ -48,46 +40,45 @@ get_http(struct frontd_config *c, struct ipc_msg *m)
 static int
 get_proxies(struct frontd_config *c, struct ipc_msg *m)
 {
-	char		 addr[64];
-	uint32_t	 n, i;
+	struct ipc_cfg_proxy	 p;
+	uint32_t		 n = 0;
+	int			 rc;
 
-	ipc_get_u32(m, &n);
-	if (n > 16)
-		return ipc_violation(m, "too many proxies");
+	if (ipc_msg_get(m, NULL) == -1)
+		return -1;
 	memset(c->proxies, 0, sizeof(c->proxies));
-	for (i = 0; i < n; i++) {
-		struct sockaddr_storage	*ss = &c->proxies[i];
+	while ((rc = ipc_msg_get_item(m, &p)) == 1) {
+		struct sockaddr_storage	*ss;
 
-		ipc_get_str(m, addr, sizeof(addr));
-		if (m->error != NULL)
-			break;
-		if (inet_pton(AF_INET, addr,
+		if (n == CFG_PROXIES_MAX)
+			return ipc_violation(m, "too many proxies");
+		ss = &c->proxies[n];
+		if (inet_pton(AF_INET, p.addr,
 		    &((struct sockaddr_in *)ss)->sin_addr) == 1)
 			ss->ss_family = AF_INET;
-		else if (inet_pton(AF_INET6, addr,
+		else if (inet_pton(AF_INET6, p.addr,
 		    &((struct sockaddr_in6 *)ss)->sin6_addr) == 1)
 			ss->ss_family = AF_INET6;
 		else
-			ipc_violation(m, "proxy is not an address");
+			return ipc_violation(m, "proxy is not an address");
+		n++;
 	}
 	c->nproxies = n;
-	return ipc_end(m);
+	return rc;
 }
 
 static int
 get_listen(struct ipc_msg *m)
 {
-	char	 name[80];
-	int	 fd;
+	struct ipc_cfg_listen	 b;
 
-	ipc_get_str(m, name, sizeof(name));
-	ipc_get_fd(m, &fd);
-	if (ipc_end(m) == -1) {
-		if (fd != -1)
-			close(fd);
+	/* the descriptor field is read even after a field that failed */
+	if (ipc_msg_get(m, &b) == -1) {
+		if (b.fd != -1)
+			close(b.fd);
 		return -1;
 	}
-	server_add_listener(name, fd);
+	server_add_listener(b.name, b.fd);
 	return 0;
 }
 

@@ -43,7 +43,7 @@ struct conn {
 	struct sockaddr_storage	 peer_addr;
 	/* the limits in force when it connected: a reload that raises
 	 * them must not outgrow buffers sized by the old ones */
-	struct frontd_http	 lim;
+	struct ipc_cfg_http	 lim;
 	size_t			 body_cap;
 	struct ipc_chan		*ipc_chan;	/* request in flight */
 	uint32_t		 ipc_reqid;

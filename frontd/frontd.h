@@ -11,6 +11,7 @@
 #include <event2/listener.h>
 #include <openssl/ssl.h>
 
+#include "body_cfg.h"
 #include "http_parse.h"
 #include "daemon.h"
 #include "ipc.h"
@@ -18,17 +19,6 @@
 #include "tlssign.h"
 
 #define FRONTD_MAX_LISTEN	16
-
-struct frontd_http {
-	uint32_t	 max_connections;
-	uint32_t	 max_per_address;
-	uint32_t	 max_header_bytes;
-	uint32_t	 max_headers;
-	uint32_t	 max_body;
-	uint32_t	 header_timeout;
-	uint32_t	 request_timeout;
-	uint32_t	 idle_timeout;
-};
 
 struct frontd_listener {
 	char			 name[80];
@@ -39,14 +29,14 @@ struct frontd_listener {
 /* What a config push fills in; applied whole at cfg.done. */
 struct frontd_config {
 	struct daemon_config	 common;
-	struct frontd_http	 http;
+	struct ipc_cfg_http	 http;
 	char			*cert_pem;
 	size_t			 cert_len;
 #ifdef MOAT_BENCH_KEY_IN_FRONTD
 	char			*key_pem;
 	size_t			 key_len;
 #endif
-	struct sockaddr_storage	 proxies[16];
+	struct sockaddr_storage	 proxies[CFG_PROXIES_MAX];
 	uint32_t		 nproxies;
 };
 
@@ -54,7 +44,7 @@ struct frontd {
 	struct event_base	*base;
 	struct ipc_chan		*chans[PROC_MAX];
 	struct frontd_config	 pending;
-	struct frontd_http	 http;		/* in force */
+	struct ipc_cfg_http	 http;		/* in force, as cfg.http */
 	uint32_t		 ipc_timeout_ms;
 	SSL_CTX			*ssl_ctx;
 	struct frontd_listener	 listeners[FRONTD_MAX_LISTEN];
@@ -63,7 +53,7 @@ struct frontd {
 	uint32_t		 connections;
 	uint64_t		 requests;
 	/* X-Forwarded-For is believed from these peers only */
-	struct sockaddr_storage	 proxies[16];
+	struct sockaddr_storage	 proxies[CFG_PROXIES_MAX];
 	uint32_t		 nproxies;
 };
 

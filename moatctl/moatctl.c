@@ -14,8 +14,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "body_core.h"
+#include "body_ctl.h"
 #include "cidr.h"
 #include "conffile.h"
+#include "hostrec.h"
 #include "ipc.h"
 #include "log.h"
 #include "timefmt.h"
@@ -149,37 +152,45 @@ answer_ok(struct ipc_msg *res)
 	}
 }
 
+/* A typed answer read whole; exits unless it is there and succeeded. */
+static void
+answer_get(struct ipc_msg *res, struct ipc_status_res *b)
+{
+	if (ipc_msg_get(res, b) == -1)
+		errx(1, "malformed answer: %s", res->error != NULL ?
+		    res->error : res->refused);
+	if (!ipc_status_ok(b->head.status))
+		errx(1, "%s", b->head.message);
+}
+
 static int
 cmd_status(int fd)
 {
-	struct ipc_msg	 req, res;
-	char		 name[32], user[64], up[32];
-	uint64_t	 n, i, pid, uid, started;
-	time_t		 now = time(NULL);
+	struct ipc_msg		 req, res;
+	struct ipc_status_res	 b;
+	struct ipc_ctl_proc	 p;
+	char			 up[32];
+	time_t			 now = time(NULL);
+	int			 n = 0, rc;
 
 	ipc_msg_init(&req, IPC_CTL_STATUS, 0);
+	ipc_msg_put(&req, NULL);
 	exchange(fd, &req, &res);
-	answer_ok(&res);
-	ipc_get_u64(&res, &n);
-	if (n > 16)
-		errx(1, "malformed status");
+	answer_get(&res, &b);
 	printf("%-8s %8s %-12s %6s  %s\n", "PROCESS", "PID", "USER", "UID",
 	    "UPTIME");
-	for (i = 0; i < n; i++) {
-		ipc_get_str(&res, name, sizeof(name));
-		ipc_get_u64(&res, &pid);
-		ipc_get_str(&res, user, sizeof(user));
-		ipc_get_u64(&res, &uid);
-		ipc_get_u64(&res, &started);
-		if (res.error != NULL)
-			break;
-		format_duration(started <= (uint64_t)now ? now - started : 0,
-		    up, sizeof(up));
-		printf("%-8s %8llu %-12s %6llu  %s\n", name,
-		    (unsigned long long)pid, user, (unsigned long long)uid, up);
+	while ((rc = ipc_msg_get_item(&res, &p)) == 1) {
+		if (++n > CTL_PROCS_MAX)
+			errx(1, "malformed status");
+		format_duration(p.started <= (uint64_t)now ?
+		    now - p.started : 0, up, sizeof(up));
+		printf("%-8s %8llu %-12s %6llu  %s\n", p.name,
+		    (unsigned long long)p.pid, p.user,
+		    (unsigned long long)p.uid, up);
 	}
-	if (ipc_end(&res) == -1)
-		errx(1, "malformed status: %s", res.error);
+	if (rc == -1)
+		errx(1, "malformed status: %s", res.error != NULL ? res.error :
+		    res.refused);
 	ipc_msg_clear(&res);
 	return 0;
 }
@@ -188,19 +199,16 @@ cmd_status(int fd)
 static int
 ctl_result(int fd, struct ipc_msg *req, char *text, size_t textlen)
 {
-	struct ipc_msg	 res;
-	struct ipc_head	 h;
-	int		 rc;
+	struct ipc_msg		 res;
+	struct ipc_status_res	 b;
 
 	exchange(fd, req, &res);
-	if ((rc = ipc_get_head(&res, &h)) == 1)
-		rc = ipc_end(&res) == -1 ? -1 : 1;
-	if (rc == -1)
+	if (ipc_msg_get(&res, &b) == -1)
 		errx(1, "malformed answer: %s", res.error != NULL ? res.error :
 		    res.refused);
-	strlcpy(text, h.message, textlen);
+	strlcpy(text, b.head.message, textlen);
 	ipc_msg_clear(&res);
-	return rc == 1;
+	return ipc_status_ok(b.head.status);
 }
 
 static int
@@ -211,6 +219,7 @@ cmd_reload(int fd)
 	int		 ok;
 
 	ipc_msg_init(&req, IPC_CTL_RELOAD, 0);
+	ipc_msg_put(&req, NULL);
 	ok = ctl_result(fd, &req, text, sizeof(text));
 	printf("%s\n", text);
 	return ok ? 0 : 1;
@@ -219,34 +228,36 @@ cmd_reload(int fd)
 static int
 cmd_client_add(int fd, int argc, char *argv[])
 {
-	struct ipc_msg	 req, res;
-	char		 allow[CIDR_LIST_MAX] = "", secret[128];
-	const char	*user = "";
-	int		 i;
+	struct ipc_ctl_client_add	 b;
+	struct ipc_msg			 req, res;
+	char				 secret[128];
+	const char			*user = "";
+	int				 i;
 
 	if (argc < 1)
 		usage();
+	memset(&b, 0, sizeof(b));
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--allow") == 0 && i + 1 < argc) {
-			if (allow[0] != '\0')
-				strlcat(allow, " ", sizeof(allow));
-			if (strlcat(allow, argv[++i], sizeof(allow)) >=
-			    sizeof(allow))
+			if (b.allow[0] != '\0')
+				strlcat(b.allow, " ", sizeof(b.allow));
+			if (strlcat(b.allow, argv[++i], sizeof(b.allow)) >=
+			    sizeof(b.allow))
 				errx(1, "too many --allow");
 		} else if (strcmp(argv[i], "--user") == 0 && i + 1 < argc)
 			user = argv[++i];
 		else
 			usage();
 	}
-	if (allow[0] == '\0')
+	if (b.allow[0] == '\0')
 		errx(1, "a client needs at least one --allow CIDR");
 	if (strlen(argv[0]) > 64 || strlen(user) > EMAIL_MAX)
 		errx(1, "a client name has at most 64 characters, a user "
 		    "name %d", EMAIL_MAX);
+	strlcpy(b.name, argv[0], sizeof(b.name));
+	strlcpy(b.user, user, sizeof(b.user));
 	ipc_msg_init(&req, IPC_CTL_CLIENT_ADD, 0);
-	ipc_put_str(&req, argv[0]);
-	ipc_put_str(&req, user);
-	ipc_put_str(&req, allow);
+	ipc_msg_put(&req, &b);
 	exchange(fd, &req, &res);
 	answer_ok(&res);
 	ipc_get_str(&res, secret, sizeof(secret));
@@ -268,6 +279,7 @@ cmd_client_list(int fd)
 	int64_t		 created;
 
 	ipc_msg_init(&req, IPC_CTL_CLIENT_LIST, 0);
+	ipc_msg_put(&req, NULL);
 	exchange(fd, &req, &res);
 	answer_ok(&res);
 	ipc_get_u64(&res, &n);
@@ -291,11 +303,16 @@ cmd_client_list(int fd)
 static int
 cmd_client_del(int fd, const char *name)
 {
-	struct ipc_msg	 req;
-	char		 text[512];
+	struct ipc_ctl_client_del	 b;
+	struct ipc_msg			 req;
+	char				 text[512];
 
+	/* a longer name is no client's: moatd refuses it whole */
+	if (strlen(name) >= sizeof(b.name))
+		errx(1, "client name too long");
+	strlcpy(b.name, name, sizeof(b.name));
 	ipc_msg_init(&req, IPC_CTL_CLIENT_DEL, 0);
-	ipc_put_str(&req, name);
+	ipc_msg_put(&req, &b);
 	if (!ctl_result(fd, &req, text, sizeof(text)))
 		errx(1, "%s", text);
 	return 0;
@@ -305,15 +322,17 @@ cmd_client_del(int fd, const char *name)
 static int
 cmd_authorized_keys(int fd, const char *user)
 {
-	struct ipc_msg	 req, res;
-	char		 line[SSHKEY_TYPE_MAX + SSHKEY_BLOB64_MAX +
-			    SSHKEY_COMMENT_MAX + 3];
-	uint64_t	 n, i;
+	struct ipc_ctl_login	 b;
+	struct ipc_msg		 req, res;
+	char			 line[SSHKEY_TYPE_MAX + SSHKEY_BLOB64_MAX +
+				    SSHKEY_COMMENT_MAX + 3];
+	uint64_t		 n, i;
 
 	if (strlen(user) > FIELD_LOGIN_NAME_MAX)
 		errx(1, "user name too long");
+	strlcpy(b.login, user, sizeof(b.login));
 	ipc_msg_init(&req, IPC_CTL_AUTHKEYS, 0);
-	ipc_put_str(&req, user);
+	ipc_msg_put(&req, &b);
 	exchange(fd, &req, &res);
 	answer_ok(&res);
 	ipc_get_u64(&res, &n);
@@ -332,16 +351,16 @@ cmd_authorized_keys(int fd, const char *user)
 static int
 cmd_task_noop(int fd, const char *count)
 {
-	struct ipc_msg	 req;
-	const char	*errstr;
-	char		 text[512];
-	long long	 n;
+	struct ipc_task_noop	 b;
+	struct ipc_msg		 req;
+	const char		*errstr;
+	char			 text[512];
 
-	n = strtonum(count, 1, 10000, &errstr);
+	b.count = strtonum(count, 1, 10000, &errstr);
 	if (errstr != NULL)
 		errx(1, "task count %s: %s (1 to 10000)", count, errstr);
 	ipc_msg_init(&req, IPC_CTL_TASK_NOOP, 0);
-	ipc_put_u64(&req, n);
+	ipc_msg_put(&req, &b);
 	if (!ctl_result(fd, &req, text, sizeof(text)))
 		errx(1, "%s", text);
 	return 0;
@@ -351,13 +370,15 @@ cmd_task_noop(int fd, const char *count)
 static int
 cmd_session_end(int fd, const char *user)
 {
-	struct ipc_msg	 req;
-	char		 text[512];
+	struct ipc_ctl_login	 b;
+	struct ipc_msg		 req;
+	char			 text[512];
 
 	if (strlen(user) > FIELD_LOGIN_NAME_MAX)
 		errx(1, "user name too long");
+	strlcpy(b.login, user, sizeof(b.login));
 	ipc_msg_init(&req, IPC_CTL_SESSIONS_END, 0);
-	ipc_put_str(&req, user);
+	ipc_msg_put(&req, &b);
 	if (!ctl_result(fd, &req, text, sizeof(text)))
 		errx(1, "%s: %s", user, text);
 	return 0;

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "body_cfg.h"
 #include "log.h"
 #include "moatd.h"
 
@@ -45,11 +46,9 @@ write_admin_password(const char *dir, const char *password)
 static void
 bootstrap_cb(struct ipc_chan *chan, struct ipc_msg *msg, void *arg)
 {
-	struct moatd		*m = arg;
-	struct conf_listen	*l;
-	struct ipc_head		 h;
-	char			 password[128];
-	int			 created = 0;
+	struct moatd			*m = arg;
+	struct conf_listen		*l;
+	struct ipc_admin_bootstrap_res	 res;
 
 	(void)chan;
 	if (m->stopping)
@@ -58,17 +57,13 @@ bootstrap_cb(struct ipc_chan *chan, struct ipc_msg *msg, void *arg)
 		children_stop(m, 1, "authd did not answer the admin bootstrap");
 		return;
 	}
-	if (ipc_get_head(msg, &h) == 1) {
-		ipc_get_bool(msg, &created);
-		ipc_get_str(msg, password, sizeof(password));
-	}
-	if (!ipc_status_ok(h.status) || ipc_end(msg) == -1) {
+	if (ipc_msg_get(msg, &res) == -1 || !ipc_status_ok(res.head.status)) {
 		children_stop(m, 1, "bad admin.bootstrap.res");
 		return;
 	}
-	if (!created)
+	if (!res.created)
 		return;
-	write_admin_password(m->conf->var_dir, password);
+	write_admin_password(m->conf->var_dir, res.password);
 	l = TAILQ_FIRST(&m->conf->listeners);
 	printf("\nmoat: first start: created the user \"admin\" (role admin)"
 	    " with the password\n\n    %s\n\n"
@@ -76,10 +71,10 @@ bootstrap_cb(struct ipc_chan *chan, struct ipc_msg *msg, void *arg)
 	    "0600).\nLog in with:\n\n    curl -k -X POST https://%s/v1/auth/"
 	    "login -H 'Content-Type: application/json' \\\n"
 	    "      -d '{\"username\":\"admin\",\"password\":\"'\"$(cat %s/"
-	    "admin.password)\"'\"}'\n\n", password, m->conf->var_dir,
+	    "admin.password)\"'\"}'\n\n", res.password, m->conf->var_dir,
 	    l != NULL ? l->name : "127.0.0.1:8443", m->conf->var_dir);
 	fflush(stdout);
-	explicit_bzero(password, sizeof(password));
+	explicit_bzero(&res, sizeof(res));
 }
 
 void
@@ -88,6 +83,7 @@ bootstrap_admin(struct moatd *m)
 	struct ipc_msg	 msg;
 
 	ipc_msg_init(&msg, IPC_ADMIN_BOOTSTRAP, 0);
+	ipc_msg_put(&msg, NULL);
 	if (ipc_request(m->children[PROC_AUTHD].chan, &msg, 30000,
 	    bootstrap_cb, m) == -1)
 		log_warnx("cannot ask authd for the admin bootstrap");

@@ -18,22 +18,27 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "body_cfg.h"
 #include "body_egress.h"
 #include "log.h"
 #include "moatd.h"
+
+_Static_assert(CFG_DIALECTS == DIALECT_MAX, "cfg.identity: the dialects");
+_Static_assert(CFG_PROXIES_MAX == CONF_MAX_PROXIES, "cfg.proxies: the peers");
 
 static void	 config_done_cb(struct ipc_chan *, struct ipc_msg *, void *);
 
 static void
 send_common(struct moatd *m, struct child *c)
 {
-	struct ipc_msg	 msg;
-	int		 verbose = m->verbose > m->conf->log_verbose ?
-			    m->verbose : m->conf->log_verbose;
+	struct ipc_cfg_common	 b;
+	struct ipc_msg		 msg;
 
+	b.verbose = m->verbose > m->conf->log_verbose ? m->verbose :
+	    m->conf->log_verbose;
+	b.ipc_timeout_ms = m->conf->ipc_timeout_ms;
 	ipc_msg_init(&msg, IPC_CFG_COMMON, 0);
-	ipc_put_u64(&msg, verbose);
-	ipc_put_u64(&msg, m->conf->ipc_timeout_ms);
+	ipc_msg_put(&msg, &b);
 	ipc_send(c->chan, &msg);
 }
 
@@ -41,17 +46,19 @@ static void
 send_http(struct moatd *m, struct child *c)
 {
 	const struct conf_http	*h = &m->conf->http;
+	struct ipc_cfg_http	 b;
 	struct ipc_msg		 msg;
 
+	b.max_connections = h->max_connections;
+	b.max_per_address = h->max_per_address;
+	b.max_header_bytes = h->max_header_bytes;
+	b.max_headers = h->max_headers;
+	b.max_body = h->max_body;
+	b.header_timeout = h->header_timeout;
+	b.request_timeout = h->request_timeout;
+	b.idle_timeout = h->idle_timeout;
 	ipc_msg_init(&msg, IPC_CFG_HTTP, 0);
-	ipc_put_u64(&msg, h->max_connections);
-	ipc_put_u64(&msg, h->max_per_address);
-	ipc_put_u64(&msg, h->max_header_bytes);
-	ipc_put_u64(&msg, h->max_headers);
-	ipc_put_u64(&msg, h->max_body);
-	ipc_put_u64(&msg, h->header_timeout);
-	ipc_put_u64(&msg, h->request_timeout);
-	ipc_put_u64(&msg, h->idle_timeout);
+	ipc_msg_put(&msg, &b);
 	ipc_send(c->chan, &msg);
 }
 
@@ -60,15 +67,17 @@ static void
 send_listeners(struct moatd *m, struct child *c)
 {
 	struct conf_listen	*l;
+	struct ipc_cfg_listen	 b;
 	struct ipc_msg		 msg;
 
 	TAILQ_FOREACH(l, &m->conf->listeners, entry) {
 		if (l->fd == -1)
 			continue;
-		ipc_msg_init(&msg, IPC_CFG_LISTEN, 0);
-		ipc_put_str(&msg, l->name);
-		ipc_put_fd(&msg, l->fd);
+		strlcpy(b.name, l->name, sizeof(b.name));	/* as large */
+		b.fd = l->fd;
 		l->fd = -1;
+		ipc_msg_init(&msg, IPC_CFG_LISTEN, 0);
+		ipc_msg_put(&msg, &b);
 		ipc_send(c->chan, &msg);
 	}
 }
@@ -76,17 +85,17 @@ send_listeners(struct moatd *m, struct child *c)
 static void
 send_file(struct child *c, enum ipc_type type, const char *path)
 {
-	struct ipc_msg	 msg;
-	int		 fd;
+	struct ipc_cfg_file	 b;
+	struct ipc_msg		 msg;
 
+	strlcpy(b.path, path, sizeof(b.path));	/* conffile.h's PATH_MAX */
 	/* symbolic links are fine here: certbot's live/ is made of them */
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+	if ((b.fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
 		log_warn("open %s", path);
 		return;		/* frontd keeps what it has, or stops */
 	}
 	ipc_msg_init(&msg, type, 0);
-	ipc_put_str(&msg, path);
-	ipc_put_fd(&msg, fd);
+	ipc_msg_put(&msg, &b);
 	ipc_send(c->chan, &msg);
 }
 
@@ -111,18 +120,22 @@ send_tls(struct moatd *m, struct child *c)
 static void
 send_auth(struct moatd *m, struct child *c, int first)
 {
-	const struct conf_auth	*a = &m->conf->auth;
-	struct ipc_msg		 msg;
+	const struct conf_auth		*a = &m->conf->auth;
+	struct ipc_cfg_auth		 b;
+	struct ipc_cfg_master_key	 key;
+	struct ipc_msg			 msg;
 
+	b.memory_kib = a->argon2_memory_kib;
+	b.time = a->argon2_time;
+	b.parallelism = a->argon2_parallelism;
 	ipc_msg_init(&msg, IPC_CFG_AUTH, 0);
-	ipc_put_u64(&msg, a->argon2_memory_kib);
-	ipc_put_u64(&msg, a->argon2_time);
-	ipc_put_u64(&msg, a->argon2_parallelism);
+	ipc_msg_put(&msg, &b);
 	ipc_send(c->chan, &msg);
 	if (!first)
 		return;
+	key.fd = setup_open_master_key(m->conf);
 	ipc_msg_init(&msg, IPC_CFG_MASTER_KEY, 0);
-	ipc_put_fd(&msg, setup_open_master_key(m->conf));
+	ipc_msg_put(&msg, &key);
 	ipc_send(c->chan, &msg);
 }
 
@@ -130,18 +143,20 @@ static void
 send_identity(struct moatd *m, struct child *c)
 {
 	const struct moat_config	*conf = m->conf;
+	struct ipc_cfg_identity		 b;
 	struct ipc_msg			 msg;
 	int				 d;
 
-	ipc_msg_init(&msg, IPC_CFG_IDENTITY, 0);
 	for (d = 0; d < DIALECT_MAX; d++) {
-		ipc_put_u64(&msg, conf->session[d].lifetime);
-		ipc_put_u64(&msg, conf->session[d].idle);
+		b.session[d].lifetime = conf->session[d].lifetime;
+		b.session[d].idle = conf->session[d].idle;
 	}
-	ipc_put_u64(&msg, conf->limits.login_lifetime);
-	ipc_put_u64(&msg, conf->limits.auth_failures);
-	ipc_put_u64(&msg, conf->limits.invalid_tokens);
-	ipc_put_u64(&msg, conf->limits.api_requests);
+	b.login_lifetime = conf->limits.login_lifetime;
+	b.auth_failures = conf->limits.auth_failures;
+	b.invalid_tokens = conf->limits.invalid_tokens;
+	b.api_requests = conf->limits.api_requests;
+	ipc_msg_init(&msg, IPC_CFG_IDENTITY, 0);
+	ipc_msg_put(&msg, &b);
 	ipc_send(c->chan, &msg);
 }
 
@@ -150,21 +165,21 @@ static void
 send_proxies(struct moatd *m, struct child *c)
 {
 	const struct conf_limits	*l = &m->conf->limits;
+	struct ipc_cfg_proxy		 p;
 	struct ipc_msg			 msg;
-	char				 addr[INET6_ADDRSTRLEN];
 	uint32_t			 i;
 
 	ipc_msg_init(&msg, IPC_CFG_PROXIES, 0);
-	ipc_put_u64(&msg, l->nproxies);
+	ipc_msg_put(&msg, NULL);
 	for (i = 0; i < l->nproxies; i++) {
 		const struct sockaddr_storage *ss = &l->proxies[i];
 		const void *a = ss->ss_family == AF_INET ?
 		    (const void *)&((const struct sockaddr_in *)ss)->sin_addr :
 		    (const void *)&((const struct sockaddr_in6 *)ss)->sin6_addr;
 
-		if (inet_ntop(ss->ss_family, a, addr, sizeof(addr)) == NULL)
+		if (inet_ntop(ss->ss_family, a, p.addr, sizeof(p.addr)) == NULL)
 			fatal("inet_ntop");
-		ipc_put_str(&msg, addr);
+		ipc_msg_put_item(&msg, &p);
 	}
 	ipc_send(c->chan, &msg);
 }
@@ -190,23 +205,27 @@ send_egress(struct moatd *m, struct child *c)
 static void
 send_task(struct moatd *m, struct child *c)
 {
-	struct ipc_msg	 msg;
+	const struct conf_task	*t = &m->conf->task;
+	struct ipc_cfg_task	 b;
+	struct ipc_msg		 msg;
 
+	b.workers = t->workers;
+	strlcpy(b.runtime, t->runtime, sizeof(b.runtime));
+	strlcpy(b.image, t->image, sizeof(b.image));
+	strlcpy(b.runtime_kind, t->runtime_kind, sizeof(b.runtime_kind));
+	strlcpy(b.check_url, t->check_url, sizeof(b.check_url));
+	b.uid_first = t->uid_first;
+	b.uid_blocks = t->uid_blocks;
 	ipc_msg_init(&msg, IPC_CFG_TASK, 0);
-	ipc_put_u64(&msg, m->conf->task.workers);
-	ipc_put_str(&msg, m->conf->task.runtime);
-	ipc_put_str(&msg, m->conf->task.image);
-	ipc_put_str(&msg, m->conf->task.runtime_kind);
-	ipc_put_str(&msg, m->conf->task.check_url);
-	ipc_put_u64(&msg, m->conf->task.uid_first);
-	ipc_put_u64(&msg, m->conf->task.uid_blocks);
+	ipc_msg_put(&msg, &b);
 	ipc_send(c->chan, &msg);
 }
 
 static void
 push_child(struct moatd *m, struct child *c, int first)
 {
-	struct ipc_msg	 msg;
+	struct ipc_cfg_done	 done;
+	struct ipc_msg		 msg;
 
 	send_common(m, c);
 	switch (c->id) {
@@ -233,8 +252,9 @@ push_child(struct moatd *m, struct child *c, int first)
 	default:
 		fatalx("%s: not a child", __func__);
 	}
+	done.generation = m->generation;
 	ipc_msg_init(&msg, IPC_CFG_DONE, 0);
-	ipc_put_u64(&msg, m->generation);
+	ipc_msg_put(&msg, &done);
 	/* a failure closes the link, and that stops the suite */
 	if (ipc_request(c->chan, &msg, 10000, config_done_cb, c) == -1)
 		log_warnx("cannot configure %s", proc_name(c->id));
@@ -317,6 +337,7 @@ start_suite(struct moatd *m)
 
 	for (id = PROC_FIRST_CHILD; id <= PROC_LAST_CHILD; id++) {
 		ipc_msg_init(&msg, IPC_PROC_START, 0);
+		ipc_msg_put(&msg, NULL);
 		ipc_send(m->children[id].chan, &msg);
 	}
 	m->started = 1;
@@ -355,11 +376,10 @@ config_acked(struct moatd *m, struct child *c, uint64_t generation)
 static void
 config_done_cb(struct ipc_chan *chan, struct ipc_msg *msg, void *arg)
 {
-	struct child	*c = arg;
-	struct moatd	*m = c->parent;
-	char		 why[128];
-	struct ipc_head	 h;
-	uint64_t	 generation = 0;
+	struct child		*c = arg;
+	struct moatd		*m = c->parent;
+	struct ipc_cfg_ack	 ack;
+	char			 why[128];
 
 	if (m->stopping)
 		return;
@@ -369,16 +389,14 @@ config_done_cb(struct ipc_chan *chan, struct ipc_msg *msg, void *arg)
 		children_stop(m, 1, why);
 		return;
 	}
-	if (ipc_get_head(msg, &h) == 1)
-		ipc_get_u64(msg, &generation);
-	if (!ipc_status_ok(h.status) || ipc_end(msg) == -1 ||
-	    generation > (uint64_t)m->generation) {
+	if (ipc_msg_get(msg, &ack) == -1 || !ipc_status_ok(ack.head.status) ||
+	    ack.generation > (uint64_t)m->generation) {
 		snprintf(why, sizeof(why), "%s: bad cfg.ack", proc_name(c->id));
 		children_stop(m, 1, why);
 		return;
 	}
 	(void)chan;
-	if (c->id == PROC_AUTHD && generation == m->generation)
+	if (c->id == PROC_AUTHD && ack.generation == m->generation)
 		push_child(m, &m->children[PROC_FRONTD], !m->started);
-	config_acked(m, c, generation);
+	config_acked(m, c, ack.generation);
 }

@@ -15,6 +15,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "body_core.h"
+#include "body_ctl.h"
 #include "cidr.h"
 #include "dispatch.h"
 #include "fields.h"
@@ -23,6 +25,9 @@
 #include "moatd.h"
 #include "userrec.h"
 #include "util.h"
+
+_Static_assert(CTL_CLIENT_USER_MAX == EMAIL_MAX + 1, "ctl.client.add: user");
+_Static_assert(CTL_CLIENT_ALLOW_MAX == CIDR_LIST_MAX, "ctl.client.add: allow");
 
 #define CONTROL_MAX_CLIENTS	16
 /* sshd's AuthorizedKeysCommandUser: may ask for authorized keys only */
@@ -50,52 +55,53 @@ static char		 control_path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 static struct moatd	*control_env;
 static struct ipc_dispatcher dispatcher;
 
+/* A process of the suite, as ctl.status.res lists it. */
 static void
-put_proc(struct ipc_msg *msg, const char *name, pid_t pid, const char *user,
-    uid_t uid, time_t started)
+put_proc(struct ipc_msg *items, const char *name, pid_t pid,
+    const char *user, uid_t uid, time_t started)
 {
-	ipc_put_str(msg, name);
-	ipc_put_u64(msg, (uint64_t)pid);
-	ipc_put_str(msg, user);
-	ipc_put_u64(msg, (uint64_t)uid);
-	ipc_put_u64(msg, (uint64_t)started);
+	struct ipc_ctl_proc	 p;
+
+	strlcpy(p.name, name, sizeof(p.name));
+	p.pid = (uint64_t)pid;
+	strlcpy(p.user, user, sizeof(p.user));	/* struct child's size */
+	p.uid = (uint64_t)uid;
+	p.started = (uint64_t)started;
+	ipc_msg_put_item(items, &p);
 }
 
 static void
-control_status(struct moatd *m, struct ipc_chan *chan,
-    const struct ipc_msg *req)
+control_status(struct moatd *m, const struct ipc_req *req)
 {
-	struct ipc_msg	 msg;
-	int		 id;
+	struct ipc_status_res	 res;
+	struct ipc_msg		 items;
+	int			 id;
 
-	ipc_msg_init(&msg, IPC_CTL_STATUS_RES, 0);
-	ipc_put_head(&msg, 200, "ok");
-	ipc_put_u64(&msg, 1 + PROC_LAST_CHILD - PROC_FIRST_CHILD + 1);
+	memset(&res, 0, sizeof(res));
+	res.head.status = 200;
+	strlcpy(res.head.message, "ok", sizeof(res.head.message));
+	ipc_msg_init(&items, IPC_CTL_STATUS_RES, 0);
 	/* without root every child runs as moatd's own user */
-	put_proc(&msg, "moatd", getpid(), geteuid() == 0 ? "root" :
+	put_proc(&items, "moatd", getpid(), geteuid() == 0 ? "root" :
 	    m->children[PROC_TASKD].user, geteuid(), m->started_at);
 	for (id = PROC_FIRST_CHILD; id <= PROC_LAST_CHILD; id++) {
 		struct child	*c = &m->children[id];
 
-		put_proc(&msg, proc_name(id), c->pid, c->user, c->uid,
+		put_proc(&items, proc_name(id), c->pid, c->user, c->uid,
 		    c->started);
 	}
-	ipc_reply(chan, req, &msg);
+	ipc_answer(req, &res, &items);
 }
 
 static void
-control_reload(struct moatd *m, struct ipc_chan *chan,
-    const struct ipc_msg *req)
+control_reload(struct moatd *m, const struct ipc_req *req)
 {
-	struct ipc_msg	 msg;
-	char		 text[512];
-	int		 ok;
+	char	 text[512];
+	int	 ok;
 
 	ok = config_reload(m, text, sizeof(text)) == 0;
 	log_info("moatctl reload: %s", text);
-	ipc_msg_init(&msg, IPC_CTL_RESULT, 0);
-	ipc_put_head(&msg, ok ? 200 : 400, text);
-	ipc_reply(chan, req, &msg);
+	ipc_answer_status(req, ok ? 200 : 400, text);
 }
 
 static struct forward *
@@ -131,18 +137,18 @@ forwarded(struct ipc_chan *chan, struct ipc_msg *msg, void *arg)
 static void
 op_done(struct ipc_chan *chan, struct ipc_msg *msg, void *arg)
 {
-	struct forward	*f = arg;
-	struct ipc_head	 h;
+	struct forward		*f = arg;
+	struct ipc_status_res	 res;
 
 	(void)chan;
 	TAILQ_REMOVE(&forwards, f, entry);
-	if (msg == NULL || ipc_get_head(msg, &h) == -1 ||
-	    (ipc_status_ok(h.status) && ipc_end(msg) == -1)) {
-		h.status = 503;
-		strlcpy(h.message, "no answer", sizeof(h.message));
+	if (msg == NULL || ipc_msg_get(msg, &res) == -1) {
+		res.head.status = 503;
+		strlcpy(res.head.message, "no answer",
+		    sizeof(res.head.message));
 	}
 	if (f->req.chan != NULL)
-		ipc_answer_status(&f->req, h.status, h.message);
+		ipc_answer_status(&f->req, res.head.status, res.head.message);
 	free(f);
 }
 
@@ -170,18 +176,22 @@ forward(struct ipc_chan *chan, struct ipc_msg *msg, struct ipc_msg *out,
 static int
 ctl_status(struct ipc_chan *chan, struct ipc_msg *msg)
 {
-	if (ipc_end(msg) == -1)
+	struct ipc_req	 req = ipc_req_of(chan, msg);
+
+	if (ipc_msg_get(msg, NULL) == -1)
 		return -1;
-	control_status(control_env, chan, msg);
+	control_status(control_env, &req);
 	return 0;
 }
 
 static int
 ctl_reload(struct ipc_chan *chan, struct ipc_msg *msg)
 {
-	if (ipc_end(msg) == -1)
+	struct ipc_req	 req = ipc_req_of(chan, msg);
+
+	if (ipc_msg_get(msg, NULL) == -1)
 		return -1;
-	control_reload(control_env, chan, msg);
+	control_reload(control_env, &req);
 	return 0;
 }
 
@@ -189,18 +199,15 @@ ctl_reload(struct ipc_chan *chan, struct ipc_msg *msg)
 static int
 ctl_client_add(struct ipc_chan *chan, struct ipc_msg *msg)
 {
-	struct ipc_msg	 out;
-	char		 name[72], user[EMAIL_MAX + 1], allow[CIDR_LIST_MAX];
+	struct ipc_ctl_client_add	 b;
+	struct ipc_msg			 out;
 
-	ipc_get_str(msg, name, sizeof(name));
-	ipc_get_str(msg, user, sizeof(user));
-	ipc_get_str(msg, allow, sizeof(allow));
-	if (ipc_end(msg) == -1)
+	if (ipc_msg_get(msg, &b) == -1)
 		return -1;
 	ipc_msg_init(&out, IPC_CLIENT_ADD, 0);
-	ipc_put_str(&out, name);
-	ipc_put_str(&out, user);
-	ipc_put_str(&out, allow);
+	ipc_put_str(&out, b.name);
+	ipc_put_str(&out, b.user);
+	ipc_put_str(&out, b.allow);
 	return forward(chan, msg, &out, PROC_AUTHD, forwarded);
 }
 
@@ -209,7 +216,7 @@ ctl_client_list(struct ipc_chan *chan, struct ipc_msg *msg)
 {
 	struct ipc_msg	 out;
 
-	if (ipc_end(msg) == -1)
+	if (ipc_msg_get(msg, NULL) == -1)
 		return -1;
 	ipc_msg_init(&out, IPC_CLIENT_LIST, 0);
 	return forward(chan, msg, &out, PROC_STORED, forwarded);
@@ -218,28 +225,26 @@ ctl_client_list(struct ipc_chan *chan, struct ipc_msg *msg)
 static int
 ctl_client_del(struct ipc_chan *chan, struct ipc_msg *msg)
 {
-	struct ipc_msg	 out;
-	char		 name[72];
+	struct ipc_ctl_client_del	 b;
+	struct ipc_msg			 out;
 
-	ipc_get_str(msg, name, sizeof(name));
-	if (ipc_end(msg) == -1)
+	if (ipc_msg_get(msg, &b) == -1)
 		return -1;
 	ipc_msg_init(&out, IPC_CLIENT_DEL, 0);
-	ipc_put_str(&out, name);
+	ipc_put_str(&out, b.name);
 	return forward(chan, msg, &out, PROC_STORED, op_done);
 }
 
 static int
 ctl_authkeys(struct ipc_chan *chan, struct ipc_msg *msg)
 {
-	struct ipc_msg	 out;
-	char		 login[FIELD_LOGIN_NAME_MAX + 1];
+	struct ipc_ctl_login	 b;
+	struct ipc_msg		 out;
 
-	ipc_get_str(msg, login, sizeof(login));
-	if (ipc_end(msg) == -1)
+	if (ipc_msg_get(msg, &b) == -1)
 		return -1;
 	ipc_msg_init(&out, IPC_AUTHKEYS, 0);
-	ipc_put_str(&out, login);
+	ipc_put_str(&out, b.login);
 	return forward(chan, msg, &out, PROC_STORED, forwarded);
 }
 
@@ -249,8 +254,7 @@ ctl_task_noop(struct ipc_chan *chan, struct ipc_msg *msg)
 	struct ipc_task_noop	 n;
 	struct ipc_msg		 out;
 
-	ipc_get_u32(msg, &n.count);
-	if (ipc_end(msg) == -1)
+	if (ipc_msg_get(msg, &n) == -1)
 		return -1;
 	ipc_msg_init(&out, IPC_TASK_NOOP, 0);
 	ipc_msg_put(&out, &n);
@@ -261,14 +265,13 @@ ctl_task_noop(struct ipc_chan *chan, struct ipc_msg *msg)
 static int
 ctl_sessions_end(struct ipc_chan *chan, struct ipc_msg *msg)
 {
-	struct ipc_msg	 out;
-	char		 login[FIELD_LOGIN_NAME_MAX + 1];
+	struct ipc_ctl_login	 b;
+	struct ipc_msg		 out;
 
-	ipc_get_str(msg, login, sizeof(login));
-	if (ipc_end(msg) == -1)
+	if (ipc_msg_get(msg, &b) == -1)
 		return -1;
 	ipc_msg_init(&out, IPC_SESSIONS_END, 0);
-	ipc_put_str(&out, login);
+	ipc_put_str(&out, b.login);
 	return forward(chan, msg, &out, PROC_STORED, op_done);
 }
 

@@ -1,4 +1,5 @@
 /* stored's half of the configuration push (see moatd/confpush.c). */
+#include "body_cfg.h"
 #include "daemon.h"
 #include "log.h"
 #include "stored.h"
@@ -6,21 +7,20 @@
 static int
 get_identity(struct stored_config *c, struct ipc_msg *m)
 {
-	uint32_t	 failures, invalid;
-	int		 d;
+	struct ipc_cfg_identity	 b;
+	int			 d;
 
-	for (d = 0; d < DIALECT_MAX; d++) {
-		ipc_get_u32(m, &c->session[d].lifetime);
-		ipc_get_u32(m, &c->session[d].idle);
-	}
-	ipc_get_u32(m, &c->login_lifetime);
-	ipc_get_u32(m, &failures);	/* authd counts those */
-	ipc_get_u32(m, &invalid);
-	ipc_get_u32(m, &c->api_requests);
-	if (ipc_end(m) == -1)
+	/* failures and invalid tokens are authd's to count */
+	if (ipc_msg_get(m, &b) == -1)
 		return -1;
-	if (c->api_requests == 0)
+	if (b.api_requests == 0)
 		return ipc_violation(m, "api request limit out of range");
+	for (d = 0; d < DIALECT_MAX; d++) {
+		c->session[d].lifetime = b.session[d].lifetime;
+		c->session[d].idle = b.session[d].idle;
+	}
+	c->login_lifetime = b.login_lifetime;
+	c->api_requests = b.api_requests;
 	return 0;
 }
 

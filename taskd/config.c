@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "body_cfg.h"
 #include "daemon.h"
 #include "driver.h"
 #include "log.h"
@@ -12,22 +13,25 @@
 static int
 get_task(struct taskd_config *c, struct ipc_msg *m)
 {
-	ipc_get_u32(m, &c->workers);
-	ipc_get_str(m, c->runtime, sizeof(c->runtime));
-	ipc_get_str(m, c->image, sizeof(c->image));
-	ipc_get_str(m, c->runtime_kind, sizeof(c->runtime_kind));
-	ipc_get_str(m, c->check_url, sizeof(c->check_url));
-	ipc_get_u32(m, &c->uid_first);
-	ipc_get_u32(m, &c->uid_blocks);
-	if (ipc_end(m) == -1)
+	struct ipc_cfg_task	 b;
+
+	if (ipc_msg_get(m, &b) == -1)
 		return -1;
-	if (!driver_uid_range_ok(c->uid_first, c->uid_blocks))
+	if (!driver_uid_range_ok(b.uid_first, b.uid_blocks))
 		return ipc_violation(m, "uid range out of bounds");
-	if (strcmp(c->runtime_kind, "crun") != 0 &&
-	    strcmp(c->runtime_kind, "runc") != 0)
+	if (strcmp(b.runtime_kind, "crun") != 0 &&
+	    strcmp(b.runtime_kind, "runc") != 0)
 		return ipc_violation(m, "unknown runtime");
-	if (c->workers == 0 || c->workers > 64)
+	if (b.workers == 0 || b.workers > 64)
 		return ipc_violation(m, "workers out of range");
+	/* as large: taskd.h's buffers are cfg.task's */
+	c->workers = b.workers;
+	strlcpy(c->runtime, b.runtime, sizeof(c->runtime));
+	strlcpy(c->image, b.image, sizeof(c->image));
+	strlcpy(c->runtime_kind, b.runtime_kind, sizeof(c->runtime_kind));
+	strlcpy(c->check_url, b.check_url, sizeof(c->check_url));
+	c->uid_first = b.uid_first;
+	c->uid_blocks = b.uid_blocks;
 	return 0;
 }
 

@@ -13,6 +13,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "body_cfg.h"
+#include "body_core.h"
+#include "body_ctl.h"
 #include "ipc.h"
 #include "test.h"
 
@@ -1020,6 +1023,124 @@ test_chan_queue(void)
 	ipc_chan_free(s.chan);
 }
 
+/*
+ * The configuration push and moatctl's answers as typed bodies: a record
+ * per dialect in cfg.identity, a list after an empty body (cfg.proxies)
+ * and after a head (ctl.status.res), and a descriptor that is handed to
+ * the receiver to close even when a field before it was refused.
+ */
+static void
+test_cfg_bodies(void)
+{
+	struct ipc_msg		 w, r;
+	struct ipc_cfg_identity	 id, idr;
+	struct ipc_cfg_proxy	 px;
+	struct ipc_status_res	 res;
+	struct ipc_ctl_proc	 proc;
+	struct ipc_cfg_listen	 lr;
+	const void		*buf;
+	size_t			 len;
+	const char		*why;
+	char			 longname[100];
+	int			 d, p[2];
+
+	memset(&id, 0, sizeof(id));
+	for (d = 0; d < CFG_DIALECTS; d++) {
+		id.session[d].lifetime = 1000 + d;
+		id.session[d].idle = 2000 + d;
+	}
+	id.login_lifetime = 3;
+	id.auth_failures = 4;
+	id.invalid_tokens = 5;
+	id.api_requests = 6;
+	ipc_msg_init(&w, IPC_CFG_IDENTITY, 0);
+	CHECK_INT(ipc_msg_put(&w, &id), 1);
+	CHECK_INT(ipc_msg_finish(&w, &buf, &len), 0);
+	CHECK_INT(ipc_decode(&r, buf, len, -1, PROC_MOATD, PROC_STORED, &why),
+	    0);
+	CHECK_INT(ipc_msg_get(&r, &idr), 0);
+	CHECK(memcmp(&id, &idr, sizeof(id)) == 0);
+	ipc_msg_clear(&r);
+	ipc_msg_clear(&w);
+
+	ipc_msg_init(&w, IPC_CFG_PROXIES, 0);
+	CHECK_INT(ipc_msg_put(&w, NULL), 1);
+	strlcpy(px.addr, "192.0.2.1", sizeof(px.addr));
+	ipc_msg_put_item(&w, &px);
+	strlcpy(px.addr, "2001:db8::1", sizeof(px.addr));
+	ipc_msg_put_item(&w, &px);
+	CHECK_INT(ipc_msg_finish(&w, &buf, &len), 0);
+	CHECK_INT(ipc_decode(&r, buf, len, -1, PROC_MOATD, PROC_FRONTD, &why),
+	    0);
+	CHECK_INT(ipc_msg_get(&r, NULL), 0);
+	CHECK_INT(ipc_msg_get_item(&r, &px), 1);
+	CHECK_STR(px.addr, "192.0.2.1");
+	CHECK_INT(ipc_msg_get_item(&r, &px), 1);
+	CHECK_STR(px.addr, "2001:db8::1");
+	CHECK_INT(ipc_msg_get_item(&r, &px), 0);
+	ipc_msg_clear(&r);
+	ipc_msg_clear(&w);
+
+	memset(&res, 0, sizeof(res));
+	res.head.status = 200;
+	strlcpy(res.head.message, "ok", sizeof(res.head.message));
+	memset(&proc, 0, sizeof(proc));
+	strlcpy(proc.name, "stored", sizeof(proc.name));
+	proc.pid = 42;
+	strlcpy(proc.user, "_moatstore", sizeof(proc.user));
+	proc.uid = 993;
+	proc.started = 1700000000;
+	ipc_msg_init(&w, IPC_CTL_STATUS_RES, 1);
+	CHECK_INT(ipc_msg_put(&w, &res), 1);
+	ipc_msg_put_item(&w, &proc);
+	CHECK_INT(ipc_msg_finish(&w, &buf, &len), 0);
+	CHECK_INT(ipc_decode(&r, buf, len, -1, PROC_MOATD, PROC_MOATCTL,
+	    &why), 0);
+	memset(&proc, 0, sizeof(proc));
+	CHECK_INT(ipc_msg_get(&r, &res), 0);
+	CHECK_INT(res.head.status, 200);
+	CHECK_INT(ipc_msg_get_item(&r, &proc), 1);
+	CHECK_STR(proc.name, "stored");
+	CHECK_STR(proc.user, "_moatstore");
+	CHECK(proc.pid == 42 && proc.uid == 993 && proc.started == 1700000000);
+	CHECK_INT(ipc_msg_get_item(&r, &proc), 0);
+	ipc_msg_clear(&r);
+	ipc_msg_clear(&w);
+
+	/* an error head ends the body: no list follows */
+	res.head.status = 503;
+	ipc_msg_init(&w, IPC_CTL_STATUS_RES, 1);
+	CHECK_INT(ipc_msg_put(&w, &res), 0);
+	CHECK_INT(ipc_msg_finish(&w, &buf, &len), 0);
+	CHECK_INT(ipc_decode(&r, buf, len, -1, PROC_MOATD, PROC_MOATCTL,
+	    &why), 0);
+	CHECK_INT(ipc_msg_get(&r, &res), 0);
+	CHECK_INT(res.head.status, 503);
+	CHECK_INT(ipc_msg_get_item(&r, &proc), 0);
+	ipc_msg_clear(&r);
+	ipc_msg_clear(&w);
+
+	/* a listener's name too long: refused, and its descriptor handed
+	 * over all the same, for the receiver to close */
+	CHECK_INT(pipe(p), 0);
+	memset(longname, 'a', sizeof(longname) - 1);
+	longname[sizeof(longname) - 1] = '\0';
+	ipc_msg_init(&w, IPC_CFG_LISTEN, 0);
+	ipc_put_str(&w, longname);
+	ipc_put_fd(&w, p[0]);
+	CHECK_INT(ipc_msg_finish(&w, &buf, &len), 0);
+	CHECK_INT(ipc_decode(&r, buf, len, dup(p[0]), PROC_MOATD, PROC_FRONTD,
+	    &why), 0);
+	CHECK_INT(ipc_msg_get(&r, &lr), -1);
+	CHECK(r.refused != NULL);
+	CHECK(lr.fd != -1);
+	CHECK(fcntl(lr.fd, F_GETFD) != -1);
+	close(lr.fd);
+	ipc_msg_clear(&r);
+	ipc_msg_clear(&w);
+	close(p[1]);
+}
+
 static void
 test_catalogue(void)
 {
@@ -1129,6 +1250,7 @@ main(void)
 	RUN(test_too_many_items);
 	RUN(test_oversized_send);
 	RUN(test_raw_fd_passing);
+	RUN(test_cfg_bodies);
 	RUN(test_catalogue);
 	RUN(test_version);
 	RUN(test_chan_request_reply);

@@ -1,0 +1,32 @@
+/* The field tables of the operator's requests (body_ctl.h). */
+#include "body_ctl.h"
+#include "ipc.h"
+
+static const struct ipc_field ctl_proc_fields[] = {
+	IPC_FIELD(ipc_ctl_proc, name, IPC_FT_STR),
+	IPC_FIELD(ipc_ctl_proc, pid, IPC_FT_U64),
+	IPC_FIELD(ipc_ctl_proc, user, IPC_FT_STR),
+	IPC_FIELD(ipc_ctl_proc, uid, IPC_FT_U64),
+	IPC_FIELD(ipc_ctl_proc, started, IPC_FT_U64),
+};
+const struct ipc_body body_ctl_proc = IPC_BODY(ipc_ctl_proc, ctl_proc_fields);
+
+static const struct ipc_field ctl_client_add_fields[] = {
+	IPC_FIELD(ipc_ctl_client_add, name, IPC_FT_STR),
+	IPC_FIELD(ipc_ctl_client_add, user, IPC_FT_STR),
+	IPC_FIELD(ipc_ctl_client_add, allow, IPC_FT_STR),
+};
+const struct ipc_body body_ctl_client_add =
+    IPC_BODY(ipc_ctl_client_add, ctl_client_add_fields);
+
+static const struct ipc_field ctl_client_del_fields[] = {
+	IPC_FIELD(ipc_ctl_client_del, name, IPC_FT_STR),
+};
+const struct ipc_body body_ctl_client_del =
+    IPC_BODY(ipc_ctl_client_del, ctl_client_del_fields);
+
+static const struct ipc_field ctl_login_fields[] = {
+	IPC_FIELD(ipc_ctl_login, login, IPC_FT_STR),
+};
+const struct ipc_body body_ctl_login =
+    IPC_BODY(ipc_ctl_login, ctl_login_fields);
