@@ -49,10 +49,11 @@ pc_libs = $(shell pkg-config --libs $(1))
 COMMON_SRCS = common/log.c common/sandbox.c common/landlock.c \
 	common/seccomp.c common/daemon.c common/util.c common/dialect.c \
 	common/hmac.c common/grant.c common/ratelimit.c common/userrec.c \
-	common/timefmt.c ipc/keyrec.c common/cidr.c \
-	ipc/sshkeyrec.c common/hostlife.c common/grouprec.c \
+	common/timefmt.c common/scopes.c common/cidr.c \
+	common/sshkeycheck.c common/hostlife.c common/grouprec.c \
 	common/egressrec.c
-IPC_BODY_SRCS = ipc/body_core.c ipc/hostrec.c
+IPC_BODY_SRCS = ipc/body_core.c ipc/hostrec.c ipc/keyrec.c ipc/sshkeyrec.c \
+	ipc/body_keys.c ipc/body_userrec.c
 IPC_SRCS = ipc/msg.c ipc/catalogue.c ipc/chan.c ipc/proc.c ipc/body.c ipc/dispatch.c ipc/version.c \
 	$(IPC_BODY_SRCS)
 

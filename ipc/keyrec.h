@@ -1,10 +1,14 @@
-/* An API key record between stored, authd and frontd: one field order. */
+/*
+ * An API key record as it travels between stored, authd and frontd
+ * (its field table in keyrec.c).  The scopes' names are in
+ * common/scopes.h.
+ */
 #ifndef MOAT_KEYREC_H
 #define MOAT_KEYREC_H
 
 #include <stdint.h>
 
-#include "ipc.h"
+#include "body.h"
 
 #define KEYNAME_MAX	100
 #define PERMISSIONS_MAX	4096
@@ -24,15 +28,6 @@ struct key_rec {
 	char		 token[KEYTOKEN_MAX + 1];	/* at creation only */
 };
 
-void	 key_res_put(struct ipc_msg *, int status, const char *message,
-	    const struct key_rec *);
-int	 key_res_get(struct ipc_msg *, int *status, char *message,
-	    size_t messagelen, struct key_rec *);
-void	 ipc_put_key(struct ipc_msg *, const struct key_rec *);
-void	 ipc_get_key(struct ipc_msg *, struct key_rec *);
-
-/* Scope names of certctrl-apikeys.txt and their bits in a grant. */
-int	 scope_by_name(const char *, uint32_t *bit);
-const char *scope_name(uint32_t bit);
+extern const struct ipc_body body_key_rec;
 
 #endif

@@ -1,11 +1,15 @@
-/* An SSH key record between stored, authd and frontd: one field order. */
+/*
+ * An SSH key record as it travels between stored, authd and frontd (its
+ * field table in sshkeyrec.c).  Whether its fields make one safe
+ * authorized_keys line is in common/sshkeycheck.h.
+ */
 #ifndef MOAT_SSHKEYREC_H
 #define MOAT_SSHKEYREC_H
 
 #include <stdint.h>
 
+#include "body.h"
 #include "fields.h"
-#include "ipc.h"
 
 #define SSHKEY_PRIVATE_MAX	1023	/* an Ed25519 key, OpenSSH format */
 #define SSHKEYS_PER_USER_MAX	100
@@ -31,18 +35,6 @@ struct sshkey_rec {
 	char		 private_key[SSHKEY_PRIVATE_MAX + 1];
 };
 
-void	 ipc_put_sshkey(struct ipc_msg *, const struct sshkey_rec *);
-void	 ipc_get_sshkey(struct ipc_msg *, struct sshkey_rec *);
-/* status, message, and the record when status is 2xx */
-void	 sshkey_res_put(struct ipc_msg *, int status, const char *message,
-	    const struct sshkey_rec *);
-int	 sshkey_res_get(struct ipc_msg *, int *status, char *message,
-	    size_t messagelen, struct sshkey_rec *);
-/*
- * Whether the stored fields can be one authorized_keys line as they
- * are: a type, base64 and a printable comment, nothing that could end
- * the line or add options.  stored checks it again before sshd sees it.
- */
-int	 sshkey_rec_line_safe(const struct sshkey_rec *);
+extern const struct ipc_body body_sshkey_rec;
 
 #endif

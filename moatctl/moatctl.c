@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "body_keys.h"
 #include "cidr.h"
 #include "conffile.h"
 #include "ipc.h"
@@ -149,6 +150,22 @@ answer_ok(struct ipc_msg *res)
 	}
 }
 
+/*
+ * A typed answer (a reply struct opens with its head) read whole but
+ * for a list's elements, which follow; exits unless it succeeded.
+ */
+static void
+answer_read(struct ipc_msg *res, void *body)
+{
+	const struct ipc_head	*h = body;
+
+	if (ipc_msg_get(res, body) == -1)
+		errx(1, "malformed answer: %s", res->error != NULL ?
+		    res->error : res->refused);
+	if (!ipc_status_ok(h->status))
+		errx(1, "%s", h->message);
+}
+
 static int
 cmd_status(int fd)
 {
@@ -220,7 +237,8 @@ static int
 cmd_client_add(int fd, int argc, char *argv[])
 {
 	struct ipc_msg	 req, res;
-	char		 allow[CIDR_LIST_MAX] = "", secret[128];
+	struct ipc_secret_res secret;
+	char		 allow[CIDR_LIST_MAX] = "";
 	const char	*user = "";
 	int		 i;
 
@@ -248,42 +266,34 @@ cmd_client_add(int fd, int argc, char *argv[])
 	ipc_put_str(&req, user);
 	ipc_put_str(&req, allow);
 	exchange(fd, &req, &res);
-	answer_ok(&res);
-	ipc_get_str(&res, secret, sizeof(secret));
-	if (ipc_end(&res) == -1)
-		errx(1, "malformed answer: %s", res.error);
+	answer_read(&res, &secret);
 	ipc_msg_clear(&res);
 	/* shown once: moat keeps only its hash */
-	printf("%s\n", secret);
-	explicit_bzero(secret, sizeof(secret));
+	printf("%s\n", secret.secret);
+	explicit_bzero(&secret, sizeof(secret));
 	return 0;
 }
 
 static int
 cmd_client_list(int fd)
 {
-	struct ipc_msg	 req, res;
-	char		 name[72], user[256], allow[1024], when[RFC3339_LEN];
-	uint64_t	 n, i;
-	int64_t		 created;
+	struct ipc_msg		 req, res;
+	struct ipc_list_res	 b;
+	struct client_rec	 c;
+	char			 when[RFC3339_LEN];
+	int			 rc;
 
 	ipc_msg_init(&req, IPC_CTL_CLIENT_LIST, 0);
 	exchange(fd, &req, &res);
-	answer_ok(&res);
-	ipc_get_u64(&res, &n);
+	answer_read(&res, &b);
 	printf("%-20s %-16s %-20s %s\n", "CLIENT", "USER", "CREATED", "ALLOW");
-	for (i = 0; i < n && res.error == NULL; i++) {
-		ipc_get_str(&res, name, sizeof(name));
-		ipc_get_str(&res, user, sizeof(user));
-		ipc_get_str(&res, allow, sizeof(allow));
-		ipc_get_i64(&res, &created);
-		rfc3339_format(created, when);
-		if (res.error == NULL)
-			printf("%-20s %-16s %-20s %s\n", name, user, when,
-			    allow);
+	while ((rc = ipc_msg_get_item(&res, &c)) == 1) {
+		rfc3339_format(c.created_at, when);
+		printf("%-20s %-16s %-20s %s\n", c.name, c.user, when, c.allow);
 	}
-	if (ipc_end(&res) == -1)
-		errx(1, "malformed answer: %s", res.error);
+	if (rc == -1)
+		errx(1, "malformed answer: %s", res.error != NULL ? res.error :
+		    res.refused);
 	ipc_msg_clear(&res);
 	return 0;
 }
@@ -305,25 +315,23 @@ cmd_client_del(int fd, const char *name)
 static int
 cmd_authorized_keys(int fd, const char *user)
 {
-	struct ipc_msg	 req, res;
-	char		 line[SSHKEY_TYPE_MAX + SSHKEY_BLOB64_MAX +
-			    SSHKEY_COMMENT_MAX + 3];
-	uint64_t	 n, i;
+	struct ipc_msg		 req, res;
+	struct ipc_list_res	 b;
+	struct authkey_line	 k;
+	int			 rc;
 
 	if (strlen(user) > FIELD_LOGIN_NAME_MAX)
 		errx(1, "user name too long");
 	ipc_msg_init(&req, IPC_CTL_AUTHKEYS, 0);
 	ipc_put_str(&req, user);
 	exchange(fd, &req, &res);
-	answer_ok(&res);
-	ipc_get_u64(&res, &n);
-	for (i = 0; i < n && res.error == NULL; i++) {
-		ipc_get_str(&res, line, sizeof(line));
-		if (res.error == NULL && strchr(line, '\n') == NULL)
-			printf("%s\n", line);
-	}
-	if (ipc_end(&res) == -1)
-		errx(1, "malformed answer: %s", res.error);
+	answer_read(&res, &b);
+	while ((rc = ipc_msg_get_item(&res, &k)) == 1)
+		if (strchr(k.line, '\n') == NULL)
+			printf("%s\n", k.line);
+	if (rc == -1)
+		errx(1, "malformed answer: %s", res.error != NULL ? res.error :
+		    res.refused);
 	ipc_msg_clear(&res);
 	return fflush(stdout) == 0 ? 0 : 1;
 }

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "body_keys.h"
 #include "cidr.h"
 #include "dispatch.h"
 #include "fields.h"
@@ -189,18 +190,16 @@ ctl_reload(struct ipc_chan *chan, struct ipc_msg *msg)
 static int
 ctl_client_add(struct ipc_chan *chan, struct ipc_msg *msg)
 {
-	struct ipc_msg	 out;
-	char		 name[72], user[EMAIL_MAX + 1], allow[CIDR_LIST_MAX];
+	struct ipc_client_add	 b;
+	struct ipc_msg		 out;
 
-	ipc_get_str(msg, name, sizeof(name));
-	ipc_get_str(msg, user, sizeof(user));
-	ipc_get_str(msg, allow, sizeof(allow));
+	ipc_get_str(msg, b.name, sizeof(b.name));
+	ipc_get_str(msg, b.user, sizeof(b.user));
+	ipc_get_str(msg, b.allow, sizeof(b.allow));
 	if (ipc_end(msg) == -1)
 		return -1;
 	ipc_msg_init(&out, IPC_CLIENT_ADD, 0);
-	ipc_put_str(&out, name);
-	ipc_put_str(&out, user);
-	ipc_put_str(&out, allow);
+	ipc_msg_put(&out, &b);
 	return forward(chan, msg, &out, PROC_AUTHD, forwarded);
 }
 
@@ -212,34 +211,35 @@ ctl_client_list(struct ipc_chan *chan, struct ipc_msg *msg)
 	if (ipc_end(msg) == -1)
 		return -1;
 	ipc_msg_init(&out, IPC_CLIENT_LIST, 0);
+	ipc_msg_put(&out, NULL);
 	return forward(chan, msg, &out, PROC_STORED, forwarded);
 }
 
 static int
 ctl_client_del(struct ipc_chan *chan, struct ipc_msg *msg)
 {
-	struct ipc_msg	 out;
-	char		 name[72];
+	struct ipc_client_del	 b;
+	struct ipc_msg		 out;
 
-	ipc_get_str(msg, name, sizeof(name));
+	ipc_get_str(msg, b.name, sizeof(b.name));
 	if (ipc_end(msg) == -1)
 		return -1;
 	ipc_msg_init(&out, IPC_CLIENT_DEL, 0);
-	ipc_put_str(&out, name);
+	ipc_msg_put(&out, &b);
 	return forward(chan, msg, &out, PROC_STORED, op_done);
 }
 
 static int
 ctl_authkeys(struct ipc_chan *chan, struct ipc_msg *msg)
 {
-	struct ipc_msg	 out;
-	char		 login[FIELD_LOGIN_NAME_MAX + 1];
+	struct ipc_authkeys	 b;
+	struct ipc_msg		 out;
 
-	ipc_get_str(msg, login, sizeof(login));
+	ipc_get_str(msg, b.login, sizeof(b.login));
 	if (ipc_end(msg) == -1)
 		return -1;
 	ipc_msg_init(&out, IPC_AUTHKEYS, 0);
-	ipc_put_str(&out, login);
+	ipc_msg_put(&out, &b);
 	return forward(chan, msg, &out, PROC_STORED, forwarded);
 }
 
