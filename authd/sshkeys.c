@@ -9,8 +9,8 @@
 #include <string.h>
 
 #include "authd.h"
-#include "log.h"
 #include "body_keys.h"
+#include "log.h"
 #include "sshkey.h"
 #include "util.h"
 
