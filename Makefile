@@ -49,11 +49,12 @@ pc_libs = $(shell pkg-config --libs $(1))
 COMMON_SRCS = common/log.c common/sandbox.c common/landlock.c \
 	common/seccomp.c common/daemon.c common/util.c common/dialect.c \
 	common/hmac.c common/grant.c common/ratelimit.c common/userrec.c \
-	common/timefmt.c common/keyrec.c common/cidr.c \
-	common/sshkeyrec.c common/hostlife.c common/grouprec.c \
+	common/timefmt.c common/scopes.c common/cidr.c \
+	common/sshkeycheck.c common/hostlife.c common/grouprec.c \
 	common/egresscheck.c
 IPC_BODY_SRCS = ipc/body_core.c ipc/hostrec.c ipc/body_egress.c \
-	ipc/body_cfg.c ipc/body_ctl.c
+	ipc/body_cfg.c ipc/body_ctl.c ipc/keyrec.c ipc/sshkeyrec.c \
+	ipc/body_keys.c ipc/body_userrec.c
 IPC_SRCS = ipc/msg.c ipc/decode.c ipc/catalogue.c ipc/chan.c ipc/sock.c \
 	ipc/answer.c ipc/proc.c ipc/body.c ipc/dispatch.c ipc/version.c \
 	$(IPC_BODY_SRCS)
@@ -218,6 +219,7 @@ UNIT_TESTS = $(BIN)/test_ipc $(BIN)/test_conf $(BIN)/test_common \
 	$(BIN)/test_phc $(BIN)/test_grantcache $(BIN)/test_sshkey \
 	$(BIN)/test_db $(BIN)/test_replay $(BIN)/test_endpoint \
 	$(BIN)/test_tlskey $(BIN)/test_tree $(BIN)/test_body_egress \
+	$(BIN)/test_body_keys \
 	$(DISPATCH_TESTS)
 UNIT_LIB = $(call objs,regress/unit/test.c,unit) $(LIBMOAT)
 
@@ -231,6 +233,9 @@ $(BIN)/test_ipc: $(call objs,regress/unit/test_ipc.c,unit) $(UNIT_LIB)
 	@echo "LD $@"
 	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS))
 $(BIN)/test_body_egress: $(call objs,regress/unit/test_body_egress.c,unit) $(UNIT_LIB)
+	@echo "LD $@"
+	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS))
+$(BIN)/test_body_keys: $(call objs,regress/unit/test_body_keys.c,unit) $(UNIT_LIB)
 	@echo "LD $@"
 	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS))
 $(BIN)/test_common: $(call objs,regress/unit/test_common.c,unit) $(UNIT_LIB)

@@ -211,16 +211,13 @@ int	 role_by_name(const char *);
 #define MINT_SECRET_MAX	1023	/* the longest: an SSH private key */
 struct mint;
 /*
- * Writes the answer into out from stored's, res, with the secret put in
- * where stored kept the record; -1 if res is malformed (the answer is
- * then a 500).
+ * Reads stored's answer res and answers the request with it, the secret
+ * put in where stored kept the record; -1 if res is malformed (nothing
+ * is answered: the mint answers 500).
  */
-typedef int	(*mint_answer_cb)(struct ipc_msg *res, struct ipc_msg *out,
-		    const struct mint *);
+typedef int	(*mint_answer_cb)(struct ipc_msg *res, const struct mint *);
 struct mint {
-	struct ipc_chan	*front;
-	uint32_t	 reqid;
-	enum ipc_type	 type;		/* the request to answer */
+	struct ipc_req	 req;		/* the request to answer */
 	mint_answer_cb	 answer;
 	char		 public_id[MINT_PUBLIC_MAX + 1]; /* shown with it */
 	char		 secret[MINT_SECRET_MAX + 1];
@@ -230,16 +227,16 @@ struct mint	*mint_new(struct ipc_chan *, const struct ipc_msg *req);
 /* An opaque token as the secret: its public id and digest for stored. */
 int	 mint_token(struct mint *, const char *prefix,
 	    char idtext[TOKEN_ID_TEXT_LEN + 1], uint8_t digest[CRYPTO_MAC_LEN]);
-/* Asks stored to keep record; answer writes the answer once it has. */
-void	 mint_store(struct mint *, struct ipc_msg *record, mint_answer_cb);
+/* Asks stored to keep the record, a body of type; answer answers once
+ * it has. */
+void	 mint_store(struct mint *, enum ipc_type, const void *record,
+	    mint_answer_cb);
 /* Answers with a refusal instead, and clears what was made. */
 void	 mint_refuse(struct mint *, int status, const char *message);
 /* stored's op.res, then on success the secret, or the public half and
  * the secret */
-int	 mint_answer_secret(struct ipc_msg *, struct ipc_msg *,
-	    const struct mint *);
-int	 mint_answer_pair(struct ipc_msg *, struct ipc_msg *,
-	    const struct mint *);
+int	 mint_answer_secret(struct ipc_msg *, const struct mint *);
+int	 mint_answer_pair(struct ipc_msg *, const struct mint *);
 
 /* account.c */
 int	 account_key(struct ipc_chan *, struct ipc_msg *);

@@ -9,11 +9,17 @@
 #include <time.h>
 
 #include "authd.h"
+#include "body_keys.h"
 #include "cidr.h"
 #include "log.h"
 #include "tokens.h"
 
 #define CLIENT_NAME_MAX	64
+
+#if CLIENT_ALLOW_FIELD_MAX + 1 != CIDR_LIST_MAX || \
+    CLIENT_NAME_FIELD_MAX < CLIENT_NAME_MAX
+#error "client.add's fields are not what a client may have"
+#endif
 
 struct check {
 	char		 peer[64];
@@ -160,36 +166,30 @@ name_ok(const char *name)
 int
 clients_add(struct ipc_chan *chan, struct ipc_msg *m)
 {
-	struct mint	*mt;
-	struct ipc_msg	 req;
-	uint8_t		 digest[32];
-	char		 name[CLIENT_NAME_MAX + 8], user[NAME_MAX_LEN + 1];
-	char		 allow[CIDR_LIST_MAX], idtext[TOKEN_ID_TEXT_LEN + 1];
+	struct ipc_client_add	 b;
+	struct ipc_client_store	 rec;
+	struct mint		*mt;
 
-	ipc_get_str(m, name, sizeof(name));
-	ipc_get_str(m, user, sizeof(user));
-	ipc_get_str(m, allow, sizeof(allow));
-	if (ipc_end(m) == -1)
+	if (ipc_msg_get(m, &b) == -1)
 		return -1;
 	mt = mint_new(chan, m);
-	if (!name_ok(name)) {
+	if (!name_ok(b.name)) {
 		mint_refuse(mt, 400, "a client name is 1 to 64 letters, digits "
 		    "or ._-");
 		return 0;
 	}
-	if (!cidr_list_valid(allow)) {
+	if (!cidr_list_valid(b.allow)) {
 		mint_refuse(mt, 400, "--allow takes addresses or CIDR ranges, "
 		    "at most 16");
 		return 0;
 	}
-	if (mint_token(mt, PREFIX_CLIENT, idtext, digest) == -1)
+	memset(&rec, 0, sizeof(rec));
+	if (mint_token(mt, PREFIX_CLIENT, rec.public_id, rec.digest) == -1)
 		fatalx("cannot mint a client secret");
-	ipc_msg_init(&req, IPC_STORE_CLIENT_ADD, 0);
-	ipc_put_str(&req, name);
-	ipc_put_str(&req, user);
-	ipc_put_str(&req, idtext);
-	ipc_put_bin(&req, digest, sizeof(digest));
-	ipc_put_str(&req, allow);
-	mint_store(mt, &req, mint_answer_secret);
+	rec.digest_len = sizeof(rec.digest);
+	memcpy(rec.name, b.name, sizeof(rec.name));
+	memcpy(rec.user, b.user, sizeof(rec.user));
+	memcpy(rec.allow, b.allow, sizeof(rec.allow));
+	mint_store(mt, IPC_STORE_CLIENT_ADD, &rec, mint_answer_secret);
 	return 0;
 }

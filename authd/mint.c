@@ -16,7 +16,14 @@
 #include <string.h>
 
 #include "authd.h"
+#include "body_keys.h"
 #include "log.h"
+
+/* what authd makes fits the records that carry it */
+#if KEY_SEALED_MAX < SEALED_MAX || KEY_DIGEST_LEN != CRYPTO_MAC_LEN || \
+    KEY_PUBLIC_ID_MAX < TOKEN_ID_TEXT_LEN || ACCOUNT_KEY_MAX < MINT_PUBLIC_MAX
+#error "a minted secret's record does not fit its message"
+#endif
 
 struct mint *
 mint_new(struct ipc_chan *front, const struct ipc_msg *req)
@@ -25,22 +32,14 @@ mint_new(struct ipc_chan *front, const struct ipc_msg *req)
 
 	if ((mt = calloc(1, sizeof(*mt))) == NULL)
 		fatal("%s", __func__);
-	mt->front = front;
-	mt->reqid = req->reqid;
-	mt->type = req->type;
+	mt->req = ipc_req_of(front, req);
 	return mt;
 }
 
-/* The answer, sent once; then the secret is gone. */
+/* Once answered, the secret is gone. */
 static void
-mint_reply(struct mint *mt, struct ipc_msg *out)
+mint_free(struct mint *mt)
 {
-	struct ipc_msg	 req;
-
-	memset(&req, 0, sizeof(req));
-	req.type = mt->type;
-	req.reqid = mt->reqid;
-	ipc_reply(mt->front, &req, out);
 	explicit_bzero(mt, sizeof(*mt));
 	free(mt);
 }
@@ -48,11 +47,8 @@ mint_reply(struct mint *mt, struct ipc_msg *out)
 void
 mint_refuse(struct mint *mt, int status, const char *message)
 {
-	struct ipc_msg	 out;
-
-	ipc_msg_init(&out, ipc_msgdef(mt->type)->reply, 0);
-	ipc_put_head(&out, status, message);
-	mint_reply(mt, &out);
+	ipc_answer_status(&mt->req, status, message);
+	mint_free(mt);
 }
 
 int
@@ -76,63 +72,64 @@ static void
 mint_stored(struct ipc_chan *chan, struct ipc_msg *res, void *arg)
 {
 	struct mint	*mt = arg;
-	struct ipc_msg	 out;
 
 	(void)chan;
-	if (res == NULL) {
+	if (res == NULL)
 		mint_refuse(mt, 503, "try again");
-		return;
-	}
-	ipc_msg_init(&out, ipc_msgdef(mt->type)->reply, 0);
-	if (mt->answer(res, &out, mt) == -1) {
-		ipc_msg_clear(&out);
+	else if (mt->answer(res, mt) == -1)
 		mint_refuse(mt, 500, "internal error");
-		return;
-	}
-	mint_reply(mt, &out);
+	else
+		mint_free(mt);
 }
 
 void
-mint_store(struct mint *mt, struct ipc_msg *record, mint_answer_cb answer)
+mint_store(struct mint *mt, enum ipc_type type, const void *record,
+    mint_answer_cb answer)
 {
+	struct ipc_msg	 m;
+
 	mt->answer = answer;
-	if (ipc_request(authd_env->chans[PROC_STORED], record,
+	ipc_msg_init(&m, type, 0);
+	ipc_msg_put(&m, record);
+	if (ipc_request(authd_env->chans[PROC_STORED], &m,
 	    authd_env->conf.common.ipc_timeout_ms, mint_stored, mt) == -1)
 		mint_refuse(mt, 503, "try again");
 }
 
-/* stored's op.res as the answer's head: 1 if it kept the record. */
-static int
-op_head(struct ipc_msg *res, struct ipc_msg *out)
+int
+mint_answer_secret(struct ipc_msg *res, const struct mint *mt)
 {
-	struct ipc_head	 h;
+	struct ipc_status_res	 kept;
+	struct ipc_secret_res	 out;
 
-	if (ipc_get_head(res, &h) == -1 || ipc_end(res) == -1)
+	if (ipc_msg_get(res, &kept) == -1)
 		return -1;
-	ipc_put_head(out, h.status, h.message);
-	return ipc_status_ok(h.status);
+	memset(&out, 0, sizeof(out));
+	out.head = kept.head;
+	if (ipc_status_ok(kept.head.status) && strlcpy(out.secret, mt->secret,
+	    sizeof(out.secret)) >= sizeof(out.secret))
+		fatalx("a minted secret too long to show");
+	ipc_answer(&mt->req, &out, NULL);
+	explicit_bzero(&out, sizeof(out));
+	return 0;
 }
 
 int
-mint_answer_secret(struct ipc_msg *res, struct ipc_msg *out,
-    const struct mint *mt)
+mint_answer_pair(struct ipc_msg *res, const struct mint *mt)
 {
-	int	 kept;
+	struct ipc_status_res		 kept;
+	struct ipc_account_key_res	 out;
 
-	if ((kept = op_head(res, out)) == 1)
-		ipc_put_str(out, mt->secret);
-	return kept == -1 ? -1 : 0;
-}
-
-int
-mint_answer_pair(struct ipc_msg *res, struct ipc_msg *out,
-    const struct mint *mt)
-{
-	int	 kept;
-
-	if ((kept = op_head(res, out)) == 1) {
-		ipc_put_str(out, mt->public_id);
-		ipc_put_str(out, mt->secret);
-	}
-	return kept == -1 ? -1 : 0;
+	if (ipc_msg_get(res, &kept) == -1)
+		return -1;
+	memset(&out, 0, sizeof(out));
+	out.head = kept.head;
+	if (ipc_status_ok(kept.head.status) && (strlcpy(out.public_id,
+	    mt->public_id, sizeof(out.public_id)) >= sizeof(out.public_id) ||
+	    strlcpy(out.secret, mt->secret, sizeof(out.secret)) >=
+	    sizeof(out.secret)))
+		fatalx("a minted key pair too long to show");
+	ipc_answer(&mt->req, &out, NULL);
+	explicit_bzero(&out, sizeof(out));
+	return 0;
 }

@@ -9,9 +9,9 @@
 #include <string.h>
 
 #include "authd.h"
+#include "body_keys.h"
 #include "log.h"
 #include "sshkey.h"
-#include "sshkeyrec.h"
 #include "util.h"
 
 #if SSHKEY_PRIVATE_MAX > MINT_SECRET_MAX
@@ -21,18 +21,16 @@
 /* stored's record of the key, and a made key's private half in it,
  * shown this once */
 static int
-sshkey_answer(struct ipc_msg *res, struct ipc_msg *out,
-    const struct mint *mt)
+sshkey_answer(struct ipc_msg *res, const struct mint *mt)
 {
-	struct sshkey_rec k;
-	char		 message[256];
-	int		 status;
+	struct ipc_sshkey_res	 k;
 
-	if (sshkey_res_get(res, &status, message, sizeof(message), &k) == -1)
+	if (ipc_msg_get(res, &k) == -1)
 		return -1;
-	if (status == 201)
-		strlcpy(k.private_key, mt->secret, sizeof(k.private_key));
-	sshkey_res_put(out, status, message, &k);
+	if (k.head.status == 201)
+		strlcpy(k.key.private_key, mt->secret,
+		    sizeof(k.key.private_key));
+	ipc_answer(&mt->req, &k, NULL);
 	explicit_bzero(&k, sizeof(k));
 	return 0;
 }
@@ -75,61 +73,58 @@ default_name(char *name, size_t namelen, const struct sshkey_pub *k)
 	name[len] = '\0';
 }
 
+/* The key as stored keeps it, for the user the request names. */
+static void
+sshkey_record(struct ipc_sshkey_store *rec, const struct ipc_sshkey_add *b,
+    const struct sshkey_pub *key)
+{
+	memset(rec, 0, sizeof(*rec));
+	memcpy(rec->grant, b->grant, b->grant_len);
+	rec->grant_len = b->grant_len;
+	rec->access = b->access;
+	memcpy(rec->user, b->user, sizeof(rec->user));
+	rec->method = b->method;
+	rec->dialect = b->dialect;
+	memcpy(rec->name, b->name, sizeof(rec->name));
+	strlcpy(rec->type, key->type, sizeof(rec->type));
+	strlcpy(rec->blob64, key->blob64, sizeof(rec->blob64));
+	strlcpy(rec->comment, key->comment, sizeof(rec->comment));
+	strlcpy(rec->fingerprint, key->fingerprint, sizeof(rec->fingerprint));
+	rec->bits = key->bits;
+}
+
 int
 sshkeys_add(struct ipc_chan *chan, struct ipc_msg *m)
 {
-	struct mint	*mt;
-	struct sshkey_pub key;
-	struct grant	 g;
-	struct ipc_msg	 req;
-	uint8_t		 grant[GRANT_LEN + 1];
-	char		 ref[FIELD_REF_MAX + 1];
-	char		 name[FIELD_SSHKEY_NAME_MAX + 1];
-	char		 line[FIELD_SSHKEY_LINE_MAX + 1], why[256];
-	size_t		 glen;
-	uint32_t	 method, dialect;
-	int		 admin_only;
+	struct ipc_sshkey_add	 b;
+	struct ipc_sshkey_store	 rec;
+	struct mint		*mt;
+	struct sshkey_pub	 key;
+	struct grant		 g;
+	char			 why[256];
 
-	ipc_get_bin(m, grant, sizeof(grant), &glen);
-	ipc_get_str(m, ref, sizeof(ref));
-	ipc_get_bool(m, &admin_only);
-	ipc_get_u32(m, &method);
-	ipc_get_u32(m, &dialect);
-	ipc_get_str(m, name, sizeof(name));
-	ipc_get_str(m, line, sizeof(line));
-	if (ipc_end(m) == -1)
+	if (ipc_msg_get(m, &b) == -1)
 		return -1;
 	mt = mint_new(chan, m);
 	/* only a caller who may act at all gets a key parsed or made */
-	if (grant_check(grant, glen, &g) == -1) {
+	if (grant_check(b.grant, b.grant_len, &g) == -1) {
 		mint_refuse(mt, 401, "invalid or expired token");
 		return 0;
 	}
 	/* the name becomes a generated key's comment: one line, as every
 	 * line of an authorized_keys file must be */
-	if (!text_is_line(name)) {
+	if (!text_is_line(b.name)) {
 		mint_refuse(mt, 400, "a key's name may not hold a control "
 		    "character");
 		return 0;
 	}
-	if (sshkey_obtain(method, line, name, &key, mt, why,
+	if (sshkey_obtain(b.method, b.line, b.name, &key, mt, why,
 	    sizeof(why)) == -1) {
 		mint_refuse(mt, 400, why);
 		return 0;
 	}
-	default_name(name, sizeof(name), &key);
-	ipc_msg_init(&req, IPC_STORE_SSHKEY_ADD, 0);
-	ipc_put_bin(&req, grant, glen);
-	ipc_put_str(&req, ref);
-	ipc_put_bool(&req, admin_only);
-	ipc_put_u64(&req, method);
-	ipc_put_u64(&req, dialect);
-	ipc_put_str(&req, name);
-	ipc_put_str(&req, key.type);
-	ipc_put_str(&req, key.blob64);
-	ipc_put_str(&req, key.comment);
-	ipc_put_str(&req, key.fingerprint);
-	ipc_put_u64(&req, key.bits);
-	mint_store(mt, &req, sshkey_answer);
+	default_name(b.name, sizeof(b.name), &key);
+	sshkey_record(&rec, &b, &key);
+	mint_store(mt, IPC_STORE_SSHKEY_ADD, &rec, sshkey_answer);
 	return 0;
 }

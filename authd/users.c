@@ -10,6 +10,7 @@
 
 #include "account.h"
 #include "authd.h"
+#include "body_keys.h"
 #include "log.h"
 #include "userrec.h"
 #include "util.h"
@@ -449,6 +450,7 @@ static void
 data_hashed(struct hash_job *j, void *arg)
 {
 	struct pwop	*op = arg;
+	struct ipc_account_data_store rec;
 	struct ipc_msg	 m;
 
 	if (!j->ok) {
@@ -456,11 +458,15 @@ data_hashed(struct hash_job *j, void *arg)
 		answer_status(op, 500, "cannot hash the password");
 		return;
 	}
-	ipc_msg_init(&m, IPC_STORE_ACCOUNT_DATA, 0);
-	ipc_put_bin(&m, op->grant, sizeof(op->grant));
-	ipc_put_profile(&m, &op->profile);
-	ipc_put_str(&m, j->hash);
+	memset(&rec, 0, sizeof(rec));
+	memcpy(rec.grant, op->grant, sizeof(op->grant));
+	rec.grant_len = sizeof(op->grant);
+	rec.profile = op->profile;
+	strlcpy(rec.hash, j->hash, sizeof(rec.hash));
 	hasher_job_free(j);
+	ipc_msg_init(&m, IPC_STORE_ACCOUNT_DATA, 0);
+	ipc_msg_put(&m, &rec);
+	explicit_bzero(&rec, sizeof(rec));
 	if (ipc_request(authd_env->chans[PROC_STORED], &m,
 	    authd_env->conf.common.ipc_timeout_ms, data_stored, op) == -1)
 		answer_status(op, 503, "try again");
@@ -485,31 +491,32 @@ hash_account_data(struct pwop *op)
 int
 users_account_data(struct ipc_chan *chan, struct ipc_msg *m)
 {
-	struct pwop	*op = pwop_new(chan, m);
+	struct ipc_account_data_pw b;
+	struct pwop	*op;
 	const char	*why;
-	size_t		 len;
-	int		 no_old;
 
-	ipc_get_bin(m, op->grant, sizeof(op->grant), &len);
-	ipc_get_profile(m, &op->profile);
-	ipc_get_str(m, op->newpass, sizeof(op->newpass));
-	ipc_get_optstr(m, op->password, sizeof(op->password), &no_old);
-	ipc_get_str(m, op->peer, sizeof(op->peer));
-	if (ipc_end(m) == -1) {
-		pwop_free(op);
+	if (ipc_msg_get(m, &b) == -1) {
+		explicit_bzero(&b, sizeof(b));
 		return -1;
 	}
-	if (grant_check(op->grant, len, &op->g) == -1)
+	op = pwop_new(chan, m);
+	memcpy(op->grant, b.grant, b.grant_len);
+	op->profile = b.profile;
+	strlcpy(op->newpass, b.password, sizeof(op->newpass));
+	strlcpy(op->password, b.old_password, sizeof(op->password));
+	strlcpy(op->peer, b.peer, sizeof(op->peer));
+	if (grant_check(b.grant, b.grant_len, &op->g) == -1)
 		answer_status(op, 401, "invalid or expired credentials");
 	else if (!password_acceptable(op->newpass, &why))
 		answer_status(op, 400, why);
-	else if (no_old && op->g.kind != GRANT_ACCOUNT_KEY)
+	else if (b.no_old && op->g.kind != GRANT_ACCOUNT_KEY)
 		answer_status(op, 400, "\"old_password\" is required to set a "
 		    "password with a bearer token");
-	else if (!no_old)
+	else if (!b.no_old)
 		check_old_password(op);
 	else
 		hash_account_data(op);
+	explicit_bzero(&b, sizeof(b));
 	return 0;
 }
 
@@ -523,19 +530,15 @@ users_account_data(struct ipc_chan *chan, struct ipc_msg *m)
 int
 users_host_password(struct ipc_chan *chan, struct ipc_msg *m)
 {
+	struct ipc_host_password b;
+	struct ipc_host_password_store rec;
 	struct mint	*mt;
 	struct grant	 g;
-	struct ipc_msg	 req;
-	uint8_t		 grant[GRANT_LEN], sealed[SEALED_MAX];
-	char		 ref[FIELD_REF_MAX + 1];
-	size_t		 len, slen;
 
-	ipc_get_bin(m, grant, sizeof(grant), &len);
-	ipc_get_str(m, ref, sizeof(ref));
-	if (ipc_end(m) == -1)
+	if (ipc_msg_get(m, &b) == -1)
 		return -1;
 	mt = mint_new(chan, m);
-	if (grant_check(grant, len, &g) == -1) {
+	if (grant_check(b.grant, b.grant_len, &g) == -1) {
 		mint_refuse(mt, 401, "invalid or expired token");
 		return 0;
 	}
@@ -543,14 +546,14 @@ users_host_password(struct ipc_chan *chan, struct ipc_msg *m)
 		mint_refuse(mt, 403, "admin role required");
 		return 0;
 	}
+	memset(&rec, 0, sizeof(rec));
+	memcpy(rec.grant, b.grant, b.grant_len);
+	rec.grant_len = b.grant_len;
+	memcpy(rec.ref, b.ref, sizeof(rec.ref));
 	random_string(mt->secret, ROTATED_LEN, PASSWORD_ALPHABET);
-	if (seal_bound("host", "ssh_password", ref, mt->secret, sealed,
-	    &slen) == -1)
+	if (seal_bound("host", "ssh_password", rec.ref, mt->secret, rec.sealed,
+	    &rec.sealed_len) == -1)
 		fatalx("cannot seal a secret");
-	ipc_msg_init(&req, IPC_STORE_HOST_PASSWORD, 0);
-	ipc_put_bin(&req, grant, sizeof(grant));
-	ipc_put_str(&req, ref);
-	ipc_put_bin(&req, sealed, slen);
-	mint_store(mt, &req, mint_answer_secret);
+	mint_store(mt, IPC_STORE_HOST_PASSWORD, &rec, mint_answer_secret);
 	return 0;
 }

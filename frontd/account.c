@@ -8,10 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api.h"
-#include "frontd.h"
 #include "account.h"
-#include "grouprec.h"
+#include "api.h"
+#include "body_keys.h"
+#include "frontd.h"
 #include "log.h"
 
 #define FILES_KEY_PATH	"/v2/account/files-new-secret-key"
@@ -19,37 +19,35 @@
 static void
 key_made(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
-	struct api_req	*r = arg;
-	struct ipc_head	 h;
-	char		 api_key[32], secret[64];
+	struct api_req			*r = arg;
+	struct ipc_account_key_res	 res;
 
 	(void)chan;
-	if (api_head(r, m, "authentication unavailable", &h) == -1)
-		return;
-	ipc_get_str(m, api_key, sizeof(api_key));
-	ipc_get_str(m, secret, sizeof(secret));
-	if (api_end(r, m) == -1)
+	if (api_res(r, m, "authentication unavailable", &res) == -1)
 		;
 	else if (strcmp(r->route->pattern, FILES_KEY_PATH) == 0)
-		api_json(r, h.status, json_pack("{s:b,s:{s:{s:s,s:s}}}",
-		    "success", 1, "e24files", "s3", "api_id", api_key,
-		    "secret_key", secret));
+		api_json(r, res.head.status, json_pack("{s:b,s:{s:{s:s,s:s}}}",
+		    "success", 1, "e24files", "s3", "api_id", res.public_id,
+		    "secret_key", res.secret));
 	else
-		api_json(r, h.status, json_pack("{s:b,s:{s:s,s:s}}", "success",
-		    1, "api", "api_key", api_key, "secret_key", secret));
-	explicit_bzero(secret, sizeof(secret));
+		api_json(r, res.head.status, json_pack("{s:b,s:{s:s,s:s}}",
+		    "success", 1, "api", "api_key", res.public_id,
+		    "secret_key", res.secret));
+	explicit_bzero(&res, sizeof(res));
 }
 
 static void
 key_op(struct api_req *r, int op, const char *api_key)
 {
-	struct ipc_msg	 m;
+	struct ipc_account_key	 q;
 
-	ipc_msg_init(&m, IPC_AUTH_ACCOUNT_KEY, 0);
-	ipc_put_bin(&m, r->grant, sizeof(r->grant));
-	ipc_put_u64(&m, op);
-	ipc_put_str(&m, api_key);
-	if (api_request(r, frontd_env->chans[PROC_AUTHD], &m, key_made) == -1)
+	memset(&q, 0, sizeof(q));
+	memcpy(q.grant, r->grant, sizeof(r->grant));
+	q.grant_len = sizeof(r->grant);
+	q.op = op;
+	strlcpy(q.api_key, api_key, sizeof(q.api_key));
+	if (api_ask(r, frontd_env->chans[PROC_AUTHD], IPC_AUTH_ACCOUNT_KEY, &q,
+	    key_made) == -1)
 		api_error(r, 503, "authentication unavailable");
 }
 
@@ -112,6 +110,20 @@ succeeded(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 		api_json(r, 200, json_pack("{s:b}", "success", 1));
 }
 
+/* The details alone, straight to stored. */
+static int
+account_data_ask(struct api_req *r, const struct ipc_account_data_pw *in)
+{
+	struct ipc_account_data	 q;
+
+	memset(&q, 0, sizeof(q));
+	memcpy(q.grant, in->grant, in->grant_len);
+	q.grant_len = in->grant_len;
+	q.profile = in->profile;
+	return api_ask(r, frontd_env->chans[PROC_STORED], IPC_OP_ACCOUNT_DATA,
+	    &q, succeeded);
+}
+
 /*
  * POST /v2/account/data {"first_name", "last_name", "phone", "password"},
  * and beyond account-v2.txt "email" and "notification" {"email",
@@ -121,69 +133,68 @@ succeeded(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 void
 account_data(struct api_req *r)
 {
-	struct profile	 p;
+	struct ipc_account_data_pw *q;
 	const char	*password, *old;
-	struct ipc_msg	 m;
 	json_t		*body;
 	int		 rc;
 
 	if ((body = api_body(r)) == NULL)
 		return;
+	if ((q = calloc(1, sizeof(*q))) == NULL)
+		fatalx("%s: out of memory", __func__);
 	if (api_only_fields(r, body, r->route->fields) == -1 ||
-	    profile_from_body(r, body, &p) == -1 ||
+	    profile_from_body(r, body, &q->profile) == -1 ||
 	    optional_string_field(r, body, "password", FIELD_PASSWORD_MAX, NULL,
 	    &password) == -1 ||
 	    optional_string_field(r, body, "old_password", FIELD_PASSWORD_MAX,
-	    NULL, &old) == -1) {
-		json_decref(body);
-		return;
-	}
-	if (p.mask == 0 && password == NULL) {
+	    NULL, &old) == -1)
+		goto done;
+	if (q->profile.mask == 0 && password == NULL) {
 		api_error(r, 400, "nothing to change");
-		json_decref(body);
-		return;
+		goto done;
 	}
 	if (old != NULL && password == NULL) {
 		api_error(r, 400, "\"old_password\" goes with \"password\"");
-		json_decref(body);
-		return;
+		goto done;
 	}
+	memcpy(q->grant, r->grant, sizeof(r->grant));
+	q->grant_len = sizeof(r->grant);
 	/* a new password goes to authd, which hashes it; the rest to
 	 * stored, which alone writes it */
-	ipc_msg_init(&m, password != NULL ? IPC_AUTH_ACCOUNT_DATA :
-	    IPC_OP_ACCOUNT_DATA, 0);
-	ipc_put_bin(&m, r->grant, sizeof(r->grant));
-	ipc_put_profile(&m, &p);
 	if (password != NULL) {
-		ipc_put_str(&m, password);
-		if (old != NULL)
-			ipc_put_str(&m, old);
-		else
-			ipc_put_nil(&m);
-		ipc_put_str(&m, api_peer(r));
-	}
-	rc = api_request(r, frontd_env->chans[password != NULL ?
-	    PROC_AUTHD : PROC_STORED], &m, succeeded);
-	json_decref(body);
+		strlcpy(q->password, password, sizeof(q->password));
+		q->no_old = old == NULL;
+		strlcpy(q->old_password, old != NULL ? old : "",
+		    sizeof(q->old_password));
+		strlcpy(q->peer, api_peer(r), sizeof(q->peer));
+		rc = api_ask(r, frontd_env->chans[PROC_AUTHD],
+		    IPC_AUTH_ACCOUNT_DATA, q, succeeded);
+	} else
+		rc = account_data_ask(r, q);
 	if (rc == -1)
 		api_error(r, 503, "service unavailable");
+ done:
+	explicit_bzero(q, sizeof(*q));
+	free(q);
+	json_decref(body);
 }
 
 void
 account_key_delete(struct api_req *r)
 {
-	struct ipc_msg	 m;
-	const char	*api_key;
-	json_t		*body;
+	struct ipc_account_key_delete	 q;
+	const char			*api_key;
+	json_t				*body;
 
 	if ((body = api_key_body(r, &api_key)) == NULL)
 		return;
-	ipc_msg_init(&m, IPC_OP_ACCOUNT_KEY_DELETE, 0);
-	ipc_put_bin(&m, r->grant, sizeof(r->grant));
-	ipc_put_str(&m, api_key);
+	memset(&q, 0, sizeof(q));
+	memcpy(q.grant, r->grant, sizeof(r->grant));
+	q.grant_len = sizeof(r->grant);
+	strlcpy(q.api_key, api_key, sizeof(q.api_key));
 	json_decref(body);
-	if (api_request(r, frontd_env->chans[PROC_STORED], &m,
-	    succeeded) == -1)
+	if (api_ask(r, frontd_env->chans[PROC_STORED],
+	    IPC_OP_ACCOUNT_KEY_DELETE, &q, succeeded) == -1)
 		api_error(r, 503, "storage unavailable");
 }
 
@@ -208,90 +219,78 @@ render_account(const struct user_rec *u, json_t *api, json_t *sshkeys,
 	    groups);
 }
 
-/* id, name and fingerprint of each key, as account-v2.txt lists them */
-static json_t *
-sshkeys_brief(struct ipc_msg *m)
+/*
+ * An item of the account's list into its array: an api_key, an SSH key
+ * (id, name and fingerprint) or a group (id and name), as
+ * account-v2.txt lists them.  -1 for a kind stored does not send.
+ */
+static int
+account_item(const struct account_item *it, json_t *api, json_t *sshkeys,
+    json_t *groups)
 {
-	char		 name[FIELD_SSHKEY_NAME_MAX + 1], fp[SSHKEY_FP_MAX + 1];
-	uint64_t	 n, i, oid;
-	json_t		*list;
+	json_t	*list, *j;
 
-	if ((list = json_array()) == NULL)
-		fatalx("%s: out of memory", __func__);
-	ipc_get_u64(m, &n);
-	for (i = 0; i < n && m->error == NULL; i++) {
-		ipc_get_u64(m, &oid);
-		ipc_get_str(m, name, sizeof(name));
-		ipc_get_str(m, fp, sizeof(fp));
-		json_array_append_new(list, json_pack("{s:I,s:s,s:s}", "id",
-		    (json_int_t)oid, "name", name, "fingerprint", fp));
+	switch (it->kind) {
+	case ACCOUNT_ITEM_API_KEY:
+		list = api;
+		j = json_pack("{s:s,s:n}", "api_key", it->id, "secret_key");
+		break;
+	case ACCOUNT_ITEM_SSHKEY:
+		list = sshkeys;
+		j = json_pack("{s:I,s:s,s:s}", "id", (json_int_t)it->oid,
+		    "name", it->name, "fingerprint", it->fingerprint);
+		break;
+	case ACCOUNT_ITEM_GROUP:
+		list = groups;
+		j = json_pack("{s:s,s:s}", "id", it->id, "name", it->name);
+		break;
+	default:
+		return -1;
 	}
-	return list;
-}
-
-/* id and name of each group, as account-v2.txt lists them */
-static json_t *
-groups_brief(struct ipc_msg *m)
-{
-	char		 id[37], name[GROUP_NAME_MAX + 1];
-	uint64_t	 n, i;
-	json_t		*list;
-
-	if ((list = json_array()) == NULL)
+	if (j == NULL || json_array_append_new(list, j) == -1)
 		fatalx("%s: out of memory", __func__);
-	ipc_get_u64(m, &n);
-	for (i = 0; i < n && m->error == NULL; i++) {
-		ipc_get_str(m, id, sizeof(id));
-		ipc_get_str(m, name, sizeof(name));
-		json_array_append_new(list, json_pack("{s:s,s:s}", "id", id,
-		    "name", name));
-	}
-	return list;
+	return 0;
 }
 
 static void
 account_read(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
-	struct api_req	*r = arg;
-	struct user_rec	 u;
-	struct ipc_head	 h;
-	char		 key[32], files_id[32];
-	uint64_t	 n, i;
-	json_t		*api, *sshkeys, *groups;
+	struct api_req		*r = arg;
+	struct ipc_account_res	 res;
+	struct account_item	 it;
+	json_t			*api, *sshkeys, *groups;
+	int			 rc;
 
 	(void)chan;
-	if (api_head(r, m, "storage unavailable", &h) == -1)
+	if (api_res(r, m, "storage unavailable", &res) == -1)
 		return;
-	ipc_get_user(m, &u);
-	ipc_get_u64(m, &n);
-	if ((api = json_array()) == NULL)
+	if ((api = json_array()) == NULL || (sshkeys = json_array()) == NULL ||
+	    (groups = json_array()) == NULL)
 		fatalx("%s: out of memory", __func__);
-	for (i = 0; i < n && m->error == NULL; i++) {
-		ipc_get_str(m, key, sizeof(key));
-		json_array_append_new(api, json_pack("{s:s,s:n}", "api_key", key,
-		    "secret_key"));
-	}
-	sshkeys = sshkeys_brief(m);
-	ipc_get_str(m, files_id, sizeof(files_id));
-	groups = groups_brief(m);
-	if (api_end(r, m) == -1) {
+	while ((rc = ipc_msg_get_item(m, &it)) == 1)
+		if (account_item(&it, api, sshkeys, groups) == -1) {
+			rc = ipc_violation(m, "an account item of no kind");
+			break;
+		}
+	if (rc == -1) {
 		json_decref(api);
 		json_decref(sshkeys);
 		json_decref(groups);
+		api_bad_answer(r);
 		return;
 	}
 	api_json(r, 200, json_pack("{s:b,s:o}", "success", 1, "account",
-	    render_account(&u, api, sshkeys, files_id, groups)));
+	    render_account(&res.user, api, sshkeys, res.files_id, groups)));
 }
 
 void
 account_show(struct api_req *r)
 {
-	struct ipc_msg	 m;
+	struct ipc_grant_req	 q;
 
-	ipc_msg_init(&m, IPC_OP_ACCOUNT, 0);
-	ipc_put_bin(&m, r->grant, sizeof(r->grant));
-	if (api_request(r, frontd_env->chans[PROC_STORED], &m,
+	memcpy(q.grant, r->grant, sizeof(r->grant));
+	q.grant_len = sizeof(r->grant);
+	if (api_ask(r, frontd_env->chans[PROC_STORED], IPC_OP_ACCOUNT, &q,
 	    account_read) == -1)
 		api_error(r, 503, "storage unavailable");
 }

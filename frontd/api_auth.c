@@ -5,6 +5,7 @@
  * check it; and logins, which ask authd to check a password.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -12,9 +13,11 @@
 #include <openssl/evp.h>
 
 #include "api.h"
+#include "body_keys.h"
 #include "cred.h"
 #include "frontd.h"
 #include "grantcache.h"
+#include "log.h"
 
 #define BEARER_MAX	2048
 
@@ -280,9 +283,10 @@ signed_request(struct api_req *r)
 {
 	const struct http_header	*auth, *date;
 	const struct http_request	*q = &r->c->req;
-	struct ipc_msg			 m;
+	struct ipc_auth_signed		*b;
 	const char			*colon;
 	size_t				 klen;
+	int				 rc;
 
 	auth = http_header_get(q, "Authorization");
 	date = http_header_get(q, "X-Date");
@@ -294,18 +298,31 @@ signed_request(struct api_req *r)
 	if (klen == 0 || klen > FIELD_ACCOUNT_KEY_MAX ||
 	    auth->valuelen - klen - 1 > 63 || q->hostlen > FIELD_HOST_MAX)
 		return -1;
-	ipc_msg_init(&m, IPC_AUTH_SIGNED, 0);
-	ipc_put_str(&m, api_peer(r));
-	ipc_put_strn(&m, auth->value, klen);
-	ipc_put_strn(&m, colon + 1, auth->valuelen - klen - 1);
-	ipc_put_strn(&m, date->value, date->valuelen);
-	ipc_put_str(&m, http_method_name(q->method));
-	ipc_put_strn(&m, q->host != NULL ? q->host : "", q->host != NULL ?
-	    q->hostlen : 0);
-	ipc_put_strn(&m, q->target, q->targetlen);
-	ipc_put_bin(&m, r->c->body != NULL ? r->c->body : "", r->c->body_len);
-	if (api_request(r, frontd_env->chans[PROC_AUTHD], &m, verified) == -1)
+	if ((b = calloc(1, sizeof(*b))) == NULL)
+		fatalx("%s: out of memory", __func__);
+	strlcpy(b->peer, api_peer(r), sizeof(b->peer));
+	memcpy(b->api_key, auth->value, klen);
+	memcpy(b->signature, colon + 1, auth->valuelen - klen - 1);
+	memcpy(b->xdate, date->value, date->valuelen);
+	strlcpy(b->method, http_method_name(q->method), sizeof(b->method));
+	if (q->host != NULL)
+		memcpy(b->host, q->host, q->hostlen);
+	/* a body larger than auth.signed carries is not sent, as ever */
+	if (q->targetlen < sizeof(b->target) &&
+	    r->c->body_len <= sizeof(b->body)) {
+		memcpy(b->target, q->target, q->targetlen);
+		if (r->c->body_len > 0)
+			memcpy(b->body, r->c->body, r->c->body_len);
+		b->body_len = r->c->body_len;
+		rc = api_ask(r, frontd_env->chans[PROC_AUTHD], IPC_AUTH_SIGNED,
+		    b, verified);
+	} else
+		rc = -1;
+	if (rc == -1)
 		api_error(r, 503, "authentication unavailable");
+	/* the body may hold a new password */
+	explicit_bzero(b, sizeof(*b));
+	free(b);
 	return 0;
 }
 

@@ -8,9 +8,11 @@
 #include <string.h>
 
 #include "api.h"
+#include "body_keys.h"
 #include "frontd.h"
 #include "grantcache.h"
 #include "log.h"
+#include "scopes.h"
 #include "util.h"
 
 #define KEYS_MAX_PERMISSIONS	32
@@ -116,32 +118,25 @@ apiv1_logout(struct api_req *r)
 static void
 key_answer(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
-	struct api_req	*r = arg;
-	struct key_rec	 k;
-	char		 message[256];
-	int		 status;
+	struct api_req		*r = arg;
+	struct ipc_apikey_res	 res;
 
 	(void)chan;
-	if (api_arrived(r, m, "storage unavailable") == -1)
+	if (api_res(r, m, "storage unavailable", &res) == -1)
 		return;
-	if (key_res_get(m, &status, message, sizeof(message), &k) == -1)
-		api_error(r, 500, "internal error");
-	else if (status == 204)
+	if (res.head.status == 204)
 		api_empty(r, 204);
-	else if (status >= 300)
-		api_error(r, status, message);
 	else
-		api_json(r, status, json_pack("{s:o}", "data", render_key(&k)));
-	explicit_bzero(&k, sizeof(k));
+		api_json(r, res.head.status, json_pack("{s:o}", "data",
+		    render_key(&res.key)));
+	explicit_bzero(&res, sizeof(res));
 }
 
 static json_t *
-key_row(struct api_req *r, struct ipc_msg *m)
+key_row(struct api_req *r, const void *item)
 {
-	struct key_rec	 k;
-
-	ipc_get_key(m, &k);
-	return render_key(&k);
+	(void)r;
+	return render_key(item);
 }
 
 static void
@@ -152,7 +147,7 @@ keys_listed(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 	json_t		*list;
 
 	(void)chan;
-	if ((list = api_list_res(r, m, key_row, &total)) != NULL)
+	if ((list = api_items(r, m, key_row, &total)) != NULL)
 		api_json(r, 200, json_pack("{s:o,s:{s:I}}", "data", list,
 		    "pagination", "total", (json_int_t)total));
 }
@@ -160,32 +155,34 @@ keys_listed(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 void
 apiv1_keys_list(struct api_req *r)
 {
-	struct ipc_msg	 m;
-	uint32_t	 limit, offset;
+	struct ipc_key_page	 q;
 
-	if (api_paging(r, 20, 100, &limit, &offset) == -1) {
+	memset(&q, 0, sizeof(q));
+	if (api_paging(r, 20, 100, &q.limit, &q.offset) == -1) {
 		api_error(r, 400, "limit must be 1 to 100, offset a number");
 		return;
 	}
-	ipc_msg_init(&m, IPC_OP_APIKEY_LIST, 0);
-	ipc_put_bin(&m, r->grant, sizeof(r->grant));
-	ipc_put_str(&m, r->params[0]);
-	ipc_put_u64(&m, limit);
-	ipc_put_u64(&m, offset);
-	if (api_request(r, stored(), &m, keys_listed) == -1)
+	memcpy(q.grant, r->grant, sizeof(r->grant));
+	q.grant_len = sizeof(r->grant);
+	q.access = r->route->access;
+	strlcpy(q.user, r->params[0], sizeof(q.user));
+	if (api_ask(r, stored(), IPC_OP_APIKEY_LIST, &q, keys_listed) == -1)
 		api_error(r, 503, "storage unavailable");
 }
 
 static void
 key_op(struct api_req *r, enum ipc_type type)
 {
-	struct ipc_msg	 m;
+	struct ipc_key_ref	 q;
 
-	ipc_msg_init(&m, type, 0);
-	ipc_put_bin(&m, r->grant, sizeof(r->grant));
-	ipc_put_str(&m, r->params[0]);
-	ipc_put_str(&m, r->params[1]);
-	if (api_request(r, stored(), &m, key_answer) == -1)
+	memset(&q, 0, sizeof(q));
+	memcpy(q.grant, r->grant, sizeof(r->grant));
+	q.grant_len = sizeof(r->grant);
+	q.access = r->route->access;
+	strlcpy(q.user, r->params[0], sizeof(q.user));
+	strlcpy(q.key, r->params[1], sizeof(q.key));
+	q.dialect = r->dialect;
+	if (api_ask(r, stored(), type, &q, key_answer) == -1)
 		api_error(r, 503, "storage unavailable");
 }
 
@@ -262,34 +259,56 @@ read_permissions(json_t *v, uint32_t *scopes)
 	return 0;
 }
 
+/* The "permissions" of a new key as stored keeps them: 0, or -1 answered. */
+static int
+key_permissions(struct api_req *r, json_t *body, char *out, size_t outlen)
+{
+	char	*perms;
+	int	 rc = 0;
+
+	if (json_object_get(body, "permissions") == NULL)
+		perms = strdup("[]");
+	else
+		perms = json_dumps(json_object_get(body, "permissions"),
+		    JSON_COMPACT);
+	if (perms == NULL)
+		fatalx("%s: out of memory", __func__);
+	if (strlcpy(out, perms, outlen) >= outlen) {
+		api_error(r, 400, "permissions too long");
+		rc = -1;
+	}
+	free(perms);
+	return rc;
+}
+
 void
 apiv1_keys_create(struct api_req *r)
 {
-	struct ipc_msg	 m;
-	json_t		*body, *v;
-	const char	*name = "";
-	char		*perms;
-	uint32_t	 scopes = 0;
+	struct ipc_apikey_create *q;
+	json_t			*body, *v;
+	const char		*name = "";
 
 	if ((body = api_body(r)) == NULL)
 		return;
+	if ((q = calloc(1, sizeof(*q))) == NULL)
+		fatalx("%s: out of memory", __func__);
 	if (api_only_fields(r, body, r->route->fields) == -1)
 		goto done;
 	if (json_object_get(body, "name") != NULL &&
 	    string_field(r, body, "name", KEYNAME_MAX, &name) == -1)
 		goto done;
 	if ((v = json_object_get(body, "scopes")) != NULL &&
-	    read_scopes(v, &scopes) == -1) {
+	    read_scopes(v, &q->scopes) == -1) {
 		api_error(r, 400, "scopes must be a list of known scope names");
 		goto done;
 	}
 	if ((v = json_object_get(body, "permissions")) != NULL &&
-	    read_permissions(v, &scopes) == -1) {
+	    read_permissions(v, &q->scopes) == -1) {
 		api_error(r, 400, "permissions must be a list of {obtype, obid, "
 		    "actions}");
 		goto done;
 	}
-	if (scopes == 0) {
+	if (q->scopes == 0) {
 		api_error(r, 400, "a key needs at least one scope");
 		goto done;
 	}
@@ -300,32 +319,21 @@ apiv1_keys_create(struct api_req *r)
 		    "number of seconds");
 		goto done;
 	}
-	if (json_object_get(body, "permissions") == NULL)
-		perms = strdup("[]");
-	else
-		perms = json_dumps(json_object_get(body, "permissions"),
-		    JSON_COMPACT);
-	if (perms == NULL)
-		fatalx("%s: out of memory", __func__);
-	if (strlen(perms) > PERMISSIONS_MAX) {
-		free(perms);
-		api_error(r, 400, "permissions too long");
+	if (key_permissions(r, body, q->permissions,
+	    sizeof(q->permissions)) == -1)
 		goto done;
-	}
-	ipc_msg_init(&m, IPC_AUTH_APIKEY_CREATE, 0);
-	ipc_put_bin(&m, r->grant, sizeof(r->grant));
-	ipc_put_str(&m, r->params[0]);
-	ipc_put_str(&m, name);
-	ipc_put_u64(&m, scopes);
-	ipc_put_str(&m, perms);
-	free(perms);
+	memcpy(q->grant, r->grant, sizeof(r->grant));
+	q->grant_len = sizeof(r->grant);
+	strlcpy(q->user, r->params[0], sizeof(q->user));
+	strlcpy(q->name, name, sizeof(q->name));
 	if (v != NULL && !json_is_null(v))
-		ipc_put_i64(&m, json_integer_value(v));
+		q->expires_in = json_integer_value(v);
 	else
-		ipc_put_nil(&m);
-	if (api_request(r, frontd_env->chans[PROC_AUTHD], &m,
+		q->never = 1;
+	if (api_ask(r, frontd_env->chans[PROC_AUTHD], IPC_AUTH_APIKEY_CREATE, q,
 	    key_answer) == -1)
 		api_error(r, 503, "authentication unavailable");
  done:
+	free(q);
 	json_decref(body);
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "api.h"
+#include "body_keys.h"
 #include "frontd.h"
 #include "hostlife.h"
 #include "hostrec.h"
@@ -363,16 +364,30 @@ v1_dashboard_stats(struct api_req *r)
 		api_error(r, 503, "storage unavailable");
 }
 
+/* authd's answer: the host's new SSH password, shown this once */
+static void
+host_password_made(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
+{
+	struct api_req		*r = arg;
+	struct ipc_secret_res	 res;
+
+	(void)chan;
+	if (api_res(r, m, "authentication unavailable", &res) == 0)
+		api_json(r, 200, json_pack("{s:s,s:s,s:s}", "id", r->params[0],
+		    "ssh_password", res.secret, "password", res.secret));
+	explicit_bzero(&res, sizeof(res));
+}
+
 /* POST /v1/admin/hosts/{id}/rotate-ssh-password: shown once */
 void
 v1_host_rotate_password(struct api_req *r)
 {
-	struct ipc_msg	 m;
+	struct ipc_host_password	 q;
 
-	ipc_msg_init(&m, IPC_AUTH_HOST_PASSWORD, 0);
-	ipc_put_bin(&m, r->grant, sizeof(r->grant));
-	ipc_put_str(&m, r->params[0]);
-	if (api_request(r, frontd_env->chans[PROC_AUTHD], &m,
-	    v1_password_done) == -1)
+	memset(&q, 0, sizeof(q));
+	grant_of(r, q.grant, &q.grant_len);
+	strlcpy(q.ref, r->params[0], sizeof(q.ref));
+	if (api_ask(r, frontd_env->chans[PROC_AUTHD], IPC_AUTH_HOST_PASSWORD,
+	    &q, host_password_made) == -1)
 		api_error(r, 503, "authentication unavailable");
 }

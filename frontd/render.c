@@ -4,6 +4,7 @@
 #include "api.h"
 #include "hostrec.h"
 #include "log.h"
+#include "scopes.h"
 #include "timefmt.h"
 
 json_t *

@@ -9,19 +9,19 @@
 #include <string.h>
 
 #include "api.h"
+#include "body_keys.h"
 #include "frontd.h"
 #include "log.h"
-#include "sshkeyrec.h"
 
 /*
  * The user an ssh-keys route acts on: the admin routes name one in
- * their first path parameter, the user routes act on the caller.
+ * their first path parameter, the others act on the caller.  stored
+ * holds each to its route's access.
  */
 static const char *
-route_user(struct api_req *r, int *admin_only)
+route_user(struct api_req *r)
 {
-	*admin_only = r->route->access == IPC_ACCESS_ADMIN;
-	return *admin_only ? r->params[0] : "";
+	return r->route->access == IPC_ACCESS_ADMIN ? r->params[0] : "";
 }
 
 static json_t *
@@ -65,66 +65,65 @@ render_account(const struct sshkey_rec *k)
 static void
 sshkey_answered(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
-	struct api_req	*r = arg;
-	struct sshkey_rec k;
-	char		 message[256];
-	int		 status;
+	struct api_req		*r = arg;
+	struct ipc_sshkey_res	*res;
 
 	(void)chan;
-	if (api_arrived(r, m, "service unavailable") == -1)
-		return;
-	if (sshkey_res_get(m, &status, message, sizeof(message), &k) == -1)
-		api_error(r, 500, "internal error");
-	else if (status >= 300)
-		api_error(r, status, message);
+	if ((res = calloc(1, sizeof(*res))) == NULL)
+		fatalx("%s: out of memory", __func__);
+	if (api_res(r, m, "service unavailable", res) == -1)
+		;
 	else if (r->route->method == HTTP_METHOD_DELETE) {
 		if (r->dialect == DIALECT_ACCOUNT)
 			api_json(r, 200, json_pack("{s:b}", "success", 1));
 		else
 			api_empty(r, 204);
 	} else if (r->dialect == DIALECT_ACCOUNT)
-		api_json(r, status, json_pack("{s:b,s:o}", "success", 1,
-		    "sshkeys", render_account(&k)));
+		api_json(r, res->head.status, json_pack("{s:b,s:o}", "success",
+		    1, "sshkeys", render_account(&res->key)));
 	else
-		api_json(r, status, render_v1(&k));
-	explicit_bzero(&k, sizeof(k));
+		api_json(r, res->head.status, render_v1(&res->key));
+	/* a made key's private half */
+	explicit_bzero(res, sizeof(*res));
+	free(res);
 }
 
 static void
-sshkey_add(struct api_req *r, const char *ref, int admin_only,
-    uint32_t method, const char *name, const char *line)
+sshkey_add(struct api_req *r, const char *ref, uint32_t method,
+    const char *name, const char *line)
 {
-	struct ipc_msg	 m;
+	struct ipc_sshkey_add	*q;
 
-	ipc_msg_init(&m, IPC_AUTH_SSHKEY_ADD, 0);
-	ipc_put_bin(&m, r->grant, sizeof(r->grant));
-	ipc_put_str(&m, ref);
-	ipc_put_bool(&m, admin_only);
-	ipc_put_u64(&m, method);
-	ipc_put_u64(&m, r->dialect);
-	ipc_put_str(&m, name);
-	ipc_put_str(&m, line);
-	if (api_request(r, frontd_env->chans[PROC_AUTHD], &m,
+	if ((q = calloc(1, sizeof(*q))) == NULL)
+		fatalx("%s: out of memory", __func__);
+	memcpy(q->grant, r->grant, sizeof(r->grant));
+	q->grant_len = sizeof(r->grant);
+	q->access = r->route->access;
+	strlcpy(q->user, ref, sizeof(q->user));
+	q->method = method;
+	q->dialect = r->dialect;
+	strlcpy(q->name, name, sizeof(q->name));
+	strlcpy(q->line, line, sizeof(q->line));
+	if (api_ask(r, frontd_env->chans[PROC_AUTHD], IPC_AUTH_SSHKEY_ADD, q,
 	    sshkey_answered) == -1)
 		api_error(r, 503, "service unavailable");
+	free(q);
 }
 
 /* POST .../ssh-keys {"public_key", "name"?} */
 void
 v1_sshkeys_add(struct api_req *r)
 {
-	const char	*ref, *line, *name;
+	const char	*line, *name;
 	json_t		*body;
-	int		 admin_only;
 
-	ref = route_user(r, &admin_only);
 	if ((body = api_body(r)) == NULL)
 		return;
 	if (api_only_fields(r, body, r->route->fields) == 0 &&
 	    string_field(r, body, "public_key", FIELD_SSHKEY_LINE_MAX,
 	    &line) == 0 && optional_string_field(r, body, "name",
 	    FIELD_SSHKEY_NAME_MAX, "", &name) == 0)
-		sshkey_add(r, ref, admin_only, SSHKEY_UPLOAD, name, line);
+		sshkey_add(r, route_user(r), SSHKEY_UPLOAD, name, line);
 	json_decref(body);
 }
 
@@ -132,80 +131,76 @@ v1_sshkeys_add(struct api_req *r)
 void
 v1_sshkeys_generate(struct api_req *r)
 {
-	const char	*ref, *name = "";
+	const char	*name = "";
 	json_t		*body = NULL;
-	int		 admin_only;
 
-	ref = route_user(r, &admin_only);
 	if (r->c->body_len > 0) {
 		if ((body = api_body(r)) == NULL)
 			return;
 		if (api_only_fields(r, body, r->route->fields) == -1 ||
 		    optional_string_field(r, body, "name",
-	    FIELD_SSHKEY_NAME_MAX, "", &name) == -1) {
+		    FIELD_SSHKEY_NAME_MAX, "", &name) == -1) {
 			json_decref(body);
 			return;
 		}
 	}
-	sshkey_add(r, ref, admin_only, SSHKEY_GENERATE, name, "");
+	sshkey_add(r, route_user(r), SSHKEY_GENERATE, name, "");
 	json_decref(body);
 }
 
 static json_t *
-sshkey_row(struct api_req *r, struct ipc_msg *m)
+sshkey_row(struct api_req *r, const void *item)
 {
-	struct sshkey_rec k;
-
-	memset(&k, 0, sizeof(k));
-	ipc_get_sshkey(m, &k);
-	return render_v1(&k);
+	(void)r;
+	return render_v1(item);
 }
 
 static void
 sshkeys_listed(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
+	struct api_req	*r = arg;
+	uint64_t	 total;
+	json_t		*list;
+
 	(void)chan;
-	api_list_answer(arg, m, sshkey_row, "ssh_keys");
+	if ((list = api_items(r, m, sshkey_row, &total)) != NULL)
+		api_json(r, 200, json_pack("{s:o,s:I}", "ssh_keys", list,
+		    "total", (json_int_t)total));
 }
 
 void
 v1_sshkeys_list(struct api_req *r)
 {
-	struct ipc_msg	 m;
-	const char	*ref;
-	uint32_t	 limit, offset;
-	int		 admin_only;
+	struct ipc_key_page	 q;
 
-	ref = route_user(r, &admin_only);
-	if (api_paging(r, SSHKEYS_PER_USER_MAX, SSHKEYS_PER_USER_MAX, &limit,
-	    &offset) == -1) {
+	memset(&q, 0, sizeof(q));
+	if (api_paging(r, SSHKEYS_PER_USER_MAX, SSHKEYS_PER_USER_MAX, &q.limit,
+	    &q.offset) == -1) {
 		api_error(r, 400, "limit must be 1 to 100, offset a number");
 		return;
 	}
-	ipc_msg_init(&m, IPC_OP_SSHKEY_LIST, 0);
-	ipc_put_bin(&m, r->grant, sizeof(r->grant));
-	ipc_put_str(&m, ref);
-	ipc_put_bool(&m, admin_only);
-	ipc_put_u64(&m, limit);
-	ipc_put_u64(&m, offset);
-	if (api_request(r, frontd_env->chans[PROC_STORED], &m,
+	memcpy(q.grant, r->grant, sizeof(r->grant));
+	q.grant_len = sizeof(r->grant);
+	q.access = r->route->access;
+	strlcpy(q.user, route_user(r), sizeof(q.user));
+	if (api_ask(r, frontd_env->chans[PROC_STORED], IPC_OP_SSHKEY_LIST, &q,
 	    sshkeys_listed) == -1)
 		api_error(r, 503, "storage unavailable");
 }
 
 static void
-sshkey_delete(struct api_req *r, const char *ref, int admin_only,
-    const char *keyref)
+sshkey_delete(struct api_req *r, const char *ref, const char *keyref)
 {
-	struct ipc_msg	 m;
+	struct ipc_key_ref	 q;
 
-	ipc_msg_init(&m, IPC_OP_SSHKEY_DELETE, 0);
-	ipc_put_bin(&m, r->grant, sizeof(r->grant));
-	ipc_put_str(&m, ref);
-	ipc_put_bool(&m, admin_only);
-	ipc_put_str(&m, keyref);
-	ipc_put_u64(&m, r->dialect);
-	if (api_request(r, frontd_env->chans[PROC_STORED], &m,
+	memset(&q, 0, sizeof(q));
+	memcpy(q.grant, r->grant, sizeof(r->grant));
+	q.grant_len = sizeof(r->grant);
+	q.access = r->route->access;
+	strlcpy(q.user, ref, sizeof(q.user));
+	strlcpy(q.key, keyref, sizeof(q.key));
+	q.dialect = r->dialect;
+	if (api_ask(r, frontd_env->chans[PROC_STORED], IPC_OP_SSHKEY_DELETE, &q,
 	    sshkey_answered) == -1)
 		api_error(r, 503, "storage unavailable");
 }
@@ -214,11 +209,7 @@ sshkey_delete(struct api_req *r, const char *ref, int admin_only,
 void
 v1_sshkey_delete(struct api_req *r)
 {
-	const char	*ref;
-	int		 admin_only;
-
-	ref = route_user(r, &admin_only);
-	sshkey_delete(r, ref, admin_only, r->params[r->nparams - 1]);
+	sshkey_delete(r, route_user(r), r->params[r->nparams - 1]);
 }
 
 /* PUT /v2/account/sshkey {"name", "method", "content"} */
@@ -232,17 +223,17 @@ account_sshkey_add(struct api_req *r)
 		return;
 	if (api_only_fields(r, body, r->route->fields) == -1 ||
 	    optional_string_field(r, body, "name",
-	    FIELD_SSHKEY_NAME_MAX, "", &name) == -1 || string_field(r, body, "method", 16,
-	    &method) == -1)
+	    FIELD_SSHKEY_NAME_MAX, "", &name) == -1 || string_field(r, body,
+	    "method", 16, &method) == -1)
 		goto done;
 	if (strcmp(method, "generate") == 0)
-		sshkey_add(r, "", 0, SSHKEY_GENERATE, name, "");
+		sshkey_add(r, "", SSHKEY_GENERATE, name, "");
 	else if (strcmp(method, "upload") != 0)
 		api_error(r, 400, "\"method\" must be \"upload\" or "
 		    "\"generate\"");
 	else if (string_field(r, body, "content", FIELD_SSHKEY_LINE_MAX,
 	    &content) == 0)
-		sshkey_add(r, "", 0, SSHKEY_UPLOAD, name, content);
+		sshkey_add(r, "", SSHKEY_UPLOAD, name, content);
  done:
 	json_decref(body);
 }
@@ -251,5 +242,5 @@ account_sshkey_add(struct api_req *r)
 void
 account_sshkey_delete(struct api_req *r)
 {
-	sshkey_delete(r, "", 0, r->params[0]);
+	sshkey_delete(r, "", r->params[0]);
 }

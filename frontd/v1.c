@@ -384,10 +384,6 @@ v1_password_done(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 	ipc_get_str(m, password, sizeof(password));
 	if (api_end(r, m) == -1)
 		;
-	else if (password[0] != '\0' &&
-	    strstr(r->route->pattern, "/rotate-ssh-password") != NULL)
-		api_json(r, 200, json_pack("{s:s,s:s,s:s}", "id", r->params[0],
-		    "ssh_password", password, "password", password));
 	else if (password[0] != '\0')
 		api_json(r, 200, json_pack("{s:s,s:s}", "id", r->params[0],
 		    "password", password));

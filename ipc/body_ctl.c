@@ -11,20 +11,6 @@ static const struct ipc_field ctl_proc_fields[] = {
 };
 const struct ipc_body body_ctl_proc = IPC_BODY(ipc_ctl_proc, ctl_proc_fields);
 
-static const struct ipc_field ctl_client_add_fields[] = {
-	IPC_FIELD(ipc_ctl_client_add, name, IPC_FT_STR),
-	IPC_FIELD(ipc_ctl_client_add, user, IPC_FT_STR),
-	IPC_FIELD(ipc_ctl_client_add, allow, IPC_FT_STR),
-};
-const struct ipc_body body_ctl_client_add =
-    IPC_BODY(ipc_ctl_client_add, ctl_client_add_fields);
-
-static const struct ipc_field ctl_client_del_fields[] = {
-	IPC_FIELD(ipc_ctl_client_del, name, IPC_FT_STR),
-};
-const struct ipc_body body_ctl_client_del =
-    IPC_BODY(ipc_ctl_client_del, ctl_client_del_fields);
-
 static const struct ipc_field ctl_login_fields[] = {
 	IPC_FIELD(ipc_ctl_login, login, IPC_FT_STR),
 };

@@ -16,6 +16,7 @@
 
 #include "body_core.h"
 #include "body_ctl.h"
+#include "body_keys.h"
 #include "cidr.h"
 #include "conffile.h"
 #include "hostrec.h"
@@ -135,32 +136,20 @@ exchange(int fd, struct ipc_msg *req, struct ipc_msg *res)
 		errx(1, "answer to another request");
 }
 
-/* The answer's head: the rest follows when it succeeded; exits if not. */
+/*
+ * A typed answer (a reply struct opens with its head) read whole but
+ * for a list's elements, which follow; exits unless it succeeded.
+ */
 static void
-answer_ok(struct ipc_msg *res)
+answer_read(struct ipc_msg *res, void *body)
 {
-	struct ipc_head	 h;
+	const struct ipc_head	*h = body;
 
-	switch (ipc_get_head(res, &h)) {
-	case 1:
-		return;
-	case 0:
-		errx(1, "%s", h.message);
-	default:
+	if (ipc_msg_get(res, body) == -1)
 		errx(1, "malformed answer: %s", res->error != NULL ?
 		    res->error : res->refused);
-	}
-}
-
-/* A typed answer read whole; exits unless it is there and succeeded. */
-static void
-answer_get(struct ipc_msg *res, struct ipc_status_res *b)
-{
-	if (ipc_msg_get(res, b) == -1)
-		errx(1, "malformed answer: %s", res->error != NULL ?
-		    res->error : res->refused);
-	if (!ipc_status_ok(b->head.status))
-		errx(1, "%s", b->head.message);
+	if (!ipc_status_ok(h->status))
+		errx(1, "%s", h->message);
 }
 
 static int
@@ -176,7 +165,7 @@ cmd_status(int fd)
 	ipc_msg_init(&req, IPC_CTL_STATUS, 0);
 	ipc_msg_put(&req, NULL);
 	exchange(fd, &req, &res);
-	answer_get(&res, &b);
+	answer_read(&res, &b);
 	printf("%-8s %8s %-12s %6s  %s\n", "PROCESS", "PID", "USER", "UID",
 	    "UPTIME");
 	while ((rc = ipc_msg_get_item(&res, &p)) == 1) {
@@ -228,11 +217,11 @@ cmd_reload(int fd)
 static int
 cmd_client_add(int fd, int argc, char *argv[])
 {
-	struct ipc_ctl_client_add	 b;
-	struct ipc_msg			 req, res;
-	char				 secret[128];
-	const char			*user = "";
-	int				 i;
+	struct ipc_client_add	 b;
+	struct ipc_msg		 req, res;
+	struct ipc_secret_res	 secret;
+	const char		*user = "";
+	int			 i;
 
 	if (argc < 1)
 		usage();
@@ -259,43 +248,35 @@ cmd_client_add(int fd, int argc, char *argv[])
 	ipc_msg_init(&req, IPC_CTL_CLIENT_ADD, 0);
 	ipc_msg_put(&req, &b);
 	exchange(fd, &req, &res);
-	answer_ok(&res);
-	ipc_get_str(&res, secret, sizeof(secret));
-	if (ipc_end(&res) == -1)
-		errx(1, "malformed answer: %s", res.error);
+	answer_read(&res, &secret);
 	ipc_msg_clear(&res);
 	/* shown once: moat keeps only its hash */
-	printf("%s\n", secret);
-	explicit_bzero(secret, sizeof(secret));
+	printf("%s\n", secret.secret);
+	explicit_bzero(&secret, sizeof(secret));
 	return 0;
 }
 
 static int
 cmd_client_list(int fd)
 {
-	struct ipc_msg	 req, res;
-	char		 name[72], user[256], allow[1024], when[RFC3339_LEN];
-	uint64_t	 n, i;
-	int64_t		 created;
+	struct ipc_msg		 req, res;
+	struct ipc_list_res	 b;
+	struct client_rec	 c;
+	char			 when[RFC3339_LEN];
+	int			 rc;
 
 	ipc_msg_init(&req, IPC_CTL_CLIENT_LIST, 0);
 	ipc_msg_put(&req, NULL);
 	exchange(fd, &req, &res);
-	answer_ok(&res);
-	ipc_get_u64(&res, &n);
+	answer_read(&res, &b);
 	printf("%-20s %-16s %-20s %s\n", "CLIENT", "USER", "CREATED", "ALLOW");
-	for (i = 0; i < n && res.error == NULL; i++) {
-		ipc_get_str(&res, name, sizeof(name));
-		ipc_get_str(&res, user, sizeof(user));
-		ipc_get_str(&res, allow, sizeof(allow));
-		ipc_get_i64(&res, &created);
-		rfc3339_format(created, when);
-		if (res.error == NULL)
-			printf("%-20s %-16s %-20s %s\n", name, user, when,
-			    allow);
+	while ((rc = ipc_msg_get_item(&res, &c)) == 1) {
+		rfc3339_format(c.created_at, when);
+		printf("%-20s %-16s %-20s %s\n", c.name, c.user, when, c.allow);
 	}
-	if (ipc_end(&res) == -1)
-		errx(1, "malformed answer: %s", res.error);
+	if (rc == -1)
+		errx(1, "malformed answer: %s", res.error != NULL ? res.error :
+		    res.refused);
 	ipc_msg_clear(&res);
 	return 0;
 }
@@ -303,9 +284,9 @@ cmd_client_list(int fd)
 static int
 cmd_client_del(int fd, const char *name)
 {
-	struct ipc_ctl_client_del	 b;
-	struct ipc_msg			 req;
-	char				 text[512];
+	struct ipc_client_del	 b;
+	struct ipc_msg		 req;
+	char			 text[512];
 
 	/* a longer name is no client's: moatd refuses it whole */
 	if (strlen(name) >= sizeof(b.name))
@@ -322,27 +303,25 @@ cmd_client_del(int fd, const char *name)
 static int
 cmd_authorized_keys(int fd, const char *user)
 {
-	struct ipc_ctl_login	 b;
+	struct ipc_authkeys	 q;
 	struct ipc_msg		 req, res;
-	char			 line[SSHKEY_TYPE_MAX + SSHKEY_BLOB64_MAX +
-				    SSHKEY_COMMENT_MAX + 3];
-	uint64_t		 n, i;
+	struct ipc_list_res	 b;
+	struct authkey_line	 k;
+	int			 rc;
 
 	if (strlen(user) > FIELD_LOGIN_NAME_MAX)
 		errx(1, "user name too long");
-	strlcpy(b.login, user, sizeof(b.login));
+	strlcpy(q.login, user, sizeof(q.login));
 	ipc_msg_init(&req, IPC_CTL_AUTHKEYS, 0);
-	ipc_msg_put(&req, &b);
+	ipc_msg_put(&req, &q);
 	exchange(fd, &req, &res);
-	answer_ok(&res);
-	ipc_get_u64(&res, &n);
-	for (i = 0; i < n && res.error == NULL; i++) {
-		ipc_get_str(&res, line, sizeof(line));
-		if (res.error == NULL && strchr(line, '\n') == NULL)
-			printf("%s\n", line);
-	}
-	if (ipc_end(&res) == -1)
-		errx(1, "malformed answer: %s", res.error);
+	answer_read(&res, &b);
+	while ((rc = ipc_msg_get_item(&res, &k)) == 1)
+		if (strchr(k.line, '\n') == NULL)
+			printf("%s\n", k.line);
+	if (rc == -1)
+		errx(1, "malformed answer: %s", res.error != NULL ? res.error :
+		    res.refused);
 	ipc_msg_clear(&res);
 	return fflush(stdout) == 0 ? 0 : 1;
 }

@@ -17,6 +17,7 @@
 
 #include "body_core.h"
 #include "body_ctl.h"
+#include "body_keys.h"
 #include "cidr.h"
 #include "dispatch.h"
 #include "fields.h"
@@ -26,8 +27,10 @@
 #include "userrec.h"
 #include "util.h"
 
-_Static_assert(CTL_CLIENT_USER_MAX == EMAIL_MAX + 1, "ctl.client.add: user");
-_Static_assert(CTL_CLIENT_ALLOW_MAX == CIDR_LIST_MAX, "ctl.client.add: allow");
+/* ipc/ may not include the headers of common/: the limits it repeats */
+_Static_assert(CLIENT_USER_FIELD_MAX == EMAIL_MAX, "client.add: user");
+_Static_assert(CLIENT_ALLOW_FIELD_MAX + 1 == CIDR_LIST_MAX,
+    "client.add: allow");
 
 #define CONTROL_MAX_CLIENTS	16
 /* sshd's AuthorizedKeysCommandUser: may ask for authorized keys only */
@@ -199,15 +202,13 @@ ctl_reload(struct ipc_chan *chan, struct ipc_msg *msg)
 static int
 ctl_client_add(struct ipc_chan *chan, struct ipc_msg *msg)
 {
-	struct ipc_ctl_client_add	 b;
-	struct ipc_msg			 out;
+	struct ipc_client_add	 b;
+	struct ipc_msg		 out;
 
 	if (ipc_msg_get(msg, &b) == -1)
 		return -1;
 	ipc_msg_init(&out, IPC_CLIENT_ADD, 0);
-	ipc_put_str(&out, b.name);
-	ipc_put_str(&out, b.user);
-	ipc_put_str(&out, b.allow);
+	ipc_msg_put(&out, &b);
 	return forward(chan, msg, &out, PROC_AUTHD, forwarded);
 }
 
@@ -219,32 +220,33 @@ ctl_client_list(struct ipc_chan *chan, struct ipc_msg *msg)
 	if (ipc_msg_get(msg, NULL) == -1)
 		return -1;
 	ipc_msg_init(&out, IPC_CLIENT_LIST, 0);
+	ipc_msg_put(&out, NULL);
 	return forward(chan, msg, &out, PROC_STORED, forwarded);
 }
 
 static int
 ctl_client_del(struct ipc_chan *chan, struct ipc_msg *msg)
 {
-	struct ipc_ctl_client_del	 b;
-	struct ipc_msg			 out;
+	struct ipc_client_del	 b;
+	struct ipc_msg		 out;
 
 	if (ipc_msg_get(msg, &b) == -1)
 		return -1;
 	ipc_msg_init(&out, IPC_CLIENT_DEL, 0);
-	ipc_put_str(&out, b.name);
+	ipc_msg_put(&out, &b);
 	return forward(chan, msg, &out, PROC_STORED, op_done);
 }
 
 static int
 ctl_authkeys(struct ipc_chan *chan, struct ipc_msg *msg)
 {
-	struct ipc_ctl_login	 b;
+	struct ipc_authkeys	 b;
 	struct ipc_msg		 out;
 
 	if (ipc_msg_get(msg, &b) == -1)
 		return -1;
 	ipc_msg_init(&out, IPC_AUTHKEYS, 0);
-	ipc_put_str(&out, b.login);
+	ipc_msg_put(&out, &b);
 	return forward(chan, msg, &out, PROC_STORED, forwarded);
 }
 

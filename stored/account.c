@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "account.h"
+#include "body_keys.h"
 #include "log.h"
 #include "stored.h"
 
@@ -94,46 +95,41 @@ key_event(uint32_t op)
 int
 account_store_key(struct ipc_chan *chan, struct ipc_msg *m)
 {
+	struct ipc_account_key_store b;
+	struct ipc_req	 req = ipc_req_of(chan, m);
 	struct principal p;
-	uint8_t		 sealed[256];
-	char		 api_key[32], api_id[32];
-	size_t		 len;
-	uint32_t	 op, retry;
+	uint32_t	 retry;
 	int		 status;
 
-	status = authz_grant(m, &p, &retry);
-	ipc_get_u32(m, &op);
-	ipc_get_str(m, api_key, sizeof(api_key));
-	ipc_get_bin(m, sealed, sizeof(sealed), &len);
-	ipc_get_str(m, api_id, sizeof(api_id));
-	if (ipc_end(m) == -1)
+	if (ipc_msg_get(m, &b) == -1)
 		return -1;
-	if (op < ACCOUNT_KEY_CREATE || op > ACCOUNT_FILES_KEY)
+	if (b.op < ACCOUNT_KEY_CREATE || b.op > ACCOUNT_FILES_KEY)
 		return ipc_violation(m, "unknown account key operation");
-	if (status == 0 && op == ACCOUNT_KEY_CREATE &&
+	status = authz_check(b.grant, b.grant_len, &p, &retry);
+	if (status == 0 && b.op == ACCOUNT_KEY_CREATE &&
 	    db_count(keys_of_user, p.user_oid) >= ACCOUNT_KEYS_MAX)
 		status = 409;
 	if (status != 0) {
-		reply_op(chan, m, status, status == 409 ? "too many api keys" :
-		    "invalid or expired credentials");
+		ipc_answer_status(&req, status, status == 409 ?
+		    "too many api keys" : "invalid or expired credentials");
 		return 0;
 	}
 	if (db_begin() == -1) {
-		reply_op(chan, m, 500, "database error");
+		ipc_answer_status(&req, 500, "database error");
 		return 0;
 	}
-	status = op == ACCOUNT_FILES_KEY ? write_files_key(p.user_oid, api_key,
-	    api_id, sealed, len) : write_key(op, p.user_oid, api_key, sealed,
-	    len);
-	if (status != 0 || db_event(key_event(op), "info", p.user_id,
-	    op == ACCOUNT_FILES_KEY ? api_id : api_key, p.username, NULL,
+	status = b.op == ACCOUNT_FILES_KEY ? write_files_key(p.user_oid,
+	    b.api_key, b.api_id, b.sealed, b.sealed_len) : write_key(b.op,
+	    p.user_oid, b.api_key, b.sealed, b.sealed_len);
+	if (status != 0 || db_event(key_event(b.op), "info", p.user_id,
+	    b.op == ACCOUNT_FILES_KEY ? b.api_id : b.api_key, p.username, NULL,
 	    DIALECT_ACCOUNT) == -1 || db_commit() == -1) {
 		db_rollback();
-		reply_op(chan, m, status == 404 ? 404 : 500, status == 404 ?
-		    "no such api key" : "database error");
+		ipc_answer_status(&req, status == 404 ? 404 : 500, status ==
+		    404 ? "no such api key" : "database error");
 		return 0;
 	}
-	reply_op(chan, m, op == ACCOUNT_KEY_CREATE ? 201 : 200, "ok");
+	ipc_answer_status(&req, b.op == ACCOUNT_KEY_CREATE ? 201 : 200, "ok");
 	return 0;
 }
 
@@ -144,31 +140,32 @@ account_key_get(struct ipc_chan *chan, struct ipc_msg *m)
 	static const char sql[] = "SELECT k.oid, k.user_oid, k.secret_sealed, "
 	    "u.role FROM account_keys k JOIN users u ON u.oid = k.user_oid "
 	    "WHERE k.api_key = ?";
-	struct ipc_msg	 reply;
+	struct ipc_account_key_get b;
+	struct ipc_account_key_get_res res;
+	struct ipc_req	 req = ipc_req_of(chan, m);
 	sqlite3_stmt	*st;
-	char		 api_key[32];
-	int		 found;
+	size_t		 len;
 
-	ipc_get_str(m, api_key, sizeof(api_key));
-	if (ipc_end(m) == -1)
+	if (ipc_msg_get(m, &b) == -1)
 		return -1;
+	memset(&res, 0, sizeof(res));
+	head_set(&res.head, 200, "ok");
 	st = db_stmt(sql);
-	sqlite3_bind_text(st, 1, api_key, -1, SQLITE_STATIC);
-	found = sqlite3_step(st) == SQLITE_ROW;
-	ipc_msg_init(&reply, IPC_ACCOUNT_KEY_GET_RES, 0);
-	ipc_put_head(&reply, 200, "ok");
-	ipc_put_bool(&reply, found);
-	ipc_put_u64(&reply, found ? sqlite3_column_int64(st, 0) : 0);
-	ipc_put_u64(&reply, found ? sqlite3_column_int64(st, 1) : 0);
-	if (found)
-		ipc_put_bin(&reply, sqlite3_column_blob(st, 2),
-		    sqlite3_column_bytes(st, 2));
-	else
-		ipc_put_bin(&reply, "", 0);
-	ipc_put_str(&reply, found ? (const char *)sqlite3_column_text(st, 3) :
-	    "");
+	sqlite3_bind_text(st, 1, b.api_key, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW &&
+	    (len = sqlite3_column_bytes(st, 2)) <= sizeof(res.sealed)) {
+		res.found = 1;
+		res.oid = sqlite3_column_int64(st, 0);
+		res.user = sqlite3_column_int64(st, 1);
+		if (len > 0)
+			memcpy(res.sealed, sqlite3_column_blob(st, 2), len);
+		res.sealed_len = len;
+		strlcpy(res.role, (const char *)sqlite3_column_text(st, 3),
+		    sizeof(res.role));
+	}
 	sqlite3_reset(st);
-	ipc_reply(chan, m, &reply);
+	ipc_answer(&req, &res, NULL);
+	explicit_bzero(&res, sizeof(res));
 	return 0;
 }
 
@@ -177,104 +174,113 @@ account_key_delete(struct ipc_chan *chan, struct ipc_msg *m)
 {
 	static const char sql[] =
 	    "DELETE FROM account_keys WHERE api_key = ? AND user_oid = ?";
+	struct ipc_account_key_delete b;
+	struct ipc_req	 req = ipc_req_of(chan, m);
 	struct principal p;
 	sqlite3_stmt	*st;
-	char		 api_key[32];
 	uint32_t	 retry;
 	int		 status, rc;
 
-	status = authz_grant(m, &p, &retry);
-	ipc_get_str(m, api_key, sizeof(api_key));
-	if (ipc_end(m) == -1)
+	if (ipc_msg_get(m, &b) == -1)
 		return -1;
+	status = authz_check(b.grant, b.grant_len, &p, &retry);
 	if (status != 0) {
-		reply_op(chan, m, status, "invalid or expired credentials");
+		ipc_answer_status(&req, status, "invalid or expired "
+		    "credentials");
 		return 0;
 	}
 	if (db_begin() == -1) {
-		reply_op(chan, m, 500, "database error");
+		ipc_answer_status(&req, 500, "database error");
 		return 0;
 	}
 	st = db_stmt(sql);
-	sqlite3_bind_text(st, 1, api_key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 1, b.api_key, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, p.user_oid);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
 		db_rollback();
-		reply_op(chan, m, 500, "database error");
+		ipc_answer_status(&req, 500, "database error");
 		return 0;
 	}
 	if (sqlite3_changes(sqlite3_db_handle(st)) != 1) {
 		db_rollback();
-		reply_op(chan, m, 404, "no such api key");
+		ipc_answer_status(&req, 404, "no such api key");
 		return 0;
 	}
-	if (db_event("account.apikey.delete", "info", p.user_id, api_key,
+	if (db_event("account.apikey.delete", "info", p.user_id, b.api_key,
 	    p.username, NULL, DIALECT_ACCOUNT) == -1 || db_commit() == -1) {
 		db_rollback();
-		reply_op(chan, m, 500, "database error");
+		ipc_answer_status(&req, 500, "database error");
 		return 0;
 	}
-	reply_op(chan, m, 200, "ok");
+	ipc_answer_status(&req, 200, "ok");
 	return 0;
 }
 
 /* The S3 credential's public id, "" if there is none; never its secret. */
 static void
-put_files_id(struct ipc_msg *out, uint64_t user)
+files_id(uint64_t user, char *out, size_t outlen)
 {
 	static const char sql[] =
 	    "SELECT api_id FROM files_keys WHERE user_oid = ?";
 	sqlite3_stmt	*st = db_stmt(sql);
 
 	sqlite3_bind_int64(st, 1, user);
-	ipc_put_str(out, sqlite3_step(st) == SQLITE_ROW ?
-	    (const char *)sqlite3_column_text(st, 0) : "");
+	strlcpy(out, sqlite3_step(st) == SQLITE_ROW ?
+	    (const char *)sqlite3_column_text(st, 0) : "", outlen);
+	sqlite3_reset(st);
+}
+
+/* The user's signing keys, as items of the account's list. */
+static void
+account_keys_put(struct ipc_msg *items, uint64_t user)
+{
+	static const char sql[] = "SELECT api_key FROM account_keys WHERE "
+	    "user_oid = ? ORDER BY oid LIMIT 10";
+	struct account_item	 it;
+	sqlite3_stmt		*st = db_stmt(sql);
+
+	sqlite3_bind_int64(st, 1, user);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		memset(&it, 0, sizeof(it));
+		it.kind = ACCOUNT_ITEM_API_KEY;
+		strlcpy(it.id, (const char *)sqlite3_column_text(st, 0),
+		    sizeof(it.id));
+		ipc_msg_put_item(items, &it);
+	}
 	sqlite3_reset(st);
 }
 
 int
 account_get(struct ipc_chan *chan, struct ipc_msg *m)
 {
-	static const char sql[] = "SELECT api_key FROM account_keys WHERE "
-	    "user_oid = ? ORDER BY oid LIMIT 10";
-	struct principal p;
-	struct user_rec	 u;
-	struct ipc_msg	 reply, keys;
-	sqlite3_stmt	*st;
-	uint64_t	 n = 0;
-	uint32_t	 retry;
-	int		 status;
+	struct ipc_grant_req	 b;
+	struct ipc_account_res	 res;
+	struct ipc_req		 req = ipc_req_of(chan, m);
+	struct ipc_msg		 items;
+	struct principal	 p;
+	uint32_t		 retry;
+	int			 status;
 
-	status = authz_grant(m, &p, &retry);
-	if (ipc_end(m) == -1)
+	if (ipc_msg_get(m, &b) == -1)
 		return -1;
-	if (status == 0 && user_load(p.user_oid, &u) == -1)
+	memset(&res, 0, sizeof(res));
+	status = authz_check(b.grant, b.grant_len, &p, &retry);
+	if (status == 0 && user_load(p.user_oid, &res.user) == -1)
 		status = 404;
-	ipc_msg_init(&reply, IPC_ACCOUNT_RES, 0);
-	ipc_put_u64(&reply, status == 0 ? 200 : status);
-	ipc_put_str(&reply, status == 0 ? "ok" : "invalid or expired "
-	    "credentials");
-	if (status == 0) {
-		ipc_put_user(&reply, &u);
-		ipc_msg_init(&keys, IPC_ACCOUNT_RES, 0);
-		st = db_stmt(sql);
-		sqlite3_bind_int64(st, 1, p.user_oid);
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			ipc_put_str(&keys, (const char *)
-			    sqlite3_column_text(st, 0));
-			n++;
-		}
-		sqlite3_reset(st);
-		ipc_put_u64(&reply, n);
-		ipc_append(&reply, &keys);
-		ipc_msg_clear(&keys);
-		sshkeys_put_brief(&reply, p.user_oid);
-		put_files_id(&reply, p.user_oid);
-		groups_put_brief(&reply, p.user_oid);
+	if (status != 0) {
+		ipc_answer_status(&req, status, "invalid or expired "
+		    "credentials");
+		return 0;
 	}
-	ipc_reply(chan, m, &reply);
+	head_set(&res.head, 200, "ok");
+	files_id(p.user_oid, res.files_id, sizeof(res.files_id));
+	ipc_msg_init(&items, IPC_ACCOUNT_RES, 0);
+	account_keys_put(&items, p.user_oid);
+	sshkeys_put_brief(&items, p.user_oid);
+	groups_put_brief(&items, p.user_oid);
+	ipc_answer(&req, &res, &items);
 	return 0;
 }
 
@@ -282,40 +288,35 @@ account_get(struct ipc_chan *chan, struct ipc_msg *m)
 
 /*
  * The caller's own details, from frontd; with a new password hash only
- * from authd, which made it.  A new password ends every other session
- * of the user.
+ * from authd, which made it ("" for none).  A new password ends every
+ * other session of the user.
  */
-int
-account_data(struct ipc_chan *chan, struct ipc_msg *m)
+static void
+account_data_write(const struct ipc_req *req, const uint8_t *grant,
+    size_t grant_len, struct profile *prof, const char *hash)
 {
 	struct principal p;
-	struct profile	 prof;
-	char		 hash[256] = "";
 	const char	*why;
 	uint32_t	 retry;
 	uint64_t	 keep;
 	int		 status;
 
-	status = authz_grant(m, &p, &retry);
-	ipc_get_profile(m, &prof);
-	if (m->type == IPC_STORE_ACCOUNT_DATA)
-		ipc_get_str(m, hash, sizeof(hash));
-	if (ipc_end(m) == -1)
-		return -1;
+	status = authz_check(grant, grant_len, &p, &retry);
 	if (status != 0) {
-		reply_op(chan, m, status, "invalid or expired credentials");
-		return 0;
+		ipc_answer_status(req, status, "invalid or expired "
+		    "credentials");
+		return;
 	}
-	if ((why = profile_invalid(&prof)) != NULL) {
-		reply_op(chan, m, 400, why);
-		return 0;
+	if ((why = profile_invalid(prof)) != NULL) {
+		ipc_answer_status(req, 400, why);
+		return;
 	}
 	keep = p.kind == GRANT_SESSION ? p.cred_oid : 0;
 	if (db_begin() == -1) {
-		reply_op(chan, m, 500, "database error");
-		return 0;
+		ipc_answer_status(req, 500, "database error");
+		return;
 	}
-	status = profile_write(p.user_oid, &prof);
+	status = profile_write(p.user_oid, prof);
 	if (status == 0 && ((hash[0] != '\0' &&
 	    (user_set_hash(p.user_oid, hash) == -1 ||
 	    sessions_end_user(p.user_oid, keep) == -1)) ||
@@ -325,10 +326,35 @@ account_data(struct ipc_chan *chan, struct ipc_msg *m)
 		status = 500;
 	if (status != 0) {
 		db_rollback();
-		reply_op(chan, m, status, status == 409 ?
+		ipc_answer_status(req, status, status == 409 ?
 		    "email already in use" : "database error");
 	} else
-		reply_op(chan, m, 200, "ok");
-	explicit_bzero(hash, sizeof(hash));
+		ipc_answer_status(req, 200, "ok");
+}
+
+/* From frontd: names, phone, email; no password. */
+int
+account_data(struct ipc_chan *chan, struct ipc_msg *m)
+{
+	struct ipc_account_data	 b;
+	struct ipc_req		 req = ipc_req_of(chan, m);
+
+	if (ipc_msg_get(m, &b) == -1)
+		return -1;
+	account_data_write(&req, b.grant, b.grant_len, &b.profile, "");
+	return 0;
+}
+
+/* From authd: the same with the hash of a new password. */
+int
+account_data_store(struct ipc_chan *chan, struct ipc_msg *m)
+{
+	struct ipc_account_data_store b;
+	struct ipc_req		 req = ipc_req_of(chan, m);
+
+	if (ipc_msg_get(m, &b) == -1)
+		return -1;
+	account_data_write(&req, b.grant, b.grant_len, &b.profile, b.hash);
+	explicit_bzero(b.hash, sizeof(b.hash));
 	return 0;
 }

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "keyrec.h"
+#include "body_keys.h"
 #include "log.h"
 #include "stored.h"
 #include "util.h"
@@ -28,6 +28,37 @@ authz_scope(const struct principal *p, uint32_t scope)
 	if (p->kind == GRANT_APIKEY && (p->scopes & scope) != scope)
 		return 403;
 	return 0;
+}
+
+/*
+ * The user whose keys a request reaches, as its route's access says: an
+ * admin route names any user (ref); an own route reaches the caller's
+ * alone; a route for any principal the user ref names ("" the caller),
+ * whom the role lets it reach.  0, 403 or 404.
+ */
+int
+authz_keys_of(const struct principal *p, uint32_t access, const char *ref,
+    uint64_t *user)
+{
+	int	 status;
+
+	if (access == IPC_ACCESS_ADMIN)
+		return authz_user(p, ref, 1, user);
+	if (*ref == '\0') {
+		*user = p->user_oid;
+		return 0;
+	}
+	if ((status = authz_user(p, ref, 0, user)) != 0)
+		return status;
+	return access == IPC_ACCESS_OWN && *user != p->user_oid ? 404 : 0;
+}
+
+/* An access a route may state (body_core.h). */
+int
+access_known(uint32_t access)
+{
+	return access == IPC_ACCESS_ANY || access == IPC_ACCESS_ADMIN ||
+	    access == IPC_ACCESS_OWN;
 }
 
 static void
@@ -75,14 +106,16 @@ key_load(uint64_t user, const char *ref, struct key_rec *k)
 }
 
 static void
-reply_key(struct ipc_chan *chan, const struct ipc_msg *req, int status,
-    const char *message, const struct key_rec *k)
+reply_key(const struct ipc_req *req, int status, const char *message,
+    const struct key_rec *k)
 {
-	struct ipc_msg	 m;
+	struct ipc_apikey_res	 res;
 
-	ipc_msg_init(&m, IPC_APIKEY_RES, 0);
-	key_res_put(&m, status, message, k);
-	ipc_reply(chan, req, &m);
+	memset(&res, 0, sizeof(res));
+	head_set(&res.head, status, message);
+	if (k != NULL)
+		res.key = *k;
+	ipc_answer(req, &res, NULL);
 }
 
 static const char *
@@ -97,9 +130,7 @@ message_for(int status)
 }
 
 static int
-insert_key(uint64_t user, const char *public_id, const uint8_t *digest,
-    size_t dlen, const char *name, uint32_t scopes, const char *perms,
-    int64_t expires, int never, uint64_t *oid)
+insert_key(uint64_t user, const struct ipc_apikey_store *b, uint64_t *oid)
 {
 	static const char sql[] = "INSERT INTO api_keys (id, public_id, "
 	    "digest, user_oid, name, scopes, permissions, expires_at, "
@@ -109,162 +140,195 @@ insert_key(uint64_t user, const char *public_id, const uint8_t *digest,
 
 	uuid_v4(id);
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, public_id, -1, SQLITE_STATIC);
-	sqlite3_bind_blob(st, 3, digest, dlen, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, b->public_id, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 3, b->digest, b->digest_len, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 4, user);
-	sqlite3_bind_text(st, 5, name, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 6, scopes);
-	sqlite3_bind_text(st, 7, perms, -1, SQLITE_STATIC);
-	if (never)
+	sqlite3_bind_text(st, 5, b->name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 6, b->scopes);
+	sqlite3_bind_text(st, 7, b->permissions, -1, SQLITE_STATIC);
+	if (b->never)
 		sqlite3_bind_null(st, 8);
 	else
-		sqlite3_bind_int64(st, 8, expires);
+		sqlite3_bind_int64(st, 8, b->expires_at);
 	sqlite3_bind_int64(st, 9, db_now());
 	return db_insert(st, oid);
+}
+
+/* A key's limits against the key that makes it, if one does. */
+static int
+key_within(const struct principal *p, const struct ipc_apikey_store *b,
+    const char **why)
+{
+	if (p->kind != GRANT_APIKEY)
+		return 0;
+	/* a key can give no more than the key that makes it, and no
+	 * longer: else an expiring key mints one that never expires */
+	if (b->scopes & ~p->scopes)
+		return 403;
+	if (p->cred_expires != 0 && (b->never ||
+	    b->expires_at > p->cred_expires)) {
+		*why = "api key cannot make a key that outlives it";
+		return 403;
+	}
+	return 0;
 }
 
 int
 apikeys_store_create(struct ipc_chan *chan, struct ipc_msg *m)
 {
-	struct principal p;
-	struct key_rec	 k;
-	char		 ref[FIELD_REF_MAX + 1], public_id[16];
-	char		 name[KEYNAME_MAX + 1];
-	char		 perms[PERMISSIONS_MAX + 1], oidtext[24];
-	uint8_t		 digest[32];
-	size_t		 dlen;
-	uint64_t	 user = 0, oid;
-	uint32_t	 scopes, retry;
-	int64_t		 expires;
-	int		 status, never;
+	struct ipc_apikey_store	 b;
+	struct ipc_req		 req = ipc_req_of(chan, m);
+	struct principal	 p;
+	struct key_rec		 k;
+	const char		*why = NULL;
+	char			 oidtext[24];
+	uint64_t		 user = 0, oid;
+	uint32_t		 retry;
+	int			 status;
 
-	status = authz_grant(m, &p, &retry);
-	ipc_get_str(m, ref, sizeof(ref));
-	ipc_get_str(m, public_id, sizeof(public_id));
-	ipc_get_bin(m, digest, sizeof(digest), &dlen);
-	ipc_get_str(m, name, sizeof(name));
-	ipc_get_u32(m, &scopes);
-	ipc_get_str(m, perms, sizeof(perms));
-	ipc_get_opti64(m, &expires, &never);
-	if (ipc_end(m) == -1)
+	if (ipc_msg_get(m, &b) == -1)
 		return -1;
+	status = authz_check(b.grant, b.grant_len, &p, &retry);
 	if (status == 0)
-		status = authz_user(&p, ref, 0, &user);
+		status = authz_user(&p, b.user, 0, &user);
 	if (status == 0)
 		status = authz_scope(&p, SCOPE_APIKEYS_WRITE);
-	/* a key can give no more than the key that makes it, and no
-	 * longer: else an expiring key mints one that never expires */
-	if (status == 0 && p.kind == GRANT_APIKEY && (scopes & ~p.scopes))
-		status = 403;
-	if (status == 0 && p.kind == GRANT_APIKEY && p.cred_expires != 0 &&
-	    (never || expires > p.cred_expires)) {
-		reply_key(chan, m, 403, "api key cannot make a key that "
-		    "outlives it", NULL);
-		return 0;
-	}
+	if (status == 0)
+		status = key_within(&p, &b, &why);
 	if (status == 0 && db_count(keys_of_user, user) >= KEYS_PER_USER_MAX)
 		status = 409;
 	if (status != 0) {
-		reply_key(chan, m, status, message_for(status), NULL);
+		reply_key(&req, status, why != NULL ? why : message_for(status),
+		    NULL);
 		return 0;
 	}
-	if (db_begin() == -1 || insert_key(user, public_id, digest, dlen, name,
-	    scopes, perms, expires, never, &oid) == -1 ||
+	if (db_begin() == -1 || insert_key(user, &b, &oid) == -1 ||
 	    (snprintf(oidtext, sizeof(oidtext), "%llu",
 	    (unsigned long long)oid), key_load(user, oidtext, &k)) == -1 ||
 	    db_event("apikey.create", "info", p.user_id, "api key created",
 	    p.username, NULL, DIALECT_APIV1) == -1 || db_commit() == -1) {
 		db_rollback();
-		reply_key(chan, m, 500, "database error", NULL);
+		reply_key(&req, 500, "database error", NULL);
 		return 0;
 	}
-	reply_key(chan, m, 201, "created", &k);
+	reply_key(&req, 201, "created", &k);
 	return 0;
 }
 
-static void
-list_keys(struct ipc_chan *chan, const struct ipc_msg *req, uint64_t user,
-    uint32_t limit, uint32_t offset)
+int
+apikeys_list(struct ipc_chan *chan, struct ipc_msg *m)
 {
-	static char	 sql[512];
-	struct ipc_msg	 body;
-	struct key_rec	 k;
-	sqlite3_stmt	*st;
-	uint64_t	 total = 0, n = 0;
+	static char		 sql[512];
+	struct ipc_key_page	 pg;
+	struct ipc_req		 req = ipc_req_of(chan, m);
+	struct ipc_list_res	 res;
+	struct ipc_msg		 items;
+	struct principal	 p;
+	struct key_rec		 k;
+	sqlite3_stmt		*st;
+	uint64_t		 user = 0;
+	uint32_t		 retry;
+	int			 status;
 
+	if (ipc_msg_get(m, &pg) == -1)
+		return -1;
+	if (!access_known(pg.access))
+		return ipc_violation(m, "no such access");
+	status = authz_check(pg.grant, pg.grant_len, &p, &retry);
+	if (status == 0)
+		status = authz_keys_of(&p, pg.access, pg.user, &user);
+	if (status == 0)
+		status = authz_scope(&p, SCOPE_APIKEYS_READ);
 	if (sql[0] == '\0')
 		snprintf(sql, sizeof(sql), "SELECT %s FROM api_keys WHERE "
 		    "user_oid = ? ORDER BY oid LIMIT ? OFFSET ?", key_columns);
-	total = db_count(keys_of_user, user);
-	ipc_msg_init(&body, IPC_APIKEY_LIST_RES, 0);
-	st = db_stmt(sql);
-	sqlite3_bind_int64(st, 1, user);
-	sqlite3_bind_int(st, 2, limit);
-	sqlite3_bind_int64(st, 3, offset);
-	while (body.sbuf.size < LIST_PAGE_BYTES &&
-	    sqlite3_step(st) == SQLITE_ROW) {
-		row_to_key(st, &k);
-		ipc_put_key(&body, &k);
-		n++;
+	memset(&res, 0, sizeof(res));
+	ipc_msg_init(&items, IPC_APIKEY_LIST_RES, 0);
+	if (status == 0) {
+		res.total = db_count(keys_of_user, user);
+		st = db_stmt(sql);
+		sqlite3_bind_int64(st, 1, user);
+		sqlite3_bind_int(st, 2, pg.limit == 0 || pg.limit > KEYS_PAGE ?
+		    KEYS_PAGE : pg.limit);
+		sqlite3_bind_int64(st, 3, pg.offset);
+		while (items.sbuf.size < LIST_PAGE_BYTES &&
+		    sqlite3_step(st) == SQLITE_ROW) {
+			row_to_key(st, &k);
+			ipc_msg_put_item(&items, &k);
+			res.count++;
+		}
+		sqlite3_reset(st);
 	}
-	sqlite3_reset(st);
-	reply_list(chan, req, IPC_APIKEY_LIST_RES, 200,
-	    "ok", total, n, &body);
+	head_set(&res.head, status == 0 ? 200 : status, status == 0 ? "ok" :
+	    message_for(status));
+	ipc_answer(&req, &res, &items);
+	return 0;
 }
 
-static void
-list_refused(struct ipc_chan *chan, const struct ipc_msg *req, int status)
+/* The key a request names, of the user it reaches, with scope. */
+static int
+key_named(const struct ipc_key_ref *b, struct principal *p, uint32_t scope,
+    struct key_rec *k)
 {
-	reply_list(chan, req, IPC_APIKEY_LIST_RES, status, message_for(status),
-	    0, 0, NULL);
+	uint64_t	 user = 0;
+	uint32_t	 retry;
+	int		 status;
+
+	status = authz_check(b->grant, b->grant_len, p, &retry);
+	if (status == 0)
+		status = authz_keys_of(p, b->access, b->user, &user);
+	if (status == 0)
+		status = authz_scope(p, scope);
+	if (status == 0 && key_load(user, b->key, k) == -1)
+		status = 404;
+	return status;
 }
 
 int
-apikeys_op(struct ipc_chan *chan, struct ipc_msg *m)
+apikeys_get(struct ipc_chan *chan, struct ipc_msg *m)
 {
-	struct principal p;
-	struct key_rec	 k;
-	char		 ref[FIELD_REF_MAX + 1], keyref[FIELD_REF_MAX + 1] = "";
-	uint64_t	 user = 0;
-	uint32_t	 retry, limit = 0, offset = 0, scope;
-	int		 status;
+	struct ipc_key_ref	 b;
+	struct ipc_req		 req = ipc_req_of(chan, m);
+	struct principal	 p;
+	struct key_rec		 k;
+	int			 status;
 
-	status = authz_grant(m, &p, &retry);
-	ipc_get_str(m, ref, sizeof(ref));
-	if (m->type == IPC_OP_APIKEY_LIST) {
-		ipc_get_u32(m, &limit);
-		ipc_get_u32(m, &offset);
-	} else
-		ipc_get_str(m, keyref, sizeof(keyref));
-	if (ipc_end(m) == -1)
+	if (ipc_msg_get(m, &b) == -1)
 		return -1;
-	scope = m->type == IPC_OP_APIKEY_DELETE ? SCOPE_APIKEYS_WRITE :
-	    SCOPE_APIKEYS_READ;
-	if (status == 0)
-		status = authz_user(&p, ref, 0, &user);
-	if (status == 0)
-		status = authz_scope(&p, scope);
-	if (m->type == IPC_OP_APIKEY_LIST) {
-		if (status != 0)
-			list_refused(chan, m, status);
-		else
-			list_keys(chan, m, user, limit == 0 || limit >
-			    KEYS_PAGE ? KEYS_PAGE : limit, offset);
-		return 0;
-	}
-	if (status == 0 && key_load(user, keyref, &k) == -1)
-		status = 404;
-	if (status == 0 && m->type == IPC_OP_APIKEY_DELETE &&
-	    (db_begin() == -1 || db_write(key_delete, k.oid, 0) == -1 ||
+	if (!access_known(b.access))
+		return ipc_violation(m, "no such access");
+	if ((status = key_named(&b, &p, SCOPE_APIKEYS_READ, &k)) != 0)
+		reply_key(&req, status, message_for(status), NULL);
+	else
+		reply_key(&req, 200, "ok", &k);
+	return 0;
+}
+
+int
+apikeys_delete(struct ipc_chan *chan, struct ipc_msg *m)
+{
+	struct ipc_key_ref	 b;
+	struct ipc_req		 req = ipc_req_of(chan, m);
+	struct principal	 p;
+	struct key_rec		 k;
+	int			 status;
+
+	if (ipc_msg_get(m, &b) == -1)
+		return -1;
+	if (!access_known(b.access))
+		return ipc_violation(m, "no such access");
+	status = key_named(&b, &p, SCOPE_APIKEYS_WRITE, &k);
+	if (status == 0 && (db_begin() == -1 ||
+	    db_write(key_delete, k.oid, 0) == -1 ||
 	    db_event("apikey.delete", "info", p.user_id, "api key deleted",
-	    p.username, NULL, DIALECT_APIV1) == -1 || db_commit() == -1)) {
+	    p.username, NULL, b.dialect < DIALECT_MAX ? (int)b.dialect :
+	    -1) == -1 || db_commit() == -1)) {
 		db_rollback();
 		status = 500;
 	}
 	if (status != 0)
-		reply_key(chan, m, status, message_for(status), NULL);
+		reply_key(&req, status, message_for(status), NULL);
 	else
-		reply_key(chan, m, m->type == IPC_OP_APIKEY_DELETE ? 204 : 200,
-		    "ok", &k);
+		reply_key(&req, 204, "ok", &k);
 	return 0;
 }

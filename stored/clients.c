@@ -6,7 +6,7 @@
  */
 #include <string.h>
 
-#include "cidr.h"
+#include "body_keys.h"
 #include "log.h"
 #include "stored.h"
 #include "util.h"
@@ -28,8 +28,7 @@ user_by_name(const char *name, uint64_t *oid)
 }
 
 static int
-insert_client(const char *name, uint64_t user, const char *public_id,
-    const uint8_t *digest, size_t dlen, const char *allow)
+insert_client(uint64_t user, const struct ipc_client_store *b)
 {
 	static const char sql[] = "INSERT INTO api_clients (id, name, "
 	    "public_id, digest, allow, created_at, user_oid) VALUES (?, ?, ?, "
@@ -40,10 +39,10 @@ insert_client(const char *name, uint64_t user, const char *public_id,
 
 	uuid_v4(id);
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, public_id, -1, SQLITE_STATIC);
-	sqlite3_bind_blob(st, 4, digest, dlen, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, allow, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, b->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, b->public_id, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 4, b->digest, b->digest_len, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, b->allow, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 6, db_now());
 	sqlite3_bind_int64(st, 7, user);
 	rc = sqlite3_step(st);
@@ -56,34 +55,26 @@ insert_client(const char *name, uint64_t user, const char *public_id,
 int
 clients_store_add(struct ipc_chan *chan, struct ipc_msg *m)
 {
-	char		 name[72], user[EMAIL_MAX + 1], public_id[16];
-	char		 allow[CIDR_LIST_MAX];
-	uint8_t		 digest[32];
-	size_t		 dlen;
-	uint64_t	 oid;
-	int		 status = 500;
+	struct ipc_client_store	 b;
+	struct ipc_req		 req = ipc_req_of(chan, m);
+	uint64_t		 oid;
+	int			 status = 500;
 
-	ipc_get_str(m, name, sizeof(name));
-	ipc_get_str(m, user, sizeof(user));
-	ipc_get_str(m, public_id, sizeof(public_id));
-	ipc_get_bin(m, digest, sizeof(digest), &dlen);
-	ipc_get_str(m, allow, sizeof(allow));
-	if (ipc_end(m) == -1)
+	if (ipc_msg_get(m, &b) == -1)
 		return -1;
-	if (user_by_name(user[0] != '\0' ? user : "admin", &oid) == -1) {
-		reply_op(chan, m, 404, "no such user");
+	if (user_by_name(b.user[0] != '\0' ? b.user : "admin", &oid) == -1) {
+		ipc_answer_status(&req, 404, "no such user");
 		return 0;
 	}
-	if (db_begin() == -1 || (status = insert_client(name, oid, public_id,
-	    digest, dlen, allow)) != 0 || db_event("admin.client.create",
-	    "info", NULL, name, "moatctl", NULL, DIALECT_CCE) == -1 ||
-	    db_commit() == -1) {
+	if (db_begin() == -1 || (status = insert_client(oid, &b)) != 0 ||
+	    db_event("admin.client.create", "info", NULL, b.name, "moatctl",
+	    NULL, DIALECT_CCE) == -1 || db_commit() == -1) {
 		db_rollback();
-		reply_op(chan, m, status == 409 ? 409 : 500, status == 409 ?
-		    "a client of that name exists" : "database error");
+		ipc_answer_status(&req, status == 409 ? 409 : 500, status ==
+		    409 ? "a client of that name exists" : "database error");
 		return 0;
 	}
-	reply_op(chan, m, 201, "created");
+	ipc_answer_status(&req, 201, "created");
 	return 0;
 }
 
@@ -93,30 +84,34 @@ clients_list(struct ipc_chan *chan, struct ipc_msg *m)
 	static const char sql[] = "SELECT c.name, coalesce(u.username, ''), "
 	    "c.allow, c.created_at FROM api_clients c LEFT JOIN users u ON "
 	    "u.oid = c.user_oid ORDER BY c.name LIMIT ?";
-	struct ipc_msg	 reply, body;
-	sqlite3_stmt	*st;
-	uint64_t	 n = 0;
-	int		 i;
+	struct ipc_req		 req = ipc_req_of(chan, m);
+	struct ipc_list_res	 res;
+	struct ipc_msg		 items;
+	struct client_rec	 c;
+	sqlite3_stmt		*st;
 
-	if (ipc_end(m) == -1)
+	if (ipc_msg_get(m, NULL) == -1)
 		return -1;
-	ipc_msg_init(&body, IPC_CLIENT_LIST_RES, 0);
+	memset(&res, 0, sizeof(res));
+	ipc_msg_init(&items, IPC_CLIENT_LIST_RES, 0);
 	st = db_stmt(sql);
 	sqlite3_bind_int(st, 1, CLIENTS_MAX);
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		for (i = 0; i < 3; i++)
-			ipc_put_str(&body, (const char *)
-			    sqlite3_column_text(st, i));
-		ipc_put_i64(&body, sqlite3_column_int64(st, 3));
-		n++;
+		memset(&c, 0, sizeof(c));
+		strlcpy(c.name, (const char *)sqlite3_column_text(st, 0),
+		    sizeof(c.name));
+		strlcpy(c.user, (const char *)sqlite3_column_text(st, 1),
+		    sizeof(c.user));
+		strlcpy(c.allow, (const char *)sqlite3_column_text(st, 2),
+		    sizeof(c.allow));
+		c.created_at = sqlite3_column_int64(st, 3);
+		ipc_msg_put_item(&items, &c);
+		res.count++;
 	}
 	sqlite3_reset(st);
-	ipc_msg_init(&reply, IPC_CLIENT_LIST_RES, 0);
-	ipc_put_head(&reply, 200, "ok");
-	ipc_put_u64(&reply, n);
-	ipc_append(&reply, &body);
-	ipc_msg_clear(&body);
-	ipc_reply(chan, m, &reply);
+	res.total = res.count;
+	head_set(&res.head, 200, "ok");
+	ipc_answer(&req, &res, &items);
 	return 0;
 }
 
@@ -124,30 +119,30 @@ int
 clients_del(struct ipc_chan *chan, struct ipc_msg *m)
 {
 	static const char sql[] = "DELETE FROM api_clients WHERE name = ?";
-	sqlite3_stmt	*st;
-	char		 name[72];
-	int		 rc, changed;
+	struct ipc_client_del	 b;
+	struct ipc_req		 req = ipc_req_of(chan, m);
+	sqlite3_stmt		*st;
+	int			 rc, changed;
 
-	ipc_get_str(m, name, sizeof(name));
-	if (ipc_end(m) == -1)
+	if (ipc_msg_get(m, &b) == -1)
 		return -1;
 	if (db_begin() == -1) {
-		reply_op(chan, m, 500, "database error");
+		ipc_answer_status(&req, 500, "database error");
 		return 0;
 	}
 	st = db_stmt(sql);
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 1, b.name, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	changed = sqlite3_changes(sqlite3_db_handle(st));
 	if (rc != SQLITE_DONE || (changed && db_event("admin.client.delete",
-	    "info", NULL, name, "moatctl", NULL, DIALECT_CCE) == -1) ||
+	    "info", NULL, b.name, "moatctl", NULL, DIALECT_CCE) == -1) ||
 	    db_commit() == -1) {
 		db_rollback();
-		reply_op(chan, m, 500, "database error");
+		ipc_answer_status(&req, 500, "database error");
 		return 0;
 	}
-	reply_op(chan, m, changed ? 200 : 404, changed ? "deleted" :
+	ipc_answer_status(&req, changed ? 200 : 404, changed ? "deleted" :
 	    "no such client");
 	return 0;
 }

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "body_keys.h"
 #include "grouprec.h"
 #include "log.h"
 #include "stored.h"
@@ -274,25 +275,24 @@ groups_list(struct ipc_chan *chan, struct ipc_msg *m)
 
 /* The id and name of each group of user, for GET /v2/account. */
 void
-groups_put_brief(struct ipc_msg *out, uint64_t user)
+groups_put_brief(struct ipc_msg *items, uint64_t user)
 {
 	static const char sql[] = "SELECT g.id, g.name FROM groups g JOIN "
 	    "user_groups ug ON ug.group_oid = g.oid WHERE ug.user_oid = ? "
 	    "ORDER BY g.name LIMIT ?";
-	struct ipc_msg	 body;
-	sqlite3_stmt	*st = db_stmt(sql);
-	uint64_t	 n = 0;
+	struct account_item	 it;
+	sqlite3_stmt		*st = db_stmt(sql);
 
-	ipc_msg_init(&body, IPC_ACCOUNT_RES, 0);
 	sqlite3_bind_int64(st, 1, user);
 	sqlite3_bind_int(st, 2, GROUPS_PER_USER_MAX);
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		ipc_put_str(&body, (const char *)sqlite3_column_text(st, 0));
-		ipc_put_str(&body, (const char *)sqlite3_column_text(st, 1));
-		n++;
+		memset(&it, 0, sizeof(it));
+		it.kind = ACCOUNT_ITEM_GROUP;
+		strlcpy(it.id, (const char *)sqlite3_column_text(st, 0),
+		    sizeof(it.id));
+		strlcpy(it.name, (const char *)sqlite3_column_text(st, 1),
+		    sizeof(it.name));
+		ipc_msg_put_item(items, &it);
 	}
 	sqlite3_reset(st);
-	ipc_put_u64(out, n);
-	ipc_append(out, &body);
-	ipc_msg_clear(&body);
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "body_keys.h"
 #include "egressrec.h"
 #include "hostrec.h"
 #include "log.h"
@@ -402,37 +403,34 @@ hosts_store_password(struct ipc_chan *chan, struct ipc_msg *m)
 {
 	static const char sql[] = "UPDATE hosts SET ssh_password_sealed = ?, "
 	    "ssh_password_ref = ?, updated_at = ? WHERE oid = ?";
+	struct ipc_host_password_store b;
+	struct ipc_req	 req = ipc_req_of(chan, m);
 	struct principal p;
 	struct host_rec	 h;
 	sqlite3_stmt	*st;
-	uint8_t		 sealed[256];
-	char		 ref[FIELD_REF_MAX + 1];
-	size_t		 len;
 	uint32_t	 retry;
 	int		 status, rc;
 
-	status = authz_grant(m, &p, &retry);
-	ipc_get_str(m, ref, sizeof(ref));
-	ipc_get_bin(m, sealed, sizeof(sealed), &len);
-	if (ipc_end(m) == -1)
+	if (ipc_msg_get(m, &b) == -1)
 		return -1;
+	status = authz_check(b.grant, b.grant_len, &p, &retry);
 	if (status == 0 && p.role != ROLE_ADMIN)
 		status = 403;
-	if (status == 0 && hosts_load_ref(&p, ref, &h) == -1)
+	if (status == 0 && hosts_load_ref(&p, b.ref, &h) == -1)
 		status = 404;
 	if (status != 0) {
-		reply_op(chan, m, status, status == 404 ? "host not found" :
-		    status == 403 ? "admin role required" :
+		ipc_answer_status(&req, status, status == 404 ?
+		    "host not found" : status == 403 ? "admin role required" :
 		    "invalid or expired token");
 		return 0;
 	}
 	if (db_begin() == -1) {
-		reply_op(chan, m, 500, "database error");
+		ipc_answer_status(&req, 500, "database error");
 		return 0;
 	}
 	st = db_stmt(sql);
-	sqlite3_bind_blob(st, 1, sealed, len, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, ref, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 1, b.sealed, b.sealed_len, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, b.ref, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, db_now());
 	sqlite3_bind_int64(st, 4, h.oid);
 	rc = sqlite3_step(st);
@@ -440,9 +438,9 @@ hosts_store_password(struct ipc_chan *chan, struct ipc_msg *m)
 	if (rc != SQLITE_DONE || host_event("admin.host.action", &h, NULL, &p,
 	    "host ssh password rotated") == -1 || db_commit() == -1) {
 		db_rollback();
-		reply_op(chan, m, 500, "database error");
+		ipc_answer_status(&req, 500, "database error");
 		return 0;
 	}
-	reply_op(chan, m, 200, "ok");
+	ipc_answer_status(&req, 200, "ok");
 	return 0;
 }

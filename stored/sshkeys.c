@@ -9,8 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "body_keys.h"
 #include "log.h"
-#include "sshkeyrec.h"
+#include "sshkeycheck.h"
 #include "stored.h"
 #include "util.h"
 
@@ -69,14 +70,16 @@ sshkey_load(uint64_t user, const char *ref, struct sshkey_rec *k)
 }
 
 static void
-reply_sshkey(struct ipc_chan *chan, const struct ipc_msg *req, int status,
-    const char *message, const struct sshkey_rec *k)
+reply_sshkey(const struct ipc_req *req, int status, const char *message,
+    const struct sshkey_rec *k)
 {
-	struct ipc_msg	 m;
+	struct ipc_sshkey_res	 res;
 
-	ipc_msg_init(&m, IPC_SSHKEY_RES, 0);
-	sshkey_res_put(&m, status, message, k);
-	ipc_reply(chan, req, &m);
+	memset(&res, 0, sizeof(res));
+	head_set(&res.head, status, message);
+	if (k != NULL)
+		res.key = *k;
+	ipc_answer(req, &res, NULL);
 }
 
 static const char *
@@ -90,21 +93,16 @@ message_for(int status)
 }
 
 /*
- * The user the request acts on: ref names one (an admin route, or a
- * user naming themself), or "" for the caller.  A 404 here is the
- * user's, and says so in why.
+ * The user whose keys the request reaches (authz_keys_of).  A 404 here
+ * is the user's, and says so in why.
  */
 static int
-sshkey_owner(const struct principal *p, const char *ref, int admin_only,
+sshkey_owner(const struct principal *p, uint32_t access, const char *ref,
     uint64_t *user, const char **why)
 {
 	int	 status;
 
-	if (*ref == '\0' && !admin_only) {
-		*user = p->user_oid;
-		return 0;
-	}
-	if ((status = authz_user(p, ref, admin_only, user)) == 404)
+	if ((status = authz_keys_of(p, access, ref, user)) == 404)
 		*why = "user not found";
 	return status;
 }
@@ -157,147 +155,158 @@ sshkey_event(const char *type, const struct sshkey_rec *k,
 	    dialect < DIALECT_MAX ? (int)dialect : -1);
 }
 
-/* From authd: a key it parsed (or made) for the user ref names. */
+/* The key authd parsed or made, as a record to keep. */
+static void
+sshkey_in(struct sshkey_rec *k, const struct ipc_sshkey_store *b)
+{
+	memset(k, 0, sizeof(*k));
+	memcpy(k->name, b->name, sizeof(k->name));
+	memcpy(k->type, b->type, sizeof(k->type));
+	memcpy(k->blob64, b->blob64, sizeof(k->blob64));
+	memcpy(k->comment, b->comment, sizeof(k->comment));
+	memcpy(k->fingerprint, b->fingerprint, sizeof(k->fingerprint));
+	k->bits = b->bits;
+}
+
+/* From authd: a key it parsed (or made) for the user the request names. */
 int
 sshkeys_store_add(struct ipc_chan *chan, struct ipc_msg *m)
 {
-	struct principal p;
-	struct sshkey_rec k, in;
-	char		 ref[FIELD_REF_MAX + 1], oidtext[24];
-	const char	*why = NULL;
-	uint64_t	 user = 0, oid;
-	uint32_t	 retry, method, dialect;
-	int		 status, admin_only;
+	struct ipc_sshkey_store	 b;
+	struct ipc_req		 req = ipc_req_of(chan, m);
+	struct principal	 p;
+	struct sshkey_rec	 k, in;
+	char			 oidtext[24];
+	const char		*why = NULL;
+	uint64_t		 user = 0, oid;
+	uint32_t		 retry;
+	int			 status;
 
-	memset(&in, 0, sizeof(in));
-	status = authz_grant(m, &p, &retry);
-	ipc_get_str(m, ref, sizeof(ref));
-	ipc_get_bool(m, &admin_only);
-	ipc_get_u32(m, &method);
-	ipc_get_u32(m, &dialect);
-	ipc_get_str(m, in.name, sizeof(in.name));
-	ipc_get_str(m, in.type, sizeof(in.type));
-	ipc_get_str(m, in.blob64, sizeof(in.blob64));
-	ipc_get_str(m, in.comment, sizeof(in.comment));
-	ipc_get_str(m, in.fingerprint, sizeof(in.fingerprint));
-	ipc_get_u32(m, &in.bits);
-	if (ipc_end(m) == -1)
+	if (ipc_msg_get(m, &b) == -1)
 		return -1;
+	if (!access_known(b.access))
+		return ipc_violation(m, "no such access");
+	sshkey_in(&in, &b);
 	/* authd parsed it, but a key that would not be one line of an
 	 * authorized_keys file is kept by no one */
 	if (!sshkey_rec_line_safe(&in))
 		return ipc_refuse(m, 400, "an ssh key's comment or name "
 		    "holds a control character");
+	status = authz_check(b.grant, b.grant_len, &p, &retry);
 	if (status == 0)
-		status = sshkey_owner(&p, ref, admin_only, &user, &why);
+		status = sshkey_owner(&p, b.access, b.user, &user, &why);
 	if (status == 0 && fingerprint_taken(user, in.fingerprint)) {
-		reply_sshkey(chan, m, 409, "this ssh key is already added",
-		    NULL);
+		reply_sshkey(&req, 409, "this ssh key is already added", NULL);
 		return 0;
 	}
 	if (status == 0 &&
 	    db_count(sshkeys_of_user, user) >= SSHKEYS_PER_USER_MAX) {
-		reply_sshkey(chan, m, 409, "a user has at most 100 ssh keys",
-		    NULL);
+		reply_sshkey(&req, 409, "a user has at most 100 ssh keys", NULL);
 		return 0;
 	}
 	if (status != 0) {
-		reply_sshkey(chan, m, status, why != NULL ? why :
+		reply_sshkey(&req, status, why != NULL ? why :
 		    message_for(status), NULL);
 		return 0;
 	}
 	if (db_begin() == -1 || insert_sshkey(user, &in, &oid) == -1 ||
 	    (snprintf(oidtext, sizeof(oidtext), "%llu",
 	    (unsigned long long)oid), sshkey_load(user, oidtext, &k)) == -1 ||
-	    sshkey_event(method == SSHKEY_GENERATE ? "sshkey.generate" :
-	    "sshkey.create", &k, &p, dialect) == -1 || db_commit() == -1) {
+	    sshkey_event(b.method == SSHKEY_GENERATE ? "sshkey.generate" :
+	    "sshkey.create", &k, &p, b.dialect) == -1 || db_commit() == -1) {
 		db_rollback();
-		reply_sshkey(chan, m, 500, "database error", NULL);
+		reply_sshkey(&req, 500, "database error", NULL);
 		return 0;
 	}
-	reply_sshkey(chan, m, 201, "created", &k);
+	reply_sshkey(&req, 201, "created", &k);
 	return 0;
 }
 
-static void
-list_sshkeys(struct ipc_chan *chan, const struct ipc_msg *req, int status,
-    const char *why, uint64_t user, uint32_t limit, uint32_t offset)
+/* From frontd: a page of the keys of the user the request reaches. */
+int
+sshkeys_list(struct ipc_chan *chan, struct ipc_msg *m)
 {
-	static char	 sql[512];
-	struct ipc_msg	 body;
-	struct sshkey_rec k;
-	sqlite3_stmt	*st;
-	uint64_t	 total = 0, n = 0;
+	static char		 sql[512];
+	struct ipc_key_page	 pg;
+	struct ipc_req		 req = ipc_req_of(chan, m);
+	struct ipc_list_res	 res;
+	struct ipc_msg		 items;
+	struct principal	 p;
+	struct sshkey_rec	 k;
+	sqlite3_stmt		*st;
+	const char		*why = NULL;
+	uint64_t		 user = 0;
+	uint32_t		 retry;
+	int			 status;
 
+	if (ipc_msg_get(m, &pg) == -1)
+		return -1;
+	if (!access_known(pg.access))
+		return ipc_violation(m, "no such access");
+	status = authz_check(pg.grant, pg.grant_len, &p, &retry);
+	if (status == 0)
+		status = sshkey_owner(&p, pg.access, pg.user, &user, &why);
 	if (sql[0] == '\0')
 		snprintf(sql, sizeof(sql), "SELECT %s FROM ssh_keys k JOIN "
 		    "users u ON u.oid = k.user_oid WHERE k.user_oid = ? "
 		    "ORDER BY k.oid LIMIT ? OFFSET ?", sshkey_columns);
-	ipc_msg_init(&body, IPC_SSHKEY_LIST_RES, 0);
+	memset(&res, 0, sizeof(res));
+	ipc_msg_init(&items, IPC_SSHKEY_LIST_RES, 0);
 	if (status == 0) {
-		total = db_count(sshkeys_of_user, user);
+		res.total = db_count(sshkeys_of_user, user);
 		st = db_stmt(sql);
 		sqlite3_bind_int64(st, 1, user);
-		sqlite3_bind_int(st, 2, limit);
-		sqlite3_bind_int64(st, 3, offset);
-		while (body.sbuf.size < LIST_PAGE_BYTES &&
+		sqlite3_bind_int(st, 2, pg.limit == 0 ||
+		    pg.limit > SSHKEYS_PAGE ? SSHKEYS_PAGE : pg.limit);
+		sqlite3_bind_int64(st, 3, pg.offset);
+		while (items.sbuf.size < LIST_PAGE_BYTES &&
 		    sqlite3_step(st) == SQLITE_ROW) {
 			row_to_sshkey(st, &k);
-			ipc_put_sshkey(&body, &k);
-			n++;
+			ipc_msg_put_item(&items, &k);
+			res.count++;
 		}
 		sqlite3_reset(st);
 	}
-	reply_list(chan, req, IPC_SSHKEY_LIST_RES, status == 0 ? 200 : status,
-	    status == 0 ? "ok" : why != NULL ? why : message_for(status), total,
-	    n, &body);
+	head_set(&res.head, status == 0 ? 200 : status, status == 0 ? "ok" :
+	    why != NULL ? why : message_for(status));
+	ipc_answer(&req, &res, &items);
+	return 0;
 }
 
-/* From frontd: list or delete. */
+/* From frontd: one key of the user the request reaches goes. */
 int
-sshkeys_op(struct ipc_chan *chan, struct ipc_msg *m)
+sshkeys_delete(struct ipc_chan *chan, struct ipc_msg *m)
 {
-	struct principal p;
-	struct sshkey_rec k;
-	char		 ref[FIELD_REF_MAX + 1], keyref[FIELD_REF_MAX + 1] = "";
-	uint64_t	 user = 0;
-	uint32_t	 retry, limit = 0, offset = 0, dialect = DIALECT_MAX;
-	const char	*why = NULL;
-	int		 status, admin_only;
+	struct ipc_key_ref	 b;
+	struct ipc_req		 req = ipc_req_of(chan, m);
+	struct principal	 p;
+	struct sshkey_rec	 k;
+	const char		*why = NULL;
+	uint64_t		 user = 0;
+	uint32_t		 retry;
+	int			 status;
 
-	status = authz_grant(m, &p, &retry);
-	ipc_get_str(m, ref, sizeof(ref));
-	ipc_get_bool(m, &admin_only);
-	if (m->type == IPC_OP_SSHKEY_LIST) {
-		ipc_get_u32(m, &limit);
-		ipc_get_u32(m, &offset);
-	} else {
-		ipc_get_str(m, keyref, sizeof(keyref));
-		ipc_get_u32(m, &dialect);
-	}
-	if (ipc_end(m) == -1)
+	if (ipc_msg_get(m, &b) == -1)
 		return -1;
+	if (!access_known(b.access))
+		return ipc_violation(m, "no such access");
+	status = authz_check(b.grant, b.grant_len, &p, &retry);
 	if (status == 0)
-		status = sshkey_owner(&p, ref, admin_only, &user, &why);
-	if (m->type == IPC_OP_SSHKEY_LIST) {
-		list_sshkeys(chan, m, status, why, user, limit == 0 ||
-		    limit > SSHKEYS_PAGE ? SSHKEYS_PAGE : limit, offset);
-		return 0;
-	}
-	if (status == 0 && sshkey_load(user, keyref, &k) == -1)
+		status = sshkey_owner(&p, b.access, b.user, &user, &why);
+	if (status == 0 && sshkey_load(user, b.key, &k) == -1)
 		status = 404;
 	if (status == 0 && (db_begin() == -1 ||
 	    db_write(sshkey_delete, k.oid, 0) == -1 ||
-	    sshkey_event("sshkey.delete", &k, &p, dialect) == -1 ||
+	    sshkey_event("sshkey.delete", &k, &p, b.dialect) == -1 ||
 	    db_commit() == -1)) {
 		db_rollback();
 		status = 500;
 	}
 	if (status != 0)
-		reply_sshkey(chan, m, status, why != NULL ? why :
+		reply_sshkey(&req, status, why != NULL ? why :
 		    message_for(status), NULL);
 	else
-		reply_sshkey(chan, m, 200, "deleted", &k);
+		reply_sshkey(&req, 200, "deleted", &k);
 	return 0;
 }
 
@@ -309,28 +318,28 @@ sshkeys_op(struct ipc_chan *chan, struct ipc_msg *m)
 int
 sshkeys_authorized(struct ipc_chan *chan, struct ipc_msg *m)
 {
-	static char	 sql[512];
-	struct ipc_msg	 reply, body;
-	struct sshkey_rec k;
-	sqlite3_stmt	*st;
-	char		 name[FIELD_LOGIN_NAME_MAX + 1];
-	char		 line[SSHKEY_TYPE_MAX + SSHKEY_BLOB64_MAX +
-			    SSHKEY_COMMENT_MAX + 3];
-	uint64_t	 n = 0;
+	static char		 sql[512];
+	struct ipc_authkeys	 b;
+	struct ipc_req		 req = ipc_req_of(chan, m);
+	struct ipc_list_res	 res;
+	struct ipc_msg		 items;
+	struct authkey_line	 line;
+	struct sshkey_rec	 k;
+	sqlite3_stmt		*st;
 
-	ipc_get_str(m, name, sizeof(name));
-	if (ipc_end(m) == -1)
+	if (ipc_msg_get(m, &b) == -1)
 		return -1;
 	if (sql[0] == '\0')
 		snprintf(sql, sizeof(sql), "SELECT %s FROM ssh_keys k JOIN "
 		    "users u ON u.oid = k.user_oid WHERE u.username = ? AND "
 		    "u.status = 'active' AND (u.expires_at IS NULL OR "
 		    "u.expires_at > ?) ORDER BY k.oid", sshkey_columns);
-	ipc_msg_init(&body, IPC_AUTHKEYS_RES, 0);
+	memset(&res, 0, sizeof(res));
+	ipc_msg_init(&items, IPC_AUTHKEYS_RES, 0);
 	st = db_stmt(sql);
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 1, b.login, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, db_now());
-	while (body.sbuf.size < LIST_PAGE_BYTES &&
+	while (items.sbuf.size < LIST_PAGE_BYTES &&
 	    sqlite3_step(st) == SQLITE_ROW) {
 		row_to_sshkey(st, &k);
 		if (!sshkey_rec_line_safe(&k)) {
@@ -338,42 +347,38 @@ sshkeys_authorized(struct ipc_chan *chan, struct ipc_msg *m)
 			    k.id);
 			continue;
 		}
-		snprintf(line, sizeof(line), "%s %s%s%s", k.type, k.blob64,
-		    k.comment[0] != '\0' ? " " : "", k.comment);
-		ipc_put_str(&body, line);
-		n++;
+		snprintf(line.line, sizeof(line.line), "%s %s%s%s", k.type,
+		    k.blob64, k.comment[0] != '\0' ? " " : "", k.comment);
+		ipc_msg_put_item(&items, &line);
+		res.count++;
 	}
 	sqlite3_reset(st);
-	ipc_msg_init(&reply, IPC_AUTHKEYS_RES, 0);
-	ipc_put_head(&reply, 200, "ok");
-	ipc_put_u64(&reply, n);
-	ipc_append(&reply, &body);
-	ipc_msg_clear(&body);
-	ipc_reply(chan, m, &reply);
+	res.total = res.count;
+	head_set(&res.head, 200, "ok");
+	ipc_answer(&req, &res, &items);
 	return 0;
 }
 
 /* For the account v2 record: id, name and fingerprint of each key. */
 void
-sshkeys_put_brief(struct ipc_msg *out, uint64_t user)
+sshkeys_put_brief(struct ipc_msg *items, uint64_t user)
 {
 	static const char sql[] = "SELECT oid, name, fingerprint FROM "
 	    "ssh_keys WHERE user_oid = ? ORDER BY oid LIMIT ?";
-	struct ipc_msg	 body;
-	sqlite3_stmt	*st = db_stmt(sql);
-	uint64_t	 n = 0;
+	struct account_item	 it;
+	sqlite3_stmt		*st = db_stmt(sql);
 
-	ipc_msg_init(&body, IPC_ACCOUNT_RES, 0);
 	sqlite3_bind_int64(st, 1, user);
 	sqlite3_bind_int(st, 2, SSHKEYS_PER_USER_MAX);
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		ipc_put_u64(&body, sqlite3_column_int64(st, 0));
-		ipc_put_str(&body, (const char *)sqlite3_column_text(st, 1));
-		ipc_put_str(&body, (const char *)sqlite3_column_text(st, 2));
-		n++;
+		memset(&it, 0, sizeof(it));
+		it.kind = ACCOUNT_ITEM_SSHKEY;
+		it.oid = sqlite3_column_int64(st, 0);
+		strlcpy(it.name, (const char *)sqlite3_column_text(st, 1),
+		    sizeof(it.name));
+		strlcpy(it.fingerprint, (const char *)sqlite3_column_text(st,
+		    2), sizeof(it.fingerprint));
+		ipc_msg_put_item(items, &it);
 	}
 	sqlite3_reset(st);
-	ipc_put_u64(out, n);
-	ipc_append(out, &body);
-	ipc_msg_clear(&body);
 }

@@ -149,9 +149,15 @@ int	 tokens_get(struct ipc_chan *, struct ipc_msg *);
 
 /* apikeys.c */
 int	 apikeys_store_create(struct ipc_chan *, struct ipc_msg *);
-int	 apikeys_op(struct ipc_chan *, struct ipc_msg *);
+int	 apikeys_list(struct ipc_chan *, struct ipc_msg *);
+int	 apikeys_get(struct ipc_chan *, struct ipc_msg *);
+int	 apikeys_delete(struct ipc_chan *, struct ipc_msg *);
 /* 0 if p may act with scope (sessions have every scope), else 403 */
 int	 authz_scope(const struct principal *, uint32_t scope);
+/* The user whose keys a request with access reaches: 0, 403 or 404. */
+int	 authz_keys_of(const struct principal *, uint32_t access,
+	    const char *ref, uint64_t *user);
+int	 access_known(uint32_t access);
 
 /* account.c */
 int	 account_store_key(struct ipc_chan *, struct ipc_msg *);
@@ -159,11 +165,13 @@ int	 account_key_get(struct ipc_chan *, struct ipc_msg *);
 int	 account_key_delete(struct ipc_chan *, struct ipc_msg *);
 int	 account_get(struct ipc_chan *, struct ipc_msg *);
 int	 account_data(struct ipc_chan *, struct ipc_msg *);
+int	 account_data_store(struct ipc_chan *, struct ipc_msg *);
 
 /* groups.c */
 int	 groups_op(struct ipc_chan *, struct ipc_msg *);
 int	 groups_list(struct ipc_chan *, struct ipc_msg *);
-void	 groups_put_brief(struct ipc_msg *, uint64_t user);
+/* each of user's groups, an item of account.res */
+void	 groups_put_brief(struct ipc_msg *items, uint64_t user);
 
 /* sessionops.c */
 int	 sessionops_list(struct ipc_chan *, struct ipc_msg *);
@@ -176,10 +184,11 @@ int	 profile_write(uint64_t user, const struct profile *);
 
 /* sshkeys.c */
 int	 sshkeys_store_add(struct ipc_chan *, struct ipc_msg *);
-int	 sshkeys_op(struct ipc_chan *, struct ipc_msg *);
+int	 sshkeys_list(struct ipc_chan *, struct ipc_msg *);
+int	 sshkeys_delete(struct ipc_chan *, struct ipc_msg *);
 int	 sshkeys_authorized(struct ipc_chan *, struct ipc_msg *);
-/* count, then oid, name and fingerprint of each of user's keys */
-void	 sshkeys_put_brief(struct ipc_msg *, uint64_t user);
+/* each of user's keys, an item of account.res */
+void	 sshkeys_put_brief(struct ipc_msg *items, uint64_t user);
 
 /* hosts.c (the routes), hostrows.c, reconcile.c, stats.c */
 struct host_rec;
@@ -267,6 +276,7 @@ void	 reply_op(struct ipc_chan *, const struct ipc_msg *req, int status,
 void	 reply_user(struct ipc_chan *, const struct ipc_msg *req,
 	    int status, const char *message, const struct user_rec *);
 const char *status_message(int status);
+void	 head_set(struct ipc_head *, int status, const char *message);
 /*
  * An admin's page of a list: grant, limit, offset in the request; the
  * rows of sql (?1 limit, at most ADMIN_PAGE; ?2 offset), each put by

@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "sshkey.h"
-#include "sshkeyrec.h"
+#include "sshkeycheck.h"
 
 int	 LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

@@ -34,7 +34,7 @@ clang $CFLAGS -Iauthd regress/fuzz/fuzz_jwt.c authd/crypto.c \
     authd/httpdate.c \
     -o "$out/fuzz_jwt" $LIBS $(pkg-config --libs libcrypto)
 clang $CFLAGS -Iauthd regress/fuzz/fuzz_sshkey.c authd/sshkey.c \
-    common/sshkeyrec.c $IPC common/util.c \
+    common/sshkeycheck.c $IPC common/util.c \
     common/log.c \
     -o "$out/fuzz_sshkey" $LIBS $(pkg-config --libs libcrypto libssh)
 clang $CFLAGS regress/fuzz/fuzz_conf.c moatd/conffile.c "$out/parse.c" \
