@@ -48,13 +48,13 @@ pc_libs = $(shell pkg-config --libs $(1))
 
 COMMON_SRCS = common/log.c common/sandbox.c common/landlock.c \
 	common/seccomp.c common/daemon.c common/util.c common/dialect.c \
-	common/hmac.c common/grant.c common/ratelimit.c common/userrec.c \
+	common/hmac.c common/grant.c common/ratelimit.c \
 	common/timefmt.c common/keyrec.c common/cidr.c \
-	common/sshkeyrec.c common/hostlife.c common/grouprec.c \
+	common/sshkeyrec.c common/hostlife.c \
 	common/egressrec.c
-IPC_BODY_SRCS = ipc/body_core.c ipc/hostrec.c
+IPC_BODY_SRCS = ipc/body_core.c ipc/hostrec.c ipc/body_users.c
 IPC_SRCS = ipc/msg.c ipc/catalogue.c ipc/chan.c ipc/proc.c ipc/body.c ipc/dispatch.c ipc/version.c \
-	$(IPC_BODY_SRCS)
+	ipc/userrec.c $(IPC_BODY_SRCS)
 
 MOATD_SRCS = moatd/moatd.c moatd/conffile.c moatd/confpush.c moatd/control.c \
 	moatd/notify.c moatd/children.c moatd/setup.c moatd/sandbox.c \

@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 #include "body_core.h"
+#include "body_users.h"
 #include "hostrec.h"
 #include "ipc.h"
 
