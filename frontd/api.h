@@ -15,7 +15,7 @@
 #include "fields.h"
 #include "grant.h"
 #include "keyrec.h"
-#include "userrec.h"
+#include "body_users.h"
 
 #define API_MAX_PARAMS	4
 #define API_PARAM_MAX	FIELD_REF_MAX

@@ -47,6 +47,15 @@ reply_list(struct ipc_chan *chan, const struct ipc_msg *req,
 	ipc_reply(chan, req, &m);
 }
 
+/* A reply's head: its status and message. */
+void
+head_set(struct ipc_head *h, int status, const char *message)
+{
+	memset(h, 0, sizeof(*h));
+	h->status = status;
+	strlcpy(h->message, message, sizeof(h->message));
+}
+
 /* A page's head: 0 is 200 "ok", a status its own message. */
 void
 list_head(struct ipc_list_res *res, int status)

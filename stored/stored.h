@@ -241,6 +241,7 @@ void	 reply_op(struct ipc_chan *, const struct ipc_msg *req, int status,
 void	 reply_user(struct ipc_chan *, const struct ipc_msg *req,
 	    int status, const char *message, const struct user_rec *);
 const char *status_message(int status);
+void	 head_set(struct ipc_head *, int status, const char *message);
 /*
  * An admin's page of a list: grant, limit, offset in the request; the
  * rows of sql (?1 limit, at most ADMIN_PAGE; ?2 offset), each put by
