@@ -164,9 +164,9 @@ static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 	    FS, REQ, IPC_USER_RES, NULL, NULL },
 	[IPC_OP_USER_DELETE] = { IPC_OP_USER_DELETE, "op.user.delete", SMALL,
 	    FS, REQ, IPC_USER_RES, NULL, NULL },
-	[IPC_OP_ME] = { IPC_OP_ME, "op.me", SMALL, FS, REQ, IPC_USER_RES, NULL, NULL },
+	[IPC_OP_ME] = { IPC_OP_ME, "op.me", SMALL, FS, REQ, IPC_USER_RES, &body_grant_req, NULL },
 	[IPC_OP_LOGOUT] = { IPC_OP_LOGOUT, "op.logout", SMALL, FS, REQ,
-	    IPC_OP_RES, NULL, NULL },
+	    IPC_OP_RES, &body_grant_req, NULL },
 	[IPC_OP_EVENTS] = { IPC_OP_EVENTS, "op.events", 1 * KIB, FS, REQ,
 	    IPC_EVENTS_RES, NULL, NULL },
 	[IPC_EVENTS_RES] = { IPC_EVENTS_RES, "events.res", LIST_MAX, SF, REP,
@@ -329,16 +329,16 @@ static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 
 	/* an admin lists and ends login sessions */
 	[IPC_OP_SESSION_LIST] = { IPC_OP_SESSION_LIST, "op.session.list",
-	    SMALL, FS, REQ, IPC_SESSION_LIST_RES, NULL, NULL },
+	    SMALL, FS, REQ, IPC_SESSION_LIST_RES, &body_user_page, NULL },
 	[IPC_SESSION_LIST_RES] = { IPC_SESSION_LIST_RES, "session.list.res",
-	    LIST_MAX, SF, REP, 0, NULL, NULL },
+	    LIST_MAX, SF, REP, 0, &body_list_res, &body_session_rec },
 	[IPC_OP_SESSION_END] = { IPC_OP_SESSION_END, "op.session.end", SMALL,
-	    FS, REQ, IPC_OP_RES, NULL, NULL },
+	    FS, REQ, IPC_OP_RES, &body_session_end, NULL },
 	/* the operator ends every session of a user: moatctl, moatd */
 	[IPC_CTL_SESSIONS_END] = { IPC_CTL_SESSIONS_END, "ctl.sessions.end",
 	    SMALL, R(MOATCTL, MOATD), REQ, IPC_CTL_RESULT, NULL, NULL },
 	[IPC_SESSIONS_END] = { IPC_SESSIONS_END, "sessions.end", SMALL,
-	    R(MOATD, STORED), REQ, IPC_OP_RES, NULL, NULL },
+	    R(MOATD, STORED), REQ, IPC_OP_RES, &body_sessions_end, NULL },
 
 	/* egress IPs and bindings: an admin's, through frontd; what holds a
 	 * secret goes through authd, which seals it */

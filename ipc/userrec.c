@@ -71,18 +71,6 @@ user_res_get(struct ipc_msg *m, int *status, char *message,
 }
 
 void
-ipc_put_session(struct ipc_msg *m, const struct session_rec *s)
-{
-	ipc_body_put(m, &body_session_rec, s);
-}
-
-void
-ipc_get_session(struct ipc_msg *m, struct session_rec *s)
-{
-	ipc_body_get(m, &body_session_rec, s);
-}
-
-void
 ipc_put_group(struct ipc_msg *m, const struct group_rec *g)
 {
 	ipc_body_put(m, &body_group_rec, g);

@@ -15,13 +15,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "body_users.h"
 #include "cidr.h"
 #include "dispatch.h"
 #include "fields.h"
 #include "hostrec.h"
 #include "log.h"
 #include "moatd.h"
-#include "userrec.h"
 #include "util.h"
 
 #define CONTROL_MAX_CLIENTS	16
@@ -262,13 +262,13 @@ static int
 ctl_sessions_end(struct ipc_chan *chan, struct ipc_msg *msg)
 {
 	struct ipc_msg	 out;
-	char		 login[FIELD_LOGIN_NAME_MAX + 1];
+	struct ipc_sessions_end e;
 
-	ipc_get_str(msg, login, sizeof(login));
+	ipc_get_str(msg, e.login, sizeof(e.login));
 	if (ipc_end(msg) == -1)
 		return -1;
 	ipc_msg_init(&out, IPC_SESSIONS_END, 0);
-	ipc_put_str(&out, login);
+	ipc_msg_put(&out, &e);
 	return forward(chan, msg, &out, PROC_STORED, op_done);
 }
 

@@ -47,6 +47,17 @@ reply_list(struct ipc_chan *chan, const struct ipc_msg *req,
 	ipc_reply(chan, req, &m);
 }
 
+/*
+ * Answers req with a head alone, as any request may be answered (an
+ * op.res whole, or a refusal of any request); 0, for a handler to return.
+ */
+int
+answer_head(const struct ipc_req *req, int status, const char *message)
+{
+	ipc_answer_status(req, status, message);
+	return 0;
+}
+
 /* A reply's head: its status and message. */
 void
 head_set(struct ipc_head *h, int status, const char *message)

@@ -337,26 +337,21 @@ int
 sessions_logout(struct ipc_chan *chan, struct ipc_msg *m)
 {
 	static const char sql[] = "DELETE FROM sessions WHERE oid = ?";
+	struct ipc_req	 req = ipc_req_of(chan, m);
+	struct ipc_grant_req q;
 	struct principal p;
 	sqlite3_stmt	*st;
 	uint32_t	 retry;
 	int		 status;
 
-	status = authz_grant(m, &p, &retry);
-	if (ipc_end(m) == -1)
+	if (ipc_msg_get(m, &q) == -1)
 		return -1;
-	if (status != 0) {
-		reply_op(chan, m, status, "invalid or expired token");
-		return 0;
-	}
-	if (p.kind != GRANT_SESSION && p.kind != GRANT_LOGIN) {
-		reply_op(chan, m, 400, "not a session");
-		return 0;
-	}
-	if (db_begin() == -1) {
-		reply_op(chan, m, 500, "database error");
-		return 0;
-	}
+	if ((status = authz_check(q.grant, q.grant_len, &p, &retry)) != 0)
+		return answer_head(&req, status, "invalid or expired token");
+	if (p.kind != GRANT_SESSION && p.kind != GRANT_LOGIN)
+		return answer_head(&req, 400, "not a session");
+	if (db_begin() == -1)
+		return answer_head(&req, 500, "database error");
 	st = db_stmt(sql);
 	sqlite3_bind_int64(st, 1, p.cred_oid);
 	status = sqlite3_step(st);
@@ -365,11 +360,9 @@ sessions_logout(struct ipc_chan *chan, struct ipc_msg *m)
 	    p.user_id, "session ended", p.username, NULL, -1) == -1 ||
 	    db_commit() == -1) {
 		db_rollback();
-		reply_op(chan, m, 500, "database error");
-		return 0;
+		return answer_head(&req, 500, "database error");
 	}
-	reply_op(chan, m, 200, "logged out");
-	return 0;
+	return answer_head(&req, 200, "logged out");
 }
 
 static void

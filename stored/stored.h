@@ -16,7 +16,7 @@
 #include "ipc.h"
 #include "proc.h"
 #include "ratelimit.h"
-#include "userrec.h"
+#include "body_users.h"
 
 /* A list answer stops adding rows at this size, below the 120 KiB a
  * message may have; the client pages on from what it got. */
@@ -242,6 +242,7 @@ void	 reply_user(struct ipc_chan *, const struct ipc_msg *req,
 	    int status, const char *message, const struct user_rec *);
 const char *status_message(int status);
 void	 head_set(struct ipc_head *, int status, const char *message);
+int	 answer_head(const struct ipc_req *, int status, const char *message);
 /*
  * An admin's page of a list: grant, limit, offset in the request; the
  * rows of sql (?1 limit, at most ADMIN_PAGE; ?2 offset), each put by
