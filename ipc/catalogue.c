@@ -320,12 +320,12 @@ static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 
 	/* user groups: admins keep them through frontd */
 	[IPC_OP_GROUP] = { IPC_OP_GROUP, "op.group", SMALL, FS, REQ,
-	    IPC_GROUP_RES, NULL, NULL },
+	    IPC_GROUP_RES, &body_group_req, NULL },
 	[IPC_OP_GROUP_LIST] = { IPC_OP_GROUP_LIST, "op.group.list", SMALL, FS,
-	    REQ, IPC_GROUP_LIST_RES, NULL, NULL },
-	[IPC_GROUP_RES] = { IPC_GROUP_RES, "group.res", SMALL, SF, REP, 0, NULL, NULL },
+	    REQ, IPC_GROUP_LIST_RES, &body_user_page, NULL },
+	[IPC_GROUP_RES] = { IPC_GROUP_RES, "group.res", SMALL, SF, REP, 0, &body_group_res, NULL },
 	[IPC_GROUP_LIST_RES] = { IPC_GROUP_LIST_RES, "group.list.res",
-	    LIST_MAX, SF, REP, 0, NULL, NULL },
+	    LIST_MAX, SF, REP, 0, &body_list_res, &body_group_rec },
 
 	/* an admin lists and ends login sessions */
 	[IPC_OP_SESSION_LIST] = { IPC_OP_SESSION_LIST, "op.session.list",

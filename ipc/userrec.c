@@ -36,7 +36,6 @@ ipc_get_profile(struct ipc_msg *m, struct profile *p)
 /* ---- until their messages are typed --------------------------------- */
 
 #include <string.h>
-#include "grouprec.h"
 
 void
 user_res_put(struct ipc_msg *m, int status, const char *message,
@@ -68,16 +67,4 @@ user_res_get(struct ipc_msg *m, int *status, char *message,
 {
 	user_res_read(m, status, message, messagelen, u);
 	return ipc_end(m);
-}
-
-void
-ipc_put_group(struct ipc_msg *m, const struct group_rec *g)
-{
-	ipc_body_put(m, &body_group_rec, g);
-}
-
-void
-ipc_get_group(struct ipc_msg *m, struct group_rec *g)
-{
-	ipc_body_get(m, &body_group_rec, g);
 }

@@ -87,8 +87,5 @@ void	 ipc_get_user(struct ipc_msg *, struct user_rec *);
 void	 user_res_put(struct ipc_msg *, int, const char *, const struct user_rec *);
 void	 user_res_read(struct ipc_msg *, int *, char *, size_t, struct user_rec *);
 int	 user_res_get(struct ipc_msg *, int *, char *, size_t, struct user_rec *);
-struct group_rec;
-void	 ipc_put_group(struct ipc_msg *, const struct group_rec *);
-void	 ipc_get_group(struct ipc_msg *, struct group_rec *);
 
 #endif
