@@ -436,24 +436,20 @@ v1_change_password(struct api_req *r)
 /* ---- events ----------------------------------------------------------- */
 
 static json_t *
-event_row(struct api_req *r, struct ipc_msg *m)
+event_row(struct api_req *r, const void *item)
 {
-	char		 f[8][FIELD_EVENT_TEXT_MAX + 1];
-	int64_t		 created;
+	const struct event_rec *e = item;
 	json_t		*meta;
-	int		 k;
 
-	for (k = 0; k < 8; k++)
-		ipc_get_str(m, f[k], sizeof(f[k]));
-	ipc_get_i64(m, &created);
-	if ((meta = json_loads(f[7], 0, NULL)) == NULL)
+	(void)r;
+	if ((meta = json_loads(e->metadata, 0, NULL)) == NULL)
 		meta = json_object();
-	return json_pack("{s:s,s:s?,s:s?,s:s?,s:s,s:s,s:s,s:o,s:o}", "id", f[0],
-	    "task_id", f[1][0] ? f[1] : NULL,
-	    "host_id", f[2][0] ? f[2] : NULL,
-	    "user_id", f[3][0] ? f[3] : NULL, "level", f[4],
-	    "type", f[5], "message", f[6], "metadata", meta,
-	    "created_at", render_time(created));
+	return json_pack("{s:s,s:s?,s:s?,s:s?,s:s,s:s,s:s,s:o,s:o}", "id", e->id,
+	    "task_id", e->task_id[0] ? e->task_id : NULL,
+	    "host_id", e->host_id[0] ? e->host_id : NULL,
+	    "user_id", e->user_id[0] ? e->user_id : NULL, "level", e->level,
+	    "type", e->type, "message", e->message, "metadata", meta,
+	    "created_at", render_time(e->created_at));
 }
 
 static void
@@ -465,27 +461,24 @@ events_listed(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 	json_t		*list;
 
 	(void)chan;
-	if ((list = api_list_res(r, m, event_row, &total)) == NULL)
+	if ((list = api_items(r, m, event_row, &total)) == NULL)
 		return;
 	api_paging(r, 50, 200, &limit, &offset);
 	api_json(r, 200, json_pack("{s:o,s:I,s:i,s:i}", "events", list,
 	    "total", (json_int_t)total, "limit", limit, "offset", offset));
 }
 
+/* A time of the query, if it names one; -1 if it is not RFC 3339. */
 static int
-time_filter(struct api_req *r, const char *name, struct ipc_msg *m)
+time_filter(struct api_req *r, const char *name, int64_t *t, int *none)
 {
 	const char	*v = api_query_get(r, name);
-	int64_t		 t;
 
-	if (v == NULL) {
-		ipc_put_nil(m);
+	*t = 0;
+	*none = v == NULL;
+	if (v == NULL)
 		return 0;
-	}
-	if (rfc3339_parse(v, strlen(v), &t) == -1)
-		return -1;
-	ipc_put_i64(m, t);
-	return 0;
+	return rfc3339_parse(v, strlen(v), t);
 }
 
 void
@@ -493,37 +486,34 @@ v1_events(struct api_req *r)
 {
 	static const char *const filters[] = { "type", "user_id", "host_id",
 	    NULL };
-	struct ipc_msg	 m;
-	uint32_t	 limit, offset;
+	struct ipc_events_req q;
+	char		*dst[3];
 	const char	*v;
 	int		 k;
 
 	if (api_query_known(r, r->route->query) == -1)
 		return;
-	if (api_paging(r, 50, 200, &limit, &offset) == -1) {
+	memset(&q, 0, sizeof(q));
+	if (api_paging(r, 50, 200, &q.limit, &q.offset) == -1) {
 		api_error(r, 400, "limit must be 1 to 200, offset a number");
 		return;
 	}
+	dst[0] = q.type;
+	dst[1] = q.user_id;
+	dst[2] = q.host_id;
 	for (k = 0; filters[k] != NULL; k++)
 		if ((v = api_query_get(r, filters[k])) != NULL &&
-		    strlen(v) > FIELD_FILTER_MAX) {
+		    strlcpy(dst[k], v, FIELD_FILTER_MAX + 1) > FIELD_FILTER_MAX) {
 			api_error(r, 400, "type, user_id and host_id have at "
 			    "most 64 characters");
 			return;
 		}
-	ipc_msg_init(&m, IPC_OP_EVENTS, 0);
-	ipc_put_bin(&m, r->grant, sizeof(r->grant));
-	ipc_put_u64(&m, limit);
-	ipc_put_u64(&m, offset);
-	ipc_put_str(&m, (v = api_query_get(r, "type")) ? v : "");
-	ipc_put_str(&m, (v = api_query_get(r, "user_id")) ? v : "");
-	ipc_put_str(&m, (v = api_query_get(r, "host_id")) ? v : "");
-	if (time_filter(r, "since", &m) == -1 ||
-	    time_filter(r, "until", &m) == -1) {
-		ipc_msg_clear(&m);
+	if (time_filter(r, "since", &q.since, &q.no_since) == -1 ||
+	    time_filter(r, "until", &q.until, &q.no_until) == -1) {
 		api_error(r, 400, "since and until must be RFC 3339 times");
 		return;
 	}
-	if (api_request(r, stored(), &m, events_listed) == -1)
+	api_grant(r, q.grant, &q.grant_len);
+	if (api_ask(r, stored(), IPC_OP_EVENTS, &q, events_listed) == -1)
 		api_error(r, 503, "storage unavailable");
 }
