@@ -182,9 +182,7 @@ who(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
 	struct api_req		*r = arg;
 	struct cce_state	*st = r->state;
-	struct user_rec		 u;
-	char			 message[256];
-	int			 status;
+	struct ipc_user_res	 res;
 
 	(void)chan;
 	conn_ipc_done(r->c);
@@ -192,14 +190,14 @@ who(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 		fail(r, 500, "FAIL", "storage unavailable");
 		return;
 	}
-	if (user_res_get(m, &status, message, sizeof(message), &u) == -1)
+	if (ipc_msg_get(m, &res) == -1)
 		fail(r, 500, "FAIL", "internal error");
-	else if (status != 200)
+	else if (res.head.status != 200)
 		fail(r, 401, "FAIL", "Invalid or expired token");
 	else if (st->cmd == CCE_WHOAMI)
 		answer(r, 201, "OK", json_pack("{s:I}", "oid",
-		    (json_int_t)u.oid));
-	else if (strcmp(u.username, st->user) == 0)
+		    (json_int_t)res.user.oid));
+	else if (strcmp(res.user.username, st->user) == 0)
 		answer(r, 201, "OK", NULL);
 	else
 		fail(r, 401, "FAIL", "session of another user");

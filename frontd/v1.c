@@ -99,49 +99,35 @@ enum user_shape {
 
 /* The hosts that follow a user in GET /v1/admin/users/{id}. */
 static json_t *
-user_hosts(struct api_req *r, struct ipc_msg *m)
+user_hosts(struct api_req *r, const struct ipc_user_res *res)
 {
-	struct host_rec	 h;
-	uint64_t	 n, i;
+	uint32_t	 i;
 	json_t		*list;
 
 	if ((list = json_array()) == NULL)
 		fatalx("%s: out of memory", __func__);
-	ipc_get_u64(m, &n);
-	for (i = 0; i < n && m->error == NULL; i++) {
-		ipc_body_get(m, &body_host_rec, &h);
-		if (m->error == NULL)
-			json_array_append_new(list, render_host(&h, r->state));
-	}
+	for (i = 0; i < res->nhosts; i++)
+		json_array_append_new(list, render_host(&res->hosts[i],
+		    r->state));
 	return list;
 }
 
 static void
 user_answer(struct api_req *r, struct ipc_msg *m, enum user_shape shape)
 {
-	struct user_rec	 u;
-	char		 message[256];
-	int		 status;
+	struct ipc_user_res	 res;
 
-	json_t		*hosts = NULL;
-
-	if (api_arrived(r, m, "storage unavailable") == -1)
+	if (api_res(r, m, "storage unavailable", &res) == -1)
 		return;
-	user_res_read(m, &status, message, sizeof(message), &u);
-	if (shape == SHAPE_WRAPPED && status == 200)
-		hosts = user_hosts(r, m);
-	if (ipc_end(m) == -1) {
-		json_decref(hosts);
-		api_error(r, 500, "internal error");
-	} else if (status == 204)
+	if (res.nhosts > USER_HOSTS_MAX)
+		api_bad_answer(r);
+	else if (res.head.status == 204)
 		api_empty(r, 204);
-	else if (status >= 300)
-		api_error(r, status, message);
 	else if (shape == SHAPE_WRAPPED)
-		api_json(r, status, json_pack("{s:o,s:o}", "user",
-		    render_user(&u), "hosts", hosts));
+		api_json(r, res.head.status, json_pack("{s:o,s:o}", "user",
+		    render_user(&res.user), "hosts", user_hosts(r, &res)));
 	else
-		api_json(r, status, render_user(&u));
+		api_json(r, res.head.status, render_user(&res.user));
 }
 
 static void
@@ -158,16 +144,18 @@ user_wrapped(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 	user_answer(arg, m, SHAPE_WRAPPED);
 }
 
+/* A request about the user the path names, as its route reaches them. */
 static void
-user_op(struct api_req *r, enum ipc_type type, ipc_reply_cb cb)
+user_ref(struct api_req *r, enum ipc_type type, ipc_reply_cb cb)
 {
-	struct ipc_msg	 m;
+	struct ipc_user_ref	 q;
 
-	ipc_msg_init(&m, type, 0);
-	ipc_put_bin(&m, r->grant, sizeof(r->grant));
-	if (type != IPC_OP_ME)
-		ipc_put_str(&m, r->params[0]);
-	if (api_request(r, stored(), &m, cb) == -1)
+	memset(&q, 0, sizeof(q));
+	api_grant(r, q.grant, &q.grant_len);
+	q.access = r->route->access;
+	if (api_copy(r, q.ref, sizeof(q.ref), r->params[0]) == -1)
+		return;
+	if (api_ask(r, stored(), type, &q, cb) == -1)
 		api_error(r, 503, "storage unavailable");
 }
 
@@ -175,19 +163,23 @@ void
 v1_user_get(struct api_req *r)
 {
 	api_keep_host_header(r);
-	user_op(r, IPC_OP_USER_GET, user_wrapped);
+	user_ref(r, IPC_OP_USER_GET, user_wrapped);
 }
 
 void
 v1_me(struct api_req *r)
 {
-	user_op(r, IPC_OP_ME, user_bare);
+	struct ipc_grant_req	 q;
+
+	api_grant(r, q.grant, &q.grant_len);
+	if (api_ask(r, stored(), IPC_OP_ME, &q, user_bare) == -1)
+		api_error(r, 503, "storage unavailable");
 }
 
 void
 v1_user_delete(struct api_req *r)
 {
-	user_op(r, IPC_OP_USER_DELETE, user_bare);
+	user_ref(r, IPC_OP_USER_DELETE, user_bare);
 }
 
 /*
@@ -198,29 +190,28 @@ v1_user_delete(struct api_req *r)
 void
 v1_user_patch(struct api_req *r)
 {
-	struct profile	 p;
-	struct ipc_msg	 m;
-	const char	*status;
-	json_t		*body;
+	struct ipc_user_patch	 q;
+	const char		*status;
+	json_t			*body;
 
 	if ((body = api_body(r)) == NULL)
 		return;
+	memset(&q, 0, sizeof(q));
 	if (api_only_fields(r, body, r->route->fields) == -1 ||
 	    optional_string_field(r, body, "status", 16, "", &status) == -1 ||
-	    profile_from_body(r, body, &p) == -1)
+	    profile_from_body(r, body, &q.profile) == -1)
 		goto done;
-	if (status[0] == '\0' && p.mask == 0)
+	if (status[0] == '\0' && q.profile.mask == 0)
 		api_error(r, 400, "nothing to change");
 	else if (status[0] != '\0' && strcmp(status, "active") != 0 &&
 	    strcmp(status, "disabled") != 0)
 		api_error(r, 400, "status must be active or disabled");
-	else {
-		ipc_msg_init(&m, IPC_OP_USER_PATCH, 0);
-		ipc_put_bin(&m, r->grant, sizeof(r->grant));
-		ipc_put_str(&m, r->params[0]);
-		ipc_put_str(&m, status);
-		ipc_put_profile(&m, &p);
-		if (api_request(r, stored(), &m, user_bare) == -1)
+	else if (api_copy(r, q.ref, sizeof(q.ref), r->params[0]) == 0) {
+		api_grant(r, q.grant, &q.grant_len);
+		q.access = r->route->access;
+		strlcpy(q.status, status, sizeof(q.status));
+		if (api_ask(r, stored(), IPC_OP_USER_PATCH, &q,
+		    user_bare) == -1)
 			api_error(r, 503, "storage unavailable");
 	}
  done:
@@ -248,10 +239,8 @@ expiry_field(struct api_req *r, json_t *v, int64_t *t, int *never)
 void
 v1_user_expiry(struct api_req *r)
 {
-	struct ipc_msg	 m;
-	json_t		*body;
-	int64_t		 t = 0;
-	int		 never;
+	struct ipc_user_expiry	 q;
+	json_t			*body;
 
 	if ((body = api_body(r)) == NULL)
 		return;
@@ -264,20 +253,18 @@ v1_user_expiry(struct api_req *r)
 		api_error(r, 400, "\"expires_at\" is required");
 		return;
 	}
-	if (expiry_field(r, json_object_get(body, "expires_at"), &t,
-	    &never) == -1) {
+	memset(&q, 0, sizeof(q));
+	if (expiry_field(r, json_object_get(body, "expires_at"),
+	    &q.expires_at, &q.never) == -1) {
 		json_decref(body);
 		return;
 	}
 	json_decref(body);
-	ipc_msg_init(&m, IPC_OP_USER_EXPIRY, 0);
-	ipc_put_bin(&m, r->grant, sizeof(r->grant));
-	ipc_put_str(&m, r->params[0]);
-	if (never)
-		ipc_put_nil(&m);
-	else
-		ipc_put_i64(&m, t);
-	if (api_request(r, stored(), &m, user_bare) == -1)
+	if (api_copy(r, q.ref, sizeof(q.ref), r->params[0]) == -1)
+		return;
+	api_grant(r, q.grant, &q.grant_len);
+	q.access = r->route->access;
+	if (api_ask(r, stored(), IPC_OP_USER_EXPIRY, &q, user_bare) == -1)
 		api_error(r, 503, "storage unavailable");
 }
 
@@ -334,36 +321,32 @@ v1_users_create(struct api_req *r)
 }
 
 static json_t *
-user_row(struct api_req *r, struct ipc_msg *m)
+user_row(struct api_req *r, const void *item)
 {
-	struct user_rec	 u;
-
-	ipc_get_user(m, &u);
-	return render_user(&u);
+	(void)r;
+	return render_user(item);
 }
 
 static void
 users_listed(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
 	(void)chan;
-	api_list_answer(arg, m, user_row, "users");
+	api_items_answer(arg, m, user_row, "users");
 }
 
 void
 v1_users_list(struct api_req *r)
 {
-	struct ipc_msg	 m;
-	uint32_t	 limit, offset;
+	struct ipc_page_req	 q;
 
-	if (api_paging(r, LIST_PAGE, LIST_PAGE, &limit, &offset) == -1) {
+	memset(&q, 0, sizeof(q));
+	if (api_paging(r, LIST_PAGE, LIST_PAGE, &q.limit, &q.offset) == -1) {
 		api_error(r, 400, "limit must be 1 to 200, offset a number");
 		return;
 	}
-	ipc_msg_init(&m, IPC_OP_USER_LIST, 0);
-	ipc_put_bin(&m, r->grant, sizeof(r->grant));
-	ipc_put_u64(&m, limit);
-	ipc_put_u64(&m, offset);
-	if (api_request(r, stored(), &m, users_listed) == -1)
+	api_grant(r, q.grant, &q.grant_len);
+	q.access = r->route->access;
+	if (api_ask(r, stored(), IPC_OP_USER_LIST, &q, users_listed) == -1)
 		api_error(r, 503, "storage unavailable");
 }
 

@@ -7,7 +7,6 @@
 #ifndef MOAT_USERREC_H
 #define MOAT_USERREC_H
 
-#include <stddef.h>
 #include <stdint.h>
 
 #include "body.h"
@@ -83,9 +82,5 @@ void	 ipc_put_profile(struct ipc_msg *, const struct profile *);
 void	 ipc_get_profile(struct ipc_msg *, struct profile *);
 void	 ipc_put_user(struct ipc_msg *, const struct user_rec *);
 void	 ipc_get_user(struct ipc_msg *, struct user_rec *);
-
-void	 user_res_put(struct ipc_msg *, int, const char *, const struct user_rec *);
-void	 user_res_read(struct ipc_msg *, int *, char *, size_t, struct user_rec *);
-int	 user_res_get(struct ipc_msg *, int *, char *, size_t, struct user_rec *);
 
 #endif

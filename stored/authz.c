@@ -117,3 +117,30 @@ authz_user(const struct principal *p, const char *ref, int admin_only,
 		return 404;
 	return 0;
 }
+
+/* An access (enum ipc_access) a request may state. */
+int
+authz_access_known(uint32_t access)
+{
+	return access == IPC_ACCESS_ANY || access == IPC_ACCESS_ADMIN ||
+	    access == IPC_ACCESS_OWN;
+}
+
+/*
+ * The user ref names, as a route of that access reaches them: an admin
+ * route is an admin function (403 for anyone else) on any user; an own
+ * route reaches the principal alone; on any route the role decides.
+ * Returns 0 with the user's oid, or 404 (missing, or out of reach).
+ */
+int
+authz_user_reached(const struct principal *p, uint32_t access,
+    const char *ref, uint64_t *oid)
+{
+	int	 status;
+
+	if (access == IPC_ACCESS_ADMIN)
+		return authz_user(p, ref, 1, oid);
+	if ((status = authz_user(p, ref, 0, oid)) != 0)
+		return status;
+	return access == IPC_ACCESS_OWN && *oid != p->user_oid ? 404 : 0;
+}

@@ -14,15 +14,19 @@ reply_op(struct ipc_chan *chan, const struct ipc_msg *req, int status,
 	ipc_reply(chan, req, &m);
 }
 
-void
-reply_user(struct ipc_chan *chan, const struct ipc_msg *req, int status,
-    const char *message, const struct user_rec *u)
+/* A user.res: the user on 2xx, with no hosts; 0, for a handler. */
+int
+answer_user(const struct ipc_req *req, int status, const char *message,
+    const struct user_rec *u)
 {
-	struct ipc_msg	 m;
+	struct ipc_user_res res;
 
-	ipc_msg_init(&m, IPC_USER_RES, 0);
-	user_res_put(&m, status, message, u);
-	ipc_reply(chan, req, &m);
+	memset(&res, 0, sizeof(res));
+	head_set(&res.head, status, message);
+	if (u != NULL)
+		res.user = *u;
+	ipc_answer(req, &res, NULL);
+	return 0;
 }
 
 /* A page of a list: its status and message, the total, the count and

@@ -122,16 +122,26 @@ int	 authz_admin_on(const struct principal *, int status, const char *ref,
 int	 authz_user(const struct principal *, const char *ref, int admin_only,
 	    uint64_t *oid);
 int	 user_ref(const char *ref, uint64_t *oid);
+int	 authz_access_known(uint32_t access);
+int	 authz_user_reached(const struct principal *, uint32_t access,
+	    const char *ref, uint64_t *oid);
 
 /* users.c */
 int	 users_bootstrap(struct ipc_chan *, struct ipc_msg *);
 int	 user_load(uint64_t oid, struct user_rec *);
 void	 row_to_user(sqlite3_stmt *, struct user_rec *);
 extern const char user_columns[];
-int	 users_op(struct ipc_chan *, struct ipc_msg *);
 int	 users_store_create(struct ipc_chan *, struct ipc_msg *);
 int	 users_store_password(struct ipc_chan *, struct ipc_msg *);
 int	 user_set_hash(uint64_t oid, const char *hash);
+
+/* userops.c */
+int	 users_list(struct ipc_chan *, struct ipc_msg *);
+int	 users_get(struct ipc_chan *, struct ipc_msg *);
+int	 users_me(struct ipc_chan *, struct ipc_msg *);
+int	 users_patch(struct ipc_chan *, struct ipc_msg *);
+int	 users_expiry(struct ipc_chan *, struct ipc_msg *);
+int	 users_delete(struct ipc_chan *, struct ipc_msg *);
 
 /* sessions.c */
 int	 sessions_cred_get(struct ipc_chan *, struct ipc_msg *);
@@ -216,7 +226,7 @@ int	 tasks_enqueue(uint32_t action, uint64_t host_oid,
 int	 tasks_enqueue_short(uint32_t action, uint64_t host_oid,
 	    const char *short_id, const char *requested_by, char task_id[37]);
 int	 hosts_teardown_user(uint64_t user_oid, const char *requested_by);
-void	 hosts_put_of_user(struct ipc_msg *, uint64_t user_oid);
+uint32_t hosts_of_user(uint64_t user_oid, struct host_rec *, uint32_t max);
 void	 tasks_wake(void);
 int	 tasks_host_busy(uint64_t host_oid);
 int	 tasks_detach_user(uint64_t user_oid);
@@ -238,8 +248,8 @@ int	 events_list(struct ipc_chan *, struct ipc_msg *);
 /* reply.c */
 void	 reply_op(struct ipc_chan *, const struct ipc_msg *req, int status,
 	    const char *message);
-void	 reply_user(struct ipc_chan *, const struct ipc_msg *req,
-	    int status, const char *message, const struct user_rec *);
+int	 answer_user(const struct ipc_req *, int status, const char *message,
+	    const struct user_rec *);
 const char *status_message(int status);
 void	 head_set(struct ipc_head *, int status, const char *message);
 int	 answer_head(const struct ipc_req *, int status, const char *message);

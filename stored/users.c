@@ -172,6 +172,7 @@ insert_user(const char *name, const char *hash, const char *role,
 int
 users_store_create(struct ipc_chan *chan, struct ipc_msg *m)
 {
+	struct ipc_req	 req = ipc_req_of(chan, m);
 	struct principal p;
 	struct user_rec	 u;
 	struct profile	 prof;
@@ -191,26 +192,26 @@ users_store_create(struct ipc_chan *chan, struct ipc_msg *m)
 	if (ipc_end(m) == -1)
 		return -1;
 	if (status != 0 || p.role != ROLE_ADMIN) {
-		reply_user(chan, m, status != 0 ? status : 403,
+		answer_user(&req, status != 0 ? status : 403,
 		    status != 0 ? "invalid or expired token" : "admin only",
 		    NULL);
 		goto done;
 	}
 	if (!username_ok(name)) {
-		reply_user(chan, m, 400, "username must be 3 to 50 letters, "
+		answer_user(&req, 400, "username must be 3 to 50 letters, "
 		    "digits or ._@-", NULL);
 		goto done;
 	}
 	if (strcmp(role, "admin") != 0 && strcmp(role, "user") != 0) {
-		reply_user(chan, m, 400, "role must be admin or user", NULL);
+		answer_user(&req, 400, "role must be admin or user", NULL);
 		goto done;
 	}
 	if ((why = profile_invalid(&prof)) != NULL) {
-		reply_user(chan, m, 400, why, NULL);
+		answer_user(&req, 400, why, NULL);
 		goto done;
 	}
 	if (db_begin() == -1) {
-		reply_user(chan, m, 500, "database error", NULL);
+		answer_user(&req, 500, "database error", NULL);
 		goto done;
 	}
 	why = "username already exists";
@@ -221,11 +222,11 @@ users_store_create(struct ipc_chan *chan, struct ipc_msg *m)
 	    db_event("admin.user.create", "info", u.id, "user created",
 	    p.username, NULL, -1) == -1 || db_commit() == -1) {
 		db_rollback();
-		reply_user(chan, m, status == 409 ? 409 : 500,
+		answer_user(&req, status == 409 ? 409 : 500,
 		    status == 409 ? why : "database error", NULL);
 		goto done;
 	}
-	reply_user(chan, m, 201, "created", &u);
+	answer_user(&req, 201, "created", &u);
  done:
 	explicit_bzero(hash, sizeof(hash));
 	return 0;
