@@ -77,7 +77,8 @@ AUTHD_SRCS = authd/authd.c authd/config.c authd/bootstrap.c authd/crypto.c \
 	authd/sshkeys.c authd/egress.c authd/limits.c authd/replay.c \
 	authd/tlskey.c
 STORED_SRCS = stored/stored.c stored/config.c stored/db.c stored/schema.c \
-	stored/health.c stored/users.c stored/userops.c stored/authz.c \
+	stored/health.c stored/userrow.c stored/userpass.c stored/userops.c \
+	stored/credentials.c stored/authz.c \
 	stored/sessions.c stored/events.c stored/reply.c stored/tokens.c \
 	stored/apikeys.c stored/clients.c stored/account.c stored/sshkeys.c \
 	stored/profile.c stored/groups.c stored/sessionops.c stored/hosts.c stored/tasks.c \

@@ -74,8 +74,8 @@ extern const struct ipc_body body_session_rec;
 
 /*
  * A user and a profile inside a body not yet typed (the account's
- * messages, a user's creation through authd), written and read by the
- * tables above (userrec.c).  They go with their last caller.
+ * messages, a user's creation through authd), written and read by their
+ * tables (userrec.c).  They go with their last caller.
  */
 struct ipc_msg;
 void	 ipc_put_profile(struct ipc_msg *, const struct profile *);

@@ -13,33 +13,6 @@
 #include "log.h"
 #include "stored.h"
 
-int
-user_ref(const char *ref, uint64_t *oid)
-{
-	static const char by_id[] = "SELECT oid FROM users WHERE id = ?";
-	static const char by_oid[] = "SELECT oid FROM users WHERE oid = ?";
-	sqlite3_stmt	*st;
-	size_t		 len = strlen(ref);
-	int		 rc, number;
-
-	/* an integer oid (command API, certificates API), or a UUID
-	 * (control plane, account API); either names a user that is */
-	number = len > 0 && len <= 18 && strspn(ref, "0123456789") == len &&
-	    ref[0] != '0';
-	if (!number && len != 36)
-		return -1;
-	st = db_stmt(number ? by_oid : by_id);
-	if (number)
-		sqlite3_bind_int64(st, 1, (sqlite3_int64)strtoull(ref, NULL,
-		    10));
-	else
-		sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	*oid = rc == SQLITE_ROW ? (uint64_t)sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? 0 : -1;
-}
-
 /*
  * Reads the grant at the front of m and checks it whole.  Returns 0, or
  * the HTTP status to answer with (401, 429, 503).
@@ -75,7 +48,7 @@ authz_check(const uint8_t *buf, size_t len, struct principal *p,
 		log_debug("grant refused: %s", why);
 		return 401;
 	}
-	if (sessions_alive(&g, p) == -1)
+	if (credentials_alive(&g, p) == -1)
 		return 401;
 	if (!ratelimit_hit(s->api, &p->user_oid, sizeof(p->user_oid), now,
 	    retry))

@@ -113,6 +113,15 @@ int	 schema_version(void);
 int	 health_check(struct ipc_chan *, struct ipc_msg *);
 int	 health_ping(struct ipc_chan *, struct ipc_msg *);
 
+/* userrow.c: a user's row */
+extern const char user_columns[];
+void	 row_to_user(sqlite3_stmt *, struct user_rec *);
+int	 user_load(uint64_t oid, struct user_rec *);
+int	 user_ref(const char *ref, uint64_t *oid);
+
+/* credentials.c: whether the credential behind a grant still lives */
+int	 credentials_alive(const struct grant *, struct principal *);
+
 /* authz.c: every operation starts here */
 int	 authz_grant(struct ipc_msg *, struct principal *, uint32_t *retry);
 int	 authz_check(const uint8_t *grant, size_t len, struct principal *,
@@ -121,21 +130,17 @@ int	 authz_admin_on(const struct principal *, int status, const char *ref,
 	    uint64_t *user);
 int	 authz_user(const struct principal *, const char *ref, int admin_only,
 	    uint64_t *oid);
-int	 user_ref(const char *ref, uint64_t *oid);
 int	 authz_access_known(uint32_t access);
 int	 authz_user_reached(const struct principal *, uint32_t access,
 	    const char *ref, uint64_t *oid);
 
-/* users.c */
+/* userpass.c: users as authd makes them, with a password hash */
 int	 users_bootstrap(struct ipc_chan *, struct ipc_msg *);
-int	 user_load(uint64_t oid, struct user_rec *);
-void	 row_to_user(sqlite3_stmt *, struct user_rec *);
-extern const char user_columns[];
 int	 users_store_create(struct ipc_chan *, struct ipc_msg *);
 int	 users_store_password(struct ipc_chan *, struct ipc_msg *);
 int	 user_set_hash(uint64_t oid, const char *hash);
 
-/* userops.c */
+/* userops.c: the control plane's operations on users */
 int	 users_list(struct ipc_chan *, struct ipc_msg *);
 int	 users_get(struct ipc_chan *, struct ipc_msg *);
 int	 users_me(struct ipc_chan *, struct ipc_msg *);
@@ -148,7 +153,6 @@ int	 sessions_cred_get(struct ipc_chan *, struct ipc_msg *);
 int	 sessions_create(struct ipc_chan *, struct ipc_msg *);
 int	 sessions_auth_event(struct ipc_chan *, struct ipc_msg *);
 int	 sessions_logout(struct ipc_chan *, struct ipc_msg *);
-int	 sessions_alive(const struct grant *, struct principal *);
 int	 sessions_end_user(uint64_t user_oid, uint64_t keep);
 void	 sessions_sweep_init(void);
 
