@@ -208,7 +208,7 @@ UNIT_TESTS = $(BIN)/test_ipc $(BIN)/test_conf $(BIN)/test_common \
 	$(BIN)/test_phc $(BIN)/test_grantcache $(BIN)/test_sshkey \
 	$(BIN)/test_db $(BIN)/test_replay $(BIN)/test_endpoint \
 	$(BIN)/test_tlskey $(BIN)/test_tree $(BIN)/test_body_users \
-	$(DISPATCH_TESTS)
+	$(BIN)/test_authz $(DISPATCH_TESTS)
 UNIT_LIB = $(call objs,regress/unit/test.c,unit) $(LIBMOAT)
 
 $(eval $(call prog_rules,unit,$(UNIT_PKGS) libcrypto,-Ifrontd -Imoatd -Iauthd -Istored -Itaskd))
@@ -266,6 +266,10 @@ $(BIN)/test_sshkey: $(call objs,regress/unit/test_sshkey.c authd/sshkey.c,unit) 
 	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS) libcrypto libssh)
 
 $(BIN)/test_db: $(call objs,regress/unit/test_db.c stored/db.c stored/profile.c,unit) $(UNIT_LIB)
+	@echo "LD $@"
+	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS) sqlite3)
+STORED_AUTHZ = stored/db.c stored/userrow.c stored/credentials.c stored/authz.c
+$(BIN)/test_authz: $(call objs,regress/unit/test_authz.c $(STORED_AUTHZ),unit) $(UNIT_LIB)
 	@echo "LD $@"
 	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS) sqlite3)
 
