@@ -427,8 +427,8 @@ event_row(struct api_req *r, const void *item)
 	(void)r;
 	if ((meta = json_loads(e->metadata, 0, NULL)) == NULL)
 		meta = json_object();
-	return json_pack("{s:s,s:s?,s:s?,s:s?,s:s,s:s,s:s,s:o,s:o}", "id", e->id,
-	    "task_id", e->task_id[0] ? e->task_id : NULL,
+	return json_pack("{s:s,s:s?,s:s?,s:s?,s:s,s:s,s:s,s:o,s:o}", "id",
+	    e->id, "task_id", e->task_id[0] ? e->task_id : NULL,
 	    "host_id", e->host_id[0] ? e->host_id : NULL,
 	    "user_id", e->user_id[0] ? e->user_id : NULL, "level", e->level,
 	    "type", e->type, "message", e->message, "metadata", meta,
@@ -486,7 +486,8 @@ v1_events(struct api_req *r)
 	dst[2] = q.host_id;
 	for (k = 0; filters[k] != NULL; k++)
 		if ((v = api_query_get(r, filters[k])) != NULL &&
-		    strlcpy(dst[k], v, FIELD_FILTER_MAX + 1) > FIELD_FILTER_MAX) {
+		    strlcpy(dst[k], v, FIELD_FILTER_MAX + 1) >
+		    FIELD_FILTER_MAX) {
 			api_error(r, 400, "type, user_id and host_id have at "
 			    "most 64 characters");
 			return;

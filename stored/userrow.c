@@ -28,8 +28,10 @@ row_to_user(sqlite3_stmt *st, struct user_rec *u)
 	db_text_col(st, 9, u->first_name, sizeof(u->first_name));
 	db_text_col(st, 10, u->last_name, sizeof(u->last_name));
 	db_text_col(st, 11, u->phone, sizeof(u->phone));
-	db_text_col(st, 12, u->notification_email, sizeof(u->notification_email));
-	db_text_col(st, 13, u->notification_phone, sizeof(u->notification_phone));
+	db_text_col(st, 12, u->notification_email,
+	    sizeof(u->notification_email));
+	db_text_col(st, 13, u->notification_phone,
+	    sizeof(u->notification_phone));
 }
 
 int

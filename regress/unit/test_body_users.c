@@ -40,7 +40,8 @@ a_user(struct user_rec *u)
 	strlcpy(u->status, "active", sizeof(u->status));
 	u->expires_at = 1700000000;
 	strlcpy(u->email, "alice@example.com", sizeof(u->email));
-	strlcpy(u->notification_phone, "+48 123", sizeof(u->notification_phone));
+	strlcpy(u->notification_phone, "+48 123",
+	    sizeof(u->notification_phone));
 }
 
 static void
