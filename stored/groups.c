@@ -247,6 +247,12 @@ list_page(uint64_t user, uint32_t limit, uint32_t offset,
 	res->total = db_count(total_sql, user);
 }
 
+static const char *
+list_refusal(int status)
+{
+	return status == 404 ? "user not found" : status_message(status);
+}
+
 /*
  * op.group.list: admins only, as a user sees their groups in GET
  * /v2/account.
@@ -254,27 +260,8 @@ list_page(uint64_t user, uint32_t limit, uint32_t offset,
 int
 groups_list(struct ipc_chan *chan, struct ipc_msg *m)
 {
-	struct ipc_req	 req = ipc_req_of(chan, m);
-	struct ipc_user_page q;
-	struct ipc_list_res res;
-	struct principal p;
-	struct ipc_msg	 items;
-	uint64_t	 user;
-	uint32_t	 retry;
-	int		 status;
-
-	if (ipc_msg_get(m, &q) == -1)
-		return -1;
-	status = authz_check(q.grant, q.grant_len, &p, &retry);
-	status = authz_admin_on(&p, status, q.user, &user);
-	memset(&res, 0, sizeof(res));
-	ipc_msg_init(&items, IPC_GROUP_LIST_RES, 0);
-	if (status == 0)
-		list_page(user, q.limit, q.offset, &items, &res);
-	head_set(&res.head, status == 0 ? 200 : status, status == 404 ?
-	    "user not found" : status_message(status));
-	ipc_answer(&req, &res, &items);
-	return 0;
+	return admin_user_page(chan, m, IPC_GROUP_LIST_RES, list_page,
+	    list_refusal);
 }
 
 /* The id and name of each group of user, for GET /v2/account. */

@@ -133,3 +133,34 @@ admin_page(struct ipc_chan *chan, struct ipc_msg *m, enum ipc_type type,
 	    status_message(status), total, n, &body);
 	return 0;
 }
+
+/*
+ * An admin's page of one user's rows, or everyone's (op.group.list,
+ * op.session.list): the request read, its user reached, page's items
+ * answered as type, a refusal in refusal's words.
+ */
+int
+admin_user_page(struct ipc_chan *chan, struct ipc_msg *m, enum ipc_type type,
+    user_page_fn page, const char *(*refusal)(int))
+{
+	struct ipc_req	 req = ipc_req_of(chan, m);
+	struct ipc_user_page q;
+	struct ipc_list_res res;
+	struct principal p;
+	struct ipc_msg	 items;
+	uint64_t	 user;
+	uint32_t	 retry;
+	int		 status;
+
+	if (ipc_msg_get(m, &q) == -1)
+		return -1;
+	status = authz_check(q.grant, q.grant_len, &p, &retry);
+	status = authz_admin_on(&p, status, q.user, &user);
+	memset(&res, 0, sizeof(res));
+	ipc_msg_init(&items, type, 0);
+	if (status == 0)
+		page(user, q.limit, q.offset, &items, &res);
+	head_set(&res.head, status == 0 ? 200 : status, refusal(status));
+	ipc_answer(&req, &res, &items);
+	return 0;
+}

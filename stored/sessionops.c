@@ -75,26 +75,8 @@ list_page(uint64_t user, uint32_t limit, uint32_t offset, struct ipc_msg *items,
 int
 sessionops_list(struct ipc_chan *chan, struct ipc_msg *m)
 {
-	struct ipc_req	 req = ipc_req_of(chan, m);
-	struct ipc_user_page q;
-	struct ipc_list_res res;
-	struct principal p;
-	struct ipc_msg	 items;
-	uint64_t	 user;
-	uint32_t	 retry;
-	int		 status;
-
-	if (ipc_msg_get(m, &q) == -1)
-		return -1;
-	status = authz_check(q.grant, q.grant_len, &p, &retry);
-	status = authz_admin_on(&p, status, q.user, &user);
-	memset(&res, 0, sizeof(res));
-	ipc_msg_init(&items, IPC_SESSION_LIST_RES, 0);
-	if (status == 0)
-		list_page(user, q.limit, q.offset, &items, &res);
-	head_set(&res.head, status == 0 ? 200 : status, refusal(status));
-	ipc_answer(&req, &res, &items);
-	return 0;
+	return admin_user_page(chan, m, IPC_SESSION_LIST_RES, list_page,
+	    refusal);
 }
 
 /* The user a session belongs to, by its public id; -1 if none. */

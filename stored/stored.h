@@ -267,6 +267,10 @@ typedef void	(*list_row_fn)(sqlite3_stmt *, struct ipc_msg *);
 int	 admin_page(struct ipc_chan *, struct ipc_msg *, enum ipc_type type,
 	    const char *sql, const char *count_sql, list_row_fn row);
 void	 list_head(struct ipc_list_res *, int status);
+typedef void	(*user_page_fn)(uint64_t user, uint32_t limit, uint32_t offset,
+		    struct ipc_msg *items, struct ipc_list_res *);
+int	 admin_user_page(struct ipc_chan *, struct ipc_msg *,
+	    enum ipc_type type, user_page_fn page, const char *(*refusal)(int));
 void	 reply_list(struct ipc_chan *, const struct ipc_msg *req,
 	    enum ipc_type, int status, const char *message, uint64_t total,
 	    uint64_t n, struct ipc_msg *body);
