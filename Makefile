@@ -48,16 +48,15 @@ pc_libs = $(shell pkg-config --libs $(1))
 
 COMMON_SRCS = common/log.c common/sandbox.c common/landlock.c \
 	common/seccomp.c common/daemon.c common/util.c common/dialect.c \
-	common/hmac.c common/grant.c common/ratelimit.c common/userrec.c \
+	common/hmac.c common/grant.c common/ratelimit.c \
 	common/timefmt.c common/scopes.c common/cidr.c \
-	common/sshkeycheck.c common/hostlife.c common/grouprec.c \
-	common/egresscheck.c
+	common/sshkeycheck.c common/hostlife.c common/egresscheck.c
 IPC_BODY_SRCS = ipc/body_core.c ipc/hostrec.c ipc/body_egress.c \
 	ipc/body_cfg.c ipc/body_ctl.c ipc/keyrec.c ipc/sshkeyrec.c \
-	ipc/body_keys.c ipc/body_userrec.c
+	ipc/body_keys.c ipc/body_users.c
 IPC_SRCS = ipc/msg.c ipc/decode.c ipc/catalogue.c ipc/chan.c ipc/sock.c \
 	ipc/answer.c ipc/proc.c ipc/body.c ipc/dispatch.c ipc/version.c \
-	$(IPC_BODY_SRCS)
+	ipc/userrec.c $(IPC_BODY_SRCS)
 
 MOATD_SRCS = moatd/moatd.c moatd/conffile.c moatd/confpush.c moatd/control.c \
 	moatd/notify.c moatd/children.c moatd/setup.c moatd/sandbox.c \
@@ -84,7 +83,8 @@ AUTHD_SRCS = authd/authd.c authd/config.c authd/bootstrap.c \
 	authd/sshkey.c authd/sshkeys.c authd/egress.c authd/limits.c \
 	authd/replay.c authd/tlskey.c
 STORED_SRCS = stored/stored.c stored/config.c stored/db.c stored/schema.c \
-	stored/health.c stored/users.c stored/userops.c stored/authz.c \
+	stored/health.c stored/userrow.c stored/userpass.c stored/userops.c \
+	stored/credentials.c stored/authz.c \
 	stored/sessions.c stored/events.c stored/reply.c stored/tokens.c \
 	stored/apikeys.c stored/clients.c stored/account.c stored/sshkeys.c \
 	stored/profile.c stored/groups.c stored/sessionops.c stored/hosts.c stored/hostrows.c \
@@ -219,7 +219,7 @@ UNIT_TESTS = $(BIN)/test_ipc $(BIN)/test_conf $(BIN)/test_common \
 	$(BIN)/test_phc $(BIN)/test_grantcache $(BIN)/test_sshkey \
 	$(BIN)/test_db $(BIN)/test_replay $(BIN)/test_endpoint \
 	$(BIN)/test_tlskey $(BIN)/test_tree $(BIN)/test_body_egress \
-	$(BIN)/test_body_keys \
+	$(BIN)/test_body_keys $(BIN)/test_body_users $(BIN)/test_authz \
 	$(DISPATCH_TESTS)
 UNIT_LIB = $(call objs,regress/unit/test.c,unit) $(LIBMOAT)
 
@@ -236,6 +236,9 @@ $(BIN)/test_body_egress: $(call objs,regress/unit/test_body_egress.c,unit) $(UNI
 	@echo "LD $@"
 	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS))
 $(BIN)/test_body_keys: $(call objs,regress/unit/test_body_keys.c,unit) $(UNIT_LIB)
+	@echo "LD $@"
+	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS))
+$(BIN)/test_body_users: $(call objs,regress/unit/test_body_users.c,unit) $(UNIT_LIB)
 	@echo "LD $@"
 	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS))
 $(BIN)/test_common: $(call objs,regress/unit/test_common.c,unit) $(UNIT_LIB)
@@ -283,6 +286,10 @@ $(BIN)/test_sshkey: $(call objs,regress/unit/test_sshkey.c authd/sshkey.c,unit) 
 	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS) libcrypto libssh)
 
 $(BIN)/test_db: $(call objs,regress/unit/test_db.c stored/db.c stored/profile.c,unit) $(UNIT_LIB)
+	@echo "LD $@"
+	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS) sqlite3)
+STORED_AUTHZ = stored/db.c stored/userrow.c stored/credentials.c stored/authz.c
+$(BIN)/test_authz: $(call objs,regress/unit/test_authz.c $(STORED_AUTHZ),unit) $(UNIT_LIB)
 	@echo "LD $@"
 	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS) sqlite3)
 

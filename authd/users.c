@@ -11,8 +11,8 @@
 #include "account.h"
 #include "authd.h"
 #include "body_keys.h"
+#include "body_users.h"
 #include "log.h"
-#include "userrec.h"
 #include "util.h"
 
 #define ROTATED_LEN	20
@@ -21,6 +21,7 @@
 	"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789"
 
 struct pwop {
+	struct ipc_req	 req;		/* the request being answered */
 	struct ipc_chan	*front;
 	uint32_t	 reqid;
 	enum ipc_type	 type;		/* the request being answered */
@@ -80,15 +81,18 @@ reply_to(struct pwop *op, struct ipc_msg *m)
 	ipc_reply(op->front, &req, m);
 }
 
+/* A user.res: stored's, passed on, or a refusal of authd's own. */
 static void
-answer_user(struct pwop *op, int status, const char *message,
-    const struct user_rec *u)
+answer_user(struct pwop *op, const struct ipc_user_res *res)
 {
-	struct ipc_msg	 m;
+	ipc_answer(&op->req, res, NULL);
+	pwop_free(op);
+}
 
-	ipc_msg_init(&m, IPC_USER_RES, 0);
-	user_res_put(&m, status, message, u);
-	reply_to(op, &m);
+static void
+refuse_user(struct pwop *op, int status, const char *message)
+{
+	ipc_answer_status(&op->req, status, message);
 	pwop_free(op);
 }
 
@@ -113,6 +117,7 @@ pwop_new(struct ipc_chan *chan, struct ipc_msg *m)
 
 	if ((op = calloc(1, sizeof(*op))) == NULL)
 		fatal("%s", __func__);
+	op->req = ipc_req_of(chan, m);
 	op->front = chan;
 	op->reqid = m->reqid;
 	op->type = m->type;
@@ -124,20 +129,16 @@ pwop_new(struct ipc_chan *chan, struct ipc_msg *m)
 static void
 created(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
-	struct pwop	*op = arg;
-	struct user_rec	 u;
-	char		 message[256];
-	int		 status;
+	struct pwop		*op = arg;
+	struct ipc_user_res	 res;
 
 	(void)chan;
-	if (m == NULL) {
-		answer_user(op, 503, "try again", NULL);
-		return;
-	}
-	if (user_res_get(m, &status, message, sizeof(message), &u) == -1)
-		answer_user(op, 500, "internal error", NULL);
+	if (m == NULL)
+		refuse_user(op, 503, "try again");
+	else if (ipc_msg_get(m, &res) == -1)
+		refuse_user(op, 500, "internal error");
 	else
-		answer_user(op, status, message, &u);
+		answer_user(op, &res);
 }
 
 static void
@@ -148,7 +149,7 @@ create_hashed(struct hash_job *j, void *arg)
 
 	if (!j->ok) {
 		hasher_job_free(j);
-		answer_user(op, 500, "cannot hash the password", NULL);
+		refuse_user(op, 500, "cannot hash the password");
 		return;
 	}
 	ipc_msg_init(&m, IPC_STORE_USER_CREATE, 0);
@@ -164,7 +165,7 @@ create_hashed(struct hash_job *j, void *arg)
 	hasher_job_free(j);
 	if (ipc_request(authd_env->chans[PROC_STORED], &m,
 	    authd_env->conf.common.ipc_timeout_ms, created, op) == -1)
-		answer_user(op, 503, "try again", NULL);
+		refuse_user(op, 503, "try again");
 }
 
 int
@@ -185,14 +186,14 @@ users_create(struct ipc_chan *chan, struct ipc_msg *m)
 		return -1;
 	}
 	if (grant_check(op->grant, len, &op->g) == -1)
-		answer_user(op, 401, "invalid or expired token", NULL);
+		refuse_user(op, 401, "invalid or expired token");
 	else if (op->g.role != ROLE_ADMIN)
-		answer_user(op, 403, "admin only", NULL);
+		refuse_user(op, 403, "admin only");
 	else if (!password_acceptable(op->password, &why))
-		answer_user(op, 400, why, NULL);
+		refuse_user(op, 400, why);
 	else if (hasher_submit(HASH_NEW, &authd_env->conf.argon2,
 	    op->password, NULL, create_hashed, op) == -1)
-		answer_user(op, 503, "too busy, try again", NULL);
+		refuse_user(op, 503, "too busy, try again");
 	return 0;
 }
 

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "body_cfg.h"
+#include "body_users.h"
 #include "ipc.h"
 #include "log.h"
 
@@ -66,16 +67,14 @@ static void	 send_ping(void);
 static void
 pong(struct ipc_chan *c, struct ipc_msg *m, void *a)
 {
-	char	 buf[PAYLOAD];
-	size_t	 len = 0;
+	struct ipc_pong	 res;
 
 	(void)c;
 	(void)a;
 	if (m == NULL)
 		errx(1, "ping timed out");
-	if (ipc_get_head(m, NULL) == 1)
-		ipc_get_bin(m, buf, sizeof(buf), &len);
-	if (ipc_end(m) == -1 || len != PAYLOAD)
+	if (ipc_msg_get(m, &res) == -1 || !ipc_status_ok(res.head.status) ||
+	    res.payload_len != PAYLOAD)
 		errx(1, "bad pong");
 	if (++done_rounds == 1000)
 		t_start = now();		/* after warm-up */
@@ -91,12 +90,13 @@ static void
 send_ping(void)
 {
 	struct ipc_msg	 m;
-	char		 payload[PAYLOAD];
+	struct ipc_ping	 ping;
 	const void	*buf;
 
-	memset(payload, 'p', sizeof(payload));
+	memset(ping.payload, 'p', PAYLOAD);
+	ping.payload_len = PAYLOAD;
 	ipc_msg_init(&m, IPC_PING, 0);
-	ipc_put_bin(&m, payload, sizeof(payload));
+	ipc_msg_put(&m, &ping);
 	if (datagram_len == 0) {
 		m.reqid = 1;
 		ipc_msg_finish(&m, &buf, &datagram_len);

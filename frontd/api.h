@@ -15,7 +15,7 @@
 #include "fields.h"
 #include "grant.h"
 #include "keyrec.h"
-#include "userrec.h"
+#include "body_users.h"
 
 #define API_MAX_PARAMS	4
 #define API_PARAM_MAX	FIELD_REF_MAX
@@ -153,6 +153,12 @@ int	 api_res(struct api_req *, struct ipc_msg *, const char *unavailable,
 	    void *body);
 json_t	*api_items(struct api_req *, struct ipc_msg *, api_item_fn,
 	    uint64_t *total);
+/* The same, answered as {"<name>": [...], "total": N}. */
+void	 api_items_answer(struct api_req *, struct ipc_msg *, api_item_fn,
+	    const char *name);
+/* The request's grant, into a body's grant field. */
+void	 api_grant(struct api_req *, uint8_t grant[GRANT_LEN],
+	    size_t *len);
 int	 api_copy(struct api_req *, char *dst, size_t dstlen, const char *src);
 int	 api_ask(struct api_req *, struct ipc_chan *, enum ipc_type,
 	    const void *body, ipc_reply_cb);

@@ -160,6 +160,27 @@ api_copy(struct api_req *r, char *dst, size_t dstlen, const char *src)
 	return -1;
 }
 
+/* The request's grant, for a body that opens with one. */
+void
+api_grant(struct api_req *r, uint8_t grant[GRANT_LEN], size_t *len)
+{
+	memcpy(grant, r->grant, sizeof(r->grant));
+	*len = sizeof(r->grant);
+}
+
+/* A page of a typed list as {"<name>": [...], "total": N}, or the error. */
+void
+api_items_answer(struct api_req *r, struct ipc_msg *m, api_item_fn row,
+    const char *name)
+{
+	uint64_t	 total;
+	json_t		*list;
+
+	if ((list = api_items(r, m, row, &total)) != NULL)
+		api_json(r, 200, json_pack("{s:o,s:I}", name, list, "total",
+		    (json_int_t)total));
+}
+
 /* Sends a request of its typed body. */
 int
 api_ask(struct api_req *r, struct ipc_chan *chan, enum ipc_type type,

@@ -86,11 +86,11 @@ apiv1_login(struct api_req *r)
 static void
 logged_out(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
-	struct api_req	*r = arg;
-	struct ipc_head	 h;
+	struct api_req		*r = arg;
+	struct ipc_status_res	 res;
 
 	(void)chan;
-	if (api_op_res(r, m, &h) == -1)
+	if (api_res(r, m, "storage unavailable", &res) == -1)
 		return;
 	/* the grants kept for the cookie, and for it as a bearer */
 	grantcache_forget_credential(r->grant);
@@ -105,11 +105,10 @@ logged_out(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 void
 apiv1_logout(struct api_req *r)
 {
-	struct ipc_msg	 m;
+	struct ipc_grant_req	 q;
 
-	ipc_msg_init(&m, IPC_OP_LOGOUT, 0);
-	ipc_put_bin(&m, r->grant, sizeof(r->grant));
-	if (api_request(r, stored(), &m, logged_out) == -1)
+	api_grant(r, q.grant, &q.grant_len);
+	if (api_ask(r, stored(), IPC_OP_LOGOUT, &q, logged_out) == -1)
 		api_error(r, 503, "storage unavailable");
 }
 

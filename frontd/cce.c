@@ -182,9 +182,7 @@ who(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
 	struct api_req		*r = arg;
 	struct cce_state	*st = r->state;
-	struct user_rec		 u;
-	char			 message[256];
-	int			 status;
+	struct ipc_user_res	 res;
 
 	(void)chan;
 	conn_ipc_done(r->c);
@@ -192,14 +190,14 @@ who(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 		fail(r, 500, "FAIL", "storage unavailable");
 		return;
 	}
-	if (user_res_get(m, &status, message, sizeof(message), &u) == -1)
+	if (ipc_msg_get(m, &res) == -1)
 		fail(r, 500, "FAIL", "internal error");
-	else if (status != 200)
+	else if (res.head.status != 200)
 		fail(r, 401, "FAIL", "Invalid or expired token");
 	else if (st->cmd == CCE_WHOAMI)
 		answer(r, 201, "OK", json_pack("{s:I}", "oid",
-		    (json_int_t)u.oid));
-	else if (strcmp(u.username, st->user) == 0)
+		    (json_int_t)res.user.oid));
+	else if (strcmp(res.user.username, st->user) == 0)
 		answer(r, 201, "OK", NULL);
 	else
 		fail(r, 401, "FAIL", "session of another user");
@@ -210,16 +208,16 @@ ended(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
 	struct api_req		*r = arg;
 	struct cce_state	*st = r->state;
-	struct ipc_head		 h;
+	struct ipc_status_res	 res;
 
 	(void)chan;
 	conn_ipc_done(r->c);
-	if (m == NULL || ipc_get_head(m, &h) != 1 || ipc_end(m) == -1)
-		h.status = 500;
+	if (m == NULL || ipc_msg_get(m, &res) == -1)
+		res.head.status = 500;
 	/* as every logout: no grant kept for the session outlives it */
-	if (h.status == 200)
+	if (res.head.status == 200)
 		grantcache_forget_credential(r->grant);
-	if (h.status != 200)
+	if (res.head.status != 200)
 		fail(r, 401, "FAIL", "Invalid or expired token");
 	else if (st->cmd == CCE_BYE)
 		answer(r, 202, "GOODBYE", NULL);
@@ -232,8 +230,9 @@ verified(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
 	struct api_req		*r = arg;
 	struct cce_state	*st = r->state;
-	struct ipc_msg		 op;
+	struct ipc_grant_req	 q;
 	uint32_t		 status, retry;
+	int			 me;
 
 	(void)chan;
 	conn_ipc_done(r->c);
@@ -258,11 +257,10 @@ verified(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 		fail(r, 401, "FAIL", "Invalid or expired token");
 		return;
 	}
-	ipc_msg_init(&op, st->cmd == CCE_WHOAMI || st->cmd == CCE_AUTHKEY ?
-	    IPC_OP_ME : IPC_OP_LOGOUT, 0);
-	ipc_put_bin(&op, r->grant, sizeof(r->grant));
-	if (api_request(r, frontd_env->chans[PROC_STORED], &op,
-	    op.type == IPC_OP_ME ? who : ended) == -1)
+	me = st->cmd == CCE_WHOAMI || st->cmd == CCE_AUTHKEY;
+	api_grant(r, q.grant, &q.grant_len);
+	if (api_ask(r, frontd_env->chans[PROC_STORED], me ? IPC_OP_ME :
+	    IPC_OP_LOGOUT, &q, me ? who : ended) == -1)
 		fail(r, 500, "FAIL", "storage unavailable");
 }
 

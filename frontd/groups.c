@@ -10,7 +10,6 @@
 
 #include "api.h"
 #include "frontd.h"
-#include "grouprec.h"
 #include "log.h"
 
 static json_t *
@@ -29,34 +28,31 @@ render_group(const struct group_rec *g)
 static void
 group_answered(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
-	struct api_req	*r = arg;
-	struct group_rec g;
-	struct ipc_head	 h;
+	struct api_req		*r = arg;
+	struct ipc_group_res	 res;
 
 	(void)chan;
-	if (api_head(r, m, "storage unavailable", &h) == -1)
+	if (api_res(r, m, "storage unavailable", &res) == -1)
 		return;
-	ipc_get_group(m, &g);
-	if (api_end(r, m) == -1)
-		return;
-	if (h.status == 204)
+	if (res.head.status == 204)
 		api_empty(r, 204);
 	else
-		api_json(r, h.status, render_group(&g));
+		api_json(r, res.head.status, render_group(&res.group));
 }
 
 static void
 group_op(struct api_req *r, enum group_op op, const char *group,
     const char *user)
 {
-	struct ipc_msg	 m;
+	struct ipc_group_req	 q;
 
-	ipc_msg_init(&m, IPC_OP_GROUP, 0);
-	ipc_put_bin(&m, r->grant, sizeof(r->grant));
-	ipc_put_u64(&m, op);
-	ipc_put_str(&m, group);
-	ipc_put_str(&m, user);
-	if (api_request(r, frontd_env->chans[PROC_STORED], &m,
+	memset(&q, 0, sizeof(q));
+	api_grant(r, q.grant, &q.grant_len);
+	q.op = op;
+	if (api_copy(r, q.ref, sizeof(q.ref), group) == -1 ||
+	    api_copy(r, q.user, sizeof(q.user), user) == -1)
+		return;
+	if (api_ask(r, frontd_env->chans[PROC_STORED], IPC_OP_GROUP, &q,
 	    group_answered) == -1)
 		api_error(r, 503, "storage unavailable");
 }
@@ -103,40 +99,36 @@ v1_group_leave(struct api_req *r)
 }
 
 static json_t *
-group_row(struct api_req *r, struct ipc_msg *m)
+group_row(struct api_req *r, const void *item)
 {
-	struct group_rec g;
-
 	(void)r;
-	ipc_get_group(m, &g);
-	return render_group(&g);
+	return render_group(item);
 }
 
 static void
 groups_listed(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
 	(void)chan;
-	api_list_answer(arg, m, group_row, "groups");
+	api_items_answer(arg, m, group_row, "groups");
 }
 
 /* GET /v1/admin/groups, GET /v1/admin/users/{id}/groups */
 void
 v1_groups_list(struct api_req *r)
 {
-	struct ipc_msg	 m;
-	uint32_t	 limit, offset;
+	struct ipc_user_page	 q;
 
-	if (api_paging(r, GROUPS_PER_USER_MAX, GROUPS_PER_USER_MAX, &limit,
-	    &offset) == -1) {
+	memset(&q, 0, sizeof(q));
+	if (api_paging(r, GROUPS_PER_USER_MAX, GROUPS_PER_USER_MAX, &q.limit,
+	    &q.offset) == -1) {
 		api_error(r, 400, "limit must be 1 to 100, offset a number");
 		return;
 	}
-	ipc_msg_init(&m, IPC_OP_GROUP_LIST, 0);
-	ipc_put_bin(&m, r->grant, sizeof(r->grant));
-	ipc_put_str(&m, r->nparams > 0 ? r->params[0] : "");
-	ipc_put_u64(&m, limit);
-	ipc_put_u64(&m, offset);
-	if (api_request(r, frontd_env->chans[PROC_STORED], &m,
+	api_grant(r, q.grant, &q.grant_len);
+	if (api_copy(r, q.user, sizeof(q.user), r->nparams > 0 ?
+	    r->params[0] : "") == -1)
+		return;
+	if (api_ask(r, frontd_env->chans[PROC_STORED], IPC_OP_GROUP_LIST, &q,
 	    groups_listed) == -1)
 		api_error(r, 503, "storage unavailable");
 }

@@ -297,20 +297,16 @@ healthz_answer(struct conn *c, int db_ok, int agent_ok)
 static void
 healthz_result(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
-	struct api_req	*r = arg;
-	struct conn	*c = r->c;
-	struct ipc_head	 h;
-	int		 db_ok = 0, agent_ok = 0;
+	struct api_req		*r = arg;
+	struct conn		*c = r->c;
+	struct ipc_health_res	 res;
 
 	(void)chan;
 	conn_ipc_done(c);
-	if (m != NULL && ipc_get_head(m, &h) == 1) {
-		ipc_get_bool(m, &db_ok);
-		ipc_get_bool(m, &agent_ok);
-		if (ipc_end(m) == -1)
-			db_ok = agent_ok = 0;
-	}
-	healthz_answer(c, db_ok, agent_ok);
+	if (m == NULL || ipc_msg_get(m, &res) == -1 ||
+	    !ipc_status_ok(res.head.status))
+		res.db_ok = res.agent_ok = 0;
+	healthz_answer(c, res.db_ok, res.agent_ok);
 }
 
 /* frontd has no link to taskd: stored checks the database and taskd. */
@@ -320,6 +316,7 @@ healthz(struct api_req *r)
 	struct ipc_msg	 m;
 
 	ipc_msg_init(&m, IPC_HEALTH_CHECK, 0);
+	ipc_msg_put(&m, NULL);
 	if (api_request(r, frontd_env->chans[PROC_STORED], &m,
 	    healthz_result) == -1)
 		healthz_answer(r->c, 0, 0);

@@ -15,19 +15,18 @@
 #define SESSIONS_PAGE_MAX	200
 
 static json_t *
-session_row(struct api_req *r, struct ipc_msg *m)
+session_row(struct api_req *r, const void *item)
 {
-	struct session_rec s;
+	const struct session_rec *s = item;
 	json_t		*j;
 
 	(void)r;
-	ipc_get_session(m, &s);
-	j = json_pack("{s:s,s:s,s:s,s:s,s:s,s:o,s:o,s:o}", "id", s.id,
-	    "user_id", s.user_id, "username", s.username, "dialect",
-	    dialect_name(s.dialect) != NULL ? dialect_name(s.dialect) : "",
-	    "source_ip", s.source_ip, "created_at", render_time(s.created_at),
-	    "last_used_at", render_time(s.last_used_at), "expires_at",
-	    render_time(s.expires_at));
+	j = json_pack("{s:s,s:s,s:s,s:s,s:s,s:o,s:o,s:o}", "id", s->id,
+	    "user_id", s->user_id, "username", s->username, "dialect",
+	    dialect_name(s->dialect) != NULL ? dialect_name(s->dialect) : "",
+	    "source_ip", s->source_ip, "created_at", render_time(s->created_at),
+	    "last_used_at", render_time(s->last_used_at), "expires_at",
+	    render_time(s->expires_at));
 	if (j == NULL)
 		fatalx("%s: out of memory", __func__);
 	return j;
@@ -37,17 +36,17 @@ static void
 sessions_listed(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
 	(void)chan;
-	api_list_answer(arg, m, session_row, "sessions");
+	api_items_answer(arg, m, session_row, "sessions");
 }
 
 void
 v1_sessions_list(struct api_req *r)
 {
-	struct ipc_msg	 m;
+	struct ipc_user_page q;
 	const char	*user;
-	uint32_t	 limit, offset;
 
-	if (api_paging(r, 50, SESSIONS_PAGE_MAX, &limit, &offset) == -1) {
+	memset(&q, 0, sizeof(q));
+	if (api_paging(r, 50, SESSIONS_PAGE_MAX, &q.limit, &q.offset) == -1) {
 		api_error(r, 400, "limit must be 1 to 200, offset a number");
 		return;
 	}
@@ -59,12 +58,9 @@ v1_sessions_list(struct api_req *r)
 		api_error(r, 400, "user_id is too long");
 		return;
 	}
-	ipc_msg_init(&m, IPC_OP_SESSION_LIST, 0);
-	ipc_put_bin(&m, r->grant, sizeof(r->grant));
-	ipc_put_str(&m, user);
-	ipc_put_u64(&m, limit);
-	ipc_put_u64(&m, offset);
-	if (api_request(r, frontd_env->chans[PROC_STORED], &m,
+	api_grant(r, q.grant, &q.grant_len);
+	strlcpy(q.user, user, sizeof(q.user));
+	if (api_ask(r, frontd_env->chans[PROC_STORED], IPC_OP_SESSION_LIST, &q,
 	    sessions_listed) == -1)
 		api_error(r, 503, "storage unavailable");
 }
@@ -72,24 +68,26 @@ v1_sessions_list(struct api_req *r)
 static void
 ended(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
-	struct api_req	*r = arg;
-	struct ipc_head	 h;
+	struct api_req		*r = arg;
+	struct ipc_status_res	 res;
 
 	(void)chan;
-	if (api_op_res(r, m, &h) == 0)
+	if (api_res(r, m, "storage unavailable", &res) == 0)
 		api_empty(r, 204);
 }
 
 static void
 end(struct api_req *r, const char *user, const char *session)
 {
-	struct ipc_msg	 m;
+	struct ipc_session_end q;
 
-	ipc_msg_init(&m, IPC_OP_SESSION_END, 0);
-	ipc_put_bin(&m, r->grant, sizeof(r->grant));
-	ipc_put_str(&m, user);
-	ipc_put_str(&m, session);
-	if (api_request(r, frontd_env->chans[PROC_STORED], &m, ended) == -1)
+	memset(&q, 0, sizeof(q));
+	api_grant(r, q.grant, &q.grant_len);
+	if (api_copy(r, q.user, sizeof(q.user), user) == -1 ||
+	    api_copy(r, q.id, sizeof(q.id), session) == -1)
+		return;
+	if (api_ask(r, frontd_env->chans[PROC_STORED], IPC_OP_SESSION_END, &q,
+	    ended) == -1)
 		api_error(r, 503, "storage unavailable");
 }
 

@@ -69,25 +69,24 @@ v1_login(struct api_req *r)
 static void
 logged_out(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
-	struct api_req	*r = arg;
-	struct ipc_head	 h;
+	struct api_req		*r = arg;
+	struct ipc_status_res	 res;
 
 	(void)chan;
-	if (api_op_res(r, m, &h) == -1)
+	if (api_res(r, m, "storage unavailable", &res) == -1)
 		return;
 	/* the grants kept for the token, here and in the account API */
 	grantcache_forget_credential(r->grant);
-	api_json(r, 200, json_pack("{s:s}", "message", h.message));
+	api_json(r, 200, json_pack("{s:s}", "message", res.head.message));
 }
 
 void
 v1_logout(struct api_req *r)
 {
-	struct ipc_msg	 m;
+	struct ipc_grant_req	 q;
 
-	ipc_msg_init(&m, IPC_OP_LOGOUT, 0);
-	ipc_put_bin(&m, r->grant, sizeof(r->grant));
-	if (api_request(r, stored(), &m, logged_out) == -1)
+	api_grant(r, q.grant, &q.grant_len);
+	if (api_ask(r, stored(), IPC_OP_LOGOUT, &q, logged_out) == -1)
 		api_error(r, 503, "storage unavailable");
 }
 
@@ -100,49 +99,35 @@ enum user_shape {
 
 /* The hosts that follow a user in GET /v1/admin/users/{id}. */
 static json_t *
-user_hosts(struct api_req *r, struct ipc_msg *m)
+user_hosts(struct api_req *r, const struct ipc_user_res *res)
 {
-	struct host_rec	 h;
-	uint64_t	 n, i;
+	uint32_t	 i;
 	json_t		*list;
 
 	if ((list = json_array()) == NULL)
 		fatalx("%s: out of memory", __func__);
-	ipc_get_u64(m, &n);
-	for (i = 0; i < n && m->error == NULL; i++) {
-		ipc_body_get(m, &body_host_rec, &h);
-		if (m->error == NULL)
-			json_array_append_new(list, render_host(&h, r->state));
-	}
+	for (i = 0; i < res->nhosts; i++)
+		json_array_append_new(list, render_host(&res->hosts[i],
+		    r->state));
 	return list;
 }
 
 static void
 user_answer(struct api_req *r, struct ipc_msg *m, enum user_shape shape)
 {
-	struct user_rec	 u;
-	char		 message[256];
-	int		 status;
+	struct ipc_user_res	 res;
 
-	json_t		*hosts = NULL;
-
-	if (api_arrived(r, m, "storage unavailable") == -1)
+	if (api_res(r, m, "storage unavailable", &res) == -1)
 		return;
-	user_res_read(m, &status, message, sizeof(message), &u);
-	if (shape == SHAPE_WRAPPED && status == 200)
-		hosts = user_hosts(r, m);
-	if (ipc_end(m) == -1) {
-		json_decref(hosts);
-		api_error(r, 500, "internal error");
-	} else if (status == 204)
+	if (res.nhosts > USER_HOSTS_MAX)
+		api_bad_answer(r);
+	else if (res.head.status == 204)
 		api_empty(r, 204);
-	else if (status >= 300)
-		api_error(r, status, message);
 	else if (shape == SHAPE_WRAPPED)
-		api_json(r, status, json_pack("{s:o,s:o}", "user",
-		    render_user(&u), "hosts", hosts));
+		api_json(r, res.head.status, json_pack("{s:o,s:o}", "user",
+		    render_user(&res.user), "hosts", user_hosts(r, &res)));
 	else
-		api_json(r, status, render_user(&u));
+		api_json(r, res.head.status, render_user(&res.user));
 }
 
 static void
@@ -159,16 +144,18 @@ user_wrapped(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 	user_answer(arg, m, SHAPE_WRAPPED);
 }
 
+/* A request about the user the path names, as its route reaches them. */
 static void
-user_op(struct api_req *r, enum ipc_type type, ipc_reply_cb cb)
+user_ref(struct api_req *r, enum ipc_type type, ipc_reply_cb cb)
 {
-	struct ipc_msg	 m;
+	struct ipc_user_ref	 q;
 
-	ipc_msg_init(&m, type, 0);
-	ipc_put_bin(&m, r->grant, sizeof(r->grant));
-	if (type != IPC_OP_ME)
-		ipc_put_str(&m, r->params[0]);
-	if (api_request(r, stored(), &m, cb) == -1)
+	memset(&q, 0, sizeof(q));
+	api_grant(r, q.grant, &q.grant_len);
+	q.access = r->route->access;
+	if (api_copy(r, q.ref, sizeof(q.ref), r->params[0]) == -1)
+		return;
+	if (api_ask(r, stored(), type, &q, cb) == -1)
 		api_error(r, 503, "storage unavailable");
 }
 
@@ -176,19 +163,23 @@ void
 v1_user_get(struct api_req *r)
 {
 	api_keep_host_header(r);
-	user_op(r, IPC_OP_USER_GET, user_wrapped);
+	user_ref(r, IPC_OP_USER_GET, user_wrapped);
 }
 
 void
 v1_me(struct api_req *r)
 {
-	user_op(r, IPC_OP_ME, user_bare);
+	struct ipc_grant_req	 q;
+
+	api_grant(r, q.grant, &q.grant_len);
+	if (api_ask(r, stored(), IPC_OP_ME, &q, user_bare) == -1)
+		api_error(r, 503, "storage unavailable");
 }
 
 void
 v1_user_delete(struct api_req *r)
 {
-	user_op(r, IPC_OP_USER_DELETE, user_bare);
+	user_ref(r, IPC_OP_USER_DELETE, user_bare);
 }
 
 /*
@@ -199,29 +190,28 @@ v1_user_delete(struct api_req *r)
 void
 v1_user_patch(struct api_req *r)
 {
-	struct profile	 p;
-	struct ipc_msg	 m;
-	const char	*status;
-	json_t		*body;
+	struct ipc_user_patch	 q;
+	const char		*status;
+	json_t			*body;
 
 	if ((body = api_body(r)) == NULL)
 		return;
+	memset(&q, 0, sizeof(q));
 	if (api_only_fields(r, body, r->route->fields) == -1 ||
 	    optional_string_field(r, body, "status", 16, "", &status) == -1 ||
-	    profile_from_body(r, body, &p) == -1)
+	    profile_from_body(r, body, &q.profile) == -1)
 		goto done;
-	if (status[0] == '\0' && p.mask == 0)
+	if (status[0] == '\0' && q.profile.mask == 0)
 		api_error(r, 400, "nothing to change");
 	else if (status[0] != '\0' && strcmp(status, "active") != 0 &&
 	    strcmp(status, "disabled") != 0)
 		api_error(r, 400, "status must be active or disabled");
-	else {
-		ipc_msg_init(&m, IPC_OP_USER_PATCH, 0);
-		ipc_put_bin(&m, r->grant, sizeof(r->grant));
-		ipc_put_str(&m, r->params[0]);
-		ipc_put_str(&m, status);
-		ipc_put_profile(&m, &p);
-		if (api_request(r, stored(), &m, user_bare) == -1)
+	else if (api_copy(r, q.ref, sizeof(q.ref), r->params[0]) == 0) {
+		api_grant(r, q.grant, &q.grant_len);
+		q.access = r->route->access;
+		strlcpy(q.status, status, sizeof(q.status));
+		if (api_ask(r, stored(), IPC_OP_USER_PATCH, &q,
+		    user_bare) == -1)
 			api_error(r, 503, "storage unavailable");
 	}
  done:
@@ -249,10 +239,8 @@ expiry_field(struct api_req *r, json_t *v, int64_t *t, int *never)
 void
 v1_user_expiry(struct api_req *r)
 {
-	struct ipc_msg	 m;
-	json_t		*body;
-	int64_t		 t = 0;
-	int		 never;
+	struct ipc_user_expiry	 q;
+	json_t			*body;
 
 	if ((body = api_body(r)) == NULL)
 		return;
@@ -265,20 +253,18 @@ v1_user_expiry(struct api_req *r)
 		api_error(r, 400, "\"expires_at\" is required");
 		return;
 	}
-	if (expiry_field(r, json_object_get(body, "expires_at"), &t,
-	    &never) == -1) {
+	memset(&q, 0, sizeof(q));
+	if (expiry_field(r, json_object_get(body, "expires_at"),
+	    &q.expires_at, &q.never) == -1) {
 		json_decref(body);
 		return;
 	}
 	json_decref(body);
-	ipc_msg_init(&m, IPC_OP_USER_EXPIRY, 0);
-	ipc_put_bin(&m, r->grant, sizeof(r->grant));
-	ipc_put_str(&m, r->params[0]);
-	if (never)
-		ipc_put_nil(&m);
-	else
-		ipc_put_i64(&m, t);
-	if (api_request(r, stored(), &m, user_bare) == -1)
+	if (api_copy(r, q.ref, sizeof(q.ref), r->params[0]) == -1)
+		return;
+	api_grant(r, q.grant, &q.grant_len);
+	q.access = r->route->access;
+	if (api_ask(r, stored(), IPC_OP_USER_EXPIRY, &q, user_bare) == -1)
 		api_error(r, 503, "storage unavailable");
 }
 
@@ -335,36 +321,32 @@ v1_users_create(struct api_req *r)
 }
 
 static json_t *
-user_row(struct api_req *r, struct ipc_msg *m)
+user_row(struct api_req *r, const void *item)
 {
-	struct user_rec	 u;
-
-	ipc_get_user(m, &u);
-	return render_user(&u);
+	(void)r;
+	return render_user(item);
 }
 
 static void
 users_listed(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
 	(void)chan;
-	api_list_answer(arg, m, user_row, "users");
+	api_items_answer(arg, m, user_row, "users");
 }
 
 void
 v1_users_list(struct api_req *r)
 {
-	struct ipc_msg	 m;
-	uint32_t	 limit, offset;
+	struct ipc_page_req	 q;
 
-	if (api_paging(r, LIST_PAGE, LIST_PAGE, &limit, &offset) == -1) {
+	memset(&q, 0, sizeof(q));
+	if (api_paging(r, LIST_PAGE, LIST_PAGE, &q.limit, &q.offset) == -1) {
 		api_error(r, 400, "limit must be 1 to 200, offset a number");
 		return;
 	}
-	ipc_msg_init(&m, IPC_OP_USER_LIST, 0);
-	ipc_put_bin(&m, r->grant, sizeof(r->grant));
-	ipc_put_u64(&m, limit);
-	ipc_put_u64(&m, offset);
-	if (api_request(r, stored(), &m, users_listed) == -1)
+	api_grant(r, q.grant, &q.grant_len);
+	q.access = r->route->access;
+	if (api_ask(r, stored(), IPC_OP_USER_LIST, &q, users_listed) == -1)
 		api_error(r, 503, "storage unavailable");
 }
 
@@ -433,24 +415,20 @@ v1_change_password(struct api_req *r)
 /* ---- events ----------------------------------------------------------- */
 
 static json_t *
-event_row(struct api_req *r, struct ipc_msg *m)
+event_row(struct api_req *r, const void *item)
 {
-	char		 f[8][FIELD_EVENT_TEXT_MAX + 1];
-	int64_t		 created;
+	const struct event_rec *e = item;
 	json_t		*meta;
-	int		 k;
 
-	for (k = 0; k < 8; k++)
-		ipc_get_str(m, f[k], sizeof(f[k]));
-	ipc_get_i64(m, &created);
-	if ((meta = json_loads(f[7], 0, NULL)) == NULL)
+	(void)r;
+	if ((meta = json_loads(e->metadata, 0, NULL)) == NULL)
 		meta = json_object();
-	return json_pack("{s:s,s:s?,s:s?,s:s?,s:s,s:s,s:s,s:o,s:o}", "id", f[0],
-	    "task_id", f[1][0] ? f[1] : NULL,
-	    "host_id", f[2][0] ? f[2] : NULL,
-	    "user_id", f[3][0] ? f[3] : NULL, "level", f[4],
-	    "type", f[5], "message", f[6], "metadata", meta,
-	    "created_at", render_time(created));
+	return json_pack("{s:s,s:s?,s:s?,s:s?,s:s,s:s,s:s,s:o,s:o}", "id",
+	    e->id, "task_id", e->task_id[0] ? e->task_id : NULL,
+	    "host_id", e->host_id[0] ? e->host_id : NULL,
+	    "user_id", e->user_id[0] ? e->user_id : NULL, "level", e->level,
+	    "type", e->type, "message", e->message, "metadata", meta,
+	    "created_at", render_time(e->created_at));
 }
 
 static void
@@ -462,27 +440,24 @@ events_listed(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 	json_t		*list;
 
 	(void)chan;
-	if ((list = api_list_res(r, m, event_row, &total)) == NULL)
+	if ((list = api_items(r, m, event_row, &total)) == NULL)
 		return;
 	api_paging(r, 50, 200, &limit, &offset);
 	api_json(r, 200, json_pack("{s:o,s:I,s:i,s:i}", "events", list,
 	    "total", (json_int_t)total, "limit", limit, "offset", offset));
 }
 
+/* A time of the query, if it names one; -1 if it is not RFC 3339. */
 static int
-time_filter(struct api_req *r, const char *name, struct ipc_msg *m)
+time_filter(struct api_req *r, const char *name, int64_t *t, int *none)
 {
 	const char	*v = api_query_get(r, name);
-	int64_t		 t;
 
-	if (v == NULL) {
-		ipc_put_nil(m);
+	*t = 0;
+	*none = v == NULL;
+	if (v == NULL)
 		return 0;
-	}
-	if (rfc3339_parse(v, strlen(v), &t) == -1)
-		return -1;
-	ipc_put_i64(m, t);
-	return 0;
+	return rfc3339_parse(v, strlen(v), t);
 }
 
 void
@@ -490,37 +465,35 @@ v1_events(struct api_req *r)
 {
 	static const char *const filters[] = { "type", "user_id", "host_id",
 	    NULL };
-	struct ipc_msg	 m;
-	uint32_t	 limit, offset;
+	struct ipc_events_req q;
+	char		*dst[3];
 	const char	*v;
 	int		 k;
 
 	if (api_query_known(r, r->route->query) == -1)
 		return;
-	if (api_paging(r, 50, 200, &limit, &offset) == -1) {
+	memset(&q, 0, sizeof(q));
+	if (api_paging(r, 50, 200, &q.limit, &q.offset) == -1) {
 		api_error(r, 400, "limit must be 1 to 200, offset a number");
 		return;
 	}
+	dst[0] = q.type;
+	dst[1] = q.user_id;
+	dst[2] = q.host_id;
 	for (k = 0; filters[k] != NULL; k++)
 		if ((v = api_query_get(r, filters[k])) != NULL &&
-		    strlen(v) > FIELD_FILTER_MAX) {
+		    strlcpy(dst[k], v, FIELD_FILTER_MAX + 1) >
+		    FIELD_FILTER_MAX) {
 			api_error(r, 400, "type, user_id and host_id have at "
 			    "most 64 characters");
 			return;
 		}
-	ipc_msg_init(&m, IPC_OP_EVENTS, 0);
-	ipc_put_bin(&m, r->grant, sizeof(r->grant));
-	ipc_put_u64(&m, limit);
-	ipc_put_u64(&m, offset);
-	ipc_put_str(&m, (v = api_query_get(r, "type")) ? v : "");
-	ipc_put_str(&m, (v = api_query_get(r, "user_id")) ? v : "");
-	ipc_put_str(&m, (v = api_query_get(r, "host_id")) ? v : "");
-	if (time_filter(r, "since", &m) == -1 ||
-	    time_filter(r, "until", &m) == -1) {
-		ipc_msg_clear(&m);
+	if (time_filter(r, "since", &q.since, &q.no_since) == -1 ||
+	    time_filter(r, "until", &q.until, &q.no_until) == -1) {
 		api_error(r, 400, "since and until must be RFC 3339 times");
 		return;
 	}
-	if (api_request(r, stored(), &m, events_listed) == -1)
+	api_grant(r, q.grant, &q.grant_len);
+	if (api_ask(r, stored(), IPC_OP_EVENTS, &q, events_listed) == -1)
 		api_error(r, 503, "storage unavailable");
 }

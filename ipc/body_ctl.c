@@ -10,9 +10,3 @@ static const struct ipc_field ctl_proc_fields[] = {
 	IPC_FIELD(ipc_ctl_proc, started, IPC_FT_U64),
 };
 const struct ipc_body body_ctl_proc = IPC_BODY(ipc_ctl_proc, ctl_proc_fields);
-
-static const struct ipc_field ctl_login_fields[] = {
-	IPC_FIELD(ipc_ctl_login, login, IPC_FT_STR),
-};
-const struct ipc_body body_ctl_login =
-    IPC_BODY(ipc_ctl_login, ctl_login_fields);

@@ -24,12 +24,6 @@ struct ipc_ctl_proc {
 	uint64_t	 started;	/* seconds since the epoch */
 };
 
-/* ctl.sessions.end: a user, by the name they log in with */
-struct ipc_ctl_login {
-	char		 login[FIELD_LOGIN_NAME_MAX + 1];
-};
-
 extern const struct ipc_body body_ctl_proc;
-extern const struct ipc_body body_ctl_login;
 
 #endif

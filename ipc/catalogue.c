@@ -8,6 +8,7 @@
 #include "body_core.h"
 #include "body_ctl.h"
 #include "body_keys.h"
+#include "body_users.h"
 #include "hostrec.h"
 #include "body_egress.h"
 #include "ipc.h"
@@ -96,17 +97,18 @@ static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 	[IPC_USER_BOOTSTRAP_RES] = { IPC_USER_BOOTSTRAP_RES,
 	    "user.bootstrap.res", SMALL, R(STORED, AUTHD), IPC_F_REPLY, 0, NULL, NULL },
 	[IPC_HEALTH_CHECK] = { IPC_HEALTH_CHECK, "health.check", SMALL,
-	    R(FRONTD, STORED), IPC_F_REQUEST, IPC_HEALTH_RESULT, NULL, NULL },
+	    R(FRONTD, STORED), IPC_F_REQUEST, IPC_HEALTH_RESULT,
+	    &ipc_body_none, NULL },
 	[IPC_HEALTH_RESULT] = { IPC_HEALTH_RESULT, "health.result", SMALL,
-	    R(STORED, FRONTD), IPC_F_REPLY, 0, NULL, NULL },
+	    R(STORED, FRONTD), IPC_F_REPLY, 0, &body_health_res, NULL },
 	[IPC_AGENT_PING] = { IPC_AGENT_PING, "agent.ping", SMALL,
 	    R(STORED, TASKD), IPC_F_REQUEST, IPC_AGENT_PONG, &ipc_body_none, NULL },
 	[IPC_AGENT_PONG] = { IPC_AGENT_PONG, "agent.pong", SMALL,
 	    R(TASKD, STORED), IPC_F_REPLY, 0, &body_status_res, NULL },
 	[IPC_PING] = { IPC_PING, "ping", 4 * KIB,
-	    R(FRONTD, STORED), IPC_F_REQUEST, IPC_PONG, NULL, NULL },
+	    R(FRONTD, STORED), IPC_F_REQUEST, IPC_PONG, &body_ping, NULL },
 	[IPC_PONG] = { IPC_PONG, "pong", 4 * KIB,
-	    R(STORED, FRONTD), IPC_F_REPLY, 0, NULL, NULL },
+	    R(STORED, FRONTD), IPC_F_REPLY, 0, &body_pong, NULL },
 	[IPC_CTL_STATUS] = { IPC_CTL_STATUS, "ctl.status", SMALL,
 	    R(MOATCTL, MOATD), IPC_F_REQUEST, IPC_CTL_STATUS_RES,
 	    &ipc_body_none, NULL },
@@ -166,26 +168,27 @@ static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 
 	/* identity: frontd asks stored, always with a grant */
 	[IPC_OP_USER_LIST] = { IPC_OP_USER_LIST, "op.user.list", SMALL, FS,
-	    REQ, IPC_USER_LIST_RES, NULL, NULL },
+	    REQ, IPC_USER_LIST_RES, &body_page_req, NULL },
 	[IPC_USER_LIST_RES] = { IPC_USER_LIST_RES, "user.list.res", LIST_MAX,
-	    SF, REP, 0, NULL, NULL },
+	    SF, REP, 0, &body_list_res, &body_user_rec },
 	[IPC_OP_USER_GET] = { IPC_OP_USER_GET, "op.user.get", SMALL, FS, REQ,
-	    IPC_USER_RES, NULL, NULL },
+	    IPC_USER_RES, &body_user_ref, NULL },
 	[IPC_OP_USER_PATCH] = { IPC_OP_USER_PATCH, "op.user.patch", 2 * KIB,
-	    FS, REQ, IPC_USER_RES, NULL, NULL },
+	    FS, REQ, IPC_USER_RES, &body_user_patch, NULL },
 	[IPC_OP_USER_EXPIRY] = { IPC_OP_USER_EXPIRY, "op.user.expiry", SMALL,
-	    FS, REQ, IPC_USER_RES, NULL, NULL },
+	    FS, REQ, IPC_USER_RES, &body_user_expiry, NULL },
 	[IPC_OP_USER_DELETE] = { IPC_OP_USER_DELETE, "op.user.delete", SMALL,
-	    FS, REQ, IPC_USER_RES, NULL, NULL },
-	[IPC_OP_ME] = { IPC_OP_ME, "op.me", SMALL, FS, REQ, IPC_USER_RES, NULL, NULL },
+	    FS, REQ, IPC_USER_RES, &body_user_ref, NULL },
+	[IPC_OP_ME] = { IPC_OP_ME, "op.me", SMALL, FS, REQ, IPC_USER_RES,
+	    &body_grant_req, NULL },
 	[IPC_OP_LOGOUT] = { IPC_OP_LOGOUT, "op.logout", SMALL, FS, REQ,
-	    IPC_OP_RES, NULL, NULL },
+	    IPC_OP_RES, &body_grant_req, NULL },
 	[IPC_OP_EVENTS] = { IPC_OP_EVENTS, "op.events", 1 * KIB, FS, REQ,
-	    IPC_EVENTS_RES, NULL, NULL },
+	    IPC_EVENTS_RES, &body_events_req, NULL },
 	[IPC_EVENTS_RES] = { IPC_EVENTS_RES, "events.res", LIST_MAX, SF, REP,
-	    0, NULL, NULL },
+	    0, &body_list_res, &body_event_rec },
 	[IPC_USER_RES] = { IPC_USER_RES, "user.res", USER_MAX, SF | SA | AF,
-	    REP, 0, NULL, NULL },
+	    REP, 0, &body_user_res, NULL },
 	[IPC_OP_RES] = { IPC_OP_RES, "op.res", 1 * KIB,
 	    SF | SA | AF | ST | R(STORED, MOATD), REP, 0, &body_status_res, NULL },
 
@@ -350,26 +353,27 @@ static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 
 	/* user groups: admins keep them through frontd */
 	[IPC_OP_GROUP] = { IPC_OP_GROUP, "op.group", SMALL, FS, REQ,
-	    IPC_GROUP_RES, NULL, NULL },
+	    IPC_GROUP_RES, &body_group_req, NULL },
 	[IPC_OP_GROUP_LIST] = { IPC_OP_GROUP_LIST, "op.group.list", SMALL, FS,
-	    REQ, IPC_GROUP_LIST_RES, NULL, NULL },
-	[IPC_GROUP_RES] = { IPC_GROUP_RES, "group.res", SMALL, SF, REP, 0, NULL, NULL },
+	    REQ, IPC_GROUP_LIST_RES, &body_user_page, NULL },
+	[IPC_GROUP_RES] = { IPC_GROUP_RES, "group.res", SMALL, SF, REP, 0,
+	    &body_group_res, NULL },
 	[IPC_GROUP_LIST_RES] = { IPC_GROUP_LIST_RES, "group.list.res",
-	    LIST_MAX, SF, REP, 0, NULL, NULL },
+	    LIST_MAX, SF, REP, 0, &body_list_res, &body_group_rec },
 
 	/* an admin lists and ends login sessions */
 	[IPC_OP_SESSION_LIST] = { IPC_OP_SESSION_LIST, "op.session.list",
-	    SMALL, FS, REQ, IPC_SESSION_LIST_RES, NULL, NULL },
+	    SMALL, FS, REQ, IPC_SESSION_LIST_RES, &body_user_page, NULL },
 	[IPC_SESSION_LIST_RES] = { IPC_SESSION_LIST_RES, "session.list.res",
-	    LIST_MAX, SF, REP, 0, NULL, NULL },
+	    LIST_MAX, SF, REP, 0, &body_list_res, &body_session_rec },
 	[IPC_OP_SESSION_END] = { IPC_OP_SESSION_END, "op.session.end", SMALL,
-	    FS, REQ, IPC_OP_RES, NULL, NULL },
+	    FS, REQ, IPC_OP_RES, &body_session_end, NULL },
 	/* the operator ends every session of a user: moatctl, moatd */
 	[IPC_CTL_SESSIONS_END] = { IPC_CTL_SESSIONS_END, "ctl.sessions.end",
-	    SMALL, R(MOATCTL, MOATD), REQ, IPC_CTL_RESULT, &body_ctl_login,
+	    SMALL, R(MOATCTL, MOATD), REQ, IPC_CTL_RESULT, &body_sessions_end,
 	    NULL },
 	[IPC_SESSIONS_END] = { IPC_SESSIONS_END, "sessions.end", SMALL,
-	    R(MOATD, STORED), REQ, IPC_OP_RES, NULL, NULL },
+	    R(MOATD, STORED), REQ, IPC_OP_RES, &body_sessions_end, NULL },
 
 	/* egress IPs and bindings: an admin's, through frontd; what holds a
 	 * secret goes through authd, which seals it */

@@ -17,6 +17,7 @@
 #include "body_core.h"
 #include "body_ctl.h"
 #include "body_keys.h"
+#include "body_users.h"
 #include "cidr.h"
 #include "conffile.h"
 #include "hostrec.h"
@@ -349,7 +350,7 @@ cmd_task_noop(int fd, const char *count)
 static int
 cmd_session_end(int fd, const char *user)
 {
-	struct ipc_ctl_login	 b;
+	struct ipc_sessions_end	 b;
 	struct ipc_msg		 req;
 	char			 text[512];
 

@@ -18,13 +18,13 @@
 #include "body_core.h"
 #include "body_ctl.h"
 #include "body_keys.h"
+#include "body_users.h"
 #include "cidr.h"
 #include "dispatch.h"
 #include "fields.h"
 #include "hostrec.h"
 #include "log.h"
 #include "moatd.h"
-#include "userrec.h"
 #include "util.h"
 
 /* ipc/ may not include the headers of common/: the limits it repeats */
@@ -267,13 +267,13 @@ ctl_task_noop(struct ipc_chan *chan, struct ipc_msg *msg)
 static int
 ctl_sessions_end(struct ipc_chan *chan, struct ipc_msg *msg)
 {
-	struct ipc_ctl_login	 b;
+	struct ipc_sessions_end	 e;
 	struct ipc_msg		 out;
 
-	if (ipc_msg_get(msg, &b) == -1)
+	if (ipc_msg_get(msg, &e) == -1)
 		return -1;
 	ipc_msg_init(&out, IPC_SESSIONS_END, 0);
-	ipc_put_str(&out, b.login);
+	ipc_msg_put(&out, &e);
 	return forward(chan, msg, &out, PROC_STORED, op_done);
 }
 

@@ -13,33 +13,6 @@
 #include "log.h"
 #include "stored.h"
 
-int
-user_ref(const char *ref, uint64_t *oid)
-{
-	static const char by_id[] = "SELECT oid FROM users WHERE id = ?";
-	static const char by_oid[] = "SELECT oid FROM users WHERE oid = ?";
-	sqlite3_stmt	*st;
-	size_t		 len = strlen(ref);
-	int		 rc, number;
-
-	/* an integer oid (command API, certificates API), or a UUID
-	 * (control plane, account API); either names a user that is */
-	number = len > 0 && len <= 18 && strspn(ref, "0123456789") == len &&
-	    ref[0] != '0';
-	if (!number && len != 36)
-		return -1;
-	st = db_stmt(number ? by_oid : by_id);
-	if (number)
-		sqlite3_bind_int64(st, 1, (sqlite3_int64)strtoull(ref, NULL,
-		    10));
-	else
-		sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	*oid = rc == SQLITE_ROW ? (uint64_t)sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? 0 : -1;
-}
-
 /*
  * Reads the grant at the front of m and checks it whole.  Returns 0, or
  * the HTTP status to answer with (401, 429, 503).
@@ -75,7 +48,7 @@ authz_check(const uint8_t *buf, size_t len, struct principal *p,
 		log_debug("grant refused: %s", why);
 		return 401;
 	}
-	if (sessions_alive(&g, p) == -1)
+	if (credentials_alive(&g, p) == -1)
 		return 401;
 	if (!ratelimit_hit(s->api, &p->user_oid, sizeof(p->user_oid), now,
 	    retry))
@@ -116,4 +89,31 @@ authz_user(const struct principal *p, const char *ref, int admin_only,
 	if (p->role != ROLE_ADMIN && *oid != p->user_oid)
 		return 404;
 	return 0;
+}
+
+/* An access (enum ipc_access) a request may state. */
+int
+authz_access_known(uint32_t access)
+{
+	return access == IPC_ACCESS_ANY || access == IPC_ACCESS_ADMIN ||
+	    access == IPC_ACCESS_OWN;
+}
+
+/*
+ * The user ref names, as a route of that access reaches them: an admin
+ * route is an admin function (403 for anyone else) on any user; an own
+ * route reaches the principal alone; on any route the role decides.
+ * Returns 0 with the user's oid, or 404 (missing, or out of reach).
+ */
+int
+authz_user_reached(const struct principal *p, uint32_t access,
+    const char *ref, uint64_t *oid)
+{
+	int	 status;
+
+	if (access == IPC_ACCESS_ADMIN)
+		return authz_user(p, ref, 1, oid);
+	if ((status = authz_user(p, ref, 0, oid)) != 0)
+		return status;
+	return access == IPC_ACCESS_OWN && *oid != p->user_oid ? 404 : 0;
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "body_users.h"
 #include "log.h"
 #include "stored.h"
 
@@ -17,16 +18,6 @@
 #define F_UNTIL		0x10
 #define F_ALL		0x20
 
-struct filter {
-	uint32_t	 limit;
-	uint32_t	 offset;
-	char		 type[FIELD_FILTER_MAX + 1];
-	char		 user_id[FIELD_FILTER_MAX + 1];
-	char		 host_id[FIELD_FILTER_MAX + 1];
-	int64_t		 since;
-	int64_t		 until;
-	int		 set;		/* F_ bits */
-};
 
 static char	 select_sql[F_ALL][640];
 static char	 count_sql[F_ALL][400];
@@ -58,7 +49,7 @@ build(int set)
 }
 
 static void
-bind_filter(sqlite3_stmt *st, const struct filter *f)
+bind_filter(sqlite3_stmt *st, const struct ipc_events_req *f)
 {
 	int	 i;
 
@@ -78,54 +69,55 @@ bind_filter(sqlite3_stmt *st, const struct filter *f)
 		sqlite3_bind_int64(st, i, f->offset);
 }
 
+/* A text column; a longer one (an old row with an odd actor) as "". */
 static void
-col(sqlite3_stmt *st, int i, struct ipc_msg *m)
+col(sqlite3_stmt *st, int i, char *dst, size_t len)
 {
 	const unsigned char	*t = sqlite3_column_text(st, i);
 
-	if (t == NULL || sqlite3_column_bytes(st, i) > FIELD_EVENT_TEXT_MAX)
+	if (t == NULL || (size_t)sqlite3_column_bytes(st, i) >= len)
 		t = (const unsigned char *)"";
-	ipc_put_str(m, (const char *)t);
+	strlcpy(dst, (const char *)t, len);
 }
 
 static void
-answer(struct ipc_chan *chan, const struct ipc_msg *req,
-    const struct filter *f)
+row_to_event(sqlite3_stmt *st, struct event_rec *e)
 {
-	struct ipc_msg	 body;
-	sqlite3_stmt	*st;
-	int64_t		 total = 0;
-	uint64_t	 n = 0;
-	int		 i;
+	col(st, 0, e->id, sizeof(e->id));
+	col(st, 1, e->task_id, sizeof(e->task_id));
+	col(st, 2, e->host_id, sizeof(e->host_id));
+	col(st, 3, e->user_id, sizeof(e->user_id));
+	col(st, 4, e->level, sizeof(e->level));
+	col(st, 5, e->type, sizeof(e->type));
+	col(st, 6, e->message, sizeof(e->message));
+	col(st, 7, e->metadata, sizeof(e->metadata));
+	e->created_at = sqlite3_column_int64(st, 8);
+}
 
-	if (select_sql[f->set][0] == '\0')
-		build(f->set);
-	st = db_stmt(count_sql[f->set]);
+/* The rows the filter set selects, newest first: a page. */
+static void
+list_page(const struct ipc_events_req *f, int set, struct ipc_msg *items,
+    struct ipc_list_res *res)
+{
+	struct event_rec e;
+	sqlite3_stmt	*st;
+
+	if (select_sql[set][0] == '\0')
+		build(set);
+	st = db_stmt(count_sql[set]);
 	bind_filter(st, f);
 	if (sqlite3_step(st) == SQLITE_ROW)
-		total = sqlite3_column_int64(st, 0);
+		res->total = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
-	/* the rows first, in a scratch message, so the count is known */
-	ipc_msg_init(&body, IPC_EVENTS_RES, 0);
-	st = db_stmt(select_sql[f->set]);
+	st = db_stmt(select_sql[set]);
 	bind_filter(st, f);
-	while (body.sbuf.size < LIST_PAGE_BYTES &&
+	while (items->sbuf.size < LIST_PAGE_BYTES &&
 	    sqlite3_step(st) == SQLITE_ROW) {
-		for (i = 0; i < 8; i++)
-			col(st, i, &body);
-		ipc_put_i64(&body, sqlite3_column_int64(st, 8));
-		n++;
+		row_to_event(st, &e);
+		ipc_msg_put_item(items, &e);
+		res->count++;
 	}
 	sqlite3_reset(st);
-	reply_list(chan, req, IPC_EVENTS_RES, 200,
-	    "ok", total, n, &body);
-}
-
-static void
-refuse(struct ipc_chan *chan, const struct ipc_msg *req, int status,
-    const char *message)
-{
-	reply_list(chan, req, IPC_EVENTS_RES, status, message, 0, 0, NULL);
 }
 
 /*
@@ -157,49 +149,52 @@ ref_filter(char *ref, size_t len, const char *sql, const char *what)
 	return NULL;
 }
 
+/* Why the filters cannot be taken, or NULL. */
+static const char *
+filter_invalid(struct ipc_events_req *f)
+{
+	const char	*why;
+
+	if (!f->no_since && !f->no_until && f->since > f->until)
+		return "since is after until";
+	if ((why = ref_filter(f->user_id, sizeof(f->user_id),
+	    "SELECT id FROM users WHERE oid = ?", "user_id")) != NULL)
+		return why;
+	return ref_filter(f->host_id, sizeof(f->host_id),
+	    "SELECT id FROM hosts WHERE oid = ?", "host_id");
+}
+
 int
 events_list(struct ipc_chan *chan, struct ipc_msg *m)
 {
+	struct ipc_req	 req = ipc_req_of(chan, m);
+	struct ipc_events_req f;
+	struct ipc_list_res res;
 	struct principal p;
-	struct filter	 f;
+	struct ipc_msg	 items;
 	const char	*why = NULL;
 	uint32_t	 retry;
-	int		 status, none;
+	int		 status, set;
 
-	memset(&f, 0, sizeof(f));
-	status = authz_grant(m, &p, &retry);
-	ipc_get_u32(m, &f.limit);
-	ipc_get_u32(m, &f.offset);
-	ipc_get_str(m, f.type, sizeof(f.type));
-	ipc_get_str(m, f.user_id, sizeof(f.user_id));
-	ipc_get_str(m, f.host_id, sizeof(f.host_id));
-	ipc_get_opti64(m, &f.since, &none);
-	f.set |= none ? 0 : F_SINCE;
-	ipc_get_opti64(m, &f.until, &none);
-	f.set |= none ? 0 : F_UNTIL;
-	if (ipc_end(m) == -1)
+	if (ipc_msg_get(m, &f) == -1)
 		return -1;
-	f.set |= (f.type[0] ? F_TYPE : 0) | (f.user_id[0] ? F_USER : 0) |
+	status = authz_check(f.grant, f.grant_len, &p, &retry);
+	set = (f.no_since ? 0 : F_SINCE) | (f.no_until ? 0 : F_UNTIL) |
+	    (f.type[0] ? F_TYPE : 0) | (f.user_id[0] ? F_USER : 0) |
 	    (f.host_id[0] ? F_HOST : 0);
 	if (f.limit == 0 || f.limit > 200)
 		f.limit = 200;
 	if (status == 0 && p.role != ROLE_ADMIN)
 		status = 403;
-	if (status == 0 && (f.set & F_SINCE) && (f.set & F_UNTIL) &&
-	    f.since > f.until)
-		why = "since is after until";
-	if (status == 0 && why == NULL)
-		why = ref_filter(f.user_id, sizeof(f.user_id),
-		    "SELECT id FROM users WHERE oid = ?", "user_id");
-	if (status == 0 && why == NULL)
-		why = ref_filter(f.host_id, sizeof(f.host_id),
-		    "SELECT id FROM hosts WHERE oid = ?", "host_id");
-	if (status == 0 && why != NULL)
+	if (status == 0 && (why = filter_invalid(&f)) != NULL)
 		status = 400;
-	if (status != 0)
-		refuse(chan, m, status, why != NULL ? why : status == 403 ?
-		    "admin only" : "invalid or expired token");
-	else
-		answer(chan, m, &f);
+	memset(&res, 0, sizeof(res));
+	ipc_msg_init(&items, IPC_EVENTS_RES, 0);
+	if (status == 0)
+		list_page(&f, set, &items, &res);
+	head_set(&res.head, status == 0 ? 200 : status, status == 0 ? "ok" :
+	    why != NULL ? why : status == 403 ? "admin only" :
+	    "invalid or expired token");
+	ipc_answer(&req, &res, &items);
 	return 0;
 }

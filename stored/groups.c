@@ -8,6 +8,7 @@
 
 #include "body_keys.h"
 #include "grouprec.h"
+#include "body_users.h"
 #include "log.h"
 #include "stored.h"
 #include "util.h"
@@ -172,105 +173,97 @@ apply(uint32_t op, const struct principal *p, const char *ref,
 	return status;
 }
 
-static void
-reply_group(struct ipc_chan *chan, const struct ipc_msg *req, int status,
-    const char *message, const struct group_rec *g)
+static int
+answer_group(const struct ipc_req *req, int status, const char *message,
+    const struct group_rec *g)
 {
-	struct ipc_msg	 m;
+	struct ipc_group_res res;
 
-	ipc_msg_init(&m, IPC_GROUP_RES, 0);
-	ipc_put_u64(&m, status);
-	ipc_put_str(&m, message);
-	if (status >= 200 && status < 300)
-		ipc_put_group(&m, g);
-	ipc_reply(chan, req, &m);
-}
-
-/* IPC_OP_GROUP: grant, op, a group id (a name to create), a user ref. */
-int
-groups_op(struct ipc_chan *chan, struct ipc_msg *m)
-{
-	struct principal p;
-	struct group_rec g;
-	char		 ref[GROUP_NAME_MAX + 1], user[FIELD_REF_MAX + 1];
-	const char	*why = NULL;
-	uint64_t	 goid;
-	uint32_t	 op, retry;
-	int		 status;
-
-	status = authz_grant(m, &p, &retry);
-	ipc_get_u32(m, &op);
-	ipc_get_str(m, ref, sizeof(ref));
-	ipc_get_str(m, user, sizeof(user));
-	if (ipc_end(m) == -1)
-		return -1;
-	if (op < GROUP_CREATE || op > GROUP_LEAVE)
-		return ipc_violation(m, "unknown group operation");
-	memset(&g, 0, sizeof(g));
-	if (status == 0 && p.role != ROLE_ADMIN)
-		status = 403;
-	if (status == 0 && op == GROUP_GET)
-		status = group_load(ref, &goid, &g) == 0 ? 200 : 404;
-	else if (status == 0)
-		status = apply(op, &p, ref, user, &g, &why);
-	if (why == NULL)
-		why = status == 404 ? "group or user not found" :
-		    status_message(status);
-	reply_group(chan, m, status, why, &g);
+	memset(&res, 0, sizeof(res));
+	head_set(&res.head, status, message);
+	res.group = *g;
+	ipc_answer(req, &res, NULL);
 	return 0;
 }
 
-/*
- * IPC_OP_GROUP_LIST: grant, a user ref ("" for every group), limit,
- * offset.  Admins only: a user sees their groups in GET /v2/account.
- */
+/* op.group: an admin's operation on a group, and on a user in it. */
 int
-groups_list(struct ipc_chan *chan, struct ipc_msg *m)
+groups_op(struct ipc_chan *chan, struct ipc_msg *m)
+{
+	struct ipc_req	 req = ipc_req_of(chan, m);
+	struct ipc_group_req q;
+	struct principal p;
+	struct group_rec g;
+	const char	*why = NULL;
+	uint64_t	 goid;
+	uint32_t	 retry;
+	int		 status;
+
+	if (ipc_msg_get(m, &q) == -1)
+		return -1;
+	if (q.op < GROUP_CREATE || q.op > GROUP_LEAVE)
+		return ipc_violation(m, "unknown group operation");
+	memset(&g, 0, sizeof(g));
+	status = authz_check(q.grant, q.grant_len, &p, &retry);
+	if (status == 0 && p.role != ROLE_ADMIN)
+		status = 403;
+	if (status == 0 && q.op == GROUP_GET)
+		status = group_load(q.ref, &goid, &g) == 0 ? 200 : 404;
+	else if (status == 0)
+		status = apply(q.op, &p, q.ref, q.user, &g, &why);
+	if (why == NULL)
+		why = status == 404 ? "group or user not found" :
+		    status_message(status);
+	return answer_group(&req, status, why, &g);
+}
+
+/* The groups of one user ("" for every group), by name: a page. */
+static void
+list_page(uint64_t user, uint32_t limit, uint32_t offset,
+    struct ipc_msg *items, struct ipc_list_res *res)
 {
 	static char	 sql[512];
 	static const char total_sql[] = "SELECT count(*) FROM groups g WHERE "
 	    "?1 = 0 OR g.oid IN (SELECT group_oid FROM user_groups WHERE "
 	    "user_oid = ?1)";
-	struct principal p;
 	struct group_rec g;
-	struct ipc_msg	 body;
 	sqlite3_stmt	*st;
-	char		 user[FIELD_REF_MAX + 1];
-	uint64_t	 uoid = 0, goid, n = 0;
-	uint32_t	 retry, limit, offset;
-	int		 status;
+	uint64_t	 goid;
 
-	status = authz_grant(m, &p, &retry);
-	ipc_get_str(m, user, sizeof(user));
-	ipc_get_u32(m, &limit);
-	ipc_get_u32(m, &offset);
-	if (ipc_end(m) == -1)
-		return -1;
-	if ((status = authz_admin_on(&p, status, user, &uoid)) != 0) {
-		reply_list(chan, m, IPC_GROUP_LIST_RES, status, status == 404 ?
-		    "user not found" : status_message(status), 0, 0, NULL);
-		return 0;
-	}
 	if (sql[0] == '\0')
 		snprintf(sql, sizeof(sql), "SELECT %s FROM groups g WHERE "
 		    "?1 = 0 OR g.oid IN (SELECT group_oid FROM user_groups "
 		    "WHERE user_oid = ?1) ORDER BY g.name LIMIT ?2 OFFSET ?3",
 		    group_columns);
-	ipc_msg_init(&body, IPC_GROUP_LIST_RES, 0);
 	st = db_stmt(sql);
-	sqlite3_bind_int64(st, 1, uoid);
+	sqlite3_bind_int64(st, 1, user);
 	sqlite3_bind_int(st, 2, limit > GROUPS_PER_USER_MAX ?
 	    GROUPS_PER_USER_MAX : limit);
 	sqlite3_bind_int64(st, 3, offset);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		row_to_group(st, &goid, &g);
-		ipc_put_group(&body, &g);
-		n++;
+		ipc_msg_put_item(items, &g);
+		res->count++;
 	}
 	sqlite3_reset(st);
-	reply_list(chan, m, IPC_GROUP_LIST_RES, 200, "ok",
-	    db_count(total_sql, uoid), n, &body);
-	return 0;
+	res->total = db_count(total_sql, user);
+}
+
+static const char *
+list_refusal(int status)
+{
+	return status == 404 ? "user not found" : status_message(status);
+}
+
+/*
+ * op.group.list: admins only, as a user sees their groups in GET
+ * /v2/account.
+ */
+int
+groups_list(struct ipc_chan *chan, struct ipc_msg *m)
+{
+	return admin_user_page(chan, m, IPC_GROUP_LIST_RES, list_page,
+	    list_refusal);
 }
 
 /* The id and name of each group of user, for GET /v2/account. */

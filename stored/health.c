@@ -7,7 +7,9 @@
 #include <sys/queue.h>
 
 #include <stdlib.h>
+#include <string.h>
 
+#include "body_users.h"
 #include "log.h"
 #include "stored.h"
 
@@ -16,8 +18,7 @@
 
 struct waiter {
 	TAILQ_ENTRY(waiter)	 entry;
-	struct ipc_chan		*chan;
-	uint32_t		 reqid;
+	struct ipc_req		 req;
 	int			 db_ok;
 };
 TAILQ_HEAD(waiters, waiter);
@@ -35,38 +36,37 @@ database_ok(void)
 }
 
 static void
-answer(struct ipc_chan *chan, uint32_t reqid, int db_ok, int agent_ok)
+answer(const struct ipc_req *req, int db_ok, int agent_ok)
 {
-	struct ipc_msg	 req, reply;
+	struct ipc_health_res	 res;
 
-	req.type = IPC_HEALTH_CHECK;
-	req.reqid = reqid;
-	ipc_msg_init(&reply, IPC_HEALTH_RESULT, 0);
-	ipc_put_head(&reply, 200, "ok");
-	ipc_put_bool(&reply, db_ok);
-	ipc_put_bool(&reply, agent_ok);
-	ipc_reply(chan, &req, &reply);
+	memset(&res, 0, sizeof(res));
+	head_set(&res.head, 200, "ok");
+	res.db_ok = db_ok;
+	res.agent_ok = agent_ok;
+	ipc_answer(req, &res, NULL);
 }
 
 static void
 agent_answered(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
-	struct waiter	*w;
-	struct ipc_head	 h;
-	int		 ok = 0;
+	struct waiter		*w;
+	struct ipc_status_res	 pong;
+	int			 ok = 0;
 
 	(void)chan;
 	(void)arg;
 	if (m != NULL) {
-		ok = ipc_get_head(m, &h) == 1 && ipc_end(m) == 0;
+		ok = ipc_msg_get(m, &pong) == 0 &&
+		    ipc_status_ok(pong.head.status);
 		if (!ok)
-			log_warnx("taskd's agent.pong: %s", h.message);
+			log_warnx("taskd's agent.pong: %s", pong.head.message);
 	} else
 		log_warnx("taskd did not answer a ping");
 	ping_in_flight = 0;
 	while ((w = TAILQ_FIRST(&waiting)) != NULL) {
 		TAILQ_REMOVE(&waiting, w, entry);
-		answer(w->chan, w->reqid, w->db_ok, ok);
+		answer(&w->req, w->db_ok, ok);
 		free(w);
 	}
 	nwaiting = 0;
@@ -76,21 +76,21 @@ int
 health_check(struct ipc_chan *chan, struct ipc_msg *m)
 {
 	struct stored	*s = stored_env;
+	struct ipc_req	 req = ipc_req_of(chan, m);
 	struct waiter	*w;
 	struct ipc_msg	 ping;
 	int		 db_ok;
 
-	if (ipc_end(m) == -1)
+	if (ipc_msg_get(m, NULL) == -1)
 		return -1;
 	db_ok = database_ok();
 	if (nwaiting >= HEALTH_MAX_WAITERS) {
-		answer(chan, m->reqid, db_ok, 0);
+		answer(&req, db_ok, 0);
 		return 0;
 	}
 	if ((w = calloc(1, sizeof(*w))) == NULL)
 		fatal("%s", __func__);
-	w->chan = chan;
-	w->reqid = m->reqid;
+	w->req = req;
 	w->db_ok = db_ok;
 	TAILQ_INSERT_TAIL(&waiting, w, entry);
 	nwaiting++;
@@ -98,6 +98,7 @@ health_check(struct ipc_chan *chan, struct ipc_msg *m)
 		return 0;
 	ping_in_flight = 1;
 	ipc_msg_init(&ping, IPC_AGENT_PING, 0);
+	ipc_msg_put(&ping, NULL);
 	if (ipc_request(s->chans[PROC_TASKD], &ping, AGENT_TIMEOUT_MS,
 	    agent_answered, NULL) == -1)
 		agent_answered(NULL, NULL, NULL);
@@ -108,16 +109,16 @@ health_check(struct ipc_chan *chan, struct ipc_msg *m)
 int
 health_ping(struct ipc_chan *chan, struct ipc_msg *m)
 {
-	struct ipc_msg	 pong;
-	char		 payload[4096];
-	size_t		 len;
+	struct ipc_req	 req = ipc_req_of(chan, m);
+	struct ipc_ping	 ping;
+	struct ipc_pong	 pong;
 
-	ipc_get_bin(m, payload, sizeof(payload), &len);
-	if (ipc_end(m) == -1)
+	if (ipc_msg_get(m, &ping) == -1)
 		return -1;
-	ipc_msg_init(&pong, IPC_PONG, 0);
-	ipc_put_head(&pong, 200, "ok");
-	ipc_put_bin(&pong, payload, len);
-	ipc_reply(chan, m, &pong);
+	memset(&pong, 0, sizeof(pong));
+	head_set(&pong.head, 200, "ok");
+	memcpy(pong.payload, ping.payload, ping.payload_len);
+	pong.payload_len = ping.payload_len;
+	ipc_answer(&req, &pong, NULL);
 	return 0;
 }

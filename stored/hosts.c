@@ -180,32 +180,25 @@ hosts_create(struct ipc_chan *chan, struct ipc_msg *m)
 	return 0;
 }
 
-/* The count and the records of a user's live hosts (one at most). */
-void
-hosts_put_of_user(struct ipc_msg *out, uint64_t user_oid)
+/* A user's live hosts (one at most), max of them at most: how many. */
+uint32_t
+hosts_of_user(uint64_t user_oid, struct host_rec *hosts, uint32_t max)
 {
 	static char	 sql[768];
-	struct ipc_msg	 body;
-	struct host_rec	 h;
 	sqlite3_stmt	*st;
-	uint64_t	 n = 0;
+	uint32_t	 n = 0;
 
 	if (sql[0] == '\0')
 		snprintf(sql, sizeof(sql), "SELECT %s FROM hosts h JOIN users u "
 		    "ON u.oid = h.user_oid WHERE h.user_oid = ? AND "
-		    "h.status != 'deleted' LIMIT 4", host_columns);
-	ipc_msg_init(&body, IPC_USER_RES, 0);
+		    "h.status != 'deleted' LIMIT ?", host_columns);
 	st = db_stmt(sql);
 	sqlite3_bind_int64(st, 1, user_oid);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		row_to_host(st, &h);
-		ipc_body_put(&body, &body_host_rec, &h);
-		n++;
-	}
+	sqlite3_bind_int64(st, 2, max);
+	while (n < max && sqlite3_step(st) == SQLITE_ROW)
+		row_to_host(st, &hosts[n++]);
 	sqlite3_reset(st);
-	ipc_put_u64(out, n);
-	ipc_append(out, &body);
-	ipc_msg_clear(&body);
+	return n;
 }
 
 /*

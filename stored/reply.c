@@ -14,15 +14,19 @@ reply_op(struct ipc_chan *chan, const struct ipc_msg *req, int status,
 	ipc_reply(chan, req, &m);
 }
 
-void
-reply_user(struct ipc_chan *chan, const struct ipc_msg *req, int status,
-    const char *message, const struct user_rec *u)
+/* A user.res: the user on 2xx, with no hosts; 0, for a handler. */
+int
+answer_user(const struct ipc_req *req, int status, const char *message,
+    const struct user_rec *u)
 {
-	struct ipc_msg	 m;
+	struct ipc_user_res res;
 
-	ipc_msg_init(&m, IPC_USER_RES, 0);
-	user_res_put(&m, status, message, u);
-	ipc_reply(chan, req, &m);
+	memset(&res, 0, sizeof(res));
+	head_set(&res.head, status, message);
+	if (u != NULL)
+		res.user = *u;
+	ipc_answer(req, &res, NULL);
+	return 0;
 }
 
 /* A page of a list: its status and message, the total, the count and
@@ -45,6 +49,17 @@ reply_list(struct ipc_chan *chan, const struct ipc_msg *req,
 	if (body != NULL)
 		ipc_msg_clear(body);
 	ipc_reply(chan, req, &m);
+}
+
+/*
+ * Answers req with a head alone, as any request may be answered (an
+ * op.res whole, or a refusal of any request); 0, for a handler to return.
+ */
+int
+answer_head(const struct ipc_req *req, int status, const char *message)
+{
+	ipc_answer_status(req, status, message);
+	return 0;
 }
 
 /* A reply's head: its status and message. */
@@ -116,5 +131,36 @@ admin_page(struct ipc_chan *chan, struct ipc_msg *m, enum ipc_type type,
 	}
 	reply_list(chan, m, type, status == 0 ? 200 : status,
 	    status_message(status), total, n, &body);
+	return 0;
+}
+
+/*
+ * An admin's page of one user's rows, or everyone's (op.group.list,
+ * op.session.list): the request read, its user reached, page's items
+ * answered as type, a refusal in refusal's words.
+ */
+int
+admin_user_page(struct ipc_chan *chan, struct ipc_msg *m, enum ipc_type type,
+    user_page_fn page, const char *(*refusal)(int))
+{
+	struct ipc_req	 req = ipc_req_of(chan, m);
+	struct ipc_user_page q;
+	struct ipc_list_res res;
+	struct principal p;
+	struct ipc_msg	 items;
+	uint64_t	 user;
+	uint32_t	 retry;
+	int		 status;
+
+	if (ipc_msg_get(m, &q) == -1)
+		return -1;
+	status = authz_check(q.grant, q.grant_len, &p, &retry);
+	status = authz_admin_on(&p, status, q.user, &user);
+	memset(&res, 0, sizeof(res));
+	ipc_msg_init(&items, type, 0);
+	if (status == 0)
+		page(user, q.limit, q.offset, &items, &res);
+	head_set(&res.head, status == 0 ? 200 : status, refusal(status));
+	ipc_answer(&req, &res, &items);
 	return 0;
 }

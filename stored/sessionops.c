@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "body_users.h"
 #include "log.h"
 #include "stored.h"
 
@@ -40,57 +41,42 @@ refusal(int status)
 	    status == 403 ? "admin only" : status_message(status);
 }
 
-/* IPC_OP_SESSION_LIST: grant, a user ref ("" for all), limit, offset. */
-int
-sessionops_list(struct ipc_chan *chan, struct ipc_msg *m)
+/* The sessions of one user, or everyone's, newest first: a page. */
+static void
+list_page(uint64_t user, uint32_t limit, uint32_t offset, struct ipc_msg *items,
+    struct ipc_list_res *res)
 {
 	static char	 sql[512];
 	static const char total_sql[] = "SELECT count(*) FROM sessions "
 	    "WHERE ?1 = 0 OR user_oid = ?1";
-	struct principal p;
 	struct session_rec s;
-	struct ipc_msg	 body;
 	sqlite3_stmt	*st;
-	char		 ref[FIELD_REF_MAX + 1];
-	uint64_t	 user, total = 0, n = 0;
-	uint32_t	 retry, limit, offset;
-	int		 status;
 
-	status = authz_grant(m, &p, &retry);
-	ipc_get_str(m, ref, sizeof(ref));
-	ipc_get_u32(m, &limit);
-	ipc_get_u32(m, &offset);
-	if (ipc_end(m) == -1)
-		return -1;
-	if ((status = authz_admin_on(&p, status, ref, &user)) != 0) {
-		reply_list(chan, m, IPC_SESSION_LIST_RES, status,
-		    refusal(status), 0, 0, NULL);
-		return 0;
-	}
 	if (sql[0] == '\0')
 		snprintf(sql, sizeof(sql), "SELECT %s FROM sessions s JOIN "
 		    "users u ON u.oid = s.user_oid WHERE ?1 = 0 OR "
 		    "s.user_oid = ?1 ORDER BY s.oid DESC LIMIT ?2 OFFSET ?3",
 		    session_columns);
-	ipc_msg_init(&body, IPC_SESSION_LIST_RES, 0);
 	st = db_stmt(sql);
 	sqlite3_bind_int64(st, 1, user);
 	sqlite3_bind_int(st, 2, limit > SESSIONS_PAGE ? SESSIONS_PAGE : limit);
 	sqlite3_bind_int64(st, 3, offset);
-	while (body.sbuf.size < LIST_PAGE_BYTES &&
+	while (items->sbuf.size < LIST_PAGE_BYTES &&
 	    sqlite3_step(st) == SQLITE_ROW) {
 		row_to_session(st, &s);
-		ipc_put_session(&body, &s);
-		n++;
+		ipc_msg_put_item(items, &s);
+		res->count++;
 	}
 	sqlite3_reset(st);
-	st = db_stmt(total_sql);
-	sqlite3_bind_int64(st, 1, user);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		total = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	reply_list(chan, m, IPC_SESSION_LIST_RES, 200, "ok", total, n, &body);
-	return 0;
+	res->total = db_count(total_sql, user);
+}
+
+/* op.session.list: one user's sessions ("" for everyone's), a page. */
+int
+sessionops_list(struct ipc_chan *chan, struct ipc_msg *m)
+{
+	return admin_user_page(chan, m, IPC_SESSION_LIST_RES, list_page,
+	    refusal);
 }
 
 /* The user a session belongs to, by its public id; -1 if none. */
@@ -125,49 +111,43 @@ end_one(const char *id)
 }
 
 /*
- * IPC_OP_SESSION_END: grant, a user ref, a session's public id.  With
- * the id, that session (of that user, when one is named); without it,
- * every session of the user.
+ * op.session.end: with a session's public id, that session (of that user,
+ * when one is named); without it, every session of the user.
  */
 int
 sessionops_end(struct ipc_chan *chan, struct ipc_msg *m)
 {
+	struct ipc_req	 req = ipc_req_of(chan, m);
+	struct ipc_session_end q;
 	struct principal p;
 	struct user_rec	 u;
-	char		 ref[FIELD_REF_MAX + 1], id[FIELD_REF_MAX + 1];
 	char		 user_id[37] = "";
 	uint64_t	 user, owner = 0;
 	uint32_t	 retry;
 	int		 status;
 
-	status = authz_grant(m, &p, &retry);
-	ipc_get_str(m, ref, sizeof(ref));
-	ipc_get_str(m, id, sizeof(id));
-	if (ipc_end(m) == -1)
+	if (ipc_msg_get(m, &q) == -1)
 		return -1;
-	status = authz_admin_on(&p, status, ref, &user);
-	if (status == 0 && ref[0] == '\0' && id[0] == '\0')
+	status = authz_check(q.grant, q.grant_len, &p, &retry);
+	status = authz_admin_on(&p, status, q.user, &user);
+	if (status == 0 && q.user[0] == '\0' && q.id[0] == '\0')
 		status = 404;		/* names nothing */
-	if (status == 0 && id[0] != '\0' && (session_owner(id, &owner,
+	if (status == 0 && q.id[0] != '\0' && (session_owner(q.id, &owner,
 	    user_id, sizeof(user_id)) == -1 || (user != 0 && owner != user)))
 		status = 404;
-	if (status == 0 && id[0] == '\0' && user_load(user, &u) == 0)
+	if (status == 0 && q.id[0] == '\0' && user_load(user, &u) == 0)
 		strlcpy(user_id, u.id, sizeof(user_id));
-	if (status != 0) {
-		reply_op(chan, m, status, refusal(status));
-		return 0;
-	}
-	if (db_begin() == -1 || (id[0] != '\0' ? end_one(id) :
+	if (status != 0)
+		return answer_head(&req, status, refusal(status));
+	if (db_begin() == -1 || (q.id[0] != '\0' ? end_one(q.id) :
 	    sessions_end_user(user, 0)) == -1 ||
-	    db_event("admin.session.end", "info", user_id, id[0] != '\0' ?
+	    db_event("admin.session.end", "info", user_id, q.id[0] != '\0' ?
 	    "session ended" : "every session ended", p.username, NULL,
 	    -1) == -1 || db_commit() == -1) {
 		db_rollback();
-		reply_op(chan, m, 500, "database error");
-		return 0;
+		return answer_head(&req, 500, "database error");
 	}
-	reply_op(chan, m, 204, "ended");
-	return 0;
+	return answer_head(&req, 204, "ended");
 }
 
 /*
@@ -179,33 +159,30 @@ sessionops_end_operator(struct ipc_chan *chan, struct ipc_msg *m)
 {
 	static const char sql[] = "SELECT oid, id FROM users WHERE "
 	    "username = ?1 OR id = ?1";
+	struct ipc_req	 req = ipc_req_of(chan, m);
+	struct ipc_sessions_end q;
 	sqlite3_stmt	*st;
-	char		 login[FIELD_LOGIN_NAME_MAX + 1], user_id[37] = "";
+	char		 user_id[37] = "";
 	uint64_t	 user = 0;
 
-	ipc_get_str(m, login, sizeof(login));
-	if (ipc_end(m) == -1)
+	if (ipc_msg_get(m, &q) == -1)
 		return -1;
 	st = db_stmt(sql);
-	sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 1, q.login, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		user = sqlite3_column_int64(st, 0);
 		strlcpy(user_id, (const char *)sqlite3_column_text(st, 1),
 		    sizeof(user_id));
 	}
 	sqlite3_reset(st);
-	if (user == 0) {
-		reply_op(chan, m, 404, "no such user");
-		return 0;
-	}
+	if (user == 0)
+		return answer_head(&req, 404, "no such user");
 	if (db_begin() == -1 || sessions_end_user(user, 0) == -1 ||
 	    db_event("admin.session.end", "info", user_id,
 	    "every session ended", "moatctl", NULL, -1) == -1 ||
 	    db_commit() == -1) {
 		db_rollback();
-		reply_op(chan, m, 500, "database error");
-		return 0;
+		return answer_head(&req, 500, "database error");
 	}
-	reply_op(chan, m, 200, "every session ended");
-	return 0;
+	return answer_head(&req, 200, "every session ended");
 }

@@ -1,8 +1,8 @@
 /*
  * Sessions and the credentials authd checks: stored keeps what a login
- * made (never a token, at most its HMAC), says whether it still lives on
- * every request, and ends it on logout, on a password change, or with
- * its user.
+ * made (never a token, at most its HMAC), and ends it on logout, on a
+ * password change, or with its user.  Whether one still lives is
+ * credentials.c's to say, on every request.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -14,160 +14,6 @@
 #include "util.h"
 
 #define SWEEP_SECONDS	600
-#define TOUCH_SECONDS	30	/* last use is written at most so often */
-
-static int
-user_usable(const char *status, int64_t expires_at, int64_t now)
-{
-	if (strcmp(status, "active") != 0)
-		return 0;
-	return expires_at == 0 || expires_at > now;
-}
-
-static void
-touch(uint64_t sid, int64_t now)
-{
-	static const char sql[] =
-	    "UPDATE sessions SET last_used_at = ? WHERE oid = ?";
-	sqlite3_stmt	*st = db_stmt(sql);
-
-	sqlite3_bind_int64(st, 1, now);
-	sqlite3_bind_int64(st, 2, sid);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		log_warnx("sqlite: cannot record a session's use");
-	sqlite3_reset(st);
-}
-
-/*
- * A login session: unexpired, used lately, its user active, and of the
- * kind the grant says (a LOGIN token's grant names a LOGIN token's row).
- */
-static int
-session_alive(const struct grant *g, struct principal *p, int64_t now)
-{
-	static const char sql[] = "SELECT s.expires_at, s.last_used_at, "
-	    "s.idle, u.oid, u.id, u.username, u.role, u.status, "
-	    "coalesce(u.expires_at, 0), s.kind = '" PREFIX_LOGIN "' FROM "
-	    "sessions s JOIN users u ON u.oid = s.user_oid WHERE s.oid = ?";
-	sqlite3_stmt	*st = db_stmt(sql);
-	int64_t		 expires, last, idle;
-	int		 ok = 0;
-
-	sqlite3_bind_int64(st, 1, g->cred_oid);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		expires = sqlite3_column_int64(st, 0);
-		last = sqlite3_column_int64(st, 1);
-		idle = sqlite3_column_int64(st, 2);
-		p->user_oid = sqlite3_column_int64(st, 3);
-		strlcpy(p->user_id, (const char *)sqlite3_column_text(st, 4),
-		    sizeof(p->user_id));
-		strlcpy(p->username, (const char *)sqlite3_column_text(st, 5),
-		    sizeof(p->username));
-		p->role = strcmp((const char *)sqlite3_column_text(st, 6),
-		    "admin") == 0 ? ROLE_ADMIN : ROLE_USER;
-		ok = now < expires && now - last < idle &&
-		    user_usable((const char *)sqlite3_column_text(st, 7),
-		    sqlite3_column_int64(st, 8), now) &&
-		    g->user_oid == p->user_oid &&
-		    sqlite3_column_int(st, 9) == (g->kind == GRANT_LOGIN);
-	}
-	sqlite3_reset(st);
-	if (ok && now - last >= TOUCH_SECONDS)
-		touch(g->cred_oid, now);
-	return ok ? 0 : -1;
-}
-
-/* An API key: unexpired, its user active; its scopes as stored. */
-static int
-apikey_alive(const struct grant *g, struct principal *p, int64_t now)
-{
-	static const char sql[] = "SELECT coalesce(k.expires_at, 0), "
-	    "k.scopes, u.oid, u.id, u.username, u.role, u.status, "
-	    "coalesce(u.expires_at, 0), coalesce(k.last_used_at, 0) FROM "
-	    "api_keys k JOIN users u ON u.oid = k.user_oid WHERE k.oid = ?";
-	static const char touch_sql[] =
-	    "UPDATE api_keys SET last_used_at = ? WHERE oid = ?";
-	sqlite3_stmt	*st = db_stmt(sql);
-	int64_t		 expires, last = 0;
-	int		 ok = 0;
-
-	sqlite3_bind_int64(st, 1, g->cred_oid);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		expires = sqlite3_column_int64(st, 0);
-		p->cred_expires = expires;
-		p->scopes = sqlite3_column_int64(st, 1);
-		p->user_oid = sqlite3_column_int64(st, 2);
-		strlcpy(p->user_id, (const char *)sqlite3_column_text(st, 3),
-		    sizeof(p->user_id));
-		strlcpy(p->username, (const char *)sqlite3_column_text(st, 4),
-		    sizeof(p->username));
-		p->role = strcmp((const char *)sqlite3_column_text(st, 5),
-		    "admin") == 0 ? ROLE_ADMIN : ROLE_USER;
-		last = sqlite3_column_int64(st, 8);
-		ok = (expires == 0 || now < expires) &&
-		    user_usable((const char *)sqlite3_column_text(st, 6),
-		    sqlite3_column_int64(st, 7), now) &&
-		    g->user_oid == p->user_oid;
-	}
-	sqlite3_reset(st);
-	if (ok && now - last >= TOUCH_SECONDS) {
-		st = db_stmt(touch_sql);
-		sqlite3_bind_int64(st, 1, now);
-		sqlite3_bind_int64(st, 2, g->cred_oid);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			log_warnx("sqlite: cannot record a key's use");
-		sqlite3_reset(st);
-	}
-	return ok ? 0 : -1;
-}
-
-/* An account v2 key pair: still there, its user active. */
-static int
-account_key_alive(const struct grant *g, struct principal *p, int64_t now)
-{
-	static const char sql[] = "SELECT u.oid, u.id, u.username, u.role, "
-	    "u.status, coalesce(u.expires_at, 0) FROM account_keys k JOIN "
-	    "users u ON u.oid = k.user_oid WHERE k.oid = ?";
-	sqlite3_stmt	*st = db_stmt(sql);
-	int		 ok = 0;
-
-	sqlite3_bind_int64(st, 1, g->cred_oid);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		p->user_oid = sqlite3_column_int64(st, 0);
-		strlcpy(p->user_id, (const char *)sqlite3_column_text(st, 1),
-		    sizeof(p->user_id));
-		strlcpy(p->username, (const char *)sqlite3_column_text(st, 2),
-		    sizeof(p->username));
-		p->role = strcmp((const char *)sqlite3_column_text(st, 3),
-		    "admin") == 0 ? ROLE_ADMIN : ROLE_USER;
-		ok = user_usable((const char *)sqlite3_column_text(st, 4),
-		    sqlite3_column_int64(st, 5), now) &&
-		    g->user_oid == p->user_oid;
-	}
-	sqlite3_reset(st);
-	return ok ? 0 : -1;
-}
-
-int
-sessions_alive(const struct grant *g, struct principal *p)
-{
-	int64_t	 now = time(NULL);
-
-	p->kind = g->kind;
-	p->cred_oid = g->cred_oid;
-	p->scopes = g->scopes;
-	switch (g->kind) {
-	case GRANT_SESSION:
-	case GRANT_LOGIN:
-		return session_alive(g, p, now);
-	case GRANT_APIKEY:
-		return apikey_alive(g, p, now);
-	case GRANT_ACCOUNT_KEY:
-		return account_key_alive(g, p, now);
-	default:
-		return -1;
-	}
-}
 
 /* Ends the user's sessions but keep (0 keeps none). */
 int
@@ -337,26 +183,21 @@ int
 sessions_logout(struct ipc_chan *chan, struct ipc_msg *m)
 {
 	static const char sql[] = "DELETE FROM sessions WHERE oid = ?";
+	struct ipc_req	 req = ipc_req_of(chan, m);
+	struct ipc_grant_req q;
 	struct principal p;
 	sqlite3_stmt	*st;
 	uint32_t	 retry;
 	int		 status;
 
-	status = authz_grant(m, &p, &retry);
-	if (ipc_end(m) == -1)
+	if (ipc_msg_get(m, &q) == -1)
 		return -1;
-	if (status != 0) {
-		reply_op(chan, m, status, "invalid or expired token");
-		return 0;
-	}
-	if (p.kind != GRANT_SESSION && p.kind != GRANT_LOGIN) {
-		reply_op(chan, m, 400, "not a session");
-		return 0;
-	}
-	if (db_begin() == -1) {
-		reply_op(chan, m, 500, "database error");
-		return 0;
-	}
+	if ((status = authz_check(q.grant, q.grant_len, &p, &retry)) != 0)
+		return answer_head(&req, status, "invalid or expired token");
+	if (p.kind != GRANT_SESSION && p.kind != GRANT_LOGIN)
+		return answer_head(&req, 400, "not a session");
+	if (db_begin() == -1)
+		return answer_head(&req, 500, "database error");
 	st = db_stmt(sql);
 	sqlite3_bind_int64(st, 1, p.cred_oid);
 	status = sqlite3_step(st);
@@ -365,11 +206,9 @@ sessions_logout(struct ipc_chan *chan, struct ipc_msg *m)
 	    p.user_id, "session ended", p.username, NULL, -1) == -1 ||
 	    db_commit() == -1) {
 		db_rollback();
-		reply_op(chan, m, 500, "database error");
-		return 0;
+		return answer_head(&req, 500, "database error");
 	}
-	reply_op(chan, m, 200, "logged out");
-	return 0;
+	return answer_head(&req, 200, "logged out");
 }
 
 static void

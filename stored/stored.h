@@ -16,7 +16,7 @@
 #include "ipc.h"
 #include "proc.h"
 #include "ratelimit.h"
-#include "userrec.h"
+#include "body_users.h"
 
 /* A list answer stops adding rows at this size, below the 120 KiB a
  * message may have; the client pages on from what it got. */
@@ -115,6 +115,15 @@ int	 schema_version(void);
 int	 health_check(struct ipc_chan *, struct ipc_msg *);
 int	 health_ping(struct ipc_chan *, struct ipc_msg *);
 
+/* userrow.c: a user's row */
+extern const char user_columns[];
+void	 row_to_user(sqlite3_stmt *, struct user_rec *);
+int	 user_load(uint64_t oid, struct user_rec *);
+int	 user_ref(const char *ref, uint64_t *oid);
+
+/* credentials.c: whether the credential behind a grant still lives */
+int	 credentials_alive(const struct grant *, struct principal *);
+
 /* authz.c: every operation starts here */
 int	 authz_grant(struct ipc_msg *, struct principal *, uint32_t *retry);
 int	 authz_check(const uint8_t *grant, size_t len, struct principal *,
@@ -123,24 +132,29 @@ int	 authz_admin_on(const struct principal *, int status, const char *ref,
 	    uint64_t *user);
 int	 authz_user(const struct principal *, const char *ref, int admin_only,
 	    uint64_t *oid);
-int	 user_ref(const char *ref, uint64_t *oid);
+int	 authz_access_known(uint32_t access);
+int	 authz_user_reached(const struct principal *, uint32_t access,
+	    const char *ref, uint64_t *oid);
 
-/* users.c */
+/* userpass.c: users as authd makes them, with a password hash */
 int	 users_bootstrap(struct ipc_chan *, struct ipc_msg *);
-int	 user_load(uint64_t oid, struct user_rec *);
-void	 row_to_user(sqlite3_stmt *, struct user_rec *);
-extern const char user_columns[];
-int	 users_op(struct ipc_chan *, struct ipc_msg *);
 int	 users_store_create(struct ipc_chan *, struct ipc_msg *);
 int	 users_store_password(struct ipc_chan *, struct ipc_msg *);
 int	 user_set_hash(uint64_t oid, const char *hash);
+
+/* userops.c: the control plane's operations on users */
+int	 users_list(struct ipc_chan *, struct ipc_msg *);
+int	 users_get(struct ipc_chan *, struct ipc_msg *);
+int	 users_me(struct ipc_chan *, struct ipc_msg *);
+int	 users_patch(struct ipc_chan *, struct ipc_msg *);
+int	 users_expiry(struct ipc_chan *, struct ipc_msg *);
+int	 users_delete(struct ipc_chan *, struct ipc_msg *);
 
 /* sessions.c */
 int	 sessions_cred_get(struct ipc_chan *, struct ipc_msg *);
 int	 sessions_create(struct ipc_chan *, struct ipc_msg *);
 int	 sessions_auth_event(struct ipc_chan *, struct ipc_msg *);
 int	 sessions_logout(struct ipc_chan *, struct ipc_msg *);
-int	 sessions_alive(const struct grant *, struct principal *);
 int	 sessions_end_user(uint64_t user_oid, uint64_t keep);
 void	 sessions_sweep_init(void);
 
@@ -251,7 +265,7 @@ int	 tasks_enqueue(uint32_t action, uint64_t host_oid,
 int	 tasks_enqueue_short(uint32_t action, uint64_t host_oid,
 	    const char *short_id, const char *requested_by, char task_id[37]);
 int	 hosts_teardown_user(uint64_t user_oid, const char *requested_by);
-void	 hosts_put_of_user(struct ipc_msg *, uint64_t user_oid);
+uint32_t hosts_of_user(uint64_t user_oid, struct host_rec *, uint32_t max);
 void	 tasks_wake(void);
 int	 tasks_host_busy(uint64_t host_oid);
 int	 tasks_detach_user(uint64_t user_oid);
@@ -273,10 +287,11 @@ int	 events_list(struct ipc_chan *, struct ipc_msg *);
 /* reply.c */
 void	 reply_op(struct ipc_chan *, const struct ipc_msg *req, int status,
 	    const char *message);
-void	 reply_user(struct ipc_chan *, const struct ipc_msg *req,
-	    int status, const char *message, const struct user_rec *);
+int	 answer_user(const struct ipc_req *, int status, const char *message,
+	    const struct user_rec *);
 const char *status_message(int status);
 void	 head_set(struct ipc_head *, int status, const char *message);
+int	 answer_head(const struct ipc_req *, int status, const char *message);
 /*
  * An admin's page of a list: grant, limit, offset in the request; the
  * rows of sql (?1 limit, at most ADMIN_PAGE; ?2 offset), each put by
@@ -287,6 +302,10 @@ typedef void	(*list_row_fn)(sqlite3_stmt *, struct ipc_msg *);
 int	 admin_page(struct ipc_chan *, struct ipc_msg *, enum ipc_type type,
 	    const char *sql, const char *count_sql, list_row_fn row);
 void	 list_head(struct ipc_list_res *, int status);
+typedef void	(*user_page_fn)(uint64_t user, uint32_t limit, uint32_t offset,
+		    struct ipc_msg *items, struct ipc_list_res *);
+int	 admin_user_page(struct ipc_chan *, struct ipc_msg *,
+	    enum ipc_type type, user_page_fn page, const char *(*refusal)(int));
 void	 reply_list(struct ipc_chan *, const struct ipc_msg *req,
 	    enum ipc_type, int status, const char *message, uint64_t total,
 	    uint64_t n, struct ipc_msg *body);

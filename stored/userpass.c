@@ -1,6 +1,7 @@
 /*
- * Users: the first admin, and the operations of the control plane on
- * users.  Every change writes its event in the same transaction.
+ * Users as authd makes them and sets their passwords, each with its hash:
+ * the first admin, a user an admin creates, a new password.  Every
+ * change writes its event in the same transaction.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -9,56 +10,6 @@
 #include "log.h"
 #include "stored.h"
 #include "util.h"
-
-const char user_columns[] = "oid, id, username, role, status, "
-    "coalesce(expires_at, 0), created_at, updated_at, coalesce(email, ''), "
-    "first_name, last_name, phone, notification_email, notification_phone";
-
-static void
-text(sqlite3_stmt *st, int col, char *dst, size_t len)
-{
-	const unsigned char	*t = sqlite3_column_text(st, col);
-
-	strlcpy(dst, t != NULL ? (const char *)t : "", len);
-}
-
-void
-row_to_user(sqlite3_stmt *st, struct user_rec *u)
-{
-	memset(u, 0, sizeof(*u));
-	u->oid = sqlite3_column_int64(st, 0);
-	text(st, 1, u->id, sizeof(u->id));
-	text(st, 2, u->username, sizeof(u->username));
-	text(st, 3, u->role, sizeof(u->role));
-	text(st, 4, u->status, sizeof(u->status));
-	u->expires_at = sqlite3_column_int64(st, 5);
-	u->created_at = sqlite3_column_int64(st, 6);
-	u->updated_at = sqlite3_column_int64(st, 7);
-	text(st, 8, u->email, sizeof(u->email));
-	text(st, 9, u->first_name, sizeof(u->first_name));
-	text(st, 10, u->last_name, sizeof(u->last_name));
-	text(st, 11, u->phone, sizeof(u->phone));
-	text(st, 12, u->notification_email, sizeof(u->notification_email));
-	text(st, 13, u->notification_phone, sizeof(u->notification_phone));
-}
-
-int
-user_load(uint64_t oid, struct user_rec *u)
-{
-	static char	 sql[512];
-	sqlite3_stmt	*st;
-	int		 rc;
-
-	if (sql[0] == '\0')
-		snprintf(sql, sizeof(sql), "SELECT %s FROM users WHERE oid = ?",
-		    user_columns);
-	st = db_stmt(sql);
-	sqlite3_bind_int64(st, 1, oid);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		row_to_user(st, u);
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? 0 : -1;
-}
 
 /* 3 to 50 characters that need no quoting anywhere. */
 static int
@@ -172,6 +123,7 @@ insert_user(const char *name, const char *hash, const char *role,
 int
 users_store_create(struct ipc_chan *chan, struct ipc_msg *m)
 {
+	struct ipc_req	 req = ipc_req_of(chan, m);
 	struct principal p;
 	struct user_rec	 u;
 	struct profile	 prof;
@@ -191,26 +143,26 @@ users_store_create(struct ipc_chan *chan, struct ipc_msg *m)
 	if (ipc_end(m) == -1)
 		return -1;
 	if (status != 0 || p.role != ROLE_ADMIN) {
-		reply_user(chan, m, status != 0 ? status : 403,
+		answer_user(&req, status != 0 ? status : 403,
 		    status != 0 ? "invalid or expired token" : "admin only",
 		    NULL);
 		goto done;
 	}
 	if (!username_ok(name)) {
-		reply_user(chan, m, 400, "username must be 3 to 50 letters, "
+		answer_user(&req, 400, "username must be 3 to 50 letters, "
 		    "digits or ._@-", NULL);
 		goto done;
 	}
 	if (strcmp(role, "admin") != 0 && strcmp(role, "user") != 0) {
-		reply_user(chan, m, 400, "role must be admin or user", NULL);
+		answer_user(&req, 400, "role must be admin or user", NULL);
 		goto done;
 	}
 	if ((why = profile_invalid(&prof)) != NULL) {
-		reply_user(chan, m, 400, why, NULL);
+		answer_user(&req, 400, why, NULL);
 		goto done;
 	}
 	if (db_begin() == -1) {
-		reply_user(chan, m, 500, "database error", NULL);
+		answer_user(&req, 500, "database error", NULL);
 		goto done;
 	}
 	why = "username already exists";
@@ -221,11 +173,11 @@ users_store_create(struct ipc_chan *chan, struct ipc_msg *m)
 	    db_event("admin.user.create", "info", u.id, "user created",
 	    p.username, NULL, -1) == -1 || db_commit() == -1) {
 		db_rollback();
-		reply_user(chan, m, status == 409 ? 409 : 500,
+		answer_user(&req, status == 409 ? 409 : 500,
 		    status == 409 ? why : "database error", NULL);
 		goto done;
 	}
-	reply_user(chan, m, 201, "created", &u);
+	answer_user(&req, 201, "created", &u);
  done:
 	explicit_bzero(hash, sizeof(hash));
 	return 0;

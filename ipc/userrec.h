@@ -1,13 +1,15 @@
 /*
- * A user record as it travels between stored, authd and frontd: one
- * writer and one reader, so that the field order lives in one place.
+ * Users as they travel between stored, authd and frontd: a user, the
+ * details a change of one carries, and a login session as an admin sees
+ * it.  Their field tables are in body_users.c, beside the bodies of the
+ * messages that carry them (body_users.h).
  */
 #ifndef MOAT_USERREC_H
 #define MOAT_USERREC_H
 
 #include <stdint.h>
 
-#include "ipc.h"
+#include "body.h"
 
 #define USERNAME_MAX	50
 #define EMAIL_MAX	254
@@ -66,25 +68,19 @@ struct session_rec {
 	int64_t		 expires_at;
 };
 
-void	 ipc_put_session(struct ipc_msg *, const struct session_rec *);
-void	 ipc_get_session(struct ipc_msg *, struct session_rec *);
-
-void	 ipc_put_profile(struct ipc_msg *, const struct profile *);
-void	 ipc_get_profile(struct ipc_msg *, struct profile *);
-
-void	 ipc_put_user(struct ipc_msg *, const struct user_rec *);
-void	 ipc_get_user(struct ipc_msg *, struct user_rec *);
+extern const struct ipc_body body_user_rec;
+extern const struct ipc_body body_profile;
+extern const struct ipc_body body_session_rec;
 
 /*
- * The answer to an operation on one user: a status, a message, and the
- * record when the status is a success.
+ * A user and a profile inside a body not yet typed (the account's
+ * messages, a user's creation through authd), written and read by their
+ * tables (userrec.c).  They go with their last caller.
  */
-void	 user_res_put(struct ipc_msg *, int status, const char *message,
-	    const struct user_rec *);
-/* The same without ipc_end(): more follows (a user's hosts). */
-void	 user_res_read(struct ipc_msg *, int *status, char *message,
-	    size_t messagelen, struct user_rec *);
-int	 user_res_get(struct ipc_msg *, int *status, char *message,
-	    size_t messagelen, struct user_rec *);
+struct ipc_msg;
+void	 ipc_put_profile(struct ipc_msg *, const struct profile *);
+void	 ipc_get_profile(struct ipc_msg *, struct profile *);
+void	 ipc_put_user(struct ipc_msg *, const struct user_rec *);
+void	 ipc_get_user(struct ipc_msg *, struct user_rec *);
 
 #endif

@@ -1,13 +1,14 @@
 /*
  * A user group as stored sends it to frontd: admins make groups and put
- * users in them; GET /v2/account shows a user's groups.
+ * users in them; GET /v2/account shows a user's groups.  Its field table
+ * is in body_users.c.
  */
 #ifndef MOAT_GROUPREC_H
 #define MOAT_GROUPREC_H
 
 #include <stdint.h>
 
-#include "ipc.h"
+#include "body.h"
 
 #define GROUP_NAME_MAX		64
 #define GROUPS_MAX		1000	/* in the whole database */
@@ -29,7 +30,6 @@ struct group_rec {
 	int64_t		 created_at;
 };
 
-void	 ipc_put_group(struct ipc_msg *, const struct group_rec *);
-void	 ipc_get_group(struct ipc_msg *, struct group_rec *);
+extern const struct ipc_body body_group_rec;
 
 #endif
