@@ -52,7 +52,7 @@ COMMON_SRCS = common/log.c common/sandbox.c common/landlock.c \
 	common/timefmt.c common/keyrec.c common/cidr.c \
 	common/sshkeyrec.c common/hostlife.c common/grouprec.c \
 	common/egressrec.c
-IPC_BODY_SRCS = ipc/body_core.c ipc/hostrec.c
+IPC_BODY_SRCS = ipc/body_core.c ipc/hostrec.c ipc/body_auth.c
 IPC_SRCS = ipc/msg.c ipc/catalogue.c ipc/chan.c ipc/proc.c ipc/body.c ipc/dispatch.c ipc/version.c \
 	$(IPC_BODY_SRCS)
 

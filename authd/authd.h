@@ -3,6 +3,7 @@
 
 #include <stdint.h>
 
+#include "body_auth.h"
 #include "cidr.h"
 #include "crypto.h"
 #include "daemon.h"
@@ -19,22 +20,10 @@
 
 #define MASTER_KEY_LEN	32
 
-#define NAME_MAX_LEN	254	/* a user name or an e-mail address */
+#define NAME_MAX_LEN	FIELD_NAME_MAX	/* a user name or an e-mail address */
 #define PASSWORD_IN_MAX	FIELD_PASSWORD_MAX
 /* a v1 session's public id, a JWT's jti: 72 random bits */
 #define SESSION_JTI_LEN	12
-
-/* What stored says about a user, for a password check. */
-struct cred {
-	int		 found;
-	uint64_t	 oid;
-	char		 id[37];
-	char		 username[NAME_MAX_LEN + 1];
-	char		 role[16];
-	char		 status[16];
-	int64_t		 expires_at;
-	char		 hash[HASHER_HASH_MAX];
-};
 
 struct authd_session {
 	uint32_t	 lifetime;

@@ -13,7 +13,7 @@
 
 #include "fields.h"
 
-#define GRANT_KEY_LEN		32
+#define GRANT_KEY_LEN		FIELD_GRANT_KEY_LEN
 #define GRANT_LEN		FIELD_GRANT_LEN
 #define GRANT_MAX_AGE		60
 

@@ -4,6 +4,7 @@
  */
 #include <stddef.h>
 
+#include "body_auth.h"
 #include "body_core.h"
 #include "hostrec.h"
 #include "ipc.h"
@@ -381,9 +382,9 @@ static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 	/* a handshake signature: key id, scheme, the content to sign (at
 	 * most TLSSIGN_TBS_MAX bytes are signed; authd refuses the rest) */
 	[IPC_TLS_SIGN] = { IPC_TLS_SIGN, "tls.sign", 1 * KIB, FA, REQ,
-	    IPC_TLS_SIGN_RES, NULL, NULL },
+	    IPC_TLS_SIGN_RES, &body_tls_sign, NULL },
 	[IPC_TLS_SIGN_RES] = { IPC_TLS_SIGN_RES, "tls.sign.res", 1 * KIB, AF,
-	    REP, 0, NULL, NULL },
+	    REP, 0, &body_tls_sign_res, NULL },
 };
 
 const struct ipc_msgdef *
