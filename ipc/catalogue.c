@@ -84,9 +84,11 @@ static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 	[IPC_ADMIN_BOOTSTRAP_RES] = { IPC_ADMIN_BOOTSTRAP_RES,
 	    "admin.bootstrap.res", SMALL, R(AUTHD, MOATD), IPC_F_REPLY, 0, NULL, NULL },
 	[IPC_USER_BOOTSTRAP] = { IPC_USER_BOOTSTRAP, "user.bootstrap",
-	    1 * KIB, R(AUTHD, STORED), IPC_F_REQUEST, IPC_USER_BOOTSTRAP_RES, NULL, NULL },
+	    1 * KIB, R(AUTHD, STORED), IPC_F_REQUEST, IPC_USER_BOOTSTRAP_RES,
+	    &body_user_bootstrap, NULL },
 	[IPC_USER_BOOTSTRAP_RES] = { IPC_USER_BOOTSTRAP_RES,
-	    "user.bootstrap.res", SMALL, R(STORED, AUTHD), IPC_F_REPLY, 0, NULL, NULL },
+	    "user.bootstrap.res", SMALL, R(STORED, AUTHD), IPC_F_REPLY, 0,
+	    &body_user_bootstrap_res, NULL },
 	[IPC_HEALTH_CHECK] = { IPC_HEALTH_CHECK, "health.check", SMALL,
 	    R(FRONTD, STORED), IPC_F_REQUEST, IPC_HEALTH_RESULT, NULL, NULL },
 	[IPC_HEALTH_RESULT] = { IPC_HEALTH_RESULT, "health.result", SMALL,
@@ -115,7 +117,7 @@ static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 	[IPC_CFG_PROXIES] = { IPC_CFG_PROXIES, "cfg.proxies", 2 * KIB,
 	    R(MOATD, FRONTD), IPC_F_STRICT, 0, NULL, NULL },
 	[IPC_GRANT_KEY] = { IPC_GRANT_KEY, "grant.key", SMALL, AS,
-	    IPC_F_STRICT, 0, NULL, NULL },
+	    IPC_F_STRICT, 0, &body_grant_key, NULL },
 
 	/* identity: frontd asks authd; passwords travel only this way.  A
 	 * login holds a name of up to 1023 bytes and a password of 1024. */

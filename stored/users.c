@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "body_auth.h"
 #include "log.h"
 #include "stored.h"
 #include "util.h"
@@ -115,22 +116,21 @@ bootstrap_insert(const char *name, const char *hash, const char *role)
 int
 users_bootstrap(struct ipc_chan *chan, struct ipc_msg *m)
 {
-	struct ipc_msg	 reply;
-	char		 name[64], hash[256], role[16];
-	int		 created;
+	struct ipc_req			 req = ipc_req_of(chan, m);
+	struct ipc_user_bootstrap	 b;
+	struct ipc_user_bootstrap_res	 res;
+	int				 created;
 
-	ipc_get_str(m, name, sizeof(name));
-	ipc_get_str(m, hash, sizeof(hash));
-	ipc_get_str(m, role, sizeof(role));
-	if (ipc_end(m) == -1)
+	if (ipc_msg_get(m, &b) == -1)
 		return -1;
-	if ((created = bootstrap_insert(name, hash, role)) == -1)
+	if ((created = bootstrap_insert(b.name, b.hash, b.role)) == -1)
 		fatalx("cannot create the first admin");
-	explicit_bzero(hash, sizeof(hash));
-	ipc_msg_init(&reply, IPC_USER_BOOTSTRAP_RES, 0);
-	ipc_put_head(&reply, 200, "ok");
-	ipc_put_bool(&reply, created);
-	ipc_reply(chan, m, &reply);
+	explicit_bzero(&b, sizeof(b));
+	memset(&res, 0, sizeof(res));
+	res.head.status = 200;
+	strlcpy(res.head.message, "ok", sizeof(res.head.message));
+	res.created = created;
+	ipc_answer(&req, &res, NULL);
 	return 0;
 }
 
