@@ -1,6 +1,6 @@
 /*
- * stored's answers to authd's own requests that more than one file
- * reads: a token's record, looked up by its public id, and the bare
+ * What authd asks stored that more than one file asks, and stored's
+ * answers: a token's record, looked up by its public id, and the bare
  * status of an operation.  Below verify.c and clients.c, which both
  * check a token's secret against such a record.
  */
@@ -8,36 +8,39 @@
 
 #include "authd.h"
 
+int
+token_ask(uint32_t table, const char *public_id, ipc_reply_cb cb, void *arg)
+{
+	struct ipc_token_get	 b;
+	struct ipc_msg		 m;
+
+	memset(&b, 0, sizeof(b));
+	b.table = table;
+	if (strlcpy(b.public_id, public_id, sizeof(b.public_id)) >=
+	    sizeof(b.public_id))
+		return -1;
+	ipc_msg_init(&m, IPC_TOKEN_GET, 0);
+	ipc_msg_put(&m, &b);
+	return ipc_request(authd_env->chans[PROC_STORED], &m,
+	    authd_env->conf.common.ipc_timeout_ms, cb, arg);
+}
+
 /* A token.res; a refused one (an id stored does not keep) finds none. */
 void
-token_res_get(struct ipc_msg *m, struct token_res *t)
+token_res_get(struct ipc_msg *m, struct ipc_token_res *t)
 {
-	memset(t, 0, sizeof(*t));
-	if (ipc_get_head(m, NULL) != 1)
-		return;
-	ipc_get_bool(m, &t->found);
-	ipc_get_u64(m, &t->oid);
-	ipc_get_u64(m, &t->user);
-	ipc_get_bin(m, t->digest, sizeof(t->digest), &t->digestlen);
-	ipc_get_u32(m, &t->scopes);
-	ipc_get_i64(m, &t->expires);
-	ipc_get_str(m, t->bound, sizeof(t->bound));
-	ipc_get_u32(m, &t->dialect);
-	ipc_get_str(m, t->role, sizeof(t->role));
-	ipc_get_u64(m, &t->client);
-	ipc_get_str(m, t->kind, sizeof(t->kind));
-	if (ipc_end(m) == -1)
+	if (ipc_msg_get(m, t) == -1 || !ipc_status_ok(t->head.status))
 		explicit_bzero(t, sizeof(*t));
 }
 
 int
-token_res_matches(const struct token_res *t,
+token_res_matches(const struct ipc_token_res *t,
     const uint8_t secret[TOKEN_SECRET_LEN])
 {
 	uint8_t	 digest[32];
 	int	 ok;
 
-	ok = t->found && t->digestlen == sizeof(digest) &&
+	ok = t->found && t->digest_len == sizeof(digest) &&
 	    token_digest(authd_env->token_key, secret, digest) == CRYPTO_OK &&
 	    token_digest_equal(digest, t->digest);
 	explicit_bzero(digest, sizeof(digest));

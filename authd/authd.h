@@ -159,25 +159,14 @@ typedef void	(*client_checked_cb)(int status, uint32_t retry,
 void	 clients_check(const char *peer, const char *secret,
 	    client_checked_cb, void *arg);
 
-/* answers.c: what stored answers to authd's own requests */
-/* What stored knows of an opaque token, looked up by its public id. */
-struct token_res {
-	int		 found;
-	uint64_t	 oid;
-	uint64_t	 user;
-	uint8_t		 digest[32];
-	size_t		 digestlen;
-	uint32_t	 scopes;
-	int64_t		 expires;
-	char		 bound[CIDR_LIST_MAX];	/* an address, or networks */
-	uint32_t	 dialect;
-	char		 role[16];
-	uint64_t	 client;
-	char		 kind[TOKEN_KIND_MAX + 1];	/* minted as */
-};
-void	 token_res_get(struct ipc_msg *, struct token_res *);
+/* answers.c: what more than one file asks stored, and its answers */
+/* Asks for what stored keeps of an opaque token (enum token_table). */
+int	 token_ask(uint32_t table, const char *public_id, ipc_reply_cb,
+	    void *arg);
+/* Reads token.res; an error, or one that cannot be read, finds none. */
+void	 token_res_get(struct ipc_msg *, struct ipc_token_res *);
 /* Found, and its digest is that of secret (in constant time). */
-int	 token_res_matches(const struct token_res *,
+int	 token_res_matches(const struct ipc_token_res *,
 	    const uint8_t secret[TOKEN_SECRET_LEN]);
 /* stored's op.res; a timeout (NULL) reads as 503, "try again". */
 void	 op_res_get(struct ipc_msg *, uint32_t *status, char *message,

@@ -27,7 +27,7 @@ static void
 checked(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
 	struct check		*c = arg;
-	struct token_res	 t;
+	struct ipc_token_res	 t;
 	int			 ok;
 
 	(void)chan;
@@ -56,7 +56,6 @@ clients_check(const char *peer, const char *secret, client_checked_cb cb,
     void *arg)
 {
 	struct check	*c;
-	struct ipc_msg	 m;
 	uint8_t		 id[TOKEN_ID_LEN];
 	char		 idtext[13];
 	uint32_t	 retry;
@@ -81,11 +80,7 @@ clients_check(const char *peer, const char *secret, client_checked_cb cb,
 	c->cb = cb;
 	c->arg = arg;
 	token_id_text(id, idtext);
-	ipc_msg_init(&m, IPC_TOKEN_GET, 0);
-	ipc_put_u64(&m, TOKEN_CLIENT);
-	ipc_put_str(&m, idtext);
-	if (ipc_request(authd_env->chans[PROC_STORED], &m,
-	    authd_env->conf.common.ipc_timeout_ms, checked, c) == -1) {
+	if (token_ask(TOKEN_CLIENT, idtext, checked, c) == -1) {
 		attempt_forgive(&c->attempt);
 		explicit_bzero(c, sizeof(*c));
 		free(c);

@@ -121,7 +121,7 @@ static void
 token_known(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
 	struct vreq		*v = arg;
-	struct token_res	 t;
+	struct ipc_token_res	 t;
 	uint8_t			 grant[GRANT_LEN];
 	int			 ok, kind;
 
@@ -167,7 +167,7 @@ static void
 jwt_session_known(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
 	struct vreq		*v = arg;
-	struct token_res	 t;
+	struct ipc_token_res	 t;
 	uint8_t			 grant[GRANT_LEN];
 
 	(void)chan;
@@ -177,7 +177,7 @@ jwt_session_known(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 	}
 	token_res_get(m, &t);
 	if (!t.found || strcmp(t.kind, SESSION_KIND_JWT) != 0 ||
-	    t.dialect != DIALECT_V1 || t.digestlen != 0 ||
+	    t.dialect != DIALECT_V1 || t.digest_len != 0 ||
 	    t.expires <= time(NULL) || role_by_name(t.role) == ROLE_NONE) {
 		refused(v);
 		return;
@@ -193,7 +193,6 @@ verify_jwt(struct ipc_chan *chan, struct ipc_msg *req, uint32_t dialect,
 {
 	struct jwt_claims	 c;
 	struct vreq		*v;
-	struct ipc_msg		 m;
 	int			 rc;
 
 	rc = jwt_verify(authd_env->jwt_key, token, strlen(token), time(NULL),
@@ -210,11 +209,7 @@ verify_jwt(struct ipc_chan *chan, struct ipc_msg *req, uint32_t dialect,
 	v->reqid = req->reqid;
 	v->dialect = dialect;
 	strlcpy(v->peer, peer, sizeof(v->peer));
-	ipc_msg_init(&m, IPC_TOKEN_GET, 0);
-	ipc_put_u64(&m, TOKEN_SESSION);
-	ipc_put_str(&m, c.jti);
-	if (ipc_request(authd_env->chans[PROC_STORED], &m,
-	    authd_env->conf.common.ipc_timeout_ms, jwt_session_known, v) == -1)
+	if (token_ask(TOKEN_SESSION, c.jti, jwt_session_known, v) == -1)
 		vreq_answer(v, 503, NULL);
 	return 0;
 }
@@ -244,7 +239,6 @@ verify_opaque(struct ipc_chan *chan, struct ipc_msg *req, uint32_t dialect,
     const char *peer, const char *cred, uint64_t client_oid)
 {
 	struct vreq	*v;
-	struct ipc_msg	 m;
 	char		 idtext[13];
 	const char	*prefix;
 	int		 table;
@@ -267,11 +261,7 @@ verify_opaque(struct ipc_chan *chan, struct ipc_msg *req, uint32_t dialect,
 	v->client_oid = client_oid;
 	strlcpy(v->peer, peer, sizeof(v->peer));
 	token_id_text(v->id, idtext);
-	ipc_msg_init(&m, IPC_TOKEN_GET, 0);
-	ipc_put_u64(&m, table);
-	ipc_put_str(&m, idtext);
-	if (ipc_request(authd_env->chans[PROC_STORED], &m,
-	    authd_env->conf.common.ipc_timeout_ms, token_known, v) == -1)
+	if (token_ask(table, idtext, token_known, v) == -1)
 		vreq_answer(v, 503, NULL);
 	return 0;
 }

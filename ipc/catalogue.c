@@ -180,8 +180,9 @@ static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 
 	/* opaque tokens: authd fetches the digest by the public id */
 	[IPC_TOKEN_GET] = { IPC_TOKEN_GET, "token.get", SMALL, AS, REQ,
-	    IPC_TOKEN_RES, NULL, NULL },
-	[IPC_TOKEN_RES] = { IPC_TOKEN_RES, "token.res", 2 * KIB, SA, REP, 0, NULL, NULL },
+	    IPC_TOKEN_RES, &body_token_get, NULL },
+	[IPC_TOKEN_RES] = { IPC_TOKEN_RES, "token.res", 2 * KIB, SA, REP, 0,
+	    &body_token_res, NULL },
 
 	/* certificates apiv1: API keys; the plaintext is minted in authd */
 	[IPC_AUTH_APIKEY_CREATE] = { IPC_AUTH_APIKEY_CREATE,
