@@ -83,8 +83,7 @@ account_key(struct ipc_chan *chan, struct ipc_msg *m)
 /* ---- signed requests -------------------------------------------------- */
 
 struct signed_req {
-	struct ipc_chan	*front;
-	uint32_t	 reqid;
+	struct ipc_req	 req;		/* frontd's auth.signed */
 	char		 peer[64];
 	char		 api_key[FIELD_ACCOUNT_KEY_MAX + 1];
 	char		 signature[64];
@@ -102,14 +101,9 @@ static void
 signed_answer(struct signed_req *s, int status, uint32_t retry,
     const uint8_t *grant)
 {
-	struct ipc_msg	 req;
-
 	if (status == 401)
 		peer_invalid(s->peer);
-	memset(&req, 0, sizeof(req));
-	req.type = IPC_AUTH_SIGNED;
-	req.reqid = s->reqid;
-	verify_answer(s->front, &req, status, retry, grant);
+	verify_answer(&s->req, status, retry, grant);
 	if (s->body != NULL) {
 		explicit_bzero(s->body, s->bodylen);
 		free(s->body);
@@ -192,8 +186,7 @@ account_signed(struct ipc_chan *chan, struct ipc_msg *m)
 	if ((s = calloc(1, sizeof(*s))) == NULL ||
 	    (s->body = malloc(72 * 1024)) == NULL)
 		fatal("%s", __func__);
-	s->front = chan;
-	s->reqid = m->reqid;
+	s->req = ipc_req_of(chan, m);
 	ipc_get_str(m, s->peer, sizeof(s->peer));
 	ipc_get_str(m, s->api_key, sizeof(s->api_key));
 	ipc_get_str(m, s->signature, sizeof(s->signature));

@@ -174,8 +174,8 @@ void	 op_res_get(struct ipc_msg *, uint32_t *status, char *message,
 
 /* verify.c */
 int	 verify_request(struct ipc_chan *, struct ipc_msg *);
-void	 verify_answer(struct ipc_chan *, const struct ipc_msg *req,
-	    int status, uint32_t retry_after, const uint8_t *grant);
+void	 verify_answer(const struct ipc_req *, int status,
+	    uint32_t retry_after, const uint8_t *grant);
 void	 grant_mint(uint64_t user_oid, int role, uint32_t scopes, int kind,
 	    uint64_t cred_oid, uint8_t out[GRANT_LEN]);
 int	 grant_check(const uint8_t *grant, size_t len, struct grant *g);

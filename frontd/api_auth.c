@@ -12,11 +12,12 @@
 #include <openssl/evp.h>
 
 #include "api.h"
+#include "body_auth.h"
 #include "cred.h"
 #include "frontd.h"
 #include "grantcache.h"
 
-#define BEARER_MAX	2048
+#define BEARER_MAX	FIELD_CRED_MAX
 
 /* ---- logins ------------------------------------------------------------- */
 
@@ -72,18 +73,18 @@ int
 verify_res_get(struct ipc_msg *m, uint32_t *status, uint32_t *retry,
     uint8_t grant[GRANT_LEN])
 {
-	struct ipc_head	 h;
-	size_t		 len = 0;
-	int		 rc;
+	struct ipc_verify_res	 res;
+	int			 rc = 0;
 
-	if ((rc = ipc_get_head(m, &h)) == 1) {
-		ipc_get_bin(m, grant, GRANT_LEN, &len);
-		if (ipc_end(m) == -1 || len != GRANT_LEN)
-			rc = -1;
-	}
-	*status = rc == -1 ? 500 : h.status;
-	*retry = h.retry;
-	return rc == -1 ? -1 : 0;
+	if (ipc_msg_get(m, &res) == -1 || (ipc_status_ok(res.head.status) &&
+	    res.grant_len != GRANT_LEN))
+		rc = -1;
+	else if (ipc_status_ok(res.head.status))
+		memcpy(grant, res.grant, GRANT_LEN);
+	*status = rc == -1 ? 500 : res.head.status;
+	*retry = res.head.retry;
+	explicit_bzero(&res, sizeof(res));
+	return rc;
 }
 
 /* ---- authentication ------------------------------------------------- */
@@ -312,9 +313,9 @@ signed_request(struct api_req *r)
 void
 api_authenticate(struct api_req *r)
 {
-	struct ipc_msg	 m;
-	char		 token[BEARER_MAX + 1];
-	int		 kind;
+	struct ipc_auth_verify	 b;
+	char			 token[BEARER_MAX + 1];
+	int			 kind, rc;
 
 	if (r->route->auth == AUTH_SIGNED &&
 	    bearer(r, token, sizeof(token)) == -1) {
@@ -351,13 +352,15 @@ api_authenticate(struct api_req *r)
 		}
 		r->cache_grant = r->cache_keyed = 1;
 	}
-	ipc_msg_init(&m, IPC_AUTH_VERIFY, 0);
-	ipc_put_u64(&m, r->dialect);
-	ipc_put_str(&m, api_peer(r));
-	ipc_put_u64(&m, kind);
-	ipc_put_str(&m, token);
-	ipc_put_str(&m, "");	/* no client secret */
+	memset(&b, 0, sizeof(b));
+	b.dialect = r->dialect;
+	strlcpy(b.peer, api_peer(r), sizeof(b.peer));
+	b.kind = kind;
+	strlcpy(b.cred, token, sizeof(b.cred));	/* BEARER_MAX fits */
 	explicit_bzero(token, sizeof(token));
-	if (api_request(r, frontd_env->chans[PROC_AUTHD], &m, verified) == -1)
+	rc = api_ask(r, frontd_env->chans[PROC_AUTHD], IPC_AUTH_VERIFY, &b,
+	    verified);
+	explicit_bzero(&b, sizeof(b));
+	if (rc == -1)
 		api_error(r, 503, "authentication unavailable");
 }

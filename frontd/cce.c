@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "api.h"
+#include "body_auth.h"
 #include "cred.h"
 #include "frontd.h"
 #include "grantcache.h"
@@ -275,8 +276,9 @@ with_session(struct api_req *r, json_t *body, const char *secret,
     enum cce_cmd cmd)
 {
 	struct cce_state	*st;
-	struct ipc_msg		 m;
+	struct ipc_auth_verify	 b;
 	const char		*cred, *user;
+	int			 rc;
 
 	cred = secret != NULL ? member(body, "token") :
 	    member(body, "sessionid");
@@ -293,13 +295,17 @@ with_session(struct api_req *r, json_t *body, const char *secret,
 	user = member(body, "user");
 	st->cmd = cmd;
 	strlcpy(st->user, user != NULL ? user : "", sizeof(st->user));
-	ipc_msg_init(&m, IPC_AUTH_VERIFY, 0);
-	ipc_put_u64(&m, DIALECT_CCE);
-	ipc_put_str(&m, api_peer(r));
-	ipc_put_u64(&m, CRED_BODY);
-	ipc_put_str(&m, cred);
-	ipc_put_str(&m, secret != NULL ? secret : "");
-	if (api_request(r, frontd_env->chans[PROC_AUTHD], &m, verified) == -1)
+	/* member() and client_secret() take no more than these hold */
+	memset(&b, 0, sizeof(b));
+	b.dialect = DIALECT_CCE;
+	strlcpy(b.peer, api_peer(r), sizeof(b.peer));
+	b.kind = CRED_BODY;
+	strlcpy(b.cred, cred, sizeof(b.cred));
+	strlcpy(b.secret, secret != NULL ? secret : "", sizeof(b.secret));
+	rc = api_ask(r, frontd_env->chans[PROC_AUTHD], IPC_AUTH_VERIFY, &b,
+	    verified);
+	explicit_bzero(&b, sizeof(b));
+	if (rc == -1)
 		fail(r, 500, "FAIL", "authentication unavailable");
 }
 
