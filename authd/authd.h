@@ -138,10 +138,6 @@ void	 account_succeeded(struct account_keys *);
 
 /* login.c */
 int	 login_request(struct ipc_chan *, struct ipc_msg *);
-int	 cred_read(struct ipc_msg *, struct cred *);
-void	 store_password(const uint8_t *grant, size_t grantlen,
-	    const char *ref, const char *hash, uint64_t keep_session,
-	    ipc_reply_cb, void *arg);
 int	 usable(const struct cred *, const char **why);
 void	 login_for_client(struct ipc_chan *, uint32_t reqid, const char *peer,
 	    const char *name, const char *password, uint64_t client_oid,
@@ -168,6 +164,22 @@ void	 token_res_get(struct ipc_msg *, struct ipc_token_res *);
 /* Found, and its digest is that of secret (in constant time). */
 int	 token_res_matches(const struct ipc_token_res *,
 	    const uint8_t secret[TOKEN_SECRET_LEN]);
+/* Asks for a user's credentials: the grant's principal (grantlen > 0),
+ * by_oid, or by name. */
+int	 cred_ask(const uint8_t *grant, size_t grantlen, const char *name,
+	    uint64_t by_oid, ipc_reply_cb, void *arg);
+/* Reads cred.res: -1 if it is malformed (the channel then judges it);
+ * an error, or one refused, finds nobody. */
+int	 cred_read(struct ipc_msg *, struct cred *);
+/*
+ * Asks stored to keep a new hash: for the grant's principal (or, without
+ * a grant, for authd's own reasons), ending the user's sessions but
+ * keep_session (0: all of them, UINT64_MAX: none).  cb gets NULL if it
+ * could not be asked.
+ */
+void	 store_password(const uint8_t *grant, size_t grantlen,
+	    const char *ref, const char *hash, uint64_t keep_session,
+	    ipc_reply_cb, void *arg);
 /* stored's op.res; a timeout (NULL) reads as 503, "try again". */
 void	 op_res_get(struct ipc_msg *, uint32_t *status, char *message,
 	    size_t messagelen);

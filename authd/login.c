@@ -109,15 +109,19 @@ answer(struct login *l, int status, uint32_t retry, const char *message,
 static void
 auth_event(struct login *l, const char *type, const char *message)
 {
-	struct ipc_msg	 m;
+	struct ipc_auth_event	 e;
+	struct ipc_msg		 m;
 
+	memset(&e, 0, sizeof(e));
+	strlcpy(e.type, type, sizeof(e.type));
+	e.user_oid = l->cred.found ? l->cred.oid : 0;
+	/* no user has a longer name: the audit trail keeps its start */
+	strlcpy(e.name, l->name, sizeof(e.name));
+	strlcpy(e.peer, l->peer, sizeof(e.peer));
+	e.dialect = l->dialect;
+	strlcpy(e.message, message, sizeof(e.message));
 	ipc_msg_init(&m, IPC_AUTH_EVENT, 0);
-	ipc_put_str(&m, type);
-	ipc_put_u64(&m, l->cred.found ? l->cred.oid : 0);
-	ipc_put_strn(&m, l->name, strnlen(l->name, NAME_MAX_LEN));
-	ipc_put_str(&m, l->peer);
-	ipc_put_u64(&m, l->dialect);
-	ipc_put_str(&m, message);
+	ipc_msg_put(&m, &e);
 	ipc_send(authd_env->chans[PROC_STORED], &m);
 }
 
@@ -149,11 +153,9 @@ usable(const struct cred *c, const char **why)
 static void
 session_made(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
-	struct login	*l = arg;
-	char		 token[JWT_MAX_LEN];
-	uint32_t	 status;
-	uint64_t	 sid;
-	int64_t		 expires;
+	struct login		*l = arg;
+	struct ipc_session_res	 res;
+	char			 token[JWT_MAX_LEN];
 
 	(void)chan;
 	if (m == NULL) {
@@ -161,14 +163,8 @@ session_made(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 		login_free(l);
 		return;
 	}
-	if (ipc_get_head(m, NULL) == 1) {
-		ipc_get_u64(m, &sid);
-		ipc_get_i64(m, &expires);
-		status = ipc_end(m) == 0 ? 200 : 500;
-	} else
-		status = 500;
-	if (status != 200) {
-		answer(l, status, 0, "cannot log in now", NULL, 0);
+	if (ipc_msg_get(m, &res) == -1 || !ipc_status_ok(res.head.status)) {
+		answer(l, 500, 0, "cannot log in now", NULL, 0);
 		login_free(l);
 		return;
 	}
@@ -177,7 +173,7 @@ session_made(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 	else {
 		/* the control plane's clients split it on "." */
 		if (jwt_mint(authd_env->jwt_key, l->cred.id, l->cred.role,
-		    expires, l->jti, token, sizeof(token)) != CRYPTO_OK)
+		    res.expires_at, l->jti, token, sizeof(token)) != CRYPTO_OK)
 			fatalx("cannot mint a token");
 	}
 	answer(l, 200, 0, "ok", token, l->client_oid != 0 ?
@@ -190,14 +186,13 @@ session_made(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 static void
 open_session(struct login *l)
 {
-	struct authd		*a = authd_env;
-	struct authd_session	 s = a->conf.session[l->dialect];
-	struct ipc_msg		 m;
-	uint8_t			 id[TOKEN_ID_LEN], secret[TOKEN_SECRET_LEN];
-	uint8_t			 digest[32];
-	char			 public_id[13];
-	const char		*kind;	/* the token's prefix, or "jwt" */
-	size_t			 dlen = 0;
+	struct authd			*a = authd_env;
+	struct authd_session		 s = a->conf.session[l->dialect];
+	struct ipc_session_create	 b;
+	struct ipc_msg			 m;
+	uint8_t				 id[TOKEN_ID_LEN];
+	uint8_t				 secret[TOKEN_SECRET_LEN];
+	const char			*kind;	/* the prefix, or "jwt" */
 
 	kind = l->dialect == DIALECT_APIV1 ? PREFIX_COOKIE : PREFIX_CCE;
 	if (l->client_oid != 0) {
@@ -205,33 +200,34 @@ open_session(struct login *l)
 		kind = PREFIX_LOGIN;
 		s.lifetime = s.idle = a->conf.login_lifetime;
 	}
+	memset(&b, 0, sizeof(b));
 	if (l->dialect == DIALECT_V1) {
 		/* a JWT: its signature is the proof, its jti the session's
 		 * public id, never used again */
 		kind = SESSION_KIND_JWT;
 		random_string(l->jti, SESSION_JTI_LEN, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 		    "abcdefghijklmnopqrstuvwxyz0123456789-_");
-		strlcpy(public_id, l->jti, sizeof(public_id));
+		strlcpy(b.public_id, l->jti, sizeof(b.public_id));
 	} else {
 		if (token_new(kind, l->token, sizeof(l->token), id,
 		    secret) != CRYPTO_OK ||
-		    token_digest(a->token_key, secret, digest) !=
+		    token_digest(a->token_key, secret, b.digest) !=
 		    CRYPTO_OK)
 			fatalx("cannot mint a token");
-		token_id_text(id, public_id);
-		dlen = sizeof(digest);
+		token_id_text(id, b.public_id);
+		b.digest_len = sizeof(b.digest);
 		explicit_bzero(secret, sizeof(secret));
 	}
+	b.user_oid = l->cred.oid;
+	b.dialect = l->dialect;
+	strlcpy(b.peer, l->peer, sizeof(b.peer));
+	b.lifetime = s.lifetime;
+	b.idle = s.idle;
+	b.client_oid = l->client_oid;
+	/* the only kind it will be taken as */
+	strlcpy(b.kind, kind, sizeof(b.kind));
 	ipc_msg_init(&m, IPC_SESSION_CREATE, 0);
-	ipc_put_u64(&m, l->cred.oid);
-	ipc_put_u64(&m, l->dialect);
-	ipc_put_str(&m, l->peer);
-	ipc_put_str(&m, public_id);
-	ipc_put_bin(&m, digest, dlen);
-	ipc_put_u64(&m, s.lifetime);
-	ipc_put_u64(&m, s.idle);
-	ipc_put_u64(&m, l->client_oid);
-	ipc_put_str(&m, kind);	/* the only kind it will be taken as */
+	ipc_msg_put(&m, &b);
 	if (ipc_request(a->chans[PROC_STORED], &m, a->conf.common.ipc_timeout_ms,
 	    session_made, l) == -1) {
 		answer(l, 503, 1, "try again", NULL, 0);
@@ -291,28 +287,6 @@ rehashed(struct hash_job *j, void *arg)
 	hasher_job_free(j);
 }
 
-/*
- * Asks stored to keep a new hash: for the grant's principal (or, without
- * a grant, for authd's own reasons), ending the user's sessions but
- * keep_session (0: all of them, UINT64_MAX: none).
- */
-void
-store_password(const uint8_t *grant, size_t grantlen, const char *ref,
-    const char *hash, uint64_t keep_session, ipc_reply_cb cb, void *arg)
-{
-	struct ipc_msg	 m;
-
-	ipc_msg_init(&m, IPC_STORE_SET_PASSWORD, 0);
-	ipc_put_bin(&m, grant != NULL ? grant : (const uint8_t *)"",
-	    grant != NULL ? grantlen : 0);
-	ipc_put_str(&m, ref);
-	ipc_put_str(&m, hash);
-	ipc_put_u64(&m, keep_session);
-	if (ipc_request(authd_env->chans[PROC_STORED], &m,
-	    authd_env->conf.common.ipc_timeout_ms, cb, arg) == -1)
-		cb(NULL, NULL, arg);
-}
-
 /* New parameters in the configuration: the hash follows at login. */
 static void
 rehash(struct login *l)
@@ -325,31 +299,6 @@ rehash(struct login *l)
 	if (hasher_submit(HASH_NEW, &authd_env->conf.argon2, l->password,
 	    NULL, rehashed, oid) == -1)
 		free(oid);
-}
-
-/*
- * A cred.res; one refused (a name stored does not keep) finds nobody.
- * -1 if it cannot be read: the channel then judges it.
- */
-int
-cred_read(struct ipc_msg *m, struct cred *c)
-{
-	memset(c, 0, sizeof(*c));
-	if (ipc_get_head(m, NULL) != 1)
-		return m->error != NULL ? -1 : 0;
-	ipc_get_bool(m, &c->found);
-	ipc_get_u64(m, &c->oid);
-	ipc_get_str(m, c->id, sizeof(c->id));
-	ipc_get_str(m, c->username, sizeof(c->username));
-	ipc_get_str(m, c->role, sizeof(c->role));
-	ipc_get_str(m, c->status, sizeof(c->status));
-	ipc_get_i64(m, &c->expires_at);
-	ipc_get_str(m, c->hash, sizeof(c->hash));
-	if (ipc_end(m) == -1) {
-		explicit_bzero(c, sizeof(*c));
-		return m->error != NULL ? -1 : 0;
-	}
-	return 0;
 }
 
 static void
@@ -435,19 +384,13 @@ got_cred(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 static void
 login_lookup(struct login *l)
 {
-	struct ipc_msg	 m;
-
 	if (strlen(l->name) > NAME_MAX_LEN) {
 		account_keys(&l->account, l->name, 0, l->peer);
 		fail(l, "unknown user");	/* no user has so long a name */
 		return;
 	}
-	ipc_msg_init(&m, IPC_CRED_GET, 0);
-	ipc_put_bin(&m, "", 0);
-	ipc_put_str(&m, l->name);
-	ipc_put_u64(&m, l->name[0] == '\0' ? l->client_user : 0);
-	if (ipc_request(authd_env->chans[PROC_STORED], &m,
-	    authd_env->conf.common.ipc_timeout_ms, got_cred, l) == -1) {
+	if (cred_ask(NULL, 0, l->name, l->name[0] == '\0' ? l->client_user :
+	    0, got_cred, l) == -1) {
 		answer(l, 503, 1, "try again", NULL, 0);
 		login_free(l);
 	}

@@ -387,8 +387,6 @@ own_cred(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 static void
 check_old_password(struct pwop *op)
 {
-	struct authd	*a = authd_env;
-	struct ipc_msg	 req;
 	uint32_t	 retry;
 
 	/* counted before the old password is hashed, taken back unless
@@ -398,12 +396,7 @@ check_old_password(struct pwop *op)
 		return;
 	}
 	op->ref[0] = '\0';	/* the grant's own user */
-	ipc_msg_init(&req, IPC_CRED_GET, 0);
-	ipc_put_bin(&req, op->grant, sizeof(op->grant));
-	ipc_put_str(&req, "");
-	ipc_put_u64(&req, 0);
-	if (ipc_request(a->chans[PROC_STORED], &req, a->conf.common.ipc_timeout_ms,
-	    own_cred, op) == -1)
+	if (cred_ask(op->grant, sizeof(op->grant), "", 0, own_cred, op) == -1)
 		answer_status(op, 503, "try again");
 }
 

@@ -140,18 +140,20 @@ static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 
 	/* identity: authd asks stored; hashes travel only this way */
 	[IPC_CRED_GET] = { IPC_CRED_GET, "cred.get", 1 * KIB, AS, REQ,
-	    IPC_CRED_RES, NULL, NULL },
-	[IPC_CRED_RES] = { IPC_CRED_RES, "cred.res", 1 * KIB, SA, REP, 0, NULL, NULL },
+	    IPC_CRED_RES, &body_cred_get, NULL },
+	[IPC_CRED_RES] = { IPC_CRED_RES, "cred.res", 1 * KIB, SA, REP, 0,
+	    &body_cred_res, NULL },
 	[IPC_SESSION_CREATE] = { IPC_SESSION_CREATE, "session.create",
-	    1 * KIB, AS, REQ, IPC_SESSION_RES, NULL, NULL },
+	    1 * KIB, AS, REQ, IPC_SESSION_RES, &body_session_create, NULL },
 	[IPC_SESSION_RES] = { IPC_SESSION_RES, "session.res", SMALL, SA, REP,
-	    0, NULL, NULL },
+	    0, &body_session_res, NULL },
 	[IPC_AUTH_EVENT] = { IPC_AUTH_EVENT, "auth.event", 1 * KIB, AS, 0,
-	    0, NULL, NULL },
+	    0, &body_auth_event, NULL },
 	[IPC_STORE_USER_CREATE] = { IPC_STORE_USER_CREATE,
 	    "store.user.create", 3 * KIB, AS, REQ, IPC_USER_RES, NULL, NULL },
 	[IPC_STORE_SET_PASSWORD] = { IPC_STORE_SET_PASSWORD,
-	    "store.set_password", 1 * KIB, AS, REQ, IPC_OP_RES, NULL, NULL },
+	    "store.set_password", 1 * KIB, AS, REQ, IPC_OP_RES,
+	    &body_store_set_password, NULL },
 
 	/* identity: frontd asks stored, always with a grant */
 	[IPC_OP_USER_LIST] = { IPC_OP_USER_LIST, "op.user.list", SMALL, FS,
