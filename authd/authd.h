@@ -139,11 +139,11 @@ void	 account_succeeded(struct account_keys *);
 /* login.c */
 int	 login_request(struct ipc_chan *, struct ipc_msg *);
 int	 usable(const struct cred *, const char **why);
-void	 login_for_client(struct ipc_chan *, uint32_t reqid, const char *peer,
+void	 login_for_client(const struct ipc_req *, const char *peer,
 	    const char *name, const char *password, uint64_t client_oid,
 	    uint64_t client_user);
-void	 login_refuse(struct ipc_chan *, uint32_t reqid, enum ipc_type,
-	    int status, uint32_t retry, const char *message);
+void	 login_refuse(const struct ipc_req *, int status, uint32_t retry,
+	    const char *message);
 
 /* clients.c: command-API clients and their secrets */
 int	 clients_login(struct ipc_chan *, struct ipc_msg *);

@@ -32,13 +32,11 @@ enum login_outcome {
 };
 
 struct login {
-	struct ipc_chan	*front;
-	uint32_t	 reqid;
-	enum ipc_type	 reqtype;
+	struct ipc_req	 req;		/* auth.login or auth.client.login */
 	uint64_t	 client_oid;	/* a command-API LOGIN */
 	uint64_t	 client_user;	/* whom a LOGIN without name acts as */
 	uint32_t	 dialect;
-	char		 peer[64];
+	char		 peer[AUTH_PEER_LEN];
 	char		 name[FIELD_LOGIN_NAME_MAX + 1];
 	char		 password[PASSWORD_IN_MAX + 1];
 	struct cred	 cred;
@@ -80,29 +78,27 @@ login_free(struct login *l)
 	free(l);
 }
 
+/* auth.login.res: the session's token on 200, a retry-after for 429 */
 static void
 answer(struct login *l, int status, uint32_t retry, const char *message,
     const char *token, uint64_t expires_in)
 {
-	struct ipc_msg	 req, m;
+	struct ipc_login_res	 res;
 
-	memset(&req, 0, sizeof(req));
-	req.type = l->reqtype;
-	req.reqid = l->reqid;
-	ipc_msg_init(&m, IPC_AUTH_LOGIN_RES, 0);
+	memset(&res, 0, sizeof(res));
+	res.head.status = status;
+	res.head.retry = retry;
+	strlcpy(res.head.message, message, sizeof(res.head.message));
 	if (status == 200) {
-		ipc_put_head(&m, status, message);
-		ipc_put_str(&m, token);
-		ipc_put_u64(&m, expires_in);
-		ipc_put_str(&m, l->cred.id);
-		ipc_put_u64(&m, l->cred.oid);
-		ipc_put_str(&m, l->cred.username);
-		ipc_put_str(&m, l->cred.role);
-	} else if (retry != 0)
-		ipc_put_error_retry(&m, status, retry, message);
-	else
-		ipc_put_head(&m, status, message);
-	ipc_reply(l->front, &req, &m);
+		strlcpy(res.token, token, sizeof(res.token));
+		res.expires_in = expires_in;
+		strlcpy(res.user_id, l->cred.id, sizeof(res.user_id));
+		res.user_oid = l->cred.oid;
+		strlcpy(res.username, l->cred.username, sizeof(res.username));
+		strlcpy(res.role, l->cred.role, sizeof(res.role));
+	}
+	ipc_answer(&l->req, &res, NULL);
+	explicit_bzero(&res, sizeof(res));
 }
 
 /* Every login writes an event: stored adds it to the audit trail. */
@@ -412,21 +408,25 @@ login_begin(struct login *l)
 int
 login_request(struct ipc_chan *chan, struct ipc_msg *m)
 {
-	struct login	*l;
+	struct ipc_auth_login	 b;
+	struct login		*l;
 
-	if ((l = calloc(1, sizeof(*l))) == NULL)
-		fatal("%s", __func__);
-	l->front = chan;
-	l->reqid = m->reqid;
-	l->reqtype = m->type;
-	ipc_get_u32(m, &l->dialect);
-	ipc_get_str(m, l->peer, sizeof(l->peer));
-	ipc_get_str(m, l->name, sizeof(l->name));
-	ipc_get_str(m, l->password, sizeof(l->password));
-	if (ipc_end(m) == -1 || l->dialect >= DIALECT_MAX) {
-		login_free(l);
+	if (ipc_msg_get(m, &b) == -1) {
+		explicit_bzero(&b, sizeof(b));
 		return -1;
 	}
+	if (b.dialect >= DIALECT_MAX) {
+		explicit_bzero(&b, sizeof(b));
+		return ipc_violation(m, "a login in no dialect");
+	}
+	if ((l = calloc(1, sizeof(*l))) == NULL)
+		fatal("%s", __func__);
+	l->req = ipc_req_of(chan, m);
+	l->dialect = b.dialect;
+	strlcpy(l->peer, b.peer, sizeof(l->peer));
+	strlcpy(l->name, b.name, sizeof(l->name));
+	strlcpy(l->password, b.password, sizeof(l->password));
+	explicit_bzero(&b, sizeof(b));
 	login_begin(l);
 	return 0;
 }
@@ -437,7 +437,7 @@ login_request(struct ipc_chan *chan, struct ipc_msg *m)
  * own user.  The token is bound to the client and the address.
  */
 void
-login_for_client(struct ipc_chan *chan, uint32_t reqid, const char *peer,
+login_for_client(const struct ipc_req *req, const char *peer,
     const char *name, const char *password, uint64_t client_oid,
     uint64_t client_user)
 {
@@ -445,9 +445,7 @@ login_for_client(struct ipc_chan *chan, uint32_t reqid, const char *peer,
 
 	if ((l = calloc(1, sizeof(*l))) == NULL)
 		fatal("%s", __func__);
-	l->front = chan;
-	l->reqid = reqid;
-	l->reqtype = IPC_AUTH_CLIENT_LOGIN;
+	l->req = *req;
 	l->dialect = DIALECT_CCE;
 	l->client_oid = client_oid;
 	l->client_user = client_user;
@@ -459,14 +457,12 @@ login_for_client(struct ipc_chan *chan, uint32_t reqid, const char *peer,
 
 /* A refusal before any login began (a bad client secret). */
 void
-login_refuse(struct ipc_chan *chan, uint32_t reqid, enum ipc_type type,
-    int status, uint32_t retry, const char *message)
+login_refuse(const struct ipc_req *req, int status, uint32_t retry,
+    const char *message)
 {
 	struct login	 l;
 
 	memset(&l, 0, sizeof(l));
-	l.front = chan;
-	l.reqid = reqid;
-	l.reqtype = type;
+	l.req = *req;
 	answer(&l, status, retry, message, NULL, 0);
 }

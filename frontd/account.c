@@ -162,8 +162,9 @@ account_data(struct api_req *r)
 			ipc_put_nil(&m);
 		ipc_put_str(&m, api_peer(r));
 	}
-	rc = api_request(r, frontd_env->chans[password != NULL ?
-	    PROC_AUTHD : PROC_STORED], &m, succeeded);
+	rc = api_request_slow(r, frontd_env->chans[password != NULL ?
+	    PROC_AUTHD : PROC_STORED], &m, password != NULL ?
+	    API_WAIT_PASSWORD : 0, succeeded);
 	json_decref(body);
 	if (rc == -1)
 		api_error(r, 503, "service unavailable");

@@ -25,48 +25,30 @@ int
 api_login(struct api_req *r, const char *user, const char *password,
     ipc_reply_cb cb)
 {
-	struct ipc_msg	 m;
+	struct ipc_auth_login	 b;
+	int			 rc;
 
-	ipc_msg_init(&m, IPC_AUTH_LOGIN, 0);
-	ipc_put_u64(&m, r->dialect);
-	ipc_put_str(&m, api_peer(r));
-	ipc_put_str(&m, user);
-	ipc_put_str(&m, password);
-	return api_request(r, frontd_env->chans[PROC_AUTHD], &m, cb);
+	memset(&b, 0, sizeof(b));
+	b.dialect = r->dialect;
+	strlcpy(b.peer, api_peer(r), sizeof(b.peer));
+	strlcpy(b.name, user, sizeof(b.name));
+	strlcpy(b.password, password, sizeof(b.password));
+	rc = api_ask_slow(r, frontd_env->chans[PROC_AUTHD], IPC_AUTH_LOGIN,
+	    &b, API_WAIT_PASSWORD, cb);
+	explicit_bzero(&b, sizeof(b));
+	return rc;
 }
 
 void
-login_res_get(struct api_req *r, struct ipc_msg *m, struct login_res *l)
+login_res_get(struct api_req *r, struct ipc_msg *m, struct ipc_login_res *l)
 {
-	struct ipc_head	 h;
-	int		 rc;
-
-	memset(l, 0, sizeof(*l));
 	conn_ipc_done(r->c);
-	if (m == NULL) {
-		l->status = 503;
-		strlcpy(l->message, "authentication unavailable",
-		    sizeof(l->message));
+	if (m != NULL && ipc_msg_get(m, l) == 0)
 		return;
-	}
-	if ((rc = ipc_get_head(m, &h)) == 1) {
-		ipc_get_str(m, l->token, sizeof(l->token));
-		ipc_get_u64(m, &l->expires_in);
-		ipc_get_str(m, l->user_id, sizeof(l->user_id));
-		ipc_get_u64(m, &l->user_oid);
-		ipc_get_str(m, l->username, sizeof(l->username));
-		ipc_get_str(m, l->role, sizeof(l->role));
-		rc = ipc_end(m);
-	}
-	if (rc == -1) {
-		explicit_bzero(l, sizeof(*l));
-		l->status = 500;
-		strlcpy(l->message, "internal error", sizeof(l->message));
-		return;
-	}
-	l->status = h.status;
-	l->retry = h.retry;
-	strlcpy(l->message, h.message, sizeof(l->message));
+	explicit_bzero(l, sizeof(*l));
+	l->head.status = m == NULL ? 503 : 500;
+	strlcpy(l->head.message, m == NULL ? "authentication unavailable" :
+	    "internal error", sizeof(l->head.message));
 }
 
 int

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "api.h"
+#include "body_auth.h"
 #include "frontd.h"
 #include "grantcache.h"
 #include "hostrec.h"
@@ -34,17 +35,18 @@ static void
 logged_in(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
 	struct api_req		*r = arg;
-	struct login_res	 l;
+	struct ipc_login_res	 l;
 
 	(void)chan;
 	login_res_get(r, m, &l);
-	if (l.status == 200)
+	if (l.head.status == 200)
 		api_json(r, 200, json_pack("{s:s,s:s,s:s,s:I,s:s,s:I}",
 		    "username", l.username, "token", l.token, "role", l.role,
 		    "expires_in", (json_int_t)l.expires_in, "user_id",
 		    l.user_id, "oid", (json_int_t)l.user_oid));
 	else
-		api_error_retry(r, l.status, l.retry, l.message);
+		api_error_retry(r, l.head.status, l.head.retry,
+		    l.head.message);
 	explicit_bzero(&l, sizeof(l));
 }
 
@@ -430,7 +432,8 @@ v1_change_password(struct api_req *r)
 	ipc_put_str(&m, new);
 	ipc_put_str(&m, api_peer(r));
 	json_decref(body);
-	if (api_request(r, authd(), &m, v1_password_done) == -1)
+	if (api_request_slow(r, authd(), &m, API_WAIT_PASSWORD,
+	    v1_password_done) == -1)
 		api_error(r, 503, "authentication unavailable");
 }
 

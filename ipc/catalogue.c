@@ -122,9 +122,9 @@ static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 	/* identity: frontd asks authd; passwords travel only this way.  A
 	 * login holds a name of up to 1023 bytes and a password of 1024. */
 	[IPC_AUTH_LOGIN] = { IPC_AUTH_LOGIN, "auth.login", 3 * KIB, FA, REQ,
-	    IPC_AUTH_LOGIN_RES, NULL, NULL },
+	    IPC_AUTH_LOGIN_RES, &body_auth_login, NULL },
 	[IPC_AUTH_LOGIN_RES] = { IPC_AUTH_LOGIN_RES, "auth.login.res",
-	    1 * KIB, AF, REP, 0, NULL, NULL },
+	    1 * KIB, AF, REP, 0, &body_login_res, NULL },
 	[IPC_AUTH_VERIFY] = { IPC_AUTH_VERIFY, "auth.verify", 5 * KIB, FA,
 	    REQ, IPC_AUTH_VERIFY_RES, &body_auth_verify, NULL },
 	[IPC_AUTH_VERIFY_RES] = { IPC_AUTH_VERIFY_RES, "auth.verify.res",
@@ -204,7 +204,8 @@ static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 
 	/* command API: LOGIN, remote only, with a client secret */
 	[IPC_AUTH_CLIENT_LOGIN] = { IPC_AUTH_CLIENT_LOGIN, "auth.client.login",
-	    3 * KIB, FA, REQ, IPC_AUTH_LOGIN_RES, NULL, NULL },
+	    3 * KIB, FA, REQ, IPC_AUTH_LOGIN_RES, &body_auth_client_login,
+	    NULL },
 	/* clients are made by the operator: moatctl, moatd, authd, stored */
 	[IPC_CTL_CLIENT_ADD] = { IPC_CTL_CLIENT_ADD, "ctl.client.add",
 	    2 * KIB, R(MOATCTL, MOATD), REQ, IPC_CLIENT_ADD_RES, NULL, NULL },
