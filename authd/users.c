@@ -19,10 +19,22 @@
 #define PASSWORD_ALPHABET \
 	"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789"
 
+struct pwop;
+/* An answer in the shape of the request's reply: its status, a 429's
+ * retry-after, and its message. */
+typedef void	(*pwop_answer_fn)(struct pwop *, int status, uint32_t retry,
+		    const char *message);
+
 struct pwop {
+	struct ipc_req	 req;		/* the request being answered */
 	struct ipc_chan	*front;
 	uint32_t	 reqid;
 	enum ipc_type	 type;		/* the request being answered */
+	pwop_answer_fn	 answer;
+	/* what follows once the old password proved right */
+	void		(*proven)(struct pwop *);
+	int		 show;		/* newpass was made here: shown once */
+	uint64_t	 keep_session;	/* the one that stays (0: none) */
 	uint8_t		 grant[GRANT_LEN];
 	struct grant	 g;
 	char		 ref[FIELD_REF_MAX + 1];
@@ -30,7 +42,7 @@ struct pwop {
 	char		 role[16];
 	int64_t		 expires_at;
 	int		 no_expiry;
-	char		 peer[64];
+	char		 peer[AUTH_PEER_LEN];
 	char		 password[PASSWORD_IN_MAX + 1];
 	char		 newpass[PASSWORD_IN_MAX + 1];
 	struct cred	 cred;
@@ -91,18 +103,49 @@ answer_user(struct pwop *op, int status, const char *message,
 	pwop_free(op);
 }
 
+/* auth.password.res: on 2xx the password made here, or "" for none */
 static void
-answer_password(struct pwop *op, int status, const char *message,
-    const char *password)
+answer_password(struct pwop *op, int status, uint32_t retry,
+    const char *message)
 {
-	struct ipc_msg	 m;
+	struct ipc_password_res	 res;
 
-	ipc_msg_init(&m, IPC_AUTH_PASSWORD_RES, 0);
-	ipc_put_head(&m, status, message);
-	if (ipc_status_ok(status))
-		ipc_put_str(&m, password != NULL ? password : "");
-	reply_to(op, &m);
+	memset(&res, 0, sizeof(res));
+	res.head.status = status;
+	res.head.retry = retry;
+	strlcpy(res.head.message, message, sizeof(res.head.message));
+	if (ipc_status_ok(status) && op->show)
+		strlcpy(res.password, op->newpass, sizeof(res.password));
+	ipc_answer(&op->req, &res, NULL);
+	explicit_bzero(&res, sizeof(res));
 	pwop_free(op);
+}
+
+/* op.res */
+static void
+answer_op(struct pwop *op, int status, uint32_t retry, const char *message)
+{
+	struct ipc_status_res	 res;
+
+	memset(&res, 0, sizeof(res));
+	res.head.status = status;
+	res.head.retry = retry;
+	strlcpy(res.head.message, message, sizeof(res.head.message));
+	ipc_answer(&op->req, &res, NULL);
+	pwop_free(op);
+}
+
+static void
+answer_retry(struct pwop *op, int status, uint32_t retry,
+    const char *message)
+{
+	op->answer(op, status, retry, message);
+}
+
+static void
+answer_status(struct pwop *op, int status, const char *message)
+{
+	op->answer(op, status, 0, message);
 }
 
 static struct pwop *
@@ -112,6 +155,7 @@ pwop_new(struct ipc_chan *chan, struct ipc_msg *m)
 
 	if ((op = calloc(1, sizeof(*op))) == NULL)
 		fatal("%s", __func__);
+	op->req = ipc_req_of(chan, m);
 	op->front = chan;
 	op->reqid = m->reqid;
 	op->type = m->type;
@@ -206,31 +250,22 @@ password_stored(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 
 	(void)chan;
 	op_res_get(m, &status, message, sizeof(message));
-	if (status != 200) {
-		answer_password(op, status, message, NULL);
-		return;
-	}
 	/* a password that was made is shown once; a chosen one never */
-	answer_password(op, 200, "ok", op->type == IPC_AUTH_CHANGE_PW ? NULL :
-	    op->newpass);
+	answer_password(op, status, 0, status == 200 ? "ok" : message);
 }
 
 static void
 new_hashed(struct hash_job *j, void *arg)
 {
 	struct pwop	*op = arg;
-	uint64_t	 keep;
 
 	if (!j->ok) {
 		hasher_job_free(j);
-		answer_password(op, 500, "cannot hash the password", NULL);
+		answer_password(op, 500, 0, "cannot hash the password");
 		return;
 	}
-	/* a rotation ends every session of the user; a change all but
-	 * the one it was made from */
-	keep = op->type == IPC_AUTH_ROTATE_PW ? 0 : op->g.cred_oid;
-	store_password(op->grant, sizeof(op->grant), op->ref, j->hash, keep,
-	    password_stored, op);
+	store_password(op->grant, sizeof(op->grant), op->ref, j->hash,
+	    op->keep_session, password_stored, op);
 	hasher_job_free(j);
 }
 
@@ -239,63 +274,35 @@ hash_new_password(struct pwop *op)
 {
 	if (hasher_submit(HASH_NEW, &authd_env->conf.argon2, op->newpass,
 	    NULL, new_hashed, op) == -1)
-		answer_password(op, 503, "too busy, try again", NULL);
+		answer_password(op, 503, 0, "too busy, try again");
 }
 
+/* An admin has a user's password made anew: every session ends. */
 int
 users_rotate_password(struct ipc_chan *chan, struct ipc_msg *m)
 {
-	struct pwop	*op = pwop_new(chan, m);
-	size_t		 len;
+	struct ipc_auth_rotate_pw	 b;
+	struct pwop			*op;
 
-	ipc_get_bin(m, op->grant, sizeof(op->grant), &len);
-	ipc_get_str(m, op->ref, sizeof(op->ref));
-	if (ipc_end(m) == -1) {
-		pwop_free(op);
+	if (ipc_msg_get(m, &b) == -1)
 		return -1;
-	}
-	if (grant_check(op->grant, len, &op->g) == -1)
-		answer_password(op, 401, "invalid or expired token", NULL);
+	op = pwop_new(chan, m);
+	op->answer = answer_password;
+	op->show = 1;
+	op->keep_session = 0;
+	memcpy(op->grant, b.grant, b.grant_len);
+	strlcpy(op->ref, b.ref, sizeof(op->ref));
+	if (grant_check(op->grant, b.grant_len, &op->g) == -1)
+		answer_status(op, 401, "invalid or expired token");
 	else if (op->g.role != ROLE_ADMIN)
-		answer_password(op, 403, "admin only", NULL);
+		answer_status(op, 403, "admin only");
 	else {
 		random_string(op->newpass, ROTATED_LEN, PASSWORD_ALPHABET);
 		hash_new_password(op);
 	}
+	explicit_bzero(&b, sizeof(b));
 	return 0;
 }
-
-/*
- * Status and message (and a 429's retry-after), in the shape of the
- * answer the request expects.
- */
-static void
-answer_retry(struct pwop *op, int status, uint32_t retry,
-    const char *message)
-{
-	struct ipc_msg	 m;
-
-	ipc_msg_init(&m, op->type == IPC_AUTH_ACCOUNT_DATA ? IPC_OP_RES :
-	    IPC_AUTH_PASSWORD_RES, 0);
-	if (retry != 0)
-		ipc_put_error_retry(&m, status, retry, message);
-	else if (ipc_status_ok(status)) {
-		ipc_put_head(&m, status, message);
-		if (op->type != IPC_AUTH_ACCOUNT_DATA)
-			ipc_put_str(&m, "");	/* no password to show */
-	} else
-		ipc_put_head(&m, status, message);
-	reply_to(op, &m);
-	pwop_free(op);
-}
-
-static void
-answer_status(struct pwop *op, int status, const char *message)
-{
-	answer_retry(op, status, 0, message);
-}
-
-static void	 hash_account_data(struct pwop *);
 
 /*
  * A wrong old password counts as a failed login, against the address
@@ -316,10 +323,7 @@ old_verified(struct hash_job *j, void *arg)
 		return;
 	}
 	account_succeeded(&op->account);
-	if (op->type == IPC_AUTH_ACCOUNT_DATA)
-		hash_account_data(op);
-	else
-		hash_new_password(op);
+	op->proven(op);
 }
 
 /* At its turn on the account's schedule. */
@@ -400,27 +404,37 @@ check_old_password(struct pwop *op)
 		answer_status(op, 503, "try again");
 }
 
+/*
+ * The grant's user chooses a new password, with the old one: every
+ * session ends but the one it was changed from.
+ */
 int
 users_change_password(struct ipc_chan *chan, struct ipc_msg *m)
 {
-	struct pwop	*op = pwop_new(chan, m);
-	const char	*why;
-	size_t		 len;
+	struct ipc_auth_change_pw	 b;
+	struct pwop			*op;
+	const char			*why;
 
-	ipc_get_bin(m, op->grant, sizeof(op->grant), &len);
-	ipc_get_str(m, op->password, sizeof(op->password));
-	ipc_get_str(m, op->newpass, sizeof(op->newpass));
-	ipc_get_str(m, op->peer, sizeof(op->peer));
-	if (ipc_end(m) == -1) {
-		pwop_free(op);
+	if (ipc_msg_get(m, &b) == -1) {
+		explicit_bzero(&b, sizeof(b));
 		return -1;
 	}
-	if (grant_check(op->grant, len, &op->g) == -1)
-		answer_password(op, 401, "invalid or expired token", NULL);
+	op = pwop_new(chan, m);
+	op->answer = answer_password;
+	op->proven = hash_new_password;
+	memcpy(op->grant, b.grant, b.grant_len);
+	strlcpy(op->password, b.old_password, sizeof(op->password));
+	strlcpy(op->newpass, b.new_password, sizeof(op->newpass));
+	strlcpy(op->peer, b.peer, sizeof(op->peer));
+	if (grant_check(op->grant, b.grant_len, &op->g) == -1)
+		answer_status(op, 401, "invalid or expired token");
 	else if (!password_acceptable(op->newpass, &why))
-		answer_password(op, 400, why, NULL);
-	else
+		answer_status(op, 400, why);
+	else {
+		op->keep_session = op->g.cred_oid;
 		check_old_password(op);
+	}
+	explicit_bzero(&b, sizeof(b));
 	return 0;
 }
 
@@ -483,6 +497,8 @@ users_account_data(struct ipc_chan *chan, struct ipc_msg *m)
 	size_t		 len;
 	int		 no_old;
 
+	op->answer = answer_op;
+	op->proven = hash_account_data;
 	ipc_get_bin(m, op->grant, sizeof(op->grant), &len);
 	ipc_get_profile(m, &op->profile);
 	ipc_get_str(m, op->newpass, sizeof(op->newpass));

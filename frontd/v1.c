@@ -376,47 +376,46 @@ v1_users_list(struct api_req *r)
 void
 v1_password_done(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
-	struct api_req	*r = arg;
-	struct ipc_head	 h;
-	char		 password[64];
+	struct api_req		*r = arg;
+	struct ipc_password_res	 res;
 
 	(void)chan;
-	if (api_head(r, m, "authentication unavailable", &h) == -1)
-		return;
-	ipc_get_str(m, password, sizeof(password));
-	if (api_end(r, m) == -1)
+	if (api_res(r, m, "authentication unavailable", &res) == -1)
 		;
-	else if (password[0] != '\0' &&
+	else if (res.password[0] != '\0' &&
 	    strstr(r->route->pattern, "/rotate-ssh-password") != NULL)
 		api_json(r, 200, json_pack("{s:s,s:s,s:s}", "id", r->params[0],
-		    "ssh_password", password, "password", password));
-	else if (password[0] != '\0')
+		    "ssh_password", res.password, "password", res.password));
+	else if (res.password[0] != '\0')
 		api_json(r, 200, json_pack("{s:s,s:s}", "id", r->params[0],
-		    "password", password));
+		    "password", res.password));
 	else
 		api_json(r, 200, json_pack("{s:s}", "message",
 		    "password changed"));
-	explicit_bzero(password, sizeof(password));
+	explicit_bzero(&res, sizeof(res));
 }
 
 void
 v1_user_rotate(struct api_req *r)
 {
-	struct ipc_msg	 m;
+	struct ipc_auth_rotate_pw	 b;
 
-	ipc_msg_init(&m, IPC_AUTH_ROTATE_PW, 0);
-	ipc_put_bin(&m, r->grant, sizeof(r->grant));
-	ipc_put_str(&m, r->params[0]);
-	if (api_request(r, authd(), &m, v1_password_done) == -1)
+	memset(&b, 0, sizeof(b));
+	memcpy(b.grant, r->grant, sizeof(r->grant));
+	b.grant_len = sizeof(r->grant);
+	if (api_copy(r, b.ref, sizeof(b.ref), r->params[0]) == 0 &&
+	    api_ask(r, authd(), IPC_AUTH_ROTATE_PW, &b,
+	    v1_password_done) == -1)
 		api_error(r, 503, "authentication unavailable");
 }
 
 void
 v1_change_password(struct api_req *r)
 {
-	struct ipc_msg	 m;
-	const char	*old, *new;
-	json_t		*body;
+	struct ipc_auth_change_pw	 b;
+	const char			*old, *new;
+	json_t				*body;
+	int				 rc;
 
 	if ((body = api_body(r)) == NULL)
 		return;
@@ -426,14 +425,18 @@ v1_change_password(struct api_req *r)
 		json_decref(body);
 		return;
 	}
-	ipc_msg_init(&m, IPC_AUTH_CHANGE_PW, 0);
-	ipc_put_bin(&m, r->grant, sizeof(r->grant));
-	ipc_put_str(&m, old);
-	ipc_put_str(&m, new);
-	ipc_put_str(&m, api_peer(r));
+	/* string_field took no more than these hold */
+	memset(&b, 0, sizeof(b));
+	memcpy(b.grant, r->grant, sizeof(r->grant));
+	b.grant_len = sizeof(r->grant);
+	strlcpy(b.old_password, old, sizeof(b.old_password));
+	strlcpy(b.new_password, new, sizeof(b.new_password));
+	strlcpy(b.peer, api_peer(r), sizeof(b.peer));
 	json_decref(body);
-	if (api_request_slow(r, authd(), &m, API_WAIT_PASSWORD,
-	    v1_password_done) == -1)
+	rc = api_ask_slow(r, authd(), IPC_AUTH_CHANGE_PW, &b,
+	    API_WAIT_PASSWORD, v1_password_done);
+	explicit_bzero(&b, sizeof(b));
+	if (rc == -1)
 		api_error(r, 503, "authentication unavailable");
 }
 

@@ -132,11 +132,12 @@ static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 	[IPC_AUTH_USER_CREATE] = { IPC_AUTH_USER_CREATE, "auth.user.create",
 	    4 * KIB, FA, REQ, IPC_USER_RES, NULL, NULL },
 	[IPC_AUTH_ROTATE_PW] = { IPC_AUTH_ROTATE_PW, "auth.rotate_password",
-	    SMALL, FA, REQ, IPC_AUTH_PASSWORD_RES, NULL, NULL },
+	    SMALL, FA, REQ, IPC_AUTH_PASSWORD_RES, &body_auth_rotate_pw, NULL },
 	[IPC_AUTH_CHANGE_PW] = { IPC_AUTH_CHANGE_PW, "auth.change_password",
-	    3 * KIB, FA, REQ, IPC_AUTH_PASSWORD_RES, NULL, NULL },
+	    3 * KIB, FA, REQ, IPC_AUTH_PASSWORD_RES, &body_auth_change_pw,
+	    NULL },
 	[IPC_AUTH_PASSWORD_RES] = { IPC_AUTH_PASSWORD_RES,
-	    "auth.password.res", SMALL, AF, REP, 0, NULL, NULL },
+	    "auth.password.res", SMALL, AF, REP, 0, &body_password_res, NULL },
 
 	/* identity: authd asks stored; hashes travel only this way */
 	[IPC_CRED_GET] = { IPC_CRED_GET, "cred.get", 1 * KIB, AS, REQ,
