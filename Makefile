@@ -214,7 +214,8 @@ UNIT_TESTS = $(BIN)/test_ipc $(BIN)/test_conf $(BIN)/test_common \
 	$(BIN)/test_http_parse $(BIN)/test_json_limits $(BIN)/test_crypto \
 	$(BIN)/test_phc $(BIN)/test_grantcache $(BIN)/test_sshkey \
 	$(BIN)/test_db $(BIN)/test_replay $(BIN)/test_endpoint \
-	$(BIN)/test_tlskey $(BIN)/test_tree $(DISPATCH_TESTS)
+	$(BIN)/test_tlskey $(BIN)/test_tree $(BIN)/test_body_auth \
+	$(DISPATCH_TESTS)
 UNIT_LIB = $(call objs,regress/unit/test.c,unit) $(LIBMOAT)
 
 $(eval $(call prog_rules,unit,$(UNIT_PKGS) libcrypto,-Ifrontd -Imoatd -Iauthd -Istored -Itaskd))
@@ -224,6 +225,9 @@ $(OBJ)/unit/gen/parse.o: $(B)/gen/parse.c
 	    -c $< -o $@
 
 $(BIN)/test_ipc: $(call objs,regress/unit/test_ipc.c,unit) $(UNIT_LIB)
+	@echo "LD $@"
+	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS))
+$(BIN)/test_body_auth: $(call objs,regress/unit/test_body_auth.c,unit) $(UNIT_LIB)
 	@echo "LD $@"
 	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS))
 $(BIN)/test_common: $(call objs,regress/unit/test_common.c,unit) $(UNIT_LIB)
