@@ -154,7 +154,8 @@ struct ipc_auth_event {
 struct ipc_store_set_password {
 	uint8_t		 grant[FIELD_GRANT_LEN];
 	size_t		 grant_len;	/* 0: authd's own rehash */
-	char		 ref[FIELD_REF_MAX + 1];	/* "": the grant's user */
+	/* the user, or "" for the grant's own */
+	char		 ref[FIELD_REF_MAX + 1];
 	char		 hash[FIELD_HASH_MAX + 1];
 	/* the one session that stays (0: none, UINT64_MAX: all stay) */
 	uint64_t	 keep_session;
