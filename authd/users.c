@@ -24,6 +24,7 @@ struct pwop;
  * retry-after, and its message. */
 typedef void	(*pwop_answer_fn)(struct pwop *, int status, uint32_t retry,
 		    const char *message);
+typedef void	(*pwop_step_fn)(struct pwop *);
 
 struct pwop {
 	struct ipc_req	 req;		/* the request being answered */
@@ -32,7 +33,7 @@ struct pwop {
 	enum ipc_type	 type;		/* the request being answered */
 	pwop_answer_fn	 answer;
 	/* what follows once the old password proved right */
-	void		(*proven)(struct pwop *);
+	pwop_step_fn	 proven;
 	int		 show;		/* newpass was made here: shown once */
 	uint64_t	 keep_session;	/* the one that stays (0: none) */
 	uint8_t		 grant[GRANT_LEN];
@@ -148,14 +149,19 @@ answer_status(struct pwop *op, int status, const char *message)
 	op->answer(op, status, 0, message);
 }
 
+/* An operation on request m, answered by answer, proven by its old
+ * password followed by proven (NULL: none asked for). */
 static struct pwop *
-pwop_new(struct ipc_chan *chan, struct ipc_msg *m)
+pwop_new(struct ipc_chan *chan, struct ipc_msg *m, pwop_answer_fn answer,
+    pwop_step_fn proven)
 {
 	struct pwop	*op;
 
 	if ((op = calloc(1, sizeof(*op))) == NULL)
 		fatal("%s", __func__);
 	op->req = ipc_req_of(chan, m);
+	op->answer = answer;
+	op->proven = proven;
 	op->front = chan;
 	op->reqid = m->reqid;
 	op->type = m->type;
@@ -213,7 +219,7 @@ create_hashed(struct hash_job *j, void *arg)
 int
 users_create(struct ipc_chan *chan, struct ipc_msg *m)
 {
-	struct pwop	*op = pwop_new(chan, m);
+	struct pwop	*op = pwop_new(chan, m, NULL, NULL);	/* user.res */
 	const char	*why;
 	size_t		 len;
 
@@ -286,8 +292,7 @@ users_rotate_password(struct ipc_chan *chan, struct ipc_msg *m)
 
 	if (ipc_msg_get(m, &b) == -1)
 		return -1;
-	op = pwop_new(chan, m);
-	op->answer = answer_password;
+	op = pwop_new(chan, m, answer_password, NULL);
 	op->show = 1;
 	op->keep_session = 0;
 	memcpy(op->grant, b.grant, b.grant_len);
@@ -419,9 +424,7 @@ users_change_password(struct ipc_chan *chan, struct ipc_msg *m)
 		explicit_bzero(&b, sizeof(b));
 		return -1;
 	}
-	op = pwop_new(chan, m);
-	op->answer = answer_password;
-	op->proven = hash_new_password;
+	op = pwop_new(chan, m, answer_password, hash_new_password);
 	memcpy(op->grant, b.grant, b.grant_len);
 	strlcpy(op->password, b.old_password, sizeof(op->password));
 	strlcpy(op->newpass, b.new_password, sizeof(op->newpass));
@@ -492,13 +495,11 @@ hash_account_data(struct pwop *op)
 int
 users_account_data(struct ipc_chan *chan, struct ipc_msg *m)
 {
-	struct pwop	*op = pwop_new(chan, m);
+	struct pwop	*op = pwop_new(chan, m, answer_op, hash_account_data);
 	const char	*why;
 	size_t		 len;
 	int		 no_old;
 
-	op->answer = answer_op;
-	op->proven = hash_account_data;
 	ipc_get_bin(m, op->grant, sizeof(op->grant), &len);
 	ipc_get_profile(m, &op->profile);
 	ipc_get_str(m, op->newpass, sizeof(op->newpass));
