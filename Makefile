@@ -53,7 +53,7 @@ COMMON_SRCS = common/log.c common/sandbox.c common/landlock.c \
 	common/sshkeycheck.c common/hostlife.c common/egresscheck.c
 IPC_BODY_SRCS = ipc/body_core.c ipc/hostrec.c ipc/body_egress.c \
 	ipc/body_cfg.c ipc/body_ctl.c ipc/keyrec.c ipc/sshkeyrec.c \
-	ipc/body_keys.c ipc/body_users.c
+	ipc/body_keys.c ipc/body_users.c ipc/body_auth.c
 IPC_SRCS = ipc/msg.c ipc/decode.c ipc/catalogue.c ipc/chan.c ipc/sock.c \
 	ipc/answer.c ipc/proc.c ipc/body.c ipc/dispatch.c ipc/version.c \
 	ipc/userrec.c $(IPC_BODY_SRCS)
@@ -220,6 +220,7 @@ UNIT_TESTS = $(BIN)/test_ipc $(BIN)/test_conf $(BIN)/test_common \
 	$(BIN)/test_db $(BIN)/test_replay $(BIN)/test_endpoint \
 	$(BIN)/test_tlskey $(BIN)/test_tree $(BIN)/test_body_egress \
 	$(BIN)/test_body_keys $(BIN)/test_body_users $(BIN)/test_authz \
+	$(BIN)/test_body_auth \
 	$(DISPATCH_TESTS)
 UNIT_LIB = $(call objs,regress/unit/test.c,unit) $(LIBMOAT)
 
@@ -239,6 +240,9 @@ $(BIN)/test_body_keys: $(call objs,regress/unit/test_body_keys.c,unit) $(UNIT_LI
 	@echo "LD $@"
 	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS))
 $(BIN)/test_body_users: $(call objs,regress/unit/test_body_users.c,unit) $(UNIT_LIB)
+	@echo "LD $@"
+	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS))
+$(BIN)/test_body_auth: $(call objs,regress/unit/test_body_auth.c,unit) $(UNIT_LIB)
 	@echo "LD $@"
 	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS))
 $(BIN)/test_common: $(call objs,regress/unit/test_common.c,unit) $(UNIT_LIB)

@@ -91,15 +91,9 @@ static void
 signed_answer(struct signed_req *s, int status, uint32_t retry,
     const uint8_t *grant)
 {
-	struct ipc_msg	 req;
-
 	if (status == 401)
 		peer_invalid(s->in.peer);
-	/* verify_answer answers a request message (verify.c) */
-	memset(&req, 0, sizeof(req));
-	req.type = s->req.type;
-	req.reqid = s->req.reqid;
-	verify_answer(s->req.chan, &req, status, retry, grant);
+	verify_answer(&s->req, status, retry, grant);
 	/* the body may hold a new password */
 	explicit_bzero(s, sizeof(*s));
 	free(s);

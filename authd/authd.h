@@ -3,6 +3,7 @@
 
 #include <stdint.h>
 
+#include "body_auth.h"
 #include "cidr.h"
 #include "crypto.h"
 #include "daemon.h"
@@ -19,22 +20,10 @@
 
 #define MASTER_KEY_LEN	32
 
-#define NAME_MAX_LEN	254	/* a user name or an e-mail address */
+#define NAME_MAX_LEN	FIELD_NAME_MAX	/* a user name or an e-mail address */
 #define PASSWORD_IN_MAX	FIELD_PASSWORD_MAX
 /* a v1 session's public id, a JWT's jti: 72 random bits */
 #define SESSION_JTI_LEN	12
-
-/* What stored says about a user, for a password check. */
-struct cred {
-	int		 found;
-	uint64_t	 oid;
-	char		 id[37];
-	char		 username[NAME_MAX_LEN + 1];
-	char		 role[16];
-	char		 status[16];
-	int64_t		 expires_at;
-	char		 hash[HASHER_HASH_MAX];
-};
 
 struct authd_session {
 	uint32_t	 lifetime;
@@ -149,16 +138,12 @@ void	 account_succeeded(struct account_keys *);
 
 /* login.c */
 int	 login_request(struct ipc_chan *, struct ipc_msg *);
-int	 cred_read(struct ipc_msg *, struct cred *);
-void	 store_password(const uint8_t *grant, size_t grantlen,
-	    const char *ref, const char *hash, uint64_t keep_session,
-	    ipc_reply_cb, void *arg);
 int	 usable(const struct cred *, const char **why);
-void	 login_for_client(struct ipc_chan *, uint32_t reqid, const char *peer,
+void	 login_for_client(const struct ipc_req *, const char *peer,
 	    const char *name, const char *password, uint64_t client_oid,
 	    uint64_t client_user);
-void	 login_refuse(struct ipc_chan *, uint32_t reqid, enum ipc_type,
-	    int status, uint32_t retry, const char *message);
+void	 login_refuse(const struct ipc_req *, int status, uint32_t retry,
+	    const char *message);
 
 /* clients.c: command-API clients and their secrets */
 int	 clients_login(struct ipc_chan *, struct ipc_msg *);
@@ -170,34 +155,39 @@ typedef void	(*client_checked_cb)(int status, uint32_t retry,
 void	 clients_check(const char *peer, const char *secret,
 	    client_checked_cb, void *arg);
 
-/* answers.c: what stored answers to authd's own requests */
-/* What stored knows of an opaque token, looked up by its public id. */
-struct token_res {
-	int		 found;
-	uint64_t	 oid;
-	uint64_t	 user;
-	uint8_t		 digest[32];
-	size_t		 digestlen;
-	uint32_t	 scopes;
-	int64_t		 expires;
-	char		 bound[CIDR_LIST_MAX];	/* an address, or networks */
-	uint32_t	 dialect;
-	char		 role[16];
-	uint64_t	 client;
-	char		 kind[TOKEN_KIND_MAX + 1];	/* minted as */
-};
-void	 token_res_get(struct ipc_msg *, struct token_res *);
+/* answers.c: what more than one file asks stored, and its answers */
+/* Asks for what stored keeps of an opaque token (enum token_table). */
+int	 token_ask(uint32_t table, const char *public_id, ipc_reply_cb,
+	    void *arg);
+/* Reads token.res; an error, or one that cannot be read, finds none. */
+void	 token_res_get(struct ipc_msg *, struct ipc_token_res *);
 /* Found, and its digest is that of secret (in constant time). */
-int	 token_res_matches(const struct token_res *,
+int	 token_res_matches(const struct ipc_token_res *,
 	    const uint8_t secret[TOKEN_SECRET_LEN]);
+/* Asks for a user's credentials: the grant's principal (grantlen > 0),
+ * by_oid, or by name. */
+int	 cred_ask(const uint8_t *grant, size_t grantlen, const char *name,
+	    uint64_t by_oid, ipc_reply_cb, void *arg);
+/* Reads cred.res: -1 if it is malformed (the channel then judges it);
+ * an error, or one refused, finds nobody. */
+int	 cred_read(struct ipc_msg *, struct cred *);
+/*
+ * Asks stored to keep a new hash: for the grant's principal (or, without
+ * a grant, for authd's own reasons), ending the user's sessions but
+ * keep_session (0: all of them, UINT64_MAX: none).  cb gets NULL if it
+ * could not be asked.
+ */
+void	 store_password(const uint8_t *grant, size_t grantlen,
+	    const char *ref, const char *hash, uint64_t keep_session,
+	    ipc_reply_cb, void *arg);
 /* stored's op.res; a timeout (NULL) reads as 503, "try again". */
 void	 op_res_get(struct ipc_msg *, uint32_t *status, char *message,
 	    size_t messagelen);
 
 /* verify.c */
 int	 verify_request(struct ipc_chan *, struct ipc_msg *);
-void	 verify_answer(struct ipc_chan *, const struct ipc_msg *req,
-	    int status, uint32_t retry_after, const uint8_t *grant);
+void	 verify_answer(const struct ipc_req *, int status,
+	    uint32_t retry_after, const uint8_t *grant);
 void	 grant_mint(uint64_t user_oid, int role, uint32_t scopes, int kind,
 	    uint64_t cred_oid, uint8_t out[GRANT_LEN]);
 int	 grant_check(const uint8_t *grant, size_t len, struct grant *g);

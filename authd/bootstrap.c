@@ -40,21 +40,36 @@ bootstrap_answer(struct bootstrap *b, int created)
 static void
 stored_answered(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
-	struct bootstrap	*b = arg;
-	struct ipc_head		 h;
-	int			 created = 0;
+	struct bootstrap		*b = arg;
+	struct ipc_user_bootstrap_res	 res;
 
 	(void)chan;
 	if (m == NULL)
 		fatalx("stored did not answer the admin bootstrap");
-	if (ipc_get_head(m, &h) != 1)
-		fatalx("stored could not make the first admin: %s", h.message);
-	ipc_get_bool(m, &created);
-	if (ipc_end(m) == -1)
+	if (ipc_msg_get(m, &res) == -1)
 		fatalx("stored sent a malformed user.bootstrap.res");
-	if (created)
+	if (!ipc_status_ok(res.head.status))
+		fatalx("stored could not make the first admin: %s",
+		    res.head.message);
+	if (res.created)
 		log_info("created the first admin user");
-	bootstrap_answer(b, created);
+	bootstrap_answer(b, res.created);
+}
+
+/* "admin" with the hash, if stored has no user yet */
+static void
+first_admin(struct ipc_msg *req, const char *hash)
+{
+	struct ipc_user_bootstrap	 u;
+
+	memset(&u, 0, sizeof(u));
+	strlcpy(u.name, "admin", sizeof(u.name));
+	if (strlcpy(u.hash, hash, sizeof(u.hash)) >= sizeof(u.hash))
+		fatalx("the admin password's hash is too long");
+	strlcpy(u.role, "admin", sizeof(u.role));
+	ipc_msg_init(req, IPC_USER_BOOTSTRAP, 0);
+	ipc_msg_put(req, &u);
+	explicit_bzero(&u, sizeof(u));
 }
 
 int
@@ -74,10 +89,7 @@ bootstrap_admin(struct ipc_chan *chan, struct ipc_msg *m)
 	if (hasher_hash(&a->conf.argon2, b->password, encoded,
 	    sizeof(encoded)) == -1)
 		fatalx("cannot hash the admin password");
-	ipc_msg_init(&req, IPC_USER_BOOTSTRAP, 0);
-	ipc_put_str(&req, "admin");
-	ipc_put_str(&req, encoded);
-	ipc_put_str(&req, "admin");
+	first_admin(&req, encoded);
 	explicit_bzero(encoded, sizeof(encoded));
 	if (ipc_request(a->chans[PROC_STORED], &req, 30000, stored_answered,
 	    b) == -1)

@@ -33,7 +33,7 @@ static void
 checked(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
 	struct check		*c = arg;
-	struct token_res	 t;
+	struct ipc_token_res	 t;
 	int			 ok;
 
 	(void)chan;
@@ -62,7 +62,6 @@ clients_check(const char *peer, const char *secret, client_checked_cb cb,
     void *arg)
 {
 	struct check	*c;
-	struct ipc_msg	 m;
 	uint8_t		 id[TOKEN_ID_LEN];
 	char		 idtext[13];
 	uint32_t	 retry;
@@ -87,11 +86,7 @@ clients_check(const char *peer, const char *secret, client_checked_cb cb,
 	c->cb = cb;
 	c->arg = arg;
 	token_id_text(id, idtext);
-	ipc_msg_init(&m, IPC_TOKEN_GET, 0);
-	ipc_put_u64(&m, TOKEN_CLIENT);
-	ipc_put_str(&m, idtext);
-	if (ipc_request(authd_env->chans[PROC_STORED], &m,
-	    authd_env->conf.common.ipc_timeout_ms, checked, c) == -1) {
+	if (token_ask(TOKEN_CLIENT, idtext, checked, c) == -1) {
 		attempt_forgive(&c->attempt);
 		explicit_bzero(c, sizeof(*c));
 		free(c);
@@ -101,12 +96,10 @@ clients_check(const char *peer, const char *secret, client_checked_cb cb,
 
 /* ---- LOGIN ---------------------------------------------------------------- */
 
+/* A LOGIN while its client's secret is checked. */
 struct clogin {
-	struct ipc_chan	*front;
-	uint32_t	 reqid;
-	char		 peer[64];
-	char		 name[FIELD_LOGIN_NAME_MAX + 1];
-	char		 password[PASSWORD_IN_MAX + 1];
+	struct ipc_req			 req;
+	struct ipc_auth_client_login	 in;
 };
 
 static void
@@ -116,12 +109,12 @@ login_checked(int status, uint32_t retry, uint64_t client_oid,
 	struct clogin	*l = arg;
 
 	if (status != 200)
-		login_refuse(l->front, l->reqid, IPC_AUTH_CLIENT_LOGIN, status,
-		    retry, status == 429 ? "too many failed attempts" :
+		login_refuse(&l->req, status, retry, status == 429 ?
+		    "too many failed attempts" :
 		    "client secret or address refused");
 	else
-		login_for_client(l->front, l->reqid, l->peer, l->name,
-		    l->password, client_oid, user_oid);
+		login_for_client(&l->req, l->in.peer, l->in.name,
+		    l->in.password, client_oid, user_oid);
 	explicit_bzero(l, sizeof(*l));
 	free(l);
 }
@@ -130,23 +123,21 @@ int
 clients_login(struct ipc_chan *chan, struct ipc_msg *m)
 {
 	struct clogin	*l;
-	char		 secret[256];
+	char		 secret[sizeof(l->in.secret)];
 
 	if ((l = calloc(1, sizeof(*l))) == NULL)
 		fatal("%s", __func__);
-	l->front = chan;
-	l->reqid = m->reqid;
-	ipc_get_str(m, l->peer, sizeof(l->peer));
-	ipc_get_str(m, secret, sizeof(secret));
-	ipc_get_str(m, l->name, sizeof(l->name));
-	ipc_get_str(m, l->password, sizeof(l->password));
-	if (ipc_end(m) == -1) {
-		explicit_bzero(secret, sizeof(secret));
+	if (ipc_msg_get(m, &l->in) == -1) {
 		explicit_bzero(l, sizeof(*l));
 		free(l);
 		return -1;
 	}
-	clients_check(l->peer, secret, login_checked, l);
+	l->req = ipc_req_of(chan, m);
+	/* the secret is checked (l may be gone after), the rest kept for
+	 * the login */
+	memcpy(secret, l->in.secret, sizeof(secret));
+	explicit_bzero(l->in.secret, sizeof(l->in.secret));
+	clients_check(l->in.peer, secret, login_checked, l);
 	explicit_bzero(secret, sizeof(secret));
 	return 0;
 }

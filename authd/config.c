@@ -86,7 +86,8 @@ get_master_key(struct authd *a, struct ipc_msg *m)
 static void
 derive_keys(struct authd *a)
 {
-	struct ipc_msg	 m;
+	struct ipc_grant_key	 b;
+	struct ipc_msg		 m;
 
 	if (crypto_derive(a->master_key, sizeof(a->master_key), "jwt",
 	    a->jwt_key) != CRYPTO_OK ||
@@ -96,8 +97,11 @@ derive_keys(struct authd *a)
 	    a->seal_key) != CRYPTO_OK)
 		fatalx("cannot derive keys from the master key");
 	random_bytes(a->grant_key, sizeof(a->grant_key));
+	memcpy(b.key, a->grant_key, sizeof(b.key));
+	b.key_len = sizeof(b.key);
 	ipc_msg_init(&m, IPC_GRANT_KEY, 0);
-	ipc_put_bin(&m, a->grant_key, sizeof(a->grant_key));
+	ipc_msg_put(&m, &b);
+	explicit_bzero(&b, sizeof(b));
 	ipc_send(a->chans[PROC_STORED], &m);
 	a->keys_ready = 1;
 }

@@ -14,8 +14,10 @@
 
 #include <event2/event.h>
 
+#include "fields.h"
+
 #define HASHER_PASSWORD_MAX	128
-#define HASHER_HASH_MAX		256
+#define HASHER_HASH_MAX		(FIELD_HASH_MAX + 1)
 #define HASHER_QUEUE_MAX	64
 
 struct hasher_params {

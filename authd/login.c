@@ -32,13 +32,11 @@ enum login_outcome {
 };
 
 struct login {
-	struct ipc_chan	*front;
-	uint32_t	 reqid;
-	enum ipc_type	 reqtype;
+	struct ipc_req	 req;		/* auth.login or auth.client.login */
 	uint64_t	 client_oid;	/* a command-API LOGIN */
 	uint64_t	 client_user;	/* whom a LOGIN without name acts as */
 	uint32_t	 dialect;
-	char		 peer[64];
+	char		 peer[AUTH_PEER_LEN];
 	char		 name[FIELD_LOGIN_NAME_MAX + 1];
 	char		 password[PASSWORD_IN_MAX + 1];
 	struct cred	 cred;
@@ -80,44 +78,46 @@ login_free(struct login *l)
 	free(l);
 }
 
+/* auth.login.res: the session's token on 200, a retry-after for 429 */
 static void
 answer(struct login *l, int status, uint32_t retry, const char *message,
     const char *token, uint64_t expires_in)
 {
-	struct ipc_msg	 req, m;
+	struct ipc_login_res	 res;
 
-	memset(&req, 0, sizeof(req));
-	req.type = l->reqtype;
-	req.reqid = l->reqid;
-	ipc_msg_init(&m, IPC_AUTH_LOGIN_RES, 0);
+	memset(&res, 0, sizeof(res));
+	res.head.status = status;
+	res.head.retry = retry;
+	strlcpy(res.head.message, message, sizeof(res.head.message));
 	if (status == 200) {
-		ipc_put_head(&m, status, message);
-		ipc_put_str(&m, token);
-		ipc_put_u64(&m, expires_in);
-		ipc_put_str(&m, l->cred.id);
-		ipc_put_u64(&m, l->cred.oid);
-		ipc_put_str(&m, l->cred.username);
-		ipc_put_str(&m, l->cred.role);
-	} else if (retry != 0)
-		ipc_put_error_retry(&m, status, retry, message);
-	else
-		ipc_put_head(&m, status, message);
-	ipc_reply(l->front, &req, &m);
+		strlcpy(res.token, token, sizeof(res.token));
+		res.expires_in = expires_in;
+		strlcpy(res.user_id, l->cred.id, sizeof(res.user_id));
+		res.user_oid = l->cred.oid;
+		strlcpy(res.username, l->cred.username, sizeof(res.username));
+		strlcpy(res.role, l->cred.role, sizeof(res.role));
+	}
+	ipc_answer(&l->req, &res, NULL);
+	explicit_bzero(&res, sizeof(res));
 }
 
 /* Every login writes an event: stored adds it to the audit trail. */
 static void
 auth_event(struct login *l, const char *type, const char *message)
 {
-	struct ipc_msg	 m;
+	struct ipc_auth_event	 e;
+	struct ipc_msg		 m;
 
+	memset(&e, 0, sizeof(e));
+	strlcpy(e.type, type, sizeof(e.type));
+	e.user_oid = l->cred.found ? l->cred.oid : 0;
+	/* no user has a longer name: the audit trail keeps its start */
+	strlcpy(e.name, l->name, sizeof(e.name));
+	strlcpy(e.peer, l->peer, sizeof(e.peer));
+	e.dialect = l->dialect;
+	strlcpy(e.message, message, sizeof(e.message));
 	ipc_msg_init(&m, IPC_AUTH_EVENT, 0);
-	ipc_put_str(&m, type);
-	ipc_put_u64(&m, l->cred.found ? l->cred.oid : 0);
-	ipc_put_strn(&m, l->name, strnlen(l->name, NAME_MAX_LEN));
-	ipc_put_str(&m, l->peer);
-	ipc_put_u64(&m, l->dialect);
-	ipc_put_str(&m, message);
+	ipc_msg_put(&m, &e);
 	ipc_send(authd_env->chans[PROC_STORED], &m);
 }
 
@@ -149,11 +149,9 @@ usable(const struct cred *c, const char **why)
 static void
 session_made(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
-	struct login	*l = arg;
-	char		 token[JWT_MAX_LEN];
-	uint32_t	 status;
-	uint64_t	 sid;
-	int64_t		 expires;
+	struct login		*l = arg;
+	struct ipc_session_res	 res;
+	char			 token[JWT_MAX_LEN];
 
 	(void)chan;
 	if (m == NULL) {
@@ -161,14 +159,8 @@ session_made(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 		login_free(l);
 		return;
 	}
-	if (ipc_get_head(m, NULL) == 1) {
-		ipc_get_u64(m, &sid);
-		ipc_get_i64(m, &expires);
-		status = ipc_end(m) == 0 ? 200 : 500;
-	} else
-		status = 500;
-	if (status != 200) {
-		answer(l, status, 0, "cannot log in now", NULL, 0);
+	if (ipc_msg_get(m, &res) == -1 || !ipc_status_ok(res.head.status)) {
+		answer(l, 500, 0, "cannot log in now", NULL, 0);
 		login_free(l);
 		return;
 	}
@@ -177,7 +169,7 @@ session_made(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 	else {
 		/* the control plane's clients split it on "." */
 		if (jwt_mint(authd_env->jwt_key, l->cred.id, l->cred.role,
-		    expires, l->jti, token, sizeof(token)) != CRYPTO_OK)
+		    res.expires_at, l->jti, token, sizeof(token)) != CRYPTO_OK)
 			fatalx("cannot mint a token");
 	}
 	answer(l, 200, 0, "ok", token, l->client_oid != 0 ?
@@ -190,14 +182,13 @@ session_made(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 static void
 open_session(struct login *l)
 {
-	struct authd		*a = authd_env;
-	struct authd_session	 s = a->conf.session[l->dialect];
-	struct ipc_msg		 m;
-	uint8_t			 id[TOKEN_ID_LEN], secret[TOKEN_SECRET_LEN];
-	uint8_t			 digest[32];
-	char			 public_id[13];
-	const char		*kind;	/* the token's prefix, or "jwt" */
-	size_t			 dlen = 0;
+	struct authd			*a = authd_env;
+	struct authd_session		 s = a->conf.session[l->dialect];
+	struct ipc_session_create	 b;
+	struct ipc_msg			 m;
+	uint8_t				 id[TOKEN_ID_LEN];
+	uint8_t				 secret[TOKEN_SECRET_LEN];
+	const char			*kind;	/* the prefix, or "jwt" */
 
 	kind = l->dialect == DIALECT_APIV1 ? PREFIX_COOKIE : PREFIX_CCE;
 	if (l->client_oid != 0) {
@@ -205,33 +196,34 @@ open_session(struct login *l)
 		kind = PREFIX_LOGIN;
 		s.lifetime = s.idle = a->conf.login_lifetime;
 	}
+	memset(&b, 0, sizeof(b));
 	if (l->dialect == DIALECT_V1) {
 		/* a JWT: its signature is the proof, its jti the session's
 		 * public id, never used again */
 		kind = SESSION_KIND_JWT;
 		random_string(l->jti, SESSION_JTI_LEN, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 		    "abcdefghijklmnopqrstuvwxyz0123456789-_");
-		strlcpy(public_id, l->jti, sizeof(public_id));
+		strlcpy(b.public_id, l->jti, sizeof(b.public_id));
 	} else {
 		if (token_new(kind, l->token, sizeof(l->token), id,
 		    secret) != CRYPTO_OK ||
-		    token_digest(a->token_key, secret, digest) !=
+		    token_digest(a->token_key, secret, b.digest) !=
 		    CRYPTO_OK)
 			fatalx("cannot mint a token");
-		token_id_text(id, public_id);
-		dlen = sizeof(digest);
+		token_id_text(id, b.public_id);
+		b.digest_len = sizeof(b.digest);
 		explicit_bzero(secret, sizeof(secret));
 	}
+	b.user_oid = l->cred.oid;
+	b.dialect = l->dialect;
+	strlcpy(b.peer, l->peer, sizeof(b.peer));
+	b.lifetime = s.lifetime;
+	b.idle = s.idle;
+	b.client_oid = l->client_oid;
+	/* the only kind it will be taken as */
+	strlcpy(b.kind, kind, sizeof(b.kind));
 	ipc_msg_init(&m, IPC_SESSION_CREATE, 0);
-	ipc_put_u64(&m, l->cred.oid);
-	ipc_put_u64(&m, l->dialect);
-	ipc_put_str(&m, l->peer);
-	ipc_put_str(&m, public_id);
-	ipc_put_bin(&m, digest, dlen);
-	ipc_put_u64(&m, s.lifetime);
-	ipc_put_u64(&m, s.idle);
-	ipc_put_u64(&m, l->client_oid);
-	ipc_put_str(&m, kind);	/* the only kind it will be taken as */
+	ipc_msg_put(&m, &b);
 	if (ipc_request(a->chans[PROC_STORED], &m, a->conf.common.ipc_timeout_ms,
 	    session_made, l) == -1) {
 		answer(l, 503, 1, "try again", NULL, 0);
@@ -291,28 +283,6 @@ rehashed(struct hash_job *j, void *arg)
 	hasher_job_free(j);
 }
 
-/*
- * Asks stored to keep a new hash: for the grant's principal (or, without
- * a grant, for authd's own reasons), ending the user's sessions but
- * keep_session (0: all of them, UINT64_MAX: none).
- */
-void
-store_password(const uint8_t *grant, size_t grantlen, const char *ref,
-    const char *hash, uint64_t keep_session, ipc_reply_cb cb, void *arg)
-{
-	struct ipc_msg	 m;
-
-	ipc_msg_init(&m, IPC_STORE_SET_PASSWORD, 0);
-	ipc_put_bin(&m, grant != NULL ? grant : (const uint8_t *)"",
-	    grant != NULL ? grantlen : 0);
-	ipc_put_str(&m, ref);
-	ipc_put_str(&m, hash);
-	ipc_put_u64(&m, keep_session);
-	if (ipc_request(authd_env->chans[PROC_STORED], &m,
-	    authd_env->conf.common.ipc_timeout_ms, cb, arg) == -1)
-		cb(NULL, NULL, arg);
-}
-
 /* New parameters in the configuration: the hash follows at login. */
 static void
 rehash(struct login *l)
@@ -325,31 +295,6 @@ rehash(struct login *l)
 	if (hasher_submit(HASH_NEW, &authd_env->conf.argon2, l->password,
 	    NULL, rehashed, oid) == -1)
 		free(oid);
-}
-
-/*
- * A cred.res; one refused (a name stored does not keep) finds nobody.
- * -1 if it cannot be read: the channel then judges it.
- */
-int
-cred_read(struct ipc_msg *m, struct cred *c)
-{
-	memset(c, 0, sizeof(*c));
-	if (ipc_get_head(m, NULL) != 1)
-		return m->error != NULL ? -1 : 0;
-	ipc_get_bool(m, &c->found);
-	ipc_get_u64(m, &c->oid);
-	ipc_get_str(m, c->id, sizeof(c->id));
-	ipc_get_str(m, c->username, sizeof(c->username));
-	ipc_get_str(m, c->role, sizeof(c->role));
-	ipc_get_str(m, c->status, sizeof(c->status));
-	ipc_get_i64(m, &c->expires_at);
-	ipc_get_str(m, c->hash, sizeof(c->hash));
-	if (ipc_end(m) == -1) {
-		explicit_bzero(c, sizeof(*c));
-		return m->error != NULL ? -1 : 0;
-	}
-	return 0;
 }
 
 static void
@@ -435,19 +380,13 @@ got_cred(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 static void
 login_lookup(struct login *l)
 {
-	struct ipc_msg	 m;
-
 	if (strlen(l->name) > NAME_MAX_LEN) {
 		account_keys(&l->account, l->name, 0, l->peer);
 		fail(l, "unknown user");	/* no user has so long a name */
 		return;
 	}
-	ipc_msg_init(&m, IPC_CRED_GET, 0);
-	ipc_put_bin(&m, "", 0);
-	ipc_put_str(&m, l->name);
-	ipc_put_u64(&m, l->name[0] == '\0' ? l->client_user : 0);
-	if (ipc_request(authd_env->chans[PROC_STORED], &m,
-	    authd_env->conf.common.ipc_timeout_ms, got_cred, l) == -1) {
+	if (cred_ask(NULL, 0, l->name, l->name[0] == '\0' ? l->client_user :
+	    0, got_cred, l) == -1) {
 		answer(l, 503, 1, "try again", NULL, 0);
 		login_free(l);
 	}
@@ -469,21 +408,25 @@ login_begin(struct login *l)
 int
 login_request(struct ipc_chan *chan, struct ipc_msg *m)
 {
-	struct login	*l;
+	struct ipc_auth_login	 b;
+	struct login		*l;
 
-	if ((l = calloc(1, sizeof(*l))) == NULL)
-		fatal("%s", __func__);
-	l->front = chan;
-	l->reqid = m->reqid;
-	l->reqtype = m->type;
-	ipc_get_u32(m, &l->dialect);
-	ipc_get_str(m, l->peer, sizeof(l->peer));
-	ipc_get_str(m, l->name, sizeof(l->name));
-	ipc_get_str(m, l->password, sizeof(l->password));
-	if (ipc_end(m) == -1 || l->dialect >= DIALECT_MAX) {
-		login_free(l);
+	if (ipc_msg_get(m, &b) == -1) {
+		explicit_bzero(&b, sizeof(b));
 		return -1;
 	}
+	if (b.dialect >= DIALECT_MAX) {
+		explicit_bzero(&b, sizeof(b));
+		return ipc_violation(m, "a login in no dialect");
+	}
+	if ((l = calloc(1, sizeof(*l))) == NULL)
+		fatal("%s", __func__);
+	l->req = ipc_req_of(chan, m);
+	l->dialect = b.dialect;
+	strlcpy(l->peer, b.peer, sizeof(l->peer));
+	strlcpy(l->name, b.name, sizeof(l->name));
+	strlcpy(l->password, b.password, sizeof(l->password));
+	explicit_bzero(&b, sizeof(b));
 	login_begin(l);
 	return 0;
 }
@@ -494,7 +437,7 @@ login_request(struct ipc_chan *chan, struct ipc_msg *m)
  * own user.  The token is bound to the client and the address.
  */
 void
-login_for_client(struct ipc_chan *chan, uint32_t reqid, const char *peer,
+login_for_client(const struct ipc_req *req, const char *peer,
     const char *name, const char *password, uint64_t client_oid,
     uint64_t client_user)
 {
@@ -502,9 +445,7 @@ login_for_client(struct ipc_chan *chan, uint32_t reqid, const char *peer,
 
 	if ((l = calloc(1, sizeof(*l))) == NULL)
 		fatal("%s", __func__);
-	l->front = chan;
-	l->reqid = reqid;
-	l->reqtype = IPC_AUTH_CLIENT_LOGIN;
+	l->req = *req;
 	l->dialect = DIALECT_CCE;
 	l->client_oid = client_oid;
 	l->client_user = client_user;
@@ -516,14 +457,12 @@ login_for_client(struct ipc_chan *chan, uint32_t reqid, const char *peer,
 
 /* A refusal before any login began (a bad client secret). */
 void
-login_refuse(struct ipc_chan *chan, uint32_t reqid, enum ipc_type type,
-    int status, uint32_t retry, const char *message)
+login_refuse(const struct ipc_req *req, int status, uint32_t retry,
+    const char *message)
 {
 	struct login	 l;
 
 	memset(&l, 0, sizeof(l));
-	l.front = chan;
-	l.reqid = reqid;
-	l.reqtype = type;
+	l.req = *req;
 	answer(&l, status, retry, message, NULL, 0);
 }

@@ -39,7 +39,6 @@
 
 #define RSA_MIN_BITS	2048
 #define RSA_MAX_BITS	4096	/* a larger key would stall frontd */
-#define TBS_IN_MAX	1024	/* what the catalogue lets through */
 
 struct scheme {
 	uint32_t	 code;
@@ -436,26 +435,19 @@ tlskey_sign(const uint8_t *id, size_t idlen, uint32_t code,
 int
 tlskey_sign_request(struct ipc_chan *chan, struct ipc_msg *m)
 {
-	struct ipc_msg	 reply;
-	uint8_t		 id[TLSSIGN_KEYID_LEN * 2], tbs[TBS_IN_MAX];
-	uint8_t		 sig[TLSSIGN_SIG_MAX];
-	size_t		 idlen, tbslen, siglen;
-	uint32_t	 code;
-	const char	*why;
-	int		 status;
+	struct ipc_req		 req = ipc_req_of(chan, m);
+	struct ipc_tls_sign	 b;
+	struct ipc_tls_sign_res	 res;
+	const char		*why;
 
-	ipc_get_bin(m, id, sizeof(id), &idlen);
-	ipc_get_u32(m, &code);
-	ipc_get_bin(m, tbs, sizeof(tbs), &tbslen);
-	if (ipc_end(m) == -1)
+	if (ipc_msg_get(m, &b) == -1)
 		return -1;
-	status = tlskey_sign(id, idlen, code, tbs, tbslen, sig, &siglen, &why);
-	if (status != 200)
+	memset(&res, 0, sizeof(res));
+	res.head.status = tlskey_sign(b.key_id, b.key_id_len, b.scheme, b.tbs,
+	    b.tbs_len, res.sig, &res.sig_len, &why);
+	if (res.head.status != 200)
 		log_warnx("tls.sign refused: %s", why);
-	ipc_msg_init(&reply, IPC_TLS_SIGN_RES, 0);
-	ipc_put_head(&reply, status, why);
-	if (status == 200)
-		ipc_put_bin(&reply, sig, siglen);
-	ipc_reply(chan, m, &reply);
+	strlcpy(res.head.message, why, sizeof(res.head.message));
+	ipc_answer(&req, &res, NULL);
 	return 0;
 }

@@ -20,11 +20,20 @@
 #define PASSWORD_ALPHABET \
 	"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789"
 
+struct pwop;
+/* An answer in the shape of the request's reply: its status, a 429's
+ * retry-after, and its message. */
+typedef void	(*pwop_answer_fn)(struct pwop *, int status, uint32_t retry,
+		    const char *message);
+typedef void	(*pwop_step_fn)(struct pwop *);
+
 struct pwop {
 	struct ipc_req	 req;		/* the request being answered */
-	struct ipc_chan	*front;
-	uint32_t	 reqid;
-	enum ipc_type	 type;		/* the request being answered */
+	pwop_answer_fn	 answer;
+	/* what follows once the old password proved right */
+	pwop_step_fn	 proven;
+	int		 show;		/* newpass was made here: shown once */
+	uint64_t	 keep_session;	/* the one that stays (0: none) */
 	uint8_t		 grant[GRANT_LEN];
 	struct grant	 g;
 	char		 ref[FIELD_REF_MAX + 1];
@@ -32,7 +41,7 @@ struct pwop {
 	char		 role[16];
 	int64_t		 expires_at;
 	int		 no_expiry;
-	char		 peer[64];
+	char		 peer[AUTH_PEER_LEN];
 	char		 password[PASSWORD_IN_MAX + 1];
 	char		 newpass[PASSWORD_IN_MAX + 1];
 	struct cred	 cred;
@@ -70,17 +79,6 @@ pwop_free(struct pwop *op)
 	free(op);
 }
 
-static void
-reply_to(struct pwop *op, struct ipc_msg *m)
-{
-	struct ipc_msg	 req;
-
-	memset(&req, 0, sizeof(req));
-	req.type = op->type;
-	req.reqid = op->reqid;
-	ipc_reply(op->front, &req, m);
-}
-
 /* A user.res: stored's, passed on, or a refusal of authd's own. */
 static void
 answer_user(struct pwop *op, const struct ipc_user_res *res)
@@ -96,31 +94,64 @@ refuse_user(struct pwop *op, int status, const char *message)
 	pwop_free(op);
 }
 
+/* auth.password.res: on 2xx the password made here, or "" for none */
 static void
-answer_password(struct pwop *op, int status, const char *message,
-    const char *password)
+answer_password(struct pwop *op, int status, uint32_t retry,
+    const char *message)
 {
-	struct ipc_msg	 m;
+	struct ipc_password_res	 res;
 
-	ipc_msg_init(&m, IPC_AUTH_PASSWORD_RES, 0);
-	ipc_put_head(&m, status, message);
-	if (ipc_status_ok(status))
-		ipc_put_str(&m, password != NULL ? password : "");
-	reply_to(op, &m);
+	memset(&res, 0, sizeof(res));
+	res.head.status = status;
+	res.head.retry = retry;
+	strlcpy(res.head.message, message, sizeof(res.head.message));
+	if (ipc_status_ok(status) && op->show)
+		strlcpy(res.password, op->newpass, sizeof(res.password));
+	ipc_answer(&op->req, &res, NULL);
+	explicit_bzero(&res, sizeof(res));
 	pwop_free(op);
 }
 
+/* op.res */
+static void
+answer_op(struct pwop *op, int status, uint32_t retry, const char *message)
+{
+	struct ipc_status_res	 res;
+
+	memset(&res, 0, sizeof(res));
+	res.head.status = status;
+	res.head.retry = retry;
+	strlcpy(res.head.message, message, sizeof(res.head.message));
+	ipc_answer(&op->req, &res, NULL);
+	pwop_free(op);
+}
+
+static void
+answer_retry(struct pwop *op, int status, uint32_t retry,
+    const char *message)
+{
+	op->answer(op, status, retry, message);
+}
+
+static void
+answer_status(struct pwop *op, int status, const char *message)
+{
+	op->answer(op, status, 0, message);
+}
+
+/* An operation on request m, answered by answer, proven by its old
+ * password followed by proven (NULL: none asked for). */
 static struct pwop *
-pwop_new(struct ipc_chan *chan, struct ipc_msg *m)
+pwop_new(struct ipc_chan *chan, struct ipc_msg *m, pwop_answer_fn answer,
+    pwop_step_fn proven)
 {
 	struct pwop	*op;
 
 	if ((op = calloc(1, sizeof(*op))) == NULL)
 		fatal("%s", __func__);
 	op->req = ipc_req_of(chan, m);
-	op->front = chan;
-	op->reqid = m->reqid;
-	op->type = m->type;
+	op->answer = answer;
+	op->proven = proven;
 	return op;
 }
 
@@ -171,7 +202,7 @@ create_hashed(struct hash_job *j, void *arg)
 int
 users_create(struct ipc_chan *chan, struct ipc_msg *m)
 {
-	struct pwop	*op = pwop_new(chan, m);
+	struct pwop	*op = pwop_new(chan, m, NULL, NULL);	/* user.res */
 	const char	*why;
 	size_t		 len;
 
@@ -208,31 +239,22 @@ password_stored(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 
 	(void)chan;
 	op_res_get(m, &status, message, sizeof(message));
-	if (status != 200) {
-		answer_password(op, status, message, NULL);
-		return;
-	}
 	/* a password that was made is shown once; a chosen one never */
-	answer_password(op, 200, "ok", op->type == IPC_AUTH_CHANGE_PW ? NULL :
-	    op->newpass);
+	answer_password(op, status, 0, status == 200 ? "ok" : message);
 }
 
 static void
 new_hashed(struct hash_job *j, void *arg)
 {
 	struct pwop	*op = arg;
-	uint64_t	 keep;
 
 	if (!j->ok) {
 		hasher_job_free(j);
-		answer_password(op, 500, "cannot hash the password", NULL);
+		answer_password(op, 500, 0, "cannot hash the password");
 		return;
 	}
-	/* a rotation ends every session of the user; a change all but
-	 * the one it was made from */
-	keep = op->type == IPC_AUTH_ROTATE_PW ? 0 : op->g.cred_oid;
-	store_password(op->grant, sizeof(op->grant), op->ref, j->hash, keep,
-	    password_stored, op);
+	store_password(op->grant, sizeof(op->grant), op->ref, j->hash,
+	    op->keep_session, password_stored, op);
 	hasher_job_free(j);
 }
 
@@ -241,63 +263,34 @@ hash_new_password(struct pwop *op)
 {
 	if (hasher_submit(HASH_NEW, &authd_env->conf.argon2, op->newpass,
 	    NULL, new_hashed, op) == -1)
-		answer_password(op, 503, "too busy, try again", NULL);
+		answer_password(op, 503, 0, "too busy, try again");
 }
 
+/* An admin has a user's password made anew: every session ends. */
 int
 users_rotate_password(struct ipc_chan *chan, struct ipc_msg *m)
 {
-	struct pwop	*op = pwop_new(chan, m);
-	size_t		 len;
+	struct ipc_auth_rotate_pw	 b;
+	struct pwop			*op;
 
-	ipc_get_bin(m, op->grant, sizeof(op->grant), &len);
-	ipc_get_str(m, op->ref, sizeof(op->ref));
-	if (ipc_end(m) == -1) {
-		pwop_free(op);
+	if (ipc_msg_get(m, &b) == -1)
 		return -1;
-	}
-	if (grant_check(op->grant, len, &op->g) == -1)
-		answer_password(op, 401, "invalid or expired token", NULL);
+	op = pwop_new(chan, m, answer_password, NULL);
+	op->show = 1;
+	op->keep_session = 0;
+	memcpy(op->grant, b.grant, b.grant_len);
+	strlcpy(op->ref, b.ref, sizeof(op->ref));
+	if (grant_check(op->grant, b.grant_len, &op->g) == -1)
+		answer_status(op, 401, "invalid or expired token");
 	else if (op->g.role != ROLE_ADMIN)
-		answer_password(op, 403, "admin only", NULL);
+		answer_status(op, 403, "admin only");
 	else {
 		random_string(op->newpass, ROTATED_LEN, PASSWORD_ALPHABET);
 		hash_new_password(op);
 	}
+	explicit_bzero(&b, sizeof(b));
 	return 0;
 }
-
-/*
- * Status and message (and a 429's retry-after), in the shape of the
- * answer the request expects.
- */
-static void
-answer_retry(struct pwop *op, int status, uint32_t retry,
-    const char *message)
-{
-	struct ipc_msg	 m;
-
-	ipc_msg_init(&m, op->type == IPC_AUTH_ACCOUNT_DATA ? IPC_OP_RES :
-	    IPC_AUTH_PASSWORD_RES, 0);
-	if (retry != 0)
-		ipc_put_error_retry(&m, status, retry, message);
-	else if (ipc_status_ok(status)) {
-		ipc_put_head(&m, status, message);
-		if (op->type != IPC_AUTH_ACCOUNT_DATA)
-			ipc_put_str(&m, "");	/* no password to show */
-	} else
-		ipc_put_head(&m, status, message);
-	reply_to(op, &m);
-	pwop_free(op);
-}
-
-static void
-answer_status(struct pwop *op, int status, const char *message)
-{
-	answer_retry(op, status, 0, message);
-}
-
-static void	 hash_account_data(struct pwop *);
 
 /*
  * A wrong old password counts as a failed login, against the address
@@ -318,10 +311,7 @@ old_verified(struct hash_job *j, void *arg)
 		return;
 	}
 	account_succeeded(&op->account);
-	if (op->type == IPC_AUTH_ACCOUNT_DATA)
-		hash_account_data(op);
-	else
-		hash_new_password(op);
+	op->proven(op);
 }
 
 /* At its turn on the account's schedule. */
@@ -389,8 +379,6 @@ own_cred(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 static void
 check_old_password(struct pwop *op)
 {
-	struct authd	*a = authd_env;
-	struct ipc_msg	 req;
 	uint32_t	 retry;
 
 	/* counted before the old password is hashed, taken back unless
@@ -400,36 +388,39 @@ check_old_password(struct pwop *op)
 		return;
 	}
 	op->ref[0] = '\0';	/* the grant's own user */
-	ipc_msg_init(&req, IPC_CRED_GET, 0);
-	ipc_put_bin(&req, op->grant, sizeof(op->grant));
-	ipc_put_str(&req, "");
-	ipc_put_u64(&req, 0);
-	if (ipc_request(a->chans[PROC_STORED], &req, a->conf.common.ipc_timeout_ms,
-	    own_cred, op) == -1)
+	if (cred_ask(op->grant, sizeof(op->grant), "", 0, own_cred, op) == -1)
 		answer_status(op, 503, "try again");
 }
 
+/*
+ * The grant's user chooses a new password, with the old one: every
+ * session ends but the one it was changed from.
+ */
 int
 users_change_password(struct ipc_chan *chan, struct ipc_msg *m)
 {
-	struct pwop	*op = pwop_new(chan, m);
-	const char	*why;
-	size_t		 len;
+	struct ipc_auth_change_pw	 b;
+	struct pwop			*op;
+	const char			*why;
 
-	ipc_get_bin(m, op->grant, sizeof(op->grant), &len);
-	ipc_get_str(m, op->password, sizeof(op->password));
-	ipc_get_str(m, op->newpass, sizeof(op->newpass));
-	ipc_get_str(m, op->peer, sizeof(op->peer));
-	if (ipc_end(m) == -1) {
-		pwop_free(op);
+	if (ipc_msg_get(m, &b) == -1) {
+		explicit_bzero(&b, sizeof(b));
 		return -1;
 	}
-	if (grant_check(op->grant, len, &op->g) == -1)
-		answer_password(op, 401, "invalid or expired token", NULL);
+	op = pwop_new(chan, m, answer_password, hash_new_password);
+	memcpy(op->grant, b.grant, b.grant_len);
+	strlcpy(op->password, b.old_password, sizeof(op->password));
+	strlcpy(op->newpass, b.new_password, sizeof(op->newpass));
+	strlcpy(op->peer, b.peer, sizeof(op->peer));
+	if (grant_check(op->grant, b.grant_len, &op->g) == -1)
+		answer_status(op, 401, "invalid or expired token");
 	else if (!password_acceptable(op->newpass, &why))
-		answer_password(op, 400, why, NULL);
-	else
+		answer_status(op, 400, why);
+	else {
+		op->keep_session = op->g.cred_oid;
 		check_old_password(op);
+	}
+	explicit_bzero(&b, sizeof(b));
 	return 0;
 }
 
@@ -500,7 +491,7 @@ users_account_data(struct ipc_chan *chan, struct ipc_msg *m)
 		explicit_bzero(&b, sizeof(b));
 		return -1;
 	}
-	op = pwop_new(chan, m);
+	op = pwop_new(chan, m, answer_op, hash_account_data);
 	memcpy(op->grant, b.grant, b.grant_len);
 	op->profile = b.profile;
 	strlcpy(op->newpass, b.password, sizeof(op->newpass));

@@ -18,20 +18,18 @@
 #include "tokens.h"
 #include "util.h"
 
-#define CRED_MAX	2048
-
 /* A check that needs stored: an opaque token or a key. */
 struct vreq {
-	struct ipc_chan	*front;
-	uint32_t	 reqid;
+	struct ipc_req	 req;		/* frontd's auth.verify */
 	uint32_t	 dialect;
-	char		 peer[64];
+	char		 peer[AUTH_PEER_LEN];
 	int		 table;		/* enum token_table */
 	const char	*prefix;
 	uint8_t		 id[TOKEN_ID_LEN];
 	uint8_t		 secret[TOKEN_SECRET_LEN];
 	uint64_t	 client_oid;	/* the remote client, once checked */
-	char		 cred[2049];	/* until the client is checked */
+	/* the token, until its client is checked */
+	char		 cred[FIELD_CRED_MAX + 1];
 };
 
 int
@@ -78,33 +76,36 @@ grant_check(const uint8_t *grant, size_t len, struct grant *g)
 
 /* An auth.verify.res: the grant when it is 200, a retry-after for 429. */
 void
-verify_answer(struct ipc_chan *chan, const struct ipc_msg *req, int status,
-    uint32_t retry_after, const uint8_t *grant)
+verify_answer(const struct ipc_req *req, int status, uint32_t retry_after,
+    const uint8_t *grant)
 {
-	struct ipc_msg	 m;
+	struct ipc_verify_res	 res;
+	const char		*message;
 
-	ipc_msg_init(&m, IPC_AUTH_VERIFY_RES, 0);
+	memset(&res, 0, sizeof(res));
 	if (status == 200 && grant != NULL) {
-		ipc_put_head(&m, 200, "ok");
-		ipc_put_bin(&m, grant, GRANT_LEN);
-	} else if (status == 429)
-		ipc_put_error_retry(&m, 429, retry_after, "too many requests");
-	else
-		ipc_put_head(&m, status == 200 ? 500 : status,
-		    status == 403 ? "forbidden" : status == 503 ?
-		    "try again" : "invalid or expired token");
-	ipc_reply(chan, req, &m);
+		message = "ok";
+		memcpy(res.grant, grant, GRANT_LEN);
+		res.grant_len = GRANT_LEN;
+	} else if (status == 429) {
+		message = "too many requests";
+		res.head.retry = retry_after;
+	} else {
+		message = status == 403 ? "forbidden" : status == 503 ?
+		    "try again" : "invalid or expired token";
+		if (status == 200)
+			status = 500;
+	}
+	res.head.status = status;
+	strlcpy(res.head.message, message, sizeof(res.head.message));
+	ipc_answer(req, &res, NULL);
+	explicit_bzero(&res, sizeof(res));
 }
 
 static void
 vreq_answer(struct vreq *v, int status, const uint8_t *grant)
 {
-	struct ipc_msg	 req;
-
-	memset(&req, 0, sizeof(req));
-	req.type = IPC_AUTH_VERIFY;
-	req.reqid = v->reqid;
-	verify_answer(v->front, &req, status, 0, grant);
+	verify_answer(&v->req, status, 0, grant);
 	explicit_bzero(v, sizeof(*v));
 	free(v);
 }
@@ -121,7 +122,7 @@ static void
 token_known(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
 	struct vreq		*v = arg;
-	struct token_res	 t;
+	struct ipc_token_res	 t;
 	uint8_t			 grant[GRANT_LEN];
 	int			 ok, kind;
 
@@ -167,7 +168,7 @@ static void
 jwt_session_known(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
 	struct vreq		*v = arg;
-	struct token_res	 t;
+	struct ipc_token_res	 t;
 	uint8_t			 grant[GRANT_LEN];
 
 	(void)chan;
@@ -177,7 +178,7 @@ jwt_session_known(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 	}
 	token_res_get(m, &t);
 	if (!t.found || strcmp(t.kind, SESSION_KIND_JWT) != 0 ||
-	    t.dialect != DIALECT_V1 || t.digestlen != 0 ||
+	    t.dialect != DIALECT_V1 || t.digest_len != 0 ||
 	    t.expires <= time(NULL) || role_by_name(t.role) == ROLE_NONE) {
 		refused(v);
 		return;
@@ -188,12 +189,11 @@ jwt_session_known(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 }
 
 static int
-verify_jwt(struct ipc_chan *chan, struct ipc_msg *req, uint32_t dialect,
-    const char *peer, const char *token)
+verify_jwt(const struct ipc_req *req, uint32_t dialect, const char *peer,
+    const char *token)
 {
 	struct jwt_claims	 c;
 	struct vreq		*v;
-	struct ipc_msg		 m;
 	int			 rc;
 
 	rc = jwt_verify(authd_env->jwt_key, token, strlen(token), time(NULL),
@@ -206,15 +206,10 @@ verify_jwt(struct ipc_chan *chan, struct ipc_msg *req, uint32_t dialect,
 		return -1;
 	if ((v = calloc(1, sizeof(*v))) == NULL)
 		fatal("%s", __func__);
-	v->front = chan;
-	v->reqid = req->reqid;
+	v->req = *req;
 	v->dialect = dialect;
 	strlcpy(v->peer, peer, sizeof(v->peer));
-	ipc_msg_init(&m, IPC_TOKEN_GET, 0);
-	ipc_put_u64(&m, TOKEN_SESSION);
-	ipc_put_str(&m, c.jti);
-	if (ipc_request(authd_env->chans[PROC_STORED], &m,
-	    authd_env->conf.common.ipc_timeout_ms, jwt_session_known, v) == -1)
+	if (token_ask(TOKEN_SESSION, c.jti, jwt_session_known, v) == -1)
 		vreq_answer(v, 503, NULL);
 	return 0;
 }
@@ -240,11 +235,10 @@ token_prefix(const char *cred, int *table)
 
 /* Opaque tokens: parsed here, looked up by public id, compared here. */
 static int
-verify_opaque(struct ipc_chan *chan, struct ipc_msg *req, uint32_t dialect,
-    const char *peer, const char *cred, uint64_t client_oid)
+verify_opaque(const struct ipc_req *req, uint32_t dialect, const char *peer,
+    const char *cred, uint64_t client_oid)
 {
 	struct vreq	*v;
-	struct ipc_msg	 m;
 	char		 idtext[13];
 	const char	*prefix;
 	int		 table;
@@ -259,19 +253,14 @@ verify_opaque(struct ipc_chan *chan, struct ipc_msg *req, uint32_t dialect,
 		free(v);
 		return -1;
 	}
-	v->front = chan;
-	v->reqid = req->reqid;
+	v->req = *req;
 	v->dialect = dialect;
 	v->table = table;
 	v->prefix = prefix;
 	v->client_oid = client_oid;
 	strlcpy(v->peer, peer, sizeof(v->peer));
 	token_id_text(v->id, idtext);
-	ipc_msg_init(&m, IPC_TOKEN_GET, 0);
-	ipc_put_u64(&m, table);
-	ipc_put_str(&m, idtext);
-	if (ipc_request(authd_env->chans[PROC_STORED], &m,
-	    authd_env->conf.common.ipc_timeout_ms, token_known, v) == -1)
+	if (token_ask(table, idtext, token_known, v) == -1)
 		vreq_answer(v, 503, NULL);
 	return 0;
 }
@@ -281,22 +270,15 @@ client_checked(int status, uint32_t retry, uint64_t client_oid,
     uint64_t user_oid, void *arg)
 {
 	struct vreq	*v = arg;
-	struct ipc_msg	 req;
 
 	(void)user_oid;
 	if (status != 200) {
-		memset(&req, 0, sizeof(req));
-		req.type = IPC_AUTH_VERIFY;
-		req.reqid = v->reqid;
-		verify_answer(v->front, &req, status, retry, NULL);
+		verify_answer(&v->req, status, retry, NULL);
 		explicit_bzero(v, sizeof(*v));
 		free(v);
 		return;
 	}
-	memset(&req, 0, sizeof(req));
-	req.type = IPC_AUTH_VERIFY;
-	req.reqid = v->reqid;
-	if (verify_opaque(v->front, &req, v->dialect, v->peer, v->cred,
+	if (verify_opaque(&v->req, v->dialect, v->peer, v->cred,
 	    client_oid) == -1)
 		refused(v);
 	else {
@@ -308,56 +290,42 @@ client_checked(int status, uint32_t retry, uint64_t client_oid,
 int
 verify_request(struct ipc_chan *chan, struct ipc_msg *m)
 {
-	struct vreq	*v;
-	char		 peer[64], cred[CRED_MAX + 1], secret[256];
-	uint8_t		 grant[GRANT_LEN];
-	uint32_t	 dialect, kind, retry;
-	int		 ok = -1;
+	struct ipc_req		 req = ipc_req_of(chan, m);
+	struct ipc_auth_verify	 b;
+	struct vreq		*v;
+	uint32_t		 retry;
 
-	ipc_get_u32(m, &dialect);
-	ipc_get_str(m, peer, sizeof(peer));
-	ipc_get_u32(m, &kind);
-	ipc_get_str(m, cred, sizeof(cred));
-	ipc_get_str(m, secret, sizeof(secret));
-	if (ipc_end(m) == -1) {
-		explicit_bzero(cred, sizeof(cred));
-		explicit_bzero(secret, sizeof(secret));
+	if (ipc_msg_get(m, &b) == -1) {
+		explicit_bzero(&b, sizeof(b));
 		return -1;
 	}
-	if (!peer_invalid_ok(peer, &retry)) {
-		verify_answer(chan, m, 429, retry, NULL);
+	if (!peer_invalid_ok(b.peer, &retry)) {
+		verify_answer(&req, 429, retry, NULL);
 		goto done;
 	}
-	if (secret[0] != '\0') {
+	if (b.secret[0] != '\0') {
 		/* a remote command: the client first, then its token */
 		if ((v = calloc(1, sizeof(*v))) == NULL)
 			fatal("%s", __func__);
-		v->front = chan;
-		v->reqid = m->reqid;
-		v->dialect = dialect;
-		strlcpy(v->peer, peer, sizeof(v->peer));
-		strlcpy(v->cred, cred, sizeof(v->cred));
-		clients_check(peer, secret, client_checked, v);
+		v->req = req;
+		v->dialect = b.dialect;
+		strlcpy(v->peer, b.peer, sizeof(v->peer));
+		strlcpy(v->cred, b.cred, sizeof(v->cred));
+		clients_check(b.peer, b.secret, client_checked, v);
 		goto done;
 	}
-	if (strchr(cred, '.') != NULL) {
+	if (strchr(b.cred, '.') != NULL) {
 		/* a JWT: the control plane's, also taken by account v2 */
-		if (kind == CRED_BEARER && (dialect == DIALECT_V1 ||
-		    dialect == DIALECT_ACCOUNT) &&
-		    verify_jwt(chan, m, dialect, peer, cred) == 0)
+		if (b.kind == CRED_BEARER && (b.dialect == DIALECT_V1 ||
+		    b.dialect == DIALECT_ACCOUNT) &&
+		    verify_jwt(&req, b.dialect, b.peer, b.cred) == 0)
 			goto done;	/* answered once stored has spoken */
-	} else if (verify_opaque(chan, m, dialect, peer, cred, 0) == 0)
+	} else if (verify_opaque(&req, b.dialect, b.peer, b.cred, 0) == 0)
 		goto done;	/* answered once stored has spoken */
-	if (ok == 0)
-		verify_answer(chan, m, 200, 0, grant);
-	else {
-		/* unguessable, so no brute force: a higher limit */
-		peer_invalid(peer);
-		verify_answer(chan, m, 401, 0, NULL);
-	}
+	/* unguessable, so no brute force: a higher limit */
+	peer_invalid(b.peer);
+	verify_answer(&req, 401, 0, NULL);
  done:
-	explicit_bzero(cred, sizeof(cred));
-	explicit_bzero(secret, sizeof(secret));
-	explicit_bzero(grant, sizeof(grant));
+	explicit_bzero(&b, sizeof(b));
 	return 0;
 }

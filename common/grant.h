@@ -13,7 +13,7 @@
 
 #include "fields.h"	/* GRANT_LEN, which the messages carrying one use */
 
-#define GRANT_KEY_LEN		32
+#define GRANT_KEY_LEN		FIELD_GRANT_KEY_LEN
 #define GRANT_MAX_AGE		60
 
 enum grant_role {

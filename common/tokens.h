@@ -6,6 +6,8 @@
 #ifndef MOAT_TOKENS_H
 #define MOAT_TOKENS_H
 
+#include "fields.h"
+
 enum token_table {
 	TOKEN_SESSION = 1,
 	TOKEN_APIKEY = 2,
@@ -23,6 +25,6 @@ enum token_table {
  * control-plane JWT.  A token is taken only as the kind its row records.
  */
 #define SESSION_KIND_JWT	"jwt"
-#define TOKEN_KIND_MAX		3
+#define TOKEN_KIND_MAX		FIELD_TOKEN_KIND_MAX
 
 #endif

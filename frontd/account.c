@@ -167,8 +167,8 @@ account_data(struct api_req *r)
 		strlcpy(q->old_password, old != NULL ? old : "",
 		    sizeof(q->old_password));
 		strlcpy(q->peer, api_peer(r), sizeof(q->peer));
-		rc = api_ask(r, frontd_env->chans[PROC_AUTHD],
-		    IPC_AUTH_ACCOUNT_DATA, q, succeeded);
+		rc = api_ask_slow(r, frontd_env->chans[PROC_AUTHD],
+		    IPC_AUTH_ACCOUNT_DATA, q, API_WAIT_PASSWORD, succeeded);
 	} else
 		rc = account_data_ask(r, q);
 	if (rc == -1)

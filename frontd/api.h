@@ -128,6 +128,14 @@ const char *api_peer(struct api_req *);
 /* Sends m for this request; cb gets the answer or NULL on timeout. */
 int	 api_request(struct api_req *, struct ipc_chan *, struct ipc_msg *,
 	    ipc_reply_cb cb);
+/*
+ * The same for an answer that may take extra_ms longer than the usual
+ * timeout: the caller knows what it asks.
+ */
+int	 api_request_slow(struct api_req *, struct ipc_chan *,
+	    struct ipc_msg *, int extra_ms, ipc_reply_cb cb);
+/* a password check waits its turn on its account's schedule (authd) */
+#define API_WAIT_PASSWORD	(LOGIN_DELAY_MAX * 1000)
 /* A reply came (0), or its wait ended: -1 with 503 answered. */
 int	 api_arrived(struct api_req *, struct ipc_msg *, const char *unavailable);
 /* An answer that could not be read: 500, a fault of ours. */
@@ -162,6 +170,8 @@ void	 api_grant(struct api_req *, uint8_t grant[GRANT_LEN],
 int	 api_copy(struct api_req *, char *dst, size_t dstlen, const char *src);
 int	 api_ask(struct api_req *, struct ipc_chan *, enum ipc_type,
 	    const void *body, ipc_reply_cb);
+int	 api_ask_slow(struct api_req *, struct ipc_chan *, enum ipc_type,
+	    const void *body, int extra_ms, ipc_reply_cb);
 json_t	*api_list_res(struct api_req *, struct ipc_msg *, api_row_fn,
 	    uint64_t *total);
 /* The same, answered as {"<name>": [...], "total": N}. */
@@ -175,24 +185,19 @@ void	 api_authenticate(struct api_req *);
 const char *api_cookie(struct api_req *, const char *name, char *out,
 	    size_t outlen);
 
-/* A login's answer from authd. */
-struct login_res {
-	uint32_t	 status;
-	uint32_t	 retry;
-	char		 message[128];
-	char		 token[2049];
-	uint64_t	 expires_in;
-	char		 user_id[37];
-	uint64_t	 user_oid;
-	char		 username[256];
-	char		 role[16];
-};
-
-/* Asks authd to log user in; cb reads the answer with login_res_get. */
+/*
+ * Asks authd to log user in; cb reads the answer with login_res_get.
+ * Each caller's reader bounds user and password to what auth.login holds.
+ */
 int	 api_login(struct api_req *, const char *user, const char *password,
 	    ipc_reply_cb cb);
-/* Reads it; NULL m (a timeout) gives status 503.  Clear it after use. */
-void	 login_res_get(struct api_req *, struct ipc_msg *, struct login_res *);
+/*
+ * Reads a login's answer from authd: NULL m (a timeout) gives status
+ * 503, one that cannot be read 500.  Clear it after use.
+ */
+struct ipc_login_res;
+void	 login_res_get(struct api_req *, struct ipc_msg *,
+	    struct ipc_login_res *);
 /* An auth.verify.res: -1 (status 500) if it cannot be read. */
 int	 verify_res_get(struct ipc_msg *, uint32_t *status, uint32_t *retry,
 	    uint8_t grant[GRANT_LEN]);

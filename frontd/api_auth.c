@@ -14,12 +14,13 @@
 
 #include "api.h"
 #include "body_keys.h"
+#include "body_auth.h"
 #include "cred.h"
 #include "frontd.h"
 #include "grantcache.h"
 #include "log.h"
 
-#define BEARER_MAX	2048
+#define BEARER_MAX	FIELD_CRED_MAX
 
 /* ---- logins ------------------------------------------------------------- */
 
@@ -27,66 +28,48 @@ int
 api_login(struct api_req *r, const char *user, const char *password,
     ipc_reply_cb cb)
 {
-	struct ipc_msg	 m;
+	struct ipc_auth_login	 b;
+	int			 rc;
 
-	ipc_msg_init(&m, IPC_AUTH_LOGIN, 0);
-	ipc_put_u64(&m, r->dialect);
-	ipc_put_str(&m, api_peer(r));
-	ipc_put_str(&m, user);
-	ipc_put_str(&m, password);
-	return api_request(r, frontd_env->chans[PROC_AUTHD], &m, cb);
+	memset(&b, 0, sizeof(b));
+	b.dialect = r->dialect;
+	strlcpy(b.peer, api_peer(r), sizeof(b.peer));
+	strlcpy(b.name, user, sizeof(b.name));
+	strlcpy(b.password, password, sizeof(b.password));
+	rc = api_ask_slow(r, frontd_env->chans[PROC_AUTHD], IPC_AUTH_LOGIN,
+	    &b, API_WAIT_PASSWORD, cb);
+	explicit_bzero(&b, sizeof(b));
+	return rc;
 }
 
 void
-login_res_get(struct api_req *r, struct ipc_msg *m, struct login_res *l)
+login_res_get(struct api_req *r, struct ipc_msg *m, struct ipc_login_res *l)
 {
-	struct ipc_head	 h;
-	int		 rc;
-
-	memset(l, 0, sizeof(*l));
 	conn_ipc_done(r->c);
-	if (m == NULL) {
-		l->status = 503;
-		strlcpy(l->message, "authentication unavailable",
-		    sizeof(l->message));
+	if (m != NULL && ipc_msg_get(m, l) == 0)
 		return;
-	}
-	if ((rc = ipc_get_head(m, &h)) == 1) {
-		ipc_get_str(m, l->token, sizeof(l->token));
-		ipc_get_u64(m, &l->expires_in);
-		ipc_get_str(m, l->user_id, sizeof(l->user_id));
-		ipc_get_u64(m, &l->user_oid);
-		ipc_get_str(m, l->username, sizeof(l->username));
-		ipc_get_str(m, l->role, sizeof(l->role));
-		rc = ipc_end(m);
-	}
-	if (rc == -1) {
-		explicit_bzero(l, sizeof(*l));
-		l->status = 500;
-		strlcpy(l->message, "internal error", sizeof(l->message));
-		return;
-	}
-	l->status = h.status;
-	l->retry = h.retry;
-	strlcpy(l->message, h.message, sizeof(l->message));
+	explicit_bzero(l, sizeof(*l));
+	l->head.status = m == NULL ? 503 : 500;
+	strlcpy(l->head.message, m == NULL ? "authentication unavailable" :
+	    "internal error", sizeof(l->head.message));
 }
 
 int
 verify_res_get(struct ipc_msg *m, uint32_t *status, uint32_t *retry,
     uint8_t grant[GRANT_LEN])
 {
-	struct ipc_head	 h;
-	size_t		 len = 0;
-	int		 rc;
+	struct ipc_verify_res	 res;
+	int			 rc = 0;
 
-	if ((rc = ipc_get_head(m, &h)) == 1) {
-		ipc_get_bin(m, grant, GRANT_LEN, &len);
-		if (ipc_end(m) == -1 || len != GRANT_LEN)
-			rc = -1;
-	}
-	*status = rc == -1 ? 500 : h.status;
-	*retry = h.retry;
-	return rc == -1 ? -1 : 0;
+	if (ipc_msg_get(m, &res) == -1 || (ipc_status_ok(res.head.status) &&
+	    res.grant_len != GRANT_LEN))
+		rc = -1;
+	else if (ipc_status_ok(res.head.status))
+		memcpy(grant, res.grant, GRANT_LEN);
+	*status = rc == -1 ? 500 : res.head.status;
+	*retry = res.head.retry;
+	explicit_bzero(&res, sizeof(res));
+	return rc;
 }
 
 /* ---- authentication ------------------------------------------------- */
@@ -329,9 +312,9 @@ signed_request(struct api_req *r)
 void
 api_authenticate(struct api_req *r)
 {
-	struct ipc_msg	 m;
-	char		 token[BEARER_MAX + 1];
-	int		 kind;
+	struct ipc_auth_verify	 b;
+	char			 token[BEARER_MAX + 1];
+	int			 kind, rc;
 
 	if (r->route->auth == AUTH_SIGNED &&
 	    bearer(r, token, sizeof(token)) == -1) {
@@ -368,13 +351,15 @@ api_authenticate(struct api_req *r)
 		}
 		r->cache_grant = r->cache_keyed = 1;
 	}
-	ipc_msg_init(&m, IPC_AUTH_VERIFY, 0);
-	ipc_put_u64(&m, r->dialect);
-	ipc_put_str(&m, api_peer(r));
-	ipc_put_u64(&m, kind);
-	ipc_put_str(&m, token);
-	ipc_put_str(&m, "");	/* no client secret */
+	memset(&b, 0, sizeof(b));
+	b.dialect = r->dialect;
+	strlcpy(b.peer, api_peer(r), sizeof(b.peer));
+	b.kind = kind;
+	strlcpy(b.cred, token, sizeof(b.cred));	/* BEARER_MAX fits */
 	explicit_bzero(token, sizeof(token));
-	if (api_request(r, frontd_env->chans[PROC_AUTHD], &m, verified) == -1)
+	rc = api_ask(r, frontd_env->chans[PROC_AUTHD], IPC_AUTH_VERIFY, &b,
+	    verified);
+	explicit_bzero(&b, sizeof(b));
+	if (rc == -1)
 		api_error(r, 503, "authentication unavailable");
 }

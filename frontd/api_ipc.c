@@ -8,27 +8,25 @@
 
 #include "api.h"
 #include "body_core.h"
-#include "egressrec.h"
 #include "frontd.h"
 #include "log.h"
+
+int
+api_request_slow(struct api_req *r, struct ipc_chan *chan, struct ipc_msg *m,
+    int extra_ms, ipc_reply_cb cb)
+{
+	if (ipc_request(chan, m, frontd_env->ipc_timeout_ms + extra_ms, cb,
+	    r) == -1)
+		return -1;
+	conn_ipc_started(r->c, chan, chan->next_reqid);
+	return 0;
+}
 
 int
 api_request(struct api_req *r, struct ipc_chan *chan, struct ipc_msg *m,
     ipc_reply_cb cb)
 {
-	int	 timeout = frontd_env->ipc_timeout_ms;
-
-	/* a password check waits its turn on its account's schedule */
-	if (m->type == IPC_AUTH_LOGIN || m->type == IPC_AUTH_CLIENT_LOGIN ||
-	    m->type == IPC_AUTH_CHANGE_PW || m->type == IPC_AUTH_ACCOUNT_DATA)
-		timeout += LOGIN_DELAY_MAX * 1000;
-	/* stored waits for taskd's test a little less than this */
-	if (m->type == IPC_OP_EGRESS_TEST)
-		timeout += (EGRESS_TEST_SECONDS + 5) * 1000;
-	if (ipc_request(chan, m, timeout, cb, r) == -1)
-		return -1;
-	conn_ipc_started(r->c, chan, chan->next_reqid);
-	return 0;
+	return api_request_slow(r, chan, m, 0, cb);
 }
 
 /* ---- answers from the other processes --------------------------------- */
@@ -183,14 +181,21 @@ api_items_answer(struct api_req *r, struct ipc_msg *m, api_item_fn row,
 
 /* Sends a request of its typed body. */
 int
-api_ask(struct api_req *r, struct ipc_chan *chan, enum ipc_type type,
-    const void *body, ipc_reply_cb cb)
+api_ask_slow(struct api_req *r, struct ipc_chan *chan, enum ipc_type type,
+    const void *body, int extra_ms, ipc_reply_cb cb)
 {
 	struct ipc_msg	 m;
 
 	ipc_msg_init(&m, type, 0);
 	ipc_msg_put(&m, body);
-	return api_request(r, chan, &m, cb);
+	return api_request_slow(r, chan, &m, extra_ms, cb);
+}
+
+int
+api_ask(struct api_req *r, struct ipc_chan *chan, enum ipc_type type,
+    const void *body, ipc_reply_cb cb)
+{
+	return api_ask_slow(r, chan, type, body, 0, cb);
 }
 
 json_t *

@@ -9,6 +9,7 @@
 
 #include "api.h"
 #include "body_keys.h"
+#include "body_auth.h"
 #include "frontd.h"
 #include "grantcache.h"
 #include "log.h"
@@ -27,7 +28,7 @@ stored(void)
 /* ---- the session cookie ------------------------------------------------ */
 
 static void
-cookie_set(struct api_req *r, struct login_res *l)
+cookie_set(struct api_req *r, struct ipc_login_res *l)
 {
 	char	 headers[3072], csrf[33];
 
@@ -53,15 +54,16 @@ static void
 logged_in(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
 	struct api_req		*r = arg;
-	struct login_res	 l;
+	struct ipc_login_res	 l;
 
 	(void)chan;
 	login_res_get(r, m, &l);
-	if (l.status == 200)
+	if (l.head.status == 200)
 		cookie_set(r, &l);
 	else
-		api_error_retry(r, l.status, l.retry, l.status == 401 ?
-		    "invalid credentials" : l.message);
+		api_error_retry(r, l.head.status, l.head.retry,
+		    l.head.status == 401 ? "invalid credentials" :
+		    l.head.message);
 	explicit_bzero(&l, sizeof(l));
 }
 

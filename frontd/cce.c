@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "api.h"
+#include "body_auth.h"
 #include "cred.h"
 #include "frontd.h"
 #include "grantcache.h"
@@ -104,15 +105,15 @@ static void
 authed(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
 	struct api_req		*r = arg;
-	struct login_res	 l;
+	struct ipc_login_res	 l;
 
 	(void)chan;
 	login_res_get(r, m, &l);
-	if (l.status == 200)
+	if (l.head.status == 200)
 		answer(r, 201, "GOODBYE", json_pack("{s:s}", "sessionid",
 		    l.token));
-	else if (l.status == 429)
-		api_error_retry(r, 429, l.retry, "too many failed logins");
+	else if (l.head.status == 429)
+		api_error_retry(r, 429, l.head.retry, "too many failed logins");
 	else
 		fail(r, 401, "GOODBYE", "FAIL");
 	explicit_bzero(&l, sizeof(l));
@@ -122,19 +123,19 @@ static void
 logged_in(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
 	struct api_req		*r = arg;
-	struct login_res	 l;
+	struct ipc_login_res	 l;
 	char			 expires[RFC3339_LEN];
 
 	(void)chan;
 	login_res_get(r, m, &l);
-	if (l.status == 200) {
+	if (l.head.status == 200) {
 		rfc3339_format(time(NULL) + l.expires_in, expires);
 		answer(r, 201, "OK", json_pack("{s:s,s:s}", "token", l.token,
 		    "expires", expires));
-	} else if (l.status == 429)
-		api_error_retry(r, 429, l.retry, "too many failed logins");
-	else if (l.status == 403)
-		fail(r, 304, "PERMISSION DENIED", l.message);
+	} else if (l.head.status == 429)
+		api_error_retry(r, 429, l.head.retry, "too many failed logins");
+	else if (l.head.status == 403)
+		fail(r, 304, "PERMISSION DENIED", l.head.message);
 	else
 		fail(r, 401, "FAIL", "invalid credentials");
 	explicit_bzero(&l, sizeof(l));
@@ -159,19 +160,24 @@ cce_auth(struct api_req *r, json_t *body)
 static void
 cce_login(struct api_req *r, json_t *body, const char *secret)
 {
-	struct ipc_msg	 m;
-	const char	*user = member(body, "username"), *pass;
+	struct ipc_auth_client_login	 b;
+	const char			*user, *pass;
+	int				 rc;
 
-	if (user == NULL)
+	if ((user = member(body, "username")) == NULL)
 		user = member(body, "user");
 	pass = member(body, "password");
-	ipc_msg_init(&m, IPC_AUTH_CLIENT_LOGIN, 0);
-	ipc_put_str(&m, api_peer(r));
-	ipc_put_str(&m, secret);
-	ipc_put_str(&m, user != NULL ? user : "");
-	ipc_put_str(&m, user != NULL && pass != NULL ? pass : "");
-	if (api_request(r, frontd_env->chans[PROC_AUTHD], &m,
-	    logged_in) == -1)
+	/* member() and client_secret() take no more than these hold */
+	memset(&b, 0, sizeof(b));
+	strlcpy(b.peer, api_peer(r), sizeof(b.peer));
+	strlcpy(b.secret, secret, sizeof(b.secret));
+	strlcpy(b.name, user != NULL ? user : "", sizeof(b.name));
+	strlcpy(b.password, user != NULL && pass != NULL ? pass : "",
+	    sizeof(b.password));
+	rc = api_ask_slow(r, frontd_env->chans[PROC_AUTHD],
+	    IPC_AUTH_CLIENT_LOGIN, &b, API_WAIT_PASSWORD, logged_in);
+	explicit_bzero(&b, sizeof(b));
+	if (rc == -1)
 		fail(r, 500, "FAIL", "authentication unavailable");
 }
 
@@ -273,8 +279,9 @@ with_session(struct api_req *r, json_t *body, const char *secret,
     enum cce_cmd cmd)
 {
 	struct cce_state	*st;
-	struct ipc_msg		 m;
+	struct ipc_auth_verify	 b;
 	const char		*cred, *user;
+	int			 rc;
 
 	cred = secret != NULL ? member(body, "token") :
 	    member(body, "sessionid");
@@ -291,13 +298,17 @@ with_session(struct api_req *r, json_t *body, const char *secret,
 	user = member(body, "user");
 	st->cmd = cmd;
 	strlcpy(st->user, user != NULL ? user : "", sizeof(st->user));
-	ipc_msg_init(&m, IPC_AUTH_VERIFY, 0);
-	ipc_put_u64(&m, DIALECT_CCE);
-	ipc_put_str(&m, api_peer(r));
-	ipc_put_u64(&m, CRED_BODY);
-	ipc_put_str(&m, cred);
-	ipc_put_str(&m, secret != NULL ? secret : "");
-	if (api_request(r, frontd_env->chans[PROC_AUTHD], &m, verified) == -1)
+	/* member() and client_secret() take no more than these hold */
+	memset(&b, 0, sizeof(b));
+	b.dialect = DIALECT_CCE;
+	strlcpy(b.peer, api_peer(r), sizeof(b.peer));
+	b.kind = CRED_BODY;
+	strlcpy(b.cred, cred, sizeof(b.cred));
+	strlcpy(b.secret, secret != NULL ? secret : "", sizeof(b.secret));
+	rc = api_ask(r, frontd_env->chans[PROC_AUTHD], IPC_AUTH_VERIFY, &b,
+	    verified);
+	explicit_bzero(&b, sizeof(b));
+	if (rc == -1)
 		fail(r, 500, "FAIL", "authentication unavailable");
 }
 

@@ -381,8 +381,9 @@ v1_egress_test(struct api_req *r)
 	strlcpy(b.ref, r->params[0], sizeof(b.ref));
 	ipc_msg_init(&m, IPC_OP_EGRESS_TEST, 0);
 	ipc_msg_put(&m, &b);
-	if (api_request(r, frontd_env->chans[PROC_STORED], &m,
-	    egress_tested) == -1)
+	/* stored waits for taskd's test a little less than this */
+	if (api_request_slow(r, frontd_env->chans[PROC_STORED], &m,
+	    (EGRESS_TEST_SECONDS + 5) * 1000, egress_tested) == -1)
 		api_error(r, 503, "storage unavailable");
 }
 

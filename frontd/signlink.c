@@ -29,6 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "body_auth.h"
 #include "daemon.h"
 #include "frontd.h"
 #include "log.h"
@@ -208,20 +209,27 @@ signlink_patient(int on)
 static int
 read_answer(struct ipc_msg *m, uint8_t *sig, size_t sigcap, size_t *siglen)
 {
-	struct ipc_head	 h;
-	int		 rc;
+	struct ipc_tls_sign_res	 res;
 
-	if ((rc = ipc_get_head(m, &h)) == 1) {
-		ipc_get_bin(m, sig, sigcap, siglen);
-		rc = ipc_end(m) == 0 ? 1 : -1;
+	if (ipc_msg_get(m, &res) == -1) {
+		if (m->error != NULL)
+			violation(m->error);
+		log_warnx("tls: authd's signature refused: %s", m->refused);
+		return -1;
 	}
-	if (rc == -1 && m->error != NULL)
-		violation(m->error);
-	if (rc == 1)
-		return 0;
-	log_warnx("tls: authd refused to sign (%u): %s", h.status,
-	    rc == -1 ? m->refused : h.message);
-	return -1;
+	if (!ipc_status_ok(res.head.status)) {
+		log_warnx("tls: authd refused to sign (%u): %s",
+		    res.head.status, res.head.message);
+		return -1;
+	}
+	if (res.sig_len > sigcap) {
+		log_warnx("tls: authd's signature is longer than %zu bytes",
+		    sigcap);
+		return -1;
+	}
+	memcpy(sig, res.sig, res.sig_len);
+	*siglen = res.sig_len;
+	return 0;
 }
 
 int
@@ -229,11 +237,12 @@ signlink_sign(const uint8_t id[TLSSIGN_KEYID_LEN], uint32_t scheme,
     const uint8_t *tbs, size_t tbslen, uint8_t *sig, size_t sigcap,
     size_t *siglen)
 {
-	struct ipc_msg	 m;
-	const void	*buf;
-	size_t		 len;
-	int64_t		 start = now_ms();
-	int		 rc;
+	struct ipc_tls_sign	 b;
+	struct ipc_msg		 m;
+	const void		*buf;
+	size_t			 len;
+	int64_t			 start = now_ms();
+	int			 rc;
 
 	*siglen = 0;
 	if (tbslen > TLSSIGN_TBS_MAX)
@@ -242,10 +251,14 @@ signlink_sign(const uint8_t id[TLSSIGN_KEYID_LEN], uint32_t scheme,
 		return -1;
 	if (++last_reqid == 0)
 		last_reqid = 1;
+	memset(&b, 0, sizeof(b));
+	memcpy(b.key_id, id, TLSSIGN_KEYID_LEN);
+	b.key_id_len = TLSSIGN_KEYID_LEN;
+	b.scheme = scheme;
+	memcpy(b.tbs, tbs, tbslen);
+	b.tbs_len = tbslen;
 	ipc_msg_init(&m, IPC_TLS_SIGN, last_reqid);
-	ipc_put_bin(&m, id, TLSSIGN_KEYID_LEN);
-	ipc_put_u64(&m, scheme);
-	ipc_put_bin(&m, tbs, tbslen);
+	ipc_msg_put(&m, &b);
 	if (ipc_msg_finish(&m, &buf, &len) == -1)
 		fatalx("%s: tls.sign over its size", __func__);
 	rc = ipc_send_raw(signfd, buf, len, -1);

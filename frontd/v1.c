@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "api.h"
+#include "body_auth.h"
 #include "frontd.h"
 #include "grantcache.h"
 #include "hostrec.h"
@@ -34,17 +35,18 @@ static void
 logged_in(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
 	struct api_req		*r = arg;
-	struct login_res	 l;
+	struct ipc_login_res	 l;
 
 	(void)chan;
 	login_res_get(r, m, &l);
-	if (l.status == 200)
+	if (l.head.status == 200)
 		api_json(r, 200, json_pack("{s:s,s:s,s:s,s:I,s:s,s:I}",
 		    "username", l.username, "token", l.token, "role", l.role,
 		    "expires_in", (json_int_t)l.expires_in, "user_id",
 		    l.user_id, "oid", (json_int_t)l.user_oid));
 	else
-		api_error_retry(r, l.status, l.retry, l.message);
+		api_error_retry(r, l.head.status, l.head.retry,
+		    l.head.message);
 	explicit_bzero(&l, sizeof(l));
 }
 
@@ -356,43 +358,42 @@ v1_users_list(struct api_req *r)
 void
 v1_password_done(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
-	struct api_req	*r = arg;
-	struct ipc_head	 h;
-	char		 password[64];
+	struct api_req		*r = arg;
+	struct ipc_password_res	 res;
 
 	(void)chan;
-	if (api_head(r, m, "authentication unavailable", &h) == -1)
-		return;
-	ipc_get_str(m, password, sizeof(password));
-	if (api_end(r, m) == -1)
+	if (api_res(r, m, "authentication unavailable", &res) == -1)
 		;
-	else if (password[0] != '\0')
+	else if (res.password[0] != '\0')
 		api_json(r, 200, json_pack("{s:s,s:s}", "id", r->params[0],
-		    "password", password));
+		    "password", res.password));
 	else
 		api_json(r, 200, json_pack("{s:s}", "message",
 		    "password changed"));
-	explicit_bzero(password, sizeof(password));
+	explicit_bzero(&res, sizeof(res));
 }
 
 void
 v1_user_rotate(struct api_req *r)
 {
-	struct ipc_msg	 m;
+	struct ipc_auth_rotate_pw	 b;
 
-	ipc_msg_init(&m, IPC_AUTH_ROTATE_PW, 0);
-	ipc_put_bin(&m, r->grant, sizeof(r->grant));
-	ipc_put_str(&m, r->params[0]);
-	if (api_request(r, authd(), &m, v1_password_done) == -1)
+	memset(&b, 0, sizeof(b));
+	memcpy(b.grant, r->grant, sizeof(r->grant));
+	b.grant_len = sizeof(r->grant);
+	if (api_copy(r, b.ref, sizeof(b.ref), r->params[0]) == 0 &&
+	    api_ask(r, authd(), IPC_AUTH_ROTATE_PW, &b,
+	    v1_password_done) == -1)
 		api_error(r, 503, "authentication unavailable");
 }
 
 void
 v1_change_password(struct api_req *r)
 {
-	struct ipc_msg	 m;
-	const char	*old, *new;
-	json_t		*body;
+	struct ipc_auth_change_pw	 b;
+	const char			*old, *new;
+	json_t				*body;
+	int				 rc;
 
 	if ((body = api_body(r)) == NULL)
 		return;
@@ -402,13 +403,18 @@ v1_change_password(struct api_req *r)
 		json_decref(body);
 		return;
 	}
-	ipc_msg_init(&m, IPC_AUTH_CHANGE_PW, 0);
-	ipc_put_bin(&m, r->grant, sizeof(r->grant));
-	ipc_put_str(&m, old);
-	ipc_put_str(&m, new);
-	ipc_put_str(&m, api_peer(r));
+	/* string_field took no more than these hold */
+	memset(&b, 0, sizeof(b));
+	memcpy(b.grant, r->grant, sizeof(r->grant));
+	b.grant_len = sizeof(r->grant);
+	strlcpy(b.old_password, old, sizeof(b.old_password));
+	strlcpy(b.new_password, new, sizeof(b.new_password));
+	strlcpy(b.peer, api_peer(r), sizeof(b.peer));
 	json_decref(body);
-	if (api_request(r, authd(), &m, v1_password_done) == -1)
+	rc = api_ask_slow(r, authd(), IPC_AUTH_CHANGE_PW, &b,
+	    API_WAIT_PASSWORD, v1_password_done);
+	explicit_bzero(&b, sizeof(b));
+	if (rc == -1)
 		api_error(r, 503, "authentication unavailable");
 }
 

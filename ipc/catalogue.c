@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 #include "body_cfg.h"
+#include "body_auth.h"
 #include "body_core.h"
 #include "body_ctl.h"
 #include "body_keys.h"
@@ -93,9 +94,11 @@ static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 	    "admin.bootstrap.res", SMALL, R(AUTHD, MOATD), IPC_F_REPLY, 0,
 	    &body_admin_bootstrap_res, NULL },
 	[IPC_USER_BOOTSTRAP] = { IPC_USER_BOOTSTRAP, "user.bootstrap",
-	    1 * KIB, R(AUTHD, STORED), IPC_F_REQUEST, IPC_USER_BOOTSTRAP_RES, NULL, NULL },
+	    1 * KIB, R(AUTHD, STORED), IPC_F_REQUEST, IPC_USER_BOOTSTRAP_RES,
+	    &body_user_bootstrap, NULL },
 	[IPC_USER_BOOTSTRAP_RES] = { IPC_USER_BOOTSTRAP_RES,
-	    "user.bootstrap.res", SMALL, R(STORED, AUTHD), IPC_F_REPLY, 0, NULL, NULL },
+	    "user.bootstrap.res", SMALL, R(STORED, AUTHD), IPC_F_REPLY, 0,
+	    &body_user_bootstrap_res, NULL },
 	[IPC_HEALTH_CHECK] = { IPC_HEALTH_CHECK, "health.check", SMALL,
 	    R(FRONTD, STORED), IPC_F_REQUEST, IPC_HEALTH_RESULT,
 	    &ipc_body_none, NULL },
@@ -130,41 +133,44 @@ static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 	    R(MOATD, FRONTD), IPC_F_STRICT, 0, &ipc_body_none,
 	    &body_cfg_proxy },
 	[IPC_GRANT_KEY] = { IPC_GRANT_KEY, "grant.key", SMALL, AS,
-	    IPC_F_STRICT, 0, NULL, NULL },
+	    IPC_F_STRICT, 0, &body_grant_key, NULL },
 
 	/* identity: frontd asks authd; passwords travel only this way.  A
 	 * login holds a name of up to 1023 bytes and a password of 1024. */
 	[IPC_AUTH_LOGIN] = { IPC_AUTH_LOGIN, "auth.login", 3 * KIB, FA, REQ,
-	    IPC_AUTH_LOGIN_RES, NULL, NULL },
+	    IPC_AUTH_LOGIN_RES, &body_auth_login, NULL },
 	[IPC_AUTH_LOGIN_RES] = { IPC_AUTH_LOGIN_RES, "auth.login.res",
-	    1 * KIB, AF, REP, 0, NULL, NULL },
+	    1 * KIB, AF, REP, 0, &body_login_res, NULL },
 	[IPC_AUTH_VERIFY] = { IPC_AUTH_VERIFY, "auth.verify", 5 * KIB, FA,
-	    REQ, IPC_AUTH_VERIFY_RES, NULL, NULL },
+	    REQ, IPC_AUTH_VERIFY_RES, &body_auth_verify, NULL },
 	[IPC_AUTH_VERIFY_RES] = { IPC_AUTH_VERIFY_RES, "auth.verify.res",
-	    SMALL, AF, REP, 0, NULL, NULL },
+	    SMALL, AF, REP, 0, &body_verify_res, NULL },
 	[IPC_AUTH_USER_CREATE] = { IPC_AUTH_USER_CREATE, "auth.user.create",
 	    4 * KIB, FA, REQ, IPC_USER_RES, NULL, NULL },
 	[IPC_AUTH_ROTATE_PW] = { IPC_AUTH_ROTATE_PW, "auth.rotate_password",
-	    SMALL, FA, REQ, IPC_AUTH_PASSWORD_RES, NULL, NULL },
+	    SMALL, FA, REQ, IPC_AUTH_PASSWORD_RES, &body_auth_rotate_pw, NULL },
 	[IPC_AUTH_CHANGE_PW] = { IPC_AUTH_CHANGE_PW, "auth.change_password",
-	    3 * KIB, FA, REQ, IPC_AUTH_PASSWORD_RES, NULL, NULL },
+	    3 * KIB, FA, REQ, IPC_AUTH_PASSWORD_RES, &body_auth_change_pw,
+	    NULL },
 	[IPC_AUTH_PASSWORD_RES] = { IPC_AUTH_PASSWORD_RES,
-	    "auth.password.res", SMALL, AF, REP, 0, NULL, NULL },
+	    "auth.password.res", SMALL, AF, REP, 0, &body_password_res, NULL },
 
 	/* identity: authd asks stored; hashes travel only this way */
 	[IPC_CRED_GET] = { IPC_CRED_GET, "cred.get", 1 * KIB, AS, REQ,
-	    IPC_CRED_RES, NULL, NULL },
-	[IPC_CRED_RES] = { IPC_CRED_RES, "cred.res", 1 * KIB, SA, REP, 0, NULL, NULL },
+	    IPC_CRED_RES, &body_cred_get, NULL },
+	[IPC_CRED_RES] = { IPC_CRED_RES, "cred.res", 1 * KIB, SA, REP, 0,
+	    &body_cred_res, NULL },
 	[IPC_SESSION_CREATE] = { IPC_SESSION_CREATE, "session.create",
-	    1 * KIB, AS, REQ, IPC_SESSION_RES, NULL, NULL },
+	    1 * KIB, AS, REQ, IPC_SESSION_RES, &body_session_create, NULL },
 	[IPC_SESSION_RES] = { IPC_SESSION_RES, "session.res", SMALL, SA, REP,
-	    0, NULL, NULL },
+	    0, &body_session_res, NULL },
 	[IPC_AUTH_EVENT] = { IPC_AUTH_EVENT, "auth.event", 1 * KIB, AS, 0,
-	    0, NULL, NULL },
+	    0, &body_auth_event, NULL },
 	[IPC_STORE_USER_CREATE] = { IPC_STORE_USER_CREATE,
 	    "store.user.create", 3 * KIB, AS, REQ, IPC_USER_RES, NULL, NULL },
 	[IPC_STORE_SET_PASSWORD] = { IPC_STORE_SET_PASSWORD,
-	    "store.set_password", 1 * KIB, AS, REQ, IPC_OP_RES, NULL, NULL },
+	    "store.set_password", 1 * KIB, AS, REQ, IPC_OP_RES,
+	    &body_store_set_password, NULL },
 
 	/* identity: frontd asks stored, always with a grant */
 	[IPC_OP_USER_LIST] = { IPC_OP_USER_LIST, "op.user.list", SMALL, FS,
@@ -194,8 +200,9 @@ static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 
 	/* opaque tokens: authd fetches the digest by the public id */
 	[IPC_TOKEN_GET] = { IPC_TOKEN_GET, "token.get", SMALL, AS, REQ,
-	    IPC_TOKEN_RES, NULL, NULL },
-	[IPC_TOKEN_RES] = { IPC_TOKEN_RES, "token.res", 2 * KIB, SA, REP, 0, NULL, NULL },
+	    IPC_TOKEN_RES, &body_token_get, NULL },
+	[IPC_TOKEN_RES] = { IPC_TOKEN_RES, "token.res", 2 * KIB, SA, REP, 0,
+	    &body_token_res, NULL },
 
 	/* certificates apiv1: API keys; the plaintext is minted in authd */
 	[IPC_AUTH_APIKEY_CREATE] = { IPC_AUTH_APIKEY_CREATE,
@@ -217,7 +224,8 @@ static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 
 	/* command API: LOGIN, remote only, with a client secret */
 	[IPC_AUTH_CLIENT_LOGIN] = { IPC_AUTH_CLIENT_LOGIN, "auth.client.login",
-	    3 * KIB, FA, REQ, IPC_AUTH_LOGIN_RES, NULL, NULL },
+	    3 * KIB, FA, REQ, IPC_AUTH_LOGIN_RES, &body_auth_client_login,
+	    NULL },
 	/* clients are made by the operator: moatctl, moatd, authd, stored */
 	[IPC_CTL_CLIENT_ADD] = { IPC_CTL_CLIENT_ADD, "ctl.client.add", 2 * KIB,
 	    R(MOATCTL, MOATD), REQ, IPC_CLIENT_ADD_RES, &body_client_add,
@@ -422,9 +430,9 @@ static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 	/* a handshake signature: key id, scheme, the content to sign (at
 	 * most TLSSIGN_TBS_MAX bytes are signed; authd refuses the rest) */
 	[IPC_TLS_SIGN] = { IPC_TLS_SIGN, "tls.sign", 1 * KIB, FA, REQ,
-	    IPC_TLS_SIGN_RES, NULL, NULL },
+	    IPC_TLS_SIGN_RES, &body_tls_sign, NULL },
 	[IPC_TLS_SIGN_RES] = { IPC_TLS_SIGN_RES, "tls.sign.res", 1 * KIB, AF,
-	    REP, 0, NULL, NULL },
+	    REP, 0, &body_tls_sign_res, NULL },
 };
 
 const struct ipc_msgdef *

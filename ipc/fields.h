@@ -36,4 +36,17 @@
  * timeout for one. */
 #define LOGIN_DELAY_MAX		8
 
+/*
+ * What authd checks and what it asks stored about it (body_auth.h);
+ * the headers of the code that makes these name them.
+ */
+#define FIELD_PEER_MAX		63	/* a client's address, as text */
+#define FIELD_NAME_MAX		254	/* a user name or e-mail, as kept */
+#define FIELD_CRED_MAX		2048	/* a token or key, as found */
+#define FIELD_CLIENT_SECRET_MAX	255	/* a command-API client's secret */
+#define FIELD_HASH_MAX		255	/* a password's PHC string */
+#define FIELD_GRANT_KEY_LEN	32	/* grant.h */
+#define FIELD_TOKEN_KIND_MAX	3	/* tokens.h: a prefix, or "jwt" */
+#define FIELD_CIDR_LIST_MAX	1023	/* cidr.h: a client's networks */
+
 #endif

@@ -235,6 +235,17 @@ db_text_col(sqlite3_stmt *st, int col, char *dst, size_t len)
 	dst[n] = '\0';
 }
 
+int
+db_text_whole(sqlite3_stmt *st, int col, char *dst, size_t len)
+{
+	const char	*t = (const char *)sqlite3_column_text(st, col);
+
+	if (strlcpy(dst, t != NULL ? t : "", len) < len)
+		return 0;
+	explicit_bzero(dst, len);
+	return -1;
+}
+
 /*
  * A login name as the audit trail keeps it: control characters become
  * '?' (each would take six bytes as JSON), and so does everything beyond

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "body_auth.h"
 #include "log.h"
 #include "stored.h"
 #include "tokens.h"
@@ -25,17 +26,18 @@ sessions_end_user(uint64_t user_oid, uint64_t keep)
 	return db_write(sql, user_oid, keep) == -1 ? -1 : 0;
 }
 
-static void
-put_cred(struct ipc_msg *m, sqlite3_stmt *st, int found)
+/* A row of the queries below, as cred.res carries it: whole, or -1. */
+static int
+row_to_cred(sqlite3_stmt *st, struct cred *c)
 {
-	ipc_put_bool(m, found);
-	ipc_put_u64(m, found ? (uint64_t)sqlite3_column_int64(st, 0) : 0);
-	ipc_put_str(m, found ? (const char *)sqlite3_column_text(st, 1) : "");
-	ipc_put_str(m, found ? (const char *)sqlite3_column_text(st, 2) : "");
-	ipc_put_str(m, found ? (const char *)sqlite3_column_text(st, 3) : "");
-	ipc_put_str(m, found ? (const char *)sqlite3_column_text(st, 4) : "");
-	ipc_put_i64(m, found ? sqlite3_column_int64(st, 5) : 0);
-	ipc_put_str(m, found ? (const char *)sqlite3_column_text(st, 6) : "");
+	c->found = 1;
+	c->oid = sqlite3_column_int64(st, 0);
+	c->expires_at = sqlite3_column_int64(st, 5);
+	return db_text_whole(st, 1, c->id, sizeof(c->id)) == -1 ||
+	    db_text_whole(st, 2, c->username, sizeof(c->username)) == -1 ||
+	    db_text_whole(st, 3, c->role, sizeof(c->role)) == -1 ||
+	    db_text_whole(st, 4, c->status, sizeof(c->status)) == -1 ||
+	    db_text_whole(st, 6, c->hash, sizeof(c->hash)) == -1 ? -1 : 0;
 }
 
 /*
@@ -53,37 +55,40 @@ sessions_cred_get(struct ipc_chan *chan, struct ipc_msg *m)
 	static const char by_oid[] = "SELECT oid, id, username, role, "
 	    "status, coalesce(expires_at, 0), password_hash FROM users "
 	    "WHERE oid = ?";
-	struct principal p;
-	struct ipc_msg	 reply;
-	sqlite3_stmt	*st;
-	uint8_t		 grant[GRANT_LEN + 1];
-	char		 name[EMAIL_MAX + 1];
-	size_t		 glen;
-	uint64_t	 byoid;
-	uint32_t	 retry;
-	int		 found;
+	struct ipc_req		 req = ipc_req_of(chan, m);
+	struct ipc_cred_get	 b;
+	struct ipc_cred_res	 res;
+	struct principal	 p;
+	sqlite3_stmt		*st;
+	uint32_t		 retry;
 
-	ipc_get_bin(m, grant, sizeof(grant), &glen);
-	ipc_get_str(m, name, sizeof(name));
-	ipc_get_u64(m, &byoid);
-	if (ipc_end(m) == -1)
+	if (ipc_msg_get(m, &b) == -1)
 		return -1;
-	if (glen > 0 || byoid != 0) {
-		p.user_oid = byoid;
-		if (glen > 0 && authz_check(grant, glen, &p, &retry) != 0)
+	if (b.grant_len > 0 || b.by_oid != 0) {
+		p.user_oid = b.by_oid;
+		if (b.grant_len > 0 && authz_check(b.grant, b.grant_len, &p,
+		    &retry) != 0)
 			p.user_oid = 0;	/* finds nobody */
 		st = db_stmt(by_oid);
 		sqlite3_bind_int64(st, 1, p.user_oid);
 	} else {
 		st = db_stmt(by_name);
-		sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 1, b.name, -1, SQLITE_STATIC);
 	}
-	found = sqlite3_step(st) == SQLITE_ROW;
-	ipc_msg_init(&reply, IPC_CRED_RES, 0);
-	ipc_put_head(&reply, 200, "ok");
-	put_cred(&reply, st, found);
+	memset(&res, 0, sizeof(res));
+	res.head.status = 200;
+	strlcpy(res.head.message, "ok", sizeof(res.head.message));
+	if (sqlite3_step(st) == SQLITE_ROW && row_to_cred(st, &res.cred) ==
+	    -1) {
+		log_warnx("a user's row does not fit cred.res");
+		memset(&res, 0, sizeof(res));
+		res.head.status = 500;
+		strlcpy(res.head.message, "database error",
+		    sizeof(res.head.message));
+	}
 	sqlite3_reset(st);
-	ipc_reply(chan, m, &reply);
+	ipc_answer(&req, &res, NULL);
+	explicit_bzero(&res, sizeof(res));
 	return 0;
 }
 
@@ -94,57 +99,45 @@ sessions_create(struct ipc_chan *chan, struct ipc_msg *m)
 	    "user_oid, dialect, source_ip, client_oid, created_at, "
 	    "last_used_at, expires_at, idle, kind) VALUES (?, ?, ?, ?, ?, ?, "
 	    "?, ?, ?, ?, ?)";
-	struct ipc_msg	 reply;
-	sqlite3_stmt	*st;
-	char		 peer[64], public_id[32], kind[TOKEN_KIND_MAX + 1];
-	uint8_t		 digest[32];
-	size_t		 dlen;
-	uint64_t	 user, client, sid = 0;
-	uint32_t	 dialect, lifetime, idle;
-	int64_t		 now = time(NULL);
-	int		 status = 500;
+	struct ipc_req			 req = ipc_req_of(chan, m);
+	struct ipc_session_create	 b;
+	struct ipc_session_res		 res;
+	sqlite3_stmt			*st;
+	int64_t				 now = time(NULL);
 
-	ipc_get_u64(m, &user);
-	ipc_get_u32(m, &dialect);
-	ipc_get_str(m, peer, sizeof(peer));
-	ipc_get_str(m, public_id, sizeof(public_id));
-	ipc_get_bin(m, digest, sizeof(digest), &dlen);
-	ipc_get_u32(m, &lifetime);
-	ipc_get_u32(m, &idle);
-	ipc_get_u64(m, &client);
-	ipc_get_str(m, kind, sizeof(kind));
-	if (ipc_end(m) == -1)
+	if (ipc_msg_get(m, &b) == -1)
 		return -1;
 	st = db_stmt(sql);
-	sqlite3_bind_text(st, 1, public_id, -1, SQLITE_STATIC);
-	if (dlen > 0)
-		sqlite3_bind_blob(st, 2, digest, dlen, SQLITE_STATIC);
+	sqlite3_bind_text(st, 1, b.public_id, -1, SQLITE_STATIC);
+	if (b.digest_len > 0)
+		sqlite3_bind_blob(st, 2, b.digest, b.digest_len,
+		    SQLITE_STATIC);
 	else
 		sqlite3_bind_null(st, 2);
-	sqlite3_bind_int64(st, 3, user);
-	sqlite3_bind_int(st, 4, dialect);
-	sqlite3_bind_text(st, 5, peer, -1, SQLITE_STATIC);
-	if (client != 0)
-		sqlite3_bind_int64(st, 6, client);
+	sqlite3_bind_int64(st, 3, b.user_oid);
+	sqlite3_bind_int(st, 4, b.dialect);
+	sqlite3_bind_text(st, 5, b.peer, -1, SQLITE_STATIC);
+	if (b.client_oid != 0)
+		sqlite3_bind_int64(st, 6, b.client_oid);
 	else
 		sqlite3_bind_null(st, 6);
 	sqlite3_bind_int64(st, 7, now);
 	sqlite3_bind_int64(st, 8, now);
-	sqlite3_bind_int64(st, 9, now + lifetime);
-	sqlite3_bind_int64(st, 10, idle);
-	sqlite3_bind_text(st, 11, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 9, now + b.lifetime);
+	sqlite3_bind_int64(st, 10, b.idle);
+	sqlite3_bind_text(st, 11, b.kind, -1, SQLITE_STATIC);
+	memset(&res, 0, sizeof(res));
+	res.head.status = 500;
 	if (sqlite3_step(st) == SQLITE_DONE) {
-		sid = sqlite3_last_insert_rowid(sqlite3_db_handle(st));
-		status = 200;
+		res.session_oid =
+		    sqlite3_last_insert_rowid(sqlite3_db_handle(st));
+		res.expires_at = now + b.lifetime;
+		res.head.status = 200;
 	}
 	sqlite3_reset(st);
-	ipc_msg_init(&reply, IPC_SESSION_RES, 0);
-	ipc_put_head(&reply, status, status == 200 ? "ok" : "database error");
-	if (status == 200) {
-		ipc_put_u64(&reply, sid);
-		ipc_put_i64(&reply, now + lifetime);
-	}
-	ipc_reply(chan, m, &reply);
+	strlcpy(res.head.message, res.head.status == 200 ? "ok" :
+	    "database error", sizeof(res.head.message));
+	ipc_answer(&req, &res, NULL);
 	return 0;
 }
 
@@ -152,30 +145,22 @@ sessions_create(struct ipc_chan *chan, struct ipc_msg *m)
 int
 sessions_auth_event(struct ipc_chan *chan, struct ipc_msg *m)
 {
-	char		 type[32], name[EMAIL_MAX + 1], peer[64], message[128];
-	struct user_rec	 u;
-	uint64_t	 oid;
-	uint32_t	 dialect;
+	struct ipc_auth_event	 b;
+	struct user_rec		 u;
 
 	(void)chan;
-	ipc_get_str(m, type, sizeof(type));
-	ipc_get_u64(m, &oid);
-	ipc_get_str(m, name, sizeof(name));
-	ipc_get_str(m, peer, sizeof(peer));
-	ipc_get_u32(m, &dialect);
-	ipc_get_str(m, message, sizeof(message));
-	if (ipc_end(m) == -1)
+	if (ipc_msg_get(m, &b) == -1)
 		return -1;
-	if (strcmp(type, "auth.success") != 0 &&
-	    strcmp(type, "auth.failed") != 0)
+	if (strcmp(b.type, "auth.success") != 0 &&
+	    strcmp(b.type, "auth.failed") != 0)
 		return ipc_violation(m, "unknown auth event");
 	memset(&u, 0, sizeof(u));
-	if (oid != 0)
-		user_load(oid, &u);
-	if (db_event(type, strcmp(type, "auth.failed") == 0 ? "warn" : "info",
-	    u.id, message, name, peer, dialect < DIALECT_MAX ?
-	    (int)dialect : -1) == -1)
-		log_warnx("cannot record %s", type);
+	if (b.user_oid != 0)
+		user_load(b.user_oid, &u);
+	if (db_event(b.type, strcmp(b.type, "auth.failed") == 0 ? "warn" :
+	    "info", u.id, b.message, b.name, b.peer, b.dialect < DIALECT_MAX ?
+	    (int)b.dialect : -1) == -1)
+		log_warnx("cannot record %s", b.type);
 	return 0;
 }
 

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "body_auth.h"
 #include "daemon.h"
 #include "dispatch.h"
 #include "log.h"
@@ -25,16 +26,20 @@ struct stored	*stored_env;
 static int
 grant_key(struct ipc_chan *chan, struct ipc_msg *m)
 {
-	struct stored	*s = stored_env;
-	size_t		 len;
+	struct stored		*s = stored_env;
+	struct ipc_grant_key	 b;
+	int			 ok;
 
 	(void)chan;
-	ipc_get_bin(m, s->grant_key, sizeof(s->grant_key), &len);
-	if (ipc_end(m) == -1 || len != sizeof(s->grant_key) ||
-	    s->have_grant_key)
-		return ipc_violation(m, "grant key of the wrong size, or twice");
-	s->have_grant_key = 1;
-	return 0;
+	ok = ipc_msg_get(m, &b) == 0 && b.key_len == sizeof(s->grant_key) &&
+	    !s->have_grant_key;
+	if (ok) {
+		memcpy(s->grant_key, b.key, sizeof(s->grant_key));
+		s->have_grant_key = 1;
+	}
+	explicit_bzero(&b, sizeof(b));
+	return ok ? 0 : ipc_violation(m, "grant key of the wrong size, or "
+	    "twice");
 }
 
 /* After the configuration: everything a client's request sets off. */

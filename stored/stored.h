@@ -90,6 +90,8 @@ int	 db_write(const char *sql, uint64_t a, uint64_t b);
 int	 db_insert(sqlite3_stmt *, uint64_t *oid);
 /* A text column, "" for NULL, cut to fit. */
 void	 db_text_col(sqlite3_stmt *, int col, char *dst, size_t len);
+/* The same whole, or -1 if it does not fit: what a check compares. */
+int	 db_text_whole(sqlite3_stmt *, int col, char *dst, size_t len);
 /*
  * One row of the audit trail, in the caller's transaction.  actor and
  * peer go into its metadata; nothing secret ever does.

@@ -6,6 +6,7 @@
  */
 #include <string.h>
 
+#include "body_auth.h"
 #include "log.h"
 #include "stored.h"
 #include "tokens.h"
@@ -22,20 +23,42 @@ static const char client_sql[] = "SELECT c.oid, c.user_oid, c.digest, 0, "
     "0, c.allow, 0, u.role, c.oid, '" PREFIX_CLIENT "' FROM api_clients c "
     "JOIN users u ON u.oid = c.user_oid WHERE c.public_id = ?";
 
+/* A row of one of the queries above, as token.res carries it. */
+static int
+row_to_token(sqlite3_stmt *st, struct ipc_token_res *t)
+{
+	int	 bytes;
+
+	t->found = 1;
+	t->oid = sqlite3_column_int64(st, 0);
+	t->user = sqlite3_column_int64(st, 1);
+	if (sqlite3_column_type(st, 2) == SQLITE_BLOB) {
+		bytes = sqlite3_column_bytes(st, 2);
+		if (bytes < 0 || (size_t)bytes > sizeof(t->digest))
+			return -1;
+		memcpy(t->digest, sqlite3_column_blob(st, 2), bytes);
+		t->digest_len = bytes;
+	}
+	t->scopes = sqlite3_column_int64(st, 3);
+	t->expires = sqlite3_column_int64(st, 4);
+	t->dialect = sqlite3_column_int64(st, 6);
+	t->client = sqlite3_column_int64(st, 8);
+	return db_text_whole(st, 5, t->bound, sizeof(t->bound)) == -1 ||
+	    db_text_whole(st, 7, t->role, sizeof(t->role)) == -1 ||
+	    db_text_whole(st, 9, t->kind, sizeof(t->kind)) == -1 ? -1 : 0;
+}
+
 int
 tokens_get(struct ipc_chan *chan, struct ipc_msg *m)
 {
-	struct ipc_msg	 reply;
-	sqlite3_stmt	*st;
-	char		 public_id[16];
-	uint32_t	 table;
-	int		 found, i;
+	struct ipc_req		 req = ipc_req_of(chan, m);
+	struct ipc_token_get	 b;
+	struct ipc_token_res	 res;
+	sqlite3_stmt		*st;
 
-	ipc_get_u32(m, &table);
-	ipc_get_str(m, public_id, sizeof(public_id));
-	if (ipc_end(m) == -1)
+	if (ipc_msg_get(m, &b) == -1)
 		return -1;
-	switch (table) {
+	switch (b.table) {
 	case TOKEN_SESSION:
 		st = db_stmt(session_sql);
 		break;
@@ -48,29 +71,19 @@ tokens_get(struct ipc_chan *chan, struct ipc_msg *m)
 	default:
 		return ipc_violation(m, "unknown token table");
 	}
-	sqlite3_bind_text(st, 1, public_id, -1, SQLITE_STATIC);
-	found = sqlite3_step(st) == SQLITE_ROW;
-	ipc_msg_init(&reply, IPC_TOKEN_RES, 0);
-	ipc_put_head(&reply, 200, "ok");
-	ipc_put_bool(&reply, found);
-	for (i = 0; i < 2; i++)
-		ipc_put_u64(&reply, found ? sqlite3_column_int64(st, i) : 0);
-	if (found && sqlite3_column_type(st, 2) == SQLITE_BLOB)
-		ipc_put_bin(&reply, sqlite3_column_blob(st, 2),
-		    sqlite3_column_bytes(st, 2));
-	else
-		ipc_put_bin(&reply, "", 0);
-	ipc_put_u64(&reply, found ? sqlite3_column_int64(st, 3) : 0);
-	ipc_put_i64(&reply, found ? sqlite3_column_int64(st, 4) : 0);
-	ipc_put_str(&reply, found ? (const char *)sqlite3_column_text(st, 5) :
-	    "");
-	ipc_put_u64(&reply, found ? sqlite3_column_int64(st, 6) : 0);
-	ipc_put_str(&reply, found ? (const char *)sqlite3_column_text(st, 7) :
-	    "");
-	ipc_put_u64(&reply, found ? sqlite3_column_int64(st, 8) : 0);
-	ipc_put_str(&reply, found ? (const char *)sqlite3_column_text(st, 9) :
-	    "");
+	sqlite3_bind_text(st, 1, b.public_id, -1, SQLITE_STATIC);
+	memset(&res, 0, sizeof(res));
+	res.head.status = 200;
+	strlcpy(res.head.message, "ok", sizeof(res.head.message));
+	if (sqlite3_step(st) == SQLITE_ROW && row_to_token(st, &res) == -1) {
+		/* what cannot travel whole is not found */
+		log_warnx("a token's row does not fit token.res");
+		memset(&res, 0, sizeof(res));
+		res.head.status = 500;
+		strlcpy(res.head.message, "database error",
+		    sizeof(res.head.message));
+	}
 	sqlite3_reset(st);
-	ipc_reply(chan, m, &reply);
+	ipc_answer(&req, &res, NULL);
 	return 0;
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "body_auth.h"
 #include "log.h"
 #include "stored.h"
 #include "util.h"
@@ -66,22 +67,21 @@ bootstrap_insert(const char *name, const char *hash, const char *role)
 int
 users_bootstrap(struct ipc_chan *chan, struct ipc_msg *m)
 {
-	struct ipc_msg	 reply;
-	char		 name[64], hash[256], role[16];
-	int		 created;
+	struct ipc_req			 req = ipc_req_of(chan, m);
+	struct ipc_user_bootstrap	 b;
+	struct ipc_user_bootstrap_res	 res;
+	int				 created;
 
-	ipc_get_str(m, name, sizeof(name));
-	ipc_get_str(m, hash, sizeof(hash));
-	ipc_get_str(m, role, sizeof(role));
-	if (ipc_end(m) == -1)
+	if (ipc_msg_get(m, &b) == -1)
 		return -1;
-	if ((created = bootstrap_insert(name, hash, role)) == -1)
+	if ((created = bootstrap_insert(b.name, b.hash, b.role)) == -1)
 		fatalx("cannot create the first admin");
-	explicit_bzero(hash, sizeof(hash));
-	ipc_msg_init(&reply, IPC_USER_BOOTSTRAP_RES, 0);
-	ipc_put_head(&reply, 200, "ok");
-	ipc_put_bool(&reply, created);
-	ipc_reply(chan, m, &reply);
+	explicit_bzero(&b, sizeof(b));
+	memset(&res, 0, sizeof(res));
+	res.head.status = 200;
+	strlcpy(res.head.message, "ok", sizeof(res.head.message));
+	res.created = created;
+	ipc_answer(&req, &res, NULL);
 	return 0;
 }
 
@@ -211,55 +211,53 @@ user_set_hash(uint64_t oid, const char *hash)
 int
 users_store_password(struct ipc_chan *chan, struct ipc_msg *m)
 {
-	struct principal p;
-	struct user_rec	 u;
-	uint8_t		 grant[GRANT_LEN + 1];
-	char		 ref[FIELD_REF_MAX + 1], hash[256];
-	const char	*type;
-	size_t		 glen;
-	uint64_t	 oid = 0, keep;
-	uint32_t	 retry;
-	int		 status = 0;
+	struct ipc_req			 req = ipc_req_of(chan, m);
+	struct ipc_store_set_password	 b;
+	struct principal		 p;
+	struct user_rec			 u;
+	const char			*type;
+	uint64_t			 oid = 0;
+	uint32_t			 retry;
+	int				 status;
 
-	ipc_get_bin(m, grant, sizeof(grant), &glen);
-	ipc_get_str(m, ref, sizeof(ref));
-	ipc_get_str(m, hash, sizeof(hash));
-	ipc_get_u64(m, &keep);
-	if (ipc_end(m) == -1)
+	if (ipc_msg_get(m, &b) == -1) {
+		explicit_bzero(&b, sizeof(b));
 		return -1;
-	if (glen == 0) {
-		if (user_ref(ref, &oid) == -1 || user_set_hash(oid, hash) == -1)
-			status = 404;
-		reply_op(chan, m, status ? status : 200, status ? "no such user" :
-		    "ok");
+	}
+	if (b.grant_len == 0) {
+		if (user_ref(b.ref, &oid) == -1 ||
+		    user_set_hash(oid, b.hash) == -1)
+			ipc_answer_status(&req, 404, "no such user");
+		else
+			ipc_answer_status(&req, 200, "ok");
 		goto done;
 	}
-	if ((status = authz_check(grant, glen, &p, &retry)) != 0) {
-		reply_op(chan, m, status, "invalid or expired token");
+	if ((status = authz_check(b.grant, b.grant_len, &p, &retry)) != 0) {
+		ipc_answer_status(&req, status, "invalid or expired token");
 		goto done;
 	}
-	if (ref[0] == '\0') {
+	if (b.ref[0] == '\0') {
 		oid = p.user_oid;
 		type = "user.password.change";
 	} else {
-		if ((status = authz_user(&p, ref, 1, &oid)) != 0) {
-			reply_op(chan, m, status, status == 403 ? "admin only" :
-			    "user not found");
+		if ((status = authz_user(&p, b.ref, 1, &oid)) != 0) {
+			ipc_answer_status(&req, status, status == 403 ?
+			    "admin only" : "user not found");
 			goto done;
 		}
 		type = "admin.user.password";
 	}
 	if (db_begin() == -1 || user_load(oid, &u) == -1 ||
-	    user_set_hash(oid, hash) == -1 || (keep != UINT64_MAX &&
-	    sessions_end_user(oid, keep) == -1) ||
+	    user_set_hash(oid, b.hash) == -1 || (b.keep_session != UINT64_MAX &&
+	    sessions_end_user(oid, b.keep_session) == -1) ||
 	    db_event(type, "info", u.id, "password changed", p.username, NULL,
 	    -1) == -1 || db_commit() == -1) {
 		db_rollback();
-		reply_op(chan, m, 500, "database error");
+		ipc_answer_status(&req, 500, "database error");
 		goto done;
 	}
-	reply_op(chan, m, 200, "ok");
+	ipc_answer_status(&req, 200, "ok");
  done:
-	explicit_bzero(hash, sizeof(hash));
+	explicit_bzero(&b, sizeof(b));
 	return 0;
 }

@@ -479,3 +479,39 @@ def test_frontd_memory_holds_no_hash_and_no_master_key(suite):
             assert h not in region
             # nor the raw digest part of it
             assert h.split(b"$")[-1] not in region
+
+
+def test_a_login_rehashes_under_new_argon2_parameters(make_suite):
+    """A hash made under other argon2 parameters is made again at the
+    user's next login (authd has stored keep it, with no grant), and no
+    session of the user ends for it."""
+    s = make_suite()
+    make_user(s, admin_token(s), "frank", "frank-password-1")
+    status, body = login(s, "frank", "frank-password-1")
+    assert status == 200, body
+    kept = body["token"]
+    s.write_conf("argon2 memory 32768 time 1\n")
+    before = s.log_text().count("configuration reloaded")
+    os.kill(s.pid("moatd"), signal.SIGHUP)
+    deadline = time.time() + 10
+    while s.log_text().count("configuration reloaded") == before:
+        assert time.time() < deadline, s.log_text()
+        time.sleep(0.05)
+    hash_ = ""
+    for _ in range(5):
+        status, body = login(s, "frank", "frank-password-1")
+        assert status == 200, body
+        assert call(s, "GET", "/v1/user/me", kept)[0] == 200
+        time.sleep(1)         # the new hash is kept after the answer
+        s.stop()
+        db = sqlite3.connect(os.path.join(s.var, "db", "moat.db"))
+        hash_ = db.execute("SELECT password_hash FROM users WHERE "
+                           "username = 'frank'").fetchone()[0]
+        db.close()
+        if hash_.startswith("$argon2id$v=19$m=32768,t=1,"):
+            break
+        s.start()
+    assert hash_.startswith("$argon2id$v=19$m=32768,t=1,"), hash_
+    s.start()
+    assert login(s, "frank", "frank-password-1")[0] == 200
+    assert call(s, "GET", "/v1/user/me", kept)[0] == 200

@@ -12,6 +12,8 @@
 #define TLSSIGN_KEYID_LEN	32
 /* a TLS 1.2 ServerKeyExchange with a P-384 point is 165 bytes */
 #define TLSSIGN_TBS_MAX		512
+/* what authd reads of a tls.sign, to refuse the rest with an answer */
+#define TLSSIGN_TBS_IN_MAX	1024
 /* RSA-4096, the largest key authd accepts */
 #define TLSSIGN_SIG_MAX		512
 
