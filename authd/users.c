@@ -175,24 +175,27 @@ created(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 static void
 create_hashed(struct hash_job *j, void *arg)
 {
-	struct pwop	*op = arg;
-	struct ipc_msg	 m;
+	struct pwop			*op = arg;
+	struct ipc_store_user_create	 c;
+	struct ipc_msg			 m;
 
 	if (!j->ok) {
 		hasher_job_free(j);
 		refuse_user(op, 500, "cannot hash the password");
 		return;
 	}
+	memset(&c, 0, sizeof(c));
+	memcpy(c.grant, op->grant, sizeof(op->grant));
+	c.grant_len = sizeof(op->grant);
+	strlcpy(c.username, op->username, sizeof(c.username));
+	strlcpy(c.hash, j->hash, sizeof(c.hash));
+	strlcpy(c.role, op->role, sizeof(c.role));
+	c.expires_at = op->expires_at;
+	c.no_expiry = op->no_expiry;
+	c.profile = op->profile;
 	ipc_msg_init(&m, IPC_STORE_USER_CREATE, 0);
-	ipc_put_bin(&m, op->grant, sizeof(op->grant));
-	ipc_put_str(&m, op->username);
-	ipc_put_str(&m, j->hash);
-	ipc_put_str(&m, op->role);
-	if (op->no_expiry)
-		ipc_put_nil(&m);
-	else
-		ipc_put_i64(&m, op->expires_at);
-	ipc_put_profile(&m, &op->profile);
+	ipc_msg_put(&m, &c);
+	explicit_bzero(&c, sizeof(c));
 	hasher_job_free(j);
 	if (ipc_request(authd_env->chans[PROC_STORED], &m,
 	    authd_env->conf.common.ipc_timeout_ms, created, op) == -1)
@@ -202,21 +205,26 @@ create_hashed(struct hash_job *j, void *arg)
 int
 users_create(struct ipc_chan *chan, struct ipc_msg *m)
 {
-	struct pwop	*op = pwop_new(chan, m, NULL, NULL);	/* user.res */
-	const char	*why;
-	size_t		 len;
+	struct ipc_user_create	 c;
+	struct pwop		*op;
+	const char		*why;
+	int			 rc;
 
-	ipc_get_bin(m, op->grant, sizeof(op->grant), &len);
-	ipc_get_str(m, op->username, sizeof(op->username));
-	ipc_get_str(m, op->password, sizeof(op->password));
-	ipc_get_str(m, op->role, sizeof(op->role));
-	ipc_get_opti64(m, &op->expires_at, &op->no_expiry);
-	ipc_get_profile(m, &op->profile);
-	if (ipc_end(m) == -1) {
+	rc = ipc_msg_get(m, &c);
+	op = pwop_new(chan, m, NULL, NULL);	/* user.res */
+	memcpy(op->grant, c.grant, c.grant_len);
+	strlcpy(op->username, c.username, sizeof(op->username));
+	strlcpy(op->password, c.password, sizeof(op->password));
+	strlcpy(op->role, c.role, sizeof(op->role));
+	op->expires_at = c.expires_at;
+	op->no_expiry = c.no_expiry;
+	op->profile = c.profile;
+	if (rc == -1) {
+		explicit_bzero(&c, sizeof(c));
 		pwop_free(op);
 		return -1;
 	}
-	if (grant_check(op->grant, len, &op->g) == -1)
+	if (grant_check(c.grant, c.grant_len, &op->g) == -1)
 		refuse_user(op, 401, "invalid or expired token");
 	else if (op->g.role != ROLE_ADMIN)
 		refuse_user(op, 403, "admin only");
@@ -225,6 +233,7 @@ users_create(struct ipc_chan *chan, struct ipc_msg *m)
 	else if (hasher_submit(HASH_NEW, &authd_env->conf.argon2,
 	    op->password, NULL, create_hashed, op) == -1)
 		refuse_user(op, 503, "too busy, try again");
+	explicit_bzero(&c, sizeof(c));
 	return 0;
 }
 

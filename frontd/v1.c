@@ -275,13 +275,13 @@ v1_user_expiry(struct api_req *r)
 void
 v1_users_create(struct api_req *r)
 {
+	struct ipc_user_create c;
 	struct profile	 p;
-	struct ipc_msg	 m;
 	const char	*user, *pass, *role = "user";
 	json_t		*body;
 	size_t		 len;
 	int64_t		 t = 0;
-	int		 never;
+	int		 never, rc;
 
 	if ((body = api_body(r)) == NULL)
 		return;
@@ -306,17 +306,17 @@ v1_users_create(struct api_req *r)
 		api_error(r, 400, "role must be admin or user");
 		goto done;
 	}
-	ipc_msg_init(&m, IPC_AUTH_USER_CREATE, 0);
-	ipc_put_bin(&m, r->grant, sizeof(r->grant));
-	ipc_put_str(&m, user);
-	ipc_put_str(&m, pass);
-	ipc_put_str(&m, role);
-	if (never)
-		ipc_put_nil(&m);
-	else
-		ipc_put_i64(&m, t);
-	ipc_put_profile(&m, &p);
-	if (api_request(r, authd(), &m, user_bare) == -1)
+	memset(&c, 0, sizeof(c));
+	api_grant(r, c.grant, &c.grant_len);
+	strlcpy(c.username, user, sizeof(c.username));
+	strlcpy(c.password, pass, sizeof(c.password));
+	strlcpy(c.role, role, sizeof(c.role));
+	c.expires_at = t;
+	c.no_expiry = never;
+	c.profile = p;
+	rc = api_ask(r, authd(), IPC_AUTH_USER_CREATE, &c, user_bare);
+	explicit_bzero(&c, sizeof(c));
+	if (rc == -1)
 		api_error(r, 503, "authentication unavailable");
  done:
 	json_decref(body);

@@ -172,3 +172,26 @@ static const struct ipc_field pong_fields[] = {
 	IPC_FIELD_AUX(ipc_pong, payload, IPC_FT_BIN, payload_len),
 };
 const struct ipc_body body_pong = IPC_BODY(ipc_pong, pong_fields);
+
+static const struct ipc_field user_create_fields[] = {
+	IPC_FIELD_AUX(ipc_user_create, grant, IPC_FT_BIN, grant_len),
+	IPC_FIELD(ipc_user_create, username, IPC_FT_STR),
+	IPC_FIELD(ipc_user_create, password, IPC_FT_STR),
+	IPC_FIELD(ipc_user_create, role, IPC_FT_STR),
+	IPC_FIELD_AUX(ipc_user_create, expires_at, IPC_FT_OPTI64, no_expiry),
+	IPC_FIELD_REC(ipc_user_create, profile, body_profile),
+};
+const struct ipc_body body_user_create =
+    IPC_BODY(ipc_user_create, user_create_fields);
+
+static const struct ipc_field store_user_create_fields[] = {
+	IPC_FIELD_AUX(ipc_store_user_create, grant, IPC_FT_BIN, grant_len),
+	IPC_FIELD(ipc_store_user_create, username, IPC_FT_STR),
+	IPC_FIELD(ipc_store_user_create, hash, IPC_FT_STR),
+	IPC_FIELD(ipc_store_user_create, role, IPC_FT_STR),
+	IPC_FIELD_AUX(ipc_store_user_create, expires_at, IPC_FT_OPTI64,
+	    no_expiry),
+	IPC_FIELD_REC(ipc_store_user_create, profile, body_profile),
+};
+const struct ipc_body body_store_user_create =
+    IPC_BODY(ipc_store_user_create, store_user_create_fields);

@@ -142,6 +142,33 @@ struct ipc_pong {
 	size_t		 payload_len;
 };
 
+/* auth.user.create: an admin makes a user (frontd to authd) */
+struct ipc_user_create {
+	uint8_t		 grant[GRANT_LEN];
+	size_t		 grant_len;
+	char		 username[FIELD_NAME_MAX + 1];
+	char		 password[FIELD_PASSWORD_MAX + 1];
+	char		 role[16];
+	int64_t		 expires_at;
+	int		 no_expiry;
+	struct profile	 profile;
+};
+
+/* store.user.create: the same user, with the password's hash (authd to
+ * stored) */
+struct ipc_store_user_create {
+	uint8_t		 grant[GRANT_LEN];
+	size_t		 grant_len;
+	char		 username[EMAIL_MAX + 1];
+	char		 hash[FIELD_HASH_MAX + 1];
+	char		 role[16];
+	int64_t		 expires_at;
+	int		 no_expiry;
+	struct profile	 profile;
+};
+
+extern const struct ipc_body body_user_create;
+extern const struct ipc_body body_store_user_create;
 extern const struct ipc_body body_user_ref;
 extern const struct ipc_body body_user_patch;
 extern const struct ipc_body body_user_expiry;

@@ -124,24 +124,22 @@ int
 users_store_create(struct ipc_chan *chan, struct ipc_msg *m)
 {
 	struct ipc_req	 req = ipc_req_of(chan, m);
+	struct ipc_store_user_create c;
 	struct principal p;
 	struct user_rec	 u;
-	struct profile	 prof;
-	char		 name[EMAIL_MAX + 1], hash[256], role[16];
+	struct profile	*prof = &c.profile;
+	char		*name = c.username, *hash = c.hash, *role = c.role;
 	const char	*why;
 	int64_t		 expires;
 	uint64_t	 oid = 0;
 	uint32_t	 retry;
 	int		 status, no_expiry;
 
-	status = authz_grant(m, &p, &retry);
-	ipc_get_str(m, name, sizeof(name));
-	ipc_get_str(m, hash, sizeof(hash));
-	ipc_get_str(m, role, sizeof(role));
-	ipc_get_opti64(m, &expires, &no_expiry);
-	ipc_get_profile(m, &prof);
-	if (ipc_end(m) == -1)
+	if (ipc_msg_get(m, &c) == -1)
 		return -1;
+	status = authz_check(c.grant, c.grant_len, &p, &retry);
+	expires = c.expires_at;
+	no_expiry = c.no_expiry;
 	if (status != 0 || p.role != ROLE_ADMIN) {
 		answer_user(&req, status != 0 ? status : 403,
 		    status != 0 ? "invalid or expired token" : "admin only",
@@ -157,7 +155,7 @@ users_store_create(struct ipc_chan *chan, struct ipc_msg *m)
 		answer_user(&req, 400, "role must be admin or user", NULL);
 		goto done;
 	}
-	if ((why = profile_invalid(&prof)) != NULL) {
+	if ((why = profile_invalid(prof)) != NULL) {
 		answer_user(&req, 400, why, NULL);
 		goto done;
 	}
@@ -167,7 +165,7 @@ users_store_create(struct ipc_chan *chan, struct ipc_msg *m)
 	}
 	why = "username already exists";
 	if ((status = insert_user(name, hash, role, expires, no_expiry,
-	    &oid)) == 0 && (status = profile_write(oid, &prof)) == 409)
+	    &oid)) == 0 && (status = profile_write(oid, prof)) == 409)
 		why = "email already in use";
 	if (status != 0 || user_load(oid, &u) == -1 ||
 	    db_event("admin.user.create", "info", u.id, "user created",
