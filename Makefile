@@ -56,7 +56,7 @@ IPC_BODY_SRCS = ipc/body_core.c ipc/hostrec.c ipc/body_egress.c \
 	ipc/body_keys.c ipc/body_users.c ipc/body_auth.c
 IPC_SRCS = ipc/msg.c ipc/decode.c ipc/catalogue.c ipc/chan.c ipc/sock.c \
 	ipc/answer.c ipc/proc.c ipc/body.c ipc/dispatch.c ipc/version.c \
-	ipc/userrec.c $(IPC_BODY_SRCS)
+	$(IPC_BODY_SRCS)
 
 MOATD_SRCS = moatd/moatd.c moatd/conffile.c moatd/confpush.c moatd/control.c \
 	moatd/notify.c moatd/children.c moatd/setup.c moatd/sandbox.c \

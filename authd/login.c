@@ -262,10 +262,13 @@ verified(struct hash_job *j, void *arg)
 static void
 stored_password(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
+	struct ipc_status_res	 res;
+
 	(void)chan;
 	(void)arg;
+	/* a failed rehash waits for the next login */
 	if (m != NULL)
-		(void)ipc_end(m);	/* a failed rehash waits for the next */
+		(void)ipc_msg_get(m, &res);
 }
 
 static void

@@ -102,11 +102,11 @@ account_files_key(struct api_req *r)
 static void
 succeeded(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
-	struct api_req	*r = arg;
-	struct ipc_head	 h;
+	struct api_req		*r = arg;
+	struct ipc_status_res	 res;
 
 	(void)chan;
-	if (api_op_res(r, m, &h) == 0)
+	if (api_res(r, m, "storage unavailable", &res) == 0)
 		api_json(r, 200, json_pack("{s:b}", "success", 1));
 }
 

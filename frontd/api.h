@@ -141,24 +141,17 @@ int	 api_arrived(struct api_req *, struct ipc_msg *, const char *unavailable);
 /* An answer that could not be read: 500, a fault of ours. */
 void	 api_bad_answer(struct api_req *);
 /*
- * The head of an answer: 0 when it succeeded (the rest of m is the
- * caller's to read, then api_end), or -1 with the error, or 503 for no
+ * An answer's typed body (every reply's struct opens with its head): 0
+ * when it succeeded, or -1 with the error, a fault of ours or 503 for no
  * answer, already given.
  */
-int	 api_head(struct api_req *, struct ipc_msg *, const char *unavailable,
-	    struct ipc_head *);
-/* The end of an answer's body: 0, or -1 with a 500 answered. */
-int	 api_end(struct api_req *, struct ipc_msg *);
-/* An op.res from stored: 0 if it succeeded, -1 with the error answered. */
-int	 api_op_res(struct api_req *, struct ipc_msg *, struct ipc_head *);
-/*
- * A list from stored: status, message, total, count, then the rows, each
- * read and rendered by row.  The array, or NULL with the error answered.
- */
-typedef json_t	*(*api_row_fn)(struct api_req *, struct ipc_msg *);
-typedef json_t	*(*api_item_fn)(struct api_req *, const void *item);
 int	 api_res(struct api_req *, struct ipc_msg *, const char *unavailable,
 	    void *body);
+/*
+ * A page of a list: its elements, each rendered by row.  The array, or
+ * NULL with the error answered.
+ */
+typedef json_t	*(*api_item_fn)(struct api_req *, const void *item);
 json_t	*api_items(struct api_req *, struct ipc_msg *, api_item_fn,
 	    uint64_t *total);
 /* The same, answered as {"<name>": [...], "total": N}. */
@@ -172,11 +165,6 @@ int	 api_ask(struct api_req *, struct ipc_chan *, enum ipc_type,
 	    const void *body, ipc_reply_cb);
 int	 api_ask_slow(struct api_req *, struct ipc_chan *, enum ipc_type,
 	    const void *body, int extra_ms, ipc_reply_cb);
-json_t	*api_list_res(struct api_req *, struct ipc_msg *, api_row_fn,
-	    uint64_t *total);
-/* The same, answered as {"<name>": [...], "total": N}. */
-void	 api_list_answer(struct api_req *, struct ipc_msg *, api_row_fn,
-	    const char *name);
 
 /* api_auth.c */
 /* Has the credential checked, then calls the route's handler. */

@@ -53,42 +53,6 @@ api_bad_answer(struct api_req *r)
 	api_error(r, 500, "internal error");
 }
 
-int
-api_head(struct api_req *r, struct ipc_msg *m, const char *unavailable,
-    struct ipc_head *h)
-{
-	int		 rc;
-
-	if (api_arrived(r, m, unavailable) == -1)
-		return -1;
-	if ((rc = ipc_get_head(m, h)) == 1)
-		return 0;
-	if (rc == -1)
-		api_bad_answer(r);
-	else if (h->retry != 0)
-		api_error_retry(r, h->status, h->retry, h->message);
-	else
-		api_error(r, h->status, h->message);
-	return -1;
-}
-
-int
-api_end(struct api_req *r, struct ipc_msg *m)
-{
-	if (ipc_end(m) == 0)
-		return 0;
-	api_bad_answer(r);
-	return -1;
-}
-
-int
-api_op_res(struct api_req *r, struct ipc_msg *m, struct ipc_head *h)
-{
-	if (api_head(r, m, "storage unavailable", h) == -1)
-		return -1;
-	return api_end(r, m);
-}
-
 /*
  * An answer's typed body, read whole: 0 when its head says 2xx.  Else
  * the client has its answer (the error, or a fault of ours) and -1.
@@ -198,38 +162,3 @@ api_ask(struct api_req *r, struct ipc_chan *chan, enum ipc_type type,
 	return api_ask_slow(r, chan, type, body, 0, cb);
 }
 
-json_t *
-api_list_res(struct api_req *r, struct ipc_msg *m, api_row_fn row,
-    uint64_t *total)
-{
-	struct ipc_head	 h;
-	uint64_t	 n, i;
-	json_t		*list;
-
-	if (api_head(r, m, "storage unavailable", &h) == -1)
-		return NULL;
-	ipc_get_u64(m, total);
-	ipc_get_u64(m, &n);
-	if ((list = json_array()) == NULL)
-		fatalx("%s: out of memory", __func__);
-	for (i = 0; i < n && m->error == NULL && m->refused == NULL; i++)
-		json_array_append_new(list, row(r, m));
-	if (api_end(r, m) == -1) {
-		json_decref(list);
-		return NULL;
-	}
-	return list;
-}
-
-/* A page of a list as {"<name>": [...], "total": N}, or the error. */
-void
-api_list_answer(struct api_req *r, struct ipc_msg *m, api_row_fn row,
-    const char *name)
-{
-	uint64_t	 total;
-	json_t		*list;
-
-	if ((list = api_list_res(r, m, row, &total)) != NULL)
-		api_json(r, 200, json_pack("{s:o,s:I}", name, list, "total",
-		    (json_int_t)total));
-}

@@ -31,6 +31,7 @@
 
 #include "body_auth.h"
 #include "daemon.h"
+#include "body_core.h"
 #include "frontd.h"
 #include "log.h"
 
@@ -67,6 +68,7 @@ lost(void)
 void
 signlink_init(void)
 {
+	struct ipc_hello h = { IPC_VERSION, PROC_FRONTD };
 	struct ipc_msg	 m;
 	const void	*buf;
 	size_t		 len;
@@ -78,8 +80,7 @@ signlink_init(void)
 	if ((rbuf = malloc(IPC_MAX_MSG)) == NULL)
 		fatal("%s", __func__);
 	ipc_msg_init(&m, IPC_HELLO, 0);
-	ipc_put_u64(&m, IPC_VERSION);
-	ipc_put_u64(&m, PROC_FRONTD);
+	ipc_msg_put(&m, &h);
 	if (ipc_msg_finish(&m, &buf, &len) == -1 ||
 	    ipc_send_raw(signfd, buf, len, -1) == -1)
 		fatal("%s: hello", __func__);
@@ -135,15 +136,13 @@ receive(struct ipc_msg *m, int64_t deadline)
 static void
 hello(struct ipc_msg *m)
 {
-	uint64_t	 version, id;
+	struct ipc_hello h;
 
 	if (m->type != IPC_HELLO)
 		violation("message before hello");
-	ipc_get_u64(m, &version);
-	ipc_get_u64(m, &id);
-	if (ipc_end(m) == -1)
+	if (ipc_msg_get(m, &h) == -1)
 		violation(m->error != NULL ? m->error : m->refused);
-	if (version != IPC_VERSION || id != PROC_AUTHD)
+	if (h.version != IPC_VERSION || h.id != PROC_AUTHD)
 		violation("hello of another version or process");
 	hello_seen = 1;
 }

@@ -314,6 +314,8 @@ v1_users_create(struct api_req *r)
 	c.expires_at = t;
 	c.no_expiry = never;
 	c.profile = p;
+	/* a password goes to authd on its own, never inside a profile */
+	c.profile.mask &= ~PROFILE_PASSWORD;
 	rc = api_ask(r, authd(), IPC_AUTH_USER_CREATE, &c, user_bare);
 	explicit_bzero(&c, sizeof(c));
 	if (rc == -1)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ipc.h"
+#include "wire.h"
 #include "log.h"
 
 struct ipc_req
@@ -68,18 +69,4 @@ ipc_answer_status(const struct ipc_req *req, uint32_t status,
 	answer_init(&m, req);
 	ipc_put_head(&m, status, message);
 	return ipc_send(req->chan, &m);
-}
-
-int
-ipc_reply_head(struct ipc_chan *chan, const struct ipc_msg *req,
-    uint32_t status, const char *message)
-{
-	const struct ipc_msgdef	*def = ipc_msgdef(req->type);
-	struct ipc_msg		 m;
-
-	if (def == NULL || !(def->flags & IPC_F_REQUEST))
-		fatalx("ipc: %s is not a request", ipc_type_name(req->type));
-	ipc_msg_init(&m, def->reply, 0);
-	ipc_put_head(&m, status, message);
-	return ipc_reply(chan, req, &m);
 }

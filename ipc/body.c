@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "ipc.h"
+#include "wire.h"
 #include "log.h"
 
 static int	put_fields(struct ipc_msg *, const struct ipc_body *,

@@ -5,6 +5,12 @@
 static const struct ipc_field no_fields[1];
 const struct ipc_body ipc_body_none = { "none", 0, no_fields, 0 };
 
+static const struct ipc_field hello_fields[] = {
+	IPC_FIELD(ipc_hello, version, IPC_FT_U64),
+	IPC_FIELD(ipc_hello, id, IPC_FT_U64),
+};
+const struct ipc_body body_hello = IPC_BODY(ipc_hello, hello_fields);
+
 static const struct ipc_field status_res_fields[] = {
 	IPC_FIELD(ipc_status_res, head, IPC_FT_HEAD),
 };

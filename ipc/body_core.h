@@ -48,6 +48,13 @@ struct ipc_page_req {
 	uint32_t	 offset;
 };
 
+/* hello, both ways on every link: the protocol's version and who */
+struct ipc_hello {
+	uint64_t	 version;	/* IPC_VERSION */
+	uint64_t	 id;		/* enum proc_id */
+};
+
+extern const struct ipc_body body_hello;
 extern const struct ipc_body body_status_res;
 extern const struct ipc_body body_list_res;
 extern const struct ipc_body body_grant_req;

@@ -59,7 +59,7 @@ static const char key_in_frontd_mark[] __attribute__((used)) =
 
 static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 	[IPC_HELLO] = { IPC_HELLO, "hello", SMALL, ALL_LINKS, IPC_F_STRICT,
-	    0, NULL, NULL },
+	    0, &body_hello, NULL },
 	[IPC_CFG_COMMON] = { IPC_CFG_COMMON, "cfg.common", SMALL,
 	    TO_CHILDREN, IPC_F_STRICT, 0, &body_cfg_common, NULL },
 	[IPC_CFG_HTTP] = { IPC_CFG_HTTP, "cfg.http", SMALL,

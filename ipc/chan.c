@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "body_core.h"
 #include "ipc.h"
 #include "log.h"
 
@@ -53,11 +54,11 @@ peer_hung_up(int sock, int passed_fd)
 static void
 send_hello(struct ipc_chan *chan)
 {
+	struct ipc_hello h = { IPC_VERSION, chan->self };
 	struct ipc_msg	 m;
 
 	ipc_msg_init(&m, IPC_HELLO, 0);
-	ipc_put_u64(&m, IPC_VERSION);
-	ipc_put_u64(&m, chan->self);
+	ipc_msg_put(&m, &h);
 	ipc_send(chan, &m);
 }
 
@@ -361,17 +362,6 @@ ipc_request(struct ipc_chan *chan, struct ipc_msg *m, int timeout_ms,
 	return 0;
 }
 
-int
-ipc_reply(struct ipc_chan *chan, const struct ipc_msg *req, struct ipc_msg *m)
-{
-	const struct ipc_msgdef	*def = ipc_msgdef(req->type);
-
-	if (def == NULL || def->reply != m->type)
-		fatalx("ipc: %s does not answer %s", ipc_type_name(m->type),
-		    ipc_type_name(req->type));
-	m->reqid = req->reqid;
-	return ipc_send(chan, m);
-}
 
 void
 ipc_cancel(struct ipc_chan *chan, uint32_t reqid)
@@ -386,19 +376,17 @@ ipc_cancel(struct ipc_chan *chan, uint32_t reqid)
 static int
 handle_hello(struct ipc_chan *chan, struct ipc_msg *m, const char **why)
 {
-	uint64_t	 version, id;
+	struct ipc_hello h;
 
-	ipc_get_u64(m, &version);
-	ipc_get_u64(m, &id);
-	if (ipc_end(m) == -1) {
+	if (ipc_msg_get(m, &h) == -1) {
 		*why = m->error != NULL ? m->error : m->refused;
 		return -1;
 	}
-	if (version != IPC_VERSION) {
+	if (h.version != IPC_VERSION) {
 		*why = "hello with another protocol version";
 		return -1;
 	}
-	if (id != chan->peer) {
+	if (h.id != chan->peer) {
 		*why = "hello from an unexpected process";
 		return -1;
 	}
@@ -452,11 +440,12 @@ static void
 refused(struct ipc_chan *chan, struct ipc_msg *m)
 {
 	const struct ipc_msgdef	*def = ipc_msgdef(m->type);
+	struct ipc_req		 req = ipc_req_of(chan, m);
 
 	log_warnx("ipc: %s from %s refused: %s", def->name,
 	    proc_name(chan->peer), m->refused);
 	if (def->flags & IPC_F_REQUEST)
-		ipc_reply_head(chan, m, m->refused_status, m->refused);
+		ipc_answer_status(&req, m->refused_status, m->refused);
 }
 
 static int

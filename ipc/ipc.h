@@ -8,17 +8,16 @@
  * descriptor.  Anything outside the catalogue is a protocol violation and
  * the receiver treats its peer as compromised.
  *
- * Writing reads like a sentence, as in OpenSMTPD's mproc:
+ * Every type owns a typed body (body.h): a struct and its field table,
+ * named by the catalogue.  A sender fills the struct and writes it whole,
+ * a receiver reads it whole:
  *	ipc_msg_init(&m, IPC_X, 0);
- *	ipc_put_str(&m, name);
- *	ipc_put_u64(&m, id);
+ *	ipc_msg_put(&m, &x);
  *	ipc_send(chan, &m);
- * and so does reading: the getters record the first error, and ipc_end()
- * fails if any getter failed or if items are left over:
- *	ipc_get_str(m, name, sizeof(name));
- *	ipc_get_u64(m, &id);
- *	if (ipc_end(m) == -1)
+ * and
+ *	if (ipc_msg_get(m, &x) == -1)
  *		return -1;
+ * The items a table is walked with are ipc/'s alone (wire.h).
  *
  * Two kinds of failure, and only one stops the suite (DESIGN.md, "IPC"):
  * a protocol violation (m->error) is what no honest peer can send: an
@@ -34,7 +33,7 @@
  * Every reply begins with a head: its status (an HTTP status) and a
  * message.  The rest of its body follows only when the status is 2xx; an
  * error head may be followed by one retry-after number of seconds.  So
- * any request can be refused with a head alone (ipc_reply_head).
+ * any request can be refused with a head alone (ipc_answer_status).
  */
 #ifndef MOAT_IPC_H
 #define MOAT_IPC_H
@@ -313,22 +312,7 @@ void	 ipc_msg_put_item(struct ipc_msg *, const void *item);
  * element, 0 when none is left and the message ended well, -1 if not.
  */
 int	 ipc_msg_get(struct ipc_msg *, void *body);
-/* One record by its table, inside ipc/ (a part of a body). */
-void	 ipc_body_put(struct ipc_msg *, const struct ipc_body *, const void *);
-void	 ipc_body_get(struct ipc_msg *, const struct ipc_body *, void *);
 int	 ipc_msg_get_item(struct ipc_msg *, void *item);
-void	 ipc_put_u64(struct ipc_msg *, uint64_t);
-void	 ipc_put_i64(struct ipc_msg *, int64_t);
-void	 ipc_put_bool(struct ipc_msg *, int);
-void	 ipc_put_nil(struct ipc_msg *);
-void	 ipc_put_str(struct ipc_msg *, const char *);
-void	 ipc_put_strn(struct ipc_msg *, const char *, size_t);
-void	 ipc_put_bin(struct ipc_msg *, const void *, size_t);
-void	 ipc_put_fd(struct ipc_msg *, int);	/* passes ownership */
-/* Appends the items written into another message being built. */
-void	 ipc_append(struct ipc_msg *, const struct ipc_msg *items);
-/* Appends the items of a received message (to pass an answer on). */
-void	 ipc_append_decoded(struct ipc_msg *, const struct ipc_msg *in);
 /* Patches the header; -1 if the type's size limit is exceeded. */
 int	 ipc_msg_finish(struct ipc_msg *, const void **buf, size_t *len);
 void	 ipc_msg_clear(struct ipc_msg *);
@@ -344,24 +328,6 @@ int	 ipc_decode(struct ipc_msg *, const void *buf, size_t len, int fd,
 /* The byte-level check of a body: exact sizes, bounded claims. */
 int	 ipc_prewalk(const uint8_t *body, size_t len, const char **why);
 
-void	 ipc_get_u64(struct ipc_msg *, uint64_t *);
-void	 ipc_get_u32(struct ipc_msg *, uint32_t *);
-void	 ipc_get_i64(struct ipc_msg *, int64_t *);
-void	 ipc_get_bool(struct ipc_msg *, int *);
-/* Text: no NUL, must fit in dstlen with its terminator. */
-void	 ipc_get_str(struct ipc_msg *, char *dst, size_t dstlen);
-/* Text or nil; nil gives *isnil = 1 and an empty string. */
-void	 ipc_get_optstr(struct ipc_msg *, char *dst, size_t dstlen,
-	    int *isnil);
-void	 ipc_get_bin(struct ipc_msg *, void *dst, size_t dstcap,
-	    size_t *len);
-/* An integer or nil; nil gives *isnil = 1 and 0. */
-void	 ipc_get_opti64(struct ipc_msg *, int64_t *, int *isnil);
-/* Takes ownership of the descriptor. */
-void	 ipc_get_fd(struct ipc_msg *, int *fd);
-/* -1 if a getter failed (a violation or a refusal) or items are left. */
-int	 ipc_end(struct ipc_msg *);
-uint32_t ipc_remaining(const struct ipc_msg *);
 /*
  * A handler's verdicts, each returning -1 for it to return: content it
  * will not take (answered with status and why), or what no honest peer
@@ -375,17 +341,6 @@ int	 ipc_violation(struct ipc_msg *, const char *why);
  */
 const char *ipc_take_refusal(struct ipc_msg *);
 
-void	 ipc_put_head(struct ipc_msg *, uint32_t status, const char *message);
-/* An error head with a retry-after (429, 503). */
-void	 ipc_put_error_retry(struct ipc_msg *, uint32_t status, uint32_t retry,
-	    const char *message);
-/*
- * Reads a reply's head.  1 when it is 2xx: the body follows for the
- * caller to read and end.  0 for an error head, read to its end (with
- * its retry-after, if any).  -1 if the reply is malformed or refused.
- * h may be NULL where only success matters.
- */
-int	 ipc_get_head(struct ipc_msg *, struct ipc_head *);
 static inline int
 ipc_status_ok(uint32_t status)
 {
@@ -479,12 +434,6 @@ int	 ipc_answer(const struct ipc_req *, const void *body,
 int	 ipc_answer_status(const struct ipc_req *, uint32_t status,
 	    const char *message);
 int	 ipc_answer_forward(const struct ipc_req *, const struct ipc_msg *in);
-/* Sends m as the answer to request req (copies its reqid). */
-int	 ipc_reply(struct ipc_chan *, const struct ipc_msg *req,
-	    struct ipc_msg *m);
-/* Answers request req with a head of its reply type and no body. */
-int	 ipc_reply_head(struct ipc_chan *, const struct ipc_msg *req,
-	    uint32_t status, const char *message);
 /* Cancels a pending request without calling its callback. */
 void	 ipc_cancel(struct ipc_chan *, uint32_t reqid);
 int	 ipc_socket_tune(int fd);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "ipc.h"
+#include "wire.h"
 #include "log.h"
 
 /* header placeholder followed by an array32 head patched at the end */

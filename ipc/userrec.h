@@ -72,15 +72,4 @@ extern const struct ipc_body body_user_rec;
 extern const struct ipc_body body_profile;
 extern const struct ipc_body body_session_rec;
 
-/*
- * A user and a profile inside a body not yet typed (the account's
- * messages, a user's creation through authd), written and read by their
- * tables (userrec.c).  They go with their last caller.
- */
-struct ipc_msg;
-void	 ipc_put_profile(struct ipc_msg *, const struct profile *);
-void	 ipc_get_profile(struct ipc_msg *, struct profile *);
-void	 ipc_put_user(struct ipc_msg *, const struct user_rec *);
-void	 ipc_get_user(struct ipc_msg *, struct user_rec *);
-
 #endif

@@ -116,18 +116,15 @@ recv_msg(int fd, struct ipc_msg *m)
 static void
 exchange(int fd, struct ipc_msg *req, struct ipc_msg *res)
 {
+	struct ipc_hello h = { IPC_VERSION, PROC_MOATCTL };
 	struct ipc_msg	 hello;
-	uint64_t	 version, id;
 
 	ipc_msg_init(&hello, IPC_HELLO, 0);
-	ipc_put_u64(&hello, IPC_VERSION);
-	ipc_put_u64(&hello, PROC_MOATCTL);
+	ipc_msg_put(&hello, &h);
 	send_msg(fd, &hello);
 	recv_msg(fd, &hello);
-	ipc_get_u64(&hello, &version);
-	ipc_get_u64(&hello, &id);
-	if (hello.type != IPC_HELLO || ipc_end(&hello) == -1 ||
-	    version != IPC_VERSION || id != PROC_MOATD)
+	if (hello.type != IPC_HELLO || ipc_msg_get(&hello, &h) == -1 ||
+	    h.version != IPC_VERSION || h.id != PROC_MOATD)
 		errx(1, "moatd speaks another protocol version");
 	ipc_msg_clear(&hello);
 	req->reqid = 1;

@@ -13,24 +13,6 @@
 #include "log.h"
 #include "stored.h"
 
-/*
- * Reads the grant at the front of m and checks it whole.  Returns 0, or
- * the HTTP status to answer with (401, 429, 503).
- */
-int
-authz_grant(struct ipc_msg *m, struct principal *p, uint32_t *retry)
-{
-	uint8_t		 buf[GRANT_LEN + 1];
-	size_t		 len;
-
-	memset(p, 0, sizeof(*p));
-	*retry = 0;
-	ipc_get_bin(m, buf, sizeof(buf), &len);
-	if (m->error != NULL)
-		return 400;
-	return authz_check(buf, len, p, retry);
-}
-
 int
 authz_check(const uint8_t *buf, size_t len, struct principal *p,
     uint32_t *retry)

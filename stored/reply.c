@@ -3,17 +3,6 @@
 
 #include "stored.h"
 
-void
-reply_op(struct ipc_chan *chan, const struct ipc_msg *req, int status,
-    const char *message)
-{
-	struct ipc_msg	 m;
-
-	ipc_msg_init(&m, IPC_OP_RES, 0);
-	ipc_put_head(&m, status, message);
-	ipc_reply(chan, req, &m);
-}
-
 /* A user.res: the user on 2xx, with no hosts; 0, for a handler. */
 int
 answer_user(const struct ipc_req *req, int status, const char *message,
@@ -27,28 +16,6 @@ answer_user(const struct ipc_req *req, int status, const char *message,
 		res.user = *u;
 	ipc_answer(req, &res, NULL);
 	return 0;
-}
-
-/* A page of a list: its status and message, the total, the count and
- * the rows, which body holds (if any) and this takes. */
-void
-reply_list(struct ipc_chan *chan, const struct ipc_msg *req,
-    enum ipc_type type, int status, const char *message, uint64_t total,
-    uint64_t n, struct ipc_msg *body)
-{
-	struct ipc_msg	 m;
-
-	ipc_msg_init(&m, type, 0);
-	ipc_put_head(&m, status, message);
-	if (ipc_status_ok(status)) {
-		ipc_put_u64(&m, total);
-		ipc_put_u64(&m, n);
-		if (body != NULL)
-			ipc_append(&m, body);
-	}
-	if (body != NULL)
-		ipc_msg_clear(body);
-	ipc_reply(chan, req, &m);
 }
 
 /*
@@ -94,44 +61,6 @@ status_message(int status)
 	case 503: return "not ready";
 	default: return "database error";
 	}
-}
-
-/* An admin's page of a list (stored.h). */
-int
-admin_page(struct ipc_chan *chan, struct ipc_msg *m, enum ipc_type type,
-    const char *sql, const char *count_sql, list_row_fn row)
-{
-	struct principal p;
-	struct ipc_msg	 body;
-	sqlite3_stmt	*st;
-	uint32_t	 retry, limit, offset;
-	uint64_t	 n = 0, total = 0;
-	int		 status;
-
-	status = authz_grant(m, &p, &retry);
-	ipc_get_u32(m, &limit);
-	ipc_get_u32(m, &offset);
-	if (ipc_end(m) == -1)
-		return -1;
-	if (status == 0 && p.role != ROLE_ADMIN)
-		status = 403;
-	ipc_msg_init(&body, type, 0);
-	if (status == 0) {
-		st = db_stmt(sql);
-		sqlite3_bind_int(st, 1, limit == 0 || limit > ADMIN_PAGE ?
-		    ADMIN_PAGE : limit);
-		sqlite3_bind_int64(st, 2, offset);
-		while (body.sbuf.size < LIST_PAGE_BYTES &&
-		    sqlite3_step(st) == SQLITE_ROW) {
-			row(st, &body);
-			n++;
-		}
-		sqlite3_reset(st);
-		total = db_count(count_sql, 0);
-	}
-	reply_list(chan, m, type, status == 0 ? 200 : status,
-	    status_message(status), total, n, &body);
-	return 0;
 }
 
 /*

@@ -127,7 +127,6 @@ int	 user_ref(const char *ref, uint64_t *oid);
 int	 credentials_alive(const struct grant *, struct principal *);
 
 /* authz.c: every operation starts here */
-int	 authz_grant(struct ipc_msg *, struct principal *, uint32_t *retry);
 int	 authz_check(const uint8_t *grant, size_t len, struct principal *,
 	    uint32_t *retry);
 int	 authz_admin_on(const struct principal *, int status, const char *ref,
@@ -241,7 +240,7 @@ int	 egress_host_task(uint64_t host_oid, const struct principal *,
 	    char task_id[37]);
 /*
  * An admin's page of egress IPs or bindings: the request's grant,
- * limit and offset; the rows of sql (as admin_page's), each put by row
+ * limit and offset; the rows of sql (?1 limit, ?2 offset), each put by row
  * as an item of the answer of type, and the count of count_sql.
  */
 int	 egress_page(struct ipc_chan *, struct ipc_msg *, enum ipc_type type,
@@ -287,29 +286,17 @@ int	 clients_del(struct ipc_chan *, struct ipc_msg *);
 int	 events_list(struct ipc_chan *, struct ipc_msg *);
 
 /* reply.c */
-void	 reply_op(struct ipc_chan *, const struct ipc_msg *req, int status,
-	    const char *message);
 int	 answer_user(const struct ipc_req *, int status, const char *message,
 	    const struct user_rec *);
 const char *status_message(int status);
 void	 head_set(struct ipc_head *, int status, const char *message);
 int	 answer_head(const struct ipc_req *, int status, const char *message);
-/*
- * An admin's page of a list: grant, limit, offset in the request; the
- * rows of sql (?1 limit, at most ADMIN_PAGE; ?2 offset), each put by
- * row, and the count of count_sql in the answer of type.
- */
+/* the longest page of an admin's list */
 #define ADMIN_PAGE	200
-typedef void	(*list_row_fn)(sqlite3_stmt *, struct ipc_msg *);
-int	 admin_page(struct ipc_chan *, struct ipc_msg *, enum ipc_type type,
-	    const char *sql, const char *count_sql, list_row_fn row);
 void	 list_head(struct ipc_list_res *, int status);
 typedef void	(*user_page_fn)(uint64_t user, uint32_t limit, uint32_t offset,
 		    struct ipc_msg *items, struct ipc_list_res *);
 int	 admin_user_page(struct ipc_chan *, struct ipc_msg *,
 	    enum ipc_type type, user_page_fn page, const char *(*refusal)(int));
-void	 reply_list(struct ipc_chan *, const struct ipc_msg *req,
-	    enum ipc_type, int status, const char *message, uint64_t total,
-	    uint64_t n, struct ipc_msg *body);
 
 #endif

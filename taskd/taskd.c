@@ -39,13 +39,11 @@ static const uint64_t taskd_caps = CAP(CAP_CHOWN) | CAP(CAP_DAC_OVERRIDE) |
 static int
 agent_ping(struct ipc_chan *chan, struct ipc_msg *m)
 {
-	struct ipc_msg	 pong;
+	struct ipc_req	 req = ipc_req_of(chan, m);
 
-	if (ipc_end(m) == -1)
+	if (ipc_msg_get(m, NULL) == -1)
 		return -1;
-	ipc_msg_init(&pong, IPC_AGENT_PONG, 0);
-	ipc_put_head(&pong, 200, "ok");
-	ipc_reply(chan, m, &pong);
+	ipc_answer_status(&req, 200, "ok");
 	return 0;
 }
 
@@ -53,7 +51,7 @@ static int
 task_wake(struct ipc_chan *chan, struct ipc_msg *m)
 {
 	(void)chan;
-	if (ipc_end(m) == -1)
+	if (ipc_msg_get(m, NULL) == -1)
 		return -1;
 	jobs_wake();
 	return 0;

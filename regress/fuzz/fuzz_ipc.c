@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "ipc.h"
+#include "wire.h"
 
 int	 LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

@@ -11,6 +11,7 @@
 
 #include "body_auth.h"
 #include "ipc.h"
+#include "wire.h"
 #include "test.h"
 
 /* Writes w whole and decodes it as to would from from; w is cleared. */

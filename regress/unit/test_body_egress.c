@@ -9,6 +9,7 @@
 #include "daemon.h"
 #include "egresscheck.h"
 #include "ipc.h"
+#include "wire.h"
 #include "log.h"
 #include "test.h"
 

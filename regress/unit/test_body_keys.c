@@ -9,6 +9,7 @@
 
 #include "body_keys.h"
 #include "ipc.h"
+#include "wire.h"
 #include "log.h"
 #include "test.h"
 

@@ -9,6 +9,7 @@
 
 #include "body_users.h"
 #include "ipc.h"
+#include "wire.h"
 #include "test.h"
 
 /* Writes w whole and reads it as to would from from; w is cleared. */
@@ -231,26 +232,6 @@ test_limits(void)
 	free(e);
 }
 
-/* A profile never carries the password's bit (it goes to authd alone). */
-static void
-test_profile_without_password(void)
-{
-	struct profile	 p, got;
-	struct ipc_msg	 w, r;
-
-	memset(&p, 0, sizeof(p));
-	p.mask = PROFILE_PASSWORD | PROFILE_PHONE;
-	strlcpy(p.phone, "123", sizeof(p.phone));
-	ipc_msg_init(&w, IPC_HEALTH_RESULT, 1);
-	ipc_put_profile(&w, &p);
-	CHECK_INT(pass(&w, PROC_STORED, PROC_FRONTD, &r), 0);
-	ipc_get_profile(&r, &got);
-	CHECK_INT(ipc_end(&r), 0);
-	CHECK_INT(got.mask, PROFILE_PHONE);
-	CHECK_STR(got.phone, "123");
-	ipc_msg_clear(&r);
-}
-
 /* The benchmark's round trip: the payload comes back as it went. */
 static void
 test_ping(void)
@@ -277,7 +258,6 @@ main(void)
 	RUN(test_user_list);
 	RUN(test_expiry_never);
 	RUN(test_limits);
-	RUN(test_profile_without_password);
 	RUN(test_ping);
 	return test_report("body_users");
 }

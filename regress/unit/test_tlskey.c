@@ -30,6 +30,7 @@
 #include "frontd.h"
 #include "test.h"
 #include "tlssign.h"
+#include "wire.h"
 
 struct pair {
 	const char	*name;
