@@ -15,6 +15,7 @@
 #include "body_egress.h"
 #include "daemon.h"
 #include "egresscheck.h"
+#include "ipc.h"
 #include "log.h"
 #include "sandbox.h"
 #include "util.h"

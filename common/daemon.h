@@ -5,12 +5,15 @@
 #ifndef MOAT_DAEMON_H
 #define MOAT_DAEMON_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include <event2/event.h>
 
-#include "ipc.h"
 #include "proc.h"
+
+struct ipc_chan;
+struct ipc_msg;
 
 /*
  * A child that exits because a peer went away says so with this status,
@@ -62,7 +65,9 @@ void	 daemon_bind_to_parent(void);
  * peer, or a violation, ends it with an error: the suite fails closed.
  */
 void	 daemon_link_peers(struct event_base *, enum proc_id self,
-	    struct ipc_chan *chans[PROC_MAX], ipc_dispatch_cb, void *arg);
+	    struct ipc_chan *chans[PROC_MAX],
+	    int (*dispatch)(struct ipc_chan *, struct ipc_msg *, void *),
+	    void *arg);
 /* The close callback of those channels, for a link of another kind. */
 void	 daemon_peer_closed(struct ipc_chan *, const char *why, void *);
 /* Test builds: SIGUSR2 makes a call that the sandbox forbids. */

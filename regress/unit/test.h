@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "proc.h"
+
 extern int test_passed, test_failed;
 
 #define CHECK(cond) do {						\
@@ -53,5 +55,10 @@ extern int test_passed, test_failed;
 } while (0)
 
 int	 test_report(const char *suite);
+
+struct ipc_msg;
+/* A message written, then decoded as its receiver would (test.c). */
+int	 test_ipc_pass(struct ipc_msg *w, enum proc_id from, enum proc_id to,
+	    struct ipc_msg *r);
 
 #endif

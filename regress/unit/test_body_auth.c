@@ -14,24 +14,6 @@
 #include "wire.h"
 #include "test.h"
 
-/* Writes w whole and decodes it as to would from from; w is cleared. */
-static int
-pass(struct ipc_msg *w, enum proc_id from, enum proc_id to, struct ipc_msg *r)
-{
-	static uint8_t	 copy[IPC_MAX_MSG];
-	const void	*buf;
-	const char	*why = NULL;
-	size_t		 len;
-	int		 rc = -1;
-
-	if (ipc_msg_finish(w, &buf, &len) == 0) {
-		memcpy(copy, buf, len);
-		rc = ipc_decode(r, copy, len, -1, from, to, &why);
-	}
-	ipc_msg_clear(w);
-	return rc;
-}
-
 static void
 head(struct ipc_head *h, uint32_t status, uint32_t retry, const char *message)
 {
@@ -53,7 +35,7 @@ test_login(void)
 	strlcpy(b.password, "pass word", sizeof(b.password));
 	ipc_msg_init(&w, IPC_AUTH_LOGIN, 1);
 	CHECK_INT(ipc_msg_put(&w, &b), 1);
-	CHECK_INT(pass(&w, PROC_FRONTD, PROC_AUTHD, &r), 0);
+	CHECK_INT(test_ipc_pass(&w, PROC_FRONTD, PROC_AUTHD, &r), 0);
 	CHECK_INT(ipc_msg_get(&r, &got), 0);
 	CHECK_INT(got.dialect, 2);
 	CHECK_STR(got.peer, "2001:db8::1");
@@ -78,7 +60,7 @@ test_login_name_too_long(void)
 	ipc_put_str(&w, "127.0.0.1");
 	ipc_put_str(&w, name);
 	ipc_put_str(&w, "password");
-	CHECK_INT(pass(&w, PROC_FRONTD, PROC_AUTHD, &r), 0);
+	CHECK_INT(test_ipc_pass(&w, PROC_FRONTD, PROC_AUTHD, &r), 0);
 	CHECK_INT(ipc_msg_get(&r, &got), -1);
 	CHECK(r.error == NULL);
 	CHECK_STR(r.refused, "string too long");
@@ -103,7 +85,7 @@ test_login_res(void)
 	strlcpy(res.role, "admin", sizeof(res.role));
 	ipc_msg_init(&w, IPC_AUTH_LOGIN_RES, 1);
 	CHECK_INT(ipc_msg_put(&w, &res), 1);
-	CHECK_INT(pass(&w, PROC_AUTHD, PROC_FRONTD, &r), 0);
+	CHECK_INT(test_ipc_pass(&w, PROC_AUTHD, PROC_FRONTD, &r), 0);
 	CHECK_INT(ipc_msg_get(&r, &got), 0);
 	CHECK_INT(got.head.status, 200);
 	CHECK_STR(got.token, "eyJ.a.b");
@@ -118,7 +100,7 @@ test_login_res(void)
 	head(&res.head, 429, 7, "too many failed logins");
 	ipc_msg_init(&w, IPC_AUTH_LOGIN_RES, 1);
 	CHECK_INT(ipc_msg_put(&w, &res), 0);
-	CHECK_INT(pass(&w, PROC_AUTHD, PROC_FRONTD, &r), 0);
+	CHECK_INT(test_ipc_pass(&w, PROC_AUTHD, PROC_FRONTD, &r), 0);
 	CHECK_INT(ipc_msg_get(&r, &got), 0);
 	CHECK_INT(got.head.status, 429);
 	CHECK_INT(got.head.retry, 7);
@@ -143,7 +125,7 @@ test_verify(void)
 	strlcpy(b.secret, "cs_secret", sizeof(b.secret));
 	ipc_msg_init(&w, IPC_AUTH_VERIFY, 1);
 	ipc_msg_put(&w, &b);
-	CHECK_INT(pass(&w, PROC_FRONTD, PROC_AUTHD, &r), 0);
+	CHECK_INT(test_ipc_pass(&w, PROC_FRONTD, PROC_AUTHD, &r), 0);
 	CHECK_INT(ipc_msg_get(&r, &got), 0);
 	CHECK_INT(got.dialect, 3);
 	CHECK_INT(got.kind, 4);
@@ -157,7 +139,7 @@ test_verify(void)
 	res.grant_len = sizeof(res.grant);
 	ipc_msg_init(&w, IPC_AUTH_VERIFY_RES, 1);
 	ipc_msg_put(&w, &res);
-	CHECK_INT(pass(&w, PROC_AUTHD, PROC_FRONTD, &r), 0);
+	CHECK_INT(test_ipc_pass(&w, PROC_AUTHD, PROC_FRONTD, &r), 0);
 	CHECK_INT(ipc_msg_get(&r, &gres), 0);
 	CHECK_INT(gres.grant_len, GRANT_LEN);
 	CHECK(memcmp(gres.grant, res.grant, GRANT_LEN) == 0);
@@ -166,7 +148,7 @@ test_verify(void)
 	head(&res.head, 429, 3, "too many requests");
 	ipc_msg_init(&w, IPC_AUTH_VERIFY_RES, 1);
 	CHECK_INT(ipc_msg_put(&w, &res), 0);
-	CHECK_INT(pass(&w, PROC_AUTHD, PROC_FRONTD, &r), 0);
+	CHECK_INT(test_ipc_pass(&w, PROC_AUTHD, PROC_FRONTD, &r), 0);
 	CHECK_INT(ipc_msg_get(&r, &gres), 0);
 	CHECK_INT(gres.head.retry, 3);
 	CHECK_INT(gres.grant_len, 0);
@@ -183,7 +165,7 @@ test_password_res_as_minted(void)
 	ipc_msg_init(&w, IPC_AUTH_PASSWORD_RES, 1);
 	ipc_put_head(&w, 200, "ok");
 	ipc_put_str(&w, "abcdefghijklmnopqrst");
-	CHECK_INT(pass(&w, PROC_AUTHD, PROC_FRONTD, &r), 0);
+	CHECK_INT(test_ipc_pass(&w, PROC_AUTHD, PROC_FRONTD, &r), 0);
 	CHECK_INT(ipc_msg_get(&r, &got), 0);
 	CHECK_INT(got.head.status, 200);
 	CHECK_STR(got.password, "abcdefghijklmnopqrst");
@@ -191,7 +173,7 @@ test_password_res_as_minted(void)
 
 	ipc_msg_init(&w, IPC_AUTH_PASSWORD_RES, 1);
 	ipc_put_head(&w, 404, "host not found");
-	CHECK_INT(pass(&w, PROC_AUTHD, PROC_FRONTD, &r), 0);
+	CHECK_INT(test_ipc_pass(&w, PROC_AUTHD, PROC_FRONTD, &r), 0);
 	CHECK_INT(ipc_msg_get(&r, &got), 0);
 	CHECK_INT(got.head.status, 404);
 	CHECK_STR(got.password, "");
@@ -210,7 +192,7 @@ test_cred(void)
 	strlcpy(q.name, "bob@example.com", sizeof(q.name));
 	ipc_msg_init(&w, IPC_CRED_GET, 1);
 	ipc_msg_put(&w, &q);
-	CHECK_INT(pass(&w, PROC_AUTHD, PROC_STORED, &r), 0);
+	CHECK_INT(test_ipc_pass(&w, PROC_AUTHD, PROC_STORED, &r), 0);
 	CHECK_INT(ipc_msg_get(&r, &gq), 0);
 	CHECK_INT(gq.grant_len, 0);
 	CHECK_STR(gq.name, "bob@example.com");
@@ -227,7 +209,7 @@ test_cred(void)
 	memset(res.cred.hash, 'h', FIELD_HASH_MAX);	/* the longest */
 	ipc_msg_init(&w, IPC_CRED_RES, 1);
 	ipc_msg_put(&w, &res);
-	CHECK_INT(pass(&w, PROC_STORED, PROC_AUTHD, &r), 0);
+	CHECK_INT(test_ipc_pass(&w, PROC_STORED, PROC_AUTHD, &r), 0);
 	CHECK_INT(ipc_msg_get(&r, &got), 0);
 	CHECK_INT(got.cred.found, 1);
 	CHECK(got.cred.oid == 5);
@@ -256,7 +238,7 @@ test_session_and_token(void)
 	strlcpy(s.kind, "jwt", sizeof(s.kind));	/* no digest */
 	ipc_msg_init(&w, IPC_SESSION_CREATE, 1);
 	ipc_msg_put(&w, &s);
-	CHECK_INT(pass(&w, PROC_AUTHD, PROC_STORED, &r), 0);
+	CHECK_INT(test_ipc_pass(&w, PROC_AUTHD, PROC_STORED, &r), 0);
 	CHECK_INT(ipc_msg_get(&r, &gs), 0);
 	CHECK_INT(gs.digest_len, 0);
 	CHECK_STR(gs.public_id, "abcdefghijkl");
@@ -278,7 +260,7 @@ test_session_and_token(void)
 	strlcpy(t.kind, "cs_", sizeof(t.kind));
 	ipc_msg_init(&w, IPC_TOKEN_RES, 1);
 	ipc_msg_put(&w, &t);
-	CHECK_INT(pass(&w, PROC_STORED, PROC_AUTHD, &r), 0);
+	CHECK_INT(test_ipc_pass(&w, PROC_STORED, PROC_AUTHD, &r), 0);
 	CHECK_INT(ipc_msg_get(&r, &gt), 0);
 	CHECK_INT(gt.found, 1);
 	CHECK_INT(gt.digest_len, TOKEN_DIGEST_LEN);
@@ -299,7 +281,7 @@ test_session_and_token(void)
 	ipc_put_u64(&w, 1);
 	ipc_put_u64(&w, 0);
 	ipc_put_str(&w, "jwtx");
-	CHECK_INT(pass(&w, PROC_AUTHD, PROC_STORED, &r), 0);
+	CHECK_INT(test_ipc_pass(&w, PROC_AUTHD, PROC_STORED, &r), 0);
 	CHECK_INT(ipc_msg_get(&r, &gs), -1);
 	CHECK(r.error == NULL && r.refused != NULL);
 	ipc_msg_clear(&r);
@@ -320,7 +302,7 @@ test_tls_sign(void)
 	ipc_put_bin(&w, id, TLSSIGN_KEYID_LEN);
 	ipc_put_u64(&w, 0x0403);
 	ipc_put_bin(&w, tbs, sizeof(tbs));
-	CHECK_INT(pass(&w, PROC_FRONTD, PROC_AUTHD, &r), 0);
+	CHECK_INT(test_ipc_pass(&w, PROC_FRONTD, PROC_AUTHD, &r), 0);
 	CHECK_INT(ipc_msg_get(&r, &got), 0);
 	CHECK_INT(got.key_id_len, TLSSIGN_KEYID_LEN);
 	CHECK_INT(got.scheme, 0x0403);
@@ -333,7 +315,7 @@ test_tls_sign(void)
 	ipc_put_bin(&w, id, sizeof(id));
 	ipc_put_u64(&w, 0x0403);
 	ipc_put_bin(&w, tbs, sizeof(tbs));
-	CHECK_INT(pass(&w, PROC_FRONTD, PROC_AUTHD, &r), 0);
+	CHECK_INT(test_ipc_pass(&w, PROC_FRONTD, PROC_AUTHD, &r), 0);
 	CHECK_INT(ipc_msg_get(&r, &got), -1);
 	CHECK(r.error == NULL);
 	CHECK_STR(r.refused, "binary too long");
@@ -345,7 +327,7 @@ test_tls_sign(void)
 	res.sig_len = 72;
 	ipc_msg_init(&w, IPC_TLS_SIGN_RES, 1);
 	ipc_msg_put(&w, &res);
-	CHECK_INT(pass(&w, PROC_AUTHD, PROC_FRONTD, &r), 0);
+	CHECK_INT(test_ipc_pass(&w, PROC_AUTHD, PROC_FRONTD, &r), 0);
 	CHECK_INT(ipc_msg_get(&r, &gres), 0);
 	CHECK_INT(gres.sig_len, 72);
 	CHECK(memcmp(gres.sig, res.sig, 72) == 0);
@@ -365,7 +347,7 @@ test_grant_key(void)
 	k.key_len = sizeof(k.key);
 	ipc_msg_init(&w, IPC_GRANT_KEY, 0);
 	ipc_msg_put(&w, &k);
-	CHECK_INT(pass(&w, PROC_AUTHD, PROC_STORED, &r), 0);
+	CHECK_INT(test_ipc_pass(&w, PROC_AUTHD, PROC_STORED, &r), 0);
 	CHECK_INT(ipc_msg_get(&r, &got), 0);
 	CHECK_INT(got.key_len, FIELD_GRANT_KEY_LEN);
 	CHECK(memcmp(got.key, k.key, FIELD_GRANT_KEY_LEN) == 0);
@@ -374,7 +356,7 @@ test_grant_key(void)
 	memset(longer, 0x77, sizeof(longer));
 	ipc_msg_init(&w, IPC_GRANT_KEY, 0);
 	ipc_put_bin(&w, longer, sizeof(longer));
-	CHECK_INT(pass(&w, PROC_AUTHD, PROC_STORED, &r), 0);
+	CHECK_INT(test_ipc_pass(&w, PROC_AUTHD, PROC_STORED, &r), 0);
 	CHECK_INT(ipc_msg_get(&r, &got), -1);
 	ipc_msg_clear(&r);
 }

@@ -13,29 +13,6 @@
 #include "log.h"
 #include "test.h"
 
-/*
- * w as from sends it to, decoded into r (which reads the datagram in
- * place: one at a time); -1 if refused.
- */
-static int
-pass(struct ipc_msg *w, struct ipc_msg *r, enum proc_id from,
-    enum proc_id to)
-{
-	static uint8_t	 datagram[IPC_MAX_MSG];
-	const void	*buf;
-	const char	*why = NULL;
-	size_t		 len;
-	int		 rc;
-
-	rc = ipc_msg_finish(w, &buf, &len);
-	if (rc == 0) {
-		memcpy(datagram, buf, len);
-		rc = ipc_decode(r, datagram, len, -1, from, to, &why);
-	}
-	ipc_msg_clear(w);
-	return rc;
-}
-
 /* authd to stored: settings absent or given, secrets kept or sealed. */
 static void
 test_store_egress(void)
@@ -68,7 +45,7 @@ test_store_egress(void)
 
 	ipc_msg_init(&w, IPC_STORE_EGRESS, 3);
 	CHECK_INT(ipc_msg_put(&w, in), 1);
-	CHECK_INT(pass(&w, &r, PROC_AUTHD, PROC_STORED), 0);
+	CHECK_INT(test_ipc_pass(&w, PROC_AUTHD, PROC_STORED, &r), 0);
 	CHECK_INT(ipc_msg_get(&r, out), 0);
 	CHECK_INT(out->grant_len, GRANT_LEN);
 	CHECK(memcmp(out->grant, in->grant, GRANT_LEN) == 0);
@@ -95,7 +72,7 @@ test_store_egress(void)
 	memset(in->given.set.label, 'x', sizeof(in->given.set.label));
 	ipc_msg_init(&w, IPC_STORE_EGRESS, 3);
 	ipc_msg_put(&w, in);
-	CHECK_INT(pass(&w, &r, PROC_AUTHD, PROC_STORED), 0);
+	CHECK_INT(test_ipc_pass(&w, PROC_AUTHD, PROC_STORED, &r), 0);
 	CHECK_INT(ipc_msg_get(&r, out), -1);
 	CHECK(r.refused != NULL && r.error == NULL);
 	ipc_msg_clear(&r);
@@ -130,7 +107,7 @@ test_egress_list(void)
 	CHECK_INT(ipc_msg_put(&w, &res), 1);
 	ipc_append(&w, &items);
 	ipc_msg_clear(&items);
-	CHECK_INT(pass(&w, &r, PROC_STORED, PROC_FRONTD), 0);
+	CHECK_INT(test_ipc_pass(&w, PROC_STORED, PROC_FRONTD, &r), 0);
 	memset(&res, 0, sizeof(res));
 	CHECK_INT(ipc_msg_get(&r, &res), 0);
 	CHECK_INT(res.head.status, 200);
@@ -151,7 +128,7 @@ test_egress_list(void)
 	    sizeof(res.head.message));
 	ipc_msg_init(&w, IPC_BINDING_LIST_RES, 9);
 	CHECK_INT(ipc_msg_put(&w, &res), 0);
-	CHECK_INT(pass(&w, &r, PROC_STORED, PROC_FRONTD), 0);
+	CHECK_INT(test_ipc_pass(&w, PROC_STORED, PROC_FRONTD, &r), 0);
 	memset(&res, 0, sizeof(res));
 	CHECK_INT(ipc_msg_get(&r, &res), 0);
 	CHECK_INT(res.head.status, 403);
@@ -209,7 +186,7 @@ test_egress_check(void)
 	strlcpy(in.declared_ip, "203.0.113.7", sizeof(in.declared_ip));
 	ipc_msg_init(&w, IPC_EGRESS_CHECK, 4);
 	ipc_msg_put(&w, &in);
-	CHECK_INT(pass(&w, &r, PROC_STORED, PROC_TASKD), 0);
+	CHECK_INT(test_ipc_pass(&w, PROC_STORED, PROC_TASKD, &r), 0);
 	CHECK_INT(ipc_msg_get(&r, &out), 0);
 	check_job(&in.job, &out.job);
 	CHECK_STR(out.declared_ip, "203.0.113.7");
@@ -219,7 +196,7 @@ test_egress_check(void)
 	memset(&in.job, 0, sizeof(in.job));
 	ipc_msg_init(&w, IPC_EGRESS_CHECK, 4);
 	ipc_msg_put(&w, &in);
-	CHECK_INT(pass(&w, &r, PROC_STORED, PROC_TASKD), 0);
+	CHECK_INT(test_ipc_pass(&w, PROC_STORED, PROC_TASKD, &r), 0);
 	CHECK_INT(ipc_msg_get(&r, &out), 0);
 	CHECK_INT(out.job.present, 0);
 	ipc_msg_clear(&r);
@@ -242,7 +219,7 @@ test_egress_check_res(void)
 	in.test.ms = 1234;
 	ipc_msg_init(&w, IPC_EGRESS_CHECK_RES, 4);
 	CHECK_INT(ipc_msg_put(&w, &in), 1);
-	CHECK_INT(pass(&w, &r, PROC_TASKD, PROC_STORED), 0);
+	CHECK_INT(test_ipc_pass(&w, PROC_TASKD, PROC_STORED, &r), 0);
 	CHECK_INT(ipc_msg_get(&r, &out), 0);
 	CHECK_INT(out.test.result[EGC_CONNECTIVITY], 1);
 	CHECK_INT(out.test.result[EGC_EXIT_IP], 0);
@@ -272,7 +249,7 @@ cfg_egress(const char *const *ranges, uint32_t n, uint32_t count,
 		strlcpy(one.range, ranges[i], sizeof(one.range));
 		ipc_msg_put_item(&w, &one);
 	}
-	if (pass(&w, r, PROC_MOATD, PROC_STORED) == -1)
+	if (test_ipc_pass(&w, PROC_MOATD, PROC_STORED, r) == -1)
 		return -2;
 	rc = daemon_get_egress(r, allow);
 	return rc;

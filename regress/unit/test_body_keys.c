@@ -13,29 +13,6 @@
 #include "log.h"
 #include "test.h"
 
-/*
- * w as from sends it to, decoded into r (which reads the datagram in
- * place: one at a time); -1 if refused.
- */
-static int
-pass(struct ipc_msg *w, struct ipc_msg *r, enum proc_id from,
-    enum proc_id to)
-{
-	static uint8_t	 datagram[IPC_MAX_MSG];
-	const void	*buf;
-	const char	*why = NULL;
-	size_t		 len;
-	int		 rc;
-
-	rc = ipc_msg_finish(w, &buf, &len);
-	if (rc == 0) {
-		memcpy(datagram, buf, len);
-		rc = ipc_decode(r, datagram, len, -1, from, to, &why);
-	}
-	ipc_msg_clear(w);
-	return rc;
-}
-
 /* frontd to authd to stored: the route's access travels with the key. */
 static void
 test_sshkey_add(void)
@@ -57,7 +34,7 @@ test_sshkey_add(void)
 	memset(in->line, 'a', FIELD_SSHKEY_LINE_MAX);
 	ipc_msg_init(&w, IPC_AUTH_SSHKEY_ADD, 5);
 	CHECK_INT(ipc_msg_put(&w, in), 1);
-	CHECK_INT(pass(&w, &r, PROC_FRONTD, PROC_AUTHD), 0);
+	CHECK_INT(test_ipc_pass(&w, PROC_FRONTD, PROC_AUTHD, &r), 0);
 	CHECK_INT(ipc_msg_get(&r, out), 0);
 	CHECK_INT(out->grant_len, GRANT_LEN);
 	CHECK(memcmp(out->grant, in->grant, GRANT_LEN) == 0);
@@ -73,7 +50,7 @@ test_sshkey_add(void)
 	memset(in->name, 'x', sizeof(in->name));
 	ipc_msg_init(&w, IPC_AUTH_SSHKEY_ADD, 5);
 	ipc_msg_put(&w, in);
-	CHECK_INT(pass(&w, &r, PROC_FRONTD, PROC_AUTHD), 0);
+	CHECK_INT(test_ipc_pass(&w, PROC_FRONTD, PROC_AUTHD, &r), 0);
 	CHECK_INT(ipc_msg_get(&r, out), -1);
 	CHECK(r.refused != NULL && r.error == NULL);
 	ipc_msg_clear(&r);
@@ -99,7 +76,7 @@ test_sshkey_res(void)
 	strlcpy(in->key.private_key, "-----BEGIN", sizeof(in->key.private_key));
 	ipc_msg_init(&w, IPC_SSHKEY_RES, 5);
 	CHECK_INT(ipc_msg_put(&w, in), 1);
-	CHECK_INT(pass(&w, &r, PROC_AUTHD, PROC_FRONTD), 0);
+	CHECK_INT(test_ipc_pass(&w, PROC_AUTHD, PROC_FRONTD, &r), 0);
 	CHECK_INT(ipc_msg_get(&r, out), 0);
 	CHECK_INT(out->head.status, 201);
 	CHECK_INT(out->key.oid, 7);
@@ -111,7 +88,7 @@ test_sshkey_res(void)
 	in->head.status = 409;
 	ipc_msg_init(&w, IPC_SSHKEY_RES, 5);
 	CHECK_INT(ipc_msg_put(&w, in), 0);
-	CHECK_INT(pass(&w, &r, PROC_AUTHD, PROC_FRONTD), 0);
+	CHECK_INT(test_ipc_pass(&w, PROC_AUTHD, PROC_FRONTD, &r), 0);
 	CHECK_INT(ipc_msg_get(&r, out), 0);
 	CHECK_INT(out->head.status, 409);
 	CHECK_STR(out->key.private_key, "");
@@ -150,7 +127,7 @@ test_apikey_list(void)
 	CHECK_INT(ipc_msg_put(&w, &res), 1);
 	ipc_append(&w, &items);
 	ipc_msg_clear(&items);
-	CHECK_INT(pass(&w, &r, PROC_STORED, PROC_FRONTD), 0);
+	CHECK_INT(test_ipc_pass(&w, PROC_STORED, PROC_FRONTD, &r), 0);
 	CHECK_INT(ipc_msg_get(&r, &res), 0);
 	CHECK_INT(res.total, 9);
 	for (i = 0; (rc = ipc_msg_get_item(&r, got)) == 1; i++) {
@@ -186,7 +163,7 @@ test_apikey_create(void)
 		strlcpy(in->permissions, "[]", sizeof(in->permissions));
 		ipc_msg_init(&w, IPC_AUTH_APIKEY_CREATE, 2);
 		CHECK_INT(ipc_msg_put(&w, in), 1);
-		CHECK_INT(pass(&w, &r, PROC_FRONTD, PROC_AUTHD), 0);
+		CHECK_INT(test_ipc_pass(&w, PROC_FRONTD, PROC_AUTHD, &r), 0);
 		CHECK_INT(ipc_msg_get(&r, out), 0);
 		CHECK_INT(out->never, never);
 		CHECK_INT(out->expires_in, never ? 0 : 3600);
@@ -231,7 +208,7 @@ test_account_res(void)
 	CHECK_INT(ipc_msg_put(&w, res), 1);
 	ipc_append(&w, &items);
 	ipc_msg_clear(&items);
-	CHECK_INT(pass(&w, &r, PROC_STORED, PROC_FRONTD), 0);
+	CHECK_INT(test_ipc_pass(&w, PROC_STORED, PROC_FRONTD, &r), 0);
 	CHECK_INT(ipc_msg_get(&r, got), 0);
 	CHECK_STR(got->user.username, "alice");
 	CHECK_STR(got->user.email, "a@example.com");
@@ -273,7 +250,7 @@ test_auth_signed(void)
 	in->body_len = 64 * 1024;
 	ipc_msg_init(&w, IPC_AUTH_SIGNED, 4);
 	CHECK_INT(ipc_msg_put(&w, in), 1);
-	CHECK_INT(pass(&w, &r, PROC_FRONTD, PROC_AUTHD), 0);
+	CHECK_INT(test_ipc_pass(&w, PROC_FRONTD, PROC_AUTHD, &r), 0);
 	CHECK_INT(ipc_msg_get(&r, out), 0);
 	CHECK_STR(out->api_key, "ABCDEFGHIJKLMNOPQRST");
 	CHECK_STR(out->target, "/v2/account/data");
@@ -298,14 +275,14 @@ test_host_password(void)
 	strlcpy(in.secret, "Abcdefghijkmnopqrstu", sizeof(in.secret));
 	ipc_msg_init(&w, IPC_HOST_PASSWORD_RES, 9);
 	CHECK_INT(ipc_msg_put(&w, &in), 1);
-	CHECK_INT(pass(&w, &r, PROC_AUTHD, PROC_FRONTD), 0);
+	CHECK_INT(test_ipc_pass(&w, PROC_AUTHD, PROC_FRONTD, &r), 0);
 	CHECK_INT(ipc_msg_get(&r, &out), 0);
 	CHECK_STR(out.secret, "Abcdefghijkmnopqrstu");
 	ipc_msg_clear(&r);
 	/* and only authd sends it, to frontd */
 	ipc_msg_init(&w, IPC_HOST_PASSWORD_RES, 9);
 	ipc_msg_put(&w, &in);
-	CHECK_INT(pass(&w, &r, PROC_STORED, PROC_FRONTD), -1);
+	CHECK_INT(test_ipc_pass(&w, PROC_STORED, PROC_FRONTD, &r), -1);
 }
 
 int

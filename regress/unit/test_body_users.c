@@ -12,24 +12,6 @@
 #include "wire.h"
 #include "test.h"
 
-/* Writes w whole and reads it as to would from from; w is cleared. */
-static int
-pass(struct ipc_msg *w, enum proc_id from, enum proc_id to, struct ipc_msg *r)
-{
-	static uint8_t	 copy[IPC_MAX_MSG];
-	const void	*buf;
-	const char	*why = NULL;
-	size_t		 len;
-	int		 rc = -1;
-
-	if (ipc_msg_finish(w, &buf, &len) == 0) {
-		memcpy(copy, buf, len);
-		rc = ipc_decode(r, copy, len, -1, from, to, &why);
-	}
-	ipc_msg_clear(w);
-	return rc;
-}
-
 static void
 a_user(struct user_rec *u)
 {
@@ -62,7 +44,7 @@ test_user_with_hosts(void)
 	strlcpy(res.hosts[0].hostname, "web", sizeof(res.hosts[0].hostname));
 	ipc_msg_init(&w, IPC_USER_RES, 1);
 	CHECK_INT(ipc_msg_put(&w, &res), 1);
-	CHECK_INT(pass(&w, PROC_STORED, PROC_FRONTD, &r), 0);
+	CHECK_INT(test_ipc_pass(&w, PROC_STORED, PROC_FRONTD, &r), 0);
 	CHECK_INT(ipc_msg_get(&r, &got), 0);
 	CHECK_INT(got.head.status, 200);
 	CHECK_STR(got.user.username, "alice");
@@ -92,7 +74,7 @@ test_user_refused(void)
 	a_user(&res.user);
 	ipc_msg_init(&w, IPC_USER_RES, 1);
 	CHECK_INT(ipc_msg_put(&w, &res), 0);
-	CHECK_INT(pass(&w, PROC_STORED, PROC_FRONTD, &r), 0);
+	CHECK_INT(test_ipc_pass(&w, PROC_STORED, PROC_FRONTD, &r), 0);
 	ipc_get_u32(&r, &status);
 	ipc_get_str(&r, message, sizeof(message));
 	CHECK_INT(status, 404);
@@ -102,7 +84,7 @@ test_user_refused(void)
 
 	ipc_msg_init(&w, IPC_USER_RES, 1);
 	ipc_msg_put(&w, &res);
-	CHECK_INT(pass(&w, PROC_AUTHD, PROC_FRONTD, &r), 0);
+	CHECK_INT(test_ipc_pass(&w, PROC_AUTHD, PROC_FRONTD, &r), 0);
 	CHECK_INT(ipc_msg_get(&r, &got), 0);
 	CHECK_INT(got.head.status, 404);
 	CHECK_STR(got.user.username, "");
@@ -131,7 +113,7 @@ test_user_list(void)
 	if (ipc_msg_put(&w, &res))
 		ipc_append(&w, &items);
 	ipc_msg_clear(&items);
-	CHECK_INT(pass(&w, PROC_STORED, PROC_FRONTD, &r), 0);
+	CHECK_INT(test_ipc_pass(&w, PROC_STORED, PROC_FRONTD, &r), 0);
 	CHECK_INT(ipc_msg_get(&r, &got), 0);
 	CHECK(got.total == 5);
 	while ((rc = ipc_msg_get_item(&r, &item)) == 1)
@@ -157,7 +139,7 @@ test_expiry_never(void)
 	q.never = 1;
 	ipc_msg_init(&w, IPC_OP_USER_EXPIRY, 1);
 	ipc_msg_put(&w, &q);
-	CHECK_INT(pass(&w, PROC_FRONTD, PROC_STORED, &r), 0);
+	CHECK_INT(test_ipc_pass(&w, PROC_FRONTD, PROC_STORED, &r), 0);
 	CHECK_INT(ipc_msg_get(&r, &got), 0);
 	CHECK_INT(got.never, 1);
 	CHECK(got.expires_at == 0);
@@ -186,7 +168,7 @@ test_limits(void)
 	ipc_put_bin(&w, grant, sizeof(grant));
 	ipc_put_u64(&w, IPC_ACCESS_ADMIN);
 	ipc_put_str(&w, ref);
-	CHECK_INT(pass(&w, PROC_FRONTD, PROC_STORED, &r), 0);
+	CHECK_INT(test_ipc_pass(&w, PROC_FRONTD, PROC_STORED, &r), 0);
 	{
 		struct ipc_user_ref	 got;
 
@@ -205,7 +187,7 @@ test_limits(void)
 	ipc_msg_put(&w, &res);
 	memset(e->metadata, 'm', sizeof(e->metadata) - 1);
 	ipc_msg_put_item(&w, e);
-	CHECK_INT(pass(&w, PROC_STORED, PROC_FRONTD, &r), 0);
+	CHECK_INT(test_ipc_pass(&w, PROC_STORED, PROC_FRONTD, &r), 0);
 	CHECK_INT(ipc_msg_get(&r, &res), 0);
 	CHECK_INT(ipc_msg_get_item(&r, e), 1);
 	CHECK_INT((int)strlen(e->metadata), FIELD_EVENT_TEXT_MAX);
@@ -224,7 +206,7 @@ test_limits(void)
 			ipc_put_str(&w, k == 7 ? long_text : "");
 		ipc_put_i64(&w, 0);
 	}
-	CHECK_INT(pass(&w, PROC_STORED, PROC_FRONTD, &r), 0);
+	CHECK_INT(test_ipc_pass(&w, PROC_STORED, PROC_FRONTD, &r), 0);
 	CHECK_INT(ipc_msg_get(&r, &res), 0);
 	CHECK_INT(ipc_msg_get_item(&r, e), -1);
 	CHECK(r.refused != NULL);
@@ -243,7 +225,7 @@ test_ping(void)
 	q.payload_len = 64;
 	ipc_msg_init(&w, IPC_PING, 1);
 	ipc_msg_put(&w, &q);
-	CHECK_INT(pass(&w, PROC_FRONTD, PROC_STORED, &r), 0);
+	CHECK_INT(test_ipc_pass(&w, PROC_FRONTD, PROC_STORED, &r), 0);
 	CHECK_INT(ipc_msg_get(&r, &got), 0);
 	CHECK_INT(got.payload_len, 64);
 	CHECK(memcmp(got.payload, q.payload, 64) == 0);
