@@ -19,7 +19,7 @@ YACC	?= byacc
 PKGS_COMMON	= libbsd-overlay libseccomp libmd
 WARN	= -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes \
 	  -Wmissing-prototypes -Wformat=2 -Wno-unused-parameter
-CFLAGS_BASE = -std=c11 -D_GNU_SOURCE -g $(WARN) -Icommon -Iipc -I$(B)/gen \
+CFLAGS_BASE = -std=c11 -D_GNU_SOURCE -g $(WARN) -Ilog -Icommon -Iipc -I$(B)/gen \
 	  -DMOAT_VERSION='"0.1"'
 ifeq ($(SAN),1)
 CC	= clang
@@ -46,7 +46,7 @@ endif
 pc_cflags = $(shell pkg-config --cflags $(1))
 pc_libs = $(shell pkg-config --libs $(1))
 
-COMMON_SRCS = common/log.c common/sandbox.c common/landlock.c \
+COMMON_SRCS = log/log.c common/sandbox.c common/landlock.c \
 	common/seccomp.c common/daemon.c common/util.c common/dialect.c \
 	common/hmac.c common/grant.c common/ratelimit.c \
 	common/timefmt.c common/scopes.c common/cidr.c \

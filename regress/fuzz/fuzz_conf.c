@@ -6,7 +6,7 @@
  *
  *	clang -g -O1 -fsanitize=fuzzer,address,undefined \
  *	    $(pkg-config --cflags libbsd-overlay) -Icommon -Imoatd \
- *	    parse.c moatd/conffile.c common/log.c ipc/proc.c \
+ *	    parse.c moatd/conffile.c log/log.c ipc/proc.c \
  *	    regress/fuzz/fuzz_conf.c $(pkg-config --libs libbsd-overlay)
  *	./a.out -close_fd_mask=2 regress/unit/conf
  *

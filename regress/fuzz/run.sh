@@ -11,7 +11,7 @@ mkdir -p "$out"
 cd "$top"
 
 CFLAGS="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
- -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Icommon -Iipc -Ibuild/gen -Ifrontd -Imoatd
+ -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Ilog -Icommon -Iipc -Ibuild/gen -Ifrontd -Imoatd
  -I$out $(pkg-config --cflags libbsd-overlay msgpack libevent jansson)"
 LIBS="$(pkg-config --libs libbsd-overlay msgpack libevent jansson libseccomp)"
 
@@ -23,7 +23,7 @@ byacc -o "$out/parse.c" moatd/parse.y
 # shellcheck disable=SC2086
 {
 clang $CFLAGS regress/fuzz/fuzz_ipc.c $IPC \
-    common/log.c -o "$out/fuzz_ipc" $LIBS
+    log/log.c -o "$out/fuzz_ipc" $LIBS
 clang $CFLAGS regress/fuzz/fuzz_http.c frontd/http_parse.c \
     frontd/http_chunked.c frontd/http_chars.c \
     -o "$out/fuzz_http" $LIBS
@@ -35,13 +35,13 @@ clang $CFLAGS -Iauthd regress/fuzz/fuzz_jwt.c authd/crypto.c \
     -o "$out/fuzz_jwt" $LIBS $(pkg-config --libs libcrypto)
 clang $CFLAGS -Iauthd regress/fuzz/fuzz_sshkey.c authd/sshkey.c \
     common/sshkeycheck.c $IPC common/util.c \
-    common/log.c \
+    log/log.c \
     -o "$out/fuzz_sshkey" $LIBS $(pkg-config --libs libcrypto libssh)
 clang $CFLAGS regress/fuzz/fuzz_conf.c moatd/conffile.c "$out/parse.c" \
-    common/log.c ipc/proc.c common/util.c common/dialect.c \
+    log/log.c ipc/proc.c common/util.c common/dialect.c \
     common/cidr.c -o "$out/fuzz_conf" $LIBS
 clang $CFLAGS -Iauthd regress/fuzz/fuzz_tlssign.c authd/tlskey.c \
-    $IPC common/log.c \
+    $IPC log/log.c \
     common/util.c \
     -o "$out/fuzz_tlssign" $LIBS $(pkg-config --libs libcrypto)
 }
