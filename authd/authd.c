@@ -49,6 +49,7 @@ static const struct ipc_handler handlers[] = {
 	{ IPC_CFG_MASTER_KEY, config_master_key, 0 },
 	{ IPC_CFG_TLS_CERT, config_tls_cert, 0 },
 	{ IPC_CFG_TLS_KEY, config_tls_key, 0 },
+	{ IPC_CFG_ACME_EAB, config_acme_eab, 0 },
 	{ IPC_CFG_DONE, config_done, IPC_H_CONFIGURES },
 	{ IPC_PROC_START, config_proc_start, IPC_H_ONCE },
 	{ IPC_ADMIN_BOOTSTRAP, bootstrap_admin, 0 },

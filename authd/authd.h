@@ -68,6 +68,13 @@ struct authd {
 
 extern struct authd *authd_env;
 
+/* acmeeab.c: the acme directories' EAB keys (cfg.acme.eab); a name's
+ * key id and base64url HMAC key, valid until the next cfg.done, or -1 */
+int	 config_acme_eab(struct ipc_chan *, struct ipc_msg *);
+void	 acme_eab_apply(void);
+int	 acme_eab_get_key(const char *name, const char **kid,
+	    const char **hmac);
+
 /* config.c */
 int	 config_common(struct ipc_chan *, struct ipc_msg *);
 int	 config_auth(struct ipc_chan *, struct ipc_msg *);

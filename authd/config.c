@@ -167,6 +167,7 @@ apply(void)
 	if (!a->have_master_key)
 		fatalx("configuration without a master key");
 	apply_tls();
+	acme_eab_apply();
 	a->conf = a->pending;
 	log_setverbose(a->conf.common.verbose);
 	if (!a->keys_ready)

@@ -6,6 +6,7 @@
  * memory, fstat only on descriptors.
  */
 #include <sys/types.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -115,8 +116,17 @@ group_ipc(scmp_filter_ctx ctx)
 static void
 group_inet(scmp_filter_ctx ctx)
 {
+	struct scmp_arg_cmp	 fionread;
+
 	ALLOW(accept); ALLOW(accept4); ALLOW(setsockopt); ALLOW(getsockopt);
 	ALLOW(getsockname); ALLOW(getpeername); ALLOW(shutdown);
+	/*
+	 * libevent's plain socket buffers (frontd's acme listener, which
+	 * has no TLS) ask how many bytes wait before each read: ioctl
+	 * FIONREAD only, which reads a count and changes nothing.
+	 */
+	fionread = arg_cmp(1, SCMP_CMP_EQ, FIONREAD, 0);
+	allow_if(ctx, SCMP_SYS(ioctl), "ioctl", 1, &fionread);
 }
 
 static void

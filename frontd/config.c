@@ -78,7 +78,7 @@ get_listen(struct ipc_msg *m)
 			close(b.fd);
 		return -1;
 	}
-	server_add_listener(b.name, b.fd);
+	server_add_listener(b.name, b.fd, b.acme);
 	return 0;
 }
 
@@ -111,6 +111,7 @@ apply(void)
 	f->ipc_timeout_ms = c->common.ipc_timeout_ms;
 	memcpy(f->proxies, c->proxies, sizeof(f->proxies));
 	f->nproxies = c->nproxies;
+	acme_dirs_move(&f->acme, &c->acme);
 	log_setverbose(c->common.verbose);
 }
 
@@ -133,6 +134,13 @@ config_proxies(struct ipc_chan *chan, struct ipc_msg *m)
 {
 	(void)chan;
 	return get_proxies(&frontd_env->pending, m);
+}
+
+int
+config_acme(struct ipc_chan *chan, struct ipc_msg *m)
+{
+	(void)chan;
+	return acme_dirs_get(m, &frontd_env->pending.acme);
 }
 
 int

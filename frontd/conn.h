@@ -49,6 +49,8 @@ struct conn {
 	uint32_t		 ipc_reqid;
 	uint64_t		 id;
 	struct api_req		*api;		/* the request being served */
+	int			 acme;		/* on the acme listener: plain
+						   HTTP, http-01 only */
 };
 
 struct api_req;
@@ -60,9 +62,17 @@ void	 response_json(struct conn *, int status, const char *body,
 void	 response_json_headers(struct conn *, int status, const char *headers,
 	    const char *body, size_t len);
 void	 response_error(struct conn *, int status, const char *message);
+/* text/plain, for the acme listener */
+void	 response_text(struct conn *, int status, const char *headers,
+	    const char *body, size_t len);
 enum dialect response_dialect(const char *path, size_t len);
 /* An error in the dialect's shape ({"error": ...} for control plane v1). */
 json_t	*response_error_body(enum dialect, int status, const char *message);
+
+/* acme.c: the acme listener's one route (http-01) and its redirect */
+void	 acme_serve(struct conn *);
+/* what the acme listener refuses before reading a body: 0 or -1 */
+int	 acme_head_refused(struct conn *, int *status, const char **why);
 
 /* server.c */
 /*

@@ -44,6 +44,7 @@ static const struct ipc_handler handlers[] = {
 	{ IPC_CFG_HTTP, config_http, 0 },
 	{ IPC_CFG_PROXIES, config_proxies, 0 },
 	{ IPC_CFG_LISTEN, config_listen, 0 },
+	{ IPC_CFG_ACME, config_acme, 0 },
 	{ IPC_CFG_TLS_CERT, config_tls_cert, 0 },
 #ifdef MOAT_BENCH_KEY_IN_FRONTD
 	{ IPC_CFG_TLS_KEY, config_tls_key, 0 },

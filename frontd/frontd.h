@@ -11,6 +11,7 @@
 #include <event2/listener.h>
 #include <openssl/ssl.h>
 
+#include "acmedirs.h"
 #include "body_cfg.h"
 #include "http_parse.h"
 #include "daemon.h"
@@ -23,6 +24,7 @@
 struct frontd_listener {
 	char			 name[80];
 	int			 fd;
+	int			 acme;		/* plain HTTP, http-01 only */
 	struct evconnlistener	*evl;
 };
 
@@ -38,6 +40,7 @@ struct frontd_config {
 #endif
 	struct sockaddr_storage	 proxies[CFG_PROXIES_MAX];
 	uint32_t		 nproxies;
+	struct acme_dirs	 acme;
 };
 
 struct frontd {
@@ -55,6 +58,10 @@ struct frontd {
 	/* X-Forwarded-For is believed from these peers only */
 	struct sockaddr_storage	 proxies[CFG_PROXIES_MAX];
 	uint32_t		 nproxies;
+	/* the acme directories an account may name */
+	struct acme_dirs	 acme;
+	/* where the acme listener redirects to: an HTTPS listener's */
+	uint16_t		 https_port;
 };
 
 extern struct frontd *frontd_env;
@@ -64,6 +71,7 @@ int	 config_common(struct ipc_chan *, struct ipc_msg *);
 int	 config_http(struct ipc_chan *, struct ipc_msg *);
 int	 config_proxies(struct ipc_chan *, struct ipc_msg *);
 int	 config_listen(struct ipc_chan *, struct ipc_msg *);
+int	 config_acme(struct ipc_chan *, struct ipc_msg *);
 int	 config_tls_cert(struct ipc_chan *, struct ipc_msg *);
 int	 config_tls_key(struct ipc_chan *, struct ipc_msg *);
 int	 config_done(struct ipc_chan *, struct ipc_msg *);
@@ -100,7 +108,7 @@ int	 peers_acquire(const struct sockaddr *, uint32_t limit);
 void	 peers_release(const struct sockaddr *);
 
 /* server.c */
-void	 server_add_listener(const char *name, int fd);
+void	 server_add_listener(const char *name, int fd, int acme);
 void	 server_start(void);
 void	 server_pause_accept(void);
 void	 server_resume_accept(void);

@@ -32,9 +32,9 @@ http_date(void)
 	return buf;
 }
 
-void
-response_json_headers(struct conn *c, int status, const char *headers,
-    const char *body, size_t len)
+static void
+response_write(struct conn *c, int status, const char *type,
+    const char *headers, const char *body, size_t len)
 {
 	struct evbuffer	*out = bufferevent_get_output(c->bev);
 	int		 head = c->req.method == HTTP_METHOD_HEAD;
@@ -52,16 +52,30 @@ response_json_headers(struct conn *c, int status, const char *headers,
 	else
 		evbuffer_add_printf(out, "HTTP/1.1 %d %s\r\n"
 		    "Date: %s\r\n"
-		    "Content-Type: application/json\r\n"
+		    "Content-Type: %s\r\n"
 		    "Content-Length: %zu\r\n"
 		    "Cache-Control: no-store\r\n"
 		    "X-Content-Type-Options: nosniff\r\n"
 		    "%s%s\r\n", status, http_status_text(status),
-		    http_date(), len, headers,
+		    http_date(), type, len, headers,
 		    c->close_after ? "Connection: close\r\n" : "");
 	if (!head && len > 0 && status != 204 && status != 304)
 		evbuffer_add(out, body, len);
 	c->state = CONN_WRITING;
+}
+
+void
+response_json_headers(struct conn *c, int status, const char *headers,
+    const char *body, size_t len)
+{
+	response_write(c, status, "application/json", headers, body, len);
+}
+
+void
+response_text(struct conn *c, int status, const char *headers,
+    const char *body, size_t len)
+{
+	response_write(c, status, "text/plain", headers, body, len);
 }
 
 void
@@ -137,6 +151,17 @@ response_error(struct conn *c, int status, const char *message)
 	json_t	*o;
 	char	*s;
 
+	if (c->acme) {
+		char	 line[160];
+		int	 n;
+
+		n = snprintf(line, sizeof(line), "%d %s\n", status,
+		    message);
+		if (n < 0 || (size_t)n >= sizeof(line))
+			n = snprintf(line, sizeof(line), "%d\n", status);
+		response_text(c, status, "", line, n);
+		return;
+	}
 	o = response_error_body(c->req.path != NULL ? response_dialect(
 	    c->req.path, c->req.pathlen) : DIALECT_V1, status, message);
 	s = o != NULL ? json_dumps(o, JSON_COMPACT) : NULL;

@@ -110,14 +110,14 @@ static void
 conn_accept(struct evconnlistener *evl, evutil_socket_t fd,
     struct sockaddr *sa, int salen, void *arg)
 {
-	struct frontd	*f = frontd_env;
-	struct conn	*c;
-	SSL		*ssl;
-	int		 on = 1;
-	size_t		 high;
+	struct frontd		*f = frontd_env;
+	struct frontd_listener	*l = arg;
+	struct conn		*c;
+	SSL			*ssl = NULL;
+	int			 on = 1;
+	size_t			 high;
 
 	(void)evl;
-	(void)arg;
 	if (f->connections >= f->http.max_connections) {
 		close(fd);
 		server_pause_accept();
@@ -130,7 +130,7 @@ conn_accept(struct evconnlistener *evl, evutil_socket_t fd,
 	}
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
 	if ((c = calloc(1, sizeof(*c))) == NULL ||
-	    (ssl = SSL_new(f->ssl_ctx)) == NULL) {
+	    (!l->acme && (ssl = SSL_new(f->ssl_ctx)) == NULL)) {
 		log_warnx("conn: out of memory");
 		peers_release(sa);
 		free(c);
@@ -142,8 +142,13 @@ conn_accept(struct evconnlistener *evl, evutil_socket_t fd,
 	c->id = ++next_conn_id;
 	c->lim = f->http;
 	peer_text(sa, c->peer, sizeof(c->peer));
-	c->bev = bufferevent_openssl_socket_new(f->base, fd, ssl,
-	    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
+	c->acme = l->acme;
+	if (c->acme)
+		c->bev = bufferevent_socket_new(f->base, fd,
+		    BEV_OPT_CLOSE_ON_FREE);
+	else
+		c->bev = bufferevent_openssl_socket_new(f->base, fd, ssl,
+		    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
 	c->timer = evtimer_new(f->base, conn_timeout, c);
 	if (c->bev == NULL || c->timer == NULL) {
 		if (c->bev == NULL) {
@@ -153,7 +158,8 @@ conn_accept(struct evconnlistener *evl, evutil_socket_t fd,
 		conn_free(c);
 		return;
 	}
-	bufferevent_openssl_set_allow_dirty_shutdown(c->bev, 1);
+	if (!c->acme)
+		bufferevent_openssl_set_allow_dirty_shutdown(c->bev, 1);
 	bufferevent_setcb(c->bev, conn_read, conn_write, conn_event, c);
 	/* Reading stops once a whole request could be buffered. */
 	high = c->lim.max_header_bytes + c->lim.max_body + 4096;
@@ -161,8 +167,11 @@ conn_accept(struct evconnlistener *evl, evutil_socket_t fd,
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
 	c->state = CONN_HEAD;
 	/* a handshake gets less time than a request head */
-	conn_set_timer(c, c->lim.header_timeout < HANDSHAKE_SECONDS ?
-	    c->lim.header_timeout : HANDSHAKE_SECONDS);
+	if (c->acme)
+		conn_set_timer(c, c->lim.header_timeout);
+	else
+		conn_set_timer(c, c->lim.header_timeout < HANDSHAKE_SECONDS ?
+		    c->lim.header_timeout : HANDSHAKE_SECONDS);
 }
 
 /* A malformed request: answer 4xx/5xx and close, reading nothing more. */
@@ -251,6 +260,17 @@ conn_read_head(struct conn *c, struct evbuffer *in)
 	if (http_parse_head(c->head, n, &lim, &c->req, &err) != 1)
 		fatalx("request head parsed differently twice");
 	c->body_len = 0;
+	if (c->acme) {
+		int		 status;
+		const char	*why;
+
+		/* one request a connection, and none with a body */
+		c->req.keep_alive = 0;
+		if (acme_head_refused(c, &status, &why) == -1) {
+			conn_reject(c, status, why);
+			return -1;
+		}
+	}
 	if (c->req.chunked || c->req.content_length > 0) {
 		if (conn_expect(c) == -1)
 			return -1;
@@ -331,7 +351,10 @@ conn_process(struct conn *c)
 	/* dispatched once, on the way into CONN_HANDLING */
 	conn_set_timer(c, c->lim.request_timeout);
 	frontd_env->requests++;
-	serve(c);
+	if (c->acme)
+		acme_serve(c);
+	else
+		serve(c);
 }
 
 static void
@@ -438,16 +461,23 @@ server_init(conn_fn serve_fn, conn_fn release_fn)
 }
 
 void
-server_add_listener(const char *name, int fd)
+server_add_listener(const char *name, int fd, int acme)
 {
 	struct frontd		*f = frontd_env;
 	struct frontd_listener	*l;
+	const char		*colon;
 
 	if (f->nlisteners >= FRONTD_MAX_LISTEN)
 		fatalx("too many listeners");
 	l = &f->listeners[f->nlisteners++];
 	strlcpy(l->name, name, sizeof(l->name));
 	l->fd = fd;
+	l->acme = acme;
+	/* the acme listener redirects to the first HTTPS listener's port;
+	 * moatd names each "address:port" */
+	if (!acme && f->https_port == 0 &&
+	    (colon = strrchr(name, ':')) != NULL)
+		f->https_port = strtonum(colon + 1, 1, 65535, NULL);
 }
 
 void
@@ -459,7 +489,7 @@ server_start(void)
 	for (i = 0; i < f->nlisteners; i++) {
 		struct frontd_listener	*l = &f->listeners[i];
 
-		l->evl = evconnlistener_new(f->base, conn_accept, NULL,
+		l->evl = evconnlistener_new(f->base, conn_accept, l,
 		    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 0, l->fd);
 		if (l->evl == NULL)
 			fatalx("cannot accept on %s", l->name);

@@ -24,9 +24,40 @@ const struct ipc_body body_cfg_http = IPC_BODY(ipc_cfg_http, cfg_http_fields);
 static const struct ipc_field cfg_listen_fields[] = {
 	IPC_FIELD(ipc_cfg_listen, name, IPC_FT_STR),
 	IPC_FIELD(ipc_cfg_listen, fd, IPC_FT_FD),
+	IPC_FIELD(ipc_cfg_listen, acme, IPC_FT_BOOL),
 };
 const struct ipc_body body_cfg_listen =
     IPC_BODY(ipc_cfg_listen, cfg_listen_fields);
+
+static const struct ipc_field cfg_acme_fields[] = {
+	IPC_FIELD(ipc_cfg_acme, count, IPC_FT_U32),
+};
+const struct ipc_body body_cfg_acme = IPC_BODY(ipc_cfg_acme, cfg_acme_fields);
+
+static const struct ipc_field cfg_acme_dir_fields[] = {
+	IPC_FIELD(ipc_cfg_acme_dir, name, IPC_FT_STR),
+	IPC_FIELD(ipc_cfg_acme_dir, url, IPC_FT_STR),
+	IPC_FIELD(ipc_cfg_acme_dir, eab, IPC_FT_BOOL),
+	IPC_FIELD(ipc_cfg_acme_dir, ca, IPC_FT_BOOL),
+};
+const struct ipc_body body_cfg_acme_dir =
+    IPC_BODY(ipc_cfg_acme_dir, cfg_acme_dir_fields);
+
+static const struct ipc_field cfg_acme_ca_fields[] = {
+	IPC_FIELD(ipc_cfg_acme_ca, name, IPC_FT_STR),
+	IPC_FIELD(ipc_cfg_acme_ca, path, IPC_FT_STR),
+	IPC_FIELD(ipc_cfg_acme_ca, fd, IPC_FT_FD),
+};
+const struct ipc_body body_cfg_acme_ca =
+    IPC_BODY(ipc_cfg_acme_ca, cfg_acme_ca_fields);
+
+static const struct ipc_field cfg_acme_eab_fields[] = {
+	IPC_FIELD(ipc_cfg_acme_eab, name, IPC_FT_STR),
+	IPC_FIELD(ipc_cfg_acme_eab, kid, IPC_FT_STR),
+	IPC_FIELD(ipc_cfg_acme_eab, hmac, IPC_FT_STR),
+};
+const struct ipc_body body_cfg_acme_eab =
+    IPC_BODY(ipc_cfg_acme_eab, cfg_acme_eab_fields);
 
 static const struct ipc_field cfg_file_fields[] = {
 	IPC_FIELD(ipc_cfg_file, path, IPC_FT_STR),

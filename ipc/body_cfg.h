@@ -21,6 +21,11 @@
 #define CFG_TASK_TEXT_MAX	256	/* a path or URL, with its NUL */
 #define CFG_RUNTIME_KIND_MAX	8	/* crun or runc, with its NUL */
 #define CFG_PASSWORD_MAX	128	/* the first admin's, with its NUL */
+/* acme directories (moatd's conffile.h: CONF_MAX_ACME_DIRS and sizes) */
+#define CFG_ACME_DIRS_MAX	16
+#define CFG_ACME_NAME_MAX	64	/* with its NUL */
+#define CFG_ACME_URL_MAX	512	/* with its NUL */
+#define CFG_ACME_EAB_MAX	256	/* a kid or a key's text, with NUL */
 
 /* cfg.common: what every child gets alike */
 struct ipc_cfg_common {
@@ -40,10 +45,41 @@ struct ipc_cfg_http {
 	uint32_t	 idle_timeout;
 };
 
-/* cfg.listen: a listening socket, handed over once */
+/* cfg.listen: a listening socket, handed over once; acme: plain HTTP
+ * that answers http-01 challenges only */
 struct ipc_cfg_listen {
 	char		 name[CFG_LISTEN_NAME_MAX];
 	int		 fd;
+	int		 acme;
+};
+
+/* cfg.acme: how many acme directories moatd.conf names, then each */
+struct ipc_cfg_acme {
+	uint32_t	 count;
+};
+
+struct ipc_cfg_acme_dir {
+	char		 name[CFG_ACME_NAME_MAX];
+	char		 url[CFG_ACME_URL_MAX];
+	int		 eab;		/* the CA wants External Account
+					   Binding: authd has its key */
+	int		 ca;		/* trust only its ca-file's roots,
+					   which cfg.acme.ca brings */
+};
+
+/* cfg.acme.ca: a directory's ca-file, opened by moatd, for taskd */
+struct ipc_cfg_acme_ca {
+	char		 name[CFG_ACME_NAME_MAX];
+	char		 path[PATH_MAX];
+	int		 fd;
+};
+
+/* cfg.acme.eab: the count, then each directory's EAB key id and HMAC
+ * key (base64url), for authd only */
+struct ipc_cfg_acme_eab {
+	char		 name[CFG_ACME_NAME_MAX];
+	char		 kid[CFG_ACME_EAB_MAX];
+	char		 hmac[CFG_ACME_EAB_MAX];
 };
 
 /* cfg.tls.cert, cfg.tls.key: a PEM file moatd opened, and its path */
@@ -118,6 +154,10 @@ extern const struct ipc_body body_cfg_common;
 extern const struct ipc_body body_cfg_http;
 extern const struct ipc_body body_cfg_listen;
 extern const struct ipc_body body_cfg_file;
+extern const struct ipc_body body_cfg_acme;
+extern const struct ipc_body body_cfg_acme_dir;
+extern const struct ipc_body body_cfg_acme_ca;
+extern const struct ipc_body body_cfg_acme_eab;
 extern const struct ipc_body body_cfg_auth;
 extern const struct ipc_body body_cfg_master_key;
 extern const struct ipc_body body_cfg_task;

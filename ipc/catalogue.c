@@ -12,6 +12,7 @@
 #include "body_users.h"
 #include "hostrec.h"
 #include "body_egress.h"
+#include "body_challenge.h"
 #include "ipc.h"
 
 #define R(a, b)		IPC_ROUTE(PROC_##a, PROC_##b)
@@ -434,6 +435,32 @@ static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 	    IPC_TLS_SIGN_RES, &body_tls_sign, NULL },
 	[IPC_TLS_SIGN_RES] = { IPC_TLS_SIGN_RES, "tls.sign.res", 1 * KIB, AF,
 	    REP, 0, &body_tls_sign_res, NULL },
+
+	/* acme directories: names and URLs to whoever checks or uses them;
+	 * a ca-file to taskd, which opens none; the EAB keys to authd only */
+	[IPC_CFG_ACME] = { IPC_CFG_ACME, "cfg.acme", 12 * KIB,
+	    R(MOATD, FRONTD) | R(MOATD, STORED) | R(MOATD, TASKD),
+	    IPC_F_STRICT, 0, &body_cfg_acme, &body_cfg_acme_dir },
+	[IPC_CFG_ACME_CA] = { IPC_CFG_ACME_CA, "cfg.acme.ca", 5 * KIB,
+	    R(MOATD, TASKD), IPC_F_FD | IPC_F_STRICT, 0, &body_cfg_acme_ca,
+	    NULL },
+	[IPC_CFG_ACME_EAB] = { IPC_CFG_ACME_EAB, "cfg.acme.eab", 12 * KIB,
+	    R(MOATD, AUTHD), IPC_F_STRICT, 0, &body_cfg_acme,
+	    &body_cfg_acme_eab },
+	/* http-01: frontd's acme listener reads a pending challenge; taskd
+	 * puts one when its ACME order presents it, and removes it */
+	[IPC_ACME_CHALLENGE_GET] = { IPC_ACME_CHALLENGE_GET,
+	    "acme.challenge.get", 1 * KIB, FS, REQ, IPC_ACME_CHALLENGE_RES,
+	    &body_acme_challenge_get, NULL },
+	[IPC_ACME_CHALLENGE_RES] = { IPC_ACME_CHALLENGE_RES,
+	    "acme.challenge.res", 1 * KIB, SF, REP, 0,
+	    &body_acme_challenge_res, NULL },
+	[IPC_ACME_CHALLENGE_PUT] = { IPC_ACME_CHALLENGE_PUT,
+	    "acme.challenge.put", 1 * KIB, TS, REQ, IPC_OP_RES,
+	    &body_acme_challenge_put, NULL },
+	[IPC_ACME_CHALLENGE_DEL] = { IPC_ACME_CHALLENGE_DEL,
+	    "acme.challenge.del", 1 * KIB, TS, REQ, IPC_OP_RES,
+	    &body_acme_challenge_get, NULL },
 };
 
 const struct ipc_msgdef *

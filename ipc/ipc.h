@@ -243,6 +243,14 @@ enum ipc_type {
 	/* frontd's TLS handshakes, signed by authd on the signing link */
 	IPC_TLS_SIGN,
 	IPC_TLS_SIGN_RES,
+
+	IPC_CFG_ACME,
+	IPC_CFG_ACME_CA,
+	IPC_CFG_ACME_EAB,
+	IPC_ACME_CHALLENGE_GET,
+	IPC_ACME_CHALLENGE_RES,
+	IPC_ACME_CHALLENGE_PUT,
+	IPC_ACME_CHALLENGE_DEL,
 	IPC_TYPE_MAX
 };
 

@@ -64,7 +64,9 @@ bootstrap_cb(struct ipc_chan *chan, struct ipc_msg *msg, void *arg)
 	if (!res.created)
 		return;
 	write_admin_password(m->conf->var_dir, res.password);
-	l = TAILQ_FIRST(&m->conf->listeners);
+	TAILQ_FOREACH(l, &m->conf->listeners, entry)
+		if (!l->acme)
+			break;
 	printf("\nmoat: first start: created the user \"admin\" (role admin)"
 	    " with the password\n\n    %s\n\n"
 	    "It is shown once here and kept in %s/admin.password (mode "

@@ -88,7 +88,8 @@ child_environment(void)
 	size_t		 n = 0;
 #ifdef MOAT_TEST
 	static const char *const pass[] = { "ASAN_OPTIONS", "UBSAN_OPTIONS",
-	    "LSAN_OPTIONS", "MOAT_TEST_NOSANDBOX", NULL };
+	    "LSAN_OPTIONS", "MOAT_TEST_NOSANDBOX", "MOAT_TEST_ACME_CHALLENGES",
+	    NULL };
 	size_t		 i;
 	char		*v;
 

@@ -138,6 +138,7 @@ conf_finalize(struct moat_config *conf)
 		{ "control socket", conf->control_socket, "moatd.sock" },
 	};
 	struct sockaddr_un	 sun;
+	struct conf_listen	*l;
 	char			 err[128];
 	size_t			 i;
 	int			 errors = 0;
@@ -178,7 +179,13 @@ conf_finalize(struct moat_config *conf)
 		}
 	}
 
-	if (TAILQ_EMPTY(&conf->listeners) && conf_listen_add(conf,
+	if (conf_acme_check(conf) == -1)
+		errors++;
+	/* an acme listener alone does not count: the API needs HTTPS */
+	TAILQ_FOREACH(l, &conf->listeners, entry)
+		if (!l->acme)
+			break;
+	if (l == NULL && conf_listen_add(conf,
 	    "localhost", CONF_DEFAULT_PORT, err, sizeof(err)) == -1) {
 		log_warnx("default listener: %s", err);
 		errors++;
@@ -226,6 +233,8 @@ conf_clear(struct moat_config *conf)
 			close(l->fd);
 		free(l);
 	}
+	/* the EAB keys are secrets */
+	explicit_bzero(conf->acme, sizeof(conf->acme));
 	memset(conf, 0, sizeof(*conf));
 	TAILQ_INIT(&conf->listeners);
 }
@@ -233,6 +242,13 @@ conf_clear(struct moat_config *conf)
 int
 conf_listen_add(struct moat_config *conf, const char *addr, long long port,
     char *err, size_t errlen)
+{
+	return conf_listen_add_kind(conf, addr, port, 0, err, errlen);
+}
+
+int
+conf_listen_add_kind(struct moat_config *conf, const char *addr,
+    long long port, int acme, char *err, size_t errlen)
 {
 	struct sockaddr_in	 sin;
 	struct sockaddr_in6	 sin6;
@@ -255,6 +271,7 @@ conf_listen_add(struct moat_config *conf, const char *addr, long long port,
 		return -1;
 	}
 	l->fd = -1;
+	l->acme = acme;
 	memset(&sin, 0, sizeof(sin));
 	memset(&sin6, 0, sizeof(sin6));
 	if (inet_pton(AF_INET, addr, &sin.sin_addr) == 1) {
@@ -470,7 +487,8 @@ dump_listen(FILE *fp, const struct conf_listen *l)
 		inet_ntop(AF_INET6, &sin6->sin6_addr, host, sizeof(host));
 		port = ntohs(sin6->sin6_port);
 	}
-	fprintf(fp, "listen on %s port %u\n", host, port);
+	fprintf(fp, "listen %son %s port %u\n", l->acme ? "acme " : "",
+	    host, port);
 }
 
 /*
@@ -560,6 +578,7 @@ conf_dump(FILE *fp, const struct moat_config *conf)
 		    conf->egress.allow[i]);
 	fprintf(fp, "task uid-range %u %u\n", conf->task.uid_first,
 	    conf->task.uid_blocks);
+	conf_acme_dump(fp, conf);
 	fprintf(fp, "ipc timeout %u\n", conf->ipc_timeout_ms);
 	if (conf->log_verbose)
 		fprintf(fp, "log verbose\n");

@@ -34,6 +34,7 @@ struct conf_listen {
 	socklen_t		 sslen;
 	char			 name[80];	/* "127.0.0.1:8443" */
 	int			 fd;		/* moatd only, -1 until bound */
+	int			 acme;		/* plain HTTP, http-01 only */
 };
 TAILQ_HEAD(conf_listens, conf_listen);
 
@@ -81,6 +82,26 @@ struct conf_egress {
 	uint32_t	 nallow;
 };
 
+#define CONF_MAX_ACME_DIRS	16
+#define CONF_ACME_NAME_MAX	64	/* with the NUL */
+#define CONF_ACME_URL_MAX	512	/* with the NUL */
+#define CONF_ACME_EAB_MAX	256	/* a kid or a key's text, with NUL */
+#define CONF_ACME_CA_MAX	(64 * 1024)	/* bytes of a ca-file */
+#define CONF_ACME_HTTP_PORT	80
+
+/*
+ * acme directory: a CA's ACME directory, named.  Accounts name one of
+ * these; no URL is ever taken from a request.  eab_hmac is a secret and
+ * goes to authd only (confpush.c).
+ */
+struct conf_acme_dir {
+	char		 name[CONF_ACME_NAME_MAX];
+	char		 url[CONF_ACME_URL_MAX];
+	char		 ca_file[PATH_MAX];	/* "" for the system's roots */
+	char		 eab_kid[CONF_ACME_EAB_MAX];
+	char		 eab_hmac[CONF_ACME_EAB_MAX];	/* base64url */
+};
+
 struct conf_task {
 	uint32_t	 workers;
 	char		 runtime[256];	/* the OCI runtime; absolute */
@@ -114,6 +135,8 @@ struct moat_config {
 	struct conf_limits limits;
 	struct conf_task task;
 	struct conf_egress egress;
+	struct conf_acme_dir acme[CONF_MAX_ACME_DIRS];
+	uint32_t	 nacme;
 	uint32_t	 ipc_timeout_ms;	/* request/reply between children */
 	int		 log_verbose;
 };
@@ -146,6 +169,18 @@ void	 conf_dump(FILE *, const struct moat_config *);
  */
 int	 conf_listen_add(struct moat_config *, const char *addr, long long port,
 	    char *err, size_t errlen);
+int	 conf_listen_add_kind(struct moat_config *, const char *addr,
+	    long long port, int acme, char *err, size_t errlen);
+/*
+ * confacme.c: conf_acme_add() checks one acme directory statement (name,
+ * url; the optional fields "" when absent) against the others and
+ * appends it; conf_acme_check() is conf_finalize()'s part: every ca-file
+ * a regular file moatd can read, of at most CONF_ACME_CA_MAX bytes.
+ */
+int	 conf_acme_add(struct moat_config *, const struct conf_acme_dir *,
+	    char *err, size_t errlen);
+int	 conf_acme_check(const struct moat_config *);
+void	 conf_acme_dump(FILE *, const struct moat_config *);
 int	 conf_macro_set(const char *name, const char *value, int persist,
 	    const char **errstr);
 const char *conf_macro_get(const char *name);

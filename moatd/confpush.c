@@ -25,6 +25,10 @@
 
 _Static_assert(CFG_DIALECTS == DIALECT_MAX, "cfg.identity: the dialects");
 _Static_assert(CFG_PROXIES_MAX == CONF_MAX_PROXIES, "cfg.proxies: the peers");
+_Static_assert(CFG_ACME_DIRS_MAX == CONF_MAX_ACME_DIRS &&
+    CFG_ACME_NAME_MAX == CONF_ACME_NAME_MAX &&
+    CFG_ACME_URL_MAX == CONF_ACME_URL_MAX &&
+    CFG_ACME_EAB_MAX == CONF_ACME_EAB_MAX, "cfg.acme: the directories");
 
 static void	 config_done_cb(struct ipc_chan *, struct ipc_msg *, void *);
 
@@ -75,6 +79,7 @@ send_listeners(struct moatd *m, struct child *c)
 			continue;
 		strlcpy(b.name, l->name, sizeof(b.name));	/* as large */
 		b.fd = l->fd;
+		b.acme = l->acme;
 		l->fd = -1;
 		ipc_msg_init(&msg, IPC_CFG_LISTEN, 0);
 		ipc_msg_put(&msg, &b);
@@ -221,6 +226,90 @@ send_task(struct moatd *m, struct child *c)
 	ipc_send(c->chan, &msg);
 }
 
+/* acme directories: their names and URLs, to frontd, stored and taskd */
+static void
+send_acme(struct moatd *m, struct child *c)
+{
+	const struct moat_config	*conf = m->conf;
+	struct ipc_cfg_acme		 b = { conf->nacme };
+	struct ipc_cfg_acme_dir		 d;
+	struct ipc_msg			 msg;
+	uint32_t			 i;
+
+	ipc_msg_init(&msg, IPC_CFG_ACME, 0);
+	ipc_msg_put(&msg, &b);
+	for (i = 0; i < conf->nacme; i++) {
+		memset(&d, 0, sizeof(d));
+		strlcpy(d.name, conf->acme[i].name, sizeof(d.name));
+		strlcpy(d.url, conf->acme[i].url, sizeof(d.url));
+		d.eab = conf->acme[i].eab_kid[0] != '\0';
+		d.ca = conf->acme[i].ca_file[0] != '\0';
+		ipc_msg_put_item(&msg, &d);
+	}
+	ipc_send(c->chan, &msg);
+}
+
+/*
+ * Each ca-file, opened here and read by taskd (which opens no file),
+ * after cfg.acme: at start and on every reload, so a renewed CA
+ * certificate is taken up.  One that cannot be opened now is logged;
+ * taskd then has no roots for that directory and uses it for nothing
+ * (never falling back to the system's) until a reload brings them.
+ */
+static void
+send_acme_ca(struct moatd *m, struct child *c)
+{
+	const struct moat_config	*conf = m->conf;
+	struct ipc_cfg_acme_ca		 b;
+	struct ipc_msg			 msg;
+	uint32_t			 i;
+
+	for (i = 0; i < conf->nacme; i++) {
+		const struct conf_acme_dir *d = &conf->acme[i];
+
+		if (d->ca_file[0] == '\0')
+			continue;
+		memset(&b, 0, sizeof(b));
+		strlcpy(b.name, d->name, sizeof(b.name));
+		strlcpy(b.path, d->ca_file, sizeof(b.path));
+		if ((b.fd = open(d->ca_file, O_RDONLY | O_NONBLOCK |
+		    O_CLOEXEC)) == -1) {
+			log_warn("acme directory %s: open %s", d->name,
+			    d->ca_file);
+			continue;
+		}
+		ipc_msg_init(&msg, IPC_CFG_ACME_CA, 0);
+		ipc_msg_put(&msg, &b);
+		ipc_send(c->chan, &msg);
+	}
+}
+
+/* The EAB keys are key material: authd alone gets them, and signs. */
+static void
+send_acme_eab(struct moatd *m, struct child *c)
+{
+	const struct moat_config	*conf = m->conf;
+	struct ipc_cfg_acme		 b = { 0 };
+	struct ipc_cfg_acme_eab		 e;
+	struct ipc_msg			 msg;
+	uint32_t			 i;
+
+	for (i = 0; i < conf->nacme; i++)
+		b.count += conf->acme[i].eab_kid[0] != '\0';
+	ipc_msg_init(&msg, IPC_CFG_ACME_EAB, 0);
+	ipc_msg_put(&msg, &b);
+	for (i = 0; i < conf->nacme; i++) {
+		if (conf->acme[i].eab_kid[0] == '\0')
+			continue;
+		strlcpy(e.name, conf->acme[i].name, sizeof(e.name));
+		strlcpy(e.kid, conf->acme[i].eab_kid, sizeof(e.kid));
+		strlcpy(e.hmac, conf->acme[i].eab_hmac, sizeof(e.hmac));
+		ipc_msg_put_item(&msg, &e);
+		explicit_bzero(&e, sizeof(e));
+	}
+	ipc_send(c->chan, &msg);
+}
+
 static void
 push_child(struct moatd *m, struct child *c, int first)
 {
@@ -235,19 +324,24 @@ push_child(struct moatd *m, struct child *c, int first)
 		if (first)
 			send_listeners(m, c);
 		send_tls(m, c);
+		send_acme(m, c);
 		break;
 	case PROC_AUTHD:
 		send_auth(m, c, first);
 		send_identity(m, c);
 		send_tls(m, c);
+		send_acme_eab(m, c);
 		break;
 	case PROC_STORED:
 		send_identity(m, c);
 		send_egress(m, c);
+		send_acme(m, c);
 		break;
 	case PROC_TASKD:
 		send_task(m, c);
 		send_egress(m, c);
+		send_acme(m, c);
+		send_acme_ca(m, c);
 		break;
 	default:
 		fatalx("%s: not a child", __func__);
@@ -342,7 +436,8 @@ start_suite(struct moatd *m)
 	}
 	m->started = 1;
 	TAILQ_FOREACH(l, &m->conf->listeners, entry)
-		log_info("ready: https://%s/", l->name);
+		log_info("ready: %s://%s/", l->acme ? "http" : "https",
+		    l->name);
 	notify_systemd("READY=1");
 	bootstrap_admin(m);
 }

@@ -92,6 +92,8 @@ static struct parser {
 	struct file	*block_file;	/* where "http {" is open */
 	int		 block_line;
 	struct lexstrs	 strings;
+	struct conf_acme_dir acme;	/* the acme directory being read */
+	int		 acme_dup;	/* an option given twice */
 } ps;
 
 int		 yylex(void);
@@ -116,7 +118,10 @@ static int	 set_check_url(const char *);
 static int	 set_uid_range(int64_t, int64_t);
 static void	 set_user(const char *, const char *);
 static void	 set_macro(const char *, const char *);
-static void	 add_listen(const char *, int64_t);
+static void	 add_listen(const char *, int64_t, int);
+static void	 acme_begin(const char *, const char *);
+static void	 acme_opt(char *, size_t, const char *, const char *);
+static int	 acme_end(void);
 static void	 block_open(void);
 static int	 set_session(const char *, int64_t, int64_t);
 static int	 add_proxy(const char *);
@@ -135,9 +140,10 @@ static int	 add_egress_allow(const char *);
 %token	API AUTH FAILURES INVALID LIFETIME LIMIT LOGIN PROXY REQUESTS
 %token	SESSION TOKENS TRUSTED PER ADDRESS RUNTIME IMAGE EGRESS CHECK
 %token	ALLOW ENDPOINT UIDRANGE
+%token	ACME URL CAFILE EABKID EABHMAC
 %token	<string>	STRING
 %token	<number>	NUMBER
-%type	<number>	port size seconds idle limit
+%type	<number>	port acmeport size seconds idle limit
 %type	<string>	value
 
 %%
@@ -183,7 +189,16 @@ main		: VAR STRING {
 			if (set_path(ps.conf->empty_dir, "chroot", $2) == -1)
 				YYERROR;
 		}
-		| LISTEN ON STRING port		{ add_listen($3, $4); }
+		| LISTEN ON STRING port		{ add_listen($3, $4, 0); }
+		| LISTEN ACME ON STRING acmeport {
+			add_listen($4, $5, 1);
+		}
+		| ACME DIRECTORY STRING URL STRING {
+			acme_begin($3, $5);
+		} acmeopts {
+			if (acme_end() == -1)
+				YYERROR;
+		}
 		| TLS CERTIFICATE STRING {
 			if (set_path(ps.conf->tls_cert, "tls certificate",
 			    $3) == -1)
@@ -295,6 +310,28 @@ port		: /* empty */		{ $$ = CONF_DEFAULT_PORT; }
 		| PORT NUMBER		{ $$ = $2; }
 		;
 
+acmeport	: /* empty */		{ $$ = CONF_ACME_HTTP_PORT; }
+		| PORT NUMBER		{ $$ = $2; }
+		;
+
+acmeopts	: /* empty */
+		| acmeopts acmeopt
+		;
+
+acmeopt		: CAFILE STRING {
+			acme_opt(ps.acme.ca_file, sizeof(ps.acme.ca_file),
+			    "ca-file", $2);
+		}
+		| EABKID STRING {
+			acme_opt(ps.acme.eab_kid, sizeof(ps.acme.eab_kid),
+			    "eab-kid", $2);
+		}
+		| EABHMAC STRING {
+			acme_opt(ps.acme.eab_hmac, sizeof(ps.acme.eab_hmac),
+			    "eab-hmac", $2);
+		}
+		;
+
 argon2opts	: argon2opt
 		| argon2opts argon2opt
 		;
@@ -390,12 +427,14 @@ static const struct keyword {
 	const char	*name;
 	int		 token;
 } keywords[] = {
+	{ "acme",	ACME },
 	{ "address",		ADDRESS },
 	{ "allow",	ALLOW },
 	{ "api",		API },
 	{ "argon2",	ARGON2 },
 	{ "auth",	AUTH },
 	{ "body",	BODY },
+	{ "ca-file",	CAFILE },
 	{ "certificate",	CERTIFICATE },
 	{ "check",	CHECK },
 	{ "chroot",	CHROOT },
@@ -403,6 +442,8 @@ static const struct keyword {
 	{ "control",	CONTROL },
 	{ "database",	DATABASE },
 	{ "directory",	DIRECTORY },
+	{ "eab-hmac",	EABHMAC },
+	{ "eab-kid",	EABKID },
 	{ "egress",	EGRESS },
 	{ "endpoint",	ENDPOINT },
 	{ "failures",	FAILURES },
@@ -441,6 +482,7 @@ static const struct keyword {
 	{ "tokens",	TOKENS },
 	{ "trusted",	TRUSTED },
 	{ "uid-range",	UIDRANGE },
+	{ "url",		URL },
 	{ "user",	USER },
 	{ "var",		VAR },
 	{ "verbose",	VERBOSE },
@@ -894,6 +936,8 @@ lexstr_purge(void)
 
 	while ((ls = SLIST_FIRST(&ps.strings)) != NULL) {
 		SLIST_REMOVE_HEAD(&ps.strings, entry);
+		/* a string may have been an eab-hmac key */
+		explicit_bzero(ls->s, strlen(ls->s));
 		free(ls);
 	}
 }
@@ -1155,14 +1199,63 @@ set_macro(const char *name, const char *value)
 }
 
 static void
-add_listen(const char *addr, int64_t port)
+add_listen(const char *addr, int64_t port, int acme)
 {
 	char	 err[256];
 
 	if (port > INT32_MAX)
 		port = INT32_MAX;	/* out of range either way */
-	if (conf_listen_add(ps.conf, addr, port, err, sizeof(err)) == -1)
-		parse_error("listen on: %s", err);
+	if (conf_listen_add_kind(ps.conf, addr, port, acme, err,
+	    sizeof(err)) == -1)
+		parse_error("listen %son: %s", acme ? "acme " : "", err);
+}
+
+/* acme directory: the options land in ps.acme, checked whole at its end */
+static void
+acme_begin(const char *name, const char *url)
+{
+	explicit_bzero(&ps.acme, sizeof(ps.acme));
+	ps.acme_dup = 0;
+	/* too long for its field: refused whole by conf_acme_add() */
+	if (strlcpy(ps.acme.name, name, sizeof(ps.acme.name)) >=
+	    sizeof(ps.acme.name))
+		ps.acme.name[0] = '\0';
+	if (strlcpy(ps.acme.url, url, sizeof(ps.acme.url)) >=
+	    sizeof(ps.acme.url))
+		ps.acme.url[0] = '\0';
+}
+
+static void
+acme_opt(char *dst, size_t dstlen, const char *what, const char *value)
+{
+	if (dst[0] != '\0') {
+		parse_error("acme directory: %s given twice", what);
+		ps.acme_dup = 1;
+		return;
+	}
+	if (value[0] == '\0' || strlcpy(dst, value, dstlen) >= dstlen) {
+		parse_error("acme directory: %s empty or longer than %zu "
+		    "bytes", what, dstlen - 1);
+		ps.acme_dup = 1;
+		explicit_bzero(dst, dstlen);
+	}
+}
+
+static int
+acme_end(void)
+{
+	char	 err[256];
+	int	 rc = -1;
+
+	if (ps.acme_dup)
+		;	/* already said */
+	/* err names the directory only once its name was found sound */
+	else if (conf_acme_add(ps.conf, &ps.acme, err, sizeof(err)) == -1)
+		parse_error("acme directory: %s", err);
+	else
+		rc = 0;
+	explicit_bzero(&ps.acme, sizeof(ps.acme));
+	return rc;
 }
 
 /* A block must close in the file that opened it. */
@@ -1281,7 +1374,7 @@ parse_reset(void)
 	}
 	lexstr_purge();
 	conf_macro_reset();
-	memset(&ps, 0, sizeof(ps));
+	explicit_bzero(&ps, sizeof(ps));
 	TAILQ_INIT(&ps.files);
 	SLIST_INIT(&ps.strings);
 	ps.atstart = 1;

@@ -30,6 +30,7 @@ apply(void)
 	struct stored	*s = stored_env;
 
 	s->conf = s->pending;
+	acme_dirs_move(&s->acme, &s->acme_pending);
 	log_setverbose(s->conf.common.verbose);
 	ratelimit_set_limit(s->api, s->conf.api_requests);
 }
@@ -53,6 +54,13 @@ config_egress(struct ipc_chan *chan, struct ipc_msg *m)
 {
 	(void)chan;
 	return daemon_get_egress(m, &stored_env->pending.egress_allow);
+}
+
+int
+config_acme(struct ipc_chan *chan, struct ipc_msg *m)
+{
+	(void)chan;
+	return acme_dirs_get(m, &stored_env->acme_pending);
 }
 
 int

@@ -334,6 +334,16 @@ static const char *const migrations[] = {
 	"  h.oid = tasks.host_oid) WHERE short_id IS NULL AND"
 	"  host_oid IS NOT NULL;"
 	"CREATE INDEX tasks_short ON tasks (short_id, status);",
+
+	/* 14: http-01 challenges taskd presents, until they expire: owner
+	 * names the certificate or order they are for */
+	"CREATE TABLE acme_challenges ("
+	"  token TEXT PRIMARY KEY,"
+	"  key_authz TEXT NOT NULL,"
+	"  owner TEXT NOT NULL,"
+	"  created_at BIGINT NOT NULL,"
+	"  expires_at BIGINT NOT NULL);"
+	"CREATE INDEX acme_challenges_expires ON acme_challenges (expires_at);",
 };
 
 /* The migration that rebuilds tables other tables refer to: it runs with

@@ -50,6 +50,7 @@ static const struct ipc_handler handlers[] = {
 	{ IPC_CFG_COMMON, config_common, 0 },
 	{ IPC_CFG_IDENTITY, config_identity, 0 },
 	{ IPC_CFG_EGRESS, config_egress, 0 },
+	{ IPC_CFG_ACME, config_acme, 0 },
 	{ IPC_CFG_DONE, config_done, IPC_H_CONFIGURES },
 	{ IPC_PROC_START, config_proc_start, IPC_H_ONCE },
 	{ IPC_CLIENT_LIST, clients_list, LIVE },
@@ -77,6 +78,9 @@ static const struct ipc_handler handlers[] = {
 
 	{ IPC_HEALTH_CHECK, health_check, LIVE },
 	{ IPC_PING, health_ping, LIVE },
+	{ IPC_ACME_CHALLENGE_GET, challenges_get, LIVE },
+	{ IPC_ACME_CHALLENGE_PUT, challenges_put, LIVE },
+	{ IPC_ACME_CHALLENGE_DEL, challenges_del, LIVE },
 	{ IPC_OP_LOGOUT, sessions_logout, OP },
 	{ IPC_OP_EVENTS, events_list, OP },
 	{ IPC_OP_APIKEY_LIST, apikeys_list, OP },
@@ -147,6 +151,9 @@ main(int argc, char *argv[])
 	db_open(path);
 	if (schema_migrate() == -1)
 		fatalx("database migration failed");
+#ifdef MOAT_TEST
+	challenges_test_seed();
+#endif
 
 	dbdir.path = chrooted ? "/" : opts.root;
 	dbdir.access = SB_FS_READ | SB_FS_WRITE;

@@ -5,6 +5,7 @@
 
 #include <sqlite3.h>
 
+#include "acmedirs.h"
 #include "daemon.h"
 #include "dialect.h"
 #include "dispatch.h"
@@ -42,6 +43,8 @@ struct stored {
 	struct ipc_dispatcher	 dispatcher;
 	struct stored_config	 pending;
 	struct stored_config	 conf;
+	struct acme_dirs	 acme_pending;
+	struct acme_dirs	 acme;	/* what an account may name */
 	uint8_t			 grant_key[GRANT_KEY_LEN];
 	int			 have_grant_key;
 	struct ratelimit	*api;
@@ -62,6 +65,14 @@ struct principal {
 
 extern struct stored *stored_env;
 
+/* challenges.c: pending http-01 challenges */
+int	 challenges_get(struct ipc_chan *, struct ipc_msg *);
+int	 challenges_put(struct ipc_chan *, struct ipc_msg *);
+int	 challenges_del(struct ipc_chan *, struct ipc_msg *);
+#ifdef MOAT_TEST
+void	 challenges_test_seed(void);
+#endif
+
 /* digest.c: test builds log a digest of the database on SIGUSR1 */
 void	 digest_init(void);
 
@@ -69,6 +80,7 @@ void	 digest_init(void);
 int	 config_common(struct ipc_chan *, struct ipc_msg *);
 int	 config_identity(struct ipc_chan *, struct ipc_msg *);
 int	 config_egress(struct ipc_chan *, struct ipc_msg *);
+int	 config_acme(struct ipc_chan *, struct ipc_msg *);
 int	 config_done(struct ipc_chan *, struct ipc_msg *);
 int	 config_proc_start(struct ipc_chan *, struct ipc_msg *);
 

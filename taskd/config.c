@@ -48,6 +48,7 @@ apply(void)
 	static int		 told;
 
 	t->conf = t->pending;
+	acme_dirs_move(&t->acme, &t->acme_pending);
 	log_setverbose(t->conf.common.verbose);
 	if (told++)
 		return;
@@ -85,6 +86,20 @@ config_egress(struct ipc_chan *chan, struct ipc_msg *m)
 {
 	(void)chan;
 	return daemon_get_egress(m, &taskd_env->pending.egress_allow);
+}
+
+int
+config_acme(struct ipc_chan *chan, struct ipc_msg *m)
+{
+	(void)chan;
+	return acme_dirs_get(m, &taskd_env->acme_pending);
+}
+
+int
+config_acme_ca(struct ipc_chan *chan, struct ipc_msg *m)
+{
+	(void)chan;
+	return acme_dirs_get_ca(m, &taskd_env->acme_pending);
 }
 
 int

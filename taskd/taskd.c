@@ -61,6 +61,8 @@ static const struct ipc_handler handlers[] = {
 	{ IPC_CFG_COMMON, config_common, 0 },
 	{ IPC_CFG_TASK, config_task, 0 },
 	{ IPC_CFG_EGRESS, config_egress, 0 },
+	{ IPC_CFG_ACME, config_acme, 0 },
+	{ IPC_CFG_ACME_CA, config_acme_ca, 0 },
 	{ IPC_CFG_DONE, config_done, IPC_H_CONFIGURES },
 	{ IPC_PROC_START, config_proc_start, IPC_H_ONCE },
 	{ IPC_AGENT_PING, agent_ping, 0 },

@@ -3,6 +3,7 @@
 
 #include <stdint.h>
 
+#include "acmedirs.h"
 #include "daemon.h"
 #include "egresscheck.h"
 #include "ipc.h"
@@ -25,6 +26,10 @@ struct taskd {
 	struct ipc_chan		*chans[PROC_MAX];
 	struct taskd_config	 pending;
 	struct taskd_config	 conf;
+	/* acme directories with their ca-files: not in taskd_config,
+	 * which is copied whole, as these own their PEM buffers */
+	struct acme_dirs	 acme_pending;
+	struct acme_dirs	 acme;
 	int			 serving;
 	int			 runner;	/* the runner's socket */
 	char			 state_dir[256];
@@ -35,6 +40,8 @@ extern struct taskd *taskd_env;
 int	 config_common(struct ipc_chan *, struct ipc_msg *);
 int	 config_task(struct ipc_chan *, struct ipc_msg *);
 int	 config_egress(struct ipc_chan *, struct ipc_msg *);
+int	 config_acme(struct ipc_chan *, struct ipc_msg *);
+int	 config_acme_ca(struct ipc_chan *, struct ipc_msg *);
 int	 config_done(struct ipc_chan *, struct ipc_msg *);
 int	 config_proc_start(struct ipc_chan *, struct ipc_msg *);
 
