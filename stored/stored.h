@@ -65,7 +65,17 @@ struct principal {
 
 extern struct stored *stored_env;
 
-/* challenges.c: pending http-01 challenges */
+/*
+ * challengedb.c: pending http-01 challenges.  challenge_store(): 0, 1
+ * when the token is another owner's, -1 on a database error;
+ * challenge_lookup() and challenge_remove(): 200, 404 or 500.
+ */
+void	 challenge_sweep(void);
+int	 challenge_store(const char *token, const char *key_authz,
+	    const char *owner, int64_t expires);
+int	 challenge_lookup(const char *token, char *key_authz, size_t len);
+int	 challenge_remove(const char *token);
+/* challenges.c: their messages */
 int	 challenges_get(struct ipc_chan *, struct ipc_msg *);
 int	 challenges_put(struct ipc_chan *, struct ipc_msg *);
 int	 challenges_del(struct ipc_chan *, struct ipc_msg *);
