@@ -193,10 +193,19 @@ test_full(void)
 	CHECK_STR(conf.user[PROC_FRONTD], "_front");
 	CHECK_STR(conf.user[PROC_AUTHD], "_auth");
 	CHECK_STR(conf.user[PROC_STORED], "_db");
-	CHECK_INT(listen_count(&conf), 3);
+	CHECK_INT(listen_count(&conf), 4);
 	CHECK_STR(listen_name(&conf, 0), "192.0.2.10:443");
 	CHECK_STR(listen_name(&conf, 1), "[::1]:8443");
 	CHECK_STR(listen_name(&conf, 2), "0.0.0.0:8080");
+	CHECK_STR(listen_name(&conf, 3), "192.0.2.10:80");
+	CHECK_INT(TAILQ_LAST(&conf.listeners, conf_listens)->acme, 1);
+	CHECK_INT(TAILQ_FIRST(&conf.listeners)->acme, 0);
+	CHECK_INT(conf.nacme, 1);
+	CHECK_STR(conf.acme[0].name, "zerossl");
+	CHECK_STR(conf.acme[0].url, "https://acme.zerossl.com/v2/DV90");
+	CHECK_STR(conf.acme[0].eab_kid, "kid-1");
+	CHECK_STR(conf.acme[0].eab_hmac, "c2VjcmV0_-x");
+	CHECK_STR(conf.acme[0].ca_file, "");
 	sin6 = (struct sockaddr_in6 *)&TAILQ_NEXT(TAILQ_FIRST(&conf.listeners),
 	    entry)->ss;
 	CHECK_INT(sin6->sin6_family, AF_INET6);
@@ -226,7 +235,7 @@ test_full(void)
 	CHECK_INT(conf_finalize(&conf), 0);
 	CHECK_INT(conf.tls_generate, 0);
 	CHECK_STR(conf.db_dir, "/srv/moat/database");
-	CHECK_INT(listen_count(&conf), 3);
+	CHECK_INT(listen_count(&conf), 4);
 	conf_clear(&conf);
 }
 
@@ -540,6 +549,14 @@ static const struct bad {
 	int		 errors;
 	const char	*msg;
 } bad[] = {
+	{ "bad-acme-dup.conf", 1,
+	    "bad-acme-dup.conf:2: acme directory: \"le\": duplicate name" },
+	{ "bad-acme-eab.conf", 1,
+	    "bad-acme-eab.conf:1: acme directory: \"zerossl\": eab-kid and "
+	    "eab-hmac must be given together" },
+	{ "bad-acme-url.conf", 1,
+	    "bad-acme-url.conf:1: acme directory: \"le\": url must be "
+	    "https" },
 	{ "bad-block-unclosed.conf", 1,
 	    "bad-block-unclosed.conf:1: http block not closed" },
 	{ "bad-escape.conf", 1,
@@ -865,6 +882,105 @@ test_listen(void)
 	conf_clear(&conf);
 }
 
+/* acme directory and listen acme */
+static void
+test_acme(void)
+{
+	struct moat_config	 conf;
+	char			 buf[4096], ca[] = "/tmp/moat-test-ca-XXXXXX";
+	size_t			 len = 0;
+	int			 fd, i;
+
+	if ((fd = mkstemp(ca)) == -1)
+		fatal("mkstemp");
+	CHECK_INT(write(fd, "pem\n", 4), 4);
+	close(fd);
+	snprintf(buf, sizeof(buf), "acme directory \"pebble\" url "
+	    "\"https://127.0.0.1:14000/dir\" ca-file \"%s\"\n"
+	    "acme directory \"b.c-d_e\" url \"https://b.example\" "
+	    "eab-hmac \"x_y-z\" eab-kid \"k 1\"\n" /* a space: refused */
+	    "acme directory \"le\" url \"https://le.example/dir\" "
+	    "eab-hmac \"x_y-z\" eab-kid \"k1\"\n", ca);
+	CHECK_INT(PARSE_STR(buf, &conf), 1);
+	CHECK(logged("test:2: acme directory: \"b.c-d_e\": eab-kid must be "
+	    "printable"));
+	CHECK_INT(conf.nacme, 2);
+	CHECK_STR(conf.acme[0].ca_file, ca);
+	CHECK_STR(conf.acme[1].name, "le");
+	CHECK_STR(conf.acme[1].eab_kid, "k1");
+	CHECK_INT(conf_finalize(&conf), 0);
+	/* an acme listener alone does not replace the default HTTPS one */
+	conf_clear(&conf);
+	CHECK_INT(PARSE_STR("listen acme on ::1 port 8080\n", &conf), 0);
+	CHECK_INT(conf_finalize(&conf), 0);
+	CHECK_INT(listen_count(&conf), 2);
+	CHECK_STR(listen_name(&conf, 0), "[::1]:8080");
+	CHECK_STR(listen_name(&conf, 1), "127.0.0.1:8443");
+	CHECK_INT(TAILQ_FIRST(&conf.listeners)->acme, 1);
+	conf_clear(&conf);
+	/* port 80 by default; one address for one listener of any kind */
+	CHECK_INT(PARSE_STR("listen acme on localhost\n"
+	    "listen on 127.0.0.1 port 80\n", &conf), 1);
+	CHECK(logged("test:2: listen on: duplicate address 127.0.0.1:80"));
+	conf_clear(&conf);
+
+	CHECK_INT(PARSE_STR("acme directory \"a\" url \"https://x/\" "
+	    "ca-file \"/nonexistent/ca.pem\"\n", &conf), 0);
+	capture_start();
+	CHECK_INT(conf_finalize(&conf), -1);
+	capture_end();
+	CHECK(logged("acme directory \"a\": ca-file /nonexistent/ca.pem: "
+	    "No such file"));
+	conf_clear(&conf);
+	CHECK_INT(PARSE_STR("acme directory \"a\" url \"https://x/\" "
+	    "ca-file \"/tmp\"\n", &conf), 0);
+	capture_start();
+	CHECK_INT(conf_finalize(&conf), -1);
+	capture_end();
+	CHECK(logged("not a regular file"));
+	conf_clear(&conf);
+
+	CHECK_INT(PARSE_STR("acme directory \"a\" url \"https://x/\"\n"
+	    "acme directory \"a\" url \"https://y/\"\n", &conf), 1);
+	CHECK(logged("test:2: acme directory: \"a\": duplicate name"));
+	conf_clear(&conf);
+	CHECK_INT(PARSE_STR("acme directory \"a\" url \"http://x/\"\n"
+	    "acme directory \"b\" url \"https://\"\n"
+	    "acme directory \"c\" url \"https://u:p@x/\"\n"
+	    "acme directory \"d\" url \"https:///x\"\n", &conf), 4);
+	CHECK(logged("test:1: acme directory: \"a\": url must be https"));
+	conf_clear(&conf);
+	CHECK_INT(PARSE_STR("acme directory \"a\" url \"https://x/\" "
+	    "eab-kid \"k\"\n"
+	    "acme directory \"b\" url \"https://x/\" eab-hmac \"k\"\n"
+	    "acme directory \"c\" url \"https://x/\" eab-kid \"k\" "
+	    "eab-hmac \"a+b=\"\n"
+	    "acme directory \"d\" url \"https://x/\" ca-file \"rel\"\n"
+	    "acme directory \"e\" url \"https://x/\" ca-file \"/a\" "
+	    "ca-file \"/b\"\n"
+	    "acme directory \"\" url \"https://x/\"\n"
+	    "acme directory \"a/b\" url \"https://x/\"\n"
+	    "acme directory url \"https://x/\"\n", &conf), 8);
+	CHECK(logged("test:1: acme directory: \"a\": eab-kid and eab-hmac "
+	    "must be given together"));
+	CHECK(logged("test:3: acme directory: \"c\": eab-hmac must be "
+	    "base64url"));
+	CHECK(logged("test:4: acme directory: \"d\": ca-file must be an "
+	    "absolute path"));
+	CHECK(logged("test:5: acme directory: ca-file given twice"));
+	CHECK_INT(conf.nacme, 0);
+	conf_clear(&conf);
+
+	for (i = 0; i <= CONF_MAX_ACME_DIRS; i++)
+		len += snprintf(buf + len, sizeof(buf) - len,
+		    "acme directory \"d%d\" url \"https://x/%d\"\n", i, i);
+	CHECK_INT(parse_string(buf, len, &conf), 1);
+	CHECK(logged("more than 16 directories"));
+	CHECK_INT(conf.nacme, CONF_MAX_ACME_DIRS);
+	conf_clear(&conf);
+	unlink(ca);
+}
+
 static void
 test_users_and_paths(void)
 {
@@ -1102,7 +1218,8 @@ test_dump(void)
 	size_t			 len1 = 0, len2 = 0;
 	FILE			*fp;
 	const char		*files[] = { "good-full.conf",
-	    "good-empty.conf", "good-macros.conf", "good-oneline.conf" };
+	    "good-empty.conf", "good-macros.conf", "good-oneline.conf",
+	    "good-acme.conf" };
 	size_t			 i;
 
 	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
@@ -1190,6 +1307,7 @@ main(int argc, char *argv[])
 	RUN(test_lexer);
 	RUN(test_units);
 	RUN(test_listen);
+	RUN(test_acme);
 	RUN(test_users_and_paths);
 	RUN(test_identity);
 	RUN(test_egress_allow);
