@@ -159,7 +159,8 @@ response_error(struct conn *c, int status, const char *message)
 		    message);
 		if (n < 0 || (size_t)n >= sizeof(line))
 			n = snprintf(line, sizeof(line), "%d\n", status);
-		response_text(c, status, "", line, n);
+		response_text(c, status, status == 405 ?
+		    "Allow: GET, HEAD\r\n" : "", line, n);
 		return;
 	}
 	o = response_error_body(c->req.path != NULL ? response_dialect(

@@ -134,11 +134,12 @@ def test_bad_host_is_400(acme):
 
 def test_other_methods_are_405(acme):
     for method in ("POST", "PUT", "DELETE"):
-        status, _, _ = get(acme.acme_port,
+        status, headers, _ = get(acme.acme_port,
                            "/.well-known/acme-challenge/" + TOKEN,
                            method=method,
                            extra=b"Content-Length: 2\r\n\r\nab")
         assert status == 405, method
+        assert headers["allow"] == "GET, HEAD"
     status, _, _ = get(acme.acme_port, "/x", method="OPTIONS")
     assert status == 405
 
@@ -273,3 +274,46 @@ def test_reload_rereads_directories_and_ca_files(make_suite, tmp_path):
     wait_log(s, "configuration reloaded")
     assert s.all_pids() == pids
     assert s.request("GET", "/healthz")[0] == 200
+
+
+def test_eab_key_reaches_authd_only(make_suite):
+    """The EAB HMAC key is key material: moatd reads it and authd holds
+    it; frontd, stored and taskd never see it (they get the directory's
+    name and URL)."""
+    from test_v1_identity import read_memory
+    key = "eabKey_" + os.urandom(12).hex()
+    url = "https://eab.example/dir-" + os.urandom(6).hex()
+    s = make_suite(conf='acme directory "eab" url "%s" eab-kid "kid-1" '
+                        'eab-hmac "%s"\n' % (url, key))
+    assert s.request("GET", "/healthz")[0] == 200
+    found = {}
+    for proc in ("authd", "frontd", "stored", "taskd"):
+        regions = read_memory(s.pid(proc))
+        found[proc] = (any(key.encode() in r for r in regions),
+                       any(url.encode() in r for r in regions))
+    assert found["authd"][0], "the control: authd holds the key"
+    for proc in ("frontd", "stored", "taskd"):
+        assert not found[proc][0], proc
+        assert found[proc][1], proc     # but they know the directory
+
+
+def test_per_address_limit(make_suite):
+    """The acme listener counts connections per client address with the
+    HTTPS ones: one client cannot take every slot."""
+    port = free_port()
+    s = make_suite(conf="listen acme on 127.0.0.1 port %d\n"
+                        "http max connections per address 3\n" % port)
+    s.close_kept()
+    held = []
+    for _ in range(3):
+        c = socket.create_connection(("127.0.0.1", port), timeout=5)
+        c.sendall(b"GET / HTTP/1.1\r\n")
+        held.append(c)
+    time.sleep(0.2)
+    assert raw(port, b"GET / HTTP/1.1\r\nHost: a\r\n\r\n") == b""
+    held.pop().close()
+    time.sleep(0.2)
+    status, _, _ = get(port, "/.well-known/acme-challenge/unknownTok")
+    assert status == 404
+    for c in held:
+        c.close()
