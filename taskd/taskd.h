@@ -42,6 +42,20 @@ int	 config_task(struct ipc_chan *, struct ipc_msg *);
 int	 config_egress(struct ipc_chan *, struct ipc_msg *);
 int	 config_acme(struct ipc_chan *, struct ipc_msg *);
 int	 config_acme_ca(struct ipc_chan *, struct ipc_msg *);
+
+/*
+ * http01.c: an ACME order's http-01 challenge, kept by stored for the
+ * acme listener until expires (Unix seconds), and its removal; done is
+ * called once with stored's status, 503 if it did not answer.  -1 when
+ * nothing was sent (a field too long, or stored unreachable).
+ */
+typedef void	(*http01_done_fn)(void *arg, int status);
+int	 http01_present(const char *token, const char *key_authz,
+	    const char *owner, int64_t expires, http01_done_fn, void *arg);
+int	 http01_cleanup(const char *token, http01_done_fn, void *arg);
+#ifdef MOAT_TEST
+void	 http01_test_hook(void);
+#endif
 int	 config_done(struct ipc_chan *, struct ipc_msg *);
 int	 config_proc_start(struct ipc_chan *, struct ipc_msg *);
 

@@ -317,3 +317,42 @@ def test_per_address_limit(make_suite):
     assert status == 404
     for c in held:
         c.close()
+
+
+class TaskdSuite(Suite):
+    """taskd presents and cleans up through stored as its ACME worker
+    will (the test build's hook in taskd/http01.c)."""
+
+    def env(self):
+        env = super().env()
+        env["MOAT_TEST_HTTP01_PRESENT"] = (
+            "tokA:tokA.%s;tokC:tokX.%s;tokB:tokB.%s" % (THUMB, THUMB, THUMB))
+        env["MOAT_TEST_HTTP01_CLEANUP"] = "tokB;tokZ"
+        return env
+
+
+def test_taskd_presents_and_cleans_up(tmp_path):
+    port = free_port()
+    s = TaskdSuite(tmp_path, "listen acme on 127.0.0.1 port %d\n" % port,
+                   "taskd01")
+    s.start()
+    try:
+        wait_log(s, "http01 test hook: cleanup", count=2)
+        log = s.log_text()
+        assert log.count("http01 test hook: present: 200") == 2
+        # a key authorization that is not its token's is refused
+        assert "http01 test hook: present: 400" in log
+        assert "http01 test hook: cleanup: 200" in log
+        assert "http01 test hook: cleanup: 404" in log
+        status, _, body = get(port, "/.well-known/acme-challenge/tokA")
+        assert (status, body) == (200, ("tokA." + THUMB).encode())
+        for token in ("tokB", "tokC"):
+            status, _, _ = get(port, "/.well-known/acme-challenge/" + token)
+            assert status == 404, token
+    finally:
+        try:
+            s.stop()
+        finally:
+            s.remove_system_objects()
+            s.remove_state()
+    assert not s.sanitizer_reports()
