@@ -60,6 +60,8 @@ challenge_answered(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
 	struct conn			*c = arg;
 	struct ipc_acme_challenge_res	 res;
+	char				 token[ACME_TOKEN_MAX + 1];
+	size_t				 plen = strlen(CHALLENGE_PREFIX);
 
 	(void)chan;
 	conn_ipc_done(c);
@@ -75,7 +77,12 @@ challenge_answered(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 		answer(c, 404, "", "no such challenge");
 		return;
 	}
-	if (!ipc_status_ok(res.head.status)) {
+	/* the path, still in the connection's head, names the token: an
+	 * answer that is not that token's is a fault of ours, never sent */
+	memcpy(token, c->req.path + plen, c->req.pathlen - plen);
+	token[c->req.pathlen - plen] = '\0';
+	if (!ipc_status_ok(res.head.status) ||
+	    !acme_keyauthz_ok(token, res.key_authz)) {
 		answer(c, 500, "", "internal error");
 		return;
 	}
