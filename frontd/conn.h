@@ -59,6 +59,8 @@ void	 response_json(struct conn *, int status, const char *body,
 /* The same with extra header lines ("Name: value\r\n" each). */
 void	 response_json_headers(struct conn *, int status, const char *headers,
 	    const char *body, size_t len);
+void	 response_typed(struct conn *, int status, const char *ctype,
+	    const char *headers, const char *body, size_t len);
 void	 response_error(struct conn *, int status, const char *message);
 enum dialect response_dialect(const char *path, size_t len);
 /* An error in the dialect's shape ({"error": ...} for control plane v1). */

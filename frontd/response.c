@@ -36,6 +36,14 @@ void
 response_json_headers(struct conn *c, int status, const char *headers,
     const char *body, size_t len)
 {
+	response_typed(c, status, "application/json", headers, body, len);
+}
+
+/* An answer of any content type (a CA's bundle is PEM). */
+void
+response_typed(struct conn *c, int status, const char *ctype,
+    const char *headers, const char *body, size_t len)
+{
 	struct evbuffer	*out = bufferevent_get_output(c->bev);
 	int		 head = c->req.method == HTTP_METHOD_HEAD;
 
@@ -52,12 +60,12 @@ response_json_headers(struct conn *c, int status, const char *headers,
 	else
 		evbuffer_add_printf(out, "HTTP/1.1 %d %s\r\n"
 		    "Date: %s\r\n"
-		    "Content-Type: application/json\r\n"
+		    "Content-Type: %s\r\n"
 		    "Content-Length: %zu\r\n"
 		    "Cache-Control: no-store\r\n"
 		    "X-Content-Type-Options: nosniff\r\n"
 		    "%s%s\r\n", status, http_status_text(status),
-		    http_date(), len, headers,
+		    http_date(), ctype, len, headers,
 		    c->close_after ? "Connection: close\r\n" : "");
 	if (!head && len > 0 && status != 204 && status != 304)
 		evbuffer_add(out, body, len);

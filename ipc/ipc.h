@@ -243,6 +243,23 @@ enum ipc_type {
 	/* frontd's TLS handshakes, signed by authd on the signing link */
 	IPC_TLS_SIGN,
 	IPC_TLS_SIGN_RES,
+	/* certificates apiv1: private CAs and their certificates (issue 11) */
+	IPC_AUTH_CA_CREATE,
+	IPC_STORE_CA_CREATE,
+	IPC_CA_RES,
+	IPC_OP_CA,
+	IPC_OP_CA_LIST,
+	IPC_CA_LIST_RES,
+	IPC_AUTH_CERT_ISSUE,
+	IPC_STORE_CERT_CREATE,
+	IPC_CERT_RES,
+	IPC_OP_CERT,
+	IPC_OP_CERT_LIST,
+	IPC_CERT_LIST_RES,
+	IPC_AUTH_CERT_EXPORT,
+	IPC_CERTKEY_GET,
+	IPC_CERTKEY_RES,
+	IPC_CERT_EXPORT_RES,
 	IPC_TYPE_MAX
 };
 

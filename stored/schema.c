@@ -334,6 +334,40 @@ static const char *const migrations[] = {
 	"  h.oid = tasks.host_oid) WHERE short_id IS NULL AND"
 	"  host_oid IS NOT NULL;"
 	"CREATE INDEX tasks_short ON tasks (short_id, status);",
+
+	/* 14: private CAs and certificates (issue 11); keys sealed by authd */
+	"CREATE TABLE cas ("
+	"  oid INTEGER PRIMARY KEY,"
+	"  id TEXT NOT NULL UNIQUE,"
+	"  user_oid INTEGER NOT NULL REFERENCES users (oid) ON DELETE CASCADE,"
+	"  name TEXT NOT NULL,"
+	"  key_type TEXT NOT NULL,"
+	"  serial TEXT NOT NULL,"
+	"  cert_pem TEXT NOT NULL,"
+	"  key_sealed BLOB NOT NULL,"
+	"  not_before INTEGER NOT NULL,"
+	"  not_after INTEGER NOT NULL,"
+	"  created_at INTEGER NOT NULL);"
+	"CREATE INDEX cas_user ON cas (user_oid, oid);"
+	"CREATE TABLE certificates ("
+	"  oid INTEGER PRIMARY KEY,"
+	"  id TEXT NOT NULL UNIQUE,"
+	"  user_oid INTEGER NOT NULL REFERENCES users (oid) ON DELETE CASCADE,"
+	"  ca_oid INTEGER REFERENCES cas (oid) ON DELETE SET NULL,"
+	"  status TEXT NOT NULL,"
+	"  domain TEXT NOT NULL,"
+	"  sans TEXT NOT NULL,"
+	"  key_type TEXT NOT NULL,"
+	"  serial TEXT NOT NULL,"
+	"  issuer TEXT NOT NULL,"
+	"  cert_pem TEXT,"
+	"  chain_pem TEXT,"
+	"  key_sealed BLOB,"
+	"  not_before INTEGER,"
+	"  not_after INTEGER,"
+	"  created_at INTEGER NOT NULL);"
+	"CREATE INDEX certificates_user ON certificates (user_oid, oid);"
+	"CREATE INDEX certificates_ca ON certificates (ca_oid);",
 };
 
 /* The migration that rebuilds tables other tables refer to: it runs with
