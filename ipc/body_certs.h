@@ -16,7 +16,7 @@
 #define CERT_KEYTYPE_MAX	15	/* "ecdsa-p384", "rsa-4096" */
 #define CERT_SERIAL_MAX		40	/* 20 bytes in hex */
 #define CERT_STATUS_MAX		15
-#define CERT_PEM_MAX		4095	/* a certificate (RSA-4096: ~2 KiB) */
+#define CERT_PEM_MAX		8191	/* a certificate of 100 long names */
 #define CERT_KEY_PEM_MAX	3499	/* PKCS#8 PEM of RSA-4096: ~3.3 KiB */
 #define CERT_SEALED_MAX		3584	/* that sealed (seal.c: +33) */
 #define CERT_PRIVKEY64_MAX	4668	/* base64 of CERT_KEY_PEM_MAX */

@@ -441,8 +441,8 @@ static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 	[IPC_AUTH_CA_CREATE] = { IPC_AUTH_CA_CREATE, "auth.ca.create", 1 * KIB,
 	    FA, REQ, IPC_CA_RES, &body_auth_ca_create, NULL },
 	[IPC_STORE_CA_CREATE] = { IPC_STORE_CA_CREATE, "store.ca.create",
-	    10 * KIB, AS, REQ, IPC_CA_RES, &body_store_ca_create, NULL },
-	[IPC_CA_RES] = { IPC_CA_RES, "ca.res", 6 * KIB, SF | SA | AF, REP, 0,
+	    14 * KIB, AS, REQ, IPC_CA_RES, &body_store_ca_create, NULL },
+	[IPC_CA_RES] = { IPC_CA_RES, "ca.res", 10 * KIB, SF | SA | AF, REP, 0,
 	    &body_ca_res, NULL },
 	[IPC_OP_CA] = { IPC_OP_CA, "op.ca", SMALL, FS, REQ, IPC_CA_RES,
 	    &body_op_cert, NULL },
@@ -453,7 +453,7 @@ static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 	[IPC_AUTH_CERT_ISSUE] = { IPC_AUTH_CERT_ISSUE, "auth.cert.issue",
 	    5 * KIB, FA, REQ, IPC_CERT_RES, &body_auth_cert_issue, NULL },
 	[IPC_STORE_CERT_CREATE] = { IPC_STORE_CERT_CREATE,
-	    "store.cert.create", 20 * KIB, AS, REQ, IPC_CERT_RES,
+	    "store.cert.create", 32 * KIB, AS, REQ, IPC_CERT_RES,
 	    &body_store_cert_create, NULL },
 	[IPC_CERT_RES] = { IPC_CERT_RES, "cert.res", 6 * KIB, SF | SA | AF,
 	    REP, 0, &body_cert_res, NULL },
@@ -469,10 +469,10 @@ static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 	    SMALL, FA, REQ, IPC_CERT_EXPORT_RES, &body_certkey_get, NULL },
 	[IPC_CERTKEY_GET] = { IPC_CERTKEY_GET, "certkey.get", SMALL, AS, REQ,
 	    IPC_CERTKEY_RES, &body_certkey_get, NULL },
-	[IPC_CERTKEY_RES] = { IPC_CERTKEY_RES, "certkey.res", 16 * KIB, SA,
+	[IPC_CERTKEY_RES] = { IPC_CERTKEY_RES, "certkey.res", 24 * KIB, SA,
 	    REP, 0, &body_certkey_res, NULL },
 	[IPC_CERT_EXPORT_RES] = { IPC_CERT_EXPORT_RES, "cert.export.res",
-	    16 * KIB, AF, REP, 0, &body_cert_export_res, NULL },
+	    24 * KIB, AF, REP, 0, &body_cert_export_res, NULL },
 };
 
 const struct ipc_msgdef *

@@ -505,3 +505,27 @@ def test_frontd_never_holds_a_private_key(suite):
         assert len(needle) >= 16
         for region in regions:
             assert needle not in region
+
+
+def test_a_hundred_long_names(shared_suite, admin, tmp_path):
+    """The most names a certificate may have, each long, under an
+    RSA-4096 CA: issued whole, not a 500 for want of room."""
+    s, (h, uid) = shared_suite, admin
+    ca = make_ca(s, h, uid, name="Big CA", key_type="rsa-4096")
+    names = ["%03d.%s.example.com" % (i, "a" * 23) for i in range(100)]
+    cert = issue(s, h, uid, ca["id"], names[0], names[1:],
+                 key_type="rsa", key_bits=4096)
+    assert cert["sans"] == names and cert["key_type"] == "rsa-4096"
+    status, exp = api(s, h, "GET", "/apiv1/users/%s/certificates/%s/export"
+                      % (uid, cert["id"]))
+    assert status == 200, exp
+    (tmp_path / "ca.pem").write_text(bundle(s, h, uid, ca["id"]))
+    (tmp_path / "cert.pem").write_text(exp["data"]["cert"])
+    assert openssl("verify", "-CAfile", str(tmp_path / "ca.pem"),
+                   str(tmp_path / "cert.pem")).strip().endswith("OK")
+    text = openssl("x509", "-noout", "-text",
+                   data=exp["data"]["cert"].encode())
+    assert all("DNS:" + n in text for n in names)
+    assert openssl("pkey", "-pubout", data=base64.b64decode(
+        exp["data"]["privkey"])) == openssl(
+        "x509", "-noout", "-pubkey", data=exp["data"]["cert"].encode())
