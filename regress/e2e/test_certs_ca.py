@@ -483,6 +483,11 @@ def test_frontd_never_holds_a_private_key(suite):
         api(suite, h, "GET", "/apiv1/users/%s/certificates" % uid)
     regions = read_memory(suite.pid("frontd"))
     assert sum(len(r) for r in regions) > 1000000
+    # the control: stored's memory (its page cache) holds the exported
+    # certificate, so a search like the one below does find what is there
+    control = read_memory(suite.pid("stored"))
+    line = answer["data"]["cert"].split("\n")[3].encode()
+    assert len(line) == 64 and any(line in r for r in control)
     suite.stop()
     with open(os.path.join(suite.var, "master.key"), "rb") as f:
         master = f.read()
@@ -492,6 +497,7 @@ def test_frontd_never_holds_a_private_key(suite):
     cert_sealed, = db.execute("SELECT key_sealed FROM certificates WHERE "
                               "id = ?", (secret["uuid"],)).fetchone()
     db.close()
+    exported = base64.b64decode(answer["data"]["privkey"])
     assert b"PRIVATE KEY" not in ca_sealed + cert_sealed
     ca_key = unseal(master, ca_sealed, "ca", ca["uuid"])
     cert_key = unseal(master, cert_sealed, "cert", secret["uuid"])
@@ -501,7 +507,9 @@ def test_frontd_never_holds_a_private_key(suite):
     # these are the keys of the CA and of the certificate
     assert openssl("pkey", "-pubout", data=ca_key) == openssl(
         "x509", "-noout", "-pubkey", data=ca_pem.encode())
-    for needle in secrets_of(ca_key) + secrets_of(cert_key):
+    # nor the key it exported: frontd cleared that answer once sent
+    for needle in (secrets_of(ca_key) + secrets_of(cert_key) +
+                   secrets_of(exported)):
         assert len(needle) >= 16
         for region in regions:
             assert needle not in region
