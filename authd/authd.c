@@ -139,6 +139,7 @@ main(int argc, char *argv[])
 	a.known = ratelimit_new(UINT32_MAX, KNOWN_WINDOW, 65536);
 	a.invalid = ratelimit_new(100, 60, 65536);
 	a.invalid_site = ratelimit_new(100 * RATELIMIT_SITE_FACTOR, 60, 65536);
+	a.rsa_keys = ratelimit_new(CERTS_RSA_KEYS, 60, 65536);
 	a.replays = replay_new(SIG_V2_WINDOW, REPLAY_PER_USER, REPLAY_TOTAL);
 
 	sandbox_drop_privileges(opts.user, opts.root);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <openssl/evp.h>
 
@@ -18,6 +19,7 @@
 #include "body_core.h"
 #include "log.h"
 #include "pki.h"
+#include "ratelimit.h"
 #include "util.h"
 
 #define CA_DAYS_DEFAULT		3650
@@ -39,19 +41,62 @@ struct issue {
 /* The grant, and its scope if it is an API key's: 0, or 401/403. */
 static int
 grant_scoped(const uint8_t *grant, size_t len, uint32_t scope,
-    const char **why)
+    struct grant *gp, const char **why)
 {
 	struct grant	 g;
 
-	if (grant_check(grant, len, &g) == -1) {
+	if (gp == NULL)
+		gp = &g;
+	if (grant_check(grant, len, gp) == -1) {
 		*why = "invalid or expired token";
 		return 401;
 	}
-	if (g.kind == GRANT_APIKEY && (g.scopes & scope) != scope) {
+	if (gp->kind == GRANT_APIKEY && (gp->scopes & scope) != scope) {
 		*why = "api key lacks required permission";
 		return 403;
 	}
 	return 0;
+}
+
+/*
+ * An RSA key pair blocks authd's loop (logins, TLS handshakes) while it
+ * is made: a user may have CERTS_RSA_KEYS a minute.  0, or 429 with the
+ * seconds to wait.
+ */
+static int
+keygen_allowed(const struct grant *g, const struct pki_keyspec *ks,
+    uint32_t *retry, const char **why)
+{
+	*retry = 0;
+	if (!ks->rsa || ratelimit_hit(authd_env->rsa_keys, &g->user_oid,
+	    sizeof(g->user_oid), time(NULL), retry))
+		return 0;
+	*why = "too many RSA keys made; try again later";
+	return 429;
+}
+
+/* A refusal with the seconds to wait, in the reply's typed body. */
+static void
+refuse(const struct ipc_req *req, int status, uint32_t retry,
+    const char *why)
+{
+	union {
+		struct ipc_head		 head;
+		struct ipc_ca_res	 ca;
+		struct ipc_cert_res	 cert;
+	}	*res;
+
+	if (retry == 0) {
+		ipc_answer_status(req, status, why);
+		return;
+	}
+	if ((res = calloc(1, sizeof(*res))) == NULL)
+		fatal("%s", __func__);
+	res->head.status = status;
+	res->head.retry = retry;
+	strlcpy(res->head.message, why, sizeof(res->head.message));
+	ipc_answer(req, res, NULL);
+	free(res);
 }
 
 /* stored's answer to a store.*: passed on as it is (it holds no key). */
@@ -157,7 +202,9 @@ certs_ca_create(struct ipc_chan *chan, struct ipc_msg *m)
 	struct ipc_auth_ca_create	 in;
 	struct ipc_store_ca_create	*out;
 	struct pki_keyspec		 ks;
+	struct grant			 g;
 	const char			*why = NULL;
+	uint32_t			 retry;
 	int				 status;
 
 	if (ipc_msg_get(m, &in) == -1)
@@ -165,7 +212,7 @@ certs_ca_create(struct ipc_chan *chan, struct ipc_msg *m)
 	if (in.validity_days == 0)
 		in.validity_days = CA_DAYS_DEFAULT;
 	if ((status = grant_scoped(in.grant, in.grant_len, SCOPE_CAS_WRITE,
-	    &why)) != 0) {
+	    &g, &why)) != 0) {
 		ipc_answer_status(&req, status, why);
 		return 0;
 	}
@@ -174,6 +221,10 @@ certs_ca_create(struct ipc_chan *chan, struct ipc_msg *m)
 	if (why != NULL || (why = ca_name_invalid(in.name)) != NULL ||
 	    (why = pki_keyspec(in.key_type, in.key_bits, &ks)) != NULL) {
 		ipc_answer_status(&req, 400, why);
+		return 0;
+	}
+	if ((status = keygen_allowed(&g, &ks, &retry, &why)) != 0) {
+		refuse(&req, status, retry, why);
 		return 0;
 	}
 	if ((out = calloc(1, sizeof(*out))) == NULL)
@@ -316,12 +367,14 @@ ca_fetch(struct issue *is)
 
 /* What the request asks for, checked: 0, or a status and why. */
 static int
-issue_check(struct issue *is, const char **why)
+issue_check(struct issue *is, uint32_t *retry, const char **why)
 {
-	int	 n, status;
+	struct grant	 g;
+	int		 n, status;
 
+	*retry = 0;
 	if ((status = grant_scoped(is->in.grant, is->in.grant_len,
-	    SCOPE_CERTS_WRITE, why)) != 0)
+	    SCOPE_CERTS_WRITE, &g, why)) != 0)
 		return status;
 	if (is->in.validity_days == 0)
 		is->in.validity_days = CERT_DAYS_DEFAULT;
@@ -334,7 +387,7 @@ issue_check(struct issue *is, const char **why)
 		*why = "validity_days must be 1 to 825";
 		return 400;
 	}
-	return 0;
+	return keygen_allowed(&g, &is->ks, retry, why);
 }
 
 /* IPC_AUTH_CERT_ISSUE, from frontd: a certificate from a private CA. */
@@ -343,6 +396,7 @@ certs_issue(struct ipc_chan *chan, struct ipc_msg *m)
 {
 	struct issue	*is;
 	const char	*why = NULL;
+	uint32_t	 retry;
 	int		 status;
 
 	if ((is = calloc(1, sizeof(*is))) == NULL)
@@ -352,8 +406,8 @@ certs_issue(struct ipc_chan *chan, struct ipc_msg *m)
 		free(is);
 		return -1;
 	}
-	if ((status = issue_check(is, &why)) != 0)
-		ipc_answer_status(&is->req, status, why);
+	if ((status = issue_check(is, &retry, &why)) != 0)
+		refuse(&is->req, status, retry, why);
 	else if (ca_fetch(is) == -1)
 		ipc_answer_status(&is->req, 503, "try again");
 	else
@@ -435,7 +489,7 @@ certs_export(struct ipc_chan *chan, struct ipc_msg *m)
 	}
 	q.op = CERTKEY_EXPORT;
 	if ((status = grant_scoped(q.grant, q.grant_len, SCOPE_CERTS_WRITE,
-	    &why)) != 0) {
+	    NULL, &why)) != 0) {
 		ipc_answer_status(req, status, why);
 		free(req);
 		return 0;

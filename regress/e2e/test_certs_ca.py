@@ -346,12 +346,21 @@ def test_another_users_cas_and_certificates(suite):
                 status, answer = api(suite, bh, method, base + path, body)
                 assert status == 404, (method, base + path, answer)
                 assert answer["error"]["code"] == 4001
-    for path in ("/cas", "/certificates"):
-        assert api(suite, bh, "GET", "/apiv1/users/%s%s" %
-                   (aid, path))[0] == 404
-        assert api(suite, bh, "POST", "/apiv1/users/%s%s" % (aid, path),
-                   {"name": "x", "ca_id": own["id"],
-                    "domain": "x.example"})[0] in (400, 404)
+    for path, body in (("/cas", {"name": "x"}),
+                       ("/certificates", {"ca_id": own["id"],
+                                          "domain": "x.example"})):
+        status, answer = api(suite, bh, "GET", "/apiv1/users/%s%s" %
+                             (aid, path))
+        assert status == 404 and answer["error"]["code"] == 4001
+        status, answer = api(suite, bh, "POST", "/apiv1/users/%s%s" %
+                             (aid, path), body)
+        assert status == 404 and answer["error"]["code"] == 4001, answer
+    # alice's lists are as she left them
+    assert [c["id"] for c in api(suite, ah, "GET", "/apiv1/users/%s/cas" %
+                                 aid)[1]["data"]] == [ca["id"]]
+    assert [c["id"] for c in api(suite, ah, "GET",
+                                 "/apiv1/users/%s/certificates" %
+                                 aid)[1]["data"]] == [cert["id"]]
     # bob's own list shows none of alice's, and hers is intact
     status, answer = api(suite, bh, "GET", "/apiv1/users/%s/cas" % bid)
     assert [c["id"] for c in answer["data"]] == [own["id"]]
@@ -537,3 +546,30 @@ def test_a_hundred_long_names(shared_suite, admin, tmp_path):
     assert openssl("pkey", "-pubout", data=base64.b64decode(
         exp["data"]["privkey"])) == openssl(
         "x509", "-noout", "-pubkey", data=exp["data"]["cert"].encode())
+
+
+def test_rsa_keys_are_limited(suite):
+    """An RSA key pair stops authd while it is made: ten a minute for a
+    user, then 429 with Retry-After; ECDSA keys and other users go on."""
+    token = admin_token(suite)
+    make_user(suite, token, "erin", "erin-password-1")
+    h, uid = session(suite, "erin", "erin-password-1")
+    ca = make_ca(suite, h, uid, key_type="rsa")
+    for i in range(9):
+        issue(suite, h, uid, ca["id"], "r%d.example.com" % i,
+              key_type="rsa")
+    before = certs_of(suite, h, uid)
+    for path, body in (("/certificates", {"ca_id": ca["id"],
+                                          "domain": "over.example.com",
+                                          "key_type": "rsa"}),
+                       ("/cas", {"name": "over", "key_type": "rsa"})):
+        status, answer, hdrs = call(suite, "POST", "/apiv1/users/%s%s" %
+                                    (uid, path), body=body, headers=h)
+        assert status == 429, answer
+        assert answer["error"]["code"] == 4029
+        assert 0 < int(hdrs["Retry-After"]) <= 60
+    assert certs_of(suite, h, uid) == before
+    issue(suite, h, uid, ca["id"], "ec.example.com")
+    ah, aid = session(suite, "admin", admin_password(suite))
+    admin_ca = make_ca(suite, ah, aid, key_type="rsa")
+    issue(suite, ah, aid, admin_ca["id"], "a.example.com", key_type="rsa")
