@@ -291,6 +291,15 @@ def test_scopes(shared_suite, admin):
     cert = issue(s, h, uid, ca["id"], "scoped.example.com")
     base = "/apiv1/users/%s" % uid
     export = "%s/certificates/%s/export" % (base, cert["id"])
+    token = admin_token(s)
+
+    def exports():
+        status, events, _ = call(s, "GET", "/v1/admin/events?type="
+                                 "certificate.export&limit=1", token)
+        assert status == 200
+        return events["total"]
+
+    before = exports()
     reader = make_key(s, h, uid, ["certs.read"])
     assert api(s, reader, "GET", base + "/certificates/%s" %
                cert["id"])[0] == 200
@@ -304,20 +313,19 @@ def test_scopes(shared_suite, admin):
                cert["id"])[0] == 403
     assert api(s, reader, "GET", base + "/cas")[0] == 403
     assert api(s, reader, "POST", base + "/cas", {"name": "no"})[0] == 403
+    # a refused export is not one
+    assert exports() == before
     writer = make_key(s, h, uid, ["certs.read", "certs.write"])
     status, answer = api(s, writer, "GET", export)
     assert status == 200 and answer["data"]["privkey"]
+    # each export is in the audit trail
+    assert exports() == before + 1
     assert api(s, writer, "POST", base + "/certificates",
                {"ca_id": ca["id"], "domain": "yes.example.com"})[0] == 201
     cas = make_key(s, h, uid, ["cas.read", "cas.write"])
     assert api(s, cas, "POST", base + "/cas", {"name": "by key"})[0] == 201
     assert api(s, cas, "GET", export)[0] == 403
-    # each export is in the audit trail
-    token = admin_token(s)
-    status, events, _ = call(s, "GET", "/v1/admin/events?type="
-                             "certificate.export&limit=200", token)
-    assert status == 200
-    assert len(events["events"]) >= 2
+    assert exports() == before + 1
 
 
 def test_another_users_cas_and_certificates(suite):
@@ -573,3 +581,27 @@ def test_rsa_keys_are_limited(suite):
     ah, aid = session(suite, "admin", admin_password(suite))
     admin_ca = make_ca(suite, ah, aid, key_type="rsa")
     issue(suite, ah, aid, admin_ca["id"], "a.example.com", key_type="rsa")
+
+
+def test_a_seal_moved_to_another_ca_does_not_open(suite):
+    """A CA's sealed key copied into another CA's row (by whoever can
+    write the database) signs nothing: the seal is bound to its CA."""
+    h, uid = session(suite, "admin", admin_password(suite))
+    one = make_ca(suite, h, uid, name="one")
+    two = make_ca(suite, h, uid, name="two")
+    issue(suite, h, uid, two["id"], "before.example.com")
+    suite.stop()
+    db = sqlite3.connect(os.path.join(suite.var, "db", "moat.db"))
+    db.execute("UPDATE cas SET key_sealed = (SELECT key_sealed FROM cas "
+               "WHERE id = ?) WHERE id = ?", (one["uuid"], two["uuid"]))
+    db.commit()
+    db.close()
+    suite.start()
+    h, uid = session(suite, "admin", admin_password(suite))
+    status, answer = api(suite, h, "POST", "/apiv1/users/%s/certificates" %
+                         uid, {"ca_id": two["id"], "domain": "x.example"})
+    assert status == 500, answer
+    assert answer["error"]["code"] == 5000
+    assert "does not open" in suite.log_text()
+    # the CA whose seal it is still issues
+    issue(suite, h, uid, one["id"], "after.example.com")
