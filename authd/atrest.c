@@ -15,11 +15,20 @@ int
 seal_bound(const char *class, const char *what, const char *id,
     const char *secret, uint8_t *out, size_t *outlen)
 {
+	return seal_bound_into(class, what, id, secret, out, SEALED_MAX,
+	    outlen);
+}
+
+/* The same into outcap bytes: a private key's PEM is longer. */
+int
+seal_bound_into(const char *class, const char *what, const char *id,
+    const char *secret, uint8_t *out, size_t outcap, size_t *outlen)
+{
 	char	 field[64];
 
 	snprintf(field, sizeof(field), "%s:%s", what, id);
 	return seal(authd_env->seal_key, 1, class, 0, field, secret,
-	    strlen(secret), out, SEALED_MAX, outlen) == CRYPTO_OK ? 0 : -1;
+	    strlen(secret), out, outcap, outlen) == CRYPTO_OK ? 0 : -1;
 }
 
 int

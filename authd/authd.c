@@ -68,6 +68,9 @@ static const struct ipc_handler handlers[] = {
 	{ IPC_AUTH_ACCOUNT_DATA, users_account_data, LIVE },
 	{ IPC_AUTH_HOST_PASSWORD, users_host_password, LIVE },
 	{ IPC_AUTH_EGRESS, egress_change, LIVE },
+	{ IPC_AUTH_CA_CREATE, certs_ca_create, LIVE },
+	{ IPC_AUTH_CERT_ISSUE, certs_issue, LIVE },
+	{ IPC_AUTH_CERT_EXPORT, certs_export, LIVE },
 	/* on the signing link alone (sign_link_dispatch) */
 	{ IPC_TLS_SIGN, sign_request, LIVE },
 
@@ -137,6 +140,7 @@ main(int argc, char *argv[])
 	a.known = ratelimit_new(UINT32_MAX, KNOWN_WINDOW, 65536);
 	a.invalid = ratelimit_new(100, 60, 65536);
 	a.invalid_site = ratelimit_new(100 * RATELIMIT_SITE_FACTOR, 60, 65536);
+	a.rsa_keys = ratelimit_new(CERTS_RSA_KEYS, 60, 65536);
 	a.replays = replay_new(SIG_V2_WINDOW, REPLAY_PER_USER, REPLAY_TOTAL);
 
 	sandbox_drop_privileges(opts.user, opts.root);

@@ -62,6 +62,7 @@ struct authd {
 	struct ratelimit	*known;
 	struct ratelimit	*invalid;
 	struct ratelimit	*invalid_site;
+	struct ratelimit	*rsa_keys;	/* RSA key pairs made, a user */
 	struct replay_cache	*replays;	/* account v2 signatures seen */
 	int			 serving;
 };
@@ -247,10 +248,22 @@ int	 apikeys_create(struct ipc_chan *, struct ipc_msg *);
 #define SEALED_MAX	256
 int	 seal_bound(const char *class, const char *what, const char *id,
 	    const char *secret, uint8_t *out, size_t *outlen);
+int	 seal_bound_into(const char *class, const char *what, const char *id,
+	    const char *secret, uint8_t *out, size_t outcap, size_t *outlen);
 /* The inverse: secret holds secretlen bytes with the NUL; -1 if the
  * seal does not open under that binding. */
 int	 unseal_bound(const char *class, const char *what, const char *id,
 	    const uint8_t *sealed, size_t len, char *secret, size_t secretlen);
+
+/*
+ * certs.c: private CAs and their certificates (issue 11).  An RSA key
+ * pair stops authd for up to a second or more (RSA-4096): a user may
+ * have CERTS_RSA_KEYS made a minute; ECDSA costs a millisecond.
+ */
+#define CERTS_RSA_KEYS	10
+int	 certs_ca_create(struct ipc_chan *, struct ipc_msg *);
+int	 certs_issue(struct ipc_chan *, struct ipc_msg *);
+int	 certs_export(struct ipc_chan *, struct ipc_msg *);
 
 /* egress.c */
 int	 egress_change(struct ipc_chan *, struct ipc_msg *);

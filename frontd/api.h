@@ -283,4 +283,16 @@ void	 apiv1_keys_create(struct api_req *);
 void	 apiv1_key_get(struct api_req *);
 void	 apiv1_key_delete(struct api_req *);
 
+/* certs.c: private CAs and their certificates */
+void	 apiv1_cas_list(struct api_req *);
+void	 apiv1_cas_create(struct api_req *);
+void	 apiv1_ca_get(struct api_req *);
+void	 apiv1_ca_delete(struct api_req *);
+void	 apiv1_ca_bundle(struct api_req *);
+void	 apiv1_certs_list(struct api_req *);
+void	 apiv1_certs_create(struct api_req *);
+void	 apiv1_cert_get(struct api_req *);
+void	 apiv1_cert_delete(struct api_req *);
+void	 apiv1_cert_export(struct api_req *);
+
 #endif

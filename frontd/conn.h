@@ -61,6 +61,8 @@ void	 response_json(struct conn *, int status, const char *body,
 /* The same with extra header lines ("Name: value\r\n" each). */
 void	 response_json_headers(struct conn *, int status, const char *headers,
 	    const char *body, size_t len);
+void	 response_typed(struct conn *, int status, const char *ctype,
+	    const char *headers, const char *body, size_t len);
 void	 response_error(struct conn *, int status, const char *message);
 /* text/plain, for the acme listener */
 void	 response_text(struct conn *, int status, const char *headers,

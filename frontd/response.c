@@ -32,8 +32,9 @@ http_date(void)
 	return buf;
 }
 
-static void
-response_write(struct conn *c, int status, const char *type,
+/* An answer of any content type (a CA's bundle is PEM). */
+void
+response_typed(struct conn *c, int status, const char *type,
     const char *headers, const char *body, size_t len)
 {
 	struct evbuffer	*out = bufferevent_get_output(c->bev);
@@ -68,14 +69,14 @@ void
 response_json_headers(struct conn *c, int status, const char *headers,
     const char *body, size_t len)
 {
-	response_write(c, status, "application/json", headers, body, len);
+	response_typed(c, status, "application/json", headers, body, len);
 }
 
 void
 response_text(struct conn *c, int status, const char *headers,
     const char *body, size_t len)
 {
-	response_write(c, status, "text/plain", headers, body, len);
+	response_typed(c, status, "text/plain", headers, body, len);
 }
 
 void

@@ -63,7 +63,16 @@ static const char *const f_apiv1_login[] = { "email", "username",
 static const char *const f_apikey_create[] = { "name", "scopes",
     "permissions", "expires_in_seconds", NULL };
 
+static const char *const f_ca_create[] = { "name", "key_type", "key_bits",
+    "validity_days", NULL };
+/* the document's body and the original server's (domain_name, acct_id,
+ * action); auto_renew and dns_provider_id belong to ACME issuance */
+static const char *const f_cert_create[] = { "domain", "domain_name", "sans",
+    "ca_id", "acme_account_id", "acct_id", "dns_provider_id", "key_type",
+    "key_bits", "validity_days", "auto_renew", "action", NULL };
+
 static const char *const q_page[] = { "limit", "offset", NULL };
+static const char *const q_cursor[] = { "limit", "offset", "cursor", NULL };
 static const char *const q_events[] = { "limit", "offset", "type",
     "user_id", "host_id", "since", "until", NULL };
 static const char *const q_tasks[] = { "state", "status", "host_id", "kind",
@@ -215,6 +224,26 @@ static const struct route routes[] = {
 	    apiv1_key_get, NULL, NULL },
 	{ APIV1, DELETE, "/apiv1/users/{}/apikeys/{}", AUTH_ANY, ANY,
 	    apiv1_key_delete, NULL, NULL },
+	{ APIV1, GET, "/apiv1/users/{}/cas", AUTH_ANY, ANY, apiv1_cas_list,
+	    NULL, q_cursor },
+	{ APIV1, POST, "/apiv1/users/{}/cas", AUTH_ANY, ANY, apiv1_cas_create,
+	    f_ca_create, NULL },
+	{ APIV1, GET, "/apiv1/users/{}/cas/{}", AUTH_ANY, ANY, apiv1_ca_get,
+	    NULL, NULL },
+	{ APIV1, DELETE, "/apiv1/users/{}/cas/{}", AUTH_ANY, ANY,
+	    apiv1_ca_delete, NULL, NULL },
+	{ APIV1, GET, "/apiv1/users/{}/cas/{}/bundle", AUTH_ANY, ANY,
+	    apiv1_ca_bundle, NULL, NULL },
+	{ APIV1, GET, "/apiv1/users/{}/certificates", AUTH_ANY, ANY,
+	    apiv1_certs_list, NULL, q_cursor },
+	{ APIV1, POST, "/apiv1/users/{}/certificates", AUTH_ANY, ANY,
+	    apiv1_certs_create, f_cert_create, NULL },
+	{ APIV1, GET, "/apiv1/users/{}/certificates/{}", AUTH_ANY, ANY,
+	    apiv1_cert_get, NULL, NULL },
+	{ APIV1, DELETE, "/apiv1/users/{}/certificates/{}", AUTH_ANY, ANY,
+	    apiv1_cert_delete, NULL, NULL },
+	{ APIV1, GET, "/apiv1/users/{}/certificates/{}/export", AUTH_ANY, ANY,
+	    apiv1_cert_export, NULL, NULL },
 };
 
 static const char *

@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 #include "body_cfg.h"
+#include "body_certs.h"
 #include "body_auth.h"
 #include "body_core.h"
 #include "body_ctl.h"
@@ -461,6 +462,43 @@ static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 	[IPC_ACME_CHALLENGE_DEL] = { IPC_ACME_CHALLENGE_DEL,
 	    "acme.challenge.del", 1 * KIB, TS, REQ, IPC_OP_RES,
 	    &body_acme_challenge_get, NULL },
+	/* private CAs and their certificates: keys are made, sealed and
+	 * opened in authd; stored keeps the rows and the seals */
+	[IPC_AUTH_CA_CREATE] = { IPC_AUTH_CA_CREATE, "auth.ca.create", 1 * KIB,
+	    FA, REQ, IPC_CA_RES, &body_auth_ca_create, NULL },
+	[IPC_STORE_CA_CREATE] = { IPC_STORE_CA_CREATE, "store.ca.create",
+	    14 * KIB, AS, REQ, IPC_CA_RES, &body_store_ca_create, NULL },
+	[IPC_CA_RES] = { IPC_CA_RES, "ca.res", 10 * KIB, SF | SA | AF, REP, 0,
+	    &body_ca_res, NULL },
+	[IPC_OP_CA] = { IPC_OP_CA, "op.ca", SMALL, FS, REQ, IPC_CA_RES,
+	    &body_op_cert, NULL },
+	[IPC_OP_CA_LIST] = { IPC_OP_CA_LIST, "op.ca.list", SMALL, FS, REQ,
+	    IPC_CA_LIST_RES, &body_cert_page, NULL },
+	[IPC_CA_LIST_RES] = { IPC_CA_LIST_RES, "ca.list.res", LIST_MAX, SF,
+	    REP, 0, &body_cert_list_res, &body_ca_rec },
+	[IPC_AUTH_CERT_ISSUE] = { IPC_AUTH_CERT_ISSUE, "auth.cert.issue",
+	    5 * KIB, FA, REQ, IPC_CERT_RES, &body_auth_cert_issue, NULL },
+	[IPC_STORE_CERT_CREATE] = { IPC_STORE_CERT_CREATE,
+	    "store.cert.create", 32 * KIB, AS, REQ, IPC_CERT_RES,
+	    &body_store_cert_create, NULL },
+	[IPC_CERT_RES] = { IPC_CERT_RES, "cert.res", 6 * KIB, SF | SA | AF,
+	    REP, 0, &body_cert_res, NULL },
+	[IPC_OP_CERT] = { IPC_OP_CERT, "op.cert", SMALL, FS, REQ, IPC_CERT_RES,
+	    &body_op_cert, NULL },
+	[IPC_OP_CERT_LIST] = { IPC_OP_CERT_LIST, "op.cert.list", SMALL, FS,
+	    REQ, IPC_CERT_LIST_RES, &body_cert_page, NULL },
+	[IPC_CERT_LIST_RES] = { IPC_CERT_LIST_RES, "cert.list.res", LIST_MAX,
+	    SF, REP, 0, &body_cert_list_res, &body_cert_rec },
+	/* an export: frontd asks authd, authd has stored check and hand over
+	 * the seal, opens it, and answers the key (in base64) to frontd */
+	[IPC_AUTH_CERT_EXPORT] = { IPC_AUTH_CERT_EXPORT, "auth.cert.export",
+	    SMALL, FA, REQ, IPC_CERT_EXPORT_RES, &body_certkey_get, NULL },
+	[IPC_CERTKEY_GET] = { IPC_CERTKEY_GET, "certkey.get", SMALL, AS, REQ,
+	    IPC_CERTKEY_RES, &body_certkey_get, NULL },
+	[IPC_CERTKEY_RES] = { IPC_CERTKEY_RES, "certkey.res", 24 * KIB, SA,
+	    REP, 0, &body_certkey_res, NULL },
+	[IPC_CERT_EXPORT_RES] = { IPC_CERT_EXPORT_RES, "cert.export.res",
+	    24 * KIB, AF, REP, 0, &body_cert_export_res, NULL },
 };
 
 const struct ipc_msgdef *

@@ -243,7 +243,7 @@ enum ipc_type {
 	/* frontd's TLS handshakes, signed by authd on the signing link */
 	IPC_TLS_SIGN,
 	IPC_TLS_SIGN_RES,
-
+	/* ACME directories and http-01 challenges (issue 11) */
 	IPC_CFG_ACME,
 	IPC_CFG_ACME_CA,
 	IPC_CFG_ACME_EAB,
@@ -251,6 +251,23 @@ enum ipc_type {
 	IPC_ACME_CHALLENGE_RES,
 	IPC_ACME_CHALLENGE_PUT,
 	IPC_ACME_CHALLENGE_DEL,
+	/* certificates apiv1: private CAs and their certificates (issue 11) */
+	IPC_AUTH_CA_CREATE,
+	IPC_STORE_CA_CREATE,
+	IPC_CA_RES,
+	IPC_OP_CA,
+	IPC_OP_CA_LIST,
+	IPC_CA_LIST_RES,
+	IPC_AUTH_CERT_ISSUE,
+	IPC_STORE_CERT_CREATE,
+	IPC_CERT_RES,
+	IPC_OP_CERT,
+	IPC_OP_CERT_LIST,
+	IPC_CERT_LIST_RES,
+	IPC_AUTH_CERT_EXPORT,
+	IPC_CERTKEY_GET,
+	IPC_CERTKEY_RES,
+	IPC_CERT_EXPORT_RES,
 	IPC_TYPE_MAX
 };
 

@@ -75,6 +75,9 @@ static const struct ipc_handler handlers[] = {
 	{ IPC_STORE_ACCOUNT_DATA, account_data_store, LIVE },
 	{ IPC_STORE_HOST_PASSWORD, hosts_store_password, LIVE },
 	{ IPC_STORE_EGRESS, egress_store, LIVE },
+	{ IPC_STORE_CA_CREATE, cas_store_create, LIVE },
+	{ IPC_STORE_CERT_CREATE, certs_store_create, LIVE },
+	{ IPC_CERTKEY_GET, certs_key_get, LIVE },
 
 	{ IPC_HEALTH_CHECK, health_check, LIVE },
 	{ IPC_PING, health_ping, LIVE },
@@ -112,6 +115,10 @@ static const struct ipc_handler handlers[] = {
 	{ IPC_OP_USER_EXPIRY, users_expiry, OP },
 	{ IPC_OP_USER_DELETE, users_delete, OP },
 	{ IPC_OP_ME, users_me, OP },
+	{ IPC_OP_CA, cas_op, OP },
+	{ IPC_OP_CA_LIST, cas_list, OP },
+	{ IPC_OP_CERT, certs_op, OP },
+	{ IPC_OP_CERT_LIST, certs_list, OP },
 
 	{ IPC_TASK_CLAIM, tasks_claim, LIVE },
 	{ IPC_TASK_PROGRESS, tasks_progress, LIVE },

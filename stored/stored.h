@@ -304,6 +304,32 @@ int	 clients_store_add(struct ipc_chan *, struct ipc_msg *);
 int	 clients_list(struct ipc_chan *, struct ipc_msg *);
 int	 clients_del(struct ipc_chan *, struct ipc_msg *);
 
+/* certpage.c: what CAs and certificates share */
+struct ca_rec;
+void	 certpage_cursor(const char *kind, uint64_t user, uint64_t oid,
+	    char *out);
+/* The oid a cursor names (0 for ""): 0, or -1 if it is not ours. */
+int	 certpage_after(const char *kind, uint64_t user, const char *cursor,
+	    uint64_t *oid);
+int	 certpage_owner(const uint8_t *grant, size_t len, uint32_t access,
+	    const char *ref, uint32_t scope, struct principal *,
+	    uint64_t *user);
+const char *certpage_message(int status);
+
+/* cas.c: a user's private CAs */
+int	 cas_load(uint64_t user, const char *ref, struct ca_rec *,
+	    char *pem, size_t pemlen);
+int	 cas_sealed(uint64_t oid, uint8_t *sealed, size_t cap, size_t *len);
+int	 cas_store_create(struct ipc_chan *, struct ipc_msg *);
+int	 cas_op(struct ipc_chan *, struct ipc_msg *);
+int	 cas_list(struct ipc_chan *, struct ipc_msg *);
+
+/* certs.c: a user's certificates */
+int	 certs_store_create(struct ipc_chan *, struct ipc_msg *);
+int	 certs_op(struct ipc_chan *, struct ipc_msg *);
+int	 certs_list(struct ipc_chan *, struct ipc_msg *);
+int	 certs_key_get(struct ipc_chan *, struct ipc_msg *);
+
 /* events.c */
 int	 events_list(struct ipc_chan *, struct ipc_msg *);
 

@@ -237,6 +237,14 @@ class Suite:
         except FileNotFoundError:
             return ""
 
+    def wait_log(self, text, count=1, timeout=10):
+        """Waits until the log holds text count times: a line a child
+        writes may reach the file after the answer reaches the client."""
+        deadline = time.time() + timeout
+        while self.log_text().count(text) < count:
+            assert time.time() < deadline, self.log_text()[-4000:]
+            time.sleep(0.05)
+
     def sanitizer_reports(self):
         text = self.log_text()
         return [m for m in SANITIZER_MARKS if m in text]

@@ -246,13 +246,6 @@ def test_check_refuses_a_ca_file_that_is_not_a_file(tmp_path):
     assert "not a regular file" in out.stderr
 
 
-def wait_log(s, text, count=1, timeout=10):
-    deadline = time.time() + timeout
-    while s.log_text().count(text) < count:
-        assert time.time() < deadline, s.log_text()[-4000:]
-        time.sleep(0.05)
-
-
 def test_reload_rereads_directories_and_ca_files(make_suite, tmp_path):
     """Every child takes the acme directories of a reload (cfg.acme and its
     ca-files, cfg.acme.eab): a missing ca-file refuses the reload and the
@@ -267,11 +260,11 @@ def test_reload_rereads_directories_and_ca_files(make_suite, tmp_path):
     s.write_conf(conf + 'acme directory "two" url "https://b.example/d" '
                  'ca-file "%s/gone.pem"\n' % tmp_path)
     s.signal(signal.SIGHUP)
-    wait_log(s, "reload refused")
+    s.wait_log("reload refused")
     assert "gone.pem" in s.log_text()
     (tmp_path / "gone.pem").write_text("-----BEGIN CERTIFICATE-----\n")
     s.signal(signal.SIGHUP)
-    wait_log(s, "configuration reloaded")
+    s.wait_log("configuration reloaded")
     assert s.all_pids() == pids
     assert s.request("GET", "/healthz")[0] == 200
 
@@ -337,7 +330,7 @@ def test_taskd_presents_and_cleans_up(tmp_path):
                    "taskd01")
     s.start()
     try:
-        wait_log(s, "http01 test hook: cleanup", count=2)
+        s.wait_log("http01 test hook: cleanup", count=2)
         log = s.log_text()
         assert log.count("http01 test hook: present: 200") == 2
         # a key authorization that is not its token's is refused

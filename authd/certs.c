@@ -1,0 +1,505 @@
+/*
+ * Private CAs and their certificates (issue 11).  Every private key is
+ * made here, sealed here bound to its object's id ("pki", "ca:<id>" or
+ * "cert:<id>"), kept sealed by stored, and opened here alone: to sign a
+ * certificate with a CA's key, or for an export its owner may make.
+ * stored decides whose a CA or certificate is (the client's grant goes
+ * with every request); authd checks the grant's scopes first only so as
+ * not to make a key that stored would refuse to keep.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/evp.h>
+
+#include "authd.h"
+#include "body_certs.h"
+#include "body_core.h"
+#include "log.h"
+#include "pki.h"
+#include "ratelimit.h"
+#include "util.h"
+
+#define CA_DAYS_DEFAULT		3650
+#define CERT_DAYS_DEFAULT	90
+#define SEAL_CLASS		"pki"
+
+#if CERT_NAME_MAX != PKI_NAME_MAX || CERT_NAMES_MAX != PKI_NAMES_MAX
+#error "pki.h and body_certs.h disagree on names"
+#endif
+
+/* A certificate being issued, while stored finds its CA's key. */
+struct issue {
+	struct ipc_req		 req;
+	struct ipc_auth_cert_issue in;
+	struct pki_keyspec	 ks;
+	char			 names[CERT_SANS_MAX + 1];
+};
+
+/* The grant, and its scope if it is an API key's: 0, or 401/403. */
+static int
+grant_scoped(const uint8_t *grant, size_t len, uint32_t scope,
+    struct grant *gp, const char **why)
+{
+	struct grant	 g;
+
+	if (gp == NULL)
+		gp = &g;
+	if (grant_check(grant, len, gp) == -1) {
+		*why = "invalid or expired token";
+		return 401;
+	}
+	if (gp->kind == GRANT_APIKEY && (gp->scopes & scope) != scope) {
+		*why = "api key lacks required permission";
+		return 403;
+	}
+	return 0;
+}
+
+/*
+ * An RSA key pair blocks authd's loop (logins, TLS handshakes) while it
+ * is made: a user may have CERTS_RSA_KEYS a minute.  0, or 429 with the
+ * seconds to wait.
+ */
+static int
+keygen_allowed(const struct grant *g, const struct pki_keyspec *ks,
+    uint32_t *retry, const char **why)
+{
+	*retry = 0;
+	if (!ks->rsa || ratelimit_hit(authd_env->rsa_keys, &g->user_oid,
+	    sizeof(g->user_oid), time(NULL), retry))
+		return 0;
+	*why = "too many RSA keys made; try again later";
+	return 429;
+}
+
+/* A refusal with the seconds to wait, in the reply's typed body. */
+static void
+refuse(const struct ipc_req *req, int status, uint32_t retry,
+    const char *why)
+{
+	union {
+		struct ipc_head		 head;
+		struct ipc_ca_res	 ca;
+		struct ipc_cert_res	 cert;
+	}	*res;
+
+	if (retry == 0) {
+		ipc_answer_status(req, status, why);
+		return;
+	}
+	if ((res = calloc(1, sizeof(*res))) == NULL)
+		fatal("%s", __func__);
+	res->head.status = status;
+	res->head.retry = retry;
+	strlcpy(res->head.message, why, sizeof(res->head.message));
+	ipc_answer(req, res, NULL);
+	free(res);
+}
+
+/* stored's answer to a store.*: passed on as it is (it holds no key). */
+static void
+stored_kept(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
+{
+	struct ipc_req	*req = arg;
+	union {
+		struct ipc_ca_res	 ca;
+		struct ipc_cert_res	 cert;
+	}		*res;
+
+	(void)chan;
+	if ((res = calloc(1, sizeof(*res))) == NULL)
+		fatal("%s", __func__);
+	if (m == NULL)
+		ipc_answer_status(req, 503, "try again");
+	else if (ipc_msg_get(m, res) == -1)
+		ipc_answer_status(req, 500, "internal error");
+	else
+		ipc_answer(req, res, NULL);
+	free(res);
+	free(req);
+}
+
+static int
+store(enum ipc_type type, const void *body, struct ipc_req *req)
+{
+	struct ipc_msg	 m;
+	struct ipc_req	*keep;
+
+	if ((keep = malloc(sizeof(*keep))) == NULL)
+		fatal("%s", __func__);
+	*keep = *req;
+	ipc_msg_init(&m, type, 0);
+	ipc_msg_put(&m, body);
+	if (ipc_request(authd_env->chans[PROC_STORED], &m,
+	    authd_env->conf.common.ipc_timeout_ms, stored_kept, keep) == -1) {
+		free(keep);
+		return -1;
+	}
+	return 0;
+}
+
+/* A new key's PEM sealed to what:id into sealed; 0 or -1. */
+static int
+seal_key(EVP_PKEY *key, const char *what, const char *id, uint8_t *sealed,
+    size_t *sealed_len)
+{
+	char	 pem[CERT_KEY_PEM_MAX + 1];
+	int	 rc;
+
+	rc = pki_key_pem(key, pem, sizeof(pem)) == 0 &&
+	    seal_bound_into(SEAL_CLASS, what, id, pem, sealed,
+	    CERT_SEALED_MAX, sealed_len) == 0 ? 0 : -1;
+	explicit_bzero(pem, sizeof(pem));
+	return rc;
+}
+
+/* The CA's certificate and sealed key for stored: 0, or why not. */
+static const char *
+ca_make(const struct ipc_auth_ca_create *in, const struct pki_keyspec *ks,
+    struct ipc_store_ca_create *out)
+{
+	EVP_PKEY	*key;
+	X509		*x = NULL;
+	char		 cn[CERT_NAME_MAX + 1];
+	const char	*why = NULL;
+
+	if ((key = pki_keygen(ks)) == NULL)
+		return "cannot make a key";
+	uuid_v4(out->ca.id);
+	if ((x = pki_ca_make(key, in->name, in->validity_days)) == NULL ||
+	    pki_cert_pem(x, out->cert_pem, sizeof(out->cert_pem)) == -1)
+		why = "cannot make the CA certificate";
+	else if (seal_key(key, "ca", out->ca.id, out->sealed,
+	    &out->sealed_len) == -1)
+		why = "cannot seal the key";
+	else
+		pki_cert_info(x, out->ca.serial, sizeof(out->ca.serial),
+		    &out->ca.not_before, &out->ca.not_after, cn, sizeof(cn));
+	strlcpy(out->ca.key_type, ks->name, sizeof(out->ca.key_type));
+	strlcpy(out->ca.name, in->name, sizeof(out->ca.name));
+	X509_free(x);
+	EVP_PKEY_free(key);
+	return why;
+}
+
+/* A CA's name goes into its subject's CN: one printable line of 64. */
+static const char *
+ca_name_invalid(const char *name)
+{
+	if (*name == '\0' || strlen(name) > 64 || !text_is_line(name))
+		return "name must be 1 to 64 printable characters";
+	return NULL;
+}
+
+/* IPC_AUTH_CA_CREATE, from frontd. */
+int
+certs_ca_create(struct ipc_chan *chan, struct ipc_msg *m)
+{
+	struct ipc_req			 req = ipc_req_of(chan, m);
+	struct ipc_auth_ca_create	 in;
+	struct ipc_store_ca_create	*out;
+	struct pki_keyspec		 ks;
+	struct grant			 g;
+	const char			*why = NULL;
+	uint32_t			 retry;
+	int				 status;
+
+	if (ipc_msg_get(m, &in) == -1)
+		return -1;
+	if (in.validity_days == 0)
+		in.validity_days = CA_DAYS_DEFAULT;
+	if ((status = grant_scoped(in.grant, in.grant_len, SCOPE_CAS_WRITE,
+	    &g, &why)) != 0) {
+		ipc_answer_status(&req, status, why);
+		return 0;
+	}
+	if (in.validity_days > PKI_CA_DAYS_MAX)
+		why = "validity_days must be 1 to 7320";
+	if (why != NULL || (why = ca_name_invalid(in.name)) != NULL ||
+	    (why = pki_keyspec(in.key_type, in.key_bits, &ks)) != NULL) {
+		ipc_answer_status(&req, 400, why);
+		return 0;
+	}
+	if ((status = keygen_allowed(&g, &ks, &retry, &why)) != 0) {
+		refuse(&req, status, retry, why);
+		return 0;
+	}
+	if ((out = calloc(1, sizeof(*out))) == NULL)
+		fatal("%s", __func__);
+	memcpy(out->grant, in.grant, in.grant_len);
+	out->grant_len = in.grant_len;
+	strlcpy(out->user, in.user, sizeof(out->user));
+	if ((why = ca_make(&in, &ks, out)) != NULL) {
+		log_warnx("ca %s: %s", in.name, why);
+		ipc_answer_status(&req, 500, why);
+	} else if (store(IPC_STORE_CA_CREATE, out, &req) == -1)
+		ipc_answer_status(&req, 503, "try again");
+	explicit_bzero(out, sizeof(*out));
+	free(out);
+	return 0;
+}
+
+/* The CA's key out of its seal, and its certificate; NULL on failure. */
+static EVP_PKEY *
+ca_open(const struct ipc_certkey_res *ca, X509 **cert)
+{
+	char		 pem[CERT_KEY_PEM_MAX + 1];
+	EVP_PKEY	*key = NULL;
+
+	*cert = NULL;
+	if (unseal_bound(SEAL_CLASS, "ca", ca->id, ca->sealed, ca->sealed_len,
+	    pem, sizeof(pem)) == 0) {
+		key = pki_key_read(pem);
+		*cert = pki_cert_read(ca->cert_pem);
+	}
+	explicit_bzero(pem, sizeof(pem));
+	if (key == NULL || *cert == NULL ||
+	    X509_check_private_key(*cert, key) != 1) {
+		EVP_PKEY_free(key);
+		X509_free(*cert);
+		*cert = NULL;
+		return NULL;
+	}
+	return key;
+}
+
+/* The certificate, signed by the CA, and its key sealed, for stored. */
+static const char *
+cert_make(const struct issue *is, const struct ipc_certkey_res *ca,
+    struct ipc_store_cert_create *out)
+{
+	EVP_PKEY	*cakey, *key = NULL;
+	X509		*cacert, *x = NULL;
+	char		 cn[CERT_NAME_MAX + 1];
+	const char	*why = NULL;
+
+	if ((cakey = ca_open(ca, &cacert)) == NULL)
+		return "the CA's key does not open";
+	uuid_v4(out->cert.id);
+	if ((key = pki_keygen(&is->ks)) == NULL)
+		why = "cannot make a key";
+	else if ((x = pki_cert_make(key, is->names, cacert, cakey,
+	    is->in.validity_days)) == NULL ||
+	    pki_cert_pem(x, out->cert_pem, sizeof(out->cert_pem)) == -1)
+		why = "cannot make the certificate";
+	else if (seal_key(key, "cert", out->cert.id, out->sealed,
+	    &out->sealed_len) == -1)
+		why = "cannot seal the key";
+	else {
+		pki_cert_info(x, out->cert.serial, sizeof(out->cert.serial),
+		    &out->cert.not_before, &out->cert.not_after, cn,
+		    sizeof(cn));
+		strlcpy(out->chain_pem, ca->cert_pem, sizeof(out->chain_pem));
+		out->cert.ca_oid = ca->oid;
+		strlcpy(out->cert.status, "issued", sizeof(out->cert.status));
+		snprintf(out->cert.domain, sizeof(out->cert.domain), "%.*s",
+		    (int)strcspn(is->names, ","), is->names);
+		strlcpy(out->cert.sans, is->names, sizeof(out->cert.sans));
+		strlcpy(out->cert.key_type, is->ks.name,
+		    sizeof(out->cert.key_type));
+		strlcpy(out->cert.issuer, ca->name, sizeof(out->cert.issuer));
+	}
+	X509_free(x);
+	X509_free(cacert);
+	EVP_PKEY_free(key);
+	EVP_PKEY_free(cakey);
+	return why;
+}
+
+/* stored found the CA (or refused): sign, seal, and have it kept. */
+static void
+ca_found(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
+{
+	struct issue			*is = arg;
+	struct ipc_certkey_res		*ca;
+	struct ipc_store_cert_create	*out;
+	const char			*why;
+
+	(void)chan;
+	if ((ca = calloc(1, sizeof(*ca))) == NULL ||
+	    (out = calloc(1, sizeof(*out))) == NULL)
+		fatal("%s", __func__);
+	if (m == NULL)
+		ipc_answer_status(&is->req, 503, "try again");
+	else if (ipc_msg_get(m, ca) == -1)
+		ipc_answer_status(&is->req, 500, "internal error");
+	else if (!ipc_status_ok(ca->head.status))
+		ipc_answer_status(&is->req, ca->head.status, ca->head.message);
+	else if ((why = cert_make(is, ca, out)) != NULL) {
+		log_warnx("ca %s: %s", ca->id, why);
+		ipc_answer_status(&is->req, 500, why);
+	} else {
+		memcpy(out->grant, is->in.grant, is->in.grant_len);
+		out->grant_len = is->in.grant_len;
+		strlcpy(out->user, is->in.user, sizeof(out->user));
+		if (store(IPC_STORE_CERT_CREATE, out, &is->req) == -1)
+			ipc_answer_status(&is->req, 503, "try again");
+	}
+	explicit_bzero(ca, sizeof(*ca));
+	explicit_bzero(out, sizeof(*out));
+	free(ca);
+	free(out);
+	free(is);
+}
+
+/* Asks stored for the CA's sealed key, as the client may reach it. */
+static int
+ca_fetch(struct issue *is)
+{
+	struct ipc_certkey_get	 q;
+	struct ipc_msg		 m;
+
+	memset(&q, 0, sizeof(q));
+	memcpy(q.grant, is->in.grant, is->in.grant_len);
+	q.grant_len = is->in.grant_len;
+	q.access = IPC_ACCESS_ANY;
+	q.op = CERTKEY_CA_SIGN;
+	strlcpy(q.user, is->in.user, sizeof(q.user));
+	strlcpy(q.ref, is->in.ca, sizeof(q.ref));
+	ipc_msg_init(&m, IPC_CERTKEY_GET, 0);
+	ipc_msg_put(&m, &q);
+	return ipc_request(authd_env->chans[PROC_STORED], &m,
+	    authd_env->conf.common.ipc_timeout_ms, ca_found, is);
+}
+
+/* What the request asks for, checked: 0, or a status and why. */
+static int
+issue_check(struct issue *is, uint32_t *retry, const char **why)
+{
+	struct grant	 g;
+	int		 n, status;
+
+	*retry = 0;
+	if ((status = grant_scoped(is->in.grant, is->in.grant_len,
+	    SCOPE_CERTS_WRITE, &g, why)) != 0)
+		return status;
+	if (is->in.validity_days == 0)
+		is->in.validity_days = CERT_DAYS_DEFAULT;
+	if ((*why = pki_names_check(is->in.names, is->names,
+	    sizeof(is->names), &n)) != NULL ||
+	    (*why = pki_keyspec(is->in.key_type, is->in.key_bits,
+	    &is->ks)) != NULL)
+		return 400;
+	if (is->in.validity_days > PKI_CERT_DAYS_MAX) {
+		*why = "validity_days must be 1 to 825";
+		return 400;
+	}
+	return keygen_allowed(&g, &is->ks, retry, why);
+}
+
+/* IPC_AUTH_CERT_ISSUE, from frontd: a certificate from a private CA. */
+int
+certs_issue(struct ipc_chan *chan, struct ipc_msg *m)
+{
+	struct issue	*is;
+	const char	*why = NULL;
+	uint32_t	 retry;
+	int		 status;
+
+	if ((is = calloc(1, sizeof(*is))) == NULL)
+		fatal("%s", __func__);
+	is->req = ipc_req_of(chan, m);
+	if (ipc_msg_get(m, &is->in) == -1) {
+		free(is);
+		return -1;
+	}
+	if ((status = issue_check(is, &retry, &why)) != 0)
+		refuse(&is->req, status, retry, why);
+	else if (ca_fetch(is) == -1)
+		ipc_answer_status(&is->req, 503, "try again");
+	else
+		return 0;
+	free(is);
+	return 0;
+}
+
+/* The export's answer: the key's PEM in base64, then all of it cleared. */
+static void
+export_answer(struct ipc_req *req, const struct ipc_certkey_res *k)
+{
+	struct ipc_cert_export_res	*out;
+	char				 pem[CERT_KEY_PEM_MAX + 1];
+
+	if ((out = calloc(1, sizeof(*out))) == NULL)
+		fatal("%s", __func__);
+	if (unseal_bound(SEAL_CLASS, "cert", k->id, k->sealed, k->sealed_len,
+	    pem, sizeof(pem)) == -1) {
+		log_warnx("certificate %s: its key does not open", k->id);
+		ipc_answer_status(req, 500, "the key does not open");
+	} else {
+		/* standard base64, as certctrl's clients `base64 -d` it */
+		EVP_EncodeBlock((unsigned char *)out->privkey,
+		    (const unsigned char *)pem, (int)strlen(pem));
+		out->head.status = 200;
+		strlcpy(out->head.message, "ok", sizeof(out->head.message));
+		strlcpy(out->cert_pem, k->cert_pem, sizeof(out->cert_pem));
+		strlcpy(out->chain_pem, k->chain_pem, sizeof(out->chain_pem));
+		ipc_answer(req, out, NULL);
+	}
+	explicit_bzero(pem, sizeof(pem));
+	explicit_bzero(out, sizeof(*out));
+	free(out);
+}
+
+static void
+key_found(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
+{
+	struct ipc_req		*req = arg;
+	struct ipc_certkey_res	*k;
+
+	(void)chan;
+	if ((k = calloc(1, sizeof(*k))) == NULL)
+		fatal("%s", __func__);
+	if (m == NULL)
+		ipc_answer_status(req, 503, "try again");
+	else if (ipc_msg_get(m, k) == -1)
+		ipc_answer_status(req, 500, "internal error");
+	else if (!ipc_status_ok(k->head.status))
+		ipc_answer_status(req, k->head.status, k->head.message);
+	else
+		export_answer(req, k);
+	explicit_bzero(k, sizeof(*k));
+	free(k);
+	free(req);
+}
+
+/*
+ * IPC_AUTH_CERT_EXPORT, from frontd: stored checks that the client may
+ * take the key (certs.write), records the export and hands over the
+ * seal; authd opens it for this answer alone.
+ */
+int
+certs_export(struct ipc_chan *chan, struct ipc_msg *m)
+{
+	struct ipc_req		*req;
+	struct ipc_certkey_get	 q;
+	struct ipc_msg		 out;
+	const char		*why = NULL;
+	int			 status;
+
+	if ((req = malloc(sizeof(*req))) == NULL)
+		fatal("%s", __func__);
+	*req = ipc_req_of(chan, m);
+	if (ipc_msg_get(m, &q) == -1) {
+		free(req);
+		return -1;
+	}
+	q.op = CERTKEY_EXPORT;
+	if ((status = grant_scoped(q.grant, q.grant_len, SCOPE_CERTS_WRITE,
+	    NULL, &why)) != 0) {
+		ipc_answer_status(req, status, why);
+		free(req);
+		return 0;
+	}
+	ipc_msg_init(&out, IPC_CERTKEY_GET, 0);
+	ipc_msg_put(&out, &q);
+	if (ipc_request(authd_env->chans[PROC_STORED], &out,
+	    authd_env->conf.common.ipc_timeout_ms, key_found, req) == -1) {
+		ipc_answer_status(req, 503, "try again");
+		free(req);
+	}
+	return 0;
+}
