@@ -93,7 +93,9 @@ STORED_SRCS = stored/stored.c stored/config.c stored/db.c stored/schema.c \
 TASKD_SRCS = taskd/taskd.c taskd/config.c taskd/jobs.c taskd/runner.c \
 	taskd/crun.c taskd/image.c taskd/spawn.c taskd/net.c taskd/nettest.c taskd/endpoint.c \
 	taskd/suite.c taskd/idmap.c taskd/bundle.c taskd/tree.c \
-	taskd/driver.c
+	taskd/driver.c $(DNSU_SRCS)
+# the DNS update client of ACME dns-01, which tests link too
+DNSU_SRCS = taskd/dnswire.c taskd/dnstsig.c taskd/dnsnet.c taskd/dnsupdate.c
 MOATCTL_SRCS = moatctl/moatctl.c
 
 MOATD_PKGS = $(PKGS_COMMON) msgpack libevent_core
@@ -102,7 +104,7 @@ FRONTD_PKGS = $(PKGS_COMMON) msgpack libevent_core libevent_openssl openssl jans
 AUTHD_PKGS = $(PKGS_COMMON) msgpack libevent_core libargon2 libcrypto jansson \
 	libssh
 STORED_PKGS = $(PKGS_COMMON) msgpack libevent_core sqlite3 jansson
-TASKD_PKGS = $(PKGS_COMMON) msgpack libevent_core
+TASKD_PKGS = $(PKGS_COMMON) msgpack libevent_core libcrypto
 MOATCTL_PKGS = $(PKGS_COMMON) msgpack libevent_core
 
 BIN	= $(B)/bin
@@ -220,7 +222,7 @@ UNIT_TESTS = $(BIN)/test_ipc $(BIN)/test_conf $(BIN)/test_common \
 	$(BIN)/test_db $(BIN)/test_replay $(BIN)/test_endpoint \
 	$(BIN)/test_tlskey $(BIN)/test_tree $(BIN)/test_body_egress \
 	$(BIN)/test_body_keys $(BIN)/test_body_users $(BIN)/test_authz \
-	$(BIN)/test_body_auth \
+	$(BIN)/test_body_auth $(BIN)/test_dnswire $(BIN)/dnsu_tool \
 	$(DISPATCH_TESTS)
 UNIT_LIB = $(call objs,regress/unit/test.c,unit) $(LIBMOAT)
 
@@ -276,6 +278,14 @@ $(BIN)/test_replay: $(call objs,regress/unit/test_replay.c authd/replay.c,unit) 
 $(BIN)/test_endpoint: $(call objs,regress/unit/test_endpoint.c taskd/endpoint.c,unit) $(UNIT_LIB)
 	@echo "LD $@"
 	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS))
+
+$(BIN)/test_dnswire: $(call objs,regress/unit/test_dnswire.c $(DNSU_SRCS),unit) $(UNIT_LIB)
+	@echo "LD $@"
+	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS) libcrypto)
+# not a unit test: the end-to-end test_dnsupdate.py drives it
+$(BIN)/dnsu_tool: $(call objs,regress/tools/dnsu_tool.c $(DNSU_SRCS),unit) $(UNIT_LIB)
+	@echo "LD $@"
+	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS) libcrypto)
 
 $(BIN)/test_tree: $(call objs,regress/unit/test_tree.c taskd/tree.c,unit) $(UNIT_LIB)
 	@echo "LD $@"

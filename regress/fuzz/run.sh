@@ -44,6 +44,8 @@ clang $CFLAGS -Iauthd regress/fuzz/fuzz_tlssign.c authd/tlskey.c \
     $IPC log/log.c \
     common/util.c \
     -o "$out/fuzz_tlssign" $LIBS $(pkg-config --libs libcrypto)
+clang $CFLAGS -Itaskd regress/fuzz/fuzz_dns.c taskd/dnswire.c \
+    taskd/dnstsig.c -o "$out/fuzz_dns" $LIBS $(pkg-config --libs libcrypto)
 }
 
 status=0
@@ -58,7 +60,7 @@ for f in regress/fuzz/crashes/*; do
 	fi
 done
 [ "$secs" -eq 0 ] && { [ $status -eq 0 ] && echo "fuzz: built"; exit $status; }
-for t in ipc http json jwt sshkey conf tlssign; do
+for t in ipc http json jwt sshkey conf tlssign dns; do
 	seeds=regress/fuzz/corpus/$t
 	[ "$t" = conf ] && seeds=regress/unit/conf
 	mkdir -p "$out/corpus-$t"
