@@ -50,10 +50,11 @@ COMMON_SRCS = log/log.c common/sandbox.c common/landlock.c \
 	common/seccomp.c common/daemon.c common/util.c common/dialect.c \
 	common/hmac.c common/grant.c common/ratelimit.c \
 	common/timefmt.c common/scopes.c common/cidr.c \
-	common/sshkeycheck.c common/hostlife.c common/egresscheck.c
+	common/sshkeycheck.c common/hostlife.c common/egresscheck.c \
+	common/dnsprov.c
 IPC_BODY_SRCS = ipc/body_core.c ipc/hostrec.c ipc/body_egress.c \
 	ipc/body_cfg.c ipc/body_ctl.c ipc/keyrec.c ipc/sshkeyrec.c \
-	ipc/body_keys.c ipc/body_users.c ipc/body_auth.c
+	ipc/body_keys.c ipc/body_users.c ipc/body_auth.c ipc/body_dns.c
 IPC_SRCS = ipc/msg.c ipc/decode.c ipc/catalogue.c ipc/chan.c ipc/sock.c \
 	ipc/answer.c ipc/proc.c ipc/body.c ipc/dispatch.c ipc/version.c \
 	$(IPC_BODY_SRCS)
@@ -72,7 +73,7 @@ FRONTD_SRCS = frontd/frontd.c frontd/config.c frontd/server.c \
 	frontd/v1.c frontd/apiv1.c frontd/cce.c frontd/account.c \
 	frontd/grantcache.c frontd/sshkeys.c frontd/hosts.c \
 	frontd/profile.c frontd/groups.c frontd/sessions.c frontd/egress.c \
-	frontd/tlskey.c frontd/signlink.c
+	frontd/tlskey.c frontd/signlink.c frontd/dnsprov.c
 # authd's cryptography (crypto.h), which unit tests and fuzzers link too
 AUTHD_CRYPTO_SRCS = authd/crypto.c authd/base64.c authd/seal.c \
 	authd/token.c authd/jwt.c authd/sigv2.c authd/httpdate.c authd/wgkey.c
@@ -81,7 +82,7 @@ AUTHD_SRCS = authd/authd.c authd/config.c authd/bootstrap.c \
 	authd/answers.c authd/atrest.c authd/mint.c authd/verify.c \
 	authd/users.c authd/apikeys.c authd/clients.c authd/account.c \
 	authd/sshkey.c authd/sshkeys.c authd/egress.c authd/limits.c \
-	authd/replay.c authd/tlskey.c
+	authd/replay.c authd/tlskey.c authd/dnsprov.c
 STORED_SRCS = stored/stored.c stored/config.c stored/db.c stored/schema.c \
 	stored/health.c stored/userrow.c stored/userpass.c stored/userops.c \
 	stored/credentials.c stored/authz.c \
@@ -89,7 +90,7 @@ STORED_SRCS = stored/stored.c stored/config.c stored/db.c stored/schema.c \
 	stored/apikeys.c stored/clients.c stored/account.c stored/sshkeys.c \
 	stored/profile.c stored/groups.c stored/sessionops.c stored/hosts.c stored/hostrows.c \
 	stored/reconcile.c stored/stats.c stored/tasks.c stored/queue.c \
-	stored/egress.c stored/bindings.c stored/egresstest.c stored/digest.c
+	stored/egress.c stored/bindings.c stored/egresstest.c stored/digest.c stored/dnsprov.c
 TASKD_SRCS = taskd/taskd.c taskd/config.c taskd/jobs.c taskd/runner.c \
 	taskd/crun.c taskd/image.c taskd/spawn.c taskd/net.c taskd/nettest.c taskd/endpoint.c \
 	taskd/suite.c taskd/idmap.c taskd/bundle.c taskd/tree.c \

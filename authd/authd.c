@@ -67,6 +67,7 @@ static const struct ipc_handler handlers[] = {
 	{ IPC_AUTH_ACCOUNT_DATA, users_account_data, LIVE },
 	{ IPC_AUTH_HOST_PASSWORD, users_host_password, LIVE },
 	{ IPC_AUTH_EGRESS, egress_change, LIVE },
+	{ IPC_AUTH_DNSPROV_CREATE, dnsprov_create, LIVE },
 	/* on the signing link alone (sign_link_dispatch) */
 	{ IPC_TLS_SIGN, sign_request, LIVE },
 

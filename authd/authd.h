@@ -247,6 +247,8 @@ int	 unseal_bound(const char *class, const char *what, const char *id,
 
 /* egress.c */
 int	 egress_change(struct ipc_chan *, struct ipc_msg *);
+/* dnsprov.c */
+int	 dnsprov_create(struct ipc_chan *, struct ipc_msg *);
 int	 egress_unseal(struct ipc_chan *, struct ipc_msg *);
 
 /* tlskey.c: the TLS server key, and frontd's handshake signatures */

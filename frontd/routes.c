@@ -64,6 +64,9 @@ static const char *const f_apikey_create[] = { "name", "scopes",
     "permissions", "expires_in_seconds", NULL };
 
 static const char *const q_page[] = { "limit", "offset", NULL };
+static const char *const f_dnsprov[] = { "type", "provider", "name",
+    "server", "port", "zone", "key_name", "algorithm", "secret",
+    "api_token", "zone_id", NULL };
 static const char *const q_events[] = { "limit", "offset", "type",
     "user_id", "host_id", "since", "until", NULL };
 static const char *const q_tasks[] = { "state", "status", "host_id", "kind",
@@ -215,6 +218,16 @@ static const struct route routes[] = {
 	    apiv1_key_get, NULL, NULL },
 	{ APIV1, DELETE, "/apiv1/users/{}/apikeys/{}", AUTH_ANY, ANY,
 	    apiv1_key_delete, NULL, NULL },
+	{ APIV1, GET, "/apiv1/users/{}/dns-providers", AUTH_ANY, ANY,
+	    apiv1_dnsprov_list, NULL, q_page },
+	{ APIV1, POST, "/apiv1/users/{}/dns-providers", AUTH_ANY, ANY,
+	    apiv1_dnsprov_create, f_dnsprov, NULL },
+	{ APIV1, GET, "/apiv1/users/{}/dns-providers/{}", AUTH_ANY, ANY,
+	    apiv1_dnsprov_get, NULL, NULL },
+	{ APIV1, DELETE, "/apiv1/users/{}/dns-providers/{}", AUTH_ANY, ANY,
+	    apiv1_dnsprov_delete, NULL, NULL },
+	{ APIV1, GET, "/apiv1/dns/providers/catalog", AUTH_ANY, ANY,
+	    apiv1_dnsprov_catalog, NULL, NULL },
 };
 
 static const char *

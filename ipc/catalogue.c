@@ -12,6 +12,7 @@
 #include "body_users.h"
 #include "hostrec.h"
 #include "body_egress.h"
+#include "body_dns.h"
 #include "ipc.h"
 
 #define R(a, b)		IPC_ROUTE(PROC_##a, PROC_##b)
@@ -434,6 +435,26 @@ static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 	    IPC_TLS_SIGN_RES, &body_tls_sign, NULL },
 	[IPC_TLS_SIGN_RES] = { IPC_TLS_SIGN_RES, "tls.sign.res", 1 * KIB, AF,
 	    REP, 0, &body_tls_sign_res, NULL },
+
+	/* a user's DNS providers: the create through authd, which seals
+	 * the secret; the reads and the delete straight to stored */
+	[IPC_AUTH_DNSPROV_CREATE] = { IPC_AUTH_DNSPROV_CREATE,
+	    "auth.dnsprov.create", 2 * KIB, FA, REQ, IPC_DNSPROV_RES,
+	    &body_dnsprov_create, NULL },
+	[IPC_STORE_DNSPROV_CREATE] = { IPC_STORE_DNSPROV_CREATE,
+	    "store.dnsprov.create", 2 * KIB, AS, REQ, IPC_DNSPROV_RES,
+	    &body_dnsprov_store, NULL },
+	[IPC_OP_DNSPROV_LIST] = { IPC_OP_DNSPROV_LIST, "op.dnsprov.list",
+	    SMALL, FS, REQ, IPC_DNSPROV_LIST_RES, &body_key_page, NULL },
+	[IPC_OP_DNSPROV_GET] = { IPC_OP_DNSPROV_GET, "op.dnsprov.get", SMALL,
+	    FS, REQ, IPC_DNSPROV_RES, &body_key_ref, NULL },
+	[IPC_OP_DNSPROV_DELETE] = { IPC_OP_DNSPROV_DELETE,
+	    "op.dnsprov.delete", SMALL, FS, REQ, IPC_DNSPROV_RES,
+	    &body_key_ref, NULL },
+	[IPC_DNSPROV_RES] = { IPC_DNSPROV_RES, "dnsprov.res", 2 * KIB,
+	    SF | SA | AF, REP, 0, &body_dnsprov_res, NULL },
+	[IPC_DNSPROV_LIST_RES] = { IPC_DNSPROV_LIST_RES, "dnsprov.list.res",
+	    LIST_MAX, SF, REP, 0, &body_list_res, &body_dnsprov_rec },
 };
 
 const struct ipc_msgdef *

@@ -243,6 +243,14 @@ enum ipc_type {
 	/* frontd's TLS handshakes, signed by authd on the signing link */
 	IPC_TLS_SIGN,
 	IPC_TLS_SIGN_RES,
+	/* certificates apiv1: a user's DNS providers (ACME dns-01) */
+	IPC_AUTH_DNSPROV_CREATE,
+	IPC_STORE_DNSPROV_CREATE,
+	IPC_OP_DNSPROV_LIST,
+	IPC_OP_DNSPROV_GET,
+	IPC_OP_DNSPROV_DELETE,
+	IPC_DNSPROV_RES,
+	IPC_DNSPROV_LIST_RES,
 	IPC_TYPE_MAX
 };
 

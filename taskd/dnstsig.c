@@ -11,13 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dnsprov.h"
 #include "dnstsig.h"
 
-const char *const dns_tsig_algs[] = {
-	"hmac-sha256", "hmac-sha384", "hmac-sha512", "hmac-sha224",
-	"hmac-sha1", NULL,
-};
-
+/* in the order of dnsprov_algs */
 static const EVP_MD *
 alg_md(int i)
 {
@@ -90,17 +87,17 @@ dns_key_init(struct dns_key *k, const char *name, const char *alg,
 
 	memset(k, 0, sizeof(*k));
 	if (alg == NULL || *alg == '\0')
-		alg = dns_tsig_algs[0];
-	for (i = 0; dns_tsig_algs[i] != NULL; i++)
-		if (strcasecmp(alg, dns_tsig_algs[i]) == 0)
+		alg = dnsprov_algs[0];
+	for (i = 0; dnsprov_algs[i] != NULL; i++)
+		if (strcasecmp(alg, dnsprov_algs[i]) == 0)
 			break;
-	if (dns_tsig_algs[i] == NULL) {
+	if (dnsprov_algs[i] == NULL) {
 		*why = "unknown TSIG algorithm (hmac-sha256, hmac-sha384, "
 		    "hmac-sha512, hmac-sha224 or hmac-sha1)";
 		return (-1);
 	}
 	k->md = i;
-	strlcpy(k->alg, dns_tsig_algs[i], sizeof(k->alg));
+	strlcpy(k->alg, dnsprov_algs[i], sizeof(k->alg));
 	if (dns_name_check(name, k->name, sizeof(k->name), why) == -1) {
 		*why = "bad TSIG key name";
 		return (-1);

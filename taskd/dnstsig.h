@@ -21,9 +21,6 @@ struct dns_key {
 	size_t		 secretlen;
 };
 
-/* The algorithms accepted, by tsig-keygen's names; NULL ends. */
-extern const char *const dns_tsig_algs[];
-
 /*
  * Checks the key name and algorithm and decodes the base64 secret.
  * alg NULL or "" means hmac-sha256.  -1 with why; nothing is kept then.

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "dnsprov.h"
 #include "dnswire.h"
 
 void
@@ -45,65 +46,10 @@ dns_putbytes(struct dns_buf *d, const void *p, size_t n)
 	d->len += n;
 }
 
-static int
-label_char(int c)
-{
-	return (isascii(c) && (isalnum(c) || c == '-' || c == '_'));
-}
-
 int
 dns_name_check(const char *in, char *out, size_t outsz, const char **why)
 {
-	size_t	 n = strlen(in), i, lab = 0;
-
-	if (n > 0 && in[n - 1] == '.')
-		n--;
-	if (n == 0) {
-		*why = "empty name";
-		return (-1);
-	}
-	if (n > DNS_NAME_MAX) {
-		*why = "name longer than 253 characters";
-		return (-1);
-	}
-	if (n + 1 > outsz) {
-		*why = "name too long";
-		return (-1);
-	}
-	for (i = 0; i <= n; i++) {
-		int	 c = i < n ? (unsigned char)in[i] : '.';
-
-		if (c == '.') {
-			if (lab == 0) {
-				*why = "empty label in name";
-				return (-1);
-			}
-			if (in[i - 1] == '-') {
-				*why = "label ends with '-'";
-				return (-1);
-			}
-			lab = 0;
-			if (i < n)
-				out[i] = '.';
-			continue;
-		}
-		if (!label_char(c)) {
-			*why = "name has a character other than a letter, "
-			    "digit, '-', '_' or '.'";
-			return (-1);
-		}
-		if (lab == 0 && c == '-') {
-			*why = "label begins with '-'";
-			return (-1);
-		}
-		if (++lab > DNS_LABEL_MAX) {
-			*why = "label longer than 63 characters";
-			return (-1);
-		}
-		out[i] = tolower(c);
-	}
-	out[n] = '\0';
-	return (0);
+	return (dnsname_check(in, out, outsz, why));
 }
 
 int

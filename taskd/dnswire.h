@@ -45,11 +45,7 @@ void	 dns_put16(struct dns_buf *, uint16_t);
 void	 dns_put32(struct dns_buf *, uint32_t);
 void	 dns_putbytes(struct dns_buf *, const void *, size_t);
 
-/*
- * A name as users give it: labels of 1-63 letters, digits, '-' or '_'
- * (no '-' first or last), at most 253 characters, one final dot allowed.
- * Writes it lowercased without the final dot; -1 with why on error.
- */
+/* A name as users give it (common/dnsprov.c's dnsname_check()). */
 int	 dns_name_check(const char *, char *, size_t, const char **);
 /* 1 if name is zone or under it (both checked, lowercased). */
 int	 dns_name_in_zone(const char *, const char *);
