@@ -16,6 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "body_dns.h"
+#include "dnsprov.h"
 #include "dnsupdate.h"
 
 #define WAIT_STEP_MS	500
@@ -84,6 +86,34 @@ void
 dnsu_clear(struct dnsu *u)
 {
 	explicit_bzero(u, sizeof(*u));
+}
+
+int
+dnsu_init_provider(struct dnsu *u, const struct dnsprov_rec *p,
+    const char *secret, char *err, size_t errlen)
+{
+	if (strcmp(p->type, "rfc2136") != 0) {
+		memset(u, 0, sizeof(*u));
+		snprintf(err, errlen, "a %s provider cannot be updated from "
+		    "here", p->type);
+		return (-1);
+	}
+	return (dnsu_init(u, p->server, p->port, p->zone, p->key_name,
+	    p->algorithm, secret, err, errlen));
+}
+
+int
+dnsu_challenge_name(const char *ident, char *out, size_t outsz)
+{
+	char		 name[DNS_NAME_MAX + 2];
+	const char	*why;
+
+	if (strncmp(ident, "*.", 2) == 0)
+		ident += 2;
+	if ((size_t)snprintf(name, sizeof(name), "_acme-challenge.%s",
+	    ident) >= sizeof(name))
+		return (-1);
+	return (dnsname_check(name, out, outsz, &why));
 }
 
 /* What the server's answer means, in words an operator can act on. */

@@ -34,6 +34,16 @@ struct dnsu {
 int	 dnsu_init(struct dnsu *, const char *, int, const char *,
 	    const char *, const char *, const char *, char *, size_t);
 void	 dnsu_clear(struct dnsu *);
+/* The same from a stored rfc2136 provider and its opened secret. */
+struct dnsprov_rec;
+int	 dnsu_init_provider(struct dnsu *, const struct dnsprov_rec *,
+	    const char *, char *, size_t);
+/*
+ * The name whose TXT answers dns-01 for an identifier (RFC 8555 8.4):
+ * "_acme-challenge." before it, a wildcard's "*." taken off.  -1 if the
+ * result is not a name.
+ */
+int	 dnsu_challenge_name(const char *, char *, size_t);
 
 /* Adds the TXT (ttl in seconds) at name, which must be in the zone. */
 int	 dnsu_add_txt(struct dnsu *, const char *, const char *, uint32_t,

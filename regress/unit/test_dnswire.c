@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "body_dns.h"
+#include "dnsprov.h"
 #include "dnsupdate.h"
 #include "test.h"
 
@@ -356,9 +358,88 @@ test_init(void)
 	dnsu_clear(&u);
 }
 
+static const char *
+check(const char *type, const char *server, uint32_t port, const char *zone,
+    const char *key, const char *alg, const char *zone_id)
+{
+	struct dnsprov_fields f = { type, "n", server, port, zone, key, alg,
+	    zone_id };
+
+	return (dnsprov_check(&f));
+}
+
+static void
+test_providers(void)
+{
+	struct dnsprov_rec	 p;
+	struct dnsu		 u;
+	char			 err[DNSU_ERR_MAX], name[DNS_NAME_MAX + 1];
+
+	CHECK(check("rfc2136", "192.0.2.1", 53, "a.test", "k", "", "") ==
+	    NULL);
+	CHECK(check("rfc2136", "[2001:db8::1]", 53, "a.test", "k",
+	    "hmac-sha1", "") == NULL);
+	CHECK(check("rfc2136", "2001:db8::1", 5353, "a.test.", "k.", NULL,
+	    NULL) == NULL);
+	CHECK(check("rfc2136", "ns.a.test", 53, "a.test", "k", "", "") !=
+	    NULL);
+	CHECK(check("rfc2136", "192.0.2.1:53", 53, "a.test", "k", "", "") !=
+	    NULL);
+	CHECK(check("rfc2136", "192.0.2.1", 0, "a.test", "k", "", "") !=
+	    NULL);
+	CHECK(check("rfc2136", "192.0.2.1", 65536, "a.test", "k", "", "") !=
+	    NULL);
+	CHECK(check("rfc2136", "192.0.2.1", 53, "", "k", "", "") != NULL);
+	CHECK(check("rfc2136", "192.0.2.1", 53, "a.test", "", "", "") !=
+	    NULL);
+	CHECK(check("rfc2136", "192.0.2.1", 53, "a.test", "k", "hmac-md5",
+	    "") != NULL);
+	CHECK(check("cloudflare", "", 0, "", "", "",
+	    "0123456789abcdef0123456789ABCDEF") == NULL);
+	CHECK(check("cloudflare", "", 0, "", "", "", "0123") != NULL);
+	CHECK(check("cloudflare", "192.0.2.1", 0, "", "", "",
+	    "0123456789abcdef0123456789abcdef") != NULL);
+	CHECK(check("route53", "", 0, "", "", "", "") != NULL);
+	CHECK(check(NULL, "", 0, "", "", "", "") != NULL);
+
+	CHECK(dnsprov_secret_check("rfc2136", SECRET) == NULL);
+	CHECK(dnsprov_secret_check("rfc2136", "aGk") != NULL);
+	CHECK(dnsprov_secret_check("rfc2136", "a=Gk") != NULL);
+	CHECK(dnsprov_secret_check("rfc2136", "") != NULL);
+	CHECK(dnsprov_secret_check("cloudflare", "Abc-123_x") == NULL);
+	CHECK(dnsprov_secret_check("cloudflare", "a b") != NULL);
+	CHECK(dnsprov_secret_check("cloudflare", "") != NULL);
+
+	/* a stored provider opens an update client; a hosted one not */
+	memset(&p, 0, sizeof(p));
+	strlcpy(p.type, "rfc2136", sizeof(p.type));
+	strlcpy(p.server, "127.0.0.1", sizeof(p.server));
+	p.port = 53;
+	strlcpy(p.zone, "a.test", sizeof(p.zone));
+	strlcpy(p.key_name, "k", sizeof(p.key_name));
+	strlcpy(p.algorithm, "hmac-sha384", sizeof(p.algorithm));
+	CHECK(dnsu_init_provider(&u, &p, SECRET, err, sizeof(err)) == 0);
+	CHECK_STR(u.key.alg, "hmac-sha384");
+	CHECK_STR(u.zone, "a.test");
+	dnsu_clear(&u);
+	strlcpy(p.type, "cloudflare", sizeof(p.type));
+	CHECK(dnsu_init_provider(&u, &p, SECRET, err, sizeof(err)) == -1);
+
+	CHECK(dnsu_challenge_name("www.Example.com", name, sizeof(name)) ==
+	    0);
+	CHECK_STR(name, "_acme-challenge.www.example.com");
+	CHECK(dnsu_challenge_name("*.example.com", name, sizeof(name)) == 0);
+	CHECK_STR(name, "_acme-challenge.example.com");
+	CHECK(dnsu_challenge_name("bad name.com", name, sizeof(name)) == -1);
+	memset(err, 'a', 240);
+	err[240] = '\0';
+	CHECK(dnsu_challenge_name(err, name, sizeof(name)) == -1);
+}
+
 int
 main(void)
 {
+	RUN(test_providers);
 	RUN(test_names);
 	RUN(test_build);
 	RUN(test_base64);
