@@ -247,3 +247,33 @@ def test_bad_bodies(shared_suite, body):
                              "/apiv1/users/1/dns-providers", headers=h)
     assert status == 200 and answer["data"] == []
     assert TSIG not in str(answer)
+
+
+def test_no_process_keeps_a_secret(suite):
+    """After providers are made, read and listed, the secrets are in no
+    process's memory: frontd passed them on and cleared them, authd
+    sealed them and cleared them, stored and taskd never saw them."""
+    from test_v1_identity import read_memory
+    admin = admin_token(suite)
+    alice = make_user(suite, admin, "alice", "alice-password")
+    h = session(suite, "alice", "alice-password")
+    base = "/apiv1/users/%d/dns-providers" % alice["oid"]
+    tsig = base64.b64encode(os.urandom(48)).decode()
+    token = "tok_" + base64.b16encode(os.urandom(20)).decode()
+    for body in (dict(RFC2136, secret=tsig),
+                 dict(CLOUDFLARE, api_token=token)):
+        status, answer, _ = call(suite, "POST", base, body=body, headers=h)
+        assert status == 201, answer
+    status, answer, _ = call(suite, "GET", base, headers=h)
+    assert status == 200 and len(answer["data"]) == 2
+    secrets = (tsig.encode(), token.encode(), base64.b64decode(tsig))
+    for proc in ("frontd", "authd", "stored", "taskd"):
+        regions = read_memory(suite.pid(proc))
+        assert sum(len(r) for r in regions) > 100000
+        if proc == "stored":
+            # the control: what stored keeps is found where it is
+            uuid = answer["data"][0]["uuid"].encode()
+            assert any(uuid in region for region in regions)
+        for region in regions:
+            for s in secrets:
+                assert s not in region, proc
