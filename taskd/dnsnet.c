@@ -183,14 +183,18 @@ tcp_exchange(const struct dnsu *u, const uint8_t *q, size_t qlen,
 
 /* a must hold DNS_MSG_MAX bytes */
 int
-dnsu_exchange(const struct dnsu *u, const uint8_t *q, size_t qlen,
+dnsu_exchange(struct dnsu *u, const uint8_t *q, size_t qlen,
     uint8_t *a, size_t *alen, char *err, size_t errlen)
 {
+	u->used_tcp = 1;
 	if (qlen > UDP_MAX || u->force_tcp)
 		return (tcp_exchange(u, q, qlen, a, alen, err, errlen));
+	u->used_tcp = 0;
 	if (udp_exchange(u, q, qlen, a, alen, err, errlen) == -1)
 		return (-1);
-	if (*alen >= DNS_HDR && (a[2] & 0x02) != 0)	/* TC */
+	if (*alen >= DNS_HDR && (a[2] & 0x02) != 0) {	/* TC */
+		u->used_tcp = 1;
 		return (tcp_exchange(u, q, qlen, a, alen, err, errlen));
+	}
 	return (0);
 }

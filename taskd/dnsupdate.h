@@ -24,6 +24,7 @@ struct dnsu {
 	int			 timeout_ms;	/* of one try */
 	int			 tries;
 	int			 force_tcp;
+	int			 used_tcp;	/* the last exchange's way */
 };
 
 /*
@@ -59,7 +60,7 @@ int	 dnsu_wait_txt(struct dnsu *, const char *, const char *, int, int,
 	    char *, size_t);
 
 /* One exchange: UDP with retries, TCP if truncated or large (dnsnet.c). */
-int	 dnsu_exchange(const struct dnsu *, const uint8_t *, size_t,
+int	 dnsu_exchange(struct dnsu *, const uint8_t *, size_t,
 	    uint8_t *, size_t *, char *, size_t);
 
 #endif

@@ -31,12 +31,16 @@ def free_dns_port():
         with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as u:
             u.bind(("127.0.0.1", 0))
             port = u.getsockname()[1]
-            with socket.socket() as t:
-                try:
-                    t.bind(("127.0.0.1", port))
-                except OSError:
-                    continue
-                return port
+            try:
+                for fam, addr, kind in (
+                        (socket.AF_INET, "127.0.0.1", socket.SOCK_STREAM),
+                        (socket.AF_INET6, "::1", socket.SOCK_DGRAM),
+                        (socket.AF_INET6, "::1", socket.SOCK_STREAM)):
+                    with socket.socket(fam, kind) as t:
+                        t.bind((addr, port))
+            except OSError:
+                continue
+            return port
     raise RuntimeError("no free port")
 
 
@@ -75,7 +79,7 @@ options {
     session-keyfile "%s/session.key";
     managed-keys-directory "%s";
     listen-on port %d { 127.0.0.1; };
-    listen-on-v6 { none; };
+    listen-on-v6 port %d { ::1; };
     recursion no;
     dnssec-validation no;
     notify no;
@@ -91,10 +95,11 @@ zone "%s" {
     file "%s/%s.db";
     allow-update { none; };
 };
-""" % (d, d, d, d, self.port, ZONE, d, ZONE, grants, LOCKED, d, LOCKED))
+""" % (d, d, d, d, self.port, self.port, ZONE, d, ZONE, grants, LOCKED, d,
+       LOCKED))
         self.log = open(os.path.join(d, "named.log"), "w")
         self.proc = subprocess.Popen(
-            [NAMED, "-g", "-4", "-c", os.path.join(d, "named.conf")],
+            [NAMED, "-g", "-c", os.path.join(d, "named.conf")],
             stdout=self.log, stderr=subprocess.STDOUT,
             start_new_session=True)
         deadline = time.time() + 20
@@ -138,9 +143,11 @@ def named():
 
 
 def tool(named, alg, op, name, txt=None, secret=None, zone=ZONE,
-         port=None, opts=(), key=None):
+         port=None, opts=(), key=None, server="127.0.0.1", tcp=None):
+    """Runs dnsu_tool: its status, first line and milliseconds; with tcp
+    a list, whether its last exchange went over TCP is appended."""
     kname, ksecret = named.keys[alg]
-    args = [TOOL, *opts, "127.0.0.1", str(port or named.port), zone,
+    args = [TOOL, *opts, server, str(port or named.port), zone,
             key or kname, alg, op, name]
     if txt is not None:
         args.append(txt)
@@ -149,6 +156,8 @@ def tool(named, alg, op, name, txt=None, secret=None, zone=ZONE,
     assert "runtime error" not in r.stderr and "Sanitizer" not in r.stderr, \
         r.stderr
     lines = r.stdout.splitlines()
+    if tcp is not None:
+        tcp.append(lines[1] == "tcp 1")
     return r.returncode, lines[0], int(lines[-1].split()[1])
 
 
@@ -193,6 +202,48 @@ def test_tcp(named):
                       opts=("-t",))
     assert (rc, out) == (0, "ok")
     assert tool(named, "hmac-sha512", "delall", name, opts=("-t",))[0] == 0
+    assert named.dig(name) == []
+
+
+def test_ipv6(named):
+    name = "_acme-challenge.v6." + ZONE
+    for server in ("::1", "[::1]"):
+        rc, out, _ = tool(named, "hmac-sha256", "add", name, "six",
+                          server=server)
+        assert (rc, out) == (0, "ok")
+        assert named.dig(name) == ['"six"']
+        rc, out, _ = tool(named, "hmac-sha256", "delall", name,
+                          server=server)
+        assert (rc, out) == (0, "ok")
+        assert named.dig(name) == []
+
+
+def test_large_update_goes_over_tcp(named):
+    # more than 512 bytes: no datagram is tried
+    name = ".".join(["l" * 60] * 3) + "." + ZONE
+    big = "b" * 255
+    tcp = []
+    rc, out, _ = tool(named, "hmac-sha512", "add", name, big, tcp=tcp)
+    assert (rc, out) == (0, "ok") and tcp == [True]
+    assert named.dig(name) == ['"%s"' % big]
+    small = []
+    rc, out, _ = tool(named, "hmac-sha256", "delall", name, tcp=small)
+    assert (rc, out) == (0, "ok") and small == [False]
+    assert named.dig(name) == []
+
+
+def test_truncated_answer_is_asked_again_over_tcp(named):
+    # five 200-byte values: the TXT answer does not fit 512 bytes, so
+    # named truncates it over UDP and the client asks again over TCP
+    name = "_acme-challenge.many." + ZONE
+    values = [chr(ord("a") + i) * 200 for i in range(5)]
+    for v in values:
+        assert tool(named, "hmac-sha256", "add", name, v)[0] == 0
+    tcp = []
+    rc, out, _ = tool(named, "hmac-sha256", "wait", name, values[3],
+                      tcp=tcp)
+    assert (rc, out) == (0, "ok") and tcp == [True]
+    assert tool(named, "hmac-sha256", "delall", name)[0] == 0
     assert named.dig(name) == []
 
 

@@ -5,7 +5,8 @@
  *       add NAME TXT | del NAME TXT | delall NAME | wait NAME TXT |
  *       gone NAME TXT
  * The secret is read from standard input, never from the command line.
- * Prints "ok" or "error: WHY" and the milliseconds taken.
+ * Prints "ok" or "error: WHY", whether the last exchange went over TCP,
+ * and the milliseconds taken.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -92,11 +93,13 @@ main(int argc, char *argv[])
 	rv = run(&u, argv[5], argv[6], argc == 8 ? argv[7] : NULL, wait_ms,
 	    err, sizeof(err));
 	clock_gettime(CLOCK_MONOTONIC, &t1);
+	tcp = u.used_tcp;
 	dnsu_clear(&u);
 	if (rv == 0)
 		printf("ok\n");
 	else
 		printf("error: %s\n", err);
+	printf("tcp %d\n", tcp);
 	printf("ms %lld\n", (long long)(t1.tv_sec - t0.tv_sec) * 1000 +
 	    (t1.tv_nsec - t0.tv_nsec) / 1000000);
 	return (rv == 0 ? 0 : 1);
