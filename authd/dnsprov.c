@@ -36,8 +36,8 @@ static const char *
 dnsprov_invalid(const struct ipc_dnsprov_create *b)
 {
 	const struct dnsprov_rec *p = &b->prov;
-	struct dnsprov_fields	 f = { p->type, p->name, p->server, p->port,
-	    p->zone, p->key_name, p->algorithm, p->zone_id };
+	struct dnsprov_fields	 f = { p->type, p->name, p->server,
+	    p->port, p->zone, p->key_name, p->algorithm, p->zone_id };
 	const char		*why;
 
 	if ((why = dnsprov_check(&f)) != NULL)

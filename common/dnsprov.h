@@ -16,7 +16,7 @@
 #define DNSPROV_SERVER_MAX	47	/* an IPv6 literal in brackets */
 #define DNSPROV_ALG_MAX		15
 #define DNSPROV_ZONEID_MAX	32
-#define DNSPROV_SECRET_MAX	200	/* a TSIG secret in base64, a token */
+#define DNSPROV_SECRET_MAX	200	/* TSIG secret (base64), token */
 #define DNSPROV_TSIG_BYTES	128	/* a TSIG secret decoded */
 #define DNSPROV_PER_USER_MAX	50
 

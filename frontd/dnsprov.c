@@ -124,6 +124,12 @@ read_provider(struct api_req *r, json_t *body, struct ipc_dnsprov_create *q)
 	    text_member(r, body, strcmp(d->type, "cloudflare") == 0 ?
 	    "api_token" : "secret", q->secret, sizeof(q->secret)) == -1)
 		return -1;
+	if (json_object_get(body, strcmp(d->type, "cloudflare") == 0 ?
+	    "secret" : "api_token") != NULL) {
+		api_error(r, 400, "an rfc2136 provider takes a secret, a "
+		    "cloudflare one an api_token");
+		return -1;
+	}
 	port = json_object_get(body, "port");
 	if (port != NULL && (!json_is_integer(port) ||
 	    json_integer_value(port) < 1 || json_integer_value(port) > 65535)) {

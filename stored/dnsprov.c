@@ -105,8 +105,8 @@ message_for(int status)
 static const char *
 prov_normalize(struct dnsprov_rec *d)
 {
-	struct dnsprov_fields	 f = { d->type, d->name, d->server, d->port,
-	    d->zone, d->key_name, d->algorithm, d->zone_id };
+	struct dnsprov_fields	 f = { d->type, d->name, d->server,
+	    d->port, d->zone, d->key_name, d->algorithm, d->zone_id };
 	const char		*why;
 
 	if ((why = dnsprov_check(&f)) != NULL)

@@ -80,7 +80,7 @@ udp_exchange(const struct dnsu *u, const uint8_t *q, size_t qlen,
 		if (send(fd, q, qlen, 0) != (ssize_t)qlen)
 			goto neterr;
 		while (wait_fd(fd, POLLIN, deadline) == 1) {
-			if ((n = recv(fd, a, UDP_MAX * 8, 0)) == -1) {
+			if ((n = recv(fd, a, DNS_MSG_MAX, 0)) == -1) {
 				if (errno == EINTR || errno == EAGAIN)
 					continue;
 				goto neterr;

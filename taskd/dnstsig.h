@@ -16,7 +16,7 @@
 struct dns_key {
 	char		 name[DNS_NAME_MAX + 1];
 	char		 alg[16];	/* as tsig-keygen names it */
-	int		 md;		/* index in the algorithm table */
+	int		 md;		/* index in dnsprov_algs */
 	uint8_t		 secret[DNS_SECRET_MAX];
 	size_t		 secretlen;
 };
@@ -43,7 +43,7 @@ enum dns_tsig_result {
 	DNS_TSIG_OK,
 	DNS_TSIG_UNSIGNED,	/* no TSIG in the answer */
 	DNS_TSIG_SERVER_ERROR,	/* the server's TSIG names an error */
-	DNS_TSIG_BAD,		/* the answer's MAC, key or time is wrong */
+	DNS_TSIG_BAD,		/* its MAC, key or time is wrong */
 };
 
 /*

@@ -334,8 +334,8 @@ dnsu_wait_txt(struct dnsu *u, const char *name, const char *txt,
 		}
 		if (time(NULL) >= end) {
 			snprintf(err, errlen, "the TXT record is %s at the "
-			    "server after %d ms", present ? "still not visible" :
-			    "still there", wait_ms);
+			    "server after %d ms", present ?
+			    "still not visible" : "still there", wait_ms);
 			break;
 		}
 		usleep(WAIT_STEP_MS * 1000);

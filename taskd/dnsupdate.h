@@ -24,7 +24,7 @@ struct dnsu {
 	int			 timeout_ms;	/* of one try */
 	int			 tries;
 	int			 force_tcp;
-	int			 used_tcp;	/* the last exchange's way */
+	int			 used_tcp;	/* the last exchange's */
 };
 
 /*

@@ -383,7 +383,7 @@ dns_reply_has_txt(const uint8_t *p, size_t len, const struct dns_reply *r,
 	for (i = 0; i < r->nan; i++) {
 		const struct dns_rr *rr = &r->an[i];
 		char	 joined[DNS_MSG_MAX];
-		size_t	 o = rr->rd_off, end = rr->rd_off + rr->rd_len, j = 0;
+		size_t	 o = rr->rd_off, end = o + rr->rd_len, j = 0;
 
 		if (rr->type != DNS_T_TXT || rr->class != DNS_C_IN ||
 		    strcasecmp(rr->name, name) != 0)

@@ -61,7 +61,8 @@ enum dns_upd_op { DNS_UPD_ADD, DNS_UPD_DEL_RR, DNS_UPD_DEL_RRSET };
 /* The header and sections of an UPDATE, before its TSIG. */
 void	 dns_build_update(struct dns_buf *, uint16_t, const char *,
 	    enum dns_upd_op, const char *, const char *, uint32_t);
-void	 dns_build_query(struct dns_buf *, uint16_t, const char *, uint16_t);
+void	 dns_build_query(struct dns_buf *, uint16_t, const char *,
+	    uint16_t);
 
 struct dns_rr {
 	char		 name[DNS_NAME_MAX + 2];
@@ -86,7 +87,7 @@ struct dns_reply {
 	uint16_t	 qdcount, ancount, nscount, arcount;
 	struct dns_rr	 an[DNS_RR_MAX];
 	size_t		 nan;
-	int		 has_tsig;	/* the last record, in additional */
+	int		 has_tsig;	/* last, in additional */
 	struct dns_rr	 tsig_rr;
 	struct dns_tsig	 tsig;
 };
@@ -97,7 +98,8 @@ struct dns_reply {
  * over.  Keeps the answer section's records and a final TSIG.
  * 0, or -1 with why.
  */
-int	 dns_parse(const uint8_t *, size_t, struct dns_reply *, const char **);
+int	 dns_parse(const uint8_t *, size_t, struct dns_reply *,
+	    const char **);
 /* Reads a name at *off (updated past it) into text; -1 if malformed. */
 int	 dns_read_name(const uint8_t *, size_t, size_t *, char *, size_t);
 /*

@@ -179,6 +179,31 @@ def test_scopes_of_api_keys(suite):
                 other)[0] == 200
 
 
+def test_at_most_50_per_user(suite):
+    admin = admin_token(suite)
+    alice = make_user(suite, admin, "alice", "alice-password")
+    bob = make_user(suite, admin, "bob", "bob-password-1")
+    h = session(suite, "alice", "alice-password")
+    base = "/apiv1/users/%d/dns-providers" % alice["oid"]
+    for i in range(50):
+        status, body, _ = call(suite, "POST", base, body=dict(
+            RFC2136, name="p%d" % i), headers=h)
+        assert status == 201, (i, body)
+    status, body, _ = call(suite, "POST", base, body=RFC2136, headers=h)
+    assert status == 409 and body["error"]["code"] == 4009
+    status, body, _ = call(suite, "GET", base + "?limit=100", headers=h)
+    assert len(body["data"]) == 50 and body["pagination"]["total"] == 50
+    status, body, _ = call(suite, "GET", base + "?limit=20&offset=40",
+                           headers=h)
+    assert [p["name"] for p in body["data"]] == ["p%d" % i
+                                                 for i in range(40, 50)]
+    # another user's count is their own
+    hb = session(suite, "bob", "bob-password-1")
+    status, _, _ = call(suite, "POST", "/apiv1/users/%d/dns-providers" %
+                        bob["oid"], body=RFC2136, headers=hb)
+    assert status == 201
+
+
 def test_catalog(suite):
     admin = admin_token(suite)
     make_user(suite, admin, "alice", "alice-password")
@@ -231,6 +256,8 @@ BAD = [
     {k: v for k, v in CLOUDFLARE.items() if k != "api_token"},
     dict(CLOUDFLARE, server="192.0.2.1"),
     dict(CLOUDFLARE, port=53),
+    dict(CLOUDFLARE, secret=TSIG),
+    dict(RFC2136, api_token=TOKEN),
 ]
 
 

@@ -328,6 +328,15 @@ def test_unreachable_times_out(named):
         assert got == 2
 
 
+def test_nothing_listening(named):
+    # a closed port answers at once with an ICMP refusal, not a timeout
+    port = free_dns_port()
+    rc, out, ms = tool(named, "hmac-sha256", "add",
+                       "_acme-challenge." + ZONE, "x", port=port)
+    assert rc == 1 and out.startswith("error: DNS server unreachable"), out
+    assert ms < 1000
+
+
 def test_wait_bounded(named):
     name = "_acme-challenge.never." + ZONE
     t0 = time.time()

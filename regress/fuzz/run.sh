@@ -45,7 +45,8 @@ clang $CFLAGS -Iauthd regress/fuzz/fuzz_tlssign.c authd/tlskey.c \
     common/util.c \
     -o "$out/fuzz_tlssign" $LIBS $(pkg-config --libs libcrypto)
 clang $CFLAGS -Itaskd regress/fuzz/fuzz_dns.c taskd/dnswire.c \
-    taskd/dnstsig.c common/dnsprov.c -o "$out/fuzz_dns" $LIBS $(pkg-config --libs libcrypto)
+    taskd/dnstsig.c common/dnsprov.c -o "$out/fuzz_dns" $LIBS \
+    $(pkg-config --libs libcrypto)
 }
 
 status=0

@@ -48,7 +48,8 @@ main(int argc, char *argv[])
 	struct dnsu	 u;
 	struct timespec	 t0, t1;
 	char		 secret[512], err[DNSU_ERR_MAX];
-	int		 ch, tcp = 0, wait_ms = 10000, tmo = 0, tries = 0, rv;
+	int		 ch, tcp = 0, wait_ms = 10000, tmo = 0, tries = 0;
+	int		 rv;
 	size_t		 n;
 
 	while ((ch = getopt(argc, argv, "tw:T:n:")) != -1) {
