@@ -82,7 +82,7 @@ AUTHD_SRCS = authd/authd.c authd/config.c authd/bootstrap.c \
 	authd/answers.c authd/atrest.c authd/mint.c authd/verify.c \
 	authd/users.c authd/apikeys.c authd/clients.c authd/account.c \
 	authd/sshkey.c authd/sshkeys.c authd/egress.c authd/limits.c \
-	authd/replay.c authd/tlskey.c authd/dnsprov.c
+	authd/replay.c authd/tlskey.c authd/dnsprov.c authd/dnsunseal.c
 STORED_SRCS = stored/stored.c stored/config.c stored/db.c stored/schema.c \
 	stored/health.c stored/userrow.c stored/userpass.c stored/userops.c \
 	stored/credentials.c stored/authz.c \
@@ -224,7 +224,7 @@ UNIT_TESTS = $(BIN)/test_ipc $(BIN)/test_conf $(BIN)/test_common \
 	$(BIN)/test_tlskey $(BIN)/test_tree $(BIN)/test_body_egress \
 	$(BIN)/test_body_keys $(BIN)/test_body_users $(BIN)/test_authz \
 	$(BIN)/test_body_auth $(BIN)/test_dnswire $(BIN)/dnsu_tool \
-	$(BIN)/test_body_dns \
+	$(BIN)/test_body_dns $(BIN)/test_dnsunseal \
 	$(DISPATCH_TESTS)
 UNIT_LIB = $(call objs,regress/unit/test.c,unit) $(LIBMOAT)
 
@@ -252,6 +252,10 @@ $(BIN)/test_body_auth: $(call objs,regress/unit/test_body_auth.c,unit) $(UNIT_LI
 $(BIN)/test_body_dns: $(call objs,regress/unit/test_body_dns.c,unit) $(UNIT_LIB)
 	@echo "LD $@"
 	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS))
+$(BIN)/test_dnsunseal: $(call objs,regress/unit/test_dnsunseal.c \
+    authd/dnsunseal.c authd/atrest.c $(AUTHD_CRYPTO_SRCS),unit) $(UNIT_LIB)
+	@echo "LD $@"
+	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS) libcrypto)
 $(BIN)/test_common: $(call objs,regress/unit/test_common.c,unit) $(UNIT_LIB)
 	@echo "LD $@"
 	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS))

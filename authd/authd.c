@@ -72,6 +72,7 @@ static const struct ipc_handler handlers[] = {
 	{ IPC_TLS_SIGN, sign_request, LIVE },
 
 	{ IPC_EGRESS_UNSEAL, egress_unseal, LIVE },
+	{ IPC_DNSPROV_UNSEAL, dnsprov_unseal, LIVE },
 };
 
 /* Exported for the unit test that checks every process's table. */

@@ -48,3 +48,17 @@ static const struct ipc_field dnsprov_res_fields[] = {
 };
 const struct ipc_body body_dnsprov_res =
     IPC_BODY(ipc_dnsprov_res, dnsprov_res_fields);
+
+static const struct ipc_field dnsprov_unseal_fields[] = {
+	IPC_FIELD(ipc_dnsprov_unseal, id, IPC_FT_STR),
+	IPC_FIELD_AUX(ipc_dnsprov_unseal, sealed, IPC_FT_BIN, sealed_len),
+};
+const struct ipc_body body_dnsprov_unseal =
+    IPC_BODY(ipc_dnsprov_unseal, dnsprov_unseal_fields);
+
+static const struct ipc_field dnsprov_unseal_res_fields[] = {
+	IPC_FIELD(ipc_dnsprov_unseal_res, head, IPC_FT_HEAD),
+	IPC_FIELD(ipc_dnsprov_unseal_res, secret, IPC_FT_STR),
+};
+const struct ipc_body body_dnsprov_unseal_res =
+    IPC_BODY(ipc_dnsprov_unseal_res, dnsprov_unseal_res_fields);

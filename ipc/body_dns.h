@@ -74,9 +74,28 @@ struct ipc_dnsprov_res {
 	struct dnsprov_rec prov;
 };
 
+/*
+ * dnsprov.unseal: taskd asks authd to open a provider's secret for the
+ * job that names it, with the provider's id and the seal stored gave it
+ * in the job; the seal opens only for the provider it was sealed to.
+ */
+struct ipc_dnsprov_unseal {
+	char		 id[37];
+	uint8_t		 sealed[DNSREC_SEALED_MAX];
+	size_t		 sealed_len;
+};
+
+/* dnsprov.unseal.res: the secret, which taskd clears after its job */
+struct ipc_dnsprov_unseal_res {
+	struct ipc_head	 head;
+	char		 secret[DNSREC_SECRET_MAX + 1];
+};
+
 extern const struct ipc_body body_dnsprov_rec;
 extern const struct ipc_body body_dnsprov_create;
 extern const struct ipc_body body_dnsprov_store;
 extern const struct ipc_body body_dnsprov_res;
+extern const struct ipc_body body_dnsprov_unseal;
+extern const struct ipc_body body_dnsprov_unseal_res;
 
 #endif

@@ -455,6 +455,13 @@ static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 	    SF | SA | AF, REP, 0, &body_dnsprov_res, NULL },
 	[IPC_DNSPROV_LIST_RES] = { IPC_DNSPROV_LIST_RES, "dnsprov.list.res",
 	    LIST_MAX, SF, REP, 0, &body_list_res, &body_dnsprov_rec },
+	/* taskd has authd open the secret of the provider its job names */
+	[IPC_DNSPROV_UNSEAL] = { IPC_DNSPROV_UNSEAL, "dnsprov.unseal",
+	    1 * KIB, R(TASKD, AUTHD), REQ, IPC_DNSPROV_UNSEAL_RES,
+	    &body_dnsprov_unseal, NULL },
+	[IPC_DNSPROV_UNSEAL_RES] = { IPC_DNSPROV_UNSEAL_RES,
+	    "dnsprov.unseal.res", 1 * KIB, R(AUTHD, TASKD), REP, 0,
+	    &body_dnsprov_unseal_res, NULL },
 };
 
 const struct ipc_msgdef *
