@@ -51,11 +51,11 @@ COMMON_SRCS = log/log.c common/sandbox.c common/landlock.c \
 	common/hmac.c common/grant.c common/ratelimit.c \
 	common/timefmt.c common/scopes.c common/cidr.c \
 	common/sshkeycheck.c common/hostlife.c common/egresscheck.c \
-	common/acmedirs.c
+	common/acmedirs.c common/dnsprov.c
 IPC_BODY_SRCS = ipc/body_core.c ipc/hostrec.c ipc/body_egress.c \
 	ipc/body_cfg.c ipc/body_ctl.c ipc/keyrec.c ipc/sshkeyrec.c \
 	ipc/body_keys.c ipc/body_users.c ipc/body_auth.c \
-	ipc/body_challenge.c ipc/body_certs.c
+	ipc/body_challenge.c ipc/body_certs.c ipc/body_dns.c
 IPC_SRCS = ipc/msg.c ipc/decode.c ipc/catalogue.c ipc/chan.c ipc/sock.c \
 	ipc/answer.c ipc/proc.c ipc/body.c ipc/dispatch.c ipc/version.c \
 	$(IPC_BODY_SRCS)
@@ -74,7 +74,8 @@ FRONTD_SRCS = frontd/frontd.c frontd/config.c frontd/server.c \
 	frontd/v1.c frontd/apiv1.c frontd/cce.c frontd/account.c \
 	frontd/grantcache.c frontd/sshkeys.c frontd/hosts.c \
 	frontd/profile.c frontd/groups.c frontd/sessions.c frontd/egress.c \
-	frontd/tlskey.c frontd/signlink.c frontd/acme.c frontd/certs.c
+	frontd/tlskey.c frontd/signlink.c frontd/acme.c frontd/certs.c \
+	frontd/dnsprov.c
 # authd's cryptography (crypto.h), which unit tests and fuzzers link too
 AUTHD_CRYPTO_SRCS = authd/crypto.c authd/base64.c authd/seal.c \
 	authd/token.c authd/jwt.c authd/sigv2.c authd/httpdate.c authd/wgkey.c
@@ -83,7 +84,8 @@ AUTHD_SRCS = authd/authd.c authd/config.c authd/bootstrap.c \
 	authd/answers.c authd/atrest.c authd/mint.c authd/verify.c \
 	authd/users.c authd/apikeys.c authd/clients.c authd/account.c \
 	authd/sshkey.c authd/sshkeys.c authd/egress.c authd/limits.c \
-	authd/replay.c authd/tlskey.c authd/acmeeab.c authd/pki.c authd/certs.c
+	authd/replay.c authd/tlskey.c authd/acmeeab.c authd/pki.c authd/certs.c \
+	authd/dnsprov.c authd/dnsunseal.c
 STORED_SRCS = stored/stored.c stored/config.c stored/db.c stored/schema.c \
 	stored/health.c stored/userrow.c stored/userpass.c stored/userops.c \
 	stored/credentials.c stored/authz.c \
@@ -93,11 +95,13 @@ STORED_SRCS = stored/stored.c stored/config.c stored/db.c stored/schema.c \
 	stored/reconcile.c stored/stats.c stored/tasks.c stored/queue.c \
 	stored/egress.c stored/bindings.c stored/egresstest.c stored/digest.c \
 	stored/challenges.c stored/challengedb.c stored/certpage.c stored/cas.c \
-	stored/certs.c
+	stored/certs.c stored/dnsprov.c
 TASKD_SRCS = taskd/taskd.c taskd/config.c taskd/jobs.c taskd/runner.c \
 	taskd/crun.c taskd/image.c taskd/spawn.c taskd/net.c taskd/nettest.c taskd/endpoint.c \
 	taskd/suite.c taskd/idmap.c taskd/bundle.c taskd/tree.c \
-	taskd/driver.c taskd/http01.c
+	taskd/driver.c taskd/http01.c $(DNSU_SRCS)
+# the DNS update client of ACME dns-01, which tests link too
+DNSU_SRCS = taskd/dnswire.c taskd/dnstsig.c taskd/dnsnet.c taskd/dnsupdate.c
 MOATCTL_SRCS = moatctl/moatctl.c
 
 MOATD_PKGS = $(PKGS_COMMON) msgpack libevent_core
@@ -106,7 +110,7 @@ FRONTD_PKGS = $(PKGS_COMMON) msgpack libevent_core libevent_openssl openssl jans
 AUTHD_PKGS = $(PKGS_COMMON) msgpack libevent_core libargon2 libcrypto jansson \
 	libssh
 STORED_PKGS = $(PKGS_COMMON) msgpack libevent_core sqlite3 jansson
-TASKD_PKGS = $(PKGS_COMMON) msgpack libevent_core
+TASKD_PKGS = $(PKGS_COMMON) msgpack libevent_core libcrypto
 MOATCTL_PKGS = $(PKGS_COMMON) msgpack libevent_core
 
 BIN	= $(B)/bin
@@ -226,6 +230,8 @@ UNIT_TESTS = $(BIN)/test_ipc $(BIN)/test_conf $(BIN)/test_common \
 	$(BIN)/test_body_keys $(BIN)/test_body_users $(BIN)/test_authz \
 	$(BIN)/test_body_auth $(BIN)/test_challenges $(BIN)/test_body_acme \
 	$(BIN)/test_body_certs $(BIN)/test_pki \
+	$(BIN)/test_dnswire $(BIN)/dnsu_tool \
+	$(BIN)/test_body_dns $(BIN)/test_dnsunseal \
 	$(DISPATCH_TESTS)
 UNIT_LIB = $(call objs,regress/unit/test.c,unit) $(LIBMOAT)
 
@@ -254,6 +260,13 @@ $(BIN)/test_body_certs: $(call objs,regress/unit/test_body_certs.c,unit) $(UNIT_
 	@echo "LD $@"
 	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS))
 $(BIN)/test_pki: $(call objs,regress/unit/test_pki.c authd/pki.c,unit) $(UNIT_LIB)
+	@echo "LD $@"
+	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS) libcrypto)
+$(BIN)/test_body_dns: $(call objs,regress/unit/test_body_dns.c,unit) $(UNIT_LIB)
+	@echo "LD $@"
+	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS))
+$(BIN)/test_dnsunseal: $(call objs,regress/unit/test_dnsunseal.c \
+    authd/dnsunseal.c authd/atrest.c $(AUTHD_CRYPTO_SRCS),unit) $(UNIT_LIB)
 	@echo "LD $@"
 	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS) libcrypto)
 $(BIN)/test_common: $(call objs,regress/unit/test_common.c,unit) $(UNIT_LIB)
@@ -287,6 +300,14 @@ $(BIN)/test_replay: $(call objs,regress/unit/test_replay.c authd/replay.c,unit) 
 $(BIN)/test_endpoint: $(call objs,regress/unit/test_endpoint.c taskd/endpoint.c,unit) $(UNIT_LIB)
 	@echo "LD $@"
 	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS))
+
+$(BIN)/test_dnswire: $(call objs,regress/unit/test_dnswire.c $(DNSU_SRCS),unit) $(UNIT_LIB)
+	@echo "LD $@"
+	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS) libcrypto)
+# not a unit test: the end-to-end test_dnsupdate.py drives it
+$(BIN)/dnsu_tool: $(call objs,regress/tools/dnsu_tool.c $(DNSU_SRCS),unit) $(UNIT_LIB)
+	@echo "LD $@"
+	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS) libcrypto)
 
 $(BIN)/test_tree: $(call objs,regress/unit/test_tree.c taskd/tree.c,unit) $(UNIT_LIB)
 	@echo "LD $@"

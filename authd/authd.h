@@ -267,6 +267,13 @@ int	 certs_export(struct ipc_chan *, struct ipc_msg *);
 
 /* egress.c */
 int	 egress_change(struct ipc_chan *, struct ipc_msg *);
+/* dnsprov.c */
+int	 dnsprov_create(struct ipc_chan *, struct ipc_msg *);
+/* dnsunseal.c */
+struct ipc_dnsprov_unseal;
+int	 dnsprov_open(const struct ipc_dnsprov_unseal *, char *, size_t,
+	    const char **);
+int	 dnsprov_unseal(struct ipc_chan *, struct ipc_msg *);
 int	 egress_unseal(struct ipc_chan *, struct ipc_msg *);
 
 /* tlskey.c: the TLS server key, and frontd's handshake signatures */

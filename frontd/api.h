@@ -282,6 +282,14 @@ void	 apiv1_keys_list(struct api_req *);
 void	 apiv1_keys_create(struct api_req *);
 void	 apiv1_key_get(struct api_req *);
 void	 apiv1_key_delete(struct api_req *);
+/* dnsprov.c: a user's DNS providers (ACME dns-01) */
+struct dnsprov_rec;
+json_t	*render_dnsprov(const struct dnsprov_rec *);
+void	 apiv1_dnsprov_create(struct api_req *);
+void	 apiv1_dnsprov_list(struct api_req *);
+void	 apiv1_dnsprov_get(struct api_req *);
+void	 apiv1_dnsprov_delete(struct api_req *);
+void	 apiv1_dnsprov_catalog(struct api_req *);
 
 /* certs.c: private CAs and their certificates */
 void	 apiv1_cas_list(struct api_req *);

@@ -73,6 +73,9 @@ static const char *const f_cert_create[] = { "domain", "domain_name", "sans",
 
 static const char *const q_page[] = { "limit", "offset", NULL };
 static const char *const q_cursor[] = { "limit", "offset", "cursor", NULL };
+static const char *const f_dnsprov[] = { "type", "provider", "name",
+    "server", "port", "zone", "key_name", "algorithm", "secret",
+    "api_token", "zone_id", NULL };
 static const char *const q_events[] = { "limit", "offset", "type",
     "user_id", "host_id", "since", "until", NULL };
 static const char *const q_tasks[] = { "state", "status", "host_id", "kind",
@@ -244,6 +247,16 @@ static const struct route routes[] = {
 	    apiv1_cert_delete, NULL, NULL },
 	{ APIV1, GET, "/apiv1/users/{}/certificates/{}/export", AUTH_ANY, ANY,
 	    apiv1_cert_export, NULL, NULL },
+	{ APIV1, GET, "/apiv1/users/{}/dns-providers", AUTH_ANY, ANY,
+	    apiv1_dnsprov_list, NULL, q_page },
+	{ APIV1, POST, "/apiv1/users/{}/dns-providers", AUTH_ANY, ANY,
+	    apiv1_dnsprov_create, f_dnsprov, NULL },
+	{ APIV1, GET, "/apiv1/users/{}/dns-providers/{}", AUTH_ANY, ANY,
+	    apiv1_dnsprov_get, NULL, NULL },
+	{ APIV1, DELETE, "/apiv1/users/{}/dns-providers/{}", AUTH_ANY, ANY,
+	    apiv1_dnsprov_delete, NULL, NULL },
+	{ APIV1, GET, "/apiv1/dns/providers/catalog", AUTH_ANY, ANY,
+	    apiv1_dnsprov_catalog, NULL, NULL },
 };
 
 static const char *

@@ -14,6 +14,7 @@
 #include "hostrec.h"
 #include "body_egress.h"
 #include "body_challenge.h"
+#include "body_dns.h"
 #include "ipc.h"
 
 #define R(a, b)		IPC_ROUTE(PROC_##a, PROC_##b)
@@ -499,6 +500,32 @@ static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 	    REP, 0, &body_certkey_res, NULL },
 	[IPC_CERT_EXPORT_RES] = { IPC_CERT_EXPORT_RES, "cert.export.res",
 	    24 * KIB, AF, REP, 0, &body_cert_export_res, NULL },
+	/* a user's DNS providers: the create through authd, which seals
+	 * the secret; the reads and the delete straight to stored */
+	[IPC_AUTH_DNSPROV_CREATE] = { IPC_AUTH_DNSPROV_CREATE,
+	    "auth.dnsprov.create", 2 * KIB, FA, REQ, IPC_DNSPROV_RES,
+	    &body_dnsprov_create, NULL },
+	[IPC_STORE_DNSPROV_CREATE] = { IPC_STORE_DNSPROV_CREATE,
+	    "store.dnsprov.create", 2 * KIB, AS, REQ, IPC_DNSPROV_RES,
+	    &body_dnsprov_store, NULL },
+	[IPC_OP_DNSPROV_LIST] = { IPC_OP_DNSPROV_LIST, "op.dnsprov.list",
+	    SMALL, FS, REQ, IPC_DNSPROV_LIST_RES, &body_key_page, NULL },
+	[IPC_OP_DNSPROV_GET] = { IPC_OP_DNSPROV_GET, "op.dnsprov.get", SMALL,
+	    FS, REQ, IPC_DNSPROV_RES, &body_key_ref, NULL },
+	[IPC_OP_DNSPROV_DELETE] = { IPC_OP_DNSPROV_DELETE,
+	    "op.dnsprov.delete", SMALL, FS, REQ, IPC_DNSPROV_RES,
+	    &body_key_ref, NULL },
+	[IPC_DNSPROV_RES] = { IPC_DNSPROV_RES, "dnsprov.res", 2 * KIB,
+	    SF | SA | AF, REP, 0, &body_dnsprov_res, NULL },
+	[IPC_DNSPROV_LIST_RES] = { IPC_DNSPROV_LIST_RES, "dnsprov.list.res",
+	    LIST_MAX, SF, REP, 0, &body_list_res, &body_dnsprov_rec },
+	/* taskd has authd open the secret of the provider its job names */
+	[IPC_DNSPROV_UNSEAL] = { IPC_DNSPROV_UNSEAL, "dnsprov.unseal",
+	    1 * KIB, R(TASKD, AUTHD), REQ, IPC_DNSPROV_UNSEAL_RES,
+	    &body_dnsprov_unseal, NULL },
+	[IPC_DNSPROV_UNSEAL_RES] = { IPC_DNSPROV_UNSEAL_RES,
+	    "dnsprov.unseal.res", 1 * KIB, R(AUTHD, TASKD), REP, 0,
+	    &body_dnsprov_unseal_res, NULL },
 };
 
 const struct ipc_msgdef *

@@ -377,6 +377,24 @@ static const char *const migrations[] = {
 	"  created_at INTEGER NOT NULL);"
 	"CREATE INDEX certificates_user ON certificates (user_oid, oid);"
 	"CREATE INDEX certificates_ca ON certificates (ca_oid);",
+	/* 16: a user's DNS providers for ACME dns-01, the secret sealed by
+	 * authd bound to the provider's id; numbers never given again, as
+	 * 10 says, since a certificate names its provider by number */
+	"CREATE TABLE dns_providers ("
+	"  oid INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  id TEXT NOT NULL UNIQUE,"
+	"  user_oid INTEGER NOT NULL REFERENCES users (oid) ON DELETE CASCADE,"
+	"  name TEXT NOT NULL,"
+	"  type TEXT NOT NULL CHECK (type IN ('rfc2136', 'cloudflare')),"
+	"  server TEXT NOT NULL DEFAULT '',"
+	"  port INTEGER NOT NULL DEFAULT 0,"
+	"  zone TEXT NOT NULL DEFAULT '',"
+	"  key_name TEXT NOT NULL DEFAULT '',"
+	"  algorithm TEXT NOT NULL DEFAULT '',"
+	"  zone_id TEXT NOT NULL DEFAULT '',"
+	"  secret_sealed BLOB NOT NULL,"
+	"  created_at INTEGER NOT NULL);"
+	"CREATE INDEX dns_providers_user ON dns_providers (user_oid, oid);",
 };
 
 /* The migration that rebuilds tables other tables refer to: it runs with

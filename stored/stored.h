@@ -189,6 +189,11 @@ int	 apikeys_store_create(struct ipc_chan *, struct ipc_msg *);
 int	 apikeys_list(struct ipc_chan *, struct ipc_msg *);
 int	 apikeys_get(struct ipc_chan *, struct ipc_msg *);
 int	 apikeys_delete(struct ipc_chan *, struct ipc_msg *);
+/* dnsprov.c: a user's DNS providers */
+int	 dnsprov_store_create(struct ipc_chan *, struct ipc_msg *);
+int	 dnsprov_list(struct ipc_chan *, struct ipc_msg *);
+int	 dnsprov_get(struct ipc_chan *, struct ipc_msg *);
+int	 dnsprov_delete(struct ipc_chan *, struct ipc_msg *);
 /* 0 if p may act with scope (sessions have every scope), else 403 */
 int	 authz_scope(const struct principal *, uint32_t scope);
 /* The user whose keys a request with access reaches: 0, 403 or 404. */

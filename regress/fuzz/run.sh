@@ -46,6 +46,9 @@ clang $CFLAGS -Iauthd regress/fuzz/fuzz_tlssign.c authd/tlskey.c \
     -o "$out/fuzz_tlssign" $LIBS $(pkg-config --libs libcrypto)
 clang $CFLAGS -Iauthd regress/fuzz/fuzz_certnames.c authd/pki.c \
     -o "$out/fuzz_certnames" $LIBS $(pkg-config --libs libcrypto)
+clang $CFLAGS -Itaskd regress/fuzz/fuzz_dns.c taskd/dnswire.c \
+    taskd/dnstsig.c common/dnsprov.c -o "$out/fuzz_dns" $LIBS \
+    $(pkg-config --libs libcrypto)
 }
 
 status=0
@@ -60,7 +63,7 @@ for f in regress/fuzz/crashes/*; do
 	fi
 done
 [ "$secs" -eq 0 ] && { [ $status -eq 0 ] && echo "fuzz: built"; exit $status; }
-for t in ipc http json jwt sshkey conf tlssign certnames; do
+for t in ipc http json jwt sshkey conf tlssign certnames dns; do
 	seeds=regress/fuzz/corpus/$t
 	[ "$t" = conf ] && seeds=regress/unit/conf
 	mkdir -p "$out/corpus-$t"
