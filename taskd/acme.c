@@ -51,6 +51,12 @@ acme_error(const struct acme *a)
 	return a->err;
 }
 
+unsigned int
+acme_bad_nonces(const struct acme *a)
+{
+	return a->bad_nonces;
+}
+
 void
 acme_set_poll_limit(struct acme *a, long total_s)
 {

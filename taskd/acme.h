@@ -98,6 +98,8 @@ struct acme	*acme_new(const char *directory_url, const char *ca_file,
 		    long timeout_s);
 void		 acme_free(struct acme *);
 const char	*acme_error(const struct acme *);
+/* How many badNonce refusals were retried, for the job's log. */
+unsigned int	 acme_bad_nonces(const struct acme *);
 /* Bounds the waiting for a CA: total seconds of polling of one object. */
 void		 acme_set_poll_limit(struct acme *, long total_s);
 

@@ -22,6 +22,7 @@ struct acme {
 	char			 nonce[ACME_NONCE_MAX];
 	char			 kid[ACME_URL_MAX];
 	const struct acme_signer *signer;
+	unsigned int		 bad_nonces;	/* refusals retried */
 	char			 err[ACME_ERR_MAX];
 };
 

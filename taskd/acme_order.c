@@ -234,6 +234,7 @@ run_order(struct acme *a, const char *url, const struct acme_order_req *q,
 {
 	static const char *const ready[] = { "ready", "valid", NULL };
 	static const char *const valid[] = { "valid", NULL };
+	const char *const *want;
 	json_t		*o;
 	const char	*st;
 	int		 rv = -1, step;
@@ -255,9 +256,9 @@ run_order(struct acme *a, const char *url, const struct acme_order_req *q,
 			break;
 		if (strcmp(st, "ready") == 0 && finalize(a, o, q) == -1)
 			break;
+		want = strcmp(st, "pending") == 0 ? ready : valid;
 		json_decref(o);
-		if (acme_poll(a, url, strcmp(st, "pending") == 0 ? ready :
-		    valid, &o) == -1)
+		if (acme_poll(a, url, want, &o) == -1)
 			return -1;
 	}
 	if (step == 4)

@@ -58,6 +58,7 @@ acme_post(struct acme *a, const char *url, const char *payload,
 		free(jws);
 		if (!is_bad_nonce(r))
 			return 0;
+		a->bad_nonces++;
 		acme_resp_free(r);
 	}
 	acme_seterr(a, "%s: the CA refused %d nonces in a row", url,

@@ -9,8 +9,9 @@
  *   account                     prints "account URL"
  *   issue -n NAME... -C TYPE -m MGMT -o PREFIX [-r ORDER] [-s]
  *                               -s exits 3 as soon as the order exists
+ *                               -P presents nothing (the CA must refuse)
  *   rollover -N NEWKEY [-T TYPE]
- *   orders                      prints "orders COUNT"
+ *   orders                      prints "contact MAILTO", "orders COUNT"
  *   ari -f CERT                 prints "window START END"
  */
 #include <stdio.h>
@@ -30,7 +31,7 @@ struct opts {
 	size_t		 nnames;
 	const char	*chal, *mgmt, *out, *resume, *newkey, *newtype;
 	const char	*certfile;
-	int		 existing, stop;
+	int		 existing, stop, absent;
 };
 
 static size_t
@@ -77,6 +78,8 @@ present(void *arg, const char *type, const char *ident, const char *token,
 
 	printf("present %s %s\n", type, ident);
 	fflush(stdout);
+	if (o->absent)
+		return 0;	/* the CA finds nothing: it must refuse */
 	if (strcmp(type, "http-01") == 0)
 		return mgmt_post(o->mgmt, "/add-http01", json_pack(
 		    "{s:s, s:s}", "token", token, "content", value));
@@ -168,11 +171,14 @@ static int
 cmd_orders(struct acme *a)
 {
 	json_t		*acct, *list;
-	const char	*url;
+	const char	*url, *contact;
 	int		 rv = -1;
 
 	if (acme_fetch(a, acme_account_url(a), &acct) == -1)
 		return -1;
+	contact = json_string_value(json_array_get(json_object_get(acct,
+	    "contact"), 0));
+	printf("contact %s\n", contact != NULL ? contact : "-");
 	url = json_string_value(json_object_get(acct, "orders"));
 	if (url != NULL && acme_fetch(a, url, &list) == 0) {
 		printf("orders %zu\n", json_array_size(json_object_get(list,
@@ -222,7 +228,7 @@ parse(int argc, char *argv[], struct opts *o)
 	int	ch;
 
 	while ((ch = getopt(argc, argv,
-	    "d:c:k:t:e:K:H:xn:C:m:o:r:sN:T:f:")) != -1) {
+	    "d:c:k:t:e:K:H:xn:C:m:o:r:sPN:T:f:")) != -1) {
 		switch (ch) {
 		case 'd': o->dir = optarg; break;
 		case 'c': o->ca = optarg; break;
@@ -241,6 +247,7 @@ parse(int argc, char *argv[], struct opts *o)
 		case 'o': o->out = optarg; break;
 		case 'r': o->resume = optarg; break;
 		case 's': o->stop = 1; break;
+		case 'P': o->absent = 1; break;
 		case 'N': o->newkey = optarg; break;
 		case 'T': o->newtype = optarg; break;
 		case 'f': o->certfile = optarg; break;
@@ -304,6 +311,7 @@ main(int argc, char *argv[])
 	rv = run(a, &o, argv[optind], &k, &nk);
 	if (rv == -1)
 		fprintf(stderr, "error: %s\n", acme_error(a));
+	printf("badnonce %u\n", acme_bad_nonces(a));
 	acme_free(a);
 	probe_key_free(&k);
 	probe_key_free(&nk);
