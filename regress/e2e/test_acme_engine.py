@@ -354,3 +354,81 @@ def test_external_account_binding(tmp_path_factory, tmp_path):
         check_issued(peb, tmp, "cert", ["eab.example"])
     finally:
         peb.stop()
+
+
+class AriCA(http.server.BaseHTTPRequestHandler):
+    """A CA that offers only a directory and renewalInfo (RFC 9773),
+    which pebble 2.4 does not: it records the paths asked."""
+    asked = []
+    window = {"start": "2027-01-02T03:04:05Z",
+              "end": "2027-01-03T03:04:05.5+01:00"}
+
+    def do_GET(self):
+        self.asked.append(self.path)
+        base = "https://127.0.0.1:%d" % self.server.server_port
+        if self.path == "/dir":
+            body = {"newNonce": base + "/nonce", "newAccount": base +
+                    "/acct", "newOrder": base + "/order",
+                    "renewalInfo": base + "/ari/"}
+        elif self.path.startswith("/ari/"):
+            body = {"suggestedWindow": self.window,
+                    "explanationURL": "https://ca.example/why"}
+        else:
+            self.send_error(404)
+            return
+        data = json.dumps(body).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Retry-After", "21600")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args):
+        pass
+
+
+def cert_id(path):
+    """RFC 9773's certID, computed apart from the engine."""
+    aki = x509(path, "-ext", "authorityKeyIdentifier")
+    hexid = re.search(r"((?:[0-9A-F]{2}:)+[0-9A-F]{2})", aki).group(1)
+    serial = int(x509(path, "-serial").strip().split("=")[1], 16)
+    sbytes = serial.to_bytes((serial.bit_length() + 8) // 8, "big")
+
+    def b64(b):
+        return base64.urlsafe_b64encode(b).decode().rstrip("=")
+    return b64(bytes.fromhex(hexid.replace(":", ""))) + "." + b64(sbytes)
+
+
+def test_renewal_info(pebble, tmp_path):
+    tmp = str(tmp_path)
+    probe(pebble, tmp, "acct.pem",
+          *issue_args(pebble, tmp, ["ari.example"], "http-01"))
+    leaf = os.path.join(tmp, "cert.leaf.pem")
+    # pebble 2.4 offers no renewalInfo: a clear error
+    r = subprocess.run([PROBE, "-d", pebble.dir, "-c", pebble.cert, "-f",
+                        leaf, "ari"], capture_output=True, text=True)
+    assert r.returncode == 1 and "offers no renewalInfo" in r.stderr, r
+    srv = http.server.HTTPServer(("127.0.0.1", 0), AriCA)
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(pebble.cert, os.path.join(pebble.d, "tls.key"))
+    srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
+    t = threading.Thread(target=srv.serve_forever, daemon=True)
+    t.start()
+    try:
+        url = "https://127.0.0.1:%d/dir" % srv.server_port
+        r = subprocess.run([PROBE, "-d", url, "-c", pebble.cert, "-f",
+                            leaf, "ari"], capture_output=True, text=True)
+        assert r.returncode == 0, r
+        assert "/ari/" + cert_id(leaf) in AriCA.asked
+        # 2027-01-02T03:04:05Z and 2027-01-03T02:04:05Z
+        assert "window 1798859045 1798941845 21600 " \
+            "https://ca.example/why" in r.stdout, r.stdout
+        AriCA.window = {"start": "2027-01-02T03:04:05Z", "end": "soon"}
+        r = subprocess.run([PROBE, "-d", url, "-c", pebble.cert, "-f",
+                            leaf, "ari"], capture_output=True, text=True)
+        assert r.returncode == 1
+        assert "without a suggested window" in r.stderr, r.stderr
+    finally:
+        srv.shutdown()
+        srv.server_close()
