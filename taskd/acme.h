@@ -27,7 +27,12 @@
 
 #define ACME_ERR_MAX		1024
 #define ACME_BODY_MAX		(256 * 1024)	/* one answer of the CA, or a chain */
-#define ACME_BADNONCE_TRIES	5	/* posts retried on badNonce */
+/*
+ * A post refused for its nonce is sent again with the nonce the refusal
+ * brought, this many times at most: enough that a CA refusing half of
+ * them (pebble's test mode) fails a post once in 65536.
+ */
+#define ACME_BADNONCE_TRIES	16
 #define ACME_NAMES_MAX		100	/* identifiers in one order */
 
 /*

@@ -432,3 +432,104 @@ def test_renewal_info(pebble, tmp_path):
     finally:
         srv.shutdown()
         srv.server_close()
+
+
+class HostileCA(http.server.BaseHTTPRequestHandler):
+    """A CA that misbehaves as mode says, to show the engine's bounds."""
+    mode = ""
+    asked = []
+
+    def answer(self, status, body, headers=()):
+        data = body if isinstance(body, bytes) else json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Replay-Nonce", "n" + secrets.token_hex(8))
+        for k, v in headers:
+            self.send_header(k, v)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(data)
+
+    def do_HEAD(self):
+        self.asked.append(("HEAD", self.path))
+        self.answer(200, b"")
+
+    def do_GET(self):
+        self.asked.append(("GET", self.path))
+        base = "https://127.0.0.1:%d" % self.server.server_port
+        d = {"newNonce": base + "/nonce", "newAccount": base + "/acct",
+             "newOrder": base + "/order"}
+        if self.mode == "httpdir":
+            d["newAccount"] = "http://127.0.0.1:%d/acct" % \
+                self.server.server_port
+        self.answer(200, d)
+
+    def do_POST(self):
+        self.asked.append(("POST", self.path))
+        self.rfile.read(int(self.headers["Content-Length"]))
+        if self.mode == "badnonce":
+            self.answer(400, {"type": "urn:ietf:params:acme:error:"
+                              "badNonce", "detail": "stale"})
+        elif self.mode == "big":
+            self.answer(201, b"{\"x\":\"" + b"a" * 400000 + b"\"}",
+                        [("Location", "https://127.0.0.1/acct/1")])
+        elif self.mode == "redirect":
+            self.answer(302, b"", [("Location", "https://127.0.0.1:%d/"
+                                    "elsewhere" % self.server.server_port)])
+        else:
+            self.answer(201, {"status": "valid"},
+                        [("Location", "http://127.0.0.1/acct/1")])
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def hostile(pebble):
+    srv = http.server.HTTPServer(("127.0.0.1", 0), HostileCA)
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(pebble.cert, os.path.join(pebble.d, "tls.key"))
+    srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    HostileCA.asked = []
+    yield srv, "https://127.0.0.1:%d/dir" % srv.server_port
+    srv.shutdown()
+    srv.server_close()
+
+
+def hostile_account(pebble, tmp, url, mode):
+    HostileCA.mode = mode
+    r = subprocess.run([PROBE, "-d", url, "-c", pebble.cert, "-k",
+                        os.path.join(tmp, "k.pem"), "account"],
+                       capture_output=True, text=True, timeout=60)
+    assert "Sanitizer" not in r.stderr
+    assert r.returncode == 1, r
+    return r.stderr
+
+
+@pytest.mark.parametrize("mode,error", [
+    ("badnonce", "the CA refused 16 nonces in a row"),
+    ("big", "answer over 262144 bytes"),
+    ("redirect", "newAccount: HTTP 302"),
+    ("httpdir", "the directory lacks newNonce, newAccount or newOrder"),
+    ("", "newAccount gave no account URL"),
+])
+def test_hostile_ca(pebble, hostile, tmp_path, mode, error):
+    srv, url = hostile
+    err = hostile_account(pebble, str(tmp_path), url, mode)
+    assert error in err, err
+    posts = [p for m, p in HostileCA.asked if m == "POST"]
+    assert ("GET", "/elsewhere") not in HostileCA.asked  # no redirect
+    assert len(posts) == (16 if mode == "badnonce" else
+                          0 if mode == "httpdir" else 1)
+
+
+def test_untrusted_ca_refused(pebble, hostile, tmp_path):
+    """Without the CA file the self-signed certificate is not trusted."""
+    srv, url = hostile
+    HostileCA.mode = ""
+    r = subprocess.run([PROBE, "-d", url, "-k",
+                        os.path.join(str(tmp_path), "k.pem"), "account"],
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 1 and "SSL" in r.stderr, r
+    assert HostileCA.asked == []
