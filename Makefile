@@ -174,6 +174,8 @@ $(B)/gen/ipc_version.h: $(B)/ipcversion
 # For regress/fuzz/run.sh, which links the message layer by hand.
 print-ipc-srcs:
 	@echo $(IPC_SRCS)
+print-acme-srcs:
+	@echo $(ACME_SRCS)
 
 # Compiled-in paths: rebuilt only when they change.
 $(B)/gen/paths.h: FORCE

@@ -69,13 +69,19 @@ acme_account_url(const struct acme *a)
 	return a->kid;
 }
 
-/* Text from the CA goes into logs and tasks: no control characters. */
+/*
+ * Text from the CA goes into logs and tasks, and on to JSON: printable
+ * ASCII only, so that no control character and no UTF-8 sequence cut
+ * short by truncation gets through.
+ */
 static void
 clean(char *s)
 {
 	for (; *s != '\0'; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+		if ((unsigned char)*s < 0x20)
 			*s = ' ';
+		else if ((unsigned char)*s > 0x7e)
+			*s = '?';
 }
 
 void

@@ -44,6 +44,10 @@ clang $CFLAGS -Iauthd regress/fuzz/fuzz_tlssign.c authd/tlskey.c \
     $IPC log/log.c \
     common/util.c \
     -o "$out/fuzz_tlssign" $LIBS $(pkg-config --libs libcrypto)
+clang $CFLAGS -Itaskd -DMOAT_VERSION='"fuzz"' \
+    $(pkg-config --cflags libcurl) regress/fuzz/fuzz_acme.c \
+    $(make -s --no-print-directory print-acme-srcs) \
+    -o "$out/fuzz_acme" $LIBS $(pkg-config --libs libcurl libcrypto)
 }
 
 status=0
@@ -58,7 +62,7 @@ for f in regress/fuzz/crashes/*; do
 	fi
 done
 [ "$secs" -eq 0 ] && { [ $status -eq 0 ] && echo "fuzz: built"; exit $status; }
-for t in ipc http json jwt sshkey conf tlssign; do
+for t in ipc http json jwt sshkey conf tlssign acme; do
 	seeds=regress/fuzz/corpus/$t
 	[ "$t" = conf ] && seeds=regress/unit/conf
 	mkdir -p "$out/corpus-$t"

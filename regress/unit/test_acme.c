@@ -86,6 +86,10 @@ test_problem(void)
 	CHECK_STR(t, "urn:ietf:params:acme:error:rejectedIdentifier: two "
 	    "names (subproblems: a.example: urn:ietf:params:acme:error:"
 	    "rejectedIdentifier: blocked; t2)");
+	/* nor a byte that is not ASCII (a UTF-8 sequence may be cut) */
+	CHECK_INT(problem("{\"type\":\"t\",\"detail\":\"caf\u00e9\"}", t,
+	    sizeof(t)), 0);
+	CHECK_STR(t, "t: caf??");
 	/* truncated, not overflowed */
 	CHECK_INT(problem("{\"type\":\"abcdefghijklmnop\"}", t, 8), 0);
 	CHECK_STR(t, "abcdefg");
