@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <openssl/bio.h>
 #include <openssl/err.h>
@@ -227,6 +228,35 @@ order_error(struct acme *a, const json_t *order)
 	free(s);
 }
 
+/*
+ * A resumed order must be the one asked for: the same names, in any
+ * order (its CSR would not match another's).
+ */
+static int
+same_names(struct acme *a, const json_t *order,
+    const struct acme_order_req *q)
+{
+	const json_t	*ids = json_object_get(order, "identifiers");
+	const json_t	*id;
+	const char	*v;
+	size_t		 i, j;
+
+	if (!json_is_array(ids) || json_array_size(ids) != q->nnames)
+		goto differ;
+	json_array_foreach(ids, i, id) {
+		v = json_string_value(json_object_get(id, "value"));
+		for (j = 0; v != NULL && j < q->nnames; j++)
+			if (strcasecmp(v, q->names[j]) == 0)
+				break;
+		if (v == NULL || j == q->nnames)
+			goto differ;
+	}
+	return 0;
+differ:
+	acme_seterr(a, "the order to resume is for other names");
+	return -1;
+}
+
 /* Drives the order at url from whatever state it is in. */
 static int
 run_order(struct acme *a, const char *url, const struct acme_order_req *q,
@@ -241,6 +271,10 @@ run_order(struct acme *a, const char *url, const struct acme_order_req *q,
 
 	if (acme_fetch(a, url, &o) == -1)
 		return -1;
+	if (same_names(a, o, q) == -1) {
+		json_decref(o);
+		return -1;
+	}
 	for (step = 0; step < 4; step++) {
 		st = json_string_value(json_object_get(o, "status"));
 		if (st == NULL || strcmp(st, "invalid") == 0) {

@@ -292,6 +292,11 @@ def test_resume_does_not_make_a_second_order(pebble, tmp_path):
     assert "order " not in r.stdout    # no order_created: none made
     check_issued(pebble, tmp, "cert", names)
     assert "orders 1" in probe(pebble, tmp, "acct.pem", "orders").stdout
+    # an order is resumed only for the names it was made for
+    r = probe(pebble, tmp, "acct.pem",
+              *issue_args(pebble, tmp, ["r1.example", "other.example"],
+                          "http-01", "other", "-r", url), expect=1)
+    assert "the order to resume is for other names" in r.stderr
     # a finished order resumed again only downloads its certificate
     r = probe(pebble, tmp, "acct.pem",
               *issue_args(pebble, tmp, names, "http-01", "again", "-r",
