@@ -443,6 +443,8 @@ class HostileCA(http.server.BaseHTTPRequestHandler):
     """A CA that misbehaves as mode says, to show the engine's bounds."""
     mode = ""
     asked = []
+    times = []
+    polls = 0
 
     def answer(self, status, body, headers=()):
         data = body if isinstance(body, bytes) else json.dumps(body).encode()
@@ -471,8 +473,22 @@ class HostileCA(http.server.BaseHTTPRequestHandler):
 
     def do_POST(self):
         self.asked.append(("POST", self.path))
+        self.times.append((self.path, time.monotonic()))
         self.rfile.read(int(self.headers["Content-Length"]))
-        if self.mode == "badnonce":
+        if self.mode == "order" and self.path == "/acct":
+            self.answer(201, {"status": "valid"},
+                        [("Location", "https://127.0.0.1:%d/acct/1" %
+                          self.server.server_port)])
+        elif self.mode == "order":
+            HostileCA.polls += 1
+            order = {"status": "processing", "identifiers": [
+                {"type": "dns", "value": "p.example"}]}
+            if HostileCA.polls > 3:
+                order["status"] = "invalid"
+                order["error"] = {"type": "urn:ietf:params:acme:error:"
+                                  "serverInternal", "detail": "boom"}
+            self.answer(200, order, [("Retry-After", "2")])
+        elif self.mode == "badnonce":
             self.answer(400, {"type": "urn:ietf:params:acme:error:"
                               "badNonce", "detail": "stale"})
         elif self.mode == "big":
@@ -497,6 +513,8 @@ def hostile(pebble):
     srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
     threading.Thread(target=srv.serve_forever, daemon=True).start()
     HostileCA.asked = []
+    HostileCA.times = []
+    HostileCA.polls = 0
     yield srv, "https://127.0.0.1:%d/dir" % srv.server_port
     srv.shutdown()
     srv.server_close()
@@ -538,3 +556,26 @@ def test_untrusted_ca_refused(pebble, hostile, tmp_path):
                        capture_output=True, text=True, timeout=60)
     assert r.returncode == 1 and "SSL" in r.stderr, r
     assert HostileCA.asked == []
+
+
+def test_order_polled_as_retry_after_says(pebble, hostile, tmp_path):
+    """A resumed order the CA keeps processing, then fails: each poll
+    waits the Retry-After asked, and the order's problem is the error."""
+    srv, url = hostile
+    HostileCA.mode = "order"
+    tmp = str(tmp_path)
+    order = "https://127.0.0.1:%d/order/1" % srv.server_port
+    r = subprocess.run([PROBE, "-d", url, "-c", pebble.cert, "-k",
+                        os.path.join(tmp, "k.pem"), "-n", "p.example",
+                        "-C", "http-01", "-m", "http://127.0.0.1:1",
+                        "-o", os.path.join(tmp, "c"), "-r", order,
+                        "issue"], capture_output=True, text=True,
+                       timeout=60)
+    assert r.returncode == 1, r
+    assert "the order is invalid: urn:ietf:params:acme:error:" \
+        "serverInternal: boom" in r.stderr, r.stderr
+    polls = [t for p, t in HostileCA.times if p == "/order/1"]
+    assert len(polls) == 4, HostileCA.times
+    # the first fetch, then three polls, each 2 s after the one before
+    gaps = [b - a for a, b in zip(polls[1:], polls[2:])]
+    assert all(g >= 1.9 for g in gaps), gaps
