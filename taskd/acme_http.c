@@ -3,8 +3,7 @@
  * Only https, no redirect, TLS verified, a timeout, the body capped
  * (CURLOPT_MAXFILESIZE for what the CA announces, the write callback
  * for what it does not), and the headers the protocol needs kept:
- * Replay-Nonce (the next request's nonce), Location, Retry-After,
- * Content-Type.
+ * Replay-Nonce (the next request's nonce), Location, Retry-After.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -102,20 +101,17 @@ header_cb(char *p, size_t sz, size_t n, void *arg)
 
 	/* a new status line: the headers of a 1xx before it are dropped */
 	if (len > 5 && strncmp(p, "HTTP/", 5) == 0) {
-		h->r->location[0] = h->r->ctype[0] = '\0';
+		h->r->location[0] = '\0';
 		h->r->retry_after = 0;
 		return len;
 	}
-	if (header_value(p, len, "Replay-Nonce", v, sizeof(v)) == 1 &&
-	    strlen(v) < sizeof(h->a->nonce) && v[0] != '\0' &&
-	    strspn(v, B64URL_CHARS) == strlen(v))
-		strlcpy(h->a->nonce, v, sizeof(h->a->nonce));
-	else if (header_value(p, len, "Location", h->r->location,
-	    sizeof(h->r->location)) == -1)
-		h->r->location[0] = '\0';
-	else if (header_value(p, len, "Content-Type", h->r->ctype,
-	    sizeof(h->r->ctype)) == -1)
-		h->r->ctype[0] = '\0';
+	/* a value too long for its room is dropped, as if absent */
+	if (header_value(p, len, "Replay-Nonce", v, sizeof(v)) == 1) {
+		if (v[0] != '\0' && strlen(v) < sizeof(h->a->nonce) &&
+		    strspn(v, B64URL_CHARS) == strlen(v))
+			strlcpy(h->a->nonce, v, sizeof(h->a->nonce));
+	} else if (header_value(p, len, "Location", v, sizeof(v)) == 1)
+		strlcpy(h->r->location, v, sizeof(h->r->location));
 	else if (header_value(p, len, "Retry-After", v, sizeof(v)) == 1)
 		h->r->retry_after = retry_after(v);
 	return len;

@@ -33,7 +33,6 @@ struct acme_resp {
 	size_t		 cap;		/* the most body taken */
 	int		 truncated;
 	char		 location[ACME_URL_MAX];
-	char		 ctype[128];
 	long		 retry_after;	/* seconds, 0 when absent */
 };
 
