@@ -40,8 +40,7 @@ token_ok(const char *t)
 
 	if (t == NULL || (n = strlen(t)) < 16 || n > TOKEN_MAX)
 		return 0;
-	return strspn(t, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-	    "0123456789-_") == n;
+	return strspn(t, B64URL_ALPHABET) == n;
 }
 
 static int

@@ -16,8 +16,6 @@
 
 #include "acme_int.h"
 
-#define B64URL_CHARS	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" \
-			"0123456789-_"
 #define ACME_UA	"moat-acme/" MOAT_VERSION
 
 struct hdrctx {
@@ -108,7 +106,7 @@ header_cb(char *p, size_t sz, size_t n, void *arg)
 	/* a value too long for its room is dropped, as if absent */
 	if (header_value(p, len, "Replay-Nonce", v, sizeof(v)) == 1) {
 		if (v[0] != '\0' && strlen(v) < sizeof(h->a->nonce) &&
-		    strspn(v, B64URL_CHARS) == strlen(v))
+		    strspn(v, B64URL_ALPHABET) == strlen(v))
 			strlcpy(h->a->nonce, v, sizeof(h->a->nonce));
 	} else if (header_value(p, len, "Location", v, sizeof(v)) == 1)
 		strlcpy(h->r->location, v, sizeof(h->r->location));

@@ -7,6 +7,8 @@
 
 #include "acme.h"
 
+#define B64URL_ALPHABET	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" \
+			"0123456789-_"
 #define ACME_URL_MAX		2048
 #define ACME_NONCE_MAX		256
 #define ACME_POLL_DEFAULT	300	/* seconds of polling of one object */

@@ -56,7 +56,8 @@ acme_b64url_decode(const char *in, uint8_t *out, size_t outlen,
 	n = strlen(in);
 	while (n > 0 && in[n - 1] == '=')
 		n--;
-	if (n % 4 == 1 || n > 4 * outlen / 3 + 4)
+	if (n % 4 == 1 || n > 4 * outlen / 3 + 4 ||
+	    strspn(in, B64URL_ALPHABET) != n)
 		return -1;
 	pad = (4 - n % 4) % 4;
 	if ((s = malloc(n + pad + 1)) == NULL)
@@ -66,10 +67,7 @@ acme_b64url_decode(const char *in, uint8_t *out, size_t outlen,
 			s[i] = '+';
 		else if (in[i] == '_')
 			s[i] = '/';
-		else if (in[i] == '+' || in[i] == '/' || in[i] == '=') {
-			free(s);
-			return -1;
-		} else
+		else
 			s[i] = in[i];
 	}
 	memset(s + n, '=', pad);
