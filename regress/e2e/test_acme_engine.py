@@ -579,3 +579,20 @@ def test_order_polled_as_retry_after_says(pebble, hostile, tmp_path):
     # the first fetch, then three polls, each 2 s after the one before
     gaps = [b - a for a, b in zip(polls[1:], polls[2:])]
     assert all(g >= 1.9 for g in gaps), gaps
+
+
+def test_wildcard_by_dns01(pebble, tmp_path):
+    """A wildcard and its base name: two authorizations of one name,
+    both answered by the TXT of _acme-challenge of that name."""
+    tmp = str(tmp_path)
+    names = ["*.w.example", "w.example"]
+    r = probe(pebble, tmp, "acct.pem",
+              *issue_args(pebble, tmp, names, "dns-01"))
+    assert r.stdout.count("present dns-01 w.example") == 2, r.stdout
+    check_issued(pebble, tmp, "cert", names)
+    # a wildcard cannot be proved by http-01: the CA offers no such
+    # challenge, and the engine says so
+    r = probe(pebble, tmp, "acct.pem",
+              *issue_args(pebble, tmp, ["*.v.example"], "http-01", "v"),
+              expect=1)
+    assert "v.example: the CA offers no http-01 challenge" in r.stderr
