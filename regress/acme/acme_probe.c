@@ -10,6 +10,7 @@
  *   issue -n NAME... -C TYPE -m MGMT -o PREFIX [-r ORDER] [-s]
  *                               -s exits 3 as soon as the order exists
  *                               -P presents nothing (the CA must refuse)
+ *                               -X N exits 4 after the Nth cleanup
  *   rollover -N NEWKEY [-T TYPE]
  *   orders                      prints "contact MAILTO", "orders COUNT"
  *   ari -f CERT                 prints "window START END"
@@ -31,7 +32,7 @@ struct opts {
 	size_t		 nnames;
 	const char	*chal, *mgmt, *out, *resume, *newkey, *newtype;
 	const char	*certfile;
-	int		 existing, stop, absent;
+	int		 existing, stop, absent, die_after;
 };
 
 static size_t
@@ -96,6 +97,9 @@ cleanup(void *arg, const char *type, const char *ident, const char *token,
 	char			 host[300];
 
 	printf("cleanup %s %s\n", type, ident);
+	fflush(stdout);
+	if (o->die_after > 0 && --((struct opts *)arg)->die_after == 0)
+		_exit(4);	/* killed between two authorizations */
 	if (strcmp(type, "http-01") == 0)
 		mgmt_post(o->mgmt, "/del-http01", json_pack("{s:s}",
 		    "token", token));
@@ -228,7 +232,7 @@ parse(int argc, char *argv[], struct opts *o)
 	int	ch;
 
 	while ((ch = getopt(argc, argv,
-	    "d:c:k:t:e:K:H:xn:C:m:o:r:sPN:T:f:")) != -1) {
+	    "d:c:k:t:e:K:H:xn:C:m:o:r:sPX:N:T:f:")) != -1) {
 		switch (ch) {
 		case 'd': o->dir = optarg; break;
 		case 'c': o->ca = optarg; break;
@@ -248,6 +252,7 @@ parse(int argc, char *argv[], struct opts *o)
 		case 'r': o->resume = optarg; break;
 		case 's': o->stop = 1; break;
 		case 'P': o->absent = 1; break;
+		case 'X': o->die_after = atoi(optarg); break;
 		case 'N': o->newkey = optarg; break;
 		case 'T': o->newtype = optarg; break;
 		case 'f': o->certfile = optarg; break;

@@ -306,6 +306,27 @@ def test_resume_does_not_make_a_second_order(pebble, tmp_path):
         open(os.path.join(tmp, "cert.leaf.pem")).read()
 
 
+def test_resume_between_authorizations(pebble, tmp_path):
+    """Killed once the first name is proved: the resumed worker proves
+    only the others, on the same order."""
+    tmp = str(tmp_path)
+    names = ["m1.example", "m2.example", "m3.example"]
+    r = probe(pebble, tmp, "acct.pem",
+              *issue_args(pebble, tmp, names, "http-01", "cert", "-X",
+                          "1"), expect=4)
+    url = order_url(r.stdout)
+    first = re.findall(r"^present http-01 (\S+)$", r.stdout, re.M)
+    assert len(first) == 1
+    r = probe(pebble, tmp, "acct.pem",
+              *issue_args(pebble, tmp, names, "http-01", "cert", "-r",
+                          url))
+    again = re.findall(r"^present http-01 (\S+)$", r.stdout, re.M)
+    assert sorted(again + first) == sorted(names), r.stdout
+    assert "issued %s" % url in r.stdout
+    check_issued(pebble, tmp, "cert", names)
+    assert "orders 1" in probe(pebble, tmp, "acct.pem", "orders").stdout
+
+
 def test_key_rollover(pebble, tmp_path):
     tmp = str(tmp_path)
     old = account_url(probe(pebble, tmp, "old.pem", "account").stdout)
