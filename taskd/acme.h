@@ -98,7 +98,11 @@ struct acme_window {
 
 struct acme;
 
-/* ca_file may be NULL (the system's roots); timeout is per request. */
+/*
+ * ca_file may be NULL (the system's roots); timeout is per request.  The
+ * worker calls curl_global_init() once, before its sandbox, as libcurl
+ * asks of a program.
+ */
 struct acme	*acme_new(const char *directory_url, const char *ca_file,
 		    long timeout_s);
 void		 acme_free(struct acme *);
