@@ -21,14 +21,21 @@
 
 #define CHAIN_CERTS_MAX	10
 
+/* A DNS name, or a wildcard: "*." only as its first label. */
 static int
 valid_name(const char *n)
 {
 	size_t	len;
 
-	return n != NULL && (len = strlen(n)) > 0 && len <= 253 &&
+	if (n == NULL)
+		return 0;
+	if (strncmp(n, "*.", 2) == 0)
+		n += 2;
+	len = strlen(n);
+	return len > 0 && len <= 253 && n[0] != '.' && n[len - 1] != '.' &&
+	    strstr(n, "..") == NULL &&
 	    strspn(n, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	    "0123456789-.*") == len;
+	    "0123456789-.") == len;
 }
 
 static int

@@ -358,6 +358,63 @@ test_eab(void)
 	acme_free(a);
 }
 
+static int
+solve_nothing(void *arg, const char *type, const char *ident,
+    const char *token, const char *value)
+{
+	return -1;
+}
+
+static void
+clean_nothing(void *arg, const char *type, const char *ident,
+    const char *token, const char *value)
+{
+}
+
+/* An order asked wrong is refused before any request. */
+static void
+test_order_req(void)
+{
+	static const uint8_t		 csr[] = { 0x30, 0x00 };
+	static const struct acme_solver	 sol = { solve_nothing, clean_nothing,
+					    NULL };
+	static const char *const bad[] = { "a*b.example", "*.*.example",
+	    "a..example", ".example", "example.", "a b.example", "*.", "",
+	    "\xc3\xa9.example" };
+	const char		*names[1];
+	struct acme_order_req	 q;
+	struct acme_cert	 c;
+	struct acme		*a = acme_new("https://127.0.0.1:1/dir", NULL,
+				    5);
+	size_t			 i;
+
+	memset(&q, 0, sizeof(q));
+	q.names = names;
+	q.nnames = 1;
+	q.challenge = "http-01";
+	q.csr = csr;
+	q.csrlen = sizeof(csr);
+	q.solver = &sol;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		names[0] = bad[i];
+		CHECK_INT(acme_issue(a, &q, &c), -1);
+		CHECK_STR(acme_error(a), "not a DNS name to order");
+	}
+	names[0] = "*.ok.example";
+	q.challenge = "tls-alpn-01";
+	CHECK_INT(acme_issue(a, &q, &c), -1);
+	CHECK_STR(acme_error(a), "the challenge type is http-01 or dns-01");
+	q.challenge = "dns-01";
+	q.nnames = ACME_NAMES_MAX + 1;
+	CHECK_INT(acme_issue(a, &q, &c), -1);
+	q.nnames = 1;
+	/* a good request, but no account yet */
+	CHECK_INT(acme_issue(a, &q, &c), -1);
+	CHECK_STR(acme_error(a), "no account");
+	CHECK(c.leaf == NULL && c.order_url == NULL);
+	acme_free(a);
+}
+
 int
 main(void)
 {
@@ -369,5 +426,6 @@ main(void)
 	RUN(test_urls);
 	RUN(test_jws);
 	RUN(test_eab);
+	RUN(test_order_req);
 	return test_report("acme");
 }
