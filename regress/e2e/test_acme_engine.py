@@ -13,7 +13,6 @@ import json
 import os
 import re
 import secrets
-import shutil
 import socket
 import ssl
 import subprocess
@@ -28,10 +27,6 @@ BINDIR = os.environ.get("MOAT_TEST_BINDIR",
                         os.path.join(TOP, "build", "test", "bin"))
 PROBE = os.path.join(BINDIR, "acme_probe")
 BLOCKED = "blocked.example"
-
-pytestmark = pytest.mark.skipif(
-    shutil.which("pebble") is None, reason="pebble is not installed "
-    "(scripts/deps.sh installs it)")
 
 
 def free_port():
