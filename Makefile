@@ -102,6 +102,11 @@ TASKD_SRCS = taskd/taskd.c taskd/config.c taskd/jobs.c taskd/runner.c \
 	taskd/driver.c taskd/http01.c $(DNSU_SRCS)
 # the DNS update client of ACME dns-01, which tests link too
 DNSU_SRCS = taskd/dnswire.c taskd/dnstsig.c taskd/dnsnet.c taskd/dnsupdate.c
+# The ACME engine, run by taskd's per-job workers (taskd/acme.h)
+ACME_SRCS = taskd/acme.c taskd/acme_http.c taskd/acme_jws.c \
+	taskd/acme_req.c taskd/acme_account.c taskd/acme_chal.c \
+	taskd/acme_order.c taskd/acme_ari.c
+TASKD_SRCS += $(ACME_SRCS)
 MOATCTL_SRCS = moatctl/moatctl.c
 
 MOATD_PKGS = $(PKGS_COMMON) msgpack libevent_core
@@ -110,7 +115,7 @@ FRONTD_PKGS = $(PKGS_COMMON) msgpack libevent_core libevent_openssl openssl jans
 AUTHD_PKGS = $(PKGS_COMMON) msgpack libevent_core libargon2 libcrypto jansson \
 	libssh
 STORED_PKGS = $(PKGS_COMMON) msgpack libevent_core sqlite3 jansson
-TASKD_PKGS = $(PKGS_COMMON) msgpack libevent_core libcrypto
+TASKD_PKGS = $(PKGS_COMMON) msgpack libevent_core libcurl jansson libcrypto
 MOATCTL_PKGS = $(PKGS_COMMON) msgpack libevent_core
 
 BIN	= $(B)/bin
@@ -177,6 +182,8 @@ $(B)/gen/ipc_version.h: $(B)/ipcversion
 # For regress/fuzz/run.sh, which links the message layer by hand.
 print-ipc-srcs:
 	@echo $(IPC_SRCS)
+print-acme-srcs:
+	@echo $(ACME_SRCS)
 
 # Compiled-in paths: rebuilt only when they change.
 $(B)/gen/paths.h: FORCE
@@ -232,10 +239,11 @@ UNIT_TESTS = $(BIN)/test_ipc $(BIN)/test_conf $(BIN)/test_common \
 	$(BIN)/test_body_certs $(BIN)/test_pki \
 	$(BIN)/test_dnswire $(BIN)/dnsu_tool \
 	$(BIN)/test_body_dns $(BIN)/test_dnsunseal \
+	$(BIN)/test_acme $(BIN)/acme_probe \
 	$(DISPATCH_TESTS)
 UNIT_LIB = $(call objs,regress/unit/test.c,unit) $(LIBMOAT)
 
-$(eval $(call prog_rules,unit,$(UNIT_PKGS) libcrypto,-Ifrontd -Imoatd -Iauthd -Istored -Itaskd))
+$(eval $(call prog_rules,unit,$(UNIT_PKGS) libcrypto libcurl,-Ifrontd -Imoatd -Iauthd -Istored -Itaskd))
 $(OBJ)/unit/gen/parse.o: $(B)/gen/parse.c
 	@mkdir -p $(dir $@)
 	@$(CC) $(CFLAGS_BASE) $(OPT) -Imoatd $(call pc_cflags,$(UNIT_PKGS)) \
@@ -340,6 +348,16 @@ TLSKEY_SRCS = regress/unit/test_tlskey.c authd/tlskey.c frontd/tlskey.c \
 $(BIN)/test_tlskey: $(call objs,$(TLSKEY_SRCS),unit) $(UNIT_LIB)
 	@echo "LD $@"
 	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS) libssl libcrypto)
+
+# The ACME engine's parsing, and the probe the e2e test drives against
+# a real pebble (its signer is a local key: test code only)
+ACME_TEST_PKGS = $(UNIT_PKGS) libcurl libcrypto
+$(BIN)/test_acme: $(call objs,regress/unit/test_acme.c $(ACME_SRCS),unit) $(UNIT_LIB)
+	@echo "LD $@"
+	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(ACME_TEST_PKGS))
+$(BIN)/acme_probe: $(call objs,regress/acme/acme_probe.c regress/acme/probe_key.c $(ACME_SRCS),unit) $(UNIT_LIB)
+	@echo "LD $@"
+	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(ACME_TEST_PKGS))
 
 # Each process's dispatch table, checked against the catalogue by a test
 # linked with that process's objects, its main renamed.

@@ -9,7 +9,8 @@ libargon2-dev libcurl4-openssl-dev libssh-dev"
 RUN="openssl curl ca-certificates procps iproute2 sqlite3 crun busybox-static
 wireguard-go wireguard-tools"
 TEST="python3 python3-pytest python3-requests wrk nginx-light libclang-rt-14-dev
-llvm openssh-server openssh-client runc bind9 bind9-utils bind9-dnsutils"
+llvm openssh-server openssh-client runc bind9 bind9-utils bind9-dnsutils
+pebble"
 
 missing=""
 for p in $BUILD $RUN $TEST; do

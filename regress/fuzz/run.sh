@@ -49,6 +49,10 @@ clang $CFLAGS -Iauthd regress/fuzz/fuzz_certnames.c authd/pki.c \
 clang $CFLAGS -Itaskd regress/fuzz/fuzz_dns.c taskd/dnswire.c \
     taskd/dnstsig.c common/dnsprov.c -o "$out/fuzz_dns" $LIBS \
     $(pkg-config --libs libcrypto)
+clang $CFLAGS -Itaskd -DMOAT_VERSION='"fuzz"' \
+    $(pkg-config --cflags libcurl) regress/fuzz/fuzz_acme.c \
+    $(make -s --no-print-directory print-acme-srcs) \
+    -o "$out/fuzz_acme" $LIBS $(pkg-config --libs libcurl libcrypto)
 }
 
 status=0
@@ -63,7 +67,7 @@ for f in regress/fuzz/crashes/*; do
 	fi
 done
 [ "$secs" -eq 0 ] && { [ $status -eq 0 ] && echo "fuzz: built"; exit $status; }
-for t in ipc http json jwt sshkey conf tlssign certnames dns; do
+for t in ipc http json jwt sshkey conf tlssign certnames dns acme; do
 	seeds=regress/fuzz/corpus/$t
 	[ "$t" = conf ] && seeds=regress/unit/conf
 	mkdir -p "$out/corpus-$t"
