@@ -105,7 +105,7 @@ DNSU_SRCS = taskd/dnswire.c taskd/dnstsig.c taskd/dnsnet.c taskd/dnsupdate.c
 # The ACME engine, run by taskd's per-job workers (taskd/acme.h)
 ACME_SRCS = taskd/acme.c taskd/acme_http.c taskd/acme_jws.c \
 	taskd/acme_req.c taskd/acme_account.c taskd/acme_chal.c \
-	taskd/acme_order.c taskd/acme_ari.c
+	taskd/acme_order.c taskd/acme_ari.c taskd/acme_dir.c
 TASKD_SRCS += $(ACME_SRCS)
 MOATCTL_SRCS = moatctl/moatctl.c
 

@@ -79,10 +79,17 @@ int	 acme_head_refused(struct conn *, int *status, const char **why);
 /* server.c */
 /*
  * Who serves a request once it is read whole, and who frees what serving
- * it kept (c->api) when it is answered or the connection ends.
+ * it kept (c->api) when it is answered or the connection ends: the layers
+ * above server.c, which calls them and is called by them.
  */
 typedef void	(*conn_fn)(struct conn *);
-void	 server_init(conn_fn serve, conn_fn release);
+struct server_hooks {
+	conn_fn	 serve;		/* an HTTPS request */
+	conn_fn	 release;
+	conn_fn	 acme;		/* a request on the acme listener */
+	int	(*acme_refuses)(struct conn *, int *status, const char **why);
+};
+void	 server_init(const struct server_hooks *);
 void	 conn_ipc_started(struct conn *, struct ipc_chan *, uint32_t reqid);
 void	 conn_ipc_done(struct conn *);
 

@@ -37,6 +37,9 @@ static const struct sandbox_policy frontd_policy = {
 };
 
 static struct ipc_dispatcher	 dispatcher;
+static const struct server_hooks hooks = {
+	routes_dispatch, api_req_free, acme_serve, acme_head_refused
+};
 
 /* Only moatd tells frontd anything; authd and stored only answer. */
 static const struct ipc_handler handlers[] = {
@@ -112,7 +115,7 @@ main(int argc, char *argv[])
 	frontd_env = &f;
 	tls_init();
 	grantcache_init();
-	server_init(routes_dispatch, api_req_free);
+	server_init(&hooks);
 	/* jansson would seed its hash from /dev/urandom on first use */
 	json_object_seed(0);
 	daemon_test_hooks();

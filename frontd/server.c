@@ -33,7 +33,7 @@ static void	 conn_process(struct conn *);
 
 static int	 accept_paused;
 static uint64_t	 next_conn_id;
-static conn_fn	 serve, release;
+static struct server_hooks hooks;
 
 static void
 conn_set_timer(struct conn *c, uint32_t seconds)
@@ -61,7 +61,7 @@ conn_free(struct conn *c)
 
 	if (c->ipc_chan != NULL && c->ipc_reqid != 0)
 		ipc_cancel(c->ipc_chan, c->ipc_reqid);
-	release(c);
+	hooks.release(c);
 	if (c->bev != NULL)
 		bufferevent_free(c->bev);
 	if (c->timer != NULL)
@@ -266,7 +266,7 @@ conn_read_head(struct conn *c, struct evbuffer *in)
 
 		/* one request a connection, and none with a body */
 		c->req.keep_alive = 0;
-		if (acme_head_refused(c, &status, &why) == -1) {
+		if (hooks.acme_refuses(c, &status, &why) == -1) {
 			conn_reject(c, status, why);
 			return -1;
 		}
@@ -352,9 +352,9 @@ conn_process(struct conn *c)
 	conn_set_timer(c, c->lim.request_timeout);
 	frontd_env->requests++;
 	if (c->acme)
-		acme_serve(c);
+		hooks.acme(c);
 	else
-		serve(c);
+		hooks.serve(c);
 }
 
 static void
@@ -407,7 +407,7 @@ conn_write(struct bufferevent *bev, void *arg)
 		conn_free(c);
 		return;
 	}
-	release(c);
+	hooks.release(c);
 	conn_clear_request(c);
 	free(c->body);
 	c->body = NULL;
@@ -454,10 +454,9 @@ conn_ipc_done(struct conn *c)
 }
 
 void
-server_init(conn_fn serve_fn, conn_fn release_fn)
+server_init(const struct server_hooks *h)
 {
-	serve = serve_fn;
-	release = release_fn;
+	hooks = *h;
 }
 
 void

@@ -20,23 +20,12 @@ ipc_req_of(struct ipc_chan *chan, const struct ipc_msg *m)
 	return req;
 }
 
-/* The reply message of req's type, to be sent to req's channel. */
-static void
-answer_init(struct ipc_msg *m, const struct ipc_req *req)
-{
-	const struct ipc_msgdef	*def = ipc_msgdef(req->type);
-
-	if (def == NULL || !(def->flags & IPC_F_REQUEST))
-		fatalx("ipc: %s is not a request", ipc_type_name(req->type));
-	ipc_msg_init(m, def->reply, req->reqid);
-}
-
 int
 ipc_answer(const struct ipc_req *req, const void *body, struct ipc_msg *items)
 {
 	struct ipc_msg	 m;
 
-	answer_init(&m, req);
+	ipc_msg_init_reply(&m, req->type, req->reqid);
 	/* a list's elements follow a body whose head says 2xx, only then */
 	if (ipc_msg_put(&m, body) && items != NULL)
 		ipc_append(&m, items);
@@ -51,7 +40,7 @@ ipc_answer_forward(const struct ipc_req *req, const struct ipc_msg *in)
 {
 	struct ipc_msg	 m;
 
-	answer_init(&m, req);
+	ipc_msg_init_reply(&m, req->type, req->reqid);
 	if (m.type != in->type)
 		fatalx("ipc: %s does not answer %s", ipc_type_name(in->type),
 		    ipc_type_name(req->type));
@@ -63,10 +52,6 @@ int
 ipc_answer_status(const struct ipc_req *req, uint32_t status,
     const char *message)
 {
-	struct ipc_msg	 m;
-
-	/* every reply opens with its head, and an error has nothing after */
-	answer_init(&m, req);
-	ipc_put_head(&m, status, message);
-	return ipc_send(req->chan, &m);
+	return ipc_send_status(req->chan, req->type, req->reqid, status,
+	    message);
 }

@@ -17,6 +17,7 @@
 #include "body_core.h"
 #include "ipc.h"
 #include "log.h"
+#include "wire.h"
 
 static int	 pending_cmp(struct ipc_pending *, struct ipc_pending *);
 RB_PROTOTYPE(ipc_pending_tree, ipc_pending, entry, pending_cmp);
@@ -440,12 +441,24 @@ static void
 refused(struct ipc_chan *chan, struct ipc_msg *m)
 {
 	const struct ipc_msgdef	*def = ipc_msgdef(m->type);
-	struct ipc_req		 req = ipc_req_of(chan, m);
 
 	log_warnx("ipc: %s from %s refused: %s", def->name,
 	    proc_name(chan->peer), m->refused);
 	if (def->flags & IPC_F_REQUEST)
-		ipc_answer_status(&req, m->refused_status, m->refused);
+		ipc_send_status(chan, m->type, m->reqid, m->refused_status,
+		    m->refused);
+}
+
+/* A request's error answer: its reply type's head, and nothing after. */
+int
+ipc_send_status(struct ipc_chan *chan, enum ipc_type reqtype, uint32_t reqid,
+    uint32_t status, const char *message)
+{
+	struct ipc_msg	 m;
+
+	ipc_msg_init_reply(&m, reqtype, reqid);
+	ipc_put_head(&m, status, message);
+	return ipc_send(chan, &m);
 }
 
 static int

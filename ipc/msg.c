@@ -41,6 +41,17 @@ ipc_msg_init(struct ipc_msg *m, enum ipc_type type, uint32_t reqid)
 	    sizeof(zero)));
 }
 
+/* The reply of a request of type reqtype: the type its row names. */
+void
+ipc_msg_init_reply(struct ipc_msg *m, enum ipc_type reqtype, uint32_t reqid)
+{
+	const struct ipc_msgdef	*def = ipc_msgdef(reqtype);
+
+	if (def == NULL || !(def->flags & IPC_F_REQUEST))
+		fatalx("ipc: %s is not a request", ipc_type_name(reqtype));
+	ipc_msg_init(m, def->reply, reqid);
+}
+
 void
 ipc_put_u64(struct ipc_msg *m, uint64_t v)
 {

@@ -10,6 +10,10 @@
 #include "ipc.h"
 
 /* One record by its table: a part of a body. */
+void	 ipc_msg_init_reply(struct ipc_msg *, enum ipc_type reqtype,
+	    uint32_t reqid);
+int	 ipc_send_status(struct ipc_chan *, enum ipc_type reqtype,
+	    uint32_t reqid, uint32_t status, const char *message);
 void	 ipc_body_put(struct ipc_msg *, const struct ipc_body *, const void *);
 void	 ipc_body_get(struct ipc_msg *, const struct ipc_body *, void *);
 void	 ipc_put_u64(struct ipc_msg *, uint64_t);

@@ -1,7 +1,7 @@
 /*
  * The ACME engine's client: its state, its errors (the CA's problem
  * documents, RFC 7807 and RFC 8555 section 6.7, made into one line of
- * text), and the directory, fetched once from the configured URL.
+ * text).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -215,66 +215,6 @@ acme_sleep_retry(const struct acme_resp *r)
 	if (s > ACME_RETRY_MAX)
 		s = ACME_RETRY_MAX;
 	sleep((unsigned int)s);
-}
-
-int
-acme_directory(struct acme *a)
-{
-	struct acme_resp	 r;
-	json_t			*d;
-
-	if (a->dir != NULL)
-		return 0;
-	if (acme_http(a, "GET", a->dir_url, NULL, NULL, &r) == -1)
-		return -1;
-	if (r.status != 200) {
-		acme_resp_error(a, "directory", &r);
-		acme_resp_free(&r);
-		return -1;
-	}
-	d = acme_resp_json(a, &r);
-	acme_resp_free(&r);
-	if (d == NULL)
-		return -1;
-	if (!acme_https_url(json_string_value(json_object_get(d,
-	    "newNonce"))) ||
-	    !acme_https_url(json_string_value(json_object_get(d,
-	    "newAccount"))) ||
-	    !acme_https_url(json_string_value(json_object_get(d,
-	    "newOrder")))) {
-		json_decref(d);
-		acme_seterr(a, "the directory lacks newNonce, newAccount or "
-		    "newOrder as https URLs");
-		return -1;
-	}
-	a->dir = d;
-	return 0;
-}
-
-/* A resource of the directory, or NULL (and the error) if absent. */
-const char *
-acme_dir_url(struct acme *a, const char *key)
-{
-	const char	*u;
-
-	if (acme_directory(a) == -1)
-		return NULL;
-	u = json_string_value(json_object_get(a->dir, key));
-	if (!acme_https_url(u)) {
-		acme_seterr(a, "the directory offers no %s", key);
-		return NULL;
-	}
-	return u;
-}
-
-/* 1 when the directory's meta has key true, 0 if not, -1 on error. */
-int
-acme_directory_meta(struct acme *a, const char *key)
-{
-	if (acme_directory(a) == -1)
-		return -1;
-	return json_is_true(json_object_get(json_object_get(a->dir, "meta"),
-	    key));
 }
 
 /* RFC 3339 as CAs write it: 2026-01-02T03:04:05[.frac](Z|+hh:mm). */

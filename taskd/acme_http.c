@@ -4,6 +4,7 @@
  * (CURLOPT_MAXFILESIZE for what the CA announces, the write callback
  * for what it does not), and the headers the protocol needs kept:
  * Replay-Nonce (the next request's nonce), Location, Retry-After.
+ * The directory and newNonce are above it, in acme_dir.c.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -196,28 +197,4 @@ acme_resp_free(struct acme_resp *r)
 	free(r->body);
 	r->body = NULL;
 	r->len = 0;
-}
-
-/* A fresh nonce from newNonce, when no answer left one to reuse. */
-int
-acme_new_nonce(struct acme *a)
-{
-	struct acme_resp	 r;
-	const char		*url;
-
-	if ((url = acme_dir_url(a, "newNonce")) == NULL)
-		return -1;
-	a->nonce[0] = '\0';
-	if (acme_http(a, "HEAD", url, NULL, NULL, &r) == -1)
-		return -1;
-	acme_resp_free(&r);
-	if (r.status != 200 && r.status != 204) {
-		acme_seterr(a, "newNonce answered %ld", r.status);
-		return -1;
-	}
-	if (a->nonce[0] == '\0') {
-		acme_seterr(a, "newNonce gave no Replay-Nonce");
-		return -1;
-	}
-	return 0;
 }
