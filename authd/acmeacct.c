@@ -54,7 +54,7 @@ acct_allowed(const struct ipc_acmeacct_create *b,
 		return 403;
 	}
 	/* an RSA key stops authd's loop while it is made (certs.c) */
-	if (ks->rsa && ratelimit_hit(authd_env->rsa_keys, &g.user_oid,
+	if (ks->rsa && !ratelimit_hit(authd_env->rsa_keys, &g.user_oid,
 	    sizeof(g.user_oid), time(NULL), retry)) {
 		*why = "too many RSA keys made; try again later";
 		return 429;
