@@ -362,7 +362,10 @@ ACME_TEST_PKGS = $(UNIT_PKGS) libcurl libcrypto
 $(BIN)/test_acme: $(call objs,regress/unit/test_acme.c $(ACME_SRCS),unit) $(UNIT_LIB)
 	@echo "LD $@"
 	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(ACME_TEST_PKGS))
-$(BIN)/acme_probe: $(call objs,regress/acme/acme_probe.c regress/acme/probe_key.c $(ACME_SRCS),unit) $(UNIT_LIB)
+$(BIN)/acme_probe: $(call objs,regress/acme/acme_probe.c \
+    regress/acme/probe_key.c regress/acme/probe_authd.c $(ACME_SRCS) \
+    authd/acmekey.c authd/acmesign.c authd/acmeeab.c authd/pki.c \
+    authd/atrest.c $(AUTHD_CRYPTO_SRCS),unit) $(UNIT_LIB)
 	@echo "LD $@"
 	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(ACME_TEST_PKGS))
 

@@ -157,7 +157,7 @@ acme_eab_do(const struct ipc_acme_eab *in, struct ipc_acme_eab_res *res)
 
 /* IPC_ACME_SIGN, from taskd */
 int
-acme_sign(struct ipc_chan *chan, struct ipc_msg *m)
+acmejob_sign(struct ipc_chan *chan, struct ipc_msg *m)
 {
 	struct ipc_req			 req = ipc_req_of(chan, m);
 	struct ipc_acme_sign		*in;
@@ -179,7 +179,7 @@ acme_sign(struct ipc_chan *chan, struct ipc_msg *m)
 
 /* IPC_ACME_CSR, from taskd */
 int
-acme_csr(struct ipc_chan *chan, struct ipc_msg *m)
+acmejob_csr(struct ipc_chan *chan, struct ipc_msg *m)
 {
 	struct ipc_req			 req = ipc_req_of(chan, m);
 	struct ipc_acme_csr		*in;
@@ -204,7 +204,7 @@ acme_csr(struct ipc_chan *chan, struct ipc_msg *m)
 
 /* IPC_ACME_EAB, from taskd */
 int
-acme_eab(struct ipc_chan *chan, struct ipc_msg *m)
+acmejob_eab(struct ipc_chan *chan, struct ipc_msg *m)
 {
 	struct ipc_req			 req = ipc_req_of(chan, m);
 	struct ipc_acme_eab		 in;

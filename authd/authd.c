@@ -78,9 +78,9 @@ static const struct ipc_handler handlers[] = {
 
 	{ IPC_EGRESS_UNSEAL, egress_unseal, LIVE },
 	{ IPC_DNSPROV_UNSEAL, dnsprov_unseal, LIVE },
-	{ IPC_ACME_SIGN, acme_sign, LIVE },
-	{ IPC_ACME_CSR, acme_csr, LIVE },
-	{ IPC_ACME_EAB, acme_eab, LIVE },
+	{ IPC_ACME_SIGN, acmejob_sign, LIVE },
+	{ IPC_ACME_CSR, acmejob_csr, LIVE },
+	{ IPC_ACME_EAB, acmejob_eab, LIVE },
 };
 
 /* Exported for the unit test that checks every process's table. */

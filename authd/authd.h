@@ -295,9 +295,9 @@ void	 acme_sign_do(const struct ipc_acme_sign *,
 	    struct ipc_acme_sign_res *);
 void	 acme_csr_do(const struct ipc_acme_csr *, struct ipc_acme_csr_res *);
 void	 acme_eab_do(const struct ipc_acme_eab *, struct ipc_acme_eab_res *);
-int	 acme_sign(struct ipc_chan *, struct ipc_msg *);
-int	 acme_csr(struct ipc_chan *, struct ipc_msg *);
-int	 acme_eab(struct ipc_chan *, struct ipc_msg *);
+int	 acmejob_sign(struct ipc_chan *, struct ipc_msg *);
+int	 acmejob_csr(struct ipc_chan *, struct ipc_msg *);
+int	 acmejob_eab(struct ipc_chan *, struct ipc_msg *);
 
 /* tlskey.c: the TLS server key, and frontd's handshake signatures */
 int	 tlskey_install(const char *certpem, size_t certlen,
