@@ -530,7 +530,7 @@ static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 	/* a user's ACME accounts: the create through authd, which makes
 	 * and seals the key; the reads straight to stored */
 	[IPC_AUTH_ACMEACCT_CREATE] = { IPC_AUTH_ACMEACCT_CREATE,
-	    "auth.acmeacct.create", 2 * KIB, FA, REQ, IPC_ACMEACCT_RES,
+	    "auth.acmeacct.create", 3 * KIB, FA, REQ, IPC_ACMEACCT_RES,
 	    &body_acmeacct_create, NULL },
 	[IPC_STORE_ACMEACCT_CREATE] = { IPC_STORE_ACMEACCT_CREATE,
 	    "store.acmeacct.create", 6 * KIB, AS, REQ, IPC_ACMEACCT_RES,
@@ -539,7 +539,7 @@ static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 	    SMALL, FS, REQ, IPC_ACMEACCT_LIST_RES, &body_key_page, NULL },
 	[IPC_OP_ACMEACCT_GET] = { IPC_OP_ACMEACCT_GET, "op.acmeacct.get",
 	    SMALL, FS, REQ, IPC_ACMEACCT_RES, &body_key_ref, NULL },
-	[IPC_ACMEACCT_RES] = { IPC_ACMEACCT_RES, "acmeacct.res", 2 * KIB,
+	[IPC_ACMEACCT_RES] = { IPC_ACMEACCT_RES, "acmeacct.res", 3 * KIB,
 	    SF | SA | AF, REP, 0, &body_acmeacct_res, NULL },
 	[IPC_ACMEACCT_LIST_RES] = { IPC_ACMEACCT_LIST_RES,
 	    "acmeacct.list.res", LIST_MAX, SF, REP, 0, &body_list_res,

@@ -389,6 +389,106 @@ test_eab(void)
 	CHECK_INT(passed(IPC_ACME_EAB, PROC_FRONTD, &in, &got), -1);
 }
 
+/* Every field full: the largest body of each message fits its size. */
+static void
+fill(char *s, size_t cap)
+{
+	memset(s, 'a', cap - 1);
+	s[cap - 1] = '\0';
+}
+
+static int
+fits(enum ipc_type type, enum proc_id from, enum proc_id to,
+    const void *body)
+{
+	struct ipc_msg	 w, r;
+
+	ipc_msg_init(&w, type, 1);
+	ipc_msg_put(&w, body);
+	if (test_ipc_pass(&w, from, to, &r) == -1)
+		return 0;
+	ipc_msg_clear(&r);
+	return 1;
+}
+
+static void
+full_rec(struct acmeacct_rec *a)
+{
+	a->oid = a->user_oid = UINT64_MAX;
+	a->created_at = INT64_MAX;
+	fill(a->id, sizeof(a->id));
+	fill(a->email, sizeof(a->email));
+	fill(a->directory, sizeof(a->directory));
+	fill(a->directory_url, sizeof(a->directory_url));
+	fill(a->key_type, sizeof(a->key_type));
+	fill(a->status, sizeof(a->status));
+	fill(a->account_url, sizeof(a->account_url));
+}
+
+static void
+test_sizes(void)
+{
+	union {
+		struct ipc_acmeacct_create	c;
+		struct ipc_acmeacct_store	s;
+		struct ipc_acmeacct_res		r;
+		struct ipc_acme_sign		g;
+		struct ipc_acme_sign_res	gr;
+		struct ipc_acme_csr		q;
+		struct ipc_acme_csr_res		qr;
+		struct ipc_acme_eab		e;
+		struct ipc_acme_eab_res		er;
+	}	*u = calloc(1, sizeof(*u));
+
+	u->c.grant_len = GRANT_LEN;
+	u->c.access = u->c.dialect = u->c.key_bits = UINT32_MAX;
+	fill(u->c.user, sizeof(u->c.user));
+	full_rec(&u->c.acct);
+	CHECK(fits(IPC_AUTH_ACMEACCT_CREATE, PROC_FRONTD, PROC_AUTHD, &u->c));
+	memset(u, 0, sizeof(*u));
+	u->s.grant_len = GRANT_LEN;
+	fill(u->s.user, sizeof(u->s.user));
+	full_rec(&u->s.acct);
+	u->s.sealed_len = sizeof(u->s.sealed);
+	CHECK(fits(IPC_STORE_ACMEACCT_CREATE, PROC_AUTHD, PROC_STORED, &u->s));
+	memset(u, 0, sizeof(*u));
+	u->r.head.status = 201;
+	fill(u->r.head.message, sizeof(u->r.head.message));
+	full_rec(&u->r.acct);
+	CHECK(fits(IPC_ACMEACCT_RES, PROC_STORED, PROC_FRONTD, &u->r));
+	memset(u, 0, sizeof(*u));
+	fill(u->g.id, sizeof(u->g.id));
+	u->g.sealed_len = sizeof(u->g.sealed);
+	u->g.input_len = sizeof(u->g.input);
+	CHECK(fits(IPC_ACME_SIGN, PROC_TASKD, PROC_AUTHD, &u->g));
+	memset(u, 0, sizeof(*u));
+	u->gr.head.status = 409;
+	fill(u->gr.head.message, sizeof(u->gr.head.message));
+	fill(u->gr.alg, sizeof(u->gr.alg));
+	fill(u->gr.jwk, sizeof(u->gr.jwk));
+	u->gr.sig_len = sizeof(u->gr.sig);
+	CHECK(fits(IPC_ACME_SIGN_RES, PROC_AUTHD, PROC_TASKD, &u->gr));
+	memset(u, 0, sizeof(*u));
+	fill(u->q.id, sizeof(u->q.id));
+	u->q.sealed_len = sizeof(u->q.sealed);
+	fill(u->q.names, sizeof(u->q.names));
+	CHECK(fits(IPC_ACME_CSR, PROC_TASKD, PROC_AUTHD, &u->q));
+	memset(u, 0, sizeof(*u));
+	fill(u->qr.head.message, sizeof(u->qr.head.message));
+	u->qr.der_len = sizeof(u->qr.der);
+	CHECK(fits(IPC_ACME_CSR_RES, PROC_AUTHD, PROC_TASKD, &u->qr));
+	memset(u, 0, sizeof(*u));
+	fill(u->e.directory, sizeof(u->e.directory));
+	fill(u->e.input, sizeof(u->e.input));
+	CHECK(fits(IPC_ACME_EAB, PROC_TASKD, PROC_AUTHD, &u->e));
+	memset(u, 0, sizeof(*u));
+	fill(u->er.head.message, sizeof(u->er.head.message));
+	fill(u->er.kid, sizeof(u->er.kid));
+	u->er.mac_len = sizeof(u->er.mac);
+	CHECK(fits(IPC_ACME_EAB_RES, PROC_AUTHD, PROC_TASKD, &u->er));
+	free(u);
+}
+
 int
 main(void)
 {
@@ -403,5 +503,6 @@ main(void)
 	RUN(test_sign_sealed);
 	RUN(test_csr_sealed);
 	RUN(test_eab);
+	RUN(test_sizes);
 	return (test_report("acmekey"));
 }
