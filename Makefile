@@ -55,7 +55,8 @@ COMMON_SRCS = log/log.c common/sandbox.c common/landlock.c \
 IPC_BODY_SRCS = ipc/body_core.c ipc/hostrec.c ipc/body_egress.c \
 	ipc/body_cfg.c ipc/body_ctl.c ipc/keyrec.c ipc/sshkeyrec.c \
 	ipc/body_keys.c ipc/body_users.c ipc/body_auth.c \
-	ipc/body_challenge.c ipc/body_certs.c ipc/body_dns.c
+	ipc/body_challenge.c ipc/body_certs.c ipc/body_dns.c \
+	ipc/body_acmeacct.c
 IPC_SRCS = ipc/msg.c ipc/decode.c ipc/catalogue.c ipc/chan.c ipc/sock.c \
 	ipc/answer.c ipc/proc.c ipc/body.c ipc/dispatch.c ipc/version.c \
 	$(IPC_BODY_SRCS)
@@ -75,7 +76,7 @@ FRONTD_SRCS = frontd/frontd.c frontd/config.c frontd/server.c \
 	frontd/grantcache.c frontd/sshkeys.c frontd/hosts.c \
 	frontd/profile.c frontd/groups.c frontd/sessions.c frontd/egress.c \
 	frontd/tlskey.c frontd/signlink.c frontd/acme.c frontd/certs.c \
-	frontd/dnsprov.c
+	frontd/dnsprov.c frontd/acmeacct.c
 # authd's cryptography (crypto.h), which unit tests and fuzzers link too
 AUTHD_CRYPTO_SRCS = authd/crypto.c authd/base64.c authd/seal.c \
 	authd/token.c authd/jwt.c authd/sigv2.c authd/httpdate.c authd/wgkey.c
@@ -85,7 +86,8 @@ AUTHD_SRCS = authd/authd.c authd/config.c authd/bootstrap.c \
 	authd/users.c authd/apikeys.c authd/clients.c authd/account.c \
 	authd/sshkey.c authd/sshkeys.c authd/egress.c authd/limits.c \
 	authd/replay.c authd/tlskey.c authd/acmeeab.c authd/pki.c authd/certs.c \
-	authd/dnsprov.c authd/dnsunseal.c
+	authd/dnsprov.c authd/dnsunseal.c \
+	authd/acmeacct.c authd/acmesign.c authd/acmekey.c
 STORED_SRCS = stored/stored.c stored/config.c stored/db.c stored/schema.c \
 	stored/health.c stored/userrow.c stored/userpass.c stored/userops.c \
 	stored/credentials.c stored/authz.c \
@@ -95,7 +97,7 @@ STORED_SRCS = stored/stored.c stored/config.c stored/db.c stored/schema.c \
 	stored/reconcile.c stored/stats.c stored/tasks.c stored/queue.c \
 	stored/egress.c stored/bindings.c stored/egresstest.c stored/digest.c \
 	stored/challenges.c stored/challengedb.c stored/certpage.c stored/cas.c \
-	stored/certs.c stored/dnsprov.c
+	stored/certs.c stored/dnsprov.c stored/acmeacct.c
 TASKD_SRCS = taskd/taskd.c taskd/config.c taskd/jobs.c taskd/runner.c \
 	taskd/crun.c taskd/image.c taskd/spawn.c taskd/net.c taskd/nettest.c taskd/endpoint.c \
 	taskd/suite.c taskd/idmap.c taskd/bundle.c taskd/tree.c \
@@ -238,7 +240,7 @@ UNIT_TESTS = $(BIN)/test_ipc $(BIN)/test_conf $(BIN)/test_common \
 	$(BIN)/test_body_auth $(BIN)/test_challenges $(BIN)/test_body_acme \
 	$(BIN)/test_body_certs $(BIN)/test_pki \
 	$(BIN)/test_dnswire $(BIN)/dnsu_tool \
-	$(BIN)/test_body_dns $(BIN)/test_dnsunseal \
+	$(BIN)/test_body_dns $(BIN)/test_dnsunseal $(BIN)/test_acmekey \
 	$(BIN)/test_acme $(BIN)/acme_probe \
 	$(DISPATCH_TESTS)
 UNIT_LIB = $(call objs,regress/unit/test.c,unit) $(LIBMOAT)
@@ -275,6 +277,11 @@ $(BIN)/test_body_dns: $(call objs,regress/unit/test_body_dns.c,unit) $(UNIT_LIB)
 	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS))
 $(BIN)/test_dnsunseal: $(call objs,regress/unit/test_dnsunseal.c \
     authd/dnsunseal.c authd/atrest.c $(AUTHD_CRYPTO_SRCS),unit) $(UNIT_LIB)
+	@echo "LD $@"
+	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS) libcrypto)
+$(BIN)/test_acmekey: $(call objs,regress/unit/test_acmekey.c \
+    authd/acmekey.c authd/acmesign.c authd/acmeeab.c \
+    authd/pki.c authd/atrest.c $(AUTHD_CRYPTO_SRCS),unit) $(UNIT_LIB)
 	@echo "LD $@"
 	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS) libcrypto)
 $(BIN)/test_common: $(call objs,regress/unit/test_common.c,unit) $(UNIT_LIB)
@@ -355,7 +362,10 @@ ACME_TEST_PKGS = $(UNIT_PKGS) libcurl libcrypto
 $(BIN)/test_acme: $(call objs,regress/unit/test_acme.c $(ACME_SRCS),unit) $(UNIT_LIB)
 	@echo "LD $@"
 	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(ACME_TEST_PKGS))
-$(BIN)/acme_probe: $(call objs,regress/acme/acme_probe.c regress/acme/probe_key.c $(ACME_SRCS),unit) $(UNIT_LIB)
+$(BIN)/acme_probe: $(call objs,regress/acme/acme_probe.c \
+    regress/acme/probe_key.c regress/acme/probe_authd.c $(ACME_SRCS) \
+    authd/acmekey.c authd/acmesign.c authd/acmeeab.c authd/pki.c \
+    authd/atrest.c $(AUTHD_CRYPTO_SRCS),unit) $(UNIT_LIB)
 	@echo "LD $@"
 	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(ACME_TEST_PKGS))
 

@@ -72,11 +72,15 @@ static const struct ipc_handler handlers[] = {
 	{ IPC_AUTH_CERT_ISSUE, certs_issue, LIVE },
 	{ IPC_AUTH_CERT_EXPORT, certs_export, LIVE },
 	{ IPC_AUTH_DNSPROV_CREATE, dnsprov_create, LIVE },
+	{ IPC_AUTH_ACMEACCT_CREATE, acmeacct_create, LIVE },
 	/* on the signing link alone (sign_link_dispatch) */
 	{ IPC_TLS_SIGN, sign_request, LIVE },
 
 	{ IPC_EGRESS_UNSEAL, egress_unseal, LIVE },
 	{ IPC_DNSPROV_UNSEAL, dnsprov_unseal, LIVE },
+	{ IPC_ACME_SIGN, acmejob_sign, LIVE },
+	{ IPC_ACME_CSR, acmejob_csr, LIVE },
+	{ IPC_ACME_EAB, acmejob_eab, LIVE },
 };
 
 /* Exported for the unit test that checks every process's table. */

@@ -276,6 +276,29 @@ int	 dnsprov_open(const struct ipc_dnsprov_unseal *, char *, size_t,
 int	 dnsprov_unseal(struct ipc_chan *, struct ipc_msg *);
 int	 egress_unseal(struct ipc_chan *, struct ipc_msg *);
 
+/* acmeacct.c: a user's ACME accounts, their keys made and sealed here */
+#define ACMEACCT_SEAL_CLASS	"acme_account"
+#define CERT_SEAL_CLASS		"pki"	/* certs.c's, "cert:<id>" */
+struct pki_keyspec;
+struct ipc_acmeacct_store;
+int	 acmeacct_key_make(const struct pki_keyspec *,
+	    struct ipc_acmeacct_store *);
+int	 acmeacct_create(struct ipc_chan *, struct ipc_msg *);
+/* acmesign.c: what taskd's ACME job has authd do with a sealed key */
+struct ipc_acme_sign;
+struct ipc_acme_sign_res;
+struct ipc_acme_csr;
+struct ipc_acme_csr_res;
+struct ipc_acme_eab;
+struct ipc_acme_eab_res;
+void	 acme_sign_do(const struct ipc_acme_sign *,
+	    struct ipc_acme_sign_res *);
+void	 acme_csr_do(const struct ipc_acme_csr *, struct ipc_acme_csr_res *);
+void	 acme_eab_do(const struct ipc_acme_eab *, struct ipc_acme_eab_res *);
+int	 acmejob_sign(struct ipc_chan *, struct ipc_msg *);
+int	 acmejob_csr(struct ipc_chan *, struct ipc_msg *);
+int	 acmejob_eab(struct ipc_chan *, struct ipc_msg *);
+
 /* tlskey.c: the TLS server key, and frontd's handshake signatures */
 int	 tlskey_install(const char *certpem, size_t certlen,
 	    const char *keypem, size_t keylen, const char **why);

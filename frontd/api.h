@@ -290,6 +290,12 @@ void	 apiv1_dnsprov_list(struct api_req *);
 void	 apiv1_dnsprov_get(struct api_req *);
 void	 apiv1_dnsprov_delete(struct api_req *);
 void	 apiv1_dnsprov_catalog(struct api_req *);
+/* acmeacct.c: a user's ACME accounts */
+struct acmeacct_rec;
+json_t	*render_acmeacct(const struct acmeacct_rec *);
+void	 apiv1_acmeacct_create(struct api_req *);
+void	 apiv1_acmeacct_list(struct api_req *);
+void	 apiv1_acmeacct_get(struct api_req *);
 
 /* certs.c: private CAs and their certificates */
 void	 apiv1_cas_list(struct api_req *);

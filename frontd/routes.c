@@ -76,6 +76,8 @@ static const char *const q_cursor[] = { "limit", "offset", "cursor", NULL };
 static const char *const f_dnsprov[] = { "type", "provider", "name",
     "server", "port", "zone", "key_name", "algorithm", "secret",
     "api_token", "zone_id", NULL };
+static const char *const f_acmeacct[] = { "email", "directory",
+    "directory_url", "key_type", "key_bits", NULL };
 static const char *const q_events[] = { "limit", "offset", "type",
     "user_id", "host_id", "since", "until", NULL };
 static const char *const q_tasks[] = { "state", "status", "host_id", "kind",
@@ -257,6 +259,12 @@ static const struct route routes[] = {
 	    apiv1_dnsprov_delete, NULL, NULL },
 	{ APIV1, GET, "/apiv1/dns/providers/catalog", AUTH_ANY, ANY,
 	    apiv1_dnsprov_catalog, NULL, NULL },
+	{ APIV1, GET, "/apiv1/users/{}/acme-accounts", AUTH_ANY, ANY,
+	    apiv1_acmeacct_list, NULL, q_page },
+	{ APIV1, POST, "/apiv1/users/{}/acme-accounts", AUTH_ANY, ANY,
+	    apiv1_acmeacct_create, f_acmeacct, NULL },
+	{ APIV1, GET, "/apiv1/users/{}/acme-accounts/{}", AUTH_ANY, ANY,
+	    apiv1_acmeacct_get, NULL, NULL },
 };
 
 static const char *

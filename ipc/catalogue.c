@@ -14,6 +14,7 @@
 #include "hostrec.h"
 #include "body_egress.h"
 #include "body_challenge.h"
+#include "body_acmeacct.h"
 #include "body_dns.h"
 #include "ipc.h"
 
@@ -526,6 +527,36 @@ static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 	[IPC_DNSPROV_UNSEAL_RES] = { IPC_DNSPROV_UNSEAL_RES,
 	    "dnsprov.unseal.res", 1 * KIB, R(AUTHD, TASKD), REP, 0,
 	    &body_dnsprov_unseal_res, NULL },
+	/* a user's ACME accounts: the create through authd, which makes
+	 * and seals the key; the reads straight to stored */
+	[IPC_AUTH_ACMEACCT_CREATE] = { IPC_AUTH_ACMEACCT_CREATE,
+	    "auth.acmeacct.create", 3 * KIB, FA, REQ, IPC_ACMEACCT_RES,
+	    &body_acmeacct_create, NULL },
+	[IPC_STORE_ACMEACCT_CREATE] = { IPC_STORE_ACMEACCT_CREATE,
+	    "store.acmeacct.create", 6 * KIB, AS, REQ, IPC_ACMEACCT_RES,
+	    &body_acmeacct_store, NULL },
+	[IPC_OP_ACMEACCT_LIST] = { IPC_OP_ACMEACCT_LIST, "op.acmeacct.list",
+	    SMALL, FS, REQ, IPC_ACMEACCT_LIST_RES, &body_key_page, NULL },
+	[IPC_OP_ACMEACCT_GET] = { IPC_OP_ACMEACCT_GET, "op.acmeacct.get",
+	    SMALL, FS, REQ, IPC_ACMEACCT_RES, &body_key_ref, NULL },
+	[IPC_ACMEACCT_RES] = { IPC_ACMEACCT_RES, "acmeacct.res", 3 * KIB,
+	    SF | SA | AF, REP, 0, &body_acmeacct_res, NULL },
+	[IPC_ACMEACCT_LIST_RES] = { IPC_ACMEACCT_LIST_RES,
+	    "acmeacct.list.res", LIST_MAX, SF, REP, 0, &body_list_res,
+	    &body_acmeacct_rec },
+	/* taskd has authd use the keys its job names: never holds one */
+	[IPC_ACME_SIGN] = { IPC_ACME_SIGN, "acme.sign", 40 * KIB,
+	    R(TASKD, AUTHD), REQ, IPC_ACME_SIGN_RES, &body_acme_sign, NULL },
+	[IPC_ACME_SIGN_RES] = { IPC_ACME_SIGN_RES, "acme.sign.res", 2 * KIB,
+	    R(AUTHD, TASKD), REP, 0, &body_acme_sign_res, NULL },
+	[IPC_ACME_CSR] = { IPC_ACME_CSR, "acme.csr", 8 * KIB,
+	    R(TASKD, AUTHD), REQ, IPC_ACME_CSR_RES, &body_acme_csr, NULL },
+	[IPC_ACME_CSR_RES] = { IPC_ACME_CSR_RES, "acme.csr.res", 17 * KIB,
+	    R(AUTHD, TASKD), REP, 0, &body_acme_csr_res, NULL },
+	[IPC_ACME_EAB] = { IPC_ACME_EAB, "acme.eab", 3 * KIB,
+	    R(TASKD, AUTHD), REQ, IPC_ACME_EAB_RES, &body_acme_eab, NULL },
+	[IPC_ACME_EAB_RES] = { IPC_ACME_EAB_RES, "acme.eab.res", 1 * KIB,
+	    R(AUTHD, TASKD), REP, 0, &body_acme_eab_res, NULL },
 };
 
 const struct ipc_msgdef *

@@ -395,6 +395,20 @@ static const char *const migrations[] = {
 	"  secret_sealed BLOB NOT NULL,"
 	"  created_at INTEGER NOT NULL);"
 	"CREATE INDEX dns_providers_user ON dns_providers (user_oid, oid);",
+	/* 17: a user's ACME accounts; the key sealed by authd to the id */
+	"CREATE TABLE acme_accounts ("
+	"  oid INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  id TEXT NOT NULL UNIQUE,"
+	"  user_oid INTEGER NOT NULL REFERENCES users (oid) ON DELETE CASCADE,"
+	"  email TEXT NOT NULL,"
+	"  directory TEXT NOT NULL,"
+	"  key_type TEXT NOT NULL,"
+	"  key_sealed BLOB NOT NULL,"
+	"  status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN"
+	"    ('pending', 'valid', 'deactivated', 'revoked')),"
+	"  account_url TEXT NOT NULL DEFAULT '',"
+	"  created_at INTEGER NOT NULL);"
+	"CREATE INDEX acme_accounts_user ON acme_accounts (user_oid, oid);",
 };
 
 /* The migration that rebuilds tables other tables refer to: it runs with

@@ -79,6 +79,7 @@ static const struct ipc_handler handlers[] = {
 	{ IPC_STORE_CERT_CREATE, certs_store_create, LIVE },
 	{ IPC_CERTKEY_GET, certs_key_get, LIVE },
 	{ IPC_STORE_DNSPROV_CREATE, dnsprov_store_create, LIVE },
+	{ IPC_STORE_ACMEACCT_CREATE, acmeacct_store_create, LIVE },
 
 	{ IPC_HEALTH_CHECK, health_check, LIVE },
 	{ IPC_PING, health_ping, LIVE },
@@ -93,6 +94,8 @@ static const struct ipc_handler handlers[] = {
 	{ IPC_OP_DNSPROV_LIST, dnsprov_list, OP },
 	{ IPC_OP_DNSPROV_GET, dnsprov_get, OP },
 	{ IPC_OP_DNSPROV_DELETE, dnsprov_delete, OP },
+	{ IPC_OP_ACMEACCT_LIST, acmeacct_list, OP },
+	{ IPC_OP_ACMEACCT_GET, acmeacct_get, OP },
 	{ IPC_OP_ACCOUNT_KEY_DELETE, account_key_delete, OP },
 	{ IPC_OP_ACCOUNT, account_get, OP },
 	{ IPC_OP_SSHKEY_LIST, sshkeys_list, OP },

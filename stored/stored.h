@@ -194,6 +194,11 @@ int	 dnsprov_store_create(struct ipc_chan *, struct ipc_msg *);
 int	 dnsprov_list(struct ipc_chan *, struct ipc_msg *);
 int	 dnsprov_get(struct ipc_chan *, struct ipc_msg *);
 int	 dnsprov_delete(struct ipc_chan *, struct ipc_msg *);
+/* acmeacct.c: a user's ACME accounts */
+const char *acmeacct_email_invalid(const char *);
+int	 acmeacct_store_create(struct ipc_chan *, struct ipc_msg *);
+int	 acmeacct_list(struct ipc_chan *, struct ipc_msg *);
+int	 acmeacct_get(struct ipc_chan *, struct ipc_msg *);
 /* 0 if p may act with scope (sessions have every scope), else 403 */
 int	 authz_scope(const struct principal *, uint32_t scope);
 /* The user whose keys a request with access reaches: 0, 403 or 404. */

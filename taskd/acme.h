@@ -52,6 +52,18 @@ struct acme_signer {
 #define ACME_SIG_MAX	1024	/* RSA 8192 */
 
 /*
+ * External Account Binding by whoever holds the CA's MAC key (authd,
+ * for taskd's worker): mac computes HS256 of in into mac; *maclen holds
+ * the room on entry (at least 32) and 32 on return.  0 or -1.
+ */
+struct acme_eab {
+	const char	*kid;
+	int		(*mac)(void *arg, const void *in, size_t inlen,
+			    uint8_t *mac, size_t *maclen);
+	void		*arg;
+};
+
+/*
  * value is the key authorization for http-01 (served as the body of
  * /.well-known/acme-challenge/TOKEN) and its digest (base64url of its
  * SHA-256, the TXT of _acme-challenge.IDENT) for dns-01.  present
@@ -126,6 +138,10 @@ int		 acme_directory_meta(struct acme *, const char *key);
 int		 acme_account(struct acme *, const struct acme_signer *,
 		    const char *contact, const char *eab_kid,
 		    const char *eab_hmac, int only_existing);
+/* The same, the EAB computed by eab (NULL: none) rather than here. */
+int		 acme_account_eab(struct acme *, const struct acme_signer *,
+		    const char *contact, const struct acme_eab *eab,
+		    int only_existing);
 /* Uses an account already known by its URL. */
 int		 acme_use_account(struct acme *, const struct acme_signer *,
 		    const char *account_url);

@@ -25,14 +25,21 @@ set_kid(struct acme *a, const struct acme_resp *r)
 	return 0;
 }
 
+/* The key in hand (kid, hmac), or one held elsewhere (eab). */
+struct eab_by {
+	const char		*kid;
+	const char		*hmac;
+	const struct acme_eab	*eab;
+};
+
 static json_t *
 account_payload(struct acme *a, const struct acme_signer *sg,
-    const char *url, const char *contact, const char *eab_kid,
-    const char *eab_hmac, int only_existing)
+    const char *url, const char *contact, const struct eab_by *by,
+    int only_existing)
 {
 	json_t	*p, *eab;
 	char	 mailto[CONTACT_MAX + 8], *e;
-	int	 need;
+	int	 need, have;
 
 	if ((p = json_object()) == NULL)
 		return NULL;
@@ -54,14 +61,17 @@ account_payload(struct acme *a, const struct acme_signer *sg,
 		    json_pack("[s]", mailto));
 	}
 	need = acme_directory_meta(a, "externalAccountRequired");
-	if (need == 1 && (eab_kid == NULL || eab_hmac == NULL)) {
+	have = by->eab != NULL || (by->kid != NULL && by->hmac != NULL);
+	if (need == 1 && !have) {
 		acme_seterr(a, "the CA requires external account binding, "
 		    "and no EAB key id and HMAC key are configured");
 		json_decref(p);
 		return NULL;
 	}
-	if (need == 1 || (eab_kid != NULL && eab_hmac != NULL)) {
-		if ((e = acme_eab(a, sg, url, eab_kid, eab_hmac)) == NULL ||
+	if (have) {
+		e = by->eab != NULL ? acme_eab(a, sg, url, by->eab) :
+		    acme_eab_key(a, sg, url, by->kid, by->hmac);
+		if (e == NULL ||
 		    (eab = json_loads(e, 0, NULL)) == NULL) {
 			free(e);
 			json_decref(p);
@@ -73,10 +83,9 @@ account_payload(struct acme *a, const struct acme_signer *sg,
 	return p;
 }
 
-int
-acme_account(struct acme *a, const struct acme_signer *sg,
-    const char *contact, const char *eab_kid, const char *eab_hmac,
-    int only_existing)
+static int
+account_do(struct acme *a, const struct acme_signer *sg,
+    const char *contact, const struct eab_by *by, int only_existing)
 {
 	struct acme_resp	 r;
 	const char		*url;
@@ -88,8 +97,7 @@ acme_account(struct acme *a, const struct acme_signer *sg,
 	a->kid[0] = '\0';
 	if ((url = acme_dir_url(a, "newAccount")) == NULL)
 		return -1;
-	p = account_payload(a, sg, url, contact, eab_kid, eab_hmac,
-	    only_existing);
+	p = account_payload(a, sg, url, contact, by, only_existing);
 	if (p == NULL)
 		return -1;
 	payload = json_dumps(p, JSON_COMPACT);
@@ -107,6 +115,25 @@ acme_account(struct acme *a, const struct acme_signer *sg,
 	}
 	free(payload);
 	return rv;
+}
+
+int
+acme_account(struct acme *a, const struct acme_signer *sg,
+    const char *contact, const char *eab_kid, const char *eab_hmac,
+    int only_existing)
+{
+	struct eab_by	 by = { eab_kid, eab_hmac, NULL };
+
+	return account_do(a, sg, contact, &by, only_existing);
+}
+
+int
+acme_account_eab(struct acme *a, const struct acme_signer *sg,
+    const char *contact, const struct acme_eab *eab, int only_existing)
+{
+	struct eab_by	 by = { NULL, NULL, eab };
+
+	return account_do(a, sg, contact, &by, only_existing);
 }
 
 int

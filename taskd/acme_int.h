@@ -62,6 +62,8 @@ char	*acme_jws(struct acme *, const struct acme_signer *,
 	    const char *url, const char *payload, int with_jwk,
 	    int with_nonce);
 char	*acme_eab(struct acme *, const struct acme_signer *,
+	    const char *url, const struct acme_eab *);
+char	*acme_eab_key(struct acme *, const struct acme_signer *,
 	    const char *url, const char *kid, const char *hmac_b64);
 
 /* acme_req.c */

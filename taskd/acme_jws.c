@@ -168,7 +168,7 @@ ec_raw(uint8_t *sig, size_t *len, size_t w)
 /* The flattened JWS of protected and payload (both JSON texts). */
 static char *
 assemble(struct acme *a, const char *prot, const char *payload,
-    const struct acme_signer *sg, const uint8_t *mac, size_t maclen)
+    const struct acme_signer *sg, const struct acme_eab *eab)
 {
 	char	*p64 = NULL, *b64 = NULL, *s64 = NULL, *in = NULL;
 	char	*out = NULL;
@@ -183,13 +183,11 @@ assemble(struct acme *a, const char *prot, const char *payload,
 		acme_seterr(a, "out of memory");
 		goto out;
 	}
-	if (mac != NULL) {
-		unsigned int	ml = 0;
-
-		if (HMAC(EVP_sha256(), mac, (int)maclen, (uint8_t *)in,
-		    strlen(in), sig, &ml) == NULL)
+	if (eab != NULL) {
+		/* HS256, by whoever holds the key (authd, for the worker) */
+		if (eab->mac(eab->arg, in, strlen(in), sig, &siglen) == -1 ||
+		    siglen != 32)
 			goto fail;
-		siglen = ml;
 	} else {
 		if (sg->sign(sg->arg, in, strlen(in), sig, &siglen) == -1 ||
 		    siglen > sizeof(sig))
@@ -252,7 +250,7 @@ acme_jws(struct acme *a, const struct acme_signer *sg, const char *url,
 	if ((prot = json_dumps(h, JSON_COMPACT)) == NULL)
 		goto mem;
 	json_decref(h);
-	out = assemble(a, prot, payload != NULL ? payload : "", sg, NULL, 0);
+	out = assemble(a, prot, payload != NULL ? payload : "", sg, NULL);
 	free(prot);
 	return out;
 mem:
@@ -261,33 +259,65 @@ mem:
 	return NULL;
 }
 
+/* An EAB key held here: acme_account()'s, for callers that hold one. */
+struct local_eab {
+	uint8_t	 key[EAB_KEY_MAX];
+	size_t	 keylen;
+};
+
+static int
+local_mac(void *arg, const void *in, size_t inlen, uint8_t *mac,
+    size_t *maclen)
+{
+	struct local_eab	*k = arg;
+	unsigned int		 ml = 0;
+
+	if (*maclen < 32 || HMAC(EVP_sha256(), k->key, (int)k->keylen, in,
+	    inlen, mac, &ml) == NULL)
+		return -1;
+	*maclen = ml;
+	return 0;
+}
+
 /* The externalAccountBinding member: HS256 over the account's JWK. */
 char *
 acme_eab(struct acme *a, const struct acme_signer *sg, const char *url,
-    const char *kid, const char *hmac_b64)
+    const struct acme_eab *eab)
 {
-	uint8_t	 key[EAB_KEY_MAX];
-	size_t	 keylen = 0;
 	json_t	*h;
 	char	*prot = NULL, *jwk = NULL, *out = NULL;
 
-	if (acme_b64url_decode(hmac_b64, key, sizeof(key), &keylen) == -1 ||
-	    keylen == 0) {
-		acme_seterr(a, "the EAB HMAC key is not base64url");
-		return NULL;
-	}
-	h = json_pack("{s:s, s:s, s:s}", "alg", "HS256", "kid", kid,
+	h = json_pack("{s:s, s:s, s:s}", "alg", "HS256", "kid", eab->kid,
 	    "url", url);
 	if (h != NULL)
 		prot = json_dumps(h, JSON_COMPACT);
 	json_decref(h);
 	jwk = json_dumps(sg->jwk, JSON_COMPACT);
 	if (prot != NULL && jwk != NULL)
-		out = assemble(a, prot, jwk, NULL, key, keylen);
+		out = assemble(a, prot, jwk, NULL, eab);
 	else
 		acme_seterr(a, "out of memory");
-	explicit_bzero(key, sizeof(key));
 	free(prot);
 	free(jwk);
+	return out;
+}
+
+/* The same with a key in hand (base64url, as CAs give it). */
+char *
+acme_eab_key(struct acme *a, const struct acme_signer *sg, const char *url,
+    const char *kid, const char *hmac_b64)
+{
+	struct local_eab	 k;
+	struct acme_eab		 e = { kid, local_mac, &k };
+	char			*out;
+
+	if (acme_b64url_decode(hmac_b64, k.key, sizeof(k.key),
+	    &k.keylen) == -1 || k.keylen == 0) {
+		explicit_bzero(&k, sizeof(k));
+		acme_seterr(a, "the EAB HMAC key is not base64url");
+		return NULL;
+	}
+	out = acme_eab(a, sg, url, &e);
+	explicit_bzero(&k, sizeof(k));
 	return out;
 }

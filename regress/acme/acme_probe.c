@@ -5,7 +5,8 @@
  * pebble-challtestsrv's management API (http-01 content, dns-01 TXT).
  *
  *   acme_probe -d DIR -c CAFILE -k KEY [-t ec256|ec384|rsa] [-e MAIL]
- *       [-K EABKID -H EABHMAC] [-x] COMMAND
+ *       [-K EABKID -H EABHMAC] [-x] [-a] COMMAND
+ *   -a: keys, signatures, CSRs and EAB MACs by authd's code (no -k file)
  *   account                     prints "account URL"
  *   issue -n NAME... -C TYPE -m MGMT -o PREFIX [-r ORDER] [-s]
  *                               -s exits 3 as soon as the order exists
@@ -32,7 +33,7 @@ struct opts {
 	size_t		 nnames;
 	const char	*chal, *mgmt, *out, *resume, *newkey, *newtype;
 	const char	*certfile;
-	int		 existing, stop, absent, die_after;
+	int		 existing, stop, absent, die_after, authd;
 };
 
 static size_t
@@ -148,7 +149,9 @@ cmd_issue(struct acme *a, struct opts *o)
 
 	snprintf(keyout, sizeof(keyout), "%s.key.pem", o->out);
 	if (o->nnames == 0 || o->chal == NULL || o->mgmt == NULL ||
-	    probe_csr(o->names, o->nnames, keyout, &csr, &csrlen) == -1)
+	    (o->authd ? probe_authd_csr(o->names, o->nnames, keyout, &csr,
+	    &csrlen) : probe_csr(o->names, o->nnames, keyout, &csr,
+	    &csrlen)) == -1)
 		return -1;
 	memset(&q, 0, sizeof(q));
 	q.names = o->names;
@@ -232,7 +235,7 @@ parse(int argc, char *argv[], struct opts *o)
 	int	ch;
 
 	while ((ch = getopt(argc, argv,
-	    "d:c:k:t:e:K:H:xn:C:m:o:r:sPX:N:T:f:")) != -1) {
+	    "d:c:k:t:e:K:H:xn:C:m:o:r:sPX:N:T:f:a")) != -1) {
 		switch (ch) {
 		case 'd': o->dir = optarg; break;
 		case 'c': o->ca = optarg; break;
@@ -242,6 +245,7 @@ parse(int argc, char *argv[], struct opts *o)
 		case 'K': o->eab_kid = optarg; break;
 		case 'H': o->eab_hmac = optarg; break;
 		case 'x': o->existing = 1; break;
+		case 'a': o->authd = 1; break;
 		case 'n':
 			if (o->nnames < NAMES_MAX)
 				o->names[o->nnames++] = optarg;
@@ -262,12 +266,38 @@ parse(int argc, char *argv[], struct opts *o)
 	}
 }
 
+/* -a: an account and an issue with authd's keys, signatures, CSR, EAB */
+static int
+run_authd(struct acme *a, struct opts *o, const char *cmd,
+    struct probe_key *k)
+{
+	struct acme_eab	 e;
+
+	if (probe_authd_key(k, o->type != NULL ? o->type : "ec256") == -1) {
+		fprintf(stderr, "acme_probe: authd's key: none\n");
+		return -1;
+	}
+	if (o->eab_kid != NULL && o->eab_hmac != NULL &&
+	    probe_authd_eab(o->eab_kid, o->eab_hmac, &e) == -1)
+		return -1;
+	if (acme_account_eab(a, &k->sg, o->mail, o->eab_kid != NULL ? &e :
+	    NULL, o->existing) == -1)
+		return -1;
+	printf("account %s\n", acme_account_url(a));
+	fflush(stdout);
+	if (strcmp(cmd, "issue") == 0)
+		return cmd_issue(a, o);
+	return strcmp(cmd, "account") == 0 ? 0 : -1;
+}
+
 static int
 run(struct acme *a, struct opts *o, const char *cmd, struct probe_key *k,
     struct probe_key *nk)
 {
 	if (strcmp(cmd, "ari") == 0)
 		return cmd_ari(a, o);
+	if (o->authd)
+		return run_authd(a, o, cmd, k);
 	if (probe_key_load(k, o->key, o->type != NULL ? o->type : "ec256") ==
 	    -1) {
 		fprintf(stderr, "acme_probe: cannot load or make %s\n", o->key);

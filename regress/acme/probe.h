@@ -23,4 +23,14 @@ void	probe_key_free(struct probe_key *);
 int	probe_csr(const char *const *names, size_t n, const char *keyout,
 	    uint8_t **der, size_t *len);
 
+/*
+ * probe_authd.c: the same through authd's code (-a): the account key
+ * made and sealed as authd does, signatures from acme.sign, the CSR
+ * from acme.csr (its key saved to keyout), the EAB MAC from acme.eab.
+ */
+int	probe_authd_key(struct probe_key *, const char *type);
+int	probe_authd_csr(const char *const *names, size_t n,
+	    const char *keyout, uint8_t **der, size_t *len);
+int	probe_authd_eab(const char *kid, const char *hmac, struct acme_eab *);
+
 #endif

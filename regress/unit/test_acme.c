@@ -313,6 +313,62 @@ test_jws(void)
 	EVP_PKEY_free(rsa);
 }
 
+/* A MAC key held by another (authd, for the worker): struct acme_eab */
+struct held {
+	const uint8_t	*key;
+	int		 calls, fail;
+};
+
+static int
+held_mac(void *arg, const void *in, size_t inlen, uint8_t *mac,
+    size_t *maclen)
+{
+	struct held	*h = arg;
+	unsigned int	 ml = 0;
+
+	h->calls++;
+	if (h->fail || *maclen < 32)
+		return -1;
+	HMAC(EVP_sha256(), h->key, 32, in, inlen, mac, &ml);
+	*maclen = ml;
+	return 0;
+}
+
+static void
+check_eab_held(struct acme *a, const struct acme_signer *sg,
+    const uint8_t *key)
+{
+	struct held	 h = { key, 0, 0 };
+	struct acme_eab	 e = { "kid-2", held_mac, &h };
+	json_t		*j, *hd;
+	char		*eab, *in = NULL, *want;
+	uint8_t		 mac[32];
+	unsigned int	 ml;
+
+	eab = acme_eab(a, sg, "https://ca.example/new-acct", &e);
+	CHECK_INT(h.calls, 1);
+	j = json_loads(eab, 0, NULL);
+	hd = b64_json(json_string_value(json_object_get(j, "protected")));
+	CHECK_STR(json_string_value(json_object_get(hd, "kid")), "kid-2");
+	CHECK_STR(json_string_value(json_object_get(hd, "alg")), "HS256");
+	if (asprintf(&in, "%s.%s", json_string_value(json_object_get(j,
+	    "protected")), json_string_value(json_object_get(j,
+	    "payload"))) == -1)
+		in = NULL;
+	HMAC(EVP_sha256(), key, 32, (uint8_t *)in, strlen(in), mac, &ml);
+	want = acme_b64url(mac, ml);
+	CHECK_STR(json_string_value(json_object_get(j, "signature")), want);
+	free(want);
+	free(in);
+	free(eab);
+	json_decref(hd);
+	json_decref(j);
+	/* a MAC that fails makes no binding */
+	h.fail = 1;
+	CHECK(acme_eab(a, sg, "https://ca.example/new-acct", &e) == NULL);
+	CHECK_INT(h.calls, 2);
+}
+
 static void
 test_eab(void)
 {
@@ -327,7 +383,8 @@ test_eab(void)
 	sg.jwk = json_pack("{s:s, s:s, s:s, s:s}", "kty", "EC", "crv",
 	    "P-256", "x", "AAAA", "y", "BBBB");
 	k64 = acme_b64url(key, 32);
-	eab = acme_eab(a, &sg, "https://ca.example/new-acct", "kid-1", k64);
+	eab = acme_eab_key(a, &sg, "https://ca.example/new-acct", "kid-1",
+	    k64);
 	j = json_loads(eab, 0, NULL);
 	h = b64_json(json_string_value(json_object_get(j, "protected")));
 	CHECK_STR(json_string_value(json_object_get(h, "alg")), "HS256");
@@ -351,9 +408,10 @@ test_eab(void)
 	json_decref(h);
 	json_decref(j);
 	/* a key that is not base64url is refused */
-	CHECK(acme_eab(a, &sg, "https://ca.example/n", "kid-1",
+	CHECK(acme_eab_key(a, &sg, "https://ca.example/n", "kid-1",
 	    "not base64!") == NULL);
 	free(k64);
+	check_eab_held(a, &sg, key);
 	json_decref(sg.jwk);
 	acme_free(a);
 }
