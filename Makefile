@@ -55,7 +55,8 @@ COMMON_SRCS = log/log.c common/sandbox.c common/landlock.c \
 IPC_BODY_SRCS = ipc/body_core.c ipc/hostrec.c ipc/body_egress.c \
 	ipc/body_cfg.c ipc/body_ctl.c ipc/keyrec.c ipc/sshkeyrec.c \
 	ipc/body_keys.c ipc/body_users.c ipc/body_auth.c \
-	ipc/body_challenge.c ipc/body_certs.c ipc/body_dns.c
+	ipc/body_challenge.c ipc/body_certs.c ipc/body_dns.c \
+	ipc/body_devices.c
 IPC_SRCS = ipc/msg.c ipc/decode.c ipc/catalogue.c ipc/chan.c ipc/sock.c \
 	ipc/answer.c ipc/proc.c ipc/body.c ipc/dispatch.c ipc/version.c \
 	$(IPC_BODY_SRCS)
@@ -75,7 +76,7 @@ FRONTD_SRCS = frontd/frontd.c frontd/config.c frontd/server.c \
 	frontd/grantcache.c frontd/sshkeys.c frontd/hosts.c \
 	frontd/profile.c frontd/groups.c frontd/sessions.c frontd/egress.c \
 	frontd/tlskey.c frontd/signlink.c frontd/acme.c frontd/certs.c \
-	frontd/dnsprov.c
+	frontd/dnsprov.c frontd/devices.c
 # authd's cryptography (crypto.h), which unit tests and fuzzers link too
 AUTHD_CRYPTO_SRCS = authd/crypto.c authd/base64.c authd/seal.c \
 	authd/token.c authd/jwt.c authd/sigv2.c authd/httpdate.c authd/wgkey.c
@@ -85,7 +86,7 @@ AUTHD_SRCS = authd/authd.c authd/config.c authd/bootstrap.c \
 	authd/users.c authd/apikeys.c authd/clients.c authd/account.c \
 	authd/sshkey.c authd/sshkeys.c authd/egress.c authd/limits.c \
 	authd/replay.c authd/tlskey.c authd/acmeeab.c authd/pki.c authd/certs.c \
-	authd/dnsprov.c authd/dnsunseal.c
+	authd/dnsprov.c authd/dnsunseal.c authd/devices.c
 STORED_SRCS = stored/stored.c stored/config.c stored/db.c stored/schema.c \
 	stored/health.c stored/userrow.c stored/userpass.c stored/userops.c \
 	stored/credentials.c stored/authz.c \
@@ -95,7 +96,8 @@ STORED_SRCS = stored/stored.c stored/config.c stored/db.c stored/schema.c \
 	stored/reconcile.c stored/stats.c stored/tasks.c stored/queue.c \
 	stored/egress.c stored/bindings.c stored/egresstest.c stored/digest.c \
 	stored/challenges.c stored/challengedb.c stored/certpage.c stored/cas.c \
-	stored/certs.c stored/dnsprov.c
+	stored/certs.c stored/dnsprov.c stored/devices.c stored/devself.c \
+	stored/devsignal.c
 TASKD_SRCS = taskd/taskd.c taskd/config.c taskd/jobs.c taskd/runner.c \
 	taskd/crun.c taskd/image.c taskd/spawn.c taskd/net.c taskd/nettest.c taskd/endpoint.c \
 	taskd/suite.c taskd/idmap.c taskd/bundle.c taskd/tree.c \

@@ -72,6 +72,7 @@ static const struct ipc_handler handlers[] = {
 	{ IPC_AUTH_CERT_ISSUE, certs_issue, LIVE },
 	{ IPC_AUTH_CERT_EXPORT, certs_export, LIVE },
 	{ IPC_AUTH_DNSPROV_CREATE, dnsprov_create, LIVE },
+	{ IPC_AUTH_DEVICE_CREATE, devices_create, LIVE },
 	/* on the signing link alone (sign_link_dispatch) */
 	{ IPC_TLS_SIGN, sign_request, LIVE },
 

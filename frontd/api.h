@@ -302,5 +302,18 @@ void	 apiv1_certs_create(struct api_req *);
 void	 apiv1_cert_get(struct api_req *);
 void	 apiv1_cert_delete(struct api_req *);
 void	 apiv1_cert_export(struct api_req *);
+struct cert_rec;
+json_t	*render_cert(const struct cert_rec *);
+
+/* devices.c: devices, their certificates, their own reads */
+void	 apiv1_devices_create(struct api_req *);
+void	 apiv1_devices_list(struct api_req *);
+void	 apiv1_device_get(struct api_req *);
+void	 apiv1_device_delete(struct api_req *);
+void	 apiv1_device_cert_add(struct api_req *);
+void	 apiv1_device_cert_remove(struct api_req *);
+void	 apiv1_cert_assign(struct api_req *);
+void	 apiv1_self_cert(struct api_req *);
+void	 apiv1_self_bundle(struct api_req *);
 
 #endif

@@ -6,6 +6,7 @@
 
 #include "body_cfg.h"
 #include "body_certs.h"
+#include "body_devices.h"
 #include "body_auth.h"
 #include "body_core.h"
 #include "body_ctl.h"
@@ -526,6 +527,31 @@ static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 	[IPC_DNSPROV_UNSEAL_RES] = { IPC_DNSPROV_UNSEAL_RES,
 	    "dnsprov.unseal.res", 1 * KIB, R(AUTHD, TASKD), REP, 0,
 	    &body_dnsprov_unseal_res, NULL },
+	/* devices: registered through authd, which mints the token */
+	[IPC_AUTH_DEVICE_CREATE] = { IPC_AUTH_DEVICE_CREATE,
+	    "auth.device.create", 1 * KIB, FA, REQ, IPC_DEVICE_RES,
+	    &body_device_create, NULL },
+	[IPC_STORE_DEVICE_CREATE] = { IPC_STORE_DEVICE_CREATE,
+	    "store.device.create", 1 * KIB, AS, REQ, IPC_DEVICE_RES,
+	    &body_device_store, NULL },
+	[IPC_DEVICE_RES] = { IPC_DEVICE_RES, "device.res", 1 * KIB,
+	    SF | SA | AF, REP, 0, &body_device_res, NULL },
+	[IPC_OP_DEVICE] = { IPC_OP_DEVICE, "op.device", SMALL, FS, REQ,
+	    IPC_DEVICE_RES, &body_op_cert, NULL },
+	[IPC_OP_DEVICE_LIST] = { IPC_OP_DEVICE_LIST, "op.device.list", SMALL,
+	    FS, REQ, IPC_DEVICE_LIST_RES, &body_cert_page, NULL },
+	[IPC_DEVICE_LIST_RES] = { IPC_DEVICE_LIST_RES, "device.list.res",
+	    LIST_MAX, SF, REP, 0, &body_cert_list_res, &body_device_rec },
+	[IPC_OP_DEVICE_ASSIGN] = { IPC_OP_DEVICE_ASSIGN, "op.device.assign",
+	    SMALL, FS, REQ, IPC_DEVICE_ASSIGN_RES, &body_device_assign, NULL },
+	[IPC_DEVICE_ASSIGN_RES] = { IPC_DEVICE_ASSIGN_RES,
+	    "device.assign.res", SMALL, SF, REP, 0, &body_device_assign_res,
+	    NULL },
+	/* a device's own reads, with its token's grant */
+	[IPC_OP_SELF_CERT] = { IPC_OP_SELF_CERT, "op.self.cert", SMALL, FS,
+	    REQ, IPC_CERT_RES, &body_op_cert, NULL },
+	[IPC_OP_SELF_BUNDLE] = { IPC_OP_SELF_BUNDLE, "op.self.bundle", SMALL,
+	    FS, REQ, IPC_CA_RES, &body_op_cert, NULL },
 };
 
 const struct ipc_msgdef *

@@ -1,0 +1,270 @@
+"""Certificates apiv1 (issue 11): devices, their tokens, the certificates
+given to them, and what a device reads with its own token.  Through the
+API alone, as an operator's script and an agent would."""
+import base64
+import os
+
+import pytest
+
+from identity import admin_password, admin_token, make_user
+from test_certs_ca import api, bearer, issue, make_ca, make_key, session
+
+
+@pytest.fixture(scope="module")
+def shared_suite(tmp_path_factory):
+    from suite import Suite
+    s = Suite(tmp_path_factory.mktemp("devices"),
+              "limit api requests 100000\n")
+    s.start()
+    yield s
+    try:
+        s.stop()
+    finally:
+        s.remove_system_objects()
+        s.remove_state()
+    reports = s.sanitizer_reports()
+    assert not reports, "sanitizer report in %s:\n%s" % (
+        s.log_path, s.symbolized_log()[-8000:])
+
+
+@pytest.fixture(scope="module")
+def admin(shared_suite):
+    return session(shared_suite, "admin", admin_password(shared_suite))
+
+
+@pytest.fixture(scope="module")
+def users(shared_suite):
+    """Two plain users, each with a session."""
+    token = admin_token(shared_suite)
+    make_user(shared_suite, token, "alice", "alice-password-1")
+    make_user(shared_suite, token, "bob", "bob-password-11")
+    return (session(shared_suite, "alice", "alice-password-1"),
+            session(shared_suite, "bob", "bob-password-11"))
+
+
+def register(s, h, uid, **body):
+    body.setdefault("name", "web-server-01")
+    status, answer = api(s, h, "POST", "/apiv1/users/%s/devices" % uid,
+                         body)
+    assert status == 201, answer
+    return answer["data"]
+
+
+def test_register_read_list_delete(shared_suite, admin):
+    s, (h, uid) = shared_suite, admin
+    base = "/apiv1/users/%s/devices" % uid
+    d = register(s, h, uid, description="Production web server",
+                 device_type="nginx")
+    assert d["name"] == "web-server-01"
+    assert d["description"] == "Production web server"
+    assert d["device_type"] == "nginx" and d["dev_pk"] is None
+    assert d["token"].startswith("dt_") and len(d["token"]) == 58
+    # the token is shown once: never in a read or a list
+    status, got = api(s, h, "GET", "%s/%s" % (base, d["id"]))
+    assert status == 200 and "token" not in got["data"], got
+    assert got["data"]["id"] == d["id"] and got["data"]["uuid"] == d["uuid"]
+    status, got = api(s, h, "GET", "%s/%s" % (base, d["uuid"]))
+    assert status == 200 and got["data"]["id"] == d["id"]
+    status, page = api(s, h, "GET", base + "?limit=100")
+    assert status == 200
+    assert d["id"] in [x["id"] for x in page["data"]]
+    assert all("token" not in x for x in page["data"])
+    before = page["pagination"]["total"]
+    for i in range(3):
+        register(s, h, uid, name="extra-%d" % i)
+    status, page = api(s, h, "GET", base + "?limit=2&offset=1")
+    assert status == 200 and len(page["data"]) == 2
+    assert page["pagination"]["total"] == before + 3
+    assert page["pagination"]["has_more"] is True
+    status, _ = api(s, h, "DELETE", "%s/%s" % (base, d["id"]))
+    assert status == 204
+    status, got = api(s, h, "GET", "%s/%s" % (base, d["id"]))
+    assert status == 404 and got["error"]["code"] == 4001
+
+
+BAD_BODIES = [
+    ({}, "name"),
+    ({"name": ""}, "name"),
+    ({"name": 5}, "name"),
+    ({"name": "x" * 65}, "name"),
+    ({"name": "a\nb"}, "printable"),
+    ({"name": "ok", "description": "d" * 256}, "description"),
+    ({"name": "ok", "device_type": ["nginx"]}, "device_type"),
+    ({"name": "ok", "color": "red"}, "color"),
+    ({"name": "ok", "dev_pk": "not-a-key"}, "dev_pk"),
+    ({"name": "ok", "dev_pk": base64.b64encode(b"k" * 31).decode()},
+     "dev_pk"),
+]
+
+
+@pytest.mark.parametrize("body,word", BAD_BODIES)
+def test_bad_bodies_are_400_and_change_nothing(shared_suite, admin, body,
+                                               word):
+    s, (h, uid) = shared_suite, admin
+    base = "/apiv1/users/%s/devices" % uid
+    total = api(s, h, "GET", base)[1]["pagination"]["total"]
+    status, answer = api(s, h, "POST", base, body)
+    assert status == 400, answer
+    assert word in answer["error"]["what"], answer
+    assert api(s, h, "GET", base)[1]["pagination"]["total"] == total
+
+
+def test_dev_pk_is_kept(shared_suite, admin):
+    s, (h, uid) = shared_suite, admin
+    pk = base64.b64encode(os.urandom(32)).decode()
+    d = register(s, h, uid, name="agent", dev_pk=pk)
+    assert d["dev_pk"] == pk
+    status, got = api(s, h, "GET", "/apiv1/users/%s/devices/%s" %
+                      (uid, d["id"]))
+    assert got["data"]["dev_pk"] == pk
+
+
+def test_scopes(shared_suite, admin):
+    s, (h, uid) = shared_suite, admin
+    base = "/apiv1/users/%s/devices" % uid
+    reader = make_key(s, h, uid, ["devices.read"])
+    writer = make_key(s, h, uid, ["devices.read", "devices.write"])
+    certs = make_key(s, h, uid, ["certs.read", "certs.write"])
+    status, answer = api(s, reader, "POST", base, {"name": "no"})
+    assert status == 403 and answer["error"]["code"] == 4003, answer
+    status, answer = api(s, certs, "GET", base)
+    assert status == 403 and answer["error"]["code"] == 4003, answer
+    d = register(s, writer, uid, name="by-key")
+    assert api(s, reader, "GET", "%s/%s" % (base, d["id"]))[0] == 200
+    status, _ = api(s, reader, "DELETE", "%s/%s" % (base, d["id"]))
+    assert status == 403
+    assert api(s, writer, "DELETE", "%s/%s" % (base, d["id"]))[0] == 204
+
+
+def test_another_users_devices(shared_suite, users):
+    s, ((ha, alice), (hb, bob)) = shared_suite, users
+    d = register(s, ha, alice, name="alices")
+    # through bob's own path, or alice's: not found, and nothing changes
+    for path in ("/apiv1/users/%s/devices/%s" % (bob, d["id"]),
+                 "/apiv1/users/%s/devices/%s" % (alice, d["id"])):
+        for method in ("GET", "DELETE"):
+            status, answer = api(s, hb, method, path)
+            assert status == 404, (method, path, answer)
+    status, answer = api(s, hb, "GET", "/apiv1/users/%s/devices" % alice)
+    assert status == 404
+    status, answer = api(s, hb, "POST", "/apiv1/users/%s/devices" % alice,
+                         {"name": "planted"})
+    assert status == 404
+    assert api(s, ha, "GET", "/apiv1/users/%s/devices/%s" %
+               (alice, d["id"]))[0] == 200
+
+
+def test_assignment_and_device_reads(shared_suite, users):
+    s, ((ha, alice), (hb, bob)) = shared_suite, users
+    ca = make_ca(s, ha, alice, name="Alice CA")
+    cert = issue(s, ha, alice, ca["id"], "dev.example.com")
+    other = issue(s, ha, alice, ca["id"], "other.example.com")
+    d = register(s, ha, alice, name="edge")
+    dev = bearer(d["token"])
+    self_cert = "/apiv1/devices/self/certificates/%s"
+    self_bundle = "/apiv1/devices/self/cas/%s/bundle"
+    # nothing given yet: nothing to read
+    assert api(s, dev, "GET", self_cert % cert["id"])[0] == 404
+    status, hdrs, raw = s.request("GET", self_bundle % ca["id"], None, dev)
+    assert status == 404
+    status, answer = api(s, ha, "POST", "/apiv1/users/%s/devices/%s/"
+                         "certificates" % (alice, d["id"]),
+                         {"cert_id": cert["id"]})
+    assert status == 200, answer
+    assert answer["data"]["device_id"] == d["id"]
+    assert answer["data"]["cert_id"] == cert["id"]
+    status, got = api(s, dev, "GET", self_cert % cert["id"])
+    assert status == 200, got
+    assert got["data"]["domain"] == "dev.example.com"
+    assert got["data"]["serial"] == cert["serial"]
+    # by uuid too; the one not given stays out of reach
+    assert api(s, dev, "GET", self_cert % cert["uuid"])[0] == 200
+    assert api(s, dev, "GET", self_cert % other["id"])[0] == 404
+    status, hdrs, raw = s.request("GET", self_bundle % ca["id"], None, dev)
+    assert status == 200, raw
+    assert raw.decode().startswith("-----BEGIN CERTIFICATE-----")
+    # the other route, with the device's id
+    status, answer = api(s, ha, "POST", "/apiv1/users/%s/certificates/%s/"
+                         "assign" % (alice, other["id"]),
+                         {"device_id": d["uuid"]})
+    assert status == 200, answer
+    assert api(s, dev, "GET", self_cert % other["id"])[0] == 200
+    status, got = api(s, ha, "GET", "/apiv1/users/%s/devices/%s" %
+                      (alice, d["id"]))
+    assert got["data"]["certificates"] == 2
+    # unassigned: out of reach again
+    status, _ = api(s, ha, "DELETE", "/apiv1/users/%s/devices/%s/"
+                    "certificates/%s" % (alice, d["id"], other["id"]))
+    assert status == 200
+    assert api(s, dev, "GET", self_cert % other["id"])[0] == 404
+    status, _ = api(s, ha, "DELETE", "/apiv1/users/%s/devices/%s/"
+                    "certificates/%s" % (alice, d["id"], other["id"]))
+    assert status == 404
+    # the device's token reads nothing else, and is refused elsewhere
+    for path in ("/apiv1/users/%s/devices" % alice,
+                 "/apiv1/users/%s/certificates" % alice,
+                 "/apiv1/users/%s/certificates/%s" % (alice, cert["id"]),
+                 "/apiv1/users/%s/apikeys" % alice):
+        status, answer = api(s, dev, "GET", path)
+        assert status == 401, (path, answer)
+    status, answer = api(s, dev, "POST", "/apiv1/users/%s/cas" % alice,
+                         {"name": "by a device"})
+    assert status == 401, answer
+    # a session is no device
+    assert api(s, ha, "GET", self_cert % cert["id"])[0] == 401
+    # deleting the certificate takes it from the device
+    status, _ = api(s, ha, "DELETE", "/apiv1/users/%s/certificates/%s" %
+                    (alice, cert["id"]))
+    assert status == 204
+    assert api(s, dev, "GET", self_cert % cert["id"])[0] == 404
+    # deleted, its token stops at once (frontd may have kept its grant)
+    status, _ = api(s, ha, "DELETE", "/apiv1/users/%s/devices/%s" %
+                    (alice, d["id"]))
+    assert status == 204
+    status, answer = api(s, dev, "GET", self_cert % other["id"])
+    assert status == 401, answer
+    status, answer = api(s, bearer(d["token"][:-1] + "A"), "GET",
+                         self_cert % other["id"])
+    assert status == 401
+
+
+def test_assigning_another_users_objects_is_403(shared_suite, users):
+    s, ((ha, alice), (hb, bob)) = shared_suite, users
+    ca = make_ca(s, ha, alice, name="Alice CA 2")
+    acert = issue(s, ha, alice, ca["id"], "a.example.com")
+    adev = register(s, ha, alice, name="a-dev")
+    bca = make_ca(s, hb, bob, name="Bob CA")
+    bcert = issue(s, hb, bob, bca["id"], "b.example.com")
+    bdev = register(s, hb, bob, name="b-dev")
+    cases = [
+        ("/apiv1/users/%s/devices/%s/certificates" % (bob, bdev["id"]),
+         {"cert_id": acert["id"]}),
+        ("/apiv1/users/%s/devices/%s/certificates" % (bob, adev["id"]),
+         {"cert_id": bcert["id"]}),
+        ("/apiv1/users/%s/certificates/%s/assign" % (bob, acert["id"]),
+         {"device_id": bdev["id"]}),
+        ("/apiv1/users/%s/certificates/%s/assign" % (bob, bcert["id"]),
+         {"device_id": adev["uuid"]}),
+    ]
+    for path, body in cases:
+        status, answer = api(s, hb, "POST", path, body)
+        assert status == 403, (path, answer)
+        assert answer["error"]["code"] == 4003
+        assert answer["error"]["what"] == \
+            "API key lacks required permission", answer
+    # alice's device holds nothing of bob's
+    status, got = api(s, ha, "GET", "/apiv1/users/%s/devices/%s" %
+                      (alice, adev["id"]))
+    assert got["data"]["certificates"] == 0
+    # what does not exist is 404; a bad body 400
+    path = "/apiv1/users/%s/devices/%s/certificates" % (bob, bdev["id"])
+    status, answer = api(s, hb, "POST", path, {"cert_id": 999999})
+    assert status == 404, answer
+    for body in ({}, {"cert_id": None}, {"cert_id": -1}, {"cert_id": ""},
+                 {"cert_id": bcert["id"], "more": 1}):
+        status, answer = api(s, hb, "POST", path, body)
+        assert status == 400, (body, answer)
+    # a key without devices.write may not assign
+    key = make_key(s, hb, bob, ["devices.read", "certs.read"])
+    status, answer = api(s, key, "POST", path, {"cert_id": bcert["id"]})
+    assert status == 403
