@@ -86,7 +86,7 @@ AUTHD_SRCS = authd/authd.c authd/config.c authd/bootstrap.c \
 	authd/users.c authd/apikeys.c authd/clients.c authd/account.c \
 	authd/sshkey.c authd/sshkeys.c authd/egress.c authd/limits.c \
 	authd/replay.c authd/tlskey.c authd/acmeeab.c authd/pki.c authd/certs.c \
-	authd/dnsprov.c authd/dnsunseal.c authd/devices.c
+	authd/dnsprov.c authd/dnsunseal.c authd/devices.c authd/deploy.c
 STORED_SRCS = stored/stored.c stored/config.c stored/db.c stored/schema.c \
 	stored/health.c stored/userrow.c stored/userpass.c stored/userops.c \
 	stored/credentials.c stored/authz.c \
@@ -115,7 +115,7 @@ MOATD_PKGS = $(PKGS_COMMON) msgpack libevent_core
 TLSGEN_PKGS = $(PKGS_COMMON) libcrypto
 FRONTD_PKGS = $(PKGS_COMMON) msgpack libevent_core libevent_openssl openssl jansson
 AUTHD_PKGS = $(PKGS_COMMON) msgpack libevent_core libargon2 libcrypto jansson \
-	libssh
+	libssh libsodium
 STORED_PKGS = $(PKGS_COMMON) msgpack libevent_core sqlite3 jansson
 TASKD_PKGS = $(PKGS_COMMON) msgpack libevent_core libcurl jansson libcrypto
 MOATCTL_PKGS = $(PKGS_COMMON) msgpack libevent_core

@@ -315,5 +315,6 @@ void	 apiv1_device_cert_remove(struct api_req *);
 void	 apiv1_cert_assign(struct api_req *);
 void	 apiv1_self_cert(struct api_req *);
 void	 apiv1_self_bundle(struct api_req *);
+void	 apiv1_self_deploy(struct api_req *);
 
 #endif

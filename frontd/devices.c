@@ -149,8 +149,9 @@ one(struct api_req *r, enum ipc_type type, uint32_t op, const char *user,
 	strlcpy(q.user, user, sizeof(q.user));
 	strlcpy(q.ref, ref, sizeof(q.ref));
 	q.dialect = r->dialect;
-	if (api_ask(r, stored(), type, &q, cb) == -1)
-		api_error(r, 503, "storage unavailable");
+	if (api_ask(r, type == IPC_AUTH_DEPLOY ?
+	    frontd_env->chans[PROC_AUTHD] : stored(), type, &q, cb) == -1)
+		api_error(r, 503, "service unavailable");
 }
 
 void
@@ -300,4 +301,30 @@ apiv1_self_bundle(struct api_req *r)
 {
 	one(r, IPC_OP_SELF_BUNDLE, CERT_OP_BUNDLE, "", r->params[0],
 	    self_bundle_answer);
+}
+
+/* The envelope authd made: nothing here can open it. */
+static void
+deploy_answer(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
+{
+	struct api_req		*r = arg;
+	struct ipc_deploy_res	*res;
+
+	(void)chan;
+	if ((res = calloc(1, sizeof(*res))) == NULL)
+		fatalx("%s: out of memory", __func__);
+	if (api_res(r, m, "authentication unavailable", res) == 0)
+		api_json(r, 200, json_pack("{s:{s:I,s:s,s:s,s:s,s:s,s:s,s:s}}",
+		    "data", "cert_id", (json_int_t)res->cert_oid, "cert",
+		    res->cert_pem, "chain", res->chain_pem, "enc_scheme",
+		    "aes256gcm", "enc_data_key", res->enc_data_key, "nonce",
+		    res->nonce, "enc_privkey", res->enc_privkey));
+	free(res);
+}
+
+void
+apiv1_self_deploy(struct api_req *r)
+{
+	one(r, IPC_AUTH_DEPLOY, CERT_OP_GET, "", r->params[0],
+	    deploy_answer);
 }

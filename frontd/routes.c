@@ -278,6 +278,8 @@ static const struct route routes[] = {
 	/* a device's own reads, with its token alone */
 	{ APIV1, GET, "/apiv1/devices/self/certificates/{}", AUTH_BEARER, ANY,
 	    apiv1_self_cert, NULL, NULL },
+	{ APIV1, GET, "/apiv1/devices/self/certificates/{}/deploy-materials",
+	    AUTH_BEARER, ANY, apiv1_self_deploy, NULL, NULL },
 	{ APIV1, GET, "/apiv1/devices/self/cas/{}/bundle", AUTH_BEARER, ANY,
 	    apiv1_self_bundle, NULL, NULL },
 };

@@ -64,3 +64,27 @@ static const struct ipc_field device_assign_res_fields[] = {
 };
 const struct ipc_body body_device_assign_res =
     IPC_BODY(ipc_device_assign_res, device_assign_res_fields);
+
+static const struct ipc_field devkey_res_fields[] = {
+	IPC_FIELD(ipc_devkey_res, head, IPC_FT_HEAD),
+	IPC_FIELD(ipc_devkey_res, oid, IPC_FT_U64),
+	IPC_FIELD(ipc_devkey_res, id, IPC_FT_STR),
+	IPC_FIELD(ipc_devkey_res, cert_pem, IPC_FT_STR),
+	IPC_FIELD(ipc_devkey_res, chain_pem, IPC_FT_STR),
+	IPC_FIELD_AUX(ipc_devkey_res, sealed, IPC_FT_BIN, sealed_len),
+	IPC_FIELD(ipc_devkey_res, dev_pk, IPC_FT_STR),
+};
+const struct ipc_body body_devkey_res =
+    IPC_BODY(ipc_devkey_res, devkey_res_fields);
+
+static const struct ipc_field deploy_res_fields[] = {
+	IPC_FIELD(ipc_deploy_res, head, IPC_FT_HEAD),
+	IPC_FIELD(ipc_deploy_res, cert_oid, IPC_FT_U64),
+	IPC_FIELD(ipc_deploy_res, cert_pem, IPC_FT_STR),
+	IPC_FIELD(ipc_deploy_res, chain_pem, IPC_FT_STR),
+	IPC_FIELD(ipc_deploy_res, enc_data_key, IPC_FT_STR),
+	IPC_FIELD(ipc_deploy_res, nonce, IPC_FT_STR),
+	IPC_FIELD(ipc_deploy_res, enc_privkey, IPC_FT_STR),
+};
+const struct ipc_body body_deploy_res =
+    IPC_BODY(ipc_deploy_res, deploy_res_fields);

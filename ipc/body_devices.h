@@ -8,6 +8,7 @@
 #define MOAT_BODY_DEVICES_H
 
 #include "body.h"
+#include "body_certs.h"
 #include "fields.h"
 #include "keyrec.h"
 
@@ -93,6 +94,44 @@ struct ipc_device_assign_res {
 	int64_t		 assigned_at;
 };
 
+/*
+ * devkey.res: stored to authd, for a device's deploy materials (asked
+ * with devkey.get, an op.cert body with the device's grant): the key of
+ * a certificate given to the device, sealed, and the device's X25519
+ * public key it is to be wrapped to.
+ */
+struct ipc_devkey_res {
+	struct ipc_head	 head;
+	uint64_t	 oid;
+	char		 id[37];
+	char		 cert_pem[CERT_PEM_MAX + 1];
+	char		 chain_pem[CERT_PEM_MAX + 1];
+	uint8_t		 sealed[CERT_SEALED_MAX];
+	size_t		 sealed_len;
+	char		 dev_pk[DEVICE_PK_MAX + 1];
+};
+
+#define DEPLOY_DATA_KEY64_MAX	108	/* base64 of a sealed box of 32 */
+#define DEPLOY_NONCE64_MAX	16	/* base64 of 12 bytes */
+#define DEPLOY_KEY64_MAX	4688	/* base64 of the key PEM and a tag */
+
+/*
+ * deploy.res: authd to frontd, the deploy materials: the key PEM under
+ * AES-256-GCM with a random data key, and that key sealed to the
+ * device's X25519 key (crypto_box_seal): nothing frontd can open.
+ */
+struct ipc_deploy_res {
+	struct ipc_head	 head;
+	uint64_t	 cert_oid;
+	char		 cert_pem[CERT_PEM_MAX + 1];
+	char		 chain_pem[CERT_PEM_MAX + 1];
+	char		 enc_data_key[DEPLOY_DATA_KEY64_MAX + 1];
+	char		 nonce[DEPLOY_NONCE64_MAX + 1];
+	char		 enc_privkey[DEPLOY_KEY64_MAX + 1];
+};
+
+extern const struct ipc_body body_devkey_res;
+extern const struct ipc_body body_deploy_res;
 extern const struct ipc_body body_device_rec;
 extern const struct ipc_body body_device_create;
 extern const struct ipc_body body_device_store;

@@ -552,6 +552,16 @@ static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 	    REQ, IPC_CERT_RES, &body_op_cert, NULL },
 	[IPC_OP_SELF_BUNDLE] = { IPC_OP_SELF_BUNDLE, "op.self.bundle", SMALL,
 	    FS, REQ, IPC_CA_RES, &body_op_cert, NULL },
+	/* a device's deploy materials: authd has stored check the device
+	 * and hand over the seal, and wraps the key to the device's key */
+	[IPC_AUTH_DEPLOY] = { IPC_AUTH_DEPLOY, "auth.deploy", SMALL, FA, REQ,
+	    IPC_DEPLOY_RES, &body_op_cert, NULL },
+	[IPC_DEVKEY_GET] = { IPC_DEVKEY_GET, "devkey.get", SMALL, AS, REQ,
+	    IPC_DEVKEY_RES, &body_op_cert, NULL },
+	[IPC_DEVKEY_RES] = { IPC_DEVKEY_RES, "devkey.res", 24 * KIB, SA, REP, 0,
+	    &body_devkey_res, NULL },
+	[IPC_DEPLOY_RES] = { IPC_DEPLOY_RES, "deploy.res", 24 * KIB, AF, REP, 0,
+	    &body_deploy_res, NULL },
 };
 
 const struct ipc_msgdef *

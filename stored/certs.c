@@ -294,7 +294,7 @@ certs_list(struct ipc_chan *chan, struct ipc_msg *m)
 }
 
 /* The certificate's PEMs and seal into k: -1 if none. */
-static int
+int
 cert_secret(uint64_t oid, struct ipc_certkey_res *k)
 {
 	static const char sql[] = "SELECT cert_pem, chain_pem, key_sealed "

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "body_certs.h"
+#include "body_devices.h"
 #include "log.h"
 #include "stored.h"
 
@@ -64,6 +65,72 @@ devself_bundle(struct ipc_chan *chan, struct ipc_msg *m)
 	    certpage_message(status));
 	res->head.retry = retry;
 	ipc_answer(&req, res, NULL);
+	free(res);
+	return 0;
+}
+
+/* The device's X25519 public key: "" if none registered. */
+static void
+device_pk(uint64_t device, char *pk, size_t len)
+{
+	static const char sql[] = "SELECT dev_pk FROM devices WHERE oid = ?";
+	sqlite3_stmt	*st = db_stmt(sql);
+
+	*pk = '\0';
+	sqlite3_bind_int64(st, 1, device);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		db_text_col(st, 0, pk, len);
+	sqlite3_reset(st);
+}
+
+/*
+ * IPC_DEVKEY_GET, from authd: the sealed key of a certificate given to
+ * the device whose grant asks, for authd to wrap to the device's key;
+ * recorded as an event, as an export is.
+ */
+int
+devself_key(struct ipc_chan *chan, struct ipc_msg *m)
+{
+	struct ipc_op_cert	 b;
+	struct ipc_req		 req = ipc_req_of(chan, m);
+	struct ipc_devkey_res	*res;
+	struct ipc_certkey_res	*k;
+	struct cert_rec		 c;
+	struct principal	 p;
+	uint32_t		 retry;
+	int			 status;
+
+	if (ipc_msg_get(m, &b) == -1)
+		return -1;
+	if ((res = calloc(1, sizeof(*res))) == NULL ||
+	    (k = calloc(1, sizeof(*k))) == NULL)
+		fatal("%s", __func__);
+	status = authz_device(b.grant, b.grant_len, &p, &retry);
+	if (status == 0 && certs_of_device(p.cred_oid, b.ref, &c) == -1)
+		status = 404;
+	if (status == 0 && cert_secret(c.oid, k) == -1)
+		status = 409;	/* no key kept (not issued yet) */
+	if (status == 0 && db_event("certificate.deploy", "info", p.user_id,
+	    "deploy materials fetched by a device", p.username, NULL,
+	    DIALECT_APIV1) == -1)
+		status = 500;
+	if (status == 0) {
+		res->oid = c.oid;
+		strlcpy(res->id, c.id, sizeof(res->id));
+		memcpy(res->cert_pem, k->cert_pem, sizeof(res->cert_pem));
+		memcpy(res->chain_pem, k->chain_pem, sizeof(res->chain_pem));
+		memcpy(res->sealed, k->sealed, k->sealed_len);
+		res->sealed_len = k->sealed_len;
+		device_pk(p.cred_oid, res->dev_pk, sizeof(res->dev_pk));
+	}
+	head_set(&res->head, status == 0 ? 200 : status, status == 0 ? "ok" :
+	    status == 409 ? "the certificate has no key yet" :
+	    certpage_message(status));
+	res->head.retry = retry;
+	ipc_answer(&req, res, NULL);
+	explicit_bzero(k, sizeof(*k));
+	explicit_bzero(res, sizeof(*res));
+	free(k);
 	free(res);
 	return 0;
 }

@@ -78,6 +78,7 @@ static const struct ipc_handler handlers[] = {
 	{ IPC_STORE_CA_CREATE, cas_store_create, LIVE },
 	{ IPC_STORE_CERT_CREATE, certs_store_create, LIVE },
 	{ IPC_CERTKEY_GET, certs_key_get, LIVE },
+	{ IPC_DEVKEY_GET, devself_key, LIVE },
 	{ IPC_STORE_DNSPROV_CREATE, dnsprov_store_create, LIVE },
 	{ IPC_STORE_DEVICE_CREATE, devices_store_create, LIVE },
 

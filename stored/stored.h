@@ -327,6 +327,8 @@ const char *certpage_message(int status);
 /* certs.c: a certificate by ref of anyone, or given to a device */
 struct cert_rec;
 int	 certs_find(const char *ref, struct cert_rec *);
+struct ipc_certkey_res;
+int	 cert_secret(uint64_t oid, struct ipc_certkey_res *);
 int	 certs_of_device(uint64_t device, const char *ref, struct cert_rec *);
 
 /* devices.c, devself.c: a user's devices, and a device's own reads */
@@ -336,6 +338,7 @@ int	 devices_list(struct ipc_chan *, struct ipc_msg *);
 int	 devices_assign(struct ipc_chan *, struct ipc_msg *);
 int	 devself_cert(struct ipc_chan *, struct ipc_msg *);
 int	 devself_bundle(struct ipc_chan *, struct ipc_msg *);
+int	 devself_key(struct ipc_chan *, struct ipc_msg *);
 /*
  * devsignal.c: what a device polls for.  devsignal_add() records a
  * signal (ts_ms unique per type for the device); devsignal_cert_gone()

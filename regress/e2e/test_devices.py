@@ -268,3 +268,91 @@ def test_assigning_another_users_objects_is_403(shared_suite, users):
     key = make_key(s, hb, bob, ["devices.read", "certs.read"])
     status, answer = api(s, key, "POST", path, {"cert_id": bcert["id"]})
     assert status == 403
+
+
+def test_deploy_materials_open_with_the_device_key_alone(shared_suite,
+                                                         users):
+    """The agent's part: its X25519 key registered, it fetches the
+    envelope, opens the data key with crypto_box_seal_open and the key
+    PEM with AES-256-GCM; the key matches the certificate, and frontd,
+    which carried the envelope, holds no line of the key."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+    from nacl.public import PrivateKey, SealedBox
+    from test_v1_identity import read_memory
+    s, ((ha, alice), _) = shared_suite, users
+    sk = PrivateKey.generate()
+    pk = base64.b64encode(bytes(sk.public_key)).decode()
+    ca = make_ca(s, ha, alice, name="Deploy CA")
+    certs = [issue(s, ha, alice, ca["id"], "deploy.example.com"),
+             issue(s, ha, alice, ca["id"], "rsa.example.com",
+                   key_type="rsa")]
+    d = register(s, ha, alice, name="agent-1", dev_pk=pk)
+    dev = bearer(d["token"])
+    path = "/apiv1/devices/self/certificates/%s/deploy-materials"
+    # not given yet: not found
+    assert api(s, dev, "GET", path % certs[0]["id"])[0] == 404
+    lines = []
+    for cert in certs:
+        status, _ = api(s, ha, "POST", "/apiv1/users/%s/devices/%s/"
+                        "certificates" % (alice, d["id"]),
+                        {"cert_id": cert["id"]})
+        assert status == 200
+        status, got = api(s, dev, "GET", path % cert["id"])
+        assert status == 200, got
+        env = got["data"]
+        assert env["enc_scheme"] == "aes256gcm"
+        assert env["cert_id"] == cert["id"]
+        assert "privkey" not in env and "PRIVATE" not in json_text(env)
+        key = SealedBox(sk).decrypt(base64.b64decode(env["enc_data_key"]))
+        assert len(key) == 32
+        pem = AESGCM(key).decrypt(base64.b64decode(env["nonce"]),
+                                  base64.b64decode(env["enc_privkey"]),
+                                  None)
+        assert pem.startswith(b"-----BEGIN PRIVATE KEY-----")
+        priv = serialization.load_pem_private_key(pem, None)
+        leaf = x509.load_pem_x509_certificate(env["cert"].encode())
+        pub = serialization.PublicFormat.SubjectPublicKeyInfo
+        enc = serialization.Encoding.DER
+        assert priv.public_key().public_bytes(enc, pub) == \
+            leaf.public_key().public_bytes(enc, pub)
+        # another device's key opens nothing
+        with pytest.raises(Exception):
+            SealedBox(PrivateKey.generate()).decrypt(
+                base64.b64decode(env["enc_data_key"]))
+        # a changed ciphertext is refused by the tag
+        ct = bytearray(base64.b64decode(env["enc_privkey"]))
+        ct[0] ^= 1
+        with pytest.raises(Exception):
+            AESGCM(key).decrypt(base64.b64decode(env["nonce"]), bytes(ct),
+                                None)
+        lines.append(pem.split(b"\n")[1])
+    # two fetches: two data keys, two nonces
+    a = api(s, dev, "GET", path % certs[0]["id"])[1]["data"]
+    b = api(s, dev, "GET", path % certs[0]["id"])[1]["data"]
+    assert a["enc_data_key"] != b["enc_data_key"]
+    assert a["nonce"] != b["nonce"]
+    # a device without a key is never handed one in clear
+    bare = register(s, ha, alice, name="no-key")
+    status, _ = api(s, ha, "POST", "/apiv1/users/%s/devices/%s/"
+                    "certificates" % (alice, bare["id"]),
+                    {"cert_id": certs[0]["id"]})
+    assert status == 200
+    status, got = api(s, bearer(bare["token"]), "GET",
+                      path % certs[0]["id"])
+    assert status == 409 and "dev_pk" in got["error"]["what"], got
+    # a session or an API key is no device
+    assert api(s, ha, "GET", path % certs[0]["id"])[0] == 401
+    key = make_key(s, ha, alice, ["certs.read", "certs.write"])
+    assert api(s, key, "GET", path % certs[0]["id"])[0] == 401
+    regions = read_memory(s.pid("frontd"))
+    assert sum(len(r) for r in regions) > 1000000
+    for line in lines:
+        assert len(line) == 64
+        assert not any(line in r for r in regions), "frontd holds a key"
+
+
+def json_text(v):
+    import json
+    return json.dumps(v)
