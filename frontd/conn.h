@@ -85,5 +85,7 @@ typedef void	(*conn_fn)(struct conn *);
 void	 server_init(conn_fn serve, conn_fn release);
 void	 conn_ipc_started(struct conn *, struct ipc_chan *, uint32_t reqid);
 void	 conn_ipc_done(struct conn *);
+/* A request held longer than request_timeout (a long poll) */
+void	 conn_hold(struct conn *, uint32_t seconds);
 
 #endif

@@ -280,6 +280,8 @@ static const struct route routes[] = {
 	    apiv1_self_cert, NULL, NULL },
 	{ APIV1, GET, "/apiv1/devices/self/certificates/{}/deploy-materials",
 	    AUTH_BEARER, ANY, apiv1_self_deploy, NULL, NULL },
+	{ APIV1, GET, "/apiv1/devices/self/updates", AUTH_BEARER, ANY,
+	    apiv1_self_updates, NULL, NULL },
 	{ APIV1, GET, "/apiv1/devices/self/cas/{}/bundle", AUTH_BEARER, ANY,
 	    apiv1_self_bundle, NULL, NULL },
 };

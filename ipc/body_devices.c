@@ -88,3 +88,36 @@ static const struct ipc_field deploy_res_fields[] = {
 };
 const struct ipc_body body_deploy_res =
     IPC_BODY(ipc_deploy_res, deploy_res_fields);
+
+static const struct ipc_field updates_req_fields[] = {
+	IPC_FIELD_AUX(ipc_updates_req, grant, IPC_FT_BIN, grant_len),
+	IPC_FIELD(ipc_updates_req, cursor, IPC_FT_U64),
+	IPC_FIELD(ipc_updates_req, limit, IPC_FT_U32),
+	IPC_FIELD(ipc_updates_req, again, IPC_FT_BOOL),
+	IPC_FIELD(ipc_updates_req, fresh, IPC_FT_BOOL),
+};
+const struct ipc_body body_updates_req =
+    IPC_BODY(ipc_updates_req, updates_req_fields);
+
+static const struct ipc_field updates_res_fields[] = {
+	IPC_FIELD(ipc_updates_res, head, IPC_FT_HEAD),
+	IPC_FIELD(ipc_updates_res, device_oid, IPC_FT_U64),
+	IPC_FIELD(ipc_updates_res, cursor, IPC_FT_U64),
+	IPC_FIELD(ipc_updates_res, count, IPC_FT_U64),
+};
+const struct ipc_body body_updates_res =
+    IPC_BODY(ipc_updates_res, updates_res_fields);
+
+static const struct ipc_field signal_rec_fields[] = {
+	IPC_FIELD(signal_rec, type, IPC_FT_STR),
+	IPC_FIELD(signal_rec, ts_ms, IPC_FT_I64),
+	IPC_FIELD(signal_rec, ref, IPC_FT_STR),
+};
+const struct ipc_body body_signal_rec =
+    IPC_BODY(signal_rec, signal_rec_fields);
+
+static const struct ipc_field device_signaled_fields[] = {
+	IPC_FIELD(ipc_device_signaled, device_oid, IPC_FT_U64),
+};
+const struct ipc_body body_device_signaled =
+    IPC_BODY(ipc_device_signaled, device_signaled_fields);

@@ -130,6 +130,43 @@ struct ipc_deploy_res {
 	char		 enc_privkey[DEPLOY_KEY64_MAX + 1];
 };
 
+#define SIGNAL_TYPE_MAX		31
+#define SIGNAL_REF_MAX		23
+
+/* op.self.updates: a device's poll, after cursor (0: from the start) */
+struct ipc_updates_req {
+	uint8_t		 grant[GRANT_LEN];
+	size_t		 grant_len;
+	uint64_t	 cursor;
+	uint32_t	 limit;
+	int		 again;		/* frontd's, for a poll it holds */
+	int		 fresh;		/* no cursor: whatever is kept */
+};
+
+/* updates.res: then count signal_rec; cursor the last one's (or the
+ * request's when none came) */
+struct ipc_updates_res {
+	struct ipc_head	 head;
+	uint64_t	 device_oid;
+	uint64_t	 cursor;
+	uint64_t	 count;
+};
+
+struct signal_rec {
+	char		 type[SIGNAL_TYPE_MAX + 1];
+	int64_t		 ts_ms;
+	char		 ref[SIGNAL_REF_MAX + 1];	/* a cert's id, or "" */
+};
+
+/* device.signaled: stored tells frontd a device has a new signal */
+struct ipc_device_signaled {
+	uint64_t	 device_oid;
+};
+
+extern const struct ipc_body body_updates_req;
+extern const struct ipc_body body_updates_res;
+extern const struct ipc_body body_signal_rec;
+extern const struct ipc_body body_device_signaled;
 extern const struct ipc_body body_devkey_res;
 extern const struct ipc_body body_deploy_res;
 extern const struct ipc_body body_device_rec;

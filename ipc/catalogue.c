@@ -562,6 +562,14 @@ static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 	    &body_devkey_res, NULL },
 	[IPC_DEPLOY_RES] = { IPC_DEPLOY_RES, "deploy.res", 24 * KIB, AF, REP, 0,
 	    &body_deploy_res, NULL },
+	/* a device's poll of its signals, and stored's word that a device
+	 * has a new one, which wakes its waiting poll in frontd */
+	[IPC_OP_SELF_UPDATES] = { IPC_OP_SELF_UPDATES, "op.self.updates",
+	    SMALL, FS, REQ, IPC_UPDATES_RES, &body_updates_req, NULL },
+	[IPC_UPDATES_RES] = { IPC_UPDATES_RES, "updates.res", 16 * KIB, SF,
+	    REP, 0, &body_updates_res, &body_signal_rec },
+	[IPC_DEVICE_SIGNALED] = { IPC_DEVICE_SIGNALED, "device.signaled",
+	    SMALL, SF, 0, 0, &body_device_signaled, NULL },
 };
 
 const struct ipc_msgdef *

@@ -235,6 +235,24 @@ assign_pair(uint64_t user, const struct ipc_device_assign *b,
 	return d->user_oid != user || c->user_oid != user ? 403 : 0;
 }
 
+static const char ca_held[] = "SELECT count(*) FROM device_certs x JOIN "
+    "certificates t ON t.oid = x.cert_oid WHERE x.device_oid = ? AND "
+    "t.ca_oid = ?";
+
+static int64_t
+db_count2(const char *sql, uint64_t a, uint64_t b)
+{
+	sqlite3_stmt	*st = db_stmt(sql);
+	int64_t		 n = -1;
+
+	sqlite3_bind_int64(st, 1, a);
+	sqlite3_bind_int64(st, 2, b);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return n;
+}
+
 static int
 assign_write(const struct ipc_device_assign *b, const struct principal *p,
     const struct device_rec *d, const struct cert_rec *c, int64_t *at)
@@ -260,6 +278,11 @@ assign_write(const struct ipc_device_assign *b, const struct principal *p,
 	} else if ((changed = db_write(del, d->oid, c->oid)) == 0)
 		return 404;
 	if (changed == -1)
+		return 500;
+	/* the first certificate of a private CA the device holds: its CA */
+	if (changed > 0 && b->op == DEVICE_ASSIGN && c->ca_oid != 0 &&
+	    db_count2(ca_held, d->oid, c->ca_oid) == 1 &&
+	    devsignal_add(d->oid, "ca.assigned", c->ca_oid) == -1)
 		return 500;
 	if (changed > 0 && (devsignal_add(d->oid, b->op == DEVICE_ASSIGN ?
 	    "cert.updated" : "cert.unassigned", c->oid) == -1 ||

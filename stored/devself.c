@@ -5,6 +5,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "body_certs.h"
 #include "body_devices.h"
@@ -132,5 +133,88 @@ devself_key(struct ipc_chan *chan, struct ipc_msg *m)
 	explicit_bzero(res, sizeof(*res));
 	free(k);
 	free(res);
+	return 0;
+}
+
+/* The number of the last signal dropped for the device (devsignal.c) */
+static uint64_t
+trimmed(uint64_t device)
+{
+	static const char sql[] =
+	    "SELECT signals_trimmed FROM devices WHERE oid = ?";
+	sqlite3_stmt	*st = db_stmt(sql);
+	uint64_t	 n = 0;
+
+	sqlite3_bind_int64(st, 1, device);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return n;
+}
+
+static void
+updates_page(uint64_t device, const struct ipc_updates_req *b,
+    struct ipc_updates_res *res, struct ipc_msg *items)
+{
+	static const char sql[] = "SELECT oid, type, ts_ms, ref FROM "
+	    "device_signals WHERE device_oid = ? AND oid > ? ORDER BY oid "
+	    "LIMIT ?";
+	sqlite3_stmt	*st = db_stmt(sql);
+	struct signal_rec sig;
+
+	res->cursor = b->cursor;
+	sqlite3_bind_int64(st, 1, device);
+	sqlite3_bind_int64(st, 2, b->cursor);
+	sqlite3_bind_int(st, 3, b->limit == 0 || b->limit > 100 ? 100 :
+	    b->limit);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		memset(&sig, 0, sizeof(sig));
+		res->cursor = sqlite3_column_int64(st, 0);
+		db_text_col(st, 1, sig.type, sizeof(sig.type));
+		sig.ts_ms = sqlite3_column_int64(st, 2);
+		db_text_col(st, 3, sig.ref, sizeof(sig.ref));
+		ipc_msg_put_item(items, &sig);
+		res->count++;
+	}
+	sqlite3_reset(st);
+}
+
+/*
+ * IPC_OP_SELF_UPDATES: a device's signals after its cursor, a page of
+ * them; 409 when some after it were dropped (it must resync), 429 when
+ * it polls faster than POLLS_PER_MINUTE.
+ */
+int
+devself_updates(struct ipc_chan *chan, struct ipc_msg *m)
+{
+	struct ipc_updates_req	 b;
+	struct ipc_req		 req = ipc_req_of(chan, m);
+	struct ipc_updates_res	 res;
+	struct ipc_msg		 items;
+	struct principal	 p;
+	uint32_t		 retry;
+	int			 status;
+
+	if (ipc_msg_get(m, &b) == -1)
+		return -1;
+	memset(&res, 0, sizeof(res));
+	ipc_msg_init(&items, IPC_UPDATES_RES, 0);
+	status = authz_device(b.grant, b.grant_len, &p, &retry);
+	/* frontd asking again for a poll it holds is not the device's */
+	if (status == 0 && !b.again && !ratelimit_hit(stored_env->polls, &p.cred_oid,
+	    sizeof(p.cred_oid), time(NULL), &retry))
+		status = 429;
+	if (status == 0 && !b.fresh && b.cursor < trimmed(p.cred_oid))
+		status = 409;
+	if (status == 0) {
+		res.device_oid = p.cred_oid;
+		updates_page(p.cred_oid, &b, &res, &items);
+	}
+	head_set(&res.head, status == 0 ? 200 : status, status == 0 ? "ok" :
+	    status == 409 ? "the cursor is older than the signals kept: "
+	    "resync in full" : status == 429 ? "polling too fast" :
+	    certpage_message(status));
+	res.head.retry = retry;
+	ipc_answer(&req, &res, &items);
 	return 0;
 }

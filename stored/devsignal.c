@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "body_devices.h"
 #include "log.h"
 #include "stored.h"
 
@@ -24,6 +25,49 @@ now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/*
+ * Keeps the last SIGNALS_KEPT of a device's signals, and the number of
+ * the last one dropped: a poll after an older cursor missed some, and is
+ * told to resync (409).
+ */
+static int
+trim(uint64_t device)
+{
+	static const char last[] = "SELECT oid FROM device_signals WHERE "
+	    "device_oid = ? ORDER BY oid DESC LIMIT 1 OFFSET ?";
+	static const char mark[] =
+	    "UPDATE devices SET signals_trimmed = ? WHERE oid = ?";
+	static const char drop[] =
+	    "DELETE FROM device_signals WHERE device_oid = ? AND oid <= ?";
+	sqlite3_stmt	*st = db_stmt(last);
+	uint64_t	 upto = 0;
+
+	sqlite3_bind_int64(st, 1, device);
+	sqlite3_bind_int(st, 2, SIGNALS_KEPT);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		upto = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (upto == 0)
+		return 0;
+	return db_write(mark, upto, device) == -1 ||
+	    db_write(drop, device, upto) == -1 ? -1 : 0;
+}
+
+void
+devsignal_wake(uint64_t device)
+{
+	struct ipc_device_signaled	 b;
+	struct ipc_msg			 m;
+	struct ipc_chan			*frontd = stored_env->chans[PROC_FRONTD];
+
+	if (frontd == NULL)
+		return;
+	b.device_oid = device;
+	ipc_msg_init(&m, IPC_DEVICE_SIGNALED, 0);
+	ipc_msg_put(&m, &b);
+	(void)ipc_send(frontd, &m);
+}
+
 int
 devsignal_add(uint64_t device, const char *type, uint64_t ref)
 {
@@ -31,7 +75,6 @@ devsignal_add(uint64_t device, const char *type, uint64_t ref)
 	    "type, ref, ts_ms) VALUES (?1, ?2, ?3, (SELECT CASE WHEN "
 	    "coalesce(max(ts_ms), 0) >= ?4 THEN max(ts_ms) + 1 ELSE ?4 END "
 	    "FROM device_signals WHERE device_oid = ?1 AND type = ?2))";
-	static char	 trimsql[192];
 	sqlite3_stmt	*st = db_stmt(ins);
 	char		 reftext[24] = "";
 	int		 rc;
@@ -48,12 +91,11 @@ devsignal_add(uint64_t device, const char *type, uint64_t ref)
 		log_warnx("sqlite: cannot record a device signal");
 		return -1;
 	}
-	if (trimsql[0] == '\0')
-		snprintf(trimsql, sizeof(trimsql), "DELETE FROM device_signals "
-		    "WHERE device_oid = ? AND oid <= (SELECT oid FROM "
-		    "device_signals WHERE device_oid = ? ORDER BY oid DESC "
-		    "LIMIT 1 OFFSET %d)", SIGNALS_KEPT);
-	return db_write(trimsql, device, device) == -1 ? -1 : 0;
+	/* stored reads frontd's next message only once this one's
+	 * transaction is over: the poll it wakes finds the signal kept, or
+	 * (rolled back) nothing and waits on */
+	devsignal_wake(device);
+	return trim(device);
 }
 
 int

@@ -408,6 +408,7 @@ static const char *const migrations[] = {
 	"  dev_pk TEXT NOT NULL DEFAULT '',"
 	"  public_id TEXT NOT NULL UNIQUE,"
 	"  digest BLOB NOT NULL,"
+	"  signals_trimmed BIGINT NOT NULL DEFAULT 0,"
 	"  created_at BIGINT NOT NULL);"
 	"CREATE INDEX devices_user ON devices (user_oid, oid);"
 	"CREATE TABLE device_certs ("

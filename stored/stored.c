@@ -130,6 +130,7 @@ static const struct ipc_handler handlers[] = {
 	{ IPC_OP_DEVICE_ASSIGN, devices_assign, OP },
 	{ IPC_OP_SELF_CERT, devself_cert, OP },
 	{ IPC_OP_SELF_BUNDLE, devself_bundle, OP },
+	{ IPC_OP_SELF_UPDATES, devself_updates, OP },
 
 	{ IPC_TASK_CLAIM, tasks_claim, LIVE },
 	{ IPC_TASK_PROGRESS, tasks_progress, LIVE },
@@ -185,6 +186,7 @@ main(int argc, char *argv[])
 	sandbox_enter(&policy);
 	s.base = daemon_event_base();
 	s.api = ratelimit_new(100, 60, 65536);
+	s.polls = ratelimit_new(POLLS_PER_MINUTE, 60, 65536);
 	sessions_sweep_init();
 	digest_init();
 

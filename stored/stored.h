@@ -48,6 +48,7 @@ struct stored {
 	uint8_t			 grant_key[GRANT_KEY_LEN];
 	int			 have_grant_key;
 	struct ratelimit	*api;
+	struct ratelimit	*polls;		/* a device's update polls */
 	int			 serving;
 };
 
@@ -347,6 +348,11 @@ int	 devself_key(struct ipc_chan *, struct ipc_msg *);
  */
 int	 devsignal_add(uint64_t device, const char *type, uint64_t ref);
 int	 devsignal_cert_gone(uint64_t cert);
+/* tells frontd, whose polls for the device wait */
+void	 devsignal_wake(uint64_t device);
+int	 devself_updates(struct ipc_chan *, struct ipc_msg *);
+/* a device may poll for updates so often a minute, then 429 */
+#define POLLS_PER_MINUTE	60
 
 /* cas.c: a user's private CAs */
 int	 cas_load(uint64_t user, const char *ref, struct ca_rec *,

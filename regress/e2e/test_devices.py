@@ -2,7 +2,10 @@
 given to them, and what a device reads with its own token.  Through the
 API alone, as an operator's script and an agent would."""
 import base64
+import json
 import os
+import threading
+import time
 
 import pytest
 
@@ -356,3 +359,194 @@ def test_deploy_materials_open_with_the_device_key_alone(shared_suite,
 def json_text(v):
     import json
     return json.dumps(v)
+
+
+# ---- GET /apiv1/devices/self/updates ----------------------------------------
+
+UPDATES = "/apiv1/devices/self/updates"
+
+
+def poll(s, dev, query="", headers=None, client=None):
+    h = dict(dev)
+    h.update(headers or {})
+    if client is not None:
+        status, hdrs, raw = client.send("GET", UPDATES + query, None, h)
+    else:
+        status, hdrs, raw = s.request("GET", UPDATES + query, None, h)
+    return status, hdrs, (json.loads(raw) if raw else None)
+
+
+def give(s, h, uid, dev_id, cert_id, take=False):
+    if take:
+        status, answer = api(s, h, "DELETE", "/apiv1/users/%s/devices/%s/"
+                             "certificates/%s" % (uid, dev_id, cert_id))
+    else:
+        status, answer = api(s, h, "POST", "/apiv1/users/%s/devices/%s/"
+                             "certificates" % (uid, dev_id),
+                             {"cert_id": cert_id})
+    assert status == 200, answer
+
+
+@pytest.fixture
+def agent(shared_suite, users):
+    """A fresh device of alice's, a certificate of her CA for it."""
+    s, ((ha, alice), _) = shared_suite, users
+    ca = make_ca(s, ha, alice, name="Updates CA")
+    cert = issue(s, ha, alice, ca["id"], "updates.example.com")
+    d = register(s, ha, alice, name="poller")
+    return ha, alice, ca, cert, d, bearer(d["token"])
+
+
+def test_updates_signals_cursor_and_etag(shared_suite, agent):
+    s = shared_suite
+    ha, alice, ca, cert, d, dev = agent
+    status, hdrs, body = poll(s, dev)
+    assert status == 204 and body is None
+    assert hdrs["ETag"] == '"0"'
+    assert hdrs["Cache-Control"] == "no-store"
+    assert int(hdrs["X-Poll-Interval"]) > 0
+    give(s, ha, alice, d["id"], cert["id"])
+    status, hdrs, body = poll(s, dev)
+    assert status == 200, body
+    assert hdrs["Cache-Control"] == "no-store"
+    sigs = body["data"]["signals"]
+    # the CA first, so that the agent trusts it before the certificate
+    assert [x["type"] for x in sigs] == ["ca.assigned", "cert.updated"]
+    assert sigs[0]["ref"] == {"ca_id": ca["id"]}
+    assert sigs[1]["ref"] == {"cert_id": cert["id"]}
+    assert all(isinstance(x["ts_ms"], int) and
+               abs(x["ts_ms"] / 1000 - time.time()) < 60 for x in sigs)
+    cursor = body["data"]["cursor"]
+    assert hdrs["ETag"] == '"%s"' % cursor
+    # nothing since: 204 with the same ETag, by query or by header
+    status, hdrs, _ = poll(s, dev, "?cursor=" + cursor)
+    assert status == 204 and hdrs["ETag"] == '"%s"' % cursor
+    status, hdrs, _ = poll(s, dev, "?cursor=0",
+                           {"If-None-Match": '"%s"' % cursor})
+    assert status == 204, "If-None-Match wins over ?cursor="
+    # the header's cursor is taken over an older query's
+    give(s, ha, alice, d["id"], cert["id"], take=True)
+    status, hdrs, body = poll(s, dev, "?cursor=0",
+                              {"If-None-Match": '"%s"' % cursor})
+    assert status == 200
+    assert [x["type"] for x in body["data"]["signals"]] == \
+        ["cert.unassigned"]
+    assert body["data"]["signals"][0]["ref"] == {"cert_id": cert["id"]}
+    # limit pages through them
+    status, _, body = poll(s, dev, "?limit=1")
+    assert status == 200 and len(body["data"]["signals"]) == 1
+    first = body["data"]["cursor"]
+    status, _, body = poll(s, dev, "?limit=1&cursor=" + first)
+    assert body["data"]["signals"][0]["type"] == "cert.updated"
+
+
+def test_ts_ms_unique_per_type(shared_suite, agent):
+    s = shared_suite
+    ha, alice, ca, cert, d, dev = agent
+    for _ in range(6):
+        give(s, ha, alice, d["id"], cert["id"])
+        give(s, ha, alice, d["id"], cert["id"], take=True)
+    status, _, body = poll(s, dev, "?limit=100")
+    assert status == 200
+    seen = [(x["type"], x["ts_ms"]) for x in body["data"]["signals"]]
+    assert len([t for t, _ in seen if t == "cert.updated"]) == 6
+    assert len([t for t, _ in seen if t == "cert.unassigned"]) == 6
+    assert len(set(seen)) == len(seen), seen
+
+
+def test_long_poll_wakes_on_a_change_and_ends_idle(shared_suite, agent):
+    from suite import Client
+    s = shared_suite
+    ha, alice, ca, cert, d, dev = agent
+    status, hdrs, _ = poll(s, dev)
+    cursor = hdrs["ETag"].strip('"')
+    # idle: 204 once its wait is over, not before
+    start = time.monotonic()
+    status, hdrs, _ = poll(s, dev, "?wait=2&cursor=" + cursor,
+                           client=Client(s.port))
+    took = time.monotonic() - start
+    assert status == 204 and hdrs["ETag"] == '"%s"' % cursor
+    assert 1.9 <= took < 3.5, took
+    # a change wakes a waiting poll at once
+    got = {}
+
+    def waiter():
+        got["answer"] = poll(s, dev, "?wait=20&cursor=" + cursor,
+                             client=Client(s.port))
+        got["at"] = time.monotonic()
+    t = threading.Thread(target=waiter)
+    t.start()
+    time.sleep(1.0)
+    assert "answer" not in got, "the poll answered before any change"
+    changed = time.monotonic()
+    give(s, ha, alice, d["id"], cert["id"])
+    t.join(10)
+    assert not t.is_alive()
+    status, hdrs, body = got["answer"]
+    assert status == 200, body
+    assert got["at"] - changed < 1.0, got["at"] - changed
+    assert [x["type"] for x in body["data"]["signals"]] == \
+        ["ca.assigned", "cert.updated"]
+    # another device's change does not wake it
+    other = register(s, ha, alice, name="other")
+    cursor = body["data"]["cursor"]
+    got.clear()
+    t = threading.Thread(target=waiter)
+    t.start()
+    time.sleep(0.5)
+    give(s, ha, alice, other["id"], cert["id"])
+    time.sleep(0.8)
+    assert "answer" not in got
+    give(s, ha, alice, d["id"], cert["id"], take=True)
+    t.join(10)
+    assert got["answer"][0] == 200
+    assert [x["type"] for x in got["answer"][2]["data"]["signals"]] == \
+        ["cert.unassigned"]
+
+
+BAD_QUERIES = ["?limit=0", "?limit=101", "?limit=x", "?wait=31",
+               "?wait=-1", "?cursor=abc", "?cursor=1x", "?color=red"]
+
+
+@pytest.mark.parametrize("query", BAD_QUERIES)
+def test_updates_bad_queries(shared_suite, agent, query):
+    s = shared_suite
+    status, _, body = poll(s, agent[5], query)
+    assert status == 400, (query, body)
+    status, _, body = poll(s, agent[5], "", {"If-None-Match": '"nope"'})
+    assert status == 400
+
+
+def test_updates_too_fast_is_429(shared_suite, agent):
+    s = shared_suite
+    dev = agent[5]
+    statuses = [poll(s, dev)[0] for _ in range(60)]
+    assert set(statuses) == {204}
+    status, hdrs, body = poll(s, dev)
+    assert status == 429, body
+    assert int(hdrs["Retry-After"]) > 0
+
+
+def test_updates_old_cursor_is_409(shared_suite, agent):
+    s = shared_suite
+    ha, alice, ca, cert, d, dev = agent
+    status, _, body = poll(s, dev)
+    for _ in range(501):
+        give(s, ha, alice, d["id"], cert["id"])
+        give(s, ha, alice, d["id"], cert["id"], take=True)
+    status, _, body = poll(s, dev, "?cursor=1")
+    assert status == 409, body
+    assert body["error"]["code"] == 40901
+    assert body["error"]["hint"] == "full_resync"
+    # from the start: what is kept, 1000 of them, a page at a time
+    status, _, body = poll(s, dev, "?limit=100")
+    assert status == 200 and len(body["data"]["signals"]) == 100
+
+
+def test_updates_need_a_device_token(shared_suite, agent, users):
+    s = shared_suite
+    ha = agent[0]
+    status, _, _ = s.request("GET", UPDATES, None, ha)
+    assert status == 401
+    status, _, _ = s.request("GET", UPDATES, None, {})
+    assert status == 401
