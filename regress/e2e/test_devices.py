@@ -550,3 +550,29 @@ def test_updates_need_a_device_token(shared_suite, agent, users):
     assert status == 401
     status, _, _ = s.request("GET", UPDATES, None, {})
     assert status == 401
+
+
+def test_a_held_poll_whose_client_leaves(shared_suite, agent):
+    """Clients that leave while held are forgotten: a signal after they
+    left wakes nothing that is gone, and frontd serves on."""
+    import socket
+    import ssl
+    from suite import tls_context
+    s = shared_suite
+    ha, alice, ca, cert, d, dev = agent
+    status, hdrs, _ = poll(s, dev)
+    cursor = hdrs["ETag"].strip('"')
+    pid = s.pid("frontd")
+    for _ in range(5):
+        raw = socket.create_connection(("127.0.0.1", s.port))
+        tls = tls_context().wrap_socket(raw, server_hostname="localhost")
+        tls.sendall(("GET %s?wait=30&cursor=%s HTTP/1.1\r\nHost: x\r\n"
+                     "Authorization: %s\r\n\r\n" % (
+                         UPDATES, cursor, dev["Authorization"])).encode())
+        time.sleep(0.2)
+        tls.close()
+    time.sleep(0.3)
+    give(s, ha, alice, d["id"], cert["id"])
+    status, _, body = poll(s, dev, "?cursor=" + cursor)
+    assert status == 200, body
+    assert s.pid("frontd") == pid

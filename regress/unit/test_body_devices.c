@@ -172,6 +172,9 @@ test_replies(void)
 		{ IPC_OP_DEVICE_ASSIGN, IPC_DEVICE_ASSIGN_RES },
 		{ IPC_OP_SELF_CERT, IPC_CERT_RES },
 		{ IPC_OP_SELF_BUNDLE, IPC_CA_RES },
+		{ IPC_AUTH_DEPLOY, IPC_DEPLOY_RES },
+		{ IPC_DEVKEY_GET, IPC_DEVKEY_RES },
+		{ IPC_OP_SELF_UPDATES, IPC_UPDATES_RES },
 	};
 	size_t	 i;
 
@@ -183,6 +186,81 @@ test_replies(void)
 	    IPC_ROUTE(PROC_FRONTD, PROC_STORED));
 	CHECK(ipc_msgdef(IPC_OP_SELF_BUNDLE)->routes ==
 	    IPC_ROUTE(PROC_FRONTD, PROC_STORED));
+	/* the seal of a device's key goes to authd alone, and what authd
+	 * makes of it to frontd alone */
+	CHECK(ipc_msgdef(IPC_DEVKEY_RES)->routes ==
+	    IPC_ROUTE(PROC_STORED, PROC_AUTHD));
+	CHECK(ipc_msgdef(IPC_DEPLOY_RES)->routes ==
+	    IPC_ROUTE(PROC_AUTHD, PROC_FRONTD));
+}
+
+/* a poll and its page of signals; stored's word to frontd, one way */
+static void
+test_updates(void)
+{
+	struct ipc_updates_req	 q, qo;
+	struct ipc_updates_res	 res, ro;
+	struct ipc_device_signaled sig, so;
+	struct signal_rec	 s, got;
+	struct ipc_msg		 w, r, items;
+	int			 i, rc;
+
+	memset(&q, 0, sizeof(q));
+	q.grant_len = GRANT_LEN;
+	q.cursor = UINT64_MAX;
+	q.limit = 100;
+	q.again = 1;
+	q.fresh = 1;
+	ipc_msg_init(&w, IPC_OP_SELF_UPDATES, 3);
+	CHECK_INT(ipc_msg_put(&w, &q), 1);
+	CHECK_INT(test_ipc_pass(&w, PROC_FRONTD, PROC_STORED, &r), 0);
+	CHECK_INT(ipc_msg_get(&r, &qo), 0);
+	CHECK(qo.cursor == UINT64_MAX);
+	CHECK_INT(qo.limit, 100);
+	CHECK_INT(qo.again, 1);
+	CHECK_INT(qo.fresh, 1);
+	ipc_msg_clear(&r);
+	/* a full page of the longest signals fits updates.res */
+	memset(&res, 0, sizeof(res));
+	res.head.status = 200;
+	res.device_oid = 12;
+	res.cursor = 4000;
+	res.count = 100;
+	ipc_msg_init(&items, IPC_UPDATES_RES, 0);
+	memset(&s, 0, sizeof(s));
+	memset(s.type, 't', SIGNAL_TYPE_MAX);
+	memset(s.ref, '9', SIGNAL_REF_MAX);
+	for (i = 0; i < 100; i++) {
+		s.ts_ms = 1700000000000LL + i;
+		ipc_msg_put_item(&items, &s);
+	}
+	ipc_msg_init(&w, IPC_UPDATES_RES, 3);
+	CHECK_INT(ipc_msg_put(&w, &res), 1);
+	ipc_append(&w, &items);
+	ipc_msg_clear(&items);
+	CHECK_INT(test_ipc_pass(&w, PROC_STORED, PROC_FRONTD, &r), 0);
+	CHECK_INT(ipc_msg_get(&r, &ro), 0);
+	CHECK_INT(ro.device_oid, 12);
+	CHECK_INT(ro.cursor, 4000);
+	for (i = 0; (rc = ipc_msg_get_item(&r, &got)) == 1; i++) {
+		CHECK(got.ts_ms == 1700000000000LL + i);
+		CHECK_INT(strlen(got.type), SIGNAL_TYPE_MAX);
+		CHECK_INT(strlen(got.ref), SIGNAL_REF_MAX);
+	}
+	CHECK_INT(rc, 0);
+	CHECK_INT(i, 100);
+	ipc_msg_clear(&r);
+	sig.device_oid = 77;
+	ipc_msg_init(&w, IPC_DEVICE_SIGNALED, 0);
+	CHECK_INT(ipc_msg_put(&w, &sig), 1);
+	CHECK_INT(test_ipc_pass(&w, PROC_STORED, PROC_FRONTD, &r), 0);
+	CHECK_INT(ipc_msg_get(&r, &so), 0);
+	CHECK_INT(so.device_oid, 77);
+	ipc_msg_clear(&r);
+	CHECK_INT(ipc_msgdef(IPC_DEVICE_SIGNALED)->reply, 0);
+	ipc_msg_init(&w, IPC_DEVICE_SIGNALED, 0);
+	ipc_msg_put(&w, &sig);
+	CHECK_INT(test_ipc_pass(&w, PROC_FRONTD, PROC_STORED, &r), -1);
 }
 
 int
@@ -193,5 +271,6 @@ main(void)
 	RUN(test_device_res);
 	RUN(test_assign);
 	RUN(test_replies);
+	RUN(test_updates);
 	return test_report("body_devices");
 }
