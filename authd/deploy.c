@@ -17,7 +17,8 @@
 #include "body_devices.h"
 #include "log.h"
 
-#define SEAL_CLASS	"pki"		/* as certs.c seals a certificate's key */
+/* as certs.c seals a certificate's key */
+#define SEAL_CLASS	"pki"
 #define DATA_KEY_LEN	32
 #define NONCE_LEN	12
 #define TAG_LEN		16

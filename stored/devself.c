@@ -201,8 +201,8 @@ devself_updates(struct ipc_chan *chan, struct ipc_msg *m)
 	ipc_msg_init(&items, IPC_UPDATES_RES, 0);
 	status = authz_device(b.grant, b.grant_len, &p, &retry);
 	/* frontd asking again for a poll it holds is not the device's */
-	if (status == 0 && !b.again && !ratelimit_hit(stored_env->polls, &p.cred_oid,
-	    sizeof(p.cred_oid), time(NULL), &retry))
+	if (status == 0 && !b.again && !ratelimit_hit(stored_env->polls,
+	    &p.cred_oid, sizeof(p.cred_oid), time(NULL), &retry))
 		status = 429;
 	if (status == 0 && !b.fresh && b.cursor < trimmed(p.cred_oid))
 		status = 409;

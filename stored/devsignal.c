@@ -58,9 +58,9 @@ devsignal_wake(uint64_t device)
 {
 	struct ipc_device_signaled	 b;
 	struct ipc_msg			 m;
-	struct ipc_chan			*frontd = stored_env->chans[PROC_FRONTD];
+	struct ipc_chan			*frontd;
 
-	if (frontd == NULL)
+	if ((frontd = stored_env->chans[PROC_FRONTD]) == NULL)
 		return;
 	b.device_oid = device;
 	ipc_msg_init(&m, IPC_DEVICE_SIGNALED, 0);

@@ -427,7 +427,8 @@ static const char *const migrations[] = {
 	"  ref TEXT NOT NULL DEFAULT '',"
 	"  ts_ms BIGINT NOT NULL,"
 	"  UNIQUE (device_oid, type, ts_ms));"
-	"CREATE INDEX device_signals_device ON device_signals (device_oid, oid);",
+	"CREATE INDEX device_signals_device ON device_signals"
+	"  (device_oid, oid);",
 };
 
 /* The migration that rebuilds tables other tables refer to: it runs with
