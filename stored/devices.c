@@ -167,6 +167,9 @@ devices_op(struct ipc_chan *chan, struct ipc_msg *m)
 	else
 		reply_device(&req, b.op == DEVICE_OP_DELETE ? 204 : 200, "ok",
 		    &d);
+	/* its held polls ask again, and hear that its token is gone */
+	if (status == 0 && b.op == DEVICE_OP_DELETE)
+		devsignal_wake(d.oid);
 	return 0;
 }
 

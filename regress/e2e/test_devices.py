@@ -576,3 +576,27 @@ def test_a_held_poll_whose_client_leaves(shared_suite, agent):
     status, _, body = poll(s, dev, "?cursor=" + cursor)
     assert status == 200, body
     assert s.pid("frontd") == pid
+
+
+def test_a_held_poll_of_a_deleted_device_is_401(shared_suite, agent):
+    from suite import Client
+    s = shared_suite
+    ha, alice, ca, cert, d, dev = agent
+    got = {}
+
+    def waiter():
+        got["answer"] = poll(s, dev, "?wait=20&cursor=0",
+                             client=Client(s.port))
+        got["at"] = time.monotonic()
+    t = threading.Thread(target=waiter)
+    t.start()
+    time.sleep(0.8)
+    assert "answer" not in got
+    gone = time.monotonic()
+    status, _ = api(s, ha, "DELETE", "/apiv1/users/%s/devices/%s" %
+                    (alice, d["id"]))
+    assert status == 204
+    t.join(10)
+    assert not t.is_alive()
+    assert got["answer"][0] == 401, got["answer"]
+    assert got["at"] - gone < 1.0
