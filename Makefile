@@ -56,7 +56,7 @@ IPC_BODY_SRCS = ipc/body_core.c ipc/hostrec.c ipc/body_egress.c \
 	ipc/body_cfg.c ipc/body_ctl.c ipc/keyrec.c ipc/sshkeyrec.c \
 	ipc/body_keys.c ipc/body_users.c ipc/body_auth.c \
 	ipc/body_challenge.c ipc/body_certs.c ipc/body_dns.c \
-	ipc/body_acmeacct.c
+	ipc/body_acmeacct.c ipc/body_devices.c
 IPC_SRCS = ipc/msg.c ipc/decode.c ipc/catalogue.c ipc/chan.c ipc/sock.c \
 	ipc/answer.c ipc/proc.c ipc/body.c ipc/dispatch.c ipc/version.c \
 	$(IPC_BODY_SRCS)
@@ -76,7 +76,7 @@ FRONTD_SRCS = frontd/frontd.c frontd/config.c frontd/server.c \
 	frontd/grantcache.c frontd/sshkeys.c frontd/hosts.c \
 	frontd/profile.c frontd/groups.c frontd/sessions.c frontd/egress.c \
 	frontd/tlskey.c frontd/signlink.c frontd/acme.c frontd/certs.c \
-	frontd/dnsprov.c frontd/acmeacct.c
+	frontd/dnsprov.c frontd/acmeacct.c frontd/devices.c frontd/devpoll.c
 # authd's cryptography (crypto.h), which unit tests and fuzzers link too
 AUTHD_CRYPTO_SRCS = authd/crypto.c authd/base64.c authd/seal.c \
 	authd/token.c authd/jwt.c authd/sigv2.c authd/httpdate.c authd/wgkey.c
@@ -87,7 +87,8 @@ AUTHD_SRCS = authd/authd.c authd/config.c authd/bootstrap.c \
 	authd/sshkey.c authd/sshkeys.c authd/egress.c authd/limits.c \
 	authd/replay.c authd/tlskey.c authd/acmeeab.c authd/pki.c authd/certs.c \
 	authd/dnsprov.c authd/dnsunseal.c \
-	authd/acmeacct.c authd/acmesign.c authd/acmekey.c
+	authd/acmeacct.c authd/acmesign.c authd/acmekey.c \
+	authd/devices.c authd/deploy.c
 STORED_SRCS = stored/stored.c stored/config.c stored/db.c stored/schema.c \
 	stored/health.c stored/userrow.c stored/userpass.c stored/userops.c \
 	stored/credentials.c stored/authz.c \
@@ -97,7 +98,8 @@ STORED_SRCS = stored/stored.c stored/config.c stored/db.c stored/schema.c \
 	stored/reconcile.c stored/stats.c stored/tasks.c stored/queue.c \
 	stored/egress.c stored/bindings.c stored/egresstest.c stored/digest.c \
 	stored/challenges.c stored/challengedb.c stored/certpage.c stored/cas.c \
-	stored/certs.c stored/dnsprov.c stored/acmeacct.c
+	stored/certs.c stored/dnsprov.c stored/acmeacct.c stored/devices.c \
+	stored/devself.c stored/devsignal.c
 TASKD_SRCS = taskd/taskd.c taskd/config.c taskd/jobs.c taskd/runner.c \
 	taskd/crun.c taskd/image.c taskd/spawn.c taskd/net.c taskd/nettest.c taskd/endpoint.c \
 	taskd/suite.c taskd/idmap.c taskd/bundle.c taskd/tree.c \
@@ -115,7 +117,7 @@ MOATD_PKGS = $(PKGS_COMMON) msgpack libevent_core
 TLSGEN_PKGS = $(PKGS_COMMON) libcrypto
 FRONTD_PKGS = $(PKGS_COMMON) msgpack libevent_core libevent_openssl openssl jansson
 AUTHD_PKGS = $(PKGS_COMMON) msgpack libevent_core libargon2 libcrypto jansson \
-	libssh
+	libssh libsodium
 STORED_PKGS = $(PKGS_COMMON) msgpack libevent_core sqlite3 jansson
 TASKD_PKGS = $(PKGS_COMMON) msgpack libevent_core libcurl jansson libcrypto
 MOATCTL_PKGS = $(PKGS_COMMON) msgpack libevent_core
@@ -238,7 +240,7 @@ UNIT_TESTS = $(BIN)/test_ipc $(BIN)/test_conf $(BIN)/test_common \
 	$(BIN)/test_tlskey $(BIN)/test_tree $(BIN)/test_body_egress \
 	$(BIN)/test_body_keys $(BIN)/test_body_users $(BIN)/test_authz \
 	$(BIN)/test_body_auth $(BIN)/test_challenges $(BIN)/test_body_acme \
-	$(BIN)/test_body_certs $(BIN)/test_pki \
+	$(BIN)/test_body_certs $(BIN)/test_pki $(BIN)/test_body_devices \
 	$(BIN)/test_dnswire $(BIN)/dnsu_tool \
 	$(BIN)/test_body_dns $(BIN)/test_dnsunseal $(BIN)/test_acmekey \
 	$(BIN)/test_acme $(BIN)/acme_probe \
@@ -267,6 +269,9 @@ $(BIN)/test_body_auth: $(call objs,regress/unit/test_body_auth.c,unit) $(UNIT_LI
 	@echo "LD $@"
 	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS))
 $(BIN)/test_body_certs: $(call objs,regress/unit/test_body_certs.c,unit) $(UNIT_LIB)
+	@echo "LD $@"
+	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS))
+$(BIN)/test_body_devices: $(call objs,regress/unit/test_body_devices.c,unit) $(UNIT_LIB)
 	@echo "LD $@"
 	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS))
 $(BIN)/test_pki: $(call objs,regress/unit/test_pki.c authd/pki.c,unit) $(UNIT_LIB)

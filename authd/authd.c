@@ -10,6 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "authd.h"
 #include "daemon.h"
 #include "dispatch.h"
@@ -73,6 +75,8 @@ static const struct ipc_handler handlers[] = {
 	{ IPC_AUTH_CERT_EXPORT, certs_export, LIVE },
 	{ IPC_AUTH_DNSPROV_CREATE, dnsprov_create, LIVE },
 	{ IPC_AUTH_ACMEACCT_CREATE, acmeacct_create, LIVE },
+	{ IPC_AUTH_DEVICE_CREATE, devices_create, LIVE },
+	{ IPC_AUTH_DEPLOY, deploy_request, LIVE },
 	/* on the signing link alone (sign_link_dispatch) */
 	{ IPC_TLS_SIGN, sign_request, LIVE },
 
@@ -140,6 +144,9 @@ main(int argc, char *argv[])
 		fatalx("cannot initialize OpenSSL");
 	if (sshkey_init() == -1)
 		fatalx("cannot initialize libssh");
+	/* libsodium (deploy.c), before the sandbox: it may open urandom */
+	if (sodium_init() < 0)
+		fatalx("cannot initialize libsodium");
 	a.failures = ratelimit_new(10, 60, 65536);
 	a.failures_site = ratelimit_new(10 * RATELIMIT_SITE_FACTOR, 60, 65536);
 	a.accounts = ratelimit_new(UINT32_MAX, ACCOUNT_WINDOW, 65536);

@@ -243,6 +243,12 @@ int	 account_signed(struct ipc_chan *, struct ipc_msg *);
 /* apikeys.c */
 int	 apikeys_create(struct ipc_chan *, struct ipc_msg *);
 
+/* devices.c: a device and its token (issue 11) */
+int	 devices_create(struct ipc_chan *, struct ipc_msg *);
+int	 device_pk_valid(const char *);
+/* deploy.c: a device's deploy materials, wrapped to its key */
+int	 deploy_request(struct ipc_chan *, struct ipc_msg *);
+
 /* atrest.c: seals secret, bound to class and "what:id"; out holds
  * SEALED_MAX bytes */
 #define SEALED_MAX	256

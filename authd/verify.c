@@ -141,7 +141,8 @@ token_known(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 	    role_by_name(t.role) != ROLE_NONE;
 	if (ok && v->table == TOKEN_SESSION && t.dialect != v->dialect)
 		ok = 0;		/* a session serves the dialect it came from */
-	if (ok && v->table == TOKEN_APIKEY && v->dialect != DIALECT_APIV1)
+	if (ok && (v->table == TOKEN_APIKEY || v->table == TOKEN_DEVICE) &&
+	    v->dialect != DIALECT_APIV1)
 		ok = 0;		/* keys are the certificates API's */
 	/* a LOGIN token is bound to the address and client it was issued
 	 * to, and comes with that client's secret */
@@ -157,9 +158,13 @@ token_known(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 		return;
 	}
 	kind = v->table == TOKEN_APIKEY ? GRANT_APIKEY :
+	    v->table == TOKEN_DEVICE ? GRANT_DEVICE :
 	    strcmp(v->prefix, PREFIX_LOGIN) == 0 ? GRANT_LOGIN : GRANT_SESSION;
+	/* a device's grant carries no scope: stored takes it only for the
+	 * device's own reads */
 	grant_mint(t.user, role_by_name(t.role), v->table == TOKEN_APIKEY ?
-	    t.scopes : SCOPE_ALL, kind, t.oid, grant);
+	    t.scopes : v->table == TOKEN_DEVICE ? 0 : SCOPE_ALL, kind, t.oid,
+	    grant);
 	vreq_answer(v, 200, grant);
 }
 
@@ -224,6 +229,10 @@ token_prefix(const char *cred, int *table)
 	if (strncmp(cred, PREFIX_APIKEY, 3) == 0) {
 		*table = TOKEN_APIKEY;
 		return PREFIX_APIKEY;
+	}
+	if (strncmp(cred, PREFIX_DEVICE, 3) == 0) {
+		*table = TOKEN_DEVICE;
+		return PREFIX_DEVICE;
 	}
 	for (i = 0; sessions[i] != NULL; i++)
 		if (strncmp(cred, sessions[i], 3) == 0) {

@@ -80,7 +80,7 @@ grant_open(const uint8_t key[GRANT_KEY_LEN], const uint8_t *in, size_t len,
 		return -1;
 	}
 	if ((g->role != ROLE_ADMIN && g->role != ROLE_USER) ||
-	    g->kind < GRANT_SESSION || g->kind > GRANT_ACCOUNT_KEY) {
+	    g->kind < GRANT_SESSION || g->kind > GRANT_DEVICE) {
 		*why = "grant with an unknown role or kind";
 		return -1;
 	}

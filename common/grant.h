@@ -27,6 +27,7 @@ enum grant_kind {
 	GRANT_APIKEY = 2,	/* an ak_ key, with scopes */
 	GRANT_LOGIN = 3,	/* a command-API LOGIN token */
 	GRANT_ACCOUNT_KEY = 4,	/* an account v2 signing key pair */
+	GRANT_DEVICE = 5,	/* a device's token: its own reads alone */
 };
 
 struct grant {

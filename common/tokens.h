@@ -12,6 +12,7 @@ enum token_table {
 	TOKEN_SESSION = 1,
 	TOKEN_APIKEY = 2,
 	TOKEN_CLIENT = 3,
+	TOKEN_DEVICE = 4,
 };
 
 #define PREFIX_APIKEY	"ak_"	/* certificates API keys */
@@ -19,6 +20,7 @@ enum token_table {
 #define PREFIX_CCE	"ms_"	/* command API sessions from AUTH */
 #define PREFIX_LOGIN	"ml_"	/* command API tokens from LOGIN */
 #define PREFIX_CLIENT	"cs_"	/* command API client secrets */
+#define PREFIX_DEVICE	"dt_"	/* a device's token (certificates API) */
 
 /*
  * The kind of token a row was minted as: its prefix, or this for a

@@ -280,6 +280,8 @@ api_req_free(struct conn *c)
 {
 	if (c->api == NULL)
 		return;
+	if (c->api->cleanup != NULL)
+		c->api->cleanup(c->api);
 	if (c->api->state != NULL) {
 		explicit_bzero(c->api->state, c->api->statelen);
 		free(c->api->state);

@@ -68,6 +68,7 @@ struct api_req {
 	int			 cache_keyed;	/* grant_key is set */
 	int			 cache_grant;	/* keep authd's answer */
 	void			*state;		/* a handler's, freed with it */
+	void			(*cleanup)(struct api_req *);	/* before */
 	size_t			 statelen;
 	char			 peer[64];	/* the client, see api_peer */
 	int			 peer_unnamed;	/* a trusted proxy named none */
@@ -308,5 +309,22 @@ void	 apiv1_certs_create(struct api_req *);
 void	 apiv1_cert_get(struct api_req *);
 void	 apiv1_cert_delete(struct api_req *);
 void	 apiv1_cert_export(struct api_req *);
+struct cert_rec;
+json_t	*render_cert(const struct cert_rec *);
+
+/* devices.c: devices, their certificates, their own reads */
+void	 apiv1_devices_create(struct api_req *);
+void	 apiv1_devices_list(struct api_req *);
+void	 apiv1_device_get(struct api_req *);
+void	 apiv1_device_delete(struct api_req *);
+void	 apiv1_device_cert_add(struct api_req *);
+void	 apiv1_device_cert_remove(struct api_req *);
+void	 apiv1_cert_assign(struct api_req *);
+void	 apiv1_self_cert(struct api_req *);
+void	 apiv1_self_bundle(struct api_req *);
+void	 apiv1_self_deploy(struct api_req *);
+/* devpoll.c: a device's update poll, held until a signal or its wait */
+void	 apiv1_self_updates(struct api_req *);
+int	 devpoll_signaled(struct ipc_chan *, struct ipc_msg *);
 
 #endif

@@ -47,7 +47,7 @@ render_ca(const struct ca_rec *c)
 	return j;
 }
 
-static json_t *
+json_t *
 render_cert(const struct cert_rec *c)
 {
 	json_t		*j, *sans;

@@ -92,5 +92,7 @@ struct server_hooks {
 void	 server_init(const struct server_hooks *);
 void	 conn_ipc_started(struct conn *, struct ipc_chan *, uint32_t reqid);
 void	 conn_ipc_done(struct conn *);
+/* A request held longer than request_timeout (a long poll) */
+void	 conn_hold(struct conn *, uint32_t seconds);
 
 #endif

@@ -54,6 +54,7 @@ static const struct ipc_handler handlers[] = {
 #endif
 	{ IPC_CFG_DONE, config_done, IPC_H_CONFIGURES },
 	{ IPC_PROC_START, config_proc_start, IPC_H_ONCE },
+	{ IPC_DEVICE_SIGNALED, devpoll_signaled, IPC_H_CONFIGURED },
 };
 
 /* Exported for the unit test that checks every process's table. */

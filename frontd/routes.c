@@ -71,6 +71,10 @@ static const char *const f_cert_create[] = { "domain", "domain_name", "sans",
     "ca_id", "acme_account_id", "acct_id", "dns_provider_id", "key_type",
     "key_bits", "validity_days", "auto_renew", "action", NULL };
 
+static const char *const f_device_create[] = { "name", "description",
+    "device_type", "dev_pk", NULL };
+static const char *const f_cert_id[] = { "cert_id", NULL };
+static const char *const f_device_id[] = { "device_id", NULL };
 static const char *const q_page[] = { "limit", "offset", NULL };
 static const char *const q_cursor[] = { "limit", "offset", "cursor", NULL };
 static const char *const f_dnsprov[] = { "type", "provider", "name",
@@ -265,6 +269,29 @@ static const struct route routes[] = {
 	    apiv1_acmeacct_create, f_acmeacct, NULL },
 	{ APIV1, GET, "/apiv1/users/{}/acme-accounts/{}", AUTH_ANY, ANY,
 	    apiv1_acmeacct_get, NULL, NULL },
+	{ APIV1, GET, "/apiv1/users/{}/devices", AUTH_ANY, ANY,
+	    apiv1_devices_list, NULL, q_page },
+	{ APIV1, POST, "/apiv1/users/{}/devices", AUTH_ANY, ANY,
+	    apiv1_devices_create, f_device_create, NULL },
+	{ APIV1, GET, "/apiv1/users/{}/devices/{}", AUTH_ANY, ANY,
+	    apiv1_device_get, NULL, NULL },
+	{ APIV1, DELETE, "/apiv1/users/{}/devices/{}", AUTH_ANY, ANY,
+	    apiv1_device_delete, NULL, NULL },
+	{ APIV1, POST, "/apiv1/users/{}/devices/{}/certificates", AUTH_ANY,
+	    ANY, apiv1_device_cert_add, f_cert_id, NULL },
+	{ APIV1, DELETE, "/apiv1/users/{}/devices/{}/certificates/{}",
+	    AUTH_ANY, ANY, apiv1_device_cert_remove, NULL, NULL },
+	{ APIV1, POST, "/apiv1/users/{}/certificates/{}/assign", AUTH_ANY, ANY,
+	    apiv1_cert_assign, f_device_id, NULL },
+	/* a device's own reads, with its token alone */
+	{ APIV1, GET, "/apiv1/devices/self/certificates/{}", AUTH_BEARER, ANY,
+	    apiv1_self_cert, NULL, NULL },
+	{ APIV1, GET, "/apiv1/devices/self/certificates/{}/deploy-materials",
+	    AUTH_BEARER, ANY, apiv1_self_deploy, NULL, NULL },
+	{ APIV1, GET, "/apiv1/devices/self/updates", AUTH_BEARER, ANY,
+	    apiv1_self_updates, NULL, NULL },
+	{ APIV1, GET, "/apiv1/devices/self/cas/{}/bundle", AUTH_BEARER, ANY,
+	    apiv1_self_bundle, NULL, NULL },
 };
 
 static const char *

@@ -447,6 +447,12 @@ conn_ipc_started(struct conn *c, struct ipc_chan *chan, uint32_t reqid)
 }
 
 void
+conn_hold(struct conn *c, uint32_t seconds)
+{
+	conn_set_timer(c, seconds + c->lim.request_timeout);
+}
+
+void
 conn_ipc_done(struct conn *c)
 {
 	c->ipc_chan = NULL;

@@ -6,6 +6,7 @@
 
 #include "body_cfg.h"
 #include "body_certs.h"
+#include "body_devices.h"
 #include "body_auth.h"
 #include "body_core.h"
 #include "body_ctl.h"
@@ -557,6 +558,49 @@ static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 	    R(TASKD, AUTHD), REQ, IPC_ACME_EAB_RES, &body_acme_eab, NULL },
 	[IPC_ACME_EAB_RES] = { IPC_ACME_EAB_RES, "acme.eab.res", 1 * KIB,
 	    R(AUTHD, TASKD), REP, 0, &body_acme_eab_res, NULL },
+	/* devices: registered through authd, which mints the token */
+	[IPC_AUTH_DEVICE_CREATE] = { IPC_AUTH_DEVICE_CREATE,
+	    "auth.device.create", 1 * KIB, FA, REQ, IPC_DEVICE_RES,
+	    &body_device_create, NULL },
+	[IPC_STORE_DEVICE_CREATE] = { IPC_STORE_DEVICE_CREATE,
+	    "store.device.create", 1 * KIB, AS, REQ, IPC_DEVICE_RES,
+	    &body_device_store, NULL },
+	[IPC_DEVICE_RES] = { IPC_DEVICE_RES, "device.res", 1 * KIB,
+	    SF | SA | AF, REP, 0, &body_device_res, NULL },
+	[IPC_OP_DEVICE] = { IPC_OP_DEVICE, "op.device", SMALL, FS, REQ,
+	    IPC_DEVICE_RES, &body_op_cert, NULL },
+	[IPC_OP_DEVICE_LIST] = { IPC_OP_DEVICE_LIST, "op.device.list", SMALL,
+	    FS, REQ, IPC_DEVICE_LIST_RES, &body_cert_page, NULL },
+	[IPC_DEVICE_LIST_RES] = { IPC_DEVICE_LIST_RES, "device.list.res",
+	    LIST_MAX, SF, REP, 0, &body_cert_list_res, &body_device_rec },
+	[IPC_OP_DEVICE_ASSIGN] = { IPC_OP_DEVICE_ASSIGN, "op.device.assign",
+	    SMALL, FS, REQ, IPC_DEVICE_ASSIGN_RES, &body_device_assign, NULL },
+	[IPC_DEVICE_ASSIGN_RES] = { IPC_DEVICE_ASSIGN_RES,
+	    "device.assign.res", SMALL, SF, REP, 0, &body_device_assign_res,
+	    NULL },
+	/* a device's own reads, with its token's grant */
+	[IPC_OP_SELF_CERT] = { IPC_OP_SELF_CERT, "op.self.cert", SMALL, FS,
+	    REQ, IPC_CERT_RES, &body_op_cert, NULL },
+	[IPC_OP_SELF_BUNDLE] = { IPC_OP_SELF_BUNDLE, "op.self.bundle", SMALL,
+	    FS, REQ, IPC_CA_RES, &body_op_cert, NULL },
+	/* a device's deploy materials: authd has stored check the device
+	 * and hand over the seal, and wraps the key to the device's key */
+	[IPC_AUTH_DEPLOY] = { IPC_AUTH_DEPLOY, "auth.deploy", SMALL, FA, REQ,
+	    IPC_DEPLOY_RES, &body_op_cert, NULL },
+	[IPC_DEVKEY_GET] = { IPC_DEVKEY_GET, "devkey.get", SMALL, AS, REQ,
+	    IPC_DEVKEY_RES, &body_op_cert, NULL },
+	[IPC_DEVKEY_RES] = { IPC_DEVKEY_RES, "devkey.res", 24 * KIB, SA, REP, 0,
+	    &body_devkey_res, NULL },
+	[IPC_DEPLOY_RES] = { IPC_DEPLOY_RES, "deploy.res", 24 * KIB, AF, REP, 0,
+	    &body_deploy_res, NULL },
+	/* a device's poll of its signals, and stored's word that a device
+	 * has a new one, which wakes its waiting poll in frontd */
+	[IPC_OP_SELF_UPDATES] = { IPC_OP_SELF_UPDATES, "op.self.updates",
+	    SMALL, FS, REQ, IPC_UPDATES_RES, &body_updates_req, NULL },
+	[IPC_UPDATES_RES] = { IPC_UPDATES_RES, "updates.res", 16 * KIB, SF,
+	    REP, 0, &body_updates_res, &body_signal_rec },
+	[IPC_DEVICE_SIGNALED] = { IPC_DEVICE_SIGNALED, "device.signaled",
+	    SMALL, SF, 0, 0, &body_device_signaled, NULL },
 };
 
 const struct ipc_msgdef *

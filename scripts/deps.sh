@@ -5,12 +5,12 @@ set -eu
 
 BUILD="pkg-config make gcc clang byacc mandoc libbsd-dev libseccomp-dev
 libmsgpack-dev libevent-dev libssl-dev libjansson-dev libsqlite3-dev
-libargon2-dev libcurl4-openssl-dev libssh-dev"
+libargon2-dev libcurl4-openssl-dev libssh-dev libsodium-dev"
 RUN="openssl curl ca-certificates procps iproute2 sqlite3 crun busybox-static
 wireguard-go wireguard-tools"
 TEST="python3 python3-pytest python3-requests wrk nginx-light libclang-rt-14-dev
 llvm openssh-server openssh-client runc bind9 bind9-utils bind9-dnsutils
-pebble"
+pebble python3-nacl"
 
 missing=""
 for p in $BUILD $RUN $TEST; do

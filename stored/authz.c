@@ -39,6 +39,35 @@ authz_check(const uint8_t *buf, size_t len, struct principal *p,
 }
 
 /*
+ * A device's own reads: its token's grant alone, its device alive; the
+ * principal is its user, cred_oid the device.  0 or the status.
+ */
+int
+authz_device(const uint8_t *buf, size_t len, struct principal *p,
+    uint32_t *retry)
+{
+	struct stored	*s = stored_env;
+	struct grant	 g;
+	const char	*why;
+	int64_t		 now = time(NULL);
+
+	memset(p, 0, sizeof(*p));
+	*retry = 0;
+	if (!s->have_grant_key)
+		return 503;
+	if (grant_open(s->grant_key, buf, len, now, &g, &why) == -1) {
+		log_debug("grant refused: %s", why);
+		return 401;
+	}
+	if (credentials_device(&g, p) == -1)
+		return 401;
+	if (!ratelimit_hit(s->api, &p->user_oid, sizeof(p->user_oid), now,
+	    retry))
+		return 429;
+	return 0;
+}
+
+/*
  * An admin function on everyone, or on the user ref names ("" for
  * everyone), after the grant was read with status: 0 and that user
  * (0 for everyone), or the status to answer with.

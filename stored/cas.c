@@ -58,6 +58,32 @@ cas_load(uint64_t user, const char *ref, struct ca_rec *c, char *pem,
 	return rc == SQLITE_ROW ? 0 : -1;
 }
 
+/* The CA ref that issued a certificate given to device, with its PEM. */
+int
+cas_of_device(uint64_t device, const char *ref, struct ca_rec *c, char *pem,
+    size_t pemlen)
+{
+	static char	 sql[512];
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if (sql[0] == '\0')
+		snprintf(sql, sizeof(sql), "SELECT %s, cert_pem FROM cas "
+		    "WHERE (id = ?2 OR CAST(oid AS TEXT) = ?2) AND EXISTS "
+		    "(SELECT 1 FROM device_certs x JOIN certificates t ON "
+		    "t.oid = x.cert_oid WHERE x.device_oid = ?1 AND t.ca_oid = "
+		    "cas.oid)", ca_columns);
+	st = db_stmt(sql);
+	sqlite3_bind_int64(st, 1, device);
+	sqlite3_bind_text(st, 2, ref, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		row_to_ca(st, c);
+		db_text_col(st, 9, pem, pemlen);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
 /* Its seal, for authd to sign with: -1 if none. */
 int
 cas_sealed(uint64_t oid, uint8_t *sealed, size_t cap, size_t *len)

@@ -59,6 +59,48 @@ cert_load(uint64_t user, const char *ref, struct cert_rec *c)
 	return rc == SQLITE_ROW ? 0 : -1;
 }
 
+/* The certificate ref of anyone (stored decides whose): -1 if none. */
+int
+certs_find(const char *ref, struct cert_rec *c)
+{
+	static char	 sql[512];
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if (sql[0] == '\0')
+		snprintf(sql, sizeof(sql), "SELECT %s FROM certificates c "
+		    "WHERE c.id = ?1 OR CAST(c.oid AS TEXT) = ?1",
+		    cert_columns);
+	st = db_stmt(sql);
+	sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		row_to_cert(st, c);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+/* The certificate ref given to device: -1 if none. */
+int
+certs_of_device(uint64_t device, const char *ref, struct cert_rec *c)
+{
+	static char	 sql[512];
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if (sql[0] == '\0')
+		snprintf(sql, sizeof(sql), "SELECT %s FROM certificates c "
+		    "JOIN device_certs x ON x.cert_oid = c.oid WHERE "
+		    "x.device_oid = ?1 AND (c.id = ?2 OR CAST(c.oid AS TEXT) "
+		    "= ?2)", cert_columns);
+	st = db_stmt(sql);
+	sqlite3_bind_int64(st, 1, device);
+	sqlite3_bind_text(st, 2, ref, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		row_to_cert(st, c);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
 static void
 reply_cert(const struct ipc_req *req, int status, const char *message,
     const struct cert_rec *c)
@@ -170,6 +212,7 @@ certs_op(struct ipc_chan *chan, struct ipc_msg *m)
 	if (status == 0 && cert_load(user, b.ref, c) == -1)
 		status = 404;
 	if (status == 0 && b.op == CERT_OP_DELETE && (db_begin() == -1 ||
+	    devsignal_cert_gone(c->oid) == -1 ||
 	    db_write(del, c->oid, 0) == -1 || db_event("certificate.delete",
 	    "info", p.user_id, "certificate deleted", p.username, NULL,
 	    b.dialect < DIALECT_MAX ? (int)b.dialect : -1) == -1 ||
@@ -251,7 +294,7 @@ certs_list(struct ipc_chan *chan, struct ipc_msg *m)
 }
 
 /* The certificate's PEMs and seal into k: -1 if none. */
-static int
+int
 cert_secret(uint64_t oid, struct ipc_certkey_res *k)
 {
 	static const char sql[] = "SELECT cert_pem, chain_pem, key_sealed "

@@ -145,6 +145,37 @@ account_key_alive(const struct grant *g, struct principal *p, int64_t now)
 	return ok ? 0 : -1;
 }
 
+/* A device's token: its device still there, the user active. */
+int
+credentials_device(const struct grant *g, struct principal *p)
+{
+	static const char sql[] = "SELECT u.oid, u.id, u.username, u.role, "
+	    "u.status, coalesce(u.expires_at, 0) FROM devices d JOIN users u "
+	    "ON u.oid = d.user_oid WHERE d.oid = ?";
+	sqlite3_stmt	*st = db_stmt(sql);
+	int		 ok = 0;
+
+	memset(p, 0, sizeof(*p));
+	if (g->kind != GRANT_DEVICE)
+		return -1;
+	p->kind = g->kind;
+	p->cred_oid = g->cred_oid;
+	sqlite3_bind_int64(st, 1, g->cred_oid);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		p->user_oid = sqlite3_column_int64(st, 0);
+		strlcpy(p->user_id, (const char *)sqlite3_column_text(st, 1),
+		    sizeof(p->user_id));
+		strlcpy(p->username, (const char *)sqlite3_column_text(st, 2),
+		    sizeof(p->username));
+		p->role = ROLE_USER;
+		ok = user_usable((const char *)sqlite3_column_text(st, 4),
+		    sqlite3_column_int64(st, 5), time(NULL)) &&
+		    g->user_oid == p->user_oid;
+	}
+	sqlite3_reset(st);
+	return ok ? 0 : -1;
+}
+
 int
 credentials_alive(const struct grant *g, struct principal *p)
 {
@@ -161,6 +192,7 @@ credentials_alive(const struct grant *g, struct principal *p)
 		return apikey_alive(g, p, now);
 	case GRANT_ACCOUNT_KEY:
 		return account_key_alive(g, p, now);
+	case GRANT_DEVICE:	/* its own reads alone: credentials_device() */
 	default:
 		return -1;
 	}

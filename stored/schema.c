@@ -409,6 +409,40 @@ static const char *const migrations[] = {
 	"  account_url TEXT NOT NULL DEFAULT '',"
 	"  created_at INTEGER NOT NULL);"
 	"CREATE INDEX acme_accounts_user ON acme_accounts (user_oid, oid);",
+	/* 18: a user's devices, their tokens (public id and HMAC, as API
+	 * keys), the certificates given to them, and the signals they poll;
+	 * numbers never given again, since a device's grant names its row */
+	"CREATE TABLE devices ("
+	"  oid INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  id TEXT NOT NULL UNIQUE,"
+	"  user_oid INTEGER NOT NULL REFERENCES users (oid) ON DELETE CASCADE,"
+	"  name TEXT NOT NULL,"
+	"  description TEXT NOT NULL DEFAULT '',"
+	"  device_type TEXT NOT NULL DEFAULT '',"
+	"  dev_pk TEXT NOT NULL DEFAULT '',"
+	"  public_id TEXT NOT NULL UNIQUE,"
+	"  digest BLOB NOT NULL,"
+	"  signals_trimmed BIGINT NOT NULL DEFAULT 0,"
+	"  created_at BIGINT NOT NULL);"
+	"CREATE INDEX devices_user ON devices (user_oid, oid);"
+	"CREATE TABLE device_certs ("
+	"  device_oid INTEGER NOT NULL REFERENCES devices (oid)"
+	"    ON DELETE CASCADE,"
+	"  cert_oid INTEGER NOT NULL REFERENCES certificates (oid)"
+	"    ON DELETE CASCADE,"
+	"  assigned_at BIGINT NOT NULL,"
+	"  PRIMARY KEY (device_oid, cert_oid));"
+	"CREATE INDEX device_certs_cert ON device_certs (cert_oid);"
+	"CREATE TABLE device_signals ("
+	"  oid INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  device_oid INTEGER NOT NULL REFERENCES devices (oid)"
+	"    ON DELETE CASCADE,"
+	"  type TEXT NOT NULL,"
+	"  ref TEXT NOT NULL DEFAULT '',"
+	"  ts_ms BIGINT NOT NULL,"
+	"  UNIQUE (device_oid, type, ts_ms));"
+	"CREATE INDEX device_signals_device ON device_signals"
+	"  (device_oid, oid);",
 };
 
 /* The migration that rebuilds tables other tables refer to: it runs with

@@ -78,8 +78,10 @@ static const struct ipc_handler handlers[] = {
 	{ IPC_STORE_CA_CREATE, cas_store_create, LIVE },
 	{ IPC_STORE_CERT_CREATE, certs_store_create, LIVE },
 	{ IPC_CERTKEY_GET, certs_key_get, LIVE },
+	{ IPC_DEVKEY_GET, devself_key, LIVE },
 	{ IPC_STORE_DNSPROV_CREATE, dnsprov_store_create, LIVE },
 	{ IPC_STORE_ACMEACCT_CREATE, acmeacct_store_create, LIVE },
+	{ IPC_STORE_DEVICE_CREATE, devices_store_create, LIVE },
 
 	{ IPC_HEALTH_CHECK, health_check, LIVE },
 	{ IPC_PING, health_ping, LIVE },
@@ -126,6 +128,12 @@ static const struct ipc_handler handlers[] = {
 	{ IPC_OP_CA_LIST, cas_list, OP },
 	{ IPC_OP_CERT, certs_op, OP },
 	{ IPC_OP_CERT_LIST, certs_list, OP },
+	{ IPC_OP_DEVICE, devices_op, OP },
+	{ IPC_OP_DEVICE_LIST, devices_list, OP },
+	{ IPC_OP_DEVICE_ASSIGN, devices_assign, OP },
+	{ IPC_OP_SELF_CERT, devself_cert, OP },
+	{ IPC_OP_SELF_BUNDLE, devself_bundle, OP },
+	{ IPC_OP_SELF_UPDATES, devself_updates, OP },
 
 	{ IPC_TASK_CLAIM, tasks_claim, LIVE },
 	{ IPC_TASK_PROGRESS, tasks_progress, LIVE },
@@ -181,6 +189,7 @@ main(int argc, char *argv[])
 	sandbox_enter(&policy);
 	s.base = daemon_event_base();
 	s.api = ratelimit_new(100, 60, 65536);
+	s.polls = ratelimit_new(POLLS_PER_MINUTE, 60, 65536);
 	sessions_sweep_init();
 	digest_init();
 

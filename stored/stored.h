@@ -48,6 +48,7 @@ struct stored {
 	uint8_t			 grant_key[GRANT_KEY_LEN];
 	int			 have_grant_key;
 	struct ratelimit	*api;
+	struct ratelimit	*polls;		/* a device's update polls */
 	int			 serving;
 };
 
@@ -147,6 +148,7 @@ int	 user_ref(const char *ref, uint64_t *oid);
 
 /* credentials.c: whether the credential behind a grant still lives */
 int	 credentials_alive(const struct grant *, struct principal *);
+int	 credentials_device(const struct grant *, struct principal *);
 
 /* authz.c: every operation starts here */
 int	 authz_check(const uint8_t *grant, size_t len, struct principal *,
@@ -156,6 +158,8 @@ int	 authz_admin_on(const struct principal *, int status, const char *ref,
 int	 authz_user(const struct principal *, const char *ref, int admin_only,
 	    uint64_t *oid);
 int	 authz_access_known(uint32_t access);
+int	 authz_device(const uint8_t *grant, size_t len, struct principal *,
+	    uint32_t *retry);
 int	 authz_user_reached(const struct principal *, uint32_t access,
 	    const char *ref, uint64_t *oid);
 
@@ -326,8 +330,39 @@ int	 certpage_owner(const uint8_t *grant, size_t len, uint32_t access,
 	    uint64_t *user);
 const char *certpage_message(int status);
 
+/* certs.c: a certificate by ref of anyone, or given to a device */
+struct cert_rec;
+int	 certs_find(const char *ref, struct cert_rec *);
+struct ipc_certkey_res;
+int	 cert_secret(uint64_t oid, struct ipc_certkey_res *);
+int	 certs_of_device(uint64_t device, const char *ref, struct cert_rec *);
+
+/* devices.c, devself.c: a user's devices, and a device's own reads */
+int	 devices_store_create(struct ipc_chan *, struct ipc_msg *);
+int	 devices_op(struct ipc_chan *, struct ipc_msg *);
+int	 devices_list(struct ipc_chan *, struct ipc_msg *);
+int	 devices_assign(struct ipc_chan *, struct ipc_msg *);
+int	 devself_cert(struct ipc_chan *, struct ipc_msg *);
+int	 devself_bundle(struct ipc_chan *, struct ipc_msg *);
+int	 devself_key(struct ipc_chan *, struct ipc_msg *);
+/*
+ * devsignal.c: what a device polls for.  devsignal_add() records a
+ * signal (ts_ms unique per type for the device); devsignal_cert_gone()
+ * tells each device holding a certificate about to go.  -1 on a
+ * database error, inside the caller's transaction.
+ */
+int	 devsignal_add(uint64_t device, const char *type, uint64_t ref);
+int	 devsignal_cert_gone(uint64_t cert);
+/* tells frontd, whose polls for the device wait */
+void	 devsignal_wake(uint64_t device);
+int	 devself_updates(struct ipc_chan *, struct ipc_msg *);
+/* a device may poll for updates so often a minute, then 429 */
+#define POLLS_PER_MINUTE	60
+
 /* cas.c: a user's private CAs */
 int	 cas_load(uint64_t user, const char *ref, struct ca_rec *,
+	    char *pem, size_t pemlen);
+int	 cas_of_device(uint64_t device, const char *ref, struct ca_rec *,
 	    char *pem, size_t pemlen);
 int	 cas_sealed(uint64_t oid, uint8_t *sealed, size_t cap, size_t *len);
 int	 cas_store_create(struct ipc_chan *, struct ipc_msg *);

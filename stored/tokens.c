@@ -23,6 +23,10 @@ static const char client_sql[] = "SELECT c.oid, c.user_oid, c.digest, 0, "
     "0, c.allow, 0, u.role, c.oid, '" PREFIX_CLIENT "' FROM api_clients c "
     "JOIN users u ON u.oid = c.user_oid WHERE c.public_id = ?";
 
+static const char device_sql[] = "SELECT d.oid, d.user_oid, d.digest, 0, "
+    "0, '', 0, u.role, 0, '" PREFIX_DEVICE "' FROM devices d JOIN users u "
+    "ON u.oid = d.user_oid WHERE d.public_id = ?";
+
 /* A row of one of the queries above, as token.res carries it. */
 static int
 row_to_token(sqlite3_stmt *st, struct ipc_token_res *t)
@@ -67,6 +71,9 @@ tokens_get(struct ipc_chan *chan, struct ipc_msg *m)
 		break;
 	case TOKEN_CLIENT:
 		st = db_stmt(client_sql);
+		break;
+	case TOKEN_DEVICE:
+		st = db_stmt(device_sql);
 		break;
 	default:
 		return ipc_violation(m, "unknown token table");

@@ -1,0 +1,112 @@
+/*
+ * Registering a device (issue 11): its token is minted here (mint.c),
+ * like an API key's, and shown once in the answer; stored keeps the
+ * public id and the HMAC of the secret.  An agent's X25519 public key
+ * (dev_pk), when given, is checked here: 32 bytes in standard base64.
+ */
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "authd.h"
+#include "body_devices.h"
+#include "log.h"
+#include "tokens.h"
+#include "util.h"
+
+#if DEVICE_DIGEST_LEN != CRYPTO_MAC_LEN || \
+    DEVICE_PUBLIC_ID_MAX < TOKEN_ID_TEXT_LEN
+#error "a device token's record does not fit its message"
+#endif
+
+/* "" or base64 of exactly 32 bytes: 1 if so */
+int
+device_pk_valid(const char *pk)
+{
+	unsigned char	 raw[48];
+	size_t		 len = strlen(pk);
+
+	if (len == 0)
+		return 1;
+	if (len != DEVICE_PK_MAX || pk[43] != '=' || pk[42] == '=')
+		return 0;
+	return EVP_DecodeBlock(raw, (const unsigned char *)pk, (int)len) ==
+	    33;
+}
+
+static int
+text_ok(const char *s, int empty_ok)
+{
+	if (*s == '\0')
+		return empty_ok;
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return 0;
+	return 1;
+}
+
+/* stored's record of the device, and the token in it, shown this once */
+static int
+device_answer(struct ipc_msg *res, const struct mint *mt)
+{
+	struct ipc_device_res	 d;
+
+	if (ipc_msg_get(res, &d) == -1)
+		return -1;
+	if (d.head.status == 201)
+		strlcpy(d.token, mt->secret, sizeof(d.token));
+	ipc_answer(&mt->req, &d, NULL);
+	explicit_bzero(&d, sizeof(d));
+	return 0;
+}
+
+/* IPC_AUTH_DEVICE_CREATE, from frontd */
+int
+devices_create(struct ipc_chan *chan, struct ipc_msg *m)
+{
+	struct ipc_device_create b;
+	struct ipc_device_store	 rec;
+	struct mint		*mt;
+	struct grant		 g;
+
+	if (ipc_msg_get(m, &b) == -1)
+		return -1;
+	mt = mint_new(chan, m);
+	if (grant_check(b.grant, b.grant_len, &g) == -1 ||
+	    g.kind == GRANT_DEVICE) {
+		mint_refuse(mt, 401, "invalid or expired token");
+		return 0;
+	}
+	if (g.kind == GRANT_APIKEY && !(g.scopes & SCOPE_DEVICES_WRITE)) {
+		mint_refuse(mt, 403, "api key lacks required permission");
+		return 0;
+	}
+	if (!text_ok(b.name, 0) || !text_ok(b.description, 1) ||
+	    !text_ok(b.device_type, 1)) {
+		mint_refuse(mt, 400, "name, description and device_type must "
+		    "be printable text, the name not empty");
+		return 0;
+	}
+	if (!device_pk_valid(b.dev_pk)) {
+		mint_refuse(mt, 400, "dev_pk must be an X25519 public key: 32 "
+		    "bytes in base64");
+		return 0;
+	}
+	memset(&rec, 0, sizeof(rec));
+	if (mint_token(mt, PREFIX_DEVICE, rec.public_id, rec.digest) == -1)
+		fatalx("cannot mint a device token");
+	rec.digest_len = sizeof(rec.digest);
+	memcpy(rec.grant, b.grant, b.grant_len);
+	rec.grant_len = b.grant_len;
+	strlcpy(rec.user, b.user, sizeof(rec.user));
+	uuid_v4(rec.device.id);
+	strlcpy(rec.device.name, b.name, sizeof(rec.device.name));
+	strlcpy(rec.device.description, b.description,
+	    sizeof(rec.device.description));
+	strlcpy(rec.device.device_type, b.device_type,
+	    sizeof(rec.device.device_type));
+	strlcpy(rec.device.dev_pk, b.dev_pk, sizeof(rec.device.dev_pk));
+	mint_store(mt, IPC_STORE_DEVICE_CREATE, &rec, device_answer);
+	explicit_bzero(&rec, sizeof(rec));
+	return 0;
+}
