@@ -296,7 +296,7 @@ def test_deploy_materials_open_with_the_device_key_alone(shared_suite,
     path = "/apiv1/devices/self/certificates/%s/deploy-materials"
     # not given yet: not found
     assert api(s, dev, "GET", path % certs[0]["id"])[0] == 404
-    lines = []
+    lines, shown = [], []
     for cert in certs:
         status, _ = api(s, ha, "POST", "/apiv1/users/%s/devices/%s/"
                         "certificates" % (alice, d["id"]),
@@ -331,6 +331,7 @@ def test_deploy_materials_open_with_the_device_key_alone(shared_suite,
             AESGCM(key).decrypt(base64.b64decode(env["nonce"]), bytes(ct),
                                 None)
         lines.append(pem.split(b"\n")[1])
+        shown.append(env["cert"].split("\n")[1].encode())
     # two fetches: two data keys, two nonces
     a = api(s, dev, "GET", path % certs[0]["id"])[1]["data"]
     b = api(s, dev, "GET", path % certs[0]["id"])[1]["data"]
@@ -354,6 +355,10 @@ def test_deploy_materials_open_with_the_device_key_alone(shared_suite,
     for line in lines:
         assert len(line) == 64
         assert not any(line in r for r in regions), "frontd holds a key"
+    # the control: the certificates frontd carried in the same answers are
+    # found, so the search does reach where an answer passes
+    assert all(len(line) == 64 and any(line in r for r in regions)
+               for line in shown)
 
 
 def json_text(v):

@@ -15,10 +15,10 @@ def e2e_files():
             if n.startswith("test_") and n.endswith(".py")}
 
 
-def leakcheck_files(tmp_path, names):
-    """What run.sh -l lists, asked of a copy of run.sh beside empty files
-    of these names: never of the checkout, where a runner that did not
-    know -l would start the whole regress suite."""
+def leakcheck_files(tmp_path, names, flag="-l"):
+    """What run.sh -l (or -L) lists, asked of a copy of run.sh beside
+    empty files of these names: never of the checkout, where a runner
+    that did not know the flag would start the whole regress suite."""
     e2e = tmp_path / "regress" / "e2e"
     e2e.mkdir(parents=True)
     shutil.copy(os.path.join(TOP, "regress", "run.sh"), tmp_path / "regress")
@@ -26,7 +26,7 @@ def leakcheck_files(tmp_path, names):
         (e2e / name).write_text("")
     env = dict(os.environ)
     env.pop("MOAT_TEST_BINDIR", None)
-    out = subprocess.run([str(tmp_path / "regress" / "run.sh"), "-l"],
+    out = subprocess.run([str(tmp_path / "regress" / "run.sh"), flag],
                          cwd=str(tmp_path), env=env, capture_output=True,
                          text=True, timeout=60)
     assert out.returncode == 0, out.stdout + out.stderr
@@ -46,3 +46,16 @@ def test_leak_pass_leaves_out_only_what_it_names(tmp_path):
     assert {os.path.basename(f) for f in listed} == \
         e2e_files() - NOT_LEAKCHECKED
     assert all(f.startswith("regress/e2e/") for f in listed)
+
+
+def test_every_file_runs_in_one_lane(tmp_path):
+    """The two lanes that run at once share out every file, a new one
+    too, each to one lane only, so that no file runs beside itself; the
+    heaviest are apart."""
+    names = e2e_files() | {"test_brand_new.py"}
+    out = leakcheck_files(tmp_path, names, "-L")
+    pairs = list(zip(out[0::2], out[1::2]))
+    assert sorted(os.path.basename(f) for _, f in pairs) == sorted(names)
+    assert {lane for lane, _ in pairs} == {"1", "2"}
+    lane = {os.path.basename(f): n for n, f in pairs}
+    assert lane["test_limits.py"] != lane["test_hostile.py"]

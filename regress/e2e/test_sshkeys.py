@@ -328,13 +328,15 @@ def test_authorized_keys_command(suite, tmp_path):
     assert out.returncode == 0, out.stderr
     assert out.stdout == line.strip() + "\n"
     assert moatctl(suite, "authorized-keys", "nobody").stdout == ""
-    # fast enough for sshd: the median of a few runs under 50 ms
+    # fast enough for sshd: the median of a few runs under 200 ms, which
+    # an ASan build on a loaded machine meets and a login's delays (a
+    # second at least) or an argon2 verify would not
     times = []
     for _ in range(9):
         t = time.monotonic()
         moatctl(suite, "authorized-keys", "shell")
         times.append(time.monotonic() - t)
-    assert sorted(times)[4] < 0.05, times
+    assert sorted(times)[4] < 0.2, times
     # disabled, then expired: no keys
     status, _, _ = call(suite, "PATCH", "/v1/admin/users/" + user["id"],
                         admin, {"status": "disabled"})
