@@ -67,18 +67,38 @@ for f in regress/fuzz/crashes/*; do
 	fi
 done
 [ "$secs" -eq 0 ] && { [ $status -eq 0 ] && echo "fuzz: built"; exit $status; }
-for t in ipc http json jwt sshkey conf tlssign certnames dns acme; do
+# one target a core at a time: each still gets its SECONDS of a core
+fuzz_one() {	# fuzz_one TARGET: its log in $out/fuzz_TARGET.log
+	t=$1
 	seeds=regress/fuzz/corpus/$t
 	[ "$t" = conf ] && seeds=regress/unit/conf
 	mkdir -p "$out/corpus-$t"
-	echo "fuzz_$t: ${secs}s"
-	if ! (cd "$out" && ./fuzz_$t -max_total_time="$secs" -max_len=8192 \
+	(cd "$out" && ./fuzz_$t -max_total_time="$secs" -max_len=8192 \
 	    -close_fd_mask=2 -print_final_stats=0 "corpus-$t" \
-	    "$top/$seeds" > "fuzz_$t.log" 2>&1); then
-		tail -40 "$out/fuzz_$t.log"
-		status=1
-	fi
-	grep -E '^Done|^#[0-9]+.*DONE' "$out/fuzz_$t.log" | tail -1 || true
+	    "$top/$seeds" > "fuzz_$t.log" 2>&1)
+}
+cores=$(nproc)
+set -- ipc http json jwt sshkey conf tlssign certnames dns acme
+while [ $# -gt 0 ]; do
+	batch=
+	while [ $# -gt 0 ] && [ "$(echo $batch | wc -w)" -lt "$cores" ]; do
+		batch="$batch $1"
+		shift
+	done
+	pids=
+	for t in $batch; do
+		echo "fuzz_$t: ${secs}s"
+		fuzz_one "$t" &
+		pids="$pids $!:$t"
+	done
+	for pt in $pids; do
+		if ! wait "${pt%%:*}"; then
+			tail -40 "$out/fuzz_${pt#*:}.log"
+			status=1
+		fi
+		grep -E '^Done|^#[0-9]+.*DONE' "$out/fuzz_${pt#*:}.log" |
+		    tail -1 || true
+	done
 done
 [ $status -eq 0 ] && echo "fuzz: no crash, no leak"
 exit $status
