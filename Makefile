@@ -243,7 +243,7 @@ UNIT_TESTS = $(BIN)/test_ipc $(BIN)/test_conf $(BIN)/test_common \
 	$(BIN)/test_body_certs $(BIN)/test_pki $(BIN)/test_body_devices \
 	$(BIN)/test_dnswire $(BIN)/dnsu_tool \
 	$(BIN)/test_body_dns $(BIN)/test_dnsunseal $(BIN)/test_acmekey \
-	$(BIN)/test_acme $(BIN)/acme_probe \
+	$(BIN)/test_acme $(BIN)/acme_probe $(BIN)/test_cceline \
 	$(DISPATCH_TESTS)
 UNIT_LIB = $(call objs,regress/unit/test.c,unit) $(LIBMOAT)
 
@@ -328,6 +328,10 @@ $(BIN)/test_dnswire: $(call objs,regress/unit/test_dnswire.c $(DNSU_SRCS),unit) 
 $(BIN)/dnsu_tool: $(call objs,regress/tools/dnsu_tool.c $(DNSU_SRCS),unit) $(UNIT_LIB)
 	@echo "LD $@"
 	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS) libcrypto)
+
+$(BIN)/test_cceline: $(call objs,regress/unit/test_cceline.c frontd/cceline.c,unit) $(UNIT_LIB)
+	@echo "LD $@"
+	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS))
 
 $(BIN)/test_tree: $(call objs,regress/unit/test_tree.c taskd/tree.c,unit) $(UNIT_LIB)
 	@echo "LD $@"

@@ -175,6 +175,18 @@ utf8_char(const unsigned char *p)
 	return n;
 }
 
+int
+utf8_valid(const char *s)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 n;
+
+	for (; *p != '\0'; p += n)
+		if ((n = utf8_char(p)) == 0)
+			return 0;
+	return 1;
+}
+
 void
 utf8_repair(char *s)
 {

@@ -27,6 +27,7 @@ int	 text_is_line(const char *);
 /* The longest prefix of s of at most max bytes that ends on a character. */
 size_t	 utf8_clip(const char *s, size_t max);
 /* Each byte that is not part of valid UTF-8 (as JSON wants it) becomes '?'. */
+int	 utf8_valid(const char *s);
 void	 utf8_repair(char *s);
 /*
  * A name a client sent, fit to quote in an answer: printable ASCII,

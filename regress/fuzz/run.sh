@@ -46,6 +46,8 @@ clang $CFLAGS -Iauthd regress/fuzz/fuzz_tlssign.c authd/tlskey.c \
     -o "$out/fuzz_tlssign" $LIBS $(pkg-config --libs libcrypto)
 clang $CFLAGS -Iauthd regress/fuzz/fuzz_certnames.c authd/pki.c \
     -o "$out/fuzz_certnames" $LIBS $(pkg-config --libs libcrypto)
+clang $CFLAGS regress/fuzz/fuzz_cceline.c frontd/cceline.c common/util.c log/log.c \
+    -o "$out/fuzz_cceline" $LIBS
 clang $CFLAGS -Itaskd regress/fuzz/fuzz_dns.c taskd/dnswire.c \
     taskd/dnstsig.c common/dnsprov.c -o "$out/fuzz_dns" $LIBS \
     $(pkg-config --libs libcrypto)
@@ -78,7 +80,7 @@ fuzz_one() {	# fuzz_one TARGET: its log in $out/fuzz_TARGET.log
 	    "$top/$seeds" > "fuzz_$t.log" 2>&1)
 }
 cores=$(nproc)
-set -- ipc http json jwt sshkey conf tlssign certnames dns acme
+set -- ipc http json jwt sshkey conf tlssign certnames dns acme cceline
 while [ $# -gt 0 ]; do
 	batch=
 	while [ $# -gt 0 ] && [ "$(echo $batch | wc -w)" -lt "$cores" ]; do

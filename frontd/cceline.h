@@ -1,0 +1,80 @@
+/*
+ * The command API's raw command line (NOTES.md, "Command API v2"): what
+ * existing billing modules send in "cmd", parsed into the parts of the
+ * structured form, so that both forms mean the same.
+ */
+#ifndef MOAT_CCELINE_H
+#define MOAT_CCELINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define CCE_LINE_MAX	16384	/* bytes of a command line */
+#define CCE_NAME_MAX	63	/* a class, namespace or sort word */
+#define CCE_KEY_MAX	127	/* a property name, "Namespace.prop" at most */
+#define CCE_VALUE_MAX	8191	/* a value, decoded */
+#define CCE_ARGS_MAX	64	/* key/value pairs of one command */
+#define CCE_OIDS_MAX	100	/* oids of one GETALL */
+#define CCE_WORDS_MAX	2	/* AUTH's and AUTHKEY's positional words */
+
+enum cce_verb {
+	CCE_V_AUTH, CCE_V_AUTHKEY, CCE_V_BEGIN, CCE_V_BYE, CCE_V_CLASSES,
+	CCE_V_COMMIT, CCE_V_CREATE, CCE_V_DESTROY, CCE_V_ENDKEY, CCE_V_FIND,
+	CCE_V_FINDX, CCE_V_GET, CCE_V_GETALL, CCE_V_GETOBJECT, CCE_V_LOGIN,
+	CCE_V_NAMES, CCE_V_PING, CCE_V_RESUME, CCE_V_SET, CCE_V_SUSPEND,
+	CCE_V_WHOAMI, CCE_V_MAX
+};
+
+enum cce_op {
+	CCE_OP_EQ,		/* k=v */
+	CCE_OP_MATCH		/* k~re: a regular expression */
+};
+
+struct cce_arg {
+	const char	*key;
+	const char	*value;
+	enum cce_op	 op;
+};
+
+/* Strings point into arena; absent parts are NULL (oid 0). */
+struct cce_line {
+	enum cce_verb	 verb;
+	const char	*class;
+	uint64_t	 oid;
+	const char	*ns;
+	const char	*sorttype;
+	const char	*sortprop;
+	const char	*reason;	/* SUSPEND */
+	const char	*words[CCE_WORDS_MAX];
+	size_t		 nwords;
+	uint64_t	 oids[CCE_OIDS_MAX];
+	size_t		 noids;
+	struct cce_arg	 args[CCE_ARGS_MAX];
+	size_t		 nargs;
+	char		 arena[2 * CCE_LINE_MAX + 2];
+	size_t		 used;
+};
+
+/*
+ * Parses len bytes of line into l (which the caller zeroes or not).
+ * 0, or the status of the text protocol (402 BAD COMMAND for an unknown
+ * command, 403 BAD PARAMETERS for anything else) with *why saying what
+ * in printable ASCII.
+ */
+int		 cce_line_parse(const char *line, size_t len, struct cce_line *l,
+		    const char **why);
+const char	*cce_verb_name(enum cce_verb);
+
+/*
+ * Arrays as the protocol writes them: "&a&b&", each element with "%XX"
+ * escapes for '&', '%' and bytes under 0x20.  "" is the empty array.
+ * cce_array_next() walks one: *pos starts at 0; it copies the next
+ * element decoded into out and answers 1, 0 at the end, -1 if the array
+ * is malformed (*why says how).
+ */
+int		 cce_array_next(const char *array, size_t *pos, char *out,
+		    size_t outlen, const char **why);
+/* Appends one element encoded to the array in buf; -1 if it is full. */
+int		 cce_array_add(char *buf, size_t buflen, const char *elem);
+
+#endif
