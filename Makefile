@@ -48,6 +48,7 @@ pc_libs = $(shell pkg-config --libs $(1))
 
 COMMON_SRCS = log/log.c common/sandbox.c common/landlock.c \
 	common/seccomp.c common/daemon.c common/util.c common/dialect.c \
+	common/ccearray.c \
 	common/hmac.c common/grant.c common/ratelimit.c \
 	common/timefmt.c common/scopes.c common/cidr.c \
 	common/sshkeycheck.c common/hostlife.c common/egresscheck.c \
@@ -243,7 +244,7 @@ UNIT_TESTS = $(BIN)/test_ipc $(BIN)/test_conf $(BIN)/test_common \
 	$(BIN)/test_body_certs $(BIN)/test_pki $(BIN)/test_body_devices \
 	$(BIN)/test_dnswire $(BIN)/dnsu_tool \
 	$(BIN)/test_body_dns $(BIN)/test_dnsunseal $(BIN)/test_acmekey \
-	$(BIN)/test_acme $(BIN)/acme_probe $(BIN)/test_cceline \
+	$(BIN)/test_acme $(BIN)/acme_probe $(BIN)/test_cceline $(BIN)/test_ccetype \
 	$(DISPATCH_TESTS)
 UNIT_LIB = $(call objs,regress/unit/test.c,unit) $(LIBMOAT)
 
@@ -332,6 +333,10 @@ $(BIN)/dnsu_tool: $(call objs,regress/tools/dnsu_tool.c $(DNSU_SRCS),unit) $(UNI
 $(BIN)/test_cceline: $(call objs,regress/unit/test_cceline.c frontd/cceline.c,unit) $(UNIT_LIB)
 	@echo "LD $@"
 	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS))
+# the command API's types, with PCRE2, which only stored will link
+$(BIN)/test_ccetype: $(call objs,regress/unit/test_ccetype.c common/ccetype.c,unit) $(UNIT_LIB)
+	@echo "LD $@"
+	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS) libpcre2-8)
 
 $(BIN)/test_tree: $(call objs,regress/unit/test_tree.c taskd/tree.c,unit) $(UNIT_LIB)
 	@echo "LD $@"

@@ -5,7 +5,7 @@ set -eu
 
 BUILD="pkg-config make gcc clang byacc mandoc libbsd-dev libseccomp-dev
 libmsgpack-dev libevent-dev libssl-dev libjansson-dev libsqlite3-dev
-libargon2-dev libcurl4-openssl-dev libssh-dev libsodium-dev"
+libargon2-dev libcurl4-openssl-dev libssh-dev libsodium-dev libpcre2-dev"
 RUN="openssl curl ca-certificates procps iproute2 sqlite3 crun busybox-static
 wireguard-go wireguard-tools"
 TEST="python3 python3-pytest python3-requests wrk nginx-light libclang-rt-14-dev

@@ -5,7 +5,8 @@
  * limits, and written again in the canonical spelling it parses to the
  * same command; a refusal says why in printable text.  The same input
  * read as an array ("&a&b&") decodes, encodes and decodes to the same
- * elements.
+ * elements; as a value it is checked against every type; cut in two, it
+ * is a pattern and a subject, and the match ends within its limits.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -13,7 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ccearray.h"
 #include "cceline.h"
+#include "ccetype.h"
 
 int	 LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
@@ -201,10 +204,43 @@ check_array(const uint8_t *data, size_t size)
 	REQUIRE(cce_array_next(enc, &pos2, back, sizeof(back), &why) == 0);
 }
 
+static void
+check_types(const uint8_t *data, size_t size)
+{
+	static char	 in[4096];
+	struct cce_re	*re;
+	const char	*why;
+	size_t		 half;
+	int		 t, rc;
+
+	if (size >= sizeof(in) || memchr(data, '\0', size) != NULL)
+		return;
+	memcpy(in, data, size);
+	in[size] = '\0';
+	for (t = 0; t < CCE_T_REGEX; t++) {
+		rc = cce_type_check((enum cce_type)t, NULL, 0, in, &why);
+		REQUIRE(rc == 0 || (rc == -1 && why != NULL));
+		rc = cce_type_check((enum cce_type)t, NULL, 1, in, &why);
+		REQUIRE(rc == 0 || (rc == -1 && why != NULL));
+	}
+	half = size / 2;
+	in[half] = '\0';
+	if ((re = cce_re_compile(in, &why)) == NULL) {
+		REQUIRE(why != NULL);
+		return;
+	}
+	rc = cce_re_match(re, in + half + (size > 0), &why);
+	REQUIRE(rc == 0 || rc == 1 || (rc == -1 && why != NULL));
+	rc = cce_type_check(CCE_T_REGEX, re, 1, in + half + (size > 0), &why);
+	REQUIRE(rc == 0 || rc == -1);
+	cce_re_free(re);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	check_line(data, size);
 	check_array(data, size);
+	check_types(data, size);
 	return 0;
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ccearray.h"
 #include "cceline.h"
 #include "test.h"
 
