@@ -245,6 +245,7 @@ UNIT_TESTS = $(BIN)/test_ipc $(BIN)/test_conf $(BIN)/test_common \
 	$(BIN)/test_dnswire $(BIN)/dnsu_tool \
 	$(BIN)/test_body_dns $(BIN)/test_dnsunseal $(BIN)/test_acmekey \
 	$(BIN)/test_acme $(BIN)/acme_probe $(BIN)/test_cceline $(BIN)/test_ccetype \
+	$(BIN)/test_cceschema \
 	$(DISPATCH_TESTS)
 UNIT_LIB = $(call objs,regress/unit/test.c,unit) $(LIBMOAT)
 
@@ -335,6 +336,9 @@ $(BIN)/test_cceline: $(call objs,regress/unit/test_cceline.c frontd/cceline.c,un
 	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS))
 # the command API's types, with PCRE2, which only stored will link
 $(BIN)/test_ccetype: $(call objs,regress/unit/test_ccetype.c common/ccetype.c,unit) $(UNIT_LIB)
+	@echo "LD $@"
+	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS) libpcre2-8)
+$(BIN)/test_cceschema: $(call objs,regress/unit/test_cceschema.c common/cceschema.c common/ccetype.c,unit) $(UNIT_LIB)
 	@echo "LD $@"
 	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS) libpcre2-8)
 

@@ -6,7 +6,8 @@
  * same command; a refusal says why in printable text.  The same input
  * read as an array ("&a&b&") decodes, encodes and decodes to the same
  * elements; as a value it is checked against every type; cut in two, it
- * is a pattern and a subject, and the match ends within its limits.
+ * is a pattern and a subject, and the match ends within its limits; as
+ * a schema file it is read or refused with a line number.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -16,6 +17,7 @@
 
 #include "ccearray.h"
 #include "cceline.h"
+#include "cceschema.h"
 #include "ccetype.h"
 
 int	 LLVMFuzzerTestOneInput(const uint8_t *, size_t);
@@ -236,9 +238,25 @@ check_types(const uint8_t *data, size_t size)
 	cce_re_free(re);
 }
 
+static void
+check_schema(const uint8_t *data, size_t size)
+{
+	struct cce_schema	*s;
+	char			 err[512];
+
+	err[0] = '\0';
+	if ((s = cce_schema_parse((const char *)data, size, err,
+	    sizeof(err))) != NULL) {
+		cce_schema_free(s);
+		return;
+	}
+	REQUIRE(strncmp(err, "line ", 5) == 0);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	check_schema(data, size);
 	check_line(data, size);
 	check_array(data, size);
 	check_types(data, size);

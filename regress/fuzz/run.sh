@@ -47,7 +47,7 @@ clang $CFLAGS -Iauthd regress/fuzz/fuzz_tlssign.c authd/tlskey.c \
 clang $CFLAGS -Iauthd regress/fuzz/fuzz_certnames.c authd/pki.c \
     -o "$out/fuzz_certnames" $LIBS $(pkg-config --libs libcrypto)
 clang $CFLAGS regress/fuzz/fuzz_cceline.c frontd/cceline.c common/ccearray.c \
-    common/ccetype.c common/util.c log/log.c \
+    common/ccetype.c common/cceschema.c common/util.c log/log.c \
     -o "$out/fuzz_cceline" $LIBS -lpcre2-8
 clang $CFLAGS -Itaskd regress/fuzz/fuzz_dns.c taskd/dnswire.c \
     taskd/dnstsig.c common/dnsprov.c -o "$out/fuzz_dns" $LIBS \
