@@ -100,7 +100,8 @@ hold() {	# hold LABEL PORT PATH SECONDS [client options] -> sets client
 
 # --- a normal request's p99 before the polls
 for round in 1 2 3; do p99_us; done > "$lp/p99.idle"
-grep -q failed "$lp/p99.idle" && unavailable "wrk failed: $(tail -3 "$lp/wrk.out")"
+grep -q failed "$lp/p99.idle" &&
+    unavailable "wrk failed: $(tail -3 "$lp/wrk.out")"
 p99_idle=$(median3 < "$lp/p99.idle")
 
 # --- moat: N devices on GET /apiv1/devices/self/updates?wait=30, held

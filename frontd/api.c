@@ -236,8 +236,8 @@ not_allowed(struct api_req *r, const struct route *routes, size_t n)
 		fatalx("%s: out of memory", __func__);
 	strlcpy(headers, "Allow: ", sizeof(headers));
 	for (i = 0; i < n; i++) {
-		if (!match(routes[i].pattern, r->c->req->path, r->c->req->pathlen,
-		    r))
+		if (!match(routes[i].pattern, r->c->req->path,
+		    r->c->req->pathlen, r))
 			continue;
 		if (strlen(headers) > strlen("Allow: "))
 			strlcat(headers, ", ", sizeof(headers));
