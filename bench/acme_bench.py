@@ -243,7 +243,15 @@ class Moat:
             state = (answer or {}).get("data", {}).get("status") \
                 if status == 200 else None
             if state == "issued":
-                return time.monotonic() - t0
+                elapsed = time.monotonic() - t0
+                got = answer["data"]
+                if not got.get("serial") or got.get("domain") != names[0] \
+                        or sorted(got.get("sans") or []) != \
+                        sorted(names[1:]) and sorted(got.get("sans") or
+                                                     []) != sorted(names):
+                    raise Unavailable("issued, but not as asked: %s"
+                                      % json.dumps(got)[:160])
+                return elapsed
             if status != 200 or state in ("failed", "error", "revoked"):
                 raise Unavailable("GET certificate: %d %s" % (
                     status, json.dumps(answer)[:160]))
