@@ -63,7 +63,7 @@ static size_t			 ntokens;
 static int			 idle_mode, ep;
 static struct lp_conn		*conns;
 static long			 nconns, started, pending, opened, failed;
-static long			 sent_first, answers, ok2xx, not2xx, renewals;
+static long			 answers, ok2xx, not2xx, renewals;
 static long			 closed_by_peer;
 static volatile sig_atomic_t	 stop;
 
@@ -294,7 +294,6 @@ conn_handshake(struct lp_conn *c)
 	}
 	pending--;
 	opened++;
-	sent_first++;
 	request_make(c);
 	conn_send(c);
 }
