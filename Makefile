@@ -419,6 +419,9 @@ $(BIN)/argon2_bench: $(call objs,bench/argon2_bench.c,bench)
 $(BIN)/tls_bench: $(call objs,bench/tls_bench.c,bench)
 	@echo "LD $@"
 	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,libssl libcrypto) -lpthread
+$(BIN)/longpoll: $(call objs,bench/longpoll.c,bench)
+	@echo "LD $@"
+	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,libssl libcrypto libbsd-overlay)
 
 # ---- the two commands and friends ------------------------------------
 
@@ -456,7 +459,7 @@ fuzz-api: deps
 
 bench: deps
 	@$(MAKE) --no-print-directory all $(BIN)/ipc_bench $(BIN)/argon2_bench \
-	    $(BIN)/tls_bench
+	    $(BIN)/tls_bench $(BIN)/longpoll
 	@$(MAKE) --no-print-directory KEY_IN_FRONTD=1 all
 	@bench/run.sh
 

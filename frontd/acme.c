@@ -23,8 +23,8 @@
 static int
 is_get(const struct conn *c)
 {
-	return c->req.method == HTTP_METHOD_GET ||
-	    c->req.method == HTTP_METHOD_HEAD;
+	return c->req->method == HTTP_METHOD_GET ||
+	    c->req->method == HTTP_METHOD_HEAD;
 }
 
 int
@@ -35,7 +35,7 @@ acme_head_refused(struct conn *c, int *status, const char **why)
 		*why = "only GET and HEAD";
 		return -1;
 	}
-	if (c->req.chunked || c->req.content_length > 0) {
+	if (c->req->chunked || c->req->content_length > 0) {
 		*status = 400;
 		*why = "a body on a GET";
 		return -1;
@@ -79,8 +79,8 @@ challenge_answered(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 	}
 	/* the path, still in the connection's head, names the token: an
 	 * answer that is not that token's is a fault of ours, never sent */
-	memcpy(token, c->req.path + plen, c->req.pathlen - plen);
-	token[c->req.pathlen - plen] = '\0';
+	memcpy(token, c->req->path + plen, c->req->pathlen - plen);
+	token[c->req->pathlen - plen] = '\0';
 	if (!ipc_status_ok(res.head.status) ||
 	    !acme_keyauthz_ok(token, res.key_authz)) {
 		answer(c, 500, "", "internal error");
@@ -122,8 +122,8 @@ challenge(struct conn *c, const char *token, size_t len)
 static int
 redirect_host(const struct conn *c, char *host, size_t hostlen)
 {
-	const char	*h = c->req.host, *end;
-	size_t		 len = c->req.hostlen, i;
+	const char	*h = c->req->host, *end;
+	size_t		 len = c->req->hostlen, i;
 
 	if (h == NULL || len == 0)
 		return -1;
@@ -169,7 +169,7 @@ redirect(struct conn *c)
 		snprintf(portstr, sizeof(portstr), ":%u", port);
 	/* the target passed the parser: origin-form, no CR, LF or space */
 	if (asprintf(&headers, "Location: https://%s%s%.*s\r\n", host,
-	    portstr, (int)c->req.targetlen, c->req.target) == -1)
+	    portstr, (int)c->req->targetlen, c->req->target) == -1)
 		fatal("%s", __func__);
 	answer(c, 301, headers, "moved to https");
 	free(headers);
@@ -178,10 +178,10 @@ redirect(struct conn *c)
 void
 acme_serve(struct conn *c)
 {
-	const char	*path = c->req.path;
-	size_t		 len = c->req.pathlen, plen = strlen(CHALLENGE_PREFIX);
+	const char	*path = c->req->path;
+	size_t		 len = c->req->pathlen, plen = strlen(CHALLENGE_PREFIX);
 
-	c->req.keep_alive = 0;
+	c->req->keep_alive = 0;
 	if (!is_get(c)) {
 		answer(c, 405, "Allow: GET, HEAD\r\n", "only GET and HEAD");
 		return;

@@ -53,11 +53,29 @@ url_decode(const char *s, size_t len, char *dst, size_t dstlen)
 	return 0;
 }
 
+/* One more (zeroed) query slot; the old array, which may hold a token
+ * passed in a query, cleared as it goes. */
+static void
+query_grow(struct api_req *r)
+{
+	struct api_query	*q;
+	size_t			 have = r->nquery * sizeof(*q);
+
+	if ((q = calloc(r->nquery + 1, sizeof(*q))) == NULL)
+		fatal("%s", __func__);
+	if (r->query != NULL) {
+		memcpy(q, r->query, have);
+		explicit_bzero(r->query, have);
+		free(r->query);
+	}
+	r->query = q;
+}
+
 static int
 parse_query(struct api_req *r)
 {
-	const char	*q = r->c->req.query, *amp, *eq;
-	size_t		 left = r->c->req.querylen, part;
+	const char	*q = r->c->req->query, *amp, *eq;
+	size_t		 left = r->c->req->querylen, part;
 
 	while (q != NULL && left > 0) {
 		amp = memchr(q, '&', left);
@@ -67,6 +85,7 @@ parse_query(struct api_req *r)
 
 			if (r->nquery == API_QUERY_MAX)
 				return -1;
+			query_grow(r);
 			qp = &r->query[r->nquery++];
 			eq = memchr(q, '=', part);
 			if (url_decode(q, eq != NULL ? (size_t)(eq - q) : part,
@@ -187,7 +206,7 @@ api_paging(struct api_req *r, uint32_t def, uint32_t max, uint32_t *limit,
 void
 api_keep_host_header(struct api_req *r)
 {
-	size_t	 i, len = r->c->req.host != NULL ? r->c->req.hostlen : 0;
+	size_t	 i, len = r->c->req->host != NULL ? r->c->req->hostlen : 0;
 
 	/* it goes into a command line a customer pastes into a shell:
 	 * only what a host name, an address and a port are made of */
@@ -195,13 +214,13 @@ api_keep_host_header(struct api_req *r)
 		len = 0;
 	for (i = 0; i < len; i++)
 		if (strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-		    "0123456789.-:[]", r->c->req.host[i]) == NULL ||
-		    r->c->req.host[i] == '\0')
+		    "0123456789.-:[]", r->c->req->host[i]) == NULL ||
+		    r->c->req->host[i] == '\0')
 			len = 0;
 	if ((r->state = calloc(1, len + 1)) == NULL)
 		fatal("%s", __func__);
 	if (len > 0)
-		memcpy(r->state, r->c->req.host, len);
+		memcpy(r->state, r->c->req->host, len);
 	r->statelen = len + 1;
 }
 
@@ -217,8 +236,8 @@ not_allowed(struct api_req *r, const struct route *routes, size_t n)
 		fatalx("%s: out of memory", __func__);
 	strlcpy(headers, "Allow: ", sizeof(headers));
 	for (i = 0; i < n; i++) {
-		if (!match(routes[i].pattern, r->c->req.path, r->c->req.pathlen,
-		    r))
+		if (!match(routes[i].pattern, r->c->req->path,
+		    r->c->req->pathlen, r))
 			continue;
 		if (strlen(headers) > strlen("Allow: "))
 			strlcat(headers, ", ", sizeof(headers));
@@ -242,12 +261,12 @@ api_dispatch(struct conn *c, const struct route *routes, size_t n)
 		fatal("%s", __func__);
 	c->api = r;
 	r->c = c;
-	r->dialect = response_dialect(c->req.path, c->req.pathlen);
+	r->dialect = response_dialect(c->req->path, c->req->pathlen);
 	for (i = 0; i < n; i++) {
-		if (!match(routes[i].pattern, c->req.path, c->req.pathlen, r))
+		if (!match(routes[i].pattern, c->req->path, c->req->pathlen, r))
 			continue;
 		known = 1;
-		if (routes[i].method == c->req.method)
+		if (routes[i].method == c->req->method)
 			break;
 	}
 	if (i == n && known) {
@@ -285,6 +304,11 @@ api_req_free(struct conn *c)
 	if (c->api->state != NULL) {
 		explicit_bzero(c->api->state, c->api->statelen);
 		free(c->api->state);
+	}
+	if (c->api->query != NULL) {
+		explicit_bzero(c->api->query,
+		    c->api->nquery * sizeof(*c->api->query));
+		free(c->api->query);
 	}
 	explicit_bzero(c->api, sizeof(*c->api));
 	free(c->api);

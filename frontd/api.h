@@ -61,7 +61,9 @@ struct api_req {
 	enum dialect		 dialect;
 	char			 params[API_MAX_PARAMS][API_PARAM_MAX + 1];
 	int			 nparams;
-	struct api_query	 query[API_QUERY_MAX];
+	struct api_query	*query;		/* as many as it has, up to
+						   API_QUERY_MAX: a held long
+						   poll keeps them */
 	int			 nquery;
 	uint8_t			 grant[GRANT_LEN];
 	uint8_t			 grant_key[32];	/* in the grant cache */

@@ -102,7 +102,7 @@ bearer(struct api_req *r, char *token, size_t len)
 {
 	const struct http_header	*h;
 
-	h = http_header_get(&r->c->req, "Authorization");
+	h = http_header_get(r->c->req, "Authorization");
 	if (h == NULL || h->valuelen < 8 || h->valuelen - 7 >= len ||
 	    strncasecmp(h->value, "Bearer ", 7) != 0)
 		return -1;
@@ -121,7 +121,7 @@ basic(struct api_req *r, char *password, size_t len)
 	size_t				 n, pad = 0;
 	int				 d;
 
-	h = http_header_get(&r->c->req, "Authorization");
+	h = http_header_get(r->c->req, "Authorization");
 	if (h == NULL || h->valuelen < 7 || strncasecmp(h->value, "Basic ", 6))
 		return -1;
 	n = h->valuelen - 6;
@@ -154,8 +154,8 @@ api_cookie(struct api_req *r, const char *name, char *out, size_t outlen)
 	size_t				 nlen = strlen(name), vlen;
 	int				 i;
 
-	for (i = 0; i < (int)r->c->req.nheaders; i++) {
-		h = &r->c->req.headers[i];
+	for (i = 0; i < (int)r->c->req->nheaders; i++) {
+		h = &r->c->req->headers[i];
 		if (h->namelen != 6 || strncasecmp(h->name, "Cookie", 6) != 0)
 			continue;
 		p = h->value;
@@ -197,9 +197,9 @@ form_like(struct api_req *r)
 	size_t				 n;
 	int				 i;
 
-	if (r->c->req.method != HTTP_METHOD_POST)
+	if (r->c->req->method != HTTP_METHOD_POST)
 		return 0;
-	if ((ct = http_header_get(&r->c->req, "Content-Type")) == NULL)
+	if ((ct = http_header_get(r->c->req, "Content-Type")) == NULL)
 		return 1;
 	for (n = 0; n < ct->valuelen && ct->value[n] != ';'; n++)
 		;
@@ -231,25 +231,25 @@ csrf_ok(struct api_req *r)
 	char				 want[300], cookie[64];
 	const struct http_header	*token;
 
-	if (r->c->req.method == HTTP_METHOD_GET ||
-	    r->c->req.method == HTTP_METHOD_HEAD ||
-	    r->c->req.method == HTTP_METHOD_OPTIONS)
+	if (r->c->req->method == HTTP_METHOD_GET ||
+	    r->c->req->method == HTTP_METHOD_HEAD ||
+	    r->c->req->method == HTTP_METHOD_OPTIONS)
 		return 1;
-	if (r->c->req.host == NULL || r->c->req.hostlen > 255)
+	if (r->c->req->host == NULL || r->c->req->hostlen > 255)
 		return 0;
-	snprintf(want, sizeof(want), "https://%.*s", (int)r->c->req.hostlen,
-	    r->c->req.host);
-	origin = http_header_get(&r->c->req, "Origin");
+	snprintf(want, sizeof(want), "https://%.*s", (int)r->c->req->hostlen,
+	    r->c->req->host);
+	origin = http_header_get(r->c->req, "Origin");
 	if (origin != NULL)
 		return origin->valuelen == strlen(want) &&
 		    strncasecmp(origin->value, want, origin->valuelen) == 0;
-	referer = http_header_get(&r->c->req, "Referer");
+	referer = http_header_get(r->c->req, "Referer");
 	if (referer != NULL)
 		return referer->valuelen > strlen(want) &&
 		    strncasecmp(referer->value, want, strlen(want)) == 0 &&
 		    referer->value[strlen(want)] == '/';
 	/* a token that was sent is checked, whatever else could pass */
-	if ((token = http_header_get(&r->c->req, "X-CSRF-Token")) == NULL)
+	if ((token = http_header_get(r->c->req, "X-CSRF-Token")) == NULL)
 		return !form_like(r);
 	if (api_cookie(r, COOKIE_CSRF, cookie, sizeof(cookie)) == NULL ||
 	    token->valuelen != strlen(cookie) || token->valuelen < 16)
@@ -265,7 +265,7 @@ static int
 signed_request(struct api_req *r)
 {
 	const struct http_header	*auth, *date;
-	const struct http_request	*q = &r->c->req;
+	const struct http_request	*q = r->c->req;
 	struct ipc_auth_signed		*b;
 	const char			*colon;
 	size_t				 klen;

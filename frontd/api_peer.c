@@ -104,7 +104,7 @@ api_peer_resolve(struct api_req *r)
 	if (!trusted_proxy(&r->c->peer_addr))
 		return 0;
 	r->peer_unnamed = 1;
-	while ((h = http_header_prev(&r->c->req, "X-Forwarded-For", h)) !=
+	while ((h = http_header_prev(r->c->req, "X-Forwarded-For", h)) !=
 	    NULL) {
 		end = h->value + h->valuelen;
 		for (;;) {

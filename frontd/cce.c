@@ -91,7 +91,7 @@ client_secret(struct api_req *r, char *out, size_t outlen)
 {
 	const struct http_header	*h;
 
-	h = http_header_get(&r->c->req, "X-Client-Secret");
+	h = http_header_get(r->c->req, "X-Client-Secret");
 	if (h == NULL || h->valuelen == 0 || h->valuelen >= outlen)
 		return NULL;
 	memcpy(out, h->value, h->valuelen);

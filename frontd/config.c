@@ -82,6 +82,24 @@ get_listen(struct ipc_msg *m)
 	return 0;
 }
 
+/* descriptors besides the clients': listeners, IPC, libevent's own */
+#define NOFILE_RESERVE	64
+
+/*
+ * max connections is the cap on clients (moatd.conf); the descriptor
+ * limit, raised to its hard value at start (frontd.c), should not be a
+ * second, hidden one.  Where it is, say so: over it accept() fails.
+ */
+static void
+nofile_check(const struct frontd *f)
+{
+	if (f->nofile != 0 &&
+	    (uint64_t)f->http.max_connections + NOFILE_RESERVE > f->nofile)
+		log_warnx("max connections %u: only %llu descriptors "
+		    "(RLIMIT_NOFILE); connections past them are refused",
+		    f->http.max_connections, (unsigned long long)f->nofile);
+}
+
 static void
 apply(void)
 {
@@ -108,6 +126,7 @@ apply(void)
 	else
 		log_warnx("tls: keeping the certificate in use");
 	f->http = c->http;
+	nofile_check(f);
 	f->ipc_timeout_ms = c->common.ipc_timeout_ms;
 	memcpy(f->proxies, c->proxies, sizeof(f->proxies));
 	f->nproxies = c->nproxies;

@@ -35,7 +35,10 @@ struct conn {
 	int			 close_after;	/* close once written */
 	int			 linger;	/* drain input before closing */
 	char			*head;		/* a stable copy of the head */
-	struct http_request	 req;
+	size_t			 head_len;
+	struct http_request	*req;		/* while one is served, in the
+						   size of its fields (see
+						   http_request_dup) */
 	struct http_chunked	 chunked;
 	char			*body;
 	size_t			 body_len;

@@ -293,7 +293,7 @@ apiv1_self_updates(struct api_req *r)
 	r->statelen = sizeof(*p);
 	r->cleanup = poll_cleanup;
 	/* If-None-Match wins over ?cursor= */
-	if ((inm = http_header_get(&r->c->req, "If-None-Match")) != NULL)
+	if ((inm = http_header_get(r->c->req, "If-None-Match")) != NULL)
 		bad = cursor_parse(inm->value, inm->valuelen, &p->cursor);
 	else
 		bad = (c = api_query_get(r, "cursor")) != NULL &&

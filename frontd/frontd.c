@@ -6,8 +6,10 @@
  * reading and writing the descriptors it was handed.
  */
 #include <sys/types.h>
+#include <sys/resource.h>
 
 #include <malloc.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -78,6 +80,27 @@ clear_free(void *p)
 	free(p);
 }
 
+/*
+ * One descriptor a client: the soft limit (1024 where systemd starts
+ * us) would refuse clients long before max connections, the configured
+ * cap, does.  Raised to the hard limit before the sandbox, which allows
+ * no setrlimit; config.c warns if max connections outgrows it.
+ */
+static uint64_t
+nofile_raise(void)
+{
+	struct rlimit	 rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
+		fatal("getrlimit");
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
+			fatal("setrlimit RLIMIT_NOFILE");
+	}
+	return rl.rlim_cur == RLIM_INFINITY ? UINT64_MAX : rl.rlim_cur;
+}
+
 static void *
 clear_realloc(void *p, size_t n)
 {
@@ -114,6 +137,7 @@ main(int argc, char *argv[])
 	daemon_child_init(argc, argv, PROC_FRONTD, &opts);
 	memset(&f, 0, sizeof(f));
 	frontd_env = &f;
+	f.nofile = nofile_raise();
 	tls_init();
 	grantcache_init();
 	server_init(&hooks);

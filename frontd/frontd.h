@@ -55,6 +55,7 @@ struct frontd {
 	int			 serving;
 	uint32_t		 connections;
 	uint64_t		 requests;
+	uint64_t		 nofile;	/* RLIMIT_NOFILE, raised */
 	/* X-Forwarded-For is believed from these peers only */
 	struct sockaddr_storage	 proxies[CFG_PROXIES_MAX];
 	uint32_t		 nproxies;

@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "http_chars.h"
@@ -579,4 +580,18 @@ http_status_text(int status)
 	case 505: return "HTTP Version Not Supported";
 	}
 	return "Unknown";
+}
+
+struct http_request *
+http_request_dup(const struct http_request *req)
+{
+	struct http_request	*copy;
+	size_t			 len;
+
+	len = offsetof(struct http_request, headers) +
+	    req->nheaders * sizeof(req->headers[0]);
+	if ((copy = malloc(len)) == NULL)
+		return NULL;
+	memcpy(copy, req, len);
+	return copy;
 }

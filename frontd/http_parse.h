@@ -46,7 +46,6 @@ struct http_request {
 	const char	*query;		/* after '?', or NULL */
 	size_t		 querylen;
 	int		 version_minor;	/* HTTP/1.0 or HTTP/1.1 */
-	struct http_header headers[HTTP_MAX_HEADERS];
 	size_t		 nheaders;
 	int		 keep_alive;	/* after this request */
 	int		 chunked;	/* Transfer-Encoding: chunked */
@@ -54,6 +53,8 @@ struct http_request {
 	const char	*host;		/* Host value or NULL */
 	size_t		 hostlen;
 	size_t		 head_len;	/* bytes of the head incl. CRLFCRLF */
+	/* last, so that http_request_dup() can keep only those in use */
+	struct http_header headers[HTTP_MAX_HEADERS];
 };
 
 struct http_error {
@@ -70,6 +71,15 @@ struct http_error {
 int	 http_parse_head(const char *buf, size_t len,
 	    const struct http_limits *lim, struct http_request *req,
 	    struct http_error *err);
+
+/*
+ * A copy of a parsed request in the memory its nheaders fields take,
+ * not the HTTP_MAX_HEADERS of the type (4 KiB): what a connection keeps
+ * while its request is served, and a long poll may wait 30 seconds with
+ * thousands of others.  Only headers[0..nheaders) may be used, and it
+ * is never copied by assignment.  NULL when out of memory; free() it.
+ */
+struct http_request *http_request_dup(const struct http_request *);
 
 /*
  * Case-insensitive header lookup.  The parser keeps every line of a

@@ -38,9 +38,9 @@ response_typed(struct conn *c, int status, const char *type,
     const char *headers, const char *body, size_t len)
 {
 	struct evbuffer	*out = bufferevent_get_output(c->bev);
-	int		 head = c->req.method == HTTP_METHOD_HEAD;
+	int		 head = c->req->method == HTTP_METHOD_HEAD;
 
-	if (!c->req.keep_alive)
+	if (!c->req->keep_alive)
 		c->close_after = 1;
 	/* 204 and 304 carry neither a body nor its length */
 	if (status == 204 || status == 304)
@@ -164,8 +164,8 @@ response_error(struct conn *c, int status, const char *message)
 		    "Allow: GET, HEAD\r\n" : "", line, n);
 		return;
 	}
-	o = response_error_body(c->req.path != NULL ? response_dialect(
-	    c->req.path, c->req.pathlen) : DIALECT_V1, status, message);
+	o = response_error_body(c->req->path != NULL ? response_dialect(
+	    c->req->path, c->req->pathlen) : DIALECT_V1, status, message);
 	s = o != NULL ? json_dumps(o, JSON_COMPACT) : NULL;
 	if (s == NULL)
 		fatalx("%s: out of memory", __func__);

@@ -44,12 +44,19 @@ conn_set_timer(struct conn *c, uint32_t seconds)
 }
 
 /* A request's head and body carry credentials and secrets: cleared
- * once it is answered. */
+ * once it is answered, and the head freed, as an idle connection needs
+ * none. */
 static void
 conn_clear_request(struct conn *c)
 {
-	if (c->head != NULL)
-		explicit_bzero(c->head, c->lim.max_header_bytes);
+	if (c->head != NULL) {
+		explicit_bzero(c->head, c->head_len);
+		free(c->head);
+		c->head = NULL;
+		c->head_len = 0;
+	}
+	free(c->req);		/* pointers into the head, and lengths */
+	c->req = NULL;
 	if (c->body != NULL)
 		explicit_bzero(c->body, c->body_len);
 }
@@ -67,7 +74,6 @@ conn_free(struct conn *c)
 	if (c->timer != NULL)
 		event_free(c->timer);
 	conn_clear_request(c);
-	free(c->head);
 	free(c->body);
 	peers_release((struct sockaddr *)&c->peer_addr);
 	free(c);
@@ -185,16 +191,16 @@ conn_reject(struct conn *c, int status, const char *reason)
 	    strlen(reason)));
 	c->close_after = 1;
 	c->linger = 1;
-	c->req.keep_alive = 0;
-	if (c->req.method == 0)
-		c->req.method = HTTP_METHOD_GET;
+	c->req->keep_alive = 0;
+	if (c->req->method == 0)
+		c->req->method = HTTP_METHOD_GET;
 	response_error(c, status, reason);
 }
 
 static const char *
 header_value(const struct conn *c, const char *name, size_t *len)
 {
-	const struct http_header	*h = http_header_get(&c->req, name);
+	const struct http_header	*h = http_header_get(c->req, name);
 
 	if (h == NULL)
 		return NULL;
@@ -220,9 +226,26 @@ conn_expect(struct conn *c)
 	return 0;
 }
 
+/* The request being served, owned by the connection: a copy of all of
+ * it (len), or of its fields alone (0). */
+static void
+conn_keep_request(struct conn *c, const struct http_request *req,
+    size_t len)
+{
+	free(c->req);
+	if (len != 0) {
+		if ((c->req = malloc(len)) != NULL)
+			memcpy(c->req, req, len);
+	} else
+		c->req = http_request_dup(req);
+	if (c->req == NULL)
+		fatal("%s", __func__);
+}
+
 static int
 conn_read_head(struct conn *c, struct evbuffer *in)
 {
+	static struct http_request	 scratch;
 	struct http_limits	 lim;
 	struct http_error	 err;
 	size_t			 len = evbuffer_get_length(in), n;
@@ -241,37 +264,41 @@ conn_read_head(struct conn *c, struct evbuffer *in)
 	n = len < lim.max_header_bytes + 1 ? len : lim.max_header_bytes + 1;
 	if ((p = (const char *)evbuffer_pullup(in, n)) == NULL)
 		fatalx("evbuffer_pullup");
-	memset(&c->req, 0, sizeof(c->req));
-	rc = http_parse_head(p, n, &lim, &c->req, &err);
+	rc = http_parse_head(p, n, &lim, &scratch, &err);
 	if (rc == 0)
 		return 0;
 	if (rc == -1) {
+		/* what the parser saw, for the answer's dialect and method */
+		conn_keep_request(c, &scratch, sizeof(scratch));
 		conn_reject(c, err.status, err.reason);
 		return -1;
 	}
-	/* Keep the head where the parsed pointers stay valid. */
-	if (c->head == NULL &&
-	    (c->head = malloc(lim.max_header_bytes)) == NULL)
+	/* Keep the head where the parsed pointers stay valid, in its own
+	 * size rather than the limit's, and the parsed request in the
+	 * size of its fields: a long poll keeps both while it waits, and
+	 * thousands may wait. */
+	n = scratch.head_len;
+	if ((c->head = malloc(n)) == NULL)
 		fatal("%s", __func__);
-	n = c->req.head_len;
+	c->head_len = n;
 	memcpy(c->head, p, n);
 	evbuffer_drain(in, n);
-	memset(&c->req, 0, sizeof(c->req));
-	if (http_parse_head(c->head, n, &lim, &c->req, &err) != 1)
+	if (http_parse_head(c->head, n, &lim, &scratch, &err) != 1)
 		fatalx("request head parsed differently twice");
+	conn_keep_request(c, &scratch, 0);
 	c->body_len = 0;
 	if (c->acme) {
 		int		 status;
 		const char	*why;
 
 		/* one request a connection, and none with a body */
-		c->req.keep_alive = 0;
+		c->req->keep_alive = 0;
 		if (hooks.acme_refuses(c, &status, &why) == -1) {
 			conn_reject(c, status, why);
 			return -1;
 		}
 	}
-	if (c->req.chunked || c->req.content_length > 0) {
+	if (c->req->chunked || c->req->content_length > 0) {
 		if (conn_expect(c) == -1)
 			return -1;
 		http_chunked_init(&c->chunked);
@@ -287,8 +314,8 @@ body_alloc(struct conn *c)
 {
 	if (c->body != NULL)
 		return;
-	c->body_cap = c->req.chunked ? c->lim.max_body :
-	    (size_t)c->req.content_length;
+	c->body_cap = c->req->chunked ? c->lim.max_body :
+	    (size_t)c->req->content_length;
 	if ((c->body = malloc(c->body_cap + 1)) == NULL)
 		fatal("%s", __func__);
 }
@@ -302,8 +329,8 @@ conn_read_body(struct conn *c, struct evbuffer *in)
 	int			 rc;
 
 	body_alloc(c);
-	if (!c->req.chunked) {
-		size_t	 want = (size_t)c->req.content_length;
+	if (!c->req->chunked) {
+		size_t	 want = (size_t)c->req->content_length;
 
 		if (evbuffer_get_length(in) < want)
 			return 0;

@@ -11,9 +11,11 @@ wireguard-go wireguard-tools"
 TEST="python3 python3-pytest python3-requests wrk nginx-light libclang-rt-14-dev
 llvm openssh-server openssh-client runc bind9 bind9-utils bind9-dnsutils
 pebble python3-nacl"
+# make bench compares moat's ACME issuance with certbot's
+BENCH="certbot"
 
 missing=""
-for p in $BUILD $RUN $TEST; do
+for p in $BUILD $RUN $TEST $BENCH; do
 	if ! dpkg-query -W -f '${Status}' "$p" 2>/dev/null |
 	    grep -q 'install ok installed'; then
 		missing="$missing $p"

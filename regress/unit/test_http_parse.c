@@ -103,6 +103,38 @@ test_header_get(void)
 	CHECK(http_header_get(&req, "X-A-B") == NULL);
 }
 
+/* The copy a connection keeps: its fields alone, read the same way. */
+static void
+test_request_dup(void)
+{
+	static const char	 lit[] = "POST /a/b?c=d HTTP/1.1\r\n"
+	    "Host: h.example\r\nX-A: 1\r\nContent-Length: 3\r\n"
+	    "x-a: 2\r\n\r\n";
+	const struct http_header *h;
+	struct http_request	*copy;
+
+	ACCEPT(lit);
+	CHECK((copy = http_request_dup(&req)) != NULL);
+	CHECK_INT(copy->nheaders, 4);
+	CHECK_INT(copy->method, HTTP_METHOD_POST);
+	CHECK(span_eq(copy->path, copy->pathlen, "/a/b"));
+	CHECK(span_eq(copy->query, copy->querylen, "c=d"));
+	CHECK(span_eq(copy->host, copy->hostlen, "h.example"));
+	CHECK_INT(copy->content_length, 3);
+	CHECK_INT(copy->keep_alive, 1);
+	CHECK_INT(copy->head_len, sizeof(lit) - 1);
+	h = http_header_prev(copy, "X-A", NULL);
+	CHECK(h != NULL && span_eq(h->value, h->valuelen, "2"));
+	h = http_header_get(copy, "x-a");
+	CHECK(h != NULL && span_eq(h->value, h->valuelen, "1"));
+	CHECK(http_header_get(copy, "X-B") == NULL);
+	/* the parser's scratch may be reused: the copy stands alone */
+	ACCEPT("GET / HTTP/1.1\r\nHost: other\r\n\r\n");
+	CHECK(span_eq(copy->host, copy->hostlen, "h.example"));
+	CHECK_INT(copy->nheaders, 4);
+	free(copy);
+}
+
 /* A repeated field keeps every line, read from the last one back. */
 static void
 test_header_last(void)
@@ -991,6 +1023,7 @@ main(void)
 	reset_limits();
 	RUN(test_simple_get);
 	RUN(test_header_get);
+	RUN(test_request_dup);
 	RUN(test_header_last);
 	RUN(test_methods);
 	RUN(test_target);
