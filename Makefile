@@ -56,7 +56,7 @@ IPC_BODY_SRCS = ipc/body_core.c ipc/hostrec.c ipc/body_egress.c \
 	ipc/body_cfg.c ipc/body_ctl.c ipc/keyrec.c ipc/sshkeyrec.c \
 	ipc/body_keys.c ipc/body_users.c ipc/body_auth.c \
 	ipc/body_challenge.c ipc/body_certs.c ipc/body_dns.c \
-	ipc/body_acmeacct.c ipc/body_devices.c
+	ipc/body_acmeacct.c ipc/body_devices.c ipc/body_acmejob.c
 IPC_SRCS = ipc/msg.c ipc/decode.c ipc/catalogue.c ipc/chan.c ipc/sock.c \
 	ipc/answer.c ipc/proc.c ipc/body.c ipc/dispatch.c ipc/version.c \
 	$(IPC_BODY_SRCS)
@@ -98,7 +98,7 @@ STORED_SRCS = stored/stored.c stored/config.c stored/db.c stored/schema.c \
 	stored/reconcile.c stored/stats.c stored/tasks.c stored/queue.c \
 	stored/egress.c stored/bindings.c stored/egresstest.c stored/digest.c \
 	stored/challenges.c stored/challengedb.c stored/certpage.c stored/cas.c \
-	stored/certs.c stored/dnsprov.c stored/acmeacct.c stored/devices.c \
+	stored/certs.c stored/acmecert.c stored/acmejob.c stored/dnsprov.c stored/acmeacct.c stored/devices.c \
 	stored/devself.c stored/devsignal.c
 TASKD_SRCS = taskd/taskd.c taskd/config.c taskd/jobs.c taskd/runner.c \
 	taskd/crun.c taskd/image.c taskd/spawn.c taskd/net.c taskd/nettest.c taskd/endpoint.c \
