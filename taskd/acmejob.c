@@ -13,6 +13,7 @@
 #include <sys/types.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -368,7 +369,11 @@ worker_readable(evutil_socket_t fd, short ev, void *arg)
 	int		 rc = -1;
 
 	(void)ev;
-	if (aw_recv(fd, &w) == -1) {
+	if ((rc = aw_recv(fd, &w)) == 1)
+		return;
+	if (rc == -1) {
+		log_warn("acme task %llu: the worker", (unsigned long long)
+		    a->j.task_oid);
 		/* a worker that died, or spoke nonsense, ends its job */
 		end(a, TASK_RETRY, "worker_died", "the ACME worker ended "
 		    "without a result");
@@ -379,6 +384,7 @@ worker_readable(evutil_socket_t fd, short ev, void *arg)
 		aw_free(&w);
 		return;
 	}
+	rc = -1;
 	if (!a->busy) {
 		a->busy = 1;
 		switch (w.type) {
@@ -421,9 +427,15 @@ spawn(struct ajob *a)
 	int		 sv[2];
 	ssize_t		 n;
 
+	/* ours non-blocking; the worker's end blocks, as it waits */
 	if (spawner == -1 || socketpair(AF_UNIX, SOCK_SEQPACKET |
-	    SOCK_CLOEXEC | SOCK_NONBLOCK, 0, sv) == -1)
+	    SOCK_CLOEXEC, 0, sv) == -1)
 		return -1;
+	if (fcntl(sv[0], F_SETFL, O_NONBLOCK) == -1) {
+		close(sv[0]);
+		close(sv[1]);
+		return -1;
+	}
 	memset(&msg, 0, sizeof(msg));
 	iov.iov_base = &byte;
 	iov.iov_len = 1;

@@ -65,6 +65,10 @@ aw_recv(int fd, struct aw_msg *m)
 	do
 		r = recv(fd, m->buf, AW_MAX, 0);
 	while (r == -1 && errno == EINTR);
+	if (r == -1 && errno == EAGAIN) {
+		aw_free(m);
+		return 1;
+	}
 	if (r < (ssize_t)sizeof(h))
 		goto bad;
 	memcpy(&h, m->buf, sizeof(h));

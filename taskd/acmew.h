@@ -51,7 +51,8 @@ struct aw_msg {
 /* One message of n fields (lengths by strlen when len is NULL). */
 int	 aw_send(int fd, uint32_t type, int32_t status, uint32_t n,
 	    const char *const *f, const size_t *len);
-/* One message into m (its buf allocated), 0; -1 at EOF or if malformed */
+/* One message into m (its buf allocated), 0; -1 at EOF or if malformed;
+ * 1 when none waits on a non-blocking socket */
 int	 aw_recv(int fd, struct aw_msg *m);
 void	 aw_free(struct aw_msg *m);
 

@@ -72,9 +72,10 @@ static int
 ask(struct worker *w, uint32_t type, int32_t status, uint32_t n,
     const char *const *f, const size_t *len, struct aw_msg *res)
 {
-	if (aw_send(w->fd, type, status, n, f, len) == -1 ||
-	    aw_recv(w->fd, res) == -1)
-		fatalx("acme worker: taskd is gone");
+	if (aw_send(w->fd, type, status, n, f, len) == -1)
+		fatal("acme worker: cannot ask taskd");
+	if (aw_recv(w->fd, res) != 0)
+		fatal("acme worker: no answer from taskd");
 	if (res->type != AW_REPLY)
 		fatalx("acme worker: not an answer");
 	if (res->status != 200) {
@@ -316,7 +317,7 @@ worker_main(int fd)
 	setproctitle("acme worker");
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	worker_sandbox();
-	if (aw_recv(fd, &w.job) == -1 || w.job.type != AW_JOB ||
+	if (aw_recv(fd, &w.job) != 0 || w.job.type != AW_JOB ||
 	    w.job.n != AWJ_COUNT)
 		fatalx("acme worker: no job");
 	if ((a = acme_new(w.job.f[AWJ_URL], NULL, AW_TIMEOUT)) == NULL ||
@@ -418,6 +419,8 @@ acmew_spawner_start(void)
 	    setresgid(NOBODY, NOBODY, NOBODY) == -1 ||
 	    setresuid(NOBODY, NOBODY, NOBODY) == -1 || setuid(0) != -1))
 		fatalx("acme spawner: cannot become nobody");
+	if (sandbox_keep_caps(0) == -1)
+		fatalx("acme spawner: cannot drop its capabilities");
 	/* after the change of user, which clears it; taskd may be gone */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1 || getppid() == 1)
 		_exit(1);

@@ -103,14 +103,14 @@ main(int argc, char *argv[])
 	/* before the sandbox: the runner runs what the sandbox forbids */
 	if ((t.runner = runner_start(RUNNER_JOBS)) == -1)
 		fatal("runner");
-	/* what is left is messages: no capability, file, process or
-	 * network of its own (Landlock with no path allows no file) */
-	sandbox_keep_caps(0);
 	/* ACME workers talk to CAs: they come from a spawner forked now,
-	 * which holds no capability (acmeworker.c) */
+	 * which becomes nobody and holds no capability (acmeworker.c) */
 	if ((spawner = acmew_spawner_start()) == -1)
 		fatal("acme spawner");
 	acmejob_init(spawner);
+	/* what is left is messages: no capability, file, process or
+	 * network of its own (Landlock with no path allows no file) */
+	sandbox_keep_caps(0);
 	memset(&policy, 0, sizeof(policy));
 	policy.name = "taskd";
 	policy.groups = SB_STDIO | SB_EVENT | SB_IPC;
