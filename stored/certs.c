@@ -367,6 +367,10 @@ export_key(const struct ipc_certkey_get *b, struct ipc_certkey_res *k)
 	if (status == 0 && (certs_load(user, b->ref, c) == -1 ||
 	    cert_secret(c->oid, k) == -1))
 		status = 404;
+	/* an ACME certificate not issued yet (or that failed) has a key
+	 * but nothing to go with it */
+	if (status == 0 && strcmp(c->status, "issued") != 0)
+		status = 409;
 	if (status == 0 && (db_begin() == -1 ||
 	    db_event("certificate.export", "info", p.user_id,
 	    "certificate and its private key exported", p.username, NULL,
@@ -461,7 +465,8 @@ certs_key_get(struct ipc_chan *chan, struct ipc_msg *m)
 		explicit_bzero(k, sizeof(*k));
 		head_set(&k->head, status, status == 409 ? (b.op ==
 		    CERTKEY_RENEW ? "only a certificate issued through ACME "
-		    "renews" : "the CA has expired") : status == 404 && b.op == CERTKEY_CA_SIGN ?
+		    "renews" : b.op == CERTKEY_EXPORT ? "the certificate is "
+		    "not issued" : "the CA has expired") : status == 404 && b.op == CERTKEY_CA_SIGN ?
 		    "CA not found" : certpage_message(status));
 	} else
 		head_set(&k->head, 200, "ok");

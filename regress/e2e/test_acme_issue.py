@@ -15,6 +15,7 @@ import json
 import os
 import signal
 import subprocess
+import base64
 import threading
 import time
 
@@ -27,42 +28,24 @@ from test_certs_ca import api, bearer
 from test_dns_providers import session
 
 
-class ValidatingPebble(Pebble):
-    """pebble whose http-01 requests go to moat's acme listener: its
-    challtestsrv answers DNS alone (every name is 127.0.0.1)."""
-
-    def __init__(self, d, http_port, sleep=False):
-        self.want_http_port = http_port
-        self.sleep = sleep
-        super().__init__(d)
-
-    def wait(self):
-        super().wait()
-
-
 def start_pebble(d, http_port, sleep=False):
-    # Pebble's constructor picks its own http port: set ours after, by
-    # writing its config again before it starts is not possible, so a
-    # small subclass of the run instead
+    """pebble whose http-01 requests go to moat's acme listener at
+    http_port; its challtestsrv answers DNS alone (every name is
+    127.0.0.1).  sleep: pebble waits up to 15 s before it validates, as
+    a real CA may (a window to kill taskd in)."""
+    import ssl
     import test_acme_engine as eng
-    orig = eng.free_port
-    ports = iter([None])
-
-    def fp():
-        return orig()
     p = object.__new__(Pebble)
     p.d = d
     p.cert, key = eng.make_tls(d)
-    p.port, p.mport = orig(), orig()
-    p.http_port = http_port
-    dns_port, cts_port = orig(), orig()
+    p.port, p.mport, p.http_port = free_port(), free_port(), http_port
+    dns_port, cts_port = free_port(), free_port()
     cfg = {"pebble": {
         "listenAddress": "127.0.0.1:%d" % p.port,
         "managementListenAddress": "127.0.0.1:%d" % p.mport,
         "certificate": p.cert, "privateKey": key,
-        "httpPort": http_port, "tlsPort": orig(),
-        "ocspResponderURL": "",
-        "externalAccountBindingRequired": False,
+        "httpPort": http_port, "tlsPort": free_port(),
+        "ocspResponderURL": "", "externalAccountBindingRequired": False,
         "domainBlocklist": [BLOCKED]}}
     cfgpath = os.path.join(d, "pebble.json")
     with open(cfgpath, "w") as f:
@@ -86,11 +69,15 @@ def start_pebble(d, http_port, sleep=False):
         stdout=p.log, stderr=subprocess.STDOUT, env=env)
     p.dir = "https://127.0.0.1:%d/dir" % p.port
     p.mgmt = "http://127.0.0.1:%d" % cts_port
-    import ssl
     p.ctx = ssl.create_default_context(cafile=p.cert)
     p.wait()
-    del ports, fp
     return p
+
+
+def orders_made(peb):
+    """New orders pebble was asked for, from its request log."""
+    with open(peb.log_path) as f:
+        return f.read().count("POST /order-plz")
 
 
 def conf_for(peb, acme_port):
@@ -162,7 +149,6 @@ def check_exported(s, h, uid, c, names, key_word, pebble, tmp):
     status, answer = api(s, h, "GET", "/apiv1/users/%d/certificates/%s/"
                          "export" % (uid, c["id"]))
     assert status == 200, answer
-    import base64
     cert, chain = answer["data"]["cert"], answer["data"]["chain"]
     key = base64.b64decode(answer["data"]["privkey"])
     leaf = os.path.join(tmp, "leaf.pem")
@@ -224,3 +210,127 @@ def test_ecdsa_and_rsa_by_http01(acme_suite, pebble, tmp_path):
     text = check_exported(s, h, uid, c, rnames, "rsaEncryption", pebble,
                           str(tmp_path))
     assert "2048 bit" in text
+
+
+def test_forbidden_identifier_fails_with_the_cas_words(acme_suite):
+    s = acme_suite
+    u, h, acct = user_with_account(s, "carol")
+    status, answer = issue(s, h, u["oid"], acct, ["ok.example.com",
+                                                   BLOCKED])
+    assert status == 202, answer
+    c = wait_cert(s, h, u["oid"], answer["data"]["id"])
+    assert c["status"] == "failed" and c["serial"] == ""
+    t = [x for x in tasks(s) if x["status"] == "failed"]
+    assert len(t) == 1, tasks(s)
+    assert t[0]["error_code"] == "acme_refused"
+    assert "rejectedIdentifier" in t[0]["error_message"], t[0]
+    assert BLOCKED in t[0]["error_message"]
+    # nothing to export from a failed certificate
+    status, answer = api(s, h, "GET", "/apiv1/users/%d/certificates/%s/"
+                         "export" % (u["oid"], c["id"]))
+    assert status == 409, answer
+    assert "privkey" not in str(answer)
+
+
+def device_poll(s, dev, query):
+    status, hdrs, raw = Client(s.port).send(
+        "GET", "/apiv1/devices/self/updates" + query, None, dev)
+    return status, hdrs, (json.loads(raw) if raw else None)
+
+
+def test_renew_new_key_new_serial_and_the_device_hears(acme_suite,
+                                                       pebble, tmp_path):
+    s = acme_suite
+    u, h, acct = user_with_account(s, "dave")
+    uid = u["oid"]
+    names = ["renew.example.com", "www.renew.example.com"]
+    status, answer = issue(s, h, uid, acct, names)
+    assert status == 202, answer
+    c = wait_cert(s, h, uid, answer["data"]["id"])
+    assert c["status"] == "issued", tasks(s)
+    status, answer = api(s, h, "GET", "/apiv1/users/%d/certificates/%s/"
+                         "export" % (uid, c["id"]))
+    old_key = answer["data"]["privkey"]
+    status, answer = api(s, h, "POST", "/apiv1/users/%d/devices" % uid,
+                         {"name": "edge-1"})
+    assert status == 201, answer
+    dev = answer["data"]
+    status, answer = api(s, h, "POST", "/apiv1/users/%d/devices/%s/"
+                         "certificates" % (uid, dev["id"]),
+                         {"cert_id": c["id"]})
+    assert status == 200, answer
+    auth = bearer(dev["token"])
+    status, hdrs, _ = device_poll(s, auth, "")
+    cursor = hdrs["ETag"].strip('"')
+    got = {}
+
+    def waiter():
+        got["answer"] = device_poll(s, auth, "?wait=30&cursor=" + cursor)
+    t = threading.Thread(target=waiter)
+    t.start()
+    time.sleep(0.5)
+    status, answer = api(s, h, "POST", "/apiv1/users/%d/certificates/%s/"
+                         "renew" % (uid, c["id"]))
+    assert status == 202, answer
+    assert answer["data"]["serial"] == c["serial"]   # until it is done
+    r = wait_cert(s, h, uid, c["id"], until=("issued",), serial=c["serial"])
+    assert r["serial"] != c["serial"] and r["id"] == c["id"]
+    t.join(30)
+    assert not t.is_alive()
+    status, _, body = got["answer"]
+    assert status == 200, body
+    assert [(x["type"], x["ref"]) for x in body["data"]["signals"]] == \
+        [("cert.updated", {"cert_id": c["id"]})]
+    text = check_exported(s, h, uid, r, names, "id-ecPublicKey", pebble,
+                          str(tmp_path))
+    assert text
+    status, answer = api(s, h, "GET", "/apiv1/users/%d/certificates/%s/"
+                         "export" % (uid, c["id"]))
+    assert answer["data"]["privkey"] != old_key, "the renewal kept the key"
+    # issue again (the original's route): 204, a task, a new serial
+    status, answer = api(s, h, "POST", "/apiv1/users/%d/certificates/%s/"
+                         "issues" % (uid, c["id"]))
+    assert status == 204, answer
+    r2 = wait_cert(s, h, uid, c["id"], until=("issued",),
+                   serial=r["serial"])
+    assert r2["serial"] != r["serial"]
+
+
+def test_issuance_limit_and_bola(acme_suite):
+    s = acme_suite
+    u, h, acct = user_with_account(s, "erin")
+    v, hv, vacct = user_with_account(s, "frank")
+    uid = u["oid"]
+    # another user's account, or provider, is not found
+    status, answer = api(s, h, "POST", "/apiv1/users/%d/certificates" % uid,
+                         {"domain": "x.example.com",
+                          "acme_account_id": vacct["id"]})
+    assert status == 404, answer
+    assert answer["error"]["code"] == 4001
+    status, answer = api(s, h, "POST", "/apiv1/users/%d/certificates" % uid,
+                         {"domain": "x.example.com", "acct_id": acct["id"],
+                          "dns_provider_id": 999})
+    assert status == 404, answer
+    # nor renewed, nor issued again, by another user
+    status, answer = issue(s, hv, v["oid"], vacct, ["frank.example.com"])
+    assert status == 202, answer
+    fc = answer["data"]
+    for what in ("renew", "issues"):
+        status, answer = api(s, h, "POST", "/apiv1/users/%d/certificates/"
+                             "%s/%s" % (v["oid"], fc["id"], what))
+        assert status in (403, 404), answer
+    # a private CA's certificate does not renew through ACME
+    # five requests an hour, then 429 with Retry-After
+    for i in range(5):
+        status, answer = issue(s, h, uid, acct, [BLOCKED])
+        assert status == 202, (i, answer)
+    before = len(tasks(s))
+    status, answer, hdrs = call(
+        s, "POST", "/apiv1/users/%d/certificates" % uid, body={
+            "domain": "late.example.com", "acme_account_id": acct["id"]},
+        headers=h)
+    assert status == 429, answer
+    assert 3500 <= int(hdrs["Retry-After"]) <= 3600
+    assert len(tasks(s)) == before
+    status, answer = api(s, h, "GET", "/apiv1/users/%d/certificates" % uid)
+    assert len(answer["data"]) == 5
