@@ -210,7 +210,16 @@ note(struct worker *w, uint32_t what, const char *url)
 static int
 order_created(void *arg, const char *url)
 {
-	return note(arg, ACMEJOB_NOTE_ORDER, url);
+	int	 rc = note(arg, ACMEJOB_NOTE_ORDER, url);
+#ifdef MOAT_TEST
+	const char *pause = getenv("MOAT_TEST_ACME_PAUSE");
+
+	/* test builds: a window in which the e2e test kills taskd with a
+	 * new order recorded and none of its challenges answered */
+	if (rc == 0 && pause != NULL)
+		sleep((unsigned int)atoi(pause));
+#endif
+	return rc;
 }
 
 /* The names of the job, split at commas into names[]. */

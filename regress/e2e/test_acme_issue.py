@@ -28,18 +28,17 @@ from test_certs_ca import api, bearer
 from test_dns_providers import session
 
 
-def start_pebble(d, http_port, sleep=False):
+def start_pebble(d, http_port, dns_port=None):
     """pebble whose http-01 requests go to moat's acme listener at
     http_port; its challtestsrv answers DNS alone (every name is
-    127.0.0.1).  sleep: pebble waits up to 15 s before it validates, as
-    a real CA may (a window to kill taskd in)."""
+    127.0.0.1), unless pebble asks another server (dns_port)."""
     import ssl
     import test_acme_engine as eng
     p = object.__new__(Pebble)
     p.d = d
     p.cert, key = eng.make_tls(d)
     p.port, p.mport, p.http_port = free_port(), free_port(), http_port
-    dns_port, cts_port = free_port(), free_port()
+    cts_dns, cts_port = free_port(), free_port()
     cfg = {"pebble": {
         "listenAddress": "127.0.0.1:%d" % p.port,
         "managementListenAddress": "127.0.0.1:%d" % p.mport,
@@ -53,19 +52,17 @@ def start_pebble(d, http_port, sleep=False):
     p.cts_log = open(os.path.join(d, "challtestsrv.log"), "w")
     p.cts = subprocess.Popen(
         ["pebble-challtestsrv", "-management", "127.0.0.1:%d" % cts_port,
-         "-http01", "", "-dns01", "127.0.0.1:%d" % dns_port,
+         "-http01", "", "-dns01", "127.0.0.1:%d" % cts_dns,
          "-https01", "", "-tlsalpn01", "", "-defaultIPv6", "",
          "-defaultIPv4", "127.0.0.1"],
         stdout=p.cts_log, stderr=subprocess.STDOUT)
     env = dict(os.environ, PEBBLE_WFE_NONCEREJECT="0",
-               PEBBLE_AUTHZREUSE="0")
-    if not sleep:
-        env["PEBBLE_VA_NOSLEEP"] = "1"
+               PEBBLE_AUTHZREUSE="0", PEBBLE_VA_NOSLEEP="1")
     p.log_path = os.path.join(d, "pebble.log")
     p.log = open(p.log_path, "w")
     p.proc = subprocess.Popen(
         ["pebble", "-config", cfgpath, "-dnsserver",
-         "127.0.0.1:%d" % dns_port],
+         "127.0.0.1:%d" % (dns_port or cts_dns)],
         stdout=p.log, stderr=subprocess.STDOUT, env=env)
     p.dir = "https://127.0.0.1:%d/dir" % p.port
     p.mgmt = "http://127.0.0.1:%d" % cts_port
@@ -77,7 +74,7 @@ def start_pebble(d, http_port, sleep=False):
 def orders_made(peb):
     """New orders pebble was asked for, from its request log."""
     with open(peb.log_path) as f:
-        return f.read().count("POST /order-plz")
+        return f.read().count("Added order")
 
 
 def conf_for(peb, acme_port):
@@ -334,3 +331,41 @@ def test_issuance_limit_and_bola(acme_suite):
     assert len(tasks(s)) == before
     status, answer = api(s, h, "GET", "/apiv1/users/%d/certificates" % uid)
     assert len(answer["data"]) == 5
+
+
+def test_taskd_killed_mid_order_resumes_that_order(make_suite, tmp_path,
+                                                   monkeypatch):
+    """kill -9 of taskd once the order exists (a test build's worker
+    waits MOAT_TEST_ACME_PAUSE seconds after recording a new order): the
+    suite fails closed, and once started again the task resumes the
+    order it recorded instead of making a second."""
+    port = free_port()
+    peb = start_pebble(str(tmp_path), port)
+    monkeypatch.setenv("MOAT_TEST_ACME_PAUSE", "30")
+    try:
+        s = make_suite(conf=conf_for(peb, port))
+        u, h, acct = user_with_account(s, "gina")
+        status, answer = issue(s, h, u["oid"], acct,
+                               ["k1.example.com", "k2.example.com"])
+        assert status == 202, answer
+        cid = answer["data"]["id"]
+        end = time.time() + 30
+        while time.time() < end:
+            t = tasks(s)
+            if t and t[0]["progress_message"] != "" and \
+                    t[0]["progress_percent"] >= 40:
+                break
+            time.sleep(0.05)
+        assert t[0]["status"] == "running", t
+        assert orders_made(peb) == 1
+        os.kill(s.pid("taskd"), signal.SIGKILL)
+        assert s.wait_exit(15) not in (None, 0)
+        s.stop()
+        s.start()
+        c = wait_cert(s, h, u["oid"], cid, timeout=120)
+        assert c["status"] == "issued", tasks(s)
+        assert orders_made(peb) == 1, "a second order was made"
+        t = tasks(s)
+        assert t[0]["attempts"] == 2, t
+    finally:
+        peb.stop()
