@@ -369,3 +369,41 @@ def test_taskd_killed_mid_order_resumes_that_order(make_suite, tmp_path,
         assert t[0]["attempts"] == 2, t
     finally:
         peb.stop()
+
+
+def test_dns01_through_a_real_named(make_suite, tmp_path):
+    """dns-01: the worker puts the TXT into a real named with the
+    provider's TSIG key (opened by authd for the job), pebble asks that
+    named, and the TXT is gone after."""
+    from test_dnsupdate import ZONE, Named
+    named = Named()
+    port = free_port()
+    peb = start_pebble(str(tmp_path), port, dns_port=named.port)
+    try:
+        s = make_suite(conf=conf_for(peb, port))
+        u, h, acct = user_with_account(s, "hugo", key_type="rsa")
+        key_name, secret = named.keys["hmac-sha256"]
+        status, answer = api(s, h, "POST", "/apiv1/users/%d/dns-providers"
+                             % u["oid"], {
+                                 "type": "rfc2136", "name": "lab",
+                                 "server": "127.0.0.1", "port": named.port,
+                                 "zone": ZONE, "key_name": key_name,
+                                 "algorithm": "hmac-sha256",
+                                 "secret": secret})
+        assert status == 201, answer
+        prov = answer["data"]
+        names = ["d1." + ZONE, "*.w." + ZONE]
+        status, answer = issue(s, h, u["oid"], acct, names,
+                               dns_provider_id=prov["id"])
+        assert status == 202, answer
+        assert answer["data"]["dns_provider_id"] == prov["id"]
+        c = wait_cert(s, h, u["oid"], answer["data"]["id"])
+        assert c["status"] == "issued", (tasks(s), named.logtext())
+        check_exported(s, h, u["oid"], c, names, "id-ecPublicKey", peb,
+                       str(tmp_path))
+        for n in ("d1", "w"):
+            assert named.dig("_acme-challenge.%s.%s" % (n, ZONE)) == []
+        assert "TXT" in named.logtext()   # the updates reached named
+    finally:
+        peb.stop()
+        named.stop()
