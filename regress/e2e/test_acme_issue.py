@@ -166,6 +166,24 @@ def check_exported(s, h, uid, c, names, key_word, pebble, tmp):
     return text
 
 
+def spawner_status(s):
+    """/proc status of taskd's child that spawns the ACME workers."""
+    taskd = s.pid("taskd")
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open("/proc/%s/status" % pid) as f:
+                st = dict(line.rstrip("\n").split(":\t", 1)
+                          for line in f if ":\t" in line)
+        except OSError:
+            continue
+        if st.get("PPid") == str(taskd) and st.get("Name", "").startswith(
+                "taskd") and st["Uid"].split()[0] != "0":
+            return st
+    raise AssertionError("no spawner under taskd %d" % taskd)
+
+
 def issue(s, h, uid, acct, names, **extra):
     body = {"domain": names[0], "sans": names[1:], "acme_account_id":
             acct["id"]}
@@ -197,6 +215,12 @@ def test_ecdsa_and_rsa_by_http01(acme_suite, pebble, tmp_path):
                          % (uid, acct["id"]))
     assert answer["data"]["status"] == "valid"
     assert answer["data"]["account_url"].startswith("https://127.0.0.1")
+
+    # the workers' spawner, taskd's child: nobody, no capability
+    assert spawner_status(s)["Uid"].split()[:3] == ["65534"] * 3
+    assert spawner_status(s)["CapEff"] == "0000000000000000"
+    assert spawner_status(s)["CapPrm"] == "0000000000000000"
+    assert spawner_status(s)["NoNewPrivs"] == "1"
 
     rnames = ["r1.example.com", "r2.example.com"]
     status, answer = issue(s, h, uid, acct, rnames, key_type="rsa",
