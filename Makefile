@@ -244,7 +244,7 @@ UNIT_TESTS = $(BIN)/test_ipc $(BIN)/test_conf $(BIN)/test_common \
 	$(BIN)/test_body_certs $(BIN)/test_pki $(BIN)/test_body_devices \
 	$(BIN)/test_dnswire $(BIN)/dnsu_tool \
 	$(BIN)/test_body_dns $(BIN)/test_dnsunseal $(BIN)/test_acmekey \
-	$(BIN)/test_acme $(BIN)/acme_probe \
+	$(BIN)/test_acme $(BIN)/acme_probe $(BIN)/test_acmew \
 	$(DISPATCH_TESTS)
 UNIT_LIB = $(call objs,regress/unit/test.c,unit) $(LIBMOAT)
 
@@ -319,6 +319,9 @@ $(BIN)/test_replay: $(call objs,regress/unit/test_replay.c authd/replay.c,unit) 
 	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS))
 
 $(BIN)/test_endpoint: $(call objs,regress/unit/test_endpoint.c taskd/endpoint.c,unit) $(UNIT_LIB)
+	@echo "LD $@"
+	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS))
+$(BIN)/test_acmew: $(call objs,regress/unit/test_acmew.c taskd/acmew.c,unit) $(UNIT_LIB)
 	@echo "LD $@"
 	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS))
 
