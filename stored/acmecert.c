@@ -256,9 +256,49 @@ acmecert_failed(uint64_t task_oid, const char *message)
 {
 	static const char sql[] = "UPDATE certificates SET status = CASE "
 	    "WHEN cert_pem IS NULL THEN 'failed' ELSE status END, "
-	    "renew_key_sealed = NULL WHERE oid = (SELECT cert_oid FROM tasks "
-	    "WHERE oid = ?)";
+	    "renew_key_sealed = NULL, renew_at = CASE WHEN renew_at IS NULL "
+	    "THEN NULL ELSE ?2 + CASE renew_failures WHEN 0 THEN 3600 WHEN 1 "
+	    "THEN 7200 WHEN 2 THEN 14400 WHEN 3 THEN 28800 WHEN 4 THEN 57600 "
+	    "ELSE 86400 END END, renew_failures = renew_failures + 1 WHERE "
+	    "oid = (SELECT cert_oid FROM tasks WHERE oid = ?1)";
 
 	(void)message;
-	return db_write(sql, task_oid, 0) == -1 ? -1 : 0;
+	return db_write(sql, task_oid, (uint64_t)db_now()) == -1 ? -1 : 0;
+}
+
+/*
+ * Auto-renew: an issued ACME certificate with auto_renew gets a
+ * cert.issue (its key kept: stored makes no key) once renew_at, two
+ * thirds of its lifetime, has come (acmejob.c sets it with the
+ * certificate), unless a task of it is pending or running.  A failure
+ * puts renew_at off by an hour, doubling with each failure in a row, a
+ * day at most (acmecert_failed).  At most RENEW_BATCH a claim, through
+ * an index on renew_at; these tasks are asked by "auto-renew" and count
+ * against nobody's limit.
+ */
+#define RENEW_BATCH		16
+
+int
+acmecert_queue_due(int64_t now)
+{
+	static const char sql[] = "SELECT c.oid FROM certificates c WHERE "
+	    "c.auto_renew = 1 AND c.renew_at <= ?1 AND c.status = 'issued' "
+	    "AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.cert_oid = c.oid "
+	    "AND t.status IN ('pending', 'running')) ORDER BY c.renew_at "
+	    "LIMIT ?2";
+	sqlite3_stmt	*st = db_stmt(sql);
+	uint64_t	 due[RENEW_BATCH];
+	int		 k = 0, i;
+
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int(st, 2, RENEW_BATCH);
+	while (k < RENEW_BATCH && sqlite3_step(st) == SQLITE_ROW)
+		due[k++] = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	for (i = 0; i < k; i++)
+		if (queue(CERT_ISSUE, due[i], "auto-renew") == -1)
+			return -1;
+	if (k > 0)
+		log_info("auto-renew: %d certificate(s) queued", k);
+	return 0;
 }

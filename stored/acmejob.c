@@ -188,10 +188,11 @@ static int
 keep_result(uint64_t cert, int renew, const struct ipc_acmejob_result *r)
 {
 	static const char sql[] = "UPDATE certificates SET status = 'issued', "
-	    "cert_pem = ?, chain_pem = ?, serial = ?, issuer = ?, "
-	    "not_before = ?, not_after = ?, key_sealed = CASE WHEN ? THEN "
-	    "renew_key_sealed ELSE key_sealed END, renew_key_sealed = NULL "
-	    "WHERE oid = ? AND (? = 0 OR renew_key_sealed IS NOT NULL)";
+	    "cert_pem = ?1, chain_pem = ?2, serial = ?3, issuer = ?4, "
+	    "not_before = ?5, not_after = ?6, key_sealed = CASE WHEN ?7 THEN "
+	    "renew_key_sealed ELSE key_sealed END, renew_key_sealed = NULL, "
+	    "renew_at = ?5 + (?6 - ?5) * 2 / 3, renew_failures = 0 "
+	    "WHERE oid = ?8 AND (?7 = 0 OR renew_key_sealed IS NOT NULL)";
 	sqlite3_stmt	*st = db_stmt(sql);
 	int		 rc;
 
@@ -203,7 +204,6 @@ keep_result(uint64_t cert, int renew, const struct ipc_acmejob_result *r)
 	sqlite3_bind_int64(st, 6, r->not_after);
 	sqlite3_bind_int(st, 7, renew);
 	sqlite3_bind_int64(st, 8, cert);
-	sqlite3_bind_int(st, 9, renew);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE && sqlite3_changes(sqlite3_db_handle(st)) ==

@@ -396,6 +396,7 @@ int	 acmecert_issue_again(const struct principal *, uint64_t user,
 int	 acmecert_renewable(uint64_t user, const char *ref,
 	    struct cert_rec *);
 int	 acmecert_failed(uint64_t task_oid, const char *message);
+int	 acmecert_queue_due(int64_t now);
 int	 acmejob_get(struct ipc_chan *, struct ipc_msg *);
 int	 acmejob_note(struct ipc_chan *, struct ipc_msg *);
 int	 acmejob_result(struct ipc_chan *, struct ipc_msg *);

@@ -164,7 +164,8 @@ tasks_claim(struct ipc_chan *chan, struct ipc_msg *m)
 	restart = c.restart;
 	if (db_begin_lazy() == 0) {
 		if ((restart && release_interrupted(now) == -1) ||
-		    fail_exhausted(now) == -1 || cancel_detached(now) == -1)
+		    fail_exhausted(now) == -1 || cancel_detached(now) == -1 ||
+		    acmecert_queue_due(now) == -1)
 			n = -1;
 		else
 			n = lease_tasks(now, max, jobs, host_oids);

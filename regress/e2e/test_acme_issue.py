@@ -28,7 +28,7 @@ from test_certs_ca import api, bearer
 from test_dns_providers import session
 
 
-def start_pebble(d, http_port, dns_port=None):
+def start_pebble(d, http_port, dns_port=None, validity=None):
     """pebble whose http-01 requests go to moat's acme listener at
     http_port; its challtestsrv answers DNS alone (every name is
     127.0.0.1), unless pebble asks another server (dns_port)."""
@@ -46,6 +46,8 @@ def start_pebble(d, http_port, dns_port=None):
         "httpPort": http_port, "tlsPort": free_port(),
         "ocspResponderURL": "", "externalAccountBindingRequired": False,
         "domainBlocklist": [BLOCKED]}}
+    if validity is not None:
+        cfg["pebble"]["certificateValidityPeriod"] = validity
     cfgpath = os.path.join(d, "pebble.json")
     with open(cfgpath, "w") as f:
         json.dump(cfg, f)
@@ -431,3 +433,49 @@ def test_dns01_through_a_real_named(make_suite, tmp_path):
     finally:
         peb.stop()
         named.stop()
+
+
+def test_auto_renew_at_two_thirds_of_a_short_life(make_suite, tmp_path):
+    """pebble issues for 30 s: at two thirds of that the certificate
+    with auto_renew is issued again unasked, and its device hears of it;
+    one without auto_renew is left alone."""
+    port = free_port()
+    peb = start_pebble(str(tmp_path), port, validity=30)
+    try:
+        s = make_suite(conf=conf_for(peb, port))
+        u, h, acct = user_with_account(s, "ivan")
+        uid = u["oid"]
+        status, answer = issue(s, h, uid, acct, ["auto.example.com"],
+                               auto_renew=True)
+        assert status == 202 and answer["data"]["auto_renew"] is True
+        c = wait_cert(s, h, uid, answer["data"]["id"])
+        status, answer = issue(s, h, uid, acct, ["manual.example.com"])
+        m = wait_cert(s, h, uid, answer["data"]["id"])
+        assert c["status"] == m["status"] == "issued", tasks(s)
+        status, answer = api(s, h, "POST", "/apiv1/users/%d/devices" % uid,
+                             {"name": "edge-auto"})
+        dev = answer["data"]
+        status, answer = api(s, h, "POST", "/apiv1/users/%d/devices/%s/"
+                             "certificates" % (uid, dev["id"]),
+                             {"cert_id": c["id"]})
+        assert status == 200, answer
+        auth = bearer(dev["token"])
+        status, hdrs, _ = device_poll(s, auth, "")
+        cursor = hdrs["ETag"].strip('"')
+        issued = time.time()
+        r = wait_cert(s, h, uid, c["id"], until=("issued",),
+                      serial=c["serial"], timeout=60)
+        assert r["serial"] != c["serial"]
+        # not before two thirds of its 30 s (less the time it took)
+        assert time.time() - issued >= 12
+        status, _, body = device_poll(s, auth, "?cursor=" + cursor)
+        assert status == 200, body
+        assert ("cert.updated", {"cert_id": c["id"]}) in [
+            (x["type"], x["ref"]) for x in body["data"]["signals"]]
+        auto = [t for t in tasks(s) if t["requested_by"] == "auto-renew"]
+        assert auto, tasks(s)
+        status, answer = api(s, h, "GET", "/apiv1/users/%d/certificates/%s"
+                             % (uid, m["id"]))
+        assert answer["data"]["serial"] == m["serial"]
+    finally:
+        peb.stop()
