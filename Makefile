@@ -103,7 +103,7 @@ STORED_SRCS = stored/stored.c stored/config.c stored/db.c stored/schema.c \
 TASKD_SRCS = taskd/taskd.c taskd/config.c taskd/jobs.c taskd/runner.c \
 	taskd/crun.c taskd/image.c taskd/spawn.c taskd/net.c taskd/nettest.c taskd/endpoint.c \
 	taskd/suite.c taskd/idmap.c taskd/bundle.c taskd/tree.c \
-	taskd/driver.c taskd/http01.c taskd/acmejob.c taskd/acmew.c \
+	taskd/driver.c taskd/http01.c taskd/acmejob.c taskd/acmeauth.c taskd/acmew.c \
 	taskd/acmeworker.c $(DNSU_SRCS)
 # the DNS update client of ACME dns-01, which tests link too
 DNSU_SRCS = taskd/dnswire.c taskd/dnstsig.c taskd/dnsnet.c taskd/dnsupdate.c

@@ -466,8 +466,9 @@ certs_key_get(struct ipc_chan *chan, struct ipc_msg *m)
 		head_set(&k->head, status, status == 409 ? (b.op ==
 		    CERTKEY_RENEW ? "only a certificate issued through ACME "
 		    "renews" : b.op == CERTKEY_EXPORT ? "the certificate is "
-		    "not issued" : "the CA has expired") : status == 404 && b.op == CERTKEY_CA_SIGN ?
-		    "CA not found" : certpage_message(status));
+		    "not issued" : "the CA has expired") : status == 404 &&
+		    b.op == CERTKEY_CA_SIGN ? "CA not found" :
+		    certpage_message(status));
 	} else
 		head_set(&k->head, 200, "ok");
 	ipc_answer(&req, k, NULL);

@@ -25,6 +25,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
+#include "acmejob.h"
 #include "acmew.h"
 #include "body_acmejob.h"
 #include "hostlife.h"
@@ -34,24 +35,8 @@
 
 #define CHALLENGE_TTL	(24 * 3600)	/* a token kept at most a day */
 
-struct ajob {
-	struct task_job		 j;
-	struct ipc_acmejob_res	*res;
-	char			 secret[DNSREC_SECRET_MAX + 1];
-	int			 fd;
-	struct event		*ev;
-	int			 busy;		/* a request in flight */
-	int			 ended;		/* reported */
-	int			 dead;		/* freed when busy ends */
-};
 
 static int	 spawner = -1;
-
-static struct ipc_chan *
-peer(enum proc_id id)
-{
-	return taskd_env->chans[id];
-}
 
 static void
 job_free(struct ajob *a)
@@ -85,8 +70,8 @@ end(struct ajob *a, uint32_t outcome, const char *code, const char *msg)
 		event_del(a->ev);
 }
 
-static void
-reply(struct ajob *a, int32_t status, uint32_t n, const char *const *f,
+void
+acmejob_reply(struct ajob *a, int32_t status, uint32_t n, const char *const *f,
     const size_t *len)
 {
 	if (a->dead) {
@@ -99,106 +84,12 @@ reply(struct ajob *a, int32_t status, uint32_t n, const char *const *f,
 	a->busy = 0;
 }
 
-static void
-reply_status(struct ajob *a, int32_t status, const char *why)
+void
+acmejob_reply_status(struct ajob *a, int32_t status, const char *why)
 {
 	const char	*f[1] = { why };
 
-	reply(a, status, 1, f, NULL);
-}
-
-/* ---- what authd does for the worker ----------------------------------- */
-
-static void
-signed_(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
-{
-	struct ajob			*a = arg;
-	struct ipc_acme_sign_res	 res;
-	const char			*f[3];
-	size_t				 len[3];
-
-	(void)chan;
-	if (m == NULL || ipc_msg_get(m, &res) == -1 ||
-	    res.head.status != 200) {
-		reply_status(a, 502, m == NULL ? "authd did not answer" :
-		    "authd would not sign");
-		return;
-	}
-	f[0] = res.alg;
-	len[0] = strlen(res.alg);
-	f[1] = res.jwk;
-	len[1] = strlen(res.jwk);
-	f[2] = (const char *)res.sig;
-	len[2] = res.sig_len;
-	reply(a, 200, 3, f, len);
-}
-
-static int
-ask_sign(struct ajob *a, const struct aw_msg *w)
-{
-	struct ipc_acme_sign	*b;
-	struct ipc_msg		 m;
-	int			 rc;
-
-	if (w->n != 1 || w->len[0] > ACCT_SIGN_IN_MAX)
-		return -1;
-	if ((b = calloc(1, sizeof(*b))) == NULL)
-		fatal("%s", __func__);
-	strlcpy(b->id, a->res->acct_id, sizeof(b->id));
-	memcpy(b->sealed, a->res->acct_sealed, a->res->acct_sealed_len);
-	b->sealed_len = a->res->acct_sealed_len;
-	memcpy(b->input, w->f[0], w->len[0]);
-	b->input_len = w->len[0];
-	ipc_msg_init(&m, IPC_ACME_SIGN, 0);
-	ipc_msg_put(&m, b);
-	rc = ipc_request(peer(PROC_AUTHD), &m,
-	    taskd_env->conf.common.ipc_timeout_ms, signed_, a);
-	explicit_bzero(b, sizeof(*b));
-	free(b);
-	return rc;
-}
-
-static void
-csr_made(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
-{
-	struct ajob		*a = arg;
-	struct ipc_acme_csr_res	*res;
-	const char		*f[1];
-	size_t			 len[1];
-
-	(void)chan;
-	if ((res = calloc(1, sizeof(*res))) == NULL)
-		fatal("%s", __func__);
-	if (m == NULL || ipc_msg_get(m, res) == -1 ||
-	    res->head.status != 200)
-		reply_status(a, 502, "authd made no CSR");
-	else {
-		f[0] = (const char *)res->der;
-		len[0] = res->der_len;
-		reply(a, 200, 1, f, len);
-	}
-	free(res);
-}
-
-static int
-ask_csr(struct ajob *a)
-{
-	struct ipc_acme_csr	*b;
-	struct ipc_msg		 m;
-	int			 rc;
-
-	if ((b = calloc(1, sizeof(*b))) == NULL)
-		fatal("%s", __func__);
-	strlcpy(b->id, a->res->cert_id, sizeof(b->id));
-	memcpy(b->sealed, a->res->cert_sealed, a->res->cert_sealed_len);
-	b->sealed_len = a->res->cert_sealed_len;
-	strlcpy(b->names, a->res->names, sizeof(b->names));
-	ipc_msg_init(&m, IPC_ACME_CSR, 0);
-	ipc_msg_put(&m, b);
-	rc = ipc_request(peer(PROC_AUTHD), &m,
-	    taskd_env->conf.common.ipc_timeout_ms, csr_made, a);
-	free(b);
-	return rc;
+	acmejob_reply(a, status, 1, f, NULL);
 }
 
 /* ---- what stored does for it ------------------------------------------ */
@@ -208,7 +99,7 @@ stored_said(void *arg, int status)
 {
 	struct ajob	*a = arg;
 
-	reply_status(a, status == 200 ? 200 : 502, status == 200 ? "ok" :
+	acmejob_reply_status(a, status == 200 ? 200 : 502, status == 200 ? "ok" :
 	    "stored refused");
 }
 
@@ -240,7 +131,7 @@ ask_note(struct ajob *a, const struct aw_msg *w)
 		jobs_progress(&a->j, 40, "order placed");
 	ipc_msg_init(&m, IPC_ACME_JOB_NOTE, 0);
 	ipc_msg_put(&m, &b);
-	return ipc_request(peer(PROC_STORED), &m,
+	return ipc_request(acmejob_peer(PROC_STORED), &m,
 	    taskd_env->conf.common.ipc_timeout_ms, noted, a);
 }
 
@@ -353,7 +244,7 @@ finished(struct ajob *a, const struct aw_msg *w)
 	free(r);
 	/* the worker is done: no more of its messages */
 	event_del(a->ev);
-	if (ipc_request(peer(PROC_STORED), &m,
+	if (ipc_request(acmejob_peer(PROC_STORED), &m,
 	    taskd_env->conf.common.ipc_timeout_ms, kept, a) == -1)
 		end(a, TASK_RETRY, "stored_unavailable", "stored does not "
 		    "answer");
@@ -389,10 +280,13 @@ worker_readable(evutil_socket_t fd, short ev, void *arg)
 		a->busy = 1;
 		switch (w.type) {
 		case AW_SIGN:
-			rc = ask_sign(a, &w);
+			rc = acmejob_ask_sign(a, &w);
 			break;
 		case AW_CSR:
-			rc = ask_csr(a);
+			rc = acmejob_ask_csr(a);
+			break;
+		case AW_EAB:
+			rc = acmejob_ask_eab(a, &w);
 			break;
 		case AW_PRESENT:
 		case AW_CLEANUP:
@@ -481,6 +375,7 @@ job_send(struct ajob *a, const struct acme_dir *d)
 	f[AWJ_DNS_KEY] = r->prov.key_name;
 	f[AWJ_DNS_ALG] = r->prov.algorithm;
 	f[AWJ_DNS_SECRET] = a->secret;
+	f[AWJ_EAB] = d->eab ? "1" : "";
 	for (i = 0; i < AWJ_COUNT; i++)
 		len[i] = i == AWJ_CA && d->ca_pem != NULL ? d->ca_len :
 		    strlen(f[i]);
@@ -563,7 +458,7 @@ job_got(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 	u.sealed_len = a->res->prov_sealed_len;
 	ipc_msg_init(&out, IPC_DNSPROV_UNSEAL, 0);
 	ipc_msg_put(&out, &u);
-	if (ipc_request(peer(PROC_AUTHD), &out,
+	if (ipc_request(acmejob_peer(PROC_AUTHD), &out,
 	    taskd_env->conf.common.ipc_timeout_ms, unsealed, a) == -1)
 		end(a, TASK_RETRY, "authd_unavailable", "authd does not "
 		    "answer");
@@ -586,7 +481,7 @@ acmejob_start(const struct task_job *j)
 	ipc_msg_init(&m, IPC_ACME_JOB_GET, 0);
 	ipc_msg_put(&m, &q);
 	jobs_progress(j, 5, "acme");
-	if (ipc_request(peer(PROC_STORED), &m,
+	if (ipc_request(acmejob_peer(PROC_STORED), &m,
 	    taskd_env->conf.common.ipc_timeout_ms, job_got, a) == -1)
 		end(a, TASK_RETRY, "stored_unavailable", "stored does not "
 		    "answer");

@@ -25,6 +25,7 @@ enum aw_type {
 	AW_NOTE,	/* worker: status = enum acmejob_note, the URL */
 	AW_DONE,	/* worker: status = aw_outcome; message, leaf, chain */
 	AW_REPLY,	/* taskd: status (200 ok), the answer's fields */
+	AW_EAB,		/* worker: an EAB signing input ("" for the kid) */
 };
 
 enum aw_outcome {
@@ -36,7 +37,7 @@ enum aw_outcome {
 enum aw_job_field {
 	AWJ_URL = 0, AWJ_CA, AWJ_EMAIL, AWJ_ACCOUNT, AWJ_NAMES, AWJ_CHALLENGE,
 	AWJ_ORDER, AWJ_DNS_SERVER, AWJ_DNS_PORT, AWJ_DNS_ZONE, AWJ_DNS_KEY,
-	AWJ_DNS_ALG, AWJ_DNS_SECRET, AWJ_COUNT
+	AWJ_DNS_ALG, AWJ_DNS_SECRET, AWJ_EAB, AWJ_COUNT
 };
 
 struct aw_msg {

@@ -52,6 +52,7 @@ struct worker {
 	int		 fd;
 	struct aw_msg	 job;
 	char		 alg[8];
+	char		 kid[256];
 	struct dnsu	 dns;
 	int		 dns_ready;
 	char		 err[ACME_ERR_MAX];
@@ -128,6 +129,48 @@ signer_init(struct worker *w, struct acme_signer *sg)
 	sg->alg = w->alg;
 	sg->sign = sign;
 	sg->arg = w;
+	return 0;
+}
+
+static int
+eab_mac(void *arg, const void *in, size_t inlen, uint8_t *mac,
+    size_t *maclen)
+{
+	struct worker	*w = arg;
+	struct aw_msg	 res;
+	const char	*f[1] = { in };
+	int		 rc = -1;
+
+	if (ask(w, AW_EAB, 0, 1, f, &inlen, &res) == -1)
+		return -1;
+	if (res.n == 2 && res.len[1] <= *maclen) {
+		memcpy(mac, res.f[1], res.len[1]);
+		*maclen = res.len[1];
+		rc = 0;
+	}
+	aw_free(&res);
+	return rc;
+}
+
+/* The directory's EAB key id, from authd, which holds the key. */
+static int
+eab_init(struct worker *w, struct acme_eab *e)
+{
+	struct aw_msg	 res;
+	const char	*f[1] = { "" };
+	size_t		 len = 0;
+
+	if (ask(w, AW_EAB, 0, 1, f, &len, &res) == -1)
+		return -1;
+	if (res.n != 2 || res.len[0] == 0 || res.len[0] >= sizeof(w->kid)) {
+		aw_free(&res);
+		return -1;
+	}
+	strlcpy(w->kid, res.f[0], sizeof(w->kid));
+	aw_free(&res);
+	e->kid = w->kid;
+	e->mac = eab_mac;
+	e->arg = w;
 	return 0;
 }
 
@@ -251,6 +294,7 @@ work(struct worker *w, struct acme *a)
 {
 	const struct aw_msg	*j = &w->job;
 	struct acme_signer	 sg;
+	struct acme_eab		 eab = { NULL, NULL, NULL };
 	struct acme_order_req	 q;
 	struct acme_cert	 c;
 	struct aw_msg		 csr;
@@ -264,9 +308,16 @@ work(struct worker *w, struct acme *a)
 		done(w, AW_RETRY, "authd did not sign", NULL);
 		return;
 	}
+	if (j->f[AWJ_ACCOUNT][0] == '\0' && j->f[AWJ_EAB][0] != '\0' &&
+	    eab_init(w, &eab) == -1) {
+		done(w, AW_RETRY, "authd made no EAB binding", NULL);
+		json_decref(sg.jwk);
+		return;
+	}
 	if (j->f[AWJ_ACCOUNT][0] != '\0' ?
 	    acme_use_account(a, &sg, j->f[AWJ_ACCOUNT]) == -1 :
-	    (acme_account_eab(a, &sg, j->f[AWJ_EMAIL], NULL, 0) == -1 ||
+	    (acme_account_eab(a, &sg, j->f[AWJ_EMAIL], eab.kid != NULL ?
+	    &eab : NULL, 0) == -1 ||
 	    note(w, ACMEJOB_NOTE_ACCOUNT, acme_account_url(a)) == -1)) {
 		done(w, AW_FAILED, acme_error(a), NULL);
 		json_decref(sg.jwk);

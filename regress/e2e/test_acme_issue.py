@@ -28,7 +28,8 @@ from test_certs_ca import api, bearer
 from test_dns_providers import session
 
 
-def start_pebble(d, http_port, dns_port=None, validity=None):
+def start_pebble(d, http_port, dns_port=None, validity=None,
+                 eab_keys=None):
     """pebble whose http-01 requests go to moat's acme listener at
     http_port; its challtestsrv answers DNS alone (every name is
     127.0.0.1), unless pebble asks another server (dns_port)."""
@@ -44,7 +45,9 @@ def start_pebble(d, http_port, dns_port=None, validity=None):
         "managementListenAddress": "127.0.0.1:%d" % p.mport,
         "certificate": p.cert, "privateKey": key,
         "httpPort": http_port, "tlsPort": free_port(),
-        "ocspResponderURL": "", "externalAccountBindingRequired": False,
+        "ocspResponderURL": "",
+        "externalAccountBindingRequired": eab_keys is not None,
+        "externalAccountMACKeys": eab_keys or {},
         "domainBlocklist": [BLOCKED]}}
     if validity is not None:
         cfg["pebble"]["certificateValidityPeriod"] = validity
@@ -79,9 +82,9 @@ def orders_made(peb):
         return f.read().count("Added order")
 
 
-def conf_for(peb, acme_port):
-    return ('acme directory "pebble" url "%s" ca-file "%s"\n'
-            'listen acme on 127.0.0.1 port %d\n' % (peb.dir, peb.cert,
+def conf_for(peb, acme_port, eab=""):
+    return ('acme directory "pebble" url "%s" ca-file "%s"%s\n'
+            'listen acme on 127.0.0.1 port %d\n' % (peb.dir, peb.cert, eab,
                                                      acme_port))
 
 
@@ -477,5 +480,55 @@ def test_auto_renew_at_two_thirds_of_a_short_life(make_suite, tmp_path):
         status, answer = api(s, h, "GET", "/apiv1/users/%d/certificates/%s"
                              % (uid, m["id"]))
         assert answer["data"]["serial"] == m["serial"]
+    finally:
+        peb.stop()
+
+
+def test_an_account_registered_with_eab(make_suite, tmp_path):
+    """A CA that requires External Account Binding: the worker binds
+    the new account with authd's HMAC under the configured key."""
+    import secrets
+    hmac = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode() \
+        .rstrip("=")
+    port = free_port()
+    peb = start_pebble(str(tmp_path), port, eab_keys={"kid-7": hmac})
+    try:
+        s = make_suite(conf=conf_for(
+            peb, port, ' eab-kid "kid-7" eab-hmac "%s"' % hmac))
+        u, h, acct = user_with_account(s, "jane")
+        status, answer = issue(s, h, u["oid"], acct, ["eab.example.com"])
+        assert status == 202, answer
+        c = wait_cert(s, h, u["oid"], answer["data"]["id"])
+        assert c["status"] == "issued", tasks(s)
+        status, answer = api(s, h, "GET", "/apiv1/users/%d/acme-accounts/"
+                             "%s" % (u["oid"], acct["id"]))
+        assert answer["data"]["status"] == "valid"
+    finally:
+        peb.stop()
+
+
+def test_eab_with_a_wrong_key_fails_with_the_cas_words(make_suite,
+                                                       tmp_path):
+    import secrets
+    key = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode() \
+        .rstrip("=")
+    wrong = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode() \
+        .rstrip("=")
+    port = free_port()
+    peb = start_pebble(str(tmp_path), port, eab_keys={"kid-7": key})
+    try:
+        s = make_suite(conf=conf_for(
+            peb, port, ' eab-kid "kid-7" eab-hmac "%s"' % wrong))
+        u, h, acct = user_with_account(s, "kurt")
+        status, answer = issue(s, h, u["oid"], acct, ["eab2.example.com"])
+        c = wait_cert(s, h, u["oid"], answer["data"]["id"])
+        assert c["status"] == "failed"
+        t = tasks(s)[0]
+        assert t["error_code"] == "acme_refused", t
+        assert "externalAccountBinding" in t["error_message"] or \
+            "unauthorized" in t["error_message"], t
+        status, answer = api(s, h, "GET", "/apiv1/users/%d/acme-accounts/"
+                             "%s" % (u["oid"], acct["id"]))
+        assert answer["data"]["status"] == "pending"
     finally:
         peb.stop()
