@@ -24,7 +24,8 @@ import pytest
 from identity import admin_token, call, make_user
 from suite import Client, free_port
 from test_acme_engine import BLOCKED, Pebble
-from test_certs_ca import api, bearer
+from test_certs_ca import api, bearer, make_ca
+from test_certs_ca import issue as ca_issue
 from test_dns_providers import session
 
 
@@ -345,7 +346,13 @@ def test_issuance_limit_and_bola(acme_suite):
         status, answer = api(s, h, "POST", "/apiv1/users/%d/certificates/"
                              "%s/%s" % (v["oid"], fc["id"], what))
         assert status in (403, 404), answer
-    # a private CA's certificate does not renew through ACME
+    # a private CA's certificate neither renews nor issues again here
+    ca = make_ca(s, h, uid)
+    pc = ca_issue(s, h, uid, ca["id"], "private.example.com")
+    for what in ("renew", "issues"):
+        status, answer = api(s, h, "POST", "/apiv1/users/%d/certificates/"
+                             "%s/%s" % (uid, pc["id"], what))
+        assert status == 409, answer
     # five requests an hour, then 429 with Retry-After
     for i in range(5):
         status, answer = issue(s, h, uid, acct, [BLOCKED])
@@ -359,7 +366,7 @@ def test_issuance_limit_and_bola(acme_suite):
     assert 3500 <= int(hdrs["Retry-After"]) <= 3600
     assert len(tasks(s)) == before
     status, answer = api(s, h, "GET", "/apiv1/users/%d/certificates" % uid)
-    assert len(answer["data"]) == 5
+    assert len([c for c in answer["data"] if c["source"] == "acme"]) == 5
 
 
 def test_taskd_killed_mid_order_resumes_that_order(make_suite, tmp_path,
