@@ -57,7 +57,7 @@ IPC_BODY_SRCS = ipc/body_core.c ipc/hostrec.c ipc/body_egress.c \
 	ipc/body_cfg.c ipc/body_ctl.c ipc/keyrec.c ipc/sshkeyrec.c \
 	ipc/body_keys.c ipc/body_users.c ipc/body_auth.c \
 	ipc/body_challenge.c ipc/body_certs.c ipc/body_dns.c \
-	ipc/body_acmeacct.c ipc/body_devices.c
+	ipc/body_acmeacct.c ipc/body_devices.c ipc/body_acmejob.c
 IPC_SRCS = ipc/msg.c ipc/decode.c ipc/catalogue.c ipc/chan.c ipc/sock.c \
 	ipc/answer.c ipc/proc.c ipc/body.c ipc/dispatch.c ipc/version.c \
 	$(IPC_BODY_SRCS)
@@ -99,12 +99,13 @@ STORED_SRCS = stored/stored.c stored/config.c stored/db.c stored/schema.c \
 	stored/reconcile.c stored/stats.c stored/tasks.c stored/queue.c \
 	stored/egress.c stored/bindings.c stored/egresstest.c stored/digest.c \
 	stored/challenges.c stored/challengedb.c stored/certpage.c stored/cas.c \
-	stored/certs.c stored/dnsprov.c stored/acmeacct.c stored/devices.c \
+	stored/certs.c stored/acmecert.c stored/acmejob.c stored/dnsprov.c stored/acmeacct.c stored/devices.c \
 	stored/devself.c stored/devsignal.c
 TASKD_SRCS = taskd/taskd.c taskd/config.c taskd/jobs.c taskd/runner.c \
 	taskd/crun.c taskd/image.c taskd/spawn.c taskd/net.c taskd/nettest.c taskd/endpoint.c \
 	taskd/suite.c taskd/idmap.c taskd/bundle.c taskd/tree.c \
-	taskd/driver.c taskd/http01.c $(DNSU_SRCS)
+	taskd/driver.c taskd/http01.c taskd/acmejob.c taskd/acmeauth.c taskd/acmew.c \
+	taskd/acmeworker.c $(DNSU_SRCS)
 # the DNS update client of ACME dns-01, which tests link too
 DNSU_SRCS = taskd/dnswire.c taskd/dnstsig.c taskd/dnsnet.c taskd/dnsupdate.c
 # The ACME engine, run by taskd's per-job workers (taskd/acme.h)
@@ -244,8 +245,8 @@ UNIT_TESTS = $(BIN)/test_ipc $(BIN)/test_conf $(BIN)/test_common \
 	$(BIN)/test_body_certs $(BIN)/test_pki $(BIN)/test_body_devices \
 	$(BIN)/test_dnswire $(BIN)/dnsu_tool \
 	$(BIN)/test_body_dns $(BIN)/test_dnsunseal $(BIN)/test_acmekey \
-	$(BIN)/test_acme $(BIN)/acme_probe $(BIN)/test_cceline $(BIN)/test_ccetype \
-	$(BIN)/test_cceschema \
+	$(BIN)/test_acme $(BIN)/acme_probe $(BIN)/test_acmew \
+	$(BIN)/test_cceline $(BIN)/test_ccetype $(BIN)/test_cceschema \
 	$(DISPATCH_TESTS)
 UNIT_LIB = $(call objs,regress/unit/test.c,unit) $(LIBMOAT)
 
@@ -320,6 +321,9 @@ $(BIN)/test_replay: $(call objs,regress/unit/test_replay.c authd/replay.c,unit) 
 	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS))
 
 $(BIN)/test_endpoint: $(call objs,regress/unit/test_endpoint.c taskd/endpoint.c,unit) $(UNIT_LIB)
+	@echo "LD $@"
+	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS))
+$(BIN)/test_acmew: $(call objs,regress/unit/test_acmew.c taskd/acmew.c,unit) $(UNIT_LIB)
 	@echo "LD $@"
 	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS))
 

@@ -391,12 +391,106 @@ issue_check(struct issue *is, uint32_t *retry, const char **why)
 	return keygen_allowed(&g, &is->ks, retry, why);
 }
 
-/* IPC_AUTH_CERT_ISSUE, from frontd: a certificate from a private CA. */
+/*
+ * An ACME certificate's key (or a renewal's new one), sealed to the
+ * certificate's id, for stored to keep with the task it queues.
+ */
+static void
+acme_key_store(struct issue *is, const char *id, uint64_t renew_oid)
+{
+	struct ipc_store_cert_create	*out;
+	EVP_PKEY			*key;
+
+	if ((out = calloc(1, sizeof(*out))) == NULL)
+		fatal("%s", __func__);
+	strlcpy(out->cert.id, id, sizeof(out->cert.id));
+	if ((key = pki_keygen(&is->ks)) == NULL || seal_key(key, "cert",
+	    out->cert.id, out->sealed, &out->sealed_len) == -1)
+		ipc_answer_status(&is->req, 500, "cannot make the key");
+	else {
+		memcpy(out->grant, is->in.grant, is->in.grant_len);
+		out->grant_len = is->in.grant_len;
+		strlcpy(out->user, is->in.user, sizeof(out->user));
+		strlcpy(out->acme_account, is->in.acme_account,
+		    sizeof(out->acme_account));
+		strlcpy(out->dns_provider, is->in.dns_provider,
+		    sizeof(out->dns_provider));
+		out->renew_oid = renew_oid;
+		out->auto_renew = is->in.auto_renew;
+		strlcpy(out->cert.status, "pending", sizeof(out->cert.status));
+		snprintf(out->cert.domain, sizeof(out->cert.domain), "%.*s",
+		    (int)strcspn(is->names, ","), is->names);
+		strlcpy(out->cert.sans, is->names, sizeof(out->cert.sans));
+		strlcpy(out->cert.key_type, is->ks.name,
+		    sizeof(out->cert.key_type));
+		if (store(IPC_STORE_CERT_CREATE, out, &is->req) == -1)
+			ipc_answer_status(&is->req, 503, "try again");
+	}
+	EVP_PKEY_free(key);
+	explicit_bzero(out, sizeof(*out));
+	free(out);
+}
+
+/* stored named the certificate to renew (id, key type): a new key. */
+static void
+renew_found(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
+{
+	struct issue		*is = arg;
+	struct ipc_certkey_res	*k;
+	struct grant		 g;
+	const char		*why = NULL;
+	uint32_t		 retry = 0;
+	int			 status;
+
+	(void)chan;
+	if ((k = calloc(1, sizeof(*k))) == NULL)
+		fatal("%s", __func__);
+	if (m == NULL)
+		ipc_answer_status(&is->req, 503, "try again");
+	else if (ipc_msg_get(m, k) == -1)
+		ipc_answer_status(&is->req, 500, "internal error");
+	else if (!ipc_status_ok(k->head.status))
+		ipc_answer_status(&is->req, k->head.status, k->head.message);
+	else if ((why = pki_keyspec(k->name, 0, &is->ks)) != NULL)
+		ipc_answer_status(&is->req, 500, why);
+	else if (grant_check(is->in.grant, is->in.grant_len, &g) == -1)
+		ipc_answer_status(&is->req, 401, "invalid or expired token");
+	else if ((status = keygen_allowed(&g, &is->ks, &retry, &why)) != 0)
+		refuse(&is->req, status, retry, why);
+	else
+		acme_key_store(is, k->id, k->oid);
+	free(k);
+	free(is);
+}
+
+/* A renewal: stored says which certificate (and whose) first. */
+static int
+renew_fetch(struct issue *is)
+{
+	struct ipc_certkey_get	 q;
+	struct ipc_msg		 m;
+
+	memset(&q, 0, sizeof(q));
+	memcpy(q.grant, is->in.grant, is->in.grant_len);
+	q.grant_len = is->in.grant_len;
+	q.access = IPC_ACCESS_ANY;
+	q.op = CERTKEY_RENEW;
+	strlcpy(q.user, is->in.user, sizeof(q.user));
+	strlcpy(q.ref, is->in.renew, sizeof(q.ref));
+	ipc_msg_init(&m, IPC_CERTKEY_GET, 0);
+	ipc_msg_put(&m, &q);
+	return ipc_request(authd_env->chans[PROC_STORED], &m,
+	    authd_env->conf.common.ipc_timeout_ms, renew_found, is);
+}
+
+/* IPC_AUTH_CERT_ISSUE, from frontd: a certificate from a private CA,
+ * through ACME (a task), or an ACME certificate's renewal. */
 int
 certs_issue(struct ipc_chan *chan, struct ipc_msg *m)
 {
 	struct issue	*is;
 	const char	*why = NULL;
+	char		 id[37];
 	uint32_t	 retry;
 	int		 status;
 
@@ -407,9 +501,20 @@ certs_issue(struct ipc_chan *chan, struct ipc_msg *m)
 		free(is);
 		return -1;
 	}
-	if ((status = issue_check(is, &retry, &why)) != 0)
+	if (is->in.renew[0] != '\0') {
+		if ((status = grant_scoped(is->in.grant, is->in.grant_len,
+		    SCOPE_CERTS_WRITE, NULL, &why)) != 0)
+			ipc_answer_status(&is->req, status, why);
+		else if (renew_fetch(is) == -1)
+			ipc_answer_status(&is->req, 503, "try again");
+		else
+			return 0;
+	} else if ((status = issue_check(is, &retry, &why)) != 0)
 		refuse(&is->req, status, retry, why);
-	else if (ca_fetch(is) == -1)
+	else if (is->in.acme_account[0] != '\0') {
+		uuid_v4(id);
+		acme_key_store(is, id, 0);
+	} else if (ca_fetch(is) == -1)
 		ipc_answer_status(&is->req, 503, "try again");
 	else
 		return 0;

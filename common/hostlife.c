@@ -15,6 +15,8 @@ static const struct host_lifecycle lifecycle[] = {
 	    0, 0, 0 },
 	{ HOST_NOOP, NULL, "noop", DRV_NONE, "", 0, 0, 0 },
 	{ HOST_EGRESS, NULL, "host.egress", DRV_EGRESS, "", 0, 1, 0 },
+	{ CERT_ISSUE, NULL, "cert.issue", DRV_ACME, "", 0, 0, 0 },
+	{ CERT_RENEW, NULL, "cert.renew", DRV_ACME, "", 0, 0, 0 },
 };
 
 const struct host_lifecycle *

@@ -19,6 +19,8 @@ enum host_action {
 	HOST_DELETE,
 	HOST_NOOP,		/* a task that does nothing: the queue's bench */
 	HOST_EGRESS,		/* the host's tunnel, as its binding says */
+	CERT_ISSUE,		/* an ACME certificate, by taskd's worker */
+	CERT_RENEW,		/* its renewal, with its new key */
 };
 
 /* A worker's verdict on a task. */
@@ -38,6 +40,7 @@ enum driver_op {
 	DRV_STATE,		/* running, stopped or missing */
 	DRV_EGRESS,		/* the running host's tunnel, as given */
 	DRV_EGRESS_TEST,	/* a tunnel of its own, checked, taken down */
+	DRV_ACME,		/* not the runner's: an ACME worker's */
 };
 
 struct host_lifecycle {

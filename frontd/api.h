@@ -311,6 +311,8 @@ void	 apiv1_certs_create(struct api_req *);
 void	 apiv1_cert_get(struct api_req *);
 void	 apiv1_cert_delete(struct api_req *);
 void	 apiv1_cert_export(struct api_req *);
+void	 apiv1_cert_renew(struct api_req *);
+void	 apiv1_cert_issues(struct api_req *);
 struct cert_rec;
 json_t	*render_cert(const struct cert_rec *);
 

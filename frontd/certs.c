@@ -69,11 +69,21 @@ render_cert(const struct cert_rec *c)
 	    (json_int_t)c->user_oid, "ca_id", c->ca_oid != 0 ?
 	    json_integer((json_int_t)c->ca_oid) : json_null(), "status",
 	    c->status, "domain", c->domain, "sans", sans, "serial", c->serial,
-	    "key_type", c->key_type, "issuer", c->issuer, "source", "ca",
-	    "not_before", render_time(c->not_before), "not_after",
-	    render_time(c->not_after), "created_at",
+	    "key_type", c->key_type, "issuer", c->issuer, "source",
+	    c->acme_account_oid != 0 ? "acme" : "ca",
+	    "not_before", c->not_before != 0 ? render_time(c->not_before) :
+	    json_null(), "not_after", c->not_after != 0 ?
+	    render_time(c->not_after) : json_null(), "created_at",
 	    render_time(c->created_at));
 	if (j == NULL)
+		fatalx("%s: out of memory", __func__);
+	if (c->acme_account_oid != 0 && (json_object_set_new(j,
+	    "acme_account_id", json_integer((json_int_t)c->acme_account_oid))
+	    == -1 || json_object_set_new(j, "dns_provider_id",
+	    c->dns_provider_oid != 0 ? json_integer((json_int_t)
+	    c->dns_provider_oid) : json_null()) == -1 ||
+	    json_object_set_new(j, "auto_renew", json_boolean(c->auto_renew))
+	    == -1))
 		fatalx("%s: out of memory", __func__);
 	return j;
 }
@@ -420,11 +430,55 @@ names_field(struct api_req *r, json_t *body, char *out, size_t outlen)
 	return 0;
 }
 
-/* ca_id as a number or a string; the ACME path is not here yet. */
+/* An id member as a number or a string into out: 0, 1 absent, -1. */
 static int
-issuer_field(struct api_req *r, json_t *body, char *ca, size_t calen)
+ref_field(struct api_req *r, json_t *body, const char *name, char *out,
+    size_t outlen)
+{
+	json_t	*v = json_object_get(body, name);
+	char	 why[64];
+
+	if (v == NULL || json_is_null(v))
+		return 1;
+	if (json_is_integer(v) && json_integer_value(v) > 0) {
+		snprintf(out, outlen, "%lld", (long long)json_integer_value(v));
+		return 0;
+	}
+	if (json_is_string(v) && json_string_length(v) > 0)
+		return api_copy(r, out, outlen, json_string_value(v));
+	snprintf(why, sizeof(why), "%s must be an id", name);
+	api_error(r, 400, why);
+	return -1;
+}
+
+/* acme_account_id (or acct_id) and dns_provider_id: 0 or -1. */
+static int
+acme_fields(struct api_req *r, json_t *body, struct ipc_auth_cert_issue *q)
+{
+	int	 rc;
+
+	if (json_object_get(body, "acme_account_id") != NULL &&
+	    json_object_get(body, "acct_id") != NULL) {
+		api_error(r, 400, "name acme_account_id or acct_id, not both");
+		return -1;
+	}
+	if ((rc = ref_field(r, body, "acme_account_id", q->acme_account,
+	    sizeof(q->acme_account))) == 1)
+		rc = ref_field(r, body, "acct_id", q->acme_account,
+		    sizeof(q->acme_account));
+	if (rc != 0)
+		return -1;
+	return ref_field(r, body, "dns_provider_id", q->dns_provider,
+	    sizeof(q->dns_provider)) == -1 ? -1 : 0;
+}
+
+/* ca_id as a number or a string, or the ACME account. */
+static int
+issuer_field(struct api_req *r, json_t *body, struct ipc_auth_cert_issue *q)
 {
 	json_t	*v = json_object_get(body, "ca_id"), *action;
+	char	*ca = q->ca;
+	size_t	 calen = sizeof(q->ca);
 	int	 acme;
 
 	action = json_object_get(body, "action");
@@ -435,10 +489,10 @@ issuer_field(struct api_req *r, json_t *body, char *ca, size_t calen)
 	}
 	acme = json_object_get(body, "acme_account_id") != NULL ||
 	    json_object_get(body, "acct_id") != NULL;
-	if (v == NULL && acme) {
-		/* the hook for ACME issuance (h11-acme): a task, 202 */
-		api_error(r, 501, "issuance through ACME is not available "
-		    "yet; name a private CA with ca_id");
+	if (v == NULL && acme)
+		return acme_fields(r, body, q);	/* a task: 202 */
+	if (json_object_get(body, "dns_provider_id") != NULL) {
+		api_error(r, 400, "dns_provider_id goes with an ACME account");
 		return -1;
 	}
 	if (v == NULL || acme) {
@@ -471,7 +525,8 @@ issue_fields(struct api_req *r, json_t *body, struct ipc_auth_cert_issue *q)
 		api_error(r, 400, "name domain or domain_name, not both");
 		return -1;
 	}
-	return issuer_field(r, body, q->ca, sizeof(q->ca)) == -1 ||
+	q->auto_renew = json_is_true(v);
+	return issuer_field(r, body, q) == -1 ||
 	    names_field(r, body, q->names, sizeof(q->names)) == -1 ||
 	    key_fields(r, body, q->key_type, sizeof(q->key_type),
 	    &q->key_bits) == -1 || int_field(r, body, "validity_days", 1,
@@ -498,4 +553,32 @@ apiv1_certs_create(struct api_req *r)
 	}
 	free(q);
 	json_decref(body);
+}
+
+/*
+ * POST .../certificates/:id/renew: a renewal with a new key, made by
+ * authd (202 with the certificate, which keeps its status until the new
+ * one is issued).
+ */
+void
+apiv1_cert_renew(struct api_req *r)
+{
+	struct ipc_auth_cert_issue *q;
+
+	if ((q = calloc(1, sizeof(*q))) == NULL)
+		fatalx("%s: out of memory", __func__);
+	api_grant(r, q->grant, &q->grant_len);
+	strlcpy(q->user, r->params[0], sizeof(q->user));
+	strlcpy(q->renew, r->params[1], sizeof(q->renew));
+	if (api_ask_slow(r, authd(), IPC_AUTH_CERT_ISSUE, q, KEYGEN_WAIT_MS,
+	    cert_answer) == -1)
+		api_error(r, 503, "authentication unavailable");
+	free(q);
+}
+
+/* POST .../certificates/:id/issues: issue again, 204 as the original. */
+void
+apiv1_cert_issues(struct api_req *r)
+{
+	one(r, IPC_OP_CERT, CERT_OP_ISSUE, cert_answer);
 }

@@ -289,7 +289,7 @@ v1_tasks_list(struct api_req *r)
 	    "succeeded", "failed", "canceled", NULL };
 	static const char *const kinds[] = { "host.create", "host.start",
 	    "host.stop", "host.rebuild", "host.delete", "host.egress", "noop",
-	    NULL };
+	    "cert.issue", "cert.renew", NULL };
 	const char		*state, *host, *kind;
 	struct ipc_task_list	 q;
 

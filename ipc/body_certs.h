@@ -26,12 +26,15 @@
 enum certkey_op {
 	CERTKEY_CA_SIGN = 1,	/* a CA's key, to issue from it */
 	CERTKEY_EXPORT,		/* a certificate's key, for its owner */
+	CERTKEY_RENEW,		/* an ACME certificate to renew: its id and
+				 * key type (in name), no seal */
 };
 
 enum cert_op {
 	CERT_OP_GET = 1,
 	CERT_OP_DELETE,
 	CERT_OP_BUNDLE,		/* a CA's certificate as PEM */
+	CERT_OP_ISSUE,		/* an ACME certificate: issue again */
 };
 
 /* A private CA, as listed (its key never leaves authd but sealed). */
@@ -53,6 +56,9 @@ struct cert_rec {
 	char		 id[37];
 	uint64_t	 user_oid;
 	uint64_t	 ca_oid;		/* 0: its CA is gone */
+	uint64_t	 acme_account_oid;	/* 0: not through ACME */
+	uint64_t	 dns_provider_oid;	/* 0: http-01 */
+	int		 auto_renew;
 	char		 status[CERT_STATUS_MAX + 1];
 	char		 domain[CERT_NAME_MAX + 1];
 	char		 sans[CERT_SANS_MAX + 1];	/* all names, joined */
@@ -128,23 +134,39 @@ struct ipc_cert_list_res {
 	char		 cursor[CERT_CURSOR_MAX + 1];	/* the next page's */
 };
 
-/* auth.cert.issue: a certificate from a user's CA, to authd */
+/*
+ * auth.cert.issue: a certificate from a user's CA, to authd; or one
+ * through an ACME account (a task), with a DNS provider for dns-01; or
+ * the renewal of the ACME certificate renew names (a new key).
+ */
 struct ipc_auth_cert_issue {
 	uint8_t		 grant[GRANT_LEN];
 	size_t		 grant_len;
 	char		 user[FIELD_REF_MAX + 1];
 	char		 ca[FIELD_REF_MAX + 1];
+	char		 acme_account[FIELD_REF_MAX + 1];
+	char		 dns_provider[FIELD_REF_MAX + 1];
+	char		 renew[FIELD_REF_MAX + 1];
+	int		 auto_renew;
 	char		 names[CERT_SANS_MAX + 1];	/* domain first */
 	char		 key_type[CERT_KEYTYPE_MAX + 1];
 	uint32_t	 key_bits;
 	uint32_t	 validity_days;
 };
 
-/* store.cert.create: the certificate issued, its key sealed to its id */
+/*
+ * store.cert.create: the certificate issued, its key sealed to its id;
+ * or an ACME certificate to issue (pending, a task queued), or a new
+ * key for the renewal of renew_oid (a task queued)
+ */
 struct ipc_store_cert_create {
 	uint8_t		 grant[GRANT_LEN];
 	size_t		 grant_len;
 	char		 user[FIELD_REF_MAX + 1];
+	char		 acme_account[FIELD_REF_MAX + 1];
+	char		 dns_provider[FIELD_REF_MAX + 1];
+	uint64_t	 renew_oid;
+	int		 auto_renew;
 	struct cert_rec	 cert;
 	char		 cert_pem[CERT_PEM_MAX + 1];
 	char		 chain_pem[CERT_PEM_MAX + 1];

@@ -16,6 +16,7 @@
 #include "body_egress.h"
 #include "body_challenge.h"
 #include "body_acmeacct.h"
+#include "body_acmejob.h"
 #include "body_dns.h"
 #include "ipc.h"
 
@@ -480,7 +481,7 @@ static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 	[IPC_CA_LIST_RES] = { IPC_CA_LIST_RES, "ca.list.res", LIST_MAX, SF,
 	    REP, 0, &body_cert_list_res, &body_ca_rec },
 	[IPC_AUTH_CERT_ISSUE] = { IPC_AUTH_CERT_ISSUE, "auth.cert.issue",
-	    5 * KIB, FA, REQ, IPC_CERT_RES, &body_auth_cert_issue, NULL },
+	    6 * KIB, FA, REQ, IPC_CERT_RES, &body_auth_cert_issue, NULL },
 	[IPC_STORE_CERT_CREATE] = { IPC_STORE_CERT_CREATE,
 	    "store.cert.create", 32 * KIB, AS, REQ, IPC_CERT_RES,
 	    &body_store_cert_create, NULL },
@@ -601,6 +602,16 @@ static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 	    REP, 0, &body_updates_res, &body_signal_rec },
 	[IPC_DEVICE_SIGNALED] = { IPC_DEVICE_SIGNALED, "device.signaled",
 	    SMALL, SF, 0, 0, &body_device_signaled, NULL },
+	/* an ACME issuance task: what the job needs, the URLs to keep as
+	 * soon as they exist (to resume), the certificate issued */
+	[IPC_ACME_JOB_GET] = { IPC_ACME_JOB_GET, "acme.job.get", SMALL, TS,
+	    REQ, IPC_ACME_JOB_RES, &body_acmejob_get, NULL },
+	[IPC_ACME_JOB_RES] = { IPC_ACME_JOB_RES, "acme.job.res", 16 * KIB, ST,
+	    REP, 0, &body_acmejob_res, NULL },
+	[IPC_ACME_JOB_NOTE] = { IPC_ACME_JOB_NOTE, "acme.job.note", 1 * KIB,
+	    TS, REQ, IPC_OP_RES, &body_acmejob_note, NULL },
+	[IPC_ACME_JOB_RESULT] = { IPC_ACME_JOB_RESULT, "acme.job.result",
+	    24 * KIB, TS, REQ, IPC_OP_RES, &body_acmejob_result, NULL },
 };
 
 const struct ipc_msgdef *

@@ -47,6 +47,7 @@ static const struct ipc_field task_job_fields[] = {
 	IPC_FIELD(task_job, attempt, IPC_FT_U32),
 	IPC_FIELD_REC(task_job, host, body_host_rec),
 	IPC_FIELD_REC(task_job, egress, body_egress_job),
+	IPC_FIELD(task_job, cert_oid, IPC_FT_U64),
 };
 const struct ipc_body body_task_job = IPC_BODY(task_job, task_job_fields);
 

@@ -61,6 +61,7 @@ struct task_job {
 	uint32_t	 attempt;
 	struct host_rec	 host;
 	struct egress_job egress;	/* the host's tunnel, if bound */
+	uint64_t	 cert_oid;	/* an ACME task's certificate */
 };
 
 /* task.claim: room for this many jobs; taskd's first claim restarts */

@@ -89,7 +89,8 @@ child_environment(void)
 #ifdef MOAT_TEST
 	static const char *const pass[] = { "ASAN_OPTIONS", "UBSAN_OPTIONS",
 	    "LSAN_OPTIONS", "MOAT_TEST_NOSANDBOX", "MOAT_TEST_ACME_CHALLENGES",
-	    "MOAT_TEST_HTTP01_PRESENT", "MOAT_TEST_HTTP01_CLEANUP", NULL };
+	    "MOAT_TEST_HTTP01_PRESENT", "MOAT_TEST_HTTP01_CLEANUP",
+	    "MOAT_TEST_ACME_PAUSE", NULL };
 	size_t		 i;
 	char		*v;
 

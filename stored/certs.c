@@ -15,7 +15,10 @@
 
 static const char cert_columns[] = "c.oid, c.id, c.user_oid, "
     "coalesce(c.ca_oid, 0), c.status, c.domain, c.sans, c.key_type, "
-    "c.serial, c.issuer, c.not_before, c.not_after, c.created_at";
+    "c.serial, c.issuer, coalesce(c.not_before, 0), "
+    "coalesce(c.not_after, 0), c.created_at, "
+    "coalesce(c.acme_account_oid, 0), coalesce(c.dns_provider_oid, 0), "
+    "c.auto_renew";
 static const char certs_of_user[] =
     "SELECT count(*) FROM certificates WHERE user_oid = ?";
 
@@ -36,11 +39,14 @@ row_to_cert(sqlite3_stmt *st, struct cert_rec *c)
 	c->not_before = sqlite3_column_int64(st, 10);
 	c->not_after = sqlite3_column_int64(st, 11);
 	c->created_at = sqlite3_column_int64(st, 12);
+	c->acme_account_oid = sqlite3_column_int64(st, 13);
+	c->dns_provider_oid = sqlite3_column_int64(st, 14);
+	c->auto_renew = sqlite3_column_int(st, 15);
 }
 
 /* The certificate ref (oid or id) of user; -1 if none. */
-static int
-cert_load(uint64_t user, const char *ref, struct cert_rec *c)
+int
+certs_load(uint64_t user, const char *ref, struct cert_rec *c)
 {
 	static char	 sql[512];
 	sqlite3_stmt	*st;
@@ -167,14 +173,17 @@ certs_store_create(struct ipc_chan *chan, struct ipc_msg *m)
 	}
 	status = certpage_owner(b->grant, b->grant_len, IPC_ACCESS_ANY,
 	    b->user, SCOPE_CERTS_WRITE, &p, &user);
-	if (status == 0 && db_count(certs_of_user, user) >= CERTS_PER_USER_MAX)
+	if (status == 0 && b->renew_oid == 0 &&
+	    db_count(certs_of_user, user) >= CERTS_PER_USER_MAX)
 		status = 409;
-	if (status != 0)
+	if (status == 0 && (b->acme_account[0] != '\0' || b->renew_oid != 0))
+		acmecert_create(&req, b, &p, user);
+	else if (status != 0)
 		reply_cert(&req, status, status == 409 ? "too many "
 		    "certificates" : certpage_message(status), NULL);
 	else if (db_begin() == -1 || insert_cert(user, b, &oid) == -1 ||
 	    (snprintf(oidtext, sizeof(oidtext), "%llu",
-	    (unsigned long long)oid), cert_load(user, oidtext, &c)) == -1 ||
+	    (unsigned long long)oid), certs_load(user, oidtext, &c)) == -1 ||
 	    db_event("certificate.issue", "info", p.user_id,
 	    "certificate issued by a private CA", p.username, NULL,
 	    DIALECT_APIV1) == -1 || db_commit() == -1) {
@@ -187,7 +196,28 @@ certs_store_create(struct ipc_chan *chan, struct ipc_msg *m)
 	return 0;
 }
 
-/* IPC_OP_CERT: one certificate (get, delete). */
+/* POST .../issues: 204, or why not (409: not an ACME certificate). */
+static void
+issue_again(const struct ipc_req *req, const struct principal *p,
+    uint64_t user, struct cert_rec *c)
+{
+	struct ipc_cert_res	*res;
+	uint32_t		 retry = 0;
+	int			 status;
+
+	status = acmecert_issue_again(p, user, c, &retry);
+	if ((res = calloc(1, sizeof(*res))) == NULL)
+		fatal("%s", __func__);
+	head_set(&res->head, status == 0 ? 204 : status, status == 0 ? "ok" :
+	    status == 409 ? "not an ACME certificate" : status == 429 ?
+	    "too many certificate requests; try again later" :
+	    certpage_message(status));
+	res->head.retry = retry;
+	ipc_answer(req, res, NULL);
+	free(res);
+}
+
+/* IPC_OP_CERT: one certificate (get, delete, issue again). */
 int
 certs_op(struct ipc_chan *chan, struct ipc_msg *m)
 {
@@ -202,15 +232,20 @@ certs_op(struct ipc_chan *chan, struct ipc_msg *m)
 	if (ipc_msg_get(m, &b) == -1)
 		return -1;
 	if (!access_known(b.access) || (b.op != CERT_OP_GET &&
-	    b.op != CERT_OP_DELETE))
+	    b.op != CERT_OP_DELETE && b.op != CERT_OP_ISSUE))
 		return ipc_violation(m, "no such access or operation");
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		fatal("%s", __func__);
 	status = certpage_owner(b.grant, b.grant_len, b.access, b.user,
-	    b.op == CERT_OP_DELETE ? SCOPE_CERTS_WRITE : SCOPE_CERTS_READ, &p,
+	    b.op != CERT_OP_GET ? SCOPE_CERTS_WRITE : SCOPE_CERTS_READ, &p,
 	    &user);
-	if (status == 0 && cert_load(user, b.ref, c) == -1)
+	if (status == 0 && certs_load(user, b.ref, c) == -1)
 		status = 404;
+	if (status == 0 && b.op == CERT_OP_ISSUE) {
+		issue_again(&req, &p, user, c);
+		free(c);
+		return 0;
+	}
 	if (status == 0 && b.op == CERT_OP_DELETE && (db_begin() == -1 ||
 	    devsignal_cert_gone(c->oid) == -1 ||
 	    db_write(del, c->oid, 0) == -1 || db_event("certificate.delete",
@@ -329,9 +364,13 @@ export_key(const struct ipc_certkey_get *b, struct ipc_certkey_res *k)
 		fatal("%s", __func__);
 	status = certpage_owner(b->grant, b->grant_len, b->access, b->user,
 	    SCOPE_CERTS_WRITE, &p, &user);
-	if (status == 0 && (cert_load(user, b->ref, c) == -1 ||
+	if (status == 0 && (certs_load(user, b->ref, c) == -1 ||
 	    cert_secret(c->oid, k) == -1))
 		status = 404;
+	/* an ACME certificate not issued yet (or that failed) has a key
+	 * but nothing to go with it */
+	if (status == 0 && strcmp(c->status, "issued") != 0)
+		status = 409;
 	if (status == 0 && (db_begin() == -1 ||
 	    db_event("certificate.export", "info", p.user_id,
 	    "certificate and its private key exported", p.username, NULL,
@@ -375,6 +414,32 @@ ca_key(const struct ipc_certkey_get *b, struct ipc_certkey_res *k)
 	return status;
 }
 
+/* A renewal's certificate: its id and key type (in name), no seal. */
+static int
+renew_of(const struct ipc_certkey_get *b, struct ipc_certkey_res *k)
+{
+	struct principal	 p;
+	struct cert_rec		*c;
+	uint64_t		 user = 0;
+	int			 status;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		fatal("%s", __func__);
+	status = certpage_owner(b->grant, b->grant_len, b->access, b->user,
+	    SCOPE_CERTS_WRITE, &p, &user);
+	if (status == 0 && certs_load(user, b->ref, c) == -1)
+		status = 404;
+	else if (status == 0 && c->acme_account_oid == 0)
+		status = 409;
+	if (status == 0) {
+		k->oid = c->oid;
+		strlcpy(k->id, c->id, sizeof(k->id));
+		strlcpy(k->name, c->key_type, sizeof(k->name));
+	}
+	free(c);
+	return status;
+}
+
 /*
  * IPC_CERTKEY_GET, from authd: the seal of a key it may open for the
  * client whose grant this is.  No key is ever in clear here.
@@ -390,16 +455,20 @@ certs_key_get(struct ipc_chan *chan, struct ipc_msg *m)
 	if (ipc_msg_get(m, &b) == -1)
 		return -1;
 	if (!access_known(b.access) || (b.op != CERTKEY_CA_SIGN &&
-	    b.op != CERTKEY_EXPORT))
+	    b.op != CERTKEY_EXPORT && b.op != CERTKEY_RENEW))
 		return ipc_violation(m, "no such access or key");
 	if ((k = calloc(1, sizeof(*k))) == NULL)
 		fatal("%s", __func__);
-	status = b.op == CERTKEY_EXPORT ? export_key(&b, k) : ca_key(&b, k);
+	status = b.op == CERTKEY_EXPORT ? export_key(&b, k) :
+	    b.op == CERTKEY_RENEW ? renew_of(&b, k) : ca_key(&b, k);
 	if (status != 0) {
 		explicit_bzero(k, sizeof(*k));
-		head_set(&k->head, status, status == 409 ? "the CA has "
-		    "expired" : status == 404 && b.op == CERTKEY_CA_SIGN ?
-		    "CA not found" : certpage_message(status));
+		head_set(&k->head, status, status == 409 ? (b.op ==
+		    CERTKEY_RENEW ? "only a certificate issued through ACME "
+		    "renews" : b.op == CERTKEY_EXPORT ? "the certificate is "
+		    "not issued" : "the CA has expired") : status == 404 &&
+		    b.op == CERTKEY_CA_SIGN ? "CA not found" :
+		    certpage_message(status));
 	} else
 		head_set(&k->head, 200, "ok");
 	ipc_answer(&req, k, NULL);

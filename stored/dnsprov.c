@@ -306,3 +306,38 @@ dnsprov_delete(struct ipc_chan *chan, struct ipc_msg *m)
 {
 	return prov_op(chan, m, 1);
 }
+
+/* The provider ref of user, for a certificate that names it: its oid,
+ * or 0 if none (another user's is none). */
+uint64_t
+dnsprov_of_user(uint64_t user, const char *ref)
+{
+	struct dnsprov_rec	 d;
+
+	return prov_load(user, ref, &d) == 0 ? d.oid : 0;
+}
+
+/* An ACME job's provider, with its seal for authd: 0, or -1 if none. */
+int
+dnsprov_for_job(uint64_t oid, struct dnsprov_rec *d, uint8_t *sealed,
+    size_t cap, size_t *len)
+{
+	static char	 sql[512];
+	sqlite3_stmt	*st;
+	int		 rc = -1, n;
+
+	if (sql[0] == '\0')
+		snprintf(sql, sizeof(sql), "SELECT %s, secret_sealed FROM "
+		    "dns_providers WHERE oid = ?", prov_columns);
+	st = db_stmt(sql);
+	sqlite3_bind_int64(st, 1, oid);
+	if (sqlite3_step(st) == SQLITE_ROW && (n = sqlite3_column_bytes(st,
+	    12)) > 0 && (size_t)n <= cap) {
+		row_to_prov(st, d);
+		memcpy(sealed, sqlite3_column_blob(st, 12), (size_t)n);
+		*len = (size_t)n;
+		rc = 0;
+	}
+	sqlite3_reset(st);
+	return rc;
+}

@@ -443,6 +443,29 @@ static const char *const migrations[] = {
 	"  UNIQUE (device_oid, type, ts_ms));"
 	"CREATE INDEX device_signals_device ON device_signals"
 	"  (device_oid, oid);",
+	/* 19: ACME issuance as a task: a certificate's account and DNS
+	 * provider (none: http-01), the new key of a renewal until it
+	 * succeeds, auto-renew (when, and the failures in a row that put
+	 * it off); a task's certificate and the order an
+	 * attempt made, which the next attempt resumes (a task outlives
+	 * its certificate, so that it still counts against the issuance
+	 * limit, and fails) */
+	"ALTER TABLE certificates ADD COLUMN acme_account_oid INTEGER"
+	"  REFERENCES acme_accounts (oid) ON DELETE SET NULL;"
+	"ALTER TABLE certificates ADD COLUMN dns_provider_oid INTEGER"
+	"  REFERENCES dns_providers (oid) ON DELETE SET NULL;"
+	"ALTER TABLE certificates ADD COLUMN renew_key_sealed BLOB;"
+	"ALTER TABLE certificates ADD COLUMN auto_renew INTEGER NOT NULL"
+	"  DEFAULT 0;"
+	"ALTER TABLE certificates ADD COLUMN renew_at BIGINT;"
+	"ALTER TABLE certificates ADD COLUMN renew_failures INTEGER NOT NULL"
+	"  DEFAULT 0;"
+	"CREATE INDEX certificates_renew ON certificates (renew_at)"
+	"  WHERE auto_renew = 1;"
+	"ALTER TABLE tasks ADD COLUMN cert_oid INTEGER"
+	"  REFERENCES certificates (oid) ON DELETE SET NULL;"
+	"ALTER TABLE tasks ADD COLUMN order_url TEXT NOT NULL DEFAULT '';"
+	"CREATE INDEX tasks_cert ON tasks (cert_oid, oid);",
 };
 
 /* The migration that rebuilds tables other tables refer to: it runs with

@@ -138,6 +138,9 @@ static const struct ipc_handler handlers[] = {
 	{ IPC_TASK_CLAIM, tasks_claim, LIVE },
 	{ IPC_TASK_PROGRESS, tasks_progress, LIVE },
 	{ IPC_TASK_DONE, tasks_done, LIVE },
+	{ IPC_ACME_JOB_GET, acmejob_get, LIVE },
+	{ IPC_ACME_JOB_NOTE, acmejob_note, LIVE },
+	{ IPC_ACME_JOB_RESULT, acmejob_result, LIVE },
 	{ IPC_HOST_STATES_GET, hosts_states, LIVE },
 	{ IPC_HOST_OBSERVED, hosts_observed, LIVE },
 };

@@ -198,6 +198,10 @@ int	 dnsprov_store_create(struct ipc_chan *, struct ipc_msg *);
 int	 dnsprov_list(struct ipc_chan *, struct ipc_msg *);
 int	 dnsprov_get(struct ipc_chan *, struct ipc_msg *);
 int	 dnsprov_delete(struct ipc_chan *, struct ipc_msg *);
+uint64_t dnsprov_of_user(uint64_t user, const char *ref);
+struct dnsprov_rec;
+int	 dnsprov_for_job(uint64_t oid, struct dnsprov_rec *, uint8_t *sealed,
+	    size_t cap, size_t *len);
 /* acmeacct.c: a user's ACME accounts */
 const char *acmeacct_email_invalid(const char *);
 int	 acmeacct_store_create(struct ipc_chan *, struct ipc_msg *);
@@ -374,6 +378,28 @@ int	 certs_store_create(struct ipc_chan *, struct ipc_msg *);
 int	 certs_op(struct ipc_chan *, struct ipc_msg *);
 int	 certs_list(struct ipc_chan *, struct ipc_msg *);
 int	 certs_key_get(struct ipc_chan *, struct ipc_msg *);
+int	 certs_load(uint64_t user, const char *ref, struct cert_rec *);
+
+/*
+ * acmecert.c: ACME certificates queued as tasks (a new one, a renewal
+ * with a new key, an issue again), within the issuance limit; and the
+ * job's messages with taskd.  acmecert_failed() marks a certificate
+ * whose task failed for good, in finish_task's transaction.
+ */
+#define ISSUES_PER_HOUR		5
+struct ipc_store_cert_create;
+int	 acmecert_create(const struct ipc_req *,
+	    const struct ipc_store_cert_create *, const struct principal *,
+	    uint64_t user);
+int	 acmecert_issue_again(const struct principal *, uint64_t user,
+	    struct cert_rec *, uint32_t *retry);
+int	 acmecert_renewable(uint64_t user, const char *ref,
+	    struct cert_rec *);
+int	 acmecert_failed(uint64_t task_oid, const char *message);
+int	 acmecert_queue_due(int64_t now);
+int	 acmejob_get(struct ipc_chan *, struct ipc_msg *);
+int	 acmejob_note(struct ipc_chan *, struct ipc_msg *);
+int	 acmejob_result(struct ipc_chan *, struct ipc_msg *);
 
 /* events.c */
 int	 events_list(struct ipc_chan *, struct ipc_msg *);

@@ -121,7 +121,7 @@ lease_tasks(int64_t now, uint32_t max, struct task_job *jobs,
 	    "o.lease_until >= ?1) OR (o.oid < t.oid AND o.status IN "
 	    "('pending', 'running')))) ORDER BY t.oid LIMIT ?3) RETURNING "
 	    "oid, fence, action, attempts, coalesce(host_oid, 0), "
-	    "coalesce(short_id, '')";
+	    "coalesce(short_id, ''), coalesce(cert_oid, 0)";
 	sqlite3_stmt	*st = db_stmt(sql);
 	int		 n = 0;
 
@@ -138,6 +138,7 @@ lease_tasks(int64_t now, uint32_t max, struct task_job *jobs,
 		/* a host without its row: the short id names its container */
 		db_text_col(st, 5, jobs[n].host.short_id,
 		    sizeof(jobs[n].host.short_id));
+		jobs[n].cert_oid = sqlite3_column_int64(st, 6);
 		n++;
 	}
 	sqlite3_reset(st);
@@ -163,7 +164,8 @@ tasks_claim(struct ipc_chan *chan, struct ipc_msg *m)
 	restart = c.restart;
 	if (db_begin_lazy() == 0) {
 		if ((restart && release_interrupted(now) == -1) ||
-		    fail_exhausted(now) == -1 || cancel_detached(now) == -1)
+		    fail_exhausted(now) == -1 || cancel_detached(now) == -1 ||
+		    acmecert_queue_due(now) == -1)
 			n = -1;
 		else
 			n = lease_tasks(now, max, jobs, host_oids);
@@ -296,6 +298,11 @@ finish_task(const struct ipc_task_done *e, int *status)
 		return 0;
 	}
 	if (write_outcome(e, attempts, max, now, &outcome) == -1)
+		return -1;
+	/* an ACME certificate whose last attempt failed failed too */
+	if ((action == CERT_ISSUE || action == CERT_RENEW) &&
+	    strcmp(outcome, "failed") == 0 &&
+	    acmecert_failed(e->task_oid, e->message) == -1)
 		return -1;
 	/* the last attempt of a create, start or rebuild failed: so did
 	 * its host */

@@ -42,7 +42,24 @@ acme_free(struct acme *a)
 		return;
 	json_decref(a->dir);
 	free(a->ca_file);
+	free(a->ca_pem);
 	free(a);
+}
+
+/*
+ * The roots as PEM in memory, for a worker that opens no file: the
+ * directory's ca-file as moatd read it.  0 or -1.
+ */
+int
+acme_set_ca_pem(struct acme *a, const char *pem, size_t len)
+{
+	free(a->ca_pem);
+	a->ca_len = 0;
+	if ((a->ca_pem = malloc(len)) == NULL)
+		return -1;
+	memcpy(a->ca_pem, pem, len);
+	a->ca_len = len;
+	return 0;
 }
 
 const char *

@@ -118,6 +118,8 @@ struct acme;
 struct acme	*acme_new(const char *directory_url, const char *ca_file,
 		    long timeout_s);
 void		 acme_free(struct acme *);
+/* The roots as PEM instead of a file (a worker opens none). */
+int		 acme_set_ca_pem(struct acme *, const char *pem, size_t len);
 const char	*acme_error(const struct acme *);
 /* How many badNonce refusals were retried, for the job's log. */
 unsigned int	 acme_bad_nonces(const struct acme *);

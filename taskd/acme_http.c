@@ -128,7 +128,12 @@ set_common(struct acme *a, CURL *c, struct acme_resp *r,
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, a->timeout);
 	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
-	if (a->ca_file != NULL)
+	if (a->ca_pem != NULL) {
+		struct curl_blob blob = { a->ca_pem, a->ca_len,
+		    CURL_BLOB_NOCOPY };
+
+		curl_easy_setopt(c, CURLOPT_CAINFO_BLOB, &blob);
+	} else if (a->ca_file != NULL)
 		curl_easy_setopt(c, CURLOPT_CAINFO, a->ca_file);
 	curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE,
 	    (curl_off_t)r->cap);

@@ -18,6 +18,8 @@
 struct acme {
 	char			 dir_url[ACME_URL_MAX];
 	char			*ca_file;
+	char			*ca_pem;	/* or the roots themselves */
+	size_t			 ca_len;
 	long			 timeout;
 	long			 poll_limit;
 	json_t			*dir;

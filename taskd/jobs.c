@@ -267,6 +267,10 @@ start_job(const struct task_job *j)
 		report(j, TASK_SUCCEEDED, "", "", "");
 		return;
 	}
+	if (life->op == DRV_ACME) {
+		acmejob_start(j);
+		return;
+	}
 	if ((f = calloc(1, sizeof(*f))) == NULL)
 		fatal("%s", __func__);
 	f->job = *j;
@@ -545,4 +549,18 @@ void
 jobs_wake(void)
 {
 	claim();
+}
+
+/* An ACME task's outcome (acmejob.c), then the next claim. */
+void
+jobs_report(const struct task_job *j, uint32_t outcome, const char *code,
+    const char *message)
+{
+	report(j, outcome, code, message, "");
+}
+
+void
+jobs_progress(const struct task_job *j, uint32_t percent, const char *what)
+{
+	progress(j, percent, what);
 }

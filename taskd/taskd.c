@@ -17,6 +17,7 @@
 #include "log.h"
 #include "sandbox.h"
 #include "driver.h"
+#include "acmew.h"
 #include "taskd.h"
 
 struct taskd	*taskd_env;
@@ -82,6 +83,7 @@ main(int argc, char *argv[])
 	struct daemon_opts	 opts;
 	struct taskd		 t;
 	struct sandbox_policy	 policy;
+	int			 spawner;
 
 	daemon_child_init(argc, argv, PROC_TASKD, &opts);
 	if (opts.root == NULL)
@@ -101,6 +103,11 @@ main(int argc, char *argv[])
 	/* before the sandbox: the runner runs what the sandbox forbids */
 	if ((t.runner = runner_start(RUNNER_JOBS)) == -1)
 		fatal("runner");
+	/* ACME workers talk to CAs: they come from a spawner forked now,
+	 * which becomes nobody and holds no capability (acmeworker.c) */
+	if ((spawner = acmew_spawner_start()) == -1)
+		fatal("acme spawner");
+	acmejob_init(spawner);
 	/* what is left is messages: no capability, file, process or
 	 * network of its own (Landlock with no path allows no file) */
 	sandbox_keep_caps(0);

@@ -63,5 +63,14 @@ int	 config_proc_start(struct ipc_chan *, struct ipc_msg *);
 void	 jobs_init(struct event_base *, int runner);
 void	 jobs_wake(void);
 int	 jobs_egress_check(struct ipc_chan *, struct ipc_msg *);
+struct task_job;
+void	 jobs_report(const struct task_job *, uint32_t outcome,
+	    const char *code, const char *message);
+void	 jobs_progress(const struct task_job *, uint32_t percent,
+	    const char *what);
+
+/* acmejob.c: ACME issuance tasks, run by workers of the spawner */
+void	 acmejob_init(int spawner);
+void	 acmejob_start(const struct task_job *);
 
 #endif

@@ -238,15 +238,17 @@ def test_bad_certificate_requests(shared_suite, admin, body):
     assert certs_of(s, h, uid) == before
 
 
-def test_acme_issuance_is_not_pretended(shared_suite, admin):
+def test_acme_issuance_needs_an_account_of_ones_own(shared_suite, admin):
+    """ACME issuance itself is test_acme_issue.py's; here a missing
+    account is 404 and makes nothing, nor does one with a ca_id."""
     s, (h, uid) = shared_suite, admin
     before = certs_of(s, h, uid)
     status, answer = api(s, h, "POST", "/apiv1/users/%s/certificates" % uid,
                          {"domain": "acme.example.com", "acme_account_id": 1,
                           "dns_provider_id": 1, "key_type": "ecdsa",
                           "auto_renew": True})
-    assert status == 501, answer
-    assert "ACME" in answer["error"]["what"]
+    assert status == 404, answer
+    assert answer["error"]["code"] == 4001
     ca = make_ca(s, h, uid)
     status, answer = api(s, h, "POST", "/apiv1/users/%s/certificates" % uid,
                          {"domain": "acme.example.com", "acme_account_id": 1,
