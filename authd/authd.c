@@ -76,6 +76,8 @@ static const struct ipc_handler handlers[] = {
 	{ IPC_AUTH_DNSPROV_CREATE, dnsprov_create, LIVE },
 	{ IPC_AUTH_ACMEACCT_CREATE, acmeacct_create, LIVE },
 	{ IPC_AUTH_DEVICE_CREATE, devices_create, LIVE },
+	{ IPC_AUTH_DEVICE_REGISTER, devsess_register, LIVE },
+	{ IPC_AUTH_DEVICE_REFRESH, devsess_refresh, LIVE },
 	{ IPC_AUTH_DEPLOY, deploy_request, LIVE },
 	/* on the signing link alone (sign_link_dispatch) */
 	{ IPC_TLS_SIGN, sign_request, LIVE },

@@ -141,8 +141,8 @@ token_known(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 	    role_by_name(t.role) != ROLE_NONE;
 	if (ok && v->table == TOKEN_SESSION && t.dialect != v->dialect)
 		ok = 0;		/* a session serves the dialect it came from */
-	if (ok && (v->table == TOKEN_APIKEY || v->table == TOKEN_DEVICE) &&
-	    v->dialect != DIALECT_APIV1)
+	if (ok && (v->table == TOKEN_APIKEY || v->table == TOKEN_DEVICE ||
+	    v->table == TOKEN_DEVSESS) && v->dialect != DIALECT_APIV1)
 		ok = 0;		/* keys are the certificates API's */
 	/* a LOGIN token is bound to the address and client it was issued
 	 * to, and comes with that client's secret */
@@ -158,13 +158,15 @@ token_known(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 		return;
 	}
 	kind = v->table == TOKEN_APIKEY ? GRANT_APIKEY :
-	    v->table == TOKEN_DEVICE ? GRANT_DEVICE :
+	    v->table == TOKEN_DEVICE || v->table == TOKEN_DEVSESS ?
+	    GRANT_DEVICE :
 	    strcmp(v->prefix, PREFIX_LOGIN) == 0 ? GRANT_LOGIN : GRANT_SESSION;
 	/* a device's grant carries no scope: stored takes it only for the
-	 * device's own reads */
+	 * device's own reads; an agent's access token names its device
+	 * (stored's row answers it as the client) */
 	grant_mint(t.user, role_by_name(t.role), v->table == TOKEN_APIKEY ?
-	    t.scopes : v->table == TOKEN_DEVICE ? 0 : SCOPE_ALL, kind, t.oid,
-	    grant);
+	    t.scopes : kind == GRANT_DEVICE ? 0 : SCOPE_ALL, kind,
+	    v->table == TOKEN_DEVSESS ? t.client : t.oid, grant);
 	vreq_answer(v, 200, grant);
 }
 
@@ -233,6 +235,11 @@ token_prefix(const char *cred, int *table)
 	if (strncmp(cred, PREFIX_DEVICE, 3) == 0) {
 		*table = TOKEN_DEVICE;
 		return PREFIX_DEVICE;
+	}
+	/* an access token; a refresh token opens nothing but a refresh */
+	if (strncmp(cred, PREFIX_DEVACCESS, 3) == 0) {
+		*table = TOKEN_DEVSESS;
+		return PREFIX_DEVACCESS;
 	}
 	for (i = 0; sessions[i] != NULL; i++)
 		if (strncmp(cred, sessions[i], 3) == 0) {

@@ -310,6 +310,12 @@ enum ipc_type {
 	IPC_OP_SELF_UPDATES,
 	IPC_UPDATES_RES,
 	IPC_DEVICE_SIGNALED,
+	/* certificates apiv1: an agent's registration with its X25519 key,
+	 * its session (access and refresh tokens) and the refresh */
+	IPC_AUTH_DEVICE_REGISTER,
+	IPC_AUTH_DEVICE_REFRESH,
+	IPC_STORE_DEVSESS_ROTATE,
+	IPC_DEVSESS_RES,
 	IPC_TYPE_MAX
 };
 

@@ -150,8 +150,9 @@ int
 credentials_device(const struct grant *g, struct principal *p)
 {
 	static const char sql[] = "SELECT u.oid, u.id, u.username, u.role, "
-	    "u.status, coalesce(u.expires_at, 0) FROM devices d JOIN users u "
-	    "ON u.oid = d.user_oid WHERE d.oid = ?";
+	    "u.status, coalesce(u.expires_at, 0), d.sessions_revoked_at "
+	    "FROM devices d JOIN users u ON u.oid = d.user_oid WHERE "
+	    "d.oid = ?";
 	sqlite3_stmt	*st = db_stmt(sql);
 	int		 ok = 0;
 
@@ -170,7 +171,10 @@ credentials_device(const struct grant *g, struct principal *p)
 		p->role = ROLE_USER;
 		ok = user_usable((const char *)sqlite3_column_text(st, 4),
 		    sqlite3_column_int64(st, 5), time(NULL)) &&
-		    g->user_oid == p->user_oid;
+		    g->user_oid == p->user_oid &&
+		    /* a stolen refresh token's reuse ends every grant of
+		     * the device made until then, frontd's cached ones too */
+		    g->issued > sqlite3_column_int64(st, 6);
 	}
 	sqlite3_reset(st);
 	return ok ? 0 : -1;

@@ -57,6 +57,15 @@ device_find(const char *ref, struct device_rec *d)
 	return rc == SQLITE_ROW ? 0 : -1;
 }
 
+int
+device_by_oid(uint64_t oid, struct device_rec *d)
+{
+	char	 oidtext[24];
+
+	snprintf(oidtext, sizeof(oidtext), "%llu", (unsigned long long)oid);
+	return device_find(oidtext, d);
+}
+
 static int
 device_load(uint64_t user, const char *ref, struct device_rec *d)
 {
@@ -116,10 +125,16 @@ devices_store_create(struct ipc_chan *chan, struct ipc_msg *m)
 	if (status == 0 && db_count(devices_of_user, user) >=
 	    DEVICES_PER_USER_MAX)
 		status = 409;
+	if (status == 0 && b.sess.family[0] != '\0' &&
+	    !devsess_valid(&b.sess)) {
+		explicit_bzero(&b, sizeof(b));
+		return ipc_violation(m, "a session record authd never makes");
+	}
 	if (status != 0)
 		reply_device(&req, status, status == 409 ? "too many devices" :
 		    certpage_message(status), NULL);
 	else if (db_begin() == -1 || insert_device(user, &b, &oid) == -1 ||
+	    (b.sess.family[0] != '\0' && devsess_insert(oid, &b.sess) == -1) ||
 	    (snprintf(oidtext, sizeof(oidtext), "%llu",
 	    (unsigned long long)oid), device_load(user, oidtext, &d)) == -1 ||
 	    db_event("device.create", "info", p.user_id, "device registered",

@@ -443,6 +443,25 @@ static const char *const migrations[] = {
 	"  UNIQUE (device_oid, type, ts_ms));"
 	"CREATE INDEX device_signals_device ON device_signals"
 	"  (device_oid, oid);",
+	/* 19: an agent's sessions: access (da_) and refresh (dr_) tokens,
+	 * public id and HMAC as API keys, by family (all turned over from
+	 * one registration); a refresh token used twice ends its family,
+	 * and every grant of its device made before (sessions_revoked_at) */
+	"CREATE TABLE device_sessions ("
+	"  oid INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  device_oid INTEGER NOT NULL REFERENCES devices (oid)"
+	"    ON DELETE CASCADE,"
+	"  family TEXT NOT NULL,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('da_', 'dr_')),"
+	"  public_id TEXT NOT NULL UNIQUE,"
+	"  digest BLOB NOT NULL,"
+	"  used INTEGER NOT NULL DEFAULT 0,"
+	"  expires_at BIGINT NOT NULL);"
+	"CREATE INDEX device_sessions_family ON device_sessions (family);"
+	"CREATE INDEX device_sessions_device ON device_sessions"
+	"  (device_oid);"
+	"ALTER TABLE devices ADD COLUMN sessions_revoked_at BIGINT NOT NULL"
+	"  DEFAULT 0;",
 };
 
 /* The migration that rebuilds tables other tables refer to: it runs with

@@ -342,6 +342,13 @@ int	 devices_store_create(struct ipc_chan *, struct ipc_msg *);
 int	 devices_op(struct ipc_chan *, struct ipc_msg *);
 int	 devices_list(struct ipc_chan *, struct ipc_msg *);
 int	 devices_assign(struct ipc_chan *, struct ipc_msg *);
+struct device_rec;
+int	 device_by_oid(uint64_t oid, struct device_rec *);
+/* devsess.c: an agent's access and refresh tokens */
+struct devsess_rec;
+int	 devsess_valid(const struct devsess_rec *);
+int	 devsess_insert(uint64_t device, const struct devsess_rec *);
+int	 devsess_rotate(struct ipc_chan *, struct ipc_msg *);
 int	 devself_cert(struct ipc_chan *, struct ipc_msg *);
 int	 devself_bundle(struct ipc_chan *, struct ipc_msg *);
 int	 devself_key(struct ipc_chan *, struct ipc_msg *);

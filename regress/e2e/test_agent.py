@@ -1,0 +1,310 @@
+"""Certificates apiv1 (issue 11): an agent registers with its X25519 key
+and lives on its session.  POST /apiv1/me/devices and
+/apiv1/device/registration answer the device and its first access and
+refresh tokens; POST /auth/refresh turns a refresh token over once, and a
+second use of it ends its whole family.  The test plays the agent with
+python3-nacl, as the real one keeps its key."""
+import base64
+
+import pytest
+
+from identity import admin_token, make_user
+from test_certs_ca import api, bearer, issue, make_ca, make_key, session
+
+
+@pytest.fixture(scope="module")
+def shared_suite(tmp_path_factory):
+    from suite import Suite
+    s = Suite(tmp_path_factory.mktemp("agent"),
+              "limit api requests 100000\n")
+    s.start()
+    yield s
+    try:
+        s.stop()
+    finally:
+        s.remove_system_objects()
+        s.remove_state()
+    reports = s.sanitizer_reports()
+    assert not reports, "sanitizer report in %s:\n%s" % (
+        s.log_path, s.symbolized_log()[-8000:])
+
+
+@pytest.fixture(scope="module")
+def users(shared_suite):
+    token = admin_token(shared_suite)
+    make_user(shared_suite, token, "alice", "alice-password-1")
+    make_user(shared_suite, token, "bob", "bob-password-11")
+    return (session(shared_suite, "alice", "alice-password-1"),
+            session(shared_suite, "bob", "bob-password-11"))
+
+
+def agent_key():
+    from nacl.public import PrivateKey
+    sk = PrivateKey.generate()
+    return sk, base64.b64encode(bytes(sk.public_key)).decode()
+
+
+def register(s, h, path="/apiv1/me/devices", **body):
+    body.setdefault("name", "agent-host")
+    if "dev_pk" not in body:
+        body["dev_pk"] = agent_key()[1]
+    status, answer = api(s, h, "POST", path, body)
+    assert status == 201, answer
+    return answer["data"]
+
+
+def refresh(s, token, source=None):
+    from identity import call
+    status, answer, hdrs = call(s, "POST", "/auth/refresh",
+                                body={"refresh_token": token},
+                                source=source)
+    return status, answer, hdrs
+
+
+def serves(s, token):
+    """Whether the token opens the device's poll (200, or 204 when
+    nothing is new), rather than 401."""
+    status = s.request("GET", "/apiv1/devices/self/updates", None,
+                       bearer(token))[0]
+    assert status in (200, 204, 401), status
+    return status != 401
+
+
+def devices_total(s, h, uid):
+    status, page = api(s, h, "GET", "/apiv1/users/%s/devices" % uid)
+    assert status == 200, page
+    return page["pagination"]["total"]
+
+
+def test_register_with_a_key_and_read_as_the_agent(shared_suite, users):
+    """An API key that may write devices registers the agent; its access
+    token reads what is given to the device, and the deploy materials
+    open with the agent's X25519 key alone."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+    from nacl.public import SealedBox
+    s, ((ha, alice), _) = shared_suite, users
+    key = make_key(s, ha, alice, ["devices.read", "devices.write"])
+    sk, pk = agent_key()
+    got = register(s, key, name="edge-1", dev_pk=pk, device_type="nginx")
+    dev, sess = got["device"], got["session"]
+    assert dev["name"] == "edge-1" and dev["dev_pk"] == pk
+    assert dev["user_id"] == int(alice) and "token" not in dev
+    assert sess["access_token"].startswith("da_")
+    assert sess["refresh_token"].startswith("dr_")
+    assert len(sess["access_token"]) == len(sess["refresh_token"]) == 58
+    assert sess["expires_in"] == 3600 and sess["token_type"] == "Bearer"
+    # the owner sees it among her devices, with its key, never a token
+    status, one = api(s, ha, "GET", "/apiv1/users/%s/devices/%s" %
+                      (alice, dev["id"]))
+    assert status == 200 and one["data"]["dev_pk"] == pk
+    assert "token" not in one["data"]
+    ca = make_ca(s, ha, alice, name="Agent CA")
+    cert = issue(s, ha, alice, ca["id"], "agent.example.com")
+    status, _ = api(s, ha, "POST", "/apiv1/users/%s/devices/%s/"
+                    "certificates" % (alice, dev["id"]),
+                    {"cert_id": cert["id"]})
+    assert status == 200
+    acc = bearer(sess["access_token"])
+    status, c = api(s, acc, "GET", "/apiv1/devices/self/certificates/%s" %
+                    cert["id"])
+    assert status == 200 and c["data"]["id"] == cert["id"], c
+    status, env = api(s, acc, "GET", "/apiv1/devices/self/certificates/"
+                      "%s/deploy-materials" % cert["id"])
+    assert status == 200, env
+    env = env["data"]
+    assert env["enc_scheme"] == "aes256gcm"
+    data_key = SealedBox(sk).decrypt(base64.b64decode(env["enc_data_key"]))
+    pem = AESGCM(data_key).decrypt(base64.b64decode(env["nonce"]),
+                                   base64.b64decode(env["enc_privkey"]),
+                                   None)
+    assert pem.startswith(b"-----BEGIN PRIVATE KEY-----")
+    status, _, _ = s.request("GET", "/apiv1/devices/self/updates", None,
+                             acc)
+    assert status == 200
+    # the access token is the device's: no user route opens to it
+    status, _ = api(s, acc, "GET", "/apiv1/users/%s/devices" % alice)
+    assert status == 401
+    # nor a registration
+    status, _ = api(s, acc, "POST", "/apiv1/me/devices",
+                    {"name": "x", "dev_pk": pk})
+    assert status == 401
+
+
+def test_registration_path_and_session(shared_suite, users):
+    """POST /apiv1/device/registration does the same for a session; the
+    device is the caller's own."""
+    s, (_, (hb, bob)) = shared_suite, users
+    before = devices_total(s, hb, bob)
+    got = register(s, hb, "/apiv1/device/registration", name="bob-agent")
+    assert got["device"]["user_id"] == int(bob)
+    assert devices_total(s, hb, bob) == before + 1
+
+
+BAD = [
+    ({"dev_pk": "AAAA"}, 400, "name"),
+    ({"name": "x"}, 400, "dev_pk"),
+    ({"name": "x", "dev_pk": ""}, 400, "dev_pk"),
+    ({"name": "x", "dev_pk": "not a key"}, 400, "dev_pk"),
+    ({"name": "x", "dev_pk": base64.b64encode(b"k" * 31).decode()}, 400,
+     "dev_pk"),
+    ({"name": "x", "dev_pk": base64.b64encode(b"k" * 33).decode()}, 400,
+     "dev_pk"),
+    ({"name": "a\tb", "dev_pk": base64.b64encode(b"k" * 32).decode()}, 400,
+     "printable"),
+    ({"name": "x", "dev_pk": base64.b64encode(b"k" * 32).decode(),
+      "owner": 1}, 400, "owner"),
+]
+
+
+@pytest.mark.parametrize("body,code,word", BAD)
+def test_bad_registrations_change_nothing(shared_suite, users, body, code,
+                                          word):
+    s, ((ha, alice), _) = shared_suite, users
+    before = devices_total(s, ha, alice)
+    status, answer = api(s, ha, "POST", "/apiv1/me/devices", body)
+    assert status == code, answer
+    assert isinstance(answer["error"]["code"], int)
+    assert word in answer["error"]["what"], answer
+    assert devices_total(s, ha, alice) == before
+
+
+def test_who_may_register(shared_suite, users):
+    s, ((ha, alice), _) = shared_suite, users
+    pk = agent_key()[1]
+    before = devices_total(s, ha, alice)
+    for scopes in (["devices.read"], ["certs.read", "certs.write"]):
+        k = make_key(s, ha, alice, scopes)
+        for path in ("/apiv1/me/devices", "/apiv1/device/registration"):
+            status, answer = api(s, k, "POST", path,
+                                 {"name": "no", "dev_pk": pk})
+            assert status == 403, answer
+            assert answer["error"]["code"] == 4003, answer
+    status, answer = api(s, {}, "POST", "/apiv1/me/devices",
+                         {"name": "no", "dev_pk": pk})
+    assert status == 401, answer
+    status, answer = api(s, bearer("ak_" + "A" * 55), "POST",
+                         "/apiv1/device/registration",
+                         {"name": "no", "dev_pk": pk})
+    assert status == 401, answer
+    assert devices_total(s, ha, alice) == before
+
+
+def test_refresh_turns_over_once(shared_suite, users):
+    """A refresh gives a new pair; the old access token lives out its
+    hour; a refresh token used a second time ends its family: the pair
+    made from it stops at once, and other devices go on."""
+    s, ((ha, alice), _) = shared_suite, users
+    first = register(s, ha, name="rotating")["session"]
+    other = register(s, ha, name="bystander")["session"]
+    status, answer, _ = refresh(s, first["refresh_token"])
+    assert status == 200, answer
+    second = answer["data"]
+    assert second["access_token"].startswith("da_")
+    assert second["refresh_token"].startswith("dr_")
+    assert second["access_token"] != first["access_token"]
+    assert second["refresh_token"] != first["refresh_token"]
+    assert second["expires_in"] == 3600
+    for tok in (first["access_token"], second["access_token"]):
+        assert serves(s, tok)
+    # and again, with the new one
+    status, answer, _ = refresh(s, second["refresh_token"])
+    assert status == 200, answer
+    third = answer["data"]
+    assert serves(s, third["access_token"])
+    # the first refresh token again: the whole family ends
+    status, answer, _ = refresh(s, first["refresh_token"])
+    assert status == 401, answer
+    assert answer["error"]["code"] == 401
+    for tok in (first["access_token"], second["access_token"],
+                third["access_token"]):
+        assert not serves(s, tok)
+    status, _, _ = refresh(s, third["refresh_token"])
+    assert status == 401
+    # another device's session is its own
+    assert serves(s, other["access_token"])
+    status, answer, _ = refresh(s, other["refresh_token"])
+    assert status == 200, answer
+
+
+def test_tokens_are_not_each_other(shared_suite, users):
+    s, ((ha, alice), _) = shared_suite, users
+    sess = register(s, ha, name="mixed")["session"]
+    # a refresh token opens no read; an access token refreshes nothing
+    assert serves(s, sess["access_token"])
+    assert not serves(s, sess["refresh_token"])
+    status, answer, _ = refresh(s, sess["access_token"])
+    assert status == 401, answer
+    # a refresh token with its secret changed is refused, and spends
+    # nothing: the real one still turns over
+    tok = sess["refresh_token"]
+    forged = tok[:-2] + ("AA" if tok[-2:] != "AA" else "BA")
+    status, answer, _ = refresh(s, forged)
+    assert status == 401, answer
+    status, answer, _ = refresh(s, tok)
+    assert status == 200, answer
+
+
+BAD_REFRESH = [
+    ({}, 400),
+    ({"refresh_token": 5}, 400),
+    ({"refresh_token": None}, 400),
+    ({"refresh_token": "x", "extra": 1}, 400),
+    ({"refresh_token": ""}, 401),
+    ({"refresh_token": "dr_short"}, 401),
+    ({"refresh_token": "dr_" + "A" * 5000}, 401),
+]
+
+
+@pytest.mark.parametrize("body,code", BAD_REFRESH)
+def test_bad_refresh_bodies(shared_suite, body, code):
+    from identity import call
+    status, answer, _ = call(shared_suite, "POST", "/auth/refresh",
+                             body=body, source="127.0.0.3")
+    assert status == code, answer
+    assert set(answer) == {"error"} and "what" in answer["error"]
+
+
+def test_a_deleted_device_ends_its_session(shared_suite, users):
+    s, ((ha, alice), _) = shared_suite, users
+    got = register(s, ha, name="short-lived")
+    sess = got["session"]
+    status, _ = api(s, ha, "DELETE", "/apiv1/users/%s/devices/%s" %
+                    (alice, got["device"]["id"]))
+    assert status == 204
+    assert not serves(s, sess["access_token"])
+    assert refresh(s, sess["refresh_token"])[0] == 401
+
+
+def test_bola_an_agent_reads_its_own_alone(shared_suite, users):
+    s, ((ha, alice), (hb, bob)) = shared_suite, users
+    sess = register(s, ha, name="alices-agent")["session"]
+    ca = make_ca(s, hb, bob, name="Bob CA")
+    cert = issue(s, hb, bob, ca["id"], "bob.example.com")
+    acc = bearer(sess["access_token"])
+    status, _ = api(s, acc, "GET", "/apiv1/devices/self/certificates/%s" %
+                    cert["id"])
+    assert status == 404
+    status, _ = api(s, acc, "GET", "/apiv1/devices/self/certificates/"
+                    "%s/deploy-materials" % cert["id"])
+    assert status == 404
+    status, _ = api(s, acc, "GET", "/apiv1/users/%s/certificates" % bob)
+    assert status == 401
+
+
+def test_refresh_failures_are_limited_per_address(shared_suite, users):
+    """Bad refresh tokens count as failed authentications of their
+    address: past the limit (10 a minute) 429 with Retry-After, even
+    for a good token; another address is served."""
+    s, ((ha, alice), _) = shared_suite, users
+    sess = register(s, ha, name="limited")["session"]
+    src = "127.0.0.4"
+    codes = [refresh(s, "dr_" + "B" * 55, source=src)[0]
+             for _ in range(12)]
+    assert codes[:10] == [401] * 10, codes
+    assert codes[10:] == [429, 429], codes
+    status, answer, hdrs = refresh(s, sess["refresh_token"], source=src)
+    assert status == 429, answer
+    assert int(hdrs["Retry-After"]) > 0
+    status, answer, _ = refresh(s, sess["refresh_token"],
+                                source="127.0.0.5")
+    assert status == 200, answer
