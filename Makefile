@@ -100,7 +100,7 @@ STORED_SRCS = stored/stored.c stored/config.c stored/db.c stored/schema.c \
 	stored/egress.c stored/bindings.c stored/egresstest.c stored/digest.c \
 	stored/challenges.c stored/challengedb.c stored/certpage.c stored/cas.c \
 	stored/certs.c stored/dnsprov.c stored/acmeacct.c stored/devices.c \
-	stored/devself.c stored/devsignal.c stored/devsess.c
+	stored/devself.c stored/devsignal.c stored/devsess.c stored/keyperms.c
 TASKD_SRCS = taskd/taskd.c taskd/config.c taskd/jobs.c taskd/runner.c \
 	taskd/crun.c taskd/image.c taskd/spawn.c taskd/net.c taskd/nettest.c taskd/endpoint.c \
 	taskd/suite.c taskd/idmap.c taskd/bundle.c taskd/tree.c \

@@ -272,6 +272,8 @@ static const struct route routes[] = {
 	    apiv1_dnsprov_delete, NULL, NULL },
 	{ APIV1, GET, "/apiv1/dns/providers/catalog", AUTH_ANY, ANY,
 	    apiv1_dnsprov_catalog, NULL, NULL },
+	{ APIV1, GET, "/apiv1/permissions/catalog", AUTH_ANY, ANY,
+	    apiv1_permissions_catalog, NULL, NULL },
 	{ APIV1, GET, "/apiv1/users/{}/acme-accounts", AUTH_ANY, ANY,
 	    apiv1_acmeacct_list, NULL, q_page },
 	{ APIV1, POST, "/apiv1/users/{}/acme-accounts", AUTH_ANY, ANY,

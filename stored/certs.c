@@ -206,11 +206,14 @@ certs_op(struct ipc_chan *chan, struct ipc_msg *m)
 		return ipc_violation(m, "no such access or operation");
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		fatal("%s", __func__);
-	status = certpage_owner(b.grant, b.grant_len, b.access, b.user,
+	status = certpage_owner_obj(b.grant, b.grant_len, b.access, b.user,
 	    b.op == CERT_OP_DELETE ? SCOPE_CERTS_WRITE : SCOPE_CERTS_READ, &p,
 	    &user);
 	if (status == 0 && cert_load(user, b.ref, c) == -1)
 		status = 404;
+	if (status == 0)
+		status = authz_object(&p, b.op == CERT_OP_DELETE ?
+		    SCOPE_CERTS_WRITE : SCOPE_CERTS_READ, c->id);
 	if (status == 0 && b.op == CERT_OP_DELETE && (db_begin() == -1 ||
 	    devsignal_cert_gone(c->oid) == -1 ||
 	    db_write(del, c->oid, 0) == -1 || db_event("certificate.delete",
@@ -327,11 +330,13 @@ export_key(const struct ipc_certkey_get *b, struct ipc_certkey_res *k)
 
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		fatal("%s", __func__);
-	status = certpage_owner(b->grant, b->grant_len, b->access, b->user,
-	    SCOPE_CERTS_WRITE, &p, &user);
+	status = certpage_owner_obj(b->grant, b->grant_len, b->access,
+	    b->user, SCOPE_CERTS_WRITE, &p, &user);
 	if (status == 0 && (cert_load(user, b->ref, c) == -1 ||
 	    cert_secret(c->oid, k) == -1))
 		status = 404;
+	if (status == 0)
+		status = authz_object(&p, SCOPE_CERTS_WRITE, c->id);
 	if (status == 0 && (db_begin() == -1 ||
 	    db_event("certificate.export", "info", p.user_id,
 	    "certificate and its private key exported", p.username, NULL,

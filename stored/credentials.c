@@ -80,8 +80,9 @@ apikey_alive(const struct grant *g, struct principal *p, int64_t now)
 {
 	static const char sql[] = "SELECT coalesce(k.expires_at, 0), "
 	    "k.scopes, u.oid, u.id, u.username, u.role, u.status, "
-	    "coalesce(u.expires_at, 0), coalesce(k.last_used_at, 0) FROM "
-	    "api_keys k JOIN users u ON u.oid = k.user_oid WHERE k.oid = ?";
+	    "coalesce(u.expires_at, 0), coalesce(k.last_used_at, 0), "
+	    "k.restricted FROM api_keys k JOIN users u ON u.oid = "
+	    "k.user_oid WHERE k.oid = ?";
 	static const char touch_sql[] =
 	    "UPDATE api_keys SET last_used_at = ? WHERE oid = ?";
 	sqlite3_stmt	*st = db_stmt(sql);
@@ -101,6 +102,7 @@ apikey_alive(const struct grant *g, struct principal *p, int64_t now)
 		p->role = strcmp((const char *)sqlite3_column_text(st, 5),
 		    "admin") == 0 ? ROLE_ADMIN : ROLE_USER;
 		last = sqlite3_column_int64(st, 8);
+		p->restricted = sqlite3_column_int64(st, 9);
 		ok = (expires == 0 || now < expires) &&
 		    user_usable((const char *)sqlite3_column_text(st, 6),
 		    sqlite3_column_int64(st, 7), now) &&

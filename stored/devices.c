@@ -164,11 +164,14 @@ devices_op(struct ipc_chan *chan, struct ipc_msg *m)
 	if (!access_known(b.access) || (b.op != DEVICE_OP_GET &&
 	    b.op != DEVICE_OP_DELETE))
 		return ipc_violation(m, "no such access or operation");
-	status = certpage_owner(b.grant, b.grant_len, b.access, b.user,
+	status = certpage_owner_obj(b.grant, b.grant_len, b.access, b.user,
 	    b.op == DEVICE_OP_DELETE ? SCOPE_DEVICES_WRITE :
 	    SCOPE_DEVICES_READ, &p, &user);
 	if (status == 0 && device_load(user, b.ref, &d) == -1)
 		status = 404;
+	if (status == 0)
+		status = authz_object(&p, b.op == DEVICE_OP_DELETE ?
+		    SCOPE_DEVICES_WRITE : SCOPE_DEVICES_READ, d.id);
 	if (status == 0 && b.op == DEVICE_OP_DELETE && (db_begin() == -1 ||
 	    db_write(del, d.oid, 0) == -1 || db_event("device.delete", "info",
 	    p.user_id, "device deleted", p.username, NULL,
@@ -334,10 +337,15 @@ devices_assign(struct ipc_chan *chan, struct ipc_msg *m)
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		fatal("%s", __func__);
 	memset(&res, 0, sizeof(res));
-	status = certpage_owner(b.grant, b.grant_len, b.access, b.user,
+	status = certpage_owner_obj(b.grant, b.grant_len, b.access, b.user,
 	    SCOPE_DEVICES_WRITE, &p, &user);
 	if (status == 0)
 		status = assign_pair(user, &b, &d, c);
+	/* a key limited to some devices (or certificates) gives those */
+	if (status == 0)
+		status = authz_object(&p, SCOPE_DEVICES_WRITE, d.id);
+	if (status == 0)
+		status = authz_object(&p, SCOPE_CERTS_READ, c->id);
 	if (status == 0) {
 		if (db_begin() == -1)
 			status = 500;

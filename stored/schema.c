@@ -462,6 +462,16 @@ static const char *const migrations[] = {
 	"  (device_oid);"
 	"ALTER TABLE devices ADD COLUMN sessions_revoked_at BIGINT NOT NULL"
 	"  DEFAULT 0;",
+	/* 20: an API key's permissions on single objects: the scopes it
+	 * has on named objects alone (restricted), and those objects */
+	"ALTER TABLE api_keys ADD COLUMN restricted BIGINT NOT NULL"
+	"  DEFAULT 0;"
+	"CREATE TABLE api_key_objects ("
+	"  key_oid INTEGER NOT NULL REFERENCES api_keys (oid)"
+	"    ON DELETE CASCADE,"
+	"  scope BIGINT NOT NULL,"
+	"  object_id TEXT NOT NULL,"
+	"  PRIMARY KEY (key_oid, scope, object_id));",
 };
 
 /* The migration that rebuilds tables other tables refer to: it runs with

@@ -308,3 +308,170 @@ def test_refresh_failures_are_limited_per_address(shared_suite, users):
     status, answer, _ = refresh(s, sess["refresh_token"],
                                 source="127.0.0.5")
     assert status == 200, answer
+
+
+# ---- API key permissions on single objects ---------------------------------
+
+def key_with(s, h, uid, permissions, scopes=None):
+    body = {"name": "limited", "permissions": permissions}
+    if scopes is not None:
+        body["scopes"] = scopes
+    status, answer = api(s, h, "POST", "/apiv1/users/%s/apikeys" % uid,
+                         body)
+    assert status == 201, answer
+    return bearer(answer["data"]["token"]), answer["data"]
+
+
+def forbidden(status, answer):
+    assert status == 403, answer
+    assert answer["error"]["code"] == 4003, answer
+    assert answer["error"]["what"].lower() == \
+        "api key lacks required permission", answer
+
+
+@pytest.fixture(scope="module")
+def objects(shared_suite, users):
+    """Two CAs, two certificates and two devices of alice's."""
+    s, ((ha, alice), _) = shared_suite, users
+    cas = [make_ca(s, ha, alice, name="Perm CA %d" % i) for i in (1, 2)]
+    certs = [issue(s, ha, alice, cas[0]["id"], "p%d.example.com" % i)
+             for i in (1, 2)]
+    devs = [register(s, ha, name="perm-dev-%d" % i)["device"]
+            for i in (1, 2)]
+    return cas, certs, devs
+
+
+def test_a_key_for_one_certificate(shared_suite, users, objects):
+    s, ((ha, alice), _) = shared_suite, users
+    cas, certs, devs = objects
+    base = "/apiv1/users/%s/certificates" % alice
+    k, rec = key_with(s, ha, alice, [{"obtype": "certs",
+                                      "obid": certs[0]["id"],
+                                      "actions": ["read"]}])
+    assert rec["permissions"][0]["obid"] == certs[0]["id"]
+    status, got = api(s, k, "GET", "%s/%s" % (base, certs[0]["id"]))
+    assert status == 200 and got["data"]["id"] == certs[0]["id"], got
+    # by its uuid too
+    status, got = api(s, k, "GET", "%s/%s" % (base, certs[0]["uuid"]))
+    assert status == 200, got
+    forbidden(*api(s, k, "GET", "%s/%s" % (base, certs[1]["id"])))
+    # a list would show the others; no write; nothing of other types
+    forbidden(*api(s, k, "GET", base))
+    forbidden(*api(s, k, "DELETE", "%s/%s" % (base, certs[0]["id"])))
+    forbidden(*api(s, k, "GET", "%s/%s/export" % (base, certs[0]["id"])))
+    forbidden(*api(s, k, "GET", "/apiv1/users/%s/dns-providers" % alice))
+    forbidden(*api(s, k, "GET", "/apiv1/users/%s/acme-accounts" % alice))
+    forbidden(*api(s, k, "GET", "/apiv1/users/%s/devices" % alice))
+    forbidden(*api(s, k, "POST", base, {"ca_id": cas[0]["id"],
+                                        "domain": "new.example.com"}))
+    # the other certificate is still there for the owner
+    assert api(s, ha, "GET", "%s/%s" % (base, certs[1]["id"]))[0] == 200
+
+
+def test_a_scope_name_is_not_narrowed(shared_suite, users, objects):
+    s, ((ha, alice), _) = shared_suite, users
+    _, certs, _ = objects
+    k, _ = key_with(s, ha, alice, [{"obtype": "certs",
+                                    "obid": certs[0]["id"],
+                                    "actions": ["read"]}],
+                    scopes=["certs.read"])
+    for c in certs:
+        assert api(s, k, "GET", "/apiv1/users/%s/certificates/%s" %
+                   (alice, c["id"]))[0] == 200
+    for whole in ({}, {"obid": "*"}, {"obid": None}):
+        perm = {"obtype": "certs", "actions": ["read"]}
+        perm.update(whole)
+        k, _ = key_with(s, ha, alice, [perm])
+        assert api(s, k, "GET", "/apiv1/users/%s/certificates" %
+                   alice)[0] == 200
+
+
+def test_a_key_for_one_device_and_one_ca(shared_suite, users, objects):
+    s, ((ha, alice), _) = shared_suite, users
+    cas, certs, devs = objects
+    k, _ = key_with(s, ha, alice, [
+        {"obtype": "devices", "obid": devs[0]["id"],
+         "actions": ["read", "write"]},
+        {"obtype": "cas", "obid": cas[0]["uuid"], "actions": ["read"]},
+    ], scopes=["certs.read"])
+    dbase = "/apiv1/users/%s/devices" % alice
+    assert api(s, k, "GET", "%s/%s" % (dbase, devs[0]["id"]))[0] == 200
+    forbidden(*api(s, k, "GET", "%s/%s" % (dbase, devs[1]["id"])))
+    forbidden(*api(s, k, "DELETE", "%s/%s" % (dbase, devs[1]["id"])))
+    status, got = api(s, k, "POST", "%s/%s/certificates" %
+                      (dbase, devs[0]["id"]), {"cert_id": certs[1]["id"]})
+    assert status == 200, got
+    forbidden(*api(s, k, "POST", "%s/%s/certificates" %
+                   (dbase, devs[1]["id"]), {"cert_id": certs[1]["id"]}))
+    forbidden(*api(s, k, "POST", dbase, {"name": "no"}))
+    cbase = "/apiv1/users/%s/cas" % alice
+    assert api(s, k, "GET", "%s/%s" % (cbase, cas[0]["id"]))[0] == 200
+    status, _, _ = s.request("GET", "%s/%s/bundle" % (cbase, cas[0]["id"]),
+                             None, k)
+    assert status == 200
+    forbidden(*api(s, k, "GET", "%s/%s" % (cbase, cas[1]["id"])))
+    forbidden(*api(s, k, "GET", cbase))
+    forbidden(*api(s, k, "DELETE", "%s/%s" % (cbase, cas[0]["id"])))
+
+
+def test_bad_permissions_make_no_key(shared_suite, users, objects):
+    s, ((ha, alice), (hb, bob)) = shared_suite, users
+    _, certs, _ = objects
+    bobs = issue(s, hb, bob, make_ca(s, hb, bob, name="Bob P")["id"],
+                 "bobp.example.com")
+    keys = "/apiv1/users/%s/apikeys" % alice
+    before = api(s, ha, "GET", keys)[1]["pagination"]["total"]
+    for perms in ([{"obtype": "certs", "obid": bobs["id"],
+                    "actions": ["read"]}],
+                  [{"obtype": "certs", "obid": 999999,
+                    "actions": ["read"]}],
+                  [{"obtype": "certs", "obid": "no-such",
+                    "actions": ["read"]}],
+                  [{"obtype": "hosts", "obid": 1, "actions": ["read"]}],
+                  [{"obtype": "apikeys", "obid": 1, "actions": ["read"]}],
+                  [{"obtype": "certs", "obid": certs[0]["id"],
+                    "actions": ["admin"]}],
+                  [{"obtype": "certs", "obid": [1], "actions": ["read"]}],
+                  "certs"):
+        status, answer = api(s, ha, "POST", keys,
+                             {"name": "bad", "permissions": perms})
+        assert status == 400, (perms, answer)
+        assert "permission" in answer["error"]["what"], answer
+    assert api(s, ha, "GET", keys)[1]["pagination"]["total"] == before
+
+
+def test_a_limited_key_gives_no_more(shared_suite, users, objects):
+    """A key limited to one certificate cannot make a key for another,
+    nor one with the scope whole."""
+    s, ((ha, alice), _) = shared_suite, users
+    _, certs, _ = objects
+    k, _ = key_with(s, ha, alice, [{"obtype": "certs",
+                                    "obid": certs[0]["id"],
+                                    "actions": ["read"]}],
+                    scopes=["apikeys.write", "apikeys.read"])
+    keys = "/apiv1/users/%s/apikeys" % alice
+    for body in ({"scopes": ["certs.read"]},
+                 {"permissions": [{"obtype": "certs",
+                                   "obid": certs[1]["id"],
+                                   "actions": ["read"]}]}):
+        status, answer = api(s, k, "POST", keys, body)
+        assert status == 403, answer
+
+
+def test_permissions_catalog(shared_suite, users):
+    s, ((ha, alice), _) = shared_suite, users
+    status, got = api(s, ha, "GET", "/apiv1/permissions/catalog")
+    assert status == 200, got
+    by = {e["obtype"]: e for e in got["data"]}
+    assert set(by) == {"certs", "cas", "devices", "apikeys"}
+    for name, e in by.items():
+        assert e["actions"] == ["read", "write"]
+        assert e["scopes"] == [name + ".read", name + ".write"]
+        assert isinstance(e["description"], str) and e["description"]
+    assert by["certs"]["obid"] and not by["apikeys"]["obid"]
+    # each scope it names is one a key may be made with
+    for e in got["data"]:
+        status, answer = api(s, ha, "POST", "/apiv1/users/%s/apikeys" %
+                             alice, {"name": "cat", "scopes": e["scopes"]})
+        assert status == 201, answer
+    assert api(s, {}, "GET", "/apiv1/permissions/catalog")[0] == 401
