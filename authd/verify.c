@@ -28,6 +28,7 @@ struct vreq {
 	uint8_t		 id[TOKEN_ID_LEN];
 	uint8_t		 secret[TOKEN_SECRET_LEN];
 	uint64_t	 client_oid;	/* the remote client, once checked */
+	struct attempt	 attempt;	/* a strict check's count */
 	/* the token, until its client is checked */
 	char		 cred[FIELD_CRED_MAX + 1];
 };
@@ -105,6 +106,10 @@ verify_answer(const struct ipc_req *req, int status, uint32_t retry_after,
 static void
 vreq_answer(struct vreq *v, int status, const uint8_t *grant)
 {
+	if (status == 401)
+		attempt_failed(&v->attempt);	/* it stays counted */
+	else
+		attempt_forgive(&v->attempt);
 	verify_answer(&v->req, status, 0, grant);
 	explicit_bzero(v, sizeof(*v));
 	free(v);
@@ -252,7 +257,7 @@ token_prefix(const char *cred, int *table)
 /* Opaque tokens: parsed here, looked up by public id, compared here. */
 static int
 verify_opaque(const struct ipc_req *req, uint32_t dialect, const char *peer,
-    const char *cred, uint64_t client_oid)
+    const char *cred, uint64_t client_oid, struct attempt *a)
 {
 	struct vreq	*v;
 	char		 idtext[13];
@@ -270,6 +275,10 @@ verify_opaque(const struct ipc_req *req, uint32_t dialect, const char *peer,
 		return -1;
 	}
 	v->req = *req;
+	if (a != NULL) {
+		v->attempt = *a;	/* the vreq answers for it now */
+		a->held = 0;
+	}
 	v->dialect = dialect;
 	v->table = table;
 	v->prefix = prefix;
@@ -295,7 +304,7 @@ client_checked(int status, uint32_t retry, uint64_t client_oid,
 		return;
 	}
 	if (verify_opaque(&v->req, v->dialect, v->peer, v->cred,
-	    client_oid) == -1)
+	    client_oid, NULL) == -1)
 		refused(v);
 	else {
 		explicit_bzero(v, sizeof(*v));
@@ -309,13 +318,20 @@ verify_request(struct ipc_chan *chan, struct ipc_msg *m)
 	struct ipc_req		 req = ipc_req_of(chan, m);
 	struct ipc_auth_verify	 b;
 	struct vreq		*v;
+	struct attempt		 a;
 	uint32_t		 retry;
 
+	memset(&a, 0, sizeof(a));
 	if (ipc_msg_get(m, &b) == -1) {
 		explicit_bzero(&b, sizeof(b));
 		return -1;
 	}
 	if (!peer_invalid_ok(b.peer, &retry)) {
+		verify_answer(&req, 429, retry, NULL);
+		goto done;
+	}
+	/* an authentication path: the limit of logins */
+	if (b.strict && !attempt_begin(&a, b.peer, &retry)) {
 		verify_answer(&req, 429, retry, NULL);
 		goto done;
 	}
@@ -336,12 +352,15 @@ verify_request(struct ipc_chan *chan, struct ipc_msg *m)
 		    b.dialect == DIALECT_ACCOUNT) &&
 		    verify_jwt(&req, b.dialect, b.peer, b.cred) == 0)
 			goto done;	/* answered once stored has spoken */
-	} else if (verify_opaque(&req, b.dialect, b.peer, b.cred, 0) == 0)
+	} else if (verify_opaque(&req, b.dialect, b.peer, b.cred, 0,
+	    &a) == 0)
 		goto done;	/* answered once stored has spoken */
 	/* unguessable, so no brute force: a higher limit */
 	peer_invalid(b.peer);
+	attempt_failed(&a);
 	verify_answer(&req, 401, 0, NULL);
  done:
+	attempt_forgive(&a);	/* unless failed, or handed to a vreq */
 	explicit_bzero(&b, sizeof(b));
 	return 0;
 }

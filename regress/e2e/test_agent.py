@@ -475,3 +475,76 @@ def test_permissions_catalog(shared_suite, users):
                              alice, {"name": "cat", "scopes": e["scopes"]})
         assert status == 201, answer
     assert api(s, {}, "GET", "/apiv1/permissions/catalog")[0] == 401
+
+
+# ---- the documents' error codes ---------------------------------------------
+
+def test_error_codes(shared_suite, users, objects):
+    s, ((ha, alice), (hb, bob)) = shared_suite, users
+    cas, certs, devs = objects
+    base = "/apiv1/users/%s" % alice
+    status, answer = api(s, ha, "GET", base + "/certificates/999999")
+    assert (status, answer["error"]["code"]) == (404, 4001), answer
+    status, answer = api(s, ha, "GET", base + "/devices/999999")
+    assert (status, answer["error"]["code"]) == (404, 4001), answer
+    # another user's object named under one's own path: 403, 4003
+    status, answer = api(s, ha, "POST", base + "/devices/%s/certificates" %
+                         devs[0]["id"], {"cert_id": issue(
+                             s, hb, bob, make_ca(s, hb, bob)["id"],
+                             "bob-e.example.com")["id"]})
+    assert (status, answer["error"]["code"]) == (403, 4003), answer
+    # a device that cannot be handed a key: 409, 4009
+    status, answer = api(s, ha, "POST", base + "/devices",
+                         {"name": "keyless"})
+    assert status == 201, answer
+    bare = answer["data"]
+    assert api(s, ha, "POST", base + "/devices/%s/certificates" %
+               bare["id"], {"cert_id": certs[0]["id"]})[0] == 200
+    status, answer = api(s, bearer(bare["token"]), "GET",
+                         "/apiv1/devices/self/certificates/%s/"
+                         "deploy-materials" % certs[0]["id"])
+    assert (status, answer["error"]["code"]) == (409, 4009), answer
+    # a bad or missing credential: 401, 401
+    for h in ({}, bearer("ak_" + "Z" * 55), bearer("da_" + "Z" * 55)):
+        status, answer = api(s, h, "GET", base + "/certificates")
+        assert (status, answer["error"]["code"]) == (401, 401), answer
+
+
+def test_login_and_refresh_share_the_limit(shared_suite):
+    """/auth/general and /auth/refresh share the limit of 10 failures a
+    minute per address: then 429 with Retry-After, in the envelope."""
+    from identity import admin_password, call
+    s, src = shared_suite, "127.0.0.6"
+    # names nobody has, each once: no account's delay, the address's
+    # count alone
+    codes = [call(s, "POST", "/auth/general", body={
+        "username": "nobody-%d" % i, "password": "wrong"},
+        source=src)[0] for i in range(10)]
+    assert codes == [401] * 10, codes
+    status, answer, hdrs = refresh(s, "dr_" + "C" * 55, source=src)
+    assert status == 429 and int(hdrs["Retry-After"]) > 0, answer
+    status, answer, hdrs = call(s, "POST", "/auth/general", body={
+        "username": "admin", "password": admin_password(s)}, source=src)
+    assert status == 429 and int(hdrs["Retry-After"]) > 0, answer
+    assert set(answer) == {"error"} and answer["error"]["code"] == 4029
+
+
+def test_registration_failures_are_limited(shared_suite, users):
+    """A registration's refused key counts on the address's limit of
+    authentication failures (10 a minute) as a login does: then 429
+    with Retry-After, even with a good key; other addresses go on."""
+    from identity import call
+    s, ((ha, alice), _) = shared_suite, users
+    good = make_key(s, ha, alice, ["devices.write"])["Authorization"]
+    pk = agent_key()[1]
+    src = "127.0.0.7"
+
+    def reg(auth, source):
+        return call(s, "POST", "/apiv1/device/registration",
+                    body={"name": "lim", "dev_pk": pk},
+                    headers={"Authorization": auth}, source=source)
+    codes = [reg("Bearer ak_" + "Q" * 55, src)[0] for _ in range(10)]
+    assert codes == [401] * 10, codes
+    status, answer, hdrs = reg(good, src)
+    assert status == 429 and int(hdrs["Retry-After"]) > 0, answer
+    assert reg(good, "127.0.0.8")[0] == 201
