@@ -15,6 +15,7 @@
 #include "authd.h"
 #include "daemon.h"
 #include "dispatch.h"
+#include "keygen.h"
 #include "log.h"
 #include "sandbox.h"
 #include "sshkey.h"
@@ -163,6 +164,7 @@ main(int argc, char *argv[])
 	sandbox_enter(&authd_policy);
 	a.base = daemon_event_base();
 	hasher_init(a.base, hasher_workers());
+	keygen_init(a.base);
 
 	ipc_dispatcher_init(&a.dispatcher, &dispatch_table);
 	daemon_link_peers(a.base, PROC_AUTHD, a.chans, ipc_dispatch,

@@ -229,10 +229,10 @@ static const struct route routes[] = {
 	/* an agent's session: its refresh token is its credential */
 	{ APIV1, POST, "/auth/refresh", AUTH_NONE, ANY, apiv1_refresh,
 	    f_refresh, NULL },
-	/* an agent registers with its X25519 key, for itself */
-	{ APIV1, POST, "/apiv1/me/devices", AUTH_ANY, OWN,
+	/* an agent registers with its X25519 key, for itself (user "") */
+	{ APIV1, POST, "/apiv1/me/devices", AUTH_ANY, ANY,
 	    apiv1_device_register, f_device_create, NULL },
-	{ APIV1, POST, "/apiv1/device/registration", AUTH_ANY, OWN,
+	{ APIV1, POST, "/apiv1/device/registration", AUTH_ANY, ANY,
 	    apiv1_device_register, f_device_create, NULL },
 	{ APIV1, GET, "/apiv1/users/{}/apikeys", AUTH_ANY, ANY, apiv1_keys_list,
 	    NULL, q_page },

@@ -548,3 +548,61 @@ def test_registration_failures_are_limited(shared_suite, users):
     status, answer, hdrs = reg(good, src)
     assert status == 429 and int(hdrs["Retry-After"]) > 0, answer
     assert reg(good, "127.0.0.8")[0] == 201
+
+
+# ---- RSA keys are made off authd's loop ------------------------------------
+
+def test_a_login_answers_while_rsa_keys_are_made(shared_suite, users):
+    """Two RSA-4096 CAs are made one after another (each key a second or
+    more); logins made meanwhile answer at once, as the keys are made by
+    authd's worker thread and not on its event loop."""
+    import json
+    import threading
+    import time
+    from identity import admin_password, call
+    s, ((ha, alice), _) = shared_suite, users
+    made, logins = [], []
+
+    def make():
+        for i in range(2):
+            # a connection of its own: the kept one is not for threads
+            conn = s.connection(timeout=60, source="127.0.0.1")
+            h = {"Content-Type": "application/json"}
+            h.update(ha)
+            t0 = time.monotonic()
+            try:
+                conn.request("POST", "/apiv1/users/%s/cas" % alice,
+                             body=json.dumps({"name": "Big %d" % i,
+                                              "key_type": "rsa",
+                                              "key_bits": 4096}),
+                             headers=h)
+                resp = conn.getresponse()
+                resp.read()
+                made.append((resp.status, t0, time.monotonic()))
+            finally:
+                conn.close()
+
+    maker = threading.Thread(target=make)
+    start = time.monotonic()
+    maker.start()
+    time.sleep(0.1)
+    # as the admin: a user's oldest sessions give way to new ones, and
+    # alice's is in use
+    pw = admin_password(s)
+    while maker.is_alive() and len(logins) < 100:
+        t0 = time.monotonic()
+        status, _, _ = call(s, "POST", "/auth/general", body={
+            "username": "admin", "password": pw}, source="127.0.0.9")
+        logins.append((status, t0, time.monotonic() - t0))
+        time.sleep(0.2)
+    maker.join()
+    assert [m[0] for m in made] == [201] * 2, made
+    end = made[-1][2]
+    # the keys took long enough for the logins to have met them
+    assert end - start > 1.0, end - start
+    during = [x for x in logins if x[1] < end]
+    assert len(during) >= 3, logins
+    assert all(x[0] == 200 for x in during), during
+    slowest = max(x[2] for x in during)
+    longest_key = max(e - b for _, b, e in made)
+    assert slowest < longest_key / 2, (slowest, made, during)
