@@ -77,7 +77,8 @@ FRONTD_SRCS = frontd/frontd.c frontd/config.c frontd/server.c \
 	frontd/grantcache.c frontd/sshkeys.c frontd/hosts.c \
 	frontd/profile.c frontd/groups.c frontd/sessions.c frontd/egress.c \
 	frontd/tlskey.c frontd/signlink.c frontd/acme.c frontd/certs.c \
-	frontd/dnsprov.c frontd/acmeacct.c frontd/devices.c frontd/devpoll.c
+	frontd/dnsprov.c frontd/acmeacct.c frontd/devices.c frontd/devpoll.c \
+	frontd/devreg.c
 # authd's cryptography (crypto.h), which unit tests and fuzzers link too
 AUTHD_CRYPTO_SRCS = authd/crypto.c authd/base64.c authd/seal.c \
 	authd/token.c authd/jwt.c authd/sigv2.c authd/httpdate.c authd/wgkey.c
@@ -89,7 +90,7 @@ AUTHD_SRCS = authd/authd.c authd/config.c authd/bootstrap.c \
 	authd/replay.c authd/tlskey.c authd/acmeeab.c authd/pki.c authd/certs.c \
 	authd/dnsprov.c authd/dnsunseal.c \
 	authd/acmeacct.c authd/acmesign.c authd/acmekey.c \
-	authd/devices.c authd/deploy.c
+	authd/devices.c authd/deploy.c authd/devsess.c authd/keygen.c
 STORED_SRCS = stored/stored.c stored/config.c stored/db.c stored/schema.c \
 	stored/health.c stored/userrow.c stored/userpass.c stored/userops.c \
 	stored/credentials.c stored/authz.c \
@@ -99,8 +100,9 @@ STORED_SRCS = stored/stored.c stored/config.c stored/db.c stored/schema.c \
 	stored/reconcile.c stored/stats.c stored/tasks.c stored/queue.c \
 	stored/egress.c stored/bindings.c stored/egresstest.c stored/digest.c \
 	stored/challenges.c stored/challengedb.c stored/certpage.c stored/cas.c \
-	stored/certs.c stored/acmecert.c stored/acmejob.c stored/dnsprov.c stored/acmeacct.c stored/devices.c \
-	stored/devself.c stored/devsignal.c
+	stored/certs.c stored/acmecert.c stored/acmejob.c stored/dnsprov.c \
+	stored/acmeacct.c stored/devices.c stored/devself.c stored/devsignal.c \
+	stored/devsess.c stored/keyperms.c
 TASKD_SRCS = taskd/taskd.c taskd/config.c taskd/jobs.c taskd/runner.c \
 	taskd/crun.c taskd/image.c taskd/spawn.c taskd/net.c taskd/nettest.c taskd/endpoint.c \
 	taskd/suite.c taskd/idmap.c taskd/bundle.c taskd/tree.c \

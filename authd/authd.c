@@ -15,6 +15,7 @@
 #include "authd.h"
 #include "daemon.h"
 #include "dispatch.h"
+#include "keygen.h"
 #include "log.h"
 #include "sandbox.h"
 #include "sshkey.h"
@@ -76,6 +77,8 @@ static const struct ipc_handler handlers[] = {
 	{ IPC_AUTH_DNSPROV_CREATE, dnsprov_create, LIVE },
 	{ IPC_AUTH_ACMEACCT_CREATE, acmeacct_create, LIVE },
 	{ IPC_AUTH_DEVICE_CREATE, devices_create, LIVE },
+	{ IPC_AUTH_DEVICE_REGISTER, devsess_register, LIVE },
+	{ IPC_AUTH_DEVICE_REFRESH, devsess_refresh, LIVE },
 	{ IPC_AUTH_DEPLOY, deploy_request, LIVE },
 	/* on the signing link alone (sign_link_dispatch) */
 	{ IPC_TLS_SIGN, sign_request, LIVE },
@@ -161,6 +164,7 @@ main(int argc, char *argv[])
 	sandbox_enter(&authd_policy);
 	a.base = daemon_event_base();
 	hasher_init(a.base, hasher_workers());
+	keygen_init(a.base);
 
 	ipc_dispatcher_init(&a.dispatcher, &dispatch_table);
 	daemon_link_peers(a.base, PROC_AUTHD, a.chans, ipc_dispatch,

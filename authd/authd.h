@@ -246,6 +246,9 @@ int	 apikeys_create(struct ipc_chan *, struct ipc_msg *);
 /* devices.c: a device and its token (issue 11) */
 int	 devices_create(struct ipc_chan *, struct ipc_msg *);
 int	 device_pk_valid(const char *);
+/* devsess.c: an agent's registration and its session's refresh */
+int	 devsess_register(struct ipc_chan *, struct ipc_msg *);
+int	 devsess_refresh(struct ipc_chan *, struct ipc_msg *);
 /* deploy.c: a device's deploy materials, wrapped to its key */
 int	 deploy_request(struct ipc_chan *, struct ipc_msg *);
 

@@ -17,6 +17,7 @@
 #include "authd.h"
 #include "body_certs.h"
 #include "body_core.h"
+#include "keygen.h"
 #include "log.h"
 #include "pki.h"
 #include "ratelimit.h"
@@ -157,17 +158,16 @@ seal_key(EVP_PKEY *key, const char *what, const char *id, uint8_t *sealed,
 	return rc;
 }
 
-/* The CA's certificate and sealed key for stored: 0, or why not. */
+/* The CA's certificate and sealed key for stored: NULL, or why not. */
 static const char *
-ca_make(const struct ipc_auth_ca_create *in, const struct pki_keyspec *ks,
-    struct ipc_store_ca_create *out)
+ca_make(EVP_PKEY *key, const struct ipc_auth_ca_create *in,
+    const struct pki_keyspec *ks, struct ipc_store_ca_create *out)
 {
-	EVP_PKEY	*key;
 	X509		*x = NULL;
 	char		 cn[CERT_NAME_MAX + 1];
 	const char	*why = NULL;
 
-	if ((key = pki_keygen(ks)) == NULL)
+	if (key == NULL)
 		return "cannot make a key";
 	uuid_v4(out->ca.id);
 	if ((x = pki_ca_make(key, in->name, in->validity_days)) == NULL ||
@@ -195,13 +195,37 @@ ca_name_invalid(const char *name)
 	return NULL;
 }
 
+/* A CA being made, while its key is. */
+struct ca_job {
+	struct ipc_req			 req;
+	struct ipc_auth_ca_create	 in;
+	struct pki_keyspec		 ks;
+	struct ipc_store_ca_create	 out;
+};
+
+/* The CA's key is made: its certificate, the seal, then stored. */
+static void
+ca_keyed(EVP_PKEY *key, void *arg)
+{
+	struct ca_job	*job = arg;
+	const char	*why;
+
+	if ((why = ca_make(key, &job->in, &job->ks, &job->out)) != NULL) {
+		log_warnx("ca %s: %s", job->in.name, why);
+		ipc_answer_status(&job->req, 500, why);
+	} else if (store(IPC_STORE_CA_CREATE, &job->out, &job->req) == -1)
+		ipc_answer_status(&job->req, 503, "try again");
+	explicit_bzero(job, sizeof(*job));
+	free(job);
+}
+
 /* IPC_AUTH_CA_CREATE, from frontd. */
 int
 certs_ca_create(struct ipc_chan *chan, struct ipc_msg *m)
 {
 	struct ipc_req			 req = ipc_req_of(chan, m);
 	struct ipc_auth_ca_create	 in;
-	struct ipc_store_ca_create	*out;
+	struct ca_job			*job;
 	struct pki_keyspec		 ks;
 	struct grant			 g;
 	const char			*why = NULL;
@@ -228,18 +252,17 @@ certs_ca_create(struct ipc_chan *chan, struct ipc_msg *m)
 		refuse(&req, status, retry, why);
 		return 0;
 	}
-	if ((out = calloc(1, sizeof(*out))) == NULL)
+	if ((job = calloc(1, sizeof(*job))) == NULL)
 		fatal("%s", __func__);
-	memcpy(out->grant, in.grant, in.grant_len);
-	out->grant_len = in.grant_len;
-	strlcpy(out->user, in.user, sizeof(out->user));
-	if ((why = ca_make(&in, &ks, out)) != NULL) {
-		log_warnx("ca %s: %s", in.name, why);
-		ipc_answer_status(&req, 500, why);
-	} else if (store(IPC_STORE_CA_CREATE, out, &req) == -1)
-		ipc_answer_status(&req, 503, "try again");
-	explicit_bzero(out, sizeof(*out));
-	free(out);
+	job->req = req;
+	job->in = in;
+	job->ks = ks;
+	memcpy(job->out.grant, in.grant, in.grant_len);
+	job->out.grant_len = in.grant_len;
+	strlcpy(job->out.user, in.user, sizeof(job->out.user));
+	/* the key is made off the loop: logins go on meanwhile */
+	keygen_submit(&ks, ca_keyed, job);
+	explicit_bzero(&in, sizeof(in));
 	return 0;
 }
 

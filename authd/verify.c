@@ -28,6 +28,7 @@ struct vreq {
 	uint8_t		 id[TOKEN_ID_LEN];
 	uint8_t		 secret[TOKEN_SECRET_LEN];
 	uint64_t	 client_oid;	/* the remote client, once checked */
+	struct attempt	 attempt;	/* a strict check's count */
 	/* the token, until its client is checked */
 	char		 cred[FIELD_CRED_MAX + 1];
 };
@@ -105,6 +106,10 @@ verify_answer(const struct ipc_req *req, int status, uint32_t retry_after,
 static void
 vreq_answer(struct vreq *v, int status, const uint8_t *grant)
 {
+	if (status == 401)
+		attempt_failed(&v->attempt);	/* it stays counted */
+	else
+		attempt_forgive(&v->attempt);
 	verify_answer(&v->req, status, 0, grant);
 	explicit_bzero(v, sizeof(*v));
 	free(v);
@@ -141,8 +146,8 @@ token_known(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 	    role_by_name(t.role) != ROLE_NONE;
 	if (ok && v->table == TOKEN_SESSION && t.dialect != v->dialect)
 		ok = 0;		/* a session serves the dialect it came from */
-	if (ok && (v->table == TOKEN_APIKEY || v->table == TOKEN_DEVICE) &&
-	    v->dialect != DIALECT_APIV1)
+	if (ok && (v->table == TOKEN_APIKEY || v->table == TOKEN_DEVICE ||
+	    v->table == TOKEN_DEVSESS) && v->dialect != DIALECT_APIV1)
 		ok = 0;		/* keys are the certificates API's */
 	/* a LOGIN token is bound to the address and client it was issued
 	 * to, and comes with that client's secret */
@@ -158,13 +163,15 @@ token_known(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 		return;
 	}
 	kind = v->table == TOKEN_APIKEY ? GRANT_APIKEY :
-	    v->table == TOKEN_DEVICE ? GRANT_DEVICE :
+	    v->table == TOKEN_DEVICE || v->table == TOKEN_DEVSESS ?
+	    GRANT_DEVICE :
 	    strcmp(v->prefix, PREFIX_LOGIN) == 0 ? GRANT_LOGIN : GRANT_SESSION;
 	/* a device's grant carries no scope: stored takes it only for the
-	 * device's own reads */
+	 * device's own reads; an agent's access token names its device
+	 * (stored's row answers it as the client) */
 	grant_mint(t.user, role_by_name(t.role), v->table == TOKEN_APIKEY ?
-	    t.scopes : v->table == TOKEN_DEVICE ? 0 : SCOPE_ALL, kind, t.oid,
-	    grant);
+	    t.scopes : kind == GRANT_DEVICE ? 0 : SCOPE_ALL, kind,
+	    v->table == TOKEN_DEVSESS ? t.client : t.oid, grant);
 	vreq_answer(v, 200, grant);
 }
 
@@ -234,6 +241,11 @@ token_prefix(const char *cred, int *table)
 		*table = TOKEN_DEVICE;
 		return PREFIX_DEVICE;
 	}
+	/* an access token; a refresh token opens nothing but a refresh */
+	if (strncmp(cred, PREFIX_DEVACCESS, 3) == 0) {
+		*table = TOKEN_DEVSESS;
+		return PREFIX_DEVACCESS;
+	}
 	for (i = 0; sessions[i] != NULL; i++)
 		if (strncmp(cred, sessions[i], 3) == 0) {
 			*table = TOKEN_SESSION;
@@ -245,7 +257,7 @@ token_prefix(const char *cred, int *table)
 /* Opaque tokens: parsed here, looked up by public id, compared here. */
 static int
 verify_opaque(const struct ipc_req *req, uint32_t dialect, const char *peer,
-    const char *cred, uint64_t client_oid)
+    const char *cred, uint64_t client_oid, struct attempt *a)
 {
 	struct vreq	*v;
 	char		 idtext[13];
@@ -263,6 +275,10 @@ verify_opaque(const struct ipc_req *req, uint32_t dialect, const char *peer,
 		return -1;
 	}
 	v->req = *req;
+	if (a != NULL) {
+		v->attempt = *a;	/* the vreq answers for it now */
+		a->held = 0;
+	}
 	v->dialect = dialect;
 	v->table = table;
 	v->prefix = prefix;
@@ -288,7 +304,7 @@ client_checked(int status, uint32_t retry, uint64_t client_oid,
 		return;
 	}
 	if (verify_opaque(&v->req, v->dialect, v->peer, v->cred,
-	    client_oid) == -1)
+	    client_oid, NULL) == -1)
 		refused(v);
 	else {
 		explicit_bzero(v, sizeof(*v));
@@ -302,13 +318,20 @@ verify_request(struct ipc_chan *chan, struct ipc_msg *m)
 	struct ipc_req		 req = ipc_req_of(chan, m);
 	struct ipc_auth_verify	 b;
 	struct vreq		*v;
+	struct attempt		 a;
 	uint32_t		 retry;
 
+	memset(&a, 0, sizeof(a));
 	if (ipc_msg_get(m, &b) == -1) {
 		explicit_bzero(&b, sizeof(b));
 		return -1;
 	}
 	if (!peer_invalid_ok(b.peer, &retry)) {
+		verify_answer(&req, 429, retry, NULL);
+		goto done;
+	}
+	/* an authentication path: the limit of logins */
+	if (b.strict && !attempt_begin(&a, b.peer, &retry)) {
 		verify_answer(&req, 429, retry, NULL);
 		goto done;
 	}
@@ -329,12 +352,15 @@ verify_request(struct ipc_chan *chan, struct ipc_msg *m)
 		    b.dialect == DIALECT_ACCOUNT) &&
 		    verify_jwt(&req, b.dialect, b.peer, b.cred) == 0)
 			goto done;	/* answered once stored has spoken */
-	} else if (verify_opaque(&req, b.dialect, b.peer, b.cred, 0) == 0)
+	} else if (verify_opaque(&req, b.dialect, b.peer, b.cred, 0,
+	    &a) == 0)
 		goto done;	/* answered once stored has spoken */
 	/* unguessable, so no brute force: a higher limit */
 	peer_invalid(b.peer);
+	attempt_failed(&a);
 	verify_answer(&req, 401, 0, NULL);
  done:
+	attempt_forgive(&a);	/* unless failed, or handed to a vreq */
 	explicit_bzero(&b, sizeof(b));
 	return 0;
 }

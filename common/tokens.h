@@ -13,6 +13,7 @@ enum token_table {
 	TOKEN_APIKEY = 2,
 	TOKEN_CLIENT = 3,
 	TOKEN_DEVICE = 4,
+	TOKEN_DEVSESS = 5,	/* an agent's access and refresh tokens */
 };
 
 #define PREFIX_APIKEY	"ak_"	/* certificates API keys */
@@ -21,6 +22,8 @@ enum token_table {
 #define PREFIX_LOGIN	"ml_"	/* command API tokens from LOGIN */
 #define PREFIX_CLIENT	"cs_"	/* command API client secrets */
 #define PREFIX_DEVICE	"dt_"	/* a device's token (certificates API) */
+#define PREFIX_DEVACCESS "da_"	/* an agent's access token */
+#define PREFIX_DEVREFRESH "dr_"	/* an agent's refresh token */
 
 /*
  * The kind of token a row was minted as: its prefix, or this for a

@@ -318,6 +318,12 @@ json_t	*render_cert(const struct cert_rec *);
 
 /* devices.c: devices, their certificates, their own reads */
 void	 apiv1_devices_create(struct api_req *);
+struct device_rec;
+json_t	*apiv1_device_json(const struct device_rec *);
+/* devreg.c: an agent's registration and its session */
+void	 apiv1_device_register(struct api_req *);
+void	 apiv1_refresh(struct api_req *);
+void	 apiv1_permissions_catalog(struct api_req *);
 void	 apiv1_devices_list(struct api_req *);
 void	 apiv1_device_get(struct api_req *);
 void	 apiv1_device_delete(struct api_req *);

@@ -355,6 +355,8 @@ api_authenticate(struct api_req *r)
 	b.dialect = r->dialect;
 	strlcpy(b.peer, api_peer(r), sizeof(b.peer));
 	b.kind = kind;
+	/* an agent's registration is an authentication path */
+	b.strict = r->route->handler == apiv1_device_register;
 	strlcpy(b.cred, token, sizeof(b.cred));	/* BEARER_MAX fits */
 	explicit_bzero(token, sizeof(token));
 	rc = api_ask(r, frontd_env->chans[PROC_AUTHD], IPC_AUTH_VERIFY, &b,

@@ -218,9 +218,15 @@ read_scopes(json_t *v, uint32_t *scopes)
 	return 0;
 }
 
-/* "permissions": [{"obtype","obid","actions":["read","write"]}] */
+/*
+ * "permissions": [{"obtype","obid","actions":["read","write"]}].  One
+ * without obid (or with "*") gives its actions on every object (as scope
+ * names do);
+ * one with obid on that object alone, which stored checks and keeps
+ * (*limited: the scopes only such entries give).
+ */
 static int
-read_permissions(json_t *v, uint32_t *scopes)
+read_permissions(json_t *v, uint32_t *scopes, uint32_t *limited)
 {
 	json_t		*p, *a, *obid;
 	size_t		 i, j;
@@ -240,6 +246,11 @@ read_permissions(json_t *v, uint32_t *scopes)
 		    json_array_size(json_object_get(p, "actions")) > 2)
 			return -1;
 		obid = json_object_get(p, "obid");
+		/* "*" (or null) names every object */
+		if (obid != NULL && (json_is_null(obid) ||
+		    (json_is_string(obid) &&
+		    strcmp(json_string_value(obid), "*") == 0)))
+			obid = NULL;
 		if (obid != NULL && !json_is_string(obid) &&
 		    !json_is_integer(obid))
 			return -1;
@@ -254,7 +265,14 @@ read_permissions(json_t *v, uint32_t *scopes)
 			    json_string_value(a));
 			if (scope_by_name(name, &bit) == -1)
 				return -1;
-			*scopes |= bit;
+			/* keys are named by no obid: their own scope */
+			if (obid != NULL && (bit & (SCOPE_APIKEYS_READ |
+			    SCOPE_APIKEYS_WRITE)))
+				return -1;
+			if (obid != NULL)
+				*limited |= bit;
+			else
+				*scopes |= bit;
 		}
 	}
 	return 0;
@@ -288,6 +306,7 @@ apiv1_keys_create(struct api_req *r)
 	struct ipc_apikey_create *q;
 	json_t			*body, *v;
 	const char		*name = "";
+	uint32_t		 limited = 0;
 
 	if ((body = api_body(r)) == NULL)
 		return;
@@ -304,12 +323,12 @@ apiv1_keys_create(struct api_req *r)
 		goto done;
 	}
 	if ((v = json_object_get(body, "permissions")) != NULL &&
-	    read_permissions(v, &q->scopes) == -1) {
+	    read_permissions(v, &q->scopes, &limited) == -1) {
 		api_error(r, 400, "permissions must be a list of {obtype, obid, "
 		    "actions}");
 		goto done;
 	}
-	if (q->scopes == 0) {
+	if (q->scopes == 0 && limited == 0) {
 		api_error(r, 400, "a key needs at least one scope");
 		goto done;
 	}
@@ -337,4 +356,42 @@ apiv1_keys_create(struct api_req *r)
  done:
 	free(q);
 	json_decref(body);
+}
+
+/* ---- the permissions an API key may carry ------------------------------ */
+
+static const struct {
+	const char	*obtype;
+	const char	*description;
+	int		 by_object;	/* an obid may limit it */
+} obtypes[] = {
+	{ "certs", "certificates; with no obid, also DNS providers and ACME "
+	    "accounts", 1 },
+	{ "cas", "private certificate authorities", 1 },
+	{ "devices", "devices and the certificates given to them", 1 },
+	{ "apikeys", "API keys", 0 },
+};
+
+/* GET /apiv1/permissions/catalog: what "permissions" may name */
+void
+apiv1_permissions_catalog(struct api_req *r)
+{
+	json_t	*list, *one;
+	char	 rd[32], wr[32];
+	size_t	 i;
+
+	if ((list = json_array()) == NULL)
+		fatalx("%s: out of memory", __func__);
+	for (i = 0; i < sizeof(obtypes) / sizeof(obtypes[0]); i++) {
+		snprintf(rd, sizeof(rd), "%s.read", obtypes[i].obtype);
+		snprintf(wr, sizeof(wr), "%s.write", obtypes[i].obtype);
+		one = json_pack("{s:s,s:s,s:[s,s],s:[s,s],s:b}", "obtype",
+		    obtypes[i].obtype, "description", obtypes[i].description,
+		    "actions", "read", "write", "scopes", rd, wr, "obid",
+		    obtypes[i].by_object);
+		if (one == NULL)
+			fatalx("%s: out of memory", __func__);
+		json_array_append_new(list, one);
+	}
+	api_json(r, 200, json_pack("{s:o}", "data", list));
 }

@@ -21,8 +21,8 @@ stored(void)
 	return frontd_env->chans[PROC_STORED];
 }
 
-static json_t *
-render_device(const struct device_rec *d)
+json_t *
+apiv1_device_json(const struct device_rec *d)
 {
 	json_t	*j;
 
@@ -50,7 +50,7 @@ device_answer(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 		if (res.head.status == 204)
 			api_empty(r, 204);
 		else {
-			j = render_device(&res.device);
+			j = apiv1_device_json(&res.device);
 			/* the token, this once (at registration) */
 			if (res.token[0] != '\0')
 				json_object_set_new(j, "token",
@@ -106,7 +106,7 @@ devices_listed(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 	if ((list = json_array()) == NULL)
 		fatalx("%s: out of memory", __func__);
 	while ((rc = ipc_msg_get_item(m, &d)) == 1)
-		json_array_append_new(list, render_device(&d));
+		json_array_append_new(list, apiv1_device_json(&d));
 	if (rc == -1) {
 		json_decref(list);
 		api_bad_answer(r);

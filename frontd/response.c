@@ -100,10 +100,17 @@ response_dialect(const char *path, size_t len)
 	return DIALECT_V1;
 }
 
-/* certctrl-apiv1.txt's codes: 4001 not found, 4003 forbidden, ... */
+/*
+ * certctrl-apiv1.txt's codes: 4001 not found, 4003 forbidden, 4009
+ * conflict, 5000 internal, 5001 database, 5002 an external service (a
+ * CA, DNS); 401 as it is.  stored, the one owner of the database, says
+ * "database error" of each 500 of its own.
+ */
 static int
-apiv1_code(int status)
+apiv1_code(int status, const char *message)
 {
+	if (status == 500 && strcmp(message, "database error") == 0)
+		return 5001;
 	switch (status) {
 	case 401: return 401;
 	case 403: return 4003;
@@ -130,7 +137,7 @@ response_error_body(enum dialect d, int status, const char *message)
 	switch (d) {
 	case DIALECT_APIV1:
 		return json_pack("{s:{s:i,s:s}}", "error", "code",
-		    apiv1_code(status), "what", message);
+		    apiv1_code(status, message), "what", message);
 	case DIALECT_CCE:
 		return json_pack("{s:i,s:s,s:{s:[{s:i,s:s}]}}", "status",
 		    status, "message", message, "data", "errors", "code",

@@ -75,6 +75,7 @@ static const char *const f_device_create[] = { "name", "description",
     "device_type", "dev_pk", NULL };
 static const char *const f_cert_id[] = { "cert_id", NULL };
 static const char *const f_device_id[] = { "device_id", NULL };
+static const char *const f_refresh[] = { "refresh_token", NULL };
 static const char *const q_page[] = { "limit", "offset", NULL };
 static const char *const q_cursor[] = { "limit", "offset", "cursor", NULL };
 static const char *const f_dnsprov[] = { "type", "provider", "name",
@@ -225,6 +226,14 @@ static const struct route routes[] = {
 	    f_apiv1_login, NULL },
 	{ APIV1, POST, "/auth/logout", AUTH_ANY, ANY, apiv1_logout, NULL,
 	    NULL },
+	/* an agent's session: its refresh token is its credential */
+	{ APIV1, POST, "/auth/refresh", AUTH_NONE, ANY, apiv1_refresh,
+	    f_refresh, NULL },
+	/* an agent registers with its X25519 key, for itself (user "") */
+	{ APIV1, POST, "/apiv1/me/devices", AUTH_ANY, ANY,
+	    apiv1_device_register, f_device_create, NULL },
+	{ APIV1, POST, "/apiv1/device/registration", AUTH_ANY, ANY,
+	    apiv1_device_register, f_device_create, NULL },
 	{ APIV1, GET, "/apiv1/users/{}/apikeys", AUTH_ANY, ANY, apiv1_keys_list,
 	    NULL, q_page },
 	{ APIV1, POST, "/apiv1/users/{}/apikeys", AUTH_ANY, ANY,
@@ -267,6 +276,8 @@ static const struct route routes[] = {
 	    apiv1_dnsprov_delete, NULL, NULL },
 	{ APIV1, GET, "/apiv1/dns/providers/catalog", AUTH_ANY, ANY,
 	    apiv1_dnsprov_catalog, NULL, NULL },
+	{ APIV1, GET, "/apiv1/permissions/catalog", AUTH_ANY, ANY,
+	    apiv1_permissions_catalog, NULL, NULL },
 	{ APIV1, GET, "/apiv1/users/{}/acme-accounts", AUTH_ANY, ANY,
 	    apiv1_acmeacct_list, NULL, q_page },
 	{ APIV1, POST, "/apiv1/users/{}/acme-accounts", AUTH_ANY, ANY,

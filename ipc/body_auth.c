@@ -38,6 +38,7 @@ static const struct ipc_field auth_verify_fields[] = {
 	IPC_FIELD(ipc_auth_verify, kind, IPC_FT_U32),
 	IPC_FIELD(ipc_auth_verify, cred, IPC_FT_STR),
 	IPC_FIELD(ipc_auth_verify, secret, IPC_FT_STR),
+	IPC_FIELD(ipc_auth_verify, strict, IPC_FT_BOOL),
 };
 const struct ipc_body body_auth_verify =
     IPC_BODY(ipc_auth_verify, auth_verify_fields);

@@ -61,6 +61,10 @@ struct ipc_auth_verify {
 	char		 cred[FIELD_CRED_MAX + 1];
 	/* a remote command's client secret, or "" */
 	char		 secret[FIELD_CLIENT_SECRET_MAX + 1];
+	/* an authentication path (an agent's registration): a refused
+	 * credential counts on the address's auth-failure limit, as a
+	 * failed login does, not the invalid-token one */
+	int		 strict;
 };
 
 /* auth.verify.res: the grant a good credential gives, for stored */

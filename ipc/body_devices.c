@@ -26,12 +26,51 @@ static const struct ipc_field device_create_fields[] = {
 const struct ipc_body body_device_create =
     IPC_BODY(ipc_device_create, device_create_fields);
 
+static const struct ipc_field devsess_rec_fields[] = {
+	IPC_FIELD(devsess_rec, family, IPC_FT_STR),
+	IPC_FIELD(devsess_rec, access_id, IPC_FT_STR),
+	IPC_FIELD_AUX(devsess_rec, access_digest, IPC_FT_BIN,
+	    access_digest_len),
+	IPC_FIELD(devsess_rec, access_expires, IPC_FT_I64),
+	IPC_FIELD(devsess_rec, refresh_id, IPC_FT_STR),
+	IPC_FIELD_AUX(devsess_rec, refresh_digest, IPC_FT_BIN,
+	    refresh_digest_len),
+	IPC_FIELD(devsess_rec, refresh_expires, IPC_FT_I64),
+};
+const struct ipc_body body_devsess_rec =
+    IPC_BODY(devsess_rec, devsess_rec_fields);
+
+static const struct ipc_field devsess_refresh_fields[] = {
+	IPC_FIELD(ipc_devsess_refresh, peer, IPC_FT_STR),
+	IPC_FIELD(ipc_devsess_refresh, token, IPC_FT_STR),
+};
+const struct ipc_body body_devsess_refresh =
+    IPC_BODY(ipc_devsess_refresh, devsess_refresh_fields);
+
+static const struct ipc_field devsess_rotate_fields[] = {
+	IPC_FIELD(ipc_devsess_rotate, old_oid, IPC_FT_U64),
+	IPC_FIELD_REC(ipc_devsess_rotate, sess, body_devsess_rec),
+};
+const struct ipc_body body_devsess_rotate =
+    IPC_BODY(ipc_devsess_rotate, devsess_rotate_fields);
+
+static const struct ipc_field devsess_res_fields[] = {
+	IPC_FIELD(ipc_devsess_res, head, IPC_FT_HEAD),
+	IPC_FIELD_REC(ipc_devsess_res, device, body_device_rec),
+	IPC_FIELD(ipc_devsess_res, access_token, IPC_FT_STR),
+	IPC_FIELD(ipc_devsess_res, refresh_token, IPC_FT_STR),
+	IPC_FIELD(ipc_devsess_res, expires_in, IPC_FT_I64),
+};
+const struct ipc_body body_devsess_res =
+    IPC_BODY(ipc_devsess_res, devsess_res_fields);
+
 static const struct ipc_field device_store_fields[] = {
 	IPC_FIELD_AUX(ipc_device_store, grant, IPC_FT_BIN, grant_len),
 	IPC_FIELD(ipc_device_store, user, IPC_FT_STR),
 	IPC_FIELD_REC(ipc_device_store, device, body_device_rec),
 	IPC_FIELD(ipc_device_store, public_id, IPC_FT_STR),
 	IPC_FIELD_AUX(ipc_device_store, digest, IPC_FT_BIN, digest_len),
+	IPC_FIELD_REC(ipc_device_store, sess, body_devsess_rec),
 };
 const struct ipc_body body_device_store =
     IPC_BODY(ipc_device_store, device_store_fields);

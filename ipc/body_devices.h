@@ -53,7 +53,29 @@ struct ipc_device_create {
 	char		 dev_pk[DEVICE_PK_MAX + 1];
 };
 
-/* store.device.create: the device and its token's record, from authd */
+#define DEVSESS_FAMILY_MAX	36	/* a UUID */
+
+/*
+ * An agent's session: an access token (da_) and a refresh token (dr_),
+ * each kept as its public id and the HMAC of its secret, and the family
+ * both belong to (every token turned over from one registration).
+ */
+struct devsess_rec {
+	char		 family[DEVSESS_FAMILY_MAX + 1];	/* "": none */
+	char		 access_id[DEVICE_PUBLIC_ID_MAX + 1];
+	uint8_t		 access_digest[DEVICE_DIGEST_LEN];
+	size_t		 access_digest_len;
+	int64_t		 access_expires;
+	char		 refresh_id[DEVICE_PUBLIC_ID_MAX + 1];
+	uint8_t		 refresh_digest[DEVICE_DIGEST_LEN];
+	size_t		 refresh_digest_len;
+	int64_t		 refresh_expires;
+};
+
+/*
+ * store.device.create: the device and its token's record, from authd;
+ * with a session too when an agent registers (sess.family not "")
+ */
 struct ipc_device_store {
 	uint8_t		 grant[GRANT_LEN];
 	size_t		 grant_len;
@@ -62,6 +84,32 @@ struct ipc_device_store {
 	char		 public_id[DEVICE_PUBLIC_ID_MAX + 1];
 	uint8_t		 digest[DEVICE_DIGEST_LEN];
 	size_t		 digest_len;
+	struct devsess_rec sess;
+};
+
+/* auth.device.refresh: a refresh token, from frontd */
+struct ipc_devsess_refresh {
+	char		 peer[FIELD_PEER_MAX + 1];
+	char		 token[KEYTOKEN_MAX + 1];
+};
+
+/*
+ * store.devsess.rotate: authd checked the refresh token's secret; stored
+ * marks it used (once: a second use ends the family) and keeps the new
+ * pair, of the same family.  Answered with the device (device.res).
+ */
+struct ipc_devsess_rotate {
+	uint64_t	 old_oid;	/* the refresh token's row */
+	struct devsess_rec sess;
+};
+
+/* devsess.res: the device and its session's tokens, shown this once */
+struct ipc_devsess_res {
+	struct ipc_head	 head;
+	struct device_rec device;
+	char		 access_token[KEYTOKEN_MAX + 1];
+	char		 refresh_token[KEYTOKEN_MAX + 1];
+	int64_t		 expires_in;
 };
 
 /* device.res: one device; its token only in authd's answer to a create */
@@ -163,6 +211,10 @@ struct ipc_device_signaled {
 	uint64_t	 device_oid;
 };
 
+extern const struct ipc_body body_devsess_rec;
+extern const struct ipc_body body_devsess_refresh;
+extern const struct ipc_body body_devsess_rotate;
+extern const struct ipc_body body_devsess_res;
 extern const struct ipc_body body_updates_req;
 extern const struct ipc_body body_updates_res;
 extern const struct ipc_body body_signal_rec;

@@ -564,7 +564,7 @@ static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 	    "auth.device.create", 1 * KIB, FA, REQ, IPC_DEVICE_RES,
 	    &body_device_create, NULL },
 	[IPC_STORE_DEVICE_CREATE] = { IPC_STORE_DEVICE_CREATE,
-	    "store.device.create", 1 * KIB, AS, REQ, IPC_DEVICE_RES,
+	    "store.device.create", 2 * KIB, AS, REQ, IPC_DEVICE_RES,
 	    &body_device_store, NULL },
 	[IPC_DEVICE_RES] = { IPC_DEVICE_RES, "device.res", 1 * KIB,
 	    SF | SA | AF, REP, 0, &body_device_res, NULL },
@@ -612,6 +612,20 @@ static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 	    TS, REQ, IPC_OP_RES, &body_acmejob_note, NULL },
 	[IPC_ACME_JOB_RESULT] = { IPC_ACME_JOB_RESULT, "acme.job.result",
 	    24 * KIB, TS, REQ, IPC_OP_RES, &body_acmejob_result, NULL },
+	/* an agent's registration and its session's refresh: authd mints
+	 * the tokens, stored keeps their HMACs and turns a refresh token
+	 * over once (a second use ends its family) */
+	[IPC_AUTH_DEVICE_REGISTER] = { IPC_AUTH_DEVICE_REGISTER,
+	    "auth.device.register", 1 * KIB, FA, REQ, IPC_DEVSESS_RES,
+	    &body_device_create, NULL },
+	[IPC_AUTH_DEVICE_REFRESH] = { IPC_AUTH_DEVICE_REFRESH,
+	    "auth.device.refresh", 1 * KIB, FA, REQ, IPC_DEVSESS_RES,
+	    &body_devsess_refresh, NULL },
+	[IPC_STORE_DEVSESS_ROTATE] = { IPC_STORE_DEVSESS_ROTATE,
+	    "store.devsess.rotate", 1 * KIB, AS, REQ, IPC_DEVICE_RES,
+	    &body_devsess_rotate, NULL },
+	[IPC_DEVSESS_RES] = { IPC_DEVSESS_RES, "devsess.res", 2 * KIB, AF, REP,
+	    0, &body_devsess_res, NULL },
 };
 
 const struct ipc_msgdef *

@@ -314,6 +314,12 @@ enum ipc_type {
 	IPC_ACME_JOB_RES,
 	IPC_ACME_JOB_NOTE,
 	IPC_ACME_JOB_RESULT,
+	/* certificates apiv1: an agent's registration with its X25519 key,
+	 * its session (access and refresh tokens) and the refresh */
+	IPC_AUTH_DEVICE_REGISTER,
+	IPC_AUTH_DEVICE_REFRESH,
+	IPC_STORE_DEVSESS_ROTATE,
+	IPC_DEVSESS_RES,
 	IPC_TYPE_MAX
 };
 

@@ -22,10 +22,15 @@ static const char keys_of_user[] =
     "SELECT count(*) FROM api_keys WHERE user_oid = ?";
 static const char key_delete[] = "DELETE FROM api_keys WHERE oid = ?";
 
+/*
+ * A scope limited to named objects opens only routes that check their
+ * object (certpage_owner_obj, authz_object): any other fails closed.
+ */
 int
 authz_scope(const struct principal *p, uint32_t scope)
 {
-	if (p->kind == GRANT_APIKEY && (p->scopes & scope) != scope)
+	if (p->kind == GRANT_APIKEY && ((p->scopes & scope) != scope ||
+	    (p->restricted & scope) != 0))
 		return 403;
 	return 0;
 }
@@ -130,11 +135,12 @@ message_for(int status)
 }
 
 static int
-insert_key(uint64_t user, const struct ipc_apikey_store *b, uint64_t *oid)
+insert_key(uint64_t user, const struct ipc_apikey_store *b,
+    uint32_t restricted, uint64_t *oid)
 {
 	static const char sql[] = "INSERT INTO api_keys (id, public_id, "
 	    "digest, user_oid, name, scopes, permissions, expires_at, "
-	    "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	    "created_at, restricted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 	sqlite3_stmt	*st = db_stmt(sql);
 	char		 id[37];
 
@@ -151,6 +157,7 @@ insert_key(uint64_t user, const struct ipc_apikey_store *b, uint64_t *oid)
 	else
 		sqlite3_bind_int64(st, 8, b->expires_at);
 	sqlite3_bind_int64(st, 9, db_now());
+	sqlite3_bind_int64(st, 10, restricted);
 	return db_insert(st, oid);
 }
 
@@ -164,6 +171,9 @@ key_within(const struct principal *p, const struct ipc_apikey_store *b,
 	/* a key can give no more than the key that makes it, and no
 	 * longer: else an expiring key mints one that never expires */
 	if (b->scopes & ~p->scopes)
+		return 403;
+	/* nor more than it has on single objects */
+	if (b->scopes & p->restricted)
 		return 403;
 	if (p->cred_expires != 0 && (b->never ||
 	    b->expires_at > p->cred_expires)) {
@@ -180,10 +190,11 @@ apikeys_store_create(struct ipc_chan *chan, struct ipc_msg *m)
 	struct ipc_req		 req = ipc_req_of(chan, m);
 	struct principal	 p;
 	struct key_rec		 k;
+	struct keyperms		 kp;
 	const char		*why = NULL;
 	char			 oidtext[24];
 	uint64_t		 user = 0, oid;
-	uint32_t		 retry;
+	uint32_t		 retry, restricted = 0;
 	int			 status;
 
 	if (ipc_msg_get(m, &b) == -1)
@@ -193,6 +204,14 @@ apikeys_store_create(struct ipc_chan *chan, struct ipc_msg *m)
 		status = authz_user(&p, b.user, 0, &user);
 	if (status == 0)
 		status = authz_scope(&p, SCOPE_APIKEYS_WRITE);
+	/* permissions on single objects: the user's, each */
+	if (status == 0 && keyperms_read(b.permissions, user, &kp,
+	    &why) == -1)
+		status = 400;
+	if (status == 0) {
+		restricted = kp.limited & ~b.scopes;
+		b.scopes |= kp.limited;
+	}
 	if (status == 0)
 		status = key_within(&p, &b, &why);
 	if (status == 0 && db_count(keys_of_user, user) >= KEYS_PER_USER_MAX)
@@ -202,7 +221,8 @@ apikeys_store_create(struct ipc_chan *chan, struct ipc_msg *m)
 		    NULL);
 		return 0;
 	}
-	if (db_begin() == -1 || insert_key(user, &b, &oid) == -1 ||
+	if (db_begin() == -1 || insert_key(user, &b, restricted, &oid) == -1 ||
+	    keyperms_keep(oid, &kp, restricted) == -1 ||
 	    (snprintf(oidtext, sizeof(oidtext), "%llu",
 	    (unsigned long long)oid), key_load(user, oidtext, &k)) == -1 ||
 	    db_event("apikey.create", "info", p.user_id, "api key created",

@@ -201,12 +201,15 @@ cas_op(struct ipc_chan *chan, struct ipc_msg *m)
 		return ipc_violation(m, "no such access or operation");
 	if ((pem = calloc(1, CERT_PEM_MAX + 1)) == NULL)
 		fatal("%s", __func__);
-	status = certpage_owner(b.grant, b.grant_len, b.access, b.user,
+	status = certpage_owner_obj(b.grant, b.grant_len, b.access, b.user,
 	    b.op == CERT_OP_DELETE ? SCOPE_CAS_WRITE : SCOPE_CAS_READ, &p,
 	    &user);
 	if (status == 0 && cas_load(user, b.ref, &c, pem,
 	    CERT_PEM_MAX + 1) == -1)
 		status = 404;
+	if (status == 0)
+		status = authz_object(&p, b.op == CERT_OP_DELETE ?
+		    SCOPE_CAS_WRITE : SCOPE_CAS_READ, c.id);
 	if (status == 0 && b.op == CERT_OP_DELETE && (db_begin() == -1 ||
 	    db_write(del, c.oid, 0) == -1 || db_event("ca.delete", "info",
 	    p.user_id, "private CA deleted", p.username, NULL,

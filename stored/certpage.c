@@ -87,6 +87,27 @@ certpage_owner(const uint8_t *grant, size_t len, uint32_t access,
 	return status;
 }
 
+/*
+ * As certpage_owner, for a route that names one object and checks it
+ * with authz_object() once loaded: a key's scope limited to named
+ * objects passes here.
+ */
+int
+certpage_owner_obj(const uint8_t *grant, size_t len, uint32_t access,
+    const char *ref, uint32_t scope, struct principal *p, uint64_t *user)
+{
+	uint32_t	 retry;
+	int		 status;
+
+	status = authz_check(grant, len, p, &retry);
+	if (status == 0)
+		status = authz_keys_of(p, access, ref, user);
+	if (status == 0 && p->kind == GRANT_APIKEY &&
+	    (p->scopes & scope) != scope)
+		status = 403;
+	return status;
+}
+
 const char *
 certpage_message(int status)
 {

@@ -236,11 +236,14 @@ certs_op(struct ipc_chan *chan, struct ipc_msg *m)
 		return ipc_violation(m, "no such access or operation");
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		fatal("%s", __func__);
-	status = certpage_owner(b.grant, b.grant_len, b.access, b.user,
+	status = certpage_owner_obj(b.grant, b.grant_len, b.access, b.user,
 	    b.op != CERT_OP_GET ? SCOPE_CERTS_WRITE : SCOPE_CERTS_READ, &p,
 	    &user);
 	if (status == 0 && certs_load(user, b.ref, c) == -1)
 		status = 404;
+	if (status == 0)
+		status = authz_object(&p, b.op != CERT_OP_GET ?
+		    SCOPE_CERTS_WRITE : SCOPE_CERTS_READ, c->id);
 	if (status == 0 && b.op == CERT_OP_ISSUE) {
 		issue_again(&req, &p, user, c);
 		free(c);
@@ -362,11 +365,13 @@ export_key(const struct ipc_certkey_get *b, struct ipc_certkey_res *k)
 
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		fatal("%s", __func__);
-	status = certpage_owner(b->grant, b->grant_len, b->access, b->user,
-	    SCOPE_CERTS_WRITE, &p, &user);
+	status = certpage_owner_obj(b->grant, b->grant_len, b->access,
+	    b->user, SCOPE_CERTS_WRITE, &p, &user);
 	if (status == 0 && (certs_load(user, b->ref, c) == -1 ||
 	    cert_secret(c->oid, k) == -1))
 		status = 404;
+	if (status == 0)
+		status = authz_object(&p, SCOPE_CERTS_WRITE, c->id);
 	/* an ACME certificate not issued yet (or that failed) has a key
 	 * but nothing to go with it */
 	if (status == 0 && strcmp(c->status, "issued") != 0)

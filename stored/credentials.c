@@ -80,8 +80,9 @@ apikey_alive(const struct grant *g, struct principal *p, int64_t now)
 {
 	static const char sql[] = "SELECT coalesce(k.expires_at, 0), "
 	    "k.scopes, u.oid, u.id, u.username, u.role, u.status, "
-	    "coalesce(u.expires_at, 0), coalesce(k.last_used_at, 0) FROM "
-	    "api_keys k JOIN users u ON u.oid = k.user_oid WHERE k.oid = ?";
+	    "coalesce(u.expires_at, 0), coalesce(k.last_used_at, 0), "
+	    "k.restricted FROM api_keys k JOIN users u ON u.oid = "
+	    "k.user_oid WHERE k.oid = ?";
 	static const char touch_sql[] =
 	    "UPDATE api_keys SET last_used_at = ? WHERE oid = ?";
 	sqlite3_stmt	*st = db_stmt(sql);
@@ -101,6 +102,7 @@ apikey_alive(const struct grant *g, struct principal *p, int64_t now)
 		p->role = strcmp((const char *)sqlite3_column_text(st, 5),
 		    "admin") == 0 ? ROLE_ADMIN : ROLE_USER;
 		last = sqlite3_column_int64(st, 8);
+		p->restricted = sqlite3_column_int64(st, 9);
 		ok = (expires == 0 || now < expires) &&
 		    user_usable((const char *)sqlite3_column_text(st, 6),
 		    sqlite3_column_int64(st, 7), now) &&
@@ -150,8 +152,9 @@ int
 credentials_device(const struct grant *g, struct principal *p)
 {
 	static const char sql[] = "SELECT u.oid, u.id, u.username, u.role, "
-	    "u.status, coalesce(u.expires_at, 0) FROM devices d JOIN users u "
-	    "ON u.oid = d.user_oid WHERE d.oid = ?";
+	    "u.status, coalesce(u.expires_at, 0), d.sessions_revoked_at "
+	    "FROM devices d JOIN users u ON u.oid = d.user_oid WHERE "
+	    "d.oid = ?";
 	sqlite3_stmt	*st = db_stmt(sql);
 	int		 ok = 0;
 
@@ -170,7 +173,10 @@ credentials_device(const struct grant *g, struct principal *p)
 		p->role = ROLE_USER;
 		ok = user_usable((const char *)sqlite3_column_text(st, 4),
 		    sqlite3_column_int64(st, 5), time(NULL)) &&
-		    g->user_oid == p->user_oid;
+		    g->user_oid == p->user_oid &&
+		    /* a stolen refresh token's reuse ends every grant of
+		     * the device made until then, frontd's cached ones too */
+		    g->issued > sqlite3_column_int64(st, 6);
 	}
 	sqlite3_reset(st);
 	return ok ? 0 : -1;

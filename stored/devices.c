@@ -57,6 +57,15 @@ device_find(const char *ref, struct device_rec *d)
 	return rc == SQLITE_ROW ? 0 : -1;
 }
 
+int
+device_by_oid(uint64_t oid, struct device_rec *d)
+{
+	char	 oidtext[24];
+
+	snprintf(oidtext, sizeof(oidtext), "%llu", (unsigned long long)oid);
+	return device_find(oidtext, d);
+}
+
 static int
 device_load(uint64_t user, const char *ref, struct device_rec *d)
 {
@@ -116,10 +125,16 @@ devices_store_create(struct ipc_chan *chan, struct ipc_msg *m)
 	if (status == 0 && db_count(devices_of_user, user) >=
 	    DEVICES_PER_USER_MAX)
 		status = 409;
+	if (status == 0 && b.sess.family[0] != '\0' &&
+	    !devsess_valid(&b.sess)) {
+		explicit_bzero(&b, sizeof(b));
+		return ipc_violation(m, "a session record authd never makes");
+	}
 	if (status != 0)
 		reply_device(&req, status, status == 409 ? "too many devices" :
 		    certpage_message(status), NULL);
 	else if (db_begin() == -1 || insert_device(user, &b, &oid) == -1 ||
+	    (b.sess.family[0] != '\0' && devsess_insert(oid, &b.sess) == -1) ||
 	    (snprintf(oidtext, sizeof(oidtext), "%llu",
 	    (unsigned long long)oid), device_load(user, oidtext, &d)) == -1 ||
 	    db_event("device.create", "info", p.user_id, "device registered",
@@ -149,11 +164,14 @@ devices_op(struct ipc_chan *chan, struct ipc_msg *m)
 	if (!access_known(b.access) || (b.op != DEVICE_OP_GET &&
 	    b.op != DEVICE_OP_DELETE))
 		return ipc_violation(m, "no such access or operation");
-	status = certpage_owner(b.grant, b.grant_len, b.access, b.user,
+	status = certpage_owner_obj(b.grant, b.grant_len, b.access, b.user,
 	    b.op == DEVICE_OP_DELETE ? SCOPE_DEVICES_WRITE :
 	    SCOPE_DEVICES_READ, &p, &user);
 	if (status == 0 && device_load(user, b.ref, &d) == -1)
 		status = 404;
+	if (status == 0)
+		status = authz_object(&p, b.op == DEVICE_OP_DELETE ?
+		    SCOPE_DEVICES_WRITE : SCOPE_DEVICES_READ, d.id);
 	if (status == 0 && b.op == DEVICE_OP_DELETE && (db_begin() == -1 ||
 	    db_write(del, d.oid, 0) == -1 || db_event("device.delete", "info",
 	    p.user_id, "device deleted", p.username, NULL,
@@ -319,10 +337,15 @@ devices_assign(struct ipc_chan *chan, struct ipc_msg *m)
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		fatal("%s", __func__);
 	memset(&res, 0, sizeof(res));
-	status = certpage_owner(b.grant, b.grant_len, b.access, b.user,
+	status = certpage_owner_obj(b.grant, b.grant_len, b.access, b.user,
 	    SCOPE_DEVICES_WRITE, &p, &user);
 	if (status == 0)
 		status = assign_pair(user, &b, &d, c);
+	/* a key limited to some devices (or certificates) gives those */
+	if (status == 0)
+		status = authz_object(&p, SCOPE_DEVICES_WRITE, d.id);
+	if (status == 0)
+		status = authz_object(&p, SCOPE_CERTS_READ, c->id);
 	if (status == 0) {
 		if (db_begin() == -1)
 			status = 500;

@@ -466,6 +466,35 @@ static const char *const migrations[] = {
 	"  REFERENCES certificates (oid) ON DELETE SET NULL;"
 	"ALTER TABLE tasks ADD COLUMN order_url TEXT NOT NULL DEFAULT '';"
 	"CREATE INDEX tasks_cert ON tasks (cert_oid, oid);",
+	/* 20: an agent's sessions: access (da_) and refresh (dr_) tokens,
+	 * public id and HMAC as API keys, by family (all turned over from
+	 * one registration); a refresh token used twice ends its family,
+	 * and every grant of its device made before (sessions_revoked_at) */
+	"CREATE TABLE device_sessions ("
+	"  oid INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  device_oid INTEGER NOT NULL REFERENCES devices (oid)"
+	"    ON DELETE CASCADE,"
+	"  family TEXT NOT NULL,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('da_', 'dr_')),"
+	"  public_id TEXT NOT NULL UNIQUE,"
+	"  digest BLOB NOT NULL,"
+	"  used INTEGER NOT NULL DEFAULT 0,"
+	"  expires_at BIGINT NOT NULL);"
+	"CREATE INDEX device_sessions_family ON device_sessions (family);"
+	"CREATE INDEX device_sessions_device ON device_sessions"
+	"  (device_oid);"
+	"ALTER TABLE devices ADD COLUMN sessions_revoked_at BIGINT NOT NULL"
+	"  DEFAULT 0;",
+	/* 21: an API key's permissions on single objects: the scopes it
+	 * has on named objects alone (restricted), and those objects */
+	"ALTER TABLE api_keys ADD COLUMN restricted BIGINT NOT NULL"
+	"  DEFAULT 0;"
+	"CREATE TABLE api_key_objects ("
+	"  key_oid INTEGER NOT NULL REFERENCES api_keys (oid)"
+	"    ON DELETE CASCADE,"
+	"  scope BIGINT NOT NULL,"
+	"  object_id TEXT NOT NULL,"
+	"  PRIMARY KEY (key_oid, scope, object_id));",
 };
 
 /* The migration that rebuilds tables other tables refer to: it runs with

@@ -82,6 +82,7 @@ static const struct ipc_handler handlers[] = {
 	{ IPC_STORE_DNSPROV_CREATE, dnsprov_store_create, LIVE },
 	{ IPC_STORE_ACMEACCT_CREATE, acmeacct_store_create, LIVE },
 	{ IPC_STORE_DEVICE_CREATE, devices_store_create, LIVE },
+	{ IPC_STORE_DEVSESS_ROTATE, devsess_rotate, LIVE },
 
 	{ IPC_HEALTH_CHECK, health_check, LIVE },
 	{ IPC_PING, health_ping, LIVE },

@@ -62,6 +62,7 @@ struct principal {
 	int		 kind;		/* enum grant_kind */
 	uint64_t	 cred_oid;
 	int64_t		 cred_expires;	/* an API key's expiry; 0: none */
+	uint32_t	 restricted;	/* a key's scopes on named objects */
 };
 
 extern struct stored *stored_env;
@@ -346,6 +347,32 @@ int	 devices_store_create(struct ipc_chan *, struct ipc_msg *);
 int	 devices_op(struct ipc_chan *, struct ipc_msg *);
 int	 devices_list(struct ipc_chan *, struct ipc_msg *);
 int	 devices_assign(struct ipc_chan *, struct ipc_msg *);
+/* keyperms.c: an API key's permissions on single objects */
+#define KEYPERMS_MAX	32
+struct keyperms {
+	uint32_t	 limited;	/* the scopes given by obid alone */
+	size_t		 count;
+	struct {
+		char		 id[37];
+		uint32_t	 scopes;
+	} objects[KEYPERMS_MAX];
+};
+int	 keyperms_read(const char *json, uint64_t user, struct keyperms *,
+	    const char **why);
+int	 keyperms_keep(uint64_t key, const struct keyperms *,
+	    uint32_t restricted);
+int	 authz_object(const struct principal *, uint32_t scope,
+	    const char *id);
+int	 certpage_owner_obj(const uint8_t *grant, size_t len,
+	    uint32_t access, const char *ref, uint32_t scope,
+	    struct principal *p, uint64_t *user);
+struct device_rec;
+int	 device_by_oid(uint64_t oid, struct device_rec *);
+/* devsess.c: an agent's access and refresh tokens */
+struct devsess_rec;
+int	 devsess_valid(const struct devsess_rec *);
+int	 devsess_insert(uint64_t device, const struct devsess_rec *);
+int	 devsess_rotate(struct ipc_chan *, struct ipc_msg *);
 int	 devself_cert(struct ipc_chan *, struct ipc_msg *);
 int	 devself_bundle(struct ipc_chan *, struct ipc_msg *);
 int	 devself_key(struct ipc_chan *, struct ipc_msg *);

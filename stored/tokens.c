@@ -27,6 +27,16 @@ static const char device_sql[] = "SELECT d.oid, d.user_oid, d.digest, 0, "
     "0, '', 0, u.role, 0, '" PREFIX_DEVICE "' FROM devices d JOIN users u "
     "ON u.oid = d.user_oid WHERE d.public_id = ?";
 
+/*
+ * An agent's access or refresh token: the row's oid, the device's user,
+ * whether it was used (as scopes), its family (as bound) and its device
+ * (as client); its kind da_ or dr_.
+ */
+static const char devsess_sql[] = "SELECT s.oid, d.user_oid, s.digest, "
+    "s.used, s.expires_at, s.family, 0, u.role, s.device_oid, s.kind "
+    "FROM device_sessions s JOIN devices d ON d.oid = s.device_oid "
+    "JOIN users u ON u.oid = d.user_oid WHERE s.public_id = ?";
+
 /* A row of one of the queries above, as token.res carries it. */
 static int
 row_to_token(sqlite3_stmt *st, struct ipc_token_res *t)
@@ -74,6 +84,9 @@ tokens_get(struct ipc_chan *chan, struct ipc_msg *m)
 		break;
 	case TOKEN_DEVICE:
 		st = db_stmt(device_sql);
+		break;
+	case TOKEN_DEVSESS:
+		st = db_stmt(devsess_sql);
 		break;
 	default:
 		return ipc_violation(m, "unknown token table");

@@ -4,6 +4,7 @@
  * routes a registration's answer takes; the device's own reads and the
  * assignment from frontd to stored alone.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +15,37 @@
 #include "wire.h"
 #include "log.h"
 #include "test.h"
+
+/* an agent's session record, every field at its longest */
+static void
+fill_session(struct devsess_rec *s)
+{
+	memset(s->family, 'f', DEVSESS_FAMILY_MAX);
+	memset(s->access_id, 'a', DEVICE_PUBLIC_ID_MAX);
+	memset(s->access_digest, 0x11, DEVICE_DIGEST_LEN);
+	s->access_digest_len = DEVICE_DIGEST_LEN;
+	s->access_expires = INT64_MAX;
+	memset(s->refresh_id, 'r', DEVICE_PUBLIC_ID_MAX);
+	memset(s->refresh_digest, 0x22, DEVICE_DIGEST_LEN);
+	s->refresh_digest_len = DEVICE_DIGEST_LEN;
+	s->refresh_expires = INT64_MAX - 1;
+}
+
+static void
+check_session(const struct devsess_rec *out, const struct devsess_rec *in)
+{
+	CHECK_STR(out->family, in->family);
+	CHECK_STR(out->access_id, in->access_id);
+	CHECK_STR(out->refresh_id, in->refresh_id);
+	CHECK_INT(out->access_digest_len, DEVICE_DIGEST_LEN);
+	CHECK_INT(out->refresh_digest_len, DEVICE_DIGEST_LEN);
+	CHECK(memcmp(out->access_digest, in->access_digest,
+	    DEVICE_DIGEST_LEN) == 0);
+	CHECK(memcmp(out->refresh_digest, in->refresh_digest,
+	    DEVICE_DIGEST_LEN) == 0);
+	CHECK(out->access_expires == INT64_MAX);
+	CHECK(out->refresh_expires == INT64_MAX - 1);
+}
 
 /* authd to stored: a device and its token's record, fields at their
  * longest; frontd may not send it */
@@ -36,6 +68,7 @@ test_device_store(void)
 	memset(in.public_id, 'p', 12);
 	memset(in.digest, 0x5a, DEVICE_DIGEST_LEN);
 	in.digest_len = DEVICE_DIGEST_LEN;
+	fill_session(&in.sess);
 	ipc_msg_init(&w, IPC_STORE_DEVICE_CREATE, 5);
 	CHECK_INT(ipc_msg_put(&w, &in), 1);
 	CHECK_INT(test_ipc_pass(&w, PROC_AUTHD, PROC_STORED, &r), 0);
@@ -50,6 +83,7 @@ test_device_store(void)
 	CHECK_STR(out.public_id, in.public_id);
 	CHECK_INT(out.digest_len, DEVICE_DIGEST_LEN);
 	CHECK(memcmp(out.digest, in.digest, DEVICE_DIGEST_LEN) == 0);
+	check_session(&out.sess, &in.sess);
 	ipc_msg_clear(&r);
 	ipc_msg_init(&w, IPC_STORE_DEVICE_CREATE, 5);
 	ipc_msg_put(&w, &in);
@@ -263,6 +297,95 @@ test_updates(void)
 	CHECK_INT(test_ipc_pass(&w, PROC_FRONTD, PROC_STORED, &r), -1);
 }
 
+/*
+ * An agent's registration and refresh go from frontd to authd alone,
+ * the turn of a refresh token from authd to stored alone, and the
+ * session's tokens come back to frontd alone; each at its longest.
+ */
+static void
+test_sessions(void)
+{
+	struct ipc_device_create	 reg;
+	struct ipc_devsess_refresh	 rq, rqo;
+	struct ipc_devsess_rotate	 rot, roto;
+	struct ipc_devsess_res		 res, reso;
+	struct ipc_msg			 w, r;
+
+	memset(&reg, 0, sizeof(reg));
+	memset(reg.grant, 0xab, GRANT_LEN);
+	reg.grant_len = GRANT_LEN;
+	memset(reg.name, 'n', DEVICE_NAME_MAX);
+	memset(reg.description, 'd', DEVICE_DESC_MAX);
+	memset(reg.device_type, 't', DEVICE_TYPE_MAX);
+	memset(reg.dev_pk, 'A', DEVICE_PK_MAX);
+	ipc_msg_init(&w, IPC_AUTH_DEVICE_REGISTER, 3);
+	CHECK_INT(ipc_msg_put(&w, &reg), 1);
+	CHECK_INT(test_ipc_pass(&w, PROC_FRONTD, PROC_AUTHD, &r), 0);
+	ipc_msg_clear(&r);
+	ipc_msg_init(&w, IPC_AUTH_DEVICE_REGISTER, 3);
+	ipc_msg_put(&w, &reg);
+	CHECK_INT(test_ipc_pass(&w, PROC_FRONTD, PROC_STORED, &r), -1);
+	CHECK_INT(ipc_msgdef(IPC_AUTH_DEVICE_REGISTER)->reply,
+	    IPC_DEVSESS_RES);
+
+	memset(&rq, 0, sizeof(rq));
+	memset(rq.peer, '1', FIELD_PEER_MAX);
+	memset(rq.token, 'T', KEYTOKEN_MAX);
+	ipc_msg_init(&w, IPC_AUTH_DEVICE_REFRESH, 4);
+	CHECK_INT(ipc_msg_put(&w, &rq), 1);
+	CHECK_INT(test_ipc_pass(&w, PROC_FRONTD, PROC_AUTHD, &r), 0);
+	CHECK_INT(ipc_msg_get(&r, &rqo), 0);
+	CHECK_STR(rqo.peer, rq.peer);
+	CHECK_STR(rqo.token, rq.token);
+	ipc_msg_clear(&r);
+	ipc_msg_init(&w, IPC_AUTH_DEVICE_REFRESH, 4);
+	ipc_msg_put(&w, &rq);
+	CHECK_INT(test_ipc_pass(&w, PROC_FRONTD, PROC_STORED, &r), -1);
+
+	memset(&rot, 0, sizeof(rot));
+	rot.old_oid = UINT64_MAX;
+	fill_session(&rot.sess);
+	ipc_msg_init(&w, IPC_STORE_DEVSESS_ROTATE, 5);
+	CHECK_INT(ipc_msg_put(&w, &rot), 1);
+	CHECK_INT(test_ipc_pass(&w, PROC_AUTHD, PROC_STORED, &r), 0);
+	CHECK_INT(ipc_msg_get(&r, &roto), 0);
+	CHECK(roto.old_oid == UINT64_MAX);
+	check_session(&roto.sess, &rot.sess);
+	ipc_msg_clear(&r);
+	ipc_msg_init(&w, IPC_STORE_DEVSESS_ROTATE, 5);
+	ipc_msg_put(&w, &rot);
+	CHECK_INT(test_ipc_pass(&w, PROC_FRONTD, PROC_STORED, &r), -1);
+	CHECK_INT(ipc_msgdef(IPC_STORE_DEVSESS_ROTATE)->reply,
+	    IPC_DEVICE_RES);
+
+	memset(&res, 0, sizeof(res));
+	res.head.status = 201;
+	strlcpy(res.head.message, "created", sizeof(res.head.message));
+	res.device.oid = 12;
+	memset(res.device.name, 'n', DEVICE_NAME_MAX);
+	memset(res.device.description, 'd', DEVICE_DESC_MAX);
+	memset(res.device.device_type, 't', DEVICE_TYPE_MAX);
+	memset(res.device.dev_pk, 'A', DEVICE_PK_MAX);
+	memset(res.device.id, 'i', 36);
+	memset(res.access_token, 'a', KEYTOKEN_MAX);
+	memset(res.refresh_token, 'r', KEYTOKEN_MAX);
+	res.expires_in = 3600;
+	ipc_msg_init(&w, IPC_DEVSESS_RES, 6);
+	CHECK_INT(ipc_msg_put(&w, &res), 1);
+	CHECK_INT(test_ipc_pass(&w, PROC_AUTHD, PROC_FRONTD, &r), 0);
+	CHECK_INT(ipc_msg_get(&r, &reso), 0);
+	CHECK_INT(reso.head.status, 201);
+	CHECK_INT(reso.device.oid, 12);
+	CHECK_INT(strlen(reso.device.description), DEVICE_DESC_MAX);
+	CHECK_STR(reso.access_token, res.access_token);
+	CHECK_STR(reso.refresh_token, res.refresh_token);
+	CHECK_INT(reso.expires_in, 3600);
+	ipc_msg_clear(&r);
+	ipc_msg_init(&w, IPC_DEVSESS_RES, 6);
+	ipc_msg_put(&w, &res);
+	CHECK_INT(test_ipc_pass(&w, PROC_STORED, PROC_FRONTD, &r), -1);
+}
+
 int
 main(void)
 {
@@ -272,5 +395,6 @@ main(void)
 	RUN(test_assign);
 	RUN(test_replies);
 	RUN(test_updates);
+	RUN(test_sessions);
 	return test_report("body_devices");
 }
