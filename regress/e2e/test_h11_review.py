@@ -1,0 +1,262 @@
+"""Issue 11 under attack (h11-review): what another user, a device's
+token, an API key without the scope and hostile input reach of the
+certificate service, each case a finding fixed or a promise held."""
+import base64
+import os
+import threading
+import time
+
+import pytest
+
+from identity import admin_token, make_user
+from test_certs_ca import api, bearer, issue, make_ca, make_key, session
+from test_devices import UPDATES, poll, register
+
+
+@pytest.fixture(scope="module")
+def shared_suite(tmp_path_factory):
+    from suite import Suite
+    s = Suite(tmp_path_factory.mktemp("h11review"),
+              "limit api requests 100000\n")
+    s.start()
+    yield s
+    try:
+        s.stop()
+    finally:
+        s.remove_system_objects()
+        s.remove_state()
+    reports = s.sanitizer_reports()
+    assert not reports, "sanitizer report in %s:\n%s" % (
+        s.log_path, s.symbolized_log()[-8000:])
+
+
+@pytest.fixture(scope="module")
+def users(shared_suite):
+    token = admin_token(shared_suite)
+    make_user(shared_suite, token, "alice", "alice-password-1")
+    make_user(shared_suite, token, "bob", "bob-password-11")
+    return (session(shared_suite, "alice", "alice-password-1"),
+            session(shared_suite, "bob", "bob-password-11"))
+
+
+def pids(s):
+    return {n: s.pid(n) for n in ("frontd", "authd", "stored", "taskd")}
+
+
+# ---- a device's token reaches its own alone --------------------------------
+
+def test_a_device_reads_only_what_it_holds(shared_suite, users):
+    s, ((ha, alice), (hb, bob)) = shared_suite, users
+    ca_a = make_ca(s, ha, alice, name="A CA")
+    ca_a2 = make_ca(s, ha, alice, name="A other CA")
+    ca_b = make_ca(s, hb, bob, name="B CA")
+    mine = issue(s, ha, alice, ca_a["id"], "mine.example.com")
+    sibling = issue(s, ha, alice, ca_a2["id"], "sibling.example.com")
+    bobs = issue(s, hb, bob, ca_b["id"], "bobs.example.com")
+    pk = base64.b64encode(os.urandom(32)).decode()
+    d = register(s, ha, alice, name="edge", dev_pk=pk)
+    d2 = register(s, ha, alice, name="edge2", dev_pk=pk)
+    db = register(s, hb, bob, name="bobs-edge", dev_pk=pk)
+    dev = bearer(d["token"])
+    assert api(s, ha, "POST", "/apiv1/users/%s/devices/%s/certificates" %
+               (alice, d["id"]), {"cert_id": mine["id"]})[0] == 200
+    assert api(s, ha, "POST", "/apiv1/users/%s/devices/%s/certificates" %
+               (alice, d2["id"]), {"cert_id": sibling["id"]})[0] == 200
+    assert api(s, hb, "POST", "/apiv1/users/%s/devices/%s/certificates" %
+               (bob, db["id"]), {"cert_id": bobs["id"]})[0] == 200
+    base = "/apiv1/devices/self"
+    for c in (sibling, bobs):
+        for ref in (c["id"], c["uuid"]):
+            for tail in ("", "/deploy-materials"):
+                status, answer = api(s, dev, "GET", "%s/certificates/%s%s"
+                                     % (base, ref, tail))
+                assert status == 404, (ref, tail, answer)
+    for ca in (ca_a2, ca_b):
+        for ref in (ca["id"], ca["uuid"]):
+            status, _, raw = s.request("GET", "%s/cas/%s/bundle" %
+                                       (base, ref), None, dev)
+            assert status == 404, raw
+    # its own, by both names
+    for ref in (mine["id"], mine["uuid"]):
+        assert api(s, dev, "GET", "%s/certificates/%s" % (base, ref))[0] \
+            == 200
+    # no user route opens to it
+    for path in ("/apiv1/users/%s/certificates" % alice,
+                 "/apiv1/users/%s/certificates/%s" % (alice, mine["id"]),
+                 "/apiv1/users/%s/certificates/%s/export" %
+                 (alice, mine["id"]),
+                 "/apiv1/users/%s/devices" % alice,
+                 "/apiv1/users/%s/cas" % alice,
+                 "/apiv1/users/%s/dns-providers" % alice,
+                 "/apiv1/users/%s/acme-accounts" % alice,
+                 "/apiv1/users/%s/apikeys" % alice):
+        status, answer = api(s, dev, "GET", path)
+        assert status == 401, (path, answer)
+
+
+# ---- an API key: scope, and another user's objects ------------------------
+
+def test_api_keys_scopes_and_other_users(shared_suite, users):
+    s, ((ha, alice), (hb, bob)) = shared_suite, users
+    ca = make_ca(s, ha, alice, name="Keyed CA")
+    cert = issue(s, ha, alice, ca["id"], "keyed.example.com")
+    d = register(s, ha, alice, name="keyed")
+    reader = make_key(s, ha, alice, ["certs.read"])
+    devread = make_key(s, ha, alice, ["devices.read"])
+    bobkey = make_key(s, hb, bob, ["certs.read", "certs.write", "cas.read",
+                                   "cas.write", "devices.read",
+                                   "devices.write"])
+    base = "/apiv1/users/%s" % alice
+    assert api(s, reader, "GET", "%s/certificates/%s/export" %
+               (base, cert["id"]))[0] == 403
+    assert api(s, reader, "DELETE", "%s/certificates/%s" %
+               (base, cert["id"]))[0] == 403
+    assert api(s, devread, "POST", "%s/devices/%s/certificates" %
+               (base, d["id"]), {"cert_id": cert["id"]})[0] == 403
+    assert api(s, reader, "GET", "%s/cas" % base)[0] == 403
+    for ref in (cert["id"], cert["uuid"]):
+        for path in ("%s/certificates/%s" % (base, ref),
+                     "%s/certificates/%s/export" % (base, ref),
+                     "/apiv1/users/%s/certificates/%s/export" % (bob, ref)):
+            status, answer = api(s, bobkey, "GET", path)
+            assert status == 404 and answer["error"]["code"] == 4001, (
+                path, answer)
+    for ref in (ca["id"], ca["uuid"]):
+        status, _, raw = s.request("GET", "/apiv1/users/%s/cas/%s/bundle" %
+                                   (bob, ref), None, bobkey)
+        assert status == 404, raw
+    status, answer = api(s, bobkey, "POST", "/apiv1/users/%s/certificates"
+                         % bob, {"ca_id": ca["id"], "domain": "x.test"})
+    assert status in (403, 404), answer
+    assert api(s, ha, "GET", "%s/certificates/%s" % (base, cert["id"]))[0] \
+        == 200
+
+
+# ---- dev_pk: a key nothing can be sealed to --------------------------------
+
+LOW_ORDER = [bytes(32), bytes([1]) + bytes(31)]
+
+
+@pytest.mark.parametrize("raw", LOW_ORDER)
+def test_a_low_order_dev_pk_is_refused(shared_suite, users, raw):
+    """A point of small order (all zeros, the identity) gives an all-zero
+    shared secret: libsodium refuses to seal to it, so deploy materials
+    for such a device were a 500.  It is refused at registration."""
+    s, ((ha, alice), _) = shared_suite, users
+    pk = base64.b64encode(raw).decode()
+    base = "/apiv1/users/%s/devices" % alice
+    total = api(s, ha, "GET", base)[1]["pagination"]["total"]
+    status, answer = api(s, ha, "POST", base, {"name": "lo", "dev_pk": pk})
+    assert status == 400, answer
+    assert "dev_pk" in answer["error"]["what"]
+    assert api(s, ha, "GET", base)[1]["pagination"]["total"] == total
+
+
+# ---- the long poll's edges --------------------------------------------------
+
+@pytest.fixture
+def agent(shared_suite, users):
+    s, ((ha, alice), _) = shared_suite, users
+    ca = make_ca(s, ha, alice, name="Poll CA")
+    cert = issue(s, ha, alice, ca["id"], "poll.example.com")
+    d = register(s, ha, alice, name="poller")
+    return ha, alice, ca, cert, d, bearer(d["token"])
+
+
+def give(s, h, uid, dev_id, cert_id):
+    status, answer = api(s, h, "POST", "/apiv1/users/%s/devices/%s/"
+                         "certificates" % (uid, dev_id), {"cert_id": cert_id})
+    assert status == 200, answer
+
+
+@pytest.mark.parametrize("inm", ['*', '"1", "2"', 'W/', '"', '"-1"',
+                                 '" 1"', '"1" ', '"0x1"', '"+1"'])
+def test_odd_if_none_match(shared_suite, agent, inm):
+    s = shared_suite
+    before = pids(s)
+    status, _, body = poll(s, agent[5], "", {"If-None-Match": inm})
+    assert status in (400, 204, 200), body
+    assert pids(s) == before
+
+
+def test_many_held_polls_and_the_device_deleted(shared_suite, users):
+    """Fifty polls of one device held at once (the rate limit allows
+    sixty a minute); the device deleted: each hears 401 at once, and
+    every process carries on."""
+    from suite import Client
+    s, ((ha, alice), _) = shared_suite, users
+    d = register(s, ha, alice, name="crowd")
+    dev = bearer(d["token"])
+    before = pids(s)
+    got = []
+    lock = threading.Lock()
+
+    def waiter():
+        try:
+            r = poll(s, dev, "?wait=30&cursor=0", client=Client(s.port))
+        except Exception as e:  # noqa: BLE001 (reported below)
+            r = (repr(e), None, None)
+        with lock:
+            got.append(r[0])
+    threads = [threading.Thread(target=waiter) for _ in range(50)]
+    for t in threads:
+        t.start()
+    time.sleep(2.0)
+    assert not got, got
+    gone = time.monotonic()
+    assert api(s, ha, "DELETE", "/apiv1/users/%s/devices/%s" %
+               (alice, d["id"]))[0] == 204
+    for t in threads:
+        t.join(15)
+    assert time.monotonic() - gone < 10
+    assert got == [401] * 50, got
+    assert pids(s) == before
+    status, _, _ = poll(s, dev)
+    assert status == 401
+
+
+# ---- hostile bodies ---------------------------------------------------------
+
+def nested(n):
+    return ("[" * n + "]" * n).encode()
+
+
+HOSTILE = [
+    ("/certificates", b'{"ca_id": 1, "domain": ' + nested(40) + b'}'),
+    ("/certificates", b'{"domain": "a.test", "sans": ' + nested(1000) +
+     b'}'),
+    ("/devices", b'{"name": "\\u202eevil\\u0000"}'),
+    ("/devices", b'{"name": "\xff\xfe"}'),
+    ("/cas", b'{"name": "' + b'\xc3\xa9' * 40 + b'"}'),
+    ("/cas", b'{"name": "a", "name": "b"}'),
+    ("/certificates", b'{"ca_id": 1, "domain": "a.test", "sans": [' +
+     b','.join([b'"n%d.a.test"' % i for i in range(101)]) + b']}'),
+    ("/certificates", b'{"ca_id": 1, "domain": "\\u00e4.test"}'),
+    ("/certificates", b'{"ca_id": 1, "domain": "a..test"}'),
+    ("/certificates", b'{"ca_id": 1, "domain": "' + b'a' * 300 + b'"}'),
+    ("/certificates", b'{"ca_id": 99999999999999999999999, '
+     b'"domain": "a.test"}'),
+    ("/certificates", b'{"ca_id": -1, "domain": "a.test"}'),
+    ("/certificates", b'{"ca_id": 1.5, "domain": "a.test"}'),
+    ("/dns-providers", b'{"type": "rfc2136", "server": "1.2.3.4%eth0", '
+     b'"zone": "a.test", "key_name": "k", "secret": "AAAA"}'),
+    ("/dns-providers", b'{"type": "rfc2136", "server": "1.2.3.4", '
+     b'"port": 70000, "zone": "a.test", "key_name": "k", '
+     b'"secret": "AAAA"}'),
+    ("/acme-accounts", b'{"email": "a@b", "directory": "' + b'x' * 5000 +
+     b'"}'),
+    ("/devices/1/certificates", b'{"cert_id": {"$gt": 0}}'),
+    ("/devices/1/certificates", b'{"cert_id": "1 OR 1=1"}'),
+]
+
+
+@pytest.mark.parametrize("path,raw", HOSTILE)
+def test_hostile_bodies_are_4xx(shared_suite, users, path, raw):
+    s, ((ha, alice), _) = shared_suite, users
+    before = pids(s)
+    h = dict(ha)
+    h["Content-Type"] = "application/json"
+    status, _, answer = s.request("POST", "/apiv1/users/%s%s" %
+                                  (alice, path), raw, h)
+    assert 400 <= status < 500, (status, answer)
+    assert pids(s) == before
