@@ -169,6 +169,22 @@ def give(s, h, uid, dev_id, cert_id):
     assert status == 200, answer
 
 
+@pytest.mark.parametrize("cursor", ["18446744073709551615",
+                                    "99999999999999999999999",
+                                    "9223372036854775808"])
+def test_a_cursor_past_int64_is_400(shared_suite, agent, cursor):
+    """A cursor too large for a signal's number was taken, and stored read
+    it as a negative number: the poll answered every signal kept, older
+    than the cursor it was given, and a cursor smaller than that."""
+    s = shared_suite
+    ha, alice, ca, cert, d, dev = agent
+    give(s, ha, alice, d["id"], cert["id"])
+    status, _, body = poll(s, dev, "?cursor=" + cursor)
+    assert status == 400, body
+    status, _, body = poll(s, dev, "", {"If-None-Match": '"%s"' % cursor})
+    assert status == 400, body
+
+
 @pytest.mark.parametrize("inm", ['*', '"1", "2"', 'W/', '"', '"-1"',
                                  '" 1"', '"1" ', '"0x1"', '"+1"'])
 def test_odd_if_none_match(shared_suite, agent, inm):
