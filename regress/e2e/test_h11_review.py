@@ -17,7 +17,8 @@ from test_devices import UPDATES, poll, register
 def shared_suite(tmp_path_factory):
     from suite import Suite
     s = Suite(tmp_path_factory.mktemp("h11review"),
-              "limit api requests 100000\n")
+              "limit api requests 100000\n"
+              "egress allow endpoint \"::1/128\"\n")
     s.start()
     yield s
     try:
@@ -276,3 +277,39 @@ def test_hostile_bodies_are_4xx(shared_suite, users, path, raw):
                                   (alice, path), raw, h)
     assert 400 <= status < 500, (status, answer)
     assert pids(s) == before
+
+
+# ---- a DNS provider's server: not this machine's services ------------------
+
+SECRET = base64.b64encode(b"k" * 32).decode()
+
+
+@pytest.mark.parametrize("server", ["127.0.0.1", "127.1.2.3", "0.0.0.0",
+                                    "169.254.169.254", "::ffff:127.0.0.1",
+                                    "[::ffff:169.254.169.254]", "fe80::1",
+                                    "[fd00:ec2::254]", "::"])
+def test_a_dns_server_on_this_machine_is_refused(shared_suite, users,
+                                                 server):
+    """taskd sends TSIG-signed updates to the server a user names: one
+    on loopback, link-local or the metadata address would let any user
+    aim them at the machine's own services.  As an egress endpoint, such
+    an address needs moatd.conf's egress allow endpoint."""
+    s, ((ha, alice), _) = shared_suite, users
+    base = "/apiv1/users/%s/dns-providers" % alice
+    total = api(s, ha, "GET", base)[1]["pagination"]["total"]
+    status, answer = api(s, ha, "POST", base, {
+        "type": "rfc2136", "server": server, "zone": "a.test",
+        "key_name": "k", "secret": SECRET})
+    assert status == 400, answer
+    assert "egress allow endpoint" in answer["error"]["what"], answer
+    assert api(s, ha, "GET", base)[1]["pagination"]["total"] == total
+
+
+@pytest.mark.parametrize("server", ["192.0.2.53", "[::1]", "::1"])
+def test_a_dns_server_elsewhere_or_allowed(shared_suite, users, server):
+    s, ((ha, alice), _) = shared_suite, users
+    status, answer = api(s, ha, "POST", "/apiv1/users/%s/dns-providers" %
+                         alice, {"type": "rfc2136", "server": server,
+                                 "zone": "a.test", "key_name": "k",
+                                 "secret": SECRET})
+    assert status == 201, answer
