@@ -160,6 +160,8 @@ int	 authz_user(const struct principal *, const char *ref, int admin_only,
 int	 authz_access_known(uint32_t access);
 int	 authz_device(const uint8_t *grant, size_t len, struct principal *,
 	    uint32_t *retry);
+int	 authz_device_poll(const uint8_t *grant, size_t len,
+	    struct principal *);
 int	 authz_user_reached(const struct principal *, uint32_t access,
 	    const char *ref, uint64_t *oid);
 

@@ -313,3 +313,38 @@ def test_a_dns_server_elsewhere_or_allowed(shared_suite, users, server):
                                  "zone": "a.test", "key_name": "k",
                                  "secret": SECRET})
     assert status == 201, answer
+
+
+# ---- polls do not spend the user's API limit --------------------------------
+
+@pytest.fixture(scope="module")
+def limited_suite(tmp_path_factory):
+    """The default limits: 100 API requests a minute for a user."""
+    from suite import Suite
+    s = Suite(tmp_path_factory.mktemp("h11limits"))
+    s.start()
+    yield s
+    try:
+        s.stop()
+    finally:
+        s.remove_system_objects()
+        s.remove_state()
+    assert not s.sanitizer_reports(), s.symbolized_log()[-8000:]
+
+
+def test_device_polls_do_not_spend_the_users_api_limit(limited_suite):
+    """Three agents polling within their own limit (40 a minute each of
+    60) spent the user's 100 API requests a minute: every device and the
+    user themselves were then refused with 429."""
+    s = limited_suite
+    make_user(s, admin_token(s), "carol", "carol-password-1")
+    h, uid = session(s, "carol", "carol-password-1")
+    devs = [bearer(register(s, h, uid, name="agent-%d" % i)["token"])
+            for i in range(3)]
+    statuses = [poll(s, dev)[0] for _ in range(40) for dev in devs]
+    assert set(statuses) == {204}, statuses
+    status, answer = api(s, h, "GET", "/apiv1/users/%s/devices" % uid)
+    assert status == 200, answer
+    # a device's own limit still holds
+    statuses = [poll(s, devs[0])[0] for _ in range(25)]
+    assert statuses.count(429) >= 5, statuses
