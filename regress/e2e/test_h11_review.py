@@ -348,3 +348,55 @@ def test_device_polls_do_not_spend_the_users_api_limit(limited_suite):
     # a device's own limit still holds
     statuses = [poll(s, devs[0])[0] for _ in range(25)]
     assert statuses.count(429) >= 5, statuses
+
+
+# ---- the device list pages by cursor, as certctrl-apiv1.txt's lists do -----
+
+def test_devices_are_listed_by_cursor(shared_suite):
+    """certctrl-apiv1.txt: list endpoints take ?cursor= and answer
+    pagination.cursor and has_more.  The device list refused ?cursor=
+    (400, unknown filter) and answered no cursor."""
+    s = shared_suite
+    token = admin_token(s)
+    make_user(s, token, "dave", "dave-password-1")
+    make_user(s, token, "erin", "erin-password-1")
+    hd, dave = session(s, "dave", "dave-password-1")
+    he, erin = session(s, "erin", "erin-password-1")
+    made = [register(s, hd, dave, name="d%d" % i)["id"] for i in range(5)]
+    register(s, he, erin, name="erins")
+    base = "/apiv1/users/%s/devices" % dave
+    seen, cursor, pages = [], None, 0
+    while True:
+        q = "?limit=2" + ("&cursor=" + cursor if cursor else "")
+        status, page = api(s, hd, "GET", base + q)
+        assert status == 200, page
+        seen += [x["id"] for x in page["data"]]
+        pages += 1
+        assert page["pagination"]["total"] == 5
+        if not page["pagination"]["has_more"]:
+            assert page["pagination"]["cursor"] is None
+            break
+        cursor = page["pagination"]["cursor"]
+        assert isinstance(cursor, str) and cursor
+    assert seen == made and pages == 3
+    # signed for this user's device list alone
+    status, page = api(s, hd, "GET", base + "?limit=2")
+    cursor = page["pagination"]["cursor"]
+    status, answer = api(s, he, "GET", "/apiv1/users/%s/devices?cursor=%s"
+                         % (erin, cursor))
+    assert status == 400, answer
+    forged = cursor[:15] + ("1" if cursor[15] != "1" else "2") + cursor[16:]
+    status, answer = api(s, hd, "GET", base + "?cursor=" + forged)
+    assert status == 400, answer
+    status, answer = api(s, hd, "GET", base + "?cursor=zz")
+    assert status == 400, answer
+    make_ca(s, hd, dave, name="c1")
+    make_ca(s, hd, dave, name="c2")
+    status, page = api(s, hd, "GET", "/apiv1/users/%s/cas?limit=1" % dave)
+    status, answer = api(s, hd, "GET", base + "?cursor=" +
+                         page["pagination"]["cursor"])
+    assert status == 400, answer
+    # offset still pages, and says where the next page starts
+    status, page = api(s, hd, "GET", base + "?limit=2&offset=2")
+    assert [x["id"] for x in page["data"]] == made[2:4]
+    assert page["pagination"]["has_more"] is True
