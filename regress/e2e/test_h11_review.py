@@ -135,10 +135,14 @@ def test_api_keys_scopes_and_other_users(shared_suite, users):
 
 # ---- dev_pk: a key nothing can be sealed to --------------------------------
 
-LOW_ORDER = [bytes(32), bytes([1]) + bytes(31)]
+LOW_ORDER = [bytes(32), bytes([1]) + bytes(31),
+             bytes.fromhex("e0eb7a7c3b41b8ae1656e3faf19fc46a"
+                           "da098deb9c32b1fd866205165f49b800"),
+             bytes([0xec]) + b"\xff" * 30 + b"\x7f"]
 
 
-@pytest.mark.parametrize("raw", LOW_ORDER)
+@pytest.mark.parametrize("raw", LOW_ORDER,
+                         ids=["zero", "one", "order-8", "p-minus-1"])
 def test_a_low_order_dev_pk_is_refused(shared_suite, users, raw):
     """A point of small order (all zeros, the identity) gives an all-zero
     shared secret: libsodium refuses to seal to it, so deploy materials
