@@ -404,3 +404,44 @@ def test_devices_are_listed_by_cursor(shared_suite):
     status, page = api(s, hd, "GET", base + "?limit=2&offset=2")
     assert [x["id"] for x in page["data"]] == made[2:4]
     assert page["pagination"]["has_more"] is True
+
+
+# ---- a user deleted or disabled: their devices' held polls hear it --------
+
+@pytest.mark.parametrize("how", ["delete", "disable"])
+def test_held_polls_of_a_user_gone_are_401_at_once(shared_suite, how):
+    """A device's own deletion woke its held polls (401 at once); its
+    user's deletion or disabling did not: they answered 204 at the end
+    of their wait, as if the device were still welcome."""
+    from identity import call
+    from suite import Client
+    s = shared_suite
+    token = admin_token(s)
+    name = "gone-" + how
+    user = make_user(s, token, name, name + "-password")
+    h, uid = session(s, name, name + "-password")
+    dev = bearer(register(s, h, uid, name="agent")["token"])
+    got = {}
+
+    def waiter():
+        got["answer"] = poll(s, dev, "?wait=20&cursor=0",
+                             client=Client(s.port))
+        got["at"] = time.monotonic()
+    t = threading.Thread(target=waiter)
+    t.start()
+    time.sleep(1.0)
+    assert "answer" not in got
+    gone = time.monotonic()
+    ref = user.get("id", user.get("user", {}).get("id"))
+    if how == "delete":
+        status, body, _ = call(s, "DELETE", "/v1/admin/users/%s" % ref,
+                               token)
+        assert status in (200, 204), body
+    else:
+        status, body, _ = call(s, "PATCH", "/v1/admin/users/%s" % ref,
+                               token, {"status": "disabled"})
+        assert status == 200, body
+    t.join(15)
+    assert not t.is_alive()
+    assert got["answer"][0] == 401, got["answer"]
+    assert got["at"] - gone < 2.0, got["at"] - gone
