@@ -445,3 +445,31 @@ def test_held_polls_of_a_user_gone_are_401_at_once(shared_suite, how):
     assert not t.is_alive()
     assert got["answer"][0] == 401, got["answer"]
     assert got["at"] - gone < 2.0, got["at"] - gone
+
+
+# ---- every certctrl list says has_more -------------------------------------
+
+def test_provider_and_account_lists_say_has_more(shared_suite):
+    """certctrl-apiv1.txt's clients page on pagination.has_more: the DNS
+    provider and ACME account lists answered only a total."""
+    s = shared_suite
+    make_user(s, admin_token(s), "frank", "frank-password-1")
+    h, uid = session(s, "frank", "frank-password-1")
+    base = "/apiv1/users/%s/dns-providers" % uid
+    for i in range(3):
+        status, answer = api(s, h, "POST", base, {
+            "type": "rfc2136", "name": "p%d" % i, "server": "192.0.2.53",
+            "zone": "a.test", "key_name": "k", "secret": SECRET})
+        assert status == 201, answer
+    seen, offset = [], 0
+    while True:
+        status, page = api(s, h, "GET", base + "?limit=2&offset=%d" % offset)
+        assert status == 200, page
+        seen += [x["id"] for x in page["data"]]
+        assert page["pagination"]["total"] == 3
+        offset += len(page["data"])
+        if not page["pagination"]["has_more"]:
+            break
+    assert len(seen) == 3 == len(set(seen))
+    status, page = api(s, h, "GET", "/apiv1/users/%s/acme-accounts" % uid)
+    assert status == 200 and page["pagination"]["has_more"] is False
