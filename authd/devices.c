@@ -2,11 +2,13 @@
  * Registering a device (issue 11): its token is minted here (mint.c),
  * like an API key's, and shown once in the answer; stored keeps the
  * public id and the HMAC of the secret.  An agent's X25519 public key
- * (dev_pk), when given, is checked here: 32 bytes in standard base64.
+ * (dev_pk), when given, is checked here: 32 bytes in standard base64,
+ * and a point that deploy materials can be sealed to.
  */
 #include <string.h>
 
 #include <openssl/evp.h>
+#include <sodium.h>
 
 #include "authd.h"
 #include "body_devices.h"
@@ -19,19 +21,31 @@
 #error "a device token's record does not fit its message"
 #endif
 
-/* "" or base64 of exactly 32 bytes: 1 if so */
+/*
+ * "" or base64 of exactly 32 bytes that is not a point of small order:
+ * 1 if so.  With such a point (all zeros, the identity, ...) every
+ * shared secret is zero, so crypto_box_seal() refuses it and the
+ * device's deploy materials could never be made (they were a 500).
+ */
 int
 device_pk_valid(const char *pk)
 {
-	unsigned char	 raw[48];
+	unsigned char	 raw[48], sk[crypto_scalarmult_SCALARBYTES];
+	unsigned char	 shared[crypto_scalarmult_BYTES];
 	size_t		 len = strlen(pk);
+	int		 ok;
 
 	if (len == 0)
 		return 1;
 	if (len != DEVICE_PK_MAX || pk[43] != '=' || pk[42] == '=')
 		return 0;
-	return EVP_DecodeBlock(raw, (const unsigned char *)pk, (int)len) ==
-	    33;
+	if (EVP_DecodeBlock(raw, (const unsigned char *)pk, (int)len) != 33)
+		return 0;
+	randombytes_buf(sk, sizeof(sk));
+	ok = crypto_scalarmult(shared, sk, raw) == 0;
+	explicit_bzero(sk, sizeof(sk));
+	explicit_bzero(shared, sizeof(shared));
+	return ok;
 }
 
 static int
@@ -89,7 +103,7 @@ devices_create(struct ipc_chan *chan, struct ipc_msg *m)
 	}
 	if (!device_pk_valid(b.dev_pk)) {
 		mint_refuse(mt, 400, "dev_pk must be an X25519 public key: 32 "
-		    "bytes in base64");
+		    "bytes in base64, not a point of small order");
 		return 0;
 	}
 	memset(&rec, 0, sizeof(rec));

@@ -144,14 +144,8 @@ acct_row(struct api_req *r, const void *item)
 static void
 accts_listed(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
-	struct api_req	*r = arg;
-	uint64_t	 total;
-	json_t		*list;
-
 	(void)chan;
-	if ((list = api_items(r, m, acct_row, &total)) != NULL)
-		api_json(r, 200, json_pack("{s:o,s:{s:I}}", "data", list,
-		    "pagination", "total", (json_int_t)total));
+	api_offset_page(arg, m, acct_row);
 }
 
 void
@@ -164,6 +158,7 @@ apiv1_acmeacct_list(struct api_req *r)
 		api_error(r, 400, "limit must be 1 to 100, offset a number");
 		return;
 	}
+	api_keep_offset(r, q.offset);
 	api_grant(r, q.grant, &q.grant_len);
 	q.access = r->route->access;
 	if (api_copy(r, q.user, sizeof(q.user), r->params[0]) == -1)

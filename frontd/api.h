@@ -160,6 +160,13 @@ json_t	*api_items(struct api_req *, struct ipc_msg *, api_item_fn,
 /* The same, answered as {"<name>": [...], "total": N}. */
 void	 api_items_answer(struct api_req *, struct ipc_msg *, api_item_fn,
 	    const char *name);
+/*
+ * A certctrl page by offset: api_keep_offset() when asking, then
+ * api_offset_page() answers {"data": [...], "pagination": {"has_more",
+ * "total"}}, as certctrl-apiv1.txt's clients page on has_more.
+ */
+void	 api_keep_offset(struct api_req *, uint32_t offset);
+void	 api_offset_page(struct api_req *, struct ipc_msg *, api_item_fn);
 /* The request's grant, into a body's grant field. */
 void	 api_grant(struct api_req *, uint8_t grant[GRANT_LEN],
 	    size_t *len);

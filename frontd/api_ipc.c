@@ -143,6 +143,30 @@ api_items_answer(struct api_req *r, struct ipc_msg *m, api_item_fn row,
 		    (json_int_t)total));
 }
 
+void
+api_keep_offset(struct api_req *r, uint32_t offset)
+{
+	if ((r->state = calloc(1, sizeof(offset))) == NULL)
+		fatalx("%s: out of memory", __func__);
+	memcpy(r->state, &offset, sizeof(offset));
+	r->statelen = sizeof(offset);
+}
+
+void
+api_offset_page(struct api_req *r, struct ipc_msg *m, api_item_fn row)
+{
+	uint64_t	 total;
+	uint32_t	 offset = 0;
+	json_t		*list;
+
+	if (r->state != NULL && r->statelen == sizeof(offset))
+		memcpy(&offset, r->state, sizeof(offset));
+	if ((list = api_items(r, m, row, &total)) != NULL)
+		api_json(r, 200, json_pack("{s:o,s:{s:b,s:I}}", "data", list,
+		    "pagination", "has_more", offset + json_array_size(list) <
+		    total, "total", (json_int_t)total));
+}
+
 /* Sends a request of its typed body. */
 int
 api_ask_slow(struct api_req *r, struct ipc_chan *chan, enum ipc_type type,

@@ -112,8 +112,9 @@ devices_listed(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 		api_bad_answer(r);
 		return;
 	}
-	api_json(r, 200, json_pack("{s:o,s:{s:b,s:I}}", "data", list,
-	    "pagination", "has_more", res.has_more, "total",
+	api_json(r, 200, json_pack("{s:o,s:{s:o,s:b,s:I}}", "data", list,
+	    "pagination", "cursor", res.has_more ? json_string(res.cursor) :
+	    json_null(), "has_more", res.has_more, "total",
 	    (json_int_t)res.total));
 }
 
@@ -121,6 +122,7 @@ void
 apiv1_devices_list(struct api_req *r)
 {
 	struct ipc_cert_page	 q;
+	const char		*cursor;
 
 	memset(&q, 0, sizeof(q));
 	if (api_query_known(r, r->route->query) == -1)
@@ -129,6 +131,11 @@ apiv1_devices_list(struct api_req *r)
 		api_error(r, 400, "limit must be 1 to 100, offset a number");
 		return;
 	}
+	/* ?cursor= as certctrl-apiv1.txt pages every list; offset wins */
+	q.by_cursor = api_query_get(r, "offset") == NULL;
+	if (q.by_cursor && (cursor = api_query_get(r, "cursor")) != NULL &&
+	    api_copy(r, q.cursor, sizeof(q.cursor), cursor) == -1)
+		return;
 	api_grant(r, q.grant, &q.grant_len);
 	q.access = r->route->access;
 	strlcpy(q.user, r->params[0], sizeof(q.user));

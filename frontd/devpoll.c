@@ -9,6 +9,8 @@
 #include <sys/queue.h>
 
 #include <ctype.h>
+#include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -223,7 +225,12 @@ devpoll_signaled(struct ipc_chan *chan, struct ipc_msg *m)
 	return 0;
 }
 
-/* A cursor: decimal digits, or "" for none; in quotes from a header. */
+/*
+ * A cursor: decimal digits, or "" for none; in quotes from a header.
+ * A signal's number is a SQLite integer: a cursor past INT64_MAX was
+ * read by stored as a negative one (every signal kept, and a cursor
+ * going backwards), so it is refused.
+ */
 static int
 cursor_parse(const char *s, size_t len, uint64_t *out)
 {
@@ -249,8 +256,9 @@ cursor_parse(const char *s, size_t len, uint64_t *out)
 			return -1;
 	memcpy(buf, s, len);
 	buf[len] = '\0';
+	errno = 0;
 	*out = strtoull(buf, &end, 10);
-	return *end == '\0' ? 0 : -1;
+	return *end == '\0' && errno == 0 && *out <= INT64_MAX ? 0 : -1;
 }
 
 /* ?name= as a number in lo..hi, def when absent: 0, or -1 */

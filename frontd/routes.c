@@ -285,7 +285,7 @@ static const struct route routes[] = {
 	{ APIV1, GET, "/apiv1/users/{}/acme-accounts/{}", AUTH_ANY, ANY,
 	    apiv1_acmeacct_get, NULL, NULL },
 	{ APIV1, GET, "/apiv1/users/{}/devices", AUTH_ANY, ANY,
-	    apiv1_devices_list, NULL, q_page },
+	    apiv1_devices_list, NULL, q_cursor },
 	{ APIV1, POST, "/apiv1/users/{}/devices", AUTH_ANY, ANY,
 	    apiv1_devices_create, f_device_create, NULL },
 	{ APIV1, GET, "/apiv1/users/{}/devices/{}", AUTH_ANY, ANY,

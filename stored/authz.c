@@ -39,30 +39,42 @@ authz_check(const uint8_t *buf, size_t len, struct principal *p,
 }
 
 /*
- * A device's own reads: its token's grant alone, its device alive; the
- * principal is its user, cred_oid the device.  0 or the status.
+ * A device's update poll: its token's grant alone, its device alive;
+ * the principal is its user, cred_oid the device.  0 or the status.
+ * Not counted against the user's API limit: a device polls on its own
+ * limit (devself.c), and a few dozen agents polling as X-Poll-Interval
+ * says would otherwise spend all of it, shutting the user and every
+ * other device out.
  */
 int
-authz_device(const uint8_t *buf, size_t len, struct principal *p,
-    uint32_t *retry)
+authz_device_poll(const uint8_t *buf, size_t len, struct principal *p)
 {
 	struct stored	*s = stored_env;
 	struct grant	 g;
 	const char	*why;
-	int64_t		 now = time(NULL);
 
 	memset(p, 0, sizeof(*p));
-	*retry = 0;
 	if (!s->have_grant_key)
 		return 503;
-	if (grant_open(s->grant_key, buf, len, now, &g, &why) == -1) {
+	if (grant_open(s->grant_key, buf, len, time(NULL), &g, &why) == -1) {
 		log_debug("grant refused: %s", why);
 		return 401;
 	}
-	if (credentials_device(&g, p) == -1)
-		return 401;
-	if (!ratelimit_hit(s->api, &p->user_oid, sizeof(p->user_oid), now,
-	    retry))
+	return credentials_device(&g, p) == -1 ? 401 : 0;
+}
+
+/* A device's own reads: as its poll, counted against its user's API. */
+int
+authz_device(const uint8_t *buf, size_t len, struct principal *p,
+    uint32_t *retry)
+{
+	int	 status;
+
+	*retry = 0;
+	if ((status = authz_device_poll(buf, len, p)) != 0)
+		return status;
+	if (!ratelimit_hit(stored_env->api, &p->user_oid,
+	    sizeof(p->user_oid), time(NULL), retry))
 		return 429;
 	return 0;
 }

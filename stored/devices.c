@@ -191,7 +191,10 @@ devices_op(struct ipc_chan *chan, struct ipc_msg *m)
 	return 0;
 }
 
-/* IPC_OP_DEVICE_LIST: a page of a user's devices, by offset */
+/*
+ * IPC_OP_DEVICE_LIST: a page of a user's devices, by offset or after a
+ * cursor stored signed (as certificates are paged, certpage.c)
+ */
 int
 devices_list(struct ipc_chan *chan, struct ipc_msg *m)
 {
@@ -203,7 +206,7 @@ devices_list(struct ipc_chan *chan, struct ipc_msg *m)
 	struct principal	 p;
 	struct device_rec	 d;
 	sqlite3_stmt		*st;
-	uint64_t		 user = 0;
+	uint64_t		 user = 0, after = 0, last = 0;
 	int			 status;
 
 	if (ipc_msg_get(m, &pg) == -1)
@@ -212,10 +215,13 @@ devices_list(struct ipc_chan *chan, struct ipc_msg *m)
 		return ipc_violation(m, "no such access");
 	status = certpage_owner(pg.grant, pg.grant_len, pg.access, pg.user,
 	    SCOPE_DEVICES_READ, &p, &user);
+	if (status == 0 && pg.by_cursor &&
+	    certpage_after("devices", user, pg.cursor, &after) == -1)
+		status = 400;
 	if (sql[0] == '\0')
 		snprintf(sql, sizeof(sql), "SELECT %s FROM devices d WHERE "
-		    "d.user_oid = ? ORDER BY d.oid LIMIT ? OFFSET ?",
-		    device_columns);
+		    "d.user_oid = ? AND d.oid > ? ORDER BY d.oid LIMIT ? "
+		    "OFFSET ?", device_columns);
 	memset(&res, 0, sizeof(res));
 	ipc_msg_init(&items, IPC_DEVICE_LIST_RES, 0);
 	if (status == 0) {
@@ -224,19 +230,27 @@ devices_list(struct ipc_chan *chan, struct ipc_msg *m)
 		res.total = db_count(devices_of_user, user);
 		st = db_stmt(sql);
 		sqlite3_bind_int64(st, 1, user);
-		sqlite3_bind_int(st, 2, pg.limit);
-		sqlite3_bind_int64(st, 3, pg.offset);
-		while (sqlite3_step(st) == SQLITE_ROW &&
-		    items.sbuf.size < LIST_PAGE_BYTES) {
+		sqlite3_bind_int64(st, 2, after);
+		sqlite3_bind_int(st, 3, pg.limit + 1);
+		sqlite3_bind_int64(st, 4, pg.by_cursor ? 0 : pg.offset);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			/* a full page, or one more row than it holds */
+			if (res.count == pg.limit ||
+			    items.sbuf.size >= LIST_PAGE_BYTES) {
+				res.has_more = 1;
+				break;
+			}
 			row_to_device(st, &d);
 			ipc_msg_put_item(&items, &d);
+			last = d.oid;
 			res.count++;
 		}
 		sqlite3_reset(st);
-		res.has_more = pg.offset + res.count < res.total;
 	}
+	if (res.has_more)
+		certpage_cursor("devices", user, last, res.cursor);
 	head_set(&res.head, status == 0 ? 200 : status, status == 0 ? "ok" :
-	    certpage_message(status));
+	    status == 400 ? "cursor is not valid" : certpage_message(status));
 	ipc_answer(&req, &res, &items);
 	return 0;
 }

@@ -199,7 +199,8 @@ devself_updates(struct ipc_chan *chan, struct ipc_msg *m)
 		return -1;
 	memset(&res, 0, sizeof(res));
 	ipc_msg_init(&items, IPC_UPDATES_RES, 0);
-	status = authz_device(b.grant, b.grant_len, &p, &retry);
+	retry = 0;
+	status = authz_device_poll(b.grant, b.grant_len, &p);
 	/* frontd asking again for a poll it holds is not the device's */
 	if (status == 0 && !b.again && !ratelimit_hit(stored_env->polls,
 	    &p.cred_oid, sizeof(p.cred_oid), time(NULL), &retry))

@@ -123,3 +123,21 @@ devsignal_cert_gone(uint64_t cert)
 	} while (n == 64);
 	return 0;
 }
+
+/*
+ * Wakes the held polls of every device of a user being deleted or
+ * disabled, so that they hear 401 at once rather than 204 at the end
+ * of their wait: their next question is read once this transaction is
+ * over (rolled back, they find nothing and wait on).
+ */
+void
+devsignal_wake_user(uint64_t user)
+{
+	sqlite3_stmt	*st = db_stmt("SELECT oid FROM devices WHERE "
+	    "user_oid = ?");
+
+	sqlite3_bind_int64(st, 1, user);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		devsignal_wake(sqlite3_column_int64(st, 0));
+	sqlite3_reset(st);
+}

@@ -13,6 +13,7 @@
 #include "body_dns.h"
 #include "body_keys.h"
 #include "dnsprov.h"
+#include "egresscheck.h"
 #include "log.h"
 #include "stored.h"
 #include "util.h"
@@ -120,6 +121,30 @@ prov_normalize(struct dnsprov_rec *d)
 	return NULL;
 }
 
+/*
+ * taskd will send DNS updates to the server a user names: not to
+ * loopback, link-local, the metadata address or an unspecified one
+ * (a service of this machine or of its cloud) unless moatd.conf allows
+ * it (egress allow endpoint), as for an egress endpoint.  NULL, or why.
+ */
+static const char *
+prov_server_refused(const struct dnsprov_rec *d)
+{
+	char	 addr[DNSPROV_SERVER_MAX + 1];
+	size_t	 len;
+
+	if (strcmp(d->type, "rfc2136") != 0)
+		return NULL;
+	len = strlcpy(addr, d->server[0] == '[' ? d->server + 1 : d->server,
+	    sizeof(addr));
+	if (len > 0 && addr[len - 1] == ']')
+		addr[len - 1] = '\0';
+	if (egress_addr_refused(addr, &stored_env->conf.egress_allow) == NULL)
+		return NULL;
+	return "server is an address moatd.conf does not allow (egress "
+	    "allow endpoint)";
+}
+
 static int
 insert_prov(uint64_t user, const struct ipc_dnsprov_store *b,
     uint64_t *oid)
@@ -187,7 +212,8 @@ dnsprov_store_create(struct ipc_chan *chan, struct ipc_msg *m)
 	}
 	status = provs_of(b->grant, b->grant_len, b->access, b->user,
 	    SCOPE_CERTS_WRITE, &p, &user);
-	if (status == 0 && (why = prov_normalize(&b->prov)) != NULL)
+	if (status == 0 && ((why = prov_normalize(&b->prov)) != NULL ||
+	    (why = prov_server_refused(&b->prov)) != NULL))
 		status = 400;
 	if (status == 0 && (b->sealed_len == 0 || b->prov.id[0] == '\0'))
 		status = 400, why = "no sealed secret";

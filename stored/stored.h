@@ -161,6 +161,8 @@ int	 authz_user(const struct principal *, const char *ref, int admin_only,
 int	 authz_access_known(uint32_t access);
 int	 authz_device(const uint8_t *grant, size_t len, struct principal *,
 	    uint32_t *retry);
+int	 authz_device_poll(const uint8_t *grant, size_t len,
+	    struct principal *);
 int	 authz_user_reached(const struct principal *, uint32_t access,
 	    const char *ref, uint64_t *oid);
 
@@ -386,6 +388,8 @@ int	 devsignal_add(uint64_t device, const char *type, uint64_t ref);
 int	 devsignal_cert_gone(uint64_t cert);
 /* tells frontd, whose polls for the device wait */
 void	 devsignal_wake(uint64_t device);
+/* the same for every device of a user (deleted, disabled) */
+void	 devsignal_wake_user(uint64_t user);
 int	 devself_updates(struct ipc_chan *, struct ipc_msg *);
 /* a device may poll for updates so often a minute, then 429 */
 #define POLLS_PER_MINUTE	60

@@ -264,6 +264,8 @@ patch_apply(const struct principal *p, uint64_t oid,
 	}
 	c.ok = q->status[0] == '\0' || set_status(oid, q->status) == 0;
 	c.end = strcmp(q->status, "disabled") == 0;
+	if (c.end)
+		devsignal_wake_user(oid);
 	return change_commit(p, oid, &c, u);
 }
 
@@ -359,6 +361,7 @@ users_delete(struct ipc_chan *chan, struct ipc_msg *m)
 		status = 409;
 	}
 	if (status == 0 && (status = change_begin(oid, &u)) == 0) {
+		devsignal_wake_user(oid);	/* its devices go with it */
 		c.ok = (queued = hosts_teardown_user(oid, p.user_id)) >= 0 &&
 		    db_write("DELETE FROM users WHERE oid = ?", oid, 0) != -1;
 		status = change_commit(&p, oid, &c, &u);
