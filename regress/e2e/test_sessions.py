@@ -6,6 +6,7 @@ do none of it."""
 import base64
 import json
 import os
+import re
 import sqlite3
 import uuid
 
@@ -13,6 +14,7 @@ from identity import admin_password, admin_token, call, login, make_user, \
     moatctl
 from test_account_identity import new_pair, signed
 from test_apiv1_identity import cookie_login, cookies_of, with_cookie
+from suite import TOP
 from test_cce_identity import REMOTE, add_client, cce, relabel
 
 
@@ -291,6 +293,45 @@ TABLES_11 = {"users", "events", "sessions", "api_keys", "api_clients",
              "bindings", "schema_migrations"}
 
 
+def later_columns():
+    """The (table, column) pairs that migrations after 11 add to tables,
+    read from stored/schema.c, where each migration opens with a comment
+    "/* N: ..." and a column comes by ALTER TABLE ... ADD COLUMN."""
+    with open(os.path.join(TOP, "stored", "schema.c")) as f:
+        text = f.read()
+    pairs = []
+    for m in re.finditer(r"/\* (\d+):(.*?)(?=/\* \d+:|\Z)", text, re.S):
+        if int(m.group(1)) > 11:
+            pairs += re.findall(r"ALTER TABLE (\w+) ADD COLUMN (\w+)",
+                                m.group(2))
+    return pairs
+
+
+def drop_columns(db, table, columns):
+    """Rebuilds table without columns, which ADD COLUMN appended to its
+    definition, keeping its other indexes; with legacy_alter_table, so
+    that the tables referring to it are not rewritten."""
+    sql = db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' "
+                     "AND name = ?", (table,)).fetchone()[0]
+    cut = min(re.search(r",\s*%s\b" % c, sql).start() for c in columns)
+    keep = ", ".join('"%s"' % r[1] for r in db.execute(
+        'PRAGMA table_info("%s")' % table) if r[1] not in columns)
+    indexes = [isql for (isql,) in db.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'index' AND "
+        "tbl_name = ? AND sql IS NOT NULL", (table,))
+        if not any(re.search(r"\b%s\b" % c, isql) for c in columns)]
+    db.execute("PRAGMA legacy_alter_table = ON")
+    db.execute(re.sub(r'^CREATE TABLE "?%s"?' % table,
+                      'CREATE TABLE "%s_11"' % table, sql[:cut]) + ")")
+    db.execute('INSERT INTO "%s_11" (%s) SELECT %s FROM "%s"' %
+               (table, keep, keep, table))
+    db.execute('DROP TABLE "%s"' % table)
+    db.execute('ALTER TABLE "%s_11" RENAME TO "%s"' % (table, table))
+    db.execute("PRAGMA legacy_alter_table = OFF")
+    for isql in indexes:
+        db.execute(isql)
+
+
 def back_to_schema_11(db):
     later = [name for (name,) in db.execute(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND "
@@ -298,6 +339,12 @@ def back_to_schema_11(db):
     for name in later:
         db.execute('DROP TABLE "%s"' % name)
         db.execute("DELETE FROM sqlite_sequence WHERE name = ?", (name,))
+    added = {}
+    for table, column in later_columns():
+        if table in TABLES_11:
+            added.setdefault(table, []).append(column)
+    for table, columns in added.items():
+        drop_columns(db, table, columns)
     db.execute("DELETE FROM schema_migrations WHERE version > 11")
 
 
