@@ -162,7 +162,7 @@ lane_files() {	# lane_files N [leak]: the lane's files for one pass
 	lanes | while read -r n f; do
 		[ "$n" = "$1" ] || continue
 		if [ "${2:-}" = leak ]; then
-			leakcheck_files | grep -qx "$f" || continue
+			leakcheck_files | grep -x "$f" > /dev/null || continue
 		fi
 		echo "$f"
 	done
@@ -177,7 +177,8 @@ leakchecked() {	# leakchecked N
 	    $(lane_files "$1" leak)
 	# the campaign again, a value in three, so that LeakSanitizer sees
 	# every refusal's path; in the lane of its sandboxed pass
-	if lane_files "$1" | grep -qx regress/e2e/test_hostile.py; then
+	if lane_files "$1" | grep -x regress/e2e/test_hostile.py \
+	    > /dev/null; then
 		MOAT_TEST_NOSANDBOX=1 MOAT_CAMPAIGN_QUICK=1 pytest_run \
 		    e2e-campaign-leakcheck regress/e2e/test_hostile.py
 	fi
