@@ -246,6 +246,11 @@ int	 apikeys_create(struct ipc_chan *, struct ipc_msg *);
 /* devices.c: a device and its token (issue 11) */
 int	 devices_create(struct ipc_chan *, struct ipc_msg *);
 int	 device_pk_valid(const char *);
+struct ipc_device_create;
+struct ipc_device_store;
+int	 device_refusal(const struct ipc_device_create *, int, const char **);
+void	 device_record(const struct ipc_device_create *,
+	    struct ipc_device_store *);
 /* devsess.c: an agent's registration and its session's refresh */
 int	 devsess_register(struct ipc_chan *, struct ipc_msg *);
 int	 devsess_refresh(struct ipc_chan *, struct ipc_msg *);

@@ -369,9 +369,13 @@ ca_found(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 	free(is);
 }
 
-/* Asks stored for the CA's sealed key, as the client may reach it. */
+/*
+ * Asks stored for the key op names (ref: a CA, or a certificate), as
+ * the client may reach it; cb has the answer.
+ */
 static int
-ca_fetch(struct issue *is)
+certkey_fetch(struct issue *is, uint32_t op, const char *ref,
+    void (*cb)(struct ipc_chan *, struct ipc_msg *, void *))
 {
 	struct ipc_certkey_get	 q;
 	struct ipc_msg		 m;
@@ -380,13 +384,20 @@ ca_fetch(struct issue *is)
 	memcpy(q.grant, is->in.grant, is->in.grant_len);
 	q.grant_len = is->in.grant_len;
 	q.access = IPC_ACCESS_ANY;
-	q.op = CERTKEY_CA_SIGN;
+	q.op = op;
 	strlcpy(q.user, is->in.user, sizeof(q.user));
-	strlcpy(q.ref, is->in.ca, sizeof(q.ref));
+	strlcpy(q.ref, ref, sizeof(q.ref));
 	ipc_msg_init(&m, IPC_CERTKEY_GET, 0);
 	ipc_msg_put(&m, &q);
 	return ipc_request(authd_env->chans[PROC_STORED], &m,
-	    authd_env->conf.common.ipc_timeout_ms, ca_found, is);
+	    authd_env->conf.common.ipc_timeout_ms, cb, is);
+}
+
+/* Asks stored for the CA's sealed key, as the client may reach it. */
+static int
+ca_fetch(struct issue *is)
+{
+	return certkey_fetch(is, CERTKEY_CA_SIGN, is->in.ca, ca_found);
 }
 
 /* What the request asks for, checked: 0, or a status and why. */
@@ -490,20 +501,7 @@ renew_found(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 static int
 renew_fetch(struct issue *is)
 {
-	struct ipc_certkey_get	 q;
-	struct ipc_msg		 m;
-
-	memset(&q, 0, sizeof(q));
-	memcpy(q.grant, is->in.grant, is->in.grant_len);
-	q.grant_len = is->in.grant_len;
-	q.access = IPC_ACCESS_ANY;
-	q.op = CERTKEY_RENEW;
-	strlcpy(q.user, is->in.user, sizeof(q.user));
-	strlcpy(q.ref, is->in.renew, sizeof(q.ref));
-	ipc_msg_init(&m, IPC_CERTKEY_GET, 0);
-	ipc_msg_put(&m, &q);
-	return ipc_request(authd_env->chans[PROC_STORED], &m,
-	    authd_env->conf.common.ipc_timeout_ms, renew_found, is);
+	return certkey_fetch(is, CERTKEY_RENEW, is->in.renew, renew_found);
 }
 
 /* IPC_AUTH_CERT_ISSUE, from frontd: a certificate from a private CA,

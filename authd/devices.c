@@ -59,6 +59,56 @@ text_ok(const char *s, int empty_ok)
 	return 1;
 }
 
+/*
+ * Why a device cannot be made of b: 401, 403 or 400 with *why, or 0.
+ * An agent's registration (pk_required) must bring its key.
+ */
+int
+device_refusal(const struct ipc_device_create *b, int pk_required,
+    const char **why)
+{
+	struct grant	 g;
+
+	if (grant_check(b->grant, b->grant_len, &g) == -1 ||
+	    g.kind == GRANT_DEVICE) {
+		*why = "invalid or expired token";
+		return 401;
+	}
+	if (g.kind == GRANT_APIKEY && !(g.scopes & SCOPE_DEVICES_WRITE)) {
+		*why = "api key lacks required permission";
+		return 403;
+	}
+	if (!text_ok(b->name, 0) || !text_ok(b->description, 1) ||
+	    !text_ok(b->device_type, 1)) {
+		*why = "name, description and device_type must be printable "
+		    "text, the name not empty";
+		return 400;
+	}
+	if ((pk_required && b->dev_pk[0] == '\0') ||
+	    !device_pk_valid(b->dev_pk)) {
+		*why = "dev_pk must be an X25519 public key: 32 bytes in "
+		    "base64, not a point of small order";
+		return 400;
+	}
+	return 0;
+}
+
+/* What stored keeps of the device b describes, but its token. */
+void
+device_record(const struct ipc_device_create *b, struct ipc_device_store *rec)
+{
+	memcpy(rec->grant, b->grant, b->grant_len);
+	rec->grant_len = b->grant_len;
+	strlcpy(rec->user, b->user, sizeof(rec->user));
+	uuid_v4(rec->device.id);
+	strlcpy(rec->device.name, b->name, sizeof(rec->device.name));
+	strlcpy(rec->device.description, b->description,
+	    sizeof(rec->device.description));
+	strlcpy(rec->device.device_type, b->device_type,
+	    sizeof(rec->device.device_type));
+	strlcpy(rec->device.dev_pk, b->dev_pk, sizeof(rec->device.dev_pk));
+}
+
 /* stored's record of the device, and the token in it, shown this once */
 static int
 device_answer(struct ipc_msg *res, const struct mint *mt)
@@ -81,45 +131,21 @@ devices_create(struct ipc_chan *chan, struct ipc_msg *m)
 	struct ipc_device_create b;
 	struct ipc_device_store	 rec;
 	struct mint		*mt;
-	struct grant		 g;
+	const char		*why;
+	int			 status;
 
 	if (ipc_msg_get(m, &b) == -1)
 		return -1;
 	mt = mint_new(chan, m);
-	if (grant_check(b.grant, b.grant_len, &g) == -1 ||
-	    g.kind == GRANT_DEVICE) {
-		mint_refuse(mt, 401, "invalid or expired token");
-		return 0;
-	}
-	if (g.kind == GRANT_APIKEY && !(g.scopes & SCOPE_DEVICES_WRITE)) {
-		mint_refuse(mt, 403, "api key lacks required permission");
-		return 0;
-	}
-	if (!text_ok(b.name, 0) || !text_ok(b.description, 1) ||
-	    !text_ok(b.device_type, 1)) {
-		mint_refuse(mt, 400, "name, description and device_type must "
-		    "be printable text, the name not empty");
-		return 0;
-	}
-	if (!device_pk_valid(b.dev_pk)) {
-		mint_refuse(mt, 400, "dev_pk must be an X25519 public key: 32 "
-		    "bytes in base64, not a point of small order");
+	if ((status = device_refusal(&b, 0, &why)) != 0) {
+		mint_refuse(mt, status, why);
 		return 0;
 	}
 	memset(&rec, 0, sizeof(rec));
 	if (mint_token(mt, PREFIX_DEVICE, rec.public_id, rec.digest) == -1)
 		fatalx("cannot mint a device token");
 	rec.digest_len = sizeof(rec.digest);
-	memcpy(rec.grant, b.grant, b.grant_len);
-	rec.grant_len = b.grant_len;
-	strlcpy(rec.user, b.user, sizeof(rec.user));
-	uuid_v4(rec.device.id);
-	strlcpy(rec.device.name, b.name, sizeof(rec.device.name));
-	strlcpy(rec.device.description, b.description,
-	    sizeof(rec.device.description));
-	strlcpy(rec.device.device_type, b.device_type,
-	    sizeof(rec.device.device_type));
-	strlcpy(rec.device.dev_pk, b.dev_pk, sizeof(rec.device.dev_pk));
+	device_record(&b, &rec);
 	mint_store(mt, IPC_STORE_DEVICE_CREATE, &rec, device_answer);
 	explicit_bzero(&rec, sizeof(rec));
 	return 0;

@@ -154,17 +154,6 @@ ask_stored(struct devsess *ds, enum ipc_type type, const void *body)
 		devsess_refuse(ds, 503, "try again", 0);
 }
 
-static int
-text_ok(const char *s, int empty_ok)
-{
-	if (*s == '\0')
-		return empty_ok;
-	for (; *s != '\0'; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			return 0;
-	return 1;
-}
-
 /* IPC_AUTH_DEVICE_REGISTER, from frontd: an agent and its X25519 key */
 int
 devsess_register(struct ipc_chan *chan, struct ipc_msg *m)
@@ -172,30 +161,15 @@ devsess_register(struct ipc_chan *chan, struct ipc_msg *m)
 	struct ipc_device_create b;
 	struct ipc_device_store	 rec;
 	struct devsess		*ds;
-	struct grant		 g;
 	char			 unused[TOKEN_TEXT_MAX + 1], family[37];
+	const char		*why;
+	int			 status;
 
 	if (ipc_msg_get(m, &b) == -1)
 		return -1;
 	ds = devsess_new(chan, m);
-	if (grant_check(b.grant, b.grant_len, &g) == -1 ||
-	    g.kind == GRANT_DEVICE) {
-		devsess_refuse(ds, 401, "invalid or expired token", 0);
-		return 0;
-	}
-	if (g.kind == GRANT_APIKEY && !(g.scopes & SCOPE_DEVICES_WRITE)) {
-		devsess_refuse(ds, 403, "api key lacks required permission", 0);
-		return 0;
-	}
-	if (!text_ok(b.name, 0) || !text_ok(b.description, 1) ||
-	    !text_ok(b.device_type, 1)) {
-		devsess_refuse(ds, 400, "name, description and device_type "
-		    "must be printable text, the name not empty", 0);
-		return 0;
-	}
-	if (b.dev_pk[0] == '\0' || !device_pk_valid(b.dev_pk)) {
-		devsess_refuse(ds, 400, "dev_pk must be an X25519 public key: "
-		    "32 bytes in base64", 0);
+	if ((status = device_refusal(&b, 1, &why)) != 0) {
+		devsess_refuse(ds, status, why, 0);
 		return 0;
 	}
 	memset(&rec, 0, sizeof(rec));
@@ -204,16 +178,7 @@ devsess_register(struct ipc_chan *chan, struct ipc_msg *m)
 	mint_one(PREFIX_DEVICE, unused, sizeof(unused), rec.public_id,
 	    rec.digest, &rec.digest_len);
 	explicit_bzero(unused, sizeof(unused));
-	memcpy(rec.grant, b.grant, b.grant_len);
-	rec.grant_len = b.grant_len;
-	strlcpy(rec.user, b.user, sizeof(rec.user));
-	uuid_v4(rec.device.id);
-	strlcpy(rec.device.name, b.name, sizeof(rec.device.name));
-	strlcpy(rec.device.description, b.description,
-	    sizeof(rec.device.description));
-	strlcpy(rec.device.device_type, b.device_type,
-	    sizeof(rec.device.device_type));
-	strlcpy(rec.device.dev_pk, b.dev_pk, sizeof(rec.device.dev_pk));
+	device_record(&b, &rec);
 	uuid_v4(family);
 	mint_pair(ds, family, &rec.sess);
 	ask_stored(ds, IPC_STORE_DEVICE_CREATE, &rec);

@@ -6,18 +6,7 @@
 #include <string.h>
 
 #include "ccearray.h"
-
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
+#include "util.h"
 
 int
 cce_array_next(const char *array, size_t *pos, char *out, size_t outlen,
@@ -50,8 +39,9 @@ cce_array_next(const char *array, size_t *pos, char *out, size_t outlen,
 			out[n++] = array[p];
 			continue;
 		}
-		if ((hi = hexval(array[p + 1])) == -1 ||
-		    (lo = hexval(array[p + 2])) == -1 || (hi | lo) == 0) {
+		hi = hex_value((unsigned char)array[p + 1]);
+		lo = hi == -1 ? -1 : hex_value((unsigned char)array[p + 2]);
+		if (hi == -1 || lo == -1 || (hi | lo) == 0) {
 			*why = "an array has a bad %XX escape";
 			return -1;
 		}

@@ -176,6 +176,18 @@ utf8_char(const unsigned char *p)
 }
 
 int
+hex_value(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int
 utf8_valid(const char *s)
 {
 	const unsigned char	*p = (const unsigned char *)s;

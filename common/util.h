@@ -28,6 +28,8 @@ int	 text_is_line(const char *);
 size_t	 utf8_clip(const char *s, size_t max);
 /* Each byte that is not part of valid UTF-8 (as JSON wants it) becomes '?'. */
 int	 utf8_valid(const char *s);
+/* The value of a hexadecimal digit, or -1. */
+int	 hex_value(unsigned char c);
 void	 utf8_repair(char *s);
 /*
  * A name a client sent, fit to quote in an answer: printable ASCII,

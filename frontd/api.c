@@ -13,18 +13,6 @@
 
 /* ---- the request ---------------------------------------------------- */
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Percent-decodes into dst; refuses bad escapes, NUL and overlong. */
 static int
 url_decode(const char *s, size_t len, char *dst, size_t dstlen)
@@ -39,8 +27,8 @@ url_decode(const char *s, size_t len, char *dst, size_t dstlen)
 		else if (ch == '%') {
 			if (i + 2 >= len)
 				return -1;
-			if ((hi = hexval(s[i + 1])) == -1 ||
-			    (lo = hexval(s[i + 2])) == -1)
+			if ((hi = hex_value((unsigned char)s[i + 1])) == -1 ||
+			    (lo = hex_value((unsigned char)s[i + 2])) == -1)
 				return -1;
 			ch = hi << 4 | lo;
 			i += 2;

@@ -327,6 +327,9 @@ json_t	*render_cert(const struct cert_rec *);
 void	 apiv1_devices_create(struct api_req *);
 struct device_rec;
 json_t	*apiv1_device_json(const struct device_rec *);
+struct ipc_device_create;
+int	 apiv1_device_body(struct api_req *, json_t *, int,
+	    struct ipc_device_create *);
 /* devreg.c: an agent's registration and its session */
 void	 apiv1_device_register(struct api_req *);
 void	 apiv1_refresh(struct api_req *);

@@ -62,28 +62,45 @@ device_answer(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 	explicit_bzero(&res, sizeof(res));
 }
 
+/*
+ * A device's body into q with the caller's grant: dev_pk is required of
+ * an agent's registration and optional otherwise.  0, or -1 with the
+ * error answered.
+ */
+int
+apiv1_device_body(struct api_req *r, json_t *body, int pk_required,
+    struct ipc_device_create *q)
+{
+	const char	*name, *desc, *type, *pk;
+
+	if (api_only_fields(r, body, r->route->fields) == -1 ||
+	    string_field(r, body, "name", DEVICE_NAME_MAX, &name) == -1 ||
+	    optional_string_field(r, body, "description", DEVICE_DESC_MAX,
+	    "", &desc) == -1 || optional_string_field(r, body, "device_type",
+	    DEVICE_TYPE_MAX, "", &type) == -1 || (pk_required ?
+	    string_field(r, body, "dev_pk", DEVICE_PK_MAX, &pk) :
+	    optional_string_field(r, body, "dev_pk", DEVICE_PK_MAX, "",
+	    &pk)) == -1)
+		return -1;
+	api_grant(r, q->grant, &q->grant_len);
+	strlcpy(q->name, name, sizeof(q->name));
+	strlcpy(q->description, desc, sizeof(q->description));
+	strlcpy(q->device_type, type, sizeof(q->device_type));
+	strlcpy(q->dev_pk, pk, sizeof(q->dev_pk));
+	return 0;
+}
+
 void
 apiv1_devices_create(struct api_req *r)
 {
 	struct ipc_device_create q;
 	json_t			*body;
-	const char		*name, *desc, *type, *pk;
 
 	if ((body = api_body(r)) == NULL)
 		return;
 	memset(&q, 0, sizeof(q));
-	if (api_only_fields(r, body, r->route->fields) == 0 &&
-	    string_field(r, body, "name", DEVICE_NAME_MAX, &name) == 0 &&
-	    optional_string_field(r, body, "description", DEVICE_DESC_MAX,
-	    "", &desc) == 0 && optional_string_field(r, body, "device_type",
-	    DEVICE_TYPE_MAX, "", &type) == 0 && optional_string_field(r, body,
-	    "dev_pk", DEVICE_PK_MAX, "", &pk) == 0) {
-		api_grant(r, q.grant, &q.grant_len);
+	if (apiv1_device_body(r, body, 0, &q) == 0) {
 		strlcpy(q.user, r->params[0], sizeof(q.user));
-		strlcpy(q.name, name, sizeof(q.name));
-		strlcpy(q.description, desc, sizeof(q.description));
-		strlcpy(q.device_type, type, sizeof(q.device_type));
-		strlcpy(q.dev_pk, pk, sizeof(q.dev_pk));
 		if (api_ask(r, frontd_env->chans[PROC_AUTHD],
 		    IPC_AUTH_DEVICE_CREATE, &q, device_answer) == -1)
 			api_error(r, 503, "authentication unavailable");

@@ -49,24 +49,12 @@ apiv1_device_register(struct api_req *r)
 {
 	struct ipc_device_create q;
 	json_t			*body;
-	const char		*name, *desc, *type, *pk;
 
 	if ((body = api_body(r)) == NULL)
 		return;
 	memset(&q, 0, sizeof(q));
-	if (api_only_fields(r, body, r->route->fields) == 0 &&
-	    string_field(r, body, "name", DEVICE_NAME_MAX, &name) == 0 &&
-	    optional_string_field(r, body, "description", DEVICE_DESC_MAX,
-	    "", &desc) == 0 && optional_string_field(r, body, "device_type",
-	    DEVICE_TYPE_MAX, "", &type) == 0 &&
-	    string_field(r, body, "dev_pk", DEVICE_PK_MAX, &pk) == 0) {
-		api_grant(r, q.grant, &q.grant_len);
-		/* the caller's own: stored reaches the grant's user */
-		q.user[0] = '\0';
-		strlcpy(q.name, name, sizeof(q.name));
-		strlcpy(q.description, desc, sizeof(q.description));
-		strlcpy(q.device_type, type, sizeof(q.device_type));
-		strlcpy(q.dev_pk, pk, sizeof(q.dev_pk));
+	/* the caller's own: an empty user, stored reaches the grant's */
+	if (apiv1_device_body(r, body, 1, &q) == 0) {
 		if (api_ask(r, frontd_env->chans[PROC_AUTHD],
 		    IPC_AUTH_DEVICE_REGISTER, &q, registered) == -1)
 			api_error(r, 503, "authentication unavailable");

@@ -12,18 +12,6 @@ fail(struct http_error *err, int status, const char *reason)
 	return -1;
 }
 
-int
-hex_value(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* RFC 9110 5.6.2 tchar. */
 int
 is_tchar(unsigned char c)

@@ -14,7 +14,6 @@
 #define LF	'\n'
 
 int	 fail(struct http_error *, int status, const char *reason);
-int	 hex_value(unsigned char);
 int	 is_tchar(unsigned char);
 int	 ascii_casecmp(const char *, const char *, size_t);
 

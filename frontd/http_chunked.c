@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "http_chars.h"
+#include "util.h"
 #include "http_parse.h"
 
 #define CHUNK_MAX_DIGITS 16	/* fits uint64_t */

@@ -19,6 +19,7 @@
 
 #include "http_chars.h"
 #include "http_parse.h"
+#include "util.h"
 
 /* What the scanners return besides -1: they can run out of bytes. */
 #define SCAN_MORE	0

@@ -72,8 +72,8 @@ device_load(uint64_t user, const char *ref, struct device_rec *d)
 	return device_find(ref, d) == -1 || d->user_oid != user ? -1 : 0;
 }
 
-static void
-reply_device(const struct ipc_req *req, int status, const char *message,
+void
+devices_reply(const struct ipc_req *req, int status, const char *message,
     const struct device_rec *d)
 {
 	struct ipc_device_res	 res;
@@ -131,7 +131,7 @@ devices_store_create(struct ipc_chan *chan, struct ipc_msg *m)
 		return ipc_violation(m, "a session record authd never makes");
 	}
 	if (status != 0)
-		reply_device(&req, status, status == 409 ? "too many devices" :
+		devices_reply(&req, status, status == 409 ? "too many devices" :
 		    certpage_message(status), NULL);
 	else if (db_begin() == -1 || insert_device(user, &b, &oid) == -1 ||
 	    (b.sess.family[0] != '\0' && devsess_insert(oid, &b.sess) == -1) ||
@@ -140,9 +140,9 @@ devices_store_create(struct ipc_chan *chan, struct ipc_msg *m)
 	    db_event("device.create", "info", p.user_id, "device registered",
 	    p.username, NULL, DIALECT_APIV1) == -1 || db_commit() == -1) {
 		db_rollback();
-		reply_device(&req, 500, "database error", NULL);
+		devices_reply(&req, 500, "database error", NULL);
 	} else
-		reply_device(&req, 201, "created", &d);
+		devices_reply(&req, 201, "created", &d);
 	explicit_bzero(&b, sizeof(b));
 	return 0;
 }
@@ -181,9 +181,9 @@ devices_op(struct ipc_chan *chan, struct ipc_msg *m)
 		status = 500;
 	}
 	if (status != 0)
-		reply_device(&req, status, certpage_message(status), NULL);
+		devices_reply(&req, status, certpage_message(status), NULL);
 	else
-		reply_device(&req, b.op == DEVICE_OP_DELETE ? 204 : 200, "ok",
+		devices_reply(&req, b.op == DEVICE_OP_DELETE ? 204 : 200, "ok",
 		    &d);
 	/* its held polls ask again, and hear that its token is gone */
 	if (status == 0 && b.op == DEVICE_OP_DELETE)

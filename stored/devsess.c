@@ -55,19 +55,6 @@ devsess_insert(uint64_t device, const struct devsess_rec *s)
 	    s->refresh_digest_len, s->refresh_expires) == -1 ? -1 : 0;
 }
 
-static void
-reply(const struct ipc_req *req, int status, const char *message,
-    const struct device_rec *d)
-{
-	struct ipc_device_res	 res;
-
-	memset(&res, 0, sizeof(res));
-	head_set(&res.head, status, message);
-	if (d != NULL)
-		res.device = *d;
-	ipc_answer(req, &res, NULL);
-}
-
 /* A refresh token used twice: its family ends, and its device's grants. */
 static int
 revoke_family(uint64_t device, const char *family)
@@ -140,7 +127,7 @@ devsess_rotate(struct ipc_chan *chan, struct ipc_msg *m)
 	if (!devsess_valid(&b.sess))
 		return ipc_violation(m, "a session record authd never makes");
 	if (old_token(b.old_oid, b.sess.family, &device, &used) == -1) {
-		reply(&req, 401, "invalid or expired token", NULL);
+		devices_reply(&req, 401, "invalid or expired token", NULL);
 		goto done;
 	}
 	if (db_begin() == -1)
@@ -155,18 +142,18 @@ devsess_rotate(struct ipc_chan *chan, struct ipc_msg *m)
 		    "session revoked", (unsigned long long)device);
 		/* its held polls ask again, and hear 401 */
 		devsignal_wake(device);
-		reply(&req, 401, "refresh token reused: session revoked",
-		    NULL);
+		devices_reply(&req, 401,
+		    "refresh token reused: session revoked", NULL);
 		goto done;
 	}
 	if (turn_over(b.old_oid, device, &b.sess) == -1 ||
 	    device_by_oid(device, &d) == -1 || db_commit() == -1)
 		goto fail;
-	reply(&req, 200, "ok", &d);
+	devices_reply(&req, 200, "ok", &d);
 	goto done;
  fail:
 	db_rollback();
-	reply(&req, 500, "database error", NULL);
+	devices_reply(&req, 500, "database error", NULL);
  done:
 	explicit_bzero(&b, sizeof(b));
 	return 0;

@@ -347,6 +347,9 @@ int	 certs_of_device(uint64_t device, const char *ref, struct cert_rec *);
 /* devices.c, devself.c: a user's devices, and a device's own reads */
 int	 devices_store_create(struct ipc_chan *, struct ipc_msg *);
 int	 devices_op(struct ipc_chan *, struct ipc_msg *);
+struct device_rec;
+void	 devices_reply(const struct ipc_req *, int, const char *,
+	    const struct device_rec *);
 int	 devices_list(struct ipc_chan *, struct ipc_msg *);
 int	 devices_assign(struct ipc_chan *, struct ipc_msg *);
 /* keyperms.c: an API key's permissions on single objects */

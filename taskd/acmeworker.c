@@ -88,24 +88,31 @@ ask(struct worker *w, uint32_t type, int32_t status, uint32_t n,
 	return 0;
 }
 
+/* Asks taskd for kind over in; out gets the last of the n fields. */
 static int
-sign(void *arg, const void *in, size_t inlen, uint8_t *sig, size_t *siglen)
+ask_bytes(struct worker *w, uint32_t kind, size_t n, const void *in,
+    size_t inlen, uint8_t *out, size_t *outlen)
 {
-	struct worker	*w = arg;
 	struct aw_msg	 res;
 	const char	*f[1] = { in };
 	int		 rc = -1;
 
-	if (ask(w, AW_SIGN, 0, 1, f, &inlen, &res) == -1)
+	if (ask(w, kind, 0, 1, f, &inlen, &res) == -1)
 		return -1;
-	/* alg, jwk, signature */
-	if (res.n == 3 && res.len[2] <= *siglen) {
-		memcpy(sig, res.f[2], res.len[2]);
-		*siglen = res.len[2];
+	if (res.n == n && res.len[n - 1] <= *outlen) {
+		memcpy(out, res.f[n - 1], res.len[n - 1]);
+		*outlen = res.len[n - 1];
 		rc = 0;
 	}
 	aw_free(&res);
 	return rc;
+}
+
+static int
+sign(void *arg, const void *in, size_t inlen, uint8_t *sig, size_t *siglen)
+{
+	/* alg, jwk, signature */
+	return ask_bytes(arg, AW_SIGN, 3, in, inlen, sig, siglen);
 }
 
 /* The account key's alg and public JWK, for the signer. */
@@ -136,20 +143,8 @@ static int
 eab_mac(void *arg, const void *in, size_t inlen, uint8_t *mac,
     size_t *maclen)
 {
-	struct worker	*w = arg;
-	struct aw_msg	 res;
-	const char	*f[1] = { in };
-	int		 rc = -1;
-
-	if (ask(w, AW_EAB, 0, 1, f, &inlen, &res) == -1)
-		return -1;
-	if (res.n == 2 && res.len[1] <= *maclen) {
-		memcpy(mac, res.f[1], res.len[1]);
-		*maclen = res.len[1];
-		rc = 0;
-	}
-	aw_free(&res);
-	return rc;
+	/* kid, mac */
+	return ask_bytes(arg, AW_EAB, 2, in, inlen, mac, maclen);
 }
 
 /* The directory's EAB key id, from authd, which holds the key. */

@@ -25,7 +25,7 @@ byacc -o "$out/parse.c" moatd/parse.y
 clang $CFLAGS regress/fuzz/fuzz_ipc.c $IPC \
     log/log.c -o "$out/fuzz_ipc" $LIBS
 clang $CFLAGS regress/fuzz/fuzz_http.c frontd/http_parse.c \
-    frontd/http_chunked.c frontd/http_chars.c \
+    frontd/http_chunked.c frontd/http_chars.c common/util.c log/log.c \
     -o "$out/fuzz_http" $LIBS
 clang $CFLAGS regress/fuzz/fuzz_json.c frontd/json_limits.c \
     -o "$out/fuzz_json" $LIBS
