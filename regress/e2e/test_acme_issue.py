@@ -239,6 +239,38 @@ def test_ecdsa_and_rsa_by_http01(acme_suite, pebble, tmp_path):
     assert "2048 bit" in text
 
 
+def test_taskd_and_frontd_hold_no_private_key(acme_suite):
+    """After an ACME issuance and the key's export, no line of the key's
+    PEM is in taskd (which ran the order and took the certificate) or in
+    frontd (which carried the request, and the export as base64); the
+    certificate's lines, which taskd took, are found there, so the
+    search reaches where they would be."""
+    from test_v1_identity import read_memory
+    s = acme_suite
+    u, h, acct = user_with_account(s, "kim")
+    uid = u["oid"]
+    status, answer = issue(s, h, uid, acct, ["k1.example.com",
+                                             "k2.example.com"])
+    assert status == 202, answer
+    c = wait_cert(s, h, uid, answer["data"]["id"])
+    assert c["status"] == "issued", (c, tasks(s))
+    status, answer = api(s, h, "GET", "/apiv1/users/%d/certificates/%s/"
+                         "export" % (uid, c["id"]))
+    assert status == 200, answer
+    pem = base64.b64decode(answer["data"]["privkey"])
+    assert pem.startswith(b"-----BEGIN PRIVATE KEY-----")
+    key_lines = [line for line in pem.split(b"\n") if len(line) == 64]
+    cert_lines = [line.encode() for line in
+                  answer["data"]["cert"].split("\n") if len(line) == 64]
+    assert key_lines and cert_lines
+    taskd = read_memory(s.pid("taskd"))
+    frontd = read_memory(s.pid("frontd"))
+    for line in key_lines:
+        assert not any(line in r for r in taskd), "taskd holds the key"
+        assert not any(line in r for r in frontd), "frontd holds the key"
+    assert any(line in r for r in taskd for line in cert_lines)
+
+
 def test_forbidden_identifier_fails_with_the_cas_words(acme_suite):
     s = acme_suite
     u, h, acct = user_with_account(s, "carol")
