@@ -100,8 +100,8 @@ STORED_SRCS = stored/stored.c stored/config.c stored/db.c stored/schema.c \
 	stored/reconcile.c stored/stats.c stored/tasks.c stored/queue.c \
 	stored/egress.c stored/bindings.c stored/egresstest.c stored/digest.c \
 	stored/challenges.c stored/challengedb.c stored/certpage.c stored/cas.c \
-	stored/certs.c stored/acmecert.c stored/acmejob.c stored/dnsprov.c \
-	stored/acmeacct.c stored/devices.c stored/devself.c stored/devsignal.c \
+	stored/certs.c stored/certrows.c stored/acmecert.c stored/acmejob.c stored/dnsprov.c \
+	stored/acmeacct.c stored/devices.c stored/devrows.c stored/devself.c stored/devsignal.c \
 	stored/devsess.c stored/keyperms.c
 TASKD_SRCS = taskd/taskd.c taskd/config.c taskd/jobs.c taskd/runner.c \
 	taskd/crun.c taskd/image.c taskd/spawn.c taskd/net.c taskd/nettest.c taskd/endpoint.c \

@@ -372,6 +372,10 @@ int	 certpage_owner_obj(const uint8_t *grant, size_t len,
 	    uint32_t access, const char *ref, uint32_t scope,
 	    struct principal *p, uint64_t *user);
 struct device_rec;
+/* devrows.c */
+extern const char devrow_columns[];
+void	 devrow_read(sqlite3_stmt *, struct device_rec *);
+int	 device_find(const char *ref, struct device_rec *);
 int	 device_by_oid(uint64_t oid, struct device_rec *);
 /* devsess.c: an agent's access and refresh tokens */
 struct devsess_rec;
@@ -412,6 +416,9 @@ int	 certs_store_create(struct ipc_chan *, struct ipc_msg *);
 int	 certs_op(struct ipc_chan *, struct ipc_msg *);
 int	 certs_list(struct ipc_chan *, struct ipc_msg *);
 int	 certs_key_get(struct ipc_chan *, struct ipc_msg *);
+/* certrows.c */
+extern const char certrow_columns[];
+void	 certrow_read(sqlite3_stmt *, struct cert_rec *);
 int	 certs_load(uint64_t user, const char *ref, struct cert_rec *);
 
 /*
