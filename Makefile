@@ -445,9 +445,11 @@ run: deps
 test-build:
 	@$(MAKE) --no-print-directory B=build/test SAN=1 all unit
 
+# Both builds use every core: a fresh clone builds everything twice.
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 check: deps
-	@$(MAKE) --no-print-directory all
-	@$(MAKE) --no-print-directory test-build
+	@$(MAKE) --no-print-directory -j$(JOBS) all
+	@$(MAKE) --no-print-directory -j$(JOBS) test-build
 	@regress/fuzz/run.sh 0
 	@regress/run.sh
 

@@ -20,43 +20,60 @@ LIBS="$(pkg-config --libs libbsd-overlay msgpack libevent jansson libseccomp)"
 IPC=$(make -s --no-print-directory print-ipc-srcs)
 
 byacc -o "$out/parse.c" moatd/parse.y
+# The targets build a core at a time each, as make -j would.
+cores=$(nproc)
+pids=
+build_status=0
+job() {		# job CMD...: runs CMD in the background, at most $cores
+	"$@" &
+	pids="$pids $!"
+	[ "$(echo $pids | wc -w)" -lt "$cores" ] || wait_jobs
+}
+wait_jobs() {
+	for p in $pids; do
+		wait "$p" || build_status=1
+	done
+	pids=
+}
 # shellcheck disable=SC2086
 {
-clang $CFLAGS regress/fuzz/fuzz_ipc.c $IPC \
+job clang $CFLAGS regress/fuzz/fuzz_ipc.c $IPC \
     log/log.c -o "$out/fuzz_ipc" $LIBS
-clang $CFLAGS regress/fuzz/fuzz_http.c frontd/http_parse.c \
+job clang $CFLAGS regress/fuzz/fuzz_http.c frontd/http_parse.c \
     frontd/http_chunked.c frontd/http_chars.c common/util.c log/log.c \
     -o "$out/fuzz_http" $LIBS
-clang $CFLAGS regress/fuzz/fuzz_json.c frontd/json_limits.c \
+job clang $CFLAGS regress/fuzz/fuzz_json.c frontd/json_limits.c \
     -o "$out/fuzz_json" $LIBS
-clang $CFLAGS -Iauthd regress/fuzz/fuzz_jwt.c authd/crypto.c \
+job clang $CFLAGS -Iauthd regress/fuzz/fuzz_jwt.c authd/crypto.c \
     authd/base64.c authd/seal.c authd/token.c authd/jwt.c authd/sigv2.c \
     authd/httpdate.c \
     -o "$out/fuzz_jwt" $LIBS $(pkg-config --libs libcrypto)
-clang $CFLAGS -Iauthd regress/fuzz/fuzz_sshkey.c authd/sshkey.c \
+job clang $CFLAGS -Iauthd regress/fuzz/fuzz_sshkey.c authd/sshkey.c \
     common/sshkeycheck.c $IPC common/util.c \
     log/log.c \
     -o "$out/fuzz_sshkey" $LIBS $(pkg-config --libs libcrypto libssh)
-clang $CFLAGS regress/fuzz/fuzz_conf.c moatd/conffile.c moatd/confacme.c "$out/parse.c" \
+job clang $CFLAGS regress/fuzz/fuzz_conf.c moatd/conffile.c moatd/confacme.c "$out/parse.c" \
     log/log.c ipc/proc.c common/util.c common/dialect.c \
     common/cidr.c -o "$out/fuzz_conf" $LIBS
-clang $CFLAGS -Iauthd regress/fuzz/fuzz_tlssign.c authd/tlskey.c \
+job clang $CFLAGS -Iauthd regress/fuzz/fuzz_tlssign.c authd/tlskey.c \
     $IPC log/log.c \
     common/util.c \
     -o "$out/fuzz_tlssign" $LIBS $(pkg-config --libs libcrypto)
-clang $CFLAGS -Iauthd regress/fuzz/fuzz_certnames.c authd/pki.c \
+job clang $CFLAGS -Iauthd regress/fuzz/fuzz_certnames.c authd/pki.c \
     -o "$out/fuzz_certnames" $LIBS $(pkg-config --libs libcrypto)
-clang $CFLAGS regress/fuzz/fuzz_cceline.c frontd/cceline.c common/ccearray.c \
+job clang $CFLAGS regress/fuzz/fuzz_cceline.c frontd/cceline.c common/ccearray.c \
     common/ccetype.c common/cceschema.c common/util.c log/log.c \
     -o "$out/fuzz_cceline" $LIBS -lpcre2-8
-clang $CFLAGS -Itaskd regress/fuzz/fuzz_dns.c taskd/dnswire.c \
+job clang $CFLAGS -Itaskd regress/fuzz/fuzz_dns.c taskd/dnswire.c \
     taskd/dnstsig.c common/dnsprov.c -o "$out/fuzz_dns" $LIBS \
     $(pkg-config --libs libcrypto)
-clang $CFLAGS -Itaskd -DMOAT_VERSION='"fuzz"' \
+job clang $CFLAGS -Itaskd -DMOAT_VERSION='"fuzz"' \
     $(pkg-config --cflags libcurl) regress/fuzz/fuzz_acme.c \
     $(make -s --no-print-directory print-acme-srcs) \
     -o "$out/fuzz_acme" $LIBS $(pkg-config --libs libcurl libcrypto)
+wait_jobs
 }
+[ $build_status -eq 0 ] || { echo "fuzz: a target did not build"; exit 1; }
 
 status=0
 # the inputs that once crashed a target run first, as regression tests
@@ -80,7 +97,6 @@ fuzz_one() {	# fuzz_one TARGET: its log in $out/fuzz_TARGET.log
 	    -close_fd_mask=2 -print_final_stats=0 "corpus-$t" \
 	    "$top/$seeds" > "fuzz_$t.log" 2>&1)
 }
-cores=$(nproc)
 set -- ipc http json jwt sshkey conf tlssign certnames dns acme cceline
 while [ $# -gt 0 ]; do
 	batch=
