@@ -90,7 +90,8 @@ AUTHD_SRCS = authd/authd.c authd/config.c authd/bootstrap.c \
 	authd/replay.c authd/tlskey.c authd/acmeeab.c authd/pki.c authd/certs.c \
 	authd/dnsprov.c authd/dnsunseal.c \
 	authd/acmeacct.c authd/acmesign.c authd/acmekey.c \
-	authd/devices.c authd/deploy.c authd/devsess.c authd/keygen.c
+	authd/devices.c authd/deploy.c authd/devsess.c authd/keygen.c \
+	authd/panelnames.c
 STORED_SRCS = stored/stored.c stored/config.c stored/db.c stored/schema.c \
 	stored/health.c stored/userrow.c stored/userpass.c stored/userops.c \
 	stored/credentials.c stored/authz.c \
@@ -248,6 +249,7 @@ UNIT_TESTS = $(BIN)/test_ipc $(BIN)/test_conf $(BIN)/test_common \
 	$(BIN)/test_dnswire $(BIN)/dnsu_tool \
 	$(BIN)/test_body_dns $(BIN)/test_dnsunseal $(BIN)/test_acmekey \
 	$(BIN)/test_acme $(BIN)/acme_probe $(BIN)/test_acmew \
+	$(BIN)/test_acmejob \
 	$(BIN)/test_cceline $(BIN)/test_ccetype $(BIN)/test_cceschema \
 	$(DISPATCH_TESTS)
 UNIT_LIB = $(call objs,regress/unit/test.c,unit) $(LIBMOAT)
@@ -326,8 +328,12 @@ $(BIN)/test_endpoint: $(call objs,regress/unit/test_endpoint.c taskd/endpoint.c,
 	@echo "LD $@"
 	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS))
 $(BIN)/test_acmew: $(call objs,regress/unit/test_acmew.c taskd/acmew.c,unit) $(UNIT_LIB)
-	@echo "LD $@"
+	@echo LD $@
 	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS))
+$(BIN)/test_acmejob: $(call objs,regress/unit/test_acmejob.c taskd/acmejob.c \
+    taskd/acmeauth.c taskd/acmew.c,unit) $(UNIT_LIB)
+	@echo "LD $@"
+	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS) libcrypto)
 
 $(BIN)/test_dnswire: $(call objs,regress/unit/test_dnswire.c $(DNSU_SRCS),unit) $(UNIT_LIB)
 	@echo "LD $@"

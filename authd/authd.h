@@ -314,6 +314,10 @@ int	 acmejob_csr(struct ipc_chan *, struct ipc_msg *);
 int	 acmejob_eab(struct ipc_chan *, struct ipc_msg *);
 
 /* tlskey.c: the TLS server key, and frontd's handshake signatures */
+/* panelnames.c: the names of the suite's own certificate */
+void	 panelnames_set(const char *pem, size_t len);
+int	 panelnames_cover(const char *name);
+
 int	 tlskey_install(const char *certpem, size_t certlen,
 	    const char *keypem, size_t keylen, const char **why);
 int	 tlskey_ready(void);

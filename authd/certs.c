@@ -401,6 +401,26 @@ ca_fetch(struct issue *is)
 }
 
 /* What the request asks for, checked: 0, or a status and why. */
+/* Whether one of the joined names is one the suite serves itself. */
+static int
+panel_name(const char *joined)
+{
+	char	 name[CERT_SANS_MAX + 1];
+	size_t	 n;
+
+	while (*joined != '\0') {
+		n = strcspn(joined, ",");
+		if (n > 0 && n < sizeof(name)) {
+			memcpy(name, joined, n);
+			name[n] = '\0';
+			if (panelnames_cover(name))
+				return 1;
+		}
+		joined += joined[n] == ',' ? n + 1 : n;
+	}
+	return 0;
+}
+
 static int
 issue_check(struct issue *is, uint32_t *retry, const char **why)
 {
@@ -421,6 +441,11 @@ issue_check(struct issue *is, uint32_t *retry, const char **why)
 	if (is->in.validity_days > PKI_CERT_DAYS_MAX) {
 		*why = "validity_days must be 1 to 825";
 		return 400;
+	}
+	if (is->in.acme_account[0] != '\0' && panel_name(is->names)) {
+		*why = "a name of this server's own certificate cannot be "
+		    "ordered";
+		return 403;
 	}
 	return keygen_allowed(&g, &is->ks, retry, why);
 }

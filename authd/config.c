@@ -136,6 +136,8 @@ apply_tls(void)
 
 	if (cert_pem != NULL && key_pem != NULL)
 		rc = tlskey_install(cert_pem, cert_len, key_pem, key_len, &why);
+	if (rc == 0)
+		panelnames_set(cert_pem, cert_len);
 	daemon_pem_clear(&cert_pem, &cert_len);
 	daemon_pem_clear(&key_pem, &key_len);
 	if (rc == 0) {

@@ -208,8 +208,12 @@ egress_allow_add(struct egress_allow *allow, const char *range)
 /* ---- where an endpoint may not be -------------------------------------- */
 
 static const char *
-refused_v4(const uint8_t a[4])
+refused_v4(const uint8_t a[4], int private)
 {
+	if (private && (a[0] == 10 || (a[0] == 172 && (a[1] & 0xf0) == 16) ||
+	    (a[0] == 192 && a[1] == 168) ||
+	    (a[0] == 100 && (a[1] & 0xc0) == 64)))
+		return "a private address";
 	if (a[0] == 127)
 		return "a loopback address";
 	if (a[0] == 169 && a[1] == 254 && a[2] == 169 && a[3] == 254)
@@ -222,7 +226,7 @@ refused_v4(const uint8_t a[4])
 }
 
 static const char *
-refused_v6(const uint8_t a[16])
+refused_v6(const uint8_t a[16], int private)
 {
 	static const uint8_t	 metadata[16] = { 0xfd, 0x00, 0x0e, 0xc2,
 	    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x02, 0x54 };
@@ -236,6 +240,8 @@ refused_v6(const uint8_t a[16])
 		return "a link-local address";
 	if (memcmp(a, metadata, 16) == 0)
 		return "the metadata address";
+	if (private && (a[0] & 0xfe) == 0xfc)
+		return "a private address";
 	return NULL;
 }
 
@@ -251,8 +257,9 @@ allowed(const struct egress_allow *allow, const char *text)
 	return 0;
 }
 
-const char *
-egress_addr_refused(const char *addr, const struct egress_allow *allow)
+static const char *
+addr_refused(const char *addr, const struct egress_allow *allow,
+    int private)
 {
 	static const uint8_t	 mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 	    0xff, 0xff };
@@ -261,22 +268,40 @@ egress_addr_refused(const char *addr, const struct egress_allow *allow)
 	const char		*why;
 
 	if (inet_pton(AF_INET, addr, a) == 1) {
-		if ((why = refused_v4(a)) == NULL || allowed(allow, addr))
+		if ((why = refused_v4(a, private)) == NULL || allowed(allow, addr))
 			return NULL;
 		return why;
 	}
 	if (inet_pton(AF_INET6, addr, a) != 1)
 		return NULL;
 	if (memcmp(a, mapped, sizeof(mapped)) == 0) {
-		if ((why = refused_v4(a + 12)) == NULL ||
+		if ((why = refused_v4(a + 12, private)) == NULL ||
 		    inet_ntop(AF_INET, a + 12, v4, sizeof(v4)) == NULL ||
 		    allowed(allow, v4) || allowed(allow, addr))
 			return NULL;
 		return why;
 	}
-	if ((why = refused_v6(a)) == NULL || allowed(allow, addr))
+	if ((why = refused_v6(a, private)) == NULL || allowed(allow, addr))
 		return NULL;
 	return why;
+}
+
+const char *
+egress_addr_refused(const char *addr, const struct egress_allow *allow)
+{
+	return addr_refused(addr, allow, 0);
+}
+
+/*
+ * For a server a user names (a DNS provider's): private ranges too
+ * (RFC 1918, 100.64/10, fc00::/7), where the operator's own and the
+ * other tenants' machines are, unless moatd.conf allows them.
+ */
+const char *
+egress_addr_refused_private(const char *addr,
+    const struct egress_allow *allow)
+{
+	return addr_refused(addr, allow, 1);
 }
 
 const char *

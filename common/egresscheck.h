@@ -49,6 +49,8 @@ int	 egress_allow_add(struct egress_allow *, const char *range);
  * address (a name). */
 const char *egress_addr_refused(const char *addr,
 	    const struct egress_allow *);
+const char *egress_addr_refused_private(const char *addr,
+	    const struct egress_allow *allow);
 /*
  * The same of a host: an address, or a name.  A name is taken here,
  * since what it resolves to changes (taskd checks that when it makes

@@ -109,12 +109,17 @@ insert_pending(uint64_t user, const struct ipc_store_cert_create *b,
 	return db_insert(st, oid);
 }
 
+/*
+ * A renewal's new key, kept until its certificate comes: one renewal
+ * at a time, since the task stores the key the row holds when it ends
+ * and a second key would pair with the first one's certificate.
+ */
 static int
 keep_renew_key(uint64_t user, const struct ipc_store_cert_create *b)
 {
 	static const char sql[] = "UPDATE certificates SET renew_key_sealed ="
 	    " ? WHERE oid = ? AND user_oid = ? AND acme_account_oid IS NOT "
-	    "NULL AND id = ?";
+	    "NULL AND id = ? AND renew_key_sealed IS NULL";
 	sqlite3_stmt	*st = db_stmt(sql);
 	int		 rc;
 
@@ -145,7 +150,8 @@ answer(const struct ipc_req *req, int status, uint32_t retry,
 	free(res);
 }
 
-/* The row (new or renewed), its task and event: 0 or -1. */
+/* The row (new or renewed), its task and event: 0, 409 (a renewal
+ * runs) or -1. */
 static int
 record(uint64_t user, const struct ipc_store_cert_create *b,
     const struct principal *p, uint64_t acct, uint64_t prov,
@@ -154,8 +160,10 @@ record(uint64_t user, const struct ipc_store_cert_create *b,
 	char		 oidtext[24];
 	uint64_t	 oid = b->renew_oid;
 
-	if (b->renew_oid != 0 ? keep_renew_key(user, b) == -1 :
-	    insert_pending(user, b, acct, prov, &oid) == -1)
+	if (b->renew_oid != 0 && keep_renew_key(user, b) == -1)
+		return 409;
+	if (b->renew_oid == 0 && insert_pending(user, b, acct, prov,
+	    &oid) == -1)
 		return -1;
 	snprintf(oidtext, sizeof(oidtext), "%llu", (unsigned long long)oid);
 	if (queue(b->renew_oid != 0 ? CERT_RENEW : CERT_ISSUE, oid,
@@ -196,13 +204,15 @@ acmecert_create(const struct ipc_req *req,
 	if (db_begin() == -1)
 		status = 500;
 	else if ((status = issue_limit(p->user_id, &retry)) == 0 &&
-	    record(user, b, p, acct, prov, c) == -1)
+	    (status = record(user, b, p, acct, prov, c)) == -1)
 		status = 500;
 	if (status != 0 || db_commit() == -1) {
 		db_rollback();
-		answer(req, status == 429 ? 429 : 500, retry, status == 429 ?
-		    "too many certificate requests; try again later" :
-		    "database error", NULL);
+		answer(req, status == 429 || status == 409 ? status : 500,
+		    retry, status == 429 ? "too many certificate requests; "
+		    "try again later" : status == 409 ? "a renewal of this "
+		    "certificate is already in progress" : "database error",
+		    NULL);
 	} else {
 		tasks_wake();
 		answer(req, 202, 0, "queued", c);

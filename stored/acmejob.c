@@ -190,7 +190,8 @@ keep_result(uint64_t cert, int renew, const struct ipc_acmejob_result *r)
 	static const char sql[] = "UPDATE certificates SET status = 'issued', "
 	    "cert_pem = ?1, chain_pem = ?2, serial = ?3, issuer = ?4, "
 	    "not_before = ?5, not_after = ?6, key_sealed = CASE WHEN ?7 THEN "
-	    "renew_key_sealed ELSE key_sealed END, renew_key_sealed = NULL, "
+	    "renew_key_sealed ELSE key_sealed END, renew_key_sealed = CASE "
+	    "WHEN ?7 THEN NULL ELSE renew_key_sealed END, "
 	    "renew_at = ?5 + (?6 - ?5) * 2 / 3, renew_failures = 0 "
 	    "WHERE oid = ?8 AND (?7 = 0 OR renew_key_sealed IS NOT NULL)";
 	sqlite3_stmt	*st = db_stmt(sql);

@@ -271,6 +271,24 @@ assign_write(const struct ipc_device_assign *b, const struct principal *p,
 	return 0;
 }
 
+/*
+ * Giving a certificate to a device hands its key to whoever holds the
+ * device's key, which a key with devices.write can register: so it is
+ * an export, and needs what an export needs (certs.write, on that
+ * certificate).  Taking it back needs only to read it.  A scope the
+ * key lacks altogether refuses as one restricted to other objects.
+ */
+static int
+assign_cert_right(const struct principal *p, uint32_t op, const char *id)
+{
+	uint32_t	 scope = op == DEVICE_ASSIGN ? SCOPE_CERTS_WRITE :
+			    SCOPE_CERTS_READ;
+
+	if (p->kind == GRANT_APIKEY && (p->scopes & scope) != scope)
+		return 403;
+	return authz_object(p, scope, id);
+}
+
 /* IPC_OP_DEVICE_ASSIGN: a certificate to a device, or from it */
 int
 devices_assign(struct ipc_chan *chan, struct ipc_msg *m)
@@ -300,7 +318,7 @@ devices_assign(struct ipc_chan *chan, struct ipc_msg *m)
 	if (status == 0)
 		status = authz_object(&p, SCOPE_DEVICES_WRITE, d.id);
 	if (status == 0)
-		status = authz_object(&p, SCOPE_CERTS_READ, c->id);
+		status = assign_cert_right(&p, b.op, c->id);
 	if (status == 0) {
 		if (db_begin() == -1)
 			status = 500;

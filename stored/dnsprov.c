@@ -139,7 +139,8 @@ prov_server_refused(const struct dnsprov_rec *d)
 	    sizeof(addr));
 	if (len > 0 && addr[len - 1] == ']')
 		addr[len - 1] = '\0';
-	if (egress_addr_refused(addr, &stored_env->conf.egress_allow) == NULL)
+	if (egress_addr_refused_private(addr,
+	    &stored_env->conf.egress_allow) == NULL)
 		return NULL;
 	return "server is an address moatd.conf does not allow (egress "
 	    "allow endpoint)";

@@ -105,7 +105,9 @@ cancel_detached(int64_t now)
  * One task of a host at a time, in the order queued: a task is not
  * leased while another of its host runs (with a lease not yet over),
  * nor while one queued before it is not over.  So a host's delete never
- * overlaps its start, whose files it removes.
+ * overlaps its start, whose files it removes.  The same for the tasks of
+ * one certificate: a renewal never races another issuance of it, whose
+ * key it would store with the other's certificate.
  */
 static int
 lease_tasks(int64_t now, uint32_t max, struct task_job *jobs,
@@ -116,7 +118,8 @@ lease_tasks(int64_t now, uint32_t max, struct task_job *jobs,
 	    "updated_at = ?1 WHERE oid IN (SELECT t.oid FROM tasks t WHERE "
 	    "((t.status = 'pending' AND t.run_after <= ?1) OR "
 	    "(t.status = 'running' AND t.lease_until < ?1)) AND NOT EXISTS "
-	    "(SELECT 1 FROM tasks o WHERE o.short_id = t.short_id AND "
+	    "(SELECT 1 FROM tasks o WHERE (o.short_id = t.short_id OR "
+	    "o.cert_oid = t.cert_oid) AND "
 	    "o.oid <> t.oid AND ((o.status = 'running' AND "
 	    "o.lease_until >= ?1) OR (o.oid < t.oid AND o.status IN "
 	    "('pending', 'running')))) ORDER BY t.oid LIMIT ?3) RETURNING "

@@ -73,7 +73,8 @@ csr_made(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 	if ((res = calloc(1, sizeof(*res))) == NULL)
 		fatal("%s", __func__);
 	if (m == NULL || ipc_msg_get(m, res) == -1 ||
-	    res->head.status != 200)
+	    res->head.status != 200 ||
+	    acmejob_keep_csr(a, res->der, res->der_len) == -1)
 		acmejob_reply_status(a, 502, "authd made no CSR");
 	else {
 		f[0] = (const char *)res->der;
@@ -133,8 +134,10 @@ acmejob_ask_eab(struct ajob *a, const struct aw_msg *w)
 	struct ipc_acme_eab	 b;
 	struct ipc_msg		 m;
 
+	/* only to register the job's account: once it has its URL, the
+	 * operator's EAB key has nothing left to bind */
 	if (w->n != 1 || w->len[0] > ACCT_EAB_IN_MAX ||
-	    strlen(w->f[0]) != w->len[0])
+	    strlen(w->f[0]) != w->len[0] || a->res->account_url[0] != '\0')
 		return -1;
 	memset(&b, 0, sizeof(b));
 	strlcpy(b.directory, a->res->directory, sizeof(b.directory));

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -24,6 +25,7 @@
 #include <openssl/bn.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 
 #include "acmejob.h"
 #include "acmew.h"
@@ -50,6 +52,7 @@ job_free(struct ajob *a)
 		free(a->res);
 	}
 	explicit_bzero(a->secret, sizeof(a->secret));
+	free(a->spki);
 	free(a);
 }
 
@@ -151,9 +154,83 @@ ask_challenge(struct ajob *a, const struct aw_msg *w)
 
 /* ---- the result --------------------------------------------------------- */
 
-/* The certificate's facts, read here (the worker is not believed). */
+int
+acmejob_keep_csr(struct ajob *a, const uint8_t *der, size_t len)
+{
+	const unsigned char	*p = der;
+	X509_REQ		*req;
+	unsigned char		*out = NULL;
+	int			 n = -1;
+
+	if (len > INT32_MAX ||
+	    (req = d2i_X509_REQ(NULL, &p, (long)len)) == NULL)
+		return -1;
+	if (X509_REQ_get0_pubkey(req) != NULL)
+		n = i2d_PUBKEY(X509_REQ_get0_pubkey(req), &out);
+	X509_REQ_free(req);
+	if (n <= 0)
+		return -1;
+	free(a->spki);
+	if ((a->spki = malloc(n)) == NULL)
+		fatal("%s", __func__);
+	memcpy(a->spki, out, n);
+	a->spki_len = n;
+	OPENSSL_free(out);
+	return 0;
+}
+
+/* Whether the certificate names every name of the job (a SAN each). */
 static int
-cert_facts(const char *pem, struct ipc_acmejob_result *r)
+names_all(X509 *x, const char *names)
+{
+	GENERAL_NAMES		*sans;
+	const GENERAL_NAME	*g;
+	const char		*p = names, *e;
+	size_t			 n;
+	int			 i, found = 1;
+
+	if ((sans = X509_get_ext_d2i(x, NID_subject_alt_name, NULL,
+	    NULL)) == NULL)
+		return 0;
+	while (found && *p != '\0') {
+		e = p + strcspn(p, ",");
+		n = (size_t)(e - p);
+		found = n == 0;		/* an empty one, as the worker skips */
+		for (i = 0; !found && i < sk_GENERAL_NAME_num(sans); i++) {
+			g = sk_GENERAL_NAME_value(sans, i);
+			found = g->type == GEN_DNS &&
+			    (size_t)ASN1_STRING_length(g->d.dNSName) == n &&
+			    strncasecmp((const char *)ASN1_STRING_get0_data(
+			    g->d.dNSName), p, n) == 0;
+		}
+		p = *e == ',' ? e + 1 : e;
+	}
+	GENERAL_NAMES_free(sans);
+	return found;
+}
+
+/* Whether x is for the key of the job's CSR and its names. */
+static int
+cert_is_the_jobs(X509 *x, const struct ajob *a)
+{
+	unsigned char	*der = NULL;
+	int		 n, same;
+
+	if (a->spki == NULL ||
+	    (n = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(x), &der)) <= 0)
+		return 0;
+	same = n == a->spki_len && memcmp(der, a->spki, n) == 0;
+	OPENSSL_free(der);
+	return same && names_all(x, a->res->names);
+}
+
+/*
+ * The certificate's facts, read here (the worker is not believed): it
+ * must be for the job's key and names, or it is not kept.
+ */
+static int
+cert_facts(const char *pem, const struct ajob *a,
+    struct ipc_acmejob_result *r)
 {
 	BIO		*b;
 	X509		*x = NULL;
@@ -164,7 +241,8 @@ cert_facts(const char *pem, struct ipc_acmejob_result *r)
 	X509_NAME	*in;
 
 	if ((b = BIO_new_mem_buf(pem, -1)) == NULL ||
-	    (x = PEM_read_bio_X509(b, NULL, NULL, NULL)) == NULL)
+	    (x = PEM_read_bio_X509(b, NULL, NULL, NULL)) == NULL ||
+	    !cert_is_the_jobs(x, a))
 		goto out;
 	if ((bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(x), NULL)) ==
 	    NULL || (hex = BN_bn2hex(bn)) == NULL ||
@@ -230,9 +308,10 @@ finished(struct ajob *a, const struct aw_msg *w)
 	r->task_oid = a->j.task_oid;
 	r->fence = a->j.fence;
 	if (w->len[1] >= sizeof(r->cert_pem) || w->len[2] >=
-	    sizeof(r->chain_pem) || cert_facts(w->f[1], r) == -1) {
+	    sizeof(r->chain_pem) || cert_facts(w->f[1], a, r) == -1) {
 		end(a, TASK_FAILED, "bad_certificate", "the CA's certificate "
-		    "does not parse or is too large");
+		    "does not parse, is too large, or is not for the key and "
+		    "names of the request");
 		free(r);
 		return;
 	}
@@ -296,10 +375,13 @@ worker_readable(evutil_socket_t fd, short ev, void *arg)
 			rc = ask_note(a, &w);
 			break;
 		}
+		/* only a request this call started and could not send; one
+		 * still in flight keeps the job until its answer frees it */
+		if (rc == -1)
+			a->busy = 0;
 	}
 	aw_free(&w);
 	if (rc == -1) {
-		a->busy = 0;
 		end(a, TASK_RETRY, "worker_refused", "the ACME worker asked "
 		    "what its job does not allow");
 	}

@@ -183,6 +183,9 @@ dns_ready(struct worker *w)
 	    atoi(j->f[AWJ_DNS_PORT]), j->f[AWJ_DNS_ZONE], j->f[AWJ_DNS_KEY],
 	    j->f[AWJ_DNS_ALG], secret, w->err, sizeof(w->err));
 	explicit_bzero(secret, sizeof(secret));
+	/* the job's copy too: from here only the signer holds it */
+	explicit_bzero((char *)j->f[AWJ_DNS_SECRET],
+	    strlen(j->f[AWJ_DNS_SECRET]));
 	w->dns_ready = rc == 0;
 	return rc;
 }

@@ -398,11 +398,23 @@ def test_a_key_for_one_device_and_one_ca(shared_suite, users, objects):
     assert api(s, k, "GET", "%s/%s" % (dbase, devs[0]["id"]))[0] == 200
     forbidden(*api(s, k, "GET", "%s/%s" % (dbase, devs[1]["id"])))
     forbidden(*api(s, k, "DELETE", "%s/%s" % (dbase, devs[1]["id"])))
-    status, got = api(s, k, "POST", "%s/%s/certificates" %
-                      (dbase, devs[0]["id"]), {"cert_id": certs[1]["id"]})
-    assert status == 200, got
+    # assigning hands the certificate's key to the device: an export,
+    # which certs.read does not allow (test_review11.py)
+    forbidden(*api(s, k, "POST", "%s/%s/certificates" %
+                   (dbase, devs[0]["id"]), {"cert_id": certs[1]["id"]}))
     forbidden(*api(s, k, "POST", "%s/%s/certificates" %
                    (dbase, devs[1]["id"]), {"cert_id": certs[1]["id"]}))
+    # a key that may export that one certificate assigns it, and no other
+    k2, _ = key_with(s, ha, alice, [
+        {"obtype": "devices", "obid": devs[0]["id"],
+         "actions": ["read", "write"]},
+        {"obtype": "certs", "obid": certs[1]["id"],
+         "actions": ["read", "write"]}])
+    status, got = api(s, k2, "POST", "%s/%s/certificates" %
+                      (dbase, devs[0]["id"]), {"cert_id": certs[1]["id"]})
+    assert status == 200, got
+    forbidden(*api(s, k2, "POST", "%s/%s/certificates" %
+                   (dbase, devs[0]["id"]), {"cert_id": certs[0]["id"]}))
     forbidden(*api(s, k, "POST", dbase, {"name": "no"}))
     cbase = "/apiv1/users/%s/cas" % alice
     assert api(s, k, "GET", "%s/%s" % (cbase, cas[0]["id"]))[0] == 200

@@ -291,7 +291,11 @@ SECRET = base64.b64encode(b"k" * 32).decode()
 @pytest.mark.parametrize("server", ["127.0.0.1", "127.1.2.3", "0.0.0.0",
                                     "169.254.169.254", "::ffff:127.0.0.1",
                                     "[::ffff:169.254.169.254]", "fe80::1",
-                                    "[fd00:ec2::254]", "::"])
+                                    "[fd00:ec2::254]", "::",
+                                    # private ranges: other tenants' hosts
+                                    "10.0.0.5", "172.16.3.4", "192.168.1.1",
+                                    "100.64.0.9", "fd12:3456::1",
+                                    "::ffff:10.1.1.1"])
 def test_a_dns_server_on_this_machine_is_refused(shared_suite, users,
                                                  server):
     """taskd sends TSIG-signed updates to the server a user names: one
@@ -309,7 +313,8 @@ def test_a_dns_server_on_this_machine_is_refused(shared_suite, users,
     assert api(s, ha, "GET", base)[1]["pagination"]["total"] == total
 
 
-@pytest.mark.parametrize("server", ["192.0.2.53", "[::1]", "::1"])
+@pytest.mark.parametrize("server", ["192.0.2.53", "[::1]", "::1",
+                                    "172.32.0.1", "100.128.0.1"])
 def test_a_dns_server_elsewhere_or_allowed(shared_suite, users, server):
     s, ((ha, alice), _) = shared_suite, users
     status, answer = api(s, ha, "POST", "/apiv1/users/%s/dns-providers" %

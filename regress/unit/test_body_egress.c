@@ -270,6 +270,24 @@ test_cfg_egress(void)
 	CHECK(egress_addr_refused("127.0.0.1", &allow) == NULL);
 	CHECK(egress_addr_refused("fe80::1", &allow) == NULL);
 	CHECK(egress_addr_refused("169.254.169.254", &allow) != NULL);
+	/* a user's DNS server: not in the private ranges either */
+	CHECK(egress_addr_refused("10.1.2.3", &allow) == NULL);
+	CHECK_STR(egress_addr_refused_private("10.1.2.3", &allow),
+	    "a private address");
+	CHECK(egress_addr_refused_private("172.16.0.1", &allow) != NULL);
+	CHECK(egress_addr_refused_private("172.31.255.255", &allow) != NULL);
+	CHECK(egress_addr_refused_private("172.32.0.1", &allow) == NULL);
+	CHECK(egress_addr_refused_private("192.168.1.1", &allow) != NULL);
+	CHECK(egress_addr_refused_private("100.64.0.1", &allow) != NULL);
+	CHECK(egress_addr_refused_private("100.128.0.1", &allow) == NULL);
+	CHECK(egress_addr_refused_private("::ffff:10.0.0.5", &allow) != NULL);
+	CHECK(egress_addr_refused_private("fd12::1", &allow) != NULL);
+	CHECK(egress_addr_refused_private("fc00::1", &allow) != NULL);
+	CHECK(egress_addr_refused_private("2001:db8::1", &allow) == NULL);
+	CHECK(egress_addr_refused_private("192.0.2.53", &allow) == NULL);
+	/* loopback as moatd.conf allows it, and still the metadata */
+	CHECK(egress_addr_refused_private("127.0.0.1", &allow) == NULL);
+	CHECK(egress_addr_refused_private("169.254.169.254", &allow) != NULL);
 	ipc_msg_clear(&r);
 
 	CHECK_INT(cfg_egress(ok, 0, 0, &allow, &r), 0);
