@@ -332,6 +332,11 @@ def test_renew_new_key_new_serial_and_the_device_hears(acme_suite,
                          "renew" % (uid, c["id"]))
     assert status == 202, answer
     assert answer["data"]["serial"] == c["serial"]   # until it is done
+    # one renewal at a time: a second key would pair with the first's
+    # certificate
+    status, answer = api(s, h, "POST", "/apiv1/users/%d/certificates/%s/"
+                         "renew" % (uid, c["id"]))
+    assert status == 409 and answer["error"]["code"] == 4009, answer
     r = wait_cert(s, h, uid, c["id"], until=("issued",), serial=c["serial"])
     assert r["serial"] != c["serial"] and r["id"] == c["id"]
     t.join(30)
