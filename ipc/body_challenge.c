@@ -26,6 +26,13 @@ static const struct ipc_field acme_challenge_put_fields[] = {
 const struct ipc_body body_acme_challenge_put =
     IPC_BODY(ipc_acme_challenge_put, acme_challenge_put_fields);
 
+static const struct ipc_field acme_challenge_del_fields[] = {
+	IPC_FIELD(ipc_acme_challenge_del, token, IPC_FT_STR),
+	IPC_FIELD(ipc_acme_challenge_del, owner, IPC_FT_STR),
+};
+const struct ipc_body body_acme_challenge_del =
+    IPC_BODY(ipc_acme_challenge_del, acme_challenge_del_fields);
+
 static int
 b64url_char(int c)
 {

@@ -36,6 +36,12 @@ struct ipc_acme_challenge_put {
 	int64_t		 expires;
 };
 
+/* acme.challenge.del: the token, removed only by the owner that put it */
+struct ipc_acme_challenge_del {
+	char		 token[ACME_TOKEN_MAX + 1];
+	char		 owner[ACME_OWNER_MAX + 1];
+};
+
 /* A token as RFC 8555 makes them: 1 to ACME_TOKEN_MAX base64url
  * characters; len is its length.  1 if so. */
 int	 acme_token_ok(const char *token, size_t len);
@@ -45,5 +51,6 @@ int	 acme_keyauthz_ok(const char *token, const char *key_authz);
 extern const struct ipc_body body_acme_challenge_get;
 extern const struct ipc_body body_acme_challenge_res;
 extern const struct ipc_body body_acme_challenge_put;
+extern const struct ipc_body body_acme_challenge_del;
 
 #endif

@@ -465,7 +465,7 @@ static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 	    &body_acme_challenge_put, NULL },
 	[IPC_ACME_CHALLENGE_DEL] = { IPC_ACME_CHALLENGE_DEL,
 	    "acme.challenge.del", 1 * KIB, TS, REQ, IPC_OP_RES,
-	    &body_acme_challenge_get, NULL },
+	    &body_acme_challenge_del, NULL },
 	/* private CAs and their certificates: keys are made, sealed and
 	 * opened in authd; stored keeps the rows and the seals */
 	[IPC_AUTH_CA_CREATE] = { IPC_AUTH_CA_CREATE, "auth.ca.create", 1 * KIB,

@@ -71,13 +71,14 @@ challenge_lookup(const char *token, char *key_authz, size_t len)
 
 /* 200 removed, 404 none, 500 */
 int
-challenge_remove(const char *token)
+challenge_remove(const char *token, const char *owner)
 {
 	sqlite3_stmt	*st = db_stmt("DELETE FROM acme_challenges WHERE "
-	    "token = ?");
+	    "token = ? AND owner = ?");
 	int		 rc, n;
 
 	sqlite3_bind_text(st, 1, token, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, owner, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	n = sqlite3_changes(sqlite3_db_handle(st));
 	sqlite3_reset(st);

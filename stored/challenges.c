@@ -75,14 +75,14 @@ int
 challenges_del(struct ipc_chan *chan, struct ipc_msg *m)
 {
 	struct ipc_req			 req = ipc_req_of(chan, m);
-	struct ipc_acme_challenge_get	 b;
+	struct ipc_acme_challenge_del	 b;
 	int				 status;
 
 	if (ipc_msg_get(m, &b) == -1)
 		return answer_head(&req, 400, "malformed request");
 	if (!acme_token_ok(b.token, strlen(b.token)))
 		return answer_head(&req, 400, "malformed token");
-	status = challenge_remove(b.token);
+	status = challenge_remove(b.token, b.owner);
 	return answer_head(&req, status, status == 200 ? "ok" :
 	    status == 404 ? "no such challenge" : "database error");
 }

@@ -76,7 +76,7 @@ void	 challenge_sweep(void);
 int	 challenge_store(const char *token, const char *key_authz,
 	    const char *owner, int64_t expires);
 int	 challenge_lookup(const char *token, char *key_authz, size_t len);
-int	 challenge_remove(const char *token);
+int	 challenge_remove(const char *token, const char *owner);
 /* challenges.c: their messages */
 int	 challenges_get(struct ipc_chan *, struct ipc_msg *);
 int	 challenges_put(struct ipc_chan *, struct ipc_msg *);

@@ -149,7 +149,7 @@ ask_challenge(struct ajob *a, const struct aw_msg *w)
 	if (w->type == AW_PRESENT)
 		return http01_present(w->f[0], w->f[1], owner,
 		    (int64_t)time(NULL) + CHALLENGE_TTL, stored_said, a);
-	return http01_cleanup(w->f[0], stored_said, a);
+	return http01_cleanup(w->f[0], owner, stored_said, a);
 }
 
 /* ---- the result --------------------------------------------------------- */

@@ -72,12 +72,14 @@ http01_present(const char *token, const char *key_authz, const char *owner,
 }
 
 int
-http01_cleanup(const char *token, http01_done_fn done, void *arg)
+http01_cleanup(const char *token, const char *owner, http01_done_fn done,
+    void *arg)
 {
-	struct ipc_acme_challenge_get	 b;
+	struct ipc_acme_challenge_del	 b;
 
 	memset(&b, 0, sizeof(b));
-	if (strlcpy(b.token, token, sizeof(b.token)) >= sizeof(b.token))
+	if (strlcpy(b.token, token, sizeof(b.token)) >= sizeof(b.token) ||
+	    strlcpy(b.owner, owner, sizeof(b.owner)) >= sizeof(b.owner))
 		return -1;
 	return ask(IPC_ACME_CHALLENGE_DEL, &b, done, arg);
 }
@@ -109,7 +111,8 @@ test_cleanup(void *arg, int status)
 	for (item = copy; item != NULL; item = next) {
 		if ((next = strchr(item, ';')) != NULL)
 			*next++ = '\0';
-		if (http01_cleanup(item, test_done, strdup("cleanup")) == -1)
+		if (http01_cleanup(item, "test", test_done,
+		    strdup("cleanup")) == -1)
 			fatalx("http01 test hook: cleanup %s", item);
 	}
 	free(copy);

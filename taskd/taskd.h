@@ -52,7 +52,8 @@ int	 config_acme_ca(struct ipc_chan *, struct ipc_msg *);
 typedef void	(*http01_done_fn)(void *arg, int status);
 int	 http01_present(const char *token, const char *key_authz,
 	    const char *owner, int64_t expires, http01_done_fn, void *arg);
-int	 http01_cleanup(const char *token, http01_done_fn, void *arg);
+int	 http01_cleanup(const char *token, const char *owner, http01_done_fn,
+	    void *arg);
 #ifdef MOAT_TEST
 void	 http01_test_hook(void);
 #endif

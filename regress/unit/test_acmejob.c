@@ -83,9 +83,11 @@ http01_present(const char *token, const char *key_authz, const char *owner,
 }
 
 int
-http01_cleanup(const char *token, http01_done_fn done, void *arg)
+http01_cleanup(const char *token, const char *owner, http01_done_fn done,
+    void *arg)
 {
 	(void)token;
+	(void)owner;
 	(void)done;
 	(void)arg;
 	return -1;

@@ -239,6 +239,7 @@ test_challenge_bodies(void)
 {
 	struct ipc_acme_challenge_get	 g, g2;
 	struct ipc_acme_challenge_put	 p, p2;
+	struct ipc_acme_challenge_del	 d, d2;
 	struct ipc_acme_challenge_res	 s, s2;
 	struct ipc_msg			 w, r;
 
@@ -250,14 +251,22 @@ test_challenge_bodies(void)
 	CHECK_INT(ipc_msg_get(&r, &g2), 0);
 	CHECK_STR(g2.token, "tok_en-1");
 	ipc_msg_clear(&r);
-	/* frontd reads; it neither puts nor removes */
+	/* frontd reads; it neither puts nor removes; a removal names the
+	 * owner that put it */
+	memset(&d, 0, sizeof(d));
+	strlcpy(d.token, "tok_en-1", sizeof(d.token));
+	strlcpy(d.owner, "cert:11111111-1111-4111-8111-111111111111",
+	    sizeof(d.owner));
 	ipc_msg_init(&w, IPC_ACME_CHALLENGE_DEL, 5);
-	ipc_msg_put(&w, &g);
+	ipc_msg_put(&w, &d);
 	CHECK_INT(test_ipc_pass(&w, PROC_FRONTD, PROC_STORED, &r), -1);
 	ipc_msg_clear(&r);
 	ipc_msg_init(&w, IPC_ACME_CHALLENGE_DEL, 5);
-	ipc_msg_put(&w, &g);
+	ipc_msg_put(&w, &d);
 	CHECK_INT(test_ipc_pass(&w, PROC_TASKD, PROC_STORED, &r), 0);
+	CHECK_INT(ipc_msg_get(&r, &d2), 0);
+	CHECK_STR(d2.token, "tok_en-1");
+	CHECK_STR(d2.owner, d.owner);
 	ipc_msg_clear(&r);
 
 	memset(&p, 0, sizeof(p));

@@ -61,13 +61,16 @@ test_challenges(void)
 	CHECK_INT(challenge_store(OLD, OLD_KA, "cert-4", now + 60), 0);
 	CHECK_INT(challenge_lookup(OLD, ka, sizeof(ka)), 200);
 
-	CHECK_INT(challenge_remove(TOKEN), 200);
-	CHECK_INT(challenge_remove(TOKEN), 404);
+	/* only its owner removes it: a worker cleans up its own alone */
+	CHECK_INT(challenge_remove(TOKEN, "cert-2"), 404);
+	CHECK_INT(challenge_lookup(TOKEN, ka, sizeof(ka)), 200);
+	CHECK_INT(challenge_remove(TOKEN, "cert-1"), 200);
+	CHECK_INT(challenge_remove(TOKEN, "cert-1"), 404);
 	CHECK_INT(challenge_lookup(TOKEN, ka, sizeof(ka)), 404);
 	CHECK_INT(challenge_lookup(OLD, ka, sizeof(ka)), 200);
 	/* a token is matched whole, never as a pattern */
 	CHECK_INT(challenge_lookup("%", ka, sizeof(ka)), 404);
-	CHECK_INT(challenge_remove("oldToken_%"), 404);
+	CHECK_INT(challenge_remove("oldToken_%", "cert-4"), 404);
 	CHECK_INT(rows(), 1);
 
 	db_close();
