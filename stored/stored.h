@@ -161,8 +161,7 @@ int	 authz_user(const struct principal *, const char *ref, int admin_only,
 int	 authz_access_known(uint32_t access);
 int	 authz_device(const uint8_t *grant, size_t len, struct principal *,
 	    uint32_t *retry);
-int	 authz_device_poll(const uint8_t *grant, size_t len,
-	    struct principal *);
+int	 authz_poller(const uint8_t *grant, size_t len, struct principal *);
 int	 authz_user_reached(const struct principal *, uint32_t access,
 	    const char *ref, uint64_t *oid);
 
@@ -368,6 +367,7 @@ int	 keyperms_keep(uint64_t key, const struct keyperms *,
 	    uint32_t restricted);
 int	 authz_object(const struct principal *, uint32_t scope,
 	    const char *id);
+int	 keyperms_device(const struct principal *, uint64_t *device);
 int	 certpage_owner_obj(const uint8_t *grant, size_t len,
 	    uint32_t access, const char *ref, uint32_t scope,
 	    struct principal *p, uint64_t *user);

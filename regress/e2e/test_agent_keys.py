@@ -1,0 +1,191 @@
+"""Certificates apiv1 (issue 11): an agent on an API key alone.
+certctrl-apikeys.txt polls `GET /apiv1/devices/self/updates` with an
+`ak_` key: the key speaks for the device it registered, or for the one
+device its devices.read permission names, and needs devices.read."""
+import base64
+import json
+import threading
+import time
+
+import pytest
+
+from identity import admin_token, make_user
+from test_certs_ca import api, bearer, issue, make_ca, make_key, session
+
+UPDATES = "/apiv1/devices/self/updates"
+
+
+@pytest.fixture(scope="module")
+def shared_suite(tmp_path_factory):
+    from suite import Suite
+    s = Suite(tmp_path_factory.mktemp("agentkeys"),
+              "limit api requests 100000\n")
+    s.start()
+    yield s
+    try:
+        s.stop()
+    finally:
+        s.remove_system_objects()
+        s.remove_state()
+    reports = s.sanitizer_reports()
+    assert not reports, "sanitizer report in %s:\n%s" % (
+        s.log_path, s.symbolized_log()[-8000:])
+
+
+@pytest.fixture(scope="module")
+def users(shared_suite):
+    token = admin_token(shared_suite)
+    make_user(shared_suite, token, "alice", "alice-password-1")
+    make_user(shared_suite, token, "bob", "bob-password-11")
+    return (session(shared_suite, "alice", "alice-password-1"),
+            session(shared_suite, "bob", "bob-password-11"))
+
+
+def agent_pk():
+    from nacl.public import PrivateKey
+    return base64.b64encode(bytes(PrivateKey.generate().public_key)).decode()
+
+
+def register(s, h, path="/apiv1/me/devices", **body):
+    body.setdefault("name", "agent-host")
+    body.setdefault("dev_pk", agent_pk())
+    status, answer = api(s, h, "POST", path, body)
+    assert status == 201, answer
+    return answer["data"]["device"]
+
+
+def poll(s, h, query="", client=None):
+    if client is not None:
+        status, hdrs, raw = client.send("GET", UPDATES + query, None, h)
+    else:
+        status, hdrs, raw = s.request("GET", UPDATES + query, None, h)
+    return status, hdrs, (json.loads(raw) if raw else None)
+
+
+def give(s, h, uid, dev_id, cert_id):
+    status, answer = api(s, h, "POST", "/apiv1/users/%s/devices/%s/"
+                         "certificates" % (uid, dev_id), {"cert_id": cert_id})
+    assert status == 200, answer
+
+
+def signals(body):
+    return [(x["type"], x["ref"].get("cert_id")) for x in
+            body["data"]["signals"]]
+
+
+def test_a_key_polls_for_the_device_it_registered(shared_suite, users):
+    """The document's own example: the key that registered the agent
+    polls its updates; the newest device it registered is the one."""
+    from suite import Client
+    s, ((ha, alice), _) = shared_suite, users
+    key = make_key(s, ha, alice, ["devices.read", "devices.write"])
+    register(s, key, name="old-install")
+    dev = register(s, key, name="edge-key")
+    status, hdrs, body = poll(s, key)
+    assert status == 204, body
+    assert hdrs["Cache-Control"] == "no-store" and hdrs["ETag"] == '"0"'
+    ca = make_ca(s, ha, alice, name="Key CA")
+    cert = issue(s, ha, alice, ca["id"], "key.example.com")
+    give(s, ha, alice, dev["id"], cert["id"])
+    status, hdrs, body = poll(s, key)
+    assert status == 200, body
+    assert [t for t, _ in signals(body)] == ["ca.assigned", "cert.updated"]
+    assert signals(body)[1] == ("cert.updated", cert["id"])
+    cursor = body["data"]["cursor"]
+    # a long poll on the key is woken by its device's signal
+    got = {}
+
+    def waiter():
+        got["answer"] = poll(s, key, "?wait=20&cursor=" + cursor,
+                             client=Client(s.port))
+    t = threading.Thread(target=waiter)
+    t.start()
+    time.sleep(1.0)
+    assert "answer" not in got, "answered before any change"
+    cert2 = issue(s, ha, alice, ca["id"], "key2.example.com")
+    give(s, ha, alice, dev["id"], cert2["id"])
+    t.join(10)
+    assert not t.is_alive()
+    status, _, body = got["answer"]
+    assert status == 200, body
+    assert signals(body) == [("cert.updated", cert2["id"])]
+    # its device gone, the key speaks for the one it made before
+    status, _ = api(s, ha, "DELETE", "/apiv1/users/%s/devices/%s" %
+                    (alice, dev["id"]))
+    assert status == 204
+    status, _, body = poll(s, key)
+    assert status == 204, body
+
+
+def test_a_key_polls_for_the_device_its_permission_names(shared_suite,
+                                                          users):
+    s, ((ha, alice), _) = shared_suite, users
+    d1 = register(s, ha, name="named-1")
+    d2 = register(s, ha, name="named-2")
+    ca = make_ca(s, ha, alice, name="Named CA")
+    c1 = issue(s, ha, alice, ca["id"], "n1.example.com")
+    c2 = issue(s, ha, alice, ca["id"], "n2.example.com")
+    give(s, ha, alice, d1["id"], c1["id"])
+    give(s, ha, alice, d2["id"], c2["id"])
+    status, answer = api(s, ha, "POST", "/apiv1/users/%s/apikeys" % alice,
+                         {"name": "one device", "permissions": [
+                             {"obtype": "devices", "obid": d2["id"],
+                              "actions": ["read"]}]})
+    assert status == 201, answer
+    key = bearer(answer["data"]["token"])
+    status, _, body = poll(s, key)
+    assert status == 200, body
+    assert ("cert.updated", c2["id"]) in signals(body)
+    assert ("cert.updated", c1["id"]) not in signals(body)
+    # a key naming two devices speaks for none
+    status, answer = api(s, ha, "POST", "/apiv1/users/%s/apikeys" % alice,
+                         {"name": "two", "permissions": [
+                             {"obtype": "devices", "obid": d, "actions":
+                              ["read"]} for d in (d1["id"], d2["id"])]})
+    assert status == 201, answer
+    status, _, body = poll(s, bearer(answer["data"]["token"]))
+    assert status == 403 and body["error"]["code"] == 4003, body
+
+
+def test_what_a_key_needs_to_poll(shared_suite, users):
+    s, ((ha, alice), (hb, bob)) = shared_suite, users
+    # devices.write registers, but polling reads: 403 without devices.read
+    wo = make_key(s, ha, alice, ["devices.write"])
+    register(s, wo, name="write-only")
+    status, _, body = poll(s, wo)
+    assert status == 403 and body["error"]["code"] == 4003, body
+    # a key that speaks for no device: 404 (4001)
+    ro = make_key(s, ha, alice, ["devices.read"])
+    status, _, body = poll(s, ro)
+    assert status == 404 and body["error"]["code"] == 4001, body
+    # a bad key, a login session: 401
+    status, _, body = poll(s, bearer("ak_" + "A" * 55))
+    assert status == 401, body
+    status, _, body = poll(s, ha)
+    assert status == 401, body
+
+
+def test_bola_a_key_never_polls_another_users_device(shared_suite, users):
+    s, ((ha, alice), (hb, bob)) = shared_suite, users
+    dev = register(s, ha, name="alices-only")
+    ca = make_ca(s, ha, alice, name="Alice BOLA CA")
+    cert = issue(s, ha, alice, ca["id"], "bola.example.com")
+    give(s, ha, alice, dev["id"], cert["id"])
+    # bob cannot name alice's device in a key of his
+    status, answer = api(s, hb, "POST", "/apiv1/users/%s/apikeys" % bob,
+                         {"name": "theirs", "permissions": [
+                             {"obtype": "devices", "obid": dev["id"],
+                              "actions": ["read"]}]})
+    assert status == 400, answer
+    # and his key, which registered nothing, reaches no device of hers
+    bk = make_key(s, hb, bob, ["devices.read", "devices.write"])
+    status, _, body = poll(s, bk)
+    assert status == 404, body
+    register(s, bk, name="bobs")
+    status, _, body = poll(s, bk)
+    assert status == 204, body
+    # alice's signals stay hers
+    give(s, ha, alice, dev["id"], issue(s, ha, alice, ca["id"],
+                                        "bola2.example.com")["id"])
+    status, _, body = poll(s, bk)
+    assert status == 204, body
