@@ -1,7 +1,10 @@
 """Certificates apiv1 (issue 11): an agent on an API key alone.
 certctrl-apikeys.txt polls `GET /apiv1/devices/self/updates` with an
 `ak_` key: the key speaks for the device it registered, or for the one
-device its devices.read permission names, and needs devices.read."""
+device its devices.read permission names, and needs devices.read.  The
+original agent's registration body (its fingerprint, platform, model,
+version, address, user agent besides the document's fields) is taken,
+and what is not a string of bounded length is still refused."""
 import base64
 import json
 import threading
@@ -189,3 +192,62 @@ def test_bola_a_key_never_polls_another_users_device(shared_suite, users):
                                         "bola2.example.com")["id"])
     status, _, body = poll(s, bk)
     assert status == 204, body
+
+
+# ---- the original agent's registration body --------------------------------
+
+def agent_body(**over):
+    """What the original agent sends (its fingerprint and itself)."""
+    body = {"device_public_id": "3f2a9c1e-7b4d-4e8a-9c01-5d6e7f809a1b",
+            "platform": "linux", "model": "x86_64", "app_version": "1.0.0",
+            "name": "Test Device", "ip": "192.168.1.100",
+            "user_agent": "DeviceApp/1.0", "dev_pk": agent_pk()}
+    body.update(over)
+    return body
+
+
+@pytest.mark.parametrize("path", ["/apiv1/me/devices",
+                                  "/apiv1/device/registration",
+                                  "/apiv1/users/{}/devices"])
+def test_the_original_agents_registration_body(shared_suite, users, path):
+    s, ((ha, alice), _) = shared_suite, users
+    status, answer = api(s, ha, "POST", path.format(alice), agent_body())
+    assert status == 201, answer
+    dev = answer["data"].get("device", answer["data"])
+    assert dev["name"] == "Test Device"
+    # taken, not kept: the device shows the document's fields alone
+    status, one = api(s, ha, "GET", "/apiv1/users/%s/devices/%s" %
+                      (alice, dev["id"]))
+    assert status == 200
+    assert not {"platform", "model", "ip", "user_agent"} & set(one["data"])
+
+
+def devices_total(s, h, uid):
+    status, page = api(s, h, "GET", "/apiv1/users/%s/devices" % uid)
+    assert status == 200, page
+    return page["pagination"]["total"]
+
+
+BAD_AGENT = [
+    ({"platform": 5}, "platform"),
+    ({"model": ["x"]}, "model"),
+    ({"app_version": {"v": 1}}, "app_version"),
+    ({"ip": "1" * 65}, "ip"),
+    ({"user_agent": "u" * 257}, "user_agent"),
+    ({"device_public_id": "d" * 65}, "device_public_id"),
+    ({"device_public_id": True}, "device_public_id"),
+    ({"platform": "linux\x01"}, "platform"),
+    ({"fingerprint": "x"}, "fingerprint"),
+]
+
+
+@pytest.mark.parametrize("over,word", BAD_AGENT)
+def test_malformed_agent_bodies_change_nothing(shared_suite, users, over,
+                                               word):
+    s, ((ha, alice), _) = shared_suite, users
+    before = devices_total(s, ha, alice)
+    status, answer = api(s, ha, "POST", "/apiv1/me/devices",
+                         agent_body(**over))
+    assert status == 400, answer
+    assert word in answer["error"]["what"], answer
+    assert devices_total(s, ha, alice) == before
