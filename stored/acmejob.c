@@ -157,31 +157,19 @@ acmejob_note(struct ipc_chan *chan, struct ipc_msg *m)
 	return 0;
 }
 
-/* Every device holding cert hears cert.updated. */
+/*
+ * Every device holding cert hears cert.updated, then install.updated:
+ * the material it deploys under that id (certificate and key) is new.
+ */
 static int
 signal_devices(uint64_t cert)
 {
 	static const char sql[] =
-	    "SELECT device_oid FROM device_certs WHERE cert_oid = ? AND "
-	    "device_oid > ? ORDER BY device_oid LIMIT 64";
-	sqlite3_stmt	*st = db_stmt(sql);
-	uint64_t	 devs[64], after = 0;
-	int		 n, i;
+	    "SELECT device_oid FROM device_certs WHERE cert_oid = ?1 AND "
+	    "device_oid > ?2 ORDER BY device_oid LIMIT 64";
 
-	do {
-		n = 0;
-		sqlite3_bind_int64(st, 1, cert);
-		sqlite3_bind_int64(st, 2, after);
-		while (n < 64 && sqlite3_step(st) == SQLITE_ROW)
-			devs[n++] = sqlite3_column_int64(st, 0);
-		sqlite3_reset(st);
-		for (i = 0; i < n; i++)
-			if (devsignal_add(devs[i], "cert.updated", cert) == -1)
-				return -1;
-		if (n > 0)
-			after = devs[n - 1];
-	} while (n == 64);
-	return 0;
+	return devsignal_each(sql, cert, "cert.updated", cert) == -1 ||
+	    devsignal_each(sql, cert, "install.updated", cert) == -1 ? -1 : 0;
 }
 
 static int

@@ -393,6 +393,11 @@ int	 devself_key(struct ipc_chan *, struct ipc_msg *);
  */
 int	 devsignal_add(uint64_t device, const char *type, uint64_t ref);
 int	 devsignal_cert_gone(uint64_t cert);
+/* a signal to each device a paging query names (devsignal.c) */
+int	 devsignal_each(const char *sql, uint64_t key, const char *type,
+	    uint64_t ref);
+/* state.resync_required to each device holding a certificate of ca */
+int	 devsignal_ca_gone(uint64_t ca);
 /* tells frontd, whose polls for the device wait */
 void	 devsignal_wake(uint64_t device);
 /* the same for every device of a user (deleted, disabled) */

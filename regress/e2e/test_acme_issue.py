@@ -338,8 +338,10 @@ def test_renew_new_key_new_serial_and_the_device_hears(acme_suite,
     assert not t.is_alive()
     status, _, body = got["answer"]
     assert status == 200, body
+    # its material is new: cert.updated, then install.updated
     assert [(x["type"], x["ref"]) for x in body["data"]["signals"]] == \
-        [("cert.updated", {"cert_id": c["id"]})]
+        [("cert.updated", {"cert_id": c["id"]}),
+         ("install.updated", {"cert_id": c["id"]})]
     text = check_exported(s, h, uid, r, names, "id-ecPublicKey", pebble,
                           str(tmp_path))
     assert text
@@ -515,8 +517,9 @@ def test_auto_renew_at_two_thirds_of_a_short_life(make_suite, tmp_path):
         assert time.time() - issued >= 12
         status, _, body = device_poll(s, auth, "?cursor=" + cursor)
         assert status == 200, body
-        assert ("cert.updated", {"cert_id": c["id"]}) in [
-            (x["type"], x["ref"]) for x in body["data"]["signals"]]
+        got = [(x["type"], x["ref"]) for x in body["data"]["signals"]]
+        assert ("cert.updated", {"cert_id": c["id"]}) in got
+        assert ("install.updated", {"cert_id": c["id"]}) in got
         auto = [t for t in tasks(s) if t["requested_by"] == "auto-renew"]
         assert auto, tasks(s)
         status, answer = api(s, h, "GET", "/apiv1/users/%d/certificates/%s"
