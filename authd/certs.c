@@ -37,7 +37,40 @@ struct issue {
 	struct ipc_auth_cert_issue in;
 	struct pki_keyspec	 ks;
 	char			 names[CERT_SANS_MAX + 1];
+	EVP_PKEY		*key;		/* the certificate's new key */
+	void			(*keyed)(struct issue *);
+	char			 id[37];	/* an ACME certificate's */
+	uint64_t		 renew_oid;
 };
+
+static void
+issue_free(struct issue *is)
+{
+	EVP_PKEY_free(is->key);
+	free(is);
+}
+
+/* On the loop, the key the keygen thread made: on to is->keyed. */
+static void
+issue_keyed(EVP_PKEY *key, void *arg)
+{
+	struct issue	*is = arg;
+
+	if ((is->key = key) == NULL) {
+		ipc_answer_status(&is->req, 500, "cannot make the key");
+		issue_free(is);
+	} else
+		is->keyed(is);
+}
+
+/* The certificate's key is made off the loop (an RSA-4096 key takes
+ * seconds), then next goes on with is, which it then owns. */
+static void
+issue_keygen(struct issue *is, void (*next)(struct issue *))
+{
+	is->keyed = next;
+	keygen_submit(&is->ks, issue_keyed, is);
+}
 
 /* The grant, and its scope if it is an API key's: 0, or 401/403. */
 static int
@@ -148,14 +181,8 @@ static int
 seal_key(EVP_PKEY *key, const char *what, const char *id, uint8_t *sealed,
     size_t *sealed_len)
 {
-	char	 pem[CERT_KEY_PEM_MAX + 1];
-	int	 rc;
-
-	rc = pki_key_pem(key, pem, sizeof(pem)) == 0 &&
-	    seal_bound_into(SEAL_CLASS, what, id, pem, sealed,
-	    CERT_SEALED_MAX, sealed_len) == 0 ? 0 : -1;
-	explicit_bzero(pem, sizeof(pem));
-	return rc;
+	return key_seal(key, SEAL_CLASS, what, id, sealed, CERT_SEALED_MAX,
+	    sealed_len);
 }
 
 /* The CA's certificate and sealed key for stored: NULL, or why not. */
@@ -295,7 +322,7 @@ static const char *
 cert_make(const struct issue *is, const struct ipc_certkey_res *ca,
     struct ipc_store_cert_create *out)
 {
-	EVP_PKEY	*cakey, *key = NULL;
+	EVP_PKEY	*cakey, *key = is->key;
 	X509		*cacert, *x = NULL;
 	char		 cn[CERT_NAME_MAX + 1];
 	const char	*why = NULL;
@@ -303,9 +330,7 @@ cert_make(const struct issue *is, const struct ipc_certkey_res *ca,
 	if ((cakey = ca_open(ca, &cacert)) == NULL)
 		return "the CA's key does not open";
 	uuid_v4(out->cert.id);
-	if ((key = pki_keygen(&is->ks)) == NULL)
-		why = "cannot make a key";
-	else if ((x = pki_cert_make(key, is->names, cacert, cakey,
+	if ((x = pki_cert_make(key, is->names, cacert, cakey,
 	    is->in.validity_days)) == NULL ||
 	    pki_cert_pem(x, out->cert_pem, sizeof(out->cert_pem)) == -1)
 		why = "cannot make the certificate";
@@ -328,7 +353,6 @@ cert_make(const struct issue *is, const struct ipc_certkey_res *ca,
 	}
 	X509_free(x);
 	X509_free(cacert);
-	EVP_PKEY_free(key);
 	EVP_PKEY_free(cakey);
 	return why;
 }
@@ -366,7 +390,7 @@ ca_found(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 	explicit_bzero(out, sizeof(*out));
 	free(ca);
 	free(out);
-	free(is);
+	issue_free(is);
 }
 
 /*
@@ -430,16 +454,15 @@ issue_check(struct issue *is, uint32_t *retry, const char **why)
  * certificate's id, for stored to keep with the task it queues.
  */
 static void
-acme_key_store(struct issue *is, const char *id, uint64_t renew_oid)
+acme_key_store(struct issue *is)
 {
 	struct ipc_store_cert_create	*out;
-	EVP_PKEY			*key;
 
 	if ((out = calloc(1, sizeof(*out))) == NULL)
 		fatal("%s", __func__);
-	strlcpy(out->cert.id, id, sizeof(out->cert.id));
-	if ((key = pki_keygen(&is->ks)) == NULL || seal_key(key, "cert",
-	    out->cert.id, out->sealed, &out->sealed_len) == -1)
+	strlcpy(out->cert.id, is->id, sizeof(out->cert.id));
+	if (seal_key(is->key, "cert", out->cert.id, out->sealed,
+	    &out->sealed_len) == -1)
 		ipc_answer_status(&is->req, 500, "cannot make the key");
 	else {
 		memcpy(out->grant, is->in.grant, is->in.grant_len);
@@ -449,7 +472,7 @@ acme_key_store(struct issue *is, const char *id, uint64_t renew_oid)
 		    sizeof(out->acme_account));
 		strlcpy(out->dns_provider, is->in.dns_provider,
 		    sizeof(out->dns_provider));
-		out->renew_oid = renew_oid;
+		out->renew_oid = is->renew_oid;
 		out->auto_renew = is->in.auto_renew;
 		strlcpy(out->cert.status, "pending", sizeof(out->cert.status));
 		snprintf(out->cert.domain, sizeof(out->cert.domain), "%.*s",
@@ -460,9 +483,9 @@ acme_key_store(struct issue *is, const char *id, uint64_t renew_oid)
 		if (store(IPC_STORE_CERT_CREATE, out, &is->req) == -1)
 			ipc_answer_status(&is->req, 503, "try again");
 	}
-	EVP_PKEY_free(key);
 	explicit_bzero(out, sizeof(*out));
 	free(out);
+	issue_free(is);
 }
 
 /* stored named the certificate to renew (id, key type): a new key. */
@@ -491,10 +514,25 @@ renew_found(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 		ipc_answer_status(&is->req, 401, "invalid or expired token");
 	else if ((status = keygen_allowed(&g, &is->ks, &retry, &why)) != 0)
 		refuse(&is->req, status, retry, why);
-	else
-		acme_key_store(is, k->id, k->oid);
+	else {
+		strlcpy(is->id, k->id, sizeof(is->id));
+		is->renew_oid = k->oid;
+		issue_keygen(is, acme_key_store);
+		is = NULL;
+	}
 	free(k);
-	free(is);
+	if (is != NULL)
+		issue_free(is);
+}
+
+/* A private CA's certificate, its key made: the CA's key from stored. */
+static void
+ca_next(struct issue *is)
+{
+	if (ca_fetch(is) == -1) {
+		ipc_answer_status(&is->req, 503, "try again");
+		issue_free(is);
+	}
 }
 
 /* A renewal: stored says which certificate (and whose) first. */
@@ -511,7 +549,6 @@ certs_issue(struct ipc_chan *chan, struct ipc_msg *m)
 {
 	struct issue	*is;
 	const char	*why = NULL;
-	char		 id[37];
 	uint32_t	 retry;
 	int		 status;
 
@@ -533,13 +570,14 @@ certs_issue(struct ipc_chan *chan, struct ipc_msg *m)
 	} else if ((status = issue_check(is, &retry, &why)) != 0)
 		refuse(&is->req, status, retry, why);
 	else if (is->in.acme_account[0] != '\0') {
-		uuid_v4(id);
-		acme_key_store(is, id, 0);
-	} else if (ca_fetch(is) == -1)
-		ipc_answer_status(&is->req, 503, "try again");
-	else
+		uuid_v4(is->id);
+		issue_keygen(is, acme_key_store);
 		return 0;
-	free(is);
+	} else {
+		issue_keygen(is, ca_next);
+		return 0;
+	}
+	issue_free(is);
 	return 0;
 }
 

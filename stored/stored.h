@@ -446,6 +446,7 @@ int	 acmecert_queue_due(int64_t now);
 int	 acmejob_get(struct ipc_chan *, struct ipc_msg *);
 int	 acmejob_note(struct ipc_chan *, struct ipc_msg *);
 int	 acmejob_result(struct ipc_chan *, struct ipc_msg *);
+int	 acmejob_renewkey(struct ipc_chan *, struct ipc_msg *);
 
 /* events.c */
 int	 events_list(struct ipc_chan *, struct ipc_msg *);

@@ -275,12 +275,30 @@ split_names(char *s, const char **names, size_t max)
 
 static void
 done(struct worker *w, enum aw_outcome o, const char *msg,
-    const struct acme_cert *c)
+    const struct acme_cert *c, const char *window)
 {
-	const char	*f[3] = { msg, c != NULL ? c->leaf : "",
-			    c != NULL && c->chain != NULL ? c->chain : "" };
+	const char	*f[4] = { msg, c != NULL ? c->leaf : "",
+			    c != NULL && c->chain != NULL ? c->chain : "",
+			    window != NULL ? window : "" };
 
-	(void)aw_send(w->fd, AW_DONE, o, 3, f, NULL);
+	(void)aw_send(w->fd, AW_DONE, o, 4, f, NULL);
+}
+
+/*
+ * The CA's suggested renewal window for the new certificate, where its
+ * directory offers renewalInfo (RFC 9773), as "START END" in seconds;
+ * "" when it offers none or the question fails (the certificate is
+ * kept all the same, and renewed at two thirds of its lifetime).
+ */
+static void
+window_of(struct acme *a, const char *leaf, char *out, size_t len)
+{
+	struct acme_window	 win;
+
+	*out = '\0';
+	if (acme_renewal_info(a, leaf, &win) == 0)
+		snprintf(out, len, "%lld %lld", (long long)win.start,
+		    (long long)win.end);
 }
 
 /* The order: account, CSR, challenges, certificate. */
@@ -297,15 +315,16 @@ work(struct worker *w, struct acme *a)
 	const char		*names[ACME_NAMES_MAX];
 	char			*namebuf;
 	const char		*f[1] = { "" };
+	char			 window[48];
 	size_t			 zero = 0;
 
 	if (signer_init(w, &sg) == -1) {
-		done(w, AW_RETRY, "authd did not sign", NULL);
+		done(w, AW_RETRY, "authd did not sign", NULL, NULL);
 		return;
 	}
 	if (j->f[AWJ_ACCOUNT][0] == '\0' && j->f[AWJ_EAB][0] != '\0' &&
 	    eab_init(w, &eab) == -1) {
-		done(w, AW_RETRY, "authd made no EAB binding", NULL);
+		done(w, AW_RETRY, "authd made no EAB binding", NULL, NULL);
 		json_decref(sg.jwk);
 		return;
 	}
@@ -314,12 +333,12 @@ work(struct worker *w, struct acme *a)
 	    (acme_account_eab(a, &sg, j->f[AWJ_EMAIL], eab.kid != NULL ?
 	    &eab : NULL, 0) == -1 ||
 	    note(w, ACMEJOB_NOTE_ACCOUNT, acme_account_url(a)) == -1)) {
-		done(w, AW_FAILED, acme_error(a), NULL);
+		done(w, AW_FAILED, acme_error(a), NULL, NULL);
 		json_decref(sg.jwk);
 		return;
 	}
 	if (ask(w, AW_CSR, 0, 1, f, &zero, &csr) == -1 || csr.n != 1) {
-		done(w, AW_RETRY, "authd made no CSR", NULL);
+		done(w, AW_RETRY, "authd made no CSR", NULL, NULL);
 		json_decref(sg.jwk);
 		return;
 	}
@@ -337,9 +356,11 @@ work(struct worker *w, struct acme *a)
 	q.solver = &sol;
 	memset(&c, 0, sizeof(c));
 	if (acme_issue(a, &q, &c) == -1)
-		done(w, AW_FAILED, acme_error(a), NULL);
-	else
-		done(w, AW_OK, "", &c);
+		done(w, AW_FAILED, acme_error(a), NULL, NULL);
+	else {
+		window_of(a, c.leaf, window, sizeof(window));
+		done(w, AW_OK, "", &c, window);
+	}
 	acme_cert_free(&c);
 	aw_free(&csr);
 	free(namebuf);
@@ -378,7 +399,8 @@ worker_main(int fd)
 	if ((a = acme_new(w.job.f[AWJ_URL], NULL, AW_TIMEOUT)) == NULL ||
 	    (w.job.len[AWJ_CA] > 0 && acme_set_ca_pem(a, w.job.f[AWJ_CA],
 	    w.job.len[AWJ_CA]) == -1)) {
-		done(&w, AW_FAILED, "the directory cannot be used", NULL);
+		done(&w, AW_FAILED, "the directory cannot be used", NULL,
+		    NULL);
 		_exit(0);
 	}
 	acme_set_poll_limit(a, AW_POLL_LIMIT);

@@ -12,36 +12,10 @@ import time
 
 import pytest
 
-from identity import admin_token, make_user
-from test_certs_ca import api, bearer, issue, make_ca, make_key, session
+from test_agent import shared_suite, users  # noqa: F401 (fixtures)
+from test_certs_ca import api, bearer, issue, make_ca, make_key
 
 UPDATES = "/apiv1/devices/self/updates"
-
-
-@pytest.fixture(scope="module")
-def shared_suite(tmp_path_factory):
-    from suite import Suite
-    s = Suite(tmp_path_factory.mktemp("agentkeys"),
-              "limit api requests 100000\n")
-    s.start()
-    yield s
-    try:
-        s.stop()
-    finally:
-        s.remove_system_objects()
-        s.remove_state()
-    reports = s.sanitizer_reports()
-    assert not reports, "sanitizer report in %s:\n%s" % (
-        s.log_path, s.symbolized_log()[-8000:])
-
-
-@pytest.fixture(scope="module")
-def users(shared_suite):
-    token = admin_token(shared_suite)
-    make_user(shared_suite, token, "alice", "alice-password-1")
-    make_user(shared_suite, token, "bob", "bob-password-11")
-    return (session(shared_suite, "alice", "alice-password-1"),
-            session(shared_suite, "bob", "bob-password-11"))
 
 
 def agent_pk():

@@ -5,34 +5,10 @@ such signal among those kept).  install.updated, made when a held
 certificate's material is new, is proven with ACME in test_acme_issue."""
 import json
 
-import pytest
-
-from identity import admin_password
-from test_certs_ca import api, bearer, issue, make_ca, session
+from test_certs_ca import api, bearer, issue, make_ca
+from test_devices import admin, shared_suite  # noqa: F401 (fixtures)
 
 UPDATES = "/apiv1/devices/self/updates"
-
-
-@pytest.fixture(scope="module")
-def shared_suite(tmp_path_factory):
-    from suite import Suite
-    s = Suite(tmp_path_factory.mktemp("devsignals"),
-              "limit api requests 100000\n")
-    s.start()
-    yield s
-    try:
-        s.stop()
-    finally:
-        s.remove_system_objects()
-        s.remove_state()
-    reports = s.sanitizer_reports()
-    assert not reports, "sanitizer report in %s:\n%s" % (
-        s.log_path, s.symbolized_log()[-8000:])
-
-
-@pytest.fixture(scope="module")
-def admin(shared_suite):
-    return session(shared_suite, "admin", admin_password(shared_suite))
 
 
 def device(s, h, uid, name):
