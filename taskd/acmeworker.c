@@ -393,6 +393,12 @@ worker_main(int fd)
 	setproctitle("acme worker");
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	worker_sandbox();
+#ifdef MOAT_TEST
+	/* test builds: the worker proves its filter kills it (the reaper
+	 * below logs the signal) */
+	if (getenv("MOAT_TEST_ACME_FORBIDDEN") != NULL)
+		sandbox_test_forbidden();
+#endif
 	if (aw_recv(fd, &w.job) != 0 || w.job.type != AW_JOB ||
 	    w.job.n != AWJ_COUNT)
 		fatalx("acme worker: no job");
@@ -411,6 +417,41 @@ worker_main(int fd)
 	aw_free(&w.job);
 	_exit(0);
 }
+
+#ifdef MOAT_TEST
+/*
+ * Test builds: a process between the spawner and each worker waits for
+ * the worker and logs a death by a signal, so that a test sees a worker
+ * killed by its seccomp filter (SIGSYS).  Release builds leave workers
+ * to the kernel (SA_NOCLDWAIT), and nobody waits for them.
+ */
+static void __attribute__((noreturn))
+worker_reaped(int fd)
+{
+	struct sigaction sa;
+	pid_t		 pid;
+	int		 st;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_DFL;
+	sigaction(SIGCHLD, &sa, NULL);
+	if ((pid = fork()) == -1)
+		_exit(1);
+	if (pid == 0) {
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1)
+			_exit(1);
+		worker_main(fd);
+	}
+	close(fd);
+	while (waitpid(pid, &st, 0) == -1)
+		if (errno != EINTR)
+			_exit(1);
+	if (WIFSIGNALED(st))
+		log_warnx("acme worker %d: killed by signal %d", (int)pid,
+		    WTERMSIG(st));
+	_exit(0);
+}
+#endif
 
 /* The spawner's loop: a descriptor per job, a worker for each. */
 static void __attribute__((noreturn))
@@ -452,7 +493,11 @@ spawner_main(int sock)
 			close(sock);
 			if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1)
 				_exit(1);
+#ifdef MOAT_TEST
+			worker_reaped(fd);
+#else
 			worker_main(fd);
+#endif
 		default:
 			break;
 		}
