@@ -280,6 +280,8 @@ int	 unseal_bound(const char *class, const char *what, const char *id,
 int	 certs_ca_create(struct ipc_chan *, struct ipc_msg *);
 int	 certs_issue(struct ipc_chan *, struct ipc_msg *);
 int	 certs_export(struct ipc_chan *, struct ipc_msg *);
+int	 grant_scoped(const uint8_t *grant, size_t len, uint32_t scope,
+	    struct grant *, const char **why);
 
 /* egress.c */
 int	 egress_change(struct ipc_chan *, struct ipc_msg *);

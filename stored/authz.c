@@ -49,32 +49,13 @@ authz_check(const uint8_t *buf, size_t len, struct principal *p,
 }
 
 /*
- * A device's own token, its device alive; the principal is its user,
- * cred_oid the device.  0 or the status.
+ * A device's own token, its device alive (the principal is its user,
+ * cred_oid the device); with keys, also an API key that may read
+ * devices.  0 or the status (401, 403).
  */
 static int
-device_grant(const uint8_t *buf, size_t len, struct principal *p)
-{
-	struct grant	 g;
-	int		 status;
-
-	memset(p, 0, sizeof(*p));
-	if ((status = grant_fresh(buf, len, &g)) != 0)
-		return status;
-	return credentials_device(&g, p) == -1 ? 401 : 0;
-}
-
-/*
- * An update poll: a device's own token, or an API key that may read
- * devices (certctrl-apikeys.txt polls with one; the device it speaks
- * for is keyperms_device()'s).  0 or the status (401, 403).  Not
- * counted against the user's API limit: a device polls on its own
- * limit (devself.c), and a few dozen agents polling as X-Poll-Interval
- * says would otherwise spend all of it, shutting the user and every
- * other device out.
- */
-int
-authz_poller(const uint8_t *buf, size_t len, struct principal *p)
+device_or_key(const uint8_t *buf, size_t len, struct principal *p,
+    int keys)
 {
 	struct grant	 g;
 	int		 status;
@@ -84,9 +65,23 @@ authz_poller(const uint8_t *buf, size_t len, struct principal *p)
 		return status;
 	if (g.kind == GRANT_DEVICE)
 		return credentials_device(&g, p) == -1 ? 401 : 0;
-	if (g.kind != GRANT_APIKEY || credentials_alive(&g, p) == -1)
+	if (!keys || g.kind != GRANT_APIKEY || credentials_alive(&g, p) == -1)
 		return 401;
 	return p->scopes & SCOPE_DEVICES_READ ? 0 : 403;
+}
+
+/*
+ * An update poll: a device's own token, or an API key that may read
+ * devices (certctrl-apikeys.txt polls with one; the device it speaks
+ * for is keyperms_device()'s).  Not counted against the user's API
+ * limit: a device polls on its own limit (devself.c), and a few dozen
+ * agents polling as X-Poll-Interval says would otherwise spend all of
+ * it, shutting the user and every other device out.
+ */
+int
+authz_poller(const uint8_t *buf, size_t len, struct principal *p)
+{
+	return device_or_key(buf, len, p, 1);
 }
 
 /* A device's own reads: as its poll, counted against its user's API. */
@@ -97,7 +92,7 @@ authz_device(const uint8_t *buf, size_t len, struct principal *p,
 	int	 status;
 
 	*retry = 0;
-	if ((status = device_grant(buf, len, p)) != 0)
+	if ((status = device_or_key(buf, len, p, 0)) != 0)
 		return status;
 	if (!ratelimit_hit(stored_env->api, &p->user_oid,
 	    sizeof(p->user_oid), time(NULL), retry))

@@ -6,16 +6,15 @@ original agent's registration body (its fingerprint, platform, model,
 version, address, user agent besides the document's fields) is taken,
 and what is not a string of bounded length is still refused."""
 import base64
-import json
 import threading
 import time
 
 import pytest
 
+from test_agent import key_with
 from test_agent import shared_suite, users  # noqa: F401 (fixtures)
 from test_certs_ca import api, bearer, issue, make_ca, make_key
-
-UPDATES = "/apiv1/devices/self/updates"
+from test_devices import give, poll
 
 
 def agent_pk():
@@ -29,20 +28,6 @@ def register(s, h, path="/apiv1/me/devices", **body):
     status, answer = api(s, h, "POST", path, body)
     assert status == 201, answer
     return answer["data"]["device"]
-
-
-def poll(s, h, query="", client=None):
-    if client is not None:
-        status, hdrs, raw = client.send("GET", UPDATES + query, None, h)
-    else:
-        status, hdrs, raw = s.request("GET", UPDATES + query, None, h)
-    return status, hdrs, (json.loads(raw) if raw else None)
-
-
-def give(s, h, uid, dev_id, cert_id):
-    status, answer = api(s, h, "POST", "/apiv1/users/%s/devices/%s/"
-                         "certificates" % (uid, dev_id), {"cert_id": cert_id})
-    assert status == 200, answer
 
 
 def signals(body):
@@ -104,28 +89,22 @@ def test_a_key_polls_for_the_device_its_permission_names(shared_suite,
     c2 = issue(s, ha, alice, ca["id"], "n2.example.com")
     give(s, ha, alice, d1["id"], c1["id"])
     give(s, ha, alice, d2["id"], c2["id"])
-    status, answer = api(s, ha, "POST", "/apiv1/users/%s/apikeys" % alice,
-                         {"name": "one device", "permissions": [
-                             {"obtype": "devices", "obid": d2["id"],
-                              "actions": ["read"]}]})
-    assert status == 201, answer
-    key = bearer(answer["data"]["token"])
+    key = key_with(s, ha, alice, [{"obtype": "devices", "obid": d2["id"],
+                                   "actions": ["read"]}])[0]
     status, _, body = poll(s, key)
     assert status == 200, body
     assert ("cert.updated", c2["id"]) in signals(body)
     assert ("cert.updated", c1["id"]) not in signals(body)
     # a key naming two devices speaks for none
-    status, answer = api(s, ha, "POST", "/apiv1/users/%s/apikeys" % alice,
-                         {"name": "two", "permissions": [
-                             {"obtype": "devices", "obid": d, "actions":
-                              ["read"]} for d in (d1["id"], d2["id"])]})
-    assert status == 201, answer
-    status, _, body = poll(s, bearer(answer["data"]["token"]))
+    two = key_with(s, ha, alice, [{"obtype": "devices", "obid": d,
+                                   "actions": ["read"]}
+                                  for d in (d1["id"], d2["id"])])[0]
+    status, _, body = poll(s, two)
     assert status == 403 and body["error"]["code"] == 4003, body
 
 
 def test_what_a_key_needs_to_poll(shared_suite, users):
-    s, ((ha, alice), (hb, bob)) = shared_suite, users
+    s, ((ha, alice), _) = shared_suite, users
     # devices.write registers, but polling reads: 403 without devices.read
     wo = make_key(s, ha, alice, ["devices.write"])
     register(s, wo, name="write-only")

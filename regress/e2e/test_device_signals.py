@@ -3,12 +3,9 @@ tells a device what no cursor can: a private CA it was told to trust
 (ca.assigned) is gone, or the signals kept for it were cut (at most one
 such signal among those kept).  install.updated, made when a held
 certificate's material is new, is proven with ACME in test_acme_issue."""
-import json
-
 from test_certs_ca import api, bearer, issue, make_ca
 from test_devices import admin, shared_suite  # noqa: F401 (fixtures)
-
-UPDATES = "/apiv1/devices/self/updates"
+from test_devices import give, poll
 
 
 def device(s, h, uid, name):
@@ -16,22 +13,6 @@ def device(s, h, uid, name):
                          {"name": name})
     assert status == 201, answer
     return answer["data"], bearer(answer["data"]["token"])
-
-
-def give(s, h, uid, dev_id, cert_id, take=False):
-    if take:
-        status, answer = api(s, h, "DELETE", "/apiv1/users/%s/devices/%s/"
-                             "certificates/%s" % (uid, dev_id, cert_id))
-    else:
-        status, answer = api(s, h, "POST", "/apiv1/users/%s/devices/%s/"
-                             "certificates" % (uid, dev_id),
-                             {"cert_id": cert_id})
-    assert status == 200, answer
-
-
-def poll(s, dev, query=""):
-    status, hdrs, raw = s.request("GET", UPDATES + query, None, dev)
-    return status, hdrs, (json.loads(raw) if raw else None)
 
 
 def cursor_now(s, dev):
