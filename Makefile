@@ -89,7 +89,8 @@ AUTHD_SRCS = authd/authd.c authd/config.c authd/bootstrap.c \
 	authd/sshkey.c authd/sshkeys.c authd/egress.c authd/limits.c \
 	authd/replay.c authd/tlskey.c authd/acmeeab.c authd/pki.c authd/certs.c \
 	authd/dnsprov.c authd/dnsunseal.c \
-	authd/acmeacct.c authd/acmesign.c authd/acmekey.c \
+	authd/acmeacct.c authd/acmesign.c authd/acmekey.c authd/renewkey.c \
+	authd/certexport.c \
 	authd/devices.c authd/deploy.c authd/devsess.c authd/keygen.c \
 	authd/panelnames.c
 STORED_SRCS = stored/stored.c stored/config.c stored/db.c stored/schema.c \

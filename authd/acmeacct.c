@@ -14,6 +14,7 @@
 
 #include "authd.h"
 #include "body_acmeacct.h"
+#include "keygen.h"
 #include "log.h"
 #include "pki.h"
 #include "ratelimit.h"
@@ -75,14 +76,46 @@ refuse(const struct ipc_req *req, int status, uint32_t retry,
 	ipc_answer(req, &res, NULL);
 }
 
+/* An account being made, while its key is (on the keygen thread). */
+struct acct_job {
+	struct ipc_req			*req;
+	struct pki_keyspec		 ks;
+	struct ipc_acmeacct_store	 out;
+};
+
+/* On the loop, with the key: sealed to the new id, then to stored. */
+static void
+acct_keyed(EVP_PKEY *key, void *arg)
+{
+	struct acct_job	*job = arg;
+	struct ipc_msg	 sm;
+
+	if (acmeacct_key_make(key, &job->ks, &job->out) == -1) {
+		log_warnx("acme account: cannot make or seal its key");
+		ipc_answer_status(job->req, 500, "cannot make the key");
+		free(job->req);
+	} else {
+		ipc_msg_init(&sm, IPC_STORE_ACMEACCT_CREATE, 0);
+		ipc_msg_put(&sm, &job->out);
+		if (ipc_request(authd_env->chans[PROC_STORED], &sm,
+		    authd_env->conf.common.ipc_timeout_ms, stored_acct,
+		    job->req) == -1) {
+			ipc_answer_status(job->req, 503, "try again");
+			free(job->req);
+		}
+	}
+	EVP_PKEY_free(key);
+	explicit_bzero(job, sizeof(*job));
+	free(job);
+}
+
 /* IPC_AUTH_ACMEACCT_CREATE, from frontd */
 int
 acmeacct_create(struct ipc_chan *chan, struct ipc_msg *m)
 {
 	struct ipc_acmeacct_create b;
-	struct ipc_acmeacct_store *out;
+	struct acct_job		*job;
 	struct ipc_req		*req;
-	struct ipc_msg		 sm;
 	struct pki_keyspec	 ks;
 	const char		*why = NULL;
 	uint32_t		 retry = 0;
@@ -104,29 +137,18 @@ acmeacct_create(struct ipc_chan *chan, struct ipc_msg *m)
 		free(req);
 		return 0;
 	}
-	if ((out = calloc(1, sizeof(*out))) == NULL)
+	if ((job = calloc(1, sizeof(*job))) == NULL)
 		fatal("%s", __func__);
-	memcpy(out->grant, b.grant, b.grant_len);
-	out->grant_len = b.grant_len;
-	out->access = b.access;
-	memcpy(out->user, b.user, sizeof(out->user));
-	out->dialect = b.dialect;
-	out->acct = b.acct;
-	if (acmeacct_key_make(&ks, out) == -1) {
-		log_warnx("acme account: cannot make or seal its key");
-		ipc_answer_status(req, 500, "cannot make the key");
-		free(req);
-	} else {
-		ipc_msg_init(&sm, IPC_STORE_ACMEACCT_CREATE, 0);
-		ipc_msg_put(&sm, out);
-		if (ipc_request(authd_env->chans[PROC_STORED], &sm,
-		    authd_env->conf.common.ipc_timeout_ms, stored_acct,
-		    req) == -1) {
-			ipc_answer_status(req, 503, "try again");
-			free(req);
-		}
-	}
-	explicit_bzero(out, sizeof(*out));
-	free(out);
+	job->req = req;
+	job->ks = ks;
+	memcpy(job->out.grant, b.grant, b.grant_len);
+	job->out.grant_len = b.grant_len;
+	job->out.access = b.access;
+	memcpy(job->out.user, b.user, sizeof(job->out.user));
+	job->out.dialect = b.dialect;
+	job->out.acct = b.acct;
+	/* the key is made off the loop: logins go on meanwhile */
+	keygen_submit(&ks, acct_keyed, job);
+	explicit_bzero(&b, sizeof(b));
 	return 0;
 }

@@ -10,7 +10,6 @@
  * key is sealed here too, acmeacct_key_make()).  Refusals are
  * answered (409) and logged; the key is cleared after each use.
  */
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,21 +24,6 @@
 #include "log.h"
 #include "pki.h"
 #include "util.h"
-
-/* A UUID as uuid_v4() writes it: 36 characters, dashes where they go. */
-static int
-uuid_shaped(const char *s)
-{
-	size_t	 i;
-
-	if (strlen(s) != 36)
-		return 0;
-	for (i = 0; i < 36; i++)
-		if ((i == 8 || i == 13 || i == 18 || i == 23) ? s[i] != '-' :
-		    !isxdigit((unsigned char)s[i]))
-			return 0;
-	return 1;
-}
 
 /* The key sealed to class/what:id; NULL with why. */
 static EVP_PKEY *
@@ -66,25 +50,30 @@ key_open(const char *class, const char *what, const char *id,
 	return key;
 }
 
+/* A key's PEM sealed to class, what:id into sealed; 0 or -1. */
+int
+key_seal(EVP_PKEY *key, const char *class, const char *what,
+    const char *id, uint8_t *sealed, size_t cap, size_t *sealed_len)
+{
+	char	 pem[CERT_KEY_PEM_MAX + 1];
+	int	 rc;
+
+	rc = pki_key_pem(key, pem, sizeof(pem)) == 0 &&
+	    seal_bound_into(class, what, id, pem, sealed, cap,
+	    sealed_len) == 0 ? 0 : -1;
+	explicit_bzero(pem, sizeof(pem));
+	return rc;
+}
+
 /* The new key, sealed to the account's new id, into out: 0 or -1. */
 int
-acmeacct_key_make(const struct pki_keyspec *ks, struct ipc_acmeacct_store *out)
+acmeacct_key_make(EVP_PKEY *key, const struct pki_keyspec *ks,
+    struct ipc_acmeacct_store *out)
 {
-	EVP_PKEY	*key;
-	char		 pem[CERT_KEY_PEM_MAX + 1];
-	int		 rc = -1;
-
-	if ((key = pki_keygen(ks)) == NULL)
-		return -1;
 	uuid_v4(out->acct.id);
-	if (pki_key_pem(key, pem, sizeof(pem)) == 0 &&
-	    seal_bound_into(ACMEACCT_SEAL_CLASS, "key", out->acct.id, pem,
-	    out->sealed, sizeof(out->sealed), &out->sealed_len) == 0)
-		rc = 0;
 	strlcpy(out->acct.key_type, ks->name, sizeof(out->acct.key_type));
-	explicit_bzero(pem, sizeof(pem));
-	EVP_PKEY_free(key);
-	return rc;
+	return key == NULL ? -1 : key_seal(key, ACMEACCT_SEAL_CLASS, "key",
+	    out->acct.id, out->sealed, sizeof(out->sealed), &out->sealed_len);
 }
 
 static void

@@ -88,6 +88,7 @@ static const struct ipc_handler handlers[] = {
 	{ IPC_ACME_SIGN, acmejob_sign, LIVE },
 	{ IPC_ACME_CSR, acmejob_csr, LIVE },
 	{ IPC_ACME_EAB, acmejob_eab, LIVE },
+	{ IPC_ACME_RENEWKEY, acmejob_renewkey, LIVE },
 };
 
 /* Exported for the unit test that checks every process's table. */

@@ -3,6 +3,8 @@
 
 #include <stdint.h>
 
+#include <openssl/types.h>
+
 #include "body_auth.h"
 #include "cidr.h"
 #include "crypto.h"
@@ -278,6 +280,8 @@ int	 unseal_bound(const char *class, const char *what, const char *id,
 int	 certs_ca_create(struct ipc_chan *, struct ipc_msg *);
 int	 certs_issue(struct ipc_chan *, struct ipc_msg *);
 int	 certs_export(struct ipc_chan *, struct ipc_msg *);
+int	 grant_scoped(const uint8_t *grant, size_t len, uint32_t scope,
+	    struct grant *, const char **why);
 
 /* egress.c */
 int	 egress_change(struct ipc_chan *, struct ipc_msg *);
@@ -295,7 +299,7 @@ int	 egress_unseal(struct ipc_chan *, struct ipc_msg *);
 #define CERT_SEAL_CLASS		"pki"	/* certs.c's, "cert:<id>" */
 struct pki_keyspec;
 struct ipc_acmeacct_store;
-int	 acmeacct_key_make(const struct pki_keyspec *,
+int	 acmeacct_key_make(EVP_PKEY *, const struct pki_keyspec *,
 	    struct ipc_acmeacct_store *);
 int	 acmeacct_create(struct ipc_chan *, struct ipc_msg *);
 /* acmesign.c: what taskd's ACME job has authd do with a sealed key */
@@ -312,6 +316,9 @@ void	 acme_eab_do(const struct ipc_acme_eab *, struct ipc_acme_eab_res *);
 int	 acmejob_sign(struct ipc_chan *, struct ipc_msg *);
 int	 acmejob_csr(struct ipc_chan *, struct ipc_msg *);
 int	 acmejob_eab(struct ipc_chan *, struct ipc_msg *);
+int	 acmejob_renewkey(struct ipc_chan *, struct ipc_msg *);
+int	 key_seal(EVP_PKEY *, const char *class, const char *what,
+	    const char *id, uint8_t *sealed, size_t cap, size_t *sealed_len);
 
 /* tlskey.c: the TLS server key, and frontd's handshake signatures */
 /* panelnames.c: the names of the suite's own certificate */

@@ -2,7 +2,8 @@
  * Private CAs and their certificates (issue 11).  Every private key is
  * made here, sealed here bound to its object's id ("pki", "ca:<id>" or
  * "cert:<id>"), kept sealed by stored, and opened here alone: to sign a
- * certificate with a CA's key, or for an export its owner may make.
+ * certificate with a CA's key, or for an export its owner may make
+ * (certexport.c).
  * stored decides whose a CA or certificate is (the client's grant goes
  * with every request); authd checks the grant's scopes first only so as
  * not to make a key that stored would refuse to keep.
@@ -37,10 +38,43 @@ struct issue {
 	struct ipc_auth_cert_issue in;
 	struct pki_keyspec	 ks;
 	char			 names[CERT_SANS_MAX + 1];
+	EVP_PKEY		*key;		/* the certificate's new key */
+	void			(*keyed)(struct issue *);
+	char			 id[37];	/* an ACME certificate's */
+	uint64_t		 renew_oid;
 };
 
+static void
+issue_free(struct issue *is)
+{
+	EVP_PKEY_free(is->key);
+	free(is);
+}
+
+/* On the loop, the key the keygen thread made: on to is->keyed. */
+static void
+issue_keyed(EVP_PKEY *key, void *arg)
+{
+	struct issue	*is = arg;
+
+	if ((is->key = key) == NULL) {
+		ipc_answer_status(&is->req, 500, "cannot make the key");
+		issue_free(is);
+	} else
+		is->keyed(is);
+}
+
+/* The certificate's key is made off the loop (an RSA-4096 key takes
+ * seconds), then next goes on with is, which it then owns. */
+static void
+issue_keygen(struct issue *is, void (*next)(struct issue *))
+{
+	is->keyed = next;
+	keygen_submit(&is->ks, issue_keyed, is);
+}
+
 /* The grant, and its scope if it is an API key's: 0, or 401/403. */
-static int
+int
 grant_scoped(const uint8_t *grant, size_t len, uint32_t scope,
     struct grant *gp, const char **why)
 {
@@ -148,14 +182,8 @@ static int
 seal_key(EVP_PKEY *key, const char *what, const char *id, uint8_t *sealed,
     size_t *sealed_len)
 {
-	char	 pem[CERT_KEY_PEM_MAX + 1];
-	int	 rc;
-
-	rc = pki_key_pem(key, pem, sizeof(pem)) == 0 &&
-	    seal_bound_into(SEAL_CLASS, what, id, pem, sealed,
-	    CERT_SEALED_MAX, sealed_len) == 0 ? 0 : -1;
-	explicit_bzero(pem, sizeof(pem));
-	return rc;
+	return key_seal(key, SEAL_CLASS, what, id, sealed, CERT_SEALED_MAX,
+	    sealed_len);
 }
 
 /* The CA's certificate and sealed key for stored: NULL, or why not. */
@@ -295,7 +323,7 @@ static const char *
 cert_make(const struct issue *is, const struct ipc_certkey_res *ca,
     struct ipc_store_cert_create *out)
 {
-	EVP_PKEY	*cakey, *key = NULL;
+	EVP_PKEY	*cakey, *key = is->key;
 	X509		*cacert, *x = NULL;
 	char		 cn[CERT_NAME_MAX + 1];
 	const char	*why = NULL;
@@ -303,9 +331,7 @@ cert_make(const struct issue *is, const struct ipc_certkey_res *ca,
 	if ((cakey = ca_open(ca, &cacert)) == NULL)
 		return "the CA's key does not open";
 	uuid_v4(out->cert.id);
-	if ((key = pki_keygen(&is->ks)) == NULL)
-		why = "cannot make a key";
-	else if ((x = pki_cert_make(key, is->names, cacert, cakey,
+	if ((x = pki_cert_make(key, is->names, cacert, cakey,
 	    is->in.validity_days)) == NULL ||
 	    pki_cert_pem(x, out->cert_pem, sizeof(out->cert_pem)) == -1)
 		why = "cannot make the certificate";
@@ -328,7 +354,6 @@ cert_make(const struct issue *is, const struct ipc_certkey_res *ca,
 	}
 	X509_free(x);
 	X509_free(cacert);
-	EVP_PKEY_free(key);
 	EVP_PKEY_free(cakey);
 	return why;
 }
@@ -366,7 +391,7 @@ ca_found(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 	explicit_bzero(out, sizeof(*out));
 	free(ca);
 	free(out);
-	free(is);
+	issue_free(is);
 }
 
 /*
@@ -455,16 +480,15 @@ issue_check(struct issue *is, uint32_t *retry, const char **why)
  * certificate's id, for stored to keep with the task it queues.
  */
 static void
-acme_key_store(struct issue *is, const char *id, uint64_t renew_oid)
+acme_key_store(struct issue *is)
 {
 	struct ipc_store_cert_create	*out;
-	EVP_PKEY			*key;
 
 	if ((out = calloc(1, sizeof(*out))) == NULL)
 		fatal("%s", __func__);
-	strlcpy(out->cert.id, id, sizeof(out->cert.id));
-	if ((key = pki_keygen(&is->ks)) == NULL || seal_key(key, "cert",
-	    out->cert.id, out->sealed, &out->sealed_len) == -1)
+	strlcpy(out->cert.id, is->id, sizeof(out->cert.id));
+	if (seal_key(is->key, "cert", out->cert.id, out->sealed,
+	    &out->sealed_len) == -1)
 		ipc_answer_status(&is->req, 500, "cannot make the key");
 	else {
 		memcpy(out->grant, is->in.grant, is->in.grant_len);
@@ -474,7 +498,7 @@ acme_key_store(struct issue *is, const char *id, uint64_t renew_oid)
 		    sizeof(out->acme_account));
 		strlcpy(out->dns_provider, is->in.dns_provider,
 		    sizeof(out->dns_provider));
-		out->renew_oid = renew_oid;
+		out->renew_oid = is->renew_oid;
 		out->auto_renew = is->in.auto_renew;
 		strlcpy(out->cert.status, "pending", sizeof(out->cert.status));
 		snprintf(out->cert.domain, sizeof(out->cert.domain), "%.*s",
@@ -485,9 +509,9 @@ acme_key_store(struct issue *is, const char *id, uint64_t renew_oid)
 		if (store(IPC_STORE_CERT_CREATE, out, &is->req) == -1)
 			ipc_answer_status(&is->req, 503, "try again");
 	}
-	EVP_PKEY_free(key);
 	explicit_bzero(out, sizeof(*out));
 	free(out);
+	issue_free(is);
 }
 
 /* stored named the certificate to renew (id, key type): a new key. */
@@ -516,10 +540,25 @@ renew_found(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 		ipc_answer_status(&is->req, 401, "invalid or expired token");
 	else if ((status = keygen_allowed(&g, &is->ks, &retry, &why)) != 0)
 		refuse(&is->req, status, retry, why);
-	else
-		acme_key_store(is, k->id, k->oid);
+	else {
+		strlcpy(is->id, k->id, sizeof(is->id));
+		is->renew_oid = k->oid;
+		issue_keygen(is, acme_key_store);
+		is = NULL;
+	}
 	free(k);
-	free(is);
+	if (is != NULL)
+		issue_free(is);
+}
+
+/* A private CA's certificate, its key made: the CA's key from stored. */
+static void
+ca_next(struct issue *is)
+{
+	if (ca_fetch(is) == -1) {
+		ipc_answer_status(&is->req, 503, "try again");
+		issue_free(is);
+	}
 }
 
 /* A renewal: stored says which certificate (and whose) first. */
@@ -536,7 +575,6 @@ certs_issue(struct ipc_chan *chan, struct ipc_msg *m)
 {
 	struct issue	*is;
 	const char	*why = NULL;
-	char		 id[37];
 	uint32_t	 retry;
 	int		 status;
 
@@ -558,100 +596,13 @@ certs_issue(struct ipc_chan *chan, struct ipc_msg *m)
 	} else if ((status = issue_check(is, &retry, &why)) != 0)
 		refuse(&is->req, status, retry, why);
 	else if (is->in.acme_account[0] != '\0') {
-		uuid_v4(id);
-		acme_key_store(is, id, 0);
-	} else if (ca_fetch(is) == -1)
-		ipc_answer_status(&is->req, 503, "try again");
-	else
+		uuid_v4(is->id);
+		issue_keygen(is, acme_key_store);
 		return 0;
-	free(is);
-	return 0;
-}
-
-/* The export's answer: the key's PEM in base64, then all of it cleared. */
-static void
-export_answer(struct ipc_req *req, const struct ipc_certkey_res *k)
-{
-	struct ipc_cert_export_res	*out;
-	char				 pem[CERT_KEY_PEM_MAX + 1];
-
-	if ((out = calloc(1, sizeof(*out))) == NULL)
-		fatal("%s", __func__);
-	if (unseal_bound(SEAL_CLASS, "cert", k->id, k->sealed, k->sealed_len,
-	    pem, sizeof(pem)) == -1) {
-		log_warnx("certificate %s: its key does not open", k->id);
-		ipc_answer_status(req, 500, "the key does not open");
 	} else {
-		/* standard base64, as certctrl's clients `base64 -d` it */
-		EVP_EncodeBlock((unsigned char *)out->privkey,
-		    (const unsigned char *)pem, (int)strlen(pem));
-		out->head.status = 200;
-		strlcpy(out->head.message, "ok", sizeof(out->head.message));
-		strlcpy(out->cert_pem, k->cert_pem, sizeof(out->cert_pem));
-		strlcpy(out->chain_pem, k->chain_pem, sizeof(out->chain_pem));
-		ipc_answer(req, out, NULL);
-	}
-	explicit_bzero(pem, sizeof(pem));
-	explicit_bzero(out, sizeof(*out));
-	free(out);
-}
-
-static void
-key_found(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
-{
-	struct ipc_req		*req = arg;
-	struct ipc_certkey_res	*k;
-
-	(void)chan;
-	if ((k = calloc(1, sizeof(*k))) == NULL)
-		fatal("%s", __func__);
-	if (m == NULL)
-		ipc_answer_status(req, 503, "try again");
-	else if (ipc_msg_get(m, k) == -1)
-		ipc_answer_status(req, 500, "internal error");
-	else if (!ipc_status_ok(k->head.status))
-		ipc_answer_status(req, k->head.status, k->head.message);
-	else
-		export_answer(req, k);
-	explicit_bzero(k, sizeof(*k));
-	free(k);
-	free(req);
-}
-
-/*
- * IPC_AUTH_CERT_EXPORT, from frontd: stored checks that the client may
- * take the key (certs.write), records the export and hands over the
- * seal; authd opens it for this answer alone.
- */
-int
-certs_export(struct ipc_chan *chan, struct ipc_msg *m)
-{
-	struct ipc_req		*req;
-	struct ipc_certkey_get	 q;
-	struct ipc_msg		 out;
-	const char		*why = NULL;
-	int			 status;
-
-	if ((req = malloc(sizeof(*req))) == NULL)
-		fatal("%s", __func__);
-	*req = ipc_req_of(chan, m);
-	if (ipc_msg_get(m, &q) == -1) {
-		free(req);
-		return -1;
-	}
-	q.op = CERTKEY_EXPORT;
-	if ((status = grant_scoped(q.grant, q.grant_len, SCOPE_CERTS_WRITE,
-	    NULL, &why)) != 0) {
-		ipc_answer_status(req, status, why);
-		free(req);
+		issue_keygen(is, ca_next);
 		return 0;
 	}
-	ipc_msg_init(&out, IPC_CERTKEY_GET, 0);
-	ipc_msg_put(&out, &q);
-	if (ipc_request(authd_env->chans[PROC_STORED], &out,
-	    authd_env->conf.common.ipc_timeout_ms, key_found, req) == -1) {
-		ipc_answer_status(req, 503, "try again");
-		free(req);
-	}
+	issue_free(is);
 	return 0;
 }

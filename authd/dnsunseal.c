@@ -6,27 +6,12 @@
  * (authd/dnsprov.c), so a seal copied from another provider's row, or
  * sent with another id, opens nothing.
  */
-#include <ctype.h>
 #include <string.h>
 
 #include "authd.h"
 #include "body_dns.h"
 #include "log.h"
-
-/* A UUID as uuid_v4() writes it: 36 characters, dashes where they go. */
-static int
-uuid_shaped(const char *s)
-{
-	size_t	 i;
-
-	if (strlen(s) != 36)
-		return 0;
-	for (i = 0; i < 36; i++)
-		if ((i == 8 || i == 13 || i == 18 || i == 23) ? s[i] != '-' :
-		    !isxdigit((unsigned char)s[i]))
-			return 0;
-	return 1;
-}
+#include "util.h"
 
 /* 0 with the secret, or -1 with why. */
 int

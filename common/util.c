@@ -1,6 +1,7 @@
 #include <sys/types.h>
 #include <sys/random.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -121,6 +122,20 @@ uuid_v4(char dst[37])
 		dst[o++] = hex[b[i] & 0xf];
 	}
 	dst[o] = '\0';
+}
+
+int
+uuid_shaped(const char *s)
+{
+	size_t	 i;
+
+	if (strlen(s) != 36)
+		return 0;
+	for (i = 0; i < 36; i++)
+		if ((i == 8 || i == 13 || i == 18 || i == 23) ? s[i] != '-' :
+		    !isxdigit((unsigned char)s[i]))
+			return 0;
+	return 1;
 }
 
 int

@@ -22,6 +22,8 @@ uint64_t monotonic_ms(void);
 const char *format_duration(uint64_t seconds, char *dst, size_t dstlen);
 /* A random (version 4) UUID in its 36-character text form. */
 void	 uuid_v4(char dst[37]);
+/* Whether s has a UUID's shape, as uuid_v4() writes it (any case). */
+int	 uuid_shaped(const char *);
 /* One line of text: no C0 control character and no DEL. */
 int	 text_is_line(const char *);
 /* The longest prefix of s of at most max bytes that ends on a character. */

@@ -63,6 +63,42 @@ device_answer(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 }
 
 /*
+ * What the original agent sends about itself on registration besides
+ * the document's fields (its fingerprint as device_public_id, platform,
+ * model, app_version, ip, user_agent): strings of bounded length,
+ * checked and not kept, since no document reads them back (the ip is
+ * the agent's word, not the peer's, and moat records the peer itself).
+ */
+static int
+agent_fields(struct api_req *r, json_t *body)
+{
+	static const struct {
+		const char	*name;
+		size_t		 max;
+	} extra[] = {
+		{ "device_public_id", 64 }, { "platform", 64 },
+		{ "model", 128 }, { "app_version", 64 }, { "ip", 64 },
+		{ "user_agent", 256 },
+	};
+	const char	*v;
+	char		 why[64];
+	size_t		 i;
+
+	for (i = 0; i < sizeof(extra) / sizeof(extra[0]); i++) {
+		if (optional_string_field(r, body, extra[i].name,
+		    extra[i].max, "", &v) == -1)
+			return -1;
+		if (!text_is_line(v)) {
+			snprintf(why, sizeof(why), "\"%s\" must be one line "
+			    "of text", extra[i].name);
+			api_error(r, 400, why);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
  * A device's body into q with the caller's grant: dev_pk is required of
  * an agent's registration and optional otherwise.  0, or -1 with the
  * error answered.
@@ -74,6 +110,7 @@ apiv1_device_body(struct api_req *r, json_t *body, int pk_required,
 	const char	*name, *desc, *type, *pk;
 
 	if (api_only_fields(r, body, r->route->fields) == -1 ||
+	    agent_fields(r, body) == -1 ||
 	    string_field(r, body, "name", DEVICE_NAME_MAX, &name) == -1 ||
 	    optional_string_field(r, body, "description", DEVICE_DESC_MAX,
 	    "", &desc) == -1 || optional_string_field(r, body, "device_type",

@@ -110,7 +110,8 @@ render_signal(const struct signal_rec *s)
 {
 	json_t	*ref;
 
-	if (strncmp(s->type, "cert.", 5) == 0 && s->ref[0] != '\0')
+	if ((strncmp(s->type, "cert.", 5) == 0 ||
+	    strcmp(s->type, "install.updated") == 0) && s->ref[0] != '\0')
 		ref = json_pack("{s:I}", "cert_id",
 		    (json_int_t)strtoll(s->ref, NULL, 10));
 	else if (strcmp(s->type, "ca.assigned") == 0 && s->ref[0] != '\0')

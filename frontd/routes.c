@@ -71,8 +71,10 @@ static const char *const f_cert_create[] = { "domain", "domain_name", "sans",
     "ca_id", "acme_account_id", "acct_id", "dns_provider_id", "key_type",
     "key_bits", "validity_days", "auto_renew", "action", NULL };
 
+/* with what the original agent also sends (apiv1_device_body()) */
 static const char *const f_device_create[] = { "name", "description",
-    "device_type", "dev_pk", NULL };
+    "device_type", "dev_pk", "device_public_id", "platform", "model",
+    "app_version", "ip", "user_agent", NULL };
 static const char *const f_cert_id[] = { "cert_id", NULL };
 static const char *const f_device_id[] = { "device_id", NULL };
 static const char *const f_refresh[] = { "refresh_token", NULL };

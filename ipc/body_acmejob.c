@@ -10,6 +10,7 @@ const struct ipc_body body_acmejob_get =
 
 static const struct ipc_field acmejob_res_fields[] = {
 	IPC_FIELD(ipc_acmejob_res, head, IPC_FT_HEAD),
+	IPC_FIELD(ipc_acmejob_res, key_type, IPC_FT_STR),
 	IPC_FIELD(ipc_acmejob_res, cert_oid, IPC_FT_U64),
 	IPC_FIELD(ipc_acmejob_res, cert_id, IPC_FT_STR),
 	IPC_FIELD(ipc_acmejob_res, names, IPC_FT_STR),
@@ -48,6 +49,25 @@ static const struct ipc_field acmejob_result_fields[] = {
 	IPC_FIELD(ipc_acmejob_result, issuer, IPC_FT_STR),
 	IPC_FIELD(ipc_acmejob_result, not_before, IPC_FT_I64),
 	IPC_FIELD(ipc_acmejob_result, not_after, IPC_FT_I64),
+	IPC_FIELD(ipc_acmejob_result, renew_at, IPC_FT_I64),
 };
 const struct ipc_body body_acmejob_result =
     IPC_BODY(ipc_acmejob_result, acmejob_result_fields);
+
+static const struct ipc_field acme_renewkey_fields[] = {
+	IPC_FIELD(ipc_acme_renewkey, task_oid, IPC_FT_U64),
+	IPC_FIELD(ipc_acme_renewkey, fence, IPC_FT_U64),
+	IPC_FIELD(ipc_acme_renewkey, cert_id, IPC_FT_STR),
+	IPC_FIELD(ipc_acme_renewkey, key_type, IPC_FT_STR),
+};
+const struct ipc_body body_acme_renewkey =
+    IPC_BODY(ipc_acme_renewkey, acme_renewkey_fields);
+
+static const struct ipc_field store_renewkey_fields[] = {
+	IPC_FIELD(ipc_store_renewkey, task_oid, IPC_FT_U64),
+	IPC_FIELD(ipc_store_renewkey, fence, IPC_FT_U64),
+	IPC_FIELD(ipc_store_renewkey, cert_id, IPC_FT_STR),
+	IPC_FIELD_AUX(ipc_store_renewkey, sealed, IPC_FT_BIN, sealed_len),
+};
+const struct ipc_body body_store_renewkey =
+    IPC_BODY(ipc_store_renewkey, store_renewkey_fields);

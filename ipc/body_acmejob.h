@@ -31,9 +31,14 @@ struct ipc_acmejob_get {
 	uint64_t	 fence;
 };
 
-/* acme.job.res */
+/*
+ * acme.job.res.  Status 202: the task renews and no new key is kept
+ * yet; only cert_oid, cert_id and key_type are set, and taskd has
+ * authd make one (acme.renewkey) before it asks again.
+ */
 struct ipc_acmejob_res {
 	struct ipc_head	 head;
+	char		 key_type[CERT_KEYTYPE_MAX + 1];
 	uint64_t	 cert_oid;
 	char		 cert_id[37];
 	char		 names[CERT_SANS_MAX + 1];
@@ -70,11 +75,37 @@ struct ipc_acmejob_result {
 	char		 issuer[CERT_NAME_MAX + 1];
 	int64_t		 not_before;
 	int64_t		 not_after;
+	int64_t		 renew_at;	/* 0: two thirds of its lifetime */
+};
+
+/*
+ * acme.renewkey (taskd to authd): a new key of key_type for the
+ * certificate cert_id of the renewal taskd leases; authd makes it on
+ * its keygen thread, seals it to cert_id and hands it to stored
+ * (store.renewkey), which keeps it only for that lease, as the
+ * certificate's renew_key_sealed, until the new certificate is stored.
+ */
+struct ipc_acme_renewkey {
+	uint64_t	 task_oid;
+	uint64_t	 fence;
+	char		 cert_id[37];
+	char		 key_type[CERT_KEYTYPE_MAX + 1];
+};
+
+/* store.renewkey (authd to stored): that key, sealed */
+struct ipc_store_renewkey {
+	uint64_t	 task_oid;
+	uint64_t	 fence;
+	char		 cert_id[37];
+	uint8_t		 sealed[CERT_SEALED_MAX];
+	size_t		 sealed_len;
 };
 
 extern const struct ipc_body body_acmejob_get;
 extern const struct ipc_body body_acmejob_res;
 extern const struct ipc_body body_acmejob_note;
 extern const struct ipc_body body_acmejob_result;
+extern const struct ipc_body body_acme_renewkey;
+extern const struct ipc_body body_store_renewkey;
 
 #endif

@@ -626,6 +626,17 @@ static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 	    &body_devsess_rotate, NULL },
 	[IPC_DEVSESS_RES] = { IPC_DEVSESS_RES, "devsess.res", 2 * KIB, AF, REP,
 	    0, &body_devsess_res, NULL },
+	/* an auto-renewal's new key: taskd asks authd for the renewal it
+	 * leases, authd makes and seals it, stored keeps it for that lease
+	 * alone */
+	[IPC_ACME_RENEWKEY] = { IPC_ACME_RENEWKEY, "acme.renewkey", SMALL,
+	    R(TASKD, AUTHD), REQ, IPC_ACME_RENEWKEY_RES, &body_acme_renewkey,
+	    NULL },
+	[IPC_ACME_RENEWKEY_RES] = { IPC_ACME_RENEWKEY_RES,
+	    "acme.renewkey.res", SMALL, R(AUTHD, TASKD), REP, 0,
+	    &body_status_res, NULL },
+	[IPC_STORE_RENEWKEY] = { IPC_STORE_RENEWKEY, "store.renewkey",
+	    4 * KIB, AS, REQ, IPC_OP_RES, &body_store_renewkey, NULL },
 };
 
 const struct ipc_msgdef *

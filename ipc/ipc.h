@@ -320,6 +320,11 @@ enum ipc_type {
 	IPC_AUTH_DEVICE_REFRESH,
 	IPC_STORE_DEVSESS_ROTATE,
 	IPC_DEVSESS_RES,
+	/* certificates apiv1: an auto-renewal's new key, made by authd for
+	 * the renewal taskd leases, kept by stored with it */
+	IPC_ACME_RENEWKEY,
+	IPC_ACME_RENEWKEY_RES,
+	IPC_STORE_RENEWKEY,
 	IPC_TYPE_MAX
 };
 

@@ -90,7 +90,7 @@ child_environment(void)
 	static const char *const pass[] = { "ASAN_OPTIONS", "UBSAN_OPTIONS",
 	    "LSAN_OPTIONS", "MOAT_TEST_NOSANDBOX", "MOAT_TEST_ACME_CHALLENGES",
 	    "MOAT_TEST_HTTP01_PRESENT", "MOAT_TEST_HTTP01_CLEANUP",
-	    "MOAT_TEST_ACME_PAUSE", NULL };
+	    "MOAT_TEST_ACME_PAUSE", "MOAT_TEST_ACME_FORBIDDEN", NULL };
 	size_t		 i;
 	char		*v;
 

@@ -278,7 +278,8 @@ acmecert_failed(uint64_t task_oid, const char *message)
 
 /*
  * Auto-renew: an issued ACME certificate with auto_renew gets a
- * cert.issue (its key kept: stored makes no key) once renew_at, two
+ * cert.renew (its new key asked of authd by the task: acmejob.c and
+ * taskd's acme.renewkey) once renew_at, two
  * thirds of its lifetime, has come (acmejob.c sets it with the
  * certificate), unless a task of it is pending or running.  A failure
  * puts renew_at off by an hour, doubling with each failure in a row, a
@@ -306,7 +307,7 @@ acmecert_queue_due(int64_t now)
 		due[k++] = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
 	for (i = 0; i < k; i++)
-		if (queue(CERT_ISSUE, due[i], "auto-renew") == -1)
+		if (queue(CERT_RENEW, due[i], "auto-renew") == -1)
 			return -1;
 	if (k > 0)
 		log_info("auto-renew: %d certificate(s) queued", k);

@@ -42,7 +42,11 @@ blob_col(sqlite3_stmt *st, int col, uint8_t *dst, size_t cap, size_t *len)
 	return 0;
 }
 
-/* The certificate, its account and the order: 0, or -1. */
+/*
+ * The certificate, its account and the order: 0, or -1; 1 for a
+ * renewal whose new key is not made yet (an auto-renewal: stored makes
+ * no key), with the certificate's oid, id and key type alone.
+ */
 static int
 job_load(uint64_t task, uint64_t cert, int renew, struct ipc_acmejob_res *r)
 {
@@ -50,17 +54,24 @@ job_load(uint64_t task, uint64_t cert, int renew, struct ipc_acmejob_res *r)
 	    "THEN c.renew_key_sealed ELSE c.key_sealed END, a.oid, a.id, "
 	    "a.email, a.directory, a.account_url, a.key_sealed, "
 	    "coalesce(c.dns_provider_oid, 0), (SELECT order_url FROM tasks "
-	    "WHERE oid = ?2) FROM certificates c JOIN acme_accounts a ON "
-	    "a.oid = c.acme_account_oid WHERE c.oid = ?1";
+	    "WHERE oid = ?2), c.key_type FROM certificates c JOIN "
+	    "acme_accounts a ON a.oid = c.acme_account_oid WHERE c.oid = ?1";
 	sqlite3_stmt	*st = db_stmt(sql);
 	uint64_t	 prov = 0;
-	int		 rc = -1;
+	int		 rc = -1, row;
 
 	sqlite3_bind_int64(st, 1, cert);
 	sqlite3_bind_int64(st, 2, task);
 	sqlite3_bind_int(st, 3, renew);
-	if (sqlite3_step(st) == SQLITE_ROW &&
-	    blob_col(st, 3, r->cert_sealed, sizeof(r->cert_sealed),
+	row = sqlite3_step(st) == SQLITE_ROW;
+	if (row && renew && sqlite3_column_type(st, 3) == SQLITE_NULL) {
+		r->cert_oid = sqlite3_column_int64(st, 0);
+		db_text_col(st, 1, r->cert_id, sizeof(r->cert_id));
+		db_text_col(st, 12, r->key_type, sizeof(r->key_type));
+		sqlite3_reset(st);
+		return 1;
+	}
+	if (row && blob_col(st, 3, r->cert_sealed, sizeof(r->cert_sealed),
 	    &r->cert_sealed_len) == 0 && blob_col(st, 9, r->acct_sealed,
 	    sizeof(r->acct_sealed), &r->acct_sealed_len) == 0) {
 		r->cert_oid = sqlite3_column_int64(st, 0);
@@ -91,6 +102,7 @@ acmejob_get(struct ipc_chan *chan, struct ipc_msg *m)
 	struct ipc_req		 req = ipc_req_of(chan, m);
 	uint64_t		 cert;
 	uint32_t		 action = 0;
+	int			 rc = -1;
 
 	if (ipc_msg_get(m, &q) == -1)
 		return -1;
@@ -99,11 +111,14 @@ acmejob_get(struct ipc_chan *chan, struct ipc_msg *m)
 	if ((cert = leased_cert(q.task_oid, q.fence, &action)) == 0)
 		head_set(&r->head, 409, "no such task leased, or its "
 		    "certificate is gone");
-	else if (job_load(q.task_oid, cert, action == CERT_RENEW, r) == -1) {
+	else if ((rc = job_load(q.task_oid, cert, action == CERT_RENEW,
+	    r)) == -1) {
 		memset(r, 0, sizeof(*r));
 		head_set(&r->head, 404, "the certificate, its key or its "
 		    "account is gone");
-	} else
+	} else if (rc == 1)
+		head_set(&r->head, 202, "the renewal's new key is not made");
+	else
 		head_set(&r->head, 200, "ok");
 	ipc_answer(&req, r, NULL);
 	explicit_bzero(r, sizeof(*r));
@@ -157,31 +172,19 @@ acmejob_note(struct ipc_chan *chan, struct ipc_msg *m)
 	return 0;
 }
 
-/* Every device holding cert hears cert.updated. */
+/*
+ * Every device holding cert hears cert.updated, then install.updated:
+ * the material it deploys under that id (certificate and key) is new.
+ */
 static int
 signal_devices(uint64_t cert)
 {
 	static const char sql[] =
-	    "SELECT device_oid FROM device_certs WHERE cert_oid = ? AND "
-	    "device_oid > ? ORDER BY device_oid LIMIT 64";
-	sqlite3_stmt	*st = db_stmt(sql);
-	uint64_t	 devs[64], after = 0;
-	int		 n, i;
+	    "SELECT device_oid FROM device_certs WHERE cert_oid = ?1 AND "
+	    "device_oid > ?2 ORDER BY device_oid LIMIT 64";
 
-	do {
-		n = 0;
-		sqlite3_bind_int64(st, 1, cert);
-		sqlite3_bind_int64(st, 2, after);
-		while (n < 64 && sqlite3_step(st) == SQLITE_ROW)
-			devs[n++] = sqlite3_column_int64(st, 0);
-		sqlite3_reset(st);
-		for (i = 0; i < n; i++)
-			if (devsignal_add(devs[i], "cert.updated", cert) == -1)
-				return -1;
-		if (n > 0)
-			after = devs[n - 1];
-	} while (n == 64);
-	return 0;
+	return devsignal_each(sql, cert, "cert.updated", cert) == -1 ||
+	    devsignal_each(sql, cert, "install.updated", cert) == -1 ? -1 : 0;
 }
 
 static int
@@ -192,7 +195,9 @@ keep_result(uint64_t cert, int renew, const struct ipc_acmejob_result *r)
 	    "not_before = ?5, not_after = ?6, key_sealed = CASE WHEN ?7 THEN "
 	    "renew_key_sealed ELSE key_sealed END, renew_key_sealed = CASE "
 	    "WHEN ?7 THEN NULL ELSE renew_key_sealed END, "
-	    "renew_at = ?5 + (?6 - ?5) * 2 / 3, renew_failures = 0 "
+	    "renew_at = CASE WHEN ?9 > 0 AND ?9 < ?6 THEN CASE WHEN ?9 < ?5 "
+	    "THEN ?5 ELSE ?9 END ELSE ?5 + (?6 - ?5) * 2 / 3 END, "
+	    "renew_failures = 0 "
 	    "WHERE oid = ?8 AND (?7 = 0 OR renew_key_sealed IS NOT NULL)";
 	sqlite3_stmt	*st = db_stmt(sql);
 	int		 rc;
@@ -205,6 +210,7 @@ keep_result(uint64_t cert, int renew, const struct ipc_acmejob_result *r)
 	sqlite3_bind_int64(st, 6, r->not_after);
 	sqlite3_bind_int(st, 7, renew);
 	sqlite3_bind_int64(st, 8, cert);
+	sqlite3_bind_int64(st, 9, r->renew_at);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE && sqlite3_changes(sqlite3_db_handle(st)) ==
@@ -240,5 +246,53 @@ acmejob_result(struct ipc_chan *chan, struct ipc_msg *m)
 	    "not a certificate" : status == 409 ? "the lease was lost" :
 	    "database error");
 	free(r);
+	return 0;
+}
+
+/*
+ * IPC_STORE_RENEWKEY, from authd: the new key authd made for the
+ * renewal taskd leases (acme.renewkey), kept as the certificate's
+ * renew_key_sealed until its new certificate is stored (the old key
+ * serves until then); for that lease, that renewal and that
+ * certificate alone, and never over a key already kept.
+ */
+int
+acmejob_renewkey(struct ipc_chan *chan, struct ipc_msg *m)
+{
+	static const char sql[] = "UPDATE certificates SET renew_key_sealed "
+	    "= ?1 WHERE oid = ?2 AND id = ?3 AND renew_key_sealed IS NULL";
+	struct ipc_store_renewkey *b;
+	struct ipc_req		 req = ipc_req_of(chan, m);
+	sqlite3_stmt		*st;
+	uint64_t		 cert;
+	uint32_t		 action = 0;
+	int			 status = 200;
+
+	if ((b = calloc(1, sizeof(*b))) == NULL)
+		fatal("%s", __func__);
+	if (ipc_msg_get(m, b) == -1) {
+		free(b);
+		return -1;
+	}
+	if ((cert = leased_cert(b->task_oid, b->fence, &action)) == 0 ||
+	    action != CERT_RENEW)
+		status = 409;
+	else if (b->sealed_len == 0)
+		status = 400;
+	else {
+		st = db_stmt(sql);
+		sqlite3_bind_blob(st, 1, b->sealed, (int)b->sealed_len,
+		    SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, cert);
+		sqlite3_bind_text(st, 3, b->cert_id, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			status = 500;
+		sqlite3_reset(st);
+	}
+	ipc_answer_status(&req, status, status == 200 ? "ok" : status == 409 ?
+	    "no such renewal leased" : status == 400 ? "no key" :
+	    "database error");
+	explicit_bzero(b, sizeof(*b));
+	free(b);
 	return 0;
 }

@@ -13,54 +13,75 @@
 #include "log.h"
 #include "stored.h"
 
+/* A grant that authd sealed, still fresh: 0, or the status. */
+static int
+grant_fresh(const uint8_t *buf, size_t len, struct grant *g)
+{
+	struct stored	*s = stored_env;
+	const char	*why;
+
+	if (!s->have_grant_key)
+		return 503;
+	if (grant_open(s->grant_key, buf, len, time(NULL), g, &why) == -1) {
+		log_debug("grant refused: %s", why);
+		return 401;
+	}
+	return 0;
+}
+
 int
 authz_check(const uint8_t *buf, size_t len, struct principal *p,
     uint32_t *retry)
 {
-	struct stored	*s = stored_env;
 	struct grant	 g;
-	const char	*why;
-	int64_t		 now = time(NULL);
+	int		 status;
 
 	memset(p, 0, sizeof(*p));
 	*retry = 0;
-	if (!s->have_grant_key)
-		return 503;
-	if (grant_open(s->grant_key, buf, len, now, &g, &why) == -1) {
-		log_debug("grant refused: %s", why);
-		return 401;
-	}
+	if ((status = grant_fresh(buf, len, &g)) != 0)
+		return status;
 	if (credentials_alive(&g, p) == -1)
 		return 401;
-	if (!ratelimit_hit(s->api, &p->user_oid, sizeof(p->user_oid), now,
-	    retry))
+	if (!ratelimit_hit(stored_env->api, &p->user_oid, sizeof(p->user_oid),
+	    time(NULL), retry))
 		return 429;
 	return 0;
 }
 
 /*
- * A device's update poll: its token's grant alone, its device alive;
- * the principal is its user, cred_oid the device.  0 or the status.
- * Not counted against the user's API limit: a device polls on its own
- * limit (devself.c), and a few dozen agents polling as X-Poll-Interval
- * says would otherwise spend all of it, shutting the user and every
- * other device out.
+ * A device's own token, its device alive (the principal is its user,
+ * cred_oid the device); with keys, also an API key that may read
+ * devices.  0 or the status (401, 403).
  */
-int
-authz_device_poll(const uint8_t *buf, size_t len, struct principal *p)
+static int
+device_or_key(const uint8_t *buf, size_t len, struct principal *p,
+    int keys)
 {
-	struct stored	*s = stored_env;
 	struct grant	 g;
-	const char	*why;
+	int		 status;
 
 	memset(p, 0, sizeof(*p));
-	if (!s->have_grant_key)
-		return 503;
-	if (grant_open(s->grant_key, buf, len, time(NULL), &g, &why) == -1) {
-		log_debug("grant refused: %s", why);
+	if ((status = grant_fresh(buf, len, &g)) != 0)
+		return status;
+	if (g.kind == GRANT_DEVICE)
+		return credentials_device(&g, p) == -1 ? 401 : 0;
+	if (!keys || g.kind != GRANT_APIKEY || credentials_alive(&g, p) == -1)
 		return 401;
-	}
-	return credentials_device(&g, p) == -1 ? 401 : 0;
+	return p->scopes & SCOPE_DEVICES_READ ? 0 : 403;
+}
+
+/*
+ * An update poll: a device's own token, or an API key that may read
+ * devices (certctrl-apikeys.txt polls with one; the device it speaks
+ * for is keyperms_device()'s).  Not counted against the user's API
+ * limit: a device polls on its own limit (devself.c), and a few dozen
+ * agents polling as X-Poll-Interval says would otherwise spend all of
+ * it, shutting the user and every other device out.
+ */
+int
+authz_poller(const uint8_t *buf, size_t len, struct principal *p)
+{
+	return device_or_key(buf, len, p, 1);
 }
 
 /* A device's own reads: as its poll, counted against its user's API. */
@@ -71,7 +92,7 @@ authz_device(const uint8_t *buf, size_t len, struct principal *p,
 	int	 status;
 
 	*retry = 0;
-	if ((status = authz_device_poll(buf, len, p)) != 0)
+	if ((status = device_or_key(buf, len, p, 0)) != 0)
 		return status;
 	if (!ratelimit_hit(stored_env->api, &p->user_oid,
 	    sizeof(p->user_oid), time(NULL), retry))

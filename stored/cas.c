@@ -211,7 +211,7 @@ cas_op(struct ipc_chan *chan, struct ipc_msg *m)
 		status = authz_object(&p, b.op == CERT_OP_DELETE ?
 		    SCOPE_CAS_WRITE : SCOPE_CAS_READ, c.id);
 	if (status == 0 && b.op == CERT_OP_DELETE && (db_begin() == -1 ||
-	    db_write(del, c.oid, 0) == -1 || db_event("ca.delete", "info",
+	    devsignal_ca_gone(c.oid) == -1 || db_write(del, c.oid, 0) == -1 || db_event("ca.delete", "info",
 	    p.user_id, "private CA deleted", p.username, NULL,
 	    b.dialect < DIALECT_MAX ? (int)b.dialect : -1) == -1 ||
 	    db_commit() == -1)) {

@@ -27,11 +27,12 @@ device_load(uint64_t user, const char *ref, struct device_rec *d)
 }
 
 static int
-insert_device(uint64_t user, const struct ipc_device_store *b, uint64_t *oid)
+insert_device(const struct principal *p, uint64_t user,
+    const struct ipc_device_store *b, uint64_t *oid)
 {
 	static const char sql[] = "INSERT INTO devices (id, user_oid, name, "
 	    "description, device_type, dev_pk, public_id, digest, "
-	    "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	    "created_at, apikey_oid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 	sqlite3_stmt	*st = db_stmt(sql);
 
 	sqlite3_bind_text(st, 1, b->device.id, -1, SQLITE_STATIC);
@@ -44,6 +45,11 @@ insert_device(uint64_t user, const struct ipc_device_store *b, uint64_t *oid)
 	sqlite3_bind_blob(st, 8, b->digest, (int)b->digest_len,
 	    SQLITE_STATIC);
 	sqlite3_bind_int64(st, 9, db_now());
+	/* a key that registers a device speaks for it on the update poll */
+	if (p->kind == GRANT_APIKEY)
+		sqlite3_bind_int64(st, 10, p->cred_oid);
+	else
+		sqlite3_bind_null(st, 10);
 	return db_insert(st, oid);
 }
 
@@ -74,7 +80,7 @@ devices_store_create(struct ipc_chan *chan, struct ipc_msg *m)
 	if (status != 0)
 		devices_reply(&req, status, status == 409 ? "too many devices" :
 		    certpage_message(status), NULL);
-	else if (db_begin() == -1 || insert_device(user, &b, &oid) == -1 ||
+	else if (db_begin() == -1 || insert_device(&p, user, &b, &oid) == -1 ||
 	    (b.sess.family[0] != '\0' && devsess_insert(oid, &b.sess) == -1) ||
 	    (snprintf(oidtext, sizeof(oidtext), "%llu",
 	    (unsigned long long)oid), device_load(user, oidtext, &d)) == -1 ||

@@ -192,6 +192,7 @@ devself_updates(struct ipc_chan *chan, struct ipc_msg *m)
 	struct ipc_updates_res	 res;
 	struct ipc_msg		 items;
 	struct principal	 p;
+	uint64_t		 dev;
 	uint32_t		 retry;
 	int			 status;
 
@@ -200,21 +201,27 @@ devself_updates(struct ipc_chan *chan, struct ipc_msg *m)
 	memset(&res, 0, sizeof(res));
 	ipc_msg_init(&items, IPC_UPDATES_RES, 0);
 	retry = 0;
-	status = authz_device_poll(b.grant, b.grant_len, &p);
+	dev = 0;
+	status = authz_poller(b.grant, b.grant_len, &p);
+	if (status == 0 && p.kind == GRANT_DEVICE)
+		dev = p.cred_oid;
+	else if (status == 0)
+		status = keyperms_device(&p, &dev);
 	/* frontd asking again for a poll it holds is not the device's */
 	if (status == 0 && !b.again && !ratelimit_hit(stored_env->polls,
-	    &p.cred_oid, sizeof(p.cred_oid), time(NULL), &retry))
+	    &dev, sizeof(dev), time(NULL), &retry))
 		status = 429;
-	if (status == 0 && !b.fresh && b.cursor < trimmed(p.cred_oid))
+	if (status == 0 && !b.fresh && b.cursor < trimmed(dev))
 		status = 409;
 	if (status == 0) {
-		res.device_oid = p.cred_oid;
-		updates_page(p.cred_oid, &b, &res, &items);
+		res.device_oid = dev;
+		updates_page(dev, &b, &res, &items);
 	}
 	head_set(&res.head, status == 0 ? 200 : status, status == 0 ? "ok" :
 	    status == 409 ? "the cursor is older than the signals kept: "
 	    "resync in full" : status == 429 ? "polling too fast" :
-	    certpage_message(status));
+	    status == 404 ? "no device of this API key: register one with "
+	    "it or name one in its permissions" : certpage_message(status));
 	res.head.retry = retry;
 	ipc_answer(&req, &res, &items);
 	return 0;

@@ -179,3 +179,43 @@ authz_object(const struct principal *p, uint32_t scope, const char *id)
 	sqlite3_reset(st);
 	return found ? 0 : 403;
 }
+
+/*
+ * The one device of its user an API key speaks for on the update poll:
+ * the device its devices.read permission names, if it is restricted to
+ * named objects (several: 403, it must name one); else the last device
+ * registered with the key.  0 with it, 403, or 404 (none, or none that
+ * lives: another user's device is never reached, as the user is part of
+ * each query).
+ */
+int
+keyperms_device(const struct principal *p, uint64_t *device)
+{
+	static const char named[] = "SELECT d.oid FROM api_key_objects o "
+	    "JOIN devices d ON d.id = o.object_id WHERE o.key_oid = ? AND "
+	    "o.scope = ? AND d.user_oid = ? LIMIT 2";
+	static const char registered[] = "SELECT oid FROM devices WHERE "
+	    "apikey_oid = ? AND user_oid = ? ORDER BY oid DESC LIMIT 1";
+	sqlite3_stmt	*st;
+	int		 n = 0;
+
+	*device = 0;
+	if (p->restricted & SCOPE_DEVICES_READ) {
+		st = db_stmt(named);
+		sqlite3_bind_int64(st, 1, p->cred_oid);
+		sqlite3_bind_int64(st, 2, SCOPE_DEVICES_READ);
+		sqlite3_bind_int64(st, 3, p->user_oid);
+	} else {
+		st = db_stmt(registered);
+		sqlite3_bind_int64(st, 1, p->cred_oid);
+		sqlite3_bind_int64(st, 2, p->user_oid);
+	}
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		*device = sqlite3_column_int64(st, 0);
+		n++;
+	}
+	sqlite3_reset(st);
+	if (n > 1)
+		return 403;
+	return n == 1 ? 0 : 404;
+}

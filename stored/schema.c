@@ -495,6 +495,10 @@ static const char *const migrations[] = {
 	"  scope BIGINT NOT NULL,"
 	"  object_id TEXT NOT NULL,"
 	"  PRIMARY KEY (key_oid, scope, object_id));",
+	/* 22: the API key that registered a device, which then speaks for
+	 * it on the update poll (certctrl-apikeys.txt polls with a key) */
+	"ALTER TABLE devices ADD COLUMN apikey_oid INTEGER"
+	"  REFERENCES api_keys (oid) ON DELETE SET NULL;",
 };
 
 /* The migration that rebuilds tables other tables refer to: it runs with

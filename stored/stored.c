@@ -142,6 +142,7 @@ static const struct ipc_handler handlers[] = {
 	{ IPC_ACME_JOB_GET, acmejob_get, LIVE },
 	{ IPC_ACME_JOB_NOTE, acmejob_note, LIVE },
 	{ IPC_ACME_JOB_RESULT, acmejob_result, LIVE },
+	{ IPC_STORE_RENEWKEY, acmejob_renewkey, LIVE },
 	{ IPC_HOST_STATES_GET, hosts_states, LIVE },
 	{ IPC_HOST_OBSERVED, hosts_observed, LIVE },
 };

@@ -161,8 +161,7 @@ int	 authz_user(const struct principal *, const char *ref, int admin_only,
 int	 authz_access_known(uint32_t access);
 int	 authz_device(const uint8_t *grant, size_t len, struct principal *,
 	    uint32_t *retry);
-int	 authz_device_poll(const uint8_t *grant, size_t len,
-	    struct principal *);
+int	 authz_poller(const uint8_t *grant, size_t len, struct principal *);
 int	 authz_user_reached(const struct principal *, uint32_t access,
 	    const char *ref, uint64_t *oid);
 
@@ -368,6 +367,7 @@ int	 keyperms_keep(uint64_t key, const struct keyperms *,
 	    uint32_t restricted);
 int	 authz_object(const struct principal *, uint32_t scope,
 	    const char *id);
+int	 keyperms_device(const struct principal *, uint64_t *device);
 int	 certpage_owner_obj(const uint8_t *grant, size_t len,
 	    uint32_t access, const char *ref, uint32_t scope,
 	    struct principal *p, uint64_t *user);
@@ -393,6 +393,11 @@ int	 devself_key(struct ipc_chan *, struct ipc_msg *);
  */
 int	 devsignal_add(uint64_t device, const char *type, uint64_t ref);
 int	 devsignal_cert_gone(uint64_t cert);
+/* a signal to each device a paging query names (devsignal.c) */
+int	 devsignal_each(const char *sql, uint64_t key, const char *type,
+	    uint64_t ref);
+/* state.resync_required to each device holding a certificate of ca */
+int	 devsignal_ca_gone(uint64_t ca);
 /* tells frontd, whose polls for the device wait */
 void	 devsignal_wake(uint64_t device);
 /* the same for every device of a user (deleted, disabled) */
@@ -441,6 +446,7 @@ int	 acmecert_queue_due(int64_t now);
 int	 acmejob_get(struct ipc_chan *, struct ipc_msg *);
 int	 acmejob_note(struct ipc_chan *, struct ipc_msg *);
 int	 acmejob_result(struct ipc_chan *, struct ipc_msg *);
+int	 acmejob_renewkey(struct ipc_chan *, struct ipc_msg *);
 
 /* events.c */
 int	 events_list(struct ipc_chan *, struct ipc_msg *);

@@ -159,6 +159,14 @@ void		 acme_cert_free(struct acme_cert *);
 /* ARI (RFC 9773): the CA's suggested renewal window for a PEM cert. */
 int		 acme_renewal_info(struct acme *, const char *cert_pem,
 		    struct acme_window *);
+/*
+ * When to renew a certificate valid from nb to na: inside the CA's
+ * suggested window (RFC 9773 4.2: a uniformly random time in it, rnd
+ * choosing), or at two thirds of its lifetime when there is none or it
+ * makes no sense (empty, reversed, or ending after the certificate).
+ */
+time_t		 acme_renew_time(time_t nb, time_t na,
+		    const struct acme_window *, uint32_t rnd);
 
 /* A POST-as-GET of an object of the account (orders lists, ...). */
 int		 acme_fetch(struct acme *, const char *url, json_t **);

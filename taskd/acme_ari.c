@@ -141,3 +141,16 @@ acme_renewal_info(struct acme *a, const char *cert_pem,
 	free(url);
 	return rv;
 }
+
+time_t
+acme_renew_time(time_t nb, time_t na, const struct acme_window *w,
+    uint32_t rnd)
+{
+	time_t	 span;
+
+	if (w == NULL || w->start <= 0 || w->end <= w->start ||
+	    w->end > na)
+		return nb + (na - nb) * 2 / 3;
+	span = w->end - w->start;
+	return w->start + (time_t)(rnd % (uint64_t)span);
+}

@@ -27,6 +27,8 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include "acme.h"
+#include "acmeauth.h"
 #include "acmejob.h"
 #include "acmew.h"
 #include "body_acmejob.h"
@@ -73,10 +75,14 @@ end(struct ajob *a, uint32_t outcome, const char *code, const char *msg)
 		event_del(a->ev);
 }
 
-void
-acmejob_reply(struct ajob *a, int32_t status, uint32_t n, const char *const *f,
+/* The answer to the worker's request; frees a job that ended meanwhile
+ * (acmeauth.c's answers come here too, as an acmeauth_done) */
+static void
+acmejob_reply(void *arg, int32_t status, uint32_t n, const char *const *f,
     const size_t *len)
 {
+	struct ajob	*a = arg;
+
 	if (a->dead) {
 		job_free(a);
 		return;
@@ -87,7 +93,7 @@ acmejob_reply(struct ajob *a, int32_t status, uint32_t n, const char *const *f,
 	a->busy = 0;
 }
 
-void
+static void
 acmejob_reply_status(struct ajob *a, int32_t status, const char *why)
 {
 	const char	*f[1] = { why };
@@ -154,8 +160,9 @@ ask_challenge(struct ajob *a, const struct aw_msg *w)
 
 /* ---- the result --------------------------------------------------------- */
 
-int
-acmejob_keep_csr(struct ajob *a, const uint8_t *der, size_t len)
+/* The CSR authd made for the job: its key kept; -1 if it does not parse */
+static int
+keep_csr(struct ajob *a, const uint8_t *der, size_t len)
 {
 	const unsigned char	*p = der;
 	X509_REQ		*req;
@@ -177,6 +184,22 @@ acmejob_keep_csr(struct ajob *a, const uint8_t *der, size_t len)
 	a->spki_len = n;
 	OPENSSL_free(out);
 	return 0;
+}
+
+/* authd's CSR, on its way to the worker: its key is the one the
+ * certificate must be for */
+static void
+csr_answered(void *arg, int32_t status, uint32_t n, const char *const *f,
+    const size_t *len)
+{
+	struct ajob	*a = arg;
+
+	if (!a->dead && status == 200 && (n != 1 || len == NULL ||
+	    keep_csr(a, (const uint8_t *)f[0], len[0]) == -1)) {
+		acmejob_reply_status(a, 502, "authd's CSR does not parse");
+		return;
+	}
+	acmejob_reply(a, status, n, f, len);
 }
 
 /* Whether the certificate names every name of the job (a SAN each). */
@@ -270,6 +293,26 @@ out:
 	return rc;
 }
 
+/*
+ * When the certificate is renewed: in the CA's suggested window if the
+ * worker got one (RFC 9773; "START END"), else at two thirds of its
+ * lifetime (acme_renew_time() decides; checked by the unit test).
+ */
+static int64_t
+renew_time(const struct ipc_acmejob_result *r, const char *window)
+{
+	struct acme_window	 win;
+	long long		 start, end;
+
+	memset(&win, 0, sizeof(win));
+	if (sscanf(window, "%lld %lld", &start, &end) == 2) {
+		win.start = (time_t)start;
+		win.end = (time_t)end;
+	}
+	return acme_renew_time(r->not_before, r->not_after, &win,
+	    arc4random());
+}
+
 static void
 kept(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
@@ -292,7 +335,7 @@ finished(struct ajob *a, const struct aw_msg *w)
 	struct ipc_acmejob_result *r;
 	struct ipc_msg		 m;
 
-	if (w->n != 3 || w->status < AW_OK || w->status > AW_RETRY) {
+	if (w->n != 4 || w->status < AW_OK || w->status > AW_RETRY) {
 		end(a, TASK_RETRY, "worker_confused", "the worker made no "
 		    "sense");
 		return;
@@ -317,6 +360,7 @@ finished(struct ajob *a, const struct aw_msg *w)
 	}
 	strlcpy(r->cert_pem, w->f[1], sizeof(r->cert_pem));
 	strlcpy(r->chain_pem, w->f[2], sizeof(r->chain_pem));
+	r->renew_at = renew_time(r, w->f[3]);
 	jobs_progress(&a->j, 90, "certificate issued");
 	ipc_msg_init(&m, IPC_ACME_JOB_RESULT, 0);
 	ipc_msg_put(&m, r);
@@ -359,13 +403,13 @@ worker_readable(evutil_socket_t fd, short ev, void *arg)
 		a->busy = 1;
 		switch (w.type) {
 		case AW_SIGN:
-			rc = acmejob_ask_sign(a, &w);
+			rc = acmeauth_sign(a->res, &w, acmejob_reply, a);
 			break;
 		case AW_CSR:
-			rc = acmejob_ask_csr(a);
+			rc = acmeauth_csr(a->res, csr_answered, a);
 			break;
 		case AW_EAB:
-			rc = acmejob_ask_eab(a, &w);
+			rc = acmeauth_eab(a->res, &w, acmejob_reply, a);
 			break;
 		case AW_PRESENT:
 		case AW_CLEANUP:
@@ -507,6 +551,56 @@ unsealed(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 	explicit_bzero(&res, sizeof(res));
 }
 
+static void	 ask_job(struct ajob *);
+
+/* authd made the renewal's new key and stored kept it: ask again. */
+static void
+rekeyed(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
+{
+	struct ajob		*a = arg;
+	struct ipc_status_res	 res;
+
+	(void)chan;
+	if (m == NULL || ipc_msg_get(m, &res) == -1)
+		end(a, TASK_RETRY, "authd_unavailable", "authd made no key");
+	else if (res.head.status != 200)
+		end(a, TASK_RETRY, "renew_key", res.head.message);
+	else {
+		a->rekeyed = 1;
+		ask_job(a);
+	}
+}
+
+/*
+ * A renewal with no new key yet (an auto-renewal): authd makes one of
+ * the certificate's type on its keygen thread, for this lease, and
+ * stored keeps it until the new certificate is stored; the old key
+ * serves until then.  Once: a second 202 is not an honest stored's.
+ */
+static void
+ask_key(struct ajob *a)
+{
+	struct ipc_acme_renewkey	 q;
+	struct ipc_msg			 m;
+
+	if (a->rekeyed) {
+		end(a, TASK_RETRY, "renew_key", "stored kept no new key");
+		return;
+	}
+	memset(&q, 0, sizeof(q));
+	q.task_oid = a->j.task_oid;
+	q.fence = a->j.fence;
+	strlcpy(q.cert_id, a->res->cert_id, sizeof(q.cert_id));
+	strlcpy(q.key_type, a->res->key_type, sizeof(q.key_type));
+	ipc_msg_init(&m, IPC_ACME_RENEWKEY, 0);
+	ipc_msg_put(&m, &q);
+	jobs_progress(&a->j, 10, "a new key");
+	if (ipc_request(acmejob_peer(PROC_AUTHD), &m,
+	    taskd_env->conf.common.ipc_timeout_ms, rekeyed, a) == -1)
+		end(a, TASK_RETRY, "authd_unavailable", "authd does not "
+		    "answer");
+}
+
 static void
 job_got(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
@@ -515,10 +609,16 @@ job_got(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 	struct ipc_msg			 out;
 
 	(void)chan;
-	if ((a->res = calloc(1, sizeof(*a->res))) == NULL)
+	if (a->res != NULL)	/* asked again, after a new key */
+		memset(a->res, 0, sizeof(*a->res));
+	else if ((a->res = calloc(1, sizeof(*a->res))) == NULL)
 		fatal("%s", __func__);
 	if (m == NULL || ipc_msg_get(m, a->res) == -1) {
 		end(a, TASK_RETRY, "stored_unavailable", "no job from stored");
+		return;
+	}
+	if (a->res->head.status == 202) {
+		ask_key(a);
 		return;
 	}
 	if (a->res->head.status != 200) {
@@ -546,31 +646,39 @@ job_got(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 		    "answer");
 }
 
-/* A claimed cert.issue or cert.renew. */
-void
-acmejob_start(const struct task_job *j)
+static void
+ask_job(struct ajob *a)
 {
-	struct ajob		*a;
 	struct ipc_acmejob_get	 q;
 	struct ipc_msg		 m;
 
-	if ((a = calloc(1, sizeof(*a))) == NULL)
-		fatal("%s", __func__);
-	a->j = *j;
-	a->fd = -1;
-	q.task_oid = j->task_oid;
-	q.fence = j->fence;
+	q.task_oid = a->j.task_oid;
+	q.fence = a->j.fence;
 	ipc_msg_init(&m, IPC_ACME_JOB_GET, 0);
 	ipc_msg_put(&m, &q);
-	jobs_progress(j, 5, "acme");
 	if (ipc_request(acmejob_peer(PROC_STORED), &m,
 	    taskd_env->conf.common.ipc_timeout_ms, job_got, a) == -1)
 		end(a, TASK_RETRY, "stored_unavailable", "stored does not "
 		    "answer");
 }
 
+/* A claimed cert.issue or cert.renew (jobs.c's hook, acmejob_init()). */
+static void
+acmejob_start(const struct task_job *j)
+{
+	struct ajob		*a;
+
+	if ((a = calloc(1, sizeof(*a))) == NULL)
+		fatal("%s", __func__);
+	a->j = *j;
+	a->fd = -1;
+	jobs_progress(j, 5, "acme");
+	ask_job(a);
+}
+
 void
 acmejob_init(int fd)
 {
 	spawner = fd;
+	jobs_set_acme(acmejob_start);
 }

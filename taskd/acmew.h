@@ -23,7 +23,8 @@ enum aw_type {
 	AW_PRESENT,	/* worker: an http-01 token and key authorization */
 	AW_CLEANUP,	/* worker: that token, done */
 	AW_NOTE,	/* worker: status = enum acmejob_note, the URL */
-	AW_DONE,	/* worker: status = aw_outcome; message, leaf, chain */
+	AW_DONE,	/* worker: status = aw_outcome; message, leaf, chain,
+			 * the CA's renewal window "START END" (RFC 9773) or "" */
 	AW_REPLY,	/* taskd: status (200 ok), the answer's fields */
 	AW_EAB,		/* worker: an EAB signing input ("" for the kid) */
 };

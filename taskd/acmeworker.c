@@ -278,12 +278,30 @@ split_names(char *s, const char **names, size_t max)
 
 static void
 done(struct worker *w, enum aw_outcome o, const char *msg,
-    const struct acme_cert *c)
+    const struct acme_cert *c, const char *window)
 {
-	const char	*f[3] = { msg, c != NULL ? c->leaf : "",
-			    c != NULL && c->chain != NULL ? c->chain : "" };
+	const char	*f[4] = { msg, c != NULL ? c->leaf : "",
+			    c != NULL && c->chain != NULL ? c->chain : "",
+			    window != NULL ? window : "" };
 
-	(void)aw_send(w->fd, AW_DONE, o, 3, f, NULL);
+	(void)aw_send(w->fd, AW_DONE, o, 4, f, NULL);
+}
+
+/*
+ * The CA's suggested renewal window for the new certificate, where its
+ * directory offers renewalInfo (RFC 9773), as "START END" in seconds;
+ * "" when it offers none or the question fails (the certificate is
+ * kept all the same, and renewed at two thirds of its lifetime).
+ */
+static void
+window_of(struct acme *a, const char *leaf, char *out, size_t len)
+{
+	struct acme_window	 win;
+
+	*out = '\0';
+	if (acme_renewal_info(a, leaf, &win) == 0)
+		snprintf(out, len, "%lld %lld", (long long)win.start,
+		    (long long)win.end);
 }
 
 /* The order: account, CSR, challenges, certificate. */
@@ -300,15 +318,16 @@ work(struct worker *w, struct acme *a)
 	const char		*names[ACME_NAMES_MAX];
 	char			*namebuf;
 	const char		*f[1] = { "" };
+	char			 window[48];
 	size_t			 zero = 0;
 
 	if (signer_init(w, &sg) == -1) {
-		done(w, AW_RETRY, "authd did not sign", NULL);
+		done(w, AW_RETRY, "authd did not sign", NULL, NULL);
 		return;
 	}
 	if (j->f[AWJ_ACCOUNT][0] == '\0' && j->f[AWJ_EAB][0] != '\0' &&
 	    eab_init(w, &eab) == -1) {
-		done(w, AW_RETRY, "authd made no EAB binding", NULL);
+		done(w, AW_RETRY, "authd made no EAB binding", NULL, NULL);
 		json_decref(sg.jwk);
 		return;
 	}
@@ -317,12 +336,12 @@ work(struct worker *w, struct acme *a)
 	    (acme_account_eab(a, &sg, j->f[AWJ_EMAIL], eab.kid != NULL ?
 	    &eab : NULL, 0) == -1 ||
 	    note(w, ACMEJOB_NOTE_ACCOUNT, acme_account_url(a)) == -1)) {
-		done(w, AW_FAILED, acme_error(a), NULL);
+		done(w, AW_FAILED, acme_error(a), NULL, NULL);
 		json_decref(sg.jwk);
 		return;
 	}
 	if (ask(w, AW_CSR, 0, 1, f, &zero, &csr) == -1 || csr.n != 1) {
-		done(w, AW_RETRY, "authd made no CSR", NULL);
+		done(w, AW_RETRY, "authd made no CSR", NULL, NULL);
 		json_decref(sg.jwk);
 		return;
 	}
@@ -340,9 +359,11 @@ work(struct worker *w, struct acme *a)
 	q.solver = &sol;
 	memset(&c, 0, sizeof(c));
 	if (acme_issue(a, &q, &c) == -1)
-		done(w, AW_FAILED, acme_error(a), NULL);
-	else
-		done(w, AW_OK, "", &c);
+		done(w, AW_FAILED, acme_error(a), NULL, NULL);
+	else {
+		window_of(a, c.leaf, window, sizeof(window));
+		done(w, AW_OK, "", &c, window);
+	}
 	acme_cert_free(&c);
 	aw_free(&csr);
 	free(namebuf);
@@ -375,13 +396,20 @@ worker_main(int fd)
 	setproctitle("acme worker");
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	worker_sandbox();
+#ifdef MOAT_TEST
+	/* test builds: the worker proves its filter kills it (the reaper
+	 * below logs the signal) */
+	if (getenv("MOAT_TEST_ACME_FORBIDDEN") != NULL)
+		sandbox_test_forbidden();
+#endif
 	if (aw_recv(fd, &w.job) != 0 || w.job.type != AW_JOB ||
 	    w.job.n != AWJ_COUNT)
 		fatalx("acme worker: no job");
 	if ((a = acme_new(w.job.f[AWJ_URL], NULL, AW_TIMEOUT)) == NULL ||
 	    (w.job.len[AWJ_CA] > 0 && acme_set_ca_pem(a, w.job.f[AWJ_CA],
 	    w.job.len[AWJ_CA]) == -1)) {
-		done(&w, AW_FAILED, "the directory cannot be used", NULL);
+		done(&w, AW_FAILED, "the directory cannot be used", NULL,
+		    NULL);
 		_exit(0);
 	}
 	acme_set_poll_limit(a, AW_POLL_LIMIT);
@@ -392,6 +420,41 @@ worker_main(int fd)
 	aw_free(&w.job);
 	_exit(0);
 }
+
+#ifdef MOAT_TEST
+/*
+ * Test builds: a process between the spawner and each worker waits for
+ * the worker and logs a death by a signal, so that a test sees a worker
+ * killed by its seccomp filter (SIGSYS).  Release builds leave workers
+ * to the kernel (SA_NOCLDWAIT), and nobody waits for them.
+ */
+static void __attribute__((noreturn))
+worker_reaped(int fd)
+{
+	struct sigaction sa;
+	pid_t		 pid;
+	int		 st;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_DFL;
+	sigaction(SIGCHLD, &sa, NULL);
+	if ((pid = fork()) == -1)
+		_exit(1);
+	if (pid == 0) {
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1)
+			_exit(1);
+		worker_main(fd);
+	}
+	close(fd);
+	while (waitpid(pid, &st, 0) == -1)
+		if (errno != EINTR)
+			_exit(1);
+	if (WIFSIGNALED(st))
+		log_warnx("acme worker %d: killed by signal %d", (int)pid,
+		    WTERMSIG(st));
+	_exit(0);
+}
+#endif
 
 /* The spawner's loop: a descriptor per job, a worker for each. */
 static void __attribute__((noreturn))
@@ -433,7 +496,11 @@ spawner_main(int sock)
 			close(sock);
 			if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1)
 				_exit(1);
+#ifdef MOAT_TEST
+			worker_reaped(fd);
+#else
 			worker_main(fd);
+#endif
 		default:
 			break;
 		}

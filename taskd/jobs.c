@@ -251,6 +251,15 @@ unseal_request(struct inflight *f)
 	    taskd_env->conf.common.ipc_timeout_ms, unsealed, f);
 }
 
+/* The ACME tasks' runner (acmejob.c sets it; jobs.c knows no more of it) */
+static void	(*acme_start)(const struct task_job *);
+
+void
+jobs_set_acme(void (*start)(const struct task_job *))
+{
+	acme_start = start;
+}
+
 static void
 start_job(const struct task_job *j)
 {
@@ -268,7 +277,11 @@ start_job(const struct task_job *j)
 		return;
 	}
 	if (life->op == DRV_ACME) {
-		acmejob_start(j);
+		if (acme_start == NULL)
+			report(j, TASK_RETRY, "acme_unavailable", "no ACME "
+			    "worker", "");
+		else
+			acme_start(j);
 		return;
 	}
 	if ((f = calloc(1, sizeof(*f))) == NULL)

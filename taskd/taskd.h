@@ -72,6 +72,7 @@ void	 jobs_progress(const struct task_job *, uint32_t percent,
 
 /* acmejob.c: ACME issuance tasks, run by workers of the spawner */
 void	 acmejob_init(int spawner);
-void	 acmejob_start(const struct task_job *);
+/* jobs.c runs an ACME task through the hook acmejob_init() sets */
+void	 jobs_set_acme(void (*)(const struct task_job *));
 
 #endif

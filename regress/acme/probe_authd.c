@@ -112,12 +112,18 @@ probe_authd_key(struct probe_key *k, const char *type)
 {
 	struct pki_keyspec		 ks;
 	struct ipc_acme_sign_res	 res;
+	EVP_PKEY			*key;
+	int				 rc;
 
 	authd_init();
 	memset(k, 0, sizeof(*k));
 	if (pki_keyspec(strcmp(type, "rsa") == 0 ? "rsa" :
 	    strcmp(type, "ec384") == 0 ? "ecdsa-p384" : "ecdsa", 0,
-	    &ks) != NULL || acmeacct_key_make(&ks, &acct) == -1)
+	    &ks) != NULL || (key = pki_keygen(&ks)) == NULL)
+		return -1;
+	rc = acmeacct_key_make(key, &ks, &acct);
+	EVP_PKEY_free(key);
+	if (rc == -1)
 		return -1;
 	/* an empty input: the alg and the JWK alone */
 	if (authd_sign("", 0, &res) == -1 ||

@@ -206,3 +206,29 @@ def test_scopes_of_api_keys(acme_suite):
     assert call(s, "GET", base, other)[0] == 403
     assert call(s, "GET", base + "/%d" % aid, other)[0] == 403
     assert call(s, "GET", base)[0] == 401
+
+
+def test_a_login_answers_while_acme_rsa_keys_are_made(acme_suite):
+    """Two ACME accounts of RSA-4096 keys, then two ACME certificates of
+    RSA-4096 keys: each key is made off authd's loop, and logins made
+    meanwhile answer at once (test_agent.logins_answer_while)."""
+    import json
+    from test_agent import logins_answer_while
+    s = acme_suite
+    admin = admin_token(s)
+    uid = make_user(s, admin, "rsa", "rsa-password-1")["oid"]
+    h = session(s, "rsa", "rsa-password-1")
+    made = logins_answer_while(s, h, [
+        ("/apiv1/users/%d/acme-accounts" % uid,
+         {"email": "rsa%d@example.test" % i, "directory": "other",
+          "key_type": "rsa", "key_bits": 4096}) for i in range(2)])
+    accts = [json.loads(m[3])["data"] for m in made]
+    assert [a["key_type"] for a in accts] == ["rsa-4096"] * 2
+    made = logins_answer_while(s, h, [
+        ("/apiv1/users/%d/certificates" % uid,
+         {"domain": "rsa%d.example.test" % i, "acme_account_id":
+          accts[0]["id"], "key_type": "rsa", "key_bits": 4096})
+        for i in range(2)])
+    assert [m[0] for m in made] == [202] * 2, made
+    assert [json.loads(m[3])["data"]["key_type"] for m in made] == \
+        ["rsa-4096"] * 2

@@ -343,8 +343,10 @@ def test_renew_new_key_new_serial_and_the_device_hears(acme_suite,
     assert not t.is_alive()
     status, _, body = got["answer"]
     assert status == 200, body
+    # its material is new: cert.updated, then install.updated
     assert [(x["type"], x["ref"]) for x in body["data"]["signals"]] == \
-        [("cert.updated", {"cert_id": c["id"]})]
+        [("cert.updated", {"cert_id": c["id"]}),
+         ("install.updated", {"cert_id": c["id"]})]
     text = check_exported(s, h, uid, r, names, "id-ecPublicKey", pebble,
                           str(tmp_path))
     assert text
@@ -487,7 +489,8 @@ def test_dns01_through_a_real_named(make_suite, tmp_path):
 
 def test_auto_renew_at_two_thirds_of_a_short_life(make_suite, tmp_path):
     """pebble issues for 30 s: at two thirds of that the certificate
-    with auto_renew is issued again unasked, and its device hears of it;
+    with auto_renew is issued again unasked, under a new key of its
+    type that authd made for the renewal, and its device hears of it;
     one without auto_renew is left alone."""
     port = free_port()
     peb = start_pebble(str(tmp_path), port, validity=30)
@@ -496,9 +499,13 @@ def test_auto_renew_at_two_thirds_of_a_short_life(make_suite, tmp_path):
         u, h, acct = user_with_account(s, "ivan")
         uid = u["oid"]
         status, answer = issue(s, h, uid, acct, ["auto.example.com"],
-                               auto_renew=True)
+                               auto_renew=True, key_type="ecdsa-p384")
         assert status == 202 and answer["data"]["auto_renew"] is True
         c = wait_cert(s, h, uid, answer["data"]["id"])
+        status, answer = api(s, h, "GET", "/apiv1/users/%d/certificates/"
+                             "%s/export" % (uid, c["id"]))
+        assert status == 200, answer
+        old_key = base64.b64decode(answer["data"]["privkey"])
         status, answer = issue(s, h, uid, acct, ["manual.example.com"])
         m = wait_cert(s, h, uid, answer["data"]["id"])
         assert c["status"] == m["status"] == "issued", tasks(s)
@@ -518,12 +525,30 @@ def test_auto_renew_at_two_thirds_of_a_short_life(make_suite, tmp_path):
         assert r["serial"] != c["serial"]
         # not before two thirds of its 30 s (less the time it took)
         assert time.time() - issued >= 12
+        # a new key, of the certificate's type, the new certificate's
+        assert r["key_type"] == "ecdsa-p384"
+        status, answer = api(s, h, "GET", "/apiv1/users/%d/certificates/"
+                             "%s/export" % (uid, c["id"]))
+        assert status == 200, answer
+        new_key = base64.b64decode(answer["data"]["privkey"])
+        assert openssl("pkey", "-pubout", data=new_key) != \
+            openssl("pkey", "-pubout", data=old_key), "the key was reused"
+        assert "secp384r1" in openssl("pkey", "-noout", "-text",
+                                      data=new_key) or "P-384" in \
+            openssl("pkey", "-noout", "-text", data=new_key)
+        leaf = openssl("x509", "-noout", "-pubkey", data=answer["data"]
+                       ["cert"].encode())
+        assert leaf == openssl("pkey", "-pubout", data=new_key)
         status, _, body = device_poll(s, auth, "?cursor=" + cursor)
         assert status == 200, body
-        assert ("cert.updated", {"cert_id": c["id"]}) in [
-            (x["type"], x["ref"]) for x in body["data"]["signals"]]
-        auto = [t for t in tasks(s) if t["requested_by"] == "auto-renew"]
-        assert auto, tasks(s)
+        got = [(x["type"], x["ref"]) for x in body["data"]["signals"]]
+        assert ("cert.updated", {"cert_id": c["id"]}) in got
+        assert ("install.updated", {"cert_id": c["id"]}) in got
+        # a renewal (cert.renew), asked by the scheduler
+        auto = [t for t in tasks(s, "cert.renew")
+                if t["requested_by"] == "auto-renew"]
+        assert auto and auto[0]["status"] == "succeeded", \
+            tasks(s, "cert.renew")
         status, answer = api(s, h, "GET", "/apiv1/users/%d/certificates/%s"
                              % (uid, m["id"]))
         assert answer["data"]["serial"] == m["serial"]

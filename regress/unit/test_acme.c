@@ -473,6 +473,50 @@ test_order_req(void)
 	acme_free(a);
 }
 
+/* The scheduler's choice (RFC 9773): in the CA's window, else 2/3. */
+static void
+test_renew_time(void)
+{
+	struct acme_window	 w;
+	const time_t		 nb = 1000000, na = nb + 90 * 86400;
+	time_t			 t;
+	uint32_t		 r;
+
+	memset(&w, 0, sizeof(w));
+	/* no window: two thirds of the lifetime */
+	CHECK_INT(acme_renew_time(nb, na, NULL, 7), nb + 60 * 86400);
+	CHECK_INT(acme_renew_time(nb, na, &w, 7), nb + 60 * 86400);
+	/* a window: a time inside it, chosen by rnd, the end excluded */
+	w.start = nb + 50 * 86400;
+	w.end = nb + 52 * 86400;
+	CHECK_INT(acme_renew_time(nb, na, &w, 0), w.start);
+	CHECK_INT(acme_renew_time(nb, na, &w, 3600), w.start + 3600);
+	CHECK_INT(acme_renew_time(nb, na, &w, 2 * 86400), w.start);
+	for (r = 1; r < 4000000000U; r += 99999989U) {
+		t = acme_renew_time(nb, na, &w, r);
+		CHECK(t >= w.start && t < w.end);
+	}
+	/* a window the CA moved before the usual time (a revocation
+	 * coming): inside it, even in the past, so it is renewed at once */
+	w.start = nb - 86400;
+	w.end = nb - 3600;
+	t = acme_renew_time(nb, na, &w, 5);
+	CHECK(t == nb - 86400 + 5);
+	/* nonsense: empty, reversed, ending after the certificate, or
+	 * starting at 0: two thirds */
+	w.start = w.end = nb + 10;
+	CHECK_INT(acme_renew_time(nb, na, &w, 1), nb + 60 * 86400);
+	w.start = nb + 20;
+	w.end = nb + 10;
+	CHECK_INT(acme_renew_time(nb, na, &w, 1), nb + 60 * 86400);
+	w.start = nb + 80 * 86400;
+	w.end = na + 1;
+	CHECK_INT(acme_renew_time(nb, na, &w, 1), nb + 60 * 86400);
+	w.start = 0;
+	w.end = nb;
+	CHECK_INT(acme_renew_time(nb, na, &w, 1), nb + 60 * 86400);
+}
+
 int
 main(void)
 {
@@ -485,5 +529,6 @@ main(void)
 	RUN(test_jws);
 	RUN(test_eab);
 	RUN(test_order_req);
+	RUN(test_renew_time);
 	return test_report("acme");
 }

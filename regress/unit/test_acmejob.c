@@ -17,6 +17,7 @@
 
 #include <event2/event.h>
 
+#include "acme.h"
 #include "acmejob.h"
 #include "acmew.h"
 #include "body_acmejob.h"
@@ -59,6 +60,25 @@ jobs_report(const struct task_job *j, uint32_t outcome, const char *code,
 	(void)msg;
 	nreports++;
 	strlcpy(reported, code, sizeof(reported));
+}
+
+/* the ACME engine's renewal time is test_acme's; no result comes here */
+time_t
+acme_renew_time(time_t nb, time_t na, const struct acme_window *w,
+    uint32_t rnd)
+{
+	(void)w;
+	(void)rnd;
+	return nb + (na - nb) * 2 / 3;
+}
+
+/* acmejob_init() hands taskd's jobs its start */
+static void	(*start_job)(const struct task_job *);
+
+void
+jobs_set_acme(void (*start)(const struct task_job *))
+{
+	start_job = start;
 }
 
 void
@@ -174,7 +194,8 @@ test_second_request_in_flight(void)
 	memset(&j, 0, sizeof(j));
 	j.task_oid = 7;
 	j.fence = 1;
-	acmejob_start(&j);
+	CHECK(start_job != NULL);
+	start_job(&j);
 	CHECK_INT(nkept, 1);			/* acme.job.get */
 	answer_job();
 	wfd = worker_end(sp[1]);

@@ -242,7 +242,9 @@ test_sign_sealed(void)
 	in = calloc(1, sizeof(*in));
 	got = calloc(1, sizeof(*got));
 	CHECK(pki_keyspec("ecdsa-p384", 0, &ks) == NULL);
-	CHECK_INT(acmeacct_key_make(&ks, acct), 0);
+	CHECK((key = pki_keygen(&ks)) != NULL);
+	CHECK_INT(acmeacct_key_make(key, &ks, acct), 0);
+	EVP_PKEY_free(key);
 	CHECK_STR(acct->acct.key_type, "ecdsa-p384");
 	CHECK_INT(strlen(acct->acct.id), 36);
 	/* what stored keeps holds no key in the clear */
