@@ -57,7 +57,8 @@ IPC_BODY_SRCS = ipc/body_core.c ipc/hostrec.c ipc/body_egress.c \
 	ipc/body_cfg.c ipc/body_ctl.c ipc/keyrec.c ipc/sshkeyrec.c \
 	ipc/body_keys.c ipc/body_users.c ipc/body_auth.c \
 	ipc/body_challenge.c ipc/body_certs.c ipc/body_dns.c \
-	ipc/body_acmeacct.c ipc/body_devices.c ipc/body_acmejob.c
+	ipc/body_acmeacct.c ipc/body_devices.c ipc/body_acmejob.c \
+	ipc/body_cce.c
 IPC_SRCS = ipc/msg.c ipc/decode.c ipc/catalogue.c ipc/chan.c ipc/sock.c \
 	ipc/answer.c ipc/proc.c ipc/body.c ipc/dispatch.c ipc/version.c \
 	$(IPC_BODY_SRCS)
@@ -90,7 +91,8 @@ AUTHD_SRCS = authd/authd.c authd/config.c authd/bootstrap.c \
 	authd/replay.c authd/tlskey.c authd/acmeeab.c authd/pki.c authd/certs.c \
 	authd/dnsprov.c authd/dnsunseal.c \
 	authd/acmeacct.c authd/acmesign.c authd/acmekey.c \
-	authd/devices.c authd/deploy.c authd/devsess.c authd/keygen.c
+	authd/devices.c authd/deploy.c authd/devsess.c authd/keygen.c \
+	authd/cce.c
 STORED_SRCS = stored/stored.c stored/config.c stored/db.c stored/schema.c \
 	stored/health.c stored/userrow.c stored/userpass.c stored/userops.c \
 	stored/credentials.c stored/authz.c \
@@ -102,7 +104,7 @@ STORED_SRCS = stored/stored.c stored/config.c stored/db.c stored/schema.c \
 	stored/challenges.c stored/challengedb.c stored/certpage.c stored/cas.c \
 	stored/certs.c stored/certrows.c stored/acmecert.c stored/acmejob.c stored/dnsprov.c \
 	stored/acmeacct.c stored/devices.c stored/devrows.c stored/devself.c stored/devsignal.c \
-	stored/devsess.c stored/keyperms.c
+	stored/devsess.c stored/keyperms.c stored/cce.c
 TASKD_SRCS = taskd/taskd.c taskd/config.c taskd/jobs.c taskd/runner.c \
 	taskd/crun.c taskd/image.c taskd/spawn.c taskd/net.c taskd/nettest.c taskd/endpoint.c \
 	taskd/suite.c taskd/idmap.c taskd/bundle.c taskd/tree.c \

@@ -93,6 +93,10 @@ int	 config_common(struct ipc_chan *, struct ipc_msg *);
 int	 config_identity(struct ipc_chan *, struct ipc_msg *);
 int	 config_egress(struct ipc_chan *, struct ipc_msg *);
 int	 config_acme(struct ipc_chan *, struct ipc_msg *);
+
+/* cce.c */
+int	 cce_config_schema(struct ipc_chan *, struct ipc_msg *);
+int	 cce_command(struct ipc_chan *, struct ipc_msg *);
 int	 config_done(struct ipc_chan *, struct ipc_msg *);
 int	 config_proc_start(struct ipc_chan *, struct ipc_msg *);
 
