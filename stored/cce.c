@@ -18,7 +18,6 @@
 #include "stored.h"
 
 /* of the answer's JSON text, under CCE_MSG_MAX with its chunks' framing */
-#define DATA_BYTES_MAX	(100 * 1024)
 
 static struct cce_schema	*schema;
 
@@ -82,8 +81,8 @@ info(json_t *data, const char *text)
  * The data's text, cut to fit: a list of oids or objects to its first
  * part, anything else to a warning alone.
  */
-static char *
-fitted(struct cce_out *out)
+char *
+cce_answer_text(struct cce_out *out)
 {
 	json_t		*list, *objects;
 	const char	*key;
@@ -95,7 +94,7 @@ fitted(struct cce_out *out)
 		text = json_dumps(out->data, JSON_COMPACT | JSON_ENSURE_ASCII);
 		if (text == NULL)
 			fatalx("%s: out of memory", __func__);
-		if ((len = strlen(text)) <= DATA_BYTES_MAX)
+		if ((len = strlen(text)) <= CCE_DATA_BYTES_MAX)
 			return text;
 		free(text);
 		list = json_object_get(out->data, "oidlist");
@@ -104,7 +103,7 @@ fitted(struct cce_out *out)
 			info(out->data, "WARNING: the answer was cut to fit");
 		if (json_is_array(list)) {
 			n = json_array_size(list);
-			keep = n * (DATA_BYTES_MAX / 10 * 9 / 1024) /
+			keep = n * (CCE_DATA_BYTES_MAX / 10 * 9 / 1024) /
 			    (len / 1024 + 1);
 			while (json_array_size(list) > keep)
 				json_array_remove(list,
@@ -142,7 +141,7 @@ answer(const struct ipc_req *req, struct cce_out *out)
 	res.code = (uint32_t)out->code;
 	strlcpy(res.message, out->message, sizeof(res.message));
 	if (out->data != NULL) {
-		text = fitted(out);
+		text = cce_answer_text(out);
 		len = strlen(text);
 		res.nchunks = (uint32_t)((len + CCE_CHUNK_MAX - 1) /
 		    CCE_CHUNK_MAX);

@@ -70,9 +70,12 @@ struct cce_obj {
 	struct user_rec	 u;		/* the user, when user_oid */
 };
 
-/* cce.c: the schema stored runs with */
+/* cce.c: the schema stored runs with; an answer's data as it is sent,
+ * cut to fit (a 305 info says so) */
+#define CCE_DATA_BYTES_MAX	(100 * 1024)
 const struct cce_schema *cce_schema_get(void);
 void	 cce_schema_use(struct cce_schema *);	/* takes it */
+char	*cce_answer_text(struct cce_out *);
 
 /* cceexec.c: one command as the caller (BEGIN, COMMIT, SUSPEND too) */
 void	 cce_run(const struct principal *, const struct cce_cmd *,
