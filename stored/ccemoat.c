@@ -8,6 +8,7 @@
  * is suspended and deleted with it.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cce.h"
@@ -115,13 +116,14 @@ cce_moat_user_destroy(struct cce_ctx *c, struct cce_obj *o,
 	if (o->user_oid == c->p.user_oid)
 		return cce_fail(out, CCE_DENIED, "not yourself");
 	/* its sessions, keys and devices by the foreign keys, its hosts
-	 * by the tasks queued first, as op.user.delete does */
+	 * by the tasks queued first, as op.user.delete does; its devices'
+	 * polls hear it once this transaction is over */
+	devsignal_wake_user(o->user_oid);
 	if ((queued = hosts_teardown_user(o->user_oid, c->p.user_id)) < 0 ||
 	    db_event("admin.user.delete", "info", o->u.id, "user deleted",
 	    c->p.username, NULL, DIALECT_CCE) == -1 ||
 	    db_write("DELETE FROM users WHERE oid = ?", o->user_oid, 0) == -1)
 		return cce_fail(out, CCE_CMD_ERROR, "database error");
-	woken(c, o->user_oid);
 	if (queued > 0)
 		c->wake_tasks = 1;
 	return 0;
@@ -191,20 +193,30 @@ cce_moat_site_suspend(struct cce_ctx *c, const struct cce_obj *site)
 	static const char susp_sql[] = "SELECT count(*) FROM cce_props "
 	    "WHERE oid = ? AND namespace = '' AND name = 'suspend' AND "
 	    "value = '1'";
-	uint64_t	 users[256];
-	size_t		 n, i;
+	uint64_t	*users = NULL, *grown;
+	size_t		 n = 0, cap = 0, i;
 	sqlite3_stmt	*st;
-	int		 rc, on;
+	int		 rc = 0, on;
 
-	/* a few at a time: the suspension uses statements of its own */
+	/* all first: the suspension uses statements of its own */
 	st = db_stmt(users_sql);
 	sqlite3_bind_int64(st, 1, site->oid);
-	for (n = 0; n < 256 && (rc = sqlite3_step(st)) == SQLITE_ROW; n++)
-		users[n] = sqlite3_column_int64(st, 0);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap == 0 ? 64 : cap * 2;
+			if ((grown = reallocarray(users, cap,
+			    sizeof(*users))) == NULL)
+				fatalx("%s: out of memory", __func__);
+			users = grown;
+		}
+		users[n++] = sqlite3_column_int64(st, 0);
+	}
 	sqlite3_reset(st);
-	for (i = 0; i < n; i++)
-		if (cce_moat_suspension(c, users[i]) == -1)
-			return -1;
+	for (i = 0; i < n && rc == 0; i++)
+		rc = cce_moat_suspension(c, users[i]);
+	free(users);
+	if (rc == -1)
+		return -1;
 	if (site->host_oid == 0)
 		return 0;
 	on = db_count(susp_sql, site->oid) > 0;
