@@ -106,7 +106,8 @@ STORED_SRCS = stored/stored.c stored/config.c stored/db.c stored/schema.c \
 	stored/acmeacct.c stored/devices.c stored/devrows.c stored/devself.c stored/devsignal.c \
 	stored/devsess.c stored/keyperms.c stored/cce.c stored/cceexec.c \
 	stored/cceobj.c stored/cceops.c stored/ccewrite.c stored/ccefind.c \
-	stored/ccevals.c stored/ccesort.c stored/ccemoat.c common/cceschema.c common/ccetype.c
+	stored/ccevals.c stored/ccesort.c stored/ccemoat.c stored/ccero.c \
+	common/cceschema.c common/ccetype.c
 TASKD_SRCS = taskd/taskd.c taskd/config.c taskd/jobs.c taskd/runner.c \
 	taskd/crun.c taskd/image.c taskd/spawn.c taskd/net.c taskd/nettest.c taskd/endpoint.c \
 	taskd/suite.c taskd/idmap.c taskd/bundle.c taskd/tree.c \
@@ -356,7 +357,8 @@ $(BIN)/test_cceschema: $(call objs,regress/unit/test_cceschema.c common/cceschem
 
 # the command API's object model: all of stored but its main, on a real
 # database with the shipped schema
-CCE_TEST_SRCS = regress/unit/test_cce.c \
+CCE_TEST_SRCS = regress/unit/test_cce.c regress/unit/test_cce_find.c \
+	regress/unit/test_cce_tx.c \
 	$(filter-out stored/stored.c,$(STORED_SRCS))
 $(BIN)/test_cce: $(call objs,$(CCE_TEST_SRCS),unit) $(UNIT_LIB)
 	@echo "LD $@"

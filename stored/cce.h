@@ -152,6 +152,15 @@ int	 cce_find(struct cce_ctx *, const struct cce_cmd *,
 	    struct cce_out *);
 int	 cce_find_oids(struct cce_ctx *, const struct cce_cmd *, int sorted,
 	    uint64_t **oids, size_t *n, struct cce_out *);
+/* ccero.c: moat's own rows as read-only classes (Host, SshKey, ...) */
+int	 cce_ro_class(const char *class);	/* -1: not one */
+int	 cce_ro_of(uint64_t oid);		/* -1: not one's */
+void	 cce_ro_classes(json_t *);
+json_t	*cce_ro_object(const struct cce_ctx *, uint64_t oid);
+int	 cce_ro_get(struct cce_ctx *, uint64_t oid, const char *ns,
+	    struct cce_out *);
+int	 cce_ro_find(struct cce_ctx *, const struct cce_cmd *, int sorted,
+	    uint64_t **oids, size_t *n, struct cce_out *);
 /* ccesort.c: the sort orders */
 int	 cce_sort_kind(const char *name);	/* -1 unknown */
 int	 cce_sort_cmp(int kind, const char *a, const char *b);

@@ -257,6 +257,8 @@ cce_find_oids(struct cce_ctx *c, const struct cce_cmd *cmd, int sorted,
 
 	*oids = NULL;
 	*n = 0;
+	if (cce_ro_class(cmd->req.class) != -1)
+		return cce_ro_find(c, cmd, sorted, oids, n, out);
 	if (cce_schema_group(cce_schema_get(), cmd->req.class, NULL) == NULL)
 		return cce_fail(out, CCE_UNKNOWN_CLASS, "no class %s",
 		    cmd->req.class);

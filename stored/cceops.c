@@ -63,6 +63,8 @@ get_one(struct cce_ctx *c, uint64_t oid, const char *ns,
 	const struct cces_group	*g;
 	struct cce_obj		 o;
 
+	if (cce_ro_of(oid) != -1)
+		return cce_ro_get(c, oid, ns, out);
 	if (named(c, oid, &o, out) != 0)
 		return out->code;
 	if ((g = cce_schema_group(cce_schema_get(), o.class, ns)) == NULL)
@@ -100,11 +102,22 @@ cce_names(struct cce_ctx *c, const struct cce_cmd *cmd, struct cce_out *out)
 	struct cce_obj	 o;
 	const char	*class = cmd->req.class;
 
-	if (class[0] == '\0') {
+	json_t		*j;
+
+	if (class[0] == '\0' && cce_ro_of(cmd->req.oid) != -1) {
+		/* moat's own rows have no namespaces */
+		if ((j = cce_ro_object(c, cmd->req.oid)) == NULL)
+			return cce_fail(out, CCE_UNKNOWN_OBJECT, "no object "
+			    "%llu", (unsigned long long)cmd->req.oid);
+		json_decref(j);
+		class = "";
+	} else if (class[0] == '\0') {
 		if (named(c, cmd->req.oid, &o, out) != 0)
 			return out->code;
 		class = o.class;
-	} else if (cce_schema_group(cce_schema_get(), class, NULL) == NULL)
+	} else if (cce_ro_class(class) != -1)
+		class = "";
+	else if (cce_schema_group(cce_schema_get(), class, NULL) == NULL)
 		return cce_fail(out, CCE_UNKNOWN_CLASS, "no class %s", class);
 	cce_ok(out, CCE_OK, "OK", must(json_pack("{s:o}", "namespaces",
 	    namespaces_of(class))));
@@ -125,6 +138,7 @@ cce_classes(struct cce_ctx *c, const struct cce_cmd *cmd,
 		if (s->groups[i].ns[0] == '\0')
 			json_array_append_new(a,
 			    must(json_string(s->groups[i].class)));
+	cce_ro_classes(a);
 	cce_ok(out, CCE_OK, "OK", must(json_pack("{s:o}", "classes", a)));
 	return 0;
 }
@@ -178,11 +192,18 @@ static void
 getall_add(struct cce_ctx *c, json_t *objects, uint64_t oid)
 {
 	struct cce_obj	 o;
+	json_t		*j;
 	char		 key[24];
 
+	snprintf(key, sizeof(key), "%llu", (unsigned long long)oid);
+	if (cce_ro_of(oid) != -1) {
+		if ((j = cce_ro_object(c, oid)) != NULL)
+			json_object_set_new(objects, key, must(json_pack(
+			    "{s:o}", "OBJECT", j)));
+		return;
+	}
 	if (cce_obj_load(oid, &o) == -1 || !cce_visible(c, &o))
 		return;		/* as if it were not there */
-	snprintf(key, sizeof(key), "%llu", (unsigned long long)oid);
 	json_object_set_new(objects, key, whole(c, &o));
 }
 

@@ -141,11 +141,28 @@ set_args(struct cce_ctx *c, struct cce_obj *o, const struct cce_cmd *cmd,
 	return 0;
 }
 
+/* moat's own rows are written by their own dialects alone */
+static int
+read_only(struct cce_ctx *c, uint64_t oid, struct cce_out *out)
+{
+	json_t	*j;
+
+	if ((j = cce_ro_object(c, oid)) == NULL)
+		return cce_fail(out, CCE_UNKNOWN_OBJECT, "no object %llu",
+		    (unsigned long long)oid);
+	json_decref(j);
+	return cce_fail(out, CCE_DENIED, "%llu is read only here",
+	    (unsigned long long)oid);
+}
+
 int
 cce_set(struct cce_ctx *c, const struct cce_cmd *cmd, struct cce_out *out)
 {
 	struct cce_obj	 o;
 	struct effects	 e = { 0, 0 };
+
+	if (cce_ro_of(cmd->req.oid) != -1)
+		return read_only(c, cmd->req.oid, out);
 
 	if (cce_obj_load(cmd->req.oid, &o) == -1 || !cce_visible(c, &o))
 		return cce_fail(out, CCE_UNKNOWN_OBJECT, "no object %llu",
@@ -251,6 +268,9 @@ cce_create(struct cce_ctx *c, const struct cce_cmd *cmd,
 	struct effects		 e = { 0, 0 };
 	uint64_t		 oid;
 
+	if (cce_ro_class(cmd->req.class) != -1)
+		return cce_fail(out, CCE_DENIED, "%s is read only here",
+		    cmd->req.class);
 	if ((g = cce_schema_group(cce_schema_get(), cmd->req.class,
 	    NULL)) == NULL)
 		return cce_fail(out, CCE_UNKNOWN_CLASS, "no class %s",
@@ -291,6 +311,8 @@ cce_destroy(struct cce_ctx *c, const struct cce_cmd *cmd,
 {
 	struct cce_obj	 o;
 
+	if (cce_ro_of(cmd->req.oid) != -1)
+		return read_only(c, cmd->req.oid, out);
 	if (cce_obj_load(cmd->req.oid, &o) == -1 || !cce_visible(c, &o))
 		return cce_fail(out, CCE_UNKNOWN_OBJECT, "no object %llu",
 		    (unsigned long long)cmd->req.oid);
