@@ -358,7 +358,7 @@ $(BIN)/test_cceschema: $(call objs,regress/unit/test_cceschema.c common/cceschem
 # the command API's object model: all of stored but its main, on a real
 # database with the shipped schema
 CCE_TEST_SRCS = regress/unit/test_cce.c regress/unit/test_cce_find.c \
-	regress/unit/test_cce_tx.c \
+	regress/unit/test_cce_tx.c regress/unit/test_cce_chan.c \
 	$(filter-out stored/stored.c,$(STORED_SRCS))
 $(BIN)/test_cce: $(call objs,$(CCE_TEST_SRCS),unit) $(UNIT_LIB)
 	@echo "LD $@"

@@ -522,6 +522,7 @@ main(void)
 	RUN(test_site_suspend);
 	RUN(test_destroy);
 	RUN(test_speed);
+	RUN(test_channel);
 
 	cce_out_clear(&out);
 	cce_sessions_forget();

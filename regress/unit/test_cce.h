@@ -42,5 +42,6 @@ void	 test_suspend_all(void);
 void	 test_site_suspend(void);
 void	 test_destroy(void);
 void	 test_speed(void);
+void	 test_channel(void);
 
 #endif
