@@ -399,6 +399,33 @@ test_get_set(void)
 	CHECK_INT(set1(&admin, o_admin, "systemAdministrator", "0"),
 	    CCE_DENIED);
 
+	/* a password, as authd passes it on: the hash, and bob's
+	 * sessions end */
+	CHECK_INT(db_exec("INSERT INTO sessions (public_id, kind, user_oid, "
+	    "dialect, source_ip, created_at, last_used_at, expires_at, idle) "
+	    "SELECT 'pb', 'ms_', oid, 2, '127.0.0.1', 0, 0, 9999999999, 99 "
+	    "FROM users WHERE username = 'bob'"), 0);
+	start(CCE_V_SET, NULL, o_bob, NULL);
+	arg("password", "$argon2id$v=19$m=65536,t=3,p=1$YWJj$ZGVm",
+	    CCE_OP_HASHED);
+	C.via_authd = 1;
+	CHECK_INT(go(&admin), CCE_OK);
+	CHECK_INT((int)count("SELECT count(*) FROM users WHERE username = "
+	    "'bob' AND password_hash = '$argon2id$v=19$m=65536,t=3,p=1$YWJj"
+	    "$ZGVm'", 0), 1);
+	CHECK_INT((int)count("SELECT count(*) FROM sessions WHERE "
+	    "public_id = 'pb'", 0), 0);
+	CHECK(get1(&admin, o_bob, NULL, "password") == NULL);
+	CHECK_INT(out.code, CCE_OK);
+	/* a hash for what is no password */
+	start(CCE_V_SET, NULL, o_bob, NULL);
+	arg("fullName", "$argon2id$x", CCE_OP_HASHED);
+	C.via_authd = 1;
+	CHECK_INT(go(&admin), CCE_BAD_DATA);
+	/* the session commands are not stored's */
+	start(CCE_V_PING, NULL, 0, NULL);
+	CHECK_INT(go(&admin), CCE_BAD_COMMAND);
+
 	/* WHOAMI */
 	start(CCE_V_WHOAMI, NULL, 0, NULL);
 	CHECK_INT(go(&alice), CCE_OK);
