@@ -192,12 +192,17 @@ cce_command(struct ipc_chan *chan, struct ipc_msg *m)
 	}
 	cmd.nargs = cmd.req.nargs;
 	status = authz_check(cmd.req.grant, cmd.req.grant_len, &p, &retry);
+	/* the command API's own sessions (AUTH, LOGIN) and the other
+	 * dialects' logins: an API key's scopes say nothing of it */
+	if (status == 0 && p.kind != GRANT_SESSION && p.kind != GRANT_LOGIN)
+		status = 403;
 	if (status == 0 && schema == NULL)
 		status = 503;
 	if (status != 0) {
 		ipc_answer_status(&req, status, status == 401 ?
 		    "Invalid or expired token" : status == 429 ?
-		    "too many requests" : "the command API is not ready");
+		    "too many requests" : status == 403 ? "not a session "
+		    "of the command API" : "the command API is not ready");
 		goto done;
 	}
 	cce_run(&p, &cmd, &out);

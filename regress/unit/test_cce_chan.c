@@ -129,7 +129,7 @@ test_channel(void)
 	struct ipc_chan	*chan;
 	struct ipc_msg	 m;
 	struct grant	 g;
-	uint8_t		 grant[GRANT_LEN], stale[GRANT_LEN];
+	uint8_t		 grant[GRANT_LEN], stale[GRANT_LEN], key[GRANT_LEN];
 	uint64_t	 sid;
 	uint32_t	 head;
 	json_t		*data;
@@ -156,6 +156,15 @@ test_channel(void)
 	grant_seal(stored_env->grant_key, &g, grant);
 	g.cred_oid = sid + 1000;	/* a session that is not there */
 	grant_seal(stored_env->grant_key, &g, stale);
+	/* an API key of the admin's: its scopes are not the command API's */
+	CHECK_INT(db_exec("INSERT INTO api_keys (id, public_id, digest, "
+	    "user_oid, name, scopes, created_at) SELECT 'kc', 'kcp', x'00', "
+	    "oid, 'k', 1, 0 FROM users WHERE username = 'admin'"), 0);
+	g.kind = GRANT_APIKEY;
+	g.scopes = 1;
+	g.cred_oid = (uint64_t)count("SELECT oid FROM api_keys WHERE "
+	    "id = 'kc'", 0);
+	grant_seal(stored_env->grant_key, &g, key);
 
 	base = event_base_new();
 	CHECK_INT(ipc_socketpair(sv), 0);
@@ -191,6 +200,8 @@ test_channel(void)
 	/* a grant whose session is gone: 401 in the head */
 	command(sv[1], stale, CCE_V_CLASSES, "", NULL, NULL, 0, &head, &data);
 	CHECK_INT((int)head, 401);
+	command(sv[1], key, CCE_V_CLASSES, "", NULL, NULL, 0, &head, &data);
+	CHECK_INT((int)head, 403);
 	CHECK(!closed);
 	/* a hash from frontd: no honest frontd sends one */
 	CHECK_INT(command(sv[1], grant, CCE_V_SET, "", "password", "$x",
