@@ -72,6 +72,28 @@ self_lockout(struct cce_ctx *c, const struct cce_obj *o,
 	return 0;
 }
 
+/* A User's site is a Vsite there is. */
+static int
+site_known(const struct cce_obj *o, const struct cces_group *g,
+    const struct cces_prop *p, const char *value, struct cce_out *out)
+{
+	static const char sql[] = "SELECT oid FROM cce_props WHERE class = "
+	    "'Vsite' AND namespace = '' AND name = 'name' AND value = ?";
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if (o->user_oid == 0 || g->ns[0] != '\0' ||
+	    strcmp(p->name, "site") != 0 || value[0] == '\0')
+		return 0;
+	st = db_stmt(sql);
+	sqlite3_bind_text(st, 1, value, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW)
+		return cce_fail(out, CCE_BAD_DATA, "site: no Vsite %s", value);
+	return 0;
+}
+
 /* One value kept: into moat's row, or the property store. */
 static int
 put(struct cce_ctx *c, struct cce_obj *o, const struct cces_group *g,
@@ -126,7 +148,7 @@ set_args(struct cce_ctx *c, struct cce_obj *o, const struct cce_cmd *cmd,
 		if (writable(c, o, p, cmd->args[i].key, out) != 0 ||
 		    checked_value(p, &cmd->args[i], value, sizeof(value),
 		    out) != 0 || self_lockout(c, o, g, p->name, value,
-		    out) != 0)
+		    out) != 0 || site_known(o, g, p, value, out) != 0)
 			return out->code;
 		if (cce_value(o, g->ns, p, old, sizeof(old)) == -1)
 			return cce_fail(out, CCE_CMD_ERROR, "database error");

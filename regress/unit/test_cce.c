@@ -324,6 +324,11 @@ test_create(void)
 	    NULL) == 0);
 	CHECK_INT(out.code, CCE_BAD_DATA);
 	CHECK(strstr(error_message(), "site") != NULL);
+	/* and a site that is not there */
+	CHECK(create(&admin, "User", "name", "erin", "site", "site999",
+	    NULL) == 0);
+	CHECK_INT(out.code, CCE_BAD_DATA);
+	CHECK(strstr(error_message(), "no Vsite") != NULL);
 	/* the create ran in its own transaction here, rolled back: */
 	CHECK_INT((int)count("SELECT count(*) FROM users WHERE username = "
 	    "'erin'", 0), 0);
