@@ -72,25 +72,47 @@ self_lockout(struct cce_ctx *c, const struct cce_obj *o,
 	return 0;
 }
 
-/* A User's site is a Vsite there is. */
+/* A User's site is a Vsite there is, with room for one more user. */
 static int
 site_known(const struct cce_obj *o, const struct cces_group *g,
     const struct cces_prop *p, const char *value, struct cce_out *out)
 {
 	static const char sql[] = "SELECT oid FROM cce_props WHERE class = "
 	    "'Vsite' AND namespace = '' AND name = 'name' AND value = ?";
-	sqlite3_stmt	*st;
-	int		 rc;
+	static const char users_sql[] = "SELECT count(*) FROM cce_props "
+	    "WHERE class = 'User' AND namespace = '' AND name = 'site' AND "
+	    "value = ? AND oid != ?";
+	const struct cces_group	*vg;
+	const struct cces_prop	*max;
+	struct cce_obj		 site;
+	sqlite3_stmt		*st;
+	char			 room[32];
+	uint64_t		 oid = 0;
+	int64_t			 n = 0;
 
 	if (o->user_oid == 0 || g->ns[0] != '\0' ||
 	    strcmp(p->name, "site") != 0 || value[0] == '\0')
 		return 0;
 	st = db_stmt(sql);
 	sqlite3_bind_text(st, 1, value, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		oid = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
-	if (rc != SQLITE_ROW)
+	if (oid == 0 || cce_obj_load(oid, &site) == -1)
 		return cce_fail(out, CCE_BAD_DATA, "site: no Vsite %s", value);
+	vg = cce_schema_group(cce_schema_get(), "Vsite", NULL);
+	if (vg == NULL || (max = cce_schema_prop(vg, "maxusers")) == NULL ||
+	    cce_value(&site, "", max, room, sizeof(room)) == -1)
+		return 0;
+	st = db_stmt(users_sql);
+	sqlite3_bind_text(st, 1, value, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, o->oid);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (room[0] != '\0' && n >= strtoll(room, NULL, 10))
+		return cce_fail(out, CCE_BAD_DATA, "site: %s has its "
+		    "maxusers (%s)", value, room);
 	return 0;
 }
 

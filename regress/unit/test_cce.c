@@ -329,6 +329,14 @@ test_create(void)
 	    NULL) == 0);
 	CHECK_INT(out.code, CCE_BAD_DATA);
 	CHECK(strstr(error_message(), "no Vsite") != NULL);
+	/* and a site with room: maxusers */
+	CHECK_INT(set1(&admin, site2, "maxusers", "1"), CCE_OK);
+	CHECK(create(&admin, "User", "name", "erin", "site", site2_name,
+	    NULL) == 0);
+	CHECK_INT(out.code, CCE_BAD_DATA);
+	CHECK(strstr(error_message(), "maxusers") != NULL);
+	CHECK_INT(set1(&admin, o_carol, "site", site2_name), CCE_OK);
+	CHECK_INT(set1(&admin, site2, "maxusers", "25"), CCE_OK);
 	/* the create ran in its own transaction here, rolled back: */
 	CHECK_INT((int)count("SELECT count(*) FROM users WHERE username = "
 	    "'erin'", 0), 0);
