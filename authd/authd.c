@@ -53,10 +53,12 @@ static const struct ipc_handler handlers[] = {
 	{ IPC_CFG_TLS_CERT, config_tls_cert, 0 },
 	{ IPC_CFG_TLS_KEY, config_tls_key, 0 },
 	{ IPC_CFG_ACME_EAB, config_acme_eab, 0 },
+	{ IPC_CFG_CCE_PASSWORDS, cce_config_passwords, 0 },
 	{ IPC_CFG_DONE, config_done, IPC_H_CONFIGURES },
 	{ IPC_PROC_START, config_proc_start, IPC_H_ONCE },
 	{ IPC_ADMIN_BOOTSTRAP, bootstrap_admin, 0 },
 	{ IPC_CLIENT_ADD, clients_add, LIVE },
+	{ IPC_AUTH_CCE, cce_relay, LIVE },
 
 	{ IPC_AUTH_LOGIN, login_request, LIVE },
 	{ IPC_AUTH_VERIFY, verify_request, LIVE },

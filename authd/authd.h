@@ -292,6 +292,10 @@ struct ipc_dnsprov_unseal;
 int	 dnsprov_open(const struct ipc_dnsprov_unseal *, char *, size_t,
 	    const char **);
 int	 dnsprov_unseal(struct ipc_chan *, struct ipc_msg *);
+
+/* cce.c */
+int	 cce_config_passwords(struct ipc_chan *, struct ipc_msg *);
+int	 cce_relay(struct ipc_chan *, struct ipc_msg *);
 int	 egress_unseal(struct ipc_chan *, struct ipc_msg *);
 
 /* acmeacct.c: a user's ACME accounts, their keys made and sealed here */

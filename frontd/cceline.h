@@ -9,26 +9,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "body_cce.h"	/* the verbs, ops and limits travel */
+
 #define CCE_LINE_MAX	16384	/* bytes of a command line */
-#define CCE_NAME_MAX	63	/* a class, namespace or sort word */
-#define CCE_KEY_MAX	127	/* a property name, "Namespace.prop" at most */
-#define CCE_VALUE_MAX	8191	/* a value, decoded */
-#define CCE_ARGS_MAX	64	/* key/value pairs of one command */
-#define CCE_OIDS_MAX	100	/* oids of one GETALL */
 #define CCE_WORDS_MAX	2	/* AUTH's and AUTHKEY's positional words */
-
-enum cce_verb {
-	CCE_V_AUTH, CCE_V_AUTHKEY, CCE_V_BEGIN, CCE_V_BYE, CCE_V_CLASSES,
-	CCE_V_COMMIT, CCE_V_CREATE, CCE_V_DESTROY, CCE_V_ENDKEY, CCE_V_FIND,
-	CCE_V_FINDX, CCE_V_GET, CCE_V_GETALL, CCE_V_GETOBJECT, CCE_V_LOGIN,
-	CCE_V_NAMES, CCE_V_PING, CCE_V_RESUME, CCE_V_SET, CCE_V_SUSPEND,
-	CCE_V_WHOAMI, CCE_V_MAX
-};
-
-enum cce_op {
-	CCE_OP_EQ,		/* k=v */
-	CCE_OP_MATCH		/* k~re: a regular expression */
-};
 
 struct cce_arg {
 	const char	*key;

@@ -18,6 +18,7 @@
 #include "body_acmeacct.h"
 #include "body_acmejob.h"
 #include "body_dns.h"
+#include "body_cce.h"
 #include "ipc.h"
 
 #define R(a, b)		IPC_ROUTE(PROC_##a, PROC_##b)
@@ -62,6 +63,9 @@ static const char key_in_frontd_mark[] __attribute__((used)) =
 /* a user record, a page of them, a page of events */
 #define USER_MAX	(4 * KIB)
 #define LIST_MAX	(120 * KIB)
+/* a command with its args, an answer with its JSON: CCE_ARGS_BYTES and
+ * the chunks stored makes fit under it */
+#define CCE_MSG_MAX	(124 * KIB)
 
 static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 	[IPC_HELLO] = { IPC_HELLO, "hello", SMALL, ALL_LINKS, IPC_F_STRICT,
@@ -637,6 +641,23 @@ static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 	    &body_status_res, NULL },
 	[IPC_STORE_RENEWKEY] = { IPC_STORE_RENEWKEY, "store.renewkey",
 	    4 * KIB, AS, REQ, IPC_OP_RES, &body_store_renewkey, NULL },
+	/* the schema file, opened by moatd, read by stored; authd learns
+	 * only which properties hold passwords */
+	[IPC_CFG_CCE_SCHEMA] = { IPC_CFG_CCE_SCHEMA, "cfg.cce.schema",
+	    5 * KIB, R(MOATD, STORED), IPC_F_FD | IPC_F_STRICT, 0,
+	    &body_cfg_file, NULL },
+	[IPC_CFG_CCE_PASSWORDS] = { IPC_CFG_CCE_PASSWORDS,
+	    "cfg.cce.passwords", 16 * KIB, R(MOATD, AUTHD), IPC_F_STRICT, 0,
+	    &body_cfg_cce_passwords, &body_cfg_cce_password },
+	/* reads from frontd; writes through authd, which hashes passwords */
+	[IPC_OP_CCE] = { IPC_OP_CCE, "op.cce", CCE_MSG_MAX, FS, REQ,
+	    IPC_CCE_RES, &body_cce_req, &body_cce_arg },
+	[IPC_AUTH_CCE] = { IPC_AUTH_CCE, "auth.cce", CCE_MSG_MAX, FA, REQ,
+	    IPC_CCE_RES, &body_cce_req, &body_cce_arg },
+	[IPC_STORE_CCE] = { IPC_STORE_CCE, "store.cce", CCE_MSG_MAX, AS, REQ,
+	    IPC_CCE_RES, &body_cce_req, &body_cce_arg },
+	[IPC_CCE_RES] = { IPC_CCE_RES, "cce.res", CCE_MSG_MAX, SF | SA | AF,
+	    REP, 0, &body_cce_res, &body_cce_chunk },
 };
 
 const struct ipc_msgdef *

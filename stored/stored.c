@@ -51,6 +51,7 @@ static const struct ipc_handler handlers[] = {
 	{ IPC_CFG_IDENTITY, config_identity, 0 },
 	{ IPC_CFG_EGRESS, config_egress, 0 },
 	{ IPC_CFG_ACME, config_acme, 0 },
+	{ IPC_CFG_CCE_SCHEMA, cce_config_schema, 0 },
 	{ IPC_CFG_DONE, config_done, IPC_H_CONFIGURES },
 	{ IPC_PROC_START, config_proc_start, IPC_H_ONCE },
 	{ IPC_CLIENT_LIST, clients_list, LIVE },
@@ -83,6 +84,7 @@ static const struct ipc_handler handlers[] = {
 	{ IPC_STORE_ACMEACCT_CREATE, acmeacct_store_create, LIVE },
 	{ IPC_STORE_DEVICE_CREATE, devices_store_create, LIVE },
 	{ IPC_STORE_DEVSESS_ROTATE, devsess_rotate, LIVE },
+	{ IPC_STORE_CCE, cce_command, LIVE },
 
 	{ IPC_HEALTH_CHECK, health_check, LIVE },
 	{ IPC_PING, health_ping, LIVE },
@@ -135,6 +137,7 @@ static const struct ipc_handler handlers[] = {
 	{ IPC_OP_SELF_CERT, devself_cert, OP },
 	{ IPC_OP_SELF_BUNDLE, devself_bundle, OP },
 	{ IPC_OP_SELF_UPDATES, devself_updates, OP },
+	{ IPC_OP_CCE, cce_command, OP },
 
 	{ IPC_TASK_CLAIM, tasks_claim, LIVE },
 	{ IPC_TASK_PROGRESS, tasks_progress, LIVE },
