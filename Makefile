@@ -82,7 +82,7 @@ FRONTD_SRCS = frontd/frontd.c frontd/config.c frontd/server.c \
 	frontd/profile.c frontd/groups.c frontd/sessions.c frontd/egress.c \
 	frontd/tlskey.c frontd/signlink.c frontd/acme.c frontd/certs.c \
 	frontd/dnsprov.c frontd/acmeacct.c frontd/devices.c frontd/devpoll.c \
-	frontd/devreg.c
+	frontd/devreg.c frontd/cceline.c frontd/ccecmd.c frontd/cceres.c
 # authd's cryptography (crypto.h), which unit tests and fuzzers link too
 AUTHD_CRYPTO_SRCS = authd/crypto.c authd/base64.c authd/seal.c \
 	authd/token.c authd/jwt.c authd/sigv2.c authd/httpdate.c authd/wgkey.c
@@ -254,6 +254,7 @@ UNIT_TESTS = $(BIN)/test_ipc $(BIN)/test_conf $(BIN)/test_common \
 	$(BIN)/test_body_dns $(BIN)/test_dnsunseal $(BIN)/test_acmekey \
 	$(BIN)/test_acme $(BIN)/acme_probe $(BIN)/test_acmew \
 	$(BIN)/test_cceline $(BIN)/test_ccetype $(BIN)/test_cceschema \
+	$(BIN)/test_body_cce \
 	$(DISPATCH_TESTS)
 UNIT_LIB = $(call objs,regress/unit/test.c,unit) $(LIBMOAT)
 
@@ -282,6 +283,9 @@ $(BIN)/test_body_certs: $(call objs,regress/unit/test_body_certs.c,unit) $(UNIT_
 	@echo "LD $@"
 	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS))
 $(BIN)/test_body_devices: $(call objs,regress/unit/test_body_devices.c,unit) $(UNIT_LIB)
+	@echo "LD $@"
+	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS))
+$(BIN)/test_body_cce: $(call objs,regress/unit/test_body_cce.c,unit) $(UNIT_LIB)
 	@echo "LD $@"
 	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS))
 $(BIN)/test_pki: $(call objs,regress/unit/test_pki.c authd/pki.c,unit) $(UNIT_LIB)
