@@ -387,3 +387,24 @@ def test_remote_client_reads_and_writes(site_suite):
     assert st == 401 and "Invalid or expired token" in a["message"]
     st, a = post(site_suite, dict(cmd="GET %d" % v, **r.cred), None, REMOTE)
     assert st == 403
+
+
+def test_an_answer_too_large_is_cut(site_suite):
+    """305 WARNING: an answer over what a message holds is cut by stored
+    and said so in data.infos, never sent oversized nor lost."""
+    s = Session(site_suite)
+    big = "v" * 7000
+    oids = []
+    for i in range(24):
+        oid = s.create("Vsite", hostname="w%d" % i, domain="example.com",
+                       fqdn="w%d.example.com" % i,
+                       ipaddr="192.0.2.%d" % (100 + i))
+        s.ok("SET", oid=oid, namespace="PHP", args={"version": big})
+        oids.append(oid)
+    st, a = s.do("GETALL", **{"class": "Vsite"})
+    assert st == 200 and a["status"] == 201, a["message"]
+    assert any(i["code"] == 305 for i in a["data"]["infos"]), a["data"]
+    got = a["data"]["objects"]
+    assert 0 < len(got) < len(oids)
+    for oid, obj in got.items():
+        assert int(oid) in oids and obj["PHP"]["version"] == big
