@@ -38,7 +38,8 @@ clang $CFLAGS -Iauthd regress/fuzz/fuzz_sshkey.c authd/sshkey.c \
     log/log.c \
     -o "$out/fuzz_sshkey" $LIBS $(pkg-config --libs libcrypto libssh)
 clang $CFLAGS regress/fuzz/fuzz_conf.c moatd/conffile.c moatd/confacme.c \
-    moatd/confcce.c common/cceschema.c common/ccetype.c "$out/parse.c" \
+    moatd/confcce.c common/cceschema.c common/ccetype.c common/ccearray.c \
+    "$out/parse.c" \
     log/log.c ipc/proc.c common/util.c common/dialect.c \
     common/cidr.c -o "$out/fuzz_conf" $LIBS -lpcre2-8
 clang $CFLAGS -Iauthd regress/fuzz/fuzz_tlssign.c authd/tlskey.c \
