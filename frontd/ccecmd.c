@@ -313,6 +313,22 @@ keep_text(struct ipc_cce_req *q, const char *cmd)
 	q->command[n] = '\0';
 }
 
+/* The structured form as COMMIT's results show it: its verb and what
+ * it acts on ("CREATE Vsite", "SET 12 . Disk"); its args are not said. */
+static void
+describe(struct ipc_cce_req *q, int have_oid)
+{
+	char	 oid[24] = "";
+
+	if (have_oid)
+		snprintf(oid, sizeof(oid), " %llu", (unsigned long long)q->oid);
+	snprintf(q->command, sizeof(q->command), "%s%s%s%s%s",
+	    cce_verb_name(q->verb), q->class[0] != '\0' ? " " : "", q->class,
+	    oid, q->ns[0] != '\0' ? " . " : "");
+	if (q->ns[0] != '\0')
+		strlcat(q->command, q->ns, sizeof(q->command));
+}
+
 struct ccecmd *
 ccecmd_read(json_t *body, int *code, const char **why)
 {
@@ -322,6 +338,7 @@ ccecmd_read(json_t *body, int *code, const char **why)
 	const char	*cmd;
 	enum cce_verb	 v;
 	size_t		 len;
+	int		 line = 0;
 
 	memset(&rd, 0, sizeof(rd));
 	if ((rd.c = calloc(1, sizeof(*rd.c))) == NULL)
@@ -349,11 +366,15 @@ ccecmd_read(json_t *body, int *code, const char **why)
 		explicit_bzero(l, sizeof(*l));
 		free(l);
 		l = NULL;
+		line = 1;
 		*code = 403;
 	}
-	keep_text(&rd.c->req, cmd);
 	if (take_fields(&rd, body) == -1 || complete(&rd) == -1)
 		goto fail;
+	if (line)
+		keep_text(&rd.c->req, cmd);
+	else
+		describe(&rd.c->req, rd.have_oid);
 	return rd.c;
  fail:
 	if (l != NULL) {

@@ -237,6 +237,8 @@ def test_commit_is_all_or_nothing(site_suite):
         [r["index"] for r in results][:2] == [1, 2]
     assert results[-1]["status"] == 300 and "SET 999999" in \
         results[-1]["command"]
+    # the structured form as the results show it: verb and class
+    assert results[0]["command"] == "CREATE Vsite"
     # neither site was made
     assert s.do("FIND", **{"class": "Vsite"})[1]["data"]["oidlist"] == []
     # and a queue that holds: every command's result
