@@ -176,6 +176,9 @@ def test_status_codes(site_suite):
     st, a = post(site_suite, {"cmd": "GET 1", "sessionid": "nope"})
     assert st == 401 and a["message"] == "Invalid or expired token"
     assert refused(a, 401) == "Invalid or expired token"
+    # 306: COMMIT without BEGIN
+    st, a = s.do("COMMIT")
+    assert (st, a["status"]) == (502, 306) and refused(a, 306)
     # 202 PONG, 201 OK, 100 QUEUED and COMMIT's 201
     assert post(site_suite, {"cmd": "PING"})[1]["status"] == 202
     st, a = s.do("BEGIN")
