@@ -254,7 +254,7 @@ UNIT_TESTS = $(BIN)/test_ipc $(BIN)/test_conf $(BIN)/test_common \
 	$(BIN)/test_body_dns $(BIN)/test_dnsunseal $(BIN)/test_acmekey \
 	$(BIN)/test_acme $(BIN)/acme_probe $(BIN)/test_acmew \
 	$(BIN)/test_cceline $(BIN)/test_ccetype $(BIN)/test_cceschema \
-	$(BIN)/test_body_cce \
+	$(BIN)/test_body_cce $(BIN)/test_ccecmd \
 	$(DISPATCH_TESTS)
 UNIT_LIB = $(call objs,regress/unit/test.c,unit) $(LIBMOAT)
 
@@ -347,6 +347,9 @@ $(BIN)/dnsu_tool: $(call objs,regress/tools/dnsu_tool.c $(DNSU_SRCS),unit) $(UNI
 	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS) libcrypto)
 
 $(BIN)/test_cceline: $(call objs,regress/unit/test_cceline.c frontd/cceline.c,unit) $(UNIT_LIB)
+	@echo "LD $@"
+	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS))
+$(BIN)/test_ccecmd: $(call objs,regress/unit/test_ccecmd.c frontd/ccecmd.c frontd/cceline.c,unit) $(UNIT_LIB)
 	@echo "LD $@"
 	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS))
 # the command API's types, with PCRE2, which only stored will link
