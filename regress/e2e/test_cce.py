@@ -3,6 +3,7 @@ of the text protocol in cmd, and the structured fields), the status
 codes NOTES.md lists with their HTTP statuses, COMMIT's atomicity,
 FINDX's sort orders, access rules and other users' objects, SUSPEND and
 RESUME, and a regular expression that would backtrack for ever."""
+import os
 import time
 
 import pytest
@@ -447,3 +448,30 @@ def test_findx_sorts_many(site_suite):
                              "sortprop": "fqdn"})
     assert st == 200 and len(a["data"]["oidlist"]) == n
     assert s.do("CLASSES")[0] == 200
+
+
+def test_moatd_checks_the_schema(tmp_path, make_suite):
+    """moatd -n reads the schema whole: a mistake is refused with its
+    file and line; the suite does not start on it either."""
+    import subprocess
+    from suite import BINDIR
+    bad = tmp_path / "bad.schema"
+    bad.write_text("class Site {\n\tname word\n\tsize uint default "
+                   "\"-4\"\n}\n")
+    conf = tmp_path / "m.conf"
+    conf.write_text('var "%s"\ncce schema "%s"\n' % (tmp_path / "v", bad))
+    out = subprocess.run([os.path.join(BINDIR, "moatd"), "-n", "-f",
+                          str(conf)], capture_output=True, text=True)
+    assert out.returncode != 0
+    assert str(bad) in out.stderr and "line 3" in out.stderr, out.stderr
+    good = tmp_path / "good.schema"
+    good.write_text("class Site {\n\tname word\n}\n")
+    conf.write_text('var "%s"\ncce schema "%s"\n' % (tmp_path / "v", good))
+    out = subprocess.run([os.path.join(BINDIR, "moatd"), "-n", "-f",
+                          str(conf)], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    # a suite started on the good one knows its class, and only it
+    s = make_suite(conf='cce schema "%s"\n' % good)
+    st, a = Session(s).do("CLASSES")
+    assert a["data"]["classes"] == ["Site"] or "Site" in a["data"][
+        "classes"], a

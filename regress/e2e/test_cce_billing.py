@@ -5,6 +5,7 @@ dialect), unsuspend it, change its quota and terminate it.  Every request
 carries X-Client-Secret and comes from a remote address; the site here
 has no host (a schema without "backed-by host"): test_cce_hosts.py does
 the same with one, in the sandboxed lane."""
+import os
 from datetime import datetime
 
 import pytest
@@ -114,6 +115,16 @@ def test_billing_module_replay(billing):
         "quota"] == "1000"
     mysql = php.raw("GET %d . MYSQL_Vsite" % site_oid)["data"]["DATA"]
     assert mysql["maxDBs"] == "3" and "pass" not in mysql
+    # no password reached stored as itself: authd hashed each
+    stored_bytes = b""
+    for root, _, files in os.walk(os.path.join(suite.var, "db")):
+        for name in files:
+            with open(os.path.join(root, name), "rb") as f:
+                stored_bytes += f.read()
+    assert b"argon2id" in stored_bytes
+    for secret_text in (b"db-password-1", b"cust1-password",
+                        b"cust2-password"):
+        assert secret_text not in stored_bytes
     assert {"Disk", "PHP", "MYSQL_Vsite"} <= set(php.send(
         {"cmd": "NAMES", "oid": site_oid})[1]["data"]["namespaces"])
     body = php.raw('FIND User site="%s"' % site)
