@@ -212,8 +212,9 @@ hash_passwords(struct cce_relay *r)
 static int
 read_args(struct cce_relay *r, struct ipc_msg *m)
 {
-	uint32_t	 i;
-	int		 rc;
+	struct ipc_cce_arg	*extra;
+	uint32_t		 i;
+	int			 rc;
 
 	if (r->cmd.nargs > CCE_ARGS_MAX)
 		return ipc_refuse(m, 400, "too many args");
@@ -229,8 +230,15 @@ read_args(struct cce_relay *r, struct ipc_msg *m)
 		    r->args[i].op == CCE_OP_HASHED)
 			return ipc_refuse(m, 400, "an arg's op");
 	}
-	if (ipc_msg_get_item(m, &r->args[0]) != 0)
-		return ipc_refuse(m, 400, "more args than said");
+	/* one more would be read into a scratch arg, never past args */
+	if ((extra = calloc(1, sizeof(*extra))) == NULL)
+		fatal("%s", __func__);
+	rc = ipc_msg_get_item(m, extra);
+	explicit_bzero(extra, sizeof(*extra));
+	free(extra);
+	if (rc != 0)
+		return rc == 1 ? ipc_refuse(m, 400, "more args than said") :
+		    -1;
 	return 0;
 }
 
