@@ -51,6 +51,9 @@ clang $CFLAGS -Iauthd regress/fuzz/fuzz_certnames.c authd/pki.c \
 clang $CFLAGS regress/fuzz/fuzz_cceline.c frontd/cceline.c common/ccearray.c \
     common/ccetype.c common/cceschema.c common/util.c log/log.c \
     -o "$out/fuzz_cceline" $LIBS -lpcre2-8
+clang $CFLAGS regress/fuzz/fuzz_ccecmd.c frontd/ccecmd.c frontd/cceline.c \
+    frontd/json_limits.c $IPC common/util.c log/log.c \
+    -o "$out/fuzz_ccecmd" $LIBS
 clang $CFLAGS -Itaskd regress/fuzz/fuzz_dns.c taskd/dnswire.c \
     taskd/dnstsig.c common/dnsprov.c -o "$out/fuzz_dns" $LIBS \
     $(pkg-config --libs libcrypto)
@@ -83,7 +86,8 @@ fuzz_one() {	# fuzz_one TARGET: its log in $out/fuzz_TARGET.log
 	    "$top/$seeds" > "fuzz_$t.log" 2>&1)
 }
 cores=$(nproc)
-set -- ipc http json jwt sshkey conf tlssign certnames dns acme cceline
+set -- ipc http json jwt sshkey conf tlssign certnames dns acme cceline \
+    ccecmd
 while [ $# -gt 0 ]; do
 	batch=
 	while [ $# -gt 0 ] && [ "$(echo $batch | wc -w)" -lt "$cores" ]; do
