@@ -17,21 +17,38 @@
 #include "ipc.h"
 #include "log.h"
 
+/* An arg as it came, its value only as long as it is: a command of 64
+ * short args costs what they are, not 64 times CCE_VALUE_MAX. */
+struct relay_arg {
+	char		 key[CCE_KEY_MAX + 1];
+	char		*value;
+	uint32_t	 op;
+};
+
 struct cce_relay {
 	struct ipc_req		 req;
 	struct ipc_cce_req	 cmd;
-	struct ipc_cce_arg	*args;		/* cmd.nargs of them */
+	struct relay_arg	 args[CCE_ARGS_MAX];
+	uint32_t		 nread;		/* args read so far */
 	uint32_t		 pending;	/* hashes not yet made */
 	int			 failed;	/* one could not be made */
 };
 
 static void
+clear_value(struct relay_arg *a)
+{
+	if (a->value != NULL)
+		freezero(a->value, strlen(a->value) + 1);
+	a->value = NULL;
+}
+
+static void
 relay_free(struct cce_relay *r)
 {
-	if (r->args != NULL) {
-		explicit_bzero(r->args, r->cmd.nargs * sizeof(*r->args));
-		free(r->args);
-	}
+	uint32_t	 i;
+
+	for (i = 0; i < r->nread; i++)
+		clear_value(&r->args[i]);
 	explicit_bzero(r, sizeof(*r));
 	free(r);
 }
@@ -101,14 +118,23 @@ stored_answered(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 static void
 pass_on(struct cce_relay *r)
 {
-	struct ipc_msg	 m;
-	uint32_t	 i;
+	struct ipc_cce_arg	*a;
+	struct ipc_msg		 m;
+	uint32_t		 i;
 
+	if ((a = calloc(1, sizeof(*a))) == NULL)
+		fatal("%s", __func__);
 	ipc_msg_init(&m, IPC_STORE_CCE, 0);
 	ipc_msg_put(&m, &r->cmd);
-	for (i = 0; i < r->cmd.nargs; i++)
-		ipc_msg_put_item(&m, &r->args[i]);
-	explicit_bzero(r->args, r->cmd.nargs * sizeof(*r->args));
+	for (i = 0; i < r->nread; i++) {
+		strlcpy(a->key, r->args[i].key, sizeof(a->key));
+		strlcpy(a->value, r->args[i].value, sizeof(a->value));
+		a->op = r->args[i].op;
+		ipc_msg_put_item(&m, a);
+		clear_value(&r->args[i]);
+	}
+	explicit_bzero(a, sizeof(*a));
+	free(a);
 	if (ipc_request(authd_env->chans[PROC_STORED], &m,
 	    authd_env->conf.common.ipc_timeout_ms, stored_answered, r) == -1) {
 		ipc_answer_status(&r->req, 503, "storage unavailable");
@@ -119,7 +145,7 @@ pass_on(struct cce_relay *r)
 /* The job's arg is the arg it hashes; the relay is found by the job. */
 struct cce_hash {
 	struct cce_relay	*relay;
-	struct ipc_cce_arg	*arg;
+	struct relay_arg	*arg;
 };
 
 /* One hash made or given up: the last one sends the command on. */
@@ -142,8 +168,9 @@ hashed(struct hash_job *j, void *v)
 	struct cce_relay	*r = h->relay;
 
 	if (j->ok && strlen(j->hash) <= CCE_VALUE_MAX) {
-		explicit_bzero(h->arg->value, sizeof(h->arg->value));
-		strlcpy(h->arg->value, j->hash, sizeof(h->arg->value));
+		clear_value(h->arg);
+		if ((h->arg->value = strdup(j->hash)) == NULL)
+			fatal("%s", __func__);
 		h->arg->op = CCE_OP_HASHED;
 	} else
 		r->failed = 1;
@@ -154,7 +181,7 @@ hashed(struct hash_job *j, void *v)
 
 /* -1 with why when a password value may not be set at all */
 static int
-password_refused(const struct ipc_cce_arg *a, char *why, size_t whylen)
+password_refused(const struct relay_arg *a, char *why, size_t whylen)
 {
 	const char	*reason = NULL;
 
@@ -176,12 +203,12 @@ password_refused(const struct ipc_cce_arg *a, char *why, size_t whylen)
 static int
 hash_passwords(struct cce_relay *r)
 {
-	struct ipc_cce_arg	*a;
+	struct relay_arg	*a;
 	struct cce_hash		*h;
 	char			 why[CCE_KEY_MAX + 64];
 	uint32_t		 i;
 
-	for (i = 0; i < r->cmd.nargs; i++) {
+	for (i = 0; i < r->nread; i++) {
 		if (is_password(r->args[i].key) &&
 		    password_refused(&r->args[i], why, sizeof(why)) == -1) {
 			answer_code(&r->req, 302, "BAD DATA", why);
@@ -189,7 +216,7 @@ hash_passwords(struct cce_relay *r)
 		}
 	}
 	r->pending = 1;		/* held until every job is submitted */
-	for (i = 0; i < r->cmd.nargs && !r->failed; i++) {
+	for (i = 0; i < r->nread && !r->failed; i++) {
 		a = &r->args[i];
 		if (!is_password(a->key))
 			continue;
@@ -212,34 +239,35 @@ hash_passwords(struct cce_relay *r)
 static int
 read_args(struct cce_relay *r, struct ipc_msg *m)
 {
-	struct ipc_cce_arg	*extra;
-	uint32_t		 i;
-	int			 rc;
+	struct ipc_cce_arg	*a;
+	int			 rc = 0;
 
 	if (r->cmd.nargs > CCE_ARGS_MAX)
 		return ipc_refuse(m, 400, "too many args");
-	if (r->cmd.nargs > 0 && (r->args = calloc(r->cmd.nargs,
-	    sizeof(*r->args))) == NULL)
+	if ((a = calloc(1, sizeof(*a))) == NULL)
 		fatal("%s", __func__);
-	for (i = 0; i < r->cmd.nargs; i++) {
-		if ((rc = ipc_msg_get_item(m, &r->args[i])) != 1)
-			return rc == 0 ? ipc_refuse(m, 400,
-			    "fewer args than said") : -1;
+	/* one more than said is read too, to be refused */
+	while (rc == 0 && (rc = ipc_msg_get_item(m, a)) == 1) {
+		if (r->nread == r->cmd.nargs)
+			rc = ipc_refuse(m, 400, "more args than said");
 		/* only authd puts a hash in place */
-		if (r->args[i].op >= CCE_OP_MAX ||
-		    r->args[i].op == CCE_OP_HASHED)
-			return ipc_refuse(m, 400, "an arg's op");
+		else if (a->op >= CCE_OP_MAX || a->op == CCE_OP_HASHED)
+			rc = ipc_refuse(m, 400, "an arg's op");
+		else {
+			strlcpy(r->args[r->nread].key, a->key,
+			    sizeof(r->args[0].key));
+			if ((r->args[r->nread].value = strdup(a->value)) ==
+			    NULL)
+				fatal("%s", __func__);
+			r->args[r->nread++].op = a->op;
+			rc = 0;
+		}
 	}
-	/* one more would be read into a scratch arg, never past args */
-	if ((extra = calloc(1, sizeof(*extra))) == NULL)
-		fatal("%s", __func__);
-	rc = ipc_msg_get_item(m, extra);
-	explicit_bzero(extra, sizeof(*extra));
-	free(extra);
-	if (rc != 0)
-		return rc == 1 ? ipc_refuse(m, 400, "more args than said") :
-		    -1;
-	return 0;
+	explicit_bzero(a, sizeof(*a));
+	free(a);
+	if (rc == 0 && r->nread != r->cmd.nargs)
+		rc = ipc_refuse(m, 400, "fewer args than said");
+	return rc;
 }
 
 int
