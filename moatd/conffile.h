@@ -146,7 +146,8 @@ struct moat_config {
 	int		 cce_schema_set;	/* configured, not the default */
 	int		 cce_schema_absent;	/* the default, and not there */
 	/* its password properties' names, found by conf_cce_check() */
-	char		 cce_passwords[CONF_CCE_PASSWORDS_MAX][CONF_CCE_NAME_MAX];
+	char		 cce_passwords[CONF_CCE_PASSWORDS_MAX]
+			    [CONF_CCE_NAME_MAX];
 	uint32_t	 cce_npasswords;
 	int		 log_verbose;
 };
