@@ -107,7 +107,10 @@ STORED_SRCS = stored/stored.c stored/config.c stored/db.c stored/schema.c \
 	stored/challenges.c stored/challengedb.c stored/certpage.c stored/cas.c \
 	stored/certs.c stored/certrows.c stored/acmecert.c stored/acmejob.c stored/dnsprov.c \
 	stored/acmeacct.c stored/devices.c stored/devrows.c stored/devself.c stored/devsignal.c \
-	stored/devsess.c stored/keyperms.c stored/cce.c
+	stored/devsess.c stored/keyperms.c stored/cce.c stored/cceexec.c \
+	stored/cceobj.c stored/cceops.c stored/ccewrite.c stored/ccefind.c \
+	stored/ccevals.c stored/ccesort.c stored/ccemoat.c stored/ccero.c \
+	common/cceschema.c common/ccetype.c
 TASKD_SRCS = taskd/taskd.c taskd/config.c taskd/jobs.c taskd/runner.c \
 	taskd/crun.c taskd/image.c taskd/spawn.c taskd/net.c taskd/nettest.c taskd/endpoint.c \
 	taskd/suite.c taskd/idmap.c taskd/bundle.c taskd/tree.c \
@@ -127,7 +130,8 @@ TLSGEN_PKGS = $(PKGS_COMMON) libcrypto
 FRONTD_PKGS = $(PKGS_COMMON) msgpack libevent_core libevent_openssl openssl jansson
 AUTHD_PKGS = $(PKGS_COMMON) msgpack libevent_core libargon2 libcrypto jansson \
 	libssh libsodium
-STORED_PKGS = $(PKGS_COMMON) msgpack libevent_core sqlite3 jansson
+STORED_PKGS = $(PKGS_COMMON) msgpack libevent_core sqlite3 jansson \
+	libpcre2-8
 TASKD_PKGS = $(PKGS_COMMON) msgpack libevent_core libcurl jansson libcrypto
 MOATCTL_PKGS = $(PKGS_COMMON) msgpack libevent_core
 
@@ -254,7 +258,7 @@ UNIT_TESTS = $(BIN)/test_ipc $(BIN)/test_conf $(BIN)/test_common \
 	$(BIN)/test_body_dns $(BIN)/test_dnsunseal $(BIN)/test_acmekey \
 	$(BIN)/test_acme $(BIN)/acme_probe $(BIN)/test_acmew \
 	$(BIN)/test_cceline $(BIN)/test_ccetype $(BIN)/test_cceschema \
-	$(BIN)/test_body_cce $(BIN)/test_ccecmd \
+	$(BIN)/test_body_cce $(BIN)/test_ccecmd $(BIN)/test_cce \
 	$(DISPATCH_TESTS)
 UNIT_LIB = $(call objs,regress/unit/test.c,unit) $(LIBMOAT)
 
@@ -359,6 +363,15 @@ $(BIN)/test_ccetype: $(call objs,regress/unit/test_ccetype.c common/ccetype.c,un
 $(BIN)/test_cceschema: $(call objs,regress/unit/test_cceschema.c common/cceschema.c common/ccetype.c,unit) $(UNIT_LIB)
 	@echo "LD $@"
 	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS) libpcre2-8)
+
+# the command API's object model: all of stored but its main, on a real
+# database with the shipped schema
+CCE_TEST_SRCS = regress/unit/test_cce.c regress/unit/test_cce_find.c \
+	regress/unit/test_cce_tx.c regress/unit/test_cce_chan.c \
+	$(filter-out stored/stored.c,$(STORED_SRCS))
+$(BIN)/test_cce: $(call objs,$(CCE_TEST_SRCS),unit) $(UNIT_LIB)
+	@echo "LD $@"
+	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS) sqlite3 libpcre2-8)
 
 $(BIN)/test_tree: $(call objs,regress/unit/test_tree.c taskd/tree.c,unit) $(UNIT_LIB)
 	@echo "LD $@"

@@ -193,15 +193,21 @@ read_typedef(struct reader *r)
 	return 0;
 }
 
-/* "class NAME {" or "namespace CLASS.NAME {" */
+/* "class NAME [backed-by host] {" or "namespace CLASS.NAME {" */
 static int
 read_group(struct reader *r, int is_ns)
 {
 	struct cces_group	*g;
 	char			 class[LINE_MAX_BYTES], *dot;
 	const char		*ns = "";
+	int			 backed;
 
-	if (r->nw != 3 || r->w[1].quoted || !is(r, 2, "{"))
+	backed = !is_ns && r->nw == 5 && is(r, 2, "backed-by") &&
+	    is(r, 3, "host") && is(r, 4, "{");
+	if (!is_ns && r->nw == 5 && !backed)
+		return fail(r, "class NAME [backed-by host] {");
+	if ((r->nw != 3 && !backed) || r->w[1].quoted ||
+	    !is(r, r->nw - 1, "{"))
 		return fail(r, is_ns ? "namespace CLASS.NAME {" :
 		    "class NAME {");
 	strlcpy(class, r->w[1].text, sizeof(class));
@@ -225,6 +231,7 @@ read_group(struct reader *r, int is_ns)
 	g = &r->s->groups[r->s->ngroups++];
 	strlcpy(g->class, class, sizeof(g->class));
 	strlcpy(g->ns, ns, sizeof(g->ns));
+	g->backed_by_host = backed;
 	r->open = g;
 	return 0;
 }

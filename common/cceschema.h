@@ -6,7 +6,7 @@
  *
  *	# a comment
  *	typedef NAME "REGEX"
- *	class NAME {
+ *	class NAME [backed-by host] {
  *		PROPERTY TYPE[[]] [default "VALUE"] [read ACL] [write ACL]
  *	}
  *	namespace CLASS.NAME {
@@ -16,7 +16,9 @@
  * TYPE is a type of ccetype.h or a typedef, "[]" after it an array;
  * ACL is admin, self, user or all (write also none).  A property reads
  * as "self" and writes as "admin" unless it says otherwise; a password
- * is never read whatever it says.
+ * is never read whatever it says.  "backed-by host" makes each object of
+ * the class stand for a moat host, made when the object is and owned by
+ * the admin who made it (stored: a Vsite's host).
  */
 #ifndef MOAT_CCESCHEMA_H
 #define MOAT_CCESCHEMA_H
@@ -54,6 +56,7 @@ struct cces_group {
 	char		 ns[CCES_NAME_MAX + 1];
 	struct cces_prop *props;
 	size_t		 nprops;
+	int		 backed_by_host;	/* a class's "backed-by host" */
 };
 
 struct cce_schema {

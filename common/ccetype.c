@@ -25,6 +25,9 @@
 struct cce_re {
 	pcre2_code		*code;
 	pcre2_match_context	*mctx;
+	/* kept from match to match, with the frames PCRE2 grows in it: a
+	 * FIND matches one pattern against 100,000 values */
+	pcre2_match_data	*md;
 };
 
 static const char *const names[CCE_T_MAX] = {
@@ -232,7 +235,9 @@ cce_re_compile(const char *pattern, const char **why)
 	re->code = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
 	    PCRE2_UTF | PCRE2_NEVER_BACKSLASH_C, &err, &off, NULL);
 	re->mctx = pcre2_match_context_create(NULL);
-	if (re->code == NULL || re->mctx == NULL) {
+	if (re->code != NULL)
+		re->md = pcre2_match_data_create_from_pattern(re->code, NULL);
+	if (re->code == NULL || re->mctx == NULL || re->md == NULL) {
 		*why = re->code == NULL ? "a regular expression is not valid" :
 		    "out of memory";
 		cce_re_free(re);
@@ -246,17 +251,10 @@ cce_re_compile(const char *pattern, const char **why)
 int
 cce_re_match(const struct cce_re *re, const char *subject, const char **why)
 {
-	pcre2_match_data	*md;
 	int			 rc;
 
-	if ((md = pcre2_match_data_create_from_pattern(re->code, NULL)) ==
-	    NULL) {
-		*why = "out of memory";
-		return -1;
-	}
 	rc = pcre2_match(re->code, (PCRE2_SPTR)subject, PCRE2_ZERO_TERMINATED,
-	    0, 0, md, re->mctx);
-	pcre2_match_data_free(md);
+	    0, 0, re->md, re->mctx);
 	if (rc >= 0)
 		return 1;
 	if (rc == PCRE2_ERROR_NOMATCH)
@@ -272,6 +270,7 @@ cce_re_free(struct cce_re *re)
 {
 	if (re == NULL)
 		return;
+	pcre2_match_data_free(re->md);
 	pcre2_code_free(re->code);
 	pcre2_match_context_free(re->mctx);
 	free(re);

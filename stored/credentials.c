@@ -11,6 +11,11 @@
 #include "stored.h"
 #include "tokens.h"
 
+/* a user's state as logins see it: a suspended user (the command API's
+ * suspend, of the user or of their site) is no more usable than a
+ * disabled one */
+#define U_STATUS	"CASE WHEN u.suspended != 0 THEN 'suspended' " \
+			    "ELSE u.status END"
 #define TOUCH_SECONDS	30	/* last use is written at most so often */
 
 static int
@@ -43,7 +48,7 @@ static int
 session_alive(const struct grant *g, struct principal *p, int64_t now)
 {
 	static const char sql[] = "SELECT s.expires_at, s.last_used_at, "
-	    "s.idle, u.oid, u.id, u.username, u.role, u.status, "
+	    "s.idle, u.oid, u.id, u.username, u.role, " U_STATUS ", "
 	    "coalesce(u.expires_at, 0), s.kind = '" PREFIX_LOGIN "' FROM "
 	    "sessions s JOIN users u ON u.oid = s.user_oid WHERE s.oid = ?";
 	sqlite3_stmt	*st = db_stmt(sql);
@@ -79,7 +84,7 @@ static int
 apikey_alive(const struct grant *g, struct principal *p, int64_t now)
 {
 	static const char sql[] = "SELECT coalesce(k.expires_at, 0), "
-	    "k.scopes, u.oid, u.id, u.username, u.role, u.status, "
+	    "k.scopes, u.oid, u.id, u.username, u.role, " U_STATUS ", "
 	    "coalesce(u.expires_at, 0), coalesce(k.last_used_at, 0), "
 	    "k.restricted FROM api_keys k JOIN users u ON u.oid = "
 	    "k.user_oid WHERE k.oid = ?";
@@ -125,7 +130,7 @@ static int
 account_key_alive(const struct grant *g, struct principal *p, int64_t now)
 {
 	static const char sql[] = "SELECT u.oid, u.id, u.username, u.role, "
-	    "u.status, coalesce(u.expires_at, 0) FROM account_keys k JOIN "
+	    U_STATUS ", coalesce(u.expires_at, 0) FROM account_keys k JOIN "
 	    "users u ON u.oid = k.user_oid WHERE k.oid = ?";
 	sqlite3_stmt	*st = db_stmt(sql);
 	int		 ok = 0;
@@ -152,7 +157,7 @@ int
 credentials_device(const struct grant *g, struct principal *p)
 {
 	static const char sql[] = "SELECT u.oid, u.id, u.username, u.role, "
-	    "u.status, coalesce(u.expires_at, 0), d.sessions_revoked_at "
+	    U_STATUS ", coalesce(u.expires_at, 0), d.sessions_revoked_at "
 	    "FROM devices d JOIN users u ON u.oid = d.user_oid WHERE "
 	    "d.oid = ?";
 	sqlite3_stmt	*st = db_stmt(sql);

@@ -70,6 +70,9 @@ db_open(const char *path)
 	    db_exec("PRAGMA synchronous=FULL") == -1 ||
 	    db_exec("PRAGMA foreign_keys=ON") == -1 ||
 	    db_exec("PRAGMA temp_store=MEMORY") == -1 ||
+	    /* the command API's FIND reads an index range of 100,000
+	     * objects: kept in memory rather than read again each time */
+	    db_exec("PRAGMA cache_size=-32768") == -1 ||
 	    db_exec("PRAGMA secure_delete=ON") == -1)
 		fatalx("sqlite: cannot configure %s", path);
 }

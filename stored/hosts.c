@@ -109,6 +109,40 @@ insert_host(const struct host_rec *h, uint64_t *oid)
 	return rc == SQLITE_DONE ? 0 : 500;
 }
 
+/*
+ * A new host's row: its id and short id made here, the short id its
+ * hostname if it has none; in the caller's transaction.  0 with h
+ * reloaded, 400 (*why says), 409 (its user has a live host) or 500.
+ */
+int
+hosts_new_row(struct host_rec *h, const char **why)
+{
+	uint64_t	 oid;
+	int		 status;
+
+	uuid_v4(h->id);
+	new_short_id(h->short_id);
+	if (h->hostname[0] == '\0')
+		strlcpy(h->hostname, h->short_id, sizeof(h->hostname));
+	if ((*why = host_spec_invalid(h)) != NULL)
+		return 400;
+	if ((status = insert_host(h, &oid)) != 0)
+		return status;
+	return hosts_load_oid(oid, h) == -1 ? 500 : 0;
+}
+
+/* Its create task and event, as POST /v1/admin/hosts queues them. */
+int
+hosts_new_task(const struct principal *p, const struct host_rec *h,
+    char task_id[37])
+{
+	if (tasks_enqueue(HOST_CREATE, h->oid, p->user_id, task_id) == -1 ||
+	    host_event("admin.host.create", h, task_id, p,
+	    "host created") == -1)
+		return -1;
+	return 0;
+}
+
 /* POST /v1/admin/hosts: the host row and its create task, together. */
 int
 hosts_create(struct ipc_chan *chan, struct ipc_msg *m)
@@ -142,27 +176,26 @@ hosts_create(struct ipc_chan *chan, struct ipc_msg *m)
 		reply_host(&req, 404, "user not found", NULL, NULL);
 		return 0;
 	}
-	uuid_v4(h.id);
-	new_short_id(h.short_id);
-	if (h.hostname[0] == '\0')
-		strlcpy(h.hostname, h.short_id, sizeof(h.hostname));
-	if (status == 0 && (why = host_spec_invalid(&h)) != NULL) {
-		reply_host(&req, 400, why, NULL, NULL);
-		return 0;
-	}
 	if (status != 0) {
 		reply_host(&req, status, status == 403 ? "admin role "
 		    "required" : "invalid or expired token", NULL, NULL);
 		return 0;
 	}
+	if (db_begin() == -1) {
+		reply_host(&req, 500, "database error", NULL, NULL);
+		return 0;
+	}
+	if ((status = hosts_new_row(&h, &why)) == 400) {
+		db_rollback();
+		reply_host(&req, 400, why, NULL, NULL);
+		return 0;
+	}
 	why = NULL;
-	if (db_begin() == -1 || (status = insert_host(&h, &oid)) != 0 ||
-	    hosts_load_oid(oid, &h) == -1 || (c.egress_ip_id[0] != '\0' &&
+	oid = h.oid;
+	if (status != 0 || (c.egress_ip_id[0] != '\0' &&
 	    (status = bindings_attach(&h, c.egress_ip_id, &b, &why)) != 0) ||
 	    hosts_load_oid(oid, &h) == -1 ||
-	    tasks_enqueue(HOST_CREATE, oid, p->user_id, task_id) == -1 ||
-	    host_event("admin.host.create", &h, task_id, p,
-	    "host created") == -1 || db_commit() == -1) {
+	    hosts_new_task(p, &h, task_id) == -1 || db_commit() == -1) {
 		db_rollback();
 		/* a bad egress_ip_id is a bad field of this request */
 		if (why != NULL)

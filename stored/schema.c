@@ -495,6 +495,39 @@ static const char *const migrations[] = {
 	"  scope BIGINT NOT NULL,"
 	"  object_id TEXT NOT NULL,"
 	"  PRIMARY KEY (key_oid, scope, object_id));",
+	/* 22: the command API's objects (issue 12): each object's class,
+	 * and for moat's own the row it stands for (a User's user, a
+	 * Vsite's host); the property store (namespace '' is the class's
+	 * own; its object's class again, so that a FIND is one range of
+	 * the index by class, property and value); the state that outlives a
+	 * restart (SUSPEND's reason); a user's suspension, which every
+	 * credential lookup reads.  System is oid 1; every user there is
+	 * becomes a User object. */
+	"CREATE TABLE cce_objects ("
+	"  oid INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  class TEXT NOT NULL,"
+	"  user_oid INTEGER UNIQUE REFERENCES users (oid) ON DELETE CASCADE,"
+	"  host_oid INTEGER REFERENCES hosts (oid) ON DELETE SET NULL,"
+	"  created_at BIGINT NOT NULL);"
+	"CREATE INDEX cce_objects_class ON cce_objects (class, oid);"
+	"CREATE TABLE cce_props ("
+	"  oid INTEGER NOT NULL REFERENCES cce_objects (oid)"
+	"    ON DELETE CASCADE,"
+	"  class TEXT NOT NULL,"
+	"  namespace TEXT NOT NULL,"
+	"  name TEXT NOT NULL,"
+	"  value TEXT NOT NULL,"
+	"  PRIMARY KEY (oid, namespace, name));"
+	"CREATE INDEX cce_props_value ON cce_props (class, namespace, name,"
+	"  value, oid);"
+	"CREATE TABLE cce_state ("
+	"  name TEXT PRIMARY KEY,"
+	"  value TEXT NOT NULL);"
+	"INSERT INTO cce_objects (oid, class, created_at) VALUES"
+	"  (1, 'System', 0);"
+	"INSERT INTO cce_objects (class, user_oid, created_at) SELECT 'User',"
+	"  oid, created_at FROM users ORDER BY oid;"
+	"ALTER TABLE users ADD COLUMN suspended INTEGER NOT NULL DEFAULT 0;",
 };
 
 /* The migration that rebuilds tables other tables refer to: it runs with

@@ -49,11 +49,13 @@ int
 sessions_cred_get(struct ipc_chan *chan, struct ipc_msg *m)
 {
 	static const char by_name[] = "SELECT oid, id, username, role, "
-	    "status, coalesce(expires_at, 0), password_hash FROM users "
+	    "CASE WHEN suspended != 0 THEN 'suspended' ELSE status END, "
+	    "coalesce(expires_at, 0), password_hash FROM users "
 	    "WHERE username = ?1 OR (email IS NOT NULL AND "
 	    "email = lower(?1)) ORDER BY username = ?1 DESC LIMIT 1";
 	static const char by_oid[] = "SELECT oid, id, username, role, "
-	    "status, coalesce(expires_at, 0), password_hash FROM users "
+	    "CASE WHEN suspended != 0 THEN 'suspended' ELSE status END, "
+	    "coalesce(expires_at, 0), password_hash FROM users "
 	    "WHERE oid = ?";
 	struct ipc_req		 req = ipc_req_of(chan, m);
 	struct ipc_cred_get	 b;

@@ -94,9 +94,11 @@ int	 config_identity(struct ipc_chan *, struct ipc_msg *);
 int	 config_egress(struct ipc_chan *, struct ipc_msg *);
 int	 config_acme(struct ipc_chan *, struct ipc_msg *);
 
-/* cce.c */
+/* cce.c: the command API (cce.h has the rest) */
 int	 cce_config_schema(struct ipc_chan *, struct ipc_msg *);
 int	 cce_command(struct ipc_chan *, struct ipc_msg *);
+/* ccedb.c: the User object of a user just made, in its transaction */
+int	 cce_user_object(uint64_t user_oid);
 int	 config_done(struct ipc_chan *, struct ipc_msg *);
 int	 config_proc_start(struct ipc_chan *, struct ipc_msg *);
 
@@ -262,6 +264,9 @@ int	 hosts_load_ref(const struct principal *, const char *ref,
 	    struct host_rec *);
 int	 hosts_load_oid(uint64_t oid, struct host_rec *);
 int	 hosts_set_status(uint64_t oid, const char *status);
+int	 hosts_new_row(struct host_rec *, const char **why);
+int	 hosts_new_task(const struct principal *, const struct host_rec *,
+	    char task_id[37]);
 /* hostrows.c: a host record's columns, as "h" joined with users "u" */
 extern const char host_columns[];
 void	 row_to_host(sqlite3_stmt *, struct host_rec *);

@@ -14,18 +14,22 @@
 static const char session_sql[] = "SELECT s.oid, s.user_oid, s.digest, 0, "
     "s.expires_at, s.source_ip, s.dialect, u.role, "
     "coalesce(s.client_oid, 0), s.kind FROM sessions s JOIN users u ON "
-    "u.oid = s.user_oid WHERE s.public_id = ?";
+    "u.oid = s.user_oid WHERE s.public_id = ?"
+    " AND u.suspended = 0";
 static const char apikey_sql[] = "SELECT k.oid, k.user_oid, k.digest, "
     "k.scopes, coalesce(k.expires_at, 0), '', 0, u.role, 0, "
     "'" PREFIX_APIKEY "' FROM api_keys k JOIN users u ON "
-    "u.oid = k.user_oid WHERE k.public_id = ?";
+    "u.oid = k.user_oid WHERE k.public_id = ?"
+    " AND u.suspended = 0";
 static const char client_sql[] = "SELECT c.oid, c.user_oid, c.digest, 0, "
     "0, c.allow, 0, u.role, c.oid, '" PREFIX_CLIENT "' FROM api_clients c "
-    "JOIN users u ON u.oid = c.user_oid WHERE c.public_id = ?";
+    "JOIN users u ON u.oid = c.user_oid WHERE c.public_id = ?"
+    " AND u.suspended = 0";
 
 static const char device_sql[] = "SELECT d.oid, d.user_oid, d.digest, 0, "
     "0, '', 0, u.role, 0, '" PREFIX_DEVICE "' FROM devices d JOIN users u "
-    "ON u.oid = d.user_oid WHERE d.public_id = ?";
+    "ON u.oid = d.user_oid WHERE d.public_id = ?"
+    " AND u.suspended = 0";
 
 /*
  * An agent's access or refresh token: the row's oid, the device's user,
@@ -35,7 +39,8 @@ static const char device_sql[] = "SELECT d.oid, d.user_oid, d.digest, 0, "
 static const char devsess_sql[] = "SELECT s.oid, d.user_oid, s.digest, "
     "s.used, s.expires_at, s.family, 0, u.role, s.device_oid, s.kind "
     "FROM device_sessions s JOIN devices d ON d.oid = s.device_oid "
-    "JOIN users u ON u.oid = d.user_oid WHERE s.public_id = ?";
+    "JOIN users u ON u.oid = d.user_oid WHERE s.public_id = ?"
+    " AND u.suspended = 0";
 
 /* A row of one of the queries above, as token.res carries it. */
 static int

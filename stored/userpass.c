@@ -56,7 +56,9 @@ bootstrap_insert(const char *name, const char *hash, const char *role)
 	sqlite3_bind_int64(st, 6, now);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
-	if (rc != SQLITE_DONE || db_event("admin.user.create", "info", id,
+	if (rc != SQLITE_DONE || cce_user_object((uint64_t)
+	    sqlite3_last_insert_rowid(sqlite3_db_handle(st))) == -1 ||
+	    db_event("admin.user.create", "info", id,
 	    "first admin created at bootstrap", "moatd", NULL, -1) == -1) {
 		db_rollback();
 		return -1;
@@ -117,7 +119,8 @@ insert_user(const char *name, const char *hash, const char *role,
 	if (rc != SQLITE_DONE)
 		return 500;
 	*oid = sqlite3_last_insert_rowid(sqlite3_db_handle(st));
-	return 0;
+	/* every user is a User object of the command API too */
+	return cce_user_object(*oid) == -1 ? 500 : 0;
 }
 
 int

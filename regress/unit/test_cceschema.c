@@ -132,6 +132,23 @@ test_declarations(void)
 	cce_schema_free(s);
 }
 
+/* "backed-by host": the class's objects stand for moat hosts */
+static void
+test_backed(void)
+{
+	struct cce_schema	*s;
+
+	s = parse("class Site backed-by host {\n\tname word\n}\n"
+	    "class Plain {\n}\nnamespace Site.Disk {\n\tquota int\n}\n");
+	CHECK(s != NULL);
+	if (s == NULL)
+		return;
+	CHECK(cce_schema_group(s, "Site", NULL)->backed_by_host);
+	CHECK(!cce_schema_group(s, "Plain", NULL)->backed_by_host);
+	CHECK(!cce_schema_group(s, "Site", "Disk")->backed_by_host);
+	cce_schema_free(s);
+}
+
 static void
 test_mistakes(void)
 {
@@ -141,6 +158,11 @@ test_mistakes(void)
 	    "line 1: expected typedef, class or namespace"));
 	CHECK(refused("class A {\n a uint\n", "line 2: A has no closing }"));
 	CHECK(refused("class A\n", "line 1: class NAME {"));
+	CHECK(refused("class A backed-by disk {\n}\n",
+	    "line 1: class NAME [backed-by host] {"));
+	CHECK(refused("class A backed-by {\n}\n", "line 1: class NAME {"));
+	CHECK(refused("class A {\n}\nnamespace A.B backed-by host {\n}\n",
+	    "line 3: namespace CLASS.NAME {"));
 	CHECK(refused("class 9A {\n}\n",
 	    "line 1: a class is letters, digits and _"));
 	CHECK(refused("class A {\n}\nclass A {\n}\n",
@@ -220,6 +242,7 @@ main(void)
 {
 	RUN(test_shipped);
 	RUN(test_declarations);
+	RUN(test_backed);
 	RUN(test_mistakes);
 	RUN(test_limits);
 	return (test_report("cceschema"));
