@@ -65,7 +65,10 @@ IPC_SRCS = ipc/msg.c ipc/decode.c ipc/catalogue.c ipc/chan.c ipc/sock.c \
 
 MOATD_SRCS = moatd/moatd.c moatd/conffile.c moatd/confacme.c moatd/confpush.c moatd/control.c \
 	moatd/notify.c moatd/children.c moatd/setup.c moatd/sandbox.c \
-	moatd/bootstrap.c
+	moatd/bootstrap.c moatd/confcce.c $(CCE_SCHEMA_SRCS)
+# the command API's schema reader, with PCRE2 for its typedefs: moatd
+# checks the file (moatd -n), stored enforces it
+CCE_SCHEMA_SRCS = common/cceschema.c common/ccetype.c
 TLSGEN_SRCS = moatd/tlsgen.c
 CONSOLE_SRCS = taskd/console.c
 FRONTD_SRCS = frontd/frontd.c frontd/config.c frontd/server.c \
@@ -79,7 +82,7 @@ FRONTD_SRCS = frontd/frontd.c frontd/config.c frontd/server.c \
 	frontd/profile.c frontd/groups.c frontd/sessions.c frontd/egress.c \
 	frontd/tlskey.c frontd/signlink.c frontd/acme.c frontd/certs.c \
 	frontd/dnsprov.c frontd/acmeacct.c frontd/devices.c frontd/devpoll.c \
-	frontd/devreg.c
+	frontd/devreg.c frontd/cceline.c frontd/ccecmd.c frontd/cceres.c
 # authd's cryptography (crypto.h), which unit tests and fuzzers link too
 AUTHD_CRYPTO_SRCS = authd/crypto.c authd/base64.c authd/seal.c \
 	authd/token.c authd/jwt.c authd/sigv2.c authd/httpdate.c authd/wgkey.c
@@ -123,7 +126,7 @@ ACME_SRCS = taskd/acme.c taskd/acme_http.c taskd/acme_jws.c \
 TASKD_SRCS += $(ACME_SRCS)
 MOATCTL_SRCS = moatctl/moatctl.c
 
-MOATD_PKGS = $(PKGS_COMMON) msgpack libevent_core
+MOATD_PKGS = $(PKGS_COMMON) msgpack libevent_core libpcre2-8
 TLSGEN_PKGS = $(PKGS_COMMON) libcrypto
 FRONTD_PKGS = $(PKGS_COMMON) msgpack libevent_core libevent_openssl openssl jansson
 AUTHD_PKGS = $(PKGS_COMMON) msgpack libevent_core libargon2 libcrypto jansson \
@@ -257,7 +260,7 @@ UNIT_TESTS = $(BIN)/test_ipc $(BIN)/test_conf $(BIN)/test_common \
 	$(BIN)/test_acme $(BIN)/acme_probe $(BIN)/test_acmew \
 	$(BIN)/test_acmejob \
 	$(BIN)/test_cceline $(BIN)/test_ccetype $(BIN)/test_cceschema \
-	$(BIN)/test_cce \
+	$(BIN)/test_body_cce $(BIN)/test_ccecmd $(BIN)/test_cce \
 	$(DISPATCH_TESTS)
 UNIT_LIB = $(call objs,regress/unit/test.c,unit) $(LIBMOAT)
 
@@ -288,6 +291,9 @@ $(BIN)/test_body_certs: $(call objs,regress/unit/test_body_certs.c,unit) $(UNIT_
 $(BIN)/test_body_devices: $(call objs,regress/unit/test_body_devices.c,unit) $(UNIT_LIB)
 	@echo "LD $@"
 	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS))
+$(BIN)/test_body_cce: $(call objs,regress/unit/test_body_cce.c,unit) $(UNIT_LIB)
+	@echo "LD $@"
+	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS))
 $(BIN)/test_pki: $(call objs,regress/unit/test_pki.c authd/pki.c,unit) $(UNIT_LIB)
 	@echo "LD $@"
 	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS) libcrypto)
@@ -306,9 +312,9 @@ $(BIN)/test_acmekey: $(call objs,regress/unit/test_acmekey.c \
 $(BIN)/test_common: $(call objs,regress/unit/test_common.c,unit) $(UNIT_LIB)
 	@echo "LD $@"
 	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS))
-$(BIN)/test_conf: $(call objs,regress/unit/test_conf.c moatd/conffile.c moatd/confacme.c,unit) $(OBJ)/unit/gen/parse.o $(UNIT_LIB)
+$(BIN)/test_conf: $(call objs,regress/unit/test_conf.c moatd/conffile.c moatd/confacme.c moatd/confcce.c $(CCE_SCHEMA_SRCS),unit) $(OBJ)/unit/gen/parse.o $(UNIT_LIB)
 	@echo "LD $@"
-	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS))
+	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS) libpcre2-8)
 HTTP_PARSER = frontd/http_parse.c frontd/http_chunked.c frontd/http_chars.c
 $(BIN)/test_http_parse: $(call objs,regress/unit/test_http_parse.c $(HTTP_PARSER),unit) $(UNIT_LIB)
 	@echo "LD $@"
@@ -351,6 +357,9 @@ $(BIN)/dnsu_tool: $(call objs,regress/tools/dnsu_tool.c $(DNSU_SRCS),unit) $(UNI
 	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS) libcrypto)
 
 $(BIN)/test_cceline: $(call objs,regress/unit/test_cceline.c frontd/cceline.c,unit) $(UNIT_LIB)
+	@echo "LD $@"
+	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS))
+$(BIN)/test_ccecmd: $(call objs,regress/unit/test_ccecmd.c frontd/ccecmd.c frontd/cceline.c,unit) $(UNIT_LIB)
 	@echo "LD $@"
 	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS))
 # the command API's types, with PCRE2, which only stored will link
@@ -524,6 +533,8 @@ endif
 	install -m 0644 man/moatd.8 man/moatctl.8 $(DESTDIR)$(MANDIR)/man8/
 	test -e $(DESTDIR)$(SYSCONFDIR)/moat/moatd.conf || \
 	    install -m 0644 etc/moatd.conf $(DESTDIR)$(SYSCONFDIR)/moat/
+	test -e $(DESTDIR)$(SYSCONFDIR)/moat/cce.schema || \
+	    install -m 0644 etc/cce.schema $(DESTDIR)$(SYSCONFDIR)/moat/
 	install -D -m 0644 etc/moatd.service \
 	    $(DESTDIR)$(SYSTEMDDIR)/moatd.service
 	install -D -m 0644 etc/moat.sysusers.conf \

@@ -6,6 +6,7 @@
 #include <openssl/types.h>
 
 #include "body_auth.h"
+#include "body_cce.h"
 #include "cidr.h"
 #include "crypto.h"
 #include "daemon.h"
@@ -32,6 +33,9 @@ struct authd_session {
 	uint32_t	 idle;
 };
 
+/* the command API's password property names (cfg.cce.passwords) */
+#define CCE_PASSWORDS_MAX	64
+
 struct authd_config {
 	struct daemon_config	 common;
 	struct hasher_params	 argon2;
@@ -39,6 +43,9 @@ struct authd_config {
 	uint32_t		 login_lifetime;
 	uint32_t		 auth_failures;		/* per address a minute */
 	uint32_t		 invalid_tokens;	/* per address a minute */
+	char			 cce_passwords[CCE_PASSWORDS_MAX]
+				    [CCE_NAME_MAX + 1];
+	uint32_t		 cce_npasswords;
 };
 
 struct authd {

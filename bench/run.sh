@@ -37,6 +37,10 @@
 #     that shows it issued, in a suite of its own, against `certbot
 #     certonly --standalone` of 3 other names, alternating, 3 rounds,
 #     the medians.  "unavailable (reason)" when moat's half fails.
+# 11. The command API over 100,000 objects (bench/cce_bench.py), in a
+#     suite of its own, populated through the API in BEGIN/COMMIT
+#     batches: a FIND on one (indexed) property, and a FINDX with a
+#     regular expression and a sort by address, the medians of 9.
 # Prints raw numbers, then "figure NAME VALUE OP TARGET" lines.  It
 # reports; it does not gate.
 set -u
@@ -284,6 +288,10 @@ grep -v '^figure' "$work/longpoll.out"
 /usr/bin/python3 "$top/bench/acme_bench.py" "$bin" "$work/acme" \
     > "$work/acme.out" 2>&1
 grep -v '^figure' "$work/acme.out"
+# --- 11. the command API over 100,000 objects
+/usr/bin/python3 "$top/bench/cce_bench.py" "$bin" "$work" \
+    > "$work/cce.out" 2>&1
+grep -v '^figure' "$work/cce.out"
 echo "healthz_latency_us p50 $moat_p50 p99 $moat_p99 (nginx p50 $nginx_p50 p99 $nginx_p99)"
 echo "figure healthz_vs_nginx $health_ratio >= 0.5"
 grep '^figure' "$work/ipc.out"
@@ -294,6 +302,9 @@ echo "figure user_get_p99_ms_at_50 $user_p99_ms <= 5"
 grep '^figure' "$work/hosts.out"
 echo "figure tls_handshakes_vs_inprocess $tls_ratio >= 0.8"
 grep '^figure' "$work/longpoll.out"
+grep '^figure' "$work/cce.out" ||
+    echo "figure cce_find_100k_ms unavailable (bench/cce_bench.py" \
+    "failed: $(tail -1 "$work/cce.out"))"
 grep '^figure' "$work/acme.out" ||
     echo "figure acme_issue_vs_certbot unavailable (bench/acme_bench.py" \
     "failed: $(tail -1 "$work/acme.out"))"

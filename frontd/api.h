@@ -284,6 +284,14 @@ void	 v1_binding_delete(struct api_req *);
 
 /* cce.c */
 void	 cce_dispatch(struct api_req *);
+/* The envelope {"status","message","data"}: data (stolen) may be NULL;
+ * cce_fail's data is {"errors":[{code, why}]}. */
+void	 cce_answer(struct api_req *, int code, const char *message,
+	    json_t *data);
+void	 cce_fail(struct api_req *, int code, const char *message,
+	    const char *why);
+/* cceres.c: the answer of op.cce or auth.cce, rendered */
+void	 cce_answered(struct ipc_chan *, struct ipc_msg *, void *);
 
 /* apiv1.c */
 void	 apiv1_login(struct api_req *);

@@ -13,6 +13,8 @@
 
 #include "api.h"
 #include "body_auth.h"
+#include "body_cce.h"
+#include "ccecmd.h"
 #include "cred.h"
 #include "frontd.h"
 #include "grantcache.h"
@@ -24,14 +26,15 @@
 /* What the command needs after authentication. */
 enum cce_cmd {
 	CCE_AUTHKEY,
-	CCE_WHOAMI,
 	CCE_BYE,
 	CCE_ENDKEY,
+	CCE_OBJECTS,		/* the rest: to stored, or through authd */
 };
 
 struct cce_state {
 	enum cce_cmd	 cmd;
 	char		 user[256];	/* AUTHKEY: whose session it should be */
+	struct ccecmd	*command;	/* CCE_OBJECTS: ~3 KiB, args apart */
 };
 
 /* The text protocol's codes, reused in "status"; HTTP follows them. */
@@ -44,27 +47,46 @@ http_status(int code)
 		return 401;
 	if (code == 402 || code == 403)
 		return 400;
+	if (code == 404 || code == 409)
+		return code;
 	return code >= 300 ? 502 : 200;
 }
 
-static void
-answer(struct api_req *r, int code, const char *message, json_t *data)
+void
+cce_answer(struct api_req *r, int code, const char *message, json_t *data)
 {
 	json_t	*j = json_pack("{s:i,s:s}", "status", code, "message",
 	    message);
 
-	if (j == NULL)
+	/* a message that is not UTF-8 (stored's, cut) is not passed on */
+	if (j == NULL && (j = json_pack("{s:i,s:s}", "status", code,
+	    "message", code < 300 ? "OK" : "FAIL")) == NULL)
 		fatalx("%s: out of memory", __func__);
 	if (data != NULL)
 		json_object_set_new(j, "data", data);
 	api_json(r, http_status(code), j);
 }
 
-static void
-fail(struct api_req *r, int code, const char *message, const char *why)
+void
+cce_fail(struct api_req *r, int code, const char *message, const char *why)
 {
-	answer(r, code, message, json_pack("{s:[{s:i,s:s}]}", "errors", "code",
-	    code, "message", why));
+	json_t	*data = json_pack("{s:[{s:i,s:s}]}", "errors", "code", code,
+	    "message", why);
+
+	if (data == NULL)
+		data = json_pack("{s:[{s:i,s:s}]}", "errors", "code", code,
+		    "message", message);
+	cce_answer(r, code, message, data);
+}
+
+#define answer	cce_answer
+#define fail	cce_fail
+
+/* The session is over: the words a client re-logs in on, in both. */
+static void
+expired(struct api_req *r)
+{
+	fail(r, 401, "Invalid or expired token", "Invalid or expired token");
 }
 
 static int
@@ -199,10 +221,7 @@ who(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 	if (ipc_msg_get(m, &res) == -1)
 		fail(r, 500, "FAIL", "internal error");
 	else if (res.head.status != 200)
-		fail(r, 401, "FAIL", "Invalid or expired token");
-	else if (st->cmd == CCE_WHOAMI)
-		answer(r, 201, "OK", json_pack("{s:I}", "oid",
-		    (json_int_t)res.user.oid));
+		expired(r);
 	else if (strcmp(res.user.username, st->user) == 0)
 		answer(r, 201, "OK", NULL);
 	else
@@ -224,11 +243,27 @@ ended(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 	if (res.head.status == 200)
 		grantcache_forget_credential(r->grant);
 	if (res.head.status != 200)
-		fail(r, 401, "FAIL", "Invalid or expired token");
+		expired(r);
 	else if (st->cmd == CCE_BYE)
 		answer(r, 202, "GOODBYE", NULL);
 	else
 		answer(r, 201, "OK", NULL);
+}
+
+/* A command of the object model, its grant now known: reads to stored,
+ * writes through authd, which hashes their passwords. */
+static void
+send_command(struct api_req *r, struct ccecmd *c)
+{
+	struct ipc_msg	 m;
+	int		 proc;
+
+	api_grant(r, c->req.grant, &c->req.grant_len);
+	proc = ccecmd_type(c) == IPC_AUTH_CCE ? PROC_AUTHD : PROC_STORED;
+	ccecmd_put(c, &m);
+	if (api_request(r, frontd_env->chans[proc], &m, cce_answered) == -1)
+		fail(r, 500, "FAIL", proc == PROC_AUTHD ?
+		    "authentication unavailable" : "storage unavailable");
 }
 
 static void
@@ -260,10 +295,14 @@ verified(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 		return;
 	}
 	if (status != 200) {
-		fail(r, 401, "FAIL", "Invalid or expired token");
+		expired(r);
 		return;
 	}
-	me = st->cmd == CCE_WHOAMI || st->cmd == CCE_AUTHKEY;
+	if (st->cmd == CCE_OBJECTS) {
+		send_command(r, st->command);
+		return;
+	}
+	me = st->cmd == CCE_AUTHKEY;
 	api_grant(r, q.grant, &q.grant_len);
 	if (api_ask(r, frontd_env->chans[PROC_STORED], me ? IPC_OP_ME :
 	    IPC_OP_LOGOUT, &q, me ? who : ended) == -1)
@@ -275,8 +314,17 @@ verified(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
  * (remote) is checked by authd; what the command does comes after.
  */
 static void
+cleanup(struct api_req *r)
+{
+	struct cce_state	*st = r->state;
+
+	if (st != NULL)
+		ccecmd_free(st->command);
+}
+
+static void
 with_session(struct api_req *r, json_t *body, const char *secret,
-    enum cce_cmd cmd)
+    enum cce_cmd cmd, struct ccecmd *command)
 {
 	struct cce_state	*st;
 	struct ipc_auth_verify	 b;
@@ -288,13 +336,16 @@ with_session(struct api_req *r, json_t *body, const char *secret,
 	if (cred == NULL)
 		cred = member(body, secret != NULL ? "sessionid" : "token");
 	if (cred == NULL) {
-		fail(r, 401, "FAIL", "Invalid or expired token");
+		ccecmd_free(command);
+		expired(r);
 		return;
 	}
 	if ((st = calloc(1, sizeof(*st))) == NULL)
 		fatal("%s", __func__);
 	r->state = st;
 	r->statelen = sizeof(*st);
+	st->command = command;
+	r->cleanup = cleanup;
 	user = member(body, "user");
 	st->cmd = cmd;
 	strlcpy(st->user, user != NULL ? user : "", sizeof(st->user));
@@ -329,6 +380,22 @@ command_word(json_t *body, char *out, size_t outlen)
 	memcpy(out, cmd, n);
 	out[n] = '\0';
 	return 0;
+}
+
+/* Every other command: read whole first (a bad one costs no session
+ * check), then sent once the session is known. */
+static void
+objects(struct api_req *r, json_t *body, const char *secret)
+{
+	struct ccecmd	*c;
+	const char	*why;
+	int		 code;
+
+	if ((c = ccecmd_read(body, &code, &why)) == NULL)
+		fail(r, code, code == 402 ? "BAD COMMAND" : "BAD PARAMETERS",
+		    why);
+	else
+		with_session(r, body, secret, CCE_OBJECTS, c);
 }
 
 void
@@ -367,15 +434,13 @@ cce_dispatch(struct api_req *r)
 		else if (strcasecmp(word, "AUTH") == 0)
 			cce_auth(r, body);
 		else
-			with_session(r, body, NULL, CCE_AUTHKEY);
-	} else if (strcasecmp(word, "WHOAMI") == 0)
-		with_session(r, body, secret, CCE_WHOAMI);
-	else if (strcasecmp(word, "BYE") == 0)
-		with_session(r, body, secret, CCE_BYE);
+			with_session(r, body, NULL, CCE_AUTHKEY, NULL);
+	} else if (strcasecmp(word, "BYE") == 0)
+		with_session(r, body, secret, CCE_BYE, NULL);
 	else if (strcasecmp(word, "ENDKEY") == 0)
-		with_session(r, body, secret, CCE_ENDKEY);
+		with_session(r, body, secret, CCE_ENDKEY, NULL);
 	else
-		fail(r, 402, "BAD COMMAND", "unknown command");
+		objects(r, body, secret);
  done:
 	explicit_bzero(secretbuf, sizeof(secretbuf));
 	json_decref(body);

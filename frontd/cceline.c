@@ -48,6 +48,42 @@ cce_verb_name(enum cce_verb v)
 	return v < CCE_V_MAX ? verbs[v] : "?";
 }
 
+int
+cce_verb_of(const char *word, enum cce_verb *v)
+{
+	int	 i;
+
+	for (i = 0; i < CCE_V_MAX; i++)
+		if (strcasecmp(word, verbs[i]) == 0) {
+			*v = (enum cce_verb)i;
+			return 0;
+		}
+	return -1;
+}
+
+int
+cce_sorttype_ok(const char *s)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(sorttypes) / sizeof(sorttypes[0]); i++)
+		if (strcmp(s, sorttypes[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* A SUSPEND reason: one printable line of at most REASON_MAX bytes. */
+int
+cce_reason_ok(const char *s)
+{
+	size_t	 i;
+
+	for (i = 0; s[i] != '\0'; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return 0;
+	return i <= REASON_MAX;
+}
+
 static int
 refuse(struct parse *ps, const char *why)
 {
@@ -202,8 +238,8 @@ is_word(const struct tok *t, const char *word)
 }
 
 /* A class, namespace or sort word: a letter or _, then letters, digits, _. */
-static int
-name_ok(const char *s, size_t max)
+int
+cce_name_ok(const char *s, size_t max)
 {
 	size_t	 i;
 
@@ -216,8 +252,8 @@ name_ok(const char *s, size_t max)
 }
 
 /* A property: names joined by dots, "-" allowed after the first. */
-static int
-key_ok(const char *s)
+int
+cce_key_ok(const char *s)
 {
 	size_t	 i;
 
@@ -233,8 +269,8 @@ key_ok(const char *s)
 	return i <= CCE_KEY_MAX;
 }
 
-static int
-oid_of(const char *s, uint64_t *oid)
+int
+cce_oid_of(const char *s, uint64_t *oid)
 {
 	uint64_t	 v = 0;
 	size_t		 i;
@@ -257,7 +293,7 @@ take_name(struct parse *ps, const char *what, const char **out)
 
 	if (!is_word(t, NULL))
 		return refuse(ps, what);
-	if (!name_ok(t->text, CCE_NAME_MAX))
+	if (!cce_name_ok(t->text, CCE_NAME_MAX))
 		return refuse(ps, "a class or namespace is a name of "
 		    "letters, digits and _");
 	*out = t->text;
@@ -283,7 +319,7 @@ take_oid_ns(struct parse *ps, int with_ns)
 		dotted = 1;
 		ns = dot + 1;
 	}
-	if (oid_of(t->text, &l->oid) == -1)
+	if (cce_oid_of(t->text, &l->oid) == -1)
 		return refuse(ps, "an object id is a number from 1");
 	ps->i++;
 	n = peek(ps, 0);
@@ -297,7 +333,7 @@ take_oid_ns(struct parse *ps, int with_ns)
 	if (*ns == '\0')
 		return take_name(ps, "a namespace is missing after the dot",
 		    &l->ns);
-	if (!name_ok(ns, CCE_NAME_MAX))
+	if (!cce_name_ok(ns, CCE_NAME_MAX))
 		return refuse(ps, "a class or namespace is a name of "
 		    "letters, digits and _");
 	l->ns = ns;
@@ -316,7 +352,7 @@ take_arg(struct parse *ps, int match_ok)
 	if (k == NULL || (k->kind != T_WORD && k->kind != T_STRING) ||
 	    op == NULL || (op->kind != T_EQ && op->kind != T_MATCH))
 		return refuse(ps, "arguments are written key=value");
-	if (!key_ok(k->text))
+	if (!cce_key_ok(k->text))
 		return refuse(ps, "a property is a name of letters, digits, "
 		    "_ and -, with dots between namespace and name");
 	if (op->kind == T_MATCH && !match_ok)
@@ -353,7 +389,6 @@ sort_word(struct parse *ps)
 {
 	struct cce_line		*l = ps->l;
 	const struct tok	*v = peek(ps, 1), *after = peek(ps, 2);
-	size_t			 i;
 	int			 type = is_word(peek(ps, 0), "SORTTYPE");
 
 	if (!type && !is_word(peek(ps, 0), "SORTPROP"))
@@ -365,15 +400,12 @@ sort_word(struct parse *ps)
 	if ((type ? l->sorttype : l->sortprop) != NULL)
 		return refuse(ps, "a sort is given twice");
 	if (type) {
-		for (i = 0; i < sizeof(sorttypes) / sizeof(sorttypes[0]); i++)
-			if (strcmp(v->text, sorttypes[i]) == 0)
-				break;
-		if (i == sizeof(sorttypes) / sizeof(sorttypes[0]))
+		if (!cce_sorttype_ok(v->text))
 			return refuse(ps, "unknown sort type: ascii, "
 			    "old_numeric, locale, ip or hostname");
 		l->sorttype = v->text;
 	} else {
-		if (!key_ok(v->text))
+		if (!cce_key_ok(v->text))
 			return refuse(ps, "SORTPROP names a property");
 		l->sortprop = v->text;
 	}
@@ -413,7 +445,7 @@ shape_getall(struct parse *ps)
 			return refuse(ps, "GETALL takes oids or a class");
 		if (l->noids == CCE_OIDS_MAX)
 			return refuse(ps, "too many oids");
-		if (oid_of(t->text, &l->oids[l->noids++]) == -1)
+		if (cce_oid_of(t->text, &l->oids[l->noids++]) == -1)
 			return refuse(ps, "an object id is a number from 1");
 	}
 	return 0;
@@ -439,7 +471,6 @@ static int
 shape_suspend(struct parse *ps)
 {
 	struct cce_line	*l = ps->l;
-	size_t		 i;
 
 	if (shape_words(ps, 1) == -1)
 		return -1;
@@ -448,11 +479,8 @@ shape_suspend(struct parse *ps)
 	l->reason = l->words[0];
 	l->words[0] = NULL;
 	l->nwords = 0;
-	if (strlen(l->reason) > REASON_MAX)
-		return refuse(ps, "a reason is at most 200 bytes");
-	for (i = 0; l->reason[i] != '\0'; i++)
-		if ((unsigned char)l->reason[i] < 0x20)
-			return refuse(ps, "a reason is one line");
+	if (!cce_reason_ok(l->reason))
+		return refuse(ps, "a reason is one line of at most 200 bytes");
 	return 0;
 }
 
@@ -462,7 +490,7 @@ shape_names(struct parse *ps)
 	const struct tok	*t = peek(ps, 0);
 
 	if (is_word(t, NULL) && isdigit((unsigned char)t->text[0])) {
-		if (oid_of(t->text, &ps->l->oid) == -1)
+		if (cce_oid_of(t->text, &ps->l->oid) == -1)
 			return refuse(ps, "an object id is a number from 1");
 		ps->i++;
 		return 0;

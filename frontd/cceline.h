@@ -48,5 +48,12 @@ struct cce_line {
 int		 cce_line_parse(const char *line, size_t len, struct cce_line *l,
 		    const char **why);
 const char	*cce_verb_name(enum cce_verb);
+/* The checks the line's parts pass, for the structured form's too. */
+int		 cce_verb_of(const char *word, enum cce_verb *);
+int		 cce_name_ok(const char *, size_t max);	/* class, namespace */
+int		 cce_key_ok(const char *);	/* a property, NS.prop */
+int		 cce_oid_of(const char *, uint64_t *);	/* digits, from 1 */
+int		 cce_sorttype_ok(const char *);
+int		 cce_reason_ok(const char *);	/* SUSPEND's */
 
 #endif

@@ -181,6 +181,8 @@ conf_finalize(struct moat_config *conf)
 
 	if (conf_acme_check(conf) == -1)
 		errors++;
+	if (conf_cce_check(conf) == -1)
+		errors++;
 	/* an acme listener alone does not count: the API needs HTTPS */
 	TAILQ_FOREACH(l, &conf->listeners, entry)
 		if (!l->acme)
@@ -579,6 +581,7 @@ conf_dump(FILE *fp, const struct moat_config *conf)
 	fprintf(fp, "task uid-range %u %u\n", conf->task.uid_first,
 	    conf->task.uid_blocks);
 	conf_acme_dump(fp, conf);
+	conf_cce_dump(fp, conf);
 	fprintf(fp, "ipc timeout %u\n", conf->ipc_timeout_ms);
 	if (conf->log_verbose)
 		fprintf(fp, "log verbose\n");

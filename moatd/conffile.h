@@ -18,6 +18,7 @@
 
 #define CONF_DEFAULT_FILE	"/etc/moat/moatd.conf"
 #define CONF_DEFAULT_VAR	"/var/lib/moat"
+#define CONF_DEFAULT_CCE_SCHEMA	"/etc/moat/cce.schema"
 #define CONF_DEFAULT_PORT	8443
 #define CONF_MAX_LISTEN		16
 #define CONF_MAX_INCLUDE_DEPTH	8
@@ -118,6 +119,9 @@ struct conf_task {
 #define CONF_UID_FIRST		2147483648U
 #define CONF_UID_END		4294901760U	/* the last block's first */
 
+#define CONF_CCE_PASSWORDS_MAX	64	/* distinct password names */
+#define CONF_CCE_NAME_MAX	64	/* a name, with the NUL */
+
 struct moat_config {
 	char		 var_dir[PATH_MAX];	/* state; absolute */
 	char		 db_dir[PATH_MAX];	/* stored's chroot */
@@ -138,6 +142,13 @@ struct moat_config {
 	struct conf_acme_dir acme[CONF_MAX_ACME_DIRS];
 	uint32_t	 nacme;
 	uint32_t	 ipc_timeout_ms;	/* request/reply between children */
+	char		 cce_schema[PATH_MAX];	/* the command API's classes */
+	int		 cce_schema_set;	/* configured, not the default */
+	int		 cce_schema_absent;	/* the default, and not there */
+	/* its password properties' names, found by conf_cce_check() */
+	char		 cce_passwords[CONF_CCE_PASSWORDS_MAX]
+			    [CONF_CCE_NAME_MAX];
+	uint32_t	 cce_npasswords;
 	int		 log_verbose;
 };
 
@@ -181,6 +192,13 @@ int	 conf_acme_add(struct moat_config *, const struct conf_acme_dir *,
 	    char *err, size_t errlen);
 int	 conf_acme_check(const struct moat_config *);
 void	 conf_acme_dump(FILE *, const struct moat_config *);
+/*
+ * confcce.c: conf_cce_check() is conf_finalize()'s part for cce schema:
+ * the file read and parsed whole (errors with its line), its password
+ * properties' names kept; conf_cce_dump() prints the statement.
+ */
+int	 conf_cce_check(struct moat_config *);
+void	 conf_cce_dump(FILE *, const struct moat_config *);
 int	 conf_macro_set(const char *name, const char *value, int persist,
 	    const char **errstr);
 const char *conf_macro_get(const char *name);

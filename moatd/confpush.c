@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "body_cce.h"
 #include "body_cfg.h"
 #include "body_egress.h"
 #include "log.h"
@@ -310,6 +311,52 @@ send_acme_eab(struct moatd *m, struct child *c)
 	ipc_send(c->chan, &msg);
 }
 
+/* The file to stored, opened now: it may have changed since the check,
+ * and stored reads it again whole (and refuses it whole). */
+static void
+send_cce_schema(const struct moat_config *conf, struct ipc_chan *chan)
+{
+	struct ipc_cfg_file	 b;
+	struct ipc_msg		 msg;
+
+	if (conf->cce_schema_absent) {
+		log_warnx("cce schema \"%s\": absent; the command API "
+		    "knows no class", conf->cce_schema);
+		return;
+	}
+	memset(&b, 0, sizeof(b));
+	strlcpy(b.path, conf->cce_schema, sizeof(b.path));
+	if ((b.fd = open(b.path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1) {
+		log_warn("cce schema: open %s", b.path);
+		return;		/* stored keeps what it has */
+	}
+	ipc_msg_init(&msg, IPC_CFG_CCE_SCHEMA, 0);
+	ipc_msg_put(&msg, &b);
+	ipc_send(chan, &msg);
+}
+
+/* The password properties' names to authd, on every push: a reload may
+ * add one, and an empty list is a list too. */
+static void
+send_cce_passwords(const struct moat_config *conf,
+    struct ipc_chan *chan)
+{
+	struct ipc_cfg_cce_passwords	 b;
+	struct ipc_cfg_cce_password	 p;
+	struct ipc_msg			 msg;
+	uint32_t			 i;
+
+	b.count = conf->cce_npasswords;
+	ipc_msg_init(&msg, IPC_CFG_CCE_PASSWORDS, 0);
+	ipc_msg_put(&msg, &b);
+	for (i = 0; i < conf->cce_npasswords; i++) {
+		memset(&p, 0, sizeof(p));
+		strlcpy(p.name, conf->cce_passwords[i], sizeof(p.name));
+		ipc_msg_put_item(&msg, &p);
+	}
+	ipc_send(chan, &msg);
+}
+
 static void
 push_child(struct moatd *m, struct child *c, int first)
 {
@@ -331,11 +378,13 @@ push_child(struct moatd *m, struct child *c, int first)
 		send_identity(m, c);
 		send_tls(m, c);
 		send_acme_eab(m, c);
+		send_cce_passwords(m->conf, c->chan);
 		break;
 	case PROC_STORED:
 		send_identity(m, c);
 		send_egress(m, c);
 		send_acme(m, c);
+		send_cce_schema(m->conf, c->chan);
 		break;
 	case PROC_TASKD:
 		send_task(m, c);

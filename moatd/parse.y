@@ -141,10 +141,11 @@ static int	 add_egress_allow(const char *);
 %token	SESSION TOKENS TRUSTED PER ADDRESS RUNTIME IMAGE EGRESS CHECK
 %token	ALLOW ENDPOINT UIDRANGE
 %token	ACME URL CAFILE EABKID EABHMAC
+%token	CCE SCHEMA
 %token	<string>	STRING
 %token	<number>	NUMBER
 %type	<number>	port acmeport size seconds idle limit
-%type	<string>	value
+%type	<string>	value dialect
 
 %%
 
@@ -267,7 +268,13 @@ main		: VAR STRING {
 			ps.conf->ipc_timeout_ms = $3;
 		}
 		| LOG VERBOSE		{ ps.conf->log_verbose = 1; }
-		| SESSION STRING LIFETIME seconds idle {
+		| CCE SCHEMA STRING {
+			if (set_path(ps.conf->cce_schema, "cce schema",
+			    $3) == -1)
+				YYERROR;
+			ps.conf->cce_schema_set = 1;
+		}
+		| SESSION dialect LIFETIME seconds idle {
 			if (set_session($2, $4, $5) == -1)
 				YYERROR;
 		}
@@ -293,6 +300,11 @@ main		: VAR STRING {
 			ps.block_file = NULL;
 		}
 		| HTTP httpitem
+		;
+
+/* "cce" is a keyword (cce schema) and a dialect's name */
+dialect		: STRING
+		| CCE			{ $$ = lexstr_dup("cce"); }
 		;
 
 idle		: /* empty */		{ $$ = 0; }
@@ -435,6 +447,7 @@ static const struct keyword {
 	{ "auth",	AUTH },
 	{ "body",	BODY },
 	{ "ca-file",	CAFILE },
+	{ "cce",		CCE },
 	{ "certificate",	CERTIFICATE },
 	{ "check",	CHECK },
 	{ "chroot",	CHROOT },
@@ -472,6 +485,7 @@ static const struct keyword {
 	{ "request",	REQUEST },
 	{ "requests",	REQUESTS },
 	{ "runtime",	RUNTIME },
+	{ "schema",	SCHEMA },
 	{ "session",	SESSION },
 	{ "size",	SIZE },
 	{ "socket",	SOCKET },

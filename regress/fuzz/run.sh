@@ -52,9 +52,11 @@ job clang $CFLAGS -Iauthd regress/fuzz/fuzz_sshkey.c authd/sshkey.c \
     common/sshkeycheck.c $IPC common/util.c \
     log/log.c \
     -o "$out/fuzz_sshkey" $LIBS $(pkg-config --libs libcrypto libssh)
-job clang $CFLAGS regress/fuzz/fuzz_conf.c moatd/conffile.c moatd/confacme.c "$out/parse.c" \
+job clang $CFLAGS regress/fuzz/fuzz_conf.c moatd/conffile.c moatd/confacme.c \
+    moatd/confcce.c common/cceschema.c common/ccetype.c common/ccearray.c \
+    "$out/parse.c" \
     log/log.c ipc/proc.c common/util.c common/dialect.c \
-    common/cidr.c -o "$out/fuzz_conf" $LIBS
+    common/cidr.c -o "$out/fuzz_conf" $LIBS -lpcre2-8
 job clang $CFLAGS -Iauthd regress/fuzz/fuzz_tlssign.c authd/tlskey.c \
     $IPC log/log.c \
     common/util.c \
@@ -64,6 +66,9 @@ job clang $CFLAGS -Iauthd regress/fuzz/fuzz_certnames.c authd/pki.c \
 job clang $CFLAGS regress/fuzz/fuzz_cceline.c frontd/cceline.c common/ccearray.c \
     common/ccetype.c common/cceschema.c common/util.c log/log.c \
     -o "$out/fuzz_cceline" $LIBS -lpcre2-8
+job clang $CFLAGS regress/fuzz/fuzz_ccecmd.c frontd/ccecmd.c frontd/cceline.c \
+    frontd/json_limits.c $IPC common/util.c log/log.c \
+    -o "$out/fuzz_ccecmd" $LIBS
 job clang $CFLAGS -Itaskd regress/fuzz/fuzz_dns.c taskd/dnswire.c \
     taskd/dnstsig.c common/dnsprov.c -o "$out/fuzz_dns" $LIBS \
     $(pkg-config --libs libcrypto)
@@ -97,7 +102,8 @@ fuzz_one() {	# fuzz_one TARGET: its log in $out/fuzz_TARGET.log
 	    -close_fd_mask=2 -print_final_stats=0 "corpus-$t" \
 	    "$top/$seeds" > "fuzz_$t.log" 2>&1)
 }
-set -- ipc http json jwt sshkey conf tlssign certnames dns acme cceline
+set -- ipc http json jwt sshkey conf tlssign certnames dns acme cceline \
+    ccecmd
 while [ $# -gt 0 ]; do
 	batch=
 	while [ $# -gt 0 ] && [ "$(echo $batch | wc -w)" -lt "$cores" ]; do

@@ -234,7 +234,7 @@ test_others(void)
 	CHECK_INT(parse("SUSPEND \"backup window\"", NULL), 0);
 	CHECK_STR(l->reason, "backup window");
 	CHECK_INT(parse("SUSPEND \"a\\nb\"", &why), 403);
-	CHECK_STR(why, "a reason is one line");
+	CHECK_STR(why, "a reason is one line of at most 200 bytes");
 	CHECK_INT(parse("SUSPEND a b", NULL), 403);
 	CHECK_INT(parse("AUTH admin \"pass word\"", NULL), 0);
 	CHECK_INT(l->nwords, 2);

@@ -1155,6 +1155,97 @@ test_egress_allow(void)
 	conf_clear(&conf);
 }
 
+/* write text to a new temporary file, its path in path */
+static void
+temp_file(char *path, const char *text)
+{
+	int	 fd;
+
+	if ((fd = mkstemp(path)) == -1)
+		fatal("mkstemp");
+	CHECK_INT(write(fd, text, strlen(text)), (long long)strlen(text));
+	close(fd);
+}
+
+/* cce schema: read whole at finalize, refused with the file's line */
+static void
+test_cce_schema(void)
+{
+	struct moat_config	 conf;
+	char			 buf[PATH_MAX + 64], tree[PATH_MAX];
+	char			 broken[] = "/tmp/moat-test-cce-XXXXXX";
+	char			 two[] = "/tmp/moat-test-cce-XXXXXX";
+	uint32_t		 i;
+	int			 found = 0;
+
+	/* the tree's file: its password properties are found */
+	if (realpath("etc/cce.schema", tree) == NULL)
+		fatal("realpath etc/cce.schema");
+	snprintf(buf, sizeof(buf), "cce schema \"%s\"\n", tree);
+	CHECK_INT(PARSE_STR(buf, &conf), 0);
+	CHECK_INT(conf.cce_schema_set, 1);
+	CHECK_INT(conf_finalize(&conf), 0);
+	CHECK_STR(conf.cce_schema, tree);
+	CHECK(conf.cce_npasswords >= 2);
+	for (i = 0; i < conf.cce_npasswords; i++)
+		found += strcmp(conf.cce_passwords[i], "password") == 0 ||
+		    strcmp(conf.cce_passwords[i], "pass") == 0;
+	CHECK_INT(found, 2);
+	conf_clear(&conf);
+
+	/* a broken schema: moatd -n says which line */
+	temp_file(broken, "typedef t \"^a$\"\nclass X {\n\tn int default "
+	    "\"many\"\n}\n");
+	snprintf(buf, sizeof(buf), "cce schema \"%s\"\n", broken);
+	CHECK_INT(PARSE_STR(buf, &conf), 0);
+	capture_start();
+	CHECK_INT(conf_finalize(&conf), -1);
+	capture_end();
+	CHECK(logged("line 3: default of n"));
+	CHECK(logged(broken));
+	conf_clear(&conf);
+	/* one password name twice is sent once; no password: none */
+	temp_file(two, "class A {\n\tpw password\n}\nclass B {\n\tpw "
+	    "password\n\tx int\n}\n");
+	snprintf(buf, sizeof(buf), "cce schema \"%s\"\n", two);
+	CHECK_INT(PARSE_STR(buf, &conf), 0);
+	CHECK_INT(conf_finalize(&conf), 0);
+	CHECK_INT(conf.cce_npasswords, 1);
+	CHECK_STR(conf.cce_passwords[0], "pw");
+	conf_clear(&conf);
+
+	/* named but absent, a directory, relative: refused */
+	CHECK_INT(PARSE_STR("cce schema \"/nonexistent/cce.schema\"\n",
+	    &conf), 0);
+	capture_start();
+	CHECK_INT(conf_finalize(&conf), -1);
+	capture_end();
+	CHECK(logged("cce schema \"/nonexistent/cce.schema\": No such file"));
+	conf_clear(&conf);
+	CHECK_INT(PARSE_STR("cce schema \"/tmp\"\n", &conf), 0);
+	capture_start();
+	CHECK_INT(conf_finalize(&conf), -1);
+	capture_end();
+	CHECK(logged("not a regular file"));
+	conf_clear(&conf);
+	CHECK_INT(PARSE_STR("cce schema \"rel/cce.schema\"\n", &conf), 1);
+	CHECK(logged("test:1: cce schema \"rel/cce.schema\": must be an "
+	    "absolute path"));
+	conf_clear(&conf);
+	/* the default, absent: said, not refused; "cce" is still a
+	 * dialect's name */
+	CHECK_INT(PARSE_STR("session cce lifetime 600\n", &conf), 0);
+	CHECK_INT(conf.cce_schema_set, 0);
+	CHECK_INT(conf.session[DIALECT_CCE].lifetime, 600);
+	CHECK_INT(conf_finalize(&conf), 0);
+	CHECK_STR(conf.cce_schema, CONF_DEFAULT_CCE_SCHEMA);
+	CHECK_INT(conf.cce_schema_absent,
+	    access(CONF_DEFAULT_CCE_SCHEMA, F_OK) == -1);
+	conf_clear(&conf);
+	unlink(broken);
+	unlink(two);
+}
+
 static void
 test_finalize(void)
 {
@@ -1311,6 +1402,7 @@ main(int argc, char *argv[])
 	RUN(test_users_and_paths);
 	RUN(test_identity);
 	RUN(test_egress_allow);
+	RUN(test_cce_schema);
 	RUN(test_finalize);
 	RUN(test_dump);
 	RUN(test_sample);
