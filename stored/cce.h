@@ -100,6 +100,10 @@ int	 cce_may_read(const struct cce_ctx *, const struct cce_obj *,
 /* a value as read: mapped, stored or the default; 0 or -1 */
 int	 cce_value(const struct cce_obj *, const char *ns,
 	    const struct cces_prop *, char *out, size_t len);
+/* cce_state: what outlives a restart (SUSPEND's, the next site's
+ * number); get is 1 if found */
+int	 cce_state_get(const char *name, char *out, size_t len);
+int	 cce_state_put(const char *name, const char *value);
 int	 cce_store_put(const struct cce_obj *, const char *ns,
 	    const char *name, const char *value);
 const char *cce_user_column(const char *class, const char *ns,

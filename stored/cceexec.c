@@ -97,8 +97,8 @@ cce_ok(struct cce_out *out, int code, const char *message, json_t *data)
 
 /* ---- SUSPEND and RESUME ------------------------------------------------ */
 
-static int
-state_get(const char *name, char *out, size_t len)
+int
+cce_state_get(const char *name, char *out, size_t len)
 {
 	static const char sql[] = "SELECT value FROM cce_state WHERE name = ?";
 	sqlite3_stmt	*st = db_stmt(sql);
@@ -123,10 +123,10 @@ suspended_for(const struct principal *p, struct cce_out *out)
 {
 	char	 reason[CCE_REASON_MAX + 1], by[64], me[64];
 
-	if (!state_get("suspended", reason, sizeof(reason)))
+	if (!cce_state_get("suspended", reason, sizeof(reason)))
 		return 0;
 	session_name(p, me, sizeof(me));
-	if (state_get("suspended_by", by, sizeof(by)) && strcmp(by, me) == 0)
+	if (cce_state_get("suspended_by", by, sizeof(by)) && strcmp(by, me) == 0)
 		return 0;
 	cce_fail(out, CCE_SUSPENDED, "%s", reason);
 	snprintf(out->message, sizeof(out->message), "SUSPENDED%s%.200s",
@@ -134,31 +134,32 @@ suspended_for(const struct principal *p, struct cce_out *out)
 	return 1;
 }
 
-static int
-suspend(struct cce_ctx *c, const struct cce_cmd *cmd, struct cce_out *out)
+int
+cce_state_put(const char *name, const char *value)
 {
 	static const char put[] = "INSERT INTO cce_state (name, value) VALUES "
 	    "(?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value";
+	sqlite3_stmt	*st = db_stmt(put);
+	int		 rc;
+
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int
+suspend(struct cce_ctx *c, const struct cce_cmd *cmd, struct cce_out *out)
+{
 	char		 me[64];
-	const char	*names[2] = { "suspended", "suspended_by" };
-	const char	*values[2];
-	sqlite3_stmt	*st;
-	int		 i, rc;
 
 	if (c->p.role != ROLE_ADMIN)
 		return cce_fail(out, CCE_DENIED, "SUSPEND is for admins");
 	session_name(&c->p, me, sizeof(me));
-	values[0] = cmd->req.reason;
-	values[1] = me;
-	for (i = 0; i < 2; i++) {
-		st = db_stmt(put);
-		sqlite3_bind_text(st, 1, names[i], -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, values[i], -1, SQLITE_STATIC);
-		rc = sqlite3_step(st);
-		sqlite3_reset(st);
-		if (rc != SQLITE_DONE)
-			return cce_fail(out, CCE_CMD_ERROR, "database error");
-	}
+	if (cce_state_put("suspended", cmd->req.reason) == -1 ||
+	    cce_state_put("suspended_by", me) == -1)
+		return cce_fail(out, CCE_CMD_ERROR, "database error");
 	if (db_event("cce.suspend", "warning", NULL, cmd->req.reason,
 	    c->p.username, NULL, DIALECT_CCE) == -1)
 		return cce_fail(out, CCE_CMD_ERROR, "database error");

@@ -166,6 +166,12 @@ cce_value(const struct cce_obj *o, const char *ns,
 		user_value(&o->u, pr->name, out, len);
 		return 0;
 	}
+	/* what the system is, not a value anyone keeps */
+	if (o->oid == CCE_SYSTEM_OID && ns[0] == '\0' &&
+	    strcmp(pr->name, "productVersion") == 0) {
+		strlcpy(out, MOAT_VERSION, len);
+		return 0;
+	}
 	if (store_get(o->oid, ns, pr->name, out, len) == 0)
 		strlcpy(out, pr->dflt, len);
 	return 0;

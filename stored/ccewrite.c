@@ -273,6 +273,38 @@ create_user(struct cce_ctx *c, const struct cce_cmd *cmd,
 	return 0;
 }
 
+/*
+ * The next site's name: site1, site2, ... as the original numbers them,
+ * never one a site has (or had: a number is not given twice, so that a
+ * billing module's old record of a deleted site names nothing).
+ */
+static int
+next_site_name(char *name, size_t len)
+{
+	static const char taken[] = "SELECT count(*) FROM cce_props WHERE "
+	    "class = 'Vsite' AND namespace = '' AND name = 'name' AND "
+	    "value = ?";
+	char		 num[24];
+	unsigned long long n = 1;
+	sqlite3_stmt	*st;
+	int		 used;
+
+	if (cce_state_get("site.next", num, sizeof(num)))
+		n = strtoull(num, NULL, 10);
+	for (;; n++) {
+		snprintf(name, len, "site%llu", n == 0 ? ++n : n);
+		st = db_stmt(taken);
+		sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+		used = sqlite3_step(st) == SQLITE_ROW &&
+		    sqlite3_column_int64(st, 0) > 0;
+		sqlite3_reset(st);
+		if (!used)
+			break;
+	}
+	snprintf(num, sizeof(num), "%llu", n + 1);
+	return cce_state_put("site.next", num);
+}
+
 /* A Vsite: its name siteN given here, its fqdn its host and domain. */
 static int
 create_site(struct cce_ctx *c, const struct cce_cmd *cmd,
@@ -285,9 +317,8 @@ create_site(struct cce_ctx *c, const struct cce_cmd *cmd,
 	if (arg_of(cmd, "name") != NULL)
 		return cce_fail(out, CCE_DENIED, "name: the server names "
 		    "a Vsite");
-	snprintf(name, sizeof(name), "site%llu",
-	    (unsigned long long)o->oid);
-	if (cce_store_put(o, "", "name", name) == -1 ||
+	if (next_site_name(name, sizeof(name)) == -1 ||
+	    cce_store_put(o, "", "name", name) == -1 ||
 	    cce_store_put(o, "", "createdUser", c->p.username) == -1)
 		return cce_fail(out, CCE_CMD_ERROR, "database error");
 	if (arg_of(cmd, "fqdn") == NULL && host != NULL && domain != NULL) {

@@ -249,8 +249,8 @@ test_create(void)
 	CHECK(site1 != 0);
 	CHECK_INT((int)nlist(), 1);
 	CHECK(list_at(0) == site1);
-	snprintf(site1_name, sizeof(site1_name), "site%llu",
-	    (unsigned long long)site1);
+	/* numbered as the original numbers them, not by oid */
+	strlcpy(site1_name, "site1", sizeof(site1_name));
 	CHECK_STR(get1(&admin, site1, NULL, "name"), site1_name);
 	CHECK_STR(data("fqdn"), "www.example.com");
 	CHECK_STR(data("domain"), "example.com");
@@ -268,8 +268,8 @@ test_create(void)
 	    "example.org", NULL);
 	CHECK(site2 != 0);
 	CHECK(json_object_get(out.data, "infos") != NULL);
-	snprintf(site2_name, sizeof(site2_name), "site%llu",
-	    (unsigned long long)site2);
+	strlcpy(site2_name, "site2", sizeof(site2_name));
+	CHECK_STR(get1(&admin, site2, NULL, "name"), site2_name);
 	CHECK_INT((int)count("SELECT count(*) FROM hosts", 0), 1);
 	/* the server names a site */
 	CHECK(create(&admin, "Vsite", "name", "site77", NULL) == 0);
@@ -452,6 +452,7 @@ test_acl(void)
 {
 	/* System: what is for all */
 	CHECK_STR(get1(&carol, CCE_SYSTEM_OID, NULL, "productName"), "moat");
+	CHECK_STR(data("productVersion"), MOAT_VERSION);
 	CHECK(data("hostname") == NULL);
 	/* their site: what is for its users, not the admin's */
 	CHECK_STR(get1(&alice, site1, NULL, "name"), site1_name);
