@@ -4,7 +4,7 @@ import sys
 import pytest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from suite import Suite  # noqa: E402
+from suite import Suite, finish, module_suite  # noqa: E402
 
 
 @pytest.fixture
@@ -19,14 +19,7 @@ def make_suite(tmp_path):
 
     yield start
     for s in suites:
-        try:
-            s.stop()
-        finally:
-            s.remove_system_objects()
-            s.remove_state()
-        reports = s.sanitizer_reports()
-        assert not reports, "sanitizer report in %s:\n%s" % (
-            s.log_path, s.symbolized_log()[-8000:])
+        finish(s)
 
 
 @pytest.fixture
@@ -37,14 +30,4 @@ def suite(make_suite):
 @pytest.fixture(scope="module")
 def shared_suite(tmp_path_factory):
     """One suite for a module's read-only tests (malformed input)."""
-    s = Suite(tmp_path_factory.mktemp("shared"))
-    s.start()
-    yield s
-    try:
-        s.stop()
-    finally:
-        s.remove_system_objects()
-        s.remove_state()
-    reports = s.sanitizer_reports()
-    assert not reports, "sanitizer report in %s:\n%s" % (
-        s.log_path, s.symbolized_log()[-8000:])
+    yield from module_suite(tmp_path_factory, "shared")

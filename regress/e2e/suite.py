@@ -410,6 +410,29 @@ class Suite:
             tls.close()
 
 
+def finish(s):
+    """Stops a suite a test started, removes what it made (its system
+    objects and its state), then fails on any sanitizer report in its
+    log: the end of every fixture that starts one."""
+    try:
+        s.stop()
+    finally:
+        s.remove_system_objects()
+        s.remove_state()
+    reports = s.sanitizer_reports()
+    assert not reports, "sanitizer report in %s:\n%s" % (
+        s.log_path, s.symbolized_log()[-8000:])
+
+
+def module_suite(tmp_path_factory, name, conf=""):
+    """The body of a module-scoped fixture: one suite for the module's
+    tests, with conf, under a directory called name."""
+    s = Suite(tmp_path_factory.mktemp(name), conf)
+    s.start()
+    yield s
+    finish(s)
+
+
 def complete(data):
     """How many complete answers data holds."""
     try:

@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from suite import BINDIR, Suite, free_port
+from suite import BINDIR, Suite, finish, free_port
 
 MOATD = os.path.join(BINDIR, "moatd")
 
@@ -41,14 +41,7 @@ def acme(tmp_path_factory):
     s.acme_port = port
     s.start()
     yield s
-    try:
-        s.stop()
-    finally:
-        s.remove_system_objects()
-        s.remove_state()
-    reports = s.sanitizer_reports()
-    assert not reports, "sanitizer report in %s:\n%s" % (
-        s.log_path, s.symbolized_log()[-8000:])
+    finish(s)
 
 
 def raw(port, data, timeout=5):

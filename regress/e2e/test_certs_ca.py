@@ -78,19 +78,9 @@ def openssl(*args, data=None):
 def shared_suite(tmp_path_factory):
     """One suite for the module's tests that change only their own rows;
     its API limit is raised, as they make hundreds of requests."""
-    from suite import Suite
-    s = Suite(tmp_path_factory.mktemp("certs"),
-              "limit api requests 100000\n")
-    s.start()
-    yield s
-    try:
-        s.stop()
-    finally:
-        s.remove_system_objects()
-        s.remove_state()
-    reports = s.sanitizer_reports()
-    assert not reports, "sanitizer report in %s:\n%s" % (
-        s.log_path, s.symbolized_log()[-8000:])
+    from suite import module_suite
+    yield from module_suite(tmp_path_factory, "certs",
+                            "limit api requests 100000\n")
 
 
 @pytest.fixture(scope="module")

@@ -15,19 +15,9 @@ from test_certs_ca import api, bearer, issue, make_ca, make_key, session
 
 @pytest.fixture(scope="module")
 def shared_suite(tmp_path_factory):
-    from suite import Suite
-    s = Suite(tmp_path_factory.mktemp("devices"),
-              "limit api requests 100000\n")
-    s.start()
-    yield s
-    try:
-        s.stop()
-    finally:
-        s.remove_system_objects()
-        s.remove_state()
-    reports = s.sanitizer_reports()
-    assert not reports, "sanitizer report in %s:\n%s" % (
-        s.log_path, s.symbolized_log()[-8000:])
+    from suite import module_suite
+    yield from module_suite(tmp_path_factory, "devices",
+                            "limit api requests 100000\n")
 
 
 @pytest.fixture(scope="module")

@@ -15,20 +15,10 @@ from test_devices import UPDATES, poll, register
 
 @pytest.fixture(scope="module")
 def shared_suite(tmp_path_factory):
-    from suite import Suite
-    s = Suite(tmp_path_factory.mktemp("h11review"),
-              "limit api requests 100000\n"
-              "egress allow endpoint \"::1/128\"\n")
-    s.start()
-    yield s
-    try:
-        s.stop()
-    finally:
-        s.remove_system_objects()
-        s.remove_state()
-    reports = s.sanitizer_reports()
-    assert not reports, "sanitizer report in %s:\n%s" % (
-        s.log_path, s.symbolized_log()[-8000:])
+    from suite import module_suite
+    yield from module_suite(tmp_path_factory, "h11review",
+                            "limit api requests 100000\n"
+                            "egress allow endpoint \"::1/128\"\n")
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from suite import Suite
+from suite import Suite, finish
 from test_certs_ca import api, session
 from identity import admin_password
 
@@ -55,14 +55,7 @@ def suite(tmp_path_factory):
     finally:
         resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
     yield s
-    try:
-        s.stop()
-    finally:
-        s.remove_system_objects()
-        s.remove_state()
-    reports = s.sanitizer_reports()
-    assert not reports, "sanitizer report in %s:\n%s" % (
-        s.log_path, s.symbolized_log()[-8000:])
+    finish(s)
 
 
 def pss_kib(pid):
