@@ -3,7 +3,8 @@
 # unit tests, man page lint, the end-to-end tests with the real sandboxed
 # suite, and a second end-to-end pass with the sandboxes off so that
 # LeakSanitizer can stop the world (it needs ptrace and /proc, which the
-# sandboxes forbid); the two passes share two lanes that run at once.  Ends with "N passed, N failed".  With -l it only
+# sandboxes forbid); the two passes share two lanes that run at once.
+# Ends with "N passed, N failed".  With -l it only
 # lists the end-to-end files of that second pass; with -L the two lanes
 # the end-to-end files run in (below).
 set -u
@@ -12,15 +13,17 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 
 # The end-to-end files of the pass with the sandboxes off: every one, so
 # that a new file cannot miss it, but these, each for its reason:
-#   test_processes.py: checks the sandboxes themselves (seccomp, chroots,
-#     users, capabilities), which that pass turns off;
+#   test_processes.py, test_acme_sandbox.py: check the sandboxes
+#     themselves (seccomp, chroots, users, capabilities; the ACME
+#     worker's seccomp kill), which that pass turns off;
 #   test_make.py: runs make run and make install, the release programs,
 #     which have no LeakSanitizer to report anything;
 #   test_hostile.py: the campaign, which has a pass of its own below.
 leakcheck_files() {
 	for f in "$top"/regress/e2e/test_*.py; do
 		case ${f##*/} in
-		test_processes.py|test_make.py|test_hostile.py)
+		test_processes.py|test_acme_sandbox.py|test_make.py|\
+		test_hostile.py)
 			;;
 		*)
 			echo "regress/e2e/${f##*/}"

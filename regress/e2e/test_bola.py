@@ -119,14 +119,29 @@ def test_no_user_reaches_another_users_objects(suite):
         assert [k["id"] for k in answer["data"]] == [alice["key"]["id"]]
 
     # command API: her session speaks for her alone
+    # (WHOAMI names her User object, which GET reads as hers)
     status, body = cce(suite, {"cmd": "WHOAMI", "sessionid": alice["sid"]})
-    assert body["data"]["oid"] == alice["oid"]
+    her = body["data"]["oid"]
+    status, body = cce(suite, {"cmd": "GET %d" % her,
+                               "sessionid": alice["sid"]})
+    assert status == 200 and body["data"]["DATA"]["name"] == "alice", body
     status, body = cce(suite, {"cmd": "AUTHKEY", "user": "bob",
                                "sessionid": alice["sid"]})
     assert status == 401
     status, body = cce(suite, {"cmd": "WHOAMI", "sessionid": alice["sid"],
                                "user": "bob"})
-    assert body["status"] != 201 or body["data"]["oid"] == alice["oid"]
+    assert body["status"] != 201 or body["data"]["oid"] == her
+    # nor does it read or change his, however it names him
+    status, body = cce(suite, {"cmd": "FIND User name=\"bob\"",
+                               "sessionid": alice["sid"]})
+    assert body["status"] != 201 or body["data"]["oidlist"] == [], body
+    status, body = cce(suite, {"cmd": "WHOAMI", "sessionid": bob["sid"]})
+    his = body["data"]["oid"]
+    assert his != her
+    for cmd in ("GET %d" % his, "NAMES %d" % his,
+                "SET %d fullName=\"evil\"" % his, "DESTROY %d" % his):
+        status, body = cce(suite, {"cmd": cmd, "sessionid": alice["sid"]})
+        assert body["status"] != 201, (cmd, body)
 
     # account v2: her signature shows her account, and removing her pair
     # leaves his
