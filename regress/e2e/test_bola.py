@@ -188,7 +188,11 @@ def test_no_user_reaches_another_users_objects(suite):
     assert status == 200
     assert [k["id"] for k in body["data"]] == [bob["key"]["id"]]
     status, body = cce(suite, {"cmd": "WHOAMI", "sessionid": bob["sid"]})
-    assert body["data"]["oid"] == bob["oid"]
+    his = body["data"]["oid"]
+    status, body = cce(suite, {"cmd": "GET %d" % his, "sessionid":
+                               bob["sid"]})
+    assert body["data"]["DATA"]["name"] == "bob", body
+    assert body["data"]["DATA"]["fullName"] != "evil"
     assert signed(suite, "GET", "/v2/account", *bob["pair"])[0] == 200
     # she cannot remove his pair by naming it, with her signature or her
     # session
