@@ -211,6 +211,12 @@ json_t	*render_key(const struct key_rec *);
 json_t	*render_time(int64_t t);
 /* host: the Host the client used, for the access command, or NULL. */
 json_t	*render_host(const struct host_rec *, const char *host);
+/*
+ * The SSH gateway as a client reaches it: its port (0: no listen ssh),
+ * and in out the address it listens on, or, for a wildcard, the name
+ * in the client's Host (without its port).
+ */
+uint32_t render_ssh_endpoint(const char *host, char *out, size_t len);
 
 /* v1.c */
 void	 v1_login(struct api_req *);

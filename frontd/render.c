@@ -1,7 +1,9 @@
 /* Core records as JSON, in the field names of the reference documents. */
 #include <stdio.h>
+#include <string.h>
 
 #include "api.h"
+#include "frontd.h"
 #include "hostrec.h"
 #include "log.h"
 #include "scopes.h"
@@ -64,6 +66,38 @@ render_key(const struct key_rec *k)
 	if (k->token[0] != '\0')
 		json_object_set_new(j, "token", json_string(k->token));
 	return j;
+}
+
+uint32_t
+render_ssh_endpoint(const char *host, char *out, size_t len)
+{
+	const struct ipc_cfg_http	*c = &frontd_env->http;
+	const char			*end;
+	size_t				 n;
+
+	out[0] = '\0';
+	if (c->ssh_port == 0)
+		return 0;
+	if (strcmp(c->ssh_addr, "0.0.0.0") != 0 && strcmp(c->ssh_addr,
+	    "::") != 0) {
+		strlcpy(out, c->ssh_addr, len);
+		return c->ssh_port;
+	}
+	if (host == NULL || host[0] == '\0')
+		host = "localhost";
+	/* "[::1]:8443" keeps its brackets off; "name:8443" its port */
+	if (host[0] == '[' && (end = strchr(host, ']')) != NULL) {
+		host++;
+		n = end - host;
+	} else if ((end = strchr(host, ':')) != NULL)
+		n = end - host;
+	else
+		n = strlen(host);
+	if (n >= len)
+		n = len - 1;
+	memcpy(out, host, n);
+	out[n] = '\0';
+	return c->ssh_port;
 }
 
 json_t *

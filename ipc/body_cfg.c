@@ -18,6 +18,8 @@ static const struct ipc_field cfg_http_fields[] = {
 	IPC_FIELD(ipc_cfg_http, header_timeout, IPC_FT_U32),
 	IPC_FIELD(ipc_cfg_http, request_timeout, IPC_FT_U32),
 	IPC_FIELD(ipc_cfg_http, idle_timeout, IPC_FT_U32),
+	IPC_FIELD(ipc_cfg_http, ssh_addr, IPC_FT_STR),
+	IPC_FIELD(ipc_cfg_http, ssh_port, IPC_FT_U32),
 };
 const struct ipc_body body_cfg_http = IPC_BODY(ipc_cfg_http, cfg_http_fields);
 

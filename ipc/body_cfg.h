@@ -43,6 +43,10 @@ struct ipc_cfg_http {
 	uint32_t	 header_timeout;
 	uint32_t	 request_timeout;
 	uint32_t	 idle_timeout;
+	/* the SSH gateway's listener (listen ssh), ssh_port 0 when none:
+	 * what frontd tells clients to connect to */
+	char		 ssh_addr[CFG_LISTEN_NAME_MAX];
+	uint32_t	 ssh_port;
 };
 
 /* cfg.listen: a listening socket, handed over once; acme: plain HTTP

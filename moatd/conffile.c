@@ -183,9 +183,9 @@ conf_finalize(struct moat_config *conf)
 		errors++;
 	if (conf_cce_check(conf) == -1)
 		errors++;
-	/* an acme listener alone does not count: the API needs HTTPS */
+	/* an acme or ssh listener alone does not count: the API needs HTTPS */
 	TAILQ_FOREACH(l, &conf->listeners, entry)
-		if (!l->acme)
+		if (!l->acme && !l->ssh)
 			break;
 	if (l == NULL && conf_listen_add(conf,
 	    "localhost", CONF_DEFAULT_PORT, err, sizeof(err)) == -1) {
@@ -245,12 +245,13 @@ int
 conf_listen_add(struct moat_config *conf, const char *addr, long long port,
     char *err, size_t errlen)
 {
-	return conf_listen_add_kind(conf, addr, port, 0, err, errlen);
+	return conf_listen_add_kind(conf, addr, port, LISTEN_HTTPS, err,
+	    errlen);
 }
 
 int
 conf_listen_add_kind(struct moat_config *conf, const char *addr,
-    long long port, int acme, char *err, size_t errlen)
+    long long port, int kind, char *err, size_t errlen)
 {
 	struct sockaddr_in	 sin;
 	struct sockaddr_in6	 sin6;
@@ -273,7 +274,8 @@ conf_listen_add_kind(struct moat_config *conf, const char *addr,
 		return -1;
 	}
 	l->fd = -1;
-	l->acme = acme;
+	l->acme = kind == LISTEN_ACME;
+	l->ssh = kind == LISTEN_SSH;
 	memset(&sin, 0, sizeof(sin));
 	memset(&sin6, 0, sizeof(sin6));
 	if (inet_pton(AF_INET, addr, &sin.sin_addr) == 1) {
@@ -489,8 +491,8 @@ dump_listen(FILE *fp, const struct conf_listen *l)
 		inet_ntop(AF_INET6, &sin6->sin6_addr, host, sizeof(host));
 		port = ntohs(sin6->sin6_port);
 	}
-	fprintf(fp, "listen %son %s port %u\n", l->acme ? "acme " : "",
-	    host, port);
+	fprintf(fp, "listen %son %s port %u\n", l->acme ? "acme " :
+	    l->ssh ? "ssh " : "", host, port);
 }
 
 /*

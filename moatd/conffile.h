@@ -36,6 +36,7 @@ struct conf_listen {
 	char			 name[80];	/* "127.0.0.1:8443" */
 	int			 fd;		/* moatd only, -1 until bound */
 	int			 acme;		/* plain HTTP, http-01 only */
+	int			 ssh;		/* the SSH gateway's */
 };
 TAILQ_HEAD(conf_listens, conf_listen);
 
@@ -89,6 +90,10 @@ struct conf_egress {
 #define CONF_ACME_EAB_MAX	256	/* a kid or a key's text, with NUL */
 #define CONF_ACME_CA_MAX	(64 * 1024)	/* bytes of a ca-file */
 #define CONF_ACME_HTTP_PORT	80
+#define CONF_SSH_PORT		2222	/* the reference's */
+
+/* what a listen statement serves */
+enum listen_kind { LISTEN_HTTPS, LISTEN_ACME, LISTEN_SSH };
 
 /*
  * acme directory: a CA's ACME directory, named.  Accounts name one of
@@ -181,7 +186,7 @@ void	 conf_dump(FILE *, const struct moat_config *);
 int	 conf_listen_add(struct moat_config *, const char *addr, long long port,
 	    char *err, size_t errlen);
 int	 conf_listen_add_kind(struct moat_config *, const char *addr,
-	    long long port, int acme, char *err, size_t errlen);
+	    long long port, int kind, char *err, size_t errlen);
 /*
  * confacme.c: conf_acme_add() checks one acme directory statement (name,
  * url; the optional fields "" when absent) against the others and

@@ -47,6 +47,31 @@ send_common(struct moatd *m, struct child *c)
 	ipc_send(c->chan, &msg);
 }
 
+/* The first listen ssh statement's address and port: what clients are
+ * told to connect to.  0 when there is none. */
+static uint32_t
+ssh_endpoint(const struct moat_config *conf, char *addr, size_t len)
+{
+	const struct conf_listen	*l;
+	const struct sockaddr_in	*sin;
+	const struct sockaddr_in6	*sin6;
+
+	TAILQ_FOREACH(l, &conf->listeners, entry) {
+		if (!l->ssh)
+			continue;
+		if (l->ss.ss_family == AF_INET) {
+			sin = (const struct sockaddr_in *)&l->ss;
+			inet_ntop(AF_INET, &sin->sin_addr, addr, len);
+			return ntohs(sin->sin_port);
+		}
+		sin6 = (const struct sockaddr_in6 *)&l->ss;
+		inet_ntop(AF_INET6, &sin6->sin6_addr, addr, len);
+		return ntohs(sin6->sin6_port);
+	}
+	addr[0] = '\0';
+	return 0;
+}
+
 static void
 send_http(struct moatd *m, struct child *c)
 {
@@ -62,6 +87,7 @@ send_http(struct moatd *m, struct child *c)
 	b.header_timeout = h->header_timeout;
 	b.request_timeout = h->request_timeout;
 	b.idle_timeout = h->idle_timeout;
+	b.ssh_port = ssh_endpoint(m->conf, b.ssh_addr, sizeof(b.ssh_addr));
 	ipc_msg_init(&msg, IPC_CFG_HTTP, 0);
 	ipc_msg_put(&msg, &b);
 	ipc_send(c->chan, &msg);
@@ -76,7 +102,8 @@ send_listeners(struct moatd *m, struct child *c)
 	struct ipc_msg		 msg;
 
 	TAILQ_FOREACH(l, &m->conf->listeners, entry) {
-		if (l->fd == -1)
+		/* the SSH gateway's is not frontd's to serve */
+		if (l->fd == -1 || l->ssh)
 			continue;
 		strlcpy(b.name, l->name, sizeof(b.name));	/* as large */
 		b.fd = l->fd;

@@ -141,10 +141,10 @@ static int	 add_egress_allow(const char *);
 %token	SESSION TOKENS TRUSTED PER ADDRESS RUNTIME IMAGE EGRESS CHECK
 %token	ALLOW ENDPOINT UIDRANGE
 %token	ACME URL CAFILE EABKID EABHMAC
-%token	CCE SCHEMA
+%token	CCE SCHEMA SSH
 %token	<string>	STRING
 %token	<number>	NUMBER
-%type	<number>	port acmeport size seconds idle limit
+%type	<number>	port acmeport sshport size seconds idle limit
 %type	<string>	value dialect
 
 %%
@@ -190,9 +190,12 @@ main		: VAR STRING {
 			if (set_path(ps.conf->empty_dir, "chroot", $2) == -1)
 				YYERROR;
 		}
-		| LISTEN ON STRING port		{ add_listen($3, $4, 0); }
+		| LISTEN ON STRING port	{ add_listen($3, $4, LISTEN_HTTPS); }
 		| LISTEN ACME ON STRING acmeport {
-			add_listen($4, $5, 1);
+			add_listen($4, $5, LISTEN_ACME);
+		}
+		| LISTEN SSH ON STRING sshport {
+			add_listen($4, $5, LISTEN_SSH);
 		}
 		| ACME DIRECTORY STRING URL STRING {
 			acme_begin($3, $5);
@@ -323,6 +326,10 @@ port		: /* empty */		{ $$ = CONF_DEFAULT_PORT; }
 		;
 
 acmeport	: /* empty */		{ $$ = CONF_ACME_HTTP_PORT; }
+		| PORT NUMBER		{ $$ = $2; }
+		;
+
+sshport		: /* empty */		{ $$ = CONF_SSH_PORT; }
 		| PORT NUMBER		{ $$ = $2; }
 		;
 
@@ -489,6 +496,7 @@ static const struct keyword {
 	{ "session",	SESSION },
 	{ "size",	SIZE },
 	{ "socket",	SOCKET },
+	{ "ssh",	SSH },
 	{ "task",	TASK },
 	{ "time",	TIME },
 	{ "timeout",	TIMEOUT },
@@ -1213,15 +1221,16 @@ set_macro(const char *name, const char *value)
 }
 
 static void
-add_listen(const char *addr, int64_t port, int acme)
+add_listen(const char *addr, int64_t port, int kind)
 {
+	static const char *const kinds[] = { "", "acme ", "ssh " };
 	char	 err[256];
 
 	if (port > INT32_MAX)
 		port = INT32_MAX;	/* out of range either way */
-	if (conf_listen_add_kind(ps.conf, addr, port, acme, err,
+	if (conf_listen_add_kind(ps.conf, addr, port, kind, err,
 	    sizeof(err)) == -1)
-		parse_error("listen %son: %s", acme ? "acme " : "", err);
+		parse_error("listen %son: %s", kinds[kind], err);
 }
 
 /* acme directory: the options land in ps.acme, checked whole at its end */

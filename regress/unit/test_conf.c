@@ -918,6 +918,17 @@ test_acme(void)
 	CHECK_STR(listen_name(&conf, 1), "127.0.0.1:8443");
 	CHECK_INT(TAILQ_FIRST(&conf.listeners)->acme, 1);
 	conf_clear(&conf);
+	/* listen ssh: port 2222 by default, not an HTTPS listener either */
+	CHECK_INT(PARSE_STR("listen ssh on *\n", &conf), 0);
+	CHECK_INT(conf_finalize(&conf), 0);
+	CHECK_INT(listen_count(&conf), 2);
+	CHECK_STR(listen_name(&conf, 0), "0.0.0.0:2222");
+	CHECK_INT(TAILQ_FIRST(&conf.listeners)->ssh, 1);
+	CHECK_INT(TAILQ_FIRST(&conf.listeners)->acme, 0);
+	conf_clear(&conf);
+	CHECK_INT(PARSE_STR("listen ssh on ::1 port 0\n", &conf), 1);
+	CHECK(logged("test:1: listen ssh on: port 0 out of range"));
+	conf_clear(&conf);
 	/* port 80 by default; one address for one listener of any kind */
 	CHECK_INT(PARSE_STR("listen acme on localhost\n"
 	    "listen on 127.0.0.1 port 80\n", &conf), 1);
