@@ -365,15 +365,18 @@ with_session(struct api_req *r, json_t *body, const char *secret,
 
 /* ---- the endpoint --------------------------------------------------- */
 
-/* The command word: structured "cmd", or the first word of a raw line. */
+/* The command word: structured "cmd", or the first word of a raw line,
+ * which may be as long as a line (ccecmd_read bounds it, and says so). */
 static int
 command_word(json_t *body, char *out, size_t outlen)
 {
-	const char	*cmd = member(body, "cmd");
+	json_t		*jc = json_object_get(body, "cmd");
+	const char	*cmd;
 	size_t		 n;
 
-	if (cmd == NULL)
+	if (!json_is_string(jc))
 		return -1;
+	cmd = json_string_value(jc);
 	n = strcspn(cmd, " \t");
 	if (n == 0 || n >= outlen)
 		return -1;

@@ -221,6 +221,19 @@ def test_bounds_are_refused(site_suite):
     assert st == 400 and refused(a, 403)
     # nothing was made by any of them
     assert s.do("FIND", **{"class": "Vsite"})[1]["data"]["oidlist"] == []
+    # a raw line is read up to 16 KiB, so a long list of aliases fits;
+    # past that it is refused as too long, not taken for no command
+    aliases = "&" + "&".join("a%04d.example.com" % i
+                             for i in range(150)) + "&"
+    assert 2048 < len(aliases) < 4000
+    st, a = s.raw('CREATE Vsite hostname="w" domain="example.org" '
+                  'fqdn="w.example.org" webAliases="%s"' % aliases)
+    assert st == 200 and a["status"] == 201, a
+    oid = int(a["data"]["oid"])
+    assert len(s.get(oid)["webAliases"]) == len(aliases)
+    st, a = s.raw('SET %d fullName="%s"' % (oid, "y" * 17000))
+    assert st == 400 and refused(a, 403), a
+    assert a["data"]["errors"][0]["message"] == "the command is too long"
 
 
 def test_commit_is_all_or_nothing(site_suite):
