@@ -3,9 +3,9 @@
  * in the command's transaction, with the events the other dialects
  * write: a User is a moat user; a suspended User, or a user of a
  * suspended Vsite, is marked in users.suspended, which every credential
- * and token lookup reads; a Vsite of a class "backed-by host" has a
- * host, made as POST /v1/admin/hosts makes one, stopped while the site
- * is suspended and deleted with it.
+ * and token lookup reads; an object of a class "backed-by host" (the
+ * shipped schema's Vsite) has a host, made as POST /v1/admin/hosts makes
+ * one, stopped while the site is suspended and deleted with it.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -226,9 +226,97 @@ cce_moat_site_suspend(struct cce_ctx *c, const struct cce_obj *site)
 }
 
 /*
- * The host of a new Vsite, owned by the admin making it.  An admin has
- * one live host at most: a second site of theirs has none, and the
- * answer says so (305).
+ * The account that owns a backed object's host: a user has one live host
+ * at most, so the admin making sites cannot own them all, and a site's
+ * host must outlive any of the site's users.  "cce:<oid>" is a name no
+ * dialect gives a user (':' is in none), nobody logs in to it ('!' is
+ * no hash), and it has no User object: FIND, GET and maxusers do not
+ * see it.  The v1 admin routes list it, with its host.
+ */
+static void
+site_account_name(const struct cce_obj *site, char *name, size_t len)
+{
+	snprintf(name, len, "cce:%llu", (unsigned long long)site->oid);
+}
+
+static int
+site_account(struct cce_ctx *c, const struct cce_obj *site, uint64_t *user)
+{
+	static const char sql[] = "INSERT INTO users (id, username, "
+	    "password_hash, role, status, created_at, updated_at) VALUES "
+	    "(?, ?, '!', 'user', 'active', ?, ?)";
+	sqlite3_stmt	*st = db_stmt(sql);
+	char		 id[37], name[32], what[96];
+	int64_t		 now = db_now();
+	int		 rc;
+
+	uuid_v4(id);
+	site_account_name(site, name, sizeof(name));
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, now);
+	sqlite3_bind_int64(st, 4, now);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if ((rc & 0xff) == SQLITE_CONSTRAINT)
+		return 1;
+	if (rc != SQLITE_DONE)
+		return -1;
+	*user = sqlite3_last_insert_rowid(sqlite3_db_handle(st));
+	snprintf(what, sizeof(what), "the account of %s %llu's host",
+	    site->class, (unsigned long long)site->oid);
+	return db_event("admin.user.create", "info", id, what,
+	    c->p.username, NULL, DIALECT_CCE);
+}
+
+/* The answer's 305: the site was made, without a host. */
+static void
+no_host(struct cce_ctx *c, const struct cce_obj *site, const char *why)
+{
+	char	 text[160];
+
+	snprintf(text, sizeof(text), "WARNING: %s has no host: %s",
+	    site->class, why);
+	if (c->infos == NULL && (c->infos = json_array()) == NULL)
+		fatalx("%s: out of memory", __func__);
+	json_array_append_new(c->infos, json_pack("{s:i,s:s}", "code",
+	    CCE_WARNING, "message", text));
+}
+
+/* The account and with it its host (0), none (1), or -1. */
+static int
+site_account_drop(struct cce_ctx *c, const struct cce_obj *site)
+{
+	static const char sql[] = "SELECT oid, id FROM users WHERE "
+	    "username = ?";
+	sqlite3_stmt	*st = db_stmt(sql);
+	char		 name[32], id[37];
+	uint64_t	 user = 0;
+	int		 queued;
+
+	site_account_name(site, name, sizeof(name));
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		user = sqlite3_column_int64(st, 0);
+		db_text_col(st, 1, id, sizeof(id));
+	}
+	sqlite3_reset(st);
+	if (user == 0)
+		return 1;
+	if ((queued = hosts_teardown_user(user, c->p.user_id)) < 0 ||
+	    db_event("admin.user.delete", "info", id, "site account deleted",
+	    c->p.username, NULL, DIALECT_CCE) == -1 ||
+	    db_write("DELETE FROM users WHERE oid = ?", user, 0) == -1)
+		return -1;
+	if (queued > 0)
+		c->wake_tasks = 1;
+	return 0;
+}
+
+/*
+ * The host of a new backed object, owned by an account of its own.  An
+ * account that cannot be made (its name taken by hand) leaves the site
+ * without a host, and the answer says so (305).
  */
 int
 cce_moat_site_host(struct cce_ctx *c, struct cce_obj *site)
@@ -236,24 +324,23 @@ cce_moat_site_host(struct cce_ctx *c, struct cce_obj *site)
 	static const char sql[] =
 	    "UPDATE cce_objects SET host_oid = ? WHERE oid = ?";
 	struct host_rec	 h;
-	char		 task_id[37], text[160];
+	char		 task_id[37];
 	const char	*why = NULL;
 	int		 status;
 
 	memset(&h, 0, sizeof(h));
-	h.user_oid = c->p.user_oid;
+	if ((status = site_account(c, site, &h.user_oid)) != 0) {
+		if (status == 1)
+			no_host(c, site, "its account's name is taken");
+		return status == 1 ? 0 : -1;
+	}
 	strlcpy(h.timezone, "UTC", sizeof(h.timezone));
 	h.memory_limit_mb = 512;
 	h.cpu_milli = 1000;
 	h.pids_limit = 256;
 	if ((status = hosts_new_row(&h, &why)) == 409 || status == 400) {
-		snprintf(text, sizeof(text), "WARNING: %s has no host: %s",
-		    site->class, status == 409 ? "its admin has a live host "
+		no_host(c, site, status == 409 ? "its account has a live host "
 		    "already" : why);
-		if (c->infos == NULL && (c->infos = json_array()) == NULL)
-			fatalx("%s: out of memory", __func__);
-		json_array_append_new(c->infos, json_pack("{s:i,s:s}",
-		    "code", CCE_WARNING, "message", text));
 		return 0;
 	}
 	if (status != 0 || hosts_new_task(&c->p, &h, task_id) == -1 ||
@@ -278,6 +365,7 @@ cce_moat_site_destroy(struct cce_ctx *c, struct cce_obj *site,
 	uint64_t	 objs[64];
 	size_t		 n, i;
 	sqlite3_stmt	*st;
+	int		 rc;
 
 	do {
 		st = db_stmt(sql);
@@ -292,8 +380,10 @@ cce_moat_site_destroy(struct cce_ctx *c, struct cce_obj *site,
 				    cce_fail(out, CCE_CMD_ERROR,
 				    "database error");
 	} while (n == 64);
-	if (site->host_oid != 0 && host_task(c, site->host_oid, HOST_DELETE,
-	    "host delete requested: site destroyed") == -1)
+	/* a site made before sites had accounts has its admin's host */
+	if ((rc = site_account_drop(c, site)) == -1 || (rc == 1 &&
+	    site->host_oid != 0 && host_task(c, site->host_oid, HOST_DELETE,
+	    "host delete requested: site destroyed") == -1))
 		return cce_fail(out, CCE_CMD_ERROR, "database error");
 	return 0;
 }

@@ -89,3 +89,48 @@ def test_billing_replay_with_a_host(suite):
     s = Session(suite)
     assert s.do("FIND", **{"class": "User", "args": {
         "site": site}})[1]["data"]["oidlist"] == []
+
+
+def test_each_site_has_a_host_of_its_own(suite):
+    """One admin makes many sites: each host belongs to its site's own
+    account (a user has one live host at most), which FIND does not
+    see and which goes with its site."""
+    admin = admin_token(suite)
+    s = Session(suite)
+    sites = []
+    for name in ("one", "two"):
+        st, a = s.raw('CREATE Vsite hostname="%s" domain="sites.example"'
+                      % name)
+        assert st == 200 and a["status"] == 201, a
+        assert "infos" not in a["data"], a      # no "has no host"
+        sites.append(int(a["data"]["oid"]))
+    hosts = wait_for(lambda: len(live_hosts(suite, admin)) == 2 and
+                     live_hosts(suite, admin))
+    owners = set()
+    for h in hosts:
+        st, body, _ = call(suite, "GET", "/v1/admin/users/" + h["user_id"],
+                           admin)
+        assert st == 200, body
+        owners.add(body["user"]["username"])
+    assert owners == {"cce:%d" % oid for oid in sites}
+    # nobody logs in as a site's account, and FIND sees only the admin
+    for name in owners:
+        assert login(suite, name, "!")[0] == 401
+    st, a = s.do("FIND", **{"class": "User"})
+    assert len(a["data"]["oidlist"]) == 1
+    # a site's host goes with it, the other's stays
+    st, a = s.raw("DESTROY %d" % sites[0])
+    assert a["status"] == 201, a
+    left = wait_for(lambda: len(live_hosts(suite, admin)) == 1 and
+                    live_hosts(suite, admin))
+    st, body, _ = call(suite, "GET", "/v1/admin/users/" + left[0]["user_id"],
+                       admin)
+    assert body["user"]["username"] == "cce:%d" % sites[1]
+    st, a = s.raw("DESTROY %d" % sites[1])
+    assert a["status"] == 201, a
+    wait_for(lambda: live_hosts(suite, admin) == [])
+    wait_for(lambda: suite.containers(CRUN) == [])
+    # and so do their accounts
+    st, body, _ = call(suite, "GET", "/v1/admin/users", admin)
+    assert st == 200, body
+    assert not [u for u in body["users"] if u["username"] in owners]

@@ -199,7 +199,7 @@ first_admin(const char *name)
 	CHECK_INT(schema_version(), 23);
 }
 
-uint64_t	 site1, site2, o_alice, o_bob, o_carol, o_admin;
+uint64_t	 site1, site2, site1_host, o_alice, o_bob, o_carol, o_admin;
 char		 site1_name[32], site2_name[32];
 
 static void
@@ -257,20 +257,29 @@ test_create(void)
 	CHECK_STR(data("createdUser"), "admin");
 	CHECK_STR(data("CLASS"), "Vsite");
 	CHECK_STR(data("NAMESPACE"), "");
+	/* its host is its own account's, not the admin's */
 	CHECK_INT((int)count("SELECT count(*) FROM hosts WHERE user_oid = ?",
-	    admin.user_oid), 1);
+	    admin.user_oid), 0);
+	CHECK_INT((int)count("SELECT count(*) FROM hosts h JOIN users u ON "
+	    "u.oid = h.user_oid WHERE u.username = 'cce:' || ? AND "
+	    "u.password_hash = '!'", site1), 1);
 	CHECK_INT((int)count("SELECT count(*) FROM tasks WHERE action = 1 "
 	    "AND status = 'pending'", 0), 1);
-	CHECK(count("SELECT host_oid FROM cce_objects WHERE oid = ?",
-	    site1) > 0);
-	/* the admin's second site has no host, and says so */
+	site1_host = count("SELECT host_oid FROM cce_objects WHERE oid = ?",
+	    site1);
+	CHECK(site1_host > 0);
+	/* the admin's second site has a host too */
 	site2 = create(&admin, "Vsite", "hostname", "shop", "domain",
 	    "example.org", NULL);
 	CHECK(site2 != 0);
-	CHECK(json_object_get(out.data, "infos") != NULL);
+	CHECK(json_object_get(out.data, "infos") == NULL);
 	strlcpy(site2_name, "site2", sizeof(site2_name));
 	CHECK_STR(get1(&admin, site2, NULL, "name"), site2_name);
-	CHECK_INT((int)count("SELECT count(*) FROM hosts", 0), 1);
+	CHECK_INT((int)count("SELECT count(*) FROM hosts", 0), 2);
+	/* the accounts are no User objects: FIND does not see them */
+	start(CCE_V_FIND, "User", 0, NULL);
+	CHECK_INT(go(&admin), CCE_OK);
+	CHECK_INT((int)nlist(), 1);
 	/* the server names a site */
 	CHECK(create(&admin, "Vsite", "name", "site77", NULL) == 0);
 	CHECK_INT(out.code, CCE_DENIED);
@@ -290,7 +299,7 @@ test_create(void)
 	    "'alice' AND password_hash LIKE '$argon2id$%' AND role = 'user'",
 	    0), 1);
 	CHECK_INT((int)count("SELECT count(*) FROM events WHERE type = "
-	    "'admin.user.create'", 0), 1);
+	    "'admin.user.create' AND message = 'user created'", 0), 1);
 	o_bob = create(&admin, "User", "name", "bob", "site", site1_name,
 	    NULL);
 	o_carol = create(&admin, "User", "name", "carol", "site", site2_name,

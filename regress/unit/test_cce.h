@@ -14,7 +14,7 @@ extern struct cce_cmd		 C;
 extern struct ipc_cce_arg	 A[CCE_ARGS_MAX];
 extern struct cce_out		 out;
 extern struct principal		 admin, admin2, alice, bob, carol;
-extern uint64_t			 site1, site2, o_alice, o_bob, o_carol,
+extern uint64_t			 site1, site2, site1_host, o_alice, o_bob, o_carol,
 				 o_admin;
 extern char			 site1_name[32], site2_name[32];
 

@@ -176,7 +176,12 @@ void
 test_destroy(void)
 {
 	uint64_t	 frank;
+	int64_t		 deleted, deletes;
 
+	/* sites made and destroyed before had accounts, deleted with them */
+	deleted = count("SELECT count(*) FROM events WHERE type = "
+	    "'admin.user.delete'", 0);
+	deletes = count("SELECT count(*) FROM tasks WHERE action = 5", 0);
 	start(CCE_V_DESTROY, NULL, CCE_SYSTEM_OID, NULL);
 	CHECK_INT(go(&admin), CCE_DENIED);
 	start(CCE_V_DESTROY, NULL, o_admin, NULL);
@@ -188,8 +193,8 @@ test_destroy(void)
 	CHECK_INT((int)count("SELECT count(*) FROM cce_objects WHERE oid = ?",
 	    o_carol), 0);
 	CHECK_INT((int)count("SELECT count(*) FROM events WHERE type = "
-	    "'admin.user.delete'", 0), 1);
-	/* a site takes its users and its host along */
+	    "'admin.user.delete'", 0), (int)deleted + 1);
+	/* a site takes its users, its account and its host along */
 	start(CCE_V_FIND, "User", 0, NULL);
 	arg("name", "frank", CCE_OP_EQ);
 	CHECK_INT(go(&admin), CCE_OK);
@@ -202,7 +207,11 @@ test_destroy(void)
 	CHECK_INT((int)count("SELECT count(*) FROM cce_props WHERE oid = ?",
 	    site1), 0);
 	CHECK_INT((int)count("SELECT count(*) FROM tasks WHERE action = 5",
-	    0), 1);		/* HOST_DELETE */
+	    0), (int)deletes + 1);		/* HOST_DELETE */
+	CHECK_INT((int)count("SELECT count(*) FROM users WHERE username = "
+	    "'cce:' || ?", site1), 0);
+	CHECK_INT((int)count("SELECT count(*) FROM hosts WHERE oid = ?",
+	    site1_host), 0);
 	start(CCE_V_GET, NULL, site1, NULL);
 	CHECK_INT(go(&admin), CCE_UNKNOWN_OBJECT);
 }
