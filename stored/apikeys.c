@@ -324,6 +324,22 @@ apikeys_get(struct ipc_chan *chan, struct ipc_msg *m)
 	return 0;
 }
 
+/* A key and its event, in the caller's transaction; -1 on error. */
+static int
+apikey_drop(uint64_t oid, const struct principal *p, uint32_t dialect)
+{
+	return db_write(key_delete, oid, 0) == -1 ||
+	    db_event("apikey.delete", "info", p->user_id, "api key deleted",
+	    p->username, NULL, dialect < DIALECT_MAX ? (int)dialect : -1) ==
+	    -1 ? -1 : 0;
+}
+
+int
+apikeys_destroy(uint64_t key_oid, const struct principal *p)
+{
+	return apikey_drop(key_oid, p, DIALECT_CCE);
+}
+
 int
 apikeys_delete(struct ipc_chan *chan, struct ipc_msg *m)
 {
@@ -339,10 +355,7 @@ apikeys_delete(struct ipc_chan *chan, struct ipc_msg *m)
 		return ipc_violation(m, "no such access");
 	status = key_named(&b, &p, SCOPE_APIKEYS_WRITE, &k);
 	if (status == 0 && (db_begin() == -1 ||
-	    db_write(key_delete, k.oid, 0) == -1 ||
-	    db_event("apikey.delete", "info", p.user_id, "api key deleted",
-	    p.username, NULL, b.dialect < DIALECT_MAX ? (int)b.dialect :
-	    -1) == -1 || db_commit() == -1)) {
+	    apikey_drop(k.oid, &p, b.dialect) == -1 || db_commit() == -1)) {
 		db_rollback();
 		status = 500;
 	}

@@ -161,6 +161,7 @@ int	 cce_ro_class(const char *class);	/* -1: not one */
 int	 cce_ro_of(uint64_t oid);		/* -1: not one's */
 void	 cce_ro_classes(json_t *);
 json_t	*cce_ro_object(const struct cce_ctx *, uint64_t oid);
+int	 cce_ro_destroy(struct cce_ctx *, uint64_t oid, struct cce_out *);
 int	 cce_ro_get(struct cce_ctx *, uint64_t oid, const char *ns,
 	    struct cce_out *);
 int	 cce_ro_find(struct cce_ctx *, const struct cce_cmd *, int sorted,

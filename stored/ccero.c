@@ -1,8 +1,12 @@
 /*
  * moat's own objects as read-only classes of the command API: Host,
  * EgressIp, Certificate, Device, SshKey and ApiKey, read straight from
- * their tables (CLASSES, NAMES, GET, FIND, FINDX, GETOBJECT, GETALL),
- * never written here (304).  Their oids are their rows' numbers in a
+ * their tables (CLASSES, NAMES, GET, FIND, FINDX, GETOBJECT, GETALL).
+ * Of the writes, only DESTROY of a key is done here, as its routes'
+ * DELETE does it; the rest is refused (304): a host's, a certificate's,
+ * a device's or an egress IP's change has checks and effects of its own
+ * (a busy host, deployed certificates, a device's signals, bindings)
+ * that only their routes make.  Their oids are their rows' numbers in a
  * range of each class's own (class k: (k + 1) << 40), above every
  * object of the property store.  Ownership is their own dialects': a
  * user reaches the rows that are theirs, an admin every row; egress IPs
@@ -174,6 +178,37 @@ row_json(const struct ro_class *r, sqlite3_stmt *st, uint64_t oid)
 	json_object_set_new(j, "NAMESPACE", must(json_string("")));
 	json_object_set_new(j, "OID", must(json_string(text)));
 	return j;
+}
+
+/* DESTROY of an SshKey or an ApiKey the caller reaches (their own, or
+ * any for an admin); 0, or a code in out. */
+int
+cce_ro_destroy(struct cce_ctx *c, uint64_t oid, struct cce_out *out)
+{
+	static const char owner_sql[] = "SELECT user_oid FROM ssh_keys "
+	    "WHERE oid = ?";
+	const struct ro_class	*r;
+	json_t			*j;
+	uint64_t		 row = oid & ((1ULL << RO_SHIFT) - 1);
+	int			 k = cce_ro_of(oid), rc;
+
+	if ((j = cce_ro_object(c, oid)) == NULL)
+		return cce_fail(out, CCE_UNKNOWN_OBJECT, "no object %llu",
+		    (unsigned long long)oid);
+	json_decref(j);
+	r = &classes[k];
+	if (strcmp(r->class, "SshKey") == 0)
+		rc = sshkeys_destroy((uint64_t)db_count(owner_sql, row), row,
+		    &c->p);
+	else if (strcmp(r->class, "ApiKey") == 0)
+		rc = apikeys_destroy(row, &c->p);
+	else
+		return cce_fail(out, CCE_DENIED, "%llu is read only here",
+		    (unsigned long long)oid);
+	if (rc != 0)
+		return cce_fail(out, CCE_CMD_ERROR, "database error");
+	cce_ok(out, CCE_OK, "OK", NULL);
+	return 0;
 }
 
 /* The object oid names as the caller may know it, or NULL. */

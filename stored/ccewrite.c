@@ -387,7 +387,8 @@ cce_destroy(struct cce_ctx *c, const struct cce_cmd *cmd,
 	struct cce_obj	 o;
 
 	if (cce_ro_of(cmd->req.oid) != -1)
-		return read_only(c, cmd->req.oid, out);
+		return cce_ro_destroy(c, cmd->req.oid, out) != 0 ? out->code :
+		    0;
 	if (cce_obj_load(cmd->req.oid, &o) == -1 || !cce_visible(c, &o))
 		return cce_fail(out, CCE_UNKNOWN_OBJECT, "no object %llu",
 		    (unsigned long long)cmd->req.oid);

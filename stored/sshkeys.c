@@ -273,6 +273,27 @@ sshkeys_list(struct ipc_chan *chan, struct ipc_msg *m)
 	return 0;
 }
 
+/* A key and its event, in the caller's transaction; -1 on error. */
+static int
+sshkey_drop(const struct sshkey_rec *k, const struct principal *p,
+    uint32_t dialect)
+{
+	return db_write(sshkey_delete, k->oid, 0) == -1 ||
+	    sshkey_event("sshkey.delete", k, p, dialect) == -1 ? -1 : 0;
+}
+
+int
+sshkeys_destroy(uint64_t user, uint64_t key_oid, const struct principal *p)
+{
+	struct sshkey_rec	 k;
+	char			 ref[24];
+
+	snprintf(ref, sizeof(ref), "%llu", (unsigned long long)key_oid);
+	if (sshkey_load(user, ref, &k) == -1)
+		return 1;
+	return sshkey_drop(&k, p, DIALECT_CCE);
+}
+
 /* From frontd: one key of the user the request reaches goes. */
 int
 sshkeys_delete(struct ipc_chan *chan, struct ipc_msg *m)
@@ -296,9 +317,7 @@ sshkeys_delete(struct ipc_chan *chan, struct ipc_msg *m)
 	if (status == 0 && sshkey_load(user, b.key, &k) == -1)
 		status = 404;
 	if (status == 0 && (db_begin() == -1 ||
-	    db_write(sshkey_delete, k.oid, 0) == -1 ||
-	    sshkey_event("sshkey.delete", &k, &p, b.dialect) == -1 ||
-	    db_commit() == -1)) {
+	    sshkey_drop(&k, &p, b.dialect) == -1 || db_commit() == -1)) {
 		db_rollback();
 		status = 500;
 	}

@@ -201,6 +201,9 @@ int	 apikeys_store_create(struct ipc_chan *, struct ipc_msg *);
 int	 apikeys_list(struct ipc_chan *, struct ipc_msg *);
 int	 apikeys_get(struct ipc_chan *, struct ipc_msg *);
 int	 apikeys_delete(struct ipc_chan *, struct ipc_msg *);
+/* The command API's DESTROY of a key it checked the caller may reach:
+ * what the routes' DELETE does, with its event; 0, or -1. */
+int	 apikeys_destroy(uint64_t key_oid, const struct principal *);
 /* dnsprov.c: a user's DNS providers */
 int	 dnsprov_store_create(struct ipc_chan *, struct ipc_msg *);
 int	 dnsprov_list(struct ipc_chan *, struct ipc_msg *);
@@ -249,6 +252,9 @@ int	 profile_write(uint64_t user, const struct profile *);
 int	 sshkeys_store_add(struct ipc_chan *, struct ipc_msg *);
 int	 sshkeys_list(struct ipc_chan *, struct ipc_msg *);
 int	 sshkeys_delete(struct ipc_chan *, struct ipc_msg *);
+/* As apikeys_destroy, for user's key: 0, 1 if none, -1. */
+int	 sshkeys_destroy(uint64_t user, uint64_t key_oid,
+	    const struct principal *);
 int	 sshkeys_authorized(struct ipc_chan *, struct ipc_msg *);
 /* each of user's keys, an item of account.res */
 void	 sshkeys_put_brief(struct ipc_msg *items, uint64_t user);

@@ -12,6 +12,8 @@
 #include "test.h"
 #include "test_cce.h"
 
+static void	 test_moat_destroy(uint64_t, uint64_t);
+
 void
 test_moat_rows(void)
 {
@@ -52,8 +54,6 @@ test_moat_rows(void)
 	CHECK_INT(out.code, CCE_UNKNOWN_NS);
 	CHECK_INT(set1(&alice, ka, "name", "x"), CCE_DENIED);
 	CHECK_INT(set1(&alice, kc, "name", "x"), CCE_UNKNOWN_OBJECT);
-	start(CCE_V_DESTROY, NULL, ka, NULL);
-	CHECK_INT(go(&admin), CCE_DENIED);
 	CHECK(create(&admin, "SshKey", "name", "x", NULL) == 0);
 	CHECK_INT(out.code, CCE_DENIED);
 	start(CCE_V_FIND, "SshKey", 0, NULL);
@@ -74,7 +74,57 @@ test_moat_rows(void)
 	start(CCE_V_FIND, "Host", 0, NULL);
 	CHECK_INT(go(&alice), CCE_OK);
 	CHECK_INT((int)nlist(), 0);
+	test_moat_destroy(ka, kc);
 	CHECK_INT(db_exec("DELETE FROM ssh_keys"), 0);
+}
+
+/* DESTROY of a key, as its route's DELETE; the other classes' refused */
+static void
+test_moat_destroy(uint64_t ka, uint64_t kc)
+{
+	char		 sql[512];
+	uint64_t	 host, key;
+	int64_t		 deletes;
+
+	start(CCE_V_DESTROY, NULL, kc, NULL);
+	CHECK_INT(go(&alice), CCE_UNKNOWN_OBJECT);	/* carol's */
+	CHECK_INT((int)count("SELECT count(*) FROM ssh_keys", 0), 3);
+	start(CCE_V_DESTROY, NULL, ka, NULL);
+	CHECK_INT(go(&alice), CCE_OK);
+	CHECK_INT((int)count("SELECT count(*) FROM ssh_keys WHERE id = 'k1'",
+	    0), 0);
+	CHECK_INT((int)count("SELECT count(*) FROM events WHERE type = "
+	    "'sshkey.delete' AND message = 'ssh key SHA256:x'", 0), 1);
+	start(CCE_V_DESTROY, NULL, kc, NULL);
+	CHECK_INT(go(&admin), CCE_OK);			/* anyone's */
+	CHECK_INT((int)count("SELECT count(*) FROM ssh_keys", 0), 1);
+	snprintf(sql, sizeof(sql), "INSERT INTO api_keys (id, public_id, "
+	    "digest, user_oid, name, scopes, created_at) VALUES ('a1', 'p1', "
+	    "x'00', %llu, 'billing', 1, 0)",
+	    (unsigned long long)alice.user_oid);
+	CHECK_INT(db_exec(sql), 0);
+	start(CCE_V_GETOBJECT, "ApiKey", 0, NULL);
+	arg("name", "billing", CCE_OP_EQ);
+	CHECK_INT(go(&alice), CCE_OK);
+	key = strtoull(data("OID"), NULL, 10);
+	start(CCE_V_DESTROY, NULL, key, NULL);
+	CHECK_INT(go(&bob), CCE_UNKNOWN_OBJECT);
+	start(CCE_V_DESTROY, NULL, key, NULL);
+	CHECK_INT(go(&alice), CCE_OK);
+	CHECK_INT((int)count("SELECT count(*) FROM api_keys", 0), 0);
+	CHECK_INT((int)count("SELECT count(*) FROM events WHERE type = "
+	    "'apikey.delete'", 0), 1);
+	/* a host's deletion is its route's: refused, and nothing changes */
+	start(CCE_V_GETOBJECT, "Host", 0, NULL);
+	CHECK_INT(go(&admin), CCE_OK);
+	host = strtoull(data("OID"), NULL, 10);
+	deletes = count("SELECT count(*) FROM tasks WHERE action = 5", 0);
+	start(CCE_V_DESTROY, NULL, host, NULL);
+	CHECK_INT(go(&admin), CCE_DENIED);
+	CHECK_INT((int)count("SELECT count(*) FROM tasks WHERE action = 5",
+	    0), (int)deletes);
+	CHECK(count("SELECT count(*) FROM hosts WHERE oid = ?",
+	    host & ((1ULL << 40) - 1)) == 1);
 }
 
 void
