@@ -22,22 +22,20 @@ woken(struct cce_ctx *c, uint64_t user)
 		c->woken[c->nwoken++] = user;
 }
 
-int
-cce_moat_user_create(struct cce_ctx *c, const char *name, uint64_t *user,
-    struct cce_out *out)
+/*
+ * A user without a password yet: "!" is no hash, so nobody logs in with
+ * one.  0, 1 if the name is taken, or -1.
+ */
+static int
+user_insert(const char *name, char id[37], uint64_t *user)
 {
-	/* no password yet: "!" is no hash, so nobody logs in with one */
 	static const char sql[] = "INSERT INTO users (id, username, "
 	    "password_hash, role, status, created_at, updated_at) VALUES "
 	    "(?, ?, '!', 'user', 'active', ?, ?)";
 	sqlite3_stmt	*st = db_stmt(sql);
-	char		 id[37];
 	int64_t		 now = db_now();
 	int		 rc;
 
-	if (strlen(name) < 3)
-		return cce_fail(out, CCE_BAD_DATA, "name: 3 characters at "
-		    "least");
 	uuid_v4(id);
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
@@ -46,9 +44,24 @@ cce_moat_user_create(struct cce_ctx *c, const char *name, uint64_t *user,
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if ((rc & 0xff) == SQLITE_CONSTRAINT)
-		return cce_fail(out, CCE_BAD_DATA, "name: %s is taken", name);
+		return 1;
 	*user = sqlite3_last_insert_rowid(sqlite3_db_handle(st));
-	if (rc != SQLITE_DONE || cce_user_object(*user) == -1 ||
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+cce_moat_user_create(struct cce_ctx *c, const char *name, uint64_t *user,
+    struct cce_out *out)
+{
+	char		 id[37];
+	int		 rc;
+
+	if (strlen(name) < 3)
+		return cce_fail(out, CCE_BAD_DATA, "name: 3 characters at "
+		    "least");
+	if ((rc = user_insert(name, id, user)) == 1)
+		return cce_fail(out, CCE_BAD_DATA, "name: %s is taken", name);
+	if (rc != 0 || cce_user_object(*user) == -1 ||
 	    db_event("admin.user.create", "info", id, "user created",
 	    c->p.username, NULL, DIALECT_CCE) == -1)
 		return cce_fail(out, CCE_CMD_ERROR, "database error");
@@ -242,27 +255,12 @@ site_account_name(const struct cce_obj *site, char *name, size_t len)
 static int
 site_account(struct cce_ctx *c, const struct cce_obj *site, uint64_t *user)
 {
-	static const char sql[] = "INSERT INTO users (id, username, "
-	    "password_hash, role, status, created_at, updated_at) VALUES "
-	    "(?, ?, '!', 'user', 'active', ?, ?)";
-	sqlite3_stmt	*st = db_stmt(sql);
 	char		 id[37], name[32], what[96];
-	int64_t		 now = db_now();
 	int		 rc;
 
-	uuid_v4(id);
 	site_account_name(site, name, sizeof(name));
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, now);
-	sqlite3_bind_int64(st, 4, now);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if ((rc & 0xff) == SQLITE_CONSTRAINT)
-		return 1;
-	if (rc != SQLITE_DONE)
-		return -1;
-	*user = sqlite3_last_insert_rowid(sqlite3_db_handle(st));
+	if ((rc = user_insert(name, id, user)) != 0)
+		return rc;
 	snprintf(what, sizeof(what), "the account of %s %llu's host",
 	    site->class, (unsigned long long)site->oid);
 	return db_event("admin.user.create", "info", id, what,
