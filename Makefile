@@ -145,21 +145,22 @@ objs = $(patsubst %.c,$(OBJ)/$(2)/%.o,$(1))
 
 all: $(PROGS)
 
+# Every object depends on every header: a few dozen files, and a stale
+# object compiled against an older struct is worse than a slow build.
+HEADERS := $(wildcard */*.h)
+
 $(B)/gen/parse.c: moatd/parse.y
 	@mkdir -p $(dir $@)
 	@echo "YACC $<"
 	@$(YACC) -o $@ $<
 
-# parse.c is generated: the yacc skeleton is not ours to fix.
-$(OBJ)/moatd/gen/parse.o: $(B)/gen/parse.c
+# parse.c is generated: the yacc skeleton is not ours to fix.  It reads
+# moatd's structs as every object does (HEADERS, below).
+$(OBJ)/moatd/gen/parse.o: $(B)/gen/parse.c $(HEADERS)
 	@mkdir -p $(dir $@)
 	@echo "CC $<"
 	@$(CC) $(CFLAGS_BASE) $(OPT) -Imoatd $(call pc_cflags,$(MOATD_PKGS)) \
 	    -c $< -o $@
-
-# Every object depends on every header: a few dozen files, and a stale
-# object compiled against an older struct is worse than a slow build.
-HEADERS := $(wildcard */*.h)
 
 define prog_rules
 $(OBJ)/$(1)/%.o: %.c $(HEADERS) $(B)/gen/paths.h $(B)/gen/ipc_version.h
@@ -265,7 +266,7 @@ UNIT_TESTS = $(BIN)/test_ipc $(BIN)/test_conf $(BIN)/test_common \
 UNIT_LIB = $(call objs,regress/unit/test.c,unit) $(LIBMOAT)
 
 $(eval $(call prog_rules,unit,$(UNIT_PKGS) libcrypto libcurl,-Ifrontd -Imoatd -Iauthd -Istored -Itaskd))
-$(OBJ)/unit/gen/parse.o: $(B)/gen/parse.c
+$(OBJ)/unit/gen/parse.o: $(B)/gen/parse.c $(HEADERS)
 	@mkdir -p $(dir $@)
 	@$(CC) $(CFLAGS_BASE) $(OPT) -Imoatd $(call pc_cflags,$(UNIT_PKGS)) \
 	    -c $< -o $@

@@ -44,7 +44,7 @@ struct authd_config {
 	uint32_t		 auth_failures;		/* per address a minute */
 	uint32_t		 invalid_tokens;	/* per address a minute */
 	char			 cce_passwords[CCE_PASSWORDS_MAX]
-				    [CCE_NAME_MAX + 1];
+				    [CCE_KEY_MAX + 1];
 	uint32_t		 cce_npasswords;
 };
 

@@ -1,8 +1,8 @@
 /*
  * The command API's writes (issue 12): CREATE and SET come from frontd
- * as auth.cce.  Every value of a password property (its name, the part
- * of the key after the last '.', one of those cfg.cce.passwords lists)
- * is replaced by its argon2id hash, made on the hasher thread as a new
+ * as auth.cce.  Every value of a password property (its key, with the
+ * command's namespace when it names none, one of those
+ * cfg.cce.passwords lists) is replaced by its argon2id hash, made on the hasher thread as a new
  * user's password is, and marked CCE_OP_HASHED; the command goes on to
  * stored as store.cce, and stored's cce.res back to frontd as it is.
  * No password leaves authd, and each is cleared once hashed.
@@ -86,17 +86,28 @@ answer_code(const struct ipc_req *req, uint32_t code, const char *message,
 	ipc_answer(req, &res, &items);
 }
 
-/* Whether key names a password property of the schema. */
+/*
+ * Whether key names a password property of the schema: "prop" in the
+ * command's namespace ns, or "Namespace.prop".  The class is not known
+ * here (SET names an oid), so a namespace's property is one whatever
+ * class has the namespace; stored refuses a hash where its property is
+ * no password.
+ */
 static int
-is_password(const char *key)
+is_password(const char *key, const char *ns)
 {
 	const struct authd_config	*c = &authd_env->conf;
-	const char			*name = strrchr(key, '.');
+	char				 full[CCE_KEY_MAX + 1];
 	uint32_t			 i;
 
-	name = name != NULL ? name + 1 : key;
+	if (strchr(key, '.') == NULL && ns[0] != '\0') {
+		if (snprintf(full, sizeof(full), "%s.%s", ns, key) >=
+		    (int)sizeof(full))
+			return 0;
+		key = full;
+	}
 	for (i = 0; i < c->cce_npasswords; i++)
-		if (strcmp(c->cce_passwords[i], name) == 0)
+		if (strcmp(c->cce_passwords[i], key) == 0)
 			return 1;
 	return 0;
 }
@@ -209,7 +220,7 @@ hash_passwords(struct cce_relay *r)
 	uint32_t		 i;
 
 	for (i = 0; i < r->nread; i++) {
-		if (is_password(r->args[i].key) &&
+		if (is_password(r->args[i].key, r->cmd.ns) &&
 		    password_refused(&r->args[i], why, sizeof(why)) == -1) {
 			answer_code(&r->req, 302, "BAD DATA", why);
 			return -1;
@@ -218,7 +229,7 @@ hash_passwords(struct cce_relay *r)
 	r->pending = 1;		/* held until every job is submitted */
 	for (i = 0; i < r->nread && !r->failed; i++) {
 		a = &r->args[i];
-		if (!is_password(a->key))
+		if (!is_password(a->key, r->cmd.ns))
 			continue;
 		if ((h = calloc(1, sizeof(*h))) == NULL)
 			fatal("%s", __func__);

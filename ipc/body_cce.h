@@ -81,14 +81,14 @@ struct ipc_cce_chunk {
 	char		 text[CCE_CHUNK_MAX + 1];
 };
 
-/* cfg.cce.passwords: the names of the schema's password properties,
- * whose values authd hashes */
+/* cfg.cce.passwords: the schema's password properties, whose values
+ * authd hashes: "prop" of a class, "Namespace.prop" of a namespace */
 struct ipc_cfg_cce_passwords {
 	uint32_t	 count;
 };
 
 struct ipc_cfg_cce_password {
-	char		 name[CCE_NAME_MAX + 1];
+	char		 name[CCE_KEY_MAX + 1];
 };
 
 extern const struct ipc_body body_cce_req;

@@ -20,7 +20,7 @@
 #include "conffile.h"
 #include "log.h"
 
-_Static_assert(CONF_CCE_NAME_MAX == CCE_NAME_MAX + 1,
+_Static_assert(CONF_CCE_NAME_MAX == CCE_KEY_MAX + 1,
     "cfg.cce.passwords: a name");
 
 /* the file's text, NUL-terminated, in *out (freed by the caller) */
@@ -56,11 +56,13 @@ read_schema(const char *path, char **out, size_t *len)
 	return 0;
 }
 
-/* each password property's name once, whatever class declares it */
+/* each password property once, as a command names it: "prop" whatever
+ * class declares it, "Namespace.prop" whatever class has the namespace */
 static int
 keep_passwords(struct moat_config *conf, const struct cce_schema *s)
 {
 	const struct cces_group	*g;
+	char			 key[CONF_CCE_NAME_MAX];
 	uint32_t		 i, k;
 	size_t			 p;
 
@@ -70,15 +72,16 @@ keep_passwords(struct moat_config *conf, const struct cce_schema *s)
 		for (p = 0; p < g->nprops; p++) {
 			if (g->props[p].type != CCE_T_PASSWORD)
 				continue;
+			snprintf(key, sizeof(key), "%s%s%s", g->ns,
+			    g->ns[0] != '\0' ? "." : "", g->props[p].name);
 			for (k = 0; k < conf->cce_npasswords; k++)
-				if (strcmp(conf->cce_passwords[k],
-				    g->props[p].name) == 0)
+				if (strcmp(conf->cce_passwords[k], key) == 0)
 					break;
 			if (k < conf->cce_npasswords)
 				continue;
 			if (k == CONF_CCE_PASSWORDS_MAX)
 				return -1;
-			strlcpy(conf->cce_passwords[k], g->props[p].name,
+			strlcpy(conf->cce_passwords[k], key,
 			    sizeof(conf->cce_passwords[k]));
 			conf->cce_npasswords++;
 		}

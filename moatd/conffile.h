@@ -125,7 +125,7 @@ struct conf_task {
 #define CONF_UID_END		4294901760U	/* the last block's first */
 
 #define CONF_CCE_PASSWORDS_MAX	64	/* distinct password names */
-#define CONF_CCE_NAME_MAX	64	/* a name, with the NUL */
+#define CONF_CCE_NAME_MAX	128	/* "Namespace.prop", with the NUL */
 
 struct moat_config {
 	char		 var_dir[PATH_MAX];	/* state; absolute */
@@ -150,7 +150,8 @@ struct moat_config {
 	char		 cce_schema[PATH_MAX];	/* the command API's classes */
 	int		 cce_schema_set;	/* configured, not the default */
 	int		 cce_schema_absent;	/* the default, and not there */
-	/* its password properties' names, found by conf_cce_check() */
+	/* its password properties, "prop" or "Namespace.prop" as a
+	 * command names them, found by conf_cce_check() */
 	char		 cce_passwords[CONF_CCE_PASSWORDS_MAX]
 			    [CONF_CCE_NAME_MAX];
 	uint32_t	 cce_npasswords;

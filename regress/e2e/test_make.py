@@ -16,7 +16,7 @@ KEY_IN_FRONTD_MARK = b"MOAT_KEY_IN_FRONTD_BENCHMARK_BUILD_NEVER_INSTALL"
 def test_make_run_serves_and_stops_on_ctrl_c(tmp_path):
     port = free_port()
     env = dict(os.environ, MOAT_VAR=str(tmp_path / "var"),
-               MOAT_PORT=str(port))
+               MOAT_PORT=str(port), MOAT_SSH_PORT=str(free_port()))
     env.pop("MOAT_CONF", None)
     log = open(tmp_path / "run.log", "wb")
     proc = subprocess.Popen(["make", "--no-print-directory", "run"], cwd=TOP,

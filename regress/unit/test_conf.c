@@ -1200,7 +1200,7 @@ test_cce_schema(void)
 	CHECK(conf.cce_npasswords >= 2);
 	for (i = 0; i < conf.cce_npasswords; i++)
 		found += strcmp(conf.cce_passwords[i], "password") == 0 ||
-		    strcmp(conf.cce_passwords[i], "pass") == 0;
+		    strcmp(conf.cce_passwords[i], "MYSQL_Vsite.pass") == 0;
 	CHECK_INT(found, 2);
 	conf_clear(&conf);
 
@@ -1215,14 +1215,17 @@ test_cce_schema(void)
 	CHECK(logged("line 3: default of n"));
 	CHECK(logged(broken));
 	conf_clear(&conf);
-	/* one password name twice is sent once; no password: none */
+	/* one password name twice is sent once, a namespace's with its
+	 * namespace; a scalar of the same name elsewhere is none */
 	temp_file(two, "class A {\n\tpw password\n}\nclass B {\n\tpw "
-	    "password\n\tx int\n}\n");
+	    "password\n\tx int\n}\nnamespace B.N {\n\tpw password\n\t"
+	    "x scalar\n}\nnamespace A.M {\n\tpw scalar\n}\n");
 	snprintf(buf, sizeof(buf), "cce schema \"%s\"\n", two);
 	CHECK_INT(PARSE_STR(buf, &conf), 0);
 	CHECK_INT(conf_finalize(&conf), 0);
-	CHECK_INT(conf.cce_npasswords, 1);
+	CHECK_INT(conf.cce_npasswords, 2);
 	CHECK_STR(conf.cce_passwords[0], "pw");
+	CHECK_STR(conf.cce_passwords[1], "N.pw");
 	conf_clear(&conf);
 
 	/* named but absent, a directory, relative: refused */
