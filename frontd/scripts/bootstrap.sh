@@ -57,8 +57,9 @@ if ! { exec 3</dev/tty; } 2>/dev/null; then
 fi
 printf 'Username: ' >/dev/tty
 IFS= read -r user <&3
-printf 'Password: ' >/dev/tty
+# echo off before the prompt: nothing typed after it is shown
 stty -echo <&3 2>/dev/null
+printf 'Password: ' >/dev/tty
 IFS= read -r pass <&3
 stty echo <&3 2>/dev/null
 printf '\n' >/dev/tty

@@ -22,8 +22,9 @@ if ! { exec 3</dev/tty; } 2>/dev/null; then
 	say "no terminal to read the password from"
 	exit 1
 fi
-printf 'Password for %s: ' "$sid" >/dev/tty
+# echo off before the prompt: nothing typed after it is shown
 stty -echo <&3 2>/dev/null
+printf 'Password for %s: ' "$sid" >/dev/tty
 IFS= read -r pass <&3
 stty echo <&3 2>/dev/null
 printf '\n' >/dev/tty
