@@ -34,6 +34,7 @@ enum api_auth {
 	AUTH_BEARER,		/* a token from a login, or a key */
 	AUTH_ANY,		/* also Basic (an ak_ key) and the cookie */
 	AUTH_SIGNED,		/* an account v2 signature, or a bearer */
+	AUTH_OPTIONAL,		/* anyone, or a bearer if one is sent */
 };
 
 struct api_req;

@@ -288,6 +288,9 @@ boot_ask(struct api_req *r, ipc_reply_cb cb)
 	}
 	api_keep_host_header(r);
 	memset(&q, 0, sizeof(q));
+	/* authenticated (AUTH_OPTIONAL) when a credential came */
+	if (http_header_get(r->c->req, "Authorization") != NULL)
+		api_grant(r, q.grant, &q.grant_len);
 	strlcpy(q.task_id, r->params[0], sizeof(q.task_id));
 	if (api_ask(r, frontd_env->chans[PROC_STORED], IPC_OP_BOOTSTRAP_GET,
 	    &q, cb) == -1)

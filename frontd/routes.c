@@ -213,9 +213,10 @@ static const struct route routes[] = {
 	    NULL, NULL },
 	{ V1, POST, "/v1/bootstrap/sessions", AUTH_NONE, ANY,
 	    bootstrap_session, f_login, NULL },
-	{ V1, GET, "/v1/bootstrap/tasks/{}", AUTH_NONE, ANY, bootstrap_task,
-	    NULL, NULL },
-	{ V1, GET, "/v1/bootstrap/tasks/{}/handoff", AUTH_NONE, ANY,
+	/* the task id is the key; a signed-in reader must be its user */
+	{ V1, GET, "/v1/bootstrap/tasks/{}", AUTH_OPTIONAL, OWN,
+	    bootstrap_task, NULL, NULL },
+	{ V1, GET, "/v1/bootstrap/tasks/{}/handoff", AUTH_OPTIONAL, OWN,
 	    bootstrap_handoff, NULL, NULL },
 
 	{ CCE, POST, "/v2/cce", AUTH_NONE, ANY, cce_dispatch, f_cce, NULL },
@@ -332,6 +333,7 @@ auth_name(enum api_auth a)
 	case AUTH_BEARER: return "bearer";
 	case AUTH_ANY: return "any";
 	case AUTH_SIGNED: return "signed";
+	case AUTH_OPTIONAL: return "optional";
 	}
 	return "?";
 }

@@ -54,6 +54,7 @@ const struct ipc_body body_bootstrap_res =
     IPC_BODY(ipc_bootstrap_res, bootstrap_res_fields);
 
 static const struct ipc_field bootstrap_get_fields[] = {
+	IPC_FIELD_AUX(ipc_bootstrap_get, grant, IPC_FT_BIN, grant_len),
 	IPC_FIELD(ipc_bootstrap_get, task_id, IPC_FT_STR),
 };
 const struct ipc_body body_bootstrap_get =

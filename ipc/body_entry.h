@@ -68,8 +68,11 @@ struct ipc_bootstrap_res {
 	char		 stage[BOOT_STAGE_MAX + 1];
 };
 
-/* op.bootstrap.get: a session by its id (no grant: the id is the key) */
+/* op.bootstrap.get: a session by its id, which is the key; with a
+ * grant (a signed-in reader), only its own user's or an admin's */
 struct ipc_bootstrap_get {
+	uint8_t		 grant[GRANT_LEN];
+	size_t		 grant_len;	/* 0: anonymous */
 	char		 task_id[BOOT_ID_LEN + 1];
 };
 

@@ -278,20 +278,28 @@ bootstrap_get(struct ipc_chan *chan, struct ipc_msg *m)
 {
 	static const char sql[] = "SELECT h.short_id, h.status, "
 	    "coalesce(t.status, ''), coalesce(t.error_code, ''), "
-	    "coalesce(t.error_message, ''), b.expires_at FROM "
+	    "coalesce(t.error_message, ''), b.expires_at, b.user_oid FROM "
 	    "bootstrap_sessions b JOIN hosts h ON h.oid = b.host_oid "
 	    "LEFT JOIN tasks t ON t.id = b.task_id WHERE b.digest = ? AND "
 	    "b.expires_at > ?";
 	struct ipc_req		 req = ipc_req_of(chan, m);
 	struct ipc_bootstrap_get q;
 	struct ipc_bootstrap_task_res res;
+	struct principal	 p;
 	sqlite3_stmt		*st;
 	char			 digest[65];
+	uint64_t		 owner = 0;
+	uint32_t		 retry;
 	int			 rc;
 
 	if (ipc_msg_get(m, &q) == -1)
 		return -1;
 	memset(&res, 0, sizeof(res));
+	memset(&p, 0, sizeof(p));
+	if (q.grant_len != 0 && (rc = authz_check(q.grant, q.grant_len, &p,
+	    &retry)) != 0)
+		return entry_head(&req, rc, rc == 429 ? "too many requests" :
+		    "invalid or expired token");
 	if (strlen(q.task_id) != BOOT_ID_LEN ||
 	    strspn(q.task_id, BOOT_ALPHABET) != BOOT_ID_LEN)
 		return entry_head(&req, 404, "task not found");
@@ -307,8 +315,13 @@ bootstrap_get(struct ipc_chan *chan, struct ipc_msg *m)
 		db_text_col(st, 4, res.error_message,
 		    sizeof(res.error_message));
 		res.expires_at = sqlite3_column_int64(st, 5);
+		owner = sqlite3_column_int64(st, 6);
 	}
 	sqlite3_reset(st);
+	/* a signed-in reader sees their own sessions only, as missing */
+	if (rc == SQLITE_ROW && q.grant_len != 0 && p.role != ROLE_ADMIN &&
+	    p.user_oid != owner)
+		rc = SQLITE_DONE;
 	if (rc != SQLITE_ROW)
 		return entry_head(&req, rc == SQLITE_DONE ? 404 : 500,
 		    rc == SQLITE_DONE ? "task not found" : "database error");
