@@ -26,8 +26,9 @@ boot_error(struct api_req *r, int status, uint32_t retry, const char *code,
 
 	if (retry > 0)
 		snprintf(headers, sizeof(headers), "Retry-After: %u\r\n", retry);
-	api_json_headers(r, status, headers, json_pack("{s:s,s:s}",
-	    "error_code", code, "message", message));
+	/* NOTES.md's shape, and the v1 dialect's "error" besides */
+	api_json_headers(r, status, headers, json_pack("{s:s,s:s,s:s}",
+	    "error_code", code, "message", message, "error", message));
 }
 
 /* The code of an error authd or stored answered, by its status. */
@@ -246,6 +247,13 @@ task_read(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 }
 
 static void
+not_ready(struct api_req *r, const char *code, const char *message)
+{
+	api_json(r, 503, json_pack("{s:b,s:s,s:s,s:s}", "ready", 0,
+	    "error_code", code, "message", message, "error", message));
+}
+
+static void
 handoff_read(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
 	struct api_req			*r = arg;
@@ -260,15 +268,13 @@ handoff_read(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 	port = render_ssh_endpoint(r->state, host, sizeof(host));
 	boot_view(&t, port, &v);
 	if (v.error_code != NULL) {
-		api_json(r, 503, json_pack("{s:b,s:s,s:s}", "ready", 0,
-		    "error_code", v.error_code, "message", v.error_message));
+		not_ready(r, v.error_code, v.error_message);
 		return;
 	}
 	if (strcmp(v.task_status, "succeeded") != 0) {
-		api_json(r, 503, json_pack("{s:b,s:s,s:s}", "ready", 0,
-		    "error_code", "ssh_not_ready", "message", port == 0 ?
+		not_ready(r, "ssh_not_ready", port == 0 ?
 		    "no SSH gateway is configured" :
-		    "the host is still starting"));
+		    "the host is still starting");
 		return;
 	}
 	api_json(r, 200, json_pack("{s:b,s:s,s:I,s:s,s:[s,s]}", "ready", 1,

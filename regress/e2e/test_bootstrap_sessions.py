@@ -83,7 +83,8 @@ def test_session_errors(s, world):
     assert status == 400 and body["error_code"] == "invalid_request"
     status, body, _, raw = session(s, "bootcust", "wrong", "127.0.0.71")
     assert status == 401 and body == {"error_code": "auth_invalid",
-                                      "message": "invalid credentials"}
+                                      "message": "invalid credentials",
+                                      "error": "invalid credentials"}
     compact(raw)
     status, body, _, _ = session(s, "nobody-here", "wrong", "127.0.0.71")
     assert status == 401 and body["error_code"] == "auth_invalid"
@@ -208,7 +209,8 @@ def test_ids_random_unguessable_expiring(s, world):
     near = tid[:-1] + ("A" if tid[-1] != "A" else "B")
     status, body, raw = task(s, near)
     assert status == 404 and body == {"error_code": "task_not_found",
-                                      "message": "task not found"}, body
+                                      "message": "task not found",
+                                      "error": "task not found"}, body
     # a task of the queue is not a session
     status, tasks, _ = call(s, "GET", "/v1/admin/tasks?limit=1",
                             world["admin"])
