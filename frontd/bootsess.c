@@ -25,7 +25,8 @@ boot_error(struct api_req *r, int status, uint32_t retry, const char *code,
 	char	 headers[64] = "";
 
 	if (retry > 0)
-		snprintf(headers, sizeof(headers), "Retry-After: %u\r\n", retry);
+		snprintf(headers, sizeof(headers), "Retry-After: %u\r\n",
+		    retry);
 	/* NOTES.md's shape, and the v1 dialect's "error" besides */
 	api_json_headers(r, status, headers, json_pack("{s:s,s:s,s:s}",
 	    "error_code", code, "message", message, "error", message));

@@ -46,7 +46,7 @@ struct ipc_entry_rec {
 	struct ipc_head	 head;
 	uint64_t	 host_oid;
 	char		 host_status[ENTRY_STATUS_MAX + 1];
-	char		 ref[FIELD_REF_MAX + 1];	/* the seal is bound to */
+	char		 ref[FIELD_REF_MAX + 1];	/* the seal's binding */
 	uint8_t		 sealed[KEY_SEALED_MAX];
 	size_t		 sealed_len;	/* 0: no password was ever made */
 	uint64_t	 user_oid;

@@ -21,6 +21,7 @@
 #include "util.h"
 
 #define BOOT_LIFETIME	900	/* seconds a bootstrap session is kept */
+#define BOOT_PER_USER	16	/* a user's newest sessions kept */
 #define BOOT_ALPHABET	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" \
 			"0123456789"
 
@@ -160,12 +161,23 @@ boot_insert(const char *digest, uint64_t user_oid, uint64_t host_oid,
 	    "VALUES (?, ?, ?, ?, ?, ?, ?)";
 	static const char prune[] = "DELETE FROM bootstrap_sessions WHERE "
 	    "expires_at <= ?";
+	/* a user's sessions are bounded by forgetting their oldest */
+	static const char oldest[] = "DELETE FROM bootstrap_sessions WHERE "
+	    "user_oid = ?1 AND oid NOT IN (SELECT oid FROM bootstrap_sessions "
+	    "WHERE user_oid = ?1 ORDER BY oid DESC LIMIT ?2)";
 	sqlite3_stmt	*st;
 	int64_t		 now = db_now();
 	int		 rc;
 
 	st = db_stmt(prune);
 	sqlite3_bind_int64(st, 1, now);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return -1;
+	st = db_stmt(oldest);
+	sqlite3_bind_int64(st, 1, user_oid);
+	sqlite3_bind_int(st, 2, BOOT_PER_USER - 1);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)

@@ -242,6 +242,19 @@ def test_ids_random_unguessable_expiring(s, world):
     assert status == 404 and body["error_code"] == "task_not_found"
 
 
+def test_a_users_sessions_are_bounded(s, world):
+    """A user keeps their newest 16 sessions; the oldest go first."""
+    ids = [session(s, "bootother", "password-other")[1]["task_id"]
+           for _ in range(16)]
+    assert all(task(s, i)[0] == 200 for i in ids)
+    newest = session(s, "bootother", "password-other")[1]["task_id"]
+    assert task(s, ids[0])[0] == 404
+    assert all(task(s, i)[0] == 200 for i in ids[1:] + [newest])
+    # another user's are their own
+    status, mine, _, _ = session(s, "bootcust", "password-boot")
+    assert status == 201 and task(s, ids[1])[0] == 200
+
+
 def test_other_users_task(s, world):
     """The id is the key; a signed-in reader must also be its user."""
     admin = world["admin"]
