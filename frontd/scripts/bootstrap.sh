@@ -7,6 +7,8 @@
 # 16 egress_binding_missing, 2 a network error, 1 anything else.
 set -u
 base='@BASE@'
+# curl's own options from the caller, if any (a test's -k)
+read -ra copts <<<"${MOAT_CURL_OPTS:-}"
 
 say() { printf 'moat: %s\n' "$*" >&2; }
 field() {
@@ -21,11 +23,11 @@ number() {
 call() {
 	local reply
 	if [ "$1" = POST ]; then
-		reply=$(curl -sS ${MOAT_CURL_OPTS:-} -X POST -H \
+		reply=$(curl -sS ${copts[@]+"${copts[@]}"} -X POST -H \
 		    'Content-Type: application/json' --data-binary @- \
 		    -w '\n%{http_code}' "$base$2") || return 1
 	else
-		reply=$(curl -sS ${MOAT_CURL_OPTS:-} -w '\n%{http_code}' \
+		reply=$(curl -sS ${copts[@]+"${copts[@]}"} -w '\n%{http_code}' \
 		    "$base$2" </dev/null) || return 1
 	fi
 	code=${reply##*$'\n'}
@@ -86,7 +88,10 @@ say "$(field stage_text)"
 
 deadline=$((SECONDS + 120))
 while :; do
-	call GET "/v1/bootstrap/tasks/$task" || { say "cannot reach $base"; exit 2; }
+	if ! call GET "/v1/bootstrap/tasks/$task"; then
+		say "cannot reach $base"
+		exit 2
+	fi
 	[ "$code" = 200 ] || fail
 	case $(field task_status) in
 	succeeded) break ;;
@@ -99,7 +104,10 @@ while :; do
 	sleep 3
 done
 
-call GET "/v1/bootstrap/tasks/$task/handoff" || { say "cannot reach $base"; exit 2; }
+if ! call GET "/v1/bootstrap/tasks/$task/handoff"; then
+	say "cannot reach $base"
+	exit 2
+fi
 [ "$code" = 200 ] || fail
 host=$(field host)
 port=$(number port)

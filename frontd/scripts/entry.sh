@@ -7,6 +7,8 @@
 set -u
 base='@BASE@'
 sid='@SHORT_ID@'
+# curl's own options from the caller, if any (a test's -k)
+read -ra copts <<<"${MOAT_CURL_OPTS:-}"
 
 say() { printf 'moat: %s\n' "$*" >&2; }
 field() {
@@ -33,8 +35,9 @@ exec 3<&-
 # the password travels on curl's standard input, never its arguments
 esc=${pass//\\/\\\\}
 esc=${esc//\"/\\\"}
-if ! reply=$(printf '{"password":"%s"}' "$esc" | curl -sS ${MOAT_CURL_OPTS:-} \
-    -X POST -H 'Content-Type: application/json' --data-binary @- \
+if ! reply=$(printf '{"password":"%s"}' "$esc" |
+    curl -sS ${copts[@]+"${copts[@]}"} -X POST \
+    -H 'Content-Type: application/json' --data-binary @- \
     -w '\n%{http_code}' "$base/v1/entry/$sid/auth"); then
 	say "cannot reach $base"
 	exit 2
@@ -73,9 +76,14 @@ if command -v sshpass >/dev/null 2>&1; then
 	exec sshpass -e ssh -p "$port" -o StrictHostKeyChecking=accept-new \
 	    "$user@$host"
 fi
-v=$(ssh -V 2>&1 | sed -n 's/^OpenSSH_\([0-9]*\)\.\([0-9]*\).*/\1 \2/p')
-if [ -n "$v" ] && [ "${v% *}" -gt 8 -o \( "${v% *}" -eq 8 -a \
-    "${v#* }" -ge 4 \) ] && askpass=$(mktemp 2>/dev/null); then
+askpass_ok() {
+	local v
+	v=$(ssh -V 2>&1 | sed -n 's/^OpenSSH_\([0-9]*\)\.\([0-9]*\).*/\1 \2/p')
+	[ -n "$v" ] || return 1
+	[ "${v% *}" -gt 8 ] || { [ "${v% *}" -eq 8 ] && [ "${v#* }" -ge 4 ]; }
+}
+if askpass_ok && askpass=$(mktemp 2>/dev/null); then
+	# shellcheck disable=SC2016
 	printf '#!/bin/sh\nprintf "%%s\\n" "$MOAT_ENTRY_PASS"\n' >"$askpass"
 	chmod 700 "$askpass"
 	MOAT_ENTRY_PASS=$pass SSH_ASKPASS=$askpass SSH_ASKPASS_REQUIRE=force \

@@ -9,6 +9,8 @@ import pty
 import select
 import shutil
 import stat
+import subprocess
+import tempfile
 import time
 
 from identity import admin_token, call, make_user
@@ -101,6 +103,20 @@ def script_source(name, base, short_id=""):
     with open(os.path.join(TOP, "frontd", "scripts", name)) as f:
         text = f.read()
     return text.replace("@BASE@", base).replace("@SHORT_ID@", short_id)
+
+
+def shellchecked(script):
+    """bash parses the script and shellcheck (scripts/deps.sh) finds
+    nothing in it."""
+    with tempfile.NamedTemporaryFile(suffix=".sh") as f:
+        f.write(script)
+        f.flush()
+        out = subprocess.run(["bash", "-n", f.name], capture_output=True,
+                             text=True)
+        assert out.returncode == 0, out.stderr
+        out = subprocess.run(["shellcheck", "-s", "bash", f.name],
+                             capture_output=True, text=True)
+        assert out.returncode == 0, out.stdout
 
 
 # -- a recording ssh -------------------------------------------------------
@@ -204,5 +220,5 @@ def script_env(tmp, s, path_dir, only=False):
 
 __all__ = ["GatewaySuite", "gateway_suite", "admin_token", "call",
            "make_host", "host_action", "host_status", "rotate",
-           "set_status", "script_source", "fake_bin", "records",
+           "set_status", "script_source", "shellchecked", "fake_bin", "records",
            "run_on_pty", "script_env", "task_done", "wait_for"]

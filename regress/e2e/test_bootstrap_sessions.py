@@ -17,7 +17,7 @@ import pytest
 from entryhelp import (admin_token, call, fake_bin, gateway_suite,
                        host_action, host_status, make_host, records,
                        run_on_pty, script_env, script_source, set_status,
-                       wait_for)
+                       shellchecked, wait_for)
 from identity import make_user
 
 CONF = "limit auth failures 5\n"
@@ -66,6 +66,7 @@ def test_script_is_served(s):
     assert hdrs["Content-Type"].startswith("text/x-shellscript")
     assert raw.decode() == script_source(
         "bootstrap.sh", "https://127.0.0.1:%d" % s.port)
+    shellchecked(raw)
 
 
 def test_session_errors(s, world):

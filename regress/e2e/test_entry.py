@@ -13,7 +13,8 @@ import pytest
 
 from entryhelp import (admin_token, call, fake_bin, gateway_suite,
                        host_action, make_host, records, rotate, run_on_pty,
-                       script_env, script_source, set_status)
+                       script_env, script_source, set_status,
+                       shellchecked)
 
 # a small per-address limit, so that its 429 comes after few delays
 CONF = "limit auth failures 5\n"
@@ -55,6 +56,7 @@ def test_script_is_served_for_a_host(s, world):
     assert hdrs["Content-Type"].startswith("text/x-shellscript")
     base = "https://127.0.0.1:%d" % s.port
     assert raw.decode() == script_source("entry.sh", base, sid)
+    shellchecked(raw)
     # the access command names the same link
     assert "/entry/%s | bash" % sid in world["host"]["access_command"]
 
