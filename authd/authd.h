@@ -136,6 +136,8 @@ struct account_keys {
 };
 void	 account_keys(struct account_keys *, const char *name, uint64_t oid,
 	    const char *peer);
+void	 account_keys_host(struct account_keys *, const char *name,
+	    uint64_t host_oid, const char *peer);
 uint32_t account_failures(const struct account_keys *);
 /*
  * 1: the attempt is counted and may run in *wait seconds (its place on

@@ -6,7 +6,9 @@
  * field "ssh_password", bound to the reference the admin named).  It is
  * checked as a login is: counted against the address first (429 before
  * any work), the host read from stored, then its own schedule (the
- * per-account delays of limits.c, keyed on "entry:" and the short id),
+ * per-account delays of limits.c, keyed on the host's row and on
+ * "entry:" and the short id; addresses that got in before wait on a
+ * schedule of their own, so that strangers cannot keep them out),
  * then the seal opened and compared in constant time, and only after a
  * right password the owner's and the host's state: the original told
  * anyone whether an account was disabled before it looked at the
@@ -210,7 +212,7 @@ entry_got_host(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 		entry_free(e);
 		return;
 	}
-	account_keys(&e->account, e->name, 0, e->peer);
+	account_keys_host(&e->account, e->name, e->rec.host_oid, e->peer);
 	if (strlen(e->password) > SECRET_MAX) {
 		entry_fail(e, "password too long");
 		return;

@@ -678,7 +678,7 @@ static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 	    3 * KIB, FA, REQ, IPC_BOOTSTRAP_RES, &body_auth_login, NULL },
 	[IPC_STORE_BOOTSTRAP] = { IPC_STORE_BOOTSTRAP, "store.bootstrap",
 	    SMALL, AS, REQ, IPC_BOOTSTRAP_RES, &body_store_bootstrap, NULL },
-	[IPC_BOOTSTRAP_RES] = { IPC_BOOTSTRAP_RES, "bootstrap.res", SMALL,
+	[IPC_BOOTSTRAP_RES] = { IPC_BOOTSTRAP_RES, "bootstrap.res", 1 * KIB,
 	    SA | AF, REP, 0, &body_bootstrap_res, NULL },
 	[IPC_OP_BOOTSTRAP_GET] = { IPC_OP_BOOTSTRAP_GET, "op.bootstrap.get",
 	    SMALL, FS, REQ, IPC_BOOTSTRAP_TASK_RES, &body_bootstrap_get,

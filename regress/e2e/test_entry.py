@@ -5,13 +5,17 @@ password before state, under the login limits, with events.  The
 script runs on a pty up to its ssh (a recording ssh and sshpass first
 on PATH; the SSH gateway itself is another branch's, and the lead adds
 the end-to-end login once both are merged)."""
+import http.client
 import json
 import os
+import threading
 import time
 
 import pytest
+from suite import finish
 
-from entryhelp import (admin_token, call, fake_bin, gateway_suite,
+from entryhelp import (GatewaySuite, admin_token, call, fake_bin,
+                       gateway_suite,
                        host_action, make_host, records, rotate, run_on_pty,
                        script_env, script_source, set_status,
                        shellchecked)
@@ -210,6 +214,59 @@ def test_limits(s, world):
     t0 = time.monotonic()
     status, _, _, _ = auth(s, sid, {"password": "guess"}, "127.0.0.64")
     assert status == 401 and time.monotonic() - t0 < 0.9
+
+
+def test_strangers_cannot_keep_the_hosts_users_out(tmp_path):
+    """Strangers who keep a host's schedule full get 429, and so would
+    anyone at a new address; an address that got in before has a
+    schedule of its own and gets in within the usual delay (as logins,
+    test_limits.py)."""
+    g = GatewaySuite(tmp_path, "limit auth failures 1000\n", "strangers")
+    g.start()
+    try:
+        admin = admin_token(g)
+        _, host = make_host(g, admin, "entryowner", "password-owner")
+        sid, pw = host["short_id"], rotate(g, admin, host["id"])
+        assert auth(g, sid, {"password": pw}, "127.0.0.5")[0] == 200
+        done = threading.Event()
+
+        def guess(i):
+            conn = g.connection(timeout=30, source="127.0.0.6")
+            try:
+                conn.request("POST", "/v1/entry/%s/auth" % sid,
+                             json.dumps({"password": "guess-%d" % i}),
+                             {"Content-Type": "application/json"})
+                conn.getresponse().read()
+            except (OSError, http.client.HTTPException):
+                pass
+            finally:
+                conn.close()
+
+        def attack():
+            while not done.is_set():
+                burst = [threading.Thread(target=guess, args=(i,))
+                         for i in range(8)]
+                for t in burst:
+                    t.start()
+                for t in burst:
+                    t.join(40)
+
+        attacker = threading.Thread(target=attack)
+        attacker.start()
+        try:
+            time.sleep(3)
+            status, _, hdrs, _ = auth(g, sid, {"password": pw}, "127.0.0.7")
+            assert status == 429 and int(hdrs["Retry-After"]) > 0, status
+            t0 = time.monotonic()
+            status, answer, _, _ = auth(g, sid, {"password": pw},
+                                        "127.0.0.5")
+            assert status == 200 and answer["status"] == "ready", answer
+            assert time.monotonic() - t0 < 12
+        finally:
+            done.set()
+            attacker.join(60)
+    finally:
+        finish(g)
 
 
 def test_connection_info(s, world):
