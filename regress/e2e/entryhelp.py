@@ -14,21 +14,11 @@ import tempfile
 import time
 
 from identity import admin_token, call, make_user
-from suite import TOP, Suite, finish, free_port
+from suite import TOP, Suite, finish
 
 
-class GatewaySuite(Suite):
-    """A suite whose `listen ssh` port is free, so that suites beside it
-    (run.sh's default is 2222) keep apart."""
-
-    def __init__(self, tmp, conf="", name="suite"):
-        super().__init__(tmp, conf, name)
-        self.ssh_port = free_port()
-
-    def env(self):
-        env = super().env()
-        env["MOAT_SSH_PORT"] = str(self.ssh_port)
-        return env
+# every suite has a gateway port of its own (suite.py)
+GatewaySuite = Suite
 
 
 def gateway_suite(tmp_path_factory, name, conf=""):

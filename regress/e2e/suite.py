@@ -152,6 +152,9 @@ class Suite:
     def __init__(self, tmp, conf="", name="suite"):
         self.var = state_directory(name)
         self.port = free_port()
+        # run.sh listens for the SSH gateway on 2222 unless told: each
+        # suite its own port, so that suites side by side keep apart
+        self.ssh_port = free_port()
         self.conf_path = os.path.join(str(tmp), name + "-extra.conf")
         self.log_path = os.path.join(str(tmp), name + ".log")
         self.write_conf(conf)
@@ -169,6 +172,7 @@ class Suite:
         env.update({
             "MOAT_VAR": self.var,
             "MOAT_PORT": str(self.port),
+            "MOAT_SSH_PORT": str(self.ssh_port),
             "MOAT_CONF": self.conf_path,
             "ASAN_OPTIONS": "detect_leaks=%d:halt_on_error=1:"
                             "abort_on_error=0:symbolize=0"
