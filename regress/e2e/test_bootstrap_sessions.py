@@ -314,4 +314,22 @@ def test_script_exit_codes(s, world, tmp_path):
         set_status(s, admin, user["id"], "active")
     code, out, _ = run_script(s, tmp_path, "bootnohost", "password-nohost")
     assert code == 13, out
+    status, _ = call(s, "PUT", "/v1/admin/users/%s/expiry" % user["id"],
+                     admin, {"expires_at": "2020-01-01T00:00:00Z"})[:2]
+    assert status == 200
+    try:
+        code, out, _ = run_script(s, tmp_path, "bootcust", "password-boot")
+        assert code == 12, out
+    finally:
+        call(s, "PUT", "/v1/admin/users/%s/expiry" % user["id"], admin,
+             {"expires_at": None})
+    # a network error: 2 (nothing listens on port 1)
+    status, _, raw = s.request("GET", "/v1/bootstrap/script")
+    script = tmp_path / "away.sh"
+    script.write_text(raw.decode().replace(
+        "https://127.0.0.1:%d" % s.port, "https://127.0.0.1:1"))
+    env = script_env(tmp_path, s, fake_bin(str(tmp_path / "bin")))
+    code, out = run_on_pty("bash %s" % script, [
+        ("Username: ", "bootcust"), ("Password: ", "password-boot")], env)
+    assert code == 2, out
     assert records(os.path.join(str(tmp_path), "ssh.record")) == []

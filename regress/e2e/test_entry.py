@@ -361,6 +361,11 @@ def test_script_exit_codes(s, world, tmp_path):
     code, out = run_on_pty("bash %s" % script,
                            [("Password for %s: " % ("q" * 10), "x")], env)
     assert code == 13, out
+    # a network error: 2 (nothing listens on port 1)
+    script.write_text(raw.decode().replace(
+        "https://127.0.0.1:%d" % s.port, "https://127.0.0.1:1"))
+    code, out = run_on_pty("bash %s" % script, [(prompt, "x")], env)
+    assert code == 2, out
     # not ready: 15
     host_action(s, admin, world["host"]["id"], "stop")
     try:
