@@ -58,7 +58,7 @@ IPC_BODY_SRCS = ipc/body_core.c ipc/hostrec.c ipc/body_egress.c \
 	ipc/body_keys.c ipc/body_users.c ipc/body_auth.c \
 	ipc/body_challenge.c ipc/body_certs.c ipc/body_dns.c \
 	ipc/body_acmeacct.c ipc/body_devices.c ipc/body_acmejob.c \
-	ipc/body_cce.c
+	ipc/body_cce.c ipc/body_entry.c
 IPC_SRCS = ipc/msg.c ipc/decode.c ipc/catalogue.c ipc/chan.c ipc/sock.c \
 	ipc/answer.c ipc/proc.c ipc/body.c ipc/dispatch.c ipc/version.c \
 	$(IPC_BODY_SRCS)
@@ -82,7 +82,8 @@ FRONTD_SRCS = frontd/frontd.c frontd/config.c frontd/server.c \
 	frontd/profile.c frontd/groups.c frontd/sessions.c frontd/egress.c \
 	frontd/tlskey.c frontd/signlink.c frontd/acme.c frontd/certs.c \
 	frontd/dnsprov.c frontd/acmeacct.c frontd/devices.c frontd/devpoll.c \
-	frontd/devreg.c frontd/cceline.c frontd/ccecmd.c frontd/cceres.c
+	frontd/devreg.c frontd/cceline.c frontd/ccecmd.c frontd/cceres.c \
+	frontd/entry.c frontd/bootsess.c frontd/scripts.c frontd/scriptrender.c
 # authd's cryptography (crypto.h), which unit tests and fuzzers link too
 AUTHD_CRYPTO_SRCS = authd/crypto.c authd/base64.c authd/seal.c \
 	authd/token.c authd/jwt.c authd/sigv2.c authd/httpdate.c authd/wgkey.c
@@ -96,13 +97,14 @@ AUTHD_SRCS = authd/authd.c authd/config.c authd/bootstrap.c \
 	authd/acmeacct.c authd/acmesign.c authd/acmekey.c authd/renewkey.c \
 	authd/certexport.c \
 	authd/devices.c authd/deploy.c authd/devsess.c authd/keygen.c \
-	authd/panelnames.c authd/cce.c
+	authd/panelnames.c authd/cce.c authd/entry.c
 STORED_SRCS = stored/stored.c stored/config.c stored/db.c stored/schema.c \
 	stored/health.c stored/userrow.c stored/userpass.c stored/userops.c \
 	stored/credentials.c stored/authz.c \
 	stored/sessions.c stored/events.c stored/reply.c stored/tokens.c \
 	stored/apikeys.c stored/clients.c stored/account.c stored/sshkeys.c \
 	stored/profile.c stored/groups.c stored/sessionops.c stored/hosts.c stored/hostrows.c \
+	stored/entry.c \
 	stored/reconcile.c stored/stats.c stored/tasks.c stored/queue.c \
 	stored/egress.c stored/bindings.c stored/egresstest.c stored/digest.c \
 	stored/challenges.c stored/challengedb.c stored/certpage.c stored/cas.c \

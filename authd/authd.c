@@ -72,6 +72,8 @@ static const struct ipc_handler handlers[] = {
 	{ IPC_AUTH_SSHKEY_ADD, sshkeys_add, LIVE },
 	{ IPC_AUTH_ACCOUNT_DATA, users_account_data, LIVE },
 	{ IPC_AUTH_HOST_PASSWORD, users_host_password, LIVE },
+	{ IPC_AUTH_ENTRY, entry_request, LIVE },
+	{ IPC_AUTH_BOOTSTRAP, login_bootstrap_request, LIVE },
 	{ IPC_AUTH_EGRESS, egress_change, LIVE },
 	{ IPC_AUTH_CA_CREATE, certs_ca_create, LIVE },
 	{ IPC_AUTH_CERT_ISSUE, certs_issue, LIVE },

@@ -136,6 +136,8 @@ struct account_keys {
 };
 void	 account_keys(struct account_keys *, const char *name, uint64_t oid,
 	    const char *peer);
+void	 account_keys_host(struct account_keys *, const char *name,
+	    uint64_t host_oid, const char *peer);
 uint32_t account_failures(const struct account_keys *);
 /*
  * 1: the attempt is counted and may run in *wait seconds (its place on
@@ -161,6 +163,14 @@ void	 login_for_client(const struct ipc_req *, const char *peer,
 	    uint64_t client_user);
 void	 login_refuse(const struct ipc_req *, int status, uint32_t retry,
 	    const char *message);
+int	 login_bootstrap_request(struct ipc_chan *, struct ipc_msg *);
+
+/* entry.c: entry links' passwords, bootstrap sessions (issue 13) */
+int	 entry_request(struct ipc_chan *, struct ipc_msg *);
+void	 bootstrap_refuse(const struct ipc_req *, int status, uint32_t retry,
+	    const char *message);
+void	 bootstrap_open(const struct ipc_req *, uint64_t user_oid,
+	    const char *peer);
 
 /* clients.c: command-API clients and their secrets */
 int	 clients_login(struct ipc_chan *, struct ipc_msg *);

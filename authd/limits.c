@@ -44,6 +44,11 @@
 #define ACCOUNT_KEY_LANE	'l'	/* the schedule of known addresses */
 #define KNOWN_KEY		'k'
 #define ACCOUNT_NAME_HASH	16	/* of SHA-256: only needs to differ */
+/* a host's entry password (entry.c): its row, apart from users' rows */
+#define HOST_KEY_OID		'h'
+#define HOST_KEY_LANE		'H'
+#define HOST_KNOWN_KEY		'K'
+
 
 /* ---- addresses ----------------------------------------------------------- */
 
@@ -147,6 +152,26 @@ account_keys(struct account_keys *k, const char *name, uint64_t oid,
 	memcpy(k->known_key + 1, &oid, sizeof(oid));
 	memcpy(k->known_key + 1 + sizeof(oid), addr, addrlen);
 	k->known_len = 1 + sizeof(oid) + addrlen;
+	k->known = ratelimit_count(authd_env->known, k->known_key,
+	    k->known_len, time(NULL)) > 0;
+}
+
+/*
+ * The same for a host's entry password: the host's row in place of an
+ * account's (under keys of their own, so that host 5 is not user 5),
+ * with the addresses that got in to it before on a schedule of their
+ * own, so that strangers guessing cannot keep its users out.
+ */
+void
+account_keys_host(struct account_keys *k, const char *name,
+    uint64_t host_oid, const char *peer)
+{
+	account_keys(k, name, host_oid, peer);
+	if (host_oid == 0)
+		return;
+	k->oid[0] = HOST_KEY_OID;
+	k->lane[0] = HOST_KEY_LANE;
+	k->known_key[0] = HOST_KNOWN_KEY;
 	k->known = ratelimit_count(authd_env->known, k->known_key,
 	    k->known_len, time(NULL)) > 0;
 }

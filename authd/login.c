@@ -36,6 +36,7 @@ struct login {
 	uint64_t	 client_oid;	/* a command-API LOGIN */
 	uint64_t	 client_user;	/* whom a LOGIN without name acts as */
 	uint32_t	 dialect;
+	int		 bootstrap;	/* auth.bootstrap: no session */
 	char		 peer[AUTH_PEER_LEN];
 	char		 name[FIELD_LOGIN_NAME_MAX + 1];
 	char		 password[PASSWORD_IN_MAX + 1];
@@ -85,6 +86,11 @@ answer(struct login *l, int status, uint32_t retry, const char *message,
 {
 	struct ipc_login_res	 res;
 
+	if (l->bootstrap) {
+		/* its answer is stored's (entry.c), or a refusal */
+		bootstrap_refuse(&l->req, status, retry, message);
+		return;
+	}
 	memset(&res, 0, sizeof(res));
 	res.head.status = status;
 	res.head.retry = retry;
@@ -255,7 +261,13 @@ verified(struct hash_job *j, void *arg)
 	}
 	if (stale)
 		rehash(l);
-	auth_event(l, "auth.success", "password verified");
+	auth_event(l, "auth.success", l->bootstrap ? "password verified "
+	    "for a bootstrap session" : "password verified");
+	if (l->bootstrap) {
+		bootstrap_open(&l->req, l->cred.oid, l->peer);
+		login_free(l);
+		return;
+	}
 	open_session(l);
 }
 
@@ -426,6 +438,30 @@ login_request(struct ipc_chan *chan, struct ipc_msg *m)
 		fatal("%s", __func__);
 	l->req = ipc_req_of(chan, m);
 	l->dialect = b.dialect;
+	strlcpy(l->peer, b.peer, sizeof(l->peer));
+	strlcpy(l->name, b.name, sizeof(l->name));
+	strlcpy(l->password, b.password, sizeof(l->password));
+	explicit_bzero(&b, sizeof(b));
+	login_begin(l);
+	return 0;
+}
+
+/* auth.bootstrap: a login that opens a bootstrap session (entry.c) */
+int
+login_bootstrap_request(struct ipc_chan *chan, struct ipc_msg *m)
+{
+	struct ipc_auth_login	 b;
+	struct login		*l;
+
+	if (ipc_msg_get(m, &b) == -1) {
+		explicit_bzero(&b, sizeof(b));
+		return -1;
+	}
+	if ((l = calloc(1, sizeof(*l))) == NULL)
+		fatal("%s", __func__);
+	l->req = ipc_req_of(chan, m);
+	l->bootstrap = 1;
+	l->dialect = DIALECT_V1;
 	strlcpy(l->peer, b.peer, sizeof(l->peer));
 	strlcpy(l->name, b.name, sizeof(l->name));
 	strlcpy(l->password, b.password, sizeof(l->password));

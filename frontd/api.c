@@ -276,7 +276,8 @@ api_dispatch(struct conn *c, const struct route *routes, size_t n)
 		api_error(r, 400, "malformed query string");
 		return;
 	}
-	if (r->route->auth == AUTH_NONE)
+	if (r->route->auth == AUTH_NONE || (r->route->auth == AUTH_OPTIONAL &&
+	    http_header_get(r->c->req, "Authorization") == NULL))
 		r->route->handler(r);
 	else
 		api_authenticate(r);

@@ -34,6 +34,7 @@ enum api_auth {
 	AUTH_BEARER,		/* a token from a login, or a key */
 	AUTH_ANY,		/* also Basic (an ak_ key) and the cookie */
 	AUTH_SIGNED,		/* an account v2 signature, or a bearer */
+	AUTH_OPTIONAL,		/* anyone, or a bearer if one is sent */
 };
 
 struct api_req;
@@ -217,6 +218,25 @@ json_t	*render_host(const struct host_rec *, const char *host);
  * in the client's Host (without its port).
  */
 uint32_t render_ssh_endpoint(const char *host, char *out, size_t len);
+/* connection_info: ssh_command, ssh_port, curl_command, vnc_url */
+json_t	*render_connection(const struct host_rec *, const char *host,
+	    int admin);
+
+/* entry.c, bootsess.c, scripts.c: the customer's way in (issue 13) */
+extern const char script_entry[];
+extern const char script_bootstrap[];
+char	*script_render(const char *tmpl, const char *base,
+	    const char *short_id, size_t *len);
+int	 entry_short_id_ok(const char *);
+int	 entry_base_url(struct api_req *, char *out, size_t len);
+void	 entry_send_script(struct api_req *, const char *tmpl,
+	    const char *short_id);
+void	 entry_script(struct api_req *);
+void	 entry_auth(struct api_req *);
+void	 bootstrap_script(struct api_req *);
+void	 bootstrap_session(struct api_req *);
+void	 bootstrap_task(struct api_req *);
+void	 bootstrap_handoff(struct api_req *);
 
 /* v1.c */
 void	 v1_login(struct api_req *);

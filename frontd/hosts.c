@@ -37,12 +37,18 @@ host_answered(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
 	struct api_req		*r = arg;
 	struct ipc_host_res	 res;
-	json_t			*body;
+	json_t			*body, *host;
 
 	(void)chan;
 	if (api_res(r, m, "storage unavailable", &res) == -1)
 		return;
-	body = json_pack("{s:o}", "host", render_host(&res.host, r->state));
+	host = render_host(&res.host, r->state);
+	/* how a customer reaches it, on the route's own VNC path */
+	if (host != NULL)
+		json_object_set_new(host, "connection_info",
+		    render_connection(&res.host, r->state,
+		    r->route->access == IPC_ACCESS_ADMIN));
+	body = json_pack("{s:o}", "host", host);
 	if (res.task_id[0] != '\0')
 		json_object_set_new(body, "task_id", json_string(res.task_id));
 	api_json(r, res.head.status, body);

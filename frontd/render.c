@@ -123,3 +123,34 @@ render_host(const struct host_rec *h, const char *host)
 		fatalx("%s: out of memory", __func__);
 	return j;
 }
+
+/*
+ * How a customer reaches a host (issue 13): ssh through the gateway as
+ * its short id, the entry short link, and the VNC route of the API the
+ * reader used (admin or user).  ssh_command is null and ssh_port 0
+ * when no gateway is configured (no listen ssh).
+ */
+json_t *
+render_connection(const struct host_rec *h, const char *host, int admin)
+{
+	char		 addr[FIELD_HOST_MAX + 1], ssh[FIELD_HOST_MAX + 64];
+	char		 curl[FIELD_HOST_MAX + 64], vnc[96];
+	uint32_t	 port;
+	json_t		*j;
+
+	port = render_ssh_endpoint(host, addr, sizeof(addr));
+	/* an IPv6 address in a user@host argument needs no brackets */
+	snprintf(ssh, sizeof(ssh), "ssh -p %u %s@%s", port, h->short_id,
+	    addr);
+	snprintf(curl, sizeof(curl), "curl -sSf https://%s/entry/%s | bash",
+	    host != NULL && host[0] != '\0' ? host : "YOUR_HOST",
+	    h->short_id);
+	snprintf(vnc, sizeof(vnc), "/v1/%s/hosts/%s/vnc/", admin ? "admin" :
+	    "user", h->id);
+	j = json_pack("{s:s?,s:I,s:s,s:s}", "ssh_command", port != 0 ? ssh :
+	    NULL, "ssh_port", (json_int_t)port, "curl_command", curl,
+	    "vnc_url", vnc);
+	if (j == NULL)
+		fatalx("%s: out of memory", __func__);
+	return j;
+}

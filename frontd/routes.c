@@ -37,6 +37,7 @@ static void	 healthz(struct api_req *);
  * clients send more.
  */
 static const char *const f_login[] = { "username", "password", NULL };
+static const char *const f_password[] = { "password", NULL };
 static const char *const f_user_create[] = { "username", "password", "role",
     "expires_at", "first_name", "last_name", "phone", "email",
     "notification", NULL };
@@ -204,6 +205,19 @@ static const struct route routes[] = {
 	{ V1, GET, "/v1/user/me", AUTH_BEARER, OWN, v1_me, NULL, NULL },
 	{ V1, POST, "/v1/user/change-password", AUTH_BEARER, OWN,
 	    v1_change_password, f_change_password, NULL },
+	/* the customer's way in (issue 13): the password is the proof */
+	{ V1, GET, "/entry/{}", AUTH_NONE, ANY, entry_script, NULL, NULL },
+	{ V1, POST, "/v1/entry/{}/auth", AUTH_NONE, ANY, entry_auth,
+	    f_password, NULL },
+	{ V1, GET, "/v1/bootstrap/script", AUTH_NONE, ANY, bootstrap_script,
+	    NULL, NULL },
+	{ V1, POST, "/v1/bootstrap/sessions", AUTH_NONE, ANY,
+	    bootstrap_session, f_login, NULL },
+	/* the task id is the key; a signed-in reader must be its user */
+	{ V1, GET, "/v1/bootstrap/tasks/{}", AUTH_OPTIONAL, ANY,
+	    bootstrap_task, NULL, NULL },
+	{ V1, GET, "/v1/bootstrap/tasks/{}/handoff", AUTH_OPTIONAL, ANY,
+	    bootstrap_handoff, NULL, NULL },
 
 	{ CCE, POST, "/v2/cce", AUTH_NONE, ANY, cce_dispatch, f_cce, NULL },
 
@@ -319,6 +333,7 @@ auth_name(enum api_auth a)
 	case AUTH_BEARER: return "bearer";
 	case AUTH_ANY: return "any";
 	case AUTH_SIGNED: return "signed";
+	case AUTH_OPTIONAL: return "optional";
 	}
 	return "?";
 }

@@ -19,6 +19,7 @@
 #include "body_acmejob.h"
 #include "body_dns.h"
 #include "body_cce.h"
+#include "body_entry.h"
 #include "ipc.h"
 
 #define R(a, b)		IPC_ROUTE(PROC_##a, PROC_##b)
@@ -658,6 +659,33 @@ static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 	    IPC_CCE_RES, &body_cce_req, &body_cce_arg },
 	[IPC_CCE_RES] = { IPC_CCE_RES, "cce.res", CCE_MSG_MAX, SF | SA | AF,
 	    REP, 0, &body_cce_res, &body_cce_chunk },
+
+	/* an entry link's password: frontd asks authd, which reads the
+	 * host's seal from stored; frontd itself only asks whether a short
+	 * id names a host (for the script) and never sees the seal */
+	[IPC_AUTH_ENTRY] = { IPC_AUTH_ENTRY, "auth.entry", 2 * KIB, FA, REQ,
+	    IPC_ENTRY_RES, &body_auth_entry, NULL },
+	[IPC_ENTRY_RES] = { IPC_ENTRY_RES, "entry.res", 2 * KIB, AF, REP, 0,
+	    &body_entry_res, NULL },
+	[IPC_ENTRY_GET] = { IPC_ENTRY_GET, "entry.get", SMALL, AS, REQ,
+	    IPC_ENTRY_REC, &body_entry_get, NULL },
+	[IPC_ENTRY_REC] = { IPC_ENTRY_REC, "entry.rec", 1 * KIB, SA, REP, 0,
+	    &body_entry_rec, NULL },
+	[IPC_OP_ENTRY] = { IPC_OP_ENTRY, "op.entry", SMALL, FS, REQ,
+	    IPC_OP_RES, &body_entry_get, NULL },
+	/* a bootstrap session: the password as a login's, then stored */
+	[IPC_AUTH_BOOTSTRAP] = { IPC_AUTH_BOOTSTRAP, "auth.bootstrap",
+	    3 * KIB, FA, REQ, IPC_BOOTSTRAP_RES, &body_auth_login, NULL },
+	[IPC_STORE_BOOTSTRAP] = { IPC_STORE_BOOTSTRAP, "store.bootstrap",
+	    SMALL, AS, REQ, IPC_BOOTSTRAP_RES, &body_store_bootstrap, NULL },
+	[IPC_BOOTSTRAP_RES] = { IPC_BOOTSTRAP_RES, "bootstrap.res", 1 * KIB,
+	    SA | AF, REP, 0, &body_bootstrap_res, NULL },
+	[IPC_OP_BOOTSTRAP_GET] = { IPC_OP_BOOTSTRAP_GET, "op.bootstrap.get",
+	    SMALL, FS, REQ, IPC_BOOTSTRAP_TASK_RES, &body_bootstrap_get,
+	    NULL },
+	[IPC_BOOTSTRAP_TASK_RES] = { IPC_BOOTSTRAP_TASK_RES,
+	    "bootstrap.task.res", 1 * KIB, SF, REP, 0,
+	    &body_bootstrap_task_res, NULL },
 };
 
 const struct ipc_msgdef *

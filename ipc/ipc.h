@@ -332,6 +332,18 @@ enum ipc_type {
 	IPC_AUTH_CCE,
 	IPC_STORE_CCE,
 	IPC_CCE_RES,
+	/* the customer's way in over HTTP (issue 13): entry short links,
+	 * bootstrap sessions */
+	IPC_AUTH_ENTRY,
+	IPC_ENTRY_RES,
+	IPC_ENTRY_GET,
+	IPC_ENTRY_REC,
+	IPC_OP_ENTRY,
+	IPC_AUTH_BOOTSTRAP,
+	IPC_STORE_BOOTSTRAP,
+	IPC_BOOTSTRAP_RES,
+	IPC_OP_BOOTSTRAP_GET,
+	IPC_BOOTSTRAP_TASK_RES,
 	IPC_TYPE_MAX
 };
 

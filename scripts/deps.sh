@@ -10,7 +10,7 @@ RUN="openssl curl ca-certificates procps iproute2 sqlite3 crun busybox-static
 wireguard-go wireguard-tools"
 TEST="python3 python3-pytest python3-requests wrk nginx-light libclang-rt-14-dev
 llvm openssh-server openssh-client runc bind9 bind9-utils bind9-dnsutils
-pebble python3-nacl"
+pebble python3-nacl shellcheck"
 # make bench compares moat's ACME issuance with certbot's
 BENCH="certbot"
 

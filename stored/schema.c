@@ -532,6 +532,20 @@ static const char *const migrations[] = {
 	"INSERT INTO cce_objects (class, user_oid, created_at) SELECT 'User',"
 	"  oid, created_at FROM users ORDER BY oid;"
 	"ALTER TABLE users ADD COLUMN suspended INTEGER NOT NULL DEFAULT 0;",
+	/* 24: bootstrap sessions (issue 13): a user whose password was
+	 * right follows their host's start by a random id, kept as its
+	 * SHA-256 (hex) until it expires */
+	"CREATE TABLE bootstrap_sessions ("
+	"  oid INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  digest TEXT NOT NULL UNIQUE,"
+	"  user_oid INTEGER NOT NULL REFERENCES users (oid) ON DELETE CASCADE,"
+	"  host_oid INTEGER NOT NULL REFERENCES hosts (oid) ON DELETE CASCADE,"
+	"  task_id TEXT,"
+	"  peer TEXT NOT NULL,"
+	"  created_at BIGINT NOT NULL,"
+	"  expires_at BIGINT NOT NULL);"
+	"CREATE INDEX bootstrap_sessions_expiry ON bootstrap_sessions"
+	"  (expires_at);",
 };
 
 /* The migration that rebuilds tables other tables refer to: it runs with

@@ -323,6 +323,11 @@ int	 tasks_enqueue(uint32_t action, uint64_t host_oid,
 int	 tasks_enqueue_short(uint32_t action, uint64_t host_oid,
 	    const char *short_id, const char *requested_by, char task_id[37]);
 int	 hosts_teardown_user(uint64_t user_oid, const char *requested_by);
+/* entry.c: entry links and bootstrap sessions (issue 13) */
+int	 entry_get(struct ipc_chan *, struct ipc_msg *);
+int	 entry_probe(struct ipc_chan *, struct ipc_msg *);
+int	 bootstrap_store(struct ipc_chan *, struct ipc_msg *);
+int	 bootstrap_get(struct ipc_chan *, struct ipc_msg *);
 uint32_t hosts_of_user(uint64_t user_oid, struct host_rec *, uint32_t max);
 void	 tasks_wake(void);
 int	 tasks_host_busy(uint64_t host_oid);
