@@ -63,8 +63,9 @@ daemon_child_init(int argc, char *argv[], enum proc_id self,
 	if (optind != argc)
 		usage(name);
 	for (p = 0; p < PROC_MAX; p++) {
+		/* the SSH gateway runs only with "listen ssh" */
 		if (p == (int)self || p == PROC_MOATCTL ||
-		    !proc_linked(self, p))
+		    p == PROC_GATEWAYD || !proc_linked(self, p))
 			continue;
 		if (fcntl(proc_link_fd(p), F_GETFD) == -1) {
 			fprintf(stderr, "%s: no link to %s on fd %d: start the "
@@ -273,6 +274,9 @@ daemon_link_peers(struct event_base *base, enum proc_id self,
 		chans[p] = NULL;
 		if (p == (int)self || !proc_linked(self, p) ||
 		    p == PROC_MOATCTL)
+			continue;
+		/* no gateway configured: moatd left its slot empty */
+		if (p == PROC_GATEWAYD && fcntl(proc_link_fd(p), F_GETFD) == -1)
 			continue;
 		chans[p] = ipc_chan_new(base, proc_link_fd(p), self, p,
 		    dispatch, daemon_peer_closed, arg);

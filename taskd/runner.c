@@ -184,6 +184,58 @@ static struct {
 static void	 warm_start(int, const struct driver_paths *);
 
 /*
+ * The children that serve SSH sessions (gwexec.c): they live as long as
+ * their session, so they are not jobs and hold no job's slot; there are
+ * at most RUNNER_SESSIONS of them.
+ */
+#define RUNNER_SESSIONS	256
+static pid_t	 sessions[RUNNER_SESSIONS];
+
+static int
+session_ended(pid_t pid)
+{
+	size_t	 i;
+
+	for (i = 0; i < RUNNER_SESSIONS; i++)
+		if (sessions[i] == pid) {
+			sessions[i] = 0;
+			return 1;
+		}
+	return 0;
+}
+
+static void
+session_start(int fd, const struct driver_paths *p,
+    const struct driver_req *req)
+{
+	struct driver_res	 res;
+	size_t			 i;
+	pid_t			 pid;
+
+	for (i = 0; i < RUNNER_SESSIONS && sessions[i] != 0; i++)
+		;
+	memset(&res, 0, sizeof(res));
+	res.seq = req->seq;
+	if (i == RUNNER_SESSIONS) {
+		strlcpy(res.code, "too_many_sessions", sizeof(res.code));
+		strlcpy(res.message, "too many sessions", sizeof(res.message));
+		(void)send(fd, &res, sizeof(res), 0);
+		return;
+	}
+	switch ((pid = fork())) {
+	case -1:
+		strlcpy(res.code, "fork_failed", sizeof(res.code));
+		(void)send(fd, &res, sizeof(res), 0);
+		return;
+	case 0:
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) == -1)
+			_exit(1);
+		gwexec_run(p, req, fd);
+	}
+	sessions[i] = pid;
+}
+
+/*
  * A used warm child is replaced once it is done, not while its create
  * runs: moving into a cgroup holds a lock that fork waits for, and the
  * create forks crun.
@@ -194,6 +246,8 @@ reap(int *running, int answer_fd, const struct driver_paths *p)
 	pid_t	 pid;
 
 	while ((pid = waitpid(-1, NULL, WNOHANG)) > 0) {
+		if (session_ended(pid))
+			continue;
 		if (pid == warm.pid && warm.fd != -1) {
 			close(warm.fd);	/* it died unused */
 			warm.fd = -1;
@@ -381,6 +435,10 @@ runner_main(int fd, int max_jobs)
 		 * after the container's */
 		if (!net_egress_ok(&req.egress))
 			req.egress.present = -1;
+		if (req.op == DRV_EXEC) {
+			session_start(fd, p, &req);
+			continue;
+		}
 		if (warm_take(&req) == 0) {
 			explicit_bzero(&req, sizeof(req));
 			running++;

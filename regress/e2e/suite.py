@@ -21,7 +21,7 @@ TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BINDIR = os.environ.get("MOAT_TEST_BINDIR",
                         os.path.join(TOP, "build", "test", "bin"))
 LEAKCHECK = os.environ.get("MOAT_TEST_NOSANDBOX") == "1"
-CHILDREN = ("frontd", "authd", "stored", "taskd")
+CHILDREN = ("frontd", "authd", "stored", "taskd", "gatewayd")
 RUNTIMES = ("/usr/bin/crun", "/usr/sbin/runc")
 CLAIMS = "/run/moat-claims"
 VAR_BASE = "/tmp/moat-e2e"
@@ -152,6 +152,8 @@ class Suite:
     def __init__(self, tmp, conf="", name="suite"):
         self.var = state_directory(name)
         self.port = free_port()
+        # run.sh listens for SSH on 2222 unless told: suites keep apart
+        self.ssh_port = free_port()
         self.conf_path = os.path.join(str(tmp), name + "-extra.conf")
         self.log_path = os.path.join(str(tmp), name + ".log")
         self.write_conf(conf)
@@ -169,6 +171,7 @@ class Suite:
         env.update({
             "MOAT_VAR": self.var,
             "MOAT_PORT": str(self.port),
+            "MOAT_SSH_PORT": str(self.ssh_port),
             "MOAT_CONF": self.conf_path,
             "ASAN_OPTIONS": "detect_leaks=%d:halt_on_error=1:"
                             "abort_on_error=0:symbolize=0"
