@@ -261,6 +261,7 @@ UNIT_TESTS = $(BIN)/test_ipc $(BIN)/test_conf $(BIN)/test_common \
 	$(BIN)/test_http_parse $(BIN)/test_json_limits $(BIN)/test_crypto \
 	$(BIN)/test_phc $(BIN)/test_grantcache $(BIN)/test_sshkey \
 	$(BIN)/test_db $(BIN)/test_replay $(BIN)/test_endpoint \
+	$(BIN)/test_gateway \
 	$(BIN)/test_tlskey $(BIN)/test_tree $(BIN)/test_body_egress \
 	$(BIN)/test_body_keys $(BIN)/test_body_users $(BIN)/test_authz \
 	$(BIN)/test_body_auth $(BIN)/test_challenges $(BIN)/test_body_acme \
@@ -274,7 +275,7 @@ UNIT_TESTS = $(BIN)/test_ipc $(BIN)/test_conf $(BIN)/test_common \
 	$(DISPATCH_TESTS)
 UNIT_LIB = $(call objs,regress/unit/test.c,unit) $(LIBMOAT)
 
-$(eval $(call prog_rules,unit,$(UNIT_PKGS) libcrypto libcurl,-Ifrontd -Imoatd -Iauthd -Istored -Itaskd))
+$(eval $(call prog_rules,unit,$(UNIT_PKGS) libcrypto libcurl,-Ifrontd -Imoatd -Iauthd -Istored -Itaskd -Igatewayd))
 $(OBJ)/unit/gen/parse.o: $(B)/gen/parse.c
 	@mkdir -p $(dir $@)
 	@$(CC) $(CFLAGS_BASE) $(OPT) -Imoatd $(call pc_cflags,$(UNIT_PKGS)) \
@@ -348,6 +349,9 @@ $(BIN)/test_replay: $(call objs,regress/unit/test_replay.c authd/replay.c,unit) 
 	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS))
 
 $(BIN)/test_endpoint: $(call objs,regress/unit/test_endpoint.c taskd/endpoint.c,unit) $(UNIT_LIB)
+	@echo "LD $@"
+	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS))
+$(BIN)/test_gateway: $(call objs,regress/unit/test_gateway.c gatewayd/gwmsg.c,unit) $(UNIT_LIB)
 	@echo "LD $@"
 	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS))
 $(BIN)/test_acmew: $(call objs,regress/unit/test_acmew.c taskd/acmew.c,unit) $(UNIT_LIB)

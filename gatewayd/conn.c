@@ -167,6 +167,23 @@ auth_pubkey(ssh_session s, const char *user, struct ssh_key_struct *key,
 	return rc;
 }
 
+/*
+ * A fork does not inherit the parent-death signal, and the sandbox
+ * allows no prctl: the parent's socket closing ends the connection.
+ * The parent sends only answers, each read where it was asked for.
+ */
+static int
+parent_gone(socket_t fd, int revents, void *arg)
+{
+	char	 b;
+
+	(void)arg;
+	if ((revents & (POLLHUP | POLLERR)) != 0 ||
+	    recv(fd, &b, 1, MSG_PEEK | MSG_DONTWAIT) == 0)
+		_exit(0);
+	return 0;
+}
+
 static struct ssh_server_callbacks_struct server_cb = {
 	.auth_password_function = auth_password,
 	.auth_pubkey_function = auth_pubkey,
@@ -196,6 +213,9 @@ conn_main(ssh_bind bind, int fd, int parent)
 	    ssh_event_add_session(cn.event, cn.session) != SSH_OK)
 		_exit(0);
 	chan_setup(cn.session, cn.event, parent);
+	if (ssh_event_add_fd(cn.event, parent, POLLIN, parent_gone,
+	    NULL) != SSH_OK)
+		_exit(0);
 	while (!cn.authed) {
 		if (ssh_event_dopoll(cn.event, 1000) == SSH_ERROR ||
 		    cn.attempts >= GW_AUTH_ATTEMPTS ||

@@ -174,6 +174,10 @@ int	 driver_running(const struct driver_paths *, const struct driver_host *);
  */
 __attribute__((noreturn)) void gwexec_run(const struct driver_paths *,
 	    const struct driver_req *, int answer_fd);
+/* gwexec.c: the helper that forks those children, forked by the runner
+ * before it gives up CAP_SYS_PTRACE; its request socket, or -1 */
+int	 gwexec_helper_start(int answer_fd, const struct driver_paths *,
+	    pid_t *pid);
 int	 gwexec_req_ok(const struct driver_exec *);
 /* driver.c: a file of the host's bundle, such as its resolv.conf */
 void	 driver_bundle_file(const struct driver_paths *,

@@ -12,6 +12,7 @@
  */
 #include <sys/ioctl.h>
 #include <sys/poll.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <sys/un.h>
@@ -325,4 +326,83 @@ gwexec_run(const struct driver_paths *p, const struct driver_req *req,
 		(void)send(ctl[0], &cm, sizeof(cm), MSG_NOSIGNAL);
 	}
 	_exit(0);
+}
+
+/*
+ * The sessions' helper: forked by the runner while it still holds
+ * CAP_SYS_PTRACE, which crun exec needs to join a host's namespaces
+ * (their processes belong to another user namespace's root) and which
+ * the runner's own jobs then go without.  It takes DRV_EXEC alone and
+ * forks a child per session, at most GWEXEC_SESSIONS at once.
+ */
+#define GWEXEC_SESSIONS	256
+
+static __attribute__((noreturn)) void
+helper_main(int sock, int answer_fd, const struct driver_paths *p)
+{
+	struct driver_req	 req;
+	struct driver_res	 res;
+	struct pollfd		 pfd = { sock, POLLIN, 0 };
+	ssize_t			 n;
+	int			 running = 0;
+	pid_t			 pid;
+
+	setproctitle("taskd runner sessions");
+	for (;;) {
+		while ((pid = waitpid(-1, NULL, WNOHANG)) > 0)
+			running--;
+		if (poll(&pfd, 1, 200) < 1)
+			continue;
+		if ((n = recv(sock, &req, sizeof(req), 0)) == 0)
+			_exit(0);	/* the runner is gone */
+		if (n != (ssize_t)sizeof(req)) {
+			if (n == -1 && errno == EINTR)
+				continue;
+			_exit(1);
+		}
+		memset(&res, 0, sizeof(res));
+		res.seq = req.seq;
+		if (req.op != DRV_EXEC || running >= GWEXEC_SESSIONS) {
+			strlcpy(res.code, "too_many_sessions", sizeof(res.code));
+			strlcpy(res.message, "too many sessions",
+			    sizeof(res.message));
+			(void)send(answer_fd, &res, sizeof(res), 0);
+			continue;
+		}
+		switch (fork()) {
+		case -1:
+			strlcpy(res.code, "fork_failed", sizeof(res.code));
+			(void)send(answer_fd, &res, sizeof(res), 0);
+			break;
+		case 0:
+			close(sock);
+			if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) == -1)
+				_exit(1);
+			gwexec_run(p, &req, answer_fd);
+		default:
+			running++;
+		}
+	}
+}
+
+int
+gwexec_helper_start(int answer_fd, const struct driver_paths *p, pid_t *pid)
+{
+	int	 sv[2];
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == -1)
+		return -1;
+	switch ((*pid = fork())) {
+	case -1:
+		close(sv[0]);
+		close(sv[1]);
+		return -1;
+	case 0:
+		close(sv[0]);
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) == -1)
+			_exit(1);
+		helper_main(sv[1], answer_fd, p);
+	}
+	close(sv[1]);
+	return sv[0];
 }

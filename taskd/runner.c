@@ -183,56 +183,23 @@ static struct {
 
 static void	 warm_start(int, const struct driver_paths *);
 
-/*
- * The children that serve SSH sessions (gwexec.c): they live as long as
- * their session, so they are not jobs and hold no job's slot; there are
- * at most RUNNER_SESSIONS of them.
- */
-#define RUNNER_SESSIONS	256
-static pid_t	 sessions[RUNNER_SESSIONS];
-
-static int
-session_ended(pid_t pid)
-{
-	size_t	 i;
-
-	for (i = 0; i < RUNNER_SESSIONS; i++)
-		if (sessions[i] == pid) {
-			sessions[i] = 0;
-			return 1;
-		}
-	return 0;
-}
+/* the helper that starts SSH sessions (gwexec.c), and its socket */
+static pid_t	 sessions_pid = -1;
+static int	 sessions_fd = -1;
 
 static void
-session_start(int fd, const struct driver_paths *p,
-    const struct driver_req *req)
+session_pass(int answer_fd, const struct driver_req *req)
 {
 	struct driver_res	 res;
-	size_t			 i;
-	pid_t			 pid;
 
-	for (i = 0; i < RUNNER_SESSIONS && sessions[i] != 0; i++)
-		;
+	if (send(sessions_fd, req, sizeof(*req), 0) == (ssize_t)sizeof(*req))
+		return;
 	memset(&res, 0, sizeof(res));
 	res.seq = req->seq;
-	if (i == RUNNER_SESSIONS) {
-		strlcpy(res.code, "too_many_sessions", sizeof(res.code));
-		strlcpy(res.message, "too many sessions", sizeof(res.message));
-		(void)send(fd, &res, sizeof(res), 0);
-		return;
-	}
-	switch ((pid = fork())) {
-	case -1:
-		strlcpy(res.code, "fork_failed", sizeof(res.code));
-		(void)send(fd, &res, sizeof(res), 0);
-		return;
-	case 0:
-		if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) == -1)
-			_exit(1);
-		gwexec_run(p, req, fd);
-	}
-	sessions[i] = pid;
+	strlcpy(res.code, "session_failed", sizeof(res.code));
+	strlcpy(res.message, "the sessions' helper is busy",
+	    sizeof(res.message));
+	(void)send(answer_fd, &res, sizeof(res), 0);
 }
 
 /*
@@ -246,8 +213,8 @@ reap(int *running, int answer_fd, const struct driver_paths *p)
 	pid_t	 pid;
 
 	while ((pid = waitpid(-1, NULL, WNOHANG)) > 0) {
-		if (session_ended(pid))
-			continue;
+		if (pid == sessions_pid)
+			fatalx("runner: the sessions' helper died");
 		if (pid == warm.pid && warm.fd != -1) {
 			close(warm.fd);	/* it died unused */
 			warm.fd = -1;
@@ -405,15 +372,18 @@ runner_main(int fd, int max_jobs)
 	if (sigaction(SIGCHLD, &sa, NULL) == -1)
 		_exit(1);
 	receive_paths(fd, p);
-	/* runc (1.1) opens the mount namespace of its container's first
-	 * process, root of another user namespace, which takes
-	 * CAP_SYS_PTRACE; crun does not, and a runner for crun lets it go */
-	if (!p->runc)
-		sandbox_drop_cap(CAP_SYS_PTRACE);
 	suite_init(p->state);
 	/* the blocks the hosts' files carry, before any is handed out */
 	idmap_reclaim(p->state);
 	private_mounts(p->state);
+	/* crun exec joins the namespaces of a process of another user
+	 * namespace's root, which takes CAP_SYS_PTRACE: the SSH sessions'
+	 * helper keeps it (gwexec.c).  runc (1.1) needs it for its
+	 * containers too; crun does not, and a runner for crun lets it go */
+	if ((sessions_fd = gwexec_helper_start(fd, p, &sessions_pid)) == -1)
+		fatal("runner: the sessions' helper");
+	if (!p->runc)
+		sandbox_drop_cap(CAP_SYS_PTRACE);
 	driver_spare_sweep();
 	warm_start(fd, p);
 	for (;;) {
@@ -436,7 +406,7 @@ runner_main(int fd, int max_jobs)
 		if (!net_egress_ok(&req.egress))
 			req.egress.present = -1;
 		if (req.op == DRV_EXEC) {
-			session_start(fd, p, &req);
+			session_pass(fd, &req);
 			continue;
 		}
 		if (warm_take(&req) == 0) {

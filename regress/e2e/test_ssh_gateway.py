@@ -1,0 +1,298 @@
+"""The SSH gateway with real clients: OpenSSH's ssh, scp and sftp log in
+to a host by its short id, with the host's entry password (through
+sshpass) or with one of the owner's keys added through the API; a command
+and its exit status, a pty, files into the home that outlive a rebuild;
+wrong passwords, a fourth attempt, a disabled user, a stopped host and
+forwarding are refused; every login and failure is an event; the host key
+stays the same across a restart."""
+import os
+import stat
+import subprocess
+import time
+
+import pytest
+
+from identity import admin_token, call, login, make_user
+from suite import Suite, finish
+
+SSHPASS = "/usr/bin/sshpass"
+
+
+def wait_for(what, timeout=30, step=0.1):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = what()
+        if value:
+            return value
+        time.sleep(step)
+    raise AssertionError("timed out waiting")
+
+
+def task_done(s, token, task_id):
+    def done():
+        status, body, _ = call(s, "GET", "/v1/admin/tasks?limit=200", token)
+        assert status == 200, body
+        for t in body["tasks"]:
+            if t["task_id"] == task_id and t["status"] in ("succeeded",
+                                                           "failed"):
+                return t
+        return None
+    t = wait_for(done)
+    assert t["status"] == "succeeded", t
+    return t
+
+
+def host_action(s, token, host_id, action):
+    status, body, _ = call(s, "POST", "/v1/admin/hosts/%s/%s" %
+                           (host_id, action), token)
+    assert status == 202, body
+    task_done(s, token, body["task_id"])
+
+
+def new_host(s, admin, name):
+    user = make_user(s, admin, name, "password-" + name)
+    status, body, _ = call(s, "POST", "/v1/admin/hosts", admin, {
+        "user_id": user["id"], "memory_limit_mb": 128, "pids_limit": 64,
+        "cpu_limit": 0.5, "hostname": name, "timezone": "UTC"})
+    assert status == 202, body
+    task_done(s, admin, body["task_id"])
+    h = body["host"]
+    status, pw, _ = call(s, "POST", "/v1/admin/hosts/%s/rotate-ssh-password"
+                         % h["id"], admin)
+    assert status == 200, pw
+    return user, h, pw["ssh_password"]
+
+
+class Gateway:
+    def __init__(self, s, tmp):
+        self.s = s
+        self.tmp = tmp
+        self.known = os.path.join(tmp, "known_hosts")
+
+    def base(self, *extra):
+        return ["ssh", "-p", str(self.s.ssh_port), "-o",
+                "StrictHostKeyChecking=no", "-o",
+                "UserKnownHostsFile=" + self.known, "-o", "BatchMode=no",
+                "-o", "ConnectTimeout=10", *extra]
+
+    def run(self, argv, password=None, timeout=60, **kw):
+        if password is not None:
+            argv = [SSHPASS, "-p", password] + argv
+        return subprocess.run(argv, capture_output=True, text=True,
+                              timeout=timeout, stdin=subprocess.DEVNULL,
+                              **kw)
+
+    def ssh(self, short_id, command, password=None, key=None, opts=()):
+        if key is not None:
+            auth = ["-i", key, "-o", "IdentitiesOnly=yes", "-o",
+                    "PasswordAuthentication=no", "-o",
+                    "KbdInteractiveAuthentication=no"]
+        else:
+            auth = ["-o", "PubkeyAuthentication=no", "-o",
+                    "PreferredAuthentications=password"]
+        argv = self.base(*auth, *opts) + ["%s@127.0.0.1" % short_id]
+        if command is not None:
+            argv.append(command)
+        return self.run(argv, password)
+
+    def scp(self, password, *args):
+        return self.run(["scp", "-P", str(self.s.ssh_port), "-o",
+                         "StrictHostKeyChecking=no", "-o",
+                         "UserKnownHostsFile=" + self.known, "-o",
+                         "PubkeyAuthentication=no", *args], password)
+
+
+@pytest.fixture(scope="module")
+def gw(tmp_path_factory):
+    assert os.path.exists(SSHPASS), "sshpass is needed (scripts/deps.sh)"
+    tmp = str(tmp_path_factory.mktemp("sshgw"))
+    # the logins of one address in a minute: this module makes many
+    s = Suite(tmp, "limit auth failures 100\n", "sshgw")
+    s.start()
+    try:
+        g = Gateway(s, tmp)
+        g.admin = admin_token(s)
+        g.user, g.host, g.password = new_host(s, g.admin, "sshcust")
+        yield g
+    finally:
+        finish(s)
+
+
+def test_password_login_runs_a_command_with_its_exit_status(gw):
+    out = gw.ssh(gw.host["short_id"], "echo hi; echo err >&2; exit 3",
+                 gw.password)
+    assert out.returncode == 3, out.stderr
+    assert out.stdout == "hi\n"
+    assert "err" in out.stderr
+    # the host's own shell, in its home
+    out = gw.ssh(gw.host["short_id"], "pwd; hostname", gw.password)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["/home", "sshcust"]
+
+
+def test_input_reaches_the_command_and_ends(gw):
+    out = subprocess.run([SSHPASS, "-p", gw.password] + gw.base(
+        "-o", "PubkeyAuthentication=no") + ["%s@127.0.0.1" %
+                                            gw.host["short_id"], "wc -c"],
+        input="x" * 100000, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "100000"
+
+
+def test_a_pty_session(gw):
+    out = gw.ssh(gw.host["short_id"], "tty; stty size; echo $TERM",
+                 gw.password, opts=("-tt",))
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.replace("\r", "").split("\n")
+    assert lines[0].startswith("/dev/pts/"), out.stdout
+    assert lines[2] != "", out.stdout
+
+
+def test_a_key_added_through_the_api_logs_in(gw):
+    key = os.path.join(gw.tmp, "id_ed25519")
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f",
+                    key], check=True)
+    other = os.path.join(gw.tmp, "id_other")
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f",
+                    other], check=True)
+    # not yet the owner's: refused
+    assert gw.ssh(gw.host["short_id"], "true", key=key).returncode == 255
+    token = login(gw.s, "sshcust", "password-sshcust")[1]["token"]
+    with open(key + ".pub") as f:
+        status, body, _ = call(gw.s, "POST", "/v1/user/ssh-keys", token,
+                               {"public_key": f.read().strip()})
+    assert status == 201, body
+    out = gw.ssh(gw.host["short_id"], "echo by-key", key=key)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout == "by-key\n"
+    # another key is still refused
+    assert gw.ssh(gw.host["short_id"], "true", key=other).returncode == 255
+
+
+def test_scp_into_home_outlives_a_rebuild(gw):
+    src = os.path.join(gw.tmp, "payload")
+    data = os.urandom(300000)
+    with open(src, "wb") as f:
+        f.write(data)
+    target = "%s@127.0.0.1:/home/payload" % gw.host["short_id"]
+    out = gw.scp(gw.password, src, target)
+    assert out.returncode == 0, out.stderr
+    back = os.path.join(gw.tmp, "back")
+    out = gw.scp(gw.password, target, back)
+    assert out.returncode == 0, out.stderr
+    with open(back, "rb") as f:
+        assert f.read() == data
+    # sftp itself
+    out = subprocess.run([SSHPASS, "-p", gw.password, "sftp", "-P",
+                          str(gw.s.ssh_port), "-o",
+                          "StrictHostKeyChecking=no", "-o",
+                          "UserKnownHostsFile=" + gw.known, "-o",
+                          "PubkeyAuthentication=no", "%s@127.0.0.1" %
+                          gw.host["short_id"]], input="ls -l /home\n",
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert "payload" in out.stdout
+    host_action(gw.s, gw.admin, gw.host["id"], "rebuild")
+    out = gw.ssh(gw.host["short_id"], "wc -c < /home/payload", gw.password)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == str(len(data))
+
+
+def askpass(gw, name):
+    """An SSH_ASKPASS that counts its calls and answers wrongly."""
+    count = os.path.join(gw.tmp, name + ".count")
+    script = os.path.join(gw.tmp, name + ".sh")
+    with open(script, "w") as f:
+        f.write("#!/bin/sh\necho x >> %s\necho wrong-password\n" % count)
+    os.chmod(script, stat.S_IRWXU)
+    return script, count
+
+
+def test_wrong_passwords_and_a_fourth_attempt(gw):
+    out = gw.ssh(gw.host["short_id"], "true", "not-the-password")
+    assert out.returncode != 0 and "hi" not in out.stdout
+    script, count = askpass(gw, "fourth")
+    env = dict(os.environ, SSH_ASKPASS=script, SSH_ASKPASS_REQUIRE="force",
+               DISPLAY=":0")
+    out = gw.run(gw.base("-o", "PubkeyAuthentication=no", "-o",
+                         "PreferredAuthentications=password", "-o",
+                         "NumberOfPasswordPrompts=6") +
+                 ["%s@127.0.0.1" % gw.host["short_id"], "true"], env=env)
+    assert out.returncode == 255
+    with open(count) as f:
+        assert len(f.read().split()) == 3      # cut off before the fourth
+    # an unknown short id is refused as a wrong password is
+    out = gw.ssh("zzzzzzzzzz", "true", gw.password)
+    assert out.returncode == 255
+
+
+def test_a_stopped_host_and_a_disabled_user_are_refused(gw):
+    user, h, pw = new_host(gw.s, gw.admin, "sshother")
+    assert gw.ssh(h["short_id"], "echo up", pw).stdout == "up\n"
+    # another host's password is not this one's
+    assert gw.ssh(h["short_id"], "true", gw.password).returncode == 255
+    host_action(gw.s, gw.admin, h["id"], "stop")
+    out = gw.ssh(h["short_id"], "echo up", pw)
+    assert out.returncode == 255
+    assert "host is not running" in out.stderr
+    host_action(gw.s, gw.admin, h["id"], "start")
+    assert gw.ssh(h["short_id"], "echo up", pw).stdout == "up\n"
+    status, body, _ = call(gw.s, "PATCH", "/v1/admin/users/" + user["id"],
+                           gw.admin, {"status": "disabled"})
+    assert status == 200, body
+    out = gw.ssh(h["short_id"], "echo up", pw)
+    assert out.returncode == 255
+    assert "account disabled" in out.stderr
+
+
+def test_forwarding_is_refused(gw):
+    out = gw.ssh(gw.host["short_id"], None, gw.password,
+                 opts=("-W", "10.88.0.1:22"))
+    assert out.returncode == 255
+    assert "prohibited" in out.stderr or "failed" in out.stderr, out.stderr
+    out = gw.ssh(gw.host["short_id"], "true", gw.password,
+                 opts=("-o", "ExitOnForwardFailure=yes", "-R",
+                       "127.0.0.1:0:169.254.169.254:80"))
+    assert out.returncode == 255
+    assert "forwarding failed" in out.stderr, out.stderr
+
+
+def test_logins_and_failures_are_events(gw):
+    gw.ssh(gw.host["short_id"], "true", "wrong-again")
+    gw.ssh(gw.host["short_id"], "true", gw.password)
+    for kind in ("ssh.login", "ssh.login_failed"):
+        status, body, _ = call(gw.s, "GET", "/v1/admin/events?type=" + kind,
+                               gw.admin)
+        assert status == 200, body
+        assert body["total"] >= 1, body
+        text = repr(body["events"])
+        assert "127.0.0.1" in text and "password" in text, text
+        assert gw.host["short_id"] in text
+    # the password is in no event and no log line
+    status, body, _ = call(gw.s, "GET", "/v1/admin/events?limit=200",
+                           gw.admin)
+    assert gw.password not in repr(body)
+    assert gw.password not in gw.s.log_text()
+
+
+def scan(gw):
+    out = subprocess.run(["ssh-keyscan", "-p", str(gw.s.ssh_port), "-t",
+                          "ed25519", "127.0.0.1"], capture_output=True,
+                         text=True, timeout=30)
+    lines = [l for l in out.stdout.splitlines() if "ssh-ed25519" in l]
+    assert len(lines) == 1, out
+    return lines[0].split()[2]
+
+
+def test_the_host_key_outlives_a_restart(gw):
+    key = scan(gw)
+    path = os.path.join(gw.s.var, "ssh_host_ed25519_key")
+    st = os.stat(path)
+    assert stat.S_IMODE(st.st_mode) == 0o600 and st.st_uid == 0
+    gw.s.stop()
+    gw.s.start()
+    assert scan(gw) == key
+    # and the gateway serves again with the same known_hosts
+    out = gw.ssh(gw.host["short_id"], "echo again", gw.password,
+                 opts=("-o", "StrictHostKeyChecking=yes"))
+    assert out.stdout == "again\n", out.stderr
