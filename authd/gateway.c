@@ -122,12 +122,26 @@ key_matches(const struct gw_login *l, const char *line)
 	return line[bl] == '\0' || line[bl] == ' ';
 }
 
+/* A 2xx answer carries its whole body: a ticket, or "" for a probe. */
+static void
+answer_ok(struct gw_login *l, const char *message, const char *ticket)
+{
+	struct ipc_gw_auth_res	 res;
+
+	memset(&res, 0, sizeof(res));
+	res.head.status = 200;
+	strlcpy(res.head.message, message, sizeof(res.head.message));
+	strlcpy(res.ticket, ticket, sizeof(res.ticket));
+	ipc_answer(&l->req, &res, NULL);
+	explicit_bzero(&res, sizeof(res));
+	login_free(l);
+}
+
 static void
 permitted(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 {
 	struct gw_login		*l = arg;
 	struct ipc_status_res	 r;
-	struct ipc_gw_auth_res	 res;
 
 	(void)chan;
 	if (m == NULL || ipc_msg_get(m, &r) == -1 ||
@@ -139,13 +153,7 @@ permitted(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 	}
 	attempt_forgive(&l->attempt);
 	gw_event(l, "ssh.login", NULL);
-	memset(&res, 0, sizeof(res));
-	res.head.status = 200;
-	strlcpy(res.head.message, "ok", sizeof(res.head.message));
-	strlcpy(res.ticket, l->ticket, sizeof(res.ticket));
-	ipc_answer(&l->req, &res, NULL);
-	explicit_bzero(&res, sizeof(res));
-	login_free(l);
+	answer_ok(l, "ok", l->ticket);
 }
 
 static void
@@ -218,8 +226,7 @@ host_known(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 	}
 	if (l->b.probe) {
 		attempt_forgive(&l->attempt);
-		ipc_answer_status(&l->req, 200, "the key would do");
-		login_free(l);
+		answer_ok(l, "the key would do", "");
 		return;
 	}
 	give_permit(l);

@@ -38,6 +38,7 @@ struct gw_chan {
 	int		 ctl, out, err;	/* out: the master or the socket */
 	int		 out_eof, err_eof;
 	int		 exited;
+	int		 finished;	/* exit-status sent */
 	int		 status;
 	struct ssh_channel_callbacks_struct cb;
 };
@@ -104,8 +105,9 @@ pump(struct gw_chan *c, int fd, int is_err)
 static void
 finish(struct gw_chan *c)
 {
-	if (!c->exited || c->out != -1 || c->err != -1)
+	if (!c->exited || c->finished || c->out != -1 || c->err != -1)
 		return;
+	c->finished = 1;
 	if (c->ch != NULL && ssh_channel_is_open(c->ch)) {
 		ssh_channel_request_send_exit_status(c->ch, c->status);
 		ssh_channel_send_eof(c->ch);
@@ -121,6 +123,9 @@ out_ready(socket_t fd, int revents, void *arg)
 	int		 is_err = fd == c->err;
 
 	(void)revents;
+	/* a descriptor dropped earlier in the same round of poll */
+	if (fd == -1 || (fd != c->out && fd != c->err))
+		return 0;
 	if (!pump(c, fd, is_err)) {
 		drop_fd(is_err ? &c->err : &c->out);
 		finish(c);
@@ -159,6 +164,8 @@ ctl_ready(socket_t fd, int revents, void *arg)
 	int			 fds[2], nfds, i;
 
 	(void)revents;
+	if (fd != c->ctl || c->exited)
+		return 0;
 	n = gwmsg_recv(fd, &m, sizeof(m), fds, &nfds);
 	if (n == -1 && (errno == EAGAIN || errno == EINTR))
 		return 0;

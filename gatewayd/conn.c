@@ -71,6 +71,21 @@ tell(const char *message)
 	}
 }
 
+/*
+ * A failed attempt; the last one allowed ends the connection instead of
+ * being answered, as sshd does past MaxAuthTries, so that no client
+ * asks for a fourth password.
+ */
+static int
+failed(void)
+{
+	if (++cn.attempts >= GW_AUTH_ATTEMPTS) {
+		ssh_disconnect(cn.session);
+		_exit(0);
+	}
+	return SSH_AUTH_DENIED;
+}
+
 static int
 judged(struct gw_up *u)
 {
@@ -86,9 +101,8 @@ judged(struct gw_up *u)
 		cn.authed = 1;
 		return SSH_AUTH_SUCCESS;
 	}
-	cn.attempts++;
 	tell(message);
-	return SSH_AUTH_DENIED;
+	return failed();
 }
 
 /* A client may not change its user name between attempts. */
@@ -113,10 +127,8 @@ auth_password(ssh_session s, const char *user, const char *password,
 	(void)arg;
 	if (cn.attempts >= GW_AUTH_ATTEMPTS)
 		return SSH_AUTH_DENIED;
-	if (!same_user(user) || strlen(password) > GW_PASSWORD_MAX) {
-		cn.attempts++;
-		return SSH_AUTH_DENIED;
-	}
+	if (!same_user(user) || strlen(password) > GW_PASSWORD_MAX)
+		return failed();
 	if ((u = calloc(1, sizeof(*u))) == NULL)
 		_exit(1);
 	u->method = GW_METHOD_PASSWORD;
@@ -142,18 +154,15 @@ auth_pubkey(ssh_session s, const char *user, struct ssh_key_struct *key,
 		return SSH_AUTH_DENIED;
 	/* only a signature libssh verified logs in; a probe only asks */
 	if ((state != SSH_PUBLICKEY_STATE_NONE &&
-	    state != SSH_PUBLICKEY_STATE_VALID) || !same_user(user)) {
-		cn.attempts++;
-		return SSH_AUTH_DENIED;
-	}
+	    state != SSH_PUBLICKEY_STATE_VALID) || !same_user(user))
+		return failed();
 	type = ssh_key_type_to_char(ssh_key_type(key));
 	if (type == NULL || strlen(type) > SSHKEY_TYPE_MAX ||
 	    ssh_pki_export_pubkey_base64(key, &b64) != SSH_OK ||
 	    strlen(b64) > GW_SECRET_MAX) {
 		ssh_string_free_char(b64);
-		if (state == SSH_PUBLICKEY_STATE_VALID)
-			cn.attempts++;
-		return SSH_AUTH_DENIED;
+		return state == SSH_PUBLICKEY_STATE_VALID ? failed() :
+		    SSH_AUTH_DENIED;
 	}
 	if ((u = calloc(1, sizeof(*u))) == NULL)
 		_exit(1);

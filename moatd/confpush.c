@@ -527,7 +527,8 @@ start_suite(struct moatd *m)
 	}
 	m->started = 1;
 	TAILQ_FOREACH(l, &m->conf->listeners, entry)
-		log_info("ready: %s://%s/", l->acme ? "http" : "https",
+		log_info("ready: %s://%s/", l->ssh ? "ssh" : l->acme ? "http" :
+		    "https",
 		    l->name);
 	notify_systemd("READY=1");
 	bootstrap_admin(m);

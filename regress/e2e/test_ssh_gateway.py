@@ -209,8 +209,9 @@ def askpass(gw, name):
 
 
 def test_wrong_passwords_and_a_fourth_attempt(gw):
-    out = gw.ssh(gw.host["short_id"], "true", "not-the-password")
-    assert out.returncode != 0 and "hi" not in out.stdout
+    # sshpass says 5 when the password is refused
+    out = gw.ssh(gw.host["short_id"], "echo in", "not-the-password")
+    assert out.returncode == 5 and out.stdout == "", out
     script, count = askpass(gw, "fourth")
     env = dict(os.environ, SSH_ASKPASS=script, SSH_ASKPASS_REQUIRE="force",
                DISPLAY=":0")
@@ -222,15 +223,15 @@ def test_wrong_passwords_and_a_fourth_attempt(gw):
     with open(count) as f:
         assert len(f.read().split()) == 3      # cut off before the fourth
     # an unknown short id is refused as a wrong password is
-    out = gw.ssh("zzzzzzzzzz", "true", gw.password)
-    assert out.returncode == 255
+    out = gw.ssh("zzzzzzzzzz", "echo in", gw.password)
+    assert out.returncode == 5 and out.stdout == "", out
 
 
 def test_a_stopped_host_and_a_disabled_user_are_refused(gw):
     user, h, pw = new_host(gw.s, gw.admin, "sshother")
     assert gw.ssh(h["short_id"], "echo up", pw).stdout == "up\n"
     # another host's password is not this one's
-    assert gw.ssh(h["short_id"], "true", gw.password).returncode == 255
+    assert gw.ssh(h["short_id"], "true", gw.password).returncode == 5
     host_action(gw.s, gw.admin, h["id"], "stop")
     out = gw.ssh(h["short_id"], "echo up", pw)
     assert out.returncode == 255
