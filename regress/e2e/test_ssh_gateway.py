@@ -234,16 +234,16 @@ def test_a_stopped_host_and_a_disabled_user_are_refused(gw):
     assert gw.ssh(h["short_id"], "true", gw.password).returncode == 5
     host_action(gw.s, gw.admin, h["id"], "stop")
     out = gw.ssh(h["short_id"], "echo up", pw)
-    assert out.returncode == 255
-    assert "host is not running" in out.stderr
+    assert out.returncode == 5 and out.stdout == ""
+    assert "moat: host is not running" in out.stderr
     host_action(gw.s, gw.admin, h["id"], "start")
     assert gw.ssh(h["short_id"], "echo up", pw).stdout == "up\n"
     status, body, _ = call(gw.s, "PATCH", "/v1/admin/users/" + user["id"],
                            gw.admin, {"status": "disabled"})
     assert status == 200, body
     out = gw.ssh(h["short_id"], "echo up", pw)
-    assert out.returncode == 255
-    assert "account disabled" in out.stderr
+    assert out.returncode == 5 and out.stdout == ""
+    assert "moat: account disabled" in out.stderr
 
 
 def test_forwarding_is_refused(gw):
