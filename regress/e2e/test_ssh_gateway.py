@@ -246,6 +246,62 @@ def test_a_stopped_host_and_a_disabled_user_are_refused(gw):
     assert "moat: account disabled" in out.stderr
 
 
+def test_a_host_under_attack_is_locked(gw):
+    """Failures are counted per host, whatever the address: past 20 in
+    five minutes even the right password waits."""
+    user, h, pw = new_host(gw.s, gw.admin, "sshlocked")
+    script, count = askpass(gw, "locked")
+    env = dict(os.environ, SSH_ASKPASS=script, SSH_ASKPASS_REQUIRE="force",
+               DISPLAY=":0")
+    for _ in range(7):                  # 3 failures each
+        out = gw.run(gw.base("-o", "PubkeyAuthentication=no", "-o",
+                             "PreferredAuthentications=password") +
+                     ["%s@127.0.0.1" % h["short_id"], "true"], env=env)
+        assert out.returncode == 255
+    out = gw.ssh(h["short_id"], "echo in", pw)
+    assert out.returncode == 5 and out.stdout == ""
+    assert "moat: too many attempts" in out.stderr
+    # another host is not locked with it
+    assert gw.ssh(gw.host["short_id"], "echo in", gw.password).stdout == \
+        "in\n"
+
+
+def gatewayd_children(s):
+    pid = s.pid("gatewayd")
+    with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
+        return [int(c) for c in f.read().split()]
+
+
+def test_a_connection_is_served_in_the_gateways_sandbox(gw):
+    """Each connection's child keeps the gateway's user, chroot and
+    seccomp filter, and none of its links."""
+    proc = subprocess.Popen([SSHPASS, "-p", gw.password] + gw.base(
+        "-o", "PubkeyAuthentication=no") + ["%s@127.0.0.1" %
+                                            gw.host["short_id"], "sleep 4"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdin=subprocess.DEVNULL)
+    try:
+        kids = wait_for(lambda: gatewayd_children(gw.s), timeout=10)
+        for kid in kids:
+            with open("/proc/%d/status" % kid) as f:
+                st = dict(l.split(":", 1) for l in f.read().splitlines())
+            assert st["Seccomp"].strip() == "2"
+            assert st["NoNewPrivs"].strip() == "1"
+            assert int(st["Uid"].split()[0]) == int(
+                subprocess.check_output(["id", "-u", "_moatgw"]))
+            assert os.readlink("/proc/%d/root" % kid) == \
+                os.path.join(gw.s.var, "empty")
+            fds = [os.readlink("/proc/%d/fd/%s" % (kid, fd))
+                   for fd in os.listdir("/proc/%d/fd" % kid)]
+            assert all(t.startswith(("socket:", "anon_inode:", "pipe:"))
+                       or t == "/dev/null" for t in fds), fds
+            # the parent's links to moatd, authd and taskd are closed
+            for fd in (3, 5, 7):
+                assert not os.path.exists("/proc/%d/fd/%d" % (kid, fd))
+    finally:
+        assert proc.wait(30) == 0
+
+
 def test_forwarding_is_refused(gw):
     out = gw.ssh(gw.host["short_id"], None, gw.password,
                  opts=("-W", "10.88.0.1:22"))
@@ -290,9 +346,15 @@ def test_the_host_key_outlives_a_restart(gw):
     path = os.path.join(gw.s.var, "ssh_host_ed25519_key")
     st = os.stat(path)
     assert stat.S_IMODE(st.st_mode) == 0o600 and st.st_uid == 0
+    # an image of an older moat, without sftp-server, gets it again
+    sftp = os.path.join(gw.s.var, "task", "image", "usr", "lib", "openssh",
+                        "sftp-server")
+    assert os.path.exists(sftp)
     gw.s.stop()
+    os.unlink(sftp)
     gw.s.start()
     assert scan(gw) == key
+    assert wait_for(lambda: os.path.exists(sftp), timeout=10)
     # and the gateway serves again with the same known_hosts
     out = gw.ssh(gw.host["short_id"], "echo again", gw.password,
                  opts=("-o", "StrictHostKeyChecking=yes"))
