@@ -202,7 +202,8 @@ take_streams(struct gw_chan *c)
 	}
 	c->out = fds[0];
 	c->err = c->tty ? -1 : fds[1];
-	if (ssh_event_add_fd(cs.event, c->out, POLLIN, out_ready, c) != SSH_OK ||
+	if (ssh_event_add_fd(cs.event, c->out, POLLIN, out_ready,
+	    c) != SSH_OK ||
 	    (c->err != -1 && ssh_event_add_fd(cs.event, c->err, POLLIN,
 	    out_ready, c) != SSH_OK) ||
 	    ssh_event_add_fd(cs.event, c->ctl, POLLIN, ctl_ready, c) != SSH_OK)

@@ -75,7 +75,8 @@ conn_free(struct conn *c)
 	}
 	TAILQ_REMOVE(&gw.conns, c, entry);
 	gw.nconns--;
-	event_free(c->ev);
+	if (c->ev != NULL)
+		event_free(c->ev);
 	close(c->sock);
 	if (c->pending_fd != -1)
 		close(c->pending_fd);
@@ -370,10 +371,8 @@ accepted(evutil_socket_t lfd, short ev, void *arg)
 	close(fd);
 	c->ev = event_new(gw.base, c->sock, EV_READ | EV_PERSIST,
 	    conn_readable, c);
-	if (c->pid == -1 || c->ev == NULL || event_add(c->ev, NULL) == -1) {
-		c->pid = -1;
-		conn_free(c);
-	}
+	if (c->pid == -1 || c->ev == NULL || event_add(c->ev, NULL) == -1)
+		conn_free(c);	/* kills the child, if there is one */
 }
 
 /* ---- configuration ---------------------------------------------------- */

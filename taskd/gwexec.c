@@ -284,7 +284,8 @@ gwexec_run(const struct driver_paths *p, const struct driver_req *req,
 		fail(answer_fd, req, "session_failed", "socketpair");
 	if (x->tty) {
 		if ((cs = console_listen(p, path, sizeof(path))) == -1)
-			fail(answer_fd, req, "session_failed", "console socket");
+			fail(answer_fd, req, "session_failed",
+			    "console socket");
 		exec_argv(p, req, path, name, term, argv);
 		pid = start(argv, -1, -1, -1);
 		fds[0] = pid == -1 ? -1 : console_receive(cs);
@@ -363,7 +364,8 @@ helper_main(int sock, int answer_fd, const struct driver_paths *p)
 		memset(&res, 0, sizeof(res));
 		res.seq = req.seq;
 		if (req.op != DRV_EXEC || running >= GWEXEC_SESSIONS) {
-			strlcpy(res.code, "too_many_sessions", sizeof(res.code));
+			strlcpy(res.code, "too_many_sessions",
+			    sizeof(res.code));
 			strlcpy(res.message, "too many sessions",
 			    sizeof(res.message));
 			(void)send(answer_fd, &res, sizeof(res), 0);
