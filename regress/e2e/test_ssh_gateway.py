@@ -13,7 +13,7 @@ import time
 import pytest
 
 from identity import admin_token, call, login, make_user
-from suite import Suite, finish
+from suite import BINDIR, TOP, Suite, finish
 
 SSHPASS = "/usr/bin/sshpass"
 
@@ -359,3 +359,40 @@ def test_the_host_key_outlives_a_restart(gw):
     out = gw.ssh(gw.host["short_id"], "echo again", gw.password,
                  opts=("-o", "StrictHostKeyChecking=yes"))
     assert out.stdout == "again\n", out.stderr
+
+
+class PlainSuite(Suite):
+    """A suite started from a moatd.conf of its own, without the
+    "listen ssh" that scripts/run.sh always writes."""
+
+    def start(self, wait=True):
+        conf = os.path.join(self.var, "moatd.conf")
+        with open(conf, "w") as f:
+            f.write('var "%s"\nlisten on 127.0.0.1 port %d\n'
+                    'cce schema "%s/etc/cce.schema"\n'
+                    % (self.var, self.port, TOP))
+        self.log = open(self.log_path, "ab")
+        self.proc = subprocess.Popen(
+            [os.path.join(BINDIR, "moatd"), "-d", "-f", conf], cwd=TOP,
+            env=self.env(), stdin=subprocess.DEVNULL, stdout=self.log,
+            stderr=subprocess.STDOUT, start_new_session=True)
+        if wait:
+            self.wait_ready()
+        return self
+
+
+def test_no_listen_ssh_no_gateway(tmp_path):
+    s = PlainSuite(tmp_path, "", "nossh")
+    try:
+        s.start()
+        procs = s.status()
+        assert "gatewayd" not in procs
+        assert set(procs) == {"moatd", "frontd", "authd", "stored", "taskd"}
+        assert not os.path.exists(os.path.join(s.var,
+                                               "ssh_host_ed25519_key"))
+        # the others run and answer, with no link to a gateway
+        assert s.request("GET", "/healthz")[0] == 200
+        assert call(s, "POST", "/v1/auth/login", None, {
+            "username": "admin", "password": "wrong"})[0] == 401
+    finally:
+        finish(s)
