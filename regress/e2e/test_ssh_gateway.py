@@ -5,8 +5,15 @@ and its exit status, a pty, files into the home that outlive a rebuild;
 wrong passwords, a fourth attempt, a disabled user, a stopped host and
 forwarding are refused; every login and failure is an event; the host key
 stays the same across a restart."""
+import fcntl
 import os
+import pty
+import select
+import signal
+import socket
 import stat
+import struct
+import termios
 import subprocess
 import time
 
@@ -146,6 +153,45 @@ def test_a_pty_session(gw):
     lines = out.stdout.replace("\r", "").split("\n")
     assert lines[0].startswith("/dev/pts/"), out.stdout
     assert lines[2] != "", out.stdout
+
+
+def set_size(fd, rows, cols):
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+
+
+def test_a_terminal_and_its_window_changes(gw):
+    """ssh on a terminal of 30x100 asks for a pty of that size; resized
+    to 40x120, it sends a window change, which reaches the host."""
+    pid, master = pty.fork()
+    if pid == 0:
+        os.execvp(SSHPASS, [SSHPASS, "-p", gw.password] + gw.base(
+            "-o", "PubkeyAuthentication=no", "-tt") +
+            ["%s@127.0.0.1" % gw.host["short_id"],
+             "stty size; read x; stty size"])
+    set_size(master, 30, 100)
+    out = b""
+    deadline = time.monotonic() + 30
+    resized = False
+    while time.monotonic() < deadline:
+        r, _, _ = select.select([master], [], [], 0.2)
+        if r:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            out += chunk
+        if b"30 100" in out and not resized:
+            set_size(master, 40, 120)
+            os.kill(pid, signal.SIGWINCH)
+            time.sleep(0.5)
+            os.write(master, b"go\r")
+            resized = True
+    os.waitpid(pid, 0)
+    text = out.decode(errors="replace")
+    assert "30 100" in text, text
+    assert "40 120" in text, text
 
 
 def test_a_key_added_through_the_api_logs_in(gw):
@@ -300,6 +346,31 @@ def test_a_connection_is_served_in_the_gateways_sandbox(gw):
                 assert not os.path.exists("/proc/%d/fd/%d" % (kid, fd))
     finally:
         assert proc.wait(30) == 0
+
+
+def test_connections_per_address_are_capped(gw):
+    """Eight connections of one address at once; a ninth is closed
+    before the SSH banner."""
+    held = []
+    try:
+        for _ in range(8):
+            c = socket.create_connection(("127.0.0.1", gw.s.ssh_port), 5)
+            c.settimeout(5)
+            assert c.recv(64).startswith(b"SSH-2.0-")
+            held.append(c)
+        c = socket.create_connection(("127.0.0.1", gw.s.ssh_port), 5)
+        c.settimeout(5)
+        try:
+            assert c.recv(64) == b""
+        except ConnectionResetError:
+            pass
+        c.close()
+    finally:
+        for c in held:
+            c.close()
+    # the address is served again once they are gone
+    assert wait_for(lambda: gw.ssh(gw.host["short_id"], "echo in",
+                                   gw.password).stdout == "in\n")
 
 
 def test_forwarding_is_refused(gw):
