@@ -279,6 +279,8 @@ conn_readable(evutil_socket_t fd, short ev, void *arg)
 		if (n > 0)
 			log_warnx("connection %llu: %s: cut",
 			    (unsigned long long)c->id, why);
+		else if (n == 0)
+			c->pid = 0;	/* it ended: its pid may be another's */
 		explicit_bzero(u, sizeof(*u));
 		free(u);
 		conn_free(c);
