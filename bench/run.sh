@@ -100,7 +100,7 @@ sleep 1
 suite_rss() {	# suite_rss LABEL: prints each process's RSS, sets $rss
 	rss=0
 	pss=0
-	for name in moatd frontd authd stored taskd; do
+	for name in moatd frontd authd stored taskd gatewayd; do
 		pid=$("$bin/moatctl" -s "$work/var/moatd.sock" status |
 		    awk -v n="$name" '$1 == n { print $2 }')
 		kb=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status")
