@@ -228,6 +228,27 @@ reap(int *running, int answer_fd, const struct driver_paths *p)
 	}
 }
 
+/*
+ * A request is larger than PIPE_BUF (an SSH session's command makes it
+ * so): the warm child's pipe may deliver it in parts.
+ */
+static int
+read_whole(int fd, void *buf, size_t len)
+{
+	size_t	 got = 0;
+	ssize_t	 n;
+
+	while (got < len) {
+		n = read(fd, (char *)buf + got, len - got);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		got += n;
+	}
+	return 0;
+}
+
 static void
 warm_start(int answer_fd, const struct driver_paths *p)
 {
@@ -253,7 +274,7 @@ warm_start(int answer_fd, const struct driver_paths *p)
 		/* without a spare set, the create joins its cgroups itself */
 		if (driver_spare_enter(name) == -1)
 			driver_spare[0] = '\0';
-		if (read(pv[0], &req, sizeof(req)) != (ssize_t)sizeof(req))
+		if (read_whole(pv[0], &req, sizeof(req)) == -1)
 			_exit(0);
 		perform(p, &req, &res);
 		(void)send(answer_fd, &res, sizeof(res), 0);
