@@ -164,11 +164,12 @@ def test_a_terminal_and_its_window_changes(gw):
     to 40x120, it sends a window change, which reaches the host."""
     pid, master = pty.fork()
     if pid == 0:
+        # the size before ssh reads it for its pty request
+        set_size(0, 30, 100)
         os.execvp(SSHPASS, [SSHPASS, "-p", gw.password] + gw.base(
             "-o", "PubkeyAuthentication=no", "-tt") +
             ["%s@127.0.0.1" % gw.host["short_id"],
              "stty size; read x; stty size"])
-    set_size(master, 30, 100)
     out = b""
     deadline = time.monotonic() + 30
     resized = False
@@ -188,7 +189,9 @@ def test_a_terminal_and_its_window_changes(gw):
             time.sleep(0.5)
             os.write(master, b"go\r")
             resized = True
-    os.waitpid(pid, 0)
+    if not os.waitpid(pid, os.WNOHANG)[0]:
+        os.kill(pid, signal.SIGTERM)    # the session then ends too
+        os.waitpid(pid, 0)
     text = out.decode(errors="replace")
     assert "30 100" in text, text
     assert "40 120" in text, text
@@ -321,6 +324,8 @@ def gatewayd_children(s):
 def test_a_connection_is_served_in_the_gateways_sandbox(gw):
     """Each connection's child keeps the gateway's user, chroot and
     seccomp filter, and none of its links."""
+    # the connections of the tests before have ended
+    wait_for(lambda: gatewayd_children(gw.s) == [], timeout=10)
     proc = subprocess.Popen([SSHPASS, "-p", gw.password] + gw.base(
         "-o", "PubkeyAuthentication=no") + ["%s@127.0.0.1" %
                                             gw.host["short_id"], "sleep 4"],
