@@ -75,8 +75,9 @@ refuse(struct gw_login *l, uint32_t status, const char *why, int count)
 
 	if (count) {
 		attempt_failed(&l->attempt);
-		(void)ratelimit_hit(host_failures, l->b.short_id,
-		    strlen(l->b.short_id), time(NULL), &retry);
+		if (l->b.short_id[0] != '\0')
+			(void)ratelimit_hit(host_failures, l->b.short_id,
+			    strlen(l->b.short_id), time(NULL), &retry);
 	} else
 		attempt_forgive(&l->attempt);
 	if (!l->b.probe)
@@ -256,19 +257,24 @@ gateway_auth(struct ipc_chan *chan, struct ipc_msg *m)
 	    (l->b.method == GW_METHOD_PASSWORD &&
 	    strlen(l->b.secret) > GW_PASSWORD_MAX) ||
 	    (l->b.probe && l->b.method != GW_METHOD_PUBLICKEY) ||
-	    !host_short_id_ok(l->b.short_id)) {
+	    (l->b.short_id[0] != '\0' && !host_short_id_ok(l->b.short_id))) {
 		ipc_answer_status(&l->req, 400, "malformed login");
 		login_free(l);
 		return 0;
 	}
 	if (!attempt_begin(&l->attempt, l->b.peer, &retry) ||
-	    !ratelimit_check(host_failures, l->b.short_id,
-	    strlen(l->b.short_id), time(NULL), &retry)) {
+	    (l->b.short_id[0] != '\0' && !ratelimit_check(host_failures,
+	    l->b.short_id, strlen(l->b.short_id), time(NULL), &retry))) {
 		attempt_forgive(&l->attempt);
 		if (!l->b.probe)
 			gw_event(l, "ssh.login_failed", "too many attempts");
 		ipc_answer_status(&l->req, 429, "too many attempts");
 		login_free(l);
+		return 0;
+	}
+	/* a name that is no host's: a failure like a wrong password */
+	if (l->b.short_id[0] == '\0') {
+		refuse(l, 401, "invalid credentials", 1);
 		return 0;
 	}
 	memset(&q, 0, sizeof(q));

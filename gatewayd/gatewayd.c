@@ -144,14 +144,17 @@ ask_auth(struct conn *c, const struct gw_up *u)
 	struct ipc_gw_auth	 b;
 	struct ipc_msg		 m;
 
-	if (c->authed || !host_short_id_ok(u->user)) {
+	if (c->authed) {
 		down(c, GWDOWN_AUTH, 0, 0, "invalid credentials", -1);
 		return;
 	}
 	memset(&b, 0, sizeof(b));
 	b.conn_id = c->id;
-	strlcpy(b.short_id, u->user, sizeof(b.short_id));
-	strlcpy(c->short_id, u->user, sizeof(c->short_id));
+	/* a name that is no short id is judged too ("": no host), so
+	 * that it is counted and recorded as any failure */
+	if (host_short_id_ok(u->user))
+		strlcpy(b.short_id, u->user, sizeof(b.short_id));
+	strlcpy(c->short_id, b.short_id, sizeof(c->short_id));
 	b.method = u->method;
 	b.probe = u->probe;
 	strlcpy(b.peer, c->peer, sizeof(b.peer));

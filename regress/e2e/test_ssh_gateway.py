@@ -271,9 +271,15 @@ def test_wrong_passwords_and_a_fourth_attempt(gw):
     assert out.returncode == 255
     with open(count) as f:
         assert len(f.read().split()) == 3      # cut off before the fourth
-    # an unknown short id is refused as a wrong password is
+    # an unknown short id, or a name that is none, is refused as a
+    # wrong password is, and recorded
     out = gw.ssh("zzzzzzzzzz", "echo in", gw.password)
     assert out.returncode == 5 and out.stdout == "", out
+    out = gw.ssh("root", "echo in", gw.password)
+    assert out.returncode == 5 and out.stdout == "", out
+    status, body, _ = call(gw.s, "GET", "/v1/admin/events?type="
+                           "ssh.login_failed&limit=200", gw.admin)
+    assert len(body["events"]) >= 6, body
 
 
 def test_a_stopped_host_and_a_disabled_user_are_refused(gw):
