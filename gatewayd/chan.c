@@ -48,15 +48,8 @@ static struct {
 	ssh_event	 event;
 	int		 parent;
 	struct gw_chan	*chans[GW_MAX_CHANNELS + 1];
-	int		 opened;
 	time_t		 last;
 } cs;
-
-int
-chan_count(void)
-{
-	return cs.opened;
-}
 
 int
 chan_idle(void)
@@ -433,7 +426,6 @@ chan_open_session(ssh_session session, void *arg)
 		return NULL;
 	}
 	cs.chans[id] = c;
-	cs.opened++;
 	cs.last = time(NULL);
 	return c->ch;
 }

@@ -66,10 +66,8 @@ int	 gwmsg_send(int sock, const void *buf, size_t len, int fd);
 __attribute__((noreturn)) void conn_main(ssh_bind, int fd, int parent);
 
 /* chan.c: a connection's channels, in the child */
-struct gw_conn;
 void	 chan_setup(ssh_session, ssh_event, int parent);
 ssh_channel chan_open_session(ssh_session, void *userdata);
-int	 chan_count(void);
 int	 chan_idle(void);
 
 #endif
