@@ -52,20 +52,20 @@ COMMON_SRCS = log/log.c common/sandbox.c common/landlock.c \
 	common/hmac.c common/grant.c common/ratelimit.c \
 	common/timefmt.c common/scopes.c common/cidr.c \
 	common/sshkeycheck.c common/hostlife.c common/egresscheck.c \
-	common/acmedirs.c common/dnsprov.c
+	common/acmedirs.c common/dnsprov.c common/gwctl.c
 IPC_BODY_SRCS = ipc/body_core.c ipc/hostrec.c ipc/body_egress.c \
 	ipc/body_cfg.c ipc/body_ctl.c ipc/keyrec.c ipc/sshkeyrec.c \
 	ipc/body_keys.c ipc/body_users.c ipc/body_auth.c \
 	ipc/body_challenge.c ipc/body_certs.c ipc/body_dns.c \
 	ipc/body_acmeacct.c ipc/body_devices.c ipc/body_acmejob.c \
-	ipc/body_cce.c ipc/body_entry.c
+	ipc/body_cce.c ipc/body_entry.c ipc/body_gw.c
 IPC_SRCS = ipc/msg.c ipc/decode.c ipc/catalogue.c ipc/chan.c ipc/sock.c \
 	ipc/answer.c ipc/proc.c ipc/body.c ipc/dispatch.c ipc/version.c \
 	$(IPC_BODY_SRCS)
 
 MOATD_SRCS = moatd/moatd.c moatd/conffile.c moatd/confacme.c moatd/confpush.c moatd/control.c \
 	moatd/notify.c moatd/children.c moatd/setup.c moatd/sandbox.c \
-	moatd/bootstrap.c moatd/confcce.c $(CCE_SCHEMA_SRCS)
+	moatd/bootstrap.c moatd/confcce.c moatd/sshhostkey.c $(CCE_SCHEMA_SRCS)
 # the command API's schema reader, with PCRE2 for its typedefs: moatd
 # checks the file (moatd -n), stored enforces it
 CCE_SCHEMA_SRCS = common/cceschema.c common/ccetype.c
@@ -97,7 +97,7 @@ AUTHD_SRCS = authd/authd.c authd/config.c authd/bootstrap.c \
 	authd/acmeacct.c authd/acmesign.c authd/acmekey.c authd/renewkey.c \
 	authd/certexport.c \
 	authd/devices.c authd/deploy.c authd/devsess.c authd/keygen.c \
-	authd/panelnames.c authd/cce.c authd/entry.c
+	authd/panelnames.c authd/cce.c authd/entry.c authd/gateway.c
 STORED_SRCS = stored/stored.c stored/config.c stored/db.c stored/schema.c \
 	stored/health.c stored/userrow.c stored/userpass.c stored/userops.c \
 	stored/credentials.c stored/authz.c \
@@ -113,12 +113,13 @@ STORED_SRCS = stored/stored.c stored/config.c stored/db.c stored/schema.c \
 	stored/devsess.c stored/keyperms.c stored/cce.c stored/cceexec.c \
 	stored/cceobj.c stored/cceops.c stored/ccewrite.c stored/ccefind.c \
 	stored/ccevals.c stored/ccesort.c stored/ccemoat.c stored/ccero.c \
+	stored/gateway.c \
 	common/cceschema.c common/ccetype.c
 TASKD_SRCS = taskd/taskd.c taskd/config.c taskd/jobs.c taskd/runner.c \
 	taskd/crun.c taskd/image.c taskd/spawn.c taskd/net.c taskd/nettest.c taskd/endpoint.c \
 	taskd/suite.c taskd/idmap.c taskd/bundle.c taskd/tree.c \
 	taskd/driver.c taskd/http01.c taskd/acmejob.c taskd/acmeauth.c taskd/acmew.c \
-	taskd/acmeworker.c $(DNSU_SRCS)
+	taskd/acmeworker.c taskd/gateway.c taskd/gwexec.c $(DNSU_SRCS)
 # the DNS update client of ACME dns-01, which tests link too
 DNSU_SRCS = taskd/dnswire.c taskd/dnstsig.c taskd/dnsnet.c taskd/dnsupdate.c
 # The ACME engine, run by taskd's per-job workers (taskd/acme.h)
@@ -127,9 +128,11 @@ ACME_SRCS = taskd/acme.c taskd/acme_http.c taskd/acme_jws.c \
 	taskd/acme_order.c taskd/acme_ari.c taskd/acme_dir.c
 TASKD_SRCS += $(ACME_SRCS)
 MOATCTL_SRCS = moatctl/moatctl.c
+GATEWAYD_SRCS = gatewayd/gatewayd.c gatewayd/conn.c gatewayd/chan.c \
+	gatewayd/gwmsg.c
 
 MOATD_PKGS = $(PKGS_COMMON) msgpack libevent_core libpcre2-8
-TLSGEN_PKGS = $(PKGS_COMMON) libcrypto
+TLSGEN_PKGS = $(PKGS_COMMON) libcrypto libssh
 FRONTD_PKGS = $(PKGS_COMMON) msgpack libevent_core libevent_openssl openssl jansson
 AUTHD_PKGS = $(PKGS_COMMON) msgpack libevent_core libargon2 libcrypto jansson \
 	libssh libsodium
@@ -137,11 +140,13 @@ STORED_PKGS = $(PKGS_COMMON) msgpack libevent_core sqlite3 jansson \
 	libpcre2-8
 TASKD_PKGS = $(PKGS_COMMON) msgpack libevent_core libcurl jansson libcrypto
 MOATCTL_PKGS = $(PKGS_COMMON) msgpack libevent_core
+GATEWAYD_PKGS = $(PKGS_COMMON) msgpack libevent_core libssh
 
 BIN	= $(B)/bin
 OBJ	= $(B)/obj
 PROGS	= $(BIN)/moatd $(BIN)/frontd $(BIN)/authd $(BIN)/stored \
-	  $(BIN)/taskd $(BIN)/moatctl $(BIN)/moat-tlsgen $(BIN)/moat-console
+	  $(BIN)/taskd $(BIN)/gatewayd $(BIN)/moatctl $(BIN)/moat-tlsgen \
+	  $(BIN)/moat-console
 
 objs = $(patsubst %.c,$(OBJ)/$(2)/%.o,$(1))
 
@@ -175,6 +180,7 @@ $(eval $(call prog_rules,frontd,$(FRONTD_PKGS)))
 $(eval $(call prog_rules,authd,$(AUTHD_PKGS)))
 $(eval $(call prog_rules,stored,$(STORED_PKGS)))
 $(eval $(call prog_rules,taskd,$(TASKD_PKGS)))
+$(eval $(call prog_rules,gatewayd,$(GATEWAYD_PKGS)))
 $(eval $(call prog_rules,moatctl,$(MOATCTL_PKGS),-Imoatd))
 
 # common/ and ipc/ once, as a library every program links
@@ -242,6 +248,10 @@ $(BIN)/taskd: $(call objs,$(TASKD_SRCS),taskd) $(LIBMOAT)
 	@mkdir -p $(dir $@)
 	@echo "LD $@"
 	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(TASKD_PKGS))
+$(BIN)/gatewayd: $(call objs,$(GATEWAYD_SRCS),gatewayd) $(LIBMOAT)
+	@mkdir -p $(dir $@)
+	@echo "LD $@"
+	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(GATEWAYD_PKGS))
 $(BIN)/moatctl: $(call objs,$(MOATCTL_SRCS),moatctl) $(LIBMOAT)
 	@mkdir -p $(dir $@)
 	@echo "LD $@"
@@ -254,6 +264,7 @@ UNIT_TESTS = $(BIN)/test_ipc $(BIN)/test_conf $(BIN)/test_common \
 	$(BIN)/test_http_parse $(BIN)/test_json_limits $(BIN)/test_crypto \
 	$(BIN)/test_phc $(BIN)/test_grantcache $(BIN)/test_sshkey \
 	$(BIN)/test_db $(BIN)/test_replay $(BIN)/test_endpoint \
+	$(BIN)/test_gateway \
 	$(BIN)/test_tlskey $(BIN)/test_tree $(BIN)/test_body_egress \
 	$(BIN)/test_body_keys $(BIN)/test_body_users $(BIN)/test_authz \
 	$(BIN)/test_body_auth $(BIN)/test_challenges $(BIN)/test_body_acme \
@@ -267,7 +278,7 @@ UNIT_TESTS = $(BIN)/test_ipc $(BIN)/test_conf $(BIN)/test_common \
 	$(DISPATCH_TESTS)
 UNIT_LIB = $(call objs,regress/unit/test.c,unit) $(LIBMOAT)
 
-$(eval $(call prog_rules,unit,$(UNIT_PKGS) libcrypto libcurl,-Ifrontd -Imoatd -Iauthd -Istored -Itaskd))
+$(eval $(call prog_rules,unit,$(UNIT_PKGS) libcrypto libcurl,-Ifrontd -Imoatd -Iauthd -Istored -Itaskd -Igatewayd))
 $(OBJ)/unit/gen/parse.o: $(B)/gen/parse.c $(HEADERS)
 	@mkdir -p $(dir $@)
 	@$(CC) $(CFLAGS_BASE) $(OPT) -Imoatd $(call pc_cflags,$(UNIT_PKGS)) \
@@ -341,6 +352,9 @@ $(BIN)/test_replay: $(call objs,regress/unit/test_replay.c authd/replay.c,unit) 
 	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS))
 
 $(BIN)/test_endpoint: $(call objs,regress/unit/test_endpoint.c taskd/endpoint.c,unit) $(UNIT_LIB)
+	@echo "LD $@"
+	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS))
+$(BIN)/test_gateway: $(call objs,regress/unit/test_gateway.c gatewayd/gwmsg.c,unit) $(UNIT_LIB)
 	@echo "LD $@"
 	@$(CC) $(LDOPT) -o $@ $^ $(call pc_libs,$(UNIT_PKGS))
 $(BIN)/test_acmew: $(call objs,regress/unit/test_acmew.c taskd/acmew.c,unit) $(UNIT_LIB)
@@ -429,7 +443,7 @@ $(BIN)/acme_probe: $(call objs,regress/acme/acme_probe.c \
 
 # Each process's dispatch table, checked against the catalogue by a test
 # linked with that process's objects, its main renamed.
-DISPATCH_PROCS = moatd frontd authd stored taskd
+DISPATCH_PROCS = moatd frontd authd stored taskd gatewayd
 DISPATCH_TESTS = $(patsubst %,$(BIN)/test_dispatch_%,$(DISPATCH_PROCS))
 $(OBJ)/dispatch/%.o: $(OBJ)/%.o
 	@mkdir -p $(dir $@)
@@ -446,6 +460,7 @@ $(eval $(call dispatch_test,frontd,$(FRONTD_SRCS),$(FRONTD_PKGS)))
 $(eval $(call dispatch_test,authd,$(AUTHD_SRCS),$(AUTHD_PKGS)))
 $(eval $(call dispatch_test,stored,$(STORED_SRCS),$(STORED_PKGS)))
 $(eval $(call dispatch_test,taskd,$(TASKD_SRCS),$(TASKD_PKGS)))
+$(eval $(call dispatch_test,gatewayd,$(GATEWAYD_SRCS),$(GATEWAYD_PKGS)))
 
 unit: $(UNIT_TESTS)
 
@@ -530,8 +545,8 @@ endif
 	    $(DESTDIR)$(SYSCONFDIR)/moat
 	install -m 0755 $(BIN)/moatd $(BIN)/moatctl $(DESTDIR)$(SBINDIR)/
 	install -m 0755 $(BIN)/frontd $(BIN)/authd $(BIN)/stored \
-	    $(BIN)/taskd $(BIN)/moat-tlsgen $(BIN)/moat-console \
-	    $(DESTDIR)$(LIBEXECDIR)/
+	    $(BIN)/taskd $(BIN)/gatewayd $(BIN)/moat-tlsgen \
+	    $(BIN)/moat-console $(DESTDIR)$(LIBEXECDIR)/
 	install -m 0644 man/moatd.conf.5 $(DESTDIR)$(MANDIR)/man5/
 	install -m 0644 man/moatd.8 man/moatctl.8 $(DESTDIR)$(MANDIR)/man8/
 	test -e $(DESTDIR)$(SYSCONFDIR)/moat/moatd.conf || \

@@ -84,6 +84,7 @@ static const struct ipc_handler handlers[] = {
 	{ IPC_AUTH_DEVICE_REGISTER, devsess_register, LIVE },
 	{ IPC_AUTH_DEVICE_REFRESH, devsess_refresh, LIVE },
 	{ IPC_AUTH_DEPLOY, deploy_request, LIVE },
+	{ IPC_GW_AUTH, gateway_auth, LIVE },
 	/* on the signing link alone (sign_link_dispatch) */
 	{ IPC_TLS_SIGN, sign_request, LIVE },
 

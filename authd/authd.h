@@ -276,6 +276,9 @@ int	 devsess_refresh(struct ipc_chan *, struct ipc_msg *);
 /* deploy.c: a device's deploy materials, wrapped to its key */
 int	 deploy_request(struct ipc_chan *, struct ipc_msg *);
 
+/* gateway.c: the SSH gateway's logins (gw.auth) */
+int	 gateway_auth(struct ipc_chan *, struct ipc_msg *);
+
 /* atrest.c: seals secret, bound to class and "what:id"; out holds
  * SEALED_MAX bytes */
 #define SEALED_MAX	256

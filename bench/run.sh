@@ -41,6 +41,10 @@
 #     suite of its own, populated through the API in BEGIN/COMMIT
 #     batches: a FIND on one (indexed) property, and a FINDX with a
 #     regular expression and a sort by address, the medians of 9.
+# 12. The SSH gateway (bench/ssh_bench.py), in a suite of its own with a
+#     running host: `ssh -i KEY ... 'echo hi'` start to end, and a 100 MB
+#     scp into the host's home, against the same client and key to the
+#     machine's sshd on a free loopback port; alternating, the medians.
 # Prints raw numbers, then "figure NAME VALUE OP TARGET" lines.  It
 # reports; it does not gate.
 set -u
@@ -96,7 +100,7 @@ sleep 1
 suite_rss() {	# suite_rss LABEL: prints each process's RSS, sets $rss
 	rss=0
 	pss=0
-	for name in moatd frontd authd stored taskd; do
+	for name in moatd frontd authd stored taskd gatewayd; do
 		pid=$("$bin/moatctl" -s "$work/var/moatd.sock" status |
 		    awk -v n="$name" '$1 == n { print $2 }')
 		kb=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status")
@@ -292,6 +296,10 @@ grep -v '^figure' "$work/acme.out"
 /usr/bin/python3 "$top/bench/cce_bench.py" "$bin" "$work" \
     > "$work/cce.out" 2>&1
 grep -v '^figure' "$work/cce.out"
+# --- 12. the SSH gateway against the machine's sshd
+/usr/bin/python3 "$top/bench/ssh_bench.py" "$bin" "$work" \
+    > "$work/ssh.out" 2>&1
+grep -v '^figure' "$work/ssh.out"
 echo "healthz_latency_us p50 $moat_p50 p99 $moat_p99 (nginx p50 $nginx_p50 p99 $nginx_p99)"
 echo "figure healthz_vs_nginx $health_ratio >= 0.5"
 grep '^figure' "$work/ipc.out"
@@ -308,3 +316,6 @@ grep '^figure' "$work/cce.out" ||
 grep '^figure' "$work/acme.out" ||
     echo "figure acme_issue_vs_certbot unavailable (bench/acme_bench.py" \
     "failed: $(tail -1 "$work/acme.out"))"
+grep '^figure' "$work/ssh.out" ||
+    echo "figure ssh_login_vs_direct unavailable (bench/ssh_bench.py" \
+    "failed: $(tail -1 "$work/ssh.out"))"

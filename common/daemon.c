@@ -32,6 +32,9 @@ usage(const char *name)
 	exit(1);
 }
 
+/* whether moatd started the SSH gateway, with a link to us */
+static int	 gateway_linked;
+
 void
 daemon_child_init(int argc, char *argv[], enum proc_id self,
     struct daemon_opts *o)
@@ -62,9 +65,14 @@ daemon_child_init(int argc, char *argv[], enum proc_id self,
 	}
 	if (optind != argc)
 		usage(name);
+	/* the SSH gateway runs only with "listen ssh": its link is there
+	 * or not now, before anything of ours can take its number */
+	gateway_linked = self != PROC_GATEWAYD &&
+	    proc_linked(self, PROC_GATEWAYD) &&
+	    fcntl(proc_link_fd(PROC_GATEWAYD), F_GETFD) != -1;
 	for (p = 0; p < PROC_MAX; p++) {
 		if (p == (int)self || p == PROC_MOATCTL ||
-		    !proc_linked(self, p))
+		    p == PROC_GATEWAYD || !proc_linked(self, p))
 			continue;
 		if (fcntl(proc_link_fd(p), F_GETFD) == -1) {
 			fprintf(stderr, "%s: no link to %s on fd %d: start the "
@@ -273,6 +281,9 @@ daemon_link_peers(struct event_base *base, enum proc_id self,
 		chans[p] = NULL;
 		if (p == (int)self || !proc_linked(self, p) ||
 		    p == PROC_MOATCTL)
+			continue;
+		/* no gateway configured: moatd left its slot empty */
+		if (p == PROC_GATEWAYD && !gateway_linked)
 			continue;
 		chans[p] = ipc_chan_new(base, proc_link_fd(p), self, p,
 		    dispatch, daemon_peer_closed, arg);

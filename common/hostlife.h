@@ -41,6 +41,7 @@ enum driver_op {
 	DRV_EGRESS,		/* the running host's tunnel, as given */
 	DRV_EGRESS_TEST,	/* a tunnel of its own, checked, taken down */
 	DRV_ACME,		/* not the runner's: an ACME worker's */
+	DRV_EXEC,		/* an SSH session in the running host */
 };
 
 struct host_lifecycle {

@@ -23,6 +23,7 @@
 #define SB_SYSADMIN	0x0200	/* namespaces, mounts, netlink: taskd jobs */
 #define SB_THREADS	0x0400	/* threads, never new processes */
 #define SB_SUPERVISE	0x0800	/* signal and reap children, start none */
+#define SB_FORK		0x1000	/* fork without exec or namespaces; a pty's size */
 
 /* Landlock rights on a path */
 #define SB_FS_READ	0x1

@@ -186,6 +186,29 @@ group_supervise(scmp_filter_ctx ctx)
 	ALLOW(kill); ALLOW(wait4); ALLOW(waitid); ALLOW(unlink);
 }
 
+/*
+ * gatewayd's: a child per connection, forked and never exec'd, with no
+ * new namespace (a fork's clone flags are SIGCHLD and the tid words);
+ * killing a child whose connection the parent ends; and the one ioctl
+ * a session needs, a terminal's window size (TIOCSWINSZ).
+ */
+static void
+group_fork(scmp_filter_ctx ctx)
+{
+	struct scmp_arg_cmp	 plain, winsz;
+
+	plain = arg_cmp(0, SCMP_CMP_MASKED_EQ, CLONE_THREAD | CLONE_VM |
+	    CLONE_NEWNS | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET |
+	    CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWCGROUP, 0);
+	allow_if(ctx, SCMP_SYS(clone), "clone", 1, &plain);
+	if (seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3),
+	    0) < 0)
+		fatalx("seccomp: clone3");
+	ALLOW(set_robust_list); ALLOW(rseq); ALLOW(kill);
+	winsz = arg_cmp(1, SCMP_CMP_EQ, TIOCSWINSZ, 0);
+	allow_if(ctx, SCMP_SYS(ioctl), "ioctl", 1, &winsz);
+}
+
 static void
 group_connect(scmp_filter_ctx ctx)
 {
@@ -300,6 +323,8 @@ sandbox_seccomp(const struct sandbox_policy *p)
 		group_threads(ctx);
 	if (p->groups & SB_SUPERVISE)
 		group_supervise(ctx);
+	if ((p->groups & SB_FORK) && !(p->groups & SB_PROC))
+		group_fork(ctx);
 	if (p->groups & SB_CONNECT)
 		group_connect(ctx);
 	if (p->groups & SB_UNIXSERVER)

@@ -20,6 +20,7 @@
 #include "body_dns.h"
 #include "body_cce.h"
 #include "body_entry.h"
+#include "body_gw.h"
 #include "ipc.h"
 
 #define R(a, b)		IPC_ROUTE(PROC_##a, PROC_##b)
@@ -33,11 +34,13 @@
 	R(MOATCTL, MOATD) | R(FRONTD, AUTHD) | R(AUTHD, FRONTD) | \
 	R(FRONTD, STORED) | R(STORED, FRONTD) | R(AUTHD, STORED) | \
 	R(STORED, AUTHD) | R(AUTHD, TASKD) | R(TASKD, AUTHD) | \
-	R(STORED, TASKD) | R(TASKD, STORED))
+	R(STORED, TASKD) | R(TASKD, STORED) | R(MOATD, GATEWAYD) | \
+	R(GATEWAYD, MOATD) | R(GATEWAYD, AUTHD) | R(AUTHD, GATEWAYD) | \
+	R(GATEWAYD, TASKD) | R(TASKD, GATEWAYD))
 #define TO_CHILDREN (R(MOATD, FRONTD) | R(MOATD, AUTHD) | R(MOATD, STORED) | \
-	R(MOATD, TASKD))
+	R(MOATD, TASKD) | R(MOATD, GATEWAYD))
 #define FROM_CHILDREN (R(FRONTD, MOATD) | R(AUTHD, MOATD) | \
-	R(STORED, MOATD) | R(TASKD, MOATD))
+	R(STORED, MOATD) | R(TASKD, MOATD) | R(GATEWAYD, MOATD))
 
 #define FA R(FRONTD, AUTHD)
 #define AF R(AUTHD, FRONTD)
@@ -76,7 +79,7 @@ static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 	[IPC_CFG_HTTP] = { IPC_CFG_HTTP, "cfg.http", SMALL,
 	    R(MOATD, FRONTD), IPC_F_STRICT, 0, &body_cfg_http, NULL },
 	[IPC_CFG_LISTEN] = { IPC_CFG_LISTEN, "cfg.listen", SMALL,
-	    R(MOATD, FRONTD), IPC_F_FD | IPC_F_STRICT, 0, &body_cfg_listen,
+	    R(MOATD, FRONTD) | R(MOATD, GATEWAYD), IPC_F_FD | IPC_F_STRICT, 0, &body_cfg_listen,
 	    NULL },
 	/* the TLS key goes to authd only (but in the benchmark's build that
 	 * measures what this costs) */
@@ -686,6 +689,34 @@ static const struct ipc_msgdef catalogue[IPC_TYPE_MAX] = {
 	[IPC_BOOTSTRAP_TASK_RES] = { IPC_BOOTSTRAP_TASK_RES,
 	    "bootstrap.task.res", 1 * KIB, SF, REP, 0,
 	    &body_bootstrap_task_res, NULL },
+	/* the SSH gateway (DESIGN.md, "The SSH gateway"): its host key,
+	 * read from the descriptor moatd opened */
+	[IPC_CFG_SSH_HOSTKEY] = { IPC_CFG_SSH_HOSTKEY, "cfg.ssh_hostkey",
+	    5 * KIB, R(MOATD, GATEWAYD), IPC_F_FD | IPC_F_STRICT, 0,
+	    &body_cfg_file, NULL },
+	/* a login, judged by authd on what stored knows of the host */
+	[IPC_GW_AUTH] = { IPC_GW_AUTH, "gw.auth", 4 * KIB,
+	    R(GATEWAYD, AUTHD), REQ, IPC_GW_AUTH_RES, &body_gw_auth, NULL },
+	[IPC_GW_AUTH_RES] = { IPC_GW_AUTH_RES, "gw.auth.res", 1 * KIB,
+	    R(AUTHD, GATEWAYD), REP, 0, &body_gw_auth_res, NULL },
+	[IPC_GW_HOST_GET] = { IPC_GW_HOST_GET, "gw.host.get", SMALL, AS, REQ,
+	    IPC_GW_HOST_RES, &body_gw_host_get, NULL },
+	[IPC_GW_HOST_RES] = { IPC_GW_HOST_RES, "gw.host.res", LIST_MAX, SA,
+	    REP, 0, &body_gw_host_res, &body_authkey_line },
+	/* authd -> taskd directly: gatewayd cannot make one */
+	[IPC_GW_PERMIT] = { IPC_GW_PERMIT, "gw.permit", SMALL,
+	    R(AUTHD, TASKD), REQ, IPC_GW_PERMIT_RES, &body_gw_permit, NULL },
+	[IPC_GW_PERMIT_RES] = { IPC_GW_PERMIT_RES, "gw.permit.res", SMALL,
+	    R(TASKD, AUTHD), REP, 0, &body_status_res, NULL },
+	[IPC_GW_SESSION_OPEN] = { IPC_GW_SESSION_OPEN, "gw.session.open",
+	    5 * KIB, R(GATEWAYD, TASKD), REQ, IPC_GW_SESSION_RES,
+	    &body_gw_session_open, NULL },
+	[IPC_GW_SESSION_RES] = { IPC_GW_SESSION_RES, "gw.session.res", 1 * KIB,
+	    R(TASKD, GATEWAYD), REP, 0, &body_gw_session_res, NULL },
+	[IPC_GW_SESSION_FD] = { IPC_GW_SESSION_FD, "gw.session.fd", SMALL,
+	    R(TASKD, GATEWAYD), IPC_F_FD, 0, &body_gw_session_fd, NULL },
+	[IPC_GW_CONN_CLOSED] = { IPC_GW_CONN_CLOSED, "gw.conn.closed", SMALL,
+	    R(GATEWAYD, TASKD), 0, 0, &body_gw_conn_closed, NULL },
 };
 
 const struct ipc_msgdef *

@@ -332,6 +332,18 @@ enum ipc_type {
 	IPC_AUTH_CCE,
 	IPC_STORE_CCE,
 	IPC_CCE_RES,
+	/* the SSH gateway (issue 13): its key, logins, permits, sessions */
+	IPC_CFG_SSH_HOSTKEY,
+	IPC_GW_AUTH,
+	IPC_GW_AUTH_RES,
+	IPC_GW_HOST_GET,
+	IPC_GW_HOST_RES,
+	IPC_GW_PERMIT,
+	IPC_GW_PERMIT_RES,
+	IPC_GW_SESSION_OPEN,
+	IPC_GW_SESSION_RES,
+	IPC_GW_SESSION_FD,
+	IPC_GW_CONN_CLOSED,
 	/* the customer's way in over HTTP (issue 13): entry short links,
 	 * bootstrap sessions */
 	IPC_AUTH_ENTRY,

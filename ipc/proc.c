@@ -9,6 +9,7 @@ static const char *const proc_names[PROC_MAX] = {
 	[PROC_AUTHD] = "authd",
 	[PROC_STORED] = "stored",
 	[PROC_TASKD] = "taskd",
+	[PROC_GATEWAYD] = "gatewayd",
 	[PROC_MOATCTL] = "moatctl",
 };
 
@@ -19,24 +20,30 @@ static const char *const proc_users[PROC_MAX] = {
 	[PROC_AUTHD] = "_moatauth",
 	[PROC_STORED] = "_moatdb",
 	[PROC_TASKD] = "root",
+	[PROC_GATEWAYD] = "_moatgw",
 	[PROC_MOATCTL] = "root",
 };
 
 /*
- * Only the links that a job needs exist: frontd never talks to taskd, and
- * moatctl talks only to moatd through the control socket.
+ * Only the links that a job needs exist: frontd never talks to taskd,
+ * gatewayd never to stored, and moatctl talks only to moatd through the
+ * control socket.
  */
 static const unsigned char proc_links[PROC_MAX][PROC_MAX] = {
 	[PROC_MOATD] = { [PROC_FRONTD] = 1, [PROC_AUTHD] = 1,
-	    [PROC_STORED] = 1, [PROC_TASKD] = 1, [PROC_MOATCTL] = 1 },
+	    [PROC_STORED] = 1, [PROC_TASKD] = 1, [PROC_GATEWAYD] = 1,
+	    [PROC_MOATCTL] = 1 },
 	[PROC_FRONTD] = { [PROC_MOATD] = 1, [PROC_AUTHD] = 1,
 	    [PROC_STORED] = 1 },
 	[PROC_AUTHD] = { [PROC_MOATD] = 1, [PROC_FRONTD] = 1,
-	    [PROC_STORED] = 1, [PROC_TASKD] = 1 },
+	    [PROC_STORED] = 1, [PROC_TASKD] = 1, [PROC_GATEWAYD] = 1 },
 	[PROC_STORED] = { [PROC_MOATD] = 1, [PROC_FRONTD] = 1,
 	    [PROC_AUTHD] = 1, [PROC_TASKD] = 1 },
 	[PROC_TASKD] = { [PROC_MOATD] = 1, [PROC_AUTHD] = 1,
-	    [PROC_STORED] = 1 },
+	    [PROC_STORED] = 1, [PROC_GATEWAYD] = 1 },
+	/* the SSH gateway: credentials to authd, sessions from taskd */
+	[PROC_GATEWAYD] = { [PROC_MOATD] = 1, [PROC_AUTHD] = 1,
+	    [PROC_TASKD] = 1 },
 	[PROC_MOATCTL] = { [PROC_MOATD] = 1 },
 };
 

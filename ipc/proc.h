@@ -12,13 +12,17 @@ enum proc_id {
 	PROC_AUTHD,
 	PROC_STORED,
 	PROC_TASKD,
+	PROC_GATEWAYD,
 	PROC_MOATCTL,
 	PROC_MAX
 };
 
-/* The four children that moatd starts, in start order. */
+/*
+ * The children that moatd starts, in start order; the SSH gateway only
+ * when moatd.conf says "listen ssh" (moatd_child_wanted).
+ */
 #define PROC_FIRST_CHILD	PROC_FRONTD
-#define PROC_LAST_CHILD		PROC_TASKD
+#define PROC_LAST_CHILD		PROC_GATEWAYD
 
 #define PROC_FD_BASE		3
 /*

@@ -30,8 +30,21 @@ static int	 signlink[2] = { -1, -1 };	/* frontd's end, authd's */
 static int	 dispatch_child(struct ipc_chan *, struct ipc_msg *, void *);
 static void	 child_chan_closed(struct ipc_chan *, const char *, void *);
 
+int
+child_started(const struct moatd *m, int id)
+{
+	return m->children[id].pid != 0;
+}
+
+/* Without "listen ssh" there is no gateway, nor a link to it. */
+static int
+wanted(const struct moatd *m, int id)
+{
+	return id != PROC_GATEWAYD || gateway_wanted(m->conf);
+}
+
 static void
-make_links(void)
+make_links(struct moatd *m)
 {
 	int	 a, b, sv[2];
 
@@ -40,7 +53,8 @@ make_links(void)
 			links[a][b] = -1;
 	for (a = 0; a <= PROC_LAST_CHILD; a++) {
 		for (b = a + 1; b <= PROC_LAST_CHILD; b++) {
-			if (!proc_linked(a, b))
+			if (!proc_linked(a, b) || !wanted(m, a) ||
+			    !wanted(m, b))
 				continue;
 			if (ipc_socketpair(sv) == -1)
 				fatal("socketpair %s-%s", proc_name(a),
@@ -263,10 +277,13 @@ children_start(struct moatd *m)
 	char	 path[PATH_MAX];
 	int	 id, p;
 
-	make_links();
+	make_links(m);
 	for (id = PROC_FIRST_CHILD; id <= PROC_LAST_CHILD; id++) {
 		m->children[id].parent = m;
 		m->children[id].id = id;
+		m->children[id].logfd = -1;
+		if (!wanted(m, id))
+			continue;
 		program_path(proc_name(id), path, sizeof(path));
 		spawn(m, &m->children[id], path);
 	}
@@ -315,7 +332,7 @@ finish(struct moatd *m)
 
 	/* the last words of the children */
 	for (id = PROC_FIRST_CHILD; id <= PROC_LAST_CHILD; id++)
-		if (m->children[id].logfd != -1)
+		if (child_started(m, id) && m->children[id].logfd != -1)
 			relay_log(m->children[id].logfd, 0, NULL);
 	if (event_base_loopbreak(m->base) == -1)
 		fatalx("event_base_loopbreak");

@@ -77,6 +77,8 @@ conf_init(struct moat_config *conf)
 	    sizeof(conf->user[PROC_MOATD]));
 	(void)strlcpy(conf->user[PROC_TASKD], proc_default_user(PROC_TASKD),
 	    sizeof(conf->user[PROC_TASKD]));
+	(void)strlcpy(conf->user[PROC_GATEWAYD],
+	    proc_default_user(PROC_GATEWAYD), sizeof(conf->user[PROC_GATEWAYD]));
 	TAILQ_INIT(&conf->listeners);
 
 	conf->http.max_connections = 1024;

@@ -93,7 +93,8 @@ send_http(struct moatd *m, struct child *c)
 	ipc_send(c->chan, &msg);
 }
 
-/* Listening sockets are handed over once, at start. */
+/* Listening sockets are handed over once, at start: the SSH gateway's
+ * to gatewayd, the others to frontd. */
 static void
 send_listeners(struct moatd *m, struct child *c)
 {
@@ -102,8 +103,7 @@ send_listeners(struct moatd *m, struct child *c)
 	struct ipc_msg		 msg;
 
 	TAILQ_FOREACH(l, &m->conf->listeners, entry) {
-		/* the SSH gateway's is not frontd's to serve */
-		if (l->fd == -1 || l->ssh)
+		if (l->fd == -1 || l->ssh != (c->id == PROC_GATEWAYD))
 			continue;
 		strlcpy(b.name, l->name, sizeof(b.name));	/* as large */
 		b.fd = l->fd;
@@ -130,6 +130,16 @@ send_file(struct child *c, enum ipc_type type, const char *path)
 	ipc_msg_init(&msg, type, 0);
 	ipc_msg_put(&msg, &b);
 	ipc_send(c->chan, &msg);
+}
+
+/* gatewayd: its listener once, the host key with every push (it keeps
+ * the first) */
+static void
+send_gateway(struct moatd *m, struct child *c, int first)
+{
+	if (first)
+		send_listeners(m, c);
+	send_file(c, IPC_CFG_SSH_HOSTKEY, ssh_hostkey_path(m->conf));
 }
 
 /*
@@ -413,6 +423,9 @@ push_child(struct moatd *m, struct child *c, int first)
 		send_acme(m, c);
 		send_cce_schema(m->conf, c->chan);
 		break;
+	case PROC_GATEWAYD:
+		send_gateway(m, c, first);
+		break;
 	case PROC_TASKD:
 		send_task(m, c);
 		send_egress(m, c);
@@ -442,7 +455,7 @@ config_push(struct moatd *m, int first)
 
 	m->generation++;
 	for (id = PROC_FIRST_CHILD; id <= PROC_LAST_CHILD; id++)
-		if (id != PROC_FRONTD)
+		if (id != PROC_FRONTD && child_started(m, id))
 			push_child(m, &m->children[id], first);
 }
 
@@ -506,13 +519,16 @@ start_suite(struct moatd *m)
 	int			 id;
 
 	for (id = PROC_FIRST_CHILD; id <= PROC_LAST_CHILD; id++) {
+		if (!child_started(m, id))
+			continue;
 		ipc_msg_init(&msg, IPC_PROC_START, 0);
 		ipc_msg_put(&msg, NULL);
 		ipc_send(m->children[id].chan, &msg);
 	}
 	m->started = 1;
 	TAILQ_FOREACH(l, &m->conf->listeners, entry)
-		log_info("ready: %s://%s/", l->acme ? "http" : "https",
+		log_info("ready: %s://%s/", l->ssh ? "ssh" : l->acme ? "http" :
+		    "https",
 		    l->name);
 	notify_systemd("READY=1");
 	bootstrap_admin(m);
@@ -525,7 +541,8 @@ config_pending(struct moatd *m)
 	int	 id;
 
 	for (id = PROC_FIRST_CHILD; id <= PROC_LAST_CHILD; id++)
-		if (m->children[id].acked != m->generation)
+		if (child_started(m, id) &&
+		    m->children[id].acked != m->generation)
 			return 1;
 	return 0;
 }

@@ -90,6 +90,8 @@ control_status(struct moatd *m, const struct ipc_req *req)
 	for (id = PROC_FIRST_CHILD; id <= PROC_LAST_CHILD; id++) {
 		struct child	*c = &m->children[id];
 
+		if (!child_started(m, id))
+			continue;
 		put_proc(&items, proc_name(id), c->pid, c->user, c->uid,
 		    c->started);
 	}

@@ -41,8 +41,17 @@ struct moatd {
 	int			 control_fd;
 };
 
+/* setup.c: moat-tlsgen CERT KEY, or -s PATH for an SSH host key */
+int	 run_tlsgen(const char *, const char *);
+/* sshhostkey.c: the gateway runs with "listen ssh" alone */
+int	 gateway_wanted(const struct moat_config *);
+const char *ssh_hostkey_path(const struct moat_config *);
+void	 ssh_hostkey_ensure(const struct moat_config *);
+
 /* children.c */
 void	 children_start(struct moatd *);
+/* a child that was started (the gateway may not be) */
+int	 child_started(const struct moatd *, int id);
 void	 children_reap(struct moatd *);
 void	 children_stop(struct moatd *, int exit_code, const char *why);
 

@@ -182,7 +182,7 @@ program_path(const char *name, char *dst, size_t len)
 	snprintf(dst, len, "%s/%s", LIBEXECDIR, name);
 }
 
-static int
+int
 run_tlsgen(const char *cert, const char *key)
 {
 	char	 path[PATH_MAX];
@@ -254,6 +254,8 @@ setup_state(struct moat_config *conf)
 	create_master_key(conf->master_key);
 	close(setup_open_master_key(conf));
 	ensure_tls(conf);
+	if (gateway_wanted(conf))
+		ssh_hostkey_ensure(conf);
 }
 
 /*

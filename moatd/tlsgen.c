@@ -2,7 +2,8 @@
  * moat-tlsgen CERT KEY: a self-signed certificate for the first start, so
  * that `make run` serves HTTPS at once: a P-256 key and a certificate for
  * 127.0.0.1, ::1 and localhost.  Operators replace it with `tls
- * certificate` and `tls key`.
+ * certificate` and `tls key`.  moat-tlsgen -s PATH: the
+ * SSH gateway's host key.
  *
  * It is a program of its own, run once by moatd, so that moatd itself
  * links no OpenSSL: every library a long-running process maps costs
@@ -13,7 +14,10 @@
 
 #include <fcntl.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
+
+#include <libssh/libssh.h>
 
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -134,15 +138,55 @@ tlsgen_selfsigned(const char *certpath, const char *keypath)
 	return rc;
 }
 
+/*
+ * -s: the SSH gateway's host key, ed25519 in OpenSSH's format, made
+ * here so that moatd links no cryptography (moatd/sshhostkey.c).
+ */
+static int
+sshgen(const char *path)
+{
+	ssh_key	 key = NULL;
+	char	*b64 = NULL;
+	size_t	 len;
+	int	 fd, ok;
+
+	if (ssh_pki_generate(SSH_KEYTYPE_ED25519, 0, &key) != SSH_OK ||
+	    ssh_pki_export_privkey_base64(key, NULL, NULL, NULL,
+	    &b64) != SSH_OK) {
+		log_warnx("SSH key generation failed");
+		return -1;
+	}
+	ssh_key_free(key);
+	len = strlen(b64);
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+	    O_CLOEXEC, 0600)) == -1) {
+		log_warn("%s", path);
+		ssh_string_free_char(b64);
+		return -1;
+	}
+	ok = write(fd, b64, len) == (ssize_t)len && fsync(fd) == 0;
+	explicit_bzero(b64, len);
+	ssh_string_free_char(b64);
+	if (close(fd) == -1 || !ok) {
+		log_warnx("write %s failed", path);
+		unlink(path);
+		return -1;
+	}
+	return 0;
+}
+
 int
 main(int argc, char *argv[])
 {
 	log_procinit("moat-tlsgen");
 	log_init(1, 0);
+	umask(077);
+	if (argc == 3 && strcmp(argv[1], "-s") == 0)
+		return sshgen(argv[2]) == 0 ? 0 : 1;
 	if (argc != 3) {
-		fprintf(stderr, "usage: moat-tlsgen certificate key\n");
+		fprintf(stderr, "usage: moat-tlsgen certificate key\n"
+		    "       moat-tlsgen -s ssh-host-key\n");
 		return 2;
 	}
-	umask(077);
 	return tlsgen_selfsigned(argv[1], argv[2]) == 0 ? 0 : 1;
 }

@@ -10,7 +10,7 @@ RUN="openssl curl ca-certificates procps iproute2 sqlite3 crun busybox-static
 wireguard-go wireguard-tools"
 TEST="python3 python3-pytest python3-requests wrk nginx-light libclang-rt-14-dev
 llvm openssh-server openssh-client runc bind9 bind9-utils bind9-dnsutils
-pebble python3-nacl shellcheck"
+pebble python3-nacl shellcheck sshpass"
 # make bench compares moat's ACME issuance with certbot's
 BENCH="certbot"
 
@@ -47,7 +47,7 @@ fi
 # The users of the children (etc/moat.sysusers.conf says the same).
 if [ "$(id -u)" -eq 0 ]; then
 	# _moatkeys runs sshd's AuthorizedKeysCommand (moatctl(8))
-	for u in _moatfront _moatauth _moatdb _moatkeys; do
+	for u in _moatfront _moatauth _moatdb _moatkeys _moatgw; do
 		if ! getent passwd "$u" >/dev/null; then
 			useradd --system --no-create-home --home-dir /nonexistent \
 			    --shell /usr/sbin/nologin --user-group "$u"

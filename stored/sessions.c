@@ -153,13 +153,17 @@ sessions_auth_event(struct ipc_chan *chan, struct ipc_msg *m)
 	(void)chan;
 	if (ipc_msg_get(m, &b) == -1)
 		return -1;
+	/* ssh.*: the SSH gateway's logins (authd/gateway.c) */
 	if (strcmp(b.type, "auth.success") != 0 &&
-	    strcmp(b.type, "auth.failed") != 0)
+	    strcmp(b.type, "auth.failed") != 0 &&
+	    strcmp(b.type, "ssh.login") != 0 &&
+	    strcmp(b.type, "ssh.login_failed") != 0)
 		return ipc_violation(m, "unknown auth event");
 	memset(&u, 0, sizeof(u));
 	if (b.user_oid != 0)
 		user_load(b.user_oid, &u);
-	if (db_event(b.type, strcmp(b.type, "auth.failed") == 0 ? "warn" :
+	if (db_event(b.type, strcmp(b.type, "auth.failed") == 0 ||
+	    strcmp(b.type, "ssh.login_failed") == 0 ? "warn" :
 	    "info", u.id, b.message, b.name, b.peer, b.dialect < DIALECT_MAX ?
 	    (int)b.dialect : -1) == -1)
 		log_warnx("cannot record %s", b.type);

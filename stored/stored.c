@@ -57,6 +57,7 @@ static const struct ipc_handler handlers[] = {
 	{ IPC_CLIENT_LIST, clients_list, LIVE },
 	{ IPC_CLIENT_DEL, clients_del, LIVE },
 	{ IPC_AUTHKEYS, sshkeys_authorized, LIVE },
+	{ IPC_GW_HOST_GET, gateway_host_get, LIVE },
 	{ IPC_TASK_NOOP, tasks_noop, LIVE },
 	{ IPC_SESSIONS_END, sessionops_end_operator, LIVE },
 

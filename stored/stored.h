@@ -476,6 +476,8 @@ int	 answer_user(const struct ipc_req *, int status, const char *message,
 	    const struct user_rec *);
 const char *status_message(int status);
 void	 head_set(struct ipc_head *, int status, const char *message);
+/* gateway.c: a host as the SSH gateway's logins need it (gw.host.get) */
+int	 gateway_host_get(struct ipc_chan *, struct ipc_msg *);
 int	 answer_head(const struct ipc_req *, int status, const char *message);
 /* the longest page of an admin's list */
 #define ADMIN_PAGE	200

@@ -274,6 +274,43 @@ driver_cgroups_leave(void)
 	}
 }
 
+/*
+ * An SSH session's process joins the host's cgroups (crun exec with the
+ * cgroup manager disabled joins none): what the customer runs counts
+ * against the host's memory and pids.  A controller the host has no
+ * leaf in (limits failed, or runc's layout) is skipped.
+ */
+int
+driver_cgroups_join(const struct driver_host *h)
+{
+	char	 path[PATH_MAX], procs[32];
+	size_t	 i, len;
+	int	 joined = 0;
+
+	snprintf(procs, sizeof(procs), "%ld", (long)getpid());
+	for (i = 0; i < sizeof(cgroup_controllers) /
+	    sizeof(cgroup_controllers[0]); i++) {
+		name_cgroup(cgroup_controllers[i], h->short_id, path,
+		    sizeof(path));
+		len = strlen(path);
+		snprintf(path + len, sizeof(path) - len, "/cgroup.procs");
+		if (access(path, W_OK) == -1)
+			continue;
+		if (write_file(path, procs) == -1)
+			return -1;
+		joined++;
+	}
+	return joined;
+}
+
+int
+driver_running(const struct driver_paths *p, const struct driver_host *h)
+{
+	long	 pid;
+
+	return strcmp(container_state(p, h, &pid), "running") == 0;
+}
+
 static void
 remove_limits(const struct driver_host *h)
 {

@@ -48,12 +48,30 @@ struct driver_egress {
 	struct egress_allow allow;
 };
 
+/*
+ * DRV_EXEC: an SSH session in the running host (gwexec.c), for the
+ * gateway; kind is enum gw_kind, command the client's (exec).
+ */
+#define DRIVER_TERM_MAX		63
+#define DRIVER_COMMAND_MAX	4095
+struct driver_exec {
+	uint32_t	 kind;
+	int32_t		 tty;
+	uint32_t	 cols;
+	uint32_t	 rows;
+	char		 term[DRIVER_TERM_MAX + 1];
+	char		 command[DRIVER_COMMAND_MAX + 1];
+};
+/* the seqs of sessions, apart from the task queue's */
+#define DRIVER_SEQ_SESSION	0x80000000U
+
 /* One datagram each way between taskd and the runner. */
 struct driver_req {
 	uint32_t		 seq;
 	uint32_t		 op;		/* enum driver_op */
 	struct driver_host	 host;
 	struct driver_egress	 egress;	/* create, start, rebuild */
+	struct driver_exec	 exec;		/* DRV_EXEC */
 };
 
 struct driver_res {
@@ -143,6 +161,24 @@ void	 driver_fail(struct driver_res *, const char *code, const char *fmt,
 	    ...) __attribute__((format(printf, 3, 4)));
 /* crun.c: this process into moat's cgroups, out of any host's */
 void	 driver_cgroups_leave(void);
+/* crun.c: this process into the host's cgroups (an SSH session's) */
+int	 driver_cgroups_join(const struct driver_host *);
+/* crun.c: whether the host's container runs */
+int	 driver_running(const struct driver_paths *, const struct driver_host *);
+
+/*
+ * gwexec.c: an SSH session (DRV_EXEC), in a child of the runner that
+ * lives as long as it: the answer carries the session's control socket
+ * (common/gwctl.h), over which the terminal or the standard streams and
+ * at last the exit status go to gatewayd.  Never returns.
+ */
+__attribute__((noreturn)) void gwexec_run(const struct driver_paths *,
+	    const struct driver_req *, int answer_fd);
+/* gwexec.c: the helper that forks those children, forked by the runner
+ * before it gives up CAP_SYS_PTRACE; its request socket, or -1 */
+int	 gwexec_helper_start(int answer_fd, const struct driver_paths *,
+	    pid_t *pid);
+int	 gwexec_req_ok(const struct driver_exec *);
 /* driver.c: a file of the host's bundle, such as its resolv.conf */
 void	 driver_bundle_file(const struct driver_paths *,
 	    const struct driver_host *, const char *name, char *path,

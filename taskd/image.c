@@ -57,6 +57,50 @@ in_dir(char *out, const char *dir, const char *name)
 	return snprintf(out, PATH_MAX, "%s/%s", dir, name) < PATH_MAX ? 0 : -1;
 }
 
+/*
+ * OpenSSH's sftp-server, for the SSH gateway's sftp subsystem and scp
+ * (OpenSSH 9's scp speaks SFTP), with the libc and loader it needs (ldd
+ * names no other): added to an image of an older moat too.  Missing on
+ * the machine, it is left out with a warning.
+ */
+static const char *const sftp_dirs[] = { "usr/lib", "usr/lib/openssh",
+    "lib", "lib/x86_64-linux-gnu", "lib64" };
+static const char *const sftp_files[][2] = {
+	{ "/usr/lib/openssh/sftp-server", "usr/lib/openssh/sftp-server" },
+	{ "/lib/x86_64-linux-gnu/libc.so.6", "lib/x86_64-linux-gnu/libc.so.6" },
+	{ "/lib64/ld-linux-x86-64.so.2", "lib64/ld-linux-x86-64.so.2" },
+};
+
+static void
+image_sftp(const char *dir)
+{
+	char	 path[PATH_MAX], tmp[PATH_MAX];
+	size_t	 i;
+
+	for (i = 0; i < sizeof(sftp_files) / sizeof(sftp_files[0]); i++)
+		if (access(sftp_files[i][0], R_OK) == -1) {
+			log_warnx("no %s: hosts of the default image have no "
+			    "sftp or scp", sftp_files[i][0]);
+			return;
+		}
+	for (i = 0; i < sizeof(sftp_dirs) / sizeof(sftp_dirs[0]); i++)
+		if (in_dir(path, dir, sftp_dirs[i]) == -1 ||
+		    (mkdir(path, 0755) == -1 && errno != EEXIST))
+			return;
+	for (i = 0; i < sizeof(sftp_files) / sizeof(sftp_files[0]); i++) {
+		if (in_dir(path, dir, sftp_files[i][1]) == -1 ||
+		    access(path, F_OK) == 0)
+			continue;
+		if (snprintf(tmp, sizeof(tmp), "%s.new", path) >=
+		    (int)sizeof(tmp) ||
+		    copy_file(sftp_files[i][0], tmp, 0755) == -1 ||
+		    rename(tmp, path) == -1) {
+			log_warn("image: %s", path);
+			(void)unlink(tmp);
+		}
+	}
+}
+
 /* Builds dir from busybox unless it is there; 0, or -1 if it cannot. */
 int
 image_prepare(const char *dir)
@@ -67,11 +111,14 @@ image_prepare(const char *dir)
 
 	if (in_dir(path, dir, "bin/sh") == -1)
 		return -1;
-	/* an image of an older moat gets the file a tunnel's DNS covers */
-	if (access(path, F_OK) == 0)
+	/* an image of an older moat gets the file a tunnel's DNS covers,
+	 * and sftp-server */
+	if (access(path, F_OK) == 0) {
+		image_sftp(dir);
 		return in_dir(path, dir, "etc/resolv.conf") == 0 &&
 		    (access(path, F_OK) == 0 || write_file(path, "") == 0) ?
 		    0 : -1;
+	}
 	for (i = 0; i < sizeof(busybox_paths) / sizeof(busybox_paths[0]); i++)
 		if (access(busybox_paths[i], X_OK) == 0)
 			busybox = busybox_paths[i];
@@ -105,6 +152,7 @@ image_prepare(const char *dir)
 	if (in_dir(path, tmp, "etc/resolv.conf") == -1 ||
 	    write_file(path, "") == -1)
 		return -1;
+	image_sftp(tmp);
 	if (rename(tmp, dir) == -1)
 		return -1;
 	log_info("made the default host image in %s from %s", dir, busybox);

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "body_egress.h"
 #include "driver.h"
@@ -447,16 +448,46 @@ reconcile(evutil_socket_t fd, short ev, void *arg)
 
 /* ---- the runner's answers -------------------------------------------- */
 
+/* One answer, and the descriptor a session's carries (else -1). */
+static ssize_t
+runner_recv(int fd, struct driver_res *res, int *passed)
+{
+	union {
+		struct cmsghdr	 hdr;
+		char		 buf[CMSG_SPACE(sizeof(int))];
+	} cm;
+	struct msghdr	 msg;
+	struct iovec	 iov;
+	struct cmsghdr	*c;
+	ssize_t		 n;
+
+	*passed = -1;
+	memset(&msg, 0, sizeof(msg));
+	iov.iov_base = res;
+	iov.iov_len = sizeof(*res);
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = cm.buf;
+	msg.msg_controllen = sizeof(cm.buf);
+	n = recvmsg(fd, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+	if (n > 0 && (c = CMSG_FIRSTHDR(&msg)) != NULL &&
+	    c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
+	    c->cmsg_len == CMSG_LEN(sizeof(int)))
+		memcpy(passed, CMSG_DATA(c), sizeof(int));
+	return n;
+}
+
 static void
 runner_readable(evutil_socket_t fd, short ev, void *arg)
 {
 	struct driver_res	 res;
 	struct inflight		*f;
 	ssize_t			 n;
+	int			 passed;
 
 	(void)ev;
 	(void)arg;
-	n = recv(fd, &res, sizeof(res), MSG_DONTWAIT);
+	n = runner_recv(fd, &res, &passed);
 	if (n == -1 && (errno == EAGAIN || errno == EINTR))
 		return;
 	if (n != (ssize_t)sizeof(res))
@@ -464,6 +495,12 @@ runner_readable(evutil_socket_t fd, short ev, void *arg)
 	res.code[sizeof(res.code) - 1] = '\0';
 	res.message[sizeof(res.message) - 1] = '\0';
 	res.state[sizeof(res.state) - 1] = '\0';
+	if (res.seq & DRIVER_SEQ_SESSION) {
+		gateway_runner_answer(&res, passed);
+		return;
+	}
+	if (passed != -1)
+		close(passed);
 	TAILQ_FOREACH(f, &inflight, entry)
 		if (f->seq == res.seq)
 			break;

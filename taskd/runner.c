@@ -183,6 +183,25 @@ static struct {
 
 static void	 warm_start(int, const struct driver_paths *);
 
+/* the helper that starts SSH sessions (gwexec.c), and its socket */
+static pid_t	 sessions_pid = -1;
+static int	 sessions_fd = -1;
+
+static void
+session_pass(int answer_fd, const struct driver_req *req)
+{
+	struct driver_res	 res;
+
+	if (send(sessions_fd, req, sizeof(*req), 0) == (ssize_t)sizeof(*req))
+		return;
+	memset(&res, 0, sizeof(res));
+	res.seq = req->seq;
+	strlcpy(res.code, "session_failed", sizeof(res.code));
+	strlcpy(res.message, "the sessions' helper is busy",
+	    sizeof(res.message));
+	(void)send(answer_fd, &res, sizeof(res), 0);
+}
+
 /*
  * A used warm child is replaced once it is done, not while its create
  * runs: moving into a cgroup holds a lock that fork waits for, and the
@@ -194,6 +213,8 @@ reap(int *running, int answer_fd, const struct driver_paths *p)
 	pid_t	 pid;
 
 	while ((pid = waitpid(-1, NULL, WNOHANG)) > 0) {
+		if (pid == sessions_pid)
+			fatalx("runner: the sessions' helper died");
 		if (pid == warm.pid && warm.fd != -1) {
 			close(warm.fd);	/* it died unused */
 			warm.fd = -1;
@@ -205,6 +226,27 @@ reap(int *running, int answer_fd, const struct driver_paths *p)
 			warm_start(answer_fd, p);
 		}
 	}
+}
+
+/*
+ * A request is larger than PIPE_BUF (an SSH session's command makes it
+ * so): the warm child's pipe may deliver it in parts.
+ */
+static int
+read_whole(int fd, void *buf, size_t len)
+{
+	size_t	 got = 0;
+	ssize_t	 n;
+
+	while (got < len) {
+		n = read(fd, (char *)buf + got, len - got);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		got += n;
+	}
+	return 0;
 }
 
 static void
@@ -232,7 +274,7 @@ warm_start(int answer_fd, const struct driver_paths *p)
 		/* without a spare set, the create joins its cgroups itself */
 		if (driver_spare_enter(name) == -1)
 			driver_spare[0] = '\0';
-		if (read(pv[0], &req, sizeof(req)) != (ssize_t)sizeof(req))
+		if (read_whole(pv[0], &req, sizeof(req)) == -1)
 			_exit(0);
 		perform(p, &req, &res);
 		(void)send(answer_fd, &res, sizeof(res), 0);
@@ -351,15 +393,18 @@ runner_main(int fd, int max_jobs)
 	if (sigaction(SIGCHLD, &sa, NULL) == -1)
 		_exit(1);
 	receive_paths(fd, p);
-	/* runc (1.1) opens the mount namespace of its container's first
-	 * process, root of another user namespace, which takes
-	 * CAP_SYS_PTRACE; crun does not, and a runner for crun lets it go */
-	if (!p->runc)
-		sandbox_drop_cap(CAP_SYS_PTRACE);
 	suite_init(p->state);
 	/* the blocks the hosts' files carry, before any is handed out */
 	idmap_reclaim(p->state);
 	private_mounts(p->state);
+	/* crun exec joins the namespaces of a process of another user
+	 * namespace's root, which takes CAP_SYS_PTRACE: the SSH sessions'
+	 * helper keeps it (gwexec.c).  runc (1.1) needs it for its
+	 * containers too; crun does not, and a runner for crun lets it go */
+	if ((sessions_fd = gwexec_helper_start(fd, p, &sessions_pid)) == -1)
+		fatal("runner: the sessions' helper");
+	if (!p->runc)
+		sandbox_drop_cap(CAP_SYS_PTRACE);
 	driver_spare_sweep();
 	warm_start(fd, p);
 	for (;;) {
@@ -381,6 +426,10 @@ runner_main(int fd, int max_jobs)
 		 * after the container's */
 		if (!net_egress_ok(&req.egress))
 			req.egress.present = -1;
+		if (req.op == DRV_EXEC) {
+			session_pass(fd, &req);
+			continue;
+		}
 		if (warm_take(&req) == 0) {
 			explicit_bzero(&req, sizeof(req));
 			running++;

@@ -69,6 +69,9 @@ static const struct ipc_handler handlers[] = {
 	{ IPC_AGENT_PING, agent_ping, 0 },
 	{ IPC_TASK_WAKE, task_wake, 0 },
 	{ IPC_EGRESS_CHECK, jobs_egress_check, 0 },
+	{ IPC_GW_PERMIT, gateway_permit, 0 },
+	{ IPC_GW_SESSION_OPEN, gateway_session_open, 0 },
+	{ IPC_GW_CONN_CLOSED, gateway_conn_closed, 0 },
 };
 
 /* Exported for the unit test that checks every process's table. */

@@ -70,6 +70,13 @@ void	 jobs_report(const struct task_job *, uint32_t outcome,
 void	 jobs_progress(const struct task_job *, uint32_t percent,
 	    const char *what);
 
+/* gateway.c: the SSH gateway's permits and sessions */
+struct driver_res;
+int	 gateway_permit(struct ipc_chan *, struct ipc_msg *);
+int	 gateway_session_open(struct ipc_chan *, struct ipc_msg *);
+int	 gateway_conn_closed(struct ipc_chan *, struct ipc_msg *);
+void	 gateway_runner_answer(const struct driver_res *, int fd);
+
 /* acmejob.c: ACME issuance tasks, run by workers of the spawner */
 void	 acmejob_init(int spawner);
 /* jobs.c runs an ACME task through the hook acmejob_init() sets */

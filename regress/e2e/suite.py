@@ -21,7 +21,7 @@ TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BINDIR = os.environ.get("MOAT_TEST_BINDIR",
                         os.path.join(TOP, "build", "test", "bin"))
 LEAKCHECK = os.environ.get("MOAT_TEST_NOSANDBOX") == "1"
-CHILDREN = ("frontd", "authd", "stored", "taskd")
+CHILDREN = ("frontd", "authd", "stored", "taskd", "gatewayd")
 RUNTIMES = ("/usr/bin/crun", "/usr/sbin/runc")
 CLAIMS = "/run/moat-claims"
 VAR_BASE = "/tmp/moat-e2e"

@@ -10,7 +10,7 @@ import pytest
 from suite import BINDIR, CHILDREN, proc_status, wait_gone
 
 OWN_USER = {"frontd": "_moatfront", "authd": "_moatauth",
-            "stored": "_moatdb", "taskd": "root"}
+            "stored": "_moatdb", "taskd": "root", "gatewayd": "_moatgw"}
 ROOT = os.geteuid() == 0
 
 
@@ -64,7 +64,7 @@ def test_child_runs_as_its_own_user(suite, name):
 def test_chroots(suite):
     assert ROOT, "chroot is tested as root (make check runs so)"
     for name, where in (("frontd", "empty"), ("authd", "empty"),
-                        ("stored", "db")):
+                        ("stored", "db"), ("gatewayd", "empty")):
         root = os.readlink("/proc/%d/root" % suite.pid(name))
         assert root == os.path.join(suite.var, where)
     assert os.listdir(os.path.join(suite.var, "empty")) == []
@@ -137,6 +137,16 @@ def test_frontd_holds_only_sockets_and_dev_null(suite):
 
 def test_authd_holds_no_file(suite):
     pid = suite.pid("authd")
+    fddir = "/proc/%d/fd" % pid
+    for fd in os.listdir(fddir):
+        t = os.readlink(os.path.join(fddir, fd))
+        assert t.startswith(("socket:", "anon_inode:")) or t == "/dev/null"
+
+
+def test_gatewayd_holds_no_file(suite):
+    """The SSH gateway read its host key from a descriptor moatd
+    passed, and keeps no file: only its links and its listener."""
+    pid = suite.pid("gatewayd")
     fddir = "/proc/%d/fd" % pid
     for fd in os.listdir(fddir):
         t = os.readlink(os.path.join(fddir, fd))
@@ -259,6 +269,9 @@ def test_each_program_links_only_what_its_job_needs():
         return any(lib.startswith(stem) for lib in libs)
     frontd, stored, moatd = ldd("frontd"), ldd("stored"), ldd("moatd")
     authd, taskd = ldd("authd"), ldd("taskd")
+    gatewayd = ldd("gatewayd")
+    assert has(gatewayd, "libssh") and not has(gatewayd, "libsqlite3")
+    assert not has(gatewayd, "libargon2") and not has(gatewayd, "libcurl")
     assert not has(frontd, "libsqlite3") and not has(frontd, "libargon2")
     assert has(frontd, "libssl")
     assert not has(stored, "libssl") and not has(stored, "libcrypto")

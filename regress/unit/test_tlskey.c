@@ -787,7 +787,12 @@ link_quiet(void)
 	    errno == EAGAIN;
 }
 
-/* Before anything else opens descriptors: PROC_FD_TLSSIGN is frontd's. */
+/*
+ * Before anything else opens descriptors: PROC_FD_TLSSIGN is frontd's.
+ * One the test inherited there (a shell's: the SSH gateway's process
+ * moved the slot from 9 to 10) is no descriptor of ours: dup2 takes
+ * its place.
+ */
 static void
 signlink_setup(void)
 {
@@ -796,8 +801,8 @@ signlink_setup(void)
 	size_t		 len;
 	int		 sv[2];
 
-	if (ipc_socketpair(sv) == -1 || fcntl(PROC_FD_TLSSIGN, F_GETFD) != -1 ||
-	    dup2(sv[0], PROC_FD_TLSSIGN) == -1)
+	if (ipc_socketpair(sv) == -1 || sv[0] == PROC_FD_TLSSIGN ||
+	    sv[1] == PROC_FD_TLSSIGN || dup2(sv[0], PROC_FD_TLSSIGN) == -1)
 		abort();
 	close(sv[0]);
 	fake_fd = sv[1];
