@@ -177,8 +177,8 @@ load_schema(void)
 
 /*
  * The first admin, made before migration 23 ran: taken back to schema
- * 22, a user is made, and migrating again makes its User object (the
- * backfill) and System's.
+ * 22 (what the migrations after 23 made goes too), a user is made, and
+ * migrating again makes its User object (the backfill) and System's.
  */
 static void
 first_admin(const char *name)
@@ -187,16 +187,18 @@ first_admin(const char *name)
 	    "password_hash, role, created_at, updated_at) VALUES "
 	    "(lower(hex(randomblob(16))), ?, 'x', 'admin', 0, 0)";
 	sqlite3_stmt	*st = db_stmt(sql);
+	int		 latest = schema_version();
 
-	CHECK_INT(db_exec("DROP TABLE cce_props; DROP TABLE cce_objects; "
+	CHECK_INT(db_exec("DROP TABLE bootstrap_sessions; "
+	    "DROP TABLE cce_props; DROP TABLE cce_objects; "
 	    "DROP TABLE cce_state; ALTER TABLE users DROP COLUMN suspended; "
-	    "DELETE FROM schema_migrations WHERE version = 23"), 0);
+	    "DELETE FROM schema_migrations WHERE version >= 23"), 0);
 	CHECK_INT(schema_version(), 22);
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
 	CHECK(sqlite3_step(st) == SQLITE_DONE);
 	sqlite3_reset(st);
 	CHECK_INT(schema_migrate(), 0);
-	CHECK_INT(schema_version(), 23);
+	CHECK_INT(schema_version(), latest);
 }
 
 uint64_t	 site1, site2, site1_host, o_alice, o_bob, o_carol, o_admin;
