@@ -87,12 +87,13 @@ const char script_entry[] =
     "fi\n"
     "\n"
     "# sshpass, or ssh's own SSH_ASKPASS (OpenSSH 8.4 and later), or ssh\n"
-    "# asking for the password itself\n"
+    "# asking for the password itself; its input is the terminal, not the\n"
+    "# pipe this script came through (curl ... | bash)\n"
     "if command -v sshpass >/dev/null 2>&1; then\n"
     "\texport SSHPASS=$pass\n"
     "\texec sshpass -e ssh -p \"$port\" -o StrictHostKeyChecking=accept-new"
     " \\\n"
-    "\t    \"$user@$host\"\n"
+    "\t    \"$user@$host\" </dev/tty\n"
     "fi\n"
     "askpass_ok() {\n"
     "\tlocal v\n"
@@ -110,14 +111,16 @@ const char script_entry[] =
     "\tMOAT_ENTRY_PASS=$pass SSH_ASKPASS=$askpass SSH_ASKPASS_REQUIRE=force"
     " \\\n"
     "\t    ssh -p \"$port\" -o StrictHostKeyChecking=accept-new \"$user@$ho"
-    "st\"\n"
+    "st\" \\\n"
+    "\t    </dev/tty\n"
     "\tstatus=$\?\n"
     "\trm -f \"$askpass\"\n"
     "\texit $status\n"
     "fi\n"
     "say \"type the host's password once more for ssh\"\n"
     "exec ssh -p \"$port\" -o StrictHostKeyChecking=accept-new \"$user@$hos"
-    "t\"\n";
+    "t\" \\\n"
+    "    </dev/tty\n";
 
 const char script_bootstrap[] =
     "#!/bin/bash\n"
@@ -250,4 +253,6 @@ const char script_bootstrap[] =
     "    grep -o '\"[^\"]*\"' | sed -n '2,$p' | tr -d '\"'); do\n"
     "\tset -- \"$@\" -o \"$o\"\n"
     "done\n"
-    "exec ssh \"$@\" \"$ruser@$host\"\n";
+    "# the terminal, not the pipe this script came through (curl ... | bash"
+    ")\n"
+    "exec ssh \"$@\" \"$ruser@$host\" </dev/tty\n";

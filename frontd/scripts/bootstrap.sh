@@ -121,4 +121,5 @@ for o in $(printf '%s' "$answer" | grep -o '"ssh_options":\[[^]]*\]' |
     grep -o '"[^"]*"' | sed -n '2,$p' | tr -d '"'); do
 	set -- "$@" -o "$o"
 done
-exec ssh "$@" "$ruser@$host"
+# the terminal, not the pipe this script came through (curl ... | bash)
+exec ssh "$@" "$ruser@$host" </dev/tty

@@ -70,11 +70,12 @@ if [ -z "$host" ] || [ -z "$port" ] || [ -z "$user" ]; then
 fi
 
 # sshpass, or ssh's own SSH_ASKPASS (OpenSSH 8.4 and later), or ssh
-# asking for the password itself
+# asking for the password itself; its input is the terminal, not the
+# pipe this script came through (curl ... | bash)
 if command -v sshpass >/dev/null 2>&1; then
 	export SSHPASS=$pass
 	exec sshpass -e ssh -p "$port" -o StrictHostKeyChecking=accept-new \
-	    "$user@$host"
+	    "$user@$host" </dev/tty
 fi
 askpass_ok() {
 	local v
@@ -87,10 +88,12 @@ if askpass_ok && askpass=$(mktemp 2>/dev/null); then
 	printf '#!/bin/sh\nprintf "%%s\\n" "$MOAT_ENTRY_PASS"\n' >"$askpass"
 	chmod 700 "$askpass"
 	MOAT_ENTRY_PASS=$pass SSH_ASKPASS=$askpass SSH_ASKPASS_REQUIRE=force \
-	    ssh -p "$port" -o StrictHostKeyChecking=accept-new "$user@$host"
+	    ssh -p "$port" -o StrictHostKeyChecking=accept-new "$user@$host" \
+	    </dev/tty
 	status=$?
 	rm -f "$askpass"
 	exit $status
 fi
 say "type the host's password once more for ssh"
-exec ssh -p "$port" -o StrictHostKeyChecking=accept-new "$user@$host"
+exec ssh -p "$port" -o StrictHostKeyChecking=accept-new "$user@$host" \
+    </dev/tty
