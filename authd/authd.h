@@ -167,6 +167,9 @@ int	 login_bootstrap_request(struct ipc_chan *, struct ipc_msg *);
 
 /* entry.c: entry links' passwords, bootstrap sessions (issue 13) */
 int	 entry_request(struct ipc_chan *, struct ipc_msg *);
+/* 1 if password is the host's entry password (sealed, bound to ref) */
+int	 host_password_matches(const char *ref, const uint8_t *sealed,
+	    size_t sealed_len, const char *password);
 void	 bootstrap_refuse(const struct ipc_req *, int status, uint32_t retry,
 	    const char *message);
 void	 bootstrap_open(const struct ipc_req *, uint64_t user_oid,

@@ -123,26 +123,28 @@ entry_fail(struct entry *e, const char *why)
 }
 
 /*
- * The password against the seal, in constant time: both are hashed
- * first, so that neither their lengths nor where they differ shows.
+ * A host's entry password against its seal (ref, the host reference it
+ * is bound to), in constant time: both are hashed first, so that neither
+ * their lengths nor where they differ shows.  The entry link and the SSH
+ * gateway both ask here.
  */
-static int
-entry_matches(struct entry *e)
+int
+host_password_matches(const char *ref, const uint8_t *sealed,
+    size_t sealed_len, const char *password)
 {
 	char	 secret[SECRET_MAX + 1];
 	uint8_t	 a[32], b[32];
 	int	 ok;
 
-	if (e->rec.sealed_len == 0 || unseal_bound("host", "ssh_password",
-	    e->rec.ref, e->rec.sealed, e->rec.sealed_len, secret,
-	    sizeof(secret)) == -1) {
+	if (sealed_len == 0 || unseal_bound("host", "ssh_password", ref,
+	    sealed, sealed_len, secret, sizeof(secret)) == -1) {
 		/* no password was made, or its seal does not open: the
 		 * same work and the same answer as a wrong one */
 		random_string(secret, 24, "abcdefghijklmnopqrstuvwxyz");
 	}
 	sha256(secret, strlen(secret), a);
-	sha256(e->password, strlen(e->password), b);
-	ok = timingsafe_equal(a, b, sizeof(a)) && e->rec.sealed_len != 0;
+	sha256(password, strlen(password), b);
+	ok = timingsafe_equal(a, b, sizeof(a)) && sealed_len != 0;
 	explicit_bzero(secret, sizeof(secret));
 	explicit_bzero(a, sizeof(a));
 	explicit_bzero(b, sizeof(b));
@@ -159,7 +161,8 @@ entry_verify(evutil_socket_t fd, short ev, void *arg)
 
 	(void)fd;
 	(void)ev;
-	if (!entry_matches(e)) {
+	if (!host_password_matches(e->rec.ref, e->rec.sealed,
+	    e->rec.sealed_len, e->password)) {
 		entry_fail(e, "wrong entry password");
 		return;
 	}

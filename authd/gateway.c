@@ -86,28 +86,6 @@ refuse(struct gw_login *l, uint32_t status, const char *why, int count)
 	login_free(l);
 }
 
-static int
-password_matches(struct gw_login *l, const struct ipc_gw_host_res *h)
-{
-	char	 pw[SHOWN_PASSWORD_MAX + 1];
-	size_t	 a, b;
-	int	 ok;
-
-	if (h->sealed_len == 0 || h->ref[0] == '\0')
-		return 0;
-	if (unseal_bound("host", "ssh_password", h->ref, h->sealed,
-	    h->sealed_len, pw, sizeof(pw)) == -1) {
-		log_warnx("gateway: the SSH password of %s does not open",
-		    l->b.short_id);
-		return 0;
-	}
-	a = strlen(pw);
-	b = strlen(l->b.secret);
-	/* the lengths differ or not; the bytes compare in constant time */
-	ok = a == b && CRYPTO_memcmp(pw, l->b.secret, a) == 0;
-	explicit_bzero(pw, sizeof(pw));
-	return ok;
-}
 
 /* One of the owner's keys, "type blob64 [comment]", is the one offered. */
 static int
@@ -203,7 +181,8 @@ host_known(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 	}
 	l->user_oid = h.user_oid;
 	if (l->b.method == GW_METHOD_PASSWORD)
-		ok = password_matches(l, &h);
+		ok = host_password_matches(h.ref, h.sealed, h.sealed_len,
+		    l->b.secret);
 	else
 		while ((rc = ipc_msg_get_item(m, &line)) == 1)
 			if (!ok && key_matches(l, line.line))
@@ -214,7 +193,8 @@ host_known(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 		return;
 	}
 	if (strcmp(h.user_status, "active") != 0) {
-		refuse(l, 403, "account disabled", 0);
+		refuse(l, 403, strcmp(h.user_status, "suspended") == 0 ?
+		    "account suspended" : "account disabled", 0);
 		return;
 	}
 	if (h.user_expired) {

@@ -8,6 +8,7 @@
  * but messages, accepting, forking and a terminal's window size.
  */
 #include <sys/types.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 
 #include <netinet/in.h>
@@ -480,6 +481,7 @@ main(int argc, char *argv[])
 {
 	struct daemon_opts	 opts;
 	struct sandbox_policy	 policy;
+	struct rlimit		 nproc;
 	int			 off = 0;
 
 	daemon_child_init(argc, argv, PROC_GATEWAYD, &opts);
@@ -495,6 +497,12 @@ main(int argc, char *argv[])
 	signal(SIGCHLD, SIG_IGN);
 	signal(SIGPIPE, SIG_IGN);
 	sandbox_drop_privileges(opts.user, opts.root);
+	/* a connection's child that runs code of an attacker's forks no
+	 * further than the connections gatewayd serves (its user runs
+	 * nothing else; twice the cap leaves room for a second suite) */
+	nproc.rlim_cur = nproc.rlim_max = 2 * GW_MAX_CONNECTIONS + 16;
+	if (setrlimit(RLIMIT_NPROC, &nproc) == -1)
+		fatal("setrlimit RLIMIT_NPROC");
 	daemon_bind_to_parent();
 	memset(&policy, 0, sizeof(policy));
 	policy.name = "gatewayd";

@@ -11,11 +11,6 @@
 #include "stored.h"
 #include "tokens.h"
 
-/* a user's state as logins see it: a suspended user (the command API's
- * suspend, of the user or of their site) is no more usable than a
- * disabled one */
-#define U_STATUS	"CASE WHEN u.suspended != 0 THEN 'suspended' " \
-			    "ELSE u.status END"
 #define TOUCH_SECONDS	30	/* last use is written at most so often */
 
 static int

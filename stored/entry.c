@@ -25,9 +25,6 @@
 #define BOOT_ALPHABET	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" \
 			"0123456789"
 
-/* the user's state as logins see it (credentials.c) */
-#define U_STATUS	"CASE WHEN u.suspended != 0 THEN 'suspended' " \
-			    "ELSE u.status END"
 
 /* a head alone: the message is answered, whatever its status */
 static int

@@ -23,7 +23,7 @@ static int
 host_row(const char *short_id, struct ipc_gw_host_res *r)
 {
 	static const char sql[] = "SELECT h.oid, h.user_oid, h.status, "
-	    "u.status, u.expires_at, h.ssh_password_sealed, "
+	    U_STATUS ", u.expires_at, h.ssh_password_sealed, "
 	    "h.ssh_password_ref FROM hosts h JOIN users u ON "
 	    "u.oid = h.user_oid WHERE h.short_id = ? AND "
 	    "h.status != 'deleted'";

@@ -19,6 +19,14 @@
 #include "ratelimit.h"
 #include "body_users.h"
 
+/*
+ * A user's state as every login sees it (over the users row "u"): a
+ * suspended user (the command API's suspend, of the user or of their
+ * site) is no more usable than a disabled one.
+ */
+#define U_STATUS	"CASE WHEN u.suspended != 0 THEN 'suspended' " \
+			    "ELSE u.status END"
+
 /* A list answer stops adding rows at this size, below the 120 KiB a
  * message may have; the client pages on from what it got. */
 #define LIST_PAGE_BYTES		(100 * 1024)

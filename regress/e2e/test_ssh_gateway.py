@@ -19,6 +19,7 @@ import time
 
 import pytest
 
+from cceapi import Session
 from identity import admin_token, call, login, make_user
 from suite import BINDIR, LEAKCHECK, TOP, Suite, finish
 
@@ -299,6 +300,22 @@ def test_a_stopped_host_and_a_disabled_user_are_refused(gw):
     out = gw.ssh(h["short_id"], "echo up", pw)
     assert out.returncode == 5 and out.stdout == ""
     assert "moat: account disabled" in out.stderr
+    # a suspended user (the command API's suspend, as billing modules
+    # set it) is refused as every other login refuses them
+    status, body, _ = call(gw.s, "PATCH", "/v1/admin/users/" + user["id"],
+                           gw.admin, {"status": "active"})
+    assert status == 200, body
+    assert gw.ssh(h["short_id"], "echo up", pw).stdout == "up\n"
+    cce = Session(gw.s)
+    st, a = cce.do("FIND", **{"class": "User", "args": {"name": "sshother"}})
+    oid = int(a["data"]["oidlist"][0])
+    st, a = cce.raw('SET %d suspend="1"' % oid)
+    assert a["status"] == 201, a
+    out = gw.ssh(h["short_id"], "echo up", pw)
+    assert out.returncode == 5 and out.stdout == ""
+    assert "moat: account suspended" in out.stderr
+    st, a = cce.raw('SET %d suspend="0"' % oid)
+    assert gw.ssh(h["short_id"], "echo up", pw).stdout == "up\n"
 
 
 def test_a_host_under_attack_is_locked(gw):
@@ -350,6 +367,10 @@ def test_a_connection_is_served_in_the_gateways_sandbox(gw):
                     subprocess.check_output(["id", "-u", "_moatgw"]))
                 assert os.readlink("/proc/%d/root" % kid) == \
                     os.path.join(gw.s.var, "empty")
+                # and forks no further than the connections served
+                with open("/proc/%d/limits" % kid) as f:
+                    nproc = [l for l in f if l.startswith("Max processes")]
+                assert nproc[0].split()[2:4] == ["144", "144"], nproc
             fds = [os.readlink("/proc/%d/fd/%s" % (kid, fd))
                    for fd in os.listdir("/proc/%d/fd" % kid)]
             assert all(t.startswith(("socket:", "anon_inode:", "pipe:"))
