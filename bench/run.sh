@@ -76,7 +76,9 @@ limit api requests 1000000
 http max connections 8000
 http max connections per address 8000
 CONF
-MOAT_CONF=$work/bench.conf MOAT_VAR=$work/var MOAT_PORT=$port_moat taskset -c "$CPUS" \
+# each suite its own SSH port: the two of section 8 run side by side
+MOAT_CONF=$work/bench.conf MOAT_VAR=$work/var MOAT_PORT=$port_moat \
+    MOAT_SSH_PORT=$((port_moat + 5)) taskset -c "$CPUS" \
     "$top/scripts/run.sh" "$bin" > "$work/moat.log" 2>&1 &
 moat_pid=$!
 i=0
@@ -252,7 +254,7 @@ tls certificate "$work/var/tls/server.crt"
 tls key "$work/var/tls/server.key"
 CONF
 MOAT_CONF=$work/inkey.conf MOAT_VAR=$work/var-inkey MOAT_PORT=$port_inkey \
-    taskset -c "$CPUS" "$top/scripts/run.sh" \
+    MOAT_SSH_PORT=$((port_moat + 6)) taskset -c "$CPUS" "$top/scripts/run.sh" \
     "$top/build/bench-keyinfrontd/bin" > "$work/inkey.log" 2>&1 &
 inkey_pid=$!
 i=0
