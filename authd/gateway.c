@@ -75,7 +75,9 @@ refuse(struct gw_login *l, uint32_t status, const char *why, int count)
 
 	if (count) {
 		attempt_failed(&l->attempt);
-		if (l->b.short_id[0] != '\0')
+		/* a key the client's agent offers in vain is no attack on
+		 * the host: only real attempts lock it */
+		if (l->b.short_id[0] != '\0' && !l->b.probe)
 			(void)ratelimit_hit(host_failures, l->b.short_id,
 			    strlen(l->b.short_id), time(NULL), &retry);
 	} else
@@ -192,6 +194,13 @@ host_known(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 		refuse(l, 401, "invalid credentials", 1);
 		return;
 	}
+	/* a probe proves nothing: it learns only that the key is on record
+	 * (public keys are public), never the account's or host's state */
+	if (l->b.probe) {
+		attempt_forgive(&l->attempt);
+		answer_ok(l, "the key would do", "");
+		return;
+	}
 	if (strcmp(h.user_status, "active") != 0) {
 		refuse(l, 403, strcmp(h.user_status, "suspended") == 0 ?
 		    "account suspended" : "account disabled", 0);
@@ -203,11 +212,6 @@ host_known(struct ipc_chan *chan, struct ipc_msg *m, void *arg)
 	}
 	if (strcmp(h.host_status, "running") != 0) {
 		refuse(l, 409, "host is not running", 0);
-		return;
-	}
-	if (l->b.probe) {
-		attempt_forgive(&l->attempt);
-		answer_ok(l, "the key would do", "");
 		return;
 	}
 	give_permit(l);

@@ -9,6 +9,7 @@ import fcntl
 import os
 import pty
 import select
+import shutil
 import signal
 import socket
 import stat
@@ -217,6 +218,27 @@ def test_a_key_added_through_the_api_logs_in(gw):
     assert out.stdout == "by-key\n"
     # another key is still refused
     assert gw.ssh(gw.host["short_id"], "true", key=other).returncode == 255
+    # whoever holds only the public key learns nothing of the account:
+    # with the owner disabled, a probe is answered as for any key on
+    # record, and only a signed attempt hears why it is refused
+    public_only = os.path.join(gw.tmp, "public_only")
+    os.makedirs(public_only, exist_ok=True)
+    shutil.copy(key + ".pub", os.path.join(public_only, "id.pub"))
+    uid = gw.user["id"]
+    status, body, _ = call(gw.s, "PATCH", "/v1/admin/users/" + uid,
+                           gw.admin, {"status": "disabled"})
+    assert status == 200, body
+    try:
+        out = gw.ssh(gw.host["short_id"], "true",
+                     key=os.path.join(public_only, "id"))
+        assert out.returncode == 255 and "disabled" not in out.stderr, out
+        out = gw.ssh(gw.host["short_id"], "true", key=key)
+        assert out.returncode == 255
+        assert "moat: account disabled" in out.stderr, out.stderr
+    finally:
+        status, body, _ = call(gw.s, "PATCH", "/v1/admin/users/" + uid,
+                               gw.admin, {"status": "active"})
+        assert status == 200, body
 
 
 def test_scp_into_home_outlives_a_rebuild(gw):
