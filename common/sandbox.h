@@ -70,5 +70,12 @@ int	 sandbox_disabled_for_tests(void);
 /* the two halves of sandbox_enter, in landlock.c and seccomp.c */
 void	 sandbox_landlock(const struct sandbox_policy *);
 void	 sandbox_seccomp(const struct sandbox_policy *);
+/*
+ * A second filter, stacked on the process's own, for a forked child
+ * that serves one client: it may signal only itself, and make no
+ * process and accept no connection, so that a child taken over cannot
+ * reach its parent or its siblings.
+ */
+void	 sandbox_seal_child(void);
 
 #endif

@@ -195,7 +195,7 @@ group_supervise(scmp_filter_ctx ctx)
 static void
 group_fork(scmp_filter_ctx ctx)
 {
-	struct scmp_arg_cmp	 plain, winsz;
+	struct scmp_arg_cmp	 plain, winsz, filter;
 
 	plain = arg_cmp(0, SCMP_CMP_MASKED_EQ, CLONE_THREAD | CLONE_VM |
 	    CLONE_NEWNS | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET |
@@ -207,6 +207,10 @@ group_fork(scmp_filter_ctx ctx)
 	ALLOW(set_robust_list); ALLOW(rseq); ALLOW(kill);
 	winsz = arg_cmp(1, SCMP_CMP_EQ, TIOCSWINSZ, 0);
 	allow_if(ctx, SCMP_SYS(ioctl), "ioctl", 1, &winsz);
+	/* a child stacks a filter of its own (sandbox_seal_child); a
+	 * filter only ever takes away */
+	filter = arg_cmp(0, SCMP_CMP_EQ, SECCOMP_SET_MODE_FILTER, 0);
+	allow_if(ctx, SCMP_SYS(seccomp), "seccomp", 1, &filter);
 }
 
 static void
@@ -277,6 +281,36 @@ trap_handler(int sig, siginfo_t *info, void *ctx)
 	if (write(STDERR_FILENO, msg, n) == -1)
 		n = 0;
 	_exit(159);
+}
+
+void
+sandbox_seal_child(void)
+{
+	scmp_filter_ctx		 ctx;
+	struct scmp_arg_cmp	 other;
+	int			 rc = 0;
+
+	if (sandbox_disabled_for_tests())
+		return;
+	if ((ctx = seccomp_init(SCMP_ACT_ALLOW)) == NULL)
+		fatalx("seccomp_init");
+	/* no_new_privs is set already, and prctl is not allowed */
+	rc |= seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
+	other = arg_cmp(0, SCMP_CMP_NE, (scmp_datum_t)getpid(), 0);
+	rc |= seccomp_rule_add_array(ctx, SCMP_ACT_KILL_PROCESS,
+	    SCMP_SYS(kill), 1, &other);
+	rc |= seccomp_rule_add_array(ctx, SCMP_ACT_KILL_PROCESS,
+	    SCMP_SYS(tgkill), 1, &other);
+	rc |= seccomp_rule_add(ctx, SCMP_ACT_KILL_PROCESS, SCMP_SYS(tkill), 0);
+	rc |= seccomp_rule_add(ctx, SCMP_ACT_KILL_PROCESS, SCMP_SYS(clone), 0);
+	rc |= seccomp_rule_add(ctx, SCMP_ACT_KILL_PROCESS, SCMP_SYS(fork), 0);
+	rc |= seccomp_rule_add(ctx, SCMP_ACT_KILL_PROCESS, SCMP_SYS(vfork), 0);
+	rc |= seccomp_rule_add(ctx, SCMP_ACT_KILL_PROCESS, SCMP_SYS(accept4),
+	    0);
+	rc |= seccomp_rule_add(ctx, SCMP_ACT_KILL_PROCESS, SCMP_SYS(accept), 0);
+	if (rc != 0 || seccomp_load(ctx) != 0)
+		fatalx("the child's seccomp filter");
+	seccomp_release(ctx);
 }
 
 void

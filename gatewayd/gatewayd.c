@@ -371,6 +371,7 @@ accepted(evutil_socket_t lfd, short ev, void *arg)
 	if ((c->pid = fork()) == 0) {
 		child_close_parent(c);
 		close(sv[0]);
+		sandbox_seal_child();
 		conn_main(gw.bind, fd, sv[1]);
 	}
 	close(sv[1]);

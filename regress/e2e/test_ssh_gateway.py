@@ -384,6 +384,13 @@ def test_a_connection_is_served_in_the_gateways_sandbox(gw):
             # the leak-checking pass runs without sandboxes
             if not LEAKCHECK:
                 assert st["Seccomp"].strip() == "2"
+                # a second filter of its own: it signals only itself
+                # and makes no process (sandbox_seal_child)
+                with open("/proc/%d/status" % gw.s.pid("gatewayd")) as f:
+                    parent = dict(l.split(":", 1)
+                                  for l in f.read().splitlines())
+                assert int(st["Seccomp_filters"]) == \
+                    int(parent["Seccomp_filters"]) + 1, st
                 assert st["NoNewPrivs"].strip() == "1"
                 assert int(st["Uid"].split()[0]) == int(
                     subprocess.check_output(["id", "-u", "_moatgw"]))
